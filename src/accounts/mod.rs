@@ -1,0 +1,196 @@
+//! Logins: the person's identity across the installation, whatever memberships
+//! they hold.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use validator::ValidateEmail;
+
+use crate::db::DbConnection;
+use crate::db::schema::logins;
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FieldError {
+    #[error("required")]
+    Required,
+    #[error("too long")]
+    TooLong,
+    #[error("invalid")]
+    Invalid,
+}
+
+impl FieldError {
+    /// The Fluent message id shown next to the field.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            FieldError::Required => "field-required",
+            FieldError::TooLong => "field-too-long",
+            FieldError::Invalid => "field-invalid",
+        }
+    }
+}
+
+/// A username: unique across the installation without regard to case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if value.chars().count() > 254 {
+            return Err(FieldError::TooLong);
+        }
+        if value.chars().any(|c| c.is_whitespace() || c.is_control()) || value.chars().count() < 3 {
+            return Err(FieldError::Invalid);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form in which uniqueness is checked.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if value.len() > 254 {
+            return Err(FieldError::TooLong);
+        }
+        if !value.validate_email() {
+            return Err(FieldError::Invalid);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A name for people and organisations: not blank, at most 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if value.chars().count() > 200 {
+            return Err(FieldError::TooLong);
+        }
+        if value.chars().any(char::is_control) {
+            return Err(FieldError::Invalid);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLogin {
+    pub username: Username,
+    pub email: EmailAddress,
+    pub full_name: DisplayName,
+    pub language: Lang,
+    pub time_zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginState {
+    Pending,
+    Active,
+}
+
+impl LoginState {
+    fn as_str(self) -> &'static str {
+        match self {
+            LoginState::Pending => "pending",
+            LoginState::Active => "active",
+        }
+    }
+}
+
+/// The id of the login with this username, if there is one.
+pub fn find_by_username(
+    conn: &mut DbConnection,
+    username: &Username,
+) -> QueryResult<Option<String>> {
+    logins::table
+        .filter(logins::username_key.eq(username.key()))
+        .select(logins::id)
+        .first(conn)
+        .optional()
+}
+
+/// Writes a new login; `password_hash` is `None` for a login that still has to be
+/// activated through its email link.
+pub fn insert(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    new: &NewLogin,
+    state: LoginState,
+    password_hash: Option<&str>,
+) -> QueryResult<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(logins::table)
+        .values((
+            logins::id.eq(&id),
+            logins::username.eq(new.username.as_str()),
+            logins::username_key.eq(new.username.key()),
+            logins::email.eq(new.email.as_str()),
+            logins::full_name.eq(new.full_name.as_str()),
+            logins::password_hash.eq(password_hash),
+            logins::state.eq(state.as_str()),
+            logins::language.eq(new.language.code()),
+            logins::time_zone.eq(new.time_zone.name()),
+            logins::identity_provider.eq("local"),
+            logins::created_at.eq(now),
+            logins::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_trimmed_and_compared_without_case() {
+        let name = Username::parse("  Ada.Admin@Example.com ").expect("valid");
+        assert_eq!(name.as_str(), "Ada.Admin@Example.com");
+        assert_eq!(name.key(), "ada.admin@example.com");
+        assert_eq!(Username::parse(""), Err(FieldError::Required));
+        assert_eq!(Username::parse("a b"), Err(FieldError::Invalid));
+        assert_eq!(Username::parse(&"x".repeat(300)), Err(FieldError::TooLong));
+    }
+
+    #[test]
+    fn emails_are_checked() {
+        assert!(EmailAddress::parse("ada@example.com").is_ok());
+        assert_eq!(
+            EmailAddress::parse("not-an-email"),
+            Err(FieldError::Invalid)
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The command line: `serve [--demo]`, `migrate`, and the operator's
+//! `create-partner`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+use crate::config::Settings;
+use crate::i18n::Lang;
+use crate::partners::{self, NewPartner};
+use crate::{clock, db, demo, startup::Application};
+
+#[derive(Parser)]
+#[command(
+    name = "partnerdesk",
+    version,
+    about = "The open-source partner portal"
+)]
+struct Cli {
+    /// A TOML settings file (default: ./partnerdesk.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal.
+    Serve {
+        /// Add demo data and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Create a partner organisation with its first owner, and queue the owner's
+    /// activation email.
+    CreatePartner {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        owner_username: String,
+        /// Defaults to the username when that is an email address.
+        #[arg(long)]
+        owner_email: Option<String>,
+        #[arg(long)]
+        owner_name: String,
+        /// fr or en.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// An IANA time zone, e.g. Europe/Paris.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+        /// The id of the distributor this partner belongs to.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("partnerdesk: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    tracing::debug!(?settings, "settings loaded");
+    match cli.command {
+        Command::Serve { demo } => serve(settings, demo),
+        Command::Migrate => {
+            db::connect(&settings.database_url, 1)?;
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::CreatePartner {
+            name,
+            owner_username,
+            owner_email,
+            owner_name,
+            language,
+            time_zone,
+            parent,
+        } => {
+            let field =
+                |what: &str, e: crate::accounts::FieldError| anyhow::anyhow!("{what}: {}", e);
+            let username =
+                Username::parse(&owner_username).map_err(|e| field("--owner-username", e))?;
+            let email_text = owner_email.unwrap_or_else(|| owner_username.clone());
+            let new = NewPartner {
+                name: DisplayName::parse(&name).map_err(|e| field("--name", e))?,
+                parent_id: parent,
+                owner: NewLogin {
+                    username,
+                    email: EmailAddress::parse(&email_text)
+                        .map_err(|e| field("--owner-email", e))?,
+                    full_name: DisplayName::parse(&owner_name)
+                        .map_err(|e| field("--owner-name", e))?,
+                    language: Lang::from_code(&language)
+                        .ok_or_else(|| anyhow::anyhow!("--language: use fr or en"))?,
+                    time_zone: time_zone
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("--time-zone: not an IANA time zone"))?,
+                },
+            };
+            let pool = db::connect(&settings.database_url, 1)?;
+            let mut conn = pool.get()?;
+            let created =
+                partners::create_with_owner(&mut conn, &settings, clock::system().now(), &new)?;
+            println!("Partner organisation created: {}", created.partner_id);
+            if created.owner_is_new {
+                println!("The owner's activation email is queued; the running portal sends it.");
+            } else {
+                println!(
+                    "The username already had a login: it is now owner of this organisation too."
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let demo_logins = if with_demo {
+            let pool = db::connect(&settings.database_url, 1)?;
+            let settings = settings.clone();
+            actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = pool.get()?;
+                Ok(demo::seed(&mut conn, &settings, clock::system().now())?)
+            })
+            .await??
+        } else {
+            Vec::new()
+        };
+        let application = Application::build(settings.clone(), clock::system())?;
+        let address = format!(
+            "http://{}:{}/",
+            bind_host(&settings.bind),
+            application.port()
+        );
+        println!("Partnerdesk is running at {address}");
+        if with_demo {
+            println!("Demo logins (username, password, role):");
+            for login in &demo_logins {
+                println!("  {}  {}  {}", login.username, login.password, login.role);
+            }
+        }
+        application.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn bind_host(bind: &str) -> &str {
+    match bind.rsplit_once(':') {
+        Some(("0.0.0.0", _)) | Some(("[::]", _)) => "127.0.0.1",
+        Some((host, _)) => host,
+        None => bind,
+    }
+}

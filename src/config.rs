@@ -1,0 +1,283 @@
+//! Settings: defaults that need no set-up, overridden by an optional TOML file and by
+//! `PARTNERDESK_*` environment variables. Built once in `main` and passed in.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rand::RngCore;
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the settings: {0}")]
+    Read(#[from] config::ConfigError),
+    #[error("PARTNERDESK_BASE_URL is not a valid http(s) address: {0}")]
+    BaseUrl(String),
+    #[error("PARTNERDESK_SECRET_KEY must be at least 32 characters long")]
+    SecretTooShort,
+    #[error("could not keep the secret key in {path}: {source}")]
+    SecretFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The values as the file and environment give them, every one optional.
+#[derive(Debug, Default, Deserialize)]
+struct RawSettings {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    bind: Option<String>,
+    base_url: Option<String>,
+    smtp_url: Option<String>,
+    secret_key: Option<String>,
+    mail_from: Option<String>,
+    db_pool_size: Option<u32>,
+    http_workers: Option<usize>,
+    outbox: Option<RawOutbox>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawOutbox {
+    poll_interval_ms: Option<u64>,
+    retry_base_ms: Option<u64>,
+    retry_max_ms: Option<u64>,
+    give_up_after_secs: Option<u64>,
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub bind: String,
+    /// Public address used in every link we send; never taken from the Host header.
+    pub base_url: url::Url,
+    /// `None` writes emails as .eml files under `<data_dir>/mail/`.
+    pub smtp_url: Option<String>,
+    pub secret_key: SecretKey,
+    pub mail_from: String,
+    pub db_pool_size: u32,
+    /// Threads serving HTTP; defaults to one per core.
+    pub http_workers: Option<usize>,
+    pub outbox: OutboxSettings,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url.as_str())
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides a password in a URL before it reaches a log.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+#[derive(Clone)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    pub fn new(value: String) -> Result<Self, ConfigError> {
+        if value.len() < 32 {
+            return Err(ConfigError::SecretTooShort);
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// How the outbox worker retries. A failed email waits `retry_base`, then twice as
+/// long each time up to `retry_max`; after `give_up_after` from its creation it is
+/// marked dead and stays visible in the outbox table.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub give_up_after: Duration,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(2),
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            give_up_after: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+impl Settings {
+    /// Reads the optional TOML file (an explicitly named file must exist) and the
+    /// environment, then fills in the defaults.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder();
+        builder = match config_file {
+            Some(path) => builder.add_source(config::File::from(path).required(true)),
+            None => builder.add_source(config::File::with_name("partnerdesk").required(false)),
+        };
+        let raw: RawSettings = builder
+            .add_source(
+                config::Environment::with_prefix("PARTNERDESK")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        Self::resolve(raw)
+    }
+
+    /// Settings for a data folder with every other value at its default; used by
+    /// tests and tools that build their own.
+    pub fn for_data_dir(data_dir: &Path) -> Result<Self, ConfigError> {
+        Self::resolve(RawSettings {
+            data_dir: Some(data_dir.to_owned()),
+            ..RawSettings::default()
+        })
+    }
+
+    fn resolve(raw: RawSettings) -> Result<Self, ConfigError> {
+        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("partnerdesk.db").display()));
+        let bind = raw.bind.unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let base_url_text = raw.base_url.unwrap_or_else(|| format!("http://{bind}"));
+        let base_url = url::Url::parse(&base_url_text)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or(ConfigError::BaseUrl(base_url_text))?;
+        let secret_key = match raw.secret_key {
+            Some(given) => SecretKey::new(given)?,
+            None => kept_secret(&data_dir)?,
+        };
+        let outbox_raw = raw.outbox.unwrap_or_default();
+        let defaults = OutboxSettings::default();
+        let ms = Duration::from_millis;
+        Ok(Self {
+            data_dir,
+            database_url,
+            bind,
+            base_url,
+            smtp_url: raw.smtp_url.filter(|s| !s.trim().is_empty()),
+            secret_key,
+            mail_from: raw
+                .mail_from
+                .unwrap_or_else(|| "Partnerdesk <no-reply@partnerdesk.localhost>".to_owned()),
+            db_pool_size: raw.db_pool_size.unwrap_or(8),
+            http_workers: raw.http_workers,
+            outbox: OutboxSettings {
+                poll_interval: outbox_raw
+                    .poll_interval_ms
+                    .map(ms)
+                    .unwrap_or(defaults.poll_interval),
+                retry_base: outbox_raw
+                    .retry_base_ms
+                    .map(ms)
+                    .unwrap_or(defaults.retry_base),
+                retry_max: outbox_raw
+                    .retry_max_ms
+                    .map(ms)
+                    .unwrap_or(defaults.retry_max),
+                give_up_after: outbox_raw
+                    .give_up_after_secs
+                    .map(Duration::from_secs)
+                    .unwrap_or(defaults.give_up_after),
+            },
+        })
+    }
+
+    pub fn uses_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    /// An absolute link under the configured public address.
+    pub fn link(&self, path_and_query: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path_and_query}")
+    }
+}
+
+/// The secret generated on first run and kept in the data folder, readable by its
+/// owner only.
+fn kept_secret(data_dir: &Path) -> Result<SecretKey, ConfigError> {
+    let path = data_dir.join("secret_key");
+    let io_error = |source| ConfigError::SecretFile {
+        path: path.clone(),
+        source,
+    };
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return SecretKey::new(existing.trim().to_owned());
+    }
+    std::fs::create_dir_all(data_dir).map_err(io_error)?;
+    let mut bytes = [0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret).map_err(io_error)?;
+    SecretKey::new(secret)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_setup_and_keep_the_generated_secret() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = Settings::for_data_dir(dir.path()).expect("settings");
+        assert_eq!(first.bind, DEFAULT_BIND);
+        assert!(first.database_url.starts_with("sqlite://"));
+        assert!(first.database_url.ends_with("partnerdesk.db"));
+        assert_eq!(first.base_url.as_str(), "http://127.0.0.1:8080/");
+        let second = Settings::for_data_dir(dir.path()).expect("settings");
+        assert_eq!(first.secret_key.as_bytes(), second.secret_key.as_bytes());
+        assert_eq!(
+            first.link("/activate/x"),
+            "http://127.0.0.1:8080/activate/x"
+        );
+    }
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db/pd"),
+            "postgres://app:***@db/pd"
+        );
+    }
+}

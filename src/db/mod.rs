@@ -1,0 +1,186 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, the
+//! per-connection set-up, the embedded migrations and the write transaction.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// Every query in the application runs on this connection; the backend is chosen by
+/// the database URL at start-up.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite://") || url.ends_with(".db") || url.ends_with(".sqlite") {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(DbError::UnknownScheme)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the database URL must start with postgres:// or sqlite://")]
+    UnknownScheme,
+    #[error("could not open the database pool")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("could not open a database connection")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("a migration failed: {0}")]
+    Migration(String),
+    #[error("database query failed")]
+    Query(#[from] diesel::result::Error),
+    #[error("a database task stopped unexpectedly")]
+    TaskPanicked,
+}
+
+/// The URL diesel's SQLite driver expects: a plain path (the `sqlite://` prefix is ours).
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+/// Normalises the URL handed to the connection manager.
+fn connection_url(url: &str) -> Result<String, DbError> {
+    Ok(match Backend::from_url(url)? {
+        Backend::Sqlite => sqlite_path(url).to_owned(),
+        Backend::Postgres => url.to_owned(),
+    })
+}
+
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(sqlite) = conn {
+            // WAL lets readers run beside the single writer; busy_timeout makes a
+            // second writer wait instead of failing at once.
+            sqlite
+                .batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the pool and brings the schema up to date before anyone gets a connection.
+pub fn connect(database_url: &str, max_size: u32) -> Result<DbPool, DbError> {
+    let backend = Backend::from_url(database_url)?;
+    if backend == Backend::Sqlite
+        && let Some(parent) = std::path::Path::new(sqlite_path(database_url)).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| DbError::Migration(e.to_string()))?;
+    }
+    let manager = ConnectionManager::<DbConnection>::new(connection_url(database_url)?);
+    let pool = Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(manager)?;
+    let mut conn = pool.get()?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Runs `work` in a transaction meant to write. On SQLite it begins IMMEDIATE, so the
+/// write lock is taken up front and two writers queue on `busy_timeout` instead of
+/// one failing half-way with SQLITE_BUSY when it upgrades its read lock.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    if !matches!(conn, DbConnection::Sqlite(_)) {
+        return conn.transaction(work);
+    }
+    sqlite_begin_immediate(conn)?;
+    match work(conn) {
+        Ok(value) => {
+            match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
+                Ok(()) => Ok(value),
+                Err(commit_error) => {
+                    let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(
+                        conn,
+                    );
+                    Err(commit_error.into())
+                }
+            }
+        }
+        Err(error) => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+fn sqlite_begin_immediate(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        }
+        DbConnection::Postgres(_) => Ok(()),
+    }
+}
+
+/// Runs blocking database work on the blocking thread pool, off the async workers.
+pub async fn run<T, E, F>(pool: &DbPool, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    let pool = pool.clone();
+    let joined = actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(|e| E::from(DbError::Pool(e)))?;
+        work(&mut conn)
+    })
+    .await;
+    match joined {
+        Ok(result) => result,
+        Err(_) => Err(E::from(DbError::TaskPanicked)),
+    }
+}

@@ -1,0 +1,133 @@
+//! Demo data for `serve --demo`: a partner organisation with one login per role.
+//! Passwords are new on every start and printed once.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+
+use crate::access::PartnerRole;
+use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::auth::password::hash_password;
+use crate::config::Settings;
+use crate::db::schema::{logins, partner_organisations};
+use crate::db::{self, DbConnection};
+use crate::i18n::Lang;
+use crate::partners;
+
+pub struct DemoLogin {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+}
+
+const DEMO_PARTNER: &str = "Northwind Partners";
+
+const DEMO_STAFF: [(&str, &str, PartnerRole, Lang); 4] = [
+    (
+        "owner@northwind.example",
+        "Olivia Owner",
+        PartnerRole::Owner,
+        Lang::En,
+    ),
+    (
+        "admin@northwind.example",
+        "Adrien Admin",
+        PartnerRole::AdminAgent,
+        Lang::Fr,
+    ),
+    (
+        "sales@northwind.example",
+        "Sofia Sales",
+        PartnerRole::SalesAgent,
+        Lang::En,
+    ),
+    (
+        "helpdesk@northwind.example",
+        "Hugo Helpdesk",
+        PartnerRole::HelpdeskAgent,
+        Lang::Fr,
+    ),
+];
+
+fn fresh_password() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("could not hash a demo password")]
+    Hash,
+    #[error("demo data is invalid: {0}")]
+    Invalid(&'static str),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Adds the demo organisation and its staff if missing, and gives every demo
+/// login a new password.
+pub fn seed(
+    conn: &mut DbConnection,
+    _settings: &Settings,
+    now: NaiveDateTime,
+) -> Result<Vec<DemoLogin>, DemoError> {
+    let mut passwords = Vec::new();
+    for _ in DEMO_STAFF {
+        let password = fresh_password();
+        let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
+        passwords.push((password, hash));
+    }
+    db::write_transaction(conn, |conn| {
+        let name = DisplayName::parse(DEMO_PARTNER).map_err(|_| DemoError::Invalid("name"))?;
+        let partner_id = match partner_organisations::table
+            .filter(partner_organisations::name.eq(DEMO_PARTNER))
+            .select(partner_organisations::id)
+            .first::<String>(conn)
+            .optional()?
+        {
+            Some(id) => id,
+            None => partners::insert_organisation(conn, now, &name, None)?,
+        };
+        let mut printed = Vec::new();
+        for ((username, full_name, role, language), (password, hash)) in
+            DEMO_STAFF.into_iter().zip(passwords)
+        {
+            let username_value =
+                Username::parse(username).map_err(|_| DemoError::Invalid("username"))?;
+            match accounts::find_by_username(conn, &username_value)? {
+                Some(id) => {
+                    diesel::update(logins::table.filter(logins::id.eq(id)))
+                        .set((
+                            logins::password_hash.eq(Some(&hash)),
+                            logins::state.eq("active"),
+                        ))
+                        .execute(conn)?;
+                }
+                None => {
+                    let new = NewLogin {
+                        username: username_value,
+                        email: EmailAddress::parse(username)
+                            .map_err(|_| DemoError::Invalid("email"))?,
+                        full_name: DisplayName::parse(full_name)
+                            .map_err(|_| DemoError::Invalid("full name"))?,
+                        language,
+                        time_zone: chrono_tz::Europe::Paris,
+                    };
+                    let login_id =
+                        accounts::insert(conn, now, &new, LoginState::Active, Some(&hash))?;
+                    partners::add_member(conn, now, &partner_id, &login_id, role)?;
+                }
+            }
+            printed.push(DemoLogin {
+                username: username.to_owned(),
+                password,
+                role: format!("{} ({DEMO_PARTNER})", role.as_str()),
+            });
+        }
+        Ok(printed)
+    })
+}

@@ -1,0 +1,97 @@
+//! One struct per email. Each renders its own text and HTML templates under
+//! `templates/email/`, with every sentence taken from the Fluent messages.
+
+use askama::Template;
+
+use super::EmailContent;
+use crate::i18n::Translator;
+
+pub trait Email {
+    fn render(&self) -> Result<EmailContent, askama::Error>;
+}
+
+/// Sent when someone is given a login: the link lets them choose a password.
+pub struct ActivationEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub organisation: String,
+    pub link: String,
+    pub valid_hours: i64,
+}
+
+#[derive(Template)]
+#[template(path = "email/activation.txt")]
+struct ActivationText<'a> {
+    m: &'a ActivationEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/activation.html")]
+struct ActivationHtml<'a> {
+    m: &'a ActivationEmail,
+}
+
+impl ActivationEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr.with(
+            "email-activation-intro",
+            &[("organisation", &self.organisation)],
+        )
+    }
+
+    fn valid_for(&self) -> String {
+        self.tr.with(
+            "email-activation-valid",
+            &[("hours", &self.valid_hours.to_string())],
+        )
+    }
+}
+
+impl Email for ActivationEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.with(
+                "email-activation-subject",
+                &[("organisation", &self.organisation)],
+            ),
+            text: ActivationText { m: self }.render()?,
+            html: ActivationHtml { m: self }.render()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn sample(lang: Lang) -> EmailContent {
+        ActivationEmail {
+            tr: lang.translator(),
+            full_name: "Ada <Lovelace>".into(),
+            organisation: "Acme & Co".into(),
+            link: "https://portal.example/activate/abc".into(),
+            valid_hours: 72,
+        }
+        .render()
+        .expect("renders")
+    }
+
+    #[test]
+    fn activation_email_is_bilingual_and_escaped_only_in_html() {
+        let en = sample(Lang::En);
+        let fr = sample(Lang::Fr);
+        assert!(en.subject.contains("Acme & Co"));
+        assert_ne!(en.subject, fr.subject);
+        assert!(en.text.contains("Ada <Lovelace>"));
+        assert!(en.text.contains("https://portal.example/activate/abc"));
+        assert!(
+            en.html.contains("Ada &#60;Lovelace&#62;") || en.html.contains("Ada &lt;Lovelace&gt;")
+        );
+        assert!(fr.text.contains("72"));
+    }
+}

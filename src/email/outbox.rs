@@ -1,0 +1,250 @@
+//! The outbox: an email row is written in the same transaction as the change that
+//! causes it; a worker claims due rows, sends them, and retries with exponential
+//! backoff until `give_up_after` has passed, when the row is marked `dead`.
+//!
+//! Claims are compare-and-set updates in the database, so several instances of the
+//! application never send the same email twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+
+use super::{Email, EmailContent, Mailer, mask_recipient};
+use crate::clock::SharedClock;
+use crate::config::OutboxSettings;
+use crate::db::schema::email_outbox;
+use crate::db::{self, DbConnection, DbError, DbPool};
+
+/// How long a claimed email is reserved for the worker that claimed it. A worker
+/// that dies mid-send leaves the row to be claimed again after this.
+const CLAIM_LEASE: Duration = Duration::from_secs(120);
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("the email could not be rendered")]
+    Render(#[from] askama::Error),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Renders `email` and writes it to the outbox on `conn`; call it inside the
+/// transaction of the change that causes the email.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    recipient: &str,
+    email: &dyn Email,
+) -> Result<(), OutboxError> {
+    let content = email.render()?;
+    diesel::insert_into(email_outbox::table)
+        .values((
+            email_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
+            email_outbox::recipient.eq(recipient),
+            email_outbox::subject.eq(&content.subject),
+            email_outbox::text_body.eq(&content.text),
+            email_outbox::html_body.eq(&content.html),
+            email_outbox::state.eq("pending"),
+            email_outbox::attempts.eq(0),
+            email_outbox::next_attempt_at.eq(now),
+            email_outbox::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = email_outbox)]
+struct Claimed {
+    id: String,
+    recipient: String,
+    subject: String,
+    text_body: String,
+    html_body: String,
+    attempts: i32,
+    created_at: NaiveDateTime,
+}
+
+fn to_chrono(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Claims the next due email, if any.
+fn claim_next(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Option<Claimed>> {
+    use email_outbox::dsl as o;
+    let is_due = || {
+        o::state
+            .eq("pending")
+            .and(o::next_attempt_at.le(now))
+            .or(o::state.eq("sending").and(o::locked_until.lt(now)))
+    };
+    db::write_transaction(conn, |conn| {
+        let candidate: Option<String> = o::email_outbox
+            .filter(is_due())
+            .order(o::next_attempt_at.asc())
+            .select(o::id)
+            .first(conn)
+            .optional()?;
+        let Some(id) = candidate else { return Ok(None) };
+        let taken = diesel::update(o::email_outbox.filter(o::id.eq(&id)).filter(is_due()))
+            .set((
+                o::state.eq("sending"),
+                o::locked_until.eq(now + to_chrono(CLAIM_LEASE)),
+                o::attempts.eq(o::attempts + 1),
+            ))
+            .execute(conn)?;
+        if taken == 0 {
+            return Ok(None);
+        }
+        o::email_outbox
+            .filter(o::id.eq(&id))
+            .select(Claimed::as_select())
+            .first(conn)
+            .optional()
+    })
+}
+
+/// The wait before the next attempt after `attempts` failures: base, 2×base, 4×base…
+pub fn backoff(settings: &OutboxSettings, attempts: i32) -> Duration {
+    let exponent = attempts.saturating_sub(1).clamp(0, 30) as u32;
+    settings
+        .retry_base
+        .saturating_mul(2u32.saturating_pow(exponent))
+        .min(settings.retry_max)
+}
+
+fn record_success(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    use email_outbox::dsl as o;
+    diesel::update(o::email_outbox.filter(o::id.eq(id)))
+        .set((
+            o::state.eq("sent"),
+            o::sent_at.eq(Some(now)),
+            o::locked_until.eq(None::<NaiveDateTime>),
+            o::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+fn record_failure(
+    conn: &mut DbConnection,
+    email: &Claimed,
+    error: &str,
+    now: NaiveDateTime,
+    settings: &OutboxSettings,
+) -> QueryResult<bool> {
+    use email_outbox::dsl as o;
+    let next = now + to_chrono(backoff(settings, email.attempts));
+    let dead = next - email.created_at > to_chrono(settings.give_up_after);
+    diesel::update(o::email_outbox.filter(o::id.eq(&email.id)))
+        .set((
+            o::state.eq(if dead { "dead" } else { "pending" }),
+            o::next_attempt_at.eq(next),
+            o::locked_until.eq(None::<NaiveDateTime>),
+            o::last_error.eq(Some(error.chars().take(500).collect::<String>())),
+        ))
+        .execute(conn)?;
+    Ok(dead)
+}
+
+/// Everything the worker needs, built once at start-up.
+pub struct OutboxWorker {
+    pub pool: DbPool,
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    pub settings: OutboxSettings,
+    pub clock: SharedClock,
+    pub wake: Arc<Notify>,
+}
+
+impl OutboxWorker {
+    /// Sends every email that is due now; returns how many were sent.
+    pub async fn deliver_due(&self) -> Result<usize, DbError> {
+        let mut sent = 0;
+        loop {
+            let now = self.clock.now();
+            let Some(email) = db::run(&self.pool, move |conn| {
+                claim_next(conn, now).map_err(DbError::from)
+            })
+            .await?
+            else {
+                return Ok(sent);
+            };
+            let content = EmailContent {
+                subject: email.subject.clone(),
+                text: email.text_body.clone(),
+                html: email.html_body.clone(),
+            };
+            let outcome = self
+                .mailer
+                .send(&self.from, &email.recipient, &content)
+                .await;
+            let now = self.clock.now();
+            let settings = self.settings.clone();
+            match outcome {
+                Ok(()) => {
+                    sent += 1;
+                    let id = email.id.clone();
+                    db::run(&self.pool, move |conn| {
+                        record_success(conn, &id, now).map_err(DbError::from)
+                    })
+                    .await?;
+                }
+                Err(error) => {
+                    let reason = error.to_string();
+                    let to = mask_recipient(&email.recipient);
+                    let attempts = email.attempts;
+                    let dead = db::run(&self.pool, move |conn| {
+                        record_failure(conn, &email, &reason, now, &settings).map_err(DbError::from)
+                    })
+                    .await?;
+                    if dead {
+                        tracing::error!(%to, attempts, %error, "email given up: marked dead in the outbox");
+                    } else {
+                        tracing::warn!(%to, attempts, %error, "email not sent; will retry");
+                    }
+                    // Whatever failed is likely to fail for the next email too.
+                    return Ok(sent);
+                }
+            }
+        }
+    }
+
+    /// Runs until the process ends: sends what is due, then sleeps until woken by a
+    /// new email in this process or until the poll interval (emails written by
+    /// other instances or by the command line) has passed.
+    pub async fn run(self) {
+        loop {
+            if let Err(error) = self.deliver_due().await {
+                tracing::error!(error = ?error, "outbox worker could not reach the database");
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let settings = OutboxSettings {
+            poll_interval: Duration::from_secs(1),
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            give_up_after: Duration::from_secs(86400),
+        };
+        assert_eq!(backoff(&settings, 1), Duration::from_secs(30));
+        assert_eq!(backoff(&settings, 2), Duration::from_secs(60));
+        assert_eq!(backoff(&settings, 4), Duration::from_secs(240));
+        assert_eq!(backoff(&settings, 20), Duration::from_secs(3600));
+        assert_eq!(backoff(&settings, 200), Duration::from_secs(3600));
+    }
+}

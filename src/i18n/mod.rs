@@ -1,0 +1,198 @@
+//! French and English: the Fluent messages in `locales/`, compiled into the binary,
+//! and the choice of language for each request.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
+use fluent_templates::{Loader, fluent_bundle::FluentValue};
+use unic_langid::{LanguageIdentifier, langid};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // Bidi isolation marks around arguments would end up in emails and titles.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub const LANGUAGE_COOKIE: &str = "partnerdesk_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// The language's own name, as shown in the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "fr" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    /// The best supported language in an `Accept-Language` header, by its q-values.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let quality = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag)
+                && quality > 0.0
+                && best.is_none_or(|(q, _)| quality > q)
+            {
+                best = Some((quality, lang));
+            }
+        }
+        best.map(|(_, lang)| lang)
+    }
+
+    fn identifier(self) -> LanguageIdentifier {
+        match self {
+            Lang::En => langid!("en"),
+            Lang::Fr => langid!("fr"),
+        }
+    }
+
+    pub fn translator(self) -> Translator {
+        Translator { lang: self }
+    }
+
+    /// The language of a request: the signed-in person's choice when the session put
+    /// one in the request, else the switcher's cookie, else the browser's header.
+    pub fn of_request(req: &HttpRequest) -> Lang {
+        if let Some(chosen) = req.extensions().get::<Lang>() {
+            return *chosen;
+        }
+        if let Some(lang) = req
+            .cookie(LANGUAGE_COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+        {
+            return lang;
+        }
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default()
+    }
+}
+
+impl FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Lang::of_request(req)))
+    }
+}
+
+/// Looks messages up in one language; templates call `tr.t("key")`.
+#[derive(Debug, Clone, Copy)]
+pub struct Translator {
+    pub lang: Lang,
+}
+
+impl Translator {
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.lookup(&self.lang.identifier(), key)
+    }
+
+    /// A message with named arguments, e.g. `tr.with("welcome", &[("name", name)])`.
+    pub fn with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| {
+                (
+                    Cow::Owned((*name).to_owned()),
+                    FluentValue::from(value.to_string()),
+                )
+            })
+            .collect();
+        LOCALES.lookup_with_args(&self.lang.identifier(), key, &args)
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn message_ids(ftl: &str) -> BTreeSet<String> {
+        ftl.lines()
+            .filter(|line| !line.starts_with([' ', '#', '.', '\t']) && line.contains(" ="))
+            .filter_map(|line| line.split(" =").next())
+            .map(|id| id.trim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_define_the_same_messages() {
+        let en = message_ids(include_str!("../../locales/en/main.ftl"));
+        let fr = message_ids(include_str!("../../locales/fr/main.ftl"));
+        let only_en: Vec<_> = en.difference(&fr).collect();
+        let only_fr: Vec<_> = fr.difference(&en).collect();
+        assert!(only_en.is_empty(), "missing in French: {only_en:?}");
+        assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");
+        assert!(en.len() > 10);
+    }
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_language() {
+        assert_eq!(
+            Lang::from_accept_language("fr-CA,fr;q=0.9,en;q=0.8"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,en;q=0.5,fr;q=0.7"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(Lang::from_accept_language("de-DE"), None);
+        assert_eq!(
+            Lang::from_accept_language("en;q=0, fr;q=0.1"),
+            Some(Lang::Fr)
+        );
+    }
+
+    #[test]
+    fn messages_are_translated_with_arguments() {
+        assert_eq!(Lang::Fr.translator().t("nav-home"), "Accueil");
+        assert!(
+            Lang::En
+                .translator()
+                .with("demo-greeting", &[("name", "Ada")])
+                .contains("Ada")
+        );
+    }
+}

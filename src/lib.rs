@@ -1,0 +1,16 @@
+//! Partnerdesk: a partner portal for resellers and managed service providers.
+
+pub mod access;
+pub mod accounts;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod email;
+pub mod home;
+pub mod i18n;
+pub mod partners;
+pub mod startup;
+pub mod web;

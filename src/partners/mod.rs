@@ -1,0 +1,132 @@
+//! Partner organisations. Created by the instance operator with a first owner,
+//! whose activation email is queued in the same transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::access::PartnerRole;
+use crate::accounts::{self, DisplayName, LoginState, NewLogin};
+use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose};
+use crate::config::Settings;
+use crate::db::schema::{memberships, partner_organisations};
+use crate::db::{self, DbConnection};
+use crate::email::messages::ActivationEmail;
+use crate::email::outbox::{self, OutboxError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PartnerError {
+    #[error("the parent partner organisation does not exist")]
+    UnknownParent,
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+pub struct NewPartner {
+    pub name: DisplayName,
+    pub parent_id: Option<String>,
+    pub owner: NewLogin,
+}
+
+#[derive(Debug)]
+pub struct CreatedPartner {
+    pub partner_id: String,
+    pub owner_login_id: String,
+    /// False when the username already belonged to a login: it gains a membership
+    /// and no activation email is needed.
+    pub owner_is_new: bool,
+}
+
+pub fn insert_organisation(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    name: &DisplayName,
+    parent_id: Option<&str>,
+) -> QueryResult<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(partner_organisations::table)
+        .values((
+            partner_organisations::id.eq(&id),
+            partner_organisations::parent_id.eq(parent_id),
+            partner_organisations::name.eq(name.as_str()),
+            partner_organisations::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn add_member(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+    login_id: &str,
+    role: PartnerRole,
+) -> QueryResult<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::id.eq(&id),
+            memberships::login_id.eq(login_id),
+            memberships::scope.eq("partner"),
+            memberships::partner_id.eq(Some(partner_id)),
+            memberships::role.eq(role.as_str()),
+            memberships::state.eq("active"),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Creates the organisation, its owner's login (or a membership for an existing
+/// username) and the owner's activation email, all in one transaction.
+pub fn create_with_owner(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    new: &NewPartner,
+) -> Result<CreatedPartner, PartnerError> {
+    db::write_transaction(conn, |conn| {
+        if let Some(parent) = &new.parent_id {
+            let exists = partner_organisations::table
+                .filter(partner_organisations::id.eq(parent))
+                .count()
+                .get_result::<i64>(conn)?;
+            if exists == 0 {
+                return Err(PartnerError::UnknownParent);
+            }
+        }
+        let partner_id = insert_organisation(conn, now, &new.name, new.parent_id.as_deref())?;
+        let existing = accounts::find_by_username(conn, &new.owner.username)?;
+        let (owner_login_id, owner_is_new) = match existing {
+            Some(id) => (id, false),
+            None => (
+                accounts::insert(conn, now, &new.owner, LoginState::Pending, None)?,
+                true,
+            ),
+        };
+        add_member(conn, now, &partner_id, &owner_login_id, PartnerRole::Owner)?;
+        if owner_is_new {
+            let token = tokens::issue(
+                conn,
+                &owner_login_id,
+                TokenPurpose::Activation,
+                now,
+                chrono::Duration::hours(ACTIVATION_VALID_HOURS),
+            )?;
+            let email = ActivationEmail {
+                tr: new.owner.language.translator(),
+                full_name: new.owner.full_name.as_str().to_owned(),
+                organisation: new.name.as_str().to_owned(),
+                link: settings.link(&format!("/activate/{token}")),
+                valid_hours: ACTIVATION_VALID_HOURS,
+            };
+            outbox::enqueue(conn, now, new.owner.email.as_str(), &email)?;
+        }
+        Ok(CreatedPartner {
+            partner_id,
+            owner_login_id,
+            owner_is_new,
+        })
+    })
+}

@@ -1,0 +1,54 @@
+//! What every page shares: the layout data, errors, flash messages, security
+//! headers, static files and the language switch.
+
+pub mod assets;
+pub mod errors;
+pub mod headers;
+pub mod language;
+pub mod layout;
+
+pub use errors::PageError;
+pub use layout::{Area, Layout};
+
+use actix_web::HttpResponse;
+use actix_web::http::header::{ContentType, LOCATION};
+
+/// Renders an askama template into an HTML answer.
+pub fn render<T: askama::Template>(template: &T) -> Result<HttpResponse, PageError> {
+    let body = template
+        .render()
+        .map_err(|e| PageError::internal(anyhow::Error::new(e)))?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(body))
+}
+
+/// A redirect after a POST (303, so the browser follows with a GET).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .finish()
+}
+
+/// Only paths on this site may be redirect targets; anything else goes home.
+pub fn local_path(candidate: &str) -> &str {
+    let is_local = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.starts_with("/\\")
+        && !candidate.chars().any(|c| c.is_control());
+    if is_local { candidate } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(local_path("/partner?page=2"), "/partner?page=2");
+        assert_eq!(local_path("//evil.example/"), "/");
+        assert_eq!(local_path("https://evil.example/"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path("/a\r\nSet-Cookie: x"), "/");
+    }
+}

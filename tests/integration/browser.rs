@@ -1,0 +1,154 @@
+//! Browser journeys in headless Chromium over WebDriver. A screenshot of the page
+//! is saved under tests/screenshots/ when a journey fails.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+use crate::helpers::spawn_app;
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn browser_required() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+        || std::env::var("PARTNERDESK_TEST_BROWSER").as_deref() == Ok("1")
+}
+
+fn find_program(env_var: &str, candidates: &[&str]) -> Option<String> {
+    if let Ok(path) = std::env::var(env_var) {
+        return Some(path);
+    }
+    candidates
+        .iter()
+        .find(|path| std::path::Path::new(path).exists())
+        .map(|path| (*path).to_owned())
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium. Outside CI, a machine without
+    /// them skips the journey and says so; in CI it fails.
+    pub async fn start() -> Option<Browser> {
+        let driver_path = find_program("PARTNERDESK_CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+        let chromium_path = find_program(
+            "PARTNERDESK_CHROMIUM",
+            &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        );
+        let (Some(driver_path), Some(chromium_path)) = (driver_path, chromium_path) else {
+            assert!(
+                !browser_required(),
+                "Chromium and chromedriver are required here but not installed"
+            );
+            eprintln!("skipped: Chromium or chromedriver is not installed");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().expect("profile folder");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            serde_json::json!({
+                "binary": chromium_path,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Some(Browser {
+                        client,
+                        driver,
+                        _profile: profile,
+                    });
+                }
+                Err(error) => {
+                    last_error = Some(error);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        panic!("could not start a browser session: {last_error:?}");
+    }
+
+    /// Ends the session; on failure saves a screenshot and fails the test.
+    pub async fn finish(mut self, name: &str, outcome: anyhow::Result<()>) {
+        if let Err(error) = &outcome {
+            let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
+            let _ = std::fs::create_dir_all(&folder);
+            if let Ok(png) = self.client.screenshot().await {
+                let path = folder.join(format!("{name}.png"));
+                let _ = std::fs::write(&path, png);
+                eprintln!("screenshot saved to {}", path.display());
+            }
+            let _ = self.client.clone().close().await;
+            let _ = self.driver.kill();
+            panic!("browser journey {name} failed: {error:?}");
+        }
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_switches_the_language_in_the_browser() {
+    let app = spawn_app().await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        c.goto(&app.url("/")).await?;
+        let lang = c.find(Locator::Css("html")).await?.attr("lang").await?;
+        let heading = c.find(Locator::Css("h1")).await?.text().await?;
+        let (expected_lang, expected_heading) = match lang.as_deref() {
+            Some("fr") => ("en", "The partner portal"),
+            _ => ("fr", "Le portail partenaires"),
+        };
+        c.find(Locator::Css(&format!("#switch-language-{expected_lang}")))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(&format!("html[lang='{expected_lang}']")))
+            .await?;
+        let switched = c.find(Locator::Css("h1")).await?.text().await?;
+        anyhow::ensure!(
+            switched != heading,
+            "the heading did not change: {switched}"
+        );
+        anyhow::ensure!(
+            switched.starts_with(expected_heading),
+            "unexpected heading: {switched}"
+        );
+        Ok(())
+    }
+    .await;
+    browser.finish("language_switch", outcome).await;
+}

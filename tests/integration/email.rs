@@ -1,0 +1,234 @@
+//! The outbox: emails written with the change that causes them, sent by the
+//! worker over SMTP, retried through an outage, given up visibly, never twice.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+use partnerdesk::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+use partnerdesk::db::schema::email_outbox;
+use partnerdesk::i18n::Lang;
+use partnerdesk::partners::{self, NewPartner};
+
+use crate::helpers::{TestApp, eventually, run_cli, spawn_app, spawn_app_with};
+
+fn outbox_rows(app: &TestApp) -> Vec<(String, i32, Option<String>)> {
+    email_outbox::table
+        .select((
+            email_outbox::state,
+            email_outbox::attempts,
+            email_outbox::last_error,
+        ))
+        .load(&mut app.conn())
+        .expect("outbox rows")
+}
+
+fn new_partner(name: &str, owner: &str, language: Lang) -> NewPartner {
+    NewPartner {
+        name: DisplayName::parse(name).expect("name"),
+        parent_id: None,
+        owner: NewLogin {
+            username: Username::parse(owner).expect("username"),
+            email: EmailAddress::parse(owner).expect("email"),
+            full_name: DisplayName::parse("Owen Owner").expect("full name"),
+            language,
+            time_zone: chrono_tz::Europe::Paris,
+        },
+    }
+}
+
+#[tokio::test]
+async fn the_operator_command_queues_the_owners_activation_email_which_is_delivered() {
+    let app = spawn_app().await;
+    let output = run_cli(
+        &app,
+        &[
+            "create-partner",
+            "--name",
+            "Contoso Reseller",
+            "--owner-username",
+            "owner@contoso.example",
+            "--owner-name",
+            "Olga Owner",
+            "--language",
+            "fr",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let emails = app.mail.wait_for_to("owner@contoso.example", 1).await;
+    assert_eq!(emails.len(), 1);
+    let email = &emails[0];
+    assert!(
+        email.subject.contains("Contoso Reseller"),
+        "{}",
+        email.subject
+    );
+    assert!(email.text.contains("Bonjour Olga Owner"), "{}", email.text);
+    let links = email.links();
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert!(links[0].starts_with(&format!("{}/activate/", app.address)));
+    // 256 bits, hex-encoded.
+    assert_eq!(links[0].rsplit('/').next().map(str::len), Some(64));
+    assert!(email.html.contains(&links[0]));
+}
+
+#[tokio::test]
+async fn the_operator_command_explains_bad_input_and_writes_nothing() {
+    let app = spawn_app().await;
+    let output = run_cli(
+        &app,
+        &[
+            "create-partner",
+            "--name",
+            "Contoso",
+            "--owner-username",
+            "not an email",
+            "--owner-name",
+            "Olga",
+        ],
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--owner-username"));
+    assert!(outbox_rows(&app).is_empty());
+}
+
+#[tokio::test]
+async fn an_email_queued_during_an_smtp_outage_is_delivered_once_it_is_back() {
+    let mut app = spawn_app().await;
+    app.mail.stop();
+    let mut conn = app.conn();
+    partners::create_with_owner(
+        &mut conn,
+        &app.settings,
+        chrono::Utc::now().naive_utc(),
+        &new_partner("Fabrikam", "owner@fabrikam.example", Lang::En),
+    )
+    .expect("partner created");
+    drop(conn);
+
+    eventually("a failed attempt", Duration::from_secs(10), || {
+        outbox_rows(&app)
+            .iter()
+            .any(|(state, attempts, error)| state == "pending" && *attempts >= 2 && error.is_some())
+    })
+    .await;
+    assert!(app.mail.received().is_empty());
+
+    app.mail.resume();
+    let emails = app.mail.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(emails.len(), 1);
+    // Give a second delivery every chance to happen before counting.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.mail.received().len(), 1, "delivered exactly once");
+    let rows = outbox_rows(&app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "sent");
+}
+
+#[tokio::test]
+async fn an_email_that_cannot_be_sent_in_time_ends_dead_and_visible() {
+    let mut app = spawn_app_with(|s| s.outbox.give_up_after = Duration::from_millis(500)).await;
+    app.mail.stop();
+    let mut conn = app.conn();
+    partners::create_with_owner(
+        &mut conn,
+        &app.settings,
+        chrono::Utc::now().naive_utc(),
+        &new_partner("Tailspin", "owner@tailspin.example", Lang::En),
+    )
+    .expect("partner created");
+    drop(conn);
+    eventually("the email to be given up", Duration::from_secs(10), || {
+        outbox_rows(&app)
+            .iter()
+            .any(|(state, _, _)| state == "dead")
+    })
+    .await;
+    let attempts_when_dead = outbox_rows(&app)[0].1;
+    app.mail.resume();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        app.mail.received().is_empty(),
+        "a dead email is not retried"
+    );
+    assert_eq!(outbox_rows(&app)[0].1, attempts_when_dead);
+    assert!(outbox_rows(&app)[0].2.is_some(), "the last error is kept");
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_never_send_the_same_email() {
+    let app = spawn_app().await;
+    // A second instance of the application on the same database and SMTP server.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let second = partnerdesk::startup::Application::build_on(
+        app.settings.clone(),
+        listener,
+        partnerdesk::clock::system(),
+    )
+    .expect("second instance");
+    tokio::spawn(second.run_until_stopped());
+
+    let mut conn = app.conn();
+    for n in 0..12 {
+        partners::create_with_owner(
+            &mut conn,
+            &app.settings,
+            chrono::Utc::now().naive_utc(),
+            &new_partner(
+                &format!("Partner {n}"),
+                &format!("owner{n}@example.com"),
+                Lang::En,
+            ),
+        )
+        .expect("partner created");
+    }
+    drop(conn);
+    let emails = app.mail.wait_for(12, Duration::from_secs(15)).await;
+    assert_eq!(emails.len(), 12);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let mut recipients: Vec<String> = app
+        .mail
+        .received()
+        .iter()
+        .flat_map(|e| e.to.clone())
+        .collect();
+    recipients.sort();
+    let before = recipients.len();
+    recipients.dedup();
+    assert_eq!(before, 12, "every email exactly once");
+    assert_eq!(recipients.len(), 12);
+    assert!(
+        outbox_rows(&app)
+            .iter()
+            .all(|(state, _, _)| state == "sent")
+    );
+}
+
+#[tokio::test]
+async fn without_an_smtp_url_emails_are_written_to_the_mail_folder() {
+    let app = spawn_app_with(|s| s.smtp_url = None).await;
+    let mut conn = app.conn();
+    partners::create_with_owner(
+        &mut conn,
+        &app.settings,
+        chrono::Utc::now().naive_utc(),
+        &new_partner("Wingtip", "owner@wingtip.example", Lang::Fr),
+    )
+    .expect("partner created");
+    drop(conn);
+    let mail_dir = app.settings.mail_dir();
+    eventually("an .eml file", Duration::from_secs(10), || {
+        std::fs::read_dir(&mail_dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            })
+            .unwrap_or(false)
+    })
+    .await;
+    assert!(app.mail.received().is_empty());
+}

@@ -1,0 +1,177 @@
+//! `spawn_app()`: the real server on a random port over a fresh database (a
+//! temporary SQLite file, or a fresh PostgreSQL database when
+//! PARTNERDESK_TEST_POSTGRES_URL is set), with emails going to a real SMTP server
+//! in this process.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::Connection;
+use diesel::RunQueryDsl;
+use partnerdesk::clock::OffsetClock;
+use partnerdesk::config::Settings;
+use partnerdesk::db::{self, DbPool};
+use partnerdesk::startup::Application;
+
+use crate::smtp::MailServer;
+
+pub const POSTGRES_URL_VAR: &str = "PARTNERDESK_TEST_POSTGRES_URL";
+
+pub struct TestApp {
+    pub address: String,
+    pub settings: Settings,
+    pub pool: DbPool,
+    pub client: reqwest::Client,
+    pub mail: MailServer,
+    #[allow(
+        dead_code,
+        reason = "moved forward by the session and token expiry tests"
+    )]
+    pub clock: Arc<OffsetClock>,
+    pub data_dir: tempfile::TempDir,
+    _database: TestDatabase,
+}
+
+/// A database of its own for one test.
+pub enum TestDatabase {
+    Sqlite,
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// Creates the database and returns its URL.
+    pub fn create(data_dir: &std::path::Path) -> (Self, String) {
+        match std::env::var(POSTGRES_URL_VAR) {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("pd_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .expect("connect to the test PostgreSQL server");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create a test database");
+                let url = with_database(&admin_url, &name);
+                (TestDatabase::Postgres { admin_url, name }, url)
+            }
+            _ => (
+                TestDatabase::Sqlite,
+                format!("sqlite://{}", data_dir.join("test.db").display()),
+            ),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self
+            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+fn with_database(admin_url: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("a valid PostgreSQL URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like `spawn_app`, with a chance to adjust the settings first.
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temporary data folder");
+    let (database, database_url) = TestDatabase::create(data_dir.path());
+    let mail = MailServer::start();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+    let port = listener.local_addr().expect("local address").port();
+    let address = format!("http://127.0.0.1:{port}");
+
+    let mut settings = Settings::for_data_dir(data_dir.path()).expect("settings");
+    settings.database_url = database_url;
+    settings.bind = format!("127.0.0.1:{port}");
+    settings.base_url = url::Url::parse(&address).expect("base URL");
+    settings.smtp_url = Some(format!("smtp://127.0.0.1:{}", mail.port));
+    settings.http_workers = Some(1);
+    settings.db_pool_size = 4;
+    settings.outbox.poll_interval = Duration::from_millis(100);
+    settings.outbox.retry_base = Duration::from_millis(200);
+    settings.outbox.retry_max = Duration::from_secs(1);
+    customise(&mut settings);
+
+    let clock = Arc::new(OffsetClock::default());
+    let application = Application::build_on(settings.clone(), listener, clock.clone())
+        .expect("build the application");
+    tokio::spawn(application.run_until_stopped());
+    let pool = db::connect(&settings.database_url, 2).expect("test pool");
+    TestApp {
+        address,
+        settings,
+        pool,
+        client: client(),
+        mail,
+        clock,
+        data_dir,
+        _database: database,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects by itself.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub fn conn(&self) -> partnerdesk::db::PooledDb {
+        self.pool.get().expect("a database connection")
+    }
+}
+
+/// Runs the real `partnerdesk` binary against this app's database.
+pub fn run_cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_partnerdesk"))
+        .args(args)
+        .env("PARTNERDESK_DATABASE_URL", &app.settings.database_url)
+        .env("PARTNERDESK_DATA_DIR", app.data_dir.path())
+        .env("PARTNERDESK_BASE_URL", app.settings.base_url.as_str())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run the partnerdesk binary")
+}
+
+/// Polls `check` until it returns true or the time is up.
+pub async fn eventually(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + timeout;
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,8 @@
+//! The integration suite: every test drives the real server over HTTP.
+
+mod browser;
+mod email;
+mod helpers;
+mod migrations;
+mod shell;
+mod smtp;
