@@ -274,6 +274,48 @@ mod tests {
     }
 
     #[test]
+    fn a_toml_file_overrides_the_defaults() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("partnerdesk.toml");
+        let data_dir = dir.path().join("data");
+        std::fs::write(
+            &file,
+            format!(
+                "data_dir = {:?}\nbind = \"0.0.0.0:9000\"\nbase_url = \"https://partners.example.com\"\n\
+                 secret_key = \"0123456789abcdef0123456789abcdef\"\n[outbox]\nretry_base_ms = 1500\n",
+                data_dir.display().to_string()
+            ),
+        )
+        .expect("write settings file");
+        let settings = Settings::load(Some(&file)).expect("settings");
+        assert_eq!(settings.bind, "0.0.0.0:9000");
+        assert!(settings.uses_https());
+        assert_eq!(settings.outbox.retry_base, Duration::from_millis(1500));
+        assert_eq!(settings.data_dir, data_dir);
+        assert!(
+            !data_dir.join("secret_key").exists(),
+            "a given secret is not written"
+        );
+    }
+
+    #[test]
+    fn a_short_secret_or_a_bad_base_url_is_refused() {
+        assert!(matches!(
+            SecretKey::new("short".into()),
+            Err(ConfigError::SecretTooShort)
+        ));
+        let raw = RawSettings {
+            base_url: Some("ftp://example.com".into()),
+            secret_key: Some("0123456789abcdef0123456789abcdef".into()),
+            ..RawSettings::default()
+        };
+        assert!(matches!(
+            Settings::resolve(raw),
+            Err(ConfigError::BaseUrl(_))
+        ));
+    }
+
+    #[test]
     fn passwords_in_urls_are_redacted() {
         assert_eq!(
             redact_url("postgres://app:hunter2@db/pd"),

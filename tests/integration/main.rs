@@ -1,6 +1,7 @@
 //! The integration suite: every test drives the real server over HTTP.
 
 mod browser;
+mod cli;
 mod email;
 mod helpers;
 mod migrations;

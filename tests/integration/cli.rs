@@ -1,0 +1,93 @@
+//! The binary as a new user runs it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// `partnerdesk serve --demo` on an empty data folder prints the address and the
+/// demo logins, and serves a page there.
+#[tokio::test]
+async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_partnerdesk"))
+        .args(["serve", "--demo"])
+        .env("PARTNERDESK_DATA_DIR", data_dir.path())
+        .env("PARTNERDESK_BIND", "127.0.0.1:0")
+        .env_remove("PARTNERDESK_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start partnerdesk serve --demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let lines = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take(6)
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("read output");
+    let address = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
+        .map(str::to_owned);
+    let logins: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("@northwind.example"))
+        .collect();
+    let page = match &address {
+        Some(address) => reqwest::get(address).await.ok(),
+        None => None,
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let address = address.unwrap_or_else(|| panic!("no address printed: {lines:?}"));
+    assert!(address.starts_with("http://127.0.0.1:"), "{address}");
+    assert_eq!(logins.len(), 4, "{lines:?}");
+    for role in ["owner", "admin_agent", "sales_agent", "helpdesk_agent"] {
+        assert!(
+            logins.iter().any(|l| l.contains(role)),
+            "{role} missing in {lines:?}"
+        );
+    }
+    let page = page.expect("the printed address answers");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("body").contains("Partnerdesk"));
+    assert!(data_dir.path().join("partnerdesk.db").exists());
+    assert!(data_dir.path().join("secret_key").exists());
+}
+
+#[test]
+fn migrate_brings_a_new_database_up_to_date() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_partnerdesk"))
+        .arg("migrate")
+        .env("PARTNERDESK_DATA_DIR", data_dir.path())
+        .env_remove("PARTNERDESK_DATABASE_URL")
+        .output()
+        .expect("run migrate");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("up to date"));
+    assert!(data_dir.path().join("partnerdesk.db").exists());
+}
+
+#[test]
+fn an_unknown_database_scheme_is_a_clear_error() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_partnerdesk"))
+        .arg("migrate")
+        .env("PARTNERDESK_DATA_DIR", data_dir.path())
+        .env("PARTNERDESK_DATABASE_URL", "mysql://db/partnerdesk")
+        .output()
+        .expect("run migrate");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("postgres://"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
