@@ -14,3 +14,8 @@ struct HomePage {
 pub async fn index(layout: Layout) -> Result<HttpResponse, PageError> {
     render(&HomePage { layout })
 }
+
+/// A plain-text answer for load balancers (and the benchmark's baseline).
+pub async fn health_check() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}

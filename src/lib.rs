@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -11,6 +12,9 @@ pub mod demo;
 pub mod email;
 pub mod home;
 pub mod i18n;
+pub mod partner;
 pub mod partners;
+pub mod routes;
+pub mod signin;
 pub mod startup;
 pub mod web;

@@ -4,7 +4,10 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::cookie::Key;
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::{ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -13,14 +16,17 @@ use actix_web_flash_messages::storage::CookieMessageStore;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
+use crate::auth::csrf::check_csrf;
+use crate::auth::identity::load_identity;
+use crate::auth::session_store::{DbSessionStore, IDLE_TIMEOUT_MINUTES};
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
+use crate::routes;
 use crate::web::headers::{MAX_BODY_BYTES, security_headers};
 use crate::web::{PageError, errors::render_error_page};
-use crate::{home, web as pages};
 
 /// Shared by every request handler.
 pub struct AppState {
@@ -67,13 +73,29 @@ impl Application {
             clock,
             outbox_wake: wake,
         });
-        let flash_key = Key::derive_from(settings.secret_key.as_bytes());
+        let cookie_key = Key::derive_from(settings.secret_key.as_bytes());
         let https = settings.uses_https();
+        let session_store = DbSessionStore::new(state.pool.clone(), state.clock.clone());
+        let (cookie_name, cookie_secure) = session_cookie(&settings);
         let mut server = HttpServer::new(move || {
             let flashes = FlashMessagesFramework::builder(
-                CookieMessageStore::builder(flash_key.clone()).build(),
+                CookieMessageStore::builder(cookie_key.clone()).build(),
             )
             .build();
+            let sessions = SessionMiddleware::builder(session_store.clone(), cookie_key.clone())
+                .cookie_name(cookie_name.clone())
+                .cookie_secure(cookie_secure)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_path("/".to_owned())
+                .cookie_domain(None)
+                .session_lifecycle(
+                    BrowserSession::default()
+                        .state_ttl(CookieDuration::minutes(IDLE_TIMEOUT_MINUTES))
+                        .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                )
+                .build();
+            // Middleware listed innermost first.
             App::new()
                 .app_data(state.clone())
                 .app_data(
@@ -83,14 +105,18 @@ impl Application {
                 )
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
-                .configure(routes)
+                .configure(routes::register)
+                .default_service(web::to(not_found))
                 .wrap(flashes)
+                .wrap(from_fn(check_csrf))
+                .wrap(from_fn(load_identity))
                 .wrap(from_fn(reject_oversized_bodies))
                 .wrap(
                     ErrorHandlers::new()
                         .default_handler_client(render_error_page)
                         .default_handler_server(render_error_page),
                 )
+                .wrap(sessions)
                 .wrap(security_headers(https))
                 .wrap(request_logger())
         })
@@ -137,17 +163,22 @@ fn loggable_path(path: &str) -> String {
     path.to_owned()
 }
 
-/// Every route of the application.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::index))
-        .route("/health_check", web::get().to(health_check))
-        .route("/language", web::post().to(pages::language::switch))
-        .route("/static/{path:.*}", web::get().to(pages::assets::serve))
-        .default_service(web::to(not_found));
-}
-
-async fn health_check() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain").body("ok")
+/// The session cookie: `__Host-` prefixed and Secure when the portal is served over
+/// https, or from a loopback address, where browsers treat plain http as secure.
+/// Over plain http elsewhere a Secure cookie would be dropped by the browser, so
+/// neither is used there.
+pub fn session_cookie(settings: &Settings) -> (String, bool) {
+    let loopback = match settings.base_url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if settings.uses_https() || loopback {
+        ("__Host-partnerdesk".to_owned(), true)
+    } else {
+        ("partnerdesk".to_owned(), false)
+    }
 }
 
 async fn not_found() -> Result<HttpResponse, PageError> {

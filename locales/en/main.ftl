@@ -53,3 +53,73 @@ email-activation-ignore = If you were not expecting this email, you can ignore i
 
 # Demo
 demo-greeting = Welcome, { $name }!
+
+# Sign-in
+sign-in = Sign in
+sign-out = Sign out
+signin-title = Sign in to Partnerdesk
+signin-submit = Sign in
+signin-failed = Incorrect username or password.
+signin-throttled = Too many attempts for this username. Please wait a few minutes and try again.
+field-username = Username
+field-password = Password
+field-new-password = New password
+field-password-confirmation = Type the password again
+flash-signed-out = You are signed out.
+flash-activated = Your password is set. You can sign in now.
+switch-membership = Switch
+picker-title = Choose where to work
+picker-lead = Your login has access to several organisations. Choose one; you can switch at any time from the header.
+picker-none = Your login has no access to any organisation at the moment.
+error-csrf-title = This form has expired
+error-csrf-text = Please reload the page and try again.
+
+# Passwords
+password-hint = At least 8 characters. A long phrase is easier to remember and harder to guess.
+password-too-short = The password must have at least 8 characters.
+password-too-long = The password must have at most 128 characters.
+password-too-common = This password is among the most common ones. Please choose another.
+password-mismatch = The two passwords are not the same.
+
+# Activation
+activate-title = Choose your password
+activate-lead = You are activating the login
+activate-submit = Activate my account
+link-invalid-title = This link can no longer be used
+link-invalid-text = The link has expired or has already been used. Enter your username to receive a new one.
+link-renew-submit = Send me a new link
+link-renew-sent-title = Check your email
+link-renew-sent = If a login with this username is waiting for activation, a new link is on its way. Earlier links no longer work.
+
+# Roles help
+nav-roles-help = Roles
+roles-title = What each partner role may do
+roles-lead = Partner staff hold one of four roles. The portal enforces exactly this table.
+roles-capability = Capability
+yes = Yes
+no = No
+cap-see-partner-home = See the partner home page
+cap-see-customers = See customers, details, licences, health
+cap-manage-customers = Create customers, rename them, place orders
+cap-see-customer-permissions = See customer permissions
+cap-toggle-customer-permissions = Change customer permissions (self-purchase)
+cap-open-customer = Open a customer (under partner assistance)
+cap-service-requests = Service requests on behalf of customers
+cap-dissociate-customer = Dissociate a customer
+cap-manage-groups = Manage customer groups
+cap-manage-staff = Manage partner staff and their roles
+cap-see-activity = See the activity log
+
+# Partner area
+partner-your-role = Your role:
+
+# Activity
+action-signed-in = Signed in
+action-sign-in-failed = Sign-in failed
+action-activated = Activated their login
+action-password-changed = Changed their password
+action-password-reset = Reset their password
+action-staff-invited = Invited a staff member
+action-invitation-resent = Sent a new invitation
+action-role-changed = Changed a role
+action-member-disabled = Disabled a staff member

@@ -53,3 +53,73 @@ email-activation-ignore = Si vous n'attendiez pas cet e-mail, vous pouvez l'igno
 
 # Démo
 demo-greeting = Bienvenue, { $name } !
+
+# Connexion
+sign-in = Se connecter
+sign-out = Se déconnecter
+signin-title = Connexion à Partnerdesk
+signin-submit = Se connecter
+signin-failed = Nom d'utilisateur ou mot de passe incorrect.
+signin-throttled = Trop de tentatives pour ce nom d'utilisateur. Veuillez patienter quelques minutes avant de réessayer.
+field-username = Nom d'utilisateur
+field-password = Mot de passe
+field-new-password = Nouveau mot de passe
+field-password-confirmation = Saisissez de nouveau le mot de passe
+flash-signed-out = Vous êtes déconnecté.
+flash-activated = Votre mot de passe est enregistré. Vous pouvez vous connecter.
+switch-membership = Changer
+picker-title = Choisissez où travailler
+picker-lead = Votre identifiant donne accès à plusieurs organisations. Choisissez-en une ; vous pourrez en changer à tout moment depuis l'en-tête.
+picker-none = Votre identifiant ne donne accès à aucune organisation pour le moment.
+error-csrf-title = Ce formulaire a expiré
+error-csrf-text = Veuillez recharger la page et réessayer.
+
+# Mots de passe
+password-hint = Au moins 8 caractères. Une longue phrase est plus facile à retenir et plus difficile à deviner.
+password-too-short = Le mot de passe doit comporter au moins 8 caractères.
+password-too-long = Le mot de passe doit comporter au plus 128 caractères.
+password-too-common = Ce mot de passe fait partie des plus courants. Veuillez en choisir un autre.
+password-mismatch = Les deux mots de passe ne sont pas identiques.
+
+# Activation
+activate-title = Choisissez votre mot de passe
+activate-lead = Vous activez l'identifiant
+activate-submit = Activer mon compte
+link-invalid-title = Ce lien n'est plus utilisable
+link-invalid-text = Le lien a expiré ou a déjà servi. Saisissez votre nom d'utilisateur pour en recevoir un nouveau.
+link-renew-submit = M'envoyer un nouveau lien
+link-renew-sent-title = Consultez vos e-mails
+link-renew-sent = Si un identifiant portant ce nom attend son activation, un nouveau lien est en route. Les liens précédents ne fonctionnent plus.
+
+# Aide sur les rôles
+nav-roles-help = Rôles
+roles-title = Ce que chaque rôle partenaire peut faire
+roles-lead = Le personnel du partenaire détient l'un de ces quatre rôles. Le portail applique exactement ce tableau.
+roles-capability = Droit
+yes = Oui
+no = Non
+cap-see-partner-home = Voir la page d'accueil partenaire
+cap-see-customers = Voir les clients, leurs détails, licences et état de santé
+cap-manage-customers = Créer et renommer des clients, passer des commandes
+cap-see-customer-permissions = Voir les autorisations des clients
+cap-toggle-customer-permissions = Modifier les autorisations des clients (achats en libre-service)
+cap-open-customer = Ouvrir un client (avec l'assistance partenaire)
+cap-service-requests = Demandes de service pour le compte des clients
+cap-dissociate-customer = Dissocier un client
+cap-manage-groups = Gérer les groupes de clients
+cap-manage-staff = Gérer le personnel du partenaire et ses rôles
+cap-see-activity = Voir le journal d'activité
+
+# Espace partenaire
+partner-your-role = Votre rôle :
+
+# Activité
+action-signed-in = S'est connecté
+action-sign-in-failed = Échec de connexion
+action-activated = A activé son identifiant
+action-password-changed = A changé son mot de passe
+action-password-reset = A réinitialisé son mot de passe
+action-staff-invited = A invité un membre du personnel
+action-invitation-resent = A envoyé une nouvelle invitation
+action-role-changed = A changé un rôle
+action-member-disabled = A désactivé un membre du personnel

@@ -1,42 +1,48 @@
-//! Roles. The full capability matrix arrives with the accounts issue; the roles
-//! themselves are fixed by the spec.
+//! Who may do what. The partner role matrix of the spec lives here, in one table;
+//! `decide` is the one place where a request is let through or not, and every
+//! route declares what it needs in `crate::routes`.
 
+mod matrix;
+
+pub use matrix::{Capability, PARTNER_MATRIX, PartnerRole};
+
+use crate::auth::identity::{Identity, MembershipScope};
+
+/// What a route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartnerRole {
-    Owner,
-    AdminAgent,
-    SalesAgent,
-    HelpdeskAgent,
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in login, whatever membership it has chosen.
+    SignedIn,
+    /// A member of a partner organisation whose role has the capability.
+    Partner(Capability),
 }
 
-impl PartnerRole {
-    pub const ALL: [PartnerRole; 4] = [
-        PartnerRole::Owner,
-        PartnerRole::AdminAgent,
-        PartnerRole::SalesAgent,
-        PartnerRole::HelpdeskAgent,
-    ];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not signed in: go to the sign-in page.
+    SignIn,
+    /// Signed in but without a membership chosen: go to the picker.
+    ChooseMembership,
+    /// This area is not the membership's: answered like a missing page.
+    NotFound,
+    /// The membership's role lacks the capability.
+    Forbidden,
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerRole::Owner => "owner",
-            PartnerRole::AdminAgent => "admin_agent",
-            PartnerRole::SalesAgent => "sales_agent",
-            PartnerRole::HelpdeskAgent => "helpdesk_agent",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == value)
-    }
-
-    /// The Fluent message id of the role's name.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            PartnerRole::Owner => "role-owner",
-            PartnerRole::AdminAgent => "role-admin-agent",
-            PartnerRole::SalesAgent => "role-sales-agent",
-            PartnerRole::HelpdeskAgent => "role-helpdesk-agent",
-        }
+pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
+    match (access, identity) {
+        (Access::Public, _) => Decision::Allow,
+        (_, None) => Decision::SignIn,
+        (Access::SignedIn, Some(_)) => Decision::Allow,
+        (Access::Partner(capability), Some(identity)) => match &identity.membership {
+            None => Decision::ChooseMembership,
+            Some(membership) => match membership.scope {
+                MembershipScope::Partner { role, .. } if role.can(capability) => Decision::Allow,
+                MembershipScope::Partner { .. } => Decision::Forbidden,
+            },
+        },
     }
 }

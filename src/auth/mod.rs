@@ -1,4 +1,10 @@
-//! Who is asking: passwords and one-time tokens.
+//! Who is asking: passwords, one-time tokens, the session store, the typed session,
+//! the signed-in identity, CSRF, and the sign-in pages.
 
+pub mod csrf;
+pub mod identity;
 pub mod password;
+pub mod session;
+pub mod session_store;
+pub mod throttle;
 pub mod tokens;

@@ -30,8 +30,91 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     }
 }
 
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Why a new password is refused, as the Fluent message id shown next to the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    TooCommon,
+    Mismatch,
+}
+
+impl PasswordProblem {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            PasswordProblem::TooShort => "password-too-short",
+            PasswordProblem::TooLong => "password-too-long",
+            PasswordProblem::TooCommon => "password-too-common",
+            PasswordProblem::Mismatch => "password-mismatch",
+        }
+    }
+
+    /// The form field the message belongs next to.
+    pub fn field(self) -> &'static str {
+        match self {
+            PasswordProblem::Mismatch => "password_confirmation",
+            _ => "password",
+        }
+    }
+}
+
+/// A password someone chose: 8 to 128 characters, not among the most common, typed
+/// the same twice. No composition rules.
+pub fn check_new_password(password: &str, confirmation: &str) -> Result<(), PasswordProblem> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(PasswordProblem::TooShort);
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(PasswordProblem::TooLong);
+    }
+    let lowered = password.to_lowercase();
+    if COMMON_PASSWORDS.lines().any(|common| common == lowered) {
+        return Err(PasswordProblem::TooCommon);
+    }
+    if password != confirmation {
+        return Err(PasswordProblem::Mismatch);
+    }
+    Ok(())
+}
+
+/// A hash to check against when there is no real one, so that an unknown username
+/// costs as much time as a known one.
+pub fn verify_against_nothing(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY
+        .get_or_init(|| hash_password("no real account has this password").unwrap_or_default());
+    let _ = verify_password(password, hash);
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn new_passwords_are_checked_without_composition_rules() {
+        assert_eq!(
+            check_new_password("short", "short"),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), &"x".repeat(129)),
+            Err(PasswordProblem::TooLong)
+        );
+        assert_eq!(
+            check_new_password("Password123", "Password123"),
+            Err(PasswordProblem::TooCommon)
+        );
+        assert_eq!(
+            check_new_password("plain lowercase words", "plain lowercase word"),
+            Err(PasswordProblem::Mismatch)
+        );
+        assert_eq!(
+            check_new_password("plain lowercase words", "plain lowercase words"),
+            Ok(())
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -53,6 +53,8 @@ pub enum DbError {
     Migration(String),
     #[error("database query failed")]
     Query(#[from] diesel::result::Error),
+    #[error("could not serialise a stored value: {0}")]
+    Serialization(String),
     #[error("a database task stopped unexpectedly")]
     TaskPanicked,
 }
@@ -76,11 +78,12 @@ struct ConnectionSetup;
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(sqlite) = conn {
-            // WAL lets readers run beside the single writer; busy_timeout makes a
-            // second writer wait instead of failing at once.
+            // busy_timeout first: it makes a second writer (or a second connection
+            // switching the journal mode) wait instead of failing at once. WAL lets
+            // readers run beside the single writer.
             sqlite
                 .batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;

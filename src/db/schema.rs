@@ -71,10 +71,49 @@ diesel::joinable!(memberships -> logins (login_id));
 diesel::joinable!(memberships -> partner_organisations (partner_id));
 diesel::joinable!(login_tokens -> logins (login_id));
 
+diesel::table! {
+    sessions (key_hash) {
+        key_hash -> Text,
+        login_id -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        idle_expires_at -> Timestamp,
+        absolute_expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> Text,
+        username_key -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_log (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_login_id -> Nullable<Text>,
+        actor_name -> Text,
+        acting_membership_id -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
+        action -> Text,
+        target -> Text,
+        details -> Text,
+    }
+}
+
+diesel::joinable!(sessions -> logins (login_id));
+diesel::joinable!(activity_log -> partner_organisations (partner_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     partner_organisations,
     logins,
     memberships,
     login_tokens,
     email_outbox,
+    sessions,
+    sign_in_failures,
+    activity_log,
 );

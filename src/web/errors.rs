@@ -70,6 +70,10 @@ impl ResponseError for PageError {
     }
 }
 
+/// Put on an error answer to explain it with a message other than its status's.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorKey(pub &'static str);
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -98,7 +102,12 @@ pub fn render_error_page<B>(
     let status = response.status();
     let lang = Lang::of_request(response.request());
     let tr = lang.translator();
-    let key = match status.as_u16() {
+    let explicit = response
+        .response()
+        .extensions()
+        .get::<ErrorKey>()
+        .map(|k| k.0);
+    let key = explicit.unwrap_or(match status.as_u16() {
         400 => "error-400",
         403 => "error-403",
         404 | 405 => "error-404",
@@ -106,7 +115,7 @@ pub fn render_error_page<B>(
         429 => "error-429",
         s if s >= 500 => "error-500",
         _ => "error-400",
-    };
+    });
     let page = ErrorPage {
         layout: Layout::bare(response.request(), lang),
         status: status.as_u16(),

@@ -2,9 +2,13 @@
 
 use std::future::{Ready, ready};
 
+use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use actix_web_flash_messages::{IncomingFlashMessages, Level};
 
+use crate::access::{Access, Capability, Decision, decide};
+use crate::auth::identity::Identity;
+use crate::auth::session::TypedSession;
 use crate::i18n::{Lang, Translator};
 
 /// The three areas of the portal, each with its own navigation.
@@ -18,7 +22,21 @@ pub enum Area {
 pub struct NavItem {
     pub href: &'static str,
     pub label_key: &'static str,
+    pub access: Access,
 }
+
+const PARTNER_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/partner",
+        label_key: "nav-partner-home",
+        access: Access::Partner(Capability::SeePartnerHome),
+    },
+    NavItem {
+        href: "/help/roles",
+        label_key: "nav-roles-help",
+        access: Access::SignedIn,
+    },
+];
 
 impl Area {
     pub fn of_path(path: &str) -> Option<Area> {
@@ -31,28 +49,10 @@ impl Area {
         }
     }
 
-    pub fn root(self) -> &'static str {
+    fn nav(self) -> &'static [NavItem] {
         match self {
-            Area::Admin => "/admin",
-            Area::Partner => "/partner",
-            Area::Customer => "/customer",
-        }
-    }
-
-    pub fn nav(self) -> &'static [NavItem] {
-        match self {
-            Area::Admin => &[NavItem {
-                href: "/admin",
-                label_key: "nav-admin-home",
-            }],
-            Area::Partner => &[NavItem {
-                href: "/partner",
-                label_key: "nav-partner-home",
-            }],
-            Area::Customer => &[NavItem {
-                href: "/customer",
-                label_key: "nav-customer-home",
-            }],
+            Area::Partner => PARTNER_NAV,
+            Area::Admin | Area::Customer => &[],
         }
     }
 }
@@ -69,6 +69,8 @@ pub struct Layout {
     pub current: String,
     pub area: Option<Area>,
     pub flashes: Vec<Flash>,
+    pub identity: Option<Identity>,
+    pub csrf_token: String,
 }
 
 impl Layout {
@@ -78,17 +80,31 @@ impl Layout {
             Some(pq) => pq.as_str().to_owned(),
             None => "/".to_owned(),
         };
+        let identity = Identity::of_request(req);
+        let area = Area::of_path(req.path()).or_else(|| {
+            identity
+                .as_ref()
+                .and_then(|i| i.membership.as_ref())
+                .map(|_| Area::Partner)
+        });
         Self {
             tr: lang.translator(),
             lang,
-            area: Area::of_path(req.path()),
+            area,
             current,
             flashes: Vec::new(),
+            csrf_token: TypedSession::of(req.get_session()).csrf_token(),
+            identity,
         }
     }
 
-    pub fn nav(&self) -> &'static [NavItem] {
-        self.area.map(Area::nav).unwrap_or(&[])
+    /// The navigation of the area, limited to what this person may open.
+    pub fn nav(&self) -> Vec<&'static NavItem> {
+        let items = self.area.map(Area::nav).unwrap_or(&[]);
+        items
+            .iter()
+            .filter(|item| decide(item.access, self.identity.as_ref()) == Decision::Allow)
+            .collect()
     }
 
     pub fn is_current(&self, href: &str) -> bool {
@@ -97,6 +113,21 @@ impl Layout {
 
     pub fn other_languages(&self) -> Vec<Lang> {
         Lang::ALL.into_iter().filter(|l| *l != self.lang).collect()
+    }
+
+    /// The name of the organisation or account the person acts for, if chosen.
+    pub fn acting_for(&self) -> Option<&str> {
+        self.identity
+            .as_ref()?
+            .membership
+            .as_ref()
+            .map(|m| m.tenant_name.as_str())
+    }
+
+    pub fn can_switch(&self) -> bool {
+        self.identity
+            .as_ref()
+            .is_some_and(|i| i.memberships.len() > 1)
     }
 }
 

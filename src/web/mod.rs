@@ -3,11 +3,13 @@
 
 pub mod assets;
 pub mod errors;
+pub mod forms;
 pub mod headers;
 pub mod language;
 pub mod layout;
 
 pub use errors::PageError;
+pub use forms::FieldErrors;
 pub use layout::{Area, Layout};
 
 use actix_web::HttpResponse;

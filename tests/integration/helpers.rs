@@ -138,7 +138,31 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// The CSRF token of this client's session, read from a page as a browser would.
+    pub async fn csrf_token(&self) -> String {
+        let page = self.get("/").await.text().await.expect("page body");
+        csrf_token_in(&page)
+    }
+
+    /// POSTs a form the way a browser does, with the session's CSRF token.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf_token().await;
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf_token", &token));
+        self.client
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POSTs a form without any CSRF token.
+    pub async fn post_form_without_csrf(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         self.client
             .post(self.url(path))
             .form(form)
@@ -173,5 +197,98 @@ pub async fn eventually(what: &str, timeout: Duration, mut check: impl FnMut() -
             "timed out waiting for {what}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_token_in(page: &str) -> String {
+    let pattern = regex::Regex::new(r#"name="csrf_token" value="([0-9a-f]{64})""#).expect("regex");
+    pattern
+        .captures(page)
+        .map(|c| c[1].to_owned())
+        .expect("a CSRF token in the page")
+}
+
+/// People and organisations for the account tests.
+pub mod people {
+    use partnerdesk::access::PartnerRole;
+    use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+    use partnerdesk::auth::password::hash_password;
+    use partnerdesk::i18n::Lang;
+    use partnerdesk::partners::{self, NewPartner};
+
+    use super::TestApp;
+
+    pub const PASSWORD: &str = "a long enough passphrase";
+
+    pub fn new_login(username: &str, language: Lang) -> NewLogin {
+        NewLogin {
+            username: Username::parse(username).expect("username"),
+            email: EmailAddress::parse(username).expect("email"),
+            full_name: DisplayName::parse(&format!("Person {username}")).expect("name"),
+            language,
+            time_zone: chrono_tz::Europe::Paris,
+        }
+    }
+
+    impl TestApp {
+        /// A partner organisation created by the operator; its owner is invited.
+        pub fn invite_partner_owner(
+            &self,
+            organisation: &str,
+            owner: &str,
+            language: Lang,
+        ) -> String {
+            let created = partners::create_with_owner(
+                &mut self.conn(),
+                &self.settings,
+                self.clock_now(),
+                &NewPartner {
+                    name: DisplayName::parse(organisation).expect("name"),
+                    parent_id: None,
+                    owner: new_login(owner, language),
+                },
+            )
+            .expect("partner created");
+            created.partner_id
+        }
+
+        /// An active login with a known password and a partner membership; returns
+        /// the membership id.
+        pub fn active_member(&self, partner_id: &str, username: &str, role: PartnerRole) -> String {
+            let mut conn = self.conn();
+            let now = self.clock_now();
+            let login_id = match accounts::find_by_username(
+                &mut conn,
+                &Username::parse(username).expect("username"),
+            )
+            .expect("lookup")
+            {
+                Some(id) => id,
+                None => {
+                    let hash = hash_password(PASSWORD).expect("hash");
+                    accounts::insert(
+                        &mut conn,
+                        now,
+                        &new_login(username, Lang::En),
+                        LoginState::Active,
+                        Some(&hash),
+                    )
+                    .expect("login")
+                }
+            };
+            partners::add_member(&mut conn, now, partner_id, &login_id, role).expect("membership")
+        }
+
+        pub fn clock_now(&self) -> chrono::NaiveDateTime {
+            use partnerdesk::clock::Clock;
+            self.clock.now()
+        }
+
+        /// Signs in through the login form; returns the answer to the POST.
+        pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+            self.post_form("/login", &[("username", username), ("password", password)])
+                .await
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! The integration suite: every test drives the real server over HTTP.
 
+mod accounts;
+mod authorization;
 mod browser;
 mod cli;
 mod email;

@@ -1,0 +1,3 @@
+DROP TABLE activity_log;
+DROP TABLE sign_in_failures;
+DROP TABLE sessions;

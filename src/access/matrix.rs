@@ -1,0 +1,145 @@
+//! The partner role matrix (spec, "Partner roles"). Everything that asks what a
+//! role may do reads this table: the access decision, the help page and the
+//! authorization-matrix test.
+
+use PartnerRole::{AdminAgent, HelpdeskAgent, Owner, SalesAgent};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerRole {
+    Owner,
+    AdminAgent,
+    SalesAgent,
+    HelpdeskAgent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// The partner home page and the role help.
+    SeePartnerHome,
+    SeeCustomers,
+    /// Create customers, rename them, place orders.
+    ManageCustomers,
+    SeeCustomerPermissions,
+    ToggleCustomerPermissions,
+    OpenCustomer,
+    ServiceRequestsOnBehalf,
+    DissociateCustomer,
+    ManageCustomerGroups,
+    ManageStaff,
+    SeeActivityLog,
+}
+
+/// Each capability with the roles that hold it.
+pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
+    (
+        Capability::SeePartnerHome,
+        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+    ),
+    (
+        Capability::SeeCustomers,
+        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+    ),
+    (
+        Capability::ManageCustomers,
+        &[Owner, AdminAgent, SalesAgent],
+    ),
+    (
+        Capability::SeeCustomerPermissions,
+        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+    ),
+    (Capability::ToggleCustomerPermissions, &[Owner, AdminAgent]),
+    (
+        Capability::OpenCustomer,
+        &[Owner, AdminAgent, HelpdeskAgent],
+    ),
+    (
+        Capability::ServiceRequestsOnBehalf,
+        &[Owner, AdminAgent, HelpdeskAgent],
+    ),
+    (Capability::DissociateCustomer, &[Owner, AdminAgent]),
+    (Capability::ManageCustomerGroups, &[Owner]),
+    (Capability::ManageStaff, &[Owner]),
+    (Capability::SeeActivityLog, &[Owner]),
+];
+
+impl Capability {
+    /// The Fluent message id describing the capability on the help page.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Capability::SeePartnerHome => "cap-see-partner-home",
+            Capability::SeeCustomers => "cap-see-customers",
+            Capability::ManageCustomers => "cap-manage-customers",
+            Capability::SeeCustomerPermissions => "cap-see-customer-permissions",
+            Capability::ToggleCustomerPermissions => "cap-toggle-customer-permissions",
+            Capability::OpenCustomer => "cap-open-customer",
+            Capability::ServiceRequestsOnBehalf => "cap-service-requests",
+            Capability::DissociateCustomer => "cap-dissociate-customer",
+            Capability::ManageCustomerGroups => "cap-manage-groups",
+            Capability::ManageStaff => "cap-manage-staff",
+            Capability::SeeActivityLog => "cap-see-activity",
+        }
+    }
+}
+
+impl PartnerRole {
+    pub const ALL: [PartnerRole; 4] = [Owner, AdminAgent, SalesAgent, HelpdeskAgent];
+
+    pub fn can(self, capability: Capability) -> bool {
+        PARTNER_MATRIX
+            .iter()
+            .any(|(cap, roles)| *cap == capability && roles.contains(&self))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner => "owner",
+            AdminAgent => "admin_agent",
+            SalesAgent => "sales_agent",
+            HelpdeskAgent => "helpdesk_agent",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
+    /// The Fluent message id of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Owner => "role-owner",
+            AdminAgent => "role-admin-agent",
+            SalesAgent => "role-sales-agent",
+            HelpdeskAgent => "role-helpdesk-agent",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_follows_the_spec() {
+        assert!(SalesAgent.can(Capability::ManageCustomers));
+        assert!(!HelpdeskAgent.can(Capability::ManageCustomers));
+        assert!(!SalesAgent.can(Capability::ToggleCustomerPermissions));
+        assert!(SalesAgent.can(Capability::SeeCustomerPermissions));
+        assert!(!SalesAgent.can(Capability::OpenCustomer));
+        assert!(HelpdeskAgent.can(Capability::OpenCustomer));
+        assert!(!AdminAgent.can(Capability::ManageCustomerGroups));
+        assert!(!AdminAgent.can(Capability::ManageStaff));
+        assert!(Owner.can(Capability::ManageStaff));
+    }
+
+    #[test]
+    fn every_capability_appears_once() {
+        for (i, (cap, _)) in PARTNER_MATRIX.iter().enumerate() {
+            assert!(
+                !PARTNER_MATRIX[i + 1..]
+                    .iter()
+                    .any(|(other, _)| other == cap),
+                "{cap:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The activity log: append-only. The application only ever inserts into it; no
+//! code path updates or deletes an entry.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::activity_log;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SignedIn,
+    SignInFailed,
+    Activated,
+    PasswordChanged,
+    PasswordReset,
+    StaffInvited,
+    InvitationResent,
+    RoleChanged,
+    MemberDisabled,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::SignedIn,
+        Action::SignInFailed,
+        Action::Activated,
+        Action::PasswordChanged,
+        Action::PasswordReset,
+        Action::StaffInvited,
+        Action::InvitationResent,
+        Action::RoleChanged,
+        Action::MemberDisabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SignedIn => "signed_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::Activated => "activated",
+            Action::PasswordChanged => "password_changed",
+            Action::PasswordReset => "password_reset",
+            Action::StaffInvited => "staff_invited",
+            Action::InvitationResent => "invitation_resent",
+            Action::RoleChanged => "role_changed",
+            Action::MemberDisabled => "member_disabled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+
+    pub fn label_key(self) -> String {
+        format!("action-{}", self.as_str().replace('_', "-"))
+    }
+}
+
+/// The real person behind an entry, and the membership they acted as.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub login_id: Option<&'a str>,
+    pub name: &'a str,
+    pub membership_id: Option<&'a str>,
+}
+
+pub struct Entry<'a> {
+    pub partner_id: Option<&'a str>,
+    pub actor: Actor<'a>,
+    pub action: Action,
+    pub target: &'a str,
+    pub details: &'a str,
+}
+
+pub fn record(conn: &mut DbConnection, now: NaiveDateTime, entry: Entry<'_>) -> QueryResult<()> {
+    diesel::insert_into(activity_log::table)
+        .values((
+            activity_log::id.eq(uuid::Uuid::new_v4().to_string()),
+            activity_log::occurred_at.eq(now),
+            activity_log::actor_login_id.eq(entry.actor.login_id),
+            activity_log::actor_name.eq(entry.actor.name),
+            activity_log::acting_membership_id.eq(entry.actor.membership_id),
+            activity_log::partner_id.eq(entry.partner_id),
+            activity_log::action.eq(entry.action.as_str()),
+            activity_log::target.eq(entry.target),
+            activity_log::details.eq(entry.details),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records an event about a login in the log of every partner it belongs to, so
+/// each organisation sees what happens to its own staff.
+pub fn record_for_login(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    login_id: &str,
+    actor: Actor<'_>,
+    action: Action,
+    target: &str,
+) -> QueryResult<()> {
+    use crate::db::schema::memberships;
+    let partners: Vec<Option<String>> = memberships::table
+        .filter(memberships::login_id.eq(login_id))
+        .select(memberships::partner_id)
+        .distinct()
+        .load(conn)?;
+    if partners.is_empty() {
+        return record(
+            conn,
+            now,
+            Entry {
+                partner_id: None,
+                actor,
+                action,
+                target,
+                details: "",
+            },
+        );
+    }
+    for partner_id in partners {
+        record(
+            conn,
+            now,
+            Entry {
+                partner_id: partner_id.as_deref(),
+                actor,
+                action,
+                target,
+                details: "",
+            },
+        )?;
+    }
+    Ok(())
+}

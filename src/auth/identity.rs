@@ -1,0 +1,218 @@
+//! The signed-in person and the membership they act as, loaded once per request by
+//! `load_identity` and handed to handlers through the request.
+
+use std::future::{Ready, ready};
+
+use actix_session::SessionExt;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use diesel::prelude::*;
+
+use super::session::TypedSession;
+use crate::access::PartnerRole;
+use crate::db::schema::{logins, memberships, partner_organisations};
+use crate::db::{self, DbConnection, DbError};
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::web::PageError;
+
+#[derive(Debug, Clone)]
+pub struct SignedInLogin {
+    pub id: String,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub language: Lang,
+    pub time_zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipScope {
+    Partner { role: PartnerRole },
+}
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub id: String,
+    pub scope: MembershipScope,
+    /// The organisation or account the membership belongs to.
+    pub tenant_id: String,
+    pub tenant_name: String,
+}
+
+impl Membership {
+    pub fn home(&self) -> &'static str {
+        match self.scope {
+            MembershipScope::Partner { .. } => "/partner",
+        }
+    }
+
+    pub fn role_key(&self) -> &'static str {
+        match self.scope {
+            MembershipScope::Partner { role } => role.label_key(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub login: SignedInLogin,
+    /// The membership chosen for this session, if any yet.
+    pub membership: Option<Membership>,
+    /// Every active membership of the login, for the picker and the switcher.
+    pub memberships: Vec<Membership>,
+}
+
+/// The active memberships of a login, in a stable order.
+pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Vec<Membership>> {
+    let rows: Vec<(String, String, String, String)> = memberships::table
+        .inner_join(partner_organisations::table)
+        .filter(memberships::login_id.eq(login_id))
+        .filter(memberships::state.eq("active"))
+        .order((partner_organisations::name.asc(), memberships::id.asc()))
+        .select((
+            memberships::id,
+            memberships::role,
+            partner_organisations::id,
+            partner_organisations::name,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, role, tenant_id, tenant_name)| {
+            Some(Membership {
+                id,
+                scope: MembershipScope::Partner {
+                    role: PartnerRole::parse(&role)?,
+                },
+                tenant_id,
+                tenant_name,
+            })
+        })
+        .collect())
+}
+
+type LoginRow = (String, String, String, String, String, String);
+
+fn load(
+    conn: &mut DbConnection,
+    login_id: &str,
+    membership_id: Option<&str>,
+) -> QueryResult<Option<Identity>> {
+    let row: Option<LoginRow> = logins::table
+        .filter(logins::id.eq(login_id))
+        .filter(logins::state.eq("active"))
+        .select((
+            logins::id,
+            logins::username,
+            logins::full_name,
+            logins::email,
+            logins::language,
+            logins::time_zone,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, username, full_name, email, language, time_zone)) = row else {
+        return Ok(None);
+    };
+    let memberships = memberships_of(conn, &id)?;
+    let membership =
+        membership_id.and_then(|chosen| memberships.iter().find(|m| m.id == chosen).cloned());
+    Ok(Some(Identity {
+        login: SignedInLogin {
+            id,
+            username,
+            full_name,
+            email,
+            language: Lang::from_code(&language).unwrap_or_default(),
+            time_zone: time_zone.parse().unwrap_or(chrono_tz::UTC),
+        },
+        membership,
+        memberships,
+    }))
+}
+
+/// Middleware: loads the identity of a signed-in session. A session whose login was
+/// disabled, or whose membership was removed, loses it here, on its next request.
+pub async fn load_identity(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let session = TypedSession::of(req.get_session());
+    if let Some(login_id) = session.login_id() {
+        let membership_id = session.membership_id();
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| PageError::internal(anyhow::anyhow!("application state missing")))?;
+        let identity = db::run(&state.pool, move |conn| {
+            load(conn, &login_id, membership_id.as_deref()).map_err(DbError::from)
+        })
+        .await
+        .map_err(PageError::from)?;
+        match identity {
+            Some(identity) => {
+                req.extensions_mut().insert(identity.login.language);
+                req.extensions_mut().insert(identity);
+            }
+            None => session.sign_out(),
+        }
+    }
+    next.call(req).await
+}
+
+impl Identity {
+    pub fn of_request(req: &HttpRequest) -> Option<Identity> {
+        req.extensions().get::<Identity>().cloned()
+    }
+}
+
+/// A handler argument for pages that need someone signed in; the route's access
+/// rule has already sent everyone else away.
+pub struct SignedIn(pub Identity);
+
+impl FromRequest for SignedIn {
+    type Error = PageError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            Identity::of_request(req)
+                .map(SignedIn)
+                .ok_or(PageError::NotFound),
+        )
+    }
+}
+
+/// A handler argument for partner pages: the identity and its partner membership.
+pub struct PartnerMember {
+    pub identity: Identity,
+    pub membership: Membership,
+    pub role: PartnerRole,
+}
+
+impl PartnerMember {
+    pub fn partner_id(&self) -> &str {
+        &self.membership.tenant_id
+    }
+}
+
+impl FromRequest for PartnerMember {
+    type Error = PageError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let member = Identity::of_request(req).and_then(|identity| {
+            let membership = identity.membership.clone()?;
+            let MembershipScope::Partner { role } = membership.scope;
+            Some(PartnerMember {
+                identity,
+                membership,
+                role,
+            })
+        });
+        ready(member.ok_or(PageError::NotFound))
+    }
+}

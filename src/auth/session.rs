@@ -1,0 +1,82 @@
+//! A typed view of the session: who is signed in, which membership they act as,
+//! and the CSRF token.
+
+use std::future::{Ready, ready};
+
+use actix_session::{Session, SessionExt};
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use rand::RngCore;
+use rand::rngs::OsRng;
+
+use super::session_store::{LOGIN_KEY, SIGNED_IN_AT_KEY};
+
+const MEMBERSHIP_KEY: &str = "auth.membership_id";
+const CSRF_KEY: &str = "csrf";
+
+pub struct TypedSession(Session);
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+impl TypedSession {
+    pub fn of(session: Session) -> Self {
+        Self(session)
+    }
+
+    pub fn login_id(&self) -> Option<String> {
+        self.0.get::<String>(LOGIN_KEY).ok().flatten()
+    }
+
+    pub fn membership_id(&self) -> Option<String> {
+        self.0.get::<String>(MEMBERSHIP_KEY).ok().flatten()
+    }
+
+    /// The session's CSRF token, made on first use.
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(token)) = self.0.get::<String>(CSRF_KEY) {
+            return token;
+        }
+        let token = random_token();
+        let _ = self.0.insert(CSRF_KEY, &token);
+        token
+    }
+
+    /// A new session id for a new person, with a new CSRF token.
+    pub fn sign_in(
+        &self,
+        login_id: &str,
+        signed_in_at: i64,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.remove(MEMBERSHIP_KEY);
+        self.0.insert(LOGIN_KEY, login_id)?;
+        self.0.insert(SIGNED_IN_AT_KEY, signed_in_at)?;
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// A new session id every time the person acts as another membership.
+    pub fn choose_membership(
+        &self,
+        membership_id: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.insert(MEMBERSHIP_KEY, membership_id)?;
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
+    pub fn sign_out(&self) {
+        self.0.purge();
+    }
+}
+
+impl FromRequest for TypedSession {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(TypedSession(req.get_session())))
+    }
+}

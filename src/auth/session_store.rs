@@ -1,0 +1,223 @@
+//! Sessions kept in our own database behind actix-session's `SessionStore`, so that
+//! logging out, disabling a login or changing a password ends sessions at once and
+//! every instance of the application sees the same sessions.
+//!
+//! The cookie carries a 256-bit random key; the table keeps only its SHA-256. A
+//! session ends after 30 idle minutes (the TTL actix-session passes in, extended on
+//! every request) and in any case 12 hours after sign-in.
+
+use std::collections::HashMap;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as CookieDuration;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::RngCore;
+use rand::rngs::OsRng;
+
+use super::tokens::digest;
+use crate::clock::SharedClock;
+use crate::db::schema::sessions;
+use crate::db::{self, DbConnection, DbError, DbPool};
+
+pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
+pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
+
+/// The state keys that tie a session to a person; see `TypedSession`.
+pub const LOGIN_KEY: &str = "login_id";
+pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+
+type State = HashMap<String, String>;
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    pool: DbPool,
+    clock: SharedClock,
+}
+
+impl DbSessionStore {
+    pub fn new(pool: DbPool, clock: SharedClock) -> Self {
+        Self { pool, clock }
+    }
+}
+
+fn new_key() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn ttl(duration: &CookieDuration) -> chrono::Duration {
+    chrono::Duration::seconds(duration.whole_seconds())
+}
+
+/// The login a session belongs to, read from its state (values are JSON).
+fn login_of(state: &State) -> Option<String> {
+    state
+        .get(LOGIN_KEY)
+        .and_then(|v| serde_json::from_str::<String>(v).ok())
+}
+
+/// Twelve hours after sign-in, or after the session began for anonymous visitors.
+fn absolute_expiry(state: &State, now: NaiveDateTime) -> NaiveDateTime {
+    let signed_in_at = state
+        .get(SIGNED_IN_AT_KEY)
+        .and_then(|v| serde_json::from_str::<i64>(v).ok())
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map(|at| at.naive_utc());
+    signed_in_at.unwrap_or(now) + chrono::Duration::hours(ABSOLUTE_TIMEOUT_HOURS)
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    state: &State,
+    now: NaiveDateTime,
+    idle: chrono::Duration,
+) -> Result<String, DbError> {
+    let key = new_key();
+    let serialized =
+        serde_json::to_string(state).map_err(|e| DbError::Serialization(e.to_string()))?;
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::key_hash.eq(digest(&key)),
+            sessions::login_id.eq(login_of(state)),
+            sessions::state.eq(serialized),
+            sessions::created_at.eq(now),
+            sessions::idle_expires_at.eq(now + idle),
+            sessions::absolute_expires_at.eq(absolute_expiry(state, now)),
+        ))
+        .execute(conn)?;
+    Ok(key)
+}
+
+/// Ends every session of a login (logout everywhere, disabling, a new password).
+pub fn end_sessions_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::login_id.eq(login_id))).execute(conn)
+}
+
+/// Removes sessions that can no longer be used.
+pub fn purge_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table.filter(
+            sessions::idle_expires_at
+                .le(now)
+                .or(sessions::absolute_expires_at.le(now)),
+        ),
+    )
+    .execute(conn)
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
+        let key_hash = digest(session_key.as_ref());
+        let now = self.clock.now();
+        let stored: Option<String> = db::run(&self.pool, move |conn| {
+            sessions::table
+                .filter(sessions::key_hash.eq(key_hash))
+                .filter(sessions::idle_expires_at.gt(now))
+                .filter(sessions::absolute_expires_at.gt(now))
+                .select(sessions::state)
+                .first(conn)
+                .optional()
+                .map_err(DbError::from)
+        })
+        .await
+        .map_err(|e| LoadError::Other(e.into()))?;
+        stored
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(|e| LoadError::Deserialization(e.into()))
+    }
+
+    async fn save(
+        &self,
+        state: State,
+        ttl_given: &CookieDuration,
+    ) -> Result<SessionKey, SaveError> {
+        let now = self.clock.now();
+        let idle = ttl(ttl_given);
+        let key = db::run(&self.pool, move |conn| {
+            purge_expired(conn, now)?;
+            insert(conn, &state, now, idle)
+        })
+        .await
+        .map_err(|e| SaveError::Other(e.into()))?;
+        SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        state: State,
+        ttl_given: &CookieDuration,
+    ) -> Result<SessionKey, UpdateError> {
+        let now = self.clock.now();
+        let idle = ttl(ttl_given);
+        let key_hash = digest(session_key.as_ref());
+        let replacement = db::run(&self.pool, move |conn| {
+            let serialized =
+                serde_json::to_string(&state).map_err(|e| DbError::Serialization(e.to_string()))?;
+            let updated = diesel::update(
+                sessions::table
+                    .filter(sessions::key_hash.eq(&key_hash))
+                    .filter(sessions::idle_expires_at.gt(now))
+                    .filter(sessions::absolute_expires_at.gt(now)),
+            )
+            .set((
+                sessions::state.eq(serialized),
+                sessions::login_id.eq(login_of(&state)),
+                sessions::idle_expires_at.eq(now + idle),
+            ))
+            .execute(conn)?;
+            if updated == 1 {
+                return Ok(None);
+            }
+            // The session was ended meanwhile (logout elsewhere, a disabled login):
+            // what the request wrote survives, but not who was signed in.
+            let mut anonymous = state;
+            anonymous.remove(LOGIN_KEY);
+            anonymous.remove(SIGNED_IN_AT_KEY);
+            anonymous.retain(|k, _| !k.starts_with("auth."));
+            insert(conn, &anonymous, now, idle).map(Some)
+        })
+        .await
+        .map_err(|e| UpdateError::Other(e.into()))?;
+        match replacement {
+            None => Ok(session_key),
+            Some(key) => SessionKey::try_from(key).map_err(|e| UpdateError::Other(e.into())),
+        }
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl_given: &CookieDuration,
+    ) -> Result<(), anyhow::Error> {
+        let now = self.clock.now();
+        let idle = ttl(ttl_given);
+        let key_hash = digest(session_key.as_ref());
+        db::run(&self.pool, move |conn| {
+            diesel::update(
+                sessions::table
+                    .filter(sessions::key_hash.eq(key_hash))
+                    .filter(sessions::idle_expires_at.gt(now)),
+            )
+            .set(sessions::idle_expires_at.eq(now + idle))
+            .execute(conn)
+            .map_err(DbError::from)
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        let key_hash = digest(session_key.as_ref());
+        db::run(&self.pool, move |conn| {
+            diesel::delete(sessions::table.filter(sessions::key_hash.eq(key_hash)))
+                .execute(conn)
+                .map_err(DbError::from)
+        })
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,101 @@
+//! Every route of the application with the access it requires. The same list
+//! registers the routes and drives the authorization-matrix test, so a route
+//! cannot exist without a declared rule.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::LOCATION;
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{HttpResponse, web};
+
+use crate::access::{Access, Capability, Decision, decide};
+use crate::auth::identity::Identity;
+use crate::web::PageError;
+use crate::{home, partner, signin, web as pages};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! routes {
+    ($( $path:literal { $( $method:ident $access:expr => $handler:path ),+ $(,)? } )*) => {
+        pub const ROUTES: &[Route] = &[
+            $( $( Route { method: stringify!($method), path: $path, access: $access }, )+ )*
+        ];
+
+        pub fn register(cfg: &mut web::ServiceConfig) {
+            $(
+                cfg.service(
+                    web::resource($path)
+                        $( .route(routes!(@method $method).to($handler).wrap(from_fn(move |req: ServiceRequest, next: Next<_>| enforce($access, req, next)))) )+
+                );
+            )*
+        }
+    };
+    (@method GET) => { web::get() };
+    (@method POST) => { web::post() };
+}
+
+use Access::{Partner, Public, SignedIn};
+
+routes! {
+    "/" { GET Public => home::index }
+    "/health_check" { GET Public => home::health_check }
+    "/language" { POST Public => pages::language::switch }
+    "/static/{path:.*}" { GET Public => pages::assets::serve }
+    "/login" {
+        GET Public => signin::login::form,
+        POST Public => signin::login::submit,
+    }
+    "/logout" { POST Public => signin::login::logout }
+    "/memberships" { GET SignedIn => signin::memberships::picker }
+    "/memberships/switch" { POST SignedIn => signin::memberships::switch }
+    "/activate/renew" { POST Public => signin::activation::renew }
+    "/activate/{token}" {
+        GET Public => signin::activation::form,
+        POST Public => signin::activation::submit,
+    }
+    "/help/roles" { GET SignedIn => signin::help::roles }
+    "/partner" { GET Partner(Capability::SeePartnerHome) => partner::home }
+}
+
+/// Lets the request through or answers for the route: the one place where access
+/// is decided for every route.
+async fn enforce(
+    access: Access,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let identity = Identity::of_request(req.request());
+    let refusal = match decide(access, identity.as_ref()) {
+        Decision::Allow => {
+            return next
+                .call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body);
+        }
+        Decision::SignIn => {
+            let back = req
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or("/");
+            let target = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+            );
+            HttpResponse::SeeOther()
+                .insert_header((LOCATION, target))
+                .finish()
+        }
+        Decision::ChooseMembership => HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/memberships"))
+            .finish(),
+        Decision::NotFound => actix_web::ResponseError::error_response(&PageError::NotFound),
+        Decision::Forbidden => actix_web::ResponseError::error_response(&PageError::Forbidden),
+    };
+    Ok(req.into_response(refusal).map_into_right_body())
+}

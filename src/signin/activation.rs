@@ -1,0 +1,259 @@
+//! Activation links. Opening the link (GET) only shows the page; the POST that sets
+//! the password is what uses the token, so mail scanners that follow links burn
+//! nothing. A token is claimed by a conditional update: of two concurrent
+//! redeemers exactly one changes the row.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::audit::{self, Action, Actor};
+use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
+use crate::db::schema::{login_tokens, logins, memberships, partner_organisations};
+use crate::db::{self, DbConnection, DbError};
+use crate::email::messages::ActivationEmail;
+use crate::email::outbox::{self, OutboxError};
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "signin/activate.html")]
+struct ActivatePage {
+    layout: Layout,
+    token: String,
+    username: String,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "signin/link_invalid.html")]
+struct LinkInvalidPage {
+    layout: Layout,
+    sent: bool,
+}
+
+/// The pending login a usable activation token belongs to: (id, username).
+fn pending_login_of(
+    conn: &mut DbConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(String, String)>> {
+    login_tokens::table
+        .inner_join(logins::table)
+        .filter(login_tokens::token_hash.eq(digest(token)))
+        .filter(login_tokens::purpose.eq(TokenPurpose::Activation.as_str()))
+        .filter(login_tokens::used_at.is_null())
+        .filter(login_tokens::expires_at.gt(now))
+        .filter(logins::state.eq("pending"))
+        .select((logins::id, logins::username))
+        .first(conn)
+        .optional()
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let pending = db::run(&state.pool, move |conn| {
+        pending_login_of(conn, &lookup, now).map_err(DbError::from)
+    })
+    .await?;
+    match pending {
+        Some((_, username)) => render(&ActivatePage {
+            layout,
+            token,
+            username,
+            errors: FieldErrors::default(),
+        }),
+        None => render(&LinkInvalidPage {
+            layout,
+            sent: false,
+        }),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActivateForm {
+    password: String,
+    password_confirmation: String,
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    token: web::Path<String>,
+    form: web::Form<ActivateForm>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let now = state.clock.now();
+    if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
+        let lookup = token.clone();
+        let pending = db::run(&state.pool, move |conn| {
+            pending_login_of(conn, &lookup, now).map_err(DbError::from)
+        })
+        .await?;
+        let Some((_, username)) = pending else {
+            return render(&LinkInvalidPage {
+                layout,
+                sent: false,
+            });
+        };
+        let mut errors = FieldErrors::default();
+        errors.add(&layout.tr, problem.field(), problem.message_key());
+        return render(&ActivatePage {
+            layout,
+            token,
+            username,
+            errors,
+        });
+    }
+    let hash =
+        hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    let activated = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<bool, DbError> {
+            let Some((login_id, _)) = pending_login_of(conn, &token, now)? else {
+                return Ok(false);
+            };
+            let claimed = diesel::update(
+                login_tokens::table
+                    .filter(login_tokens::token_hash.eq(digest(&token)))
+                    .filter(login_tokens::used_at.is_null())
+                    .filter(login_tokens::expires_at.gt(now)),
+            )
+            .set(login_tokens::used_at.eq(Some(now)))
+            .execute(conn)?;
+            if claimed != 1 {
+                return Ok(false);
+            }
+            diesel::update(
+                logins::table
+                    .filter(logins::id.eq(&login_id))
+                    .filter(logins::state.eq("pending")),
+            )
+            .set((
+                logins::password_hash.eq(Some(&hash)),
+                logins::state.eq("active"),
+                logins::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+            let name: String = logins::table
+                .filter(logins::id.eq(&login_id))
+                .select(logins::full_name)
+                .first(conn)?;
+            let actor = Actor {
+                login_id: Some(&login_id),
+                name: &name,
+                membership_id: None,
+            };
+            audit::record_for_login(conn, now, &login_id, actor, Action::Activated, &name)?;
+            Ok(true)
+        })
+    })
+    .await?;
+    if !activated {
+        return render(&LinkInvalidPage {
+            layout,
+            sent: false,
+        });
+    }
+    FlashMessage::success("flash-activated").send();
+    Ok(see_other("/login"))
+}
+
+#[derive(Deserialize)]
+pub struct RenewForm {
+    identifier: String,
+}
+
+/// Sends a new activation link to a login still waiting for activation. The page
+/// says the same whatever was typed.
+pub async fn renew(
+    state: web::Data<AppState>,
+    layout: Layout,
+    form: web::Form<RenewForm>,
+) -> Result<HttpResponse, PageError> {
+    let identifier = form.identifier.trim().to_lowercase();
+    let now = state.clock.now();
+    let settings = state.settings.clone();
+    if !identifier.is_empty() {
+        let sent = db::run(&state.pool, move |conn| {
+            db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
+                let found: Option<String> = logins::table
+                    .filter(logins::state.eq("pending"))
+                    .filter(logins::username_key.eq(&identifier))
+                    .select(logins::id)
+                    .first(conn)
+                    .optional()?;
+                let Some(login_id) = found else {
+                    return Ok(false);
+                };
+                send_activation(conn, &settings, now, &login_id)?;
+                Ok(true)
+            })
+        })
+        .await;
+        match sent {
+            Ok(true) => state.outbox_wake.notify_one(),
+            Ok(false) => {}
+            Err(error) => return Err(PageError::internal(error)),
+        }
+    }
+    render(&LinkInvalidPage { layout, sent: true })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResendError {
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error(transparent)]
+    Pool(#[from] DbError),
+}
+
+/// Issues a new activation token for a pending login (the old link dies) and queues
+/// the email, in the caller's transaction.
+pub fn send_activation(
+    conn: &mut DbConnection,
+    settings: &crate::config::Settings,
+    now: NaiveDateTime,
+    login_id: &str,
+) -> Result<(), ResendError> {
+    let (email, full_name, language): (String, String, String) = logins::table
+        .filter(logins::id.eq(login_id))
+        .select((logins::email, logins::full_name, logins::language))
+        .first(conn)?;
+    let organisation: String = memberships::table
+        .inner_join(partner_organisations::table)
+        .filter(memberships::login_id.eq(login_id))
+        .order(memberships::created_at.asc())
+        .select(partner_organisations::name)
+        .first(conn)
+        .optional()?
+        .unwrap_or_else(|| "Partnerdesk".to_owned());
+    let token = tokens::issue(
+        conn,
+        login_id,
+        TokenPurpose::Activation,
+        now,
+        chrono::Duration::hours(ACTIVATION_VALID_HOURS),
+    )?;
+    let message = ActivationEmail {
+        tr: Lang::from_code(&language).unwrap_or_default().translator(),
+        full_name,
+        organisation,
+        link: settings.link(&format!("/activate/{token}")),
+        valid_hours: ACTIVATION_VALID_HOURS,
+    };
+    outbox::enqueue(conn, now, &email, &message)?;
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! The role help page, rendered from the matrix itself.
+
+use actix_web::HttpResponse;
+use askama::Template;
+
+use crate::access::{PARTNER_MATRIX, PartnerRole};
+use crate::web::{Layout, PageError, render};
+
+#[derive(Template)]
+#[template(path = "signin/help_roles.html")]
+struct RolesPage {
+    layout: Layout,
+    roles: [PartnerRole; 4],
+    rows: Vec<(String, Vec<bool>)>,
+}
+
+pub async fn roles(layout: Layout) -> Result<HttpResponse, PageError> {
+    let roles = PartnerRole::ALL;
+    let rows = PARTNER_MATRIX
+        .iter()
+        .map(|(capability, _)| {
+            (
+                layout.tr.t(capability.label_key()),
+                roles.iter().map(|role| role.can(*capability)).collect(),
+            )
+        })
+        .collect();
+    render(&RolesPage {
+        layout,
+        roles,
+        rows,
+    })
+}

@@ -1,0 +1,194 @@
+//! The sign-in page. Unknown, pending, disabled and known usernames with a wrong
+//! password all get the same answer, the same status and the same work (an argon2
+//! verification), and the same throttling.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::accounts::Username;
+use crate::audit::{self, Action, Actor};
+use crate::auth::identity::memberships_of;
+use crate::auth::password::{verify_against_nothing, verify_password};
+use crate::auth::session::TypedSession;
+use crate::auth::throttle;
+use crate::db::schema::logins;
+use crate::db::{self, DbError};
+use crate::email::mask_recipient;
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, local_path, see_other};
+
+#[derive(Template)]
+#[template(path = "signin/login.html")]
+struct LoginPage {
+    layout: Layout,
+    username: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn form(layout: Layout, query: web::Query<NextQuery>) -> Result<HttpResponse, PageError> {
+    let next = local_path(query.next.as_deref().unwrap_or("")).to_owned();
+    crate::web::render(&LoginPage {
+        layout,
+        username: String::new(),
+        next,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+enum Outcome {
+    SignedIn {
+        login_id: String,
+        single_membership: Option<(String, &'static str)>,
+    },
+    Refused,
+    Throttled,
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    session: TypedSession,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let now = state.clock.now();
+    let typed = form.username.clone();
+    let password = form.password;
+    let outcome = db::run(&state.pool, move |conn| -> Result<Outcome, DbError> {
+        let key = Username::parse(&typed)
+            .map(|u| u.key())
+            .unwrap_or_else(|_| typed.trim().to_lowercase());
+        if !throttle::may_attempt(conn, &key, now)? {
+            verify_against_nothing(&password);
+            return Ok(Outcome::Throttled);
+        }
+        let row: Option<(String, String, Option<String>, String)> = logins::table
+            .filter(logins::username_key.eq(&key))
+            .select((
+                logins::id,
+                logins::full_name,
+                logins::password_hash,
+                logins::state,
+            ))
+            .first(conn)
+            .optional()?;
+        let verified = match &row {
+            Some((_, _, Some(hash), state)) if state == "active" => {
+                verify_password(&password, hash)
+            }
+            Some((_, _, Some(hash), _)) => {
+                let _ = verify_password(&password, hash);
+                false
+            }
+            _ => {
+                verify_against_nothing(&password);
+                false
+            }
+        };
+        db::write_transaction(conn, |conn| match (&row, verified) {
+            (Some((login_id, full_name, _, _)), true) => {
+                throttle::clear(conn, &key)?;
+                let actor = Actor {
+                    login_id: Some(login_id),
+                    name: full_name,
+                    membership_id: None,
+                };
+                audit::record_for_login(conn, now, login_id, actor, Action::SignedIn, full_name)?;
+                let memberships = memberships_of(conn, login_id)?;
+                let single = match memberships.as_slice() {
+                    [only] => Some((only.id.clone(), only.home())),
+                    _ => None,
+                };
+                Ok(Outcome::SignedIn {
+                    login_id: login_id.clone(),
+                    single_membership: single,
+                })
+            }
+            (known, _) => {
+                throttle::record_failure(conn, &key, now)?;
+                if let Some((login_id, full_name, _, _)) = known {
+                    let actor = Actor {
+                        login_id: None,
+                        name: "—",
+                        membership_id: None,
+                    };
+                    audit::record_for_login(
+                        conn,
+                        now,
+                        login_id,
+                        actor,
+                        Action::SignInFailed,
+                        full_name,
+                    )?;
+                }
+                Ok(Outcome::Refused)
+            }
+        })
+    })
+    .await?;
+
+    let next = local_path(form.next.as_deref().unwrap_or("")).to_owned();
+    let refuse =
+        |layout: Layout, status: StatusCode, key: &str| -> Result<HttpResponse, PageError> {
+            let error = Some(layout.tr.t(key));
+            let page = LoginPage {
+                layout,
+                username: form.username.clone(),
+                next: next.clone(),
+                error,
+            };
+            let body = page.render().map_err(PageError::internal)?;
+            Ok(HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body))
+        };
+    match outcome {
+        Outcome::Throttled => {
+            tracing::warn!(username = %mask_recipient(&form.username), "sign-in throttled");
+            refuse(layout, StatusCode::TOO_MANY_REQUESTS, "signin-throttled")
+        }
+        Outcome::Refused => {
+            tracing::warn!(username = %mask_recipient(&form.username), "sign-in failed");
+            refuse(layout, StatusCode::OK, "signin-failed")
+        }
+        Outcome::SignedIn {
+            login_id,
+            single_membership,
+        } => {
+            session
+                .sign_in(&login_id, now.and_utc().timestamp())
+                .map_err(PageError::internal)?;
+            match single_membership {
+                Some((membership_id, home)) => {
+                    session
+                        .choose_membership(&membership_id)
+                        .map_err(PageError::internal)?;
+                    Ok(see_other(if next.len() > 1 { &next } else { home }))
+                }
+                None => Ok(see_other("/memberships")),
+            }
+        }
+    }
+}
+
+pub async fn logout(session: TypedSession) -> HttpResponse {
+    session.sign_out();
+    FlashMessage::info("flash-signed-out").send();
+    see_other("/")
+}

@@ -1,0 +1,41 @@
+//! The membership picker after sign-in, and the switcher in the header.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::identity::SignedIn;
+use crate::auth::session::TypedSession;
+use crate::web::{Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "signin/memberships.html")]
+struct PickerPage {
+    layout: Layout,
+}
+
+pub async fn picker(layout: Layout) -> Result<HttpResponse, PageError> {
+    render(&PickerPage { layout })
+}
+
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    membership_id: String,
+}
+
+pub async fn switch(
+    SignedIn(identity): SignedIn,
+    session: TypedSession,
+    form: web::Form<SwitchForm>,
+) -> Result<HttpResponse, PageError> {
+    // Only the person's own active memberships; anything else is missing.
+    let chosen = identity
+        .memberships
+        .iter()
+        .find(|m| m.id == form.membership_id)
+        .ok_or(PageError::NotFound)?;
+    session
+        .choose_membership(&chosen.id)
+        .map_err(PageError::internal)?;
+    Ok(see_other(chosen.home()))
+}

@@ -1,0 +1,6 @@
+//! Signing in and out, choosing a membership, activating a login, the role help.
+
+pub mod activation;
+pub mod help;
+pub mod login;
+pub mod memberships;

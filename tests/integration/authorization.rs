@@ -1,0 +1,174 @@
+//! The authorization matrix: every route of the application, for anonymous
+//! visitors, each partner role and a member of another partner. The routes come from
+//! the same list that registers them; a route without a sample request here fails
+//! the test, so no route can escape it.
+
+use partnerdesk::access::{Access, PartnerRole};
+use partnerdesk::i18n::Lang;
+use partnerdesk::routes::{ROUTES, Route};
+
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{TestApp, client, csrf_token_in, spawn_app};
+
+/// A concrete request for each route pattern.
+fn sample_path(route: &Route) -> Option<&'static str> {
+    Some(match route.path {
+        "/" => "/",
+        "/health_check" => "/health_check",
+        "/language" => "/language",
+        "/static/{path:.*}" => "/static/style.css",
+        "/login" => "/login",
+        "/logout" => "/logout",
+        "/memberships" => "/memberships",
+        "/memberships/switch" => "/memberships/switch",
+        "/activate/renew" => "/activate/renew",
+        "/activate/{token}" => {
+            "/activate/0000000000000000000000000000000000000000000000000000000000000000"
+        }
+        "/help/roles" => "/help/roles",
+        "/partner" => "/partner",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Persona {
+    Anonymous,
+    Staff(PartnerRole),
+    /// The owner of another partner organisation.
+    OtherPartnerOwner,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    /// The handler ran (whatever it then answered about the input).
+    Reached,
+    SentToSignIn,
+    Forbidden,
+    NotFound,
+}
+
+fn expected(access: Access, persona: Persona) -> Outcome {
+    match (access, persona) {
+        (Access::Public, _) => Outcome::Reached,
+        (_, Persona::Anonymous) => Outcome::SentToSignIn,
+        (Access::SignedIn, _) => Outcome::Reached,
+        (Access::Partner(capability), Persona::Staff(role)) => {
+            if role.can(capability) {
+                Outcome::Reached
+            } else {
+                Outcome::Forbidden
+            }
+        }
+        (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
+    }
+}
+
+async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str) -> Outcome {
+    let response = if method == "GET" {
+        http.get(app.url(path)).send().await.expect("GET")
+    } else {
+        let page = http
+            .get(app.url("/"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        let token = csrf_token_in(&page);
+        http.post(app.url(path))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .expect("POST")
+    };
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    match status {
+        303 if location.starts_with("/login") && path != "/logout" => Outcome::SentToSignIn,
+        403 => Outcome::Forbidden,
+        404 if !path.starts_with("/static/") && !path.starts_with("/activate/") => {
+            Outcome::NotFound
+        }
+        _ => Outcome::Reached,
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_persona_as_the_matrix_says() {
+    let missing: Vec<&str> = ROUTES
+        .iter()
+        .filter(|r| sample_path(r).is_none())
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorization-matrix test: {missing:?}"
+    );
+
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    let mut personas = vec![(Persona::Anonymous, client())];
+    for role in PartnerRole::ALL {
+        let username = format!("{}@contoso.example", role.as_str());
+        app.active_member(&ours, &username, role);
+        personas.push((Persona::Staff(role), client()));
+    }
+    app.active_member(&theirs, "owner@fabrikam.example", PartnerRole::Owner);
+    personas.push((Persona::OtherPartnerOwner, client()));
+
+    let mut failures = Vec::new();
+    for route in ROUTES {
+        let path = sample_path(route).expect("checked above");
+        for (persona, http) in &personas {
+            // A fresh sign-in for each request: some routes (logout) end the session.
+            let username = match persona {
+                Persona::Anonymous => None,
+                Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
+                Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
+            };
+            if let Some(username) = &username {
+                let page = http
+                    .get(app.url("/login"))
+                    .send()
+                    .await
+                    .expect("GET")
+                    .text()
+                    .await
+                    .expect("body");
+                let token = csrf_token_in(&page);
+                let signed = http
+                    .post(app.url("/login"))
+                    .form(&[
+                        ("username", username.as_str()),
+                        ("password", PASSWORD),
+                        ("csrf_token", token.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .expect("sign in");
+                assert_eq!(signed.status(), 303, "{username} signs in");
+            }
+            let outcome = observe(&app, http, route.method, path).await;
+            let want = expected(route.access, *persona);
+            if outcome != want {
+                failures.push(format!(
+                    "{} {path} as {persona:?}: expected {want:?}, got {outcome:?}",
+                    route.method
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization mismatches:\n{}",
+        failures.join("\n")
+    );
+}
