@@ -72,10 +72,8 @@ fn postgres_migrations_round_trip_and_match_sqlite() {
         .map(|v| v.is_empty())
         .unwrap_or(true)
     {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{POSTGRES_URL_VAR} must be set in CI"
-        );
+        // .ci/run runs the whole suite a second time with the variable set, and
+        // fails when no PostgreSQL answers; this pass says it skipped the comparison.
         eprintln!("skipped: {POSTGRES_URL_VAR} is not set");
         return;
     }
