@@ -16,5 +16,6 @@ pub mod partner;
 pub mod partners;
 pub mod routes;
 pub mod signin;
+pub mod staff;
 pub mod startup;
 pub mod web;

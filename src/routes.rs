@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, web};
 use crate::access::{Access, Capability, Decision, decide};
 use crate::auth::identity::Identity;
 use crate::web::PageError;
-use crate::{home, partner, signin, web as pages};
+use crate::{home, partner, signin, staff, web as pages};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -58,8 +58,29 @@ routes! {
         GET Public => signin::activation::form,
         POST Public => signin::activation::submit,
     }
+    "/password-reset" {
+        GET Public => signin::password::request_form,
+        POST Public => signin::password::request,
+    }
+    "/reset-password/{token}" {
+        GET Public => signin::password::choose_form,
+        POST Public => signin::password::choose,
+    }
+    "/account/password" {
+        GET SignedIn => signin::password::change_form,
+        POST SignedIn => signin::password::change,
+    }
     "/help/roles" { GET SignedIn => signin::help::roles }
     "/partner" { GET Partner(Capability::SeePartnerHome) => partner::home }
+    "/partner/activity" { GET Partner(Capability::SeeActivityLog) => partner::activity::page }
+    "/partner/staff" { GET Partner(Capability::ManageStaff) => staff::pages::list }
+    "/partner/staff/invite" {
+        GET Partner(Capability::ManageStaff) => staff::pages::invite_form,
+        POST Partner(Capability::ManageStaff) => staff::pages::invite,
+    }
+    "/partner/staff/{membership_id}/role" { POST Partner(Capability::ManageStaff) => staff::pages::change_role }
+    "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => staff::pages::disable }
+    "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => staff::pages::resend }
 }
 
 /// Lets the request through or answers for the route: the one place where access

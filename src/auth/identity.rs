@@ -197,6 +197,15 @@ impl PartnerMember {
     pub fn partner_id(&self) -> &str {
         &self.membership.tenant_id
     }
+
+    /// The real person, acting as this membership, for the activity log.
+    pub fn actor(&self) -> crate::audit::Actor<'_> {
+        crate::audit::Actor {
+            login_id: Some(&self.identity.login.id),
+            name: &self.identity.login.full_name,
+            membership_id: Some(&self.membership.id),
+        }
+    }
 }
 
 impl FromRequest for PartnerMember {

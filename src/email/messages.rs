@@ -64,6 +64,84 @@ impl Email for ActivationEmail {
     }
 }
 
+/// Sent when someone asks to reset a password; the link is valid 60 minutes.
+pub struct PasswordResetEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub link: String,
+    pub valid_minutes: i64,
+}
+
+#[derive(Template)]
+#[template(path = "email/password_reset.txt")]
+struct PasswordResetText<'a> {
+    m: &'a PasswordResetEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/password_reset.html")]
+struct PasswordResetHtml<'a> {
+    m: &'a PasswordResetEmail,
+}
+
+impl PasswordResetEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn valid_for(&self) -> String {
+        self.tr.with(
+            "email-reset-valid",
+            &[("minutes", &self.valid_minutes.to_string())],
+        )
+    }
+}
+
+impl Email for PasswordResetEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.t("email-reset-subject"),
+            text: PasswordResetText { m: self }.render()?,
+            html: PasswordResetHtml { m: self }.render()?,
+        })
+    }
+}
+
+/// Sent after any change of password, so an unexpected change does not go unseen.
+pub struct PasswordChangedEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub reset_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/password_changed.txt")]
+struct PasswordChangedText<'a> {
+    m: &'a PasswordChangedEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/password_changed.html")]
+struct PasswordChangedHtml<'a> {
+    m: &'a PasswordChangedEmail,
+}
+
+impl PasswordChangedEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+}
+
+impl Email for PasswordChangedEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.t("email-changed-subject"),
+            text: PasswordChangedText { m: self }.render()?,
+            html: PasswordChangedHtml { m: self }.render()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

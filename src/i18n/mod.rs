@@ -144,6 +144,16 @@ impl Translator {
     }
 }
 
+/// A stored UTC time as the viewer reads it: in their time zone, in their
+/// language's usual form.
+pub fn format_time(at: chrono::NaiveDateTime, zone: chrono_tz::Tz, lang: Lang) -> String {
+    let local = at.and_utc().with_timezone(&zone);
+    match lang {
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +192,21 @@ mod tests {
         assert_eq!(
             Lang::from_accept_language("en;q=0, fr;q=0.1"),
             Some(Lang::Fr)
+        );
+    }
+
+    #[test]
+    fn times_are_shown_in_the_viewers_zone_and_language() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
+            .and_then(|d| d.and_hms_opt(9, 5, 0))
+            .expect("valid time");
+        assert_eq!(
+            format_time(at, chrono_tz::Europe::Paris, Lang::Fr),
+            "21/11/2026 10:05"
+        );
+        assert_eq!(
+            format_time(at, chrono_tz::America::New_York, Lang::En),
+            "2026-11-21 04:05"
         );
     }
 

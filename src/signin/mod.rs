@@ -4,3 +4,4 @@ pub mod activation;
 pub mod help;
 pub mod login;
 pub mod memberships;
+pub mod password;

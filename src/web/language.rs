@@ -1,9 +1,14 @@
-//! The language switch in the header.
+//! The language switch in the header: remembered in a cookie for visitors, and as
+//! the person's own language once signed in (emails follow it too).
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::{HttpResponse, web};
+use diesel::prelude::*;
 use serde::Deserialize;
 
+use crate::auth::identity::Identity;
+use crate::db::schema::logins;
+use crate::db::{self, DbError};
 use crate::i18n::{LANGUAGE_COOKIE, Lang};
 use crate::startup::AppState;
 use crate::web::{PageError, local_path};
@@ -16,9 +21,20 @@ pub struct LanguageForm {
 
 pub async fn switch(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     form: web::Form<LanguageForm>,
 ) -> Result<HttpResponse, PageError> {
     let lang = Lang::from_code(&form.lang).ok_or(PageError::BadRequest)?;
+    if let Some(identity) = Identity::of_request(&req) {
+        let now = state.clock.now();
+        db::run(&state.pool, move |conn| {
+            diesel::update(logins::table.filter(logins::id.eq(&identity.login.id)))
+                .set((logins::language.eq(lang.code()), logins::updated_at.eq(now)))
+                .execute(conn)
+                .map_err(DbError::from)
+        })
+        .await?;
+    }
     let cookie = Cookie::build(LANGUAGE_COOKIE, lang.code())
         .path("/")
         .http_only(true)

@@ -10,9 +10,28 @@ use partnerdesk::routes::{ROUTES, Route};
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, csrf_token_in, spawn_app};
 
+/// Ids of things that belong to the organisation under test.
+struct Ids {
+    /// A member that every request may act on (disable, change role).
+    target: String,
+    /// A member who has not activated yet (for resending the invitation).
+    pending: String,
+}
+
 /// A concrete request for each route pattern.
-fn sample_path(route: &Route) -> Option<&'static str> {
+fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
     Some(match route.path {
+        "/partner/staff/{membership_id}/role" => format!("/partner/staff/{}/role", ids.target),
+        "/partner/staff/{membership_id}/disable" => {
+            format!("/partner/staff/{}/disable", ids.target)
+        }
+        "/partner/staff/{membership_id}/resend" => format!("/partner/staff/{}/resend", ids.pending),
+        fixed => fixed_sample(fixed)?.to_owned(),
+    })
+}
+
+fn fixed_sample(path: &str) -> Option<&'static str> {
+    Some(match path {
         "/" => "/",
         "/health_check" => "/health_check",
         "/language" => "/language",
@@ -27,6 +46,14 @@ fn sample_path(route: &Route) -> Option<&'static str> {
         }
         "/help/roles" => "/help/roles",
         "/partner" => "/partner",
+        "/partner/activity" => "/partner/activity",
+        "/partner/staff" => "/partner/staff",
+        "/partner/staff/invite" => "/partner/staff/invite",
+        "/password-reset" => "/password-reset",
+        "/reset-password/{token}" => {
+            "/reset-password/0000000000000000000000000000000000000000000000000000000000000000"
+        }
+        "/account/password" => "/account/password",
         _ => return None,
     })
 }
@@ -48,8 +75,13 @@ enum Outcome {
     NotFound,
 }
 
-fn expected(access: Access, persona: Persona) -> Outcome {
-    match (access, persona) {
+/// Routes that name something of the organisation under test in their path.
+fn names_a_tenant_object(route: &Route) -> bool {
+    route.path.contains("{membership_id}")
+}
+
+fn expected(route: &Route, persona: Persona) -> Outcome {
+    match (route.access, persona) {
         (Access::Public, _) => Outcome::Reached,
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
         (Access::SignedIn, _) => Outcome::Reached,
@@ -59,6 +91,9 @@ fn expected(access: Access, persona: Persona) -> Outcome {
             } else {
                 Outcome::Forbidden
             }
+        }
+        (Access::Partner(_), Persona::OtherPartnerOwner) if names_a_tenant_object(route) => {
+            Outcome::NotFound
         }
         (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
     }
@@ -78,7 +113,7 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
             .expect("body");
         let token = csrf_token_in(&page);
         http.post(app.url(path))
-            .form(&[("csrf_token", token.as_str())])
+            .form(&[("csrf_token", token.as_str()), ("role", "sales_agent")])
             .send()
             .await
             .expect("POST")
@@ -102,18 +137,21 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
 
 #[tokio::test]
 async fn every_route_answers_every_persona_as_the_matrix_says() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let ids = Ids {
+        target: app.active_member(&ours, "target@contoso.example", PartnerRole::SalesAgent),
+        pending: app.active_member_id(&ours, "olga@contoso.example"),
+    };
     let missing: Vec<&str> = ROUTES
         .iter()
-        .filter(|r| sample_path(r).is_none())
+        .filter(|r| sample_path(r, &ids).is_none())
         .map(|r| r.path)
         .collect();
     assert!(
         missing.is_empty(),
         "routes missing from the authorization-matrix test: {missing:?}"
     );
-
-    let app = spawn_app().await;
-    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     let mut personas = vec![(Persona::Anonymous, client())];
     for role in PartnerRole::ALL {
@@ -126,7 +164,8 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
 
     let mut failures = Vec::new();
     for route in ROUTES {
-        let path = sample_path(route).expect("checked above");
+        let path = sample_path(route, &ids).expect("checked above");
+        let path = path.as_str();
         for (persona, http) in &personas {
             // A fresh sign-in for each request: some routes (logout) end the session.
             let username = match persona {
@@ -157,7 +196,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
                 assert_eq!(signed.status(), 303, "{username} signs in");
             }
             let outcome = observe(&app, http, route.method, path).await;
-            let want = expected(route.access, *persona);
+            let want = expected(route, *persona);
             if outcome != want {
                 failures.push(format!(
                     "{} {path} as {persona:?}: expected {want:?}, got {outcome:?}",

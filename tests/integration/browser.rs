@@ -152,3 +152,64 @@ async fn a_visitor_switches_the_language_in_the_browser() {
     .await;
     browser.finish("language_switch", outcome).await;
 }
+
+#[tokio::test]
+async fn an_invited_owner_goes_from_the_email_to_the_first_page_after_sign_in() {
+    let app = spawn_app().await;
+    app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    let email = app.mail.wait_for_to("olga@contoso.example", 1).await;
+    let link = email[0]
+        .links()
+        .into_iter()
+        .next()
+        .expect("activation link");
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        let password = "a long enough passphrase";
+        c.goto(&link).await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(password)
+            .await?;
+        c.find(Locator::Id("password_confirmation"))
+            .await?
+            .send_keys(password)
+            .await?;
+        c.find(Locator::Id("activate")).await?.click().await?;
+        let username = c
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Id("username"))
+            .await?;
+        username.send_keys("olga@contoso.example").await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(password)
+            .await?;
+        c.find(Locator::Id("sign-in")).await?.click().await?;
+        let role = c
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Id("partner-role"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(role.contains("Owner"), "unexpected role line: {role}");
+        let heading = c.find(Locator::Css("h1")).await?.text().await?;
+        anyhow::ensure!(heading == "Contoso", "unexpected heading: {heading}");
+        anyhow::ensure!(
+            c.current_url().await?.path() == "/partner",
+            "not on the partner home"
+        );
+        Ok(())
+    }
+    .await;
+    browser.finish("invitation_to_first_page", outcome).await;
+}

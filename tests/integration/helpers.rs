@@ -280,6 +280,19 @@ pub mod people {
             partners::add_member(&mut conn, now, partner_id, &login_id, role).expect("membership")
         }
 
+        /// The active membership of `username` in `partner_id`.
+        pub fn active_member_id(&self, partner_id: &str, username: &str) -> String {
+            use diesel::prelude::*;
+            use partnerdesk::db::schema::{logins, memberships};
+            memberships::table
+                .inner_join(logins::table)
+                .filter(memberships::partner_id.eq(partner_id))
+                .filter(logins::username_key.eq(username.to_lowercase()))
+                .select(memberships::id)
+                .first(&mut self.conn())
+                .expect("membership")
+        }
+
         pub fn clock_now(&self) -> chrono::NaiveDateTime {
             use partnerdesk::clock::Clock;
             self.clock.now()

@@ -9,3 +9,4 @@ mod helpers;
 mod migrations;
 mod shell;
 mod smtp;
+mod staff;

@@ -1,4 +1,7 @@
-//! The partner area's home page. (The roll-up dashboard comes with its own issue.)
+//! The partner area: its home page (the roll-up dashboard comes with its own
+//! issue) and the activity log.
+
+pub mod activity;
 
 use actix_web::HttpResponse;
 use askama::Template;

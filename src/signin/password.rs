@@ -1,0 +1,337 @@
+//! Password reset by email (60 minutes, single use, the same answer whether or not
+//! the login exists) and password change while signed in. Either way every session
+//! of the login ends and a notification email goes out.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::activation::ResendError;
+use crate::audit::{self, Action, Actor};
+use crate::auth::identity::SignedIn;
+use crate::auth::password::{check_new_password, hash_password, verify_password};
+use crate::auth::session::TypedSession;
+use crate::auth::session_store::end_sessions_of;
+use crate::auth::tokens::{self, TokenPurpose, digest};
+use crate::config::Settings;
+use crate::db::schema::{login_tokens, logins};
+use crate::db::{self, DbConnection, DbError};
+use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
+use crate::email::outbox;
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+pub const RESET_VALID_MINUTES: i64 = 60;
+
+#[derive(Template)]
+#[template(path = "signin/reset_request.html")]
+struct ResetRequestPage {
+    layout: Layout,
+    sent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "signin/reset_choose.html")]
+struct ResetChoosePage {
+    layout: Layout,
+    token: String,
+    valid: bool,
+    errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "signin/change_password.html")]
+struct ChangePasswordPage {
+    layout: Layout,
+    errors: FieldErrors,
+}
+
+pub async fn request_form(layout: Layout) -> Result<HttpResponse, PageError> {
+    render(&ResetRequestPage {
+        layout,
+        sent: false,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    identifier: String,
+}
+
+pub async fn request(
+    state: web::Data<AppState>,
+    layout: Layout,
+    form: web::Form<ResetRequestForm>,
+) -> Result<HttpResponse, PageError> {
+    let identifier = form.identifier.trim().to_lowercase();
+    let now = state.clock.now();
+    let settings = state.settings.clone();
+    if !identifier.is_empty() {
+        let sent = db::run(&state.pool, move |conn| {
+            db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
+                let found: Option<(String, String, String, String)> = logins::table
+                    .filter(logins::state.eq("active"))
+                    .filter(logins::username_key.eq(&identifier))
+                    .select((
+                        logins::id,
+                        logins::email,
+                        logins::full_name,
+                        logins::language,
+                    ))
+                    .first(conn)
+                    .optional()?;
+                let Some((login_id, email, full_name, language)) = found else {
+                    return Ok(false);
+                };
+                let token = tokens::issue(
+                    conn,
+                    &login_id,
+                    TokenPurpose::PasswordReset,
+                    now,
+                    chrono::Duration::minutes(RESET_VALID_MINUTES),
+                )?;
+                let message = PasswordResetEmail {
+                    tr: Lang::from_code(&language).unwrap_or_default().translator(),
+                    full_name,
+                    link: settings.link(&format!("/reset-password/{token}")),
+                    valid_minutes: RESET_VALID_MINUTES,
+                };
+                outbox::enqueue(conn, now, &email, &message)?;
+                Ok(true)
+            })
+        })
+        .await
+        .map_err(PageError::internal)?;
+        if sent {
+            state.outbox_wake.notify_one();
+        }
+    }
+    render(&ResetRequestPage { layout, sent: true })
+}
+
+fn reset_login_of(
+    conn: &mut DbConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    login_tokens::table
+        .inner_join(logins::table)
+        .filter(login_tokens::token_hash.eq(digest(token)))
+        .filter(login_tokens::purpose.eq(TokenPurpose::PasswordReset.as_str()))
+        .filter(login_tokens::used_at.is_null())
+        .filter(login_tokens::expires_at.gt(now))
+        .filter(logins::state.eq("active"))
+        .select(logins::id)
+        .first(conn)
+        .optional()
+}
+
+pub async fn choose_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let now = state.clock.now();
+    let lookup = token.clone();
+    let valid = db::run(&state.pool, move |conn| {
+        reset_login_of(conn, &lookup, now).map_err(DbError::from)
+    })
+    .await?
+    .is_some();
+    render(&ResetChoosePage {
+        layout,
+        token,
+        valid,
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    password: String,
+    password_confirmation: String,
+}
+
+/// Stores a new password, ends every session of the login, records the change and
+/// queues the notification, in the caller's transaction.
+pub fn store_new_password(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    login_id: &str,
+    hash: &str,
+    action: Action,
+) -> Result<(), ResendError> {
+    diesel::update(logins::table.filter(logins::id.eq(login_id)))
+        .set((
+            logins::password_hash.eq(Some(hash)),
+            logins::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    end_sessions_of(conn, login_id)?;
+    let (email, full_name, language): (String, String, String) = logins::table
+        .filter(logins::id.eq(login_id))
+        .select((logins::email, logins::full_name, logins::language))
+        .first(conn)?;
+    let actor = Actor {
+        login_id: Some(login_id),
+        name: &full_name,
+        membership_id: None,
+    };
+    audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
+    let message = PasswordChangedEmail {
+        tr: Lang::from_code(&language).unwrap_or_default().translator(),
+        full_name: full_name.clone(),
+        reset_link: settings.link("/password-reset"),
+    };
+    outbox::enqueue(conn, now, &email, &message)?;
+    Ok(())
+}
+
+pub async fn choose(
+    state: web::Data<AppState>,
+    layout: Layout,
+    token: web::Path<String>,
+    form: web::Form<NewPasswordForm>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let now = state.clock.now();
+    if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
+        let mut errors = FieldErrors::default();
+        errors.add(&layout.tr, problem.field(), problem.message_key());
+        return render(&ResetChoosePage {
+            layout,
+            token,
+            valid: true,
+            errors,
+        });
+    }
+    let hash =
+        hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    let settings = state.settings.clone();
+    let changed = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
+            let Some(login_id) = reset_login_of(conn, &token, now)? else {
+                return Ok(false);
+            };
+            let claimed = diesel::update(
+                login_tokens::table
+                    .filter(login_tokens::token_hash.eq(digest(&token)))
+                    .filter(login_tokens::used_at.is_null()),
+            )
+            .set(login_tokens::used_at.eq(Some(now)))
+            .execute(conn)?;
+            if claimed != 1 {
+                return Ok(false);
+            }
+            store_new_password(
+                conn,
+                &settings,
+                now,
+                &login_id,
+                &hash,
+                Action::PasswordReset,
+            )?;
+            Ok(true)
+        })
+    })
+    .await
+    .map_err(PageError::internal)?;
+    if !changed {
+        return render(&ResetChoosePage {
+            layout,
+            token: String::new(),
+            valid: false,
+            errors: FieldErrors::default(),
+        });
+    }
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-password-reset").send();
+    Ok(see_other("/login"))
+}
+
+pub async fn change_form(layout: Layout) -> Result<HttpResponse, PageError> {
+    render(&ChangePasswordPage {
+        layout,
+        errors: FieldErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ChangePasswordForm {
+    current_password: String,
+    password: String,
+    password_confirmation: String,
+}
+
+pub async fn change(
+    state: web::Data<AppState>,
+    layout: Layout,
+    SignedIn(identity): SignedIn,
+    session: TypedSession,
+    form: web::Form<ChangePasswordForm>,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let mut errors = FieldErrors::default();
+    let login_id = identity.login.id.clone();
+    let lookup = login_id.clone();
+    let stored: Option<String> = db::run(&state.pool, move |conn| {
+        logins::table
+            .filter(logins::id.eq(lookup))
+            .select(logins::password_hash)
+            .first::<Option<String>>(conn)
+            .map_err(DbError::from)
+    })
+    .await?;
+    if !stored.is_some_and(|hash| verify_password(&form.current_password, &hash)) {
+        errors.add(&layout.tr, "current_password", "current-password-wrong");
+    }
+    if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
+        errors.add(&layout.tr, problem.field(), problem.message_key());
+    }
+    if !errors.is_empty() {
+        return render(&ChangePasswordPage { layout, errors });
+    }
+    let hash =
+        hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    let settings = state.settings.clone();
+    let stored_for = login_id.clone();
+    db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            store_new_password(
+                conn,
+                &settings,
+                now,
+                &stored_for,
+                &hash,
+                Action::PasswordChanged,
+            )
+        })
+    })
+    .await
+    .map_err(PageError::internal)?;
+    state.outbox_wake.notify_one();
+    // Every session ended, this one included; the person stays signed in here on a
+    // new session, as the membership they were acting as.
+    session
+        .sign_in(&login_id, now.and_utc().timestamp())
+        .map_err(PageError::internal)?;
+    if let Some(membership) = &identity.membership {
+        session
+            .choose_membership(&membership.id)
+            .map_err(PageError::internal)?;
+    }
+    FlashMessage::success("flash-password-changed").send();
+    Ok(see_other(
+        identity
+            .membership
+            .as_ref()
+            .map(|m| m.home())
+            .unwrap_or("/memberships"),
+    ))
+}

@@ -1,0 +1,293 @@
+//! The staff pages of a partner organisation (owners only, per the matrix).
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use serde::Deserialize;
+
+use super::{Invitation, StaffError, StaffMember};
+use crate::access::PartnerRole;
+use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+use crate::auth::identity::PartnerMember;
+use crate::db;
+use crate::i18n::{Lang, Translator};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "staff/list.html")]
+struct StaffPage {
+    layout: Layout,
+    members: Vec<StaffMember>,
+    roles: [PartnerRole; 4],
+    me: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/invite.html")]
+struct InvitePage {
+    layout: Layout,
+    form: InviteForm,
+    roles: [PartnerRole; 4],
+    languages: [Lang; 2],
+    errors: FieldErrors,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let members = db::run(&state.pool, move |conn| {
+        super::list(conn, &partner_id).map_err(db::DbError::from)
+    })
+    .await?;
+    render(&StaffPage {
+        layout,
+        members,
+        roles: PartnerRole::ALL,
+        me: member.membership.id.clone(),
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct InviteForm {
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    language: String,
+}
+
+impl InviteForm {
+    /// The form's values as domain types, or the message for each faulty field.
+    fn parse(&self, tr: &Translator) -> Result<Invitation, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let full_name = DisplayName::parse(&self.full_name)
+            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
+            .ok();
+        let email = EmailAddress::parse(&self.email)
+            .map_err(|e| errors.add(tr, "email", e.message_key()))
+            .ok();
+        let username_text = if self.username.trim().is_empty() {
+            &self.email
+        } else {
+            &self.username
+        };
+        let username = Username::parse(username_text)
+            .map_err(|e| errors.add(tr, "username", e.message_key()))
+            .ok();
+        let role = PartnerRole::parse(&self.role);
+        if role.is_none() {
+            errors.add(tr, "role", "field-required");
+        }
+        let language = Lang::from_code(&self.language);
+        if language.is_none() {
+            errors.add(tr, "language", "field-required");
+        }
+        match (full_name, email, username, role, language) {
+            (Some(full_name), Some(email), Some(username), Some(role), Some(language))
+                if errors.is_empty() =>
+            {
+                Ok(Invitation {
+                    login: NewLogin {
+                        username,
+                        email,
+                        full_name,
+                        language,
+                        time_zone: chrono_tz::UTC,
+                    },
+                    role,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+pub async fn invite_form(layout: Layout) -> Result<HttpResponse, PageError> {
+    let form = InviteForm {
+        language: layout.lang.code().to_owned(),
+        ..InviteForm::default()
+    };
+    render(&InvitePage {
+        layout,
+        form,
+        roles: PartnerRole::ALL,
+        languages: Lang::ALL,
+        errors: FieldErrors::default(),
+    })
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let invitation = match form.parse(&layout.tr) {
+        Ok(invitation) => invitation,
+        Err(errors) => {
+            return render(&InvitePage {
+                layout,
+                form,
+                roles: PartnerRole::ALL,
+                languages: Lang::ALL,
+                errors,
+            });
+        }
+    };
+    let now = state.clock.now();
+    let settings = state.settings.clone();
+    let partner_id = member.partner_id().to_owned();
+    let (login_id, name, membership_id) = (
+        member.identity.login.id.clone(),
+        member.identity.login.full_name.clone(),
+        member.membership.id.clone(),
+    );
+    let outcome = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            let actor = crate::audit::Actor {
+                login_id: Some(&login_id),
+                name: &name,
+                membership_id: Some(&membership_id),
+            };
+            super::invite(conn, &settings, now, &partner_id, &invitation, actor)
+        })
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            state.outbox_wake.notify_one();
+            FlashMessage::success("flash-staff-invited").send();
+            Ok(see_other("/partner/staff"))
+        }
+        Err(StaffError::AlreadyMember) => {
+            let mut errors = FieldErrors::default();
+            errors.add(&layout.tr, "username", "staff-already-member");
+            render(&InvitePage {
+                layout,
+                form,
+                roles: PartnerRole::ALL,
+                languages: Lang::ALL,
+                errors,
+            })
+        }
+        Err(error) => Err(PageError::internal(error)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+/// Runs one staff change on a member of the signed-in person's organisation and
+/// answers with the outcome as a flash message on the staff page.
+async fn change(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    membership_id: String,
+    success_key: &'static str,
+    work: impl FnOnce(
+        &mut db::DbConnection,
+        chrono::NaiveDateTime,
+        &str,
+        &str,
+        crate::audit::Actor<'_>,
+        &crate::config::Settings,
+    ) -> Result<(), StaffError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let settings = state.settings.clone();
+    let partner_id = member.partner_id().to_owned();
+    let (login_id, name, acting_as) = (
+        member.identity.login.id.clone(),
+        member.identity.login.full_name.clone(),
+        member.membership.id.clone(),
+    );
+    let outcome = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            let actor = crate::audit::Actor {
+                login_id: Some(&login_id),
+                name: &name,
+                membership_id: Some(&acting_as),
+            };
+            work(conn, now, &partner_id, &membership_id, actor, &settings)
+        })
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            state.outbox_wake.notify_one();
+            FlashMessage::success(success_key).send();
+            Ok(see_other("/partner/staff"))
+        }
+        Err(StaffError::LastOwner) => {
+            FlashMessage::error("flash-last-owner").send();
+            Ok(see_other("/partner/staff"))
+        }
+        Err(StaffError::NotFound) => Err(PageError::NotFound),
+        Err(error) => Err(PageError::internal(error)),
+    }
+}
+
+pub async fn change_role(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    membership_id: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, PageError> {
+    let role = PartnerRole::parse(&form.role).ok_or(PageError::BadRequest)?;
+    change(
+        state,
+        member,
+        membership_id.into_inner(),
+        "flash-role-changed",
+        move |conn, now, partner, target, actor, _| {
+            super::change_role(conn, now, partner, target, role, actor)
+        },
+    )
+    .await
+}
+
+pub async fn disable(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    membership_id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    change(
+        state,
+        member,
+        membership_id.into_inner(),
+        "flash-member-disabled",
+        |conn, now, partner, target, actor, _| super::disable(conn, now, partner, target, actor),
+    )
+    .await
+}
+
+pub async fn resend(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    membership_id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    change(
+        state,
+        member,
+        membership_id.into_inner(),
+        "flash-invitation-resent",
+        |conn, now, partner, target, actor, settings| {
+            super::resend(conn, settings, now, partner, target, actor)
+        },
+    )
+    .await
+}

@@ -1,0 +1,528 @@
+//! Partner staff, password reset and change, and the activity log.
+
+use diesel::prelude::*;
+use partnerdesk::access::PartnerRole;
+use partnerdesk::db::schema::memberships;
+use partnerdesk::i18n::Lang;
+
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{TestApp, client, csrf_token_in, spawn_app};
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
+/// An organisation whose owner is signed in on `app.client`; returns its id.
+async fn signed_in_owner(app: &TestApp) -> String {
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    assert_eq!(
+        app.sign_in("owner@contoso.example", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    partner
+}
+
+fn path_of(link: &str) -> String {
+    url::Url::parse(link).expect("link").path().to_owned()
+}
+
+/// Signs in on a separate client (another browser).
+async fn other_browser(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
+    let browser = client();
+    let page = browser
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let token = csrf_token_in(&page);
+    let response = browser
+        .post(app.url("/login"))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 303, "{username} signs in");
+    browser
+}
+
+fn membership_id_of(app: &TestApp, partner: &str, role: PartnerRole) -> Vec<String> {
+    memberships::table
+        .filter(memberships::partner_id.eq(partner))
+        .filter(memberships::role.eq(role.as_str()))
+        .filter(memberships::state.eq("active"))
+        .select(memberships::id)
+        .load(&mut app.conn())
+        .expect("memberships")
+}
+
+#[tokio::test]
+async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
+    let app = spawn_app().await;
+    signed_in_owner(&app).await;
+    let form = app
+        .get("/partner/staff/invite")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(form.contains("Invite a staff member"));
+
+    // Faulty input: messages next to the fields, what was typed is kept.
+    let faulty = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo Helpdesk"),
+                ("email", "not-an-email"),
+                ("username", ""),
+                ("role", ""),
+                ("language", "fr"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(faulty.contains(r#"id="email-error""#), "{faulty}");
+    assert!(faulty.contains(r#"id="role-error""#));
+    assert!(faulty.contains(r#"value="Hugo Helpdesk""#));
+    assert!(faulty.contains(r#"value="not-an-email""#));
+
+    let sent = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo Helpdesk"),
+                ("email", "hugo@contoso.example"),
+                ("username", ""),
+                ("role", "helpdesk_agent"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/partner/staff");
+    let staff = app.get("/partner/staff").await.text().await.expect("body");
+    assert!(staff.contains("The invitation has been sent."));
+    assert!(staff.contains("Hugo Helpdesk") && staff.contains("Invitation pending"));
+
+    let emails = app.mail.wait_for_to("hugo@contoso.example", 1).await;
+    assert!(emails[0].subject.contains("Contoso"));
+    assert!(
+        emails[0].text.starts_with("Bonjour Hugo Helpdesk"),
+        "in the invitee's language"
+    );
+    let link = path_of(&emails[0].links()[0]);
+    let hugo = client();
+    let page = hugo
+        .get(app.url(&link))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let token = csrf_token_in(&page);
+    let done = hugo
+        .post(app.url(&link))
+        .form(&[
+            ("password", PASSWORD),
+            ("password_confirmation", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(done.status(), 303);
+    let hugo = other_browser(&app, "hugo@contoso.example", PASSWORD).await;
+    let home = hugo
+        .get(app.url("/partner"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        home.contains("Agent du support"),
+        "Hugo reads the portal in his own language"
+    );
+    // A helpdesk agent has no staff page.
+    assert_eq!(
+        hugo.get(app.url("/partner/staff"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        403
+    );
+
+    // Inviting the same username again is refused next to the field.
+    let again = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo"),
+                ("email", "hugo@contoso.example"),
+                ("username", ""),
+                ("role", "sales_agent"),
+                ("language", "en"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(again.contains("already a member"), "{again}");
+
+    let activity = app
+        .get("/partner/activity")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        activity.contains("Invited a staff member") && activity.contains("Hugo Helpdesk"),
+        "{activity}"
+    );
+    assert!(activity.contains("Activated their login"));
+}
+
+#[tokio::test]
+async fn invitation_errors_are_shown_in_french() {
+    let app = spawn_app().await;
+    signed_in_owner(&app).await;
+    app.post_form("/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let faulty = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", ""),
+                ("email", "x"),
+                ("role", "owner"),
+                ("language", "fr"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(faulty.contains("Ce champ est obligatoire."), "{faulty}");
+    assert!(
+        faulty.contains("Cette valeur n&#39;est pas valide.")
+            || faulty.contains("Cette valeur n'est pas valide.")
+    );
+}
+
+#[tokio::test]
+async fn roles_change_and_the_last_owner_cannot_be_demoted_or_disabled() {
+    let app = spawn_app().await;
+    let partner = signed_in_owner(&app).await;
+    let sam = app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    let changed = app
+        .post_form(
+            &format!("/partner/staff/{sam}/role"),
+            &[("role", "admin_agent")],
+        )
+        .await;
+    assert_eq!(location(&changed), "/partner/staff");
+    assert_eq!(
+        membership_id_of(&app, &partner, PartnerRole::AdminAgent),
+        vec![sam.clone()]
+    );
+
+    // The only active owner (olga never activated; owner@ is the one signed in).
+    let me = membership_id_of(&app, &partner, PartnerRole::Owner);
+    assert_eq!(me.len(), 2, "olga (pending) and owner@ are owners");
+    let olga = me
+        .iter()
+        .find(|id| **id != app.active_member_id(&partner, "owner@contoso.example"))
+        .cloned()
+        .expect("olga");
+    app.post_form(&format!("/partner/staff/{olga}/disable"), &[])
+        .await;
+    let mine = app.active_member_id(&partner, "owner@contoso.example");
+    let refused = app
+        .post_form(
+            &format!("/partner/staff/{mine}/role"),
+            &[("role", "sales_agent")],
+        )
+        .await;
+    assert_eq!(location(&refused), "/partner/staff");
+    let page = app.get("/partner/staff").await.text().await.expect("body");
+    assert!(
+        page.contains("must keep at least one active owner"),
+        "{page}"
+    );
+    assert_eq!(
+        membership_id_of(&app, &partner, PartnerRole::Owner),
+        vec![mine.clone()]
+    );
+
+    let activity = app
+        .get("/partner/activity?action=role_changed")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(activity.contains("sales_agent → admin_agent"));
+    assert!(activity.contains("<td>Changed a role</td>"));
+    assert!(
+        !activity.contains("<td>Invited a staff member</td>"),
+        "filtered by action"
+    );
+}
+
+#[tokio::test]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let olga = membership_id_of(&app, &partner, PartnerRole::Owner).remove(0);
+    app.post_form("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    // olga never activated: disable her membership directly so two active owners remain.
+    diesel::update(memberships::table.filter(memberships::id.eq(&olga)))
+        .set(memberships::state.eq("disabled"))
+        .execute(&mut app.conn())
+        .expect("disable");
+    let ann = app.active_member(&partner, "ann@contoso.example", PartnerRole::Owner);
+    let bob = app.active_member(&partner, "bob@contoso.example", PartnerRole::Owner);
+    let ann_browser = other_browser(&app, "ann@contoso.example", PASSWORD).await;
+    let bob_browser = other_browser(&app, "bob@contoso.example", PASSWORD).await;
+    let token_of = |page: String| csrf_token_in(&page);
+    let ann_token = token_of(
+        ann_browser
+            .get(app.url("/partner/staff"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body"),
+    );
+    let bob_token = token_of(
+        bob_browser
+            .get(app.url("/partner/staff"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body"),
+    );
+    let demote = |browser: &reqwest::Client, target: &str, token: &str| {
+        browser
+            .post(app.url(&format!("/partner/staff/{target}/role")))
+            .form(&[("role", "sales_agent"), ("csrf_token", token)])
+            .send()
+    };
+    let (first, second) = tokio::join!(
+        demote(&ann_browser, &bob, &ann_token),
+        demote(&bob_browser, &ann, &bob_token)
+    );
+    first.expect("ann's request");
+    second.expect("bob's request");
+    let owners = membership_id_of(&app, &partner, PartnerRole::Owner);
+    assert_eq!(owners.len(), 1, "exactly one owner remains: {owners:?}");
+}
+
+#[tokio::test]
+async fn disabling_a_member_ends_their_sessions_at_once() {
+    let app = spawn_app().await;
+    let partner = signed_in_owner(&app).await;
+    let sam = app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    let sam_browser = other_browser(&app, "sam@contoso.example", PASSWORD).await;
+    assert_eq!(
+        sam_browser
+            .get(app.url("/partner"))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        200
+    );
+    app.post_form(&format!("/partner/staff/{sam}/disable"), &[])
+        .await;
+    let after = sam_browser
+        .get(app.url("/partner"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(after.status(), 303);
+    assert!(location(&after).starts_with("/login"));
+    let page = app.get("/partner/staff").await.text().await.expect("body");
+    assert!(page.contains("Disabled"));
+}
+
+#[tokio::test]
+async fn a_password_reset_sets_a_new_password_ends_sessions_and_notifies() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    let elsewhere = other_browser(&app, "sam@contoso.example", PASSWORD).await;
+
+    let asked = app
+        .post_form("/password-reset", &[("identifier", "sam@contoso.example")])
+        .await;
+    let asked_text = asked.text().await.expect("body");
+    let unknown = app
+        .post_form(
+            "/password-reset",
+            &[("identifier", "ghost@contoso.example")],
+        )
+        .await;
+    let strip = |body: &str| {
+        regex::Regex::new(r#"value="[0-9a-f]{64}""#)
+            .expect("regex")
+            .replace_all(body, "")
+            .into_owned()
+    };
+    assert_eq!(
+        strip(&asked_text),
+        strip(&unknown.text().await.expect("body")),
+        "same answer either way"
+    );
+
+    let email = app
+        .mail
+        .wait_for_to("sam@contoso.example", 1)
+        .await
+        .remove(0);
+    assert!(email.text.contains("60 minutes"));
+    let link = path_of(&email.links()[0]);
+    let form = app.get(&link).await.text().await.expect("body");
+    assert!(form.contains("Choose a new password"));
+    let new_password = "an entirely different passphrase";
+    let done = app
+        .post_form(
+            &link,
+            &[
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(location(&done), "/login");
+
+    let after = elsewhere
+        .get(app.url("/partner"))
+        .send()
+        .await
+        .expect("GET");
+    assert!(
+        location(&after).starts_with("/login"),
+        "the other session ended"
+    );
+    assert_eq!(
+        app.sign_in("sam@contoso.example", PASSWORD).await.status(),
+        200,
+        "old password refused"
+    );
+    assert_eq!(
+        app.sign_in("sam@contoso.example", new_password)
+            .await
+            .status(),
+        303
+    );
+    let notices = app.mail.wait_for_to("sam@contoso.example", 2).await;
+    assert!(
+        notices[1].subject.contains("password was changed"),
+        "{}",
+        notices[1].subject
+    );
+    assert!(
+        app.get(&link)
+            .await
+            .text()
+            .await
+            .expect("body")
+            .contains("can no longer be used")
+    );
+}
+
+#[tokio::test]
+async fn a_reset_link_expires_after_an_hour() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    app.post_form("/password-reset", &[("identifier", "sam@contoso.example")])
+        .await;
+    let link = path_of(&app.mail.wait_for_to("sam@contoso.example", 1).await[0].links()[0]);
+    app.clock.advance(chrono::Duration::minutes(61));
+    assert!(
+        app.get(&link)
+            .await
+            .text()
+            .await
+            .expect("body")
+            .contains("can no longer be used")
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_keeps_this_session_and_ends_the_others() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    let elsewhere = other_browser(&app, "sam@contoso.example", PASSWORD).await;
+    app.sign_in("sam@contoso.example", PASSWORD).await;
+    let wrong = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "not it at all"),
+                ("password", "short"),
+                ("password_confirmation", "short"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        wrong.contains(r#"id="current_password-error""#)
+            && wrong.contains(r#"id="password-error""#),
+        "{wrong}"
+    );
+    let new_password = "another long passphrase";
+    let done = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", new_password),
+                ("password_confirmation", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(location(&done), "/partner");
+    assert_eq!(
+        app.get("/partner").await.status(),
+        200,
+        "this session continues"
+    );
+    let other = elsewhere
+        .get(app.url("/partner"))
+        .send()
+        .await
+        .expect("GET");
+    assert!(
+        location(&other).starts_with("/login"),
+        "the other session ended"
+    );
+    let notice = app.mail.wait_for_to("sam@contoso.example", 1).await;
+    assert!(notice[0].subject.contains("password was changed"));
+}
