@@ -153,49 +153,32 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         "routes missing from the authorization-matrix test: {missing:?}"
     );
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
-    let mut personas = vec![(Persona::Anonymous, client())];
+    let mut personas = vec![Persona::Anonymous];
     for role in PartnerRole::ALL {
         let username = format!("{}@contoso.example", role.as_str());
         app.active_member(&ours, &username, role);
-        personas.push((Persona::Staff(role), client()));
+        personas.push(Persona::Staff(role));
     }
     app.active_member(&theirs, "owner@fabrikam.example", PartnerRole::Owner);
-    personas.push((Persona::OtherPartnerOwner, client()));
+    personas.push(Persona::OtherPartnerOwner);
 
     let mut failures = Vec::new();
     for route in ROUTES {
         let path = sample_path(route, &ids).expect("checked above");
         let path = path.as_str();
-        for (persona, http) in &personas {
-            // A fresh sign-in for each request: some routes (logout) end the session.
+        for persona in &personas {
+            // A fresh browser and sign-in for each request: some routes (logout,
+            // disabling) end sessions.
             let username = match persona {
                 Persona::Anonymous => None,
                 Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
                 Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
             };
-            if let Some(username) = &username {
-                let page = http
-                    .get(app.url("/login"))
-                    .send()
-                    .await
-                    .expect("GET")
-                    .text()
-                    .await
-                    .expect("body");
-                let token = csrf_token_in(&page);
-                let signed = http
-                    .post(app.url("/login"))
-                    .form(&[
-                        ("username", username.as_str()),
-                        ("password", PASSWORD),
-                        ("csrf_token", token.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .expect("sign in");
-                assert_eq!(signed.status(), 303, "{username} signs in");
-            }
-            let outcome = observe(&app, http, route.method, path).await;
+            let http = match &username {
+                Some(username) => app.browser_signed_in(username, PASSWORD).await,
+                None => client(),
+            };
+            let outcome = observe(&app, &http, route.method, path).await;
             let want = expected(route, *persona);
             if outcome != want {
                 failures.push(format!(

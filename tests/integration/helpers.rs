@@ -298,6 +298,32 @@ pub mod people {
             self.clock.now()
         }
 
+        /// Another browser, signed in as `username`.
+        pub async fn browser_signed_in(&self, username: &str, password: &str) -> reqwest::Client {
+            let browser = super::client();
+            let page = browser
+                .get(self.url("/login"))
+                .send()
+                .await
+                .expect("GET")
+                .text()
+                .await
+                .expect("body");
+            let token = super::csrf_token_in(&page);
+            let response = browser
+                .post(self.url("/login"))
+                .form(&[
+                    ("username", username),
+                    ("password", password),
+                    ("csrf_token", token.as_str()),
+                ])
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(response.status(), 303, "{username} signs in");
+            browser
+        }
+
         /// Signs in through the login form; returns the answer to the POST.
         pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
             self.post_form("/login", &[("username", username), ("password", password)])

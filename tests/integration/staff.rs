@@ -32,32 +32,6 @@ fn path_of(link: &str) -> String {
     url::Url::parse(link).expect("link").path().to_owned()
 }
 
-/// Signs in on a separate client (another browser).
-async fn other_browser(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
-    let browser = client();
-    let page = browser
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let token = csrf_token_in(&page);
-    let response = browser
-        .post(app.url("/login"))
-        .form(&[
-            ("username", username),
-            ("password", password),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), 303, "{username} signs in");
-    browser
-}
-
 fn membership_id_of(app: &TestApp, partner: &str, role: PartnerRole) -> Vec<String> {
     memberships::table
         .filter(memberships::partner_id.eq(partner))
@@ -146,7 +120,9 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
         .await
         .expect("POST");
     assert_eq!(done.status(), 303);
-    let hugo = other_browser(&app, "hugo@contoso.example", PASSWORD).await;
+    let hugo = app
+        .browser_signed_in("hugo@contoso.example", PASSWORD)
+        .await;
     let home = hugo
         .get(app.url("/partner"))
         .send()
@@ -300,8 +276,8 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
         .expect("disable");
     let ann = app.active_member(&partner, "ann@contoso.example", PartnerRole::Owner);
     let bob = app.active_member(&partner, "bob@contoso.example", PartnerRole::Owner);
-    let ann_browser = other_browser(&app, "ann@contoso.example", PASSWORD).await;
-    let bob_browser = other_browser(&app, "bob@contoso.example", PASSWORD).await;
+    let ann_browser = app.browser_signed_in("ann@contoso.example", PASSWORD).await;
+    let bob_browser = app.browser_signed_in("bob@contoso.example", PASSWORD).await;
     let token_of = |page: String| csrf_token_in(&page);
     let ann_token = token_of(
         ann_browser
@@ -344,7 +320,7 @@ async fn disabling_a_member_ends_their_sessions_at_once() {
     let app = spawn_app().await;
     let partner = signed_in_owner(&app).await;
     let sam = app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let sam_browser = other_browser(&app, "sam@contoso.example", PASSWORD).await;
+    let sam_browser = app.browser_signed_in("sam@contoso.example", PASSWORD).await;
     assert_eq!(
         sam_browser
             .get(app.url("/partner"))
@@ -372,7 +348,7 @@ async fn a_password_reset_sets_a_new_password_ends_sessions_and_notifies() {
     let app = spawn_app().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let elsewhere = other_browser(&app, "sam@contoso.example", PASSWORD).await;
+    let elsewhere = app.browser_signed_in("sam@contoso.example", PASSWORD).await;
 
     let asked = app
         .post_form("/password-reset", &[("identifier", "sam@contoso.example")])
@@ -477,7 +453,7 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
     let app = spawn_app().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let elsewhere = other_browser(&app, "sam@contoso.example", PASSWORD).await;
+    let elsewhere = app.browser_signed_in("sam@contoso.example", PASSWORD).await;
     app.sign_in("sam@contoso.example", PASSWORD).await;
     let wrong = app
         .post_form(
@@ -525,4 +501,66 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
     );
     let notice = app.mail.wait_for_to("sam@contoso.example", 1).await;
     assert!(notice[0].subject.contains("password was changed"));
+}
+
+#[tokio::test]
+async fn sign_in_and_password_forms_explain_errors_in_french() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
+    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    app.post_form("/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+
+    let failed = app
+        .sign_in("sam@contoso.example", "pas le bon mot de passe")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        failed.contains("Nom d&#39;utilisateur ou mot de passe incorrect.")
+            || failed.contains("Nom d'utilisateur ou mot de passe incorrect."),
+        "{failed}"
+    );
+    assert!(
+        failed.contains(r#"value="sam@contoso.example""#),
+        "the username is kept"
+    );
+
+    app.post_form("/password-reset", &[("identifier", "sam@contoso.example")])
+        .await;
+    let link = path_of(&app.mail.wait_for_to("sam@contoso.example", 1).await[0].links()[0]);
+    let reset = app
+        .post_form(
+            &link,
+            &[("password", "abc"), ("password_confirmation", "abc")],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(reset.contains("au moins 8 caractères"), "{reset}");
+
+    app.sign_in("sam@contoso.example", PASSWORD).await;
+    app.post_form("/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let change = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "faux"),
+                ("password", PASSWORD),
+                ("password_confirmation", "autre chose encore"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        change.contains("Ce n&#39;est pas votre mot de passe actuel.")
+            || change.contains("Ce n'est pas votre mot de passe actuel."),
+        "{change}"
+    );
+    assert!(change.contains("ne sont pas identiques"));
 }
