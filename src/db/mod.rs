@@ -49,6 +49,8 @@ pub enum DbError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("could not open a database connection")]
     Connect(#[from] diesel::ConnectionError),
+    #[error("could not create the database folder: {0}")]
+    Folder(#[from] std::io::Error),
     #[error("a migration failed: {0}")]
     Migration(String),
     #[error("database query failed")]
@@ -99,7 +101,7 @@ pub fn connect(database_url: &str, max_size: u32) -> Result<DbPool, DbError> {
         && let Some(parent) = std::path::Path::new(sqlite_path(database_url)).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(|e| DbError::Migration(e.to_string()))?;
+        std::fs::create_dir_all(parent)?;
     }
     let manager = ConnectionManager::<DbConnection>::new(connection_url(database_url)?);
     let pool = Pool::builder()

@@ -237,8 +237,7 @@ pub fn invite(
     invitation: &Invitation,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    let existing = accounts::find_by_username(conn, &invitation.login.username)?;
-    let login_id = match existing {
+    match accounts::find_by_username(conn, &invitation.login.username)? {
         Some(login_id) => {
             let already = memberships::table
                 .filter(memberships::partner_id.eq(partner_id))
@@ -249,17 +248,14 @@ pub fn invite(
                 return Err(StaffError::AlreadyMember);
             }
             partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
-            login_id
         }
         None => {
             let login_id =
                 accounts::insert(conn, now, &invitation.login, LoginState::Pending, None)?;
             partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
             send_activation(conn, settings, now, &login_id)?;
-            login_id
         }
-    };
-    let _ = login_id;
+    }
     audit::record(
         conn,
         now,

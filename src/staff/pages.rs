@@ -3,12 +3,15 @@
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::{Invitation, StaffError, StaffMember};
 use crate::access::PartnerRole;
 use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
+use crate::config::Settings;
 use crate::db;
 use crate::i18n::{Lang, Translator};
 use crate::startup::AppState;
@@ -144,24 +147,13 @@ pub async fn invite(
             });
         }
     };
-    let now = state.clock.now();
-    let settings = state.settings.clone();
-    let partner_id = member.partner_id().to_owned();
-    let (login_id, name, membership_id) = (
-        member.identity.login.id.clone(),
-        member.identity.login.full_name.clone(),
-        member.membership.id.clone(),
-    );
-    let outcome = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let actor = crate::audit::Actor {
-                login_id: Some(&login_id),
-                name: &name,
-                membership_id: Some(&membership_id),
-            };
-            super::invite(conn, &settings, now, &partner_id, &invitation, actor)
-        })
-    })
+    let outcome = as_member(
+        &state,
+        &member,
+        move |conn, now, partner_id, actor, settings| {
+            super::invite(conn, settings, now, partner_id, &invitation, actor)
+        },
+    )
     .await;
     match outcome {
         Ok(()) => {
@@ -189,24 +181,21 @@ pub struct RoleForm {
     role: String,
 }
 
-/// Runs one staff change on a member of the signed-in person's organisation and
-/// answers with the outcome as a flash message on the staff page.
-async fn change(
-    state: web::Data<AppState>,
-    member: PartnerMember,
-    membership_id: String,
-    success_key: &'static str,
+/// Runs `work` in a write transaction, in the signed-in member's organisation and
+/// in their name for the activity log.
+async fn as_member(
+    state: &AppState,
+    member: &PartnerMember,
     work: impl FnOnce(
         &mut db::DbConnection,
-        chrono::NaiveDateTime,
+        NaiveDateTime,
         &str,
-        &str,
-        crate::audit::Actor<'_>,
-        &crate::config::Settings,
+        Actor<'_>,
+        &Settings,
     ) -> Result<(), StaffError>
     + Send
     + 'static,
-) -> Result<HttpResponse, PageError> {
+) -> Result<(), StaffError> {
     let now = state.clock.now();
     let settings = state.settings.clone();
     let partner_id = member.partner_id().to_owned();
@@ -215,16 +204,44 @@ async fn change(
         member.identity.login.full_name.clone(),
         member.membership.id.clone(),
     );
-    let outcome = db::run(&state.pool, move |conn| {
+    db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            let actor = crate::audit::Actor {
+            let actor = Actor {
                 login_id: Some(&login_id),
                 name: &name,
                 membership_id: Some(&acting_as),
             };
-            work(conn, now, &partner_id, &membership_id, actor, &settings)
+            work(conn, now, &partner_id, actor, &settings)
         })
     })
+    .await
+}
+
+/// Runs one change on a member of the signed-in person's organisation and answers
+/// with the outcome as a flash message on the staff page.
+async fn change(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    membership_id: String,
+    success_key: &'static str,
+    work: impl FnOnce(
+        &mut db::DbConnection,
+        NaiveDateTime,
+        &str,
+        &str,
+        Actor<'_>,
+        &Settings,
+    ) -> Result<(), StaffError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, PageError> {
+    let outcome = as_member(
+        &state,
+        &member,
+        move |conn, now, partner_id, actor, settings| {
+            work(conn, now, partner_id, &membership_id, actor, settings)
+        },
+    )
     .await;
     match outcome {
         Ok(()) => {

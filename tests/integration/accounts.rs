@@ -222,15 +222,7 @@ async fn two_concurrent_redeemers_of_one_link_exactly_one_wins() {
     let mut attempts = Vec::new();
     for n in 0..2 {
         let browser = client();
-        let page = browser
-            .get(app.url(path))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body");
-        let token = crate::helpers::csrf_token_in(&page);
+        let token = app.csrf_token_of(&browser).await;
         let password = format!("{PASSWORD} number {n}");
         attempts.push(async move {
             browser

@@ -8,7 +8,7 @@ use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, client, csrf_token_in, spawn_app};
+use crate::helpers::{TestApp, client, spawn_app};
 
 /// Ids of things that belong to the organisation under test.
 struct Ids {
@@ -103,20 +103,8 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
     let response = if method == "GET" {
         http.get(app.url(path)).send().await.expect("GET")
     } else {
-        let page = http
-            .get(app.url("/"))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body");
-        let token = csrf_token_in(&page);
-        http.post(app.url(path))
-            .form(&[("csrf_token", token.as_str()), ("role", "sales_agent")])
-            .send()
-            .await
-            .expect("POST")
+        // A well-formed body, so that only access decides the answer.
+        app.post_as(http, path, &[("role", "sales_agent")]).await
     };
     let status = response.status().as_u16();
     let location = response

@@ -138,23 +138,40 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
-    /// The CSRF token of this client's session, read from a page as a browser would.
-    pub async fn csrf_token(&self) -> String {
-        let page = self.get("/").await.text().await.expect("page body");
+    /// The CSRF token of `browser`'s session, read from a page as a browser would.
+    pub async fn csrf_token_of(&self, browser: &reqwest::Client) -> String {
+        let page = browser
+            .get(self.url("/"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("page body");
         csrf_token_in(&page)
     }
 
-    /// POSTs a form the way a browser does, with the session's CSRF token.
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let token = self.csrf_token().await;
+    /// `browser` POSTs a form with its session's CSRF token, as from a page.
+    pub async fn post_as(
+        &self,
+        browser: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf_token_of(browser).await;
         let mut fields: Vec<(&str, &str)> = form.to_vec();
         fields.push(("csrf_token", &token));
-        self.client
+        browser
             .post(self.url(path))
             .form(&fields)
             .send()
             .await
             .expect("POST")
+    }
+
+    /// POSTs a form the way a browser does, with the session's CSRF token.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.post_as(&self.client, path, form).await
     }
 
     /// POSTs a form without any CSRF token.
@@ -301,25 +318,13 @@ pub mod people {
         /// Another browser, signed in as `username`.
         pub async fn browser_signed_in(&self, username: &str, password: &str) -> reqwest::Client {
             let browser = super::client();
-            let page = browser
-                .get(self.url("/login"))
-                .send()
-                .await
-                .expect("GET")
-                .text()
-                .await
-                .expect("body");
-            let token = super::csrf_token_in(&page);
-            let response = browser
-                .post(self.url("/login"))
-                .form(&[
-                    ("username", username),
-                    ("password", password),
-                    ("csrf_token", token.as_str()),
-                ])
-                .send()
-                .await
-                .expect("POST");
+            let response = self
+                .post_as(
+                    &browser,
+                    "/login",
+                    &[("username", username), ("password", password)],
+                )
+                .await;
             assert_eq!(response.status(), 303, "{username} signs in");
             browser
         }

@@ -6,7 +6,7 @@ use partnerdesk::db::schema::memberships;
 use partnerdesk::i18n::Lang;
 
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, client, csrf_token_in, spawn_app};
+use crate::helpers::{TestApp, client, spawn_app};
 
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"]
@@ -100,25 +100,13 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
     );
     let link = path_of(&emails[0].links()[0]);
     let hugo = client();
-    let page = hugo
-        .get(app.url(&link))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let token = csrf_token_in(&page);
-    let done = hugo
-        .post(app.url(&link))
-        .form(&[
-            ("password", PASSWORD),
-            ("password_confirmation", PASSWORD),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let done = app
+        .post_as(
+            &hugo,
+            &link,
+            &[("password", PASSWORD), ("password_confirmation", PASSWORD)],
+        )
+        .await;
     assert_eq!(done.status(), 303);
     let hugo = app
         .browser_signed_in("hugo@contoso.example", PASSWORD)
@@ -278,27 +266,8 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
     let bob = app.active_member(&partner, "bob@contoso.example", PartnerRole::Owner);
     let ann_browser = app.browser_signed_in("ann@contoso.example", PASSWORD).await;
     let bob_browser = app.browser_signed_in("bob@contoso.example", PASSWORD).await;
-    let token_of = |page: String| csrf_token_in(&page);
-    let ann_token = token_of(
-        ann_browser
-            .get(app.url("/partner/staff"))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body"),
-    );
-    let bob_token = token_of(
-        bob_browser
-            .get(app.url("/partner/staff"))
-            .send()
-            .await
-            .expect("GET")
-            .text()
-            .await
-            .expect("body"),
-    );
+    let ann_token = app.csrf_token_of(&ann_browser).await;
+    let bob_token = app.csrf_token_of(&bob_browser).await;
     let demote = |browser: &reqwest::Client, target: &str, token: &str| {
         browser
             .post(app.url(&format!("/partner/staff/{target}/role")))
