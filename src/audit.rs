@@ -18,10 +18,22 @@ pub enum Action {
     InvitationResent,
     RoleChanged,
     MemberDisabled,
+    CustomerCreated,
+    CustomerRenamed,
+    CustomerDissociated,
+    CustomerAddedToGroup,
+    CustomerRemovedFromGroup,
+    GroupCreated,
+    GroupRenamed,
+    GroupDeleted,
+    TrialConverted,
+    TermChanged,
+    CustomersImported,
+    UsernameChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 21] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -31,6 +43,18 @@ impl Action {
         Action::InvitationResent,
         Action::RoleChanged,
         Action::MemberDisabled,
+        Action::CustomerCreated,
+        Action::CustomerRenamed,
+        Action::CustomerDissociated,
+        Action::CustomerAddedToGroup,
+        Action::CustomerRemovedFromGroup,
+        Action::GroupCreated,
+        Action::GroupRenamed,
+        Action::GroupDeleted,
+        Action::TrialConverted,
+        Action::TermChanged,
+        Action::CustomersImported,
+        Action::UsernameChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +68,18 @@ impl Action {
             Action::InvitationResent => "invitation_resent",
             Action::RoleChanged => "role_changed",
             Action::MemberDisabled => "member_disabled",
+            Action::CustomerCreated => "customer_created",
+            Action::CustomerRenamed => "customer_renamed",
+            Action::CustomerDissociated => "customer_dissociated",
+            Action::CustomerAddedToGroup => "customer_added_to_group",
+            Action::CustomerRemovedFromGroup => "customer_removed_from_group",
+            Action::GroupCreated => "group_created",
+            Action::GroupRenamed => "group_renamed",
+            Action::GroupDeleted => "group_deleted",
+            Action::TrialConverted => "trial_converted",
+            Action::TermChanged => "term_changed",
+            Action::CustomersImported => "customers_imported",
+            Action::UsernameChanged => "username_changed",
         }
     }
 
@@ -66,6 +102,8 @@ pub struct Actor<'a> {
 
 pub struct Entry<'a> {
     pub partner_id: Option<&'a str>,
+    /// The customer account the entry is about, so its own log can show it.
+    pub customer_id: Option<&'a str>,
     pub actor: Actor<'a>,
     pub action: Action,
     pub target: &'a str,
@@ -81,6 +119,7 @@ pub fn record(conn: &mut DbConnection, now: NaiveDateTime, entry: Entry<'_>) -> 
             activity_log::actor_name.eq(entry.actor.name),
             activity_log::acting_membership_id.eq(entry.actor.membership_id),
             activity_log::partner_id.eq(entry.partner_id),
+            activity_log::customer_id.eq(entry.customer_id),
             activity_log::action.eq(entry.action.as_str()),
             activity_log::target.eq(entry.target),
             activity_log::details.eq(entry.details),
@@ -89,8 +128,8 @@ pub fn record(conn: &mut DbConnection, now: NaiveDateTime, entry: Entry<'_>) -> 
         .map(|_| ())
 }
 
-/// Records an event about a login in the log of every partner it belongs to, so
-/// each organisation sees what happens to its own staff.
+/// Records an event about a login in the log of every partner and customer account
+/// it belongs to, so each organisation sees what happens to its own people.
 pub fn record_for_login(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -99,31 +138,34 @@ pub fn record_for_login(
     action: Action,
     target: &str,
 ) -> QueryResult<()> {
-    use crate::db::schema::memberships;
-    let partners: Vec<Option<String>> = memberships::table
+    use crate::db::schema::{customer_accounts, memberships};
+    // A customer's people show in the customer's log and in its partner's.
+    let rows: Vec<(Option<String>, Option<String>, Option<String>)> = memberships::table
+        .left_join(customer_accounts::table)
         .filter(memberships::login_id.eq(login_id))
-        .select(memberships::partner_id)
+        .select((
+            memberships::partner_id,
+            memberships::customer_id,
+            customer_accounts::partner_id.nullable(),
+        ))
         .distinct()
         .load(conn)?;
-    if partners.is_empty() {
-        return record(
-            conn,
-            now,
-            Entry {
-                partner_id: None,
-                actor,
-                action,
-                target,
-                details: "",
-            },
-        );
-    }
-    for partner_id in partners {
+    let tenants: Vec<(Option<String>, Option<String>)> = rows
+        .into_iter()
+        .map(|(partner, customer, customer_partner)| (partner.or(customer_partner), customer))
+        .collect();
+    let tenants = if tenants.is_empty() {
+        vec![(None, None)]
+    } else {
+        tenants
+    };
+    for (partner_id, customer_id) in tenants {
         record(
             conn,
             now,
             Entry {
                 partner_id: partner_id.as_deref(),
+                customer_id: customer_id.as_deref(),
                 actor,
                 action,
                 target,

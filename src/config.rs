@@ -1,6 +1,7 @@
 //! Settings: defaults that need no set-up, overridden by an optional TOML file and by
 //! `PARTNERDESK_*` environment variables. Built once in `main` and passed in.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ struct RawSettings {
     db_pool_size: Option<u32>,
     http_workers: Option<usize>,
     outbox: Option<RawOutbox>,
+    data_regions: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +62,8 @@ pub struct Settings {
     /// Threads serving HTTP; defaults to one per core.
     pub http_workers: Option<usize>,
     pub outbox: OutboxSettings,
+    /// Data region per country code, overriding `customers::regions`' defaults.
+    pub data_regions: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -204,6 +208,12 @@ impl Settings {
                     .map(Duration::from_secs)
                     .unwrap_or(defaults.give_up_after),
             },
+            data_regions: raw
+                .data_regions
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(country, region)| (country.to_ascii_uppercase(), region))
+                .collect(),
         })
     }
 
@@ -282,7 +292,8 @@ mod tests {
             &file,
             format!(
                 "data_dir = {:?}\nbind = \"0.0.0.0:9000\"\nbase_url = \"https://partners.example.com\"\n\
-                 secret_key = \"0123456789abcdef0123456789abcdef\"\n[outbox]\nretry_base_ms = 1500\n",
+                 secret_key = \"0123456789abcdef0123456789abcdef\"\n[outbox]\nretry_base_ms = 1500\n\
+                 [data_regions]\nfr = \"eu-west\"\n",
                 data_dir.display().to_string()
             ),
         )
@@ -292,6 +303,10 @@ mod tests {
         assert!(settings.uses_https());
         assert_eq!(settings.outbox.retry_base, Duration::from_millis(1500));
         assert_eq!(settings.data_dir, data_dir);
+        assert_eq!(
+            settings.data_regions.get("FR").map(String::as_str),
+            Some("eu-west")
+        );
         assert!(
             !data_dir.join("secret_key").exists(),
             "a given secret is not written"

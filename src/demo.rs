@@ -1,4 +1,5 @@
-//! Demo data for `serve --demo`: a partner organisation with one login per role.
+//! Demo data for `serve --demo`: a partner organisation with one login per role
+//! and a few hundred varied customers.
 //! Passwords are new on every start and printed once.
 
 use chrono::NaiveDateTime;
@@ -10,7 +11,8 @@ use crate::access::PartnerRole;
 use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
 use crate::auth::password::hash_password;
 use crate::config::Settings;
-use crate::db::schema::{logins, partner_organisations};
+use crate::customers;
+use crate::db::schema::{customer_accounts, logins, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
 use crate::partners;
@@ -22,6 +24,8 @@ pub struct DemoLogin {
 }
 
 const DEMO_PARTNER: &str = "Northwind Partners";
+const DEMO_CUSTOMERS: usize = 300;
+const DEMO_GROUPS: &[&str] = &["Retail", "Healthcare", "Public sector", "Priority support"];
 
 const DEMO_STAFF: [(&str, &str, PartnerRole, Lang); 4] = [
     (
@@ -81,7 +85,7 @@ pub fn seed(
         let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
         passwords.push((password, hash));
     }
-    db::write_transaction(conn, |conn| {
+    let (partner_id, printed) = db::write_transaction(conn, |conn| {
         let name = DisplayName::parse(DEMO_PARTNER).map_err(|_| DemoError::Invalid("name"))?;
         let partner_id = match partner_organisations::table
             .filter(partner_organisations::name.eq(DEMO_PARTNER))
@@ -128,6 +132,23 @@ pub fn seed(
                 role: format!("{} ({DEMO_PARTNER})", role.as_str()),
             });
         }
-        Ok(printed)
-    })
+        Ok::<_, DemoError>((partner_id, printed))
+    })?;
+    let has_customers: bool = diesel::select(diesel::dsl::exists(
+        customer_accounts::table.filter(customer_accounts::partner_id.eq(&partner_id)),
+    ))
+    .get_result(conn)?;
+    if !has_customers {
+        customers::seed::generate(
+            conn,
+            now,
+            &customers::seed::SeedOptions {
+                partner_id,
+                count: DEMO_CUSTOMERS,
+                groups: DEMO_GROUPS,
+                seed: 2026,
+            },
+        )?;
+    }
+    Ok(printed)
 }

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod console;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod email;

@@ -10,8 +10,9 @@ use actix_web::{HttpResponse, web};
 
 use crate::access::{Access, Capability, Decision, decide};
 use crate::auth::identity::Identity;
+use crate::customers::{billing, create, details, groups, list};
 use crate::web::PageError;
-use crate::{home, partner, signin, staff, web as pages};
+use crate::{console, home, partner, signin, staff, web as pages};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -39,7 +40,7 @@ macro_rules! routes {
     (@method POST) => { web::post() };
 }
 
-use Access::{Partner, Public, SignedIn};
+use Access::{Customer, Partner, Public, SignedIn};
 
 routes! {
     "/" { GET Public => home::index }
@@ -71,6 +72,7 @@ routes! {
         POST SignedIn => signin::password::change,
     }
     "/help/roles" { GET SignedIn => signin::help::roles }
+    "/customer" { GET Customer => console::home }
     "/partner" { GET Partner(Capability::SeePartnerHome) => partner::home }
     "/partner/activity" { GET Partner(Capability::SeeActivityLog) => partner::activity::page }
     "/partner/staff" { GET Partner(Capability::ManageStaff) => staff::pages::list }
@@ -81,6 +83,29 @@ routes! {
     "/partner/staff/{membership_id}/role" { POST Partner(Capability::ManageStaff) => staff::pages::change_role }
     "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => staff::pages::disable }
     "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => staff::pages::resend }
+    "/partner/customers" { GET Partner(Capability::SeeCustomers) => list::page }
+    "/partner/customers/new" {
+        GET Partner(Capability::ManageCustomers) => create::form,
+        POST Partner(Capability::ManageCustomers) => create::step,
+    }
+    "/partner/customers/{customer_id}" { GET Partner(Capability::SeeCustomers) => details::page }
+    "/partner/customers/{customer_id}/contact" { GET Partner(Capability::SeeCustomers) => details::contact }
+    "/partner/customers/{customer_id}/rename" { POST Partner(Capability::ManageCustomers) => details::rename }
+    "/partner/customers/{customer_id}/administrator/username" { POST Partner(Capability::ManageCustomers) => details::change_username }
+    "/partner/customers/{customer_id}/dissociate" {
+        GET Partner(Capability::DissociateCustomer) => details::dissociate_form,
+        POST Partner(Capability::DissociateCustomer) => details::dissociate,
+    }
+    "/partner/customers/{customer_id}/billing/convert" { POST Partner(Capability::ManageCustomers) => billing::convert_trial }
+    "/partner/customers/{customer_id}/term" { POST Partner(Capability::ManageCustomers) => billing::change_term }
+    "/partner/customers/{customer_id}/groups" { POST Partner(Capability::ManageCustomerGroups) => groups::add_customer }
+    "/partner/customers/{customer_id}/groups/{group_id}/remove" { POST Partner(Capability::ManageCustomerGroups) => groups::remove_customer }
+    "/partner/groups" {
+        GET Partner(Capability::ManageCustomerGroups) => groups::page,
+        POST Partner(Capability::ManageCustomerGroups) => groups::create,
+    }
+    "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
+    "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
 }
 
 /// Lets the request through or answers for the route: the one place where access

@@ -11,8 +11,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use diesel::prelude::*;
 
 use super::session::TypedSession;
-use crate::access::PartnerRole;
-use crate::db::schema::{logins, memberships, partner_organisations};
+use crate::access::{CustomerRole, PartnerRole};
+use crate::db::schema::{customer_accounts, logins, memberships, partner_organisations};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Lang;
 use crate::startup::AppState;
@@ -31,6 +31,7 @@ pub struct SignedInLogin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MembershipScope {
     Partner { role: PartnerRole },
+    Customer { role: CustomerRole },
 }
 
 #[derive(Debug, Clone)]
@@ -46,12 +47,14 @@ impl Membership {
     pub fn home(&self) -> &'static str {
         match self.scope {
             MembershipScope::Partner { .. } => "/partner",
+            MembershipScope::Customer { .. } => "/customer",
         }
     }
 
     pub fn role_key(&self) -> &'static str {
         match self.scope {
             MembershipScope::Partner { role } => role.label_key(),
+            MembershipScope::Customer { role } => role.label_key(),
         }
     }
 }
@@ -65,13 +68,13 @@ pub struct Identity {
     pub memberships: Vec<Membership>,
 }
 
-/// The active memberships of a login, in a stable order.
+/// The active memberships of a login, partner and customer alike, by the name of
+/// the organisation or account.
 pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Vec<Membership>> {
-    let rows: Vec<(String, String, String, String)> = memberships::table
+    let partner_rows: Vec<(String, String, String, String)> = memberships::table
         .inner_join(partner_organisations::table)
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::state.eq("active"))
-        .order((partner_organisations::name.asc(), memberships::id.asc()))
         .select((
             memberships::id,
             memberships::role,
@@ -79,7 +82,18 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
             partner_organisations::name,
         ))
         .load(conn)?;
-    Ok(rows
+    let customer_rows: Vec<(String, String, String, String)> = memberships::table
+        .inner_join(customer_accounts::table)
+        .filter(memberships::login_id.eq(login_id))
+        .filter(memberships::state.eq("active"))
+        .select((
+            memberships::id,
+            memberships::role,
+            customer_accounts::id,
+            customer_accounts::name,
+        ))
+        .load(conn)?;
+    let partners = partner_rows
         .into_iter()
         .filter_map(|(id, role, tenant_id, tenant_name)| {
             Some(Membership {
@@ -90,8 +104,22 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 tenant_id,
                 tenant_name,
             })
-        })
-        .collect())
+        });
+    let customers = customer_rows
+        .into_iter()
+        .filter_map(|(id, role, tenant_id, tenant_name)| {
+            Some(Membership {
+                id,
+                scope: MembershipScope::Customer {
+                    role: CustomerRole::parse(&role)?,
+                },
+                tenant_id,
+                tenant_name,
+            })
+        });
+    let mut all: Vec<Membership> = partners.chain(customers).collect();
+    all.sort_by(|a, b| (&a.tenant_name, &a.id).cmp(&(&b.tenant_name, &b.id)));
+    Ok(all)
 }
 
 type LoginRow = (String, String, String, String, String, String);
@@ -198,6 +226,15 @@ impl PartnerMember {
         &self.membership.tenant_id
     }
 
+    /// (login id, full name, membership id), owned, for work moved to another thread.
+    pub fn actor_parts(&self) -> (String, String, String) {
+        (
+            self.identity.login.id.clone(),
+            self.identity.login.full_name.clone(),
+            self.membership.id.clone(),
+        )
+    }
+
     /// The real person, acting as this membership, for the activity log.
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor {
@@ -215,8 +252,44 @@ impl FromRequest for PartnerMember {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let member = Identity::of_request(req).and_then(|identity| {
             let membership = identity.membership.clone()?;
-            let MembershipScope::Partner { role } = membership.scope;
+            let MembershipScope::Partner { role } = membership.scope else {
+                return None;
+            };
             Some(PartnerMember {
+                identity,
+                membership,
+                role,
+            })
+        });
+        ready(member.ok_or(PageError::NotFound))
+    }
+}
+
+/// A handler argument for customer console pages: the identity and its membership
+/// of a customer account.
+pub struct CustomerMember {
+    pub identity: Identity,
+    pub membership: Membership,
+    pub role: CustomerRole,
+}
+
+impl CustomerMember {
+    pub fn customer_id(&self) -> &str {
+        &self.membership.tenant_id
+    }
+}
+
+impl FromRequest for CustomerMember {
+    type Error = PageError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let member = Identity::of_request(req).and_then(|identity| {
+            let membership = identity.membership.clone()?;
+            let MembershipScope::Customer { role } = membership.scope else {
+                return None;
+            };
+            Some(CustomerMember {
                 identity,
                 membership,
                 role,

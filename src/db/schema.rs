@@ -33,6 +33,7 @@ diesel::table! {
         login_id -> Text,
         scope -> Text,
         partner_id -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
         role -> Text,
         state -> Text,
         created_at -> Timestamp,
@@ -101,13 +102,132 @@ diesel::table! {
         action -> Text,
         target -> Text,
         details -> Text,
+        customer_id -> Nullable<Text>,
     }
 }
 
 diesel::joinable!(sessions -> logins (login_id));
 diesel::joinable!(activity_log -> partner_organisations (partner_id));
 
+diesel::table! {
+    customer_accounts (id) {
+        id -> Text,
+        partner_id -> Nullable<Text>,
+        name -> Text,
+        name_key -> Text,
+        primary_domain -> Text,
+        search_text -> Text,
+        country -> Text,
+        data_region -> Text,
+        time_zone -> Text,
+        reference_number -> Text,
+        subscription_term -> Text,
+        term_started_on -> Date,
+        next_term -> Nullable<Text>,
+        next_term_from -> Nullable<Date>,
+        address_line1 -> Text,
+        address_line2 -> Text,
+        postal_code -> Text,
+        city -> Text,
+        region -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        contact_phone -> Text,
+        state -> Text,
+        billing_type -> Text,
+        trial_ends_on -> Nullable<Date>,
+        managed_order -> Bool,
+        health_level -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> Text,
+        customer_id -> Text,
+        name -> Text,
+        time_zone -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> Text,
+        customer_id -> Text,
+        site_id -> Text,
+        name -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    licences (id) {
+        id -> Text,
+        customer_id -> Text,
+        product -> Text,
+        quantity -> Integer,
+        status -> Text,
+        supplied_by_partner_id -> Nullable<Text>,
+        expires_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_groups (id) {
+        id -> Text,
+        partner_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_group_members (group_id, customer_id) {
+        group_id -> Text,
+        customer_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_imports (id) {
+        id -> Text,
+        partner_id -> Text,
+        created_by_login_id -> Text,
+        state -> Text,
+        total_rows -> Integer,
+        checked_rows -> Integer,
+        imported_rows -> Integer,
+        problems -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(memberships -> customer_accounts (customer_id));
+diesel::joinable!(customer_accounts -> partner_organisations (partner_id));
+diesel::joinable!(customer_groups -> partner_organisations (partner_id));
+diesel::joinable!(sites -> customer_accounts (customer_id));
+diesel::joinable!(devices -> customer_accounts (customer_id));
+diesel::joinable!(licences -> customer_accounts (customer_id));
+diesel::joinable!(customer_group_members -> customer_accounts (customer_id));
+diesel::joinable!(customer_group_members -> customer_groups (group_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    customer_accounts,
+    sites,
+    devices,
+    licences,
+    customer_groups,
+    customer_group_members,
+    customer_imports,
     partner_organisations,
     logins,
     memberships,

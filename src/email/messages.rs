@@ -142,6 +142,50 @@ impl Email for PasswordChangedEmail {
     }
 }
 
+/// Sent to someone who already has a login when they are given an account to
+/// administer: no new password, just the news and where to sign in.
+pub struct AccessGrantedEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub account: String,
+    pub sign_in_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/access_granted.txt")]
+struct AccessGrantedText<'a> {
+    m: &'a AccessGrantedEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/access_granted.html")]
+struct AccessGrantedHtml<'a> {
+    m: &'a AccessGrantedEmail,
+}
+
+impl AccessGrantedEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr
+            .with("email-access-intro", &[("account", &self.account)])
+    }
+}
+
+impl Email for AccessGrantedEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self
+                .tr
+                .with("email-access-subject", &[("account", &self.account)]),
+            text: AccessGrantedText { m: self }.render()?,
+            html: AccessGrantedHtml { m: self }.render()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

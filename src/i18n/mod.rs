@@ -121,8 +121,8 @@ pub struct Translator {
 }
 
 impl Translator {
-    pub fn t(&self, key: &str) -> String {
-        LOCALES.lookup(&self.lang.identifier(), key)
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        LOCALES.lookup(&self.lang.identifier(), key.as_ref())
     }
 
     /// A message with named arguments, e.g. `tr.with("welcome", &[("name", name)])`.
@@ -151,6 +151,14 @@ pub fn format_time(at: chrono::NaiveDateTime, zone: chrono_tz::Tz, lang: Lang) -
     match lang {
         Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
         Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+    }
+}
+
+/// A calendar date as the reader writes it.
+pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => day.format("%Y-%m-%d").to_string(),
+        Lang::Fr => day.format("%d/%m/%Y").to_string(),
     }
 }
 

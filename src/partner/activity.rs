@@ -125,7 +125,7 @@ pub async fn page(
             at: format_time(at, zone, layout.lang),
             person,
             action: Action::parse(&action)
-                .map(|a| layout.tr.t(&a.label_key()))
+                .map(|a| layout.tr.t(a.label_key()))
                 .unwrap_or(action),
             target,
             details,
@@ -133,7 +133,7 @@ pub async fn page(
         .collect();
     let actions = Action::ALL
         .iter()
-        .map(|a| (a.as_str(), layout.tr.t(&a.label_key())))
+        .map(|a| (a.as_str(), layout.tr.t(a.label_key())))
         .collect();
     let query_without_page = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("person", &filters.person)

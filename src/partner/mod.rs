@@ -24,3 +24,50 @@ pub async fn home(layout: Layout, member: PartnerMember) -> Result<HttpResponse,
         role_key: member.role.label_key(),
     })
 }
+
+/// What a change made by a partner member needs: when, for which organisation,
+/// in whose name, and the settings (for links in emails).
+pub struct ChangeContext {
+    pub now: chrono::NaiveDateTime,
+    pub partner_id: String,
+    pub settings: crate::config::Settings,
+    login_id: String,
+    name: String,
+    membership_id: String,
+}
+
+impl ChangeContext {
+    /// The real person, acting as their membership, for the activity log.
+    pub fn actor(&self) -> crate::audit::Actor<'_> {
+        crate::audit::Actor {
+            login_id: Some(&self.login_id),
+            name: &self.name,
+            membership_id: Some(&self.membership_id),
+        }
+    }
+}
+
+/// Runs `work` in one write transaction, in the member's organisation and name.
+pub async fn change_as<T, E>(
+    state: &crate::startup::AppState,
+    member: &PartnerMember,
+    work: impl FnOnce(&mut crate::db::DbConnection, &ChangeContext) -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
+{
+    let (login_id, name, membership_id) = member.actor_parts();
+    let context = ChangeContext {
+        now: state.clock.now(),
+        partner_id: member.partner_id().to_owned(),
+        settings: state.settings.clone(),
+        login_id,
+        name,
+        membership_id,
+    };
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write_transaction(conn, |conn| work(conn, &context))
+    })
+    .await
+}

@@ -13,7 +13,9 @@ use serde::Deserialize;
 use crate::audit::{self, Action, Actor};
 use crate::auth::password::{check_new_password, hash_password};
 use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
-use crate::db::schema::{login_tokens, logins, memberships, partner_organisations};
+use crate::db::schema::{
+    customer_accounts, login_tokens, logins, memberships, partner_organisations,
+};
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::ActivationEmail;
 use crate::email::outbox::{self, OutboxError};
@@ -155,6 +157,7 @@ pub async fn submit(
                 membership_id: None,
             };
             audit::record_for_login(conn, now, &login_id, actor, Action::Activated, &name)?;
+            crate::customers::activate_accounts_administered_by(conn, now, &login_id)?;
             Ok(true)
         })
     })
@@ -232,13 +235,20 @@ pub fn send_activation(
         .filter(logins::id.eq(login_id))
         .select((logins::email, logins::full_name, logins::language))
         .first(conn)?;
-    let organisation: String = memberships::table
-        .inner_join(partner_organisations::table)
+    // The organisation or account the login was most recently given.
+    let names: Option<(Option<String>, Option<String>)> = memberships::table
+        .left_join(partner_organisations::table)
+        .left_join(customer_accounts::table)
         .filter(memberships::login_id.eq(login_id))
-        .order(memberships::created_at.asc())
-        .select(partner_organisations::name)
+        .order((memberships::created_at.desc(), memberships::id.desc()))
+        .select((
+            partner_organisations::name.nullable(),
+            customer_accounts::name.nullable(),
+        ))
         .first(conn)
-        .optional()?
+        .optional()?;
+    let organisation = names
+        .and_then(|(partner, customer)| partner.or(customer))
         .unwrap_or_else(|| "Partnerdesk".to_owned());
     let token = tokens::issue(
         conn,

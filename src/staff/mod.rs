@@ -176,6 +176,7 @@ pub fn change_role(
         now,
         audit::Entry {
             partner_id: Some(partner_id),
+            customer_id: None,
             actor,
             action: Action::RoleChanged,
             target: &target.full_name,
@@ -213,6 +214,7 @@ pub fn disable(
         now,
         audit::Entry {
             partner_id: Some(partner_id),
+            customer_id: None,
             actor,
             action: Action::MemberDisabled,
             target: &target.full_name,
@@ -261,6 +263,7 @@ pub fn invite(
         now,
         audit::Entry {
             partner_id: Some(partner_id),
+            customer_id: None,
             actor,
             action: Action::StaffInvited,
             target: invitation.login.full_name.as_str(),
@@ -289,6 +292,7 @@ pub fn resend(
         now,
         audit::Entry {
             partner_id: Some(partner_id),
+            customer_id: None,
             actor,
             action: Action::InvitationResent,
             target: &target.full_name,

@@ -119,12 +119,12 @@ pub fn render_error_page<B>(
     let page = ErrorPage {
         layout: Layout::bare(response.request(), lang),
         status: status.as_u16(),
-        title: tr.t(&format!("{key}-title")),
-        explanation: tr.t(&format!("{key}-text")),
+        title: tr.t(format!("{key}-title")),
+        explanation: tr.t(format!("{key}-text")),
     };
     let body = page
         .render()
-        .unwrap_or_else(|_| format!("{} {}", status.as_u16(), tr.t(&format!("{key}-title"))));
+        .unwrap_or_else(|_| format!("{} {}", status.as_u16(), tr.t(format!("{key}-title"))));
     let (request, old) = response.into_parts();
     let mut fresh = HttpResponse::build(status)
         .content_type(ContentType::html())

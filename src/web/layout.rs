@@ -32,11 +32,37 @@ const PARTNER_NAV: &[NavItem] = &[
         access: Access::Partner(Capability::SeePartnerHome),
     },
     NavItem {
+        href: "/partner/customers",
+        label_key: "nav-customers",
+        access: Access::Partner(Capability::SeeCustomers),
+    },
+    NavItem {
+        href: "/partner/groups",
+        label_key: "nav-groups",
+        access: Access::Partner(Capability::ManageCustomerGroups),
+    },
+    NavItem {
+        href: "/partner/activity",
+        label_key: "nav-activity",
+        access: Access::Partner(Capability::SeeActivityLog),
+    },
+    NavItem {
+        href: "/partner/staff",
+        label_key: "nav-staff",
+        access: Access::Partner(Capability::ManageStaff),
+    },
+    NavItem {
         href: "/help/roles",
         label_key: "nav-roles-help",
         access: Access::SignedIn,
     },
 ];
+
+const CUSTOMER_NAV: &[NavItem] = &[NavItem {
+    href: "/customer",
+    label_key: "nav-customer-home",
+    access: Access::Customer,
+}];
 
 impl Area {
     pub fn of_path(path: &str) -> Option<Area> {
@@ -52,7 +78,8 @@ impl Area {
     fn nav(self) -> &'static [NavItem] {
         match self {
             Area::Partner => PARTNER_NAV,
-            Area::Admin | Area::Customer => &[],
+            Area::Customer => CUSTOMER_NAV,
+            Area::Admin => &[],
         }
     }
 }
@@ -85,7 +112,10 @@ impl Layout {
             identity
                 .as_ref()
                 .and_then(|i| i.membership.as_ref())
-                .map(|_| Area::Partner)
+                .map(|m| match m.scope {
+                    crate::auth::identity::MembershipScope::Partner { .. } => Area::Partner,
+                    crate::auth::identity::MembershipScope::Customer { .. } => Area::Customer,
+                })
         });
         Self {
             tr: lang.translator(),

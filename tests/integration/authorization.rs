@@ -7,6 +7,7 @@ use partnerdesk::access::{Access, PartnerRole};
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
+use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
 
@@ -16,6 +17,8 @@ struct Ids {
     target: String,
     /// A member who has not activated yet (for resending the invitation).
     pending: String,
+    customer: String,
+    group: String,
 }
 
 /// A concrete request for each route pattern.
@@ -26,6 +29,18 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             format!("/partner/staff/{}/disable", ids.target)
         }
         "/partner/staff/{membership_id}/resend" => format!("/partner/staff/{}/resend", ids.pending),
+        "/partner/customers/{customer_id}/groups/{group_id}/remove" => {
+            format!(
+                "/partner/customers/{}/groups/{}/remove",
+                ids.customer, ids.group
+            )
+        }
+        path if path.starts_with("/partner/customers/{customer_id}") => {
+            path.replace("{customer_id}", &ids.customer)
+        }
+        path if path.starts_with("/partner/groups/{group_id}") => {
+            path.replace("{group_id}", &ids.group)
+        }
         fixed => fixed_sample(fixed)?.to_owned(),
     })
 }
@@ -46,6 +61,10 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         }
         "/help/roles" => "/help/roles",
         "/partner" => "/partner",
+        "/customer" => "/customer",
+        "/partner/customers" => "/partner/customers",
+        "/partner/customers/new" => "/partner/customers/new",
+        "/partner/groups" => "/partner/groups",
         "/partner/activity" => "/partner/activity",
         "/partner/staff" => "/partner/staff",
         "/partner/staff/invite" => "/partner/staff/invite",
@@ -64,6 +83,8 @@ enum Persona {
     Staff(PartnerRole),
     /// The owner of another partner organisation.
     OtherPartnerOwner,
+    /// The administrator of one of the organisation's customers.
+    CustomerAdministrator,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -77,7 +98,9 @@ enum Outcome {
 
 /// Routes that name something of the organisation under test in their path.
 fn names_a_tenant_object(route: &Route) -> bool {
-    route.path.contains("{membership_id}")
+    ["{membership_id}", "{customer_id}", "{group_id}"]
+        .iter()
+        .any(|id| route.path.contains(id))
 }
 
 fn expected(route: &Route, persona: Persona) -> Outcome {
@@ -96,6 +119,9 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
             Outcome::NotFound
         }
         (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
+        (Access::Partner(_), Persona::CustomerAdministrator) => Outcome::NotFound,
+        (Access::Customer, Persona::CustomerAdministrator) => Outcome::Reached,
+        (Access::Customer, _) => Outcome::NotFound,
     }
 }
 
@@ -127,9 +153,12 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
 async fn every_route_answers_every_persona_as_the_matrix_says() {
     let app = spawn_app().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let customer = app.customer(&ours, &CustomerSpec::named("Adatum"));
     let ids = Ids {
         target: app.active_member(&ours, "target@contoso.example", PartnerRole::SalesAgent),
         pending: app.active_member_id(&ours, "olga@contoso.example"),
+        group: app.group_with(&ours, "Retail", &[&customer]),
+        customer,
     };
     let missing: Vec<&str> = ROUTES
         .iter()
@@ -149,6 +178,8 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     }
     app.active_member(&theirs, "owner@fabrikam.example", PartnerRole::Owner);
     personas.push(Persona::OtherPartnerOwner);
+    app.customer_administrator(&ids.customer, "admin@adatum.example");
+    personas.push(Persona::CustomerAdministrator);
 
     let mut failures = Vec::new();
     for route in ROUTES {
@@ -161,6 +192,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
                 Persona::Anonymous => None,
                 Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
                 Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
+                Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
             };
             let http = match &username {
                 Some(username) => app.browser_signed_in(username, PASSWORD).await,

@@ -1,0 +1,15 @@
+DELETE FROM memberships WHERE scope = 'customer';
+DROP INDEX memberships_customer;
+ALTER TABLE memberships DROP CONSTRAINT memberships_customer_check;
+ALTER TABLE memberships DROP CONSTRAINT memberships_scope_check;
+ALTER TABLE memberships ADD CONSTRAINT memberships_scope_check CHECK (scope IN ('instance', 'partner'));
+ALTER TABLE memberships DROP COLUMN customer_id;
+DROP INDEX activity_log_customer;
+ALTER TABLE activity_log DROP COLUMN customer_id;
+DROP TABLE customer_imports;
+DROP TABLE customer_group_members;
+DROP TABLE customer_groups;
+DROP TABLE licences;
+DROP TABLE devices;
+DROP TABLE sites;
+DROP TABLE customer_accounts;

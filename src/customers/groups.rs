@@ -1,0 +1,466 @@
+//! Customer groups (A7): the owner creates, renames and deletes them; a customer
+//! may be in several, is added from its details page, and the list filters by
+//! group. Only owners manage groups (seed 001: "Super administrateur Partenaire").
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::details::page_error;
+use super::{CustomerError, find};
+use crate::accounts::DisplayName;
+use crate::audit::{self, Action};
+use crate::auth::identity::PartnerMember;
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
+use crate::db::{self, DbConnection, DbError};
+use crate::partner::{ChangeContext, change_as};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    #[error("no such group")]
+    NotFound,
+    #[error("no group was chosen")]
+    NoneChosen,
+    #[error("a group has this name already")]
+    NameTaken,
+    #[error(transparent)]
+    Customer(#[from] CustomerError),
+}
+
+impl From<diesel::result::Error> for GroupError {
+    fn from(error: diesel::result::Error) -> Self {
+        GroupError::Customer(error.into())
+    }
+}
+
+impl From<DbError> for GroupError {
+    fn from(error: DbError) -> Self {
+        GroupError::Customer(error.into())
+    }
+}
+
+fn group_page_error(error: GroupError) -> PageError {
+    match error {
+        GroupError::NotFound => PageError::NotFound,
+        GroupError::NameTaken | GroupError::NoneChosen => PageError::BadRequest,
+        GroupError::Customer(error) => page_error(error),
+    }
+}
+
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub customers: i64,
+}
+
+fn groups_with_counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<Group>> {
+    let groups = super::list::groups_of_partner(conn, partner_id)?;
+    let counts: Vec<(String, i64)> = customer_group_members::table
+        .inner_join(customer_groups::table)
+        .inner_join(customer_accounts::table)
+        .filter(customer_groups::partner_id.eq(partner_id))
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .group_by(customer_group_members::group_id)
+        .select((customer_group_members::group_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(groups
+        .into_iter()
+        .map(|(id, name)| Group {
+            customers: counts
+                .iter()
+                .find(|(group, _)| *group == id)
+                .map(|(_, n)| *n)
+                .unwrap_or(0),
+            id,
+            name,
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "customers/groups.html")]
+struct GroupsPage {
+    layout: Layout,
+    groups: Vec<Group>,
+    errors: FieldErrors,
+    /// The group whose rename was refused, and what was typed.
+    typed: Option<(String, String)>,
+}
+
+impl GroupsPage {
+    fn typed_for(&self, group_id: &str) -> Option<&str> {
+        match &self.typed {
+            Some((id, name)) if id == group_id => Some(name),
+            _ => None,
+        }
+    }
+}
+
+async fn groups_page(
+    state: &AppState,
+    layout: Layout,
+    member: &PartnerMember,
+    errors: FieldErrors,
+    typed: Option<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let groups = db::run(&state.pool, move |conn| {
+        groups_with_counts(conn, &partner_id).map_err(DbError::from)
+    })
+    .await?;
+    render(&GroupsPage {
+        layout,
+        groups,
+        errors,
+        typed,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+) -> Result<HttpResponse, PageError> {
+    groups_page(&state, layout, &member, FieldErrors::default(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Checks a typed group name; on a problem, the message for `field`.
+fn parse_group_name(
+    tr: &crate::i18n::Translator,
+    field: &'static str,
+    typed: &str,
+) -> Result<DisplayName, FieldErrors> {
+    let key = match DisplayName::parse(typed) {
+        Ok(name) if name.as_str().chars().count() <= 100 => return Ok(name),
+        Ok(_) => "field-too-long",
+        Err(problem) => problem.message_key(),
+    };
+    let mut errors = FieldErrors::default();
+    errors.add(tr, field, key);
+    Err(errors)
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, PageError> {
+    let typed = form.into_inner().name;
+    let name = match parse_group_name(&layout.tr, "name", &typed) {
+        Ok(name) => name,
+        Err(errors) => {
+            return groups_page(
+                &state,
+                layout,
+                &member,
+                errors,
+                Some((String::new(), typed)),
+            )
+            .await;
+        }
+    };
+    let outcome = change_as(&state, &member, move |conn, change| {
+        create_group(conn, change, &name)
+    })
+    .await;
+    match outcome {
+        Ok(_) => {
+            FlashMessage::success("flash-group-created").send();
+            Ok(see_other("/partner/groups"))
+        }
+        Err(GroupError::NameTaken) => {
+            let mut errors = FieldErrors::default();
+            errors.add(&layout.tr, "name", "group-name-taken");
+            groups_page(
+                &state,
+                layout,
+                &member,
+                errors,
+                Some((String::new(), typed)),
+            )
+            .await
+        }
+        Err(error) => Err(group_page_error(error)),
+    }
+}
+
+fn name_taken(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    name: &DisplayName,
+    other_than: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customer_groups::table
+            .filter(customer_groups::partner_id.eq(partner_id))
+            .filter(customer_groups::name_key.eq(name.as_str().to_lowercase()))
+            .filter(customer_groups::id.ne(other_than)),
+    ))
+    .get_result(conn)
+}
+
+pub fn create_group(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    name: &DisplayName,
+) -> Result<String, GroupError> {
+    if name_taken(conn, &change.partner_id, name, "")? {
+        return Err(GroupError::NameTaken);
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(customer_groups::table)
+        .values((
+            customer_groups::id.eq(&id),
+            customer_groups::partner_id.eq(&change.partner_id),
+            customer_groups::name.eq(name.as_str()),
+            customer_groups::name_key.eq(name.as_str().to_lowercase()),
+            customer_groups::created_at.eq(change.now),
+        ))
+        .execute(conn)?;
+    record(conn, change, Action::GroupCreated, name.as_str(), "", None)?;
+    Ok(id)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    action: Action,
+    target: &str,
+    details: &str,
+    customer_id: Option<&str>,
+) -> QueryResult<()> {
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: Some(&change.partner_id),
+            customer_id,
+            actor: change.actor(),
+            action,
+            target,
+            details,
+        },
+    )
+}
+
+/// The name of one of the partner's groups; another partner's is missing.
+fn group_name(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    group_id: &str,
+) -> Result<String, GroupError> {
+    customer_groups::table
+        .filter(customer_groups::id.eq(group_id))
+        .filter(customer_groups::partner_id.eq(partner_id))
+        .select(customer_groups::name)
+        .first(conn)
+        .optional()?
+        .ok_or(GroupError::NotFound)
+}
+
+/// Answers 404 unless the group is the partner's, before anything else is looked at.
+async fn ensure_group(
+    state: &AppState,
+    member: &PartnerMember,
+    group_id: &str,
+) -> Result<(), PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let group_id = group_id.to_owned();
+    db::run(&state.pool, move |conn| {
+        group_name(conn, &partner_id, &group_id).map(|_| ())
+    })
+    .await
+    .map_err(group_page_error)
+}
+
+pub async fn rename(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    group_id: web::Path<String>,
+    form: web::Form<NameForm>,
+) -> Result<HttpResponse, PageError> {
+    let group_id = group_id.into_inner();
+    ensure_group(&state, &member, &group_id).await?;
+    let typed = form.into_inner().name;
+    let field = "rename";
+    let name = match parse_group_name(&layout.tr, field, &typed) {
+        Ok(name) => name,
+        Err(errors) => {
+            return groups_page(&state, layout, &member, errors, Some((group_id, typed))).await;
+        }
+    };
+    let id = group_id.clone();
+    let outcome = change_as(&state, &member, move |conn, change| {
+        let old = group_name(conn, &change.partner_id, &id)?;
+        if name_taken(conn, &change.partner_id, &name, &id)? {
+            return Err(GroupError::NameTaken);
+        }
+        diesel::update(customer_groups::table.filter(customer_groups::id.eq(&id)))
+            .set((
+                customer_groups::name.eq(name.as_str()),
+                customer_groups::name_key.eq(name.as_str().to_lowercase()),
+            ))
+            .execute(conn)?;
+        let details = format!("{old} → {}", name.as_str());
+        record(
+            conn,
+            change,
+            Action::GroupRenamed,
+            name.as_str(),
+            &details,
+            None,
+        )?;
+        Ok(())
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            FlashMessage::success("flash-group-renamed").send();
+            Ok(see_other("/partner/groups"))
+        }
+        Err(GroupError::NameTaken) => {
+            let mut errors = FieldErrors::default();
+            errors.add(&layout.tr, field, "group-name-taken");
+            groups_page(&state, layout, &member, errors, Some((group_id, typed))).await
+        }
+        Err(error) => Err(group_page_error(error)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Deletes a group; its customers stay, only the grouping goes.
+pub async fn delete(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    group_id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let group_id = group_id.into_inner();
+    ensure_group(&state, &member, &group_id).await?;
+    if form.confirm != "yes" {
+        FlashMessage::error("flash-group-delete-unconfirmed").send();
+        return Ok(see_other("/partner/groups"));
+    }
+    change_as(&state, &member, move |conn, change| {
+        let name = group_name(conn, &change.partner_id, &group_id)?;
+        diesel::delete(
+            customer_group_members::table.filter(customer_group_members::group_id.eq(&group_id)),
+        )
+        .execute(conn)?;
+        diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group_id)))
+            .execute(conn)?;
+        record(conn, change, Action::GroupDeleted, &name, "", None)?;
+        Ok::<(), GroupError>(())
+    })
+    .await
+    .map_err(group_page_error)?;
+    FlashMessage::success("flash-group-deleted").send();
+    Ok(see_other("/partner/groups"))
+}
+
+#[derive(Deserialize)]
+pub struct MembershipForm {
+    #[serde(default)]
+    group_id: String,
+}
+
+/// Adds the customer to one of the partner's groups, from its details page.
+pub async fn add_customer(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+    form: web::Form<MembershipForm>,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = customer_id.into_inner();
+    let group_id = form.into_inner().group_id;
+    let id = customer_id.clone();
+    let outcome = change_as(&state, &member, move |conn, change| {
+        let customer = find(conn, &change.partner_id, &id)?;
+        if group_id.is_empty() {
+            return Err(GroupError::NoneChosen);
+        }
+        let group = group_name(conn, &change.partner_id, &group_id)?;
+        let already: bool = diesel::select(diesel::dsl::exists(
+            customer_group_members::table
+                .filter(customer_group_members::group_id.eq(&group_id))
+                .filter(customer_group_members::customer_id.eq(&id)),
+        ))
+        .get_result(conn)?;
+        if !already {
+            diesel::insert_into(customer_group_members::table)
+                .values((
+                    customer_group_members::group_id.eq(&group_id),
+                    customer_group_members::customer_id.eq(&id),
+                    customer_group_members::added_at.eq(change.now),
+                ))
+                .execute(conn)?;
+            record(
+                conn,
+                change,
+                Action::CustomerAddedToGroup,
+                &customer.name,
+                &group,
+                Some(&id),
+            )?;
+        }
+        Ok::<(), GroupError>(())
+    })
+    .await;
+    match outcome {
+        Ok(()) => FlashMessage::success("flash-customer-grouped").send(),
+        Err(GroupError::NoneChosen) => FlashMessage::error("flash-choose-group").send(),
+        Err(error) => return Err(group_page_error(error)),
+    }
+    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+}
+
+pub async fn remove_customer(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (customer_id, group_id) = path.into_inner();
+    let id = customer_id.clone();
+    change_as(&state, &member, move |conn, change| {
+        let customer = find(conn, &change.partner_id, &id)?;
+        let group = group_name(conn, &change.partner_id, &group_id)?;
+        let removed = diesel::delete(
+            customer_group_members::table
+                .filter(customer_group_members::group_id.eq(&group_id))
+                .filter(customer_group_members::customer_id.eq(&id)),
+        )
+        .execute(conn)?;
+        if removed > 0 {
+            record(
+                conn,
+                change,
+                Action::CustomerRemovedFromGroup,
+                &customer.name,
+                &group,
+                Some(&id),
+            )?;
+        }
+        Ok::<(), GroupError>(())
+    })
+    .await
+    .map_err(group_page_error)?;
+    FlashMessage::success("flash-customer-ungrouped").send();
+    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+}

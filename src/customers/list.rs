@@ -1,0 +1,592 @@
+//! The customer list (A1): one page of a partner's customers, searched, filtered
+//! and sorted on the server. The whole view lives in the URL, so it can be
+//! bookmarked and shared, and the CSV export reads the same view.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use serde::Deserialize;
+
+use super::{BillingType, CustomerState, Health, LicenceStatus};
+use crate::access::Capability;
+use crate::auth::identity::PartnerMember;
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
+use crate::db::{self, DbConnection, DbError, MultiBackend};
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render};
+
+pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];
+pub const DEFAULT_PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    State,
+    Health,
+    Created,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [
+        SortKey::Name,
+        SortKey::State,
+        SortKey::Health,
+        SortKey::Created,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::State => "state",
+            SortKey::Health => "health",
+            SortKey::Created => "created",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
+    /// Worst health and newest customers come first unless asked otherwise.
+    fn descending_by_default(self) -> bool {
+        matches!(self, SortKey::Health | SortKey::Created)
+    }
+}
+
+/// The view as it arrives in the URL; anything unknown is ignored rather than
+/// refused, so an old bookmark still opens.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RawView {
+    q: String,
+    licence: String,
+    billing: String,
+    group: String,
+    health: String,
+    state: String,
+    mine: String,
+    sort: String,
+    dir: String,
+    page: String,
+    per: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub q: String,
+    pub licence: Option<LicenceStatus>,
+    pub billing: Option<BillingType>,
+    pub group: Option<String>,
+    pub health: Option<Health>,
+    pub state: Option<CustomerState>,
+    pub mine: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View::from(RawView::default())
+    }
+}
+
+impl From<RawView> for View {
+    fn from(raw: RawView) -> Self {
+        let sort = SortKey::parse(&raw.sort).unwrap_or(SortKey::Name);
+        let descending = match raw.dir.as_str() {
+            "asc" => false,
+            "desc" => true,
+            _ => sort.descending_by_default(),
+        };
+        let q: String = raw.q.trim().chars().take(100).collect();
+        View {
+            q,
+            licence: LicenceStatus::parse(&raw.licence),
+            billing: BillingType::parse(&raw.billing),
+            group: Some(raw.group.trim().to_owned()).filter(|g| !g.is_empty()),
+            health: Health::parse(&raw.health),
+            state: CustomerState::parse(&raw.state),
+            mine: matches!(raw.mine.as_str(), "1" | "on" | "true"),
+            sort,
+            descending,
+            page: raw.page.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
+            per_page: raw
+                .per
+                .parse::<i64>()
+                .ok()
+                .filter(|p| PAGE_SIZES.contains(p))
+                .unwrap_or(DEFAULT_PAGE_SIZE),
+        }
+    }
+}
+
+impl View {
+    /// The query string of this view, leaving out what is at its default.
+    pub fn query_string(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            query.append_pair("q", &self.q);
+        }
+        if let Some(licence) = self.licence {
+            query.append_pair("licence", licence.as_str());
+        }
+        if let Some(billing) = self.billing {
+            query.append_pair("billing", billing.as_str());
+        }
+        if let Some(group) = &self.group {
+            query.append_pair("group", group);
+        }
+        if let Some(health) = self.health {
+            query.append_pair("health", health.as_str());
+        }
+        if let Some(state) = self.state {
+            query.append_pair("state", state.as_str());
+        }
+        if self.mine {
+            query.append_pair("mine", "1");
+        }
+        if self.sort != SortKey::Name {
+            query.append_pair("sort", self.sort.as_str());
+        }
+        if self.descending != self.sort.descending_by_default() {
+            query.append_pair("dir", if self.descending { "desc" } else { "asc" });
+        }
+        if self.page != 1 {
+            query.append_pair("page", &self.page.to_string());
+        }
+        if self.per_page != DEFAULT_PAGE_SIZE {
+            query.append_pair("per", &self.per_page.to_string());
+        }
+        query.finish()
+    }
+
+    /// The list URL for this view changed by `change`.
+    pub fn link(&self, change: impl FnOnce(&mut View)) -> String {
+        let mut changed = self.clone();
+        change(&mut changed);
+        let query = changed.query_string();
+        if query.is_empty() {
+            "/partner/customers".to_owned()
+        } else {
+            format!("/partner/customers?{query}")
+        }
+    }
+
+    /// The link of a column header: sorts by `key`, or turns the order round when
+    /// the list is already sorted by it.
+    pub fn sort_link(&self, key: &SortKey) -> String {
+        let key = *key;
+        self.link(|v| {
+            v.descending = if v.sort == key {
+                !v.descending
+            } else {
+                key.descending_by_default()
+            };
+            v.sort = key;
+            v.page = 1;
+        })
+    }
+
+    pub fn page_link(&self, page: i64) -> String {
+        self.link(|v| v.page = page)
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        !self.q.is_empty()
+            || self.licence.is_some()
+            || self.billing.is_some()
+            || self.group.is_some()
+            || self.health.is_some()
+            || self.state.is_some()
+            || self.mine
+    }
+
+    /// `aria-sort` of a column header.
+    pub fn aria_sort(&self, key: &SortKey) -> &'static str {
+        match (self.sort == *key, self.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+}
+
+type Boxed<'a> = customer_accounts::BoxedQuery<'a, MultiBackend>;
+
+/// `LIKE` wildcards typed by someone are matched literally.
+fn like_pattern(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+/// The partner's customers matching the view, unsorted. Every read of the list
+/// (page, count, export) starts here.
+pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
+    let mut query = customer_accounts::table
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .into_boxed::<MultiBackend>();
+    if !view.q.is_empty() {
+        let pattern = like_pattern(&view.q);
+        let plain_text = !view.q.contains(['%', '_', '\\']);
+        // SQLite: the trigram full-text table answers LIKE for three characters and
+        // more. PostgreSQL: the trigram index on search_text does the same.
+        if matches!(conn, DbConnection::Sqlite(_)) && plain_text && view.q.chars().count() >= 3 {
+            query = query.filter(
+                sql::<Bool>(
+                    "customer_accounts.id IN (SELECT customer_id FROM customer_search WHERE search_text LIKE ",
+                )
+                .bind::<Text, _>(pattern)
+                .sql(")"),
+            );
+        } else {
+            query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
+        }
+    }
+    if let Some(status) = view.licence {
+        query = query.filter(diesel::dsl::exists(
+            licences::table
+                .filter(licences::customer_id.eq(customer_accounts::id))
+                .filter(licences::status.eq(status.as_str())),
+        ));
+    }
+    if let Some(billing) = view.billing {
+        query = query.filter(customer_accounts::billing_type.eq(billing.as_str()));
+    }
+    if let Some(group) = &view.group {
+        // The group must be this partner's: another partner's group id finds nothing.
+        let members = customer_group_members::table
+            .inner_join(customer_groups::table)
+            .filter(customer_groups::partner_id.eq(partner_id))
+            .filter(customer_groups::id.eq(group.as_str()))
+            .select(customer_group_members::customer_id);
+        query = query.filter(customer_accounts::id.eq_any(members));
+    }
+    if let Some(health) = view.health {
+        query = query.filter(customer_accounts::health_level.eq(health.level()));
+    }
+    if let Some(state) = view.state {
+        query = query.filter(customer_accounts::state.eq(state.as_str()));
+    }
+    if view.mine {
+        query = query.filter(diesel::dsl::exists(
+            licences::table
+                .filter(licences::customer_id.eq(customer_accounts::id))
+                .filter(licences::supplied_by_partner_id.eq(partner_id))
+                .filter(licences::status.ne(LicenceStatus::Expired.as_str())),
+        ));
+    }
+    query
+}
+
+/// `matching`, in the view's order.
+pub fn sorted<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
+    use customer_accounts::{created_at, health_level, id, name_key, state};
+    let query = matching(conn, partner_id, view);
+    match (view.sort, view.descending) {
+        (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
+        (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
+        (SortKey::State, false) => query.order((state.asc(), name_key.asc(), id.asc())),
+        (SortKey::State, true) => query.order((state.desc(), name_key.desc(), id.desc())),
+        (SortKey::Health, false) => query.order((health_level.asc(), name_key.asc(), id.asc())),
+        (SortKey::Health, true) => query.order((health_level.desc(), name_key.asc(), id.asc())),
+        (SortKey::Created, false) => query.order((created_at.asc(), id.asc())),
+        (SortKey::Created, true) => query.order((created_at.desc(), id.desc())),
+    }
+}
+
+/// What a row of the list shows.
+#[derive(Debug, Clone, Queryable)]
+pub struct ListedCustomer {
+    pub id: String,
+    pub name: String,
+    pub primary_domain: String,
+    pub state: String,
+    pub billing_type: String,
+    pub trial_ends_on: Option<NaiveDate>,
+    pub managed_order: bool,
+    pub health_level: i32,
+    pub created_at: NaiveDateTime,
+}
+
+pub type ListedColumns = (
+    customer_accounts::id,
+    customer_accounts::name,
+    customer_accounts::primary_domain,
+    customer_accounts::state,
+    customer_accounts::billing_type,
+    customer_accounts::trial_ends_on,
+    customer_accounts::managed_order,
+    customer_accounts::health_level,
+    customer_accounts::created_at,
+);
+
+pub const LISTED: ListedColumns = (
+    customer_accounts::id,
+    customer_accounts::name,
+    customer_accounts::primary_domain,
+    customer_accounts::state,
+    customer_accounts::billing_type,
+    customer_accounts::trial_ends_on,
+    customer_accounts::managed_order,
+    customer_accounts::health_level,
+    customer_accounts::created_at,
+);
+
+pub struct Row {
+    pub customer: ListedCustomer,
+    pub state: CustomerState,
+    pub billing: BillingType,
+    pub health: Health,
+    pub groups: Vec<String>,
+    /// (status, count of licences in it)
+    pub licences: Vec<(LicenceStatus, i64)>,
+}
+
+pub struct Listing {
+    pub rows: Vec<Row>,
+    pub total: i64,
+    /// Whether the partner has any customer at all (for the empty state).
+    pub has_any: bool,
+    pub groups: Vec<(String, String)>,
+}
+
+/// Reads one page of the view, its total and what the filters offer.
+pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
+    let total: i64 = matching(conn, partner_id, view).count().get_result(conn)?;
+    let customers: Vec<ListedCustomer> = sorted(conn, partner_id, view)
+        .select(LISTED)
+        .limit(view.per_page)
+        .offset((view.page - 1) * view.per_page)
+        .load(conn)?;
+    let has_any = total > 0
+        || diesel::select(diesel::dsl::exists(
+            customer_accounts::table.filter(customer_accounts::partner_id.eq(partner_id)),
+        ))
+        .get_result(conn)?;
+    let ids: Vec<&str> = customers.iter().map(|c| c.id.as_str()).collect();
+    let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
+    let memberships: Vec<(String, String)> = customer_group_members::table
+        .inner_join(customer_groups::table)
+        .filter(customer_groups::partner_id.eq(partner_id))
+        .filter(customer_group_members::customer_id.eq_any(&ids))
+        .order(customer_groups::name_key.asc())
+        .select((customer_group_members::customer_id, customer_groups::name))
+        .load(conn)?;
+    for (customer, group) in memberships {
+        groups_of.entry(customer).or_default().push(group);
+    }
+    let mut licences_of: HashMap<String, Vec<(LicenceStatus, i64)>> = HashMap::new();
+    let counts: Vec<(String, String, i64)> = licences::table
+        .filter(licences::customer_id.eq_any(&ids))
+        .group_by((licences::customer_id, licences::status))
+        .select((
+            licences::customer_id,
+            licences::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    for (customer, status, count) in counts {
+        if let Some(status) = LicenceStatus::parse(&status) {
+            licences_of
+                .entry(customer)
+                .or_default()
+                .push((status, count));
+        }
+    }
+    let rows = customers
+        .into_iter()
+        .map(|customer| {
+            let mut licences = licences_of.remove(&customer.id).unwrap_or_default();
+            licences.sort_by_key(|(status, _)| LicenceStatus::ALL.iter().position(|s| s == status));
+            Row {
+                state: CustomerState::parse(&customer.state).unwrap_or(CustomerState::Active),
+                billing: BillingType::parse(&customer.billing_type)
+                    .unwrap_or(BillingType::MonthlyUsage),
+                health: Health::from_level(customer.health_level),
+                groups: groups_of.remove(&customer.id).unwrap_or_default(),
+                licences,
+                customer,
+            }
+        })
+        .collect();
+    Ok(Listing {
+        rows,
+        total,
+        has_any,
+        groups: groups_of_partner(conn, partner_id)?,
+    })
+}
+
+/// The partner's groups as (id, name), by name.
+pub fn groups_of_partner(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    customer_groups::table
+        .filter(customer_groups::partner_id.eq(partner_id))
+        .order((customer_groups::name_key.asc(), customer_groups::id.asc()))
+        .select((customer_groups::id, customer_groups::name))
+        .load(conn)
+}
+
+#[derive(Template)]
+#[template(path = "customers/list.html")]
+struct ListPage {
+    layout: Layout,
+    view: View,
+    listing: Listing,
+    pages: i64,
+    can_create: bool,
+    sort_keys: [SortKey; 4],
+    licence_statuses: &'static [LicenceStatus],
+    billing_types: &'static [BillingType],
+    healths: &'static [Health],
+    states: &'static [CustomerState],
+    page_sizes: [i64; 3],
+    lang: Lang,
+}
+
+impl ListPage {
+    fn date(&self, day: &Option<NaiveDate>) -> String {
+        day.map(|d| crate::i18n::format_date(d, self.lang))
+            .unwrap_or_default()
+    }
+
+    fn created(&self, at: &NaiveDateTime) -> String {
+        crate::i18n::format_date(at.date(), self.lang)
+    }
+
+    fn sort_label(&self, key: &SortKey) -> String {
+        self.layout
+            .tr
+            .t(format!("customers-sort-{}", key.as_str()))
+    }
+
+    fn page_of(&self) -> String {
+        self.layout.tr.with(
+            "customers-page-of",
+            &[
+                ("page", &self.view.page.to_string()),
+                ("pages", &self.pages.to_string()),
+            ],
+        )
+    }
+
+    fn showing(&self) -> String {
+        let first = (self.view.page - 1) * self.view.per_page + 1;
+        let last = (first + self.listing.rows.len() as i64 - 1).max(first);
+        self.layout.tr.with(
+            "customers-showing",
+            &[
+                ("first", &first.to_string()),
+                ("last", &last.to_string()),
+                ("total", &self.listing.total.to_string()),
+            ],
+        )
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    query: web::Query<RawView>,
+) -> Result<HttpResponse, PageError> {
+    let view = View::from(query.into_inner());
+    let partner_id = member.partner_id().to_owned();
+    let wanted = view.clone();
+    let listing = db::run(&state.pool, move |conn| {
+        load(conn, &partner_id, &wanted).map_err(DbError::from)
+    })
+    .await?;
+    let pages = ((listing.total + view.per_page - 1) / view.per_page).max(1);
+    let lang = layout.lang;
+    render(&ListPage {
+        layout,
+        view,
+        listing,
+        pages,
+        can_create: member.role.can(Capability::ManageCustomers),
+        sort_keys: SortKey::ALL,
+        licence_statuses: LicenceStatus::ALL,
+        billing_types: BillingType::ALL,
+        healths: Health::ALL,
+        states: CustomerState::ALL,
+        page_sizes: PAGE_SIZES,
+        lang,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(query: &str) -> View {
+        let raw: RawView = serde_urlencoded_from(query);
+        View::from(raw)
+    }
+
+    fn serde_urlencoded_from(query: &str) -> RawView {
+        let pairs: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let get = |k: &str| pairs.get(k).cloned().unwrap_or_default();
+        RawView {
+            q: get("q"),
+            licence: get("licence"),
+            billing: get("billing"),
+            group: get("group"),
+            health: get("health"),
+            state: get("state"),
+            mine: get("mine"),
+            sort: get("sort"),
+            dir: get("dir"),
+            page: get("page"),
+            per: get("per"),
+        }
+    }
+
+    #[test]
+    fn a_view_survives_its_own_url() {
+        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&sort=created&dir=asc&page=3&per=25";
+        let parsed = view(query);
+        assert_eq!(view(&parsed.query_string()), parsed);
+        assert_eq!(parsed.per_page, 25);
+        assert!(!parsed.descending);
+    }
+
+    #[test]
+    fn unknown_values_fall_back_to_defaults() {
+        let parsed = view("sort=evil&per=100000&page=-4&licence=x");
+        assert_eq!(parsed, View::default());
+        assert_eq!(parsed.query_string(), "");
+    }
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_pattern("50%_A"), "%50\\%\\_a%");
+    }
+
+    #[test]
+    fn a_header_link_turns_the_order_round() {
+        let by_name = View::default();
+        assert!(by_name.sort_link(&SortKey::Name).contains("dir=desc"));
+        assert!(by_name.sort_link(&SortKey::Health).contains("sort=health"));
+    }
+}

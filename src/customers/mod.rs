@@ -1,0 +1,161 @@
+//! Customer accounts as their partner sees them: the list, creation in steps,
+//! details, groups, billing, renaming, dissociation, CSV export and import.
+//!
+//! Every query here is scoped by the partner of the signed-in membership
+//! (`find` and `list::Filters`); a customer of another partner, or one that was
+//! dissociated, is missing exactly like an id that never existed.
+
+pub mod billing;
+pub mod create;
+pub mod details;
+
+pub mod fields;
+pub mod groups;
+
+pub mod kinds;
+pub mod list;
+pub mod regions;
+pub mod seed;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+pub use kinds::{BillingType, CustomerState, Health, LicenceStatus, Term};
+
+use crate::db::DbConnection;
+use crate::db::schema::{customer_accounts, memberships};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CustomerError {
+    #[error("no such customer")]
+    NotFound,
+    #[error(transparent)]
+    Resend(#[from] crate::signin::activation::ResendError),
+    #[error(transparent)]
+    Outbox(#[from] crate::email::outbox::OutboxError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Pool(#[from] crate::db::DbError),
+}
+
+/// A customer account, as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = customer_accounts)]
+pub struct Customer {
+    pub id: String,
+    pub partner_id: Option<String>,
+    pub name: String,
+    pub primary_domain: String,
+    pub country: String,
+    pub data_region: String,
+    pub time_zone: String,
+    pub reference_number: String,
+    pub subscription_term: String,
+    pub term_started_on: NaiveDate,
+    pub next_term: Option<String>,
+    pub next_term_from: Option<NaiveDate>,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub postal_code: String,
+    pub city: String,
+    pub region: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub state: String,
+    pub billing_type: String,
+    pub trial_ends_on: Option<NaiveDate>,
+    pub managed_order: bool,
+    pub health_level: i32,
+    pub created_at: NaiveDateTime,
+}
+
+impl Customer {
+    pub fn state(&self) -> CustomerState {
+        CustomerState::parse(&self.state).unwrap_or(CustomerState::Active)
+    }
+
+    pub fn billing(&self) -> BillingType {
+        BillingType::parse(&self.billing_type).unwrap_or(BillingType::MonthlyUsage)
+    }
+
+    pub fn health(&self) -> Health {
+        Health::from_level(self.health_level)
+    }
+
+    /// The term in force on `today`: a change decided for the end of a period
+    /// takes over once that day has come.
+    pub fn term_on(&self, today: NaiveDate) -> Term {
+        match (
+            self.next_term.as_deref().and_then(Term::parse),
+            self.next_term_from,
+        ) {
+            (Some(next), Some(from)) if from <= today => next,
+            _ => Term::parse(&self.subscription_term).unwrap_or(Term::Monthly),
+        }
+    }
+
+    /// A term change still waiting for its date, as seen on `today`.
+    pub fn pending_term(&self, today: NaiveDate) -> Option<(Term, NaiveDate)> {
+        match (
+            self.next_term.as_deref().and_then(Term::parse),
+            self.next_term_from,
+        ) {
+            (Some(next), Some(from)) if from > today => Some((next, from)),
+            _ => None,
+        }
+    }
+
+    pub fn country_name(&self, lang: crate::i18n::Lang) -> String {
+        regions::country(&self.country)
+            .map(|c| c.name(lang).to_owned())
+            .unwrap_or_else(|| self.country.clone())
+    }
+}
+
+/// The customer `customer_id` if it belongs to `partner_id`; otherwise `NotFound`,
+/// whether it belongs to someone else or does not exist.
+pub fn find(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    customer_id: &str,
+) -> Result<Customer, CustomerError> {
+    customer_accounts::table
+        .filter(customer_accounts::id.eq(customer_id))
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(CustomerError::NotFound)
+}
+
+/// The text searched by partial name or domain, in one lower-case string.
+pub fn search_text(name: &str, domain: &str) -> String {
+    format!("{} {}", name.to_lowercase(), domain.to_lowercase())
+}
+
+/// Called when a login activates: the accounts it administers and that were
+/// waiting for it become Active.
+pub fn activate_accounts_administered_by(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    login_id: &str,
+) -> QueryResult<usize> {
+    let administered = memberships::table
+        .filter(memberships::login_id.eq(login_id))
+        .filter(memberships::scope.eq("customer"))
+        .filter(memberships::role.eq(create::ADMINISTRATOR_ROLE))
+        .filter(memberships::customer_id.is_not_null())
+        .select(memberships::customer_id.assume_not_null());
+    diesel::update(
+        customer_accounts::table
+            .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
+            .filter(customer_accounts::id.eq_any(administered)),
+    )
+    .set((
+        customer_accounts::state.eq(CustomerState::Active.as_str()),
+        customer_accounts::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
