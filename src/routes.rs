@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::access::{Access, Capability, Decision, decide};
 use crate::auth::identity::Identity;
-use crate::customers::{billing, create, details, groups, list};
+use crate::customers::{billing, create, details, export, groups, list};
 use crate::web::PageError;
 use crate::{console, home, partner, signin, staff, web as pages};
 
@@ -84,6 +84,7 @@ routes! {
     "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => staff::pages::disable }
     "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => staff::pages::resend }
     "/partner/customers" { GET Partner(Capability::SeeCustomers) => list::page }
+    "/partner/customers.csv" { GET Partner(Capability::SeeCustomers) => export::csv }
     "/partner/customers/new" {
         GET Partner(Capability::ManageCustomers) => create::form,
         POST Partner(Capability::ManageCustomers) => create::step,

@@ -473,9 +473,7 @@ impl ListPage {
     }
 
     fn sort_label(&self, key: &SortKey) -> String {
-        self.layout
-            .tr
-            .t(format!("customers-sort-{}", key.as_str()))
+        self.layout.tr.t(format!("customers-sort-{}", key.as_str()))
     }
 
     fn page_of(&self) -> String {

@@ -8,6 +8,7 @@
 pub mod billing;
 pub mod create;
 pub mod details;
+pub mod export;
 
 pub mod fields;
 pub mod groups;

@@ -63,6 +63,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/partner" => "/partner",
         "/customer" => "/customer",
         "/partner/customers" => "/partner/customers",
+        "/partner/customers.csv" => "/partner/customers.csv",
         "/partner/customers/new" => "/partner/customers/new",
         "/partner/groups" => "/partner/groups",
         "/partner/activity" => "/partner/activity",

@@ -213,3 +213,142 @@ async fn an_invited_owner_goes_from_the_email_to_the_first_page_after_sign_in() 
     .await;
     browser.finish("invitation_to_first_page", outcome).await;
 }
+
+#[tokio::test]
+async fn a_partner_searches_opens_a_contact_card_and_creates_a_customer() {
+    use crate::helpers::customers::CustomerSpec;
+    use crate::helpers::people::PASSWORD;
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    app.active_member(
+        &partner,
+        "sales@contoso.example",
+        partnerdesk::access::PartnerRole::SalesAgent,
+    );
+    app.customer(&partner, &CustomerSpec::named("Northwind Traders"));
+    app.customer(&partner, &CustomerSpec::named("Tailspin Toys"));
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        let wait = || c.wait().at_most(Duration::from_secs(5));
+        c.goto(&app.url("/login")).await?;
+        c.find(Locator::Id("username"))
+            .await?
+            .send_keys("sales@contoso.example")
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Id("sign-in")).await?.click().await?;
+        wait().for_element(Locator::Id("partner-role")).await?;
+
+        // Search.
+        c.goto(&app.url("/partner/customers")).await?;
+        c.find(Locator::Id("q")).await?.send_keys("north").await?;
+        c.find(Locator::Id("apply-filters")).await?.click().await?;
+        wait()
+            .for_element(Locator::Css("input#q[value='north']"))
+            .await?;
+        let query = c
+            .current_url()
+            .await?
+            .query()
+            .unwrap_or_default()
+            .to_owned();
+        anyhow::ensure!(
+            query.contains("q=north"),
+            "the search is in the URL: {query}"
+        );
+        let rows = c.find_all(Locator::Css("a.contact-link")).await?;
+        anyhow::ensure!(rows.len() == 1, "one customer matches, got {}", rows.len());
+
+        // The contact card opens over the list.
+        rows[0].click().await?;
+        let email = wait()
+            .for_element(Locator::Css("#contact-dialog[open] #contact-email"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            email == "contact@northwind-traders.example",
+            "unexpected contact: {email}"
+        );
+        anyhow::ensure!(
+            c.current_url().await?.path() == "/partner/customers",
+            "the list stays"
+        );
+        c.find(Locator::Id("contact-dialog-close"))
+            .await?
+            .click()
+            .await?;
+
+        // Create a customer through the three steps.
+        c.goto(&app.url("/partner/customers")).await?;
+        c.find(Locator::Id("create-customer"))
+            .await?
+            .click()
+            .await?;
+        wait().for_element(Locator::Id("primary_domain")).await?;
+        c.find(Locator::Id("name"))
+            .await?
+            .send_keys("Fourth Coffee")
+            .await?;
+        c.find(Locator::Id("primary_domain"))
+            .await?
+            .send_keys("fourthcoffee.example")
+            .await?;
+        c.find(Locator::Css("#country option[value='CA']"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("time_zone"))
+            .await?
+            .send_keys("America/Toronto")
+            .await?;
+        c.find(Locator::Css("#billing_type option[value='monthly_usage']"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("next-step")).await?.click().await?;
+        wait()
+            .for_element(Locator::Id("address_line1"))
+            .await?
+            .send_keys("12 King Street")
+            .await?;
+        c.find(Locator::Id("city"))
+            .await?
+            .send_keys("Toronto")
+            .await?;
+        c.find(Locator::Id("next-step")).await?.click().await?;
+        wait()
+            .for_element(Locator::Id("admin_full_name"))
+            .await?
+            .send_keys("Kim Abercrombie")
+            .await?;
+        c.find(Locator::Id("admin_username"))
+            .await?
+            .send_keys("kim@fourthcoffee.example")
+            .await?;
+        c.find(Locator::Id("create")).await?.click().await?;
+        wait().for_element(Locator::Id("customer-state")).await?;
+
+        // It is in the list.
+        c.goto(&app.url("/partner/customers?q=fourth")).await?;
+        let names = c.find_all(Locator::Css("a.contact-link")).await?;
+        anyhow::ensure!(names.len() == 1, "the new customer is listed");
+        let name = names[0].text().await?;
+        anyhow::ensure!(name == "Fourth Coffee", "unexpected name: {name}");
+        Ok(())
+    }
+    .await;
+    browser
+        .finish("customer_search_contact_create", outcome)
+        .await;
+}
