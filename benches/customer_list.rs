@@ -1,0 +1,524 @@
+//! Customer list benchmark: the partner's customer list (A1), served over real HTTP
+//! by the real server running in this process, on a database seeded with two
+//! partners of many customers each.
+//!
+//! ```text
+//! cargo bench --bench customer_list        # SQLite, in a temporary folder
+//! PARTNERDESK_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//!     cargo bench --bench customer_list    # PostgreSQL, in a fresh pd_bench_… database
+//! ```
+//!
+//! Knobs: PARTNERDESK_BENCH_CUSTOMERS (customers per partner, default 100000),
+//! PARTNERDESK_BENCH_REQUESTS (measured requests per scenario, default 2000) and
+//! PARTNERDESK_BENCH_CONCURRENCY (concurrent client tasks, default 4).
+//!
+//! What it measures and prints:
+//! - the cold start: from building the application to the first 200 of /health_check;
+//! - the time to seed both partners' customers (on PostgreSQL followed by VACUUM
+//!   ANALYZE, as autovacuum would do);
+//! - per scenario (list, search, search+sort+page, filter, deep page), after a
+//!   warm-up: latency p50/p99/max and throughput of a signed-in, browser-like client;
+//!   the same for /health_check with that session ("plain+session": the cost of the
+//!   session and identity middleware) and without a cookie ("plain text", the bare
+//!   framework every list scenario is compared with);
+//! - the resident memory of the process (client and server share it).
+//!
+//! Any answer other than 200 counts as a failure and makes the bench exit non-zero.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, RunQueryDsl};
+use hdrhistogram::Histogram;
+use partnerdesk::access::PartnerRole;
+use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use partnerdesk::auth::password::hash_password;
+use partnerdesk::clock::{Clock, SystemClock};
+use partnerdesk::config::{Settings, redact_url};
+use partnerdesk::customers::seed::{self, SeedOptions};
+use partnerdesk::i18n::Lang;
+use partnerdesk::startup::Application;
+use partnerdesk::{db, partners};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const POSTGRES_URL_VAR: &str = "PARTNERDESK_BENCH_POSTGRES_URL";
+const USERNAME: &str = "owner@bench.example";
+const PASSWORD: &str = "a long enough passphrase";
+const GROUPS: &[&str] = &["Retail", "Healthcare", "Public sector", "Priority support"];
+/// Pieces of generated names ("Summit Dental 1234") and domains
+/// ("summit-dental-1234.example"), as someone would type them.
+const FRAGMENTS: &[&str] = &[
+    "summit",
+    "harbor log",
+    "dental",
+    "ber",
+    "zephyr-w",
+    "quartz st",
+];
+const CSRF_TOKEN: &str = r#"name="csrf_token" value="([0-9a-f]{64})""#;
+const CUSTOMER_COUNT: &str = r#"id="customer-count"[^>]*data-total="(\d+)""#;
+const WARM_UP: usize = 50;
+const PER_PAGE: usize = 50;
+const HTTP_WORKERS: usize = 2;
+const DB_POOL_SIZE: u32 = 8;
+
+fn env_number(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => value
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a whole number, not {value:?}")),
+        _ => default,
+    }
+}
+
+/// The database of one run; a PostgreSQL one is created here and dropped at the end.
+struct Database {
+    url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl Database {
+    fn create(data_dir: &std::path::Path) -> Self {
+        let Some(admin_url) = std::env::var(POSTGRES_URL_VAR)
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            let url = format!("sqlite://{}", data_dir.join("bench.db").display());
+            return Database {
+                url,
+                postgres: None,
+            };
+        };
+        let name = format!("pd_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = diesel::PgConnection::establish(&admin_url)
+            .expect("connect to the server of PARTNERDESK_BENCH_POSTGRES_URL");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create the benchmark database");
+        let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
+        url.set_path(&format!("/{name}"));
+        let url = url.to_string();
+        Database {
+            url,
+            postgres: Some((admin_url, name)),
+        }
+    }
+
+    /// On PostgreSQL, what autovacuum does in the background after a bulk load (it
+    /// may be off or not yet run): fresh statistics and a visibility map, without
+    /// which the planner avoids index-only scans. SQLite gets nothing: the
+    /// application never runs ANALYZE there.
+    fn vacuum_analyze(&self) -> Option<Duration> {
+        self.postgres.as_ref()?;
+        let started = Instant::now();
+        let mut conn = diesel::PgConnection::establish(&self.url).expect("connect for VACUUM");
+        diesel::sql_query("VACUUM ANALYZE")
+            .execute(&mut conn)
+            .expect("VACUUM ANALYZE");
+        Some(started.elapsed())
+    }
+
+    fn backend(&self) -> &'static str {
+        if self.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.postgres
+            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
+            && let Err(error) =
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+        {
+            eprintln!("could not drop the benchmark database {name}: {error}");
+        }
+    }
+}
+
+/// Two partners with `count` customers each; partner A has an owner who can sign in.
+/// Returns the time spent generating the customers.
+fn seed_database(url: &str, count: usize) -> Duration {
+    let pool = db::connect(url, 2).expect("open the seeding pool");
+    let mut conn = pool.get().expect("a database connection for seeding");
+    let now = SystemClock.now();
+    let name = |text: &str| DisplayName::parse(text).expect("a valid display name");
+    let mut organisation = |text: &str| {
+        partners::insert_organisation(&mut conn, now, &name(text), None).expect("insert a partner")
+    };
+    let (partner_a, partner_b) = (
+        organisation("Bench Partner A"),
+        organisation("Bench Partner B"),
+    );
+    let owner = NewLogin {
+        username: Username::parse(USERNAME).expect("a valid username"),
+        email: EmailAddress::parse(USERNAME).expect("a valid email address"),
+        full_name: name("Bench Owner"),
+        language: Lang::En,
+        time_zone: chrono_tz::Europe::Paris,
+    };
+    let hash = hash_password(PASSWORD).expect("hash the owner's password");
+    let login_id = accounts::insert(&mut conn, now, &owner, LoginState::Active, Some(&hash))
+        .expect("insert the owner's login");
+    partners::add_member(&mut conn, now, &partner_a, &login_id, PartnerRole::Owner)
+        .expect("make the owner a member of partner A");
+    let started = Instant::now();
+    for (partner_id, seed) in [(partner_a, 1), (partner_b, 2)] {
+        let options = SeedOptions {
+            partner_id,
+            count,
+            groups: GROUPS,
+            seed,
+        };
+        seed::generate(&mut conn, now, &options).expect("seed customers");
+    }
+    started.elapsed()
+}
+
+/// GETs a page: its status and text.
+async fn page(client: &reqwest::Client, url: &str) -> (reqwest::StatusCode, String) {
+    let response = client.get(url).send().await.expect("GET a page");
+    let status = response.status();
+    (status, response.text().await.expect("read a page"))
+}
+
+/// The first group `pattern` captures in `page`.
+fn capture(pattern: &str, page: &str) -> String {
+    let found = regex::Regex::new(pattern).expect("regex").captures(page);
+    found.map_or_else(
+        || panic!("no match for {pattern} in the page"),
+        |c| c[1].to_owned(),
+    )
+}
+
+/// Signs in through the login form as a browser does, then checks that the list
+/// counts `customers`. Returns the time of that first list page.
+async fn sign_in(client: &reqwest::Client, address: &str, customers: usize) -> Duration {
+    let (_, login) = page(client, &format!("{address}/login")).await;
+    let token = capture(CSRF_TOKEN, &login);
+    let form = [
+        ("username", USERNAME),
+        ("password", PASSWORD),
+        ("csrf_token", &token),
+    ];
+    let signed_in = client
+        .post(format!("{address}/login"))
+        .form(&form)
+        .send()
+        .await;
+    let status = signed_in.expect("POST /login").status();
+    assert_eq!(status, 303, "signing in answers 303 See Other");
+
+    let started = Instant::now();
+    let (status, list) = page(client, &format!("{address}/partner/customers")).await;
+    let elapsed = started.elapsed();
+    assert_eq!(status, 200, "the signed-in owner sees the customer list");
+    let total: usize = capture(CUSTOMER_COUNT, &list).parse().expect("a count");
+    assert_eq!(
+        total, customers,
+        "the list counts partner A's customers only"
+    );
+    elapsed
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Scenario {
+    List,
+    Search,
+    SearchSortPage,
+    Filter,
+    DeepPage,
+    PlainWithSession,
+    PlainText,
+}
+
+impl Scenario {
+    const LISTS: [Scenario; 5] = [
+        Scenario::List,
+        Scenario::Search,
+        Scenario::SearchSortPage,
+        Scenario::Filter,
+        Scenario::DeepPage,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Scenario::List => "list",
+            Scenario::Search => "search",
+            Scenario::SearchSortPage => "search+sort+page",
+            Scenario::Filter => "filter",
+            Scenario::DeepPage => "deep page",
+            Scenario::PlainWithSession => "plain+session",
+            Scenario::PlainText => "plain text",
+        }
+    }
+
+    /// The path of the `n`th request.
+    fn path(self, n: usize, pages: usize, rng: &mut StdRng) -> String {
+        let fragment = FRAGMENTS[n % FRAGMENTS.len()].as_bytes();
+        let q: String = url::form_urlencoded::byte_serialize(fragment).collect();
+        match self {
+            Scenario::List => "/partner/customers".to_owned(),
+            Scenario::Search => format!("/partner/customers?q={q}"),
+            Scenario::SearchSortPage => format!("/partner/customers?q={q}&sort=created&page=2"),
+            Scenario::Filter if n.is_multiple_of(2) => {
+                "/partner/customers?billing=trial&licence=active&sort=health".to_owned()
+            }
+            Scenario::Filter => "/partner/customers?state=active&mine=1&sort=state&page=20".into(),
+            Scenario::DeepPage => format!("/partner/customers?page={}", rng.gen_range(1..=pages)),
+            Scenario::PlainWithSession | Scenario::PlainText => "/health_check".to_owned(),
+        }
+    }
+}
+
+struct Outcome {
+    latency_us: Histogram<u64>,
+    failures: usize,
+    elapsed: Duration,
+}
+
+impl Outcome {
+    fn throughput(&self) -> f64 {
+        self.latency_us.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn ms(&self, quantile: f64) -> f64 {
+        self.latency_us.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    /// One line of the results table.
+    fn row(&self, name: &str, plain_rate: Option<f64>) -> String {
+        let share = plain_rate.map_or("-".to_owned(), |p| {
+            format!("{:.2}%", 100.0 * self.throughput() / p)
+        });
+        format!(
+            "{name:<17} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {share:>10} {:>8}",
+            self.latency_us.len(),
+            self.ms(0.5),
+            self.ms(0.99),
+            self.ms(1.0),
+            self.throughput(),
+            self.failures
+        )
+    }
+}
+
+const HEADER: &str =
+    "scenario          requests    p50 ms    p99 ms    max ms     req/s   of plain failures";
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 120_000_000, 3).expect("histogram bounds")
+}
+
+/// GETs `url` and reads the whole body; the status, or what went wrong.
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<reqwest::StatusCode, String> {
+    let response = client.get(url).send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    response.bytes().await.map_err(|e| e.to_string())?;
+    Ok(status)
+}
+
+/// One client task: takes request numbers from `next` until `requests` are sent.
+async fn client_task(
+    (client, address, scenario): (reqwest::Client, String, Scenario),
+    (next, requests, pages, task): (Arc<AtomicUsize>, usize, usize, usize),
+) -> (Histogram<u64>, usize) {
+    let (mut latency_us, mut failures) = (histogram(), 0);
+    let mut rng = StdRng::seed_from_u64(task as u64);
+    loop {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        if n >= requests {
+            return (latency_us, failures);
+        }
+        let path = scenario.path(n, pages, &mut rng);
+        let sent = Instant::now();
+        let answer = fetch(&client, &format!("{address}{path}")).await;
+        latency_us.saturating_record(u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX));
+        if !matches!(answer, Ok(status) if status == 200) {
+            failures += 1;
+            if failures <= 3 {
+                eprintln!("  failure: GET {path}: {answer:?}");
+            }
+        }
+    }
+}
+
+/// `requests` GETs of the scenario from `concurrency` tasks sharing one client.
+async fn drive(
+    client: &reqwest::Client,
+    address: &str,
+    scenario: Scenario,
+    (requests, concurrency, pages): (usize, usize, usize),
+) -> Outcome {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|task| {
+            let target = (client.clone(), address.to_owned(), scenario);
+            tokio::spawn(client_task(target, (next.clone(), requests, pages, task)))
+        })
+        .collect();
+    let mut outcome = Outcome {
+        latency_us: histogram(),
+        failures: 0,
+        elapsed: Duration::ZERO,
+    };
+    for task in tasks {
+        let (latency_us, failures) = task.await.expect("a client task panicked");
+        outcome
+            .latency_us
+            .add(latency_us)
+            .expect("merge histograms");
+        outcome.failures += failures;
+    }
+    outcome.elapsed = started.elapsed();
+    outcome
+}
+
+/// A line of /proc/self/status, such as VmRSS.
+fn memory(key: &str) -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'));
+    line.map_or("unknown".to_owned(), |value| value.trim().to_owned())
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let customers = env_number("PARTNERDESK_BENCH_CUSTOMERS", 100_000).max(1);
+    let requests = env_number("PARTNERDESK_BENCH_REQUESTS", 2_000).max(1);
+    let concurrency = env_number("PARTNERDESK_BENCH_CONCURRENCY", 4).max(1);
+    let pages = customers.div_ceil(PER_PAGE);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    let data_dir = tempfile::tempdir().expect("temporary data folder");
+    let database = Database::create(data_dir.path());
+    let backend = database.backend();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+    let port = listener.local_addr().expect("local address").port();
+    let address = format!("http://127.0.0.1:{port}");
+    let mut settings = Settings::for_data_dir(data_dir.path()).expect("settings");
+    settings.database_url = database.url.clone();
+    settings.bind = format!("127.0.0.1:{port}");
+    settings.base_url = url::Url::parse(&address).expect("base URL");
+    settings.smtp_url = None;
+    settings.http_workers = Some(HTTP_WORKERS);
+    settings.db_pool_size = DB_POOL_SIZE;
+
+    println!("Partnerdesk customer list benchmark");
+    println!("  backend:    {backend} ({})", redact_url(&database.url));
+    println!("  machine:    {cores} cores (available_parallelism)");
+    println!("  customers:  {customers} per partner, 2 partners, {PER_PAGE} per page");
+    println!(
+        "  requests:   {requests} per scenario after {WARM_UP} warm-up, {concurrency} concurrent"
+    );
+    println!("  server:     http_workers = {HTTP_WORKERS}, db_pool_size = {DB_POOL_SIZE}");
+    println!("  client:     reqwest in the same process (tokio, {cores} worker threads), no gzip");
+
+    let started = Instant::now();
+    let app = Application::build_on(settings.clone(), listener, Arc::new(SystemClock))
+        .expect("build the application");
+    tokio::spawn(app.run_until_stopped());
+    let plain = reqwest::Client::new();
+    let deadline = started + Duration::from_secs(60);
+    while !matches!(fetch(&plain, &format!("{address}/health_check")).await, Ok(s) if s == 200) {
+        assert!(Instant::now() < deadline, "no health check answer in 60 s");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    println!(
+        "\ncold start (build_on to the first 200 of /health_check): {:.1} ms",
+        ms(started.elapsed())
+    );
+
+    let seeding = seed_database(&database.url, customers);
+    let seeded = 2 * customers;
+    let rate = seeded as f64 / seeding.as_secs_f64();
+    println!(
+        "seeding {seeded} customers: {:.1} s ({rate:.0} customers/s)",
+        seeding.as_secs_f64()
+    );
+    if let Some(vacuum) = database.vacuum_analyze() {
+        println!(
+            "VACUUM ANALYZE after seeding: {:.1} s",
+            vacuum.as_secs_f64()
+        );
+    }
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("build the HTTP client");
+    let first = sign_in(&client, &address, customers).await;
+    println!(
+        "first customer list page after signing in: {:.1} ms\n",
+        ms(first)
+    );
+
+    println!("{HEADER}");
+    let shape = (requests, concurrency, pages);
+    let mut results = Vec::new();
+    let all = Scenario::LISTS
+        .into_iter()
+        .chain([Scenario::PlainWithSession, Scenario::PlainText]);
+    for scenario in all {
+        // The bare framework, without the session cookie.
+        let bare = scenario == Scenario::PlainText;
+        let client = if bare { &plain } else { &client };
+        let warm_up = drive(client, &address, scenario, (WARM_UP, concurrency, pages)).await;
+        let mut outcome = drive(client, &address, scenario, shape).await;
+        outcome.failures += warm_up.failures;
+        println!("{}", outcome.row(scenario.name(), None));
+        results.push((scenario, outcome));
+    }
+
+    let find = |s: Scenario| results.iter().find(|(r, _)| *r == s).map(|(_, o)| o);
+    let plain_rate = find(Scenario::PlainText).map(Outcome::throughput);
+    println!("\nSummary ({backend}, {customers} customers per partner, concurrency {concurrency})");
+    println!("{HEADER}");
+    for (scenario, outcome) in &results {
+        println!("{}", outcome.row(scenario.name(), plain_rate));
+    }
+    println!();
+    if let Some(o) = find(Scenario::SearchSortPage) {
+        let verdict = if o.ms(0.99) < 50.0 { "met" } else { "MISSED" };
+        println!(
+            "target: search+sort+page p99 < 50 ms: {:.2} ms, {verdict}",
+            o.ms(0.99)
+        );
+    }
+    for scenario in Scenario::LISTS {
+        if let (Some(o), Some(plain_rate)) = (find(scenario), plain_rate) {
+            let ratio = 100.0 * o.throughput() / plain_rate;
+            let verdict = if ratio >= 25.0 { "met" } else { "MISSED" };
+            let name = format!("{} throughput", scenario.name());
+            println!("target: {name:<27} >= 25 % of plain text: {ratio:.2} %, {verdict}");
+        }
+    }
+
+    println!(
+        "\nmemory of the process (client and server together): VmRSS {}, VmHWM {}",
+        memory("VmRSS"),
+        memory("VmHWM")
+    );
+    let failures: usize = results.iter().map(|(_, o)| o.failures).sum();
+    if failures > 0 {
+        eprintln!("{failures} requests did not answer 200");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
