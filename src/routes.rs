@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::access::{Access, Capability, Decision, decide};
 use crate::auth::identity::Identity;
-use crate::customers::{billing, create, details, export, groups, list};
+use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::web::PageError;
 use crate::{console, home, partner, signin, staff, web as pages};
 
@@ -89,6 +89,11 @@ routes! {
         GET Partner(Capability::ManageCustomers) => create::form,
         POST Partner(Capability::ManageCustomers) => create::step,
     }
+    "/partner/customers/import" {
+        GET Partner(Capability::ManageCustomers) => import::form,
+        POST Partner(Capability::ManageCustomers) => import::upload,
+    }
+    "/partner/customers/import/{import_id}" { GET Partner(Capability::ManageCustomers) => import::progress }
     "/partner/customers/{customer_id}" { GET Partner(Capability::SeeCustomers) => details::page }
     "/partner/customers/{customer_id}/contact" { GET Partner(Capability::SeeCustomers) => details::contact }
     "/partner/customers/{customer_id}/rename" { POST Partner(Capability::ManageCustomers) => details::rename }

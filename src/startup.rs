@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_multipart::form::MultipartFormConfig;
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, TtlExtensionPolicy};
 use actix_web::cookie::time::Duration as CookieDuration;
@@ -24,9 +25,9 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
-use crate::routes;
-use crate::web::headers::{MAX_BODY_BYTES, security_headers};
+use crate::web::headers::{MAX_BODY_BYTES, body_limit, security_headers};
 use crate::web::{PageError, errors::render_error_page};
+use crate::{customers, routes};
 
 /// Shared by every request handler.
 pub struct AppState {
@@ -105,6 +106,12 @@ impl Application {
                 )
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+                .app_data(
+                    MultipartFormConfig::default()
+                        .total_limit(customers::import::MAX_BYTES)
+                        .memory_limit(customers::import::MAX_BYTES)
+                        .error_handler(|_, _| PageError::BadRequest.into()),
+                )
                 .configure(routes::register)
                 .default_service(web::to(not_found))
                 .wrap(flashes)
@@ -195,7 +202,7 @@ async fn reject_oversized_bodies(
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+    if declared.is_some_and(|len| len > body_limit(req.path())) {
         let response = HttpResponse::PayloadTooLarge().finish();
         return Ok(req.into_response(response).map_into_right_body());
     }

@@ -1,5 +1,6 @@
 //! The synchronizer token: every POST carries the session's token in the form field
-//! `csrf_token` (or the `X-CSRF-Token` header), checked here and nowhere else.
+//! `csrf_token` (or the `X-CSRF-Token` header; a file upload in its query string),
+//! checked here and nowhere else.
 
 use actix_session::SessionExt;
 use actix_web::body::MessageBody;
@@ -57,6 +58,13 @@ pub async fn check_csrf(
             // Hand the body back for the handler's own form extractor.
             req.set_payload(actix_web::dev::Payload::from(body));
             token
+        }
+        // A file upload cannot be read here without buffering it; its form names
+        // the token in the address it posts to instead (no referrer carries it on).
+        None if req.content_type() == "multipart/form-data" => {
+            url::form_urlencoded::parse(req.query_string().as_bytes())
+                .find(|(name, _)| name == FIELD)
+                .map(|(_, value)| value.into_owned())
         }
         None => None,
     };

@@ -8,55 +8,119 @@ use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use futures_util::stream;
 
-use super::list::{LISTED, ListedCustomer, RawView, View, sorted};
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::list::{RawView, View, sorted};
 use crate::auth::identity::PartnerMember;
+use crate::db::schema::customer_accounts;
 use crate::db::{self, DbError, DbPool};
 use crate::startup::AppState;
 use crate::web::PageError;
 
 const BATCH: i64 = 1_000;
 
-pub const HEADER: [&str; 9] = [
+/// The columns of an export, which are also the columns an import reads (the
+/// import ignores the ones the portal sets itself: id, data region, state, health
+/// and creation time).
+pub const HEADER: [&str; 22] = [
     "id",
     "name",
     "primary_domain",
+    "country",
+    "data_region",
+    "time_zone",
+    "reference_number",
+    "subscription_term",
     "state",
     "billing_type",
     "trial_ends_on",
     "managed_order",
     "health",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "region",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
     "created_at",
 ];
 
+/// A row of the export: the list's row and what an import needs besides.
+#[derive(Debug, Queryable)]
+struct ExportedCustomer {
+    id: String,
+    name: String,
+    primary_domain: String,
+    country: String,
+    data_region: String,
+    time_zone: String,
+    reference_number: String,
+    subscription_term: String,
+    state: String,
+    billing_type: String,
+    trial_ends_on: Option<NaiveDate>,
+    managed_order: bool,
+    health_level: i32,
+    address_line1: String,
+    address_line2: String,
+    postal_code: String,
+    city: String,
+    region: String,
+    contact_name: String,
+    contact_email: String,
+    contact_phone: String,
+    created_at: NaiveDateTime,
+}
+
 /// A spreadsheet would run a cell that starts like a formula; such cells are
-/// written with a leading apostrophe.
-fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// written with a leading apostrophe, which the import takes off again.
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
         format!("'{cell}").into()
     } else {
         cell.into()
     }
 }
 
-fn encode(rows: &[ListedCustomer], with_header: bool) -> Result<Bytes, csv::Error> {
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+fn encode(rows: &[ExportedCustomer], with_header: bool) -> Result<Bytes, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     if with_header {
         writer.write_record(HEADER)?;
     }
     for row in rows {
         let health = super::Health::from_level(row.health_level);
+        let trial_ends_on = row
+            .trial_ends_on
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let created_at = row.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
         writer.write_record([
             row.id.as_str(),
             &defused(&row.name),
             &defused(&row.primary_domain),
-            row.state.as_str(),
-            row.billing_type.as_str(),
-            &row.trial_ends_on
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            &row.country,
+            &row.data_region,
+            &row.time_zone,
+            &defused(&row.reference_number),
+            &row.subscription_term,
+            &row.state,
+            &row.billing_type,
+            &trial_ends_on,
             if row.managed_order { "yes" } else { "no" },
             health.as_str(),
-            &row.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            &defused(&row.address_line1),
+            &defused(&row.address_line2),
+            &defused(&row.postal_code),
+            &defused(&row.city),
+            &defused(&row.region),
+            &defused(&row.contact_name),
+            &defused(&row.contact_email),
+            &defused(&row.contact_phone),
+            &created_at,
         ])?;
     }
     writer
@@ -70,10 +134,34 @@ async fn batch(
     partner_id: String,
     view: View,
     offset: i64,
-) -> Result<Vec<ListedCustomer>, DbError> {
+) -> Result<Vec<ExportedCustomer>, DbError> {
+    use customer_accounts as c;
     db::run(pool, move |conn| {
         sorted(conn, &partner_id, &view)
-            .select(LISTED)
+            .select((
+                c::id,
+                c::name,
+                c::primary_domain,
+                c::country,
+                c::data_region,
+                c::time_zone,
+                c::reference_number,
+                c::subscription_term,
+                c::state,
+                c::billing_type,
+                c::trial_ends_on,
+                c::managed_order,
+                c::health_level,
+                c::address_line1,
+                c::address_line2,
+                c::postal_code,
+                c::city,
+                c::region,
+                c::contact_name,
+                c::contact_email,
+                c::contact_phone,
+                c::created_at,
+            ))
             .limit(BATCH)
             .offset(offset)
             .load(conn)

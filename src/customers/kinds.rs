@@ -154,3 +154,14 @@ mod tests {
         );
     }
 }
+
+coded_enum!(
+    /// A CSV import: its rows are checked, then imported all at once or not at all.
+    ImportState, "import-state" {
+        Checking => "checking",
+        Invalid => "invalid",
+        Importing => "importing",
+        Done => "done",
+        Failed => "failed",
+    }
+);

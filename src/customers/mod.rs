@@ -12,6 +12,7 @@ pub mod export;
 
 pub mod fields;
 pub mod groups;
+pub mod import;
 
 pub mod kinds;
 pub mod list;
@@ -38,6 +39,8 @@ pub enum CustomerError {
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
     Pool(#[from] crate::db::DbError),
+    #[error(transparent)]
+    Encoding(#[from] serde_json::Error),
 }
 
 /// A customer account, as stored.

@@ -6,18 +6,40 @@ use crate::i18n::Translator;
 
 #[derive(Debug, Default)]
 pub struct FieldErrors {
-    messages: BTreeMap<&'static str, String>,
+    /// Field → (message id, translated message).
+    messages: BTreeMap<&'static str, (String, String)>,
 }
 
 impl FieldErrors {
     pub fn add(&mut self, tr: &Translator, field: &'static str, message_key: &str) {
         self.messages
             .entry(field)
-            .or_insert_with(|| tr.t(message_key));
+            .or_insert_with(|| (message_key.to_owned(), tr.t(message_key)));
+    }
+
+    /// As `add`, for a message with variables.
+    pub fn add_with(
+        &mut self,
+        tr: &Translator,
+        field: &'static str,
+        message_key: &str,
+        args: &[(&str, &str)],
+    ) {
+        self.messages
+            .entry(field)
+            .or_insert_with(|| (message_key.to_owned(), tr.with(message_key, args)));
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.messages.get(field).map(String::as_str)
+        self.messages.get(field).map(|(_, text)| text.as_str())
+    }
+
+    /// Each refused field with the id of its message, for callers that translate
+    /// later (an import's problems are shown in whoever reads them's language).
+    pub fn message_ids(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.messages
+            .iter()
+            .map(|(field, (id, _))| (*field, id.as_str()))
     }
 
     pub fn has(&self, field: &str) -> bool {

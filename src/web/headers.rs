@@ -2,8 +2,18 @@
 
 use actix_web::middleware::DefaultHeaders;
 
-/// The largest request body we accept, whatever the route (forms are far smaller).
+/// The largest request body we accept, except on upload routes (forms are far smaller).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The cap on a request body to `path`: uploads may carry a file, with some room
+/// for the multipart framing around it.
+pub fn body_limit(path: &str) -> usize {
+    if path == crate::customers::import::PATH {
+        crate::customers::import::MAX_BYTES + 64 * 1024
+    } else {
+        MAX_BODY_BYTES
+    }
+}
 
 pub fn security_headers(https: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()

@@ -19,6 +19,7 @@ struct Ids {
     pending: String,
     customer: String,
     group: String,
+    import: String,
 }
 
 /// A concrete request for each route pattern.
@@ -37,6 +38,9 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         }
         path if path.starts_with("/partner/customers/{customer_id}") => {
             path.replace("{customer_id}", &ids.customer)
+        }
+        "/partner/customers/import/{import_id}" => {
+            format!("/partner/customers/import/{}", ids.import)
         }
         path if path.starts_with("/partner/groups/{group_id}") => {
             path.replace("{group_id}", &ids.group)
@@ -65,6 +69,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/partner/customers" => "/partner/customers",
         "/partner/customers.csv" => "/partner/customers.csv",
         "/partner/customers/new" => "/partner/customers/new",
+        "/partner/customers/import" => "/partner/customers/import",
         "/partner/groups" => "/partner/groups",
         "/partner/activity" => "/partner/activity",
         "/partner/staff" => "/partner/staff",
@@ -99,9 +104,14 @@ enum Outcome {
 
 /// Routes that name something of the organisation under test in their path.
 fn names_a_tenant_object(route: &Route) -> bool {
-    ["{membership_id}", "{customer_id}", "{group_id}"]
-        .iter()
-        .any(|id| route.path.contains(id))
+    [
+        "{membership_id}",
+        "{customer_id}",
+        "{group_id}",
+        "{import_id}",
+    ]
+    .iter()
+    .any(|id| route.path.contains(id))
 }
 
 fn expected(route: &Route, persona: Persona) -> Outcome {
@@ -159,6 +169,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         target: app.active_member(&ours, "target@contoso.example", PartnerRole::SalesAgent),
         pending: app.active_member_id(&ours, "olga@contoso.example"),
         group: app.group_with(&ours, "Retail", &[&customer]),
+        import: app.finished_import(&ours, "olga@contoso.example"),
         customer,
     };
     let missing: Vec<&str> = ROUTES

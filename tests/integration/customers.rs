@@ -435,9 +435,7 @@ fn exported_ids(csv_text: &str) -> Vec<String> {
     let mut lines = csv_text.lines();
     assert_eq!(
         lines.next(),
-        Some(
-            "id,name,primary_domain,state,billing_type,trial_ends_on,managed_order,health,created_at"
-        )
+        Some(partnerdesk::customers::export::HEADER.join(",").as_str())
     );
     lines
         .map(|line| line.split(',').next().unwrap_or_default().to_owned())

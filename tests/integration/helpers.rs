@@ -452,6 +452,34 @@ pub mod customers {
             id
         }
 
+        /// A finished import of the partner, started by `username`; returns its id.
+        pub fn finished_import(&self, partner_id: &str, username: &str) -> String {
+            use partnerdesk::db::schema::{customer_imports, logins};
+            let mut conn = self.conn();
+            let login_id: String = logins::table
+                .filter(logins::username_key.eq(username))
+                .select(logins::id)
+                .first(&mut conn)
+                .expect("the importing login");
+            let id = uuid::Uuid::new_v4().to_string();
+            diesel::insert_into(customer_imports::table)
+                .values((
+                    customer_imports::id.eq(&id),
+                    customer_imports::partner_id.eq(partner_id),
+                    customer_imports::created_by_login_id.eq(&login_id),
+                    customer_imports::state.eq("done"),
+                    customer_imports::total_rows.eq(1),
+                    customer_imports::checked_rows.eq(1),
+                    customer_imports::imported_rows.eq(1),
+                    customer_imports::problems.eq(""),
+                    customer_imports::source.eq("customers.csv"),
+                    customer_imports::created_at.eq(self.clock_now()),
+                ))
+                .execute(&mut conn)
+                .expect("import fixture");
+            id
+        }
+
         /// A group of the partner holding `customers`; returns its id.
         pub fn group_with(&self, partner_id: &str, name: &str, customers: &[&str]) -> String {
             let mut conn = self.conn();

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod customer_changes;
 mod customer_create;
+mod customer_import;
 mod customers;
 mod email;
 mod helpers;
