@@ -309,6 +309,7 @@ flash-not-a-trial = This customer is not on a trial.
 flash-term-changed = The new subscription term is in effect.
 flash-term-scheduled = The new subscription term will take effect at the end of the current period.
 flash-term-unchanged = The subscription term is unchanged.
+flash-term-change-cancelled = The scheduled change of subscription term is cancelled; the current term continues.
 flash-username-changed = The username has been changed.
 
 # Creating a customer account

@@ -309,6 +309,7 @@ flash-not-a-trial = Ce client n’est pas en essai.
 flash-term-changed = La nouvelle durée d’abonnement est en vigueur.
 flash-term-scheduled = La nouvelle durée d’abonnement prendra effet à la fin de la période en cours.
 flash-term-unchanged = La durée de l’abonnement est inchangée.
+flash-term-change-cancelled = Le changement de durée prévu est annulé ; la durée actuelle continue.
 flash-username-changed = Le nom d’utilisateur a été modifié.
 
 # Créer un compte client

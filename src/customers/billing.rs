@@ -25,17 +25,7 @@ pub enum BillingError {
     Customer(#[from] CustomerError),
 }
 
-impl From<diesel::result::Error> for BillingError {
-    fn from(error: diesel::result::Error) -> Self {
-        BillingError::Customer(error.into())
-    }
-}
-
-impl From<crate::db::DbError> for BillingError {
-    fn from(error: crate::db::DbError) -> Self {
-        BillingError::Customer(error.into())
-    }
-}
+super::wraps_customer_error!(BillingError);
 
 pub async fn convert_trial(
     state: web::Data<AppState>,
@@ -117,6 +107,7 @@ pub async fn change_term(
     };
     FlashMessage::success(match when {
         TermChange::Unchanged => "flash-term-unchanged",
+        TermChange::Cancelled => "flash-term-change-cancelled",
         TermChange::Now => "flash-term-changed",
         TermChange::AtPeriodEnd(_) => "flash-term-scheduled",
     })
@@ -127,6 +118,9 @@ pub async fn change_term(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermChange {
     Unchanged,
+    /// The current term was chosen again while a change to another one waited for
+    /// the period's end: that change is called off.
+    Cancelled,
     Now,
     AtPeriodEnd(chrono::NaiveDate),
 }
@@ -145,7 +139,16 @@ pub fn change_subscription_term(
         Some(from) if from <= today => from,
         _ => customer.term_started_on,
     };
-    let outcome = if current == term {
+    let pending = match (
+        customer.next_term.as_deref().and_then(Term::parse),
+        customer.next_term_from,
+    ) {
+        (Some(next), Some(from)) if from > today => Some((next, from)),
+        _ => None,
+    };
+    let outcome = if current == term && pending.is_some() {
+        TermChange::Cancelled
+    } else if current == term {
         TermChange::Unchanged
     } else if enrolled_devices(conn, customer_id)? == 0 {
         TermChange::Now
@@ -153,7 +156,7 @@ pub fn change_subscription_term(
         TermChange::AtPeriodEnd(current.period_end(started_on, today))
     };
     let (subscription_term, term_started_on, next_term, next_term_from) = match outcome {
-        TermChange::Unchanged => (current, started_on, None, None),
+        TermChange::Unchanged | TermChange::Cancelled => (current, started_on, None, None),
         TermChange::Now => (term, today, None, None),
         TermChange::AtPeriodEnd(from) => (current, started_on, Some(term.as_str()), Some(from)),
     };
@@ -167,8 +170,11 @@ pub fn change_subscription_term(
         ))
         .execute(conn)?;
     if outcome != TermChange::Unchanged {
-        let details = match outcome {
-            TermChange::AtPeriodEnd(from) => {
+        let details = match (outcome, pending) {
+            (TermChange::Cancelled, Some((next, from))) => {
+                format!("{} → {} ({from}) ✗", current.as_str(), next.as_str())
+            }
+            (TermChange::AtPeriodEnd(from), _) => {
                 format!("{} → {} ({from})", current.as_str(), term.as_str())
             }
             _ => format!("{} → {}", current.as_str(), term.as_str()),

@@ -489,17 +489,7 @@ pub enum CreateError {
     Customer(#[from] CustomerError),
 }
 
-impl From<diesel::result::Error> for CreateError {
-    fn from(error: diesel::result::Error) -> Self {
-        CreateError::Customer(error.into())
-    }
-}
-
-impl From<crate::db::DbError> for CreateError {
-    fn from(error: crate::db::DbError) -> Self {
-        CreateError::Customer(error.into())
-    }
-}
+super::wraps_customer_error!(CreateError);
 
 /// Writes the account (Creating), its first site, the administrator's login or a
 /// new membership for an existing one, and the email. Call inside a write

@@ -547,17 +547,7 @@ pub enum UsernameError {
     Customer(#[from] CustomerError),
 }
 
-impl From<diesel::result::Error> for UsernameError {
-    fn from(error: diesel::result::Error) -> Self {
-        UsernameError::Customer(error.into())
-    }
-}
-
-impl From<crate::db::DbError> for UsernameError {
-    fn from(error: crate::db::DbError) -> Self {
-        UsernameError::Customer(error.into())
-    }
-}
+super::wraps_customer_error!(UsernameError);
 
 /// Changes the username of a customer's administrator (seed 002: only once its
 /// owner has activated it). A login that also belongs elsewhere than this

@@ -31,17 +31,7 @@ pub enum GroupError {
     Customer(#[from] CustomerError),
 }
 
-impl From<diesel::result::Error> for GroupError {
-    fn from(error: diesel::result::Error) -> Self {
-        GroupError::Customer(error.into())
-    }
-}
-
-impl From<DbError> for GroupError {
-    fn from(error: DbError) -> Self {
-        GroupError::Customer(error.into())
-    }
-}
+super::wraps_customer_error!(GroupError);
 
 fn group_page_error(error: GroupError) -> PageError {
     match error {

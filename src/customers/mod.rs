@@ -43,6 +43,25 @@ pub enum CustomerError {
     Encoding(#[from] serde_json::Error),
 }
 
+/// Gives an area's error enum, whose `Customer` variant holds a [`CustomerError`],
+/// the conversions from the database errors its work can meet.
+macro_rules! wraps_customer_error {
+    ($error:ident) => {
+        impl From<diesel::result::Error> for $error {
+            fn from(error: diesel::result::Error) -> Self {
+                $error::Customer(error.into())
+            }
+        }
+
+        impl From<crate::db::DbError> for $error {
+            fn from(error: crate::db::DbError) -> Self {
+                $error::Customer(error.into())
+            }
+        }
+    };
+}
+pub(crate) use wraps_customer_error;
+
 /// A customer account, as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = customer_accounts)]

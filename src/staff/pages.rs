@@ -14,6 +14,7 @@ use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
 use crate::db;
 use crate::i18n::{Lang, Translator};
+use crate::partner::change_as;
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -147,13 +148,16 @@ pub async fn invite(
             });
         }
     };
-    let outcome = as_member(
-        &state,
-        &member,
-        move |conn, now, partner_id, actor, settings| {
-            super::invite(conn, settings, now, partner_id, &invitation, actor)
-        },
-    )
+    let outcome = change_as(&state, &member, move |conn, change| {
+        super::invite(
+            conn,
+            &change.settings,
+            change.now,
+            &change.partner_id,
+            &invitation,
+            change.actor(),
+        )
+    })
     .await;
     match outcome {
         Ok(()) => {
@@ -181,42 +185,6 @@ pub struct RoleForm {
     role: String,
 }
 
-/// Runs `work` in a write transaction, in the signed-in member's organisation and
-/// in their name for the activity log.
-async fn as_member(
-    state: &AppState,
-    member: &PartnerMember,
-    work: impl FnOnce(
-        &mut db::DbConnection,
-        NaiveDateTime,
-        &str,
-        Actor<'_>,
-        &Settings,
-    ) -> Result<(), StaffError>
-    + Send
-    + 'static,
-) -> Result<(), StaffError> {
-    let now = state.clock.now();
-    let settings = state.settings.clone();
-    let partner_id = member.partner_id().to_owned();
-    let (login_id, name, acting_as) = (
-        member.identity.login.id.clone(),
-        member.identity.login.full_name.clone(),
-        member.membership.id.clone(),
-    );
-    db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let actor = Actor {
-                login_id: Some(&login_id),
-                name: &name,
-                membership_id: Some(&acting_as),
-            };
-            work(conn, now, &partner_id, actor, &settings)
-        })
-    })
-    .await
-}
-
 /// Runs one change on a member of the signed-in person's organisation and answers
 /// with the outcome as a flash message on the staff page.
 async fn change(
@@ -235,13 +203,16 @@ async fn change(
     + Send
     + 'static,
 ) -> Result<HttpResponse, PageError> {
-    let outcome = as_member(
-        &state,
-        &member,
-        move |conn, now, partner_id, actor, settings| {
-            work(conn, now, partner_id, &membership_id, actor, settings)
-        },
-    )
+    let outcome = change_as(&state, &member, move |conn, change| {
+        work(
+            conn,
+            change.now,
+            &change.partner_id,
+            &membership_id,
+            change.actor(),
+            &change.settings,
+        )
+    })
     .await;
     match outcome {
         Ok(()) => {

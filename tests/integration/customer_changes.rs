@@ -214,6 +214,32 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
         "still monthly until the period ends"
     );
     assert!(details.contains(&format!("changes to Annual on {end_text}")));
+
+    // Choosing the current term again calls the waiting change off, in the log too.
+    let kept = app
+        .post_as(
+            &owner,
+            &format!("/partner/customers/{cameras}/term"),
+            &[("term", "monthly")],
+        )
+        .await;
+    assert_eq!(kept.status(), 303);
+    let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{cameras}")).await;
+    assert!(details.contains("The scheduled change of subscription term is cancelled"));
+    assert!(!details.contains("changes to Annual on"));
+    let (_, log) = page_of(&owner, &app, "/partner/activity?action=term_changed").await;
+    assert!(
+        log.contains(&format!("monthly → annual ({end_text}) ✗")),
+        "{log}"
+    );
+    let scheduled = app
+        .post_as(
+            &owner,
+            &format!("/partner/customers/{cameras}/term"),
+            &[("term", "annual")],
+        )
+        .await;
+    assert_eq!(scheduled.status(), 303);
     app.clock.advance(Duration::days(25));
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
@@ -330,4 +356,117 @@ async fn dissociating_removes_access_but_keeps_the_account() {
     let (status, console) = page_of(&admin, &app, "/customer").await;
     assert_eq!(status, 200);
     assert!(console.contains("Adatum") && console.contains(r#"id="account-partner">None<"#));
+}
+
+/// The message next to `field` on a page.
+fn error_next_to(page: &str, field: &str) -> Option<String> {
+    regex::Regex::new(&format!(r#"id="{field}-error">([^<]+)<"#))
+        .expect("regex")
+        .captures(page)
+        .map(|c| crate::customers::unescape(&c[1]))
+}
+
+async fn refused(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> String {
+    let response = app.post_as(browser, path, form).await;
+    assert_eq!(response.status(), 200, "{path} is refused on the page");
+    response.text().await.expect("body")
+}
+
+#[tokio::test]
+async fn refused_changes_are_explained_in_english_and_in_french_and_keep_what_was_typed() {
+    for (lang, required, group_taken, after_activation, confirm) in [
+        (
+            Lang::En,
+            "This field is required.",
+            "A group already has this name.",
+            "The username can be changed once its owner has activated the login.",
+            "Tick the box to confirm the dissociation.",
+        ),
+        (
+            Lang::Fr,
+            "Ce champ est obligatoire.",
+            "Un groupe porte déjà ce nom.",
+            "Le nom d’utilisateur ne peut être modifié qu’après l’activation du compte par son titulaire.",
+            "Cochez la case pour confirmer la dissociation.",
+        ),
+    ] {
+        let (app, partner, id, owner) = owner_with_customer(CustomerSpec::named("Adatum")).await;
+        if lang == Lang::Fr {
+            app.post_as(&owner, "/language", &[("lang", "fr"), ("next", "/")])
+                .await;
+        }
+        let page = refused(
+            &app,
+            &owner,
+            &format!("/partner/customers/{id}/rename"),
+            &[("name", "  ")],
+        )
+        .await;
+        assert_eq!(error_next_to(&page, "name").as_deref(), Some(required));
+
+        let retail = app.group_with(&partner, "Retail", &[]);
+        let vip = app.group_with(&partner, "VIP", &[]);
+        let page = refused(&app, &owner, "/partner/groups", &[("name", "retail")]).await;
+        assert_eq!(error_next_to(&page, "name").as_deref(), Some(group_taken));
+        assert!(page.contains(r#"value="retail""#), "what was typed stays");
+        let page = refused(
+            &app,
+            &owner,
+            &format!("/partner/groups/{vip}/rename"),
+            &[("name", "RETAIL")],
+        )
+        .await;
+        assert_eq!(error_next_to(&page, "rename").as_deref(), Some(group_taken));
+        assert!(page.contains(r#"value="RETAIL""#), "what was typed stays");
+        assert!(!retail.is_empty());
+
+        let pending_login = partnerdesk::accounts::insert(
+            &mut app.conn(),
+            app.clock_now(),
+            &crate::helpers::people::new_login("wait@adatum.example", Lang::En),
+            partnerdesk::accounts::LoginState::Pending,
+            None,
+        )
+        .expect("login");
+        let membership = partnerdesk::customers::create::add_customer_member(
+            &mut app.conn(),
+            app.clock_now(),
+            &id,
+            &pending_login,
+            "administrator",
+        )
+        .expect("membership");
+        let page = refused(
+            &app,
+            &owner,
+            &format!("/partner/customers/{id}/administrator/username"),
+            &[
+                ("membership_id", &membership),
+                ("username", "it@adatum.example"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            error_next_to(&page, "username").as_deref(),
+            Some(after_activation)
+        );
+        assert!(
+            page.contains(r#"value="it@adatum.example""#),
+            "what was typed stays"
+        );
+
+        let page = refused(
+            &app,
+            &owner,
+            &format!("/partner/customers/{id}/dissociate"),
+            &[],
+        )
+        .await;
+        assert_eq!(error_next_to(&page, "confirm").as_deref(), Some(confirm));
+    }
 }
