@@ -30,10 +30,12 @@ pub enum Action {
     TermChanged,
     CustomersImported,
     UsernameChanged,
+    AssistanceTurnedOn,
+    AssistanceTurnedOff,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -55,6 +57,8 @@ impl Action {
         Action::TermChanged,
         Action::CustomersImported,
         Action::UsernameChanged,
+        Action::AssistanceTurnedOn,
+        Action::AssistanceTurnedOff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +84,8 @@ impl Action {
             Action::TermChanged => "term_changed",
             Action::CustomersImported => "customers_imported",
             Action::UsernameChanged => "username_changed",
+            Action::AssistanceTurnedOn => "assistance_turned_on",
+            Action::AssistanceTurnedOff => "assistance_turned_off",
         }
     }
 

@@ -8,7 +8,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{HttpResponse, web};
 
-use crate::access::{Access, Capability, Decision, decide};
+use crate::access::{Access, Capability, CustomerCapability, Decision, decide};
 use crate::auth::identity::Identity;
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::web::PageError;
@@ -72,7 +72,11 @@ routes! {
         POST SignedIn => signin::password::change,
     }
     "/help/roles" { GET SignedIn => signin::help::roles }
-    "/customer" { GET Customer => console::home }
+    "/customer" { GET Customer(CustomerCapability::SeeAccount) => console::home }
+    "/customer/assistance" {
+        GET Customer(CustomerCapability::SeeAccount) => console::assistance::page,
+        POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change,
+    }
     "/partner" { GET Partner(Capability::SeePartnerHome) => partner::home }
     "/partner/activity" { GET Partner(Capability::SeeActivityLog) => partner::activity::page }
     "/partner/staff" { GET Partner(Capability::ManageStaff) => staff::pages::list }

@@ -6,9 +6,8 @@ mod matrix;
 
 pub use matrix::{Capability, PARTNER_MATRIX, PartnerRole};
 
-/// The roles of a customer account's people. The console that gives them their
-/// own rights comes with the customer console; today an administrator sees
-/// their account's overview.
+/// The roles of a customer account's people; what each may do is in
+/// [`CUSTOMER_MATRIX`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerRole {
     Administrator,
@@ -35,6 +34,45 @@ impl CustomerRole {
             CustomerRole::User => "role-customer-user",
         }
     }
+
+    pub const ALL: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
+
+    pub fn can(self, capability: CustomerCapability) -> bool {
+        CUSTOMER_MATRIX
+            .iter()
+            .any(|(cap, roles)| *cap == capability && roles.contains(&self))
+    }
+}
+
+/// What the people of a customer account may do in its console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerCapability {
+    /// The account's overview, sites, subscriptions and the assistance state.
+    SeeAccount,
+    /// Turn partner assistance on or off.
+    ManagePartnerAssistance,
+}
+
+/// Each customer capability with the roles that hold it.
+pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
+    (
+        CustomerCapability::SeeAccount,
+        &[CustomerRole::Administrator, CustomerRole::User],
+    ),
+    (
+        CustomerCapability::ManagePartnerAssistance,
+        &[CustomerRole::Administrator],
+    ),
+];
+
+impl CustomerCapability {
+    /// The Fluent message id describing the capability on the help page.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CustomerCapability::SeeAccount => "ccap-see-account",
+            CustomerCapability::ManagePartnerAssistance => "ccap-manage-assistance",
+        }
+    }
 }
 
 use crate::auth::identity::{Identity, MembershipScope};
@@ -48,8 +86,8 @@ pub enum Access {
     SignedIn,
     /// A member of a partner organisation whose role has the capability.
     Partner(Capability),
-    /// A member of a customer account.
-    Customer,
+    /// A member of a customer account whose role has the capability.
+    Customer(CustomerCapability),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +116,11 @@ pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
                 MembershipScope::Customer { .. } => Decision::NotFound,
             },
         },
-        (Access::Customer, Some(identity)) => match &identity.membership {
+        (Access::Customer(capability), Some(identity)) => match &identity.membership {
             None => Decision::ChooseMembership,
             Some(membership) => match membership.scope {
-                MembershipScope::Customer { .. } => Decision::Allow,
+                MembershipScope::Customer { role } if role.can(capability) => Decision::Allow,
+                MembershipScope::Customer { .. } => Decision::Forbidden,
                 MembershipScope::Partner { .. } => Decision::NotFound,
             },
         },

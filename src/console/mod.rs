@@ -1,6 +1,7 @@
-//! The customer console (`/customer`). Its overview shows the account as the
-//! customer's people see it; users, sites and partner assistance come with the
-//! customer console's own issue.
+//! The customer console (`/customer`): the account as the customer's people see
+//! it, and partner assistance.
+
+pub mod assistance;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -16,6 +17,7 @@ pub struct Overview {
     pub name: String,
     pub state: crate::customers::CustomerState,
     pub partner: Option<String>,
+    pub assistance: bool,
     pub sites: Vec<String>,
 }
 
@@ -34,7 +36,7 @@ pub async fn home(
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let overview = db::run(&state.pool, move |conn| -> Result<Overview, DbError> {
-        let (name, account_state, partner): (String, String, Option<String>) =
+        let (name, account_state, partner, assistance): (String, String, Option<String>, bool) =
             customer_accounts::table
                 .left_join(partner_organisations::table)
                 .filter(customer_accounts::id.eq(&customer_id))
@@ -42,6 +44,7 @@ pub async fn home(
                     customer_accounts::name,
                     customer_accounts::state,
                     partner_organisations::name.nullable(),
+                    customer_accounts::partner_assistance,
                 ))
                 .first(conn)?;
         let sites = sites::table
@@ -54,6 +57,7 @@ pub async fn home(
             state: crate::customers::CustomerState::parse(&account_state)
                 .unwrap_or(crate::customers::CustomerState::Active),
             partner,
+            assistance,
             sites,
         })
     })

@@ -546,6 +546,10 @@ pub fn create(
             customer_accounts::trial_ends_on.eq(account.trial_ends_on),
             customer_accounts::managed_order.eq(account.managed_order),
             customer_accounts::health_level.eq(0),
+            customer_accounts::partner_assistance.eq(super::assistance_by_default(
+                account.billing,
+                account.managed_order,
+            )),
             customer_accounts::created_at.eq(now),
             customer_accounts::updated_at.eq(now),
         ))

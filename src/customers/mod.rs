@@ -62,6 +62,12 @@ macro_rules! wraps_customer_error {
 }
 pub(crate) use wraps_customer_error;
 
+/// Whether partner assistance is on when an account is created (B2, seed 001):
+/// for trials the partner creates, monthly-usage accounts and managed orders.
+pub fn assistance_by_default(billing: BillingType, managed_order: bool) -> bool {
+    matches!(billing, BillingType::Trial | BillingType::MonthlyUsage) || managed_order
+}
+
 /// A customer account, as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = customer_accounts)]
@@ -91,6 +97,7 @@ pub struct Customer {
     pub trial_ends_on: Option<NaiveDate>,
     pub managed_order: bool,
     pub health_level: i32,
+    pub partner_assistance: bool,
     pub created_at: NaiveDateTime,
 }
 

@@ -162,6 +162,7 @@ fn insert_one(
         3..=6 => BillingType::MonthlyUsage,
         _ => BillingType::TermSubscription,
     };
+    let managed_order = rng.gen_bool(0.15);
     let trial_ends_on = (billing == BillingType::Trial)
         .then(|| now.date() + Duration::days(rng.gen_range(-10..45)));
     let term = if rng.gen_bool(0.3) {
@@ -200,7 +201,9 @@ fn insert_one(
             customer_accounts::state.eq(state.as_str()),
             customer_accounts::billing_type.eq(billing.as_str()),
             customer_accounts::trial_ends_on.eq(trial_ends_on),
-            customer_accounts::managed_order.eq(rng.gen_bool(0.15)),
+            customer_accounts::managed_order.eq(managed_order),
+            customer_accounts::partner_assistance
+                .eq(super::assistance_by_default(billing, managed_order)),
             customer_accounts::health_level.eq(health),
             customer_accounts::created_at.eq(created_at),
             customer_accounts::updated_at.eq(created_at),

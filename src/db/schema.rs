@@ -138,6 +138,7 @@ diesel::table! {
         trial_ends_on -> Nullable<Date>,
         managed_order -> Bool,
         health_level -> Integer,
+        partner_assistance -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use askama::Template;
 
-use crate::access::{PARTNER_MATRIX, PartnerRole};
+use crate::access::{CUSTOMER_MATRIX, CustomerRole, PARTNER_MATRIX, PartnerRole};
 use crate::web::{Layout, PageError, render};
 
 #[derive(Template)]
@@ -12,6 +12,8 @@ struct RolesPage {
     layout: Layout,
     roles: [PartnerRole; 4],
     rows: Vec<(String, Vec<bool>)>,
+    customer_roles: [CustomerRole; 2],
+    customer_rows: Vec<(String, Vec<bool>)>,
 }
 
 pub async fn roles(layout: Layout) -> Result<HttpResponse, PageError> {
@@ -25,9 +27,24 @@ pub async fn roles(layout: Layout) -> Result<HttpResponse, PageError> {
             )
         })
         .collect();
+    let customer_roles = CustomerRole::ALL;
+    let customer_rows = CUSTOMER_MATRIX
+        .iter()
+        .map(|(capability, _)| {
+            (
+                layout.tr.t(capability.label_key()),
+                customer_roles
+                    .iter()
+                    .map(|role| role.can(*capability))
+                    .collect(),
+            )
+        })
+        .collect();
     render(&RolesPage {
         layout,
         roles,
         rows,
+        customer_roles,
+        customer_rows,
     })
 }

@@ -6,7 +6,7 @@ use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use actix_web_flash_messages::{IncomingFlashMessages, Level};
 
-use crate::access::{Access, Capability, Decision, decide};
+use crate::access::{Access, Capability, CustomerCapability, Decision, decide};
 use crate::auth::identity::Identity;
 use crate::auth::session::TypedSession;
 use crate::i18n::{Lang, Translator};
@@ -58,11 +58,18 @@ const PARTNER_NAV: &[NavItem] = &[
     },
 ];
 
-const CUSTOMER_NAV: &[NavItem] = &[NavItem {
-    href: "/customer",
-    label_key: "nav-customer-home",
-    access: Access::Customer,
-}];
+const CUSTOMER_NAV: &[NavItem] = &[
+    NavItem {
+        href: "/customer",
+        label_key: "nav-customer-home",
+        access: Access::Customer(CustomerCapability::SeeAccount),
+    },
+    NavItem {
+        href: "/customer/assistance",
+        label_key: "nav-customer-assistance",
+        access: Access::Customer(CustomerCapability::SeeAccount),
+    },
+];
 
 impl Area {
     pub fn of_path(path: &str) -> Option<Area> {

@@ -3,7 +3,7 @@
 //! the same list that registers them; a route without a sample request here fails
 //! the test, so no route can escape it.
 
-use partnerdesk::access::{Access, PartnerRole};
+use partnerdesk::access::{Access, CustomerRole, PartnerRole};
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
@@ -66,6 +66,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/help/roles" => "/help/roles",
         "/partner" => "/partner",
         "/customer" => "/customer",
+        "/customer/assistance" => "/customer/assistance",
         "/partner/customers" => "/partner/customers",
         "/partner/customers.csv" => "/partner/customers.csv",
         "/partner/customers/new" => "/partner/customers/new",
@@ -91,6 +92,8 @@ enum Persona {
     OtherPartnerOwner,
     /// The administrator of one of the organisation's customers.
     CustomerAdministrator,
+    /// A user (not an administrator) of the same customer.
+    CustomerUser,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -114,6 +117,14 @@ fn names_a_tenant_object(route: &Route) -> bool {
     .any(|id| route.path.contains(id))
 }
 
+fn reached_if(allowed: bool) -> Outcome {
+    if allowed {
+        Outcome::Reached
+    } else {
+        Outcome::Forbidden
+    }
+}
+
 fn expected(route: &Route, persona: Persona) -> Outcome {
     match (route.access, persona) {
         (Access::Public, _) => Outcome::Reached,
@@ -130,9 +141,16 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
             Outcome::NotFound
         }
         (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
-        (Access::Partner(_), Persona::CustomerAdministrator) => Outcome::NotFound,
-        (Access::Customer, Persona::CustomerAdministrator) => Outcome::Reached,
-        (Access::Customer, _) => Outcome::NotFound,
+        (Access::Partner(_), Persona::CustomerAdministrator | Persona::CustomerUser) => {
+            Outcome::NotFound
+        }
+        (Access::Customer(capability), Persona::CustomerAdministrator) => {
+            reached_if(CustomerRole::Administrator.can(capability))
+        }
+        (Access::Customer(capability), Persona::CustomerUser) => {
+            reached_if(CustomerRole::User.can(capability))
+        }
+        (Access::Customer(_), _) => Outcome::NotFound,
     }
 }
 
@@ -192,6 +210,8 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     personas.push(Persona::OtherPartnerOwner);
     app.customer_administrator(&ids.customer, "admin@adatum.example");
     personas.push(Persona::CustomerAdministrator);
+    app.customer_member(&ids.customer, "user@adatum.example", "user");
+    personas.push(Persona::CustomerUser);
 
     let mut failures = Vec::new();
     for route in ROUTES {
@@ -205,6 +225,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
                 Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
                 Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
                 Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
+                Persona::CustomerUser => Some("user@adatum.example".to_owned()),
             };
             let http = match &username {
                 Some(username) => app.browser_signed_in(username, PASSWORD).await,

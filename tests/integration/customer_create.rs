@@ -392,3 +392,47 @@ async fn a_helpdesk_agent_cannot_create_customers() {
     assert_eq!(refused.status(), 403);
     assert_eq!(customer_count(&app), 0);
 }
+
+#[tokio::test]
+async fn partner_assistance_starts_on_for_trials_monthly_usage_and_managed_orders() {
+    let app = spawn_app().await;
+    let (_, browser) = signed_in_sales_agent(&app, Lang::En).await;
+    let trial_end = (app.clock_now().date() + chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    for (n, billing, managed, expected) in [
+        (1, "trial", false, true),
+        (2, "monthly_usage", false, true),
+        (3, "term_subscription", false, false),
+        (4, "term_subscription", true, true),
+    ] {
+        let domain = format!("customer{n}.example");
+        let username = format!("admin@customer{n}.example");
+        let mut form = with(
+            &administrator_step(&username),
+            &[
+                ("primary_domain", domain.as_str()),
+                ("billing_type", billing),
+                ("trial_ends_on", trial_end.as_str()),
+            ],
+        );
+        if managed {
+            form.push(("managed_order", "1"));
+        }
+        let response = app.post_as(&browser, "/partner/customers/new", &form).await;
+        assert_eq!(response.status(), 303, "{billing}");
+        let details_path = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("redirect to the details")
+            .to_owned();
+        let (_, details) = page_of(&browser, &app, &details_path).await;
+        assert!(
+            details.contains(&format!(
+                r#"id="partner-assistance" data-enabled="{expected}""#
+            )),
+            "{billing}, managed order {managed}: assistance {expected}"
+        );
+    }
+}

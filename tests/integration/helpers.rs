@@ -419,6 +419,12 @@ pub mod customers {
                     customer_accounts::trial_ends_on.eq(trial_ends_on),
                     customer_accounts::managed_order.eq(spec.managed_order),
                     customer_accounts::health_level.eq(spec.health.level()),
+                    customer_accounts::partner_assistance.eq(
+                        partnerdesk::customers::assistance_by_default(
+                            spec.billing,
+                            spec.managed_order,
+                        ),
+                    ),
                     customer_accounts::created_at.eq(created),
                     customer_accounts::updated_at.eq(created),
                 ))
@@ -510,6 +516,12 @@ pub mod customers {
         /// An active login with a known password administering the customer;
         /// returns the membership id.
         pub fn customer_administrator(&self, customer_id: &str, username: &str) -> String {
+            self.customer_member(customer_id, username, ADMINISTRATOR_ROLE)
+        }
+
+        /// An active login with a known password and a membership of the customer
+        /// account in `role` (`administrator` or `user`); returns the membership id.
+        pub fn customer_member(&self, customer_id: &str, username: &str, role: &str) -> String {
             let mut conn = self.conn();
             let now = self.clock_now();
             let login_id = match accounts::find_by_username(
@@ -531,8 +543,7 @@ pub mod customers {
                     .expect("login")
                 }
             };
-            add_customer_member(&mut conn, now, customer_id, &login_id, ADMINISTRATOR_ROLE)
-                .expect("membership")
+            add_customer_member(&mut conn, now, customer_id, &login_id, role).expect("membership")
         }
 
         /// Enrolled devices on the customer's first site (devices have no pages yet).

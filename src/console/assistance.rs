@@ -1,0 +1,180 @@
+//! Partner assistance (B2, seed 001): whether the customer lets its partner open
+//! its account. The customer's administrators turn it on or off; everyone in the
+//! account sees its state and its history, which is read from the activity log.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::access::CustomerCapability;
+use crate::audit::{self, Action, Actor};
+use crate::auth::identity::CustomerMember;
+use crate::db::schema::{activity_log, customer_accounts, partner_organisations};
+use crate::db::{self, DbError};
+use crate::i18n::format_time;
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render, see_other};
+
+/// Turnings on and off shown on the page, newest first.
+const HISTORY_SHOWN: i64 = 50;
+
+pub struct HistoryEntry {
+    pub at: String,
+    pub person: String,
+    pub turned_on: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/assistance.html")]
+struct AssistancePage {
+    layout: Layout,
+    enabled: bool,
+    partner: Option<String>,
+    can_change: bool,
+    history: Vec<HistoryEntry>,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let zone = member.identity.login.time_zone;
+    let (enabled, partner, entries) = db::run(&state.pool, move |conn| {
+        let (enabled, partner): (bool, Option<String>) = customer_accounts::table
+            .left_join(partner_organisations::table)
+            .filter(customer_accounts::id.eq(&customer_id))
+            .select((
+                customer_accounts::partner_assistance,
+                partner_organisations::name.nullable(),
+            ))
+            .first(conn)?;
+        let entries: Vec<(NaiveDateTime, String, String)> = activity_log::table
+            .filter(activity_log::customer_id.eq(&customer_id))
+            .filter(activity_log::action.eq_any([
+                Action::AssistanceTurnedOn.as_str(),
+                Action::AssistanceTurnedOff.as_str(),
+            ]))
+            .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
+            .limit(HISTORY_SHOWN)
+            .select((
+                activity_log::occurred_at,
+                activity_log::actor_name,
+                activity_log::action,
+            ))
+            .load(conn)?;
+        Ok::<_, DbError>((enabled, partner, entries))
+    })
+    .await?;
+    let history = entries
+        .into_iter()
+        .map(|(at, person, action)| HistoryEntry {
+            at: format_time(at, zone, layout.lang),
+            person,
+            turned_on: action == Action::AssistanceTurnedOn.as_str(),
+        })
+        .collect();
+    render(&AssistancePage {
+        can_change: member.role.can(CustomerCapability::ManagePartnerAssistance),
+        layout,
+        enabled,
+        partner,
+        history,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct AssistanceForm {
+    enabled: String,
+}
+
+pub async fn change(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    form: web::Form<AssistanceForm>,
+) -> Result<HttpResponse, PageError> {
+    let enabled = match form.enabled.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(PageError::BadRequest),
+    };
+    let now = state.clock.now();
+    let customer_id = member.customer_id().to_owned();
+    let login_id = member.identity.login.id.clone();
+    let name = member.identity.login.full_name.clone();
+    let membership_id = member.membership.id.clone();
+    let changed = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            set_assistance(
+                conn,
+                now,
+                &customer_id,
+                enabled,
+                Actor {
+                    login_id: Some(&login_id),
+                    name: &name,
+                    membership_id: Some(&membership_id),
+                },
+            )
+        })
+    })
+    .await?;
+    if changed {
+        FlashMessage::success(if enabled {
+            "flash-assistance-on"
+        } else {
+            "flash-assistance-off"
+        })
+        .send();
+    }
+    Ok(see_other("/customer/assistance"))
+}
+
+/// Turns assistance on or off and records it for the customer and its partner.
+/// Returns whether anything changed (choosing the current state again does not).
+pub fn set_assistance(
+    conn: &mut db::DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    enabled: bool,
+    actor: Actor<'_>,
+) -> Result<bool, DbError> {
+    let (current, partner_id, name): (bool, Option<String>, String) = customer_accounts::table
+        .filter(customer_accounts::id.eq(customer_id))
+        .select((
+            customer_accounts::partner_assistance,
+            customer_accounts::partner_id,
+            customer_accounts::name,
+        ))
+        .first(conn)?;
+    if current == enabled {
+        return Ok(false);
+    }
+    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(customer_id)))
+        .set((
+            customer_accounts::partner_assistance.eq(enabled),
+            customer_accounts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        now,
+        audit::Entry {
+            partner_id: partner_id.as_deref(),
+            customer_id: Some(customer_id),
+            actor,
+            action: if enabled {
+                Action::AssistanceTurnedOn
+            } else {
+                Action::AssistanceTurnedOff
+            },
+            target: &name,
+            details: "",
+        },
+    )?;
+    Ok(true)
+}

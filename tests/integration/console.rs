@@ -1,0 +1,176 @@
+//! The customer console through the real server: partner assistance turned on and
+//! off by the customer's administrators, its history, and what a user may not do.
+
+use partnerdesk::access::PartnerRole;
+use partnerdesk::customers::BillingType;
+use partnerdesk::i18n::Lang;
+
+use crate::customers::page_of;
+use crate::helpers::customers::CustomerSpec;
+use crate::helpers::people::PASSWORD;
+use crate::helpers::spawn_app;
+
+fn assistance_of(page: &str, id: &str) -> Option<bool> {
+    regex::Regex::new(&format!(r#"id="{id}" data-enabled="(true|false)""#))
+        .expect("regex")
+        .captures(page)
+        .map(|c| &c[1] == "true")
+}
+
+#[tokio::test]
+async fn the_administrator_turns_assistance_on_and_off_and_everyone_sees_its_history() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    let customer = app.customer(
+        &partner,
+        &CustomerSpec {
+            billing: BillingType::TermSubscription,
+            ..CustomerSpec::named("Adatum")
+        },
+    );
+    app.customer_administrator(&customer, "admin@adatum.example");
+    app.customer_member(&customer, "user@adatum.example", "user");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let user = app.browser_signed_in("user@adatum.example", PASSWORD).await;
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+
+    let (status, page) = page_of(&admin, &app, "/customer/assistance").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        assistance_of(&page, "assistance-state"),
+        Some(false),
+        "off for a term subscription"
+    );
+    assert!(page.contains("people at Contoso can open your account"));
+    assert!(page.contains(r#"id="assistance-history-empty""#));
+
+    let turned_on = app
+        .post_as(&admin, "/customer/assistance", &[("enabled", "on")])
+        .await;
+    assert_eq!(turned_on.status(), 303);
+    let (_, page) = page_of(&admin, &app, "/customer/assistance").await;
+    assert_eq!(assistance_of(&page, "assistance-state"), Some(true));
+    assert!(
+        page.contains("Partner assistance is on."),
+        "the change is confirmed"
+    );
+    let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{customer}")).await;
+    assert_eq!(
+        assistance_of(&details, "partner-assistance"),
+        Some(true),
+        "the partner sees it at once"
+    );
+
+    // A user sees the state and its history but cannot change it.
+    let refused = app
+        .post_as(&user, "/customer/assistance", &[("enabled", "off")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let (status, page) = page_of(&user, &app, "/customer/assistance").await;
+    assert_eq!(status, 200);
+    assert_eq!(assistance_of(&page, "assistance-state"), Some(true));
+    assert!(!page.contains(r#"id="assistance-toggle""#));
+    assert!(page.contains("administrators can turn partner assistance on or off"));
+
+    let turned_off = app
+        .post_as(&admin, "/customer/assistance", &[("enabled", "off")])
+        .await;
+    assert_eq!(turned_off.status(), 303);
+    let (_, page) = page_of(&user, &app, "/customer/assistance").await;
+    assert_eq!(assistance_of(&page, "assistance-state"), Some(false));
+    let history: Vec<&str> = page
+        .split("<tbody>")
+        .nth(1)
+        .expect("a history table")
+        .matches("Turned o")
+        .collect();
+    assert_eq!(history.len(), 2, "{page}");
+    let off_at = page.find("Turned off").expect("off in the history");
+    let on_at = page.find("Turned on").expect("on in the history");
+    assert!(off_at < on_at, "newest first");
+    assert_eq!(
+        page.matches("<td>Person admin@adatum.example</td>").count(),
+        2,
+        "each change names who made it"
+    );
+
+    // The role help shows the same rule, read from the same matrix.
+    let (_, help) = page_of(&user, &app, "/help/roles").await;
+    let customer_matrix = help
+        .split(r#"id="customer-matrix""#)
+        .nth(1)
+        .expect("the customer matrix");
+    assert!(
+        regex::Regex::new(
+            r#"Turn partner assistance on or off</th>\s*<td class="yes">[^<]+</td>\s*<td class="no">"#
+        )
+        .expect("regex")
+        .is_match(customer_matrix),
+        "administrators may, users may not"
+    );
+
+    // The partner's activity log has both changes, by the customer's administrator.
+    let (_, log) = page_of(
+        &owner,
+        &app,
+        "/partner/activity?action=assistance_turned_off",
+    )
+    .await;
+    assert!(
+        log.contains("Turned partner assistance off")
+            && log.contains("Person admin@adatum.example"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn the_console_answers_only_for_the_membership_in_use() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let fabrikam = app.customer(
+        &partner,
+        &CustomerSpec {
+            billing: BillingType::TermSubscription,
+            ..CustomerSpec::named("Fabrikam")
+        },
+    );
+    app.customer_administrator(&adatum, "admin@adatum.example");
+    app.customer_administrator(&fabrikam, "admin@fabrikam.example");
+    let adatum_admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    // Turning assistance off in one account leaves the other as it was.
+    let off = app
+        .post_as(&adatum_admin, "/customer/assistance", &[("enabled", "off")])
+        .await;
+    assert_eq!(off.status(), 303);
+    let fabrikam_admin = app
+        .browser_signed_in("admin@fabrikam.example", PASSWORD)
+        .await;
+    let (_, page) = page_of(&fabrikam_admin, &app, "/customer/assistance").await;
+    assert_eq!(assistance_of(&page, "assistance-state"), Some(false));
+    assert!(
+        page.contains(r#"id="assistance-history-empty""#),
+        "no history of Adatum's"
+    );
+    let on = app
+        .post_as(
+            &fabrikam_admin,
+            "/customer/assistance",
+            &[("enabled", "on")],
+        )
+        .await;
+    assert_eq!(on.status(), 303);
+    let (_, page) = page_of(&adatum_admin, &app, "/customer/assistance").await;
+    assert_eq!(
+        assistance_of(&page, "assistance-state"),
+        Some(false),
+        "Adatum's stays off"
+    );
+}
