@@ -32,10 +32,14 @@ pub enum Action {
     UsernameChanged,
     AssistanceTurnedOn,
     AssistanceTurnedOff,
+    SiteCreated,
+    SiteRenamed,
+    CustomerOpened,
+    CustomerLeft,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 27] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -59,6 +63,10 @@ impl Action {
         Action::UsernameChanged,
         Action::AssistanceTurnedOn,
         Action::AssistanceTurnedOff,
+        Action::SiteCreated,
+        Action::SiteRenamed,
+        Action::CustomerOpened,
+        Action::CustomerLeft,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +94,10 @@ impl Action {
             Action::UsernameChanged => "username_changed",
             Action::AssistanceTurnedOn => "assistance_turned_on",
             Action::AssistanceTurnedOff => "assistance_turned_off",
+            Action::SiteCreated => "site_created",
+            Action::SiteRenamed => "site_renamed",
+            Action::CustomerOpened => "customer_opened",
+            Action::CustomerLeft => "customer_left",
         }
     }
 
@@ -104,6 +116,8 @@ pub struct Actor<'a> {
     pub login_id: Option<&'a str>,
     pub name: &'a str,
     pub membership_id: Option<&'a str>,
+    /// The partner a partner user acted for inside a customer's console.
+    pub on_behalf_of: Option<&'a str>,
 }
 
 pub struct Entry<'a> {
@@ -124,6 +138,7 @@ pub fn record(conn: &mut DbConnection, now: NaiveDateTime, entry: Entry<'_>) -> 
             activity_log::actor_login_id.eq(entry.actor.login_id),
             activity_log::actor_name.eq(entry.actor.name),
             activity_log::acting_membership_id.eq(entry.actor.membership_id),
+            activity_log::on_behalf_of.eq(entry.actor.on_behalf_of),
             activity_log::partner_id.eq(entry.partner_id),
             activity_log::customer_id.eq(entry.customer_id),
             activity_log::action.eq(entry.action.as_str()),

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod assisted;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -12,7 +12,7 @@ use crate::access::{Access, Capability, CustomerCapability, Decision, decide};
 use crate::auth::identity::Identity;
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::web::PageError;
-use crate::{console, home, partner, signin, staff, web as pages};
+use crate::{assisted, console, home, partner, signin, staff, web as pages};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -73,6 +73,14 @@ routes! {
     }
     "/help/roles" { GET SignedIn => signin::help::roles }
     "/customer" { GET Customer(CustomerCapability::SeeAccount) => console::home }
+    "/customer/leave" { POST Customer(CustomerCapability::LeaveAssistedSession) => assisted::pages::leave }
+    "/customer/activity" { GET Customer(CustomerCapability::SeeActivity) => console::activity::page }
+    "/customer/sites" {
+        GET Customer(CustomerCapability::SeeAccount) => console::sites::page,
+        POST Customer(CustomerCapability::ManageSites) => console::sites::create,
+    }
+    "/customer/sites/{site_id}/rename" { POST Customer(CustomerCapability::ManageSites) => console::sites::rename }
+    "/customer/assistance/notify" { POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change_notification }
     "/customer/assistance" {
         GET Customer(CustomerCapability::SeeAccount) => console::assistance::page,
         POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change,
@@ -99,6 +107,10 @@ routes! {
     }
     "/partner/customers/import/{import_id}" { GET Partner(Capability::ManageCustomers) => import::progress }
     "/partner/customers/{customer_id}" { GET Partner(Capability::SeeCustomers) => details::page }
+    "/partner/customers/{customer_id}/open" {
+        GET Partner(Capability::OpenCustomer) => assisted::pages::form,
+        POST Partner(Capability::OpenCustomer) => assisted::pages::open,
+    }
     "/partner/customers/{customer_id}/contact" { GET Partner(Capability::SeeCustomers) => details::contact }
     "/partner/customers/{customer_id}/rename" { POST Partner(Capability::ManageCustomers) => details::rename }
     "/partner/customers/{customer_id}/administrator/username" { POST Partner(Capability::ManageCustomers) => details::change_username }

@@ -12,6 +12,9 @@ pub use matrix::{Capability, PARTNER_MATRIX, PartnerRole};
 pub enum CustomerRole {
     Administrator,
     User,
+    /// A partner user inside the customer's console through "open customer".
+    /// Never stored: it exists only for the length of such a session.
+    AssistingPartner,
 }
 
 impl CustomerRole {
@@ -19,9 +22,11 @@ impl CustomerRole {
         match self {
             CustomerRole::Administrator => "administrator",
             CustomerRole::User => "user",
+            CustomerRole::AssistingPartner => "assisting_partner",
         }
     }
 
+    /// A role stored on a membership (never the assisting partner's).
     pub fn parse(value: &str) -> Option<Self> {
         [CustomerRole::Administrator, CustomerRole::User]
             .into_iter()
@@ -32,10 +37,15 @@ impl CustomerRole {
         match self {
             CustomerRole::Administrator => "role-customer-administrator",
             CustomerRole::User => "role-customer-user",
+            CustomerRole::AssistingPartner => "role-assisting-partner",
         }
     }
 
-    pub const ALL: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
+    pub const ALL: [CustomerRole; 3] = [
+        CustomerRole::Administrator,
+        CustomerRole::User,
+        CustomerRole::AssistingPartner,
+    ];
 
     pub fn can(self, capability: CustomerCapability) -> bool {
         CUSTOMER_MATRIX
@@ -49,19 +59,42 @@ impl CustomerRole {
 pub enum CustomerCapability {
     /// The account's overview, sites, subscriptions and the assistance state.
     SeeAccount,
-    /// Turn partner assistance on or off.
+    /// Turn partner assistance on or off, and choose to be emailed when the
+    /// partner opens the account: the customer's own decisions.
     ManagePartnerAssistance,
+    /// The activity concerning the account.
+    SeeActivity,
+    /// Create and rename sites.
+    ManageSites,
+    /// Leave a session opened through "open customer".
+    LeaveAssistedSession,
 }
 
 /// Each customer capability with the roles that hold it.
 pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
     (
         CustomerCapability::SeeAccount,
-        &[CustomerRole::Administrator, CustomerRole::User],
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::User,
+            CustomerRole::AssistingPartner,
+        ],
     ),
     (
         CustomerCapability::ManagePartnerAssistance,
         &[CustomerRole::Administrator],
+    ),
+    (
+        CustomerCapability::SeeActivity,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::ManageSites,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::LeaveAssistedSession,
+        &[CustomerRole::AssistingPartner],
     ),
 ];
 
@@ -71,6 +104,9 @@ impl CustomerCapability {
         match self {
             CustomerCapability::SeeAccount => "ccap-see-account",
             CustomerCapability::ManagePartnerAssistance => "ccap-manage-assistance",
+            CustomerCapability::SeeActivity => "ccap-see-activity",
+            CustomerCapability::ManageSites => "ccap-manage-sites",
+            CustomerCapability::LeaveAssistedSession => "ccap-leave-assisted",
         }
     }
 }

@@ -4,10 +4,11 @@
 use std::future::{Ready, ready};
 
 use actix_session::SessionExt;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::LOCATION;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use diesel::prelude::*;
 
 use super::session::TypedSession;
@@ -66,6 +67,9 @@ pub struct Identity {
     pub membership: Option<Membership>,
     /// Every active membership of the login, for the picker and the switcher.
     pub memberships: Vec<Membership>,
+    /// Set while a partner user is inside a customer's console ("open customer");
+    /// `membership` is then that customer's, in the assisting partner's role.
+    pub assisting: Option<crate::assisted::Assisting>,
 }
 
 /// The active memberships of a login, partner and customer alike, by the name of
@@ -159,7 +163,51 @@ fn load(
         },
         membership,
         memberships,
+        assisting: None,
     }))
+}
+
+/// What the session's "open customer" state does to this request.
+enum AssistedOutcome {
+    None,
+    Going(crate::assisted::Assisting),
+    /// Over: back to the partner side, to the page that says why.
+    Over(String),
+}
+
+fn check_assisted(
+    conn: &mut DbConnection,
+    now: chrono::NaiveDateTime,
+    identity: &Identity,
+    session_id: &str,
+) -> QueryResult<AssistedOutcome> {
+    use crate::assisted::{Check, check};
+    Ok(match check(conn, now, &identity.login.id, session_id)? {
+        None => AssistedOutcome::Over("/partner".to_owned()),
+        Some(Check::Going(assisting)) => AssistedOutcome::Going(assisting),
+        Some(Check::Over {
+            customer_id,
+            reason,
+        }) => AssistedOutcome::Over(format!(
+            "/partner/customers/{customer_id}/open?ended={}",
+            reason.as_str()
+        )),
+    })
+}
+
+impl Identity {
+    /// Acts in the customer's console as the assisting partner.
+    fn enter(&mut self, assisting: crate::assisted::Assisting) {
+        self.membership = Some(Membership {
+            id: assisting.partner_membership_id.clone(),
+            scope: MembershipScope::Customer {
+                role: CustomerRole::AssistingPartner,
+            },
+            tenant_id: assisting.customer_id.clone(),
+            tenant_name: assisting.customer_name.clone(),
+        });
+        self.assisting = Some(assisting);
+    }
 }
 
 /// Middleware: loads the identity of a signed-in session. A session whose login was
@@ -167,28 +215,54 @@ fn load(
 pub async fn load_identity(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let session = TypedSession::of(req.get_session());
     if let Some(login_id) = session.login_id() {
         let membership_id = session.membership_id();
+        let assisted_id = session.assisted_session_id();
         let state = req
             .app_data::<web::Data<AppState>>()
             .cloned()
             .ok_or_else(|| PageError::internal(anyhow::anyhow!("application state missing")))?;
-        let identity = db::run(&state.pool, move |conn| {
-            load(conn, &login_id, membership_id.as_deref()).map_err(DbError::from)
+        let now = state.clock.now();
+        let loaded = db::run(&state.pool, move |conn| {
+            let Some(identity) = load(conn, &login_id, membership_id.as_deref())? else {
+                return Ok((None, AssistedOutcome::None));
+            };
+            let outcome = match &assisted_id {
+                Some(id) => check_assisted(conn, now, &identity, id)?,
+                None => AssistedOutcome::None,
+            };
+            Ok::<_, DbError>((Some(identity), outcome))
         })
         .await
         .map_err(PageError::from)?;
-        match identity {
-            Some(identity) => {
+        match loaded {
+            (Some(mut identity), outcome) => {
+                match outcome {
+                    AssistedOutcome::None => {}
+                    AssistedOutcome::Going(assisting) => identity.enter(assisting),
+                    AssistedOutcome::Over(back_to) => {
+                        session.leave_assisted().map_err(PageError::internal)?;
+                        // Only pages of the customer's console need sending away;
+                        // anything else goes on as the partner member.
+                        if req.path().starts_with("/customer") {
+                            let response = HttpResponse::SeeOther()
+                                .insert_header((LOCATION, back_to))
+                                .finish();
+                            return Ok(req.into_response(response).map_into_right_body());
+                        }
+                    }
+                }
                 req.extensions_mut().insert(identity.login.language);
                 req.extensions_mut().insert(identity);
             }
-            None => session.sign_out(),
+            (None, _) => session.sign_out(),
         }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 impl Identity {
@@ -241,6 +315,7 @@ impl PartnerMember {
             login_id: Some(&self.identity.login.id),
             name: &self.identity.login.full_name,
             membership_id: Some(&self.membership.id),
+            on_behalf_of: None,
         }
     }
 }

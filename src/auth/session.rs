@@ -12,6 +12,7 @@ use super::session_store::{LOGIN_KEY, SIGNED_IN_AT_KEY};
 
 const MEMBERSHIP_KEY: &str = "auth.membership_id";
 const CSRF_KEY: &str = "csrf";
+const ASSISTING_KEY: &str = "auth.assisted_session_id";
 
 pub struct TypedSession(Session);
 
@@ -52,6 +53,7 @@ impl TypedSession {
     ) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
         self.0.remove(MEMBERSHIP_KEY);
+        self.0.remove(ASSISTING_KEY);
         self.0.insert(LOGIN_KEY, login_id)?;
         self.0.insert(SIGNED_IN_AT_KEY, signed_in_at)?;
         self.0.insert(CSRF_KEY, random_token())
@@ -63,7 +65,30 @@ impl TypedSession {
         membership_id: &str,
     ) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
+        self.0.remove(ASSISTING_KEY);
         self.0.insert(MEMBERSHIP_KEY, membership_id)?;
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// The "open customer" session this browser is in, if any.
+    pub fn assisted_session_id(&self) -> Option<String> {
+        self.0.get::<String>(ASSISTING_KEY).ok().flatten()
+    }
+
+    /// Enters a customer's console through "open customer", in a new session.
+    pub fn enter_assisted(
+        &self,
+        assisted_session_id: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.insert(ASSISTING_KEY, assisted_session_id)?;
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// Back to the partner membership, in a new session.
+    pub fn leave_assisted(&self) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.remove(ASSISTING_KEY);
         self.0.insert(CSRF_KEY, random_token())
     }
 

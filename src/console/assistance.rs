@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::access::CustomerCapability;
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::CustomerMember;
-use crate::db::schema::{activity_log, customer_accounts, partner_organisations};
+use crate::db::schema::{activity_log, customer_accounts, memberships, partner_organisations};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::startup::AppState;
@@ -34,6 +34,8 @@ struct AssistancePage {
     enabled: bool,
     partner: Option<String>,
     can_change: bool,
+    /// Whether this administrator is emailed each time the partner opens the account.
+    notify_on_open: bool,
     history: Vec<HistoryEntry>,
 }
 
@@ -43,8 +45,9 @@ pub async fn page(
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
+    let membership_id = member.membership.id.clone();
     let zone = member.identity.login.time_zone;
-    let (enabled, partner, entries) = db::run(&state.pool, move |conn| {
+    let (enabled, partner, entries, notify_on_open) = db::run(&state.pool, move |conn| {
         let (enabled, partner): (bool, Option<String>) = customer_accounts::table
             .left_join(partner_organisations::table)
             .filter(customer_accounts::id.eq(&customer_id))
@@ -67,7 +70,14 @@ pub async fn page(
                 activity_log::action,
             ))
             .load(conn)?;
-        Ok::<_, DbError>((enabled, partner, entries))
+        let notify_on_open: bool = memberships::table
+            .filter(memberships::id.eq(&membership_id))
+            .filter(memberships::customer_id.eq(&customer_id))
+            .select(memberships::notify_on_open)
+            .first(conn)
+            .optional()?
+            .unwrap_or(false);
+        Ok::<_, DbError>((enabled, partner, entries, notify_on_open))
     })
     .await?;
     let history = entries
@@ -83,8 +93,43 @@ pub async fn page(
         layout,
         enabled,
         partner,
+        notify_on_open,
         history,
     })
+}
+
+#[derive(Deserialize)]
+pub struct NotifyForm {
+    notify: Option<String>,
+}
+
+/// The administrator's own choice to be emailed each time the account is opened.
+pub async fn change_notification(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    form: web::Form<NotifyForm>,
+) -> Result<HttpResponse, PageError> {
+    let notify = form.notify.is_some();
+    let customer_id = member.customer_id().to_owned();
+    let membership_id = member.membership.id.clone();
+    db::run(&state.pool, move |conn| {
+        diesel::update(
+            memberships::table
+                .filter(memberships::id.eq(&membership_id))
+                .filter(memberships::customer_id.eq(&customer_id)),
+        )
+        .set(memberships::notify_on_open.eq(notify))
+        .execute(conn)
+        .map_err(DbError::from)
+    })
+    .await?;
+    FlashMessage::success(if notify {
+        "flash-notify-on"
+    } else {
+        "flash-notify-off"
+    })
+    .send();
+    Ok(see_other("/customer/assistance"))
 }
 
 #[derive(Deserialize)]
@@ -102,25 +147,14 @@ pub async fn change(
         "off" => false,
         _ => return Err(PageError::BadRequest),
     };
-    let now = state.clock.now();
-    let customer_id = member.customer_id().to_owned();
-    let login_id = member.identity.login.id.clone();
-    let name = member.identity.login.full_name.clone();
-    let membership_id = member.membership.id.clone();
-    let changed = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            set_assistance(
-                conn,
-                now,
-                &customer_id,
-                enabled,
-                Actor {
-                    login_id: Some(&login_id),
-                    name: &name,
-                    membership_id: Some(&membership_id),
-                },
-            )
-        })
+    let changed = super::change_as(&state, &member, move |conn, change| {
+        set_assistance(
+            conn,
+            change.now,
+            &change.customer_id,
+            enabled,
+            change.actor(),
+        )
     })
     .await?;
     if changed {

@@ -1,14 +1,66 @@
 //! The customer console (`/customer`): the account as the customer's people see
 //! it, and partner assistance.
 
+pub mod activity;
 pub mod assistance;
+pub mod sites;
+
+/// What a change made in the console needs to know, owned, for the database thread.
+pub struct CustomerChange {
+    pub now: chrono::NaiveDateTime,
+    pub customer_id: String,
+    /// The partner whose user is doing this through "open customer", if so.
+    pub assisting_partner_id: Option<String>,
+    login_id: String,
+    name: String,
+    membership_id: String,
+    on_behalf_of: Option<String>,
+}
+
+impl CustomerChange {
+    /// The real person, and the partner they act for when they opened the account.
+    pub fn actor(&self) -> crate::audit::Actor<'_> {
+        crate::audit::Actor {
+            login_id: Some(&self.login_id),
+            name: &self.name,
+            membership_id: Some(&self.membership_id),
+            on_behalf_of: self.on_behalf_of.as_deref(),
+        }
+    }
+}
+
+/// Runs `work` in one write transaction, in the member's account and name.
+pub async fn change_as<T, E>(
+    state: &crate::startup::AppState,
+    member: &CustomerMember,
+    work: impl FnOnce(&mut crate::db::DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
+{
+    let assisting = member.identity.assisting.as_ref();
+    let change = CustomerChange {
+        now: state.clock.now(),
+        customer_id: member.customer_id().to_owned(),
+        assisting_partner_id: assisting.map(|a| a.partner_id.clone()),
+        login_id: member.identity.login.id.clone(),
+        name: member.identity.login.full_name.clone(),
+        membership_id: member.membership.id.clone(),
+        on_behalf_of: assisting.map(|a| a.partner_name.clone()),
+    };
+    crate::db::run(&state.pool, move |conn| {
+        crate::db::write_transaction(conn, |conn| work(conn, &change))
+    })
+    .await
+}
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use diesel::prelude::*;
 
 use crate::auth::identity::CustomerMember;
-use crate::db::schema::{customer_accounts, partner_organisations, sites};
+use crate::db::schema::{customer_accounts, partner_organisations, sites as site_rows};
 use crate::db::{self, DbError};
 use crate::startup::AppState;
 use crate::web::{Layout, PageError, render};
@@ -47,10 +99,10 @@ pub async fn home(
                     customer_accounts::partner_assistance,
                 ))
                 .first(conn)?;
-        let sites = sites::table
-            .filter(sites::customer_id.eq(&customer_id))
-            .order((sites::created_at.asc(), sites::id.asc()))
-            .select(sites::name)
+        let sites = site_rows::table
+            .filter(site_rows::customer_id.eq(&customer_id))
+            .order((site_rows::created_at.asc(), site_rows::id.asc()))
+            .select(site_rows::name)
             .load(conn)?;
         Ok(Overview {
             name,

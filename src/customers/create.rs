@@ -455,6 +455,7 @@ pub async fn step(
                 login_id: Some(&login_id),
                 name: &name,
                 membership_id: Some(&acting_as),
+                on_behalf_of: None,
             };
             create(conn, &settings, now, &partner_id, &new, actor)
         })

@@ -187,6 +187,7 @@ impl DetailsPage {
             "manage" => Capability::ManageCustomers,
             "groups" => Capability::ManageCustomerGroups,
             "dissociate" => Capability::DissociateCustomer,
+            "open" => Capability::OpenCustomer,
             _ => return false,
         };
         self.role.can(capability)

@@ -348,6 +348,7 @@ impl Job {
             login_id: Some(&self.login_id),
             name: &self.actor_name,
             membership_id: Some(&self.acting_as),
+            on_behalf_of: None,
         }
     }
 }

@@ -37,6 +37,7 @@ diesel::table! {
         role -> Text,
         state -> Text,
         created_at -> Timestamp,
+        notify_on_open -> Bool,
     }
 }
 
@@ -103,6 +104,22 @@ diesel::table! {
         target -> Text,
         details -> Text,
         customer_id -> Nullable<Text>,
+        on_behalf_of -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    assisted_sessions (id) {
+        id -> Text,
+        customer_id -> Text,
+        partner_id -> Text,
+        partner_membership_id -> Text,
+        login_id -> Text,
+        reason -> Text,
+        started_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
     }
 }
 
@@ -221,7 +238,12 @@ diesel::joinable!(licences -> customer_accounts (customer_id));
 diesel::joinable!(customer_group_members -> customer_accounts (customer_id));
 diesel::joinable!(customer_group_members -> customer_groups (group_id));
 
+diesel::joinable!(assisted_sessions -> customer_accounts (customer_id));
+diesel::joinable!(assisted_sessions -> partner_organisations (partner_id));
+diesel::joinable!(assisted_sessions -> memberships (partner_membership_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    assisted_sessions,
     customer_accounts,
     sites,
     devices,

@@ -186,6 +186,60 @@ impl Email for AccessGrantedEmail {
     }
 }
 
+/// Sent to a customer administrator who asked to know each time their partner
+/// opens the account.
+pub struct AccountOpenedEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub account: String,
+    pub partner: String,
+    pub person: String,
+    pub reason: String,
+    pub activity_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/account_opened.txt")]
+struct AccountOpenedText<'a> {
+    m: &'a AccountOpenedEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/account_opened.html")]
+struct AccountOpenedHtml<'a> {
+    m: &'a AccountOpenedEmail,
+}
+
+impl AccountOpenedEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr.with(
+            "email-opened-intro",
+            &[
+                ("person", &self.person),
+                ("partner", &self.partner),
+                ("account", &self.account),
+            ],
+        )
+    }
+}
+
+impl Email for AccountOpenedEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.with(
+                "email-opened-subject",
+                &[("partner", &self.partner), ("account", &self.account)],
+            ),
+            text: AccountOpenedText { m: self }.render()?,
+            html: AccountOpenedHtml { m: self }.render()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

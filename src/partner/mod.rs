@@ -43,6 +43,7 @@ impl ChangeContext {
             login_id: Some(&self.login_id),
             name: &self.name,
             membership_id: Some(&self.membership_id),
+            on_behalf_of: None,
         }
     }
 }

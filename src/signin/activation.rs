@@ -155,6 +155,7 @@ pub async fn submit(
                 login_id: Some(&login_id),
                 name: &name,
                 membership_id: None,
+                on_behalf_of: None,
             };
             audit::record_for_login(conn, now, &login_id, actor, Action::Activated, &name)?;
             crate::customers::activate_accounts_administered_by(conn, now, &login_id)?;

@@ -108,6 +108,7 @@ pub async fn submit(
                     login_id: Some(login_id),
                     name: full_name,
                     membership_id: None,
+                    on_behalf_of: None,
                 };
                 audit::record_for_login(conn, now, login_id, actor, Action::SignedIn, full_name)?;
                 let memberships = memberships_of(conn, login_id)?;
@@ -127,6 +128,7 @@ pub async fn submit(
                         login_id: None,
                         name: "—",
                         membership_id: None,
+                        on_behalf_of: None,
                     };
                     audit::record_for_login(
                         conn,
@@ -187,7 +189,11 @@ pub async fn submit(
     }
 }
 
-pub async fn logout(session: TypedSession) -> HttpResponse {
+pub async fn logout(state: web::Data<AppState>, session: TypedSession) -> HttpResponse {
+    // Signing out inside a customer's console ends that "open customer" session too.
+    if let Some(assisted) = session.assisted_session_id() {
+        crate::assisted::end_on_the_way_out(&state, assisted).await;
+    }
     session.sign_out();
     FlashMessage::info("flash-signed-out").send();
     see_other("/")

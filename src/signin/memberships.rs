@@ -24,6 +24,7 @@ pub struct SwitchForm {
 }
 
 pub async fn switch(
+    state: web::Data<crate::startup::AppState>,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     form: web::Form<SwitchForm>,
@@ -34,6 +35,9 @@ pub async fn switch(
         .iter()
         .find(|m| m.id == form.membership_id)
         .ok_or(PageError::NotFound)?;
+    if let Some(assisting) = &identity.assisting {
+        crate::assisted::end_on_the_way_out(&state, assisting.session_id.clone()).await;
+    }
     session
         .choose_membership(&chosen.id)
         .map_err(PageError::internal)?;

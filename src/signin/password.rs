@@ -182,6 +182,7 @@ pub fn store_new_password(
         login_id: Some(login_id),
         name: &full_name,
         membership_id: None,
+        on_behalf_of: None,
     };
     audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
     let message = PasswordChangedEmail {

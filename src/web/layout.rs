@@ -65,6 +65,16 @@ const CUSTOMER_NAV: &[NavItem] = &[
         access: Access::Customer(CustomerCapability::SeeAccount),
     },
     NavItem {
+        href: "/customer/sites",
+        label_key: "nav-customer-sites",
+        access: Access::Customer(CustomerCapability::SeeAccount),
+    },
+    NavItem {
+        href: "/customer/activity",
+        label_key: "nav-customer-activity",
+        access: Access::Customer(CustomerCapability::SeeActivity),
+    },
+    NavItem {
         href: "/customer/assistance",
         label_key: "nav-customer-assistance",
         access: Access::Customer(CustomerCapability::SeeAccount),
@@ -161,10 +171,30 @@ impl Layout {
             .map(|m| m.tenant_name.as_str())
     }
 
+    /// Switching is for one's own memberships; inside a customer's console through
+    /// "open customer" the way back is the banner's leave button.
     pub fn can_switch(&self) -> bool {
         self.identity
             .as_ref()
-            .is_some_and(|i| i.memberships.len() > 1)
+            .is_some_and(|i| i.memberships.len() > 1 && i.assisting.is_none())
+    }
+
+    /// The banner over every page of an "open customer" session: whose console,
+    /// for which partner, as whom, until when.
+    pub fn assisted_banner(&self) -> Option<String> {
+        let identity = self.identity.as_ref()?;
+        let assisting = identity.assisting.as_ref()?;
+        let until =
+            crate::i18n::format_time(assisting.expires_at, identity.login.time_zone, self.lang);
+        Some(self.tr.with(
+            "assisted-banner",
+            &[
+                ("account", &assisting.customer_name),
+                ("partner", &assisting.partner_name),
+                ("person", &identity.login.full_name),
+                ("until", &until),
+            ],
+        ))
     }
 }
 

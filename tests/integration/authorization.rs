@@ -20,6 +20,7 @@ struct Ids {
     customer: String,
     group: String,
     import: String,
+    site: String,
 }
 
 /// A concrete request for each route pattern.
@@ -39,6 +40,7 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         path if path.starts_with("/partner/customers/{customer_id}") => {
             path.replace("{customer_id}", &ids.customer)
         }
+        "/customer/sites/{site_id}/rename" => format!("/customer/sites/{}/rename", ids.site),
         "/partner/customers/import/{import_id}" => {
             format!("/partner/customers/import/{}", ids.import)
         }
@@ -67,6 +69,10 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/partner" => "/partner",
         "/customer" => "/customer",
         "/customer/assistance" => "/customer/assistance",
+        "/customer/assistance/notify" => "/customer/assistance/notify",
+        "/customer/activity" => "/customer/activity",
+        "/customer/sites" => "/customer/sites",
+        "/customer/leave" => "/customer/leave",
         "/partner/customers" => "/partner/customers",
         "/partner/customers.csv" => "/partner/customers.csv",
         "/partner/customers/new" => "/partner/customers/new",
@@ -94,6 +100,8 @@ enum Persona {
     CustomerAdministrator,
     /// A user (not an administrator) of the same customer.
     CustomerUser,
+    /// The organisation's owner inside that customer's console ("open customer").
+    AssistingPartner,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -141,8 +149,12 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
             Outcome::NotFound
         }
         (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
-        (Access::Partner(_), Persona::CustomerAdministrator | Persona::CustomerUser) => {
-            Outcome::NotFound
+        (
+            Access::Partner(_),
+            Persona::CustomerAdministrator | Persona::CustomerUser | Persona::AssistingPartner,
+        ) => Outcome::NotFound,
+        (Access::Customer(capability), Persona::AssistingPartner) => {
+            reached_if(CustomerRole::AssistingPartner.can(capability))
         }
         (Access::Customer(capability), Persona::CustomerAdministrator) => {
             reached_if(CustomerRole::Administrator.can(capability))
@@ -188,6 +200,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         pending: app.active_member_id(&ours, "olga@contoso.example"),
         group: app.group_with(&ours, "Retail", &[&customer]),
         import: app.finished_import(&ours, "olga@contoso.example"),
+        site: app.first_site(&customer),
         customer,
     };
     let missing: Vec<&str> = ROUTES
@@ -212,6 +225,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     personas.push(Persona::CustomerAdministrator);
     app.customer_member(&ids.customer, "user@adatum.example", "user");
     personas.push(Persona::CustomerUser);
+    personas.push(Persona::AssistingPartner);
 
     let mut failures = Vec::new();
     for route in ROUTES {
@@ -226,11 +240,22 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
                 Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
                 Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
                 Persona::CustomerUser => Some("user@adatum.example".to_owned()),
+                Persona::AssistingPartner => Some("owner@contoso.example".to_owned()),
             };
             let http = match &username {
                 Some(username) => app.browser_signed_in(username, PASSWORD).await,
                 None => client(),
             };
+            if *persona == Persona::AssistingPartner {
+                let opened = app
+                    .post_as(
+                        &http,
+                        &format!("/partner/customers/{}/open", ids.customer),
+                        &[("reason", "Matrix")],
+                    )
+                    .await;
+                assert_eq!(opened.status(), 303, "the owner opens the customer");
+            }
             let outcome = observe(&app, &http, route.method, path).await;
             let want = expected(route, *persona);
             if outcome != want {
@@ -246,4 +271,53 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         "authorization mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+/// "Open customer" on an account whose assistance is off: only the page saying so
+/// is reached; opening is forbidden, for every role that could otherwise, and
+/// another partner's user does not even find the customer.
+#[tokio::test]
+async fn opening_a_customer_without_assistance_is_refused_to_everyone() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    let customer = app.customer(
+        &ours,
+        &CustomerSpec {
+            billing: partnerdesk::customers::BillingType::TermSubscription,
+            ..CustomerSpec::named("Adatum")
+        },
+    );
+    let path = format!("/partner/customers/{customer}/open");
+    let mut failures = Vec::new();
+    let mut people: Vec<(String, Outcome, Outcome)> = PartnerRole::ALL
+        .into_iter()
+        .map(|role| {
+            let username = format!("{}@contoso.example", role.as_str());
+            app.active_member(&ours, &username, role);
+            if role.can(partnerdesk::access::Capability::OpenCustomer) {
+                (username, Outcome::Reached, Outcome::Forbidden)
+            } else {
+                (username, Outcome::Forbidden, Outcome::Forbidden)
+            }
+        })
+        .collect();
+    app.active_member(&theirs, "owner@fabrikam.example", PartnerRole::Owner);
+    people.push((
+        "owner@fabrikam.example".to_owned(),
+        Outcome::NotFound,
+        Outcome::NotFound,
+    ));
+    for (username, on_get, on_post) in people {
+        let http = app.browser_signed_in(&username, PASSWORD).await;
+        for (method, want) in [("GET", on_get), ("POST", on_post)] {
+            let got = observe(&app, &http, method, &path).await;
+            if got != want {
+                failures.push(format!(
+                    "{method} {path} as {username}: expected {want:?}, got {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -352,3 +352,128 @@ async fn a_partner_searches_opens_a_contact_card_and_creates_a_customer() {
         .finish("customer_search_contact_create", outcome)
         .await;
 }
+
+#[tokio::test]
+async fn a_partner_opens_a_customer_acts_under_the_banner_and_the_customer_sees_it() {
+    use crate::helpers::customers::CustomerSpec;
+    use crate::helpers::people::PASSWORD;
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    app.active_member(
+        &partner,
+        "helpdesk@contoso.example",
+        partnerdesk::access::PartnerRole::HelpdeskAgent,
+    );
+    let customer = app.customer(
+        &partner,
+        &CustomerSpec {
+            billing: partnerdesk::customers::BillingType::TermSubscription,
+            ..CustomerSpec::named("Adatum")
+        },
+    );
+    app.customer_administrator(&customer, "admin@adatum.example");
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        let wait = || c.wait().at_most(Duration::from_secs(5));
+        let login_url = app.url("/login");
+        let login_url = login_url.as_str();
+        let sign_in = |username: &'static str| async move {
+            c.goto(login_url).await?;
+            c.find(Locator::Id("username"))
+                .await?
+                .send_keys(username)
+                .await?;
+            c.find(Locator::Id("password"))
+                .await?
+                .send_keys(PASSWORD)
+                .await?;
+            c.find(Locator::Id("sign-in")).await?.click().await?;
+            anyhow::Ok(())
+        };
+
+        // The customer's administrator turns partner assistance on.
+        sign_in("admin@adatum.example").await?;
+        wait().for_element(Locator::Id("account-name")).await?;
+        c.goto(&app.url("/customer/assistance")).await?;
+        c.find(Locator::Id("assistance-toggle"))
+            .await?
+            .click()
+            .await?;
+        wait()
+            .for_element(Locator::Css("#assistance-state[data-enabled='true']"))
+            .await?;
+        c.find(Locator::Id("sign-out")).await?.click().await?;
+        wait().for_element(Locator::Id("sign-in-link")).await?;
+
+        // The partner opens the customer, works under the banner and leaves.
+        sign_in("helpdesk@contoso.example").await?;
+        wait().for_element(Locator::Id("partner-role")).await?;
+        c.goto(&app.url(&format!("/partner/customers/{customer}")))
+            .await?;
+        c.find(Locator::Id("open-customer-link"))
+            .await?
+            .click()
+            .await?;
+        wait()
+            .for_element(Locator::Id("reason"))
+            .await?
+            .send_keys("Ticket 42: new office")
+            .await?;
+        c.find(Locator::Id("open-customer")).await?.click().await?;
+        let banner = wait()
+            .for_element(Locator::Id("assisted-banner"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            banner.contains("Adatum on behalf of Contoso"),
+            "the banner names the account and the partner: {banner}"
+        );
+        c.goto(&app.url("/customer/sites")).await?;
+        c.find(Locator::Id("name"))
+            .await?
+            .send_keys("Lyon office")
+            .await?;
+        c.find(Locator::Id("create-site")).await?.click().await?;
+        wait()
+            .for_element(Locator::XPath(
+                "//td[@class='site-name' and text()='Lyon office']",
+            ))
+            .await?;
+        c.find(Locator::Id("leave-customer")).await?.click().await?;
+        wait().for_element(Locator::Id("customer-name")).await?;
+        anyhow::ensure!(
+            c.find_all(Locator::Id("assisted-banner")).await?.is_empty(),
+            "no banner once left"
+        );
+        c.find(Locator::Id("sign-out")).await?.click().await?;
+        wait().for_element(Locator::Id("sign-in-link")).await?;
+
+        // The customer sees the partner's action, under the real name.
+        sign_in("admin@adatum.example").await?;
+        wait().for_element(Locator::Id("account-name")).await?;
+        c.goto(&app.url("/customer/activity")).await?;
+        let log = wait()
+            .for_element(Locator::Id("customer-activity"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            log.contains("Created a site")
+                && log.contains("Lyon office")
+                && log.contains("Person helpdesk@contoso.example")
+                && log.contains("on behalf of Contoso"),
+            "the action is in the customer's log: {log}"
+        );
+        Ok(())
+    }
+    .await;
+    browser.finish("partner_opens_a_customer", outcome).await;
+}

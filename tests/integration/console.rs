@@ -174,3 +174,151 @@ async fn the_console_answers_only_for_the_membership_in_use() {
         "Adatum's stays off"
     );
 }
+
+fn error_next_to(page: &str, field: &str) -> Option<String> {
+    regex::Regex::new(&format!(r#"id="{field}-error">([^<]+)<"#))
+        .expect("regex")
+        .captures(page)
+        .map(|c| crate::customers::unescape(&c[1]))
+}
+
+#[tokio::test]
+async fn sites_are_created_and_renamed_with_refusals_explained_in_english_and_french() {
+    let site_name = regex::Regex::new(r#"<td class="site-name">([^<]+)</td>"#).expect("regex");
+    for (lang, required, taken) in [
+        (
+            Lang::En,
+            "This field is required.",
+            "A site already has this name.",
+        ),
+        (
+            Lang::Fr,
+            "Ce champ est obligatoire.",
+            "Un site porte déjà ce nom.",
+        ),
+    ] {
+        let app = spawn_app().await;
+        let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+        let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+        let other = app.customer(&partner, &CustomerSpec::named("Other"));
+        app.customer_administrator(&adatum, "admin@adatum.example");
+        app.customer_member(&adatum, "user@adatum.example", "user");
+        let admin = app
+            .browser_signed_in("admin@adatum.example", PASSWORD)
+            .await;
+        if lang == Lang::Fr {
+            app.post_as(&admin, "/language", &[("lang", "fr"), ("next", "/")])
+                .await;
+        }
+        let first_site = app.first_site(&adatum);
+        let blank = app
+            .post_as(
+                &admin,
+                "/customer/sites",
+                &[("name", " "), ("time_zone", "Europe/Berlin")],
+            )
+            .await;
+        assert_eq!(blank.status(), 200);
+        let page = blank.text().await.expect("body");
+        assert_eq!(error_next_to(&page, "name").as_deref(), Some(required));
+        assert!(
+            page.contains("<option selected>Europe/Berlin</option>"),
+            "the zone chosen stays"
+        );
+        let created = app
+            .post_as(
+                &admin,
+                "/customer/sites",
+                &[("name", "Lyon"), ("time_zone", "Europe/Paris")],
+            )
+            .await;
+        assert_eq!(created.status(), 303);
+        let duplicate = app
+            .post_as(
+                &admin,
+                "/customer/sites",
+                &[("name", "LYON"), ("time_zone", "Europe/Paris")],
+            )
+            .await;
+        let page = duplicate.text().await.expect("body");
+        assert_eq!(error_next_to(&page, "name").as_deref(), Some(taken));
+        assert!(page.contains(r#"value="LYON""#), "what was typed stays");
+        let clash = app
+            .post_as(
+                &admin,
+                &format!("/customer/sites/{first_site}/rename"),
+                &[("name", "lyon")],
+            )
+            .await;
+        let page = clash.text().await.expect("body");
+        assert_eq!(error_next_to(&page, "rename").as_deref(), Some(taken));
+        assert!(page.contains(r#"value="lyon""#));
+        let renamed = app
+            .post_as(
+                &admin,
+                &format!("/customer/sites/{first_site}/rename"),
+                &[("name", "Head office")],
+            )
+            .await;
+        assert_eq!(renamed.status(), 303);
+        let (_, page) = page_of(&admin, &app, "/customer/sites").await;
+        let names: Vec<String> = site_name
+            .captures_iter(&page)
+            .map(|c| c[1].to_owned())
+            .collect();
+        assert_eq!(names, ["Head office", "Lyon"]);
+        // Another account's site is missing, as is any unknown id.
+        let foreign = app
+            .post_as(
+                &admin,
+                &format!("/customer/sites/{}/rename", app.first_site(&other)),
+                &[("name", "Mine now")],
+            )
+            .await;
+        assert_eq!(foreign.status(), 404);
+        // A user sees the sites but may not change them.
+        let user = app.browser_signed_in("user@adatum.example", PASSWORD).await;
+        let (status, page) = page_of(&user, &app, "/customer/sites").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Head office") && !page.contains(r#"id="create-site""#));
+    }
+}
+
+#[tokio::test]
+async fn a_login_in_two_customer_accounts_sees_each_only_as_the_membership_it_chose() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let fabrikam = app.customer(&partner, &CustomerSpec::named("Fabrikam"));
+    let in_adatum = app.customer_administrator(&adatum, "it@shared.example");
+    let in_fabrikam = app.customer_administrator(&fabrikam, "it@shared.example");
+    let it = app.browser_signed_in("it@shared.example", PASSWORD).await;
+    for (membership, account, other) in [
+        (&in_adatum, "Adatum", "Fabrikam"),
+        (&in_fabrikam, "Fabrikam", "Adatum"),
+    ] {
+        let switched = app
+            .post_as(&it, "/memberships/switch", &[("membership_id", membership)])
+            .await;
+        assert_eq!(switched.status(), 303);
+        let (_, sites) = page_of(&it, &app, "/customer/sites").await;
+        assert!(sites.contains(&format!(r#"<td class="site-name">{account}</td>"#)));
+        assert!(!sites.contains(&format!(r#"<td class="site-name">{other}</td>"#)));
+        let (_, home) = page_of(&it, &app, "/customer").await;
+        assert!(home.contains(&format!(r#"id="account-name">{account}<"#)));
+    }
+    // The site of the account not chosen cannot be reached from this one.
+    let adatum_site = app.first_site(&adatum);
+    let refused = app
+        .post_as(
+            &it,
+            &format!("/customer/sites/{adatum_site}/rename"),
+            &[("name", "X")],
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        404,
+        "acting as Fabrikam, Adatum's site is missing"
+    );
+}

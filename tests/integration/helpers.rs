@@ -458,6 +458,16 @@ pub mod customers {
             id
         }
 
+        /// The id of the customer's first site.
+        pub fn first_site(&self, customer_id: &str) -> String {
+            sites::table
+                .filter(sites::customer_id.eq(customer_id))
+                .order(sites::created_at.asc())
+                .select(sites::id)
+                .first(&mut self.conn())
+                .expect("a site")
+        }
+
         /// A finished import of the partner, started by `username`; returns its id.
         pub fn finished_import(&self, partner_id: &str, username: &str) -> String {
             use partnerdesk::db::schema::{customer_imports, logins};

@@ -12,6 +12,7 @@ mod customers;
 mod email;
 mod helpers;
 mod migrations;
+mod open_customer;
 mod shell;
 mod smtp;
 mod staff;

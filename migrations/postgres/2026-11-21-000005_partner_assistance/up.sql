@@ -4,3 +4,26 @@
 ALTER TABLE customer_accounts ADD COLUMN partner_assistance BOOLEAN NOT NULL DEFAULT FALSE;
 UPDATE customer_accounts
 SET partner_assistance = (billing_type IN ('trial', 'monthly_usage') OR managed_order);
+
+-- A customer administrator may ask to be emailed each time a partner opens the account.
+ALTER TABLE memberships ADD COLUMN notify_on_open BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- Who an entry's person acted on behalf of, when a partner user worked inside a
+-- customer's console ("open customer"); the partner's name at the time.
+ALTER TABLE activity_log ADD COLUMN on_behalf_of TEXT;
+
+-- "Open customer": a partner user's time inside a customer's console, at most an
+-- hour, ended by leaving or, on the next request, by any reason it may no longer go on.
+CREATE TABLE assisted_sessions (
+    id TEXT PRIMARY KEY NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customer_accounts(id),
+    partner_id TEXT NOT NULL REFERENCES partner_organisations(id),
+    partner_membership_id TEXT NOT NULL REFERENCES memberships(id),
+    login_id TEXT NOT NULL REFERENCES logins(id),
+    reason TEXT NOT NULL,
+    started_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    ended_at TIMESTAMP,
+    end_reason TEXT CHECK (end_reason IN ('left', 'expired', 'assistance_off', 'dissociated', 'access_removed'))
+);
+CREATE INDEX assisted_sessions_customer ON assisted_sessions(customer_id, started_at);

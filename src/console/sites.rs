@@ -1,0 +1,288 @@
+//! A customer's sites (B4, seed 002): every account has at least one, made with
+//! it; its administrators (and an assisting partner) create and rename more.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{CustomerChange, change_as};
+use crate::access::CustomerCapability;
+use crate::accounts::DisplayName;
+use crate::audit::{self, Action};
+use crate::auth::identity::CustomerMember;
+use crate::customers::fields;
+use crate::db::schema::{customer_accounts, devices, sites};
+use crate::db::{self, DbConnection, DbError};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub devices: i64,
+}
+
+#[derive(Template)]
+#[template(path = "console/sites.html")]
+struct SitesPage {
+    layout: Layout,
+    sites: Vec<Site>,
+    can_manage: bool,
+    errors: FieldErrors,
+    /// What was typed in the refused form: (site id or "" for a new one, name, zone).
+    typed: Option<(String, String, String)>,
+    default_zone: String,
+    zones: Vec<&'static str>,
+}
+
+impl SitesPage {
+    fn typed_for(&self, site_id: &str) -> Option<&str> {
+        match &self.typed {
+            Some((id, name, _)) if id == site_id => Some(name),
+            _ => None,
+        }
+    }
+
+    fn new_zone(&self) -> &str {
+        match &self.typed {
+            Some((id, _, zone)) if id.is_empty() => zone,
+            _ => &self.default_zone,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("no such site")]
+    NotFound,
+    #[error("a site already has this name")]
+    NameTaken,
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for SiteError {
+    fn from(error: diesel::result::Error) -> Self {
+        SiteError::Database(error.into())
+    }
+}
+
+async fn sites_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    errors: FieldErrors,
+    typed: Option<(String, String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let (sites, default_zone) = db::run(&state.pool, move |conn| {
+        let rows: Vec<(String, String, String)> = sites::table
+            .filter(sites::customer_id.eq(&customer_id))
+            .order((sites::created_at.asc(), sites::id.asc()))
+            .select((sites::id, sites::name, sites::time_zone))
+            .load(conn)?;
+        let counts: Vec<(String, i64)> = devices::table
+            .filter(devices::customer_id.eq(&customer_id))
+            .group_by(devices::site_id)
+            .select((devices::site_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        let zone: String = customer_accounts::table
+            .find(&customer_id)
+            .select(customer_accounts::time_zone)
+            .first(conn)?;
+        let sites = rows
+            .into_iter()
+            .map(|(id, name, time_zone)| Site {
+                devices: counts
+                    .iter()
+                    .find(|(site, _)| *site == id)
+                    .map_or(0, |(_, n)| *n),
+                id,
+                name,
+                time_zone,
+            })
+            .collect();
+        Ok::<_, DbError>((sites, zone))
+    })
+    .await?;
+    let mut zones: Vec<&'static str> = crate::customers::regions::COUNTRIES
+        .iter()
+        .map(|c| c.zone)
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    render(&SitesPage {
+        can_manage: member.role.can(CustomerCapability::ManageSites),
+        layout,
+        sites,
+        errors,
+        typed,
+        default_zone,
+        zones,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    sites_page(&state, layout, &member, FieldErrors::default(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct SiteForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+fn name_is_free(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    name: &str,
+    except: Option<&str>,
+) -> QueryResult<bool> {
+    let names: Vec<(String, String)> = sites::table
+        .filter(sites::customer_id.eq(customer_id))
+        .select((sites::id, sites::name))
+        .load(conn)?;
+    Ok(!names.iter().any(|(id, existing)| {
+        Some(id.as_str()) != except && existing.to_lowercase() == name.to_lowercase()
+    }))
+}
+
+fn record(
+    conn: &mut DbConnection,
+    change: &CustomerChange,
+    action: Action,
+    target: &str,
+    details: &str,
+) -> QueryResult<()> {
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: change.assisting_partner_id.as_deref(),
+            customer_id: Some(&change.customer_id),
+            actor: change.actor(),
+            action,
+            target,
+            details,
+        },
+    )
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<SiteForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let name = DisplayName::parse(&form.name)
+        .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+        .ok();
+    let zone = fields::time_zone(&form.time_zone)
+        .map_err(|e| errors.add(&layout.tr, "time_zone", e.message_key()))
+        .ok();
+    let typed = Some((String::new(), form.name.clone(), form.time_zone.clone()));
+    let (Some(name), Some(zone)) = (name, zone) else {
+        return sites_page(&state, layout, &member, errors, typed).await;
+    };
+    let created = change_as(&state, &member, move |conn, change| {
+        if !name_is_free(conn, &change.customer_id, name.as_str(), None)? {
+            return Err(SiteError::NameTaken);
+        }
+        diesel::insert_into(sites::table)
+            .values((
+                sites::id.eq(uuid::Uuid::new_v4().to_string()),
+                sites::customer_id.eq(&change.customer_id),
+                sites::name.eq(name.as_str()),
+                sites::time_zone.eq(zone.name()),
+                sites::created_at.eq(change.now),
+            ))
+            .execute(conn)?;
+        record(
+            conn,
+            change,
+            Action::SiteCreated,
+            name.as_str(),
+            zone.name(),
+        )?;
+        Ok(())
+    })
+    .await;
+    match created {
+        Ok(()) => {
+            FlashMessage::success("flash-site-created").send();
+            Ok(see_other("/customer/sites"))
+        }
+        Err(SiteError::NameTaken) => {
+            errors.add(&layout.tr, "name", "site-name-taken");
+            sites_page(&state, layout, &member, errors, typed).await
+        }
+        Err(SiteError::NotFound) => Err(PageError::NotFound),
+        Err(SiteError::Database(error)) => Err(error.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn rename(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<RenameForm>,
+) -> Result<HttpResponse, PageError> {
+    let site_id = path.into_inner();
+    let typed = Some((site_id.clone(), form.name.clone(), String::new()));
+    let mut errors = FieldErrors::default();
+    let Ok(name) = DisplayName::parse(&form.name)
+        .map_err(|e| errors.add(&layout.tr, "rename", e.message_key()))
+    else {
+        return sites_page(&state, layout, &member, errors, typed).await;
+    };
+    let renamed = change_as(&state, &member, move |conn, change| {
+        // Scoped by the account in use: another account's site is missing.
+        let old: String = sites::table
+            .filter(sites::id.eq(&site_id))
+            .filter(sites::customer_id.eq(&change.customer_id))
+            .select(sites::name)
+            .first(conn)
+            .optional()?
+            .ok_or(SiteError::NotFound)?;
+        if !name_is_free(conn, &change.customer_id, name.as_str(), Some(&site_id))? {
+            return Err(SiteError::NameTaken);
+        }
+        diesel::update(sites::table.filter(sites::id.eq(&site_id)))
+            .set(sites::name.eq(name.as_str()))
+            .execute(conn)?;
+        let details = format!("{old} → {}", name.as_str());
+        record(conn, change, Action::SiteRenamed, name.as_str(), &details)?;
+        Ok(())
+    })
+    .await;
+    match renamed {
+        Ok(()) => {
+            FlashMessage::success("flash-site-renamed").send();
+            Ok(see_other("/customer/sites"))
+        }
+        Err(SiteError::NameTaken) => {
+            errors.add(&layout.tr, "rename", "site-name-taken");
+            sites_page(&state, layout, &member, errors, typed).await
+        }
+        Err(SiteError::NotFound) => Err(PageError::NotFound),
+        Err(SiteError::Database(error)) => Err(error.into()),
+    }
+}
