@@ -36,10 +36,13 @@ pub enum Action {
     SiteRenamed,
     CustomerOpened,
     CustomerLeft,
+    UserInvited,
+    UserDisabled,
+    InvitationRevoked,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -67,6 +70,9 @@ impl Action {
         Action::SiteRenamed,
         Action::CustomerOpened,
         Action::CustomerLeft,
+        Action::UserInvited,
+        Action::UserDisabled,
+        Action::InvitationRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +104,9 @@ impl Action {
             Action::SiteRenamed => "site_renamed",
             Action::CustomerOpened => "customer_opened",
             Action::CustomerLeft => "customer_left",
+            Action::UserInvited => "user_invited",
+            Action::UserDisabled => "user_disabled",
+            Action::InvitationRevoked => "invitation_revoked",
         }
     }
 

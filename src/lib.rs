@@ -15,6 +15,7 @@ pub mod demo;
 pub mod email;
 pub mod home;
 pub mod i18n;
+pub mod invitations;
 pub mod partner;
 pub mod partners;
 pub mod routes;

@@ -75,6 +75,14 @@ routes! {
     "/customer" { GET Customer(CustomerCapability::SeeAccount) => console::home }
     "/customer/leave" { POST Customer(CustomerCapability::LeaveAssistedSession) => assisted::pages::leave }
     "/customer/activity" { GET Customer(CustomerCapability::SeeActivity) => console::activity::page }
+    "/customer/users" {
+        GET Customer(CustomerCapability::SeeUsers) => console::users::page,
+        POST Customer(CustomerCapability::ManageUsers) => console::users::invite,
+    }
+    "/customer/users/{membership_id}/role" { POST Customer(CustomerCapability::ManageUsers) => console::users::change_role }
+    "/customer/users/{membership_id}/disable" { POST Customer(CustomerCapability::ManageUsers) => console::users::disable }
+    "/customer/users/{membership_id}/resend" { POST Customer(CustomerCapability::ManageUsers) => console::users::resend }
+    "/customer/users/{membership_id}/revoke" { POST Customer(CustomerCapability::ManageUsers) => console::users::revoke }
     "/customer/sites" {
         GET Customer(CustomerCapability::SeeAccount) => console::sites::page,
         POST Customer(CustomerCapability::ManageSites) => console::sites::create,
@@ -95,6 +103,7 @@ routes! {
     "/partner/staff/{membership_id}/role" { POST Partner(Capability::ManageStaff) => staff::pages::change_role }
     "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => staff::pages::disable }
     "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => staff::pages::resend }
+    "/partner/staff/{membership_id}/revoke" { POST Partner(Capability::ManageStaff) => staff::pages::revoke }
     "/partner/customers" { GET Partner(Capability::SeeCustomers) => list::page }
     "/partner/customers.csv" { GET Partner(Capability::SeeCustomers) => export::csv }
     "/partner/customers/new" {

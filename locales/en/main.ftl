@@ -89,7 +89,7 @@ link-invalid-title = This link can no longer be used
 link-invalid-text = The link has expired or has already been used. Enter your username to receive a new one.
 link-renew-submit = Send me a new link
 link-renew-sent-title = Check your email
-link-renew-sent = If a login with this username is waiting for activation, a new link is on its way. Earlier links no longer work.
+link-renew-sent = If a login with this username is waiting for activation, we have asked for a new link: the person who invited you sends it, or it comes straight to you. Earlier links no longer work once it is sent.
 
 # Roles help
 nav-roles-help = Roles
@@ -499,3 +499,25 @@ email-opened-subject = { $partner } opened { $account }
 email-opened-intro = { $person } of { $partner } has opened the console of { $account } through partner assistance.
 email-opened-reason = Reason given:
 email-opened-action = Everything done there appears in your activity log:
+
+## Customer users and invitations
+nav-customer-users = Users
+users-title = Users
+users-invite = Invite someone
+users-already-member = This person already has access to this account, or their login is disabled.
+users-last-administrator = The account must keep at least one active administrator.
+flash-user-invited = The invitation has been sent.
+flash-user-disabled = The user has been disabled; their sessions have ended.
+flash-invitation-revoked = The invitation has been revoked; its link no longer works.
+invitation-sent = Sent { $at }
+invitation-until = the link works until { $until }
+invitation-expired = the link has expired
+invitation-revoke = Revoke
+ccap-see-users = See the account's users and pending invitations
+ccap-manage-users = Invite users, change their role, disable them, resend or revoke invitations
+action-user-invited = Invited a user
+action-user-disabled = Disabled a user
+action-invitation-revoked = Revoked an invitation
+email-request-subject = { $invitee } asks for a new invitation link
+email-request-intro = { $invitee } ({ $username }) tried to use their invitation to { $organisation }, but the link had expired. Send them a new one from the page below; the old link no longer works.
+email-request-action = Resend the invitation:

@@ -89,7 +89,7 @@ link-invalid-title = Ce lien n'est plus utilisable
 link-invalid-text = Le lien a expiré ou a déjà servi. Saisissez votre nom d'utilisateur pour en recevoir un nouveau.
 link-renew-submit = M'envoyer un nouveau lien
 link-renew-sent-title = Consultez vos e-mails
-link-renew-sent = Si un identifiant portant ce nom attend son activation, un nouveau lien est en route. Les liens précédents ne fonctionnent plus.
+link-renew-sent = Si un identifiant portant ce nom attend son activation, nous avons demandé un nouveau lien : la personne qui vous a invité vous l’envoie, ou il vous parvient directement. Les liens précédents ne fonctionnent plus dès son envoi.
 
 # Aide sur les rôles
 nav-roles-help = Rôles
@@ -499,3 +499,25 @@ email-opened-subject = { $partner } a ouvert { $account }
 email-opened-intro = { $person } de { $partner } a ouvert la console de { $account } grâce à l’assistance partenaire.
 email-opened-reason = Motif donné :
 email-opened-action = Tout ce qui y est fait apparaît dans votre journal d’activité :
+
+## Utilisateurs du client et invitations
+nav-customer-users = Utilisateurs
+users-title = Utilisateurs
+users-invite = Inviter quelqu’un
+users-already-member = Cette personne a déjà accès à ce compte, ou son identifiant est désactivé.
+users-last-administrator = Le compte doit garder au moins un administrateur actif.
+flash-user-invited = L’invitation a été envoyée.
+flash-user-disabled = L’utilisateur a été désactivé ; ses sessions ont pris fin.
+flash-invitation-revoked = L’invitation a été révoquée ; son lien ne fonctionne plus.
+invitation-sent = Envoyée { $at }
+invitation-until = le lien fonctionne jusqu’au { $until }
+invitation-expired = le lien a expiré
+invitation-revoke = Révoquer
+ccap-see-users = Voir les utilisateurs du compte et les invitations en attente
+ccap-manage-users = Inviter des utilisateurs, changer leur rôle, les désactiver, renvoyer ou révoquer des invitations
+action-user-invited = A invité un utilisateur
+action-user-disabled = A désactivé un utilisateur
+action-invitation-revoked = A révoqué une invitation
+email-request-subject = { $invitee } demande un nouveau lien d’invitation
+email-request-intro = { $invitee } ({ $username }) a voulu utiliser son invitation à { $organisation }, mais le lien avait expiré. Envoyez-lui-en un nouveau depuis la page ci-dessous ; l’ancien lien ne fonctionne plus.
+email-request-action = Renvoyer l’invitation :

@@ -66,6 +66,10 @@ pub enum CustomerCapability {
     SeeActivity,
     /// Create and rename sites.
     ManageSites,
+    /// The account's people and their pending invitations.
+    SeeUsers,
+    /// Invite people, change their role, disable them, resend or revoke invitations.
+    ManageUsers,
     /// Leave a session opened through "open customer".
     LeaveAssistedSession,
 }
@@ -93,6 +97,14 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
     ),
     (
+        CustomerCapability::SeeUsers,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::ManageUsers,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
         CustomerCapability::LeaveAssistedSession,
         &[CustomerRole::AssistingPartner],
     ),
@@ -106,6 +118,8 @@ impl CustomerCapability {
             CustomerCapability::ManagePartnerAssistance => "ccap-manage-assistance",
             CustomerCapability::SeeActivity => "ccap-see-activity",
             CustomerCapability::ManageSites => "ccap-manage-sites",
+            CustomerCapability::SeeUsers => "ccap-see-users",
+            CustomerCapability::ManageUsers => "ccap-manage-users",
             CustomerCapability::LeaveAssistedSession => "ccap-leave-assisted",
         }
     }

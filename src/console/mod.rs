@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod assistance;
 pub mod sites;
+pub mod users;
 
 /// What a change made in the console needs to know, owned, for the database thread.
 pub struct CustomerChange {
@@ -18,6 +19,11 @@ pub struct CustomerChange {
 }
 
 impl CustomerChange {
+    /// The real person making the change.
+    pub fn login_id(&self) -> &str {
+        &self.login_id
+    }
+
     /// The real person, and the partner they act for when they opened the account.
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor {

@@ -568,7 +568,8 @@ pub fn create(
         Some((login_id, _)) => login_id.clone(),
         None => accounts::insert(conn, now, admin, LoginState::Pending, None)?,
     };
-    add_customer_member(conn, now, &customer_id, &login_id, ADMINISTRATOR_ROLE)?;
+    let membership = add_customer_member(conn, now, &customer_id, &login_id, ADMINISTRATOR_ROLE)?;
+    crate::invitations::record_inviter(conn, &membership, actor.login_id)?;
     match existing.as_ref().map(|(_, state)| state.as_str()) {
         Some("active") => {
             super::activate_accounts_administered_by(conn, now, &login_id)?;

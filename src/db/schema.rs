@@ -38,6 +38,7 @@ diesel::table! {
         state -> Text,
         created_at -> Timestamp,
         notify_on_open -> Bool,
+        invited_by_login_id -> Nullable<Text>,
     }
 }
 

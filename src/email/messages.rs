@@ -240,6 +240,58 @@ impl Email for AccountOpenedEmail {
     }
 }
 
+/// Sent to whoever invited someone whose activation link expired, so that they
+/// send a new one themselves.
+pub struct InvitationRequestEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub invitee: String,
+    pub username: String,
+    pub organisation: String,
+    pub resend_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation_request.txt")]
+struct InvitationRequestText<'a> {
+    m: &'a InvitationRequestEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation_request.html")]
+struct InvitationRequestHtml<'a> {
+    m: &'a InvitationRequestEmail,
+}
+
+impl InvitationRequestEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr.with(
+            "email-request-intro",
+            &[
+                ("invitee", &self.invitee),
+                ("username", &self.username),
+                ("organisation", &self.organisation),
+            ],
+        )
+    }
+}
+
+impl Email for InvitationRequestEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self
+                .tr
+                .with("email-request-subject", &[("invitee", &self.invitee)]),
+            text: InvitationRequestText { m: self }.render()?,
+            html: InvitationRequestHtml { m: self }.render()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,8 +178,9 @@ pub struct RenewForm {
     identifier: String,
 }
 
-/// Sends a new activation link to a login still waiting for activation. The page
-/// says the same whatever was typed.
+/// Asks for a new activation link for a login still waiting for activation: from
+/// the people who invited it, or sent directly when nobody did. The page says the
+/// same whatever was typed.
 pub async fn renew(
     state: web::Data<AppState>,
     layout: Layout,
@@ -200,7 +201,11 @@ pub async fn renew(
                 let Some(login_id) = found else {
                     return Ok(false);
                 };
-                send_activation(conn, &settings, now, &login_id)?;
+                // Whoever sent the invitation sends the new link; a login nobody
+                // invited (a first owner) gets it directly.
+                if !crate::invitations::ask_inviters(conn, &settings, now, &login_id)? {
+                    send_activation(conn, &settings, now, &login_id)?;
+                }
                 Ok(true)
             })
         })

@@ -48,6 +48,8 @@ pub struct StaffMember {
     pub active: bool,
     pub pending: bool,
     pub joined_at: NaiveDateTime,
+    /// For a pending member: when the invitation was last sent, and until when.
+    pub sent: Option<crate::invitations::Sent>,
 }
 
 type StaffRow = (
@@ -79,6 +81,12 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
             memberships::created_at,
         ))
         .load(conn)?;
+    let pending: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.7 == "pending")
+        .map(|row| row.1.as_str())
+        .collect();
+    let sent = crate::invitations::last_sent(conn, &pending)?;
     Ok(rows
         .into_iter()
         .filter_map(
@@ -95,13 +103,14 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
             )| {
                 Some(StaffMember {
                     membership_id,
-                    login_id,
                     full_name,
                     username,
                     email,
                     role: PartnerRole::parse(&role)?,
                     active: state == "active",
                     pending: login_state == "pending",
+                    sent: sent.get(&login_id).copied(),
+                    login_id,
                     joined_at,
                 })
             },
@@ -249,12 +258,16 @@ pub fn invite(
             if already > 0 {
                 return Err(StaffError::AlreadyMember);
             }
-            partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
+            let membership =
+                partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
+            crate::invitations::record_inviter(conn, &membership, actor.login_id)?;
         }
         None => {
             let login_id =
                 accounts::insert(conn, now, &invitation.login, LoginState::Pending, None)?;
-            partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
+            let membership =
+                partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
+            crate::invitations::record_inviter(conn, &membership, actor.login_id)?;
             send_activation(conn, settings, now, &login_id)?;
         }
     }
@@ -295,6 +308,35 @@ pub fn resend(
             customer_id: None,
             actor,
             action: Action::InvitationResent,
+            target: &target.full_name,
+            details: "",
+        },
+    )?;
+    Ok(())
+}
+
+/// Takes back an invitation nobody has accepted yet; its link stops working.
+pub fn revoke(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+    membership_id: &str,
+    actor: Actor<'_>,
+) -> Result<(), StaffError> {
+    lock_organisation(conn, partner_id)?;
+    let target = member(conn, partner_id, membership_id)?;
+    if !target.pending {
+        return Err(StaffError::NotFound);
+    }
+    crate::invitations::revoke(conn, now, &target.membership_id, &target.login_id)?;
+    audit::record(
+        conn,
+        now,
+        audit::Entry {
+            partner_id: Some(partner_id),
+            customer_id: None,
+            actor,
+            action: Action::InvitationRevoked,
             target: &target.full_name,
             details: "",
         },

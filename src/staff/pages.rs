@@ -25,6 +25,14 @@ struct StaffPage {
     members: Vec<StaffMember>,
     roles: [PartnerRole; 4],
     me: String,
+    zone: chrono_tz::Tz,
+    now: NaiveDateTime,
+}
+
+impl StaffPage {
+    fn time(&self, at: &NaiveDateTime) -> String {
+        crate::i18n::format_time(*at, self.zone, self.layout.lang)
+    }
 }
 
 #[derive(Template)]
@@ -52,6 +60,8 @@ pub async fn list(
         members,
         roles: PartnerRole::ALL,
         me: member.membership.id.clone(),
+        zone: member.identity.login.time_zone,
+        now: state.clock.now(),
     })
 }
 
@@ -276,6 +286,21 @@ pub async fn resend(
         |conn, now, partner, target, actor, settings| {
             super::resend(conn, settings, now, partner, target, actor)
         },
+    )
+    .await
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    membership_id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    change(
+        state,
+        member,
+        membership_id.into_inner(),
+        "flash-invitation-revoked",
+        |conn, now, partner, target, actor, _| super::revoke(conn, now, partner, target, actor),
     )
     .await
 }

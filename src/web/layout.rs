@@ -65,6 +65,11 @@ const CUSTOMER_NAV: &[NavItem] = &[
         access: Access::Customer(CustomerCapability::SeeAccount),
     },
     NavItem {
+        href: "/customer/users",
+        label_key: "nav-customer-users",
+        access: Access::Customer(CustomerCapability::SeeUsers),
+    },
+    NavItem {
         href: "/customer/sites",
         label_key: "nav-customer-sites",
         access: Access::Customer(CustomerCapability::SeeAccount),

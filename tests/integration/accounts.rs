@@ -179,7 +179,7 @@ async fn an_expired_link_offers_a_new_one_and_the_old_one_dies() {
             .text()
             .await
             .expect("body")
-            .contains("a new link is on its way")
+            .contains("we have asked for a new link")
     );
     // The same answer for a name nobody has.
     let unknown = app
@@ -193,7 +193,7 @@ async fn an_expired_link_offers_a_new_one_and_the_old_one_dies() {
             .text()
             .await
             .expect("body")
-            .contains("a new link is on its way")
+            .contains("we have asked for a new link")
     );
 
     let second = path_of(&activation_link(&app, "olga@contoso.example", 2).await);

@@ -21,7 +21,14 @@ struct Ids {
     group: String,
     import: String,
     site: String,
+    /// An active user of the customer, and one invited but not yet active.
+    customer_target: String,
+    customer_pending: String,
 }
+
+/// Stands for a target made afresh before each request, for routes that use
+/// theirs up (revoking an invitation).
+const FRESH: &str = "FRESH";
 
 /// A concrete request for each route pattern.
 fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
@@ -31,6 +38,17 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             format!("/partner/staff/{}/disable", ids.target)
         }
         "/partner/staff/{membership_id}/resend" => format!("/partner/staff/{}/resend", ids.pending),
+        "/partner/staff/{membership_id}/revoke" => format!("/partner/staff/{FRESH}/revoke"),
+        "/customer/users/{membership_id}/role" => {
+            format!("/customer/users/{}/role", ids.customer_target)
+        }
+        "/customer/users/{membership_id}/disable" => {
+            format!("/customer/users/{}/disable", ids.customer_target)
+        }
+        "/customer/users/{membership_id}/resend" => {
+            format!("/customer/users/{}/resend", ids.customer_pending)
+        }
+        "/customer/users/{membership_id}/revoke" => format!("/customer/users/{FRESH}/revoke"),
         "/partner/customers/{customer_id}/groups/{group_id}/remove" => {
             format!(
                 "/partner/customers/{}/groups/{}/remove",
@@ -72,6 +90,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/customer/assistance/notify" => "/customer/assistance/notify",
         "/customer/activity" => "/customer/activity",
         "/customer/sites" => "/customer/sites",
+        "/customer/users" => "/customer/users",
         "/customer/leave" => "/customer/leave",
         "/partner/customers" => "/partner/customers",
         "/partner/customers.csv" => "/partner/customers.csv",
@@ -201,6 +220,8 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         group: app.group_with(&ours, "Retail", &[&customer]),
         import: app.finished_import(&ours, "olga@contoso.example"),
         site: app.first_site(&customer),
+        customer_target: app.customer_member(&customer, "target@adatum.example", "user"),
+        customer_pending: app.pending_customer_user(&customer, "invitee@adatum.example"),
         customer,
     };
     let missing: Vec<&str> = ROUTES
@@ -228,6 +249,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     personas.push(Persona::AssistingPartner);
 
     let mut failures = Vec::new();
+    let mut fresh_count = 0;
     for route in ROUTES {
         let path = sample_path(route, &ids).expect("checked above");
         let path = path.as_str();
@@ -256,6 +278,20 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
                     .await;
                 assert_eq!(opened.status(), 303, "the owner opens the customer");
             }
+            let fresh;
+            let path = if path.contains(FRESH) {
+                let n = fresh_count;
+                fresh_count += 1;
+                let id = if path.starts_with("/customer/") {
+                    app.pending_customer_user(&ids.customer, &format!("fresh{n}@adatum.example"))
+                } else {
+                    app.pending_staff(&ours, &format!("fresh{n}@contoso.example"))
+                };
+                fresh = path.replace(FRESH, &id);
+                fresh.as_str()
+            } else {
+                path
+            };
             let outcome = observe(&app, &http, route.method, path).await;
             let want = expected(route, *persona);
             if outcome != want {

@@ -458,6 +458,52 @@ pub mod customers {
             id
         }
 
+        /// Someone invited into the customer account who has not activated yet, with
+        /// an activation link sent; returns the membership id.
+        pub fn pending_customer_user(&self, customer_id: &str, username: &str) -> String {
+            let mut conn = self.conn();
+            let now = self.clock_now();
+            let login_id = accounts::insert(
+                &mut conn,
+                now,
+                &new_login(username, Lang::En),
+                LoginState::Pending,
+                None,
+            )
+            .expect("login");
+            partnerdesk::signin::activation::send_activation(
+                &mut conn,
+                &self.settings,
+                now,
+                &login_id,
+            )
+            .expect("activation");
+            add_customer_member(&mut conn, now, customer_id, &login_id, "user").expect("membership")
+        }
+
+        /// Someone invited to the partner who has not activated yet; returns the
+        /// membership id.
+        pub fn pending_staff(&self, partner_id: &str, username: &str) -> String {
+            let mut conn = self.conn();
+            let now = self.clock_now();
+            let login_id = accounts::insert(
+                &mut conn,
+                now,
+                &new_login(username, Lang::En),
+                LoginState::Pending,
+                None,
+            )
+            .expect("login");
+            partnerdesk::partners::add_member(
+                &mut conn,
+                now,
+                partner_id,
+                &login_id,
+                partnerdesk::access::PartnerRole::SalesAgent,
+            )
+            .expect("membership")
+        }
+
         /// The id of the customer's first site.
         pub fn first_site(&self, customer_id: &str) -> String {
             sites::table

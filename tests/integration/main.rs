@@ -8,6 +8,7 @@ mod console;
 mod customer_changes;
 mod customer_create;
 mod customer_import;
+mod customer_users;
 mod customers;
 mod email;
 mod helpers;

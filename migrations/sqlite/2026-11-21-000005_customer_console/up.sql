@@ -8,6 +8,10 @@ SET partner_assistance = (billing_type IN ('trial', 'monthly_usage') OR managed_
 -- A customer administrator may ask to be emailed each time a partner opens the account.
 ALTER TABLE memberships ADD COLUMN notify_on_open BOOLEAN NOT NULL DEFAULT FALSE;
 
+-- Who sent an invitation: a person whose link expired asks them for a new one.
+-- (No REFERENCES on SQLite: a column in a foreign key cannot be dropped there.)
+ALTER TABLE memberships ADD COLUMN invited_by_login_id TEXT;
+
 -- Who an entry's person acted on behalf of, when a partner user worked inside a
 -- customer's console ("open customer"); the partner's name at the time.
 ALTER TABLE activity_log ADD COLUMN on_behalf_of TEXT;

@@ -1,0 +1,543 @@
+//! The people of a customer account (B1): invite with a role, change a role,
+//! disable, and for an invitation still pending, resend (the old link dies) or
+//! revoke it. An account always keeps an active administrator.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{CustomerChange, change_as};
+use crate::access::{CustomerCapability, CustomerRole};
+use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::audit::{self, Action};
+use crate::auth::identity::CustomerMember;
+use crate::auth::session_store::end_sessions_of;
+use crate::customers::create::add_customer_member;
+use crate::db::schema::{customer_accounts, logins, memberships};
+use crate::db::{self, DbConnection, DbError};
+use crate::i18n::{Lang, Translator, format_time};
+use crate::invitations::{self, Sent};
+use crate::signin::activation::{ResendError, send_activation};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+/// The roles a customer's people can be given.
+const ROLES: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
+
+pub struct User {
+    pub membership_id: String,
+    pub login_id: String,
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub role: CustomerRole,
+    pub active: bool,
+    pub pending: bool,
+    pub sent: Option<Sent>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("no such user")]
+    NotFound,
+    #[error("the account would lose its last administrator")]
+    LastAdministrator,
+    #[error("already has access")]
+    AlreadyMember,
+    #[error(transparent)]
+    Resend(#[from] ResendError),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for UserError {
+    fn from(error: diesel::result::Error) -> Self {
+        UserError::Database(error.into())
+    }
+}
+
+type UserRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>> {
+    let rows: Vec<UserRow> = memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::customer_id.eq(customer_id))
+        .order((logins::full_name.asc(), memberships::id.asc()))
+        .select((
+            memberships::id,
+            logins::id,
+            logins::full_name,
+            logins::username,
+            logins::email,
+            memberships::role,
+            memberships::state,
+            logins::state,
+        ))
+        .load(conn)?;
+    let pending: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.7 == "pending")
+        .map(|row| row.1.as_str())
+        .collect();
+    let sent = invitations::last_sent(conn, &pending)?;
+    Ok(rows
+        .iter()
+        .filter_map(
+            |(membership_id, login_id, full_name, username, email, role, state, login_state)| {
+                Some(User {
+                    membership_id: membership_id.clone(),
+                    login_id: login_id.clone(),
+                    full_name: full_name.clone(),
+                    username: username.clone(),
+                    email: email.clone(),
+                    role: CustomerRole::parse(role)?,
+                    active: state == "active",
+                    pending: login_state == "pending",
+                    sent: sent.get(login_id).copied(),
+                })
+            },
+        )
+        .collect())
+}
+
+fn user(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    membership_id: &str,
+) -> Result<User, UserError> {
+    list(conn, customer_id)?
+        .into_iter()
+        .find(|u| u.membership_id == membership_id)
+        .ok_or(UserError::NotFound)
+}
+
+/// Serialises changes to one account's people (PostgreSQL; SQLite's write
+/// transactions already are).
+fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        customer_accounts::table
+            .filter(customer_accounts::id.eq(customer_id))
+            .select(customer_accounts::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
+fn other_active_administrators(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    membership_id: &str,
+) -> QueryResult<i64> {
+    memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::customer_id.eq(customer_id))
+        .filter(memberships::role.eq(CustomerRole::Administrator.as_str()))
+        .filter(memberships::state.eq("active"))
+        .filter(logins::state.eq("active"))
+        .filter(memberships::id.ne(membership_id))
+        .count()
+        .get_result(conn)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    change: &CustomerChange,
+    action: Action,
+    target: &str,
+    details: &str,
+) -> QueryResult<()> {
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: change.assisting_partner_id.as_deref(),
+            customer_id: Some(&change.customer_id),
+            actor: change.actor(),
+            action,
+            target,
+            details,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "console/users.html")]
+struct UsersPage {
+    layout: Layout,
+    users: Vec<User>,
+    can_manage: bool,
+    me: String,
+    form: InviteForm,
+    errors: FieldErrors,
+    roles: [CustomerRole; 2],
+    languages: [Lang; 2],
+    zone: chrono_tz::Tz,
+    now: NaiveDateTime,
+}
+
+impl UsersPage {
+    fn time(&self, at: &NaiveDateTime) -> String {
+        format_time(*at, self.zone, self.layout.lang)
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    form: InviteForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let users = db::run(&state.pool, move |conn| {
+        list(conn, &customer_id).map_err(DbError::from)
+    })
+    .await?;
+    render(&UsersPage {
+        can_manage: member.role.can(CustomerCapability::ManageUsers),
+        me: member.membership.id.clone(),
+        users,
+        form,
+        errors,
+        roles: ROLES,
+        languages: Lang::ALL,
+        zone: member.identity.login.time_zone,
+        now: state.clock.now(),
+        layout,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let form = InviteForm {
+        language: layout.lang.code().to_owned(),
+        role: CustomerRole::User.as_str().to_owned(),
+        ..InviteForm::default()
+    };
+    users_page(&state, layout, &member, form, FieldErrors::default()).await
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct InviteForm {
+    full_name: String,
+    email: String,
+    username: String,
+    role: String,
+    language: String,
+}
+
+pub struct Invitation {
+    login: NewLogin,
+    role: CustomerRole,
+}
+
+impl InviteForm {
+    fn parse(&self, tr: &Translator, time_zone: chrono_tz::Tz) -> Result<Invitation, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let full_name = DisplayName::parse(&self.full_name)
+            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
+            .ok();
+        let email = EmailAddress::parse(&self.email)
+            .map_err(|e| errors.add(tr, "email", e.message_key()))
+            .ok();
+        let username_text = if self.username.trim().is_empty() {
+            &self.email
+        } else {
+            &self.username
+        };
+        let username = Username::parse(username_text)
+            .map_err(|e| errors.add(tr, "username", e.message_key()))
+            .ok();
+        let role = CustomerRole::parse(&self.role);
+        if role.is_none() {
+            errors.add(tr, "role", "field-choose");
+        }
+        let language = Lang::from_code(&self.language);
+        if language.is_none() {
+            errors.add(tr, "language", "field-choose");
+        }
+        match (full_name, email, username, role, language) {
+            (Some(full_name), Some(email), Some(username), Some(role), Some(language))
+                if errors.is_empty() =>
+            {
+                Ok(Invitation {
+                    login: NewLogin {
+                        username,
+                        email,
+                        full_name,
+                        language,
+                        time_zone,
+                    },
+                    role,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn invite_in(
+    conn: &mut DbConnection,
+    settings: &crate::config::Settings,
+    change: &CustomerChange,
+    invitation: &Invitation,
+) -> Result<(), UserError> {
+    lock_account(conn, &change.customer_id)?;
+    let login = &invitation.login;
+    let existing: Option<(String, String)> = logins::table
+        .filter(logins::username_key.eq(login.username.key()))
+        .select((logins::id, logins::state))
+        .first(conn)
+        .optional()?;
+    let login_id = match &existing {
+        Some((_, state)) if state == "disabled" => return Err(UserError::AlreadyMember),
+        Some((login_id, _)) => {
+            let already: i64 = memberships::table
+                .filter(memberships::customer_id.eq(&change.customer_id))
+                .filter(memberships::login_id.eq(login_id))
+                .count()
+                .get_result(conn)?;
+            if already > 0 {
+                return Err(UserError::AlreadyMember);
+            }
+            login_id.clone()
+        }
+        None => accounts::insert(conn, change.now, login, LoginState::Pending, None)?,
+    };
+    let membership = add_customer_member(
+        conn,
+        change.now,
+        &change.customer_id,
+        &login_id,
+        invitation.role.as_str(),
+    )?;
+    invitations::record_inviter(conn, &membership, Some(change.login_id()))?;
+    // A login still waiting for activation gets a link naming this account.
+    if existing
+        .as_ref()
+        .is_none_or(|(_, state)| state == "pending")
+    {
+        send_activation(conn, settings, change.now, &login_id)?;
+    }
+    record(
+        conn,
+        change,
+        Action::UserInvited,
+        login.full_name.as_str(),
+        invitation.role.as_str(),
+    )?;
+    Ok(())
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let invitation = match form.parse(&layout.tr, member.identity.login.time_zone) {
+        Ok(invitation) => invitation,
+        Err(errors) => return users_page(&state, layout, &member, form, errors).await,
+    };
+    let settings = state.settings.clone();
+    let outcome = change_as(&state, &member, move |conn, change| {
+        invite_in(conn, &settings, change, &invitation)
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            state.outbox_wake.notify_one();
+            FlashMessage::success("flash-user-invited").send();
+            Ok(see_other("/customer/users"))
+        }
+        Err(UserError::AlreadyMember) => {
+            let mut errors = FieldErrors::default();
+            errors.add(&layout.tr, "username", "users-already-member");
+            users_page(&state, layout, &member, form, errors).await
+        }
+        Err(error) => Err(PageError::internal(error)),
+    }
+}
+
+/// Runs one change on a person of the account and answers with its outcome as a
+/// flash message on the users page.
+async fn change(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    membership_id: String,
+    success_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &CustomerChange, User) -> Result<(), UserError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, PageError> {
+    let outcome = change_as(&state, &member, move |conn, change| {
+        lock_account(conn, &change.customer_id)?;
+        let target = user(conn, &change.customer_id, &membership_id)?;
+        work(conn, change, target)
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            state.outbox_wake.notify_one();
+            FlashMessage::success(success_key).send();
+            Ok(see_other("/customer/users"))
+        }
+        Err(UserError::NotFound) => Err(PageError::NotFound),
+        Err(UserError::LastAdministrator) => {
+            FlashMessage::error("users-last-administrator").send();
+            Ok(see_other("/customer/users"))
+        }
+        Err(error) => Err(PageError::internal(error)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn change_role(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, PageError> {
+    let role = CustomerRole::parse(&form.role).ok_or(PageError::BadRequest)?;
+    change(
+        state,
+        member,
+        path.into_inner(),
+        "flash-role-changed",
+        move |conn, change, target| {
+            if target.role == role {
+                return Ok(());
+            }
+            if target.role == CustomerRole::Administrator
+                && other_active_administrators(conn, &change.customer_id, &target.membership_id)?
+                    == 0
+            {
+                return Err(UserError::LastAdministrator);
+            }
+            diesel::update(memberships::table.filter(memberships::id.eq(&target.membership_id)))
+                .set(memberships::role.eq(role.as_str()))
+                .execute(conn)?;
+            let details = format!("{} → {}", target.role.as_str(), role.as_str());
+            record(
+                conn,
+                change,
+                Action::RoleChanged,
+                &target.full_name,
+                &details,
+            )?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+pub async fn disable(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    change(
+        state,
+        member,
+        path.into_inner(),
+        "flash-user-disabled",
+        |conn, change, target| {
+            if !target.active {
+                return Ok(());
+            }
+            if target.role == CustomerRole::Administrator
+                && other_active_administrators(conn, &change.customer_id, &target.membership_id)?
+                    == 0
+            {
+                return Err(UserError::LastAdministrator);
+            }
+            diesel::update(memberships::table.filter(memberships::id.eq(&target.membership_id)))
+                .set(memberships::state.eq("disabled"))
+                .execute(conn)?;
+            // Their sessions end now, not when they next time out.
+            end_sessions_of(conn, &target.login_id)?;
+            record(conn, change, Action::UserDisabled, &target.full_name, "")?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+pub async fn resend(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let settings = state.settings.clone();
+    change(
+        state,
+        member,
+        path.into_inner(),
+        "flash-invitation-resent",
+        move |conn, change, target| {
+            if !target.pending {
+                return Err(UserError::NotFound);
+            }
+            send_activation(conn, &settings, change.now, &target.login_id)?;
+            record(
+                conn,
+                change,
+                Action::InvitationResent,
+                &target.full_name,
+                "",
+            )?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    change(
+        state,
+        member,
+        path.into_inner(),
+        "flash-invitation-revoked",
+        |conn, change, target| {
+            if !target.pending {
+                return Err(UserError::NotFound);
+            }
+            invitations::revoke(conn, change.now, &target.membership_id, &target.login_id)?;
+            record(
+                conn,
+                change,
+                Action::InvitationRevoked,
+                &target.full_name,
+                "",
+            )?;
+            Ok(())
+        },
+    )
+    .await
+}
