@@ -39,10 +39,12 @@ pub enum Action {
     UserInvited,
     UserDisabled,
     InvitationRevoked,
+    SiteAdministratorAdded,
+    SiteAdministratorRemoved,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -73,6 +75,8 @@ impl Action {
         Action::UserInvited,
         Action::UserDisabled,
         Action::InvitationRevoked,
+        Action::SiteAdministratorAdded,
+        Action::SiteAdministratorRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +111,8 @@ impl Action {
             Action::UserInvited => "user_invited",
             Action::UserDisabled => "user_disabled",
             Action::InvitationRevoked => "invitation_revoked",
+            Action::SiteAdministratorAdded => "site_administrator_added",
+            Action::SiteAdministratorRemoved => "site_administrator_removed",
         }
     }
 

@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::schema::{
     customer_accounts, login_tokens, logins, memberships, partner_organisations,
+    site_administrators,
 };
 use crate::email::messages::InvitationRequestEmail;
 use crate::email::outbox::{self, OutboxError};
@@ -74,6 +75,10 @@ pub fn revoke(
     membership_id: &str,
     login_id: &str,
 ) -> QueryResult<()> {
+    diesel::delete(
+        site_administrators::table.filter(site_administrators::membership_id.eq(membership_id)),
+    )
+    .execute(conn)?;
     diesel::delete(memberships::table.filter(memberships::id.eq(membership_id))).execute(conn)?;
     let others: i64 = memberships::table
         .filter(memberships::login_id.eq(login_id))

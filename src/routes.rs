@@ -87,7 +87,9 @@ routes! {
         GET Customer(CustomerCapability::SeeAccount) => console::sites::page,
         POST Customer(CustomerCapability::ManageSites) => console::sites::create,
     }
-    "/customer/sites/{site_id}/rename" { POST Customer(CustomerCapability::ManageSites) => console::sites::rename }
+    "/customer/sites/{site_id}/rename" { POST Customer(CustomerCapability::ManageAssignedSites) => console::sites::rename }
+    "/customer/sites/{site_id}/administrators" { POST Customer(CustomerCapability::ManageSites) => console::sites::add_administrator }
+    "/customer/sites/{site_id}/administrators/{membership_id}/remove" { POST Customer(CustomerCapability::ManageSites) => console::sites::remove_administrator }
     "/customer/assistance/notify" { POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change_notification }
     "/customer/assistance" {
         GET Customer(CustomerCapability::SeeAccount) => console::assistance::page,

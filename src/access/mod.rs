@@ -64,8 +64,11 @@ pub enum CustomerCapability {
     ManagePartnerAssistance,
     /// The activity concerning the account.
     SeeActivity,
-    /// Create and rename sites.
+    /// Create and rename any site, and choose who administers each.
     ManageSites,
+    /// Rename the sites one administers (checked per site by the handler for
+    /// roles without `ManageSites`).
+    ManageAssignedSites,
     /// The account's people and their pending invitations.
     SeeUsers,
     /// Invite people, change their role, disable them, resend or revoke invitations.
@@ -97,6 +100,14 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
     ),
     (
+        CustomerCapability::ManageAssignedSites,
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::User,
+            CustomerRole::AssistingPartner,
+        ],
+    ),
+    (
         CustomerCapability::SeeUsers,
         &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
     ),
@@ -118,6 +129,7 @@ impl CustomerCapability {
             CustomerCapability::ManagePartnerAssistance => "ccap-manage-assistance",
             CustomerCapability::SeeActivity => "ccap-see-activity",
             CustomerCapability::ManageSites => "ccap-manage-sites",
+            CustomerCapability::ManageAssignedSites => "ccap-manage-assigned-sites",
             CustomerCapability::SeeUsers => "ccap-see-users",
             CustomerCapability::ManageUsers => "ccap-manage-users",
             CustomerCapability::LeaveAssistedSession => "ccap-leave-assisted",

@@ -13,7 +13,9 @@ use crate::accounts::DisplayName;
 use crate::audit::{self, Action};
 use crate::auth::identity::CustomerMember;
 use crate::customers::fields;
-use crate::db::schema::{customer_accounts, devices, sites};
+use crate::db::schema::{
+    customer_accounts, devices, logins, memberships, site_administrators, sites,
+};
 use crate::db::{self, DbConnection, DbError};
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
@@ -23,6 +25,10 @@ pub struct Site {
     pub name: String,
     pub time_zone: String,
     pub devices: i64,
+    /// (membership id, full name) of the people who run it.
+    pub administrators: Vec<(String, String)>,
+    /// Whether the person viewing runs it.
+    pub mine: bool,
 }
 
 #[derive(Template)]
@@ -31,6 +37,8 @@ struct SitesPage {
     layout: Layout,
     sites: Vec<Site>,
     can_manage: bool,
+    /// (membership id, full name) of the account's active people, to choose from.
+    people: Vec<(String, String)>,
     errors: FieldErrors,
     /// What was typed in the refused form: (site id or "" for a new one, name, zone).
     typed: Option<(String, String, String)>,
@@ -39,6 +47,10 @@ struct SitesPage {
 }
 
 impl SitesPage {
+    fn can_rename(&self, site: &Site) -> bool {
+        self.can_manage || site.mine
+    }
+
     fn typed_for(&self, site_id: &str) -> Option<&str> {
         match &self.typed {
             Some((id, name, _)) if id == site_id => Some(name),
@@ -60,6 +72,8 @@ pub enum SiteError {
     NotFound,
     #[error("a site already has this name")]
     NameTaken,
+    #[error("not one of the sites this person runs")]
+    NotTheirs,
     #[error(transparent)]
     Database(#[from] DbError),
 }
@@ -78,7 +92,8 @@ async fn sites_page(
     typed: Option<(String, String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
-    let (sites, default_zone) = db::run(&state.pool, move |conn| {
+    let me = member.membership.id.clone();
+    let (sites, people, default_zone) = db::run(&state.pool, move |conn| {
         let rows: Vec<(String, String, String)> = sites::table
             .filter(sites::customer_id.eq(&customer_id))
             .order((sites::created_at.asc(), sites::id.asc()))
@@ -89,23 +104,50 @@ async fn sites_page(
             .group_by(devices::site_id)
             .select((devices::site_id, diesel::dsl::count_star()))
             .load(conn)?;
+        let runs: Vec<(String, String, String)> = site_administrators::table
+            .inner_join(memberships::table.inner_join(logins::table))
+            .inner_join(sites::table)
+            .filter(sites::customer_id.eq(&customer_id))
+            .order(logins::full_name.asc())
+            .select((
+                site_administrators::site_id,
+                site_administrators::membership_id,
+                logins::full_name,
+            ))
+            .load(conn)?;
+        let people: Vec<(String, String)> = memberships::table
+            .inner_join(logins::table)
+            .filter(memberships::customer_id.eq(&customer_id))
+            .filter(memberships::state.eq("active"))
+            .order(logins::full_name.asc())
+            .select((memberships::id, logins::full_name))
+            .load(conn)?;
         let zone: String = customer_accounts::table
             .find(&customer_id)
             .select(customer_accounts::time_zone)
             .first(conn)?;
         let sites = rows
             .into_iter()
-            .map(|(id, name, time_zone)| Site {
-                devices: counts
+            .map(|(id, name, time_zone)| {
+                let administrators: Vec<(String, String)> = runs
                     .iter()
-                    .find(|(site, _)| *site == id)
-                    .map_or(0, |(_, n)| *n),
-                id,
-                name,
-                time_zone,
+                    .filter(|(site, _, _)| *site == id)
+                    .map(|(_, membership, full_name)| (membership.clone(), full_name.clone()))
+                    .collect();
+                Site {
+                    devices: counts
+                        .iter()
+                        .find(|(site, _)| *site == id)
+                        .map_or(0, |(_, n)| *n),
+                    mine: administrators.iter().any(|(m, _)| *m == me),
+                    administrators,
+                    id,
+                    name,
+                    time_zone,
+                }
             })
             .collect();
-        Ok::<_, DbError>((sites, zone))
+        Ok::<_, DbError>((sites, people, zone))
     })
     .await?;
     let mut zones: Vec<&'static str> = crate::customers::regions::COUNTRIES
@@ -118,6 +160,7 @@ async fn sites_page(
         can_manage: member.role.can(CustomerCapability::ManageSites),
         layout,
         sites,
+        people,
         errors,
         typed,
         default_zone,
@@ -228,6 +271,7 @@ pub async fn create(
             sites_page(&state, layout, &member, errors, typed).await
         }
         Err(SiteError::NotFound) => Err(PageError::NotFound),
+        Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
         Err(SiteError::Database(error)) => Err(error.into()),
     }
 }
@@ -253,6 +297,8 @@ pub async fn rename(
     else {
         return sites_page(&state, layout, &member, errors, typed).await;
     };
+    let any_site = member.role.can(CustomerCapability::ManageSites);
+    let me = member.membership.id.clone();
     let renamed = change_as(&state, &member, move |conn, change| {
         // Scoped by the account in use: another account's site is missing.
         let old: String = sites::table
@@ -262,6 +308,9 @@ pub async fn rename(
             .first(conn)
             .optional()?
             .ok_or(SiteError::NotFound)?;
+        if !any_site && !runs_site(conn, &site_id, &me)? {
+            return Err(SiteError::NotTheirs);
+        }
         if !name_is_free(conn, &change.customer_id, name.as_str(), Some(&site_id))? {
             return Err(SiteError::NameTaken);
         }
@@ -283,6 +332,124 @@ pub async fn rename(
             sites_page(&state, layout, &member, errors, typed).await
         }
         Err(SiteError::NotFound) => Err(PageError::NotFound),
+        Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
+        Err(SiteError::Database(error)) => Err(error.into()),
+    }
+}
+
+fn runs_site(conn: &mut DbConnection, site_id: &str, membership_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        site_administrators::table
+            .filter(site_administrators::site_id.eq(site_id))
+            .filter(site_administrators::membership_id.eq(membership_id)),
+    ))
+    .get_result(conn)
+}
+
+/// The site and the person, both of the account in use, by name; either missing
+/// answers not found.
+fn site_and_person(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    site_id: &str,
+    membership_id: &str,
+) -> Result<(String, String), SiteError> {
+    let site: String = sites::table
+        .filter(sites::id.eq(site_id))
+        .filter(sites::customer_id.eq(customer_id))
+        .select(sites::name)
+        .first(conn)
+        .optional()?
+        .ok_or(SiteError::NotFound)?;
+    let person: String = memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::id.eq(membership_id))
+        .filter(memberships::customer_id.eq(customer_id))
+        .select(logins::full_name)
+        .first(conn)
+        .optional()?
+        .ok_or(SiteError::NotFound)?;
+    Ok((site, person))
+}
+
+#[derive(Deserialize)]
+pub struct AdministratorForm {
+    #[serde(default)]
+    membership_id: String,
+}
+
+pub async fn add_administrator(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<AdministratorForm>,
+) -> Result<HttpResponse, PageError> {
+    let site_id = path.into_inner();
+    let membership_id = form.into_inner().membership_id;
+    if membership_id.is_empty() {
+        return Err(PageError::BadRequest);
+    }
+    let added = change_as(&state, &member, move |conn, change| {
+        let (site, person) = site_and_person(conn, &change.customer_id, &site_id, &membership_id)?;
+        if runs_site(conn, &site_id, &membership_id)? {
+            return Ok(());
+        }
+        diesel::insert_into(site_administrators::table)
+            .values((
+                site_administrators::site_id.eq(&site_id),
+                site_administrators::membership_id.eq(&membership_id),
+                site_administrators::created_at.eq(change.now),
+            ))
+            .execute(conn)?;
+        record(conn, change, Action::SiteAdministratorAdded, &site, &person)?;
+        Ok(())
+    })
+    .await;
+    site_change_answer(added, "flash-site-administrator-added")
+}
+
+pub async fn remove_administrator(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (site_id, membership_id) = path.into_inner();
+    let removed = change_as(&state, &member, move |conn, change| {
+        let (site, person) = site_and_person(conn, &change.customer_id, &site_id, &membership_id)?;
+        let removed = diesel::delete(
+            site_administrators::table
+                .filter(site_administrators::site_id.eq(&site_id))
+                .filter(site_administrators::membership_id.eq(&membership_id)),
+        )
+        .execute(conn)?;
+        if removed == 0 {
+            return Ok(());
+        }
+        record(
+            conn,
+            change,
+            Action::SiteAdministratorRemoved,
+            &site,
+            &person,
+        )?;
+        Ok(())
+    })
+    .await;
+    site_change_answer(removed, "flash-site-administrator-removed")
+}
+
+fn site_change_answer(
+    outcome: Result<(), SiteError>,
+    success_key: &'static str,
+) -> Result<HttpResponse, PageError> {
+    match outcome {
+        Ok(()) => {
+            FlashMessage::success(success_key).send();
+            Ok(see_other("/customer/sites"))
+        }
+        Err(SiteError::NotFound) => Err(PageError::NotFound),
+        Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
+        Err(SiteError::NameTaken) => Err(PageError::BadRequest),
         Err(SiteError::Database(error)) => Err(error.into()),
     }
 }

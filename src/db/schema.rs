@@ -110,6 +110,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    site_administrators (site_id, membership_id) {
+        site_id -> Text,
+        membership_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     assisted_sessions (id) {
         id -> Text,
         customer_id -> Text,
@@ -243,7 +251,11 @@ diesel::joinable!(assisted_sessions -> customer_accounts (customer_id));
 diesel::joinable!(assisted_sessions -> partner_organisations (partner_id));
 diesel::joinable!(assisted_sessions -> memberships (partner_membership_id));
 
+diesel::joinable!(site_administrators -> sites (site_id));
+diesel::joinable!(site_administrators -> memberships (membership_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    site_administrators,
     assisted_sessions,
     customer_accounts,
     sites,

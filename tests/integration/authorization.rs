@@ -59,6 +59,13 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             path.replace("{customer_id}", &ids.customer)
         }
         "/customer/sites/{site_id}/rename" => format!("/customer/sites/{}/rename", ids.site),
+        "/customer/sites/{site_id}/administrators" => {
+            format!("/customer/sites/{}/administrators", ids.site)
+        }
+        "/customer/sites/{site_id}/administrators/{membership_id}/remove" => format!(
+            "/customer/sites/{}/administrators/{}/remove",
+            ids.site, ids.customer_target
+        ),
         "/partner/customers/import/{import_id}" => {
             format!("/partner/customers/import/{}", ids.import)
         }
@@ -244,7 +251,9 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     personas.push(Persona::OtherPartnerOwner);
     app.customer_administrator(&ids.customer, "admin@adatum.example");
     personas.push(Persona::CustomerAdministrator);
-    app.customer_member(&ids.customer, "user@adatum.example", "user");
+    // The customer's user runs the sample site, so renaming it is theirs to do.
+    let user = app.customer_member(&ids.customer, "user@adatum.example", "user");
+    app.site_administrator(&ids.site, &user);
     personas.push(Persona::CustomerUser);
     personas.push(Persona::AssistingPartner);
 

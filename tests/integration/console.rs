@@ -322,3 +322,105 @@ async fn a_login_in_two_customer_accounts_sees_each_only_as_the_membership_it_ch
         "acting as Fabrikam, Adatum's site is missing"
     );
 }
+
+#[tokio::test]
+async fn a_site_administrator_runs_two_sites_and_only_those() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    app.customer_administrator(&adatum, "admin@adatum.example");
+    let ann_membership = app.customer_member(&adatum, "ann@adatum.example", "user");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    for name in ["Lyon", "Nice"] {
+        let created = app
+            .post_as(
+                &admin,
+                "/customer/sites",
+                &[("name", name), ("time_zone", "Europe/Paris")],
+            )
+            .await;
+        assert_eq!(created.status(), 303);
+    }
+    let (_, page) = page_of(&admin, &app, "/customer/sites").await;
+    let site_of = |name: &str| {
+        regex::Regex::new(&format!(
+            r#"<tr data-site="([^"]+)">\s*<td class="site-name">{name}</td>"#
+        ))
+        .expect("regex")
+        .captures(&page)
+        .map(|c| c[1].to_owned())
+        .unwrap_or_else(|| panic!("site {name}"))
+    };
+    let (head_office, lyon, nice) = (site_of("Adatum"), site_of("Lyon"), site_of("Nice"));
+    for site in [&lyon, &nice] {
+        let added = app
+            .post_as(
+                &admin,
+                &format!("/customer/sites/{site}/administrators"),
+                &[("membership_id", &ann_membership)],
+            )
+            .await;
+        assert_eq!(added.status(), 303);
+    }
+    let ann = app.browser_signed_in("ann@adatum.example", PASSWORD).await;
+    let (_, page) = page_of(&ann, &app, "/customer/sites").await;
+    assert_eq!(
+        page.matches("/rename\"").count(),
+        2,
+        "rename forms for her two sites only"
+    );
+    for (site, name) in [(&lyon, "Lyon centre"), (&nice, "Nice port")] {
+        let renamed = app
+            .post_as(
+                &ann,
+                &format!("/customer/sites/{site}/rename"),
+                &[("name", name)],
+            )
+            .await;
+        assert_eq!(renamed.status(), 303, "{name}");
+    }
+    let refused = app
+        .post_as(
+            &ann,
+            &format!("/customer/sites/{head_office}/rename"),
+            &[("name", "Mine")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403, "not a site she runs");
+    let assign = app
+        .post_as(
+            &ann,
+            &format!("/customer/sites/{head_office}/administrators"),
+            &[("membership_id", &ann_membership)],
+        )
+        .await;
+    assert_eq!(
+        assign.status(),
+        403,
+        "only administrators choose who runs a site"
+    );
+
+    let removed = app
+        .post_as(
+            &admin,
+            &format!("/customer/sites/{nice}/administrators/{ann_membership}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status(), 303);
+    let refused = app
+        .post_as(
+            &ann,
+            &format!("/customer/sites/{nice}/rename"),
+            &[("name", "Again")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403, "no longer hers");
+    let (_, page) = page_of(&admin, &app, "/customer/sites").await;
+    assert!(page.contains("Lyon centre") && page.contains("Nice port"));
+    let (_, activity) = page_of(&admin, &app, "/customer/activity").await;
+    assert!(activity.contains("Made someone a site administrator"));
+    assert!(activity.contains("Removed a site administrator"));
+}

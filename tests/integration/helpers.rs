@@ -504,6 +504,19 @@ pub mod customers {
             .expect("membership")
         }
 
+        /// Makes the membership an administrator of the site.
+        pub fn site_administrator(&self, site_id: &str, membership_id: &str) {
+            use partnerdesk::db::schema::site_administrators;
+            diesel::insert_into(site_administrators::table)
+                .values((
+                    site_administrators::site_id.eq(site_id),
+                    site_administrators::membership_id.eq(membership_id),
+                    site_administrators::created_at.eq(self.clock_now()),
+                ))
+                .execute(&mut self.conn())
+                .expect("site administrator");
+        }
+
         /// The id of the customer's first site.
         pub fn first_site(&self, customer_id: &str) -> String {
             sites::table

@@ -1,3 +1,4 @@
+DROP TABLE site_administrators;
 DROP TABLE assisted_sessions;
 ALTER TABLE activity_log DROP COLUMN on_behalf_of;
 ALTER TABLE memberships DROP COLUMN invited_by_login_id;

@@ -30,3 +30,13 @@ CREATE TABLE assisted_sessions (
     end_reason TEXT CHECK (end_reason IN ('left', 'expired', 'assistance_off', 'dissociated', 'access_removed'))
 );
 CREATE INDEX assisted_sessions_customer ON assisted_sessions(customer_id, started_at);
+
+-- Site administrators (B4, seed 002): people of the account who run a site; one
+-- person may run several sites.
+CREATE TABLE site_administrators (
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    membership_id TEXT NOT NULL REFERENCES memberships(id),
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (site_id, membership_id)
+);
+CREATE INDEX site_administrators_membership ON site_administrators(membership_id);
