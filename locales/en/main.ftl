@@ -529,3 +529,4 @@ flash-site-administrator-removed = The site administrator has been removed.
 action-site-administrator-added = Made someone a site administrator
 action-site-administrator-removed = Removed a site administrator
 ccap-manage-assigned-sites = Rename the sites one administers
+console-subscription = Subscription

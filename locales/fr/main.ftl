@@ -529,3 +529,4 @@ flash-site-administrator-removed = L’administrateur du site a été retiré.
 action-site-administrator-added = A nommé un administrateur de site
 action-site-administrator-removed = A retiré un administrateur de site
 ccap-manage-assigned-sites = Renommer les sites dont on est administrateur
+console-subscription = Abonnement

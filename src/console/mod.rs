@@ -63,20 +63,25 @@ where
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::auth::identity::CustomerMember;
+use crate::customers::Customer;
+use crate::customers::details::{Licence, licences_of};
 use crate::db::schema::{customer_accounts, partner_organisations, sites as site_rows};
 use crate::db::{self, DbError};
+use crate::i18n::format_date;
 use crate::startup::AppState;
 use crate::web::{Layout, PageError, render};
 
+/// The account as its own people see it (B1): details, subscription, licences
+/// and sites.
 pub struct Overview {
-    pub name: String,
-    pub state: crate::customers::CustomerState,
+    pub customer: Customer,
     pub partner: Option<String>,
-    pub assistance: bool,
     pub sites: Vec<String>,
+    pub licences: Vec<Licence>,
 }
 
 #[derive(Template)]
@@ -85,6 +90,36 @@ struct HomePage {
     layout: Layout,
     overview: Overview,
     role_key: &'static str,
+    today: NaiveDate,
+}
+
+impl HomePage {
+    fn date(&self, day: &Option<NaiveDate>) -> String {
+        day.map(|d| format_date(d, self.layout.lang))
+            .unwrap_or_default()
+    }
+
+    fn country(&self) -> String {
+        self.overview.customer.country_name(self.layout.lang)
+    }
+
+    fn term(&self) -> String {
+        let c = &self.overview.customer;
+        let current = self.layout.tr.t(c.term_on(self.today).label_key());
+        match c.pending_term(self.today) {
+            Some((term, from)) => format!(
+                "{current} · {}",
+                self.layout.tr.with(
+                    "customer-term-pending",
+                    &[
+                        ("term", &self.layout.tr.t(term.label_key())),
+                        ("date", &format_date(from, self.layout.lang)),
+                    ],
+                )
+            ),
+            None => current,
+        }
+    }
 }
 
 pub async fn home(
@@ -94,29 +129,25 @@ pub async fn home(
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let overview = db::run(&state.pool, move |conn| -> Result<Overview, DbError> {
-        let (name, account_state, partner, assistance): (String, String, Option<String>, bool) =
-            customer_accounts::table
-                .left_join(partner_organisations::table)
-                .filter(customer_accounts::id.eq(&customer_id))
-                .select((
-                    customer_accounts::name,
-                    customer_accounts::state,
-                    partner_organisations::name.nullable(),
-                    customer_accounts::partner_assistance,
-                ))
-                .first(conn)?;
+        let (customer, partner): (Customer, Option<String>) = customer_accounts::table
+            .left_join(partner_organisations::table)
+            .filter(customer_accounts::id.eq(&customer_id))
+            .select((
+                Customer::as_select(),
+                partner_organisations::name.nullable(),
+            ))
+            .first(conn)?;
         let sites = site_rows::table
             .filter(site_rows::customer_id.eq(&customer_id))
             .order((site_rows::created_at.asc(), site_rows::id.asc()))
             .select(site_rows::name)
             .load(conn)?;
+        let licences = licences_of(conn, &customer_id)?;
         Ok(Overview {
-            name,
-            state: crate::customers::CustomerState::parse(&account_state)
-                .unwrap_or(crate::customers::CustomerState::Active),
+            customer,
             partner,
-            assistance,
             sites,
+            licences,
         })
     })
     .await?;
@@ -124,5 +155,6 @@ pub async fn home(
         layout,
         overview,
         role_key: member.role.label_key(),
+        today: state.clock.now().date(),
     })
 }

@@ -64,6 +64,31 @@ pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &str) -> QueryResu
         .get_result(conn)
 }
 
+/// A customer's licences, by product; the caller has scoped `customer_id`.
+pub fn licences_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Licence>> {
+    let rows: Vec<(String, i32, String, Option<NaiveDate>)> = licences::table
+        .filter(licences::customer_id.eq(customer_id))
+        .order((licences::product.asc(), licences::id.asc()))
+        .select((
+            licences::product,
+            licences::quantity,
+            licences::status,
+            licences::expires_on,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(product, quantity, status, expires_on)| {
+            Some(Licence {
+                product,
+                quantity,
+                status: LicenceStatus::parse(&status)?,
+                expires_on,
+            })
+        })
+        .collect())
+}
+
 pub fn load(
     conn: &mut DbConnection,
     partner_id: &str,
@@ -81,27 +106,7 @@ pub fn load(
         .into_iter()
         .filter(|(id, _)| !groups.iter().any(|(mine, _)| mine == id))
         .collect();
-    let licence_rows: Vec<(String, i32, String, Option<NaiveDate>)> = licences::table
-        .filter(licences::customer_id.eq(customer_id))
-        .order((licences::product.asc(), licences::id.asc()))
-        .select((
-            licences::product,
-            licences::quantity,
-            licences::status,
-            licences::expires_on,
-        ))
-        .load(conn)?;
-    let licences = licence_rows
-        .into_iter()
-        .filter_map(|(product, quantity, status, expires_on)| {
-            Some(Licence {
-                product,
-                quantity,
-                status: LicenceStatus::parse(&status)?,
-                expires_on,
-            })
-        })
-        .collect();
+    let licences = licences_of(conn, customer_id)?;
     let site_rows: Vec<(String, String, String)> = sites::table
         .filter(sites::customer_id.eq(customer_id))
         .order((sites::created_at.asc(), sites::id.asc()))

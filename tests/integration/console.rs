@@ -424,3 +424,38 @@ async fn a_site_administrator_runs_two_sites_and_only_those() {
     assert!(activity.contains("Made someone a site administrator"));
     assert!(activity.contains("Removed a site administrator"));
 }
+
+#[tokio::test]
+async fn the_overview_shows_the_account_its_subscription_licences_and_sites() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(
+        &partner,
+        &CustomerSpec {
+            billing: BillingType::Trial,
+            licences: vec![(partnerdesk::customers::LicenceStatus::Trial, true)],
+            ..CustomerSpec::named("Adatum")
+        },
+    );
+    app.customer_member(&adatum, "user@adatum.example", "user");
+    let user = app.browser_signed_in("user@adatum.example", PASSWORD).await;
+    let (status, home) = page_of(&user, &app, "/customer").await;
+    assert_eq!(status, 200);
+    for expected in [
+        r#"id="account-name">Adatum<"#,
+        "adatum.example",
+        "REF-1",
+        r#"id="data-region">eu-central<"#,
+        r#"id="account-partner">Contoso<"#,
+        "Endpoint Protection",
+        r#"class="licence-trial""#,
+        r#"id="term">Monthly<"#,
+        "1 rue de la Paix",
+    ] {
+        assert!(home.contains(expected), "{expected} in {home}");
+    }
+    assert!(
+        home.contains(r#"id="billing-type">Trial · "#),
+        "the trial's end shows"
+    );
+}
