@@ -106,6 +106,8 @@ routes! {
     "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => staff::pages::disable }
     "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => staff::pages::resend }
     "/partner/staff/{membership_id}/revoke" { POST Partner(Capability::ManageStaff) => staff::pages::revoke }
+    "/partner/context" { POST Partner(Capability::SeeCustomers) => partner::context::choose }
+    "/partner/context/clear" { POST Partner(Capability::SeeCustomers) => partner::context::clear }
     "/partner/customers" { GET Partner(Capability::SeeCustomers) => list::page }
     "/partner/customers.csv" { GET Partner(Capability::SeeCustomers) => export::csv }
     "/partner/customers/new" {
@@ -122,6 +124,7 @@ routes! {
         GET Partner(Capability::OpenCustomer) => assisted::pages::form,
         POST Partner(Capability::OpenCustomer) => assisted::pages::open,
     }
+    "/partner/customers/{customer_id}/users" { GET Partner(Capability::SeeCustomers) => partner::context::users }
     "/partner/customers/{customer_id}/contact" { GET Partner(Capability::SeeCustomers) => details::contact }
     "/partner/customers/{customer_id}/rename" { POST Partner(Capability::ManageCustomers) => details::rename }
     "/partner/customers/{customer_id}/administrator/username" { POST Partner(Capability::ManageCustomers) => details::change_username }

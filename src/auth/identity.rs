@@ -70,6 +70,8 @@ pub struct Identity {
     /// Set while a partner user is inside a customer's console ("open customer");
     /// `membership` is then that customer's, in the assisting partner's role.
     pub assisting: Option<crate::assisted::Assisting>,
+    /// The customer a partner member has chosen to work on (B3): (id, name).
+    pub customer_context: Option<(String, String)>,
 }
 
 /// The active memberships of a login, partner and customer alike, by the name of
@@ -164,7 +166,30 @@ fn load(
         membership,
         memberships,
         assisting: None,
+        customer_context: None,
     }))
+}
+
+/// The chosen customer, if it is still one of the partner membership's.
+fn context_of(
+    conn: &mut DbConnection,
+    identity: &Identity,
+    customer_id: &str,
+) -> QueryResult<Option<(String, String)>> {
+    let Some(Membership {
+        scope: MembershipScope::Partner { .. },
+        tenant_id,
+        ..
+    }) = &identity.membership
+    else {
+        return Ok(None);
+    };
+    customer_accounts::table
+        .filter(customer_accounts::id.eq(customer_id))
+        .filter(customer_accounts::partner_id.eq(tenant_id))
+        .select((customer_accounts::id, customer_accounts::name))
+        .first(conn)
+        .optional()
 }
 
 /// What the session's "open customer" state does to this request.
@@ -220,6 +245,8 @@ pub async fn load_identity(
     if let Some(login_id) = session.login_id() {
         let membership_id = session.membership_id();
         let assisted_id = session.assisted_session_id();
+        let context_id = session.customer_context();
+        let had_context = context_id.is_some();
         let state = req
             .app_data::<web::Data<AppState>>()
             .cloned()
@@ -233,12 +260,20 @@ pub async fn load_identity(
                 Some(id) => check_assisted(conn, now, &identity, id)?,
                 None => AssistedOutcome::None,
             };
+            let mut identity = identity;
+            if let Some(context_id) = &context_id {
+                identity.customer_context = context_of(conn, &identity, context_id)?;
+            }
             Ok::<_, DbError>((Some(identity), outcome))
         })
         .await
         .map_err(PageError::from)?;
         match loaded {
             (Some(mut identity), outcome) => {
+                // A context the partner may no longer see (dissociated) is dropped.
+                if had_context && identity.customer_context.is_none() {
+                    session.clear_customer_context();
+                }
                 match outcome {
                     AssistedOutcome::None => {}
                     AssistedOutcome::Going(assisting) => identity.enter(assisting),

@@ -13,6 +13,7 @@ use super::session_store::{LOGIN_KEY, SIGNED_IN_AT_KEY};
 const MEMBERSHIP_KEY: &str = "auth.membership_id";
 const CSRF_KEY: &str = "csrf";
 const ASSISTING_KEY: &str = "auth.assisted_session_id";
+const CONTEXT_KEY: &str = "partner.customer_context";
 
 pub struct TypedSession(Session);
 
@@ -54,6 +55,7 @@ impl TypedSession {
         self.0.renew();
         self.0.remove(MEMBERSHIP_KEY);
         self.0.remove(ASSISTING_KEY);
+        self.0.remove(CONTEXT_KEY);
         self.0.insert(LOGIN_KEY, login_id)?;
         self.0.insert(SIGNED_IN_AT_KEY, signed_in_at)?;
         self.0.insert(CSRF_KEY, random_token())
@@ -66,8 +68,25 @@ impl TypedSession {
     ) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
         self.0.remove(ASSISTING_KEY);
+        self.0.remove(CONTEXT_KEY);
         self.0.insert(MEMBERSHIP_KEY, membership_id)?;
         self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// The customer a partner member has chosen to work on (B3), if any.
+    pub fn customer_context(&self) -> Option<String> {
+        self.0.get::<String>(CONTEXT_KEY).ok().flatten()
+    }
+
+    pub fn set_customer_context(
+        &self,
+        customer_id: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.insert(CONTEXT_KEY, customer_id)
+    }
+
+    pub fn clear_customer_context(&self) {
+        self.0.remove(CONTEXT_KEY);
     }
 
     /// The "open customer" session this browser is in, if any.

@@ -187,6 +187,13 @@ struct DetailsPage {
 }
 
 impl DetailsPage {
+    /// Whether this customer is the one the member is working on.
+    fn is_context(&self) -> bool {
+        self.layout
+            .customer_context()
+            .is_some_and(|(id, _)| *id == self.details.customer.id)
+    }
+
     fn can(&self, capability: &str) -> bool {
         let capability = match capability {
             "manage" => Capability::ManageCustomers,

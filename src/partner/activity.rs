@@ -50,6 +50,8 @@ struct ActivityPage {
     page: i64,
     has_next: bool,
     query_without_page: String,
+    /// The customer the member works on, whose entries alone are shown.
+    context: Option<String>,
 }
 
 /// The start of a day in the viewer's zone, as the UTC time stored in the log.
@@ -77,12 +79,17 @@ pub async fn page(
     let to = day_start(&filters.to, zone).map(|d| d + chrono::Duration::days(1));
     let person = filters.person.clone();
     let action = Action::parse(&filters.action);
+    let context = member.identity.customer_context.clone();
+    let context_id = context.as_ref().map(|(id, _)| id.clone());
     let (rows, people) = db::run(
         &state.pool,
         move |conn| -> Result<(Vec<LogRow>, Vec<String>), DbError> {
             let mut query = activity_log::table
                 .filter(activity_log::partner_id.eq(&partner_id))
                 .into_boxed();
+            if let Some(customer_id) = &context_id {
+                query = query.filter(activity_log::customer_id.eq(customer_id.clone()));
+            }
             if !person.is_empty() {
                 query = query.filter(activity_log::actor_name.eq(person.clone()));
             }
@@ -150,5 +157,6 @@ pub async fn page(
         page,
         has_next,
         query_without_page,
+        context: context.map(|(_, name)| name),
     })
 }

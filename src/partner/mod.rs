@@ -2,6 +2,7 @@
 //! issue) and the activity log.
 
 pub mod activity;
+pub mod context;
 
 use actix_web::HttpResponse;
 use askama::Template;

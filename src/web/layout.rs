@@ -184,6 +184,15 @@ impl Layout {
             .is_some_and(|i| i.memberships.len() > 1 && i.assisting.is_none())
     }
 
+    /// The customer a partner member works on (B3): (id, name).
+    pub fn customer_context(&self) -> Option<&(String, String)> {
+        let identity = self.identity.as_ref()?;
+        if identity.assisting.is_some() {
+            return None;
+        }
+        identity.customer_context.as_ref()
+    }
+
     /// The banner over every page of an "open customer" session: whose console,
     /// for which partner, as whom, until when.
     pub fn assisted_banner(&self) -> Option<String> {

@@ -100,6 +100,8 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/customer/users" => "/customer/users",
         "/customer/leave" => "/customer/leave",
         "/partner/customers" => "/partner/customers",
+        "/partner/context" => "/partner/context",
+        "/partner/context/clear" => "/partner/context/clear",
         "/partner/customers.csv" => "/partner/customers.csv",
         "/partner/customers/new" => "/partner/customers/new",
         "/partner/customers/import" => "/partner/customers/import",

@@ -509,3 +509,83 @@ async fn a_large_export_streams_every_row_and_defuses_formulas() {
     assert_eq!(unique.len(), ids.len(), "no row twice across batches");
     assert!(text.contains(",'=HYPERLINK(evil),"));
 }
+
+#[tokio::test]
+async fn a_chosen_customer_scopes_the_partner_pages_until_cleared() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    let adatum = app.customer(&ours, &CustomerSpec::named("Adatum"));
+    let other = app.customer(&ours, &CustomerSpec::named("Other"));
+    let foreign = app.customer(&theirs, &CustomerSpec::named("Foreign"));
+    app.customer_administrator(&adatum, "admin@adatum.example");
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    for (id, name) in [(&adatum, "Adatum Corp"), (&other, "Other Corp")] {
+        let renamed = app
+            .post_as(
+                &owner,
+                &format!("/partner/customers/{id}/rename"),
+                &[("name", name)],
+            )
+            .await;
+        assert_eq!(renamed.status(), 303);
+    }
+    let refused = app
+        .post_as(&owner, "/partner/context", &[("customer_id", &foreign)])
+        .await;
+    assert_eq!(
+        refused.status(),
+        404,
+        "another partner's customer cannot be chosen"
+    );
+    let chosen = app
+        .post_as(&owner, "/partner/context", &[("customer_id", &adatum)])
+        .await;
+    assert_eq!(chosen.status(), 303);
+
+    let (_, list) = page_of(&owner, &app, "/partner/customers").await;
+    assert!(
+        list.contains(r#"id="customer-context""#) && list.contains("<strong>Adatum Corp</strong>"),
+        "the header names the customer on every partner page"
+    );
+    let (_, log) = page_of(&owner, &app, "/partner/activity?action=customer_renamed").await;
+    assert!(log.contains("Adatum → Adatum Corp"));
+    assert!(
+        !log.contains("Other → Other Corp"),
+        "only the chosen customer's entries"
+    );
+    assert!(log.contains(r#"id="activity-context""#));
+    let (status, users) =
+        page_of(&owner, &app, &format!("/partner/customers/{adatum}/users")).await;
+    assert_eq!(status, 200);
+    assert!(users.contains(r#"data-username="admin@adatum.example""#));
+    assert_eq!(
+        page_of(&owner, &app, &format!("/partner/customers/{foreign}/users"))
+            .await
+            .0,
+        404
+    );
+
+    let cleared = app.post_as(&owner, "/partner/context/clear", &[]).await;
+    assert_eq!(cleared.status(), 303);
+    let (_, log) = page_of(&owner, &app, "/partner/activity?action=customer_renamed").await;
+    assert!(log.contains("Other → Other Corp") && log.contains("Adatum → Adatum Corp"));
+    assert!(!log.contains(r#"id="customer-context""#));
+
+    // A customer that leaves the partner leaves the context too.
+    app.post_as(&owner, "/partner/context", &[("customer_id", &adatum)])
+        .await;
+    let dissociated = app
+        .post_as(
+            &owner,
+            &format!("/partner/customers/{adatum}/dissociate"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(dissociated.status(), 303);
+    let (_, list) = page_of(&owner, &app, "/partner/customers").await;
+    assert!(!list.contains(r#"id="customer-context""#));
+}

@@ -1,0 +1,76 @@
+//! Customer context (B3): a partner member picks a customer to work on; the
+//! header names it with links to its pages, the activity log shows only it, and
+//! clearing it returns to all customers.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::identity::PartnerMember;
+use crate::auth::session::TypedSession;
+use crate::console::users::{User, list as users_of};
+use crate::customers::{self, Customer, CustomerError};
+use crate::db;
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render, see_other};
+
+#[derive(Deserialize)]
+pub struct ContextForm {
+    customer_id: String,
+}
+
+pub async fn choose(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    session: TypedSession,
+    form: web::Form<ContextForm>,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let customer_id = form.into_inner().customer_id;
+    // Only one of this partner's customers can be chosen; any other id is missing.
+    let customer = db::run(&state.pool, move |conn| {
+        customers::find(conn, &partner_id, &customer_id)
+    })
+    .await
+    .map_err(customers::details::page_error)?;
+    session
+        .set_customer_context(&customer.id)
+        .map_err(PageError::internal)?;
+    Ok(see_other(&format!("/partner/customers/{}", customer.id)))
+}
+
+pub async fn clear(session: TypedSession) -> HttpResponse {
+    session.clear_customer_context();
+    see_other("/partner/customers")
+}
+
+#[derive(Template)]
+#[template(path = "partner/customer_users.html")]
+struct UsersPage {
+    layout: Layout,
+    customer: Customer,
+    users: Vec<User>,
+}
+
+/// The customer's people as its partner sees them: who they are and their role.
+pub async fn users(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let customer_id = path.into_inner();
+    let (customer, users) = db::run(&state.pool, move |conn| {
+        let customer = customers::find(conn, &partner_id, &customer_id)?;
+        let users = users_of(conn, &customer.id)?;
+        Ok::<_, CustomerError>((customer, users))
+    })
+    .await
+    .map_err(customers::details::page_error)?;
+    render(&UsersPage {
+        layout,
+        customer,
+        users,
+    })
+}
