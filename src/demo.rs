@@ -12,7 +12,7 @@ use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Use
 use crate::auth::password::hash_password;
 use crate::config::Settings;
 use crate::customers;
-use crate::db::schema::{customer_accounts, logins, partner_organisations};
+use crate::db::schema::{customer_accounts, logins, memberships, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
 use crate::partners;
@@ -143,12 +143,83 @@ pub fn seed(
             conn,
             now,
             &customers::seed::SeedOptions {
-                partner_id,
+                partner_id: partner_id.clone(),
                 count: DEMO_CUSTOMERS,
                 groups: DEMO_GROUPS,
                 seed: 2026,
             },
         )?;
     }
+    let mut printed = printed;
+    printed.push(customer_administrator(conn, now, &partner_id)?);
     Ok(printed)
+}
+
+const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";
+
+/// A login administering the demo partner's first customer, to see the
+/// customer's console and partner assistance from the other side.
+fn customer_administrator(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+) -> Result<DemoLogin, DemoError> {
+    let password = fresh_password();
+    let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
+    let customer_name = db::write_transaction(conn, |conn| {
+        let (customer_id, customer_name): (String, String) = customer_accounts::table
+            .filter(customer_accounts::partner_id.eq(partner_id))
+            .order((
+                customer_accounts::name_key.asc(),
+                customer_accounts::id.asc(),
+            ))
+            .select((customer_accounts::id, customer_accounts::name))
+            .first(conn)?;
+        let username =
+            Username::parse(DEMO_CUSTOMER_ADMIN).map_err(|_| DemoError::Invalid("username"))?;
+        let login_id = match accounts::find_by_username(conn, &username)? {
+            Some(id) => {
+                diesel::update(logins::table.filter(logins::id.eq(&id)))
+                    .set((
+                        logins::password_hash.eq(Some(&hash)),
+                        logins::state.eq("active"),
+                    ))
+                    .execute(conn)?;
+                id
+            }
+            None => {
+                let new = NewLogin {
+                    username,
+                    email: EmailAddress::parse(DEMO_CUSTOMER_ADMIN)
+                        .map_err(|_| DemoError::Invalid("email"))?,
+                    full_name: DisplayName::parse("Camille Customer")
+                        .map_err(|_| DemoError::Invalid("full name"))?,
+                    language: Lang::Fr,
+                    time_zone: chrono_tz::Europe::Paris,
+                };
+                accounts::insert(conn, now, &new, LoginState::Active, Some(&hash))?
+            }
+        };
+        let member: bool = diesel::select(diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::login_id.eq(&login_id))
+                .filter(memberships::customer_id.eq(&customer_id)),
+        ))
+        .get_result(conn)?;
+        if !member {
+            customers::create::add_customer_member(
+                conn,
+                now,
+                &customer_id,
+                &login_id,
+                customers::create::ADMINISTRATOR_ROLE,
+            )?;
+        }
+        Ok::<_, DemoError>(customer_name)
+    })?;
+    Ok(DemoLogin {
+        username: DEMO_CUSTOMER_ADMIN.to_owned(),
+        password,
+        role: format!("customer administrator ({customer_name})"),
+    })
 }

@@ -23,7 +23,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         BufReader::new(stdout)
             .lines()
             .map_while(Result::ok)
-            .take(6)
+            .take(7)
             .collect::<Vec<_>>()
     })
     .await
@@ -52,6 +52,12 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             "{role} missing in {lines:?}"
         );
     }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("admin@customer.example") && l.contains("customer administrator")),
+        "a customer's administrator to see the console: {lines:?}"
+    );
     let page = page.expect("the printed address answers");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("body").contains("Partnerdesk"));
