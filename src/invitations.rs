@@ -18,6 +18,52 @@ use crate::email::messages::InvitationRequestEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
 
+/// The person part of an invitation form, whoever invites: name, email, username
+/// (the email when left empty) and language.
+pub struct InviteeFields<'a> {
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub username: &'a str,
+    pub language: &'a str,
+}
+
+impl InviteeFields<'_> {
+    /// The new login, or `None` with a message added for each faulty field.
+    pub fn parse(
+        &self,
+        tr: &crate::i18n::Translator,
+        time_zone: chrono_tz::Tz,
+        errors: &mut crate::web::FieldErrors,
+    ) -> Option<crate::accounts::NewLogin> {
+        use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+        let full_name = DisplayName::parse(self.full_name)
+            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
+            .ok();
+        let email = EmailAddress::parse(self.email)
+            .map_err(|e| errors.add(tr, "email", e.message_key()))
+            .ok();
+        let username_text = if self.username.trim().is_empty() {
+            self.email
+        } else {
+            self.username
+        };
+        let username = Username::parse(username_text)
+            .map_err(|e| errors.add(tr, "username", e.message_key()))
+            .ok();
+        let language = Lang::from_code(self.language);
+        if language.is_none() {
+            errors.add(tr, "language", "field-choose");
+        }
+        Some(NewLogin {
+            username: username?,
+            email: email?,
+            full_name: full_name?,
+            language: language?,
+            time_zone,
+        })
+    }
+}
+
 /// When a pending person's invitation was last sent, and until when its link works.
 #[derive(Debug, Clone, Copy)]
 pub struct Sent {

@@ -24,6 +24,29 @@ impl CustomerChange {
         &self.login_id
     }
 
+    /// Records an action on the account in its log, and in the partner's when the
+    /// partner's user did it through "open customer".
+    pub fn record(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        action: crate::audit::Action,
+        target: &str,
+        details: &str,
+    ) -> diesel::QueryResult<()> {
+        crate::audit::record(
+            conn,
+            self.now,
+            crate::audit::Entry {
+                partner_id: self.assisting_partner_id.as_deref(),
+                customer_id: Some(&self.customer_id),
+                actor: self.actor(),
+                action,
+                target,
+                details,
+            },
+        )
+    }
+
     /// The real person, and the partner they act for when they opened the account.
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor {
@@ -94,7 +117,7 @@ struct HomePage {
 }
 
 impl HomePage {
-    fn date(&self, day: &Option<NaiveDate>) -> String {
+    fn optional_date(&self, day: &Option<NaiveDate>) -> String {
         day.map(|d| format_date(d, self.layout.lang))
             .unwrap_or_default()
     }

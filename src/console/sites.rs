@@ -7,10 +7,10 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{CustomerChange, change_as};
+use super::change_as;
 use crate::access::CustomerCapability;
 use crate::accounts::DisplayName;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
 use crate::customers::fields;
 use crate::db::schema::{
@@ -199,27 +199,6 @@ fn name_is_free(
     }))
 }
 
-fn record(
-    conn: &mut DbConnection,
-    change: &CustomerChange,
-    action: Action,
-    target: &str,
-    details: &str,
-) -> QueryResult<()> {
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: change.assisting_partner_id.as_deref(),
-            customer_id: Some(&change.customer_id),
-            actor: change.actor(),
-            action,
-            target,
-            details,
-        },
-    )
-}
-
 pub async fn create(
     state: web::Data<AppState>,
     layout: Layout,
@@ -251,13 +230,7 @@ pub async fn create(
                 sites::created_at.eq(change.now),
             ))
             .execute(conn)?;
-        record(
-            conn,
-            change,
-            Action::SiteCreated,
-            name.as_str(),
-            zone.name(),
-        )?;
+        change.record(conn, Action::SiteCreated, name.as_str(), zone.name())?;
         Ok(())
     })
     .await;
@@ -318,7 +291,7 @@ pub async fn rename(
             .set(sites::name.eq(name.as_str()))
             .execute(conn)?;
         let details = format!("{old} → {}", name.as_str());
-        record(conn, change, Action::SiteRenamed, name.as_str(), &details)?;
+        change.record(conn, Action::SiteRenamed, name.as_str(), &details)?;
         Ok(())
     })
     .await;
@@ -401,7 +374,7 @@ pub async fn add_administrator(
                 site_administrators::created_at.eq(change.now),
             ))
             .execute(conn)?;
-        record(conn, change, Action::SiteAdministratorAdded, &site, &person)?;
+        change.record(conn, Action::SiteAdministratorAdded, &site, &person)?;
         Ok(())
     })
     .await;
@@ -425,13 +398,7 @@ pub async fn remove_administrator(
         if removed == 0 {
             return Ok(());
         }
-        record(
-            conn,
-            change,
-            Action::SiteAdministratorRemoved,
-            &site,
-            &person,
-        )?;
+        change.record(conn, Action::SiteAdministratorRemoved, &site, &person)?;
         Ok(())
     })
     .await;

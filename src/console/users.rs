@@ -11,15 +11,15 @@ use serde::Deserialize;
 
 use super::{CustomerChange, change_as};
 use crate::access::{CustomerCapability, CustomerRole};
-use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
-use crate::audit::{self, Action};
+use crate::accounts::{self, LoginState, NewLogin};
+use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
 use crate::auth::session_store::end_sessions_of;
 use crate::customers::create::add_customer_member;
 use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
-use crate::invitations::{self, Sent};
+use crate::invitations::{self, InviteeFields, Sent};
 use crate::signin::activation::{ResendError, send_activation};
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
@@ -152,27 +152,6 @@ fn other_active_administrators(
         .get_result(conn)
 }
 
-fn record(
-    conn: &mut DbConnection,
-    change: &CustomerChange,
-    action: Action,
-    target: &str,
-    details: &str,
-) -> QueryResult<()> {
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: change.assisting_partner_id.as_deref(),
-            customer_id: Some(&change.customer_id),
-            actor: change.actor(),
-            action,
-            target,
-            details,
-        },
-    )
-}
-
 #[derive(Template)]
 #[template(path = "console/users.html")]
 struct UsersPage {
@@ -251,43 +230,19 @@ pub struct Invitation {
 impl InviteForm {
     fn parse(&self, tr: &Translator, time_zone: chrono_tz::Tz) -> Result<Invitation, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let full_name = DisplayName::parse(&self.full_name)
-            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
-            .ok();
-        let email = EmailAddress::parse(&self.email)
-            .map_err(|e| errors.add(tr, "email", e.message_key()))
-            .ok();
-        let username_text = if self.username.trim().is_empty() {
-            &self.email
-        } else {
-            &self.username
-        };
-        let username = Username::parse(username_text)
-            .map_err(|e| errors.add(tr, "username", e.message_key()))
-            .ok();
+        let login = InviteeFields {
+            full_name: &self.full_name,
+            email: &self.email,
+            username: &self.username,
+            language: &self.language,
+        }
+        .parse(tr, time_zone, &mut errors);
         let role = CustomerRole::parse(&self.role);
         if role.is_none() {
             errors.add(tr, "role", "field-choose");
         }
-        let language = Lang::from_code(&self.language);
-        if language.is_none() {
-            errors.add(tr, "language", "field-choose");
-        }
-        match (full_name, email, username, role, language) {
-            (Some(full_name), Some(email), Some(username), Some(role), Some(language))
-                if errors.is_empty() =>
-            {
-                Ok(Invitation {
-                    login: NewLogin {
-                        username,
-                        email,
-                        full_name,
-                        language,
-                        time_zone,
-                    },
-                    role,
-                })
-            }
+        match (login, role) {
+            (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
             _ => Err(errors),
         }
     }
@@ -336,9 +291,8 @@ fn invite_in(
     {
         send_activation(conn, settings, change.now, &login_id)?;
     }
-    record(
+    change.record(
         conn,
-        change,
         Action::UserInvited,
         login.full_name.as_str(),
         invitation.role.as_str(),
@@ -440,13 +394,7 @@ pub async fn change_role(
                 .set(memberships::role.eq(role.as_str()))
                 .execute(conn)?;
             let details = format!("{} → {}", target.role.as_str(), role.as_str());
-            record(
-                conn,
-                change,
-                Action::RoleChanged,
-                &target.full_name,
-                &details,
-            )?;
+            change.record(conn, Action::RoleChanged, &target.full_name, &details)?;
             Ok(())
         },
     )
@@ -478,7 +426,7 @@ pub async fn disable(
                 .execute(conn)?;
             // Their sessions end now, not when they next time out.
             end_sessions_of(conn, &target.login_id)?;
-            record(conn, change, Action::UserDisabled, &target.full_name, "")?;
+            change.record(conn, Action::UserDisabled, &target.full_name, "")?;
             Ok(())
         },
     )
@@ -501,13 +449,7 @@ pub async fn resend(
                 return Err(UserError::NotFound);
             }
             send_activation(conn, &settings, change.now, &target.login_id)?;
-            record(
-                conn,
-                change,
-                Action::InvitationResent,
-                &target.full_name,
-                "",
-            )?;
+            change.record(conn, Action::InvitationResent, &target.full_name, "")?;
             Ok(())
         },
     )
@@ -529,13 +471,7 @@ pub async fn revoke(
                 return Err(UserError::NotFound);
             }
             invitations::revoke(conn, change.now, &target.membership_id, &target.login_id)?;
-            record(
-                conn,
-                change,
-                Action::InvitationRevoked,
-                &target.full_name,
-                "",
-            )?;
+            change.record(conn, Action::InvitationRevoked, &target.full_name, "")?;
             Ok(())
         },
     )

@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::{Invitation, StaffError, StaffMember};
 use crate::access::PartnerRole;
-use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
@@ -83,43 +82,19 @@ impl InviteForm {
     /// The form's values as domain types, or the message for each faulty field.
     fn parse(&self, tr: &Translator) -> Result<Invitation, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let full_name = DisplayName::parse(&self.full_name)
-            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
-            .ok();
-        let email = EmailAddress::parse(&self.email)
-            .map_err(|e| errors.add(tr, "email", e.message_key()))
-            .ok();
-        let username_text = if self.username.trim().is_empty() {
-            &self.email
-        } else {
-            &self.username
-        };
-        let username = Username::parse(username_text)
-            .map_err(|e| errors.add(tr, "username", e.message_key()))
-            .ok();
+        let login = crate::invitations::InviteeFields {
+            full_name: &self.full_name,
+            email: &self.email,
+            username: &self.username,
+            language: &self.language,
+        }
+        .parse(tr, chrono_tz::UTC, &mut errors);
         let role = PartnerRole::parse(&self.role);
         if role.is_none() {
             errors.add(tr, "role", "field-required");
         }
-        let language = Lang::from_code(&self.language);
-        if language.is_none() {
-            errors.add(tr, "language", "field-required");
-        }
-        match (full_name, email, username, role, language) {
-            (Some(full_name), Some(email), Some(username), Some(role), Some(language))
-                if errors.is_empty() =>
-            {
-                Ok(Invitation {
-                    login: NewLogin {
-                        username,
-                        email,
-                        full_name,
-                        language,
-                        time_zone: chrono_tz::UTC,
-                    },
-                    role,
-                })
-            }
+        match (login, role) {
+            (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
             _ => Err(errors),
         }
     }
