@@ -10,7 +10,9 @@
 //!
 //! Knobs: PARTNERDESK_BENCH_CUSTOMERS (customers per partner, default 100000),
 //! PARTNERDESK_BENCH_REQUESTS (measured requests per scenario, default 2000) and
-//! PARTNERDESK_BENCH_CONCURRENCY (concurrent client tasks, default 4).
+//! PARTNERDESK_BENCH_CONCURRENCY (concurrent client tasks, default 4) and
+//! PARTNERDESK_BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
+//! `list,deep page`; default all; plain text always runs, as the reference).
 //!
 //! What it measures and prints:
 //! - the cold start: from building the application to the first 200 of /health_check;
@@ -472,9 +474,16 @@ async fn main() -> ExitCode {
     println!("{HEADER}");
     let shape = (requests, concurrency, pages);
     let mut results = Vec::new();
+    let chosen = std::env::var("PARTNERDESK_BENCH_SCENARIOS").unwrap_or_default();
+    let chosen: Vec<&str> = chosen
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let all = Scenario::LISTS
         .into_iter()
-        .chain([Scenario::PlainWithSession, Scenario::PlainText]);
+        .chain([Scenario::PlainWithSession, Scenario::PlainText])
+        .filter(|s| chosen.is_empty() || *s == Scenario::PlainText || chosen.contains(&s.name()));
     for scenario in all {
         // The bare framework, without the session cookie.
         let bare = scenario == Scenario::PlainText;
