@@ -9,7 +9,7 @@ use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use serde::Deserialize;
 
 use super::{BillingType, CustomerState, Health, LicenceStatus};
@@ -221,6 +221,30 @@ impl View {
 
 type Boxed<'a> = customer_accounts::BoxedQuery<'a, MultiBackend>;
 
+/// SQLite only (migration 4): each row of the trigram index `customer_search`
+/// (its rowid is `search_rowid`) with its customer and the columns the list
+/// filters and sorts on, kept by triggers. A partner's rows are one range of
+/// rowids.
+mod search_index {
+    diesel::table! {
+        customer_search_rows (search_rowid) {
+            search_rowid -> BigInt,
+            customer_id -> Text,
+            name_key -> Text,
+            created_at -> Timestamp,
+            state -> Text,
+            billing_type -> Text,
+            health_level -> Integer,
+            licence_flags -> Integer,
+        }
+    }
+
+    use crate::db::schema::{customer_group_members, customer_groups};
+    diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_group_members);
+    diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_groups);
+}
+use search_index::customer_search_rows;
+
 /// `LIKE` wildcards typed by someone are matched literally.
 fn like_pattern(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 2);
@@ -235,79 +259,221 @@ fn like_pattern(text: &str) -> String {
     escaped
 }
 
+/// The search text as an FTS5 phrase: with the trigram tokenizer, a phrase of
+/// three characters or more matches exactly the texts containing it, wildcards
+/// and all.
+fn trigram_phrase(text: &str) -> String {
+    format!("\"{}\"", text.to_lowercase().replace('"', "\"\""))
+}
+
+/// Whether SQLite's trigram index answers this search (three characters at least;
+/// shorter texts are compared with every customer of the partner).
+fn uses_trigram_index(conn: &DbConnection, view: &View) -> bool {
+    matches!(conn, DbConnection::Sqlite(_)) && view.q.chars().count() >= 3
+}
+
+/// The rowids of SQLite's trigram index matching a phrase (first bind) in the
+/// range of a partner (second and third binds).
+const TRIGRAM_MATCHES: [&str; 3] = [
+    "SELECT rowid FROM customer_search WHERE customer_search MATCH ",
+    " AND rowid BETWEEN (SELECT number << 32 FROM customer_search_partners WHERE partner_id = ",
+    ") AND (SELECT (number << 32) + 4294967295 FROM customer_search_partners WHERE partner_id = ",
+];
+
+/// `customer_search_rows.search_rowid IN` the partner's matches of the view's text.
+fn trigram_matches<'a>(
+    partner_id: &'a str,
+    view: &View,
+) -> Box<dyn BoxableExpression<customer_search_rows::table, MultiBackend, SqlType = Bool> + 'a> {
+    Box::new(
+        sql::<Bool>("customer_search_rows.search_rowid IN (")
+            .sql(TRIGRAM_MATCHES[0])
+            .bind::<Text, _>(trigram_phrase(&view.q))
+            .sql(TRIGRAM_MATCHES[1])
+            .bind::<Text, _>(partner_id)
+            .sql(TRIGRAM_MATCHES[2])
+            .bind::<Text, _>(partner_id)
+            .sql("))"),
+    )
+}
+
+/// Bits of `licence_flags` (migration 4): a licence in each status, and an active
+/// or trial licence supplied by the customer's own partner.
+fn licence_bit(status: LicenceStatus) -> u8 {
+    match status {
+        LicenceStatus::Active => 1,
+        LicenceStatus::Trial => 2,
+        LicenceStatus::Expired => 4,
+    }
+}
+const OWN_LICENCE_BIT: u8 = 8;
+
+fn has_licence_bit(table: &str, bit: u8) -> String {
+    format!("({table}.licence_flags & {bit}) <> 0")
+}
+
+/// The view's filters on the columns kept beside each customer (licences,
+/// billing, health, state), on `$table`: customer_accounts, customer_search_rows or
+/// customer_counts.
+macro_rules! filter_columns {
+    ($query:expr, $table:ident, $view:expr) => {{
+        let mut query = $query;
+        let view: &View = $view;
+        if let Some(status) = view.licence {
+            let test = has_licence_bit(stringify!($table), licence_bit(status));
+            query = query.filter(sql::<Bool>(&test));
+        }
+        if let Some(billing) = view.billing {
+            query = query.filter($table::billing_type.eq(billing.as_str()));
+        }
+        if let Some(health) = view.health {
+            query = query.filter($table::health_level.eq(health.level()));
+        }
+        if let Some(state) = view.state {
+            query = query.filter($table::state.eq(state.as_str()));
+        }
+        if view.mine {
+            // An unexpired licence supplied by the partner itself.
+            let test = has_licence_bit(stringify!($table), OWN_LICENCE_BIT);
+            query = query.filter(sql::<Bool>(&test));
+        }
+        query
+    }};
+}
+
+/// `$query` (of customer_accounts or customer_search_rows, whose customer id is
+/// `$id`) in the view's order.
+macro_rules! in_view_order {
+    ($query:expr, $table:ident, $id:ident, $view:expr) => {{
+        use $table::{created_at, health_level, name_key, state};
+        let (query, id) = ($query, $table::$id);
+        match ($view.sort, $view.descending) {
+            (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
+            (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
+            (SortKey::State, false) => query.order((state.asc(), name_key.asc(), id.asc())),
+            (SortKey::State, true) => query.order((state.desc(), name_key.desc(), id.desc())),
+            (SortKey::Health, false) => query.order((health_level.asc(), name_key.asc(), id.asc())),
+            (SortKey::Health, true) => query.order((health_level.desc(), name_key.asc(), id.asc())),
+            (SortKey::Created, false) => query.order((created_at.asc(), id.asc())),
+            (SortKey::Created, true) => query.order((created_at.desc(), id.desc())),
+        }
+    }};
+}
+
+/// The ids of the members of the partner's group `$group`: another partner's group
+/// id finds nobody.
+macro_rules! members_of {
+    ($partner_id:expr, $group:expr) => {
+        customer_group_members::table
+            .inner_join(customer_groups::table)
+            .filter(customer_groups::partner_id.eq($partner_id))
+            .filter(customer_groups::id.eq($group.as_str()))
+            .select(customer_group_members::customer_id)
+    };
+}
+
 /// The partner's customers matching the view, unsorted. Every read of the list
 /// (page, count, export) starts here.
 pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
     let mut query = customer_accounts::table
         .filter(customer_accounts::partner_id.eq(partner_id))
         .into_boxed::<MultiBackend>();
-    if !view.q.is_empty() {
+    if uses_trigram_index(conn, view) {
+        query = query.filter(
+            sql::<Bool>(
+                "customer_accounts.id IN (SELECT customer_id FROM customer_search_rows \
+                 WHERE customer_search_rows.search_rowid IN (",
+            )
+            .sql(TRIGRAM_MATCHES[0])
+            .bind::<Text, _>(trigram_phrase(&view.q))
+            .sql(TRIGRAM_MATCHES[1])
+            .bind::<Text, _>(partner_id)
+            .sql(TRIGRAM_MATCHES[2])
+            .bind::<Text, _>(partner_id)
+            .sql(")))"),
+        );
+    } else if !view.q.is_empty() {
+        // PostgreSQL: the trigram index on search_text answers LIKE.
         let pattern = like_pattern(&view.q);
-        let plain_text = !view.q.contains(['%', '_', '\\']);
-        // SQLite: the trigram full-text table answers LIKE for three characters and
-        // more. PostgreSQL: the trigram index on search_text does the same.
-        if matches!(conn, DbConnection::Sqlite(_)) && plain_text && view.q.chars().count() >= 3 {
-            query = query.filter(
-                sql::<Bool>(
-                    "customer_accounts.id IN (SELECT customer_id FROM customer_search WHERE search_text LIKE ",
-                )
-                .bind::<Text, _>(pattern)
-                .sql(")"),
-            );
-        } else {
-            query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
-        }
-    }
-    if let Some(status) = view.licence {
-        query = query.filter(diesel::dsl::exists(
-            licences::table
-                .filter(licences::customer_id.eq(customer_accounts::id))
-                .filter(licences::status.eq(status.as_str())),
-        ));
-    }
-    if let Some(billing) = view.billing {
-        query = query.filter(customer_accounts::billing_type.eq(billing.as_str()));
+        query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
     }
     if let Some(group) = &view.group {
-        // The group must be this partner's: another partner's group id finds nothing.
-        let members = customer_group_members::table
-            .inner_join(customer_groups::table)
-            .filter(customer_groups::partner_id.eq(partner_id))
-            .filter(customer_groups::id.eq(group.as_str()))
-            .select(customer_group_members::customer_id);
-        query = query.filter(customer_accounts::id.eq_any(members));
+        query = query.filter(customer_accounts::id.eq_any(members_of!(partner_id, group)));
     }
-    if let Some(health) = view.health {
-        query = query.filter(customer_accounts::health_level.eq(health.level()));
-    }
-    if let Some(state) = view.state {
-        query = query.filter(customer_accounts::state.eq(state.as_str()));
-    }
-    if view.mine {
-        query = query.filter(diesel::dsl::exists(
-            licences::table
-                .filter(licences::customer_id.eq(customer_accounts::id))
-                .filter(licences::supplied_by_partner_id.eq(partner_id))
-                .filter(licences::status.ne(LicenceStatus::Expired.as_str())),
-        ));
-    }
-    query
+    filter_columns!(query, customer_accounts, view)
 }
 
 /// `matching`, in the view's order.
 pub fn sorted<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
-    use customer_accounts::{created_at, health_level, id, name_key, state};
-    let query = matching(conn, partner_id, view);
-    match (view.sort, view.descending) {
-        (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
-        (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
-        (SortKey::State, false) => query.order((state.asc(), name_key.asc(), id.asc())),
-        (SortKey::State, true) => query.order((state.desc(), name_key.desc(), id.desc())),
-        (SortKey::Health, false) => query.order((health_level.asc(), name_key.asc(), id.asc())),
-        (SortKey::Health, true) => query.order((health_level.desc(), name_key.asc(), id.asc())),
-        (SortKey::Created, false) => query.order((created_at.asc(), id.asc())),
-        (SortKey::Created, true) => query.order((created_at.desc(), id.desc())),
+    in_view_order!(
+        matching(conn, partner_id, view),
+        customer_accounts,
+        id,
+        view
+    )
+}
+
+/// SQLite: the partner's matches of the view's text in the trigram index, with
+/// the view's other filters, read from the index alone.
+fn searched<'a>(
+    partner_id: &'a str,
+    view: &'a View,
+) -> customer_search_rows::BoxedQuery<'a, MultiBackend> {
+    let mut query = customer_search_rows::table
+        .filter(trigram_matches(partner_id, view))
+        .into_boxed::<MultiBackend>();
+    if let Some(group) = &view.group {
+        query =
+            query.filter(customer_search_rows::customer_id.eq_any(members_of!(partner_id, group)));
     }
+    filter_columns!(query, customer_search_rows, view)
+}
+
+/// The number of the partner's customers matching the view's filters on the
+/// columns kept in `customer_counts`: a sum over a few dozen rows.
+fn counted(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<i64> {
+    use crate::db::schema::customer_counts;
+    let query = customer_counts::table
+        .filter(customer_counts::partner_id.eq(partner_id))
+        .into_boxed::<MultiBackend>();
+    filter_columns!(query, customer_counts, view)
+        .select(sql::<BigInt>("COALESCE(SUM(customer_counts.customers), 0)"))
+        .get_result(conn)
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+/// The number of customers matching the view.
+fn total(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<i64> {
+    if view.q.is_empty() && view.group.is_none() {
+        return counted(conn, partner_id, view);
+    }
+    if !uses_trigram_index(conn, view) {
+        return matching(conn, partner_id, view).count().get_result(conn);
+    }
+    let filters_only_text = view.group.is_none()
+        && view.licence.is_none()
+        && view.billing.is_none()
+        && view.health.is_none()
+        && view.state.is_none()
+        && !view.mine;
+    if filters_only_text {
+        // Counted in the trigram index alone.
+        let found: Count = diesel::sql_query(format!(
+            "SELECT COUNT(*) AS count FROM ({}?{}?{}?))",
+            TRIGRAM_MATCHES[0], TRIGRAM_MATCHES[1], TRIGRAM_MATCHES[2]
+        ))
+        .bind::<Text, _>(trigram_phrase(&view.q))
+        .bind::<Text, _>(partner_id)
+        .bind::<Text, _>(partner_id)
+        .get_result(conn)?;
+        return Ok(found.count);
+    }
+    searched(partner_id, view).count().get_result(conn)
 }
 
 /// What a row of the list shows.
@@ -368,17 +534,57 @@ pub struct Listing {
 
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
-    let total: i64 = matching(conn, partner_id, view).count().get_result(conn)?;
-    let customers: Vec<ListedCustomer> = sorted(conn, partner_id, view)
-        .select(LISTED)
-        .limit(view.per_page)
-        .offset((view.page - 1) * view.per_page)
-        .load(conn)?;
-    let has_any = total > 0
-        || diesel::select(diesel::dsl::exists(
-            customer_accounts::table.filter(customer_accounts::partner_id.eq(partner_id)),
-        ))
-        .get_result(conn)?;
+    let total = total(conn, partner_id, view)?;
+    let everyone = if view.is_filtered() {
+        counted(conn, partner_id, &View::default())?
+    } else {
+        total
+    };
+    let offset = (view.page - 1) * view.per_page;
+    let customers: Vec<ListedCustomer> = if offset >= total {
+        Vec::new()
+    } else {
+        // The page's ids first, from an index alone, then their rows: the rows
+        // skipped by the offset are never read.
+        let ids: Vec<String> = if uses_trigram_index(conn, view) {
+            in_view_order!(
+                searched(partner_id, view),
+                customer_search_rows,
+                customer_id,
+                view
+            )
+            .select(customer_search_rows::customer_id)
+            .limit(view.per_page)
+            .offset(offset)
+            .load(conn)?
+        } else {
+            sorted(conn, partner_id, view)
+                .select(customer_accounts::id)
+                .limit(view.per_page)
+                .offset(offset)
+                .load(conn)?
+        };
+        // Looked up by id (SQLite is kept off the partner's indexes, which it would
+        // walk whole), still only among the partner's customers.
+        let partner = if matches!(conn, DbConnection::Sqlite(_)) {
+            "+customer_accounts.partner_id = "
+        } else {
+            "customer_accounts.partner_id = "
+        };
+        let mut rows: Vec<ListedCustomer> = customer_accounts::table
+            .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
+            .filter(customer_accounts::id.eq_any(&ids))
+            .select(LISTED)
+            .load(conn)?;
+        let position: HashMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (id.as_str(), n))
+            .collect();
+        rows.sort_by_key(|row| position.get(row.id.as_str()).copied());
+        rows
+    };
+    let has_any = everyone > 0;
     let ids: Vec<&str> = customers.iter().map(|c| c.id.as_str()).collect();
     let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
     let memberships: Vec<(String, String)> = customer_group_members::table
