@@ -1,4 +1,8 @@
--- Back to migration 3: its sort indexes, no summary.
+-- Back to migration 3: its sort and search indexes, no summary. The btree_gin
+-- extension stays, like pg_trgm after migration 3 is reverted.
+
+DROP INDEX customer_accounts_search;
+CREATE INDEX customer_accounts_search ON customer_accounts USING gin (search_text gin_trgm_ops);
 
 DROP INDEX customer_accounts_by_name;
 DROP INDEX customer_accounts_by_created;

@@ -13,6 +13,7 @@
 --    them never take the counter rows in opposite orders.
 -- 3. Sort indexes that also carry the filterable columns, so a page (and the rows
 --    it skips) is read from the index alone; one for the worst-health-first order.
+-- 4. The trigram index keyed by partner too.
 
 ALTER TABLE customer_accounts ADD COLUMN licence_flags INTEGER NOT NULL DEFAULT 0;
 
@@ -126,3 +127,9 @@ CREATE INDEX customer_accounts_by_health ON customer_accounts(partner_id, health
     INCLUDE (state, billing_type, licence_flags);
 CREATE INDEX customer_accounts_by_health_desc ON customer_accounts(partner_id, health_level DESC, name_key, id)
     INCLUDE (state, billing_type, licence_flags);
+
+-- Search by partner: the trigram index also keyed by partner (btree_gin), so a
+-- search reads the partner's matches only, not every partner's.
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+DROP INDEX customer_accounts_search;
+CREATE INDEX customer_accounts_search ON customer_accounts USING gin (partner_id, search_text gin_trgm_ops);
