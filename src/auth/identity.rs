@@ -129,7 +129,9 @@ fn load(
     login_id: &str,
     membership_id: Option<&str>,
 ) -> QueryResult<Option<Identity>> {
-    let row: Option<LoginRow> = logins::table
+    // No LIMIT: the id is unique, and SQLite re-prepares a statement with a bound
+    // LIMIT on every run.
+    let rows: Vec<LoginRow> = logins::table
         .filter(logins::id.eq(login_id))
         .filter(logins::state.eq("active"))
         .select((
@@ -140,8 +142,8 @@ fn load(
             logins::language,
             logins::time_zone,
         ))
-        .first(conn)
-        .optional()?;
+        .load(conn)?;
+    let row = rows.into_iter().next();
     let Some((id, username, full_name, email, language, time_zone)) = row else {
         return Ok(None);
     };
