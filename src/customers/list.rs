@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
 use serde::Deserialize;
 
 use super::{BillingType, CustomerState, Health, LicenceStatus};
@@ -239,11 +240,51 @@ mod search_index {
         }
     }
 
+    diesel::table! {
+        /// The FTS5 trigram index; `matched` is its hidden column named after it,
+        /// the left side of MATCH.
+        customer_search (rowid) {
+            rowid -> BigInt,
+            #[sql_name = "customer_search"]
+            matched -> Text,
+        }
+    }
+
+    diesel::table! {
+        /// Partner number n owns the rowids n << 32 to (n << 32) + 2^32 - 1.
+        customer_search_partners (number) {
+            number -> BigInt,
+            partner_id -> Text,
+        }
+    }
+
     use crate::db::schema::{customer_group_members, customer_groups};
     diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_group_members);
     diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_groups);
+    diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_search);
 }
-use search_index::customer_search_rows;
+use search_index::{customer_search, customer_search_partners, customer_search_rows};
+
+/// The rowids of SQLite's trigram index that belong to a partner.
+#[derive(Debug, Clone, Copy)]
+struct SearchRange {
+    first: i64,
+    last: i64,
+}
+
+impl SearchRange {
+    /// The partner's range; none when the partner never had a customer.
+    fn of(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Option<SearchRange>> {
+        let numbers: Vec<i64> = customer_search_partners::table
+            .filter(customer_search_partners::partner_id.eq(partner_id))
+            .select(customer_search_partners::number)
+            .load(conn)?;
+        Ok(numbers.first().map(|number| SearchRange {
+            first: number << 32,
+            last: (number << 32) + 0xFFFF_FFFF,
+        }))
+    }
+}
 
 /// `LIKE` wildcards typed by someone are matched literally.
 fn like_pattern(text: &str) -> String {
@@ -280,37 +321,21 @@ const TRIGRAM_MATCHES: [&str; 3] = [
     ") AND (SELECT (number << 32) + 4294967295 FROM customer_search_partners WHERE partner_id = ",
 ];
 
-/// `customer_search_rows.search_rowid IN` the partner's matches of the view's text.
-fn trigram_matches<'a>(
-    partner_id: &'a str,
-    view: &View,
-) -> Box<dyn BoxableExpression<customer_search_rows::table, MultiBackend, SqlType = Bool> + 'a> {
-    Box::new(
-        sql::<Bool>("customer_search_rows.search_rowid IN (")
-            .sql(TRIGRAM_MATCHES[0])
-            .bind::<Text, _>(trigram_phrase(&view.q))
-            .sql(TRIGRAM_MATCHES[1])
-            .bind::<Text, _>(partner_id)
-            .sql(TRIGRAM_MATCHES[2])
-            .bind::<Text, _>(partner_id)
-            .sql("))"),
-    )
-}
-
 /// Bits of `licence_flags` (migration 4): a licence in each status, and an active
 /// or trial licence supplied by the customer's own partner.
-fn licence_bit(status: LicenceStatus) -> u8 {
+fn licence_bit(status: LicenceStatus) -> i32 {
     match status {
         LicenceStatus::Active => 1,
         LicenceStatus::Trial => 2,
         LicenceStatus::Expired => 4,
     }
 }
-const OWN_LICENCE_BIT: u8 = 8;
+const OWN_LICENCE_BIT: i32 = 8;
 
-fn has_licence_bit(table: &str, bit: u8) -> String {
-    format!("({table}.licence_flags & {bit}) <> 0")
-}
+// Operators as expressions rather than SQL text, so that diesel keeps the prepared
+// statements that use them.
+diesel::infix_operator!(BitAnd, " & ", diesel::sql_types::Integer);
+diesel::infix_operator!(Matches, " MATCH ");
 
 /// The view's filters on the columns kept beside each customer (licences,
 /// billing, health, state), on `$table`: customer_accounts, customer_search_rows or
@@ -320,8 +345,8 @@ macro_rules! filter_columns {
         let mut query = $query;
         let view: &View = $view;
         if let Some(status) = view.licence {
-            let test = has_licence_bit(stringify!($table), licence_bit(status));
-            query = query.filter(sql::<Bool>(&test));
+            let bit = licence_bit(status).into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
         }
         if let Some(billing) = view.billing {
             query = query.filter($table::billing_type.eq(billing.as_str()));
@@ -334,8 +359,8 @@ macro_rules! filter_columns {
         }
         if view.mine {
             // An unexpired licence supplied by the partner itself.
-            let test = has_licence_bit(stringify!($table), OWN_LICENCE_BIT);
-            query = query.filter(sql::<Bool>(&test));
+            let bit = OWN_LICENCE_BIT.into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
         }
         query
     }};
@@ -417,10 +442,19 @@ pub fn sorted<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> B
 /// the view's other filters, read from the index alone.
 fn searched<'a>(
     partner_id: &'a str,
+    range: SearchRange,
     view: &'a View,
 ) -> customer_search_rows::BoxedQuery<'a, MultiBackend> {
+    let matches = customer_search::table
+        .filter(Matches::new(
+            customer_search::matched,
+            trigram_phrase(&view.q).into_sql::<Text>(),
+        ))
+        .filter(customer_search::rowid.between(range.first, range.last))
+        .select(customer_search::rowid);
     let mut query = customer_search_rows::table
-        .filter(trigram_matches(partner_id, view))
+        .filter(customer_search_rows::search_rowid.between(range.first, range.last))
+        .filter(customer_search_rows::search_rowid.eq_any(matches))
         .into_boxed::<MultiBackend>();
     if let Some(group) = &view.group {
         query =
@@ -436,25 +470,29 @@ fn counted(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResul
     let query = customer_counts::table
         .filter(customer_counts::partner_id.eq(partner_id))
         .into_boxed::<MultiBackend>();
-    filter_columns!(query, customer_counts, view)
-        .select(sql::<BigInt>("COALESCE(SUM(customer_counts.customers), 0)"))
-        .get_result(conn)
+    let sum: Option<i64> = filter_columns!(query, customer_counts, view)
+        .select(diesel::dsl::sum(customer_counts::customers))
+        .get_result(conn)?;
+    Ok(sum.unwrap_or(0))
 }
 
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    count: i64,
-}
-
-/// The number of customers matching the view.
-fn total(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<i64> {
+/// The number of customers matching the view; `range` is the partner's range of
+/// SQLite's trigram index when the view searches it.
+fn total(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    range: Option<SearchRange>,
+) -> QueryResult<i64> {
     if view.q.is_empty() && view.group.is_none() {
         return counted(conn, partner_id, view);
     }
     if !uses_trigram_index(conn, view) {
         return matching(conn, partner_id, view).count().get_result(conn);
     }
+    let Some(range) = range else {
+        return Ok(0);
+    };
     let filters_only_text = view.group.is_none()
         && view.licence.is_none()
         && view.billing.is_none()
@@ -463,17 +501,16 @@ fn total(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<
         && !view.mine;
     if filters_only_text {
         // Counted in the trigram index alone.
-        let found: Count = diesel::sql_query(format!(
-            "SELECT COUNT(*) AS count FROM ({}?{}?{}?))",
-            TRIGRAM_MATCHES[0], TRIGRAM_MATCHES[1], TRIGRAM_MATCHES[2]
-        ))
-        .bind::<Text, _>(trigram_phrase(&view.q))
-        .bind::<Text, _>(partner_id)
-        .bind::<Text, _>(partner_id)
-        .get_result(conn)?;
-        return Ok(found.count);
+        return customer_search::table
+            .filter(Matches::new(
+                customer_search::matched,
+                trigram_phrase(&view.q).into_sql::<Text>(),
+            ))
+            .filter(customer_search::rowid.between(range.first, range.last))
+            .count()
+            .get_result(conn);
     }
-    searched(partner_id, view).count().get_result(conn)
+    searched(partner_id, range, view).count().get_result(conn)
 }
 
 /// What a row of the list shows.
@@ -532,61 +569,84 @@ pub struct Listing {
     pub groups: Vec<(String, String)>,
 }
 
-/// Up to this many matches, a searched page on PostgreSQL is chosen by sorting the
-/// matches (about 2 ms per thousand); beyond, they are many enough to fill a page
-/// soon while walking the sort order.
-const SORT_MATCHES_UP_TO: i64 = 20_000;
+/// PostgreSQL: the ids of a searched page and the number of matches, in one read
+/// of the trigram index. The matches are sorted rather than found by walking the
+/// sort order's index, which the planner prefers but which reads most of the index
+/// when the matches sit together in that order (a name's start in a list by
+/// name); so index scans are off for this query and the trigram index is read as
+/// a bitmap. None when the page is past the last match.
+fn searched_page_pg(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    offset: i64,
+) -> QueryResult<Option<(i64, Vec<String>)>> {
+    let rows: Vec<(String, i64)> = conn.transaction(|conn| {
+        conn.batch_execute(
+            "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
+        )?;
+        sorted(conn, partner_id, view)
+            .select((customer_accounts::id, sql::<BigInt>("COUNT(*) OVER ()")))
+            .limit(view.per_page)
+            .offset(offset)
+            .load(conn)
+    })?;
+    Ok(rows
+        .first()
+        .map(|&(_, total)| total)
+        .map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())))
+}
 
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
-    let total = total(conn, partner_id, view)?;
+    let offset = (view.page - 1) * view.per_page;
+    let range = if uses_trigram_index(conn, view) {
+        SearchRange::of(conn, partner_id)?
+    } else {
+        None
+    };
+    let found = if matches!(conn, DbConnection::Postgres(_)) && !view.q.is_empty() {
+        searched_page_pg(conn, partner_id, view, offset)?
+    } else {
+        None
+    };
+    let (total, ids) = match found {
+        Some(found) => found,
+        None => {
+            let total = total(conn, partner_id, view, range)?;
+            // The page's ids first, from an index alone, then their rows: the rows
+            // skipped by the offset are never read.
+            let ids: Vec<String> = if offset >= total {
+                Vec::new()
+            } else if let Some(range) = range {
+                in_view_order!(
+                    searched(partner_id, range, view),
+                    customer_search_rows,
+                    customer_id,
+                    view
+                )
+                .select(customer_search_rows::customer_id)
+                .limit(view.per_page)
+                .offset(offset)
+                .load(conn)?
+            } else {
+                sorted(conn, partner_id, view)
+                    .select(customer_accounts::id)
+                    .limit(view.per_page)
+                    .offset(offset)
+                    .load(conn)?
+            };
+            (total, ids)
+        }
+    };
     let everyone = if view.is_filtered() {
         counted(conn, partner_id, &View::default())?
     } else {
         total
     };
-    let offset = (view.page - 1) * view.per_page;
-    let customers: Vec<ListedCustomer> = if offset >= total {
+    let customers: Vec<ListedCustomer> = if ids.is_empty() {
         Vec::new()
     } else {
-        // The page's ids first, from an index alone, then their rows: the rows
-        // skipped by the offset are never read.
-        let ids: Vec<String> = if uses_trigram_index(conn, view) {
-            in_view_order!(
-                searched(partner_id, view),
-                customer_search_rows,
-                customer_id,
-                view
-            )
-            .select(customer_search_rows::customer_id)
-            .limit(view.per_page)
-            .offset(offset)
-            .load(conn)?
-        } else if matches!(conn, DbConnection::Postgres(_))
-            && !view.q.is_empty()
-            && total <= SORT_MATCHES_UP_TO
-        {
-            // A search with few matches: sort them, rather than walk the sort
-            // order's index until the page is found, which takes most of the
-            // index when the matches sit together in that order (a name's start
-            // in a list by name). PostgreSQL's planner walks it, so index scans
-            // are off for this query; the trigram index is read as a bitmap.
-            conn.transaction(|conn| {
-                diesel::sql_query("SET LOCAL enable_indexscan = off").execute(conn)?;
-                diesel::sql_query("SET LOCAL enable_indexonlyscan = off").execute(conn)?;
-                sorted(conn, partner_id, view)
-                    .select(customer_accounts::id)
-                    .limit(view.per_page)
-                    .offset(offset)
-                    .load(conn)
-            })?
-        } else {
-            sorted(conn, partner_id, view)
-                .select(customer_accounts::id)
-                .limit(view.per_page)
-                .offset(offset)
-                .load(conn)?
-        };
         // Looked up by id (SQLite is kept off the partner's indexes, which it would
         // walk whole), still only among the partner's customers.
         let partner = if matches!(conn, DbConnection::Sqlite(_)) {
