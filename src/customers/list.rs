@@ -597,6 +597,36 @@ fn searched_page_pg(
         .map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())))
 }
 
+/// The rows of the partner's customers `ids`, in that order.
+fn rows_by_id(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<ListedCustomer>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Looked up by id (SQLite is kept off the partner's indexes, which it would
+    // walk whole), still only among the partner's customers.
+    let partner = if matches!(conn, DbConnection::Sqlite(_)) {
+        "+customer_accounts.partner_id = "
+    } else {
+        "customer_accounts.partner_id = "
+    };
+    let mut rows: Vec<ListedCustomer> = customer_accounts::table
+        .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
+        .filter(customer_accounts::id.eq_any(ids))
+        .select(LISTED)
+        .load(conn)?;
+    let position: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (id.as_str(), n))
+        .collect();
+    rows.sort_by_key(|row| position.get(row.id.as_str()).copied());
+    Ok(rows)
+}
+
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
     let offset = (view.page - 1) * view.per_page;
@@ -610,16 +640,14 @@ pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResu
     } else {
         None
     };
-    let (total, ids) = match found {
-        Some(found) => found,
+    let (total, customers) = match found {
+        Some((total, ids)) => (total, rows_by_id(conn, partner_id, &ids)?),
         None => {
             let total = total(conn, partner_id, view, range)?;
-            // The page's ids first, from an index alone, then their rows: the rows
-            // skipped by the offset are never read.
-            let ids: Vec<String> = if offset >= total {
+            let customers = if offset >= total {
                 Vec::new()
             } else if let Some(range) = range {
-                in_view_order!(
+                let ids: Vec<String> = in_view_order!(
                     searched(partner_id, range, view),
                     customer_search_rows,
                     customer_id,
@@ -628,44 +656,35 @@ pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResu
                 .select(customer_search_rows::customer_id)
                 .limit(view.per_page)
                 .offset(offset)
-                .load(conn)?
-            } else {
+                .load(conn)?;
+                rows_by_id(conn, partner_id, &ids)?
+            } else if matches!(conn, DbConnection::Sqlite(_)) && offset <= 1_000 {
+                // SQLite reads a row only when a column outside the index is needed,
+                // so the entries skipped by the offset cost no row; a second query
+                // for the rows costs more than that on the first pages, and less
+                // than the deferred row lookups of a long skip.
                 sorted(conn, partner_id, view)
-                    .select(customer_accounts::id)
+                    .select(LISTED)
                     .limit(view.per_page)
                     .offset(offset)
                     .load(conn)?
+            } else {
+                // The page's ids first, from the index alone (PostgreSQL would read
+                // every skipped row otherwise), then their rows.
+                let ids: Vec<String> = sorted(conn, partner_id, view)
+                    .select(customer_accounts::id)
+                    .limit(view.per_page)
+                    .offset(offset)
+                    .load(conn)?;
+                rows_by_id(conn, partner_id, &ids)?
             };
-            (total, ids)
+            (total, customers)
         }
     };
     let everyone = if view.is_filtered() {
         counted(conn, partner_id, &View::default())?
     } else {
         total
-    };
-    let customers: Vec<ListedCustomer> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        // Looked up by id (SQLite is kept off the partner's indexes, which it would
-        // walk whole), still only among the partner's customers.
-        let partner = if matches!(conn, DbConnection::Sqlite(_)) {
-            "+customer_accounts.partner_id = "
-        } else {
-            "customer_accounts.partner_id = "
-        };
-        let mut rows: Vec<ListedCustomer> = customer_accounts::table
-            .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
-            .filter(customer_accounts::id.eq_any(&ids))
-            .select(LISTED)
-            .load(conn)?;
-        let position: HashMap<&str, usize> = ids
-            .iter()
-            .enumerate()
-            .map(|(n, id)| (id.as_str(), n))
-            .collect();
-        rows.sort_by_key(|row| position.get(row.id.as_str()).copied());
-        rows
     };
     let has_any = everyone > 0;
     let ids: Vec<&str> = customers.iter().map(|c| c.id.as_str()).collect();
