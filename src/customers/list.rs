@@ -10,13 +10,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Integer, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use serde::Deserialize;
 
 use super::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::access::Capability;
 use crate::auth::identity::PartnerMember;
-use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection, DbError, MultiBackend};
 use crate::i18n::Lang;
 use crate::startup::AppState;
@@ -597,12 +597,64 @@ fn searched_page_pg(
         .map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())))
 }
 
+type PageColumn<ST> =
+    Box<dyn BoxableExpression<customer_accounts::table, MultiBackend, SqlType = ST>>;
+
+/// What a page row shows beside its customer: the names of its groups (a JSON
+/// array, by name) and its number of active, trial and expired licences; read
+/// with the row rather than by one more query each.
+type PageRowColumns = (
+    ListedColumns,
+    PageColumn<Nullable<Text>>,
+    PageColumn<BigInt>,
+    PageColumn<BigInt>,
+    PageColumn<BigInt>,
+);
+type PageRow = (ListedCustomer, Option<String>, i64, i64, i64);
+
+fn page_row_columns(conn: &DbConnection, partner_id: &str) -> PageRowColumns {
+    // Only the partner's own groups, by name.
+    let aggregate = match conn {
+        DbConnection::Sqlite(_) => {
+            "json_group_array(customer_groups.name ORDER BY customer_groups.name_key)"
+        }
+        DbConnection::Postgres(_) => {
+            "json_agg(customer_groups.name ORDER BY customer_groups.name_key)::text"
+        }
+    };
+    let groups = sql::<Nullable<Text>>(&format!(
+        "(SELECT {aggregate} FROM customer_group_members JOIN customer_groups \
+         ON customer_groups.id = customer_group_members.group_id \
+         WHERE customer_group_members.customer_id = customer_accounts.id \
+         AND customer_groups.partner_id = "
+    ))
+    .bind::<Text, _>(partner_id.to_owned())
+    .sql(")");
+    let licences = |status: LicenceStatus| -> PageColumn<BigInt> {
+        Box::new(
+            sql::<BigInt>(
+                "(SELECT COUNT(*) FROM licences WHERE licences.customer_id = customer_accounts.id \
+                 AND licences.status = ",
+            )
+            .bind::<Text, _>(status.as_str())
+            .sql(")"),
+        )
+    };
+    (
+        LISTED,
+        Box::new(groups),
+        licences(LicenceStatus::Active),
+        licences(LicenceStatus::Trial),
+        licences(LicenceStatus::Expired),
+    )
+}
+
 /// The rows of the partner's customers `ids`, in that order.
 fn rows_by_id(
     conn: &mut DbConnection,
     partner_id: &str,
     ids: &[String],
-) -> QueryResult<Vec<ListedCustomer>> {
+) -> QueryResult<Vec<PageRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -613,17 +665,18 @@ fn rows_by_id(
     } else {
         "customer_accounts.partner_id = "
     };
-    let mut rows: Vec<ListedCustomer> = customer_accounts::table
+    let columns = page_row_columns(conn, partner_id);
+    let mut rows: Vec<PageRow> = customer_accounts::table
         .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
         .filter(customer_accounts::id.eq_any(ids))
-        .select(LISTED)
+        .select(columns)
         .load(conn)?;
     let position: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
         .map(|(n, id)| (id.as_str(), n))
         .collect();
-    rows.sort_by_key(|row| position.get(row.id.as_str()).copied());
+    rows.sort_by_key(|row| position.get(row.0.id.as_str()).copied());
     Ok(rows)
 }
 
@@ -663,8 +716,9 @@ pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResu
                 // so the entries skipped by the offset cost no row; a second query
                 // for the rows costs more than that on the first pages, and less
                 // than the deferred row lookups of a long skip.
+                let columns = page_row_columns(conn, partner_id);
                 sorted(conn, partner_id, view)
-                    .select(LISTED)
+                    .select(columns)
                     .limit(view.per_page)
                     .offset(offset)
                     .load(conn)?
@@ -681,53 +735,28 @@ pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResu
             (total, customers)
         }
     };
-    let everyone = if view.is_filtered() {
-        counted(conn, partner_id, &View::default())?
-    } else {
-        total
-    };
-    let has_any = everyone > 0;
-    let ids: Vec<&str> = customers.iter().map(|c| c.id.as_str()).collect();
-    let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
-    let memberships: Vec<(String, String)> = customer_group_members::table
-        .inner_join(customer_groups::table)
-        .filter(customer_groups::partner_id.eq(partner_id))
-        .filter(customer_group_members::customer_id.eq_any(&ids))
-        .order(customer_groups::name_key.asc())
-        .select((customer_group_members::customer_id, customer_groups::name))
-        .load(conn)?;
-    for (customer, group) in memberships {
-        groups_of.entry(customer).or_default().push(group);
-    }
-    let mut licences_of: HashMap<String, Vec<(LicenceStatus, i64)>> = HashMap::new();
-    let counts: Vec<(String, String, i64)> = licences::table
-        .filter(licences::customer_id.eq_any(&ids))
-        .group_by((licences::customer_id, licences::status))
-        .select((
-            licences::customer_id,
-            licences::status,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)?;
-    for (customer, status, count) in counts {
-        if let Some(status) = LicenceStatus::parse(&status) {
-            licences_of
-                .entry(customer)
-                .or_default()
-                .push((status, count));
-        }
-    }
+    // Whether the partner has any customer, for the empty state.
+    let has_any =
+        total > 0 || (view.is_filtered() && counted(conn, partner_id, &View::default())? > 0);
     let rows = customers
         .into_iter()
-        .map(|customer| {
-            let mut licences = licences_of.remove(&customer.id).unwrap_or_default();
-            licences.sort_by_key(|(status, _)| LicenceStatus::ALL.iter().position(|s| s == status));
+        .map(|(customer, groups, active, trial, expired)| {
+            let licences = [
+                (LicenceStatus::Active, active),
+                (LicenceStatus::Trial, trial),
+                (LicenceStatus::Expired, expired),
+            ]
+            .into_iter()
+            .filter(|&(_, count)| count > 0)
+            .collect();
             Row {
                 state: CustomerState::parse(&customer.state).unwrap_or(CustomerState::Active),
                 billing: BillingType::parse(&customer.billing_type)
                     .unwrap_or(BillingType::MonthlyUsage),
                 health: Health::from_level(customer.health_level),
-                groups: groups_of.remove(&customer.id).unwrap_or_default(),
+                groups: groups
+                    .and_then(|names| serde_json::from_str(&names).ok())
+                    .unwrap_or_default(),
                 licences,
                 customer,
             }

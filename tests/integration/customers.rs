@@ -161,6 +161,14 @@ async fn the_list_searches_filters_sorts_and_pages_one_partners_customers() {
         page.contains(r#"class="managed""#),
         "the managed-order marker"
     );
+    assert!(
+        page.contains(r#"<span class="tag">Retail</span>"#),
+        "the groups of a row"
+    );
+    assert!(
+        page.contains(r#"<span class="licence licence-trial">Trial 1</span>"#),
+        "the licences of a row, by status"
+    );
 
     // Search: partial name, partial domain, case, short text, literal wildcards.
     let (found, total, _) = names("/partner/customers?q=NORTH".into()).await;
