@@ -10,7 +10,9 @@
 //!
 //! Knobs: PARTNERDESK_BENCH_CUSTOMERS (customers per partner, default 100000),
 //! PARTNERDESK_BENCH_REQUESTS (measured requests per scenario, default 2000) and
-//! PARTNERDESK_BENCH_CONCURRENCY (concurrent client tasks, default 4).
+//! PARTNERDESK_BENCH_CONCURRENCY (concurrent client tasks, default 4) and
+//! PARTNERDESK_BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
+//! `list,deep page`; default all; plain text always runs, as the reference).
 //!
 //! What it measures and prints:
 //! - the cold start: from building the application to the first 200 of /health_check;
@@ -284,11 +286,19 @@ struct Outcome {
     latency_us: Histogram<u64>,
     failures: usize,
     elapsed: Duration,
+    /// CPU time of the whole process (client and server) during the run.
+    cpu: Duration,
 }
 
 impl Outcome {
     fn throughput(&self) -> f64 {
         self.latency_us.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// CPU milliseconds per request, client and server together: steadier than
+    /// the throughput on a machine shared with other work.
+    fn cpu_ms(&self) -> f64 {
+        ms(self.cpu) / self.latency_us.len().max(1) as f64
     }
 
     fn ms(&self, quantile: f64) -> f64 {
@@ -301,19 +311,20 @@ impl Outcome {
             format!("{:.2}%", 100.0 * self.throughput() / p)
         });
         format!(
-            "{name:<17} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {share:>10} {:>8}",
+            "{name:<17} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {share:>10} {:>8.3} {:>8}",
             self.latency_us.len(),
             self.ms(0.5),
             self.ms(0.99),
             self.ms(1.0),
             self.throughput(),
+            self.cpu_ms(),
             self.failures
         )
     }
 }
 
-const HEADER: &str =
-    "scenario          requests    p50 ms    p99 ms    max ms     req/s   of plain failures";
+const HEADER: &str = "scenario          requests    p50 ms    p99 ms    max ms     req/s   of plain \
+     cpu ms/req failures";
 
 fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 120_000_000, 3).expect("histogram bounds")
@@ -360,6 +371,7 @@ async fn drive(
     (requests, concurrency, pages): (usize, usize, usize),
 ) -> Outcome {
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = process_cpu();
     let started = Instant::now();
     let tasks: Vec<_> = (0..concurrency)
         .map(|task| {
@@ -371,6 +383,7 @@ async fn drive(
         latency_us: histogram(),
         failures: 0,
         elapsed: Duration::ZERO,
+        cpu: Duration::ZERO,
     };
     for task in tasks {
         let (latency_us, failures) = task.await.expect("a client task panicked");
@@ -381,7 +394,24 @@ async fn drive(
         outcome.failures += failures;
     }
     outcome.elapsed = started.elapsed();
+    outcome.cpu = process_cpu().saturating_sub(cpu_before);
     outcome
+}
+
+/// User and system CPU time of the whole process so far (/proc/self/stat, in
+/// clock ticks of 10 ms on Linux); zero elsewhere.
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_millis(ticks * 10)
 }
 
 /// A line of /proc/self/status, such as VmRSS.
@@ -472,9 +502,16 @@ async fn main() -> ExitCode {
     println!("{HEADER}");
     let shape = (requests, concurrency, pages);
     let mut results = Vec::new();
+    let chosen = std::env::var("PARTNERDESK_BENCH_SCENARIOS").unwrap_or_default();
+    let chosen: Vec<&str> = chosen
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let all = Scenario::LISTS
         .into_iter()
-        .chain([Scenario::PlainWithSession, Scenario::PlainText]);
+        .chain([Scenario::PlainWithSession, Scenario::PlainText])
+        .filter(|s| chosen.is_empty() || *s == Scenario::PlainText || chosen.contains(&s.name()));
     for scenario in all {
         // The bare framework, without the session cookie.
         let bare = scenario == Scenario::PlainText;
@@ -511,8 +548,11 @@ async fn main() -> ExitCode {
     }
 
     println!(
-        "\nmemory of the process (client and server together): VmRSS {}, VmHWM {}",
+        "\nmemory of the process (client and server together): VmRSS {} (anonymous {}, \
+         files {}), VmHWM {}",
         memory("VmRSS"),
+        memory("RssAnon"),
+        memory("RssFile"),
         memory("VmHWM")
     );
     let failures: usize = results.iter().map(|(_, o)| o.failures).sum();

@@ -77,56 +77,62 @@ pub struct Identity {
 /// The active memberships of a login, partner and customer alike, by the name of
 /// the organisation or account.
 pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Vec<Membership>> {
-    let partner_rows: Vec<(String, String, String, String)> = memberships::table
-        .inner_join(partner_organisations::table)
+    // One query for both kinds (it runs on every signed-in request).
+    let rows: Vec<MembershipRow> = memberships::table
+        .left_join(partner_organisations::table)
+        .left_join(customer_accounts::table)
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::state.eq("active"))
         .select((
             memberships::id,
             memberships::role,
-            partner_organisations::id,
-            partner_organisations::name,
+            partner_organisations::id.nullable(),
+            partner_organisations::name.nullable(),
+            customer_accounts::id.nullable(),
+            customer_accounts::name.nullable(),
         ))
         .load(conn)?;
-    let customer_rows: Vec<(String, String, String, String)> = memberships::table
-        .inner_join(customer_accounts::table)
-        .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::state.eq("active"))
-        .select((
-            memberships::id,
-            memberships::role,
-            customer_accounts::id,
-            customer_accounts::name,
-        ))
-        .load(conn)?;
-    let partners = partner_rows
+    let mut all: Vec<Membership> = rows
         .into_iter()
-        .filter_map(|(id, role, tenant_id, tenant_name)| {
-            Some(Membership {
-                id,
-                scope: MembershipScope::Partner {
-                    role: PartnerRole::parse(&role)?,
-                },
-                tenant_id,
-                tenant_name,
-            })
-        });
-    let customers = customer_rows
-        .into_iter()
-        .filter_map(|(id, role, tenant_id, tenant_name)| {
-            Some(Membership {
-                id,
-                scope: MembershipScope::Customer {
-                    role: CustomerRole::parse(&role)?,
-                },
-                tenant_id,
-                tenant_name,
-            })
-        });
-    let mut all: Vec<Membership> = partners.chain(customers).collect();
+        .filter_map(
+            |(id, role, partner_id, partner_name, customer_id, customer_name)| {
+                let (scope, tenant_id, tenant_name) = match (partner_id, partner_name) {
+                    (Some(tenant_id), Some(tenant_name)) => (
+                        MembershipScope::Partner {
+                            role: PartnerRole::parse(&role)?,
+                        },
+                        tenant_id,
+                        tenant_name,
+                    ),
+                    _ => (
+                        MembershipScope::Customer {
+                            role: CustomerRole::parse(&role)?,
+                        },
+                        customer_id?,
+                        customer_name?,
+                    ),
+                };
+                Some(Membership {
+                    id,
+                    scope,
+                    tenant_id,
+                    tenant_name,
+                })
+            },
+        )
+        .collect();
     all.sort_by(|a, b| (&a.tenant_name, &a.id).cmp(&(&b.tenant_name, &b.id)));
     Ok(all)
 }
+
+type MembershipRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 type LoginRow = (String, String, String, String, String, String);
 
@@ -135,7 +141,9 @@ fn load(
     login_id: &str,
     membership_id: Option<&str>,
 ) -> QueryResult<Option<Identity>> {
-    let row: Option<LoginRow> = logins::table
+    // No LIMIT: the id is unique, and SQLite re-prepares a statement with a bound
+    // LIMIT on every run.
+    let rows: Vec<LoginRow> = logins::table
         .filter(logins::id.eq(login_id))
         .filter(logins::state.eq("active"))
         .select((
@@ -146,8 +154,8 @@ fn load(
             logins::language,
             logins::time_zone,
         ))
-        .first(conn)
-        .optional()?;
+        .load(conn)?;
+    let row = rows.into_iter().next();
     let Some((id, username, full_name, email, language, time_zone)) = row else {
         return Ok(None);
     };

@@ -4,9 +4,13 @@
 //!
 //! The cookie carries a 256-bit random key; the table keeps only its SHA-256. A
 //! session ends after 30 idle minutes (the TTL actix-session passes in, extended on
-//! every request) and in any case 12 hours after sign-in.
+//! every request) and in any case 12 hours after sign-in. The extension is written
+//! only when it moves the stored expiry by more than `TTL_WRITE_STEP_SECONDS`, so
+//! a busy session costs one write a minute rather than one per request; the idle
+//! timeout is then between 29 and 30 minutes after the last request.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration as CookieDuration;
@@ -22,6 +26,11 @@ use crate::db::{self, DbConnection, DbError, DbPool};
 
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 pub const ABSOLUTE_TIMEOUT_HOURS: i64 = 12;
+/// The idle expiry is rewritten only when it would move by more than this.
+pub const TTL_WRITE_STEP_SECONDS: i64 = 60;
+/// Beyond this many sessions loaded and not yet answered, the remembered expiries
+/// are forgotten (they only save writes).
+const REMEMBERED_EXPIRIES: usize = 10_000;
 
 /// The state keys that tie a session to a person; see `TypedSession`.
 pub const LOGIN_KEY: &str = "login_id";
@@ -33,12 +42,40 @@ type State = HashMap<String, String>;
 pub struct DbSessionStore {
     pool: DbPool,
     clock: SharedClock,
+    /// The idle expiry `load` read for a session key hash, taken by the
+    /// `update_ttl` of the same request to decide whether to write.
+    loaded_expiry: Arc<Mutex<HashMap<String, NaiveDateTime>>>,
 }
 
 impl DbSessionStore {
     pub fn new(pool: DbPool, clock: SharedClock) -> Self {
-        Self { pool, clock }
+        Self {
+            pool,
+            clock,
+            loaded_expiry: Arc::default(),
+        }
     }
+
+    fn remember_expiry(&self, key_hash: &str, expiry: NaiveDateTime) {
+        if let Ok(mut remembered) = self.loaded_expiry.lock() {
+            if remembered.len() >= REMEMBERED_EXPIRIES {
+                remembered.clear();
+            }
+            remembered.insert(key_hash.to_owned(), expiry);
+        }
+    }
+
+    fn take_expiry(&self, key_hash: &str) -> Option<NaiveDateTime> {
+        self.loaded_expiry
+            .lock()
+            .ok()
+            .and_then(|mut remembered| remembered.remove(key_hash))
+    }
+}
+
+/// Whether an idle expiry stored as `stored` is worth moving to `wanted`.
+fn worth_writing(stored: Option<NaiveDateTime>, wanted: NaiveDateTime) -> bool {
+    stored.is_none_or(|stored| wanted - stored > chrono::Duration::seconds(TTL_WRITE_STEP_SECONDS))
 }
 
 fn new_key() -> String {
@@ -111,21 +148,26 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let key_hash = digest(session_key.as_ref());
         let now = self.clock.now();
-        let stored: Option<String> = db::run(&self.pool, move |conn| {
+        let wanted = key_hash.clone();
+        // No LIMIT: the key is unique, and SQLite re-prepares a statement with a
+        // bound LIMIT on every run.
+        let stored: Vec<(String, NaiveDateTime)> = db::run(&self.pool, move |conn| {
             sessions::table
-                .filter(sessions::key_hash.eq(key_hash))
+                .filter(sessions::key_hash.eq(wanted))
                 .filter(sessions::idle_expires_at.gt(now))
                 .filter(sessions::absolute_expires_at.gt(now))
-                .select(sessions::state)
-                .first(conn)
-                .optional()
+                .select((sessions::state, sessions::idle_expires_at))
+                .load(conn)
                 .map_err(DbError::from)
         })
         .await
         .map_err(|e| LoadError::Other(e.into()))?;
-        stored
-            .map(|json| serde_json::from_str(&json))
-            .transpose()
+        let Some((json, idle_expires_at)) = stored.into_iter().next() else {
+            return Ok(None);
+        };
+        self.remember_expiry(&key_hash, idle_expires_at);
+        serde_json::from_str(&json)
+            .map(Some)
             .map_err(|e| LoadError::Deserialization(e.into()))
     }
 
@@ -154,6 +196,7 @@ impl SessionStore for DbSessionStore {
         let now = self.clock.now();
         let idle = ttl(ttl_given);
         let key_hash = digest(session_key.as_ref());
+        self.take_expiry(&key_hash);
         let replacement = db::run(&self.pool, move |conn| {
             let serialized =
                 serde_json::to_string(&state).map_err(|e| DbError::Serialization(e.to_string()))?;
@@ -196,6 +239,9 @@ impl SessionStore for DbSessionStore {
         let now = self.clock.now();
         let idle = ttl(ttl_given);
         let key_hash = digest(session_key.as_ref());
+        if !worth_writing(self.take_expiry(&key_hash), now + idle) {
+            return Ok(());
+        }
         db::run(&self.pool, move |conn| {
             diesel::update(
                 sessions::table
@@ -212,6 +258,7 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let key_hash = digest(session_key.as_ref());
+        self.take_expiry(&key_hash);
         db::run(&self.pool, move |conn| {
             diesel::delete(sessions::table.filter(sessions::key_hash.eq(key_hash)))
                 .execute(conn)
@@ -219,5 +266,24 @@ impl SessionStore for DbSessionStore {
         })
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(minutes: i64, seconds: i64) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(minutes * 60 + seconds, 0)
+            .map(|t| t.naive_utc())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_expiry_is_written_when_it_moves_by_more_than_a_minute() {
+        assert!(worth_writing(None, at(30, 0)), "nothing known: write");
+        assert!(!worth_writing(Some(at(30, 0)), at(30, 0)));
+        assert!(!worth_writing(Some(at(30, 0)), at(31, 0)), "one minute on");
+        assert!(worth_writing(Some(at(30, 0)), at(31, 1)));
     }
 }

@@ -7,15 +7,16 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use serde::Deserialize;
 
 use super::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::access::Capability;
 use crate::auth::identity::PartnerMember;
-use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection, DbError, MultiBackend};
 use crate::i18n::Lang;
 use crate::startup::AppState;
@@ -221,6 +222,70 @@ impl View {
 
 type Boxed<'a> = customer_accounts::BoxedQuery<'a, MultiBackend>;
 
+/// SQLite only (migration 4): each row of the trigram index `customer_search`
+/// (its rowid is `search_rowid`) with its customer and the columns the list
+/// filters and sorts on, kept by triggers. A partner's rows are one range of
+/// rowids.
+mod search_index {
+    diesel::table! {
+        customer_search_rows (search_rowid) {
+            search_rowid -> BigInt,
+            customer_id -> Text,
+            name_key -> Text,
+            created_at -> Timestamp,
+            state -> Text,
+            billing_type -> Text,
+            health_level -> Integer,
+            licence_flags -> Integer,
+        }
+    }
+
+    diesel::table! {
+        /// The FTS5 trigram index; `matched` is its hidden column named after it,
+        /// the left side of MATCH.
+        customer_search (rowid) {
+            rowid -> BigInt,
+            #[sql_name = "customer_search"]
+            matched -> Text,
+        }
+    }
+
+    diesel::table! {
+        /// Partner number n owns the rowids n << 32 to (n << 32) + 2^32 - 1.
+        customer_search_partners (number) {
+            number -> BigInt,
+            partner_id -> Text,
+        }
+    }
+
+    use crate::db::schema::{customer_group_members, customer_groups};
+    diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_group_members);
+    diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_groups);
+    diesel::allow_tables_to_appear_in_same_query!(customer_search_rows, customer_search);
+}
+use search_index::{customer_search, customer_search_partners, customer_search_rows};
+
+/// The rowids of SQLite's trigram index that belong to a partner.
+#[derive(Debug, Clone, Copy)]
+struct SearchRange {
+    first: i64,
+    last: i64,
+}
+
+impl SearchRange {
+    /// The partner's range; none when the partner never had a customer.
+    fn of(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Option<SearchRange>> {
+        let numbers: Vec<i64> = customer_search_partners::table
+            .filter(customer_search_partners::partner_id.eq(partner_id))
+            .select(customer_search_partners::number)
+            .load(conn)?;
+        Ok(numbers.first().map(|number| SearchRange {
+            first: number << 32,
+            last: (number << 32) + 0xFFFF_FFFF,
+        }))
+    }
+}
+
 /// `LIKE` wildcards typed by someone are matched literally.
 fn like_pattern(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 2);
@@ -235,79 +300,217 @@ fn like_pattern(text: &str) -> String {
     escaped
 }
 
+/// The search text as an FTS5 phrase: with the trigram tokenizer, a phrase of
+/// three characters or more matches exactly the texts containing it, wildcards
+/// and all.
+fn trigram_phrase(text: &str) -> String {
+    format!("\"{}\"", text.to_lowercase().replace('"', "\"\""))
+}
+
+/// Whether SQLite's trigram index answers this search (three characters at least;
+/// shorter texts are compared with every customer of the partner).
+fn uses_trigram_index(conn: &DbConnection, view: &View) -> bool {
+    matches!(conn, DbConnection::Sqlite(_)) && view.q.chars().count() >= 3
+}
+
+/// The rowids of SQLite's trigram index matching a phrase (first bind) in the
+/// range of a partner (second and third binds).
+const TRIGRAM_MATCHES: [&str; 3] = [
+    "SELECT rowid FROM customer_search WHERE customer_search MATCH ",
+    " AND rowid BETWEEN (SELECT number << 32 FROM customer_search_partners WHERE partner_id = ",
+    ") AND (SELECT (number << 32) + 4294967295 FROM customer_search_partners WHERE partner_id = ",
+];
+
+/// Bits of `licence_flags` (migration 4): a licence in each status, and an active
+/// or trial licence supplied by the customer's own partner.
+fn licence_bit(status: LicenceStatus) -> i32 {
+    match status {
+        LicenceStatus::Active => 1,
+        LicenceStatus::Trial => 2,
+        LicenceStatus::Expired => 4,
+    }
+}
+const OWN_LICENCE_BIT: i32 = 8;
+
+// Operators as expressions rather than SQL text, so that diesel keeps the prepared
+// statements that use them.
+diesel::infix_operator!(BitAnd, " & ", diesel::sql_types::Integer);
+diesel::infix_operator!(Matches, " MATCH ");
+
+/// The view's filters on the columns kept beside each customer (licences,
+/// billing, health, state), on `$table`: customer_accounts, customer_search_rows or
+/// customer_counts.
+macro_rules! filter_columns {
+    ($query:expr, $table:ident, $view:expr) => {{
+        let mut query = $query;
+        let view: &View = $view;
+        if let Some(status) = view.licence {
+            let bit = licence_bit(status).into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
+        }
+        if let Some(billing) = view.billing {
+            query = query.filter($table::billing_type.eq(billing.as_str()));
+        }
+        if let Some(health) = view.health {
+            query = query.filter($table::health_level.eq(health.level()));
+        }
+        if let Some(state) = view.state {
+            query = query.filter($table::state.eq(state.as_str()));
+        }
+        if view.mine {
+            // An unexpired licence supplied by the partner itself.
+            let bit = OWN_LICENCE_BIT.into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
+        }
+        query
+    }};
+}
+
+/// `$query` (of customer_accounts or customer_search_rows, whose customer id is
+/// `$id`) in the view's order.
+macro_rules! in_view_order {
+    ($query:expr, $table:ident, $id:ident, $view:expr) => {{
+        use $table::{created_at, health_level, name_key, state};
+        let (query, id) = ($query, $table::$id);
+        match ($view.sort, $view.descending) {
+            (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
+            (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
+            (SortKey::State, false) => query.order((state.asc(), name_key.asc(), id.asc())),
+            (SortKey::State, true) => query.order((state.desc(), name_key.desc(), id.desc())),
+            (SortKey::Health, false) => query.order((health_level.asc(), name_key.asc(), id.asc())),
+            (SortKey::Health, true) => query.order((health_level.desc(), name_key.asc(), id.asc())),
+            (SortKey::Created, false) => query.order((created_at.asc(), id.asc())),
+            (SortKey::Created, true) => query.order((created_at.desc(), id.desc())),
+        }
+    }};
+}
+
+/// The ids of the members of the partner's group `$group`: another partner's group
+/// id finds nobody.
+macro_rules! members_of {
+    ($partner_id:expr, $group:expr) => {
+        customer_group_members::table
+            .inner_join(customer_groups::table)
+            .filter(customer_groups::partner_id.eq($partner_id))
+            .filter(customer_groups::id.eq($group.as_str()))
+            .select(customer_group_members::customer_id)
+    };
+}
+
 /// The partner's customers matching the view, unsorted. Every read of the list
 /// (page, count, export) starts here.
 pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
     let mut query = customer_accounts::table
         .filter(customer_accounts::partner_id.eq(partner_id))
         .into_boxed::<MultiBackend>();
-    if !view.q.is_empty() {
+    if uses_trigram_index(conn, view) {
+        query = query.filter(
+            sql::<Bool>(
+                "customer_accounts.id IN (SELECT customer_id FROM customer_search_rows \
+                 WHERE customer_search_rows.search_rowid IN (",
+            )
+            .sql(TRIGRAM_MATCHES[0])
+            .bind::<Text, _>(trigram_phrase(&view.q))
+            .sql(TRIGRAM_MATCHES[1])
+            .bind::<Text, _>(partner_id)
+            .sql(TRIGRAM_MATCHES[2])
+            .bind::<Text, _>(partner_id)
+            .sql(")))"),
+        );
+    } else if !view.q.is_empty() {
+        // PostgreSQL: the trigram index on search_text answers LIKE.
         let pattern = like_pattern(&view.q);
-        let plain_text = !view.q.contains(['%', '_', '\\']);
-        // SQLite: the trigram full-text table answers LIKE for three characters and
-        // more. PostgreSQL: the trigram index on search_text does the same.
-        if matches!(conn, DbConnection::Sqlite(_)) && plain_text && view.q.chars().count() >= 3 {
-            query = query.filter(
-                sql::<Bool>(
-                    "customer_accounts.id IN (SELECT customer_id FROM customer_search WHERE search_text LIKE ",
-                )
-                .bind::<Text, _>(pattern)
-                .sql(")"),
-            );
-        } else {
-            query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
-        }
-    }
-    if let Some(status) = view.licence {
-        query = query.filter(diesel::dsl::exists(
-            licences::table
-                .filter(licences::customer_id.eq(customer_accounts::id))
-                .filter(licences::status.eq(status.as_str())),
-        ));
-    }
-    if let Some(billing) = view.billing {
-        query = query.filter(customer_accounts::billing_type.eq(billing.as_str()));
+        query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
     }
     if let Some(group) = &view.group {
-        // The group must be this partner's: another partner's group id finds nothing.
-        let members = customer_group_members::table
-            .inner_join(customer_groups::table)
-            .filter(customer_groups::partner_id.eq(partner_id))
-            .filter(customer_groups::id.eq(group.as_str()))
-            .select(customer_group_members::customer_id);
-        query = query.filter(customer_accounts::id.eq_any(members));
+        query = query.filter(customer_accounts::id.eq_any(members_of!(partner_id, group)));
     }
-    if let Some(health) = view.health {
-        query = query.filter(customer_accounts::health_level.eq(health.level()));
-    }
-    if let Some(state) = view.state {
-        query = query.filter(customer_accounts::state.eq(state.as_str()));
-    }
-    if view.mine {
-        query = query.filter(diesel::dsl::exists(
-            licences::table
-                .filter(licences::customer_id.eq(customer_accounts::id))
-                .filter(licences::supplied_by_partner_id.eq(partner_id))
-                .filter(licences::status.ne(LicenceStatus::Expired.as_str())),
-        ));
-    }
-    query
+    filter_columns!(query, customer_accounts, view)
 }
 
 /// `matching`, in the view's order.
 pub fn sorted<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
-    use customer_accounts::{created_at, health_level, id, name_key, state};
-    let query = matching(conn, partner_id, view);
-    match (view.sort, view.descending) {
-        (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
-        (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
-        (SortKey::State, false) => query.order((state.asc(), name_key.asc(), id.asc())),
-        (SortKey::State, true) => query.order((state.desc(), name_key.desc(), id.desc())),
-        (SortKey::Health, false) => query.order((health_level.asc(), name_key.asc(), id.asc())),
-        (SortKey::Health, true) => query.order((health_level.desc(), name_key.asc(), id.asc())),
-        (SortKey::Created, false) => query.order((created_at.asc(), id.asc())),
-        (SortKey::Created, true) => query.order((created_at.desc(), id.desc())),
+    in_view_order!(
+        matching(conn, partner_id, view),
+        customer_accounts,
+        id,
+        view
+    )
+}
+
+/// SQLite: the partner's matches of the view's text in the trigram index, with
+/// the view's other filters, read from the index alone.
+fn searched<'a>(
+    partner_id: &'a str,
+    range: SearchRange,
+    view: &'a View,
+) -> customer_search_rows::BoxedQuery<'a, MultiBackend> {
+    let matches = customer_search::table
+        .filter(Matches::new(
+            customer_search::matched,
+            trigram_phrase(&view.q).into_sql::<Text>(),
+        ))
+        .filter(customer_search::rowid.between(range.first, range.last))
+        .select(customer_search::rowid);
+    let mut query = customer_search_rows::table
+        .filter(customer_search_rows::search_rowid.between(range.first, range.last))
+        .filter(customer_search_rows::search_rowid.eq_any(matches))
+        .into_boxed::<MultiBackend>();
+    if let Some(group) = &view.group {
+        query =
+            query.filter(customer_search_rows::customer_id.eq_any(members_of!(partner_id, group)));
     }
+    filter_columns!(query, customer_search_rows, view)
+}
+
+/// The number of the partner's customers matching the view's filters on the
+/// columns kept in `customer_counts`: a sum over a few dozen rows.
+fn counted(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<i64> {
+    use crate::db::schema::customer_counts;
+    let query = customer_counts::table
+        .filter(customer_counts::partner_id.eq(partner_id))
+        .into_boxed::<MultiBackend>();
+    let sum: Option<i64> = filter_columns!(query, customer_counts, view)
+        .select(diesel::dsl::sum(customer_counts::customers))
+        .get_result(conn)?;
+    Ok(sum.unwrap_or(0))
+}
+
+/// The number of customers matching the view; `range` is the partner's range of
+/// SQLite's trigram index when the view searches it.
+fn total(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    range: Option<SearchRange>,
+) -> QueryResult<i64> {
+    if view.q.is_empty() && view.group.is_none() {
+        return counted(conn, partner_id, view);
+    }
+    if !uses_trigram_index(conn, view) {
+        return matching(conn, partner_id, view).count().get_result(conn);
+    }
+    let Some(range) = range else {
+        return Ok(0);
+    };
+    let filters_only_text = view.group.is_none()
+        && view.licence.is_none()
+        && view.billing.is_none()
+        && view.health.is_none()
+        && view.state.is_none()
+        && !view.mine;
+    if filters_only_text {
+        // Counted in the trigram index alone.
+        return customer_search::table
+            .filter(Matches::new(
+                customer_search::matched,
+                trigram_phrase(&view.q).into_sql::<Text>(),
+            ))
+            .filter(customer_search::rowid.between(range.first, range.last))
+            .count()
+            .get_result(conn);
+    }
+    searched(partner_id, range, view).count().get_result(conn)
 }
 
 /// What a row of the list shows.
@@ -366,60 +569,194 @@ pub struct Listing {
     pub groups: Vec<(String, String)>,
 }
 
+/// PostgreSQL: the ids of a searched page and the number of matches, in one read
+/// of the trigram index. The matches are sorted rather than found by walking the
+/// sort order's index, which the planner prefers but which reads most of the index
+/// when the matches sit together in that order (a name's start in a list by
+/// name); so index scans are off for this query and the trigram index is read as
+/// a bitmap. None when the page is past the last match.
+fn searched_page_pg(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    offset: i64,
+) -> QueryResult<Option<(i64, Vec<String>)>> {
+    let rows: Vec<(String, i64)> = conn.transaction(|conn| {
+        conn.batch_execute(
+            "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
+        )?;
+        sorted(conn, partner_id, view)
+            .select((customer_accounts::id, sql::<BigInt>("COUNT(*) OVER ()")))
+            .limit(view.per_page)
+            .offset(offset)
+            .load(conn)
+    })?;
+    Ok(rows
+        .first()
+        .map(|&(_, total)| total)
+        .map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())))
+}
+
+type PageColumn<ST> =
+    Box<dyn BoxableExpression<customer_accounts::table, MultiBackend, SqlType = ST>>;
+
+/// What a page row shows beside its customer: the names of its groups (a JSON
+/// array, by name) and its number of active, trial and expired licences; read
+/// with the row rather than by one more query each.
+type PageRowColumns = (
+    ListedColumns,
+    PageColumn<Nullable<Text>>,
+    PageColumn<BigInt>,
+    PageColumn<BigInt>,
+    PageColumn<BigInt>,
+);
+type PageRow = (ListedCustomer, Option<String>, i64, i64, i64);
+
+fn page_row_columns(conn: &DbConnection, partner_id: &str) -> PageRowColumns {
+    // Only the partner's own groups, by name.
+    let aggregate = match conn {
+        DbConnection::Sqlite(_) => {
+            "json_group_array(customer_groups.name ORDER BY customer_groups.name_key)"
+        }
+        DbConnection::Postgres(_) => {
+            "json_agg(customer_groups.name ORDER BY customer_groups.name_key)::text"
+        }
+    };
+    let groups = sql::<Nullable<Text>>(&format!(
+        "(SELECT {aggregate} FROM customer_group_members JOIN customer_groups \
+         ON customer_groups.id = customer_group_members.group_id \
+         WHERE customer_group_members.customer_id = customer_accounts.id \
+         AND customer_groups.partner_id = "
+    ))
+    .bind::<Text, _>(partner_id.to_owned())
+    .sql(")");
+    let licences = |status: LicenceStatus| -> PageColumn<BigInt> {
+        Box::new(
+            sql::<BigInt>(
+                "(SELECT COUNT(*) FROM licences WHERE licences.customer_id = customer_accounts.id \
+                 AND licences.status = ",
+            )
+            .bind::<Text, _>(status.as_str())
+            .sql(")"),
+        )
+    };
+    (
+        LISTED,
+        Box::new(groups),
+        licences(LicenceStatus::Active),
+        licences(LicenceStatus::Trial),
+        licences(LicenceStatus::Expired),
+    )
+}
+
+/// The rows of the partner's customers `ids`, in that order.
+fn rows_by_id(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<PageRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Looked up by id (SQLite is kept off the partner's indexes, which it would
+    // walk whole), still only among the partner's customers.
+    let partner = if matches!(conn, DbConnection::Sqlite(_)) {
+        "+customer_accounts.partner_id = "
+    } else {
+        "customer_accounts.partner_id = "
+    };
+    let columns = page_row_columns(conn, partner_id);
+    let mut rows: Vec<PageRow> = customer_accounts::table
+        .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
+        .filter(customer_accounts::id.eq_any(ids))
+        .select(columns)
+        .load(conn)?;
+    let position: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (id.as_str(), n))
+        .collect();
+    rows.sort_by_key(|row| position.get(row.0.id.as_str()).copied());
+    Ok(rows)
+}
+
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
-    let total: i64 = matching(conn, partner_id, view).count().get_result(conn)?;
-    let customers: Vec<ListedCustomer> = sorted(conn, partner_id, view)
-        .select(LISTED)
-        .limit(view.per_page)
-        .offset((view.page - 1) * view.per_page)
-        .load(conn)?;
-    let has_any = total > 0
-        || diesel::select(diesel::dsl::exists(
-            customer_accounts::table.filter(customer_accounts::partner_id.eq(partner_id)),
-        ))
-        .get_result(conn)?;
-    let ids: Vec<&str> = customers.iter().map(|c| c.id.as_str()).collect();
-    let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
-    let memberships: Vec<(String, String)> = customer_group_members::table
-        .inner_join(customer_groups::table)
-        .filter(customer_groups::partner_id.eq(partner_id))
-        .filter(customer_group_members::customer_id.eq_any(&ids))
-        .order(customer_groups::name_key.asc())
-        .select((customer_group_members::customer_id, customer_groups::name))
-        .load(conn)?;
-    for (customer, group) in memberships {
-        groups_of.entry(customer).or_default().push(group);
-    }
-    let mut licences_of: HashMap<String, Vec<(LicenceStatus, i64)>> = HashMap::new();
-    let counts: Vec<(String, String, i64)> = licences::table
-        .filter(licences::customer_id.eq_any(&ids))
-        .group_by((licences::customer_id, licences::status))
-        .select((
-            licences::customer_id,
-            licences::status,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)?;
-    for (customer, status, count) in counts {
-        if let Some(status) = LicenceStatus::parse(&status) {
-            licences_of
-                .entry(customer)
-                .or_default()
-                .push((status, count));
+    let offset = (view.page - 1) * view.per_page;
+    let range = if uses_trigram_index(conn, view) {
+        SearchRange::of(conn, partner_id)?
+    } else {
+        None
+    };
+    let found = if matches!(conn, DbConnection::Postgres(_)) && !view.q.is_empty() {
+        searched_page_pg(conn, partner_id, view, offset)?
+    } else {
+        None
+    };
+    let (total, customers) = match found {
+        Some((total, ids)) => (total, rows_by_id(conn, partner_id, &ids)?),
+        None => {
+            let total = total(conn, partner_id, view, range)?;
+            let customers = if offset >= total {
+                Vec::new()
+            } else if let Some(range) = range {
+                let ids: Vec<String> = in_view_order!(
+                    searched(partner_id, range, view),
+                    customer_search_rows,
+                    customer_id,
+                    view
+                )
+                .select(customer_search_rows::customer_id)
+                .limit(view.per_page)
+                .offset(offset)
+                .load(conn)?;
+                rows_by_id(conn, partner_id, &ids)?
+            } else if matches!(conn, DbConnection::Sqlite(_)) && offset <= 1_000 {
+                // SQLite reads a row only when a column outside the index is needed,
+                // so the entries skipped by the offset cost no row; a second query
+                // for the rows costs more than that on the first pages, and less
+                // than the deferred row lookups of a long skip.
+                let columns = page_row_columns(conn, partner_id);
+                sorted(conn, partner_id, view)
+                    .select(columns)
+                    .limit(view.per_page)
+                    .offset(offset)
+                    .load(conn)?
+            } else {
+                // The page's ids first, from the index alone (PostgreSQL would read
+                // every skipped row otherwise), then their rows.
+                let ids: Vec<String> = sorted(conn, partner_id, view)
+                    .select(customer_accounts::id)
+                    .limit(view.per_page)
+                    .offset(offset)
+                    .load(conn)?;
+                rows_by_id(conn, partner_id, &ids)?
+            };
+            (total, customers)
         }
-    }
+    };
+    // Whether the partner has any customer, for the empty state.
+    let has_any =
+        total > 0 || (view.is_filtered() && counted(conn, partner_id, &View::default())? > 0);
     let rows = customers
         .into_iter()
-        .map(|customer| {
-            let mut licences = licences_of.remove(&customer.id).unwrap_or_default();
-            licences.sort_by_key(|(status, _)| LicenceStatus::ALL.iter().position(|s| s == status));
+        .map(|(customer, groups, active, trial, expired)| {
+            let licences = [
+                (LicenceStatus::Active, active),
+                (LicenceStatus::Trial, trial),
+                (LicenceStatus::Expired, expired),
+            ]
+            .into_iter()
+            .filter(|&(_, count)| count > 0)
+            .collect();
             Row {
                 state: CustomerState::parse(&customer.state).unwrap_or(CustomerState::Active),
                 billing: BillingType::parse(&customer.billing_type)
                     .unwrap_or(BillingType::MonthlyUsage),
                 health: Health::from_level(customer.health_level),
-                groups: groups_of.remove(&customer.id).unwrap_or_default(),
+                groups: groups
+                    .and_then(|names| serde_json::from_str(&names).ok())
+                    .unwrap_or_default(),
                 licences,
                 customer,
             }

@@ -167,6 +167,23 @@ diesel::table! {
         partner_assistance -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        /// Kept by triggers on `licences` (migration 4): 1 an active licence, 2 a
+        /// trial licence, 4 an expired licence, 8 an active or trial licence
+        /// supplied by the customer's own partner.
+        licence_flags -> Integer,
+    }
+}
+
+diesel::table! {
+    /// A partner's customers by combination of the filterable columns, kept by
+    /// triggers on `customer_accounts` (migration 4).
+    customer_counts (partner_id, state, billing_type, health_level, licence_flags) {
+        partner_id -> Text,
+        state -> Text,
+        billing_type -> Text,
+        health_level -> Integer,
+        licence_flags -> Integer,
+        customers -> Integer,
     }
 }
 
@@ -258,6 +275,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     site_administrators,
     assisted_sessions,
     customer_accounts,
+    customer_counts,
     sites,
     devices,
     licences,

@@ -449,6 +449,46 @@ async fn sessions_end_after_30_idle_minutes_and_12_hours_in_all() {
     );
 }
 
+/// The idle expiry a signed-in session has in the table.
+fn stored_idle_expiry(app: &TestApp) -> chrono::NaiveDateTime {
+    sessions::table
+        .filter(sessions::login_id.is_not_null())
+        .select(sessions::idle_expires_at)
+        .first(&mut app.conn())
+        .expect("a signed-in session")
+}
+
+#[tokio::test]
+async fn the_idle_expiry_is_written_once_a_minute_at_most() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    app.sign_in("sam@contoso.example", PASSWORD).await;
+    let first = stored_idle_expiry(&app);
+    app.clock.advance(chrono::Duration::seconds(50));
+    assert_eq!(app.get("/partner").await.status(), 200);
+    assert_eq!(
+        stored_idle_expiry(&app),
+        first,
+        "less than a minute later, nothing is written"
+    );
+    app.clock.advance(chrono::Duration::seconds(20));
+    assert_eq!(app.get("/partner").await.status(), 200);
+    let moved = stored_idle_expiry(&app);
+    let expected = app.clock_now() + chrono::Duration::minutes(30);
+    assert!(
+        moved > first + chrono::Duration::seconds(60)
+            && (expected - moved).abs() < chrono::Duration::seconds(5),
+        "a minute and more later, the expiry moves: {first} {moved}"
+    );
+    // Idle for 29 minutes after a request that wrote nothing: still signed in.
+    app.clock.advance(chrono::Duration::seconds(30));
+    assert_eq!(app.get("/partner").await.status(), 200);
+    assert_eq!(stored_idle_expiry(&app), moved);
+    app.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(app.get("/partner").await.status(), 200);
+}
+
 #[tokio::test]
 async fn a_post_without_the_csrf_token_is_refused() {
     let app = spawn_app().await;
