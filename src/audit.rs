@@ -41,10 +41,19 @@ pub enum Action {
     InvitationRevoked,
     SiteAdministratorAdded,
     SiteAdministratorRemoved,
+    OrderPlaced,
+    CustomerPurchase,
+    PurchasePermissionsCreated,
+    PurchasePermissionsDeleted,
+    SubscriptionOwnerAssigned,
+    SubscriptionOwnerRemoved,
+    ReservationCancelled,
+    ReservationRenewed,
+    ReservationExchanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 41] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -77,6 +86,15 @@ impl Action {
         Action::InvitationRevoked,
         Action::SiteAdministratorAdded,
         Action::SiteAdministratorRemoved,
+        Action::OrderPlaced,
+        Action::CustomerPurchase,
+        Action::PurchasePermissionsCreated,
+        Action::PurchasePermissionsDeleted,
+        Action::SubscriptionOwnerAssigned,
+        Action::SubscriptionOwnerRemoved,
+        Action::ReservationCancelled,
+        Action::ReservationRenewed,
+        Action::ReservationExchanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +131,15 @@ impl Action {
             Action::InvitationRevoked => "invitation_revoked",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
+            Action::OrderPlaced => "order_placed",
+            Action::CustomerPurchase => "customer_purchase",
+            Action::PurchasePermissionsCreated => "purchase_permissions_created",
+            Action::PurchasePermissionsDeleted => "purchase_permissions_deleted",
+            Action::SubscriptionOwnerAssigned => "subscription_owner_assigned",
+            Action::SubscriptionOwnerRemoved => "subscription_owner_removed",
+            Action::ReservationCancelled => "reservation_cancelled",
+            Action::ReservationRenewed => "reservation_renewed",
+            Action::ReservationExchanged => "reservation_exchanged",
         }
     }
 

@@ -1,5 +1,5 @@
 //! The command line: `serve [--demo]`, `migrate`, and the operator's
-//! `create-partner`.
+//! `create-partner` and `offer add|list|retire`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+use crate::commerce::{catalogue, money};
 use crate::config::Settings;
 use crate::i18n::Lang;
 use crate::partners::{self, NewPartner};
@@ -58,6 +59,36 @@ enum Command {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// The catalogue of offers partners order for their customers.
+    Offer {
+        #[command(subcommand)]
+        command: OfferCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfferCommand {
+    /// Add an offer to the catalogue and print its id.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// usage_subscription, term_subscription or reservation.
+        #[arg(long)]
+        kind: String,
+        /// Per unit and month for subscriptions, per unit for the whole term
+        /// for reservations, e.g. 12.50.
+        #[arg(long)]
+        price: String,
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+        /// 1, 12 or 36 for a term subscription; 12 or 36 for a reservation.
+        #[arg(long)]
+        term_months: Option<i32>,
+    },
+    /// List the catalogue, active offers first.
+    List,
+    /// Take an offer out of the catalogue; what was ordered stays.
+    Retire { id: String },
 }
 
 pub fn main() -> ExitCode {
@@ -135,7 +166,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Offer { command } => offers(&settings, command),
     }
+}
+
+fn offers(settings: &Settings, command: OfferCommand) -> anyhow::Result<()> {
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    match command {
+        OfferCommand::Add {
+            name,
+            kind,
+            price,
+            currency,
+            term_months,
+        } => {
+            let offer = catalogue::NewOffer::parse(&name, &kind, &price, &currency, term_months)
+                .map_err(|problem| anyhow::anyhow!(problem))?;
+            let id = catalogue::add(&mut conn, clock::system().now(), &offer)?;
+            println!("Offer added: {id}");
+        }
+        OfferCommand::List => {
+            for offer in catalogue::all(&mut conn)? {
+                println!(
+                    "{}  {}  {}  {}  {} months  {}",
+                    offer.id,
+                    offer.kind,
+                    money::format(offer.unit_price_cents, &offer.currency, Lang::En),
+                    offer.name,
+                    offer.term_months,
+                    if offer.active { "active" } else { "retired" },
+                );
+            }
+        }
+        OfferCommand::Retire { id } => {
+            if !catalogue::retire(&mut conn, &id)? {
+                anyhow::bail!("no active offer has the id {id}");
+            }
+            println!("Offer retired: {id}");
+        }
+    }
+    Ok(())
 }
 
 fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {

@@ -70,6 +70,8 @@ pub enum DemoError {
     Invalid(&'static str),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Commerce(#[from] crate::commerce::CommerceError),
 }
 
 /// Adds the demo organisation and its staff if missing, and gives every demo
@@ -167,14 +169,15 @@ fn customer_administrator(
     let password = fresh_password();
     let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
     let customer_name = db::write_transaction(conn, |conn| {
-        let (customer_id, customer_name): (String, String) = customer_accounts::table
+        let customer: customers::Customer = customer_accounts::table
             .filter(customer_accounts::partner_id.eq(partner_id))
             .order((
                 customer_accounts::name_key.asc(),
                 customer_accounts::id.asc(),
             ))
-            .select((customer_accounts::id, customer_accounts::name))
+            .select(customers::Customer::as_select())
             .first(conn)?;
+        let customer_id = customer.id.clone();
         let username =
             Username::parse(DEMO_CUSTOMER_ADMIN).map_err(|_| DemoError::Invalid("username"))?;
         let login_id = match accounts::find_by_username(conn, &username)? {
@@ -200,22 +203,24 @@ fn customer_administrator(
                 accounts::insert(conn, now, &new, LoginState::Active, Some(&hash))?
             }
         };
-        let member: bool = diesel::select(diesel::dsl::exists(
-            memberships::table
-                .filter(memberships::login_id.eq(&login_id))
-                .filter(memberships::customer_id.eq(&customer_id)),
-        ))
-        .get_result(conn)?;
-        if !member {
-            customers::create::add_customer_member(
+        let membership_id: Option<String> = memberships::table
+            .filter(memberships::login_id.eq(&login_id))
+            .filter(memberships::customer_id.eq(&customer_id))
+            .select(memberships::id)
+            .first(conn)
+            .optional()?;
+        let membership_id = match membership_id {
+            Some(id) => id,
+            None => customers::create::add_customer_member(
                 conn,
                 now,
                 &customer_id,
                 &login_id,
                 customers::create::ADMINISTRATOR_ROLE,
-            )?;
-        }
-        Ok::<_, DemoError>(customer_name)
+            )?,
+        };
+        crate::commerce::demo::seed(conn, now, &customer, partner_id, &membership_id)?;
+        Ok::<_, DemoError>(customer.name)
     })?;
     Ok(DemoLogin {
         username: DEMO_CUSTOMER_ADMIN.to_owned(),

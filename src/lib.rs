@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod commerce;
 pub mod config;
 pub mod console;
 pub mod customers;

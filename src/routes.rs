@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::access::{Access, Capability, CustomerCapability, Decision, decide};
 use crate::auth::identity::Identity;
+use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::web::PageError;
 use crate::{assisted, console, home, partner, signin, staff, web as pages};
@@ -95,8 +96,16 @@ routes! {
         GET Customer(CustomerCapability::SeeAccount) => console::assistance::page,
         POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change,
     }
+    "/customer/orders" { GET Customer(CustomerCapability::SeeOrders) => orders::customer_page }
+    "/customer/subscriptions" { GET Customer(CustomerCapability::SeeOrders) => subscriptions::customer_page }
+    "/customer/subscriptions/{subscription_id}/owners" { POST Customer(CustomerCapability::ManageSubscriptionOwners) => subscriptions::customer_change_owner }
+    "/customer/reservations" {
+        GET Customer(CustomerCapability::SeeOrders) => purchase::page,
+        POST Customer(CustomerCapability::BuyReservations) => purchase::buy,
+    }
     "/partner" { GET Partner(Capability::SeePartnerHome) => partner::home }
     "/partner/activity" { GET Partner(Capability::SeeActivityLog) => partner::activity::page }
+    "/partner/activity.csv" { GET Partner(Capability::SeeActivityLog) => partner::activity::csv }
     "/partner/staff" { GET Partner(Capability::ManageStaff) => staff::pages::list }
     "/partner/staff/invite" {
         GET Partner(Capability::ManageStaff) => staff::pages::invite_form,
@@ -134,6 +143,17 @@ routes! {
     }
     "/partner/customers/{customer_id}/billing/convert" { POST Partner(Capability::ManageCustomers) => billing::convert_trial }
     "/partner/customers/{customer_id}/term" { POST Partner(Capability::ManageCustomers) => billing::change_term }
+    "/partner/customers/{customer_id}/orders" {
+        GET Partner(Capability::SeeCustomers) => orders::page,
+        POST Partner(Capability::ManageCustomers) => orders::place_order,
+    }
+    "/partner/customers/{customer_id}/subscriptions" { GET Partner(Capability::SeeCustomers) => subscriptions::page }
+    "/partner/customers/{customer_id}/subscriptions/{subscription_id}/owners" { POST Partner(Capability::ManageCustomers) => subscriptions::change_owner }
+    "/partner/customers/{customer_id}/reservations" { GET Partner(Capability::SeeCustomers) => reservations::page }
+    "/partner/customers/{customer_id}/reservations/{reservation_id}/cancel" { POST Partner(Capability::ManageCustomers) => reservations::cancel_request }
+    "/partner/customers/{customer_id}/reservations/{reservation_id}/renew" { POST Partner(Capability::ManageCustomers) => reservations::renew_request }
+    "/partner/customers/{customer_id}/reservations/{reservation_id}/exchange" { POST Partner(Capability::ManageCustomers) => reservations::exchange_request }
+    "/partner/customers/{customer_id}/permissions" { POST Partner(Capability::ToggleCustomerPermissions) => permissions::change }
     "/partner/customers/{customer_id}/groups" { POST Partner(Capability::ManageCustomerGroups) => groups::add_customer }
     "/partner/customers/{customer_id}/groups/{group_id}/remove" { POST Partner(Capability::ManageCustomerGroups) => groups::remove_customer }
     "/partner/groups" {

@@ -75,6 +75,13 @@ pub enum CustomerCapability {
     ManageUsers,
     /// Leave a session opened through "open customer".
     LeaveAssistedSession,
+    /// The account's orders, subscriptions and reservations.
+    SeeOrders,
+    /// Give or take the Owner role on the account's subscriptions.
+    ManageSubscriptionOwners,
+    /// Buy reservations, while the partner allows it (seed 004). Not the
+    /// assisting partner: a purchase in the console is the customer's own.
+    BuyReservations,
 }
 
 /// Each customer capability with the roles that hold it.
@@ -119,6 +126,18 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         CustomerCapability::LeaveAssistedSession,
         &[CustomerRole::AssistingPartner],
     ),
+    (
+        CustomerCapability::SeeOrders,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::ManageSubscriptionOwners,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::BuyReservations,
+        &[CustomerRole::Administrator],
+    ),
 ];
 
 impl CustomerCapability {
@@ -133,6 +152,9 @@ impl CustomerCapability {
             CustomerCapability::SeeUsers => "ccap-see-users",
             CustomerCapability::ManageUsers => "ccap-manage-users",
             CustomerCapability::LeaveAssistedSession => "ccap-leave-assisted",
+            CustomerCapability::SeeOrders => "ccap-see-orders",
+            CustomerCapability::ManageSubscriptionOwners => "ccap-manage-subscription-owners",
+            CustomerCapability::BuyReservations => "ccap-buy-reservations",
         }
     }
 }

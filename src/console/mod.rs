@@ -24,6 +24,11 @@ impl CustomerChange {
         &self.login_id
     }
 
+    /// The real person's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Records an action on the account in its log, and in the partner's when the
     /// partner's user did it through "open customer".
     pub fn record(

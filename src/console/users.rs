@@ -125,7 +125,7 @@ fn user(
 
 /// Serialises changes to one account's people (PostgreSQL; SQLite's write
 /// transactions already are).
-fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
+pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
         customer_accounts::table
             .filter(customer_accounts::id.eq(customer_id))

@@ -54,6 +54,7 @@ pub struct Details {
     pub sites: Vec<Site>,
     pub administrators: Vec<Administrator>,
     pub enrolled_devices: i64,
+    pub purchase_permission: crate::commerce::permissions::PurchasePermission,
 }
 
 pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &str) -> QueryResult<i64> {
@@ -131,7 +132,9 @@ pub fn load(
         .collect();
     let administrators = administrators_of(conn, customer_id)?;
     let enrolled_devices = enrolled_devices(conn, customer_id)?;
+    let purchase_permission = crate::commerce::permissions::purchase_permission(conn, customer_id)?;
     Ok(Details {
+        purchase_permission,
         customer,
         groups,
         other_groups,
@@ -184,6 +187,8 @@ struct DetailsPage {
     /// What was typed into the rename form, when it comes back refused.
     typed_name: Option<String>,
     typed_username: Option<String>,
+    /// Turning the purchase permission on was just refused: say what is missing.
+    permission_refused: bool,
 }
 
 impl DetailsPage {
@@ -200,6 +205,8 @@ impl DetailsPage {
             "groups" => Capability::ManageCustomerGroups,
             "dissociate" => Capability::DissociateCustomer,
             "open" => Capability::OpenCustomer,
+            "see-permissions" => Capability::SeeCustomerPermissions,
+            "permissions" => Capability::ToggleCustomerPermissions,
             _ => return false,
         };
         self.role.can(capability)
@@ -266,15 +273,28 @@ impl DetailsPage {
 }
 
 /// Renders the details page, with the messages and values of a refused form.
+/// What the details page shows back after a refused change.
+#[derive(Default)]
+struct Refusal {
+    errors: FieldErrors,
+    typed_name: Option<String>,
+    typed_username: Option<String>,
+    permission_refused: bool,
+}
+
 async fn details_page(
     state: &AppState,
     layout: Layout,
     member: &PartnerMember,
     customer_id: String,
-    errors: FieldErrors,
-    typed_name: Option<String>,
-    typed_username: Option<String>,
+    refusal: Refusal,
 ) -> Result<HttpResponse, PageError> {
+    let Refusal {
+        errors,
+        typed_name,
+        typed_username,
+        permission_refused,
+    } = refusal;
     let partner_id = member.partner_id().to_owned();
     let details = db::run(&state.pool, move |conn| {
         load(conn, &partner_id, &customer_id)
@@ -289,6 +309,7 @@ async fn details_page(
         errors,
         typed_name,
         typed_username,
+        permission_refused,
     })
 }
 
@@ -299,20 +320,28 @@ pub fn page_error(error: CustomerError) -> PageError {
     }
 }
 
+#[derive(Deserialize)]
+pub struct DetailsQuery {
+    #[serde(default)]
+    permission: String,
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     layout: Layout,
     member: PartnerMember,
     customer_id: web::Path<String>,
+    query: web::Query<DetailsQuery>,
 ) -> Result<HttpResponse, PageError> {
     details_page(
         &state,
         layout,
         &member,
         customer_id.into_inner(),
-        FieldErrors::default(),
-        None,
-        None,
+        Refusal {
+            permission_refused: query.permission == "refused",
+            ..Refusal::default()
+        },
     )
     .await
 }
@@ -373,9 +402,11 @@ pub async fn rename(
                 layout,
                 &member,
                 customer_id,
-                errors,
-                Some(typed),
-                None,
+                Refusal {
+                    errors,
+                    typed_name: Some(typed),
+                    ..Refusal::default()
+                },
             )
             .await;
         }
@@ -588,9 +619,11 @@ pub async fn change_username(
                 layout,
                 &member,
                 customer_id,
-                errors,
-                None,
-                Some(typed),
+                Refusal {
+                    errors,
+                    typed_username: Some(typed),
+                    ..Refusal::default()
+                },
             )
             .await;
         }
@@ -617,9 +650,11 @@ pub async fn change_username(
         layout,
         &member,
         customer_id,
-        errors,
-        None,
-        Some(typed),
+        Refusal {
+            errors,
+            typed_username: Some(typed),
+            ..Refusal::default()
+        },
     )
     .await
 }

@@ -287,7 +287,7 @@ impl SearchRange {
 }
 
 /// `LIKE` wildcards typed by someone are matched literally.
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 2);
     escaped.push('%');
     for c in text.to_lowercase().chars() {

@@ -134,6 +134,7 @@ diesel::table! {
 
 diesel::joinable!(sessions -> logins (login_id));
 diesel::joinable!(activity_log -> partner_organisations (partner_id));
+diesel::joinable!(activity_log -> customer_accounts (customer_id));
 
 diesel::table! {
     customer_accounts (id) {
@@ -271,7 +272,105 @@ diesel::joinable!(assisted_sessions -> memberships (partner_membership_id));
 diesel::joinable!(site_administrators -> sites (site_id));
 diesel::joinable!(site_administrators -> memberships (membership_id));
 
+diesel::table! {
+    offers (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        unit_price_cents -> BigInt,
+        currency -> Text,
+        term_months -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        customer_id -> Text,
+        partner_id -> Text,
+        offer_id -> Text,
+        offer_name -> Text,
+        offer_kind -> Text,
+        purpose -> Text,
+        quantity -> Integer,
+        unit_price_cents -> BigInt,
+        total_cents -> BigInt,
+        currency -> Text,
+        placed_by -> Text,
+        placed_by_login_id -> Nullable<Text>,
+        placed_by_name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> Text,
+        customer_id -> Text,
+        order_id -> Text,
+        offer_id -> Text,
+        name -> Text,
+        kind -> Text,
+        quantity -> Integer,
+        state -> Text,
+        started_on -> Date,
+        ends_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscription_owners (subscription_id, membership_id) {
+        subscription_id -> Text,
+        membership_id -> Text,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Text,
+        customer_id -> Text,
+        order_id -> Text,
+        offer_id -> Text,
+        subscription_id -> Text,
+        name -> Text,
+        quantity -> Integer,
+        state -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        bought_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    customer_permissions (customer_id, permission) {
+        customer_id -> Text,
+        permission -> Text,
+        granted_by_login_id -> Nullable<Text>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(orders -> customer_accounts (customer_id));
+diesel::joinable!(orders -> partner_organisations (partner_id));
+diesel::joinable!(subscriptions -> customer_accounts (customer_id));
+diesel::joinable!(subscription_owners -> subscriptions (subscription_id));
+diesel::joinable!(subscription_owners -> memberships (membership_id));
+diesel::joinable!(reservations -> subscriptions (subscription_id));
+diesel::joinable!(customer_permissions -> customer_accounts (customer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    offers,
+    orders,
+    subscriptions,
+    subscription_owners,
+    reservations,
+    customer_permissions,
     site_administrators,
     assisted_sessions,
     customer_accounts,

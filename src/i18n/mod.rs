@@ -175,10 +175,30 @@ mod tests {
             .collect()
     }
 
+    /// The message ids of every file of one language's folder.
+    fn language_ids(code: &str) -> BTreeSet<String> {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(code);
+        let mut ids = BTreeSet::new();
+        for entry in std::fs::read_dir(folder).expect("the locales folder") {
+            let path = entry.expect("a locales entry").path();
+            if path.extension().is_some_and(|ext| ext == "ftl") {
+                let text = std::fs::read_to_string(&path).expect("a Fluent file");
+                let before = ids.len();
+                let file_ids = message_ids(&text);
+                let count = file_ids.len();
+                ids.extend(file_ids);
+                assert_eq!(ids.len(), before + count, "an id defined twice: {path:?}");
+            }
+        }
+        ids
+    }
+
     #[test]
     fn both_languages_define_the_same_messages() {
-        let en = message_ids(include_str!("../../locales/en/main.ftl"));
-        let fr = message_ids(include_str!("../../locales/fr/main.ftl"));
+        let en = language_ids("en");
+        let fr = language_ids("fr");
         let only_en: Vec<_> = en.difference(&fr).collect();
         let only_fr: Vec<_> = fr.difference(&en).collect();
         assert!(only_en.is_empty(), "missing in French: {only_en:?}");

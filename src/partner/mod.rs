@@ -32,8 +32,8 @@ pub struct ChangeContext {
     pub now: chrono::NaiveDateTime,
     pub partner_id: String,
     pub settings: crate::config::Settings,
-    login_id: String,
-    name: String,
+    pub(crate) login_id: String,
+    pub(crate) name: String,
     membership_id: String,
 }
 

@@ -75,6 +75,21 @@ const CUSTOMER_NAV: &[NavItem] = &[
         access: Access::Customer(CustomerCapability::SeeAccount),
     },
     NavItem {
+        href: "/customer/orders",
+        label_key: "nav-customer-orders",
+        access: Access::Customer(CustomerCapability::SeeOrders),
+    },
+    NavItem {
+        href: "/customer/subscriptions",
+        label_key: "nav-customer-subscriptions",
+        access: Access::Customer(CustomerCapability::SeeOrders),
+    },
+    NavItem {
+        href: "/customer/reservations",
+        label_key: "nav-customer-reservations",
+        access: Access::Customer(CustomerCapability::SeeOrders),
+    },
+    NavItem {
         href: "/customer/activity",
         label_key: "nav-customer-activity",
         access: Access::Customer(CustomerCapability::SeeActivity),

@@ -4,6 +4,7 @@
 //! the test, so no route can escape it.
 
 use partnerdesk::access::{Access, CustomerRole, PartnerRole};
+use partnerdesk::commerce::PlacedBy;
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
@@ -24,6 +25,9 @@ struct Ids {
     /// An active user of the customer, and one invited but not yet active.
     customer_target: String,
     customer_pending: String,
+    /// The customer's usage-based subscription, and a reservation on it.
+    subscription: String,
+    reservation: String,
 }
 
 /// Stands for a target made afresh before each request, for routes that use
@@ -55,8 +59,17 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
                 ids.customer, ids.group
             )
         }
-        path if path.starts_with("/partner/customers/{customer_id}") => {
-            path.replace("{customer_id}", &ids.customer)
+        // Cancelling and exchanging end the reservation: each request has its own.
+        path @ ("/partner/customers/{customer_id}/reservations/{reservation_id}/cancel"
+        | "/partner/customers/{customer_id}/reservations/{reservation_id}/exchange") => path
+            .replace("{customer_id}", &ids.customer)
+            .replace("{reservation_id}", FRESH),
+        path if path.starts_with("/partner/customers/{customer_id}") => path
+            .replace("{customer_id}", &ids.customer)
+            .replace("{subscription_id}", &ids.subscription)
+            .replace("{reservation_id}", &ids.reservation),
+        "/customer/subscriptions/{subscription_id}/owners" => {
+            format!("/customer/subscriptions/{}/owners", ids.subscription)
         }
         "/customer/sites/{site_id}/rename" => format!("/customer/sites/{}/rename", ids.site),
         "/customer/sites/{site_id}/administrators" => {
@@ -107,6 +120,10 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/partner/customers/import" => "/partner/customers/import",
         "/partner/groups" => "/partner/groups",
         "/partner/activity" => "/partner/activity",
+        "/partner/activity.csv" => "/partner/activity.csv",
+        "/customer/orders" => "/customer/orders",
+        "/customer/subscriptions" => "/customer/subscriptions",
+        "/customer/reservations" => "/customer/reservations",
         "/partner/staff" => "/partner/staff",
         "/partner/staff/invite" => "/partner/staff/invite",
         "/password-reset" => "/password-reset",
@@ -148,6 +165,8 @@ fn names_a_tenant_object(route: &Route) -> bool {
         "{customer_id}",
         "{group_id}",
         "{import_id}",
+        "{subscription_id}",
+        "{reservation_id}",
     ]
     .iter()
     .any(|id| route.path.contains(id))
@@ -223,7 +242,19 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     let app = spawn_app().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let customer = app.customer(&ours, &CustomerSpec::named("Adatum"));
+    let usage = app.offer("Azure plan", "usage_subscription", "0", None);
+    let reserved = app.offer("Reserved VM", "reservation", "610", Some(12));
+    let subscription = app.ordered(&ours, &customer, &usage, None, PlacedBy::Partner);
+    let reservation = app.ordered(
+        &ours,
+        &customer,
+        &reserved,
+        Some(&subscription),
+        PlacedBy::Partner,
+    );
     let ids = Ids {
+        subscription,
+        reservation,
         target: app.active_member(&ours, "target@contoso.example", PartnerRole::SalesAgent),
         pending: app.active_member_id(&ours, "olga@contoso.example"),
         group: app.group_with(&ours, "Retail", &[&customer]),
@@ -293,7 +324,15 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
             let path = if path.contains(FRESH) {
                 let n = fresh_count;
                 fresh_count += 1;
-                let id = if path.starts_with("/customer/") {
+                let id = if path.contains("/reservations/") {
+                    app.ordered(
+                        &ours,
+                        &ids.customer,
+                        &reserved,
+                        Some(&ids.subscription),
+                        PlacedBy::Partner,
+                    )
+                } else if path.starts_with("/customer/") {
                     app.pending_customer_user(&ids.customer, &format!("fresh{n}@adatum.example"))
                 } else {
                     app.pending_staff(&ours, &format!("fresh{n}@contoso.example"))

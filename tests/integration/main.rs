@@ -4,6 +4,7 @@ mod accounts;
 mod authorization;
 mod browser;
 mod cli;
+mod commerce;
 mod console;
 mod customer_changes;
 mod customer_create;

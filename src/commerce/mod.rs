@@ -1,0 +1,121 @@
+//! Orders and customer permissions (D1, D2, seed 004): the operator's catalogue,
+//! orders placed by the partner for a customer, the subscriptions and
+//! reservations they become, and the permission that lets a customer buy its own
+//! reservations, billed to the partner.
+//!
+//! Every query here starts from a customer already scoped to the membership in
+//! the session (`customers::find` for partners, the membership's own account for
+//! customers); an id of another tenant is missing like one that never existed.
+
+pub mod catalogue;
+pub mod demo;
+pub mod money;
+pub mod orders;
+pub mod permissions;
+pub mod purchase;
+pub mod reservations;
+pub mod subscriptions;
+
+use crate::customers::CustomerError;
+use crate::web::PageError;
+
+/// What an offer becomes once ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferKind {
+    /// Billed each month for what was used (an "Azure plan"); no end date.
+    UsageSubscription,
+    /// A fixed number of seats for a term of months, renewed by the partner.
+    TermSubscription,
+    /// Capacity bought ahead for a term, attached to a usage subscription.
+    Reservation,
+}
+
+impl OfferKind {
+    pub const ALL: [OfferKind; 3] = [
+        OfferKind::UsageSubscription,
+        OfferKind::TermSubscription,
+        OfferKind::Reservation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferKind::UsageSubscription => "usage_subscription",
+            OfferKind::TermSubscription => "term_subscription",
+            OfferKind::Reservation => "reservation",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            OfferKind::UsageSubscription => "offer-kind-usage",
+            OfferKind::TermSubscription => "offer-kind-term",
+            OfferKind::Reservation => "offer-kind-reservation",
+        }
+    }
+}
+
+/// Who placed an order, or bought a reservation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlacedBy {
+    Partner,
+    Customer,
+}
+
+impl PlacedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlacedBy::Partner => "partner",
+            PlacedBy::Customer => "customer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        if value == "customer" {
+            PlacedBy::Customer
+        } else {
+            PlacedBy::Partner
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommerceError {
+    #[error("no such order item")]
+    NotFound,
+    /// A form field was refused; the message id says why.
+    #[error("the field {field} was refused: {message_key}")]
+    Field {
+        field: &'static str,
+        message_key: &'static str,
+    },
+    #[error("the customer may not buy its own reservations")]
+    NotPermitted,
+    /// A form no page of ours sends.
+    #[error("malformed form")]
+    Malformed,
+    #[error(transparent)]
+    Customer(#[from] CustomerError),
+}
+
+crate::customers::wraps_customer_error!(CommerceError);
+
+impl CommerceError {
+    pub fn field(field: &'static str, message_key: &'static str) -> Self {
+        CommerceError::Field { field, message_key }
+    }
+}
+
+/// The answer to an error that is not about a form field.
+pub fn page_error(error: CommerceError) -> PageError {
+    match error {
+        CommerceError::NotFound => PageError::NotFound,
+        CommerceError::Field { .. } => PageError::BadRequest,
+        CommerceError::NotPermitted => PageError::Forbidden,
+        CommerceError::Malformed => PageError::BadRequest,
+        CommerceError::Customer(error) => crate::customers::details::page_error(error),
+    }
+}

@@ -1,0 +1,199 @@
+//! Customer permissions (D2, seed 004): "buy own reservations". Off by default;
+//! owners and admin agents turn it on or off, sales and helpdesk agents see it
+//! read-only (the matrix). Turning it on needs an active usage-based subscription
+//! and a customer user holding the Owner role on one. Each effective change is
+//! logged once, as "Create customer purchase permissions" or "Delete customer
+//! purchase permissions"; a request that changes nothing logs nothing.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{CommerceError, OfferKind, page_error};
+use crate::audit::{self, Action};
+use crate::auth::identity::PartnerMember;
+use crate::console::users::lock_account;
+use crate::customers;
+use crate::db::DbConnection;
+use crate::db::schema::{
+    customer_permissions, logins, memberships, subscription_owners, subscriptions,
+};
+use crate::partner::change_as;
+use crate::startup::AppState;
+use crate::web::{PageError, see_other};
+
+pub const BUY_RESERVATIONS: &str = "buy_reservations";
+
+/// The permission's state on a customer, with what turning it on still needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurchasePermission {
+    pub on: bool,
+    pub has_usage_subscription: bool,
+    pub has_subscription_owner: bool,
+}
+
+impl PurchasePermission {
+    pub fn can_turn_on(&self) -> bool {
+        self.has_usage_subscription && self.has_subscription_owner
+    }
+}
+
+pub fn is_on(conn: &mut DbConnection, customer_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        customer_permissions::table
+            .filter(customer_permissions::customer_id.eq(customer_id))
+            .filter(customer_permissions::permission.eq(BUY_RESERVATIONS)),
+    ))
+    .get_result(conn)
+}
+
+/// The active usage subscriptions of the customer on which `membership_id` (or,
+/// without one, any active person of the account) holds the Owner role.
+pub fn owned_usage_subscriptions(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    membership_id: Option<&str>,
+) -> QueryResult<Vec<(String, String)>> {
+    let mut query = subscription_owners::table
+        .inner_join(subscriptions::table)
+        .inner_join(memberships::table.inner_join(logins::table))
+        .filter(subscriptions::customer_id.eq(customer_id))
+        .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
+        .filter(subscriptions::state.eq("active"))
+        .filter(memberships::customer_id.eq(customer_id))
+        .filter(memberships::state.eq("active"))
+        .filter(logins::state.eq("active"))
+        .into_boxed();
+    if let Some(membership_id) = membership_id {
+        query = query.filter(memberships::id.eq(membership_id.to_owned()));
+    }
+    query
+        .select((subscriptions::id, subscriptions::name))
+        .distinct()
+        .order(subscriptions::name.asc())
+        .load(conn)
+}
+
+pub fn purchase_permission(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> QueryResult<PurchasePermission> {
+    let has_usage_subscription = !super::orders::usage_subscriptions(conn, customer_id)?.is_empty();
+    let has_subscription_owner = !owned_usage_subscriptions(conn, customer_id, None)?.is_empty();
+    Ok(PurchasePermission {
+        on: is_on(conn, customer_id)?,
+        has_usage_subscription,
+        has_subscription_owner,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toggled {
+    Changed,
+    Unchanged,
+    /// Turning on was refused: something it needs is missing.
+    Missing(PurchasePermission),
+}
+
+/// Turns the permission on or off for a customer the caller has scoped. Safe
+/// under concurrent requests: the row's presence is the state, written by one
+/// statement whose effect says whether anything changed.
+pub fn set_buy_reservations(
+    conn: &mut DbConnection,
+    change: &crate::partner::ChangeContext,
+    customer: &customers::Customer,
+    on: bool,
+) -> Result<Toggled, CommerceError> {
+    // Serialises with owner and subscription changes of the same account
+    // (PostgreSQL; SQLite's write transactions already are serial).
+    lock_account(conn, &customer.id)?;
+    let changed = if on {
+        let state = purchase_permission(conn, &customer.id)?;
+        if state.on {
+            0
+        } else if !state.can_turn_on() {
+            return Ok(Toggled::Missing(state));
+        } else {
+            // The account's lock makes the check and the insert one step.
+            diesel::insert_into(customer_permissions::table)
+                .values((
+                    customer_permissions::customer_id.eq(&customer.id),
+                    customer_permissions::permission.eq(BUY_RESERVATIONS),
+                    customer_permissions::granted_by_login_id.eq(&change.login_id),
+                    customer_permissions::granted_at.eq(change.now),
+                ))
+                .execute(conn)?
+        }
+    } else {
+        diesel::delete(
+            customer_permissions::table
+                .filter(customer_permissions::customer_id.eq(&customer.id))
+                .filter(customer_permissions::permission.eq(BUY_RESERVATIONS)),
+        )
+        .execute(conn)?
+    };
+    if changed == 0 {
+        return Ok(Toggled::Unchanged);
+    }
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: Some(&change.partner_id),
+            customer_id: Some(&customer.id),
+            actor: change.actor(),
+            action: if on {
+                Action::PurchasePermissionsCreated
+            } else {
+                Action::PurchasePermissionsDeleted
+            },
+            target: &customer.name,
+            details: "",
+        },
+    )?;
+    Ok(Toggled::Changed)
+}
+
+#[derive(Deserialize)]
+pub struct PermissionForm {
+    /// "on" or "off".
+    #[serde(default)]
+    buy_reservations: String,
+}
+
+pub async fn change(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+    form: web::Form<PermissionForm>,
+) -> Result<HttpResponse, PageError> {
+    let on = match form.buy_reservations.as_str() {
+        "on" => Some(true),
+        "off" => Some(false),
+        _ => None,
+    };
+    let customer_id = customer_id.into_inner();
+    let id = customer_id.clone();
+    let toggled = change_as(&state, &member, move |conn, change| {
+        // The customer first: another partner's id is missing whatever the form says.
+        let customer = customers::find(conn, &change.partner_id, &id)?;
+        let on = on.ok_or(CommerceError::Malformed)?;
+        set_buy_reservations(conn, change, &customer, on).map(|toggled| (toggled, on))
+    })
+    .await
+    .map_err(page_error)?;
+    let (toggled, on) = toggled;
+    let mut location = format!("/partner/customers/{customer_id}");
+    match toggled {
+        Toggled::Changed if on => FlashMessage::success("flash-permission-on").send(),
+        Toggled::Changed => FlashMessage::success("flash-permission-off").send(),
+        Toggled::Unchanged => FlashMessage::info("flash-permission-unchanged").send(),
+        Toggled::Missing(_) => {
+            FlashMessage::error("flash-permission-refused").send();
+            location.push_str("?permission=refused");
+        }
+    }
+    location.push_str("#permissions");
+    Ok(see_other(&location))
+}

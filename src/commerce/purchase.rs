@@ -1,0 +1,186 @@
+//! The customer buys its own reservations (D2, seed 004) while its partner lets
+//! it: from the console, for a usage subscription on which the buyer holds the
+//! Owner role, billed to the partner, who is not notified. The purchase shows in
+//! both order histories, on both reservations pages and in both activity logs.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use diesel::prelude::*;
+
+use super::catalogue;
+use super::orders::{self, Buyer, OfferChoice, OrderForm, OrderLine, Purpose};
+use super::permissions::{is_on, owned_usage_subscriptions};
+use super::reservations::{Reservation, of_customer};
+use super::{CommerceError, OfferKind, PlacedBy, page_error};
+use crate::access::CustomerCapability;
+use crate::audit::{self, Action};
+use crate::auth::identity::CustomerMember;
+use crate::customers::Customer;
+use crate::db::schema::{customer_accounts, partner_organisations};
+use crate::db::{self, DbConnection};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "commerce/customer_reservations.html")]
+struct CustomerReservationsPage {
+    layout: Layout,
+    reservations: Vec<Reservation>,
+    partner: String,
+    /// The purchase form, when the partner allows it and the person may buy.
+    may_buy: bool,
+    permission_on: bool,
+    offers: Vec<OfferChoice>,
+    /// The usage subscriptions on which the person holds the Owner role.
+    subscriptions: Vec<(String, String)>,
+    form: OrderForm,
+    errors: FieldErrors,
+}
+
+async fn reservations_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    form: OrderForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let membership_id = member.membership.id.clone();
+    let lang = layout.lang;
+    let may_buy_role = member.role.can(CustomerCapability::BuyReservations);
+    let (reservations, partner, permission_on, offers, subscriptions) =
+        db::run(&state.pool, move |conn| -> Result<_, db::DbError> {
+            let partner: Option<String> = customer_accounts::table
+                .inner_join(partner_organisations::table)
+                .filter(customer_accounts::id.eq(&customer_id))
+                .select(partner_organisations::name)
+                .first(conn)
+                .optional()?;
+            Ok((
+                of_customer(conn, &customer_id, lang)?,
+                partner.unwrap_or_default(),
+                is_on(conn, &customer_id)?,
+                catalogue::active(conn, Some(OfferKind::Reservation))?,
+                owned_usage_subscriptions(conn, &customer_id, Some(&membership_id))?,
+            ))
+        })
+        .await?;
+    render(&CustomerReservationsPage {
+        may_buy: permission_on && may_buy_role,
+        offers: orders::offer_choices(&offers, &layout.tr),
+        layout,
+        reservations,
+        partner,
+        permission_on,
+        subscriptions,
+        form,
+        errors,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let form = OrderForm {
+        quantity: "1".into(),
+        ..OrderForm::default()
+    };
+    reservations_page(&state, layout, &member, form, FieldErrors::default()).await
+}
+
+/// The account and its partner, when the partner lets the customer buy.
+fn permitted_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> Result<(Customer, String), CommerceError> {
+    let customer: Customer = customer_accounts::table
+        .filter(customer_accounts::id.eq(customer_id))
+        .select(Customer::as_select())
+        .first(conn)?;
+    match customer.partner_id.clone() {
+        Some(partner_id) if is_on(conn, customer_id)? => Ok((customer, partner_id)),
+        _ => Err(CommerceError::NotPermitted),
+    }
+}
+
+pub async fn buy(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<OrderForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let quantity = form
+        .quantity()
+        .map_err(|key| errors.add(&layout.tr, "quantity", key))
+        .ok();
+    let typed = form.clone();
+    let membership_id = member.membership.id.clone();
+    let outcome = crate::console::change_as(&state, &member, move |conn, change| {
+        let (customer, partner_id) = permitted_customer(conn, &change.customer_id)?;
+        let offer = catalogue::find_active(conn, &typed.offer_id)?
+            .filter(|offer| offer.kind() == OfferKind::Reservation)
+            .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+        // Only a subscription on which the buyer holds the Owner role (seed 004).
+        let owned = owned_usage_subscriptions(conn, &customer.id, Some(&membership_id))?;
+        if !owned.iter().any(|(id, _)| *id == typed.subscription_id) {
+            return Err(CommerceError::field(
+                "subscription_id",
+                "purchase-subscription-not-owned",
+            ));
+        }
+        let quantity =
+            quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+        let line = OrderLine {
+            offer: &offer,
+            quantity,
+            subscription_id: Some(&typed.subscription_id),
+            purpose: Purpose::Purchase,
+            starts_on: change.now.date(),
+        };
+        let buyer = Buyer {
+            placed_by: PlacedBy::Customer,
+            login_id: Some(change.login_id()),
+            name: change.name(),
+            now: change.now,
+        };
+        // Billed to the partner: the order is the partner's, like its own orders.
+        orders::place(conn, &customer, &partner_id, &buyer, &line)?;
+        // In the customer's log and the partner's; no email to anyone.
+        audit::record(
+            conn,
+            change.now,
+            audit::Entry {
+                partner_id: Some(&partner_id),
+                customer_id: Some(&customer.id),
+                actor: change.actor(),
+                action: Action::CustomerPurchase,
+                target: &customer.name,
+                details: &orders::describe(&offer, quantity),
+            },
+        )?;
+        Ok(())
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            FlashMessage::success("flash-reservation-bought").send();
+            Ok(see_other("/customer/reservations"))
+        }
+        Err(CommerceError::NotPermitted) => {
+            FlashMessage::error("flash-purchase-not-permitted").send();
+            Ok(see_other("/customer/reservations"))
+        }
+        Err(CommerceError::Field { field, message_key }) => {
+            if !errors.has(field) {
+                errors.add(&layout.tr, field, message_key);
+            }
+            reservations_page(&state, layout, &member, form, errors).await
+        }
+        Err(error) => Err(page_error(error)),
+    }
+}

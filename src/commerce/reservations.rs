@@ -1,0 +1,393 @@
+//! Reservations: bought by the partner in an order, or by the customer itself
+//! while it has the permission (seed 004). Both show here, those of the customer
+//! marked as such. Exchanging, cancelling and renewing are the partner's alone,
+//! whoever bought: the customer has no route to them.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::catalogue::{self, Offer};
+use super::orders::{self, Buyer, OfferChoice, OrderLine, Purpose};
+use super::{CommerceError, OfferKind, PlacedBy, page_error};
+use crate::access::Capability;
+use crate::audit::{self, Action};
+use crate::auth::identity::PartnerMember;
+use crate::customers::{self, Customer};
+use crate::db::schema::{reservations, subscriptions};
+use crate::db::{self, DbConnection};
+use crate::i18n::{Lang, format_date};
+use crate::partner::{ChangeContext, change_as};
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render, see_other};
+
+pub struct Reservation {
+    pub id: String,
+    pub name: String,
+    pub quantity: i32,
+    pub subscription: String,
+    pub state: String,
+    pub active: bool,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub by_customer: bool,
+}
+
+impl Reservation {
+    pub fn state_key(&self) -> &'static str {
+        match self.state.as_str() {
+            "cancelled" => "reservation-cancelled",
+            "exchanged" => "reservation-exchanged",
+            _ => "reservation-active",
+        }
+    }
+}
+
+/// The customer's reservations, newest first; `customer_id` is scoped by the caller.
+pub fn of_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    lang: Lang,
+) -> QueryResult<Vec<Reservation>> {
+    type Row = (
+        String,
+        String,
+        i32,
+        String,
+        String,
+        NaiveDate,
+        NaiveDate,
+        String,
+    );
+    let rows: Vec<Row> = reservations::table
+        .inner_join(subscriptions::table)
+        .filter(reservations::customer_id.eq(customer_id))
+        .order((reservations::created_at.desc(), reservations::id.desc()))
+        .select((
+            reservations::id,
+            reservations::name,
+            reservations::quantity,
+            subscriptions::name,
+            reservations::state,
+            reservations::starts_on,
+            reservations::ends_on,
+            reservations::bought_by,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, quantity, subscription, state, starts_on, ends_on, by)| Reservation {
+                id,
+                name,
+                quantity,
+                subscription,
+                active: state == "active",
+                state,
+                starts_on: format_date(starts_on, lang),
+                ends_on: format_date(ends_on, lang),
+                by_customer: PlacedBy::parse(&by) == PlacedBy::Customer,
+            },
+        )
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "commerce/reservations.html")]
+struct ReservationsPage {
+    layout: Layout,
+    customer: Customer,
+    reservations: Vec<Reservation>,
+    /// Reservation offers to exchange for.
+    offers: Vec<OfferChoice>,
+    can_change: bool,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let customer_id = customer_id.into_inner();
+    let lang = layout.lang;
+    let (customer, reservations, offers) =
+        db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
+            let customer = customers::find(conn, &partner_id, &customer_id)?;
+            let reservations = of_customer(conn, &customer.id, lang)?;
+            let offers = catalogue::active(conn, Some(OfferKind::Reservation))?;
+            Ok((customer, reservations, offers))
+        })
+        .await
+        .map_err(page_error)?;
+    render(&ReservationsPage {
+        offers: orders::offer_choices(&offers, &layout.tr),
+        can_change: member.role.can(Capability::ManageCustomers),
+        layout,
+        customer,
+        reservations,
+    })
+}
+
+/// An active reservation of the customer, with what renewing or exchanging needs.
+struct Held {
+    name: String,
+    offer_id: String,
+    subscription_id: String,
+    quantity: i32,
+    ends_on: NaiveDate,
+}
+
+fn active_reservation(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    reservation_id: &str,
+) -> Result<Held, CommerceError> {
+    let row: Option<(String, String, String, i32, NaiveDate)> = reservations::table
+        .filter(reservations::id.eq(reservation_id))
+        .filter(reservations::customer_id.eq(customer_id))
+        .filter(reservations::state.eq("active"))
+        .select((
+            reservations::name,
+            reservations::offer_id,
+            reservations::subscription_id,
+            reservations::quantity,
+            reservations::ends_on,
+        ))
+        .first(conn)
+        .optional()?;
+    let (name, offer_id, subscription_id, quantity, ends_on) =
+        row.ok_or(CommerceError::NotFound)?;
+    Ok(Held {
+        name,
+        offer_id,
+        subscription_id,
+        quantity,
+        ends_on,
+    })
+}
+
+fn end_reservation(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    reservation_id: &str,
+    state: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        reservations::table
+            .filter(reservations::id.eq(reservation_id))
+            .filter(reservations::state.eq("active")),
+    )
+    .set((
+        reservations::state.eq(state),
+        reservations::updated_at.eq(change.now),
+    ))
+    .execute(conn)
+}
+
+fn log(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    customer: &Customer,
+    action: Action,
+    details: &str,
+) -> QueryResult<()> {
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: Some(&change.partner_id),
+            customer_id: Some(&customer.id),
+            actor: change.actor(),
+            action,
+            target: &customer.name,
+            details,
+        },
+    )
+}
+
+fn buyer(change: &ChangeContext) -> Buyer<'_> {
+    Buyer {
+        placed_by: PlacedBy::Partner,
+        login_id: Some(&change.login_id),
+        name: &change.name,
+        now: change.now,
+    }
+}
+
+pub fn cancel(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    customer: &Customer,
+    reservation_id: &str,
+) -> Result<(), CommerceError> {
+    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    end_reservation(conn, change, reservation_id, "cancelled")?;
+    log(
+        conn,
+        change,
+        customer,
+        Action::ReservationCancelled,
+        &held.name,
+    )?;
+    Ok(())
+}
+
+/// Extends the reservation by its offer's term from its current end, with a
+/// renewal order billed like the first.
+pub fn renew(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    customer: &Customer,
+    reservation_id: &str,
+) -> Result<(), CommerceError> {
+    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    let offer = catalogue::find(conn, &held.offer_id)?.ok_or(CommerceError::NotFound)?;
+    let buyer = buyer(change);
+    orders::insert_order(
+        conn,
+        customer,
+        &change.partner_id,
+        &buyer,
+        &offer,
+        held.quantity,
+        Purpose::Renewal,
+    )?;
+    let ends_on = orders::term_end(held.ends_on, offer.term_months);
+    diesel::update(reservations::table.filter(reservations::id.eq(reservation_id)))
+        .set((
+            reservations::ends_on.eq(ends_on),
+            reservations::updated_at.eq(change.now),
+        ))
+        .execute(conn)?;
+    log(
+        conn,
+        change,
+        customer,
+        Action::ReservationRenewed,
+        &orders::describe(&offer, held.quantity),
+    )?;
+    Ok(())
+}
+
+/// Replaces the reservation with another reservation offer on the same
+/// subscription, from today, with an exchange order.
+pub fn exchange(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    customer: &Customer,
+    reservation_id: &str,
+    offer: &Offer,
+    quantity: i32,
+) -> Result<(), CommerceError> {
+    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    if offer.kind() != OfferKind::Reservation {
+        return Err(CommerceError::field("offer_id", "order-offer-required"));
+    }
+    end_reservation(conn, change, reservation_id, "exchanged")?;
+    let line = OrderLine {
+        offer,
+        quantity,
+        subscription_id: Some(&held.subscription_id),
+        purpose: Purpose::Exchange,
+        starts_on: change.now.date(),
+    };
+    orders::place(conn, customer, &change.partner_id, &buyer(change), &line)?;
+    log(
+        conn,
+        change,
+        customer,
+        Action::ReservationExchanged,
+        &format!("{} → {}", held.name, orders::describe(offer, quantity)),
+    )?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct ExchangeForm {
+    #[serde(default)]
+    offer_id: String,
+    #[serde(default)]
+    quantity: String,
+}
+
+/// What the partner does to one reservation.
+enum Change {
+    Cancel,
+    Renew,
+    Exchange { offer_id: String, quantity: String },
+}
+
+async fn change_reservation(
+    state: &AppState,
+    member: &PartnerMember,
+    path: (String, String),
+    what: Change,
+) -> Result<HttpResponse, PageError> {
+    let (customer_id, reservation_id) = path;
+    let id = customer_id.clone();
+    let flash = match &what {
+        Change::Cancel => "flash-reservation-cancelled",
+        Change::Renew => "flash-reservation-renewed",
+        Change::Exchange { .. } => "flash-reservation-exchanged",
+    };
+    let outcome = change_as(state, member, move |conn, change| {
+        let customer = customers::find(conn, &change.partner_id, &id)?;
+        match what {
+            Change::Cancel => cancel(conn, change, &customer, &reservation_id),
+            Change::Renew => renew(conn, change, &customer, &reservation_id),
+            Change::Exchange { offer_id, quantity } => {
+                let offer = catalogue::find_active(conn, &offer_id)?
+                    .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+                let quantity = quantity
+                    .trim()
+                    .parse::<i32>()
+                    .map_err(|_| CommerceError::field("quantity", "order-quantity-invalid"))?;
+                exchange(conn, change, &customer, &reservation_id, &offer, quantity)
+            }
+        }
+    })
+    .await;
+    match outcome {
+        Ok(()) => FlashMessage::success(flash).send(),
+        Err(CommerceError::Field { message_key, .. }) => FlashMessage::error(message_key).send(),
+        Err(error) => return Err(page_error(error)),
+    }
+    Ok(see_other(&format!(
+        "/partner/customers/{customer_id}/reservations"
+    )))
+}
+
+pub async fn cancel_request(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    change_reservation(&state, &member, path.into_inner(), Change::Cancel).await
+}
+
+pub async fn renew_request(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    change_reservation(&state, &member, path.into_inner(), Change::Renew).await
+}
+
+pub async fn exchange_request(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<(String, String)>,
+    form: web::Form<ExchangeForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let what = Change::Exchange {
+        offer_id: form.offer_id,
+        quantity: form.quantity,
+    };
+    change_reservation(&state, &member, path.into_inner(), what).await
+}

@@ -1,0 +1,361 @@
+//! A customer's subscriptions, and who among its people holds the Owner role on
+//! each: the person who may buy reservations for it (seed 004, "vérifiez que le
+//! rôle propriétaire de cet abonnement a été attribué au client"). The partner
+//! and the customer's administrators assign owners.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{CommerceError, OfferKind, page_error};
+use crate::access::{Capability, CustomerCapability};
+use crate::audit::Action;
+use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::console::users::lock_account;
+use crate::customers::{self, Customer};
+use crate::db::schema::{logins, memberships, subscription_owners, subscriptions};
+use crate::db::{self, DbConnection};
+use crate::i18n::{Lang, format_date};
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render, see_other};
+
+pub struct Subscription {
+    pub id: String,
+    pub name: String,
+    pub kind: OfferKind,
+    pub quantity: i32,
+    pub active: bool,
+    pub started_on: String,
+    pub ends_on: Option<String>,
+    /// (membership id, full name) of the people holding the Owner role.
+    pub owners: Vec<(String, String)>,
+}
+
+/// The customer's subscriptions with their owners; `customer_id` is scoped by the caller.
+pub fn of_customer(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    lang: Lang,
+) -> QueryResult<Vec<Subscription>> {
+    type Row = (
+        String,
+        String,
+        String,
+        i32,
+        String,
+        NaiveDate,
+        Option<NaiveDate>,
+    );
+    let rows: Vec<Row> = subscriptions::table
+        .filter(subscriptions::customer_id.eq(customer_id))
+        .order((subscriptions::created_at.desc(), subscriptions::id.asc()))
+        .select((
+            subscriptions::id,
+            subscriptions::name,
+            subscriptions::kind,
+            subscriptions::quantity,
+            subscriptions::state,
+            subscriptions::started_on,
+            subscriptions::ends_on,
+        ))
+        .load(conn)?;
+    let owners: Vec<(String, String, String)> = subscription_owners::table
+        .inner_join(subscriptions::table)
+        .inner_join(memberships::table.inner_join(logins::table))
+        .filter(subscriptions::customer_id.eq(customer_id))
+        .filter(memberships::customer_id.eq(customer_id))
+        .order(logins::full_name.asc())
+        .select((
+            subscription_owners::subscription_id,
+            memberships::id,
+            logins::full_name,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, kind, quantity, state, started_on, ends_on)| Subscription {
+                owners: owners
+                    .iter()
+                    .filter(|(subscription, _, _)| *subscription == id)
+                    .map(|(_, membership, name)| (membership.clone(), name.clone()))
+                    .collect(),
+                id,
+                name,
+                kind: OfferKind::parse(&kind).unwrap_or(OfferKind::UsageSubscription),
+                quantity,
+                active: state == "active",
+                started_on: format_date(started_on, lang),
+                ends_on: ends_on.map(|day| format_date(day, lang)),
+            },
+        )
+        .collect())
+}
+
+/// The account's active people, who may be given the Owner role: (membership id, name).
+pub fn people(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<(String, String)>> {
+    memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::customer_id.eq(customer_id))
+        .filter(memberships::state.eq("active"))
+        .order((logins::full_name.asc(), memberships::id.asc()))
+        .select((memberships::id, logins::full_name))
+        .load(conn)
+}
+
+/// Something to say in the log about an owner change.
+struct OwnerChange {
+    subscription: String,
+    person: String,
+}
+
+/// Gives or takes the Owner role on a subscription of `customer_id`. Returns the
+/// change to log, or `None` when nothing changed.
+fn set_owner(
+    conn: &mut DbConnection,
+    customer_id: &str,
+    subscription_id: &str,
+    membership_id: &str,
+    owner: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<OwnerChange>, CommerceError> {
+    lock_account(conn, customer_id)?;
+    let subscription: String = subscriptions::table
+        .filter(subscriptions::id.eq(subscription_id))
+        .filter(subscriptions::customer_id.eq(customer_id))
+        .select(subscriptions::name)
+        .first(conn)
+        .optional()?
+        .ok_or(CommerceError::NotFound)?;
+    let person: Option<String> = memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::id.eq(membership_id))
+        .filter(memberships::customer_id.eq(customer_id))
+        .filter(memberships::state.eq("active"))
+        .select(logins::full_name)
+        .first(conn)
+        .optional()?;
+    let Some(person) = person else {
+        return Err(CommerceError::field(
+            "membership_id",
+            "owner-person-required",
+        ));
+    };
+    let holds: bool = diesel::select(diesel::dsl::exists(
+        subscription_owners::table
+            .filter(subscription_owners::subscription_id.eq(subscription_id))
+            .filter(subscription_owners::membership_id.eq(membership_id)),
+    ))
+    .get_result(conn)?;
+    // The account's lock makes the check and the insert one step.
+    let changed = if owner && holds {
+        0
+    } else if owner {
+        diesel::insert_into(subscription_owners::table)
+            .values((
+                subscription_owners::subscription_id.eq(subscription_id),
+                subscription_owners::membership_id.eq(membership_id),
+                subscription_owners::assigned_at.eq(now),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::delete(
+            subscription_owners::table
+                .filter(subscription_owners::subscription_id.eq(subscription_id))
+                .filter(subscription_owners::membership_id.eq(membership_id)),
+        )
+        .execute(conn)?
+    };
+    Ok((changed > 0).then_some(OwnerChange {
+        subscription,
+        person,
+    }))
+}
+
+fn owner_action(owner: bool) -> Action {
+    if owner {
+        Action::SubscriptionOwnerAssigned
+    } else {
+        Action::SubscriptionOwnerRemoved
+    }
+}
+
+#[derive(Template)]
+#[template(path = "commerce/subscriptions.html")]
+struct SubscriptionsPage {
+    layout: Layout,
+    /// The customer, when the partner looks; `None` in the customer's console.
+    customer: Option<Customer>,
+    subscriptions: Vec<Subscription>,
+    people: Vec<(String, String)>,
+    can_assign: bool,
+    /// Where the owner forms post, without the trailing `/{id}/owners`.
+    base: String,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let customer_id = customer_id.into_inner();
+    let lang = layout.lang;
+    let (customer, subscriptions, people) =
+        db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
+            let customer = customers::find(conn, &partner_id, &customer_id)?;
+            let subscriptions = of_customer(conn, &customer.id, lang)?;
+            let people = people(conn, &customer.id)?;
+            Ok((customer, subscriptions, people))
+        })
+        .await
+        .map_err(page_error)?;
+    render(&SubscriptionsPage {
+        base: format!("/partner/customers/{}/subscriptions", customer.id),
+        customer: Some(customer),
+        subscriptions,
+        people,
+        can_assign: member.role.can(Capability::ManageCustomers),
+        layout,
+    })
+}
+
+pub async fn customer_page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let lang = layout.lang;
+    let (subscriptions, people) = db::run(&state.pool, move |conn| {
+        Ok::<_, db::DbError>((
+            of_customer(conn, &customer_id, lang)?,
+            people(conn, &customer_id)?,
+        ))
+    })
+    .await?;
+    render(&SubscriptionsPage {
+        customer: None,
+        subscriptions,
+        people,
+        can_assign: member
+            .role
+            .can(CustomerCapability::ManageSubscriptionOwners),
+        base: "/customer/subscriptions".into(),
+        layout,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct OwnerForm {
+    #[serde(default)]
+    membership_id: String,
+    /// "add" or "remove".
+    #[serde(default)]
+    change: String,
+}
+
+impl OwnerForm {
+    fn owner(&self) -> Result<bool, CommerceError> {
+        match self.change.as_str() {
+            "add" => Ok(true),
+            "remove" => Ok(false),
+            _ => Err(CommerceError::Malformed),
+        }
+    }
+}
+
+fn said(outcome: Result<Option<OwnerChange>, CommerceError>) -> Result<(), PageError> {
+    match outcome {
+        Ok(Some(_)) => FlashMessage::success("flash-owners-changed").send(),
+        Ok(None) => FlashMessage::info("flash-owners-unchanged").send(),
+        Err(CommerceError::Field { message_key, .. }) => FlashMessage::error(message_key).send(),
+        Err(error) => return Err(page_error(error)),
+    }
+    Ok(())
+}
+
+/// The partner gives or takes the Owner role on one of the customer's subscriptions.
+pub async fn change_owner(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<(String, String)>,
+    form: web::Form<OwnerForm>,
+) -> Result<HttpResponse, PageError> {
+    let (customer_id, subscription_id) = path.into_inner();
+    let owner = form.owner();
+    let membership_id = form.into_inner().membership_id;
+    let id = customer_id.clone();
+    let outcome = crate::partner::change_as(&state, &member, move |conn, change| {
+        // The customer first: another partner's id is missing whatever the form says.
+        let customer = customers::find(conn, &change.partner_id, &id)?;
+        let owner = owner?;
+        let changed = set_owner(
+            conn,
+            &customer.id,
+            &subscription_id,
+            &membership_id,
+            owner,
+            change.now,
+        )?;
+        if let Some(changed) = &changed {
+            crate::audit::record(
+                conn,
+                change.now,
+                crate::audit::Entry {
+                    partner_id: Some(&change.partner_id),
+                    customer_id: Some(&customer.id),
+                    actor: change.actor(),
+                    action: owner_action(owner),
+                    target: &customer.name,
+                    details: &format!("{} · {}", changed.subscription, changed.person),
+                },
+            )?;
+        }
+        Ok(changed)
+    })
+    .await;
+    said(outcome)?;
+    Ok(see_other(&format!(
+        "/partner/customers/{customer_id}/subscriptions"
+    )))
+}
+
+/// A customer administrator gives or takes the Owner role on a subscription.
+pub async fn customer_change_owner(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    subscription_id: web::Path<String>,
+    form: web::Form<OwnerForm>,
+) -> Result<HttpResponse, PageError> {
+    let owner = form.owner();
+    let membership_id = form.into_inner().membership_id;
+    let subscription_id = subscription_id.into_inner();
+    let outcome = crate::console::change_as(&state, &member, move |conn, change| {
+        let owner = owner?;
+        let changed = set_owner(
+            conn,
+            &change.customer_id,
+            &subscription_id,
+            &membership_id,
+            owner,
+            change.now,
+        )?;
+        if let Some(changed) = &changed {
+            change.record(
+                conn,
+                owner_action(owner),
+                &changed.subscription,
+                &changed.person,
+            )?;
+        }
+        Ok(changed)
+    })
+    .await;
+    said(outcome)?;
+    Ok(see_other("/customer/subscriptions"))
+}
