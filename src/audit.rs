@@ -147,6 +147,13 @@ impl Action {
         Self::ALL.into_iter().find(|a| a.as_str() == value)
     }
 
+    /// Entries the partner keeps to itself: how it files its customers. A
+    /// customer's own log leaves them out.
+    pub const PARTNER_INTERNAL: [Action; 2] = [
+        Action::CustomerAddedToGroup,
+        Action::CustomerRemovedFromGroup,
+    ];
+
     pub fn label_key(self) -> String {
         format!("action-{}", self.as_str().replace('_', "-"))
     }

@@ -62,6 +62,10 @@ pub async fn page(
     let entries: Vec<EntryRow> = db::run(&state.pool, move |conn| {
         activity_log::table
             .filter(activity_log::customer_id.eq(&customer_id))
+            .filter(
+                activity_log::action
+                    .ne_all(crate::audit::Action::PARTNER_INTERNAL.map(|a| a.as_str())),
+            )
             .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
             .limit(PAGE_SIZE + 1)
             .offset((page - 1) * PAGE_SIZE)

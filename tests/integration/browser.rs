@@ -477,3 +477,125 @@ async fn a_partner_opens_a_customer_acts_under_the_banner_and_the_customer_sees_
     .await;
     browser.finish("partner_opens_a_customer", outcome).await;
 }
+
+#[tokio::test]
+async fn an_admin_agent_lets_a_customer_buy_and_the_partner_sees_the_purchase() {
+    use crate::helpers::customers::CustomerSpec;
+    use crate::helpers::people::PASSWORD;
+    use partnerdesk::access::PartnerRole;
+    use partnerdesk::commerce::PlacedBy;
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    app.active_member(&partner, "agent@contoso.example", PartnerRole::AdminAgent);
+    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let admin = app.customer_administrator(&customer, "admin@adatum.example");
+    let usage = app.offer("Azure plan", "usage_subscription", "0", None);
+    let reserved = app.offer("Reserved VM, 1 year", "reservation", "610", Some(12));
+    let plan = app.ordered(&partner, &customer, &usage, None, PlacedBy::Partner);
+    app.subscription_owner(&plan, &admin);
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        let wait = || c.wait().at_most(Duration::from_secs(5));
+        let login_url = app.url("/login");
+        let login_url = login_url.as_str();
+        let sign_in = |username: &'static str| async move {
+            c.goto(login_url).await?;
+            c.find(Locator::Id("username"))
+                .await?
+                .send_keys(username)
+                .await?;
+            c.find(Locator::Id("password"))
+                .await?
+                .send_keys(PASSWORD)
+                .await?;
+            c.find(Locator::Id("sign-in")).await?.click().await?;
+            anyhow::Ok(())
+        };
+        let sign_out = || async {
+            c.find(Locator::Id("sign-out")).await?.click().await?;
+            wait().for_element(Locator::Id("sign-in-link")).await?;
+            anyhow::Ok(())
+        };
+
+        // The admin agent turns the permission on, at the bottom of the account.
+        sign_in("agent@contoso.example").await?;
+        wait().for_element(Locator::Id("partner-role")).await?;
+        c.goto(&app.url(&format!("/partner/customers/{customer}")))
+            .await?;
+        c.find(Locator::Id("permission-on")).await?.click().await?;
+        wait()
+            .for_element(Locator::Css("#permission-state[data-on='true']"))
+            .await?;
+        sign_out().await?;
+
+        // The customer's administrator buys a reservation in the console.
+        sign_in("admin@adatum.example").await?;
+        wait().for_element(Locator::Id("account-name")).await?;
+        c.goto(&app.url("/customer/reservations")).await?;
+        c.find(Locator::Css(&format!(
+            "#offer_id option[value='{reserved}']"
+        )))
+        .await?
+        .click()
+        .await?;
+        let quantity = c.find(Locator::Id("quantity")).await?;
+        quantity.clear().await?;
+        quantity.send_keys("2").await?;
+        c.find(Locator::Id("buy-reservation-button"))
+            .await?
+            .click()
+            .await?;
+        let mine = wait()
+            .for_element(Locator::Css("#reservations tr[data-by-customer='true']"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            mine.contains("Bought by you"),
+            "marked as the customer's: {mine}"
+        );
+        sign_out().await?;
+
+        // The partner sees it in the order history and in the activity log.
+        sign_in("owner@contoso.example").await?;
+        wait().for_element(Locator::Id("partner-role")).await?;
+        c.goto(&app.url(&format!("/partner/customers/{customer}")))
+            .await?;
+        c.find(Locator::Id("orders-link")).await?.click().await?;
+        let order = wait()
+            .for_element(Locator::Css("#order-history tr[data-by-customer='true']"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            order.contains("Reserved VM, 1 year")
+                && order.contains("Bought by the customer")
+                && order.contains("Contoso"),
+            "the customer's purchase, billed to the partner: {order}"
+        );
+        c.goto(&app.url("/partner/activity")).await?;
+        let log = wait()
+            .for_element(Locator::Css("table.activity"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(
+            log.contains("Customer bought a reservation")
+                && log.contains("Person admin@adatum.example")
+                && log.contains("Create customer purchase permissions")
+                && log.contains("Person agent@contoso.example"),
+            "both in the log: {log}"
+        );
+        Ok(())
+    }
+    .await;
+    browser.finish("customer_buys_a_reservation", outcome).await;
+}

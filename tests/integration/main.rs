@@ -1,6 +1,7 @@
 //! The integration suite: every test drives the real server over HTTP.
 
 mod accounts;
+mod activity_log;
 mod authorization;
 mod browser;
 mod cli;
