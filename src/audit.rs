@@ -50,10 +50,12 @@ pub enum Action {
     ReservationCancelled,
     ReservationRenewed,
     ReservationExchanged,
+    OpenNotificationOn,
+    OpenNotificationOff,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 43] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -95,6 +97,8 @@ impl Action {
         Action::ReservationCancelled,
         Action::ReservationRenewed,
         Action::ReservationExchanged,
+        Action::OpenNotificationOn,
+        Action::OpenNotificationOff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,6 +144,8 @@ impl Action {
             Action::ReservationCancelled => "reservation_cancelled",
             Action::ReservationRenewed => "reservation_renewed",
             Action::ReservationExchanged => "reservation_exchanged",
+            Action::OpenNotificationOn => "open_notification_on",
+            Action::OpenNotificationOff => "open_notification_off",
         }
     }
 

@@ -544,3 +544,5 @@ activity-date-invalid = Enter a date as YYYY-MM-DD.
 activity-range-invalid = The end date comes before the start date.
 activity-action-invalid = Choose an action from the list.
 activity-export = Download as CSV
+action-open-notification-on = Asked to be emailed when the partner opens the account
+action-open-notification-off = Stopped being emailed when the partner opens the account

@@ -544,3 +544,5 @@ activity-date-invalid = Saisissez une date au format AAAA-MM-JJ.
 activity-range-invalid = La date de fin précède la date de début.
 activity-action-invalid = Choisissez une action de la liste.
 activity-export = Télécharger en CSV
+action-open-notification-on = A demandé un email à chaque ouverture du compte par le partenaire
+action-open-notification-off = Ne reçoit plus d’email à l’ouverture du compte par le partenaire

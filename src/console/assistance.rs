@@ -110,17 +110,25 @@ pub async fn change_notification(
     form: web::Form<NotifyForm>,
 ) -> Result<HttpResponse, PageError> {
     let notify = form.notify.is_some();
-    let customer_id = member.customer_id().to_owned();
     let membership_id = member.membership.id.clone();
-    db::run(&state.pool, move |conn| {
-        diesel::update(
+    super::change_as(&state, &member, move |conn, change| {
+        let changed = diesel::update(
             memberships::table
                 .filter(memberships::id.eq(&membership_id))
-                .filter(memberships::customer_id.eq(&customer_id)),
+                .filter(memberships::customer_id.eq(&change.customer_id))
+                .filter(memberships::notify_on_open.ne(notify)),
         )
         .set(memberships::notify_on_open.eq(notify))
-        .execute(conn)
-        .map_err(DbError::from)
+        .execute(conn)?;
+        if changed > 0 {
+            let action = if notify {
+                Action::OpenNotificationOn
+            } else {
+                Action::OpenNotificationOff
+            };
+            change.record(conn, action, change.name(), "")?;
+        }
+        Ok::<_, DbError>(())
     })
     .await?;
     FlashMessage::success(if notify {

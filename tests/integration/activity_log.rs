@@ -373,3 +373,32 @@ async fn nothing_can_change_or_delete_an_entry() {
         .expect("count");
     assert!(kept >= 3, "the sign-ins and the rename are all there");
 }
+
+#[tokio::test]
+async fn a_customer_administrators_notification_choice_is_logged_once_per_change() {
+    let f = fixture().await;
+    f.app
+        .customer_administrator(&f.adatum, "admin@adatum.example");
+    let admin = f
+        .app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    for fields in [&[("notify", "1")][..], &[("notify", "1")], &[]] {
+        let response = f
+            .app
+            .post_as(&admin, "/customer/assistance/notify", fields)
+            .await;
+        assert_eq!(response.status(), 303);
+    }
+    let (_, page) = page_of(&admin, &f.app, "/customer/activity").await;
+    assert_eq!(
+        page.matches("Asked to be emailed when the partner opens the account")
+            .count(),
+        1
+    );
+    assert_eq!(
+        page.matches("Stopped being emailed when the partner opens the account")
+            .count(),
+        1
+    );
+}
