@@ -71,15 +71,15 @@ pub fn seed(
         now,
     };
     let mut usage_subscription = None;
-    for (offer, quantity) in offers.iter().filter_map(|offer| {
-        let quantity = match offer.name.as_str() {
-            "Azure plan" => 1,
-            "Microsoft 365 E3" => 25,
-            "Reserved VM D2s v5, 1 year" => 2,
-            _ => return None,
+    // The plan first: the reservation applies to it.
+    for (name, quantity) in [
+        ("Azure plan", 1),
+        ("Microsoft 365 E3", 25),
+        ("Reserved VM D2s v5, 1 year", 2),
+    ] {
+        let Some(offer) = offers.iter().find(|offer| offer.name == name) else {
+            continue;
         };
-        Some((offer, quantity))
-    }) {
         let line = OrderLine {
             offer,
             quantity,
