@@ -41,10 +41,16 @@ pub enum Action {
     InvitationRevoked,
     SiteAdministratorAdded,
     SiteAdministratorRemoved,
+    ServiceAdded,
+    IncidentOpened,
+    IncidentUpdated,
+    IncidentResolved,
+    RequestOpened,
+    RequestStatusChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 38] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -77,6 +83,12 @@ impl Action {
         Action::InvitationRevoked,
         Action::SiteAdministratorAdded,
         Action::SiteAdministratorRemoved,
+        Action::ServiceAdded,
+        Action::IncidentOpened,
+        Action::IncidentUpdated,
+        Action::IncidentResolved,
+        Action::RequestOpened,
+        Action::RequestStatusChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +125,12 @@ impl Action {
             Action::InvitationRevoked => "invitation_revoked",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
+            Action::ServiceAdded => "service_added",
+            Action::IncidentOpened => "incident_opened",
+            Action::IncidentUpdated => "incident_updated",
+            Action::IncidentResolved => "incident_resolved",
+            Action::RequestOpened => "service_request_opened",
+            Action::RequestStatusChanged => "service_request_status_changed",
         }
     }
 

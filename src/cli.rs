@@ -1,5 +1,5 @@
 //! The command line: `serve [--demo]`, `migrate`, and the operator's
-//! `create-partner`.
+//! `create-partner`, `health …` and `api-token …` (in `support::cli`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +58,12 @@ enum Command {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// Record customers' service health: services, incidents and their updates.
+    #[command(subcommand)]
+    Health(crate::support::cli::HealthCommand),
+    /// Create or revoke tokens for the JSON API.
+    #[command(subcommand)]
+    ApiToken(crate::support::cli::TokenCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -91,6 +97,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database schema is up to date.");
             Ok(())
         }
+        Command::Health(command) => crate::support::cli::health(&settings, command),
+        Command::ApiToken(command) => crate::support::cli::token(&settings, command),
         Command::CreatePartner {
             name,
             owner_username,

@@ -22,4 +22,5 @@ pub mod routes;
 pub mod signin;
 pub mod staff;
 pub mod startup;
+pub mod support;
 pub mod web;

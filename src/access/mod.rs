@@ -75,6 +75,11 @@ pub enum CustomerCapability {
     ManageUsers,
     /// Leave a session opened through "open customer".
     LeaveAssistedSession,
+    /// The account's services and incidents (E1).
+    SeeServiceHealth,
+    /// Open service requests with the partner, see the account's and write in
+    /// them (E2). An assisting partner uses the partner's own pages instead.
+    ServiceRequests,
 }
 
 /// Each customer capability with the roles that hold it.
@@ -119,6 +124,18 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         CustomerCapability::LeaveAssistedSession,
         &[CustomerRole::AssistingPartner],
     ),
+    (
+        CustomerCapability::SeeServiceHealth,
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::User,
+            CustomerRole::AssistingPartner,
+        ],
+    ),
+    (
+        CustomerCapability::ServiceRequests,
+        &[CustomerRole::Administrator, CustomerRole::User],
+    ),
 ];
 
 impl CustomerCapability {
@@ -133,6 +150,8 @@ impl CustomerCapability {
             CustomerCapability::SeeUsers => "ccap-see-users",
             CustomerCapability::ManageUsers => "ccap-manage-users",
             CustomerCapability::LeaveAssistedSession => "ccap-leave-assisted",
+            CustomerCapability::SeeServiceHealth => "ccap-see-service-health",
+            CustomerCapability::ServiceRequests => "ccap-service-requests",
         }
     }
 }
@@ -150,6 +169,9 @@ pub enum Access {
     Partner(Capability),
     /// A member of a customer account whose role has the capability.
     Customer(CustomerCapability),
+    /// The JSON API, for a live operator token (`Authorization: Bearer`); a
+    /// session, whoever's, counts for nothing there.
+    ApiOperator,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,11 +185,14 @@ pub enum Decision {
     NotFound,
     /// The membership's role lacks the capability.
     Forbidden,
+    /// Only the request's bearer token decides (`support::api::authenticate`).
+    BearerToken,
 }
 
 pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
     match (access, identity) {
         (Access::Public, _) => Decision::Allow,
+        (Access::ApiOperator, _) => Decision::BearerToken,
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
         (Access::Partner(capability), Some(identity)) => match &identity.membership {

@@ -37,6 +37,11 @@ const PARTNER_NAV: &[NavItem] = &[
         access: Access::Partner(Capability::SeeCustomers),
     },
     NavItem {
+        href: "/partner/requests",
+        label_key: "nav-requests",
+        access: Access::Partner(Capability::ServiceRequestsOnBehalf),
+    },
+    NavItem {
         href: "/partner/groups",
         label_key: "nav-groups",
         access: Access::Partner(Capability::ManageCustomerGroups),
@@ -73,6 +78,16 @@ const CUSTOMER_NAV: &[NavItem] = &[
         href: "/customer/sites",
         label_key: "nav-customer-sites",
         access: Access::Customer(CustomerCapability::SeeAccount),
+    },
+    NavItem {
+        href: "/customer/health",
+        label_key: "nav-customer-health",
+        access: Access::Customer(CustomerCapability::SeeServiceHealth),
+    },
+    NavItem {
+        href: "/customer/requests",
+        label_key: "nav-customer-requests",
+        access: Access::Customer(CustomerCapability::ServiceRequests),
     },
     NavItem {
         href: "/customer/activity",
