@@ -1,15 +1,16 @@
-//! The email to the other side of a service request, one per recipient, in the
-//! recipient's language, queued in the transaction of the change.
+//! Who hears of a service request, and the email to the other side: one per
+//! recipient, in the recipient's language, queued in the transaction of the change.
 
 use askama::Template;
 use chrono::NaiveDateTime;
+use diesel::prelude::*;
 
-use super::requests::{
-    Author, Request, RequestError, Side, Status, customer_recipients, enqueue, partner_recipients,
-};
+use super::requests::{Author, Request, RequestError, Side, Status, enqueue};
+use crate::access::{Capability, PartnerRole};
 use crate::db::DbConnection;
+use crate::db::schema::{logins, memberships, service_request_messages};
 use crate::email::{Email, EmailContent};
-use crate::i18n::Translator;
+use crate::i18n::{Lang, Translator};
 
 /// What happened on the request.
 #[derive(Debug, Clone, Copy)]
@@ -123,4 +124,99 @@ pub fn other_side(
         enqueue(conn, now, &email, &message)?;
     }
     Ok(())
+}
+
+/// A recipient: (email, full name, language).
+pub type Recipient = (String, String, Lang);
+
+/// The partner roles that answer service requests, from the matrix.
+fn answering_roles() -> Vec<&'static str> {
+    PartnerRole::ALL
+        .into_iter()
+        .filter(|r| r.can(Capability::ServiceRequestsOnBehalf))
+        .map(PartnerRole::as_str)
+        .collect()
+}
+
+/// Who on the customer's side hears of the partner's writing: the person who
+/// opened the request (if a customer's) and the account's administrators.
+pub fn customer_recipients(
+    conn: &mut DbConnection,
+    request: &Request,
+) -> QueryResult<Vec<(String, Recipient)>> {
+    let opener = (request.opened_by() == Side::Customer).then_some(&request.opened_by_login_id);
+    let rows: Vec<(String, String, String, String, String)> = memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::customer_id.eq(&request.customer_id))
+        .filter(memberships::state.eq("active"))
+        .filter(logins::state.eq("active"))
+        .select((
+            logins::id,
+            memberships::role,
+            logins::email,
+            logins::full_name,
+            logins::language,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(login, role, ..)| {
+            role == crate::customers::create::ADMINISTRATOR_ROLE || Some(login) == opener
+        })
+        .map(|(login, _, email, name, lang)| {
+            (
+                login,
+                (email, name, Lang::from_code(&lang).unwrap_or_default()),
+            )
+        })
+        .collect())
+}
+
+/// Who on the partner's side hears of the customer's writing: the staff who took
+/// part (opened it or wrote in it), or, while none did, everyone who answers
+/// service requests; in both cases only active staff whose role may answer.
+pub fn partner_recipients(
+    conn: &mut DbConnection,
+    request: &Request,
+) -> QueryResult<Vec<(String, Recipient)>> {
+    let Some(partner_id) = &request.partner_id else {
+        return Ok(Vec::new());
+    };
+    let mut took_part: Vec<String> = service_request_messages::table
+        .filter(service_request_messages::request_id.eq(&request.id))
+        .filter(service_request_messages::author_side.eq(Side::Partner.as_str()))
+        .select(service_request_messages::author_login_id)
+        .distinct()
+        .load(conn)?;
+    if request.opened_by() == Side::Partner {
+        took_part.push(request.opened_by_login_id.clone());
+    }
+    let rows: Vec<(String, String, String, String)> = memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::partner_id.eq(partner_id))
+        .filter(memberships::state.eq("active"))
+        .filter(memberships::role.eq_any(answering_roles()))
+        .filter(logins::state.eq("active"))
+        .select((
+            logins::id,
+            logins::email,
+            logins::full_name,
+            logins::language,
+        ))
+        .load(conn)?;
+    let staff = rows.into_iter().map(|(login, email, name, lang)| {
+        (
+            login,
+            (email, name, Lang::from_code(&lang).unwrap_or_default()),
+        )
+    });
+    let involved: Vec<_> = staff
+        .clone()
+        .filter(|(login, _)| took_part.contains(login))
+        .collect();
+    Ok(if involved.is_empty() {
+        staff.collect()
+    } else {
+        involved
+    })
 }
