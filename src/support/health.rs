@@ -53,17 +53,26 @@ pub struct NewUpdate {
     pub resolve: bool,
 }
 
-/// The customer's name and partner, whoever's it is: the operator sees every account.
-fn customer(
+/// The customer's partner, whoever's it is (the operator sees every account),
+/// with the account's row locked until the transaction ends: concurrent changes
+/// to one customer's health take turns, so the level computed last is right.
+fn lock_customer(
     conn: &mut DbConnection,
+    now: NaiveDateTime,
     customer_id: &str,
-) -> Result<(String, Option<String>), HealthError> {
-    customer_accounts::table
+) -> Result<Option<String>, HealthError> {
+    // An update takes the row lock on PostgreSQL (SQLite's write transaction
+    // already runs alone); `updated_at` feeds none of the list's triggers.
+    let locked = diesel::update(customer_accounts::table.find(customer_id))
+        .set(customer_accounts::updated_at.eq(now))
+        .execute(conn)?;
+    if locked == 0 {
+        return Err(HealthError::CustomerNotFound);
+    }
+    Ok(customer_accounts::table
         .find(customer_id)
-        .select((customer_accounts::name, customer_accounts::partner_id))
-        .first(conn)
-        .optional()?
-        .ok_or(HealthError::CustomerNotFound)
+        .select(customer_accounts::partner_id)
+        .first(conn)?)
 }
 
 fn record(
@@ -103,7 +112,7 @@ pub fn add_service(
     customer_id: &str,
     name: &str,
 ) -> Result<String, HealthError> {
-    let (_, partner_id) = customer(conn, customer_id)?;
+    let partner_id = lock_customer(conn, now, customer_id)?;
     let key = name.to_lowercase();
     let taken: bool = diesel::select(diesel::dsl::exists(
         services::table
@@ -147,7 +156,7 @@ pub fn open_incident(
     customer_id: &str,
     new: &NewIncident,
 ) -> Result<String, HealthError> {
-    let (_, partner_id) = customer(conn, customer_id)?;
+    let partner_id = lock_customer(conn, now, customer_id)?;
     let (service_id, service_name): (String, String) = services::table
         .filter(services::customer_id.eq(customer_id))
         .filter(
@@ -194,7 +203,7 @@ pub fn post_update(
     incident_id: &str,
     update: &NewUpdate,
 ) -> Result<(), HealthError> {
-    let (_, partner_id) = customer(conn, customer_id)?;
+    let partner_id = lock_customer(conn, now, customer_id)?;
     let (service_id, title, state, resolved_at): (String, String, String, Option<NaiveDateTime>) =
         service_incidents::table
             .filter(service_incidents::id.eq(incident_id))

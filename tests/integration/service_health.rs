@@ -12,9 +12,9 @@ use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, run_cli, spawn_app};
 
-async fn api(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+async fn api(app: &TestApp, token: &str, path: impl AsRef<str>, body: Value) -> (u16, Value) {
     let response = reqwest::Client::new()
-        .post(app.url(path))
+        .post(app.url(path.as_ref()))
         .bearer_auth(token)
         .json(&body)
         .send()
@@ -461,4 +461,48 @@ async fn every_role_and_the_customer_see_the_health_page_and_no_one_else() {
     assert_eq!(status, 404, "another partner's customer is missing");
     let (status, _) = page_of(&other, &app, "/partner/customers/no-such-id/health").await;
     assert_eq!(status, 404);
+}
+
+/// Changes to one customer's services at the same moment still leave its
+/// health the worst of its services: they take turns on the account.
+#[tokio::test]
+async fn concurrent_changes_leave_the_worst_state() {
+    let Fixture { app, ours, .. } = fixture().await;
+    let token = app.api_token();
+    let mut customers = Vec::new();
+    for n in 0..6 {
+        let customer = app.customer(&ours, &CustomerSpec::named(&format!("Racer {n}")));
+        let incident = app.incident(&customer, "Backup", Health::Incident);
+        api(
+            &app,
+            &token,
+            &format!("/api/v1/customers/{customer}/services"),
+            json!({"name": "Mail"}),
+        )
+        .await;
+        customers.push((customer, incident));
+    }
+    let mut calls = Vec::new();
+    for (customer, incident) in &customers {
+        calls.push(api(
+            &app,
+            &token,
+            format!("/api/v1/customers/{customer}/incidents/{incident}/updates"),
+            json!({"text": "Fixed.", "resolved": true}),
+        ));
+        calls.push(api(
+            &app,
+            &token,
+            format!("/api/v1/customers/{customer}/incidents"),
+            json!({"service": "Mail", "title": "Slow", "state": "advisory", "text": "Slow."}),
+        ));
+    }
+    for (status, body) in futures_util::future::join_all(calls).await {
+        assert_eq!(status, 201, "{body}");
+    }
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let (_, page) = page_of(&owner, &app, "/partner/customers?health=advisory&q=racer").await;
+    assert_eq!(listed_total(&page), Some(6), "every racer ends on advisory");
 }
