@@ -170,7 +170,7 @@ pub async fn reply(
     let back = format!("/customer/requests/{id}");
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            let request = requests::find(conn, &scope, &id)?;
+            let request = requests::find_for_change(conn, &scope, &id)?;
             requests::add_message(conn, now, &settings, &request, &author, &body)
         })
     })

@@ -243,7 +243,7 @@ pub async fn reply(
     let back = format!("/partner/requests/{id}");
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            let request = requests::find(conn, &scope, &id)?;
+            let request = requests::find_for_change(conn, &scope, &id)?;
             requests::add_message(conn, now, &settings, &request, &author, &body)
         })
     })
@@ -278,7 +278,7 @@ pub async fn change_status(
         db::write_transaction(conn, |conn| {
             // The request is looked up first: a foreign id is missing, whatever
             // the status said.
-            let request = requests::find(conn, &scope, &id)?;
+            let request = requests::find_for_change(conn, &scope, &id)?;
             match status {
                 Some(status) => {
                     requests::set_status(conn, now, &settings, &request, &author, status)

@@ -208,6 +208,20 @@ pub fn find(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Request,
     query.first(conn).optional()?.ok_or(RequestError::NotFound)
 }
 
+/// As `find`, with the request's row locked until the transaction ends, so that
+/// concurrent messages and status changes take turns and each sees the last status.
+pub fn find_for_change(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> Result<Request, RequestError> {
+    find(conn, scope, id)?;
+    diesel::update(service_requests::table.find(id))
+        .set(service_requests::status.eq(service_requests::status))
+        .execute(conn)?;
+    find(conn, scope, id)
+}
+
 pub fn messages(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<Message>> {
     let rows: Vec<(String, String, String, NaiveDateTime)> = service_request_messages::table
         .filter(service_request_messages::request_id.eq(request_id))
