@@ -52,10 +52,16 @@ pub enum Action {
     ReservationExchanged,
     OpenNotificationOn,
     OpenNotificationOff,
+    ServiceAdded,
+    IncidentOpened,
+    IncidentUpdated,
+    IncidentResolved,
+    RequestOpened,
+    RequestStatusChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 49] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -99,6 +105,12 @@ impl Action {
         Action::ReservationExchanged,
         Action::OpenNotificationOn,
         Action::OpenNotificationOff,
+        Action::ServiceAdded,
+        Action::IncidentOpened,
+        Action::IncidentUpdated,
+        Action::IncidentResolved,
+        Action::RequestOpened,
+        Action::RequestStatusChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +158,12 @@ impl Action {
             Action::ReservationExchanged => "reservation_exchanged",
             Action::OpenNotificationOn => "open_notification_on",
             Action::OpenNotificationOff => "open_notification_off",
+            Action::ServiceAdded => "service_added",
+            Action::IncidentOpened => "incident_opened",
+            Action::IncidentUpdated => "incident_updated",
+            Action::IncidentResolved => "incident_resolved",
+            Action::RequestOpened => "service_request_opened",
+            Action::RequestStatusChanged => "service_request_status_changed",
         }
     }
 

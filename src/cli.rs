@@ -1,5 +1,6 @@
 //! The command line: `serve [--demo]`, `migrate`, and the operator's
-//! `create-partner` and `offer add|list|retire`.
+//! `create-partner`, `offer add|list|retire`, and `health …` and `api-token …`
+//! (in `support::cli`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,12 @@ enum Command {
         #[arg(long)]
         parent: Option<String>,
     },
+    /// Record customers' service health: services, incidents and their updates.
+    #[command(subcommand)]
+    Health(crate::support::cli::HealthCommand),
+    /// Create or revoke tokens for the JSON API.
+    #[command(subcommand)]
+    ApiToken(crate::support::cli::TokenCommand),
     /// The catalogue of offers partners order for their customers.
     Offer {
         #[command(subcommand)]
@@ -122,6 +129,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database schema is up to date.");
             Ok(())
         }
+        Command::Health(command) => crate::support::cli::health(&settings, command),
+        Command::ApiToken(command) => crate::support::cli::token(&settings, command),
         Command::CreatePartner {
             name,
             owner_username,

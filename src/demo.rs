@@ -72,6 +72,8 @@ pub enum DemoError {
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
     Commerce(#[from] crate::commerce::CommerceError),
+    #[error(transparent)]
+    Support(#[from] crate::support::health::HealthError),
 }
 
 /// Adds the demo organisation and its staff if missing, and gives every demo
@@ -154,10 +156,31 @@ pub fn seed(
     }
     let mut printed = printed;
     printed.push(customer_administrator(conn, now, &partner_id)?);
+    support_data(conn, now, &partner_id)?;
     Ok(printed)
 }
 
 const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";
+
+/// Service health and requests on the first customers (once).
+fn support_data(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+) -> Result<(), DemoError> {
+    let login_of = |conn: &mut DbConnection, username: &str| {
+        logins::table
+            .filter(logins::username_key.eq(username))
+            .select(logins::id)
+            .first::<String>(conn)
+    };
+    let customer_login = login_of(conn, DEMO_CUSTOMER_ADMIN)?;
+    let staff_login = login_of(conn, "helpdesk@northwind.example")?;
+    db::write_transaction(conn, |conn| {
+        crate::support::demo::seed(conn, now, partner_id, &customer_login, &staff_login)
+    })?;
+    Ok(())
+}
 
 /// A login administering the demo partner's first customer, to see the
 /// customer's console and partner assistance from the other side.

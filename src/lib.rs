@@ -23,4 +23,5 @@ pub mod routes;
 pub mod signin;
 pub mod staff;
 pub mod startup;
+pub mod support;
 pub mod web;

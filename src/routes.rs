@@ -12,6 +12,7 @@ use crate::access::{Access, Capability, CustomerCapability, Decision, decide};
 use crate::auth::identity::Identity;
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{billing, create, details, export, groups, import, list};
+use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
 use crate::{assisted, console, home, partner, signin, staff, web as pages};
 
@@ -41,7 +42,7 @@ macro_rules! routes {
     (@method POST) => { web::post() };
 }
 
-use Access::{Customer, Partner, Public, SignedIn};
+use Access::{ApiOperator, Customer, Partner, Public, SignedIn};
 
 routes! {
     "/" { GET Public => home::index }
@@ -162,6 +163,31 @@ routes! {
     }
     "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
     "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
+    // Support (E1 service health, E2 service requests).
+    "/partner/customers/{customer_id}/health" { GET Partner(Capability::SeeCustomers) => health_pages::partner_page }
+    "/customer/health" { GET Customer(CustomerCapability::SeeServiceHealth) => health_pages::customer_page }
+    "/partner/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::list }
+    "/partner/requests/{request_id}" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::page }
+    "/partner/requests/{request_id}/messages" { POST Partner(Capability::ServiceRequestsOnBehalf) => request_pages::reply }
+    "/partner/requests/{request_id}/status" { POST Partner(Capability::ServiceRequestsOnBehalf) => request_pages::change_status }
+    "/partner/customers/{customer_id}/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::customer_list }
+    "/partner/customers/{customer_id}/requests/new" {
+        GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::new_form,
+        POST Partner(Capability::ServiceRequestsOnBehalf) => request_pages::open,
+    }
+    "/customer/requests" { GET Customer(CustomerCapability::ServiceRequests) => customer_requests::list }
+    "/customer/requests/new" {
+        GET Customer(CustomerCapability::ServiceRequests) => customer_requests::new_form,
+        POST Customer(CustomerCapability::ServiceRequests) => customer_requests::open,
+    }
+    "/customer/requests/{request_id}" { GET Customer(CustomerCapability::ServiceRequests) => customer_requests::page }
+    "/customer/requests/{request_id}/messages" { POST Customer(CustomerCapability::ServiceRequests) => customer_requests::reply }
+    "/api/v1/customers/{customer_id}/services" {
+        GET ApiOperator => api::services,
+        POST ApiOperator => api::add_service,
+    }
+    "/api/v1/customers/{customer_id}/incidents" { POST ApiOperator => api::open_incident }
+    "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => api::post_update }
 }
 
 /// Lets the request through or answers for the route: the one place where access
@@ -198,6 +224,15 @@ async fn enforce(
             .finish(),
         Decision::NotFound => actix_web::ResponseError::error_response(&PageError::NotFound),
         Decision::Forbidden => actix_web::ResponseError::error_response(&PageError::Forbidden),
+        Decision::BearerToken => match crate::support::api::authenticate(&req).await {
+            Ok(()) => {
+                return next
+                    .call(req)
+                    .await
+                    .map(ServiceResponse::map_into_left_body);
+            }
+            Err(refusal) => refusal,
+        },
     };
     Ok(req.into_response(refusal).map_into_right_body())
 }

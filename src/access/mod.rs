@@ -82,6 +82,11 @@ pub enum CustomerCapability {
     /// Buy reservations, while the partner allows it (seed 004). Not the
     /// assisting partner: a purchase in the console is the customer's own.
     BuyReservations,
+    /// The account's services and incidents (E1).
+    SeeServiceHealth,
+    /// Open service requests with the partner, see the account's and write in
+    /// them (E2). An assisting partner uses the partner's own pages instead.
+    ServiceRequests,
 }
 
 /// Each customer capability with the roles that hold it.
@@ -138,6 +143,18 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         CustomerCapability::BuyReservations,
         &[CustomerRole::Administrator],
     ),
+    (
+        CustomerCapability::SeeServiceHealth,
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::User,
+            CustomerRole::AssistingPartner,
+        ],
+    ),
+    (
+        CustomerCapability::ServiceRequests,
+        &[CustomerRole::Administrator, CustomerRole::User],
+    ),
 ];
 
 impl CustomerCapability {
@@ -155,6 +172,8 @@ impl CustomerCapability {
             CustomerCapability::SeeOrders => "ccap-see-orders",
             CustomerCapability::ManageSubscriptionOwners => "ccap-manage-subscription-owners",
             CustomerCapability::BuyReservations => "ccap-buy-reservations",
+            CustomerCapability::SeeServiceHealth => "ccap-see-service-health",
+            CustomerCapability::ServiceRequests => "ccap-service-requests",
         }
     }
 }
@@ -172,6 +191,9 @@ pub enum Access {
     Partner(Capability),
     /// A member of a customer account whose role has the capability.
     Customer(CustomerCapability),
+    /// The JSON API, for a live operator token (`Authorization: Bearer`); a
+    /// session, whoever's, counts for nothing there.
+    ApiOperator,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,11 +207,14 @@ pub enum Decision {
     NotFound,
     /// The membership's role lacks the capability.
     Forbidden,
+    /// Only the request's bearer token decides (`support::api::authenticate`).
+    BearerToken,
 }
 
 pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
     match (access, identity) {
         (Access::Public, _) => Decision::Allow,
+        (Access::ApiOperator, _) => Decision::BearerToken,
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
         (Access::Partner(capability), Some(identity)) => match &identity.membership {

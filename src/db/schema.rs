@@ -364,7 +364,94 @@ diesel::joinable!(subscription_owners -> memberships (membership_id));
 diesel::joinable!(reservations -> subscriptions (subscription_id));
 diesel::joinable!(customer_permissions -> customer_accounts (customer_id));
 
+diesel::table! {
+    /// JSON API tokens, by the SHA-256 of the token (migration 7).
+    api_tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        scope -> Text,
+        customer_id -> Nullable<Text>,
+        name -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        customer_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_incidents (id) {
+        id -> Text,
+        service_id -> Text,
+        customer_id -> Text,
+        title -> Text,
+        state -> Text,
+        started_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    service_incident_updates (id) {
+        id -> Text,
+        incident_id -> Text,
+        posted_at -> Timestamp,
+        state -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    service_requests (id) {
+        id -> Text,
+        customer_id -> Text,
+        title -> Text,
+        category -> Text,
+        description -> Text,
+        status -> Text,
+        opened_by_login_id -> Text,
+        opened_by_name -> Text,
+        opened_by_side -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_request_messages (id) {
+        id -> Text,
+        request_id -> Text,
+        author_login_id -> Text,
+        author_name -> Text,
+        author_side -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(services -> customer_accounts (customer_id));
+diesel::joinable!(service_incidents -> services (service_id));
+diesel::joinable!(service_incident_updates -> service_incidents (incident_id));
+diesel::joinable!(service_requests -> customer_accounts (customer_id));
+diesel::joinable!(service_request_messages -> service_requests (request_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    services,
+    service_incidents,
+    service_incident_updates,
+    service_requests,
+    service_request_messages,
     offers,
     orders,
     subscriptions,

@@ -196,6 +196,16 @@ mod tests {
     }
 
     #[test]
+    fn both_languages_define_the_same_support_messages() {
+        let en = message_ids(include_str!("../../locales/en/support.ftl"));
+        let fr = message_ids(include_str!("../../locales/fr/support.ftl"));
+        assert_eq!(en, fr);
+        let main = message_ids(include_str!("../../locales/en/main.ftl"));
+        let twice: Vec<_> = en.intersection(&main).collect();
+        assert!(twice.is_empty(), "defined in both files: {twice:?}");
+    }
+
+    #[test]
     fn both_languages_define_the_same_messages() {
         let en = language_ids("en");
         let fr = language_ids("fr");

@@ -37,6 +37,11 @@ const PARTNER_NAV: &[NavItem] = &[
         access: Access::Partner(Capability::SeeCustomers),
     },
     NavItem {
+        href: "/partner/requests",
+        label_key: "nav-requests",
+        access: Access::Partner(Capability::ServiceRequestsOnBehalf),
+    },
+    NavItem {
         href: "/partner/groups",
         label_key: "nav-groups",
         access: Access::Partner(Capability::ManageCustomerGroups),
@@ -88,6 +93,16 @@ const CUSTOMER_NAV: &[NavItem] = &[
         href: "/customer/reservations",
         label_key: "nav-customer-reservations",
         access: Access::Customer(CustomerCapability::SeeOrders),
+    },
+    NavItem {
+        href: "/customer/health",
+        label_key: "nav-customer-health",
+        access: Access::Customer(CustomerCapability::SeeServiceHealth),
+    },
+    NavItem {
+        href: "/customer/requests",
+        label_key: "nav-customer-requests",
+        access: Access::Customer(CustomerCapability::ServiceRequests),
     },
     NavItem {
         href: "/customer/activity",

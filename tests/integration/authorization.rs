@@ -28,6 +28,9 @@ struct Ids {
     /// The customer's usage-based subscription, and a reservation on it.
     subscription: String,
     reservation: String,
+    /// A service request of the customer, and an incident on its services.
+    request: String,
+    incident: String,
 }
 
 /// Stands for a target made afresh before each request, for routes that use
@@ -59,6 +62,12 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
                 ids.customer, ids.group
             )
         }
+        path if path.contains("{request_id}") => path
+            .replace("{customer_id}", &ids.customer)
+            .replace("{request_id}", &ids.request),
+        path if path.starts_with("/api/v1/customers/{customer_id}") => path
+            .replace("{customer_id}", &ids.customer)
+            .replace("{incident_id}", &ids.incident),
         // Cancelling and exchanging end the reservation: each request has its own.
         path @ ("/partner/customers/{customer_id}/reservations/{reservation_id}/cancel"
         | "/partner/customers/{customer_id}/reservations/{reservation_id}/exchange") => path
@@ -131,6 +140,10 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
             "/reset-password/0000000000000000000000000000000000000000000000000000000000000000"
         }
         "/account/password" => "/account/password",
+        "/customer/health" => "/customer/health",
+        "/customer/requests" => "/customer/requests",
+        "/customer/requests/new" => "/customer/requests/new",
+        "/partner/requests" => "/partner/requests",
         _ => return None,
     })
 }
@@ -156,6 +169,8 @@ enum Outcome {
     SentToSignIn,
     Forbidden,
     NotFound,
+    /// 401: the JSON API without a valid bearer token.
+    Unauthorized,
 }
 
 /// Routes that name something of the organisation under test in their path.
@@ -167,6 +182,7 @@ fn names_a_tenant_object(route: &Route) -> bool {
         "{import_id}",
         "{subscription_id}",
         "{reservation_id}",
+        "{request_id}",
     ]
     .iter()
     .any(|id| route.path.contains(id))
@@ -183,6 +199,8 @@ fn reached_if(allowed: bool) -> Outcome {
 fn expected(route: &Route, persona: Persona) -> Outcome {
     match (route.access, persona) {
         (Access::Public, _) => Outcome::Reached,
+        // A session, whoever's, is no API token.
+        (Access::ApiOperator, _) => Outcome::Unauthorized,
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
         (Access::SignedIn, _) => Outcome::Reached,
         (Access::Partner(capability), Persona::Staff(role)) => {
@@ -229,6 +247,7 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
         .to_owned();
     match status {
         303 if location.starts_with("/login") && path != "/logout" => Outcome::SentToSignIn,
+        401 => Outcome::Unauthorized,
         403 => Outcome::Forbidden,
         404 if !path.starts_with("/static/") && !path.starts_with("/activate/") => {
             Outcome::NotFound
@@ -262,6 +281,12 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         site: app.first_site(&customer),
         customer_target: app.customer_member(&customer, "target@adatum.example", "user"),
         customer_pending: app.pending_customer_user(&customer, "invitee@adatum.example"),
+        request: app.service_request(&customer, "target@adatum.example", "Matrix"),
+        incident: app.incident(
+            &customer,
+            "Backup",
+            partnerdesk::customers::Health::Advisory,
+        ),
         customer,
     };
     let missing: Vec<&str> = ROUTES

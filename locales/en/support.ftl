@@ -1,0 +1,67 @@
+# Support: service health (E1) and service requests (E2)
+nav-requests = Service requests
+nav-customer-health = Service health
+nav-customer-requests = Service requests
+support-back = Back
+ccap-see-service-health = See the account's service health and incidents
+ccap-service-requests = Open service requests with the partner and write in them
+
+health-title = Service health
+health-see-page = Services and incidents
+health-services = Services
+health-service = Service
+health-state = State
+health-no-services = No service is monitored for this account yet.
+health-incidents = Incidents
+health-no-incidents = No incident so far.
+health-resolved = Resolved
+health-started = started
+
+action-service-added = Added a service
+action-incident-opened = Opened an incident
+action-incident-updated = Updated an incident
+action-incident-resolved = Resolved an incident
+action-service-request-opened = Opened a service request
+action-service-request-status-changed = Changed the status of a service request
+
+requests-title = Service requests
+requests-new = New service request
+requests-none = No service request matches.
+requests-all = All
+requests-filter = Show
+requests-customer = Customer
+requests-updated = Last update
+requests-opened-by = Opened by
+request-title = Title
+request-category = Category
+request-description = Description
+request-status = Status
+request-category-technical = Technical problem
+request-category-billing = Billing
+request-category-account = Account and users
+request-category-service-outage = Service outage
+request-category-other = Other
+request-status-open = Open
+request-status-waiting = Waiting for the customer
+request-status-resolved = Resolved
+request-open = Open the request
+request-messages = Messages
+request-message = Your message
+request-send = Send
+request-change-status = Change the status
+request-save-status = Save the status
+request-side-customer = Customer
+request-side-partner = Partner
+request-reopen-hint = Writing reopens a request that is waiting or resolved.
+request-limits = Title up to { $title } characters, description up to { $text }.
+flash-request-opened = The service request is open.
+flash-request-replied = Your message is sent.
+flash-request-status = The status is saved.
+
+email-service-request-opened-subject = New service request: { $title }
+email-service-request-message-subject = New message on the service request "{ $title }"
+email-service-request-status-subject = The service request "{ $title }" is now: { $status }
+email-service-request-opened-intro = { $person } opened a service request for { $account }: "{ $title }".
+email-service-request-message-intro = { $person } wrote on the service request "{ $title }" of { $account }:
+email-service-request-status-intro = { $person } changed the status of the service request "{ $title }" of { $account } to: { $status }.
+email-service-request-action = Read and answer it here:

@@ -1,0 +1,67 @@
+# Support : état des services (E1) et demandes de service (E2)
+nav-requests = Demandes de service
+nav-customer-health = État des services
+nav-customer-requests = Demandes de service
+support-back = Retour
+ccap-see-service-health = Voir l'état des services du compte et ses incidents
+ccap-service-requests = Ouvrir des demandes de service auprès du partenaire et y écrire
+
+health-title = État des services
+health-see-page = Services et incidents
+health-services = Services
+health-service = Service
+health-state = État
+health-no-services = Aucun service n'est encore surveillé pour ce compte.
+health-incidents = Incidents
+health-no-incidents = Aucun incident jusqu'ici.
+health-resolved = Résolu
+health-started = début
+
+action-service-added = A ajouté un service
+action-incident-opened = A ouvert un incident
+action-incident-updated = A mis à jour un incident
+action-incident-resolved = A résolu un incident
+action-service-request-opened = A ouvert une demande de service
+action-service-request-status-changed = A changé l'état d'une demande de service
+
+requests-title = Demandes de service
+requests-new = Nouvelle demande de service
+requests-none = Aucune demande de service ne correspond.
+requests-all = Toutes
+requests-filter = Afficher
+requests-customer = Client
+requests-updated = Dernière mise à jour
+requests-opened-by = Ouverte par
+request-title = Titre
+request-category = Catégorie
+request-description = Description
+request-status = État
+request-category-technical = Problème technique
+request-category-billing = Facturation
+request-category-account = Compte et utilisateurs
+request-category-service-outage = Panne de service
+request-category-other = Autre
+request-status-open = Ouverte
+request-status-waiting = En attente du client
+request-status-resolved = Résolue
+request-open = Ouvrir la demande
+request-messages = Messages
+request-message = Votre message
+request-send = Envoyer
+request-change-status = Changer l'état
+request-save-status = Enregistrer l'état
+request-side-customer = Client
+request-side-partner = Partenaire
+request-reopen-hint = Écrire rouvre une demande en attente ou résolue.
+request-limits = Titre de { $title } caractères au plus, description de { $text } au plus.
+flash-request-opened = La demande de service est ouverte.
+flash-request-replied = Votre message est envoyé.
+flash-request-status = L'état est enregistré.
+
+email-service-request-opened-subject = Nouvelle demande de service : { $title }
+email-service-request-message-subject = Nouveau message sur la demande de service « { $title } »
+email-service-request-status-subject = La demande de service « { $title } » est maintenant : { $status }
+email-service-request-opened-intro = { $person } a ouvert une demande de service pour { $account } : « { $title } ».
+email-service-request-message-intro = { $person } a écrit sur la demande de service « { $title } » de { $account } :
+email-service-request-status-intro = { $person } a changé l'état de la demande de service « { $title } » de { $account } en : { $status }.
+email-service-request-action = Lisez-la et répondez ici :

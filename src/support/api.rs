@@ -1,0 +1,375 @@
+//! The JSON API (`/api/v1`) through which the instance operator records service
+//! health. Authenticated by an operator token (`Authorization: Bearer …`), never by
+//! a session, so it needs no CSRF token; answers are JSON, errors name the field.
+
+use actix_web::dev::ServiceRequest;
+use actix_web::http::StatusCode;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::web::{self, Bytes};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use serde_json::{Map, Value, json};
+
+use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
+use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
+use super::tokens::{ApiClient, operator_of};
+use crate::accounts::FieldError;
+use crate::customers::Health;
+use crate::db;
+use crate::startup::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing or invalid API token")]
+    Unauthorized,
+    #[error("the body is not a JSON object")]
+    BadJson,
+    #[error("invalid fields")]
+    Invalid(Vec<(&'static str, &'static str)>),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("the incident is already resolved")]
+    AlreadyResolved,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::BadJson => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::AlreadyResolved => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            ApiError::Unauthorized => json!({"error": "unauthorized"}),
+            ApiError::BadJson => json!({"error": "invalid_json"}),
+            ApiError::Invalid(fields) => json!({
+                "error": "invalid_fields",
+                "fields": fields
+                    .iter()
+                    .map(|(field, problem)| json!({"field": field, "problem": problem}))
+                    .collect::<Vec<_>>(),
+            }),
+            ApiError::NotFound(what) => json!({"error": "not_found", "resource": what}),
+            ApiError::AlreadyResolved => json!({"error": "already_resolved"}),
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "API request failed");
+                json!({"error": "internal"})
+            }
+        };
+        let mut response = HttpResponse::build(self.status_code()).json(body);
+        if let ApiError::Unauthorized = self {
+            response.headers_mut().insert(
+                actix_web::http::header::WWW_AUTHENTICATE,
+                actix_web::http::header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+impl From<HealthError> for ApiError {
+    fn from(error: HealthError) -> Self {
+        match error {
+            HealthError::CustomerNotFound => ApiError::NotFound("customer"),
+            HealthError::IncidentNotFound => ApiError::NotFound("incident"),
+            HealthError::ServiceNotFound => ApiError::Invalid(vec![("service", "unknown")]),
+            HealthError::NameTaken => ApiError::Invalid(vec![("name", "taken")]),
+            HealthError::AlreadyResolved => ApiError::AlreadyResolved,
+            HealthError::Database(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<db::DbError> for ApiError {
+    fn from(error: db::DbError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+/// The access check for API routes (called by `routes::enforce`): the bearer
+/// token must be a live operator token. Puts the client into the request.
+pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
+    let refuse = || ApiError::Unauthorized.error_response();
+    let presented = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .ok_or_else(refuse)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("state missing")).error_response())?;
+    let found = db::run(&state.pool, move |conn| {
+        operator_of(conn, &presented).map_err(ApiError::from)
+    })
+    .await
+    .map_err(|e| e.error_response())?;
+    let client = found.ok_or_else(refuse)?;
+    req.extensions_mut().insert(client);
+    Ok(())
+}
+
+impl FromRequest for ApiClient {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<ApiClient>()
+                .cloned()
+                .ok_or(ApiError::Unauthorized),
+        )
+    }
+}
+
+fn recorder(client: &ApiClient) -> Recorder {
+    Recorder(format!("Operator · API token “{}”", client.name))
+}
+
+/// The body as a JSON object.
+fn object(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ApiError::BadJson),
+    }
+}
+
+fn problem(error: FieldError) -> &'static str {
+    match error {
+        FieldError::Required => "required",
+        FieldError::TooLong => "too_long",
+        FieldError::Invalid => "invalid",
+    }
+}
+
+/// Collects the problems of every field, so one answer names them all.
+#[derive(Default)]
+struct Fields(Vec<(&'static str, &'static str)>);
+
+impl Fields {
+    fn text(
+        &mut self,
+        body: &Map<String, Value>,
+        field: &'static str,
+        parse: impl Fn(&str) -> Result<String, FieldError>,
+    ) -> Option<String> {
+        let raw = match body.get(field) {
+            None | Some(Value::Null) => "",
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => {
+                self.0.push((field, "must_be_a_string"));
+                return None;
+            }
+        };
+        parse(raw)
+            .map_err(|e| self.0.push((field, problem(e))))
+            .ok()
+    }
+
+    fn state(&mut self, body: &Map<String, Value>, required: bool) -> Option<Health> {
+        match body.get("state") {
+            None | Some(Value::Null) if !required => None,
+            None | Some(Value::Null) => {
+                self.0.push(("state", "required"));
+                None
+            }
+            Some(Value::String(s)) => match Health::parse(s) {
+                Some(h @ (Health::Advisory | Health::Incident)) => Some(h),
+                _ => {
+                    self.0.push(("state", "invalid"));
+                    None
+                }
+            },
+            Some(_) => {
+                self.0.push(("state", "must_be_a_string"));
+                None
+            }
+        }
+    }
+
+    fn flag(&mut self, body: &Map<String, Value>, field: &'static str) -> bool {
+        match body.get(field) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.0.push((field, "must_be_a_boolean"));
+                false
+            }
+        }
+    }
+
+    fn done(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(self.0))
+        }
+    }
+}
+
+/// Identifiers in paths: anything but a plausible id is simply missing.
+fn id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64
+}
+
+/// `GET /api/v1/customers/{customer_id}/services`
+pub async fn services(
+    state: web::Data<AppState>,
+    _client: ApiClient,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let customer_id = path.into_inner();
+    if !id_ok(&customer_id) {
+        return Err(ApiError::NotFound("customer"));
+    }
+    let body = db::run(&state.pool, move |conn| -> Result<Value, ApiError> {
+        use diesel::prelude::*;
+        let level: i32 = crate::db::schema::customer_accounts::table
+            .find(&customer_id)
+            .select(crate::db::schema::customer_accounts::health_level)
+            .first(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::NotFound => ApiError::NotFound("customer"),
+                other => other.into(),
+            })?;
+        let (services, incidents) = health::overview(conn, &customer_id)?;
+        Ok(json!({
+            "customer_id": customer_id,
+            "health": Health::from_level(level).as_str(),
+            "services": services.iter().map(|s| json!({
+                "id": s.id, "name": s.name, "state": s.state.as_str(),
+            })).collect::<Vec<_>>(),
+            "incidents": incidents.iter().map(|i| json!({
+                "id": i.id, "service": i.service, "title": i.title,
+                "state": i.state.as_str(), "resolved": i.resolved_at.is_some(),
+            })).collect::<Vec<_>>(),
+        }))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// `POST /api/v1/customers/{customer_id}/services` `{"name": …}`
+pub async fn add_service(
+    state: web::Data<AppState>,
+    client: ApiClient,
+    path: web::Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let customer_id = path.into_inner();
+    if !id_ok(&customer_id) {
+        return Err(ApiError::NotFound("customer"));
+    }
+    let body = object(&body)?;
+    let mut fields = Fields::default();
+    let name = fields.text(&body, "name", |raw| line(raw, NAME_MAX));
+    fields.done()?;
+    let name = name.ok_or(ApiError::BadJson)?;
+    let now = state.clock.now();
+    let by = recorder(&client);
+    let shown = name.clone();
+    let id = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            health::add_service(conn, now, &by, &customer_id, &name)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(json!({"id": id, "name": shown, "state": "healthy"})))
+}
+
+/// `POST /api/v1/customers/{customer_id}/incidents`
+/// `{"service": name or id, "title": …, "state": "advisory"|"incident", "text": …}`
+pub async fn open_incident(
+    state: web::Data<AppState>,
+    client: ApiClient,
+    path: web::Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let customer_id = path.into_inner();
+    if !id_ok(&customer_id) {
+        return Err(ApiError::NotFound("customer"));
+    }
+    let body = object(&body)?;
+    let mut fields = Fields::default();
+    let service = fields.text(&body, "service", |raw| line(raw, NAME_MAX));
+    let title = fields.text(&body, "title", |raw| line(raw, TITLE_MAX));
+    let incident_state = fields.state(&body, true);
+    let text = fields.text(&body, "text", |raw| paragraphs(raw, TEXT_MAX));
+    fields.done()?;
+    let (Some(service), Some(title), Some(incident_state), Some(text)) =
+        (service, title, incident_state, text)
+    else {
+        return Err(ApiError::BadJson);
+    };
+    let new = NewIncident {
+        service,
+        title,
+        state: incident_state,
+        text,
+    };
+    let now = state.clock.now();
+    let by = recorder(&client);
+    let id = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            health::open_incident(conn, now, &by, &customer_id, &new)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(json!({"id": id})))
+}
+
+/// `POST /api/v1/customers/{customer_id}/incidents/{incident_id}/updates`
+/// `{"text": …, "state"?: "advisory"|"incident", "resolved"?: bool}`
+pub async fn post_update(
+    state: web::Data<AppState>,
+    client: ApiClient,
+    path: web::Path<(String, String)>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (customer_id, incident_id) = path.into_inner();
+    if !id_ok(&customer_id) {
+        return Err(ApiError::NotFound("customer"));
+    }
+    if !id_ok(&incident_id) {
+        return Err(ApiError::NotFound("incident"));
+    }
+    let body = object(&body)?;
+    let mut fields = Fields::default();
+    let text = fields.text(&body, "text", |raw| paragraphs(raw, TEXT_MAX));
+    let new_state = fields.state(&body, false);
+    let resolve = fields.flag(&body, "resolved");
+    fields.done()?;
+    let text = text.ok_or(ApiError::BadJson)?;
+    let update = NewUpdate {
+        text,
+        state: new_state,
+        resolve,
+    };
+    let now = state.clock.now();
+    let by = recorder(&client);
+    let shown = incident_id.clone();
+    db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            health::post_update(conn, now, &by, &customer_id, &incident_id, &update)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(json!({"id": shown, "resolved": resolve})))
+}

@@ -1,0 +1,427 @@
+//! Service health (E1): a customer's services and their incidents with a
+//! timeline. A service's state is the worst state of its unresolved incidents; the
+//! customer's `health_level` (the list's column) the worst state of its services,
+//! both kept in the transaction of every change.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::audit::{self, Action, Actor};
+use crate::customers::Health;
+use crate::db::schema::{customer_accounts, service_incident_updates, service_incidents, services};
+use crate::db::{DbConnection, DbError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum HealthError {
+    #[error("no such customer")]
+    CustomerNotFound,
+    #[error("no such service")]
+    ServiceNotFound,
+    #[error("no such incident")]
+    IncidentNotFound,
+    #[error("the customer already has a service with this name")]
+    NameTaken,
+    #[error("the incident is already resolved")]
+    AlreadyResolved,
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for HealthError {
+    fn from(error: diesel::result::Error) -> Self {
+        HealthError::Database(error.into())
+    }
+}
+
+/// Who records health: the instance operator, through a named API token or the
+/// command line. Shown as the person in the activity log.
+pub struct Recorder(pub String);
+
+/// A new incident, already validated.
+pub struct NewIncident {
+    pub service: String,
+    pub title: String,
+    pub state: Health,
+    pub text: String,
+}
+
+/// A new entry in an incident's timeline, already validated.
+pub struct NewUpdate {
+    pub text: String,
+    /// A new state for the incident (advisory or incident), if it changes.
+    pub state: Option<Health>,
+    pub resolve: bool,
+}
+
+/// The customer's partner, whoever's it is (the operator sees every account),
+/// with the account's row locked until the transaction ends: concurrent changes
+/// to one customer's health take turns, so the level computed last is right.
+fn lock_customer(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+) -> Result<Option<String>, HealthError> {
+    // An update takes the row lock on PostgreSQL (SQLite's write transaction
+    // already runs alone); `updated_at` feeds none of the list's triggers.
+    let locked = diesel::update(customer_accounts::table.find(customer_id))
+        .set(customer_accounts::updated_at.eq(now))
+        .execute(conn)?;
+    if locked == 0 {
+        return Err(HealthError::CustomerNotFound);
+    }
+    Ok(customer_accounts::table
+        .find(customer_id)
+        .select(customer_accounts::partner_id)
+        .first(conn)?)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    by: &Recorder,
+    account: (&str, Option<&str>),
+    action: Action,
+    target: &str,
+    details: &str,
+) -> QueryResult<()> {
+    let (customer_id, partner_id) = account;
+    audit::record(
+        conn,
+        now,
+        audit::Entry {
+            partner_id,
+            customer_id: Some(customer_id),
+            actor: Actor {
+                login_id: None,
+                name: &by.0,
+                membership_id: None,
+                on_behalf_of: None,
+            },
+            action,
+            target,
+            details,
+        },
+    )
+}
+
+/// Adds a healthy service; returns its id.
+pub fn add_service(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    by: &Recorder,
+    customer_id: &str,
+    name: &str,
+) -> Result<String, HealthError> {
+    let partner_id = lock_customer(conn, now, customer_id)?;
+    let key = name.to_lowercase();
+    let taken: bool = diesel::select(diesel::dsl::exists(
+        services::table
+            .filter(services::customer_id.eq(customer_id))
+            .filter(services::name_key.eq(&key)),
+    ))
+    .get_result(conn)?;
+    if taken {
+        return Err(HealthError::NameTaken);
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(services::table)
+        .values((
+            services::id.eq(&id),
+            services::customer_id.eq(customer_id),
+            services::name.eq(name),
+            services::name_key.eq(&key),
+            services::state.eq(Health::Healthy.as_str()),
+            services::created_at.eq(now),
+            services::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        now,
+        by,
+        (customer_id, partner_id.as_deref()),
+        Action::ServiceAdded,
+        name,
+        "",
+    )?;
+    Ok(id)
+}
+
+/// Opens an incident on a service named by its name (any case) or id; returns the
+/// incident's id.
+pub fn open_incident(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    by: &Recorder,
+    customer_id: &str,
+    new: &NewIncident,
+) -> Result<String, HealthError> {
+    let partner_id = lock_customer(conn, now, customer_id)?;
+    let (service_id, service_name): (String, String) = services::table
+        .filter(services::customer_id.eq(customer_id))
+        .filter(
+            services::name_key
+                .eq(new.service.to_lowercase())
+                .or(services::id.eq(&new.service)),
+        )
+        .select((services::id, services::name))
+        .first(conn)
+        .optional()?
+        .ok_or(HealthError::ServiceNotFound)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(service_incidents::table)
+        .values((
+            service_incidents::id.eq(&id),
+            service_incidents::service_id.eq(&service_id),
+            service_incidents::customer_id.eq(customer_id),
+            service_incidents::title.eq(&new.title),
+            service_incidents::state.eq(new.state.as_str()),
+            service_incidents::started_at.eq(now),
+        ))
+        .execute(conn)?;
+    add_update(conn, now, &id, new.state.as_str(), &new.text)?;
+    refresh(conn, now, customer_id, &service_id)?;
+    let details = format!("{service_name} · {}", new.state.as_str());
+    record(
+        conn,
+        now,
+        by,
+        (customer_id, partner_id.as_deref()),
+        Action::IncidentOpened,
+        &new.title,
+        &details,
+    )?;
+    Ok(id)
+}
+
+/// Adds to an incident's timeline, changing its state or resolving it.
+pub fn post_update(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    by: &Recorder,
+    customer_id: &str,
+    incident_id: &str,
+    update: &NewUpdate,
+) -> Result<(), HealthError> {
+    let partner_id = lock_customer(conn, now, customer_id)?;
+    let (service_id, title, state, resolved_at): (String, String, String, Option<NaiveDateTime>) =
+        service_incidents::table
+            .filter(service_incidents::id.eq(incident_id))
+            .filter(service_incidents::customer_id.eq(customer_id))
+            .select((
+                service_incidents::service_id,
+                service_incidents::title,
+                service_incidents::state,
+                service_incidents::resolved_at,
+            ))
+            .first(conn)
+            .optional()?
+            .ok_or(HealthError::IncidentNotFound)?;
+    if resolved_at.is_some() {
+        return Err(HealthError::AlreadyResolved);
+    }
+    let new_state = update.state.map(Health::as_str).unwrap_or(state.as_str());
+    let shown = if update.resolve {
+        "resolved"
+    } else {
+        new_state
+    };
+    diesel::update(service_incidents::table.find(incident_id))
+        .set((
+            service_incidents::state.eq(new_state),
+            service_incidents::resolved_at.eq(update.resolve.then_some(now)),
+        ))
+        .execute(conn)?;
+    add_update(conn, now, incident_id, shown, &update.text)?;
+    refresh(conn, now, customer_id, &service_id)?;
+    let action = if update.resolve {
+        Action::IncidentResolved
+    } else {
+        Action::IncidentUpdated
+    };
+    record(
+        conn,
+        now,
+        by,
+        (customer_id, partner_id.as_deref()),
+        action,
+        &title,
+        shown,
+    )?;
+    Ok(())
+}
+
+fn add_update(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    incident_id: &str,
+    state: &str,
+    body: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(service_incident_updates::table)
+        .values((
+            service_incident_updates::id.eq(uuid::Uuid::new_v4().to_string()),
+            service_incident_updates::incident_id.eq(incident_id),
+            service_incident_updates::posted_at.eq(now),
+            service_incident_updates::state.eq(state),
+            service_incident_updates::body.eq(body),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+fn worst<'a>(states: impl IntoIterator<Item = &'a str>) -> Health {
+    states
+        .into_iter()
+        .filter_map(Health::parse)
+        .max_by_key(|h| h.level())
+        .unwrap_or(Health::Healthy)
+}
+
+/// Brings the service's state and the customer's health level in line with the
+/// unresolved incidents.
+fn refresh(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    service_id: &str,
+) -> QueryResult<()> {
+    let open: Vec<String> = service_incidents::table
+        .filter(service_incidents::service_id.eq(service_id))
+        .filter(service_incidents::resolved_at.is_null())
+        .select(service_incidents::state)
+        .load(conn)?;
+    let service_state = worst(open.iter().map(String::as_str));
+    diesel::update(services::table.find(service_id))
+        .set((
+            services::state.eq(service_state.as_str()),
+            services::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let all: Vec<String> = services::table
+        .filter(services::customer_id.eq(customer_id))
+        .select(services::state)
+        .load(conn)?;
+    let level = worst(all.iter().map(String::as_str)).level();
+    // Only a real change touches the account (its triggers keep the list's counts).
+    diesel::update(
+        customer_accounts::table
+            .filter(customer_accounts::id.eq(customer_id))
+            .filter(customer_accounts::health_level.ne(level)),
+    )
+    .set((
+        customer_accounts::health_level.eq(level),
+        customer_accounts::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub state: Health,
+}
+
+pub struct TimelineEntry {
+    pub posted_at: NaiveDateTime,
+    /// advisory, incident or resolved.
+    pub state: String,
+    pub body: String,
+}
+
+pub struct Incident {
+    pub id: String,
+    pub service: String,
+    pub title: String,
+    pub state: Health,
+    pub started_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// How many incidents a health page shows, newest first.
+const INCIDENTS_SHOWN: i64 = 50;
+
+/// A customer's services and incidents; the caller has scoped `customer_id`.
+pub fn overview(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> QueryResult<(Vec<Service>, Vec<Incident>)> {
+    let service_rows: Vec<(String, String, String)> = services::table
+        .filter(services::customer_id.eq(customer_id))
+        .order((services::name_key.asc(), services::id.asc()))
+        .select((services::id, services::name, services::state))
+        .load(conn)?;
+    let services: Vec<Service> = service_rows
+        .into_iter()
+        .map(|(id, name, state)| Service {
+            id,
+            name,
+            state: Health::parse(&state).unwrap_or(Health::Healthy),
+        })
+        .collect();
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = service_incidents::table
+        .inner_join(services::table)
+        .filter(service_incidents::customer_id.eq(customer_id))
+        .order((
+            service_incidents::resolved_at.is_not_null(),
+            service_incidents::started_at.desc(),
+            service_incidents::id.asc(),
+        ))
+        .limit(INCIDENTS_SHOWN)
+        .select((
+            service_incidents::id,
+            services::name,
+            service_incidents::title,
+            service_incidents::state,
+            service_incidents::started_at,
+            service_incidents::resolved_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let updates: Vec<(String, NaiveDateTime, String, String)> = service_incident_updates::table
+        .filter(service_incident_updates::incident_id.eq_any(&ids))
+        .order((
+            service_incident_updates::posted_at.asc(),
+            service_incident_updates::id.asc(),
+        ))
+        .select((
+            service_incident_updates::incident_id,
+            service_incident_updates::posted_at,
+            service_incident_updates::state,
+            service_incident_updates::body,
+        ))
+        .load(conn)?;
+    let incidents = rows
+        .into_iter()
+        .map(
+            |(id, service, title, state, started_at, resolved_at)| Incident {
+                timeline: updates
+                    .iter()
+                    .filter(|u| u.0 == id)
+                    .map(|(_, posted_at, state, body)| TimelineEntry {
+                        posted_at: *posted_at,
+                        state: state.clone(),
+                        body: body.clone(),
+                    })
+                    .collect(),
+                id,
+                service,
+                title,
+                state: Health::parse(&state).unwrap_or(Health::Advisory),
+                started_at,
+                resolved_at,
+            },
+        )
+        .collect();
+    Ok((services, incidents))
+}

@@ -1,0 +1,114 @@
+//! The health pages (E1): a customer's services, their states and the incidents'
+//! timelines, for the partner (`/partner/customers/{id}/health`) and for the
+//! customer's own people (`/customer/health`).
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::health::{Incident, Service, overview};
+use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::customers::{self, CustomerError, Health};
+use crate::db;
+use crate::i18n::format_time;
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render};
+
+#[derive(Template)]
+#[template(path = "support/health.html")]
+struct HealthPage {
+    layout: Layout,
+    customer_name: String,
+    health: Health,
+    services: Vec<Service>,
+    incidents: Vec<Incident>,
+    /// Where "back" goes: the partner's details page or the console's home.
+    back: String,
+    /// The partner's link to the customer's requests, when the role may use them.
+    requests_link: Option<String>,
+    zone: chrono_tz::Tz,
+}
+
+impl HealthPage {
+    fn time(&self, at: &chrono::NaiveDateTime) -> String {
+        format_time(*at, self.zone, self.layout.lang)
+    }
+
+    /// The name of a timeline entry's state (advisory, incident or resolved).
+    fn entry_state(&self, code: &str) -> String {
+        self.layout.tr.t(format!("health-{code}"))
+    }
+
+    fn entry_icon(&self, code: &str) -> &'static str {
+        match Health::parse(code) {
+            Some(h) => h.icon(),
+            None => Health::Healthy.icon(),
+        }
+    }
+}
+
+fn zone_of(layout: &Layout) -> chrono_tz::Tz {
+    layout
+        .identity
+        .as_ref()
+        .map_or(chrono_tz::UTC, |i| i.login.time_zone)
+}
+
+pub async fn partner_page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let customer_id = path.into_inner();
+    let (customer, (services, incidents)) = db::run(&state.pool, move |conn| {
+        // Scoped by the membership's partner: another's customer is missing.
+        let customer = customers::find(conn, &partner_id, &customer_id)?;
+        let seen = overview(conn, &customer.id)?;
+        Ok::<_, CustomerError>((customer, seen))
+    })
+    .await
+    .map_err(customers::details::page_error)?;
+    let requests_link = member
+        .role
+        .can(crate::access::Capability::ServiceRequestsOnBehalf)
+        .then(|| format!("/partner/customers/{}/requests", customer.id));
+    render(&HealthPage {
+        zone: zone_of(&layout),
+        layout,
+        health: customer.health(),
+        back: format!("/partner/customers/{}", customer.id),
+        customer_name: customer.name,
+        services,
+        incidents,
+        requests_link,
+    })
+}
+
+pub async fn customer_page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let (level, (services, incidents)) = db::run(&state.pool, move |conn| {
+        use crate::db::schema::customer_accounts;
+        use diesel::prelude::*;
+        let level: i32 = customer_accounts::table
+            .find(&customer_id)
+            .select(customer_accounts::health_level)
+            .first(conn)?;
+        Ok::<_, db::DbError>((level, overview(conn, &customer_id)?))
+    })
+    .await?;
+    render(&HealthPage {
+        zone: zone_of(&layout),
+        layout,
+        health: Health::from_level(level),
+        back: "/customer".to_owned(),
+        customer_name: member.membership.tenant_name.clone(),
+        services,
+        incidents,
+        requests_link: None,
+    })
+}

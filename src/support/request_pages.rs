@@ -1,0 +1,294 @@
+//! The partner's service request pages (E2): every request of its customers, one
+//! customer's, opening one on a customer's behalf, and a request with its messages.
+//! The customer context (B3) limits the partner-wide list.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use serde::Deserialize;
+
+use super::request_views::{ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage};
+use super::requests::{self, Author, RequestError, Scope, Side, Status};
+use crate::auth::identity::PartnerMember;
+use crate::customers;
+use crate::db;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+fn scope(member: &PartnerMember) -> Scope {
+    Scope::Partner(member.partner_id().to_owned())
+}
+
+fn author(member: &PartnerMember) -> Author {
+    let (login_id, name, membership_id) = member.actor_parts();
+    Author {
+        login_id,
+        name,
+        membership_id,
+        side: Side::Partner,
+    }
+}
+
+/// The partner's customer `id` as (id, name); another's is missing.
+async fn customer_of(
+    state: &AppState,
+    member: &PartnerMember,
+    id: String,
+) -> Result<(String, String), PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let customer = db::run(&state.pool, move |conn| {
+        customers::find(conn, &partner_id, &id)
+    })
+    .await
+    .map_err(customers::details::page_error)?;
+    Ok((customer.id, customer.name))
+}
+
+async fn list_page(
+    state: &AppState,
+    layout: Layout,
+    member: &PartnerMember,
+    status: Option<Status>,
+    customer: Option<(String, String)>,
+    action: String,
+) -> Result<HttpResponse, PageError> {
+    let scope = scope(member);
+    let only = customer.as_ref().map(|(id, _)| id.clone());
+    let rows = db::run(&state.pool, move |conn| {
+        requests::list(conn, &scope, status, only.as_deref()).map_err(db::DbError::from)
+    })
+    .await?;
+    render(&ListPage {
+        layout,
+        requests: rows,
+        status,
+        new_link: customer
+            .as_ref()
+            .map(|(id, _)| format!("/partner/customers/{id}/requests/new")),
+        customer,
+        action,
+        partner_side: true,
+        request_base: "/partner/requests/",
+    })
+}
+
+/// `/partner/requests`: all customers', or the chosen customer's (the filter, else
+/// the customer context; `customer=all` sets the context aside).
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    let status = Status::parse(&query.status);
+    let chosen = match query.customer.as_str() {
+        "all" => None,
+        "" => layout.customer_context().map(|(id, _)| id.clone()),
+        id => Some(id.to_owned()),
+    };
+    let customer = match chosen {
+        Some(id) => Some(customer_of(&state, &member, id).await?),
+        None => None,
+    };
+    list_page(
+        &state,
+        layout,
+        &member,
+        status,
+        customer,
+        "/partner/requests".to_owned(),
+    )
+    .await
+}
+
+/// `/partner/customers/{id}/requests`
+pub async fn customer_list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    let customer = customer_of(&state, &member, path.into_inner()).await?;
+    let action = format!("/partner/customers/{}/requests", customer.0);
+    let status = Status::parse(&query.status);
+    list_page(&state, layout, &member, status, Some(customer), action).await
+}
+
+fn new_page(
+    layout: Layout,
+    customer: (String, String),
+    typed: RequestForm,
+    errors: FieldErrors,
+) -> NewPage {
+    NewPage {
+        layout,
+        action: format!("/partner/customers/{}/requests/new", customer.0),
+        back: format!("/partner/customers/{}/requests", customer.0),
+        customer_name: customer.1,
+        typed,
+        errors,
+    }
+}
+
+pub async fn new_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let customer = customer_of(&state, &member, path.into_inner()).await?;
+    render(&new_page(
+        layout,
+        customer,
+        RequestForm::default(),
+        FieldErrors::default(),
+    ))
+}
+
+pub async fn open(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+    form: web::Form<RequestForm>,
+) -> Result<HttpResponse, PageError> {
+    let customer = customer_of(&state, &member, path.into_inner()).await?;
+    let form = form.into_inner();
+    let new = match form.parse(&layout) {
+        Ok(new) => new,
+        Err(errors) => return render(&new_page(layout, customer, form, errors)),
+    };
+    let (now, settings, scope, author) = (
+        state.clock.now(),
+        state.settings.clone(),
+        scope(&member),
+        author(&member),
+    );
+    let customer_id = customer.0;
+    let id = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            requests::open(conn, now, &settings, &scope, &customer_id, &author, &new)
+        })
+    })
+    .await?;
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-request-opened").send();
+    Ok(see_other(&format!("/partner/requests/{id}")))
+}
+
+async fn request_page(
+    state: &AppState,
+    layout: Layout,
+    member: &PartnerMember,
+    id: String,
+    typed: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let scope = scope(member);
+    let (request, messages) = db::run(&state.pool, move |conn| {
+        let request = requests::find(conn, &scope, &id)?;
+        let messages = requests::messages(conn, &request.id)?;
+        Ok::<_, RequestError>((request, messages))
+    })
+    .await?;
+    render(&RequestPage {
+        layout,
+        back: format!("/partner/customers/{}/requests", request.customer_id),
+        base: format!("/partner/requests/{}", request.id),
+        request,
+        messages,
+        partner_side: true,
+        typed,
+        errors,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    request_page(
+        &state,
+        layout,
+        &member,
+        path.into_inner(),
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn reply(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+    form: web::Form<MessageForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let body = match form.parse(&layout) {
+        Ok(body) => body,
+        Err(errors) => {
+            return request_page(&state, layout, &member, id, form.body.clone(), errors).await;
+        }
+    };
+    let (now, settings, scope, author) = (
+        state.clock.now(),
+        state.settings.clone(),
+        scope(&member),
+        author(&member),
+    );
+    let back = format!("/partner/requests/{id}");
+    db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            let request = requests::find_for_change(conn, &scope, &id)?;
+            requests::add_message(conn, now, &settings, &request, &author, &body)
+        })
+    })
+    .await?;
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-request-replied").send();
+    Ok(see_other(&back))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn change_status(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let (now, settings, scope, author) = (
+        state.clock.now(),
+        state.settings.clone(),
+        scope(&member),
+        author(&member),
+    );
+    let back = format!("/partner/requests/{id}");
+    let status = Status::parse(&form.status);
+    db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            // The request is looked up first: a foreign id is missing, whatever
+            // the status said.
+            let request = requests::find_for_change(conn, &scope, &id)?;
+            match status {
+                Some(status) => {
+                    requests::set_status(conn, now, &settings, &request, &author, status)
+                }
+                None => Err(RequestError::Invalid),
+            }
+        })
+    })
+    .await?;
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-request-status").send();
+    Ok(see_other(&back))
+}

@@ -1,0 +1,452 @@
+//! Service requests (E2): opened by a customer's people or, on the customer's
+//! behalf, by partner staff; messages go back and forth and each new message or
+//! status change emails the other side, through the outbox, in each recipient's
+//! language. Every query is scoped by a [`Scope`] taken from the membership.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::audit::{self, Action, Actor};
+use crate::db::DbConnection;
+use crate::db::schema::{customer_accounts, service_request_messages, service_requests};
+use crate::email::outbox::{self, OutboxError};
+
+/// Declares a closed set stored as text codes, shown through `<prefix>-<code>`.
+macro_rules! codes {
+    ($name:ident, $prefix:literal { $( $variant:ident => $code:literal ),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $( $variant ),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $code ),+ }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == value)
+            }
+
+            pub fn label_key(self) -> String {
+                format!("{}-{}", $prefix, self.as_str().replace('_', "-"))
+            }
+        }
+    };
+}
+
+codes!(Category, "request-category" {
+    Technical => "technical",
+    Billing => "billing",
+    Account => "account",
+    ServiceOutage => "service_outage",
+    Other => "other",
+});
+
+codes!(Status, "request-status" {
+    Open => "open",
+    Waiting => "waiting",
+    Resolved => "resolved",
+});
+
+codes!(Side, "request-side" {
+    Customer => "customer",
+    Partner => "partner",
+});
+
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("no such request or customer")]
+    NotFound,
+    #[error("not a status")]
+    Invalid,
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+}
+
+impl From<diesel::result::Error> for RequestError {
+    fn from(error: diesel::result::Error) -> Self {
+        RequestError::Database(error.into())
+    }
+}
+
+impl From<RequestError> for crate::web::PageError {
+    fn from(error: RequestError) -> Self {
+        match error {
+            RequestError::NotFound => crate::web::PageError::NotFound,
+            RequestError::Invalid => crate::web::PageError::BadRequest,
+            other => crate::web::PageError::internal(other),
+        }
+    }
+}
+
+/// Whose requests a query may see: a partner's customers' or one account's.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    Partner(String),
+    Customer(String),
+}
+
+/// Who writes: the real person, the membership they act as, and their side.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub login_id: String,
+    pub name: String,
+    pub membership_id: String,
+    pub side: Side,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Request {
+    pub id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub partner_id: Option<String>,
+    pub title: String,
+    pub category: String,
+    pub description: String,
+    pub status: String,
+    pub opened_by_login_id: String,
+    pub opened_by_name: String,
+    pub opened_by_side: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Request {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Open)
+    }
+
+    pub fn category(&self) -> Category {
+        Category::parse(&self.category).unwrap_or(Category::Other)
+    }
+
+    pub fn opened_by(&self) -> Side {
+        Side::parse(&self.opened_by_side).unwrap_or(Side::Customer)
+    }
+}
+
+pub struct Message {
+    pub author_name: String,
+    pub side: Side,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The longest list shown at once.
+pub const LIST_MAX: i64 = 200;
+
+macro_rules! request_columns {
+    () => {
+        (
+            service_requests::id,
+            service_requests::customer_id,
+            customer_accounts::name,
+            customer_accounts::partner_id,
+            service_requests::title,
+            service_requests::category,
+            service_requests::description,
+            service_requests::status,
+            service_requests::opened_by_login_id,
+            service_requests::opened_by_name,
+            service_requests::opened_by_side,
+            service_requests::created_at,
+            service_requests::updated_at,
+        )
+    };
+}
+
+/// The scope's requests, most recently active first.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    status: Option<Status>,
+    customer_id: Option<&str>,
+) -> QueryResult<Vec<Request>> {
+    let mut query = service_requests::table
+        .inner_join(customer_accounts::table)
+        .select(request_columns!())
+        .order((
+            service_requests::updated_at.desc(),
+            service_requests::id.asc(),
+        ))
+        .limit(LIST_MAX)
+        .into_boxed();
+    query = match scope {
+        Scope::Partner(partner_id) => {
+            query.filter(customer_accounts::partner_id.eq(partner_id.clone()))
+        }
+        Scope::Customer(id) => query.filter(service_requests::customer_id.eq(id.clone())),
+    };
+    if let Some(status) = status {
+        query = query.filter(service_requests::status.eq(status.as_str()));
+    }
+    if let Some(customer_id) = customer_id {
+        query = query.filter(service_requests::customer_id.eq(customer_id.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// One request of the scope; any other id is missing.
+pub fn find(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Request, RequestError> {
+    let mut query = service_requests::table
+        .inner_join(customer_accounts::table)
+        .filter(service_requests::id.eq(id.to_owned()))
+        .select(request_columns!())
+        .into_boxed();
+    query = match scope {
+        Scope::Partner(partner_id) => {
+            query.filter(customer_accounts::partner_id.eq(partner_id.clone()))
+        }
+        Scope::Customer(customer) => {
+            query.filter(service_requests::customer_id.eq(customer.clone()))
+        }
+    };
+    query.first(conn).optional()?.ok_or(RequestError::NotFound)
+}
+
+/// As `find`, with the request's row locked until the transaction ends, so that
+/// concurrent messages and status changes take turns and each sees the last status.
+pub fn find_for_change(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> Result<Request, RequestError> {
+    find(conn, scope, id)?;
+    diesel::update(service_requests::table.find(id))
+        .set(service_requests::status.eq(service_requests::status))
+        .execute(conn)?;
+    find(conn, scope, id)
+}
+
+pub fn messages(conn: &mut DbConnection, request_id: &str) -> QueryResult<Vec<Message>> {
+    let rows: Vec<(String, String, String, NaiveDateTime)> = service_request_messages::table
+        .filter(service_request_messages::request_id.eq(request_id))
+        .order((
+            service_request_messages::created_at.asc(),
+            service_request_messages::id.asc(),
+        ))
+        .select((
+            service_request_messages::author_name,
+            service_request_messages::author_side,
+            service_request_messages::body,
+            service_request_messages::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(author_name, side, body, created_at)| Message {
+            author_name,
+            side: Side::parse(&side).unwrap_or(Side::Customer),
+            body,
+            created_at,
+        })
+        .collect())
+}
+
+pub struct NewRequest {
+    pub title: String,
+    pub category: Category,
+    pub description: String,
+}
+
+fn record(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    author: &Author,
+    request: (&str, Option<&str>),
+    action: Action,
+    target: &str,
+    details: &str,
+) -> QueryResult<()> {
+    let (customer_id, partner_id) = request;
+    audit::record(
+        conn,
+        now,
+        audit::Entry {
+            partner_id,
+            customer_id: Some(customer_id),
+            actor: Actor {
+                login_id: Some(&author.login_id),
+                name: &author.name,
+                membership_id: Some(&author.membership_id),
+                on_behalf_of: None,
+            },
+            action,
+            target,
+            details,
+        },
+    )
+}
+
+/// Opens a request for the customer `scope` allows (a partner's customer, or the
+/// member's own account); returns its id.
+pub fn open(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    settings: &crate::config::Settings,
+    scope: &Scope,
+    customer_id: &str,
+    author: &Author,
+    new: &NewRequest,
+) -> Result<String, RequestError> {
+    let mut query = customer_accounts::table
+        .filter(customer_accounts::id.eq(customer_id.to_owned()))
+        .select((customer_accounts::name, customer_accounts::partner_id))
+        .into_boxed();
+    query = match scope {
+        Scope::Partner(partner_id) => {
+            query.filter(customer_accounts::partner_id.eq(partner_id.clone()))
+        }
+        Scope::Customer(own) => query.filter(customer_accounts::id.eq(own.clone())),
+    };
+    let partner_id: Option<String> = query
+        .first::<(String, Option<String>)>(conn)
+        .optional()?
+        .ok_or(RequestError::NotFound)?
+        .1;
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(service_requests::table)
+        .values((
+            service_requests::id.eq(&id),
+            service_requests::customer_id.eq(customer_id),
+            service_requests::title.eq(&new.title),
+            service_requests::category.eq(new.category.as_str()),
+            service_requests::description.eq(&new.description),
+            service_requests::status.eq(Status::Open.as_str()),
+            service_requests::opened_by_login_id.eq(&author.login_id),
+            service_requests::opened_by_name.eq(&author.name),
+            service_requests::opened_by_side.eq(author.side.as_str()),
+            service_requests::created_at.eq(now),
+            service_requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        now,
+        author,
+        (customer_id, partner_id.as_deref()),
+        Action::RequestOpened,
+        &new.title,
+        new.category.as_str(),
+    )?;
+    let request = find(conn, scope, &id)?;
+    super::notify::other_side(
+        conn,
+        now,
+        settings,
+        &request,
+        author,
+        super::notify::Event::Opened(&new.description),
+    )?;
+    Ok(id)
+}
+
+/// Adds a message; a customer's message reopens a waiting or resolved request.
+pub fn add_message(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    settings: &crate::config::Settings,
+    request: &Request,
+    author: &Author,
+    body: &str,
+) -> Result<(), RequestError> {
+    diesel::insert_into(service_request_messages::table)
+        .values((
+            service_request_messages::id.eq(uuid::Uuid::new_v4().to_string()),
+            service_request_messages::request_id.eq(&request.id),
+            service_request_messages::author_login_id.eq(&author.login_id),
+            service_request_messages::author_name.eq(&author.name),
+            service_request_messages::author_side.eq(author.side.as_str()),
+            service_request_messages::body.eq(body),
+            service_request_messages::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let reopen = author.side == Side::Customer && request.status() != Status::Open;
+    let status = if reopen {
+        Status::Open
+    } else {
+        request.status()
+    };
+    diesel::update(service_requests::table.find(&request.id))
+        .set((
+            service_requests::status.eq(status.as_str()),
+            service_requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if reopen {
+        let details = format!("{} → {}", request.status, status.as_str());
+        record(
+            conn,
+            now,
+            author,
+            (&request.customer_id, request.partner_id.as_deref()),
+            Action::RequestStatusChanged,
+            &request.title,
+            &details,
+        )?;
+    }
+    super::notify::other_side(
+        conn,
+        now,
+        settings,
+        request,
+        author,
+        super::notify::Event::Message(body),
+    )
+}
+
+/// Sets the status (the partner's decision); no change, nothing recorded.
+pub fn set_status(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    settings: &crate::config::Settings,
+    request: &Request,
+    author: &Author,
+    status: Status,
+) -> Result<(), RequestError> {
+    let changed = diesel::update(
+        service_requests::table
+            .filter(service_requests::id.eq(&request.id))
+            .filter(service_requests::status.ne(status.as_str())),
+    )
+    .set((
+        service_requests::status.eq(status.as_str()),
+        service_requests::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(());
+    }
+    let details = format!("{} → {}", request.status, status.as_str());
+    record(
+        conn,
+        now,
+        author,
+        (&request.customer_id, request.partner_id.as_deref()),
+        Action::RequestStatusChanged,
+        &request.title,
+        &details,
+    )?;
+    super::notify::other_side(
+        conn,
+        now,
+        settings,
+        request,
+        author,
+        super::notify::Event::Status(status),
+    )
+}
+
+/// Queues one email; used by `notify`.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    to: &str,
+    email: &dyn crate::email::Email,
+) -> Result<(), RequestError> {
+    outbox::enqueue(conn, now, to, email).map_err(RequestError::from)
+}

@@ -1,0 +1,71 @@
+//! Fixtures for the support suites (service health and service requests),
+//! written straight into the database; what a test examines goes through the
+//! server.
+
+use diesel::prelude::*;
+use partnerdesk::customers::Health;
+use partnerdesk::db::schema::{logins, service_requests};
+use partnerdesk::support::health::{self, NewIncident, Recorder};
+use partnerdesk::support::tokens;
+
+use crate::helpers::TestApp;
+
+impl TestApp {
+    /// A service on the customer with an open incident in `state`; returns the
+    /// incident's id.
+    pub fn incident(&self, customer_id: &str, service: &str, state: Health) -> String {
+        let mut conn = self.conn();
+        let now = self.clock_now();
+        let by = Recorder("Fixture".to_owned());
+        health::add_service(&mut conn, now, &by, customer_id, service).expect("service");
+        health::open_incident(
+            &mut conn,
+            now,
+            &by,
+            customer_id,
+            &NewIncident {
+                service: service.to_owned(),
+                title: format!("{service} trouble"),
+                state,
+                text: "Investigating.".to_owned(),
+            },
+        )
+        .expect("incident")
+    }
+
+    /// A service request of the customer, opened by `username` on the customer's
+    /// side; returns its id.
+    pub fn service_request(&self, customer_id: &str, username: &str, title: &str) -> String {
+        let mut conn = self.conn();
+        let login_id: String = logins::table
+            .filter(logins::username_key.eq(username.to_lowercase()))
+            .select(logins::id)
+            .first(&mut conn)
+            .expect("the opener's login");
+        let id = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(service_requests::table)
+            .values((
+                service_requests::id.eq(&id),
+                service_requests::customer_id.eq(customer_id),
+                service_requests::title.eq(title),
+                service_requests::category.eq("technical"),
+                service_requests::description.eq("Fixture request"),
+                service_requests::status.eq("open"),
+                service_requests::opened_by_login_id.eq(&login_id),
+                service_requests::opened_by_name.eq("Fixture person"),
+                service_requests::opened_by_side.eq("customer"),
+                service_requests::created_at.eq(self.clock_now()),
+                service_requests::updated_at.eq(self.clock_now()),
+            ))
+            .execute(&mut conn)
+            .expect("request fixture");
+        id
+    }
+
+    /// A live operator API token.
+    pub fn api_token(&self) -> String {
+        tokens::create_operator_token(&mut self.conn(), self.clock_now(), "tests")
+            .expect("token")
+            .1
+    }
+}
