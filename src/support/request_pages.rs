@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::request_views::{ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage};
+use super::request_views::{
+    ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage, post_message,
+};
 use super::requests::{self, Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::PartnerMember;
 use crate::customers;
@@ -234,22 +236,8 @@ pub async fn reply(
             return request_page(&state, layout, &member, id, form.body.clone(), errors).await;
         }
     };
-    let (now, settings, scope, author) = (
-        state.clock.now(),
-        state.settings.clone(),
-        scope(&member),
-        author(&member),
-    );
     let back = format!("/partner/requests/{id}");
-    db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            let request = requests::find_for_change(conn, &scope, &id)?;
-            requests::add_message(conn, now, &settings, &request, &author, &body)
-        })
-    })
-    .await?;
-    state.outbox_wake.notify_one();
-    FlashMessage::success("flash-request-replied").send();
+    post_message(&state, scope(&member), author(&member), id, body).await?;
     Ok(see_other(&back))
 }
 

@@ -189,6 +189,17 @@ impl Layout {
             .collect()
     }
 
+    /// Whether the person may do what `capability` names, for links to pages
+    /// of another area of the partner's work.
+    pub fn partner_may(&self, capability: Capability) -> bool {
+        decide(Access::Partner(capability), self.identity.as_ref()) == Decision::Allow
+    }
+
+    /// `partner_may` for service requests, which templates cannot name directly.
+    pub fn may_serve_requests(&self) -> bool {
+        self.partner_may(Capability::ServiceRequestsOnBehalf)
+    }
+
     pub fn is_current(&self, href: &str) -> bool {
         self.current.split('?').next() == Some(href)
     }
