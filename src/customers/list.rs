@@ -72,6 +72,8 @@ pub struct RawView {
     health: String,
     state: String,
     mine: String,
+    /// `YYYY-MM-DD..YYYY-MM-DD`: trials ending between these days, both included.
+    trial_ends: String,
     sort: String,
     dir: String,
     page: String,
@@ -87,6 +89,8 @@ pub struct View {
     pub health: Option<Health>,
     pub state: Option<CustomerState>,
     pub mine: bool,
+    /// Trials ending between these days, both included.
+    pub trial_ends: Option<(NaiveDate, NaiveDate)>,
     pub sort: SortKey,
     pub descending: bool,
     pub page: i64,
@@ -116,6 +120,7 @@ impl From<RawView> for View {
             health: Health::parse(&raw.health),
             state: CustomerState::parse(&raw.state),
             mine: matches!(raw.mine.as_str(), "1" | "on" | "true"),
+            trial_ends: parse_day_range(&raw.trial_ends),
             sort,
             descending,
             page: raw.page.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
@@ -129,7 +134,23 @@ impl From<RawView> for View {
     }
 }
 
+/// "2026-11-21..2026-12-05", with its start not after its end.
+fn parse_day_range(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (from, to) = text.trim().split_once("..")?;
+    let from = NaiveDate::parse_from_str(from, "%Y-%m-%d").ok()?;
+    let to = NaiveDate::parse_from_str(to, "%Y-%m-%d").ok()?;
+    (from <= to).then_some((from, to))
+}
+
 impl View {
+    /// The list of the trials ending from `from` to `to`, both included.
+    pub fn trials_ending(from: NaiveDate, to: NaiveDate) -> View {
+        View {
+            trial_ends: Some((from, to)),
+            ..View::default()
+        }
+    }
+
     /// The query string of this view, leaving out what is at its default.
     pub fn query_string(&self) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -153,6 +174,9 @@ impl View {
         }
         if self.mine {
             query.append_pair("mine", "1");
+        }
+        if let Some((from, to)) = self.trial_ends {
+            query.append_pair("trial_ends", &format!("{from}..{to}"));
         }
         if self.sort != SortKey::Name {
             query.append_pair("sort", self.sort.as_str());
@@ -208,6 +232,15 @@ impl View {
             || self.health.is_some()
             || self.state.is_some()
             || self.mine
+            || self.trial_ends.is_some()
+    }
+
+    /// This view without its trial-end filter.
+    pub fn without_trial_ends(&self) -> String {
+        self.link(|v| {
+            v.trial_ends = None;
+            v.page = 1;
+        })
     }
 
     /// `aria-sort` of a column header.
@@ -425,6 +458,11 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
     if let Some(group) = &view.group {
         query = query.filter(customer_accounts::id.eq_any(members_of!(partner_id, group)));
     }
+    if let Some((from, to)) = view.trial_ends {
+        query = query
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
+            .filter(customer_accounts::trial_ends_on.between(from, to));
+    }
     filter_columns!(query, customer_accounts, view)
 }
 
@@ -484,10 +522,12 @@ fn total(
     view: &View,
     range: Option<SearchRange>,
 ) -> QueryResult<i64> {
-    if view.q.is_empty() && view.group.is_none() {
+    if view.q.is_empty() && view.group.is_none() && view.trial_ends.is_none() {
         return counted(conn, partner_id, view);
     }
-    if !uses_trigram_index(conn, view) {
+    // The trial end is not kept beside SQLite's trigram index: such a view is
+    // counted on the accounts.
+    if !uses_trigram_index(conn, view) || view.trial_ends.is_some() {
         return matching(conn, partner_id, view).count().get_result(conn);
     }
     let Some(range) = range else {
@@ -683,7 +723,7 @@ fn rows_by_id(
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
     let offset = (view.page - 1) * view.per_page;
-    let range = if uses_trigram_index(conn, view) {
+    let range = if uses_trigram_index(conn, view) && view.trial_ends.is_none() {
         SearchRange::of(conn, partner_id)?
     } else {
         None
@@ -800,6 +840,10 @@ struct ListPage {
 }
 
 impl ListPage {
+    fn day(&self, day: &NaiveDate) -> String {
+        crate::i18n::format_date(*day, self.lang)
+    }
+
     fn date(&self, day: &Option<NaiveDate>) -> String {
         day.map(|d| crate::i18n::format_date(d, self.lang))
             .unwrap_or_default()
@@ -890,6 +934,7 @@ mod tests {
             health: get("health"),
             state: get("state"),
             mine: get("mine"),
+            trial_ends: get("trial_ends"),
             sort: get("sort"),
             dir: get("dir"),
             page: get("page"),
@@ -899,16 +944,18 @@ mod tests {
 
     #[test]
     fn a_view_survives_its_own_url() {
-        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&sort=created&dir=asc&page=3&per=25";
+        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&sort=created&dir=asc&page=3&per=25";
         let parsed = view(query);
         assert_eq!(view(&parsed.query_string()), parsed);
+        assert!(parsed.trial_ends.is_some());
         assert_eq!(parsed.per_page, 25);
         assert!(!parsed.descending);
     }
 
     #[test]
     fn unknown_values_fall_back_to_defaults() {
-        let parsed = view("sort=evil&per=100000&page=-4&licence=x");
+        let parsed =
+            view("sort=evil&per=100000&page=-4&licence=x&trial_ends=2026-12-05..2026-11-21");
         assert_eq!(parsed, View::default());
         assert_eq!(parsed.query_string(), "");
     }

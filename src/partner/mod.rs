@@ -1,30 +1,13 @@
-//! The partner area: its home page (the roll-up dashboard comes with its own
-//! issue) and the activity log.
+//! The partner area: its home page (what needs the person today), the activity
+//! log and the customer context.
 
 pub mod activity;
 pub mod context;
+pub mod home;
 
-use actix_web::HttpResponse;
-use askama::Template;
+pub use home::home;
 
 use crate::auth::identity::PartnerMember;
-use crate::web::{Layout, PageError, render};
-
-#[derive(Template)]
-#[template(path = "partner/home.html")]
-struct HomePage {
-    layout: Layout,
-    organisation: String,
-    role_key: &'static str,
-}
-
-pub async fn home(layout: Layout, member: PartnerMember) -> Result<HttpResponse, PageError> {
-    render(&HomePage {
-        layout,
-        organisation: member.membership.tenant_name.clone(),
-        role_key: member.role.label_key(),
-    })
-}
 
 /// What a change made by a partner member needs: when, for which organisation,
 /// in whose name, and the settings (for links in emails).

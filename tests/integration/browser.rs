@@ -599,3 +599,74 @@ async fn an_admin_agent_lets_a_customer_buy_and_the_partner_sees_the_purchase() 
     .await;
     browser.finish("customer_buys_a_reservation", outcome).await;
 }
+
+#[tokio::test]
+async fn a_partner_follows_trials_ending_soon_from_the_home_page_to_the_same_number() {
+    use crate::helpers::customers::CustomerSpec;
+    use crate::helpers::people::PASSWORD;
+    use diesel::prelude::*;
+    use partnerdesk::db::schema::customer_accounts;
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    app.active_member(
+        &partner,
+        "sales@contoso.example",
+        partnerdesk::access::PartnerRole::SalesAgent,
+    );
+    for (name, days) in [("Adatum", 2), ("Bellows", 9), ("Coho", 40)] {
+        let id = app.customer(
+            &partner,
+            &CustomerSpec {
+                billing: partnerdesk::customers::BillingType::Trial,
+                ..CustomerSpec::named(name)
+            },
+        );
+        diesel::update(customer_accounts::table.find(&id))
+            .set(
+                customer_accounts::trial_ends_on
+                    .eq(app.clock_now().date() + chrono::Duration::days(days)),
+            )
+            .execute(&mut app.conn())
+            .expect("trial end");
+    }
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        let wait = || c.wait().at_most(Duration::from_secs(5));
+        c.goto(&app.url("/login")).await?;
+        c.find(Locator::Id("username"))
+            .await?
+            .send_keys("sales@contoso.example")
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        c.find(Locator::Id("sign-in")).await?.click().await?;
+        let figure = wait()
+            .for_element(Locator::Id("figure-trials-ending"))
+            .await?;
+        let count = figure.attr("data-count").await?.unwrap_or_default();
+        anyhow::ensure!(count == "2", "two trials end within 14 days: {count}");
+        figure.click().await?;
+        let listed = wait()
+            .for_element(Locator::Id("customer-count"))
+            .await?
+            .attr("data-total")
+            .await?
+            .unwrap_or_default();
+        anyhow::ensure!(listed == count, "the list shows the same number: {listed}");
+        let rows = c.find_all(Locator::Css("table.customers tbody tr")).await?;
+        anyhow::ensure!(rows.len() == 2, "two rows: {}", rows.len());
+        c.find(Locator::Id("trial-ends-filter")).await?;
+        Ok(())
+    }
+    .await;
+    browser.finish("home_trials_ending", outcome).await;
+}

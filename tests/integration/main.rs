@@ -16,6 +16,7 @@ mod email;
 mod helpers;
 mod migrations;
 mod open_customer;
+mod partner_home;
 mod service_health;
 mod service_requests;
 mod shell;

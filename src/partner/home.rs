@@ -1,0 +1,246 @@
+//! The partner home page (issue 8): what needs the person today, across every
+//! customer their membership may see. Each figure links to the customer list
+//! filtered to exactly those customers, and is counted by the list's own query
+//! (or its kept counts), so the number and the list always agree.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::access::Capability;
+use crate::audit::Action;
+use crate::auth::identity::PartnerMember;
+use crate::customers::list::{self, View};
+use crate::customers::{BillingType, CustomerState, Health};
+use crate::db::schema::{activity_log, customer_counts};
+use crate::db::{self, DbConnection, DbError};
+use crate::i18n::format_time;
+use crate::startup::AppState;
+use crate::web::{Layout, PageError, render};
+
+/// Trials ending within this many days count as ending soon.
+pub const TRIALS_ENDING_DAYS: i64 = 14;
+/// How many of the worst-off customers the page names.
+const WORST_SHOWN: i64 = 5;
+const RECENT_SHOWN: i64 = 8;
+
+/// One number on the page and the list that shows its customers.
+pub struct Figure {
+    pub label_key: String,
+    pub count: i64,
+    pub href: String,
+    /// A stable name for the figure, for the page's ids.
+    pub key: &'static str,
+}
+
+impl Figure {
+    fn of(view: &View, label_key: impl Into<String>, key: &'static str, count: i64) -> Figure {
+        Figure {
+            label_key: label_key.into(),
+            count,
+            href: view.link(|_| {}),
+            key,
+        }
+    }
+}
+
+/// A customer whose service health is not healthy.
+pub struct Unwell {
+    pub id: String,
+    pub name: String,
+    pub health: Health,
+}
+
+pub struct Recent {
+    pub at: String,
+    pub person: String,
+    pub action: String,
+    pub target: String,
+}
+
+pub struct Dashboard {
+    pub total: Figure,
+    pub by_state: Vec<Figure>,
+    pub by_billing: Vec<Figure>,
+    pub by_health: Vec<Figure>,
+    pub worst: Vec<Unwell>,
+    pub trials_ending: Figure,
+    /// The latest entries of the log, for the roles that may read it.
+    pub recent: Option<Vec<(NaiveDateTime, String, String, String)>>,
+}
+
+/// (state, billing type, health level, customers).
+type CountRow = (String, String, i32, i64);
+
+/// The partner's customers by state, billing type and health, from the counts
+/// the list keeps (migration 4): a sum over a few dozen rows.
+fn counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<CountRow>> {
+    let rows: Vec<(String, String, i32, i32)> = customer_counts::table
+        .filter(customer_counts::partner_id.eq(partner_id))
+        .select((
+            customer_counts::state,
+            customer_counts::billing_type,
+            customer_counts::health_level,
+            customer_counts::customers,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(state, billing, health, n)| (state, billing, health, i64::from(n)))
+        .collect())
+}
+
+pub fn load(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    today: NaiveDate,
+    with_activity: bool,
+) -> QueryResult<Dashboard> {
+    let rows = counts(conn, partner_id)?;
+    let sum = |keep: &dyn Fn(&CountRow) -> bool| -> i64 {
+        rows.iter().filter(|row| keep(row)).map(|row| row.3).sum()
+    };
+    let total = Figure::of(&View::default(), "home-customers", "all", sum(&|_| true));
+    let by_state = CustomerState::ALL
+        .iter()
+        .copied()
+        .map(|state| {
+            let view = View {
+                state: Some(state),
+                ..View::default()
+            };
+            Figure::of(
+                &view,
+                state.label_key(),
+                state.as_str(),
+                sum(&|row| row.0 == state.as_str()),
+            )
+        })
+        .collect();
+    let by_billing = BillingType::ALL
+        .iter()
+        .copied()
+        .map(|billing| {
+            let view = View {
+                billing: Some(billing),
+                ..View::default()
+            };
+            let count = sum(&|row| row.1 == billing.as_str());
+            Figure::of(&view, billing.label_key(), billing.as_str(), count)
+        })
+        .collect();
+    let mut by_health = Vec::new();
+    let mut worst = Vec::new();
+    // Worst first: incidents, then advisories.
+    for health in [Health::Incident, Health::Advisory] {
+        let view = View {
+            health: Some(health),
+            ..View::default()
+        };
+        let count = sum(&|row| row.2 == health.level());
+        by_health.push(Figure::of(
+            &view,
+            health.label_key(),
+            health.as_str(),
+            count,
+        ));
+        if (worst.len() as i64) < WORST_SHOWN && count > 0 {
+            let named: Vec<(String, String)> = list::sorted(conn, partner_id, &view)
+                .select((
+                    crate::db::schema::customer_accounts::id,
+                    crate::db::schema::customer_accounts::name,
+                ))
+                .limit(WORST_SHOWN - worst.len() as i64)
+                .load(conn)?;
+            worst.extend(
+                named
+                    .into_iter()
+                    .map(|(id, name)| Unwell { id, name, health }),
+            );
+        }
+    }
+    let trials = View::trials_ending(today, today + Duration::days(TRIALS_ENDING_DAYS));
+    let trial_count = list::matching(conn, partner_id, &trials)
+        .count()
+        .get_result(conn)?;
+    let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
+    let recent = if with_activity {
+        Some(
+            activity_log::table
+                .filter(activity_log::partner_id.eq(partner_id))
+                .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
+                .limit(RECENT_SHOWN)
+                .select((
+                    activity_log::occurred_at,
+                    activity_log::actor_name,
+                    activity_log::action,
+                    activity_log::target,
+                ))
+                .load(conn)?,
+        )
+    } else {
+        None
+    };
+    Ok(Dashboard {
+        total,
+        by_state,
+        by_billing,
+        by_health,
+        worst,
+        trials_ending,
+        recent,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partner/home.html")]
+struct HomePage {
+    layout: Layout,
+    organisation: String,
+    role_key: &'static str,
+    dashboard: Dashboard,
+    recent: Option<Vec<Recent>>,
+    trials_days: i64,
+}
+
+pub async fn home(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let zone = member.identity.login.time_zone;
+    let today = state
+        .clock
+        .now()
+        .and_utc()
+        .with_timezone(&zone)
+        .date_naive();
+    let with_activity = member.role.can(Capability::SeeActivityLog);
+    let mut dashboard = db::run(&state.pool, move |conn| {
+        load(conn, &partner_id, today, with_activity).map_err(DbError::from)
+    })
+    .await?;
+    let recent = dashboard.recent.take().map(|entries| {
+        entries
+            .into_iter()
+            .map(|(at, person, action, target)| Recent {
+                at: format_time(at, zone, layout.lang),
+                person,
+                action: Action::parse(&action)
+                    .map(|a| layout.tr.t(a.label_key()))
+                    .unwrap_or(action),
+                target,
+            })
+            .collect()
+    });
+    render(&HomePage {
+        organisation: member.membership.tenant_name.clone(),
+        role_key: member.role.label_key(),
+        layout,
+        dashboard,
+        recent,
+        trials_days: TRIALS_ENDING_DAYS,
+    })
+}

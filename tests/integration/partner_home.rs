@@ -1,0 +1,219 @@
+//! The partner home page (issue 8, first step): every figure links to the
+//! customer list filtered to exactly its customers, and equals that list's
+//! count, for several roles and data sets, never counting another partner's or a
+//! dissociated customer.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use partnerdesk::access::PartnerRole;
+use partnerdesk::customers::{BillingType, CustomerState, Health};
+use partnerdesk::db::schema::customer_accounts;
+use partnerdesk::i18n::Lang;
+
+use crate::customers::{page_of, unescape};
+use crate::helpers::customers::CustomerSpec;
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{TestApp, spawn_app};
+
+/// (figure id, count, link) of every figure on the home page.
+fn figures(page: &str) -> Vec<(String, i64, String)> {
+    let figure = regex::Regex::new(r#"id="(figure-[a-z_-]+)" data-count="(\d+)" href="([^"]+)""#)
+        .expect("regex");
+    figure
+        .captures_iter(page)
+        .map(|c| {
+            (
+                c[1].to_owned(),
+                c[2].parse().expect("count"),
+                unescape(&c[3]),
+            )
+        })
+        .collect()
+}
+
+/// The number of customers the list at `href` holds.
+async fn list_total(app: &TestApp, browser: &reqwest::Client, href: &str) -> i64 {
+    let (status, page) = page_of(browser, app, href).await;
+    assert_eq!(status, 200, "{href}");
+    let total = regex::Regex::new(r#"id="customer-count" data-total="(\d+)""#).expect("regex");
+    match total.captures(&page) {
+        Some(c) => c[1].parse().expect("total"),
+        None => {
+            assert!(
+                page.contains("customers-no-match") || page.contains("customers-empty"),
+                "{href}: neither a count nor an empty state"
+            );
+            0
+        }
+    }
+}
+
+/// Checks every figure against its list for `username`; returns the figures.
+async fn figures_match_lists(app: &TestApp, username: &str) -> Vec<(String, i64, String)> {
+    let browser = app.browser_signed_in(username, PASSWORD).await;
+    let (status, page) = page_of(&browser, app, "/partner").await;
+    assert_eq!(status, 200);
+    let found = figures(&page);
+    assert!(found.len() >= 9, "{username}: {found:?}");
+    for (id, count, href) in &found {
+        assert!(href.starts_with("/partner/customers"), "{id}: {href}");
+        assert_eq!(
+            list_total(app, &browser, href).await,
+            *count,
+            "{username}: {id} → {href}"
+        );
+    }
+    found
+}
+
+fn count_of(figures: &[(String, i64, String)], id: &str) -> i64 {
+    figures
+        .iter()
+        .find(|(found, _, _)| found == id)
+        .map(|(_, count, _)| *count)
+        .unwrap_or_else(|| panic!("no figure {id}"))
+}
+
+fn set_trial_end(app: &TestApp, customer: &str, in_days: i64) {
+    diesel::update(customer_accounts::table.find(customer))
+        .set(customer_accounts::trial_ends_on.eq(app.clock_now().date() + Duration::days(in_days)))
+        .execute(&mut app.conn())
+        .expect("trial end");
+}
+
+#[tokio::test]
+async fn each_figure_equals_the_list_it_links_to_for_every_role() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    for role in PartnerRole::ALL {
+        app.active_member(&ours, &format!("{}@contoso.example", role.as_str()), role);
+    }
+    let spec = |name: &str, state, billing, health| CustomerSpec {
+        state,
+        billing,
+        health,
+        ..CustomerSpec::named(name)
+    };
+    use BillingType::{MonthlyUsage, TermSubscription, Trial};
+    use CustomerState::{Active, Creating, Suspended};
+    use Health::{Advisory, Healthy, Incident};
+    let soon = app.customer(&ours, &spec("Adatum", Active, Trial, Incident));
+    let today = app.customer(&ours, &spec("Bellows", Creating, Trial, Healthy));
+    let later = app.customer(&ours, &spec("Coho", Active, Trial, Advisory));
+    let past = app.customer(&ours, &spec("Datum", Suspended, Trial, Healthy));
+    app.customer(&ours, &spec("Edge", Active, MonthlyUsage, Incident));
+    app.customer(&ours, &spec("Fourth", Active, TermSubscription, Advisory));
+    app.customer(&ours, &spec("Grove", Suspended, MonthlyUsage, Healthy));
+    set_trial_end(&app, &soon, 13);
+    set_trial_end(&app, &today, 0);
+    set_trial_end(&app, &later, 15);
+    set_trial_end(&app, &past, -2);
+    // Another partner's customers, and one that left us, count nowhere.
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    let foreign = app.customer(&theirs, &spec("Humongous", Active, Trial, Incident));
+    set_trial_end(&app, &foreign, 3);
+    let gone = app.customer(&ours, &spec("Ion", Active, Trial, Incident));
+    set_trial_end(&app, &gone, 3);
+    diesel::update(customer_accounts::table.find(&gone))
+        .set(customer_accounts::partner_id.eq(None::<String>))
+        .execute(&mut app.conn())
+        .expect("dissociated");
+
+    for role in PartnerRole::ALL {
+        let found = figures_match_lists(&app, &format!("{}@contoso.example", role.as_str())).await;
+        assert_eq!(count_of(&found, "figure-all"), 7, "{role:?}");
+        assert_eq!(
+            count_of(&found, "figure-trials-ending"),
+            2,
+            "{role:?}: Adatum and Bellows"
+        );
+        assert_eq!(count_of(&found, "figure-health-incident"), 2, "{role:?}");
+        assert_eq!(count_of(&found, "figure-health-advisory"), 2, "{role:?}");
+        assert_eq!(count_of(&found, "figure-billing-trial"), 4, "{role:?}");
+        assert_eq!(count_of(&found, "figure-state-suspended"), 2, "{role:?}");
+    }
+    // The worst-off customers are named, incidents first.
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let (_, page) = page_of(&owner, &app, "/partner").await;
+    let worst = &page[page.find(r#"id="worst-health""#).expect("worst list")..];
+    let (adatum, coho) = (
+        worst.find("Adatum").expect("Adatum"),
+        worst.find("Coho").expect("Coho"),
+    );
+    assert!(adatum < coho, "an incident comes before an advisory");
+    assert!(!page.contains("Humongous") && !page.contains("Ion"));
+    // The trial filter holds with a search and with the other filters.
+    let trials = count_link(&page, "figure-trials-ending");
+    for (extra, want) in [
+        ("&q=adatum", 1),
+        ("&q=coho", 0),
+        ("&q=ad", 1),
+        ("&state=creating", 1),
+    ] {
+        let href = format!("{trials}{extra}");
+        assert_eq!(list_total(&app, &owner, &href).await, want, "{href}");
+    }
+    let csv = owner
+        .get(app.url(&trials.replace("/partner/customers?", "/partner/customers.csv?")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(
+        csv.lines().count(),
+        3,
+        "the export reads the same view: {csv}"
+    );
+}
+
+fn count_link(page: &str, id: &str) -> String {
+    figures(page)
+        .into_iter()
+        .find(|(found, _, _)| found == id)
+        .map(|(_, _, href)| href)
+        .unwrap_or_else(|| panic!("no figure {id}"))
+}
+
+#[tokio::test]
+async fn a_partner_with_no_customers_sees_zeros_that_lead_to_empty_lists() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    let found = figures_match_lists(&app, "owner@contoso.example").await;
+    assert!(found.iter().all(|(_, count, _)| *count == 0), "{found:?}");
+}
+
+#[tokio::test]
+async fn recent_activity_shows_to_the_roles_that_may_read_the_log() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
+    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    app.active_member(
+        &partner,
+        "helpdesk@contoso.example",
+        PartnerRole::HelpdeskAgent,
+    );
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let (_, page) = page_of(&owner, &app, "/partner").await;
+    assert!(page.contains(r#"id="recent-activity""#));
+    assert!(
+        page.contains("Person owner@contoso.example"),
+        "the owner's own sign-in"
+    );
+    let helpdesk = app
+        .browser_signed_in("helpdesk@contoso.example", PASSWORD)
+        .await;
+    let (_, page) = page_of(&helpdesk, &app, "/partner").await;
+    assert!(!page.contains(r#"id="recent-activity""#));
+    // In French, for a French reader.
+    app.post_as(&helpdesk, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let (_, page) = page_of(&helpdesk, &app, "/partner").await;
+    assert!(unescape(&page).contains("essais se terminant dans les 14 prochains jours"));
+}
