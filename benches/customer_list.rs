@@ -240,17 +240,20 @@ enum Scenario {
     SearchSortPage,
     Filter,
     DeepPage,
+    /// The partner home page's roll-up over every customer (issue 8).
+    Home,
     PlainWithSession,
     PlainText,
 }
 
 impl Scenario {
-    const LISTS: [Scenario; 5] = [
+    const LISTS: [Scenario; 6] = [
         Scenario::List,
         Scenario::Search,
         Scenario::SearchSortPage,
         Scenario::Filter,
         Scenario::DeepPage,
+        Scenario::Home,
     ];
 
     fn name(self) -> &'static str {
@@ -260,6 +263,7 @@ impl Scenario {
             Scenario::SearchSortPage => "search+sort+page",
             Scenario::Filter => "filter",
             Scenario::DeepPage => "deep page",
+            Scenario::Home => "partner home",
             Scenario::PlainWithSession => "plain+session",
             Scenario::PlainText => "plain text",
         }
@@ -278,6 +282,7 @@ impl Scenario {
             }
             Scenario::Filter => "/partner/customers?state=active&mine=1&sort=state&page=20".into(),
             Scenario::DeepPage => format!("/partner/customers?page={}", rng.gen_range(1..=pages)),
+            Scenario::Home => "/partner".to_owned(),
             Scenario::PlainWithSession | Scenario::PlainText => "/health_check".to_owned(),
         }
     }

@@ -1,0 +1,1 @@
+DROP INDEX customer_accounts_by_trial_end;
