@@ -553,3 +553,4 @@ home-trials-ending = trials ending in the next { $days } days
 home-worst = Worst service health first
 home-customers = { $count } customers
 home-recent = Recent activity
+home-open-requests = open service requests waiting on you

@@ -65,3 +65,5 @@ email-service-request-opened-intro = { $person } opened a service request for { 
 email-service-request-message-intro = { $person } wrote on the service request "{ $title }" of { $account }:
 email-service-request-status-intro = { $person } changed the status of the service request "{ $title }" of { $account } to: { $status }.
 email-service-request-action = Read and answer it here:
+requests-count = Requests: { $total }
+requests-showing-newest = The newest { $shown } of { $total } requests

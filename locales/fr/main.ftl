@@ -553,3 +553,4 @@ home-trials-ending = essais se terminant dans les { $days } prochains jours
 home-worst = Santé des services, la pire d’abord
 home-customers = { $count } clients
 home-recent = Activité récente
+home-open-requests = demandes de service ouvertes qui vous attendent

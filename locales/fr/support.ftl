@@ -65,3 +65,5 @@ email-service-request-opened-intro = { $person } a ouvert une demande de service
 email-service-request-message-intro = { $person } a écrit sur la demande de service « { $title } » de { $account } :
 email-service-request-status-intro = { $person } a changé l'état de la demande de service « { $title } » de { $account } en : { $status }.
 email-service-request-action = Lisez-la et répondez ici :
+requests-count = Demandes : { $total }
+requests-showing-newest = Les { $shown } plus récentes de { $total } demandes

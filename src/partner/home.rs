@@ -68,6 +68,8 @@ pub struct Dashboard {
     pub trials_ending: Figure,
     /// The latest entries of the log, for the roles that may read it.
     pub recent: Option<Vec<(NaiveDateTime, String, String, String)>>,
+    /// Open service requests: waiting on the partner, for the roles that serve them.
+    pub open_requests: Option<Figure>,
 }
 
 /// (state, billing type, health level, customers).
@@ -91,11 +93,18 @@ fn counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<CountRow
         .collect())
 }
 
+/// What a role sees beyond the customers.
+#[derive(Debug, Clone, Copy)]
+pub struct Sections {
+    pub activity: bool,
+    pub requests: bool,
+}
+
 pub fn load(
     conn: &mut DbConnection,
     partner_id: &str,
     today: NaiveDate,
-    with_activity: bool,
+    sections: Sections,
 ) -> QueryResult<Dashboard> {
     let rows = counts(conn, partner_id)?;
     let sum = |keep: &dyn Fn(&CountRow) -> bool| -> i64 {
@@ -165,7 +174,21 @@ pub fn load(
         .count()
         .get_result(conn)?;
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
-    let recent = if with_activity {
+    let open_requests = if sections.requests {
+        let scope = crate::support::requests::Scope::Partner(partner_id.to_owned());
+        let open = crate::support::requests::Status::Open;
+        let count = crate::support::requests::count(conn, &scope, Some(open), None)?;
+        Some(Figure {
+            label_key: "home-open-requests".into(),
+            count,
+            // The whole partner's, whatever customer the person works on.
+            href: format!("/partner/requests?status={}&customer=all", open.as_str()),
+            key: "open-requests",
+        })
+    } else {
+        None
+    };
+    let recent = if sections.activity {
         Some(
             activity_log::table
                 .filter(activity_log::partner_id.eq(partner_id))
@@ -190,6 +213,7 @@ pub fn load(
         worst,
         trials_ending,
         recent,
+        open_requests,
     })
 }
 
@@ -217,9 +241,12 @@ pub async fn home(
         .and_utc()
         .with_timezone(&zone)
         .date_naive();
-    let with_activity = member.role.can(Capability::SeeActivityLog);
+    let sections = Sections {
+        activity: member.role.can(Capability::SeeActivityLog),
+        requests: member.role.can(Capability::ServiceRequestsOnBehalf),
+    };
     let mut dashboard = db::run(&state.pool, move |conn| {
-        load(conn, &partner_id, today, with_activity).map_err(DbError::from)
+        load(conn, &partner_id, today, sections).map_err(DbError::from)
     })
     .await?;
     let recent = dashboard.recent.take().map(|entries| {

@@ -35,13 +35,17 @@ pub async fn list(
 ) -> Result<HttpResponse, PageError> {
     let status = Status::parse(&query.status);
     let scope = scope(&member);
-    let rows = db::run(&state.pool, move |conn| {
-        requests::list(conn, &scope, status, None).map_err(db::DbError::from)
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        Ok::<_, db::DbError>((
+            requests::list(conn, &scope, status, None)?,
+            requests::count(conn, &scope, status, None)?,
+        ))
     })
     .await?;
     render(&ListPage {
         layout,
         requests: rows,
+        total,
         status,
         customer: None,
         action: "/customer/requests".to_owned(),

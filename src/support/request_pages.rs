@@ -55,13 +55,17 @@ async fn list_page(
 ) -> Result<HttpResponse, PageError> {
     let scope = scope(member);
     let only = customer.as_ref().map(|(id, _)| id.clone());
-    let rows = db::run(&state.pool, move |conn| {
-        requests::list(conn, &scope, status, only.as_deref()).map_err(db::DbError::from)
+    let (rows, total) = db::run(&state.pool, move |conn| {
+        Ok::<_, db::DbError>((
+            requests::list(conn, &scope, status, only.as_deref())?,
+            requests::count(conn, &scope, status, only.as_deref())?,
+        ))
     })
     .await?;
     render(&ListPage {
         layout,
         requests: rows,
+        total,
         status,
         new_link: customer
             .as_ref()

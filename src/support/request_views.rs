@@ -25,6 +25,9 @@ fn time(layout: &Layout, at: &chrono::NaiveDateTime) -> String {
 pub struct ListPage {
     pub layout: Layout,
     pub requests: Vec<Request>,
+    /// How many match the filters, the shown ones being the newest at most
+    /// `requests::LIST_MAX`.
+    pub total: i64,
     pub status: Option<Status>,
     /// The customer the list is limited to: (id, name).
     pub customer: Option<(String, String)>,

@@ -166,14 +166,39 @@ pub fn list(
     status: Option<Status>,
     customer_id: Option<&str>,
 ) -> QueryResult<Vec<Request>> {
-    let mut query = service_requests::table
-        .inner_join(customer_accounts::table)
+    filtered(scope, status, customer_id)
         .select(request_columns!())
         .order((
             service_requests::updated_at.desc(),
             service_requests::id.asc(),
         ))
         .limit(LIST_MAX)
+        .load(conn)
+}
+
+/// How many requests the list with these filters holds, beyond its first
+/// `LIST_MAX` too.
+pub fn count(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    status: Option<Status>,
+    customer_id: Option<&str>,
+) -> QueryResult<i64> {
+    filtered(scope, status, customer_id)
+        .count()
+        .get_result(conn)
+}
+
+type Filtered<'a> = diesel::helper_types::IntoBoxed<
+    'a,
+    diesel::helper_types::InnerJoin<service_requests::table, customer_accounts::table>,
+    crate::db::MultiBackend,
+>;
+
+/// The requests of the scope with the list's filters, unsorted.
+fn filtered<'a>(scope: &Scope, status: Option<Status>, customer_id: Option<&str>) -> Filtered<'a> {
+    let mut query = service_requests::table
+        .inner_join(customer_accounts::table)
         .into_boxed();
     query = match scope {
         Scope::Partner(partner_id) => {
@@ -187,7 +212,7 @@ pub fn list(
     if let Some(customer_id) = customer_id {
         query = query.filter(service_requests::customer_id.eq(customer_id.to_owned()));
     }
-    query.load(conn)
+    query
 }
 
 /// One request of the scope; any other id is missing.

@@ -31,10 +31,19 @@ fn figures(page: &str) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-/// The number of customers the list at `href` holds.
+/// The number of items the list at `href` holds: customers, or service requests.
 async fn list_total(app: &TestApp, browser: &reqwest::Client, href: &str) -> i64 {
     let (status, page) = page_of(browser, app, href).await;
     assert_eq!(status, 200, "{href}");
+    if href.starts_with("/partner/requests") {
+        let total = regex::Regex::new(r#"id="request-count" data-total="(\d+)""#).expect("regex");
+        let shown = page.matches("<tr data-request=").count() as i64;
+        let total: i64 = total.captures(&page).expect("a request count")[1]
+            .parse()
+            .expect("total");
+        assert_eq!(shown, total, "{href}: every request is listed");
+        return total;
+    }
     let total = regex::Regex::new(r#"id="customer-count" data-total="(\d+)""#).expect("regex");
     match total.captures(&page) {
         Some(c) => c[1].parse().expect("total"),
@@ -56,7 +65,10 @@ async fn figures_match_lists(app: &TestApp, username: &str) -> Vec<(String, i64,
     let found = figures(&page);
     assert!(found.len() >= 9, "{username}: {found:?}");
     for (id, count, href) in &found {
-        assert!(href.starts_with("/partner/customers"), "{id}: {href}");
+        assert!(
+            href.starts_with("/partner/customers") || href.starts_with("/partner/requests"),
+            "{id}: {href}"
+        );
         assert_eq!(
             list_total(app, &browser, href).await,
             *count,
@@ -119,8 +131,67 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
         .execute(&mut app.conn())
         .expect("dissociated");
 
+    // Two open requests and one waiting on the customer; another partner's open one.
+    app.customer_administrator(&soon, "admin@adatum.example");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    for title in ["VPN down", "Printer", "Mail"] {
+        let opened = app
+            .post_as(
+                &admin,
+                "/customer/requests/new",
+                &[
+                    ("title", title),
+                    ("category", "technical"),
+                    ("description", "Help."),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status(), 303);
+    }
+    let helpdesk = app
+        .browser_signed_in("helpdesk_agent@contoso.example", PASSWORD)
+        .await;
+    let (_, listed) = page_of(&helpdesk, &app, "/partner/requests").await;
+    let first = regex::Regex::new(r#"href="/partner/requests/([^"]+)""#)
+        .expect("regex")
+        .captures(&listed)
+        .expect("a request")[1]
+        .to_owned();
+    let waiting = app
+        .post_as(
+            &helpdesk,
+            &format!("/partner/requests/{first}/status"),
+            &[("status", "waiting")],
+        )
+        .await;
+    assert_eq!(waiting.status(), 303);
+    app.customer_administrator(&foreign, "admin@humongous.example");
+    let theirs_admin = app
+        .browser_signed_in("admin@humongous.example", PASSWORD)
+        .await;
+    app.post_as(
+        &theirs_admin,
+        "/customer/requests/new",
+        &[
+            ("title", "Other"),
+            ("category", "technical"),
+            ("description", "Help."),
+        ],
+    )
+    .await;
     for role in PartnerRole::ALL {
         let found = figures_match_lists(&app, &format!("{}@contoso.example", role.as_str())).await;
+        let serves = role.can(partnerdesk::access::Capability::ServiceRequestsOnBehalf);
+        assert_eq!(
+            found.iter().any(|(id, _, _)| id == "figure-open-requests"),
+            serves,
+            "{role:?}"
+        );
+        if serves {
+            assert_eq!(count_of(&found, "figure-open-requests"), 2, "{role:?}");
+        }
         assert_eq!(count_of(&found, "figure-all"), 7, "{role:?}");
         assert_eq!(
             count_of(&found, "figure-trials-ending"),
