@@ -70,6 +70,7 @@ pub struct Dashboard {
     pub recent: Option<Vec<(NaiveDateTime, String, String, String)>>,
     /// Open service requests: waiting on the partner, for the roles that serve them.
     pub open_requests: Option<Figure>,
+    pub new_customers: super::charts::MonthlyChart,
 }
 
 /// (state, billing type, health level, customers).
@@ -103,7 +104,7 @@ pub struct Sections {
 pub fn load(
     conn: &mut DbConnection,
     partner_id: &str,
-    today: NaiveDate,
+    (today, zone): (NaiveDate, chrono_tz::Tz),
     sections: Sections,
 ) -> QueryResult<Dashboard> {
     let rows = counts(conn, partner_id)?;
@@ -214,6 +215,7 @@ pub fn load(
         trials_ending,
         recent,
         open_requests,
+        new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
     })
 }
 
@@ -246,7 +248,7 @@ pub async fn home(
         requests: member.role.can(Capability::ServiceRequestsOnBehalf),
     };
     let mut dashboard = db::run(&state.pool, move |conn| {
-        load(conn, &partner_id, today, sections).map_err(DbError::from)
+        load(conn, &partner_id, (today, zone), sections).map_err(DbError::from)
     })
     .await?;
     let recent = dashboard.recent.take().map(|entries| {

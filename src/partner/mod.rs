@@ -2,6 +2,7 @@
 //! log and the customer context.
 
 pub mod activity;
+pub mod charts;
 pub mod context;
 pub mod home;
 

@@ -288,3 +288,59 @@ async fn recent_activity_shows_to_the_roles_that_may_read_the_log() {
     let (_, page) = page_of(&helpdesk, &app, "/partner").await;
     assert!(unescape(&page).contains("essais se terminant dans les 14 prochains jours"));
 }
+
+#[tokio::test]
+async fn new_customers_per_month_are_drawn_as_labelled_bars() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "sales@contoso.example", PartnerRole::SalesAgent);
+    for (name, days_ago) in [
+        ("Adatum", 0),
+        ("Bellows", 0),
+        ("Coho", 0),
+        ("Datum", 45),
+        ("Edge", 400),
+    ] {
+        app.customer(
+            &partner,
+            &CustomerSpec {
+                age_minutes: days_ago * 24 * 60,
+                ..CustomerSpec::named(name)
+            },
+        );
+    }
+    let other = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.customer(&other, &CustomerSpec::named("Humongous"));
+    let sales = app
+        .browser_signed_in("sales@contoso.example", PASSWORD)
+        .await;
+    let (_, page) = page_of(&sales, &app, "/partner").await;
+    let chart = &page[page.find(r#"id="new-customers-chart""#).expect("the chart")..];
+    let chart = &chart[..chart.find("</svg>").expect("its end")];
+    let bars: Vec<i64> = regex::Regex::new(r#"class="bar" data-count="(\d+)""#)
+        .expect("regex")
+        .captures_iter(chart)
+        .map(|c| c[1].parse().expect("count"))
+        .collect();
+    assert_eq!(bars.len(), 12, "one bar a month");
+    assert_eq!(
+        bars.iter().sum::<i64>(),
+        4,
+        "the last twelve months, ours only"
+    );
+    assert_eq!(bars[11], 3, "this month's");
+    assert!(
+        chart.contains(r#"fill="url(#hatch)""#),
+        "the month under way is hatched"
+    );
+    assert!(chart.contains("<desc id=\"new-customers-desc\">4 new customers"));
+    assert_eq!(
+        chart.matches("<text").count(),
+        24,
+        "a number and a month under each bar"
+    );
+    app.post_as(&sales, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let (_, page) = page_of(&sales, &app, "/partner").await;
+    assert!(unescape(&page).contains("Nouveaux clients par mois"));
+}
