@@ -569,3 +569,5 @@ month-12 = Dec
 home-new-customers = New customers per month
 home-new-customers-desc = { $count } new customers over the last twelve months, one bar a month with its number.
 home-current-month-hatched = The hatched bar is the month under way.
+customers-licences-expiring = An active licence expiring from { $from } to { $to }.
+home-licences-expiring = customers with a licence expiring in the next { $days } days

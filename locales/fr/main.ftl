@@ -569,3 +569,5 @@ month-12 = déc.
 home-new-customers = Nouveaux clients par mois
 home-new-customers-desc = { $count } nouveaux clients sur les douze derniers mois, une barre par mois avec son nombre.
 home-current-month-hatched = La barre hachurée est le mois en cours.
+customers-licences-expiring = Une licence active expirant du { $from } au { $to }.
+home-licences-expiring = clients dont une licence expire dans les { $days } prochains jours

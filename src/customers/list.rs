@@ -74,6 +74,8 @@ pub struct RawView {
     mine: String,
     /// `YYYY-MM-DD..YYYY-MM-DD`: trials ending between these days, both included.
     trial_ends: String,
+    /// `YYYY-MM-DD..YYYY-MM-DD`: an active licence expiring between these days.
+    licence_expires: String,
     sort: String,
     dir: String,
     page: String,
@@ -91,6 +93,8 @@ pub struct View {
     pub mine: bool,
     /// Trials ending between these days, both included.
     pub trial_ends: Option<(NaiveDate, NaiveDate)>,
+    /// Customers with an active licence expiring between these days, both included.
+    pub licence_expires: Option<(NaiveDate, NaiveDate)>,
     pub sort: SortKey,
     pub descending: bool,
     pub page: i64,
@@ -121,6 +125,7 @@ impl From<RawView> for View {
             state: CustomerState::parse(&raw.state),
             mine: matches!(raw.mine.as_str(), "1" | "on" | "true"),
             trial_ends: parse_day_range(&raw.trial_ends),
+            licence_expires: parse_day_range(&raw.licence_expires),
             sort,
             descending,
             page: raw.page.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
@@ -151,6 +156,20 @@ impl View {
         }
     }
 
+    /// The list of the customers with an active licence expiring from `from` to `to`.
+    pub fn licences_expiring(from: NaiveDate, to: NaiveDate) -> View {
+        View {
+            licence_expires: Some((from, to)),
+            ..View::default()
+        }
+    }
+
+    /// Whether the view filters on something kept only on the accounts and
+    /// their licences, not beside SQLite's trigram index nor in the counts.
+    fn filters_on_dates(&self) -> bool {
+        self.trial_ends.is_some() || self.licence_expires.is_some()
+    }
+
     /// The query string of this view, leaving out what is at its default.
     pub fn query_string(&self) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -177,6 +196,9 @@ impl View {
         }
         if let Some((from, to)) = self.trial_ends {
             query.append_pair("trial_ends", &format!("{from}..{to}"));
+        }
+        if let Some((from, to)) = self.licence_expires {
+            query.append_pair("licence_expires", &format!("{from}..{to}"));
         }
         if self.sort != SortKey::Name {
             query.append_pair("sort", self.sort.as_str());
@@ -232,13 +254,21 @@ impl View {
             || self.health.is_some()
             || self.state.is_some()
             || self.mine
-            || self.trial_ends.is_some()
+            || self.filters_on_dates()
     }
 
     /// This view without its trial-end filter.
     pub fn without_trial_ends(&self) -> String {
         self.link(|v| {
             v.trial_ends = None;
+            v.page = 1;
+        })
+    }
+
+    /// This view without its licence-expiry filter.
+    pub fn without_licence_expires(&self) -> String {
+        self.link(|v| {
+            v.licence_expires = None;
             v.page = 1;
         })
     }
@@ -463,6 +493,17 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
             .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
             .filter(customer_accounts::trial_ends_on.between(from, to));
     }
+    if let Some((from, to)) = view.licence_expires {
+        use crate::db::schema::licences;
+        query = query.filter(
+            customer_accounts::id.eq_any(
+                licences::table
+                    .filter(licences::status.eq(LicenceStatus::Active.as_str()))
+                    .filter(licences::expires_on.between(from, to))
+                    .select(licences::customer_id),
+            ),
+        );
+    }
     filter_columns!(query, customer_accounts, view)
 }
 
@@ -522,12 +563,12 @@ fn total(
     view: &View,
     range: Option<SearchRange>,
 ) -> QueryResult<i64> {
-    if view.q.is_empty() && view.group.is_none() && view.trial_ends.is_none() {
+    if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() {
         return counted(conn, partner_id, view);
     }
     // The trial end is not kept beside SQLite's trigram index: such a view is
     // counted on the accounts.
-    if !uses_trigram_index(conn, view) || view.trial_ends.is_some() {
+    if !uses_trigram_index(conn, view) || view.filters_on_dates() {
         return matching(conn, partner_id, view).count().get_result(conn);
     }
     let Some(range) = range else {
@@ -723,7 +764,7 @@ fn rows_by_id(
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
     let offset = (view.page - 1) * view.per_page;
-    let range = if uses_trigram_index(conn, view) && view.trial_ends.is_none() {
+    let range = if uses_trigram_index(conn, view) && !view.filters_on_dates() {
         SearchRange::of(conn, partner_id)?
     } else {
         None
@@ -935,6 +976,7 @@ mod tests {
             state: get("state"),
             mine: get("mine"),
             trial_ends: get("trial_ends"),
+            licence_expires: get("licence_expires"),
             sort: get("sort"),
             dir: get("dir"),
             page: get("page"),
@@ -944,7 +986,7 @@ mod tests {
 
     #[test]
     fn a_view_survives_its_own_url() {
-        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&sort=created&dir=asc&page=3&per=25";
+        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&licence_expires=2026-11-21..2026-12-21&sort=created&dir=asc&page=3&per=25";
         let parsed = view(query);
         assert_eq!(view(&parsed.query_string()), parsed);
         assert!(parsed.trial_ends.is_some());

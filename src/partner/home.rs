@@ -21,6 +21,8 @@ use crate::web::{Layout, PageError, render};
 
 /// Trials ending within this many days count as ending soon.
 pub const TRIALS_ENDING_DAYS: i64 = 14;
+/// Licences expiring within this many days count as expiring soon.
+pub const LICENCES_EXPIRING_DAYS: i64 = 30;
 /// How many of the worst-off customers the page names.
 const WORST_SHOWN: i64 = 5;
 const RECENT_SHOWN: i64 = 8;
@@ -66,6 +68,7 @@ pub struct Dashboard {
     pub by_health: Vec<Figure>,
     pub worst: Vec<Unwell>,
     pub trials_ending: Figure,
+    pub licences_expiring: Figure,
     /// The latest entries of the log, for the roles that may read it.
     pub recent: Option<Vec<(NaiveDateTime, String, String, String)>>,
     /// Open service requests: waiting on the partner, for the roles that serve them.
@@ -175,6 +178,16 @@ pub fn load(
         .count()
         .get_result(conn)?;
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
+    let licences = View::licences_expiring(today, today + Duration::days(LICENCES_EXPIRING_DAYS));
+    let licence_count = list::matching(conn, partner_id, &licences)
+        .count()
+        .get_result(conn)?;
+    let licences_expiring = Figure::of(
+        &licences,
+        "home-licences-expiring",
+        "licences-expiring",
+        licence_count,
+    );
     let open_requests = if sections.requests {
         let scope = crate::support::requests::Scope::Partner(partner_id.to_owned());
         let open = crate::support::requests::Status::Open;
@@ -213,6 +226,7 @@ pub fn load(
         by_health,
         worst,
         trials_ending,
+        licences_expiring,
         recent,
         open_requests,
         new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
@@ -228,6 +242,7 @@ struct HomePage {
     dashboard: Dashboard,
     recent: Option<Vec<Recent>>,
     trials_days: i64,
+    licence_days: i64,
 }
 
 pub async fn home(
@@ -271,5 +286,6 @@ pub async fn home(
         dashboard,
         recent,
         trials_days: TRIALS_ENDING_DAYS,
+        licence_days: LICENCES_EXPIRING_DAYS,
     })
 }

@@ -86,6 +86,22 @@ fn count_of(figures: &[(String, i64, String)], id: &str) -> i64 {
         .unwrap_or_else(|| panic!("no figure {id}"))
 }
 
+fn licence(app: &TestApp, customer: &str, status: &str, expires_in_days: i64) {
+    use partnerdesk::db::schema::licences;
+    diesel::insert_into(licences::table)
+        .values((
+            licences::id.eq(uuid::Uuid::new_v4().to_string()),
+            licences::customer_id.eq(customer),
+            licences::product.eq("Backup"),
+            licences::quantity.eq(10),
+            licences::status.eq(status),
+            licences::expires_on.eq(app.clock_now().date() + Duration::days(expires_in_days)),
+            licences::created_at.eq(app.clock_now()),
+        ))
+        .execute(&mut app.conn())
+        .expect("licence");
+}
+
 fn set_trial_end(app: &TestApp, customer: &str, in_days: i64) {
     diesel::update(customer_accounts::table.find(customer))
         .set(customer_accounts::trial_ends_on.eq(app.clock_now().date() + Duration::days(in_days)))
@@ -113,7 +129,14 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
     let today = app.customer(&ours, &spec("Bellows", Creating, Trial, Healthy));
     let later = app.customer(&ours, &spec("Coho", Active, Trial, Advisory));
     let past = app.customer(&ours, &spec("Datum", Suspended, Trial, Healthy));
-    app.customer(&ours, &spec("Edge", Active, MonthlyUsage, Incident));
+    let edge = app.customer(&ours, &spec("Edge", Active, MonthlyUsage, Incident));
+    // Licences: Adatum's and Edge's (twice) expire within 30 days; Bellows's
+    // later; Coho's has expired already.
+    licence(&app, &soon, "active", 10);
+    licence(&app, &edge, "active", 1);
+    licence(&app, &edge, "active", 29);
+    licence(&app, &today, "active", 40);
+    licence(&app, &later, "expired", 5);
     app.customer(&ours, &spec("Fourth", Active, TermSubscription, Advisory));
     app.customer(&ours, &spec("Grove", Suspended, MonthlyUsage, Healthy));
     set_trial_end(&app, &soon, 13);
@@ -124,8 +147,10 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     let foreign = app.customer(&theirs, &spec("Humongous", Active, Trial, Incident));
     set_trial_end(&app, &foreign, 3);
+    licence(&app, &foreign, "active", 3);
     let gone = app.customer(&ours, &spec("Ion", Active, Trial, Incident));
     set_trial_end(&app, &gone, 3);
+    licence(&app, &gone, "active", 3);
     diesel::update(customer_accounts::table.find(&gone))
         .set(customer_accounts::partner_id.eq(None::<String>))
         .execute(&mut app.conn())
