@@ -571,3 +571,6 @@ home-new-customers-desc = { $count } new customers over the last twelve months, 
 home-current-month-hatched = The hatched bar is the month under way.
 customers-licences-expiring = An active licence expiring from { $from } to { $to }.
 home-licences-expiring = customers with a licence expiring in the next { $days } days
+home-invitations-expiring = staff invitations expiring within a day
+staff-only-expiring = Only the invitations whose link stops working within a day.
+staff-count = People: { $total }

@@ -571,3 +571,6 @@ home-new-customers-desc = { $count } nouveaux clients sur les douze derniers moi
 home-current-month-hatched = La barre hachurée est le mois en cours.
 customers-licences-expiring = Une licence active expirant du { $from } au { $to }.
 home-licences-expiring = clients dont une licence expire dans les { $days } prochains jours
+home-invitations-expiring = invitations du personnel expirant dans la journée
+staff-only-expiring = Seulement les invitations dont le lien cesse de fonctionner dans la journée.
+staff-count = Personnes : { $total }

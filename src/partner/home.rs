@@ -73,6 +73,8 @@ pub struct Dashboard {
     pub recent: Option<Vec<(NaiveDateTime, String, String, String)>>,
     /// Open service requests: waiting on the partner, for the roles that serve them.
     pub open_requests: Option<Figure>,
+    /// Staff invitations whose link stops working within a day.
+    pub expiring_invitations: Option<Figure>,
     pub new_customers: super::charts::MonthlyChart,
 }
 
@@ -102,14 +104,25 @@ fn counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<CountRow
 pub struct Sections {
     pub activity: bool,
     pub requests: bool,
+    /// Staff invitations, for the roles that manage staff.
+    pub staff: bool,
+}
+
+/// When the page is read: the instant, and the day and zone of its reader.
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
+    pub now: NaiveDateTime,
+    pub today: NaiveDate,
+    pub zone: chrono_tz::Tz,
 }
 
 pub fn load(
     conn: &mut DbConnection,
     partner_id: &str,
-    (today, zone): (NaiveDate, chrono_tz::Tz),
+    moment: Moment,
     sections: Sections,
 ) -> QueryResult<Dashboard> {
+    let Moment { now, today, zone } = moment;
     let rows = counts(conn, partner_id)?;
     let sum = |keep: &dyn Fn(&CountRow) -> bool| -> i64 {
         rows.iter().filter(|row| keep(row)).map(|row| row.3).sum()
@@ -202,6 +215,20 @@ pub fn load(
     } else {
         None
     };
+    let expiring_invitations = if sections.staff {
+        let count = crate::staff::list(conn, partner_id)?
+            .iter()
+            .filter(|m| m.invitation_expiring(now))
+            .count() as i64;
+        Some(Figure {
+            label_key: "home-invitations-expiring".into(),
+            count,
+            href: "/partner/staff?pending=expiring".into(),
+            key: "invitations-expiring",
+        })
+    } else {
+        None
+    };
     let recent = if sections.activity {
         Some(
             activity_log::table
@@ -229,6 +256,7 @@ pub fn load(
         licences_expiring,
         recent,
         open_requests,
+        expiring_invitations,
         new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
     })
 }
@@ -252,18 +280,19 @@ pub async fn home(
 ) -> Result<HttpResponse, PageError> {
     let partner_id = member.partner_id().to_owned();
     let zone = member.identity.login.time_zone;
-    let today = state
-        .clock
-        .now()
-        .and_utc()
-        .with_timezone(&zone)
-        .date_naive();
+    let now = state.clock.now();
+    let moment = Moment {
+        now,
+        today: now.and_utc().with_timezone(&zone).date_naive(),
+        zone,
+    };
     let sections = Sections {
         activity: member.role.can(Capability::SeeActivityLog),
         requests: member.role.can(Capability::ServiceRequestsOnBehalf),
+        staff: member.role.can(Capability::ManageStaff),
     };
     let mut dashboard = db::run(&state.pool, move |conn| {
-        load(conn, &partner_id, (today, zone), sections).map_err(DbError::from)
+        load(conn, &partner_id, moment, sections).map_err(DbError::from)
     })
     .await?;
     let recent = dashboard.recent.take().map(|entries| {

@@ -64,6 +64,21 @@ type StaffRow = (
     NaiveDateTime,
 );
 
+/// How long before its link expires an invitation counts as about to expire.
+pub const EXPIRING_WITHIN_HOURS: i64 = 24;
+
+impl StaffMember {
+    /// An invitation still waiting whose link stops working within a day.
+    pub fn invitation_expiring(&self, now: chrono::NaiveDateTime) -> bool {
+        self.active
+            && self.pending
+            && self.sent.is_some_and(|sent| {
+                !sent.expired(now)
+                    && sent.until <= now + chrono::Duration::hours(EXPIRING_WITHIN_HOURS)
+            })
+    }
+}
+
 pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffMember>> {
     let rows: Vec<StaffRow> = memberships::table
         .inner_join(logins::table)

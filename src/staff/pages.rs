@@ -21,6 +21,8 @@ use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 #[template(path = "staff/list.html")]
 struct StaffPage {
     layout: Layout,
+    /// Only the invitations about to expire are listed.
+    only_expiring: bool,
     members: Vec<StaffMember>,
     roles: [PartnerRole; 4],
     me: String,
@@ -44,18 +46,32 @@ struct InvitePage {
     errors: FieldErrors,
 }
 
+#[derive(Deserialize, Default)]
+pub struct StaffQuery {
+    /// "expiring": only the invitations whose link stops working within a day.
+    #[serde(default)]
+    pending: String,
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     layout: Layout,
     member: PartnerMember,
+    query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
     let partner_id = member.partner_id().to_owned();
-    let members = db::run(&state.pool, move |conn| {
+    let mut members = db::run(&state.pool, move |conn| {
         super::list(conn, &partner_id).map_err(db::DbError::from)
     })
     .await?;
+    let now = state.clock.now();
+    let only_expiring = query.pending == "expiring";
+    if only_expiring {
+        members.retain(|m| m.invitation_expiring(now));
+    }
     render(&StaffPage {
         layout,
+        only_expiring,
         members,
         roles: PartnerRole::ALL,
         me: member.membership.id.clone(),

@@ -35,6 +35,12 @@ fn figures(page: &str) -> Vec<(String, i64, String)> {
 async fn list_total(app: &TestApp, browser: &reqwest::Client, href: &str) -> i64 {
     let (status, page) = page_of(browser, app, href).await;
     assert_eq!(status, 200, "{href}");
+    if href.starts_with("/partner/staff") {
+        let total = regex::Regex::new(r#"id="staff-count" data-total="(\d+)""#).expect("regex");
+        return total.captures(&page).expect("a staff count")[1]
+            .parse()
+            .expect("total");
+    }
     if href.starts_with("/partner/requests") {
         let total = regex::Regex::new(r#"id="request-count" data-total="(\d+)""#).expect("regex");
         let shown = page.matches("<tr data-request=").count() as i64;
@@ -66,7 +72,9 @@ async fn figures_match_lists(app: &TestApp, username: &str) -> Vec<(String, i64,
     assert!(found.len() >= 9, "{username}: {found:?}");
     for (id, count, href) in &found {
         assert!(
-            href.starts_with("/partner/customers") || href.starts_with("/partner/requests"),
+            ["/partner/customers", "/partner/requests", "/partner/staff"]
+                .iter()
+                .any(|list| href.starts_with(list)),
             "{id}: {href}"
         );
         assert_eq!(
@@ -368,4 +376,55 @@ async fn new_customers_per_month_are_drawn_as_labelled_bars() {
         .await;
     let (_, page) = page_of(&sales, &app, "/partner").await;
     assert!(unescape(&page).contains("Nouveaux clients par mois"));
+}
+
+#[tokio::test]
+async fn owners_see_the_staff_invitations_about_to_expire() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    app.active_member(&partner, "admin@contoso.example", PartnerRole::AdminAgent);
+    let invite = |username: &'static str| {
+        let app = &app;
+        async move {
+            let owner = app
+                .browser_signed_in("owner@contoso.example", PASSWORD)
+                .await;
+            let invited = app
+                .post_as(
+                    &owner,
+                    "/partner/staff/invite",
+                    &[
+                        ("full_name", "New Person"),
+                        ("email", username),
+                        ("username", username),
+                        ("role", "sales_agent"),
+                        ("language", "en"),
+                    ],
+                )
+                .await;
+            assert_eq!(invited.status(), 303);
+        }
+    };
+    // Invitations last 72 hours: Olga's (the first owner's) and the first have 22
+    // left, the second 52.
+    invite("first@contoso.example").await;
+    app.clock.advance(Duration::hours(30));
+    invite("second@contoso.example").await;
+    app.clock.advance(Duration::hours(20));
+    let found = figures_match_lists(&app, "owner@contoso.example").await;
+    assert_eq!(count_of(&found, "figure-invitations-expiring"), 2);
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let (_, listed) = page_of(&owner, &app, "/partner/staff?pending=expiring").await;
+    assert!(listed.contains("first@contoso.example") && listed.contains("olga@contoso.example"));
+    assert!(!listed.contains("second@contoso.example"));
+    // Admin agents do not manage staff: no such figure for them.
+    let found = figures_match_lists(&app, "admin@contoso.example").await;
+    assert!(
+        !found
+            .iter()
+            .any(|(id, _, _)| id == "figure-invitations-expiring")
+    );
 }
