@@ -239,3 +239,43 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime, partner_id: &str) -> Qu
     )?;
     Ok(())
 }
+
+/// The benchmark's monitoring: `count` monitors with a result every minute for
+/// `days` days (rollups for all of it, raw results for the last day), and a
+/// dashboard over all of them. Returns the dashboard's id.
+pub fn bench_seed(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    count: usize,
+    days: i64,
+) -> QueryResult<String> {
+    let since = hour_of(now) - Duration::days(days);
+    let mut ids = Vec::with_capacity(count);
+    for n in 0..count {
+        let name = format!("Bench monitor {n:03}");
+        let target = format!("https://service-{n}.bench.example/health");
+        let monitor = Generated {
+            name: &name,
+            kind: "web",
+            target: &target,
+            fail_every: 200 + (n as u64 % 7) * 300,
+        };
+        let id = crate::db::write_transaction(conn, |conn| {
+            monitor_with_history(
+                conn,
+                now,
+                customer_id,
+                &monitor,
+                since,
+                Duration::minutes(1),
+                Duration::days(1),
+                n as u64 + 100,
+            )
+        })?;
+        ids.push(id);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        dashboard(conn, now, customer_id, "Bench SLA", 99_900, &ids)
+    })
+}

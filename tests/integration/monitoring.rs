@@ -683,3 +683,49 @@ async fn monitor_and_dashboard_forms_say_what_is_wrong_in_the_readers_language()
     let (status, _) = page(&admin, &app, &location).await;
     assert_eq!(status, 404);
 }
+
+/// The demo's monitoring (`serve --demo`): weeks of results on the first
+/// customer, a dashboard over them with figures and charts.
+#[tokio::test]
+async fn the_demo_seeds_monitors_with_weeks_of_results_and_a_dashboard() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&ours, &CustomerSpec::named("Adatum"));
+    app.customer_administrator(&adatum, "admin@adatum.example");
+    let now = app.clock_now();
+    partnerdesk::db::write_transaction(&mut app.conn(), |conn| {
+        partnerdesk::monitoring::demo::seed(conn, now, &ours)
+    })
+    .expect("demo monitoring");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let (_, list) = page(&admin, &app, "/customer/monitors").await;
+    assert_eq!(list.matches("<tr data-monitor=").count(), 4, "{list}");
+    let (_, dashboards) = page(&admin, &app, "/customer/dashboards").await;
+    let id = dashboards
+        .split("<tr data-dashboard=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a demo dashboard")
+        .to_owned();
+    let (status, shown) = page(
+        &admin,
+        &app,
+        &format!("/customer/dashboards/{id}?period=30d"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(shown.matches("<svg").count(), 2);
+    assert!(!shown.contains("data-sla=\"no-data\""), "{shown}");
+    let checks: i64 = shown
+        .split("<td class=\"checks\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count of checks");
+    assert!(
+        checks > 20 * 24 * 12,
+        "three weeks every five minutes: {checks}"
+    );
+}
