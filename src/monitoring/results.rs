@@ -142,6 +142,18 @@ pub struct Recorded {
 
 const INSERT_CHUNK: usize = 400;
 
+/// Serialises the writers of one monitor's results, so two batches never both
+/// read a rollup and one overwrite the other's sum. SQLite's write transactions
+/// are already serial (BEGIN IMMEDIATE); PostgreSQL locks the monitor's row.
+fn lock_monitor(conn: &mut DbConnection, monitor_id: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT id FROM monitors WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(monitor_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Stores a monitor's results with their rollups and the monitor's latest
 /// state. Call inside a write transaction; the monitor is the caller's to check.
 pub fn record_results(
@@ -150,6 +162,7 @@ pub fn record_results(
     monitor_id: &str,
     results: &[NewResult],
 ) -> QueryResult<Recorded> {
+    lock_monitor(conn, monitor_id)?;
     let mut fresh: BTreeMap<NaiveDateTime, &NewResult> = BTreeMap::new();
     for result in results {
         fresh.entry(result.checked_at).or_insert(result);

@@ -729,3 +729,41 @@ async fn the_demo_seeds_monitors_with_weeks_of_results_and_a_dashboard() {
         "three weeks every five minutes: {checks}"
     );
 }
+
+/// Agents posting at once into the same hour of the same monitor: the hourly
+/// rollup counts every result, none overwritten.
+#[tokio::test]
+async fn concurrent_batches_all_count_in_the_rollup() {
+    let Fixture {
+        app, adatum, admin, ..
+    } = fixture().await;
+    let monitor = app.monitor(&adatum, "Busy");
+    let (_, token) = app.customer_api_token(&adatum);
+    let now = app.clock_now();
+    let path = format!("/api/v1/monitors/{monitor}/results");
+    let posts = (0..8i64).map(|agent| {
+        let results: Vec<Value> = (0..5i64)
+            .map(|k| {
+                json!({
+                    "checked_at": rfc3339(now - Duration::seconds(agent * 5 + k + 1)),
+                    "success": k != 0,
+                    "response_ms": 100,
+                })
+            })
+            .collect();
+        let body = json!({ "results": results });
+        let (app, token, path) = (&app, &token, &path);
+        async move { api_post(app, token, path, body).await.0 }
+    });
+    let statuses = futures_util::future::join_all(posts).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let dashboard = app.dashboard(&adatum, "Busy SLA", &[&monitor]);
+    let (_, shown) = page(
+        &admin,
+        &app,
+        &format!("/customer/dashboards/{dashboard}?period=24h"),
+    )
+    .await;
+    assert!(shown.contains("<td class=\"checks\">40</td>"), "{shown}");
+    assert!(shown.contains("<td class=\"availability\">80.000 %</td>"));
+}
