@@ -58,10 +58,18 @@ pub enum Action {
     IncidentResolved,
     RequestOpened,
     RequestStatusChanged,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    MonitorCreated,
+    MonitorChanged,
+    MonitorDeleted,
+    DashboardCreated,
+    DashboardChanged,
+    DashboardDeleted,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 57] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -111,6 +119,14 @@ impl Action {
         Action::IncidentResolved,
         Action::RequestOpened,
         Action::RequestStatusChanged,
+        Action::ApiTokenCreated,
+        Action::ApiTokenRevoked,
+        Action::MonitorCreated,
+        Action::MonitorChanged,
+        Action::MonitorDeleted,
+        Action::DashboardCreated,
+        Action::DashboardChanged,
+        Action::DashboardDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -164,6 +180,14 @@ impl Action {
             Action::IncidentResolved => "incident_resolved",
             Action::RequestOpened => "service_request_opened",
             Action::RequestStatusChanged => "service_request_status_changed",
+            Action::ApiTokenCreated => "api_token_created",
+            Action::ApiTokenRevoked => "api_token_revoked",
+            Action::MonitorCreated => "monitor_created",
+            Action::MonitorChanged => "monitor_changed",
+            Action::MonitorDeleted => "monitor_deleted",
+            Action::DashboardCreated => "dashboard_created",
+            Action::DashboardChanged => "dashboard_changed",
+            Action::DashboardDeleted => "dashboard_deleted",
         }
     }
 

@@ -179,6 +179,9 @@ fn support_data(
     db::write_transaction(conn, |conn| {
         crate::support::demo::seed(conn, now, partner_id, &customer_login, &staff_login)
     })?;
+    db::write_transaction(conn, |conn| {
+        crate::monitoring::demo::seed(conn, now, partner_id)
+    })?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::commerce::{orders, permissions, purchase, reservations, subscriptions
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
-use crate::{assisted, console, home, partner, signin, staff, web as pages};
+use crate::{assisted, console, home, monitoring, partner, signin, staff, web as pages};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -42,7 +42,7 @@ macro_rules! routes {
     (@method POST) => { web::post() };
 }
 
-use Access::{ApiOperator, Customer, Partner, Public, SignedIn};
+use Access::{ApiCustomer, ApiOperator, Customer, Partner, Public, SignedIn};
 
 routes! {
     "/" { GET Public => home::index }
@@ -188,6 +188,36 @@ routes! {
     }
     "/api/v1/customers/{customer_id}/incidents" { POST ApiOperator => api::open_incident }
     "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => api::post_update }
+    // Monitoring (C1 monitors, C2 dashboards).
+    "/customer/monitors" {
+        GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,
+        POST Customer(CustomerCapability::ManageMonitors) => monitoring::pages::create,
+    }
+    "/customer/monitors/new" { GET Customer(CustomerCapability::ManageMonitors) => monitoring::pages::new_form }
+    "/customer/monitors/{monitor_id}" { GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::page }
+    "/customer/monitors/{monitor_id}/edit" {
+        GET Customer(CustomerCapability::ManageMonitors) => monitoring::pages::edit_form,
+        POST Customer(CustomerCapability::ManageMonitors) => monitoring::pages::edit,
+    }
+    "/customer/monitors/{monitor_id}/delete" { POST Customer(CustomerCapability::ManageMonitors) => monitoring::pages::delete }
+    "/customer/dashboards" {
+        GET Customer(CustomerCapability::SeeMonitors) => monitoring::dashboard_pages::list,
+        POST Customer(CustomerCapability::ManageDashboards) => monitoring::dashboard_pages::create,
+    }
+    "/customer/dashboards/{dashboard_id}" { GET Customer(CustomerCapability::SeeMonitors) => monitoring::dashboard_pages::page }
+    "/customer/dashboards/{dashboard_id}/edit" {
+        GET Customer(CustomerCapability::ManageDashboards) => monitoring::dashboard_pages::edit_form,
+        POST Customer(CustomerCapability::ManageDashboards) => monitoring::dashboard_pages::edit,
+    }
+    "/customer/dashboards/{dashboard_id}/delete" { POST Customer(CustomerCapability::ManageDashboards) => monitoring::dashboard_pages::delete }
+    "/customer/api-tokens" {
+        GET Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::page,
+        POST Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::create,
+    }
+    "/customer/api-tokens/{token_id}/revoke" { POST Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::revoke }
+    "/api/v1/monitors" { GET ApiCustomer => monitoring::api::list }
+    "/api/v1/monitors/{monitor_id}/results" { POST ApiCustomer => monitoring::api::post_results }
+    "/api/v1/monitors/{monitor_id}/errors" { POST ApiCustomer => monitoring::api::post_errors }
 }
 
 /// Lets the request through or answers for the route: the one place where access
@@ -225,6 +255,15 @@ async fn enforce(
         Decision::NotFound => actix_web::ResponseError::error_response(&PageError::NotFound),
         Decision::Forbidden => actix_web::ResponseError::error_response(&PageError::Forbidden),
         Decision::BearerToken => match crate::support::api::authenticate(&req).await {
+            Ok(()) => {
+                return next
+                    .call(req)
+                    .await
+                    .map(ServiceResponse::map_into_left_body);
+            }
+            Err(refusal) => refusal,
+        },
+        Decision::CustomerToken => match crate::monitoring::api::authenticate(&req).await {
             Ok(()) => {
                 return next
                     .call(req)

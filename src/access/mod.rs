@@ -87,6 +87,18 @@ pub enum CustomerCapability {
     /// Open service requests with the partner, see the account's and write in
     /// them (E2). An assisting partner uses the partner's own pages instead.
     ServiceRequests,
+    /// The account's monitors, their results and error logs, and its
+    /// dashboards (C1, C2).
+    SeeMonitors,
+    /// Create, edit and delete monitors. The assisting partner may, as it may
+    /// set up sites: configuring monitoring is the help a partner gives.
+    ManageMonitors,
+    /// Create, rename and delete dashboards and choose their monitors.
+    ManageDashboards,
+    /// Create and revoke the account's API tokens (monitoring agents). Only the
+    /// customer's administrators: a credential acting for the account is never
+    /// minted by the partner.
+    ManageApiTokens,
 }
 
 /// Each customer capability with the roles that hold it.
@@ -155,6 +167,26 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         CustomerCapability::ServiceRequests,
         &[CustomerRole::Administrator, CustomerRole::User],
     ),
+    (
+        CustomerCapability::SeeMonitors,
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::User,
+            CustomerRole::AssistingPartner,
+        ],
+    ),
+    (
+        CustomerCapability::ManageMonitors,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::ManageDashboards,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+    ),
+    (
+        CustomerCapability::ManageApiTokens,
+        &[CustomerRole::Administrator],
+    ),
 ];
 
 impl CustomerCapability {
@@ -174,6 +206,10 @@ impl CustomerCapability {
             CustomerCapability::BuyReservations => "ccap-buy-reservations",
             CustomerCapability::SeeServiceHealth => "ccap-see-service-health",
             CustomerCapability::ServiceRequests => "ccap-service-requests",
+            CustomerCapability::SeeMonitors => "ccap-see-monitors",
+            CustomerCapability::ManageMonitors => "ccap-manage-monitors",
+            CustomerCapability::ManageDashboards => "ccap-manage-dashboards",
+            CustomerCapability::ManageApiTokens => "ccap-manage-api-tokens",
         }
     }
 }
@@ -194,6 +230,9 @@ pub enum Access {
     /// The JSON API, for a live operator token (`Authorization: Bearer`); a
     /// session, whoever's, counts for nothing there.
     ApiOperator,
+    /// The monitoring API, for a live token of a customer account; the handler
+    /// scopes everything to that account.
+    ApiCustomer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,12 +248,15 @@ pub enum Decision {
     Forbidden,
     /// Only the request's bearer token decides (`support::api::authenticate`).
     BearerToken,
+    /// Only the request's customer token decides (`monitoring::api::authenticate`).
+    CustomerToken,
 }
 
 pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
     match (access, identity) {
         (Access::Public, _) => Decision::Allow,
         (Access::ApiOperator, _) => Decision::BearerToken,
+        (Access::ApiCustomer, _) => Decision::CustomerToken,
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
         (Access::Partner(capability), Some(identity)) => match &identity.membership {

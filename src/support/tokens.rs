@@ -1,6 +1,6 @@
 //! JSON API tokens: 256 random bits shown once, stored only as their SHA-256.
-//! Operator tokens act for the instance operator; the `scope` and `customer_id`
-//! columns leave room for per-account tokens later.
+//! Operator tokens act for the instance operator; customer tokens (`scope =
+//! 'customer'` with the account's id) act for one account's monitoring agents.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -63,4 +63,103 @@ pub fn operator_of(conn: &mut DbConnection, presented: &str) -> QueryResult<Opti
         .first::<(String, String)>(conn)
         .optional()
         .map(|found| found.map(|(token_id, name)| ApiClient { token_id, name }))
+}
+
+/// A customer account's token as its console lists it (never the token itself).
+#[derive(Debug, Clone)]
+pub struct CustomerToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A new token acting for one customer account (`scope = 'customer'`): (its id,
+/// the token itself, to be shown once).
+pub fn create_customer_token(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    name: &str,
+) -> QueryResult<(String, String)> {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = format!("pdm_{}", hex::encode(bytes));
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::id.eq(&id),
+            api_tokens::token_hash.eq(digest(&token)),
+            api_tokens::scope.eq("customer"),
+            api_tokens::customer_id.eq(Some(customer_id)),
+            api_tokens::name.eq(name),
+            api_tokens::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok((id, token))
+}
+
+/// The account's tokens, live first, newest first.
+pub fn customer_tokens(
+    conn: &mut DbConnection,
+    customer_id: &str,
+) -> QueryResult<Vec<CustomerToken>> {
+    let rows: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = api_tokens::table
+        .filter(api_tokens::scope.eq("customer"))
+        .filter(api_tokens::customer_id.eq(customer_id))
+        .order((api_tokens::created_at.desc(), api_tokens::id.asc()))
+        .select((
+            api_tokens::id,
+            api_tokens::name,
+            api_tokens::created_at,
+            api_tokens::revoked_at,
+        ))
+        .load(conn)?;
+    let mut tokens: Vec<CustomerToken> = rows
+        .into_iter()
+        .map(|(id, name, created_at, revoked_at)| CustomerToken {
+            id,
+            name,
+            created_at,
+            revoked_at,
+        })
+        .collect();
+    tokens.sort_by_key(|t| t.revoked_at.is_some());
+    Ok(tokens)
+}
+
+/// Revokes one of the account's live tokens; the token's name when it was one.
+pub fn revoke_customer_token(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    id: &str,
+) -> QueryResult<Option<String>> {
+    let name: Option<String> = api_tokens::table
+        .filter(api_tokens::id.eq(id))
+        .filter(api_tokens::scope.eq("customer"))
+        .filter(api_tokens::customer_id.eq(customer_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(api_tokens::name)
+        .first(conn)
+        .optional()?;
+    if name.is_some() {
+        revoke(conn, now, id)?;
+    }
+    Ok(name)
+}
+
+/// The account a live customer token acts for: (token id, customer id).
+pub fn customer_of(
+    conn: &mut DbConnection,
+    presented: &str,
+) -> QueryResult<Option<(String, String)>> {
+    api_tokens::table
+        .filter(api_tokens::token_hash.eq(digest(presented)))
+        .filter(api_tokens::scope.eq("customer"))
+        .filter(api_tokens::revoked_at.is_null())
+        .select((api_tokens::id, api_tokens::customer_id))
+        .first::<(String, Option<String>)>(conn)
+        .optional()
+        .map(|found| found.and_then(|(id, customer)| customer.map(|c| (id, c))))
 }

@@ -100,6 +100,21 @@ const CUSTOMER_NAV: &[NavItem] = &[
         access: Access::Customer(CustomerCapability::SeeServiceHealth),
     },
     NavItem {
+        href: "/customer/monitors",
+        label_key: "nav-customer-monitors",
+        access: Access::Customer(CustomerCapability::SeeMonitors),
+    },
+    NavItem {
+        href: "/customer/dashboards",
+        label_key: "nav-customer-dashboards",
+        access: Access::Customer(CustomerCapability::SeeMonitors),
+    },
+    NavItem {
+        href: "/customer/api-tokens",
+        label_key: "nav-customer-api-tokens",
+        access: Access::Customer(CustomerCapability::ManageApiTokens),
+    },
+    NavItem {
         href: "/customer/requests",
         label_key: "nav-customer-requests",
         access: Access::Customer(CustomerCapability::ServiceRequests),

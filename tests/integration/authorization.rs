@@ -31,6 +31,9 @@ struct Ids {
     /// A service request of the customer, and an incident on its services.
     request: String,
     incident: String,
+    /// A monitor of the customer and a dashboard over it.
+    monitor: String,
+    dashboard: String,
 }
 
 /// Stands for a target made afresh before each request, for routes that use
@@ -80,6 +83,14 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         "/customer/subscriptions/{subscription_id}/owners" => {
             format!("/customer/subscriptions/{}/owners", ids.subscription)
         }
+        // Deleting ends the monitor or dashboard: each request has its own.
+        "/customer/monitors/{monitor_id}/delete" => format!("/customer/monitors/{FRESH}/delete"),
+        "/customer/dashboards/{dashboard_id}/delete" => {
+            format!("/customer/dashboards/{FRESH}/delete")
+        }
+        "/customer/api-tokens/{token_id}/revoke" => format!("/customer/api-tokens/{FRESH}/revoke"),
+        path if path.contains("{monitor_id}") => path.replace("{monitor_id}", &ids.monitor),
+        path if path.contains("{dashboard_id}") => path.replace("{dashboard_id}", &ids.dashboard),
         "/customer/sites/{site_id}/rename" => format!("/customer/sites/{}/rename", ids.site),
         "/customer/sites/{site_id}/administrators" => {
             format!("/customer/sites/{}/administrators", ids.site)
@@ -144,6 +155,11 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/customer/requests" => "/customer/requests",
         "/customer/requests/new" => "/customer/requests/new",
         "/partner/requests" => "/partner/requests",
+        "/customer/monitors" => "/customer/monitors",
+        "/customer/monitors/new" => "/customer/monitors/new",
+        "/customer/dashboards" => "/customer/dashboards",
+        "/customer/api-tokens" => "/customer/api-tokens",
+        "/api/v1/monitors" => "/api/v1/monitors",
         _ => return None,
     })
 }
@@ -200,7 +216,7 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
     match (route.access, persona) {
         (Access::Public, _) => Outcome::Reached,
         // A session, whoever's, is no API token.
-        (Access::ApiOperator, _) => Outcome::Unauthorized,
+        (Access::ApiOperator | Access::ApiCustomer, _) => Outcome::Unauthorized,
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
         (Access::SignedIn, _) => Outcome::Reached,
         (Access::Partner(capability), Persona::Staff(role)) => {
@@ -287,7 +303,15 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
             "Backup",
             partnerdesk::customers::Health::Advisory,
         ),
+        monitor: String::new(),
+        dashboard: String::new(),
         customer,
+    };
+    let monitor = app.monitor(&ids.customer, "Matrix monitor");
+    let ids = Ids {
+        dashboard: app.dashboard(&ids.customer, "Matrix dashboard", &[&monitor]),
+        monitor,
+        ..ids
     };
     let missing: Vec<&str> = ROUTES
         .iter()
@@ -349,7 +373,13 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
             let path = if path.contains(FRESH) {
                 let n = fresh_count;
                 fresh_count += 1;
-                let id = if path.contains("/reservations/") {
+                let id = if path.starts_with("/customer/monitors/") {
+                    app.monitor(&ids.customer, &format!("Fresh {n}"))
+                } else if path.starts_with("/customer/dashboards/") {
+                    app.dashboard(&ids.customer, &format!("Fresh {n}"), &[&ids.monitor])
+                } else if path.starts_with("/customer/api-tokens/") {
+                    app.customer_api_token(&ids.customer).0
+                } else if path.contains("/reservations/") {
                     app.ordered(
                         &ours,
                         &ids.customer,

@@ -15,6 +15,8 @@ mod customers;
 mod email;
 mod helpers;
 mod migrations;
+mod monitoring;
+mod monitoring_helpers;
 mod open_customer;
 mod partner_home;
 mod service_health;

@@ -1,0 +1,457 @@
+//! The monitoring API (`/api/v1/monitors…`) for a customer account's agents,
+//! authenticated by one of the account's tokens (`Authorization: Bearer …`).
+//! Everything is scoped to the token's account: another account's monitor is
+//! answered 404 like a missing one. Bad input is answered 422 with every
+//! offending field named (`results[2].response_ms` inside a batch).
+
+use actix_web::dev::ServiceRequest;
+use actix_web::http::StatusCode;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::web::{self, Bytes};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use chrono::{DateTime, Duration, NaiveDateTime, Timelike};
+use serde_json::{Map, Value, json};
+
+use super::results::{self, NewErrorEntry, NewResult};
+use super::{MESSAGE_MAX, SEVERITIES, monitors};
+use crate::db;
+use crate::startup::AppState;
+use crate::support::tokens::customer_of;
+
+/// At most this many results or entries in one request.
+pub const BATCH_MAX: usize = 1000;
+/// The slowest response time accepted (ten minutes).
+pub const RESPONSE_MS_MAX: i64 = 600_000;
+/// How far ahead of the server's clock a check time may be.
+const FUTURE_SLACK: Duration = Duration::minutes(5);
+/// How old a check time may be.
+const OLDEST: Duration = Duration::days(400);
+
+/// The account a valid customer token acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountClient {
+    pub token_id: String,
+    pub customer_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MonitoringApiError {
+    #[error("missing or invalid API token")]
+    Unauthorized,
+    #[error("the body is not a JSON object")]
+    BadJson,
+    #[error("invalid fields")]
+    Invalid(Vec<(String, &'static str)>),
+    #[error("no such monitor")]
+    NotFound,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ResponseError for MonitoringApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            MonitoringApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            MonitoringApiError::BadJson => StatusCode::BAD_REQUEST,
+            MonitoringApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            MonitoringApiError::NotFound => StatusCode::NOT_FOUND,
+            MonitoringApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            MonitoringApiError::Unauthorized => json!({"error": "unauthorized"}),
+            MonitoringApiError::BadJson => json!({"error": "invalid_json"}),
+            MonitoringApiError::Invalid(fields) => json!({
+                "error": "invalid_fields",
+                "fields": fields
+                    .iter()
+                    .map(|(field, problem)| json!({"field": field, "problem": problem}))
+                    .collect::<Vec<_>>(),
+            }),
+            MonitoringApiError::NotFound => json!({"error": "not_found", "resource": "monitor"}),
+            MonitoringApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "monitoring API request failed");
+                json!({"error": "internal"})
+            }
+        };
+        let mut response = HttpResponse::build(self.status_code()).json(body);
+        if let MonitoringApiError::Unauthorized = self {
+            response.headers_mut().insert(
+                actix_web::http::header::WWW_AUTHENTICATE,
+                actix_web::http::header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+impl From<db::DbError> for MonitoringApiError {
+    fn from(error: db::DbError) -> Self {
+        MonitoringApiError::Internal(error.into())
+    }
+}
+
+impl From<diesel::result::Error> for MonitoringApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        MonitoringApiError::Internal(error.into())
+    }
+}
+
+/// The access check for `Access::ApiCustomer` routes (called by
+/// `routes::enforce`): a live customer token. Puts its account into the request.
+pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
+    let refuse = || MonitoringApiError::Unauthorized.error_response();
+    let presented = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .ok_or_else(refuse)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| {
+            MonitoringApiError::Internal(anyhow::anyhow!("state missing")).error_response()
+        })?;
+    let found = db::run(&state.pool, move |conn| {
+        customer_of(conn, &presented).map_err(MonitoringApiError::from)
+    })
+    .await
+    .map_err(|e| e.error_response())?;
+    let (token_id, customer_id) = found.ok_or_else(refuse)?;
+    req.extensions_mut().insert(AccountClient {
+        token_id,
+        customer_id,
+    });
+    Ok(())
+}
+
+impl FromRequest for AccountClient {
+    type Error = MonitoringApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<AccountClient>()
+                .cloned()
+                .ok_or(MonitoringApiError::Unauthorized),
+        )
+    }
+}
+
+/// Collects the problems of every field of a request.
+#[derive(Default)]
+struct Fields(Vec<(String, &'static str)>);
+
+impl Fields {
+    fn push(&mut self, prefix: &str, field: &str, problem: &'static str) {
+        self.0.push((format!("{prefix}{field}"), problem));
+    }
+
+    fn time(
+        &mut self,
+        item: &Map<String, Value>,
+        prefix: &str,
+        field: &str,
+        now: NaiveDateTime,
+    ) -> Option<NaiveDateTime> {
+        match item.get(field) {
+            None | Some(Value::Null) => {
+                self.push(prefix, field, "required");
+                None
+            }
+            Some(Value::String(raw)) => match DateTime::parse_from_rfc3339(raw.trim()) {
+                Ok(at) => {
+                    let at = at.naive_utc();
+                    let at = at.with_nanosecond(0).unwrap_or(at);
+                    if at > now + FUTURE_SLACK {
+                        self.push(prefix, field, "in_the_future");
+                        None
+                    } else if at < now - OLDEST {
+                        self.push(prefix, field, "too_old");
+                        None
+                    } else {
+                        Some(at)
+                    }
+                }
+                Err(_) => {
+                    self.push(prefix, field, "invalid");
+                    None
+                }
+            },
+            Some(_) => {
+                self.push(prefix, field, "must_be_a_string");
+                None
+            }
+        }
+    }
+
+    fn message(
+        &mut self,
+        item: &Map<String, Value>,
+        prefix: &str,
+        field: &str,
+        required: bool,
+    ) -> Option<Option<String>> {
+        match item.get(field) {
+            None | Some(Value::Null) if !required => Some(None),
+            None | Some(Value::Null) => {
+                self.push(prefix, field, "required");
+                None
+            }
+            Some(Value::String(raw)) => {
+                let text = raw.replace("\r\n", "\n").trim().to_owned();
+                if text.is_empty() && required {
+                    self.push(prefix, field, "required");
+                    None
+                } else if text.chars().count() > MESSAGE_MAX {
+                    self.push(prefix, field, "too_long");
+                    None
+                } else if text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t')
+                {
+                    self.push(prefix, field, "invalid");
+                    None
+                } else if text.is_empty() {
+                    Some(None)
+                } else {
+                    Some(Some(text))
+                }
+            }
+            Some(_) => {
+                self.push(prefix, field, "must_be_a_string");
+                None
+            }
+        }
+    }
+
+    fn done(self) -> Result<(), MonitoringApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(MonitoringApiError::Invalid(self.0))
+        }
+    }
+}
+
+/// One object of a request, with the prefix its fields are named with.
+type Item = (String, Map<String, Value>);
+
+/// The items of a request: `{"<list>": [ … ]}` for a batch, or one object.
+/// Each comes with the prefix its fields are named with.
+fn items(body: &Bytes, list: &'static str) -> Result<Vec<Item>, MonitoringApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| MonitoringApiError::BadJson)?;
+    let Value::Object(mut object) = value else {
+        return Err(MonitoringApiError::BadJson);
+    };
+    let Some(batch) = object.remove(list) else {
+        return Ok(vec![(String::new(), object)]);
+    };
+    let Value::Array(batch) = batch else {
+        return Err(MonitoringApiError::Invalid(vec![(
+            list.to_owned(),
+            "must_be_an_array",
+        )]));
+    };
+    if batch.is_empty() {
+        return Err(MonitoringApiError::Invalid(vec![(
+            list.to_owned(),
+            "empty",
+        )]));
+    }
+    if batch.len() > BATCH_MAX {
+        return Err(MonitoringApiError::Invalid(vec![(
+            list.to_owned(),
+            "too_many",
+        )]));
+    }
+    let mut found = Vec::with_capacity(batch.len());
+    let mut fields = Fields::default();
+    for (index, item) in batch.into_iter().enumerate() {
+        match item {
+            Value::Object(item) => found.push((format!("{list}[{index}]."), item)),
+            _ => fields
+                .0
+                .push((format!("{list}[{index}]"), "must_be_an_object")),
+        }
+    }
+    fields.done()?;
+    Ok(found)
+}
+
+fn parse_result(
+    fields: &mut Fields,
+    prefix: &str,
+    item: &Map<String, Value>,
+    now: NaiveDateTime,
+) -> Option<NewResult> {
+    let checked_at = fields.time(item, prefix, "checked_at", now);
+    let success = match item.get("success") {
+        Some(Value::Bool(b)) => Some(*b),
+        None | Some(Value::Null) => {
+            fields.push(prefix, "success", "required");
+            None
+        }
+        Some(_) => {
+            fields.push(prefix, "success", "must_be_a_boolean");
+            None
+        }
+    };
+    let response_ms = match item.get("response_ms") {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(ms) if (0..=RESPONSE_MS_MAX).contains(&ms) => i32::try_from(ms).ok().map(Some),
+            Some(_) => {
+                fields.push(prefix, "response_ms", "out_of_range");
+                None
+            }
+            None => {
+                fields.push(prefix, "response_ms", "must_be_an_integer");
+                None
+            }
+        },
+        Some(_) => {
+            fields.push(prefix, "response_ms", "must_be_an_integer");
+            None
+        }
+    };
+    let message = fields.message(item, prefix, "message", false);
+    Some(NewResult {
+        checked_at: checked_at?,
+        success: success?,
+        response_ms: response_ms?,
+        message: message?,
+    })
+}
+
+fn parse_entry(
+    fields: &mut Fields,
+    prefix: &str,
+    item: &Map<String, Value>,
+    now: NaiveDateTime,
+) -> Option<NewErrorEntry> {
+    let logged_at = fields.time(item, prefix, "logged_at", now);
+    let severity = match item.get("severity") {
+        None | Some(Value::Null) => {
+            fields.push(prefix, "severity", "required");
+            None
+        }
+        Some(Value::String(s)) => {
+            let found = SEVERITIES.into_iter().find(|known| *known == s.trim());
+            if found.is_none() {
+                fields.push(prefix, "severity", "invalid");
+            }
+            found
+        }
+        Some(_) => {
+            fields.push(prefix, "severity", "must_be_a_string");
+            None
+        }
+    };
+    let message = fields.message(item, prefix, "message", true);
+    Some(NewErrorEntry {
+        logged_at: logged_at?,
+        severity: severity?,
+        message: message??,
+    })
+}
+
+fn monitor_id_ok(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64
+}
+
+/// `GET /api/v1/monitors`: the account's monitors with their state.
+pub async fn list(
+    state: web::Data<AppState>,
+    client: AccountClient,
+) -> Result<HttpResponse, MonitoringApiError> {
+    let now = state.clock.now();
+    let found = db::run(&state.pool, move |conn| {
+        monitors::list(conn, &client.customer_id, now).map_err(MonitoringApiError::from)
+    })
+    .await?;
+    let body: Vec<Value> = found
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id, "name": m.name, "kind": m.kind.as_str(), "target": m.target,
+                "state": m.state.as_str(),
+                "last_checked_at": m.last_checked_at.map(|t| t.and_utc().to_rfc3339()),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "monitors": body })))
+}
+
+/// `POST /api/v1/monitors/{monitor_id}/results`: one result
+/// `{"checked_at": RFC 3339, "success": bool, "response_ms"?: int, "message"?: str}`
+/// or a batch `{"results": [ … ]}`; all are stored or none.
+pub async fn post_results(
+    state: web::Data<AppState>,
+    client: AccountClient,
+    path: web::Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, MonitoringApiError> {
+    let monitor_id = path.into_inner();
+    if !monitor_id_ok(&monitor_id) {
+        return Err(MonitoringApiError::NotFound);
+    }
+    let now = state.clock.now();
+    let mut fields = Fields::default();
+    let parsed: Vec<Option<NewResult>> = items(&body, "results")?
+        .iter()
+        .map(|(prefix, item)| parse_result(&mut fields, prefix, item, now))
+        .collect();
+    fields.done()?;
+    let batch: Vec<NewResult> = parsed.into_iter().flatten().collect();
+    let recorded = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            if !monitors::belongs(conn, &client.customer_id, &monitor_id)? {
+                return Err(MonitoringApiError::NotFound);
+            }
+            results::record_results(conn, now, &monitor_id, &batch).map_err(Into::into)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .json(json!({"accepted": recorded.accepted, "duplicates": recorded.duplicates})))
+}
+
+/// `POST /api/v1/monitors/{monitor_id}/errors`: one entry
+/// `{"logged_at": RFC 3339, "severity": "info"|"warning"|"error"|"critical", "message": str}`
+/// or a batch `{"entries": [ … ]}`.
+pub async fn post_errors(
+    state: web::Data<AppState>,
+    client: AccountClient,
+    path: web::Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, MonitoringApiError> {
+    let monitor_id = path.into_inner();
+    if !monitor_id_ok(&monitor_id) {
+        return Err(MonitoringApiError::NotFound);
+    }
+    let now = state.clock.now();
+    let mut fields = Fields::default();
+    let parsed: Vec<Option<NewErrorEntry>> = items(&body, "entries")?
+        .iter()
+        .map(|(prefix, item)| parse_entry(&mut fields, prefix, item, now))
+        .collect();
+    fields.done()?;
+    let batch: Vec<NewErrorEntry> = parsed.into_iter().flatten().collect();
+    let stored = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            if !monitors::belongs(conn, &client.customer_id, &monitor_id)? {
+                return Err(MonitoringApiError::NotFound);
+            }
+            results::record_errors(conn, now, &monitor_id, &batch).map_err(Into::into)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(json!({"accepted": stored})))
+}

@@ -1,0 +1,350 @@
+//! The console's monitor pages: the list with states, a monitor with its recent
+//! results and error log, and the form that creates or edits one.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use serde::Deserialize;
+
+use super::monitors::{self, ErrorRow, Monitor, MonitorError, MonitorInput, ResultRow};
+use super::{Kind, NAME_MAX, parse_target};
+use crate::access::CustomerCapability;
+use crate::auth::identity::CustomerMember;
+use crate::console::change_as;
+use crate::db::{self, DbError};
+use crate::i18n::format_time;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+/// Results and error-log entries shown on a monitor's page.
+const RECENT: i64 = 50;
+
+fn zone_of(layout: &Layout) -> chrono_tz::Tz {
+    layout
+        .identity
+        .as_ref()
+        .map_or(chrono_tz::UTC, |i| i.login.time_zone)
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/monitors.html")]
+struct ListPage {
+    layout: Layout,
+    monitors: Vec<Monitor>,
+    can_manage: bool,
+    zone: chrono_tz::Tz,
+}
+
+impl ListPage {
+    fn time(&self, at: &Option<chrono::NaiveDateTime>) -> String {
+        at.map(|at| format_time(at, self.zone, self.layout.lang))
+            .unwrap_or_default()
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let now = state.clock.now();
+    let found = db::run(&state.pool, move |conn| {
+        monitors::list(conn, &customer_id, now).map_err(DbError::from)
+    })
+    .await?;
+    render(&ListPage {
+        zone: zone_of(&layout),
+        layout,
+        monitors: found,
+        can_manage: member.role.can(CustomerCapability::ManageMonitors),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/monitor.html")]
+struct MonitorPage {
+    layout: Layout,
+    monitor: Monitor,
+    results: Vec<ResultRow>,
+    errors: Vec<ErrorRow>,
+    can_manage: bool,
+    zone: chrono_tz::Tz,
+}
+
+impl MonitorPage {
+    fn time(&self, at: &chrono::NaiveDateTime) -> String {
+        format_time(*at, self.zone, self.layout.lang)
+    }
+
+    fn severity(&self, code: &str) -> String {
+        self.layout.tr.t(format!("monitor-severity-{code}"))
+    }
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let monitor_id = path.into_inner();
+    let customer_id = member.customer_id().to_owned();
+    let now = state.clock.now();
+    let found = db::run(&state.pool, move |conn| {
+        let Some(monitor) = monitors::find(conn, &customer_id, &monitor_id, now)? else {
+            return Ok::<_, DbError>(None);
+        };
+        let results = monitors::recent_results(conn, &monitor.id, RECENT)?;
+        let errors = monitors::error_log(conn, &monitor.id, RECENT)?;
+        Ok(Some((monitor, results, errors)))
+    })
+    .await?;
+    let (monitor, results, errors) = found.ok_or(PageError::NotFound)?;
+    render(&MonitorPage {
+        zone: zone_of(&layout),
+        layout,
+        monitor,
+        results,
+        errors,
+        can_manage: member.role.can(CustomerCapability::ManageMonitors),
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MonitorForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    site_id: String,
+}
+
+impl MonitorForm {
+    fn of(monitor: &Monitor) -> Self {
+        MonitorForm {
+            name: monitor.name.clone(),
+            kind: monitor.kind.as_str().to_owned(),
+            target: monitor.target.clone(),
+            site_id: monitor.site_id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The validated monitor, or the message for each refused field.
+    fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<MonitorInput> {
+        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .ok();
+        let kind = Kind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.add(&layout.tr, "kind", "monitor-kind-invalid");
+        }
+        let target = kind.and_then(|kind| {
+            parse_target(kind, &self.target)
+                .map_err(|e| match e {
+                    crate::accounts::FieldError::Invalid if kind == Kind::Device => {
+                        errors.add(&layout.tr, "target", "monitor-target-invalid-host")
+                    }
+                    crate::accounts::FieldError::Invalid => {
+                        errors.add(&layout.tr, "target", "monitor-target-invalid-url")
+                    }
+                    other => errors.add(&layout.tr, "target", other.message_key()),
+                })
+                .ok()
+        });
+        let site_id = Some(self.site_id.trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        Some(MonitorInput {
+            name: name?,
+            kind: kind?,
+            target: target?,
+            site_id,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/monitor_form.html")]
+struct FormPage {
+    layout: Layout,
+    /// The monitor being edited, or `None` for a new one.
+    editing: Option<String>,
+    typed: MonitorForm,
+    errors: FieldErrors,
+    sites: Vec<(String, String)>,
+    kinds: [Kind; 3],
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match &self.editing {
+            Some(id) => format!("/customer/monitors/{id}/edit"),
+            None => "/customer/monitors".to_owned(),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    editing: Option<String>,
+    typed: MonitorForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let sites = db::run(&state.pool, move |conn| {
+        monitors::sites_of(conn, &customer_id).map_err(DbError::from)
+    })
+    .await?;
+    let response = render(&FormPage {
+        layout,
+        editing,
+        typed,
+        errors,
+        sites,
+        kinds: Kind::ALL,
+    })?;
+    Ok(response)
+}
+
+pub async fn new_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let typed = MonitorForm {
+        kind: Kind::Web.as_str().to_owned(),
+        ..MonitorForm::default()
+    };
+    form_page(&state, layout, &member, None, typed, FieldErrors::default()).await
+}
+
+fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &MonitorError) {
+    match error {
+        MonitorError::NameTaken => errors.add(&layout.tr, "name", "monitor-name-taken"),
+        MonitorError::UnknownSite => errors.add(&layout.tr, "site_id", "monitor-site-unknown"),
+        MonitorError::NotFound | MonitorError::Database(_) => {}
+    }
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<MonitorForm>,
+) -> Result<HttpResponse, PageError> {
+    let typed = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some(input) = typed.parse(&layout, &mut errors) else {
+        return form_page(&state, layout, &member, None, typed, errors).await;
+    };
+    let created = change_as(&state, &member, move |conn, change| {
+        monitors::create(conn, change, &input)
+    })
+    .await;
+    match created {
+        Ok(id) => {
+            FlashMessage::success("flash-monitor-created").send();
+            Ok(see_other(&format!("/customer/monitors/{id}")))
+        }
+        Err(e @ (MonitorError::NameTaken | MonitorError::UnknownSite)) => {
+            add_error(&layout, &mut errors, &e);
+            form_page(&state, layout, &member, None, typed, errors).await
+        }
+        Err(MonitorError::NotFound) => Err(PageError::NotFound),
+        Err(MonitorError::Database(e)) => Err(e.into()),
+    }
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let monitor_id = path.into_inner();
+    let customer_id = member.customer_id().to_owned();
+    let now = state.clock.now();
+    let monitor = db::run(&state.pool, move |conn| {
+        monitors::find(conn, &customer_id, &monitor_id, now).map_err(DbError::from)
+    })
+    .await?
+    .ok_or(PageError::NotFound)?;
+    let typed = MonitorForm::of(&monitor);
+    form_page(
+        &state,
+        layout,
+        &member,
+        Some(monitor.id),
+        typed,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<MonitorForm>,
+) -> Result<HttpResponse, PageError> {
+    let monitor_id = path.into_inner();
+    let typed = form.into_inner();
+    let customer_id = member.customer_id().to_owned();
+    let id = monitor_id.clone();
+    let exists = db::run(&state.pool, move |conn| {
+        monitors::belongs(conn, &customer_id, &id).map_err(DbError::from)
+    })
+    .await?;
+    if !exists {
+        return Err(PageError::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    let Some(input) = typed.parse(&layout, &mut errors) else {
+        return form_page(&state, layout, &member, Some(monitor_id), typed, errors).await;
+    };
+    let id = monitor_id.clone();
+    let changed = change_as(&state, &member, move |conn, change| {
+        monitors::update(conn, change, &id, &input)
+    })
+    .await;
+    match changed {
+        Ok(()) => {
+            FlashMessage::success("flash-monitor-changed").send();
+            Ok(see_other(&format!("/customer/monitors/{monitor_id}")))
+        }
+        Err(e @ (MonitorError::NameTaken | MonitorError::UnknownSite)) => {
+            add_error(&layout, &mut errors, &e);
+            form_page(&state, layout, &member, Some(monitor_id), typed, errors).await
+        }
+        Err(MonitorError::NotFound) => Err(PageError::NotFound),
+        Err(MonitorError::Database(e)) => Err(e.into()),
+    }
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let monitor_id = path.into_inner();
+    let deleted = change_as(&state, &member, move |conn, change| {
+        monitors::delete(conn, change, &monitor_id)
+    })
+    .await;
+    match deleted {
+        Ok(()) => {
+            FlashMessage::success("flash-monitor-deleted").send();
+            Ok(see_other("/customer/monitors"))
+        }
+        Err(MonitorError::NotFound) => Err(PageError::NotFound),
+        Err(MonitorError::Database(e)) => Err(e.into()),
+        Err(MonitorError::NameTaken | MonitorError::UnknownSite) => Err(PageError::BadRequest),
+    }
+}

@@ -1,0 +1,144 @@
+//! The account's API tokens in the console (`/customer/api-tokens`): its
+//! administrators create one for each monitoring agent, see it once, and revoke it.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use serde::Deserialize;
+
+use crate::audit::Action;
+use crate::auth::identity::CustomerMember;
+use crate::console::change_as;
+use crate::db::{self, DbError};
+use crate::i18n::format_time;
+use crate::startup::AppState;
+use crate::support::tokens::{self, CustomerToken};
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+const TOKEN_NAME_MAX: usize = 80;
+
+#[derive(Template)]
+#[template(path = "monitoring/api_tokens.html")]
+struct TokensPage {
+    layout: Layout,
+    tokens: Vec<CustomerToken>,
+    /// The token just created: (name, the token), shown this once.
+    created: Option<(String, String)>,
+    typed_name: String,
+    errors: FieldErrors,
+    zone: chrono_tz::Tz,
+}
+
+impl TokensPage {
+    fn time(&self, at: &chrono::NaiveDateTime) -> String {
+        format_time(*at, self.zone, self.layout.lang)
+    }
+}
+
+async fn tokens_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    created: Option<(String, String)>,
+    typed_name: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let found = db::run(&state.pool, move |conn| {
+        tokens::customer_tokens(conn, &customer_id).map_err(DbError::from)
+    })
+    .await?;
+    let zone = layout
+        .identity
+        .as_ref()
+        .map_or(chrono_tz::UTC, |i| i.login.time_zone);
+    let mut response = render(&TokensPage {
+        layout,
+        tokens: found,
+        created,
+        typed_name,
+        errors,
+        zone,
+    })?;
+    // The page may hold a token: never keep it in a cache.
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    tokens_page(
+        &state,
+        layout,
+        &member,
+        None,
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, PageError> {
+    let typed = form.into_inner().name;
+    let mut errors = FieldErrors::default();
+    let Ok(name) = crate::customers::fields::required_text(&typed, TOKEN_NAME_MAX)
+        .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+    else {
+        return tokens_page(&state, layout, &member, None, typed, errors).await;
+    };
+    let shown = name.clone();
+    let token = change_as(&state, &member, move |conn, change| {
+        let (_, token) =
+            tokens::create_customer_token(conn, change.now, &change.customer_id, &name)?;
+        change.record(conn, Action::ApiTokenCreated, &name, "")?;
+        Ok::<_, DbError>(token)
+    })
+    .await?;
+    tokens_page(
+        &state,
+        layout,
+        &member,
+        Some((shown, token)),
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn revoke(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token_id = path.into_inner();
+    let revoked = change_as(&state, &member, move |conn, change| {
+        let name = tokens::revoke_customer_token(conn, change.now, &change.customer_id, &token_id)?;
+        if let Some(name) = &name {
+            change.record(conn, Action::ApiTokenRevoked, name, "")?;
+        }
+        Ok::<_, DbError>(name)
+    })
+    .await?;
+    if revoked.is_none() {
+        return Err(PageError::NotFound);
+    }
+    FlashMessage::success("flash-api-token-revoked").send();
+    Ok(see_other("/customer/api-tokens"))
+}
