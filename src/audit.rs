@@ -66,10 +66,18 @@ pub enum Action {
     DashboardCreated,
     DashboardChanged,
     DashboardDeleted,
+    SubAccountCreated,
+    SubAccountChanged,
+    SubAccountGrantsChanged,
+    OperatorInvited,
+    OperatorRemoved,
+    AlertDefinitionCreated,
+    AlertDefinitionChanged,
+    AlertDefinitionDeleted,
 }
 
 impl Action {
-    pub const ALL: [Action; 57] = [
+    pub const ALL: [Action; 65] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -127,6 +135,14 @@ impl Action {
         Action::DashboardCreated,
         Action::DashboardChanged,
         Action::DashboardDeleted,
+        Action::SubAccountCreated,
+        Action::SubAccountChanged,
+        Action::SubAccountGrantsChanged,
+        Action::OperatorInvited,
+        Action::OperatorRemoved,
+        Action::AlertDefinitionCreated,
+        Action::AlertDefinitionChanged,
+        Action::AlertDefinitionDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -188,6 +204,14 @@ impl Action {
             Action::DashboardCreated => "dashboard_created",
             Action::DashboardChanged => "dashboard_changed",
             Action::DashboardDeleted => "dashboard_deleted",
+            Action::SubAccountCreated => "sub_account_created",
+            Action::SubAccountChanged => "sub_account_changed",
+            Action::SubAccountGrantsChanged => "sub_account_grants_changed",
+            Action::OperatorInvited => "operator_invited",
+            Action::OperatorRemoved => "operator_removed",
+            Action::AlertDefinitionCreated => "alert_definition_created",
+            Action::AlertDefinitionChanged => "alert_definition_changed",
+            Action::AlertDefinitionDeleted => "alert_definition_deleted",
         }
     }
 

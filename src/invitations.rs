@@ -11,8 +11,8 @@ use crate::auth::tokens::TokenPurpose;
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    customer_accounts, login_tokens, logins, memberships, partner_organisations,
-    site_administrators,
+    alert_definition_recipients, customer_accounts, login_tokens, logins, memberships,
+    partner_organisations, site_administrators, sub_accounts,
 };
 use crate::email::messages::InvitationRequestEmail;
 use crate::email::outbox::{self, OutboxError};
@@ -125,6 +125,11 @@ pub fn revoke(
         site_administrators::table.filter(site_administrators::membership_id.eq(membership_id)),
     )
     .execute(conn)?;
+    diesel::delete(
+        alert_definition_recipients::table
+            .filter(alert_definition_recipients::membership_id.eq(membership_id)),
+    )
+    .execute(conn)?;
     diesel::delete(memberships::table.filter(memberships::id.eq(membership_id))).execute(conn)?;
     let others: i64 = memberships::table
         .filter(memberships::login_id.eq(login_id))
@@ -153,7 +158,13 @@ fn resend_page(customer_id: Option<&str>, inviter_in_customer: bool) -> String {
 }
 
 /// (inviter's login, customer account if any, partner name, customer name)
-type InvitationRow = (String, Option<String>, Option<String>, Option<String>);
+type InvitationRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<(String, String)>,
+);
 
 /// A pending login whose link expired asks for a new one: the people who invited
 /// it are told, and send it themselves. Returns false when nobody invited it (an
@@ -173,16 +184,18 @@ pub fn ask_inviters(
         .left_join(partner_organisations::table)
         .left_join(customer_accounts::table)
         .filter(memberships::login_id.eq(login_id))
+        .left_join(sub_accounts::table)
         .filter(memberships::invited_by_login_id.is_not_null())
         .select((
             memberships::invited_by_login_id.assume_not_null(),
             memberships::customer_id,
             partner_organisations::name.nullable(),
             customer_accounts::name.nullable(),
+            (sub_accounts::id, sub_accounts::name).nullable(),
         ))
         .load(conn)?;
     let mut told = false;
-    for (inviter, customer_id, partner_name, customer_name) in invitations {
+    for (inviter, customer_id, partner_name, customer_name, sub_account) in invitations {
         let found: Option<(String, String, String)> = logins::table
             .filter(logins::id.eq(&inviter))
             .filter(logins::state.eq("active"))
@@ -209,8 +222,15 @@ pub fn ask_inviters(
             full_name,
             invitee: invitee.clone(),
             username: username.clone(),
-            organisation: partner_name.or(customer_name).unwrap_or_default(),
-            resend_link: settings.link(&resend_page(customer_id.as_deref(), inviter_in_customer)),
+            resend_link: settings.link(&match &sub_account {
+                // An operator's invitation is resent from its sub-account's page.
+                Some((id, _)) => format!("/customer/sub-accounts/{id}"),
+                None => resend_page(customer_id.as_deref(), inviter_in_customer),
+            }),
+            organisation: partner_name
+                .or(customer_name)
+                .or(sub_account.map(|(_, name)| name))
+                .unwrap_or_default(),
         };
         outbox::enqueue(conn, now, &email, &message)?;
         told = true;

@@ -24,5 +24,6 @@ pub mod routes;
 pub mod signin;
 pub mod staff;
 pub mod startup;
+pub mod sub_accounts;
 pub mod support;
 pub mod web;

@@ -14,7 +14,9 @@ use crate::commerce::{orders, permissions, purchase, reservations, subscriptions
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
-use crate::{assisted, console, home, monitoring, partner, signin, staff, web as pages};
+use crate::{
+    assisted, console, home, monitoring, partner, signin, staff, sub_accounts, web as pages,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -74,7 +76,7 @@ routes! {
         POST SignedIn => signin::password::change,
     }
     "/help/roles" { GET SignedIn => signin::help::roles }
-    "/customer" { GET Customer(CustomerCapability::SeeAccount) => console::home }
+    "/customer" { GET Customer(CustomerCapability::SeeConsoleHome) => console::home }
     "/customer/leave" { POST Customer(CustomerCapability::LeaveAssistedSession) => assisted::pages::leave }
     "/customer/activity" { GET Customer(CustomerCapability::SeeActivity) => console::activity::page }
     "/customer/users" {
@@ -218,6 +220,29 @@ routes! {
     "/api/v1/monitors" { GET ApiCustomer => monitoring::api::list }
     "/api/v1/monitors/{monitor_id}/results" { POST ApiCustomer => monitoring::api::post_results }
     "/api/v1/monitors/{monitor_id}/errors" { POST ApiCustomer => monitoring::api::post_errors }
+    // Alert definitions (C4).
+    "/customer/alerts" {
+        GET Customer(CustomerCapability::SeeMonitors) => monitoring::alert_pages::list,
+        POST Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::create,
+    }
+    "/customer/alerts/{definition_id}" {
+        GET Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::edit_form,
+        POST Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::edit,
+    }
+    "/customer/alerts/{definition_id}/delete" { POST Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::delete }
+    // Sub-accounts (C3).
+    "/customer/sub-accounts" {
+        GET Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::list,
+        POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::create,
+    }
+    "/customer/sub-accounts/{sub_account_id}" {
+        GET Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::page,
+        POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::change,
+    }
+    "/customer/sub-accounts/{sub_account_id}/grants" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::set_grants }
+    "/customer/sub-accounts/{sub_account_id}/operators" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::invite }
+    "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/remove" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::remove }
+    "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/resend" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::resend }
 }
 
 /// Lets the request through or answers for the route: the one place where access

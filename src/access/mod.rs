@@ -15,6 +15,36 @@ pub enum CustomerRole {
     /// A partner user inside the customer's console through "open customer".
     /// Never stored: it exists only for the length of such a session.
     AssistingPartner,
+    /// A person of a sub-account (C3): sees only what the sub-account was
+    /// granted, and does only what its permissions allow ([`SubAccountAccess`]).
+    Operator,
+}
+
+/// What an operator's sub-account allows, loaded with the identity on each
+/// request, so a change by the account's administrator applies at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubAccountAccess {
+    pub id: String,
+    pub name: String,
+    pub can_build_dashboards: bool,
+    pub can_manage_monitors: bool,
+    pub monitor_quota: i32,
+    pub can_edit_alerts: bool,
+}
+
+impl SubAccountAccess {
+    /// Whether the sub-account's permissions allow what the matrix gives the
+    /// operator role "as far as the sub-account allows".
+    pub fn allows(&self, capability: CustomerCapability) -> bool {
+        match capability {
+            CustomerCapability::ManageMonitors | CustomerCapability::ManageApiTokens => {
+                self.can_manage_monitors
+            }
+            CustomerCapability::ManageDashboards => self.can_build_dashboards,
+            CustomerCapability::ManageAlerts => self.can_edit_alerts,
+            _ => true,
+        }
+    }
 }
 
 impl CustomerRole {
@@ -23,6 +53,7 @@ impl CustomerRole {
             CustomerRole::Administrator => "administrator",
             CustomerRole::User => "user",
             CustomerRole::AssistingPartner => "assisting_partner",
+            CustomerRole::Operator => "operator",
         }
     }
 
@@ -38,13 +69,15 @@ impl CustomerRole {
             CustomerRole::Administrator => "role-customer-administrator",
             CustomerRole::User => "role-customer-user",
             CustomerRole::AssistingPartner => "role-assisting-partner",
+            CustomerRole::Operator => "role-operator",
         }
     }
 
-    pub const ALL: [CustomerRole; 3] = [
+    pub const ALL: [CustomerRole; 4] = [
         CustomerRole::Administrator,
         CustomerRole::User,
         CustomerRole::AssistingPartner,
+        CustomerRole::Operator,
     ];
 
     pub fn can(self, capability: CustomerCapability) -> bool {
@@ -57,6 +90,9 @@ impl CustomerRole {
 /// What the people of a customer account may do in its console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerCapability {
+    /// The console's home page: the account's overview, or for an operator
+    /// what the sub-account was granted.
+    SeeConsoleHome,
     /// The account's overview, sites, subscriptions and the assistance state.
     SeeAccount,
     /// Turn partner assistance on or off, and choose to be emailed when the
@@ -97,12 +133,28 @@ pub enum CustomerCapability {
     ManageDashboards,
     /// Create and revoke the account's API tokens (monitoring agents). Only the
     /// customer's administrators: a credential acting for the account is never
-    /// minted by the partner.
+    /// minted by the partner. An operator, for the sub-account, when it may
+    /// manage monitors (its agents feed them).
     ManageApiTokens,
+    /// Create and edit alert definitions; an operator, when the sub-account
+    /// allows it, for the sub-account's monitors.
+    ManageAlerts,
+    /// Create sub-accounts, grant them dashboards and monitors, set their
+    /// permissions and invite their operators (C3).
+    ManageSubAccounts,
 }
 
 /// Each customer capability with the roles that hold it.
 pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
+    (
+        CustomerCapability::SeeConsoleHome,
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::User,
+            CustomerRole::AssistingPartner,
+            CustomerRole::Operator,
+        ],
+    ),
     (
         CustomerCapability::SeeAccount,
         &[
@@ -173,19 +225,40 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
             CustomerRole::Administrator,
             CustomerRole::User,
             CustomerRole::AssistingPartner,
+            CustomerRole::Operator,
         ],
     ),
     (
         CustomerCapability::ManageMonitors,
-        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::AssistingPartner,
+            CustomerRole::Operator,
+        ],
     ),
     (
         CustomerCapability::ManageDashboards,
-        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::AssistingPartner,
+            CustomerRole::Operator,
+        ],
     ),
     (
         CustomerCapability::ManageApiTokens,
-        &[CustomerRole::Administrator],
+        &[CustomerRole::Administrator, CustomerRole::Operator],
+    ),
+    (
+        CustomerCapability::ManageAlerts,
+        &[
+            CustomerRole::Administrator,
+            CustomerRole::AssistingPartner,
+            CustomerRole::Operator,
+        ],
+    ),
+    (
+        CustomerCapability::ManageSubAccounts,
+        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
     ),
 ];
 
@@ -193,6 +266,7 @@ impl CustomerCapability {
     /// The Fluent message id describing the capability on the help page.
     pub fn label_key(self) -> &'static str {
         match self {
+            CustomerCapability::SeeConsoleHome => "ccap-see-console-home",
             CustomerCapability::SeeAccount => "ccap-see-account",
             CustomerCapability::ManagePartnerAssistance => "ccap-manage-assistance",
             CustomerCapability::SeeActivity => "ccap-see-activity",
@@ -210,6 +284,8 @@ impl CustomerCapability {
             CustomerCapability::ManageMonitors => "ccap-manage-monitors",
             CustomerCapability::ManageDashboards => "ccap-manage-dashboards",
             CustomerCapability::ManageApiTokens => "ccap-manage-api-tokens",
+            CustomerCapability::ManageAlerts => "ccap-manage-alerts",
+            CustomerCapability::ManageSubAccounts => "ccap-manage-sub-accounts",
         }
     }
 }
@@ -270,7 +346,16 @@ pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
         (Access::Customer(capability), Some(identity)) => match &identity.membership {
             None => Decision::ChooseMembership,
             Some(membership) => match membership.scope {
-                MembershipScope::Customer { role } if role.can(capability) => Decision::Allow,
+                // An operator's permissions are the sub-account's to narrow.
+                MembershipScope::Customer { role }
+                    if role.can(capability)
+                        && membership
+                            .sub_account
+                            .as_ref()
+                            .is_none_or(|sub| sub.allows(capability)) =>
+                {
+                    Decision::Allow
+                }
                 MembershipScope::Customer { .. } => Decision::Forbidden,
                 MembershipScope::Partner { .. } => Decision::NotFound,
             },

@@ -12,8 +12,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use diesel::prelude::*;
 
 use super::session::TypedSession;
-use crate::access::{CustomerRole, PartnerRole};
-use crate::db::schema::{customer_accounts, logins, memberships, partner_organisations};
+use crate::access::{CustomerRole, PartnerRole, SubAccountAccess};
+use crate::db::schema::{
+    customer_accounts, logins, memberships, partner_organisations, sub_accounts,
+};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Lang;
 use crate::startup::AppState;
@@ -39,9 +41,12 @@ pub enum MembershipScope {
 pub struct Membership {
     pub id: String,
     pub scope: MembershipScope,
-    /// The organisation or account the membership belongs to.
+    /// The organisation or account the membership belongs to (an operator's
+    /// is the account of its sub-account).
     pub tenant_id: String,
     pub tenant_name: String,
+    /// An operator's sub-account and what it allows.
+    pub sub_account: Option<SubAccountAccess>,
 }
 
 impl Membership {
@@ -81,57 +86,91 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
     let rows: Vec<MembershipRow> = memberships::table
         .left_join(partner_organisations::table)
         .left_join(customer_accounts::table)
+        .left_join(sub_accounts::table)
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::state.eq("active"))
         .select((
-            memberships::id,
-            memberships::role,
-            partner_organisations::id.nullable(),
-            partner_organisations::name.nullable(),
-            customer_accounts::id.nullable(),
-            customer_accounts::name.nullable(),
+            (memberships::id, memberships::role),
+            (
+                partner_organisations::id.nullable(),
+                partner_organisations::name.nullable(),
+            ),
+            (
+                customer_accounts::id.nullable(),
+                customer_accounts::name.nullable(),
+            ),
+            (
+                sub_accounts::id,
+                sub_accounts::customer_id,
+                sub_accounts::name,
+                sub_accounts::can_build_dashboards,
+                sub_accounts::can_manage_monitors,
+                sub_accounts::monitor_quota,
+                sub_accounts::can_edit_alerts,
+            )
+                .nullable(),
         ))
         .load(conn)?;
     let mut all: Vec<Membership> = rows
         .into_iter()
-        .filter_map(
-            |(id, role, partner_id, partner_name, customer_id, customer_name)| {
-                let (scope, tenant_id, tenant_name) = match (partner_id, partner_name) {
-                    (Some(tenant_id), Some(tenant_name)) => (
+        .filter_map(|((id, role), partner, customer, sub_account)| {
+            let (scope, tenant_id, tenant_name, sub_account) =
+                match (partner, customer, sub_account) {
+                    ((Some(tenant_id), Some(tenant_name)), _, _) => (
                         MembershipScope::Partner {
                             role: PartnerRole::parse(&role)?,
                         },
                         tenant_id,
                         tenant_name,
+                        None,
                     ),
-                    _ => (
+                    (_, (Some(tenant_id), Some(tenant_name)), _) => (
                         MembershipScope::Customer {
                             role: CustomerRole::parse(&role)?,
                         },
-                        customer_id?,
-                        customer_name?,
+                        tenant_id,
+                        tenant_name,
+                        None,
                     ),
+                    (
+                        _,
+                        _,
+                        Some((sub_id, customer_id, name, dashboards, monitors, quota, alerts)),
+                    ) => (
+                        MembershipScope::Customer {
+                            role: CustomerRole::Operator,
+                        },
+                        customer_id,
+                        name.clone(),
+                        Some(SubAccountAccess {
+                            id: sub_id,
+                            name,
+                            can_build_dashboards: dashboards,
+                            can_manage_monitors: monitors,
+                            monitor_quota: quota,
+                            can_edit_alerts: alerts,
+                        }),
+                    ),
+                    _ => return None,
                 };
-                Some(Membership {
-                    id,
-                    scope,
-                    tenant_id,
-                    tenant_name,
-                })
-            },
-        )
+            Some(Membership {
+                id,
+                scope,
+                tenant_id,
+                tenant_name,
+                sub_account,
+            })
+        })
         .collect();
     all.sort_by(|a, b| (&a.tenant_name, &a.id).cmp(&(&b.tenant_name, &b.id)));
     Ok(all)
 }
 
 type MembershipRow = (
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
+    (String, String),
+    (Option<String>, Option<String>),
+    (Option<String>, Option<String>),
+    Option<(String, String, String, bool, bool, i32, bool)>,
 );
 
 type LoginRow = (String, String, String, String, String, String);
@@ -238,6 +277,7 @@ impl Identity {
             },
             tenant_id: assisting.customer_id.clone(),
             tenant_name: assisting.customer_name.clone(),
+            sub_account: None,
         });
         self.assisting = Some(assisting);
     }

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod assistance;
+pub mod rollup;
 pub mod sites;
 pub mod users;
 
@@ -117,6 +118,7 @@ pub struct Overview {
 struct HomePage {
     layout: Layout,
     overview: Overview,
+    rollup: rollup::Rollup,
     role_key: &'static str,
     today: NaiveDate,
 }
@@ -155,8 +157,14 @@ pub async fn home(
     layout: Layout,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
+    if member.membership.sub_account.is_some() {
+        return rollup::operator_home(&state, layout, &member).await;
+    }
     let customer_id = member.customer_id().to_owned();
-    let overview = db::run(&state.pool, move |conn| -> Result<Overview, DbError> {
+    let wanted = rollup::Wanted::of(&layout);
+    let viewer = crate::monitoring::scope::Viewer::of(&member);
+    let now = state.clock.now();
+    let (overview, rollup) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         let (customer, partner): (Customer, Option<String>) = customer_accounts::table
             .left_join(partner_organisations::table)
             .filter(customer_accounts::id.eq(&customer_id))
@@ -171,17 +179,22 @@ pub async fn home(
             .select(site_rows::name)
             .load(conn)?;
         let licences = licences_of(conn, &customer_id)?;
-        Ok(Overview {
-            customer,
-            partner,
-            sites,
-            licences,
-        })
+        let rollup = rollup::account(conn, &viewer, &wanted, now)?;
+        Ok((
+            Overview {
+                customer,
+                partner,
+                sites,
+                licences,
+            },
+            rollup,
+        ))
     })
     .await?;
     render(&HomePage {
         layout,
         overview,
+        rollup,
         role_key: member.role.label_key(),
         today: state.clock.now().date(),
     })

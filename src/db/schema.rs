@@ -39,6 +39,8 @@ diesel::table! {
         created_at -> Timestamp,
         notify_on_open -> Bool,
         invited_by_login_id -> Nullable<Text>,
+        /// An operator's sub-account (scope `sub_account`, migration 10).
+        sub_account_id -> Nullable<Text>,
     }
 }
 
@@ -374,6 +376,7 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        sub_account_id -> Nullable<Text>,
     }
 }
 
@@ -491,6 +494,8 @@ diesel::table! {
         last_success -> Nullable<Bool>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sub_account_id -> Nullable<Text>,
+        failure_streak -> Integer,
     }
 }
 
@@ -549,6 +554,7 @@ diesel::table! {
         sla_target -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sub_account_id -> Nullable<Text>,
     }
 }
 
@@ -574,3 +580,94 @@ diesel::allow_tables_to_appear_in_same_query!(
     dashboard_monitors,
     sites,
 );
+
+diesel::table! {
+    /// Parts of a customer account handed to operators (migration 10).
+    sub_accounts (id) {
+        id -> Text,
+        customer_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        can_build_dashboards -> Bool,
+        can_manage_monitors -> Bool,
+        monitor_quota -> Integer,
+        can_edit_alerts -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sub_account_dashboards (sub_account_id, dashboard_id) {
+        sub_account_id -> Text,
+        dashboard_id -> Text,
+    }
+}
+
+diesel::table! {
+    sub_account_monitors (sub_account_id, monitor_id) {
+        sub_account_id -> Text,
+        monitor_id -> Text,
+    }
+}
+
+diesel::table! {
+    alert_definitions (id) {
+        id -> Text,
+        customer_id -> Text,
+        sub_account_id -> Nullable<Text>,
+        name -> Text,
+        name_key -> Text,
+        failures -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_definition_monitors (alert_definition_id, monitor_id) {
+        alert_definition_id -> Text,
+        monitor_id -> Text,
+        alerting -> Bool,
+    }
+}
+
+diesel::table! {
+    alert_definition_recipients (alert_definition_id, membership_id) {
+        alert_definition_id -> Text,
+        membership_id -> Text,
+    }
+}
+
+diesel::joinable!(memberships -> sub_accounts (sub_account_id));
+diesel::joinable!(sub_account_dashboards -> sub_accounts (sub_account_id));
+diesel::joinable!(sub_account_dashboards -> dashboards (dashboard_id));
+diesel::joinable!(sub_account_monitors -> sub_accounts (sub_account_id));
+diesel::joinable!(sub_account_monitors -> monitors (monitor_id));
+diesel::joinable!(alert_definition_monitors -> alert_definitions (alert_definition_id));
+diesel::joinable!(alert_definition_monitors -> monitors (monitor_id));
+diesel::joinable!(alert_definition_recipients -> alert_definitions (alert_definition_id));
+diesel::joinable!(alert_definition_recipients -> memberships (membership_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    sub_accounts,
+    sub_account_dashboards,
+    sub_account_monitors,
+    alert_definitions,
+    alert_definition_monitors,
+    alert_definition_recipients,
+);
+// The new tables beside older ones, pair by pair (a pair may be declared once).
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, memberships);
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, partner_organisations);
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, customer_accounts);
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, logins);
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, monitors);
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, dashboards);
+diesel::allow_tables_to_appear_in_same_query!(sub_account_monitors, monitors);
+diesel::allow_tables_to_appear_in_same_query!(sub_account_dashboards, dashboards);
+diesel::allow_tables_to_appear_in_same_query!(sub_account_dashboards, dashboard_monitors);
+diesel::allow_tables_to_appear_in_same_query!(alert_definitions, monitors);
+diesel::allow_tables_to_appear_in_same_query!(alert_definition_monitors, monitors);
+diesel::allow_tables_to_appear_in_same_query!(alert_definition_recipients, memberships);
+diesel::allow_tables_to_appear_in_same_query!(alert_definition_recipients, logins);
+diesel::allow_tables_to_appear_in_same_query!(sub_account_dashboards, monitors);

@@ -323,3 +323,67 @@ mod tests {
         assert!(fr.text.contains("72"));
     }
 }
+
+/// Sent to an alert definition's recipients when one of its monitors has
+/// failed as many checks in a row as the rule says, and when it recovers.
+pub struct AlertEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    /// "failing" or "recovered".
+    pub event: &'static str,
+    pub monitor: String,
+    pub definition: String,
+    pub failures: i32,
+    /// The check that decided it, in the recipient's time zone.
+    pub checked_at: String,
+    pub message: Option<String>,
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/alert.txt")]
+struct AlertText<'a> {
+    m: &'a AlertEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/alert.html")]
+struct AlertHtml<'a> {
+    m: &'a AlertEmail,
+}
+
+impl AlertEmail {
+    fn args(&self) -> Vec<(&str, String)> {
+        vec![
+            ("monitor", self.monitor.clone()),
+            ("definition", self.definition.clone()),
+            ("failures", self.failures.to_string()),
+            ("time", self.checked_at.clone()),
+        ]
+    }
+
+    fn say(&self, key: &str) -> String {
+        let args = self.args();
+        let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.tr
+            .with(&format!("email-alert-{}-{key}", self.event), &borrowed)
+    }
+
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.say("intro")
+    }
+}
+
+impl Email for AlertEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.say("subject"),
+            text: AlertText { m: self }.render()?,
+            html: AlertHtml { m: self }.render()?,
+        })
+    }
+}

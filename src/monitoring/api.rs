@@ -12,8 +12,11 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike};
 use serde_json::{Map, Value, json};
 
+use diesel::QueryResult;
+
 use super::results::{self, NewErrorEntry, NewResult};
-use super::{MESSAGE_MAX, SEVERITIES, monitors};
+use super::scope::Viewer;
+use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
 use crate::db;
 use crate::startup::AppState;
 use crate::support::tokens::customer_of;
@@ -32,6 +35,34 @@ const OLDEST: Duration = Duration::days(400);
 pub struct AccountClient {
     pub token_id: String,
     pub customer_id: String,
+    /// Set for a sub-account's token, which acts within the sub-account only.
+    pub sub_account_id: Option<String>,
+}
+
+impl AccountClient {
+    /// What the token sees: the account, or its sub-account's grants.
+    fn viewer(&self, conn: &mut crate::db::DbConnection) -> QueryResult<Option<Viewer>> {
+        match &self.sub_account_id {
+            None => Ok(Some(Viewer::Account {
+                customer_id: self.customer_id.clone(),
+            })),
+            Some(id) => Viewer::of_sub_account(conn, &self.customer_id, id),
+        }
+    }
+}
+
+/// The monitor the token may post to: any of the account's for an account
+/// token; for a sub-account's, one the sub-account made (it sees its grants,
+/// but their results come from the account's own agents).
+fn may_post(
+    conn: &mut crate::db::DbConnection,
+    client: &AccountClient,
+    monitor_id: &str,
+) -> Result<(), MonitoringApiError> {
+    let viewer = client.viewer(conn)?.ok_or(MonitoringApiError::NotFound)?;
+    let monitor = monitors::find(conn, &viewer, monitor_id, chrono::NaiveDateTime::MIN)?
+        .filter(|m| m.managed_by(&viewer));
+    monitor.map(|_| ()).ok_or(MonitoringApiError::NotFound)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +118,12 @@ impl ResponseError for MonitoringApiError {
     }
 }
 
+impl From<crate::email::outbox::OutboxError> for MonitoringApiError {
+    fn from(error: crate::email::outbox::OutboxError) -> Self {
+        MonitoringApiError::Internal(error.into())
+    }
+}
+
 impl From<db::DbError> for MonitoringApiError {
     fn from(error: db::DbError) -> Self {
         MonitoringApiError::Internal(error.into())
@@ -122,10 +159,11 @@ pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
     })
     .await
     .map_err(|e| e.error_response())?;
-    let (token_id, customer_id) = found.ok_or_else(refuse)?;
+    let (token_id, customer_id, sub_account_id) = found.ok_or_else(refuse)?;
     req.extensions_mut().insert(AccountClient {
         token_id,
         customer_id,
+        sub_account_id,
     });
     Ok(())
 }
@@ -372,8 +410,9 @@ pub async fn list(
     client: AccountClient,
 ) -> Result<HttpResponse, MonitoringApiError> {
     let now = state.clock.now();
-    let found = db::run(&state.pool, move |conn| {
-        monitors::list(conn, &client.customer_id, now).map_err(MonitoringApiError::from)
+    let found = db::run(&state.pool, move |conn| match client.viewer(conn)? {
+        Some(viewer) => monitors::list(conn, &viewer, now).map_err(MonitoringApiError::from),
+        None => Ok(Vec::new()),
     })
     .await?;
     let body: Vec<Value> = found
@@ -410,15 +449,18 @@ pub async fn post_results(
         .collect();
     fields.done()?;
     let batch: Vec<NewResult> = parsed.into_iter().flatten().collect();
+    let settings = state.settings.clone();
     let recorded = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            if !monitors::belongs(conn, &client.customer_id, &monitor_id)? {
-                return Err(MonitoringApiError::NotFound);
-            }
-            results::record_results(conn, now, &monitor_id, &batch).map_err(Into::into)
+            may_post(conn, &client, &monitor_id)?;
+            let before = alerts::lock_streak(conn, &monitor_id)?;
+            let recorded = results::record_results(conn, now, &monitor_id, &batch)?;
+            alerts::follow_results(conn, &settings, now, &monitor_id, before, &batch)?;
+            Ok::<_, MonitoringApiError>(recorded)
         })
     })
     .await?;
+    state.outbox_wake.notify_one();
     Ok(HttpResponse::Created()
         .json(json!({"accepted": recorded.accepted, "duplicates": recorded.duplicates})))
 }
@@ -446,10 +488,8 @@ pub async fn post_errors(
     let batch: Vec<NewErrorEntry> = parsed.into_iter().flatten().collect();
     let stored = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            if !monitors::belongs(conn, &client.customer_id, &monitor_id)? {
-                return Err(MonitoringApiError::NotFound);
-            }
-            results::record_errors(conn, now, &monitor_id, &batch).map_err(Into::into)
+            may_post(conn, &client, &monitor_id)?;
+            results::record_errors(conn, now, &monitor_id, &batch).map_err(MonitoringApiError::from)
         })
     })
     .await?;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::charts::{self, Chart, ChartText};
 use super::dashboards::{self, DashboardError, DashboardInput, DashboardSummary};
 use super::monitors::{self, Monitor};
+use super::scope::Viewer;
 use super::stats::{self, Figures, Period, PeriodChoice, PeriodError};
 use super::{NAME_MAX, format_thousandths, parse_sla_target};
 use crate::access::CustomerCapability;
@@ -106,19 +107,19 @@ async fn list_page(
     typed: DashboardForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(member);
     let now = state.clock.now();
     let (found, monitors) = db::run(&state.pool, move |conn| {
-        let found = dashboards::list(conn, &customer_id)?;
-        let monitors = monitors::list(conn, &customer_id, now)?;
+        let found = dashboards::list(conn, &viewer)?;
+        let monitors = monitors::list(conn, &viewer, now)?;
         Ok::<_, DbError>((found, monitors))
     })
     .await?;
     render(&ListPage {
+        can_manage: layout.customer_may(CustomerCapability::ManageDashboards),
         layout,
         dashboards: found,
         monitors,
-        can_manage: member.role.can(CustomerCapability::ManageDashboards),
         typed,
         errors,
     })
@@ -147,8 +148,9 @@ pub async fn create(
     let Some(input) = typed.parse(&layout, &mut errors) else {
         return list_page(&state, layout, &member, typed, errors).await;
     };
+    let viewer = Viewer::of(&member);
     let created = change_as(&state, &member, move |conn, change| {
-        dashboards::create(conn, change, &input)
+        dashboards::create(conn, change, &viewer, &input)
     })
     .await;
     match created {
@@ -295,12 +297,12 @@ pub async fn page(
     let now = state.clock.now();
     let mut errors = FieldErrors::default();
     let period = period_of(&query, now, &layout, &mut errors);
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(&member);
     let found = db::run(&state.pool, move |conn| {
-        let Some(dashboard) = dashboards::find(conn, &customer_id, &dashboard_id)? else {
+        let Some(dashboard) = dashboards::find(conn, &viewer, &dashboard_id)? else {
             return Ok::<_, DbError>(None);
         };
-        let all = monitors::list(conn, &customer_id, now)?;
+        let all = monitors::list(conn, &viewer, now)?;
         let figures = stats::figures(conn, &dashboard.monitor_ids, &period)?;
         let slots = stats::series(conn, &dashboard.monitor_ids, &period)?;
         Ok(Some((dashboard, all, figures, slots)))
@@ -348,7 +350,7 @@ pub async fn page(
         ),
     ];
     render(&DashboardPage {
-        can_manage: member.role.can(CustomerCapability::ManageDashboards),
+        can_manage: dashboard.managed && layout.customer_may(CustomerCapability::ManageDashboards),
         id: dashboard.id,
         name: dashboard.name,
         sla_target: dashboard.sla_target,
@@ -381,16 +383,16 @@ async fn form_page(
     typed: Option<DashboardForm>,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(member);
     let now = state.clock.now();
     let dashboard_id = id.clone();
     let (found, monitors) = db::run(&state.pool, move |conn| {
-        let found = dashboards::find(conn, &customer_id, &dashboard_id)?;
-        let monitors = monitors::list(conn, &customer_id, now)?;
+        let found = dashboards::find(conn, &viewer, &dashboard_id)?;
+        let monitors = monitors::list(conn, &viewer, now)?;
         Ok::<_, DbError>((found, monitors))
     })
     .await?;
-    let dashboard = found.ok_or(PageError::NotFound)?;
+    let dashboard = found.filter(|d| d.managed).ok_or(PageError::NotFound)?;
     let typed = typed.unwrap_or_else(|| DashboardForm {
         name: dashboard.name,
         sla_target: format_thousandths(dashboard.sla_target),
@@ -436,8 +438,9 @@ pub async fn edit(
         return form_page(&state, layout, &member, id, Some(typed), errors).await;
     };
     let dashboard_id = id.clone();
+    let viewer = Viewer::of(&member);
     let changed = change_as(&state, &member, move |conn, change| {
-        dashboards::update(conn, change, &dashboard_id, &input)
+        dashboards::update(conn, change, &viewer, &dashboard_id, &input)
     })
     .await;
     match changed {
@@ -460,8 +463,9 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
+    let viewer = Viewer::of(&member);
     let deleted = change_as(&state, &member, move |conn, change| {
-        dashboards::delete(conn, change, &id)
+        dashboards::delete(conn, change, &viewer, &id)
     })
     .await;
     match deleted {

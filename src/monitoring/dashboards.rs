@@ -4,9 +4,10 @@
 use diesel::prelude::*;
 
 use super::format_thousandths;
+use super::scope::{Viewer, sees, visible_dashboard_ids, visible_monitor_ids};
 use crate::audit::Action;
 use crate::console::CustomerChange;
-use crate::db::schema::{dashboard_monitors, dashboards, monitors};
+use crate::db::schema::{dashboard_monitors, dashboards, monitors, sub_account_dashboards};
 use crate::db::{DbConnection, DbError};
 
 pub struct DashboardSummary {
@@ -14,6 +15,8 @@ pub struct DashboardSummary {
     pub name: String,
     pub sla_target: i64,
     pub monitors: i64,
+    /// Whether the viewer may change it (a sub-account: those it built).
+    pub managed: bool,
 }
 
 pub struct Dashboard {
@@ -21,25 +24,45 @@ pub struct Dashboard {
     pub name: String,
     pub sla_target: i64,
     pub monitor_ids: Vec<String>,
+    pub managed: bool,
 }
 
-/// The account's dashboards by name.
-pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<DashboardSummary>> {
-    let rows: Vec<(String, String, i64)> = dashboards::table
+fn managed_by(viewer: &Viewer, owner: Option<&str>) -> bool {
+    viewer.sub_account_id().is_none() || viewer.sub_account_id() == owner
+}
+
+/// The dashboards the viewer sees, by name, with how many monitors of each it sees.
+pub fn list(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<Vec<DashboardSummary>> {
+    let visible = visible_dashboard_ids(conn, viewer)?;
+    let seen_monitors = visible_monitor_ids(conn, viewer)?;
+    let customer_id = viewer.customer_id();
+    let rows: Vec<(String, String, i64, Option<String>)> = dashboards::table
         .filter(dashboards::customer_id.eq(customer_id))
         .order((dashboards::name_key.asc(), dashboards::id.asc()))
-        .select((dashboards::id, dashboards::name, dashboards::sla_target))
+        .select((
+            dashboards::id,
+            dashboards::name,
+            dashboards::sla_target,
+            dashboards::sub_account_id,
+        ))
         .load(conn)?;
-    let counts: Vec<(String, i64)> = dashboard_monitors::table
+    let places: Vec<(String, String)> = dashboard_monitors::table
         .inner_join(dashboards::table)
         .filter(dashboards::customer_id.eq(customer_id))
-        .group_by(dashboard_monitors::dashboard_id)
-        .select((dashboard_monitors::dashboard_id, diesel::dsl::count_star()))
+        .select((
+            dashboard_monitors::dashboard_id,
+            dashboard_monitors::monitor_id,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, sla_target)| DashboardSummary {
-            monitors: counts.iter().find(|(d, _)| *d == id).map_or(0, |(_, n)| *n),
+        .filter(|row| sees(&visible, &row.0))
+        .map(|(id, name, sla_target, owner)| DashboardSummary {
+            monitors: places
+                .iter()
+                .filter(|(d, m)| *d == id && sees(&seen_monitors, m))
+                .count() as i64,
+            managed: managed_by(viewer, owner.as_deref()),
             id,
             name,
             sla_target,
@@ -47,22 +70,34 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Dashb
         .collect())
 }
 
-/// One of the account's dashboards; `None` for another account's or a missing one.
+/// One dashboard the viewer sees, with the monitors on it the viewer sees;
+/// `None` for another account's, one outside a sub-account's grants, or a
+/// missing one.
 pub fn find(
     conn: &mut DbConnection,
-    customer_id: &str,
+    viewer: &Viewer,
     dashboard_id: &str,
 ) -> QueryResult<Option<Dashboard>> {
-    let found: Option<(String, String, i64)> = dashboards::table
+    if !sees(&visible_dashboard_ids(conn, viewer)?, dashboard_id) {
+        return Ok(None);
+    }
+    let customer_id = viewer.customer_id();
+    let found: Option<(String, String, i64, Option<String>)> = dashboards::table
         .filter(dashboards::id.eq(dashboard_id))
         .filter(dashboards::customer_id.eq(customer_id))
-        .select((dashboards::id, dashboards::name, dashboards::sla_target))
+        .select((
+            dashboards::id,
+            dashboards::name,
+            dashboards::sla_target,
+            dashboards::sub_account_id,
+        ))
         .first(conn)
         .optional()?;
-    let Some((id, name, sla_target)) = found else {
+    let Some((id, name, sla_target, owner)) = found else {
         return Ok(None);
     };
-    let monitor_ids = dashboard_monitors::table
+    let seen_monitors = visible_monitor_ids(conn, viewer)?;
+    let monitor_ids: Vec<String> = dashboard_monitors::table
         .inner_join(monitors::table)
         .filter(dashboard_monitors::dashboard_id.eq(&id))
         .filter(monitors::customer_id.eq(customer_id))
@@ -70,10 +105,14 @@ pub fn find(
         .select(monitors::id)
         .load(conn)?;
     Ok(Some(Dashboard {
+        managed: managed_by(viewer, owner.as_deref()),
         id,
         name,
         sla_target,
-        monitor_ids,
+        monitor_ids: monitor_ids
+            .into_iter()
+            .filter(|m| sees(&seen_monitors, m))
+            .collect(),
     }))
 }
 
@@ -102,29 +141,51 @@ impl From<diesel::result::Error> for DashboardError {
     }
 }
 
+/// Names are unique per owner (the account, or one sub-account); the monitors
+/// must be ones the viewer sees.
 fn check(
     conn: &mut DbConnection,
-    customer_id: &str,
+    viewer: &Viewer,
     input: &DashboardInput,
     except: Option<&str>,
 ) -> Result<(), DashboardError> {
-    let taken: Vec<String> = dashboards::table
+    let customer_id = viewer.customer_id();
+    let mut same_name = dashboards::table
         .filter(dashboards::customer_id.eq(customer_id))
         .filter(dashboards::name_key.eq(input.name.to_lowercase()))
         .select(dashboards::id)
-        .load(conn)?;
+        .into_boxed::<crate::db::MultiBackend>();
+    same_name = match viewer.sub_account_id() {
+        Some(own) => same_name.filter(dashboards::sub_account_id.eq(own.to_owned())),
+        None => same_name.filter(dashboards::sub_account_id.is_null()),
+    };
+    let taken: Vec<String> = same_name.load(conn)?;
     if taken.iter().any(|id| Some(id.as_str()) != except) {
         return Err(DashboardError::NameTaken);
     }
-    let ours: i64 = monitors::table
+    let ours: Vec<String> = monitors::table
         .filter(monitors::customer_id.eq(customer_id))
         .filter(monitors::id.eq_any(&input.monitor_ids))
-        .count()
-        .get_result(conn)?;
-    if usize::try_from(ours).ok() != Some(input.monitor_ids.len()) {
+        .select(monitors::id)
+        .load(conn)?;
+    let visible = visible_monitor_ids(conn, viewer)?;
+    let seen = ours.iter().filter(|id| sees(&visible, id)).count();
+    if seen != input.monitor_ids.len() {
         return Err(DashboardError::UnknownMonitor);
     }
     Ok(())
+}
+
+/// Whether the viewer may change the dashboard: the account any of its own,
+/// a sub-account those it built.
+fn manages(conn: &mut DbConnection, viewer: &Viewer, dashboard_id: &str) -> QueryResult<bool> {
+    let owner: Option<Option<String>> = dashboards::table
+        .filter(dashboards::id.eq(dashboard_id))
+        .filter(dashboards::customer_id.eq(viewer.customer_id()))
+        .select(dashboards::sub_account_id)
+        .first(conn)
+        .optional()?;
+    Ok(owner.is_some_and(|owner| managed_by(viewer, owner.as_deref())))
 }
 
 fn set_monitors(conn: &mut DbConnection, dashboard_id: &str, ids: &[String]) -> QueryResult<()> {
@@ -158,9 +219,10 @@ fn details(input: &DashboardInput) -> String {
 pub fn create(
     conn: &mut DbConnection,
     change: &CustomerChange,
+    viewer: &Viewer,
     input: &DashboardInput,
 ) -> Result<String, DashboardError> {
-    check(conn, &change.customer_id, input, None)?;
+    check(conn, viewer, input, None)?;
     let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(dashboards::table)
         .values((
@@ -169,6 +231,7 @@ pub fn create(
             dashboards::name.eq(&input.name),
             dashboards::name_key.eq(input.name.to_lowercase()),
             dashboards::sla_target.eq(input.sla_target),
+            dashboards::sub_account_id.eq(viewer.sub_account_id()),
             dashboards::created_at.eq(change.now),
             dashboards::updated_at.eq(change.now),
         ))
@@ -181,9 +244,13 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     change: &CustomerChange,
+    viewer: &Viewer,
     dashboard_id: &str,
     input: &DashboardInput,
 ) -> Result<(), DashboardError> {
+    if !manages(conn, viewer, dashboard_id)? {
+        return Err(DashboardError::NotFound);
+    }
     let changed = diesel::update(
         dashboards::table
             .filter(dashboards::id.eq(dashboard_id))
@@ -199,7 +266,7 @@ pub fn update(
     if changed != 1 {
         return Err(DashboardError::NotFound);
     }
-    check(conn, &change.customer_id, input, Some(dashboard_id))?;
+    check(conn, viewer, input, Some(dashboard_id))?;
     set_monitors(conn, dashboard_id, &input.monitor_ids)?;
     change.record(conn, Action::DashboardChanged, &input.name, &details(input))?;
     Ok(())
@@ -208,8 +275,12 @@ pub fn update(
 pub fn delete(
     conn: &mut DbConnection,
     change: &CustomerChange,
+    viewer: &Viewer,
     dashboard_id: &str,
 ) -> Result<(), DashboardError> {
+    if !manages(conn, viewer, dashboard_id)? {
+        return Err(DashboardError::NotFound);
+    }
     let name: String = dashboards::table
         .filter(dashboards::id.eq(dashboard_id))
         .filter(dashboards::customer_id.eq(&change.customer_id))
@@ -219,6 +290,10 @@ pub fn delete(
         .ok_or(DashboardError::NotFound)?;
     diesel::delete(
         dashboard_monitors::table.filter(dashboard_monitors::dashboard_id.eq(dashboard_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        sub_account_dashboards::table.filter(sub_account_dashboards::dashboard_id.eq(dashboard_id)),
     )
     .execute(conn)?;
     diesel::delete(dashboards::table.filter(dashboards::id.eq(dashboard_id))).execute(conn)?;

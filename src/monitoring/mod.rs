@@ -2,8 +2,9 @@
 //! error-log entries its agents post through the JSON API, hourly rollups kept
 //! with the results, and dashboards computed from the rollups.
 //!
-//! Every query takes the account's id: a monitor, dashboard or result of another
-//! account is simply not found. Sub-accounts (C3) will narrow that scope further.
+//! Every query takes a [`scope::Viewer`]: the account's id, narrowed for a
+//! sub-account's operators to what it was granted and made. A monitor,
+//! dashboard or result outside it is simply not found.
 
 /// Inserts many rows in one statement. Diesel's multi-row insert is not
 /// available through the `MultiConnection` enum, so each backend gets its own.
@@ -21,6 +22,9 @@ macro_rules! insert_many {
 }
 pub(crate) use insert_many;
 
+pub mod alert_definitions;
+pub mod alert_pages;
+pub mod alerts;
 pub mod api;
 pub mod charts;
 pub mod dashboard_pages;
@@ -29,6 +33,7 @@ pub mod demo;
 pub mod monitors;
 pub mod pages;
 pub mod results;
+pub mod scope;
 pub mod stats;
 pub mod token_pages;
 
@@ -99,6 +104,12 @@ impl State {
             }
             _ => State::Unknown,
         }
+    }
+
+    pub fn parse(value: &str) -> Option<State> {
+        [State::Up, State::Down, State::Unknown]
+            .into_iter()
+            .find(|s| s.as_str() == value)
     }
 
     pub fn as_str(self) -> &'static str {

@@ -4,11 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::scope::{Viewer, sees, visible_monitor_ids};
 use super::{Kind, State};
 use crate::audit::Action;
 use crate::console::CustomerChange;
 use crate::db::schema::{
-    dashboard_monitors, monitor_errors, monitor_results, monitor_rollups, monitors, sites,
+    alert_definition_monitors, dashboard_monitors, monitor_errors, monitor_results,
+    monitor_rollups, monitors, sites, sub_account_monitors, sub_accounts,
 };
 use crate::db::{DbConnection, DbError};
 
@@ -22,6 +24,19 @@ pub struct Monitor {
     pub site_name: Option<String>,
     pub state: State,
     pub last_checked_at: Option<NaiveDateTime>,
+    /// The sub-account that made it, which alone manages it then.
+    pub sub_account_id: Option<String>,
+}
+
+impl Monitor {
+    /// Whether the viewer may change or delete it: the account any of its
+    /// monitors, a sub-account those it made.
+    pub fn managed_by(&self, viewer: &Viewer) -> bool {
+        match viewer.sub_account_id() {
+            None => true,
+            Some(own) => self.sub_account_id.as_deref() == Some(own),
+        }
+    }
 }
 
 type MonitorRow = (
@@ -33,11 +48,13 @@ type MonitorRow = (
     Option<String>,
     Option<NaiveDateTime>,
     Option<bool>,
+    Option<String>,
 );
 
 fn from_row(row: MonitorRow, now: NaiveDateTime) -> Monitor {
-    let (id, name, kind, target, site_id, site_name, last_checked_at, last_success) = row;
+    let (id, name, kind, target, site_id, site_name, last_checked_at, last_success, owner) = row;
     Monitor {
+        sub_account_id: owner,
         id,
         name,
         kind: Kind::parse(&kind).unwrap_or(Kind::Web),
@@ -63,50 +80,77 @@ macro_rules! monitor_query {
                 sites::name.nullable(),
                 monitors::last_checked_at,
                 monitors::last_success,
+                monitors::sub_account_id,
             ))
     };
 }
 
-/// The account's monitors by name.
+/// The monitors the viewer sees, by name.
 pub fn list(
     conn: &mut DbConnection,
-    customer_id: &str,
+    viewer: &Viewer,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<Monitor>> {
-    let rows: Vec<MonitorRow> = monitor_query!(customer_id)
+    let visible = visible_monitor_ids(conn, viewer)?;
+    let rows: Vec<MonitorRow> = monitor_query!(viewer.customer_id())
         .order((monitors::name_key.asc(), monitors::id.asc()))
         .load(conn)?;
-    Ok(rows.into_iter().map(|r| from_row(r, now)).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|row| sees(&visible, &row.0))
+        .map(|r| from_row(r, now))
+        .collect())
 }
 
-/// One of the account's monitors; `None` for another account's or a missing one.
+/// One monitor the viewer sees; `None` for another account's, one outside a
+/// sub-account's grants, or a missing one.
 pub fn find(
     conn: &mut DbConnection,
-    customer_id: &str,
+    viewer: &Viewer,
     monitor_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Monitor>> {
-    let row: Option<MonitorRow> = monitor_query!(customer_id)
+    if !belongs(conn, viewer, monitor_id)? {
+        return Ok(None);
+    }
+    let row: Option<MonitorRow> = monitor_query!(viewer.customer_id())
         .filter(monitors::id.eq(monitor_id))
         .first(conn)
         .optional()?;
     Ok(row.map(|r| from_row(r, now)))
 }
 
-/// Whether the monitor is the account's.
-pub fn belongs(conn: &mut DbConnection, customer_id: &str, monitor_id: &str) -> QueryResult<bool> {
-    monitors::table
+/// Whether the viewer sees the monitor.
+pub fn belongs(conn: &mut DbConnection, viewer: &Viewer, monitor_id: &str) -> QueryResult<bool> {
+    let in_account = monitors::table
         .filter(monitors::id.eq(monitor_id))
-        .filter(monitors::customer_id.eq(customer_id))
+        .filter(monitors::customer_id.eq(viewer.customer_id()))
         .count()
-        .get_result::<i64>(conn)
-        .map(|n| n == 1)
+        .get_result::<i64>(conn)?
+        == 1;
+    Ok(in_account && sees(&visible_monitor_ids(conn, viewer)?, monitor_id))
 }
 
-/// The account's sites, to choose a monitor's from: (id, name).
-pub fn sites_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<(String, String)>> {
+/// Whether the viewer may change the monitor (see [`Monitor::managed_by`]).
+fn manages(conn: &mut DbConnection, viewer: &Viewer, monitor_id: &str) -> QueryResult<bool> {
+    let mut query = monitors::table
+        .filter(monitors::id.eq(monitor_id))
+        .filter(monitors::customer_id.eq(viewer.customer_id()))
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(own) = viewer.sub_account_id() {
+        query = query.filter(monitors::sub_account_id.eq(own.to_owned()));
+    }
+    query.count().get_result::<i64>(conn).map(|n| n == 1)
+}
+
+/// The account's sites, to choose a monitor's from: (id, name). None for an
+/// operator: the account's sites are not the sub-account's to see.
+pub fn sites_of(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<Vec<(String, String)>> {
+    if viewer.sub_account_id().is_some() {
+        return Ok(Vec::new());
+    }
     sites::table
-        .filter(sites::customer_id.eq(customer_id))
+        .filter(sites::customer_id.eq(viewer.customer_id()))
         .order((sites::name.asc(), sites::id.asc()))
         .select((sites::id, sites::name))
         .load(conn)
@@ -129,6 +173,8 @@ pub enum MonitorError {
     NameTaken,
     #[error("not one of the account's sites")]
     UnknownSite,
+    #[error("the sub-account has as many monitors as its quota allows")]
+    QuotaReached { quota: i32 },
     #[error(transparent)]
     Database(#[from] DbError),
 }
@@ -143,21 +189,32 @@ fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 
+/// Names are unique per owner (the account, or one sub-account), so a refused
+/// name never tells an operator what the account holds.
 fn check(
     conn: &mut DbConnection,
-    customer_id: &str,
+    viewer: &Viewer,
     input: &MonitorInput,
     except: Option<&str>,
 ) -> Result<(), MonitorError> {
-    let taken: Vec<String> = monitors::table
+    let customer_id = viewer.customer_id();
+    let mut same_name = monitors::table
         .filter(monitors::customer_id.eq(customer_id))
         .filter(monitors::name_key.eq(name_key(&input.name)))
         .select(monitors::id)
-        .load(conn)?;
+        .into_boxed::<crate::db::MultiBackend>();
+    same_name = match viewer.sub_account_id() {
+        Some(own) => same_name.filter(monitors::sub_account_id.eq(own.to_owned())),
+        None => same_name.filter(monitors::sub_account_id.is_null()),
+    };
+    let taken: Vec<String> = same_name.load(conn)?;
     if taken.iter().any(|id| Some(id.as_str()) != except) {
         return Err(MonitorError::NameTaken);
     }
     if let Some(site_id) = &input.site_id {
+        if viewer.sub_account_id().is_some() {
+            return Err(MonitorError::UnknownSite);
+        }
         let ours: i64 = sites::table
             .filter(sites::id.eq(site_id))
             .filter(sites::customer_id.eq(customer_id))
@@ -174,12 +231,45 @@ fn details(input: &MonitorInput) -> String {
     format!("{} · {}", input.kind.as_str(), input.target)
 }
 
+/// Serialises monitor creation in a sub-account, so concurrent requests cannot
+/// both pass the quota (PostgreSQL; SQLite's write transactions already are).
+fn lock_sub_account(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        sub_accounts::table
+            .filter(sub_accounts::id.eq(sub_account_id))
+            .select(sub_accounts::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
+fn check_quota(conn: &mut DbConnection, sub_account_id: &str) -> Result<(), MonitorError> {
+    lock_sub_account(conn, sub_account_id)?;
+    let quota: i32 = sub_accounts::table
+        .find(sub_account_id)
+        .select(sub_accounts::monitor_quota)
+        .first(conn)?;
+    let made: i64 = monitors::table
+        .filter(monitors::sub_account_id.eq(sub_account_id))
+        .count()
+        .get_result(conn)?;
+    if made >= i64::from(quota) {
+        return Err(MonitorError::QuotaReached { quota });
+    }
+    Ok(())
+}
+
 pub fn create(
     conn: &mut DbConnection,
     change: &CustomerChange,
+    viewer: &Viewer,
     input: &MonitorInput,
 ) -> Result<String, MonitorError> {
-    check(conn, &change.customer_id, input, None)?;
+    if let Some(own) = viewer.sub_account_id() {
+        check_quota(conn, own)?;
+    }
+    check(conn, viewer, input, None)?;
     let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(monitors::table)
         .values((
@@ -190,6 +280,7 @@ pub fn create(
             monitors::kind.eq(input.kind.as_str()),
             monitors::target.eq(&input.target),
             monitors::site_id.eq(&input.site_id),
+            monitors::sub_account_id.eq(viewer.sub_account_id()),
             monitors::created_at.eq(change.now),
             monitors::updated_at.eq(change.now),
         ))
@@ -201,13 +292,14 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     change: &CustomerChange,
+    viewer: &Viewer,
     monitor_id: &str,
     input: &MonitorInput,
 ) -> Result<(), MonitorError> {
-    if !belongs(conn, &change.customer_id, monitor_id)? {
+    if !manages(conn, viewer, monitor_id)? {
         return Err(MonitorError::NotFound);
     }
-    check(conn, &change.customer_id, input, Some(monitor_id))?;
+    check(conn, viewer, input, Some(monitor_id))?;
     diesel::update(
         monitors::table
             .filter(monitors::id.eq(monitor_id))
@@ -230,8 +322,12 @@ pub fn update(
 pub fn delete(
     conn: &mut DbConnection,
     change: &CustomerChange,
+    viewer: &Viewer,
     monitor_id: &str,
 ) -> Result<(), MonitorError> {
+    if !manages(conn, viewer, monitor_id)? {
+        return Err(MonitorError::NotFound);
+    }
     let name: String = monitors::table
         .filter(monitors::id.eq(monitor_id))
         .filter(monitors::customer_id.eq(&change.customer_id))
@@ -247,6 +343,15 @@ pub fn delete(
         .execute(conn)?;
     diesel::delete(monitor_errors::table.filter(monitor_errors::monitor_id.eq(monitor_id)))
         .execute(conn)?;
+    diesel::delete(
+        sub_account_monitors::table.filter(sub_account_monitors::monitor_id.eq(monitor_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        alert_definition_monitors::table
+            .filter(alert_definition_monitors::monitor_id.eq(monitor_id)),
+    )
+    .execute(conn)?;
     diesel::delete(monitors::table.filter(monitors::id.eq(monitor_id))).execute(conn)?;
     change.record(conn, Action::MonitorDeleted, &name, "")?;
     Ok(())

@@ -7,7 +7,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::monitors::{self, ErrorRow, Monitor, MonitorError, MonitorInput, ResultRow};
-use super::{Kind, NAME_MAX, parse_target};
+use super::scope::Viewer;
+use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
 use crate::console::change_as;
@@ -18,6 +19,12 @@ use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// Results and error-log entries shown on a monitor's page.
 const RECENT: i64 = 50;
+
+/// Whether the person may create monitors (an operator: if the sub-account
+/// allows it).
+fn may_manage(layout: &Layout) -> bool {
+    layout.customer_may(CustomerCapability::ManageMonitors)
+}
 
 fn zone_of(layout: &Layout) -> chrono_tz::Tz {
     layout
@@ -31,8 +38,16 @@ fn zone_of(layout: &Layout) -> chrono_tz::Tz {
 struct ListPage {
     layout: Layout,
     monitors: Vec<Monitor>,
+    /// The state the list is narrowed to (`?state=`), as the home page links.
+    only: Option<State>,
     can_manage: bool,
     zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    state: String,
 }
 
 impl ListPage {
@@ -46,18 +61,24 @@ pub async fn list(
     state: web::Data<AppState>,
     layout: Layout,
     member: CustomerMember,
+    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(&member);
     let now = state.clock.now();
+    let only = State::parse(&query.state);
     let found = db::run(&state.pool, move |conn| {
-        monitors::list(conn, &customer_id, now).map_err(DbError::from)
+        monitors::list(conn, &viewer, now).map_err(DbError::from)
     })
     .await?;
     render(&ListPage {
         zone: zone_of(&layout),
+        can_manage: may_manage(&layout),
         layout,
-        monitors: found,
-        can_manage: member.role.can(CustomerCapability::ManageMonitors),
+        monitors: found
+            .into_iter()
+            .filter(|m| only.is_none_or(|state| m.state == state))
+            .collect(),
+        only,
     })
 }
 
@@ -89,10 +110,11 @@ pub async fn page(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(&member);
+    let manager = viewer.clone();
     let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| {
-        let Some(monitor) = monitors::find(conn, &customer_id, &monitor_id, now)? else {
+        let Some(monitor) = monitors::find(conn, &viewer, &monitor_id, now)? else {
             return Ok::<_, DbError>(None);
         };
         let results = monitors::recent_results(conn, &monitor.id, RECENT)?;
@@ -103,11 +125,11 @@ pub async fn page(
     let (monitor, results, errors) = found.ok_or(PageError::NotFound)?;
     render(&MonitorPage {
         zone: zone_of(&layout),
+        can_manage: may_manage(&layout) && monitor.managed_by(&manager),
         layout,
         monitor,
         results,
         errors,
-        can_manage: member.role.can(CustomerCapability::ManageMonitors),
     })
 }
 
@@ -196,9 +218,9 @@ async fn form_page(
     typed: MonitorForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(member);
     let sites = db::run(&state.pool, move |conn| {
-        monitors::sites_of(conn, &customer_id).map_err(DbError::from)
+        monitors::sites_of(conn, &viewer).map_err(DbError::from)
     })
     .await?;
     let response = render(&FormPage {
@@ -228,6 +250,12 @@ fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &MonitorError) {
     match error {
         MonitorError::NameTaken => errors.add(&layout.tr, "name", "monitor-name-taken"),
         MonitorError::UnknownSite => errors.add(&layout.tr, "site_id", "monitor-site-unknown"),
+        MonitorError::QuotaReached { quota } => errors.add_with(
+            &layout.tr,
+            "name",
+            "monitor-quota-reached",
+            &[("quota", &quota.to_string())],
+        ),
         MonitorError::NotFound | MonitorError::Database(_) => {}
     }
 }
@@ -243,8 +271,9 @@ pub async fn create(
     let Some(input) = typed.parse(&layout, &mut errors) else {
         return form_page(&state, layout, &member, None, typed, errors).await;
     };
+    let viewer = Viewer::of(&member);
     let created = change_as(&state, &member, move |conn, change| {
-        monitors::create(conn, change, &input)
+        monitors::create(conn, change, &viewer, &input)
     })
     .await;
     match created {
@@ -252,7 +281,11 @@ pub async fn create(
             FlashMessage::success("flash-monitor-created").send();
             Ok(see_other(&format!("/customer/monitors/{id}")))
         }
-        Err(e @ (MonitorError::NameTaken | MonitorError::UnknownSite)) => {
+        Err(
+            e @ (MonitorError::NameTaken
+            | MonitorError::UnknownSite
+            | MonitorError::QuotaReached { .. }),
+        ) => {
             add_error(&layout, &mut errors, &e);
             form_page(&state, layout, &member, None, typed, errors).await
         }
@@ -268,12 +301,13 @@ pub async fn edit_form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(&member);
     let now = state.clock.now();
     let monitor = db::run(&state.pool, move |conn| {
-        monitors::find(conn, &customer_id, &monitor_id, now).map_err(DbError::from)
+        monitors::find(conn, &viewer, &monitor_id, now).map_err(DbError::from)
     })
     .await?
+    .filter(|m| m.managed_by(&Viewer::of(&member)))
     .ok_or(PageError::NotFound)?;
     let typed = MonitorForm::of(&monitor);
     form_page(
@@ -296,13 +330,14 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
     let typed = form.into_inner();
-    let customer_id = member.customer_id().to_owned();
+    let viewer = Viewer::of(&member);
     let id = monitor_id.clone();
-    let exists = db::run(&state.pool, move |conn| {
-        monitors::belongs(conn, &customer_id, &id).map_err(DbError::from)
+    let now = state.clock.now();
+    let found = db::run(&state.pool, move |conn| {
+        monitors::find(conn, &viewer, &id, now).map_err(DbError::from)
     })
     .await?;
-    if !exists {
+    if !found.is_some_and(|m| m.managed_by(&Viewer::of(&member))) {
         return Err(PageError::NotFound);
     }
     let mut errors = FieldErrors::default();
@@ -310,8 +345,9 @@ pub async fn edit(
         return form_page(&state, layout, &member, Some(monitor_id), typed, errors).await;
     };
     let id = monitor_id.clone();
+    let viewer = Viewer::of(&member);
     let changed = change_as(&state, &member, move |conn, change| {
-        monitors::update(conn, change, &id, &input)
+        monitors::update(conn, change, &viewer, &id, &input)
     })
     .await;
     match changed {
@@ -323,7 +359,7 @@ pub async fn edit(
             add_error(&layout, &mut errors, &e);
             form_page(&state, layout, &member, Some(monitor_id), typed, errors).await
         }
-        Err(MonitorError::NotFound) => Err(PageError::NotFound),
+        Err(MonitorError::NotFound | MonitorError::QuotaReached { .. }) => Err(PageError::NotFound),
         Err(MonitorError::Database(e)) => Err(e.into()),
     }
 }
@@ -334,8 +370,9 @@ pub async fn delete(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
+    let viewer = Viewer::of(&member);
     let deleted = change_as(&state, &member, move |conn, change| {
-        monitors::delete(conn, change, &monitor_id)
+        monitors::delete(conn, change, &viewer, &monitor_id)
     })
     .await;
     match deleted {
@@ -345,6 +382,8 @@ pub async fn delete(
         }
         Err(MonitorError::NotFound) => Err(PageError::NotFound),
         Err(MonitorError::Database(e)) => Err(e.into()),
-        Err(MonitorError::NameTaken | MonitorError::UnknownSite) => Err(PageError::BadRequest),
+        Err(
+            MonitorError::NameTaken | MonitorError::UnknownSite | MonitorError::QuotaReached { .. },
+        ) => Err(PageError::BadRequest),
     }
 }

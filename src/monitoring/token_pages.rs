@@ -44,8 +44,9 @@ async fn tokens_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
+    let sub_account = sub_account_of(member);
     let found = db::run(&state.pool, move |conn| {
-        tokens::customer_tokens(conn, &customer_id).map_err(DbError::from)
+        tokens::customer_tokens(conn, &customer_id, sub_account.as_deref()).map_err(DbError::from)
     })
     .await?;
     let zone = layout
@@ -66,6 +67,11 @@ async fn tokens_page(
         actix_web::http::header::HeaderValue::from_static("no-store"),
     );
     Ok(response)
+}
+
+/// An operator's tokens are the sub-account's: they act within it only.
+fn sub_account_of(member: &CustomerMember) -> Option<String> {
+    member.membership.sub_account.as_ref().map(|s| s.id.clone())
 }
 
 pub async fn page(
@@ -104,9 +110,15 @@ pub async fn create(
         return tokens_page(&state, layout, &member, None, typed, errors).await;
     };
     let shown = name.clone();
+    let sub_account = sub_account_of(&member);
     let token = change_as(&state, &member, move |conn, change| {
-        let (_, token) =
-            tokens::create_customer_token(conn, change.now, &change.customer_id, &name)?;
+        let (_, token) = tokens::create_customer_token(
+            conn,
+            change.now,
+            &change.customer_id,
+            sub_account.as_deref(),
+            &name,
+        )?;
         change.record(conn, Action::ApiTokenCreated, &name, "")?;
         Ok::<_, DbError>(token)
     })
@@ -128,8 +140,15 @@ pub async fn revoke(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let token_id = path.into_inner();
+    let sub_account = sub_account_of(&member);
     let revoked = change_as(&state, &member, move |conn, change| {
-        let name = tokens::revoke_customer_token(conn, change.now, &change.customer_id, &token_id)?;
+        let name = tokens::revoke_customer_token(
+            conn,
+            change.now,
+            &change.customer_id,
+            sub_account.as_deref(),
+            &token_id,
+        )?;
         if let Some(name) = &name {
             change.record(conn, Action::ApiTokenRevoked, name, "")?;
         }

@@ -14,7 +14,7 @@ use crate::audit::{self, Action, Actor};
 use crate::auth::password::{check_new_password, hash_password};
 use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
 use crate::db::schema::{
-    customer_accounts, login_tokens, logins, memberships, partner_organisations,
+    customer_accounts, login_tokens, logins, memberships, partner_organisations, sub_accounts,
 };
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::ActivationEmail;
@@ -242,19 +242,21 @@ pub fn send_activation(
         .select((logins::email, logins::full_name, logins::language))
         .first(conn)?;
     // The organisation or account the login was most recently given.
-    let names: Option<(Option<String>, Option<String>)> = memberships::table
+    let names: Option<(Option<String>, Option<String>, Option<String>)> = memberships::table
         .left_join(partner_organisations::table)
         .left_join(customer_accounts::table)
+        .left_join(sub_accounts::table)
         .filter(memberships::login_id.eq(login_id))
         .order((memberships::created_at.desc(), memberships::id.desc()))
         .select((
             partner_organisations::name.nullable(),
             customer_accounts::name.nullable(),
+            sub_accounts::name.nullable(),
         ))
         .first(conn)
         .optional()?;
     let organisation = names
-        .and_then(|(partner, customer)| partner.or(customer))
+        .and_then(|(partner, customer, sub_account)| partner.or(customer).or(sub_account))
         .unwrap_or_else(|| "Partnerdesk".to_owned());
     let token = tokens::issue(
         conn,

@@ -12,7 +12,7 @@ struct RolesPage {
     layout: Layout,
     roles: [PartnerRole; 4],
     rows: Vec<(String, Vec<bool>)>,
-    customer_roles: [CustomerRole; 3],
+    customer_roles: [CustomerRole; 4],
     customer_rows: Vec<(String, Vec<bool>)>,
 }
 

@@ -76,10 +76,13 @@ pub struct CustomerToken {
 
 /// A new token acting for one customer account (`scope = 'customer'`): (its id,
 /// the token itself, to be shown once).
+/// A token for the account, or for one of its sub-accounts when
+/// `sub_account_id` is set (it then acts within that sub-account only).
 pub fn create_customer_token(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     customer_id: &str,
+    sub_account_id: Option<&str>,
     name: &str,
 ) -> QueryResult<(String, String)> {
     let mut bytes = [0u8; 32];
@@ -92,6 +95,7 @@ pub fn create_customer_token(
             api_tokens::token_hash.eq(digest(&token)),
             api_tokens::scope.eq("customer"),
             api_tokens::customer_id.eq(Some(customer_id)),
+            api_tokens::sub_account_id.eq(sub_account_id),
             api_tokens::name.eq(name),
             api_tokens::created_at.eq(now),
         ))
@@ -100,13 +104,20 @@ pub fn create_customer_token(
 }
 
 /// The account's tokens, live first, newest first.
+/// The account's tokens (`sub_account_id` `None`), or one sub-account's.
 pub fn customer_tokens(
     conn: &mut DbConnection,
     customer_id: &str,
+    sub_account_id: Option<&str>,
 ) -> QueryResult<Vec<CustomerToken>> {
-    let rows: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = api_tokens::table
+    let mut query = api_tokens::table
         .filter(api_tokens::scope.eq("customer"))
         .filter(api_tokens::customer_id.eq(customer_id))
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(sub) = sub_account_id {
+        query = query.filter(api_tokens::sub_account_id.eq(sub.to_owned()));
+    }
+    let rows: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = query
         .order((api_tokens::created_at.desc(), api_tokens::id.asc()))
         .select((
             api_tokens::id,
@@ -133,16 +144,19 @@ pub fn revoke_customer_token(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     customer_id: &str,
+    sub_account_id: Option<&str>,
     id: &str,
 ) -> QueryResult<Option<String>> {
-    let name: Option<String> = api_tokens::table
+    let mut query = api_tokens::table
         .filter(api_tokens::id.eq(id))
         .filter(api_tokens::scope.eq("customer"))
         .filter(api_tokens::customer_id.eq(customer_id))
         .filter(api_tokens::revoked_at.is_null())
-        .select(api_tokens::name)
-        .first(conn)
-        .optional()?;
+        .into_boxed::<crate::db::MultiBackend>();
+    if let Some(sub) = sub_account_id {
+        query = query.filter(api_tokens::sub_account_id.eq(sub.to_owned()));
+    }
+    let name: Option<String> = query.select(api_tokens::name).first(conn).optional()?;
     if name.is_some() {
         revoke(conn, now, id)?;
     }
@@ -150,16 +164,21 @@ pub fn revoke_customer_token(
 }
 
 /// The account a live customer token acts for: (token id, customer id).
+/// A live customer token's (id, account, sub-account).
 pub fn customer_of(
     conn: &mut DbConnection,
     presented: &str,
-) -> QueryResult<Option<(String, String)>> {
+) -> QueryResult<Option<(String, String, Option<String>)>> {
     api_tokens::table
         .filter(api_tokens::token_hash.eq(digest(presented)))
         .filter(api_tokens::scope.eq("customer"))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::id, api_tokens::customer_id))
-        .first::<(String, Option<String>)>(conn)
+        .select((
+            api_tokens::id,
+            api_tokens::customer_id,
+            api_tokens::sub_account_id,
+        ))
+        .first::<(String, Option<String>, Option<String>)>(conn)
         .optional()
-        .map(|found| found.and_then(|(id, customer)| customer.map(|c| (id, c))))
+        .map(|found| found.and_then(|(id, customer, sub)| customer.map(|c| (id, c, sub))))
 }

@@ -67,7 +67,7 @@ const CUSTOMER_NAV: &[NavItem] = &[
     NavItem {
         href: "/customer",
         label_key: "nav-customer-home",
-        access: Access::Customer(CustomerCapability::SeeAccount),
+        access: Access::Customer(CustomerCapability::SeeConsoleHome),
     },
     NavItem {
         href: "/customer/users",
@@ -108,6 +108,16 @@ const CUSTOMER_NAV: &[NavItem] = &[
         href: "/customer/dashboards",
         label_key: "nav-customer-dashboards",
         access: Access::Customer(CustomerCapability::SeeMonitors),
+    },
+    NavItem {
+        href: "/customer/alerts",
+        label_key: "nav-customer-alerts",
+        access: Access::Customer(CustomerCapability::SeeMonitors),
+    },
+    NavItem {
+        href: "/customer/sub-accounts",
+        label_key: "nav-customer-sub-accounts",
+        access: Access::Customer(CustomerCapability::ManageSubAccounts),
     },
     NavItem {
         href: "/customer/api-tokens",
@@ -208,6 +218,12 @@ impl Layout {
     /// of another area of the partner's work.
     pub fn partner_may(&self, capability: Capability) -> bool {
         decide(Access::Partner(capability), self.identity.as_ref()) == Decision::Allow
+    }
+
+    /// Whether the person may do what `capability` names in the console (for
+    /// an operator: as far as the sub-account allows).
+    pub fn customer_may(&self, capability: CustomerCapability) -> bool {
+        decide(Access::Customer(capability), self.identity.as_ref()) == Decision::Allow
     }
 
     /// `partner_may` for service requests, which templates cannot name directly.

@@ -31,9 +31,15 @@ struct Ids {
     /// A service request of the customer, and an incident on its services.
     request: String,
     incident: String,
-    /// A monitor of the customer and a dashboard over it.
+    /// A monitor of the customer and a dashboard over it, made by the
+    /// operator's sub-account (so its operator reaches them too), and an
+    /// alert definition of that sub-account.
     monitor: String,
     dashboard: String,
+    sub_account: String,
+    alert: String,
+    /// An operator of the sub-account invited but not yet active.
+    operator_pending: String,
 }
 
 /// Stands for a target made afresh before each request, for routes that use
@@ -89,6 +95,19 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             format!("/customer/dashboards/{FRESH}/delete")
         }
         "/customer/api-tokens/{token_id}/revoke" => format!("/customer/api-tokens/{FRESH}/revoke"),
+        "/customer/alerts/{definition_id}/delete" => format!("/customer/alerts/{FRESH}/delete"),
+        "/customer/alerts/{definition_id}" => format!("/customer/alerts/{}", ids.alert),
+        "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/remove" => format!(
+            "/customer/sub-accounts/{}/operators/{FRESH}/remove",
+            ids.sub_account
+        ),
+        "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/resend" => format!(
+            "/customer/sub-accounts/{}/operators/{}/resend",
+            ids.sub_account, ids.operator_pending
+        ),
+        path if path.starts_with("/customer/sub-accounts/{sub_account_id}") => {
+            path.replace("{sub_account_id}", &ids.sub_account)
+        }
         path if path.contains("{monitor_id}") => path.replace("{monitor_id}", &ids.monitor),
         path if path.contains("{dashboard_id}") => path.replace("{dashboard_id}", &ids.dashboard),
         "/customer/sites/{site_id}/rename" => format!("/customer/sites/{}/rename", ids.site),
@@ -159,6 +178,8 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/customer/monitors/new" => "/customer/monitors/new",
         "/customer/dashboards" => "/customer/dashboards",
         "/customer/api-tokens" => "/customer/api-tokens",
+        "/customer/alerts" => "/customer/alerts",
+        "/customer/sub-accounts" => "/customer/sub-accounts",
         "/api/v1/monitors" => "/api/v1/monitors",
         _ => return None,
     })
@@ -176,6 +197,9 @@ enum Persona {
     CustomerUser,
     /// The organisation's owner inside that customer's console ("open customer").
     AssistingPartner,
+    /// An operator of one of the customer's sub-accounts, with every permission
+    /// a sub-account can have.
+    Operator,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -232,8 +256,14 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
         (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
         (
             Access::Partner(_),
-            Persona::CustomerAdministrator | Persona::CustomerUser | Persona::AssistingPartner,
+            Persona::CustomerAdministrator
+            | Persona::CustomerUser
+            | Persona::AssistingPartner
+            | Persona::Operator,
         ) => Outcome::NotFound,
+        (Access::Customer(capability), Persona::Operator) => {
+            reached_if(CustomerRole::Operator.can(capability))
+        }
         (Access::Customer(capability), Persona::AssistingPartner) => {
             reached_if(CustomerRole::AssistingPartner.can(capability))
         }
@@ -305,12 +335,24 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         ),
         monitor: String::new(),
         dashboard: String::new(),
+        sub_account: String::new(),
+        alert: String::new(),
+        operator_pending: String::new(),
         customer,
     };
-    let monitor = app.monitor(&ids.customer, "Matrix monitor");
+    let sub_account = app.sub_account(&ids.customer, "Matrix sub-account", Some(1000));
+    let monitor = app.sub_account_monitor(&ids.customer, &sub_account, "Matrix monitor");
     let ids = Ids {
-        dashboard: app.dashboard(&ids.customer, "Matrix dashboard", &[&monitor]),
+        dashboard: app.sub_account_dashboard(
+            &ids.customer,
+            &sub_account,
+            "Matrix dashboard",
+            &[&monitor],
+        ),
+        alert: app.alert_definition(&ids.customer, &sub_account, "Matrix alert", &monitor),
+        operator_pending: app.pending_operator(&sub_account, "pending-operator@adatum.example"),
         monitor,
+        sub_account,
         ..ids
     };
     let missing: Vec<&str> = ROUTES
@@ -338,6 +380,8 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     app.site_administrator(&ids.site, &user);
     personas.push(Persona::CustomerUser);
     personas.push(Persona::AssistingPartner);
+    app.operator(&ids.sub_account, "operator@adatum.example");
+    personas.push(Persona::Operator);
 
     let mut failures = Vec::new();
     let mut fresh_count = 0;
@@ -354,6 +398,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
                 Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
                 Persona::CustomerUser => Some("user@adatum.example".to_owned()),
                 Persona::AssistingPartner => Some("owner@contoso.example".to_owned()),
+                Persona::Operator => Some("operator@adatum.example".to_owned()),
             };
             let http = match &username {
                 Some(username) => app.browser_signed_in(username, PASSWORD).await,
@@ -373,12 +418,18 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
             let path = if path.contains(FRESH) {
                 let n = fresh_count;
                 fresh_count += 1;
+                let name = format!("Fresh {n}");
                 let id = if path.starts_with("/customer/monitors/") {
-                    app.monitor(&ids.customer, &format!("Fresh {n}"))
+                    app.sub_account_monitor(&ids.customer, &ids.sub_account, &name)
                 } else if path.starts_with("/customer/dashboards/") {
-                    app.dashboard(&ids.customer, &format!("Fresh {n}"), &[&ids.monitor])
+                    let (customer, sub) = (&ids.customer, &ids.sub_account);
+                    app.sub_account_dashboard(customer, sub, &name, &[&ids.monitor])
+                } else if path.starts_with("/customer/alerts/") {
+                    app.alert_definition(&ids.customer, &ids.sub_account, &name, &ids.monitor)
+                } else if path.starts_with("/customer/sub-accounts/") {
+                    app.pending_operator(&ids.sub_account, &format!("fresh{n}@adatum.example"))
                 } else if path.starts_with("/customer/api-tokens/") {
-                    app.customer_api_token(&ids.customer).0
+                    app.sub_account_api_token(&ids.customer, &ids.sub_account).0
                 } else if path.contains("/reservations/") {
                     app.ordered(
                         &ours,

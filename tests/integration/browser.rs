@@ -670,3 +670,125 @@ async fn a_partner_follows_trials_ending_soon_from_the_home_page_to_the_same_num
     .await;
     browser.finish("home_trials_ending", outcome).await;
 }
+
+#[tokio::test]
+async fn an_administrator_hands_a_dashboard_to_an_operator_who_sees_exactly_it() {
+    use crate::helpers::customers::CustomerSpec;
+    use crate::helpers::people::PASSWORD;
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    app.customer_administrator(&customer, "admin@adatum.example");
+    let shop = app.monitor(&customer, "Shop");
+    let checkout = app.monitor(&customer, "Checkout API");
+    let sla = app.dashboard(&customer, "Shop SLA", &[&shop]);
+    app.dashboard(&customer, "Internal", &[&checkout]);
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        let wait = || c.wait().at_most(Duration::from_secs(5));
+        let fill = |id: &'static str, text: &'static str| async move {
+            c.find(Locator::Id(id)).await?.send_keys(text).await?;
+            anyhow::Ok(())
+        };
+        let login_url = app.url("/login");
+        let login_url = login_url.as_str();
+        let sign_in = |username: &'static str, password: &'static str| async move {
+            c.goto(login_url).await?;
+            fill("username", username).await?;
+            fill("password", password).await?;
+            c.find(Locator::Id("sign-in")).await?.click().await?;
+            anyhow::Ok(())
+        };
+
+        // The administrator creates the sub-account, grants one dashboard and
+        // invites an operator.
+        sign_in("admin@adatum.example", PASSWORD).await?;
+        wait().for_element(Locator::Id("account-name")).await?;
+        c.goto(&app.url("/customer/sub-accounts")).await?;
+        fill("name", "Fabrikam").await?;
+        c.find(Locator::Id("create-sub-account"))
+            .await?
+            .click()
+            .await?;
+        wait().for_element(Locator::Id("grants-form")).await?;
+        c.find(Locator::Id(&format!("grant-dashboard-{sla}")))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Id("save-grants")).await?.click().await?;
+        wait()
+            .for_element(Locator::Css(&format!("#grant-dashboard-{sla}[checked]")))
+            .await?;
+        fill("full_name", "Fay Client").await?;
+        fill("email", "fay@fabrikam.example").await?;
+        c.find(Locator::Id("send-operator-invitation"))
+            .await?
+            .click()
+            .await?;
+        wait().for_element(Locator::Css("#operators tr")).await?;
+        c.find(Locator::Id("sign-out")).await?.click().await?;
+        wait().for_element(Locator::Id("sign-in-link")).await?;
+
+        // The operator activates from the email and signs in.
+        let email = app.mail.wait_for_to("fay@fabrikam.example", 1).await;
+        let link = email
+            .first()
+            .and_then(|e| e.links().into_iter().find(|l| l.contains("/activate/")))
+            .ok_or_else(|| anyhow::anyhow!("no activation email"))?;
+        c.goto(&link).await?;
+        fill("password", "a long enough passphrase").await?;
+        fill("password_confirmation", "a long enough passphrase").await?;
+        c.find(Locator::Id("activate")).await?.click().await?;
+        wait().for_element(Locator::Id("username")).await?;
+        sign_in("fay@fabrikam.example", "a long enough passphrase").await?;
+
+        // Exactly that dashboard, with its chart.
+        let heading = wait()
+            .for_element(Locator::Id("sub-account-name"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(heading == "Fabrikam", "the operator's home: {heading}");
+        let boards = c
+            .find_all(Locator::Css("#dashboard-rollup li[data-dashboard]"))
+            .await?;
+        anyhow::ensure!(boards.len() == 1, "one dashboard, not {}", boards.len());
+        let nav = c.find(Locator::Css("nav")).await?.text().await?;
+        anyhow::ensure!(
+            !nav.contains("Users") && !nav.contains("Sites"),
+            "none of the account's own pages: {nav}"
+        );
+        c.find(Locator::Css("#dashboard-rollup li a"))
+            .await?
+            .click()
+            .await?;
+        wait()
+            .for_element(Locator::Css("svg#availability-chart"))
+            .await?;
+        let page = c.source().await?;
+        anyhow::ensure!(
+            page.contains("id=\"availability-chart-title\">Availability"),
+            "the chart has its title"
+        );
+        anyhow::ensure!(
+            page.contains("Shop SLA") && page.contains("Shop") && !page.contains("Checkout API"),
+            "the granted dashboard only"
+        );
+        anyhow::ensure!(
+            c.current_url().await?.path() == format!("/customer/dashboards/{sla}"),
+            "on the granted dashboard"
+        );
+        Ok(())
+    }
+    .await;
+    browser
+        .finish("operator_sees_granted_dashboard", outcome)
+        .await;
+}

@@ -24,4 +24,5 @@ mod service_requests;
 mod shell;
 mod smtp;
 mod staff;
+mod sub_accounts;
 mod support_helpers;

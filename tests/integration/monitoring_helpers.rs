@@ -2,8 +2,16 @@
 //! a test examines goes through the server.
 
 use diesel::prelude::*;
-use partnerdesk::db::schema::{dashboard_monitors, dashboards, monitors};
+use partnerdesk::accounts::{self, LoginState, Username};
+use partnerdesk::auth::password::hash_password;
+use partnerdesk::db::schema::{
+    alert_definition_monitors, alert_definitions, dashboard_monitors, dashboards, memberships,
+    monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
+};
+use partnerdesk::i18n::Lang;
 use partnerdesk::support::tokens;
+
+use crate::helpers::people::{PASSWORD, new_login};
 
 use crate::helpers::TestApp;
 
@@ -57,7 +65,210 @@ impl TestApp {
 
     /// A live API token of the customer: (its id, the token).
     pub fn customer_api_token(&self, customer_id: &str) -> (String, String) {
-        tokens::create_customer_token(&mut self.conn(), self.clock_now(), customer_id, "fixture")
-            .expect("customer token")
+        tokens::create_customer_token(
+            &mut self.conn(),
+            self.clock_now(),
+            customer_id,
+            None,
+            "fixture",
+        )
+        .expect("customer token")
+    }
+
+    /// A live API token of one of the customer's sub-accounts.
+    pub fn sub_account_api_token(
+        &self,
+        customer_id: &str,
+        sub_account_id: &str,
+    ) -> (String, String) {
+        tokens::create_customer_token(
+            &mut self.conn(),
+            self.clock_now(),
+            customer_id,
+            Some(sub_account_id),
+            "fixture",
+        )
+        .expect("sub-account token")
+    }
+
+    /// A sub-account of the customer: view only, or with every permission and
+    /// `quota` monitors when `quota` is given. Returns its id.
+    pub fn sub_account(&self, customer_id: &str, name: &str, quota: Option<i32>) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        let all = quota.is_some();
+        diesel::insert_into(sub_accounts::table)
+            .values((
+                sub_accounts::id.eq(&id),
+                sub_accounts::customer_id.eq(customer_id),
+                sub_accounts::name.eq(name),
+                sub_accounts::name_key.eq(name.to_lowercase()),
+                sub_accounts::can_build_dashboards.eq(all),
+                sub_accounts::can_manage_monitors.eq(all),
+                sub_accounts::monitor_quota.eq(quota.unwrap_or(0)),
+                sub_accounts::can_edit_alerts.eq(all),
+                sub_accounts::created_at.eq(self.clock_now()),
+                sub_accounts::updated_at.eq(self.clock_now()),
+            ))
+            .execute(&mut self.conn())
+            .expect("sub-account fixture");
+        id
+    }
+
+    /// Grants dashboards and monitors to the sub-account.
+    pub fn grant(&self, sub_account_id: &str, dashboard_ids: &[&str], monitor_ids: &[&str]) {
+        let mut conn = self.conn();
+        for dashboard in dashboard_ids {
+            diesel::insert_into(sub_account_dashboards::table)
+                .values((
+                    sub_account_dashboards::sub_account_id.eq(sub_account_id),
+                    sub_account_dashboards::dashboard_id.eq(*dashboard),
+                ))
+                .execute(&mut conn)
+                .expect("dashboard grant");
+        }
+        for monitor in monitor_ids {
+            diesel::insert_into(sub_account_monitors::table)
+                .values((
+                    sub_account_monitors::sub_account_id.eq(sub_account_id),
+                    sub_account_monitors::monitor_id.eq(*monitor),
+                ))
+                .execute(&mut conn)
+                .expect("monitor grant");
+        }
+    }
+
+    /// A monitor made by the sub-account.
+    pub fn sub_account_monitor(
+        &self,
+        customer_id: &str,
+        sub_account_id: &str,
+        name: &str,
+    ) -> String {
+        let id = self.monitor(customer_id, name);
+        diesel::update(monitors::table.find(&id))
+            .set(monitors::sub_account_id.eq(sub_account_id))
+            .execute(&mut self.conn())
+            .expect("monitor owner");
+        id
+    }
+
+    /// A dashboard built by the sub-account.
+    pub fn sub_account_dashboard(
+        &self,
+        customer_id: &str,
+        sub_account_id: &str,
+        name: &str,
+        monitor_ids: &[&str],
+    ) -> String {
+        let id = self.dashboard(customer_id, name, monitor_ids);
+        diesel::update(dashboards::table.find(&id))
+            .set(dashboards::sub_account_id.eq(sub_account_id))
+            .execute(&mut self.conn())
+            .expect("dashboard owner");
+        id
+    }
+
+    /// Someone invited to operate the sub-account who has not activated yet,
+    /// with an activation link sent; returns the membership id.
+    pub fn pending_operator(&self, sub_account_id: &str, username: &str) -> String {
+        let mut conn = self.conn();
+        let now = self.clock_now();
+        let login_id = accounts::insert(
+            &mut conn,
+            now,
+            &new_login(username, Lang::En),
+            LoginState::Pending,
+            None,
+        )
+        .expect("login");
+        let id = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::id.eq(&id),
+                memberships::login_id.eq(&login_id),
+                memberships::scope.eq("sub_account"),
+                memberships::sub_account_id.eq(sub_account_id),
+                memberships::role.eq("operator"),
+                memberships::state.eq("active"),
+                memberships::created_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("operator membership");
+        partnerdesk::signin::activation::send_activation(&mut conn, &self.settings, now, &login_id)
+            .expect("activation");
+        id
+    }
+
+    /// An alert definition of the sub-account over `monitor_id`, alerting
+    /// after one failure and emailing nobody; returns its id.
+    pub fn alert_definition(
+        &self,
+        customer_id: &str,
+        sub_account_id: &str,
+        name: &str,
+        monitor_id: &str,
+    ) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut conn = self.conn();
+        diesel::insert_into(alert_definitions::table)
+            .values((
+                alert_definitions::id.eq(&id),
+                alert_definitions::customer_id.eq(customer_id),
+                alert_definitions::sub_account_id.eq(sub_account_id),
+                alert_definitions::name.eq(name),
+                alert_definitions::name_key.eq(name.to_lowercase()),
+                alert_definitions::failures.eq(1),
+                alert_definitions::created_at.eq(self.clock_now()),
+                alert_definitions::updated_at.eq(self.clock_now()),
+            ))
+            .execute(&mut conn)
+            .expect("alert definition fixture");
+        diesel::insert_into(alert_definition_monitors::table)
+            .values((
+                alert_definition_monitors::alert_definition_id.eq(&id),
+                alert_definition_monitors::monitor_id.eq(monitor_id),
+                alert_definition_monitors::alerting.eq(false),
+            ))
+            .execute(&mut conn)
+            .expect("alert definition monitor");
+        id
+    }
+
+    /// An active login with the known password operating the sub-account (a
+    /// login that exists already gets the membership); returns the membership id.
+    pub fn operator(&self, sub_account_id: &str, username: &str) -> String {
+        let mut conn = self.conn();
+        let now = self.clock_now();
+        let existing =
+            accounts::find_by_username(&mut conn, &Username::parse(username).expect("username"))
+                .expect("lookup");
+        let login_id = match existing {
+            Some(id) => id,
+            None => {
+                let hash = hash_password(PASSWORD).expect("hash");
+                accounts::insert(
+                    &mut conn,
+                    now,
+                    &new_login(username, Lang::En),
+                    LoginState::Active,
+                    Some(&hash),
+                )
+                .expect("login")
+            }
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::id.eq(&id),
+                memberships::login_id.eq(&login_id),
+                memberships::scope.eq("sub_account"),
+                memberships::sub_account_id.eq(sub_account_id),
+                memberships::role.eq("operator"),
+                memberships::state.eq("active"),
+                memberships::created_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("operator membership");
+        id
     }
 }

@@ -1,0 +1,387 @@
+//! The console's alert definition pages (`/customer/alerts`): the list with
+//! the form that creates one, and the form that changes or deletes one. An
+//! operator sees and edits its sub-account's only, when the sub-account allows.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+
+use super::NAME_MAX;
+use super::alert_definitions::{
+    self, Definition, DefinitionError, DefinitionInput, Person, people_of, sub_accounts_of,
+};
+use super::alerts::FAILURES_MAX;
+use super::monitors::{self, Monitor};
+use super::scope::Viewer;
+use crate::auth::identity::CustomerMember;
+use crate::console::change_as;
+use crate::db::{self, DbError};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+/// The form as typed: several `monitor_ids` and `recipient_ids`, so read by hand.
+#[derive(Debug, Clone, Default)]
+pub struct AlertForm {
+    name: String,
+    failures: String,
+    owner: String,
+    monitor_ids: Vec<String>,
+    recipient_ids: Vec<String>,
+}
+
+impl AlertForm {
+    fn from_body(body: &[u8]) -> Self {
+        let mut form = AlertForm::default();
+        for (key, value) in url::form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "name" => form.name = value.into_owned(),
+                "failures" => form.failures = value.into_owned(),
+                "owner" => form.owner = value.into_owned(),
+                "monitor_ids" if form.monitor_ids.len() < 1000 => {
+                    form.monitor_ids.push(value.into_owned());
+                }
+                "recipient_ids" if form.recipient_ids.len() < 1000 => {
+                    form.recipient_ids.push(value.into_owned());
+                }
+                _ => {}
+            }
+        }
+        for list in [&mut form.monitor_ids, &mut form.recipient_ids] {
+            list.sort();
+            list.dedup();
+        }
+        form
+    }
+
+    fn of(definition: &Definition) -> Self {
+        AlertForm {
+            name: definition.name.clone(),
+            failures: definition.failures.to_string(),
+            owner: definition
+                .owner
+                .as_ref()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default(),
+            monitor_ids: definition.monitor_ids.clone(),
+            recipient_ids: definition.recipient_ids.clone(),
+        }
+    }
+
+    fn parse(
+        &self,
+        layout: &Layout,
+        viewer: &Viewer,
+        errors: &mut FieldErrors,
+    ) -> Option<DefinitionInput> {
+        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .ok();
+        let failures = self
+            .failures
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=FAILURES_MAX).contains(n));
+        if failures.is_none() {
+            errors.add_with(
+                &layout.tr,
+                "failures",
+                "alert-failures-invalid",
+                &[("max", &FAILURES_MAX.to_string())],
+            );
+        }
+        let owner = match viewer.sub_account_id() {
+            Some(own) => Some(own.to_owned()),
+            None => Some(self.owner.trim())
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned),
+        };
+        Some(DefinitionInput {
+            name: name?,
+            failures: failures?,
+            owner,
+            monitor_ids: self.monitor_ids.clone(),
+            recipient_ids: self.recipient_ids.clone(),
+        })
+    }
+
+    fn chosen(&self, id: &str) -> bool {
+        self.monitor_ids.iter().any(|m| m == id)
+    }
+
+    fn chosen_recipient(&self, id: &str) -> bool {
+        self.recipient_ids.iter().any(|m| m == id)
+    }
+}
+
+fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &DefinitionError) {
+    let (field, key) = match error {
+        DefinitionError::NameTaken => ("name", "alert-name-taken"),
+        DefinitionError::UnknownOwner => ("owner", "alert-owner-unknown"),
+        DefinitionError::NoMonitor => ("monitor_ids", "alert-monitor-required"),
+        DefinitionError::UnknownMonitor => ("monitor_ids", "alert-monitor-unknown"),
+        DefinitionError::NoRecipient => ("recipient_ids", "alert-recipient-required"),
+        DefinitionError::UnknownRecipient => ("recipient_ids", "alert-recipient-unknown"),
+        DefinitionError::NotFound | DefinitionError::Database(_) => return,
+    };
+    errors.add(&layout.tr, field, key);
+}
+
+/// People to choose from, under the name of whose they are (`None`: the account).
+pub struct PeopleGroup {
+    pub owner: Option<(String, String)>,
+    pub people: Vec<Person>,
+}
+
+/// What the forms offer: the viewer's monitors, and the people of each owner
+/// the viewer may choose (an operator: its sub-account's operators only).
+struct Choices {
+    monitors: Vec<Monitor>,
+    groups: Vec<PeopleGroup>,
+}
+
+fn choices(
+    conn: &mut db::DbConnection,
+    viewer: &Viewer,
+    now: chrono::NaiveDateTime,
+) -> Result<Choices, DbError> {
+    let monitors = monitors::list(conn, viewer, now)?;
+    let customer_id = viewer.customer_id();
+    let groups = match viewer {
+        Viewer::SubAccount { access, .. } => vec![PeopleGroup {
+            people: people_of(conn, customer_id, Some(&access.id))?,
+            owner: Some((access.id.clone(), access.name.clone())),
+        }],
+        Viewer::Account { .. } => {
+            let mut groups = vec![PeopleGroup {
+                owner: None,
+                people: people_of(conn, customer_id, None)?,
+            }];
+            for (id, name) in sub_accounts_of(conn, customer_id)? {
+                groups.push(PeopleGroup {
+                    people: people_of(conn, customer_id, Some(&id))?,
+                    owner: Some((id, name)),
+                });
+            }
+            groups
+        }
+    };
+    Ok(Choices { monitors, groups })
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/alerts.html")]
+struct ListPage {
+    layout: Layout,
+    definitions: Vec<Definition>,
+    monitors: Vec<Monitor>,
+    groups: Vec<PeopleGroup>,
+    /// Whether the owner is chosen (the account's people choose; an operator's
+    /// definitions are its sub-account's).
+    choose_owner: bool,
+    typed: AlertForm,
+    errors: FieldErrors,
+}
+
+impl ListPage {
+    fn monitor_names(&self, definition: &Definition) -> String {
+        let names: Vec<&str> = self
+            .monitors
+            .iter()
+            .filter(|m| definition.monitor_ids.contains(&m.id))
+            .map(|m| m.name.as_str())
+            .collect();
+        names.join(", ")
+    }
+
+    fn recipient_names(&self, definition: &Definition) -> String {
+        let names: Vec<&str> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.people.iter())
+            .filter(|p| definition.recipient_ids.contains(&p.membership_id))
+            .map(|p| p.name.as_str())
+            .collect();
+        names.join(", ")
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    typed: AlertForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let viewer = Viewer::of(member);
+    let choose_owner = viewer.sub_account_id().is_none();
+    let now = state.clock.now();
+    let (definitions, choices) = db::run(&state.pool, move |conn| {
+        let definitions = alert_definitions::list(conn, &viewer)?;
+        Ok::<_, DbError>((definitions, choices(conn, &viewer, now)?))
+    })
+    .await?;
+    render(&ListPage {
+        layout,
+        definitions,
+        monitors: choices.monitors,
+        groups: choices.groups,
+        choose_owner,
+        typed,
+        errors,
+    })
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let typed = AlertForm {
+        failures: "3".to_owned(),
+        ..AlertForm::default()
+    };
+    list_page(&state, layout, &member, typed, FieldErrors::default()).await
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let typed = AlertForm::from_body(&body);
+    let viewer = Viewer::of(&member);
+    let mut errors = FieldErrors::default();
+    let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
+        return list_page(&state, layout, &member, typed, errors).await;
+    };
+    let created = change_as(&state, &member, move |conn, change| {
+        alert_definitions::create(conn, change, &viewer, &input)
+    })
+    .await;
+    match created {
+        Ok(_) => {
+            FlashMessage::success("flash-alert-created").send();
+            Ok(see_other("/customer/alerts"))
+        }
+        Err(DefinitionError::NotFound) => Err(PageError::NotFound),
+        Err(DefinitionError::Database(e)) => Err(e.into()),
+        Err(e) => {
+            add_error(&layout, &mut errors, &e);
+            list_page(&state, layout, &member, typed, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/alert_form.html")]
+struct FormPage {
+    layout: Layout,
+    id: String,
+    owner_name: Option<String>,
+    monitors: Vec<Monitor>,
+    groups: Vec<PeopleGroup>,
+    typed: AlertForm,
+    errors: FieldErrors,
+}
+
+async fn form_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    id: String,
+    typed: Option<AlertForm>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let viewer = Viewer::of(member);
+    let now = state.clock.now();
+    let definition_id = id.clone();
+    let (found, choices) = db::run(&state.pool, move |conn| {
+        let found = alert_definitions::find(conn, &viewer, &definition_id)?;
+        Ok::<_, DbError>((found, choices(conn, &viewer, now)?))
+    })
+    .await?;
+    let definition = found.ok_or(PageError::NotFound)?;
+    let owner_id = definition.owner.as_ref().map(|(id, _)| id.clone());
+    // Only the owner's people can receive its alerts.
+    let groups = choices
+        .groups
+        .into_iter()
+        .filter(|g| g.owner.as_ref().map(|(id, _)| id) == owner_id.as_ref())
+        .collect();
+    render(&FormPage {
+        typed: typed.unwrap_or_else(|| AlertForm::of(&definition)),
+        owner_name: definition.owner.map(|(_, name)| name),
+        layout,
+        id,
+        monitors: choices.monitors,
+        groups,
+        errors,
+    })
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    form_page(&state, layout, &member, id, None, FieldErrors::default()).await
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let typed = AlertForm::from_body(&body);
+    let viewer = Viewer::of(&member);
+    let mut errors = FieldErrors::default();
+    let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
+        return form_page(&state, layout, &member, id, Some(typed), errors).await;
+    };
+    let definition_id = id.clone();
+    let changed = change_as(&state, &member, move |conn, change| {
+        alert_definitions::update(conn, change, &viewer, &definition_id, &input)
+    })
+    .await;
+    match changed {
+        Ok(()) => {
+            FlashMessage::success("flash-alert-changed").send();
+            Ok(see_other("/customer/alerts"))
+        }
+        Err(DefinitionError::NotFound) => Err(PageError::NotFound),
+        Err(DefinitionError::Database(e)) => Err(e.into()),
+        Err(e) => {
+            add_error(&layout, &mut errors, &e);
+            form_page(&state, layout, &member, id, Some(typed), errors).await
+        }
+    }
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let viewer = Viewer::of(&member);
+    let deleted = change_as(&state, &member, move |conn, change| {
+        alert_definitions::delete(conn, change, &viewer, &id)
+    })
+    .await;
+    match deleted {
+        Ok(()) => {
+            FlashMessage::success("flash-alert-deleted").send();
+            Ok(see_other("/customer/alerts"))
+        }
+        Err(DefinitionError::NotFound) => Err(PageError::NotFound),
+        Err(DefinitionError::Database(e)) => Err(e.into()),
+        Err(_) => Err(PageError::BadRequest),
+    }
+}

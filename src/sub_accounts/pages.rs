@@ -1,0 +1,454 @@
+//! The administrator's sub-account pages (`/customer/sub-accounts`): the list
+//! with the form that creates one, and a sub-account's page with its name and
+//! permissions, its grants, and its operators with the invitation form.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::operators::{self, Operator, OperatorError};
+use super::{Grants, NAME_MAX, Permissions, QUOTA_MAX, SubAccount, SubAccountError};
+use crate::auth::identity::CustomerMember;
+use crate::console::change_as;
+use crate::db::schema::{dashboards, monitors};
+use crate::db::{self, DbConnection, DbError};
+use crate::i18n::{Lang, format_time};
+use crate::invitations::InviteeFields;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+/// A sub-account's name and permissions as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    name: String,
+    can_build_dashboards: Option<String>,
+    can_manage_monitors: Option<String>,
+    monitor_quota: String,
+    can_edit_alerts: Option<String>,
+}
+
+impl SettingsForm {
+    fn of(sub_account: &SubAccount) -> Self {
+        let p = sub_account.permissions;
+        let on = |flag: bool| flag.then(|| "on".to_owned());
+        SettingsForm {
+            name: sub_account.name.clone(),
+            can_build_dashboards: on(p.can_build_dashboards),
+            can_manage_monitors: on(p.can_manage_monitors),
+            monitor_quota: p.monitor_quota.to_string(),
+            can_edit_alerts: on(p.can_edit_alerts),
+        }
+    }
+
+    fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<(String, Permissions)> {
+        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .ok();
+        let manage = self.can_manage_monitors.is_some();
+        let typed = self.monitor_quota.trim();
+        // Without monitor management the quota means nothing, so none is asked.
+        let quota = if !manage && typed.is_empty() {
+            Some(0)
+        } else {
+            typed
+                .parse::<i32>()
+                .ok()
+                .filter(|q| (0..=QUOTA_MAX).contains(q))
+        };
+        if quota.is_none() {
+            errors.add_with(
+                &layout.tr,
+                "monitor_quota",
+                "sub-account-quota-invalid",
+                &[("max", &QUOTA_MAX.to_string())],
+            );
+        }
+        Some((
+            name?,
+            Permissions {
+                can_build_dashboards: self.can_build_dashboards.is_some(),
+                can_manage_monitors: manage,
+                monitor_quota: quota?,
+                can_edit_alerts: self.can_edit_alerts.is_some(),
+            },
+        ))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sub_accounts/list.html")]
+struct ListPage {
+    layout: Layout,
+    sub_accounts: Vec<SubAccount>,
+    typed: SettingsForm,
+    errors: FieldErrors,
+}
+
+async fn list_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    typed: SettingsForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let sub_accounts = db::run(&state.pool, move |conn| {
+        super::list(conn, &customer_id).map_err(DbError::from)
+    })
+    .await?;
+    render(&ListPage {
+        layout,
+        sub_accounts,
+        typed,
+        errors,
+    })
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let typed = SettingsForm {
+        monitor_quota: "0".to_owned(),
+        ..SettingsForm::default()
+    };
+    list_page(&state, layout, &member, typed, FieldErrors::default()).await
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, PageError> {
+    let typed = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some((name, permissions)) = typed.parse(&layout, &mut errors) else {
+        return list_page(&state, layout, &member, typed, errors).await;
+    };
+    let created = change_as(&state, &member, move |conn, change| {
+        super::create(conn, change, &name, permissions)
+    })
+    .await;
+    match created {
+        Ok(id) => {
+            FlashMessage::success("flash-sub-account-created").send();
+            Ok(see_other(&format!("/customer/sub-accounts/{id}")))
+        }
+        Err(SubAccountError::NameTaken) => {
+            errors.add(&layout.tr, "name", "sub-account-name-taken");
+            list_page(&state, layout, &member, typed, errors).await
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+fn page_error(error: SubAccountError) -> PageError {
+    match error {
+        SubAccountError::NotFound => PageError::NotFound,
+        SubAccountError::NameTaken | SubAccountError::UnknownGrant => PageError::BadRequest,
+        SubAccountError::Database(e) => e.into(),
+    }
+}
+
+/// An invitation as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct InviteForm {
+    full_name: String,
+    email: String,
+    username: String,
+    language: String,
+}
+
+/// What can be granted: the account's own dashboards and monitors (id, name).
+struct Grantable {
+    dashboards: Vec<(String, String)>,
+    monitors: Vec<(String, String)>,
+}
+
+fn grantable(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Grantable> {
+    Ok(Grantable {
+        dashboards: dashboards::table
+            .filter(dashboards::customer_id.eq(customer_id))
+            .filter(dashboards::sub_account_id.is_null())
+            .order((dashboards::name_key.asc(), dashboards::id.asc()))
+            .select((dashboards::id, dashboards::name))
+            .load(conn)?,
+        monitors: monitors::table
+            .filter(monitors::customer_id.eq(customer_id))
+            .filter(monitors::sub_account_id.is_null())
+            .order((monitors::name_key.asc(), monitors::id.asc()))
+            .select((monitors::id, monitors::name))
+            .load(conn)?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "sub_accounts/page.html")]
+struct SubAccountPage {
+    layout: Layout,
+    sub_account: SubAccount,
+    grants: Grants,
+    grantable: Grantable,
+    operators: Vec<Operator>,
+    settings: SettingsForm,
+    settings_errors: FieldErrors,
+    invite: InviteForm,
+    invite_errors: FieldErrors,
+    languages: [Lang; 2],
+    zone: chrono_tz::Tz,
+    now: NaiveDateTime,
+}
+
+impl SubAccountPage {
+    fn time(&self, at: &NaiveDateTime) -> String {
+        format_time(*at, self.zone, self.layout.lang)
+    }
+
+    fn granted_dashboard(&self, id: &str) -> bool {
+        self.grants.dashboard_ids.iter().any(|d| d == id)
+    }
+
+    fn granted_monitor(&self, id: &str) -> bool {
+        self.grants.monitor_ids.iter().any(|m| m == id)
+    }
+}
+
+/// The typed forms of a sub-account's page, when one comes back with errors.
+#[derive(Default)]
+struct Typed {
+    settings: Option<(SettingsForm, FieldErrors)>,
+    invite: Option<(InviteForm, FieldErrors)>,
+}
+
+async fn sub_account_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    id: String,
+    typed: Typed,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let found = db::run(&state.pool, move |conn| {
+        let Some(sub_account) = super::find(conn, &customer_id, &id)? else {
+            return Ok::<_, DbError>(None);
+        };
+        let grants = super::grants_of(conn, &id)?;
+        let grantable = grantable(conn, &customer_id)?;
+        let operators = operators::list(conn, &id)?;
+        Ok(Some((sub_account, grants, grantable, operators)))
+    })
+    .await?;
+    let (sub_account, grants, grantable, operators) = found.ok_or(PageError::NotFound)?;
+    let (settings, settings_errors) = typed
+        .settings
+        .unwrap_or_else(|| (SettingsForm::of(&sub_account), FieldErrors::default()));
+    let (invite, invite_errors) = typed.invite.unwrap_or_else(|| {
+        (
+            InviteForm {
+                language: layout.lang.code().to_owned(),
+                ..InviteForm::default()
+            },
+            FieldErrors::default(),
+        )
+    });
+    render(&SubAccountPage {
+        zone: member.identity.login.time_zone,
+        now: state.clock.now(),
+        layout,
+        sub_account,
+        grants,
+        grantable,
+        operators,
+        settings,
+        settings_errors,
+        invite,
+        invite_errors,
+        languages: Lang::ALL,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    sub_account_page(&state, layout, &member, path.into_inner(), Typed::default()).await
+}
+
+fn back_to(id: &str) -> HttpResponse {
+    see_other(&format!("/customer/sub-accounts/{id}"))
+}
+
+pub async fn change(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let typed = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let Some((name, permissions)) = typed.parse(&layout, &mut errors) else {
+        let typed = Typed {
+            settings: Some((typed, errors)),
+            ..Typed::default()
+        };
+        return sub_account_page(&state, layout, &member, id, typed).await;
+    };
+    let sub_account_id = id.clone();
+    let changed = change_as(&state, &member, move |conn, change| {
+        super::update(conn, change, &sub_account_id, &name, permissions)
+    })
+    .await;
+    match changed {
+        Ok(()) => {
+            FlashMessage::success("flash-sub-account-changed").send();
+            Ok(back_to(&id))
+        }
+        Err(SubAccountError::NameTaken) => {
+            errors.add(&layout.tr, "name", "sub-account-name-taken");
+            let typed = Typed {
+                settings: Some((typed, errors)),
+                ..Typed::default()
+            };
+            sub_account_page(&state, layout, &member, id, typed).await
+        }
+        Err(e) => Err(page_error(e)),
+    }
+}
+
+pub async fn set_grants(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let mut grants = Grants {
+        dashboard_ids: Vec::new(),
+        monitor_ids: Vec::new(),
+    };
+    for (key, value) in url::form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "dashboard_ids" if grants.dashboard_ids.len() < 1000 => {
+                grants.dashboard_ids.push(value.into_owned());
+            }
+            "monitor_ids" if grants.monitor_ids.len() < 1000 => {
+                grants.monitor_ids.push(value.into_owned());
+            }
+            _ => {}
+        }
+    }
+    for list in [&mut grants.dashboard_ids, &mut grants.monitor_ids] {
+        list.sort();
+        list.dedup();
+    }
+    let sub_account_id = id.clone();
+    change_as(&state, &member, move |conn, change| {
+        super::set_grants(conn, change, &sub_account_id, &grants)
+    })
+    .await
+    .map_err(page_error)?;
+    FlashMessage::success("flash-sub-account-grants-changed").send();
+    Ok(back_to(&id))
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let typed = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let login = InviteeFields {
+        full_name: &typed.full_name,
+        email: &typed.email,
+        username: &typed.username,
+        language: &typed.language,
+    }
+    .parse(&layout.tr, member.identity.login.time_zone, &mut errors);
+    let Some(login) = login.filter(|_| errors.is_empty()) else {
+        let typed = Typed {
+            invite: Some((typed, errors)),
+            ..Typed::default()
+        };
+        return sub_account_page(&state, layout, &member, id, typed).await;
+    };
+    let settings = state.settings.clone();
+    let sub_account_id = id.clone();
+    let outcome = change_as(&state, &member, move |conn, change| {
+        operators::invite(conn, &settings, change, &sub_account_id, &login)
+    })
+    .await;
+    let refused = match outcome {
+        Ok(()) => {
+            state.outbox_wake.notify_one();
+            FlashMessage::success("flash-operator-invited").send();
+            return Ok(back_to(&id));
+        }
+        Err(OperatorError::AlreadyOperator) => "sub-account-already-operator",
+        Err(OperatorError::LoginDisabled) => "sub-account-login-disabled",
+        Err(error) => return Err(operator_error(error)),
+    };
+    errors.add(&layout.tr, "username", refused);
+    let typed = Typed {
+        invite: Some((typed, errors)),
+        ..Typed::default()
+    };
+    sub_account_page(&state, layout, &member, id, typed).await
+}
+
+fn operator_error(error: OperatorError) -> PageError {
+    match error {
+        OperatorError::NotFound | OperatorError::SubAccount(SubAccountError::NotFound) => {
+            PageError::NotFound
+        }
+        other => PageError::internal(other),
+    }
+}
+
+pub async fn remove(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, membership_id) = path.into_inner();
+    let sub_account_id = id.clone();
+    change_as(&state, &member, move |conn, change| {
+        operators::remove(conn, change, &sub_account_id, &membership_id)
+    })
+    .await
+    .map_err(operator_error)?;
+    FlashMessage::success("flash-operator-removed").send();
+    Ok(back_to(&id))
+}
+
+pub async fn resend(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, membership_id) = path.into_inner();
+    let sub_account_id = id.clone();
+    let settings = state.settings.clone();
+    change_as(&state, &member, move |conn, change| {
+        operators::resend(conn, &settings, change, &sub_account_id, &membership_id)
+    })
+    .await
+    .map_err(operator_error)?;
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-invitation-resent").send();
+    Ok(back_to(&id))
+}

@@ -1,0 +1,828 @@
+//! Sub-accounts (C3) and alert definitions (C4) through the real server and
+//! SMTP receiver: the three use cases of seed 000 (SLA transparency, vendor
+//! access, reseller), strict isolation of an operator in pages and API, grants
+//! that take effect on the next request, the quota under concurrent creation,
+//! and an alert sent once per failure episode.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use partnerdesk::db::schema::{email_outbox, monitors};
+use partnerdesk::i18n::Lang;
+use serde_json::{Value, json};
+
+use crate::helpers::customers::CustomerSpec;
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{TestApp, client, spawn_app};
+
+struct Fixture {
+    app: TestApp,
+    adatum: String,
+    admin: reqwest::Client,
+    /// The account's own monitors: one on the SLA dashboard, one on an
+    /// internal dashboard.
+    shop: String,
+    checkout: String,
+    sla: String,
+    internal: String,
+}
+
+async fn fixture() -> Fixture {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&ours, &CustomerSpec::named("Adatum"));
+    app.customer_administrator(&adatum, "admin@adatum.example");
+    let shop = app.monitor(&adatum, "Shop");
+    let checkout = app.monitor(&adatum, "Checkout API");
+    let sla = app.dashboard(&adatum, "SLA", &[&shop]);
+    let internal = app.dashboard(&adatum, "Internal", &[&checkout]);
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    Fixture {
+        app,
+        adatum,
+        admin,
+        shop,
+        checkout,
+        sla,
+        internal,
+    }
+}
+
+async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = browser.get(app.url(path)).send().await.expect("GET");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn api_monitor_ids(app: &TestApp, token: &str) -> Vec<String> {
+    let body: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/monitors"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    let mut ids: Vec<String> = body["monitors"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter_map(|m| m["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339()
+}
+
+/// The ids of the rows of a listing table (`data-monitor="…"` and the like).
+fn ids_in(body: &str, attribute: &str) -> Vec<String> {
+    let pattern = regex::Regex::new(&format!(r#"{attribute}="([^"]+)""#)).expect("regex");
+    let mut ids: Vec<String> = pattern
+        .captures_iter(body)
+        .map(|c| c[1].to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn sorted(ids: &[&str]) -> Vec<String> {
+    let mut all: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+    all.sort();
+    all
+}
+
+#[tokio::test]
+async fn sla_transparency_an_end_customer_sees_its_dashboard_read_only_until_the_grant_goes() {
+    let Fixture {
+        app,
+        admin,
+        shop,
+        checkout,
+        sla,
+        internal,
+        ..
+    } = fixture().await;
+    // The administrator creates a view-only sub-account, grants the SLA
+    // dashboard and invites the end customer's person.
+    let created = app
+        .post_as(
+            &admin,
+            "/customer/sub-accounts",
+            &[("name", "Fabrikam (end customer)"), ("monitor_quota", "")],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let sub_page = location(&created);
+    assert!(
+        sub_page.starts_with("/customer/sub-accounts/"),
+        "{sub_page}"
+    );
+    let granted = app
+        .post_as(
+            &admin,
+            &format!("{sub_page}/grants"),
+            &[("dashboard_ids", sla.as_str())],
+        )
+        .await;
+    assert_eq!(granted.status(), 303);
+    let invited = app
+        .post_as(
+            &admin,
+            &format!("{sub_page}/operators"),
+            &[
+                ("full_name", "Fay Client"),
+                ("email", "fay@fabrikam.example"),
+                ("username", ""),
+                ("language", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(invited.status(), 303);
+    let emails = app.mail.wait_for_to("fay@fabrikam.example", 1).await;
+    assert_eq!(emails.len(), 1);
+    assert!(
+        emails[0].subject.contains("Fabrikam (end customer)"),
+        "the invitation names the sub-account: {}",
+        emails[0].subject
+    );
+    let link = emails[0]
+        .links()
+        .into_iter()
+        .find(|l| l.contains("/activate/"))
+        .expect("activation link");
+    let path = link.trim_start_matches(&app.address).to_owned();
+    let activated = app
+        .post_form(
+            &path,
+            &[("password", PASSWORD), ("password_confirmation", PASSWORD)],
+        )
+        .await;
+    assert_eq!(activated.status(), 303);
+    let fay = app
+        .browser_signed_in("fay@fabrikam.example", PASSWORD)
+        .await;
+
+    // Exactly the granted dashboard, and the monitor on it; nothing else.
+    let (status, home) = page(&fay, &app, "/customer").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains(&format!("/customer/dashboards/{sla}")),
+        "{home}"
+    );
+    assert!(!home.contains("Internal") && !home.contains("Checkout API"));
+    let (_, dashboards) = page(&fay, &app, "/customer/dashboards").await;
+    assert_eq!(ids_in(&dashboards, "data-dashboard"), sorted(&[&sla]));
+    assert!(!dashboards.contains("dashboard-form"), "view only: no form");
+    let (status, dashboard) = page(&fay, &app, &format!("/customer/dashboards/{sla}")).await;
+    assert_eq!(status, 200);
+    assert!(dashboard.contains("<svg") && dashboard.contains("Shop"));
+    let (_, monitors) = page(&fay, &app, "/customer/monitors").await;
+    assert_eq!(ids_in(&monitors, "data-monitor"), sorted(&[&shop]));
+    assert_eq!(
+        page(&fay, &app, &format!("/customer/monitors/{shop}"))
+            .await
+            .0,
+        200
+    );
+    for hidden in [
+        format!("/customer/dashboards/{internal}"),
+        format!("/customer/monitors/{checkout}"),
+        "/customer/dashboards/no-such-dashboard".to_owned(),
+    ] {
+        assert_eq!(page(&fay, &app, &hidden).await.0, 404, "{hidden}");
+    }
+    // Read-only: building, managing and the account's own pages are refused.
+    for (path, form) in [
+        (
+            "/customer/dashboards",
+            vec![("name", "Mine"), ("sla_target", "99")],
+        ),
+        (
+            "/customer/monitors",
+            vec![("name", "Mine"), ("kind", "web")],
+        ),
+        (
+            "/customer/alerts",
+            vec![("name", "Mine"), ("failures", "1")],
+        ),
+    ] {
+        let refused = app.post_as(&fay, path, &form).await;
+        assert_eq!(refused.status(), 403, "POST {path}");
+    }
+    for path in [
+        "/customer/users",
+        "/customer/sites",
+        "/customer/activity",
+        "/customer/sub-accounts",
+        "/customer/orders",
+        "/customer/api-tokens",
+    ] {
+        assert_eq!(page(&fay, &app, path).await.0, 403, "GET {path}");
+    }
+
+    // The grant goes: on Fay's very next request the dashboard is gone.
+    let revoked = app
+        .post_as(&admin, &format!("{sub_page}/grants"), &[])
+        .await;
+    assert_eq!(revoked.status(), 303);
+    assert_eq!(
+        page(&fay, &app, &format!("/customer/dashboards/{sla}"))
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        page(&fay, &app, &format!("/customer/monitors/{shop}"))
+            .await
+            .0,
+        404
+    );
+    let (_, dashboards) = page(&fay, &app, "/customer/dashboards").await;
+    assert!(ids_in(&dashboards, "data-dashboard").is_empty());
+}
+
+/// Posts one check result per minute from `start`, in order: `true` a success.
+async fn post_checks(
+    app: &TestApp,
+    token: &str,
+    monitor: &str,
+    start: NaiveDateTime,
+    checks: &[bool],
+) -> NaiveDateTime {
+    let mut at = start;
+    for success in checks {
+        let (status, body) = api_post(
+            app,
+            token,
+            &format!("/api/v1/monitors/{monitor}/results"),
+            json!({"checked_at": rfc3339(at), "success": success, "response_ms": 120,
+                   "message": if *success { "200 OK" } else { "502 Bad Gateway from edge" }}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        at += Duration::minutes(1);
+    }
+    at
+}
+
+fn outbox_count(app: &TestApp, address: &str) -> i64 {
+    email_outbox::table
+        .filter(email_outbox::recipient.eq(address))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count")
+}
+
+#[tokio::test]
+async fn vendor_access_the_vendor_is_alerted_once_per_episode_and_reads_its_error_log() {
+    let Fixture {
+        app,
+        adatum,
+        admin,
+        shop,
+        ..
+    } = fixture().await;
+    let cdn = app.monitor(&adatum, "CDN");
+    let vendor = app.sub_account(&adatum, "CDN vendor", None);
+    app.grant(&vendor, &[], &[&cdn]);
+    let vera = app.operator(&vendor, "vera@cdn.example");
+    let admin_membership: String = {
+        let (_, body) = page(&admin, &app, "/customer/alerts").await;
+        let pattern = regex::Regex::new(r#"id="recipient-([^"]+)""#).expect("regex");
+        let ids: Vec<String> = pattern
+            .captures_iter(&body)
+            .map(|c| c[1].to_owned())
+            .collect();
+        assert!(
+            ids.contains(&vera),
+            "the vendor's operator is offered: {body}"
+        );
+        ids.into_iter()
+            .find(|id| *id != vera)
+            .expect("the administrator is offered too")
+    };
+    // A definition for the vendor's sub-account, and the account's own.
+    let created = app
+        .post_as(
+            &admin,
+            "/customer/alerts",
+            &[
+                ("owner", vendor.as_str()),
+                ("name", "CDN down"),
+                ("failures", "3"),
+                ("monitor_ids", cdn.as_str()),
+                ("recipient_ids", vera.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let refused = app
+        .post_as(
+            &admin,
+            "/customer/alerts",
+            &[
+                ("owner", vendor.as_str()),
+                ("name", "Shop for the vendor"),
+                ("failures", "3"),
+                ("monitor_ids", shop.as_str()),
+                ("recipient_ids", admin_membership.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 200, "not the vendor's monitor or person");
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("id=\"monitor_ids-error\""), "{body}");
+    let own = app
+        .post_as(
+            &admin,
+            "/customer/alerts",
+            &[
+                ("name", "Everything"),
+                ("failures", "1"),
+                ("monitor_ids", cdn.as_str()),
+                ("recipient_ids", admin_membership.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(own.status(), 303);
+
+    let (_, token) = app.customer_api_token(&adatum);
+    let start = app.clock_now() - Duration::minutes(30);
+    // Two failures: below the vendor's rule of three.
+    let next = post_checks(&app, &token, &cdn, start, &[false, false]).await;
+    assert_eq!(outbox_count(&app, "vera@cdn.example"), 0);
+    assert_eq!(
+        outbox_count(&app, "admin@adatum.example"),
+        1,
+        "the account's rule of one alerted at the first"
+    );
+    // The third alerts the vendor; more failures in the same episode do not.
+    let next = post_checks(&app, &token, &cdn, next, &[false, false, false]).await;
+    let alerts = app.mail.wait_for_to("vera@cdn.example", 1).await;
+    assert_eq!(alerts.len(), 1);
+    assert!(
+        alerts[0].subject.contains("Monitor down: CDN"),
+        "{}",
+        alerts[0].subject
+    );
+    assert!(
+        alerts[0].text.contains("3 checks in a row"),
+        "{}",
+        alerts[0].text
+    );
+    assert!(
+        alerts[0]
+            .text
+            .contains(&format!("/customer/monitors/{cdn}"))
+    );
+    assert_eq!(outbox_count(&app, "vera@cdn.example"), 1);
+    // A batch resent by the agent changes nothing.
+    let (status, body) = api_post(
+        &app,
+        &token,
+        &format!("/api/v1/monitors/{cdn}/results"),
+        json!({"results": [{"checked_at": rfc3339(start), "success": false}]}),
+    )
+    .await;
+    assert_eq!((status, body["duplicates"].as_i64()), (201, Some(1)));
+    // Recovery: one email; a new episode alerts again.
+    let next = post_checks(&app, &token, &cdn, next, &[true, true]).await;
+    let emails = app.mail.wait_for_to("vera@cdn.example", 2).await;
+    assert_eq!(emails.len(), 2);
+    assert!(
+        emails[1].subject.contains("Monitor recovered: CDN"),
+        "{}",
+        emails[1].subject
+    );
+    post_checks(&app, &token, &cdn, next, &[false, false, false, false]).await;
+    assert_eq!(outbox_count(&app, "vera@cdn.example"), 3);
+    assert_eq!(outbox_count(&app, "admin@adatum.example"), 3);
+
+    // The vendor reads the error log of its monitor, and sees only its alerts.
+    let (status, _) = api_post(
+        &app,
+        &token,
+        &format!("/api/v1/monitors/{cdn}/errors"),
+        json!({"logged_at": rfc3339(next), "severity": "critical",
+               "message": "Origin pool exhausted in fra-2"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let vera_browser = app.browser_signed_in("vera@cdn.example", PASSWORD).await;
+    let (status, monitor_page) =
+        page(&vera_browser, &app, &format!("/customer/monitors/{cdn}")).await;
+    assert_eq!(status, 200);
+    assert!(monitor_page.contains("Origin pool exhausted in fra-2"));
+    assert!(monitor_page.contains("502 Bad Gateway from edge"));
+    let (_, alerts_page) = page(&vera_browser, &app, "/customer/alerts").await;
+    assert!(alerts_page.contains("CDN down") && !alerts_page.contains("Everything"));
+    assert!(!alerts_page.contains("admin@adatum.example"));
+}
+
+#[tokio::test]
+async fn reseller_operators_create_monitors_up_to_their_quota_and_are_refused_beyond() {
+    let Fixture {
+        app,
+        adatum,
+        admin,
+        shop,
+        checkout,
+        ..
+    } = fixture().await;
+    let reseller = app.sub_account(&adatum, "Northwind hosting", Some(2));
+    app.grant(&reseller, &[], &[&shop]);
+    app.operator(&reseller, "rex@northwind.example");
+    let rex = app
+        .browser_signed_in("rex@northwind.example", PASSWORD)
+        .await;
+    // A name the account already uses elsewhere is free in the sub-account:
+    // a refusal would tell the operator what the account holds.
+    for name in ["Client site", "Checkout API"] {
+        let created = app
+            .post_as(
+                &rex,
+                "/customer/monitors",
+                &[
+                    ("name", name),
+                    ("kind", "web"),
+                    ("target", "https://client.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status(), 303, "{name}");
+    }
+    let refused = app
+        .post_as(
+            &rex,
+            "/customer/monitors",
+            &[
+                ("name", "One too many"),
+                ("kind", "web"),
+                ("target", "https://more.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 200);
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("id=\"name-error\""), "{body}");
+    assert!(body.contains("already has its 2 monitors"), "{body}");
+    assert!(body.contains("value=\"One too many\""), "typed values kept");
+
+    let made: Vec<String> = monitors::table
+        .filter(monitors::sub_account_id.eq(&reseller))
+        .select(monitors::id)
+        .load(&mut app.conn())
+        .expect("made");
+    assert_eq!(made.len(), 2);
+    let (_, listed) = page(&rex, &app, "/customer/monitors").await;
+    let mut expected: Vec<&str> = made.iter().map(String::as_str).collect();
+    expected.push(&shop);
+    assert_eq!(ids_in(&listed, "data-monitor"), sorted(&expected));
+    // The granted monitor is the account's: seen, not managed.
+    let edit = app
+        .post_as(
+            &rex,
+            &format!("/customer/monitors/{shop}/edit"),
+            &[
+                ("name", "Mine now"),
+                ("kind", "web"),
+                ("target", "https://x.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status(), 404);
+    assert_eq!(
+        app.post_as(&rex, &format!("/customer/monitors/{checkout}/delete"), &[])
+            .await
+            .status(),
+        404
+    );
+    // Deleting one of its own frees a place.
+    let deleted = app
+        .post_as(&rex, &format!("/customer/monitors/{}/delete", made[0]), &[])
+        .await;
+    assert_eq!(deleted.status(), 303);
+    let again = app
+        .post_as(
+            &rex,
+            "/customer/monitors",
+            &[
+                ("name", "One too many"),
+                ("kind", "web"),
+                ("target", "https://more.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 303);
+    // The administrator sees the sub-account's monitors with the account's.
+    let (_, all) = page(&admin, &app, "/customer/monitors").await;
+    assert_eq!(ids_in(&all, "data-monitor").len(), 4);
+    let (_, subs) = page(&admin, &app, "/customer/sub-accounts").await;
+    assert!(subs.contains("2 of 2 monitors"), "{subs}");
+}
+
+#[tokio::test]
+async fn the_quota_holds_under_concurrent_creation() {
+    let Fixture { app, adatum, .. } = fixture().await;
+    let reseller = app.sub_account(&adatum, "Northwind hosting", Some(3));
+    app.operator(&reseller, "rex@northwind.example");
+    let mut browsers = Vec::new();
+    for _ in 0..8 {
+        browsers.push(
+            app.browser_signed_in("rex@northwind.example", PASSWORD)
+                .await,
+        );
+    }
+    let attempts = browsers.iter().enumerate().map(|(n, browser)| {
+        let name = format!("Client {n}");
+        let app = &app;
+        async move {
+            app.post_as(
+                browser,
+                "/customer/monitors",
+                &[
+                    ("name", &name),
+                    ("kind", "device"),
+                    ("target", "srv-01.lan"),
+                ],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    });
+    let mut statuses = futures_util::future::join_all(attempts).await;
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![200, 200, 200, 200, 200, 303, 303, 303]);
+    let made: i64 = monitors::table
+        .filter(monitors::sub_account_id.eq(&reseller))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(made, 3);
+}
+
+#[tokio::test]
+async fn an_operator_finds_nothing_outside_its_grants_in_pages_counts_or_the_api() {
+    let Fixture {
+        app,
+        adatum,
+        shop,
+        checkout,
+        internal,
+        ..
+    } = fixture().await;
+    let first = app.sub_account(&adatum, "First", Some(5));
+    let second = app.sub_account(&adatum, "Second", Some(5));
+    let ours = app.sub_account_monitor(&adatum, &first, "First's site");
+    let theirs = app.sub_account_monitor(&adatum, &second, "Second's site");
+    let their_board = app.sub_account_dashboard(&adatum, &second, "Second's board", &[&theirs]);
+    app.grant(&first, &[], &[&shop]);
+    app.operator(&first, "otto@first.example");
+    let otto = app.browser_signed_in("otto@first.example", PASSWORD).await;
+
+    for path in [
+        format!("/customer/monitors/{theirs}"),
+        format!("/customer/monitors/{checkout}"),
+        format!("/customer/dashboards/{their_board}"),
+        format!("/customer/dashboards/{internal}"),
+        format!("/customer/monitors/{theirs}/edit"),
+        format!("/customer/dashboards/{their_board}/edit"),
+    ] {
+        assert_eq!(page(&otto, &app, &path).await.0, 404, "{path}");
+    }
+    for path in [
+        format!("/customer/monitors/{theirs}/delete"),
+        format!("/customer/dashboards/{their_board}/delete"),
+    ] {
+        assert_eq!(app.post_as(&otto, &path, &[]).await.status(), 404, "{path}");
+    }
+    // Counts: the operator's home counts its own monitor and its grant only.
+    let (_, home) = page(&otto, &app, "/customer").await;
+    assert!(home.contains("data-monitors-total=\"2\""), "{home}");
+    // A dashboard built from a monitor it does not see is refused.
+    let refused = app
+        .post_as(
+            &otto,
+            "/customer/dashboards",
+            &[
+                ("name", "Sneaky"),
+                ("sla_target", "99"),
+                ("monitor_ids", theirs.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 200);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("body")
+            .contains("monitor_ids-error")
+    );
+
+    // The API: a sub-account's token lists what the sub-account sees, and
+    // posts only to the monitors it made.
+    let (_, token) = app.sub_account_api_token(&adatum, &first);
+    assert_eq!(api_monitor_ids(&app, &token).await, sorted(&[&ours, &shop]));
+    let now = rfc3339(app.clock_now());
+    let result = json!({"checked_at": now, "success": true, "response_ms": 80});
+    for monitor in [&theirs, &checkout, &shop] {
+        let (status, body) = api_post(
+            &app,
+            &token,
+            &format!("/api/v1/monitors/{monitor}/results"),
+            result.clone(),
+        )
+        .await;
+        assert_eq!(status, 404, "{monitor}: {body}");
+    }
+    let (status, _) = api_post(
+        &app,
+        &token,
+        &format!("/api/v1/monitors/{ours}/results"),
+        result.clone(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    // Another customer's token finds none of this account's monitors.
+    let ours_partner = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    let other = app.customer(&ours_partner, &CustomerSpec::named("Bellows"));
+    let (_, foreign) = app.customer_api_token(&other);
+    assert!(api_monitor_ids(&app, &foreign).await.is_empty());
+    let (status, _) = api_post(
+        &app,
+        &foreign,
+        &format!("/api/v1/monitors/{ours}/results"),
+        result,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // One login, two sub-accounts: each membership shows its own.
+    let second_membership = app.operator(&second, "otto@first.example");
+    let both = app.browser_signed_in("otto@first.example", PASSWORD).await;
+    let (_, picker) = page(&both, &app, "/memberships").await;
+    assert!(
+        picker.contains("First") && picker.contains("Second"),
+        "{picker}"
+    );
+    let switched = app
+        .post_as(
+            &both,
+            "/memberships/switch",
+            &[("membership_id", second_membership.as_str())],
+        )
+        .await;
+    assert_eq!(switched.status(), 303);
+    let (_, listed) = page(&both, &app, "/customer/monitors").await;
+    assert_eq!(ids_in(&listed, "data-monitor"), sorted(&[&theirs]));
+    assert_eq!(
+        page(&both, &app, &format!("/customer/monitors/{ours}"))
+            .await
+            .0,
+        404
+    );
+    // Removing the operator ends its access on the next request.
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let gone = app
+        .post_as(
+            &admin,
+            &format!("/customer/sub-accounts/{second}/operators/{second_membership}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(gone.status(), 303);
+    let after = both
+        .get(app.url("/customer/monitors"))
+        .send()
+        .await
+        .expect("GET");
+    assert_ne!(
+        after.status().as_u16(),
+        200,
+        "no longer an operator of Second"
+    );
+    let unsigned = client();
+    assert_eq!(
+        unsigned
+            .get(app.url("/customer/sub-accounts"))
+            .send()
+            .await
+            .expect("GET")
+            .status()
+            .as_u16(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn sub_account_and_alert_forms_say_what_is_wrong_in_french_and_english() {
+    let Fixture {
+        app, adatum, shop, ..
+    } = fixture().await;
+    for (lang, username, quota_message, recipient_message) in [
+        (
+            Lang::En,
+            "en-admin@adatum.example",
+            "Enter a whole number from 0 to 10000.",
+            "Choose at least one recipient.",
+        ),
+        (
+            Lang::Fr,
+            "fr-admin@adatum.example",
+            "Saisissez un nombre entier de 0 à 10000.",
+            "Choisissez au moins un destinataire.",
+        ),
+    ] {
+        app.customer_administrator(&adatum, username);
+        diesel::update(
+            partnerdesk::db::schema::logins::table
+                .filter(partnerdesk::db::schema::logins::username.eq(username)),
+        )
+        .set(partnerdesk::db::schema::logins::language.eq(lang.code()))
+        .execute(&mut app.conn())
+        .expect("language");
+        let browser = app.browser_signed_in(username, PASSWORD).await;
+        let refused = app
+            .post_as(
+                &browser,
+                "/customer/sub-accounts",
+                &[
+                    ("name", "Typed name"),
+                    ("can_manage_monitors", "on"),
+                    ("monitor_quota", "lots"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 200);
+        let body = refused.text().await.expect("body");
+        assert!(body.contains(quota_message), "{lang:?}: {body}");
+        assert!(body.contains("value=\"Typed name\"") && body.contains("value=\"lots\""));
+        let refused = app
+            .post_as(
+                &browser,
+                "/customer/alerts",
+                &[("name", "Typed alert"), ("failures", "2")],
+            )
+            .await;
+        assert_eq!(refused.status(), 200);
+        let body = refused.text().await.expect("body");
+        let wanted = if lang == Lang::En {
+            "Choose at least one monitor."
+        } else {
+            "Choisissez au moins un moniteur."
+        };
+        assert!(body.contains(wanted), "{lang:?}: {body}");
+        assert!(body.contains("value=\"Typed alert\""));
+        let refused = app
+            .post_as(
+                &browser,
+                "/customer/alerts",
+                &[
+                    ("name", "Typed alert"),
+                    ("failures", "2"),
+                    ("monitor_ids", shop.as_str()),
+                ],
+            )
+            .await;
+        let body = refused.text().await.expect("body");
+        assert!(body.contains(recipient_message), "{lang:?}: {body}");
+        assert!(body.contains("checked"), "the chosen monitor stays chosen");
+    }
+    let subs: i64 = partnerdesk::db::schema::sub_accounts::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(subs, 0, "nothing half-saved");
+}
