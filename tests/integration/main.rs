@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod commerce;
 mod console;
+mod console_home;
 mod customer_changes;
 mod customer_create;
 mod customer_import;
