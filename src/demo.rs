@@ -157,7 +157,27 @@ pub fn seed(
     let mut printed = printed;
     printed.push(customer_administrator(conn, now, &partner_id)?);
     support_data(conn, now, &partner_id)?;
+    printed.extend(sub_account_operator(conn, now, &partner_id)?);
     Ok(printed)
+}
+
+/// The operator of the first customer's demo sub-account, to see what a
+/// sub-account sees.
+fn sub_account_operator(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+) -> Result<Option<DemoLogin>, DemoError> {
+    let password = fresh_password();
+    let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
+    let seeded = db::write_transaction(conn, |conn| {
+        crate::sub_accounts::demo::seed(conn, now, partner_id, &hash)
+    })?;
+    Ok(seeded.map(|name| DemoLogin {
+        username: crate::sub_accounts::demo::DEMO_OPERATOR.to_owned(),
+        password,
+        role: format!("sub-account operator ({name})"),
+    }))
 }
 
 const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";

@@ -5,6 +5,7 @@
 //! and operators invited by email. What operators then see is worked out from
 //! the grants on each request (`monitoring::scope`).
 
+pub mod demo;
 pub mod operators;
 pub mod pages;
 

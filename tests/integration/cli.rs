@@ -23,7 +23,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         BufReader::new(stdout)
             .lines()
             .map_while(Result::ok)
-            .take(7)
+            .take(8)
             .collect::<Vec<_>>()
     })
     .await
@@ -39,6 +39,18 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     let page = match &address {
         Some(address) => reqwest::get(address).await.ok(),
         None => None,
+    };
+    // The demo operator signs in and lands on what its sub-account sees.
+    let operator = lines
+        .iter()
+        .find(|l| l.contains("vendor@netops.example"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .map(str::to_owned);
+    let operator_home = match (&address, &operator) {
+        (Some(address), Some(password)) => {
+            operator_home(address.trim_end_matches('/'), password).await
+        }
+        _ => None,
     };
     let _ = child.kill();
     let _ = child.wait();
@@ -58,11 +70,48 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             .any(|l| l.contains("admin@customer.example") && l.contains("customer administrator")),
         "a customer's administrator to see the console: {lines:?}"
     );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("vendor@netops.example") && l.contains("sub-account operator")),
+        "a sub-account's operator: {lines:?}"
+    );
+    let operator_home = operator_home.expect("the demo operator signs in");
+    assert!(
+        operator_home.contains("id=\"sub-account-name\"")
+            && operator_home.contains("Customer-facing SLA"),
+        "{operator_home}"
+    );
     let page = page.expect("the printed address answers");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("body").contains("Partnerdesk"));
     assert!(data_dir.path().join("partnerdesk.db").exists());
     assert!(data_dir.path().join("secret_key").exists());
+}
+
+/// Signs in through the login form and returns the page it lands on.
+async fn operator_home(address: &str, password: &str) -> Option<String> {
+    let browser = reqwest::Client::builder().cookie_store(true).build().ok()?;
+    let login = browser
+        .get(format!("{address}/login"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let csrf = crate::helpers::csrf_token_in(&login);
+    let landed = browser
+        .post(format!("{address}/login"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("username", "vendor@netops.example"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .ok()?;
+    landed.text().await.ok()
 }
 
 #[test]

@@ -1,0 +1,155 @@
+//! The demo's sub-account: the first customer hands its SLA dashboard to a
+//! network vendor, whose operator is alerted when the router fails.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::operators::OPERATOR_ROLE;
+use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::db::DbConnection;
+use crate::db::schema::{
+    alert_definition_monitors, alert_definition_recipients, alert_definitions, customer_accounts,
+    dashboard_monitors, dashboards, logins, memberships, sub_account_dashboards, sub_accounts,
+};
+use crate::i18n::Lang;
+
+pub const DEMO_OPERATOR: &str = "vendor@netops.example";
+const DEMO_SUB_ACCOUNT: &str = "NetOps (network vendor)";
+
+/// Seeds the sub-account once, and (re)sets the operator's password; returns
+/// the sub-account's name, or `None` when the first customer has no SLA
+/// dashboard to hand over.
+pub fn seed(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+    password_hash: &str,
+) -> QueryResult<Option<String>> {
+    let first: Option<String> = customer_accounts::table
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .order((
+            customer_accounts::name_key.asc(),
+            customer_accounts::id.asc(),
+        ))
+        .select(customer_accounts::id)
+        .first(conn)
+        .optional()?;
+    let Some(customer_id) = first else {
+        return Ok(None);
+    };
+    let dashboard: Option<String> = dashboards::table
+        .filter(dashboards::customer_id.eq(&customer_id))
+        .order(dashboards::created_at.asc())
+        .select(dashboards::id)
+        .first(conn)
+        .optional()?;
+    let Some(dashboard_id) = dashboard else {
+        return Ok(None);
+    };
+    let existing: Option<String> = sub_accounts::table
+        .filter(sub_accounts::customer_id.eq(&customer_id))
+        .filter(sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()))
+        .select(sub_accounts::id)
+        .first(conn)
+        .optional()?;
+    let login_id = operator_login(conn, now, password_hash)?;
+    if existing.is_some() {
+        return Ok(Some(DEMO_SUB_ACCOUNT.to_owned()));
+    }
+    let sub_account_id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(sub_accounts::table)
+        .values((
+            sub_accounts::id.eq(&sub_account_id),
+            sub_accounts::customer_id.eq(&customer_id),
+            sub_accounts::name.eq(DEMO_SUB_ACCOUNT),
+            sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()),
+            sub_accounts::can_build_dashboards.eq(true),
+            sub_accounts::can_manage_monitors.eq(true),
+            sub_accounts::monitor_quota.eq(5),
+            sub_accounts::can_edit_alerts.eq(true),
+            sub_accounts::created_at.eq(now),
+            sub_accounts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(sub_account_dashboards::table)
+        .values((
+            sub_account_dashboards::sub_account_id.eq(&sub_account_id),
+            sub_account_dashboards::dashboard_id.eq(&dashboard_id),
+        ))
+        .execute(conn)?;
+    let membership_id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::id.eq(&membership_id),
+            memberships::login_id.eq(&login_id),
+            memberships::scope.eq("sub_account"),
+            memberships::sub_account_id.eq(&sub_account_id),
+            memberships::role.eq(OPERATOR_ROLE),
+            memberships::state.eq("active"),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let watched: Vec<String> = dashboard_monitors::table
+        .filter(dashboard_monitors::dashboard_id.eq(&dashboard_id))
+        .select(dashboard_monitors::monitor_id)
+        .load(conn)?;
+    let definition_id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(alert_definitions::table)
+        .values((
+            alert_definitions::id.eq(&definition_id),
+            alert_definitions::customer_id.eq(&customer_id),
+            alert_definitions::sub_account_id.eq(&sub_account_id),
+            alert_definitions::name.eq("SLA monitors down"),
+            alert_definitions::name_key.eq("sla monitors down"),
+            alert_definitions::failures.eq(3),
+            alert_definitions::created_at.eq(now),
+            alert_definitions::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    for monitor_id in &watched {
+        diesel::insert_into(alert_definition_monitors::table)
+            .values((
+                alert_definition_monitors::alert_definition_id.eq(&definition_id),
+                alert_definition_monitors::monitor_id.eq(monitor_id),
+                alert_definition_monitors::alerting.eq(false),
+            ))
+            .execute(conn)?;
+    }
+    diesel::insert_into(alert_definition_recipients::table)
+        .values((
+            alert_definition_recipients::alert_definition_id.eq(&definition_id),
+            alert_definition_recipients::membership_id.eq(&membership_id),
+        ))
+        .execute(conn)?;
+    Ok(Some(DEMO_SUB_ACCOUNT.to_owned()))
+}
+
+fn operator_login(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    password_hash: &str,
+) -> QueryResult<String> {
+    let invalid = || diesel::result::Error::QueryBuilderError("demo operator".into());
+    let username = Username::parse(DEMO_OPERATOR).map_err(|_| invalid())?;
+    match accounts::find_by_username(conn, &username)? {
+        Some(id) => {
+            diesel::update(logins::table.filter(logins::id.eq(&id)))
+                .set((
+                    logins::password_hash.eq(Some(password_hash)),
+                    logins::state.eq("active"),
+                ))
+                .execute(conn)?;
+            Ok(id)
+        }
+        None => {
+            let new = NewLogin {
+                username,
+                email: EmailAddress::parse(DEMO_OPERATOR).map_err(|_| invalid())?,
+                full_name: DisplayName::parse("Nina NetOps").map_err(|_| invalid())?,
+                language: Lang::En,
+                time_zone: chrono_tz::Europe::Paris,
+            };
+            accounts::insert(conn, now, &new, LoginState::Active, Some(password_hash))
+        }
+    }
+}
