@@ -60,9 +60,11 @@ fn may_post(
     monitor_id: &str,
 ) -> Result<(), MonitoringApiError> {
     let viewer = client.viewer(conn)?.ok_or(MonitoringApiError::NotFound)?;
-    let monitor = monitors::find(conn, &viewer, monitor_id, chrono::NaiveDateTime::MIN)?
-        .filter(|m| m.managed_by(&viewer));
-    monitor.map(|_| ()).ok_or(MonitoringApiError::NotFound)
+    if monitors::manages(conn, &viewer, monitor_id)? {
+        Ok(())
+    } else {
+        Err(MonitoringApiError::NotFound)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -132,7 +132,7 @@ pub fn belongs(conn: &mut DbConnection, viewer: &Viewer, monitor_id: &str) -> Qu
 }
 
 /// Whether the viewer may change the monitor (see [`Monitor::managed_by`]).
-fn manages(conn: &mut DbConnection, viewer: &Viewer, monitor_id: &str) -> QueryResult<bool> {
+pub fn manages(conn: &mut DbConnection, viewer: &Viewer, monitor_id: &str) -> QueryResult<bool> {
     let mut query = monitors::table
         .filter(monitors::id.eq(monitor_id))
         .filter(monitors::customer_id.eq(viewer.customer_id()))

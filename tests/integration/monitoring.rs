@@ -2,7 +2,7 @@
 //! tokens, results and error-log entries posted through the JSON API, states,
 //! dashboard figures and charts, tenant isolation, and the console's forms.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use diesel::prelude::*;
 use partnerdesk::db::schema::{api_tokens, monitor_results, monitors};
 use partnerdesk::i18n::Lang;
@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
+use crate::monitoring_helpers::{api_post, page, rfc3339};
 
 struct Fixture {
     app: TestApp,
@@ -34,18 +35,6 @@ async fn fixture() -> Fixture {
         bellows,
         admin,
     }
-}
-
-async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn api_get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
@@ -73,16 +62,6 @@ fn fields(body: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let response = browser.get(app.url(path)).send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
-}
-
-fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339()
 }
 
 fn raw_results(app: &TestApp, monitor: &str) -> i64 {

@@ -1,6 +1,7 @@
 //! Fixtures for the monitoring suites, written straight into the database; what
 //! a test examines goes through the server.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use partnerdesk::accounts::{self, LoginState, Username};
 use partnerdesk::auth::password::hash_password;
@@ -10,6 +11,7 @@ use partnerdesk::db::schema::{
 };
 use partnerdesk::i18n::Lang;
 use partnerdesk::support::tokens;
+use serde_json::Value;
 
 use crate::helpers::people::{PASSWORD, new_login};
 
@@ -271,4 +273,28 @@ impl TestApp {
             .expect("operator membership");
         id
     }
+}
+
+/// POSTs JSON to the API with a bearer token: (status, body).
+pub async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// GETs a page in a browser session: (status, body).
+pub async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = browser.get(app.url(path)).send().await.expect("GET");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+pub fn rfc3339(at: NaiveDateTime) -> String {
+    at.and_utc().to_rfc3339()
 }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
+use crate::monitoring_helpers::{api_post, page, rfc3339};
 
 struct Fixture {
     app: TestApp,
@@ -49,12 +50,6 @@ async fn fixture() -> Fixture {
     }
 }
 
-async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let response = browser.get(app.url(path)).send().await.expect("GET");
-    let status = response.status().as_u16();
-    (status, response.text().await.expect("body"))
-}
-
 fn location(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -62,18 +57,6 @@ fn location(response: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
-}
-
-async fn api_post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("POST");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn api_monitor_ids(app: &TestApp, token: &str) -> Vec<String> {
@@ -96,10 +79,6 @@ async fn api_monitor_ids(app: &TestApp, token: &str) -> Vec<String> {
         .unwrap_or_default();
     ids.sort();
     ids
-}
-
-fn rfc3339(at: NaiveDateTime) -> String {
-    at.and_utc().to_rfc3339()
 }
 
 /// The ids of the rows of a listing table (`data-monitor="…"` and the like).
