@@ -5,8 +5,6 @@
 //! offending field named (`results[2].response_ms` inside a batch).
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::StatusCode;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike};
@@ -20,6 +18,8 @@ use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
 use crate::db;
 use crate::startup::AppState;
 use crate::support::tokens::customer_of;
+pub use crate::web::json_api::ApiError;
+use crate::web::json_api::bearer_token;
 
 /// At most this many results or entries in one request.
 pub const BATCH_MAX: usize = 1000;
@@ -58,106 +58,26 @@ fn may_post(
     conn: &mut crate::db::DbConnection,
     client: &AccountClient,
     monitor_id: &str,
-) -> Result<(), MonitoringApiError> {
-    let viewer = client.viewer(conn)?.ok_or(MonitoringApiError::NotFound)?;
+) -> Result<(), ApiError> {
+    let viewer = client.viewer(conn)?.ok_or(ApiError::NotFound("monitor"))?;
     if monitors::manages(conn, &viewer, monitor_id)? {
         Ok(())
     } else {
-        Err(MonitoringApiError::NotFound)
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum MonitoringApiError {
-    #[error("missing or invalid API token")]
-    Unauthorized,
-    #[error("the body is not a JSON object")]
-    BadJson,
-    #[error("invalid fields")]
-    Invalid(Vec<(String, &'static str)>),
-    #[error("no such monitor")]
-    NotFound,
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
-}
-
-impl ResponseError for MonitoringApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            MonitoringApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            MonitoringApiError::BadJson => StatusCode::BAD_REQUEST,
-            MonitoringApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            MonitoringApiError::NotFound => StatusCode::NOT_FOUND,
-            MonitoringApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let body = match self {
-            MonitoringApiError::Unauthorized => json!({"error": "unauthorized"}),
-            MonitoringApiError::BadJson => json!({"error": "invalid_json"}),
-            MonitoringApiError::Invalid(fields) => json!({
-                "error": "invalid_fields",
-                "fields": fields
-                    .iter()
-                    .map(|(field, problem)| json!({"field": field, "problem": problem}))
-                    .collect::<Vec<_>>(),
-            }),
-            MonitoringApiError::NotFound => json!({"error": "not_found", "resource": "monitor"}),
-            MonitoringApiError::Internal(cause) => {
-                tracing::error!(error = ?cause, "monitoring API request failed");
-                json!({"error": "internal"})
-            }
-        };
-        let mut response = HttpResponse::build(self.status_code()).json(body);
-        if let MonitoringApiError::Unauthorized = self {
-            response.headers_mut().insert(
-                actix_web::http::header::WWW_AUTHENTICATE,
-                actix_web::http::header::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
-    }
-}
-
-impl From<crate::email::outbox::OutboxError> for MonitoringApiError {
-    fn from(error: crate::email::outbox::OutboxError) -> Self {
-        MonitoringApiError::Internal(error.into())
-    }
-}
-
-impl From<db::DbError> for MonitoringApiError {
-    fn from(error: db::DbError) -> Self {
-        MonitoringApiError::Internal(error.into())
-    }
-}
-
-impl From<diesel::result::Error> for MonitoringApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        MonitoringApiError::Internal(error.into())
+        Err(ApiError::NotFound("monitor"))
     }
 }
 
 /// The access check for `Access::ApiCustomer` routes (called by
 /// `routes::enforce`): a live customer token. Puts its account into the request.
 pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
-    let refuse = || MonitoringApiError::Unauthorized.error_response();
-    let presented = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 200)
-        .ok_or_else(refuse)?;
+    let refuse = || ApiError::Unauthorized.error_response();
+    let presented = bearer_token(req).ok_or_else(refuse)?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| {
-            MonitoringApiError::Internal(anyhow::anyhow!("state missing")).error_response()
-        })?;
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("state missing")).error_response())?;
     let found = db::run(&state.pool, move |conn| {
-        customer_of(conn, &presented).map_err(MonitoringApiError::from)
+        customer_of(conn, &presented).map_err(ApiError::from)
     })
     .await
     .map_err(|e| e.error_response())?;
@@ -171,7 +91,7 @@ pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
 }
 
 impl FromRequest for AccountClient {
-    type Error = MonitoringApiError;
+    type Error = ApiError;
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
@@ -179,7 +99,7 @@ impl FromRequest for AccountClient {
             req.extensions()
                 .get::<AccountClient>()
                 .cloned()
-                .ok_or(MonitoringApiError::Unauthorized),
+                .ok_or(ApiError::Unauthorized),
         )
     }
 }
@@ -271,11 +191,11 @@ impl Fields {
         }
     }
 
-    fn done(self) -> Result<(), MonitoringApiError> {
+    fn done(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(MonitoringApiError::Invalid(self.0))
+            Err(ApiError::Invalid(self.0))
         }
     }
 }
@@ -285,31 +205,25 @@ type Item = (String, Map<String, Value>);
 
 /// The items of a request: `{"<list>": [ … ]}` for a batch, or one object.
 /// Each comes with the prefix its fields are named with.
-fn items(body: &Bytes, list: &'static str) -> Result<Vec<Item>, MonitoringApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| MonitoringApiError::BadJson)?;
+fn items(body: &Bytes, list: &'static str) -> Result<Vec<Item>, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| ApiError::BadJson)?;
     let Value::Object(mut object) = value else {
-        return Err(MonitoringApiError::BadJson);
+        return Err(ApiError::BadJson);
     };
     let Some(batch) = object.remove(list) else {
         return Ok(vec![(String::new(), object)]);
     };
     let Value::Array(batch) = batch else {
-        return Err(MonitoringApiError::Invalid(vec![(
+        return Err(ApiError::Invalid(vec![(
             list.to_owned(),
             "must_be_an_array",
         )]));
     };
     if batch.is_empty() {
-        return Err(MonitoringApiError::Invalid(vec![(
-            list.to_owned(),
-            "empty",
-        )]));
+        return Err(ApiError::Invalid(vec![(list.to_owned(), "empty")]));
     }
     if batch.len() > BATCH_MAX {
-        return Err(MonitoringApiError::Invalid(vec![(
-            list.to_owned(),
-            "too_many",
-        )]));
+        return Err(ApiError::Invalid(vec![(list.to_owned(), "too_many")]));
     }
     let mut found = Vec::with_capacity(batch.len());
     let mut fields = Fields::default();
@@ -410,10 +324,10 @@ fn monitor_id_ok(id: &str) -> bool {
 pub async fn list(
     state: web::Data<AppState>,
     client: AccountClient,
-) -> Result<HttpResponse, MonitoringApiError> {
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| match client.viewer(conn)? {
-        Some(viewer) => monitors::list(conn, &viewer, now).map_err(MonitoringApiError::from),
+        Some(viewer) => monitors::list(conn, &viewer, now).map_err(ApiError::from),
         None => Ok(Vec::new()),
     })
     .await?;
@@ -438,10 +352,10 @@ pub async fn post_results(
     client: AccountClient,
     path: web::Path<String>,
     body: Bytes,
-) -> Result<HttpResponse, MonitoringApiError> {
+) -> Result<HttpResponse, ApiError> {
     let monitor_id = path.into_inner();
     if !monitor_id_ok(&monitor_id) {
-        return Err(MonitoringApiError::NotFound);
+        return Err(ApiError::NotFound("monitor"));
     }
     let now = state.clock.now();
     let mut fields = Fields::default();
@@ -458,7 +372,7 @@ pub async fn post_results(
             let before = alerts::lock_streak(conn, &monitor_id)?;
             let recorded = results::record_results(conn, now, &monitor_id, &batch)?;
             alerts::follow_results(conn, &settings, now, &monitor_id, before, &batch)?;
-            Ok::<_, MonitoringApiError>(recorded)
+            Ok::<_, ApiError>(recorded)
         })
     })
     .await?;
@@ -475,10 +389,10 @@ pub async fn post_errors(
     client: AccountClient,
     path: web::Path<String>,
     body: Bytes,
-) -> Result<HttpResponse, MonitoringApiError> {
+) -> Result<HttpResponse, ApiError> {
     let monitor_id = path.into_inner();
     if !monitor_id_ok(&monitor_id) {
-        return Err(MonitoringApiError::NotFound);
+        return Err(ApiError::NotFound("monitor"));
     }
     let now = state.clock.now();
     let mut fields = Fields::default();
@@ -491,7 +405,7 @@ pub async fn post_errors(
     let stored = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             may_post(conn, &client, &monitor_id)?;
-            results::record_errors(conn, now, &monitor_id, &batch).map_err(MonitoringApiError::from)
+            results::record_errors(conn, now, &monitor_id, &batch).map_err(ApiError::from)
         })
     })
     .await?;

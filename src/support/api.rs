@@ -3,8 +3,6 @@
 //! a session, so it needs no CSRF token; answers are JSON, errors name the field.
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::StatusCode;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde_json::{Map, Value, json};
@@ -16,86 +14,19 @@ use crate::accounts::FieldError;
 use crate::customers::Health;
 use crate::db;
 use crate::startup::AppState;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("missing or invalid API token")]
-    Unauthorized,
-    #[error("the body is not a JSON object")]
-    BadJson,
-    #[error("invalid fields")]
-    Invalid(Vec<(&'static str, &'static str)>),
-    #[error("no such {0}")]
-    NotFound(&'static str),
-    #[error("the incident is already resolved")]
-    AlreadyResolved,
-    #[error("internal error")]
-    Internal(#[source] anyhow::Error),
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::BadJson => StatusCode::BAD_REQUEST,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::AlreadyResolved => StatusCode::CONFLICT,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let body = match self {
-            ApiError::Unauthorized => json!({"error": "unauthorized"}),
-            ApiError::BadJson => json!({"error": "invalid_json"}),
-            ApiError::Invalid(fields) => json!({
-                "error": "invalid_fields",
-                "fields": fields
-                    .iter()
-                    .map(|(field, problem)| json!({"field": field, "problem": problem}))
-                    .collect::<Vec<_>>(),
-            }),
-            ApiError::NotFound(what) => json!({"error": "not_found", "resource": what}),
-            ApiError::AlreadyResolved => json!({"error": "already_resolved"}),
-            ApiError::Internal(cause) => {
-                tracing::error!(error = ?cause, "API request failed");
-                json!({"error": "internal"})
-            }
-        };
-        let mut response = HttpResponse::build(self.status_code()).json(body);
-        if let ApiError::Unauthorized = self {
-            response.headers_mut().insert(
-                actix_web::http::header::WWW_AUTHENTICATE,
-                actix_web::http::header::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
-    }
-}
+pub use crate::web::json_api::ApiError;
+use crate::web::json_api::bearer_token;
 
 impl From<HealthError> for ApiError {
     fn from(error: HealthError) -> Self {
         match error {
             HealthError::CustomerNotFound => ApiError::NotFound("customer"),
             HealthError::IncidentNotFound => ApiError::NotFound("incident"),
-            HealthError::ServiceNotFound => ApiError::Invalid(vec![("service", "unknown")]),
-            HealthError::NameTaken => ApiError::Invalid(vec![("name", "taken")]),
-            HealthError::AlreadyResolved => ApiError::AlreadyResolved,
+            HealthError::ServiceNotFound => ApiError::field("service", "unknown"),
+            HealthError::NameTaken => ApiError::field("name", "taken"),
+            HealthError::AlreadyResolved => ApiError::Conflict("already_resolved"),
             HealthError::Database(e) => ApiError::Internal(e.into()),
         }
-    }
-}
-
-impl From<db::DbError> for ApiError {
-    fn from(error: db::DbError) -> Self {
-        ApiError::Internal(error.into())
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        ApiError::Internal(error.into())
     }
 }
 
@@ -103,14 +34,7 @@ impl From<diesel::result::Error> for ApiError {
 /// token must be a live operator token. Puts the client into the request.
 pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
     let refuse = || ApiError::Unauthorized.error_response();
-    let presented = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 200)
-        .ok_or_else(refuse)?;
+    let presented = bearer_token(req).ok_or_else(refuse)?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -219,7 +143,12 @@ impl Fields {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Invalid(self.0))
+            Err(ApiError::Invalid(
+                self.0
+                    .into_iter()
+                    .map(|(field, problem)| (field.to_owned(), problem))
+                    .collect(),
+            ))
         }
     }
 }

@@ -1,0 +1,104 @@
+//! What the JSON APIs (`/api/v1`) answer when they refuse: one error type for
+//! the operator's API and the accounts' monitoring API, mapped to a status and
+//! a JSON body in one place, and the bearer token both read.
+
+use actix_web::dev::ServiceRequest;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing or invalid API token")]
+    Unauthorized,
+    #[error("the body is not a JSON object")]
+    BadJson,
+    /// Each faulty field, named as in the request (`results[2].response_ms`),
+    /// with a problem code.
+    #[error("invalid fields")]
+    Invalid(Vec<(String, &'static str)>),
+    /// The kind of thing not found ("customer", "monitor", …).
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// The request does not fit the resource's state; the code says why.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// One faulty field.
+    pub fn field(field: impl Into<String>, problem: &'static str) -> ApiError {
+        ApiError::Invalid(vec![(field.into(), problem)])
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::BadJson => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let body = match self {
+            ApiError::Unauthorized => json!({"error": "unauthorized"}),
+            ApiError::BadJson => json!({"error": "invalid_json"}),
+            ApiError::Invalid(fields) => json!({
+                "error": "invalid_fields",
+                "fields": fields
+                    .iter()
+                    .map(|(field, problem)| json!({"field": field, "problem": problem}))
+                    .collect::<Vec<_>>(),
+            }),
+            ApiError::NotFound(what) => json!({"error": "not_found", "resource": what}),
+            ApiError::Conflict(code) => json!({"error": code}),
+            ApiError::Internal(cause) => {
+                tracing::error!(error = ?cause, "API request failed");
+                json!({"error": "internal"})
+            }
+        };
+        let mut response = HttpResponse::build(self.status_code()).json(body);
+        if let ApiError::Unauthorized = self {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<crate::db::DbError> for ApiError {
+    fn from(error: crate::db::DbError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<crate::email::outbox::OutboxError> for ApiError {
+    fn from(error: crate::email::outbox::OutboxError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+/// The token of `Authorization: Bearer …`, if one of a sane length is there.
+pub fn bearer_token(req: &ServiceRequest) -> Option<String> {
+    req.headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+}
