@@ -805,3 +805,122 @@ async fn sub_account_and_alert_forms_say_what_is_wrong_in_french_and_english() {
         .expect("count");
     assert_eq!(subs, 0, "nothing half-saved");
 }
+
+#[tokio::test]
+async fn permissions_granted_later_apply_on_the_next_request_and_stay_within_the_sub_account() {
+    let Fixture {
+        app,
+        adatum,
+        admin,
+        shop,
+        checkout,
+        ..
+    } = fixture().await;
+    let vendor = app.sub_account(&adatum, "Vendor", None);
+    app.grant(&vendor, &[], &[&shop]);
+    let vera = app.operator(&vendor, "vera@vendor.example");
+    let browser = app.browser_signed_in("vera@vendor.example", PASSWORD).await;
+    let board = [
+        ("name", "My view"),
+        ("sla_target", "99.5"),
+        ("monitor_ids", shop.as_str()),
+    ];
+    let alert = [
+        ("name", "Shop down"),
+        ("failures", "2"),
+        ("monitor_ids", shop.as_str()),
+        ("recipient_ids", vera.as_str()),
+    ];
+    assert_eq!(
+        app.post_as(&browser, "/customer/dashboards", &board)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_as(&browser, "/customer/alerts", &alert)
+            .await
+            .status(),
+        403
+    );
+    // The administrator lets the vendor build dashboards and edit its alerts.
+    let changed = app
+        .post_as(
+            &admin,
+            &format!("/customer/sub-accounts/{vendor}"),
+            &[
+                ("name", "Vendor"),
+                ("can_build_dashboards", "on"),
+                ("can_edit_alerts", "on"),
+                ("monitor_quota", ""),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    let built = app.post_as(&browser, "/customer/dashboards", &board).await;
+    assert_eq!(built.status(), 303);
+    let made = app.post_as(&browser, "/customer/alerts", &alert).await;
+    assert_eq!(made.status(), 303);
+    // Still within the sub-account: no monitor it does not see, no person of
+    // the account, and no owner but itself.
+    let admin_membership: String = partnerdesk::db::schema::memberships::table
+        .inner_join(partnerdesk::db::schema::logins::table)
+        .filter(partnerdesk::db::schema::logins::username.eq("admin@adatum.example"))
+        .select(partnerdesk::db::schema::memberships::id)
+        .first(&mut app.conn())
+        .expect("the administrator's membership");
+    for (field, form) in [
+        (
+            "monitor_ids-error",
+            vec![
+                ("name", "Checkout"),
+                ("failures", "1"),
+                ("monitor_ids", checkout.as_str()),
+                ("recipient_ids", vera.as_str()),
+            ],
+        ),
+        (
+            "recipient_ids-error",
+            vec![
+                ("name", "Tell the boss"),
+                ("failures", "1"),
+                ("monitor_ids", shop.as_str()),
+                ("recipient_ids", admin_membership.as_str()),
+            ],
+        ),
+    ] {
+        let refused = app.post_as(&browser, "/customer/alerts", &form).await;
+        assert_eq!(refused.status(), 200);
+        let body = refused.text().await.expect("body");
+        assert!(body.contains(field), "{field}: {body}");
+        assert!(
+            !body.contains("admin@adatum.example"),
+            "no account person offered"
+        );
+    }
+    let (_, own) = page(&browser, &app, "/customer/alerts").await;
+    assert!(own.contains("Shop down") && own.contains("After 2 failed checks in a row"));
+    // The administrator sees both, marked as the sub-account's.
+    let (_, all) = page(&admin, &app, "/customer/alerts").await;
+    assert!(
+        all.contains("Shop down") && all.contains("<td>Vendor</td>"),
+        "{all}"
+    );
+    let (_, boards) = page(&admin, &app, "/customer/dashboards").await;
+    assert!(boards.contains("My view"));
+    // Taken away again: the next request is refused.
+    let changed = app
+        .post_as(
+            &admin,
+            &format!("/customer/sub-accounts/{vendor}"),
+            &[("name", "Vendor"), ("monitor_quota", "")],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(
+        app.post_as(&browser, "/customer/dashboards", &board)
+            .await
+            .status(),
+        403
+    );
+}
