@@ -807,3 +807,40 @@ async fn only_the_partner_exchanges_cancels_and_renews_what_the_customer_bought(
         .await;
     assert_eq!(refused.status(), 404);
 }
+
+#[tokio::test]
+async fn the_purchase_form_says_what_is_wrong_in_french_and_keeps_what_was_typed() {
+    let f = fixture().await;
+    f.customer_may_buy().await;
+    diesel::update(
+        partnerdesk::db::schema::logins::table
+            .filter(partnerdesk::db::schema::logins::username.eq("admin@adatum.example")),
+    )
+    .set(partnerdesk::db::schema::logins::language.eq("fr"))
+    .execute(&mut f.app.conn())
+    .expect("French");
+    let admin = f.customer_admin().await;
+    let refused = f
+        .app
+        .post_as(
+            &admin,
+            "/customer/reservations",
+            &[
+                ("offer_id", f.vm_year.as_str()),
+                ("quantity", "beaucoup"),
+                ("subscription_id", "not-a-subscription"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 200);
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("Saisissez un nombre entier entre 1 et 100 000."),
+        "{page}"
+    );
+    assert!(page.contains(
+        "Choisissez un abonnement basé sur l’utilisation dont vous avez le rôle propriétaire."
+    ));
+    assert!(page.contains("value=\"beaucoup\""), "what was typed stays");
+    assert_eq!(f.orders(), 1, "nothing bought: only the partner's plan");
+}
