@@ -96,6 +96,38 @@ impl Browser {
         panic!("could not start a browser session: {last_error:?}");
     }
 
+    /// Signs in through the login form at `login_url`.
+    pub async fn sign_in(
+        &self,
+        login_url: &str,
+        username: &str,
+        password: &str,
+    ) -> anyhow::Result<()> {
+        let c = &self.client;
+        c.goto(login_url).await?;
+        c.find(Locator::Id("username"))
+            .await?
+            .send_keys(username)
+            .await?;
+        c.find(Locator::Id("password"))
+            .await?
+            .send_keys(password)
+            .await?;
+        c.find(Locator::Id("sign-in")).await?.click().await?;
+        Ok(())
+    }
+
+    /// Signs out from the header and waits for the signed-out page.
+    pub async fn sign_out(&self) -> anyhow::Result<()> {
+        let c = &self.client;
+        c.find(Locator::Id("sign-out")).await?.click().await?;
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Id("sign-in-link"))
+            .await?;
+        Ok(())
+    }
+
     /// Ends the session; on failure saves a screenshot and fails the test.
     pub async fn finish(mut self, name: &str, outcome: anyhow::Result<()>) {
         if let Err(error) = &outcome {
@@ -384,19 +416,7 @@ async fn a_partner_opens_a_customer_acts_under_the_banner_and_the_customer_sees_
         let wait = || c.wait().at_most(Duration::from_secs(5));
         let login_url = app.url("/login");
         let login_url = login_url.as_str();
-        let sign_in = |username: &'static str| async move {
-            c.goto(login_url).await?;
-            c.find(Locator::Id("username"))
-                .await?
-                .send_keys(username)
-                .await?;
-            c.find(Locator::Id("password"))
-                .await?
-                .send_keys(PASSWORD)
-                .await?;
-            c.find(Locator::Id("sign-in")).await?.click().await?;
-            anyhow::Ok(())
-        };
+        let sign_in = |username: &'static str| browser.sign_in(login_url, username, PASSWORD);
 
         // The customer's administrator turns partner assistance on.
         sign_in("admin@adatum.example").await?;
@@ -506,24 +526,8 @@ async fn an_admin_agent_lets_a_customer_buy_and_the_partner_sees_the_purchase() 
         let wait = || c.wait().at_most(Duration::from_secs(5));
         let login_url = app.url("/login");
         let login_url = login_url.as_str();
-        let sign_in = |username: &'static str| async move {
-            c.goto(login_url).await?;
-            c.find(Locator::Id("username"))
-                .await?
-                .send_keys(username)
-                .await?;
-            c.find(Locator::Id("password"))
-                .await?
-                .send_keys(PASSWORD)
-                .await?;
-            c.find(Locator::Id("sign-in")).await?.click().await?;
-            anyhow::Ok(())
-        };
-        let sign_out = || async {
-            c.find(Locator::Id("sign-out")).await?.click().await?;
-            wait().for_element(Locator::Id("sign-in-link")).await?;
-            anyhow::Ok(())
-        };
+        let sign_in = |username: &'static str| browser.sign_in(login_url, username, PASSWORD);
+        let sign_out = || browser.sign_out();
 
         // The admin agent turns the permission on, at the bottom of the account.
         sign_in("agent@contoso.example").await?;
@@ -699,13 +703,7 @@ async fn an_administrator_hands_a_dashboard_to_an_operator_who_sees_exactly_it()
         };
         let login_url = app.url("/login");
         let login_url = login_url.as_str();
-        let sign_in = |username: &'static str, password: &'static str| async move {
-            c.goto(login_url).await?;
-            fill("username", username).await?;
-            fill("password", password).await?;
-            c.find(Locator::Id("sign-in")).await?.click().await?;
-            anyhow::Ok(())
-        };
+        let sign_in = |username, password| browser.sign_in(login_url, username, password);
 
         // The administrator creates the sub-account, grants one dashboard and
         // invites an operator.
@@ -733,8 +731,7 @@ async fn an_administrator_hands_a_dashboard_to_an_operator_who_sees_exactly_it()
             .click()
             .await?;
         wait().for_element(Locator::Css("#operators tr")).await?;
-        c.find(Locator::Id("sign-out")).await?.click().await?;
-        wait().for_element(Locator::Id("sign-in-link")).await?;
+        browser.sign_out().await?;
 
         // The operator activates from the email and signs in.
         let email = app.mail.wait_for_to("fay@fabrikam.example", 1).await;
