@@ -6,7 +6,7 @@
 
 use actix_web::dev::ServiceRequest;
 use actix_web::web::{self, Bytes};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike};
 use serde_json::{Map, Value, json};
 
@@ -18,8 +18,8 @@ use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
 use crate::db;
 use crate::startup::AppState;
 use crate::support::tokens::customer_of;
+use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
-use crate::web::json_api::bearer_token;
 
 /// At most this many results or entries in one request.
 pub const BATCH_MAX: usize = 1000;
@@ -70,24 +70,18 @@ fn may_post(
 /// The access check for `Access::ApiCustomer` routes (called by
 /// `routes::enforce`): a live customer token. Puts its account into the request.
 pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
-    let refuse = || ApiError::Unauthorized.error_response();
-    let presented = bearer_token(req).ok_or_else(refuse)?;
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("state missing")).error_response())?;
-    let found = db::run(&state.pool, move |conn| {
-        customer_of(conn, &presented).map_err(ApiError::from)
+    json_api::authenticate(req, |conn, presented| {
+        Ok(
+            customer_of(conn, presented)?.map(|(token_id, customer_id, sub_account_id)| {
+                AccountClient {
+                    token_id,
+                    customer_id,
+                    sub_account_id,
+                }
+            }),
+        )
     })
     .await
-    .map_err(|e| e.error_response())?;
-    let (token_id, customer_id, sub_account_id) = found.ok_or_else(refuse)?;
-    req.extensions_mut().insert(AccountClient {
-        token_id,
-        customer_id,
-        sub_account_id,
-    });
-    Ok(())
 }
 
 impl FromRequest for AccountClient {
@@ -95,12 +89,7 @@ impl FromRequest for AccountClient {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(
-            req.extensions()
-                .get::<AccountClient>()
-                .cloned()
-                .ok_or(ApiError::Unauthorized),
-        )
+        json_api::client_of(req)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use actix_web::dev::ServiceRequest;
 use actix_web::web::{self, Bytes};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde_json::{Map, Value, json};
 
 use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
@@ -14,8 +14,8 @@ use crate::accounts::FieldError;
 use crate::customers::Health;
 use crate::db;
 use crate::startup::AppState;
+use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
-use crate::web::json_api::bearer_token;
 
 impl From<HealthError> for ApiError {
     fn from(error: HealthError) -> Self {
@@ -33,20 +33,7 @@ impl From<HealthError> for ApiError {
 /// The access check for API routes (called by `routes::enforce`): the bearer
 /// token must be a live operator token. Puts the client into the request.
 pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
-    let refuse = || ApiError::Unauthorized.error_response();
-    let presented = bearer_token(req).ok_or_else(refuse)?;
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("state missing")).error_response())?;
-    let found = db::run(&state.pool, move |conn| {
-        operator_of(conn, &presented).map_err(ApiError::from)
-    })
-    .await
-    .map_err(|e| e.error_response())?;
-    let client = found.ok_or_else(refuse)?;
-    req.extensions_mut().insert(client);
-    Ok(())
+    json_api::authenticate(req, operator_of).await
 }
 
 impl FromRequest for ApiClient {
@@ -54,12 +41,7 @@ impl FromRequest for ApiClient {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        std::future::ready(
-            req.extensions()
-                .get::<ApiClient>()
-                .cloned()
-                .ok_or(ApiError::Unauthorized),
-        )
+        json_api::client_of(req)
     }
 }
 

@@ -5,8 +5,11 @@
 use actix_web::dev::ServiceRequest;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::json;
+
+use crate::db::DbConnection;
+use crate::startup::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -91,6 +94,39 @@ impl From<crate::email::outbox::OutboxError> for ApiError {
     fn from(error: crate::email::outbox::OutboxError) -> Self {
         ApiError::Internal(error.into())
     }
+}
+
+/// Looks the request's bearer token up with `lookup` (on the database thread)
+/// and puts the client it names into the request for the handler; answers 401
+/// without a token or for one `lookup` does not know.
+pub async fn authenticate<T: Clone + Send + 'static>(
+    req: &ServiceRequest,
+    lookup: fn(&mut DbConnection, &str) -> diesel::QueryResult<Option<T>>,
+) -> Result<(), HttpResponse> {
+    let refuse = || ApiError::Unauthorized.error_response();
+    let presented = bearer_token(req).ok_or_else(refuse)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("state missing")).error_response())?;
+    let found = crate::db::run(&state.pool, move |conn| {
+        lookup(conn, &presented).map_err(ApiError::from)
+    })
+    .await
+    .map_err(|e| e.error_response())?;
+    let client = found.ok_or_else(refuse)?;
+    req.extensions_mut().insert(client);
+    Ok(())
+}
+
+/// The client [`authenticate`] put into the request.
+pub fn client_of<T: Clone + 'static>(req: &HttpRequest) -> std::future::Ready<Result<T, ApiError>> {
+    std::future::ready(
+        req.extensions()
+            .get::<T>()
+            .cloned()
+            .ok_or(ApiError::Unauthorized),
+    )
 }
 
 /// The token of `Authorization: Bearer …`, if one of a sane length is there.
