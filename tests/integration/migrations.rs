@@ -88,3 +88,88 @@ fn postgres_migrations_round_trip_and_match_sqlite() {
     let postgres_schema = round_trip(&url);
     assert_eq!(sqlite_schema, postgres_schema);
 }
+
+/// The sub-account migration rebuilds tables on SQLite: taken down and up again
+/// over an account with monitors, results, a dashboard and people, it keeps
+/// them all (what sub-accounts made goes with them), on either backend.
+#[tokio::test]
+async fn the_sub_account_migration_keeps_an_accounts_data_down_and_up() {
+    use diesel_migrations::MigrationHarness;
+    use partnerdesk::db::schema::{dashboard_monitors, memberships, monitor_results, monitors};
+    use partnerdesk::i18n::Lang;
+
+    use crate::helpers::customers::CustomerSpec;
+    use crate::helpers::people::PASSWORD;
+
+    let app = crate::helpers::spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    app.customer_administrator(&customer, "admin@adatum.example");
+    let shop = app.monitor(&customer, "Shop");
+    app.dashboard(&customer, "SLA", &[&shop]);
+    let checked_at = app.clock_now();
+    diesel::insert_into(monitor_results::table)
+        .values((
+            monitor_results::monitor_id.eq(&shop),
+            monitor_results::checked_at.eq(checked_at),
+            monitor_results::success.eq(true),
+            monitor_results::received_at.eq(checked_at),
+        ))
+        .execute(&mut app.conn())
+        .expect("a result");
+    let vendor = app.sub_account(&customer, "Vendor", Some(3));
+    app.sub_account_monitor(&customer, &vendor, "Vendor's own");
+    app.operator(&vendor, "vera@vendor.example");
+    let count = |conn: &mut DbConnection| -> (i64, i64, i64, i64) {
+        (
+            monitors::table.count().get_result(conn).expect("monitors"),
+            monitor_results::table
+                .count()
+                .get_result(conn)
+                .expect("results"),
+            dashboard_monitors::table
+                .count()
+                .get_result(conn)
+                .expect("places"),
+            memberships::table
+                .count()
+                .get_result(conn)
+                .expect("memberships"),
+        )
+    };
+    let mut conn = app.conn();
+    let before = count(&mut conn);
+    let sub_accounts = "2026-11-21-000010";
+    loop {
+        let reverted = match &mut *conn {
+            DbConnection::Sqlite(c) => c
+                .revert_last_migration(db::SQLITE_MIGRATIONS)
+                .map(|v| v.to_string()),
+            DbConnection::Postgres(c) => c
+                .revert_last_migration(db::POSTGRES_MIGRATIONS)
+                .map(|v| v.to_string()),
+        }
+        .expect("revert");
+        if reverted.starts_with(&sub_accounts.replace('-', "")) {
+            break;
+        }
+    }
+    let down = count(&mut conn);
+    assert_eq!(
+        down,
+        (before.0 - 1, before.1, before.2, before.3 - 1),
+        "only the sub-account's monitor and operator went"
+    );
+    db::run_migrations(&mut conn).expect("up again");
+    assert_eq!(count(&mut conn), down);
+    drop(conn);
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let page = admin
+        .get(app.url(&format!("/customer/monitors/{shop}")))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(page.status(), 200);
+}
