@@ -110,25 +110,17 @@ pub fn find(
     monitor_id: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Monitor>> {
-    if !belongs(conn, viewer, monitor_id)? {
-        return Ok(None);
-    }
     let row: Option<MonitorRow> = monitor_query!(viewer.customer_id())
         .filter(monitors::id.eq(monitor_id))
         .first(conn)
         .optional()?;
-    Ok(row.map(|r| from_row(r, now)))
-}
-
-/// Whether the viewer sees the monitor.
-pub fn belongs(conn: &mut DbConnection, viewer: &Viewer, monitor_id: &str) -> QueryResult<bool> {
-    let in_account = monitors::table
-        .filter(monitors::id.eq(monitor_id))
-        .filter(monitors::customer_id.eq(viewer.customer_id()))
-        .count()
-        .get_result::<i64>(conn)?
-        == 1;
-    Ok(in_account && sees(&visible_monitor_ids(conn, viewer)?, monitor_id))
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if !sees(&visible_monitor_ids(conn, viewer)?, &row.0) {
+        return Ok(None);
+    }
+    Ok(Some(from_row(row, now)))
 }
 
 /// Whether the viewer may change the monitor (see [`Monitor::managed_by`]).
