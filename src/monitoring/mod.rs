@@ -23,6 +23,7 @@ pub(crate) use insert_many;
 
 pub mod api;
 pub mod charts;
+pub mod daily;
 pub mod dashboard_pages;
 pub mod dashboards;
 pub mod demo;

@@ -1,5 +1,6 @@
-//! Check results and error-log entries as they arrive, and the hourly rollups
-//! kept up to date in the same transaction, so dashboards never read raw rows.
+//! Check results and error-log entries as they arrive, and the hourly (and
+//! daily, `daily.rs`) rollups kept up to date in the same transaction, so
+//! dashboards never read raw rows.
 
 use std::collections::BTreeMap;
 
@@ -225,8 +226,11 @@ pub fn record_results(
     })
 }
 
-/// Adds each rollup to the stored one of its monitor and hour, or stores it.
+/// Adds each rollup to the stored one of its monitor and hour, or stores it;
+/// and to its monitor's day.
 pub fn add_to_rollups(conn: &mut DbConnection, rollups: Vec<Rollup>) -> QueryResult<()> {
+    // The daily level takes what is added, before it is merged with the stored hours.
+    super::daily::add_hours(conn, &rollups)?;
     let mut new_rows = Vec::new();
     for mut rollup in rollups {
         let stored: Option<Rollup> = monitor_rollups::table
@@ -244,11 +248,17 @@ pub fn add_to_rollups(conn: &mut DbConnection, rollups: Vec<Rollup>) -> QueryRes
             None => new_rows.push(rollup),
         }
     }
-    insert_rollups(conn, &new_rows)
+    insert_hourly(conn, &new_rows)
 }
 
-/// Inserts rollups known to be new (the demo and the benchmark seed with it).
+/// Inserts hourly rollups known to be new, and adds them to their days (the
+/// demo and the benchmark seed with it).
 pub fn insert_rollups(conn: &mut DbConnection, rows: &[Rollup]) -> QueryResult<()> {
+    super::daily::add_hours(conn, rows)?;
+    insert_hourly(conn, rows)
+}
+
+fn insert_hourly(conn: &mut DbConnection, rows: &[Rollup]) -> QueryResult<()> {
     for chunk in rows.chunks(40) {
         super::insert_many!(conn, monitor_rollups::table, chunk)?;
     }
