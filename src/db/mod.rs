@@ -156,6 +156,24 @@ where
     )
 }
 
+/// Runs `work` in a read-only transaction whose statements all see the same
+/// snapshot, for a page that adds up figures read by several queries (a dashboard
+/// reads whole days and hours from two tables: a batch committed between them
+/// must not be half counted). SQLite's deferred transaction keeps the snapshot of
+/// its first read.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    in_transaction(
+        conn,
+        "BEGIN DEFERRED",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        work,
+    )
+}
+
 /// Begins with the backend's statement, commits on `Ok` and rolls back on `Err`.
 fn in_transaction<T, E, F>(
     conn: &mut DbConnection,

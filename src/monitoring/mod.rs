@@ -30,6 +30,7 @@ pub mod demo;
 pub mod monitors;
 pub mod pages;
 pub mod results;
+pub mod spans;
 pub mod stats;
 pub mod token_pages;
 
