@@ -144,8 +144,10 @@ pub struct Recorded {
 const INSERT_CHUNK: usize = 400;
 
 /// Serialises the writers of one monitor's results, so two batches never both
-/// read a rollup and one overwrite the other's sum. SQLite's write transactions
-/// are already serial (BEGIN IMMEDIATE); PostgreSQL locks the monitor's row.
+/// read a rollup and one overwrite the other's sum, nor both insert a result.
+/// SQLite's write transactions are already serial (BEGIN IMMEDIATE); PostgreSQL
+/// locks the monitor's row, and `db::write_transaction` begins READ COMMITTED so
+/// that what follows the lock sees what its previous holder committed.
 fn lock_monitor(conn: &mut DbConnection, monitor_id: &str) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT id FROM monitors WHERE id = $1 FOR UPDATE")

@@ -346,4 +346,29 @@ mod tests {
         assert_eq!(last.hours(), 24);
         assert_eq!(last.to.format("%H:%M").to_string(), "11:00");
     }
+
+    #[test]
+    fn day_sized_slots_start_at_midnight() {
+        let now = NaiveDate::from_ymd_opt(2026, 11, 21)
+            .and_then(|d| d.and_hms_opt(10, 30, 0))
+            .unwrap_or_default();
+        let quarter = Period::last(PeriodChoice::Quarter, now);
+        let starts = slot_starts(&quarter);
+        assert_eq!(starts.len(), 91, "a partial day at each end");
+        assert_eq!(starts.first(), Some(&quarter.from));
+        assert!(
+            starts[1..]
+                .iter()
+                .all(|s| s.format("%H:%M").to_string() == "00:00")
+        );
+        assert_eq!(starts.last().map(|s| s.date()), Some(now.date()));
+        let week = Period::last(PeriodChoice::Week, now);
+        assert_eq!(
+            slot_starts(&week).len(),
+            28,
+            "six-hour slots from the start"
+        );
+        let custom = Period::custom("2026-11-01", "2026-11-20", now);
+        assert_eq!(custom.map(|p| slot_starts(&p).len()), Ok(20));
+    }
 }

@@ -212,11 +212,10 @@ async fn a_dashboard_over_partial_days_equals_the_figures_of_the_raw_results() {
                 (at, success, ms)
             })
             .collect();
-        let (even, odd): (Vec<(usize, &Raw)>, Vec<(usize, &Raw)>) =
-            results.iter().enumerate().partition(|(n, _)| n % 2 == 0);
         let path = format!("/api/v1/monitors/{monitor}/results");
-        for half in [odd, even] {
-            let half: Vec<Raw> = half.into_iter().map(|(_, r)| *r).collect();
+        // The odd results first, then the even ones: hours and days are added to.
+        for parity in [1, 0] {
+            let half: Vec<Raw> = results.iter().skip(parity).step_by(2).copied().collect();
             for batch in half.chunks(60) {
                 let (status, body) = api_post(&app, &token, &path, as_json(batch)).await;
                 assert_eq!(status, 201, "{body}");
@@ -418,4 +417,55 @@ async fn the_same_batch_posted_at_once_is_stored_once_and_the_rest_counted_as_du
         ms(expected.average_ms())
     )));
     assert!(shown.contains(&format!("<td class=\"p95\">{}</td>", ms(expected.p95_ms()))));
+}
+
+/// The migration's backfill gives the daily rows that recording the results gave:
+/// the daily level reverted and migrated again over three days of results.
+#[tokio::test]
+async fn the_migration_backfills_the_daily_rollups_from_the_hourly_ones() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&ours, &CustomerSpec::named("Adatum"));
+    let monitor = app.monitor(&adatum, "Shop");
+    let (_, token) = app.customer_api_token(&adatum);
+    let now = app.clock_now().with_nanosecond(0).unwrap_or_default();
+    let results: Vec<Raw> = (0..3 * 24 * 60 / 13)
+        .map(|n: i64| {
+            let ms = i32::try_from(30 + (n * 271) % 5500).unwrap_or(0);
+            (now - Duration::minutes(n * 13 + 1), n % 6 != 0, Some(ms))
+        })
+        .collect();
+    let path = format!("/api/v1/monitors/{monitor}/results");
+    let (status, body) = api_post(&app, &token, &path, as_json(&results)).await;
+    assert_eq!(status, 201, "{body}");
+    let daily = || -> Vec<DailyRollup> {
+        monitor_daily_rollups::table
+            .select(DailyRollup::as_select())
+            .order(monitor_daily_rollups::day)
+            .load(&mut app.conn())
+            .expect("daily rollups")
+    };
+    let recorded = daily();
+    assert!(recorded.len() >= 3, "{recorded:?}");
+    {
+        use diesel_migrations::MigrationHarness;
+        use partnerdesk::db::{self, DbConnection};
+        let mut conn = app.conn();
+        // Down to the daily rollups' migration (any later one first), then up again.
+        let mut reverted = String::new();
+        while reverted != "20261121000011" {
+            reverted = match &mut *conn {
+                DbConnection::Sqlite(c) => c
+                    .revert_last_migration(db::SQLITE_MIGRATIONS)
+                    .map(|v| v.to_string()),
+                DbConnection::Postgres(c) => c
+                    .revert_last_migration(db::POSTGRES_MIGRATIONS)
+                    .map(|v| v.to_string()),
+            }
+            .expect("revert a migration");
+            assert!(reverted.as_str() >= "20261121000011", "{reverted}");
+        }
+        db::run_migrations(&mut conn).expect("migrate again, backfilling");
+    }
+    assert_eq!(daily(), recorded);
 }
