@@ -130,19 +130,70 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
     result.map_err(|e| DbError::Migration(e.to_string()))
 }
 
-/// Runs `work` in a transaction meant to write. On SQLite it begins IMMEDIATE, so the
-/// write lock is taken up front and two writers queue on `busy_timeout` instead of
-/// one failing half-way with SQLITE_BUSY when it upgrades its read lock.
+/// Runs `work` in a transaction meant to write.
+///
+/// On SQLite it begins IMMEDIATE, so the write lock is taken up front and two writers
+/// queue on `busy_timeout` instead of one failing half-way with SQLITE_BUSY when it
+/// upgrades its read lock.
+///
+/// On PostgreSQL it begins READ COMMITTED explicitly, whatever the server's or the
+/// role's default isolation. Writers that queue on a row lock (`SELECT … FOR UPDATE`,
+/// as `monitoring::results::record_results` does) rely on each statement after the
+/// lock seeing what the previous holder committed. Under REPEATABLE READ or
+/// SERIALIZABLE the snapshot is taken by the transaction's first statement, before
+/// the lock is granted: the second of two identical batches would not see the first's
+/// results, insert them again and fail on the primary key (or fail to serialise).
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    in_transaction(
+        conn,
+        "BEGIN IMMEDIATE",
+        "BEGIN ISOLATION LEVEL READ COMMITTED",
+        work,
+    )
+}
+
+/// Runs `work` in a read-only transaction whose statements all see the same
+/// snapshot, for a page that adds up figures read by several queries (a dashboard
+/// reads whole days and hours from two tables: a batch committed between them
+/// must not be half counted). SQLite's deferred transaction keeps the snapshot of
+/// its first read.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    in_transaction(
+        conn,
+        "BEGIN DEFERRED",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        work,
+    )
+}
+
+/// Begins with the backend's statement, commits on `Ok` and rolls back on `Err`.
+fn in_transaction<T, E, F>(
+    conn: &mut DbConnection,
+    sqlite_begin: &str,
+    postgres_begin: &str,
+    work: F,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
     use diesel::Connection;
-    if !matches!(conn, DbConnection::Sqlite(_)) {
-        return conn.transaction(work);
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, sqlite_begin)?
+        }
+        DbConnection::Postgres(pg) => {
+            AnsiTransactionManager::begin_transaction_sql(pg, postgres_begin)?
+        }
     }
-    sqlite_begin_immediate(conn)?;
     match work(conn) {
         Ok(value) => {
             match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
@@ -159,15 +210,6 @@ where
             <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
             Err(error)
         }
-    }
-}
-
-fn sqlite_begin_immediate(conn: &mut DbConnection) -> diesel::QueryResult<()> {
-    match conn {
-        DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
-        }
-        DbConnection::Postgres(_) => Ok(()),
     }
 }
 

@@ -535,6 +535,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    monitor_daily_rollups (monitor_id, day) {
+        monitor_id -> Text,
+        day -> Date,
+        checks -> BigInt,
+        successes -> BigInt,
+        timed -> BigInt,
+        response_sum -> BigInt,
+        response_max -> BigInt,
+        h0 -> BigInt,
+        h1 -> BigInt,
+        h2 -> BigInt,
+        h3 -> BigInt,
+        h4 -> BigInt,
+        h5 -> BigInt,
+        h6 -> BigInt,
+        h7 -> BigInt,
+        h8 -> BigInt,
+        h9 -> BigInt,
+        h10 -> BigInt,
+        h11 -> BigInt,
+    }
+}
+
+diesel::table! {
     monitor_errors (id) {
         id -> Text,
         monitor_id -> Text,
@@ -570,11 +594,13 @@ diesel::joinable!(dashboard_monitors -> monitors (monitor_id));
 diesel::joinable!(dashboard_monitors -> dashboards (dashboard_id));
 diesel::joinable!(monitor_results -> monitors (monitor_id));
 diesel::joinable!(monitor_rollups -> monitors (monitor_id));
+diesel::joinable!(monitor_daily_rollups -> monitors (monitor_id));
 diesel::joinable!(monitor_errors -> monitors (monitor_id));
 diesel::allow_tables_to_appear_in_same_query!(
     monitors,
     monitor_results,
     monitor_rollups,
+    monitor_daily_rollups,
     monitor_errors,
     dashboards,
     dashboard_monitors,

@@ -299,13 +299,16 @@ pub async fn page(
     let period = period_of(&query, now, &layout, &mut errors);
     let viewer = Viewer::of(&member);
     let found = db::run(&state.pool, move |conn| {
-        let Some(dashboard) = dashboards::find(conn, &viewer, &dashboard_id)? else {
-            return Ok::<_, DbError>(None);
-        };
-        let all = monitors::list(conn, &viewer, now)?;
-        let figures = stats::figures(conn, &dashboard.monitor_ids, &period)?;
-        let slots = stats::series(conn, &dashboard.monitor_ids, &period)?;
-        Ok(Some((dashboard, all, figures, slots)))
+        // One snapshot: the figures add up reads of two rollup tables.
+        db::read_snapshot(conn, |conn| {
+            let Some(dashboard) = dashboards::find(conn, &viewer, &dashboard_id)? else {
+                return Ok::<_, DbError>(None);
+            };
+            let all = monitors::list(conn, &viewer, now)?;
+            let figures = stats::figures(conn, &dashboard.monitor_ids, &period)?;
+            let slots = stats::series(conn, &dashboard.monitor_ids, &period)?;
+            Ok(Some((dashboard, all, figures, slots)))
+        })
     })
     .await?;
     let (dashboard, all, figures, slots) = found.ok_or(PageError::NotFound)?;

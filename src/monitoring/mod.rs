@@ -27,6 +27,7 @@ pub mod alert_pages;
 pub mod alerts;
 pub mod api;
 pub mod charts;
+pub mod daily;
 pub mod dashboard_pages;
 pub mod dashboards;
 pub mod demo;
@@ -34,6 +35,7 @@ pub mod monitors;
 pub mod pages;
 pub mod results;
 pub mod scope;
+pub mod spans;
 pub mod stats;
 pub mod token_pages;
 

@@ -9,8 +9,8 @@ use super::{Kind, State};
 use crate::audit::Action;
 use crate::console::CustomerChange;
 use crate::db::schema::{
-    alert_definition_monitors, dashboard_monitors, monitor_errors, monitor_results,
-    monitor_rollups, monitors, sites, sub_account_monitors, sub_accounts,
+    alert_definition_monitors, dashboard_monitors, monitor_daily_rollups, monitor_errors,
+    monitor_results, monitor_rollups, monitors, sites, sub_account_monitors, sub_accounts,
 };
 use crate::db::{DbConnection, DbError};
 
@@ -333,6 +333,10 @@ pub fn delete(
         .execute(conn)?;
     diesel::delete(monitor_rollups::table.filter(monitor_rollups::monitor_id.eq(monitor_id)))
         .execute(conn)?;
+    diesel::delete(
+        monitor_daily_rollups::table.filter(monitor_daily_rollups::monitor_id.eq(monitor_id)),
+    )
+    .execute(conn)?;
     diesel::delete(monitor_errors::table.filter(monitor_errors::monitor_id.eq(monitor_id)))
         .execute(conn)?;
     diesel::delete(

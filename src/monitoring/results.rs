@@ -1,5 +1,6 @@
-//! Check results and error-log entries as they arrive, and the hourly rollups
-//! kept up to date in the same transaction, so dashboards never read raw rows.
+//! Check results and error-log entries as they arrive, and the hourly (and
+//! daily, `daily.rs`) rollups kept up to date in the same transaction, so
+//! dashboards never read raw rows.
 
 use std::collections::BTreeMap;
 
@@ -143,8 +144,10 @@ pub struct Recorded {
 const INSERT_CHUNK: usize = 400;
 
 /// Serialises the writers of one monitor's results, so two batches never both
-/// read a rollup and one overwrite the other's sum. SQLite's write transactions
-/// are already serial (BEGIN IMMEDIATE); PostgreSQL locks the monitor's row.
+/// read a rollup and one overwrite the other's sum, nor both insert a result.
+/// SQLite's write transactions are already serial (BEGIN IMMEDIATE); PostgreSQL
+/// locks the monitor's row, and `db::write_transaction` begins READ COMMITTED so
+/// that what follows the lock sees what its previous holder committed.
 fn lock_monitor(conn: &mut DbConnection, monitor_id: &str) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT id FROM monitors WHERE id = $1 FOR UPDATE")
@@ -225,8 +228,11 @@ pub fn record_results(
     })
 }
 
-/// Adds each rollup to the stored one of its monitor and hour, or stores it.
+/// Adds each rollup to the stored one of its monitor and hour, or stores it;
+/// and to its monitor's day.
 pub fn add_to_rollups(conn: &mut DbConnection, rollups: Vec<Rollup>) -> QueryResult<()> {
+    // The daily level takes what is added, before it is merged with the stored hours.
+    super::daily::add_hours(conn, &rollups)?;
     let mut new_rows = Vec::new();
     for mut rollup in rollups {
         let stored: Option<Rollup> = monitor_rollups::table
@@ -244,11 +250,17 @@ pub fn add_to_rollups(conn: &mut DbConnection, rollups: Vec<Rollup>) -> QueryRes
             None => new_rows.push(rollup),
         }
     }
-    insert_rollups(conn, &new_rows)
+    insert_hourly(conn, &new_rows)
 }
 
-/// Inserts rollups known to be new (the demo and the benchmark seed with it).
+/// Inserts hourly rollups known to be new, and adds them to their days (the
+/// demo and the benchmark seed with it).
 pub fn insert_rollups(conn: &mut DbConnection, rows: &[Rollup]) -> QueryResult<()> {
+    super::daily::add_hours(conn, rows)?;
+    insert_hourly(conn, rows)
+}
+
+fn insert_hourly(conn: &mut DbConnection, rows: &[Rollup]) -> QueryResult<()> {
     for chunk in rows.chunks(40) {
         super::insert_many!(conn, monitor_rollups::table, chunk)?;
     }

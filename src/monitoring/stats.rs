@@ -1,16 +1,17 @@
-//! Dashboard figures over a period, from the hourly rollups only: availability,
+//! Dashboard figures over a period, from the rollups only (whole days from the
+//! daily ones, the rest from the hourly ones: `spans.rs`): availability,
 //! average and p95 response time per monitor, the SLA verdict, and the series
 //! the charts draw.
 
+use std::collections::BTreeMap;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
 use super::results::{BUCKET_BOUNDS, BUCKETS, hour_of};
+use super::spans;
 use crate::accounts::FieldError;
 use crate::db::DbConnection;
-use crate::db::schema::monitor_rollups;
 
 /// The periods a dashboard is shown for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,13 +201,8 @@ impl Figures {
     }
 }
 
-type FigureRow = (
-    String,
-    (i64, i64, i64, i64, i64),
-    (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64),
-);
-
-/// Each monitor's figures over the period: (monitor id, figures).
+/// Each monitor's figures over the period: (monitor id, figures), for the
+/// monitors with results in it.
 pub fn figures(
     conn: &mut DbConnection,
     monitor_ids: &[String],
@@ -215,56 +211,11 @@ pub fn figures(
     if monitor_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let total =
-        |column: &str| sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"));
-    let rows: Vec<FigureRow> = monitor_rollups::table
-        .filter(monitor_rollups::monitor_id.eq_any(monitor_ids))
-        .filter(monitor_rollups::hour.ge(period.from))
-        .filter(monitor_rollups::hour.lt(period.to))
-        .group_by(monitor_rollups::monitor_id)
-        .select((
-            monitor_rollups::monitor_id,
-            (
-                total("checks"),
-                total("successes"),
-                total("timed"),
-                total("response_sum"),
-                sql::<BigInt>("CAST(COALESCE(MAX(response_max), 0) AS BIGINT)"),
-            ),
-            (
-                total("h0"),
-                total("h1"),
-                total("h2"),
-                total("h3"),
-                total("h4"),
-                total("h5"),
-                total("h6"),
-                total("h7"),
-                total("h8"),
-                total("h9"),
-                total("h10"),
-                total("h11"),
-            ),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, (checks, successes, timed, response_sum, response_max), h)| {
-                (
-                    id,
-                    Figures {
-                        checks,
-                        successes,
-                        timed,
-                        response_sum,
-                        response_max,
-                        histogram: [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7, h.8, h.9, h.10, h.11],
-                    },
-                )
-            },
-        )
-        .collect())
+    let mut by_monitor: BTreeMap<String, Figures> = BTreeMap::new();
+    for (id, part) in spans::figures_by_monitor(conn, monitor_ids, period.from, period.to)? {
+        by_monitor.entry(id).or_default().add(&part);
+    }
+    Ok(by_monitor.into_iter().collect())
 }
 
 /// One slot of a chart: its start, checks, successes, timed results and the
@@ -288,49 +239,56 @@ impl Slot {
     }
 }
 
-/// The period cut in slots of `period.slot_hours()`, each with the monitors' totals.
+/// Where the chart slots of the period start. Slots of a day or more start at
+/// UTC midnights, so each is made of whole days of the daily rollups; the first
+/// runs from the period's start to its first midnight when that is mid-day.
+pub fn slot_starts(period: &Period) -> Vec<NaiveDateTime> {
+    let slot = Duration::hours(period.slot_hours());
+    let mut starts = Vec::new();
+    let mut start = period.from;
+    if period.slot_hours() >= 24 {
+        let midnight = spans::next_midnight(period.from);
+        if midnight > period.from && midnight < period.to {
+            starts.push(period.from);
+            start = midnight;
+        }
+    }
+    while start < period.to {
+        starts.push(start);
+        start += slot;
+    }
+    starts
+}
+
+/// The period cut in slots (see [`slot_starts`]), each with the monitors' totals.
 pub fn series(
     conn: &mut DbConnection,
     monitor_ids: &[String],
     period: &Period,
 ) -> QueryResult<Vec<Slot>> {
-    let slot = Duration::hours(period.slot_hours());
-    let mut slots = Vec::new();
-    let mut start = period.from;
-    while start < period.to {
-        slots.push(Slot {
-            start,
+    let starts = slot_starts(period);
+    let mut slots: Vec<Slot> = starts
+        .iter()
+        .map(|start| Slot {
+            start: *start,
             checks: 0,
             successes: 0,
             timed: 0,
             response_sum: 0,
-        });
-        start += slot;
-    }
+        })
+        .collect();
     if monitor_ids.is_empty() {
         return Ok(slots);
     }
-    let total =
-        |column: &str| sql::<BigInt>(&format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"));
-    let rows: Vec<(NaiveDateTime, (i64, i64, i64, i64))> = monitor_rollups::table
-        .filter(monitor_rollups::monitor_id.eq_any(monitor_ids))
-        .filter(monitor_rollups::hour.ge(period.from))
-        .filter(monitor_rollups::hour.lt(period.to))
-        .group_by(monitor_rollups::hour)
-        .select((
-            monitor_rollups::hour,
-            (
-                total("checks"),
-                total("successes"),
-                total("timed"),
-                total("response_sum"),
-            ),
-        ))
-        .load(conn)?;
-    let slot_hours = period.slot_hours();
-    for (hour, (checks, successes, timed, response_sum)) in rows {
-        let index = (hour - period.from).num_hours() / slot_hours;
-        if let Some(slot) = usize::try_from(index).ok().and_then(|i| slots.get_mut(i)) {
+    let rows = if period.slot_hours() >= 24 {
+        spans::sums_by_day(conn, monitor_ids, period.from, period.to)?
+    } else {
+        spans::sums_by_hour(conn, monitor_ids, period.from, period.to)?
+    };
+    for (at, (checks, successes, timed, response_sum)) in rows {
+        // The slot that starts last at or before `at`: a day's row lies wholly in one.
+        let index = starts.partition_point(|start| *start <= at).checked_sub(1);
+        if let Some(slot) = index.and_then(|i| slots.get_mut(i)) {
             slot.checks += checks;
             slot.successes += successes;
             slot.timed += timed;
@@ -387,5 +345,30 @@ mod tests {
         let last = Period::last(PeriodChoice::Day, now);
         assert_eq!(last.hours(), 24);
         assert_eq!(last.to.format("%H:%M").to_string(), "11:00");
+    }
+
+    #[test]
+    fn day_sized_slots_start_at_midnight() {
+        let now = NaiveDate::from_ymd_opt(2026, 11, 21)
+            .and_then(|d| d.and_hms_opt(10, 30, 0))
+            .unwrap_or_default();
+        let quarter = Period::last(PeriodChoice::Quarter, now);
+        let starts = slot_starts(&quarter);
+        assert_eq!(starts.len(), 91, "a partial day at each end");
+        assert_eq!(starts.first(), Some(&quarter.from));
+        assert!(
+            starts[1..]
+                .iter()
+                .all(|s| s.format("%H:%M").to_string() == "00:00")
+        );
+        assert_eq!(starts.last().map(|s| s.date()), Some(now.date()));
+        let week = Period::last(PeriodChoice::Week, now);
+        assert_eq!(
+            slot_starts(&week).len(),
+            28,
+            "six-hour slots from the start"
+        );
+        let custom = Period::custom("2026-11-01", "2026-11-20", now);
+        assert_eq!(custom.map(|p| slot_starts(&p).len()), Ok(20));
     }
 }

@@ -18,6 +18,7 @@ mod helpers;
 mod migrations;
 mod monitoring;
 mod monitoring_helpers;
+mod monitoring_rollups;
 mod open_customer;
 mod partner_home;
 mod service_health;
