@@ -4,10 +4,12 @@
 //! reads without colour and in either language.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
 use crate::db::DbConnection;
-use crate::db::schema::customer_accounts;
+use crate::db::schema::customer_creations;
 
 pub const MONTHS: usize = 12;
 const WIDTH: i64 = 600;
@@ -53,14 +55,14 @@ impl MonthlyChart {
 }
 
 /// The first day of the month `back` months before the one holding `today`.
-fn month_start(today: NaiveDate, back: u32) -> Option<NaiveDate> {
+pub(crate) fn month_start(today: NaiveDate, back: u32) -> Option<NaiveDate> {
     today
         .with_day(1)?
         .checked_sub_months(chrono::Months::new(back))
 }
 
 /// Midnight of `day` in `zone`, as the UTC time stored on accounts.
-fn utc_midnight(day: NaiveDate, zone: chrono_tz::Tz) -> Option<NaiveDateTime> {
+pub(crate) fn utc_midnight(day: NaiveDate, zone: chrono_tz::Tz) -> Option<NaiveDateTime> {
     Some(
         zone.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
             .earliest()?
@@ -68,33 +70,81 @@ fn utc_midnight(day: NaiveDate, zone: chrono_tz::Tz) -> Option<NaiveDateTime> {
     )
 }
 
+/// The first instant of the month `back` months before today's, in UTC (UTC
+/// midnight when the zone skips that midnight).
+fn month_boundary(today: NaiveDate, back: i64, zone: chrono_tz::Tz) -> Option<NaiveDateTime> {
+    let day = if back >= 0 {
+        month_start(today, back as u32)?
+    } else {
+        month_start(today, 0)?
+            .checked_add_months(chrono::Months::new(back.unsigned_abs() as u32))?
+    };
+    Some(utc_midnight(day, zone).unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN)))
+}
+
 /// New customers of the partner in each of the last twelve months (the current
-/// one included), months as the reader's time zone has them; each month one
-/// range of the (partner, created) index.
+/// one included), months as the reader's time zone has them: sums over the hours
+/// of `customer_creations` (kept by triggers, migration 12), all twelve in one
+/// read of the partner's last year.
 pub fn new_customers(
     conn: &mut DbConnection,
     partner_id: &str,
     today: NaiveDate,
     zone: chrono_tz::Tz,
 ) -> QueryResult<MonthlyChart> {
+    // starts[n]: the start of the month 11 - n back; starts[12] the next month's.
+    let mut starts = [NaiveDateTime::MIN; MONTHS + 1];
+    for (n, start) in starts.iter_mut().enumerate() {
+        *start =
+            month_boundary(today, MONTHS as i64 - 1 - n as i64, zone).unwrap_or(NaiveDateTime::MIN);
+    }
+    let since = |at: NaiveDateTime| {
+        sql::<Nullable<BigInt>>("SUM(CASE WHEN hour >= ")
+            .bind::<Timestamp, _>(at)
+            .sql(" THEN customers ELSE 0 END)")
+    };
+    type Since = Option<i64>;
+    #[allow(clippy::type_complexity)]
+    let sums: Option<(
+        (Since, Since, Since, Since, Since, Since),
+        (Since, Since, Since, Since, Since, Since),
+    )> = customer_creations::table
+        .filter(customer_creations::partner_id.eq(partner_id))
+        .filter(customer_creations::hour.ge(starts[0]))
+        .filter(customer_creations::hour.lt(starts[MONTHS]))
+        .select((
+            (
+                since(starts[0]),
+                since(starts[1]),
+                since(starts[2]),
+                since(starts[3]),
+                since(starts[4]),
+                since(starts[5]),
+            ),
+            (
+                since(starts[6]),
+                since(starts[7]),
+                since(starts[8]),
+                since(starts[9]),
+                since(starts[10]),
+                since(starts[11]),
+            ),
+        ))
+        .first(conn)
+        .optional()?;
+    let mut cumulative = [0i64; MONTHS + 1];
+    if let Some(((a, b, c, d, e, f), (g, h, i, j, k, l))) = sums {
+        for (n, value) in [a, b, c, d, e, f, g, h, i, j, k, l].into_iter().enumerate() {
+            cumulative[n] = value.unwrap_or(0);
+        }
+    }
     let mut months = Vec::with_capacity(MONTHS);
-    for back in (0..MONTHS as u32).rev() {
-        let (Some(start), Some(end)) = (
-            month_start(today, back),
-            month_start(today, back).and_then(|s| s.checked_add_months(chrono::Months::new(1))),
-        ) else {
+    for n in 0..MONTHS {
+        let Some(start) = month_start(today, (MONTHS - 1 - n) as u32) else {
             continue;
         };
-        let (Some(from), Some(to)) = (utc_midnight(start, zone), utc_midnight(end, zone)) else {
-            continue;
-        };
-        let count: i64 = customer_accounts::table
-            .filter(customer_accounts::partner_id.eq(partner_id))
-            .filter(customer_accounts::created_at.ge(from))
-            .filter(customer_accounts::created_at.lt(to))
-            .count()
-            .get_result(conn)?;
-        months.push((start, count, back == 0));
+        let count = (cumulative[n] - cumulative[n + 1]).max(0);
+        months.push((start, count, n == MONTHS - 1));
     }
     let most = months
         .iter()
