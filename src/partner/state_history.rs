@@ -4,16 +4,14 @@
 //! the list's own counts; each earlier month end is today's minus the changes
 //! since, read from `customer_state_changes` (kept by triggers on every write of
 //! a customer's state or partner, in the same transaction; migration 12): one
-//! query over the partner's hours of the last year, summed on the database.
+//! range of the partner's hours a month, summed on the database.
 //!
 //! Drawn as stacked bars: each state has its own pattern (not only a colour), a
 //! legend names them, every bar carries its total, each segment its number when
 //! there is room, and a table below gives every figure.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
 use super::charts::{MONTHS, month_start, utc_midnight};
 use crate::customers::CustomerState;
@@ -123,48 +121,39 @@ pub fn load(
             .map(|day| boundary(day, zone))
             .unwrap_or(NaiveDateTime::MIN);
     }
-    let since = |at: NaiveDateTime| {
-        sql::<Nullable<BigInt>>("SUM(CASE WHEN hour >= ")
-            .bind::<Timestamp, _>(at)
-            .sql(" THEN delta ELSE 0 END)")
-    };
-    type Since = Option<i64>;
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(
-        String,
-        (Since, Since, Since, Since, Since, Since),
-        (Since, Since, Since, Since, Since),
-    )> = customer_state_changes::table
-        .filter(customer_state_changes::partner_id.eq(partner_id))
-        .filter(customer_state_changes::hour.ge(ends[MONTHS - 2]))
-        .group_by(customer_state_changes::state)
-        .select((
-            customer_state_changes::state,
-            (
-                since(ends[0]),
-                since(ends[1]),
-                since(ends[2]),
-                since(ends[3]),
-                since(ends[4]),
-                since(ends[5]),
-            ),
-            (
-                since(ends[6]),
-                since(ends[7]),
-                since(ends[8]),
-                since(ends[9]),
-                since(ends[10]),
-            ),
-        ))
-        .load(conn)?;
-    // changes[state][n]: the net change since the end of month n + 1 back.
+    // changes[state][n]: the net change since the end of month n + 1 back, summed
+    // from one range of the partner's hours a month (plain index ranges cost less
+    // than comparing every hour with eleven boundaries).
     let mut changes = [[0i64; MONTHS - 1]; 3];
-    for (state, (a, b, c, d, e, f), (g, h, i, j, k)) in rows {
-        let Some(index) = CustomerState::ALL.iter().position(|s| s.as_str() == state) else {
-            continue;
+    macro_rules! by_state {
+        ($query:expr) => {
+            $query
+                .filter(customer_state_changes::partner_id.eq(partner_id))
+                .group_by(customer_state_changes::state)
+                .select((
+                    customer_state_changes::state,
+                    diesel::dsl::sum(customer_state_changes::delta),
+                ))
+                .load::<(String, Option<i64>)>(conn)?
         };
-        for (n, value) in [a, b, c, d, e, f, g, h, i, j, k].into_iter().enumerate() {
-            changes[index][n] = value.unwrap_or(0);
+    }
+    for n in 0..MONTHS - 1 {
+        let since = customer_state_changes::table.filter(customer_state_changes::hour.ge(ends[n]));
+        let rows = if n == 0 {
+            by_state!(since)
+        } else {
+            by_state!(since.filter(customer_state_changes::hour.lt(ends[n - 1])))
+        };
+        for (state, sum) in rows {
+            if let Some(index) = CustomerState::ALL.iter().position(|s| s.as_str() == state) {
+                changes[index][n] = sum.unwrap_or(0);
+            }
+        }
+    }
+    // From the month's own changes to the changes since its end.
+    for state in changes.iter_mut() {
+        for n in 1..MONTHS - 1 {
+            state[n] += state[n - 1];
         }
     }
     // counts[m][state], m = 0 the oldest month, 11 today.
