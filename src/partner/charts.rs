@@ -109,11 +109,11 @@ pub fn new_customers(
         *count = sum.unwrap_or(0).max(0);
     }
     let mut months = Vec::with_capacity(MONTHS);
-    for n in 0..MONTHS {
+    for (n, count) in counts.into_iter().enumerate() {
         let Some(start) = month_start(today, (MONTHS - 1 - n) as u32) else {
             continue;
         };
-        months.push((start, counts[n], n == MONTHS - 1));
+        months.push((start, count, n == MONTHS - 1));
     }
     let most = months
         .iter()
