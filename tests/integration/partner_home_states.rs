@@ -21,6 +21,19 @@ use crate::partner_home::{count_of, figures};
 /// One bar: its month (`YYYY-MM`) and its customers by state.
 type Bar = (String, BTreeMap<String, i64>);
 
+/// The new customers of the last twelve months, from the other chart.
+async fn new_customers(app: &TestApp, username: &str) -> i64 {
+    let browser = app.browser_signed_in(username, PASSWORD).await;
+    let (_, page) = page_of(&browser, app, "/partner").await;
+    let svg = &page[page.find(r#"id="new-customers-chart""#).expect("the chart")..];
+    let svg = &svg[..svg.find("</svg>").expect("its end")];
+    regex::Regex::new(r#"class="bar" data-count="(\d+)""#)
+        .expect("regex")
+        .captures_iter(svg)
+        .map(|c| c[1].parse::<i64>().expect("count"))
+        .sum()
+}
+
 /// The bars of the chart, oldest first, and the page's own state figures.
 async fn chart(app: &TestApp, username: &str) -> (Vec<Bar>, BTreeMap<String, i64>) {
     let browser = app.browser_signed_in(username, PASSWORD).await;
@@ -132,6 +145,12 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
         assert_eq!(bars[0].1["active"], 1, "only Old, eleven months back");
     }
 
+    assert_eq!(
+        new_customers(&app, "owner@contoso.example").await,
+        3,
+        "Spring, Recent and Waiting"
+    );
+
     // A sales agent creates a customer through the server: Creating today.
     let sales = app
         .browser_signed_in("sales@contoso.example", PASSWORD)
@@ -147,6 +166,7 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
     let (bars, shown) = chart(&app, "owner@contoso.example").await;
     assert_eq!(bars[11].1, shown);
     assert_eq!(shown["creating"], 2, "Waiting and Fourth Coffee");
+    assert_eq!(new_customers(&app, "owner@contoso.example").await, 4);
     let this_month = bars[11].0.clone();
 
     // Its administrator activates it: Active today.
@@ -189,6 +209,11 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
     assert_eq!(dissociated.status(), 303);
     let (bars, shown) = chart(&app, "owner@contoso.example").await;
     assert_eq!(bars[11].1, shown, "today's bar is today's figures");
+    assert_eq!(
+        new_customers(&app, "owner@contoso.example").await,
+        3,
+        "Recent left: it no longer counts among the new customers of its month"
+    );
     assert_eq!(
         (shown["active"], shown["creating"], shown["suspended"]),
         (2, 1, 1),
