@@ -175,7 +175,7 @@ pub async fn csv(
     member: PartnerMember,
     query: web::Query<RawView>,
 ) -> Result<HttpResponse, PageError> {
-    let view = View::from(query.into_inner());
+    let view = View::from(query.into_inner()).at(state.clock.now());
     let partner_id = member.partner_id().to_owned();
     let pool = state.pool.clone();
     // The first batch is read before answering, so a failing database still gets

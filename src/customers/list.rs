@@ -76,6 +76,8 @@ pub struct RawView {
     trial_ends: String,
     /// `YYYY-MM-DD..YYYY-MM-DD`: an active licence expiring between these days.
     licence_expires: String,
+    /// `down`: customers with a monitor down now.
+    monitors: String,
     sort: String,
     dir: String,
     page: String,
@@ -95,6 +97,11 @@ pub struct View {
     pub trial_ends: Option<(NaiveDate, NaiveDate)>,
     /// Customers with an active licence expiring between these days, both included.
     pub licence_expires: Option<(NaiveDate, NaiveDate)>,
+    /// Customers with a monitor down (its latest result a failure, no older than
+    /// `monitoring::STALE_AFTER`) at `now`.
+    pub monitors_down: bool,
+    /// When the view is read, from the app's clock; not part of the URL.
+    pub now: Option<NaiveDateTime>,
     pub sort: SortKey,
     pub descending: bool,
     pub page: i64,
@@ -126,6 +133,8 @@ impl From<RawView> for View {
             mine: matches!(raw.mine.as_str(), "1" | "on" | "true"),
             trial_ends: parse_day_range(&raw.trial_ends),
             licence_expires: parse_day_range(&raw.licence_expires),
+            monitors_down: raw.monitors == "down",
+            now: None,
             sort,
             descending,
             page: raw.page.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000),
@@ -164,10 +173,27 @@ impl View {
         }
     }
 
-    /// Whether the view filters on something kept only on the accounts and
-    /// their licences, not beside SQLite's trigram index nor in the counts.
+    /// The list of the customers with a monitor down at `now`.
+    pub fn monitors_down(now: NaiveDateTime) -> View {
+        View {
+            monitors_down: true,
+            now: Some(now),
+            ..View::default()
+        }
+    }
+
+    /// This view as read at `now` (the app's clock).
+    pub fn at(self, now: NaiveDateTime) -> View {
+        View {
+            now: Some(now),
+            ..self
+        }
+    }
+
+    /// Whether the view filters on something kept only on the accounts, their
+    /// licences and monitors, not beside SQLite's trigram index nor in the counts.
     fn filters_on_dates(&self) -> bool {
-        self.trial_ends.is_some() || self.licence_expires.is_some()
+        self.trial_ends.is_some() || self.licence_expires.is_some() || self.monitors_down
     }
 
     /// The query string of this view, leaving out what is at its default.
@@ -199,6 +225,9 @@ impl View {
         }
         if let Some((from, to)) = self.licence_expires {
             query.append_pair("licence_expires", &format!("{from}..{to}"));
+        }
+        if self.monitors_down {
+            query.append_pair("monitors", "down");
         }
         if self.sort != SortKey::Name {
             query.append_pair("sort", self.sort.as_str());
@@ -269,6 +298,14 @@ impl View {
     pub fn without_licence_expires(&self) -> String {
         self.link(|v| {
             v.licence_expires = None;
+            v.page = 1;
+        })
+    }
+
+    /// This view without its monitors-down filter.
+    pub fn without_monitors_down(&self) -> String {
+        self.link(|v| {
+            v.monitors_down = false;
             v.page = 1;
         })
     }
@@ -501,6 +538,19 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
                     .filter(licences::status.eq(LicenceStatus::Active.as_str()))
                     .filter(licences::expires_on.between(from, to))
                     .select(licences::customer_id),
+            ),
+        );
+    }
+    if view.monitors_down {
+        use crate::db::schema::monitors;
+        // The view's own instant; a view built without one is read now.
+        let now = view.now.unwrap_or_else(|| chrono::Utc::now().naive_utc());
+        query = query.filter(
+            customer_accounts::id.eq_any(
+                monitors::table
+                    .filter(monitors::last_success.eq(false))
+                    .filter(monitors::last_checked_at.ge(now - crate::monitoring::STALE_AFTER))
+                    .select(monitors::customer_id),
             ),
         );
     }
@@ -928,7 +978,7 @@ pub async fn page(
     member: PartnerMember,
     query: web::Query<RawView>,
 ) -> Result<HttpResponse, PageError> {
-    let view = View::from(query.into_inner());
+    let view = View::from(query.into_inner()).at(state.clock.now());
     let partner_id = member.partner_id().to_owned();
     let wanted = view.clone();
     let listing = db::run(&state.pool, move |conn| {
@@ -977,6 +1027,7 @@ mod tests {
             mine: get("mine"),
             trial_ends: get("trial_ends"),
             licence_expires: get("licence_expires"),
+            monitors: get("monitors"),
             sort: get("sort"),
             dir: get("dir"),
             page: get("page"),
@@ -986,18 +1037,20 @@ mod tests {
 
     #[test]
     fn a_view_survives_its_own_url() {
-        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&licence_expires=2026-11-21..2026-12-21&sort=created&dir=asc&page=3&per=25";
+        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&licence_expires=2026-11-21..2026-12-21&monitors=down&sort=created&dir=asc&page=3&per=25";
         let parsed = view(query);
         assert_eq!(view(&parsed.query_string()), parsed);
         assert!(parsed.trial_ends.is_some());
+        assert!(parsed.monitors_down);
         assert_eq!(parsed.per_page, 25);
         assert!(!parsed.descending);
     }
 
     #[test]
     fn unknown_values_fall_back_to_defaults() {
-        let parsed =
-            view("sort=evil&per=100000&page=-4&licence=x&trial_ends=2026-12-05..2026-11-21");
+        let parsed = view(
+            "sort=evil&per=100000&page=-4&licence=x&trial_ends=2026-12-05..2026-11-21&monitors=up",
+        );
         assert_eq!(parsed, View::default());
         assert_eq!(parsed.query_string(), "");
     }

@@ -697,3 +697,36 @@ diesel::allow_tables_to_appear_in_same_query!(alert_definition_monitors, monitor
 diesel::allow_tables_to_appear_in_same_query!(alert_definition_recipients, memberships);
 diesel::allow_tables_to_appear_in_same_query!(alert_definition_recipients, logins);
 diesel::allow_tables_to_appear_in_same_query!(sub_account_dashboards, monitors);
+
+diesel::table! {
+    /// How many of a partner's customers entered (+) or left (-) each state in
+    /// each hour (UTC), kept by triggers on `customer_accounts` (migration 12).
+    customer_state_changes (partner_id, hour, state) {
+        partner_id -> Text,
+        hour -> Timestamp,
+        state -> Text,
+        delta -> Integer,
+    }
+}
+
+diesel::table! {
+    /// A partner's customers by the hour (UTC) they were created, kept by
+    /// triggers on `customer_accounts` (migration 12).
+    customer_creations (partner_id, hour) {
+        partner_id -> Text,
+        hour -> Timestamp,
+        customers -> Integer,
+    }
+}
+
+diesel::table! {
+    /// The number of monitors of each partner's customers, kept by triggers on
+    /// `monitors` and on a customer's partner (migration 12).
+    partner_monitors (partner_id) {
+        partner_id -> Text,
+        monitors -> Integer,
+    }
+}
+
+diesel::joinable!(monitors -> customer_accounts (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(monitors, customer_accounts);

@@ -76,6 +76,9 @@ pub struct Dashboard {
     /// Staff invitations whose link stops working within a day.
     pub expiring_invitations: Option<Figure>,
     pub new_customers: super::charts::MonthlyChart,
+    /// Customers with a monitor down, when the partner's customers have monitors.
+    pub monitors_down: Option<super::monitors_down::MonitorsDown>,
+    pub by_state_over_time: super::state_history::StateChart,
 }
 
 /// (state, billing type, health level, customers).
@@ -128,6 +131,10 @@ pub fn load(
         rows.iter().filter(|row| keep(row)).map(|row| row.3).sum()
     };
     let total = Figure::of(&View::default(), "home-customers", "all", sum(&|_| true));
+    let mut states_now = [0i64; 3];
+    for (n, state) in CustomerState::ALL.iter().enumerate().take(3) {
+        states_now[n] = sum(&|row| row.0 == state.as_str());
+    }
     let by_state = CustomerState::ALL
         .iter()
         .copied()
@@ -258,6 +265,8 @@ pub fn load(
         open_requests,
         expiring_invitations,
         new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
+        monitors_down: super::monitors_down::load(conn, partner_id, now)?,
+        by_state_over_time: super::state_history::load(conn, partner_id, states_now, today, zone)?,
     })
 }
 

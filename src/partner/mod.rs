@@ -5,6 +5,8 @@ pub mod activity;
 pub mod charts;
 pub mod context;
 pub mod home;
+pub mod monitors_down;
+pub mod state_history;
 
 pub use home::home;
 

@@ -226,7 +226,7 @@ async fn going_back_loses_nothing_and_the_country_is_carried_over() {
     assert_eq!(customer_count(&app), 0);
 }
 
-fn administrator_step(username: &str) -> Vec<(&str, &str)> {
+pub(crate) fn administrator_step(username: &str) -> Vec<(&str, &str)> {
     with(
         &with(STEP_1, ADDRESS),
         &[

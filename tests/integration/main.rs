@@ -21,6 +21,8 @@ mod monitoring_helpers;
 mod monitoring_rollups;
 mod open_customer;
 mod partner_home;
+mod partner_home_monitors;
+mod partner_home_states;
 mod service_health;
 mod service_requests;
 mod shell;

@@ -16,7 +16,7 @@ use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 
 /// (figure id, count, link) of every figure on the home page.
-fn figures(page: &str) -> Vec<(String, i64, String)> {
+pub(crate) fn figures(page: &str) -> Vec<(String, i64, String)> {
     let figure = regex::Regex::new(r#"id="(figure-[a-z_-]+)" data-count="(\d+)" href="([^"]+)""#)
         .expect("regex");
     figure
@@ -32,7 +32,7 @@ fn figures(page: &str) -> Vec<(String, i64, String)> {
 }
 
 /// The number of items the list at `href` holds: customers, or service requests.
-async fn list_total(app: &TestApp, browser: &reqwest::Client, href: &str) -> i64 {
+pub(crate) async fn list_total(app: &TestApp, browser: &reqwest::Client, href: &str) -> i64 {
     let (status, page) = page_of(browser, app, href).await;
     assert_eq!(status, 200, "{href}");
     if href.starts_with("/partner/staff") {
@@ -64,7 +64,10 @@ async fn list_total(app: &TestApp, browser: &reqwest::Client, href: &str) -> i64
 }
 
 /// Checks every figure against its list for `username`; returns the figures.
-async fn figures_match_lists(app: &TestApp, username: &str) -> Vec<(String, i64, String)> {
+pub(crate) async fn figures_match_lists(
+    app: &TestApp,
+    username: &str,
+) -> Vec<(String, i64, String)> {
     let browser = app.browser_signed_in(username, PASSWORD).await;
     let (status, page) = page_of(&browser, app, "/partner").await;
     assert_eq!(status, 200);
@@ -86,7 +89,7 @@ async fn figures_match_lists(app: &TestApp, username: &str) -> Vec<(String, i64,
     found
 }
 
-fn count_of(figures: &[(String, i64, String)], id: &str) -> i64 {
+pub(crate) fn count_of(figures: &[(String, i64, String)], id: &str) -> i64 {
     figures
         .iter()
         .find(|(found, _, _)| found == id)

@@ -1,0 +1,10 @@
+# The partner home page (issue 8): monitors down and customers by state over time.
+customers-monitors-down = Customers with a monitor down now.
+home-monitors-down = customers with a monitor down · monitors down: { $monitors }
+home-by-state = Customers by state over time
+home-by-state-desc = The partner's customers in each state at the end of each of the last twelve months; the last bar is today. Now: { $now } customers.
+home-by-state-legend = Each bar is split by state, each state with its own pattern:
+home-by-state-now = today
+home-by-state-table = The same figures as a table
+home-by-state-month = Month
+home-by-state-total = Total

@@ -1,0 +1,10 @@
+# La page d'accueil du partenaire (issue 8) : moniteurs en panne et clients par état au fil du temps.
+customers-monitors-down = Clients dont un moniteur est en panne en ce moment.
+home-monitors-down = clients dont un moniteur est en panne · moniteurs en panne : { $monitors }
+home-by-state = Clients par état au fil du temps
+home-by-state-desc = Les clients du partenaire dans chaque état à la fin de chacun des douze derniers mois ; la dernière barre est aujourd'hui. Aujourd'hui : { $now } clients.
+home-by-state-legend = Chaque barre est partagée par état, chaque état avec son propre motif :
+home-by-state-now = aujourd'hui
+home-by-state-table = Les mêmes chiffres en tableau
+home-by-state-month = Mois
+home-by-state-total = Total

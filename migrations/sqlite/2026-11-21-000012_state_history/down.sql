@@ -1,0 +1,16 @@
+DROP INDEX monitors_by_last_result;
+DROP INDEX service_requests_by_status;
+DROP INDEX customer_accounts_partner_of;
+DROP TRIGGER partner_monitors_move;
+DROP TRIGGER partner_monitors_customer;
+DROP TRIGGER partner_monitors_delete;
+DROP TRIGGER partner_monitors_insert;
+DROP TABLE partner_monitors;
+DROP TRIGGER customer_creations_update;
+DROP TRIGGER customer_creations_delete;
+DROP TRIGGER customer_creations_insert;
+DROP TABLE customer_creations;
+DROP TRIGGER customer_state_changes_update;
+DROP TRIGGER customer_state_changes_delete;
+DROP TRIGGER customer_state_changes_insert;
+DROP TABLE customer_state_changes;

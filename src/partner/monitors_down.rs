@@ -1,0 +1,53 @@
+//! The home page's "customers with a monitor down": shown only when the
+//! partner's customers have any monitor (kept in `partner_monitors` by triggers,
+//! migration 12), counted by the customer list's own `monitors=down` filter.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::home::Figure;
+use crate::customers::list::{self, View};
+use crate::db::DbConnection;
+use crate::db::schema::{customer_accounts, monitors, partner_monitors};
+
+/// The customers with a monitor down, and how many monitors are down.
+pub struct MonitorsDown {
+    pub figure: Figure,
+    pub monitors: i64,
+}
+
+/// None when none of the partner's customers has a monitor.
+pub fn load(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<MonitorsDown>> {
+    let watched: Option<i32> = partner_monitors::table
+        .find(partner_id)
+        .select(partner_monitors::monitors)
+        .first(conn)
+        .optional()?;
+    if watched.unwrap_or(0) <= 0 {
+        return Ok(None);
+    }
+    let view = View::monitors_down(now);
+    let customers: i64 = list::matching(conn, partner_id, &view)
+        .count()
+        .get_result(conn)?;
+    let down: i64 = monitors::table
+        .inner_join(customer_accounts::table)
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .filter(monitors::last_success.eq(false))
+        .filter(monitors::last_checked_at.ge(now - crate::monitoring::STALE_AFTER))
+        .count()
+        .get_result(conn)?;
+    Ok(Some(MonitorsDown {
+        figure: Figure {
+            label_key: "home-monitors-down".into(),
+            count: customers,
+            href: view.link(|_| {}),
+            key: "monitors-down",
+        },
+        monitors: down,
+    }))
+}
