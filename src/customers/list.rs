@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::access::Capability;
 use crate::auth::identity::PartnerMember;
-use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
 use crate::db::{self, DbConnection, DbError, MultiBackend};
 use crate::i18n::Lang;
 use crate::startup::AppState;
@@ -497,6 +497,18 @@ macro_rules! members_of {
     };
 }
 
+/// The partner's active licences expiring from `from` to `to`, both included:
+/// one range of an index, as each licence carries its customer's partner
+/// (kept by triggers, migration 14).
+macro_rules! expiring_licences {
+    ($partner_id:expr, $from:expr, $to:expr) => {
+        licences::table
+            .filter(licences::partner_id.eq($partner_id))
+            .filter(licences::status.eq(LicenceStatus::Active.as_str()))
+            .filter(licences::expires_on.between($from, $to))
+    };
+}
+
 /// The partner's customers matching the view, unsorted. Every read of the list
 /// (page, count, export) starts here.
 pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
@@ -531,15 +543,11 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
             .filter(customer_accounts::trial_ends_on.between(from, to));
     }
     if let Some((from, to)) = view.licence_expires {
-        use crate::db::schema::licences;
-        query = query.filter(
-            customer_accounts::id.eq_any(
-                licences::table
-                    .filter(licences::status.eq(LicenceStatus::Active.as_str()))
-                    .filter(licences::expires_on.between(from, to))
-                    .select(licences::customer_id),
-            ),
-        );
+        query =
+            query
+                .filter(customer_accounts::id.eq_any(
+                    expiring_licences!(partner_id, from, to).select(licences::customer_id),
+                ));
     }
     if view.monitors_down {
         use crate::db::schema::monitors;
@@ -555,6 +563,20 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
         );
     }
     filter_columns!(query, customer_accounts, view)
+}
+
+/// How many of the partner's customers have an active licence expiring from
+/// `from` to `to`: the count of `View::licences_expiring`, read from the
+/// licences' index alone.
+pub fn count_licences_expiring(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<i64> {
+    expiring_licences!(partner_id, from, to)
+        .select(diesel::dsl::count(licences::customer_id).aggregate_distinct())
+        .get_result(conn)
 }
 
 /// `matching`, in the view's order.

@@ -221,6 +221,8 @@ diesel::table! {
         supplied_by_partner_id -> Nullable<Text>,
         expires_on -> Nullable<Date>,
         created_at -> Timestamp,
+        /// The customer's partner, kept by triggers (migration 14).
+        partner_id -> Nullable<Text>,
     }
 }
 

@@ -198,10 +198,9 @@ pub fn load(
         .count()
         .get_result(conn)?;
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
-    let licences = View::licences_expiring(today, today + Duration::days(LICENCES_EXPIRING_DAYS));
-    let licence_count = list::matching(conn, partner_id, &licences)
-        .count()
-        .get_result(conn)?;
+    let licences_until = today + Duration::days(LICENCES_EXPIRING_DAYS);
+    let licences = View::licences_expiring(today, licences_until);
+    let licence_count = list::count_licences_expiring(conn, partner_id, today, licences_until)?;
     let licences_expiring = Figure::of(
         &licences,
         "home-licences-expiring",

@@ -234,6 +234,11 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
             2,
             "{role:?}: Adatum and Bellows"
         );
+        assert_eq!(
+            count_of(&found, "figure-licences-expiring"),
+            2,
+            "{role:?}: Adatum and Edge, not the dissociated Ion (its licences follow it)"
+        );
         assert_eq!(count_of(&found, "figure-health-incident"), 2, "{role:?}");
         assert_eq!(count_of(&found, "figure-health-advisory"), 2, "{role:?}");
         assert_eq!(count_of(&found, "figure-billing-trial"), 4, "{role:?}");
