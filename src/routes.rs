@@ -42,6 +42,7 @@ macro_rules! routes {
     };
     (@method GET) => { web::get() };
     (@method POST) => { web::post() };
+    (@method PUT) => { web::put() };
 }
 
 use Access::{ApiCustomer, ApiOperator, Customer, Partner, Public, SignedIn};
@@ -190,6 +191,8 @@ routes! {
     }
     "/api/v1/customers/{customer_id}/incidents" { POST ApiOperator => api::open_incident }
     "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => api::post_update }
+    "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => api::licences }
+    "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => api::report_usage }
     // Monitoring (C1 monitors, C2 dashboards).
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,

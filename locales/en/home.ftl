@@ -8,3 +8,10 @@ home-by-state-now = today
 home-by-state-table = The same figures as a table
 home-by-state-month = Month
 home-by-state-total = Total
+# Licences over quantity (issue 8): the home figure, the list's filter, the licences card.
+home-licences-over = customers with a licence using more seats than it has
+customers-seats-over = An active licence using more seats than it has.
+customers-seats-over-option = Licence over quantity
+licence-seats-used = In use
+licence-seats-not-reported = not reported
+licence-over-by = over by { $excess }

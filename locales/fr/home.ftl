@@ -8,3 +8,10 @@ home-by-state-now = aujourd'hui
 home-by-state-table = Les mêmes chiffres en tableau
 home-by-state-month = Mois
 home-by-state-total = Total
+# Licences au-delà de leur quantité (issue 8) : le chiffre de l'accueil, le filtre de la liste, la carte des licences.
+home-licences-over = clients dont une licence utilise plus de postes qu'elle n'en compte
+customers-seats-over = Une licence active utilisant plus de postes qu'elle n'en compte.
+customers-seats-over-option = Licence dépassée
+licence-seats-used = Utilisés
+licence-seats-not-reported = non communiqué
+licence-over-by = dépassement de { $excess }

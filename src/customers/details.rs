@@ -29,6 +29,17 @@ pub struct Licence {
     pub quantity: i32,
     pub status: LicenceStatus,
     pub expires_on: Option<NaiveDate>,
+    /// Seats in use as last reported by the operator; None until reported.
+    pub seats_used: Option<i32>,
+}
+
+impl Licence {
+    /// How many more seats are in use than the licence has, when it is over.
+    pub fn over_by(&self) -> Option<i32> {
+        self.seats_used
+            .map(|used| used - self.quantity)
+            .filter(|excess| *excess > 0)
+    }
 }
 
 pub struct Site {
@@ -67,7 +78,8 @@ pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &str) -> QueryResu
 
 /// A customer's licences, by product; the caller has scoped `customer_id`.
 pub fn licences_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Licence>> {
-    let rows: Vec<(String, i32, String, Option<NaiveDate>)> = licences::table
+    type LicenceRow = (String, i32, String, Option<NaiveDate>, Option<i32>);
+    let rows: Vec<LicenceRow> = licences::table
         .filter(licences::customer_id.eq(customer_id))
         .order((licences::product.asc(), licences::id.asc()))
         .select((
@@ -75,16 +87,18 @@ pub fn licences_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Ve
             licences::quantity,
             licences::status,
             licences::expires_on,
+            licences::seats_used,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(product, quantity, status, expires_on)| {
+        .filter_map(|(product, quantity, status, expires_on, seats_used)| {
             Some(Licence {
                 product,
                 quantity,
                 status: LicenceStatus::parse(&status)?,
                 expires_on,
+                seats_used,
             })
         })
         .collect())

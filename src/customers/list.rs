@@ -78,6 +78,8 @@ pub struct RawView {
     licence_expires: String,
     /// `down`: customers with a monitor down now.
     monitors: String,
+    /// `over`: customers with an active licence using more seats than it has.
+    seats: String,
     sort: String,
     dir: String,
     page: String,
@@ -100,6 +102,9 @@ pub struct View {
     /// Customers with a monitor down (its latest result a failure, no older than
     /// `monitoring::STALE_AFTER`) at `now`.
     pub monitors_down: bool,
+    /// Customers with an active licence whose reported seats in use exceed its
+    /// quantity (bit 16 of `licence_flags`).
+    pub seats_over: bool,
     /// When the view is read, from the app's clock; not part of the URL.
     pub now: Option<NaiveDateTime>,
     pub sort: SortKey,
@@ -134,6 +139,7 @@ impl From<RawView> for View {
             trial_ends: parse_day_range(&raw.trial_ends),
             licence_expires: parse_day_range(&raw.licence_expires),
             monitors_down: raw.monitors == "down",
+            seats_over: raw.seats == "over",
             now: None,
             sort,
             descending,
@@ -169,6 +175,14 @@ impl View {
     pub fn licences_expiring(from: NaiveDate, to: NaiveDate) -> View {
         View {
             licence_expires: Some((from, to)),
+            ..View::default()
+        }
+    }
+
+    /// The list of the customers with an active licence over its quantity.
+    pub fn licences_over_quantity() -> View {
+        View {
+            seats_over: true,
             ..View::default()
         }
     }
@@ -229,6 +243,9 @@ impl View {
         if self.monitors_down {
             query.append_pair("monitors", "down");
         }
+        if self.seats_over {
+            query.append_pair("seats", "over");
+        }
         if self.sort != SortKey::Name {
             query.append_pair("sort", self.sort.as_str());
         }
@@ -283,6 +300,7 @@ impl View {
             || self.health.is_some()
             || self.state.is_some()
             || self.mine
+            || self.seats_over
             || self.filters_on_dates()
     }
 
@@ -306,6 +324,14 @@ impl View {
     pub fn without_monitors_down(&self) -> String {
         self.link(|v| {
             v.monitors_down = false;
+            v.page = 1;
+        })
+    }
+
+    /// This view without its over-quantity filter.
+    pub fn without_seats_over(&self) -> String {
+        self.link(|v| {
+            v.seats_over = false;
             v.page = 1;
         })
     }
@@ -431,6 +457,8 @@ fn licence_bit(status: LicenceStatus) -> i32 {
     }
 }
 const OWN_LICENCE_BIT: i32 = 8;
+/// An active licence with more seats in use than its quantity (migration 13).
+pub const OVER_QUANTITY_BIT: i32 = 16;
 
 // Operators as expressions rather than SQL text, so that diesel keeps the prepared
 // statements that use them.
@@ -460,6 +488,10 @@ macro_rules! filter_columns {
         if view.mine {
             // An unexpired licence supplied by the partner itself.
             let bit = OWN_LICENCE_BIT.into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
+        }
+        if view.seats_over {
+            let bit = OVER_QUANTITY_BIT.into_sql::<Integer>();
             query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
         }
         query
@@ -651,7 +683,8 @@ fn total(
         && view.billing.is_none()
         && view.health.is_none()
         && view.state.is_none()
-        && !view.mine;
+        && !view.mine
+        && !view.seats_over;
     if filters_only_text {
         // Counted in the trigram index alone.
         return customer_search::table
@@ -1050,6 +1083,7 @@ mod tests {
             trial_ends: get("trial_ends"),
             licence_expires: get("licence_expires"),
             monitors: get("monitors"),
+            seats: get("seats"),
             sort: get("sort"),
             dir: get("dir"),
             page: get("page"),
@@ -1059,11 +1093,12 @@ mod tests {
 
     #[test]
     fn a_view_survives_its_own_url() {
-        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&licence_expires=2026-11-21..2026-12-21&monitors=down&sort=created&dir=asc&page=3&per=25";
+        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&licence_expires=2026-11-21..2026-12-21&monitors=down&seats=over&sort=created&dir=asc&page=3&per=25";
         let parsed = view(query);
         assert_eq!(view(&parsed.query_string()), parsed);
         assert!(parsed.trial_ends.is_some());
         assert!(parsed.monitors_down);
+        assert!(parsed.seats_over);
         assert_eq!(parsed.per_page, 25);
         assert!(!parsed.descending);
     }
@@ -1071,7 +1106,7 @@ mod tests {
     #[test]
     fn unknown_values_fall_back_to_defaults() {
         let parsed = view(
-            "sort=evil&per=100000&page=-4&licence=x&trial_ends=2026-12-05..2026-11-21&monitors=up",
+            "sort=evil&per=100000&page=-4&licence=x&trial_ends=2026-12-05..2026-11-21&monitors=up&seats=under",
         );
         assert_eq!(parsed, View::default());
         assert_eq!(parsed.query_string(), "");

@@ -18,6 +18,7 @@ pub mod kinds;
 pub mod list;
 pub mod regions;
 pub mod seed;
+pub mod usage;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

@@ -97,6 +97,9 @@ pub fn generate(
     options: &SeedOptions,
 ) -> QueryResult<Vec<String>> {
     let mut rng = StdRng::seed_from_u64(options.seed);
+    // Seats in use draw from a generator of their own, so the customers of a
+    // given seed stay what they were before usage existed.
+    let mut usage_rng = StdRng::seed_from_u64(options.seed.wrapping_add(1));
     let group_ids: Vec<String> = db::write_transaction(conn, |conn| {
         options
             .groups
@@ -123,7 +126,8 @@ pub fn generate(
         let size = batch.min(options.count - done);
         db::write_transaction(conn, |conn| -> QueryResult<()> {
             for n in done..done + size {
-                let id = insert_one(conn, now, options, &group_ids, &mut rng, n)?;
+                let rngs = (&mut rng, &mut usage_rng);
+                let id = insert_one(conn, now, options, &group_ids, rngs, n)?;
                 ids.push(id);
             }
             Ok(())
@@ -138,7 +142,7 @@ fn insert_one(
     now: NaiveDateTime,
     options: &SeedOptions,
     group_ids: &[String],
-    rng: &mut StdRng,
+    (rng, usage_rng): (&mut StdRng, &mut StdRng),
     n: usize,
 ) -> QueryResult<String> {
     let id = uuid::Uuid::new_v4().to_string();
@@ -225,12 +229,16 @@ fn insert_one(
             _ => LicenceStatus::Active,
         };
         let ours = rng.gen_bool(0.7);
+        // Drawn in the order they always were.
+        let product = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
+        let quantity = rng.gen_range(1..250);
         diesel::insert_into(licences::table)
             .values((
                 licences::id.eq(uuid::Uuid::new_v4().to_string()),
                 licences::customer_id.eq(&id),
-                licences::product.eq(PRODUCTS[rng.gen_range(0..PRODUCTS.len())]),
-                licences::quantity.eq(rng.gen_range(1..250)),
+                licences::product.eq(product),
+                licences::quantity.eq(quantity),
+                licences::seats_used.eq(seats_used(usage_rng, quantity)),
                 licences::status.eq(status.as_str()),
                 licences::supplied_by_partner_id.eq(ours.then_some(options.partner_id.as_str())),
                 licences::expires_on.eq(Some(now.date() + Duration::days(rng.gen_range(-30..400)))),
@@ -249,4 +257,14 @@ fn insert_one(
             .execute(conn)?;
     }
     Ok(id)
+}
+
+/// Seats in use of a licence of `quantity` seats: not reported for two licences
+/// in five, over the quantity for about one in twenty, else up to the quantity.
+fn seats_used(rng: &mut StdRng, quantity: i32) -> Option<i32> {
+    match rng.gen_range(0..100) {
+        0..=39 => None,
+        40..=44 => Some(quantity + rng.gen_range(1..=quantity / 5 + 3)),
+        _ => Some(rng.gen_range(0..=quantity)),
+    }
 }

@@ -172,7 +172,8 @@ diesel::table! {
         updated_at -> Timestamp,
         /// Kept by triggers on `licences` (migration 4): 1 an active licence, 2 a
         /// trial licence, 4 an expired licence, 8 an active or trial licence
-        /// supplied by the customer's own partner.
+        /// supplied by the customer's own partner; 16 (migration 13) an active
+        /// licence with more seats in use than its quantity.
         licence_flags -> Integer,
     }
 }
@@ -221,6 +222,9 @@ diesel::table! {
         supplied_by_partner_id -> Nullable<Text>,
         expires_on -> Nullable<Date>,
         created_at -> Timestamp,
+        /// Seats in use as last reported by the operator's API (migration 13);
+        /// NULL until reported.
+        seats_used -> Nullable<Integer>,
         /// The customer's partner, kept by triggers (migration 14).
         partner_id -> Nullable<Text>,
     }

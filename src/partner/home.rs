@@ -69,6 +69,8 @@ pub struct Dashboard {
     pub worst: Vec<Unwell>,
     pub trials_ending: Figure,
     pub licences_expiring: Figure,
+    /// Customers with an active licence using more seats than it has.
+    pub licences_over: Figure,
     /// The latest entries of the log, for the roles that may read it.
     pub recent: Option<Vec<(NaiveDateTime, String, String, String)>>,
     /// Open service requests: waiting on the partner, for the roles that serve them.
@@ -81,24 +83,25 @@ pub struct Dashboard {
     pub by_state_over_time: super::state_history::StateChart,
 }
 
-/// (state, billing type, health level, customers).
-type CountRow = (String, String, i32, i64);
+/// (state, billing type, health level, customers, licence flags).
+type CountRow = (String, String, i32, i64, i32);
 
-/// The partner's customers by state, billing type and health, from the counts
-/// the list keeps (migration 4): a sum over a few dozen rows.
+/// The partner's customers by state, billing type, health and licence flags,
+/// from the counts the list keeps (migration 4): a sum over a few dozen rows.
 fn counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<CountRow>> {
-    let rows: Vec<(String, String, i32, i32)> = customer_counts::table
+    let rows: Vec<(String, String, i32, i32, i32)> = customer_counts::table
         .filter(customer_counts::partner_id.eq(partner_id))
         .select((
             customer_counts::state,
             customer_counts::billing_type,
             customer_counts::health_level,
             customer_counts::customers,
+            customer_counts::licence_flags,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(state, billing, health, n)| (state, billing, health, i64::from(n)))
+        .map(|(state, billing, health, n, flags)| (state, billing, health, i64::from(n), flags))
         .collect())
 }
 
@@ -207,6 +210,14 @@ pub fn load(
         "licences-expiring",
         licence_count,
     );
+    // From the kept counts, like the list's total of the same view.
+    let over = View::licences_over_quantity();
+    let licences_over = Figure::of(
+        &over,
+        "home-licences-over",
+        "licences-over",
+        sum(&|row| row.4 & list::OVER_QUANTITY_BIT != 0),
+    );
     let open_requests = if sections.requests {
         let scope = crate::support::requests::Scope::Partner(partner_id.to_owned());
         let open = crate::support::requests::Status::Open;
@@ -260,6 +271,7 @@ pub fn load(
         worst,
         trials_ending,
         licences_expiring,
+        licences_over,
         recent,
         open_requests,
         expiring_invitations,

@@ -12,6 +12,7 @@ use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
 use super::tokens::{ApiClient, operator_of};
 use crate::accounts::FieldError;
 use crate::customers::Health;
+use crate::customers::usage::{self, LicenceUsage, SEATS_USED_MAX, UsageError};
 use crate::db;
 use crate::startup::AppState;
 use crate::web::json_api;
@@ -26,6 +27,16 @@ impl From<HealthError> for ApiError {
             HealthError::NameTaken => ApiError::field("name", "taken"),
             HealthError::AlreadyResolved => ApiError::Conflict("already_resolved"),
             HealthError::Database(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<UsageError> for ApiError {
+    fn from(error: UsageError) -> Self {
+        match error {
+            UsageError::CustomerNotFound => ApiError::NotFound("customer"),
+            UsageError::LicenceNotFound => ApiError::NotFound("licence"),
+            UsageError::Database(e) => ApiError::Internal(e.into()),
         }
     }
 }
@@ -117,6 +128,39 @@ impl Fields {
             Some(_) => {
                 self.0.push((field, "must_be_a_boolean"));
                 false
+            }
+        }
+    }
+
+    /// A count of seats in use: an integer from 0 to [`SEATS_USED_MAX`], or
+    /// null for "not known"; the field must be there. `None` when refused.
+    fn seats(&mut self, body: &Map<String, Value>, field: &'static str) -> Option<Option<i32>> {
+        match body.get(field) {
+            None => {
+                self.0.push((field, "required"));
+                None
+            }
+            Some(Value::Null) => Some(None),
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(seats) if (0..=i64::from(SEATS_USED_MAX)).contains(&seats) => {
+                    i32::try_from(seats).ok().map(Some)
+                }
+                Some(_) => {
+                    self.0.push((field, "out_of_range"));
+                    None
+                }
+                None if n.as_u64().is_some() => {
+                    self.0.push((field, "out_of_range"));
+                    None
+                }
+                None => {
+                    self.0.push((field, "must_be_an_integer"));
+                    None
+                }
+            },
+            Some(_) => {
+                self.0.push((field, "must_be_an_integer"));
+                None
             }
         }
     }
@@ -283,4 +327,67 @@ pub async fn post_update(
     })
     .await?;
     Ok(HttpResponse::Created().json(json!({"id": shown, "resolved": resolve})))
+}
+
+fn licence_json(licence: &LicenceUsage) -> Value {
+    json!({
+        "id": licence.id,
+        "product": licence.product,
+        "quantity": licence.quantity,
+        "status": licence.status,
+        "expires_on": licence.expires_on.map(|day| day.to_string()),
+        "seats_used": licence.seats_used,
+    })
+}
+
+/// `GET /api/v1/customers/{customer_id}/licences`
+pub async fn licences(
+    state: web::Data<AppState>,
+    _client: ApiClient,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let customer_id = path.into_inner();
+    if !id_ok(&customer_id) {
+        return Err(ApiError::NotFound("customer"));
+    }
+    let shown = customer_id.clone();
+    let licences = db::run(&state.pool, move |conn| {
+        usage::licences_of(conn, &customer_id).map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "customer_id": shown,
+        "licences": licences.iter().map(licence_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// `PUT /api/v1/customers/{customer_id}/licences/{licence_id}/usage`
+/// `{"seats_used": 0..=1000000 | null}`: the seats in use now, replacing the
+/// previous report; null when no longer known.
+pub async fn report_usage(
+    state: web::Data<AppState>,
+    _client: ApiClient,
+    path: web::Path<(String, String)>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (customer_id, licence_id) = path.into_inner();
+    if !id_ok(&customer_id) {
+        return Err(ApiError::NotFound("customer"));
+    }
+    if !id_ok(&licence_id) {
+        return Err(ApiError::NotFound("licence"));
+    }
+    let body = object(&body)?;
+    let mut fields = Fields::default();
+    let seats_used = fields.seats(&body, "seats_used");
+    fields.done()?;
+    let seats_used = seats_used.ok_or(ApiError::BadJson)?;
+    let licence = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            usage::report(conn, &customer_id, &licence_id, seats_used)
+        })
+        .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(licence_json(&licence)))
 }

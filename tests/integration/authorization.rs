@@ -31,6 +31,8 @@ struct Ids {
     /// A service request of the customer, and an incident on its services.
     request: String,
     incident: String,
+    /// A licence of the customer (its usage is reported through the API).
+    licence: String,
     /// A monitor of the customer and a dashboard over it, made by the
     /// operator's sub-account (so its operator reaches them too), and an
     /// alert definition of that sub-account.
@@ -76,7 +78,8 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             .replace("{request_id}", &ids.request),
         path if path.starts_with("/api/v1/customers/{customer_id}") => path
             .replace("{customer_id}", &ids.customer)
-            .replace("{incident_id}", &ids.incident),
+            .replace("{incident_id}", &ids.incident)
+            .replace("{licence_id}", &ids.licence),
         // Cancelling and exchanging end the reservation: each request has its own.
         path @ ("/partner/customers/{customer_id}/reservations/{reservation_id}/cancel"
         | "/partner/customers/{customer_id}/reservations/{reservation_id}/exchange") => path
@@ -280,6 +283,13 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
 async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str) -> Outcome {
     let response = if method == "GET" {
         http.get(app.url(path)).send().await.expect("GET")
+    } else if method == "PUT" {
+        // Only the JSON API takes PUT: a well-formed body, no form.
+        http.put(app.url(path))
+            .json(&serde_json::json!({"seats_used": 1}))
+            .send()
+            .await
+            .expect("PUT")
     } else {
         // A well-formed body, so that only access decides the answer.
         app.post_as(http, path, &[("role", "sales_agent")]).await
@@ -332,6 +342,12 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
             &customer,
             "Backup",
             partnerdesk::customers::Health::Advisory,
+        ),
+        licence: app.licence(
+            &customer,
+            "Backup",
+            10,
+            partnerdesk::customers::LicenceStatus::Active,
         ),
         monitor: String::new(),
         dashboard: String::new(),

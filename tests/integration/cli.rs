@@ -48,7 +48,23 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         .map(str::to_owned);
     let operator_home = match (&address, &operator) {
         (Some(address), Some(password)) => {
-            operator_home(address.trim_end_matches('/'), password).await
+            let address = address.trim_end_matches('/');
+            signed_in(address, "vendor@netops.example", password)
+                .await
+                .map(|(_, page)| page)
+        }
+        _ => None,
+    };
+    // The owner's home has customers over their licences' quantity to show,
+    // and their list holds as many.
+    let owner = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|words| words.first().is_some_and(|w| w.starts_with("owner@")))
+        .and_then(|words| Some((words.first()?.to_string(), words.get(1)?.to_string())));
+    let licences_over = match (&address, &owner) {
+        (Some(address), Some((username, password))) => {
+            licences_over(address.trim_end_matches('/'), username, password).await
         }
         _ => None,
     };
@@ -82,6 +98,9 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             && operator_home.contains("Customer-facing SLA"),
         "{operator_home}"
     );
+    let (figure, listed) = licences_over.expect("the owner's home and list");
+    assert!(figure > 0, "the demo has licences over quantity");
+    assert_eq!(figure, listed);
     let page = page.expect("the printed address answers");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("body").contains("Partnerdesk"));
@@ -89,8 +108,38 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     assert!(data_dir.path().join("secret_key").exists());
 }
 
-/// Signs in through the login form and returns the page it lands on.
-async fn operator_home(address: &str, password: &str) -> Option<String> {
+/// The owner's "licences over quantity" figure and the total of the list it
+/// links to.
+async fn licences_over(address: &str, username: &str, password: &str) -> Option<(i64, i64)> {
+    let (browser, home) = signed_in(address, username, password).await?;
+    let figure =
+        regex::Regex::new(r#"id="figure-licences-over" data-count="(\d+)" href="([^"]+)""#)
+            .ok()?
+            .captures(&home)?;
+    let count = figure[1].parse().ok()?;
+    let href = crate::customers::unescape(&figure[2]);
+    let list = browser
+        .get(format!("{address}{href}"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let total = regex::Regex::new(r#"id="customer-count" data-total="(\d+)""#)
+        .ok()?
+        .captures(&list)?[1]
+        .parse()
+        .ok()?;
+    Some((count, total))
+}
+
+/// Signs in through the login form; the browser and the page it lands on.
+async fn signed_in(
+    address: &str,
+    username: &str,
+    password: &str,
+) -> Option<(reqwest::Client, String)> {
     let browser = reqwest::Client::builder().cookie_store(true).build().ok()?;
     let login = browser
         .get(format!("{address}/login"))
@@ -105,13 +154,14 @@ async fn operator_home(address: &str, password: &str) -> Option<String> {
         .post(format!("{address}/login"))
         .form(&[
             ("csrf_token", csrf.as_str()),
-            ("username", "vendor@netops.example"),
+            ("username", username),
             ("password", password),
         ])
         .send()
         .await
         .ok()?;
-    landed.text().await.ok()
+    let page = landed.text().await.ok()?;
+    Some((browser, page))
 }
 
 #[test]

@@ -615,6 +615,31 @@ pub mod customers {
             add_customer_member(&mut conn, now, customer_id, &login_id, role).expect("membership")
         }
 
+        /// A licence of the customer, expiring in a year, with no usage
+        /// reported; returns its id.
+        pub fn licence(
+            &self,
+            customer_id: &str,
+            product: &str,
+            quantity: i32,
+            status: LicenceStatus,
+        ) -> String {
+            let id = uuid::Uuid::new_v4().to_string();
+            diesel::insert_into(licences::table)
+                .values((
+                    licences::id.eq(&id),
+                    licences::customer_id.eq(customer_id),
+                    licences::product.eq(product),
+                    licences::quantity.eq(quantity),
+                    licences::status.eq(status.as_str()),
+                    licences::expires_on.eq(self.clock_now().date() + Duration::days(365)),
+                    licences::created_at.eq(self.clock_now()),
+                ))
+                .execute(&mut self.conn())
+                .expect("licence fixture");
+            id
+        }
+
         /// Enrolled devices on the customer's first site (devices have no pages yet).
         pub fn enrolled_devices(&self, customer_id: &str, count: usize) {
             let mut conn = self.conn();

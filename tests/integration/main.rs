@@ -23,6 +23,7 @@ mod open_customer;
 mod partner_home;
 mod partner_home_monitors;
 mod partner_home_states;
+mod partner_home_usage;
 mod service_health;
 mod service_requests;
 mod shell;
