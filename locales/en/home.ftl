@@ -15,3 +15,17 @@ customers-seats-over-option = Licence over quantity
 licence-seats-used = In use
 licence-seats-not-reported = not reported
 licence-over-by = over by { $excess }
+# The console home's sites (issue 8).
+rollup-sites = { $count ->
+    [one] { $count } site
+   *[other] { $count } sites
+}
+rollup-devices = { $count ->
+    [one] { $count } device
+   *[other] { $count } devices
+}
+rollup-sites-unassigned = { $count ->
+    [one] { $count } site without an administrator
+   *[other] { $count } sites without an administrator
+}
+sites-unassigned-filter = Only the sites without an administrator.

@@ -11,7 +11,21 @@ home-by-state-total = Total
 # Licences au-delà de leur quantité (issue 8) : le chiffre de l'accueil, le filtre de la liste, la carte des licences.
 home-licences-over = clients dont une licence utilise plus de postes qu'elle n'en compte
 customers-seats-over = Une licence active utilisant plus de postes qu'elle n'en compte.
-customers-seats-over-option = Licence dépassée
+customers-seats-over-option = Licence au-delà de sa quantité
 licence-seats-used = Utilisés
 licence-seats-not-reported = non communiqué
-licence-over-by = dépassement de { $excess }
+licence-over-by = { $excess } en trop
+# Les sites sur l'accueil de la console (issue 8).
+rollup-sites = { $count ->
+    [one] { $count } site
+   *[other] { $count } sites
+}
+rollup-devices = { $count ->
+    [one] { $count } appareil
+   *[other] { $count } appareils
+}
+rollup-sites-unassigned = { $count ->
+    [one] { $count } site sans administrateur
+   *[other] { $count } sites sans administrateur
+}
+sites-unassigned-filter = Seuls les sites sans administrateur.

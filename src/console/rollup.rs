@@ -1,5 +1,6 @@
 //! What needs attention, on the console's home page: for the account's people,
-//! its monitors by state, its service requests by status and its sub-accounts;
+//! its sites (and those without an administrator), its monitors by state, its
+//! service requests by status and its sub-accounts;
 //! for an operator, only what its sub-account was granted and made. Each
 //! figure is counted by the query of the list it links to, filtered the same
 //! way, so the number and the list agree.
@@ -47,6 +48,7 @@ impl MonitorCounts {
 
 /// Which figures the person may see, from the role matrix.
 pub struct Wanted {
+    sites: bool,
     requests: bool,
     sub_accounts: bool,
 }
@@ -54,6 +56,7 @@ pub struct Wanted {
 impl Wanted {
     pub fn of(layout: &Layout) -> Wanted {
         Wanted {
+            sites: layout.customer_may(CustomerCapability::SeeAccount),
             requests: layout.customer_may(CustomerCapability::ServiceRequests),
             sub_accounts: layout.customer_may(CustomerCapability::ManageSubAccounts),
         }
@@ -62,6 +65,7 @@ impl Wanted {
 
 pub struct Rollup {
     pub monitors: MonitorCounts,
+    pub sites: Option<super::sites::SitesRollup>,
     /// Service requests waiting on the partner (open) and on the customer.
     pub requests: Option<(i64, i64)>,
     pub sub_accounts: Option<i64>,
@@ -74,6 +78,11 @@ pub fn account(
     now: NaiveDateTime,
 ) -> Result<Rollup, DbError> {
     let seen = monitors::list(conn, viewer, now)?;
+    let sites = if wanted.sites {
+        Some(super::sites::rollup(conn, viewer.customer_id())?)
+    } else {
+        None
+    };
     let requests = if wanted.requests {
         let scope = Scope::Customer(viewer.customer_id().to_owned());
         Some((
@@ -95,6 +104,7 @@ pub fn account(
     };
     Ok(Rollup {
         monitors: MonitorCounts::of(&seen),
+        sites,
         requests,
         sub_accounts,
     })

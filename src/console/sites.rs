@@ -31,11 +31,57 @@ pub struct Site {
     pub mine: bool,
 }
 
+/// The console home's figures about the account's sites (issue 8), counted
+/// as the sites page shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SitesRollup {
+    pub sites: i64,
+    /// Every device of the account, as the sites page's column sums them.
+    pub devices: i64,
+    /// Sites nobody has been made administrator of.
+    pub unassigned: i64,
+}
+
+pub fn rollup(conn: &mut DbConnection, customer_id: &str) -> QueryResult<SitesRollup> {
+    let of_account = || sites::table.filter(sites::customer_id.eq(customer_id.to_owned()));
+    let sites: i64 = of_account().count().get_result(conn)?;
+    let unassigned: i64 = of_account()
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            site_administrators::table.filter(site_administrators::site_id.eq(sites::id)),
+        )))
+        .count()
+        .get_result(conn)?;
+    let devices: i64 = devices::table
+        .filter(devices::customer_id.eq(customer_id))
+        .count()
+        .get_result(conn)?;
+    Ok(SitesRollup {
+        sites,
+        devices,
+        unassigned,
+    })
+}
+
+/// `?administrators=none`: only the sites without an administrator.
+#[derive(Debug, Default, Deserialize)]
+pub struct SitesFilter {
+    #[serde(default)]
+    administrators: String,
+}
+
+impl SitesFilter {
+    fn unassigned_only(&self) -> bool {
+        self.administrators == "none"
+    }
+}
+
 #[derive(Template)]
 #[template(path = "console/sites.html")]
 struct SitesPage {
     layout: Layout,
     sites: Vec<Site>,
+    /// Only the sites without an administrator are listed.
+    unassigned_only: bool,
     can_manage: bool,
     /// (membership id, full name) of the account's active people, to choose from.
     people: Vec<(String, String)>,
@@ -90,10 +136,11 @@ async fn sites_page(
     member: &CustomerMember,
     errors: FieldErrors,
     typed: Option<(String, String, String)>,
+    filter: &SitesFilter,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let me = member.membership.id.clone();
-    let (sites, people, default_zone) = db::run(&state.pool, move |conn| {
+    let (mut sites, people, default_zone) = db::run(&state.pool, move |conn| {
         let rows: Vec<(String, String, String)> = sites::table
             .filter(sites::customer_id.eq(&customer_id))
             .order((sites::created_at.asc(), sites::id.asc()))
@@ -126,7 +173,7 @@ async fn sites_page(
             .find(&customer_id)
             .select(customer_accounts::time_zone)
             .first(conn)?;
-        let sites = rows
+        let sites: Vec<Site> = rows
             .into_iter()
             .map(|(id, name, time_zone)| {
                 let administrators: Vec<(String, String)> = runs
@@ -156,10 +203,15 @@ async fn sites_page(
         .collect();
     zones.sort_unstable();
     zones.dedup();
+    let unassigned_only = filter.unassigned_only();
+    if unassigned_only {
+        sites.retain(|site| site.administrators.is_empty());
+    }
     render(&SitesPage {
         can_manage: member.role.can(CustomerCapability::ManageSites),
         layout,
         sites,
+        unassigned_only,
         people,
         errors,
         typed,
@@ -172,8 +224,17 @@ pub async fn page(
     state: web::Data<AppState>,
     layout: Layout,
     member: CustomerMember,
+    filter: web::Query<SitesFilter>,
 ) -> Result<HttpResponse, PageError> {
-    sites_page(&state, layout, &member, FieldErrors::default(), None).await
+    sites_page(
+        &state,
+        layout,
+        &member,
+        FieldErrors::default(),
+        None,
+        &filter,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -215,7 +276,15 @@ pub async fn create(
         .ok();
     let typed = Some((String::new(), form.name.clone(), form.time_zone.clone()));
     let (Some(name), Some(zone)) = (name, zone) else {
-        return sites_page(&state, layout, &member, errors, typed).await;
+        return sites_page(
+            &state,
+            layout,
+            &member,
+            errors,
+            typed,
+            &SitesFilter::default(),
+        )
+        .await;
     };
     let created = change_as(&state, &member, move |conn, change| {
         if !name_is_free(conn, &change.customer_id, name.as_str(), None)? {
@@ -241,7 +310,15 @@ pub async fn create(
         }
         Err(SiteError::NameTaken) => {
             errors.add(&layout.tr, "name", "site-name-taken");
-            sites_page(&state, layout, &member, errors, typed).await
+            sites_page(
+                &state,
+                layout,
+                &member,
+                errors,
+                typed,
+                &SitesFilter::default(),
+            )
+            .await
         }
         Err(SiteError::NotFound) => Err(PageError::NotFound),
         Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
@@ -268,7 +345,15 @@ pub async fn rename(
     let Ok(name) = DisplayName::parse(&form.name)
         .map_err(|e| errors.add(&layout.tr, "rename", e.message_key()))
     else {
-        return sites_page(&state, layout, &member, errors, typed).await;
+        return sites_page(
+            &state,
+            layout,
+            &member,
+            errors,
+            typed,
+            &SitesFilter::default(),
+        )
+        .await;
     };
     let any_site = member.role.can(CustomerCapability::ManageSites);
     let me = member.membership.id.clone();
@@ -302,7 +387,15 @@ pub async fn rename(
         }
         Err(SiteError::NameTaken) => {
             errors.add(&layout.tr, "rename", "site-name-taken");
-            sites_page(&state, layout, &member, errors, typed).await
+            sites_page(
+                &state,
+                layout,
+                &member,
+                errors,
+                typed,
+                &SitesFilter::default(),
+            )
+            .await
         }
         Err(SiteError::NotFound) => Err(PageError::NotFound),
         Err(SiteError::NotTheirs) => Err(PageError::Forbidden),

@@ -169,3 +169,94 @@ async fn an_account_without_monitors_or_requests_shows_zero_everywhere() {
     assert_eq!(figure(&home, "requests-open").map(|f| f.0), Some(0));
     assert_eq!(figure(&home, "sub-accounts-count").map(|f| f.0), Some(0));
 }
+
+/// The home page's devices figure.
+fn devices_shown(body: &str) -> i64 {
+    regex::Regex::new(r#"id="devices-count" data-count="(\d+)""#)
+        .expect("regex")
+        .captures(body)
+        .expect("the devices figure")[1]
+        .parse()
+        .expect("a number")
+}
+
+/// The devices column of the sites page, summed.
+fn devices_listed(body: &str) -> i64 {
+    regex::Regex::new(r#"<td class="site-devices">(\d+)</td>"#)
+        .expect("regex")
+        .captures_iter(body)
+        .map(|c| c[1].parse::<i64>().expect("a number"))
+        .sum()
+}
+
+#[tokio::test]
+async fn the_sites_figures_equal_the_sites_page_and_its_unassigned_filter() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let other = app.customer(&partner, &CustomerSpec::named("Bellows"));
+    let administrator = app.customer_administrator(&adatum, "admin@adatum.example");
+    app.customer_member(&adatum, "user@adatum.example", "user");
+    app.customer_administrator(&other, "admin@bellows.example");
+    app.enrolled_devices(&adatum, 3);
+    // Another account's sites and devices count nowhere.
+    app.enrolled_devices(&other, 5);
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    for name in ["Lyon", "Nantes"] {
+        let created = app
+            .post_as(
+                &admin,
+                "/customer/sites",
+                &[("name", name), ("time_zone", "Europe/Paris")],
+            )
+            .await;
+        assert_eq!(created.status(), 303);
+    }
+    let first_site = app.first_site(&adatum);
+    app.site_administrator(&first_site, &administrator);
+    let user = app.browser_signed_in("user@adatum.example", PASSWORD).await;
+    for person in [&admin, &user] {
+        let home = page(person, &app, "/customer").await;
+        let (sites, href) = figure(&home, "sites-count").expect("the sites figure");
+        assert_eq!((sites, href.as_str()), (3, "/customer/sites"));
+        let listed = page(person, &app, &href).await;
+        assert_eq!(rows(&listed, "data-site"), sites);
+        let devices = devices_shown(&home);
+        assert_eq!(devices, 3);
+        assert_eq!(devices_listed(&listed), devices);
+        let (unassigned, href) =
+            figure(&home, "sites-unassigned").expect("the sites without an administrator");
+        assert_eq!(unassigned, 2);
+        let filtered = page(person, &app, &href).await;
+        assert_eq!(rows(&filtered, "data-site"), unassigned);
+        assert!(filtered.contains("Lyon") && filtered.contains("Nantes"));
+        assert!(!filtered.contains(&format!(r#"data-site="{first_site}""#)));
+        assert!(filtered.contains(r#"id="unassigned-filter""#));
+    }
+    // Once every site has an administrator, the figure goes.
+    let listed = page(&admin, &app, "/customer/sites?administrators=none").await;
+    let ids: Vec<String> = regex::Regex::new(r#"data-site="([^"]+)""#)
+        .expect("regex")
+        .captures_iter(&listed)
+        .map(|c| c[1].to_owned())
+        .collect();
+    for site in &ids {
+        app.site_administrator(site, &administrator);
+    }
+    let home = page(&admin, &app, "/customer").await;
+    assert!(figure(&home, "sites-unassigned").is_none());
+    let none_left = page(&admin, &app, "/customer/sites?administrators=none").await;
+    assert_eq!(rows(&none_left, "data-site"), 0);
+    // In French.
+    app.post_as(&admin, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let home = page(&admin, &app, "/customer").await;
+    assert!(
+        home.contains(
+            ">3 sites</a> · <span id=\"devices-count\" data-count=\"3\">3 appareils</span>"
+        ),
+        "{home}"
+    );
+}

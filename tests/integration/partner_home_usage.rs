@@ -355,7 +355,7 @@ async fn the_licences_card_shows_usage_and_the_excess_in_english_and_in_french()
 
     for (lang, heading, excess, not_reported) in [
         (Lang::En, "In use", "over by 7", "not reported"),
-        (Lang::Fr, "Utilisés", "dépassement de 7", "non communiqué"),
+        (Lang::Fr, "Utilisés", "7 en trop", "non communiqué"),
     ] {
         for (username, path) in [
             (
