@@ -220,6 +220,25 @@ async fn sites_page(
     })
 }
 
+/// The sites page again after a refused form, with its errors and what was typed.
+async fn refused(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    errors: FieldErrors,
+    typed: Option<(String, String, String)>,
+) -> Result<HttpResponse, PageError> {
+    sites_page(
+        state,
+        layout,
+        member,
+        errors,
+        typed,
+        &SitesFilter::default(),
+    )
+    .await
+}
+
 pub async fn page(
     state: web::Data<AppState>,
     layout: Layout,
@@ -276,15 +295,7 @@ pub async fn create(
         .ok();
     let typed = Some((String::new(), form.name.clone(), form.time_zone.clone()));
     let (Some(name), Some(zone)) = (name, zone) else {
-        return sites_page(
-            &state,
-            layout,
-            &member,
-            errors,
-            typed,
-            &SitesFilter::default(),
-        )
-        .await;
+        return refused(&state, layout, &member, errors, typed).await;
     };
     let created = change_as(&state, &member, move |conn, change| {
         if !name_is_free(conn, &change.customer_id, name.as_str(), None)? {
@@ -310,15 +321,7 @@ pub async fn create(
         }
         Err(SiteError::NameTaken) => {
             errors.add(&layout.tr, "name", "site-name-taken");
-            sites_page(
-                &state,
-                layout,
-                &member,
-                errors,
-                typed,
-                &SitesFilter::default(),
-            )
-            .await
+            refused(&state, layout, &member, errors, typed).await
         }
         Err(SiteError::NotFound) => Err(PageError::NotFound),
         Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
@@ -345,15 +348,7 @@ pub async fn rename(
     let Ok(name) = DisplayName::parse(&form.name)
         .map_err(|e| errors.add(&layout.tr, "rename", e.message_key()))
     else {
-        return sites_page(
-            &state,
-            layout,
-            &member,
-            errors,
-            typed,
-            &SitesFilter::default(),
-        )
-        .await;
+        return refused(&state, layout, &member, errors, typed).await;
     };
     let any_site = member.role.can(CustomerCapability::ManageSites);
     let me = member.membership.id.clone();
@@ -387,15 +382,7 @@ pub async fn rename(
         }
         Err(SiteError::NameTaken) => {
             errors.add(&layout.tr, "rename", "site-name-taken");
-            sites_page(
-                &state,
-                layout,
-                &member,
-                errors,
-                typed,
-                &SitesFilter::default(),
-            )
-            .await
+            refused(&state, layout, &member, errors, typed).await
         }
         Err(SiteError::NotFound) => Err(PageError::NotFound),
         Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
