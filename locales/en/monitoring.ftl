@@ -116,3 +116,7 @@ api-tokens-live = Live
 api-tokens-revoked = Revoked
 api-tokens-revoke = Revoke
 flash-api-token-revoked = The token was revoked.
+# Whose a token is, on the account's token page.
+api-tokens-acts-for = Acts for
+api-tokens-whole-account = The whole account
+api-tokens-sub-account = Sub-account “{ $name }”

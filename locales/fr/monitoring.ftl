@@ -116,3 +116,7 @@ api-tokens-live = Actif
 api-tokens-revoked = Révoqué
 api-tokens-revoke = Révoquer
 flash-api-token-revoked = Le jeton a été révoqué.
+# À qui est un jeton, sur la page des jetons du compte.
+api-tokens-acts-for = Agit pour
+api-tokens-whole-account = Tout le compte
+api-tokens-sub-account = Sous-compte « { $name } »

@@ -703,6 +703,8 @@ diesel::allow_tables_to_appear_in_same_query!(alert_definition_monitors, monitor
 diesel::allow_tables_to_appear_in_same_query!(alert_definition_recipients, memberships);
 diesel::allow_tables_to_appear_in_same_query!(alert_definition_recipients, logins);
 diesel::allow_tables_to_appear_in_same_query!(sub_account_dashboards, monitors);
+diesel::joinable!(api_tokens -> sub_accounts (sub_account_id));
+diesel::allow_tables_to_appear_in_same_query!(api_tokens, sub_accounts);
 
 diesel::table! {
     /// How many of a partner's customers entered (+) or left (-) each state in

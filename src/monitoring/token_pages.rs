@@ -27,6 +27,9 @@ struct TokensPage {
     typed_name: String,
     errors: FieldErrors,
     zone: chrono_tz::Tz,
+    /// The account's people see which tokens act within a sub-account; an
+    /// operator sees only its own sub-account's.
+    shows_owner: bool,
 }
 
 impl TokensPage {
@@ -45,6 +48,7 @@ async fn tokens_page(
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let sub_account = sub_account_of(member);
+    let shows_owner = sub_account.is_none();
     let found = db::run(&state.pool, move |conn| {
         tokens::customer_tokens(conn, &customer_id, sub_account.as_deref()).map_err(DbError::from)
     })
@@ -60,6 +64,7 @@ async fn tokens_page(
         typed_name,
         errors,
         zone,
+        shows_owner,
     })?;
     // The page may hold a token: never keep it in a cache.
     response.headers_mut().insert(

@@ -9,7 +9,7 @@ use rand::rngs::OsRng;
 
 use crate::auth::tokens::digest;
 use crate::db::DbConnection;
-use crate::db::schema::api_tokens;
+use crate::db::schema::{api_tokens, sub_accounts};
 
 /// Who a valid token acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +72,8 @@ pub struct CustomerToken {
     pub name: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The sub-account the token acts within; None for the whole account.
+    pub sub_account: Option<String>,
 }
 
 /// A new token acting for one customer account (`scope = 'customer'`): (its id,
@@ -111,29 +113,41 @@ pub fn customer_tokens(
     sub_account_id: Option<&str>,
 ) -> QueryResult<Vec<CustomerToken>> {
     let mut query = api_tokens::table
+        .left_join(sub_accounts::table)
         .filter(api_tokens::scope.eq("customer"))
         .filter(api_tokens::customer_id.eq(customer_id))
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(sub) = sub_account_id {
         query = query.filter(api_tokens::sub_account_id.eq(sub.to_owned()));
     }
-    let rows: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = query
+    type Row = (
+        String,
+        String,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = query
         .order((api_tokens::created_at.desc(), api_tokens::id.asc()))
         .select((
             api_tokens::id,
             api_tokens::name,
             api_tokens::created_at,
             api_tokens::revoked_at,
+            sub_accounts::name.nullable(),
         ))
         .load(conn)?;
     let mut tokens: Vec<CustomerToken> = rows
         .into_iter()
-        .map(|(id, name, created_at, revoked_at)| CustomerToken {
-            id,
-            name,
-            created_at,
-            revoked_at,
-        })
+        .map(
+            |(id, name, created_at, revoked_at, sub_account)| CustomerToken {
+                id,
+                name,
+                created_at,
+                revoked_at,
+                sub_account,
+            },
+        )
         .collect();
     tokens.sort_by_key(|t| t.revoked_at.is_some());
     Ok(tokens)

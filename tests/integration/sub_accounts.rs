@@ -924,3 +924,43 @@ async fn permissions_granted_later_apply_on_the_next_request_and_stay_within_the
         403
     );
 }
+
+/// The account's token page says which tokens act within a sub-account; an
+/// operator's lists only its own, without the column.
+#[tokio::test]
+async fn the_account_token_page_names_the_sub_account_a_token_acts_for() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    app.customer_administrator(&adatum, "admin@adatum.example");
+    let vendor = app.sub_account(&adatum, "NetOps", Some(3));
+    let (vendor_token, _) = app.sub_account_api_token(&adatum, &vendor);
+    app.operator(&vendor, "fay@netops.example");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let created = app
+        .post_as(&admin, "/customer/api-tokens", &[("name", "Agent")])
+        .await;
+    assert_eq!(created.status(), 200);
+    let (status, listed) = page(&admin, &app, "/customer/api-tokens").await;
+    assert_eq!(status, 200);
+    let row_of = |body: &str, token: &str| -> String {
+        let start = body
+            .find(&format!(r#"data-token="{token}""#))
+            .expect("the token's row");
+        body[start..start + body[start..].find("</tr>").expect("row end")].to_owned()
+    };
+    assert!(row_of(&listed, &vendor_token).contains("Sub-account “NetOps”"));
+    let account_rows = listed.matches("The whole account").count();
+    assert_eq!(
+        account_rows, 1,
+        "the Agent token acts for the whole account"
+    );
+
+    let fay = app.browser_signed_in("fay@netops.example", PASSWORD).await;
+    let (status, own) = page(&fay, &app, "/customer/api-tokens").await;
+    assert_eq!(status, 200);
+    assert!(own.contains(&format!(r#"data-token="{vendor_token}""#)));
+    assert!(!own.contains("Acts for") && !own.contains("The whole account"));
+}
