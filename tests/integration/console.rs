@@ -1,6 +1,7 @@
 //! The customer console through the real server: partner assistance turned on and
 //! off by the customer's administrators, its history, and what a user may not do.
 
+use crate::customers::error_next_to;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::customers::BillingType;
 use partnerdesk::i18n::Lang;
@@ -173,13 +174,6 @@ async fn the_console_answers_only_for_the_membership_in_use() {
         Some(false),
         "Adatum's stays off"
     );
-}
-
-fn error_next_to(page: &str, field: &str) -> Option<String> {
-    regex::Regex::new(&format!(r#"id="{field}-error">([^<]+)<"#))
-        .expect("regex")
-        .captures(page)
-        .map(|c| crate::customers::unescape(&c[1]))
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Changing a customer through the real server: rename, groups, billing and term,
 //! the administrator's username, and dissociation.
 
+use crate::customers::error_next_to;
 use chrono::Duration;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::customers::BillingType;
@@ -356,14 +357,6 @@ async fn dissociating_removes_access_but_keeps_the_account() {
     let (status, console) = page_of(&admin, &app, "/customer").await;
     assert_eq!(status, 200);
     assert!(console.contains("Adatum") && console.contains(r#"id="account-partner">None<"#));
-}
-
-/// The message next to `field` on a page.
-fn error_next_to(page: &str, field: &str) -> Option<String> {
-    regex::Regex::new(&format!(r#"id="{field}-error">([^<]+)<"#))
-        .expect("regex")
-        .captures(page)
-        .map(|c| crate::customers::unescape(&c[1]))
 }
 
 async fn refused(

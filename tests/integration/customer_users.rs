@@ -2,6 +2,7 @@
 //! roles, disable with the last administrator kept, resend and revoke killing old
 //! links, and an expired link reaching whoever sent the invitation.
 
+use crate::customers::error_next_to;
 use chrono::Duration;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::i18n::Lang;
@@ -35,13 +36,6 @@ fn membership_of(page: &str, username: &str) -> String {
     .captures(page)
     .map(|c| c[1].to_owned())
     .unwrap_or_else(|| panic!("{username} listed"))
-}
-
-fn error_next_to(page: &str, field: &str) -> Option<String> {
-    regex::Regex::new(&format!(r#"id="{field}-error">([^<]+)<"#))
-        .expect("regex")
-        .captures(page)
-        .map(|c| unescape(&c[1]))
 }
 
 struct Fixture {

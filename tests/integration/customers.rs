@@ -31,6 +31,14 @@ pub fn unescape(text: &str) -> String {
         .replace("&#62;", ">")
 }
 
+/// The message shown next to `field` on a page (`id="{field}-error"`).
+pub fn error_next_to(page: &str, field: &str) -> Option<String> {
+    regex::Regex::new(&format!(r#"id="{field}-error">([^<]+)<"#))
+        .expect("regex")
+        .captures(page)
+        .map(|c| unescape(&c[1]))
+}
+
 /// The total the list announces.
 pub fn listed_total(page: &str) -> Option<i64> {
     let pattern = regex::Regex::new(r#"data-total="(\d+)""#).expect("regex");

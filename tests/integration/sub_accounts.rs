@@ -10,6 +10,7 @@ use partnerdesk::db::schema::{email_outbox, monitors};
 use partnerdesk::i18n::Lang;
 use serde_json::{Value, json};
 
+use crate::customers::error_next_to;
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
@@ -730,18 +731,25 @@ async fn sub_account_and_alert_forms_say_what_is_wrong_in_french_and_english() {
     let Fixture {
         app, adatum, shop, ..
     } = fixture().await;
-    for (lang, username, quota_message, recipient_message) in [
+    let vendor = app.sub_account(&adatum, "Vendor", None);
+    app.operator(&vendor, "vera@vendor.example");
+    let operators = format!("/customer/sub-accounts/{vendor}/operators");
+    for (lang, username, quota_message, recipient_message, invalid, already) in [
         (
             Lang::En,
             "en-admin@adatum.example",
             "Enter a whole number from 0 to 10000.",
             "Choose at least one recipient.",
+            "This value is not valid.",
+            "This person already operates this sub-account.",
         ),
         (
             Lang::Fr,
             "fr-admin@adatum.example",
             "Saisissez un nombre entier de 0 à 10000.",
             "Choisissez au moins un destinataire.",
+            "Cette valeur n'est pas valide.",
+            "Cette personne est déjà opérateur de ce sous-compte.",
         ),
     ] {
         app.customer_administrator(&adatum, username);
@@ -798,12 +806,49 @@ async fn sub_account_and_alert_forms_say_what_is_wrong_in_french_and_english() {
         let body = refused.text().await.expect("body");
         assert!(body.contains(recipient_message), "{lang:?}: {body}");
         assert!(body.contains("checked"), "the chosen monitor stays chosen");
+        // Inviting an operator: a bad address, then someone already in.
+        let invite = |email: &'static str, login: &'static str| {
+            [
+                ("full_name", "Typed Person"),
+                ("email", email),
+                ("username", login),
+                ("language", "fr"),
+            ]
+        };
+        let refused = app
+            .post_as(&browser, &operators, &invite("not an email", ""))
+            .await;
+        assert_eq!(refused.status(), 200);
+        let body = refused.text().await.expect("body");
+        assert_eq!(error_next_to(&body, "email").as_deref(), Some(invalid));
+        assert!(
+            body.contains(r#"value="Typed Person""#) && body.contains(r#"value="not an email""#)
+        );
+        let refused = app
+            .post_as(
+                &browser,
+                &operators,
+                &invite("vera@vendor.example", "vera@vendor.example"),
+            )
+            .await;
+        assert_eq!(refused.status(), 200);
+        let body = refused.text().await.expect("body");
+        assert_eq!(error_next_to(&body, "username").as_deref(), Some(already));
     }
+    let operators_now: i64 = partnerdesk::db::schema::memberships::table
+        .filter(partnerdesk::db::schema::memberships::sub_account_id.eq(&vendor))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(operators_now, 1, "no operator half-invited");
     let subs: i64 = partnerdesk::db::schema::sub_accounts::table
         .count()
         .get_result(&mut app.conn())
         .expect("count");
-    assert_eq!(subs, 0, "nothing half-saved");
+    assert_eq!(
+        subs, 1,
+        "nothing half-saved: only the fixture's sub-account"
+    );
 }
 
 #[tokio::test]
