@@ -7,7 +7,7 @@ use chrono::Duration;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::i18n::Lang;
 
-use crate::customers::{page_of, unescape};
+use crate::customers::page_of;
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
