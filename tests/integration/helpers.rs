@@ -315,6 +315,16 @@ pub mod people {
             self.clock.now()
         }
 
+        /// Today as the test logins read it (their zone is Europe/Paris): pages
+        /// that count days ("trials ending in 14 days") count from this day,
+        /// which is not the UTC date late in the UTC evening.
+        pub fn reader_today(&self) -> chrono::NaiveDate {
+            self.clock_now()
+                .and_utc()
+                .with_timezone(&chrono_tz::Europe::Paris)
+                .date_naive()
+        }
+
         /// Another browser, signed in as `username`.
         pub async fn browser_signed_in(&self, username: &str, password: &str) -> reqwest::Client {
             let browser = super::client();

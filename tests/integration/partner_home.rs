@@ -106,7 +106,7 @@ fn licence(app: &TestApp, customer: &str, status: &str, expires_in_days: i64) {
             licences::product.eq("Backup"),
             licences::quantity.eq(10),
             licences::status.eq(status),
-            licences::expires_on.eq(app.clock_now().date() + Duration::days(expires_in_days)),
+            licences::expires_on.eq(app.reader_today() + Duration::days(expires_in_days)),
             licences::created_at.eq(app.clock_now()),
         ))
         .execute(&mut app.conn())
@@ -115,7 +115,7 @@ fn licence(app: &TestApp, customer: &str, status: &str, expires_in_days: i64) {
 
 fn set_trial_end(app: &TestApp, customer: &str, in_days: i64) {
     diesel::update(customer_accounts::table.find(customer))
-        .set(customer_accounts::trial_ends_on.eq(app.clock_now().date() + Duration::days(in_days)))
+        .set(customer_accounts::trial_ends_on.eq(app.reader_today() + Duration::days(in_days)))
         .execute(&mut app.conn())
         .expect("trial end");
 }
