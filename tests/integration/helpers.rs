@@ -44,6 +44,7 @@ impl TestDatabase {
     pub fn create(data_dir: &std::path::Path) -> (Self, String) {
         match std::env::var(POSTGRES_URL_VAR) {
             Ok(admin_url) if !admin_url.is_empty() => {
+                let admin_url = without_tls(&admin_url);
                 let name = format!("pd_test_{}", uuid::Uuid::new_v4().simple());
                 let mut admin = diesel::PgConnection::establish(&admin_url)
                     .expect("connect to the test PostgreSQL server");
@@ -70,6 +71,21 @@ impl Drop for TestDatabase {
                 .execute(&mut admin);
         }
     }
+}
+
+/// The test server is local, so its connections need no TLS; unless the URL says
+/// otherwise they go without (`sslmode=disable`). With TLS, a test binary once
+/// died of SIGSEGV after every test had passed: OpenSSL's clean-up at process
+/// exit can race with libpq in the threads of pools still alive (diesel-rs/diesel
+/// issue 3441).
+fn without_tls(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    if !parsed.query_pairs().any(|(key, _)| key == "sslmode") {
+        parsed.query_pairs_mut().append_pair("sslmode", "disable");
+    }
+    parsed.to_string()
 }
 
 fn with_database(admin_url: &str, name: &str) -> String {
