@@ -32,7 +32,8 @@ impl From<diesel::result::Error> for UsageError {
 }
 
 /// One licence of a customer with its reported usage.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = licences)]
 pub struct LicenceUsage {
     pub id: String,
     pub product: String,
@@ -62,14 +63,7 @@ pub fn licences_of(
     Ok(licences::table
         .filter(licences::customer_id.eq(customer_id))
         .order((licences::product.asc(), licences::id.asc()))
-        .select((
-            licences::id,
-            licences::product,
-            licences::quantity,
-            licences::status,
-            licences::expires_on,
-            licences::seats_used,
-        ))
+        .select(LicenceUsage::as_select())
         .load(conn)?)
 }
 
@@ -96,13 +90,6 @@ pub fn report(
     }
     Ok(licences::table
         .find(licence_id)
-        .select((
-            licences::id,
-            licences::product,
-            licences::quantity,
-            licences::status,
-            licences::expires_on,
-            licences::seats_used,
-        ))
+        .select(LicenceUsage::as_select())
         .first(conn)?)
 }

@@ -179,9 +179,14 @@ impl Fields {
     }
 }
 
-/// Identifiers in paths: anything but a plausible id is simply missing.
-fn id_ok(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64
+/// Identifiers in paths: anything but a plausible id is simply missing, and
+/// answers 404 like one.
+fn plausible(id: &str, resource: &'static str) -> Result<(), ApiError> {
+    if !id.is_empty() && id.len() <= 64 {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(resource))
+    }
 }
 
 /// `GET /api/v1/customers/{customer_id}/services`
@@ -191,9 +196,7 @@ pub async fn services(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let customer_id = path.into_inner();
-    if !id_ok(&customer_id) {
-        return Err(ApiError::NotFound("customer"));
-    }
+    plausible(&customer_id, "customer")?;
     let body = db::run(&state.pool, move |conn| -> Result<Value, ApiError> {
         use diesel::prelude::*;
         let level: i32 = crate::db::schema::customer_accounts::table
@@ -229,9 +232,7 @@ pub async fn add_service(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let customer_id = path.into_inner();
-    if !id_ok(&customer_id) {
-        return Err(ApiError::NotFound("customer"));
-    }
+    plausible(&customer_id, "customer")?;
     let body = object(&body)?;
     let mut fields = Fields::default();
     let name = fields.text(&body, "name", |raw| line(raw, NAME_MAX));
@@ -258,9 +259,7 @@ pub async fn open_incident(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let customer_id = path.into_inner();
-    if !id_ok(&customer_id) {
-        return Err(ApiError::NotFound("customer"));
-    }
+    plausible(&customer_id, "customer")?;
     let body = object(&body)?;
     let mut fields = Fields::default();
     let service = fields.text(&body, "service", |raw| line(raw, NAME_MAX));
@@ -299,12 +298,8 @@ pub async fn post_update(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (customer_id, incident_id) = path.into_inner();
-    if !id_ok(&customer_id) {
-        return Err(ApiError::NotFound("customer"));
-    }
-    if !id_ok(&incident_id) {
-        return Err(ApiError::NotFound("incident"));
-    }
+    plausible(&customer_id, "customer")?;
+    plausible(&incident_id, "incident")?;
     let body = object(&body)?;
     let mut fields = Fields::default();
     let text = fields.text(&body, "text", |raw| paragraphs(raw, TEXT_MAX));
@@ -347,9 +342,7 @@ pub async fn licences(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let customer_id = path.into_inner();
-    if !id_ok(&customer_id) {
-        return Err(ApiError::NotFound("customer"));
-    }
+    plausible(&customer_id, "customer")?;
     let shown = customer_id.clone();
     let licences = db::run(&state.pool, move |conn| {
         usage::licences_of(conn, &customer_id).map_err(ApiError::from)
@@ -371,12 +364,8 @@ pub async fn report_usage(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (customer_id, licence_id) = path.into_inner();
-    if !id_ok(&customer_id) {
-        return Err(ApiError::NotFound("customer"));
-    }
-    if !id_ok(&licence_id) {
-        return Err(ApiError::NotFound("licence"));
-    }
+    plausible(&customer_id, "customer")?;
+    plausible(&licence_id, "licence")?;
     let body = object(&body)?;
     let mut fields = Fields::default();
     let seats_used = fields.seats(&body, "seats_used");

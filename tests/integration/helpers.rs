@@ -243,6 +243,23 @@ pub fn csrf_token_in(page: &str) -> String {
 }
 
 /// People and organisations for the account tests.
+/// (field, problem) of each field a JSON API error answer names.
+pub fn error_fields(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["fields"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| {
+                    (
+                        f["field"].as_str().unwrap_or_default().to_owned(),
+                        f["problem"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub mod people {
     use partnerdesk::access::PartnerRole;
     use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};

@@ -2,6 +2,7 @@
 //! tokens, results and error-log entries posted through the JSON API, states,
 //! dashboard figures and charts, tenant isolation, and the console's forms.
 
+use crate::helpers::error_fields as fields;
 use chrono::Duration;
 use diesel::prelude::*;
 use partnerdesk::db::schema::{api_tokens, monitor_results, monitors};
@@ -46,22 +47,6 @@ async fn api_get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
         .expect("GET");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn fields(body: &Value) -> Vec<(String, String)> {
-    body["fields"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|f| {
-                    (
-                        f["field"].as_str().unwrap_or_default().to_owned(),
-                        f["problem"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn raw_results(app: &TestApp, monitor: &str) -> i64 {

@@ -97,6 +97,21 @@ pub(crate) fn count_of(figures: &[(String, i64, String)], id: &str) -> i64 {
         .unwrap_or_else(|| panic!("no figure {id}"))
 }
 
+/// `owner` dissociates the customer through the real server; returns the
+/// owner's signed-in browser.
+pub async fn dissociate(app: &TestApp, owner: &str, customer: &str) -> reqwest::Client {
+    let browser = app.browser_signed_in(owner, PASSWORD).await;
+    let dissociated = app
+        .post_as(
+            &browser,
+            &format!("/partner/customers/{customer}/dissociate"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(dissociated.status(), 303);
+    browser
+}
+
 fn licence(app: &TestApp, customer: &str, status: &str, expires_in_days: i64) {
     use partnerdesk::db::schema::licences;
     diesel::insert_into(licences::table)

@@ -13,7 +13,7 @@ use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
-use crate::partner_home::{count_of, figures, figures_match_lists, list_total};
+use crate::partner_home::{count_of, dissociate, figures, figures_match_lists, list_total};
 
 /// Posts one check result of `monitor` through the JSON API.
 async fn check(app: &TestApp, token: &str, monitor: &str, at: NaiveDateTime, success: bool) {
@@ -90,17 +90,7 @@ async fn customers_with_a_monitor_down_equal_the_filtered_list_and_follow_the_cl
         .await;
     }
     // Ion leaves Contoso through the real server.
-    let owner = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    let dissociated = app
-        .post_as(
-            &owner,
-            &format!("/partner/customers/{gone}/dissociate"),
-            &[("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(dissociated.status(), 303);
+    let owner = dissociate(&app, "owner@contoso.example", &gone).await;
 
     for role in PartnerRole::ALL {
         let username = format!("{}@contoso.example", role.as_str());
@@ -198,17 +188,7 @@ async fn the_figure_goes_when_the_last_monitor_goes_or_its_customer_leaves() {
     );
 
     // Bellows leaves: none of Contoso's customers has a monitor any more.
-    let owner = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    let dissociated = app
-        .post_as(
-            &owner,
-            &format!("/partner/customers/{bellows}/dissociate"),
-            &[("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(dissociated.status(), 303);
+    dissociate(&app, "owner@contoso.example", &bellows).await;
     assert_eq!(monitors_down(&app, "owner@contoso.example").await, None);
     let found = figures_match_lists(&app, "owner@contoso.example").await;
     assert!(!found.iter().any(|(id, _, _)| id == "figure-monitors-down"));

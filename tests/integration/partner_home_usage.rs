@@ -5,6 +5,7 @@
 //! another partner's or a dissociated customer. The licences card shows the
 //! usage in both languages.
 
+use crate::helpers::error_fields as fields;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::customers::LicenceStatus;
 use partnerdesk::i18n::Lang;
@@ -14,7 +15,7 @@ use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
-use crate::partner_home::{count_of, figures, figures_match_lists, list_total};
+use crate::partner_home::{count_of, dissociate, figures, figures_match_lists, list_total};
 
 /// PUTs a usage report with the operator's token: (status, body).
 async fn report(
@@ -112,17 +113,7 @@ async fn licences_over_quantity_equal_the_filtered_list_and_follow_each_report()
     assert_eq!(over_quantity(&app, "owner@fabrikam.example").await, 1);
 
     // Ion leaves Contoso through the real server.
-    let owner = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    let dissociated = app
-        .post_as(
-            &owner,
-            &format!("/partner/customers/{gone}/dissociate"),
-            &[("confirm", "yes")],
-        )
-        .await;
-    assert_eq!(dissociated.status(), 303);
+    let owner = dissociate(&app, "owner@contoso.example", &gone).await;
     for role in PartnerRole::ALL {
         let username = format!("{}@contoso.example", role.as_str());
         assert_eq!(over_quantity(&app, &username).await, 2, "{role:?}");
@@ -202,23 +193,6 @@ async fn licences_over_quantity_equal_the_filtered_list_and_follow_each_report()
         1,
         "the search index follows a quantity change"
     );
-}
-
-/// (field, problem) of each faulty field of an error answer.
-fn fields(body: &Value) -> Vec<(String, String)> {
-    body["fields"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|f| {
-                    (
-                        f["field"].as_str().unwrap_or_default().to_owned(),
-                        f["problem"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn listed_licences(app: &TestApp, token: &str, customer: &str) -> (u16, Value) {

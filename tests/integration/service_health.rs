@@ -2,6 +2,7 @@
 //! the JSON API and the command line, shown in the customer list's health column
 //! (filter, sort, count) and on the health pages of both sides.
 
+use crate::helpers::error_fields as fields;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::customers::Health;
 use partnerdesk::i18n::Lang;
@@ -22,23 +23,6 @@ async fn api(app: &TestApp, token: &str, path: impl AsRef<str>, body: Value) -> 
         .expect("POST");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// The fields an error answer names, with their problem.
-fn fields(body: &Value) -> Vec<(String, String)> {
-    body["fields"]
-        .as_array()
-        .map(|all| {
-            all.iter()
-                .map(|f| {
-                    (
-                        f["field"].as_str().unwrap_or_default().to_owned(),
-                        f["problem"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 struct Fixture {
