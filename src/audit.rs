@@ -74,10 +74,12 @@ pub enum Action {
     AlertDefinitionCreated,
     AlertDefinitionChanged,
     AlertDefinitionDeleted,
+    InvitationAccepted,
+    InvitationDeclined,
 }
 
 impl Action {
-    pub const ALL: [Action; 65] = [
+    pub const ALL: [Action; 67] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -143,6 +145,8 @@ impl Action {
         Action::AlertDefinitionCreated,
         Action::AlertDefinitionChanged,
         Action::AlertDefinitionDeleted,
+        Action::InvitationAccepted,
+        Action::InvitationDeclined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -177,6 +181,8 @@ impl Action {
             Action::UserInvited => "user_invited",
             Action::UserDisabled => "user_disabled",
             Action::InvitationRevoked => "invitation_revoked",
+            Action::InvitationAccepted => "invitation_accepted",
+            Action::InvitationDeclined => "invitation_declined",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
             Action::OrderPlaced => "order_placed",
@@ -285,6 +291,9 @@ pub fn record_for_login(
     let rows: Vec<(Option<String>, Option<String>, Option<String>)> = memberships::table
         .left_join(customer_accounts::table)
         .filter(memberships::login_id.eq(login_id))
+        // Only tenants the person belongs to: an offer not yet accepted tells
+        // its inviter nothing about the login.
+        .filter(memberships::state.eq("active"))
         .select((
             memberships::partner_id,
             memberships::customer_id,

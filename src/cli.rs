@@ -170,7 +170,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("The owner's activation email is queued; the running portal sends it.");
             } else {
                 println!(
-                    "The username already had a login: it is now owner of this organisation too."
+                    "The username already has a login: an invitation to own this organisation \
+                     is queued for the address given; it becomes owner once that login accepts."
                 );
             }
             Ok(())

@@ -15,7 +15,8 @@ use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
 use crate::{
-    assisted, console, home, monitoring, partner, signin, staff, sub_accounts, web as pages,
+    assisted, console, home, invitations, monitoring, partner, signin, staff, sub_accounts,
+    web as pages,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +65,10 @@ routes! {
         GET Public => signin::activation::form,
         POST Public => signin::activation::submit,
     }
+    "/activate/{token}/decline" { POST Public => signin::activation::decline }
+    "/invitations/{token}" { GET Public => invitations::pages::page }
+    "/invitations/{token}/accept" { POST SignedIn => invitations::pages::accept_offer }
+    "/invitations/{token}/decline" { POST Public => invitations::pages::decline_offer }
     "/password-reset" {
         GET Public => signin::password::request_form,
         POST Public => signin::password::request,

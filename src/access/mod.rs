@@ -107,13 +107,17 @@ pub enum CustomerCapability {
     ManageAssignedSites,
     /// The account's people and their pending invitations.
     SeeUsers,
-    /// Invite people, change their role, disable them, resend or revoke invitations.
+    /// Invite people, change their role, disable them, resend or revoke
+    /// invitations. Not the assisting partner: who holds access to the account
+    /// is the customer's own decision, so an "open customer" session can never
+    /// grant itself (or anyone) a membership that outlives the assistance.
     ManageUsers,
     /// Leave a session opened through "open customer".
     LeaveAssistedSession,
     /// The account's orders, subscriptions and reservations.
     SeeOrders,
-    /// Give or take the Owner role on the account's subscriptions.
+    /// Give or take the Owner role on the account's subscriptions (an
+    /// elevation: it is what lets a person buy). Not the assisting partner.
     ManageSubscriptionOwners,
     /// Buy reservations, while the partner allows it (seed 004). Not the
     /// assisting partner: a purchase in the console is the customer's own.
@@ -140,7 +144,8 @@ pub enum CustomerCapability {
     /// allows it, for the sub-account's monitors.
     ManageAlerts,
     /// Create sub-accounts, grant them dashboards and monitors, set their
-    /// permissions and invite their operators (C3).
+    /// permissions and invite their operators (C3). Not the assisting partner:
+    /// these grant access to other people.
     ManageSubAccounts,
 }
 
@@ -189,7 +194,7 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
     ),
     (
         CustomerCapability::ManageUsers,
-        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+        &[CustomerRole::Administrator],
     ),
     (
         CustomerCapability::LeaveAssistedSession,
@@ -201,7 +206,7 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
     ),
     (
         CustomerCapability::ManageSubscriptionOwners,
-        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+        &[CustomerRole::Administrator],
     ),
     (
         CustomerCapability::BuyReservations,
@@ -258,7 +263,7 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
     ),
     (
         CustomerCapability::ManageSubAccounts,
-        &[CustomerRole::Administrator, CustomerRole::AssistingPartner],
+        &[CustomerRole::Administrator],
     ),
 ];
 

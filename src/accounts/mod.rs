@@ -53,6 +53,14 @@ impl Username {
         &self.0
     }
 
+    /// A username shaped like an email address names that mailbox: it is only
+    /// given to a login whose address it is, so that activating the login (a
+    /// link sent there) proves it. Anyone else could otherwise take a
+    /// colleague's address as their username before the colleague is invited.
+    pub fn may_belong_to(&self, email: &EmailAddress) -> bool {
+        !self.0.validate_email() || self.0.eq_ignore_ascii_case(email.as_str())
+    }
+
     /// The form in which uniqueness is checked.
     pub fn key(&self) -> String {
         self.0.to_lowercase()
@@ -183,6 +191,17 @@ mod tests {
         assert_eq!(Username::parse(""), Err(FieldError::Required));
         assert_eq!(Username::parse("a b"), Err(FieldError::Invalid));
         assert_eq!(Username::parse(&"x".repeat(300)), Err(FieldError::TooLong));
+    }
+
+    #[test]
+    fn a_username_that_is_an_address_must_be_the_logins_address() {
+        let email = EmailAddress::parse("ada@example.com").expect("valid");
+        let same = Username::parse("Ada@Example.com").expect("valid");
+        let other = Username::parse("boss@example.com").expect("valid");
+        let plain = Username::parse("ada.admin").expect("valid");
+        assert!(same.may_belong_to(&email));
+        assert!(!other.may_belong_to(&email));
+        assert!(plain.may_belong_to(&email));
     }
 
     #[test]

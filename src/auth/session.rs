@@ -8,9 +8,8 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use rand::RngCore;
 use rand::rngs::OsRng;
 
-use super::session_store::{LOGIN_KEY, SIGNED_IN_AT_KEY};
+use super::session_store::{LOGIN_KEY, MEMBERSHIP_KEY, SIGNED_IN_AT_KEY};
 
-const MEMBERSHIP_KEY: &str = "auth.membership_id";
 const CSRF_KEY: &str = "csrf";
 const ASSISTING_KEY: &str = "auth.assisted_session_id";
 const CONTEXT_KEY: &str = "partner.customer_context";

@@ -35,6 +35,7 @@ const REMEMBERED_EXPIRIES: usize = 10_000;
 /// The state keys that tie a session to a person; see `TypedSession`.
 pub const LOGIN_KEY: &str = "login_id";
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+pub const MEMBERSHIP_KEY: &str = "auth.membership_id";
 
 type State = HashMap<String, String>;
 
@@ -95,6 +96,13 @@ fn login_of(state: &State) -> Option<String> {
         .and_then(|v| serde_json::from_str::<String>(v).ok())
 }
 
+/// The membership a session acts as, read from its state.
+fn membership_of(state: &State) -> Option<String> {
+    state
+        .get(MEMBERSHIP_KEY)
+        .and_then(|v| serde_json::from_str::<String>(v).ok())
+}
+
 /// Twelve hours after sign-in, or after the session began for anonymous visitors.
 fn absolute_expiry(state: &State, now: NaiveDateTime) -> NaiveDateTime {
     let signed_in_at = state
@@ -118,6 +126,7 @@ fn insert(
         .values((
             sessions::key_hash.eq(digest(&key)),
             sessions::login_id.eq(login_of(state)),
+            sessions::membership_id.eq(membership_of(state)),
             sessions::state.eq(serialized),
             sessions::created_at.eq(now),
             sessions::idle_expires_at.eq(now + idle),
@@ -130,6 +139,12 @@ fn insert(
 /// Ends every session of a login (logout everywhere, disabling, a new password).
 pub fn end_sessions_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::login_id.eq(login_id))).execute(conn)
+}
+
+/// Ends the sessions acting as one membership (it was disabled or taken back);
+/// the login's sessions in its other memberships go on.
+pub fn end_sessions_using(conn: &mut DbConnection, membership_id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::membership_id.eq(membership_id))).execute(conn)
 }
 
 /// Removes sessions that can no longer be used.
@@ -209,6 +224,7 @@ impl SessionStore for DbSessionStore {
             .set((
                 sessions::state.eq(serialized),
                 sessions::login_id.eq(login_of(&state)),
+                sessions::membership_id.eq(membership_of(&state)),
                 sessions::idle_expires_at.eq(now + idle),
             ))
             .execute(conn)?;

@@ -31,6 +31,30 @@ pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// 256 random bits, hex-encoded, for a link.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Kills every outstanding one-time link of a login (a password was changed or
+/// reset, or the login disabled): a link mailed before no longer works.
+pub fn kill_all_of(
+    conn: &mut DbConnection,
+    login_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        login_tokens::table
+            .filter(login_tokens::login_id.eq(login_id))
+            .filter(login_tokens::used_at.is_null())
+            .filter(login_tokens::expires_at.gt(now)),
+    )
+    .set(login_tokens::expires_at.eq(now))
+    .execute(conn)
+}
+
 /// Issues a new token for `login_id`, killing any earlier unused one of the same
 /// purpose, and returns the token to put in the link.
 pub fn issue(
@@ -40,9 +64,7 @@ pub fn issue(
     now: NaiveDateTime,
     valid_for: chrono::Duration,
 ) -> QueryResult<String> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_token();
     diesel::update(
         login_tokens::table
             .filter(login_tokens::login_id.eq(login_id))

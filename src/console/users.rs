@@ -11,16 +11,14 @@ use serde::Deserialize;
 
 use super::{CustomerChange, change_as};
 use crate::access::{CustomerCapability, CustomerRole};
-use crate::accounts::{self, LoginState, NewLogin};
+use crate::accounts::NewLogin;
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
-use crate::auth::session_store::end_sessions_of;
-use crate::customers::create::add_customer_member;
+use crate::auth::session_store::end_sessions_using;
 use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
-use crate::invitations::{self, InviteeFields, Sent};
-use crate::signin::activation::{ResendError, send_activation};
+use crate::invitations::{self, InviteeFields, Sent, Shown};
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -48,7 +46,7 @@ pub enum UserError {
     #[error("already has access")]
     AlreadyMember,
     #[error(transparent)]
-    Resend(#[from] ResendError),
+    Offer(#[from] invitations::OfferError),
     #[error(transparent)]
     Database(#[from] DbError),
 }
@@ -59,56 +57,44 @@ impl From<diesel::result::Error> for UserError {
     }
 }
 
-type UserRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
+type UserRow = (String, String, String, String, crate::invitations::ShownRow);
 
 pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>> {
     let rows: Vec<UserRow> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
-        .order((logins::full_name.asc(), memberships::id.asc()))
+        .order((
+            diesel::dsl::sql::<diesel::sql_types::Text>(
+                "COALESCE(memberships.invited_name, logins.full_name)",
+            )
+            .asc(),
+            memberships::id.asc(),
+        ))
         .select((
             memberships::id,
             logins::id,
-            logins::full_name,
             logins::username,
-            logins::email,
             memberships::role,
-            memberships::state,
-            logins::state,
+            invitations::SHOWN_COLUMNS,
         ))
         .load(conn)?;
-    let pending: Vec<&str> = rows
-        .iter()
-        .filter(|row| row.7 == "pending")
-        .map(|row| row.1.as_str())
-        .collect();
-    let sent = invitations::last_sent(conn, &pending)?;
     Ok(rows
-        .iter()
-        .filter_map(
-            |(membership_id, login_id, full_name, username, email, role, state, login_state)| {
-                Some(User {
-                    membership_id: membership_id.clone(),
-                    login_id: login_id.clone(),
-                    full_name: full_name.clone(),
-                    username: username.clone(),
-                    email: email.clone(),
-                    role: CustomerRole::parse(role)?,
-                    active: state == "active",
-                    pending: login_state == "pending",
-                    sent: sent.get(login_id).copied(),
-                })
-            },
-        )
+        .into_iter()
+        .filter_map(|(membership_id, login_id, username, role, shown)| {
+            let active = shown.0 == "active";
+            let shown = Shown::from_row(shown);
+            Some(User {
+                membership_id,
+                login_id,
+                full_name: shown.full_name,
+                username,
+                email: shown.email,
+                role: CustomerRole::parse(&role)?,
+                active: active || shown.pending,
+                pending: shown.pending,
+                sent: shown.sent,
+            })
+        })
         .collect())
 }
 
@@ -255,46 +241,26 @@ fn invite_in(
     invitation: &Invitation,
 ) -> Result<(), UserError> {
     lock_account(conn, &change.customer_id)?;
-    let login = &invitation.login;
-    let existing: Option<(String, String)> = logins::table
-        .filter(logins::username_key.eq(login.username.key()))
-        .select((logins::id, logins::state))
-        .first(conn)
-        .optional()?;
-    let login_id = match &existing {
-        Some((_, state)) if state == "disabled" => return Err(UserError::AlreadyMember),
-        Some((login_id, _)) => {
-            let already: i64 = memberships::table
-                .filter(memberships::customer_id.eq(&change.customer_id))
-                .filter(memberships::login_id.eq(login_id))
-                .count()
-                .get_result(conn)?;
-            if already > 0 {
-                return Err(UserError::AlreadyMember);
-            }
-            login_id.clone()
-        }
-        None => accounts::insert(conn, change.now, login, LoginState::Pending, None)?,
-    };
-    let membership = add_customer_member(
+    let offered = invitations::offer(
         conn,
+        settings,
         change.now,
-        &change.customer_id,
-        &login_id,
-        invitation.role.as_str(),
-    )?;
-    invitations::record_inviter(conn, &membership, Some(change.login_id()))?;
-    // A login still waiting for activation gets a link naming this account.
-    if existing
-        .as_ref()
-        .is_none_or(|(_, state)| state == "pending")
-    {
-        send_activation(conn, settings, change.now, &login_id)?;
+        &invitations::Offer {
+            person: &invitation.login,
+            target: invitations::Target::Customer(&change.customer_id),
+            role: invitation.role.as_str(),
+            inviter: Some(change.login_id()),
+        },
+    );
+    match offered {
+        Ok(_) => {}
+        Err(invitations::OfferError::AlreadyMember) => return Err(UserError::AlreadyMember),
+        Err(error) => return Err(UserError::Offer(error)),
     }
     change.record(
         conn,
         Action::UserInvited,
-        login.full_name.as_str(),
+        invitation.login.full_name.as_str(),
         invitation.role.as_str(),
     )?;
     Ok(())
@@ -384,6 +350,9 @@ pub async fn change_role(
             if target.role == role {
                 return Ok(());
             }
+            if target.pending {
+                return Err(UserError::NotFound);
+            }
             if target.role == CustomerRole::Administrator
                 && other_active_administrators(conn, &change.customer_id, &target.membership_id)?
                     == 0
@@ -412,7 +381,7 @@ pub async fn disable(
         path.into_inner(),
         "flash-user-disabled",
         |conn, change, target| {
-            if !target.active {
+            if !target.active || target.pending {
                 return Ok(());
             }
             if target.role == CustomerRole::Administrator
@@ -424,8 +393,8 @@ pub async fn disable(
             diesel::update(memberships::table.filter(memberships::id.eq(&target.membership_id)))
                 .set(memberships::state.eq("disabled"))
                 .execute(conn)?;
-            // Their sessions end now, not when they next time out.
-            end_sessions_of(conn, &target.login_id)?;
+            // Their sessions in this account end now; the login's others go on.
+            end_sessions_using(conn, &target.membership_id)?;
             change.record(conn, Action::UserDisabled, &target.full_name, "")?;
             Ok(())
         },
@@ -448,7 +417,7 @@ pub async fn resend(
             if !target.pending {
                 return Err(UserError::NotFound);
             }
-            send_activation(conn, &settings, change.now, &target.login_id)?;
+            invitations::resend(conn, &settings, change.now, &target.membership_id)?;
             change.record(conn, Action::InvitationResent, &target.full_name, "")?;
             Ok(())
         },
@@ -470,7 +439,7 @@ pub async fn revoke(
             if !target.pending {
                 return Err(UserError::NotFound);
             }
-            invitations::revoke(conn, change.now, &target.membership_id, &target.login_id)?;
+            invitations::revoke(conn, change.now, &target.membership_id)?;
             change.record(conn, Action::InvitationRevoked, &target.full_name, "")?;
             Ok(())
         },

@@ -13,16 +13,13 @@ use serde::Deserialize;
 use super::fields::{self, DomainName};
 use super::regions::{self, Country};
 use super::{BillingType, CustomerError, CustomerState, Term};
-use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
-use crate::db::schema::{customer_accounts, logins, memberships, sites};
+use crate::db::schema::{customer_accounts, memberships, site_administrators, sites};
 use crate::db::{self, DbConnection};
-use crate::email::messages::AccessGrantedEmail;
-use crate::email::outbox;
 use crate::i18n::{Lang, Translator};
-use crate::signin::activation::send_activation;
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -269,6 +266,11 @@ impl WizardForm {
                 .map_err(|e| errors.add(tr, "admin_email", e.message_key()))
                 .ok()
         };
+        if let (Some(username), Some(email)) = (&username, &email)
+            && !username.may_belong_to(email)
+        {
+            errors.add(tr, "admin_username", "username-is-another-email");
+        }
         match (full_name, language, username, email) {
             (Some(full_name), Some(language), Some(username), Some(email)) if errors.is_empty() => {
                 Ok(AdministratorPart {
@@ -467,33 +469,12 @@ pub async fn step(
             FlashMessage::success("flash-customer-created").send();
             Ok(see_other(&format!("/partner/customers/{customer_id}")))
         }
-        Err(CreateError::UsernameUnavailable) => {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                &layout.tr,
-                "admin_username",
-                "customer-username-unavailable",
-            );
-            form.step = 3;
-            render(&CreatePage::new(layout, form, errors))
-        }
-        Err(CreateError::Customer(error)) => Err(PageError::internal(error)),
+        Err(error) => Err(PageError::internal(error)),
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CreateError {
-    /// The username belongs to a disabled login.
-    #[error("the username cannot be used")]
-    UsernameUnavailable,
-    #[error(transparent)]
-    Customer(#[from] CustomerError),
-}
-
-super::wraps_customer_error!(CreateError);
-
-/// Writes the account (Creating), its first site, the administrator's login or a
-/// new membership for an existing one, and the email. Call inside a write
+/// Writes the account (Creating), its first site, and the invitation of its
+/// administrator (an offer: see `invitations`). Call inside a write
 /// transaction. Returns the new account's id.
 pub fn create(
     conn: &mut DbConnection,
@@ -502,20 +483,9 @@ pub fn create(
     partner_id: &str,
     new: &NewCustomer,
     actor: Actor<'_>,
-) -> Result<String, CreateError> {
+) -> Result<String, CustomerError> {
     let account = &new.account;
     let admin = &new.administrator.login;
-    let existing: Option<(String, String)> = logins::table
-        .filter(logins::username_key.eq(admin.username.key()))
-        .select((logins::id, logins::state))
-        .first(conn)
-        .optional()?;
-    if existing
-        .as_ref()
-        .is_some_and(|(_, state)| state == "disabled")
-    {
-        return Err(CreateError::UsernameUnavailable);
-    }
     let customer_id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(customer_accounts::table)
         .values((
@@ -555,28 +525,35 @@ pub fn create(
             customer_accounts::updated_at.eq(now),
         ))
         .execute(conn)?;
+    let site_id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(sites::table)
         .values((
-            sites::id.eq(uuid::Uuid::new_v4().to_string()),
+            sites::id.eq(&site_id),
             sites::customer_id.eq(&customer_id),
             sites::name.eq(account.name.as_str()),
             sites::time_zone.eq(account.time_zone.name()),
             sites::created_at.eq(now),
         ))
         .execute(conn)?;
-    let login_id = match &existing {
-        Some((login_id, _)) => login_id.clone(),
-        None => accounts::insert(conn, now, admin, LoginState::Pending, None)?,
-    };
-    let membership = add_customer_member(conn, now, &customer_id, &login_id, ADMINISTRATOR_ROLE)?;
-    crate::invitations::record_inviter(conn, &membership, actor.login_id)?;
-    match existing.as_ref().map(|(_, state)| state.as_str()) {
-        Some("active") => {
-            super::activate_accounts_administered_by(conn, now, &login_id)?;
-            grant_notice(conn, settings, now, &login_id, account.name.as_str())?;
-        }
-        _ => send_activation(conn, settings, now, &login_id).map_err(CustomerError::from)?,
-    }
+    let administrator = crate::invitations::offer(
+        conn,
+        settings,
+        now,
+        &crate::invitations::Offer {
+            person: admin,
+            target: crate::invitations::Target::Customer(&customer_id),
+            role: ADMINISTRATOR_ROLE,
+            inviter: actor.login_id,
+        },
+    )?;
+    // The administrator named here administers the first site.
+    diesel::insert_into(site_administrators::table)
+        .values((
+            site_administrators::site_id.eq(&site_id),
+            site_administrators::membership_id.eq(&administrator),
+            site_administrators::created_at.eq(now),
+        ))
+        .execute(conn)?;
     audit::record(
         conn,
         now,
@@ -612,26 +589,4 @@ pub fn add_customer_member(
         ))
         .execute(conn)?;
     Ok(id)
-}
-
-/// Tells an existing login that it now administers `account`.
-fn grant_notice(
-    conn: &mut DbConnection,
-    settings: &Settings,
-    now: NaiveDateTime,
-    login_id: &str,
-    account: &str,
-) -> Result<(), CustomerError> {
-    let (email, full_name, language): (String, String, String) = logins::table
-        .filter(logins::id.eq(login_id))
-        .select((logins::email, logins::full_name, logins::language))
-        .first(conn)?;
-    let message = AccessGrantedEmail {
-        tr: Lang::from_code(&language).unwrap_or_default().translator(),
-        full_name,
-        account: account.to_owned(),
-        sign_in_link: settings.link("/login"),
-    };
-    outbox::enqueue(conn, now, &email, &message)?;
-    Ok(())
 }

@@ -601,6 +601,9 @@ pub enum UsernameError {
     Shared,
     #[error("the username is taken")]
     Taken,
+    /// An address-shaped username that is not the login's own address.
+    #[error("the username is another address")]
+    AnotherAddress,
     #[error(transparent)]
     Customer(#[from] CustomerError),
 }
@@ -656,6 +659,7 @@ pub async fn change_username(
         Err(UsernameError::NotActivated) => "customer-username-after-activation",
         Err(UsernameError::Shared) => "customer-username-shared",
         Err(UsernameError::Taken) => "customer-username-taken",
+        Err(UsernameError::AnotherAddress) => "username-is-another-email",
         Err(UsernameError::Customer(error)) => return Err(page_error(error)),
     };
     let (errors, layout, typed) = refuse(key, layout, form.username);
@@ -681,16 +685,23 @@ fn rename_administrator(
     username: &Username,
 ) -> Result<(), UsernameError> {
     let customer = find(conn, &change.partner_id, customer_id)?;
-    let (login_id, state, old): (String, String, String) = memberships::table
+    let (login_id, state, old, email): (String, String, String, String) = memberships::table
         .inner_join(logins::table)
         .filter(memberships::id.eq(membership_id))
         .filter(memberships::customer_id.eq(customer_id))
-        .select((logins::id, logins::state, logins::username))
+        .filter(memberships::state.ne("invited"))
+        .select((logins::id, logins::state, logins::username, logins::email))
         .first(conn)
         .optional()?
         .ok_or(CustomerError::NotFound)?;
     if state != "active" {
         return Err(UsernameError::NotActivated);
+    }
+    let address_is_theirs = crate::accounts::EmailAddress::parse(&email)
+        .map(|email| username.may_belong_to(&email))
+        .unwrap_or(false);
+    if !address_is_theirs {
+        return Err(UsernameError::AnotherAddress);
     }
     let ours = customer_accounts::table
         .filter(customer_accounts::partner_id.eq(&change.partner_id))

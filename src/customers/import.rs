@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::create::{self, CreateError, NewCustomer, WizardForm};
+use super::create::{self, NewCustomer, WizardForm};
 use super::export::FORMULA_STARTS;
 use super::kinds::ImportState;
 use super::{BillingType, CustomerError, regions};
@@ -24,7 +24,7 @@ use crate::audit::{self, Action, Actor};
 use crate::auth::identity::PartnerMember;
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::db::schema::{customer_accounts, customer_imports, logins};
+use crate::db::schema::{customer_accounts, customer_imports};
 use crate::db::{self, DbConnection, DbPool};
 use crate::i18n::{Lang, Translator};
 use crate::startup::AppState;
@@ -406,23 +406,9 @@ fn check_and_import(conn: &mut DbConnection, job: &Job) -> Result<(), CustomerEr
             .load::<String>(conn)?
             .into_iter()
             .collect();
-        let keys: Vec<String> = valid
-            .iter()
-            .map(|(_, new)| new.administrator.login.username.key())
-            .collect();
-        let disabled: HashSet<String> = logins::table
-            .filter(logins::username_key.eq_any(&keys))
-            .filter(logins::state.eq("disabled"))
-            .select(logins::username_key)
-            .load::<String>(conn)?
-            .into_iter()
-            .collect();
-        let username_column = column_of("admin_username", &job.upload);
         for (line, new) in valid {
             if taken_domains.contains(new.account.domain.as_str()) {
                 problems.add(line, "primary_domain", "import-domain-exists");
-            } else if disabled.contains(&new.administrator.login.username.key()) {
-                problems.add(line, username_column, "customer-username-unavailable");
             } else {
                 accepted.push(new);
             }
@@ -444,7 +430,7 @@ fn check_and_import(conn: &mut DbConnection, job: &Job) -> Result<(), CustomerEr
         return Ok(());
     }
     set_state(conn, &job.import_id, ImportState::Importing, None)?;
-    let imported = db::write_transaction(conn, |conn| -> Result<usize, CreateError> {
+    let imported = db::write_transaction(conn, |conn| -> Result<usize, CustomerError> {
         let now = job.clock.now();
         for new in &accepted {
             create::create(conn, &job.settings, now, &job.partner_id, new, job.actor())?;
@@ -470,20 +456,7 @@ fn check_and_import(conn: &mut DbConnection, job: &Job) -> Result<(), CustomerEr
             .execute(conn)?;
         Ok(accepted.len())
     });
-    match imported {
-        Ok(_) => Ok(()),
-        // A login was disabled between the check and the import.
-        Err(CreateError::UsernameUnavailable) => {
-            set_state(
-                conn,
-                &job.import_id,
-                ImportState::Failed,
-                Some(job.clock.now()),
-            )?;
-            Ok(())
-        }
-        Err(CreateError::Customer(error)) => Err(error),
-    }
+    imported.map(|_| ())
 }
 
 async fn run(job: Job, pool: DbPool, outbox_wake: std::sync::Arc<tokio::sync::Notify>) {

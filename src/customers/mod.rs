@@ -37,6 +37,8 @@ pub enum CustomerError {
     #[error(transparent)]
     Outbox(#[from] crate::email::outbox::OutboxError),
     #[error(transparent)]
+    Offer(#[from] crate::invitations::OfferError),
+    #[error(transparent)]
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
     Pool(#[from] crate::db::DbError),

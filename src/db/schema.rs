@@ -41,6 +41,14 @@ diesel::table! {
         invited_by_login_id -> Nullable<Text>,
         /// An operator's sub-account (scope `sub_account`, migration 10).
         sub_account_id -> Nullable<Text>,
+        /// What the inviter typed; shown to the inviter instead of the login's
+        /// own details until the person accepts (migration 15).
+        invited_email -> Nullable<Text>,
+        invited_name -> Nullable<Text>,
+        /// An offer to an existing login: its link's SHA-256.
+        invitation_token_hash -> Nullable<Text>,
+        invitation_sent_at -> Nullable<Timestamp>,
+        invitation_expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -84,6 +92,15 @@ diesel::table! {
         created_at -> Timestamp,
         idle_expires_at -> Timestamp,
         absolute_expires_at -> Timestamp,
+        /// The membership the session acts as (migration 15).
+        membership_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    withdrawn_links (token_hash) {
+        token_hash -> Text,
+        withdrawn_at -> Timestamp,
     }
 }
 
@@ -484,6 +501,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     sessions,
     sign_in_failures,
+    withdrawn_links,
     activity_log,
 );
 

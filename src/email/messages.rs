@@ -292,6 +292,60 @@ impl Email for InvitationRequestEmail {
     }
 }
 
+/// An offer of a membership to a login that already exists, sent to the address
+/// the inviter typed; the link lets the person accept (signed in as that login)
+/// or decline.
+pub struct InvitationOfferEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub organisation: String,
+    pub link: String,
+    pub valid_hours: i64,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation_offer.txt")]
+struct InvitationOfferText<'a> {
+    m: &'a InvitationOfferEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation_offer.html")]
+struct InvitationOfferHtml<'a> {
+    m: &'a InvitationOfferEmail,
+}
+
+impl InvitationOfferEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr
+            .with("email-offer-intro", &[("organisation", &self.organisation)])
+    }
+
+    fn valid_for(&self) -> String {
+        self.tr.with(
+            "email-activation-valid",
+            &[("hours", &self.valid_hours.to_string())],
+        )
+    }
+}
+
+impl Email for InvitationOfferEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.with(
+                "email-offer-subject",
+                &[("organisation", &self.organisation)],
+            ),
+            text: InvitationOfferText { m: self }.render()?,
+            html: InvitationOfferHtml { m: self }.render()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

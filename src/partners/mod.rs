@@ -1,17 +1,15 @@
 //! Partner organisations. Created by the instance operator with a first owner,
-//! whose activation email is queued in the same transaction.
+//! whose invitation is queued in the same transaction.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::access::PartnerRole;
-use crate::accounts::{self, DisplayName, LoginState, NewLogin};
-use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose};
+use crate::accounts::{self, DisplayName, NewLogin};
 use crate::config::Settings;
 use crate::db::schema::{memberships, partner_organisations};
 use crate::db::{self, DbConnection};
-use crate::email::messages::ActivationEmail;
-use crate::email::outbox::{self, OutboxError};
+use crate::email::outbox::OutboxError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PartnerError {
@@ -19,6 +17,8 @@ pub enum PartnerError {
     UnknownParent,
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+    #[error(transparent)]
+    Offer(#[from] crate::invitations::OfferError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
 }
@@ -33,8 +33,8 @@ pub struct NewPartner {
 pub struct CreatedPartner {
     pub partner_id: String,
     pub owner_login_id: String,
-    /// False when the username already belonged to a login: it gains a membership
-    /// and no activation email is needed.
+    /// False when the username already belonged to a login: it is sent an offer
+    /// of the organisation to accept, instead of an activation link.
     pub owner_is_new: bool,
 }
 
@@ -97,32 +97,24 @@ pub fn create_with_owner(
             }
         }
         let partner_id = insert_organisation(conn, now, &new.name, new.parent_id.as_deref())?;
-        let existing = accounts::find_by_username(conn, &new.owner.username)?;
-        let (owner_login_id, owner_is_new) = match existing {
-            Some(id) => (id, false),
-            None => (
-                accounts::insert(conn, now, &new.owner, LoginState::Pending, None)?,
-                true,
-            ),
-        };
-        add_member(conn, now, &partner_id, &owner_login_id, PartnerRole::Owner)?;
-        if owner_is_new {
-            let token = tokens::issue(
-                conn,
-                &owner_login_id,
-                TokenPurpose::Activation,
-                now,
-                chrono::Duration::hours(ACTIVATION_VALID_HOURS),
-            )?;
-            let email = ActivationEmail {
-                tr: new.owner.language.translator(),
-                full_name: new.owner.full_name.as_str().to_owned(),
-                organisation: new.name.as_str().to_owned(),
-                link: settings.link(&format!("/activate/{token}")),
-                valid_hours: ACTIVATION_VALID_HOURS,
-            };
-            outbox::enqueue(conn, now, new.owner.email.as_str(), &email)?;
-        }
+        let owner_is_new = accounts::find_by_username(conn, &new.owner.username)?.is_none();
+        // The first owner is invited like anyone else: an existing login is
+        // offered the organisation, never attached to it.
+        let membership_id = crate::invitations::offer(
+            conn,
+            settings,
+            now,
+            &crate::invitations::Offer {
+                person: &new.owner,
+                target: crate::invitations::Target::Partner(&partner_id),
+                role: PartnerRole::Owner.as_str(),
+                inviter: None,
+            },
+        )?;
+        let owner_login_id: String = memberships::table
+            .find(&membership_id)
+            .select(memberships::login_id)
+            .first(conn)?;
         Ok(CreatedPartner {
             partner_id,
             owner_login_id,

@@ -34,9 +34,35 @@ struct ActivatePage {
 
 #[derive(Template)]
 #[template(path = "signin/link_invalid.html")]
-struct LinkInvalidPage {
-    layout: Layout,
-    sent: bool,
+pub(crate) struct LinkInvalidPage {
+    pub layout: Layout,
+    pub sent: bool,
+}
+
+/// A link whose invitation was taken back: it says so and offers nothing.
+#[derive(Template)]
+#[template(path = "signin/link_withdrawn.html")]
+pub(crate) struct LinkWithdrawnPage {
+    pub layout: Layout,
+}
+
+/// The invitation was declined; nothing more to do.
+#[derive(Template)]
+#[template(path = "signin/declined.html")]
+pub(crate) struct DeclinedPage {
+    pub layout: Layout,
+}
+
+/// What an activation or invitation link leads to when it cannot be used.
+pub(crate) fn unusable_link(layout: Layout, withdrawn: bool) -> Result<HttpResponse, PageError> {
+    if withdrawn {
+        render(&LinkWithdrawnPage { layout })
+    } else {
+        render(&LinkInvalidPage {
+            layout,
+            sent: false,
+        })
+    }
 }
 
 /// The pending login a usable activation token belongs to: (id, username).
@@ -65,21 +91,19 @@ pub async fn form(
     let token = token.into_inner();
     let now = state.clock.now();
     let lookup = token.clone();
-    let pending = db::run(&state.pool, move |conn| {
-        pending_login_of(conn, &lookup, now).map_err(DbError::from)
+    let (pending, withdrawn) = db::run(&state.pool, move |conn| {
+        let withdrawn = crate::invitations::withdrawn(conn, &lookup)?;
+        Ok::<_, DbError>((pending_login_of(conn, &lookup, now)?, withdrawn))
     })
     .await?;
     match pending {
-        Some((_, username)) => render(&ActivatePage {
+        Some((_, username)) if !withdrawn => render(&ActivatePage {
             layout,
             token,
             username,
             errors: FieldErrors::default(),
         }),
-        None => render(&LinkInvalidPage {
-            layout,
-            sent: false,
-        }),
+        _ => unusable_link(layout, withdrawn),
     }
 }
 
@@ -97,6 +121,14 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     let now = state.clock.now();
+    let lookup = token.clone();
+    if db::run(&state.pool, move |conn| {
+        crate::invitations::withdrawn(conn, &lookup).map_err(DbError::from)
+    })
+    .await?
+    {
+        return unusable_link(layout, true);
+    }
     if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
         let lookup = token.clone();
         let pending = db::run(&state.pool, move |conn| {
@@ -157,8 +189,9 @@ pub async fn submit(
                 membership_id: None,
                 on_behalf_of: None,
             };
+            // The link proved the mailbox: the offers made to it are accepted.
+            crate::invitations::accept_offers_to_own_address(conn, now, &login_id)?;
             audit::record_for_login(conn, now, &login_id, actor, Action::Activated, &name)?;
-            crate::customers::activate_accounts_administered_by(conn, now, &login_id)?;
             Ok(true)
         })
     })
@@ -171,6 +204,45 @@ pub async fn submit(
     }
     FlashMessage::success("flash-activated").send();
     Ok(see_other("/login"))
+}
+
+/// The person behind an activation link says no: every offer made to that
+/// address goes, and the login stays unusable.
+pub async fn decline(
+    state: web::Data<AppState>,
+    layout: Layout,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token.into_inner();
+    let now = state.clock.now();
+    let declined = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<bool, DbError> {
+            if crate::invitations::withdrawn(conn, &token)? {
+                return Ok(false);
+            }
+            let Some((login_id, _)) = pending_login_of(conn, &token, now)? else {
+                return Ok(false);
+            };
+            let claimed = diesel::update(
+                login_tokens::table
+                    .filter(login_tokens::token_hash.eq(digest(&token)))
+                    .filter(login_tokens::used_at.is_null()),
+            )
+            .set(login_tokens::used_at.eq(Some(now)))
+            .execute(conn)?;
+            if claimed != 1 {
+                return Ok(false);
+            }
+            crate::invitations::decline_offers_to_own_address(conn, now, &login_id)?;
+            Ok(true)
+        })
+    })
+    .await?;
+    if declined {
+        render(&DeclinedPage { layout })
+    } else {
+        unusable_link(layout, false)
+    }
 }
 
 #[derive(Deserialize)]
@@ -192,18 +264,28 @@ pub async fn renew(
     if !identifier.is_empty() {
         let sent = db::run(&state.pool, move |conn| {
             db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
-                let found: Option<String> = logins::table
-                    .filter(logins::state.eq("pending"))
+                let found: Option<(String, String)> = logins::table
+                    .filter(logins::state.ne("disabled"))
                     .filter(logins::username_key.eq(&identifier))
-                    .select(logins::id)
+                    .select((logins::id, logins::state))
                     .first(conn)
                     .optional()?;
-                let Some(login_id) = found else {
+                let Some((login_id, login_state)) = found else {
                     return Ok(false);
                 };
-                // Whoever sent the invitation sends the new link; a login nobody
-                // invited (a first owner) gets it directly.
-                if !crate::invitations::ask_inviters(conn, &settings, now, &login_id)? {
+                // Whoever sent an invitation still on offer sends the new link; a
+                // login waiting on an offer nobody sent (a first owner, from the
+                // command line) gets it directly. A login whose invitations were
+                // all taken back gets nothing.
+                if crate::invitations::ask_inviters(conn, &settings, now, &login_id)? {
+                    return Ok(true);
+                }
+                let waiting: i64 = memberships::table
+                    .filter(memberships::login_id.eq(&login_id))
+                    .filter(memberships::state.eq("invited"))
+                    .count()
+                    .get_result(conn)?;
+                if login_state == "pending" && waiting > 0 {
                     send_activation(conn, &settings, now, &login_id)?;
                 }
                 Ok(true)

@@ -174,6 +174,8 @@ pub fn store_new_password(
         ))
         .execute(conn)?;
     end_sessions_of(conn, login_id)?;
+    // A reset link mailed before the change must not set another password.
+    crate::auth::tokens::kill_all_of(conn, login_id, now)?;
     let (email, full_name, language): (String, String, String) = logins::table
         .filter(logins::id.eq(login_id))
         .select((logins::email, logins::full_name, logins::language))

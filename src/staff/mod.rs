@@ -8,14 +8,13 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use crate::access::PartnerRole;
-use crate::accounts::{self, LoginState, NewLogin};
+use crate::accounts::NewLogin;
 use crate::audit::{self, Action, Actor};
-use crate::auth::session_store::end_sessions_of;
+use crate::auth::session_store::end_sessions_using;
 use crate::config::Settings;
 use crate::db::schema::{logins, memberships};
 use crate::db::{DbConnection, DbError};
-use crate::partners;
-use crate::signin::activation::{ResendError, send_activation};
+use crate::invitations::{self, Shown};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
@@ -26,15 +25,11 @@ pub enum StaffError {
     #[error("already a member")]
     AlreadyMember,
     #[error(transparent)]
-    Resend(#[from] ResendError),
+    Offer(#[from] invitations::OfferError),
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
-}
-
-impl From<DbError> for StaffError {
-    fn from(error: DbError) -> Self {
-        StaffError::Resend(ResendError::Pool(error))
-    }
+    #[error(transparent)]
+    Pool(#[from] DbError),
 }
 
 #[derive(Debug, Clone)]
@@ -49,7 +44,7 @@ pub struct StaffMember {
     pub pending: bool,
     pub joined_at: NaiveDateTime,
     /// For a pending member: when the invitation was last sent, and until when.
-    pub sent: Option<crate::invitations::Sent>,
+    pub sent: Option<invitations::Sent>,
 }
 
 type StaffRow = (
@@ -57,11 +52,8 @@ type StaffRow = (
     String,
     String,
     String,
-    String,
-    String,
-    String,
-    String,
     NaiveDateTime,
+    crate::invitations::ShownRow,
 );
 
 /// How long before its link expires an invitation counts as about to expire.
@@ -83,48 +75,34 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
     let rows: Vec<StaffRow> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::partner_id.eq(partner_id))
-        .order((logins::full_name.asc(), memberships::id.asc()))
+        .order((
+            diesel::dsl::sql::<Text>("COALESCE(memberships.invited_name, logins.full_name)").asc(),
+            memberships::id.asc(),
+        ))
         .select((
             memberships::id,
             logins::id,
-            logins::full_name,
             logins::username,
-            logins::email,
             memberships::role,
-            memberships::state,
-            logins::state,
             memberships::created_at,
+            crate::invitations::SHOWN_COLUMNS,
         ))
         .load(conn)?;
-    let pending: Vec<&str> = rows
-        .iter()
-        .filter(|row| row.7 == "pending")
-        .map(|row| row.1.as_str())
-        .collect();
-    let sent = crate::invitations::last_sent(conn, &pending)?;
     Ok(rows
         .into_iter()
         .filter_map(
-            |(
-                membership_id,
-                login_id,
-                full_name,
-                username,
-                email,
-                role,
-                state,
-                login_state,
-                joined_at,
-            )| {
+            |(membership_id, login_id, username, role, joined_at, shown)| {
+                let active = shown.0 == "active";
+                let shown = Shown::from_row(shown);
                 Some(StaffMember {
                     membership_id,
-                    full_name,
+                    full_name: shown.full_name,
                     username,
-                    email,
+                    email: shown.email,
                     role: PartnerRole::parse(&role)?,
-                    active: state == "active",
-                    pending: login_state == "pending",
-                    sent: sent.get(&login_id).copied(),
+                    active: active || shown.pending,
+                    pending: shown.pending,
+                    sent: shown.sent,
                     login_id,
                     joined_at,
                 })
@@ -166,7 +144,7 @@ fn active_owners_besides(
         .filter(memberships::partner_id.eq(partner_id))
         .filter(memberships::role.eq(PartnerRole::Owner.as_str()))
         .filter(memberships::state.eq("active"))
-        .filter(logins::state.ne("disabled"))
+        .filter(logins::state.eq("active"))
         .filter(memberships::id.ne(membership_id))
         .count()
         .get_result(conn)
@@ -185,6 +163,10 @@ pub fn change_role(
     let target = member(conn, partner_id, membership_id)?;
     if target.role == new_role {
         return Ok(());
+    }
+    if target.pending {
+        // An offer's role is what was offered; it is changed by a new invitation.
+        return Err(StaffError::NotFound);
     }
     if target.role == PartnerRole::Owner
         && active_owners_besides(conn, partner_id, membership_id)? == 0
@@ -221,7 +203,7 @@ pub fn disable(
 ) -> Result<(), StaffError> {
     lock_organisation(conn, partner_id)?;
     let target = member(conn, partner_id, membership_id)?;
-    if !target.active {
+    if !target.active || target.pending {
         return Ok(());
     }
     if target.role == PartnerRole::Owner
@@ -232,7 +214,8 @@ pub fn disable(
     diesel::update(memberships::table.filter(memberships::id.eq(membership_id)))
         .set(memberships::state.eq("disabled"))
         .execute(conn)?;
-    end_sessions_of(conn, &target.login_id)?;
+    // Only the sessions acting as this membership: the login's others go on.
+    end_sessions_using(conn, &target.membership_id)?;
     audit::record(
         conn,
         now,
@@ -253,8 +236,8 @@ pub struct Invitation {
     pub role: PartnerRole,
 }
 
-/// Invites someone: a new login gets its activation email; an existing username
-/// gains a membership. Call inside a write transaction.
+/// Invites someone: an offer sent to the address typed (see `invitations`).
+/// Call inside a write transaction.
 pub fn invite(
     conn: &mut DbConnection,
     settings: &Settings,
@@ -263,28 +246,22 @@ pub fn invite(
     invitation: &Invitation,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    match accounts::find_by_username(conn, &invitation.login.username)? {
-        Some(login_id) => {
-            let already = memberships::table
-                .filter(memberships::partner_id.eq(partner_id))
-                .filter(memberships::login_id.eq(&login_id))
-                .count()
-                .get_result::<i64>(conn)?;
-            if already > 0 {
-                return Err(StaffError::AlreadyMember);
-            }
-            let membership =
-                partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
-            crate::invitations::record_inviter(conn, &membership, actor.login_id)?;
-        }
-        None => {
-            let login_id =
-                accounts::insert(conn, now, &invitation.login, LoginState::Pending, None)?;
-            let membership =
-                partners::add_member(conn, now, partner_id, &login_id, invitation.role)?;
-            crate::invitations::record_inviter(conn, &membership, actor.login_id)?;
-            send_activation(conn, settings, now, &login_id)?;
-        }
+    lock_organisation(conn, partner_id)?;
+    let offered = invitations::offer(
+        conn,
+        settings,
+        now,
+        &invitations::Offer {
+            person: &invitation.login,
+            target: invitations::Target::Partner(partner_id),
+            role: invitation.role.as_str(),
+            inviter: actor.login_id,
+        },
+    );
+    match offered {
+        Ok(_) => {}
+        Err(invitations::OfferError::AlreadyMember) => return Err(StaffError::AlreadyMember),
+        Err(error) => return Err(StaffError::Offer(error)),
     }
     audit::record(
         conn,
@@ -314,7 +291,7 @@ pub fn resend(
     if !target.pending {
         return Err(StaffError::NotFound);
     }
-    send_activation(conn, settings, now, &target.login_id)?;
+    invitations::resend(conn, settings, now, &target.membership_id)?;
     audit::record(
         conn,
         now,
@@ -343,7 +320,7 @@ pub fn revoke(
     if !target.pending {
         return Err(StaffError::NotFound);
     }
-    crate::invitations::revoke(conn, now, &target.membership_id, &target.login_id)?;
+    invitations::revoke(conn, now, &target.membership_id)?;
     audit::record(
         conn,
         now,

@@ -1,23 +1,18 @@
-//! A sub-account's operators: invited by email like every other login (a new
-//! login gets an activation link; an existing one is told it has access), and
-//! removed at once. One login may operate several sub-accounts; each is a
+//! A sub-account's operators: invited like every other person (an offer sent to
+//! the address typed, see `invitations`), and removed at once. One login may operate several sub-accounts; each is a
 //! membership it picks like any other.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::SubAccountError;
-use crate::accounts::{self, LoginState, NewLogin};
+use crate::accounts::NewLogin;
 use crate::audit::Action;
+use crate::auth::session_store::end_sessions_using;
 use crate::config::Settings;
 use crate::console::CustomerChange;
 use crate::db::DbConnection;
 use crate::db::schema::{alert_definition_recipients, logins, memberships, sub_accounts};
-use crate::email::messages::AccessGrantedEmail;
-use crate::email::outbox;
-use crate::i18n::Lang;
-use crate::invitations::{self, Sent};
-use crate::signin::activation::{ResendError, send_activation};
+use crate::invitations::{self, Sent, Shown};
 
 /// The role stored on an operator's membership.
 pub const OPERATOR_ROLE: &str = "operator";
@@ -34,39 +29,38 @@ pub struct Operator {
 
 /// The sub-account's operators (removed ones left out), by name.
 pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Operator>> {
-    let rows: Vec<(String, String, String, String, String, String)> = memberships::table
+    let rows: Vec<(String, String, String, invitations::ShownRow)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::sub_account_id.eq(sub_account_id))
-        .filter(memberships::state.eq("active"))
-        .order((logins::full_name.asc(), memberships::id.asc()))
+        .filter(memberships::state.ne("disabled"))
+        .order((
+            diesel::dsl::sql::<diesel::sql_types::Text>(
+                "COALESCE(memberships.invited_name, logins.full_name)",
+            )
+            .asc(),
+            memberships::id.asc(),
+        ))
         .select((
             memberships::id,
             logins::id,
-            logins::full_name,
-            logins::email,
-            memberships::state,
             logins::state,
+            invitations::SHOWN_COLUMNS,
         ))
         .load(conn)?;
-    let pending: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.5 == "pending")
-        .map(|r| r.1.as_str())
-        .collect();
-    let sent = invitations::last_sent(conn, &pending)?;
     Ok(rows
-        .iter()
-        .map(
-            |(membership_id, login_id, full_name, email, state, login_state)| Operator {
-                membership_id: membership_id.clone(),
-                login_id: login_id.clone(),
-                full_name: full_name.clone(),
-                email: email.clone(),
-                active: state == "active" && login_state == "active",
-                pending: login_state == "pending",
-                sent: sent.get(login_id).copied(),
-            },
-        )
+        .into_iter()
+        .map(|(membership_id, login_id, login_state, shown)| {
+            let shown = Shown::from_row(shown);
+            Operator {
+                membership_id,
+                login_id,
+                full_name: shown.full_name,
+                email: shown.email,
+                active: !shown.pending && login_state == "active",
+                pending: shown.pending,
+                sent: shown.sent,
+            }
+        })
         .collect())
 }
 
@@ -74,16 +68,12 @@ pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Op
 pub enum OperatorError {
     #[error("already an operator of this sub-account")]
     AlreadyOperator,
-    #[error("this login is disabled")]
-    LoginDisabled,
     #[error("no such operator")]
     NotFound,
     #[error(transparent)]
     SubAccount(#[from] SubAccountError),
     #[error(transparent)]
-    Resend(#[from] ResendError),
-    #[error(transparent)]
-    Outbox(#[from] outbox::OutboxError),
+    Offer(#[from] invitations::OfferError),
 }
 
 impl From<crate::db::DbError> for OperatorError {
@@ -112,9 +102,8 @@ fn sub_account_name(
         .ok_or(OperatorError::SubAccount(SubAccountError::NotFound))
 }
 
-/// Invites a person to operate the sub-account. A new login is created pending
-/// and sent its activation link; an existing one gets the membership (again,
-/// if it was removed) and an email saying so.
+/// Invites a person to operate the sub-account: an offer sent to the address
+/// typed (see `invitations`).
 pub fn invite(
     conn: &mut DbConnection,
     settings: &Settings,
@@ -124,44 +113,23 @@ pub fn invite(
 ) -> Result<(), OperatorError> {
     let name = sub_account_name(conn, &change.customer_id, sub_account_id)?;
     crate::console::users::lock_account(conn, &change.customer_id)?;
-    let existing: Option<(String, String, String, String)> = logins::table
-        .filter(logins::username_key.eq(login.username.key()))
-        .select((logins::id, logins::state, logins::email, logins::language))
-        .first(conn)
-        .optional()?;
-    let login_id = match &existing {
-        Some((_, state, _, _)) if state == "disabled" => return Err(OperatorError::LoginDisabled),
-        Some((login_id, ..)) => login_id.clone(),
-        None => accounts::insert(conn, change.now, login, LoginState::Pending, None)?,
-    };
-    let previous: Option<(String, String)> = memberships::table
-        .filter(memberships::sub_account_id.eq(sub_account_id))
-        .filter(memberships::login_id.eq(&login_id))
-        .select((memberships::id, memberships::state))
-        .first(conn)
-        .optional()?;
-    let membership_id = match previous {
-        Some((_, state)) if state == "active" => return Err(OperatorError::AlreadyOperator),
-        Some((id, _)) => {
-            diesel::update(memberships::table.find(&id))
-                .set(memberships::state.eq("active"))
-                .execute(conn)?;
-            id
+    let offered = invitations::offer(
+        conn,
+        settings,
+        change.now,
+        &invitations::Offer {
+            person: login,
+            target: invitations::Target::SubAccount(sub_account_id),
+            role: OPERATOR_ROLE,
+            inviter: Some(change.login_id()),
+        },
+    );
+    match offered {
+        Ok(_) => {}
+        Err(invitations::OfferError::AlreadyMember) => {
+            return Err(OperatorError::AlreadyOperator);
         }
-        None => add_operator(conn, change.now, sub_account_id, &login_id)?,
-    };
-    invitations::record_inviter(conn, &membership_id, Some(change.login_id()))?;
-    match &existing {
-        Some((_, state, email, language)) if state == "active" => {
-            let message = AccessGrantedEmail {
-                tr: Lang::from_code(language).unwrap_or_default().translator(),
-                full_name: login.full_name.as_str().to_owned(),
-                account: name.clone(),
-                sign_in_link: settings.link("/login"),
-            };
-            outbox::enqueue(conn, change.now, email, &message)?;
-        }
-        _ => send_activation(conn, settings, change.now, &login_id)?,
+        Err(error) => return Err(OperatorError::Offer(error)),
     }
     change.record(
         conn,
@@ -170,27 +138,6 @@ pub fn invite(
         &name,
     )?;
     Ok(())
-}
-
-fn add_operator(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    sub_account_id: &str,
-    login_id: &str,
-) -> QueryResult<String> {
-    let id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::id.eq(&id),
-            memberships::login_id.eq(login_id),
-            memberships::scope.eq("sub_account"),
-            memberships::sub_account_id.eq(sub_account_id),
-            memberships::role.eq(OPERATOR_ROLE),
-            memberships::state.eq("active"),
-            memberships::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
 }
 
 fn operator(
@@ -217,7 +164,7 @@ pub fn remove(
 ) -> Result<(), OperatorError> {
     let target = operator(conn, &change.customer_id, sub_account_id, membership_id)?;
     if target.pending {
-        invitations::revoke(conn, change.now, membership_id, &target.login_id)?;
+        invitations::revoke(conn, change.now, membership_id)?;
     } else {
         diesel::delete(
             alert_definition_recipients::table
@@ -228,6 +175,7 @@ pub fn remove(
         diesel::update(memberships::table.find(membership_id))
             .set(memberships::state.eq("disabled"))
             .execute(conn)?;
+        end_sessions_using(conn, membership_id)?;
     }
     change.record(conn, Action::OperatorRemoved, &target.full_name, "")?;
     Ok(())
@@ -245,7 +193,7 @@ pub fn resend(
     if !target.pending {
         return Err(OperatorError::NotFound);
     }
-    send_activation(conn, settings, change.now, &target.login_id)?;
+    invitations::resend(conn, settings, change.now, membership_id)?;
     change.record(conn, Action::InvitationResent, &target.full_name, "")?;
     Ok(())
 }

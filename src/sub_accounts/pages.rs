@@ -399,7 +399,6 @@ pub async fn invite(
             return Ok(back_to(&id));
         }
         Err(OperatorError::AlreadyOperator) => "sub-account-already-operator",
-        Err(OperatorError::LoginDisabled) => "sub-account-login-disabled",
         Err(error) => return Err(operator_error(error)),
     };
     errors.add(&layout.tr, "username", refused);

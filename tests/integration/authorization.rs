@@ -145,6 +145,18 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/activate/{token}" => {
             "/activate/0000000000000000000000000000000000000000000000000000000000000000"
         }
+        "/activate/{token}/decline" => {
+            "/activate/0000000000000000000000000000000000000000000000000000000000000000/decline"
+        }
+        "/invitations/{token}" => {
+            "/invitations/0000000000000000000000000000000000000000000000000000000000000000"
+        }
+        "/invitations/{token}/accept" => {
+            "/invitations/0000000000000000000000000000000000000000000000000000000000000000/accept"
+        }
+        "/invitations/{token}/decline" => {
+            "/invitations/0000000000000000000000000000000000000000000000000000000000000000/decline"
+        }
         "/help/roles" => "/help/roles",
         "/partner" => "/partner",
         "/customer" => "/customer",

@@ -266,8 +266,23 @@ async fn the_username_changes_only_after_activation() {
             ],
         )
         .await;
+    assert_eq!(changed.status(), 200, "another address is refused");
+    assert!(
+        changed
+            .text()
+            .await
+            .expect("body")
+            .contains("must be the person’s own address")
+    );
+    let changed = app
+        .post_as(
+            &owner,
+            &format!("/partner/customers/{id}/administrator/username"),
+            &[("membership_id", &membership), ("username", "adatum-it")],
+        )
+        .await;
     assert_eq!(changed.status(), 303);
-    app.browser_signed_in("it@adatum.example", PASSWORD).await;
+    app.browser_signed_in("adatum-it", PASSWORD).await;
 
     // A pending administrator's username stays as it is.
     let pending_customer = app.customer(&partner, &CustomerSpec::named("Pending"));

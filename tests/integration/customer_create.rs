@@ -310,7 +310,7 @@ async fn creating_writes_the_account_in_creating_and_activation_makes_it_active(
 }
 
 #[tokio::test]
-async fn an_existing_username_gains_a_membership_instead_of_a_new_login() {
+async fn an_existing_username_is_offered_the_account_and_accepts_it_signed_in() {
     let app = spawn_app().await;
     let (partner, browser) = signed_in_sales_agent(&app, Lang::En).await;
     // Someone who already administers another customer, with an active login.
@@ -336,22 +336,32 @@ async fn an_existing_username_gains_a_membership_instead_of_a_new_login() {
         .get_result(&mut app.conn())
         .expect("count");
     assert_eq!(logins_before, logins_after, "no second login");
-    let held: i64 = memberships::table
-        .inner_join(logins::table)
-        .filter(logins::username_key.eq("kim@fourthcoffee.example"))
-        .filter(memberships::scope.eq("customer"))
-        .count()
-        .get_result(&mut app.conn())
-        .expect("count");
-    assert_eq!(held, 2);
-    let state: String = customer_accounts::table
-        .filter(customer_accounts::name.eq("Fourth Coffee"))
-        .select(customer_accounts::state)
-        .first(&mut app.conn())
-        .expect("state");
+    let held = |state: &str| -> i64 {
+        memberships::table
+            .inner_join(logins::table)
+            .filter(logins::username_key.eq("kim@fourthcoffee.example"))
+            .filter(memberships::scope.eq("customer"))
+            .filter(memberships::state.eq(state))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count")
+    };
     assert_eq!(
-        state, "active",
-        "an already active administrator makes the account active"
+        (held("active"), held("invited")),
+        (1, 1),
+        "an offer, not a grant"
+    );
+    let state = || -> String {
+        customer_accounts::table
+            .filter(customer_accounts::name.eq("Fourth Coffee"))
+            .select(customer_accounts::state)
+            .first(&mut app.conn())
+            .expect("state")
+    };
+    assert_eq!(
+        state(),
+        "creating",
+        "nobody administers it until kim accepts"
     );
     let email = app
         .mail
@@ -359,13 +369,33 @@ async fn an_existing_username_gains_a_membership_instead_of_a_new_login() {
         .await
         .remove(0);
     assert!(email.subject.contains("Fourth Coffee"));
-    assert!(email.links().iter().any(|l| l.ends_with("/login")));
-    // Both accounts are offered after signing in.
+    let link = email
+        .links()
+        .into_iter()
+        .find(|l| l.contains("/invitations/"))
+        .expect("an invitation link");
+    let path = link.trim_start_matches(&app.address).to_owned();
+    // Signed in, kim holds only the account she already had.
     let kim = app
         .browser_signed_in("kim@fourthcoffee.example", PASSWORD)
         .await;
     let (_, picker) = page_of(&kim, &app, "/memberships").await;
+    assert!(!picker.contains("Fourth Coffee") && picker.contains("Alpine Ski"));
+    let (status, offer) = page_of(&kim, &app, &path).await;
+    assert_eq!(status, 200);
+    assert!(offer.contains("Fourth Coffee"), "{offer}");
+    let accepted = app.post_as(&kim, &format!("{path}/accept"), &[]).await;
+    assert_eq!(accepted.status(), 303);
+    assert_eq!(
+        state(),
+        "active",
+        "accepted: the account has its administrator"
+    );
+    let (_, picker) = page_of(&kim, &app, "/memberships").await;
     assert!(picker.contains("Fourth Coffee") && picker.contains("Alpine Ski"));
+    // The link served once.
+    let (_, again) = page_of(&kim, &app, &path).await;
+    assert!(again.contains("can no longer be used"));
 }
 
 #[tokio::test]

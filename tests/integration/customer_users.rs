@@ -251,8 +251,8 @@ async fn resending_kills_the_old_link_and_revoking_kills_the_invitation() {
             .text()
             .await
             .expect("body")
-            .contains("can no longer be used"),
-        "a revoked invitation's link dies"
+            .contains("This invitation was withdrawn"),
+        "a revoked invitation's link says it was withdrawn"
     );
     let (_, page) = page_of(&f.admin, app, "/customer/users").await;
     assert!(!page.contains("ann@adatum.example"));

@@ -393,6 +393,7 @@ pub mod customers {
         customer_accounts, customer_group_members, customer_groups, devices, licences, sites,
     };
     use partnerdesk::i18n::Lang;
+    pub use partnerdesk::invitations::Target;
 
     use super::TestApp;
     use super::people::{PASSWORD, new_login};
@@ -504,47 +505,29 @@ pub mod customers {
         /// Someone invited into the customer account who has not activated yet, with
         /// an activation link sent; returns the membership id.
         pub fn pending_customer_user(&self, customer_id: &str, username: &str) -> String {
-            let mut conn = self.conn();
-            let now = self.clock_now();
-            let login_id = accounts::insert(
-                &mut conn,
-                now,
-                &new_login(username, Lang::En),
-                LoginState::Pending,
-                None,
-            )
-            .expect("login");
-            partnerdesk::signin::activation::send_activation(
-                &mut conn,
+            self.invitation(Target::Customer(customer_id), username, "user")
+        }
+
+        /// An invitation made the way the pages make it; returns the membership id.
+        pub fn invitation(&self, target: Target<'_>, username: &str, role: &str) -> String {
+            partnerdesk::invitations::offer(
+                &mut self.conn(),
                 &self.settings,
-                now,
-                &login_id,
+                self.clock_now(),
+                &partnerdesk::invitations::Offer {
+                    person: &new_login(username, Lang::En),
+                    target,
+                    role,
+                    inviter: None,
+                },
             )
-            .expect("activation");
-            add_customer_member(&mut conn, now, customer_id, &login_id, "user").expect("membership")
+            .expect("invitation")
         }
 
         /// Someone invited to the partner who has not activated yet; returns the
         /// membership id.
         pub fn pending_staff(&self, partner_id: &str, username: &str) -> String {
-            let mut conn = self.conn();
-            let now = self.clock_now();
-            let login_id = accounts::insert(
-                &mut conn,
-                now,
-                &new_login(username, Lang::En),
-                LoginState::Pending,
-                None,
-            )
-            .expect("login");
-            partnerdesk::partners::add_member(
-                &mut conn,
-                now,
-                partner_id,
-                &login_id,
-                partnerdesk::access::PartnerRole::SalesAgent,
-            )
-            .expect("membership")
+            self.invitation(Target::Partner(partner_id), username, "sales_agent")
         }
 
         /// Makes the membership an administrator of the site.

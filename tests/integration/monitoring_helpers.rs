@@ -173,32 +173,11 @@ impl TestApp {
     /// Someone invited to operate the sub-account who has not activated yet,
     /// with an activation link sent; returns the membership id.
     pub fn pending_operator(&self, sub_account_id: &str, username: &str) -> String {
-        let mut conn = self.conn();
-        let now = self.clock_now();
-        let login_id = accounts::insert(
-            &mut conn,
-            now,
-            &new_login(username, Lang::En),
-            LoginState::Pending,
-            None,
+        self.invitation(
+            crate::helpers::customers::Target::SubAccount(sub_account_id),
+            username,
+            "operator",
         )
-        .expect("login");
-        let id = uuid::Uuid::new_v4().to_string();
-        diesel::insert_into(memberships::table)
-            .values((
-                memberships::id.eq(&id),
-                memberships::login_id.eq(&login_id),
-                memberships::scope.eq("sub_account"),
-                memberships::sub_account_id.eq(sub_account_id),
-                memberships::role.eq("operator"),
-                memberships::state.eq("active"),
-                memberships::created_at.eq(now),
-            ))
-            .execute(&mut conn)
-            .expect("operator membership");
-        partnerdesk::signin::activation::send_activation(&mut conn, &self.settings, now, &login_id)
-            .expect("activation");
-        id
     }
 
     /// An alert definition of the sub-account over `monitor_id`, alerting

@@ -1,0 +1,21 @@
+# Invitations as offers, withdrawn links, declines (issue 16).
+username-is-another-email = A username that is an email address must be the person’s own address, where the invitation is sent.
+email-offer-subject = You are invited to { $organisation } on Partnerdesk
+email-offer-intro = You are invited to join { $organisation } on Partnerdesk with your existing login.
+email-offer-action = Open the invitation to accept or decline it:
+email-offer-ignore = Nothing changes until you accept. If you were not expecting this email, you can ignore it.
+invitation-title = Invitation
+invitation-lead = You are invited to join { $organisation } as { $role }.
+invitation-for-login = This invitation is for the login
+invitation-accept = Accept the invitation
+invitation-sign-in = Sign in with this login to accept
+invitation-other-login = You are signed in with another login. Sign out, then sign in with the login named above to accept.
+invitation-decline-lead = Not for you, or not wanted?
+invitation-decline = Decline the invitation
+invitation-declined-title = Invitation declined
+invitation-declined-text = You declined the invitation. Whoever sent it can see that you did; nothing else changes.
+link-withdrawn-title = This invitation was withdrawn
+link-withdrawn-text = The person who invited you took the invitation back, so this link no longer leads anywhere. If you think this is a mistake, ask them directly.
+flash-invitation-accepted = Invitation accepted: you now have access.
+action-invitation-accepted = Accepted an invitation
+action-invitation-declined = Declined an invitation

@@ -1,0 +1,21 @@
+# Invitations comme offres, liens retirés, refus (ticket 16).
+username-is-another-email = Un nom d’utilisateur qui est une adresse e-mail doit être l’adresse de la personne elle-même, celle où l’invitation est envoyée.
+email-offer-subject = Vous êtes invité(e) chez { $organisation } sur Partnerdesk
+email-offer-intro = Vous êtes invité(e) à rejoindre { $organisation } sur Partnerdesk avec votre identifiant existant.
+email-offer-action = Ouvrez l’invitation pour l’accepter ou la refuser :
+email-offer-ignore = Rien ne change tant que vous n’avez pas accepté. Si vous n’attendiez pas cet e-mail, vous pouvez l’ignorer.
+invitation-title = Invitation
+invitation-lead = Vous êtes invité(e) à rejoindre { $organisation } en tant que { $role }.
+invitation-for-login = Cette invitation est destinée à l’identifiant
+invitation-accept = Accepter l’invitation
+invitation-sign-in = Se connecter avec cet identifiant pour accepter
+invitation-other-login = Vous êtes connecté(e) avec un autre identifiant. Déconnectez-vous, puis connectez-vous avec l’identifiant indiqué ci-dessus pour accepter.
+invitation-decline-lead = Ce n’est pas pour vous, ou vous n’en voulez pas ?
+invitation-decline = Refuser l’invitation
+invitation-declined-title = Invitation refusée
+invitation-declined-text = Vous avez refusé l’invitation. La personne qui l’a envoyée le verra ; rien d’autre ne change.
+link-withdrawn-title = Cette invitation a été retirée
+link-withdrawn-text = La personne qui vous a invité(e) a retiré l’invitation : ce lien ne mène plus nulle part. S’il s’agit d’une erreur, adressez-vous directement à elle.
+flash-invitation-accepted = Invitation acceptée : vous avez maintenant accès.
+action-invitation-accepted = A accepté une invitation
+action-invitation-declined = A refusé une invitation

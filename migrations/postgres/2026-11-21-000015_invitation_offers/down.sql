@@ -1,0 +1,12 @@
+DROP TABLE withdrawn_links;
+DROP INDEX sessions_membership;
+ALTER TABLE sessions DROP COLUMN membership_id;
+DROP INDEX memberships_invitation_token;
+UPDATE memberships SET state = 'active' WHERE state = 'invited';
+ALTER TABLE memberships DROP COLUMN invitation_expires_at;
+ALTER TABLE memberships DROP COLUMN invitation_sent_at;
+ALTER TABLE memberships DROP COLUMN invitation_token_hash;
+ALTER TABLE memberships DROP COLUMN invited_name;
+ALTER TABLE memberships DROP COLUMN invited_email;
+ALTER TABLE memberships DROP CONSTRAINT memberships_state_check;
+ALTER TABLE memberships ADD CONSTRAINT memberships_state_check CHECK (state IN ('active', 'disabled'));

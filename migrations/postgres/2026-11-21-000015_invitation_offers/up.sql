@@ -1,0 +1,22 @@
+-- Invitations are offers (issue 16). Keep in step with migrations/sqlite, which
+-- explains the columns.
+ALTER TABLE memberships DROP CONSTRAINT memberships_state_check;
+ALTER TABLE memberships ADD CONSTRAINT memberships_state_check
+    CHECK (state IN ('invited', 'active', 'disabled'));
+ALTER TABLE memberships ADD COLUMN invited_email TEXT;
+ALTER TABLE memberships ADD COLUMN invited_name TEXT;
+ALTER TABLE memberships ADD COLUMN invitation_token_hash TEXT;
+ALTER TABLE memberships ADD COLUMN invitation_sent_at TIMESTAMP;
+ALTER TABLE memberships ADD COLUMN invitation_expires_at TIMESTAMP;
+CREATE UNIQUE INDEX memberships_invitation_token ON memberships(invitation_token_hash);
+UPDATE memberships m SET invited_email = l.email, invited_name = l.full_name,
+        state = CASE WHEN m.state = 'active' AND l.state = 'pending' THEN 'invited' ELSE m.state END
+    FROM logins l WHERE l.id = m.login_id;
+
+ALTER TABLE sessions ADD COLUMN membership_id TEXT;
+CREATE INDEX sessions_membership ON sessions(membership_id);
+
+CREATE TABLE withdrawn_links (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    withdrawn_at TIMESTAMP NOT NULL
+);
