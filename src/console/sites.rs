@@ -155,11 +155,11 @@ async fn sites_page(
             .inner_join(memberships::table.inner_join(logins::table))
             .inner_join(sites::table)
             .filter(sites::customer_id.eq(&customer_id))
-            .order(logins::full_name.asc())
+            .order(crate::invitations::shown_name().asc())
             .select((
                 site_administrators::site_id,
                 site_administrators::membership_id,
-                logins::full_name,
+                crate::invitations::shown_name(),
             ))
             .load(conn)?;
         let people: Vec<(String, String)> = memberships::table

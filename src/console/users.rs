@@ -63,13 +63,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>
     let rows: Vec<UserRow> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
-        .order((
-            diesel::dsl::sql::<diesel::sql_types::Text>(
-                "COALESCE(memberships.invited_name, logins.full_name)",
-            )
-            .asc(),
-            memberships::id.asc(),
-        ))
+        .order((invitations::shown_name().asc(), memberships::id.asc()))
         .select((
             memberships::id,
             logins::id,

@@ -163,30 +163,31 @@ fn administrators_of(
     conn: &mut DbConnection,
     customer_id: &str,
 ) -> QueryResult<Vec<Administrator>> {
-    let rows: Vec<(String, String, String, String, String)> = memberships::table
+    let rows: Vec<(String, String, String, crate::invitations::ShownRow)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
         .filter(memberships::role.eq(super::create::ADMINISTRATOR_ROLE))
         .order((memberships::created_at.asc(), memberships::id.asc()))
         .select((
             memberships::id,
-            logins::full_name,
             logins::username,
-            logins::email,
             logins::state,
+            crate::invitations::SHOWN_COLUMNS,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(membership_id, full_name, username, email, state)| Administrator {
+        .map(|(membership_id, username, login_state, shown)| {
+            // Until the person accepts, only what the partner typed.
+            let shown = crate::invitations::Shown::from_row(shown);
+            Administrator {
                 membership_id,
-                full_name,
+                full_name: shown.full_name,
                 username,
-                email,
-                activated: state == "active",
-            },
-        )
+                email: shown.email,
+                activated: !shown.pending && login_state == "active",
+            }
+        })
         .collect())
 }
 

@@ -159,6 +159,16 @@ impl Shown {
     }
 }
 
+/// The name a tenant may show for one of its memberships, in SQL (for lists
+/// sorted or joined in the database): what the inviter typed while the
+/// membership is an offer, the person's own once accepted.
+pub fn shown_name() -> diesel::expression::SqlLiteral<diesel::sql_types::Text> {
+    diesel::dsl::sql::<diesel::sql_types::Text>(
+        "CASE WHEN memberships.state = 'invited' \
+         THEN COALESCE(memberships.invited_name, '') ELSE logins.full_name END",
+    )
+}
+
 /// Where an offered membership leads.
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {

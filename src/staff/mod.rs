@@ -75,10 +75,7 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
     let rows: Vec<StaffRow> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::partner_id.eq(partner_id))
-        .order((
-            diesel::dsl::sql::<Text>("COALESCE(memberships.invited_name, logins.full_name)").asc(),
-            memberships::id.asc(),
-        ))
+        .order((invitations::shown_name().asc(), memberships::id.asc()))
         .select((
             memberships::id,
             logins::id,

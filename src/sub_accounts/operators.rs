@@ -33,13 +33,7 @@ pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Op
         .inner_join(logins::table)
         .filter(memberships::sub_account_id.eq(sub_account_id))
         .filter(memberships::state.ne("disabled"))
-        .order((
-            diesel::dsl::sql::<diesel::sql_types::Text>(
-                "COALESCE(memberships.invited_name, logins.full_name)",
-            )
-            .asc(),
-            memberships::id.asc(),
-        ))
+        .order((invitations::shown_name().asc(), memberships::id.asc()))
         .select((
             memberships::id,
             logins::id,

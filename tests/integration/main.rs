@@ -15,6 +15,7 @@ mod customer_users;
 mod customers;
 mod email;
 mod helpers;
+mod identity;
 mod migrations;
 mod monitoring;
 mod monitoring_helpers;
