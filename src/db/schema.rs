@@ -88,9 +88,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    sign_in_failures (id) {
+    auth_failures (id) {
         id -> Text,
+        kind -> Text,
         username_key -> Text,
+        client_key -> Text,
         failed_at -> Timestamp,
     }
 }
@@ -483,7 +485,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_tokens,
     email_outbox,
     sessions,
-    sign_in_failures,
+    auth_failures,
     activity_log,
 );
 
