@@ -149,6 +149,7 @@ change-password-title = Changer votre mot de passe
 field-current-password = Mot de passe actuel
 change-password-submit = Changer le mot de passe
 current-password-wrong = Ce n'est pas votre mot de passe actuel.
+current-password-throttled = Trop de tentatives. Veuillez patienter quelques minutes avant de réessayer.
 flash-password-changed = Votre mot de passe a été modifié. Vos autres sessions ont été fermées.
 nav-account = Mon compte
 

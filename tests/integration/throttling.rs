@@ -201,6 +201,73 @@ async fn unknown_and_known_usernames_get_the_same_answer_while_throttled() {
 }
 
 #[tokio::test]
+async fn the_current_password_check_is_throttled_with_sign_in() {
+    let app = app_with_sam(spawn_app().await).await;
+    let browser = browser_from("127.0.0.2");
+    assert_eq!(
+        sign_in_from(&app, &browser, SAM, PASSWORD).await.status(),
+        303
+    );
+    let new_password = "another long passphrase";
+    let change = |current: &'static str| {
+        let (app, browser) = (&app, &browser);
+        async move {
+            app.post_as(
+                browser,
+                "/account/password",
+                &[
+                    ("current_password", current),
+                    ("password", new_password),
+                    ("password_confirmation", new_password),
+                ],
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        let wrong = change(WRONG).await;
+        assert_eq!(wrong.status(), 200);
+        assert!(
+            wrong
+                .text()
+                .await
+                .expect("body")
+                .contains("This is not your current password")
+        );
+    }
+    let throttled = change(PASSWORD).await;
+    assert_eq!(throttled.status(), 429);
+    let page = throttled.text().await.expect("body");
+    let field_error = regex::Regex::new(r#"id="current_password-error">([^<]*)<"#)
+        .expect("regex")
+        .captures(&page)
+        .map(|c| c[1].to_owned())
+        .unwrap_or_default();
+    assert!(field_error.contains(THROTTLED), "{page}");
+    assert!(!page.contains(new_password), "passwords are not sent back");
+
+    // The same back-off holds at sign-in from that address, and the password
+    // was not changed.
+    assert_throttled(
+        sign_in_from(&app, &browser_from("127.0.0.2"), SAM, PASSWORD).await,
+        "sign-in from the same address",
+    )
+    .await;
+    let elsewhere = browser_from("127.0.0.3");
+    assert_eq!(
+        sign_in_from(&app, &elsewhere, SAM, new_password)
+            .await
+            .status(),
+        200,
+        "the new password was not set"
+    );
+    assert_eq!(
+        sign_in_from(&app, &elsewhere, SAM, PASSWORD).await.status(),
+        303
+    );
+}
+
+#[tokio::test]
 async fn x_forwarded_for_is_ignored_without_a_trusted_proxy() {
     let app = app_with_sam(spawn_app().await).await;
     for _ in 0..5 {
