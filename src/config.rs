@@ -2,6 +2,7 @@
 //! `PARTNERDESK_*` environment variables. Built once in `main` and passed in.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,6 +17,10 @@ pub enum ConfigError {
     BaseUrl(String),
     #[error("PARTNERDESK_SECRET_KEY must be at least 32 characters long")]
     SecretTooShort,
+    #[error(
+        "PARTNERDESK_TRUSTED_PROXIES: {0:?} is not an IP address or a CIDR range (e.g. 10.0.0.0/8)"
+    )]
+    TrustedProxy(String),
     #[error("could not keep the secret key in {path}: {source}")]
     SecretFile {
         path: PathBuf,
@@ -37,6 +42,26 @@ struct RawSettings {
     http_workers: Option<usize>,
     outbox: Option<RawOutbox>,
     data_regions: Option<BTreeMap<String, String>>,
+    trusted_proxies: Option<RawList>,
+    failure_brake_per_minute: Option<u32>,
+}
+
+/// A list given as one comma-separated string (the environment) or as an array
+/// (the TOML file).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawList {
+    Text(String),
+    Items(Vec<String>),
+}
+
+impl RawList {
+    fn items(&self) -> Vec<&str> {
+        match self {
+            RawList::Text(text) => text.split(',').collect(),
+            RawList::Items(items) => items.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +89,12 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     /// Data region per country code, overriding `customers::regions`' defaults.
     pub data_regions: BTreeMap<String, String>,
+    /// Proxies whose `X-Forwarded-For` names the client; empty trusts none.
+    pub trusted_proxies: TrustedProxies,
+    /// More failed password checks than this in a minute, across the instance,
+    /// withdraw the free failures of every address that has failures
+    /// (`auth::throttle`).
+    pub failure_brake_per_minute: u32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -75,6 +106,7 @@ impl std::fmt::Debug for Settings {
             .field("base_url", &self.base_url.as_str())
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +137,40 @@ impl SecretKey {
         self.0.as_bytes()
     }
 }
+
+/// The proxies allowed to say who the client is, as single addresses or CIDR
+/// ranges. Parsed once at start-up; empty unless configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Comma-separated (or listed) addresses and ranges; blanks are ignored.
+    pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Self, ConfigError> {
+        items
+            .into_iter()
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                item.parse::<ipnet::IpNet>()
+                    .or_else(|_| item.parse::<IpAddr>().map(ipnet::IpNet::from))
+                    .map(|net| net.trunc())
+                    .map_err(|_| ConfigError::TrustedProxy(item.to_owned()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self)
+    }
+
+    pub fn contains(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.0.iter().any(|net| net.contains(&address))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+pub const DEFAULT_FAILURE_BRAKE_PER_MINUTE: u32 = 100;
 
 /// How the outbox worker retries. A failed email waits `retry_base`, then twice as
 /// long each time up to `retry_max`; after `give_up_after` from its creation it is
@@ -175,6 +241,10 @@ impl Settings {
             Some(given) => SecretKey::new(given)?,
             None => kept_secret(&data_dir)?,
         };
+        let trusted_proxies = match &raw.trusted_proxies {
+            Some(list) => TrustedProxies::parse(list.items())?,
+            None => TrustedProxies::default(),
+        };
         let outbox_raw = raw.outbox.unwrap_or_default();
         let defaults = OutboxSettings::default();
         let ms = Duration::from_millis;
@@ -214,6 +284,10 @@ impl Settings {
                 .into_iter()
                 .map(|(country, region)| (country.to_ascii_uppercase(), region))
                 .collect(),
+            trusted_proxies,
+            failure_brake_per_minute: raw
+                .failure_brake_per_minute
+                .unwrap_or(DEFAULT_FAILURE_BRAKE_PER_MINUTE),
         })
     }
 
@@ -275,6 +349,14 @@ mod tests {
         assert!(first.database_url.starts_with("sqlite://"));
         assert!(first.database_url.ends_with("partnerdesk.db"));
         assert_eq!(first.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(
+            first.trusted_proxies.is_empty(),
+            "no proxy is trusted by default"
+        );
+        assert_eq!(
+            first.failure_brake_per_minute,
+            DEFAULT_FAILURE_BRAKE_PER_MINUTE
+        );
         let second = Settings::for_data_dir(dir.path()).expect("settings");
         assert_eq!(first.secret_key.as_bytes(), second.secret_key.as_bytes());
         assert_eq!(
@@ -292,7 +374,8 @@ mod tests {
             &file,
             format!(
                 "data_dir = {:?}\nbind = \"0.0.0.0:9000\"\nbase_url = \"https://partners.example.com\"\n\
-                 secret_key = \"0123456789abcdef0123456789abcdef\"\n[outbox]\nretry_base_ms = 1500\n\
+                 secret_key = \"0123456789abcdef0123456789abcdef\"\n\
+                 trusted_proxies = [\"10.0.0.0/8\", \"192.168.1.7\"]\n[outbox]\nretry_base_ms = 1500\n\
                  [data_regions]\nfr = \"eu-west\"\n",
                 data_dir.display().to_string()
             ),
@@ -303,6 +386,16 @@ mod tests {
         assert!(settings.uses_https());
         assert_eq!(settings.outbox.retry_base, Duration::from_millis(1500));
         assert_eq!(settings.data_dir, data_dir);
+        assert!(
+            settings
+                .trusted_proxies
+                .contains("10.20.30.40".parse().expect("ip"))
+        );
+        assert!(
+            !settings
+                .trusted_proxies
+                .contains("192.168.1.8".parse().expect("ip"))
+        );
         assert_eq!(
             settings.data_regions.get("FR").map(String::as_str),
             Some("eu-west")
@@ -328,6 +421,37 @@ mod tests {
             Settings::resolve(raw),
             Err(ConfigError::BaseUrl(_))
         ));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 192.168.1.7,,2001:db8::/32 ".split(','))
+            .expect("valid list");
+        for inside in ["10.1.2.3", "192.168.1.7", "2001:db8::1", "::ffff:10.9.9.9"] {
+            assert!(
+                proxies.contains(inside.parse().expect("ip")),
+                "{inside} is trusted"
+            );
+        }
+        for outside in ["11.0.0.1", "192.168.1.8", "2001:db9::1"] {
+            assert!(
+                !proxies.contains(outside.parse().expect("ip")),
+                "{outside} is not trusted"
+            );
+        }
+        assert!(TrustedProxies::parse([]).expect("empty").is_empty());
+        let raw = RawSettings {
+            trusted_proxies: Some(RawList::Text("10.0.0.1, proxy.internal".into())),
+            secret_key: Some("0123456789abcdef0123456789abcdef".into()),
+            ..RawSettings::default()
+        };
+        match Settings::resolve(raw) {
+            Err(ConfigError::TrustedProxy(bad)) => assert_eq!(bad, "proxy.internal"),
+            other => panic!(
+                "expected a trusted proxy error, got {:?}",
+                other.map(|_| ())
+            ),
+        }
     }
 
     #[test]

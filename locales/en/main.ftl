@@ -60,7 +60,7 @@ sign-out = Sign out
 signin-title = Sign in to Partnerdesk
 signin-submit = Sign in
 signin-failed = Incorrect username or password.
-signin-throttled = Too many attempts for this username. Please wait a few minutes and try again.
+signin-throttled = Too many attempts. Please wait a few minutes and try again.
 field-username = Username
 field-password = Password
 field-new-password = New password
@@ -149,6 +149,7 @@ change-password-title = Change your password
 field-current-password = Current password
 change-password-submit = Change the password
 current-password-wrong = This is not your current password.
+current-password-throttled = Too many attempts. Please wait a few minutes and try again.
 flash-password-changed = Your password has been changed. Your other sessions were signed out.
 nav-account = My account
 

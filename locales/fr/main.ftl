@@ -60,7 +60,7 @@ sign-out = Se déconnecter
 signin-title = Connexion à Partnerdesk
 signin-submit = Se connecter
 signin-failed = Nom d'utilisateur ou mot de passe incorrect.
-signin-throttled = Trop de tentatives pour ce nom d'utilisateur. Veuillez patienter quelques minutes avant de réessayer.
+signin-throttled = Trop de tentatives. Veuillez patienter quelques minutes avant de réessayer.
 field-username = Nom d'utilisateur
 field-password = Mot de passe
 field-new-password = Nouveau mot de passe
@@ -149,6 +149,7 @@ change-password-title = Changer votre mot de passe
 field-current-password = Mot de passe actuel
 change-password-submit = Changer le mot de passe
 current-password-wrong = Ce n'est pas votre mot de passe actuel.
+current-password-throttled = Trop de tentatives. Veuillez patienter quelques minutes avant de réessayer.
 flash-password-changed = Votre mot de passe a été modifié. Vos autres sessions ont été fermées.
 nav-account = Mon compte
 

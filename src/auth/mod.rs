@@ -1,6 +1,8 @@
-//! Who is asking: passwords, one-time tokens, the session store, the typed session,
-//! the signed-in identity, CSRF, and the sign-in pages.
+//! Who is asking: the client address, passwords, one-time tokens, the session
+//! store, the typed session, the signed-in identity, CSRF, and the throttling of
+//! password checks.
 
+pub mod client_address;
 pub mod csrf;
 pub mod identity;
 pub mod password;

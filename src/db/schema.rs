@@ -105,9 +105,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    sign_in_failures (id) {
+    auth_failures (id) {
         id -> Text,
+        kind -> Text,
         username_key -> Text,
+        client_key -> Text,
         failed_at -> Timestamp,
     }
 }
@@ -500,7 +502,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_tokens,
     email_outbox,
     sessions,
-    sign_in_failures,
+    auth_failures,
     withdrawn_links,
     activity_log,
 );

@@ -1,6 +1,7 @@
 //! The sign-in page. Unknown, pending, disabled and known usernames with a wrong
 //! password all get the same answer, the same status and the same work (an argon2
-//! verification), and the same throttling.
+//! verification), and the same throttling (`auth::throttle`, by username and
+//! client address).
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use actix_web_flash_messages::FlashMessage;
@@ -10,15 +11,16 @@ use serde::Deserialize;
 
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
+use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::memberships_of;
 use crate::auth::password::{verify_against_nothing, verify_password};
 use crate::auth::session::TypedSession;
-use crate::auth::throttle;
+use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::email::mask_recipient;
 use crate::startup::AppState;
-use crate::web::{Layout, PageError, local_path, see_other};
+use crate::web::{Layout, PageError, local_path, render_with_status, see_other};
 
 #[derive(Template)]
 #[template(path = "signin/login.html")]
@@ -57,27 +59,33 @@ enum Outcome {
         single_membership: Option<(String, &'static str)>,
     },
     Refused,
-    Throttled,
+    Throttled(throttle::Reason),
 }
 
 pub async fn submit(
     state: web::Data<AppState>,
     layout: Layout,
     session: TypedSession,
+    client: ClientAddress,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let now = state.clock.now();
     let typed = form.username.clone();
     let password = form.password;
+    let brake = state.settings.failure_brake_per_minute;
     let outcome = db::run(&state.pool, move |conn| -> Result<Outcome, DbError> {
         let key = Username::parse(&typed)
             .map(|u| u.key())
             .unwrap_or_else(|_| typed.trim().to_lowercase());
-        if !throttle::may_attempt(conn, &key, now)? {
-            verify_against_nothing(&password);
-            return Ok(Outcome::Throttled);
-        }
+        let reservation =
+            match throttle::reserve(conn, throttle::Kind::SignIn, &key, &client, brake, now)? {
+                Gate::Open(reservation) => reservation,
+                Gate::Throttled(reason) => {
+                    verify_against_nothing(&password);
+                    return Ok(Outcome::Throttled(reason));
+                }
+            };
         let row: Option<(String, String, Option<String>, String)> = logins::table
             .filter(logins::username_key.eq(&key))
             .select((
@@ -103,7 +111,7 @@ pub async fn submit(
         };
         db::write_transaction(conn, |conn| match (&row, verified) {
             (Some((login_id, full_name, _, _)), true) => {
-                throttle::clear(conn, &key)?;
+                reservation.succeeded(conn)?;
                 let actor = Actor {
                     login_id: Some(login_id),
                     name: full_name,
@@ -122,7 +130,7 @@ pub async fn submit(
                 })
             }
             (known, _) => {
-                throttle::record_failure(conn, &key, now)?;
+                reservation.failed();
                 if let Some((login_id, full_name, _, _)) = known {
                     let actor = Actor {
                         login_id: None,
@@ -155,18 +163,24 @@ pub async fn submit(
                 next: next.clone(),
                 error,
             };
-            let body = page.render().map_err(PageError::internal)?;
-            Ok(HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(body))
+            render_with_status(&page, status)
         };
     match outcome {
-        Outcome::Throttled => {
-            tracing::warn!(username = %mask_recipient(&form.username), "sign-in throttled");
+        Outcome::Throttled(reason) => {
+            tracing::warn!(
+                username = %mask_recipient(&form.username),
+                client = %client,
+                reason = reason.as_str(),
+                "sign-in throttled"
+            );
             refuse(layout, StatusCode::TOO_MANY_REQUESTS, "signin-throttled")
         }
         Outcome::Refused => {
-            tracing::warn!(username = %mask_recipient(&form.username), "sign-in failed");
+            tracing::warn!(
+                username = %mask_recipient(&form.username),
+                client = %client,
+                "sign-in failed"
+            );
             refuse(layout, StatusCode::OK, "signin-failed")
         }
         Outcome::SignedIn {

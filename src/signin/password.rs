@@ -1,7 +1,9 @@
 //! Password reset by email (60 minutes, single use, the same answer whether or not
 //! the login exists) and password change while signed in. Either way every session
-//! of the login ends and a notification email goes out.
+//! of the login ends and a notification email goes out. The current password asked
+//! for a change goes through the same throttling as sign-in (`auth::throttle`).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -10,11 +12,16 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::activation::ResendError;
+use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
+use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
-use crate::auth::password::{check_new_password, hash_password, verify_password};
+use crate::auth::password::{
+    check_new_password, hash_password, verify_against_nothing, verify_password,
+};
 use crate::auth::session::TypedSession;
 use crate::auth::session_store::end_sessions_of;
+use crate::auth::throttle::{self, Gate};
 use crate::auth::tokens::{self, TokenPurpose, digest};
 use crate::config::Settings;
 use crate::db::schema::{login_tokens, logins};
@@ -23,7 +30,7 @@ use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::startup::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, Layout, PageError, render, render_with_status, see_other};
 
 pub const RESET_VALID_MINUTES: i64 = 60;
 
@@ -272,33 +279,88 @@ pub struct ChangePasswordForm {
     password_confirmation: String,
 }
 
+enum CurrentPassword {
+    Right,
+    Wrong,
+    Throttled(throttle::Reason),
+}
+
+/// Checks the current password of `login_id` behind the throttling gate: a wrong
+/// one is a failed password for that username from that address.
+async fn check_current_password(
+    state: &AppState,
+    login_id: String,
+    username: &str,
+    client: ClientAddress,
+    typed: String,
+) -> Result<CurrentPassword, PageError> {
+    let key = Username::parse(username)
+        .map(|u| u.key())
+        .unwrap_or_else(|_| username.to_lowercase());
+    let now = state.clock.now();
+    let brake = state.settings.failure_brake_per_minute;
+    let checked = db::run(&state.pool, move |conn| -> Result<_, DbError> {
+        let kind = throttle::Kind::CurrentPassword;
+        let reservation = match throttle::reserve(conn, kind, &key, &client, brake, now)? {
+            Gate::Open(reservation) => reservation,
+            Gate::Throttled(reason) => {
+                verify_against_nothing(&typed);
+                return Ok(CurrentPassword::Throttled(reason));
+            }
+        };
+        let stored: Option<String> = logins::table
+            .filter(logins::id.eq(login_id))
+            .select(logins::password_hash)
+            .first(conn)?;
+        if stored.is_some_and(|hash| verify_password(&typed, &hash)) {
+            reservation.succeeded(conn)?;
+            Ok(CurrentPassword::Right)
+        } else {
+            reservation.failed();
+            Ok(CurrentPassword::Wrong)
+        }
+    })
+    .await?;
+    Ok(checked)
+}
+
 pub async fn change(
     state: web::Data<AppState>,
     layout: Layout,
     SignedIn(identity): SignedIn,
     session: TypedSession,
+    client: ClientAddress,
     form: web::Form<ChangePasswordForm>,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let mut errors = FieldErrors::default();
     let login_id = identity.login.id.clone();
-    let lookup = login_id.clone();
-    let stored: Option<String> = db::run(&state.pool, move |conn| {
-        logins::table
-            .filter(logins::id.eq(lookup))
-            .select(logins::password_hash)
-            .first::<Option<String>>(conn)
-            .map_err(DbError::from)
-    })
+    let form = form.into_inner();
+    let current = check_current_password(
+        &state,
+        login_id.clone(),
+        &identity.login.username,
+        client,
+        form.current_password,
+    )
     .await?;
-    if !stored.is_some_and(|hash| verify_password(&form.current_password, &hash)) {
-        errors.add(&layout.tr, "current_password", "current-password-wrong");
+    let mut status = StatusCode::OK;
+    match current {
+        CurrentPassword::Right => {}
+        CurrentPassword::Wrong => {
+            errors.add(&layout.tr, "current_password", "current-password-wrong");
+        }
+        CurrentPassword::Throttled(reason) => {
+            tracing::warn!(client = %client, reason = reason.as_str(), "current password throttled");
+            errors.add(&layout.tr, "current_password", "current-password-throttled");
+            status = StatusCode::TOO_MANY_REQUESTS;
+        }
     }
     if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
         errors.add(&layout.tr, problem.field(), problem.message_key());
     }
     if !errors.is_empty() {
-        return render(&ChangePasswordPage { layout, errors });
+        return render_with_status(&ChangePasswordPage { layout, errors }, status);
     }
     let hash =
         hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;

@@ -74,6 +74,11 @@ impl ResponseError for PageError {
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorKey(pub &'static str);
 
+/// Put on an error answer whose body is already the page to show: a form shown
+/// again with its errors under a 4xx status (a throttled sign-in keeps its form).
+#[derive(Debug, Clone, Copy)]
+pub struct OwnPage;
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -84,7 +89,8 @@ struct ErrorPage {
 }
 
 /// Replaces the body of every error answer (ours, actix's and the default 404)
-/// with a page in the visitor's language. JSON answers keep their own body.
+/// with a page in the visitor's language. JSON answers and answers marked
+/// [`OwnPage`] keep their own body.
 pub fn render_error_page<B>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -94,7 +100,7 @@ pub fn render_error_page<B>(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+    if is_json || response.response().extensions().contains::<OwnPage>() {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
         ));

@@ -26,6 +26,18 @@ pub fn render<T: askama::Template>(template: &T) -> Result<HttpResponse, PageErr
         .body(body))
 }
 
+/// Renders an askama template under another status than 200, e.g. a form shown
+/// again with a 429; the page is kept as it is (`errors::OwnPage`).
+pub fn render_with_status<T: askama::Template>(
+    template: &T,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let mut response = render(template)?;
+    *response.status_mut() = status;
+    response.extensions_mut().insert(errors::OwnPage);
+    Ok(response)
+}
+
 /// A redirect after a POST (303, so the browser follows with a GET).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

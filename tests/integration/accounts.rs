@@ -1,5 +1,5 @@
-//! Activation, sign-in, the membership picker, sessions, throttling and CSRF,
-//! through the real server and the real SMTP receiver.
+//! Activation, sign-in, the membership picker, sessions and CSRF, through the
+//! real server and the real SMTP receiver. Throttling has its own module.
 
 use std::time::Duration;
 
@@ -281,33 +281,6 @@ async fn unknown_and_known_usernames_get_the_same_answer() {
             .into_owned()
     };
     assert_eq!(strip_token(&known_body), strip_token(&unknown_body));
-}
-
-#[tokio::test]
-async fn repeated_failures_are_throttled_with_backoff_for_known_and_unknown_names() {
-    let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    for name in ["sam@contoso.example", "ghost@contoso.example"] {
-        for _ in 0..5 {
-            assert_eq!(app.sign_in(name, "wrong password here").await.status(), 200);
-        }
-        let throttled = app.sign_in(name, PASSWORD).await;
-        assert_eq!(throttled.status(), 429, "{name}");
-        assert!(
-            throttled
-                .text()
-                .await
-                .expect("body")
-                .contains("Too many attempts")
-        );
-    }
-    // The back-off passes; the right password works again.
-    app.clock.advance(chrono::Duration::minutes(6));
-    assert_eq!(
-        app.sign_in("sam@contoso.example", PASSWORD).await.status(),
-        303
-    );
 }
 
 #[tokio::test]

@@ -32,3 +32,4 @@ mod smtp;
 mod staff;
 mod sub_accounts;
 mod support_helpers;
+mod throttling;
