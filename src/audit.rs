@@ -76,10 +76,15 @@ pub enum Action {
     AlertDefinitionDeleted,
     InvitationAccepted,
     InvitationDeclined,
+    SecondFactorAdded,
+    SecondFactorRemoved,
+    SecondFactorReset,
+    SecondFactorPolicyChanged,
+    RecoveryCodeUsed,
 }
 
 impl Action {
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 72] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -147,6 +152,11 @@ impl Action {
         Action::AlertDefinitionDeleted,
         Action::InvitationAccepted,
         Action::InvitationDeclined,
+        Action::SecondFactorAdded,
+        Action::SecondFactorRemoved,
+        Action::SecondFactorReset,
+        Action::SecondFactorPolicyChanged,
+        Action::RecoveryCodeUsed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -183,6 +193,11 @@ impl Action {
             Action::InvitationRevoked => "invitation_revoked",
             Action::InvitationAccepted => "invitation_accepted",
             Action::InvitationDeclined => "invitation_declined",
+            Action::SecondFactorAdded => "second_factor_added",
+            Action::SecondFactorRemoved => "second_factor_removed",
+            Action::SecondFactorReset => "second_factor_reset",
+            Action::SecondFactorPolicyChanged => "second_factor_policy_changed",
+            Action::RecoveryCodeUsed => "recovery_code_used",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
             Action::OrderPlaced => "order_placed",

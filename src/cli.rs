@@ -59,6 +59,10 @@ enum Command {
         /// The id of the distributor this partner belongs to.
         #[arg(long)]
         parent: Option<String>,
+        /// Do not require a second factor of the staff (required by default;
+        /// the owner can change it on the Security page).
+        #[arg(long)]
+        second_factor_optional: bool,
     },
     /// Record customers' service health: services, incidents and their updates.
     #[command(subcommand)]
@@ -139,19 +143,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             language,
             time_zone,
             parent,
+            second_factor_optional,
         } => {
             let field =
                 |what: &str, e: crate::accounts::FieldError| anyhow::anyhow!("{what}: {}", e);
             let username =
                 Username::parse(&owner_username).map_err(|e| field("--owner-username", e))?;
             let email_text = owner_email.unwrap_or_else(|| owner_username.clone());
+            let owner_email =
+                EmailAddress::parse(&email_text).map_err(|e| field("--owner-email", e))?;
+            if !username.may_belong_to(&owner_email) {
+                anyhow::bail!(
+                    "--owner-username: an email address as username must be the owner's own (--owner-email)"
+                );
+            }
             let new = NewPartner {
                 name: DisplayName::parse(&name).map_err(|e| field("--name", e))?,
                 parent_id: parent,
+                second_factor_required: !second_factor_optional,
                 owner: NewLogin {
                     username,
-                    email: EmailAddress::parse(&email_text)
-                        .map_err(|e| field("--owner-email", e))?,
+                    email: owner_email,
                     full_name: DisplayName::parse(&owner_name)
                         .map_err(|e| field("--owner-name", e))?,
                     language: Lang::from_code(&language)

@@ -98,7 +98,9 @@ pub fn seed(
             .optional()?
         {
             Some(id) => id,
-            None => partners::insert_organisation(conn, now, &name, None)?,
+            // Required, as for any new organisation: the demo's people have the
+            // grace period to try enrolling.
+            None => partners::insert_organisation(conn, now, &name, None, true)?,
         };
         let mut printed = Vec::new();
         for ((username, full_name, role, language), (password, hash)) in

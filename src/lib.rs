@@ -21,6 +21,7 @@ pub mod monitoring;
 pub mod partner;
 pub mod partners;
 pub mod routes;
+pub mod second_factor;
 pub mod signin;
 pub mod staff;
 pub mod startup;

@@ -15,8 +15,8 @@ use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
 use crate::{
-    assisted, console, home, invitations, monitoring, partner, signin, staff, sub_accounts,
-    web as pages,
+    assisted, console, home, invitations, monitoring, partner, second_factor, signin, staff,
+    sub_accounts, web as pages,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ macro_rules! routes {
             $(
                 cfg.service(
                     web::resource($path)
-                        $( .route(routes!(@method $method).to($handler).wrap(from_fn(move |req: ServiceRequest, next: Next<_>| enforce($access, req, next)))) )+
+                        $( .route(routes!(@method $method).to($handler).wrap(from_fn(move |req: ServiceRequest, next: Next<_>| enforce($access, crate::access::needs_step_up(stringify!($method), $path), req, next)))) )+
                 );
             )*
         }
@@ -77,6 +77,31 @@ routes! {
         GET Public => signin::password::choose_form,
         POST Public => signin::password::choose,
     }
+    "/login/second-factor" {
+        GET Public => second_factor::challenge::sign_in_form,
+        POST Public => second_factor::challenge::sign_in_submit,
+    }
+    "/account/step-up" {
+        GET SignedIn => second_factor::challenge::step_up_form,
+        POST SignedIn => second_factor::challenge::step_up_submit,
+    }
+    "/account/security" { GET SignedIn => second_factor::pages::overview }
+    "/account/security/totp" {
+        GET SignedIn => second_factor::pages::enrol_form,
+        POST SignedIn => second_factor::pages::enrol,
+    }
+    "/account/security/factors/{factor_id}/remove" { POST SignedIn => second_factor::pages::remove }
+    "/account/security/recovery-codes" { POST SignedIn => second_factor::pages::new_recovery_codes }
+    "/partner/security" {
+        GET Partner(Capability::ManageStaff) => second_factor::policy::partner_page,
+        POST Partner(Capability::ManageStaff) => second_factor::policy::partner_change,
+    }
+    "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset_staff }
+    "/customer/security" {
+        GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::customer_page,
+        POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::customer_change,
+    }
+    "/customer/users/{membership_id}/second-factor/reset" { POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::reset_user }
     "/account/password" {
         GET SignedIn => signin::password::change_form,
         POST SignedIn => signin::password::change,
@@ -257,16 +282,48 @@ routes! {
 /// is decided for every route.
 async fn enforce(
     access: Access,
+    step_up: bool,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let identity = Identity::of_request(req.request());
     let refusal = match decide(access, identity.as_ref()) {
+        Decision::Allow
+            if step_up
+                && identity
+                    .as_ref()
+                    .is_some_and(|i| i.login.second_factor && !i.second_factor_fresh) =>
+        {
+            // Back to the page the action was taken from, once confirmed.
+            let back = req
+                .headers()
+                .get(actix_web::http::header::REFERER)
+                .and_then(|r| r.to_str().ok())
+                .and_then(|r| url::Url::parse(r).ok())
+                .map(|r| r.path().to_owned())
+                .unwrap_or_else(|| "/".to_owned());
+            actix_web_flash_messages::FlashMessage::info("flash-step-up-needed").send();
+            HttpResponse::SeeOther()
+                .insert_header((
+                    LOCATION,
+                    format!(
+                        "/account/step-up?next={}",
+                        url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+                    ),
+                ))
+                .finish()
+        }
         Decision::Allow => {
             return next
                 .call(req)
                 .await
                 .map(ServiceResponse::map_into_left_body);
+        }
+        Decision::EnrolSecondFactor => {
+            actix_web_flash_messages::FlashMessage::warning("flash-enrol-second-factor").send();
+            HttpResponse::SeeOther()
+                .insert_header((LOCATION, "/account/security"))
+                .finish()
         }
         Decision::SignIn => {
             let back = req

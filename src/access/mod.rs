@@ -147,6 +147,9 @@ pub enum CustomerCapability {
     /// permissions and invite their operators (C3). Not the assisting partner:
     /// these grant access to other people.
     ManageSubAccounts,
+    /// Require a second factor of the account's people, and reset a member's.
+    /// Only the customer's administrators: never an assisting partner.
+    ManageSecurity,
 }
 
 /// Each customer capability with the roles that hold it.
@@ -265,6 +268,10 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         CustomerCapability::ManageSubAccounts,
         &[CustomerRole::Administrator],
     ),
+    (
+        CustomerCapability::ManageSecurity,
+        &[CustomerRole::Administrator],
+    ),
 ];
 
 impl CustomerCapability {
@@ -291,11 +298,38 @@ impl CustomerCapability {
             CustomerCapability::ManageApiTokens => "ccap-manage-api-tokens",
             CustomerCapability::ManageAlerts => "ccap-manage-alerts",
             CustomerCapability::ManageSubAccounts => "ccap-manage-sub-accounts",
+            CustomerCapability::ManageSecurity => "ccap-manage-security",
         }
     }
 }
 
 use crate::auth::identity::{Identity, MembershipScope};
+
+/// The actions that hand out access, which ask a person who has a second
+/// factor to present it again when the last time is more than
+/// `second_factor::STEP_UP_MINUTES` old: (method, route path).
+pub const STEP_UP: &[(&str, &str)] = &[
+    ("POST", "/partner/customers/{customer_id}/open"),
+    ("POST", "/partner/staff/invite"),
+    ("POST", "/partner/staff/{membership_id}/role"),
+    ("POST", "/partner/staff/{membership_id}/second-factor/reset"),
+    ("POST", "/partner/customers/{customer_id}/permissions"),
+    ("POST", "/partner/security"),
+    ("POST", "/customer/users"),
+    ("POST", "/customer/users/{membership_id}/role"),
+    (
+        "POST",
+        "/customer/users/{membership_id}/second-factor/reset",
+    ),
+    ("POST", "/customer/api-tokens"),
+    ("POST", "/customer/security"),
+    ("POST", "/account/security/factors/{factor_id}/remove"),
+    ("POST", "/account/security/recovery-codes"),
+];
+
+pub fn needs_step_up(method: &str, path: &str) -> bool {
+    STEP_UP.iter().any(|(m, p)| *m == method && *p == path)
+}
 
 /// What a route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,6 +365,9 @@ pub enum Decision {
     BearerToken,
     /// Only the request's customer token decides (`monitoring::api::authenticate`).
     CustomerToken,
+    /// The membership requires a second factor the login does not have, and
+    /// the grace period is over: go and enrol one.
+    EnrolSecondFactor,
 }
 
 pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
@@ -340,6 +377,11 @@ pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
         (Access::ApiCustomer, _) => Decision::CustomerToken,
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
+        (Access::Partner(_) | Access::Customer(_), Some(identity))
+            if identity.membership.is_some() && identity.must_enrol =>
+        {
+            Decision::EnrolSecondFactor
+        }
         (Access::Partner(capability), Some(identity)) => match &identity.membership {
             None => Decision::ChooseMembership,
             Some(membership) => match membership.scope {

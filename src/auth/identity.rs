@@ -14,7 +14,8 @@ use diesel::prelude::*;
 use super::session::TypedSession;
 use crate::access::{CustomerRole, PartnerRole, SubAccountAccess};
 use crate::db::schema::{
-    customer_accounts, logins, memberships, partner_organisations, sub_accounts,
+    customer_accounts, customer_security, logins, memberships, partner_organisations,
+    second_factors, sub_accounts,
 };
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Lang;
@@ -29,6 +30,8 @@ pub struct SignedInLogin {
     pub email: String,
     pub language: Lang,
     pub time_zone: chrono_tz::Tz,
+    /// The login has a second factor.
+    pub second_factor: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,8 @@ pub struct Membership {
     pub tenant_name: String,
     /// An operator's sub-account and what it allows.
     pub sub_account: Option<SubAccountAccess>,
+    /// The organisation's or account's rule on second factors, if it has one.
+    pub second_factor_policy: Option<crate::second_factor::policy::Policy>,
 }
 
 impl Membership {
@@ -77,6 +82,12 @@ pub struct Identity {
     pub assisting: Option<crate::assisted::Assisting>,
     /// The customer a partner member has chosen to work on (B3): (id, name).
     pub customer_context: Option<(String, String)>,
+    /// A second factor was presented in this session less than
+    /// `STEP_UP_MINUTES` ago.
+    pub second_factor_fresh: bool,
+    /// The chosen membership requires a second factor, the login has none and
+    /// the grace period is over: its pages send the person to enrol.
+    pub must_enrol: bool,
 }
 
 /// The active memberships of a login, partner and customer alike, by the name of
@@ -85,7 +96,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
     // One query for both kinds (it runs on every signed-in request).
     let rows: Vec<MembershipRow> = memberships::table
         .left_join(partner_organisations::table)
-        .left_join(customer_accounts::table)
+        .left_join(customer_accounts::table.left_join(customer_security::table))
         .left_join(sub_accounts::table)
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::state.eq("active"))
@@ -94,10 +105,14 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
             (
                 partner_organisations::id.nullable(),
                 partner_organisations::name.nullable(),
+                partner_organisations::second_factor_required_since.nullable(),
+                partner_organisations::second_factor_grace_days.nullable(),
             ),
             (
                 customer_accounts::id.nullable(),
                 customer_accounts::name.nullable(),
+                customer_security::second_factor_required_since.nullable(),
+                customer_security::second_factor_grace_days.nullable(),
             ),
             (
                 sub_accounts::id,
@@ -114,24 +129,32 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
     let mut all: Vec<Membership> = rows
         .into_iter()
         .filter_map(|((id, role), partner, customer, sub_account)| {
+            use crate::second_factor::policy::Policy;
+            let mut second_factor_policy = None;
             let (scope, tenant_id, tenant_name, sub_account) =
                 match (partner, customer, sub_account) {
-                    ((Some(tenant_id), Some(tenant_name)), _, _) => (
-                        MembershipScope::Partner {
-                            role: PartnerRole::parse(&role)?,
-                        },
-                        tenant_id,
-                        tenant_name,
-                        None,
-                    ),
-                    (_, (Some(tenant_id), Some(tenant_name)), _) => (
-                        MembershipScope::Customer {
-                            role: CustomerRole::parse(&role)?,
-                        },
-                        tenant_id,
-                        tenant_name,
-                        None,
-                    ),
+                    ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => {
+                        second_factor_policy = Policy::from_columns(since, grace);
+                        (
+                            MembershipScope::Partner {
+                                role: PartnerRole::parse(&role)?,
+                            },
+                            tenant_id,
+                            tenant_name,
+                            None,
+                        )
+                    }
+                    (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => {
+                        second_factor_policy = Policy::from_columns(since, grace);
+                        (
+                            MembershipScope::Customer {
+                                role: CustomerRole::parse(&role)?,
+                            },
+                            tenant_id,
+                            tenant_name,
+                            None,
+                        )
+                    }
                     (
                         _,
                         _,
@@ -159,6 +182,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 tenant_id,
                 tenant_name,
                 sub_account,
+                second_factor_policy,
             })
         })
         .collect();
@@ -166,14 +190,22 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
     Ok(all)
 }
 
+/// (id, name, second factor required since, grace days)
+type TenantColumns = (
+    Option<String>,
+    Option<String>,
+    Option<chrono::NaiveDateTime>,
+    Option<i32>,
+);
+
 type MembershipRow = (
     (String, String),
-    (Option<String>, Option<String>),
-    (Option<String>, Option<String>),
+    TenantColumns,
+    TenantColumns,
     Option<(String, String, String, bool, bool, i32, bool)>,
 );
 
-type LoginRow = (String, String, String, String, String, String);
+type LoginRow = (String, String, String, String, String, String, bool);
 
 fn load(
     conn: &mut DbConnection,
@@ -192,10 +224,13 @@ fn load(
             logins::email,
             logins::language,
             logins::time_zone,
+            diesel::dsl::exists(
+                second_factors::table.filter(second_factors::login_id.eq(logins::id)),
+            ),
         ))
         .load(conn)?;
     let row = rows.into_iter().next();
-    let Some((id, username, full_name, email, language, time_zone)) = row else {
+    let Some((id, username, full_name, email, language, time_zone, second_factor)) = row else {
         return Ok(None);
     };
     let memberships = memberships_of(conn, &id)?;
@@ -209,11 +244,14 @@ fn load(
             email,
             language: Lang::from_code(&language).unwrap_or_default(),
             time_zone: time_zone.parse().unwrap_or(chrono_tz::UTC),
+            second_factor,
         },
         membership,
         memberships,
         assisting: None,
         customer_context: None,
+        second_factor_fresh: false,
+        must_enrol: false,
     }))
 }
 
@@ -278,6 +316,8 @@ impl Identity {
             tenant_id: assisting.customer_id.clone(),
             tenant_name: assisting.customer_name.clone(),
             sub_account: None,
+            // The partner membership's rule was applied before entering.
+            second_factor_policy: None,
         });
         self.assisting = Some(assisting);
     }
@@ -293,6 +333,7 @@ pub async fn load_identity(
     if let Some(login_id) = session.login_id() {
         let membership_id = session.membership_id();
         let assisted_id = session.assisted_session_id();
+        let second_factor_at = session.second_factor_at();
         let context_id = session.customer_context();
         let had_context = context_id.is_some();
         let state = req
@@ -318,6 +359,16 @@ pub async fn load_identity(
         .map_err(PageError::from)?;
         match loaded {
             (Some(mut identity), outcome) => {
+                identity.second_factor_fresh = identity.login.second_factor
+                    && second_factor_at.is_some_and(|at| {
+                        now.and_utc().timestamp() - at <= crate::second_factor::STEP_UP_MINUTES * 60
+                    });
+                identity.must_enrol = !identity.login.second_factor
+                    && identity
+                        .membership
+                        .as_ref()
+                        .and_then(|m| m.second_factor_policy)
+                        .is_some_and(|policy| now > policy.deadline());
                 // A context the partner may no longer see (dissociated) is dropped.
                 if had_context && identity.customer_context.is_none() {
                     session.clear_customer_context();

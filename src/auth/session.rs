@@ -13,6 +13,16 @@ use super::session_store::{LOGIN_KEY, MEMBERSHIP_KEY, SIGNED_IN_AT_KEY};
 const CSRF_KEY: &str = "csrf";
 const ASSISTING_KEY: &str = "auth.assisted_session_id";
 const CONTEXT_KEY: &str = "partner.customer_context";
+/// A login whose password was right and whose second factor is awaited, with
+/// when that began and where to go next. "auth." keys are dropped with the
+/// person if the session is ended meanwhile.
+const PENDING_LOGIN_KEY: &str = "auth.pending_login";
+const PENDING_SINCE_KEY: &str = "auth.pending_since";
+const PENDING_NEXT_KEY: &str = "auth.pending_next";
+/// When this session last presented a second factor (Unix seconds).
+const SECOND_FACTOR_AT_KEY: &str = "auth.second_factor_at";
+/// A TOTP secret shown for enrolment and not yet confirmed.
+const ENROLMENT_KEY: &str = "auth.totp_enrolment";
 
 pub struct TypedSession(Session);
 
@@ -108,6 +118,69 @@ impl TypedSession {
         self.0.renew();
         self.0.remove(ASSISTING_KEY);
         self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// The password was right; the second factor comes next. A new session id,
+    /// nobody signed in yet.
+    pub fn await_second_factor(
+        &self,
+        login_id: &str,
+        since: i64,
+        next: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.remove(LOGIN_KEY);
+        self.0.remove(SIGNED_IN_AT_KEY);
+        self.0.remove(MEMBERSHIP_KEY);
+        self.0.remove(ASSISTING_KEY);
+        self.0.remove(CONTEXT_KEY);
+        self.0.insert(PENDING_LOGIN_KEY, login_id)?;
+        self.0.insert(PENDING_SINCE_KEY, since)?;
+        self.0.insert(PENDING_NEXT_KEY, next)?;
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// The login awaiting its second factor: (login id, since, next).
+    pub fn awaiting_second_factor(&self) -> Option<(String, i64, String)> {
+        let login = self.0.get::<String>(PENDING_LOGIN_KEY).ok().flatten()?;
+        let since = self.0.get::<i64>(PENDING_SINCE_KEY).ok().flatten()?;
+        let next = self
+            .0
+            .get::<String>(PENDING_NEXT_KEY)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        Some((login, since, next))
+    }
+
+    /// Records that a second factor was presented now.
+    pub fn second_factor_presented(
+        &self,
+        at: i64,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.remove(PENDING_LOGIN_KEY);
+        self.0.remove(PENDING_SINCE_KEY);
+        self.0.remove(PENDING_NEXT_KEY);
+        self.0.insert(SECOND_FACTOR_AT_KEY, at)
+    }
+
+    pub fn second_factor_at(&self) -> Option<i64> {
+        self.0.get::<i64>(SECOND_FACTOR_AT_KEY).ok().flatten()
+    }
+
+    pub fn enrolment_secret(&self) -> Option<String> {
+        self.0.get::<String>(ENROLMENT_KEY).ok().flatten()
+    }
+
+    pub fn set_enrolment_secret(
+        &self,
+        secret: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.insert(ENROLMENT_KEY, secret)
+    }
+
+    pub fn clear_enrolment_secret(&self) {
+        self.0.remove(ENROLMENT_KEY);
     }
 
     pub fn sign_out(&self) {

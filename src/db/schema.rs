@@ -7,8 +7,44 @@ diesel::table! {
         parent_id -> Nullable<Text>,
         name -> Text,
         created_at -> Timestamp,
+        second_factor_required_since -> Nullable<Timestamp>,
+        second_factor_grace_days -> Integer,
     }
 }
+
+diesel::table! {
+    second_factors (id) {
+        id -> Text,
+        login_id -> Text,
+        kind -> Text,
+        label -> Text,
+        secret -> Nullable<Text>,
+        last_used_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        login_id -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// An account's rule on second factors (migration 18).
+    customer_security (customer_id) {
+        customer_id -> Text,
+        second_factor_required_since -> Nullable<Timestamp>,
+        second_factor_grace_days -> Integer,
+    }
+}
+
+diesel::joinable!(second_factors -> logins (login_id));
+diesel::joinable!(recovery_codes -> logins (login_id));
 
 diesel::table! {
     logins (id) {
@@ -154,6 +190,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> logins (login_id));
+diesel::joinable!(customer_security -> customer_accounts (customer_id));
 diesel::joinable!(activity_log -> partner_organisations (partner_id));
 diesel::joinable!(activity_log -> customer_accounts (customer_id));
 
@@ -503,6 +540,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     sessions,
     auth_failures,
+    second_factors,
+    recovery_codes,
+    customer_security,
     withdrawn_links,
     activity_log,
 );
@@ -758,3 +798,4 @@ diesel::table! {
 
 diesel::joinable!(monitors -> customer_accounts (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(monitors, customer_accounts);
+diesel::allow_tables_to_appear_in_same_query!(sub_accounts, customer_security);

@@ -346,6 +346,44 @@ impl Email for InvitationOfferEmail {
     }
 }
 
+/// Sent to a login's own address when its second factors change: one added or
+/// removed by the person, or all reset by their organisation.
+pub struct SecondFactorChangedEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    /// The Fluent message saying what happened.
+    pub change_key: &'static str,
+    pub security_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/second_factor_changed.txt")]
+struct SecondFactorChangedText<'a> {
+    m: &'a SecondFactorChangedEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/second_factor_changed.html")]
+struct SecondFactorChangedHtml<'a> {
+    m: &'a SecondFactorChangedEmail,
+}
+
+impl SecondFactorChangedEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+}
+
+impl Email for SecondFactorChangedEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.t("email-factor-subject"),
+            text: SecondFactorChangedText { m: self }.render()?,
+            html: SecondFactorChangedHtml { m: self }.render()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,9 @@ pub struct NewPartner {
     pub name: DisplayName,
     pub parent_id: Option<String>,
     pub owner: NewLogin,
+    /// Require a second factor of its staff from the start (the default; the
+    /// owner can change it).
+    pub second_factor_required: bool,
 }
 
 #[derive(Debug)]
@@ -43,6 +46,7 @@ pub fn insert_organisation(
     now: NaiveDateTime,
     name: &DisplayName,
     parent_id: Option<&str>,
+    second_factor_required: bool,
 ) -> QueryResult<String> {
     let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(partner_organisations::table)
@@ -51,6 +55,10 @@ pub fn insert_organisation(
             partner_organisations::parent_id.eq(parent_id),
             partner_organisations::name.eq(name.as_str()),
             partner_organisations::created_at.eq(now),
+            partner_organisations::second_factor_required_since
+                .eq(second_factor_required.then_some(now)),
+            partner_organisations::second_factor_grace_days
+                .eq(crate::second_factor::policy::DEFAULT_GRACE_DAYS),
         ))
         .execute(conn)?;
     Ok(id)
@@ -96,7 +104,13 @@ pub fn create_with_owner(
                 return Err(PartnerError::UnknownParent);
             }
         }
-        let partner_id = insert_organisation(conn, now, &new.name, new.parent_id.as_deref())?;
+        let partner_id = insert_organisation(
+            conn,
+            now,
+            &new.name,
+            new.parent_id.as_deref(),
+            new.second_factor_required,
+        )?;
         let owner_is_new = accounts::find_by_username(conn, &new.owner.username)?.is_none();
         // The first owner is invited like anyone else: an existing login is
         // offered the organisation, never attached to it.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
-use crate::auth::identity::memberships_of;
+use crate::auth::identity::{Membership, memberships_of};
 use crate::auth::password::{verify_against_nothing, verify_password};
 use crate::auth::session::TypedSession;
 use crate::auth::throttle::{self, Gate};
@@ -56,7 +56,11 @@ pub struct LoginForm {
 enum Outcome {
     SignedIn {
         login_id: String,
-        single_membership: Option<(String, &'static str)>,
+        memberships: Vec<Membership>,
+    },
+    /// The password was right; the second factor comes next.
+    SecondFactor {
+        login_id: String,
     },
     Refused,
     Throttled(throttle::Reason),
@@ -112,6 +116,11 @@ pub async fn submit(
         db::write_transaction(conn, |conn| match (&row, verified) {
             (Some((login_id, full_name, _, _)), true) => {
                 reservation.succeeded(conn)?;
+                if crate::second_factor::has_factor(conn, login_id)? {
+                    return Ok(Outcome::SecondFactor {
+                        login_id: login_id.clone(),
+                    });
+                }
                 let actor = Actor {
                     login_id: Some(login_id),
                     name: full_name,
@@ -119,14 +128,9 @@ pub async fn submit(
                     on_behalf_of: None,
                 };
                 audit::record_for_login(conn, now, login_id, actor, Action::SignedIn, full_name)?;
-                let memberships = memberships_of(conn, login_id)?;
-                let single = match memberships.as_slice() {
-                    [only] => Some((only.id.clone(), only.home())),
-                    _ => None,
-                };
                 Ok(Outcome::SignedIn {
                     login_id: login_id.clone(),
-                    single_membership: single,
+                    memberships: memberships_of(conn, login_id)?,
                 })
             }
             (known, _) => {
@@ -185,21 +189,39 @@ pub async fn submit(
         }
         Outcome::SignedIn {
             login_id,
-            single_membership,
+            memberships,
         } => {
             session
                 .sign_in(&login_id, now.and_utc().timestamp())
                 .map_err(PageError::internal)?;
-            match single_membership {
-                Some((membership_id, home)) => {
-                    session
-                        .choose_membership(&membership_id)
-                        .map_err(PageError::internal)?;
-                    Ok(see_other(if next.len() > 1 { &next } else { home }))
-                }
-                None => Ok(see_other("/memberships")),
-            }
+            enter(&session, &memberships, &next)
         }
+        Outcome::SecondFactor { login_id } => {
+            session
+                .await_second_factor(&login_id, now.and_utc().timestamp(), &next)
+                .map_err(PageError::internal)?;
+            Ok(see_other("/login/second-factor"))
+        }
+    }
+}
+
+/// Once signed in: a person with one membership acts as it at once; then on to
+/// `next` (a local path) if given, else the membership's home or the picker.
+pub fn enter(
+    session: &TypedSession,
+    memberships: &[Membership],
+    next: &str,
+) -> Result<HttpResponse, PageError> {
+    let next = local_path(next);
+    let next = (next.len() > 1).then_some(next);
+    match memberships {
+        [only] => {
+            session
+                .choose_membership(&only.id)
+                .map_err(PageError::internal)?;
+            Ok(see_other(next.unwrap_or(only.home())))
+        }
+        _ => Ok(see_other(next.unwrap_or("/memberships"))),
     }
 }
 

@@ -265,6 +265,18 @@ impl Layout {
         identity.customer_context.as_ref()
     }
 
+    /// Over every page while the chosen membership requires a second factor the
+    /// login does not have yet: until when it may go on without.
+    pub fn second_factor_banner(&self) -> Option<String> {
+        let identity = self.identity.as_ref()?;
+        if identity.login.second_factor || identity.assisting.is_some() {
+            return None;
+        }
+        let policy = identity.membership.as_ref()?.second_factor_policy?;
+        let date = crate::i18n::format_time(policy.deadline(), identity.login.time_zone, self.lang);
+        Some(self.tr.with("security-required-by", &[("date", &date)]))
+    }
+
     /// The banner over every page of an "open customer" session: whose console,
     /// for which partner, as whom, until when.
     pub fn assisted_banner(&self) -> Option<String> {

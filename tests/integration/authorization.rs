@@ -56,6 +56,26 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             format!("/partner/staff/{}/disable", ids.target)
         }
         "/partner/staff/{membership_id}/resend" => format!("/partner/staff/{}/resend", ids.pending),
+        "/partner/staff/{membership_id}/second-factor/reset" => {
+            format!("/partner/staff/{}/second-factor/reset", ids.target)
+        }
+        "/customer/users/{membership_id}/second-factor/reset" => {
+            format!(
+                "/customer/users/{}/second-factor/reset",
+                ids.customer_target
+            )
+        }
+        "/login/second-factor" => "/login/second-factor".to_owned(),
+        "/account/step-up" => "/account/step-up".to_owned(),
+        "/account/security" => "/account/security".to_owned(),
+        "/account/security/totp" => "/account/security/totp".to_owned(),
+        // Nobody's own factor: every persona gets 404, as for a missing one.
+        "/account/security/factors/{factor_id}/remove" => {
+            "/account/security/factors/00000000-0000-0000-0000-000000000000/remove".to_owned()
+        }
+        "/account/security/recovery-codes" => "/account/security/recovery-codes".to_owned(),
+        "/partner/security" => "/partner/security".to_owned(),
+        "/customer/security" => "/customer/security".to_owned(),
         "/partner/staff/{membership_id}/revoke" => format!("/partner/staff/{FRESH}/revoke"),
         "/customer/users/{membership_id}/role" => {
             format!("/customer/users/{}/role", ids.customer_target)
@@ -257,6 +277,7 @@ fn expected(route: &Route, persona: Persona) -> Outcome {
         // A session, whoever's, is no API token.
         (Access::ApiOperator | Access::ApiCustomer, _) => Outcome::Unauthorized,
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
+        (Access::SignedIn, _) if route.path.contains("{factor_id}") => Outcome::NotFound,
         (Access::SignedIn, _) => Outcome::Reached,
         (Access::Partner(capability), Persona::Staff(role)) => {
             if role.can(capability) {

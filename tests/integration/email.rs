@@ -33,6 +33,7 @@ fn new_partner(name: &str, owner: &str, language: Lang) -> NewPartner {
             language,
             time_zone: chrono_tz::Europe::Paris,
         },
+        second_factor_required: true,
     }
 }
 

@@ -1,0 +1,248 @@
+//! Asking for the second factor: after a right password at sign-in
+//! (`/login/second-factor`), and again before an action that hands out access
+//! when the last one is older than `STEP_UP_MINUTES` (`/account/step-up`).
+//! Every check goes through the same throttling gate as passwords, by the
+//! login's username and the client's address.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::{Proof, verify};
+use crate::audit::{self, Action, Actor};
+use crate::auth::client_address::ClientAddress;
+use crate::auth::identity::SignedIn;
+use crate::auth::session::TypedSession;
+use crate::auth::throttle::{self, Gate, Kind};
+use crate::db::schema::logins;
+use crate::db::{self, DbError};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, local_path, see_other};
+
+/// How long the second step of a sign-in may wait after the password.
+pub const PENDING_MINUTES: i64 = 5;
+
+#[derive(Template)]
+#[template(path = "security/challenge.html")]
+struct ChallengePage {
+    layout: Layout,
+    /// Where the form posts.
+    action: String,
+    /// Signing in, or confirming an action.
+    step_up: bool,
+    errors: FieldErrors,
+}
+
+fn page(
+    layout: Layout,
+    action: String,
+    step_up: bool,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let body = ChallengePage {
+        layout,
+        action,
+        step_up,
+        errors,
+    }
+    .render()
+    .map_err(PageError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// What a check of a typed code came to.
+enum Checked {
+    Right(Proof),
+    Wrong,
+    Throttled,
+}
+
+/// Checks `typed` for the login through the throttling gate. The username is
+/// the gate's key, as for passwords.
+async fn check(
+    state: &AppState,
+    client: ClientAddress,
+    login_id: String,
+    typed: String,
+) -> Result<Checked, PageError> {
+    let now = state.clock.now();
+    let brake = state.settings.failure_brake_per_minute;
+    let checked = db::run(&state.pool, move |conn| -> Result<Checked, DbError> {
+        let username: String = logins::table
+            .find(&login_id)
+            .select(logins::username_key)
+            .first(conn)?;
+        let reservation =
+            match throttle::reserve(conn, Kind::SecondFactor, &username, &client, brake, now)? {
+                Gate::Open(reservation) => reservation,
+                Gate::Throttled(reason) => {
+                    tracing::warn!(reason = reason.as_str(), "second factor throttled");
+                    return Ok(Checked::Throttled);
+                }
+            };
+        db::write_transaction(conn, |conn| {
+            match verify(conn, now, &login_id, &username, &typed)? {
+                Some(proof) => {
+                    reservation.succeeded(conn)?;
+                    Ok(Checked::Right(proof))
+                }
+                None => {
+                    reservation.failed();
+                    Ok(Checked::Wrong)
+                }
+            }
+        })
+    })
+    .await?;
+    Ok(checked)
+}
+
+fn refused(
+    layout: Layout,
+    action: String,
+    step_up: bool,
+    checked: &Checked,
+) -> Result<HttpResponse, PageError> {
+    let mut errors = FieldErrors::default();
+    let (key, status) = match checked {
+        Checked::Throttled => ("signin-throttled", StatusCode::TOO_MANY_REQUESTS),
+        _ => ("second-factor-wrong", StatusCode::OK),
+    };
+    errors.add(&layout.tr, "code", key);
+    page(layout, action, step_up, errors, status)
+}
+
+/// The login whose password was right, if that was recent enough.
+fn awaiting(session: &TypedSession, now: NaiveDateTime) -> Option<(String, String)> {
+    let (login_id, since, next) = session.awaiting_second_factor()?;
+    let since = chrono::DateTime::from_timestamp(since, 0)?.naive_utc();
+    (now <= since + chrono::Duration::minutes(PENDING_MINUTES)).then_some((login_id, next))
+}
+
+pub async fn sign_in_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    session: TypedSession,
+) -> Result<HttpResponse, PageError> {
+    if awaiting(&session, state.clock.now()).is_none() {
+        return Ok(see_other("/login"));
+    }
+    page(
+        layout,
+        "/login/second-factor".to_owned(),
+        false,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+pub async fn sign_in_submit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    session: TypedSession,
+    client: ClientAddress,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let Some((login_id, next)) = awaiting(&session, now) else {
+        return Ok(see_other("/login"));
+    };
+    let checked = check(&state, client, login_id.clone(), form.into_inner().code).await?;
+    let Checked::Right(proof) = checked else {
+        return refused(layout, "/login/second-factor".to_owned(), false, &checked);
+    };
+    let login = login_id.clone();
+    let memberships = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<_, DbError> {
+            let full_name: String = logins::table
+                .find(&login)
+                .select(logins::full_name)
+                .first(conn)?;
+            let actor = Actor {
+                login_id: Some(&login),
+                name: &full_name,
+                membership_id: None,
+                on_behalf_of: None,
+            };
+            audit::record_for_login(conn, now, &login, actor, Action::SignedIn, &full_name)?;
+            if proof == Proof::RecoveryCode {
+                audit::record_for_login(
+                    conn,
+                    now,
+                    &login,
+                    actor,
+                    Action::RecoveryCodeUsed,
+                    &full_name,
+                )?;
+            }
+            Ok(crate::auth::identity::memberships_of(conn, &login)?)
+        })
+    })
+    .await?;
+    let at = now.and_utc().timestamp();
+    session
+        .sign_in(&login_id, at)
+        .map_err(PageError::internal)?;
+    session
+        .second_factor_presented(at)
+        .map_err(PageError::internal)?;
+    crate::signin::login::enter(&session, &memberships, &next)
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn step_up_action(next: &str) -> String {
+    format!(
+        "/account/step-up?next={}",
+        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    )
+}
+
+pub async fn step_up_form(
+    layout: Layout,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
+    let next = local_path(query.next.as_deref().unwrap_or("/")).to_owned();
+    page(
+        layout,
+        step_up_action(&next),
+        true,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+}
+
+pub async fn step_up_submit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    SignedIn(identity): SignedIn,
+    session: TypedSession,
+    client: ClientAddress,
+    query: web::Query<NextQuery>,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    let next = local_path(query.next.as_deref().unwrap_or("/")).to_owned();
+    let checked = check(&state, client, identity.login.id, form.into_inner().code).await?;
+    if !matches!(checked, Checked::Right(_)) {
+        return refused(layout, step_up_action(&next), true, &checked);
+    }
+    session
+        .second_factor_presented(state.clock.now().and_utc().timestamp())
+        .map_err(PageError::internal)?;
+    actix_web_flash_messages::FlashMessage::info("flash-step-up-done").send();
+    Ok(see_other(if next.len() > 1 { &next } else { "/" }))
+}

@@ -1,0 +1,288 @@
+//! A person's own second factors (`/account/security`): the authenticators and
+//! how many recovery codes are left, adding an authenticator (a QR code drawn
+//! on the server, confirmed by a first code), removing one, and new recovery
+//! codes. Each change is emailed to the login's own address.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::policy::Policy;
+use crate::audit::{self, Action, Actor};
+use crate::auth::identity::{Identity, SignedIn};
+use crate::auth::session::TypedSession;
+use crate::config::Settings;
+use crate::db::schema::logins;
+use crate::db::{self, DbConnection, DbError};
+use crate::email::messages::SecondFactorChangedEmail;
+use crate::email::outbox::{self, OutboxError};
+use crate::i18n::{Lang, format_time};
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "security/overview.html")]
+struct SecurityPage {
+    layout: Layout,
+    factors: Vec<super::Factor>,
+    codes_left: i64,
+    /// The chosen membership's rule, when it has one.
+    deadline: Option<String>,
+    zone: chrono_tz::Tz,
+}
+
+impl SecurityPage {
+    fn time(&self, at: &NaiveDateTime) -> String {
+        format_time(*at, self.zone, self.layout.lang)
+    }
+}
+
+fn deadline_of(identity: &Identity, layout: &Layout) -> Option<String> {
+    identity
+        .membership
+        .as_ref()
+        .and_then(|m| m.second_factor_policy)
+        .map(|policy: Policy| format_time(policy.deadline(), identity.login.time_zone, layout.lang))
+}
+
+pub async fn overview(
+    state: web::Data<AppState>,
+    layout: Layout,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, PageError> {
+    let login_id = identity.login.id.clone();
+    let (factors, codes_left) = db::run(&state.pool, move |conn| {
+        Ok::<_, DbError>((
+            super::factors_of(conn, &login_id)?,
+            super::recovery_codes_left(conn, &login_id)?,
+        ))
+    })
+    .await?;
+    render(&SecurityPage {
+        deadline: deadline_of(&identity, &layout),
+        zone: identity.login.time_zone,
+        layout,
+        factors,
+        codes_left,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "security/totp.html")]
+struct EnrolPage {
+    layout: Layout,
+    secret: String,
+    qr_svg: String,
+    label: String,
+    errors: FieldErrors,
+}
+
+fn enrol_page(
+    layout: Layout,
+    identity: &Identity,
+    secret: String,
+    label: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let qr_svg = super::provisioning_uri(&secret, &identity.login.username)
+        .and_then(|uri| super::qr_svg(&uri))
+        .ok_or_else(|| PageError::internal(anyhow::anyhow!("the QR code could not be drawn")))?;
+    render(&EnrolPage {
+        layout,
+        secret,
+        qr_svg,
+        label,
+        errors,
+    })
+}
+
+/// Shows a new secret; it is kept in the session until a first code confirms it.
+pub async fn enrol_form(
+    layout: Layout,
+    SignedIn(identity): SignedIn,
+    session: TypedSession,
+) -> Result<HttpResponse, PageError> {
+    let secret = super::new_secret();
+    session
+        .set_enrolment_secret(&secret)
+        .map_err(PageError::internal)?;
+    let label = layout.tr.t("security-totp-default-label");
+    enrol_page(layout, &identity, secret, label, FieldErrors::default())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EnrolForm {
+    label: String,
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "security/recovery_codes.html")]
+struct RecoveryCodesPage {
+    layout: Layout,
+    codes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ChangeError {
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Pool(#[from] DbError),
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
+}
+
+/// Emails the login's own address about a change to its second factors and
+/// notes it in the activity log of its organisations.
+fn tell(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    login_id: &str,
+    action: Action,
+    change_key: &'static str,
+) -> Result<(), ChangeError> {
+    let (email, full_name, language): (String, String, String) = logins::table
+        .find(login_id)
+        .select((logins::email, logins::full_name, logins::language))
+        .first(conn)?;
+    let actor = Actor {
+        login_id: Some(login_id),
+        name: &full_name,
+        membership_id: None,
+        on_behalf_of: None,
+    };
+    audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
+    let message = SecondFactorChangedEmail {
+        tr: Lang::from_code(&language).unwrap_or_default().translator(),
+        full_name,
+        change_key,
+        security_link: settings.link("/account/security"),
+    };
+    outbox::enqueue(conn, now, &email, &message)?;
+    Ok(())
+}
+
+pub async fn enrol(
+    state: web::Data<AppState>,
+    layout: Layout,
+    SignedIn(identity): SignedIn,
+    session: TypedSession,
+    form: web::Form<EnrolForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let Some(secret) = session.enrolment_secret() else {
+        return Ok(see_other("/account/security/totp"));
+    };
+    let now = state.clock.now();
+    let label = form.label.trim().to_owned();
+    let mut errors = FieldErrors::default();
+    if label.is_empty() || label.chars().count() > 100 {
+        errors.add(&layout.tr, "label", "field-required");
+    }
+    let step = super::matching_step(&secret, &identity.login.username, &form.code, now);
+    if step.is_none() {
+        errors.add(&layout.tr, "code", "second-factor-wrong");
+    }
+    let Some(step) = step.filter(|_| errors.is_empty()) else {
+        return enrol_page(layout, &identity, secret, form.label, errors);
+    };
+    let settings = state.settings.clone();
+    let login_id = identity.login.id.clone();
+    let codes = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<Vec<String>, ChangeError> {
+            let first = !super::has_factor(conn, &login_id)?;
+            super::add_totp(conn, now, &login_id, &label, &secret, step)?;
+            tell(
+                conn,
+                &settings,
+                now,
+                &login_id,
+                Action::SecondFactorAdded,
+                "email-factor-added",
+            )?;
+            // The first factor comes with its recovery codes.
+            Ok(if first {
+                super::issue_recovery_codes(conn, now, &login_id)?
+            } else {
+                Vec::new()
+            })
+        })
+    })
+    .await
+    .map_err(PageError::internal)?;
+    session.clear_enrolment_secret();
+    // Enrolling is presenting the factor.
+    session
+        .second_factor_presented(now.and_utc().timestamp())
+        .map_err(PageError::internal)?;
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-factor-added").send();
+    if codes.is_empty() {
+        return Ok(see_other("/account/security"));
+    }
+    render(&RecoveryCodesPage { layout, codes })
+}
+
+pub async fn remove(
+    state: web::Data<AppState>,
+    SignedIn(identity): SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let factor_id = path.into_inner();
+    let now = state.clock.now();
+    let settings = state.settings.clone();
+    let login_id = identity.login.id.clone();
+    let removed = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<bool, ChangeError> {
+            if !super::remove(conn, &login_id, &factor_id)? {
+                return Ok(false);
+            }
+            tell(
+                conn,
+                &settings,
+                now,
+                &login_id,
+                Action::SecondFactorRemoved,
+                "email-factor-removed",
+            )?;
+            Ok(true)
+        })
+    })
+    .await
+    .map_err(PageError::internal)?;
+    if !removed {
+        return Err(PageError::NotFound);
+    }
+    state.outbox_wake.notify_one();
+    FlashMessage::success("flash-factor-removed").send();
+    Ok(see_other("/account/security"))
+}
+
+/// New recovery codes, shown once; the old ones stop working.
+pub async fn new_recovery_codes(
+    state: web::Data<AppState>,
+    layout: Layout,
+    SignedIn(identity): SignedIn,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let login_id = identity.login.id.clone();
+    let codes = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<Option<Vec<String>>, DbError> {
+            if !super::has_factor(conn, &login_id)? {
+                return Ok(None);
+            }
+            Ok(Some(super::issue_recovery_codes(conn, now, &login_id)?))
+        })
+    })
+    .await?;
+    match codes {
+        Some(codes) => render(&RecoveryCodesPage { layout, codes }),
+        None => Ok(see_other("/account/security")),
+    }
+}

@@ -1,0 +1,447 @@
+//! Who must have a second factor. A partner organisation's owner may require one
+//! of all its staff (new organisations do from the start); a customer's
+//! administrator may require one of the account's administrators and users.
+//! People without one are asked to enrol and keep working until the grace
+//! period the owner set runs out; after that, that membership's pages send them
+//! to enrol first. Their other memberships are not affected.
+//!
+//! An owner or administrator may also reset a member's second factors (lost
+//! phone and codes): logged, and the person emailed. A login that also belongs
+//! elsewhere is refused, since its factors guard the other tenants too.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::audit::{self, Action, Actor};
+use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::config::Settings;
+use crate::db::schema::{
+    customer_accounts, customer_security, logins, memberships, partner_organisations,
+};
+use crate::db::{self, DbConnection, DbError};
+use crate::email::messages::SecondFactorChangedEmail;
+use crate::email::outbox;
+use crate::i18n::Lang;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+/// The longest grace period an owner may give.
+pub const MAX_GRACE_DAYS: i32 = 90;
+/// New partner organisations require a second factor, with this grace period.
+pub const DEFAULT_GRACE_DAYS: i32 = 7;
+
+/// A tenant's rule, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub required_since: NaiveDateTime,
+    pub grace_days: i32,
+}
+
+impl Policy {
+    pub fn from_columns(since: Option<NaiveDateTime>, grace_days: Option<i32>) -> Option<Self> {
+        Some(Policy {
+            required_since: since?,
+            grace_days: grace_days.unwrap_or(DEFAULT_GRACE_DAYS),
+        })
+    }
+
+    /// Until when someone without a second factor may go on without one.
+    pub fn deadline(&self) -> NaiveDateTime {
+        self.required_since + Duration::days(i64::from(self.grace_days))
+    }
+}
+
+/// Whose rule a page edits, or whose member's factors are reset.
+#[derive(Debug, Clone)]
+enum Tenant {
+    Partner(String),
+    Customer(String),
+}
+
+impl Tenant {
+    /// Where its security settings are edited.
+    fn page(&self) -> &'static str {
+        match self {
+            Tenant::Partner(_) => "/partner/security",
+            Tenant::Customer(_) => "/customer/security",
+        }
+    }
+}
+
+fn load(conn: &mut DbConnection, tenant: &Tenant) -> QueryResult<(Option<NaiveDateTime>, i32)> {
+    match tenant {
+        Tenant::Partner(id) => partner_organisations::table
+            .find(id)
+            .select((
+                partner_organisations::second_factor_required_since,
+                partner_organisations::second_factor_grace_days,
+            ))
+            .first(conn),
+        Tenant::Customer(id) => Ok(customer_security::table
+            .find(id)
+            .select((
+                customer_security::second_factor_required_since,
+                customer_security::second_factor_grace_days,
+            ))
+            .first(conn)
+            .optional()?
+            .unwrap_or((None, DEFAULT_GRACE_DAYS))),
+    }
+}
+
+fn store(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    since: Option<NaiveDateTime>,
+    grace_days: i32,
+) -> QueryResult<usize> {
+    match tenant {
+        Tenant::Partner(id) => diesel::update(partner_organisations::table.find(id))
+            .set((
+                partner_organisations::second_factor_required_since.eq(since),
+                partner_organisations::second_factor_grace_days.eq(grace_days),
+            ))
+            .execute(conn),
+        Tenant::Customer(id) => {
+            diesel::delete(customer_security::table.find(id)).execute(conn)?;
+            diesel::insert_into(customer_security::table)
+                .values((
+                    customer_security::customer_id.eq(id),
+                    customer_security::second_factor_required_since.eq(since),
+                    customer_security::second_factor_grace_days.eq(grace_days),
+                ))
+                .execute(conn)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "security/policy.html")]
+struct PolicyPage {
+    layout: Layout,
+    action: &'static str,
+    required: bool,
+    grace_days: String,
+    deadline: Option<String>,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PolicyForm {
+    required: String,
+    grace_days: String,
+}
+
+async fn show(
+    state: &AppState,
+    layout: Layout,
+    tenant: Tenant,
+    zone: chrono_tz::Tz,
+) -> Result<HttpResponse, PageError> {
+    let action = tenant.page();
+    let (since, grace_days) = db::run(&state.pool, move |conn| {
+        load(conn, &tenant).map_err(DbError::from)
+    })
+    .await?;
+    let deadline = Policy::from_columns(since, Some(grace_days))
+        .map(|p| crate::i18n::format_time(p.deadline(), zone, layout.lang));
+    render(&PolicyPage {
+        layout,
+        action,
+        required: since.is_some(),
+        grace_days: grace_days.to_string(),
+        deadline,
+        errors: FieldErrors::default(),
+    })
+}
+
+async fn change(
+    state: &AppState,
+    layout: Layout,
+    tenant: Tenant,
+    actor: (String, String, String),
+    form: PolicyForm,
+) -> Result<HttpResponse, PageError> {
+    let action = tenant.page();
+    let required = form.required == "on";
+    let grace_days = match form.grace_days.trim().parse::<i32>() {
+        Ok(days) if (0..=MAX_GRACE_DAYS).contains(&days) => days,
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.add(&layout.tr, "grace_days", "security-grace-invalid");
+            return render(&PolicyPage {
+                layout,
+                action,
+                required,
+                grace_days: form.grace_days,
+                deadline: None,
+                errors,
+            });
+        }
+    };
+    let now = state.clock.now();
+    db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| -> Result<(), DbError> {
+            let (since, _) = load(conn, &tenant)?;
+            // Turning it on starts the grace period now; leaving it on keeps
+            // the date it started.
+            let since = match (required, since) {
+                (true, Some(since)) => Some(since),
+                (true, None) => Some(now),
+                (false, _) => None,
+            };
+            store(conn, &tenant, since, grace_days)?;
+            let (login_id, name, membership_id) = &actor;
+            let (partner_id, customer_id) = match &tenant {
+                Tenant::Partner(id) => (Some(id.clone()), None),
+                Tenant::Customer(id) => (partner_of(conn, id)?, Some(id.as_str())),
+            };
+            let details = if required {
+                format!("required, {grace_days} days")
+            } else {
+                "optional".to_owned()
+            };
+            audit::record(
+                conn,
+                now,
+                audit::Entry {
+                    partner_id: partner_id.as_deref(),
+                    customer_id,
+                    actor: Actor {
+                        login_id: Some(login_id),
+                        name,
+                        membership_id: Some(membership_id),
+                        on_behalf_of: None,
+                    },
+                    action: Action::SecondFactorPolicyChanged,
+                    target: "",
+                    details: &details,
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    FlashMessage::success("flash-security-saved").send();
+    Ok(see_other(action))
+}
+
+fn partner_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
+    customer_accounts::table
+        .find(customer_id)
+        .select(customer_accounts::partner_id)
+        .first(conn)
+}
+
+pub async fn partner_page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+) -> Result<HttpResponse, PageError> {
+    let zone = member.identity.login.time_zone;
+    let tenant = Tenant::Partner(member.partner_id().to_owned());
+    show(&state, layout, tenant, zone).await
+}
+
+pub async fn partner_change(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    form: web::Form<PolicyForm>,
+) -> Result<HttpResponse, PageError> {
+    let tenant = Tenant::Partner(member.partner_id().to_owned());
+    change(
+        &state,
+        layout,
+        tenant,
+        member.actor_parts(),
+        form.into_inner(),
+    )
+    .await
+}
+
+pub async fn customer_page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let zone = member.identity.login.time_zone;
+    let tenant = Tenant::Customer(member.customer_id().to_owned());
+    show(&state, layout, tenant, zone).await
+}
+
+pub async fn customer_change(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<PolicyForm>,
+) -> Result<HttpResponse, PageError> {
+    let tenant = Tenant::Customer(member.customer_id().to_owned());
+    let actor = (
+        member.identity.login.id.clone(),
+        member.identity.login.full_name.clone(),
+        member.membership.id.clone(),
+    );
+    change(&state, layout, tenant, actor, form.into_inner()).await
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ResetError {
+    #[error("no such member")]
+    NotFound,
+    /// The login belongs elsewhere too: its factors are not this tenant's alone.
+    #[error("the login also belongs elsewhere")]
+    Shared,
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Pool(#[from] DbError),
+    #[error(transparent)]
+    Outbox(#[from] outbox::OutboxError),
+}
+
+/// Removes the second factors of a member of `tenant` whose login holds no
+/// active membership elsewhere; logs it and emails the person.
+fn reset_member(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    tenant: &Tenant,
+    membership_id: &str,
+    actor: Actor<'_>,
+) -> Result<(), ResetError> {
+    let target = memberships::table
+        .inner_join(logins::table)
+        .filter(memberships::id.eq(membership_id))
+        .filter(memberships::state.eq("active"))
+        .into_boxed::<crate::db::MultiBackend>();
+    let target = match tenant {
+        Tenant::Partner(id) => target.filter(memberships::partner_id.eq(id.clone())),
+        Tenant::Customer(id) => target.filter(memberships::customer_id.eq(id.clone())),
+    };
+    let (login_id, full_name, email, language): (String, String, String, String) = target
+        .select((
+            logins::id,
+            logins::full_name,
+            logins::email,
+            logins::language,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or(ResetError::NotFound)?;
+    let elsewhere = memberships::table
+        .filter(memberships::login_id.eq(&login_id))
+        .filter(memberships::state.eq("active"))
+        .into_boxed::<crate::db::MultiBackend>();
+    let elsewhere: i64 = match tenant {
+        Tenant::Partner(id) => elsewhere.filter(
+            memberships::partner_id
+                .is_null()
+                .or(memberships::partner_id.ne(id.clone())),
+        ),
+        Tenant::Customer(id) => elsewhere.filter(
+            memberships::customer_id
+                .is_null()
+                .or(memberships::customer_id.ne(id.clone())),
+        ),
+    }
+    .count()
+    .get_result(conn)?;
+    if elsewhere > 0 {
+        return Err(ResetError::Shared);
+    }
+    super::remove_all(conn, &login_id)?;
+    let (partner_id, customer_id) = match tenant {
+        Tenant::Partner(id) => (Some(id.clone()), None),
+        Tenant::Customer(id) => (partner_of(conn, id)?, Some(id.as_str())),
+    };
+    audit::record(
+        conn,
+        now,
+        audit::Entry {
+            partner_id: partner_id.as_deref(),
+            customer_id,
+            actor,
+            action: Action::SecondFactorReset,
+            target: &full_name,
+            details: "",
+        },
+    )?;
+    let message = SecondFactorChangedEmail {
+        tr: Lang::from_code(&language).unwrap_or_default().translator(),
+        full_name,
+        change_key: "email-factor-reset",
+        security_link: settings.link("/account/security"),
+    };
+    outbox::enqueue(conn, now, &email, &message)?;
+    Ok(())
+}
+
+async fn reset(
+    state: &AppState,
+    tenant: Tenant,
+    membership_id: String,
+    actor: (String, String, String),
+    back_to: &'static str,
+) -> Result<HttpResponse, PageError> {
+    let now = state.clock.now();
+    let settings = state.settings.clone();
+    let outcome = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| {
+            let (login_id, name, acting_as) = &actor;
+            let actor = Actor {
+                login_id: Some(login_id),
+                name,
+                membership_id: Some(acting_as),
+                on_behalf_of: None,
+            };
+            reset_member(conn, &settings, now, &tenant, &membership_id, actor)
+        })
+    })
+    .await;
+    match outcome {
+        Ok(()) => {
+            state.outbox_wake.notify_one();
+            FlashMessage::success("flash-factor-reset").send();
+        }
+        Err(ResetError::NotFound) => return Err(PageError::NotFound),
+        Err(ResetError::Shared) => FlashMessage::error("security-reset-shared").send(),
+        Err(error) => return Err(PageError::internal(error)),
+    }
+    Ok(see_other(back_to))
+}
+
+pub async fn reset_staff(
+    state: web::Data<AppState>,
+    member: PartnerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let tenant = Tenant::Partner(member.partner_id().to_owned());
+    reset(
+        &state,
+        tenant,
+        path.into_inner(),
+        member.actor_parts(),
+        "/partner/staff",
+    )
+    .await
+}
+
+pub async fn reset_user(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let tenant = Tenant::Customer(member.customer_id().to_owned());
+    let actor = (
+        member.identity.login.id.clone(),
+        member.identity.login.full_name.clone(),
+        member.membership.id.clone(),
+    );
+    reset(&state, tenant, path.into_inner(), actor, "/customer/users").await
+}
