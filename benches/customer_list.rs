@@ -159,7 +159,8 @@ fn seed_database(url: &str, count: usize) -> Duration {
     let now = SystemClock.now();
     let name = |text: &str| DisplayName::parse(text).expect("a valid display name");
     let mut organisation = |text: &str| {
-        partners::insert_organisation(&mut conn, now, &name(text), None).expect("insert a partner")
+        partners::insert_organisation(&mut conn, now, &name(text), None, false)
+            .expect("insert a partner")
     };
     let (partner_a, partner_b) = (
         organisation("Bench Partner A"),
