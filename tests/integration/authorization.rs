@@ -273,6 +273,10 @@ fn reached_if(allowed: bool) -> Outcome {
 
 fn expected(route: &Route, persona: Persona) -> Outcome {
     match (route.access, persona) {
+        // Without a right password just before, the second step starts over.
+        (Access::Public, _) if route.method == "GET" && route.path == "/login/second-factor" => {
+            Outcome::SentToSignIn
+        }
         (Access::Public, _) => Outcome::Reached,
         // A session, whoever's, is no API token.
         (Access::ApiOperator | Access::ApiCustomer, _) => Outcome::Unauthorized,
