@@ -486,6 +486,15 @@ impl CustomerMember {
     pub fn customer_id(&self) -> &str {
         &self.membership.tenant_id
     }
+
+    /// (login id, full name, membership id), owned, for work moved to another thread.
+    pub fn actor_parts(&self) -> (String, String, String) {
+        (
+            self.identity.login.id.clone(),
+            self.identity.login.full_name.clone(),
+            self.membership.id.clone(),
+        )
+    }
 }
 
 impl FromRequest for CustomerMember {

@@ -282,12 +282,14 @@ pub async fn customer_change(
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {
     let tenant = Tenant::Customer(member.customer_id().to_owned());
-    let actor = (
-        member.identity.login.id.clone(),
-        member.identity.login.full_name.clone(),
-        member.membership.id.clone(),
-    );
-    change(&state, layout, tenant, actor, form.into_inner()).await
+    change(
+        &state,
+        layout,
+        tenant,
+        member.actor_parts(),
+        form.into_inner(),
+    )
+    .await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -438,10 +440,6 @@ pub async fn reset_user(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let tenant = Tenant::Customer(member.customer_id().to_owned());
-    let actor = (
-        member.identity.login.id.clone(),
-        member.identity.login.full_name.clone(),
-        member.membership.id.clone(),
-    );
+    let actor = member.actor_parts();
     reset(&state, tenant, path.into_inner(), actor, "/customer/users").await
 }

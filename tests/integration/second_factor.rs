@@ -366,3 +366,51 @@ async fn the_owner_resets_a_members_factors_unless_the_login_belongs_elsewhere()
     let (_, staff) = page(&owner, &app, "/partner/staff").await;
     assert!(staff.contains("belongs to other organisations"));
 }
+
+#[tokio::test]
+async fn a_customer_administrator_requires_a_second_factor_of_the_accounts_people() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Northwind", "olga@northwind.example", Lang::En);
+    let customer = app.customer(
+        &partner,
+        &crate::helpers::customers::CustomerSpec::named("Adatum"),
+    );
+    app.customer_administrator(&customer, "admin@adatum.example");
+    app.customer_member(&customer, "user@adatum.example", "user");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let (status, form) = page(&admin, &app, "/customer/security").await;
+    assert_eq!(status, 200);
+    assert!(form.contains(r#"id="required""#));
+    let saved = app
+        .post_as(
+            &admin,
+            "/customer/security",
+            &[("required", "on"), ("grace_days", "0")],
+        )
+        .await;
+    assert_eq!(location(&saved), "/customer/security");
+    app.clock.advance(Duration::minutes(1));
+    // The account's user is sent to enrol; the rule is the account's, not the
+    // partner's: Northwind's pages are not concerned.
+    let user = app.browser_signed_in("user@adatum.example", PASSWORD).await;
+    let blocked = user.get(app.url("/customer")).send().await.expect("GET");
+    assert_eq!(location(&blocked), "/account/security");
+    let (status, _) = page(&user, &app, "/account/security").await;
+    assert_eq!(status, 200, "enrolling stays reachable");
+    enrol(&app, &user).await;
+    assert_eq!(page(&user, &app, "/customer").await.0, 200);
+    // A user may not change the rule.
+    let refused = app
+        .post_as(&user, "/customer/security", &[("grace_days", "5")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let logged: i64 = partnerdesk::db::schema::activity_log::table
+        .filter(partnerdesk::db::schema::activity_log::customer_id.eq(&customer))
+        .filter(partnerdesk::db::schema::activity_log::action.eq("second_factor_policy_changed"))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(logged, 1, "in the account's activity log");
+}

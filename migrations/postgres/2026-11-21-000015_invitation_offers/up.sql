@@ -12,6 +12,14 @@ CREATE UNIQUE INDEX memberships_invitation_token ON memberships(invitation_token
 UPDATE memberships m SET invited_email = l.email, invited_name = l.full_name,
         state = CASE WHEN m.state = 'active' AND l.state = 'pending' THEN 'invited' ELSE m.state END
     FROM logins l WHERE l.id = m.login_id;
+-- When each waiting invitation was last sent and until when, from its login's
+-- newest unused activation link.
+UPDATE memberships SET
+    invitation_sent_at = (SELECT MAX(t.created_at) FROM login_tokens t
+        WHERE t.login_id = memberships.login_id AND t.purpose = 'activation' AND t.used_at IS NULL),
+    invitation_expires_at = (SELECT MAX(t.expires_at) FROM login_tokens t
+        WHERE t.login_id = memberships.login_id AND t.purpose = 'activation' AND t.used_at IS NULL)
+    WHERE state = 'invited';
 
 ALTER TABLE sessions ADD COLUMN membership_id TEXT;
 CREATE INDEX sessions_membership ON sessions(membership_id);

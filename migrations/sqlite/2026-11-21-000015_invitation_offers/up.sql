@@ -46,6 +46,14 @@ CREATE INDEX memberships_partner ON memberships(partner_id);
 CREATE INDEX memberships_customer ON memberships(customer_id);
 CREATE INDEX memberships_sub_account ON memberships(sub_account_id);
 CREATE UNIQUE INDEX memberships_invitation_token ON memberships(invitation_token_hash);
+-- When each waiting invitation was last sent and until when, from its login's
+-- newest unused activation link.
+UPDATE memberships SET
+    invitation_sent_at = (SELECT MAX(t.created_at) FROM login_tokens t
+        WHERE t.login_id = memberships.login_id AND t.purpose = 'activation' AND t.used_at IS NULL),
+    invitation_expires_at = (SELECT MAX(t.expires_at) FROM login_tokens t
+        WHERE t.login_id = memberships.login_id AND t.purpose = 'activation' AND t.used_at IS NULL)
+    WHERE state = 'invited';
 
 -- The membership a session acts as, so that disabling one membership ends only
 -- the sessions using it.
