@@ -2,7 +2,7 @@
 //! password all get the same answer, the same status and the same work (an argon2
 //! verification), and the same throttling.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use diesel::prelude::*;
@@ -12,7 +12,7 @@ use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::memberships_of;
 use crate::auth::password::{verify_against_nothing, verify_password};
-use crate::auth::session::TypedSession;
+use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle;
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
@@ -62,6 +62,7 @@ enum Outcome {
 
 pub async fn submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     layout: Layout,
     session: TypedSession,
     form: web::Form<LoginForm>,
@@ -174,7 +175,11 @@ pub async fn submit(
             single_membership,
         } => {
             session
-                .sign_in(&login_id, now.and_utc().timestamp())
+                .sign_in(
+                    &login_id,
+                    now.and_utc().timestamp(),
+                    &SignInClient::of(&req),
+                )
                 .map_err(PageError::internal)?;
             match single_membership {
                 Some((membership_id, home)) => {

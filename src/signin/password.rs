@@ -2,7 +2,7 @@
 //! the login exists) and password change while signed in. Either way every session
 //! of the login ends and a notification email goes out.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -13,7 +13,7 @@ use super::activation::ResendError;
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::SignedIn;
 use crate::auth::password::{check_new_password, hash_password, verify_password};
-use crate::auth::session::TypedSession;
+use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::session_store::end_sessions_of;
 use crate::auth::tokens::{self, TokenPurpose, digest};
 use crate::config::Settings;
@@ -274,6 +274,7 @@ pub struct ChangePasswordForm {
 
 pub async fn change(
     state: web::Data<AppState>,
+    req: HttpRequest,
     layout: Layout,
     SignedIn(identity): SignedIn,
     session: TypedSession,
@@ -322,7 +323,11 @@ pub async fn change(
     // Every session ended, this one included; the person stays signed in here on a
     // new session, as the membership they were acting as.
     session
-        .sign_in(&login_id, now.and_utc().timestamp())
+        .sign_in(
+            &login_id,
+            now.and_utc().timestamp(),
+            &SignInClient::of(&req),
+        )
         .map_err(PageError::internal)?;
     if let Some(membership) = &identity.membership {
         session
