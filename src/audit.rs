@@ -76,10 +76,11 @@ pub enum Action {
     AlertDefinitionDeleted,
     InvitationAccepted,
     InvitationDeclined,
+    MembershipLeft,
 }
 
 impl Action {
-    pub const ALL: [Action; 67] = [
+    pub const ALL: [Action; 68] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -147,6 +148,7 @@ impl Action {
         Action::AlertDefinitionDeleted,
         Action::InvitationAccepted,
         Action::InvitationDeclined,
+        Action::MembershipLeft,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -183,6 +185,7 @@ impl Action {
             Action::InvitationRevoked => "invitation_revoked",
             Action::InvitationAccepted => "invitation_accepted",
             Action::InvitationDeclined => "invitation_declined",
+            Action::MembershipLeft => "membership_left",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
             Action::OrderPlaced => "order_placed",
