@@ -81,10 +81,11 @@ pub enum Action {
     SecondFactorReset,
     SecondFactorPolicyChanged,
     RecoveryCodeUsed,
+    MembershipLeft,
 }
 
 impl Action {
-    pub const ALL: [Action; 72] = [
+    pub const ALL: [Action; 73] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -157,6 +158,7 @@ impl Action {
         Action::SecondFactorReset,
         Action::SecondFactorPolicyChanged,
         Action::RecoveryCodeUsed,
+        Action::MembershipLeft,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -198,6 +200,7 @@ impl Action {
             Action::SecondFactorReset => "second_factor_reset",
             Action::SecondFactorPolicyChanged => "second_factor_policy_changed",
             Action::RecoveryCodeUsed => "recovery_code_used",
+            Action::MembershipLeft => "membership_left",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
             Action::OrderPlaced => "order_placed",

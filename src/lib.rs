@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod monitoring;
 pub mod partner;
 pub mod partners;
+pub mod profile;
 pub mod routes;
 pub mod second_factor;
 pub mod signin;

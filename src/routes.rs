@@ -15,8 +15,8 @@ use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
 use crate::{
-    assisted, console, home, invitations, monitoring, partner, second_factor, signin, staff,
-    sub_accounts, web as pages,
+    assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin,
+    staff, sub_accounts, web as pages,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +105,15 @@ routes! {
     "/account/password" {
         GET SignedIn => signin::password::change_form,
         POST SignedIn => signin::password::change,
+    }
+    "/account" {
+        GET SignedIn => profile::page,
+        POST SignedIn => profile::save,
+    }
+    "/account/sessions/end-others" { POST SignedIn => profile::sessions::end_others }
+    "/account/leave" {
+        GET SignedIn => profile::leave::confirm,
+        POST SignedIn => profile::leave::leave_membership,
     }
     "/help/roles" { GET SignedIn => signin::help::roles }
     "/customer" { GET Customer(CustomerCapability::SeeConsoleHome) => console::home }

@@ -8,6 +8,11 @@
 //! only when it moves the stored expiry by more than `TTL_WRITE_STEP_SECONDS`, so
 //! a busy session costs one write a minute rather than one per request; the idle
 //! timeout is then between 29 and 30 minutes after the last request.
+//!
+//! For the profile's list of active sessions, the store also copies out of the
+//! state what sign-in put there (the browser's User-Agent, the client's address,
+//! the session's public id) and notes when the session was last seen, with the
+//! same one-minute step as the idle expiry.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -36,6 +41,11 @@ const REMEMBERED_EXPIRIES: usize = 10_000;
 pub const LOGIN_KEY: &str = "login_id";
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 pub const MEMBERSHIP_KEY: &str = "auth.membership_id";
+/// Where the session was signed in from, and the id naming it on pages; see
+/// `TypedSession::sign_in`.
+pub const USER_AGENT_KEY: &str = "auth.user_agent";
+pub const CLIENT_ADDRESS_KEY: &str = "auth.client_address";
+pub const PUBLIC_ID_KEY: &str = "auth.public_id";
 
 type State = HashMap<String, String>;
 
@@ -89,18 +99,21 @@ fn ttl(duration: &CookieDuration) -> chrono::Duration {
     chrono::Duration::seconds(duration.whole_seconds())
 }
 
-/// The login a session belongs to, read from its state (values are JSON).
-fn login_of(state: &State) -> Option<String> {
+/// A text value of the session's state (values are JSON).
+fn text_of(state: &State, key: &str) -> Option<String> {
     state
-        .get(LOGIN_KEY)
+        .get(key)
         .and_then(|v| serde_json::from_str::<String>(v).ok())
+}
+
+/// The login a session belongs to, read from its state.
+fn login_of(state: &State) -> Option<String> {
+    text_of(state, LOGIN_KEY)
 }
 
 /// The membership a session acts as, read from its state.
 fn membership_of(state: &State) -> Option<String> {
-    state
-        .get(MEMBERSHIP_KEY)
-        .and_then(|v| serde_json::from_str::<String>(v).ok())
+    text_of(state, MEMBERSHIP_KEY)
 }
 
 /// Twelve hours after sign-in, or after the session began for anonymous visitors.
@@ -131,6 +144,10 @@ fn insert(
             sessions::created_at.eq(now),
             sessions::idle_expires_at.eq(now + idle),
             sessions::absolute_expires_at.eq(absolute_expiry(state, now)),
+            sessions::user_agent.eq(text_of(state, USER_AGENT_KEY)),
+            sessions::client_address.eq(text_of(state, CLIENT_ADDRESS_KEY)),
+            sessions::public_id.eq(text_of(state, PUBLIC_ID_KEY)),
+            sessions::last_seen_at.eq(Some(now)),
         ))
         .execute(conn)?;
     Ok(key)
@@ -139,6 +156,82 @@ fn insert(
 /// Ends every session of a login (logout everywhere, disabling, a new password).
 pub fn end_sessions_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::login_id.eq(login_id))).execute(conn)
+}
+
+/// A session of a login still in use, as the profile lists it.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub public_id: Option<String>,
+    pub user_agent: Option<String>,
+    pub client_address: Option<String>,
+    pub signed_in_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+}
+
+/// The login's sessions that have not expired, the most recently used first.
+pub fn active_sessions_of(
+    conn: &mut DbConnection,
+    login_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<ActiveSession>> {
+    type Row = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = sessions::table
+        .filter(sessions::login_id.eq(login_id))
+        .filter(sessions::idle_expires_at.gt(now))
+        .filter(sessions::absolute_expires_at.gt(now))
+        .select((
+            sessions::public_id,
+            sessions::user_agent,
+            sessions::client_address,
+            sessions::created_at,
+            sessions::absolute_expires_at,
+            sessions::last_seen_at,
+        ))
+        .load(conn)?;
+    let mut all: Vec<ActiveSession> = rows
+        .into_iter()
+        .map(
+            |(public_id, user_agent, client_address, created_at, absolute, last_seen)| {
+                ActiveSession {
+                    public_id,
+                    user_agent,
+                    client_address,
+                    // The absolute expiry is twelve hours after sign-in, which a
+                    // new session id (another membership chosen) keeps.
+                    signed_in_at: absolute - chrono::Duration::hours(ABSOLUTE_TIMEOUT_HOURS),
+                    last_seen_at: last_seen.unwrap_or(created_at),
+                }
+            },
+        )
+        .collect();
+    all.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
+    Ok(all)
+}
+
+/// Ends every other session of a login ("sign out everywhere else"): all but the
+/// one named `keep` (its public id).
+pub fn end_other_sessions_of(
+    conn: &mut DbConnection,
+    login_id: &str,
+    keep: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::login_id.eq(login_id))
+            .filter(
+                sessions::public_id
+                    .is_null()
+                    .or(sessions::public_id.ne(keep)),
+            ),
+    )
+    .execute(conn)
 }
 
 /// Ends the sessions acting as one membership (it was disabled or taken back);
@@ -225,7 +318,11 @@ impl SessionStore for DbSessionStore {
                 sessions::state.eq(serialized),
                 sessions::login_id.eq(login_of(&state)),
                 sessions::membership_id.eq(membership_of(&state)),
+                sessions::user_agent.eq(text_of(&state, USER_AGENT_KEY)),
+                sessions::client_address.eq(text_of(&state, CLIENT_ADDRESS_KEY)),
+                sessions::public_id.eq(text_of(&state, PUBLIC_ID_KEY)),
                 sessions::idle_expires_at.eq(now + idle),
+                sessions::last_seen_at.eq(Some(now)),
             ))
             .execute(conn)?;
             if updated == 1 {
@@ -264,7 +361,10 @@ impl SessionStore for DbSessionStore {
                     .filter(sessions::key_hash.eq(key_hash))
                     .filter(sessions::idle_expires_at.gt(now)),
             )
-            .set(sessions::idle_expires_at.eq(now + idle))
+            .set((
+                sessions::idle_expires_at.eq(now + idle),
+                sessions::last_seen_at.eq(Some(now)),
+            ))
             .execute(conn)
             .map_err(DbError::from)
         })

@@ -116,7 +116,7 @@ pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryR
     Ok(())
 }
 
-fn other_active_administrators(
+pub(crate) fn other_active_administrators(
     conn: &mut DbConnection,
     customer_id: &str,
     membership_id: &str,

@@ -130,6 +130,15 @@ diesel::table! {
         absolute_expires_at -> Timestamp,
         /// The membership the session acts as (migration 15).
         membership_id -> Nullable<Text>,
+        /// Where the session was signed in from, for the profile's list
+        /// (migration 17): the browser's User-Agent and the client's address.
+        user_agent -> Nullable<Text>,
+        client_address -> Nullable<Text>,
+        /// When the session was last used, give or take the minute by which
+        /// the idle expiry is written.
+        last_seen_at -> Nullable<Timestamp>,
+        /// A random id naming the session on pages; never its key.
+        public_id -> Nullable<Text>,
     }
 }
 

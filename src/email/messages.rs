@@ -142,6 +142,63 @@ impl Email for PasswordChangedEmail {
     }
 }
 
+/// Sent to the person who left one of their memberships from their profile, so
+/// that a leave they did not make does not go unseen.
+pub struct MembershipLeftEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    /// The organisation, customer account or sub-account left.
+    pub organisation: String,
+    /// The role held there, already translated.
+    pub role: String,
+    pub reset_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/membership_left.txt")]
+struct MembershipLeftText<'a> {
+    m: &'a MembershipLeftEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/membership_left.html")]
+struct MembershipLeftHtml<'a> {
+    m: &'a MembershipLeftEmail,
+}
+
+impl MembershipLeftEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr.with(
+            "email-left-intro",
+            &[("organisation", &self.organisation), ("role", &self.role)],
+        )
+    }
+
+    fn come_back(&self) -> String {
+        self.tr.with(
+            "email-left-come-back",
+            &[("organisation", &self.organisation)],
+        )
+    }
+}
+
+impl Email for MembershipLeftEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.with(
+                "email-left-subject",
+                &[("organisation", &self.organisation)],
+            ),
+            text: MembershipLeftText { m: self }.render()?,
+            html: MembershipLeftHtml { m: self }.render()?,
+        })
+    }
+}
+
 /// Sent to someone who already has a login when they are given an account to
 /// administer: no new password, just the news and where to sign in.
 pub struct AccessGrantedEmail {

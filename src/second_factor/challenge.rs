@@ -5,7 +5,7 @@
 //! login's username and the client's address.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,7 +15,7 @@ use super::{Proof, verify};
 use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
-use crate::auth::session::TypedSession;
+use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle::{self, Gate, Kind};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
@@ -149,6 +149,7 @@ pub async fn sign_in_form(
 
 pub async fn sign_in_submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     layout: Layout,
     session: TypedSession,
     client: ClientAddress,
@@ -192,7 +193,7 @@ pub async fn sign_in_submit(
     .await?;
     let at = now.and_utc().timestamp();
     session
-        .sign_in(&login_id, at)
+        .sign_in(&login_id, at, &SignInClient::of(&req, client))
         .map_err(PageError::internal)?;
     session
         .second_factor_presented(at)

@@ -3,7 +3,7 @@
 //! verification), and the same throttling (`auth::throttle`, by username and
 //! client address).
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use diesel::prelude::*;
@@ -14,7 +14,7 @@ use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::{Membership, memberships_of};
 use crate::auth::password::{verify_against_nothing, verify_password};
-use crate::auth::session::TypedSession;
+use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
@@ -68,6 +68,7 @@ enum Outcome {
 
 pub async fn submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     layout: Layout,
     session: TypedSession,
     client: ClientAddress,
@@ -192,7 +193,11 @@ pub async fn submit(
             memberships,
         } => {
             session
-                .sign_in(&login_id, now.and_utc().timestamp())
+                .sign_in(
+                    &login_id,
+                    now.and_utc().timestamp(),
+                    &SignInClient::of(&req, client),
+                )
                 .map_err(PageError::internal)?;
             enter(&session, &memberships, &next)
         }

@@ -4,7 +4,7 @@
 //! for a change goes through the same throttling as sign-in (`auth::throttle`).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -19,7 +19,7 @@ use crate::auth::identity::SignedIn;
 use crate::auth::password::{
     check_new_password, hash_password, verify_against_nothing, verify_password,
 };
-use crate::auth::session::TypedSession;
+use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::session_store::end_sessions_of;
 use crate::auth::throttle::{self, Gate};
 use crate::auth::tokens::{self, TokenPurpose, digest};
@@ -326,6 +326,7 @@ async fn check_current_password(
 
 pub async fn change(
     state: web::Data<AppState>,
+    req: HttpRequest,
     layout: Layout,
     SignedIn(identity): SignedIn,
     session: TypedSession,
@@ -384,7 +385,11 @@ pub async fn change(
     // Every session ended, this one included; the person stays signed in here on a
     // new session, as the membership they were acting as.
     session
-        .sign_in(&login_id, now.and_utc().timestamp())
+        .sign_in(
+            &login_id,
+            now.and_utc().timestamp(),
+            &SignInClient::of(&req, client),
+        )
         .map_err(PageError::internal)?;
     if let Some(membership) = &identity.membership {
         session

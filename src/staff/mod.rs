@@ -122,7 +122,7 @@ fn member(
 
 /// Serialises staff changes of one organisation. SQLite's write transactions are
 /// already serial (BEGIN IMMEDIATE); PostgreSQL locks the organisation's row.
-fn lock_organisation(conn: &mut DbConnection, partner_id: &str) -> QueryResult<()> {
+pub(crate) fn lock_organisation(conn: &mut DbConnection, partner_id: &str) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
         diesel::sql_query("SELECT id FROM partner_organisations WHERE id = $1 FOR UPDATE")
             .bind::<Text, _>(partner_id)
@@ -131,7 +131,7 @@ fn lock_organisation(conn: &mut DbConnection, partner_id: &str) -> QueryResult<(
     Ok(())
 }
 
-fn active_owners_besides(
+pub(crate) fn active_owners_besides(
     conn: &mut DbConnection,
     partner_id: &str,
     membership_id: &str,

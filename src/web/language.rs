@@ -35,16 +35,20 @@ pub async fn switch(
         })
         .await?;
     }
-    let cookie = Cookie::build(LANGUAGE_COOKIE, lang.code())
-        .path("/")
-        .http_only(true)
-        .secure(state.settings.uses_https())
-        .same_site(SameSite::Lax)
-        .max_age(Duration::days(365))
-        .finish();
     let next = local_path(form.next.as_deref().unwrap_or("/"));
     Ok(HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, next))
-        .cookie(cookie)
+        .cookie(language_cookie(lang, state.settings.uses_https()))
         .finish())
+}
+
+/// The cookie that remembers the language for this browser, signed in or not.
+pub fn language_cookie(lang: Lang, secure: bool) -> Cookie<'static> {
+    Cookie::build(LANGUAGE_COOKIE, lang.code())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(Duration::days(365))
+        .finish()
 }
