@@ -168,8 +168,8 @@ pub fn search_text(name: &str, domain: &str) -> String {
     format!("{} {}", name.to_lowercase(), domain.to_lowercase())
 }
 
-/// Called when a login activates: the accounts it administers and that were
-/// waiting for it become Active.
+/// Called when a login activates or accepts an invitation: the accounts it
+/// administers and that were waiting for it become Active.
 pub fn activate_accounts_administered_by(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -178,6 +178,8 @@ pub fn activate_accounts_administered_by(
     let administered = memberships::table
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::scope.eq("customer"))
+        // An administrator's invitation still waiting does not count.
+        .filter(memberships::state.eq("active"))
         .filter(memberships::role.eq(create::ADMINISTRATOR_ROLE))
         .filter(memberships::customer_id.is_not_null())
         .select(memberships::customer_id.assume_not_null());

@@ -384,8 +384,31 @@ async fn an_existing_username_is_offered_the_account_and_accepts_it_signed_in() 
     let (status, offer) = page_of(&kim, &app, &path).await;
     assert_eq!(status, 200);
     assert!(offer.contains("Fourth Coffee"), "{offer}");
+    // A second account offered to kim, still waiting while she accepts the first.
+    let second = app.customer(
+        &partner,
+        &crate::helpers::customers::CustomerSpec::named("Contoso Cafe"),
+    );
+    diesel::update(customer_accounts::table.find(&second))
+        .set(customer_accounts::state.eq("creating"))
+        .execute(&mut app.conn())
+        .expect("creating");
+    app.invitation(
+        crate::helpers::customers::Target::Customer(&second),
+        "kim@fourthcoffee.example",
+        "administrator",
+    );
     let accepted = app.post_as(&kim, &format!("{path}/accept"), &[]).await;
     assert_eq!(accepted.status(), 303);
+    let second_state: String = customer_accounts::table
+        .find(&second)
+        .select(customer_accounts::state)
+        .first(&mut app.conn())
+        .expect("state");
+    assert_eq!(
+        second_state, "creating",
+        "an offer not yet accepted activates nothing"
+    );
     assert_eq!(
         state(),
         "active",
