@@ -265,7 +265,7 @@ async fn a_passkey_is_stored_listed_mailed_and_removable() {
     .await;
     let excluded = options["publicKey"]["excludeCredentials"][0]["id"]
         .as_str()
-        .map(|id| unb64(id));
+        .map(unb64);
     assert_eq!(
         excluded,
         Some(passkey.id.clone()),
