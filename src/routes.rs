@@ -81,15 +81,23 @@ routes! {
         GET Public => second_factor::challenge::sign_in_form,
         POST Public => second_factor::challenge::sign_in_submit,
     }
+    "/login/second-factor/passkey/start" { POST Public => second_factor::passkey_routes::second_step_start }
+    "/login/second-factor/passkey/finish" { POST Public => second_factor::passkey_routes::second_step_finish }
+    "/login/passkey/start" { POST Public => second_factor::passkey_routes::sign_in_start }
+    "/login/passkey/finish" { POST Public => second_factor::passkey_routes::sign_in_finish }
     "/account/step-up" {
         GET SignedIn => second_factor::challenge::step_up_form,
         POST SignedIn => second_factor::challenge::step_up_submit,
     }
+    "/account/step-up/passkey/start" { POST SignedIn => second_factor::passkey_routes::step_up_start }
+    "/account/step-up/passkey/finish" { POST SignedIn => second_factor::passkey_routes::step_up_finish }
     "/account/security" { GET SignedIn => second_factor::pages::overview }
     "/account/security/totp" {
         GET SignedIn => second_factor::pages::enrol_form,
         POST SignedIn => second_factor::pages::enrol,
     }
+    "/account/security/passkeys/start" { POST SignedIn => second_factor::passkey_routes::register_start }
+    "/account/security/passkeys/finish" { POST SignedIn => second_factor::passkey_routes::register_finish }
     "/account/security/factors/{factor_id}/remove" { POST SignedIn => second_factor::pages::remove }
     "/account/security/recovery-codes" { POST SignedIn => second_factor::pages::new_recovery_codes }
     "/partner/security" {

@@ -27,7 +27,7 @@ use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
 use crate::web::headers::{MAX_BODY_BYTES, body_limit, security_headers};
 use crate::web::{PageError, errors::render_error_page};
-use crate::{customers, routes};
+use crate::{customers, routes, second_factor};
 
 /// Shared by every request handler.
 pub struct AppState {
@@ -36,6 +36,9 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Wakes the outbox worker when a request has just queued an email.
     pub outbox_wake: Arc<Notify>,
+    /// The passkeys' relying party: the public address, when it is a domain
+    /// name (browsers refuse passkeys on an IP address).
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
 }
 
 pub struct Application {
@@ -68,11 +71,19 @@ impl Application {
             clock: clock.clone(),
             wake: wake.clone(),
         };
+        let webauthn = second_factor::passkeys::relying_party(&settings)?.map(Arc::new);
+        if webauthn.is_none() {
+            tracing::info!(
+                base_url = %settings.base_url,
+                "passkeys are off: the public address is not a domain name"
+            );
+        }
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             pool,
             clock,
             outbox_wake: wake,
+            webauthn,
         });
         let cookie_key = Key::derive_from(settings.secret_key.as_bytes());
         let https = settings.uses_https();

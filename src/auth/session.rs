@@ -25,6 +25,8 @@ const PENDING_NEXT_KEY: &str = "auth.pending_next";
 const SECOND_FACTOR_AT_KEY: &str = "auth.second_factor_at";
 /// A TOTP secret shown for enrolment and not yet confirmed.
 const ENROLMENT_KEY: &str = "auth.totp_enrolment";
+/// A passkey ceremony under way (its challenge), one per purpose.
+const PASSKEY_KEY_PREFIX: &str = "auth.passkey.";
 
 pub struct TypedSession(Session);
 
@@ -248,6 +250,27 @@ impl TypedSession {
 
     pub fn clear_enrolment_secret(&self) {
         self.0.remove(ENROLMENT_KEY);
+    }
+
+    /// Keeps the state of a passkey ceremony until its answer comes back.
+    pub fn set_passkey_ceremony<T: serde::Serialize>(
+        &self,
+        purpose: &str,
+        ceremony: &T,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0
+            .insert(format!("{PASSKEY_KEY_PREFIX}{purpose}"), ceremony)
+    }
+
+    /// The state of a passkey ceremony, taken out: each challenge is answered
+    /// once, right or wrong.
+    pub fn take_passkey_ceremony<T: serde::de::DeserializeOwned>(
+        &self,
+        purpose: &str,
+    ) -> Option<T> {
+        self.0
+            .remove_as::<T>(&format!("{PASSKEY_KEY_PREFIX}{purpose}"))
+            .and_then(Result::ok)
     }
 
     pub fn sign_out(&self) {

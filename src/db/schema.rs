@@ -22,6 +22,8 @@ diesel::table! {
         last_used_step -> Nullable<BigInt>,
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
+        credential -> Nullable<Text>,
+        credential_id -> Nullable<Text>,
     }
 }
 

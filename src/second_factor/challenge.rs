@@ -33,17 +33,52 @@ struct ChallengePage {
     action: String,
     /// Signing in, or confirming an action.
     step_up: bool,
+    /// Where the passkey ceremony starts and finishes, when the login has one.
+    passkey: Option<(String, String)>,
     errors: FieldErrors,
+}
+
+/// The passkey ceremony's addresses, for a login with a passkey.
+fn passkey_offer(step_up: bool, action: &str, has_passkey: bool) -> Option<(String, String)> {
+    if !has_passkey {
+        return None;
+    }
+    Some(if step_up {
+        let query = action.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        (
+            "/account/step-up/passkey/start".to_owned(),
+            format!("/account/step-up/passkey/finish?{query}"),
+        )
+    } else {
+        (
+            "/login/second-factor/passkey/start".to_owned(),
+            "/login/second-factor/passkey/finish".to_owned(),
+        )
+    })
+}
+
+/// Whether the login can present a passkey here (the portal offers passkeys
+/// only on a domain name).
+async fn can_use_passkey(state: &AppState, login_id: String) -> Result<bool, PageError> {
+    if state.webauthn.is_none() {
+        return Ok(false);
+    }
+    Ok(db::run(&state.pool, move |conn| -> Result<_, DbError> {
+        Ok(super::passkeys::has_passkey(conn, &login_id)?)
+    })
+    .await?)
 }
 
 fn page(
     layout: Layout,
     action: String,
     step_up: bool,
+    has_passkey: bool,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let body = ChallengePage {
+        passkey: passkey_offer(step_up, &action, has_passkey),
         layout,
         action,
         step_up,
@@ -112,6 +147,7 @@ fn refused(
     layout: Layout,
     action: String,
     step_up: bool,
+    has_passkey: bool,
     checked: &Checked,
 ) -> Result<HttpResponse, PageError> {
     let mut errors = FieldErrors::default();
@@ -120,11 +156,11 @@ fn refused(
         _ => ("second-factor-wrong", StatusCode::OK),
     };
     errors.add(&layout.tr, "code", key);
-    page(layout, action, step_up, errors, status)
+    page(layout, action, step_up, has_passkey, errors, status)
 }
 
 /// The login whose password was right, if that was recent enough.
-fn awaiting(session: &TypedSession, now: NaiveDateTime) -> Option<(String, String)> {
+pub(super) fn awaiting(session: &TypedSession, now: NaiveDateTime) -> Option<(String, String)> {
     let (login_id, since, next) = session.awaiting_second_factor()?;
     let since = chrono::DateTime::from_timestamp(since, 0)?.naive_utc();
     (now <= since + chrono::Duration::minutes(PENDING_MINUTES)).then_some((login_id, next))
@@ -135,13 +171,14 @@ pub async fn sign_in_form(
     layout: Layout,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
-    if awaiting(&session, state.clock.now()).is_none() {
+    let Some((login_id, _)) = awaiting(&session, state.clock.now()) else {
         return Ok(see_other("/login"));
-    }
+    };
     page(
         layout,
         "/login/second-factor".to_owned(),
         false,
+        can_use_passkey(&state, login_id).await?,
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -161,8 +198,32 @@ pub async fn sign_in_submit(
     };
     let checked = check(&state, client, login_id.clone(), form.into_inner().code).await?;
     let Checked::Right(proof) = checked else {
-        return refused(layout, "/login/second-factor".to_owned(), false, &checked);
+        let has_passkey = can_use_passkey(&state, login_id).await?;
+        return refused(
+            layout,
+            "/login/second-factor".to_owned(),
+            false,
+            has_passkey,
+            &checked,
+        );
     };
+    let signing_in = SignInClient::of(&req, client);
+    let destination =
+        complete_sign_in(&state, &session, &signing_in, login_id, &next, proof).await?;
+    Ok(see_other(&destination))
+}
+
+/// The second factor (or a passkey alone) was right: the login is signed in,
+/// with its second factor presented; answers where to go next.
+pub(super) async fn complete_sign_in(
+    state: &AppState,
+    session: &TypedSession,
+    client: &SignInClient,
+    login_id: String,
+    next: &str,
+    proof: Proof,
+) -> Result<String, PageError> {
+    let now = state.clock.now();
     let login = login_id.clone();
     let memberships = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| -> Result<_, DbError> {
@@ -193,12 +254,12 @@ pub async fn sign_in_submit(
     .await?;
     let at = now.and_utc().timestamp();
     session
-        .sign_in(&login_id, at, &SignInClient::of(&req, client))
+        .sign_in(&login_id, at, client)
         .map_err(PageError::internal)?;
     session
         .second_factor_presented(at)
         .map_err(PageError::internal)?;
-    crate::signin::login::enter(&session, &memberships, &next)
+    crate::signin::login::destination(session, &memberships, next)
 }
 
 #[derive(Deserialize)]
@@ -214,7 +275,9 @@ fn step_up_action(next: &str) -> String {
 }
 
 pub async fn step_up_form(
+    state: web::Data<AppState>,
     layout: Layout,
+    SignedIn(identity): SignedIn,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     let next = local_path(query.next.as_deref().unwrap_or("/")).to_owned();
@@ -222,6 +285,7 @@ pub async fn step_up_form(
         layout,
         step_up_action(&next),
         true,
+        can_use_passkey(&state, identity.login.id).await?,
         FieldErrors::default(),
         StatusCode::OK,
     )
@@ -237,9 +301,11 @@ pub async fn step_up_submit(
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, PageError> {
     let next = local_path(query.next.as_deref().unwrap_or("/")).to_owned();
-    let checked = check(&state, client, identity.login.id, form.into_inner().code).await?;
+    let login_id = identity.login.id;
+    let checked = check(&state, client, login_id.clone(), form.into_inner().code).await?;
     if !matches!(checked, Checked::Right(_)) {
-        return refused(layout, step_up_action(&next), true, &checked);
+        let has_passkey = can_use_passkey(&state, login_id).await?;
+        return refused(layout, step_up_action(&next), true, has_passkey, &checked);
     }
     session
         .second_factor_presented(state.clock.now().and_utc().timestamp())

@@ -1,11 +1,13 @@
-//! Second factors (issue 16): authenticator apps (TOTP, RFC 6238) and single-use
-//! recovery codes. A login with a second factor presents it at every sign-in,
-//! and again (step-up) for the actions that hand out access, when the last one
+//! Second factors (issue 16): authenticator apps (TOTP, RFC 6238), passkeys
+//! (WebAuthn, `passkeys`) and single-use recovery codes. A login with a second
+//! factor presents it at every sign-in, and again (step-up) for the actions that hand out access, when the last one
 //! is more than `STEP_UP_MINUTES` old. An organisation or account may require
 //! one of its people; see `policy`.
 
 pub mod challenge;
 pub mod pages;
+pub mod passkey_routes;
+pub mod passkeys;
 pub mod policy;
 
 use chrono::NaiveDateTime;
@@ -176,20 +178,32 @@ pub fn add_totp(
     Ok(id)
 }
 
-/// Removes one of the login's factors; false when it is not theirs. With the
-/// last factor go the recovery codes, which stand in for a factor.
-pub fn remove(conn: &mut DbConnection, login_id: &str, factor_id: &str) -> QueryResult<bool> {
-    let removed = diesel::delete(
+/// Removes one of the login's factors; answers its kind, or None when it is
+/// not theirs. With the last factor go the recovery codes, which stand in for a
+/// factor.
+pub fn remove(
+    conn: &mut DbConnection,
+    login_id: &str,
+    factor_id: &str,
+) -> QueryResult<Option<String>> {
+    let theirs = || {
         second_factors::table
             .filter(second_factors::id.eq(factor_id))
-            .filter(second_factors::login_id.eq(login_id)),
-    )
-    .execute(conn)?;
+            .filter(second_factors::login_id.eq(login_id))
+    };
+    let Some(kind) = theirs()
+        .select(second_factors::kind)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let removed = diesel::delete(theirs()).execute(conn)?;
     if removed == 1 && !has_factor(conn, login_id)? {
         diesel::delete(recovery_codes::table.filter(recovery_codes::login_id.eq(login_id)))
             .execute(conn)?;
     }
-    Ok(removed == 1)
+    Ok((removed == 1).then_some(kind))
 }
 
 /// Removes every factor and recovery code of a login (a reset by the person's
@@ -249,6 +263,7 @@ pub fn recovery_codes_left(conn: &mut DbConnection, login_id: &str) -> QueryResu
 pub enum Proof {
     Authenticator,
     RecoveryCode,
+    Passkey,
 }
 
 /// Checks a code typed at a challenge: a code of one of the login's

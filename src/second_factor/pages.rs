@@ -32,6 +32,8 @@ struct SecurityPage {
     /// The chosen membership's rule, when it has one.
     deadline: Option<String>,
     zone: chrono_tz::Tz,
+    /// Whether the portal offers passkeys (on a domain name only).
+    passkeys: bool,
 }
 
 impl SecurityPage {
@@ -64,6 +66,7 @@ pub async fn overview(
     render(&SecurityPage {
         deadline: deadline_of(&identity, &layout),
         zone: identity.login.time_zone,
+        passkeys: state.webauthn.is_some(),
         layout,
         factors,
         codes_left,
@@ -128,7 +131,7 @@ struct RecoveryCodesPage {
 }
 
 #[derive(Debug, thiserror::Error)]
-enum ChangeError {
+pub(super) enum ChangeError {
     #[error(transparent)]
     Database(#[from] diesel::result::Error),
     #[error(transparent)]
@@ -139,7 +142,7 @@ enum ChangeError {
 
 /// Emails the login's own address about a change to its second factors and
 /// notes it in the activity log of its organisations.
-fn tell(
+pub(super) fn tell(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
@@ -239,28 +242,38 @@ pub async fn remove(
     let settings = state.settings.clone();
     let login_id = identity.login.id.clone();
     let removed = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| -> Result<bool, ChangeError> {
-            if !super::remove(conn, &login_id, &factor_id)? {
-                return Ok(false);
-            }
+        db::write_transaction(conn, |conn| -> Result<Option<bool>, ChangeError> {
+            let Some(kind) = super::remove(conn, &login_id, &factor_id)? else {
+                return Ok(None);
+            };
+            let passkey = kind == super::passkeys::KIND;
             tell(
                 conn,
                 &settings,
                 now,
                 &login_id,
                 Action::SecondFactorRemoved,
-                "email-factor-removed",
+                if passkey {
+                    "email-passkey-removed"
+                } else {
+                    "email-factor-removed"
+                },
             )?;
-            Ok(true)
+            Ok(Some(passkey))
         })
     })
     .await
     .map_err(PageError::internal)?;
-    if !removed {
+    let Some(passkey) = removed else {
         return Err(PageError::NotFound);
-    }
+    };
     state.outbox_wake.notify_one();
-    FlashMessage::success("flash-factor-removed").send();
+    FlashMessage::success(if passkey {
+        "flash-passkey-removed"
+    } else {
+        "flash-factor-removed"
+    })
+    .send();
     Ok(see_other("/account/security"))
 }
 

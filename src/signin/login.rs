@@ -29,6 +29,18 @@ struct LoginPage {
     username: String,
     next: String,
     error: Option<String>,
+    /// Where a passkey's answer goes, when the portal offers passkeys.
+    passkey_finish: Option<String>,
+}
+
+/// Signing in with a passkey alone, when the portal offers passkeys.
+fn passkey_finish(state: &AppState, next: &str) -> Option<String> {
+    state.webauthn.as_ref().map(|_| {
+        format!(
+            "/login/passkey/finish?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    })
 }
 
 #[derive(Deserialize)]
@@ -36,11 +48,16 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn form(layout: Layout, query: web::Query<NextQuery>) -> Result<HttpResponse, PageError> {
+pub async fn form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, PageError> {
     let next = local_path(query.next.as_deref().unwrap_or("")).to_owned();
     crate::web::render(&LoginPage {
         layout,
         username: String::new(),
+        passkey_finish: passkey_finish(&state, &next),
         next,
         error: None,
     })
@@ -167,6 +184,7 @@ pub async fn submit(
                 username: form.username.clone(),
                 next: next.clone(),
                 error,
+                passkey_finish: passkey_finish(&state, &next),
             };
             render_with_status(&page, status)
         };
@@ -217,6 +235,15 @@ pub fn enter(
     memberships: &[Membership],
     next: &str,
 ) -> Result<HttpResponse, PageError> {
+    Ok(see_other(&destination(session, memberships, next)?))
+}
+
+/// Where `enter` goes, for answers that are not a redirect (a passkey's JSON).
+pub fn destination(
+    session: &TypedSession,
+    memberships: &[Membership],
+    next: &str,
+) -> Result<String, PageError> {
     let next = local_path(next);
     let next = (next.len() > 1).then_some(next);
     match memberships {
@@ -224,9 +251,9 @@ pub fn enter(
             session
                 .choose_membership(&only.id)
                 .map_err(PageError::internal)?;
-            Ok(see_other(next.unwrap_or(only.home())))
+            Ok(next.unwrap_or(only.home()).to_owned())
         }
-        _ => Ok(see_other(next.unwrap_or("/memberships"))),
+        _ => Ok(next.unwrap_or("/memberships").to_owned()),
     }
 }
 

@@ -10,7 +10,7 @@ use partnerdesk::routes::{ROUTES, Route};
 
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, client, spawn_app};
+use crate::helpers::{TestApp, client, spawn_app, spawn_app_with_passkeys};
 
 /// Ids of things that belong to the organisation under test.
 struct Ids {
@@ -67,6 +67,14 @@ fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         }
         "/login/second-factor" => "/login/second-factor".to_owned(),
         "/account/step-up" => "/account/step-up".to_owned(),
+        "/login/second-factor/passkey/start"
+        | "/login/second-factor/passkey/finish"
+        | "/login/passkey/start"
+        | "/login/passkey/finish"
+        | "/account/step-up/passkey/start"
+        | "/account/step-up/passkey/finish"
+        | "/account/security/passkeys/start"
+        | "/account/security/passkeys/finish" => route.path.to_owned(),
         "/account/security" => "/account/security".to_owned(),
         "/account/security/totp" => "/account/security/totp".to_owned(),
         // Nobody's own factor: every persona gets 404, as for a missing one.
@@ -355,7 +363,8 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
 
 #[tokio::test]
 async fn every_route_answers_every_persona_as_the_matrix_says() {
-    let app = spawn_app().await;
+    // Passkeys on, so that their routes answer as they would in service.
+    let app = spawn_app_with_passkeys().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let customer = app.customer(&ours, &CustomerSpec::named("Adatum"));
     let usage = app.offer("Azure plan", "usage_subscription", "0", None);

@@ -98,6 +98,19 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// Like `spawn_app`, with the public address named `localhost` rather than
+/// 127.0.0.1, so that the portal offers passkeys (browsers refuse them on an IP
+/// address). The server still listens on 127.0.0.1.
+pub async fn spawn_app_with_passkeys() -> TestApp {
+    spawn_app_with(|settings| {
+        settings
+            .base_url
+            .set_host(Some("localhost"))
+            .expect("a host name");
+    })
+    .await
+}
+
 /// Like `spawn_app`, with a chance to adjust the settings first.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data folder");

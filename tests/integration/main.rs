@@ -25,6 +25,7 @@ mod partner_home;
 mod partner_home_monitors;
 mod partner_home_states;
 mod partner_home_usage;
+mod passkeys;
 mod profile;
 mod second_factor;
 mod service_health;

@@ -1,0 +1,25 @@
+# Passkeys (WebAuthn): adding one, using it as a second factor, signing in with it alone.
+passkeys-title = Passkeys
+passkeys-lead = A passkey signs you in with your device’s screen lock or security key, without a code. It also lets you sign in without typing your username or password.
+passkeys-label = Name of this passkey
+passkeys-default-label = Passkey
+passkeys-add = Add a passkey
+passkeys-kind-passkey = Passkey
+passkeys-kind-totp = Authenticator app
+passkeys-kind = Kind
+passkeys-use = Use a passkey instead
+passkeys-or = or
+passkeys-sign-in = Sign in with a passkey
+passkeys-working = Waiting for your passkey…
+passkey-start-again = This passkey request has expired. Try again.
+passkey-start-over = Your sign-in has expired. Start again with your password.
+passkey-label-required = Give the passkey a name of at most 100 characters.
+passkey-refused = This passkey was not accepted.
+passkey-none = There is no passkey for this login.
+passkey-already-registered = This passkey is already registered.
+passkey-cancelled = The passkey was not used. Try again, or use another way.
+passkey-unsupported = This browser cannot use passkeys.
+flash-passkey-added = The passkey has been added.
+flash-passkey-removed = The passkey has been removed.
+email-passkey-added = A passkey was added to your Partnerdesk login.
+email-passkey-removed = A passkey was removed from your Partnerdesk login.

@@ -1,0 +1,25 @@
+# Clés d’accès (WebAuthn) : en ajouter une, s’en servir comme second facteur, se connecter avec elle seule.
+passkeys-title = Clés d’accès
+passkeys-lead = Une clé d’accès vous connecte avec le verrouillage de votre appareil ou une clé de sécurité, sans code. Elle permet aussi de se connecter sans saisir d’identifiant ni de mot de passe.
+passkeys-label = Nom de cette clé d’accès
+passkeys-default-label = Clé d’accès
+passkeys-add = Ajouter une clé d’accès
+passkeys-kind-passkey = Clé d’accès
+passkeys-kind-totp = Application d’authentification
+passkeys-kind = Type
+passkeys-use = Utiliser plutôt une clé d’accès
+passkeys-or = ou
+passkeys-sign-in = Se connecter avec une clé d’accès
+passkeys-working = En attente de votre clé d’accès…
+passkey-start-again = Cette demande de clé d’accès a expiré. Réessayez.
+passkey-start-over = Votre connexion a expiré. Recommencez avec votre mot de passe.
+passkey-label-required = Donnez à la clé d’accès un nom de 100 caractères au plus.
+passkey-refused = Cette clé d’accès n’a pas été acceptée.
+passkey-none = Cet identifiant n’a aucune clé d’accès.
+passkey-already-registered = Cette clé d’accès est déjà enregistrée.
+passkey-cancelled = La clé d’accès n’a pas été utilisée. Réessayez, ou utilisez un autre moyen.
+passkey-unsupported = Ce navigateur ne peut pas utiliser de clés d’accès.
+flash-passkey-added = La clé d’accès est ajoutée.
+flash-passkey-removed = La clé d’accès est retirée.
+email-passkey-added = Une clé d’accès a été ajoutée à votre identifiant Partnerdesk.
+email-passkey-removed = Une clé d’accès a été retirée de votre identifiant Partnerdesk.
