@@ -27,6 +27,7 @@ pub fn offer(
     offer: &Offer<'_>,
 ) -> Result<String, OfferError> {
     let person = offer.person;
+    serialise_username(conn, &person.username.key())?;
     let existing: Option<(String, String, String)> = logins::table
         .filter(logins::username_key.eq(person.username.key()))
         .select((logins::id, logins::state, logins::email))
@@ -75,6 +76,19 @@ pub fn offer(
         Some(_) => send_offer(conn, settings, now, &membership_id, person.language)?,
     }
     Ok(membership_id)
+}
+
+/// Two offers of one new username at once must not both create its login (the
+/// second would break the unique username and answer 500): on PostgreSQL the
+/// second waits for the first to commit, then finds the login. SQLite's write
+/// transactions are serial already.
+fn serialise_username(conn: &mut DbConnection, username_key: &str) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(username_key)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 /// The memberships of one organisation, account or sub-account.

@@ -657,3 +657,38 @@ async fn an_old_reset_link_dies_when_the_password_changes() {
         .await;
     assert_eq!(signed_in.status(), 303);
 }
+
+#[tokio::test]
+async fn two_partners_inviting_the_same_new_username_at_once_both_succeed() {
+    let app = spawn_app().await;
+    let first = northwind(&app).await;
+    let fabrikam = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.active_member(&fabrikam, "owner@fabrikam.example", PartnerRole::Owner);
+    let second = app
+        .browser_signed_in("owner@fabrikam.example", PASSWORD)
+        .await;
+    for round in 0..6 {
+        let username = format!("shared{round}@contractor.example");
+        let form = [
+            ("full_name", "Contractor"),
+            ("email", username.as_str()),
+            ("username", username.as_str()),
+            ("role", "sales_agent"),
+            ("language", "en"),
+        ];
+        let (a, b) = tokio::join!(
+            app.post_as(&first.owner, "/partner/staff/invite", &form),
+            app.post_as(&second, "/partner/staff/invite", &form)
+        );
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
+        assert_eq!(login_count(&app, &username), 1, "one login for both");
+        let offers: i64 = memberships::table
+            .inner_join(logins::table)
+            .filter(logins::username_key.eq(&username))
+            .filter(memberships::state.eq("invited"))
+            .count()
+            .get_result(&mut app.conn())
+            .expect("count");
+        assert_eq!(offers, 2, "each partner's offer waits");
+    }
+}
