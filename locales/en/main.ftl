@@ -296,7 +296,6 @@ customer-dissociate-confirm = I understand that my organisation loses access to 
 customer-dissociate-confirm-required = Tick the box to confirm the dissociation.
 customer-trial-in-future = The end of the trial must be after today.
 customer-username-not-email = This username is not an email address: untick the box and give an email address.
-customer-username-unavailable = This username belongs to a disabled login and cannot be used.
 customer-username-after-activation = The username can be changed once its owner has activated the login.
 customer-username-shared = This login is also used outside your customers' accounts; only its owner can change its username.
 customer-username-taken = This username is already taken.

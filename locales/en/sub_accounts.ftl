@@ -43,7 +43,6 @@ sub-account-save = Save
 sub-account-quota-invalid = Enter a whole number from 0 to { $max }.
 sub-account-name-taken = Another sub-account already has this name.
 sub-account-already-operator = This person already operates this sub-account.
-sub-account-login-disabled = This login is disabled and cannot be invited.
 flash-sub-account-created = The sub-account was created.
 flash-sub-account-changed = The sub-account was saved.
 flash-sub-account-grants-changed = The grants were saved.

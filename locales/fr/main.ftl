@@ -296,7 +296,6 @@ customer-dissociate-confirm = Je comprends que mon organisation perd l’accès 
 customer-dissociate-confirm-required = Cochez la case pour confirmer la dissociation.
 customer-trial-in-future = La fin de l’essai doit être postérieure à aujourd’hui.
 customer-username-not-email = Ce nom d’utilisateur n’est pas une adresse e-mail : décochez la case et indiquez une adresse e-mail.
-customer-username-unavailable = Ce nom d’utilisateur appartient à un compte désactivé et ne peut pas être utilisé.
 customer-username-after-activation = Le nom d’utilisateur ne peut être modifié qu’après l’activation du compte par son titulaire.
 customer-username-shared = Ce compte est aussi utilisé en dehors des comptes de vos clients ; seul son titulaire peut changer son nom d’utilisateur.
 customer-username-taken = Ce nom d’utilisateur est déjà pris.

@@ -43,7 +43,6 @@ sub-account-save = Enregistrer
 sub-account-quota-invalid = Saisissez un nombre entier de 0 à { $max }.
 sub-account-name-taken = Un autre sous-compte porte déjà ce nom.
 sub-account-already-operator = Cette personne est déjà opérateur de ce sous-compte.
-sub-account-login-disabled = Cet identifiant est désactivé et ne peut pas être invité.
 flash-sub-account-created = Le sous-compte a été créé.
 flash-sub-account-changed = Le sous-compte a été enregistré.
 flash-sub-account-grants-changed = Les accès ont été enregistrés.

@@ -11,6 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use diesel::prelude::*;
 
+pub use super::members::{CustomerMember, PartnerMember};
 use super::session::TypedSession;
 use crate::access::{CustomerRole, PartnerRole, SubAccountAccess};
 use crate::db::schema::{
@@ -130,31 +131,26 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
         .into_iter()
         .filter_map(|((id, role), partner, customer, sub_account)| {
             use crate::second_factor::policy::Policy;
-            let mut second_factor_policy = None;
-            let (scope, tenant_id, tenant_name, sub_account) =
+            let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
                 match (partner, customer, sub_account) {
-                    ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => {
-                        second_factor_policy = Policy::from_columns(since, grace);
-                        (
-                            MembershipScope::Partner {
-                                role: PartnerRole::parse(&role)?,
-                            },
-                            tenant_id,
-                            tenant_name,
-                            None,
-                        )
-                    }
-                    (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => {
-                        second_factor_policy = Policy::from_columns(since, grace);
-                        (
-                            MembershipScope::Customer {
-                                role: CustomerRole::parse(&role)?,
-                            },
-                            tenant_id,
-                            tenant_name,
-                            None,
-                        )
-                    }
+                    ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
+                        MembershipScope::Partner {
+                            role: PartnerRole::parse(&role)?,
+                        },
+                        tenant_id,
+                        tenant_name,
+                        None,
+                        Policy::from_columns(since, grace),
+                    ),
+                    (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => (
+                        MembershipScope::Customer {
+                            role: CustomerRole::parse(&role)?,
+                        },
+                        tenant_id,
+                        tenant_name,
+                        None,
+                        Policy::from_columns(since, grace),
+                    ),
                     (
                         _,
                         _,
@@ -173,6 +169,8 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                             monitor_quota: quota,
                             can_edit_alerts: alerts,
                         }),
+                        // Operators are outside the account's rule.
+                        None,
                     ),
                     _ => return None,
                 };
@@ -359,16 +357,8 @@ pub async fn load_identity(
         .map_err(PageError::from)?;
         match loaded {
             (Some(mut identity), outcome) => {
-                identity.second_factor_fresh = identity.login.second_factor
-                    && second_factor_at.is_some_and(|at| {
-                        now.and_utc().timestamp() - at <= crate::second_factor::STEP_UP_MINUTES * 60
-                    });
-                identity.must_enrol = !identity.login.second_factor
-                    && identity
-                        .membership
-                        .as_ref()
-                        .and_then(|m| m.second_factor_policy)
-                        .is_some_and(|policy| now > policy.deadline());
+                (identity.second_factor_fresh, identity.must_enrol) =
+                    crate::second_factor::status(&identity, second_factor_at, now);
                 // A context the partner may no longer see (dissociated) is dropped.
                 if had_context && identity.customer_context.is_none() {
                     session.clear_customer_context();
@@ -419,100 +409,5 @@ impl FromRequest for SignedIn {
                 .map(SignedIn)
                 .ok_or(PageError::NotFound),
         )
-    }
-}
-
-/// A handler argument for partner pages: the identity and its partner membership.
-pub struct PartnerMember {
-    pub identity: Identity,
-    pub membership: Membership,
-    pub role: PartnerRole,
-}
-
-impl PartnerMember {
-    pub fn partner_id(&self) -> &str {
-        &self.membership.tenant_id
-    }
-
-    /// (login id, full name, membership id), owned, for work moved to another thread.
-    pub fn actor_parts(&self) -> (String, String, String) {
-        (
-            self.identity.login.id.clone(),
-            self.identity.login.full_name.clone(),
-            self.membership.id.clone(),
-        )
-    }
-
-    /// The real person, acting as this membership, for the activity log.
-    pub fn actor(&self) -> crate::audit::Actor<'_> {
-        crate::audit::Actor {
-            login_id: Some(&self.identity.login.id),
-            name: &self.identity.login.full_name,
-            membership_id: Some(&self.membership.id),
-            on_behalf_of: None,
-        }
-    }
-}
-
-impl FromRequest for PartnerMember {
-    type Error = PageError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let member = Identity::of_request(req).and_then(|identity| {
-            let membership = identity.membership.clone()?;
-            let MembershipScope::Partner { role } = membership.scope else {
-                return None;
-            };
-            Some(PartnerMember {
-                identity,
-                membership,
-                role,
-            })
-        });
-        ready(member.ok_or(PageError::NotFound))
-    }
-}
-
-/// A handler argument for customer console pages: the identity and its membership
-/// of a customer account.
-pub struct CustomerMember {
-    pub identity: Identity,
-    pub membership: Membership,
-    pub role: CustomerRole,
-}
-
-impl CustomerMember {
-    pub fn customer_id(&self) -> &str {
-        &self.membership.tenant_id
-    }
-
-    /// (login id, full name, membership id), owned, for work moved to another thread.
-    pub fn actor_parts(&self) -> (String, String, String) {
-        (
-            self.identity.login.id.clone(),
-            self.identity.login.full_name.clone(),
-            self.membership.id.clone(),
-        )
-    }
-}
-
-impl FromRequest for CustomerMember {
-    type Error = PageError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let member = Identity::of_request(req).and_then(|identity| {
-            let membership = identity.membership.clone()?;
-            let MembershipScope::Customer { role } = membership.scope else {
-                return None;
-            };
-            Some(CustomerMember {
-                identity,
-                membership,
-                role,
-            })
-        });
-        ready(member.ok_or(PageError::NotFound))
     }
 }

@@ -5,6 +5,7 @@
 pub mod client_address;
 pub mod csrf;
 pub mod identity;
+pub mod members;
 pub mod password;
 pub mod session;
 pub mod session_store;

@@ -168,6 +168,15 @@ pub fn search_text(name: &str, domain: &str) -> String {
     format!("{} {}", name.to_lowercase(), domain.to_lowercase())
 }
 
+/// The partner a customer account belongs to now (none once dissociated), for
+/// entries in its activity log.
+pub fn partner_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
+    customer_accounts::table
+        .find(customer_id)
+        .select(customer_accounts::partner_id)
+        .first(conn)
+}
+
 /// Called when a login activates or accepts an invitation: the accounts it
 /// administers and that were waiting for it become Active.
 pub fn activate_accounts_administered_by(

@@ -10,8 +10,8 @@ use crate::auth::tokens::digest;
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    alert_definition_recipients, customer_accounts, login_tokens, logins, memberships,
-    site_administrators, sub_accounts, withdrawn_links,
+    alert_definition_recipients, login_tokens, logins, memberships, site_administrators,
+    sub_accounts, withdrawn_links,
 };
 use crate::email::messages::AccessGrantedEmail;
 use crate::email::outbox;
@@ -163,10 +163,7 @@ fn record_decision(
     let customer_id = customer_id.or(sub_customer);
     let partner_id = match (&partner_id, &customer_id) {
         (Some(_), _) => partner_id,
-        (None, Some(customer)) => customer_accounts::table
-            .find(customer)
-            .select(customer_accounts::partner_id)
-            .first::<Option<String>>(conn)?,
+        (None, Some(customer)) => crate::customers::partner_of(conn, customer)?,
         (None, None) => None,
     };
     let name = typed_name.unwrap_or_default();

@@ -31,6 +31,26 @@ const TOTP_STEP_SECONDS: u64 = 30;
 const TOTP_SKEW_STEPS: i64 = 1;
 const ISSUER: &str = "Partnerdesk";
 
+/// For a signed-in request: whether a second factor was presented in this
+/// session (`presented_at`, Unix seconds) within `STEP_UP_MINUTES`, and whether
+/// the chosen membership's rule now sends the person to enrol first.
+pub fn status(
+    identity: &crate::auth::identity::Identity,
+    presented_at: Option<i64>,
+    now: NaiveDateTime,
+) -> (bool, bool) {
+    let enrolled = identity.login.second_factor;
+    let fresh = enrolled
+        && presented_at.is_some_and(|at| now.and_utc().timestamp() - at <= STEP_UP_MINUTES * 60);
+    let must_enrol = !enrolled
+        && identity
+            .membership
+            .as_ref()
+            .and_then(|m| m.second_factor_policy)
+            .is_some_and(|policy| now > policy.deadline());
+    (fresh, must_enrol)
+}
+
 /// A new TOTP secret: 160 random bits, base32 as authenticator apps take it.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 20];

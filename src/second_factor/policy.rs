@@ -19,9 +19,7 @@ use serde::Deserialize;
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::config::Settings;
-use crate::db::schema::{
-    customer_accounts, customer_security, logins, memberships, partner_organisations,
-};
+use crate::db::schema::{customer_security, logins, memberships, partner_organisations};
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox;
@@ -199,7 +197,9 @@ async fn change(
             let (login_id, name, membership_id) = &actor;
             let (partner_id, customer_id) = match &tenant {
                 Tenant::Partner(id) => (Some(id.clone()), None),
-                Tenant::Customer(id) => (partner_of(conn, id)?, Some(id.as_str())),
+                Tenant::Customer(id) => {
+                    (crate::customers::partner_of(conn, id)?, Some(id.as_str()))
+                }
             };
             let details = if required {
                 format!("required, {grace_days} days")
@@ -229,13 +229,6 @@ async fn change(
     .await?;
     FlashMessage::success("flash-security-saved").send();
     Ok(see_other(action))
-}
-
-fn partner_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
-    customer_accounts::table
-        .find(customer_id)
-        .select(customer_accounts::partner_id)
-        .first(conn)
 }
 
 pub async fn partner_page(
@@ -360,7 +353,7 @@ fn reset_member(
     super::remove_all(conn, &login_id)?;
     let (partner_id, customer_id) = match tenant {
         Tenant::Partner(id) => (Some(id.clone()), None),
-        Tenant::Customer(id) => (partner_of(conn, id)?, Some(id.as_str())),
+        Tenant::Customer(id) => (crate::customers::partner_of(conn, id)?, Some(id.as_str())),
     };
     audit::record(
         conn,

@@ -69,10 +69,7 @@ fn lock_customer(
     if locked == 0 {
         return Err(HealthError::CustomerNotFound);
     }
-    Ok(customer_accounts::table
-        .find(customer_id)
-        .select(customer_accounts::partner_id)
-        .first(conn)?)
+    Ok(crate::customers::partner_of(conn, customer_id)?)
 }
 
 fn record(

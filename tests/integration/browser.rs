@@ -906,3 +906,85 @@ async fn a_passkey_is_added_then_used_as_second_factor_and_alone_to_sign_in() {
     .await;
     browser.finish("passkeys", outcome).await;
 }
+
+#[tokio::test]
+async fn the_identity_pages_hold_on_a_phone() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner(
+        "Contoso",
+        "olga@contoso.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    app.active_member(
+        &partner,
+        "owner@contoso.example",
+        partnerdesk::access::PartnerRole::Owner,
+    );
+    // An offer to an existing login, for its page.
+    let fabrikam = app.invite_partner_owner(
+        "Fabrikam",
+        "fay@fabrikam.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    app.invitation(
+        crate::helpers::customers::Target::Partner(&fabrikam),
+        "owner@contoso.example",
+        "sales_agent",
+    );
+    let email = app.mail.wait_for_to("owner@contoso.example", 1).await;
+    let offer = email[0]
+        .links()
+        .into_iter()
+        .find(|l| l.contains("/invitations/"))
+        .expect("an invitation link");
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        c.set_window_size(390, 844).await?;
+        browser
+            .sign_in(
+                &app.url("/login"),
+                "owner@contoso.example",
+                crate::helpers::people::PASSWORD,
+            )
+            .await?;
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Id("sign-out"))
+            .await?;
+        for path in [
+            "/account",
+            "/account/security",
+            "/account/security/totp",
+            "/partner/security",
+            "/partner/staff",
+            offer.trim_start_matches(&app.address),
+        ] {
+            c.goto(&app.url(path)).await?;
+            // The page's own content; the site header's phone layout is issue 17's.
+            let measured = c
+                .execute(
+                    "let widest = ''; let right = 0; \
+                     for (const e of document.querySelectorAll('main *')) { \
+                       if (e.closest('.table-scroll')) continue; \
+                       const r = e.getBoundingClientRect().right; \
+                       if (r > right) { right = r; widest = e.tagName + '#' + e.id; } } \
+                     return [right, window.innerWidth, widest];",
+                    vec![],
+                )
+                .await?;
+            let right = measured[0].as_f64().unwrap_or(f64::MAX);
+            let inner = measured[1].as_f64().unwrap_or(0.0);
+            anyhow::ensure!(
+                right <= inner,
+                "{path} is wider than 390 px: {right} > {inner} ({})",
+                measured[2]
+            );
+        }
+        Ok(())
+    }
+    .await;
+    browser.finish("identity_pages_on_a_phone", outcome).await;
+}

@@ -414,3 +414,53 @@ async fn a_customer_administrator_requires_a_second_factor_of_the_accounts_peopl
         .expect("count");
     assert_eq!(logged, 1, "in the account's activity log");
 }
+
+#[tokio::test]
+async fn the_second_factor_forms_explain_errors_in_french_and_english() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Northwind", "olga@northwind.example", Lang::En);
+    app.active_member(&partner, "owner@northwind.example", PartnerRole::Owner);
+    let owner = app
+        .browser_signed_in("owner@northwind.example", PASSWORD)
+        .await;
+    for (lang, grace_error, code_error) in [
+        (
+            "en",
+            "Enter a number of days from 0 to 90.",
+            "This code is not right",
+        ),
+        (
+            "fr",
+            "Indiquez un nombre de jours entre 0 et 90.",
+            "Ce code est erroné",
+        ),
+    ] {
+        app.post_as(&owner, "/language", &[("lang", lang), ("next", "/")])
+            .await;
+        let refused = app
+            .post_as(
+                &owner,
+                "/partner/security",
+                &[("required", "on"), ("grace_days", "-1")],
+            )
+            .await
+            .text()
+            .await
+            .expect("body");
+        assert!(refused.contains(grace_error), "{lang}: {refused}");
+        assert!(refused.contains(r#"value="-1""#), "what was typed is kept");
+        page(&owner, &app, "/account/security/totp").await;
+        let wrong = app
+            .post_as(
+                &owner,
+                "/account/security/totp",
+                &[("label", "Téléphone"), ("code", "000000")],
+            )
+            .await
+            .text()
+            .await
+            .expect("body");
+        assert!(wrong.contains(code_error), "{lang}: {wrong}");
+        assert!(wrong.contains(r#"value="Téléphone""#), "the label is kept");
+    }
+}
