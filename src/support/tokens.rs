@@ -77,8 +77,7 @@ pub struct CustomerToken {
 }
 
 /// A new token acting for one customer account (`scope = 'customer'`): (its id,
-/// the token itself, to be shown once).
-/// A token for the account, or for one of its sub-accounts when
+/// the token itself, to be shown once). A token for the account, or for one of its sub-accounts when
 /// `sub_account_id` is set (it then acts within that sub-account only).
 pub fn create_customer_token(
     conn: &mut DbConnection,
@@ -105,8 +104,8 @@ pub fn create_customer_token(
     Ok((id, token))
 }
 
-/// The account's tokens, live first, newest first.
-/// The account's tokens (`sub_account_id` `None`), or one sub-account's.
+/// The account's tokens (`sub_account_id` `None`), or one sub-account's, live
+/// first, newest first.
 pub fn customer_tokens(
     conn: &mut DbConnection,
     customer_id: &str,
@@ -177,16 +176,24 @@ pub fn revoke_customer_token(
     Ok(name)
 }
 
-/// The account a live customer token acts for: (token id, customer id).
-/// A live customer token's (id, account, sub-account).
+/// A live customer token's (id, account, sub-account). A sub-account's token
+/// acts only while the sub-account may manage monitors, read on each request:
+/// an administrator taking that permission away silences its tokens at once
+/// (and giving it back revives them, as it does the operators' pages).
 pub fn customer_of(
     conn: &mut DbConnection,
     presented: &str,
 ) -> QueryResult<Option<(String, String, Option<String>)>> {
     api_tokens::table
+        .left_join(sub_accounts::table)
         .filter(api_tokens::token_hash.eq(digest(presented)))
         .filter(api_tokens::scope.eq("customer"))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(
+            api_tokens::sub_account_id
+                .is_null()
+                .or(sub_accounts::can_manage_monitors.nullable().eq(Some(true))),
+        )
         .select((
             api_tokens::id,
             api_tokens::customer_id,

@@ -1009,3 +1009,95 @@ async fn the_account_token_page_names_the_sub_account_a_token_acts_for() {
     assert!(own.contains(&format!(r#"data-token="{vendor_token}""#)));
     assert!(!own.contains("Acts for") && !own.contains("The whole account"));
 }
+
+/// A sub-account's token follows the sub-account's permission to manage
+/// monitors on each request: taken away, the token lists and posts nothing
+/// (as a revoked one); given back, it works again. The account's own tokens
+/// are not touched.
+#[tokio::test]
+async fn a_sub_account_token_stops_when_its_operators_may_no_longer_manage_monitors() {
+    let Fixture {
+        app, adatum, admin, ..
+    } = fixture().await;
+    let vendor = app.sub_account(&adatum, "Vendor", Some(5));
+    app.operator(&vendor, "vera@vendor.example");
+    let vera = app.browser_signed_in("vera@vendor.example", PASSWORD).await;
+    let created = app
+        .post_as(&vera, "/customer/api-tokens", &[("name", "Probe")])
+        .await;
+    assert_eq!(created.status(), 200);
+    let body = created.text().await.expect("body");
+    let token = body
+        .split("<code id=\"token-value\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the token is shown")
+        .to_owned();
+    let (_, account_token) = app.customer_api_token(&adatum);
+    let own = app.sub_account_monitor(&adatum, &vendor, "Vendor probe");
+    let post = |token: String, at: NaiveDateTime| {
+        let app = &app;
+        let own = own.clone();
+        async move {
+            api_post(
+                app,
+                &token,
+                &format!("/api/v1/monitors/{own}/results"),
+                json!({"checked_at": rfc3339(at), "success": true, "response_ms": 90}),
+            )
+            .await
+            .0
+        }
+    };
+    let list_status = |token: String| {
+        let app = &app;
+        async move {
+            reqwest::Client::new()
+                .get(app.url("/api/v1/monitors"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("GET")
+                .status()
+                .as_u16()
+        }
+    };
+    let now = app.clock_now();
+    assert_eq!(list_status(token.clone()).await, 200);
+    assert_eq!(post(token.clone(), now - Duration::minutes(3)).await, 201);
+
+    let settings = |manage: bool| {
+        let mut form = vec![("name", "Vendor"), ("monitor_quota", "5")];
+        if manage {
+            form.push(("can_manage_monitors", "on"));
+        }
+        form
+    };
+    let changed = app
+        .post_as(
+            &admin,
+            &format!("/customer/sub-accounts/{vendor}"),
+            &settings(false),
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(list_status(token.clone()).await, 401);
+    assert_eq!(post(token.clone(), now - Duration::minutes(2)).await, 401);
+    // The account's own token still posts to the sub-account's monitor.
+    assert_eq!(list_status(account_token.clone()).await, 200);
+    assert_eq!(
+        post(account_token.clone(), now - Duration::minutes(2)).await,
+        201
+    );
+
+    let changed = app
+        .post_as(
+            &admin,
+            &format!("/customer/sub-accounts/{vendor}"),
+            &settings(true),
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(list_status(token.clone()).await, 200);
+    assert_eq!(post(token, now - Duration::minutes(1)).await, 201);
+}
