@@ -70,6 +70,7 @@ struct RawOutbox {
     retry_base_ms: Option<u64>,
     retry_max_ms: Option<u64>,
     give_up_after_secs: Option<u64>,
+    send_deadline_secs: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -84,6 +85,9 @@ pub struct Settings {
     pub secret_key: SecretKey,
     pub mail_from: String,
     pub db_pool_size: u32,
+    /// How long a request waits for a database connection before answering
+    /// 503 (the database is out of reach).
+    pub db_wait: Duration,
     /// Threads serving HTTP; defaults to one per core.
     pub http_workers: Option<usize>,
     pub outbox: OutboxSettings,
@@ -181,6 +185,9 @@ pub struct OutboxSettings {
     pub retry_base: Duration,
     pub retry_max: Duration,
     pub give_up_after: Duration,
+    /// The most one delivery may take, from connecting to the mail server to
+    /// its last reply; past it the attempt counts as a temporary failure.
+    pub send_deadline: Duration,
 }
 
 impl Default for OutboxSettings {
@@ -190,6 +197,7 @@ impl Default for OutboxSettings {
             retry_base: Duration::from_secs(30),
             retry_max: Duration::from_secs(3600),
             give_up_after: Duration::from_secs(24 * 3600),
+            send_deadline: Duration::from_secs(60),
         }
     }
 }
@@ -259,6 +267,7 @@ impl Settings {
                 .mail_from
                 .unwrap_or_else(|| "Partnerdesk <no-reply@partnerdesk.localhost>".to_owned()),
             db_pool_size: raw.db_pool_size.unwrap_or(8),
+            db_wait: Duration::from_secs(10),
             http_workers: raw.http_workers,
             outbox: OutboxSettings {
                 poll_interval: outbox_raw
@@ -277,6 +286,10 @@ impl Settings {
                     .give_up_after_secs
                     .map(Duration::from_secs)
                     .unwrap_or(defaults.give_up_after),
+                send_deadline: outbox_raw
+                    .send_deadline_secs
+                    .map(Duration::from_secs)
+                    .unwrap_or(defaults.send_deadline),
             },
             data_regions: raw
                 .data_regions

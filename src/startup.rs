@@ -10,8 +10,8 @@ use actix_session::config::{BrowserSession, TtlExtensionPolicy};
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::{ErrorHandlers, Next, from_fn};
-use actix_web::{App, HttpResponse, HttpServer, web};
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use actix_web_flash_messages::FlashMessagesFramework;
 use actix_web_flash_messages::storage::CookieMessageStore;
 use lettre::message::Mailbox;
@@ -25,8 +25,10 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
-use crate::web::headers::{MAX_BODY_BYTES, body_limit, security_headers};
-use crate::web::{PageError, errors::render_error_page};
+use crate::web::PageError;
+use crate::web::errors::{RequestId, assign_request_id, render_error_page};
+use crate::web::headers::{MAX_BODY_BYTES, security_headers};
+use crate::web::input::screen_input;
 use crate::{customers, routes, second_factor};
 
 /// Shared by every request handler.
@@ -60,12 +62,20 @@ impl Application {
         listener: TcpListener,
         clock: SharedClock,
     ) -> anyhow::Result<Self> {
-        let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+        let pool = db::connect_waiting(
+            &settings.database_url,
+            settings.db_pool_size,
+            settings.db_wait,
+        )?;
         let port = listener.local_addr()?.port();
         let wake = Arc::new(Notify::new());
         let worker = OutboxWorker {
             pool: pool.clone(),
-            mailer: Mailer::from_settings(settings.smtp_url.as_deref(), settings.mail_dir())?,
+            mailer: Mailer::from_settings(
+                settings.smtp_url.as_deref(),
+                settings.mail_dir(),
+                settings.outbox.send_deadline,
+            )?,
             from: settings.mail_from.parse::<Mailbox>()?,
             settings: settings.outbox.clone(),
             clock: clock.clone(),
@@ -111,9 +121,14 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(
-                    web::FormConfig::default()
-                        .limit(64 * 1024)
-                        .error_handler(|_, _| PageError::BadRequest.into()),
+                    web::FormConfig::default().limit(64 * 1024).error_handler(
+                        |error, _| match error {
+                            actix_web::error::UrlencodedError::Overflow { .. } => {
+                                PageError::TooLarge.into()
+                            }
+                            _ => PageError::BadRequest.into(),
+                        },
+                    ),
                 )
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
@@ -121,14 +136,19 @@ impl Application {
                     MultipartFormConfig::default()
                         .total_limit(customers::import::MAX_BYTES)
                         .memory_limit(customers::import::MAX_BYTES)
-                        .error_handler(|_, _| PageError::BadRequest.into()),
+                        .error_handler(|error, _| match error {
+                            actix_multipart::MultipartError::Payload(
+                                actix_web::error::PayloadError::Overflow,
+                            ) => PageError::TooLarge.into(),
+                            _ => PageError::BadRequest.into(),
+                        }),
                 )
                 .configure(routes::register)
                 .default_service(web::to(not_found))
                 .wrap(flashes)
                 .wrap(from_fn(check_csrf))
                 .wrap(from_fn(load_identity))
-                .wrap(from_fn(reject_oversized_bodies))
+                .wrap(from_fn(screen_input))
                 .wrap(
                     ErrorHandlers::new()
                         .default_handler_client(render_error_page)
@@ -137,6 +157,7 @@ impl Application {
                 .wrap(sessions)
                 .wrap(security_headers(https))
                 .wrap(request_logger())
+                .wrap(from_fn(assign_request_id))
         })
         .listen(listener)?;
         if let Some(workers) = settings.http_workers {
@@ -165,13 +186,18 @@ impl Application {
 fn request_logger() -> actix_web::middleware::Logger {
     actix_web::middleware::Logger::new("%{request}xi %s %Dms")
         .custom_request_replace("request", |req| {
-            format!("{} {}", req.method(), loggable_path(req.path()))
+            let id = req
+                .extensions()
+                .get::<RequestId>()
+                .map(|id| id.0.clone())
+                .unwrap_or_default();
+            format!("[{id}] {} {}", req.method(), loggable_path(req.path()))
         })
         .exclude("/health_check")
 }
 
 /// One-time tokens travel in link paths; they must not reach the log.
-fn loggable_path(path: &str) -> String {
+pub fn loggable_path(path: &str) -> String {
     const SECRET_PATHS: [&str; 2] = ["/activate/", "/reset-password/"];
     for prefix in SECRET_PATHS {
         if path.starts_with(prefix) {
@@ -201,21 +227,4 @@ pub fn session_cookie(settings: &Settings) -> (String, bool) {
 
 async fn not_found() -> Result<HttpResponse, PageError> {
     Err(PageError::NotFound)
-}
-
-/// Refuses a declared body above the cap before anything reads it.
-async fn reject_oversized_bodies(
-    req: actix_web::dev::ServiceRequest,
-    next: Next<impl actix_web::body::MessageBody + 'static>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let declared = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > body_limit(req.path())) {
-        let response = HttpResponse::PayloadTooLarge().finish();
-        return Ok(req.into_response(response).map_into_right_body());
-    }
-    next.call(req).await.map(|res| res.map_into_left_body())
 }

@@ -31,6 +31,11 @@ error-429-title = Too many attempts
 error-429-text = Please wait a moment before trying again.
 error-500-title = Something went wrong
 error-500-text = The error has been logged. Please try again in a moment.
+error-503-title = The portal cannot reach its database
+error-503-text = This is usually brief. Please try again in a moment.
+error-reference = Reference for the operator:
+error-malformed-title = This request holds characters the portal does not accept
+error-malformed-text = Please check what you entered (no control characters) and try again.
 
 # Form fields
 field-required = This field is required.
@@ -512,6 +517,7 @@ flash-invitation-revoked = The invitation has been revoked; its link no longer w
 invitation-sent = Sent { $at }
 invitation-until = the link works until { $until }
 invitation-expired = the link has expired
+invitation-bounced = the email could not be delivered: check the address, then send it again
 invitation-revoke = Revoke
 ccap-see-users = See the account's users and pending invitations
 ccap-manage-users = Invite users, change their role, disable them, resend or revoke invitations

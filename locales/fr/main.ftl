@@ -31,6 +31,11 @@ error-429-title = Trop de tentatives
 error-429-text = Veuillez patienter un instant avant de réessayer.
 error-500-title = Une erreur est survenue
 error-500-text = L'erreur a été enregistrée. Veuillez réessayer dans un instant.
+error-503-title = Le portail ne parvient pas à joindre sa base de données
+error-503-text = C'est en général passager. Merci de réessayer dans un instant.
+error-reference = Référence à communiquer à l'exploitant :
+error-malformed-title = Cette requête contient des caractères que le portail n'accepte pas
+error-malformed-text = Vérifiez ce que vous avez saisi (pas de caractères de contrôle), puis réessayez.
 
 # Champs de formulaire
 field-required = Ce champ est obligatoire.
@@ -512,6 +517,7 @@ flash-invitation-revoked = L’invitation a été révoquée ; son lien ne fonct
 invitation-sent = Envoyée { $at }
 invitation-until = le lien fonctionne jusqu’au { $until }
 invitation-expired = le lien a expiré
+invitation-bounced = l'e-mail n'a pas pu être remis : vérifiez l'adresse, puis renvoyez-le
 invitation-revoke = Révoquer
 ccap-see-users = Voir les utilisateurs du compte et les invitations en attente
 ccap-manage-users = Inviter des utilisateurs, changer leur rôle, les désactiver, renvoyer ou révoquer des invitations

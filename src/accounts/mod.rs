@@ -79,10 +79,35 @@ impl EmailAddress {
         if value.len() > 254 {
             return Err(FieldError::TooLong);
         }
-        if !value.validate_email() {
+        if !Self::is_deliverable(value) {
             return Err(FieldError::Invalid);
         }
         Ok(Self(value.to_owned()))
+    }
+
+    /// The one rule for addresses, shared by the forms and the mailer, so that
+    /// an address a form accepts is one the mailer can send to: the usual
+    /// syntax, a local part the mail system takes (no leading, trailing or
+    /// doubled dot), and a domain name with a dot (no `[127.0.0.1]` literal,
+    /// no bare host).
+    fn is_deliverable(value: &str) -> bool {
+        let Some((local, domain)) = value.rsplit_once('@') else {
+            return false;
+        };
+        value.validate_email()
+            && value.parse::<lettre::Address>().is_ok()
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..")
+            && !domain.starts_with('[')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }
+
+    /// The address as the mailer takes it.
+    pub fn to_lettre(&self) -> Result<lettre::Address, lettre::address::AddressError> {
+        self.0.parse()
     }
 
     pub fn as_str(&self) -> &str {
@@ -211,5 +236,32 @@ mod tests {
             EmailAddress::parse("not-an-email"),
             Err(FieldError::Invalid)
         );
+    }
+
+    #[test]
+    fn an_address_the_forms_accept_is_one_the_mailer_takes() {
+        for refused in [
+            "user@[127.0.0.1]",
+            "a.@x.example",
+            ".a@x.example",
+            "a..b@x.example",
+            "ada@localhost",
+            "ada@x.example.",
+            "ada@exa mple.com",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(refused),
+                Err(FieldError::Invalid),
+                "{refused}"
+            );
+        }
+        for accepted in [
+            "ada@example.com",
+            "o'neil+tag@mail.example.co.uk",
+            "é@exemple.fr",
+        ] {
+            let address = EmailAddress::parse(accepted).expect(accepted);
+            assert!(address.to_lettre().is_ok(), "{accepted}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 use std::future::{Ready, ready};
 
 use actix_session::SessionExt;
+use actix_web::ResponseError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::LOCATION;
@@ -328,6 +329,13 @@ pub async fn load_identity(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let session = TypedSession::of(req.get_session());
+    if let Some(cause) = session.database_unreachable() {
+        let mut response = PageError::Unavailable.error_response();
+        response
+            .extensions_mut()
+            .insert(crate::web::errors::Cause(cause));
+        return Ok(req.into_response(response).map_into_right_body());
+    }
     if let Some(login_id) = session.login_id() {
         let membership_id = session.membership_id();
         let assisted_id = session.assisted_session_id();

@@ -82,6 +82,15 @@ impl TypedSession {
         self.0.get::<String>(MEMBERSHIP_KEY).ok().flatten()
     }
 
+    /// Why the session could not be loaded, when the database was out of
+    /// reach (`session_store::UNREACHABLE_KEY`).
+    pub fn database_unreachable(&self) -> Option<String> {
+        self.0
+            .get::<String>(crate::auth::session_store::UNREACHABLE_KEY)
+            .ok()
+            .flatten()
+    }
+
     /// The session's CSRF token, made on first use.
     pub fn csrf_token(&self) -> String {
         if let Ok(Some(token)) = self.0.get::<String>(CSRF_KEY) {

@@ -46,6 +46,10 @@ pub const MEMBERSHIP_KEY: &str = "auth.membership_id";
 pub const USER_AGENT_KEY: &str = "auth.user_agent";
 pub const CLIENT_ADDRESS_KEY: &str = "auth.client_address";
 pub const PUBLIC_ID_KEY: &str = "auth.public_id";
+/// The whole state of a session that could not be loaded because the database
+/// was out of reach: the request is answered 503 (`load_identity`) and the
+/// state is never written back over the real one.
+pub const UNREACHABLE_KEY: &str = "db.unreachable";
 
 type State = HashMap<String, String>;
 
@@ -259,17 +263,30 @@ impl SessionStore for DbSessionStore {
         let wanted = key_hash.clone();
         // No LIMIT: the key is unique, and SQLite re-prepares a statement with a
         // bound LIMIT on every run.
-        let stored: Vec<(String, NaiveDateTime)> = db::run(&self.pool, move |conn| {
-            sessions::table
-                .filter(sessions::key_hash.eq(wanted))
-                .filter(sessions::idle_expires_at.gt(now))
-                .filter(sessions::absolute_expires_at.gt(now))
-                .select((sessions::state, sessions::idle_expires_at))
-                .load(conn)
-                .map_err(DbError::from)
-        })
-        .await
-        .map_err(|e| LoadError::Other(e.into()))?;
+        let stored: Result<Vec<(String, NaiveDateTime)>, DbError> =
+            db::run(&self.pool, move |conn| {
+                sessions::table
+                    .filter(sessions::key_hash.eq(wanted))
+                    .filter(sessions::idle_expires_at.gt(now))
+                    .filter(sessions::absolute_expires_at.gt(now))
+                    .select((sessions::state, sessions::idle_expires_at))
+                    .load(conn)
+                    .map_err(DbError::from)
+            })
+            .await;
+        let stored = match stored {
+            Ok(stored) => stored,
+            // actix-session would answer an opaque 500 of its own; the request
+            // is told instead, and answered 503 in the reader's language.
+            Err(error) if error.is_unreachable() => {
+                tracing::error!(%error, "cannot load a session: the database is out of reach");
+                // The value is the cause, for the request's log line.
+                let cause =
+                    serde_json::to_string(&error.to_string()).unwrap_or_else(|_| "\"\"".to_owned());
+                return Ok(Some(State::from([(UNREACHABLE_KEY.to_owned(), cause)])));
+            }
+            Err(error) => return Err(LoadError::Other(error.into())),
+        };
         let Some((json, idle_expires_at)) = stored.into_iter().next() else {
             return Ok(None);
         };
@@ -301,6 +318,9 @@ impl SessionStore for DbSessionStore {
         state: State,
         ttl_given: &CookieDuration,
     ) -> Result<SessionKey, UpdateError> {
+        if state.contains_key(UNREACHABLE_KEY) {
+            return Ok(session_key);
+        }
         let now = self.clock.now();
         let idle = ttl(ttl_given);
         let key_hash = digest(session_key.as_ref());
@@ -355,7 +375,7 @@ impl SessionStore for DbSessionStore {
         if !worth_writing(self.take_expiry(&key_hash), now + idle) {
             return Ok(());
         }
-        db::run(&self.pool, move |conn| {
+        let written = db::run(&self.pool, move |conn| {
             diesel::update(
                 sessions::table
                     .filter(sessions::key_hash.eq(key_hash))
@@ -368,8 +388,13 @@ impl SessionStore for DbSessionStore {
             .execute(conn)
             .map_err(DbError::from)
         })
-        .await?;
-        Ok(())
+        .await;
+        match written {
+            Ok(_) => Ok(()),
+            // A session whose expiry could not be moved on still works.
+            Err(error) if error.is_unreachable() => Ok(()),
+            Err(error) => Err(error.into()),
+        }
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {

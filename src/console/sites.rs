@@ -13,6 +13,7 @@ use crate::accounts::DisplayName;
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
 use crate::customers::fields;
+use crate::db::OrTaken;
 use crate::db::schema::{
     customer_accounts, devices, logins, memberships, site_administrators, sites,
 };
@@ -309,7 +310,8 @@ pub async fn create(
                 sites::time_zone.eq(zone.name()),
                 sites::created_at.eq(change.now),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .or_taken(SiteError::NameTaken)?;
         change.record(conn, Action::SiteCreated, name.as_str(), zone.name())?;
         Ok(())
     })
@@ -369,7 +371,8 @@ pub async fn rename(
         }
         diesel::update(sites::table.filter(sites::id.eq(&site_id)))
             .set(sites::name.eq(name.as_str()))
-            .execute(conn)?;
+            .execute(conn)
+            .or_taken(SiteError::NameTaken)?;
         let details = format!("{old} → {}", name.as_str());
         change.record(conn, Action::SiteRenamed, name.as_str(), &details)?;
         Ok(())

@@ -35,6 +35,8 @@ pub struct User {
     pub active: bool,
     pub pending: bool,
     pub sent: Option<Sent>,
+    /// The latest invitation email could not be delivered.
+    pub bounced: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +71,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>
             logins::id,
             logins::username,
             memberships::role,
-            invitations::SHOWN_COLUMNS,
+            invitations::shown_columns(),
         ))
         .load(conn)?;
     Ok(rows
@@ -87,6 +89,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>
                 active: active || shown.pending,
                 pending: shown.pending,
                 sent: shown.sent,
+                bounced: shown.bounced,
             })
         })
         .collect())

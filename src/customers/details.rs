@@ -14,6 +14,7 @@ use crate::access::{Capability, PartnerRole};
 use crate::accounts::{DisplayName, Username};
 use crate::audit::{self, Action};
 use crate::auth::identity::PartnerMember;
+use crate::db::OrTaken;
 use crate::db::schema::{
     customer_accounts, customer_group_members, customer_groups, devices, licences, logins,
     memberships, sites,
@@ -172,7 +173,7 @@ fn administrators_of(
             memberships::id,
             logins::username,
             logins::state,
-            crate::invitations::SHOWN_COLUMNS,
+            crate::invitations::shown_columns(),
         ))
         .load(conn)?;
     Ok(rows
@@ -731,7 +732,8 @@ fn rename_administrator(
             logins::username_key.eq(username.key()),
             logins::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(UsernameError::Taken)?;
     let details = format!("{old} → {}", username.as_str());
     audit::record(
         conn,

@@ -13,6 +13,7 @@ use super::{CustomerError, find};
 use crate::accounts::DisplayName;
 use crate::audit::{self, Action};
 use crate::auth::identity::PartnerMember;
+use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection, DbError};
 use crate::partner::{ChangeContext, change_as};
@@ -217,7 +218,8 @@ pub fn create_group(
             customer_groups::name_key.eq(name.as_str().to_lowercase()),
             customer_groups::created_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(GroupError::NameTaken)?;
     record(conn, change, Action::GroupCreated, name.as_str(), "", None)?;
     Ok(id)
 }
@@ -302,7 +304,8 @@ pub async fn rename(
                 customer_groups::name.eq(name.as_str()),
                 customer_groups::name_key.eq(name.as_str().to_lowercase()),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .or_taken(GroupError::NameTaken)?;
         let details = format!("{old} → {}", name.as_str());
         record(
             conn,

@@ -5,8 +5,9 @@ pub mod schema;
 
 use std::time::Duration;
 
+use diesel::RunQueryDsl;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// Every query in the application runs on this connection; the backend is chosen by
@@ -17,8 +18,55 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
-pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<Connector>;
+pub type PooledDb = PooledConnection<Connector>;
+
+/// Opens the pool's connections with the backend the URL names. (diesel's own
+/// manager, given a MultiConnection, tries every backend in turn and reports
+/// "Invalid connection url for multiconnection" whatever went wrong; this one
+/// reports the driver's real error, such as a refused connection.)
+#[derive(Debug)]
+pub struct Connector {
+    url: String,
+    backend: Backend,
+}
+
+impl diesel::r2d2::ManageConnection for Connector {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        use diesel::Connection;
+        Ok(match self.backend {
+            Backend::Postgres => {
+                DbConnection::Postgres(diesel::PgConnection::establish(&self.url)?)
+            }
+            Backend::Sqlite => {
+                DbConnection::Sqlite(diesel::SqliteConnection::establish(&self.url)?)
+            }
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        use diesel::r2d2::R2D2Connection;
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// Logs the pool's failures to open a connection with their real cause.
+#[derive(Debug)]
+struct LogConnectionErrors;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for LogConnectionErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::error!(%error, "cannot open a database connection");
+    }
+}
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -45,9 +93,10 @@ impl Backend {
 pub enum DbError {
     #[error("the database URL must start with postgres:// or sqlite://")]
     UnknownScheme,
-    #[error("could not open the database pool")]
+    /// No connection in time: the database is out of reach (or overloaded).
+    #[error("the database cannot be reached: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
-    #[error("could not open a database connection")]
+    #[error("the database cannot be reached: {0}")]
     Connect(#[from] diesel::ConnectionError),
     #[error("could not create the database folder: {0}")]
     Folder(#[from] std::io::Error),
@@ -59,6 +108,30 @@ pub enum DbError {
     Serialization(String),
     #[error("a database task stopped unexpectedly")]
     TaskPanicked,
+}
+
+impl DbError {
+    /// Whether the database is out of reach (no connection in time, a
+    /// connection refused or lost), rather than the query at fault.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            DbError::Pool(_) | DbError::Connect(_) => true,
+            DbError::Query(error) => lost_connection(error),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a query failed because its connection was lost.
+pub fn lost_connection(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        error,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
 }
 
 /// The URL diesel's SQLite driver expects: a plain path (the `sqlite://` prefix is ours).
@@ -97,6 +170,15 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
 
 /// Opens the pool and brings the schema up to date before anyone gets a connection.
 pub fn connect(database_url: &str, max_size: u32) -> Result<DbPool, DbError> {
+    connect_waiting(database_url, max_size, Duration::from_secs(10))
+}
+
+/// `connect`, with `wait` the longest a caller waits for a connection.
+pub fn connect_waiting(
+    database_url: &str,
+    max_size: u32,
+    wait: Duration,
+) -> Result<DbPool, DbError> {
     let backend = Backend::from_url(database_url)?;
     if backend == Backend::Sqlite
         && let Some(parent) = std::path::Path::new(sqlite_path(database_url)).parent()
@@ -104,21 +186,74 @@ pub fn connect(database_url: &str, max_size: u32) -> Result<DbPool, DbError> {
     {
         std::fs::create_dir_all(parent)?;
     }
-    let manager = ConnectionManager::<DbConnection>::new(connection_url(database_url)?);
+    let manager = Connector {
+        url: connection_url(database_url)?,
+        backend,
+    };
     let pool = Pool::builder()
         .max_size(max_size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(wait)
+        .error_handler(Box::new(LogConnectionErrors))
         .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)?;
     let mut conn = pool.get()?;
+    // Some SQLite migrations run outside a transaction (they must turn foreign
+    // keys off), so two processes starting together would both run them: the
+    // second waits here for the first instead.
+    let _migrating = match backend {
+        Backend::Sqlite => lock_beside(sqlite_path(database_url)),
+        Backend::Postgres => None,
+    };
     run_migrations(&mut conn)?;
     Ok(pool)
 }
 
+/// An exclusive lock on a file beside the SQLite database, held until dropped;
+/// none for an in-memory database or where the file cannot be made.
+fn lock_beside(database_path: &str) -> Option<std::fs::File> {
+    if database_path.is_empty() || database_path.starts_with(':') {
+        return None;
+    }
+    let path = format!("{database_path}.migration-lock");
+    let locked = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .and_then(|file| file.lock().map(|()| file));
+    match locked {
+        Ok(file) => Some(file),
+        Err(error) => {
+            tracing::warn!(%error, path, "cannot lock the migrations; running them unlocked");
+            None
+        }
+    }
+}
+
+/// The advisory lock under which PostgreSQL migrations run ("PDMIGR").
+const MIGRATION_LOCK_KEY: i64 = 0x5044_4d49_4752;
+
+/// Brings the schema up to date. On PostgreSQL this runs under a session
+/// advisory lock, so any number of instances may start together on one
+/// database: the first migrates, the others wait, then find nothing to do.
+/// On SQLite, `connect` holds a lock file beside the database to the same end.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
     let result = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+                .execute(c)
+                .map_err(|e| DbError::Migration(e.to_string()))?;
+            let migrated = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            let unlocked =
+                diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                    .execute(c);
+            if let Err(error) = unlocked {
+                // The lock goes with the connection anyway; say so and go on.
+                tracing::warn!(%error, "could not release the migration lock");
+            }
+            migrated
+        }
     };
     result.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -129,6 +264,24 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
         DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
     };
     result.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// A statement that writes a unique value (a name, a username) which was
+/// checked to be free beforehand: when a concurrent request took the value
+/// between the check and the write, the database refuses it, and that must
+/// answer like the check would have (the field's error), never 500.
+pub trait OrTaken<T> {
+    fn or_taken<E: From<diesel::result::Error>>(self, taken: E) -> Result<T, E>;
+}
+
+impl<T> OrTaken<T> for diesel::QueryResult<T> {
+    fn or_taken<E: From<diesel::result::Error>>(self, taken: E) -> Result<T, E> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(taken),
+            other => other.map_err(E::from),
+        }
+    }
 }
 
 /// Runs `work` in a transaction meant to write.

@@ -87,6 +87,8 @@ diesel::table! {
         invitation_token_hash -> Nullable<Text>,
         invitation_sent_at -> Nullable<Timestamp>,
         invitation_expires_at -> Nullable<Timestamp>,
+        /// The outbox row of the offer's latest email (migration 20).
+        invitation_email_id -> Nullable<Text>,
     }
 }
 

@@ -1,9 +1,15 @@
 //! The outbox: an email row is written in the same transaction as the change that
-//! causes it; a worker claims due rows, sends them, and retries with exponential
-//! backoff until `give_up_after` has passed, when the row is marked `dead`.
+//! causes it; a worker claims due rows and sends them. A temporary failure (no
+//! connection, a 4xx reply, no answer within the send deadline) is retried with
+//! exponential backoff until `give_up_after` has passed, when the row is marked
+//! `dead`; a permanent one (a 5xx reply, an address no mailer takes) is marked
+//! `failed` at once. Both keep the reason in `last_error`.
 //!
-//! Claims are compare-and-set updates in the database, so several instances of the
-//! application never send the same email twice.
+//! Claims are compare-and-set updates in the database, so two instances never
+//! send the same email at the same time. Delivery is at least once: a worker
+//! that dies between the server's acceptance and recording it leaves the row to
+//! be sent again after its claim expires. Every attempt at one row carries the
+//! same `Message-ID`, so the receiver can recognise the duplicate.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,9 +25,10 @@ use crate::config::OutboxSettings;
 use crate::db::schema::email_outbox;
 use crate::db::{self, DbConnection, DbError, DbPool};
 
-/// How long a claimed email is reserved for the worker that claimed it. A worker
-/// that dies mid-send leaves the row to be claimed again after this.
-const CLAIM_LEASE: Duration = Duration::from_secs(120);
+/// How much longer than the send deadline a claimed email stays reserved for
+/// the worker that claimed it. A worker that dies mid-send leaves the row to be
+/// claimed again once the lease has passed; a live one has given up by then.
+const CLAIM_MARGIN: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutboxError {
@@ -32,17 +39,18 @@ pub enum OutboxError {
 }
 
 /// Renders `email` and writes it to the outbox on `conn`; call it inside the
-/// transaction of the change that causes the email.
+/// transaction of the change that causes the email. Returns the row's id.
 pub fn enqueue(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     recipient: &str,
     email: &dyn Email,
-) -> Result<(), OutboxError> {
+) -> Result<String, OutboxError> {
     let content = email.render()?;
+    let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(email_outbox::table)
         .values((
-            email_outbox::id.eq(uuid::Uuid::new_v4().to_string()),
+            email_outbox::id.eq(&id),
             email_outbox::recipient.eq(recipient),
             email_outbox::subject.eq(&content.subject),
             email_outbox::text_body.eq(&content.text),
@@ -53,7 +61,7 @@ pub fn enqueue(
             email_outbox::created_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(id)
 }
 
 #[derive(Queryable, Selectable, Debug)]
@@ -72,8 +80,12 @@ fn to_chrono(duration: Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }
 
-/// Claims the next due email, if any.
-fn claim_next(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Option<Claimed>> {
+/// Claims the next due email, if any, for `lease`.
+fn claim_next(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease: Duration,
+) -> QueryResult<Option<Claimed>> {
     use email_outbox::dsl as o;
     let is_due = || {
         o::state
@@ -92,7 +104,7 @@ fn claim_next(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Option
         let taken = diesel::update(o::email_outbox.filter(o::id.eq(&id)).filter(is_due()))
             .set((
                 o::state.eq("sending"),
-                o::locked_until.eq(now + to_chrono(CLAIM_LEASE)),
+                o::locked_until.eq(now + to_chrono(lease)),
                 o::attempts.eq(o::attempts + 1),
             ))
             .execute(conn)?;
@@ -129,25 +141,34 @@ fn record_success(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Quer
         .map(|_| ())
 }
 
+/// Records a failed attempt: the row's new state (`failed` for a permanent
+/// failure, `dead` when retrying is over, `pending` to retry).
 fn record_failure(
     conn: &mut DbConnection,
     email: &Claimed,
     error: &str,
+    permanent: bool,
     now: NaiveDateTime,
     settings: &OutboxSettings,
-) -> QueryResult<bool> {
+) -> QueryResult<&'static str> {
     use email_outbox::dsl as o;
     let next = now + to_chrono(backoff(settings, email.attempts));
-    let dead = next - email.created_at > to_chrono(settings.give_up_after);
+    let state = if permanent {
+        "failed"
+    } else if next - email.created_at > to_chrono(settings.give_up_after) {
+        "dead"
+    } else {
+        "pending"
+    };
     diesel::update(o::email_outbox.filter(o::id.eq(&email.id)))
         .set((
-            o::state.eq(if dead { "dead" } else { "pending" }),
+            o::state.eq(state),
             o::next_attempt_at.eq(next),
             o::locked_until.eq(None::<NaiveDateTime>),
             o::last_error.eq(Some(error.chars().take(500).collect::<String>())),
         ))
         .execute(conn)?;
-    Ok(dead)
+    Ok(state)
 }
 
 /// Everything the worker needs, built once at start-up.
@@ -166,8 +187,9 @@ impl OutboxWorker {
         let mut sent = 0;
         loop {
             let now = self.clock.now();
+            let lease = self.settings.send_deadline + CLAIM_MARGIN;
             let Some(email) = db::run(&self.pool, move |conn| {
-                claim_next(conn, now).map_err(DbError::from)
+                claim_next(conn, now, lease).map_err(DbError::from)
             })
             .await?
             else {
@@ -180,7 +202,12 @@ impl OutboxWorker {
             };
             let outcome = self
                 .mailer
-                .send(&self.from, &email.recipient, &content)
+                .send(
+                    &self.from,
+                    &email.recipient,
+                    &message_id(&email.id, &self.from),
+                    &content,
+                )
                 .await;
             let now = self.clock.now();
             let settings = self.settings.clone();
@@ -195,16 +222,24 @@ impl OutboxWorker {
                 }
                 Err(error) => {
                     let reason = error.to_string();
+                    let permanent = error.is_permanent();
                     let to = mask_recipient(&email.recipient);
                     let attempts = email.attempts;
-                    let dead = db::run(&self.pool, move |conn| {
-                        record_failure(conn, &email, &reason, now, &settings).map_err(DbError::from)
+                    let state = db::run(&self.pool, move |conn| {
+                        record_failure(conn, &email, &reason, permanent, now, &settings)
+                            .map_err(DbError::from)
                     })
                     .await?;
-                    if dead {
-                        tracing::error!(%to, attempts, %error, "email given up: marked dead in the outbox");
-                    } else {
-                        tracing::warn!(%to, attempts, %error, "email not sent; will retry");
+                    match state {
+                        "failed" => {
+                            // Refused for this email only: the next may pass.
+                            tracing::error!(%to, attempts, %error, "email refused for good: marked failed in the outbox");
+                            continue;
+                        }
+                        "dead" => {
+                            tracing::error!(%to, attempts, %error, "email given up: marked dead in the outbox")
+                        }
+                        _ => tracing::warn!(%to, attempts, %error, "email not sent; will retry"),
                     }
                     // Whatever failed is likely to fail for the next email too.
                     return Ok(sent);
@@ -229,6 +264,12 @@ impl OutboxWorker {
     }
 }
 
+/// The `Message-ID` of every attempt at the outbox row `id`, in the sender's
+/// domain.
+fn message_id(id: &str, from: &Mailbox) -> String {
+    format!("<{id}@{}>", from.email.domain())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +281,7 @@ mod tests {
             retry_base: Duration::from_secs(30),
             retry_max: Duration::from_secs(3600),
             give_up_after: Duration::from_secs(86400),
+            send_deadline: Duration::from_secs(60),
         };
         assert_eq!(backoff(&settings, 1), Duration::from_secs(30));
         assert_eq!(backoff(&settings, 2), Duration::from_secs(60));

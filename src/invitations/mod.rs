@@ -110,7 +110,12 @@ pub struct Shown {
     /// Still an offer nobody accepted.
     pub pending: bool,
     pub sent: Option<Sent>,
+    /// The offer's latest email could not be delivered (refused by the
+    /// recipient's server, or given up after retrying).
+    pub bounced: bool,
 }
+
+type Bool = diesel::sql_types::Bool;
 
 /// The columns `Shown::from_row` reads, in its order.
 pub type ShownColumns = (
@@ -121,17 +126,25 @@ pub type ShownColumns = (
     memberships::invited_email,
     memberships::invitation_sent_at,
     memberships::invitation_expires_at,
+    diesel::expression::SqlLiteral<Bool>,
 );
 
-pub const SHOWN_COLUMNS: ShownColumns = (
-    memberships::state,
-    logins::full_name,
-    logins::email,
-    memberships::invited_name,
-    memberships::invited_email,
-    memberships::invitation_sent_at,
-    memberships::invitation_expires_at,
-);
+pub fn shown_columns() -> ShownColumns {
+    (
+        memberships::state,
+        logins::full_name,
+        logins::email,
+        memberships::invited_name,
+        memberships::invited_email,
+        memberships::invitation_sent_at,
+        memberships::invitation_expires_at,
+        diesel::dsl::sql::<Bool>(
+            "EXISTS (SELECT 1 FROM email_outbox \
+             WHERE email_outbox.id = memberships.invitation_email_id \
+             AND email_outbox.state IN ('failed', 'dead'))",
+        ),
+    )
+}
 
 pub type ShownRow = (
     String,
@@ -141,17 +154,20 @@ pub type ShownRow = (
     Option<String>,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
+    bool,
 );
 
 impl Shown {
     pub fn from_row(row: ShownRow) -> Self {
-        let (state, full_name, email, invited_name, invited_email, sent_at, expires_at) = row;
+        let (state, full_name, email, invited_name, invited_email, sent_at, expires_at, bounced) =
+            row;
         if state == "invited" {
             Shown {
                 full_name: invited_name.unwrap_or_default(),
                 email: invited_email.unwrap_or_default(),
                 pending: true,
                 sent: Sent::of(sent_at, expires_at),
+                bounced,
             }
         } else {
             Shown {
@@ -159,6 +175,7 @@ impl Shown {
                 email,
                 pending: false,
                 sent: None,
+                bounced: false,
             }
         }
     }

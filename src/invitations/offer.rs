@@ -145,9 +145,10 @@ fn send_activation_for(
     membership_id: &str,
     login_id: &str,
 ) -> Result<(), OfferError> {
-    crate::signin::activation::send_activation(conn, settings, now, login_id)?;
+    let email_id = crate::signin::activation::send_activation(conn, settings, now, login_id)?;
     diesel::update(memberships::table.find(membership_id))
         .set((
+            memberships::invitation_email_id.eq(Some(email_id)),
             memberships::invitation_sent_at.eq(Some(now)),
             memberships::invitation_expires_at
                 .eq(Some(now + chrono::Duration::hours(ACTIVATION_VALID_HOURS))),
@@ -201,7 +202,10 @@ fn send_offer(
         link: settings.link(&format!("/invitations/{token}")),
         valid_hours: ACTIVATION_VALID_HOURS,
     };
-    outbox::enqueue(conn, now, &email.unwrap_or_default(), &message)?;
+    let email_id = outbox::enqueue(conn, now, &email.unwrap_or_default(), &message)?;
+    diesel::update(memberships::table.find(membership_id))
+        .set(memberships::invitation_email_id.eq(Some(email_id)))
+        .execute(conn)?;
     Ok(())
 }
 

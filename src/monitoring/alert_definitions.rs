@@ -9,6 +9,7 @@ use super::alerts::FAILURES_MAX;
 use super::scope::{Viewer, sees, visible_monitor_ids};
 use crate::audit::Action;
 use crate::console::CustomerChange;
+use crate::db::OrTaken;
 use crate::db::schema::{
     alert_definition_monitors, alert_definition_recipients, alert_definitions, logins, memberships,
     monitors, sub_accounts,
@@ -331,7 +332,8 @@ pub fn create(
             alert_definitions::created_at.eq(change.now),
             alert_definitions::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(DefinitionError::NameTaken)?;
     set_members(conn, &id, input)?;
     change.record(
         conn,
@@ -361,7 +363,8 @@ pub fn update(
             alert_definitions::failures.eq(input.failures.clamp(1, FAILURES_MAX)),
             alert_definitions::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(DefinitionError::NameTaken)?;
     set_members(conn, definition_id, input)?;
     change.record(
         conn,

@@ -7,6 +7,7 @@ use super::format_thousandths;
 use super::scope::{Viewer, sees, visible_dashboard_ids, visible_monitor_ids};
 use crate::audit::Action;
 use crate::console::CustomerChange;
+use crate::db::OrTaken;
 use crate::db::schema::{dashboard_monitors, dashboards, monitors, sub_account_dashboards};
 use crate::db::{DbConnection, DbError};
 
@@ -235,7 +236,8 @@ pub fn create(
             dashboards::created_at.eq(change.now),
             dashboards::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(DashboardError::NameTaken)?;
     set_monitors(conn, &id, &input.monitor_ids)?;
     change.record(conn, Action::DashboardCreated, &input.name, &details(input))?;
     Ok(id)
@@ -262,7 +264,8 @@ pub fn update(
         dashboards::sla_target.eq(input.sla_target),
         dashboards::updated_at.eq(change.now),
     ))
-    .execute(conn)?;
+    .execute(conn)
+    .or_taken(DashboardError::NameTaken)?;
     if changed != 1 {
         return Err(DashboardError::NotFound);
     }

@@ -8,6 +8,7 @@ use super::scope::{Viewer, sees, visible_monitor_ids};
 use super::{Kind, State};
 use crate::audit::Action;
 use crate::console::CustomerChange;
+use crate::db::OrTaken;
 use crate::db::schema::{
     alert_definition_monitors, dashboard_monitors, monitor_daily_rollups, monitor_errors,
     monitor_results, monitor_rollups, monitors, sites, sub_account_monitors, sub_accounts,
@@ -276,7 +277,8 @@ pub fn create(
             monitors::created_at.eq(change.now),
             monitors::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(MonitorError::NameTaken)?;
     change.record(conn, Action::MonitorCreated, &input.name, &details(input))?;
     Ok(id)
 }
@@ -305,7 +307,8 @@ pub fn update(
         monitors::site_id.eq(&input.site_id),
         monitors::updated_at.eq(change.now),
     ))
-    .execute(conn)?;
+    .execute(conn)
+    .or_taken(MonitorError::NameTaken)?;
     change.record(conn, Action::MonitorChanged, &input.name, &details(input))?;
     Ok(())
 }

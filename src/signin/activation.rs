@@ -318,7 +318,7 @@ pub fn send_activation(
     settings: &crate::config::Settings,
     now: NaiveDateTime,
     login_id: &str,
-) -> Result<(), ResendError> {
+) -> Result<String, ResendError> {
     let (email, full_name, language): (String, String, String) = logins::table
         .filter(logins::id.eq(login_id))
         .select((logins::email, logins::full_name, logins::language))
@@ -354,6 +354,5 @@ pub fn send_activation(
         link: settings.link(&format!("/activate/{token}")),
         valid_hours: ACTIVATION_VALID_HOURS,
     };
-    outbox::enqueue(conn, now, &email, &message)?;
-    Ok(())
+    Ok(outbox::enqueue(conn, now, &email, &message)?)
 }

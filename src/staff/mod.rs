@@ -45,6 +45,8 @@ pub struct StaffMember {
     pub joined_at: NaiveDateTime,
     /// For a pending member: when the invitation was last sent, and until when.
     pub sent: Option<invitations::Sent>,
+    /// The latest invitation email could not be delivered.
+    pub bounced: bool,
 }
 
 type StaffRow = (
@@ -82,7 +84,7 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
             logins::username,
             memberships::role,
             memberships::created_at,
-            crate::invitations::SHOWN_COLUMNS,
+            crate::invitations::shown_columns(),
         ))
         .load(conn)?;
     Ok(rows
@@ -100,6 +102,7 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
                     active: active || shown.pending,
                     pending: shown.pending,
                     sent: shown.sent,
+                    bounced: shown.bounced,
                     login_id,
                     joined_at,
                 })

@@ -14,6 +14,7 @@ use diesel::prelude::*;
 
 use crate::audit::Action;
 use crate::console::CustomerChange;
+use crate::db::OrTaken;
 use crate::db::schema::{
     dashboards, memberships, monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
 };
@@ -215,7 +216,8 @@ pub fn create(
             sub_accounts::created_at.eq(change.now),
             sub_accounts::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(SubAccountError::NameTaken)?;
     change.record(
         conn,
         Action::SubAccountCreated,
@@ -250,7 +252,8 @@ pub fn update(
             sub_accounts::can_edit_alerts.eq(permissions.can_edit_alerts),
             sub_accounts::updated_at.eq(change.now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(SubAccountError::NameTaken)?;
     change.record(
         conn,
         Action::SubAccountChanged,

@@ -25,6 +25,8 @@ pub struct Operator {
     pub active: bool,
     pub pending: bool,
     pub sent: Option<Sent>,
+    /// The latest invitation email could not be delivered.
+    pub bounced: bool,
 }
 
 /// The sub-account's operators (removed ones left out), by name.
@@ -38,7 +40,7 @@ pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Op
             memberships::id,
             logins::id,
             logins::state,
-            invitations::SHOWN_COLUMNS,
+            invitations::shown_columns(),
         ))
         .load(conn)?;
     Ok(rows
@@ -53,6 +55,7 @@ pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Op
                 active: !shown.pending && login_state == "active",
                 pending: shown.pending,
                 sent: shown.sent,
+                bounced: shown.bounced,
             }
         })
         .collect())

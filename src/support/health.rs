@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::audit::{self, Action, Actor};
 use crate::customers::Health;
+use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, service_incident_updates, service_incidents, services};
 use crate::db::{DbConnection, DbError};
 
@@ -131,7 +132,8 @@ pub fn add_service(
             services::created_at.eq(now),
             services::updated_at.eq(now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .or_taken(HealthError::NameTaken)?;
     record(
         conn,
         now,

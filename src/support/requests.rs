@@ -473,5 +473,6 @@ pub fn enqueue(
     to: &str,
     email: &dyn crate::email::Email,
 ) -> Result<(), RequestError> {
-    outbox::enqueue(conn, now, to, email).map_err(RequestError::from)
+    outbox::enqueue(conn, now, to, email).map_err(RequestError::from)?;
+    Ok(())
 }

@@ -1,5 +1,8 @@
 //! Page errors: handlers answer with a status; the error page is rendered in one
 //! place (`render_error_page`) in the visitor's language, and never shows internals.
+//! Every answer of 500 or more is logged there with the request's id (which the
+//! page shows, to quote to the operator) and its cause; a database that cannot
+//! be reached answers 503 rather than 500.
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
@@ -20,6 +23,11 @@ pub enum PageError {
     Forbidden,
     #[error("bad request")]
     BadRequest,
+    #[error("request body too large")]
+    TooLarge,
+    /// The database is out of reach.
+    #[error("service unavailable")]
+    Unavailable,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -51,23 +59,102 @@ impl From<diesel::result::Error> for PageError {
     }
 }
 
+/// Whether `cause` is the database being out of reach (no connection in time,
+/// a connection refused or lost), rather than a fault of the request.
+pub fn is_outage(cause: &anyhow::Error) -> bool {
+    cause.chain().any(|link| {
+        if let Some(db) = link.downcast_ref::<crate::db::DbError>() {
+            return db.is_unreachable();
+        }
+        link.is::<diesel::r2d2::PoolError>()
+            || link.is::<diesel::ConnectionError>()
+            || link
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(crate::db::lost_connection)
+    })
+}
+
+/// The cause of a 5xx answer, put on it for `render_error_page` to log with
+/// the request's id.
+#[derive(Debug, Clone)]
+pub struct Cause(pub String);
+
+/// The id given to each request (`assign_request_id`), logged with it and shown
+/// on a 5xx page.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::BadRequest => StatusCode::BAD_REQUEST,
+            PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Internal(cause) if is_outage(cause) => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        if let PageError::Internal(cause) = self {
-            tracing::error!(error = ?cause, "request failed");
-        }
         // The body is filled in by `render_error_page`, which knows the request.
-        HttpResponse::new(self.status_code())
+        let mut response = HttpResponse::new(self.status_code());
+        if let PageError::Internal(cause) = self {
+            response
+                .extensions_mut()
+                .insert(Cause(format!("{cause:#}")));
+        }
+        response
     }
+}
+
+/// Gives each request an id, answered in `X-Request-Id`.
+pub async fn assign_request_id(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let id = hex::encode(rand::random::<[u8; 6]>());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.call(req).await?;
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
+}
+
+/// The id `assign_request_id` gave the request.
+pub fn request_id_of(req: &actix_web::HttpRequest) -> String {
+    use actix_web::HttpMessage;
+    req.extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default()
+}
+
+/// Logs an answer of 500 or more with the request's id and its cause.
+fn log_server_error<B>(response: &ServiceResponse<B>) {
+    let status = response.status();
+    if !status.is_server_error() {
+        return;
+    }
+    let cause = response
+        .response()
+        .extensions()
+        .get::<Cause>()
+        .map(|c| c.0.clone())
+        .unwrap_or_else(|| "no cause recorded".to_owned());
+    tracing::error!(
+        request_id = %request_id_of(response.request()),
+        status = status.as_u16(),
+        method = %response.request().method(),
+        path = %crate::startup::loggable_path(response.request().path()),
+        cause = %cause,
+        "request failed"
+    );
 }
 
 /// Put on an error answer to explain it with a message other than its status's.
@@ -86,6 +173,8 @@ struct ErrorPage {
     status: u16,
     title: String,
     explanation: String,
+    /// For a 5xx: the request's id, to quote to the operator.
+    reference: Option<String>,
 }
 
 /// Replaces the body of every error answer (ours, actix's and the default 404)
@@ -94,6 +183,7 @@ struct ErrorPage {
 pub fn render_error_page<B>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    log_server_error(&response);
     let is_json = response
         .response()
         .headers()
@@ -119,6 +209,7 @@ pub fn render_error_page<B>(
         404 | 405 => "error-404",
         413 => "error-413",
         429 => "error-429",
+        503 => "error-503",
         s if s >= 500 => "error-500",
         _ => "error-400",
     });
@@ -127,6 +218,9 @@ pub fn render_error_page<B>(
         status: status.as_u16(),
         title: tr.t(format!("{key}-title")),
         explanation: tr.t(format!("{key}-text")),
+        reference: status
+            .is_server_error()
+            .then(|| request_id_of(response.request())),
     };
     let body = page
         .render()

@@ -27,6 +27,11 @@ pub enum ApiError {
     /// The request does not fit the resource's state; the code says why.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A NUL byte or invalid UTF-8 in the path, query or body.
+    #[error("malformed input")]
+    Malformed,
+    #[error("request body too large")]
+    TooLarge,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -46,6 +51,11 @@ impl ResponseError for ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Malformed => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Internal(cause) if crate::web::errors::is_outage(cause) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,12 +73,20 @@ impl ResponseError for ApiError {
             }),
             ApiError::NotFound(what) => json!({"error": "not_found", "resource": what}),
             ApiError::Conflict(code) => json!({"error": code}),
-            ApiError::Internal(cause) => {
-                tracing::error!(error = ?cause, "API request failed");
-                json!({"error": "internal"})
+            ApiError::Malformed => json!({"error": "malformed_input"}),
+            ApiError::TooLarge => json!({"error": "too_large"}),
+            ApiError::Internal(cause) if crate::web::errors::is_outage(cause) => {
+                json!({"error": "unavailable"})
             }
+            ApiError::Internal(_) => json!({"error": "internal"}),
         };
         let mut response = HttpResponse::build(self.status_code()).json(body);
+        if let ApiError::Internal(cause) = self {
+            // Logged with the request's id by `render_error_page`.
+            response
+                .extensions_mut()
+                .insert(crate::web::errors::Cause(format!("{cause:#}")));
+        }
         if let ApiError::Unauthorized = self {
             response
                 .headers_mut()

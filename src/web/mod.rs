@@ -5,6 +5,7 @@ pub mod assets;
 pub mod errors;
 pub mod forms;
 pub mod headers;
+pub mod input;
 pub mod json_api;
 pub mod language;
 pub mod layout;

@@ -53,7 +53,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
                 .await
                 .map(|(_, page)| page)
         }
-        _ => None,
+        _ => Err(format!("no address or operator password in {lines:?}")),
     };
     // The owner's home has customers over their licences' quantity to show,
     // and their list holds as many.
@@ -92,7 +92,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             .any(|l| l.contains("vendor@netops.example") && l.contains("sub-account operator")),
         "a sub-account's operator: {lines:?}"
     );
-    let operator_home = operator_home.expect("the demo operator signs in");
+    let operator_home = operator_home.unwrap_or_else(|e| panic!("the demo operator signs in: {e}"));
     assert!(
         operator_home.contains("id=\"sub-account-name\"")
             && operator_home.contains("Customer-facing SLA"),
@@ -111,7 +111,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
 /// The owner's "licences over quantity" figure and the total of the list it
 /// links to.
 async fn licences_over(address: &str, username: &str, password: &str) -> Option<(i64, i64)> {
-    let (browser, home) = signed_in(address, username, password).await?;
+    let (browser, home) = signed_in(address, username, password).await.ok()?;
     let figure =
         regex::Regex::new(r#"id="figure-licences-over" data-count="(\d+)" href="([^"]+)""#)
             .ok()?
@@ -134,21 +134,25 @@ async fn licences_over(address: &str, username: &str, password: &str) -> Option<
     Some((count, total))
 }
 
-/// Signs in through the login form; the browser and the page it lands on.
+/// Signs in through the login form; the browser and the page it lands on, or
+/// what went wrong.
 async fn signed_in(
     address: &str,
     username: &str,
     password: &str,
-) -> Option<(reqwest::Client, String)> {
-    let browser = reqwest::Client::builder().cookie_store(true).build().ok()?;
+) -> Result<(reqwest::Client, String), String> {
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .map_err(|e| e.to_string())?;
     let login = browser
         .get(format!("{address}/login"))
         .send()
         .await
-        .ok()?
+        .map_err(|e| format!("GET /login: {e:?}"))?
         .text()
         .await
-        .ok()?;
+        .map_err(|e| format!("GET /login body: {e:?}"))?;
     let csrf = crate::helpers::csrf_token_in(&login);
     let landed = browser
         .post(format!("{address}/login"))
@@ -159,9 +163,12 @@ async fn signed_in(
         ])
         .send()
         .await
-        .ok()?;
-    let page = landed.text().await.ok()?;
-    Some((browser, page))
+        .map_err(|e| format!("POST /login: {e:?}"))?;
+    let page = landed
+        .text()
+        .await
+        .map_err(|e| format!("POST /login body: {e:?}"))?;
+    Ok((browser, page))
 }
 
 #[test]

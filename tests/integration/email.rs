@@ -233,3 +233,225 @@ async fn without_an_smtp_url_emails_are_written_to_the_mail_folder() {
     .await;
     assert!(app.mail.received().is_empty());
 }
+
+/// Queues the owner's activation email of a new partner; returns its row id.
+fn queue_activation(app: &TestApp, name: &str, owner: &str) -> String {
+    queue_activation_on(&mut app.conn(), app, name, owner)
+}
+
+/// A mail server that accepts the connection and never says a word holds no
+/// email back for good: each attempt ends at the send deadline and is retried;
+/// a claim left `sending` by a dead instance is taken up again; once a server
+/// answers, every email goes out once, with its row's stable Message-ID.
+#[tokio::test]
+async fn a_mail_server_that_never_answers_holds_no_email_back() {
+    let app = spawn_app_with(|s| s.outbox.send_deadline = Duration::from_millis(700)).await;
+    app.mail.fall_silent();
+    let ids: Vec<String> = ["one", "two", "three"]
+        .iter()
+        .map(|n| queue_activation(&app, &format!("Partner {n}"), &format!("{n}@hung.example")))
+        .collect();
+    // Every email is tried, not just the first: the worker is not stuck.
+    eventually(
+        "every email tried against the silent server",
+        Duration::from_secs(20),
+        || {
+            let rows = outbox_rows(&app);
+            rows.len() == 3
+                && rows.iter().all(|(state, attempts, error)| {
+                    *attempts >= 1
+                        && state != "sent"
+                        && (state == "sending"
+                            || error.as_deref().is_some_and(|e| e.contains("no answer")))
+                })
+        },
+    )
+    .await;
+    assert!(app.mail.received().is_empty());
+
+    // A row a dead instance left `sending`, its claim expired.
+    let orphan = uuid::Uuid::new_v4().to_string();
+    let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(5);
+    diesel::insert_into(email_outbox::table)
+        .values((
+            email_outbox::id.eq(&orphan),
+            email_outbox::recipient.eq("orphan@hung.example"),
+            email_outbox::subject.eq("Left behind"),
+            email_outbox::text_body.eq("Sent by an instance that died."),
+            email_outbox::html_body.eq("<p>Sent by an instance that died.</p>"),
+            email_outbox::state.eq("sending"),
+            email_outbox::attempts.eq(1),
+            email_outbox::next_attempt_at.eq(long_ago),
+            email_outbox::locked_until.eq(Some(long_ago + chrono::Duration::minutes(3))),
+            email_outbox::created_at.eq(long_ago),
+        ))
+        .execute(&mut app.conn())
+        .expect("an orphaned claim");
+
+    app.mail.answer_again();
+    let emails = app.mail.wait_for(4, Duration::from_secs(20)).await;
+    assert_eq!(emails.len(), 4, "{emails:?}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let emails = app.mail.received();
+    assert_eq!(emails.len(), 4, "each email once");
+    for id in ids.iter().chain([&orphan]) {
+        let expected = format!("<{id}@partnerdesk.localhost>");
+        assert_eq!(
+            emails.iter().filter(|e| e.message_id == expected).count(),
+            1,
+            "{expected} in {emails:?}"
+        );
+    }
+    assert!(
+        outbox_rows(&app)
+            .iter()
+            .all(|(state, _, _)| state == "sent")
+    );
+}
+
+fn queue_activation_on(
+    conn: &mut partnerdesk::db::DbConnection,
+    app: &TestApp,
+    name: &str,
+    owner: &str,
+) -> String {
+    partners::create_with_owner(
+        conn,
+        &app.settings,
+        chrono::Utc::now().naive_utc(),
+        &new_partner(name, owner, Lang::En),
+    )
+    .expect("partner created");
+    email_outbox::table
+        .filter(email_outbox::recipient.eq(owner))
+        .select(email_outbox::id)
+        .first(conn)
+        .expect("the queued email")
+}
+
+/// A recipient the server refuses with a 550 is marked failed at once, with
+/// the reason, and never retried; the other emails go out. The inviter's list
+/// says the invitation email bounced.
+#[tokio::test]
+async fn a_refused_recipient_fails_at_once_and_the_inviter_is_told() {
+    let app = spawn_app().await;
+    app.mail.refuse("gone@contoso.example");
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(
+        &partner,
+        "owner@contoso.example",
+        partnerdesk::access::PartnerRole::Owner,
+    );
+    let owner = app
+        .browser_signed_in("owner@contoso.example", crate::helpers::people::PASSWORD)
+        .await;
+    for (name, email) in [
+        ("Gone Away", "gone@contoso.example"),
+        ("Here Now", "here@contoso.example"),
+    ] {
+        let sent = app
+            .post_as(
+                &owner,
+                "/partner/staff/invite",
+                &[
+                    ("full_name", name),
+                    ("email", email),
+                    ("username", ""),
+                    ("role", "helpdesk_agent"),
+                    ("language", "en"),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status(), 303);
+    }
+    assert_eq!(
+        app.mail.wait_for_to("here@contoso.example", 1).await.len(),
+        1
+    );
+    let refused = || -> Vec<(String, i32, Option<String>)> {
+        email_outbox::table
+            .filter(email_outbox::recipient.eq("gone@contoso.example"))
+            .select((
+                email_outbox::state,
+                email_outbox::attempts,
+                email_outbox::last_error,
+            ))
+            .load(&mut app.conn())
+            .expect("rows")
+    };
+    eventually("the refused email failed", Duration::from_secs(10), || {
+        refused().iter().any(|(state, _, _)| state == "failed")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let rows = refused();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, 1, "never retried");
+    assert!(
+        rows[0].2.as_deref().is_some_and(|e| e.contains("550")),
+        "{rows:?}"
+    );
+    assert!(
+        app.mail
+            .received()
+            .iter()
+            .all(|e| !e.to.iter().any(|t| t == "gone@contoso.example"))
+    );
+
+    let list = owner
+        .get(app.url("/partner/staff"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let row_of = |name: &str| {
+        let start = list.find(name).expect("the person's row");
+        list[start..start + list[start..].find("</tr>").expect("row end")].to_owned()
+    };
+    assert!(row_of("Gone Away").contains("the email could not be delivered"));
+    assert!(!row_of("Here Now").contains("could not be delivered"));
+}
+
+/// Addresses the mailer cannot take are refused by the forms, next to the
+/// field, in the reader's language.
+#[tokio::test]
+async fn the_forms_refuse_addresses_the_mailer_cannot_take() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
+    app.active_member(
+        &partner,
+        "owner@contoso.example",
+        partnerdesk::access::PartnerRole::Owner,
+    );
+    let owner = app
+        .browser_signed_in("owner@contoso.example", crate::helpers::people::PASSWORD)
+        .await;
+    for address in ["user@[127.0.0.1]", "a.@x.example", ".a@x.example"] {
+        let page = app
+            .post_as(
+                &owner,
+                "/partner/staff/invite",
+                &[
+                    ("full_name", "Ada"),
+                    ("email", address),
+                    ("username", "ada-new"),
+                    ("role", "helpdesk_agent"),
+                    ("language", "en"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status(), 200, "{address}");
+        let body = page.text().await.expect("body");
+        assert!(body.contains(r#"id="email-error""#), "{address}: {body}");
+    }
+    assert!(
+        email_outbox::table
+            .filter(email_outbox::recipient.like("%x.example"))
+            .count()
+            .get_result::<i64>(&mut app.conn())
+            .expect("count")
+            == 0
+    );
+}

@@ -706,3 +706,40 @@ pub mod customers {
         }
     }
 }
+
+/// Every warning and error the application logs in this test process, from
+/// the first call on: the returned function reads what has been logged so
+/// far. (One subscriber for the whole process; tests find their own lines by
+/// something only they log, such as a request id.)
+pub fn captured_log() -> impl Fn() -> String {
+    static LOG: std::sync::OnceLock<Arc<std::sync::Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    let buffer = LOG
+        .get_or_init(|| {
+            let buffer = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let writer = buffer.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::WARN)
+                .with_ansi(false)
+                .with_writer(move || LogWriter(writer.clone()))
+                .finish();
+            // Another test may have set one first; then nothing is captured
+            // and the caller's assertions say so.
+            let _ = tracing::subscriber::set_global_default(subscriber);
+            buffer
+        })
+        .clone();
+    move || String::from_utf8_lossy(&buffer.lock().expect("log lock")).into_owned()
+}
+
+struct LogWriter(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

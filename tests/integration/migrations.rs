@@ -173,3 +173,49 @@ async fn the_sub_account_migration_keeps_an_accounts_data_down_and_up() {
         .expect("GET");
     assert_eq!(page.status(), 200);
 }
+
+/// Instances started together on one empty database all come up and serve:
+/// on PostgreSQL the first migrates under an advisory lock while the others
+/// wait (without it, one exited with a duplicate key in `pg_type`).
+#[tokio::test]
+async fn instances_starting_together_on_an_empty_database_all_serve() {
+    for _ in 0..3 {
+        let data_dir = tempfile::tempdir().expect("temporary folder");
+        let (_database, url) = TestDatabase::create(data_dir.path());
+        let mut settings =
+            partnerdesk::config::Settings::for_data_dir(data_dir.path()).expect("settings");
+        settings.database_url = url;
+        settings.http_workers = Some(1);
+        settings.db_pool_size = 2;
+        let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let builders: Vec<_> = (0..3)
+            .map(|_| {
+                let settings = settings.clone();
+                let start = start.clone();
+                tokio::task::spawn_blocking(move || {
+                    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+                    let port = listener.local_addr().expect("address").port();
+                    start.wait();
+                    partnerdesk::startup::Application::build_on(
+                        settings,
+                        listener,
+                        partnerdesk::clock::system(),
+                    )
+                    .map(|app| (port, app))
+                    .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for builder in builders {
+            let (port, app) = builder
+                .await
+                .expect("the thread")
+                .expect("every instance starts");
+            tokio::spawn(app.run_until_stopped());
+            let answer = reqwest::get(format!("http://127.0.0.1:{port}/health_check"))
+                .await
+                .expect("the instance answers");
+            assert_eq!(answer.status(), 200);
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! A real SMTP server in the test process (mailin's protocol state machine over
 //! TCP) that keeps what it receives, and can be stopped and started again on the
-//! same port to play an outage.
+//! same port to play an outage, fall silent (accept connections and never
+//! answer) or refuse chosen recipients with a 550.
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +19,7 @@ pub struct ReceivedEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub message_id: String,
 }
 
 impl ReceivedEmail {
@@ -35,11 +38,28 @@ type Inbox = Arc<Mutex<Vec<ReceivedEmail>>>;
 #[derive(Clone)]
 struct Collector {
     inbox: Inbox,
+    refused: Refused,
     to: Vec<String>,
     data: Vec<u8>,
 }
 
+/// Recipients answered 550, lowercase.
+type Refused = Arc<Mutex<HashSet<String>>>;
+
 impl Handler for Collector {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if self
+            .refused
+            .lock()
+            .expect("refused lock")
+            .contains(&to.to_lowercase())
+        {
+            mailin::response::NO_MAILBOX
+        } else {
+            mailin::response::OK
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
         self.to = to.to_vec();
         self.data.clear();
@@ -62,17 +82,20 @@ impl Handler for Collector {
                 _ => {}
             }
         }
-        let subject = parsed
-            .headers
-            .iter()
-            .find(|h| h.get_key().eq_ignore_ascii_case("subject"))
-            .map(|h| h.get_value())
-            .unwrap_or_default();
+        let header = |name: &str| {
+            parsed
+                .headers
+                .iter()
+                .find(|h| h.get_key().eq_ignore_ascii_case(name))
+                .map(|h| h.get_value())
+                .unwrap_or_default()
+        };
         let email = ReceivedEmail {
             to: self.to.clone(),
-            subject,
+            subject: header("subject"),
             text,
             html,
+            message_id: header("message-id"),
         };
         self.inbox.lock().expect("inbox lock").push(email);
         mailin::response::OK
@@ -82,6 +105,9 @@ impl Handler for Collector {
 pub struct MailServer {
     pub port: u16,
     inbox: Inbox,
+    refused: Refused,
+    /// Set: connections are accepted and held without a word.
+    silent: Arc<AtomicBool>,
     running: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
 }
 
@@ -92,6 +118,8 @@ impl MailServer {
         let mut server = Self {
             port,
             inbox: Arc::default(),
+            refused: Arc::default(),
+            silent: Arc::default(),
             running: None,
         };
         server.serve(listener);
@@ -105,12 +133,19 @@ impl MailServer {
         let stop = Arc::new(AtomicBool::new(false));
         let stop_flag = stop.clone();
         let inbox = self.inbox.clone();
+        let refused = self.refused.clone();
+        let silent = self.silent.clone();
         let thread = std::thread::spawn(move || {
             while !stop_flag.load(Ordering::SeqCst) {
                 match listener.accept() {
+                    Ok((stream, _)) if silent.load(Ordering::SeqCst) => {
+                        let silent = silent.clone();
+                        std::thread::spawn(move || hold_silently(stream, &silent));
+                    }
                     Ok((stream, peer)) => {
                         let handler = Collector {
                             inbox: inbox.clone(),
+                            refused: refused.clone(),
                             to: Vec::new(),
                             data: Vec::new(),
                         };
@@ -131,6 +166,24 @@ impl MailServer {
             stop.store(true, Ordering::SeqCst);
             let _ = thread.join();
         }
+    }
+
+    /// From now on, accepts connections and never answers (not even the
+    /// greeting), as a hung mail server does, until `answer_again`.
+    pub fn fall_silent(&self) {
+        self.silent.store(true, Ordering::SeqCst);
+    }
+
+    pub fn answer_again(&self) {
+        self.silent.store(false, Ordering::SeqCst);
+    }
+
+    /// Answers 550 to `address` as a recipient from now on.
+    pub fn refuse(&self, address: &str) {
+        self.refused
+            .lock()
+            .expect("refused lock")
+            .insert(address.to_lowercase());
     }
 
     pub fn resume(&mut self) {
@@ -174,6 +227,26 @@ impl MailServer {
 impl Drop for MailServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Keeps a connection open without a word until the client gives up or the
+/// server answers again.
+fn hold_silently(stream: TcpStream, silent: &AtomicBool) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let mut buffer = [0u8; 256];
+    while silent.load(Ordering::SeqCst) {
+        match std::io::Read::read(&mut &stream, &mut buffer) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return,
+        }
     }
 }
 
