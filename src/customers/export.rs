@@ -1,6 +1,8 @@
 //! CSV export of the list as it is filtered and sorted (A9). The file is streamed
 //! a thousand rows at a time, so a large partner's export neither waits for the
-//! whole result nor holds it in memory.
+//! whole result nor holds it in memory. It is UTF-8 with a byte-order mark (so
+//! that spreadsheets read accents right), comma-separated unless `sep=semicolon`
+//! asks for what a spreadsheet set up for French expects; the import takes both.
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
@@ -18,6 +20,22 @@ use crate::startup::AppState;
 use crate::web::PageError;
 
 const BATCH: i64 = 1_000;
+
+/// What a spreadsheet takes as the sign of UTF-8 text.
+const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+/// How the cells of the file are separated (`?sep=semicolon`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportOptions {
+    #[serde(default)]
+    sep: String,
+}
+
+impl ExportOptions {
+    fn delimiter(&self) -> u8 {
+        if self.sep == "semicolon" { b';' } else { b',' }
+    }
+}
 
 /// The columns of an export, which are also the columns an import reads (the
 /// import ignores the ones the portal sets itself: id, data region, state, health
@@ -86,8 +104,19 @@ pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
 
 pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-fn encode(rows: &[ExportedCustomer], with_header: bool) -> Result<Bytes, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+fn encode(
+    rows: &[ExportedCustomer],
+    with_header: bool,
+    delimiter: u8,
+) -> Result<Bytes, csv::Error> {
+    let start = if with_header {
+        BYTE_ORDER_MARK.as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(start);
     if with_header {
         writer.write_record(HEADER)?;
     }
@@ -174,14 +203,16 @@ pub async fn csv(
     state: web::Data<AppState>,
     member: PartnerMember,
     query: web::Query<RawView>,
+    options: web::Query<ExportOptions>,
 ) -> Result<HttpResponse, PageError> {
     let view = View::from(query.into_inner()).at(state.clock.now());
+    let delimiter = options.delimiter();
     let partner_id = member.partner_id().to_owned();
     let pool = state.pool.clone();
     // The first batch is read before answering, so a failing database still gets
     // a proper error page instead of a cut-off file.
     let first = batch(&pool, partner_id.clone(), view.clone(), 0).await?;
-    let head = encode(&first, true).map_err(PageError::internal)?;
+    let head = encode(&first, true, delimiter).map_err(PageError::internal)?;
     let more = first.len() as i64 == BATCH;
     let rest = stream::unfold((BATCH, more), move |(offset, more)| {
         let (pool, partner_id, view) = (pool.clone(), partner_id.clone(), view.clone());
@@ -197,7 +228,7 @@ pub async fn csv(
                 }
             };
             let more = rows.len() as i64 == BATCH;
-            let chunk = encode(&rows, false).map_err(PageError::internal);
+            let chunk = encode(&rows, false, delimiter).map_err(PageError::internal);
             Some((chunk, (offset + BATCH, more)))
         }
     });

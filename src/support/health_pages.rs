@@ -23,8 +23,8 @@ struct HealthPage {
     incidents: Vec<Incident>,
     /// Where "back" goes: the partner's details page or the console's home.
     back: String,
-    /// The partner's link to the customer's requests, when the role may use them.
-    requests_link: Option<String>,
+    /// On the partner's side, the customer whose pages the tabs lead to.
+    partner_customer_id: Option<String>,
     zone: chrono_tz::Tz,
 }
 
@@ -69,19 +69,15 @@ pub async fn partner_page(
     })
     .await
     .map_err(customers::details::page_error)?;
-    let requests_link = member
-        .role
-        .can(crate::access::Capability::ServiceRequestsOnBehalf)
-        .then(|| format!("/partner/customers/{}/requests", customer.id));
     render(&HealthPage {
         zone: zone_of(&layout),
         layout,
         health: customer.health(),
         back: format!("/partner/customers/{}", customer.id),
+        partner_customer_id: Some(customer.id),
         customer_name: customer.name,
         services,
         incidents,
-        requests_link,
     })
 }
 
@@ -109,6 +105,6 @@ pub async fn customer_page(
         customer_name: member.membership.tenant_name.clone(),
         services,
         incidents,
-        requests_link: None,
+        partner_customer_id: None,
     })
 }

@@ -206,7 +206,8 @@ pub fn render_error_page<B>(
     let key = explicit.unwrap_or(match status.as_u16() {
         400 => "error-400",
         403 => "error-403",
-        404 | 405 => "error-404",
+        404 => "error-404",
+        405 => "error-405",
         413 => "error-413",
         429 => "error-429",
         503 => "error-503",

@@ -853,3 +853,50 @@ async fn a_chosen_customer_scopes_the_partner_pages_until_cleared() {
     let (_, list) = page_of(&owner, &app, "/partner/customers").await;
     assert!(!list.contains(r#"id="customer-context""#));
 }
+
+/// The export opens in a spreadsheet with its accents: UTF-8 with a byte-order
+/// mark, comma-separated, or semicolon-separated when asked (the list offers
+/// both); the filters still apply.
+#[tokio::test]
+async fn the_export_carries_a_byte_order_mark_and_either_separator() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    app.customer(&ours, &CustomerSpec::named("Café Lumière"));
+    app.customer(&ours, &CustomerSpec::named("Northwind"));
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let (_, list) = page_of(&owner, &app, "/partner/customers?q=caf").await;
+    assert!(
+        list.contains("/partner/customers.csv?q=caf&amp;sep=semicolon"),
+        "{list}"
+    );
+    for (query, separator) in [("?q=caf", ','), ("?q=caf&sep=semicolon", ';')] {
+        let bytes = owner
+            .get(app.url(&format!("/partner/customers.csv{query}")))
+            .send()
+            .await
+            .expect("GET")
+            .bytes()
+            .await
+            .expect("body");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{query}: a byte-order mark");
+        let text = std::str::from_utf8(&bytes[3..]).expect("UTF-8");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                partnerdesk::customers::export::HEADER
+                    .join(&separator.to_string())
+                    .as_str()
+            )
+        );
+        let rows: Vec<&str> = lines.collect();
+        assert_eq!(rows.len(), 1, "{query}: {rows:?}");
+        assert!(
+            rows[0].contains(&format!("{separator}Café Lumière{separator}")),
+            "{rows:?}"
+        );
+    }
+}
