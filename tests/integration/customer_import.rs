@@ -1,5 +1,5 @@
 //! CSV import of customers through the real server: an export imported into
-//! another partner comes out the same, a file with bad
+//! another partner comes out the same (ended trials included), a file with bad
 //! rows imports nothing and names each problem in the reader's language, a large
 //! file shows its progress. Imports are jobs claimed with a lease: one left by a
 //! dead instance is taken over by another, one running at a stop (SIGTERM) is
@@ -223,7 +223,7 @@ fn problems_on(page: &str) -> Vec<(String, String, String)> {
 
 #[tokio::test]
 async fn a_file_with_bad_rows_imports_nothing_and_names_each_problem_in_english_and_french() {
-    for (lang, required, invalid, taken, repeated, yes_no) in [
+    for (lang, required, invalid, taken, repeated, yes_no, summary) in [
         (
             Lang::En,
             "This field is required.",
@@ -231,6 +231,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_each_problem_in_english_
             "A customer with this primary domain is already in your list.",
             "This primary domain appears on an earlier row of the file.",
             "Write yes or no.",
+            "Nothing was imported. Rows to fix: 6 of 7;",
         ),
         (
             Lang::Fr,
@@ -239,6 +240,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_each_problem_in_english_
             "Un client avec ce domaine principal est déjà dans votre liste.",
             "Ce domaine principal figure déjà sur une ligne précédente du fichier.",
             "Écrivez oui ou non.",
+            "Rien n'a été importé. Lignes à corriger : 6 sur 7 ;",
         ),
     ] {
         let app = spawn_app().await;
@@ -273,6 +275,10 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_each_problem_in_english_
                 "row {line} {column}: {message} in {problems:?}"
             );
         }
+        assert!(
+            unescape(&page).contains(summary),
+            "six distinct rows of seven have problems: {page}"
+        );
         assert!(problems.iter().any(|p| p.0 == "8" && p.1 == "country"));
         assert!(
             problems
@@ -391,6 +397,52 @@ async fn a_large_file_is_checked_in_batches_then_imported_whole() {
     assert_eq!(listed_total(&list), Some(1));
     let (_, list) = page_of(&owner, &app, "/partner/customers").await;
     assert_eq!(listed_total(&list), Some(1200));
+}
+
+#[tokio::test]
+async fn an_export_with_ended_trials_imports_back_as_is() {
+    let app = spawn_app().await;
+    let contoso = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let fabrikam = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    for name in ["Ended Long Ago", "Ended Yesterday", "Still Trying"] {
+        app.customer(
+            &contoso,
+            &CustomerSpec {
+                billing: BillingType::Trial,
+                ..CustomerSpec::named(name)
+            },
+        );
+    }
+    let today = app.clock_now().date();
+    for (domain, ended) in [
+        (
+            "ended-long-ago.example",
+            today - chrono::Duration::days(400),
+        ),
+        ("ended-yesterday.example", today - chrono::Duration::days(1)),
+    ] {
+        diesel::update(customer_accounts::table)
+            .filter(customer_accounts::primary_domain.eq(domain))
+            .set(customer_accounts::trial_ends_on.eq(Some(ended)))
+            .execute(&mut app.conn())
+            .expect("a trial that has ended");
+    }
+    let exporter = signed_in_owner(&app, &contoso, "owner@contoso.example", Lang::En).await;
+    let exported = export(&app, &exporter).await;
+    let ended = (today - chrono::Duration::days(400))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(exported.contains(&ended), "{exported}");
+
+    let importer = signed_in_owner(&app, &fabrikam, "owner@fabrikam.example", Lang::En).await;
+    let (page, _) = import(&app, &importer, exported.clone().into_bytes()).await;
+    assert_eq!(state_of(&page), "done", "{page}");
+    assert!(page.contains("3 customers imported."), "{page}");
+    assert_eq!(
+        comparable(&export(&app, &importer).await),
+        comparable(&exported),
+        "the ended trials come back as they were"
+    );
 }
 
 /// A file of `rows` valid customers.
@@ -706,7 +758,7 @@ async fn the_import_page_tells_each_state_in_english_and_french() {
         (
             "invalid",
             "invalid",
-            "Nothing was imported: 3 problems in 4 rows.",
+            "Nothing was imported. Rows to fix: 2 of 4; problems found: 3.",
             false,
         ),
         (
@@ -728,7 +780,7 @@ async fn the_import_page_tells_each_state_in_english_and_french() {
         "Le serveur qui traitait cet import s'est arrêté avant la fin. Rien n'a été importé ; l'import reprend depuis le début dans un instant.",
         "Les 4 lignes sont valides. Import en cours…",
         "4 clients importés.",
-        "Rien n'a été importé : 3 problèmes dans 4 lignes.",
+        "Rien n'a été importé. Lignes à corriger : 2 sur 4 ; problèmes relevés : 3.",
         "L'import a été interrompu trop de fois et a été abandonné ; rien n'a été importé.",
         "L'import s'est arrêté sur une erreur inattendue ; rien n'a été importé.",
     ];
@@ -816,4 +868,41 @@ fn insert_states(app: &TestApp, contoso: &str, membership: &str) {
             .execute(&mut app.conn())
             .expect("an import in its state");
     }
+}
+
+#[tokio::test]
+async fn the_demos_customers_export_and_import_back_as_is() {
+    let app = spawn_app().await;
+    let contoso = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let fabrikam = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    // The demo's customers, some of them months old: trials among them have
+    // ended.
+    partnerdesk::customers::seed::generate(
+        &mut app.conn(),
+        app.clock_now() - chrono::Duration::days(120),
+        &partnerdesk::customers::seed::SeedOptions {
+            partner_id: contoso.clone(),
+            count: 300,
+            groups: &[],
+            seed: 2026,
+        },
+    )
+    .expect("seeded");
+    let exporter = signed_in_owner(&app, &contoso, "owner@contoso.example", Lang::En).await;
+    let exported = export(&app, &exporter).await;
+    let today = app.clock_now().date().format("%Y-%m-%d").to_string();
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|c| c == name).expect(name);
+    let (billing, trial_end) = (column("billing_type"), column("trial_ends_on"));
+    let ended = reader
+        .records()
+        .map(|record| record.expect("record"))
+        .filter(|r| &r[billing] == "trial" && !r[trial_end].is_empty() && r[trial_end] < *today)
+        .count();
+    assert!(ended > 0, "some trials have ended");
+    let importer = signed_in_owner(&app, &fabrikam, "owner@fabrikam.example", Lang::En).await;
+    let (page, _) = import(&app, &importer, exported.clone().into_bytes()).await;
+    assert_eq!(state_of(&page), "done", "{}", &page[..page.len().min(6000)]);
+    assert!(page.contains("300 customers imported."), "{page}");
 }

@@ -319,6 +319,7 @@ impl ProgressPage {
                 ("total", &self.import.total_rows.to_string()),
                 ("imported", &self.import.imported_rows.to_string()),
                 ("problems", &self.problems.count.to_string()),
+                ("rows", &self.problems.rows.to_string()),
             ],
         )
     }

@@ -2,14 +2,14 @@
 //! by one as the three creation steps would, and the problems found, by row and
 //! column.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::MAX_ROWS;
 use crate::customers::create::{self, NewCustomer, WizardForm};
 use crate::customers::export::FORMULA_STARTS;
-use crate::customers::{BillingType, regions};
+use crate::customers::{BillingType, fields, regions};
 use crate::i18n::{Lang, Translator};
 use crate::web::FieldErrors;
 
@@ -175,13 +175,23 @@ pub struct Problem {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Problems {
+    /// Every problem found, kept or not.
     pub count: usize,
+    /// Rows with at least one problem (imports checked before this count was
+    /// kept read 0).
+    #[serde(default)]
+    pub rows: usize,
     pub kept: Vec<Problem>,
+    #[serde(skip)]
+    lines: HashSet<u64>,
 }
 
 impl Problems {
     pub(super) fn add(&mut self, line: u64, column: &str, message: &str) {
         self.count += 1;
+        if self.lines.insert(line) {
+            self.rows += 1;
+        }
         if self.kept.len() < PROBLEMS_KEPT {
             self.kept.push(Problem {
                 line,
@@ -220,6 +230,10 @@ fn yes_or_no(cell: &str) -> Option<bool> {
 /// Checks one row as the three creation steps would, filling in what a file may
 /// leave out: the country's time zone, a monthly term, a trial of the usual
 /// length, the importing person's language for the administrator.
+///
+/// A trial whose end has passed is accepted as an ended trial: an export lists
+/// such customers, and an export must import as it is (the creation form, where
+/// a person picks the end of a new trial, refuses a past date).
 pub(super) fn check_row(
     upload: &Upload,
     record: &csv::StringRecord,
@@ -244,6 +258,12 @@ pub(super) fn check_row(
         .format("%Y-%m-%d")
         .to_string();
     let trial_ends_on = or(cell("trial_ends_on"), &default_trial_end);
+    // `account_part` reads "today" only to refuse a trial ending by then; for an
+    // ended trial in a file, the day before its end stands in for today.
+    let checked_on = match fields::date(&trial_ends_on) {
+        Ok(end) if end <= today => end.pred_opt().unwrap_or(end),
+        _ => today,
+    };
     let mut problems = Vec::new();
     let managed = yes_or_no(&cell("managed_order")).unwrap_or_else(|| {
         problems.push(("managed_order", "import-yes-no".to_owned()));
@@ -285,7 +305,7 @@ pub(super) fn check_row(
             }
         }
     };
-    let account = form.account_part(tr, today).map_err(&mut refused).ok();
+    let account = form.account_part(tr, checked_on).map_err(&mut refused).ok();
     let address = form.address_part(tr).map_err(&mut refused).ok();
     let administrator = form
         .administrator_part(tr, account.as_ref().map_or(chrono_tz::UTC, |a| a.time_zone))
@@ -353,5 +373,38 @@ mod tests {
         assert_eq!(upload.cell(row, "name"), "=1+1");
         assert_eq!(upload.cell(row, "primary_domain"), "+33 1 23");
         assert_eq!(upload.cell(row, "contact_email"), "'hello");
+    }
+
+    #[test]
+    fn problems_count_the_rows_they_are_on_once() {
+        let mut problems = Problems::default();
+        problems.add(3, "country", "field-choose");
+        problems.add(3, "contact_email", "field-invalid");
+        problems.add(5, "city", "field-required");
+        problems.add(2, "primary_domain", "import-domain-exists");
+        assert_eq!((problems.count, problems.rows), (4, 3));
+    }
+
+    #[test]
+    fn a_trial_that_has_ended_is_accepted_and_a_bad_date_is_not() {
+        let file = format!(
+            "{},billing_type,trial_ends_on\n\
+             Ended,ended.example,FR,1 rue A,Paris,Ann Lee,ann@ended.example,trial,2020-01-31\n\
+             Today,today.example,FR,1 rue B,Paris,Bob Ray,bob@today.example,trial,2026-12-04\n\
+             Bad,bad.example,FR,1 rue C,Paris,Cy Dee,cy@bad.example,trial,someday\n",
+            REQUIRED_COLUMNS.join(",")
+        );
+        let upload = Upload::read("f.csv", file.as_bytes()).expect("readable");
+        let tr = Lang::En.translator();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
+        let check = |n: usize| check_row(&upload, &upload.rows[n].1, &tr, Lang::En, today);
+        let ended = check(0).expect("an ended trial imports");
+        assert_eq!(
+            ended.account.trial_ends_on,
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 31)
+        );
+        assert!(check(1).is_ok(), "a trial ending today imports");
+        let refused = check(2).err().expect("an unreadable date is refused");
+        assert!(refused.iter().any(|(column, _)| *column == "trial_ends_on"));
     }
 }
