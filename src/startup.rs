@@ -202,11 +202,23 @@ impl Application {
         let signals = tokio::spawn(self.shutdown.clone().on_signals());
         let outbox = tokio::spawn(self.worker.run());
         let mut imports = tokio::spawn(self.imports.run());
-        let result = self.server.await;
-        // The server ends only on the stop signal, or on an error: either way
-        // the workers stop too.
+        let server = self.server;
+        tokio::pin!(server);
+        let early = tokio::select! {
+            result = &mut server => Some(result),
+            _ = self.shutdown.requested() => None,
+        };
+        // From the stop on, the server and the import worker wind down side by
+        // side, both within the same grace period.
+        let deadline = tokio::time::Instant::now() + self.grace;
+        let result = match early {
+            Some(result) => result,
+            None => server.await,
+        };
+        // The server ends on the stop signal, or on an error: either way the
+        // workers stop too.
         self.shutdown.trigger();
-        match tokio::time::timeout(self.grace, &mut imports).await {
+        match tokio::time::timeout_at(deadline, &mut imports).await {
             Ok(Ok(())) => tracing::info!("import worker stopped"),
             Ok(Err(error)) => tracing::error!(%error, "import worker ended abnormally"),
             Err(_) => {
