@@ -41,6 +41,7 @@ struct RawSettings {
     db_pool_size: Option<u32>,
     http_workers: Option<usize>,
     outbox: Option<RawOutbox>,
+    jobs: Option<RawJobs>,
     data_regions: Option<BTreeMap<String, String>>,
     trusted_proxies: Option<RawList>,
     failure_brake_per_minute: Option<u32>,
@@ -73,6 +74,13 @@ struct RawOutbox {
     send_deadline_secs: Option<u64>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+struct RawJobs {
+    poll_interval_ms: Option<u64>,
+    lease_secs: Option<u64>,
+    shutdown_grace_secs: Option<u64>,
+}
+
 #[derive(Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
@@ -91,6 +99,7 @@ pub struct Settings {
     /// Threads serving HTTP; defaults to one per core.
     pub http_workers: Option<usize>,
     pub outbox: OutboxSettings,
+    pub jobs: JobSettings,
     /// Data region per country code, overriding `customers::regions`' defaults.
     pub data_regions: BTreeMap<String, String>,
     /// Proxies whose `X-Forwarded-For` names the client; empty trusts none.
@@ -202,6 +211,30 @@ impl Default for OutboxSettings {
     }
 }
 
+/// How the background job worker (`jobs`) claims and hands back its work.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// How often the worker looks for jobs queued by other instances, or left by
+    /// an instance that stopped.
+    pub poll_interval: Duration,
+    /// How long a claimed job is reserved for its worker; renewed while it works.
+    /// A job whose lease has run out is taken over by any instance.
+    pub lease: Duration,
+    /// At a stop (SIGTERM), how long a running job is given to reach a point
+    /// where it can be handed back or finish, and HTTP requests to finish.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(2),
+            lease: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(25),
+        }
+    }
+}
+
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 impl Settings {
@@ -255,6 +288,8 @@ impl Settings {
         };
         let outbox_raw = raw.outbox.unwrap_or_default();
         let defaults = OutboxSettings::default();
+        let jobs_raw = raw.jobs.unwrap_or_default();
+        let job_defaults = JobSettings::default();
         let ms = Duration::from_millis;
         Ok(Self {
             data_dir,
@@ -290,6 +325,20 @@ impl Settings {
                     .send_deadline_secs
                     .map(Duration::from_secs)
                     .unwrap_or(defaults.send_deadline),
+            },
+            jobs: JobSettings {
+                poll_interval: jobs_raw
+                    .poll_interval_ms
+                    .map(ms)
+                    .unwrap_or(job_defaults.poll_interval),
+                lease: jobs_raw
+                    .lease_secs
+                    .map(Duration::from_secs)
+                    .unwrap_or(job_defaults.lease),
+                shutdown_grace: jobs_raw
+                    .shutdown_grace_secs
+                    .map(Duration::from_secs)
+                    .unwrap_or(job_defaults.shutdown_grace),
             },
             data_regions: raw
                 .data_regions

@@ -17,6 +17,7 @@ pub mod email;
 pub mod home;
 pub mod i18n;
 pub mod invitations;
+pub mod jobs;
 pub mod monitoring;
 pub mod partner;
 pub mod partners;

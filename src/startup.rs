@@ -1,8 +1,10 @@
-//! Builds the application from its settings: pool, mailer, outbox worker and routes,
-//! bound to the configured address (port 0 in tests) and reporting the real port.
+//! Builds the application from its settings: pool, mailer, outbox and import
+//! workers and routes, bound to the configured address (port 0 in tests) and
+//! reporting the real port. One stop signal ([`Shutdown`]) ends it gracefully.
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_multipart::form::MultipartFormConfig;
 use actix_session::SessionMiddleware;
@@ -25,6 +27,7 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
+use crate::jobs::Shutdown;
 use crate::web::PageError;
 use crate::web::errors::{RequestId, assign_request_id, render_error_page};
 use crate::web::headers::{MAX_BODY_BYTES, security_headers};
@@ -38,6 +41,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// Wakes the outbox worker when a request has just queued an email.
     pub outbox_wake: Arc<Notify>,
+    /// Wakes the background job worker when a request has just queued a job.
+    pub jobs_wake: Arc<Notify>,
     /// The passkeys' relying party: the public address, when it is a domain
     /// name (browsers refuse passkeys on an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
@@ -47,6 +52,14 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: OutboxWorker,
+    imports: customers::import::ImportWorker,
+    /// This instance's stop signal. SIGTERM and SIGINT trigger it, and so may the
+    /// caller (a test stops an instance in-process the same way): the server
+    /// stops accepting and finishes its requests, the import worker hands back or
+    /// finishes its job, then `run_until_stopped` returns. Give it to any other
+    /// worker that should stop cleanly (see `run_until_stopped`).
+    shutdown: Shutdown,
+    grace: Duration,
 }
 
 impl Application {
@@ -69,6 +82,16 @@ impl Application {
         )?;
         let port = listener.local_addr()?.port();
         let wake = Arc::new(Notify::new());
+        let shutdown = Shutdown::new();
+        let jobs_wake = Arc::new(Notify::new());
+        let imports = customers::import::ImportWorker {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            clock: clock.clone(),
+            wake: jobs_wake.clone(),
+            outbox_wake: wake.clone(),
+            shutdown: shutdown.clone(),
+        };
         let worker = OutboxWorker {
             pool: pool.clone(),
             mailer: Mailer::from_settings(
@@ -80,6 +103,7 @@ impl Application {
             settings: settings.outbox.clone(),
             clock: clock.clone(),
             wake: wake.clone(),
+            shutdown: shutdown.clone(),
         };
         let webauthn = second_factor::passkeys::relying_party(&settings)?.map(Arc::new);
         if webauthn.is_none() {
@@ -93,6 +117,7 @@ impl Application {
             pool,
             clock,
             outbox_wake: wake,
+            jobs_wake,
             webauthn,
         });
         let cookie_key = Key::derive_from(settings.secret_key.as_bytes());
@@ -159,7 +184,11 @@ impl Application {
                 .wrap(request_logger())
                 .wrap(from_fn(assign_request_id))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // Stops gracefully on our signal only; `run_until_stopped` turns SIGTERM
+        // and SIGINT into it, so that the workers stop at the same moment.
+        .shutdown_signal(shutdown.requested())
+        .shutdown_timeout(settings.jobs.shutdown_grace.as_secs());
         if let Some(workers) = settings.http_workers {
             server = server.workers(workers);
         }
@@ -167,6 +196,9 @@ impl Application {
             port,
             server: server.run(),
             worker,
+            imports,
+            shutdown,
+            grace: settings.jobs.shutdown_grace,
         })
     }
 
@@ -174,11 +206,57 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server is stopped; the outbox worker runs beside it.
+    /// The stop signal of this instance (a clone; triggering it stops it).
+    pub fn shutdown(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
+    /// Serves until stopped, with the outbox and import workers beside it.
+    ///
+    /// A stop (SIGTERM, SIGINT, or `shutdown().trigger()`) stops the server taking
+    /// requests and the import worker taking jobs at once. The server finishes
+    /// the requests it has, and the import worker hands its job back between two
+    /// batches of rows or finishes the import transaction it is in, both within
+    /// `jobs.shutdown_grace`; then this returns. The outbox worker does not
+    /// observe the signal yet and is ended with the rest: an email being sent then
+    /// is sent again by the next instance once its claim lapses.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = tokio::spawn(self.worker.run());
-        let result = self.server.await;
-        worker.abort();
+        let signals = tokio::spawn(self.shutdown.clone().on_signals());
+        let outbox = tokio::spawn(self.worker.run());
+        let mut imports = tokio::spawn(self.imports.run());
+        let server = self.server;
+        tokio::pin!(server);
+        let early = tokio::select! {
+            result = &mut server => Some(result),
+            _ = self.shutdown.requested() => None,
+        };
+        // From the stop on, the server and the import worker wind down side by
+        // side, both within the same grace period.
+        let deadline = tokio::time::Instant::now() + self.grace;
+        let result = match early {
+            Some(result) => result,
+            None => server.await,
+        };
+        // The server ends on the stop signal, or on an error: either way the
+        // workers stop too.
+        self.shutdown.trigger();
+        match tokio::time::timeout_at(deadline, &mut imports).await {
+            Ok(Ok(())) => tracing::info!("import worker stopped"),
+            Ok(Err(error)) => tracing::error!(%error, "import worker ended abnormally"),
+            Err(_) => {
+                tracing::warn!(
+                    "import worker still busy after the grace period; its job will be \
+                     taken over once its lease runs out"
+                );
+                imports.abort();
+            }
+        }
+        // An email being sent finishes within its deadline; none is claimed
+        // after the stop.
+        if tokio::time::timeout_at(deadline, outbox).await.is_err() {
+            tracing::warn!("outbox worker still sending after the grace period");
+        }
+        signals.abort();
         result
     }
 }

@@ -436,6 +436,12 @@ import-column = Column
 import-problem = Problem
 import-again = Upload a file
 import-failed = The import stopped before it finished; nothing was imported. Upload the file again.
+import-state-queued = Waiting
+import-queued = Waiting to start: the check begins in a moment.
+import-resuming = The server working on this import stopped before it finished. Nothing has been imported; the import starts again from the beginning in a moment.
+import-invalid-rows = Nothing was imported. Rows to fix: { $rows } of { $total }; problems found: { $problems }. Fix them and upload the file again.
+import-failed-interrupted = The import was interrupted too many times and has been abandoned; nothing was imported. Upload the file again.
+import-failed-error = The import stopped on an unexpected error; nothing was imported. Upload the file again in a few minutes; if it happens again, contact your administrator.
 
 ## Partner assistance
 nav-customer-assistance = Partner assistance

@@ -436,6 +436,12 @@ import-column = Colonne
 import-problem = Problème
 import-again = Déposer un fichier
 import-failed = L'import s'est arrêté avant la fin ; rien n'a été importé. Déposez à nouveau le fichier.
+import-state-queued = En attente
+import-queued = En attente : la vérification commence dans un instant.
+import-resuming = Le serveur qui traitait cet import s'est arrêté avant la fin. Rien n'a été importé ; l'import reprend depuis le début dans un instant.
+import-invalid-rows = Rien n'a été importé. Lignes à corriger : { $rows } sur { $total } ; problèmes relevés : { $problems }. Corrigez-les et déposez à nouveau le fichier.
+import-failed-interrupted = L'import a été interrompu trop de fois et a été abandonné ; rien n'a été importé. Déposez à nouveau le fichier.
+import-failed-error = L'import s'est arrêté sur une erreur inattendue ; rien n'a été importé. Déposez à nouveau le fichier dans quelques minutes ; si cela se reproduit, contactez votre administrateur.
 
 ## Assistance partenaire
 nav-customer-assistance = Assistance partenaire

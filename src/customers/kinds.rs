@@ -158,6 +158,7 @@ mod tests {
 coded_enum!(
     /// A CSV import: its rows are checked, then imported all at once or not at all.
     ImportState, "import-state" {
+        Queued => "queued",
         Checking => "checking",
         Invalid => "invalid",
         Importing => "importing",

@@ -330,6 +330,14 @@ diesel::table! {
         source -> Text,
         created_at -> Timestamp,
         finished_at -> Nullable<Timestamp>,
+        upload -> Text,
+        language -> Text,
+        acting_membership_id -> Nullable<Text>,
+        actor_name -> Text,
+        claim_token -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        attempts -> Integer,
+        failure -> Nullable<Text>,
     }
 }
 

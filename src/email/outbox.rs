@@ -179,6 +179,9 @@ pub struct OutboxWorker {
     pub settings: OutboxSettings,
     pub clock: SharedClock,
     pub wake: Arc<Notify>,
+    /// Once a stop is asked for, no new email is claimed; one being sent
+    /// finishes (within the send deadline).
+    pub shutdown: crate::jobs::Shutdown,
 }
 
 impl OutboxWorker {
@@ -186,6 +189,9 @@ impl OutboxWorker {
     pub async fn deliver_due(&self) -> Result<usize, DbError> {
         let mut sent = 0;
         loop {
+            if self.shutdown.is_requested() {
+                return Ok(sent);
+            }
             let now = self.clock.now();
             let lease = self.settings.send_deadline + CLAIM_MARGIN;
             let Some(email) = db::run(&self.pool, move |conn| {
@@ -248,17 +254,18 @@ impl OutboxWorker {
         }
     }
 
-    /// Runs until the process ends: sends what is due, then sleeps until woken by a
-    /// new email in this process or until the poll interval (emails written by
-    /// other instances or by the command line) has passed.
+    /// Runs until the instance stops: sends what is due, then sleeps until woken
+    /// by a new email in this process or until the poll interval (emails written
+    /// by other instances or by the command line) has passed.
     pub async fn run(self) {
-        loop {
+        while !self.shutdown.is_requested() {
             if let Err(error) = self.deliver_due().await {
                 tracing::error!(error = ?error, "outbox worker could not reach the database");
             }
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                _ = self.shutdown.requested() => {}
             }
         }
     }

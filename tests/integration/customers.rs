@@ -881,7 +881,10 @@ async fn the_export_carries_a_byte_order_mark_and_either_separator() {
             .bytes()
             .await
             .expect("body");
-        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{query}: a byte-order mark");
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{query}: a byte-order mark"
+        );
         let text = std::str::from_utf8(&bytes[3..]).expect("UTF-8");
         let mut lines = text.lines();
         assert_eq!(

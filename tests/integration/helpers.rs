@@ -12,6 +12,7 @@ use diesel::RunQueryDsl;
 use partnerdesk::clock::OffsetClock;
 use partnerdesk::config::Settings;
 use partnerdesk::db::{self, DbPool};
+use partnerdesk::jobs::Shutdown;
 use partnerdesk::startup::Application;
 
 use crate::smtp::MailServer;
@@ -30,6 +31,9 @@ pub struct TestApp {
     )]
     pub clock: Arc<OffsetClock>,
     pub data_dir: tempfile::TempDir,
+    /// The server's stop signal, what SIGTERM triggers.
+    pub shutdown: Shutdown,
+    running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _database: TestDatabase,
 }
 
@@ -130,12 +134,15 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     settings.outbox.poll_interval = Duration::from_millis(100);
     settings.outbox.retry_base = Duration::from_millis(200);
     settings.outbox.retry_max = Duration::from_secs(1);
+    settings.jobs.poll_interval = Duration::from_millis(100);
+    settings.jobs.shutdown_grace = Duration::from_secs(20);
     customise(&mut settings);
 
     let clock = Arc::new(OffsetClock::default());
     let application = Application::build_on(settings.clone(), listener, clock.clone())
         .expect("build the application");
-    tokio::spawn(application.run_until_stopped());
+    let shutdown = application.shutdown();
+    let running = Some(tokio::spawn(application.run_until_stopped()));
     let pool = db::connect(&settings.database_url, 2).expect("test pool");
     TestApp {
         address,
@@ -145,8 +152,39 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         mail,
         clock,
         data_dir,
+        shutdown,
+        running,
         _database: database,
     }
+}
+
+/// Another server of the portal on a test app's database, as a second instance
+/// behind a load balancer would be, with its own clock.
+pub struct Instance {
+    pub address: String,
+    pub clock: Arc<OffsetClock>,
+    pub shutdown: Shutdown,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Instance {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Stops it as SIGTERM would, and waits until it has stopped.
+    pub async fn stop(self) {
+        self.shutdown.trigger();
+        stopped(self.running).await;
+    }
+}
+
+async fn stopped(running: tokio::task::JoinHandle<std::io::Result<()>>) {
+    tokio::time::timeout(Duration::from_secs(60), running)
+        .await
+        .expect("the server stops within its grace period")
+        .expect("the server task ends normally")
+        .expect("the server stops without error");
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects by itself.
@@ -219,6 +257,36 @@ impl TestApp {
 
     pub fn conn(&self) -> partnerdesk::db::PooledDb {
         self.pool.get().expect("a database connection")
+    }
+
+    /// Stops the server as SIGTERM would (the same signal, triggered in
+    /// process), and waits until it has stopped. The database stays.
+    pub async fn stop(&mut self) {
+        self.shutdown.trigger();
+        if let Some(running) = self.running.take() {
+            stopped(running).await;
+        }
+    }
+
+    /// Starts another instance of the portal on this app's database.
+    pub fn another_instance(&self) -> Instance {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
+        let port = listener.local_addr().expect("local address").port();
+        let address = format!("http://127.0.0.1:{port}");
+        let mut settings = self.settings.clone();
+        settings.bind = format!("127.0.0.1:{port}");
+        settings.base_url = url::Url::parse(&address).expect("base URL");
+        let clock = Arc::new(OffsetClock::default());
+        let application = Application::build_on(settings, listener, clock.clone())
+            .expect("build another instance");
+        let shutdown = application.shutdown();
+        let running = tokio::spawn(application.run_until_stopped());
+        Instance {
+            address,
+            clock,
+            shutdown,
+            running,
+        }
     }
 }
 

@@ -1,0 +1,358 @@
+//! CSV import of customers (A9). The upload is read and its columns checked at
+//! once (`upload.rs`); the import is then queued as a background job
+//! (`job.rs`): its rows are checked batch by batch while the import's page shows
+//! how far it got. If any row is refused, nothing is imported and the page lists
+//! every problem by row and column; otherwise every customer is created in one
+//! transaction, exactly as the creation steps would.
+//!
+//! The file's columns are those of the export, so an export can be imported as is.
+
+pub mod job;
+pub mod upload;
+
+use actix_multipart::form::MultipartForm;
+use actix_multipart::form::bytes::Bytes as UploadedBytes;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::CustomerError;
+use super::kinds::ImportState;
+use crate::auth::identity::PartnerMember;
+use crate::db;
+use crate::db::schema::customer_imports;
+use crate::startup::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+pub use job::ImportWorker;
+pub use upload::{FileProblem, OPTIONAL_COLUMNS, Problem, Problems, REQUIRED_COLUMNS, Upload};
+
+pub const PATH: &str = "/partner/customers/import";
+/// The largest file accepted; the request cap for this one route follows it.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Bounded so that the one transaction importing a whole file stays short.
+pub const MAX_ROWS: usize = 5_000;
+/// Imports listed on the upload page.
+const RECENT_IMPORTS: i64 = 5;
+
+#[derive(MultipartForm)]
+pub struct UploadForm {
+    file: Option<UploadedBytes>,
+}
+
+#[derive(Debug)]
+pub struct ImportRecord {
+    pub id: String,
+    pub state: String,
+    pub total_rows: i32,
+    pub checked_rows: i32,
+    pub imported_rows: i32,
+    pub problems: String,
+    pub source: String,
+    pub created_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub failure: Option<String>,
+    /// Set when read: the instance working on it stopped, and another will
+    /// take it over (shown as queued).
+    pub resuming: bool,
+}
+
+type RecordRow = (
+    String,
+    String,
+    i32,
+    i32,
+    i32,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
+
+impl From<RecordRow> for ImportRecord {
+    fn from(row: RecordRow) -> Self {
+        let (
+            id,
+            state,
+            total_rows,
+            checked_rows,
+            imported_rows,
+            problems,
+            source,
+            created_at,
+            locked_until,
+            failure,
+        ) = row;
+        Self {
+            id,
+            state,
+            total_rows,
+            checked_rows,
+            imported_rows,
+            problems,
+            source,
+            created_at,
+            locked_until,
+            failure,
+            resuming: false,
+        }
+    }
+}
+
+type RecordColumns = (
+    customer_imports::id,
+    customer_imports::state,
+    customer_imports::total_rows,
+    customer_imports::checked_rows,
+    customer_imports::imported_rows,
+    customer_imports::problems,
+    customer_imports::source,
+    customer_imports::created_at,
+    customer_imports::locked_until,
+    customer_imports::failure,
+);
+
+const RECORD: RecordColumns = (
+    customer_imports::id,
+    customer_imports::state,
+    customer_imports::total_rows,
+    customer_imports::checked_rows,
+    customer_imports::imported_rows,
+    customer_imports::problems,
+    customer_imports::source,
+    customer_imports::created_at,
+    customer_imports::locked_until,
+    customer_imports::failure,
+);
+
+impl ImportRecord {
+    pub fn state(&self) -> ImportState {
+        ImportState::parse(&self.state).unwrap_or(ImportState::Failed)
+    }
+
+    /// What the page says is what the lease says: an import under way whose
+    /// lease has run out has no one working on it any more; nothing of it was
+    /// committed, and the next instance to look takes it over from the start.
+    fn settled(mut self, now: NaiveDateTime) -> Self {
+        let working = self.locked_until.is_some_and(|until| until >= now);
+        if self.in_progress() && self.state() != ImportState::Queued && !working {
+            self.state = ImportState::Queued.as_str().to_owned();
+            self.resuming = true;
+            self.checked_rows = 0;
+        }
+        self
+    }
+
+    pub fn in_progress(&self) -> bool {
+        matches!(
+            self.state(),
+            ImportState::Queued | ImportState::Checking | ImportState::Importing
+        )
+    }
+
+    /// The message id saying why a failed import failed.
+    pub fn failure_key(&self) -> &'static str {
+        match self.failure.as_deref() {
+            Some(job::FAILED_INTERRUPTED) => job::FAILED_INTERRUPTED,
+            Some(job::FAILED_ERROR) => job::FAILED_ERROR,
+            _ => "import-failed",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers/import.html")]
+struct UploadPage {
+    layout: Layout,
+    errors: FieldErrors,
+    required: [&'static str; 7],
+    optional: [&'static str; 12],
+    max_rows: usize,
+    max_megabytes: usize,
+    recent: Vec<ImportRecord>,
+    zone: chrono_tz::Tz,
+}
+
+impl UploadPage {
+    fn action(&self) -> String {
+        format!(
+            "{PATH}?{}={}",
+            crate::auth::csrf::FIELD,
+            self.layout.csrf_token
+        )
+    }
+
+    fn state_label(&self, record: &ImportRecord) -> String {
+        self.layout.tr.t(record.state().label_key())
+    }
+
+    fn started(&self, record: &ImportRecord) -> String {
+        crate::i18n::format_time(record.created_at, self.zone, self.layout.lang)
+    }
+}
+
+async fn upload_page(
+    state: &AppState,
+    layout: Layout,
+    member: &PartnerMember,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let now = state.clock.now();
+    let recent: Vec<RecordRow> = db::run(&state.pool, move |conn| {
+        customer_imports::table
+            .filter(customer_imports::partner_id.eq(&partner_id))
+            .order(customer_imports::created_at.desc())
+            .limit(RECENT_IMPORTS)
+            .select(RECORD)
+            .load(conn)
+            .map_err(CustomerError::from)
+    })
+    .await
+    .map_err(super::details::page_error)?;
+    render(&UploadPage {
+        layout,
+        errors,
+        required: REQUIRED_COLUMNS,
+        optional: OPTIONAL_COLUMNS,
+        max_rows: MAX_ROWS,
+        max_megabytes: MAX_BYTES / (1024 * 1024),
+        recent: recent
+            .into_iter()
+            .map(|r| ImportRecord::from(r).settled(now))
+            .collect(),
+        zone: member.identity.login.time_zone,
+    })
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+) -> Result<HttpResponse, PageError> {
+    upload_page(&state, layout, &member, FieldErrors::default()).await
+}
+
+/// Reads the file and queues the import with everything its job needs; the
+/// instance's import worker is woken to take it at once.
+pub async fn upload(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    MultipartForm(form): MultipartForm<UploadForm>,
+) -> Result<HttpResponse, PageError> {
+    let (file_name, bytes) = match &form.file {
+        Some(file) => (
+            file.file_name.clone().unwrap_or_default(),
+            file.data.as_ref(),
+        ),
+        None => (String::new(), &[][..]),
+    };
+    let upload = match Upload::read(&file_name, bytes) {
+        Ok(upload) => upload,
+        Err(problem) => {
+            let mut errors = FieldErrors::default();
+            problem.add_to(&mut errors, &layout.tr);
+            return upload_page(&state, layout, &member, errors).await;
+        }
+    };
+    let import_id = uuid::Uuid::new_v4().to_string();
+    let now = state.clock.now();
+    let (login_id, actor_name, acting_as) = member.actor_parts();
+    let record = (
+        customer_imports::id.eq(import_id.clone()),
+        customer_imports::partner_id.eq(member.partner_id().to_owned()),
+        customer_imports::created_by_login_id.eq(login_id),
+        customer_imports::state.eq(ImportState::Queued.as_str()),
+        customer_imports::total_rows.eq(upload.rows.len() as i32),
+        customer_imports::checked_rows.eq(0),
+        customer_imports::imported_rows.eq(0),
+        customer_imports::problems.eq(""),
+        customer_imports::source.eq(upload.file_name),
+        customer_imports::created_at.eq(now),
+        customer_imports::upload.eq(upload.text),
+        customer_imports::language.eq(layout.lang.code()),
+        customer_imports::acting_membership_id.eq(Some(acting_as)),
+        customer_imports::actor_name.eq(actor_name),
+    );
+    db::run(&state.pool, move |conn| {
+        diesel::insert_into(customer_imports::table)
+            .values(record)
+            .execute(conn)
+            .map_err(CustomerError::from)
+    })
+    .await
+    .map_err(super::details::page_error)?;
+    state.jobs_wake.notify_one();
+    Ok(see_other(&format!("{PATH}/{import_id}")))
+}
+
+#[derive(Template)]
+#[template(path = "customers/import_progress.html")]
+struct ProgressPage {
+    layout: Layout,
+    import: ImportRecord,
+    problems: Problems,
+}
+
+impl ProgressPage {
+    fn problem_text(&self, problem: &Problem) -> String {
+        self.layout.tr.t(&problem.message)
+    }
+
+    fn more_problems(&self) -> usize {
+        self.problems.count.saturating_sub(self.problems.kept.len())
+    }
+
+    fn line_label(&self, problem: &Problem) -> String {
+        self.layout
+            .tr
+            .with("import-line", &[("line", &problem.line.to_string())])
+    }
+
+    fn counts(&self, key: &str) -> String {
+        self.layout.tr.with(
+            key,
+            &[
+                ("checked", &self.import.checked_rows.to_string()),
+                ("total", &self.import.total_rows.to_string()),
+                ("imported", &self.import.imported_rows.to_string()),
+                ("problems", &self.problems.count.to_string()),
+                ("rows", &self.problems.rows.to_string()),
+            ],
+        )
+    }
+
+    fn failure(&self) -> String {
+        self.layout.tr.t(self.import.failure_key())
+    }
+}
+
+pub async fn progress(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let import_id = path.into_inner();
+    let partner_id = member.partner_id().to_owned();
+    let import: Option<RecordRow> = db::run(&state.pool, move |conn| {
+        customer_imports::table
+            .filter(customer_imports::id.eq(&import_id))
+            .filter(customer_imports::partner_id.eq(&partner_id))
+            .select(RECORD)
+            .first(conn)
+            .optional()
+            .map_err(CustomerError::from)
+    })
+    .await
+    .map_err(super::details::page_error)?;
+    let import = ImportRecord::from(import.ok_or(PageError::NotFound)?).settled(state.clock.now());
+    let problems = serde_json::from_str(&import.problems).unwrap_or_default();
+    render(&ProgressPage {
+        layout,
+        import,
+        problems,
+    })
+}
