@@ -32,6 +32,7 @@ pub enum Action {
     UsernameChanged,
     AssistanceTurnedOn,
     AssistanceTurnedOff,
+    AssistanceRequested,
     SiteCreated,
     SiteRenamed,
     CustomerOpened,
@@ -85,7 +86,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 73] = [
+    pub const ALL: [Action; 74] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -109,6 +110,7 @@ impl Action {
         Action::UsernameChanged,
         Action::AssistanceTurnedOn,
         Action::AssistanceTurnedOff,
+        Action::AssistanceRequested,
         Action::SiteCreated,
         Action::SiteRenamed,
         Action::CustomerOpened,
@@ -186,6 +188,7 @@ impl Action {
             Action::UsernameChanged => "username_changed",
             Action::AssistanceTurnedOn => "assistance_turned_on",
             Action::AssistanceTurnedOff => "assistance_turned_off",
+            Action::AssistanceRequested => "assistance_requested",
             Action::SiteCreated => "site_created",
             Action::SiteRenamed => "site_renamed",
             Action::CustomerOpened => "customer_opened",

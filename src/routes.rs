@@ -180,6 +180,7 @@ routes! {
     }
     "/partner/customers/import/{import_id}" { GET Partner(Capability::ManageCustomers) => import::progress }
     "/partner/customers/{customer_id}" { GET Partner(Capability::SeeCustomers) => details::page }
+    "/partner/customers/{customer_id}/assistance-request" { POST Partner(Capability::OpenCustomer) => assisted::request::request }
     "/partner/customers/{customer_id}/open" {
         GET Partner(Capability::OpenCustomer) => assisted::pages::form,
         POST Partner(Capability::OpenCustomer) => assisted::pages::open,

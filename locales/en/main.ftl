@@ -250,6 +250,11 @@ customers-apply = Apply
 customers-clear = Clear the search and filters
 customers-none-yet = You have no customers yet.
 customers-no-match = No customer matches this search and these filters.
+customers-past-end = This page is past the end of the list, which has { $pages ->
+    [one] one page
+   *[other] { $pages } pages
+}.
+customers-last-page = Go to the last page
 customers-showing = Customers { $first }–{ $last } of { $total }
 customers-page-of = Page { $page } of { $pages }
 customers-sort-name = Name
@@ -262,6 +267,12 @@ customers-groups = Groups
 customers-managed-order = Managed order
 customers-details = Details
 customers-trial-until = until
+customers-trial-ended-on = ended on
+customers-trials-ended = Trials that ended without being converted.
+home-trials-ended = { $count ->
+    [one] trial ended, not converted
+   *[other] trials ended, not converted
+}
 customers-back-to-list = Back to the customer list
 
 # One customer
@@ -589,3 +600,16 @@ home-licences-expiring = customers with a licence expiring in the next { $days }
 home-invitations-expiring = staff invitations expiring within a day
 staff-only-expiring = Only the invitations whose link stops working within a day.
 staff-count = People: { $total }
+
+# Asking a customer for partner assistance (issue 17)
+customer-assistance-off = This customer has not allowed partner assistance, so you cannot open its account. Only one of its administrators can turn assistance on.
+customer-assistance-ask = Email its administrators to ask for access
+customer-assistance-asked = Access was asked for on { $at }; the administrators can be asked again a day later.
+flash-assistance-requested = The customer's administrators have been asked by email to turn partner assistance on.
+flash-assistance-already-requested = Access was already asked for in the last 24 hours.
+flash-assistance-nobody-to-ask = This customer has no active administrator to ask yet.
+email-assistance-request-subject = { $partner } asks for access to { $account }
+email-assistance-request-intro = { $person } from { $partner } asks you to turn partner assistance on for { $account }, so that they can open your account to help you.
+email-assistance-request-action = You decide: partner assistance is turned on or off on this page of your console:
+email-assistance-request-ignore = If you do not want to give this access, do nothing: assistance stays off.
+action-assistance-requested = Asked for partner assistance

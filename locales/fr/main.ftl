@@ -250,6 +250,11 @@ customers-apply = Appliquer
 customers-clear = Effacer la recherche et les filtres
 customers-none-yet = Vous n’avez pas encore de client.
 customers-no-match = Aucun client ne correspond à cette recherche et à ces filtres.
+customers-past-end = Cette page est au-delà de la fin de la liste, qui compte { $pages ->
+    [one] une page
+   *[other] { $pages } pages
+}.
+customers-last-page = Aller à la dernière page
 customers-showing = Clients { $first } à { $last } sur { $total }
 customers-page-of = Page { $page } sur { $pages }
 customers-sort-name = Nom
@@ -262,6 +267,12 @@ customers-groups = Groupes
 customers-managed-order = Commande client gérée
 customers-details = Détails
 customers-trial-until = jusqu’au
+customers-trial-ended-on = terminé le
+customers-trials-ended = Essais terminés sans avoir été convertis.
+home-trials-ended = { $count ->
+    [one] essai terminé, non converti
+   *[other] essais terminés, non convertis
+}
 customers-back-to-list = Retour à la liste des clients
 
 # Un client
@@ -589,3 +600,16 @@ home-licences-expiring = clients dont une licence expire dans les { $days } proc
 home-invitations-expiring = invitations du personnel expirant dans la journée
 staff-only-expiring = Seulement les invitations dont le lien cesse de fonctionner dans la journée.
 staff-count = Personnes : { $total }
+
+# Asking a customer for partner assistance (issue 17)
+customer-assistance-off = Ce client n'a pas autorisé l'assistance partenaire : vous ne pouvez donc pas ouvrir son compte. Seul l'un de ses administrateurs peut l'activer.
+customer-assistance-ask = Demander l'accès à ses administrateurs par e-mail
+customer-assistance-asked = L'accès a été demandé le { $at } ; les administrateurs pourront être relancés un jour plus tard.
+flash-assistance-requested = Les administrateurs du client ont reçu par e-mail une demande d'activation de l'assistance partenaire.
+flash-assistance-already-requested = L'accès a déjà été demandé au cours des dernières 24 heures.
+flash-assistance-nobody-to-ask = Ce client n'a pas encore d'administrateur actif à qui le demander.
+email-assistance-request-subject = { $partner } demande l'accès à { $account }
+email-assistance-request-intro = { $person }, de { $partner }, vous demande d'activer l'assistance partenaire pour { $account } afin de pouvoir ouvrir votre compte et vous aider.
+email-assistance-request-action = C'est vous qui décidez : l'assistance partenaire s'active ou se désactive sur cette page de votre console :
+email-assistance-request-ignore = Si vous ne souhaitez pas donner cet accès, ne faites rien : l'assistance reste désactivée.
+action-assistance-requested = A demandé l'assistance partenaire

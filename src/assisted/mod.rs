@@ -5,6 +5,7 @@
 //! customer or taking the partner user's right away ends it on the next request.
 
 pub mod pages;
+pub mod request;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;

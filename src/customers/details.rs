@@ -205,9 +205,18 @@ struct DetailsPage {
     typed_username: Option<String>,
     /// Turning the purchase permission on was just refused: say what is missing.
     permission_refused: bool,
+    /// With assistance off: when access was last asked for, within a day.
+    assistance_asked_at: Option<chrono::NaiveDateTime>,
 }
 
 impl DetailsPage {
+    /// A trial whose last day has passed and that was not converted.
+    fn trial_has_ended(&self) -> bool {
+        let customer = &self.details.customer;
+        customer.billing() == crate::customers::BillingType::Trial
+            && customer.trial_ends_on.is_some_and(|ends| ends < self.today)
+    }
+
     /// Whether this customer is the one the member is working on.
     fn is_context(&self) -> bool {
         self.layout
@@ -288,7 +297,6 @@ impl DetailsPage {
     }
 }
 
-/// Renders the details page, with the messages and values of a refused form.
 /// What the details page shows back after a refused change.
 #[derive(Default)]
 struct Refusal {
@@ -312,8 +320,15 @@ async fn details_page(
         permission_refused,
     } = refusal;
     let partner_id = member.partner_id().to_owned();
-    let details = db::run(&state.pool, move |conn| {
-        load(conn, &partner_id, &customer_id)
+    let now = state.clock.now();
+    let (details, assistance_asked_at) = db::run(&state.pool, move |conn| {
+        let details = load(conn, &partner_id, &customer_id)?;
+        let asked = if details.customer.partner_assistance {
+            None
+        } else {
+            crate::assisted::request::asked_since(conn, &details.customer.id, now)?
+        };
+        Ok::<_, CustomerError>((details, asked))
     })
     .await
     .map_err(page_error)?;
@@ -321,7 +336,8 @@ async fn details_page(
         layout,
         details,
         role: member.role,
-        today: state.clock.now().date(),
+        today: now.date(),
+        assistance_asked_at,
         errors,
         typed_name,
         typed_username,

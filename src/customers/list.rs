@@ -74,6 +74,8 @@ pub struct RawView {
     mine: String,
     /// `YYYY-MM-DD..YYYY-MM-DD`: trials ending between these days, both included.
     trial_ends: String,
+    /// `ended`: trials whose last day has passed and that were not converted.
+    trial: String,
     /// `YYYY-MM-DD..YYYY-MM-DD`: an active licence expiring between these days.
     licence_expires: String,
     /// `down`: customers with a monitor down now.
@@ -97,6 +99,8 @@ pub struct View {
     pub mine: bool,
     /// Trials ending between these days, both included.
     pub trial_ends: Option<(NaiveDate, NaiveDate)>,
+    /// Trials whose last day is before the view's day, not converted.
+    pub trials_ended: bool,
     /// Customers with an active licence expiring between these days, both included.
     pub licence_expires: Option<(NaiveDate, NaiveDate)>,
     /// Customers with a monitor down (its latest result a failure, no older than
@@ -137,6 +141,7 @@ impl From<RawView> for View {
             state: CustomerState::parse(&raw.state),
             mine: matches!(raw.mine.as_str(), "1" | "on" | "true"),
             trial_ends: parse_day_range(&raw.trial_ends),
+            trials_ended: raw.trial == "ended",
             licence_expires: parse_day_range(&raw.licence_expires),
             monitors_down: raw.monitors == "down",
             seats_over: raw.seats == "over",
@@ -167,6 +172,14 @@ impl View {
     pub fn trials_ending(from: NaiveDate, to: NaiveDate) -> View {
         View {
             trial_ends: Some((from, to)),
+            ..View::default()
+        }
+    }
+
+    /// The list of the trials that ended without being converted.
+    pub fn trials_ended() -> View {
+        View {
+            trials_ended: true,
             ..View::default()
         }
     }
@@ -207,7 +220,10 @@ impl View {
     /// Whether the view filters on something kept only on the accounts, their
     /// licences and monitors, not beside SQLite's trigram index nor in the counts.
     fn filters_on_dates(&self) -> bool {
-        self.trial_ends.is_some() || self.licence_expires.is_some() || self.monitors_down
+        self.trial_ends.is_some()
+            || self.trials_ended
+            || self.licence_expires.is_some()
+            || self.monitors_down
     }
 
     /// The query string of this view, leaving out what is at its default.
@@ -233,6 +249,9 @@ impl View {
         }
         if self.mine {
             query.append_pair("mine", "1");
+        }
+        if self.trials_ended {
+            query.append_pair("trial", "ended");
         }
         if let Some((from, to)) = self.trial_ends {
             query.append_pair("trial_ends", &format!("{from}..{to}"));
@@ -310,6 +329,22 @@ impl View {
             v.trial_ends = None;
             v.page = 1;
         })
+    }
+
+    /// This view without its ended-trials filter.
+    pub fn without_trials_ended(&self) -> String {
+        self.link(|v| {
+            v.trials_ended = false;
+            v.page = 1;
+        })
+    }
+
+    /// Whether a trial ending on `ends` has ended on the view's day.
+    pub fn trial_has_ended(&self, ends: &Option<NaiveDate>) -> bool {
+        match (ends, self.now) {
+            (Some(ends), Some(now)) => *ends < now.date(),
+            _ => false,
+        }
     }
 
     /// This view without its licence-expiry filter.
@@ -573,6 +608,13 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
         query = query
             .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
             .filter(customer_accounts::trial_ends_on.between(from, to));
+    }
+    if view.trials_ended {
+        // A view without a day (none is built so) ends nothing.
+        let today = view.now.map_or(NaiveDate::MIN, |now| now.date());
+        query = query
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
+            .filter(customer_accounts::trial_ends_on.lt(today));
     }
     if let Some((from, to)) = view.licence_expires {
         query =
@@ -1081,6 +1123,7 @@ mod tests {
             state: get("state"),
             mine: get("mine"),
             trial_ends: get("trial_ends"),
+            trial: get("trial"),
             licence_expires: get("licence_expires"),
             monitors: get("monitors"),
             seats: get("seats"),
@@ -1093,10 +1136,11 @@ mod tests {
 
     #[test]
     fn a_view_survives_its_own_url() {
-        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&licence_expires=2026-11-21..2026-12-21&monitors=down&seats=over&sort=created&dir=asc&page=3&per=25";
+        let query = "q=north+wind&licence=trial&billing=monthly_usage&group=g1&health=incident&state=active&mine=1&trial_ends=2026-11-21..2026-12-05&trial=ended&licence_expires=2026-11-21..2026-12-21&monitors=down&seats=over&sort=created&dir=asc&page=3&per=25";
         let parsed = view(query);
         assert_eq!(view(&parsed.query_string()), parsed);
         assert!(parsed.trial_ends.is_some());
+        assert!(parsed.trials_ended);
         assert!(parsed.monitors_down);
         assert!(parsed.seats_over);
         assert_eq!(parsed.per_page, 25);

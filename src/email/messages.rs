@@ -243,6 +243,59 @@ impl Email for AccessGrantedEmail {
     }
 }
 
+/// Sent to a customer's administrators when their partner asks them to turn
+/// partner assistance on.
+pub struct AssistanceRequestEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub account: String,
+    pub partner: String,
+    pub person: String,
+    pub settings_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/assistance_request.txt")]
+struct AssistanceRequestText<'a> {
+    m: &'a AssistanceRequestEmail,
+}
+
+#[derive(Template)]
+#[template(path = "email/assistance_request.html")]
+struct AssistanceRequestHtml<'a> {
+    m: &'a AssistanceRequestEmail,
+}
+
+impl AssistanceRequestEmail {
+    fn greeting(&self) -> String {
+        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    }
+
+    fn intro(&self) -> String {
+        self.tr.with(
+            "email-assistance-request-intro",
+            &[
+                ("person", &self.person),
+                ("partner", &self.partner),
+                ("account", &self.account),
+            ],
+        )
+    }
+}
+
+impl Email for AssistanceRequestEmail {
+    fn render(&self) -> Result<EmailContent, askama::Error> {
+        Ok(EmailContent {
+            subject: self.tr.with(
+                "email-assistance-request-subject",
+                &[("partner", &self.partner), ("account", &self.account)],
+            ),
+            text: AssistanceRequestText { m: self }.render()?,
+            html: AssistanceRequestHtml { m: self }.render()?,
+        })
+    }
+}
+
 /// Sent to a customer administrator who asked to know each time their partner
 /// opens the account.
 pub struct AccountOpenedEmail {

@@ -68,6 +68,8 @@ pub struct Dashboard {
     pub by_health: Vec<Figure>,
     pub worst: Vec<Unwell>,
     pub trials_ending: Figure,
+    /// Trials whose last day has passed, not converted.
+    pub trials_ended: Figure,
     pub licences_expiring: Figure,
     /// Customers with an active licence using more seats than it has.
     pub licences_over: Figure,
@@ -201,6 +203,11 @@ pub fn load(
         .count()
         .get_result(conn)?;
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
+    let ended = View::trials_ended().at(now);
+    let ended_count = list::matching(conn, partner_id, &ended)
+        .count()
+        .get_result(conn)?;
+    let trials_ended = Figure::of(&ended, "home-trials-ended", "trials-ended", ended_count);
     let licences_until = today + Duration::days(LICENCES_EXPIRING_DAYS);
     let licences = View::licences_expiring(today, licences_until);
     let licence_count = list::count_licences_expiring(conn, partner_id, today, licences_until)?;
@@ -270,6 +277,7 @@ pub fn load(
         by_health,
         worst,
         trials_ending,
+        trials_ended,
         licences_expiring,
         licences_over,
         recent,

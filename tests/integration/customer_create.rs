@@ -307,6 +307,15 @@ async fn creating_writes_the_account_in_creating_and_activation_makes_it_active(
     assert_eq!(status, 200);
     assert!(home.contains("Fourth Coffee") && home.contains("Contoso"));
     assert!(!partner.is_empty());
+    // The administrator named at creation administers the first site: the
+    // console warns of no site without one.
+    assert!(
+        home.contains(r#"id="sites-count" data-count="1""#),
+        "{home}"
+    );
+    assert!(!home.contains(r#"id="sites-unassigned""#), "{home}");
+    let (_, unassigned) = page_of(&console, &app, "/customer/sites?administrators=none").await;
+    assert!(!unassigned.contains("data-site=\""), "{unassigned}");
 }
 
 #[tokio::test]

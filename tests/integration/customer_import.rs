@@ -23,7 +23,7 @@ use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 const HEADER: &str = "name,primary_domain,country,address_line1,city,contact_name,contact_email";
 
 /// Uploads `file` from the import page's own form, as a browser would.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     browser: &reqwest::Client,
     file_name: &str,

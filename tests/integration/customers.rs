@@ -448,7 +448,7 @@ async fn the_contact_card_and_details_show_the_customer() {
 
 /// The ids in a CSV export, in order, after checking its header.
 fn exported_ids(csv_text: &str) -> Vec<String> {
-    let mut lines = csv_text.lines();
+    let mut lines = csv_text.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
         Some(partnerdesk::customers::export::HEADER.join(",").as_str())
@@ -901,5 +901,88 @@ async fn the_export_carries_a_byte_order_mark_and_either_separator() {
             rows[0].contains(&format!("{separator}Café Lumière{separator}")),
             "{rows:?}"
         );
+    }
+}
+
+/// A trial past its last day shows as ended, in the list and on the details
+/// page, in both languages; `trial=ended` lists exactly those.
+#[tokio::test]
+async fn a_trial_past_its_end_shows_as_ended_and_has_its_filter() {
+    use diesel::prelude::*;
+    use partnerdesk::db::schema::customer_accounts;
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    let trial = |name: &str| CustomerSpec {
+        billing: BillingType::Trial,
+        ..CustomerSpec::named(name)
+    };
+    let ended = app.customer(&ours, &trial("Ended"));
+    let running = app.customer(&ours, &trial("Running"));
+    let today = app.clock_now().date();
+    for (customer, ends) in [
+        (&ended, today - chrono::Duration::days(4)),
+        (&running, today + chrono::Duration::days(4)),
+    ] {
+        diesel::update(customer_accounts::table.find(customer))
+            .set(customer_accounts::trial_ends_on.eq(Some(ends)))
+            .execute(&mut app.conn())
+            .expect("trial end");
+    }
+    app.customer(&ours, &CustomerSpec::named("Paying"));
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let (_, list) = page_of(&owner, &app, "/partner/customers").await;
+    let row = |body: &str, name: &str| -> String {
+        let start = body.find(&format!(">{name}<")).expect("the row");
+        body[start..start + body[start..].find("</tr>").expect("row end")].to_owned()
+    };
+    assert!(row(&list, "Ended").contains("ended on"), "{list}");
+    assert!(row(&list, "Running").contains("until"));
+    let (_, filtered) = page_of(&owner, &app, "/partner/customers?trial=ended").await;
+    assert_eq!(listed_names(&filtered), ["Ended"]);
+    assert!(filtered.contains(r#"id="trials-ended-filter""#));
+    let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{ended}")).await;
+    assert!(details.contains(r#"id="trial-ended""#), "{details}");
+    app.post_as(&owner, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let (_, french) = page_of(&owner, &app, "/partner/customers?trial=ended").await;
+    assert!(row(&french, "Ended").contains("terminé le"), "{french}");
+    assert!(french.contains("Essais terminés sans avoir été convertis"));
+}
+
+/// Every page about one customer carries the same tabs to the others: users,
+/// service requests and health included.
+#[tokio::test]
+async fn the_pages_about_one_customer_share_its_tabs() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    let customer = app.customer(&ours, &CustomerSpec::named("Adatum"));
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    for page in [
+        "users",
+        "requests",
+        "health",
+        "orders",
+        "subscriptions",
+        "reservations",
+    ] {
+        let (status, body) = page_of(
+            &owner,
+            &app,
+            &format!("/partner/customers/{customer}/{page}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        for tab in ["users", "orders", "health", "requests"] {
+            assert!(
+                body.contains(&format!(r#"href="/partner/customers/{customer}/{tab}""#)),
+                "{page} lacks the {tab} tab"
+            );
+        }
     }
 }

@@ -216,3 +216,47 @@ async fn bodies_above_their_cap_answer_413_however_they_are_sent() {
         Err(error) => assert!(error.is_request() || error.is_body(), "{error}"),
     }
 }
+
+/// An address that only answers a form, opened directly, says so (405), in
+/// the reader's language, rather than "page not found".
+#[tokio::test]
+async fn a_form_address_opened_directly_says_it_answers_a_form() {
+    let app = spawn_app().await;
+    let response = app.get("/activate/renew").await;
+    assert_eq!(response.status(), 405);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("This address answers a form"), "{body}");
+    let owner = signed_in_owner(&app).await;
+    let french = owner
+        .get(app.url("/partner/context/clear"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(french.status(), 405);
+    let body = french.text().await.expect("body");
+    assert!(
+        body.contains("Cette adresse répond à un formulaire"),
+        "{body}"
+    );
+}
+
+/// A CSV file holding a NUL byte is refused next to the file field, and no
+/// import is queued.
+#[tokio::test]
+async fn an_import_file_with_a_nul_byte_is_refused_as_unreadable() {
+    let app = spawn_app().await;
+    let owner = signed_in_owner(&app).await;
+    let header = partnerdesk::customers::export::HEADER.join(",");
+    let file = format!(
+        "{header}\n,Ada\0Corp,ada.example,FR,,Europe/Paris,,monthly,,monthly_usage,,no,,,,,,,,,,\n"
+    );
+    let response = crate::customer_import::upload(&app, &owner, "bad.csv", file.into_bytes()).await;
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.expect("body");
+    assert!(body.contains(r#"id="file-error""#), "{body}");
+    let imports: i64 = partnerdesk::db::schema::customer_imports::table
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(imports, 0);
+}

@@ -371,3 +371,88 @@ async fn losing_the_role_or_the_customer_ends_the_session() {
         "the customer is no longer Contoso's"
     );
 }
+
+/// With assistance off, the details page says why "Open customer" is missing
+/// and lets a partner user ask the customer's administrators by email: one
+/// email per administrator, in their language, an entry in both activity logs,
+/// and no second request for that customer within a day, whoever asks.
+#[tokio::test]
+async fn with_assistance_off_the_partner_asks_the_administrators_at_most_once_a_day() {
+    let f = fixture().await;
+    f.app
+        .customer_administrator(&f.customer, "second@adatum.example");
+    let owner = f.staff(PartnerRole::Owner).await;
+    let details_path = format!("/partner/customers/{}", f.customer);
+    let (_, details) = page_of(&owner, &f.app, &details_path).await;
+    assert!(details.contains(r#"id="assistance-off""#), "{details}");
+    assert!(!details.contains("open-customer-link"));
+    assert!(details.contains(r#"id="request-assistance""#));
+
+    let request_path = format!("{details_path}/assistance-request");
+    let asked = f.app.post_as(&owner, &request_path, &[]).await;
+    assert_eq!(asked.status(), 303);
+    let (_, after) = page_of(&owner, &f.app, &details_path).await;
+    assert!(after.contains("have been asked by email"), "{after}");
+    assert!(after.contains(r#"id="assistance-asked""#));
+    assert!(!after.contains(r#"id="request-assistance""#));
+    for administrator in ["admin@adatum.example", "second@adatum.example"] {
+        let emails = f.app.mail.wait_for_to(administrator, 1).await;
+        assert_eq!(emails.len(), 1, "{administrator}");
+        assert!(emails[0].subject.contains("Contoso") && emails[0].subject.contains("Adatum"));
+        assert!(
+            emails[0].text.contains("/customer/assistance"),
+            "{}",
+            emails[0].text
+        );
+    }
+    let (_, log) = page_of(&f.admin, &f.app, "/customer/activity").await;
+    assert!(log.contains("Asked for partner assistance"), "{log}");
+
+    // Within the day, nobody asks again, not even another role.
+    let admin_agent = f.staff(PartnerRole::AdminAgent).await;
+    let again = f.app.post_as(&admin_agent, &request_path, &[]).await;
+    assert_eq!(again.status(), 303);
+    let (_, refused) = page_of(&admin_agent, &f.app, &details_path).await;
+    assert!(refused.contains("already asked for"), "{refused}");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        f.app
+            .mail
+            .received()
+            .iter()
+            .filter(|e| e.subject.contains("asks for access"))
+            .count(),
+        2
+    );
+
+    // A day later, it may be asked again.
+    f.app.clock.advance(Duration::hours(25));
+    let owner = f.staff(PartnerRole::Owner).await;
+    let (_, next_day) = page_of(&owner, &f.app, &details_path).await;
+    assert!(next_day.contains(r#"id="request-assistance""#));
+    assert_eq!(
+        f.app.post_as(&owner, &request_path, &[]).await.status(),
+        303
+    );
+    assert_eq!(
+        f.app
+            .mail
+            .wait_for_to("admin@adatum.example", 2)
+            .await
+            .len(),
+        2
+    );
+
+    // Once assistance is on, the page offers "Open customer" and no request.
+    let f = Fixture {
+        admin: f
+            .app
+            .browser_signed_in("admin@adatum.example", PASSWORD)
+            .await,
+        ..f
+    };
+    f.set_assistance(true).await;
+    let (_, open) = page_of(&owner, &f.app, &details_path).await;
+    assert!(open.contains("open-customer-link"));
+    assert!(!open.contains(r#"id="assistance-off""#));
+}

@@ -250,6 +250,11 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
             "{role:?}: Adatum and Bellows"
         );
         assert_eq!(
+            count_of(&found, "figure-trials-ended"),
+            1,
+            "{role:?}: Datum, two days past its end"
+        );
+        assert_eq!(
             count_of(&found, "figure-licences-expiring"),
             2,
             "{role:?}: Adatum and Edge, not the dissociated Ion (its licences follow it)"
