@@ -574,3 +574,14 @@ home-licences-expiring = customers with a licence expiring in the next { $days }
 home-invitations-expiring = staff invitations expiring within a day
 staff-only-expiring = Only the invitations whose link stops working within a day.
 staff-count = People: { $total }
+
+## The layout: the menu button on a narrow screen and the sections of the navigation.
+skip-to-content = Skip to the content
+nav-menu = Menu
+nav-section-home = Home
+nav-section-customers = Customers
+nav-section-monitoring = Monitoring
+nav-section-service = Service
+nav-section-commerce = Commerce
+nav-section-activity = Activity
+nav-section-settings = Settings

@@ -574,3 +574,14 @@ home-licences-expiring = clients dont une licence expire dans les { $days } proc
 home-invitations-expiring = invitations du personnel expirant dans la journée
 staff-only-expiring = Seulement les invitations dont le lien cesse de fonctionner dans la journée.
 staff-count = Personnes : { $total }
+
+## The layout: the menu button on a narrow screen and the sections of the navigation.
+skip-to-content = Aller au contenu
+nav-menu = Menu
+nav-section-home = Accueil
+nav-section-customers = Clients
+nav-section-monitoring = Surveillance
+nav-section-service = Services
+nav-section-commerce = Achats
+nav-section-activity = Activité
+nav-section-settings = Paramètres
