@@ -585,3 +585,4 @@ nav-section-service = Service
 nav-section-commerce = Commerce
 nav-section-activity = Activity
 nav-section-settings = Settings
+table-scroll-label = Table, scrolls sideways when wider than the screen

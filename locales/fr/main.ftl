@@ -585,3 +585,4 @@ nav-section-service = Services
 nav-section-commerce = Achats
 nav-section-activity = Activité
 nav-section-settings = Paramètres
+table-scroll-label = Tableau, défile horizontalement s'il dépasse la largeur de l'écran
