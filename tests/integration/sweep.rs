@@ -115,23 +115,28 @@ impl Sweeper<'_> {
         &self.browser.client
     }
 
-    async fn size(&mut self, width: i64) -> anyhow::Result<()> {
-        let outer = u32::try_from(width + self.chrome)?;
-        self.c().set_window_size(outer, HEIGHT).await?;
+    async fn inner_width(&self) -> anyhow::Result<i64> {
         let inner = self.c().execute("return window.innerWidth;", vec![]).await?;
-        let inner = inner.as_i64().unwrap_or(0);
-        if inner != width {
-            // Learn the window's frame once, then size again.
-            self.chrome += width - inner;
+        Ok(inner.as_i64().unwrap_or(0))
+    }
+
+    /// Sizes the window so that the page is `width` px wide, and waits for it.
+    async fn size(&mut self, width: i64) -> anyhow::Result<()> {
+        let mut inner = 0;
+        for _ in 0..3 {
             let outer = u32::try_from(width + self.chrome)?;
             self.c().set_window_size(outer, HEIGHT).await?;
-            let again = self.c().execute("return window.innerWidth;", vec![]).await?;
-            anyhow::ensure!(
-                again.as_i64() == Some(width),
-                "the window cannot be {width} px wide: {again}"
-            );
+            for _ in 0..40 {
+                inner = self.inner_width().await?;
+                if inner == width {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            // The window has a frame: learn it, then size again.
+            self.chrome += width - inner;
         }
-        Ok(())
+        anyhow::bail!("the window cannot be {width} px wide: {inner}")
     }
 
     async fn lang(&self) -> anyhow::Result<String> {
@@ -232,6 +237,12 @@ impl Sweeper<'_> {
                     measured["widest"]
                 ));
             }
+            if width >= 1366 {
+                let rows = self.c().execute(ONE_LINE, vec![]).await?;
+                for bar in rows.as_array().into_iter().flatten() {
+                    report.failures.push(format!("{at}: {} wraps", bar.as_str().unwrap_or("?")));
+                }
+            }
             let found = self.c().execute_async(AXE_RUN, vec![]).await?;
             if let Some(error) = found.get("error") {
                 anyhow::bail!("axe failed on {at}: {error}");
@@ -294,6 +305,22 @@ const MEASURE: &str = "
     }
   }
   return { scroll: document.documentElement.scrollWidth, inner: inner, widest: widest + ' ' + Math.round(right) };
+";
+
+/// The bars that hold on one line on a wide screen: the header (name, sections,
+/// tools) and the current section's pages.
+const ONE_LINE: &str = "
+  const wraps = [];
+  const bars = {
+    'the header': document.querySelectorAll('header.top .brand, .site-nav > ul > li, .header-tools > *'),
+    'the section bar': document.querySelectorAll('.section-nav li'),
+  };
+  for (const [name, items] of Object.entries(bars)) {
+    const middles = [...items].filter(e => e.offsetParent !== null)
+      .map(e => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; });
+    if (middles.length && Math.max(...middles) - Math.min(...middles) > 12) wraps.push(name);
+  }
+  return wraps;
 ";
 
 /// axe-core on the whole page; only violations of impact serious or critical.
@@ -412,4 +439,63 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
         report.failures.len(),
         report.failures.join("\n")
     );
+}
+
+/// On a phone the navigation sits behind the menu button, which opens it with
+/// no script at all (a checkbox and its label): the page carries none.
+#[tokio::test]
+async fn the_menu_button_opens_the_navigation_on_a_phone_without_a_script() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(
+        &partner,
+        "owner@contoso.example",
+        partnerdesk::access::PartnerRole::Owner,
+    );
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let outcome = async {
+        let c = &browser.client;
+        browser
+            .sign_in(&app.url("/login"), "owner@contoso.example", PASSWORD)
+            .await?;
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id("sign-out"))
+            .await?;
+        c.set_window_size(390, 844).await?;
+        c.goto(&app.url("/partner/activity")).await?;
+        let scripts = c.find_all(Locator::Css("script")).await?;
+        anyhow::ensure!(scripts.is_empty(), "the page carries a script");
+        let groups = c
+            .find(Locator::Css(".section-pages a[href='/partner/groups']"))
+            .await?;
+        anyhow::ensure!(!groups.is_displayed().await?, "the menu starts closed");
+        let sign_out = c.find(Locator::Id("sign-out")).await?;
+        anyhow::ensure!(!sign_out.is_displayed().await?, "so do the tools");
+        c.find(Locator::Css("label.menu-button")).await?.click().await?;
+        anyhow::ensure!(groups.is_displayed().await?, "the menu opens");
+        anyhow::ensure!(sign_out.is_displayed().await?, "with the tools");
+        groups.click().await?;
+        c.wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("h1"))
+            .await?;
+        let url = c.current_url().await?;
+        anyhow::ensure!(url.path() == "/partner/groups", "followed: {url}");
+        // On a wide screen the sections are in the bar and the menu button is gone.
+        c.set_window_size(1366, 900).await?;
+        let button = c.find(Locator::Css("label.menu-button")).await?;
+        anyhow::ensure!(!button.is_displayed().await?, "no menu button at 1366 px");
+        let section = c
+            .find(Locator::Css(".section-nav a[aria-current='page']"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(section == "Groups", "the section bar: {section}");
+        Ok(())
+    }
+    .await;
+    browser.finish("menu_on_a_phone", outcome).await;
 }
