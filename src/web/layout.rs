@@ -299,21 +299,7 @@ impl Layout {
     /// The navigation grouped into its sections, in order, each with the pages
     /// this person may open; the section of the page shown is marked current.
     pub fn nav_sections(&self) -> Vec<NavSection> {
-        let here = self.current.split('?').next().unwrap_or("/");
-        // The page whose address is the longest start of this one (`/customer`
-        // alone only for itself) says which section we are in.
-        let current_href = self
-            .nav()
-            .into_iter()
-            .filter(|item| {
-                here == item.href
-                    || (item.href.matches('/').count() > 1
-                        && here
-                            .strip_prefix(item.href)
-                            .is_some_and(|rest| rest.starts_with('/')))
-            })
-            .max_by_key(|item| item.href.len())
-            .map(|item| item.href);
+        let current_href = self.current_page_href();
         let mut sections: Vec<NavSection> = Vec::new();
         for item in self.nav() {
             let current = current_href == Some(item.href);
@@ -330,6 +316,30 @@ impl Layout {
             }
         }
         sections
+    }
+
+    /// The page of the navigation the page shown is, or is under: the one whose
+    /// address is the longest start of this one (`/customer` alone only for
+    /// itself).
+    pub fn current_page_href(&self) -> Option<&'static str> {
+        let here = self.current.split('?').next().unwrap_or("/");
+        self.nav()
+            .into_iter()
+            .filter(|item| {
+                here == item.href
+                    || (item.href.matches('/').count() > 1
+                        && here
+                            .strip_prefix(item.href)
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
+            .max_by_key(|item| item.href.len())
+            .map(|item| item.href)
+    }
+
+    /// Whether the page shown is under `href` without being it (a monitor under
+    /// the monitors): its entry is marked, not announced as the current page.
+    pub fn is_under(&self, href: &str) -> bool {
+        self.current_page_href() == Some(href) && !self.is_current(href)
     }
 
     /// The section of the page shown when it has several pages: the second bar.

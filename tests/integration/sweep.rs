@@ -23,7 +23,7 @@ use partnerdesk::routes::{ROUTES, Route};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::authorization::{Fixture, Outcome, Persona, expected, fixture, sample_path};
-use crate::browser::Browser;
+use crate::browser::{Browser, browser_required};
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{POSTGRES_URL_VAR, TestApp, spawn_app};
 
@@ -375,10 +375,16 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
     let Some(first) = Browser::start().await else {
         return;
     };
+    // Like the browser: outside CI a machine without axe-core skips the sweep.
     let axe = match axe_source() {
         Ok(axe) => axe,
-        Err(error) => {
+        Err(error) if browser_required() => {
             first.finish("sweep", Err(error)).await;
+            return;
+        }
+        Err(error) => {
+            eprintln!("skipped: {error}");
+            first.finish("sweep", Ok(())).await;
             return;
         }
     };
