@@ -61,10 +61,12 @@ fn sees(route: &Route, persona: Persona) -> bool {
 }
 
 fn axe_source() -> anyhow::Result<String> {
-    let path = std::env::var("PARTNERDESK_AXE_JS").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/axe/node_modules/axe-core/axe.min.js")
-    });
+    let path = std::env::var("PARTNERDESK_AXE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/axe/node_modules/axe-core/axe.min.js")
+        });
     std::fs::read_to_string(&path).map_err(|e| {
         anyhow::anyhow!(
             "axe-core not found at {} ({e}): run `npm ci --prefix tests/axe` or set PARTNERDESK_AXE_JS",
@@ -116,7 +118,10 @@ impl Sweeper<'_> {
     }
 
     async fn inner_width(&self) -> anyhow::Result<i64> {
-        let inner = self.c().execute("return window.innerWidth;", vec![]).await?;
+        let inner = self
+            .c()
+            .execute("return window.innerWidth;", vec![])
+            .await?;
         Ok(inner.as_i64().unwrap_or(0))
     }
 
@@ -240,7 +245,9 @@ impl Sweeper<'_> {
             if width >= 1366 {
                 let rows = self.c().execute(ONE_LINE, vec![]).await?;
                 for bar in rows.as_array().into_iter().flatten() {
-                    report.failures.push(format!("{at}: {} wraps", bar.as_str().unwrap_or("?")));
+                    report
+                        .failures
+                        .push(format!("{at}: {} wraps", bar.as_str().unwrap_or("?")));
                 }
             }
             let found = self.c().execute_async(AXE_RUN, vec![]).await?;
@@ -260,7 +267,10 @@ impl Sweeper<'_> {
                 let png = self.c().screenshot().await?;
                 let folder = screenshot_folder();
                 std::fs::create_dir_all(&folder)?;
-                std::fs::write(folder.join(format!("{}-{width}.png", slug(route.path))), png)?;
+                std::fs::write(
+                    folder.join(format!("{}-{width}.png", slug(route.path))),
+                    png,
+                )?;
             }
         }
         Ok(())
@@ -480,7 +490,10 @@ async fn the_menu_button_opens_the_navigation_on_a_phone_without_a_script() {
         anyhow::ensure!(!groups.is_displayed().await?, "the menu starts closed");
         let sign_out = c.find(Locator::Id("sign-out")).await?;
         anyhow::ensure!(!sign_out.is_displayed().await?, "so do the tools");
-        c.find(Locator::Css("label.menu-button")).await?.click().await?;
+        c.find(Locator::Css("label.menu-button"))
+            .await?
+            .click()
+            .await?;
         anyhow::ensure!(groups.is_displayed().await?, "the menu opens");
         anyhow::ensure!(sign_out.is_displayed().await?, "with the tools");
         groups.click().await?;
