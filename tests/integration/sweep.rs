@@ -1,7 +1,8 @@
 //! The browser sweep (issue 17): every GET page of the route table, as each
 //! persona that may see it, in English and French, at 390, 768 and 1366 px wide.
 //! A page fails when it scrolls sideways or when axe-core reports a violation of
-//! impact "serious" or "critical". The routes, their sample requests and who may
+//! impact "serious" or "critical" (once per page in dark mode too, at 1366 px),
+//! or when the header wraps at 1366 px. The routes, their sample requests and who may
 //! see them come from the authorization matrix (`authorization.rs`), so a new
 //! route is swept as soon as the matrix knows it, and a GET route no persona
 //! visited fails the sweep.
@@ -250,29 +251,46 @@ impl Sweeper<'_> {
                         .push(format!("{at}: {} wraps", bar.as_str().unwrap_or("?")));
                 }
             }
-            let found = self.c().execute_async(AXE_RUN, vec![]).await?;
-            if let Some(error) = found.get("error") {
-                anyhow::bail!("axe failed on {at}: {error}");
-            }
-            for violation in found.as_array().into_iter().flatten() {
-                report.failures.push(format!(
-                    "{at}: axe {} ({}) {}: {}",
-                    violation["id"].as_str().unwrap_or("?"),
-                    violation["impact"].as_str().unwrap_or("?"),
-                    violation["help"].as_str().unwrap_or(""),
-                    violation["targets"]
-                ));
-            }
+            self.axe_run(&at, report).await?;
             if lang == Lang::En && report.screenshots.insert((route.path, width)) {
-                let png = self.c().screenshot().await?;
-                let folder = screenshot_folder();
-                std::fs::create_dir_all(&folder)?;
-                std::fs::write(
-                    folder.join(format!("{}-{width}.png", slug(route.path))),
-                    png,
-                )?;
+                self.screenshot(&format!("{}-{width}", slug(route.path)))
+                    .await?;
+                // Once per page, dark mode too: its colours pass the same checks.
+                if width == 1366 {
+                    self.c().issue_cmd(ColourScheme("dark")).await?;
+                    self.axe_run(&format!("{at}, dark"), report).await?;
+                    self.screenshot(&format!("{}-{width}-dark", slug(route.path)))
+                        .await?;
+                    self.c().issue_cmd(ColourScheme("light")).await?;
+                }
             }
         }
+        Ok(())
+    }
+
+    /// axe-core on the page as it is: every serious or critical violation.
+    async fn axe_run(&self, at: &str, report: &mut Report) -> anyhow::Result<()> {
+        let found = self.c().execute_async(AXE_RUN, vec![]).await?;
+        if let Some(error) = found.get("error") {
+            anyhow::bail!("axe failed on {at}: {error}");
+        }
+        for violation in found.as_array().into_iter().flatten() {
+            report.failures.push(format!(
+                "{at}: axe {} ({}) {}: {}",
+                violation["id"].as_str().unwrap_or("?"),
+                violation["impact"].as_str().unwrap_or("?"),
+                violation["help"].as_str().unwrap_or(""),
+                violation["targets"]
+            ));
+        }
+        Ok(())
+    }
+
+    async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
+        let png = self.c().screenshot().await?;
+        let folder = screenshot_folder();
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join(format!("{name}.png")), png)?;
         Ok(())
     }
 
@@ -296,6 +314,32 @@ impl Sweeper<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Chromium's emulation of the system's colour scheme (`prefers-color-scheme`),
+/// through chromedriver's DevTools endpoint; fantoccini has no helper for it.
+#[derive(Debug)]
+struct ColourScheme(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ColourScheme {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": { "features": [{ "name": "prefers-color-scheme", "value": self.0 }] },
+        });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 
