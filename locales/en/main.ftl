@@ -613,3 +613,15 @@ email-assistance-request-intro = { $person } from { $partner } asks you to turn 
 email-assistance-request-action = You decide: partner assistance is turned on or off on this page of your console:
 email-assistance-request-ignore = If you do not want to give this access, do nothing: assistance stays off.
 action-assistance-requested = Asked for partner assistance
+
+## The layout: the menu button on a narrow screen and the sections of the navigation.
+skip-to-content = Skip to the content
+nav-menu = Menu
+nav-section-home = Home
+nav-section-customers = Customers
+nav-section-monitoring = Monitoring
+nav-section-service = Service
+nav-section-commerce = Commerce
+nav-section-activity = Activity
+nav-section-settings = Settings
+table-scroll-label = Table, scrolls sideways when wider than the screen

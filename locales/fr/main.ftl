@@ -613,3 +613,15 @@ email-assistance-request-intro = { $person }, de { $partner }, vous demande d'ac
 email-assistance-request-action = C'est vous qui décidez : l'assistance partenaire s'active ou se désactive sur cette page de votre console :
 email-assistance-request-ignore = Si vous ne souhaitez pas donner cet accès, ne faites rien : l'assistance reste désactivée.
 action-assistance-requested = A demandé l'assistance partenaire
+
+## The layout: the menu button on a narrow screen and the sections of the navigation.
+skip-to-content = Aller au contenu
+nav-menu = Menu
+nav-section-home = Accueil
+nav-section-customers = Clients
+nav-section-monitoring = Surveillance
+nav-section-service = Services
+nav-section-commerce = Achats
+nav-section-activity = Activité
+nav-section-settings = Paramètres
+table-scroll-label = Tableau, défile horizontalement s'il dépasse la largeur de l'écran

@@ -23,121 +23,203 @@ pub struct NavItem {
     pub href: &'static str,
     pub label_key: &'static str,
     pub access: Access,
+    /// The section of the navigation the item is listed under.
+    pub section: Section,
 }
 
+/// The few sections the navigation is grouped into, so that the bar holds on one
+/// line in either language: the sections in the bar, the current section's
+/// pages in a second bar under it, and everything in one list behind the menu
+/// button on a narrow screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Customers,
+    Monitoring,
+    Service,
+    Commerce,
+    Activity,
+    Settings,
+}
+
+impl Section {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Section::Home => "nav-section-home",
+            Section::Customers => "nav-section-customers",
+            Section::Monitoring => "nav-section-monitoring",
+            Section::Service => "nav-section-service",
+            Section::Commerce => "nav-section-commerce",
+            Section::Activity => "nav-section-activity",
+            Section::Settings => "nav-section-settings",
+        }
+    }
+}
+
+/// One section of the navigation with the pages this person may open in it.
+pub struct NavSection {
+    pub section: Section,
+    pub items: Vec<&'static NavItem>,
+    /// Whether the page shown is one of the section's (or under one of them).
+    pub current: bool,
+}
+
+impl NavSection {
+    /// Where the section's entry in the bar leads: its first page.
+    pub fn href(&self) -> &'static str {
+        self.items.first().map(|i| i.href).unwrap_or("/")
+    }
+
+    /// A section of one page is shown as that page.
+    pub fn label_key(&self) -> &'static str {
+        match self.items.as_slice() {
+            [only] => only.label_key,
+            _ => self.section.label_key(),
+        }
+    }
+
+    pub fn has_pages(&self) -> bool {
+        self.items.len() > 1
+    }
+}
+
+/// The partner area's pages, in the order of their sections.
 const PARTNER_NAV: &[NavItem] = &[
     NavItem {
         href: "/partner",
         label_key: "nav-partner-home",
         access: Access::Partner(Capability::SeePartnerHome),
+        section: Section::Home,
     },
     NavItem {
         href: "/partner/customers",
         label_key: "nav-customers",
         access: Access::Partner(Capability::SeeCustomers),
-    },
-    NavItem {
-        href: "/partner/requests",
-        label_key: "nav-requests",
-        access: Access::Partner(Capability::ServiceRequestsOnBehalf),
+        section: Section::Customers,
     },
     NavItem {
         href: "/partner/groups",
         label_key: "nav-groups",
         access: Access::Partner(Capability::ManageCustomerGroups),
+        section: Section::Customers,
+    },
+    NavItem {
+        href: "/partner/requests",
+        label_key: "nav-requests",
+        access: Access::Partner(Capability::ServiceRequestsOnBehalf),
+        section: Section::Service,
     },
     NavItem {
         href: "/partner/activity",
         label_key: "nav-activity",
         access: Access::Partner(Capability::SeeActivityLog),
+        section: Section::Activity,
     },
     NavItem {
         href: "/partner/staff",
         label_key: "nav-staff",
         access: Access::Partner(Capability::ManageStaff),
+        section: Section::Settings,
     },
     NavItem {
         href: "/help/roles",
         label_key: "nav-roles-help",
         access: Access::SignedIn,
+        section: Section::Settings,
     },
 ];
 
+/// The customer console's pages, in the order of their sections.
 const CUSTOMER_NAV: &[NavItem] = &[
     NavItem {
         href: "/customer",
         label_key: "nav-customer-home",
         access: Access::Customer(CustomerCapability::SeeConsoleHome),
-    },
-    NavItem {
-        href: "/customer/users",
-        label_key: "nav-customer-users",
-        access: Access::Customer(CustomerCapability::SeeUsers),
-    },
-    NavItem {
-        href: "/customer/sites",
-        label_key: "nav-customer-sites",
-        access: Access::Customer(CustomerCapability::SeeAccount),
-    },
-    NavItem {
-        href: "/customer/orders",
-        label_key: "nav-customer-orders",
-        access: Access::Customer(CustomerCapability::SeeOrders),
-    },
-    NavItem {
-        href: "/customer/subscriptions",
-        label_key: "nav-customer-subscriptions",
-        access: Access::Customer(CustomerCapability::SeeOrders),
-    },
-    NavItem {
-        href: "/customer/reservations",
-        label_key: "nav-customer-reservations",
-        access: Access::Customer(CustomerCapability::SeeOrders),
-    },
-    NavItem {
-        href: "/customer/health",
-        label_key: "nav-customer-health",
-        access: Access::Customer(CustomerCapability::SeeServiceHealth),
+        section: Section::Home,
     },
     NavItem {
         href: "/customer/monitors",
         label_key: "nav-customer-monitors",
         access: Access::Customer(CustomerCapability::SeeMonitors),
+        section: Section::Monitoring,
     },
     NavItem {
         href: "/customer/dashboards",
         label_key: "nav-customer-dashboards",
         access: Access::Customer(CustomerCapability::SeeMonitors),
+        section: Section::Monitoring,
     },
     NavItem {
         href: "/customer/alerts",
         label_key: "nav-customer-alerts",
         access: Access::Customer(CustomerCapability::SeeMonitors),
+        section: Section::Monitoring,
     },
     NavItem {
-        href: "/customer/sub-accounts",
-        label_key: "nav-customer-sub-accounts",
-        access: Access::Customer(CustomerCapability::ManageSubAccounts),
-    },
-    NavItem {
-        href: "/customer/api-tokens",
-        label_key: "nav-customer-api-tokens",
-        access: Access::Customer(CustomerCapability::ManageApiTokens),
+        href: "/customer/health",
+        label_key: "nav-customer-health",
+        access: Access::Customer(CustomerCapability::SeeServiceHealth),
+        section: Section::Service,
     },
     NavItem {
         href: "/customer/requests",
         label_key: "nav-customer-requests",
         access: Access::Customer(CustomerCapability::ServiceRequests),
+        section: Section::Service,
     },
     NavItem {
-        href: "/customer/activity",
-        label_key: "nav-customer-activity",
-        access: Access::Customer(CustomerCapability::SeeActivity),
+        href: "/customer/orders",
+        label_key: "nav-customer-orders",
+        access: Access::Customer(CustomerCapability::SeeOrders),
+        section: Section::Commerce,
+    },
+    NavItem {
+        href: "/customer/subscriptions",
+        label_key: "nav-customer-subscriptions",
+        access: Access::Customer(CustomerCapability::SeeOrders),
+        section: Section::Commerce,
+    },
+    NavItem {
+        href: "/customer/reservations",
+        label_key: "nav-customer-reservations",
+        access: Access::Customer(CustomerCapability::SeeOrders),
+        section: Section::Commerce,
+    },
+    NavItem {
+        href: "/customer/users",
+        label_key: "nav-customer-users",
+        access: Access::Customer(CustomerCapability::SeeUsers),
+        section: Section::Settings,
+    },
+    NavItem {
+        href: "/customer/sites",
+        label_key: "nav-customer-sites",
+        access: Access::Customer(CustomerCapability::SeeAccount),
+        section: Section::Settings,
+    },
+    NavItem {
+        href: "/customer/sub-accounts",
+        label_key: "nav-customer-sub-accounts",
+        access: Access::Customer(CustomerCapability::ManageSubAccounts),
+        section: Section::Settings,
+    },
+    NavItem {
+        href: "/customer/api-tokens",
+        label_key: "nav-customer-api-tokens",
+        access: Access::Customer(CustomerCapability::ManageApiTokens),
+        section: Section::Settings,
     },
     NavItem {
         href: "/customer/assistance",
         label_key: "nav-customer-assistance",
         access: Access::Customer(CustomerCapability::SeeAccount),
+        section: Section::Settings,
+    },
+    NavItem {
+        href: "/customer/activity",
+        label_key: "nav-customer-activity",
+        access: Access::Customer(CustomerCapability::SeeActivity),
+        section: Section::Settings,
     },
 ];
 
@@ -212,6 +294,59 @@ impl Layout {
             .iter()
             .filter(|item| decide(item.access, self.identity.as_ref()) == Decision::Allow)
             .collect()
+    }
+
+    /// The navigation grouped into its sections, in order, each with the pages
+    /// this person may open; the section of the page shown is marked current.
+    pub fn nav_sections(&self) -> Vec<NavSection> {
+        let current_href = self.current_page_href();
+        let mut sections: Vec<NavSection> = Vec::new();
+        for item in self.nav() {
+            let current = current_href == Some(item.href);
+            match sections.last_mut() {
+                Some(last) if last.section == item.section => {
+                    last.items.push(item);
+                    last.current |= current;
+                }
+                _ => sections.push(NavSection {
+                    section: item.section,
+                    items: vec![item],
+                    current,
+                }),
+            }
+        }
+        sections
+    }
+
+    /// The page of the navigation the page shown is, or is under: the one whose
+    /// address is the longest start of this one (`/customer` alone only for
+    /// itself).
+    pub fn current_page_href(&self) -> Option<&'static str> {
+        let here = self.current.split('?').next().unwrap_or("/");
+        self.nav()
+            .into_iter()
+            .filter(|item| {
+                here == item.href
+                    || (item.href.matches('/').count() > 1
+                        && here
+                            .strip_prefix(item.href)
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
+            .max_by_key(|item| item.href.len())
+            .map(|item| item.href)
+    }
+
+    /// Whether the page shown is under `href` without being it (a monitor under
+    /// the monitors): its entry is marked, not announced as the current page.
+    pub fn is_under(&self, href: &str) -> bool {
+        self.current_page_href() == Some(href) && !self.is_current(href)
+    }
+
+    /// The section of the page shown when it has several pages: the second bar.
+    pub fn current_section(&self) -> Option<NavSection> {
+        self.nav_sections()
+            .into_iter()
+            .find(|s| s.current && s.has_pages())
     }
 
     /// Whether the person may do what `capability` names, for links to pages

@@ -13,12 +13,12 @@ use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app, spawn_app_with_passkeys};
 
 /// Ids of things that belong to the organisation under test.
-struct Ids {
+pub(crate) struct Ids {
     /// A member that every request may act on (disable, change role).
     target: String,
     /// A member who has not activated yet (for resending the invitation).
     pending: String,
-    customer: String,
+    pub(crate) customer: String,
     group: String,
     import: String,
     site: String,
@@ -46,10 +46,10 @@ struct Ids {
 
 /// Stands for a target made afresh before each request, for routes that use
 /// theirs up (revoking an invitation).
-const FRESH: &str = "FRESH";
+pub(crate) const FRESH: &str = "FRESH";
 
 /// A concrete request for each route pattern.
-fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
+pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
     Some(match route.path {
         "/partner/staff/{membership_id}/role" => format!("/partner/staff/{}/role", ids.target),
         "/partner/staff/{membership_id}/disable" => {
@@ -233,7 +233,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Persona {
+pub(crate) enum Persona {
     Anonymous,
     Staff(PartnerRole),
     /// The owner of another partner organisation.
@@ -250,7 +250,7 @@ enum Persona {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// The handler ran (whatever it then answered about the input).
     Reached,
     SentToSignIn,
@@ -283,7 +283,7 @@ fn reached_if(allowed: bool) -> Outcome {
     }
 }
 
-fn expected(route: &Route, persona: Persona) -> Outcome {
+pub(crate) fn expected(route: &Route, persona: Persona) -> Outcome {
     match (route.access, persona) {
         // Without a right password just before, the second step starts over.
         (Access::Public, _) if route.method == "GET" && route.path == "/login/second-factor" => {
@@ -361,10 +361,16 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
     }
 }
 
-#[tokio::test]
-async fn every_route_answers_every_persona_as_the_matrix_says() {
-    // Passkeys on, so that their routes answer as they would in service.
-    let app = spawn_app_with_passkeys().await;
+/// The organisation under test with one of everything a route can name, and a
+/// login for every persona; the browser sweep (`sweep.rs`) visits the same.
+pub(crate) struct Fixture {
+    pub(crate) ours: String,
+    pub(crate) reserved: String,
+    pub(crate) ids: Ids,
+    pub(crate) personas: Vec<Persona>,
+}
+
+pub(crate) fn fixture(app: &TestApp) -> Fixture {
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let customer = app.customer(&ours, &CustomerSpec::named("Adatum"));
     let usage = app.offer("Azure plan", "usage_subscription", "0", None);
@@ -421,15 +427,6 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         sub_account,
         ..ids
     };
-    let missing: Vec<&str> = ROUTES
-        .iter()
-        .filter(|r| sample_path(r, &ids).is_none())
-        .map(|r| r.path)
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "routes missing from the authorization-matrix test: {missing:?}"
-    );
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     let mut personas = vec![Persona::Anonymous];
     for role in PartnerRole::ALL {
@@ -448,6 +445,49 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     personas.push(Persona::AssistingPartner);
     app.operator(&ids.sub_account, "operator@adatum.example");
     personas.push(Persona::Operator);
+    Fixture {
+        ours,
+        reserved,
+        ids,
+        personas,
+    }
+}
+
+impl Persona {
+    /// The login the persona signs in as (the assisting partner is the owner,
+    /// who then opens the customer).
+    pub(crate) fn username(self) -> Option<String> {
+        match self {
+            Persona::Anonymous => None,
+            Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
+            Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
+            Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
+            Persona::CustomerUser => Some("user@adatum.example".to_owned()),
+            Persona::AssistingPartner => Some("owner@contoso.example".to_owned()),
+            Persona::Operator => Some("operator@adatum.example".to_owned()),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_persona_as_the_matrix_says() {
+    // Passkeys on, so that their routes answer as they would in service.
+    let app = spawn_app_with_passkeys().await;
+    let Fixture {
+        ours,
+        reserved,
+        ids,
+        personas,
+    } = fixture(&app);
+    let missing: Vec<&str> = ROUTES
+        .iter()
+        .filter(|r| sample_path(r, &ids).is_none())
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorization-matrix test: {missing:?}"
+    );
 
     let mut failures = Vec::new();
     let mut fresh_count = 0;
@@ -457,15 +497,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         for persona in &personas {
             // A fresh browser and sign-in for each request: some routes (logout,
             // disabling) end sessions.
-            let username = match persona {
-                Persona::Anonymous => None,
-                Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
-                Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
-                Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
-                Persona::CustomerUser => Some("user@adatum.example".to_owned()),
-                Persona::AssistingPartner => Some("owner@contoso.example".to_owned()),
-                Persona::Operator => Some("operator@adatum.example".to_owned()),
-            };
+            let username = persona.username();
             let http = match &username {
                 Some(username) => app.browser_signed_in(username, PASSWORD).await,
                 None => client(),

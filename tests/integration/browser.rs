@@ -15,7 +15,7 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
-fn browser_required() -> bool {
+pub(crate) fn browser_required() -> bool {
     std::env::var("CI").as_deref() == Ok("true")
         || std::env::var("PARTNERDESK_TEST_BROWSER").as_deref() == Ok("1")
 }

@@ -38,4 +38,5 @@ mod smtp;
 mod staff;
 mod sub_accounts;
 mod support_helpers;
+mod sweep;
 mod throttling;
