@@ -336,15 +336,7 @@ fn queue_activation_on(
 async fn a_refused_recipient_fails_at_once_and_the_inviter_is_told() {
     let app = spawn_app().await;
     app.mail.refuse("gone@contoso.example");
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(
-        &partner,
-        "owner@contoso.example",
-        partnerdesk::access::PartnerRole::Owner,
-    );
-    let owner = app
-        .browser_signed_in("owner@contoso.example", crate::helpers::people::PASSWORD)
-        .await;
+    let (_, owner) = app.contoso_owner_signed_in(Lang::En).await;
     for (name, email) in [
         ("Gone Away", "gone@contoso.example"),
         ("Here Now", "here@contoso.example"),
@@ -419,15 +411,7 @@ async fn a_refused_recipient_fails_at_once_and_the_inviter_is_told() {
 #[tokio::test]
 async fn the_forms_refuse_addresses_the_mailer_cannot_take() {
     let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
-    app.active_member(
-        &partner,
-        "owner@contoso.example",
-        partnerdesk::access::PartnerRole::Owner,
-    );
-    let owner = app
-        .browser_signed_in("owner@contoso.example", crate::helpers::people::PASSWORD)
-        .await;
+    let (_, owner) = app.contoso_owner_signed_in(Lang::Fr).await;
     for address in ["user@[127.0.0.1]", "a.@x.example", ".a@x.example"] {
         let page = app
             .post_as(

@@ -387,6 +387,25 @@ pub mod people {
             created.partner_id
         }
 
+        /// Contoso, whose active owner `owner@contoso.example` is signed in on
+        /// the returned browser, in `language`; and the organisation's id.
+        pub async fn contoso_owner_signed_in(&self, language: Lang) -> (String, reqwest::Client) {
+            let partner = self.invite_partner_owner("Contoso", "olga@contoso.example", language);
+            self.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+            let browser = self
+                .browser_signed_in("owner@contoso.example", PASSWORD)
+                .await;
+            if language != Lang::En {
+                self.post_as(
+                    &browser,
+                    "/language",
+                    &[("lang", language.code()), ("next", "/")],
+                )
+                .await;
+            }
+            (partner, browser)
+        }
+
         /// An active login with a known password and a partner membership; returns
         /// the membership id.
         pub fn active_member(&self, partner_id: &str, username: &str, role: PartnerRole) -> String {

@@ -5,22 +5,13 @@
 //! text is searched, not an error.
 
 use diesel::prelude::*;
-use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::customer_groups;
 use partnerdesk::i18n::Lang;
 
-use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 
 async fn signed_in_owner(app: &TestApp) -> reqwest::Client {
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
-    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
-    let browser = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    app.post_as(&browser, "/language", &[("lang", "fr"), ("next", "/")])
-        .await;
-    browser
+    app.contoso_owner_signed_in(Lang::Fr).await.1
 }
 
 /// POSTs `body` as a form, with the CSRF token in its header.

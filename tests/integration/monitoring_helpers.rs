@@ -277,3 +277,12 @@ pub async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16,
 pub fn rfc3339(at: NaiveDateTime) -> String {
     at.and_utc().to_rfc3339()
 }
+
+/// The token a token page shows once, after its creation.
+pub fn shown_token(page: &str) -> String {
+    page.split("<code id=\"token-value\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the token is shown")
+        .to_owned()
+}

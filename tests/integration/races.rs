@@ -4,7 +4,6 @@
 //! the name), never 500; and the name exists once.
 
 use diesel::prelude::*;
-use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::{customer_groups, logins, sites, sub_accounts};
 use partnerdesk::i18n::Lang;
 
@@ -55,15 +54,6 @@ fn one_wins(answers: &[(u16, String)], error_id: &str) {
     }
 }
 
-async fn signed_in_owner(app: &TestApp) -> (String, reqwest::Client) {
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
-    let browser = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    (partner, browser)
-}
-
 async fn signed_in_customer_admin(app: &TestApp) -> (String, reqwest::Client) {
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let customer = app.customer(
@@ -80,7 +70,7 @@ async fn signed_in_customer_admin(app: &TestApp) -> (String, reqwest::Client) {
 #[tokio::test]
 async fn one_group_name_asked_for_twenty_times_at_once_is_made_once() {
     let app = spawn_app().await;
-    let (partner, owner) = signed_in_owner(&app).await;
+    let (partner, owner) = app.contoso_owner_signed_in(Lang::En).await;
     let answers = at_once(
         &app,
         &owner,
@@ -148,7 +138,7 @@ async fn one_sub_account_name_asked_for_twenty_times_at_once_is_made_once() {
 #[tokio::test]
 async fn twenty_customers_naming_one_new_administrator_at_once_all_succeed() {
     let app = spawn_app().await;
-    let (_, owner) = signed_in_owner(&app).await;
+    let (_, owner) = app.contoso_owner_signed_in(Lang::En).await;
     let forms = (0..AT_ONCE)
         .map(|n| {
             let name = format!("Fourth Coffee {n}");

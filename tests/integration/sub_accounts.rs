@@ -1027,12 +1027,7 @@ async fn a_sub_account_token_stops_when_its_operators_may_no_longer_manage_monit
         .await;
     assert_eq!(created.status(), 200);
     let body = created.text().await.expect("body");
-    let token = body
-        .split("<code id=\"token-value\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the token is shown")
-        .to_owned();
+    let token = crate::monitoring_helpers::shown_token(&body);
     let (_, account_token) = app.customer_api_token(&adatum);
     let own = app.sub_account_monitor(&adatum, &vendor, "Vendor probe");
     let post = |token: String, at: NaiveDateTime| {
