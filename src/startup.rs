@@ -171,6 +171,7 @@ impl Application {
                 .configure(routes::register)
                 .default_service(web::to(not_found))
                 .wrap(flashes)
+                .wrap(from_fn(crate::signin::links::speak_the_recipients_language))
                 .wrap(from_fn(check_csrf))
                 .wrap(from_fn(load_identity))
                 .wrap(from_fn(screen_input))

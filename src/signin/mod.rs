@@ -2,6 +2,7 @@
 
 pub mod activation;
 pub mod help;
+pub mod links;
 pub mod login;
 pub mod memberships;
 pub mod password;

@@ -534,3 +534,79 @@ async fn sign_in_and_password_forms_explain_errors_in_french() {
     );
     assert!(change.contains("ne sont pas identiques"));
 }
+
+/// The activation page an invitation email opens speaks the invitee's
+/// language, whatever the browser prefers, and remembers it for the browser;
+/// a browser that chose a language keeps its choice.
+#[tokio::test]
+async fn the_activation_page_speaks_the_invited_persons_language() {
+    let app = spawn_app().await;
+    signed_in_owner(&app).await;
+    let sent = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo Helpdesk"),
+                ("email", "hugo@contoso.example"),
+                ("username", ""),
+                ("role", "helpdesk_agent"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/partner/staff");
+    let email = app.mail.wait_for_to("hugo@contoso.example", 1).await;
+    let link = email[0]
+        .links()
+        .into_iter()
+        .find(|l| l.contains("/activate/"))
+        .expect("an activation link");
+    let path = path_of(&link);
+    let fresh = client();
+    let page = fresh
+        .get(app.url(&path))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(page.status(), 200);
+    let remembered = page.headers().get_all("set-cookie").iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.starts_with("partnerdesk_lang=fr"))
+    });
+    assert!(remembered, "the language is remembered for the browser");
+    let body = page.text().await.expect("body");
+    assert!(body.contains(r#"<html lang="fr""#), "{body}");
+    // A refused password comes back in French too.
+    let refused = app
+        .post_as(
+            &fresh,
+            &path,
+            &[("password", "short"), ("password_confirmation", "short")],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(refused.contains(r#"<html lang="fr""#), "{refused}");
+
+    let chose_english = client();
+    app.post_as(
+        &chose_english,
+        "/language",
+        &[("lang", "en"), ("next", "/")],
+    )
+    .await;
+    let body = chose_english
+        .get(app.url(&path))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        body.contains(r#"<html lang="en""#),
+        "a chosen language stays"
+    );
+}
