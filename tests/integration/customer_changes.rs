@@ -230,7 +230,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
     assert!(!details.contains("changes to Annual on"));
     let (_, log) = page_of(&owner, &app, "/partner/activity?action=term_changed").await;
     assert!(
-        log.contains(&format!("monthly → annual ({end_text}) ✗")),
+        log.contains(&format!("Monthly → Annual ({end_text}) ✗")),
         "{log}"
     );
     let scheduled = app

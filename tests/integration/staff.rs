@@ -239,7 +239,7 @@ async fn roles_change_and_the_last_owner_cannot_be_demoted_or_disabled() {
         .text()
         .await
         .expect("body");
-    assert!(activity.contains("sales_agent → admin_agent"));
+    assert!(activity.contains("Sales agent → Admin agent"), "{activity}");
     assert!(activity.contains("<td>Changed a role</td>"));
     assert!(
         !activity.contains("<td>Invited a staff member</td>"),
@@ -609,4 +609,36 @@ async fn the_activation_page_speaks_the_invited_persons_language() {
         body.contains(r#"<html lang="en""#),
         "a chosen language stays"
     );
+}
+
+/// The activity log names roles, not their codes, in the reader's language.
+#[tokio::test]
+async fn the_activity_log_names_the_roles_a_change_went_between() {
+    let app = spawn_app().await;
+    let partner = signed_in_owner(&app).await;
+    let sam = app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    let changed = app
+        .post_form(
+            &format!("/partner/staff/{sam}/role"),
+            &[("role", "helpdesk_agent")],
+        )
+        .await;
+    assert_eq!(location(&changed), "/partner/staff");
+    let log = app
+        .get("/partner/activity")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(log.contains("Sales agent → Helpdesk agent"), "{log}");
+    assert!(!log.contains("sales_agent") && !log.contains("helpdesk_agent"));
+    app.post_form("/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let french = app
+        .get("/partner/activity")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!french.contains("sales_agent → helpdesk_agent"), "{french}");
 }
