@@ -154,6 +154,28 @@ pub fn format_time(at: chrono::NaiveDateTime, zone: chrono_tz::Tz, lang: Lang) -
     }
 }
 
+/// `value` thousandths (99155 is 99.155) as the reader writes the number:
+/// `99.155` in English, `99,155` in French, grouped by thousands the reader's
+/// way; with three digits after the separator when `all_places`, otherwise as
+/// few as the value needs (`99.9`, `99`). Formatted from ICU4X's CLDR data.
+pub fn format_thousandths(value: i64, all_places: bool, lang: Lang) -> String {
+    let (mut digits, mut places) = (value, 3i16);
+    while !all_places && places > 0 && digits % 10 == 0 {
+        digits /= 10;
+        places -= 1;
+    }
+    let mut decimal = icu_decimal::input::Decimal::from(digits);
+    decimal.multiply_pow10(-places);
+    let locale = match lang {
+        Lang::En => icu_locale_core::locale!("en"),
+        Lang::Fr => icu_locale_core::locale!("fr"),
+    };
+    match icu_decimal::DecimalFormatter::try_new(locale.into(), Default::default()) {
+        Ok(formatter) => formatter.format(&decimal).to_string(),
+        Err(_) => decimal.to_string(),
+    }
+}
+
 /// A calendar date as the reader writes it.
 pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
     match lang {
@@ -165,6 +187,16 @@ pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousandths_are_written_the_readers_way() {
+        assert_eq!(format_thousandths(99_155, true, Lang::En), "99.155");
+        assert_eq!(format_thousandths(99_155, true, Lang::Fr), "99,155");
+        assert_eq!(format_thousandths(75_000, true, Lang::Fr), "75,000");
+        assert_eq!(format_thousandths(99_900, false, Lang::Fr), "99,9");
+        assert_eq!(format_thousandths(99_000, false, Lang::En), "99");
+        assert_eq!(format_thousandths(1_234_500, false, Lang::En), "1,234.5");
+    }
     use std::collections::BTreeSet;
 
     fn message_ids(ftl: &str) -> BTreeSet<String> {

@@ -194,7 +194,12 @@ struct DashboardPage {
 impl DashboardPage {
     fn percent(&self, value: Option<i64>) -> String {
         value
-            .map(|v| format!("{}.{:03} %", v / 1000, v % 1000))
+            .map(|v| {
+                format!(
+                    "{} %",
+                    crate::i18n::format_thousandths(v, true, self.layout.lang)
+                )
+            })
             .unwrap_or_else(|| "—".to_owned())
     }
 
@@ -213,7 +218,7 @@ impl DashboardPage {
     }
 
     fn target(&self) -> String {
-        format_thousandths(self.sla_target)
+        crate::i18n::format_thousandths(self.sla_target, false, self.layout.lang)
     }
 
     fn range(&self) -> String {

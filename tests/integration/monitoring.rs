@@ -457,6 +457,20 @@ async fn a_dashboard_shows_availability_response_times_and_the_sla_from_known_re
         day.contains("id=\"sla\" data-sla=\"missed\">SLA 83.333 %"),
         "5 of 6 checks overall"
     );
+    // In French, the numbers are written the French way.
+    app.post_as(&admin, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let (_, french) = page(&admin, &app, &format!("{location}?period=24h")).await;
+    assert!(
+        row(&french, &shop).contains("<td class=\"availability\">75,000 %</td>"),
+        "{french}"
+    );
+    assert!(
+        french.contains("83,333 %") && french.contains("99,9 %"),
+        "{french}"
+    );
+    app.post_as(&admin, "/language", &[("lang", "en"), ("next", "/")])
+        .await;
     assert!(day.contains("<svg"));
     assert!(
         day.contains("<title id=\"availability-chart-title\">Availability, Last 24 hours</title>")
