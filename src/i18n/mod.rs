@@ -166,14 +166,26 @@ pub fn format_thousandths(value: i64, all_places: bool, lang: Lang) -> String {
     }
     let mut decimal = icu_decimal::input::Decimal::from(digits);
     decimal.multiply_pow10(-places);
-    let locale = match lang {
-        Lang::En => icu_locale_core::locale!("en"),
-        Lang::Fr => icu_locale_core::locale!("fr"),
-    };
-    match icu_decimal::DecimalFormatter::try_new(locale.into(), Default::default()) {
-        Ok(formatter) => formatter.format(&decimal).to_string(),
-        Err(_) => decimal.to_string(),
+    thread_local! {
+        // Made once per thread and language: a page formats a number per row
+        // of its tables. (ICU4X's formatter is not Sync without a feature.)
+        static FORMATTERS: [Option<icu_decimal::DecimalFormatter>; 2] = [
+            decimal_formatter(icu_locale_core::locale!("en")),
+            decimal_formatter(icu_locale_core::locale!("fr")),
+        ];
     }
+    let index = match lang {
+        Lang::En => 0,
+        Lang::Fr => 1,
+    };
+    FORMATTERS.with(|formatters| match &formatters[index] {
+        Some(formatter) => formatter.format(&decimal).to_string(),
+        None => decimal.to_string(),
+    })
+}
+
+fn decimal_formatter(locale: icu_locale_core::Locale) -> Option<icu_decimal::DecimalFormatter> {
+    icu_decimal::DecimalFormatter::try_new(locale.into(), Default::default()).ok()
 }
 
 /// A calendar date as the reader writes it.

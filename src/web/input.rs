@@ -32,23 +32,28 @@ pub fn decodes_cleanly(raw: &[u8]) -> bool {
     !decoded.contains(&0) && std::str::from_utf8(&decoded).is_ok()
 }
 
-/// Whether a JSON body holds no NUL in any string or key (`"\u0000"` is valid
-/// JSON). A body that is not JSON is left to the handler, which says so.
+/// Whether a JSON body is UTF-8 holding no NUL in any string or key. A raw
+/// NUL is not valid JSON (the handler refuses it), so only the escape
+/// `\u0000` can put one there; the body is scanned for it rather than parsed,
+/// as the handler parses it anyway.
 fn json_is_clean(body: &[u8]) -> bool {
-    fn clean(value: &serde_json::Value) -> bool {
-        match value {
-            serde_json::Value::String(text) => !text.contains('\0'),
-            serde_json::Value::Array(items) => items.iter().all(clean),
-            serde_json::Value::Object(fields) => fields
-                .iter()
-                .all(|(key, value)| !key.contains('\0') && clean(value)),
-            _ => true,
+    if std::str::from_utf8(body).is_err() {
+        return false;
+    }
+    let mut at = 0;
+    while at < body.len() {
+        if body[at] == b'\\' {
+            if body[at + 1..].starts_with(b"u0000") {
+                return false;
+            }
+            // The escaped character is skipped with its backslash, so `\\u0000`
+            // (a backslash, then text) is not taken for a NUL.
+            at += 2;
+        } else {
+            at += 1;
         }
     }
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value) => clean(&value),
-        Err(_) => std::str::from_utf8(body).is_ok(),
-    }
+    true
 }
 
 fn is_form(req: &ServiceRequest) -> bool {
@@ -156,5 +161,6 @@ mod tests {
         assert!(!json_is_clean(br#"{"a\u0000": 1}"#));
         assert!(!json_is_clean(br#"[{"deep": ["x", "\u0000"]}]"#));
         assert!(!json_is_clean(b"{\"name\": \"\xff\"}"));
+        assert!(json_is_clean(br#"{"path": "C:\\u0000"}"#));
     }
 }
