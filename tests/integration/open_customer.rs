@@ -456,3 +456,39 @@ async fn with_assistance_off_the_partner_asks_the_administrators_at_most_once_a_
     assert!(open.contains("open-customer-link"));
     assert!(!open.contains(r#"id="assistance-off""#));
 }
+
+/// Another partner cannot use the access request on our customer: its owner
+/// gets 404 as for a missing customer, and nobody is emailed or logged.
+#[tokio::test]
+async fn another_partner_cannot_ask_for_access_to_our_customer() {
+    let f = fixture().await;
+    let theirs = f
+        .app
+        .invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    f.app
+        .active_member(&theirs, "owner@fabrikam.example", PartnerRole::Owner);
+    let intruder = f
+        .app
+        .browser_signed_in("owner@fabrikam.example", PASSWORD)
+        .await;
+    let asked = f
+        .app
+        .post_as(
+            &intruder,
+            &format!("/partner/customers/{}/assistance-request", f.customer),
+            &[],
+        )
+        .await;
+    assert_eq!(asked.status(), 404);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        f.app
+            .mail
+            .received()
+            .iter()
+            .all(|e| !e.subject.contains("asks for access"))
+    );
+    let (_, log) = page_of(&f.admin, &f.app, "/customer/activity").await;
+    assert!(!log.contains("Asked for partner assistance"), "{log}");
+    assert!(!f.partner.is_empty());
+}
