@@ -371,6 +371,16 @@ fn name_of_code(tr: &crate::i18n::Translator, code: &str) -> Option<String> {
 /// the entries use (" → ", " · ") that is a stored code, alone or before a
 /// remark in brackets, is shown by its name in the reader's language (`helpdesk_agent → admin_agent` reads "Helpdesk
 /// agent → Admin agent"); the rest stays as written.
+/// A remark after its opening bracket ("2027-01-01) ✗"), a date in it written
+/// the reader's way.
+fn shown_remark(tr: &crate::i18n::Translator, remark: &str) -> String {
+    let (inside, after) = remark.split_once(')').unwrap_or((remark, ""));
+    match chrono::NaiveDate::parse_from_str(inside.trim(), "%Y-%m-%d") {
+        Ok(day) => format!("{}){after}", crate::i18n::format_date(day, tr.lang)),
+        Err(_) => remark.to_owned(),
+    }
+}
+
 pub fn shown_details(tr: &crate::i18n::Translator, details: &str) -> String {
     // A part is a code, or a code followed by a remark in brackets
     // ("annual (2027-01-01)").
@@ -380,7 +390,7 @@ pub fn shown_details(tr: &crate::i18n::Translator, details: &str) -> String {
         }
         match part.split_once(" (") {
             Some((code, remark)) => match name_of_code(tr, code.trim()) {
-                Some(name) => format!("{name} ({remark}"),
+                Some(name) => format!("{name} ({}", shown_remark(tr, remark)),
                 None => part.to_owned(),
             },
             None => part.to_owned(),

@@ -7,7 +7,10 @@ offer-kind-usage = Usage-based subscription
 offer-kind-term = Term subscription
 offer-kind-reservation = Reservation
 offer-per-month = per unit and month
-offer-per-term = per unit for { $months } months
+offer-per-term = per unit for { $months ->
+    [one] one month
+   *[other] { $months } months
+}
 orders-title = Order history
 orders-new = Place an order
 orders-no-offer = The catalogue has no offer to order yet.

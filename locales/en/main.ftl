@@ -55,7 +55,10 @@ email-greeting = Hello { $name },
 email-activation-subject = Your Partnerdesk account for { $organisation }
 email-activation-intro = An account has been created for you at { $organisation } on Partnerdesk.
 email-activation-action = Choose your password to activate it:
-email-activation-valid = This link is valid for { $hours } hours and can be used once.
+email-activation-valid = This link is valid for { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+} and can be used once.
 email-activation-ignore = If you were not expecting this email, you can ignore it.
 
 # Demo
@@ -135,7 +138,10 @@ action-member-disabled = Disabled a staff member
 email-reset-subject = Reset your Partnerdesk password
 email-reset-intro = Someone asked to reset the password of your Partnerdesk login.
 email-reset-action = Choose a new password here:
-email-reset-valid = This link is valid for { $minutes } minutes and can be used once.
+email-reset-valid = This link is valid for { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+} and can be used once.
 email-reset-ignore = If you did not ask for this, ignore this email: your password stays as it is.
 email-changed-subject = Your Partnerdesk password was changed
 email-changed-intro = The password of your Partnerdesk login has just been changed, and every open session was signed out.
@@ -293,7 +299,10 @@ customer-enrolled-devices = Enrolled devices
 customer-convert-trial = Convert to monthly usage
 customer-change-term = Change the subscription term
 customer-term-change-now = No device is enrolled: a new term takes effect at once.
-customer-term-change-later = { $devices } device(s) enrolled: a new term takes effect at the end of the current period, on { $date }.
+customer-term-change-later = { $devices ->
+    [one] { $devices } device enrolled
+   *[other] { $devices } devices enrolled
+}: a new term takes effect at the end of the current period, on { $date }.
 customer-term-pending = changes to { $term } on { $date }
 customer-no-group = This customer is in no group.
 customer-add-to-group = Add to a group
@@ -412,9 +421,9 @@ import-start = Check and import
 import-columns = Columns
 import-required-columns = Required:
 import-optional-columns = Optional:
-import-rule-export = A file exported from the customer list can be imported as it is; its id, data_region, state, health and created_at columns are ignored.
-import-rule-codes = country is a two-letter code (FR, US…); subscription_term is monthly or annual; billing_type is trial, monthly_usage or term_subscription; dates are written 2026-12-31; managed_order is yes or no.
-import-rule-defaults = Left empty, time_zone takes the country's, subscription_term is monthly, billing_type is a trial of 30 days, the administrator's username is contact_email and their language is yours.
+import-rule-export = A file exported from the customer list can be imported as it is; its `id`, `data_region`, `state`, `health` and `created_at` columns are ignored.
+import-rule-codes = `country` is a two-letter code (`FR`, `US`…); `subscription_term` is `monthly` or `annual`; `billing_type` is `trial`, `monthly_usage` or `term_subscription`; dates are written `2026-12-31`; `managed_order` is `yes` or `no`.
+import-rule-defaults = Left empty, `time_zone` takes the `country`'s, `subscription_term` is `monthly`, `billing_type` is `trial`, for 30 days, the administrator's username is `contact_email` and their language is yours.
 import-rule-all-or-nothing = A customer whose primary domain is already in your list, or appears twice in the file, is refused.
 import-recent = Recent imports
 import-started = Started
@@ -435,12 +444,20 @@ import-yes-no = Write yes or no.
 import-domain-repeated = This primary domain appears on an earlier row of the file.
 import-domain-exists = A customer with this primary domain is already in your list.
 import-checking = Checking the rows: { $checked } of { $total }.
-import-importing = All { $total } rows are valid. Importing…
+import-importing = { $total ->
+    [one] The row is valid. Importing…
+   *[other] All { $total } rows are valid. Importing…
+}
 import-page-refreshes = This page refreshes by itself.
-import-done = { $imported } customers imported.
+import-done = { $imported ->
+    [one] { $imported } customer imported.
+   *[other] { $imported } customers imported.
+}
 import-see-customers = See the customers
-import-invalid = Nothing was imported: { $problems } problems in { $total } rows. Fix them and upload the file again.
-import-more-problems = …and { $count } more problems.
+import-more-problems = { $count ->
+    [one] …and one more problem.
+   *[other] …and { $count } more problems.
+}
 import-row = Row
 import-line = Row { $line }
 import-column = Column
@@ -450,7 +467,10 @@ import-failed = The import stopped before it finished; nothing was imported. Upl
 import-state-queued = Waiting
 import-queued = Waiting to start: the check begins in a moment.
 import-resuming = The server working on this import stopped before it finished. Nothing has been imported; the import starts again from the beginning in a moment.
-import-invalid-rows = Nothing was imported. Rows to fix: { $rows } of { $total }; problems found: { $problems }. Fix them and upload the file again.
+import-invalid-rows = Nothing was imported. Rows to fix: { $rows } of { $total }; { $problems ->
+    [one] one problem found.
+   *[other] { $problems } problems found.
+} Fix them and upload the file again.
 import-failed-interrupted = The import was interrupted too many times and has been abandoned; nothing was imported. Upload the file again.
 import-failed-error = The import stopped on an unexpected error; nothing was imported. Upload the file again in a few minutes; if it happens again, contact your administrator.
 
@@ -481,7 +501,10 @@ roles-customer-title = In a customer account
 
 ## Open customer
 open-title = Open customer
-open-explain = You will enter this customer's console for at most { $minutes } minutes, under a banner naming you and your organisation. The customer sees your reason, and everything you do there is recorded in its activity log under your name.
+open-explain = You will enter this customer's console for at most { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}, under a banner naming you and your organisation. The customer sees your reason, and everything you do there is recorded in its activity log under your name.
 open-reason = Reason
 open-reason-hint = Say why you open the account, for example the ticket you are working on. At most 200 characters.
 open-button = Open the customer's console
@@ -575,11 +598,23 @@ action-open-notification-off = Stopped being emailed when the partner opens the 
 customers-trials-ending = Trials ending from { $from } to { $to }.
 customers-remove-filter = Remove this filter
 home-attention = Needs attention
-home-trials-ending = trials ending in the next { $days } days
+home-trials-ending = { $count ->
+    [one] trial ending
+   *[other] trials ending
+} { $days ->
+    [one] by tomorrow
+   *[other] in the next { $days } days
+}
 home-worst = Worst service health first
-home-customers = { $count } customers
+home-customers = { $count ->
+    [one] { $count } customer
+   *[other] { $count } customers
+}
 home-recent = Recent activity
-home-open-requests = open service requests waiting on you
+home-open-requests = { $count ->
+    [one] open service request waiting on you
+   *[other] open service requests waiting on you
+}
 month-1 = Jan
 month-2 = Feb
 month-3 = Mar
@@ -593,11 +628,23 @@ month-10 = Oct
 month-11 = Nov
 month-12 = Dec
 home-new-customers = New customers per month
-home-new-customers-desc = { $count } new customers over the last twelve months, one bar a month with its number.
+home-new-customers-desc = { $count ->
+    [one] { $count } new customer over the last twelve months, one bar a month with its number.
+   *[other] { $count } new customers over the last twelve months, one bar a month with its number.
+}
 home-current-month-hatched = The hatched bar is the month under way.
 customers-licences-expiring = An active licence expiring from { $from } to { $to }.
-home-licences-expiring = customers with a licence expiring in the next { $days } days
-home-invitations-expiring = staff invitations expiring within a day
+home-licences-expiring = { $count ->
+    [one] customer with a licence expiring
+   *[other] customers with a licence expiring
+} { $days ->
+    [one] by tomorrow
+   *[other] in the next { $days } days
+}
+home-invitations-expiring = { $count ->
+    [one] staff invitation expiring within a day
+   *[other] staff invitations expiring within a day
+}
 staff-only-expiring = Only the invitations whose link stops working within a day.
 staff-count = People: { $total }
 

@@ -87,7 +87,10 @@ dashboard-to = To (custom)
 dashboard-show = Show
 dashboard-date-invalid = Enter a date as YYYY-MM-DD.
 dashboard-period-reversed = The end must not be before the start.
-dashboard-period-too-long = A custom period spans at most { $days } days.
+dashboard-period-too-long = A custom period spans at most { $days ->
+    [one] one day
+   *[other] { $days } days
+}.
 dashboard-period-future = The start must not be after today.
 dashboard-sla = SLA
 dashboard-sla-met = Met

@@ -13,7 +13,10 @@ action-operator-removed = Removed a sub-account operator
 action-alert-definition-created = Created an alert definition
 action-alert-definition-changed = Changed an alert definition
 action-alert-definition-deleted = Deleted an alert definition
-monitor-quota-reached = The sub-account already has its { $quota } monitors: its quota is reached. Delete one or ask the account's administrator for a higher quota.
+monitor-quota-reached = The sub-account already has { $quota ->
+    [one] its { $quota } monitor
+   *[other] its { $quota } monitors
+}: its quota is reached. Delete one or ask the account's administrator for a higher quota.
 
 sub-accounts-title = Sub-accounts
 sub-accounts-intro = A sub-account gives other people (your customers, vendors or resellers) access to chosen dashboards and monitors, and nothing else of this account.
@@ -30,7 +33,10 @@ sub-account-quota = Monitor quota
 sub-account-quota-hint = How many monitors its operators may create (0 to 10,000).
 sub-account-can-edit-alerts = Edit the sub-account's alert definitions
 sub-account-monitors-made = Monitors made
-sub-account-quota-use = { $made } of { $quota } monitors
+sub-account-quota-use = { $quota ->
+    [one] { $made } of { $quota } monitor
+   *[other] { $made } of { $quota } monitors
+}
 sub-account-operators = Operators
 sub-account-grants = Granted dashboards and monitors
 sub-account-grants-hint = A granted dashboard shows all its monitors. Removing a grant takes effect on the operators' next page.
@@ -59,7 +65,10 @@ alert-owner = For
 alert-owner-account = This account
 alert-owner-hint = An alert definition for a sub-account can only watch what the sub-account sees and email its operators.
 alert-rule = Rule
-alert-rule-text = After { $failures } failed checks in a row
+alert-rule-text = { $failures ->
+    [one] After one failed check
+   *[other] After { $failures } failed checks in a row
+}
 alert-state = State
 alert-alerting = { $count } failing
 alert-quiet = Quiet
@@ -85,7 +94,10 @@ flash-alert-changed = The alert definition was saved.
 flash-alert-deleted = The alert definition was deleted.
 
 email-alert-failing-subject = Monitor down: { $monitor }
-email-alert-failing-intro = The monitor { $monitor } has failed { $failures } checks in a row (last at { $time }). You receive this under the alert definition "{ $definition }". You will be told once when it recovers.
+email-alert-failing-intro = The monitor { $monitor } has failed { $failures ->
+    [one] a check
+   *[other] { $failures } checks in a row
+} (last at { $time }). You receive this under the alert definition "{ $definition }". You will be told once when it recovers.
 email-alert-recovered-subject = Monitor recovered: { $monitor }
 email-alert-recovered-intro = The monitor { $monitor } is up again: its check at { $time } succeeded. (Alert definition "{ $definition }".)
 email-alert-last-message = The check said:
@@ -95,13 +107,32 @@ rollup-monitors = Monitors
 rollup-monitors-down = { $count } down
 rollup-monitors-unknown = { $count } without recent results
 rollup-monitors-up = { $count } up
-rollup-monitors-all = All { $count } monitors
-rollup-requests-waiting = { $count } waiting for your answer
-rollup-requests-open = { $count } with the partner
-rollup-sub-accounts = { $count } sub-accounts
-rollup-alerts = { $count } alert definitions, { $alerting } with a monitor failing
+rollup-monitors-all = { $count ->
+    [one] The only monitor
+   *[other] All { $count } monitors
+}
+rollup-requests-waiting = { $count ->
+    [one] { $count } request waiting for your answer
+   *[other] { $count } requests waiting for your answer
+}
+rollup-requests-open = { $count ->
+    [one] { $count } open request with the partner
+   *[other] { $count } open requests with the partner
+}
+rollup-sub-accounts = { $count ->
+    [one] { $count } sub-account
+   *[other] { $count } sub-accounts
+}
+rollup-alerts = { $count ->
+    [one] { $count } alert definition
+   *[other] { $count } alert definitions
+}, { $alerting } with a monitor failing
 rollup-down-now = Down now
 rollup-you-may = What you may do here
+operator-can-view = See the dashboards and monitors granted to you
+operator-can-build-dashboards = Build your own dashboards from the monitors you see
+operator-can-manage-monitors = Create and manage your own monitors, up to the quota
+operator-can-edit-alerts = Edit the sub-account's alert definitions
 rollup-quota = quota: { $quota }
 monitors-filter-state = Showing monitors that are: { $state }
 monitors-filter-clear = Show all monitors

@@ -55,7 +55,10 @@ email-greeting = Bonjour { $name },
 email-activation-subject = Votre compte Partnerdesk pour { $organisation }
 email-activation-intro = Un compte a été créé pour vous chez { $organisation } sur Partnerdesk.
 email-activation-action = Choisissez votre mot de passe pour l'activer :
-email-activation-valid = Ce lien est valable { $hours } heures et ne peut servir qu'une fois.
+email-activation-valid = Ce lien est valable { $hours ->
+    [one] une heure
+   *[other] { $hours } heures
+} et ne peut servir qu'une fois.
 email-activation-ignore = Si vous n'attendiez pas cet e-mail, vous pouvez l'ignorer.
 
 # Démo
@@ -135,7 +138,10 @@ action-member-disabled = A désactivé un membre du personnel
 email-reset-subject = Réinitialisez votre mot de passe Partnerdesk
 email-reset-intro = Quelqu'un a demandé la réinitialisation du mot de passe de votre identifiant Partnerdesk.
 email-reset-action = Choisissez un nouveau mot de passe ici :
-email-reset-valid = Ce lien est valable { $minutes } minutes et ne peut servir qu'une fois.
+email-reset-valid = Ce lien est valable { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+} et ne peut servir qu'une fois.
 email-reset-ignore = Si vous n'êtes pas à l'origine de cette demande, ignorez cet e-mail : votre mot de passe reste inchangé.
 email-changed-subject = Votre mot de passe Partnerdesk a été modifié
 email-changed-intro = Le mot de passe de votre identifiant Partnerdesk vient d'être modifié, et toutes les sessions ouvertes ont été fermées.
@@ -293,7 +299,10 @@ customer-enrolled-devices = Unités inscrites
 customer-convert-trial = Convertir en utilisation mensuelle
 customer-change-term = Modifier la durée de l’abonnement
 customer-term-change-now = Aucune unité n’est inscrite : une nouvelle durée prend effet immédiatement.
-customer-term-change-later = { $devices } unité(s) inscrite(s) : une nouvelle durée prend effet à la fin de la période en cours, le { $date }.
+customer-term-change-later = { $devices ->
+    [one] { $devices } unité inscrite
+   *[other] { $devices } unités inscrites
+} : une nouvelle durée prend effet à la fin de la période en cours, le { $date }.
 customer-term-pending = passe à { $term } le { $date }
 customer-no-group = Ce client n’appartient à aucun groupe.
 customer-add-to-group = Ajouter à un groupe
@@ -412,9 +421,9 @@ import-start = Vérifier et importer
 import-columns = Colonnes
 import-required-columns = Obligatoires :
 import-optional-columns = Facultatives :
-import-rule-export = Un fichier exporté de la liste des clients s'importe tel quel ; ses colonnes id, data_region, state, health et created_at sont ignorées.
-import-rule-codes = country est un code à deux lettres (FR, US…) ; subscription_term vaut monthly ou annual ; billing_type vaut trial, monthly_usage ou term_subscription ; les dates s'écrivent 2026-12-31 ; managed_order vaut oui ou non (yes ou no).
-import-rule-defaults = Laissés vides, time_zone prend celui du pays, subscription_term est mensuel, billing_type est un essai de 30 jours, l'identifiant de l'administrateur est contact_email et sa langue est la vôtre.
+import-rule-export = Un fichier exporté de la liste des clients s'importe tel quel ; ses colonnes `id`, `data_region`, `state`, `health` et `created_at` sont ignorées.
+import-rule-codes = `country` est un code à deux lettres (`FR`, `US`…) ; `subscription_term` vaut `monthly` ou `annual` ; `billing_type` vaut `trial`, `monthly_usage` ou `term_subscription` ; les dates s'écrivent `2026-12-31` ; `managed_order` vaut `yes` ou `no`.
+import-rule-defaults = Laissés vides, `time_zone` prend celui du pays, `subscription_term` vaut `monthly`, `billing_type` vaut `trial`, pour 30 jours, l'identifiant de l'administrateur est `contact_email` et sa langue est la vôtre.
 import-rule-all-or-nothing = Un client dont le domaine principal est déjà dans votre liste, ou figure deux fois dans le fichier, est refusé.
 import-recent = Imports récents
 import-started = Commencé
@@ -435,12 +444,20 @@ import-yes-no = Écrivez oui ou non.
 import-domain-repeated = Ce domaine principal figure déjà sur une ligne précédente du fichier.
 import-domain-exists = Un client avec ce domaine principal est déjà dans votre liste.
 import-checking = Vérification des lignes : { $checked } sur { $total }.
-import-importing = Les { $total } lignes sont valides. Import en cours…
+import-importing = { $total ->
+    [one] La ligne est valide. Import en cours…
+   *[other] Les { $total } lignes sont valides. Import en cours…
+}
 import-page-refreshes = Cette page se rafraîchit d'elle-même.
-import-done = { $imported } clients importés.
+import-done = { $imported ->
+    [one] { $imported } client importé.
+   *[other] { $imported } clients importés.
+}
 import-see-customers = Voir les clients
-import-invalid = Rien n'a été importé : { $problems } problèmes dans { $total } lignes. Corrigez-les et déposez à nouveau le fichier.
-import-more-problems = …et { $count } autres problèmes.
+import-more-problems = { $count ->
+    [one] …et un autre problème.
+   *[other] …et { $count } autres problèmes.
+}
 import-row = Ligne
 import-line = Ligne { $line }
 import-column = Colonne
@@ -450,14 +467,17 @@ import-failed = L'import s'est arrêté avant la fin ; rien n'a été importé. 
 import-state-queued = En attente
 import-queued = En attente : la vérification commence dans un instant.
 import-resuming = Le serveur qui traitait cet import s'est arrêté avant la fin. Rien n'a été importé ; l'import reprend depuis le début dans un instant.
-import-invalid-rows = Rien n'a été importé. Lignes à corriger : { $rows } sur { $total } ; problèmes relevés : { $problems }. Corrigez-les et déposez à nouveau le fichier.
+import-invalid-rows = Rien n'a été importé. Lignes à corriger : { $rows } sur { $total } ; { $problems ->
+    [one] { $problems } problème relevé.
+   *[other] { $problems } problèmes relevés.
+} Corrigez-les et déposez à nouveau le fichier.
 import-failed-interrupted = L'import a été interrompu trop de fois et a été abandonné ; rien n'a été importé. Déposez à nouveau le fichier.
 import-failed-error = L'import s'est arrêté sur une erreur inattendue ; rien n'a été importé. Déposez à nouveau le fichier dans quelques minutes ; si cela se reproduit, contactez votre administrateur.
 
 ## Assistance partenaire
 nav-customer-assistance = Assistance partenaire
 assistance-title = Assistance partenaire
-assistance-explain = Tant que l’assistance partenaire est activée, les personnes de { $partner } peuvent ouvrir votre compte pour vous aider. À chaque fois, elles donnent un motif et tout ce qu’elles font est consigné à leur nom dans votre journal d’activité.
+assistance-explain = Tant que l’assistance partenaire est activée, les personnes chez { $partner } peuvent ouvrir votre compte pour vous aider. À chaque fois, elles donnent un motif et tout ce qu’elles font est consigné à leur nom dans votre journal d’activité.
 assistance-no-partner = Votre compte n’a pas de partenaire : personne ne peut l’ouvrir en votre nom.
 assistance-state = L’assistance partenaire est
 assistance-on = Activée
@@ -481,13 +501,16 @@ roles-customer-title = Dans un compte client
 
 ## Ouvrir le client
 open-title = Ouvrir le client
-open-explain = Vous entrerez dans la console de ce client pour { $minutes } minutes au plus, sous un bandeau qui vous nomme avec votre organisation. Le client voit votre motif, et tout ce que vous y faites est consigné à votre nom dans son journal d’activité.
+open-explain = Vous entrerez dans la console de ce client pour { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+} au plus, sous un bandeau qui vous nomme avec votre organisation. Le client voit votre motif, et tout ce que vous y faites est consigné à votre nom dans son journal d’activité.
 open-reason = Motif
 open-reason-hint = Dites pourquoi vous ouvrez le compte, par exemple le ticket que vous traitez. 200 caractères au plus.
 open-button = Ouvrir la console du client
 open-assistance-off = L’assistance partenaire est désactivée pour ce client. Seul son administrateur peut l’activer, depuis sa propre console.
 customer-open = Ouvrir le client
-assisted-banner = Vous êtes dans la console de { $account } pour le compte de { $partner }, en tant que { $person }, jusqu’à { $until }.
+assisted-banner = Vous êtes dans la console du compte { $account }, au nom du partenaire { $partner }, en tant que { $person }, jusqu’à { $until }.
 assisted-leave = Quitter la console du client
 assisted-ended-left = Vous avez quitté la console du client.
 assisted-ended-expired = Votre temps dans la console du client est écoulé : une session dure une heure au plus.
@@ -503,7 +526,7 @@ action-customer-opened = A ouvert la console du client
 action-customer-left = A quitté la console du client
 action-site-created = A créé un site
 action-site-renamed = A renommé un site
-activity-on-behalf-of = pour le compte de { $partner }
+activity-on-behalf-of = au nom du partenaire { $partner }
 nav-customer-sites = Sites
 nav-customer-activity = Activité
 sites-title = Sites
@@ -521,7 +544,7 @@ assistance-notify-save = Enregistrer
 flash-notify-on = Vous recevrez un courriel chaque fois que votre partenaire ouvrira le compte.
 flash-notify-off = Vous ne recevrez plus de courriel quand votre partenaire ouvrira le compte.
 email-opened-subject = { $partner } a ouvert { $account }
-email-opened-intro = { $person } de { $partner } a ouvert la console de { $account } grâce à l’assistance partenaire.
+email-opened-intro = { $person }, chez { $partner }, a ouvert la console du compte { $account } grâce à l’assistance partenaire.
 email-opened-reason = Motif donné :
 email-opened-action = Tout ce qui y est fait apparaît dans votre journal d’activité :
 
@@ -575,11 +598,23 @@ action-open-notification-off = Ne reçoit plus d’email à l’ouverture du com
 customers-trials-ending = Essais se terminant du { $from } au { $to }.
 customers-remove-filter = Retirer ce filtre
 home-attention = À traiter
-home-trials-ending = essais se terminant dans les { $days } prochains jours
+home-trials-ending = { $count ->
+    [one] essai se terminant
+   *[other] essais se terminant
+} { $days ->
+    [one] d'ici demain
+   *[other] dans les { $days } prochains jours
+}
 home-worst = Santé des services, la pire d’abord
-home-customers = { $count } clients
+home-customers = { $count ->
+    [one] { $count } client
+   *[other] { $count } clients
+}
 home-recent = Activité récente
-home-open-requests = demandes de service ouvertes qui vous attendent
+home-open-requests = { $count ->
+    [one] demande de service ouverte qui vous attend
+   *[other] demandes de service ouvertes qui vous attendent
+}
 month-1 = janv.
 month-2 = févr.
 month-3 = mars
@@ -593,11 +628,23 @@ month-10 = oct.
 month-11 = nov.
 month-12 = déc.
 home-new-customers = Nouveaux clients par mois
-home-new-customers-desc = { $count } nouveaux clients sur les douze derniers mois, une barre par mois avec son nombre.
+home-new-customers-desc = { $count ->
+    [one] { $count } nouveau client sur les douze derniers mois, une barre par mois avec son nombre.
+   *[other] { $count } nouveaux clients sur les douze derniers mois, une barre par mois avec son nombre.
+}
 home-current-month-hatched = La barre hachurée est le mois en cours.
 customers-licences-expiring = Une licence active expirant du { $from } au { $to }.
-home-licences-expiring = clients dont une licence expire dans les { $days } prochains jours
-home-invitations-expiring = invitations du personnel expirant dans la journée
+home-licences-expiring = { $count ->
+    [one] client dont une licence expire
+   *[other] clients dont une licence expire
+} { $days ->
+    [one] d'ici demain
+   *[other] dans les { $days } prochains jours
+}
+home-invitations-expiring = { $count ->
+    [one] invitation du personnel expirant dans la journée
+   *[other] invitations du personnel expirant dans la journée
+}
 staff-only-expiring = Seulement les invitations dont le lien cesse de fonctionner dans la journée.
 staff-count = Personnes : { $total }
 
@@ -609,7 +656,7 @@ flash-assistance-requested = Les administrateurs du client ont reçu par e-mail 
 flash-assistance-already-requested = L'accès a déjà été demandé au cours des dernières 24 heures.
 flash-assistance-nobody-to-ask = Ce client n'a pas encore d'administrateur actif à qui le demander.
 email-assistance-request-subject = { $partner } demande l'accès à { $account }
-email-assistance-request-intro = { $person }, de { $partner }, vous demande d'activer l'assistance partenaire pour { $account } afin de pouvoir ouvrir votre compte et vous aider.
+email-assistance-request-intro = { $person }, chez { $partner }, vous demande d'activer l'assistance partenaire pour { $account } afin de pouvoir ouvrir votre compte et vous aider.
 email-assistance-request-action = C'est vous qui décidez : l'assistance partenaire s'active ou se désactive sur cette page de votre console :
 email-assistance-request-ignore = Si vous ne souhaitez pas donner cet accès, ne faites rien : l'assistance reste désactivée.
 action-assistance-requested = A demandé l'assistance partenaire

@@ -87,7 +87,10 @@ dashboard-to = Au (personnalisée)
 dashboard-show = Afficher
 dashboard-date-invalid = Saisissez une date au format AAAA-MM-JJ.
 dashboard-period-reversed = La fin ne peut pas précéder le début.
-dashboard-period-too-long = Une période personnalisée couvre au plus { $days } jours.
+dashboard-period-too-long = Une période personnalisée couvre au plus { $days ->
+    [one] un jour
+   *[other] { $days } jours
+}.
 dashboard-period-future = Le début ne peut pas être après aujourd'hui.
 dashboard-sla = SLA
 dashboard-sla-met = Respecté

@@ -346,9 +346,10 @@ pub fn offer_choices(offers: &[Offer], tr: &crate::i18n::Translator) -> Vec<Offe
         .map(|offer| {
             let price = money::format(offer.unit_price_cents, &offer.currency, tr.lang);
             let per = match offer.kind() {
-                OfferKind::Reservation => tr.with(
+                OfferKind::Reservation => tr.with_numbers(
                     "offer-per-term",
-                    &[("months", &offer.term_months.to_string())],
+                    &[],
+                    &[("months", offer.term_months.into())],
                 ),
                 _ => tr.t("offer-per-month"),
             };

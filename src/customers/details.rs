@@ -286,12 +286,10 @@ impl DetailsPage {
             let end = customer
                 .term_on(self.today)
                 .period_end(customer.term_started_on, self.today);
-            self.layout.tr.with(
+            self.layout.tr.with_numbers(
                 "customer-term-change-later",
-                &[
-                    ("devices", &self.details.enrolled_devices.to_string()),
-                    ("date", &format_date(end, self.layout.lang)),
-                ],
+                &[("date", &format_date(end, self.layout.lang))],
+                &[("devices", self.details.enrolled_devices.into())],
             )
         }
     }

@@ -23,6 +23,12 @@ macro_rules! coded_enum {
             pub fn label_key(self) -> String {
                 format!("{}-{}", $prefix, self.as_str().replace('_', "-"))
             }
+
+            /// The Fluent message id of "<count> customers in this value", whose
+            /// `$count` picks the plural form.
+            pub fn count_key(self) -> String {
+                format!("{}-count-{}", $prefix, self.as_str().replace('_', "-"))
+            }
         }
     };
 }

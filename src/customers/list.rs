@@ -1046,11 +1046,12 @@ impl ListPage {
     }
 
     fn page_of(&self) -> String {
-        self.layout.tr.with(
+        self.layout.tr.with_numbers(
             "customers-page-of",
+            &[],
             &[
-                ("page", &self.view.page.to_string()),
-                ("pages", &self.pages.to_string()),
+                ("page", self.view.page.into()),
+                ("pages", self.pages.into()),
             ],
         )
     }
@@ -1058,12 +1059,13 @@ impl ListPage {
     fn showing(&self) -> String {
         let first = (self.view.page - 1) * self.view.per_page + 1;
         let last = (first + self.listing.rows.len() as i64 - 1).max(first);
-        self.layout.tr.with(
+        self.layout.tr.with_numbers(
             "customers-showing",
+            &[],
             &[
-                ("first", &first.to_string()),
-                ("last", &last.to_string()),
-                ("total", &self.listing.total.to_string()),
+                ("first", first.into()),
+                ("last", last.into()),
+                ("total", self.listing.total.into()),
             ],
         )
     }

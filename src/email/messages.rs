@@ -44,9 +44,10 @@ impl ActivationEmail {
     }
 
     fn valid_for(&self) -> String {
-        self.tr.with(
+        self.tr.with_numbers(
             "email-activation-valid",
-            &[("hours", &self.valid_hours.to_string())],
+            &[],
+            &[("hours", self.valid_hours.into())],
         )
     }
 }
@@ -90,9 +91,10 @@ impl PasswordResetEmail {
     }
 
     fn valid_for(&self) -> String {
-        self.tr.with(
+        self.tr.with_numbers(
             "email-reset-valid",
-            &[("minutes", &self.valid_minutes.to_string())],
+            &[],
+            &[("minutes", self.valid_minutes.into())],
         )
     }
 }
@@ -436,9 +438,10 @@ impl InvitationOfferEmail {
     }
 
     fn valid_for(&self) -> String {
-        self.tr.with(
+        self.tr.with_numbers(
             "email-activation-valid",
-            &[("hours", &self.valid_hours.to_string())],
+            &[],
+            &[("hours", self.valid_hours.into())],
         )
     }
 }

@@ -1,5 +1,15 @@
 //! French and English: the Fluent messages in `locales/`, compiled into the binary,
 //! and the choice of language for each request.
+//!
+//! A number reaches a message as a number ([`Translator::count`],
+//! [`Translator::with_numbers`]), never as text: Fluent picks the plural form
+//! from it (`[one]`, `*[other]`) and our formatter writes it the reader's way.
+
+mod format;
+
+pub use format::{
+    format_date, format_integer, format_money, format_number, format_thousandths, format_time,
+};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,9 +23,58 @@ fluent_templates::static_loader! {
     static LOCALES = {
         locales: "./locales",
         fallback_language: "en",
-        // Bidi isolation marks around arguments would end up in emails and titles.
-        customise: |bundle| bundle.set_use_isolating(false),
+        customise: |bundle| {
+            // Bidi isolation marks around arguments would end up in emails and titles.
+            bundle.set_use_isolating(false);
+            let french = bundle.locales.first().is_some_and(|l| l.language.as_str() == "fr");
+            bundle.set_formatter(Some(if french { fluent_number_fr } else { fluent_number_en }));
+        },
     };
+}
+
+/// Fluent's own formatter writes `4260`; ours groups and separates as the
+/// bundle's language does. (A plain `fn` per language: Fluent takes a pointer.)
+fn fluent_number(value: &FluentValue, lang: Lang) -> Option<String> {
+    match value {
+        FluentValue::Number(number) => Some(format_number(
+            number.value,
+            number.options.minimum_fraction_digits.unwrap_or(0),
+            lang,
+        )),
+        _ => None,
+    }
+}
+
+fn fluent_number_en<M>(value: &FluentValue, _: &M) -> Option<String> {
+    fluent_number(value, Lang::En)
+}
+
+fn fluent_number_fr<M>(value: &FluentValue, _: &M) -> Option<String> {
+    fluent_number(value, Lang::Fr)
+}
+
+/// A count or another whole number handed to a message: it picks the plural
+/// form. Made from any integer type a page holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number(pub i64);
+
+macro_rules! numbers_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Number {
+            fn from(value: $t) -> Number {
+                Number(i64::try_from(value).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+
+numbers_from!(i64, i32, u32, u64, usize);
+
+// Templates hand over their values by reference, sometimes twice.
+impl<T: Copy + Into<Number>> From<&T> for Number {
+    fn from(value: &T) -> Number {
+        (*value).into()
+    }
 }
 
 pub const LANGUAGE_COOKIE: &str = "partnerdesk_lang";
@@ -139,60 +198,59 @@ impl Translator {
         LOCALES.lookup_with_args(&self.lang.identifier(), key, &args)
     }
 
+    /// A message whose `$count` is `count`: `tr.count("rollup-sites", 1)` is
+    /// "1 site", with 2 "2 sites".
+    pub fn count(&self, key: impl AsRef<str>, count: impl Into<Number>) -> String {
+        self.with_numbers(key, &[], &[("count", count.into())])
+    }
+
+    /// A message with text arguments and number arguments, the numbers
+    /// choosing plural forms and written the reader's way.
+    pub fn with_numbers(
+        &self,
+        key: impl AsRef<str>,
+        texts: &[(&str, &str)],
+        numbers: &[(&str, Number)],
+    ) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = texts
+            .iter()
+            .map(|(name, value)| {
+                (
+                    Cow::Owned((*name).to_owned()),
+                    FluentValue::from(value.to_string()),
+                )
+            })
+            .collect();
+        for (name, Number(value)) in numbers {
+            args.insert(Cow::Owned((*name).to_owned()), FluentValue::from(*value));
+        }
+        LOCALES.lookup_with_args(&self.lang.identifier(), key.as_ref(), &args)
+    }
+
+    /// A message that quotes codes between backticks (a file's column names,
+    /// the values it takes), cut into its parts: `(true, code)` for each
+    /// quoted code, which the page shows as code, `(false, text)` between.
+    pub fn code_spans(&self, key: &str) -> Vec<(bool, String)> {
+        self.t(key)
+            .split('`')
+            .enumerate()
+            .filter(|(_, part)| !part.is_empty())
+            .map(|(n, part)| (n % 2 == 1, part.to_owned()))
+            .collect()
+    }
+
+    /// A whole number on its own, grouped the reader's way.
+    pub fn number(&self, value: impl Into<Number>) -> String {
+        format_integer(value.into().0, self.lang)
+    }
+
+    /// An amount of `currency` in cents, written the reader's way.
+    pub fn money(&self, cents: i64, currency: &str) -> String {
+        format_money(cents, currency, self.lang)
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
-    }
-}
-
-/// A stored UTC time as the viewer reads it: in their time zone, in their
-/// language's usual form.
-pub fn format_time(at: chrono::NaiveDateTime, zone: chrono_tz::Tz, lang: Lang) -> String {
-    let local = at.and_utc().with_timezone(&zone);
-    match lang {
-        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
-        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
-    }
-}
-
-/// `value` thousandths (99155 is 99.155) as the reader writes the number:
-/// `99.155` in English, `99,155` in French, grouped by thousands the reader's
-/// way; with three digits after the separator when `all_places`, otherwise as
-/// few as the value needs (`99.9`, `99`). Formatted from ICU4X's CLDR data.
-pub fn format_thousandths(value: i64, all_places: bool, lang: Lang) -> String {
-    let (mut digits, mut places) = (value, 3i16);
-    while !all_places && places > 0 && digits % 10 == 0 {
-        digits /= 10;
-        places -= 1;
-    }
-    let mut decimal = icu_decimal::input::Decimal::from(digits);
-    decimal.multiply_pow10(-places);
-    thread_local! {
-        // Made once per thread and language: a page formats a number per row
-        // of its tables. (ICU4X's formatter is not Sync without a feature.)
-        static FORMATTERS: [Option<icu_decimal::DecimalFormatter>; 2] = [
-            decimal_formatter(icu_locale_core::locale!("en")),
-            decimal_formatter(icu_locale_core::locale!("fr")),
-        ];
-    }
-    let index = match lang {
-        Lang::En => 0,
-        Lang::Fr => 1,
-    };
-    FORMATTERS.with(|formatters| match &formatters[index] {
-        Some(formatter) => formatter.format(&decimal).to_string(),
-        None => decimal.to_string(),
-    })
-}
-
-fn decimal_formatter(locale: icu_locale_core::Locale) -> Option<icu_decimal::DecimalFormatter> {
-    icu_decimal::DecimalFormatter::try_new(locale.into(), Default::default()).ok()
-}
-
-/// A calendar date as the reader writes it.
-pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::En => day.format("%Y-%m-%d").to_string(),
-        Lang::Fr => day.format("%d/%m/%Y").to_string(),
     }
 }
 
@@ -200,15 +258,6 @@ pub fn format_date(day: chrono::NaiveDate, lang: Lang) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn thousandths_are_written_the_readers_way() {
-        assert_eq!(format_thousandths(99_155, true, Lang::En), "99.155");
-        assert_eq!(format_thousandths(99_155, true, Lang::Fr), "99,155");
-        assert_eq!(format_thousandths(75_000, true, Lang::Fr), "75,000");
-        assert_eq!(format_thousandths(99_900, false, Lang::Fr), "99,9");
-        assert_eq!(format_thousandths(99_000, false, Lang::En), "99");
-        assert_eq!(format_thousandths(1_234_500, false, Lang::En), "1,234.5");
-    }
     use std::collections::BTreeSet;
 
     fn message_ids(ftl: &str) -> BTreeSet<String> {
@@ -278,18 +327,25 @@ mod tests {
     }
 
     #[test]
-    fn times_are_shown_in_the_viewers_zone_and_language() {
-        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 21)
-            .and_then(|d| d.and_hms_opt(9, 5, 0))
-            .expect("valid time");
+    fn counts_choose_the_plural_form_and_are_written_the_readers_way() {
+        let (en, fr) = (Lang::En.translator(), Lang::Fr.translator());
+        assert_eq!(en.count("rollup-sites", 1), "1 site");
+        assert_eq!(en.count("rollup-sites", 2), "2 sites");
+        assert_eq!(en.count("rollup-sites", 0), "0 sites");
+        // French puts 0 and 1 in the singular.
+        assert_eq!(fr.count("rollup-sites", 0), "0 site");
+        assert_eq!(fr.count("rollup-sites", 1), "1 site");
+        assert_eq!(en.count("home-customers", 4_260_usize), "4,260 customers");
+        assert_eq!(fr.count("home-customers", 4_260), "4\u{202f}260 clients");
         assert_eq!(
-            format_time(at, chrono_tz::Europe::Paris, Lang::Fr),
-            "21/11/2026 10:05"
+            fr.with_numbers(
+                "sub-account-quota-use",
+                &[],
+                &[("made", 1.into()), ("quota", 5.into())]
+            ),
+            "1 moniteur sur 5"
         );
-        assert_eq!(
-            format_time(at, chrono_tz::America::New_York, Lang::En),
-            "2026-11-21 04:05"
-        );
+        assert_eq!(en.number(1_234_567), "1,234,567");
     }
 
     #[test]

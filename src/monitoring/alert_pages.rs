@@ -83,11 +83,11 @@ impl AlertForm {
             .ok()
             .filter(|n| (1..=FAILURES_MAX).contains(n));
         if failures.is_none() {
-            errors.add_with(
+            errors.add_number(
                 &layout.tr,
                 "failures",
                 "alert-failures-invalid",
-                &[("max", &FAILURES_MAX.to_string())],
+                ("max", FAILURES_MAX.into()),
             );
         }
         let owner = match viewer.sub_account_id() {

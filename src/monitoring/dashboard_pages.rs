@@ -274,11 +274,11 @@ fn period_of(
                 }
                 PeriodError::To(problem) => errors.add(tr, "to", day_message(problem)),
                 PeriodError::Reversed => errors.add(tr, "to", "dashboard-period-reversed"),
-                PeriodError::TooLong => errors.add_with(
+                PeriodError::TooLong => errors.add_number(
                     tr,
                     "to",
                     "dashboard-period-too-long",
-                    &[("days", &stats::CUSTOM_MAX_DAYS.to_string())],
+                    ("days", stats::CUSTOM_MAX_DAYS.into()),
                 ),
                 PeriodError::Future => errors.add(tr, "from", "dashboard-period-future"),
             }

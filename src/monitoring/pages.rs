@@ -250,11 +250,11 @@ fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &MonitorError) {
     match error {
         MonitorError::NameTaken => errors.add(&layout.tr, "name", "monitor-name-taken"),
         MonitorError::UnknownSite => errors.add(&layout.tr, "site_id", "monitor-site-unknown"),
-        MonitorError::QuotaReached { quota } => errors.add_with(
+        MonitorError::QuotaReached { quota } => errors.add_number(
             &layout.tr,
             "name",
             "monitor-quota-reached",
-            &[("quota", &quota.to_string())],
+            ("quota", quota.into()),
         ),
         MonitorError::NotFound | MonitorError::Database(_) => {}
     }

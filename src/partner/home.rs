@@ -150,7 +150,7 @@ pub fn load(
             };
             Figure::of(
                 &view,
-                state.label_key(),
+                state.count_key(),
                 state.as_str(),
                 sum(&|row| row.0 == state.as_str()),
             )
@@ -165,7 +165,7 @@ pub fn load(
                 ..View::default()
             };
             let count = sum(&|row| row.1 == billing.as_str());
-            Figure::of(&view, billing.label_key(), billing.as_str(), count)
+            Figure::of(&view, billing.count_key(), billing.as_str(), count)
         })
         .collect();
     let mut by_health = Vec::new();
@@ -179,7 +179,7 @@ pub fn load(
         let count = sum(&|row| row.2 == health.level());
         by_health.push(Figure::of(
             &view,
-            health.label_key(),
+            health.count_key(),
             health.as_str(),
             count,
         ));

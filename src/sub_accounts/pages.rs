@@ -60,11 +60,11 @@ impl SettingsForm {
                 .filter(|q| (0..=QUOTA_MAX).contains(q))
         };
         if quota.is_none() {
-            errors.add_with(
+            errors.add_number(
                 &layout.tr,
                 "monitor_quota",
                 "sub-account-quota-invalid",
-                &[("max", &QUOTA_MAX.to_string())],
+                ("max", QUOTA_MAX.into()),
             );
         }
         Some((

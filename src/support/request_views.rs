@@ -68,12 +68,10 @@ impl NewPage {
     }
 
     fn limits(&self) -> String {
-        self.layout.tr.with(
+        self.layout.tr.with_numbers(
             "request-limits",
-            &[
-                ("title", &TITLE_MAX.to_string()),
-                ("text", &TEXT_MAX.to_string()),
-            ],
+            &[],
+            &[("title", TITLE_MAX.into()), ("text", TEXT_MAX.into())],
         )
     }
 }

@@ -17,7 +17,24 @@ impl FieldErrors {
             .or_insert_with(|| (message_key.to_owned(), tr.t(message_key)));
     }
 
-    /// As `add`, for a message with variables.
+    /// As `add`, for a message with a number, such as a limit; it chooses the
+    /// message's plural form.
+    pub fn add_number(
+        &mut self,
+        tr: &Translator,
+        field: &'static str,
+        message_key: &str,
+        number: (&str, crate::i18n::Number),
+    ) {
+        self.messages.entry(field).or_insert_with(|| {
+            (
+                message_key.to_owned(),
+                tr.with_numbers(message_key, &[], &[number]),
+            )
+        });
+    }
+
+    /// As `add`, for a message with text variables.
     pub fn add_with(
         &mut self,
         tr: &Translator,

@@ -196,7 +196,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
     let period_end = started
         .checked_add_months(chrono::Months::new(1))
         .expect("date");
-    let end_text = period_end.format("%Y-%m-%d").to_string();
+    let end_text = partnerdesk::i18n::format_date(period_end, partnerdesk::i18n::Lang::En);
     assert!(
         before.contains(&end_text),
         "the page says from when: {end_text}"

@@ -377,7 +377,7 @@ async fn a_large_file_is_checked_in_batches_then_imported_whole() {
     }
     let (page, seen) = import(&app, &owner, file.into_bytes()).await;
     assert_eq!(state_of(&page), "done", "{page}");
-    assert!(page.contains("1200 customers imported."));
+    assert!(page.contains("1,200 customers imported."));
     // Whatever was seen on the way only ever moved forward.
     let checked: Vec<i64> = seen
         .iter()
@@ -389,8 +389,10 @@ async fn a_large_file_is_checked_in_batches_then_imported_whole() {
         })
         .collect();
     assert!(checked.windows(2).all(|w| w[0] <= w[1]), "{checked:?}");
+    // Batches of 250; the last one may be seen counted before the import
+    // itself starts.
     assert!(
-        checked.iter().all(|c| c % 250 == 0 && *c < 1200),
+        checked.iter().all(|c| c % 250 == 0 || *c == 1200),
         "{checked:?}"
     );
     let (_, list) = page_of(&owner, &app, "/partner/customers?q=customer-1199").await;
@@ -758,7 +760,7 @@ async fn the_import_page_tells_each_state_in_english_and_french() {
         (
             "invalid",
             "invalid",
-            "Nothing was imported. Rows to fix: 2 of 4; problems found: 3.",
+            "Nothing was imported. Rows to fix: 2 of 4; 3 problems found.",
             false,
         ),
         (
@@ -780,7 +782,7 @@ async fn the_import_page_tells_each_state_in_english_and_french() {
         "Le serveur qui traitait cet import s'est arrêté avant la fin. Rien n'a été importé ; l'import reprend depuis le début dans un instant.",
         "Les 4 lignes sont valides. Import en cours…",
         "4 clients importés.",
-        "Rien n'a été importé. Lignes à corriger : 2 sur 4 ; problèmes relevés : 3.",
+        "Rien n'a été importé. Lignes à corriger : 2 sur 4 ; 3 problèmes relevés.",
         "L'import a été interrompu trop de fois et a été abandonné ; rien n'a été importé.",
         "L'import s'est arrêté sur une erreur inattendue ; rien n'a été importé.",
     ];

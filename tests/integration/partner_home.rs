@@ -347,7 +347,7 @@ async fn recent_activity_shows_to_the_roles_that_may_read_the_log() {
     app.post_as(&helpdesk, "/language", &[("lang", "fr"), ("next", "/")])
         .await;
     let (_, page) = page_of(&helpdesk, &app, "/partner").await;
-    assert!(unescape(&page).contains("essais se terminant dans les 14 prochains jours"));
+    assert!(unescape(&page).contains("se terminant dans les 14 prochains jours"));
 }
 
 #[tokio::test]

@@ -373,5 +373,6 @@ async fn the_licences_card_shows_usage_and_the_excess_in_english_and_in_french()
         .await;
     let (_, page) = page_of(&owner, &app, "/partner").await;
     assert_eq!(count_of(&figures(&page), "figure-licences-over"), 1);
-    assert!(page.contains("clients dont une licence utilise plus de postes"));
+    // One customer: the noun agrees with the figure.
+    assert!(page.contains("1</strong> client dont une licence utilise plus de postes"));
 }

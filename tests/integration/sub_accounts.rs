@@ -738,7 +738,7 @@ async fn sub_account_and_alert_forms_say_what_is_wrong_in_french_and_english() {
         (
             Lang::En,
             "en-admin@adatum.example",
-            "Enter a whole number from 0 to 10000.",
+            "Enter a whole number from 0 to 10,000.",
             "Choose at least one recipient.",
             "This value is not valid.",
             "This person already operates this sub-account.",
@@ -746,7 +746,7 @@ async fn sub_account_and_alert_forms_say_what_is_wrong_in_french_and_english() {
         (
             Lang::Fr,
             "fr-admin@adatum.example",
-            "Saisissez un nombre entier de 0 à 10000.",
+            "Saisissez un nombre entier de 0 à 10\u{202f}000.",
             "Choisissez au moins un destinataire.",
             "Cette valeur n'est pas valide.",
             "Cette personne est déjà opérateur de ce sous-compte.",

@@ -2,7 +2,8 @@
 //! persona that may see it, in English and French, at 390, 768 and 1366 px wide.
 //! A page fails when it scrolls sideways or when axe-core reports a violation of
 //! impact "serious" or "critical" (once per page in dark mode too, at 1366 px),
-//! or when the header wraps at 1366 px. The routes, their sample requests and who may
+//! or when the header wraps at 1366 px, or when its text shows a message id, an
+//! unfilled argument or a stored code (`page_text.rs`). The routes, their sample requests and who may
 //! see them come from the authorization matrix (`authorization.rs`), so a new
 //! route is swept as soon as the matrix knows it, and a GET route no persona
 //! visited fails the sweep.
@@ -230,6 +231,14 @@ impl Sweeper<'_> {
         report: &mut Report,
     ) -> anyhow::Result<()> {
         self.c().execute(self.axe, vec![]).await?;
+        let text = self.c().execute(VISIBLE_TEXT, vec![]).await?;
+        for problem in crate::page_text::unresolved(text.as_str().unwrap_or_default()) {
+            report.failures.push(format!(
+                "{path} as {:?}, {}: {problem}",
+                self.persona,
+                lang.code()
+            ));
+        }
         for width in WIDTHS {
             self.size(width).await?;
             report.checks += 1;
@@ -342,6 +351,27 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ColourScheme {
         (http::Method::POST, Some(body.to_string()))
     }
 }
+
+/// What people read on the page: its title, its visible text (not the file
+/// formats and column names quoted in `code`), and the words that stand in for
+/// pictures, label controls or hint at fields. Not the values of options,
+/// which are the codes the server reads.
+const VISIBLE_TEXT: &str = "
+  const words = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('code, kbd, samp, pre, script, style, template')) continue;
+    if (parent.checkVisibility && !parent.checkVisibility()) continue;
+    words.push(node.textContent);
+  }
+  for (const e of document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')) {
+    words.push(e.getAttribute('title') || '', e.getAttribute('aria-label') || '',
+      e.getAttribute('placeholder') || '', e.getAttribute('alt') || '');
+  }
+  for (const e of document.querySelectorAll('input[type=submit], input[type=button]')) words.push(e.value);
+  return words.join('\\n');
+";
 
 /// The widest element sticking out of the page, to say what to fix.
 const MEASURE: &str = "

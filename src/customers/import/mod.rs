@@ -308,18 +308,19 @@ impl ProgressPage {
     fn line_label(&self, problem: &Problem) -> String {
         self.layout
             .tr
-            .with("import-line", &[("line", &problem.line.to_string())])
+            .with_numbers("import-line", &[], &[("line", problem.line.into())])
     }
 
     fn counts(&self, key: &str) -> String {
-        self.layout.tr.with(
+        self.layout.tr.with_numbers(
             key,
+            &[],
             &[
-                ("checked", &self.import.checked_rows.to_string()),
-                ("total", &self.import.total_rows.to_string()),
-                ("imported", &self.import.imported_rows.to_string()),
-                ("problems", &self.problems.count.to_string()),
-                ("rows", &self.problems.rows.to_string()),
+                ("checked", self.import.checked_rows.into()),
+                ("total", self.import.total_rows.into()),
+                ("imported", self.import.imported_rows.into()),
+                ("problems", self.problems.count.into()),
+                ("rows", self.problems.rows.into()),
             ],
         )
     }

@@ -78,12 +78,9 @@ impl FileProblem {
                 &[("columns", &columns.join(", "))],
             ),
             FileProblem::NoRows => errors.add(tr, "file", "import-no-rows"),
-            FileProblem::TooManyRows => errors.add_with(
-                tr,
-                "file",
-                "import-too-many-rows",
-                &[("max", &MAX_ROWS.to_string())],
-            ),
+            FileProblem::TooManyRows => {
+                errors.add_number(tr, "file", "import-too-many-rows", ("max", MAX_ROWS.into()))
+            }
         }
     }
 }
