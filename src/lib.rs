@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod monitoring;
 pub mod partner;
 pub mod partners;
+pub mod places;
 pub mod profile;
 pub mod routes;
 pub mod second_factor;

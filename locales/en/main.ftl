@@ -348,7 +348,6 @@ create-step-3 = Customer administrator
 create-name-hint = The name that identifies the customer in your customer list.
 create-domain-hint = For example contoso.com; the list can be searched by it.
 create-country-hint = The country of residence picks the data centre closest to the customer.
-create-zone-hint = An IANA time zone, for example Europe/Paris.
 create-reference-hint = Identifies the customer in your accounting; shown on your invoices.
 create-term-hint = Can be changed at once while no device is enrolled, otherwise at the end of the current period.
 create-trial-ends = End of the trial

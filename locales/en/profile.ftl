@@ -4,7 +4,6 @@ profile-details = Your details
 profile-full-name = Full name
 profile-time-zone = Time zone
 profile-time-zone-hint = Dates and times are shown to you in this zone.
-profile-time-zone-unknown = Choose a time zone from the list.
 profile-save = Save
 flash-profile-saved = Your profile has been saved.
 profile-password = Password

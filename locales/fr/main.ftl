@@ -348,7 +348,6 @@ create-step-3 = Administrateur de clients
 create-name-hint = Le nom qui identifie le client dans votre liste de clients.
 create-domain-hint = Par exemple contoso.fr ; la liste peut être recherchée par ce domaine.
 create-country-hint = Le pays de résidence sélectionne le centre de données le plus proche du client.
-create-zone-hint = Un fuseau horaire IANA, par exemple Europe/Paris.
 create-reference-hint = Identifie le client dans votre comptabilité ; indiqué sur vos factures.
 create-term-hint = Modifiable immédiatement tant qu’aucune unité n’est inscrite, sinon à la fin de la période en cours.
 create-trial-ends = Fin de l’essai

@@ -4,7 +4,6 @@ profile-details = Vos informations
 profile-full-name = Nom complet
 profile-time-zone = Fuseau horaire
 profile-time-zone-hint = Les dates et heures vous sont affichées dans ce fuseau.
-profile-time-zone-unknown = Choisissez un fuseau horaire dans la liste.
 profile-save = Enregistrer
 flash-profile-saved = Votre profil a été enregistré.
 profile-password = Mot de passe

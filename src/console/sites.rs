@@ -12,12 +12,12 @@ use crate::access::CustomerCapability;
 use crate::accounts::DisplayName;
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
-use crate::customers::fields;
 use crate::db::OrTaken;
 use crate::db::schema::{
     customer_accounts, devices, logins, memberships, site_administrators, sites,
 };
 use crate::db::{self, DbConnection, DbError};
+use crate::places::zones::{self, ZoneGroup};
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -90,7 +90,7 @@ struct SitesPage {
     /// What was typed in the refused form: (site id or "" for a new one, name, zone).
     typed: Option<(String, String, String)>,
     default_zone: String,
-    zones: Vec<&'static str>,
+    zones: Vec<ZoneGroup>,
 }
 
 impl SitesPage {
@@ -198,12 +198,12 @@ async fn sites_page(
         Ok::<_, DbError>((sites, people, zone))
     })
     .await?;
-    let mut zones: Vec<&'static str> = crate::customers::regions::COUNTRIES
-        .iter()
-        .map(|c| c.zone)
-        .collect();
-    zones.sort_unstable();
-    zones.dedup();
+    let default_zone = zones::shown(&default_zone);
+    let new_zone = match &typed {
+        Some((id, _, zone)) if id.is_empty() => zone.clone(),
+        _ => default_zone.clone(),
+    };
+    let zones = zones::groups(&new_zone, &layout.tr);
     let unassigned_only = filter.unassigned_only();
     if unassigned_only {
         sites.retain(|site| site.administrators.is_empty());
@@ -216,8 +216,8 @@ async fn sites_page(
         people,
         errors,
         typed,
-        default_zone,
         zones,
+        default_zone,
     })
 }
 
@@ -291,7 +291,7 @@ pub async fn create(
     let name = DisplayName::parse(&form.name)
         .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
         .ok();
-    let zone = fields::time_zone(&form.time_zone)
+    let zone = zones::parse(&form.time_zone)
         .map_err(|e| errors.add(&layout.tr, "time_zone", e.message_key()))
         .ok();
     let typed = Some((String::new(), form.name.clone(), form.time_zone.clone()));

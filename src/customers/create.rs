@@ -20,6 +20,8 @@ use crate::config::Settings;
 use crate::db::schema::{customer_accounts, memberships, site_administrators, sites};
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, Translator};
+use crate::places::countries;
+use crate::places::zones::{self, ZoneGroup};
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -136,9 +138,7 @@ impl WizardForm {
         if country.is_none() {
             errors.add(tr, "country", "field-choose");
         }
-        let time_zone = fields::time_zone(&self.time_zone)
-            .map_err(|e| errors.add(tr, "time_zone", e.message_key()))
-            .ok();
+        let time_zone = self.time_zone(country, tr, &mut errors);
         let reference_number = fields::optional_text(&self.reference_number, 64)
             .map_err(|e| errors.add(tr, "reference_number", e.message_key()))
             .ok();
@@ -195,6 +195,26 @@ impl WizardForm {
             }),
             _ => Err(errors),
         }
+    }
+
+    /// The zone chosen, or the country's when none is (the select's first
+    /// option, or a form sent without it).
+    fn time_zone(
+        &self,
+        country: Option<&Country>,
+        tr: &Translator,
+        errors: &mut FieldErrors,
+    ) -> Option<chrono_tz::Tz> {
+        if self.time_zone.trim().is_empty() {
+            let zone = country.and_then(Country::zone);
+            if zone.is_none() && country.is_some() {
+                errors.add(tr, "time_zone", "places-zone-country-has-none");
+            }
+            return zone;
+        }
+        zones::parse(&self.time_zone)
+            .map_err(|e| errors.add(tr, "time_zone", e.message_key()))
+            .ok()
     }
 
     pub fn address_part(&self, tr: &Translator) -> Result<AddressPart, FieldErrors> {
@@ -288,14 +308,22 @@ impl WizardForm {
     }
 }
 
+/// A country of the select, with the city of its zone for the script that
+/// names the "country's zone" option.
+struct CountryOption {
+    code: &'static str,
+    name: &'static str,
+    zone_city: String,
+}
+
 #[derive(Template)]
 #[template(path = "customers/create.html")]
 struct CreatePage {
     layout: Layout,
     form: WizardForm,
     errors: FieldErrors,
-    countries: Vec<(&'static str, &'static str)>,
-    zones: Vec<&'static str>,
+    countries: Vec<CountryOption>,
+    zones: Vec<ZoneGroup>,
     terms: &'static [Term],
     billing_types: &'static [BillingType],
     languages: [Lang; 2],
@@ -304,10 +332,14 @@ struct CreatePage {
 
 impl CreatePage {
     fn new(layout: Layout, form: WizardForm, errors: FieldErrors) -> Self {
-        let countries = regions::sorted_for(layout.lang);
-        let mut zones: Vec<&'static str> = regions::COUNTRIES.iter().map(|c| c.zone).collect();
-        zones.sort_unstable();
-        zones.dedup();
+        let countries = countries::sorted_for(layout.lang)
+            .map(|c| CountryOption {
+                code: c.code,
+                name: c.name(layout.lang),
+                zone_city: c.zone().map(zones::city).unwrap_or_default(),
+            })
+            .collect();
+        let zones = zones::groups(&form.time_zone, &layout.tr);
         Self {
             layout,
             form,
@@ -379,6 +411,18 @@ impl CreatePage {
             std::cmp::Ordering::Equal => "current",
             std::cmp::Ordering::Greater => "done",
             std::cmp::Ordering::Less => "todo",
+        }
+    }
+
+    /// The first option of the zone select: the country's zone, named when
+    /// a country with one is chosen (the script renames it on a change).
+    fn zone_of_country(&self) -> String {
+        let words = self.layout.tr.t("places-zone-of-country");
+        match self.countries.iter().find(|c| c.code == self.form.country) {
+            Some(country) if !country.zone_city.is_empty() => {
+                format!("{words} ({})", country.zone_city)
+            }
+            _ => words,
         }
     }
 

@@ -71,14 +71,6 @@ pub fn phone(raw: &str) -> Result<String, FieldError> {
     Ok(value)
 }
 
-pub fn time_zone(raw: &str) -> Result<chrono_tz::Tz, FieldError> {
-    let value = raw.trim();
-    if value.is_empty() {
-        return Err(FieldError::Required);
-    }
-    value.parse().map_err(|_| FieldError::Invalid)
-}
-
 /// A date typed as YYYY-MM-DD (what `<input type="date">` sends).
 pub fn date(raw: &str) -> Result<NaiveDate, FieldError> {
     let value = raw.trim();
@@ -106,11 +98,9 @@ mod tests {
     }
 
     #[test]
-    fn phones_and_zones() {
+    fn phones() {
         assert_eq!(phone("+33 1 23 45 67 89"), Ok("+33 1 23 45 67 89".into()));
         assert_eq!(phone(""), Ok(String::new()));
         assert_eq!(phone("call me"), Err(FieldError::Invalid));
-        assert!(time_zone("Europe/Paris").is_ok());
-        assert_eq!(time_zone("Mars/Olympus"), Err(FieldError::Invalid));
     }
 }

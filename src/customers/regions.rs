@@ -1,112 +1,157 @@
-//! Countries a customer can reside in, and the data region each one picks (the
-//! data centre closest to the customer, seed 002). The defaults below can be
-//! overridden per country in the settings (`[data_regions]` in partnerdesk.toml,
-//! or `PARTNERDESK_DATA_REGIONS__FR=eu-west`); see the README.
+//! The data region a customer's country picks: the data centre closest to the
+//! customer (seed 002). The countries themselves, every ISO 3166-1 one, are in
+//! `crate::places::countries`.
+//!
+//! A country's region is, in this order: the settings' override
+//! (`[data_regions]` in partnerdesk.toml, or `PARTNERDESK_DATA_REGIONS__FR=eu-west`),
+//! the few defaults below, else one derived from where the country's proposed
+//! time zone lies (see [`derived_region`] and the README).
+
+use std::collections::BTreeMap;
+
+use chrono::TimeZone;
+use chrono_tz::OffsetComponents;
 
 use crate::config::Settings;
-use crate::i18n::Lang;
+pub use crate::places::countries::Country;
 
-pub struct Country {
-    /// ISO 3166-1 alpha-2.
-    pub code: &'static str,
-    pub name_en: &'static str,
-    pub name_fr: &'static str,
-    /// The time zone proposed for a customer in this country.
-    pub zone: &'static str,
-    pub default_region: &'static str,
-}
-
-impl Country {
-    pub fn name(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.name_en,
-            Lang::Fr => self.name_fr,
-        }
-    }
-}
-
-macro_rules! countries {
-    ($( $code:literal, $en:literal, $fr:literal, $zone:literal, $region:literal; )*) => {
-        pub const COUNTRIES: &[Country] = &[
-            $( Country { code: $code, name_en: $en, name_fr: $fr, zone: $zone, default_region: $region }, )*
-        ];
-    };
-}
-
-countries! {
-    "AR", "Argentina", "Argentine", "America/Argentina/Buenos_Aires", "us-east";
-    "AT", "Austria", "Autriche", "Europe/Vienna", "eu-central";
-    "AU", "Australia", "Australie", "Australia/Sydney", "ap-southeast";
-    "BE", "Belgium", "Belgique", "Europe/Brussels", "eu-central";
-    "BR", "Brazil", "Brésil", "America/Sao_Paulo", "us-east";
-    "CA", "Canada", "Canada", "America/Toronto", "ca-central";
-    "CH", "Switzerland", "Suisse", "Europe/Zurich", "eu-central";
-    "CL", "Chile", "Chili", "America/Santiago", "us-east";
-    "CN", "China", "Chine", "Asia/Shanghai", "ap-southeast";
-    "CZ", "Czechia", "Tchéquie", "Europe/Prague", "eu-central";
-    "DE", "Germany", "Allemagne", "Europe/Berlin", "eu-central";
-    "DK", "Denmark", "Danemark", "Europe/Copenhagen", "eu-central";
-    "DZ", "Algeria", "Algérie", "Africa/Algiers", "eu-central";
-    "ES", "Spain", "Espagne", "Europe/Madrid", "eu-central";
-    "FI", "Finland", "Finlande", "Europe/Helsinki", "eu-central";
-    "FR", "France", "France", "Europe/Paris", "eu-central";
-    "GB", "United Kingdom", "Royaume-Uni", "Europe/London", "uk-south";
-    "GR", "Greece", "Grèce", "Europe/Athens", "eu-central";
-    "HK", "Hong Kong", "Hong Kong", "Asia/Hong_Kong", "ap-southeast";
-    "IE", "Ireland", "Irlande", "Europe/Dublin", "eu-central";
-    "IN", "India", "Inde", "Asia/Kolkata", "ap-southeast";
-    "IT", "Italy", "Italie", "Europe/Rome", "eu-central";
-    "JP", "Japan", "Japon", "Asia/Tokyo", "ap-southeast";
-    "LU", "Luxembourg", "Luxembourg", "Europe/Luxembourg", "eu-central";
-    "MA", "Morocco", "Maroc", "Africa/Casablanca", "eu-central";
-    "MX", "Mexico", "Mexique", "America/Mexico_City", "us-east";
-    "NL", "Netherlands", "Pays-Bas", "Europe/Amsterdam", "eu-central";
-    "NO", "Norway", "Norvège", "Europe/Oslo", "eu-central";
-    "NZ", "New Zealand", "Nouvelle-Zélande", "Pacific/Auckland", "ap-southeast";
-    "PL", "Poland", "Pologne", "Europe/Warsaw", "eu-central";
-    "PT", "Portugal", "Portugal", "Europe/Lisbon", "eu-central";
-    "RO", "Romania", "Roumanie", "Europe/Bucharest", "eu-central";
-    "SE", "Sweden", "Suède", "Europe/Stockholm", "eu-central";
-    "SG", "Singapore", "Singapour", "Asia/Singapore", "ap-southeast";
-    "SN", "Senegal", "Sénégal", "Africa/Dakar", "eu-central";
-    "TN", "Tunisia", "Tunisie", "Africa/Tunis", "eu-central";
-    "US", "United States", "États-Unis", "America/New_York", "us-east";
-    "ZA", "South Africa", "Afrique du Sud", "Africa/Johannesburg", "eu-central";
-}
+/// Countries whose region is not the one their part of the world gets.
+const DEFAULT_REGIONS: &[(&str, &str)] = &[("CA", "ca-central"), ("GB", "uk-south")];
 
 pub fn country(code: &str) -> Option<&'static Country> {
-    COUNTRIES
-        .iter()
-        .find(|c| c.code.eq_ignore_ascii_case(code.trim()))
+    crate::places::countries::find(code)
 }
 
-/// The data region for a customer residing in `country`: the settings' override,
-/// else the table's default.
+/// The data region for a customer residing in `country`: the settings'
+/// override, else the default.
 pub fn data_region(settings: &Settings, country: &Country) -> String {
-    settings
-        .data_regions
+    region_in(&settings.data_regions, country)
+}
+
+fn region_in(overrides: &BTreeMap<String, String>, country: &Country) -> String {
+    overrides
         .get(country.code)
         .cloned()
-        .unwrap_or_else(|| country.default_region.to_owned())
+        .unwrap_or_else(|| default_region(country).to_owned())
 }
 
-/// The countries sorted by their name in `lang`, for a select.
-pub fn sorted_for(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    let mut all: Vec<_> = COUNTRIES.iter().map(|c| (c.code, c.name(lang))).collect();
-    all.sort_by(|a, b| a.1.cmp(b.1));
-    all
+/// The region a country gets when the settings say nothing of it.
+pub fn default_region(country: &Country) -> &'static str {
+    DEFAULT_REGIONS
+        .iter()
+        .find(|(code, _)| *code == country.code)
+        .map_or_else(|| derived_region(country.zone()), |(_, region)| region)
+}
+
+/// The region of a part of the world, from the tz region of the country's
+/// zone and, where a tz region spans two data centres' sides, its standard
+/// offset from UTC:
+///
+/// - Europe, Africa, the Arctic: `eu-central`;
+/// - the Americas: `us-east`;
+/// - Asia: `eu-central` up to UTC+4 (the Middle East, the Caucasus), else
+///   `ap-southeast`; Australia and the Pacific: `ap-southeast`;
+/// - the Atlantic islands: `us-east` at UTC−3 or west of it (Bermuda, the
+///   Falklands), else `eu-central`; the Indian Ocean: `eu-central` up to UTC+4
+///   (Madagascar, Réunion, Mauritius), else `ap-southeast`; Antarctica by its
+///   stations' offsets likewise;
+/// - no zone at all (Bouvet Island, Heard Island): `eu-central`.
+pub fn derived_region(zone: Option<chrono_tz::Tz>) -> &'static str {
+    let Some(zone) = zone else {
+        return "eu-central";
+    };
+    // The standard offset, summer time aside, on a fixed day.
+    let hours = zone
+        .with_ymd_and_hms(2025, 1, 15, 12, 0, 0)
+        .single()
+        .map_or(0, |t| t.offset().base_utc_offset().num_minutes())
+        / 60;
+    match zone.name().split('/').next().unwrap_or_default() {
+        "America" => "us-east",
+        "Australia" | "Pacific" => "ap-southeast",
+        "Asia" | "Indian" if hours <= 4 => "eu-central",
+        "Asia" | "Indian" => "ap-southeast",
+        "Atlantic" | "Antarctica" if hours <= -3 => "us-east",
+        "Antarctica" if hours >= 5 => "ap-southeast",
+        _ => "eu-central",
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::places::countries;
+
+    /// The 38 countries of the list before issue 17 and the region each had.
+    const EARLIER: &[(&str, &str)] = &[
+        ("AR", "us-east"),
+        ("AT", "eu-central"),
+        ("AU", "ap-southeast"),
+        ("BE", "eu-central"),
+        ("BR", "us-east"),
+        ("CA", "ca-central"),
+        ("CH", "eu-central"),
+        ("CL", "us-east"),
+        ("CN", "ap-southeast"),
+        ("CZ", "eu-central"),
+        ("DE", "eu-central"),
+        ("DK", "eu-central"),
+        ("DZ", "eu-central"),
+        ("ES", "eu-central"),
+        ("FI", "eu-central"),
+        ("FR", "eu-central"),
+        ("GB", "uk-south"),
+        ("GR", "eu-central"),
+        ("HK", "ap-southeast"),
+        ("IE", "eu-central"),
+        ("IN", "ap-southeast"),
+        ("IT", "eu-central"),
+        ("JP", "ap-southeast"),
+        ("LU", "eu-central"),
+        ("MA", "eu-central"),
+        ("MX", "us-east"),
+        ("NL", "eu-central"),
+        ("NO", "eu-central"),
+        ("NZ", "ap-southeast"),
+        ("PL", "eu-central"),
+        ("PT", "eu-central"),
+        ("RO", "eu-central"),
+        ("SE", "eu-central"),
+        ("SG", "ap-southeast"),
+        ("SN", "eu-central"),
+        ("TN", "eu-central"),
+        ("US", "us-east"),
+        ("ZA", "eu-central"),
+    ];
 
     #[test]
-    fn every_country_proposes_a_real_time_zone() {
-        for c in COUNTRIES {
-            assert!(c.zone.parse::<chrono_tz::Tz>().is_ok(), "{}", c.code);
+    fn the_earlier_countries_keep_their_regions() {
+        for (code, region) in EARLIER {
+            let country = countries::find(code).expect("an ISO country");
+            assert_eq!(default_region(country), *region, "{code}");
         }
-        assert!(country("fr").is_some());
-        assert!(country("XX").is_none());
+    }
+
+    #[test]
+    fn other_countries_get_their_part_of_the_worlds_region() {
+        let region = |code: &str| countries::find(code).map(default_region);
+        assert_eq!(region("AE"), Some("eu-central"));
+        assert_eq!(region("KR"), Some("ap-southeast"));
+        assert_eq!(region("CO"), Some("us-east"));
+        assert_eq!(region("FK"), Some("us-east"));
+        assert_eq!(region("IS"), Some("eu-central"));
+        assert_eq!(region("RE"), Some("eu-central"));
+        assert_eq!(region("MV"), Some("ap-southeast"));
+        assert_eq!(region("WS"), Some("ap-southeast"));
+        assert_eq!(region("BV"), Some("eu-central"));
+    }
+
+    #[test]
+    fn settings_override_the_default() {
+        let overrides = BTreeMap::from([("FR".to_owned(), "eu-west".to_owned())]);
+        let france = countries::find("FR").expect("France");
+        assert_eq!(region_in(&overrides, france), "eu-west");
+        let spain = countries::find("ES").expect("Spain");
+        assert_eq!(region_in(&overrides, spain), "eu-central");
     }
 }

@@ -7,12 +7,13 @@ use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::regions::COUNTRIES;
+use super::regions;
 use super::{BillingType, CustomerState, LicenceStatus, Term};
 use crate::db::schema::{
     customer_accounts, customer_group_members, customer_groups, licences, sites,
 };
 use crate::db::{self, DbConnection};
+use crate::places::countries;
 
 const FIRST: &[&str] = &[
     "Alder",
@@ -154,7 +155,9 @@ fn insert_one(
         first.to_lowercase().replace(['é', 'ê'], "e"),
         second.to_lowercase()
     );
-    let country = &COUNTRIES[rng.gen_range(0..COUNTRIES.len())];
+    let all = countries::all();
+    let country = &all[rng.gen_range(0..all.len())];
+    let zone = country.zone().unwrap_or(chrono_tz::UTC).name();
     let created_at = now - Duration::minutes(rng.gen_range(0..60 * 24 * 900));
     let state = match rng.gen_range(0..20) {
         0 => CustomerState::Creating,
@@ -189,8 +192,8 @@ fn insert_one(
             customer_accounts::primary_domain.eq(&domain),
             customer_accounts::search_text.eq(super::search_text(&name, &domain)),
             customer_accounts::country.eq(country.code),
-            customer_accounts::data_region.eq(country.default_region),
-            customer_accounts::time_zone.eq(country.zone),
+            customer_accounts::data_region.eq(regions::default_region(country)),
+            customer_accounts::time_zone.eq(zone),
             customer_accounts::reference_number.eq(format!("REF-{n:06}")),
             customer_accounts::subscription_term.eq(term.as_str()),
             customer_accounts::term_started_on.eq(created_at.date()),
@@ -218,7 +221,7 @@ fn insert_one(
             sites::id.eq(uuid::Uuid::new_v4().to_string()),
             sites::customer_id.eq(&id),
             sites::name.eq(&name),
-            sites::time_zone.eq(country.zone),
+            sites::time_zone.eq(zone),
             sites::created_at.eq(created_at),
         ))
         .execute(conn)?;

@@ -58,12 +58,19 @@ fn px(value: f64) -> String {
     format!("{value:.1}")
 }
 
-fn slot_label(slot: &Slot, slot_hours: i64) -> String {
+/// A slot's start as its bar says it: the reader's local time for slots of
+/// hours; for slots of days, the UTC day they are made of (the daily rollups
+/// are UTC days, which the page says).
+fn slot_label(slot: &Slot, slot_hours: i64, zone: chrono_tz::Tz) -> String {
     if slot_hours < 24 {
-        slot.start.format("%Y-%m-%d %H:%M").to_string()
+        local(slot, zone).format("%Y-%m-%d %H:%M").to_string()
     } else {
         slot.start.format("%Y-%m-%d").to_string()
     }
+}
+
+fn local(slot: &Slot, zone: chrono_tz::Tz) -> chrono::DateTime<chrono_tz::Tz> {
+    slot.start.and_utc().with_timezone(&zone)
 }
 
 struct Frame {
@@ -81,7 +88,7 @@ fn frame(slots: usize) -> Frame {
     }
 }
 
-fn x_ticks(slots: &[Slot], slot_hours: i64, f: &Frame) -> Vec<Tick> {
+fn x_ticks(slots: &[Slot], slot_hours: i64, zone: chrono_tz::Tz, f: &Frame) -> Vec<Tick> {
     let step = slots.len().div_ceil(6).max(1);
     slots
         .iter()
@@ -91,7 +98,7 @@ fn x_ticks(slots: &[Slot], slot_hours: i64, f: &Frame) -> Vec<Tick> {
             x: px(LEFT as f64 + i as f64 * f.slot_width),
             y: px((HEIGHT - 8) as f64),
             label: if slot_hours < 24 {
-                slot.start.format("%d/%m %H:%M").to_string()
+                local(slot, zone).format("%d/%m %H:%M").to_string()
             } else {
                 slot.start.format("%d/%m").to_string()
             },
@@ -105,6 +112,7 @@ pub fn availability(
     text: ChartText,
     slots: &[Slot],
     slot_hours: i64,
+    zone: chrono_tz::Tz,
     target: i64,
 ) -> Chart {
     let no_data = &text.no_data;
@@ -123,7 +131,7 @@ pub fn availability(
         .iter()
         .enumerate()
         .map(|(i, slot)| {
-            let when = slot_label(slot, slot_hours);
+            let when = slot_label(slot, slot_hours, zone);
             match slot.availability() {
                 Some(value) => {
                     let top = y_of(value.max(floor));
@@ -161,7 +169,7 @@ pub fn availability(
         desc: text.desc,
         bars,
         y_ticks,
-        x_ticks: x_ticks(slots, slot_hours, &f),
+        x_ticks: x_ticks(slots, slot_hours, zone, &f),
         target: Some(Tick {
             x: px((WIDTH - RIGHT) as f64),
             y: px(y_of(target)),
@@ -189,7 +197,13 @@ fn nice_ceiling(value: i64) -> i64 {
 }
 
 /// Average response time per slot.
-pub fn response_time(id: &str, text: ChartText, slots: &[Slot], slot_hours: i64) -> Chart {
+pub fn response_time(
+    id: &str,
+    text: ChartText,
+    slots: &[Slot],
+    slot_hours: i64,
+    zone: chrono_tz::Tz,
+) -> Chart {
     let no_data = &text.no_data;
     let f = frame(slots.len());
     let top_value = nice_ceiling(
@@ -206,7 +220,7 @@ pub fn response_time(id: &str, text: ChartText, slots: &[Slot], slot_hours: i64)
         .iter()
         .enumerate()
         .map(|(i, slot)| {
-            let when = slot_label(slot, slot_hours);
+            let when = slot_label(slot, slot_hours, zone);
             let (value, label) = match slot.average_ms() {
                 Some(ms) => (ms, format!("{when}: {ms} ms")),
                 None => (0, format!("{when}: {no_data}")),
@@ -236,7 +250,7 @@ pub fn response_time(id: &str, text: ChartText, slots: &[Slot], slot_hours: i64)
         desc: text.desc,
         bars,
         y_ticks,
-        x_ticks: x_ticks(slots, slot_hours, &f),
+        x_ticks: x_ticks(slots, slot_hours, zone, &f),
         target: None,
         plot_left: LEFT,
         plot_right: LEFT + f.plot_width as i64,

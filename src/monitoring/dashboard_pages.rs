@@ -20,6 +20,7 @@ use crate::accounts::FieldError;
 use crate::auth::identity::CustomerMember;
 use crate::console::change_as;
 use crate::db::{self, DbError};
+use crate::places::zones;
 use crate::startup::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -189,6 +190,8 @@ struct DashboardPage {
     choices: [PeriodChoice; 5],
     charts: Vec<Chart>,
     can_manage: bool,
+    /// The reader's zone.
+    zone: chrono_tz::Tz,
 }
 
 impl DashboardPage {
@@ -221,12 +224,27 @@ impl DashboardPage {
         crate::i18n::format_thousandths(self.sla_target, false, self.layout.lang)
     }
 
-    fn range(&self) -> String {
-        format!(
-            "{} – {} UTC",
-            self.period.from.format("%Y-%m-%d %H:%M"),
-            self.period.to.format("%Y-%m-%d %H:%M")
-        )
+    /// A time of the period in the reader's zone, and as `<time>` says it.
+    fn local(&self, at: &chrono::NaiveDateTime) -> String {
+        crate::i18n::format_time(*at, self.zone, self.layout.lang)
+    }
+
+    fn machine(&self, at: &chrono::NaiveDateTime) -> String {
+        at.and_utc().format("%Y-%m-%dT%H:%MZ").to_string()
+    }
+
+    fn city(&self) -> String {
+        zones::city(self.zone)
+    }
+
+    /// Where the times are, and what a daily bar covers when there are some.
+    fn times_note(&self) -> String {
+        let note = zones::times_note(self.zone, &self.layout.tr);
+        if self.period.slot_hours() >= 24 {
+            format!("{note} {}", self.layout.tr.t("places-daily-bars"))
+        } else {
+            note
+        }
     }
 }
 
@@ -330,6 +348,7 @@ pub async fn page(
     for line in &lines {
         overall.add(&line.figures);
     }
+    let zone = layout.zone();
     let tr = &layout.tr;
     let period_label = tr.t(period.choice.label_key());
     let target = format_thousandths(dashboard.sla_target);
@@ -344,6 +363,7 @@ pub async fn page(
             },
             &slots,
             period.slot_hours(),
+            zone,
             dashboard.sla_target,
         ),
         charts::response_time(
@@ -355,6 +375,7 @@ pub async fn page(
             },
             &slots,
             period.slot_hours(),
+            zone,
         ),
     ];
     render(&DashboardPage {
@@ -369,6 +390,7 @@ pub async fn page(
         errors,
         choices: PeriodChoice::ALL,
         charts,
+        zone,
         layout,
     })
 }

@@ -5,7 +5,6 @@
 
 pub mod leave;
 pub mod sessions;
-pub mod zones;
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -20,11 +19,11 @@ use crate::auth::session_store::active_sessions_of;
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::i18n::{Lang, Translator};
+use crate::places::zones::{self, ZoneGroup};
 use crate::startup::AppState;
 use crate::web::language::language_cookie;
 use crate::web::{FieldErrors, Layout, PageError, see_other};
 use sessions::SessionRow;
-use zones::ZoneGroup;
 
 #[derive(Template)]
 #[template(path = "profile/page.html")]
@@ -68,7 +67,7 @@ impl ProfileForm {
         Self {
             full_name: identity.login.full_name.clone(),
             language: identity.login.language.code().to_owned(),
-            time_zone: identity.login.time_zone.name().to_owned(),
+            time_zone: zones::shown(identity.login.time_zone.name()),
         }
     }
 
@@ -83,10 +82,9 @@ impl ProfileForm {
         if language.is_none() {
             errors.add(tr, "language", "field-choose");
         }
-        let time_zone = self.time_zone.trim().parse::<chrono_tz::Tz>().ok();
-        if time_zone.is_none() {
-            errors.add(tr, "time_zone", "profile-time-zone-unknown");
-        }
+        let time_zone = zones::parse(&self.time_zone)
+            .map_err(|e| errors.add(tr, "time_zone", e.message_key()))
+            .ok();
         match (full_name, language, time_zone) {
             (Some(full_name), Some(language), Some(time_zone)) => Ok(ProfileChange {
                 full_name,
@@ -123,7 +121,7 @@ async fn profile_page(
     let page = ProfilePage {
         username: identity.login.username,
         email: identity.login.email,
-        zones: zones::groups(&form.time_zone),
+        zones: zones::groups(&form.time_zone, &layout.tr),
         form,
         errors,
         languages: Lang::ALL,

@@ -400,6 +400,18 @@ impl Layout {
         identity.customer_context.as_ref()
     }
 
+    /// The reader's time zone: the signed-in person's, else UTC.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.identity
+            .as_ref()
+            .map_or(chrono_tz::UTC, |i| i.login.time_zone)
+    }
+
+    /// "Times are in Paris time (Europe/Paris).", for a page that shows times.
+    pub fn times_note(&self) -> String {
+        crate::places::zones::times_note(self.zone(), &self.tr)
+    }
+
     /// Over every page while the chosen membership requires a second factor the
     /// login does not have yet: until when it may go on without.
     pub fn second_factor_banner(&self) -> Option<String> {

@@ -117,7 +117,15 @@ async fn each_step_checks_its_fields_in_english_and_french_and_keeps_what_was_ty
             error_of(&page, "primary_domain").as_deref(),
             Some(domain_invalid)
         );
-        assert!(error_of(&page, "time_zone").is_some());
+        assert_eq!(
+            error_of(&page, "time_zone").as_deref(),
+            Some(zone_unknown(language)),
+            "the message names the form a zone takes"
+        );
+        assert!(
+            page.contains(r#"<option value="Mars/Base" selected>"#),
+            "the refused zone stays chosen"
+        );
         assert_eq!(
             value_of(&page, "primary_domain").as_deref(),
             Some("not a domain")
@@ -127,7 +135,7 @@ async fn each_step_checks_its_fields_in_english_and_french_and_keeps_what_was_ty
             Some("ACC-4411")
         );
         assert!(
-            page.contains(r#"<option value="CA" selected>"#),
+            page.contains(r#"<option value="CA" selected"#),
             "the country stays chosen"
         );
 
@@ -224,6 +232,165 @@ async fn going_back_loses_nothing_and_the_country_is_carried_over() {
     );
     assert_eq!(value_of(&again1, "admin_full_name").as_deref(), Some("Kim"));
     assert_eq!(customer_count(&app), 0);
+}
+
+fn zone_unknown(language: Lang) -> &'static str {
+    match language {
+        Lang::En => {
+            "Choose a time zone from the list. A city alone such as “Paris” is not enough: \
+             the name reads Region/City, for example Europe/Paris."
+        }
+        Lang::Fr => {
+            "Choisissez un fuseau horaire dans la liste. Une ville seule comme « Paris » ne \
+             suffit pas : le nom s’écrit Région/Ville, par exemple Europe/Paris."
+        }
+    }
+}
+
+/// The `(value, text)` of each option of the select `id`.
+fn options_of(page: &str, id: &str) -> Vec<(String, String)> {
+    let start = page
+        .find(&format!(r#"<select id="{id}""#))
+        .expect("the select");
+    let end = start + page[start..].find("</select>").expect("its end");
+    let option =
+        regex::Regex::new(r#"<option value="([^"]*)"[^>]*>([^<]*)</option>"#).expect("regex");
+    option
+        .captures_iter(&page[start..end])
+        .map(|c| (unescape(&c[1]), unescape(&c[2])))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_iso_country_is_offered_by_its_name_in_the_readers_language() {
+    for (language, germany, first) in [
+        (Lang::En, "Germany", "Afghanistan"),
+        (Lang::Fr, "Allemagne", "Afghanistan"),
+    ] {
+        let app = spawn_app().await;
+        let (_, browser) = signed_in_sales_agent(&app, language).await;
+        let (status, page) = page_of(&browser, &app, "/partner/customers/new").await;
+        assert_eq!(status, 200);
+        let countries = options_of(&page, "country");
+        // The empty choice, then the 249 countries of ISO 3166-1.
+        assert_eq!(countries.len(), 250);
+        let name = |code: &str| {
+            countries
+                .iter()
+                .find(|(value, _)| value == code)
+                .map(|(_, name)| name.as_str())
+        };
+        assert_eq!(name("DE"), Some(germany));
+        assert_eq!(name("CI"), Some("Côte d’Ivoire"));
+        assert!(name("AQ").is_some());
+        assert_eq!(countries[1].1, first);
+        if language == Lang::Fr {
+            let position = |name: &str| countries.iter().position(|(_, n)| n == name);
+            assert!(
+                position("Égypte") < position("Équateur")
+                    && position("Équateur") < position("Espagne"),
+                "Égypte is with the E's"
+            );
+        }
+        // The zone picker groups IANA zones by region, legacy names left out.
+        assert!(page.contains(r#"<optgroup label=""#));
+        let zones = options_of(&page, "time_zone");
+        assert_eq!(zones[0].0, "", "the country's zone comes first");
+        assert!(
+            zones.iter().any(
+                |(value, label)| value == "America/New_York" && label.starts_with("New York (")
+            )
+        );
+        assert!(!zones.iter().any(|(value, _)| value == "US/Eastern"));
+    }
+}
+
+#[tokio::test]
+async fn without_a_zone_chosen_the_countrys_zone_is_stored() {
+    for language in [Lang::En, Lang::Fr] {
+        let app = spawn_app().await;
+        let (_, browser) = signed_in_sales_agent(&app, language).await;
+        let in_france = [("country", "FR"), ("time_zone", "")];
+        // Step 1 names the zone the country gives.
+        let (_, step1) = post(
+            &app,
+            &browser,
+            &with(
+                STEP_1,
+                &[("country", "FR"), ("time_zone", ""), ("name", "")],
+            ),
+        )
+        .await;
+        let zones = options_of(&step1, "time_zone");
+        assert!(zones[0].1.ends_with(" (Paris)"), "{:?}", zones[0]);
+        assert!(step1.contains(r#"<option value="" selected id="zone-of-country">"#));
+        let (status, _) = post(
+            &app,
+            &browser,
+            &with(&administrator_step("kim@fourthcoffee.example"), &in_france),
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (zone, region): (String, String) = customer_accounts::table
+            .select((customer_accounts::time_zone, customer_accounts::data_region))
+            .first(&mut app.conn())
+            .expect("the customer");
+        assert_eq!(
+            (zone.as_str(), region.as_str()),
+            ("Europe/Paris", "eu-central")
+        );
+        let site_zone: String = partnerdesk::db::schema::sites::table
+            .select(partnerdesk::db::schema::sites::time_zone)
+            .first(&mut app.conn())
+            .expect("the first site");
+        assert_eq!(site_zone, "Europe/Paris");
+    }
+}
+
+#[tokio::test]
+async fn a_city_alone_is_refused_next_to_the_zone_with_what_was_typed_kept() {
+    for language in [Lang::En, Lang::Fr] {
+        let app = spawn_app().await;
+        let (_, browser) = signed_in_sales_agent(&app, language).await;
+        let (status, page) = post(
+            &app,
+            &browser,
+            &with(
+                &administrator_step("kim@fourthcoffee.example"),
+                &[("time_zone", "Paris")],
+            ),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            error_of(&page, "time_zone").as_deref(),
+            Some(zone_unknown(language))
+        );
+        assert!(page.contains(r#"aria-invalid="true""#));
+        assert!(page.contains(r#"<option value="Paris" selected>Paris</option>"#));
+        assert_eq!(value_of(&page, "name").as_deref(), Some("Fourth Coffee"));
+        assert_eq!(
+            value_of(&page, "admin_username").as_deref(),
+            Some("kim@fourthcoffee.example")
+        );
+        assert_eq!(customer_count(&app), 0);
+        // A legacy name is taken, and stored under its current name.
+        let (status, _) = post(
+            &app,
+            &browser,
+            &with(
+                &administrator_step("kim@fourthcoffee.example"),
+                &[("country", "IN"), ("time_zone", "Asia/Calcutta")],
+            ),
+        )
+        .await;
+        assert_eq!(status, 303);
+        let zone: String = customer_accounts::table
+            .select(customer_accounts::time_zone)
+            .first(&mut app.conn())
+            .expect("the customer");
+        assert_eq!(zone, "Asia/Kolkata");
+    }
 }
 
 pub(crate) fn administrator_step(username: &str) -> Vec<(&str, &str)> {

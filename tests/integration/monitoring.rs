@@ -740,3 +740,73 @@ async fn concurrent_batches_all_count_in_the_rollup() {
     assert!(shown.contains("<td class=\"checks\">40</td>"), "{shown}");
     assert!(shown.contains("<td class=\"availability\">80.000 %</td>"));
 }
+
+/// A result at 09:05 UTC reads 10:05 (or 11:05 in summer) for a reader in
+/// Europe/Paris, on the monitor's page and the dashboard's chart, and both
+/// pages name the zone.
+#[tokio::test]
+async fn times_are_shown_in_the_readers_zone_with_the_zone_named() {
+    use chrono::{NaiveTime, Timelike};
+    let Fixture {
+        app, adatum, admin, ..
+    } = fixture().await;
+    let shop = app.monitor(&adatum, "Shop");
+    let (_, token) = app.customer_api_token(&adatum);
+    let now = app.clock_now();
+    let five_past_nine = NaiveTime::from_hms_opt(9, 5, 0).expect("a time");
+    let mut at = now.date().and_time(five_past_nine);
+    if at > now {
+        at -= Duration::days(1);
+    }
+    let (status, body) = api_post(
+        &app,
+        &token,
+        &format!("/api/v1/monitors/{shop}/results"),
+        json!({"results": [{"checked_at": rfc3339(at), "success": true, "response_ms": 80}]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let in_paris = at.and_utc().with_timezone(&chrono_tz::Europe::Paris);
+    assert_ne!(in_paris.hour(), 9);
+
+    let (_, monitor) = page(&admin, &app, &format!("/customer/monitors/{shop}")).await;
+    assert!(
+        monitor.contains(&in_paris.format("%Y-%m-%d %H:05").to_string()),
+        "{monitor}"
+    );
+    assert!(monitor.contains("Times are in Paris time (Europe/Paris)."));
+
+    let dashboard = app.dashboard(&adatum, "Shop SLA", &[shop.as_str()]);
+    let (_, day) = page(
+        &admin,
+        &app,
+        &format!("/customer/dashboards/{dashboard}?period=24h"),
+    )
+    .await;
+    let hour = in_paris.format("%Y-%m-%d %H:00").to_string();
+    let full = partnerdesk::monitoring::format_thousandths(100_000);
+    assert!(
+        day.contains(&format!("<title>{hour}: {full} %</title>")),
+        "the bar of the result's hour, in Paris time: {day}"
+    );
+    assert!(day.contains("Times are in Paris time (Europe/Paris)."));
+    let range = day
+        .split("id=\"period-range\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .expect("the period's line");
+    assert!(range.ends_with(" (Paris)"), "{range}");
+    let to = (now.with_minute(0).unwrap_or(now) + Duration::hours(1))
+        .and_utc()
+        .with_timezone(&chrono_tz::Europe::Paris);
+    assert!(
+        range.contains(&to.format("%Y-%m-%d %H:00").to_string()),
+        "{range}"
+    );
+
+    app.post_as(&admin, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let (_, french) = page(&admin, &app, &format!("/customer/monitors/{shop}")).await;
+    assert!(french.contains(&in_paris.format("%d/%m/%Y %H:05").to_string()));
+    assert!(french.contains("Heures exprimées à l’heure de Paris (Europe/Paris)."));
+}

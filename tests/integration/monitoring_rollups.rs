@@ -97,21 +97,24 @@ fn row(html: &str, monitor: &str) -> String {
         .to_owned()
 }
 
-/// The period the page shows, read from its "from – to UTC" line.
+/// The period the page shows, read from the `datetime` (UTC) of its line's
+/// two `<time>` elements (their text is in the reader's zone).
 fn shown_range(html: &str) -> (NaiveDateTime, NaiveDateTime) {
     let line = html
         .split("id=\"period-range\">")
         .nth(1)
         .and_then(|rest| rest.split("</p>").next())
         .expect("the period's line");
-    let range = line.split(" · ").nth(1).expect("the range");
-    let (from, to) = range
-        .trim_end_matches(" UTC")
-        .split_once(" – ")
-        .expect("from – to");
-    let parse =
-        |s: &str| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M").expect("a shown time");
-    (parse(from), parse(to))
+    let times: Vec<NaiveDateTime> = line
+        .split("<time datetime=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%MZ").expect("a shown time"))
+        .collect();
+    match times.as_slice() {
+        [from, to] => (*from, *to),
+        _ => panic!("from – to expected in {line}"),
+    }
 }
 
 /// The labels of the availability chart's bars that have results.

@@ -122,7 +122,7 @@ async fn the_profile_changes_name_language_and_time_zone() {
     let (status, before) = page(&browser, &app, "/account").await;
     assert_eq!(status, 200);
     assert!(before.contains("Your profile"));
-    assert!(before.contains(r#"<option value="Europe/Paris" selected>Paris</option>"#));
+    assert!(before.contains(r#"<option value="Europe/Paris" selected>Paris (France)</option>"#));
     assert!(before.contains(r#"<optgroup label="Americas">"#));
     assert!(before.contains(r#"href="/account/password""#));
     assert!(before.contains(r#"href="/account/security""#));
@@ -152,7 +152,7 @@ async fn the_profile_changes_name_language_and_time_zone() {
     assert!(after.contains("Votre profil a été enregistré."));
     assert!(after.contains(r#"<optgroup label="Amériques">"#));
     assert!(after.contains(
-        r#"<option value="America/Argentina/Buenos_Aires" selected>Argentina/Buenos Aires</option>"#
+        r#"<option value="America/Argentina/Buenos_Aires" selected>Buenos Aires (Argentine)</option>"#
     ));
     assert!(!after.contains(r#"<option value="Europe/Paris" selected>"#));
     assert!(after.contains(r#"id="profile-link" aria-current="page">Samira Haddad</a>"#));
@@ -166,13 +166,15 @@ async fn a_bad_time_zone_or_name_is_refused_next_to_the_field_with_the_values_ke
         (
             "en@contoso.example",
             Lang::En,
-            "Choose a time zone from the list.",
+            "Choose a time zone from the list. A city alone such as “Paris” is not enough: \
+             the name reads Region/City, for example Europe/Paris.",
             "This field is required.",
         ),
         (
             "fr@contoso.example",
             Lang::Fr,
-            "Choisissez un fuseau horaire dans la liste.",
+            "Choisissez un fuseau horaire dans la liste. Une ville seule comme « Paris » ne \
+             suffit pas : le nom s’écrit Région/Ville, par exemple Europe/Paris.",
             "Ce champ est obligatoire.",
         ),
     ] {
@@ -224,7 +226,7 @@ async fn a_bad_time_zone_or_name_is_refused_next_to_the_field_with_the_values_ke
         assert!(body.contains(&format!(
             r#"<p class="field-error" id="full_name-error">{name_error}</p>"#
         )));
-        assert!(body.contains(r#"<option value="Asia/Tokyo" selected>Tokyo</option>"#));
+        assert!(body.contains(r#"<option value="Asia/Tokyo" selected>Tokyo ("#));
         assert!(!body.contains("time_zone-error"));
         assert_eq!(login_row(&app, username), before, "nothing saved");
     }

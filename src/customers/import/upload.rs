@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::MAX_ROWS;
 use crate::customers::create::{self, NewCustomer, WizardForm};
 use crate::customers::export::FORMULA_STARTS;
-use crate::customers::{BillingType, fields, regions};
+use crate::customers::{BillingType, fields};
 use crate::i18n::{Lang, Translator};
 use crate::web::FieldErrors;
 
@@ -255,7 +255,6 @@ pub(super) fn check_row(
         }
     };
     let country = cell("country");
-    let zone = regions::country(&country).map_or("", |c| c.zone);
     let contact_email = cell("contact_email");
     let username = or(cell("administrator_username"), &contact_email);
     let billing_type = or(cell("billing_type"), BillingType::Trial.as_str());
@@ -279,7 +278,8 @@ pub(super) fn check_row(
         name: cell("name"),
         primary_domain: cell("primary_domain"),
         country,
-        time_zone: or(cell("time_zone"), zone),
+        // Left empty, the country's zone.
+        time_zone: cell("time_zone"),
         reference_number: cell("reference_number"),
         term: or(
             cell("subscription_term"),
