@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::catalogue::{self, Offer};
 use super::orders::{self, Buyer, OfferChoice, OrderLine, Purpose};
-use super::review::{self, Quote};
+use super::review::{self, Done, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::Capability;
 use crate::audit::{self, Action};
@@ -23,7 +23,7 @@ use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
 use crate::partner::{ChangeContext, change_once_confirmed};
 use crate::startup::AppState;
-use crate::web::confirm::{ConfirmForm, Confirmed, back_to};
+use crate::web::confirm::{ConfirmForm, Confirmed};
 use crate::web::{Layout, PageError, render, see_other};
 
 pub struct Reservation {
@@ -367,14 +367,6 @@ pub enum Change {
     Exchange { offer_id: String, quantity: String },
 }
 
-/// What a change did, or would do before it is confirmed.
-pub enum Done {
-    /// The customer's name and the reservation cancelled.
-    Cancelled(String, Held),
-    Renewed(Quote),
-    Exchanged(Held, Quote),
-}
-
 async fn change_reservation(
     state: &AppState,
     layout: Layout,
@@ -389,10 +381,6 @@ async fn change_reservation(
         Change::Cancel => "flash-reservation-cancelled",
         Change::Renew => "flash-reservation-renewed",
         Change::Exchange { .. } => "flash-reservation-exchanged",
-    };
-    let typed = match &what {
-        Change::Exchange { offer_id, quantity } => Some((offer_id.clone(), quantity.clone())),
-        _ => None,
     };
     let outcome = change_once_confirmed(state, member, confirmed, move |conn, change| {
         let customer = customers::find(conn, &change.partner_id, &id)?;
@@ -416,37 +404,14 @@ async fn change_reservation(
     let page = format!("/partner/customers/{customer_id}/reservations");
     match outcome {
         Ok(done) if !confirmed.yes() => {
-            let action = format!("{page}/{reservation_id}/{}", done.verb());
-            let back = match typed {
-                Some((offer_id, quantity)) => back_to(
-                    &page,
-                    &[
-                        ("exchange", reservation_id.as_str()),
-                        ("offer_id", offer_id.as_str()),
-                        ("quantity", quantity.as_str()),
-                    ],
-                    &format!("reservation-{reservation_id}"),
-                ),
-                None => back_to(&page, &[], &format!("reservation-{reservation_id}")),
-            };
-            return review::of_reservation_change(&layout.tr, &done, action, back).render(layout);
+            let tr = &layout.tr;
+            return review::of_reservation_change(tr, &done, &page, &reservation_id).render(layout);
         }
         Ok(_) => FlashMessage::success(flash).send(),
         Err(CommerceError::Field { message_key, .. }) => FlashMessage::error(message_key).send(),
         Err(error) => return Err(page_error(error)),
     }
     Ok(see_other(&page))
-}
-
-impl Done {
-    /// The last segment of the change's address.
-    fn verb(&self) -> &'static str {
-        match self {
-            Done::Cancelled(..) => "cancel",
-            Done::Renewed(_) => "renew",
-            Done::Exchanged(..) => "exchange",
-        }
-    }
 }
 
 pub async fn cancel_request(

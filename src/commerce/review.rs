@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::catalogue::Offer;
 use super::orders::OrderForm;
-use super::reservations::Done;
+use super::reservations::Held;
 use super::{CommerceError, OfferKind, PlacedBy, money, orders};
 use crate::db::DbConnection;
 use crate::db::schema::{partner_organisations, subscriptions};
@@ -189,8 +189,43 @@ pub fn of_order(
     review
 }
 
-/// The review of a renewal, exchange or cancellation of a reservation.
-pub fn of_reservation_change(tr: &Translator, done: &Done, action: String, back: String) -> Review {
+/// What a partner's change to a reservation did, or would do before it is
+/// confirmed.
+pub enum Done {
+    /// The customer's name and the reservation cancelled.
+    Cancelled(String, Held),
+    Renewed(Quote),
+    Exchanged(Held, Quote),
+}
+
+/// The review of a renewal, exchange or cancellation of the reservation
+/// `reservation_id`, listed on `page`; Back returns to its row there, with the
+/// exchange's values when it is one.
+pub fn of_reservation_change(
+    tr: &Translator,
+    done: &Done,
+    page: &str,
+    reservation_id: &str,
+) -> Review {
+    let verb = match done {
+        Done::Cancelled(..) => "cancel",
+        Done::Renewed(_) => "renew",
+        Done::Exchanged(..) => "exchange",
+    };
+    let action = format!("{page}/{reservation_id}/{verb}");
+    let row = format!("reservation-{reservation_id}");
+    let back = match done {
+        Done::Exchanged(_, quote) => back_to(
+            page,
+            &[
+                ("exchange", reservation_id),
+                ("offer_id", &quote.offer.id),
+                ("quantity", &quote.quantity.to_string()),
+            ],
+            &row,
+        ),
+        _ => back_to(page, &[], &row),
+    };
     match done {
         Done::Cancelled(customer, held) => {
             let line = format!("{} × {}", held.quantity, held.name);
