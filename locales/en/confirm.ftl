@@ -1,6 +1,6 @@
 # The confirmation step before a costly or irreversible action (src/web/confirm.rs).
 confirm-back = Back
-confirm-nothing-yet = Nothing has been done yet: only Confirm does it.
+confirm-nothing-yet = Nothing has been done yet: check, then confirm.
 
 # What the review lists.
 confirm-customer = Customer

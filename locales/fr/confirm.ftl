@@ -1,6 +1,6 @@
 # L’étape de confirmation avant une action coûteuse ou irréversible (src/web/confirm.rs).
 confirm-back = Retour
-confirm-nothing-yet = Rien n’a encore été fait : seul le bouton Confirmer le fera.
+confirm-nothing-yet = Rien n’a encore été fait : vérifiez, puis confirmez.
 
 # Ce que le récapitulatif présente.
 confirm-customer = Client
