@@ -107,7 +107,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let (status, listed) = api_get(&app, &token, "/api/v1/monitors").await;
     assert_eq!(status, 200, "{listed}");
     let revoked = app
-        .post_as(&admin, &format!("/customer/api-tokens/{id}/revoke"), &[])
+        .post_confirmed(&admin, &format!("/customer/api-tokens/{id}/revoke"), &[])
         .await;
     assert_eq!(revoked.status(), 303);
     let (status, _) = api_get(&app, &token, "/api/v1/monitors").await;
@@ -650,7 +650,7 @@ async fn monitor_and_dashboard_forms_say_what_is_wrong_in_the_readers_language()
     assert_eq!(created.status(), 303);
 
     let deleted = app
-        .post_as(&admin, &format!("/customer/monitors/{monitor}/delete"), &[])
+        .post_confirmed(&admin, &format!("/customer/monitors/{monitor}/delete"), &[])
         .await;
     assert_eq!(deleted.status(), 303);
     let (status, _) = page(&admin, &app, &location).await;
