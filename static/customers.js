@@ -22,10 +22,4 @@
       }
     });
   }
-  // Buttons that ask before doing something that cannot be undone.
-  document.addEventListener("submit", (event) => {
-    const button = event.submitter;
-    const question = button && button.dataset.confirm;
-    if (question && !window.confirm(question)) event.preventDefault();
-  });
 })();

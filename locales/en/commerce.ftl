@@ -59,7 +59,6 @@ reservation-cancelled = Cancelled
 reservation-exchanged = Exchanged
 reservation-renew = Renew
 reservation-cancel = Cancel
-reservation-cancel-confirm = Cancel this reservation?
 reservation-exchange = Exchange
 reservation-exchange-for = Exchange for
 flash-reservation-cancelled = The reservation is cancelled.

@@ -380,12 +380,10 @@ groups-customers = Customers
 groups-actions = Actions
 groups-rename = Rename
 groups-delete = Delete
-groups-delete-confirm = Delete this group? Its customers stay; only the grouping goes.
 group-name-taken = A group already has this name.
 flash-group-created = The group has been created.
 flash-group-renamed = The group has been renamed.
 flash-group-deleted = The group has been deleted.
-flash-group-delete-unconfirmed = The group was not deleted.
 
 # Customer console
 console-partner = Partner

@@ -56,7 +56,6 @@ reservation-cancelled = Annulée
 reservation-exchanged = Échangée
 reservation-renew = Renouveler
 reservation-cancel = Annuler
-reservation-cancel-confirm = Annuler cette réservation ?
 reservation-exchange = Échanger
 reservation-exchange-for = Échanger contre
 flash-reservation-cancelled = La réservation est annulée.

@@ -380,12 +380,10 @@ groups-customers = Clients
 groups-actions = Actions
 groups-rename = Renommer
 groups-delete = Supprimer
-groups-delete-confirm = Supprimer ce groupe ? Ses clients restent ; seul le regroupement disparaît.
 group-name-taken = Un groupe porte déjà ce nom.
 flash-group-created = Le groupe a été créé.
 flash-group-renamed = Le groupe a été renommé.
 flash-group-deleted = Le groupe a été supprimé.
-flash-group-delete-unconfirmed = Le groupe n’a pas été supprimé.
 
 # Console client
 console-partner = Partenaire

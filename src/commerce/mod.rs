@@ -14,6 +14,7 @@ pub mod orders;
 pub mod permissions;
 pub mod purchase;
 pub mod reservations;
+pub mod review;
 pub mod subscriptions;
 
 use crate::customers::CustomerError;

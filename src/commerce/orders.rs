@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::catalogue::{self, Offer};
+use super::review::{self, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, money, page_error};
 use crate::access::Capability;
 use crate::audit::{self, Action};
@@ -19,8 +20,9 @@ use crate::customers::{self, Customer};
 use crate::db::schema::{licences, orders, partner_organisations, reservations, subscriptions};
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_time};
-use crate::partner::change_as;
+use crate::partner::change_once_confirmed;
 use crate::startup::AppState;
+use crate::web::confirm::Confirmed;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// The most a single order may hold.
@@ -193,6 +195,17 @@ pub fn place(
     Ok(Placed { order_id, item_id })
 }
 
+/// What `quantity` units of `offer` cost, when the quantity is one an order may hold.
+pub fn total_cents(offer: &Offer, quantity: i32) -> Result<i64, CommerceError> {
+    if !(1..=MAX_QUANTITY).contains(&quantity) {
+        return Err(CommerceError::field("quantity", "order-quantity-invalid"));
+    }
+    offer
+        .unit_price_cents
+        .checked_mul(i64::from(quantity))
+        .ok_or(CommerceError::field("quantity", "order-quantity-invalid"))
+}
+
 /// Writes the order row alone: for a renewal, which extends what exists.
 pub fn insert_order(
     conn: &mut DbConnection,
@@ -203,13 +216,7 @@ pub fn insert_order(
     quantity: i32,
     purpose: Purpose,
 ) -> Result<String, CommerceError> {
-    if !(1..=MAX_QUANTITY).contains(&quantity) {
-        return Err(CommerceError::field("quantity", "order-quantity-invalid"));
-    }
-    let total = offer
-        .unit_price_cents
-        .checked_mul(i64::from(quantity))
-        .ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+    let total = total_cents(offer, quantity)?;
     let kind = offer.kind();
     let order_id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(orders::table)
@@ -365,6 +372,8 @@ pub fn offer_choices(offers: &[Offer], tr: &crate::i18n::Translator) -> Vec<Offe
         .collect()
 }
 
+/// The order form, posted; also read from the query string when Back returns
+/// to it from the review, with the values typed.
 #[derive(Deserialize, Default, Clone)]
 pub struct OrderForm {
     #[serde(default)]
@@ -373,9 +382,19 @@ pub struct OrderForm {
     pub quantity: String,
     #[serde(default)]
     pub subscription_id: String,
+    #[serde(default)]
+    pub confirmed: Confirmed,
 }
 
 impl OrderForm {
+    /// The form as first shown: the values Back brought, else a quantity of one.
+    pub fn or_one(mut self) -> Self {
+        if self.quantity.is_empty() {
+            self.quantity = "1".into();
+        }
+        self
+    }
+
     /// The quantity typed, or the message id saying why it is refused.
     pub fn quantity(&self) -> Result<i32, &'static str> {
         match self.quantity.trim().parse::<i32>() {
@@ -437,11 +456,9 @@ pub async fn page(
     layout: Layout,
     member: PartnerMember,
     customer_id: web::Path<String>,
+    typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = OrderForm {
-        quantity: "1".into(),
-        ..OrderForm::default()
-    };
+    let form = typed.into_inner().or_one();
     orders_page(
         &state,
         layout,
@@ -469,7 +486,7 @@ pub async fn place_order(
         .ok();
     let typed = form.clone();
     let id = customer_id.clone();
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
         // The customer first: another partner's id is missing whatever the form says.
         let customer = customers::find(conn, &change.partner_id, &id)?;
         let offer = catalogue::find_active(conn, &typed.offer_id)?
@@ -489,7 +506,7 @@ pub async fn place_order(
             name: &change.name,
             now: change.now,
         };
-        let placed = place(conn, &customer, &change.partner_id, &buyer, &line)?;
+        place(conn, &customer, &change.partner_id, &buyer, &line)?;
         audit::record(
             conn,
             change.now,
@@ -502,10 +519,22 @@ pub async fn place_order(
                 details: &describe(&offer, quantity),
             },
         )?;
-        Ok::<_, CommerceError>(placed)
+        Quote::new(conn, &customer.name, &change.partner_id, &line)
     })
     .await;
     match outcome {
+        Ok(quote) if !form.confirmed.yes() => {
+            let action = format!("/partner/customers/{customer_id}/orders");
+            review::of_order(
+                &layout.tr,
+                &quote,
+                PlacedBy::Partner,
+                action,
+                "place-order",
+                &form,
+            )
+            .render(layout)
+        }
         Ok(_) => {
             FlashMessage::success("flash-order-placed").send();
             Ok(see_other(&format!(

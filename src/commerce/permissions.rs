@@ -17,11 +17,13 @@ use crate::console::users::lock_account;
 use crate::customers;
 use crate::db::DbConnection;
 use crate::db::schema::{
-    customer_permissions, logins, memberships, subscription_owners, subscriptions,
+    customer_permissions, logins, memberships, partner_organisations, subscription_owners,
+    subscriptions,
 };
-use crate::partner::change_as;
+use crate::partner::change_once_confirmed;
 use crate::startup::AppState;
-use crate::web::{PageError, see_other};
+use crate::web::confirm::{Confirmed, Review, back_to};
+use crate::web::{Layout, PageError, see_other};
 
 pub const BUY_RESERVATIONS: &str = "buy_reservations";
 
@@ -160,10 +162,14 @@ pub struct PermissionForm {
     /// "on" or "off".
     #[serde(default)]
     buy_reservations: String,
+    /// Turning on is confirmed first; turning off is not, as it costs nothing.
+    #[serde(default)]
+    confirmed: Confirmed,
 }
 
 pub async fn change(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<PermissionForm>,
@@ -173,18 +179,48 @@ pub async fn change(
         "off" => Some(false),
         _ => None,
     };
+    let confirmed = match on {
+        Some(false) => Confirmed::YES,
+        _ => form.confirmed,
+    };
     let customer_id = customer_id.into_inner();
     let id = customer_id.clone();
-    let toggled = change_as(&state, &member, move |conn, change| {
+    let toggled = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
         // The customer first: another partner's id is missing whatever the form says.
         let customer = customers::find(conn, &change.partner_id, &id)?;
         let on = on.ok_or(CommerceError::Malformed)?;
-        set_buy_reservations(conn, change, &customer, on).map(|toggled| (toggled, on))
+        let toggled = set_buy_reservations(conn, change, &customer, on)?;
+        let partner: String = partner_organisations::table
+            .find(&change.partner_id)
+            .select(partner_organisations::name)
+            .first(conn)?;
+        Ok::<_, CommerceError>((toggled, on, customer.name, partner))
     })
     .await
     .map_err(page_error)?;
-    let (toggled, on) = toggled;
+    let (toggled, on, name, partner) = toggled;
     let mut location = format!("/partner/customers/{customer_id}");
+    if toggled == Toggled::Changed && !confirmed.yes() {
+        let tr = &layout.tr;
+        let action = format!("{location}/permissions");
+        let back = back_to(&location, &[], "permissions");
+        return Review::new(tr, "confirm-permission-heading", action, back)
+            .summary(tr.with(
+                "confirm-permission-summary",
+                &[("customer", &name), ("partner", &partner)],
+            ))
+            .fact(tr, "customer", "confirm-customer", name.clone())
+            .fact(
+                tr,
+                "permission",
+                "confirm-permission",
+                tr.t("permissions-allow-purchase"),
+            )
+            .fact(tr, "billed-to", "confirm-billed-to", partner)
+            .field("buy_reservations", "on")
+            .confirm_label(tr, "permission-turn-on")
+            .render(layout);
+    }
     match toggled {
         Toggled::Changed if on => FlashMessage::success("flash-permission-on").send(),
         Toggled::Changed => FlashMessage::success("flash-permission-off").send(),

@@ -12,10 +12,12 @@ use super::catalogue;
 use super::orders::{self, Buyer, OfferChoice, OrderForm, OrderLine, Purpose};
 use super::permissions::{is_on, owned_usage_subscriptions};
 use super::reservations::{Reservation, of_customer};
+use super::review::{self, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::CustomerCapability;
 use crate::audit::{self, Action};
 use crate::auth::identity::CustomerMember;
+use crate::console::change_once_confirmed;
 use crate::customers::Customer;
 use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
@@ -83,11 +85,9 @@ pub async fn page(
     state: web::Data<AppState>,
     layout: Layout,
     member: CustomerMember,
+    typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
-    let form = OrderForm {
-        quantity: "1".into(),
-        ..OrderForm::default()
-    };
+    let form = typed.into_inner().or_one();
     reservations_page(&state, layout, &member, form, FieldErrors::default()).await
 }
 
@@ -120,7 +120,7 @@ pub async fn buy(
         .ok();
     let typed = form.clone();
     let membership_id = member.membership.id.clone();
-    let outcome = crate::console::change_as(&state, &member, move |conn, change| {
+    let outcome = change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
         let (customer, partner_id) = permitted_customer(conn, &change.customer_id)?;
         let offer = catalogue::find_active(conn, &typed.offer_id)?
             .filter(|offer| offer.kind() == OfferKind::Reservation)
@@ -163,11 +163,23 @@ pub async fn buy(
                 details: &orders::describe(&offer, quantity),
             },
         )?;
-        Ok(())
+        Quote::new(conn, &customer.name, &partner_id, &line)
     })
     .await;
     match outcome {
-        Ok(()) => {
+        Ok(quote) if !form.confirmed.yes() => {
+            let action = "/customer/reservations".to_owned();
+            review::of_order(
+                &layout.tr,
+                &quote,
+                PlacedBy::Customer,
+                action,
+                "buy-reservation",
+                &form,
+            )
+            .render(layout)
+        }
+        Ok(_) => {
             FlashMessage::success("flash-reservation-bought").send();
             Ok(see_other("/customer/reservations"))
         }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::catalogue::{self, Offer};
 use super::orders::{self, Buyer, OfferChoice, OrderLine, Purpose};
+use super::review::{self, Done, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::Capability;
 use crate::audit::{self, Action};
@@ -20,8 +21,9 @@ use crate::customers::{self, Customer};
 use crate::db::schema::{reservations, subscriptions};
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
-use crate::partner::{ChangeContext, change_as};
+use crate::partner::{ChangeContext, change_once_confirmed};
 use crate::startup::AppState;
+use crate::web::confirm::{ConfirmForm, Confirmed};
 use crate::web::{Layout, PageError, render, see_other};
 
 pub struct Reservation {
@@ -104,6 +106,34 @@ struct ReservationsPage {
     /// Reservation offers to exchange for.
     offers: Vec<OfferChoice>,
     can_change: bool,
+    /// An exchange typed before, when Back returns from its review.
+    typed: ExchangeTyped,
+}
+
+/// The exchange form of one reservation as it was typed.
+#[derive(Deserialize, Default)]
+pub struct ExchangeTyped {
+    /// The reservation's id.
+    #[serde(default)]
+    exchange: String,
+    #[serde(default)]
+    offer_id: String,
+    #[serde(default)]
+    quantity: String,
+}
+
+impl ReservationsPage {
+    fn offer_chosen(&self, reservation: &Reservation, offer_id: &str) -> bool {
+        self.typed.exchange == reservation.id && self.typed.offer_id == offer_id
+    }
+
+    fn quantity_typed(&self, reservation: &Reservation) -> String {
+        if self.typed.exchange == reservation.id {
+            self.typed.quantity.clone()
+        } else {
+            reservation.quantity.to_string()
+        }
+    }
 }
 
 pub async fn page(
@@ -111,6 +141,7 @@ pub async fn page(
     layout: Layout,
     member: PartnerMember,
     customer_id: web::Path<String>,
+    typed: web::Query<ExchangeTyped>,
 ) -> Result<HttpResponse, PageError> {
     let partner_id = member.partner_id().to_owned();
     let customer_id = customer_id.into_inner();
@@ -130,16 +161,17 @@ pub async fn page(
         layout,
         customer,
         reservations,
+        typed: typed.into_inner(),
     })
 }
 
 /// An active reservation of the customer, with what renewing or exchanging needs.
-struct Held {
-    name: String,
+pub struct Held {
+    pub name: String,
     offer_id: String,
     subscription_id: String,
-    quantity: i32,
-    ends_on: NaiveDate,
+    pub quantity: i32,
+    pub ends_on: NaiveDate,
 }
 
 fn active_reservation(
@@ -219,12 +251,13 @@ fn buyer(change: &ChangeContext) -> Buyer<'_> {
     }
 }
 
+/// Ends the reservation today; returns what it was.
 pub fn cancel(
     conn: &mut DbConnection,
     change: &ChangeContext,
     customer: &Customer,
     reservation_id: &str,
-) -> Result<(), CommerceError> {
+) -> Result<Held, CommerceError> {
     let held = active_reservation(conn, &customer.id, reservation_id)?;
     end_reservation(conn, change, reservation_id, "cancelled")?;
     log(
@@ -234,17 +267,17 @@ pub fn cancel(
         Action::ReservationCancelled,
         &held.name,
     )?;
-    Ok(())
+    Ok(held)
 }
 
 /// Extends the reservation by its offer's term from its current end, with a
-/// renewal order billed like the first.
+/// renewal order billed like the first; returns that order's quote.
 pub fn renew(
     conn: &mut DbConnection,
     change: &ChangeContext,
     customer: &Customer,
     reservation_id: &str,
-) -> Result<(), CommerceError> {
+) -> Result<Quote, CommerceError> {
     let held = active_reservation(conn, &customer.id, reservation_id)?;
     let offer = catalogue::find(conn, &held.offer_id)?.ok_or(CommerceError::NotFound)?;
     let buyer = buyer(change);
@@ -257,6 +290,14 @@ pub fn renew(
         held.quantity,
         Purpose::Renewal,
     )?;
+    let line = OrderLine {
+        offer: &offer,
+        quantity: held.quantity,
+        subscription_id: Some(&held.subscription_id),
+        purpose: Purpose::Renewal,
+        starts_on: held.ends_on,
+    };
+    let quote = Quote::new(conn, &customer.name, &change.partner_id, &line)?;
     let ends_on = orders::term_end(held.ends_on, offer.term_months);
     diesel::update(reservations::table.filter(reservations::id.eq(reservation_id)))
         .set((
@@ -271,11 +312,12 @@ pub fn renew(
         Action::ReservationRenewed,
         &orders::describe(&offer, held.quantity),
     )?;
-    Ok(())
+    Ok(quote)
 }
 
 /// Replaces the reservation with another reservation offer on the same
-/// subscription, from today, with an exchange order.
+/// subscription, from today, with an exchange order; returns the reservation
+/// it ends and the new order's quote.
 pub fn exchange(
     conn: &mut DbConnection,
     change: &ChangeContext,
@@ -283,7 +325,7 @@ pub fn exchange(
     reservation_id: &str,
     offer: &Offer,
     quantity: i32,
-) -> Result<(), CommerceError> {
+) -> Result<(Held, Quote), CommerceError> {
     let held = active_reservation(conn, &customer.id, reservation_id)?;
     if offer.kind() != OfferKind::Reservation {
         return Err(CommerceError::field("offer_id", "order-offer-required"));
@@ -304,7 +346,8 @@ pub fn exchange(
         Action::ReservationExchanged,
         &format!("{} → {}", held.name, orders::describe(offer, quantity)),
     )?;
-    Ok(())
+    let quote = Quote::new(conn, &customer.name, &change.partner_id, &line)?;
+    Ok((held, quote))
 }
 
 #[derive(Deserialize)]
@@ -313,10 +356,12 @@ pub struct ExchangeForm {
     offer_id: String,
     #[serde(default)]
     quantity: String,
+    #[serde(default)]
+    confirmed: Confirmed,
 }
 
 /// What the partner does to one reservation.
-enum Change {
+pub enum Change {
     Cancel,
     Renew,
     Exchange { offer_id: String, quantity: String },
@@ -324,22 +369,25 @@ enum Change {
 
 async fn change_reservation(
     state: &AppState,
+    layout: Layout,
     member: &PartnerMember,
     path: (String, String),
     what: Change,
+    confirmed: Confirmed,
 ) -> Result<HttpResponse, PageError> {
     let (customer_id, reservation_id) = path;
-    let id = customer_id.clone();
+    let (id, rid) = (customer_id.clone(), reservation_id.clone());
     let flash = match &what {
         Change::Cancel => "flash-reservation-cancelled",
         Change::Renew => "flash-reservation-renewed",
         Change::Exchange { .. } => "flash-reservation-exchanged",
     };
-    let outcome = change_as(state, member, move |conn, change| {
+    let outcome = change_once_confirmed(state, member, confirmed, move |conn, change| {
         let customer = customers::find(conn, &change.partner_id, &id)?;
         match what {
-            Change::Cancel => cancel(conn, change, &customer, &reservation_id),
-            Change::Renew => renew(conn, change, &customer, &reservation_id),
+            Change::Cancel => cancel(conn, change, &customer, &rid)
+                .map(|held| Done::Cancelled(customer.name.clone(), held)),
+            Change::Renew => renew(conn, change, &customer, &rid).map(Done::Renewed),
             Change::Exchange { offer_id, quantity } => {
                 let offer = catalogue::find_active(conn, &offer_id)?
                     .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
@@ -347,39 +395,58 @@ async fn change_reservation(
                     .trim()
                     .parse::<i32>()
                     .map_err(|_| CommerceError::field("quantity", "order-quantity-invalid"))?;
-                exchange(conn, change, &customer, &reservation_id, &offer, quantity)
+                exchange(conn, change, &customer, &rid, &offer, quantity)
+                    .map(|(held, quote)| Done::Exchanged(held, quote))
             }
         }
     })
     .await;
+    let page = format!("/partner/customers/{customer_id}/reservations");
     match outcome {
-        Ok(()) => FlashMessage::success(flash).send(),
+        Ok(done) if !confirmed.yes() => {
+            let tr = &layout.tr;
+            return review::of_reservation_change(tr, &done, &page, &reservation_id).render(layout);
+        }
+        Ok(_) => FlashMessage::success(flash).send(),
         Err(CommerceError::Field { message_key, .. }) => FlashMessage::error(message_key).send(),
         Err(error) => return Err(page_error(error)),
     }
-    Ok(see_other(&format!(
-        "/partner/customers/{customer_id}/reservations"
-    )))
+    Ok(see_other(&page))
 }
 
 pub async fn cancel_request(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     path: web::Path<(String, String)>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    change_reservation(&state, &member, path.into_inner(), Change::Cancel).await
+    let path = path.into_inner();
+    change_reservation(
+        &state,
+        layout,
+        &member,
+        path,
+        Change::Cancel,
+        form.confirmed,
+    )
+    .await
 }
 
 pub async fn renew_request(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     path: web::Path<(String, String)>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    change_reservation(&state, &member, path.into_inner(), Change::Renew).await
+    let path = path.into_inner();
+    change_reservation(&state, layout, &member, path, Change::Renew, form.confirmed).await
 }
 
 pub async fn exchange_request(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     path: web::Path<(String, String)>,
     form: web::Form<ExchangeForm>,
@@ -389,5 +456,13 @@ pub async fn exchange_request(
         offer_id: form.offer_id,
         quantity: form.quantity,
     };
-    change_reservation(&state, &member, path.into_inner(), what).await
+    change_reservation(
+        &state,
+        layout,
+        &member,
+        path.into_inner(),
+        what,
+        form.confirmed,
+    )
+    .await
 }

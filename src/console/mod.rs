@@ -74,6 +74,21 @@ where
     T: Send + 'static,
     E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
 {
+    change_once_confirmed(state, member, crate::web::confirm::Confirmed::YES, work).await
+}
+
+/// As `change_as` once the person has `confirmed` the change; until then it is
+/// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
+pub async fn change_once_confirmed<T, E>(
+    state: &crate::startup::AppState,
+    member: &CustomerMember,
+    confirmed: crate::web::confirm::Confirmed,
+    work: impl FnOnce(&mut crate::db::DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
+{
     let assisting = member.identity.assisting.as_ref();
     let change = CustomerChange {
         now: state.clock.now(),
@@ -85,7 +100,11 @@ where
         on_behalf_of: assisting.map(|a| a.partner_name.clone()),
     };
     crate::db::run(&state.pool, move |conn| {
-        crate::db::write_transaction(conn, |conn| work(conn, &change))
+        if confirmed.yes() {
+            crate::db::write_transaction(conn, |conn| work(conn, &change))
+        } else {
+            crate::db::rehearse(conn, |conn| work(conn, &change))
+        }
     })
     .await
 }

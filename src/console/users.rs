@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{CustomerChange, change_as};
+use super::{CustomerChange, change_as, change_once_confirmed};
 use crate::access::{CustomerCapability, CustomerRole};
 use crate::accounts::NewLogin;
 use crate::audit::Action;
@@ -20,6 +20,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
 use crate::invitations::{self, InviteeFields, Sent, Shown};
 use crate::startup::AppState;
+use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// The roles a customer's people can be given.
@@ -295,34 +296,51 @@ pub async fn invite(
 }
 
 /// Runs one change on a person of the account and answers with its outcome as a
-/// flash message on the users page.
+/// flash message on the users page; with `ask`, only once confirmed
+/// (`web::confirm`), and with the review of the person before.
 async fn change(
     state: web::Data<AppState>,
     member: CustomerMember,
     membership_id: String,
     success_key: &'static str,
+    ask: Option<Ask>,
     work: impl FnOnce(&mut DbConnection, &CustomerChange, User) -> Result<(), UserError>
     + Send
     + 'static,
 ) -> Result<HttpResponse, PageError> {
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
+    let id = membership_id.clone();
+    let outcome = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
         lock_account(conn, &change.customer_id)?;
-        let target = user(conn, &change.customer_id, &membership_id)?;
-        work(conn, change, target)
+        let target = user(conn, &change.customer_id, &id)?;
+        let (name, email, role) = (target.full_name.clone(), target.email.clone(), target.role);
+        work(conn, change, target)?;
+        Ok((name, email, role))
     })
     .await;
-    match outcome {
-        Ok(()) => {
+    match (outcome, ask) {
+        (Ok((name, email, role)), Some(ask)) if !confirmed.yes() => {
+            let tr = &ask.layout.tr;
+            let action = format!("/customer/users/{membership_id}/{}", ask.action);
+            let back = back_to("/customer/users", &[], &format!("user-{membership_id}"));
+            Review::new(tr, ask.heading_key, action, back)
+                .summary(tr.with(ask.summary_key, &[("name", &name)]))
+                .fact(tr, "person", "confirm-person", format!("{name} ({email})"))
+                .fact(tr, "role", "confirm-role", tr.t(role.label_key()))
+                .irreversible()
+                .render(ask.layout)
+        }
+        (Ok(_), _) => {
             state.outbox_wake.notify_one();
             FlashMessage::success(success_key).send();
             Ok(see_other("/customer/users"))
         }
-        Err(UserError::NotFound) => Err(PageError::NotFound),
-        Err(UserError::LastAdministrator) => {
+        (Err(UserError::NotFound), _) => Err(PageError::NotFound),
+        (Err(UserError::LastAdministrator), _) => {
             FlashMessage::error("users-last-administrator").send();
             Ok(see_other("/customer/users"))
         }
-        Err(error) => Err(PageError::internal(error)),
+        (Err(error), _) => Err(PageError::internal(error)),
     }
 }
 
@@ -343,6 +361,7 @@ pub async fn change_role(
         member,
         path.into_inner(),
         "flash-role-changed",
+        None,
         move |conn, change, target| {
             if target.role == role {
                 return Ok(());
@@ -369,14 +388,24 @@ pub async fn change_role(
 
 pub async fn disable(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
+    let ask = Ask {
+        layout,
+        confirmed: form.confirmed,
+        heading_key: "confirm-disable-heading",
+        summary_key: "confirm-disable-summary",
+        action: "disable",
+    };
     change(
         state,
         member,
         path.into_inner(),
         "flash-user-disabled",
+        Some(ask),
         |conn, change, target| {
             if !target.active || target.pending {
                 return Ok(());
@@ -410,6 +439,7 @@ pub async fn resend(
         member,
         path.into_inner(),
         "flash-invitation-resent",
+        None,
         move |conn, change, target| {
             if !target.pending {
                 return Err(UserError::NotFound);
@@ -424,14 +454,24 @@ pub async fn resend(
 
 pub async fn revoke(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
+    let ask = Ask {
+        layout,
+        confirmed: form.confirmed,
+        heading_key: "confirm-revoke-heading",
+        summary_key: "confirm-revoke-summary",
+        action: "revoke",
+    };
     change(
         state,
         member,
         path.into_inner(),
         "flash-invitation-revoked",
+        Some(ask),
         |conn, change, target| {
             if !target.pending {
                 return Err(UserError::NotFound);

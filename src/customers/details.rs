@@ -205,6 +205,8 @@ struct DetailsPage {
     typed_username: Option<String>,
     /// Turning the purchase permission on was just refused: say what is missing.
     permission_refused: bool,
+    /// The term chosen before Back from the review of its change.
+    typed_term: Option<String>,
     /// With assistance off: when access was last asked for, within a day.
     assistance_asked_at: Option<chrono::NaiveDateTime>,
 }
@@ -242,7 +244,10 @@ impl DetailsPage {
     }
 
     fn term_is(&self, code: &str) -> bool {
-        self.details.customer.term_on(self.today).as_str() == code
+        match &self.typed_term {
+            Some(typed) => typed == code,
+            None => self.details.customer.term_on(self.today).as_str() == code,
+        }
     }
 
     fn optional_date(&self, day: &Option<NaiveDate>) -> String {
@@ -295,13 +300,15 @@ impl DetailsPage {
     }
 }
 
-/// What the details page shows back after a refused change.
+/// What the details page shows back after a refused change, or when Back
+/// returns from a review.
 #[derive(Default)]
 struct Refusal {
     errors: FieldErrors,
     typed_name: Option<String>,
     typed_username: Option<String>,
     permission_refused: bool,
+    typed_term: Option<String>,
 }
 
 async fn details_page(
@@ -316,6 +323,7 @@ async fn details_page(
         typed_name,
         typed_username,
         permission_refused,
+        typed_term,
     } = refusal;
     let partner_id = member.partner_id().to_owned();
     let now = state.clock.now();
@@ -340,6 +348,7 @@ async fn details_page(
         typed_name,
         typed_username,
         permission_refused,
+        typed_term,
     })
 }
 
@@ -354,6 +363,9 @@ pub fn page_error(error: CustomerError) -> PageError {
 pub struct DetailsQuery {
     #[serde(default)]
     permission: String,
+    /// The term chosen, when Back returns from the review of its change.
+    #[serde(default)]
+    term: Option<String>,
 }
 
 pub async fn page(
@@ -370,6 +382,7 @@ pub async fn page(
         customer_id.into_inner(),
         Refusal {
             permission_refused: query.permission == "refused",
+            typed_term: query.term.clone(),
             ..Refusal::default()
         },
     )

@@ -16,8 +16,9 @@ use crate::auth::identity::PartnerMember;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection, DbError};
-use crate::partner::{ChangeContext, change_as};
+use crate::partner::{ChangeContext, change_as, change_once_confirmed};
 use crate::startup::AppState;
+use crate::web::confirm::{ConfirmForm, Review, back_to};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 #[derive(Debug, thiserror::Error)]
@@ -332,38 +333,47 @@ pub async fn rename(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    confirm: String,
-}
-
-/// Deletes a group; its customers stay, only the grouping goes.
+/// Deletes a group; its customers stay, only the grouping goes. Confirmed first.
 pub async fn delete(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     group_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let group_id = group_id.into_inner();
     ensure_group(&state, &member, &group_id).await?;
-    if form.confirm != "yes" {
-        FlashMessage::error("flash-group-delete-unconfirmed").send();
-        return Ok(see_other("/partner/groups"));
-    }
-    change_as(&state, &member, move |conn, change| {
-        let name = group_name(conn, &change.partner_id, &group_id)?;
-        diesel::delete(
-            customer_group_members::table.filter(customer_group_members::group_id.eq(&group_id)),
-        )
-        .execute(conn)?;
-        diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group_id)))
+    let id = group_id.clone();
+    let (name, customers) =
+        change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
+            let name = group_name(conn, &change.partner_id, &id)?;
+            let customers = diesel::delete(
+                customer_group_members::table.filter(customer_group_members::group_id.eq(&id)),
+            )
             .execute(conn)?;
-        record(conn, change, Action::GroupDeleted, &name, "", None)?;
-        Ok::<(), GroupError>(())
-    })
-    .await
-    .map_err(group_page_error)?;
+            diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&id)))
+                .execute(conn)?;
+            record(conn, change, Action::GroupDeleted, &name, "", None)?;
+            Ok::<_, GroupError>((name, customers))
+        })
+        .await
+        .map_err(group_page_error)?;
+    if !form.confirmed.yes() {
+        let tr = &layout.tr;
+        let action = format!("/partner/groups/{group_id}/delete");
+        let back = back_to("/partner/groups", &[], &format!("group-{group_id}"));
+        return Review::new(tr, "confirm-group-delete-heading", action, back)
+            .summary(tr.with("confirm-group-delete-summary", &[("name", &name)]))
+            .fact(tr, "group", "confirm-group", name.clone())
+            .fact(
+                tr,
+                "customers",
+                "confirm-group-customers",
+                customers.to_string(),
+            )
+            .irreversible()
+            .render(layout);
+    }
     FlashMessage::success("flash-group-deleted").send();
     Ok(see_other("/partner/groups"))
 }

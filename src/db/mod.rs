@@ -306,6 +306,27 @@ where
         conn,
         "BEGIN IMMEDIATE",
         "BEGIN ISOLATION LEVEL READ COMMITTED",
+        Finish::Commit,
+        work,
+    )
+}
+
+/// Runs `work` exactly as `write_transaction` would, then rolls it back whatever
+/// it returned: a rehearsal. A costly or irreversible action is first rehearsed
+/// to find out whether it would succeed and what it would do, for the page that
+/// asks the person to confirm it (`web::confirm`); nothing it wrote is kept, not
+/// its rows, its emails (the outbox is a table) nor its activity-log entry.
+/// `work` must not act outside the database, as no change of ours does.
+pub fn rehearse<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    in_transaction(
+        conn,
+        "BEGIN IMMEDIATE",
+        "BEGIN ISOLATION LEVEL READ COMMITTED",
+        Finish::RollBack,
         work,
     )
 }
@@ -324,15 +345,25 @@ where
         conn,
         "BEGIN DEFERRED",
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        Finish::Commit,
         work,
     )
 }
 
-/// Begins with the backend's statement, commits on `Ok` and rolls back on `Err`.
+/// How a transaction whose work succeeded ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Finish {
+    Commit,
+    RollBack,
+}
+
+/// Begins with the backend's statement, commits on `Ok` (unless told to roll
+/// back even then) and rolls back on `Err`.
 fn in_transaction<T, E, F>(
     conn: &mut DbConnection,
     sqlite_begin: &str,
     postgres_begin: &str,
+    finish: Finish,
     work: F,
 ) -> Result<T, E>
 where
@@ -349,6 +380,10 @@ where
         }
     }
     match work(conn) {
+        Ok(value) if finish == Finish::RollBack => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Ok(value)
+        }
         Ok(value) => {
             match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
                 Ok(()) => Ok(value),

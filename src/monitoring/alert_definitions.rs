@@ -380,7 +380,7 @@ pub fn delete(
     change: &CustomerChange,
     viewer: &Viewer,
     definition_id: &str,
-) -> Result<(), DefinitionError> {
+) -> Result<String, DefinitionError> {
     let existing = find(conn, viewer, definition_id)?.ok_or(DefinitionError::NotFound)?;
     diesel::delete(
         alert_definition_monitors::table
@@ -394,5 +394,5 @@ pub fn delete(
     .execute(conn)?;
     diesel::delete(alert_definitions::table.find(definition_id)).execute(conn)?;
     change.record(conn, Action::AlertDefinitionDeleted, &existing.name, "")?;
-    Ok(())
+    Ok(existing.name)
 }

@@ -14,9 +14,10 @@ use super::alerts::FAILURES_MAX;
 use super::monitors::{self, Monitor};
 use super::scope::Viewer;
 use crate::auth::identity::CustomerMember;
-use crate::console::change_as;
+use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::startup::AppState;
+use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// The form as typed: several `monitor_ids` and `recipient_ids`, so read by hand.
@@ -366,17 +367,30 @@ pub async fn edit(
 
 pub async fn delete(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
+    let definition_id = path.into_inner();
+    let id = definition_id.clone();
     let viewer = Viewer::of(&member);
-    let deleted = change_as(&state, &member, move |conn, change| {
+    let confirmed = form.confirmed;
+    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
         alert_definitions::delete(conn, change, &viewer, &id)
     })
     .await;
     match deleted {
-        Ok(()) => {
+        Ok(name) if !confirmed.yes() => {
+            let page = format!("/customer/alerts/{definition_id}");
+            let tr = &layout.tr;
+            let (heading, summary) = (
+                "confirm-alert-delete-heading",
+                "confirm-alert-delete-summary",
+            );
+            removal(tr, heading, summary, &name, format!("{page}/delete"), page).render(layout)
+        }
+        Ok(_) => {
             FlashMessage::success("flash-alert-deleted").send();
             Ok(see_other("/customer/alerts"))
         }

@@ -18,10 +18,11 @@ use super::{NAME_MAX, format_thousandths, parse_sla_target};
 use crate::access::CustomerCapability;
 use crate::accounts::FieldError;
 use crate::auth::identity::CustomerMember;
-use crate::console::change_as;
+use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::places::zones;
 use crate::startup::AppState;
+use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// The dashboard form as typed: several `monitor_ids` values, so read by hand.
@@ -489,17 +490,31 @@ pub async fn edit(
 
 pub async fn delete(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
+    let dashboard_id = path.into_inner();
+    let id = dashboard_id.clone();
     let viewer = Viewer::of(&member);
-    let deleted = change_as(&state, &member, move |conn, change| {
+    let confirmed = form.confirmed;
+    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
         dashboards::delete(conn, change, &viewer, &id)
     })
     .await;
     match deleted {
-        Ok(()) => {
+        Ok(name) if !confirmed.yes() => {
+            let page = format!("/customer/dashboards/{dashboard_id}");
+            let (action, back) = (format!("{page}/delete"), format!("{page}/edit"));
+            let tr = &layout.tr;
+            let (heading, summary) = (
+                "confirm-dashboard-delete-heading",
+                "confirm-dashboard-delete-summary",
+            );
+            removal(tr, heading, summary, &name, action, back).render(layout)
+        }
+        Ok(_) => {
             FlashMessage::success("flash-dashboard-deleted").send();
             Ok(see_other("/customer/dashboards"))
         }

@@ -280,7 +280,7 @@ pub fn delete(
     change: &CustomerChange,
     viewer: &Viewer,
     dashboard_id: &str,
-) -> Result<(), DashboardError> {
+) -> Result<String, DashboardError> {
     if !manages(conn, viewer, dashboard_id)? {
         return Err(DashboardError::NotFound);
     }
@@ -301,5 +301,5 @@ pub fn delete(
     .execute(conn)?;
     diesel::delete(dashboards::table.filter(dashboards::id.eq(dashboard_id))).execute(conn)?;
     change.record(conn, Action::DashboardDeleted, &name, "")?;
-    Ok(())
+    Ok(name)
 }

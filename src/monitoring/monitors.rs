@@ -319,7 +319,7 @@ pub fn delete(
     change: &CustomerChange,
     viewer: &Viewer,
     monitor_id: &str,
-) -> Result<(), MonitorError> {
+) -> Result<String, MonitorError> {
     if !manages(conn, viewer, monitor_id)? {
         return Err(MonitorError::NotFound);
     }
@@ -353,7 +353,7 @@ pub fn delete(
     .execute(conn)?;
     diesel::delete(monitors::table.filter(monitors::id.eq(monitor_id))).execute(conn)?;
     change.record(conn, Action::MonitorDeleted, &name, "")?;
-    Ok(())
+    Ok(name)
 }
 
 pub struct ResultRow {

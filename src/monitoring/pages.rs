@@ -11,10 +11,11 @@ use super::scope::Viewer;
 use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
-use crate::console::change_as;
+use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::startup::AppState;
+use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// Results and error-log entries shown on a monitor's page.
@@ -366,17 +367,30 @@ pub async fn edit(
 
 pub async fn delete(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
+    let id = monitor_id.clone();
     let viewer = Viewer::of(&member);
-    let deleted = change_as(&state, &member, move |conn, change| {
-        monitors::delete(conn, change, &viewer, &monitor_id)
+    let confirmed = form.confirmed;
+    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
+        monitors::delete(conn, change, &viewer, &id)
     })
     .await;
     match deleted {
-        Ok(()) => {
+        Ok(name) if !confirmed.yes() => {
+            let page = format!("/customer/monitors/{monitor_id}");
+            let tr = &layout.tr;
+            let (heading, summary) = (
+                "confirm-monitor-delete-heading",
+                "confirm-monitor-delete-summary",
+            );
+            removal(tr, heading, summary, &name, format!("{page}/delete"), page).render(layout)
+        }
+        Ok(_) => {
             FlashMessage::success("flash-monitor-deleted").send();
             Ok(see_other("/customer/monitors"))
         }

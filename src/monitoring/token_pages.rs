@@ -8,11 +8,12 @@ use serde::Deserialize;
 
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
-use crate::console::change_as;
+use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::startup::AppState;
 use crate::support::tokens::{self, CustomerToken};
+use crate::web::confirm::{ConfirmForm, back_to, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 const TOKEN_NAME_MAX: usize = 80;
@@ -141,18 +142,22 @@ pub async fn create(
 
 pub async fn revoke(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let token_id = path.into_inner();
+    let id = token_id.clone();
     let sub_account = sub_account_of(&member);
-    let revoked = change_as(&state, &member, move |conn, change| {
+    let confirmed = form.confirmed;
+    let revoked = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
         let name = tokens::revoke_customer_token(
             conn,
             change.now,
             &change.customer_id,
             sub_account.as_deref(),
-            &token_id,
+            &id,
         )?;
         if let Some(name) = &name {
             change.record(conn, Action::ApiTokenRevoked, name, "")?;
@@ -160,8 +165,20 @@ pub async fn revoke(
         Ok::<_, DbError>(name)
     })
     .await?;
-    if revoked.is_none() {
+    let Some(name) = revoked else {
         return Err(PageError::NotFound);
+    };
+    if !confirmed.yes() {
+        let tr = &layout.tr;
+        let action = format!("/customer/api-tokens/{token_id}/revoke");
+        let back = back_to("/customer/api-tokens", &[], &format!("token-{token_id}"));
+        let (heading, summary) = (
+            "confirm-token-revoke-heading",
+            "confirm-token-revoke-summary",
+        );
+        return removal(tr, heading, summary, &name, action, back)
+            .confirm_label(tr, "api-tokens-revoke")
+            .render(layout);
     }
     FlashMessage::success("flash-api-token-revoked").send();
     Ok(see_other("/customer/api-tokens"))

@@ -11,6 +11,7 @@ pub mod state_history;
 pub use home::home;
 
 use crate::auth::identity::PartnerMember;
+use crate::web::confirm::Confirmed;
 
 /// What a change made by a partner member needs: when, for which organisation,
 /// in whose name, and the settings (for links in emails).
@@ -45,6 +46,21 @@ where
     T: Send + 'static,
     E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
 {
+    change_once_confirmed(state, member, Confirmed::YES, work).await
+}
+
+/// As `change_as` once the person has `confirmed` the change; until then it is
+/// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
+pub async fn change_once_confirmed<T, E>(
+    state: &crate::startup::AppState,
+    member: &PartnerMember,
+    confirmed: Confirmed,
+    work: impl FnOnce(&mut crate::db::DbConnection, &ChangeContext) -> Result<T, E> + Send + 'static,
+) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
+{
     let (login_id, name, membership_id) = member.actor_parts();
     let context = ChangeContext {
         now: state.clock.now(),
@@ -55,7 +71,11 @@ where
         membership_id,
     };
     crate::db::run(&state.pool, move |conn| {
-        crate::db::write_transaction(conn, |conn| work(conn, &context))
+        if confirmed.yes() {
+            crate::db::write_transaction(conn, |conn| work(conn, &context))
+        } else {
+            crate::db::rehearse(conn, |conn| work(conn, &context))
+        }
     })
     .await
 }

@@ -362,7 +362,7 @@ mod tests {
             .expect("a time");
         assert_eq!(
             format_time_named(at, chrono_tz::Europe::Paris, Lang::Fr),
-            "05/03/2026 10:05 (Paris)"
+            "5 mars 2026, 10:05 (Paris)"
         );
         assert_eq!(
             times_note(chrono_tz::Europe::Paris, &Lang::En.translator()),

@@ -13,8 +13,9 @@ use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
 use crate::db;
 use crate::i18n::{Lang, Translator};
-use crate::partner::change_as;
+use crate::partner::{change_as, change_once_confirmed};
 use crate::startup::AppState;
+use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 #[derive(Template)]
@@ -187,12 +188,14 @@ pub struct RoleForm {
 }
 
 /// Runs one change on a member of the signed-in person's organisation and answers
-/// with the outcome as a flash message on the staff page.
+/// with the outcome as a flash message on the staff page; with `ask`, only once
+/// confirmed (`web::confirm`), and with the review of the member before.
 async fn change(
     state: web::Data<AppState>,
     member: PartnerMember,
     membership_id: String,
     success_key: &'static str,
+    ask: Option<Ask>,
     work: impl FnOnce(
         &mut db::DbConnection,
         NaiveDateTime,
@@ -204,29 +207,49 @@ async fn change(
     + Send
     + 'static,
 ) -> Result<HttpResponse, PageError> {
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
+    let id = membership_id.clone();
+    let outcome = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
+        let target = super::member(conn, &change.partner_id, &id)?;
         work(
             conn,
             change.now,
             &change.partner_id,
-            &membership_id,
+            &id,
             change.actor(),
             &change.settings,
-        )
+        )?;
+        Ok(target)
     })
     .await;
-    match outcome {
-        Ok(()) => {
+    match (outcome, ask) {
+        (Ok(target), Some(ask)) if !confirmed.yes() => {
+            let tr = &ask.layout.tr;
+            let action = format!("/partner/staff/{membership_id}/{}", ask.action);
+            let back = back_to("/partner/staff", &[], &format!("member-{membership_id}"));
+            Review::new(tr, ask.heading_key, action, back)
+                .summary(tr.with(ask.summary_key, &[("name", &target.full_name)]))
+                .fact(
+                    tr,
+                    "person",
+                    "confirm-person",
+                    format!("{} ({})", target.full_name, target.email),
+                )
+                .fact(tr, "role", "confirm-role", tr.t(target.role.label_key()))
+                .irreversible()
+                .render(ask.layout)
+        }
+        (Ok(_), _) => {
             state.outbox_wake.notify_one();
             FlashMessage::success(success_key).send();
             Ok(see_other("/partner/staff"))
         }
-        Err(StaffError::LastOwner) => {
+        (Err(StaffError::LastOwner), _) => {
             FlashMessage::error("flash-last-owner").send();
             Ok(see_other("/partner/staff"))
         }
-        Err(StaffError::NotFound) => Err(PageError::NotFound),
-        Err(error) => Err(PageError::internal(error)),
+        (Err(StaffError::NotFound), _) => Err(PageError::NotFound),
+        (Err(error), _) => Err(PageError::internal(error)),
     }
 }
 
@@ -242,6 +265,7 @@ pub async fn change_role(
         member,
         membership_id.into_inner(),
         "flash-role-changed",
+        None,
         move |conn, now, partner, target, actor, _| {
             super::change_role(conn, now, partner, target, role, actor)
         },
@@ -251,14 +275,24 @@ pub async fn change_role(
 
 pub async fn disable(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     membership_id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
+    let ask = Ask {
+        layout,
+        confirmed: form.confirmed,
+        heading_key: "confirm-disable-heading",
+        summary_key: "confirm-disable-summary",
+        action: "disable",
+    };
     change(
         state,
         member,
         membership_id.into_inner(),
         "flash-member-disabled",
+        Some(ask),
         |conn, now, partner, target, actor, _| super::disable(conn, now, partner, target, actor),
     )
     .await
@@ -274,6 +308,7 @@ pub async fn resend(
         member,
         membership_id.into_inner(),
         "flash-invitation-resent",
+        None,
         |conn, now, partner, target, actor, settings| {
             super::resend(conn, settings, now, partner, target, actor)
         },
@@ -283,14 +318,24 @@ pub async fn resend(
 
 pub async fn revoke(
     state: web::Data<AppState>,
+    layout: Layout,
     member: PartnerMember,
     membership_id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
+    let ask = Ask {
+        layout,
+        confirmed: form.confirmed,
+        heading_key: "confirm-revoke-heading",
+        summary_key: "confirm-revoke-summary",
+        action: "revoke",
+    };
     change(
         state,
         member,
         membership_id.into_inner(),
         "flash-invitation-revoked",
+        Some(ask),
         |conn, now, partner, target, actor, _| super::revoke(conn, now, partner, target, actor),
     )
     .await

@@ -152,13 +152,14 @@ fn operator(
 
 /// Takes the sub-account away from the operator: from its next request on it
 /// sees nothing of it, and gets no more of its alerts. A pending invitation is
-/// revoked outright.
+/// revoked outright. Returns the operator and the sub-account's name.
 pub fn remove(
     conn: &mut DbConnection,
     change: &CustomerChange,
     sub_account_id: &str,
     membership_id: &str,
-) -> Result<(), OperatorError> {
+) -> Result<(Operator, String), OperatorError> {
+    let sub_account = sub_account_name(conn, &change.customer_id, sub_account_id)?;
     let target = operator(conn, &change.customer_id, sub_account_id, membership_id)?;
     if target.pending {
         invitations::revoke(conn, change.now, membership_id)?;
@@ -175,7 +176,7 @@ pub fn remove(
         end_sessions_using(conn, membership_id)?;
     }
     change.record(conn, Action::OperatorRemoved, &target.full_name, "")?;
-    Ok(())
+    Ok((target, sub_account))
 }
 
 /// Sends a pending operator a new activation link (the old one dies).

@@ -12,12 +12,13 @@ use serde::Deserialize;
 use super::operators::{self, Operator, OperatorError};
 use super::{Grants, NAME_MAX, Permissions, QUOTA_MAX, SubAccount, SubAccountError};
 use crate::auth::identity::CustomerMember;
-use crate::console::change_as;
+use crate::console::{change_as, change_once_confirmed};
 use crate::db::schema::{dashboards, monitors};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
 use crate::invitations::InviteeFields;
 use crate::startup::AppState;
+use crate::web::confirm::{self, ConfirmForm, Review};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// A sub-account's name and permissions as typed.
@@ -418,18 +419,55 @@ fn operator_error(error: OperatorError) -> PageError {
     }
 }
 
+/// Takes the sub-account away from an operator, once confirmed.
 pub async fn remove(
     state: web::Data<AppState>,
+    layout: Layout,
     member: CustomerMember,
     path: web::Path<(String, String)>,
+    form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let (id, membership_id) = path.into_inner();
-    let sub_account_id = id.clone();
-    change_as(&state, &member, move |conn, change| {
-        operators::remove(conn, change, &sub_account_id, &membership_id)
-    })
-    .await
-    .map_err(operator_error)?;
+    let (sub_account_id, target_id) = (id.clone(), membership_id.clone());
+    let confirmed = form.confirmed;
+    let (target, sub_account) =
+        change_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            operators::remove(conn, change, &sub_account_id, &target_id)
+        })
+        .await
+        .map_err(operator_error)?;
+    if !confirmed.yes() {
+        let tr = &layout.tr;
+        let page = format!("/customer/sub-accounts/{id}");
+        let action = format!("{page}/operators/{membership_id}/remove");
+        let back = confirm::back_to(&page, &[], &format!("operator-{membership_id}"));
+        let summary = if target.pending {
+            "confirm-operator-revoke-summary"
+        } else {
+            "confirm-operator-remove-summary"
+        };
+        let args = [
+            ("name", target.full_name.as_str()),
+            ("sub_account", &sub_account),
+        ];
+        return Review::new(tr, "confirm-operator-remove-heading", action, back)
+            .summary(tr.with(summary, &args))
+            .fact(
+                tr,
+                "person",
+                "confirm-person",
+                format!("{} ({})", target.full_name, target.email),
+            )
+            .fact(
+                tr,
+                "sub-account",
+                "confirm-sub-account",
+                sub_account.clone(),
+            )
+            .confirm_label(tr, "sub-account-remove-operator")
+            .irreversible()
+            .render(layout);
+    }
     FlashMessage::success("flash-operator-removed").send();
     Ok(back_to(&id))
 }

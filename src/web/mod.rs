@@ -2,6 +2,7 @@
 //! headers, static files and the language switch.
 
 pub mod assets;
+pub mod confirm;
 pub mod errors;
 pub mod forms;
 pub mod headers;

@@ -534,6 +534,14 @@ async fn an_admin_agent_lets_a_customer_buy_and_the_partner_sees_the_purchase() 
         c.goto(&app.url(&format!("/partner/customers/{customer}")))
             .await?;
         c.find(Locator::Id("permission-on")).await?.click().await?;
+        // Asked first, with what it means; then confirmed.
+        let review = wait()
+            .for_element(Locator::Id("confirm-summary"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(review.contains("billed to Contoso"), "{review}");
+        c.find(Locator::Id("confirm")).await?.click().await?;
         wait()
             .for_element(Locator::Css("#permission-state[data-on='true']"))
             .await?;
@@ -553,6 +561,42 @@ async fn an_admin_agent_lets_a_customer_buy_and_the_partner_sees_the_purchase() 
         quantity.clear().await?;
         quantity.send_keys("2").await?;
         c.find(Locator::Id("buy-reservation-button"))
+            .await?
+            .click()
+            .await?;
+        // The review: 2 × €610.00, billed to the partner. Back keeps the form.
+        let total = wait()
+            .for_element(Locator::Id("fact-total"))
+            .await?
+            .text()
+            .await?;
+        anyhow::ensure!(total == "€1,220.00", "the total: {total}");
+        let billed = c.find(Locator::Id("fact-billed-to")).await?.text().await?;
+        anyhow::ensure!(billed == "Contoso", "billed to: {billed}");
+        // The review holds on a phone.
+        c.set_window_size(390, 844).await?;
+        let measured = c
+            .execute(
+                "let right = 0; for (const e of document.querySelectorAll('main *'))                  { right = Math.max(right, e.getBoundingClientRect().right); }                  return [right, window.innerWidth];",
+                vec![],
+            )
+            .await?;
+        let (right, inner) = (measured[0].as_f64(), measured[1].as_f64());
+        anyhow::ensure!(right <= inner, "the review is wider than 390 px: {right:?} > {inner:?}");
+        c.set_window_size(1280, 900).await?;
+        c.find(Locator::Id("confirm-back")).await?.click().await?;
+        let kept = wait()
+            .for_element(Locator::Id("quantity"))
+            .await?
+            .prop("value")
+            .await?;
+        anyhow::ensure!(kept.as_deref() == Some("2"), "the quantity kept: {kept:?}");
+        c.find(Locator::Id("buy-reservation-button"))
+            .await?
+            .click()
+            .await?;
+        wait()
+            .for_element(Locator::Id("confirm"))
             .await?
             .click()
             .await?;

@@ -143,7 +143,7 @@ impl Fixture {
 
     async fn set_permission(&self, browser: &reqwest::Client, on: bool) -> reqwest::Response {
         self.app
-            .post_as(
+            .post_confirmed(
                 browser,
                 &self.path("/permissions"),
                 &[("buy_reservations", if on { "on" } else { "off" })],
@@ -285,7 +285,7 @@ async fn partner_orders_become_subscriptions_and_reservations_newest_first() {
         let path = f.path("/orders");
         async move {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.post_as(sales, &path, &fields).await
+            app.post_confirmed(sales, &path, &fields).await
         }
     };
     let placed = place(&f.usage, "1", "").await;
@@ -564,7 +564,7 @@ async fn the_customer_buys_a_reservation_billed_to_the_partner_who_is_not_notifi
     let outbox_before = f.app.outbox_size();
     let bought = f
         .app
-        .post_as(
+        .post_confirmed(
             &admin,
             "/customer/reservations",
             &[
@@ -624,7 +624,7 @@ async fn buying_needs_the_permission_and_the_owner_role_on_the_subscription() {
         let (app, browser) = (&f.app, browser.clone());
         async move {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.post_as(&browser, "/customer/reservations", &fields)
+            app.post_confirmed(&browser, "/customer/reservations", &fields)
                 .await
         }
     };
@@ -714,7 +714,7 @@ async fn only_the_partner_exchanges_cancels_and_renews_what_the_customer_bought(
     let sales = f.staff(PartnerRole::SalesAgent).await;
     let renewed = f
         .app
-        .post_as(
+        .post_confirmed(
             &sales,
             &f.path(&format!("/reservations/{bought}/renew")),
             &[],
@@ -733,7 +733,7 @@ async fn only_the_partner_exchanges_cancels_and_renews_what_the_customer_bought(
     // Exchanges it for the three-year reservation.
     let exchanged = f
         .app
-        .post_as(
+        .post_confirmed(
             &sales,
             &f.path(&format!("/reservations/{bought}/exchange")),
             &[("offer_id", &f.vm_three_years), ("quantity", "1")],
@@ -755,7 +755,7 @@ async fn only_the_partner_exchanges_cancels_and_renews_what_the_customer_bought(
         .expect("the new reservation");
     let cancelled = f
         .app
-        .post_as(
+        .post_confirmed(
             &sales,
             &f.path(&format!("/reservations/{new_id}/cancel")),
             &[],
@@ -764,7 +764,7 @@ async fn only_the_partner_exchanges_cancels_and_renews_what_the_customer_bought(
     assert_eq!(cancelled.status(), 303);
     let again = f
         .app
-        .post_as(
+        .post_confirmed(
             &sales,
             &f.path(&format!("/reservations/{new_id}/cancel")),
             &[],

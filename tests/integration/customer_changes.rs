@@ -12,7 +12,8 @@ use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 
-async fn owner_with_customer(spec: CustomerSpec) -> (TestApp, String, String, reqwest::Client) {
+/// Contoso, its owner signed in, and one customer.
+pub async fn owner_with_customer(spec: CustomerSpec) -> (TestApp, String, String, reqwest::Client) {
     let app = spawn_app().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
@@ -114,10 +115,10 @@ async fn owners_manage_groups_and_put_customers_in_several() {
     let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{id}")).await;
     assert!(details.contains(">VIP<"));
     let deleted = app
-        .post_as(
+        .post_confirmed(
             &owner,
             &format!("/partner/groups/{}/delete", group_ids[0]),
-            &[("confirm", "yes")],
+            &[],
         )
         .await;
     assert_eq!(deleted.status(), 303);
@@ -156,7 +157,7 @@ async fn a_trial_converts_to_monthly_usage() {
     let (_, before) = page_of(&owner, &app, "/partner/customers?billing=trial").await;
     assert_eq!(listed_names(&before), ["Adatum"]);
     let converted = app
-        .post_as(
+        .post_confirmed(
             &owner,
             &format!("/partner/customers/{id}/billing/convert"),
             &[],
@@ -173,7 +174,7 @@ async fn a_trial_converts_to_monthly_usage() {
 async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end_with_them() {
     let (app, partner, bare, owner) = owner_with_customer(CustomerSpec::named("Bare")).await;
     let changed = app
-        .post_as(
+        .post_confirmed(
             &owner,
             &format!("/partner/customers/{bare}/term"),
             &[("term", "annual")],
@@ -202,7 +203,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
         "the page says from when: {end_text}"
     );
     let scheduled = app
-        .post_as(
+        .post_confirmed(
             &owner,
             &format!("/partner/customers/{cameras}/term"),
             &[("term", "annual")],
@@ -218,7 +219,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
 
     // Choosing the current term again calls the waiting change off, in the log too.
     let kept = app
-        .post_as(
+        .post_confirmed(
             &owner,
             &format!("/partner/customers/{cameras}/term"),
             &[("term", "monthly")],
@@ -234,7 +235,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
         "{log}"
     );
     let scheduled = app
-        .post_as(
+        .post_confirmed(
             &owner,
             &format!("/partner/customers/{cameras}/term"),
             &[("term", "annual")],

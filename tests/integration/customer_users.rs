@@ -146,7 +146,7 @@ async fn an_administrator_invites_changes_roles_and_disables_but_keeps_one_admin
 
     // Ann disables the former administrator, whose session ends at once.
     let disabled = app
-        .post_as(&ann_browser, &format!("/customer/users/{me}/disable"), &[])
+        .post_confirmed(&ann_browser, &format!("/customer/users/{me}/disable"), &[])
         .await;
     assert_eq!(disabled.status(), 303);
     let after = f.admin.get(app.url("/customer")).send().await.expect("GET");
@@ -242,7 +242,7 @@ async fn resending_kills_the_old_link_and_revoking_kills_the_invitation() {
     );
 
     let revoked = app
-        .post_as(&f.admin, &format!("/customer/users/{ann}/revoke"), &[])
+        .post_confirmed(&f.admin, &format!("/customer/users/{ann}/revoke"), &[])
         .await;
     assert_eq!(revoked.status(), 303);
     assert!(
@@ -381,7 +381,7 @@ async fn partner_staff_invitations_show_their_expiry_reach_the_inviter_and_can_b
     assert_eq!(sam.len(), 2);
     for id in &sam {
         let revoked = app
-            .post_as(&owner, &format!("/partner/staff/{id}/revoke"), &[])
+            .post_confirmed(&owner, &format!("/partner/staff/{id}/revoke"), &[])
             .await;
         assert_eq!(revoked.status(), 303);
     }

@@ -453,7 +453,7 @@ async fn disabling_one_membership_of_a_shared_login_leaves_its_other_tenant_sign
     assert_eq!(page(&sam_customer, &app, "/customer/users").await.0, 200);
     // Contoso Ltd's other administrator disables Sam there.
     let disabled = app
-        .post_as(
+        .post_confirmed(
             &other_admin,
             &format!("/customer/users/{sams_admin}/disable"),
             &[],
@@ -570,7 +570,7 @@ async fn a_revoked_invitation_cannot_be_revived() {
         .first(&mut app.conn())
         .expect("invitation");
     let revoked = app
-        .post_as(&n.owner, &format!("/partner/staff/{rita}/revoke"), &[])
+        .post_confirmed(&n.owner, &format!("/partner/staff/{rita}/revoke"), &[])
         .await;
     assert_eq!(revoked.status(), 303);
     let (_, withdrawn) = page(&client(), &app, &link).await;

@@ -6,6 +6,8 @@ mod authorization;
 mod browser;
 mod cli;
 mod commerce;
+mod confirmations;
+mod confirmations_changes;
 mod console;
 mod console_home;
 mod customer_changes;

@@ -178,7 +178,7 @@ async fn the_figure_goes_when_the_last_monitor_goes_or_its_customer_leaves() {
         .browser_signed_in("admin@adatum.example", PASSWORD)
         .await;
     let deleted = app
-        .post_as(&admin, &format!("/customer/monitors/{shop}/delete"), &[])
+        .post_confirmed(&admin, &format!("/customer/monitors/{shop}/delete"), &[])
         .await;
     assert_eq!(deleted.status(), 303);
     assert_eq!(

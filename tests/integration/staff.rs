@@ -300,8 +300,10 @@ async fn disabling_a_member_ends_their_sessions_at_once() {
             .status(),
         200
     );
-    app.post_form(&format!("/partner/staff/{sam}/disable"), &[])
+    let disabled = app
+        .post_confirmed(&app.client, &format!("/partner/staff/{sam}/disable"), &[])
         .await;
+    assert_eq!(disabled.status(), 303);
     let after = sam_browser
         .get(app.url("/partner"))
         .send()

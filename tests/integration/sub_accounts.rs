@@ -507,7 +507,7 @@ async fn reseller_operators_create_monitors_up_to_their_quota_and_are_refused_be
     );
     // Deleting one of its own frees a place.
     let deleted = app
-        .post_as(&rex, &format!("/customer/monitors/{}/delete", made[0]), &[])
+        .post_confirmed(&rex, &format!("/customer/monitors/{}/delete", made[0]), &[])
         .await;
     assert_eq!(deleted.status(), 303);
     let again = app
@@ -696,7 +696,7 @@ async fn an_operator_finds_nothing_outside_its_grants_in_pages_counts_or_the_api
         .browser_signed_in("admin@adatum.example", PASSWORD)
         .await;
     let gone = app
-        .post_as(
+        .post_confirmed(
             &admin,
             &format!("/customer/sub-accounts/{second}/operators/{second_membership}/remove"),
             &[],
