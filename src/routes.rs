@@ -214,7 +214,7 @@ routes! {
     }
     "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
     "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
-    // Support (E1 service health, E2 service requests).
+    // Support: service health and service requests.
     "/partner/customers/{customer_id}/health" { GET Partner(Capability::SeeCustomers) => health_pages::partner_page }
     "/customer/health" { GET Customer(CustomerCapability::SeeServiceHealth) => health_pages::customer_page }
     "/partner/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::list }
@@ -241,7 +241,7 @@ routes! {
     "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => api::post_update }
     "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => api::licences }
     "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => api::report_usage }
-    // Monitoring (C1 monitors, C2 dashboards).
+    // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,
         POST Customer(CustomerCapability::ManageMonitors) => monitoring::pages::create,
@@ -271,7 +271,7 @@ routes! {
     "/api/v1/monitors" { GET ApiCustomer => monitoring::api::list }
     "/api/v1/monitors/{monitor_id}/results" { POST ApiCustomer => monitoring::api::post_results }
     "/api/v1/monitors/{monitor_id}/errors" { POST ApiCustomer => monitoring::api::post_errors }
-    // Alert definitions (C4).
+    // Alert definitions.
     "/customer/alerts" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::alert_pages::list,
         POST Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::create,
@@ -281,7 +281,7 @@ routes! {
         POST Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::edit,
     }
     "/customer/alerts/{definition_id}/delete" { POST Customer(CustomerCapability::ManageAlerts) => monitoring::alert_pages::delete }
-    // Sub-accounts (C3).
+    // Sub-accounts.
     "/customer/sub-accounts" {
         GET Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::list,
         POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::create,

@@ -15,7 +15,7 @@ pub enum CustomerRole {
     /// A partner user inside the customer's console through "open customer".
     /// Never stored: it exists only for the length of such a session.
     AssistingPartner,
-    /// A person of a sub-account (C3): sees only what the sub-account was
+    /// A person of a sub-account: sees only what the sub-account was
     /// granted, and does only what its permissions allow ([`SubAccountAccess`]).
     Operator,
 }
@@ -119,16 +119,16 @@ pub enum CustomerCapability {
     /// Give or take the Owner role on the account's subscriptions (an
     /// elevation: it is what lets a person buy). Not the assisting partner.
     ManageSubscriptionOwners,
-    /// Buy reservations, while the partner allows it (seed 004). Not the
+    /// Buy reservations, while the partner allows it. Not the
     /// assisting partner: a purchase in the console is the customer's own.
     BuyReservations,
-    /// The account's services and incidents (E1).
+    /// The account's services and incidents.
     SeeServiceHealth,
     /// Open service requests with the partner, see the account's and write in
-    /// them (E2). An assisting partner uses the partner's own pages instead.
+    /// them. An assisting partner uses the partner's own pages instead.
     ServiceRequests,
     /// The account's monitors, their results and error logs, and its
-    /// dashboards (C1, C2).
+    /// dashboards.
     SeeMonitors,
     /// Create, edit and delete monitors. The assisting partner may, as it may
     /// set up sites: configuring monitoring is the help a partner gives.
@@ -144,7 +144,7 @@ pub enum CustomerCapability {
     /// allows it, for the sub-account's monitors.
     ManageAlerts,
     /// Create sub-accounts, grant them dashboards and monitors, set their
-    /// permissions and invite their operators (C3). Not the assisting partner:
+    /// permissions and invite their operators. Not the assisting partner:
     /// these grant access to other people.
     ManageSubAccounts,
     /// Require a second factor of the account's people, and reset a member's.

@@ -1,4 +1,4 @@
-//! "Open customer" (B2, seed 001): a partner user enters a customer's console for
+//! "Open customer": a partner user enters a customer's console for
 //! at most an hour, only while the customer allows partner assistance. The time
 //! inside is an assisted session, stored so that it can be checked on every
 //! request and ended from outside: turning assistance off, dissociating the

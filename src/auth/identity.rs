@@ -82,7 +82,7 @@ pub struct Identity {
     /// Set while a partner user is inside a customer's console ("open customer");
     /// `membership` is then that customer's, in the assisting partner's role.
     pub assisting: Option<crate::assisted::Assisting>,
-    /// The customer a partner member has chosen to work on (B3): (id, name).
+    /// The customer a partner member has chosen to work on: (id, name).
     pub customer_context: Option<(String, String)>,
     /// A second factor was presented in this session less than
     /// `STEP_UP_MINUTES` ago.

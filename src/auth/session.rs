@@ -160,7 +160,7 @@ impl TypedSession {
         self.0.insert(CSRF_KEY, random_token())
     }
 
-    /// The customer a partner member has chosen to work on (B3), if any.
+    /// The customer a partner member has chosen to work on, if any.
     pub fn customer_context(&self) -> Option<String> {
         self.0.get::<String>(CONTEXT_KEY).ok().flatten()
     }

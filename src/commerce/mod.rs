@@ -1,4 +1,4 @@
-//! Orders and customer permissions (D1, D2, seed 004): the operator's catalogue,
+//! Orders and customer permissions: the operator's catalogue,
 //! orders placed by the partner for a customer, the subscriptions and
 //! reservations they become, and the permission that lets a customer buy its own
 //! reservations, billed to the partner.

@@ -1,4 +1,4 @@
-//! Orders (D1): the partner orders an offer for a customer; the order becomes a
+//! Orders: the partner orders an offer for a customer; the order becomes a
 //! subscription or a reservation on the customer's account. The order history
 //! shows every order of the customer, newest first, with who placed it, for the
 //! partner and for the customer.

@@ -1,4 +1,4 @@
-//! Customer permissions (D2, seed 004): "buy own reservations". Off by default;
+//! Customer permissions: "buy own reservations". Off by default;
 //! owners and admin agents turn it on or off, sales and helpdesk agents see it
 //! read-only (the matrix). Turning it on needs an active usage-based subscription
 //! and a customer user holding the Owner role on one. Each effective change is

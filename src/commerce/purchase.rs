@@ -1,4 +1,4 @@
-//! The customer buys its own reservations (D2, seed 004) while its partner lets
+//! The customer buys its own reservations while its partner lets
 //! it: from the console, for a usage subscription on which the buyer holds the
 //! Owner role, billed to the partner, who is not notified. The purchase shows in
 //! both order histories, on both reservations pages and in both activity logs.
@@ -125,7 +125,7 @@ pub async fn buy(
         let offer = catalogue::find_active(conn, &typed.offer_id)?
             .filter(|offer| offer.kind() == OfferKind::Reservation)
             .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-        // Only a subscription on which the buyer holds the Owner role (seed 004).
+        // Only a subscription on which the buyer holds the Owner role.
         let owned = owned_usage_subscriptions(conn, &customer.id, Some(&membership_id))?;
         if !owned.iter().any(|(id, _)| *id == typed.subscription_id) {
             return Err(CommerceError::field(

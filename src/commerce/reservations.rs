@@ -1,5 +1,5 @@
 //! Reservations: bought by the partner in an order, or by the customer itself
-//! while it has the permission (seed 004). Both show here, those of the customer
+//! while it has the permission. Both show here, those of the customer
 //! marked as such. Exchanging, cancelling and renewing are the partner's alone,
 //! whoever bought: the customer has no route to them.
 

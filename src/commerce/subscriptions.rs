@@ -1,5 +1,5 @@
 //! A customer's subscriptions, and who among its people holds the Owner role on
-//! each: the person who may buy reservations for it (seed 004, "vérifiez que le
+//! each: the person who may buy reservations for it ("vérifiez que le
 //! rôle propriétaire de cet abonnement a été attribué au client"). The partner
 //! and the customer's administrators assign owners.
 

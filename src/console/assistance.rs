@@ -1,4 +1,4 @@
-//! Partner assistance (B2, seed 001): whether the customer lets its partner open
+//! Partner assistance: whether the customer lets its partner open
 //! its account. The customer's administrators turn it on or off; everyone in the
 //! account sees its state and its history, which is read from the activity log.
 

@@ -123,7 +123,7 @@ use crate::i18n::format_date;
 use crate::startup::AppState;
 use crate::web::{Layout, PageError, render};
 
-/// The account as its own people see it (B1): details, subscription, licences
+/// The account as its own people see it: details, subscription, licences
 /// and sites.
 pub struct Overview {
     pub customer: Customer,

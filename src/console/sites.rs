@@ -1,4 +1,4 @@
-//! A customer's sites (B4, seed 002): every account has at least one, made with
+//! A customer's sites: every account has at least one, made with
 //! it; its administrators (and an assisting partner) create and rename more.
 
 use actix_web::{HttpResponse, web};
@@ -32,7 +32,7 @@ pub struct Site {
     pub mine: bool,
 }
 
-/// The console home's figures about the account's sites (issue 8), counted
+/// The console home's figures about the account's sites, counted
 /// as the sites page shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SitesRollup {

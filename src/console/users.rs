@@ -1,4 +1,4 @@
-//! The people of a customer account (B1): invite with a role, change a role,
+//! The people of a customer account: invite with a role, change a role,
 //! disable, and for an invitation still pending, resend (the old link dies) or
 //! revoke it. An account always keeps an active administrator.
 

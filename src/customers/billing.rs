@@ -1,6 +1,6 @@
-//! Billing (A8): converting a trial to monthly usage, and changing the
+//! Billing: converting a trial to monthly usage, and changing the
 //! subscription term — at once while no device is enrolled, otherwise at the end
-//! of the current period (seed 002), which the details page announces.
+//! of the current period, which the details page announces.
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;

@@ -1,4 +1,4 @@
-//! Creating a customer account in three steps (seed 002): account data, address,
+//! Creating a customer account in three steps: account data, address,
 //! customer administrator. The steps carry what was typed in hidden fields, so
 //! going back loses nothing and nothing is stored before the last step; the last
 //! step checks every step again and writes everything in one transaction.

@@ -1,6 +1,6 @@
-//! One customer as its partner sees it: the contact card (A2), the details page
-//! (A4) with its groups, licences, sites and administrator, renaming (A5),
-//! dissociation (A6) and the administrator's username.
+//! One customer as its partner sees it: the contact card, the details page
+//! with its groups, licences, sites and administrator, renaming,
+//! dissociation and the administrator's username.
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -639,7 +639,7 @@ pub enum UsernameError {
 
 super::wraps_customer_error!(UsernameError);
 
-/// Changes the username of a customer's administrator (seed 002: only once its
+/// Changes the username of a customer's administrator (only once its
 /// owner has activated it). A login that also belongs elsewhere than this
 /// partner's customers is left to its owner.
 pub async fn change_username(

@@ -1,4 +1,4 @@
-//! CSV export of the list as it is filtered and sorted (A9). The file is streamed
+//! CSV export of the list as it is filtered and sorted. The file is streamed
 //! a thousand rows at a time, so a large partner's export neither waits for the
 //! whole result nor holds it in memory. It is UTF-8 with a byte-order mark (so
 //! that spreadsheets read accents right), comma-separated unless `sep=semicolon`

@@ -1,6 +1,6 @@
-//! Customer groups (A7): the owner creates, renames and deletes them; a customer
+//! Customer groups: the owner creates, renames and deletes them; a customer
 //! may be in several, is added from its details page, and the list filters by
-//! group. Only owners manage groups (seed 001: "Super administrateur Partenaire").
+//! group. Only owners manage groups ("Super administrateur Partenaire").
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;

@@ -1,4 +1,4 @@
-//! The customer list (A1): one page of a partner's customers, searched, filtered
+//! The customer list: one page of a partner's customers, searched, filtered
 //! and sorted on the server. The whole view lives in the URL, so it can be
 //! bookmarked and shared, and the CSV export reads the same view.
 

@@ -65,7 +65,7 @@ macro_rules! wraps_customer_error {
 }
 pub(crate) use wraps_customer_error;
 
-/// Whether partner assistance is on when an account is created (B2, seed 001):
+/// Whether partner assistance is on when an account is created:
 /// for trials the partner creates, monthly-usage accounts and managed orders.
 pub fn assistance_by_default(billing: BillingType, managed_order: bool) -> bool {
     matches!(billing, BillingType::Trial | BillingType::MonthlyUsage) || managed_order

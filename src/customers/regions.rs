@@ -1,5 +1,5 @@
 //! The data region a customer's country picks: the data centre closest to the
-//! customer (seed 002). The countries themselves, every ISO 3166-1 one, are in
+//! customer. The countries themselves, every ISO 3166-1 one, are in
 //! `crate::places::countries`.
 //!
 //! A country's region is, in this order: the settings' override
@@ -82,7 +82,7 @@ mod tests {
     use super::*;
     use crate::places::countries;
 
-    /// The 38 countries of the list before issue 17 and the region each had.
+    /// The 38 countries of the earlier hand-made list and the region each had.
     const EARLIER: &[(&str, &str)] = &[
         ("AR", "us-east"),
         ("AT", "eu-central"),

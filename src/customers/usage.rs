@@ -1,4 +1,4 @@
-//! Licence usage (issue 8): how many seats of each licence are in use, as the
+//! Licence usage: how many seats of each licence are in use, as the
 //! platform that runs the products reports it through the operator's API. A
 //! report replaces the previous one; the database's triggers (migration 13) turn
 //! it into the customer's "over quantity" flag and the partner's counts in the

@@ -1,4 +1,4 @@
-//! Invitations (B5, issue 16) are offers, never grants. Whoever invites, on
+//! Invitations are offers, never grants. Whoever invites, on
 //! every path (staff, a customer's people, the administrator named when a
 //! customer is created or imported, a sub-account's operators), the membership
 //! waits as 'invited' until the person accepts through the link sent to the

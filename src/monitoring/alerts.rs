@@ -1,4 +1,4 @@
-//! Alert definitions (C4): a set of monitors, a rule (alert after N failed
+//! Alert definitions: a set of monitors, a rule (alert after N failed
 //! checks in a row) and recipients. Results are followed as they arrive, in the
 //! transaction that stores them: a failure episode alerts once, when its N-th
 //! failed check arrives, and its recovery once, at the first success after.

@@ -1,4 +1,4 @@
-//! Monitoring (C1, C2): a customer account's monitors, the check results and
+//! Monitoring: a customer account's monitors, the check results and
 //! error-log entries its agents post through the JSON API, hourly rollups kept
 //! with the results, and dashboards computed from the rollups.
 //!

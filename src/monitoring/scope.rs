@@ -1,5 +1,5 @@
 //! Whose monitors, dashboards and alert definitions a request sees: the whole
-//! customer account, or what one sub-account was granted and made (C3). Every
+//! customer account, or what one sub-account was granted and made. Every
 //! monitoring query goes through a [`Viewer`]; the grants are read on each
 //! request, so removing one takes effect at once.
 

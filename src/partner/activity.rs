@@ -1,4 +1,4 @@
-//! The activity log of a partner organisation (D3), newest first, with filters by
+//! The activity log of a partner organisation, newest first, with filters by
 //! customer, person, action and dates, and the same selection as a CSV file.
 //! Owners only (the matrix's "see the activity log"). The log is append-only:
 //! nothing here or anywhere else changes an entry, and the database refuses to.
@@ -57,7 +57,7 @@ impl Filters {
 #[derive(Clone)]
 struct Selection {
     partner_id: String,
-    /// The customer the member works on (B3): only its entries.
+    /// The customer the member works on: only its entries.
     context_id: Option<String>,
     /// Part of a customer's name or domain, lower-cased.
     customer: Option<String>,

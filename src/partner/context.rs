@@ -1,4 +1,4 @@
-//! Customer context (B3): a partner member picks a customer to work on; the
+//! Customer context: a partner member picks a customer to work on; the
 //! header names it with links to its pages, the activity log shows only it, and
 //! clearing it returns to all customers.
 

@@ -1,4 +1,4 @@
-//! The partner home page (issue 8): what needs the person today, across every
+//! The partner home page: what needs the person today, across every
 //! customer their membership may see. Each figure links to the customer list
 //! filtered to exactly those customers, and is counted by the list's own query
 //! (or its kept counts), so the number and the list always agree.

@@ -1,4 +1,4 @@
-//! The profile page (`/account`, issue 16): the person's name, language and time
+//! The profile page (`/account`): the person's name, language and time
 //! zone; links to the password and second-factor pages; the login's active
 //! sessions with "sign out everywhere else"; the memberships held, each of which
 //! can be left.

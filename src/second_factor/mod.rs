@@ -1,4 +1,4 @@
-//! Second factors (issue 16): authenticator apps (TOTP, RFC 6238), passkeys
+//! Second factors: authenticator apps (TOTP, RFC 6238), passkeys
 //! (WebAuthn, `passkeys`) and single-use recovery codes. A login with a second
 //! factor presents it at every sign-in, and again (step-up) for the actions that hand out access, when the last one
 //! is more than `STEP_UP_MINUTES` old. An organisation or account may require

@@ -1,4 +1,4 @@
-//! Sub-accounts (C3, seed 000): a customer account's administrator hands part
+//! Sub-accounts: a customer account's administrator hands part
 //! of its monitoring to other people (an end customer, a vendor, a reseller's
 //! client). A sub-account is granted dashboards and monitors, has permissions
 //! (build dashboards, manage monitors up to a quota, edit alert definitions),

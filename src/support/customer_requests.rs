@@ -1,4 +1,4 @@
-//! The customer's service request pages (E2): the account's requests, opening
+//! The customer's service request pages: the account's requests, opening
 //! one, and a request with its messages. A message from the customer reopens a
 //! request that was waiting or resolved.
 

@@ -1,4 +1,4 @@
-//! Service health (E1): a customer's services and their incidents with a
+//! Service health: a customer's services and their incidents with a
 //! timeline. A service's state is the worst state of its unresolved incidents; the
 //! customer's `health_level` (the list's column) the worst state of its services,
 //! both kept in the transaction of every change.

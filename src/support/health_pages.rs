@@ -1,4 +1,4 @@
-//! The health pages (E1): a customer's services, their states and the incidents'
+//! The health pages: a customer's services, their states and the incidents'
 //! timelines, for the partner (`/partner/customers/{id}/health`) and for the
 //! customer's own people (`/customer/health`).
 

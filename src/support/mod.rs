@@ -1,5 +1,5 @@
-//! Support (spec E): service health per customer (E1), recorded by the instance
-//! operator through the command line or the JSON API, and service requests (E2)
+//! Support (spec E): service health per customer, recorded by the instance
+//! operator through the command line or the JSON API, and service requests
 //! between a customer and its partner.
 
 pub mod api;

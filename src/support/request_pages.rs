@@ -1,6 +1,6 @@
-//! The partner's service request pages (E2): every request of its customers, one
+//! The partner's service request pages: every request of its customers, one
 //! customer's, opening one on a customer's behalf, and a request with its messages.
-//! The customer context (B3) limits the partner-wide list.
+//! The customer context limits the partner-wide list.
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;

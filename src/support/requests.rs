@@ -1,4 +1,4 @@
-//! Service requests (E2): opened by a customer's people or, on the customer's
+//! Service requests: opened by a customer's people or, on the customer's
 //! behalf, by partner staff; messages go back and forth and each new message or
 //! status change emails the other side, through the outbox, in each recipient's
 //! language. Every query is scoped by a [`Scope`] taken from the membership.

@@ -1,4 +1,4 @@
-//! The confirmation step of a costly or irreversible action (issue 17).
+//! The confirmation step of a costly or irreversible action.
 //!
 //! The action's form posts as it always did. Without `confirmed=yes` the handler
 //! rehearses the change: the same code in a transaction that is always rolled

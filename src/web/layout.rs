@@ -391,7 +391,7 @@ impl Layout {
             .is_some_and(|i| i.memberships.len() > 1 && i.assisting.is_none())
     }
 
-    /// The customer a partner member works on (B3): (id, name).
+    /// The customer a partner member works on: (id, name).
     pub fn customer_context(&self) -> Option<&(String, String)> {
         let identity = self.identity.as_ref()?;
         if identity.assisting.is_some() {

@@ -1,4 +1,4 @@
-//! CSV import of customers (A9). The upload is read and its columns checked at
+//! CSV import of customers. The upload is read and its columns checked at
 //! once (`upload.rs`); the import is then queued as a background job
 //! (`job.rs`): its rows are checked batch by batch while the import's page shows
 //! how far it got. If any row is refused, nothing is imported and the page lists
