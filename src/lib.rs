@@ -28,6 +28,7 @@ pub mod second_factor;
 pub mod signin;
 pub mod staff;
 pub mod startup;
+pub mod state;
 pub mod sub_accounts;
 pub mod support;
 pub mod web;

@@ -14,6 +14,7 @@ use crate::commerce::{orders, permissions, purchase, reservations, subscriptions
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
 use crate::web::PageError;
+use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
     assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin,
     staff, sub_accounts, web as pages,
@@ -382,4 +383,14 @@ async fn enforce(
         },
     };
     Ok(req.into_response(refusal).map_into_right_body())
+}
+
+/// The cap on a request body to `path`: uploads may carry a file, with some room
+/// for the multipart framing around it; everything else is a form or JSON.
+pub fn body_limit(path: &str) -> usize {
+    if path == import::PATH {
+        import::MAX_BYTES + 64 * 1024
+    } else {
+        MAX_BODY_BYTES
+    }
 }

@@ -24,29 +24,17 @@ use crate::auth::identity::load_identity;
 use crate::auth::session_store::{DbSessionStore, IDLE_TIMEOUT_MINUTES};
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::db::{self, DbPool};
+use crate::db;
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
 use crate::jobs::Shutdown;
+use crate::state::AppState;
 use crate::web::PageError;
+use crate::web::errors::loggable_path;
 use crate::web::errors::{RequestId, assign_request_id, render_error_page};
-use crate::web::headers::{MAX_BODY_BYTES, security_headers};
+use crate::web::headers::{BodyLimits, MAX_BODY_BYTES, security_headers};
 use crate::web::input::screen_input;
 use crate::{customers, routes, second_factor};
-
-/// Shared by every request handler.
-pub struct AppState {
-    pub settings: Settings,
-    pub pool: DbPool,
-    pub clock: SharedClock,
-    /// Wakes the outbox worker when a request has just queued an email.
-    pub outbox_wake: Arc<Notify>,
-    /// Wakes the background job worker when a request has just queued a job.
-    pub jobs_wake: Arc<Notify>,
-    /// The passkeys' relying party: the public address, when it is a domain
-    /// name (browsers refuse passkeys on an IP address).
-    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
-}
 
 pub struct Application {
     port: u16,
@@ -155,6 +143,7 @@ impl Application {
                         },
                     ),
                 )
+                .app_data(BodyLimits(routes::body_limit))
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
                 .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
                 .app_data(
@@ -273,17 +262,6 @@ fn request_logger() -> actix_web::middleware::Logger {
             format!("[{id}] {} {}", req.method(), loggable_path(req.path()))
         })
         .exclude("/health_check")
-}
-
-/// One-time tokens travel in link paths; they must not reach the log.
-pub fn loggable_path(path: &str) -> String {
-    const SECRET_PATHS: [&str; 2] = ["/activate/", "/reset-password/"];
-    for prefix in SECRET_PATHS {
-        if path.starts_with(prefix) {
-            return format!("{prefix}…");
-        }
-    }
-    path.to_owned()
 }
 
 /// The session cookie: `__Host-` prefixed and Secure when the portal is served over

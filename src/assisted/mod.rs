@@ -237,7 +237,7 @@ pub fn start(
 
 /// Ends an assisted session as its browser signs out or switches away; a failure
 /// is logged, since the session also ends by itself within the hour.
-pub async fn end_on_the_way_out(state: &crate::startup::AppState, session_id: String) {
+pub async fn end_on_the_way_out(state: &crate::state::AppState, session_id: String) {
     let now = state.clock.now();
     let ended = crate::db::run(&state.pool, move |conn| {
         end(conn, now, &session_id, EndReason::Left).map_err(crate::db::DbError::from)

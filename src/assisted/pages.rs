@@ -17,7 +17,7 @@ use crate::db::{self, DbConnection};
 use crate::email::messages::AccountOpenedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 const REASON_MAX: usize = 200;

@@ -17,7 +17,7 @@ use crate::db::{self, DbConnection};
 use crate::email::messages::AssistanceRequestEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{PageError, see_other};
 
 /// How long after a request the next one for the same customer waits.

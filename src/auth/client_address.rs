@@ -19,7 +19,7 @@ use actix_web::http::header::HeaderMap;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use crate::config::TrustedProxies;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const X_FORWARDED_FOR: &str = "x-forwarded-for";
 

@@ -21,7 +21,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::PageError;
 
 #[derive(Debug, Clone)]

@@ -21,7 +21,7 @@ use crate::db::schema::{licences, orders, partner_organisations, reservations, s
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_time};
 use crate::partner::change_once_confirmed;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::Confirmed;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

@@ -21,7 +21,7 @@ use crate::db::schema::{
     subscriptions,
 };
 use crate::partner::change_once_confirmed;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{Confirmed, Review, back_to};
 use crate::web::{Layout, PageError, see_other};
 

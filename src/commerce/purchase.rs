@@ -21,7 +21,7 @@ use crate::console::change_once_confirmed;
 use crate::customers::Customer;
 use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 #[derive(Template)]

@@ -22,7 +22,7 @@ use crate::db::schema::{reservations, subscriptions};
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
 use crate::partner::{ChangeContext, change_once_confirmed};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{ConfirmForm, Confirmed};
 use crate::web::{Layout, PageError, render, see_other};
 

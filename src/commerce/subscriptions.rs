@@ -19,7 +19,7 @@ use crate::customers::{self, Customer};
 use crate::db::schema::{logins, memberships, subscription_owners, subscriptions};
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render, see_other};
 
 pub struct Subscription {

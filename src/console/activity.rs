@@ -13,7 +13,7 @@ use crate::auth::identity::CustomerMember;
 use crate::db::schema::activity_log;
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render};
 
 const PAGE_SIZE: i64 = 50;

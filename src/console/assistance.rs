@@ -15,7 +15,7 @@ use crate::auth::identity::CustomerMember;
 use crate::db::schema::{activity_log, customer_accounts, memberships, partner_organisations};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render, see_other};
 
 /// Turnings on and off shown on the page, newest first.

@@ -66,7 +66,7 @@ impl CustomerChange {
 
 /// Runs `work` in one write transaction, in the member's account and name.
 pub async fn change_as<T, E>(
-    state: &crate::startup::AppState,
+    state: &crate::state::AppState,
     member: &CustomerMember,
     work: impl FnOnce(&mut crate::db::DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
 ) -> Result<T, E>
@@ -80,7 +80,7 @@ where
 /// As `change_as` once the person has `confirmed` the change; until then it is
 /// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
 pub async fn change_once_confirmed<T, E>(
-    state: &crate::startup::AppState,
+    state: &crate::state::AppState,
     member: &CustomerMember,
     confirmed: crate::web::confirm::Confirmed,
     work: impl FnOnce(&mut crate::db::DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
@@ -120,7 +120,7 @@ use crate::customers::details::{Licence, licences_of};
 use crate::db::schema::{customer_accounts, partner_organisations, sites as site_rows};
 use crate::db::{self, DbError};
 use crate::i18n::format_date;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render};
 
 /// The account as its own people see it: details, subscription, licences

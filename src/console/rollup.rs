@@ -19,7 +19,7 @@ use crate::monitoring::alert_definitions;
 use crate::monitoring::dashboards::{self, DashboardSummary};
 use crate::monitoring::monitors::{self, Monitor};
 use crate::monitoring::scope::Viewer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::support::requests::{self, Scope, Status};
 use crate::web::{Layout, PageError, render};
 

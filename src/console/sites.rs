@@ -18,7 +18,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConnection, DbError};
 use crate::places::zones::{self, ZoneGroup};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 pub struct Site {

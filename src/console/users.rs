@@ -19,7 +19,7 @@ use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
 use crate::invitations::{self, InviteeFields, Sent, Shown};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::i18n::{Translator, format_date};
 use crate::partner::{ChangeContext, change_once_confirmed};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{ConfirmForm, Confirmed, Review, back_to};
 use crate::web::{Layout, PageError, see_other};
 

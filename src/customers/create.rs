@@ -22,7 +22,7 @@ use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, Translator};
 use crate::places::countries;
 use crate::places::zones::{self, ZoneGroup};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 pub const ADMINISTRATOR_ROLE: &str = "administrator";

@@ -22,7 +22,7 @@ use crate::db::schema::{
 use crate::db::{self, DbConnection};
 use crate::i18n::format_date;
 use crate::partner::{ChangeContext, change_as};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 pub struct Licence {

@@ -16,7 +16,7 @@ use super::list::{RawView, View, sorted};
 use crate::auth::identity::PartnerMember;
 use crate::db::schema::customer_accounts;
 use crate::db::{self, DbError, DbPool};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::PageError;
 
 const BATCH: i64 = 1_000;

@@ -17,7 +17,7 @@ use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection, DbError};
 use crate::partner::{ChangeContext, change_as, change_once_confirmed};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{ConfirmForm, Review, back_to};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

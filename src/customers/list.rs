@@ -19,7 +19,7 @@ use crate::auth::identity::PartnerMember;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
 use crate::db::{self, DbConnection, DbError, MultiBackend};
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render};
 
 pub const PAGE_SIZES: [i64; 3] = [25, 50, 100];

@@ -16,7 +16,7 @@ use crate::auth::tokens::digest;
 use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::signin::activation::{DeclinedPage, unusable_link};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render, see_other};
 
 /// An offer a usable link points to.

@@ -16,7 +16,7 @@ use super::scope::Viewer;
 use crate::auth::identity::CustomerMember;
 use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

@@ -16,7 +16,7 @@ use super::results::{self, NewErrorEntry, NewResult};
 use super::scope::Viewer;
 use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
 use crate::db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::support::tokens::customer_of;
 use crate::web::json_api;
 pub use crate::web::json_api::ApiError;

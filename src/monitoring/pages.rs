@@ -14,7 +14,7 @@ use crate::auth::identity::CustomerMember;
 use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

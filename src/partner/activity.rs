@@ -17,7 +17,7 @@ use crate::customers::list::like_pattern;
 use crate::db::schema::{activity_log, customer_accounts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render};
 
 pub const PAGE_SIZE: i64 = 50;

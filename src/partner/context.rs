@@ -11,7 +11,7 @@ use crate::auth::session::TypedSession;
 use crate::console::users::{User, list as users_of};
 use crate::customers::{self, Customer, CustomerError};
 use crate::db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render, see_other};
 
 #[derive(Deserialize)]

@@ -16,7 +16,7 @@ use crate::customers::{BillingType, CustomerState, Health};
 use crate::db::schema::{activity_log, customer_counts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::format_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render};
 
 /// Trials ending within this many days count as ending soon.

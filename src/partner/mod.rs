@@ -38,7 +38,7 @@ impl ChangeContext {
 
 /// Runs `work` in one write transaction, in the member's organisation and name.
 pub async fn change_as<T, E>(
-    state: &crate::startup::AppState,
+    state: &crate::state::AppState,
     member: &PartnerMember,
     work: impl FnOnce(&mut crate::db::DbConnection, &ChangeContext) -> Result<T, E> + Send + 'static,
 ) -> Result<T, E>
@@ -52,7 +52,7 @@ where
 /// As `change_as` once the person has `confirmed` the change; until then it is
 /// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
 pub async fn change_once_confirmed<T, E>(
-    state: &crate::startup::AppState,
+    state: &crate::state::AppState,
     member: &PartnerMember,
     confirmed: Confirmed,
     work: impl FnOnce(&mut crate::db::DbConnection, &ChangeContext) -> Result<T, E> + Send + 'static,

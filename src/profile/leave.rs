@@ -24,7 +24,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::MembershipLeftEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render, see_other};
 
 #[derive(Debug, thiserror::Error)]

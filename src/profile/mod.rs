@@ -20,7 +20,7 @@ use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::i18n::{Lang, Translator};
 use crate::places::zones::{self, ZoneGroup};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::language::language_cookie;
 use crate::web::{FieldErrors, Layout, PageError, see_other};
 use sessions::SessionRow;

@@ -9,7 +9,7 @@ use crate::auth::session::TypedSession;
 use crate::auth::session_store::{ActiveSession, end_other_sessions_of};
 use crate::db::{self, DbError};
 use crate::i18n::{Lang, Translator, format_time};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{PageError, see_other};
 
 /// One session as the profile shows it, in the reader's language and zone.

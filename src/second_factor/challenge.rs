@@ -19,7 +19,7 @@ use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle::{self, Gate, Kind};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, local_path, see_other};
 
 /// How long the second step of a sign-in may wait after the password.

@@ -20,7 +20,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::{Lang, format_time};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 #[derive(Template)]

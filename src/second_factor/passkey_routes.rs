@@ -42,7 +42,7 @@ use crate::auth::throttle::{self, Gate, Kind};
 use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Translator;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, local_path};
 
 /// The session keys of the four ceremonies.

@@ -24,7 +24,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// The longest grace period an owner may give.

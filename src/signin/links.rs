@@ -17,7 +17,7 @@ use crate::auth::tokens::digest;
 use crate::db::schema::{login_tokens, logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{LANGUAGE_COOKIE, Lang};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::language::language_cookie;
 
 /// The paths whose last part is a link's token.

@@ -19,7 +19,7 @@ use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::email::mask_recipient;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, local_path, render_with_status, see_other};
 
 #[derive(Template)]

@@ -24,7 +24,7 @@ pub struct SwitchForm {
 }
 
 pub async fn switch(
-    state: web::Data<crate::startup::AppState>,
+    state: web::Data<crate::state::AppState>,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     form: web::Form<SwitchForm>,

@@ -29,7 +29,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
 use crate::email::outbox;
 use crate::i18n::Lang;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, render_with_status, see_other};
 
 pub const RESET_VALID_MINUTES: i64 = 60;

@@ -14,7 +14,7 @@ use crate::config::Settings;
 use crate::db;
 use crate::i18n::{Lang, Translator};
 use crate::partner::{change_as, change_once_confirmed};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

@@ -17,7 +17,7 @@ use crate::db::schema::{dashboards, monitors};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
 use crate::invitations::InviteeFields;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::confirm::{self, ConfirmForm, Review};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 

@@ -14,7 +14,7 @@ use crate::accounts::FieldError;
 use crate::customers::Health;
 use crate::customers::usage::{self, LicenceUsage, SEATS_USED_MAX, UsageError};
 use crate::db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
 

@@ -11,7 +11,7 @@ use super::request_views::{
 use super::requests::{self, Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::CustomerMember;
 use crate::db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 fn scope(member: &CustomerMember) -> Scope {

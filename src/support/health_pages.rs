@@ -10,7 +10,7 @@ use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::customers::{self, CustomerError, Health};
 use crate::db;
 use crate::i18n::format_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{Layout, PageError, render};
 
 #[derive(Template)]

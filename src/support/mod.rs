@@ -1,4 +1,4 @@
-//! Support (spec E): service health per customer, recorded by the instance
+//! Support: service health per customer, recorded by the instance
 //! operator through the command line or the JSON API, and service requests
 //! between a customer and its partner.
 

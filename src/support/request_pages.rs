@@ -13,7 +13,7 @@ use super::requests::{self, Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::PartnerMember;
 use crate::customers;
 use crate::db;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 fn scope(member: &PartnerMember) -> Scope {

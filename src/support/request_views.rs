@@ -166,7 +166,7 @@ pub struct ListQuery {
 /// Writes a message (already parsed) on the request `id` seen within `scope`,
 /// emails the other side through the outbox, and says so to the author.
 pub async fn post_message(
-    state: &crate::startup::AppState,
+    state: &crate::state::AppState,
     scope: super::requests::Scope,
     author: super::requests::Author,
     id: String,

@@ -151,7 +151,7 @@ fn log_server_error<B>(response: &ServiceResponse<B>) {
         request_id = %request_id_of(response.request()),
         status = status.as_u16(),
         method = %response.request().method(),
-        path = %crate::startup::loggable_path(response.request().path()),
+        path = %loggable_path(response.request().path()),
         cause = %cause,
         "request failed"
     );
@@ -238,4 +238,15 @@ pub fn render_error_page<B>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(request, fresh).map_into_right_body(),
     ))
+}
+
+/// One-time tokens travel in link paths; they must not reach the log.
+pub fn loggable_path(path: &str) -> String {
+    const SECRET_PATHS: [&str; 2] = ["/activate/", "/reset-password/"];
+    for prefix in SECRET_PATHS {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_owned()
 }

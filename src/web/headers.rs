@@ -5,13 +5,15 @@ use actix_web::middleware::DefaultHeaders;
 /// The largest request body we accept, except on upload routes (forms are far smaller).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// The cap on a request body to `path`: uploads may carry a file, with some room
-/// for the multipart framing around it.
-pub fn body_limit(path: &str) -> usize {
-    if path == crate::customers::import::PATH {
-        crate::customers::import::MAX_BYTES + 64 * 1024
-    } else {
-        MAX_BODY_BYTES
+/// The cap on a request body to a path, as the route table declares it
+/// (`routes::body_limit`); given to the application by `startup`, so that the
+/// web layer knows no feature.
+#[derive(Clone, Copy)]
+pub struct BodyLimits(pub fn(&str) -> usize);
+
+impl BodyLimits {
+    pub fn of(&self, path: &str) -> usize {
+        (self.0)(path)
     }
 }
 

@@ -12,7 +12,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpResponse, ResponseError};
 
 use crate::web::errors::ErrorKey;
-use crate::web::headers::body_limit;
+use crate::web::headers::{BodyLimits, MAX_BODY_BYTES};
 use crate::web::json_api::ApiError;
 
 /// What is wrong with a request's input.
@@ -71,7 +71,9 @@ pub async fn screen_input(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let limit = body_limit(req.path());
+    let limit = req
+        .app_data::<BodyLimits>()
+        .map_or(MAX_BODY_BYTES, |limits| limits.of(req.path()));
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)

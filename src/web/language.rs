@@ -10,7 +10,7 @@ use crate::auth::identity::Identity;
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::i18n::{LANGUAGE_COOKIE, Lang};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{PageError, local_path};
 
 #[derive(Deserialize)]

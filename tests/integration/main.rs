@@ -5,6 +5,7 @@ mod activity_log;
 mod authorization;
 mod browser;
 mod cli;
+mod code_map;
 mod commerce;
 mod confirmations;
 mod confirmations_changes;

@@ -22,7 +22,7 @@ use super::kinds::ImportState;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::db::schema::customer_imports;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 pub use job::ImportWorker;
 pub use upload::{FileProblem, OPTIONAL_COLUMNS, Problem, Problems, REQUIRED_COLUMNS, Upload};
