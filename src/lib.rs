@@ -18,6 +18,7 @@ pub mod home;
 pub mod i18n;
 pub mod invitations;
 pub mod jobs;
+pub mod log_wording;
 pub mod monitoring;
 pub mod partner;
 pub mod partners;

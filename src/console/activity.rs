@@ -93,7 +93,7 @@ pub async fn page(
                 .map(|a| layout.tr.t(a.label_key()))
                 .unwrap_or(action),
             target,
-            details: crate::audit::shown_details(&layout.tr, &details),
+            details: crate::log_wording::shown_details(&layout.tr, &details),
         })
         .collect();
     render(&ActivityPage {

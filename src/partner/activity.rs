@@ -244,7 +244,7 @@ fn row(entry: LogRow, zone: chrono_tz::Tz, tr: &Translator) -> Row {
             .unwrap_or(action),
         customer: customer.unwrap_or_default(),
         target,
-        details: crate::audit::shown_details(tr, &details),
+        details: crate::log_wording::shown_details(tr, &details),
     }
 }
 
