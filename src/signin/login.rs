@@ -17,7 +17,7 @@ use crate::auth::password::{verify_against_nothing, verify_password};
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
-use crate::db::{self, DbError};
+use crate::db::{self, DbConnection, DbError};
 use crate::email::mask_recipient;
 use crate::state::AppState;
 use crate::web::{Layout, PageError, local_path, render_with_status, see_other};
@@ -96,84 +96,55 @@ pub async fn submit(
     let typed = form.username.clone();
     let password = form.password;
     let brake = state.settings.failure_brake_per_minute;
-    let outcome = db::run(&state.pool, move |conn| -> Result<Outcome, DbError> {
+    // Three steps, so that argon2 never runs while a pooled connection waits
+    // on it: reserve an attempt and read the login, verify, then record.
+    let looked_up = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         let key = Username::parse(&typed)
             .map(|u| u.key())
             .unwrap_or_else(|_| typed.trim().to_lowercase());
-        let reservation =
-            match throttle::reserve(conn, throttle::Kind::SignIn, &key, &client, brake, now)? {
-                Gate::Open(reservation) => reservation,
-                Gate::Throttled(reason) => {
-                    verify_against_nothing(&password);
-                    return Ok(Outcome::Throttled(reason));
-                }
-            };
-        let row: Option<(String, String, Option<String>, String)> = logins::table
-            .filter(logins::username_key.eq(&key))
-            .select((
-                logins::id,
-                logins::full_name,
-                logins::password_hash,
-                logins::state,
-            ))
-            .first(conn)
-            .optional()?;
-        let verified = match &row {
-            Some((_, _, Some(hash), state)) if state == "active" => {
-                verify_password(&password, hash)
+        match throttle::reserve(conn, throttle::Kind::SignIn, &key, &client, brake, now)? {
+            Gate::Open(reservation) => {
+                let row: Option<LoginRow> = logins::table
+                    .filter(logins::username_key.eq(&key))
+                    .select((
+                        logins::id,
+                        logins::full_name,
+                        logins::password_hash,
+                        logins::state,
+                    ))
+                    .first(conn)
+                    .optional()?;
+                Ok(Ok((reservation, row)))
             }
-            Some((_, _, Some(hash), _)) => {
-                let _ = verify_password(&password, hash);
-                false
-            }
-            _ => {
-                verify_against_nothing(&password);
-                false
-            }
-        };
-        db::write_transaction(conn, |conn| match (&row, verified) {
-            (Some((login_id, full_name, _, _)), true) => {
-                reservation.succeeded(conn)?;
-                if crate::second_factor::has_factor(conn, login_id)? {
-                    return Ok(Outcome::SecondFactor {
-                        login_id: login_id.clone(),
-                    });
-                }
-                let actor = Actor {
-                    login_id: Some(login_id),
-                    name: full_name,
-                    membership_id: None,
-                    on_behalf_of: None,
-                };
-                audit::record_for_login(conn, now, login_id, actor, Action::SignedIn, full_name)?;
-                Ok(Outcome::SignedIn {
-                    login_id: login_id.clone(),
-                    memberships: memberships_of(conn, login_id)?,
-                })
-            }
-            (known, _) => {
-                reservation.failed();
-                if let Some((login_id, full_name, _, _)) = known {
-                    let actor = Actor {
-                        login_id: None,
-                        name: "—",
-                        membership_id: None,
-                        on_behalf_of: None,
-                    };
-                    audit::record_for_login(
-                        conn,
-                        now,
-                        login_id,
-                        actor,
-                        Action::SignInFailed,
-                        full_name,
-                    )?;
-                }
-                Ok(Outcome::Refused)
-            }
-        })
+            Gate::Throttled(reason) => Ok(Err(reason)),
+        }
     })
     .await?;
+    let checked = looked_up.as_ref().ok().and_then(|(_, row)| row.clone());
+    let verified = actix_web::rt::task::spawn_blocking(move || match &checked {
+        Some((_, _, Some(hash), state)) if state == "active" => verify_password(&password, hash),
+        Some((_, _, Some(hash), _)) => {
+            let _ = verify_password(&password, hash);
+            false
+        }
+        // Unknown, without a password, or throttled: the same work, so the
+        // answer's timing tells nothing.
+        _ => {
+            verify_against_nothing(&password);
+            false
+        }
+    })
+    .await
+    .map_err(|_| PageError::internal(DbError::TaskPanicked))?;
+    let outcome = match looked_up {
+        Err(reason) => Outcome::Throttled(reason),
+        Ok((reservation, row)) => {
+            db::run(&state.pool, move |conn| -> Result<Outcome, DbError> {
+                record_attempt(conn, now, reservation, row, verified)
+            })
+            .await?
+        }
+    };
 
     let next = local_path(form.next.as_deref().unwrap_or("")).to_owned();
     let refuse =
@@ -226,6 +197,61 @@ pub async fn submit(
             Ok(see_other("/login/second-factor"))
         }
     }
+}
+
+/// A login as sign-in reads it: id, full name, password hash, state.
+type LoginRow = (String, String, Option<String>, String);
+
+/// The attempt's outcome, recorded: the throttle told, the log written, and for
+/// a right password the second step or the memberships to enter.
+fn record_attempt(
+    conn: &mut DbConnection,
+    now: chrono::NaiveDateTime,
+    reservation: throttle::Reservation,
+    row: Option<LoginRow>,
+    verified: bool,
+) -> Result<Outcome, DbError> {
+    db::write_transaction(conn, |conn| match (&row, verified) {
+        (Some((login_id, full_name, _, _)), true) => {
+            reservation.succeeded(conn)?;
+            if crate::second_factor::has_factor(conn, login_id)? {
+                return Ok(Outcome::SecondFactor {
+                    login_id: login_id.clone(),
+                });
+            }
+            let actor = Actor {
+                login_id: Some(login_id),
+                name: full_name,
+                membership_id: None,
+                on_behalf_of: None,
+            };
+            audit::record_for_login(conn, now, login_id, actor, Action::SignedIn, full_name)?;
+            Ok(Outcome::SignedIn {
+                login_id: login_id.clone(),
+                memberships: memberships_of(conn, login_id)?,
+            })
+        }
+        (known, _) => {
+            reservation.failed();
+            if let Some((login_id, full_name, _, _)) = known {
+                let actor = Actor {
+                    login_id: None,
+                    name: "—",
+                    membership_id: None,
+                    on_behalf_of: None,
+                };
+                audit::record_for_login(
+                    conn,
+                    now,
+                    login_id,
+                    actor,
+                    Action::SignInFailed,
+                    full_name,
+                )?;
+            }
+            Ok(Outcome::Refused)
+        }
+    })
 }
 
 /// Once signed in: a person with one membership acts as it at once; then on to
