@@ -8,15 +8,9 @@ use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::{logins, sessions};
 use partnerdesk::i18n::Lang;
 
+use crate::helpers::location;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned()
-}
 
 async fn activation_link(app: &TestApp, address: &str, nth: usize) -> String {
     let emails = app.mail.wait_for_to(address, nth).await;

@@ -12,6 +12,7 @@ use partnerdesk::i18n::Lang;
 
 use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
+use crate::helpers::location;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, run_cli, spawn_app};
 
@@ -172,15 +173,6 @@ impl Fixture {
             .get_result(&mut self.app.conn())
             .expect("orders")
     }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[tokio::test]

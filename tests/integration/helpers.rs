@@ -315,6 +315,16 @@ pub async fn eventually(what: &str, timeout: Duration, mut check: impl FnMut() -
 }
 
 /// The CSRF token in a page's forms.
+/// Where a redirect points; empty when the answer is no redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub fn csrf_token_in(page: &str) -> String {
     let pattern = regex::Regex::new(r#"name="csrf_token" value="([0-9a-f]{64})""#).expect("regex");
     pattern

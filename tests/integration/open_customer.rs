@@ -9,6 +9,7 @@ use partnerdesk::i18n::Lang;
 
 use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
+use crate::helpers::location;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 
@@ -82,15 +83,6 @@ impl Fixture {
     fn open_path(&self) -> String {
         format!("/partner/customers/{}/open", self.customer)
     }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -10,18 +10,10 @@ use partnerdesk::db::schema::second_factors;
 use partnerdesk::i18n::Lang;
 use totp_rs::{Algorithm, Secret, TOTP};
 
+use crate::helpers::location;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
 use crate::monitoring_helpers::page;
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
 
 /// The code an authenticator app shows for `secret` at the app's clock.
 fn code_at(app: &TestApp, secret: &str) -> String {

@@ -5,15 +5,9 @@ use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::memberships;
 use partnerdesk::i18n::Lang;
 
+use crate::helpers::location;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned()
-}
 
 /// An organisation whose owner is signed in on `app.client`; returns its id.
 async fn signed_in_owner(app: &TestApp) -> String {

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::customers::error_next_to;
 use crate::helpers::customers::CustomerSpec;
+use crate::helpers::location;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app};
 use crate::monitoring_helpers::{api_post, page, rfc3339};
@@ -49,15 +50,6 @@ async fn fixture() -> Fixture {
         sla,
         internal,
     }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn api_monitor_ids(app: &TestApp, token: &str) -> Vec<String> {
