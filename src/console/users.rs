@@ -393,13 +393,7 @@ pub async fn disable(
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let ask = Ask {
-        layout,
-        confirmed: form.confirmed,
-        heading_key: "confirm-disable-heading",
-        summary_key: "confirm-disable-summary",
-        action: "disable",
-    };
+    let ask = Ask::disable(layout, form.confirmed);
     change(
         state,
         member,
@@ -459,13 +453,7 @@ pub async fn revoke(
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let ask = Ask {
-        layout,
-        confirmed: form.confirmed,
-        heading_key: "confirm-revoke-heading",
-        summary_key: "confirm-revoke-summary",
-        action: "revoke",
-    };
+    let ask = Ask::revoke(layout, form.confirmed);
     change(
         state,
         member,

@@ -57,6 +57,30 @@ pub struct Ask {
     pub action: &'static str,
 }
 
+impl Ask {
+    /// Disabling a person's login in the organisation.
+    pub fn disable(layout: super::Layout, confirmed: Confirmed) -> Ask {
+        Ask {
+            layout,
+            confirmed,
+            heading_key: "confirm-disable-heading",
+            summary_key: "confirm-disable-summary",
+            action: "disable",
+        }
+    }
+
+    /// Revoking a person's pending invitation.
+    pub fn revoke(layout: super::Layout, confirmed: Confirmed) -> Ask {
+        Ask {
+            layout,
+            confirmed,
+            heading_key: "confirm-revoke-heading",
+            summary_key: "confirm-revoke-summary",
+            action: "revoke",
+        }
+    }
+}
+
 /// One line of the review: a label and its value; `id` names it for tests and
 /// styles (`fact-total`).
 pub struct Fact {
