@@ -110,14 +110,7 @@ fn user(
 /// Serialises changes to one account's people (PostgreSQL; SQLite's write
 /// transactions already are).
 pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        customer_accounts::table
-            .filter(customer_accounts::id.eq(customer_id))
-            .select(customer_accounts::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
-    Ok(())
+    crate::db::lock_row(conn, crate::db::LockTarget::CustomerAccount(customer_id))
 }
 
 pub(crate) fn other_active_administrators(
