@@ -16,6 +16,7 @@ mod customer_create;
 mod customer_import;
 mod customer_users;
 mod customers;
+mod derived_data;
 mod email;
 mod helpers;
 mod hygiene;
