@@ -15,7 +15,7 @@ use crate::accounts::NewLogin;
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
 use crate::auth::session_store::end_sessions_using;
-use crate::db::schema::{customer_accounts, logins, memberships};
+use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
 use crate::invitations::{self, InviteeFields, Sent, Shown};

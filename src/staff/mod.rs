@@ -5,7 +5,6 @@ pub mod pages;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use crate::access::PartnerRole;
 use crate::accounts::NewLogin;

@@ -370,7 +370,7 @@ struct Count {
 fn triggers_named(conn: &mut DbConnection, name: &str) -> i64 {
     let sql = match conn {
         DbConnection::Sqlite(_) => {
-            "SELECT COUNT(*) AS count FROM sqlite_master WHERE type = 'trigger' AND name = $1"
+            "SELECT COUNT(*) AS count FROM sqlite_master WHERE type = 'trigger' AND name = ?"
         }
         DbConnection::Postgres(_) => {
             "SELECT COUNT(*) AS count FROM pg_trigger WHERE NOT tgisinternal AND tgname = $1"
