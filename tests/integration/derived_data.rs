@@ -113,7 +113,10 @@ async fn derived_data_matches_the_base_tables_after_activity() {
     let output = run_cli(&app, &["check"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("Derived data matches the base tables"), "{stdout}");
+    assert!(
+        stdout.contains("Derived data matches the base tables"),
+        "{stdout}"
+    );
 }
 
 #[derive(QueryableByName)]
@@ -303,9 +306,11 @@ async fn check_reports_each_corrupted_derived_value() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stdout}");
     assert!(
-        stdout.lines().any(|line| line.starts_with("partner_monitors")
-            && line.contains(&counter)
-            && line.contains("expected")),
+        stdout
+            .lines()
+            .any(|line| line.starts_with("partner_monitors")
+                && line.contains(&counter)
+                && line.contains("expected")),
         "{stdout}"
     );
     assert!(stderr.contains("1 derived values differ"), "{stderr}");

@@ -217,7 +217,10 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
-        &["customer_creations_insert_delete", "customer_creations_update"],
+        &[
+            "customer_creations_insert_delete",
+            "customer_creations_update",
+        ],
         &[
             "customer_creations_insert",
             "customer_creations_delete",
@@ -225,7 +228,10 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
-        &["partner_monitors_insert_delete", "partner_monitors_customer"],
+        &[
+            "partner_monitors_insert_delete",
+            "partner_monitors_customer",
+        ],
         &[
             "partner_monitors_insert",
             "partner_monitors_delete",
