@@ -323,8 +323,8 @@ impl<T> OrTaken<T> for diesel::QueryResult<T> {
 /// upgrades its read lock.
 ///
 /// On PostgreSQL it begins READ COMMITTED explicitly, whatever the server's or the
-/// role's default isolation. Writers that queue on a row lock (`SELECT … FOR UPDATE`,
-/// as `monitoring::results::record_results` does) rely on each statement after the
+/// role's default isolation. Writers that queue on a row lock (`lock_row`, as
+/// `monitoring::results::record_results` takes it) rely on each statement after the
 /// lock seeing what the previous holder committed. Under REPEATABLE READ or
 /// SERIALIZABLE the snapshot is taken by the transaction's first statement, before
 /// the lock is granted: the second of two identical batches would not see the first's
