@@ -47,6 +47,15 @@ struct Name {
 }
 
 #[derive(QueryableByName)]
+struct SqliteObject {
+    #[diesel(sql_type = Text)]
+    name: String,
+    /// `trigger` or `view`.
+    #[diesel(sql_type = Text)]
+    kind: String,
+}
+
+#[derive(QueryableByName)]
 struct TriggerOn {
     #[diesel(sql_type = Text)]
     name: String,
@@ -89,13 +98,13 @@ pub fn drop_all(conn: &mut DbConnection) -> QueryResult<()> {
     let mut statements = String::new();
     match conn {
         DbConnection::Sqlite(c) => {
-            let objects: Vec<TriggerOn> = diesel::sql_query(
-                "SELECT name, type AS table_name FROM sqlite_master \
+            let objects: Vec<SqliteObject> = diesel::sql_query(
+                "SELECT name, type AS kind FROM sqlite_master \
                  WHERE type IN ('trigger', 'view') ORDER BY type, name",
             )
             .load(c)?;
             for object in objects {
-                let kind = if object.table_name == "view" {
+                let kind = if object.kind == "view" {
                     "VIEW"
                 } else {
                     "TRIGGER"
