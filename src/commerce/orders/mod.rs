@@ -79,7 +79,6 @@ pub fn term_end(from: NaiveDate, months: i32) -> NaiveDate {
         .unwrap_or(from)
 }
 
-
 /// What `quantity` units of `offer` cost, when the quantity is one an order may hold.
 pub fn total_cents(offer: &Offer, quantity: i32) -> Result<i64, CommerceError> {
     if !(1..=MAX_QUANTITY).contains(&quantity) {
@@ -90,7 +89,6 @@ pub fn total_cents(offer: &Offer, quantity: i32) -> Result<i64, CommerceError> {
         .checked_mul(i64::from(quantity))
         .ok_or(CommerceError::field("quantity", "order-quantity-invalid"))
 }
-
 
 /// "3 × Reserved VM D2s (12 months)", for the activity log.
 pub fn describe(offer: &Offer, quantity: i32) -> String {

@@ -1,7 +1,7 @@
 //! The order queries: placing an order and what it becomes, and reading the
 //! order history.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{Buyer, OrderLine, Placed, Purpose, term_end, total_cents};
@@ -38,11 +38,11 @@ pub fn place(
     line: &OrderLine<'_>,
 ) -> Result<Placed, CommerceError> {
     let kind = line.offer.kind();
-    let subscription_id = match (kind, line.subscription_id) {
+    let reservation_of = match (kind, line.subscription_id) {
         (OfferKind::Reservation, Some(id))
             if is_active_usage_subscription(conn, &customer.id, id)? =>
         {
-            Some(id.to_owned())
+            Some(id)
         }
         (OfferKind::Reservation, _) => {
             return Err(CommerceError::field(
@@ -61,66 +61,105 @@ pub fn place(
         line.quantity,
         line.purpose,
     )?;
-    let item_id = uuid::Uuid::new_v4().to_string();
-    let ends_on = term_end(line.starts_on, line.offer.term_months);
-    match (kind, subscription_id) {
-        (OfferKind::Reservation, Some(subscription_id)) => {
-            diesel::insert_into(reservations::table)
-                .values((
-                    reservations::id.eq(&item_id),
-                    reservations::customer_id.eq(&customer.id),
-                    reservations::order_id.eq(&order_id),
-                    reservations::offer_id.eq(&line.offer.id),
-                    reservations::subscription_id.eq(subscription_id),
-                    reservations::name.eq(&line.offer.name),
-                    reservations::quantity.eq(line.quantity),
-                    reservations::state.eq("active"),
-                    reservations::starts_on.eq(line.starts_on),
-                    reservations::ends_on.eq(ends_on),
-                    reservations::bought_by.eq(buyer.placed_by.as_str()),
-                    reservations::created_at.eq(buyer.now),
-                    reservations::updated_at.eq(buyer.now),
-                ))
-                .execute(conn)?;
-        }
-        _ => {
-            let ends_on = (kind == OfferKind::TermSubscription).then_some(ends_on);
-            diesel::insert_into(subscriptions::table)
-                .values((
-                    subscriptions::id.eq(&item_id),
-                    subscriptions::customer_id.eq(&customer.id),
-                    subscriptions::order_id.eq(&order_id),
-                    subscriptions::offer_id.eq(&line.offer.id),
-                    subscriptions::name.eq(&line.offer.name),
-                    subscriptions::kind.eq(kind.as_str()),
-                    subscriptions::quantity.eq(line.quantity),
-                    subscriptions::state.eq("active"),
-                    subscriptions::started_on.eq(line.starts_on),
-                    subscriptions::ends_on.eq(ends_on),
-                    subscriptions::created_at.eq(buyer.now),
-                ))
-                .execute(conn)?;
-            // Seats bought for a term show with the customer's licences, so the
-            // list's licence filters and "only my products" count them.
-            if kind == OfferKind::TermSubscription {
-                diesel::insert_into(licences::table)
-                    .values((
-                        licences::id.eq(uuid::Uuid::new_v4().to_string()),
-                        licences::customer_id.eq(&customer.id),
-                        licences::product.eq(&line.offer.name),
-                        licences::quantity.eq(line.quantity),
-                        licences::status.eq("active"),
-                        licences::supplied_by_partner_id.eq(partner_id),
-                        licences::expires_on.eq(ends_on),
-                        licences::created_at.eq(buyer.now),
-                    ))
-                    .execute(conn)?;
-            }
-        }
+    let item = NewItem {
+        id: uuid::Uuid::new_v4().to_string(),
+        customer,
+        order_id: &order_id,
+        buyer,
+        line,
+    };
+    match reservation_of {
+        Some(subscription_id) => insert_reservation(conn, &item, subscription_id)?,
+        None => insert_subscription(conn, &item, partner_id)?,
     }
-    Ok(Placed { order_id, item_id })
+    Ok(Placed {
+        item_id: item.id,
+        order_id,
+    })
 }
 
+/// What an order becomes on the account, before it is written.
+struct NewItem<'a> {
+    id: String,
+    customer: &'a Customer,
+    order_id: &'a str,
+    buyer: &'a Buyer<'a>,
+    line: &'a OrderLine<'a>,
+}
+
+impl NewItem<'_> {
+    fn ends_on(&self) -> NaiveDate {
+        term_end(self.line.starts_on, self.line.offer.term_months)
+    }
+}
+
+fn insert_reservation(
+    conn: &mut DbConnection,
+    item: &NewItem<'_>,
+    subscription_id: &str,
+) -> QueryResult<()> {
+    let (line, now) = (item.line, item.buyer.now);
+    diesel::insert_into(reservations::table)
+        .values((
+            reservations::id.eq(&item.id),
+            reservations::customer_id.eq(&item.customer.id),
+            reservations::order_id.eq(item.order_id),
+            reservations::offer_id.eq(&line.offer.id),
+            reservations::subscription_id.eq(subscription_id),
+            reservations::name.eq(&line.offer.name),
+            reservations::quantity.eq(line.quantity),
+            reservations::state.eq("active"),
+            reservations::starts_on.eq(line.starts_on),
+            reservations::ends_on.eq(item.ends_on()),
+            reservations::bought_by.eq(item.buyer.placed_by.as_str()),
+            reservations::created_at.eq(now),
+            reservations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn insert_subscription(
+    conn: &mut DbConnection,
+    item: &NewItem<'_>,
+    partner_id: &str,
+) -> QueryResult<()> {
+    let (line, now) = (item.line, item.buyer.now);
+    let kind = line.offer.kind();
+    let ends_on = (kind == OfferKind::TermSubscription).then(|| item.ends_on());
+    diesel::insert_into(subscriptions::table)
+        .values((
+            subscriptions::id.eq(&item.id),
+            subscriptions::customer_id.eq(&item.customer.id),
+            subscriptions::order_id.eq(item.order_id),
+            subscriptions::offer_id.eq(&line.offer.id),
+            subscriptions::name.eq(&line.offer.name),
+            subscriptions::kind.eq(kind.as_str()),
+            subscriptions::quantity.eq(line.quantity),
+            subscriptions::state.eq("active"),
+            subscriptions::started_on.eq(line.starts_on),
+            subscriptions::ends_on.eq(ends_on),
+            subscriptions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    // Seats bought for a term show with the customer's licences, so the
+    // list's licence filters and "only my products" count them.
+    if kind == OfferKind::TermSubscription {
+        diesel::insert_into(licences::table)
+            .values((
+                licences::id.eq(uuid::Uuid::new_v4().to_string()),
+                licences::customer_id.eq(&item.customer.id),
+                licences::product.eq(&line.offer.name),
+                licences::quantity.eq(line.quantity),
+                licences::status.eq("active"),
+                licences::supplied_by_partner_id.eq(partner_id),
+                licences::expires_on.eq(ends_on),
+                licences::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
 
 /// Writes the order row alone: for a renewal, which extends what exists.
 pub fn insert_order(
@@ -156,7 +195,6 @@ pub fn insert_order(
         .execute(conn)?;
     Ok(order_id)
 }
-
 
 /// One line of the order history.
 pub struct HistoryRow {
