@@ -1,22 +1,20 @@
 //! A customer's sites: every account has at least one, made with
 //! it; its administrators (and an assisting partner) create and rename more.
 
+mod queries;
+
+pub use queries::{SitesRollup, rollup};
+
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::change_as;
 use crate::access::CustomerCapability;
 use crate::accounts::DisplayName;
-use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
-use crate::db::OrTaken;
-use crate::db::schema::{
-    customer_accounts, devices, logins, memberships, site_administrators, sites,
-};
-use crate::db::{self, DbConnection, DbError};
+use crate::db::{self, DbError};
 use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
@@ -32,35 +30,35 @@ pub struct Site {
     pub mine: bool,
 }
 
-/// The console home's figures about the account's sites, counted
-/// as the sites page shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SitesRollup {
-    pub sites: i64,
-    /// Every device of the account, as the sites page's column sums them.
-    pub devices: i64,
-    /// Sites nobody has been made administrator of.
-    pub unassigned: i64,
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("no such site")]
+    NotFound,
+    #[error("a site already has this name")]
+    NameTaken,
+    #[error("not one of the sites this person runs")]
+    NotTheirs,
+    #[error(transparent)]
+    Database(#[from] DbError),
 }
 
-pub fn rollup(conn: &mut DbConnection, customer_id: &str) -> QueryResult<SitesRollup> {
-    let of_account = || sites::table.filter(sites::customer_id.eq(customer_id.to_owned()));
-    let sites: i64 = of_account().count().get_result(conn)?;
-    let unassigned: i64 = of_account()
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            site_administrators::table.filter(site_administrators::site_id.eq(sites::id)),
-        )))
-        .count()
-        .get_result(conn)?;
-    let devices: i64 = devices::table
-        .filter(devices::customer_id.eq(customer_id))
-        .count()
-        .get_result(conn)?;
-    Ok(SitesRollup {
-        sites,
-        devices,
-        unassigned,
-    })
+impl From<diesel::result::Error> for SiteError {
+    fn from(error: diesel::result::Error) -> Self {
+        SiteError::Database(error.into())
+    }
+}
+
+/// A site error no form can explain: a name taken here was not typed in a
+/// form that could say so.
+impl From<SiteError> for PageError {
+    fn from(error: SiteError) -> Self {
+        match error {
+            SiteError::NotFound => PageError::NotFound,
+            SiteError::NotTheirs => PageError::Forbidden,
+            SiteError::NameTaken => PageError::BadRequest,
+            SiteError::Database(error) => error.into(),
+        }
+    }
 }
 
 /// `?administrators=none`: only the sites without an administrator.
@@ -76,6 +74,9 @@ impl SitesFilter {
     }
 }
 
+/// What was typed in a refused form: (site id or "" for a new one, name, zone).
+type Typed = Option<(String, String, String)>;
+
 #[derive(Template)]
 #[template(path = "console/sites.html")]
 struct SitesPage {
@@ -87,8 +88,7 @@ struct SitesPage {
     /// (membership id, full name) of the account's active people, to choose from.
     people: Vec<(String, String)>,
     errors: FieldErrors,
-    /// What was typed in the refused form: (site id or "" for a new one, name, zone).
-    typed: Option<(String, String, String)>,
+    typed: Typed,
     default_zone: String,
     zones: Vec<ZoneGroup>,
 }
@@ -113,98 +113,28 @@ impl SitesPage {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SiteError {
-    #[error("no such site")]
-    NotFound,
-    #[error("a site already has this name")]
-    NameTaken,
-    #[error("not one of the sites this person runs")]
-    NotTheirs,
-    #[error(transparent)]
-    Database(#[from] DbError),
-}
-
-impl From<diesel::result::Error> for SiteError {
-    fn from(error: diesel::result::Error) -> Self {
-        SiteError::Database(error.into())
-    }
-}
-
 async fn sites_page(
     state: &AppState,
     layout: Layout,
     member: &CustomerMember,
     errors: FieldErrors,
-    typed: Option<(String, String, String)>,
+    typed: Typed,
     filter: &SitesFilter,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let me = member.membership.id.clone();
-    let (mut sites, people, default_zone) = db::run(&state.pool, move |conn| {
-        let rows: Vec<(String, String, String)> = sites::table
-            .filter(sites::customer_id.eq(&customer_id))
-            .order((sites::created_at.asc(), sites::id.asc()))
-            .select((sites::id, sites::name, sites::time_zone))
-            .load(conn)?;
-        let counts: Vec<(String, i64)> = devices::table
-            .filter(devices::customer_id.eq(&customer_id))
-            .group_by(devices::site_id)
-            .select((devices::site_id, diesel::dsl::count_star()))
-            .load(conn)?;
-        let runs: Vec<(String, String, String)> = site_administrators::table
-            .inner_join(memberships::table.inner_join(logins::table))
-            .inner_join(sites::table)
-            .filter(sites::customer_id.eq(&customer_id))
-            .order(crate::invitations::shown_name().asc())
-            .select((
-                site_administrators::site_id,
-                site_administrators::membership_id,
-                crate::invitations::shown_name(),
-            ))
-            .load(conn)?;
-        let people: Vec<(String, String)> = memberships::table
-            .inner_join(logins::table)
-            .filter(memberships::customer_id.eq(&customer_id))
-            .filter(memberships::state.eq("active"))
-            .order(logins::full_name.asc())
-            .select((memberships::id, logins::full_name))
-            .load(conn)?;
-        let zone: String = customer_accounts::table
-            .find(&customer_id)
-            .select(customer_accounts::time_zone)
-            .first(conn)?;
-        let sites: Vec<Site> = rows
-            .into_iter()
-            .map(|(id, name, time_zone)| {
-                let administrators: Vec<(String, String)> = runs
-                    .iter()
-                    .filter(|(site, _, _)| *site == id)
-                    .map(|(_, membership, full_name)| (membership.clone(), full_name.clone()))
-                    .collect();
-                Site {
-                    devices: counts
-                        .iter()
-                        .find(|(site, _)| *site == id)
-                        .map_or(0, |(_, n)| *n),
-                    mine: administrators.iter().any(|(m, _)| *m == me),
-                    administrators,
-                    id,
-                    name,
-                    time_zone,
-                }
-            })
-            .collect();
-        Ok::<_, DbError>((sites, people, zone))
+    let listing = db::run(&state.pool, move |conn| {
+        Ok::<_, DbError>(queries::listing(conn, &customer_id, &me)?)
     })
     .await?;
-    let default_zone = zones::shown(&default_zone);
+    let default_zone = zones::shown(&listing.zone);
     let new_zone = match &typed {
         Some((id, _, zone)) if id.is_empty() => zone.clone(),
         _ => default_zone.clone(),
     };
     let zones = zones::groups(&new_zone, &layout.tr);
     let unassigned_only = filter.unassigned_only();
+    let mut sites = listing.sites;
     if unassigned_only {
         sites.retain(|site| site.administrators.is_empty());
     }
@@ -213,7 +143,7 @@ async fn sites_page(
         layout,
         sites,
         unassigned_only,
-        people,
+        people: listing.people,
         errors,
         typed,
         zones,
@@ -227,7 +157,7 @@ async fn refused(
     layout: Layout,
     member: &CustomerMember,
     errors: FieldErrors,
-    typed: Option<(String, String, String)>,
+    typed: Typed,
 ) -> Result<HttpResponse, PageError> {
     sites_page(
         state,
@@ -265,21 +195,6 @@ pub struct SiteForm {
     time_zone: String,
 }
 
-fn name_is_free(
-    conn: &mut DbConnection,
-    customer_id: &str,
-    name: &str,
-    except: Option<&str>,
-) -> QueryResult<bool> {
-    let names: Vec<(String, String)> = sites::table
-        .filter(sites::customer_id.eq(customer_id))
-        .select((sites::id, sites::name))
-        .load(conn)?;
-    Ok(!names.iter().any(|(id, existing)| {
-        Some(id.as_str()) != except && existing.to_lowercase() == name.to_lowercase()
-    }))
-}
-
 pub async fn create(
     state: web::Data<AppState>,
     layout: Layout,
@@ -299,21 +214,7 @@ pub async fn create(
         return refused(&state, layout, &member, errors, typed).await;
     };
     let created = change_as(&state, &member, move |conn, change| {
-        if !name_is_free(conn, &change.customer_id, name.as_str(), None)? {
-            return Err(SiteError::NameTaken);
-        }
-        diesel::insert_into(sites::table)
-            .values((
-                sites::id.eq(uuid::Uuid::new_v4().to_string()),
-                sites::customer_id.eq(&change.customer_id),
-                sites::name.eq(name.as_str()),
-                sites::time_zone.eq(zone.name()),
-                sites::created_at.eq(change.now),
-            ))
-            .execute(conn)
-            .or_taken(SiteError::NameTaken)?;
-        change.record(conn, Action::SiteCreated, name.as_str(), zone.name())?;
-        Ok(())
+        queries::create(conn, change, &name, zone)
     })
     .await;
     match created {
@@ -325,9 +226,7 @@ pub async fn create(
             errors.add(&layout.tr, "name", "site-name-taken");
             refused(&state, layout, &member, errors, typed).await
         }
-        Err(SiteError::NotFound) => Err(PageError::NotFound),
-        Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
-        Err(SiteError::Database(error)) => Err(error.into()),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -355,27 +254,7 @@ pub async fn rename(
     let any_site = member.role.can(CustomerCapability::ManageSites);
     let me = member.membership.id.clone();
     let renamed = change_as(&state, &member, move |conn, change| {
-        // Scoped by the account in use: another account's site is missing.
-        let old: String = sites::table
-            .filter(sites::id.eq(&site_id))
-            .filter(sites::customer_id.eq(&change.customer_id))
-            .select(sites::name)
-            .first(conn)
-            .optional()?
-            .ok_or(SiteError::NotFound)?;
-        if !any_site && !runs_site(conn, &site_id, &me)? {
-            return Err(SiteError::NotTheirs);
-        }
-        if !name_is_free(conn, &change.customer_id, name.as_str(), Some(&site_id))? {
-            return Err(SiteError::NameTaken);
-        }
-        diesel::update(sites::table.filter(sites::id.eq(&site_id)))
-            .set(sites::name.eq(name.as_str()))
-            .execute(conn)
-            .or_taken(SiteError::NameTaken)?;
-        let details = format!("{old} → {}", name.as_str());
-        change.record(conn, Action::SiteRenamed, name.as_str(), &details)?;
-        Ok(())
+        queries::rename(conn, change, &site_id, &name, any_site, &me)
     })
     .await;
     match renamed {
@@ -387,45 +266,8 @@ pub async fn rename(
             errors.add(&layout.tr, "rename", "site-name-taken");
             refused(&state, layout, &member, errors, typed).await
         }
-        Err(SiteError::NotFound) => Err(PageError::NotFound),
-        Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
-        Err(SiteError::Database(error)) => Err(error.into()),
+        Err(error) => Err(error.into()),
     }
-}
-
-fn runs_site(conn: &mut DbConnection, site_id: &str, membership_id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        site_administrators::table
-            .filter(site_administrators::site_id.eq(site_id))
-            .filter(site_administrators::membership_id.eq(membership_id)),
-    ))
-    .get_result(conn)
-}
-
-/// The site and the person, both of the account in use, by name; either missing
-/// answers not found.
-fn site_and_person(
-    conn: &mut DbConnection,
-    customer_id: &str,
-    site_id: &str,
-    membership_id: &str,
-) -> Result<(String, String), SiteError> {
-    let site: String = sites::table
-        .filter(sites::id.eq(site_id))
-        .filter(sites::customer_id.eq(customer_id))
-        .select(sites::name)
-        .first(conn)
-        .optional()?
-        .ok_or(SiteError::NotFound)?;
-    let person: String = memberships::table
-        .inner_join(logins::table)
-        .filter(memberships::id.eq(membership_id))
-        .filter(memberships::customer_id.eq(customer_id))
-        .select(logins::full_name)
-        .first(conn)
-        .optional()?
-        .ok_or(SiteError::NotFound)?;
-    Ok((site, person))
 }
 
 #[derive(Deserialize)]
@@ -445,23 +287,12 @@ pub async fn add_administrator(
     if membership_id.is_empty() {
         return Err(PageError::BadRequest);
     }
-    let added = change_as(&state, &member, move |conn, change| {
-        let (site, person) = site_and_person(conn, &change.customer_id, &site_id, &membership_id)?;
-        if runs_site(conn, &site_id, &membership_id)? {
-            return Ok(());
-        }
-        diesel::insert_into(site_administrators::table)
-            .values((
-                site_administrators::site_id.eq(&site_id),
-                site_administrators::membership_id.eq(&membership_id),
-                site_administrators::created_at.eq(change.now),
-            ))
-            .execute(conn)?;
-        change.record(conn, Action::SiteAdministratorAdded, &site, &person)?;
-        Ok(())
+    change_as(&state, &member, move |conn, change| {
+        queries::add_administrator(conn, change, &site_id, &membership_id)
     })
-    .await;
-    site_change_answer(added, "flash-site-administrator-added")
+    .await?;
+    FlashMessage::success("flash-site-administrator-added").send();
+    Ok(see_other("/customer/sites"))
 }
 
 pub async fn remove_administrator(
@@ -470,36 +301,10 @@ pub async fn remove_administrator(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (site_id, membership_id) = path.into_inner();
-    let removed = change_as(&state, &member, move |conn, change| {
-        let (site, person) = site_and_person(conn, &change.customer_id, &site_id, &membership_id)?;
-        let removed = diesel::delete(
-            site_administrators::table
-                .filter(site_administrators::site_id.eq(&site_id))
-                .filter(site_administrators::membership_id.eq(&membership_id)),
-        )
-        .execute(conn)?;
-        if removed == 0 {
-            return Ok(());
-        }
-        change.record(conn, Action::SiteAdministratorRemoved, &site, &person)?;
-        Ok(())
+    change_as(&state, &member, move |conn, change| {
+        queries::remove_administrator(conn, change, &site_id, &membership_id)
     })
-    .await;
-    site_change_answer(removed, "flash-site-administrator-removed")
-}
-
-fn site_change_answer(
-    outcome: Result<(), SiteError>,
-    success_key: &'static str,
-) -> Result<HttpResponse, PageError> {
-    match outcome {
-        Ok(()) => {
-            FlashMessage::success(success_key).send();
-            Ok(see_other("/customer/sites"))
-        }
-        Err(SiteError::NotFound) => Err(PageError::NotFound),
-        Err(SiteError::NotTheirs) => Err(PageError::Forbidden),
-        Err(SiteError::NameTaken) => Err(PageError::BadRequest),
-        Err(SiteError::Database(error)) => Err(error.into()),
-    }
+    .await?;
+    FlashMessage::success("flash-site-administrator-removed").send();
+    Ok(see_other("/customer/sites"))
 }
