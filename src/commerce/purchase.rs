@@ -17,11 +17,12 @@ use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::CustomerCapability;
 use crate::audit::{self, Action};
 use crate::auth::identity::CustomerMember;
-use crate::console::{CustomerChange, change_once_confirmed};
+use crate::console::change_once_confirmed;
 use crate::customers::Customer;
 use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 #[derive(Template)]

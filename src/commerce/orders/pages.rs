@@ -6,8 +6,8 @@ use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 
 use super::form::{OfferChoice, OrderForm, offer_choices};
-use super::queries::{HistoryRow, history, place, usage_subscriptions};
-use super::{Buyer, OrderLine, Purpose, describe};
+use super::queries::{HistoryRow, history, place};
+use super::{Buyer, OrderLine, Purpose, describe, usage_subscriptions};
 use crate::access::Capability;
 use crate::audit::{self, Action};
 use crate::auth::identity::{CustomerMember, PartnerMember};

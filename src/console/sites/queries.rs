@@ -6,11 +6,11 @@ use diesel::prelude::*;
 use super::{Site, SiteError};
 use crate::accounts::DisplayName;
 use crate::audit::Action;
-use crate::console::CustomerChange;
 use crate::db::schema::{
     customer_accounts, devices, logins, memberships, site_administrators, sites,
 };
 use crate::db::{DbConnection, OrTaken};
+use crate::tenancy::CustomerChange;
 
 /// The console home's figures about the account's sites, counted
 /// as the sites page shows them.
