@@ -128,65 +128,64 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 .nullable(),
         ))
         .load(conn)?;
-    let mut all: Vec<Membership> = rows
-        .into_iter()
-        .filter_map(|((id, role), partner, customer, sub_account)| {
-            use crate::auth::second_factor_rule::Policy;
-            let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
-                match (partner, customer, sub_account) {
-                    ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
-                        MembershipScope::Partner {
-                            role: PartnerRole::parse(&role)?,
-                        },
-                        tenant_id,
-                        tenant_name,
-                        None,
-                        Policy::from_columns(since, grace),
-                    ),
-                    (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => (
-                        MembershipScope::Customer {
-                            role: CustomerRole::parse(&role)?,
-                        },
-                        tenant_id,
-                        tenant_name,
-                        None,
-                        Policy::from_columns(since, grace),
-                    ),
-                    (
-                        _,
-                        _,
-                        Some((sub_id, customer_id, name, dashboards, monitors, quota, alerts)),
-                    ) => (
-                        MembershipScope::Customer {
-                            role: CustomerRole::Operator,
-                        },
-                        customer_id,
-                        name.clone(),
-                        Some(SubAccountAccess {
-                            id: sub_id,
-                            name,
-                            can_build_dashboards: dashboards,
-                            can_manage_monitors: monitors,
-                            monitor_quota: quota,
-                            can_edit_alerts: alerts,
-                        }),
-                        // Operators are outside the account's rule.
-                        None,
-                    ),
-                    _ => return None,
-                };
-            Some(Membership {
-                id,
-                scope,
-                tenant_id,
-                tenant_name,
-                sub_account,
-                second_factor_policy,
-            })
-        })
-        .collect();
+    let mut all: Vec<Membership> = rows.into_iter().filter_map(membership_of_row).collect();
     all.sort_by(|a, b| (&a.tenant_name, &a.id).cmp(&(&b.tenant_name, &b.id)));
     Ok(all)
+}
+
+/// A membership from its row; none when its organisation or account is gone or
+/// its stored role is unknown.
+fn membership_of_row(
+    ((id, role), partner, customer, sub_account): MembershipRow,
+) -> Option<Membership> {
+    use crate::auth::second_factor_rule::Policy;
+    let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
+        match (partner, customer, sub_account) {
+            ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
+                MembershipScope::Partner {
+                    role: PartnerRole::parse(&role)?,
+                },
+                tenant_id,
+                tenant_name,
+                None,
+                Policy::from_columns(since, grace),
+            ),
+            (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => (
+                MembershipScope::Customer {
+                    role: CustomerRole::parse(&role)?,
+                },
+                tenant_id,
+                tenant_name,
+                None,
+                Policy::from_columns(since, grace),
+            ),
+            (_, _, Some((sub_id, customer_id, name, dashboards, monitors, quota, alerts))) => (
+                MembershipScope::Customer {
+                    role: CustomerRole::Operator,
+                },
+                customer_id,
+                name.clone(),
+                Some(SubAccountAccess {
+                    id: sub_id,
+                    name,
+                    can_build_dashboards: dashboards,
+                    can_manage_monitors: monitors,
+                    monitor_quota: quota,
+                    can_edit_alerts: alerts,
+                }),
+                // Operators are outside the account's rule.
+                None,
+            ),
+            _ => return None,
+        };
+    Some(Membership {
+        id,
+        scope,
+        tenant_id,
+        tenant_name,
+        sub_account,
+        second_factor_policy,
+    })
 }
 
 /// (id, name, second factor required since, grace days)
