@@ -265,8 +265,14 @@ fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             let pool = db::connect(&settings.database_url, 1)?;
             let settings = settings.clone();
             actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let passwords = demo::DemoPasswords::new()?;
                 let mut conn = pool.get()?;
-                Ok(demo::seed(&mut conn, &settings, clock::system().now())?)
+                Ok(demo::seed(
+                    &mut conn,
+                    &settings,
+                    clock::system().now(),
+                    passwords,
+                )?)
             })
             .await??
         } else {

@@ -62,6 +62,41 @@ fn fresh_password() -> String {
         .collect()
 }
 
+/// A new password and its argon2 hash.
+struct NewPassword {
+    password: String,
+    hash: String,
+}
+
+impl NewPassword {
+    fn new() -> Result<Self, DemoError> {
+        let password = fresh_password();
+        let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
+        Ok(Self { password, hash })
+    }
+}
+
+/// The new password of every demo login, hashed before the seeding takes a
+/// database connection: hashing is slow and needs none.
+pub struct DemoPasswords {
+    staff: Vec<NewPassword>,
+    customer_administrator: NewPassword,
+    sub_account_operator: NewPassword,
+}
+
+impl DemoPasswords {
+    pub fn new() -> Result<Self, DemoError> {
+        Ok(Self {
+            staff: DEMO_STAFF
+                .iter()
+                .map(|_| NewPassword::new())
+                .collect::<Result<_, _>>()?,
+            customer_administrator: NewPassword::new()?,
+            sub_account_operator: NewPassword::new()?,
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("could not hash a demo password")]
@@ -82,64 +117,10 @@ pub fn seed(
     conn: &mut DbConnection,
     _settings: &Settings,
     now: NaiveDateTime,
+    passwords: DemoPasswords,
 ) -> Result<Vec<DemoLogin>, DemoError> {
-    let mut passwords = Vec::new();
-    for _ in DEMO_STAFF {
-        let password = fresh_password();
-        let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
-        passwords.push((password, hash));
-    }
-    let (partner_id, printed) = db::write_transaction(conn, |conn| {
-        let name = DisplayName::parse(DEMO_PARTNER).map_err(|_| DemoError::Invalid("name"))?;
-        let partner_id = match partner_organisations::table
-            .filter(partner_organisations::name.eq(DEMO_PARTNER))
-            .select(partner_organisations::id)
-            .first::<String>(conn)
-            .optional()?
-        {
-            Some(id) => id,
-            // Required, as for any new organisation: the demo's people have the
-            // grace period to try enrolling.
-            None => partners::insert_organisation(conn, now, &name, None, true)?,
-        };
-        let mut printed = Vec::new();
-        for ((username, full_name, role, language), (password, hash)) in
-            DEMO_STAFF.into_iter().zip(passwords)
-        {
-            let username_value =
-                Username::parse(username).map_err(|_| DemoError::Invalid("username"))?;
-            match accounts::find_by_username(conn, &username_value)? {
-                Some(id) => {
-                    diesel::update(logins::table.filter(logins::id.eq(id)))
-                        .set((
-                            logins::password_hash.eq(Some(&hash)),
-                            logins::state.eq("active"),
-                        ))
-                        .execute(conn)?;
-                }
-                None => {
-                    let new = NewLogin {
-                        username: username_value,
-                        email: EmailAddress::parse(username)
-                            .map_err(|_| DemoError::Invalid("email"))?,
-                        full_name: DisplayName::parse(full_name)
-                            .map_err(|_| DemoError::Invalid("full name"))?,
-                        language,
-                        time_zone: chrono_tz::Europe::Paris,
-                    };
-                    let login_id =
-                        accounts::insert(conn, now, &new, LoginState::Active, Some(&hash))?;
-                    partners::add_member(conn, now, &partner_id, &login_id, role)?;
-                }
-            }
-            printed.push(DemoLogin {
-                username: username.to_owned(),
-                password,
-                role: format!("{} ({DEMO_PARTNER})", role.as_str()),
-            });
-        }
-        Ok::<_, DemoError>((partner_id, printed))
-    })?;
+    let (partner_id, mut printed) =
+        db::write_transaction(conn, |conn| staff(conn, now, passwords.staff))?;
     let has_customers: bool = diesel::select(diesel::dsl::exists(
         customer_accounts::table.filter(customer_accounts::partner_id.eq(&partner_id)),
     ))
@@ -156,11 +137,96 @@ pub fn seed(
             },
         )?;
     }
-    let mut printed = printed;
-    printed.push(customer_administrator(conn, now, &partner_id)?);
+    let administrator = passwords.customer_administrator;
+    printed.push(customer_administrator(
+        conn,
+        now,
+        &partner_id,
+        administrator,
+    )?);
     support_data(conn, now, &partner_id)?;
-    printed.extend(sub_account_operator(conn, now, &partner_id)?);
+    let operator = passwords.sub_account_operator;
+    printed.extend(sub_account_operator(conn, now, &partner_id, operator)?);
     Ok(printed)
+}
+
+/// The demo organisation, made when missing, and its staff with their new
+/// passwords (one per login of `DEMO_STAFF`).
+fn staff(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    passwords: Vec<NewPassword>,
+) -> Result<(String, Vec<DemoLogin>), DemoError> {
+    let name = DisplayName::parse(DEMO_PARTNER).map_err(|_| DemoError::Invalid("name"))?;
+    let partner_id = match partner_organisations::table
+        .filter(partner_organisations::name.eq(DEMO_PARTNER))
+        .select(partner_organisations::id)
+        .first::<String>(conn)
+        .optional()?
+    {
+        Some(id) => id,
+        // Required, as for any new organisation: the demo's people have the
+        // grace period to try enrolling.
+        None => partners::insert_organisation(conn, now, &name, None, true)?,
+    };
+    let mut printed = Vec::new();
+    for ((username, full_name, role, language), NewPassword { password, hash }) in
+        DEMO_STAFF.into_iter().zip(passwords)
+    {
+        let person = Person {
+            username,
+            full_name,
+            language,
+        };
+        let (login_id, created) = active_login(conn, now, &person, &hash)?;
+        if created {
+            partners::add_member(conn, now, &partner_id, &login_id, role)?;
+        }
+        printed.push(DemoLogin {
+            username: username.to_owned(),
+            password,
+            role: format!("{} ({DEMO_PARTNER})", role.as_str()),
+        });
+    }
+    Ok((partner_id, printed))
+}
+
+/// Who a demo login is for.
+struct Person {
+    /// Also the email address.
+    username: &'static str,
+    full_name: &'static str,
+    language: Lang,
+}
+
+/// The person's login, active with the password `hash`: the existing one
+/// updated, else a new one. Answers its id, and whether it is new.
+fn active_login(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    person: &Person,
+    hash: &str,
+) -> Result<(String, bool), DemoError> {
+    let username = Username::parse(person.username).map_err(|_| DemoError::Invalid("username"))?;
+    if let Some(id) = accounts::find_by_username(conn, &username)? {
+        diesel::update(logins::table.filter(logins::id.eq(&id)))
+            .set((
+                logins::password_hash.eq(Some(hash)),
+                logins::state.eq("active"),
+            ))
+            .execute(conn)?;
+        return Ok((id, false));
+    }
+    let new = NewLogin {
+        username,
+        email: EmailAddress::parse(person.username).map_err(|_| DemoError::Invalid("email"))?,
+        full_name: DisplayName::parse(person.full_name)
+            .map_err(|_| DemoError::Invalid("full name"))?,
+        language: person.language,
+        time_zone: chrono_tz::Europe::Paris,
+    };
+    let id = accounts::insert(conn, now, &new, LoginState::Active, Some(hash))?;
+    Ok((id, true))
 }
 
 /// The operator of the first customer's demo sub-account, to see what a
@@ -169,9 +235,8 @@ fn sub_account_operator(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     partner_id: &str,
+    NewPassword { password, hash }: NewPassword,
 ) -> Result<Option<DemoLogin>, DemoError> {
-    let password = fresh_password();
-    let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
     let seeded = db::write_transaction(conn, |conn| {
         crate::sub_accounts::demo::seed(conn, now, partner_id, &hash)
     })?;
@@ -213,9 +278,8 @@ fn customer_administrator(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     partner_id: &str,
+    NewPassword { password, hash }: NewPassword,
 ) -> Result<DemoLogin, DemoError> {
-    let password = fresh_password();
-    let hash = hash_password(&password).map_err(|_| DemoError::Hash)?;
     let customer_name = db::write_transaction(conn, |conn| {
         let customer: customers::Customer = customer_accounts::table
             .filter(customer_accounts::partner_id.eq(partner_id))
@@ -226,31 +290,12 @@ fn customer_administrator(
             .select(customers::Customer::as_select())
             .first(conn)?;
         let customer_id = customer.id.clone();
-        let username =
-            Username::parse(DEMO_CUSTOMER_ADMIN).map_err(|_| DemoError::Invalid("username"))?;
-        let login_id = match accounts::find_by_username(conn, &username)? {
-            Some(id) => {
-                diesel::update(logins::table.filter(logins::id.eq(&id)))
-                    .set((
-                        logins::password_hash.eq(Some(&hash)),
-                        logins::state.eq("active"),
-                    ))
-                    .execute(conn)?;
-                id
-            }
-            None => {
-                let new = NewLogin {
-                    username,
-                    email: EmailAddress::parse(DEMO_CUSTOMER_ADMIN)
-                        .map_err(|_| DemoError::Invalid("email"))?,
-                    full_name: DisplayName::parse("Camille Customer")
-                        .map_err(|_| DemoError::Invalid("full name"))?,
-                    language: Lang::Fr,
-                    time_zone: chrono_tz::Europe::Paris,
-                };
-                accounts::insert(conn, now, &new, LoginState::Active, Some(&hash))?
-            }
+        let person = Person {
+            username: DEMO_CUSTOMER_ADMIN,
+            full_name: "Camille Customer",
+            language: Lang::Fr,
         };
+        let (login_id, _) = active_login(conn, now, &person, &hash)?;
         let membership_id: Option<String> = memberships::table
             .filter(memberships::login_id.eq(&login_id))
             .filter(memberships::customer_id.eq(&customer_id))

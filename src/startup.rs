@@ -92,13 +92,7 @@ impl Application {
             wake: wake.clone(),
             shutdown: shutdown.clone(),
         };
-        let webauthn = second_factor::passkeys::relying_party(&settings)?.map(Arc::new);
-        if webauthn.is_none() {
-            tracing::info!(
-                base_url = %settings.base_url,
-                "passkeys are off: the public address is not a domain name"
-            );
-        }
+        let webauthn = passkeys(&settings)?;
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             pool,
@@ -107,83 +101,10 @@ impl Application {
             jobs_wake,
             webauthn,
         });
-        let cookie_key = Key::derive_from(settings.secret_key.as_bytes());
-        let https = settings.uses_https();
-        let session_store = DbSessionStore::new(state.pool.clone(), state.clock.clone());
-        let (cookie_name, cookie_secure) = session_cookie(&settings);
-        let mut server = HttpServer::new(move || {
-            let flashes = FlashMessagesFramework::builder(
-                CookieMessageStore::builder(cookie_key.clone()).build(),
-            )
-            .build();
-            let sessions = SessionMiddleware::builder(session_store.clone(), cookie_key.clone())
-                .cookie_name(cookie_name.clone())
-                .cookie_secure(cookie_secure)
-                .cookie_http_only(true)
-                .cookie_same_site(SameSite::Lax)
-                .cookie_path("/".to_owned())
-                .cookie_domain(None)
-                .session_lifecycle(
-                    BrowserSession::default()
-                        .state_ttl(CookieDuration::minutes(IDLE_TIMEOUT_MINUTES))
-                        .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
-                )
-                .build();
-            // Middleware listed innermost first.
-            App::new()
-                .app_data(state.clone())
-                .app_data(
-                    web::FormConfig::default().limit(64 * 1024).error_handler(
-                        |error, _| match error {
-                            actix_web::error::UrlencodedError::Overflow { .. } => {
-                                PageError::TooLarge.into()
-                            }
-                            _ => PageError::BadRequest.into(),
-                        },
-                    ),
-                )
-                .app_data(BodyLimits(routes::body_limit))
-                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-                .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
-                .app_data(
-                    MultipartFormConfig::default()
-                        .total_limit(customers::import::MAX_BYTES)
-                        .memory_limit(customers::import::MAX_BYTES)
-                        .error_handler(|error, _| match error {
-                            actix_multipart::MultipartError::Payload(
-                                actix_web::error::PayloadError::Overflow,
-                            ) => PageError::TooLarge.into(),
-                            _ => PageError::BadRequest.into(),
-                        }),
-                )
-                .configure(routes::register)
-                .default_service(web::to(not_found))
-                .wrap(flashes)
-                .wrap(from_fn(crate::signin::links::speak_the_recipients_language))
-                .wrap(from_fn(check_csrf))
-                .wrap(from_fn(routes::identity::load_identity))
-                .wrap(from_fn(screen_input))
-                .wrap(
-                    ErrorHandlers::new()
-                        .default_handler_client(render_error_page)
-                        .default_handler_server(render_error_page),
-                )
-                .wrap(sessions)
-                .wrap(security_headers(https))
-                .wrap(request_logger())
-                .wrap(from_fn(assign_request_id))
-        })
-        .listen(listener)?
-        // Stops gracefully on our signal only; `run_until_stopped` turns SIGTERM
-        // and SIGINT into it, so that the workers stop at the same moment.
-        .shutdown_signal(shutdown.requested())
-        .shutdown_timeout(settings.jobs.shutdown_grace.as_secs());
-        if let Some(workers) = settings.http_workers {
-            server = server.workers(workers);
-        }
+        let server = http_server(state, &settings, listener, &shutdown)?;
         Ok(Self {
             port,
-            server: server.run(),
+            server,
             worker,
             imports,
             shutdown,
@@ -248,6 +169,123 @@ impl Application {
         signals.abort();
         result
     }
+}
+
+/// The HTTP server over the routes, with every middleware; stopped by
+/// `shutdown` only.
+fn http_server(
+    state: web::Data<AppState>,
+    settings: &Settings,
+    listener: TcpListener,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Server> {
+    let cookie_key = Key::derive_from(settings.secret_key.as_bytes());
+    let https = settings.uses_https();
+    let session_store = DbSessionStore::new(state.pool.clone(), state.clock.clone());
+    let (cookie_name, cookie_secure) = session_cookie(settings);
+    let mut server = HttpServer::new(move || {
+        let flashes = FlashMessagesFramework::builder(
+            CookieMessageStore::builder(cookie_key.clone()).build(),
+        )
+        .build();
+        let sessions = sessions(
+            session_store.clone(),
+            cookie_key.clone(),
+            cookie_name.clone(),
+            cookie_secure,
+        );
+        // Middleware listed innermost first.
+        App::new()
+            .app_data(state.clone())
+            .app_data(form_config())
+            .app_data(BodyLimits(routes::body_limit))
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(multipart_config())
+            .configure(routes::register)
+            .default_service(web::to(not_found))
+            .wrap(flashes)
+            .wrap(from_fn(crate::signin::links::speak_the_recipients_language))
+            .wrap(from_fn(check_csrf))
+            .wrap(from_fn(routes::identity::load_identity))
+            .wrap(from_fn(screen_input))
+            .wrap(
+                ErrorHandlers::new()
+                    .default_handler_client(render_error_page)
+                    .default_handler_server(render_error_page),
+            )
+            .wrap(sessions)
+            .wrap(security_headers(https))
+            .wrap(request_logger())
+            .wrap(from_fn(assign_request_id))
+    })
+    .listen(listener)?
+    // Stops gracefully on our signal only; `run_until_stopped` turns SIGTERM
+    // and SIGINT into it, so that the workers stop at the same moment.
+    .shutdown_signal(shutdown.requested())
+    .shutdown_timeout(settings.jobs.shutdown_grace.as_secs());
+    if let Some(workers) = settings.http_workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+/// The relying party of passkeys, when the public address is a domain name.
+fn passkeys(settings: &Settings) -> anyhow::Result<Option<Arc<webauthn_rs::Webauthn>>> {
+    let webauthn = second_factor::passkeys::relying_party(settings)?.map(Arc::new);
+    if webauthn.is_none() {
+        tracing::info!(
+            base_url = %settings.base_url,
+            "passkeys are off: the public address is not a domain name"
+        );
+    }
+    Ok(webauthn)
+}
+
+/// Sessions kept in the database, ending with the browser or after
+/// `IDLE_TIMEOUT_MINUTES` without a request.
+fn sessions(
+    store: DbSessionStore,
+    key: Key,
+    cookie_name: String,
+    cookie_secure: bool,
+) -> SessionMiddleware<DbSessionStore> {
+    SessionMiddleware::builder(store, key)
+        .cookie_name(cookie_name)
+        .cookie_secure(cookie_secure)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_path("/".to_owned())
+        .cookie_domain(None)
+        .session_lifecycle(
+            BrowserSession::default()
+                .state_ttl(CookieDuration::minutes(IDLE_TIMEOUT_MINUTES))
+                .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+        )
+        .build()
+}
+
+/// Forms up to 64 KiB; a larger one is answered 413, a malformed one 400.
+fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(64 * 1024)
+        .error_handler(|error, _| match error {
+            actix_web::error::UrlencodedError::Overflow { .. } => PageError::TooLarge.into(),
+            _ => PageError::BadRequest.into(),
+        })
+}
+
+/// Uploads up to the import's limit; a larger one is answered 413.
+fn multipart_config() -> MultipartFormConfig {
+    MultipartFormConfig::default()
+        .total_limit(customers::import::MAX_BYTES)
+        .memory_limit(customers::import::MAX_BYTES)
+        .error_handler(|error, _| match error {
+            actix_multipart::MultipartError::Payload(actix_web::error::PayloadError::Overflow) => {
+                PageError::TooLarge.into()
+            }
+            _ => PageError::BadRequest.into(),
+        })
 }
 
 fn request_logger() -> actix_web::middleware::Logger {

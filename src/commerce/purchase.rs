@@ -22,6 +22,7 @@ use crate::customers::Customer;
 use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 #[derive(Template)]
@@ -121,49 +122,7 @@ pub async fn buy(
     let typed = form.clone();
     let membership_id = member.membership.id.clone();
     let outcome = change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-        let (customer, partner_id) = permitted_customer(conn, &change.customer_id)?;
-        let offer = catalogue::find_active(conn, &typed.offer_id)?
-            .filter(|offer| offer.kind() == OfferKind::Reservation)
-            .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-        // Only a subscription on which the buyer holds the Owner role.
-        let owned = owned_usage_subscriptions(conn, &customer.id, Some(&membership_id))?;
-        if !owned.iter().any(|(id, _)| *id == typed.subscription_id) {
-            return Err(CommerceError::field(
-                "subscription_id",
-                "purchase-subscription-not-owned",
-            ));
-        }
-        let quantity =
-            quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
-        let line = OrderLine {
-            offer: &offer,
-            quantity,
-            subscription_id: Some(&typed.subscription_id),
-            purpose: Purpose::Purchase,
-            starts_on: change.now.date(),
-        };
-        let buyer = Buyer {
-            placed_by: PlacedBy::Customer,
-            login_id: Some(change.login_id()),
-            name: change.name(),
-            now: change.now,
-        };
-        // Billed to the partner: the order is the partner's, like its own orders.
-        orders::place(conn, &customer, &partner_id, &buyer, &line)?;
-        // In the customer's log and the partner's; no email to anyone.
-        audit::record(
-            conn,
-            change.now,
-            audit::Entry {
-                partner_id: Some(&partner_id),
-                customer_id: Some(&customer.id),
-                actor: change.actor(),
-                action: Action::CustomerPurchase,
-                target: &customer.name,
-                details: &orders::describe(&offer, quantity),
-            },
-        )?;
-        Quote::new(conn, &customer.name, &partner_id, &line)
+        purchase(conn, change, &typed, quantity, &membership_id)
     })
     .await;
     match outcome {
@@ -195,4 +154,57 @@ pub async fn buy(
         }
         Err(error) => Err(page_error(error)),
     }
+}
+
+/// Places the customer's order of a reservation, billed to its partner, and
+/// logs it; answers the quote the review shows.
+fn purchase(
+    conn: &mut DbConnection,
+    change: &CustomerChange,
+    form: &OrderForm,
+    quantity: Option<i32>,
+    membership_id: &str,
+) -> Result<Quote, CommerceError> {
+    let (customer, partner_id) = permitted_customer(conn, &change.customer_id)?;
+    let offer = catalogue::find_active(conn, &form.offer_id)?
+        .filter(|offer| offer.kind() == OfferKind::Reservation)
+        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+    // Only a subscription on which the buyer holds the Owner role.
+    let owned = owned_usage_subscriptions(conn, &customer.id, Some(membership_id))?;
+    if !owned.iter().any(|(id, _)| *id == form.subscription_id) {
+        return Err(CommerceError::field(
+            "subscription_id",
+            "purchase-subscription-not-owned",
+        ));
+    }
+    let quantity = quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+    let line = OrderLine {
+        offer: &offer,
+        quantity,
+        subscription_id: Some(&form.subscription_id),
+        purpose: Purpose::Purchase,
+        starts_on: change.now.date(),
+    };
+    let buyer = Buyer {
+        placed_by: PlacedBy::Customer,
+        login_id: Some(change.login_id()),
+        name: change.name(),
+        now: change.now,
+    };
+    // Billed to the partner: the order is the partner's, like its own orders.
+    orders::place(conn, &customer, &partner_id, &buyer, &line)?;
+    // In the customer's log and the partner's; no email to anyone.
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: Some(&partner_id),
+            customer_id: Some(&customer.id),
+            actor: change.actor(),
+            action: Action::CustomerPurchase,
+            target: &customer.name,
+            details: &orders::describe(&offer, quantity),
+        },
+    )?;
+    Quote::new(conn, &customer.name, &partner_id, &line)
 }

@@ -227,73 +227,85 @@ pub fn of_reservation_change(
         _ => back_to(page, &[], &row),
     };
     match done {
-        Done::Cancelled(customer, held) => {
-            let line = format!("{} × {}", held.quantity, held.name);
-            Review::new(tr, "confirm-cancel-heading", action, back)
-                .summary(tr.with(
-                    "confirm-cancel-summary",
-                    &[("line", &line), ("customer", customer)],
-                ))
-                .fact(tr, "customer", "confirm-customer", customer.clone())
-                .fact(tr, "reservation", "confirm-reservation", held.name.clone())
-                .fact(
-                    tr,
-                    "quantity",
-                    "confirm-quantity",
-                    held.quantity.to_string(),
-                )
-                .fact(
-                    tr,
-                    "planned-end",
-                    "confirm-planned-end",
-                    format_date(held.ends_on, tr.lang),
-                )
-                .irreversible()
-        }
-        Done::Renewed(quote) => {
-            let until = quote
-                .ends_on
-                .map(|d| format_date(d, tr.lang))
-                .unwrap_or_default();
-            let review = Review::new(tr, "confirm-renew-heading", action, back)
-                .summary(tr.with(
-                    "confirm-renew-summary",
-                    &[
-                        ("line", &quote.line()),
-                        ("customer", &quote.customer),
-                        ("until", &until),
-                        ("total", &quote.total(tr)),
-                        ("partner", &quote.billed_to),
-                    ],
-                ))
-                .fact(tr, "customer", "confirm-customer", quote.customer.clone());
-            quote.facts(tr, review)
-        }
-        Done::Exchanged(held, quote) => {
-            let old = format!("{} × {}", held.quantity, held.name);
-            let until = quote
-                .ends_on
-                .map(|d| format_date(d, tr.lang))
-                .unwrap_or_default();
-            let review = Review::new(tr, "confirm-exchange-heading", action, back)
-                .summary(tr.with(
-                    "confirm-exchange-summary",
-                    &[
-                        ("old", &old),
-                        ("customer", &quote.customer),
-                        ("line", &quote.line()),
-                        ("until", &until),
-                        ("total", &quote.total(tr)),
-                        ("partner", &quote.billed_to),
-                    ],
-                ))
-                .fact(tr, "customer", "confirm-customer", quote.customer.clone())
-                .fact(tr, "replaces", "confirm-replaces", old);
-            quote
-                .facts(tr, review)
-                .field("offer_id", &quote.offer.id)
-                .field("quantity", &quote.quantity.to_string())
-                .irreversible()
-        }
+        Done::Cancelled(customer, held) => cancellation(tr, customer, held, action, back),
+        Done::Renewed(quote) => renewal(tr, quote, action, back),
+        Done::Exchanged(held, quote) => exchange(tr, held, quote, action, back),
     }
+}
+
+fn cancellation(
+    tr: &Translator,
+    customer: &str,
+    held: &Held,
+    action: String,
+    back: String,
+) -> Review {
+    let line = format!("{} × {}", held.quantity, held.name);
+    Review::new(tr, "confirm-cancel-heading", action, back)
+        .summary(tr.with(
+            "confirm-cancel-summary",
+            &[("line", &line), ("customer", customer)],
+        ))
+        .fact(tr, "customer", "confirm-customer", customer.to_owned())
+        .fact(tr, "reservation", "confirm-reservation", held.name.clone())
+        .fact(
+            tr,
+            "quantity",
+            "confirm-quantity",
+            held.quantity.to_string(),
+        )
+        .fact(
+            tr,
+            "planned-end",
+            "confirm-planned-end",
+            format_date(held.ends_on, tr.lang),
+        )
+        .irreversible()
+}
+
+/// The end of the term the quote buys, as the review says it.
+fn until(tr: &Translator, quote: &Quote) -> String {
+    quote
+        .ends_on
+        .map(|d| format_date(d, tr.lang))
+        .unwrap_or_default()
+}
+
+fn renewal(tr: &Translator, quote: &Quote, action: String, back: String) -> Review {
+    let review = Review::new(tr, "confirm-renew-heading", action, back)
+        .summary(tr.with(
+            "confirm-renew-summary",
+            &[
+                ("line", &quote.line()),
+                ("customer", &quote.customer),
+                ("until", &until(tr, quote)),
+                ("total", &quote.total(tr)),
+                ("partner", &quote.billed_to),
+            ],
+        ))
+        .fact(tr, "customer", "confirm-customer", quote.customer.clone());
+    quote.facts(tr, review)
+}
+
+fn exchange(tr: &Translator, held: &Held, quote: &Quote, action: String, back: String) -> Review {
+    let old = format!("{} × {}", held.quantity, held.name);
+    let review = Review::new(tr, "confirm-exchange-heading", action, back)
+        .summary(tr.with(
+            "confirm-exchange-summary",
+            &[
+                ("old", &old),
+                ("customer", &quote.customer),
+                ("line", &quote.line()),
+                ("until", &until(tr, quote)),
+                ("total", &quote.total(tr)),
+                ("partner", &quote.billed_to),
+            ],
+        ))
+        .fact(tr, "customer", "confirm-customer", quote.customer.clone())
+        .fact(tr, "replaces", "confirm-replaces", old);
+    quote
+        .facts(tr, review)
+        .field("offer_id", &quote.offer.id)
+        .field("quantity", &quote.quantity.to_string())
+        .irreversible()
 }

@@ -10,6 +10,42 @@ pub trait Email {
     fn render(&self) -> Result<EmailContent, askama::Error>;
 }
 
+/// Gives an email struct (with `tr`, `full_name` and a `subject()`) its text
+/// and HTML templates, the greeting they open with, and its `Email` impl.
+macro_rules! email {
+    ($email:ident, $text_path:tt, $html_path:tt) => {
+        const _: () = {
+            #[derive(Template)]
+            #[template(path = $text_path)]
+            struct Text<'a> {
+                m: &'a $email,
+            }
+
+            #[derive(Template)]
+            #[template(path = $html_path)]
+            struct Html<'a> {
+                m: &'a $email,
+            }
+
+            impl $email {
+                fn greeting(&self) -> String {
+                    self.tr.with("email-greeting", &[("name", &self.full_name)])
+                }
+            }
+
+            impl Email for $email {
+                fn render(&self) -> Result<EmailContent, askama::Error> {
+                    Ok(EmailContent {
+                        subject: self.subject(),
+                        text: Text { m: self }.render()?,
+                        html: Html { m: self }.render()?,
+                    })
+                }
+            }
+        };
+    };
+}
+
 /// Sent when someone is given a login: the link lets them choose a password.
 pub struct ActivationEmail {
     pub tr: Translator,
@@ -19,21 +55,12 @@ pub struct ActivationEmail {
     pub valid_hours: i64,
 }
 
-#[derive(Template)]
-#[template(path = "email/activation.txt")]
-struct ActivationText<'a> {
-    m: &'a ActivationEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/activation.html")]
-struct ActivationHtml<'a> {
-    m: &'a ActivationEmail,
-}
-
 impl ActivationEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.with(
+            "email-activation-subject",
+            &[("organisation", &self.organisation)],
+        )
     }
 
     fn intro(&self) -> String {
@@ -52,18 +79,11 @@ impl ActivationEmail {
     }
 }
 
-impl Email for ActivationEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.with(
-                "email-activation-subject",
-                &[("organisation", &self.organisation)],
-            ),
-            text: ActivationText { m: self }.render()?,
-            html: ActivationHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    ActivationEmail,
+    "email/activation.txt",
+    "email/activation.html"
+);
 
 /// Sent when someone asks to reset a password; the link is valid 60 minutes.
 pub struct PasswordResetEmail {
@@ -73,21 +93,9 @@ pub struct PasswordResetEmail {
     pub valid_minutes: i64,
 }
 
-#[derive(Template)]
-#[template(path = "email/password_reset.txt")]
-struct PasswordResetText<'a> {
-    m: &'a PasswordResetEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/password_reset.html")]
-struct PasswordResetHtml<'a> {
-    m: &'a PasswordResetEmail,
-}
-
 impl PasswordResetEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.t("email-reset-subject")
     }
 
     fn valid_for(&self) -> String {
@@ -99,15 +107,11 @@ impl PasswordResetEmail {
     }
 }
 
-impl Email for PasswordResetEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.t("email-reset-subject"),
-            text: PasswordResetText { m: self }.render()?,
-            html: PasswordResetHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    PasswordResetEmail,
+    "email/password_reset.txt",
+    "email/password_reset.html"
+);
 
 /// Sent after any change of password, so an unexpected change does not go unseen.
 pub struct PasswordChangedEmail {
@@ -116,33 +120,17 @@ pub struct PasswordChangedEmail {
     pub reset_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/password_changed.txt")]
-struct PasswordChangedText<'a> {
-    m: &'a PasswordChangedEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/password_changed.html")]
-struct PasswordChangedHtml<'a> {
-    m: &'a PasswordChangedEmail,
-}
-
 impl PasswordChangedEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.t("email-changed-subject")
     }
 }
 
-impl Email for PasswordChangedEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.t("email-changed-subject"),
-            text: PasswordChangedText { m: self }.render()?,
-            html: PasswordChangedHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    PasswordChangedEmail,
+    "email/password_changed.txt",
+    "email/password_changed.html"
+);
 
 /// Sent to the person who left one of their memberships from their profile, so
 /// that a leave they did not make does not go unseen.
@@ -156,21 +144,12 @@ pub struct MembershipLeftEmail {
     pub reset_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/membership_left.txt")]
-struct MembershipLeftText<'a> {
-    m: &'a MembershipLeftEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/membership_left.html")]
-struct MembershipLeftHtml<'a> {
-    m: &'a MembershipLeftEmail,
-}
-
 impl MembershipLeftEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.with(
+            "email-left-subject",
+            &[("organisation", &self.organisation)],
+        )
     }
 
     fn intro(&self) -> String {
@@ -188,18 +167,11 @@ impl MembershipLeftEmail {
     }
 }
 
-impl Email for MembershipLeftEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.with(
-                "email-left-subject",
-                &[("organisation", &self.organisation)],
-            ),
-            text: MembershipLeftText { m: self }.render()?,
-            html: MembershipLeftHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    MembershipLeftEmail,
+    "email/membership_left.txt",
+    "email/membership_left.html"
+);
 
 /// Sent to someone who already has a login when they are given an account to
 /// administer: no new password, just the news and where to sign in.
@@ -210,21 +182,10 @@ pub struct AccessGrantedEmail {
     pub sign_in_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/access_granted.txt")]
-struct AccessGrantedText<'a> {
-    m: &'a AccessGrantedEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/access_granted.html")]
-struct AccessGrantedHtml<'a> {
-    m: &'a AccessGrantedEmail,
-}
-
 impl AccessGrantedEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr
+            .with("email-access-subject", &[("account", &self.account)])
     }
 
     fn intro(&self) -> String {
@@ -233,17 +194,11 @@ impl AccessGrantedEmail {
     }
 }
 
-impl Email for AccessGrantedEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self
-                .tr
-                .with("email-access-subject", &[("account", &self.account)]),
-            text: AccessGrantedText { m: self }.render()?,
-            html: AccessGrantedHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    AccessGrantedEmail,
+    "email/access_granted.txt",
+    "email/access_granted.html"
+);
 
 /// Sent to a customer's administrators when their partner asks them to turn
 /// partner assistance on.
@@ -256,21 +211,12 @@ pub struct AssistanceRequestEmail {
     pub settings_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/assistance_request.txt")]
-struct AssistanceRequestText<'a> {
-    m: &'a AssistanceRequestEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/assistance_request.html")]
-struct AssistanceRequestHtml<'a> {
-    m: &'a AssistanceRequestEmail,
-}
-
 impl AssistanceRequestEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.with(
+            "email-assistance-request-subject",
+            &[("partner", &self.partner), ("account", &self.account)],
+        )
     }
 
     fn intro(&self) -> String {
@@ -285,18 +231,11 @@ impl AssistanceRequestEmail {
     }
 }
 
-impl Email for AssistanceRequestEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.with(
-                "email-assistance-request-subject",
-                &[("partner", &self.partner), ("account", &self.account)],
-            ),
-            text: AssistanceRequestText { m: self }.render()?,
-            html: AssistanceRequestHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    AssistanceRequestEmail,
+    "email/assistance_request.txt",
+    "email/assistance_request.html"
+);
 
 /// Sent to a customer administrator who asked to know each time their partner
 /// opens the account.
@@ -310,21 +249,12 @@ pub struct AccountOpenedEmail {
     pub activity_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/account_opened.txt")]
-struct AccountOpenedText<'a> {
-    m: &'a AccountOpenedEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/account_opened.html")]
-struct AccountOpenedHtml<'a> {
-    m: &'a AccountOpenedEmail,
-}
-
 impl AccountOpenedEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.with(
+            "email-opened-subject",
+            &[("partner", &self.partner), ("account", &self.account)],
+        )
     }
 
     fn intro(&self) -> String {
@@ -339,18 +269,11 @@ impl AccountOpenedEmail {
     }
 }
 
-impl Email for AccountOpenedEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.with(
-                "email-opened-subject",
-                &[("partner", &self.partner), ("account", &self.account)],
-            ),
-            text: AccountOpenedText { m: self }.render()?,
-            html: AccountOpenedHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    AccountOpenedEmail,
+    "email/account_opened.txt",
+    "email/account_opened.html"
+);
 
 /// Sent to whoever invited someone whose activation link expired, so that they
 /// send a new one themselves.
@@ -363,21 +286,10 @@ pub struct InvitationRequestEmail {
     pub resend_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/invitation_request.txt")]
-struct InvitationRequestText<'a> {
-    m: &'a InvitationRequestEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/invitation_request.html")]
-struct InvitationRequestHtml<'a> {
-    m: &'a InvitationRequestEmail,
-}
-
 impl InvitationRequestEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr
+            .with("email-request-subject", &[("invitee", &self.invitee)])
     }
 
     fn intro(&self) -> String {
@@ -392,17 +304,11 @@ impl InvitationRequestEmail {
     }
 }
 
-impl Email for InvitationRequestEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self
-                .tr
-                .with("email-request-subject", &[("invitee", &self.invitee)]),
-            text: InvitationRequestText { m: self }.render()?,
-            html: InvitationRequestHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    InvitationRequestEmail,
+    "email/invitation_request.txt",
+    "email/invitation_request.html"
+);
 
 /// An offer of a membership to a login that already exists, sent to the address
 /// the inviter typed; the link lets the person accept (signed in as that login)
@@ -415,21 +321,12 @@ pub struct InvitationOfferEmail {
     pub valid_hours: i64,
 }
 
-#[derive(Template)]
-#[template(path = "email/invitation_offer.txt")]
-struct InvitationOfferText<'a> {
-    m: &'a InvitationOfferEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/invitation_offer.html")]
-struct InvitationOfferHtml<'a> {
-    m: &'a InvitationOfferEmail,
-}
-
 impl InvitationOfferEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.with(
+            "email-offer-subject",
+            &[("organisation", &self.organisation)],
+        )
     }
 
     fn intro(&self) -> String {
@@ -446,18 +343,11 @@ impl InvitationOfferEmail {
     }
 }
 
-impl Email for InvitationOfferEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.with(
-                "email-offer-subject",
-                &[("organisation", &self.organisation)],
-            ),
-            text: InvitationOfferText { m: self }.render()?,
-            html: InvitationOfferHtml { m: self }.render()?,
-        })
-    }
-}
+email!(
+    InvitationOfferEmail,
+    "email/invitation_offer.txt",
+    "email/invitation_offer.html"
+);
 
 /// Sent to a login's own address when its second factors change: one added or
 /// removed by the person, or all reset by their organisation.
@@ -469,33 +359,61 @@ pub struct SecondFactorChangedEmail {
     pub security_link: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/second_factor_changed.txt")]
-struct SecondFactorChangedText<'a> {
-    m: &'a SecondFactorChangedEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/second_factor_changed.html")]
-struct SecondFactorChangedHtml<'a> {
-    m: &'a SecondFactorChangedEmail,
-}
-
 impl SecondFactorChangedEmail {
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
+    fn subject(&self) -> String {
+        self.tr.t("email-factor-subject")
     }
 }
 
-impl Email for SecondFactorChangedEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.tr.t("email-factor-subject"),
-            text: SecondFactorChangedText { m: self }.render()?,
-            html: SecondFactorChangedHtml { m: self }.render()?,
-        })
+email!(
+    SecondFactorChangedEmail,
+    "email/second_factor_changed.txt",
+    "email/second_factor_changed.html"
+);
+
+/// Sent to an alert definition's recipients when one of its monitors has
+/// failed as many checks in a row as the rule says, and when it recovers.
+pub struct AlertEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    /// "failing" or "recovered".
+    pub event: &'static str,
+    pub monitor: String,
+    pub definition: String,
+    pub failures: i32,
+    /// The check that decided it, in the recipient's time zone.
+    pub checked_at: String,
+    pub message: Option<String>,
+    pub link: String,
+}
+
+impl AlertEmail {
+    fn args(&self) -> Vec<(&str, String)> {
+        vec![
+            ("monitor", self.monitor.clone()),
+            ("definition", self.definition.clone()),
+            ("failures", self.failures.to_string()),
+            ("time", self.checked_at.clone()),
+        ]
+    }
+
+    fn say(&self, key: &str) -> String {
+        let args = self.args();
+        let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.tr
+            .with(&format!("email-alert-{}-{key}", self.event), &borrowed)
+    }
+
+    fn subject(&self) -> String {
+        self.say("subject")
+    }
+
+    fn intro(&self) -> String {
+        self.say("intro")
     }
 }
+
+email!(AlertEmail, "email/alert.txt", "email/alert.html");
 
 #[cfg(test)]
 mod tests {
@@ -526,69 +444,5 @@ mod tests {
             en.html.contains("Ada &#60;Lovelace&#62;") || en.html.contains("Ada &lt;Lovelace&gt;")
         );
         assert!(fr.text.contains("72"));
-    }
-}
-
-/// Sent to an alert definition's recipients when one of its monitors has
-/// failed as many checks in a row as the rule says, and when it recovers.
-pub struct AlertEmail {
-    pub tr: Translator,
-    pub full_name: String,
-    /// "failing" or "recovered".
-    pub event: &'static str,
-    pub monitor: String,
-    pub definition: String,
-    pub failures: i32,
-    /// The check that decided it, in the recipient's time zone.
-    pub checked_at: String,
-    pub message: Option<String>,
-    pub link: String,
-}
-
-#[derive(Template)]
-#[template(path = "email/alert.txt")]
-struct AlertText<'a> {
-    m: &'a AlertEmail,
-}
-
-#[derive(Template)]
-#[template(path = "email/alert.html")]
-struct AlertHtml<'a> {
-    m: &'a AlertEmail,
-}
-
-impl AlertEmail {
-    fn args(&self) -> Vec<(&str, String)> {
-        vec![
-            ("monitor", self.monitor.clone()),
-            ("definition", self.definition.clone()),
-            ("failures", self.failures.to_string()),
-            ("time", self.checked_at.clone()),
-        ]
-    }
-
-    fn say(&self, key: &str) -> String {
-        let args = self.args();
-        let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.tr
-            .with(&format!("email-alert-{}-{key}", self.event), &borrowed)
-    }
-
-    fn greeting(&self) -> String {
-        self.tr.with("email-greeting", &[("name", &self.full_name)])
-    }
-
-    fn intro(&self) -> String {
-        self.say("intro")
-    }
-}
-
-impl Email for AlertEmail {
-    fn render(&self) -> Result<EmailContent, askama::Error> {
-        Ok(EmailContent {
-            subject: self.say("subject"),
-            text: AlertText { m: self }.render()?,
-            html: AlertHtml { m: self }.render()?,
-        })
     }
 }

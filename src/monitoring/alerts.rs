@@ -88,6 +88,23 @@ pub fn follow_results(
     if newer.is_empty() {
         return Ok(());
     }
+    let mut rules = rules_of(conn, monitor_id)?;
+    let (streak, events) = walk(&mut rules, before.failures, &newer);
+    store(conn, monitor_id, streak, &rules)?;
+    if events.is_empty() {
+        return Ok(());
+    }
+    let alerts = Alerts {
+        settings,
+        now,
+        monitor_id,
+        rules: &rules,
+    };
+    alerts.send(conn, events)
+}
+
+/// The rules of every alert definition over the monitor, as stored.
+fn rules_of(conn: &mut DbConnection, monitor_id: &str) -> QueryResult<Vec<Rule>> {
     let rows: Vec<(String, String, i32, bool)> = alert_definition_monitors::table
         .inner_join(alert_definitions::table)
         .filter(alert_definition_monitors::monitor_id.eq(monitor_id))
@@ -98,7 +115,7 @@ pub fn follow_results(
             alert_definition_monitors::alerting,
         ))
         .load(conn)?;
-    let mut rules: Vec<Rule> = rows
+    Ok(rows
         .into_iter()
         .map(|(definition_id, name, failures, alerting)| Rule {
             definition_id,
@@ -107,10 +124,19 @@ pub fn follow_results(
             alerting,
             was_alerting: alerting,
         })
-        .collect();
-    let mut streak = before.failures;
-    let mut events: Vec<(usize, AlertEvent, &NewResult)> = Vec::new();
-    for result in newer {
+        .collect())
+}
+
+/// An alert to send: the index of its rule, what happened, and the result
+/// that decided it.
+type Event<'a> = (usize, AlertEvent, &'a NewResult);
+
+/// Walks the newer results in check order from the streak `failures`,
+/// switching the rules; answers the streak at the end and what happened.
+fn walk<'a>(rules: &mut [Rule], failures: i32, newer: &[&'a NewResult]) -> (i32, Vec<Event<'a>>) {
+    let mut streak = failures;
+    let mut events: Vec<Event<'a>> = Vec::new();
+    for &result in newer {
         streak = if result.success {
             0
         } else {
@@ -126,6 +152,16 @@ pub fn follow_results(
             }
         }
     }
+    (streak, events)
+}
+
+/// Keeps the monitor's streak and the rules that switched.
+fn store(
+    conn: &mut DbConnection,
+    monitor_id: &str,
+    streak: i32,
+    rules: &[Rule],
+) -> QueryResult<()> {
     diesel::update(monitors::table.filter(monitors::id.eq(monitor_id)))
         .set(monitors::failure_streak.eq(streak))
         .execute(conn)?;
@@ -138,33 +174,49 @@ pub fn follow_results(
         .set(alert_definition_monitors::alerting.eq(rule.alerting))
         .execute(conn)?;
     }
-    if events.is_empty() {
-        return Ok(());
-    }
-    let monitor_name: String = monitors::table
-        .find(monitor_id)
-        .select(monitors::name)
-        .first(conn)?;
-    for (index, event, result) in events {
-        let rule = &rules[index];
-        for (email, full_name, language, zone) in recipients_of(conn, &rule.definition_id)? {
-            let lang = Lang::from_code(&language).unwrap_or_default();
-            let zone: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
-            let message = AlertEmail {
-                tr: lang.translator(),
-                full_name,
-                event: event.as_str(),
-                monitor: monitor_name.clone(),
-                definition: rule.name.clone(),
-                failures: rule.failures,
-                checked_at: format_time(result.checked_at, zone, lang),
-                message: result.message.clone(),
-                link: settings.link(&format!("/customer/monitors/{monitor_id}")),
-            };
-            outbox::enqueue(conn, now, &email, &message)?;
-        }
-    }
     Ok(())
+}
+
+/// What the alert emails of one monitor's batch are written from.
+struct Alerts<'a> {
+    settings: &'a crate::config::Settings,
+    now: NaiveDateTime,
+    monitor_id: &'a str,
+    rules: &'a [Rule],
+}
+
+impl Alerts<'_> {
+    /// Queues one email per event to each of its definition's recipients, in
+    /// their language and time zone.
+    fn send(&self, conn: &mut DbConnection, events: Vec<Event<'_>>) -> Result<(), OutboxError> {
+        let monitor_name: String = monitors::table
+            .find(self.monitor_id)
+            .select(monitors::name)
+            .first(conn)?;
+        let link = self
+            .settings
+            .link(&format!("/customer/monitors/{}", self.monitor_id));
+        for (index, event, result) in events {
+            let rule = &self.rules[index];
+            for (email, full_name, language, zone) in recipients_of(conn, &rule.definition_id)? {
+                let lang = Lang::from_code(&language).unwrap_or_default();
+                let zone: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
+                let message = AlertEmail {
+                    tr: lang.translator(),
+                    full_name,
+                    event: event.as_str(),
+                    monitor: monitor_name.clone(),
+                    definition: rule.name.clone(),
+                    failures: rule.failures,
+                    checked_at: format_time(result.checked_at, zone, lang),
+                    message: result.message.clone(),
+                    link: link.clone(),
+                };
+                outbox::enqueue(conn, self.now, &email, &message)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The definition's recipients still able to act on an alert: active people

@@ -25,6 +25,45 @@ pub fn seed(
     partner_id: &str,
     password_hash: &str,
 ) -> QueryResult<Option<String>> {
+    let Some((customer_id, dashboard_id)) = first_dashboard(conn, partner_id)? else {
+        return Ok(None);
+    };
+    let existing: Option<String> = sub_accounts::table
+        .filter(sub_accounts::customer_id.eq(&customer_id))
+        .filter(sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()))
+        .select(sub_accounts::id)
+        .first(conn)
+        .optional()?;
+    let login_id = operator_login(conn, now, password_hash)?;
+    if existing.is_some() {
+        return Ok(Some(DEMO_SUB_ACCOUNT.to_owned()));
+    }
+    let sub_account_id = insert_sub_account(conn, now, &customer_id, &dashboard_id)?;
+    let membership_id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::id.eq(&membership_id),
+            memberships::login_id.eq(&login_id),
+            memberships::scope.eq("sub_account"),
+            memberships::sub_account_id.eq(&sub_account_id),
+            memberships::role.eq(OPERATOR_ROLE),
+            memberships::state.eq("active"),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let sub_account = SubAccount {
+        id: &sub_account_id,
+        customer_id: &customer_id,
+    };
+    insert_alert(conn, now, sub_account, &dashboard_id, &membership_id)?;
+    Ok(Some(DEMO_SUB_ACCOUNT.to_owned()))
+}
+
+/// The partner's first customer, by name, and its first dashboard, when it has one.
+fn first_dashboard(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> QueryResult<Option<(String, String)>> {
     let first: Option<String> = customer_accounts::table
         .filter(customer_accounts::partner_id.eq(partner_id))
         .order((
@@ -43,24 +82,21 @@ pub fn seed(
         .select(dashboards::id)
         .first(conn)
         .optional()?;
-    let Some(dashboard_id) = dashboard else {
-        return Ok(None);
-    };
-    let existing: Option<String> = sub_accounts::table
-        .filter(sub_accounts::customer_id.eq(&customer_id))
-        .filter(sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()))
-        .select(sub_accounts::id)
-        .first(conn)
-        .optional()?;
-    let login_id = operator_login(conn, now, password_hash)?;
-    if existing.is_some() {
-        return Ok(Some(DEMO_SUB_ACCOUNT.to_owned()));
-    }
+    Ok(dashboard.map(|dashboard_id| (customer_id, dashboard_id)))
+}
+
+/// The sub-account, handed the dashboard; answers its id.
+fn insert_sub_account(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    dashboard_id: &str,
+) -> QueryResult<String> {
     let sub_account_id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(sub_accounts::table)
         .values((
             sub_accounts::id.eq(&sub_account_id),
-            sub_accounts::customer_id.eq(&customer_id),
+            sub_accounts::customer_id.eq(customer_id),
             sub_accounts::name.eq(DEMO_SUB_ACCOUNT),
             sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()),
             sub_accounts::can_build_dashboards.eq(true),
@@ -74,31 +110,36 @@ pub fn seed(
     diesel::insert_into(sub_account_dashboards::table)
         .values((
             sub_account_dashboards::sub_account_id.eq(&sub_account_id),
-            sub_account_dashboards::dashboard_id.eq(&dashboard_id),
+            sub_account_dashboards::dashboard_id.eq(dashboard_id),
         ))
         .execute(conn)?;
-    let membership_id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::id.eq(&membership_id),
-            memberships::login_id.eq(&login_id),
-            memberships::scope.eq("sub_account"),
-            memberships::sub_account_id.eq(&sub_account_id),
-            memberships::role.eq(OPERATOR_ROLE),
-            memberships::state.eq("active"),
-            memberships::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    Ok(sub_account_id)
+}
+
+#[derive(Clone, Copy)]
+struct SubAccount<'a> {
+    id: &'a str,
+    customer_id: &'a str,
+}
+
+/// The sub-account's alert on the dashboard's monitors, sent to the operator.
+fn insert_alert(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    sub_account: SubAccount<'_>,
+    dashboard_id: &str,
+    recipient_membership_id: &str,
+) -> QueryResult<()> {
     let watched: Vec<String> = dashboard_monitors::table
-        .filter(dashboard_monitors::dashboard_id.eq(&dashboard_id))
+        .filter(dashboard_monitors::dashboard_id.eq(dashboard_id))
         .select(dashboard_monitors::monitor_id)
         .load(conn)?;
     let definition_id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(alert_definitions::table)
         .values((
             alert_definitions::id.eq(&definition_id),
-            alert_definitions::customer_id.eq(&customer_id),
-            alert_definitions::sub_account_id.eq(&sub_account_id),
+            alert_definitions::customer_id.eq(sub_account.customer_id),
+            alert_definitions::sub_account_id.eq(sub_account.id),
             alert_definitions::name.eq("SLA monitors down"),
             alert_definitions::name_key.eq("sla monitors down"),
             alert_definitions::failures.eq(3),
@@ -118,10 +159,10 @@ pub fn seed(
     diesel::insert_into(alert_definition_recipients::table)
         .values((
             alert_definition_recipients::alert_definition_id.eq(&definition_id),
-            alert_definition_recipients::membership_id.eq(&membership_id),
+            alert_definition_recipients::membership_id.eq(recipient_membership_id),
         ))
         .execute(conn)?;
-    Ok(Some(DEMO_SUB_ACCOUNT.to_owned()))
+    Ok(())
 }
 
 fn operator_login(

@@ -1,13 +1,19 @@
 //! Settings: defaults that need no set-up, overridden by an optional TOML file and by
 //! `PARTNERDESK_*` environment variables. Built once in `main` and passed in.
 
+mod proxies;
+mod raw;
+mod secret;
+
+pub use proxies::TrustedProxies;
+pub use secret::SecretKey;
+
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rand::RngCore;
-use serde::Deserialize;
+use raw::RawSettings;
+use secret::kept_secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -26,59 +32,6 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-}
-
-/// The values as the file and environment give them, every one optional.
-#[derive(Debug, Default, Deserialize)]
-struct RawSettings {
-    data_dir: Option<PathBuf>,
-    database_url: Option<String>,
-    bind: Option<String>,
-    base_url: Option<String>,
-    smtp_url: Option<String>,
-    secret_key: Option<String>,
-    mail_from: Option<String>,
-    db_pool_size: Option<u32>,
-    http_workers: Option<usize>,
-    outbox: Option<RawOutbox>,
-    jobs: Option<RawJobs>,
-    data_regions: Option<BTreeMap<String, String>>,
-    trusted_proxies: Option<RawList>,
-    failure_brake_per_minute: Option<u32>,
-}
-
-/// A list given as one comma-separated string (the environment) or as an array
-/// (the TOML file).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawList {
-    Text(String),
-    Items(Vec<String>),
-}
-
-impl RawList {
-    fn items(&self) -> Vec<&str> {
-        match self {
-            RawList::Text(text) => text.split(',').collect(),
-            RawList::Items(items) => items.iter().map(String::as_str).collect(),
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct RawOutbox {
-    poll_interval_ms: Option<u64>,
-    retry_base_ms: Option<u64>,
-    retry_max_ms: Option<u64>,
-    give_up_after_secs: Option<u64>,
-    send_deadline_secs: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct RawJobs {
-    poll_interval_ms: Option<u64>,
-    lease_secs: Option<u64>,
-    shutdown_grace_secs: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -135,54 +88,6 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
-#[derive(Clone)]
-pub struct SecretKey(String);
-
-impl SecretKey {
-    pub fn new(value: String) -> Result<Self, ConfigError> {
-        if value.len() < 32 {
-            return Err(ConfigError::SecretTooShort);
-        }
-        Ok(Self(value))
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
-/// The proxies allowed to say who the client is, as single addresses or CIDR
-/// ranges. Parsed once at start-up; empty unless configured.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<ipnet::IpNet>);
-
-impl TrustedProxies {
-    /// Comma-separated (or listed) addresses and ranges; blanks are ignored.
-    pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Self, ConfigError> {
-        items
-            .into_iter()
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
-            .map(|item| {
-                item.parse::<ipnet::IpNet>()
-                    .or_else(|_| item.parse::<IpAddr>().map(ipnet::IpNet::from))
-                    .map(|net| net.trunc())
-                    .map_err(|_| ConfigError::TrustedProxy(item.to_owned()))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Self)
-    }
-
-    pub fn contains(&self, address: IpAddr) -> bool {
-        let address = address.to_canonical();
-        self.0.iter().any(|net| net.contains(&address))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 pub const DEFAULT_FAILURE_BRAKE_PER_MINUTE: u32 = 100;
 
 /// How the outbox worker retries. A failed email waits `retry_base`, then twice as
@@ -236,6 +141,16 @@ impl Default for JobSettings {
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const DEFAULT_MAIL_FROM: &str = "Partnerdesk <no-reply@partnerdesk.localhost>";
+
+/// The public address as given, else the one the server binds; http or https only.
+fn base_url(given: Option<String>, bind: &str) -> Result<url::Url, ConfigError> {
+    let text = given.unwrap_or_else(|| format!("http://{bind}"));
+    url::Url::parse(&text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or(ConfigError::BaseUrl(text))
+}
 
 impl Settings {
     /// Reads the optional TOML file (an explicitly named file must exist) and the
@@ -273,11 +188,7 @@ impl Settings {
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("partnerdesk.db").display()));
         let bind = raw.bind.unwrap_or_else(|| DEFAULT_BIND.to_owned());
-        let base_url_text = raw.base_url.unwrap_or_else(|| format!("http://{bind}"));
-        let base_url = url::Url::parse(&base_url_text)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or(ConfigError::BaseUrl(base_url_text))?;
+        let base_url = base_url(raw.base_url, &bind)?;
         let secret_key = match raw.secret_key {
             Some(given) => SecretKey::new(given)?,
             None => kept_secret(&data_dir)?,
@@ -286,11 +197,6 @@ impl Settings {
             Some(list) => TrustedProxies::parse(list.items())?,
             None => TrustedProxies::default(),
         };
-        let outbox_raw = raw.outbox.unwrap_or_default();
-        let defaults = OutboxSettings::default();
-        let jobs_raw = raw.jobs.unwrap_or_default();
-        let job_defaults = JobSettings::default();
-        let ms = Duration::from_millis;
         Ok(Self {
             data_dir,
             database_url,
@@ -300,46 +206,12 @@ impl Settings {
             secret_key,
             mail_from: raw
                 .mail_from
-                .unwrap_or_else(|| "Partnerdesk <no-reply@partnerdesk.localhost>".to_owned()),
+                .unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
             db_pool_size: raw.db_pool_size.unwrap_or(8),
             db_wait: Duration::from_secs(10),
             http_workers: raw.http_workers,
-            outbox: OutboxSettings {
-                poll_interval: outbox_raw
-                    .poll_interval_ms
-                    .map(ms)
-                    .unwrap_or(defaults.poll_interval),
-                retry_base: outbox_raw
-                    .retry_base_ms
-                    .map(ms)
-                    .unwrap_or(defaults.retry_base),
-                retry_max: outbox_raw
-                    .retry_max_ms
-                    .map(ms)
-                    .unwrap_or(defaults.retry_max),
-                give_up_after: outbox_raw
-                    .give_up_after_secs
-                    .map(Duration::from_secs)
-                    .unwrap_or(defaults.give_up_after),
-                send_deadline: outbox_raw
-                    .send_deadline_secs
-                    .map(Duration::from_secs)
-                    .unwrap_or(defaults.send_deadline),
-            },
-            jobs: JobSettings {
-                poll_interval: jobs_raw
-                    .poll_interval_ms
-                    .map(ms)
-                    .unwrap_or(job_defaults.poll_interval),
-                lease: jobs_raw
-                    .lease_secs
-                    .map(Duration::from_secs)
-                    .unwrap_or(job_defaults.lease),
-                shutdown_grace: jobs_raw
-                    .shutdown_grace_secs
-                    .map(Duration::from_secs)
-                    .unwrap_or(job_defaults.shutdown_grace),
-            },
+            outbox: raw.outbox.unwrap_or_default().or_defaults(),
+            jobs: raw.jobs.unwrap_or_default().or_defaults(),
             data_regions: raw
                 .data_regions
                 .unwrap_or_default()
@@ -368,39 +240,9 @@ impl Settings {
     }
 }
 
-/// The secret generated on first run and kept in the data folder, readable by its
-/// owner only.
-fn kept_secret(data_dir: &Path) -> Result<SecretKey, ConfigError> {
-    let path = data_dir.join("secret_key");
-    let io_error = |source| ConfigError::SecretFile {
-        path: path.clone(),
-        source,
-    };
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        return SecretKey::new(existing.trim().to_owned());
-    }
-    std::fs::create_dir_all(data_dir).map_err(io_error)?;
-    let mut bytes = [0u8; 64];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = hex::encode(bytes);
-    write_private(&path, &secret).map_err(io_error)?;
-    SecretKey::new(secret)
-}
-
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)?.write_all(contents.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
+    use super::raw::RawList;
     use super::*;
 
     #[test]

@@ -1,0 +1,191 @@
+//! The order pages: the partner's order history of a customer with its order
+//! form, and the customer's own order history.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+
+use super::form::{OfferChoice, OrderForm, offer_choices};
+use super::queries::{HistoryRow, history, place};
+use super::{Buyer, OrderLine, Purpose, describe, usage_subscriptions};
+use crate::access::Capability;
+use crate::audit::{self, Action};
+use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::commerce::review::{self, Quote};
+use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
+use crate::customers::{self, Customer};
+use crate::db;
+use crate::partner::change_once_confirmed;
+use crate::state::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "commerce/orders.html")]
+struct OrdersPage {
+    layout: Layout,
+    customer: Customer,
+    rows: Vec<HistoryRow>,
+    offers: Vec<OfferChoice>,
+    usage_subscriptions: Vec<(String, String)>,
+    can_order: bool,
+    form: OrderForm,
+    errors: FieldErrors,
+}
+
+async fn orders_page(
+    state: &AppState,
+    layout: Layout,
+    member: &PartnerMember,
+    customer_id: String,
+    form: OrderForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let partner_id = member.partner_id().to_owned();
+    let zone = member.identity.login.time_zone;
+    let lang = layout.lang;
+    let (customer, rows, offers, usage_subscriptions) =
+        db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
+            let customer = customers::find(conn, &partner_id, &customer_id)?;
+            let rows = history(conn, &customer.id, zone, lang)?;
+            let offers = catalogue::active(conn, None)?;
+            let usage = usage_subscriptions(conn, &customer.id)?;
+            Ok((customer, rows, offers, usage))
+        })
+        .await
+        .map_err(page_error)?;
+    let offers = offer_choices(&offers, &layout.tr);
+    render(&OrdersPage {
+        can_order: member.role.can(Capability::ManageCustomers),
+        layout,
+        customer,
+        rows,
+        offers,
+        usage_subscriptions,
+        form,
+        errors,
+    })
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+    typed: web::Query<OrderForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = typed.into_inner().or_one();
+    orders_page(
+        &state,
+        layout,
+        &member,
+        customer_id.into_inner(),
+        form,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn place_order(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+    form: web::Form<OrderForm>,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = customer_id.into_inner();
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let quantity = form
+        .quantity()
+        .map_err(|key| errors.add(&layout.tr, "quantity", key))
+        .ok();
+    let typed = form.clone();
+    let id = customer_id.clone();
+    let outcome = change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
+        // The customer first: another partner's id is missing whatever the form says.
+        let customer = customers::find(conn, &change.partner_id, &id)?;
+        let offer = catalogue::find_active(conn, &typed.offer_id)?
+            .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+        let quantity =
+            quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+        let line = OrderLine {
+            offer: &offer,
+            quantity,
+            subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
+            purpose: Purpose::Purchase,
+            starts_on: change.now.date(),
+        };
+        let buyer = Buyer {
+            placed_by: PlacedBy::Partner,
+            login_id: Some(&change.login_id),
+            name: &change.name,
+            now: change.now,
+        };
+        place(conn, &customer, &change.partner_id, &buyer, &line)?;
+        audit::record(
+            conn,
+            change.now,
+            audit::Entry {
+                partner_id: Some(&change.partner_id),
+                customer_id: Some(&customer.id),
+                actor: change.actor(),
+                action: Action::OrderPlaced,
+                target: &customer.name,
+                details: &describe(&offer, quantity),
+            },
+        )?;
+        Quote::new(conn, &customer.name, &change.partner_id, &line)
+    })
+    .await;
+    match outcome {
+        Ok(quote) if !form.confirmed.yes() => {
+            let action = format!("/partner/customers/{customer_id}/orders");
+            review::of_order(
+                &layout.tr,
+                &quote,
+                PlacedBy::Partner,
+                action,
+                "place-order",
+                &form,
+            )
+            .render(layout)
+        }
+        Ok(_) => {
+            FlashMessage::success("flash-order-placed").send();
+            Ok(see_other(&format!(
+                "/partner/customers/{customer_id}/orders"
+            )))
+        }
+        Err(CommerceError::Field { field, message_key }) => {
+            if !errors.has(field) {
+                errors.add(&layout.tr, field, message_key);
+            }
+            orders_page(&state, layout, &member, customer_id, form, errors).await
+        }
+        Err(error) => Err(page_error(error)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "commerce/customer_orders.html")]
+struct CustomerOrdersPage {
+    layout: Layout,
+    rows: Vec<HistoryRow>,
+}
+
+/// The customer's own order history, with what the partner and the customer
+/// placed.
+pub async fn customer_page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let zone = member.identity.login.time_zone;
+    let lang = layout.lang;
+    let rows = db::run(&state.pool, move |conn| {
+        history(conn, &customer_id, zone, lang).map_err(db::DbError::from)
+    })
+    .await?;
+    render(&CustomerOrdersPage { layout, rows })
+}

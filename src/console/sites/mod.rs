@@ -1,0 +1,310 @@
+//! A customer's sites: every account has at least one, made with
+//! it; its administrators (and an assisting partner) create and rename more.
+
+mod queries;
+
+pub use queries::{SitesRollup, rollup};
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use serde::Deserialize;
+
+use super::change_as;
+use crate::access::CustomerCapability;
+use crate::accounts::DisplayName;
+use crate::auth::identity::CustomerMember;
+use crate::db::{self, DbError};
+use crate::places::zones::{self, ZoneGroup};
+use crate::state::AppState;
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub devices: i64,
+    /// (membership id, full name) of the people who run it.
+    pub administrators: Vec<(String, String)>,
+    /// Whether the person viewing runs it.
+    pub mine: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error("no such site")]
+    NotFound,
+    #[error("a site already has this name")]
+    NameTaken,
+    #[error("not one of the sites this person runs")]
+    NotTheirs,
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for SiteError {
+    fn from(error: diesel::result::Error) -> Self {
+        SiteError::Database(error.into())
+    }
+}
+
+/// A site error no form can explain: a name taken here was not typed in a
+/// form that could say so.
+impl From<SiteError> for PageError {
+    fn from(error: SiteError) -> Self {
+        match error {
+            SiteError::NotFound => PageError::NotFound,
+            SiteError::NotTheirs => PageError::Forbidden,
+            SiteError::NameTaken => PageError::BadRequest,
+            SiteError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// `?administrators=none`: only the sites without an administrator.
+#[derive(Debug, Default, Deserialize)]
+pub struct SitesFilter {
+    #[serde(default)]
+    administrators: String,
+}
+
+impl SitesFilter {
+    fn unassigned_only(&self) -> bool {
+        self.administrators == "none"
+    }
+}
+
+/// What was typed in a refused form: (site id or "" for a new one, name, zone).
+type Typed = Option<(String, String, String)>;
+
+#[derive(Template)]
+#[template(path = "console/sites.html")]
+struct SitesPage {
+    layout: Layout,
+    sites: Vec<Site>,
+    /// Only the sites without an administrator are listed.
+    unassigned_only: bool,
+    can_manage: bool,
+    /// (membership id, full name) of the account's active people, to choose from.
+    people: Vec<(String, String)>,
+    errors: FieldErrors,
+    typed: Typed,
+    default_zone: String,
+    zones: Vec<ZoneGroup>,
+}
+
+impl SitesPage {
+    fn can_rename(&self, site: &Site) -> bool {
+        self.can_manage || site.mine
+    }
+
+    fn typed_for(&self, site_id: &str) -> Option<&str> {
+        match &self.typed {
+            Some((id, name, _)) if id == site_id => Some(name),
+            _ => None,
+        }
+    }
+
+    fn new_zone(&self) -> &str {
+        match &self.typed {
+            Some((id, _, zone)) if id.is_empty() => zone,
+            _ => &self.default_zone,
+        }
+    }
+}
+
+async fn sites_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    errors: FieldErrors,
+    typed: Typed,
+    filter: &SitesFilter,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = member.customer_id().to_owned();
+    let me = member.membership.id.clone();
+    let listing = db::run(&state.pool, move |conn| {
+        Ok::<_, DbError>(queries::listing(conn, &customer_id, &me)?)
+    })
+    .await?;
+    let default_zone = zones::shown(&listing.zone);
+    let new_zone = match &typed {
+        Some((id, _, zone)) if id.is_empty() => zone.clone(),
+        _ => default_zone.clone(),
+    };
+    let zones = zones::groups(&new_zone, &layout.tr);
+    let unassigned_only = filter.unassigned_only();
+    let mut sites = listing.sites;
+    if unassigned_only {
+        sites.retain(|site| site.administrators.is_empty());
+    }
+    render(&SitesPage {
+        can_manage: member.role.can(CustomerCapability::ManageSites),
+        layout,
+        sites,
+        unassigned_only,
+        people: listing.people,
+        errors,
+        typed,
+        zones,
+        default_zone,
+    })
+}
+
+/// The sites page again after a refused form, with its errors and what was typed.
+async fn refused(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    errors: FieldErrors,
+    typed: Typed,
+) -> Result<HttpResponse, PageError> {
+    sites_page(
+        state,
+        layout,
+        member,
+        errors,
+        typed,
+        &SitesFilter::default(),
+    )
+    .await
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    filter: web::Query<SitesFilter>,
+) -> Result<HttpResponse, PageError> {
+    sites_page(
+        &state,
+        layout,
+        &member,
+        FieldErrors::default(),
+        None,
+        &filter,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SiteForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    form: web::Form<SiteForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    let name = DisplayName::parse(&form.name)
+        .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+        .ok();
+    let zone = zones::parse(&form.time_zone)
+        .map_err(|e| errors.add(&layout.tr, "time_zone", e.message_key()))
+        .ok();
+    let typed = Some((String::new(), form.name.clone(), form.time_zone.clone()));
+    let (Some(name), Some(zone)) = (name, zone) else {
+        return refused(&state, layout, &member, errors, typed).await;
+    };
+    let created = change_as(&state, &member, move |conn, change| {
+        queries::create(conn, change, &name, zone)
+    })
+    .await;
+    match created {
+        Ok(()) => {
+            FlashMessage::success("flash-site-created").send();
+            Ok(see_other("/customer/sites"))
+        }
+        Err(SiteError::NameTaken) => {
+            errors.add(&layout.tr, "name", "site-name-taken");
+            refused(&state, layout, &member, errors, typed).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn rename(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<RenameForm>,
+) -> Result<HttpResponse, PageError> {
+    let site_id = path.into_inner();
+    let typed = Some((site_id.clone(), form.name.clone(), String::new()));
+    let mut errors = FieldErrors::default();
+    let Ok(name) = DisplayName::parse(&form.name)
+        .map_err(|e| errors.add(&layout.tr, "rename", e.message_key()))
+    else {
+        return refused(&state, layout, &member, errors, typed).await;
+    };
+    let any_site = member.role.can(CustomerCapability::ManageSites);
+    let me = member.membership.id.clone();
+    let renamed = change_as(&state, &member, move |conn, change| {
+        queries::rename(conn, change, &site_id, &name, any_site, &me)
+    })
+    .await;
+    match renamed {
+        Ok(()) => {
+            FlashMessage::success("flash-site-renamed").send();
+            Ok(see_other("/customer/sites"))
+        }
+        Err(SiteError::NameTaken) => {
+            errors.add(&layout.tr, "rename", "site-name-taken");
+            refused(&state, layout, &member, errors, typed).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AdministratorForm {
+    #[serde(default)]
+    membership_id: String,
+}
+
+pub async fn add_administrator(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<AdministratorForm>,
+) -> Result<HttpResponse, PageError> {
+    let site_id = path.into_inner();
+    let membership_id = form.into_inner().membership_id;
+    if membership_id.is_empty() {
+        return Err(PageError::BadRequest);
+    }
+    change_as(&state, &member, move |conn, change| {
+        queries::add_administrator(conn, change, &site_id, &membership_id)
+    })
+    .await?;
+    FlashMessage::success("flash-site-administrator-added").send();
+    Ok(see_other("/customer/sites"))
+}
+
+pub async fn remove_administrator(
+    state: web::Data<AppState>,
+    member: CustomerMember,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (site_id, membership_id) = path.into_inner();
+    change_as(&state, &member, move |conn, change| {
+        queries::remove_administrator(conn, change, &site_id, &membership_id)
+    })
+    .await?;
+    FlashMessage::success("flash-site-administrator-removed").send();
+    Ok(see_other("/customer/sites"))
+}

@@ -1,0 +1,72 @@
+//! The dashboard form: read from the body by hand (several `monitor_ids`
+//! values), parsed into the dashboard's input, and the refusals that belong
+//! next to its fields.
+
+use crate::accounts::FieldError;
+use crate::monitoring::dashboards::{DashboardError, DashboardInput};
+use crate::monitoring::{NAME_MAX, parse_sla_target};
+use crate::web::{FieldErrors, Layout};
+
+/// The dashboard form as typed: several `monitor_ids` values, so read by hand.
+#[derive(Debug, Clone, Default)]
+pub struct DashboardForm {
+    pub(super) name: String,
+    pub(super) sla_target: String,
+    pub(super) monitor_ids: Vec<String>,
+}
+
+impl DashboardForm {
+    pub(super) fn from_body(body: &[u8]) -> Self {
+        let mut form = DashboardForm::default();
+        for (key, value) in url::form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "name" => form.name = value.into_owned(),
+                "sla_target" => form.sla_target = value.into_owned(),
+                "monitor_ids" if form.monitor_ids.len() < 1000 => {
+                    form.monitor_ids.push(value.into_owned());
+                }
+                _ => {}
+            }
+        }
+        form.monitor_ids.sort();
+        form.monitor_ids.dedup();
+        form
+    }
+
+    pub(super) fn parse(
+        &self,
+        layout: &Layout,
+        errors: &mut FieldErrors,
+    ) -> Option<DashboardInput> {
+        let name = crate::accounts::required_text(&self.name, NAME_MAX)
+            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .ok();
+        let target = parse_sla_target(&self.sla_target)
+            .map_err(|e| match e {
+                FieldError::Invalid => {
+                    errors.add(&layout.tr, "sla_target", "dashboard-target-invalid")
+                }
+                other => errors.add(&layout.tr, "sla_target", other.message_key()),
+            })
+            .ok();
+        Some(DashboardInput {
+            name: name?,
+            sla_target: target?,
+            monitor_ids: self.monitor_ids.clone(),
+        })
+    }
+
+    pub(super) fn chosen(&self, monitor_id: &str) -> bool {
+        self.monitor_ids.iter().any(|id| id == monitor_id)
+    }
+}
+
+pub(super) fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &DashboardError) {
+    match error {
+        DashboardError::NameTaken => errors.add(&layout.tr, "name", "dashboard-name-taken"),
+        DashboardError::UnknownMonitor => {
+            errors.add(&layout.tr, "monitor_ids", "dashboard-monitor-unknown")
+        }
+        DashboardError::NotFound | DashboardError::Database(_) => {}
+    }
+}

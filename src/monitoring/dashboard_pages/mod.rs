@@ -1,0 +1,240 @@
+//! The console's dashboard pages: the list with the form that creates one, a
+//! dashboard over a chosen period with its figures and SVG charts, and the form
+//! that renames it, sets its SLA target and chooses its monitors.
+
+mod form;
+mod view;
+
+pub use form::DashboardForm;
+pub use view::{MonitorLine, PeriodQuery, page};
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+
+use super::dashboards::{self, DashboardError, DashboardSummary};
+use super::format_thousandths;
+use super::monitors::{self, Monitor};
+use super::scope::Viewer;
+use crate::access::CustomerCapability;
+use crate::auth::identity::CustomerMember;
+use crate::console::{change_as, change_once_confirmed};
+use crate::db::{self, DbError};
+use crate::state::AppState;
+use crate::web::confirm::{ConfirmForm, removal};
+use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use form::add_error;
+
+#[derive(Template)]
+#[template(path = "monitoring/dashboards.html")]
+struct ListPage {
+    layout: Layout,
+    dashboards: Vec<DashboardSummary>,
+    monitors: Vec<Monitor>,
+    can_manage: bool,
+    typed: DashboardForm,
+    errors: FieldErrors,
+}
+
+impl ListPage {
+    fn target(&self, value: &i64) -> String {
+        format_thousandths(*value)
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    typed: DashboardForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let viewer = Viewer::of(member);
+    let now = state.clock.now();
+    let (found, monitors) = db::run(&state.pool, move |conn| {
+        let found = dashboards::list(conn, &viewer)?;
+        let monitors = monitors::list(conn, &viewer, now)?;
+        Ok::<_, DbError>((found, monitors))
+    })
+    .await?;
+    render(&ListPage {
+        can_manage: layout.customer_may(CustomerCapability::ManageDashboards),
+        layout,
+        dashboards: found,
+        monitors,
+        typed,
+        errors,
+    })
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
+    let typed = DashboardForm {
+        sla_target: "99.9".to_owned(),
+        ..DashboardForm::default()
+    };
+    list_page(&state, layout, &member, typed, FieldErrors::default()).await
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let typed = DashboardForm::from_body(&body);
+    let mut errors = FieldErrors::default();
+    let Some(input) = typed.parse(&layout, &mut errors) else {
+        return list_page(&state, layout, &member, typed, errors).await;
+    };
+    let viewer = Viewer::of(&member);
+    let created = change_as(&state, &member, move |conn, change| {
+        dashboards::create(conn, change, &viewer, &input)
+    })
+    .await;
+    match created {
+        Ok(id) => {
+            FlashMessage::success("flash-dashboard-created").send();
+            Ok(see_other(&format!("/customer/dashboards/{id}")))
+        }
+        Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
+            add_error(&layout, &mut errors, &e);
+            list_page(&state, layout, &member, typed, errors).await
+        }
+        Err(DashboardError::NotFound) => Err(PageError::NotFound),
+        Err(DashboardError::Database(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/dashboard_form.html")]
+struct FormPage {
+    layout: Layout,
+    id: String,
+    monitors: Vec<Monitor>,
+    typed: DashboardForm,
+    errors: FieldErrors,
+}
+
+async fn form_page(
+    state: &AppState,
+    layout: Layout,
+    member: &CustomerMember,
+    id: String,
+    typed: Option<DashboardForm>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    let viewer = Viewer::of(member);
+    let now = state.clock.now();
+    let dashboard_id = id.clone();
+    let (found, monitors) = db::run(&state.pool, move |conn| {
+        let found = dashboards::find(conn, &viewer, &dashboard_id)?;
+        let monitors = monitors::list(conn, &viewer, now)?;
+        Ok::<_, DbError>((found, monitors))
+    })
+    .await?;
+    let dashboard = found.filter(|d| d.managed).ok_or(PageError::NotFound)?;
+    let typed = typed.unwrap_or_else(|| DashboardForm {
+        name: dashboard.name,
+        sla_target: format_thousandths(dashboard.sla_target),
+        monitor_ids: dashboard.monitor_ids,
+    });
+    render(&FormPage {
+        layout,
+        id,
+        monitors,
+        typed,
+        errors,
+    })
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    form_page(
+        &state,
+        layout,
+        &member,
+        path.into_inner(),
+        None,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let typed = DashboardForm::from_body(&body);
+    let mut errors = FieldErrors::default();
+    let Some(input) = typed.parse(&layout, &mut errors) else {
+        return form_page(&state, layout, &member, id, Some(typed), errors).await;
+    };
+    let dashboard_id = id.clone();
+    let viewer = Viewer::of(&member);
+    let changed = change_as(&state, &member, move |conn, change| {
+        dashboards::update(conn, change, &viewer, &dashboard_id, &input)
+    })
+    .await;
+    match changed {
+        Ok(()) => {
+            FlashMessage::success("flash-dashboard-changed").send();
+            Ok(see_other(&format!("/customer/dashboards/{id}")))
+        }
+        Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
+            add_error(&layout, &mut errors, &e);
+            form_page(&state, layout, &member, id, Some(typed), errors).await
+        }
+        Err(DashboardError::NotFound) => Err(PageError::NotFound),
+        Err(DashboardError::Database(e)) => Err(e.into()),
+    }
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: CustomerMember,
+    path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let dashboard_id = path.into_inner();
+    let id = dashboard_id.clone();
+    let viewer = Viewer::of(&member);
+    let confirmed = form.confirmed;
+    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
+        dashboards::delete(conn, change, &viewer, &id)
+    })
+    .await;
+    match deleted {
+        Ok(name) if !confirmed.yes() => {
+            let page = format!("/customer/dashboards/{dashboard_id}");
+            let (action, back) = (format!("{page}/delete"), format!("{page}/edit"));
+            let tr = &layout.tr;
+            let (heading, summary) = (
+                "confirm-dashboard-delete-heading",
+                "confirm-dashboard-delete-summary",
+            );
+            removal(tr, heading, summary, &name, action, back).render(layout)
+        }
+        Ok(_) => {
+            FlashMessage::success("flash-dashboard-deleted").send();
+            Ok(see_other("/customer/dashboards"))
+        }
+        Err(DashboardError::NotFound) => Err(PageError::NotFound),
+        Err(DashboardError::Database(e)) => Err(e.into()),
+        Err(DashboardError::NameTaken | DashboardError::UnknownMonitor) => {
+            Err(PageError::BadRequest)
+        }
+    }
+}
