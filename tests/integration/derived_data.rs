@@ -29,7 +29,9 @@ fn backend(conn: &DbConnection) -> Backend {
 /// moved and deleted.
 async fn busy_app() -> TestApp {
     let app = spawn_app().await;
-    partnerdesk::demo::seed(&mut app.conn(), &app.settings, app.clock_now()).expect("demo data");
+    let passwords = partnerdesk::demo::DemoPasswords::new().expect("demo passwords");
+    partnerdesk::demo::seed(&mut app.conn(), &app.settings, app.clock_now(), passwords)
+        .expect("demo data");
     let other = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let mut spec = CustomerSpec::named("Adatum");
     spec.licences = vec![(LicenceStatus::Active, true), (LicenceStatus::Trial, false)];
