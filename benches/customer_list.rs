@@ -44,7 +44,7 @@ use partnerdesk::config::{Settings, redact_url};
 use partnerdesk::customers::seed::{self, SeedOptions};
 use partnerdesk::i18n::Lang;
 use partnerdesk::startup::Application;
-use partnerdesk::{db, partners};
+use partnerdesk::{db, organisations};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -159,7 +159,7 @@ fn seed_database(url: &str, count: usize) -> Duration {
     let now = SystemClock.now();
     let name = |text: &str| DisplayName::parse(text).expect("a valid display name");
     let mut organisation = |text: &str| {
-        partners::insert_organisation(&mut conn, now, &name(text), None, false)
+        organisations::insert_organisation(&mut conn, now, &name(text), None, false)
             .expect("insert a partner")
     };
     let (partner_a, partner_b) = (
@@ -176,7 +176,7 @@ fn seed_database(url: &str, count: usize) -> Duration {
     let hash = hash_password(PASSWORD).expect("hash the owner's password");
     let login_id = accounts::insert(&mut conn, now, &owner, LoginState::Active, Some(&hash))
         .expect("insert the owner's login");
-    partners::add_member(&mut conn, now, &partner_a, &login_id, PartnerRole::Owner)
+    organisations::add_member(&mut conn, now, &partner_a, &login_id, PartnerRole::Owner)
         .expect("make the owner a member of partner A");
     let started = Instant::now();
     let mut first_customer = None;

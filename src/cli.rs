@@ -11,7 +11,7 @@ use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::commerce::{catalogue, money};
 use crate::config::Settings;
 use crate::i18n::Lang;
-use crate::partners::{self, NewPartner};
+use crate::organisations::{self, NewPartner};
 use crate::{clock, db, demo, startup::Application};
 
 #[derive(Parser)]
@@ -179,8 +179,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let pool = db::connect(&settings.database_url, 1)?;
             let mut conn = pool.get()?;
-            let created =
-                partners::create_with_owner(&mut conn, &settings, clock::system().now(), &new)?;
+            let created = organisations::create_with_owner(
+                &mut conn,
+                &settings,
+                clock::system().now(),
+                &new,
+            )?;
             println!("Partner organisation created: {}", created.partner_id);
             if created.owner_is_new {
                 println!("The owner's activation email is queued; the running portal sends it.");

@@ -15,7 +15,7 @@ use crate::customers;
 use crate::db::schema::{customer_accounts, logins, memberships, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
-use crate::partners;
+use crate::organisations;
 
 pub struct DemoLogin {
     pub username: String,
@@ -167,7 +167,7 @@ fn staff(
         Some(id) => id,
         // Required, as for any new organisation: the demo's people have the
         // grace period to try enrolling.
-        None => partners::insert_organisation(conn, now, &name, None, true)?,
+        None => organisations::insert_organisation(conn, now, &name, None, true)?,
     };
     let mut printed = Vec::new();
     for ((username, full_name, role, language), NewPassword { password, hash }) in
@@ -180,7 +180,7 @@ fn staff(
         };
         let (login_id, created) = active_login(conn, now, &person, &hash)?;
         if created {
-            partners::add_member(conn, now, &partner_id, &login_id, role)?;
+            organisations::add_member(conn, now, &partner_id, &login_id, role)?;
         }
         printed.push(DemoLogin {
             username: username.to_owned(),

@@ -3,7 +3,7 @@
 
 pub mod activity;
 pub mod assistance;
-pub mod rollup;
+pub mod home_figures;
 pub mod sites;
 pub mod users;
 
@@ -64,7 +64,7 @@ pub struct Overview {
 struct HomePage {
     layout: Layout,
     overview: Overview,
-    rollup: rollup::Rollup,
+    figures: home_figures::HomeFigures,
     role_key: &'static str,
     today: NaiveDate,
 }
@@ -104,13 +104,13 @@ pub async fn home(
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     if member.membership.sub_account.is_some() {
-        return rollup::operator_home(&state, layout, &member).await;
+        return home_figures::operator_home(&state, layout, &member).await;
     }
     let customer_id = member.customer_id().to_owned();
-    let wanted = rollup::Wanted::of(&layout);
+    let wanted = home_figures::Wanted::of(&layout);
     let viewer = crate::monitoring::scope::Viewer::of(&member);
     let now = state.clock.now();
-    let (overview, rollup) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
+    let (overview, figures) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         let (customer, partner): (Customer, Option<String>) = customer_accounts::table
             .left_join(partner_organisations::table)
             .filter(customer_accounts::id.eq(&customer_id))
@@ -125,7 +125,7 @@ pub async fn home(
             .select(site_rows::name)
             .load(conn)?;
         let licences = licences_of(conn, &customer_id)?;
-        let rollup = rollup::account(conn, &viewer, &wanted, now)?;
+        let figures = home_figures::account(conn, &viewer, &wanted, now)?;
         Ok((
             Overview {
                 customer,
@@ -133,14 +133,14 @@ pub async fn home(
                 sites,
                 licences,
             },
-            rollup,
+            figures,
         ))
     })
     .await?;
     render(&HomePage {
         layout,
         overview,
-        rollup,
+        figures,
         role_key: member.role.label_key(),
         today: state.clock.now().date(),
     })

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use partnerdesk::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use partnerdesk::db::schema::email_outbox;
 use partnerdesk::i18n::Lang;
-use partnerdesk::partners::{self, NewPartner};
+use partnerdesk::organisations::{self, NewPartner};
 
 use crate::helpers::{TestApp, eventually, run_cli, spawn_app, spawn_app_with};
 
@@ -101,7 +101,7 @@ async fn an_email_queued_during_an_smtp_outage_is_delivered_once_it_is_back() {
     let mut app = spawn_app().await;
     app.mail.stop();
     let mut conn = app.conn();
-    partners::create_with_owner(
+    organisations::create_with_owner(
         &mut conn,
         &app.settings,
         chrono::Utc::now().naive_utc(),
@@ -134,7 +134,7 @@ async fn an_email_that_cannot_be_sent_in_time_ends_dead_and_visible() {
     let mut app = spawn_app_with(|s| s.outbox.give_up_after = Duration::from_millis(500)).await;
     app.mail.stop();
     let mut conn = app.conn();
-    partners::create_with_owner(
+    organisations::create_with_owner(
         &mut conn,
         &app.settings,
         chrono::Utc::now().naive_utc(),
@@ -174,7 +174,7 @@ async fn two_instances_on_one_database_never_send_the_same_email() {
 
     let mut conn = app.conn();
     for n in 0..12 {
-        partners::create_with_owner(
+        organisations::create_with_owner(
             &mut conn,
             &app.settings,
             chrono::Utc::now().naive_utc(),
@@ -212,7 +212,7 @@ async fn two_instances_on_one_database_never_send_the_same_email() {
 async fn without_an_smtp_url_emails_are_written_to_the_mail_folder() {
     let app = spawn_app_with(|s| s.smtp_url = None).await;
     let mut conn = app.conn();
-    partners::create_with_owner(
+    organisations::create_with_owner(
         &mut conn,
         &app.settings,
         chrono::Utc::now().naive_utc(),
@@ -315,7 +315,7 @@ fn queue_activation_on(
     name: &str,
     owner: &str,
 ) -> String {
-    partners::create_with_owner(
+    organisations::create_with_owner(
         conn,
         &app.settings,
         chrono::Utc::now().naive_utc(),

@@ -356,7 +356,7 @@ pub mod people {
     use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
     use partnerdesk::auth::password::hash_password;
     use partnerdesk::i18n::Lang;
-    use partnerdesk::partners::{self, NewPartner};
+    use partnerdesk::organisations::{self, NewPartner};
 
     use super::TestApp;
 
@@ -380,7 +380,7 @@ pub mod people {
             owner: &str,
             language: Lang,
         ) -> String {
-            let created = partners::create_with_owner(
+            let created = organisations::create_with_owner(
                 &mut self.conn(),
                 &self.settings,
                 self.clock_now(),
@@ -440,7 +440,8 @@ pub mod people {
                     .expect("login")
                 }
             };
-            partners::add_member(&mut conn, now, partner_id, &login_id, role).expect("membership")
+            organisations::add_member(&mut conn, now, partner_id, &login_id, role)
+                .expect("membership")
         }
 
         /// The active membership of `username` in `partner_id`.

@@ -3,7 +3,7 @@
 
 mod queries;
 
-pub use queries::{SitesRollup, rollup};
+pub use queries::{SiteFigures, figures};
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;

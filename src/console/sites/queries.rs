@@ -15,7 +15,7 @@ use crate::tenancy::CustomerChange;
 /// The console home's figures about the account's sites, counted
 /// as the sites page shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SitesRollup {
+pub struct SiteFigures {
     pub sites: i64,
     /// Every device of the account, as the sites page's column sums them.
     pub devices: i64,
@@ -23,7 +23,7 @@ pub struct SitesRollup {
     pub unassigned: i64,
 }
 
-pub fn rollup(conn: &mut DbConnection, customer_id: &str) -> QueryResult<SitesRollup> {
+pub fn figures(conn: &mut DbConnection, customer_id: &str) -> QueryResult<SiteFigures> {
     let of_account = || sites::table.filter(sites::customer_id.eq(customer_id.to_owned()));
     let sites: i64 = of_account().count().get_result(conn)?;
     let unassigned: i64 = of_account()
@@ -36,7 +36,7 @@ pub fn rollup(conn: &mut DbConnection, customer_id: &str) -> QueryResult<SitesRo
         .filter(devices::customer_id.eq(customer_id))
         .count()
         .get_result(conn)?;
-    Ok(SitesRollup {
+    Ok(SiteFigures {
         sites,
         devices,
         unassigned,

@@ -63,9 +63,9 @@ impl Wanted {
     }
 }
 
-pub struct Rollup {
+pub struct HomeFigures {
     pub monitors: MonitorCounts,
-    pub sites: Option<super::sites::SitesRollup>,
+    pub sites: Option<super::sites::SiteFigures>,
     /// Service requests waiting on the partner (open) and on the customer.
     pub requests: Option<(i64, i64)>,
     pub sub_accounts: Option<i64>,
@@ -76,10 +76,10 @@ pub fn account(
     viewer: &Viewer,
     wanted: &Wanted,
     now: NaiveDateTime,
-) -> Result<Rollup, DbError> {
+) -> Result<HomeFigures, DbError> {
     let seen = monitors::list(conn, viewer, now)?;
     let sites = if wanted.sites {
-        Some(super::sites::rollup(conn, viewer.customer_id())?)
+        Some(super::sites::figures(conn, viewer.customer_id())?)
     } else {
         None
     };
@@ -102,7 +102,7 @@ pub fn account(
     } else {
         None
     };
-    Ok(Rollup {
+    Ok(HomeFigures {
         monitors: MonitorCounts::of(&seen),
         sites,
         requests,
