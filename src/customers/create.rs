@@ -25,7 +25,7 @@ use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
-pub const ADMINISTRATOR_ROLE: &str = "administrator";
+pub use crate::tenancy::ADMINISTRATOR_ROLE;
 
 /// Identity providers a customer administrator can sign in with. Only the portal's
 /// own passwords exist today; the field is kept so that single sign-on providers

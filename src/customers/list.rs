@@ -104,7 +104,7 @@ pub struct View {
     /// Customers with an active licence expiring between these days, both included.
     pub licence_expires: Option<(NaiveDate, NaiveDate)>,
     /// Customers with a monitor down (its latest result a failure, no older than
-    /// `monitoring::STALE_AFTER`) at `now`.
+    /// `tenancy::STALE_AFTER`) at `now`.
     pub monitors_down: bool,
     /// Customers with an active licence whose reported seats in use exceed its
     /// quantity (bit 16 of `licence_flags`).
@@ -631,7 +631,7 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
             customer_accounts::id.eq_any(
                 monitors::table
                     .filter(monitors::last_success.eq(false))
-                    .filter(monitors::last_checked_at.ge(now - crate::monitoring::STALE_AFTER))
+                    .filter(monitors::last_checked_at.ge(now - crate::tenancy::STALE_AFTER))
                     .select(monitors::customer_id),
             ),
         );

@@ -4,13 +4,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use partnerdesk::accounts::{self, LoginState, Username};
-
+use partnerdesk::auth::api_tokens as tokens;
 use partnerdesk::db::schema::{
     alert_definition_monitors, alert_definitions, dashboard_monitors, dashboards, memberships,
     monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
 };
 use partnerdesk::i18n::Lang;
-use partnerdesk::support::tokens;
 use serde_json::Value;
 
 use crate::helpers::people::{new_login, password_hash};

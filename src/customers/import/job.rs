@@ -24,11 +24,11 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::customers::CustomerError;
 use crate::customers::create::{self, NewCustomer};
-use crate::customers::kinds::ImportState;
 use crate::db::schema::{customer_accounts, customer_imports};
 use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::i18n::Lang;
 use crate::jobs::{Shutdown, lease_until};
+use crate::tenancy::kinds::ImportState;
 
 /// Rows checked between two progress updates (and lease renewals).
 pub const CHECK_BATCH: usize = 250;
