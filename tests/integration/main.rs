@@ -3,6 +3,7 @@
 mod accounts;
 mod activity_log;
 mod authorization;
+mod authorization_fixture;
 mod authorization_samples;
 mod browser;
 mod browser_customers;

@@ -22,7 +22,8 @@ use partnerdesk::access::Access;
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
-use crate::authorization::{Fixture, Outcome, Persona, expected, fixture};
+use crate::authorization::{Outcome, Persona, expected};
+use crate::authorization_fixture::{Fixture, fixture};
 use crate::authorization_samples::sample_path;
 use crate::browser::{Browser, browser_required};
 use crate::helpers::people::PASSWORD;
