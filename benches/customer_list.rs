@@ -502,6 +502,24 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
+/// What `partnerdesk check` does, on the seeded database: prints how long
+/// recomputing every derived value took and any difference; false if any.
+fn derived_data_checked(url: &str) -> bool {
+    let pool = db::connect(url, 1).expect("open a pool for the check");
+    let mut conn = pool.get().expect("a connection for the check");
+    let started = Instant::now();
+    let differences = db::derived::differences(&mut conn).expect("recompute derived data");
+    println!(
+        "derived data check (partnerdesk check): {} differences, {:.1} s",
+        differences.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for difference in differences.iter().take(20) {
+        println!("  {difference:?}");
+    }
+    differences.is_empty()
+}
+
 /// Set on the child process that seeds the database, to the database URL.
 const SEED_ONLY_VAR: &str = "PARTNERDESK_BENCH_SEED_ONLY";
 
@@ -582,6 +600,9 @@ async fn main() -> ExitCode {
             "VACUUM ANALYZE after seeding: {:.1} s",
             vacuum.as_secs_f64()
         );
+    }
+    if !derived_data_checked(&database.url) {
+        return ExitCode::FAILURE;
     }
 
     let client = reqwest::Client::builder()

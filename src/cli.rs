@@ -1,4 +1,4 @@
-//! The command line: `serve [--demo]`, `migrate`, and the operator's
+//! The command line: `serve [--demo]`, `migrate`, `check`, and the operator's
 //! `create-partner`, `offer add|list|retire`, and `health …` and `api-token …`
 //! (in `support::cli`).
 
@@ -38,6 +38,9 @@ enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Recompute every derived table and column (counts, flags, history) from
+    /// the base tables and list what differs; exits non-zero if anything does.
+    Check,
     /// Create a partner organisation with its first owner, and queue the owner's
     /// activation email.
     CreatePartner {
@@ -133,6 +136,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database schema is up to date.");
             Ok(())
         }
+        Command::Check => check(&settings),
         Command::Health(command) => crate::support::cli::health(&settings, command),
         Command::ApiToken(command) => crate::support::cli::token(&settings, command),
         Command::CreatePartner {
@@ -190,6 +194,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Offer { command } => offers(&settings, command),
     }
+}
+
+fn check(settings: &Settings) -> anyhow::Result<()> {
+    let backend = db::Backend::from_url(&settings.database_url)?;
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let differences = db::derived::differences(&mut conn)?;
+    for difference in &differences {
+        println!(
+            "{}  {}  stored {}, expected {}",
+            difference.derived, difference.key, difference.stored, difference.expected
+        );
+    }
+    if !differences.is_empty() {
+        anyhow::bail!(
+            "{} derived values differ from the base tables",
+            differences.len()
+        );
+    }
+    println!(
+        "Derived data matches the base tables: {}.",
+        db::derived::checked(backend).join(", ")
+    );
+    Ok(())
 }
 
 fn offers(settings: &Settings, command: OfferCommand) -> anyhow::Result<()> {

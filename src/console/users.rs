@@ -15,7 +15,7 @@ use crate::accounts::NewLogin;
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
 use crate::auth::session_store::end_sessions_using;
-use crate::db::schema::{customer_accounts, logins, memberships};
+use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
 use crate::invitations::{self, InviteeFields, Sent, Shown};
@@ -110,14 +110,7 @@ fn user(
 /// Serialises changes to one account's people (PostgreSQL; SQLite's write
 /// transactions already are).
 pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        customer_accounts::table
-            .filter(customer_accounts::id.eq(customer_id))
-            .select(customer_accounts::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
-    Ok(())
+    crate::db::lock_row(conn, crate::db::LockTarget::CustomerAccount(customer_id))
 }
 
 pub(crate) fn other_active_administrators(

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::access::Capability;
 use crate::auth::identity::PartnerMember;
+use crate::db::derived::licence_flags;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
 use crate::db::{self, DbConnection, DbError, MultiBackend};
 use crate::i18n::Lang;
@@ -482,18 +483,18 @@ const TRIGRAM_MATCHES: [&str; 3] = [
     ") AND (SELECT (number << 32) + 4294967295 FROM customer_search_partners WHERE partner_id = ",
 ];
 
-/// Bits of `licence_flags` (migration 4): a licence in each status, and an active
-/// or trial licence supplied by the customer's own partner.
+/// Bits of `licence_flags`: a licence in each status, and an active or trial
+/// licence supplied by the customer's own partner.
 fn licence_bit(status: LicenceStatus) -> i32 {
     match status {
-        LicenceStatus::Active => 1,
-        LicenceStatus::Trial => 2,
-        LicenceStatus::Expired => 4,
+        LicenceStatus::Active => licence_flags::ACTIVE,
+        LicenceStatus::Trial => licence_flags::TRIAL,
+        LicenceStatus::Expired => licence_flags::EXPIRED,
     }
 }
-const OWN_LICENCE_BIT: i32 = 8;
-/// An active licence with more seats in use than its quantity (migration 13).
-pub const OVER_QUANTITY_BIT: i32 = 16;
+const OWN_LICENCE_BIT: i32 = licence_flags::OWN_PARTNER;
+/// An active licence with more seats in use than its quantity.
+pub const OVER_QUANTITY_BIT: i32 = licence_flags::OVER_QUANTITY;
 
 // Operators as expressions rather than SQL text, so that diesel keeps the prepared
 // statements that use them.

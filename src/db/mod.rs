@@ -1,7 +1,12 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, the
 //! per-connection set-up, the embedded migrations and the write transaction.
 
+pub mod derived;
+mod lock;
+pub mod replaceable;
 pub mod schema;
+
+pub use lock::{LockTarget, lock_row};
 
 use std::time::Duration;
 
@@ -233,32 +238,59 @@ fn lock_beside(database_path: &str) -> Option<std::fs::File> {
 /// The advisory lock under which PostgreSQL migrations run ("PDMIGR").
 const MIGRATION_LOCK_KEY: i64 = 0x5044_4d49_4752;
 
-/// Brings the schema up to date. On PostgreSQL this runs under a session
-/// advisory lock, so any number of instances may start together on one
+/// Brings the schema up to date: the pending migrations, then the triggers and
+/// functions of `replaceable` when they changed. On PostgreSQL this runs under a
+/// session advisory lock, so any number of instances may start together on one
 /// database: the first migrates, the others wait, then find nothing to do.
 /// On SQLite, `connect` holds a lock file beside the database to the same end.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
-    let result = match conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-        DbConnection::Postgres(c) => {
-            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
-                .execute(c)
-                .map_err(|e| DbError::Migration(e.to_string()))?;
-            let migrated = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
-            let unlocked =
-                diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
-                    .execute(c);
-            if let Err(error) = unlocked {
-                // The lock goes with the connection anyway; say so and go on.
-                tracing::warn!(%error, "could not release the migration lock");
-            }
-            migrated
+    if let DbConnection::Postgres(c) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+            .execute(c)
+            .map_err(|e| DbError::Migration(e.to_string()))?;
+    }
+    let migrated = migrate_and_replace(conn);
+    if let DbConnection::Postgres(c) = conn {
+        let unlocked =
+            diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+                .execute(c);
+        if let Err(error) = unlocked {
+            // The lock goes with the connection anyway; say so and go on.
+            tracing::warn!(%error, "could not release the migration lock");
         }
-    };
-    result.map_err(|e| DbError::Migration(e.to_string()))
+    }
+    migrated
 }
 
+fn migrate_and_replace(conn: &mut DbConnection) -> Result<(), DbError> {
+    let migration_error = |e: diesel::result::Error| DbError::Migration(e.to_string());
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| DbError::Migration(e.to_string()))?;
+    // Before the migration that introduced the replaceable schema, the triggers
+    // are the migrations' own, and the earlier migrations drop them by name.
+    if pending && replaceable::installed(conn).map_err(migration_error)? {
+        write_transaction(conn, replaceable::drop_all).map_err(migration_error)?;
+    }
+    match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    }
+    .map_err(|e| DbError::Migration(e.to_string()))?;
+    if write_transaction(conn, replaceable::apply_if_changed).map_err(migration_error)? {
+        tracing::debug!("triggers and functions (re)defined");
+    }
+    Ok(())
+}
+
+/// Reverts every migration, the replaceable schema first.
 pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
+    let migration_error = |e: diesel::result::Error| DbError::Migration(e.to_string());
+    if replaceable::installed(conn).map_err(migration_error)? {
+        write_transaction(conn, replaceable::drop_all).map_err(migration_error)?;
+    }
     let result = match conn {
         DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
         DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
@@ -291,8 +323,8 @@ impl<T> OrTaken<T> for diesel::QueryResult<T> {
 /// upgrades its read lock.
 ///
 /// On PostgreSQL it begins READ COMMITTED explicitly, whatever the server's or the
-/// role's default isolation. Writers that queue on a row lock (`SELECT … FOR UPDATE`,
-/// as `monitoring::results::record_results` does) rely on each statement after the
+/// role's default isolation. Writers that queue on a row lock (`lock_row`, as
+/// `monitoring::results::record_results` takes it) rely on each statement after the
 /// lock seeing what the previous holder committed. Under REPEATABLE READ or
 /// SERIALIZABLE the snapshot is taken by the transaction's first statement, before
 /// the lock is granted: the second of two identical batches would not see the first's

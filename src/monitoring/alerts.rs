@@ -30,13 +30,12 @@ pub struct Streak {
 /// Reads the monitor's streak under the monitor's lock (PostgreSQL; SQLite's
 /// write transactions are serial), so two batches follow each other.
 pub fn lock_streak(conn: &mut DbConnection, monitor_id: &str) -> QueryResult<Streak> {
-    let query = monitors::table
+    crate::db::lock_row(conn, crate::db::LockTarget::Monitor(monitor_id))?;
+    let found: Option<(Option<NaiveDateTime>, i32)> = monitors::table
         .filter(monitors::id.eq(monitor_id))
-        .select((monitors::last_checked_at, monitors::failure_streak));
-    let found: Option<(Option<NaiveDateTime>, i32)> = match conn {
-        DbConnection::Postgres(pg) => query.for_update().first(pg).optional()?,
-        DbConnection::Sqlite(_) => query.first(conn).optional()?,
-    };
+        .select((monitors::last_checked_at, monitors::failure_streak))
+        .first(conn)
+        .optional()?;
     let (last_checked_at, failures) = found.unwrap_or((None, 0));
     Ok(Streak {
         last_checked_at,

@@ -227,14 +227,7 @@ fn details(input: &MonitorInput) -> String {
 /// Serialises monitor creation in a sub-account, so concurrent requests cannot
 /// both pass the quota (PostgreSQL; SQLite's write transactions already are).
 fn lock_sub_account(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        sub_accounts::table
-            .filter(sub_accounts::id.eq(sub_account_id))
-            .select(sub_accounts::id)
-            .for_update()
-            .load::<String>(pg)?;
-    }
-    Ok(())
+    crate::db::lock_row(conn, crate::db::LockTarget::SubAccount(sub_account_id))
 }
 
 fn check_quota(conn: &mut DbConnection, sub_account_id: &str) -> Result<(), MonitorError> {

@@ -149,12 +149,7 @@ const INSERT_CHUNK: usize = 400;
 /// locks the monitor's row, and `db::write_transaction` begins READ COMMITTED so
 /// that what follows the lock sees what its previous holder committed.
 fn lock_monitor(conn: &mut DbConnection, monitor_id: &str) -> QueryResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT id FROM monitors WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(monitor_id)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::db::lock_row(conn, crate::db::LockTarget::Monitor(monitor_id))
 }
 
 /// Stores a monitor's results with their rollups and the monitor's latest

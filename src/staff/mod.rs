@@ -5,7 +5,6 @@ pub mod pages;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use crate::access::PartnerRole;
 use crate::accounts::NewLogin;
@@ -126,12 +125,7 @@ fn member(
 /// Serialises staff changes of one organisation. SQLite's write transactions are
 /// already serial (BEGIN IMMEDIATE); PostgreSQL locks the organisation's row.
 pub(crate) fn lock_organisation(conn: &mut DbConnection, partner_id: &str) -> QueryResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT id FROM partner_organisations WHERE id = $1 FOR UPDATE")
-            .bind::<Text, _>(partner_id)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::db::lock_row(conn, crate::db::LockTarget::PartnerOrganisation(partner_id))
 }
 
 pub(crate) fn active_owners_besides(

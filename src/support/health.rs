@@ -62,12 +62,12 @@ fn lock_customer(
     now: NaiveDateTime,
     customer_id: &str,
 ) -> Result<Option<String>, HealthError> {
-    // An update takes the row lock on PostgreSQL (SQLite's write transaction
-    // already runs alone); `updated_at` feeds none of the list's triggers.
-    let locked = diesel::update(customer_accounts::table.find(customer_id))
+    crate::db::lock_row(conn, crate::db::LockTarget::CustomerAccount(customer_id))?;
+    // `updated_at` feeds none of the list's triggers.
+    let found = diesel::update(customer_accounts::table.find(customer_id))
         .set(customer_accounts::updated_at.eq(now))
         .execute(conn)?;
-    if locked == 0 {
+    if found == 0 {
         return Err(HealthError::CustomerNotFound);
     }
     Ok(crate::tenancy::partner_of(conn, customer_id)?)

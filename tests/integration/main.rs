@@ -28,6 +28,7 @@ mod customer_list_model;
 mod customer_pages;
 mod customer_users;
 mod customers;
+mod derived_data;
 mod email;
 mod helpers;
 mod hygiene;

@@ -1,0 +1,424 @@
+//! Derived data (counts, flags, history, copies of columns kept by the triggers
+//! of `src/db/replaceable/`) equals what `db::derived` recomputes from the base
+//! tables after realistic activity; a corrupted value of each is reported, by
+//! the library and by `partnerdesk check`; the triggers are defined again when
+//! their definitions change.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use partnerdesk::customers::LicenceStatus;
+use partnerdesk::db::derived::{self, Difference, licence_flags};
+use partnerdesk::db::schema::{customer_accounts, licences, monitors};
+use partnerdesk::db::{self, Backend, DbConnection, replaceable};
+use partnerdesk::i18n::Lang;
+
+use crate::helpers::customers::CustomerSpec;
+use crate::helpers::{TestApp, run_cli, spawn_app};
+
+fn backend(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+        DbConnection::Postgres(_) => Backend::Postgres,
+    }
+}
+
+/// The demo's partner and customers, then the writes that move derived data
+/// most: customers changing state, partner and creation time, licences
+/// reported over quantity, expired, deleted and moved, monitors added,
+/// moved and deleted.
+async fn busy_app() -> TestApp {
+    let app = spawn_app().await;
+    partnerdesk::demo::seed(&mut app.conn(), &app.settings, app.clock_now()).expect("demo data");
+    let other = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let mut spec = CustomerSpec::named("Adatum");
+    spec.licences = vec![(LicenceStatus::Active, true), (LicenceStatus::Trial, false)];
+    let adatum = app.customer(&other, &spec);
+    let fabrikam = app.customer(&other, &CustomerSpec::named("Fabrikam"));
+    app.monitor(&adatum, "Shop");
+    let moved_monitor = app.monitor(&fabrikam, "Mail");
+
+    let mut conn = app.conn();
+    let demo_customers: Vec<String> = customer_accounts::table
+        .filter(customer_accounts::partner_id.ne(&other))
+        .select(customer_accounts::id)
+        .order(customer_accounts::id)
+        .limit(6)
+        .load(&mut conn)
+        .expect("demo customers");
+    let later = app.clock_now() + chrono::Duration::hours(3);
+    let [first, second, third, fourth, fifth, sixth] = demo_customers.as_slice() else {
+        panic!("the demo has customers");
+    };
+    for (customer, partner) in [(first, Some(other.as_str())), (second, None)] {
+        diesel::update(customer_accounts::table.find(customer))
+            .set((
+                customer_accounts::partner_id.eq(partner),
+                customer_accounts::updated_at.eq(later),
+            ))
+            .execute(&mut conn)
+            .expect("move a customer");
+    }
+    diesel::update(customer_accounts::table.find(third))
+        .set((
+            customer_accounts::state.eq("suspended"),
+            customer_accounts::health_level.eq(2),
+            customer_accounts::updated_at.eq(later),
+        ))
+        .execute(&mut conn)
+        .expect("suspend a customer");
+    diesel::update(customer_accounts::table.find(fourth))
+        .set(customer_accounts::created_at.eq(later - chrono::Duration::days(40)))
+        .execute(&mut conn)
+        .expect("backdate a customer");
+    let over = app.licence(fifth, "Backup", 5, LicenceStatus::Active);
+    diesel::update(licences::table.find(&over))
+        .set(licences::seats_used.eq(Some(9)))
+        .execute(&mut conn)
+        .expect("usage over quantity");
+    let expiring = app.licence(fifth, "Mail", 5, LicenceStatus::Active);
+    diesel::update(licences::table.find(&expiring))
+        .set(licences::status.eq("expired"))
+        .execute(&mut conn)
+        .expect("a licence expires");
+    let moved_licence = app.licence(sixth, "Office", 3, LicenceStatus::Trial);
+    diesel::update(licences::table.find(&moved_licence))
+        .set(licences::customer_id.eq(&adatum))
+        .execute(&mut conn)
+        .expect("a licence moves");
+    let gone = app.licence(sixth, "Office", 3, LicenceStatus::Active);
+    diesel::delete(licences::table.find(&gone))
+        .execute(&mut conn)
+        .expect("a licence goes");
+    diesel::update(monitors::table.find(&moved_monitor))
+        .set(monitors::customer_id.eq(first))
+        .execute(&mut conn)
+        .expect("a monitor moves");
+    let doomed = app.monitor(sixth, "Old");
+    diesel::delete(monitors::table.find(&doomed))
+        .execute(&mut conn)
+        .expect("a monitor goes");
+    drop(conn);
+    app
+}
+
+fn differences(app: &TestApp) -> Vec<Difference> {
+    derived::differences(&mut app.conn()).expect("recompute the derived data")
+}
+
+#[tokio::test]
+async fn derived_data_matches_the_base_tables_after_activity() {
+    let app = busy_app().await;
+    assert_eq!(differences(&app), Vec::new());
+    let output = run_cli(&app, &["check"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Derived data matches the base tables"),
+        "{stdout}"
+    );
+}
+
+#[derive(QueryableByName)]
+struct Key {
+    #[diesel(sql_type = Text)]
+    key: String,
+}
+
+fn first_key(conn: &mut DbConnection, sql: &str) -> String {
+    diesel::sql_query(sql)
+        .get_result::<Key>(conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .key
+}
+
+/// One corruption: the row it picks (as `key`), the statements that corrupt
+/// and repair it (with `{key}` for that row), what reports it and under which
+/// key (`{key}` again).
+struct Corruption {
+    pick: &'static str,
+    corrupt: &'static str,
+    repair: &'static str,
+    derived: &'static str,
+    reported_key: &'static str,
+}
+
+const EVERY_BACKEND: &[Corruption] = &[
+    Corruption {
+        pick: "SELECT id AS key FROM customer_accounts WHERE partner_id IS NOT NULL \
+               ORDER BY id LIMIT 1",
+        corrupt: "UPDATE customer_accounts SET licence_flags = licence_flags + 32 \
+                  WHERE id = '{key}'",
+        repair: "UPDATE customer_accounts SET licence_flags = licence_flags - 32 \
+                 WHERE id = '{key}'",
+        derived: "customer_accounts.licence_flags",
+        reported_key: "{key}",
+    },
+    Corruption {
+        pick: "SELECT partner_id || '|' || state || '|' || billing_type || '|' \
+               || CAST(health_level AS TEXT) || '|' || CAST(licence_flags AS TEXT) AS key \
+               FROM customer_counts WHERE customers > 0 ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_counts SET customers = customers + 1 WHERE partner_id \
+                  || '|' || state || '|' || billing_type || '|' || CAST(health_level AS TEXT) \
+                  || '|' || CAST(licence_flags AS TEXT) = '{key}'",
+        repair: "UPDATE customer_counts SET customers = customers - 1 WHERE partner_id \
+                 || '|' || state || '|' || billing_type || '|' || CAST(health_level AS TEXT) \
+                 || '|' || CAST(licence_flags AS TEXT) = '{key}'",
+        derived: "customer_counts",
+        reported_key: "{key|/}",
+    },
+    Corruption {
+        pick: "SELECT partner_id || '|' || CAST(hour AS TEXT) AS key FROM customer_creations \
+               WHERE customers > 0 ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_creations SET customers = customers + 1 \
+                  WHERE partner_id || '|' || CAST(hour AS TEXT) = '{key}'",
+        repair: "UPDATE customer_creations SET customers = customers - 1 \
+                 WHERE partner_id || '|' || CAST(hour AS TEXT) = '{key}'",
+        derived: "customer_creations",
+        reported_key: "{key|/}",
+    },
+    Corruption {
+        pick: "SELECT partner_id || '|' || state AS key FROM customer_state_changes \
+               ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_state_changes SET delta = delta + 1 WHERE hour = \
+                  (SELECT MIN(hour) FROM customer_state_changes \
+                   WHERE partner_id || '|' || state = '{key}') \
+                  AND partner_id || '|' || state = '{key}'",
+        repair: "UPDATE customer_state_changes SET delta = delta - 1 WHERE hour = \
+                 (SELECT MIN(hour) FROM customer_state_changes \
+                  WHERE partner_id || '|' || state = '{key}') \
+                 AND partner_id || '|' || state = '{key}'",
+        derived: "customer_state_changes",
+        reported_key: "{key|/} (sum of every hour)",
+    },
+    Corruption {
+        pick: "SELECT partner_id AS key FROM partner_monitors ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE partner_monitors SET monitors = monitors + 1 \
+                  WHERE partner_id = '{key}'",
+        repair: "UPDATE partner_monitors SET monitors = monitors - 1 \
+                 WHERE partner_id = '{key}'",
+        derived: "partner_monitors",
+        reported_key: "{key}",
+    },
+    Corruption {
+        pick: "SELECT id AS key FROM licences WHERE partner_id IS NOT NULL \
+               ORDER BY id LIMIT 1",
+        corrupt: "UPDATE licences SET partner_id = NULL WHERE id = '{key}'",
+        repair: "UPDATE licences SET partner_id = (SELECT partner_id FROM customer_accounts \
+                 WHERE customer_accounts.id = licences.customer_id) WHERE id = '{key}'",
+        derived: "licences.partner_id",
+        reported_key: "{key}",
+    },
+];
+
+const SQLITE_ONLY: &[Corruption] = &[
+    Corruption {
+        pick: "SELECT customer_id AS key FROM customer_search_rows ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_search_rows SET name_key = name_key || 'x' \
+                  WHERE customer_id = '{key}'",
+        repair: "UPDATE customer_search_rows SET name_key = substr(name_key, 1, \
+                 length(name_key) - 1) WHERE customer_id = '{key}'",
+        derived: "customer_search_rows",
+        reported_key: "{key}",
+    },
+    Corruption {
+        pick: "SELECT customer_id AS key FROM customer_search_rows ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_search_rows SET search_rowid = -search_rowid \
+                  WHERE customer_id = '{key}'",
+        repair: "UPDATE customer_search_rows SET search_rowid = -search_rowid \
+                 WHERE customer_id = '{key}'",
+        derived: "customer_search_rows.search_rowid",
+        reported_key: "{key}",
+    },
+    Corruption {
+        pick: "SELECT customer_id AS key FROM customer_search_rows ORDER BY 1 LIMIT 1",
+        corrupt: "DELETE FROM customer_search WHERE rowid = \
+                  (SELECT search_rowid FROM customer_search_rows WHERE customer_id = '{key}')",
+        repair: "INSERT INTO customer_search (rowid, search_text) \
+                 SELECT r.search_rowid, c.search_text FROM customer_search_rows r \
+                 JOIN customer_accounts c ON c.id = r.customer_id WHERE c.id = '{key}'",
+        derived: "customer_search",
+        reported_key: "{key}",
+    },
+];
+
+fn corruptions(backend: Backend) -> Vec<&'static Corruption> {
+    let extra: &'static [Corruption] = match backend {
+        Backend::Sqlite => SQLITE_ONLY,
+        Backend::Postgres => &[],
+    };
+    EVERY_BACKEND.iter().chain(extra).collect()
+}
+
+/// Corrupts one derived value, sees it reported, repairs it.
+fn corrupted_and_reported(conn: &mut DbConnection, corruption: &Corruption) {
+    let key = first_key(conn, corruption.pick);
+    let expected_key = corruption
+        .reported_key
+        .replace("{key|/}", &key.replace('|', " / "))
+        .replace("{key}", &key);
+    conn.batch_execute(&corruption.corrupt.replace("{key}", &key))
+        .expect("corrupt");
+    let found = derived::differences(conn).expect("recompute");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.derived == corruption.derived && d.key == expected_key),
+        "{} of {expected_key} not reported: {found:?}",
+        corruption.derived
+    );
+    conn.batch_execute(&corruption.repair.replace("{key}", &key))
+        .expect("repair");
+    assert_eq!(
+        derived::differences(conn).expect("recompute"),
+        Vec::new(),
+        "repaired {}",
+        corruption.derived
+    );
+}
+
+#[tokio::test]
+async fn check_reports_each_corrupted_derived_value() {
+    let app = busy_app().await;
+    let mut conn = app.conn();
+    let backend = backend(&conn);
+    let all = corruptions(backend);
+    let covered: Vec<&str> = all.iter().map(|c| c.derived).collect();
+    for derived in derived::checked(backend) {
+        assert!(covered.contains(&derived), "no corruption of {derived}");
+    }
+    for corruption in all {
+        corrupted_and_reported(&mut conn, corruption);
+    }
+
+    // The command line says it too, and fails.
+    let counter = first_key(
+        &mut conn,
+        "SELECT partner_id AS key FROM partner_monitors ORDER BY 1 LIMIT 1",
+    );
+    conn.batch_execute(&format!(
+        "UPDATE partner_monitors SET monitors = monitors + 2 WHERE partner_id = '{counter}'"
+    ))
+    .expect("corrupt");
+    drop(conn);
+    let output = run_cli(&app, &["check"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line.starts_with("partner_monitors")
+                && line.contains(&counter)
+                && line.contains("expected")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 derived values differ"), "{stderr}");
+}
+
+/// The bits Rust filters the list on are the ones the one definition of the
+/// flags computes.
+#[tokio::test]
+async fn licence_flags_hold_the_bits_rust_filters_on() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let flags_of = |spec: &CustomerSpec| -> i32 {
+        let id = app.customer(&partner, spec);
+        customer_accounts::table
+            .find(&id)
+            .select(customer_accounts::licence_flags)
+            .first(&mut app.conn())
+            .expect("flags")
+    };
+    let with = |licences: Vec<(LicenceStatus, bool)>| {
+        let mut spec = CustomerSpec::named("Adatum");
+        spec.licences = licences;
+        spec
+    };
+    assert_eq!(flags_of(&with(vec![])), 0);
+    assert_eq!(
+        flags_of(&with(vec![(LicenceStatus::Active, false)])),
+        licence_flags::ACTIVE
+    );
+    assert_eq!(
+        flags_of(&with(vec![(LicenceStatus::Trial, false)])),
+        licence_flags::TRIAL
+    );
+    assert_eq!(
+        flags_of(&with(vec![(LicenceStatus::Expired, true)])),
+        licence_flags::EXPIRED
+    );
+    assert_eq!(
+        flags_of(&with(vec![(LicenceStatus::Trial, true)])),
+        licence_flags::TRIAL | licence_flags::OWN_PARTNER
+    );
+    let customer = app.customer(&partner, &CustomerSpec::named("Fabrikam"));
+    let licence = app.licence(&customer, "Backup", 5, LicenceStatus::Active);
+    diesel::update(licences::table.find(&licence))
+        .set(licences::seats_used.eq(Some(6)))
+        .execute(&mut app.conn())
+        .expect("usage");
+    let flags: i32 = customer_accounts::table
+        .find(&customer)
+        .select(customer_accounts::licence_flags)
+        .first(&mut app.conn())
+        .expect("flags");
+    assert_eq!(flags, licence_flags::ACTIVE | licence_flags::OVER_QUANTITY);
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+fn triggers_named(conn: &mut DbConnection, name: &str) -> i64 {
+    let sql = match conn {
+        DbConnection::Sqlite(_) => {
+            "SELECT COUNT(*) AS count FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+        }
+        DbConnection::Postgres(_) => {
+            "SELECT COUNT(*) AS count FROM pg_trigger WHERE NOT tgisinternal AND tgname = $1"
+        }
+    };
+    diesel::sql_query(sql)
+        .bind::<Text, _>(name)
+        .get_result::<Count>(conn)
+        .expect("count triggers")
+        .count
+}
+
+/// A start-up finding definitions other than the ones last applied (here: an
+/// older release's, missing a trigger) applies the current ones again.
+#[tokio::test]
+async fn changed_definitions_are_applied_again_at_start_up() {
+    let app = spawn_app().await;
+    let mut conn = app.conn();
+    let (trigger, drop_trigger) = match backend(&conn) {
+        Backend::Sqlite => (
+            "partner_monitors_insert",
+            "DROP TRIGGER partner_monitors_insert",
+        ),
+        Backend::Postgres => (
+            "partner_monitors_insert_delete",
+            "DROP TRIGGER partner_monitors_insert_delete ON monitors",
+        ),
+    };
+    conn.batch_execute(drop_trigger).expect("drop a trigger");
+    assert_eq!(triggers_named(&mut conn, trigger), 0);
+
+    // The same definitions: nothing to do, even with a trigger missing.
+    db::run_migrations(&mut conn).expect("start-up");
+    assert_eq!(triggers_named(&mut conn, trigger), 0);
+
+    conn.batch_execute("UPDATE replaceable_schema SET hash = 'an older release'")
+        .expect("an older hash");
+    drop(conn);
+    let pool = db::connect(&app.settings.database_url, 1).expect("start-up");
+    let mut conn = pool.get().expect("connection");
+    assert_eq!(triggers_named(&mut conn, trigger), 1);
+    let stored = first_key(&mut conn, "SELECT hash AS key FROM replaceable_schema");
+    let definitions = replaceable::definitions(backend(&conn));
+    assert_eq!(stored, replaceable::hash(definitions));
+    assert_eq!(derived::differences(&mut conn).expect("check"), Vec::new());
+}
