@@ -43,3 +43,39 @@ impl Clock for OffsetClock {
             + chrono::Duration::seconds(self.offset_seconds.load(Ordering::SeqCst))
     }
 }
+
+/// A fixed instant that only its owner moves: what a test reads from it is
+/// exactly what the application reads, whatever the real time (a date computed
+/// just before midnight is still the same date just after).
+pub struct FrozenClock {
+    now: std::sync::Mutex<NaiveDateTime>,
+}
+
+impl FrozenClock {
+    pub fn at(instant: NaiveDateTime) -> Self {
+        Self {
+            now: std::sync::Mutex::new(instant),
+        }
+    }
+
+    pub fn set(&self, instant: NaiveDateTime) {
+        *self.locked() = instant;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.locked() += by;
+    }
+
+    fn locked(&self) -> std::sync::MutexGuard<'_, NaiveDateTime> {
+        // The value is a plain copy, whole after any panic: take it anyway.
+        self.now
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Clock for FrozenClock {
+    fn now(&self) -> NaiveDateTime {
+        *self.locked()
+    }
+}

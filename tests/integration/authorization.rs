@@ -3,11 +3,13 @@
 //! the same list that registers them; a route without a sample request here fails
 //! the test, so no route can escape it.
 
+use futures_util::future::join_all;
 use partnerdesk::access::{Access, CustomerRole, PartnerRole};
-use partnerdesk::commerce::PlacedBy;
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
+use crate::authorization_fixture::{Fixture, fixture, fresh_object};
+use crate::authorization_samples::sample_path;
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app, spawn_app_with_passkeys};
@@ -15,222 +17,38 @@ use crate::helpers::{TestApp, client, spawn_app, spawn_app_with_passkeys};
 /// Ids of things that belong to the organisation under test.
 pub(crate) struct Ids {
     /// A member that every request may act on (disable, change role).
-    target: String,
+    pub(crate) target: String,
     /// A member who has not activated yet (for resending the invitation).
-    pending: String,
+    pub(crate) pending: String,
     pub(crate) customer: String,
-    group: String,
-    import: String,
-    site: String,
+    pub(crate) group: String,
+    pub(crate) import: String,
+    pub(crate) site: String,
     /// An active user of the customer, and one invited but not yet active.
-    customer_target: String,
-    customer_pending: String,
+    pub(crate) customer_target: String,
+    pub(crate) customer_pending: String,
     /// The customer's usage-based subscription, and a reservation on it.
-    subscription: String,
-    reservation: String,
+    pub(crate) subscription: String,
+    pub(crate) reservation: String,
     /// A service request of the customer, and an incident on its services.
-    request: String,
-    incident: String,
+    pub(crate) request: String,
+    pub(crate) incident: String,
     /// A licence of the customer (its usage is reported through the API).
-    licence: String,
+    pub(crate) licence: String,
     /// A monitor of the customer and a dashboard over it, made by the
     /// operator's sub-account (so its operator reaches them too), and an
     /// alert definition of that sub-account.
-    monitor: String,
-    dashboard: String,
-    sub_account: String,
-    alert: String,
+    pub(crate) monitor: String,
+    pub(crate) dashboard: String,
+    pub(crate) sub_account: String,
+    pub(crate) alert: String,
     /// An operator of the sub-account invited but not yet active.
-    operator_pending: String,
+    pub(crate) operator_pending: String,
 }
 
 /// Stands for a target made afresh before each request, for routes that use
 /// theirs up (revoking an invitation).
 pub(crate) const FRESH: &str = "FRESH";
-
-/// A concrete request for each route pattern.
-pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
-    Some(match route.path {
-        "/partner/staff/{membership_id}/role" => format!("/partner/staff/{}/role", ids.target),
-        "/partner/staff/{membership_id}/disable" => {
-            format!("/partner/staff/{}/disable", ids.target)
-        }
-        "/partner/staff/{membership_id}/resend" => format!("/partner/staff/{}/resend", ids.pending),
-        "/partner/staff/{membership_id}/second-factor/reset" => {
-            format!("/partner/staff/{}/second-factor/reset", ids.target)
-        }
-        "/customer/users/{membership_id}/second-factor/reset" => {
-            format!(
-                "/customer/users/{}/second-factor/reset",
-                ids.customer_target
-            )
-        }
-        "/login/second-factor" => "/login/second-factor".to_owned(),
-        "/account/step-up" => "/account/step-up".to_owned(),
-        "/login/second-factor/passkey/start"
-        | "/login/second-factor/passkey/finish"
-        | "/login/passkey/start"
-        | "/login/passkey/finish"
-        | "/account/step-up/passkey/start"
-        | "/account/step-up/passkey/finish"
-        | "/account/security/passkeys/start"
-        | "/account/security/passkeys/finish" => route.path.to_owned(),
-        "/account/security" => "/account/security".to_owned(),
-        "/account/security/totp" => "/account/security/totp".to_owned(),
-        // Nobody's own factor: every persona gets 404, as for a missing one.
-        "/account/security/factors/{factor_id}/remove" => {
-            "/account/security/factors/00000000-0000-0000-0000-000000000000/remove".to_owned()
-        }
-        "/account/security/recovery-codes" => "/account/security/recovery-codes".to_owned(),
-        "/partner/security" => "/partner/security".to_owned(),
-        "/customer/security" => "/customer/security".to_owned(),
-        "/partner/staff/{membership_id}/revoke" => format!("/partner/staff/{FRESH}/revoke"),
-        "/customer/users/{membership_id}/role" => {
-            format!("/customer/users/{}/role", ids.customer_target)
-        }
-        "/customer/users/{membership_id}/disable" => {
-            format!("/customer/users/{}/disable", ids.customer_target)
-        }
-        "/customer/users/{membership_id}/resend" => {
-            format!("/customer/users/{}/resend", ids.customer_pending)
-        }
-        "/customer/users/{membership_id}/revoke" => format!("/customer/users/{FRESH}/revoke"),
-        "/partner/customers/{customer_id}/groups/{group_id}/remove" => {
-            format!(
-                "/partner/customers/{}/groups/{}/remove",
-                ids.customer, ids.group
-            )
-        }
-        path if path.contains("{request_id}") => path
-            .replace("{customer_id}", &ids.customer)
-            .replace("{request_id}", &ids.request),
-        path if path.starts_with("/api/v1/customers/{customer_id}") => path
-            .replace("{customer_id}", &ids.customer)
-            .replace("{incident_id}", &ids.incident)
-            .replace("{licence_id}", &ids.licence),
-        // Cancelling and exchanging end the reservation: each request has its own.
-        path @ ("/partner/customers/{customer_id}/reservations/{reservation_id}/cancel"
-        | "/partner/customers/{customer_id}/reservations/{reservation_id}/exchange") => path
-            .replace("{customer_id}", &ids.customer)
-            .replace("{reservation_id}", FRESH),
-        path if path.starts_with("/partner/customers/{customer_id}") => path
-            .replace("{customer_id}", &ids.customer)
-            .replace("{subscription_id}", &ids.subscription)
-            .replace("{reservation_id}", &ids.reservation),
-        "/customer/subscriptions/{subscription_id}/owners" => {
-            format!("/customer/subscriptions/{}/owners", ids.subscription)
-        }
-        // Deleting ends the monitor or dashboard: each request has its own.
-        "/customer/monitors/{monitor_id}/delete" => format!("/customer/monitors/{FRESH}/delete"),
-        "/customer/dashboards/{dashboard_id}/delete" => {
-            format!("/customer/dashboards/{FRESH}/delete")
-        }
-        "/customer/api-tokens/{token_id}/revoke" => format!("/customer/api-tokens/{FRESH}/revoke"),
-        "/customer/alerts/{definition_id}/delete" => format!("/customer/alerts/{FRESH}/delete"),
-        "/customer/alerts/{definition_id}" => format!("/customer/alerts/{}", ids.alert),
-        "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/remove" => format!(
-            "/customer/sub-accounts/{}/operators/{FRESH}/remove",
-            ids.sub_account
-        ),
-        "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/resend" => format!(
-            "/customer/sub-accounts/{}/operators/{}/resend",
-            ids.sub_account, ids.operator_pending
-        ),
-        path if path.starts_with("/customer/sub-accounts/{sub_account_id}") => {
-            path.replace("{sub_account_id}", &ids.sub_account)
-        }
-        path if path.contains("{monitor_id}") => path.replace("{monitor_id}", &ids.monitor),
-        path if path.contains("{dashboard_id}") => path.replace("{dashboard_id}", &ids.dashboard),
-        "/customer/sites/{site_id}/rename" => format!("/customer/sites/{}/rename", ids.site),
-        "/customer/sites/{site_id}/administrators" => {
-            format!("/customer/sites/{}/administrators", ids.site)
-        }
-        "/customer/sites/{site_id}/administrators/{membership_id}/remove" => format!(
-            "/customer/sites/{}/administrators/{}/remove",
-            ids.site, ids.customer_target
-        ),
-        "/partner/customers/import/{import_id}" => {
-            format!("/partner/customers/import/{}", ids.import)
-        }
-        path if path.starts_with("/partner/groups/{group_id}") => {
-            path.replace("{group_id}", &ids.group)
-        }
-        fixed => fixed_sample(fixed)?.to_owned(),
-    })
-}
-
-fn fixed_sample(path: &str) -> Option<&'static str> {
-    Some(match path {
-        "/" => "/",
-        "/health_check" => "/health_check",
-        "/language" => "/language",
-        "/static/{path:.*}" => "/static/style.css",
-        "/login" => "/login",
-        "/logout" => "/logout",
-        "/memberships" => "/memberships",
-        "/memberships/switch" => "/memberships/switch",
-        "/activate/renew" => "/activate/renew",
-        "/activate/{token}" => {
-            "/activate/0000000000000000000000000000000000000000000000000000000000000000"
-        }
-        "/activate/{token}/decline" => {
-            "/activate/0000000000000000000000000000000000000000000000000000000000000000/decline"
-        }
-        "/invitations/{token}" => {
-            "/invitations/0000000000000000000000000000000000000000000000000000000000000000"
-        }
-        "/invitations/{token}/accept" => {
-            "/invitations/0000000000000000000000000000000000000000000000000000000000000000/accept"
-        }
-        "/invitations/{token}/decline" => {
-            "/invitations/0000000000000000000000000000000000000000000000000000000000000000/decline"
-        }
-        "/help/roles" => "/help/roles",
-        "/partner" => "/partner",
-        "/customer" => "/customer",
-        "/customer/assistance" => "/customer/assistance",
-        "/customer/assistance/notify" => "/customer/assistance/notify",
-        "/customer/activity" => "/customer/activity",
-        "/customer/sites" => "/customer/sites",
-        "/customer/users" => "/customer/users",
-        "/customer/leave" => "/customer/leave",
-        "/partner/customers" => "/partner/customers",
-        "/partner/context" => "/partner/context",
-        "/partner/context/clear" => "/partner/context/clear",
-        "/partner/customers.csv" => "/partner/customers.csv",
-        "/partner/customers/new" => "/partner/customers/new",
-        "/partner/customers/import" => "/partner/customers/import",
-        "/partner/groups" => "/partner/groups",
-        "/partner/activity" => "/partner/activity",
-        "/partner/activity.csv" => "/partner/activity.csv",
-        "/customer/orders" => "/customer/orders",
-        "/customer/subscriptions" => "/customer/subscriptions",
-        "/customer/reservations" => "/customer/reservations",
-        "/partner/staff" => "/partner/staff",
-        "/partner/staff/invite" => "/partner/staff/invite",
-        "/password-reset" => "/password-reset",
-        "/reset-password/{token}" => {
-            "/reset-password/0000000000000000000000000000000000000000000000000000000000000000"
-        }
-        "/account/password" => "/account/password",
-        "/account" => "/account",
-        "/account/sessions/end-others" => "/account/sessions/end-others",
-        // Without a membership named: answered 400, for everyone signed in.
-        "/account/leave" => "/account/leave",
-        "/customer/health" => "/customer/health",
-        "/customer/requests" => "/customer/requests",
-        "/customer/requests/new" => "/customer/requests/new",
-        "/partner/requests" => "/partner/requests",
-        "/customer/monitors" => "/customer/monitors",
-        "/customer/monitors/new" => "/customer/monitors/new",
-        "/customer/dashboards" => "/customer/dashboards",
-        "/customer/api-tokens" => "/customer/api-tokens",
-        "/customer/alerts" => "/customer/alerts",
-        "/customer/sub-accounts" => "/customer/sub-accounts",
-        "/api/v1/monitors" => "/api/v1/monitors",
-        _ => return None,
-    })
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Persona {
@@ -361,98 +179,6 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
     }
 }
 
-/// The organisation under test with one of everything a route can name, and a
-/// login for every persona; the browser sweep (`sweep.rs`) visits the same.
-pub(crate) struct Fixture {
-    pub(crate) ours: String,
-    pub(crate) reserved: String,
-    pub(crate) ids: Ids,
-    pub(crate) personas: Vec<Persona>,
-}
-
-pub(crate) fn fixture(app: &TestApp) -> Fixture {
-    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    let customer = app.customer(&ours, &CustomerSpec::named("Adatum"));
-    let usage = app.offer("Azure plan", "usage_subscription", "0", None);
-    let reserved = app.offer("Reserved VM", "reservation", "610", Some(12));
-    let subscription = app.ordered(&ours, &customer, &usage, None, PlacedBy::Partner);
-    let reservation = app.ordered(
-        &ours,
-        &customer,
-        &reserved,
-        Some(&subscription),
-        PlacedBy::Partner,
-    );
-    let ids = Ids {
-        subscription,
-        reservation,
-        target: app.active_member(&ours, "target@contoso.example", PartnerRole::SalesAgent),
-        pending: app.active_member_id(&ours, "olga@contoso.example"),
-        group: app.group_with(&ours, "Retail", &[&customer]),
-        import: app.finished_import(&ours, "olga@contoso.example"),
-        site: app.first_site(&customer),
-        customer_target: app.customer_member(&customer, "target@adatum.example", "user"),
-        customer_pending: app.pending_customer_user(&customer, "invitee@adatum.example"),
-        request: app.service_request(&customer, "target@adatum.example", "Matrix"),
-        incident: app.incident(
-            &customer,
-            "Backup",
-            partnerdesk::customers::Health::Advisory,
-        ),
-        licence: app.licence(
-            &customer,
-            "Backup",
-            10,
-            partnerdesk::customers::LicenceStatus::Active,
-        ),
-        monitor: String::new(),
-        dashboard: String::new(),
-        sub_account: String::new(),
-        alert: String::new(),
-        operator_pending: String::new(),
-        customer,
-    };
-    let sub_account = app.sub_account(&ids.customer, "Matrix sub-account", Some(1000));
-    let monitor = app.sub_account_monitor(&ids.customer, &sub_account, "Matrix monitor");
-    let ids = Ids {
-        dashboard: app.sub_account_dashboard(
-            &ids.customer,
-            &sub_account,
-            "Matrix dashboard",
-            &[&monitor],
-        ),
-        alert: app.alert_definition(&ids.customer, &sub_account, "Matrix alert", &monitor),
-        operator_pending: app.pending_operator(&sub_account, "pending-operator@adatum.example"),
-        monitor,
-        sub_account,
-        ..ids
-    };
-    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
-    let mut personas = vec![Persona::Anonymous];
-    for role in PartnerRole::ALL {
-        let username = format!("{}@contoso.example", role.as_str());
-        app.active_member(&ours, &username, role);
-        personas.push(Persona::Staff(role));
-    }
-    app.active_member(&theirs, "owner@fabrikam.example", PartnerRole::Owner);
-    personas.push(Persona::OtherPartnerOwner);
-    app.customer_administrator(&ids.customer, "admin@adatum.example");
-    personas.push(Persona::CustomerAdministrator);
-    // The customer's user runs the sample site, so renaming it is theirs to do.
-    let user = app.customer_member(&ids.customer, "user@adatum.example", "user");
-    app.site_administrator(&ids.site, &user);
-    personas.push(Persona::CustomerUser);
-    personas.push(Persona::AssistingPartner);
-    app.operator(&ids.sub_account, "operator@adatum.example");
-    personas.push(Persona::Operator);
-    Fixture {
-        ours,
-        reserved,
-        ids,
-        personas,
-    }
-}
-
 impl Persona {
     /// The login the persona signs in as (the assisting partner is the owner,
     /// who then opens the customer).
@@ -489,70 +215,49 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         "routes missing from the authorization-matrix test: {missing:?}"
     );
 
+    // The GET routes first, with one signed-in browser per persona: reading
+    // changes nothing another request depends on, and ends no session. Then
+    // the others, each with a fresh browser and sign-in, as some end sessions
+    // (logout, signing out elsewhere, disabling, leaving).
+    let readers = join_all(
+        personas
+            .iter()
+            .map(|p| signed_in_as(&app, *p, &ids.customer)),
+    )
+    .await;
+    let context = Context {
+        app: &app,
+        ids: &ids,
+        ours: &ours,
+        reserved: &reserved,
+    };
     let mut failures = Vec::new();
-    let mut fresh_count = 0;
-    for route in ROUTES {
+    let (reads, changes): (Vec<_>, Vec<_>) = ROUTES
+        .iter()
+        .enumerate()
+        .partition(|(_, route)| route.method == "GET");
+    for (r, route) in reads.into_iter().chain(changes) {
         let path = sample_path(route, &ids).expect("checked above");
-        let path = path.as_str();
-        for persona in &personas {
-            // A fresh browser and sign-in for each request: some routes (logout,
-            // disabling) end sessions.
-            let username = persona.username();
-            let http = match &username {
-                Some(username) => app.browser_signed_in(username, PASSWORD).await,
-                None => client(),
-            };
-            if *persona == Persona::AssistingPartner {
-                let opened = app
-                    .post_as(
-                        &http,
-                        &format!("/partner/customers/{}/open", ids.customer),
-                        &[("reason", "Matrix")],
-                    )
-                    .await;
-                assert_eq!(opened.status(), 303, "the owner opens the customer");
-            }
-            let fresh;
-            let path = if path.contains(FRESH) {
-                let n = fresh_count;
-                fresh_count += 1;
-                let name = format!("Fresh {n}");
-                let id = if path.starts_with("/customer/monitors/") {
-                    app.sub_account_monitor(&ids.customer, &ids.sub_account, &name)
-                } else if path.starts_with("/customer/dashboards/") {
-                    let (customer, sub) = (&ids.customer, &ids.sub_account);
-                    app.sub_account_dashboard(customer, sub, &name, &[&ids.monitor])
-                } else if path.starts_with("/customer/alerts/") {
-                    app.alert_definition(&ids.customer, &ids.sub_account, &name, &ids.monitor)
-                } else if path.starts_with("/customer/sub-accounts/") {
-                    app.pending_operator(&ids.sub_account, &format!("fresh{n}@adatum.example"))
-                } else if path.starts_with("/customer/api-tokens/") {
-                    app.sub_account_api_token(&ids.customer, &ids.sub_account).0
-                } else if path.contains("/reservations/") {
-                    app.ordered(
-                        &ours,
-                        &ids.customer,
-                        &reserved,
-                        Some(&ids.subscription),
-                        PlacedBy::Partner,
-                    )
-                } else if path.starts_with("/customer/") {
-                    app.pending_customer_user(&ids.customer, &format!("fresh{n}@adatum.example"))
-                } else {
-                    app.pending_staff(&ours, &format!("fresh{n}@contoso.example"))
+        let fresh_numbers = (0..personas.len()).map(|p| r * personas.len() + p);
+        if route.method == "GET" {
+            // Reading: every persona at once.
+            let checks = personas.iter().zip(&readers).zip(fresh_numbers);
+            let checks = checks
+                .map(|((persona, reader), n)| context.check(route, &path, *persona, reader, n));
+            failures.extend(join_all(checks).await.into_iter().flatten());
+        } else {
+            // The sign-ins side by side; the changes one after the other, as
+            // each persona's may depend on the state the one before left. A
+            // login already used by an earlier persona signs in at its turn:
+            // the earlier one's change may end its other sessions.
+            let mut browsers = sign_in_each_first_use(&app, &personas, &ids.customer).await;
+            for (p, n) in fresh_numbers.enumerate() {
+                let persona = personas[p];
+                let browser = match browsers[p].take() {
+                    Some(browser) => browser,
+                    None => signed_in_as(&app, persona, &ids.customer).await,
                 };
-                fresh = path.replace(FRESH, &id);
-                fresh.as_str()
-            } else {
-                path
-            };
-            let outcome = observe(&app, &http, route.method, path).await;
-            let want = expected(route, *persona);
-            if outcome != want {
-                failures.push(format!(
-                    "{} {path} as {persona:?}: expected {want:?}, got {outcome:?}",
-                    route.method
-                ));
+                failures.extend(context.check(route, &path, persona, &browser, n).await);
             }
         }
     }
@@ -561,6 +266,89 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
         "authorization mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+/// What every check of the matrix shares.
+struct Context<'a> {
+    app: &'a TestApp,
+    ids: &'a Ids,
+    ours: &'a str,
+    reserved: &'a str,
+}
+
+impl Context<'_> {
+    /// Requests `path` of `route` as `persona`, signed in on `http`; the
+    /// mismatch with the matrix, if any.
+    async fn check(
+        &self,
+        route: &Route,
+        path: &str,
+        persona: Persona,
+        http: &reqwest::Client,
+        fresh_number: usize,
+    ) -> Option<String> {
+        let fresh;
+        let path = if path.contains(FRESH) {
+            let owners = (self.ours, self.reserved);
+            let id = fresh_object(self.app, path, fresh_number, owners, self.ids);
+            fresh = path.replace(FRESH, &id);
+            fresh.as_str()
+        } else {
+            path
+        };
+        let outcome = observe(self.app, http, route.method, path).await;
+        let want = expected(route, persona);
+        (outcome != want).then(|| {
+            format!(
+                "{} {path} as {persona:?}: expected {want:?}, got {outcome:?}",
+                route.method
+            )
+        })
+    }
+}
+
+/// A browser signed in as each persona whose login no earlier persona uses,
+/// all at once; `None` for the others.
+async fn sign_in_each_first_use(
+    app: &TestApp,
+    personas: &[Persona],
+    customer: &str,
+) -> Vec<Option<reqwest::Client>> {
+    let first_use = |p: usize| {
+        let username = personas[p].username();
+        !personas[..p].iter().any(|e| e.username() == username)
+    };
+    join_all(personas.iter().enumerate().map(|(p, persona)| {
+        let first = first_use(p);
+        async move {
+            if first {
+                Some(signed_in_as(app, *persona, customer).await)
+            } else {
+                None
+            }
+        }
+    }))
+    .await
+}
+
+/// A new browser signed in as `persona`; the assisting partner has opened the
+/// customer in it.
+async fn signed_in_as(app: &TestApp, persona: Persona, customer: &str) -> reqwest::Client {
+    let http = match persona.username() {
+        Some(username) => app.browser_signed_in(&username, PASSWORD).await,
+        None => client(),
+    };
+    if persona == Persona::AssistingPartner {
+        let opened = app
+            .post_as(
+                &http,
+                &format!("/partner/customers/{customer}/open"),
+                &[("reason", "Matrix")],
+            )
+            .await;
+        assert_eq!(opened.status(), 303, "the owner opens the customer");
+    }
+    http
 }
 
 /// "Open customer" on an account whose assistance is off: only the page saying so

@@ -11,7 +11,7 @@ use partnerdesk::i18n::Lang;
 use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app_frozen};
 
 /// The review page answered to a first post.
 pub struct Review {
@@ -149,7 +149,7 @@ struct Shop {
 }
 
 async fn shop() -> Shop {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
     let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
@@ -414,7 +414,13 @@ async fn renewing_exchanging_and_cancelling_a_reservation_are_reviewed_first() {
         .first(&mut app.conn())
         .expect("the new reservation");
 
-    // Cancelling: irreversible, said so; the reservation stays active until confirmed.
+    cancelling_is_reviewed_as_irreversible(&s, &active).await;
+}
+
+/// Cancelling: irreversible, said so; the reservation stays active until
+/// confirmed.
+async fn cancelling_is_reviewed_as_irreversible(s: &Shop, active: &str) {
+    let app = &s.app;
     let cancel = s.path(&format!("/reservations/{active}/cancel"));
     let review = app.review_of(&s.owner, &cancel, &[]).await;
     assert!(
@@ -425,7 +431,7 @@ async fn renewing_exchanging_and_cancelling_a_reservation_are_reviewed_first() {
     assert!(review.page.contains(r#"id="confirm" class="danger""#));
     let state = || -> String {
         reservations::table
-            .find(&active)
+            .find(active)
             .select(reservations::state)
             .first(&mut app.conn())
             .expect("state")

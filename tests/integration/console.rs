@@ -1,7 +1,6 @@
 //! The customer console through the real server: partner assistance turned on and
 //! off by the customer's administrators, its history, and what a user may not do.
 
-use crate::customers::error_next_to;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::customers::BillingType;
 use partnerdesk::i18n::Lang;
@@ -9,7 +8,7 @@ use partnerdesk::i18n::Lang;
 use crate::customers::page_of;
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 
 fn assistance_of(page: &str, id: &str) -> Option<bool> {
     regex::Regex::new(&format!(r#"id="{id}" data-enabled="(true|false)""#))
@@ -67,16 +66,7 @@ async fn the_administrator_turns_assistance_on_and_off_and_everyone_sees_its_his
         "the partner sees it at once"
     );
 
-    // A user sees the state and its history but cannot change it.
-    let refused = app
-        .post_as(&user, "/customer/assistance", &[("enabled", "off")])
-        .await;
-    assert_eq!(refused.status(), 403);
-    let (status, page) = page_of(&user, &app, "/customer/assistance").await;
-    assert_eq!(status, 200);
-    assert_eq!(assistance_of(&page, "assistance-state"), Some(true));
-    assert!(!page.contains(r#"id="assistance-toggle""#));
-    assert!(page.contains("administrators can turn partner assistance on or off"));
+    a_user_sees_the_state_but_cannot_change_it(&app, &user).await;
 
     let turned_off = app
         .post_as(&admin, "/customer/assistance", &[("enabled", "off")])
@@ -84,6 +74,38 @@ async fn the_administrator_turns_assistance_on_and_off_and_everyone_sees_its_his
     assert_eq!(turned_off.status(), 303);
     let (_, page) = page_of(&user, &app, "/customer/assistance").await;
     assert_eq!(assistance_of(&page, "assistance-state"), Some(false));
+    the_history_names_each_change_newest_first(&page);
+    the_role_help_says_the_same(&app, &user).await;
+
+    // The partner's activity log has both changes, by the customer's administrator.
+    let (_, log) = page_of(
+        &owner,
+        &app,
+        "/partner/activity?action=assistance_turned_off",
+    )
+    .await;
+    assert!(
+        log.contains("Turned partner assistance off")
+            && log.contains("Person admin@adatum.example"),
+        "{log}"
+    );
+}
+
+/// A user sees the state and its history but cannot change it.
+async fn a_user_sees_the_state_but_cannot_change_it(app: &TestApp, user: &reqwest::Client) {
+    let refused = app
+        .post_as(user, "/customer/assistance", &[("enabled", "off")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let (status, page) = page_of(user, app, "/customer/assistance").await;
+    assert_eq!(status, 200);
+    assert_eq!(assistance_of(&page, "assistance-state"), Some(true));
+    assert!(!page.contains(r#"id="assistance-toggle""#));
+    assert!(page.contains("administrators can turn partner assistance on or off"));
+}
+
+/// Both changes are in the history, newest first, each naming who made it.
+fn the_history_names_each_change_newest_first(page: &str) {
     let history: Vec<&str> = page
         .split("<tbody>")
         .nth(1)
@@ -99,9 +121,11 @@ async fn the_administrator_turns_assistance_on_and_off_and_everyone_sees_its_his
         2,
         "each change names who made it"
     );
+}
 
-    // The role help shows the same rule, read from the same matrix.
-    let (_, help) = page_of(&user, &app, "/help/roles").await;
+/// The role help shows the same rule, read from the same matrix.
+async fn the_role_help_says_the_same(app: &TestApp, user: &reqwest::Client) {
+    let (_, help) = page_of(user, app, "/help/roles").await;
     let customer_matrix = help
         .split(r#"id="customer-matrix""#)
         .nth(1)
@@ -113,19 +137,6 @@ async fn the_administrator_turns_assistance_on_and_off_and_everyone_sees_its_his
         .expect("regex")
         .is_match(customer_matrix),
         "administrators may, users may not"
-    );
-
-    // The partner's activity log has both changes, by the customer's administrator.
-    let (_, log) = page_of(
-        &owner,
-        &app,
-        "/partner/activity?action=assistance_turned_off",
-    )
-    .await;
-    assert!(
-        log.contains("Turned partner assistance off")
-            && log.contains("Person admin@adatum.example"),
-        "{log}"
     );
 }
 
@@ -177,108 +188,6 @@ async fn the_console_answers_only_for_the_membership_in_use() {
 }
 
 #[tokio::test]
-async fn sites_are_created_and_renamed_with_refusals_explained_in_english_and_french() {
-    let site_name = regex::Regex::new(r#"<td class="site-name">([^<]+)</td>"#).expect("regex");
-    for (lang, required, taken) in [
-        (
-            Lang::En,
-            "This field is required.",
-            "A site already has this name.",
-        ),
-        (
-            Lang::Fr,
-            "Ce champ est obligatoire.",
-            "Un site porte déjà ce nom.",
-        ),
-    ] {
-        let app = spawn_app().await;
-        let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-        let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
-        let other = app.customer(&partner, &CustomerSpec::named("Other"));
-        app.customer_administrator(&adatum, "admin@adatum.example");
-        app.customer_member(&adatum, "user@adatum.example", "user");
-        let admin = app
-            .browser_signed_in("admin@adatum.example", PASSWORD)
-            .await;
-        if lang == Lang::Fr {
-            app.post_as(&admin, "/language", &[("lang", "fr"), ("next", "/")])
-                .await;
-        }
-        let first_site = app.first_site(&adatum);
-        let blank = app
-            .post_as(
-                &admin,
-                "/customer/sites",
-                &[("name", " "), ("time_zone", "Europe/Berlin")],
-            )
-            .await;
-        assert_eq!(blank.status(), 200);
-        let page = blank.text().await.expect("body");
-        assert_eq!(error_next_to(&page, "name").as_deref(), Some(required));
-        assert!(
-            page.contains(r#"<option value="Europe/Berlin" selected>Berlin ("#),
-            "the zone chosen stays"
-        );
-        let created = app
-            .post_as(
-                &admin,
-                "/customer/sites",
-                &[("name", "Lyon"), ("time_zone", "Europe/Paris")],
-            )
-            .await;
-        assert_eq!(created.status(), 303);
-        let duplicate = app
-            .post_as(
-                &admin,
-                "/customer/sites",
-                &[("name", "LYON"), ("time_zone", "Europe/Paris")],
-            )
-            .await;
-        let page = duplicate.text().await.expect("body");
-        assert_eq!(error_next_to(&page, "name").as_deref(), Some(taken));
-        assert!(page.contains(r#"value="LYON""#), "what was typed stays");
-        let clash = app
-            .post_as(
-                &admin,
-                &format!("/customer/sites/{first_site}/rename"),
-                &[("name", "lyon")],
-            )
-            .await;
-        let page = clash.text().await.expect("body");
-        assert_eq!(error_next_to(&page, "rename").as_deref(), Some(taken));
-        assert!(page.contains(r#"value="lyon""#));
-        let renamed = app
-            .post_as(
-                &admin,
-                &format!("/customer/sites/{first_site}/rename"),
-                &[("name", "Head office")],
-            )
-            .await;
-        assert_eq!(renamed.status(), 303);
-        let (_, page) = page_of(&admin, &app, "/customer/sites").await;
-        let names: Vec<String> = site_name
-            .captures_iter(&page)
-            .map(|c| c[1].to_owned())
-            .collect();
-        assert_eq!(names, ["Head office", "Lyon"]);
-        // Another account's site is missing, as is any unknown id.
-        let foreign = app
-            .post_as(
-                &admin,
-                &format!("/customer/sites/{}/rename", app.first_site(&other)),
-                &[("name", "Mine now")],
-            )
-            .await;
-        assert_eq!(foreign.status(), 404);
-        // A user sees the sites but may not change them.
-        let user = app.browser_signed_in("user@adatum.example", PASSWORD).await;
-        let (status, page) = page_of(&user, &app, "/customer/sites").await;
-        assert_eq!(status, 200);
-        assert!(page.contains("Head office") && !page.contains(r#"id="create-site""#));
-    }
-}
-
-#[tokio::test]
 async fn a_login_in_two_customer_accounts_sees_each_only_as_the_membership_it_chose() {
     let app = spawn_app().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
@@ -315,108 +224,6 @@ async fn a_login_in_two_customer_accounts_sees_each_only_as_the_membership_it_ch
         404,
         "acting as Fabrikam, Adatum's site is missing"
     );
-}
-
-#[tokio::test]
-async fn a_site_administrator_runs_two_sites_and_only_those() {
-    let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
-    app.customer_administrator(&adatum, "admin@adatum.example");
-    let ann_membership = app.customer_member(&adatum, "ann@adatum.example", "user");
-    let admin = app
-        .browser_signed_in("admin@adatum.example", PASSWORD)
-        .await;
-    for name in ["Lyon", "Nice"] {
-        let created = app
-            .post_as(
-                &admin,
-                "/customer/sites",
-                &[("name", name), ("time_zone", "Europe/Paris")],
-            )
-            .await;
-        assert_eq!(created.status(), 303);
-    }
-    let (_, page) = page_of(&admin, &app, "/customer/sites").await;
-    let site_of = |name: &str| {
-        regex::Regex::new(&format!(
-            r#"<tr data-site="([^"]+)">\s*<td class="site-name">{name}</td>"#
-        ))
-        .expect("regex")
-        .captures(&page)
-        .map(|c| c[1].to_owned())
-        .unwrap_or_else(|| panic!("site {name}"))
-    };
-    let (head_office, lyon, nice) = (site_of("Adatum"), site_of("Lyon"), site_of("Nice"));
-    for site in [&lyon, &nice] {
-        let added = app
-            .post_as(
-                &admin,
-                &format!("/customer/sites/{site}/administrators"),
-                &[("membership_id", &ann_membership)],
-            )
-            .await;
-        assert_eq!(added.status(), 303);
-    }
-    let ann = app.browser_signed_in("ann@adatum.example", PASSWORD).await;
-    let (_, page) = page_of(&ann, &app, "/customer/sites").await;
-    assert_eq!(
-        page.matches("/rename\"").count(),
-        2,
-        "rename forms for her two sites only"
-    );
-    for (site, name) in [(&lyon, "Lyon centre"), (&nice, "Nice port")] {
-        let renamed = app
-            .post_as(
-                &ann,
-                &format!("/customer/sites/{site}/rename"),
-                &[("name", name)],
-            )
-            .await;
-        assert_eq!(renamed.status(), 303, "{name}");
-    }
-    let refused = app
-        .post_as(
-            &ann,
-            &format!("/customer/sites/{head_office}/rename"),
-            &[("name", "Mine")],
-        )
-        .await;
-    assert_eq!(refused.status(), 403, "not a site she runs");
-    let assign = app
-        .post_as(
-            &ann,
-            &format!("/customer/sites/{head_office}/administrators"),
-            &[("membership_id", &ann_membership)],
-        )
-        .await;
-    assert_eq!(
-        assign.status(),
-        403,
-        "only administrators choose who runs a site"
-    );
-
-    let removed = app
-        .post_as(
-            &admin,
-            &format!("/customer/sites/{nice}/administrators/{ann_membership}/remove"),
-            &[],
-        )
-        .await;
-    assert_eq!(removed.status(), 303);
-    let refused = app
-        .post_as(
-            &ann,
-            &format!("/customer/sites/{nice}/rename"),
-            &[("name", "Again")],
-        )
-        .await;
-    assert_eq!(refused.status(), 403, "no longer hers");
-    let (_, page) = page_of(&admin, &app, "/customer/sites").await;
-    assert!(page.contains("Lyon centre") && page.contains("Nice port"));
-    let (_, activity) = page_of(&admin, &app, "/customer/activity").await;
-    assert!(activity.contains("Made someone a site administrator"));
-    assert!(activity.contains("Removed a site administrator"));
 }
 
 #[tokio::test]

@@ -102,40 +102,7 @@ async fn every_console_figure_equals_the_list_it_links_to_for_each_person() {
         ("user@adatum.example", false, true),
         ("rex@northwind.example", false, false),
     ] {
-        let browser = app.browser_signed_in(username, PASSWORD).await;
-        let home = page(&browser, &app, "/customer").await;
-        for (id, state) in [
-            ("monitors-down", "down"),
-            ("monitors-up", "up"),
-            ("monitors-unknown", "unknown"),
-        ] {
-            let (count, link) = figure(&home, id).unwrap_or_else(|| panic!("{username}: {id}"));
-            assert_eq!(link, format!("/customer/monitors?state={state}"));
-            let list = page(&browser, &app, &link).await;
-            assert_eq!(count, rows(&list, "data-monitor"), "{username}: {id}");
-        }
-        let all = page(&browser, &app, "/customer/monitors").await;
-        assert!(home.contains(&format!(
-            "data-monitors-total=\"{}\"",
-            rows(&all, "data-monitor")
-        )));
-        assert_eq!(
-            figure(&home, "sub-accounts-count").map(|(n, _)| n),
-            sees_sub_accounts.then_some(2),
-            "{username}"
-        );
-        if sees_sub_accounts {
-            let list = page(&browser, &app, "/customer/sub-accounts").await;
-            assert_eq!(rows(&list, "data-sub-account"), 2);
-        }
-        for id in ["requests-open", "requests-waiting"] {
-            let found = figure(&home, id);
-            assert_eq!(found.is_some(), sees_requests, "{username}: {id}");
-            if let Some((count, link)) = found {
-                let list = page(&browser, &app, &link).await;
-                assert_eq!(count, request_total(&list), "{username}: {id}");
-            }
-        }
+        figures_equal_their_lists(&app, username, sees_sub_accounts, sees_requests).await;
     }
     // The figures themselves, for the record: the account sees its five
     // monitors (three down), the operator its own and its grant.
@@ -153,6 +120,50 @@ async fn every_console_figure_equals_the_list_it_links_to_for_each_person() {
     assert_eq!(figure(&home, "monitors-down").map(|f| f.0), Some(1));
     assert_eq!(figure(&home, "monitors-up").map(|f| f.0), Some(1));
     assert!(home.contains("Client site") && !home.contains("Checkout"));
+}
+
+/// What `username` sees on the console's home: each figure equals the list it
+/// links to; sub-accounts and requests only for whom they concern.
+async fn figures_equal_their_lists(
+    app: &TestApp,
+    username: &str,
+    sees_sub_accounts: bool,
+    sees_requests: bool,
+) {
+    let browser = app.browser_signed_in(username, PASSWORD).await;
+    let home = page(&browser, app, "/customer").await;
+    for (id, state) in [
+        ("monitors-down", "down"),
+        ("monitors-up", "up"),
+        ("monitors-unknown", "unknown"),
+    ] {
+        let (count, link) = figure(&home, id).unwrap_or_else(|| panic!("{username}: {id}"));
+        assert_eq!(link, format!("/customer/monitors?state={state}"));
+        let list = page(&browser, app, &link).await;
+        assert_eq!(count, rows(&list, "data-monitor"), "{username}: {id}");
+    }
+    let all = page(&browser, app, "/customer/monitors").await;
+    assert!(home.contains(&format!(
+        "data-monitors-total=\"{}\"",
+        rows(&all, "data-monitor")
+    )));
+    assert_eq!(
+        figure(&home, "sub-accounts-count").map(|(n, _)| n),
+        sees_sub_accounts.then_some(2),
+        "{username}"
+    );
+    if sees_sub_accounts {
+        let list = page(&browser, app, "/customer/sub-accounts").await;
+        assert_eq!(rows(&list, "data-sub-account"), 2);
+    }
+    for id in ["requests-open", "requests-waiting"] {
+        let found = figure(&home, id);
+        assert_eq!(found.is_some(), sees_requests, "{username}: {id}");
+        if let Some((count, link)) = found {
+            let list = page(&browser, app, &link).await;
+            assert_eq!(count, request_total(&list), "{username}: {id}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -10,11 +10,12 @@ use partnerdesk::i18n::Lang;
 use crate::customers::{listed_ids, listed_names, page_of};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app_frozen};
 
-/// Contoso, its owner signed in, and one customer.
+/// Contoso, its owner signed in, and one customer, on a frozen clock: the
+/// term and billing changes count days from today.
 pub async fn owner_with_customer(spec: CustomerSpec) -> (TestApp, String, String, reqwest::Client) {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
     let customer = app.customer(&partner, &spec);
@@ -173,14 +174,7 @@ async fn a_trial_converts_to_monthly_usage() {
 #[tokio::test]
 async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end_with_them() {
     let (app, partner, bare, owner) = owner_with_customer(CustomerSpec::named("Bare")).await;
-    let changed = app
-        .post_confirmed(
-            &owner,
-            &format!("/partner/customers/{bare}/term"),
-            &[("term", "annual")],
-        )
-        .await;
-    assert_eq!(changed.status(), 303);
+    change_term(&app, &owner, &bare, "annual").await;
     let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{bare}")).await;
     assert!(details.contains(r#"id="term">Annual"#), "in effect at once");
 
@@ -202,14 +196,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
         before.contains(&end_text),
         "the page says from when: {end_text}"
     );
-    let scheduled = app
-        .post_confirmed(
-            &owner,
-            &format!("/partner/customers/{cameras}/term"),
-            &[("term", "annual")],
-        )
-        .await;
-    assert_eq!(scheduled.status(), 303);
+    change_term(&app, &owner, &cameras, "annual").await;
     let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{cameras}")).await;
     assert!(
         details.contains(r#"id="term">Monthly"#),
@@ -218,14 +205,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
     assert!(details.contains(&format!("changes to Annual on {end_text}")));
 
     // Choosing the current term again calls the waiting change off, in the log too.
-    let kept = app
-        .post_confirmed(
-            &owner,
-            &format!("/partner/customers/{cameras}/term"),
-            &[("term", "monthly")],
-        )
-        .await;
-    assert_eq!(kept.status(), 303);
+    change_term(&app, &owner, &cameras, "monthly").await;
     let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{cameras}")).await;
     assert!(details.contains("The scheduled change of subscription term is cancelled"));
     assert!(!details.contains("changes to Annual on"));
@@ -234,14 +214,7 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
         log.contains(&format!("Monthly → Annual ({end_text}) ✗")),
         "{log}"
     );
-    let scheduled = app
-        .post_confirmed(
-            &owner,
-            &format!("/partner/customers/{cameras}/term"),
-            &[("term", "annual")],
-        )
-        .await;
-    assert_eq!(scheduled.status(), 303);
+    change_term(&app, &owner, &cameras, "annual").await;
     app.clock.advance(Duration::days(25));
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
@@ -251,6 +224,18 @@ async fn a_term_change_is_immediate_without_devices_and_waits_for_the_period_end
         later.contains(r#"id="term">Annual"#),
         "in effect once the period has ended"
     );
+}
+
+/// The owner changes the customer's term, confirmed.
+async fn change_term(app: &TestApp, owner: &reqwest::Client, customer: &str, term: &str) {
+    let changed = app
+        .post_confirmed(
+            owner,
+            &format!("/partner/customers/{customer}/term"),
+            &[("term", term)],
+        )
+        .await;
+    assert_eq!(changed.status(), 303);
 }
 
 #[tokio::test]
@@ -404,78 +389,90 @@ async fn refused_changes_are_explained_in_english_and_in_french_and_keep_what_wa
             "Cochez la case pour confirmer la dissociation.",
         ),
     ] {
-        let (app, partner, id, owner) = owner_with_customer(CustomerSpec::named("Adatum")).await;
-        if lang == Lang::Fr {
-            app.post_as(&owner, "/language", &[("lang", "fr"), ("next", "/")])
-                .await;
-        }
-        let page = refused(
-            &app,
-            &owner,
-            &format!("/partner/customers/{id}/rename"),
-            &[("name", "  ")],
-        )
-        .await;
-        assert_eq!(error_next_to(&page, "name").as_deref(), Some(required));
-
-        let retail = app.group_with(&partner, "Retail", &[]);
-        let vip = app.group_with(&partner, "VIP", &[]);
-        let page = refused(&app, &owner, "/partner/groups", &[("name", "retail")]).await;
-        assert_eq!(error_next_to(&page, "name").as_deref(), Some(group_taken));
-        assert!(page.contains(r#"value="retail""#), "what was typed stays");
-        let page = refused(
-            &app,
-            &owner,
-            &format!("/partner/groups/{vip}/rename"),
-            &[("name", "RETAIL")],
-        )
-        .await;
-        assert_eq!(error_next_to(&page, "rename").as_deref(), Some(group_taken));
-        assert!(page.contains(r#"value="RETAIL""#), "what was typed stays");
-        assert!(!retail.is_empty());
-
-        let pending_login = partnerdesk::accounts::insert(
-            &mut app.conn(),
-            app.clock_now(),
-            &crate::helpers::people::new_login("wait@adatum.example", Lang::En),
-            partnerdesk::accounts::LoginState::Pending,
-            None,
-        )
-        .expect("login");
-        let membership = partnerdesk::customers::create::add_customer_member(
-            &mut app.conn(),
-            app.clock_now(),
-            &id,
-            &pending_login,
-            "administrator",
-        )
-        .expect("membership");
-        let page = refused(
-            &app,
-            &owner,
-            &format!("/partner/customers/{id}/administrator/username"),
-            &[
-                ("membership_id", &membership),
-                ("username", "it@adatum.example"),
-            ],
-        )
-        .await;
-        assert_eq!(
-            error_next_to(&page, "username").as_deref(),
-            Some(after_activation)
-        );
-        assert!(
-            page.contains(r#"value="it@adatum.example""#),
-            "what was typed stays"
-        );
-
-        let page = refused(
-            &app,
-            &owner,
-            &format!("/partner/customers/{id}/dissociate"),
-            &[],
-        )
-        .await;
-        assert_eq!(error_next_to(&page, "confirm").as_deref(), Some(confirm));
+        refusals_in(lang, [required, group_taken, after_activation, confirm]).await;
     }
+}
+
+/// In `lang`, each refused change says why next to its field and keeps what
+/// was typed.
+async fn refusals_in(lang: Lang, [required, group_taken, after_activation, confirm]: [&str; 4]) {
+    let (app, partner, id, owner) = owner_with_customer(CustomerSpec::named("Adatum")).await;
+    if lang == Lang::Fr {
+        app.post_as(&owner, "/language", &[("lang", "fr"), ("next", "/")])
+            .await;
+    }
+    let page = refused(
+        &app,
+        &owner,
+        &format!("/partner/customers/{id}/rename"),
+        &[("name", "  ")],
+    )
+    .await;
+    assert_eq!(error_next_to(&page, "name").as_deref(), Some(required));
+
+    let retail = app.group_with(&partner, "Retail", &[]);
+    let vip = app.group_with(&partner, "VIP", &[]);
+    let page = refused(&app, &owner, "/partner/groups", &[("name", "retail")]).await;
+    assert_eq!(error_next_to(&page, "name").as_deref(), Some(group_taken));
+    assert!(page.contains(r#"value="retail""#), "what was typed stays");
+    let page = refused(
+        &app,
+        &owner,
+        &format!("/partner/groups/{vip}/rename"),
+        &[("name", "RETAIL")],
+    )
+    .await;
+    assert_eq!(error_next_to(&page, "rename").as_deref(), Some(group_taken));
+    assert!(page.contains(r#"value="RETAIL""#), "what was typed stays");
+    assert!(!retail.is_empty());
+
+    let membership = pending_administrator(&app, &id);
+    let page = refused(
+        &app,
+        &owner,
+        &format!("/partner/customers/{id}/administrator/username"),
+        &[
+            ("membership_id", &membership),
+            ("username", "it@adatum.example"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        error_next_to(&page, "username").as_deref(),
+        Some(after_activation)
+    );
+    assert!(
+        page.contains(r#"value="it@adatum.example""#),
+        "what was typed stays"
+    );
+
+    let page = refused(
+        &app,
+        &owner,
+        &format!("/partner/customers/{id}/dissociate"),
+        &[],
+    )
+    .await;
+    assert_eq!(error_next_to(&page, "confirm").as_deref(), Some(confirm));
+}
+
+/// An administrator of the customer who has not activated their login yet;
+/// returns the membership id.
+fn pending_administrator(app: &TestApp, customer: &str) -> String {
+    let pending_login = partnerdesk::accounts::insert(
+        &mut app.conn(),
+        app.clock_now(),
+        &crate::helpers::people::new_login("wait@adatum.example", Lang::En),
+        partnerdesk::accounts::LoginState::Pending,
+        None,
+    )
+    .expect("login");
+    partnerdesk::customers::create::add_customer_member(
+        &mut app.conn(),
+        app.clock_now(),
+        customer,
+        &pending_login,
+        "administrator",
+    )
+    .expect("membership")
 }

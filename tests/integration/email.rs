@@ -9,7 +9,11 @@ use partnerdesk::db::schema::email_outbox;
 use partnerdesk::i18n::Lang;
 use partnerdesk::organisations::{self, NewPartner};
 
-use crate::helpers::{TestApp, eventually, run_cli, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, TestClock, run_cli, spawn_app, spawn_app_frozen, spawn_app_on};
+use crate::smtp::ReceivedEmail;
+
+/// Longer than any wait between two attempts in the tests' settings.
+const RETRY_MAX: chrono::Duration = chrono::Duration::seconds(1);
 
 fn outbox_rows(app: &TestApp) -> Vec<(String, i32, Option<String>)> {
     email_outbox::table
@@ -59,8 +63,9 @@ async fn the_operator_command_queues_the_owners_activation_email_which_is_delive
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let emails = app.mail.wait_for_to("owner@contoso.example", 1).await;
+    let emails = app.drain_outbox().await;
     assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].to, ["owner@contoso.example"]);
     let email = &emails[0];
     assert!(
         email.subject.contains("Contoso Reseller"),
@@ -98,32 +103,30 @@ async fn the_operator_command_explains_bad_input_and_writes_nothing() {
 
 #[tokio::test]
 async fn an_email_queued_during_an_smtp_outage_is_delivered_once_it_is_back() {
-    let mut app = spawn_app().await;
+    let mut app = spawn_app_frozen().await;
     app.mail.stop();
-    let mut conn = app.conn();
     organisations::create_with_owner(
-        &mut conn,
+        &mut app.conn(),
         &app.settings,
-        chrono::Utc::now().naive_utc(),
+        app.clock_now(),
         &new_partner("Fabrikam", "owner@fabrikam.example", Lang::En),
     )
     .expect("partner created");
-    drop(conn);
 
-    eventually("a failed attempt", Duration::from_secs(10), || {
-        outbox_rows(&app)
-            .iter()
-            .any(|(state, attempts, error)| state == "pending" && *attempts >= 2 && error.is_some())
-    })
-    .await;
-    assert!(app.mail.received().is_empty());
+    for attempt in 1..=2 {
+        assert!(app.drain_outbox().await.is_empty());
+        let rows = outbox_rows(&app);
+        assert_eq!(rows.len(), 1);
+        let (state, attempts, error) = &rows[0];
+        assert_eq!((state.as_str(), *attempts), ("pending", attempt));
+        assert!(error.is_some());
+        app.clock.advance(RETRY_MAX);
+    }
 
     app.mail.resume();
-    let emails = app.mail.wait_for(1, Duration::from_secs(10)).await;
-    assert_eq!(emails.len(), 1);
-    // Give a second delivery every chance to happen before counting.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(app.mail.received().len(), 1, "delivered exactly once");
+    assert_eq!(app.drain_outbox().await.len(), 1);
+    app.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(app.drain_outbox().await.len(), 1, "delivered exactly once");
     let rows = outbox_rows(&app);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "sent");
@@ -131,31 +134,33 @@ async fn an_email_queued_during_an_smtp_outage_is_delivered_once_it_is_back() {
 
 #[tokio::test]
 async fn an_email_that_cannot_be_sent_in_time_ends_dead_and_visible() {
-    let mut app = spawn_app_with(|s| s.outbox.give_up_after = Duration::from_millis(500)).await;
+    let mut app = spawn_app_on(TestClock::frozen(), |s| {
+        s.outbox.give_up_after = Duration::from_millis(500)
+    })
+    .await;
     app.mail.stop();
-    let mut conn = app.conn();
     organisations::create_with_owner(
-        &mut conn,
+        &mut app.conn(),
         &app.settings,
-        chrono::Utc::now().naive_utc(),
+        app.clock_now(),
         &new_partner("Tailspin", "owner@tailspin.example", Lang::En),
     )
     .expect("partner created");
-    drop(conn);
-    eventually("the email to be given up", Duration::from_secs(10), || {
-        outbox_rows(&app)
-            .iter()
-            .any(|(state, _, _)| state == "dead")
-    })
-    .await;
-    let attempts_when_dead = outbox_rows(&app)[0].1;
+    // Retries 200 ms and 400 ms apart: the third would come after the 500 ms.
+    for _ in 0..2 {
+        assert_eq!(outbox_rows(&app)[0].0, "pending");
+        app.drain_outbox().await;
+        app.clock.advance(RETRY_MAX);
+    }
+    let rows = outbox_rows(&app);
+    assert_eq!((rows[0].0.as_str(), rows[0].1), ("dead", 2));
     app.mail.resume();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.clock.advance(chrono::Duration::hours(1));
     assert!(
-        app.mail.received().is_empty(),
+        app.drain_outbox().await.is_empty(),
         "a dead email is not retried"
     );
-    assert_eq!(outbox_rows(&app)[0].1, attempts_when_dead);
+    assert_eq!(outbox_rows(&app)[0].1, 2);
     assert!(outbox_rows(&app)[0].2.is_some(), "the last error is kept");
 }
 
@@ -177,7 +182,7 @@ async fn two_instances_on_one_database_never_send_the_same_email() {
         organisations::create_with_owner(
             &mut conn,
             &app.settings,
-            chrono::Utc::now().naive_utc(),
+            app.clock_now(),
             &new_partner(
                 &format!("Partner {n}"),
                 &format!("owner{n}@example.com"),
@@ -189,10 +194,9 @@ async fn two_instances_on_one_database_never_send_the_same_email() {
     drop(conn);
     let emails = app.mail.wait_for(12, Duration::from_secs(15)).await;
     assert_eq!(emails.len(), 12);
-    tokio::time::sleep(Duration::from_millis(1000)).await;
     let mut recipients: Vec<String> = app
-        .mail
-        .received()
+        .drain_outbox()
+        .await
         .iter()
         .flat_map(|e| e.to.clone())
         .collect();
@@ -210,28 +214,23 @@ async fn two_instances_on_one_database_never_send_the_same_email() {
 
 #[tokio::test]
 async fn without_an_smtp_url_emails_are_written_to_the_mail_folder() {
-    let app = spawn_app_with(|s| s.smtp_url = None).await;
+    let app = spawn_app_on(TestClock::frozen(), |s| s.smtp_url = None).await;
     let mut conn = app.conn();
     organisations::create_with_owner(
         &mut conn,
         &app.settings,
-        chrono::Utc::now().naive_utc(),
+        app.clock_now(),
         &new_partner("Wingtip", "owner@wingtip.example", Lang::Fr),
     )
     .expect("partner created");
     drop(conn);
-    let mail_dir = app.settings.mail_dir();
-    eventually("an .eml file", Duration::from_secs(10), || {
-        std::fs::read_dir(&mail_dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .any(|e| e.path().extension().is_some_and(|x| x == "eml"))
-            })
-            .unwrap_or(false)
-    })
-    .await;
-    assert!(app.mail.received().is_empty());
+    assert!(app.drain_outbox().await.is_empty());
+    let written = std::fs::read_dir(app.settings.mail_dir())
+        .expect("the mail folder")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .count();
+    assert_eq!(written, 1);
 }
 
 /// Queues the owner's activation email of a new partner; returns its row id.
@@ -245,33 +244,31 @@ fn queue_activation(app: &TestApp, name: &str, owner: &str) -> String {
 /// answers, every email goes out once, with its row's stable Message-ID.
 #[tokio::test]
 async fn a_mail_server_that_never_answers_holds_no_email_back() {
-    let app = spawn_app_with(|s| s.outbox.send_deadline = Duration::from_millis(700)).await;
+    let app = spawn_app_on(TestClock::frozen(), |s| {
+        s.outbox.send_deadline = Duration::from_millis(700)
+    })
+    .await;
     app.mail.fall_silent();
     let ids: Vec<String> = ["one", "two", "three"]
         .iter()
         .map(|n| queue_activation(&app, &format!("Partner {n}"), &format!("{n}@hung.example")))
         .collect();
-    // Every email is tried, not just the first: the worker is not stuck.
-    eventually(
-        "every email tried against the silent server",
-        Duration::from_secs(20),
-        || {
-            let rows = outbox_rows(&app);
-            rows.len() == 3
-                && rows.iter().all(|(state, attempts, error)| {
-                    *attempts >= 1
-                        && state != "sent"
-                        && (state == "sending"
-                            || error.as_deref().is_some_and(|e| e.contains("no answer")))
-                })
-        },
-    )
-    .await;
-    assert!(app.mail.received().is_empty());
+    // Every email is tried, not just the first: a send that times out does
+    // not stop the next email from being tried.
+    assert!(app.drain_outbox().await.is_empty());
+    let rows = outbox_rows(&app);
+    assert_eq!(rows.len(), 3);
+    for (state, attempts, error) in &rows {
+        assert_eq!((state.as_str(), *attempts), ("pending", 1), "{rows:?}");
+        assert!(
+            error.as_deref().is_some_and(|e| e.contains("no answer")),
+            "{rows:?}"
+        );
+    }
 
     // A row a dead instance left `sending`, its claim expired.
     let orphan = uuid::Uuid::new_v4().to_string();
-    let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(5);
+    let long_ago = app.clock_now() - chrono::Duration::minutes(5);
     diesel::insert_into(email_outbox::table)
         .values((
             email_outbox::id.eq(&orphan),
@@ -289,11 +286,9 @@ async fn a_mail_server_that_never_answers_holds_no_email_back() {
         .expect("an orphaned claim");
 
     app.mail.answer_again();
-    let emails = app.mail.wait_for(4, Duration::from_secs(20)).await;
-    assert_eq!(emails.len(), 4, "{emails:?}");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let emails = app.mail.received();
-    assert_eq!(emails.len(), 4, "each email once");
+    app.clock.advance(RETRY_MAX);
+    let emails = app.drain_outbox().await;
+    assert_eq!(emails.len(), 4, "each email once: {emails:?}");
     for id in ids.iter().chain([&orphan]) {
         let expected = format!("<{id}@partnerdesk.localhost>");
         assert_eq!(
@@ -318,7 +313,7 @@ fn queue_activation_on(
     organisations::create_with_owner(
         conn,
         &app.settings,
-        chrono::Utc::now().naive_utc(),
+        app.clock_now(),
         &new_partner(name, owner, Lang::En),
     )
     .expect("partner created");
@@ -334,7 +329,7 @@ fn queue_activation_on(
 /// says the invitation email bounced.
 #[tokio::test]
 async fn a_refused_recipient_fails_at_once_and_the_inviter_is_told() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     app.mail.refuse("gone@contoso.example");
     let (_, owner) = app.contoso_owner_signed_in(Lang::En).await;
     for (name, email) in [
@@ -356,10 +351,9 @@ async fn a_refused_recipient_fails_at_once_and_the_inviter_is_told() {
             .await;
         assert_eq!(sent.status(), 303);
     }
-    assert_eq!(
-        app.mail.wait_for_to("here@contoso.example", 1).await.len(),
-        1
-    );
+    let delivered = app.drain_outbox().await;
+    let to_here = |e: &&ReceivedEmail| e.to.iter().any(|t| t == "here@contoso.example");
+    assert_eq!(delivered.iter().filter(to_here).count(), 1);
     let refused = || -> Vec<(String, i32, Option<String>)> {
         email_outbox::table
             .filter(email_outbox::recipient.eq("gone@contoso.example"))
@@ -371,13 +365,12 @@ async fn a_refused_recipient_fails_at_once_and_the_inviter_is_told() {
             .load(&mut app.conn())
             .expect("rows")
     };
-    eventually("the refused email failed", Duration::from_secs(10), || {
-        refused().iter().any(|(state, _, _)| state == "failed")
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Past any retry, within the owner's session.
+    app.clock.advance(RETRY_MAX);
+    app.drain_outbox().await;
     let rows = refused();
     assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "failed");
     assert_eq!(rows[0].1, 1, "never retried");
     assert!(
         rows[0].2.as_deref().is_some_and(|e| e.contains("550")),

@@ -7,9 +7,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::Connection;
-use diesel::RunQueryDsl;
-use partnerdesk::clock::OffsetClock;
 use partnerdesk::config::Settings;
 use partnerdesk::db::{self, DbPool};
 use partnerdesk::jobs::Shutdown;
@@ -17,7 +14,14 @@ use partnerdesk::startup::Application;
 
 use crate::smtp::MailServer;
 
-pub const POSTGRES_URL_VAR: &str = "PARTNERDESK_TEST_POSTGRES_URL";
+mod clock;
+pub mod customers;
+mod databases;
+mod outbox;
+pub mod people;
+
+pub use clock::TestClock;
+pub use databases::{POSTGRES_URL_VAR, TestDatabase};
 
 pub struct TestApp {
     pub address: String,
@@ -25,77 +29,13 @@ pub struct TestApp {
     pub pool: DbPool,
     pub client: reqwest::Client,
     pub mail: MailServer,
-    #[allow(
-        dead_code,
-        reason = "moved forward by the session and token expiry tests"
-    )]
-    pub clock: Arc<OffsetClock>,
+    /// What the application reads as now; moved by the test.
+    pub clock: Arc<TestClock>,
     pub data_dir: tempfile::TempDir,
     /// The server's stop signal, what SIGTERM triggers.
     pub shutdown: Shutdown,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _database: TestDatabase,
-}
-
-/// A database of its own for one test.
-pub enum TestDatabase {
-    Sqlite,
-    Postgres { admin_url: String, name: String },
-}
-
-impl TestDatabase {
-    /// Creates the database and returns its URL.
-    pub fn create(data_dir: &std::path::Path) -> (Self, String) {
-        match std::env::var(POSTGRES_URL_VAR) {
-            Ok(admin_url) if !admin_url.is_empty() => {
-                let admin_url = without_tls(&admin_url);
-                let name = format!("pd_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = diesel::PgConnection::establish(&admin_url)
-                    .expect("connect to the test PostgreSQL server");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("create a test database");
-                let url = with_database(&admin_url, &name);
-                (TestDatabase::Postgres { admin_url, name }, url)
-            }
-            _ => (
-                TestDatabase::Sqlite,
-                format!("sqlite://{}", data_dir.join("test.db").display()),
-            ),
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let TestDatabase::Postgres { admin_url, name } = self
-            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin);
-        }
-    }
-}
-
-/// The test server is local, so its connections need no TLS; unless the URL says
-/// otherwise they go without (`sslmode=disable`). With TLS, a test binary once
-/// died of SIGSEGV after every test had passed: OpenSSL's clean-up at process
-/// exit can race with libpq in the threads of pools still alive (diesel-rs/diesel
-/// issue 3441).
-fn without_tls(url: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(url) else {
-        return url.to_owned();
-    };
-    if !parsed.query_pairs().any(|(key, _)| key == "sslmode") {
-        parsed.query_pairs_mut().append_pair("sslmode", "disable");
-    }
-    parsed.to_string()
-}
-
-fn with_database(admin_url: &str, name: &str) -> String {
-    let mut url = url::Url::parse(admin_url).expect("a valid PostgreSQL URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -117,8 +57,18 @@ pub async fn spawn_app_with_passkeys() -> TestApp {
 
 /// Like `spawn_app`, with a chance to adjust the settings first.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on(TestClock::running(), customise).await
+}
+
+/// Like `spawn_app`, on a clock frozen at `FROZEN_NOW` that only the test moves.
+pub async fn spawn_app_frozen() -> TestApp {
+    spawn_app_on(TestClock::frozen(), |_| {}).await
+}
+
+/// The application on `clock`, with a chance to adjust the settings first.
+pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data folder");
-    let (database, database_url) = TestDatabase::create(data_dir.path());
+    let (database, database_url) = TestDatabase::create_migrated(data_dir.path());
     let mail = MailServer::start();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
@@ -138,7 +88,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     settings.jobs.shutdown_grace = Duration::from_secs(20);
     customise(&mut settings);
 
-    let clock = Arc::new(OffsetClock::default());
+    let clock = Arc::new(clock);
     let application = Application::build_on(settings.clone(), listener, clock.clone())
         .expect("build the application");
     let shutdown = application.shutdown();
@@ -162,7 +112,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
 /// behind a load balancer would be, with its own clock.
 pub struct Instance {
     pub address: String,
-    pub clock: Arc<OffsetClock>,
+    pub clock: Arc<TestClock>,
     pub shutdown: Shutdown,
     running: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -276,7 +226,7 @@ impl TestApp {
         let mut settings = self.settings.clone();
         settings.bind = format!("127.0.0.1:{port}");
         settings.base_url = url::Url::parse(&address).expect("base URL");
-        let clock = Arc::new(OffsetClock::default());
+        let clock = Arc::new(TestClock::running());
         let application = Application::build_on(settings, listener, clock.clone())
             .expect("build another instance");
         let shutdown = application.shutdown();
@@ -349,460 +299,6 @@ pub fn error_fields(body: &serde_json::Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-pub mod people {
-    use partnerdesk::access::PartnerRole;
-    use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
-    use partnerdesk::auth::password::hash_password;
-    use partnerdesk::i18n::Lang;
-    use partnerdesk::organisations::{self, NewPartner};
-
-    use super::TestApp;
-
-    pub const PASSWORD: &str = "a long enough passphrase";
-
-    pub fn new_login(username: &str, language: Lang) -> NewLogin {
-        NewLogin {
-            username: Username::parse(username).expect("username"),
-            email: EmailAddress::parse(username).expect("email"),
-            full_name: DisplayName::parse(&format!("Person {username}")).expect("name"),
-            language,
-            time_zone: chrono_tz::Europe::Paris,
-        }
-    }
-
-    impl TestApp {
-        /// A partner organisation created by the operator; its owner is invited.
-        pub fn invite_partner_owner(
-            &self,
-            organisation: &str,
-            owner: &str,
-            language: Lang,
-        ) -> String {
-            let created = organisations::create_with_owner(
-                &mut self.conn(),
-                &self.settings,
-                self.clock_now(),
-                &NewPartner {
-                    name: DisplayName::parse(organisation).expect("name"),
-                    parent_id: None,
-                    owner: new_login(owner, language),
-                    // Off for the suites about other things; the second-factor
-                    // suite turns it on through the owner's page.
-                    second_factor_required: false,
-                },
-            )
-            .expect("partner created");
-            created.partner_id
-        }
-
-        /// Contoso, whose active owner `owner@contoso.example` is signed in on
-        /// the returned browser, in `language`; and the organisation's id.
-        pub async fn contoso_owner_signed_in(&self, language: Lang) -> (String, reqwest::Client) {
-            let partner = self.invite_partner_owner("Contoso", "olga@contoso.example", language);
-            self.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
-            let browser = self
-                .browser_signed_in("owner@contoso.example", PASSWORD)
-                .await;
-            if language != Lang::En {
-                self.post_as(
-                    &browser,
-                    "/language",
-                    &[("lang", language.code()), ("next", "/")],
-                )
-                .await;
-            }
-            (partner, browser)
-        }
-
-        /// An active login with a known password and a partner membership; returns
-        /// the membership id.
-        pub fn active_member(&self, partner_id: &str, username: &str, role: PartnerRole) -> String {
-            let mut conn = self.conn();
-            let now = self.clock_now();
-            let login_id = match accounts::find_by_username(
-                &mut conn,
-                &Username::parse(username).expect("username"),
-            )
-            .expect("lookup")
-            {
-                Some(id) => id,
-                None => {
-                    let hash = hash_password(PASSWORD).expect("hash");
-                    accounts::insert(
-                        &mut conn,
-                        now,
-                        &new_login(username, Lang::En),
-                        LoginState::Active,
-                        Some(&hash),
-                    )
-                    .expect("login")
-                }
-            };
-            organisations::add_member(&mut conn, now, partner_id, &login_id, role)
-                .expect("membership")
-        }
-
-        /// The active membership of `username` in `partner_id`.
-        pub fn active_member_id(&self, partner_id: &str, username: &str) -> String {
-            use diesel::prelude::*;
-            use partnerdesk::db::schema::{logins, memberships};
-            memberships::table
-                .inner_join(logins::table)
-                .filter(memberships::partner_id.eq(partner_id))
-                .filter(logins::username_key.eq(username.to_lowercase()))
-                .select(memberships::id)
-                .first(&mut self.conn())
-                .expect("membership")
-        }
-
-        pub fn clock_now(&self) -> chrono::NaiveDateTime {
-            use partnerdesk::clock::Clock;
-            self.clock.now()
-        }
-
-        /// Today as the test logins read it (their zone is Europe/Paris): pages
-        /// that count days ("trials ending in 14 days") count from this day,
-        /// which is not the UTC date late in the UTC evening.
-        pub fn reader_today(&self) -> chrono::NaiveDate {
-            self.clock_now()
-                .and_utc()
-                .with_timezone(&chrono_tz::Europe::Paris)
-                .date_naive()
-        }
-
-        /// Another browser, signed in as `username`.
-        pub async fn browser_signed_in(&self, username: &str, password: &str) -> reqwest::Client {
-            let browser = super::client();
-            let response = self
-                .post_as(
-                    &browser,
-                    "/login",
-                    &[("username", username), ("password", password)],
-                )
-                .await;
-            assert_eq!(response.status(), 303, "{username} signs in");
-            browser
-        }
-
-        /// Signs in through the login form; returns the answer to the POST.
-        pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
-            self.post_form("/login", &[("username", username), ("password", password)])
-                .await
-        }
-    }
-}
-
-/// Customer accounts written straight into the database as fixtures; what a test
-/// examines goes through the server.
-pub mod customers {
-    use chrono::{Duration, NaiveDateTime};
-    use diesel::prelude::*;
-    use partnerdesk::accounts::{self, LoginState, Username};
-    use partnerdesk::auth::password::hash_password;
-    use partnerdesk::customers::create::{ADMINISTRATOR_ROLE, add_customer_member};
-    use partnerdesk::customers::{BillingType, CustomerState, Health, LicenceStatus, search_text};
-    use partnerdesk::db::schema::{
-        customer_accounts, customer_group_members, customer_groups, devices, licences, sites,
-    };
-    use partnerdesk::i18n::Lang;
-    pub use partnerdesk::invitations::Target;
-
-    use super::TestApp;
-    use super::people::{PASSWORD, new_login};
-
-    #[derive(Clone)]
-    pub struct CustomerSpec {
-        pub name: String,
-        pub domain: String,
-        pub state: CustomerState,
-        pub billing: BillingType,
-        pub health: Health,
-        pub managed_order: bool,
-        /// Minutes before the test's "now".
-        pub age_minutes: i64,
-        /// (status, supplied by the partner itself)
-        pub licences: Vec<(LicenceStatus, bool)>,
-    }
-
-    impl CustomerSpec {
-        pub fn named(name: &str) -> Self {
-            let domain = format!("{}.example", name.to_lowercase().replace(' ', "-"));
-            Self {
-                name: name.to_owned(),
-                domain,
-                state: CustomerState::Active,
-                billing: BillingType::MonthlyUsage,
-                health: Health::Healthy,
-                managed_order: false,
-                age_minutes: 0,
-                licences: Vec::new(),
-            }
-        }
-    }
-
-    impl TestApp {
-        pub fn customer(&self, partner_id: &str, spec: &CustomerSpec) -> String {
-            let mut conn = self.conn();
-            let now: NaiveDateTime = self.clock_now();
-            let created = now - Duration::minutes(spec.age_minutes);
-            let id = uuid::Uuid::new_v4().to_string();
-            let trial_ends_on =
-                (spec.billing == BillingType::Trial).then(|| now.date() + Duration::days(20));
-            diesel::insert_into(customer_accounts::table)
-                .values((
-                    customer_accounts::id.eq(&id),
-                    customer_accounts::partner_id.eq(partner_id),
-                    customer_accounts::name.eq(&spec.name),
-                    customer_accounts::name_key.eq(spec.name.to_lowercase()),
-                    customer_accounts::primary_domain.eq(&spec.domain),
-                    customer_accounts::search_text.eq(search_text(&spec.name, &spec.domain)),
-                    customer_accounts::country.eq("FR"),
-                    customer_accounts::data_region.eq("eu-central"),
-                    customer_accounts::time_zone.eq("Europe/Paris"),
-                    customer_accounts::reference_number.eq("REF-1"),
-                    customer_accounts::subscription_term.eq("monthly"),
-                    customer_accounts::term_started_on.eq(created.date()),
-                    customer_accounts::address_line1.eq("1 rue de la Paix"),
-                    customer_accounts::address_line2.eq(""),
-                    customer_accounts::postal_code.eq("75002"),
-                    customer_accounts::city.eq("Paris"),
-                    customer_accounts::region.eq(""),
-                    customer_accounts::contact_name.eq(format!("Contact of {}", spec.name)),
-                    customer_accounts::contact_email.eq(format!("contact@{}", spec.domain)),
-                    customer_accounts::contact_phone.eq("+33 1 00 00 00 00"),
-                    customer_accounts::state.eq(spec.state.as_str()),
-                    customer_accounts::billing_type.eq(spec.billing.as_str()),
-                    customer_accounts::trial_ends_on.eq(trial_ends_on),
-                    customer_accounts::managed_order.eq(spec.managed_order),
-                    customer_accounts::health_level.eq(spec.health.level()),
-                    customer_accounts::partner_assistance.eq(
-                        partnerdesk::customers::assistance_by_default(
-                            spec.billing,
-                            spec.managed_order,
-                        ),
-                    ),
-                    customer_accounts::created_at.eq(created),
-                    customer_accounts::updated_at.eq(created),
-                ))
-                .execute(&mut conn)
-                .expect("customer fixture");
-            diesel::insert_into(sites::table)
-                .values((
-                    sites::id.eq(uuid::Uuid::new_v4().to_string()),
-                    sites::customer_id.eq(&id),
-                    sites::name.eq(&spec.name),
-                    sites::time_zone.eq("Europe/Paris"),
-                    sites::created_at.eq(created),
-                ))
-                .execute(&mut conn)
-                .expect("site fixture");
-            for (status, ours) in &spec.licences {
-                diesel::insert_into(licences::table)
-                    .values((
-                        licences::id.eq(uuid::Uuid::new_v4().to_string()),
-                        licences::customer_id.eq(&id),
-                        licences::product.eq("Endpoint Protection"),
-                        licences::quantity.eq(10),
-                        licences::status.eq(status.as_str()),
-                        licences::supplied_by_partner_id.eq(ours.then_some(partner_id)),
-                        licences::expires_on.eq(None::<chrono::NaiveDate>),
-                        licences::created_at.eq(created),
-                    ))
-                    .execute(&mut conn)
-                    .expect("licence fixture");
-            }
-            id
-        }
-
-        /// Someone invited into the customer account who has not activated yet, with
-        /// an activation link sent; returns the membership id.
-        pub fn pending_customer_user(&self, customer_id: &str, username: &str) -> String {
-            self.invitation(Target::Customer(customer_id), username, "user")
-        }
-
-        /// An invitation made the way the pages make it; returns the membership id.
-        pub fn invitation(&self, target: Target<'_>, username: &str, role: &str) -> String {
-            partnerdesk::invitations::offer(
-                &mut self.conn(),
-                &self.settings,
-                self.clock_now(),
-                &partnerdesk::invitations::Offer {
-                    person: &new_login(username, Lang::En),
-                    target,
-                    role,
-                    inviter: None,
-                },
-            )
-            .expect("invitation")
-        }
-
-        /// Someone invited to the partner who has not activated yet; returns the
-        /// membership id.
-        pub fn pending_staff(&self, partner_id: &str, username: &str) -> String {
-            self.invitation(Target::Partner(partner_id), username, "sales_agent")
-        }
-
-        /// Makes the membership an administrator of the site.
-        pub fn site_administrator(&self, site_id: &str, membership_id: &str) {
-            use partnerdesk::db::schema::site_administrators;
-            diesel::insert_into(site_administrators::table)
-                .values((
-                    site_administrators::site_id.eq(site_id),
-                    site_administrators::membership_id.eq(membership_id),
-                    site_administrators::created_at.eq(self.clock_now()),
-                ))
-                .execute(&mut self.conn())
-                .expect("site administrator");
-        }
-
-        /// The id of the customer's first site.
-        pub fn first_site(&self, customer_id: &str) -> String {
-            sites::table
-                .filter(sites::customer_id.eq(customer_id))
-                .order(sites::created_at.asc())
-                .select(sites::id)
-                .first(&mut self.conn())
-                .expect("a site")
-        }
-
-        /// A finished import of the partner, started by `username`; returns its id.
-        pub fn finished_import(&self, partner_id: &str, username: &str) -> String {
-            use partnerdesk::db::schema::{customer_imports, logins};
-            let mut conn = self.conn();
-            let login_id: String = logins::table
-                .filter(logins::username_key.eq(username))
-                .select(logins::id)
-                .first(&mut conn)
-                .expect("the importing login");
-            let id = uuid::Uuid::new_v4().to_string();
-            diesel::insert_into(customer_imports::table)
-                .values((
-                    customer_imports::id.eq(&id),
-                    customer_imports::partner_id.eq(partner_id),
-                    customer_imports::created_by_login_id.eq(&login_id),
-                    customer_imports::state.eq("done"),
-                    customer_imports::total_rows.eq(1),
-                    customer_imports::checked_rows.eq(1),
-                    customer_imports::imported_rows.eq(1),
-                    customer_imports::problems.eq(""),
-                    customer_imports::source.eq("customers.csv"),
-                    customer_imports::created_at.eq(self.clock_now()),
-                ))
-                .execute(&mut conn)
-                .expect("import fixture");
-            id
-        }
-
-        /// A group of the partner holding `customers`; returns its id.
-        pub fn group_with(&self, partner_id: &str, name: &str, customers: &[&str]) -> String {
-            let mut conn = self.conn();
-            let id = uuid::Uuid::new_v4().to_string();
-            diesel::insert_into(customer_groups::table)
-                .values((
-                    customer_groups::id.eq(&id),
-                    customer_groups::partner_id.eq(partner_id),
-                    customer_groups::name.eq(name),
-                    customer_groups::name_key.eq(name.to_lowercase()),
-                    customer_groups::created_at.eq(self.clock_now()),
-                ))
-                .execute(&mut conn)
-                .expect("group fixture");
-            for customer in customers {
-                diesel::insert_into(customer_group_members::table)
-                    .values((
-                        customer_group_members::group_id.eq(&id),
-                        customer_group_members::customer_id.eq(*customer),
-                        customer_group_members::added_at.eq(self.clock_now()),
-                    ))
-                    .execute(&mut conn)
-                    .expect("group member fixture");
-            }
-            id
-        }
-
-        /// An active login with a known password administering the customer;
-        /// returns the membership id.
-        pub fn customer_administrator(&self, customer_id: &str, username: &str) -> String {
-            self.customer_member(customer_id, username, ADMINISTRATOR_ROLE)
-        }
-
-        /// An active login with a known password and a membership of the customer
-        /// account in `role` (`administrator` or `user`); returns the membership id.
-        pub fn customer_member(&self, customer_id: &str, username: &str, role: &str) -> String {
-            let mut conn = self.conn();
-            let now = self.clock_now();
-            let login_id = match accounts::find_by_username(
-                &mut conn,
-                &Username::parse(username).expect("username"),
-            )
-            .expect("lookup")
-            {
-                Some(id) => id,
-                None => {
-                    let hash = hash_password(PASSWORD).expect("hash");
-                    accounts::insert(
-                        &mut conn,
-                        now,
-                        &new_login(username, Lang::En),
-                        LoginState::Active,
-                        Some(&hash),
-                    )
-                    .expect("login")
-                }
-            };
-            add_customer_member(&mut conn, now, customer_id, &login_id, role).expect("membership")
-        }
-
-        /// A licence of the customer, expiring in a year, with no usage
-        /// reported; returns its id.
-        pub fn licence(
-            &self,
-            customer_id: &str,
-            product: &str,
-            quantity: i32,
-            status: LicenceStatus,
-        ) -> String {
-            let id = uuid::Uuid::new_v4().to_string();
-            diesel::insert_into(licences::table)
-                .values((
-                    licences::id.eq(&id),
-                    licences::customer_id.eq(customer_id),
-                    licences::product.eq(product),
-                    licences::quantity.eq(quantity),
-                    licences::status.eq(status.as_str()),
-                    licences::expires_on.eq(self.clock_now().date() + Duration::days(365)),
-                    licences::created_at.eq(self.clock_now()),
-                ))
-                .execute(&mut self.conn())
-                .expect("licence fixture");
-            id
-        }
-
-        /// Enrolled devices on the customer's first site (devices have no pages yet).
-        pub fn enrolled_devices(&self, customer_id: &str, count: usize) {
-            let mut conn = self.conn();
-            let site: String = sites::table
-                .filter(sites::customer_id.eq(customer_id))
-                .select(sites::id)
-                .first(&mut conn)
-                .expect("a site");
-            for n in 0..count {
-                diesel::insert_into(devices::table)
-                    .values((
-                        devices::id.eq(uuid::Uuid::new_v4().to_string()),
-                        devices::customer_id.eq(customer_id),
-                        devices::site_id.eq(&site),
-                        devices::name.eq(format!("Camera {n}")),
-                        devices::state.eq("enrolled"),
-                        devices::created_at.eq(self.clock_now()),
-                    ))
-                    .execute(&mut conn)
-                    .expect("device fixture");
-            }
-        }
-    }
 }
 
 /// Every warning and error the application logs in this test process, from

@@ -100,7 +100,11 @@ async fn nul_bytes_and_invalid_utf8_are_refused_before_any_query() {
         .expect("count");
     assert_eq!(groups, 0, "nothing half-saved");
 
-    // The API: JSON answers.
+    the_api_answers_in_json(&app).await;
+}
+
+/// The API refuses the same input with a JSON answer.
+async fn the_api_answers_in_json(app: &TestApp) {
     let (_, token) = {
         let partner_customer = app.customer(
             &app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En),

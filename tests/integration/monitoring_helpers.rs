@@ -5,7 +5,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use partnerdesk::accounts::{self, LoginState, Username};
 use partnerdesk::auth::api_tokens as tokens;
-use partnerdesk::auth::password::hash_password;
 use partnerdesk::db::schema::{
     alert_definition_monitors, alert_definitions, dashboard_monitors, dashboards, memberships,
     monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
@@ -13,7 +12,7 @@ use partnerdesk::db::schema::{
 use partnerdesk::i18n::Lang;
 use serde_json::Value;
 
-use crate::helpers::people::{PASSWORD, new_login};
+use crate::helpers::people::{new_login, password_hash};
 
 use crate::helpers::TestApp;
 
@@ -226,13 +225,13 @@ impl TestApp {
         let login_id = match existing {
             Some(id) => id,
             None => {
-                let hash = hash_password(PASSWORD).expect("hash");
+                let hash = password_hash();
                 accounts::insert(
                     &mut conn,
                     now,
                     &new_login(username, Lang::En),
                     LoginState::Active,
-                    Some(&hash),
+                    Some(hash),
                 )
                 .expect("login")
             }

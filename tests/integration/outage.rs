@@ -100,20 +100,7 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
     }
     let log = captured_log();
     let mut proxy_slot = None;
-    let app = spawn_app_with(|settings| {
-        let mut url = url::Url::parse(&settings.database_url).expect("database URL");
-        let upstream = format!(
-            "{}:{}",
-            url.host_str().unwrap_or("127.0.0.1"),
-            url.port().unwrap_or(5432)
-        );
-        let proxy = Proxy::start(upstream);
-        url.set_port(Some(proxy.port)).expect("a port");
-        settings.database_url = url.to_string();
-        settings.db_wait = Duration::from_secs(1);
-        proxy_slot = Some(proxy);
-    })
-    .await;
+    let app = spawn_app_with(|settings| proxy_slot = Some(behind_a_proxy(settings))).await;
     let proxy = proxy_slot.expect("the proxy");
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
@@ -177,4 +164,20 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(status, 200, "service returns without a restart");
+}
+
+/// Points the settings' database URL at a proxy in front of the real server,
+/// one the test can cut; returns the proxy.
+fn behind_a_proxy(settings: &mut partnerdesk::config::Settings) -> Proxy {
+    let mut url = url::Url::parse(&settings.database_url).expect("database URL");
+    let upstream = format!(
+        "{}:{}",
+        url.host_str().unwrap_or("127.0.0.1"),
+        url.port().unwrap_or(5432)
+    );
+    let proxy = Proxy::start(upstream);
+    url.set_port(Some(proxy.port)).expect("a port");
+    settings.database_url = url.to_string();
+    settings.db_wait = Duration::from_secs(1);
+    proxy
 }

@@ -13,7 +13,7 @@ use partnerdesk::i18n::Lang;
 use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app_frozen};
 
 /// (figure id, count, link) of every figure on the home page.
 pub(crate) fn figures(page: &str) -> Vec<(String, i64, String)> {
@@ -137,132 +137,15 @@ fn set_trial_end(app: &TestApp, customer: &str, in_days: i64) {
 
 #[tokio::test]
 async fn each_figure_equals_the_list_it_links_to_for_every_role() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     for role in PartnerRole::ALL {
         app.active_member(&ours, &format!("{}@contoso.example", role.as_str()), role);
     }
-    let spec = |name: &str, state, billing, health| CustomerSpec {
-        state,
-        billing,
-        health,
-        ..CustomerSpec::named(name)
-    };
-    use BillingType::{MonthlyUsage, TermSubscription, Trial};
-    use CustomerState::{Active, Creating, Suspended};
-    use Health::{Advisory, Healthy, Incident};
-    let soon = app.customer(&ours, &spec("Adatum", Active, Trial, Incident));
-    let today = app.customer(&ours, &spec("Bellows", Creating, Trial, Healthy));
-    let later = app.customer(&ours, &spec("Coho", Active, Trial, Advisory));
-    let past = app.customer(&ours, &spec("Datum", Suspended, Trial, Healthy));
-    let edge = app.customer(&ours, &spec("Edge", Active, MonthlyUsage, Incident));
-    // Licences: Adatum's and Edge's (twice) expire within 30 days; Bellows's
-    // later; Coho's has expired already.
-    licence(&app, &soon, "active", 10);
-    licence(&app, &edge, "active", 1);
-    licence(&app, &edge, "active", 29);
-    licence(&app, &today, "active", 40);
-    licence(&app, &later, "expired", 5);
-    app.customer(&ours, &spec("Fourth", Active, TermSubscription, Advisory));
-    app.customer(&ours, &spec("Grove", Suspended, MonthlyUsage, Healthy));
-    set_trial_end(&app, &soon, 13);
-    set_trial_end(&app, &today, 0);
-    set_trial_end(&app, &later, 15);
-    set_trial_end(&app, &past, -2);
-    // Another partner's customers, and one that left us, count nowhere.
-    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
-    let foreign = app.customer(&theirs, &spec("Humongous", Active, Trial, Incident));
-    set_trial_end(&app, &foreign, 3);
-    licence(&app, &foreign, "active", 3);
-    let gone = app.customer(&ours, &spec("Ion", Active, Trial, Incident));
-    set_trial_end(&app, &gone, 3);
-    licence(&app, &gone, "active", 3);
-    diesel::update(customer_accounts::table.find(&gone))
-        .set(customer_accounts::partner_id.eq(None::<String>))
-        .execute(&mut app.conn())
-        .expect("dissociated");
-
-    // Two open requests and one waiting on the customer; another partner's open one.
-    app.customer_administrator(&soon, "admin@adatum.example");
-    let admin = app
-        .browser_signed_in("admin@adatum.example", PASSWORD)
-        .await;
-    for title in ["VPN down", "Printer", "Mail"] {
-        let opened = app
-            .post_as(
-                &admin,
-                "/customer/requests/new",
-                &[
-                    ("title", title),
-                    ("category", "technical"),
-                    ("description", "Help."),
-                ],
-            )
-            .await;
-        assert_eq!(opened.status(), 303);
-    }
-    let helpdesk = app
-        .browser_signed_in("helpdesk_agent@contoso.example", PASSWORD)
-        .await;
-    let (_, listed) = page_of(&helpdesk, &app, "/partner/requests").await;
-    let first = regex::Regex::new(r#"href="/partner/requests/([^"]+)""#)
-        .expect("regex")
-        .captures(&listed)
-        .expect("a request")[1]
-        .to_owned();
-    let waiting = app
-        .post_as(
-            &helpdesk,
-            &format!("/partner/requests/{first}/status"),
-            &[("status", "waiting")],
-        )
-        .await;
-    assert_eq!(waiting.status(), 303);
-    app.customer_administrator(&foreign, "admin@humongous.example");
-    let theirs_admin = app
-        .browser_signed_in("admin@humongous.example", PASSWORD)
-        .await;
-    app.post_as(
-        &theirs_admin,
-        "/customer/requests/new",
-        &[
-            ("title", "Other"),
-            ("category", "technical"),
-            ("description", "Help."),
-        ],
-    )
-    .await;
+    let (soon, foreign) = customers_for_every_figure(&app, &ours);
+    requests_two_open_one_waiting(&app, &soon, &foreign).await;
     for role in PartnerRole::ALL {
-        let found = figures_match_lists(&app, &format!("{}@contoso.example", role.as_str())).await;
-        let serves = role.can(partnerdesk::access::Capability::ServiceRequestsOnBehalf);
-        assert_eq!(
-            found.iter().any(|(id, _, _)| id == "figure-open-requests"),
-            serves,
-            "{role:?}"
-        );
-        if serves {
-            assert_eq!(count_of(&found, "figure-open-requests"), 2, "{role:?}");
-        }
-        assert_eq!(count_of(&found, "figure-all"), 7, "{role:?}");
-        assert_eq!(
-            count_of(&found, "figure-trials-ending"),
-            2,
-            "{role:?}: Adatum and Bellows"
-        );
-        assert_eq!(
-            count_of(&found, "figure-trials-ended"),
-            1,
-            "{role:?}: Datum, two days past its end"
-        );
-        assert_eq!(
-            count_of(&found, "figure-licences-expiring"),
-            2,
-            "{role:?}: Adatum and Edge, not the dissociated Ion (its licences follow it)"
-        );
-        assert_eq!(count_of(&found, "figure-health-incident"), 2, "{role:?}");
-        assert_eq!(count_of(&found, "figure-health-advisory"), 2, "{role:?}");
-        assert_eq!(count_of(&found, "figure-billing-trial"), 4, "{role:?}");
-        assert_eq!(count_of(&found, "figure-state-suspended"), 2, "{role:?}");
+        figures_for(&app, role).await;
     }
     // The worst-off customers are named, incidents first.
     let owner = app
@@ -302,6 +185,138 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
     );
 }
 
+/// Seven customers of `ours` that each figure counts differently, another
+/// partner's and one that left; returns Adatum's and the foreign one's ids.
+fn customers_for_every_figure(app: &TestApp, ours: &str) -> (String, String) {
+    let spec = |name: &str, state, billing, health| CustomerSpec {
+        state,
+        billing,
+        health,
+        ..CustomerSpec::named(name)
+    };
+    use BillingType::{MonthlyUsage, TermSubscription, Trial};
+    use CustomerState::{Active, Creating, Suspended};
+    use Health::{Advisory, Healthy, Incident};
+    let soon = app.customer(ours, &spec("Adatum", Active, Trial, Incident));
+    let today = app.customer(ours, &spec("Bellows", Creating, Trial, Healthy));
+    let later = app.customer(ours, &spec("Coho", Active, Trial, Advisory));
+    let past = app.customer(ours, &spec("Datum", Suspended, Trial, Healthy));
+    let edge = app.customer(ours, &spec("Edge", Active, MonthlyUsage, Incident));
+    // Licences: Adatum's and Edge's (twice) expire within 30 days; Bellows's
+    // later; Coho's has expired already.
+    licence(app, &soon, "active", 10);
+    licence(app, &edge, "active", 1);
+    licence(app, &edge, "active", 29);
+    licence(app, &today, "active", 40);
+    licence(app, &later, "expired", 5);
+    app.customer(ours, &spec("Fourth", Active, TermSubscription, Advisory));
+    app.customer(ours, &spec("Grove", Suspended, MonthlyUsage, Healthy));
+    set_trial_end(app, &soon, 13);
+    set_trial_end(app, &today, 0);
+    set_trial_end(app, &later, 15);
+    set_trial_end(app, &past, -2);
+    // Another partner's customers, and one that left us, count nowhere.
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    let foreign = app.customer(&theirs, &spec("Humongous", Active, Trial, Incident));
+    set_trial_end(app, &foreign, 3);
+    licence(app, &foreign, "active", 3);
+    let gone = app.customer(ours, &spec("Ion", Active, Trial, Incident));
+    set_trial_end(app, &gone, 3);
+    licence(app, &gone, "active", 3);
+    diesel::update(customer_accounts::table.find(&gone))
+        .set(customer_accounts::partner_id.eq(None::<String>))
+        .execute(&mut app.conn())
+        .expect("dissociated");
+    (soon, foreign)
+}
+
+/// Two open requests of Adatum and one waiting on it; another partner's open one.
+async fn requests_two_open_one_waiting(app: &TestApp, soon: &str, foreign: &str) {
+    app.customer_administrator(soon, "admin@adatum.example");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    for title in ["VPN down", "Printer", "Mail"] {
+        let opened = app
+            .post_as(
+                &admin,
+                "/customer/requests/new",
+                &[
+                    ("title", title),
+                    ("category", "technical"),
+                    ("description", "Help."),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status(), 303);
+    }
+    let helpdesk = app
+        .browser_signed_in("helpdesk_agent@contoso.example", PASSWORD)
+        .await;
+    let (_, listed) = page_of(&helpdesk, app, "/partner/requests").await;
+    let first = regex::Regex::new(r#"href="/partner/requests/([^"]+)""#)
+        .expect("regex")
+        .captures(&listed)
+        .expect("a request")[1]
+        .to_owned();
+    let waiting = app
+        .post_as(
+            &helpdesk,
+            &format!("/partner/requests/{first}/status"),
+            &[("status", "waiting")],
+        )
+        .await;
+    assert_eq!(waiting.status(), 303);
+    app.customer_administrator(foreign, "admin@humongous.example");
+    let theirs_admin = app
+        .browser_signed_in("admin@humongous.example", PASSWORD)
+        .await;
+    app.post_as(
+        &theirs_admin,
+        "/customer/requests/new",
+        &[
+            ("title", "Other"),
+            ("category", "technical"),
+            ("description", "Help."),
+        ],
+    )
+    .await;
+}
+
+/// What `role` sees on the home page: each figure equals the list it links to.
+async fn figures_for(app: &TestApp, role: PartnerRole) {
+    let found = figures_match_lists(app, &format!("{}@contoso.example", role.as_str())).await;
+    let serves = role.can(partnerdesk::access::Capability::ServiceRequestsOnBehalf);
+    assert_eq!(
+        found.iter().any(|(id, _, _)| id == "figure-open-requests"),
+        serves,
+        "{role:?}"
+    );
+    if serves {
+        assert_eq!(count_of(&found, "figure-open-requests"), 2, "{role:?}");
+    }
+    assert_eq!(count_of(&found, "figure-all"), 7, "{role:?}");
+    assert_eq!(
+        count_of(&found, "figure-trials-ending"),
+        2,
+        "{role:?}: Adatum and Bellows"
+    );
+    assert_eq!(
+        count_of(&found, "figure-trials-ended"),
+        1,
+        "{role:?}: Datum, two days past its end"
+    );
+    assert_eq!(
+        count_of(&found, "figure-licences-expiring"),
+        2,
+        "{role:?}: Adatum and Edge, not the dissociated Ion (its licences follow it)"
+    );
+    assert_eq!(count_of(&found, "figure-health-incident"), 2, "{role:?}");
+    assert_eq!(count_of(&found, "figure-health-advisory"), 2, "{role:?}");
+    assert_eq!(count_of(&found, "figure-billing-trial"), 4, "{role:?}");
+    assert_eq!(count_of(&found, "figure-state-suspended"), 2, "{role:?}");
+}
+
 fn count_link(page: &str, id: &str) -> String {
     figures(page)
         .into_iter()
@@ -312,7 +327,7 @@ fn count_link(page: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn a_partner_with_no_customers_sees_zeros_that_lead_to_empty_lists() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
     let found = figures_match_lists(&app, "owner@contoso.example").await;
@@ -321,7 +336,7 @@ async fn a_partner_with_no_customers_sees_zeros_that_lead_to_empty_lists() {
 
 #[tokio::test]
 async fn recent_activity_shows_to_the_roles_that_may_read_the_log() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
     app.active_member(
@@ -352,7 +367,7 @@ async fn recent_activity_shows_to_the_roles_that_may_read_the_log() {
 
 #[tokio::test]
 async fn new_customers_per_month_are_drawn_as_labelled_bars() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "sales@contoso.example", PartnerRole::SalesAgent);
     for (name, days_ago) in [
@@ -408,7 +423,7 @@ async fn new_customers_per_month_are_drawn_as_labelled_bars() {
 
 #[tokio::test]
 async fn owners_see_the_staff_invitations_about_to_expire() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
     app.active_member(&partner, "admin@contoso.example", PartnerRole::AdminAgent);

@@ -11,11 +11,11 @@ use partnerdesk::access::PartnerRole;
 use partnerdesk::customers::CustomerState;
 use partnerdesk::i18n::Lang;
 
-use crate::customer_create::administrator_step;
+use crate::customer_create_admin::administrator_step;
 use crate::customers::{page_of, unescape};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app_frozen};
 use crate::partner_home::{count_of, figures};
 
 /// One bar: its month (`YYYY-MM`) and its customers by state.
@@ -105,7 +105,7 @@ fn expected(bars: &[Bar], fixtures: &[(NaiveDateTime, &str)]) -> Vec<BTreeMap<St
 
 #[tokio::test]
 async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() {
-    let app = spawn_app().await;
+    let app = spawn_app_frozen().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
     app.active_member(&ours, "sales@contoso.example", PartnerRole::SalesAgent);
@@ -151,7 +151,13 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
         "Spring, Recent and Waiting"
     );
 
-    // A sales agent creates a customer through the server: Creating today.
+    let this_month = a_customer_created_then_activated_today(&app).await;
+    forty_days_on_recent_leaves(&app, &fixtures[2].1, &this_month).await;
+}
+
+/// A sales agent creates a customer through the server (Creating today), then
+/// its administrator activates it (Active today). Returns this month's bar.
+async fn a_customer_created_then_activated_today(app: &TestApp) -> String {
     let sales = app
         .browser_signed_in("sales@contoso.example", PASSWORD)
         .await;
@@ -163,10 +169,10 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
         )
         .await;
     assert_eq!(created.status(), 303);
-    let (bars, shown) = chart(&app, "owner@contoso.example").await;
+    let (bars, shown) = chart(app, "owner@contoso.example").await;
     assert_eq!(bars[11].1, shown);
     assert_eq!(shown["creating"], 2, "Waiting and Fourth Coffee");
-    assert_eq!(new_customers(&app, "owner@contoso.example").await, 4);
+    assert_eq!(new_customers(app, "owner@contoso.example").await, 4);
     let this_month = bars[11].0.clone();
 
     // Its administrator activates it: Active today.
@@ -189,16 +195,19 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
         )
         .await;
     assert_eq!(activated.status(), 303);
-    let (bars, shown) = chart(&app, "owner@contoso.example").await;
+    let (bars, shown) = chart(app, "owner@contoso.example").await;
     assert_eq!(bars[11].1, shown);
     assert_eq!((shown["creating"], shown["active"]), (1, 3));
+    this_month
+}
 
-    // Forty days on, Recent leaves Contoso through the server.
+/// Forty days on, Recent leaves Contoso through the server: today's bar and the
+/// month of the creation (`this_month`) each keep their own figures.
+async fn forty_days_on_recent_leaves(app: &TestApp, recent: &str, this_month: &str) {
     app.clock.advance(Duration::days(40));
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
         .await;
-    let recent = &fixtures[2].1;
     let dissociated = app
         .post_as(
             &owner,
@@ -207,10 +216,10 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
         )
         .await;
     assert_eq!(dissociated.status(), 303);
-    let (bars, shown) = chart(&app, "owner@contoso.example").await;
+    let (bars, shown) = chart(app, "owner@contoso.example").await;
     assert_eq!(bars[11].1, shown, "today's bar is today's figures");
     assert_eq!(
-        new_customers(&app, "owner@contoso.example").await,
+        new_customers(app, "owner@contoso.example").await,
         3,
         "Recent left: it no longer counts among the new customers of its month"
     );
@@ -222,7 +231,7 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
     // The month of the creation keeps Fourth Coffee as active and Recent as ours.
     let then = bars
         .iter()
-        .find(|(month, _)| *month == this_month)
+        .find(|(month, _)| month == this_month)
         .expect("the month of the creation, now in the past");
     assert_eq!(
         (then.1["active"], then.1["creating"], then.1["suspended"]),
@@ -230,7 +239,7 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
         "{}: Old, Recent, Fourth Coffee active; Waiting creating; Spring suspended",
         then.0
     );
-    assert!(this_month < bars[11].0);
+    assert!(this_month < bars[11].0.as_str());
     assert_eq!(bars[11].0, {
         let today = app
             .clock_now()
@@ -242,7 +251,7 @@ async fn todays_bar_equals_the_figures_and_earlier_bars_keep_their_month_ends() 
     // In French too.
     app.post_as(&owner, "/language", &[("lang", "fr"), ("next", "/")])
         .await;
-    let (_, page) = page_of(&owner, &app, "/partner").await;
+    let (_, page) = page_of(&owner, app, "/partner").await;
     let page = unescape(&page);
     assert!(page.contains("Clients par état au fil du temps"));
     assert!(page.contains("aujourd'hui"));

@@ -135,7 +135,33 @@ async fn licences_over_quantity_equal_the_filtered_list_and_follow_each_report()
     assert_eq!(over_quantity(&app, "owner@contoso.example").await, 2);
     assert_eq!(over_quantity(&app, "owner@fabrikam.example").await, 2);
 
-    let (_, listed) = page_of(&owner, &app, "/partner/customers?seats=over").await;
+    the_over_quantity_filter_lists_them(&app, &owner).await;
+
+    // A lower report, and a cleared one, take the customers out.
+    seats(&app, &token, &adatum, &adatum_seats, json!(50)).await;
+    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 1);
+    seats(&app, &token, &bellows, &bellows_other, Value::Null).await;
+    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 0);
+
+    // A quantity change counts as much as a report.
+    seats(&app, &token, &adatum, &adatum_seats, json!(57)).await;
+    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 1);
+    set_quantity(&app, &adatum_seats, 60);
+    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 0);
+    set_quantity(&app, &adatum_seats, 56);
+    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 1);
+    assert_eq!(
+        list_total(&app, &owner, "/partner/customers?seats=over&q=adatum").await,
+        1,
+        "the search index follows a quantity change"
+    );
+}
+
+/// The filter lists exactly the customers over quantity, is a removable chip
+/// and a ticked box, holds with a search and another filter, and the export
+/// reads the same view.
+async fn the_over_quantity_filter_lists_them(app: &TestApp, owner: &reqwest::Client) {
+    let (_, listed) = page_of(owner, app, "/partner/customers?seats=over").await;
     assert!(listed.contains("Adatum") && listed.contains("Bellows"));
     assert!(!listed.contains("Coho") && !listed.contains("Humongous"));
     assert!(!listed.contains("ion.example"));
@@ -161,7 +187,7 @@ async fn licences_over_quantity_equal_the_filtered_list_and_follow_each_report()
         ("seats=over&licence=active", 2),
     ] {
         let href = format!("/partner/customers?{query}");
-        assert_eq!(list_total(&app, &owner, &href).await, want, "{query}");
+        assert_eq!(list_total(app, owner, &href).await, want, "{query}");
     }
     // The export reads the same view.
     let csv = owner
@@ -174,25 +200,6 @@ async fn licences_over_quantity_equal_the_filtered_list_and_follow_each_report()
         .expect("body");
     assert_eq!(csv.lines().count(), 2, "a header and Adatum: {csv}");
     assert!(csv.contains("Adatum"));
-
-    // A lower report, and a cleared one, take the customers out.
-    seats(&app, &token, &adatum, &adatum_seats, json!(50)).await;
-    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 1);
-    seats(&app, &token, &bellows, &bellows_other, Value::Null).await;
-    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 0);
-
-    // A quantity change counts as much as a report.
-    seats(&app, &token, &adatum, &adatum_seats, json!(57)).await;
-    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 1);
-    set_quantity(&app, &adatum_seats, 60);
-    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 0);
-    set_quantity(&app, &adatum_seats, 56);
-    assert_eq!(over_quantity(&app, "owner@contoso.example").await, 1);
-    assert_eq!(
-        list_total(&app, &owner, "/partner/customers?seats=over&q=adatum").await,
-        1,
-        "the search index follows a quantity change"
-    );
 }
 
 async fn listed_licences(app: &TestApp, token: &str, customer: &str) -> (u16, Value) {
@@ -232,6 +239,19 @@ async fn the_usage_api_names_the_faulty_field_and_finds_no_foreign_licence() {
     seats(&app, &token, &adatum, &licence, json!(0)).await;
     seats(&app, &token, &adatum, &licence, json!(1_000_000)).await;
     seats(&app, &token, &adatum, &licence, json!(57)).await;
+    faulty_reports_name_the_field(&app, &token, &adatum, &licence).await;
+    foreign_or_missing_is_not_found(&app, &token, &adatum, &licence, &bellows_licence).await;
+
+    // Nothing refused was stored: each licence has what was last accepted.
+    let (_, body) = listed_licences(&app, &token, &adatum).await;
+    assert_eq!(body["licences"][0]["seats_used"], json!(57));
+    let (_, body) = listed_licences(&app, &token, &bellows).await;
+    assert_eq!(body["licences"][0]["seats_used"], Value::Null);
+}
+
+/// A faulty report names the field and its problem; a body that is not a JSON
+/// object is a bad request.
+async fn faulty_reports_name_the_field(app: &TestApp, token: &str, adatum: &str, licence: &str) {
     for (body, problem) in [
         (json!({"seats_used": -1}), "out_of_range"),
         (json!({"seats_used": 1_000_001}), "out_of_range"),
@@ -241,7 +261,7 @@ async fn the_usage_api_names_the_faulty_field_and_finds_no_foreign_licence() {
         (json!({"seats_used": true}), "must_be_an_integer"),
         (json!({}), "required"),
     ] {
-        let (status, answer) = report(&app, &token, &adatum, &licence, body.clone()).await;
+        let (status, answer) = report(app, token, adatum, licence, body.clone()).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(answer["error"], json!("invalid_fields"), "{body}");
         assert_eq!(
@@ -255,7 +275,7 @@ async fn the_usage_api_names_the_faulty_field_and_finds_no_foreign_licence() {
             .put(app.url(&format!(
                 "/api/v1/customers/{adatum}/licences/{licence}/usage"
             )))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .header("content-type", "application/json")
             .body(raw)
             .send()
@@ -263,54 +283,51 @@ async fn the_usage_api_names_the_faulty_field_and_finds_no_foreign_licence() {
             .expect("PUT");
         assert_eq!(response.status(), 400, "{raw}");
     }
-    // Another customer's licence, a missing licence or customer: not found.
+}
+
+/// Another customer's licence, a missing licence or customer: not found; and
+/// without a live token, nothing.
+async fn foreign_or_missing_is_not_found(
+    app: &TestApp,
+    token: &str,
+    adatum: &str,
+    licence: &str,
+    other_customers_licence: &str,
+) {
     let (status, body) = report(
-        &app,
-        &token,
-        &adatum,
-        &bellows_licence,
+        app,
+        token,
+        adatum,
+        other_customers_licence,
         json!({"seats_used": 1}),
     )
     .await;
     assert_eq!((status, body["resource"].as_str()), (404, Some("licence")));
     let (status, body) = report(
-        &app,
-        &token,
-        &adatum,
+        app,
+        token,
+        adatum,
         "no-such-licence",
         json!({"seats_used": 1}),
     )
     .await;
     assert_eq!((status, body["resource"].as_str()), (404, Some("licence")));
     let (status, body) = report(
-        &app,
-        &token,
+        app,
+        token,
         "no-such-customer",
-        &licence,
+        licence,
         json!({"seats_used": 1}),
     )
     .await;
     assert_eq!((status, body["resource"].as_str()), (404, Some("customer")));
-    let (status, body) = listed_licences(&app, &token, "no-such-customer").await;
+    let (status, body) = listed_licences(app, token, "no-such-customer").await;
     assert_eq!((status, body["resource"].as_str()), (404, Some("customer")));
     // Without a live token, nothing.
-    let (status, _) = report(
-        &app,
-        "pd_wrong",
-        &adatum,
-        &licence,
-        json!({"seats_used": 1}),
-    )
-    .await;
+    let (status, _) = report(app, "pd_wrong", adatum, licence, json!({"seats_used": 1})).await;
     assert_eq!(status, 401);
-    let (status, _) = listed_licences(&app, "pd_wrong", &adatum).await;
+    let (status, _) = listed_licences(app, "pd_wrong", adatum).await;
     assert_eq!(status, 401);
-
-    // Nothing refused was stored: each licence has what was last accepted.
-    let (_, body) = listed_licences(&app, &token, &adatum).await;
-    assert_eq!(body["licences"][0]["seats_used"], json!(57));
-    let (_, body) = listed_licences(&app, &token, &bellows).await;
-    assert_eq!(body["licences"][0]["seats_used"], Value::Null);
 }
 
 #[tokio::test]

@@ -4,155 +4,15 @@
 //! state, another login's credential and a wrong CSRF token; wrong assertions
 //! are throttled like codes. The browser journey is in `browser.rs`.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use diesel::prelude::*;
-use openssl::bn::BigNumContext;
-use openssl::ec::{EcGroup, EcKey};
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
 use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::second_factors;
 use partnerdesk::i18n::Lang;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, client, spawn_app_with_passkeys};
-
-fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn unb64(text: &str) -> Vec<u8> {
-    URL_SAFE_NO_PAD
-        .decode(text.trim_end_matches('='))
-        .expect("base64url")
-}
-
-/// One credential of a software authenticator.
-struct SoftPasskey {
-    key: PKey<Private>,
-    id: Vec<u8>,
-    /// The user handle it was made for.
-    user: Vec<u8>,
-    counter: u32,
-    origin: String,
-    rp_id: String,
-}
-
-impl SoftPasskey {
-    /// Answers `navigator.credentials.create` for these options.
-    fn create(app: &TestApp, options: &Value) -> (SoftPasskey, Value) {
-        let options = &options["publicKey"];
-        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
-        let ec = EcKey::generate(&group).expect("a key");
-        let mut x = openssl::bn::BigNum::new().expect("bn");
-        let mut y = openssl::bn::BigNum::new().expect("bn");
-        ec.public_key()
-            .affine_coordinates(
-                &group,
-                &mut x,
-                &mut y,
-                &mut BigNumContext::new().expect("ctx"),
-            )
-            .expect("coordinates");
-        let id: Vec<u8> = (0..16).map(|_| rand::random::<u8>()).collect();
-        let passkey = SoftPasskey {
-            key: PKey::from_ec_key(ec).expect("pkey"),
-            id,
-            user: unb64(options["user"]["id"].as_str().expect("user id")),
-            counter: 0,
-            origin: app.settings.base_url.origin().ascii_serialization(),
-            rp_id: options["rp"]["id"].as_str().expect("rp id").to_owned(),
-        };
-        // COSE_Key {1: 2 (EC2), 3: -7 (ES256), -1: 1 (P-256), -2: x, -3: y}.
-        let mut cose = vec![0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21, 0x58, 0x20];
-        cose.extend(x.to_vec_padded(32).expect("x"));
-        cose.extend([0x22, 0x58, 0x20]);
-        cose.extend(y.to_vec_padded(32).expect("y"));
-        let mut auth_data = passkey.auth_data_head(0x45); // UP, UV, AT
-        auth_data.extend([0u8; 16]); // AAGUID
-        auth_data.extend(u16::try_from(passkey.id.len()).expect("len").to_be_bytes());
-        auth_data.extend(&passkey.id);
-        auth_data.extend(cose);
-        // {"fmt": "none", "attStmt": {}, "authData": bytes}
-        let mut attestation = vec![0xa3, 0x63];
-        attestation.extend(b"fmt");
-        attestation.push(0x64);
-        attestation.extend(b"none");
-        attestation.push(0x67);
-        attestation.extend(b"attStmt");
-        attestation.push(0xa0);
-        attestation.push(0x68);
-        attestation.extend(b"authData");
-        attestation.push(0x59);
-        attestation.extend(u16::try_from(auth_data.len()).expect("len").to_be_bytes());
-        attestation.extend(auth_data);
-        let client_data = passkey.client_data("webauthn.create", options);
-        let credential = json!({
-            "id": b64(&passkey.id),
-            "rawId": b64(&passkey.id),
-            "type": "public-key",
-            "extensions": {},
-            "response": {
-                "attestationObject": b64(&attestation),
-                "clientDataJSON": b64(&client_data),
-            },
-        });
-        (passkey, credential)
-    }
-
-    fn auth_data_head(&self, flags: u8) -> Vec<u8> {
-        let mut data = Sha256::digest(self.rp_id.as_bytes()).to_vec();
-        data.push(flags);
-        data.extend(self.counter.to_be_bytes());
-        data
-    }
-
-    fn client_data(&self, kind: &str, options: &Value) -> Vec<u8> {
-        json!({
-            "type": kind,
-            "challenge": options["challenge"],
-            "origin": self.origin,
-            "crossOrigin": false,
-        })
-        .to_string()
-        .into_bytes()
-    }
-
-    /// Answers `navigator.credentials.get` for these options, as the user
-    /// `user` (its own by default).
-    fn assert_as(&mut self, options: &Value, user: Option<&[u8]>) -> Value {
-        let options = &options["publicKey"];
-        self.counter += 1;
-        let auth_data = self.auth_data_head(0x05); // UP, UV
-        let client_data = self.client_data("webauthn.get", options);
-        let mut signed = auth_data.clone();
-        signed.extend(Sha256::digest(&client_data));
-        let mut signer =
-            openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &self.key)
-                .expect("signer");
-        signer.update(&signed).expect("sign");
-        let signature = signer.sign_to_vec().expect("signature");
-        json!({
-            "id": b64(&self.id),
-            "rawId": b64(&self.id),
-            "type": "public-key",
-            "extensions": {},
-            "response": {
-                "authenticatorData": b64(&auth_data),
-                "clientDataJSON": b64(&client_data),
-                "signature": b64(&signature),
-                "userHandle": b64(user.unwrap_or(&self.user)),
-            },
-        })
-    }
-
-    fn assert(&mut self, options: &Value) -> Value {
-        self.assert_as(options, None)
-    }
-}
+use crate::passkey_authenticator::{SoftPasskey, b64, unb64};
 
 /// POSTs JSON as the script does, with the session's CSRF token in the header.
 async fn post_json(
@@ -248,7 +108,7 @@ async fn a_passkey_is_stored_listed_mailed_and_removable() {
         .await
         .expect("page");
     assert!(security.contains("Laptop") && security.contains("Passkey"));
-    let mail = app.mail.wait_for_to("sam@contoso.example", 2).await;
+    let mail = app.emails_to("sam@contoso.example").await;
     assert!(
         mail.iter().any(|m| m
             .text
@@ -278,76 +138,12 @@ async fn the_ceremonies_refuse_a_wrong_csrf_token_and_a_missing_or_foreign_state
     let app = setup().await;
     let (sam_browser, mut sam) = with_passkey(&app, "sam@contoso.example").await;
 
-    // Without the session's CSRF token, or with another, nothing starts.
-    for header in [None, Some("0".repeat(64))] {
-        let mut request = sam_browser
-            .post(app.url("/account/security/passkeys/start"))
-            .json(&json!({}));
-        if let Some(token) = header {
-            request = request.header("X-CSRF-Token", token);
-        }
-        let response = request.send().await.expect("POST");
-        assert_eq!(response.status(), 403);
-    }
-    let stranger = client();
-    let (_, options) = post_json(&app, &stranger, "/login/passkey/start", &json!({})).await;
-    let forged = stranger
-        .post(app.url("/login/passkey/finish"))
-        .header("X-CSRF-Token", app.csrf_token_of(&sam_browser).await)
-        .json(&sam.assert(&options))
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(forged.status(), 403, "another session's token");
+    nothing_starts_without_the_sessions_csrf_token(&app, &sam_browser, &mut sam).await;
 
     // No ceremony started in this session: refused, even with a right answer
     // to a challenge given to another session.
     let fresh = awaiting_second_step(&app, "sam@contoso.example").await;
-    let elsewhere = awaiting_second_step(&app, "sam@contoso.example").await;
-    let (_, theirs) = post_json(
-        &app,
-        &elsewhere,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
-    let (status, _) = post_json(
-        &app,
-        &fresh,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&theirs),
-    )
-    .await;
-    assert_eq!(status, 400, "no state in this session");
-    // A state of its own, answered with the other session's challenge.
-    let (_, ours) = post_json(
-        &app,
-        &fresh,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
-    assert_ne!(
-        ours["publicKey"]["challenge"],
-        theirs["publicKey"]["challenge"]
-    );
-    let (status, _) = post_json(
-        &app,
-        &fresh,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&theirs),
-    )
-    .await;
-    assert_eq!(status, 400, "another session's challenge");
-    // The state is used up by the wrong answer: the right one needs a new start.
-    let (status, _) = post_json(
-        &app,
-        &fresh,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&ours),
-    )
-    .await;
-    assert_eq!(status, 400, "each challenge is answered once");
+    each_challenge_is_answered_once_in_its_own_session(&app, &fresh, &mut sam).await;
     // A registration's state is no sign-in's.
     let (_, registration) = post_json(
         &app,
@@ -385,36 +181,89 @@ async fn the_ceremonies_refuse_a_wrong_csrf_token_and_a_missing_or_foreign_state
     assert_eq!(home.status(), 200, "signed in");
 }
 
+/// Without the session's CSRF token, or with another, nothing starts; another
+/// session's token finishes nothing.
+async fn nothing_starts_without_the_sessions_csrf_token(
+    app: &TestApp,
+    sam_browser: &reqwest::Client,
+    sam: &mut SoftPasskey,
+) {
+    for header in [None, Some("0".repeat(64))] {
+        let mut request = sam_browser
+            .post(app.url("/account/security/passkeys/start"))
+            .json(&json!({}));
+        if let Some(token) = header {
+            request = request.header("X-CSRF-Token", token);
+        }
+        let response = request.send().await.expect("POST");
+        assert_eq!(response.status(), 403);
+    }
+    let stranger = client();
+    let (_, options) = post_json(app, &stranger, "/login/passkey/start", &json!({})).await;
+    let forged = stranger
+        .post(app.url("/login/passkey/finish"))
+        .header("X-CSRF-Token", app.csrf_token_of(sam_browser).await)
+        .json(&sam.assert(&options))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(forged.status(), 403, "another session's token");
+}
+
+/// A challenge is answered only in the session that started it, and once.
+async fn each_challenge_is_answered_once_in_its_own_session(
+    app: &TestApp,
+    fresh: &reqwest::Client,
+    sam: &mut SoftPasskey,
+) {
+    let elsewhere = awaiting_second_step(app, "sam@contoso.example").await;
+    let (_, theirs) = post_json(
+        app,
+        &elsewhere,
+        "/login/second-factor/passkey/start",
+        &json!({}),
+    )
+    .await;
+    let (status, _) = post_json(
+        app,
+        fresh,
+        "/login/second-factor/passkey/finish",
+        &sam.assert(&theirs),
+    )
+    .await;
+    assert_eq!(status, 400, "no state in this session");
+    // A state of its own, answered with the other session's challenge.
+    let (_, ours) = post_json(app, fresh, "/login/second-factor/passkey/start", &json!({})).await;
+    assert_ne!(
+        ours["publicKey"]["challenge"],
+        theirs["publicKey"]["challenge"]
+    );
+    let (status, _) = post_json(
+        app,
+        fresh,
+        "/login/second-factor/passkey/finish",
+        &sam.assert(&theirs),
+    )
+    .await;
+    assert_eq!(status, 400, "another session's challenge");
+    // The state is used up by the wrong answer: the right one needs a new start.
+    let (status, _) = post_json(
+        app,
+        fresh,
+        "/login/second-factor/passkey/finish",
+        &sam.assert(&ours),
+    )
+    .await;
+    assert_eq!(status, 400, "each challenge is answered once");
+}
+
 #[tokio::test]
 async fn another_logins_passkey_is_refused_and_its_own_signs_in_alone() {
     let app = setup().await;
     let (_, sam) = with_passkey(&app, "sam@contoso.example").await;
     let (_, mut kim) = with_passkey(&app, "kim@contoso.example").await;
 
-    // Sam's second step, answered with Kim's passkey.
-    let browser = awaiting_second_step(&app, "sam@contoso.example").await;
-    let (_, options) = post_json(
-        &app,
-        &browser,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
-    let allowed: Vec<Value> = options["publicKey"]["allowCredentials"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(allowed.len(), 1, "only Sam's passkey is asked for");
-    let (status, _) = post_json(
-        &app,
-        &browser,
-        "/login/second-factor/passkey/finish",
-        &kim.assert(&options),
-    )
-    .await;
-    assert_eq!(status, 400);
-    let page = browser.get(app.url("/partner")).send().await.expect("GET");
-    assert_ne!(page.status(), 200, "nobody signed in");
+    sams_second_step_refuses_kims_passkey(&app, &mut kim).await;
 
     // Without a username: Kim's passkey claiming to be Sam's user.
     let anyone = client();
@@ -481,6 +330,33 @@ async fn another_logins_passkey_is_refused_and_its_own_signs_in_alone() {
         .post_as(&anyone, "/account/security/recovery-codes", &[])
         .await;
     assert_eq!(codes.status(), 200, "confirmed with the passkey");
+}
+
+/// Sam's second step asks for Sam's passkey only, and refuses Kim's.
+async fn sams_second_step_refuses_kims_passkey(app: &TestApp, kim: &mut SoftPasskey) {
+    let browser = awaiting_second_step(app, "sam@contoso.example").await;
+    let (_, options) = post_json(
+        app,
+        &browser,
+        "/login/second-factor/passkey/start",
+        &json!({}),
+    )
+    .await;
+    let allowed: Vec<Value> = options["publicKey"]["allowCredentials"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(allowed.len(), 1, "only Sam's passkey is asked for");
+    let (status, _) = post_json(
+        app,
+        &browser,
+        "/login/second-factor/passkey/finish",
+        &kim.assert(&options),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let page = browser.get(app.url("/partner")).send().await.expect("GET");
+    assert_ne!(page.status(), 200, "nobody signed in");
 }
 
 #[tokio::test]

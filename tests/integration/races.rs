@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use partnerdesk::db::schema::{customer_groups, logins, sites, sub_accounts};
 use partnerdesk::i18n::Lang;
 
-use crate::customer_create::administrator_step;
+use crate::customer_create_admin::administrator_step;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 

@@ -25,14 +25,14 @@ async fn api(app: &TestApp, token: &str, path: impl AsRef<str>, body: Value) -> 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-struct Fixture {
-    app: TestApp,
-    ours: String,
-    adatum: String,
-    bellows: String,
+pub(crate) struct Fixture {
+    pub(crate) app: TestApp,
+    pub(crate) ours: String,
+    pub(crate) adatum: String,
+    pub(crate) bellows: String,
 }
 
-async fn fixture() -> Fixture {
+pub(crate) async fn fixture() -> Fixture {
     let app = spawn_app().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
@@ -87,24 +87,7 @@ async fn health_recorded_through_the_api_drives_the_list_column() {
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
         .await;
-    let (_, page) = page_of(&owner, &app, "/partner/customers?health=incident").await;
-    assert_eq!(listed_names(&page), ["Bellows"]);
-    assert_eq!(listed_total(&page), Some(1), "the count agrees");
-    let (_, page) = page_of(&owner, &app, "/partner/customers?health=advisory").await;
-    assert_eq!(listed_names(&page), ["Adatum"]);
-    assert_eq!(listed_total(&page), Some(1));
-    let (_, page) = page_of(&owner, &app, "/partner/customers?sort=health").await;
-    assert_eq!(
-        listed_names(&page),
-        ["Bellows", "Adatum", "Cobalt"],
-        "worst first"
-    );
-    assert!(
-        page.contains(&format!(
-            "href=\"/partner/customers/{bellows}/health\"><span aria-hidden=\"true\">✕</span> Incident</a>"
-        )),
-        "icon with text, linking to the health page"
-    );
+    the_list_filters_and_sorts_by_health(&app, &owner, &bellows).await;
 
     // Resolving gives the service and the customer their health back.
     let (status, _) = api(
@@ -134,66 +117,71 @@ async fn health_recorded_through_the_api_drives_the_list_column() {
     );
 }
 
+/// Bellows has an incident and Adatum an advisory: the list filters and sorts
+/// by health, and the column links to the health page.
+async fn the_list_filters_and_sorts_by_health(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    bellows: &str,
+) {
+    let (_, page) = page_of(owner, app, "/partner/customers?health=incident").await;
+    assert_eq!(listed_names(&page), ["Bellows"]);
+    assert_eq!(listed_total(&page), Some(1), "the count agrees");
+    let (_, page) = page_of(owner, app, "/partner/customers?health=advisory").await;
+    assert_eq!(listed_names(&page), ["Adatum"]);
+    assert_eq!(listed_total(&page), Some(1));
+    let (_, page) = page_of(owner, app, "/partner/customers?sort=health").await;
+    assert_eq!(
+        listed_names(&page),
+        ["Bellows", "Adatum", "Cobalt"],
+        "worst first"
+    );
+    assert!(
+        page.contains(&format!(
+            "href=\"/partner/customers/{bellows}/health\"><span aria-hidden=\"true\">✕</span> Incident</a>"
+        )),
+        "icon with text, linking to the health page"
+    );
+}
+
 #[tokio::test]
 async fn api_errors_name_the_field_and_unknown_ids_are_missing() {
     let Fixture { app, adatum, .. } = fixture().await;
     let token = app.api_token();
     let incidents = format!("/api/v1/customers/{adatum}/incidents");
-    let (status, body) = api(
-        &app,
-        &token,
-        &incidents,
-        json!({"service": "Backup", "title": "", "state": "broken", "text": 42}),
-    )
-    .await;
-    assert_eq!(status, 422);
+    let services = format!("/api/v1/customers/{adatum}/services");
     assert_eq!(
-        fields(&body),
+        refused_fields(
+            &app,
+            &token,
+            &incidents,
+            json!({"service": "Backup", "title": "", "state": "broken", "text": 42})
+        )
+        .await,
         [
             ("title".to_owned(), "required".to_owned()),
             ("state".to_owned(), "invalid".to_owned()),
             ("text".to_owned(), "must_be_a_string".to_owned()),
         ]
     );
-    let (status, body) = api(
-        &app,
-        &token,
-        &incidents,
-        json!({"service": "Nothing", "title": "T", "state": "incident", "text": "x"}),
-    )
-    .await;
-    assert_eq!(status, 422);
     assert_eq!(
-        fields(&body),
+        refused_fields(
+            &app,
+            &token,
+            &incidents,
+            json!({"service": "Nothing", "title": "T", "state": "incident", "text": "x"})
+        )
+        .await,
         [("service".to_owned(), "unknown".to_owned())]
     );
-    let long = "x".repeat(200);
-    let (status, body) = api(
-        &app,
-        &token,
-        &format!("/api/v1/customers/{adatum}/services"),
-        json!({"name": long}),
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert_eq!(fields(&body), [("name".to_owned(), "too_long".to_owned())]);
-    api(
-        &app,
-        &token,
-        &format!("/api/v1/customers/{adatum}/services"),
-        json!({"name": "Backup"}),
-    )
-    .await;
-    let (status, body) = api(
-        &app,
-        &token,
-        &format!("/api/v1/customers/{adatum}/services"),
-        json!({"name": "BACKUP"}),
-    )
-    .await;
     assert_eq!(
-        (status, fields(&body)),
-        (422, vec![("name".to_owned(), "taken".to_owned())])
+        refused_fields(&app, &token, &services, json!({"name": "x".repeat(200)})).await,
+        [("name".to_owned(), "too_long".to_owned())]
+    );
+    api(&app, &token, &services, json!({"name": "Backup"})).await;
+    assert_eq!(
+        refused_fields(&app, &token, &services, json!({"name": "BACKUP"})).await,
+        [("name".to_owned(), "taken".to_owned())]
     );
 
     let response = reqwest::Client::new()
@@ -222,6 +210,18 @@ async fn api_errors_name_the_field_and_unknown_ids_are_missing() {
     )
     .await;
     assert_eq!((status, body["resource"].as_str()), (404, Some("incident")));
+}
+
+/// Posts `body` to `path`, expects it refused, and returns the fields named.
+async fn refused_fields(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> Vec<(String, String)> {
+    let (status, answer) = api(app, token, path, body).await;
+    assert_eq!(status, 422, "{answer}");
+    fields(&answer)
 }
 
 #[tokio::test]
@@ -287,122 +287,6 @@ async fn only_a_live_token_opens_the_api_and_it_opens_nothing_else() {
     assert!(revoked.status.success(), "{revoked:?}");
     let (status, _) = api(&app, &token, &path, json!({"name": "Backup"})).await;
     assert_eq!(status, 401, "a revoked token is refused");
-}
-
-#[tokio::test]
-async fn the_command_line_records_services_incidents_and_their_timeline() {
-    let Fixture {
-        app, adatum, ours, ..
-    } = fixture().await;
-    let added = run_cli(
-        &app,
-        &[
-            "health",
-            "add-service",
-            "--customer",
-            &adatum,
-            "--name",
-            "Backup",
-        ],
-    );
-    assert!(added.status.success(), "{added:?}");
-    let opened = run_cli(
-        &app,
-        &[
-            "health",
-            "open-incident",
-            "--customer",
-            &adatum,
-            "--service",
-            "Backup",
-            "--title",
-            "Backups failing",
-            "--state",
-            "incident",
-            "--text",
-            "Disk full.",
-        ],
-    );
-    assert!(opened.status.success(), "{opened:?}");
-    let incident = String::from_utf8_lossy(&opened.stdout)
-        .trim()
-        .strip_prefix("Incident opened: ")
-        .expect("the incident id")
-        .to_owned();
-    let updated = run_cli(
-        &app,
-        &[
-            "health",
-            "update",
-            "--customer",
-            &adatum,
-            "--incident",
-            &incident,
-            "--text",
-            "Pruning old snapshots.",
-            "--state",
-            "advisory",
-        ],
-    );
-    assert!(updated.status.success(), "{updated:?}");
-    let refused = run_cli(
-        &app,
-        &[
-            "health",
-            "open-incident",
-            "--customer",
-            &adatum,
-            "--service",
-            "Backup",
-            "--title",
-            "",
-            "--state",
-            "incident",
-            "--text",
-            "x",
-        ],
-    );
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("--title"));
-    let unknown = run_cli(
-        &app,
-        &[
-            "health",
-            "add-service",
-            "--customer",
-            "nobody",
-            "--name",
-            "Backup",
-        ],
-    );
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("--customer"));
-
-    let owner = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    let (_, page) = page_of(&owner, &app, "/partner/customers?health=advisory").await;
-    assert_eq!(listed_names(&page), ["Adatum"]);
-    let (status, page) =
-        page_of(&owner, &app, &format!("/partner/customers/{adatum}/health")).await;
-    assert_eq!(status, 200);
-    for text in [
-        "Backups failing",
-        "Disk full.",
-        "Pruning old snapshots.",
-        "Advisory",
-    ] {
-        assert!(page.contains(text), "{text} on the health page");
-    }
-    // The change is in the partner's activity log and the customer's.
-    app.customer_administrator(&adatum, "admin@adatum.example");
-    let admin = app
-        .browser_signed_in("admin@adatum.example", PASSWORD)
-        .await;
-    let (_, log) = page_of(&admin, &app, "/customer/activity").await;
-    assert!(log.contains("Backups failing"), "in the customer's log");
-    let (_, log) = page_of(&owner, &app, "/partner/activity").await;
-    assert!(log.contains("Backups failing"), "in the partner's log");
-    let _ = ours;
 }
 
 #[tokio::test]

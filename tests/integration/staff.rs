@@ -22,7 +22,7 @@ async fn signed_in_owner(app: &TestApp) -> String {
     partner
 }
 
-fn path_of(link: &str) -> String {
+pub(crate) fn path_of(link: &str) -> String {
     url::Url::parse(link).expect("link").path().to_owned()
 }
 
@@ -48,7 +48,60 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
         .expect("body");
     assert!(form.contains("Invite a staff member"));
 
-    // Faulty input: messages next to the fields, what was typed is kept.
+    a_faulty_invitation_keeps_what_was_typed(&app).await;
+
+    let sent = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo Helpdesk"),
+                ("email", "hugo@contoso.example"),
+                ("username", ""),
+                ("role", "helpdesk_agent"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/partner/staff");
+    let staff = app.get("/partner/staff").await.text().await.expect("body");
+    assert!(staff.contains("The invitation has been sent."));
+    assert!(staff.contains("Hugo Helpdesk") && staff.contains("Invitation pending"));
+
+    hugo_activates_and_reads_the_portal_in_french(&app).await;
+
+    // Inviting the same username again is refused next to the field.
+    let again = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo"),
+                ("email", "hugo@contoso.example"),
+                ("username", ""),
+                ("role", "sales_agent"),
+                ("language", "en"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(again.contains("already a member"), "{again}");
+
+    let activity = app
+        .get("/partner/activity")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        activity.contains("Invited a staff member") && activity.contains("Hugo Helpdesk"),
+        "{activity}"
+    );
+    assert!(activity.contains("Activated their login"));
+}
+
+/// Faulty input: messages next to the fields, what was typed is kept.
+async fn a_faulty_invitation_keeps_what_was_typed(app: &TestApp) {
     let faulty = app
         .post_form(
             "/partner/staff/invite",
@@ -68,24 +121,11 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
     assert!(faulty.contains(r#"id="role-error""#));
     assert!(faulty.contains(r#"value="Hugo Helpdesk""#));
     assert!(faulty.contains(r#"value="not-an-email""#));
+}
 
-    let sent = app
-        .post_form(
-            "/partner/staff/invite",
-            &[
-                ("full_name", "Hugo Helpdesk"),
-                ("email", "hugo@contoso.example"),
-                ("username", ""),
-                ("role", "helpdesk_agent"),
-                ("language", "fr"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&sent), "/partner/staff");
-    let staff = app.get("/partner/staff").await.text().await.expect("body");
-    assert!(staff.contains("The invitation has been sent."));
-    assert!(staff.contains("Hugo Helpdesk") && staff.contains("Invitation pending"));
-
+/// Hugo's invitation is in French; he activates, signs in and reads the
+/// portal in his language, without a staff page.
+async fn hugo_activates_and_reads_the_portal_in_french(app: &TestApp) {
     let emails = app.mail.wait_for_to("hugo@contoso.example", 1).await;
     assert!(emails[0].subject.contains("Contoso"));
     assert!(
@@ -117,7 +157,6 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
         home.contains("Agent du support"),
         "Hugo reads the portal in his own language"
     );
-    // A helpdesk agent has no staff page.
     assert_eq!(
         hugo.get(app.url("/partner/staff"))
             .send()
@@ -126,36 +165,6 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
             .status(),
         403
     );
-
-    // Inviting the same username again is refused next to the field.
-    let again = app
-        .post_form(
-            "/partner/staff/invite",
-            &[
-                ("full_name", "Hugo"),
-                ("email", "hugo@contoso.example"),
-                ("username", ""),
-                ("role", "sales_agent"),
-                ("language", "en"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(again.contains("already a member"), "{again}");
-
-    let activity = app
-        .get("/partner/activity")
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        activity.contains("Invited a staff member") && activity.contains("Hugo Helpdesk"),
-        "{activity}"
-    );
-    assert!(activity.contains("Activated their login"));
 }
 
 #[tokio::test]
@@ -307,228 +316,6 @@ async fn disabling_a_member_ends_their_sessions_at_once() {
     assert!(location(&after).starts_with("/login"));
     let page = app.get("/partner/staff").await.text().await.expect("body");
     assert!(page.contains("Disabled"));
-}
-
-#[tokio::test]
-async fn a_password_reset_sets_a_new_password_ends_sessions_and_notifies() {
-    let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let elsewhere = app.browser_signed_in("sam@contoso.example", PASSWORD).await;
-
-    let asked = app
-        .post_form("/password-reset", &[("identifier", "sam@contoso.example")])
-        .await;
-    let asked_text = asked.text().await.expect("body");
-    let unknown = app
-        .post_form(
-            "/password-reset",
-            &[("identifier", "ghost@contoso.example")],
-        )
-        .await;
-    let strip = |body: &str| {
-        regex::Regex::new(r#"value="[0-9a-f]{64}""#)
-            .expect("regex")
-            .replace_all(body, "")
-            .into_owned()
-    };
-    assert_eq!(
-        strip(&asked_text),
-        strip(&unknown.text().await.expect("body")),
-        "same answer either way"
-    );
-
-    let email = app
-        .mail
-        .wait_for_to("sam@contoso.example", 1)
-        .await
-        .remove(0);
-    assert!(email.text.contains("60 minutes"));
-    let link = path_of(&email.links()[0]);
-    let form = app.get(&link).await.text().await.expect("body");
-    assert!(form.contains("Choose a new password"));
-    let new_password = "an entirely different passphrase";
-    let done = app
-        .post_form(
-            &link,
-            &[
-                ("password", new_password),
-                ("password_confirmation", new_password),
-            ],
-        )
-        .await;
-    assert_eq!(location(&done), "/login");
-
-    let after = elsewhere
-        .get(app.url("/partner"))
-        .send()
-        .await
-        .expect("GET");
-    assert!(
-        location(&after).starts_with("/login"),
-        "the other session ended"
-    );
-    assert_eq!(
-        app.sign_in("sam@contoso.example", PASSWORD).await.status(),
-        200,
-        "old password refused"
-    );
-    assert_eq!(
-        app.sign_in("sam@contoso.example", new_password)
-            .await
-            .status(),
-        303
-    );
-    let notices = app.mail.wait_for_to("sam@contoso.example", 2).await;
-    assert!(
-        notices[1].subject.contains("password was changed"),
-        "{}",
-        notices[1].subject
-    );
-    assert!(
-        app.get(&link)
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
-}
-
-#[tokio::test]
-async fn a_reset_link_expires_after_an_hour() {
-    let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    app.post_form("/password-reset", &[("identifier", "sam@contoso.example")])
-        .await;
-    let link = path_of(&app.mail.wait_for_to("sam@contoso.example", 1).await[0].links()[0]);
-    app.clock.advance(chrono::Duration::minutes(61));
-    assert!(
-        app.get(&link)
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
-}
-
-#[tokio::test]
-async fn changing_the_password_keeps_this_session_and_ends_the_others() {
-    let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let elsewhere = app.browser_signed_in("sam@contoso.example", PASSWORD).await;
-    app.sign_in("sam@contoso.example", PASSWORD).await;
-    let wrong = app
-        .post_form(
-            "/account/password",
-            &[
-                ("current_password", "not it at all"),
-                ("password", "short"),
-                ("password_confirmation", "short"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        wrong.contains(r#"id="current_password-error""#)
-            && wrong.contains(r#"id="password-error""#),
-        "{wrong}"
-    );
-    let new_password = "another long passphrase";
-    let done = app
-        .post_form(
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("password", new_password),
-                ("password_confirmation", new_password),
-            ],
-        )
-        .await;
-    assert_eq!(location(&done), "/partner");
-    assert_eq!(
-        app.get("/partner").await.status(),
-        200,
-        "this session continues"
-    );
-    let other = elsewhere
-        .get(app.url("/partner"))
-        .send()
-        .await
-        .expect("GET");
-    assert!(
-        location(&other).starts_with("/login"),
-        "the other session ended"
-    );
-    let notice = app.mail.wait_for_to("sam@contoso.example", 1).await;
-    assert!(notice[0].subject.contains("password was changed"));
-}
-
-#[tokio::test]
-async fn sign_in_and_password_forms_explain_errors_in_french() {
-    let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::Fr);
-    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    app.post_form("/language", &[("lang", "fr"), ("next", "/")])
-        .await;
-
-    let failed = app
-        .sign_in("sam@contoso.example", "pas le bon mot de passe")
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        failed.contains("Nom d&#39;utilisateur ou mot de passe incorrect.")
-            || failed.contains("Nom d'utilisateur ou mot de passe incorrect."),
-        "{failed}"
-    );
-    assert!(
-        failed.contains(r#"value="sam@contoso.example""#),
-        "the username is kept"
-    );
-
-    app.post_form("/password-reset", &[("identifier", "sam@contoso.example")])
-        .await;
-    let link = path_of(&app.mail.wait_for_to("sam@contoso.example", 1).await[0].links()[0]);
-    let reset = app
-        .post_form(
-            &link,
-            &[("password", "abc"), ("password_confirmation", "abc")],
-        )
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(reset.contains("au moins 8 caractères"), "{reset}");
-
-    app.sign_in("sam@contoso.example", PASSWORD).await;
-    app.post_form("/language", &[("lang", "fr"), ("next", "/")])
-        .await;
-    let change = app
-        .post_form(
-            "/account/password",
-            &[
-                ("current_password", "faux"),
-                ("password", PASSWORD),
-                ("password_confirmation", "autre chose encore"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        change.contains("Ce n&#39;est pas votre mot de passe actuel.")
-            || change.contains("Ce n'est pas votre mot de passe actuel."),
-        "{change}"
-    );
-    assert!(change.contains("ne sont pas identiques"));
 }
 
 /// The activation page an invitation email opens speaks the invitee's
