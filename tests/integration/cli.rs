@@ -18,16 +18,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start partnerdesk serve --demo");
-    let stdout = child.stdout.take().expect("stdout");
-    let lines = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .take(8)
-            .collect::<Vec<_>>()
-    })
-    .await
-    .expect("read output");
+    let lines = first_lines(&mut child, 8).await;
     let address = lines
         .iter()
         .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
@@ -40,34 +31,8 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         Some(address) => reqwest::get(address).await.ok(),
         None => None,
     };
-    // The demo operator signs in and lands on what its sub-account sees.
-    let operator = lines
-        .iter()
-        .find(|l| l.contains("vendor@netops.example"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .map(str::to_owned);
-    let operator_home = match (&address, &operator) {
-        (Some(address), Some(password)) => {
-            let address = address.trim_end_matches('/');
-            signed_in(address, "vendor@netops.example", password)
-                .await
-                .map(|(_, page)| page)
-        }
-        _ => Err(format!("no address or operator password in {lines:?}")),
-    };
-    // The owner's home has customers over their licences' quantity to show,
-    // and their list holds as many.
-    let owner = lines
-        .iter()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|words| words.first().is_some_and(|w| w.starts_with("owner@")))
-        .and_then(|words| Some((words.first()?.to_string(), words.get(1)?.to_string())));
-    let licences_over = match (&address, &owner) {
-        (Some(address), Some((username, password))) => {
-            licences_over(address.trim_end_matches('/'), username, password).await
-        }
-        _ => None,
-    };
+    let operator_home = demo_operator_home(&address, &lines).await;
+    let licences_over = owner_licences_over(&address, &lines).await;
     let _ = child.kill();
     let _ = child.wait();
 
@@ -80,18 +45,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             "{role} missing in {lines:?}"
         );
     }
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("admin@customer.example") && l.contains("customer administrator")),
-        "a customer's administrator to see the console: {lines:?}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("vendor@netops.example") && l.contains("sub-account operator")),
-        "a sub-account's operator: {lines:?}"
-    );
+    assert_demo_people_are_printed(&lines);
     let operator_home = operator_home.unwrap_or_else(|e| panic!("the demo operator signs in: {e}"));
     assert!(
         operator_home.contains("id=\"sub-account-name\"")
@@ -106,6 +60,71 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     assert!(page.text().await.expect("body").contains("Partnerdesk"));
     assert!(data_dir.path().join("partnerdesk.db").exists());
     assert!(data_dir.path().join("secret_key").exists());
+}
+
+/// The first `count` lines the child prints.
+async fn first_lines(child: &mut std::process::Child, count: usize) -> Vec<String> {
+    let stdout = child.stdout.take().expect("stdout");
+    tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take(count)
+            .collect::<Vec<_>>()
+    })
+    .await
+    .expect("read output")
+}
+
+/// The demo operator signs in and lands on what its sub-account sees.
+async fn demo_operator_home(address: &Option<String>, lines: &[String]) -> Result<String, String> {
+    let operator = lines
+        .iter()
+        .find(|l| l.contains("vendor@netops.example"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .map(str::to_owned);
+    match (address, &operator) {
+        (Some(address), Some(password)) => {
+            let address = address.trim_end_matches('/');
+            signed_in(address, "vendor@netops.example", password)
+                .await
+                .map(|(_, page)| page)
+        }
+        _ => Err(format!("no address or operator password in {lines:?}")),
+    }
+}
+
+/// The owner's home has customers over their licences' quantity to show, and
+/// their list holds as many: (figure, listed).
+async fn owner_licences_over(address: &Option<String>, lines: &[String]) -> Option<(i64, i64)> {
+    let owner = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|words| words.first().is_some_and(|w| w.starts_with("owner@")))
+        .and_then(|words| Some((words.first()?.to_string(), words.get(1)?.to_string())));
+    match (address, &owner) {
+        (Some(address), Some((username, password))) => {
+            licences_over(address.trim_end_matches('/'), username, password).await
+        }
+        _ => None,
+    }
+}
+
+/// The customer's administrator and the sub-account's operator are printed
+/// beside the partner's staff.
+fn assert_demo_people_are_printed(lines: &[String]) {
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("admin@customer.example") && l.contains("customer administrator")),
+        "a customer's administrator to see the console: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("vendor@netops.example") && l.contains("sub-account operator")),
+        "a sub-account's operator: {lines:?}"
+    );
 }
 
 /// The owner's "licences over quantity" figure and the total of the list it
