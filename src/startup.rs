@@ -19,8 +19,6 @@ use actix_web_flash_messages::storage::CookieMessageStore;
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
-use crate::auth::csrf::check_csrf;
-use crate::auth::identity::load_identity;
 use crate::auth::session_store::{DbSessionStore, IDLE_TIMEOUT_MINUTES};
 use crate::clock::SharedClock;
 use crate::config::Settings;
@@ -30,6 +28,7 @@ use crate::email::outbox::OutboxWorker;
 use crate::jobs::Shutdown;
 use crate::state::AppState;
 use crate::web::PageError;
+use crate::web::csrf::check_csrf;
 use crate::web::errors::loggable_path;
 use crate::web::errors::{RequestId, assign_request_id, render_error_page};
 use crate::web::headers::{BodyLimits, MAX_BODY_BYTES, security_headers};
@@ -162,7 +161,7 @@ impl Application {
                 .wrap(flashes)
                 .wrap(from_fn(crate::signin::links::speak_the_recipients_language))
                 .wrap(from_fn(check_csrf))
-                .wrap(from_fn(load_identity))
+                .wrap(from_fn(routes::identity::load_identity))
                 .wrap(from_fn(screen_input))
                 .wrap(
                     ErrorHandlers::new()

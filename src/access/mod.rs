@@ -1,6 +1,7 @@
-//! Who may do what. The partner role matrix of the spec lives here, in one table;
-//! `decide` is the one place where a request is let through or not, and every
-//! route declares what it needs in `crate::routes`.
+//! Who may do what. The partner role matrix lives here, in one table; `decide` is
+//! the one place where a request is let through or not, and every route declares
+//! what it needs in the route table. Nothing here knows how a request was
+//! authenticated: `decide` reads a [`Requester`], which the identity provides.
 
 mod matrix;
 
@@ -303,7 +304,21 @@ impl CustomerCapability {
     }
 }
 
-use crate::auth::identity::{Identity, MembershipScope};
+/// The role a membership gives, on the partner side or the customer side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipScope {
+    Partner { role: PartnerRole },
+    Customer { role: CustomerRole },
+}
+
+/// What the decision needs to know of the person asking: the membership they
+/// act as, if they have chosen one, and whether they must enrol a second factor
+/// before anything else.
+#[derive(Debug, Clone, Copy)]
+pub struct Requester<'a> {
+    pub membership: Option<(MembershipScope, Option<&'a SubAccountAccess>)>,
+    pub must_enrol: bool,
+}
 
 /// The actions that hand out access, which ask a person who has a second
 /// factor to present it again when the last time is more than
@@ -370,36 +385,33 @@ pub enum Decision {
     EnrolSecondFactor,
 }
 
-pub fn decide(access: Access, identity: Option<&Identity>) -> Decision {
-    match (access, identity) {
+pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
+    match (access, requester) {
         (Access::Public, _) => Decision::Allow,
         (Access::ApiOperator, _) => Decision::BearerToken,
         (Access::ApiCustomer, _) => Decision::CustomerToken,
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
-        (Access::Partner(_) | Access::Customer(_), Some(identity))
-            if identity.membership.is_some() && identity.must_enrol =>
+        (Access::Partner(_) | Access::Customer(_), Some(requester))
+            if requester.membership.is_some() && requester.must_enrol =>
         {
             Decision::EnrolSecondFactor
         }
-        (Access::Partner(capability), Some(identity)) => match &identity.membership {
+        (Access::Partner(capability), Some(requester)) => match requester.membership {
             None => Decision::ChooseMembership,
-            Some(membership) => match membership.scope {
+            Some((scope, _)) => match scope {
                 MembershipScope::Partner { role } if role.can(capability) => Decision::Allow,
                 MembershipScope::Partner { .. } => Decision::Forbidden,
                 MembershipScope::Customer { .. } => Decision::NotFound,
             },
         },
-        (Access::Customer(capability), Some(identity)) => match &identity.membership {
+        (Access::Customer(capability), Some(requester)) => match requester.membership {
             None => Decision::ChooseMembership,
-            Some(membership) => match membership.scope {
+            Some((scope, sub_account)) => match scope {
                 // An operator's permissions are the sub-account's to narrow.
                 MembershipScope::Customer { role }
                     if role.can(capability)
-                        && membership
-                            .sub_account
-                            .as_ref()
-                            .is_none_or(|sub| sub.allows(capability)) =>
+                        && sub_account.is_none_or(|sub| sub.allows(capability)) =>
                 {
                     Decision::Allow
                 }

@@ -30,6 +30,27 @@ impl FieldError {
     }
 }
 
+/// Free text that may be left empty, at most `max` characters, one line.
+pub fn optional_text(raw: &str, max: usize) -> Result<String, FieldError> {
+    let value = raw.trim();
+    if value.chars().count() > max {
+        return Err(FieldError::TooLong);
+    }
+    if value.chars().any(char::is_control) {
+        return Err(FieldError::Invalid);
+    }
+    Ok(value.to_owned())
+}
+
+/// Like `optional_text`, but something must be typed.
+pub fn required_text(raw: &str, max: usize) -> Result<String, FieldError> {
+    let value = optional_text(raw, max)?;
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    Ok(value)
+}
+
 /// A username: unique across the installation without regard to case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);

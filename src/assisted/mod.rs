@@ -61,17 +61,7 @@ impl EndReason {
     }
 }
 
-/// A partner user's session inside a customer's console, as every request sees it.
-#[derive(Debug, Clone)]
-pub struct Assisting {
-    pub session_id: String,
-    pub customer_id: String,
-    pub customer_name: String,
-    pub partner_id: String,
-    pub partner_name: String,
-    pub partner_membership_id: String,
-    pub expires_at: NaiveDateTime,
-}
+pub use crate::auth::identity::Assisting;
 
 /// What a request finds of its assisted session.
 pub enum Check {

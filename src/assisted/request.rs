@@ -6,22 +6,19 @@
 
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::PartnerMember;
 use crate::customers::{self, CustomerError};
-use crate::db::schema::{activity_log, logins, memberships};
+use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection};
 use crate::email::messages::AssistanceRequestEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::{PageError, see_other};
-
-/// How long after a request the next one for the same customer waits.
-pub const ONE_REQUEST_PER: Duration = Duration::hours(24);
 
 /// What became of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,19 +32,7 @@ enum Outcome {
     NobodyToAsk,
 }
 
-/// When assistance was last asked for this customer, if within a day of `now`.
-pub fn asked_since(
-    conn: &mut DbConnection,
-    customer_id: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Option<NaiveDateTime>> {
-    activity_log::table
-        .filter(activity_log::customer_id.eq(customer_id))
-        .filter(activity_log::action.eq(Action::AssistanceRequested.as_str()))
-        .filter(activity_log::occurred_at.gt(now - ONE_REQUEST_PER))
-        .select(diesel::dsl::max(activity_log::occurred_at))
-        .first::<Option<NaiveDateTime>>(conn)
-}
+pub use crate::tenancy::{ONE_REQUEST_PER, assistance_asked_since as asked_since};
 
 fn ask(
     conn: &mut DbConnection,

@@ -3,26 +3,20 @@
 
 use std::future::{Ready, ready};
 
-use actix_session::SessionExt;
-use actix_web::ResponseError;
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::LOCATION;
-use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use diesel::prelude::*;
 
 pub use super::members::{CustomerMember, PartnerMember};
-use super::session::TypedSession;
-use crate::access::{CustomerRole, PartnerRole, SubAccountAccess};
+pub use crate::access::MembershipScope;
+use crate::access::{CustomerRole, PartnerRole, Requester, SubAccountAccess};
+use crate::db::DbConnection;
 use crate::db::schema::{
     customer_accounts, customer_security, logins, memberships, partner_organisations,
     second_factors, sub_accounts,
 };
-use crate::db::{self, DbConnection, DbError};
+use crate::errors::PageError;
 use crate::i18n::Lang;
-use crate::state::AppState;
-use crate::web::PageError;
 
 #[derive(Debug, Clone)]
 pub struct SignedInLogin {
@@ -36,12 +30,6 @@ pub struct SignedInLogin {
     pub second_factor: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MembershipScope {
-    Partner { role: PartnerRole },
-    Customer { role: CustomerRole },
-}
-
 #[derive(Debug, Clone)]
 pub struct Membership {
     pub id: String,
@@ -53,7 +41,7 @@ pub struct Membership {
     /// An operator's sub-account and what it allows.
     pub sub_account: Option<SubAccountAccess>,
     /// The organisation's or account's rule on second factors, if it has one.
-    pub second_factor_policy: Option<crate::second_factor::policy::Policy>,
+    pub second_factor_policy: Option<crate::auth::second_factor_rule::Policy>,
 }
 
 impl Membership {
@@ -72,6 +60,18 @@ impl Membership {
     }
 }
 
+/// A partner user's session inside a customer's console, as every request sees it.
+#[derive(Debug, Clone)]
+pub struct Assisting {
+    pub session_id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub partner_id: String,
+    pub partner_name: String,
+    pub partner_membership_id: String,
+    pub expires_at: chrono::NaiveDateTime,
+}
+
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub login: SignedInLogin,
@@ -81,7 +81,7 @@ pub struct Identity {
     pub memberships: Vec<Membership>,
     /// Set while a partner user is inside a customer's console ("open customer");
     /// `membership` is then that customer's, in the assisting partner's role.
-    pub assisting: Option<crate::assisted::Assisting>,
+    pub assisting: Option<Assisting>,
     /// The customer a partner member has chosen to work on: (id, name).
     pub customer_context: Option<(String, String)>,
     /// A second factor was presented in this session less than
@@ -128,65 +128,64 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 .nullable(),
         ))
         .load(conn)?;
-    let mut all: Vec<Membership> = rows
-        .into_iter()
-        .filter_map(|((id, role), partner, customer, sub_account)| {
-            use crate::second_factor::policy::Policy;
-            let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
-                match (partner, customer, sub_account) {
-                    ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
-                        MembershipScope::Partner {
-                            role: PartnerRole::parse(&role)?,
-                        },
-                        tenant_id,
-                        tenant_name,
-                        None,
-                        Policy::from_columns(since, grace),
-                    ),
-                    (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => (
-                        MembershipScope::Customer {
-                            role: CustomerRole::parse(&role)?,
-                        },
-                        tenant_id,
-                        tenant_name,
-                        None,
-                        Policy::from_columns(since, grace),
-                    ),
-                    (
-                        _,
-                        _,
-                        Some((sub_id, customer_id, name, dashboards, monitors, quota, alerts)),
-                    ) => (
-                        MembershipScope::Customer {
-                            role: CustomerRole::Operator,
-                        },
-                        customer_id,
-                        name.clone(),
-                        Some(SubAccountAccess {
-                            id: sub_id,
-                            name,
-                            can_build_dashboards: dashboards,
-                            can_manage_monitors: monitors,
-                            monitor_quota: quota,
-                            can_edit_alerts: alerts,
-                        }),
-                        // Operators are outside the account's rule.
-                        None,
-                    ),
-                    _ => return None,
-                };
-            Some(Membership {
-                id,
-                scope,
-                tenant_id,
-                tenant_name,
-                sub_account,
-                second_factor_policy,
-            })
-        })
-        .collect();
+    let mut all: Vec<Membership> = rows.into_iter().filter_map(membership_of_row).collect();
     all.sort_by(|a, b| (&a.tenant_name, &a.id).cmp(&(&b.tenant_name, &b.id)));
     Ok(all)
+}
+
+/// A membership from its row; none when its organisation or account is gone or
+/// its stored role is unknown.
+fn membership_of_row(
+    ((id, role), partner, customer, sub_account): MembershipRow,
+) -> Option<Membership> {
+    use crate::auth::second_factor_rule::Policy;
+    let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
+        match (partner, customer, sub_account) {
+            ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
+                MembershipScope::Partner {
+                    role: PartnerRole::parse(&role)?,
+                },
+                tenant_id,
+                tenant_name,
+                None,
+                Policy::from_columns(since, grace),
+            ),
+            (_, (Some(tenant_id), Some(tenant_name), since, grace), _) => (
+                MembershipScope::Customer {
+                    role: CustomerRole::parse(&role)?,
+                },
+                tenant_id,
+                tenant_name,
+                None,
+                Policy::from_columns(since, grace),
+            ),
+            (_, _, Some((sub_id, customer_id, name, dashboards, monitors, quota, alerts))) => (
+                MembershipScope::Customer {
+                    role: CustomerRole::Operator,
+                },
+                customer_id,
+                name.clone(),
+                Some(SubAccountAccess {
+                    id: sub_id,
+                    name,
+                    can_build_dashboards: dashboards,
+                    can_manage_monitors: monitors,
+                    monitor_quota: quota,
+                    can_edit_alerts: alerts,
+                }),
+                // Operators are outside the account's rule.
+                None,
+            ),
+            _ => return None,
+        };
+    Some(Membership {
+        id,
+        scope,
+        tenant_id,
+        tenant_name,
+        sub_account,
+        second_factor_policy,
+    })
 }
 
 /// (id, name, second factor required since, grace days)
@@ -206,7 +205,7 @@ type MembershipRow = (
 
 type LoginRow = (String, String, String, String, String, String, bool);
 
-fn load(
+pub fn load(
     conn: &mut DbConnection,
     login_id: &str,
     membership_id: Option<&str>,
@@ -255,7 +254,7 @@ fn load(
 }
 
 /// The chosen customer, if it is still one of the partner membership's.
-fn context_of(
+pub fn context_of(
     conn: &mut DbConnection,
     identity: &Identity,
     customer_id: &str,
@@ -276,37 +275,9 @@ fn context_of(
         .optional()
 }
 
-/// What the session's "open customer" state does to this request.
-enum AssistedOutcome {
-    None,
-    Going(crate::assisted::Assisting),
-    /// Over: back to the partner side, to the page that says why.
-    Over(String),
-}
-
-fn check_assisted(
-    conn: &mut DbConnection,
-    now: chrono::NaiveDateTime,
-    identity: &Identity,
-    session_id: &str,
-) -> QueryResult<AssistedOutcome> {
-    use crate::assisted::{Check, check};
-    Ok(match check(conn, now, &identity.login.id, session_id)? {
-        None => AssistedOutcome::Over("/partner".to_owned()),
-        Some(Check::Going(assisting)) => AssistedOutcome::Going(assisting),
-        Some(Check::Over {
-            customer_id,
-            reason,
-        }) => AssistedOutcome::Over(format!(
-            "/partner/customers/{customer_id}/open?ended={}",
-            reason.as_str()
-        )),
-    })
-}
-
 impl Identity {
     /// Acts in the customer's console as the assisting partner.
-    fn enter(&mut self, assisting: crate::assisted::Assisting) {
+    pub fn enter(&mut self, assisting: Assisting) {
         self.membership = Some(Membership {
             id: assisting.partner_membership_id.clone(),
             scope: MembershipScope::Customer {
@@ -322,84 +293,20 @@ impl Identity {
     }
 }
 
-/// Middleware: loads the identity of a signed-in session. A session whose login was
-/// disabled, or whose membership was removed, loses it here, on its next request.
-pub async fn load_identity(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let session = TypedSession::of(req.get_session());
-    if let Some(cause) = session.database_unreachable() {
-        let mut response = PageError::Unavailable.error_response();
-        response
-            .extensions_mut()
-            .insert(crate::web::errors::Cause(cause));
-        return Ok(req.into_response(response).map_into_right_body());
-    }
-    if let Some(login_id) = session.login_id() {
-        let membership_id = session.membership_id();
-        let assisted_id = session.assisted_session_id();
-        let second_factor_at = session.second_factor_at();
-        let context_id = session.customer_context();
-        let had_context = context_id.is_some();
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .cloned()
-            .ok_or_else(|| PageError::internal(anyhow::anyhow!("application state missing")))?;
-        let now = state.clock.now();
-        let loaded = db::run(&state.pool, move |conn| {
-            let Some(identity) = load(conn, &login_id, membership_id.as_deref())? else {
-                return Ok((None, AssistedOutcome::None));
-            };
-            let outcome = match &assisted_id {
-                Some(id) => check_assisted(conn, now, &identity, id)?,
-                None => AssistedOutcome::None,
-            };
-            let mut identity = identity;
-            if let Some(context_id) = &context_id {
-                identity.customer_context = context_of(conn, &identity, context_id)?;
-            }
-            Ok::<_, DbError>((Some(identity), outcome))
-        })
-        .await
-        .map_err(PageError::from)?;
-        match loaded {
-            (Some(mut identity), outcome) => {
-                (identity.second_factor_fresh, identity.must_enrol) =
-                    crate::second_factor::status(&identity, second_factor_at, now);
-                // A context the partner may no longer see (dissociated) is dropped.
-                if had_context && identity.customer_context.is_none() {
-                    session.clear_customer_context();
-                }
-                match outcome {
-                    AssistedOutcome::None => {}
-                    AssistedOutcome::Going(assisting) => identity.enter(assisting),
-                    AssistedOutcome::Over(back_to) => {
-                        session.leave_assisted().map_err(PageError::internal)?;
-                        // Only pages of the customer's console need sending away;
-                        // anything else goes on as the partner member.
-                        if req.path().starts_with("/customer") {
-                            let response = HttpResponse::SeeOther()
-                                .insert_header((LOCATION, back_to))
-                                .finish();
-                            return Ok(req.into_response(response).map_into_right_body());
-                        }
-                    }
-                }
-                req.extensions_mut().insert(identity.login.language);
-                req.extensions_mut().insert(identity);
-            }
-            (None, _) => session.sign_out(),
-        }
-    }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
-}
-
 impl Identity {
     pub fn of_request(req: &HttpRequest) -> Option<Identity> {
         req.extensions().get::<Identity>().cloned()
+    }
+
+    /// What the access decision reads of this identity.
+    pub fn requester(&self) -> Requester<'_> {
+        Requester {
+            membership: self
+                .membership
+                .as_ref()
+                .map(|membership| (membership.scope, membership.sub_account.as_ref())),
+            must_enrol: self.must_enrol,
+        }
     }
 }
 

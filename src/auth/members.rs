@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest};
 
 use super::identity::{Identity, Membership, MembershipScope};
 use crate::access::{CustomerRole, PartnerRole};
-use crate::web::PageError;
+use crate::errors::PageError;
 
 /// A handler argument for partner pages: the identity and its partner membership.
 pub struct PartnerMember {

@@ -1,12 +1,13 @@
 //! Who is asking: the client address, passwords, one-time tokens, the session
-//! store, the typed session, the signed-in identity, CSRF, and the throttling of
-//! password checks.
+//! store, the typed session, the signed-in identity, the second-factor rule, CSRF,
+//! and the throttling of password checks. Nothing here knows a feature.
 
+pub mod api_tokens;
 pub mod client_address;
-pub mod csrf;
 pub mod identity;
 pub mod members;
 pub mod password;
+pub mod second_factor_rule;
 pub mod session;
 pub mod session_store;
 pub mod throttle;

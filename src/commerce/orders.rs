@@ -326,20 +326,7 @@ pub fn history(
         .collect())
 }
 
-/// The active usage subscriptions of a customer, for choosing where a
-/// reservation applies: (id, name).
-pub fn usage_subscriptions(
-    conn: &mut DbConnection,
-    customer_id: &str,
-) -> QueryResult<Vec<(String, String)>> {
-    subscriptions::table
-        .filter(subscriptions::customer_id.eq(customer_id))
-        .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
-        .filter(subscriptions::state.eq("active"))
-        .order((subscriptions::created_at.asc(), subscriptions::id.asc()))
-        .select((subscriptions::id, subscriptions::name))
-        .load(conn)
-}
+pub use crate::tenancy::purchase_permission::usage_subscriptions;
 
 /// An offer as the order form lists it.
 pub struct OfferChoice {

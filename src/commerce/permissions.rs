@@ -10,85 +10,21 @@ use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{CommerceError, OfferKind, page_error};
+use super::{CommerceError, page_error};
 use crate::audit::{self, Action};
 use crate::auth::identity::PartnerMember;
 use crate::console::users::lock_account;
 use crate::customers;
 use crate::db::DbConnection;
-use crate::db::schema::{
-    customer_permissions, logins, memberships, partner_organisations, subscription_owners,
-    subscriptions,
-};
+use crate::db::schema::{customer_permissions, partner_organisations};
 use crate::partner::change_once_confirmed;
 use crate::state::AppState;
 use crate::web::confirm::{Confirmed, Review, back_to};
 use crate::web::{Layout, PageError, see_other};
 
-pub const BUY_RESERVATIONS: &str = "buy_reservations";
-
-/// The permission's state on a customer, with what turning it on still needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PurchasePermission {
-    pub on: bool,
-    pub has_usage_subscription: bool,
-    pub has_subscription_owner: bool,
-}
-
-impl PurchasePermission {
-    pub fn can_turn_on(&self) -> bool {
-        self.has_usage_subscription && self.has_subscription_owner
-    }
-}
-
-pub fn is_on(conn: &mut DbConnection, customer_id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        customer_permissions::table
-            .filter(customer_permissions::customer_id.eq(customer_id))
-            .filter(customer_permissions::permission.eq(BUY_RESERVATIONS)),
-    ))
-    .get_result(conn)
-}
-
-/// The active usage subscriptions of the customer on which `membership_id` (or,
-/// without one, any active person of the account) holds the Owner role.
-pub fn owned_usage_subscriptions(
-    conn: &mut DbConnection,
-    customer_id: &str,
-    membership_id: Option<&str>,
-) -> QueryResult<Vec<(String, String)>> {
-    let mut query = subscription_owners::table
-        .inner_join(subscriptions::table)
-        .inner_join(memberships::table.inner_join(logins::table))
-        .filter(subscriptions::customer_id.eq(customer_id))
-        .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
-        .filter(subscriptions::state.eq("active"))
-        .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
-        .into_boxed();
-    if let Some(membership_id) = membership_id {
-        query = query.filter(memberships::id.eq(membership_id.to_owned()));
-    }
-    query
-        .select((subscriptions::id, subscriptions::name))
-        .distinct()
-        .order(subscriptions::name.asc())
-        .load(conn)
-}
-
-pub fn purchase_permission(
-    conn: &mut DbConnection,
-    customer_id: &str,
-) -> QueryResult<PurchasePermission> {
-    let has_usage_subscription = !super::orders::usage_subscriptions(conn, customer_id)?.is_empty();
-    let has_subscription_owner = !owned_usage_subscriptions(conn, customer_id, None)?.is_empty();
-    Ok(PurchasePermission {
-        on: is_on(conn, customer_id)?,
-        has_usage_subscription,
-        has_subscription_owner,
-    })
-}
+pub use crate::tenancy::purchase_permission::{
+    BUY_RESERVATIONS, PurchasePermission, is_on, owned_usage_subscriptions, purchase_permission,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Toggled {

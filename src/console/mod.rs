@@ -7,64 +7,9 @@ pub mod rollup;
 pub mod sites;
 pub mod users;
 
-/// What a change made in the console needs to know, owned, for the database thread.
-pub struct CustomerChange {
-    pub now: chrono::NaiveDateTime,
-    pub customer_id: String,
-    /// The partner whose user is doing this through "open customer", if so.
-    pub assisting_partner_id: Option<String>,
-    login_id: String,
-    name: String,
-    membership_id: String,
-    on_behalf_of: Option<String>,
-}
+pub use crate::tenancy::CustomerChange;
 
-impl CustomerChange {
-    /// The real person making the change.
-    pub fn login_id(&self) -> &str {
-        &self.login_id
-    }
-
-    /// The real person's name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// Records an action on the account in its log, and in the partner's when the
-    /// partner's user did it through "open customer".
-    pub fn record(
-        &self,
-        conn: &mut crate::db::DbConnection,
-        action: crate::audit::Action,
-        target: &str,
-        details: &str,
-    ) -> diesel::QueryResult<()> {
-        crate::audit::record(
-            conn,
-            self.now,
-            crate::audit::Entry {
-                partner_id: self.assisting_partner_id.as_deref(),
-                customer_id: Some(&self.customer_id),
-                actor: self.actor(),
-                action,
-                target,
-                details,
-            },
-        )
-    }
-
-    /// The real person, and the partner they act for when they opened the account.
-    pub fn actor(&self) -> crate::audit::Actor<'_> {
-        crate::audit::Actor {
-            login_id: Some(&self.login_id),
-            name: &self.name,
-            membership_id: Some(&self.membership_id),
-            on_behalf_of: self.on_behalf_of.as_deref(),
-        }
-    }
-}
-
-/// Runs `work` in one write transaction, in the member's account and name.
+/// Kept while callers move to `crate::tenancy::CustomerChange::run`.
 pub async fn change_as<T, E>(
     state: &crate::state::AppState,
     member: &CustomerMember,
@@ -74,11 +19,10 @@ where
     T: Send + 'static,
     E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
 {
-    change_once_confirmed(state, member, crate::web::confirm::Confirmed::YES, work).await
+    CustomerChange::run(state, member, work).await
 }
 
-/// As `change_as` once the person has `confirmed` the change; until then it is
-/// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
+/// Kept while callers move to `crate::tenancy::CustomerChange::run_once_confirmed`.
 pub async fn change_once_confirmed<T, E>(
     state: &crate::state::AppState,
     member: &CustomerMember,
@@ -89,24 +33,7 @@ where
     T: Send + 'static,
     E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
 {
-    let assisting = member.identity.assisting.as_ref();
-    let change = CustomerChange {
-        now: state.clock.now(),
-        customer_id: member.customer_id().to_owned(),
-        assisting_partner_id: assisting.map(|a| a.partner_id.clone()),
-        login_id: member.identity.login.id.clone(),
-        name: member.identity.login.full_name.clone(),
-        membership_id: member.membership.id.clone(),
-        on_behalf_of: assisting.map(|a| a.partner_name.clone()),
-    };
-    crate::db::run(&state.pool, move |conn| {
-        if confirmed.yes() {
-            crate::db::write_transaction(conn, |conn| work(conn, &change))
-        } else {
-            crate::db::rehearse(conn, |conn| work(conn, &change))
-        }
-    })
-    .await
+    CustomerChange::run_once_confirmed(state, member, confirmed, work).await
 }
 
 use actix_web::{HttpResponse, web};

@@ -38,26 +38,7 @@ impl DomainName {
     }
 }
 
-/// Free text that may be left empty, at most `max` characters, one line.
-pub fn optional_text(raw: &str, max: usize) -> Result<String, FieldError> {
-    let value = raw.trim();
-    if value.chars().count() > max {
-        return Err(FieldError::TooLong);
-    }
-    if value.chars().any(char::is_control) {
-        return Err(FieldError::Invalid);
-    }
-    Ok(value.to_owned())
-}
-
-/// Like `optional_text`, but something must be typed.
-pub fn required_text(raw: &str, max: usize) -> Result<String, FieldError> {
-    let value = optional_text(raw, max)?;
-    if value.is_empty() {
-        return Err(FieldError::Required);
-    }
-    Ok(value)
-}
+pub use crate::accounts::{optional_text, required_text};
 
 /// A telephone number: digits with the usual separators, or nothing.
 pub fn phone(raw: &str) -> Result<String, FieldError> {

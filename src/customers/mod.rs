@@ -14,7 +14,6 @@ pub mod fields;
 pub mod groups;
 pub mod import;
 
-pub mod kinds;
 pub mod list;
 pub mod regions;
 pub mod seed;
@@ -23,17 +22,17 @@ pub mod usage;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-pub use kinds::{BillingType, CustomerState, Health, LicenceStatus, Term};
+pub use crate::tenancy::kinds::{self, BillingType, CustomerState, Health, LicenceStatus, Term};
 
 use crate::db::DbConnection;
-use crate::db::schema::{customer_accounts, memberships};
+use crate::db::schema::customer_accounts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CustomerError {
     #[error("no such customer")]
     NotFound,
     #[error(transparent)]
-    Resend(#[from] crate::signin::activation::ResendError),
+    Resend(#[from] crate::invitations::activation::ResendError),
     #[error(transparent)]
     Outbox(#[from] crate::email::outbox::OutboxError),
     #[error(transparent)]
@@ -196,7 +195,7 @@ pub fn search_text(name: &str, domain: &str) -> String {
 /// partner's customers.
 pub fn record_change(
     conn: &mut DbConnection,
-    change: &crate::partner::ChangeContext,
+    change: &crate::tenancy::PartnerChange,
     customer_id: &str,
     action: crate::audit::Action,
     target: &str,
@@ -216,38 +215,6 @@ pub fn record_change(
     )
 }
 
-/// The partner a customer account belongs to now (none once dissociated), for
-/// entries in its activity log.
-pub fn partner_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
-    customer_accounts::table
-        .find(customer_id)
-        .select(customer_accounts::partner_id)
-        .first(conn)
-}
+pub use crate::tenancy::partner_of;
 
-/// Called when a login activates or accepts an invitation: the accounts it
-/// administers and that were waiting for it become Active.
-pub fn activate_accounts_administered_by(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    login_id: &str,
-) -> QueryResult<usize> {
-    let administered = memberships::table
-        .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::scope.eq("customer"))
-        // An administrator's invitation still waiting does not count.
-        .filter(memberships::state.eq("active"))
-        .filter(memberships::role.eq(create::ADMINISTRATOR_ROLE))
-        .filter(memberships::customer_id.is_not_null())
-        .select(memberships::customer_id.assume_not_null());
-    diesel::update(
-        customer_accounts::table
-            .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
-            .filter(customer_accounts::id.eq_any(administered)),
-    )
-    .set((
-        customer_accounts::state.eq(CustomerState::Active.as_str()),
-        customer_accounts::updated_at.eq(now),
-    ))
-    .execute(conn)
-}
+pub use crate::tenancy::activate_accounts_administered_by;

@@ -47,7 +47,7 @@ pub fn accept(
         login_id,
         Action::InvitationAccepted,
     )?;
-    crate::customers::activate_accounts_administered_by(conn, now, login_id)?;
+    crate::tenancy::activate_accounts_administered_by(conn, now, login_id)?;
     Ok(true)
 }
 
@@ -163,7 +163,7 @@ fn record_decision(
     let customer_id = customer_id.or(sub_customer);
     let partner_id = match (&partner_id, &customer_id) {
         (Some(_), _) => partner_id,
-        (None, Some(customer)) => crate::customers::partner_of(conn, customer)?,
+        (None, Some(customer)) => crate::tenancy::partner_of(conn, customer)?,
         (None, None) => None,
     };
     let name = typed_name.unwrap_or_default();

@@ -8,6 +8,7 @@
 //! revoked (its link then says it was withdrawn) or declined by the person, and
 //! a person whose link expired can ask the one who invited them for a new one.
 
+pub mod activation;
 mod answer;
 mod offer;
 pub mod pages;
@@ -218,7 +219,7 @@ pub enum OfferError {
     #[error(transparent)]
     Outbox(#[from] OutboxError),
     #[error(transparent)]
-    Resend(#[from] crate::signin::activation::ResendError),
+    Resend(#[from] activation::ResendError),
     #[error(transparent)]
     Pool(#[from] crate::db::DbError),
 }

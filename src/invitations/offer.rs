@@ -145,7 +145,7 @@ fn send_activation_for(
     membership_id: &str,
     login_id: &str,
 ) -> Result<(), OfferError> {
-    let email_id = crate::signin::activation::send_activation(conn, settings, now, login_id)?;
+    let email_id = super::activation::send_activation(conn, settings, now, login_id)?;
     diesel::update(memberships::table.find(membership_id))
         .set((
             memberships::invitation_email_id.eq(Some(email_id)),

@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::activation::{DeclinedPage, unusable_link};
 use super::{accept, decline, withdrawn};
 use crate::access::{CustomerRole, PartnerRole};
 use crate::auth::identity::{Identity, SignedIn};
@@ -15,7 +16,6 @@ use crate::auth::session::TypedSession;
 use crate::auth::tokens::digest;
 use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
-use crate::signin::activation::{DeclinedPage, unusable_link};
 use crate::state::AppState;
 use crate::web::{Layout, PageError, render, see_other};
 

@@ -74,7 +74,7 @@ impl AlertForm {
         viewer: &Viewer,
         errors: &mut FieldErrors,
     ) -> Option<DefinitionInput> {
-        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+        let name = crate::accounts::required_text(&self.name, NAME_MAX)
             .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
             .ok();
         let failures = self

@@ -15,9 +15,9 @@ use diesel::QueryResult;
 use super::results::{self, NewErrorEntry, NewResult};
 use super::scope::Viewer;
 use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
+use crate::auth::api_tokens::customer_of;
 use crate::db;
 use crate::state::AppState;
-use crate::support::tokens::customer_of;
 use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
 

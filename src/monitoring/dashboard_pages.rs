@@ -52,7 +52,7 @@ impl DashboardForm {
     }
 
     fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<DashboardInput> {
-        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+        let name = crate::accounts::required_text(&self.name, NAME_MAX)
             .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
             .ok();
         let target = parse_sla_target(&self.sla_target)

@@ -39,12 +39,11 @@ pub mod spans;
 pub mod stats;
 pub mod token_pages;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use crate::accounts::FieldError;
 
-/// A monitor's last result older than this says nothing about now.
-pub const STALE_AFTER: Duration = Duration::hours(1);
+pub use crate::tenancy::STALE_AFTER;
 
 /// What a monitor watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,6 +232,7 @@ pub fn format_thousandths(value: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     #[test]
     fn targets_are_checked_per_kind() {

@@ -158,7 +158,7 @@ impl MonitorForm {
 
     /// The validated monitor, or the message for each refused field.
     fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<MonitorInput> {
-        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+        let name = crate::accounts::required_text(&self.name, NAME_MAX)
             .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
             .ok();
         let kind = Kind::parse(self.kind.trim());

@@ -7,12 +7,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::Action;
+use crate::auth::api_tokens::{self as tokens, CustomerToken};
 use crate::auth::identity::CustomerMember;
 use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
-use crate::support::tokens::{self, CustomerToken};
 use crate::web::confirm::{ConfirmForm, back_to, removal};
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
@@ -110,7 +110,7 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().name;
     let mut errors = FieldErrors::default();
-    let Ok(name) = crate::customers::fields::required_text(&typed, TOKEN_NAME_MAX)
+    let Ok(name) = crate::accounts::required_text(&typed, TOKEN_NAME_MAX)
         .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
     else {
         return tokens_page(&state, layout, &member, None, typed, errors).await;

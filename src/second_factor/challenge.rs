@@ -259,7 +259,7 @@ pub(super) async fn complete_sign_in(
     session
         .second_factor_presented(at)
         .map_err(PageError::internal)?;
-    crate::signin::login::destination(session, &memberships, next)
+    crate::web::after_sign_in(session, &memberships, next)
 }
 
 #[derive(Deserialize)]

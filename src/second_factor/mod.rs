@@ -20,9 +20,7 @@ use crate::auth::tokens::digest;
 use crate::db::DbConnection;
 use crate::db::schema::{recovery_codes, second_factors};
 
-/// How long a second factor presented in a session covers the actions that ask
-/// for one again.
-pub const STEP_UP_MINUTES: i64 = 15;
+pub use crate::auth::second_factor_rule::{STEP_UP_MINUTES, status};
 /// Recovery codes made at a time.
 pub const RECOVERY_CODES: usize = 10;
 const TOTP_DIGITS: usize = 6;
@@ -30,26 +28,6 @@ const TOTP_STEP_SECONDS: u64 = 30;
 /// One step either side, for clocks a little apart.
 const TOTP_SKEW_STEPS: i64 = 1;
 const ISSUER: &str = "Partnerdesk";
-
-/// For a signed-in request: whether a second factor was presented in this
-/// session (`presented_at`, Unix seconds) within `STEP_UP_MINUTES`, and whether
-/// the chosen membership's rule now sends the person to enrol first.
-pub fn status(
-    identity: &crate::auth::identity::Identity,
-    presented_at: Option<i64>,
-    now: NaiveDateTime,
-) -> (bool, bool) {
-    let enrolled = identity.login.second_factor;
-    let fresh = enrolled
-        && presented_at.is_some_and(|at| now.and_utc().timestamp() - at <= STEP_UP_MINUTES * 60);
-    let must_enrol = !enrolled
-        && identity
-            .membership
-            .as_ref()
-            .and_then(|m| m.second_factor_policy)
-            .is_some_and(|policy| now > policy.deadline());
-    (fresh, must_enrol)
-}
 
 /// A new TOTP secret: 160 random bits, base32 as authenticator apps take it.
 pub fn new_secret() -> String {

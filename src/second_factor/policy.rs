@@ -12,7 +12,7 @@
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -29,29 +29,7 @@ use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 
 /// The longest grace period an owner may give.
 pub const MAX_GRACE_DAYS: i32 = 90;
-/// New partner organisations require a second factor, with this grace period.
-pub const DEFAULT_GRACE_DAYS: i32 = 7;
-
-/// A tenant's rule, as stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Policy {
-    pub required_since: NaiveDateTime,
-    pub grace_days: i32,
-}
-
-impl Policy {
-    pub fn from_columns(since: Option<NaiveDateTime>, grace_days: Option<i32>) -> Option<Self> {
-        Some(Policy {
-            required_since: since?,
-            grace_days: grace_days.unwrap_or(DEFAULT_GRACE_DAYS),
-        })
-    }
-
-    /// Until when someone without a second factor may go on without one.
-    pub fn deadline(&self) -> NaiveDateTime {
-        self.required_since + Duration::days(i64::from(self.grace_days))
-    }
-}
+pub use crate::auth::second_factor_rule::{DEFAULT_GRACE_DAYS, Policy};
 
 /// Whose rule a page edits, or whose member's factors are reset.
 #[derive(Debug, Clone)]
@@ -197,9 +175,7 @@ async fn change(
             let (login_id, name, membership_id) = &actor;
             let (partner_id, customer_id) = match &tenant {
                 Tenant::Partner(id) => (Some(id.clone()), None),
-                Tenant::Customer(id) => {
-                    (crate::customers::partner_of(conn, id)?, Some(id.as_str()))
-                }
+                Tenant::Customer(id) => (crate::tenancy::partner_of(conn, id)?, Some(id.as_str())),
             };
             let details = if required {
                 format!("required, {grace_days} days")
@@ -353,7 +329,7 @@ fn reset_member(
     super::remove_all(conn, &login_id)?;
     let (partner_id, customer_id) = match tenant {
         Tenant::Partner(id) => (Some(id.clone()), None),
-        Tenant::Customer(id) => (crate::customers::partner_of(conn, id)?, Some(id.as_str())),
+        Tenant::Customer(id) => (crate::tenancy::partner_of(conn, id)?, Some(id.as_str())),
     };
     audit::record(
         conn,

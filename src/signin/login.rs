@@ -267,26 +267,11 @@ pub fn enter(
     memberships: &[Membership],
     next: &str,
 ) -> Result<HttpResponse, PageError> {
-    Ok(see_other(&destination(session, memberships, next)?))
-}
-
-/// Where `enter` goes, for answers that are not a redirect (a passkey's JSON).
-pub fn destination(
-    session: &TypedSession,
-    memberships: &[Membership],
-    next: &str,
-) -> Result<String, PageError> {
-    let next = local_path(next);
-    let next = (next.len() > 1).then_some(next);
-    match memberships {
-        [only] => {
-            session
-                .choose_membership(&only.id)
-                .map_err(PageError::internal)?;
-            Ok(next.unwrap_or(only.home()).to_owned())
-        }
-        _ => Ok(next.unwrap_or("/memberships").to_owned()),
-    }
+    Ok(see_other(&crate::web::after_sign_in(
+        session,
+        memberships,
+        next,
+    )?))
 }
 
 pub async fn logout(state: web::Data<AppState>, session: TypedSession) -> HttpResponse {

@@ -11,7 +11,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::activation::ResendError;
 use super::argon::{hash_off_pool, verify_off_pool};
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
@@ -28,6 +27,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
 use crate::email::outbox;
 use crate::i18n::Lang;
+use crate::invitations::activation::ResendError;
 use crate::state::AppState;
 use crate::web::{FieldErrors, Layout, PageError, render, render_with_status, see_other};
 

@@ -46,7 +46,7 @@ impl SettingsForm {
     }
 
     fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<(String, Permissions)> {
-        let name = crate::customers::fields::required_text(&self.name, NAME_MAX)
+        let name = crate::accounts::required_text(&self.name, NAME_MAX)
             .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
             .ok();
         let manage = self.can_manage_monitors.is_some();

@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 
 use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
 use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
-use super::tokens::{ApiClient, operator_of};
 use crate::accounts::FieldError;
+use crate::auth::api_tokens::{ApiClient, operator_of};
 use crate::customers::Health;
 use crate::customers::usage::{self, LicenceUsage, SEATS_USED_MAX, UsageError};
 use crate::db;

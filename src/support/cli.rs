@@ -5,7 +5,7 @@ use clap::Subcommand;
 
 use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
 use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
-use super::tokens;
+use crate::auth::api_tokens as tokens;
 use crate::config::Settings;
 use crate::customers::Health;
 use crate::{clock, db};

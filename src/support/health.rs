@@ -70,7 +70,7 @@ fn lock_customer(
     if locked == 0 {
         return Err(HealthError::CustomerNotFound);
     }
-    Ok(crate::customers::partner_of(conn, customer_id)?)
+    Ok(crate::tenancy::partner_of(conn, customer_id)?)
 }
 
 fn record(

@@ -13,4 +13,3 @@ pub mod request_pages;
 pub mod request_views;
 pub mod requests;
 pub mod text;
-pub mod tokens;

@@ -9,7 +9,7 @@ pub const NAME_MAX: usize = 80;
 
 /// One line, required, at most `max` characters.
 pub fn line(raw: &str, max: usize) -> Result<String, FieldError> {
-    crate::customers::fields::required_text(raw, max)
+    crate::accounts::required_text(raw, max)
 }
 
 /// Several lines, required, at most `max` characters; line ends become `\n` and

@@ -292,7 +292,10 @@ impl Layout {
         let items = self.area.map(Area::nav).unwrap_or(&[]);
         items
             .iter()
-            .filter(|item| decide(item.access, self.identity.as_ref()) == Decision::Allow)
+            .filter(|item| {
+                decide(item.access, self.identity.as_ref().map(Identity::requester))
+                    == Decision::Allow
+            })
             .collect()
     }
 
@@ -352,13 +355,19 @@ impl Layout {
     /// Whether the person may do what `capability` names, for links to pages
     /// of another area of the partner's work.
     pub fn partner_may(&self, capability: Capability) -> bool {
-        decide(Access::Partner(capability), self.identity.as_ref()) == Decision::Allow
+        decide(
+            Access::Partner(capability),
+            self.identity.as_ref().map(Identity::requester),
+        ) == Decision::Allow
     }
 
     /// Whether the person may do what `capability` names in the console (for
     /// an operator: as far as the sub-account allows).
     pub fn customer_may(&self, capability: CustomerCapability) -> bool {
-        decide(Access::Customer(capability), self.identity.as_ref()) == Decision::Allow
+        decide(
+            Access::Customer(capability),
+            self.identity.as_ref().map(Identity::requester),
+        ) == Decision::Allow
     }
 
     /// `partner_may` for service requests, which templates cannot name directly.

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod confirm;
+pub mod csrf;
 pub mod errors;
 pub mod forms;
 pub mod headers;
@@ -54,6 +55,26 @@ pub fn local_path(candidate: &str) -> &str {
         && !candidate.starts_with("/\\")
         && !candidate.chars().any(|c| c.is_control());
     if is_local { candidate } else { "/" }
+}
+
+/// Where a person goes once signed in: the page they asked for, or the home of
+/// their only membership (chosen for them), or the picker.
+pub fn after_sign_in(
+    session: &crate::auth::session::TypedSession,
+    memberships: &[crate::auth::identity::Membership],
+    next: &str,
+) -> Result<String, PageError> {
+    let next = local_path(next);
+    let next = (next.len() > 1).then_some(next);
+    match memberships {
+        [only] => {
+            session
+                .choose_membership(&only.id)
+                .map_err(PageError::internal)?;
+            Ok(next.unwrap_or(only.home()).to_owned())
+        }
+        _ => Ok(next.unwrap_or("/memberships").to_owned()),
+    }
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use partnerdesk::accounts::{self, LoginState, Username};
+use partnerdesk::auth::api_tokens as tokens;
 use partnerdesk::auth::password::hash_password;
 use partnerdesk::db::schema::{
     alert_definition_monitors, alert_definitions, dashboard_monitors, dashboards, memberships,
     monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
 };
 use partnerdesk::i18n::Lang;
-use partnerdesk::support::tokens;
 use serde_json::Value;
 
 use crate::helpers::people::{PASSWORD, new_login};

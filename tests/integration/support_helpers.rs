@@ -3,10 +3,10 @@
 //! server.
 
 use diesel::prelude::*;
+use partnerdesk::auth::api_tokens as tokens;
 use partnerdesk::customers::Health;
 use partnerdesk::db::schema::{logins, service_requests};
 use partnerdesk::support::health::{self, NewIncident, Recorder};
-use partnerdesk::support::tokens;
 
 use crate::helpers::TestApp;
 

@@ -23,7 +23,7 @@ use wizard::StepCheck;
 pub use wizard::{AccountPart, AddressPart, AdministratorPart, NewCustomer, WizardForm};
 pub use write::{add_customer_member, create};
 
-pub const ADMINISTRATOR_ROLE: &str = "administrator";
+pub use crate::tenancy::ADMINISTRATOR_ROLE;
 
 /// Identity providers a customer administrator can sign in with. Only the portal's
 /// own passwords exist today; the field is kept so that single sign-on providers

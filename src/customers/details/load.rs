@@ -51,7 +51,7 @@ pub struct Details {
     pub sites: Vec<Site>,
     pub administrators: Vec<Administrator>,
     pub enrolled_devices: i64,
-    pub purchase_permission: crate::commerce::permissions::PurchasePermission,
+    pub purchase_permission: crate::tenancy::purchase_permission::PurchasePermission,
 }
 
 pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &str) -> QueryResult<i64> {
@@ -132,7 +132,8 @@ pub fn load(
         .collect();
     let administrators = administrators_of(conn, customer_id)?;
     let enrolled_devices = enrolled_devices(conn, customer_id)?;
-    let purchase_permission = crate::commerce::permissions::purchase_permission(conn, customer_id)?;
+    let purchase_permission =
+        crate::tenancy::purchase_permission::purchase_permission(conn, customer_id)?;
     Ok(Details {
         purchase_permission,
         customer,

@@ -178,7 +178,7 @@ pub(super) async fn details_page(
         let asked = if details.customer.partner_assistance {
             None
         } else {
-            crate::assisted::request::asked_since(conn, &details.customer.id, now)?
+            crate::tenancy::assistance_asked_since(conn, &details.customer.id, now)?
         };
         Ok::<_, CustomerError>((details, asked))
     })

@@ -18,11 +18,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::CustomerError;
-use super::kinds::ImportState;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::db::schema::customer_imports;
 use crate::state::AppState;
+use crate::tenancy::kinds::ImportState;
 use crate::web::{FieldErrors, Layout, PageError, render, see_other};
 pub use job::ImportWorker;
 pub use upload::{FileProblem, OPTIONAL_COLUMNS, Problem, Problems, REQUIRED_COLUMNS, Upload};
@@ -178,7 +178,7 @@ impl UploadPage {
     fn action(&self) -> String {
         format!(
             "{PATH}?{}={}",
-            crate::auth::csrf::FIELD,
+            crate::web::csrf::FIELD,
             self.layout.csrf_token
         )
     }

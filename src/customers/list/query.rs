@@ -180,7 +180,7 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
             customer_accounts::id.eq_any(
                 monitors::table
                     .filter(monitors::last_success.eq(false))
-                    .filter(monitors::last_checked_at.ge(now - crate::monitoring::STALE_AFTER))
+                    .filter(monitors::last_checked_at.ge(now - crate::tenancy::STALE_AFTER))
                     .select(monitors::customer_id),
             ),
         );

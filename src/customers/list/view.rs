@@ -88,7 +88,7 @@ pub struct View {
     /// Customers with an active licence expiring between these days, both included.
     pub licence_expires: Option<(NaiveDate, NaiveDate)>,
     /// Customers with a monitor down (its latest result a failure, no older than
-    /// `monitoring::STALE_AFTER`) at `now`.
+    /// `tenancy::STALE_AFTER`) at `now`.
     pub monitors_down: bool,
     /// Customers with an active licence whose reported seats in use exceed its
     /// quantity (bit 16 of `licence_flags`).

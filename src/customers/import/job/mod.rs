@@ -23,9 +23,9 @@ use super::upload::Upload;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::customers::CustomerError;
-use crate::customers::kinds::ImportState;
 use crate::db::{self, DbError, DbPool};
 use crate::jobs::{Shutdown, lease_until};
+use crate::tenancy::kinds::ImportState;
 use check::Checked;
 use row::{Claimed, Next, claim_next, finish_invalid, hand_back, import_all, mark_failed, renew};
 

@@ -10,10 +10,10 @@ use crate::audit::{self, Action, Actor};
 use crate::config::Settings;
 use crate::customers::CustomerError;
 use crate::customers::create::{self, NewCustomer};
-use crate::customers::kinds::ImportState;
 use crate::db::schema::customer_imports;
 use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
+use crate::tenancy::kinds::ImportState;
 
 use super::check::Checked;
 

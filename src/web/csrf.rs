@@ -11,7 +11,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{HttpMessage, HttpResponse};
 
-use super::session::TypedSession;
+use crate::auth::session::TypedSession;
 use crate::web::errors::ErrorKey;
 use crate::web::headers::MAX_BODY_BYTES;
 

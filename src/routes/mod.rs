@@ -2,18 +2,17 @@
 //! registers the routes and drives the authorization-matrix test, so a route
 //! cannot exist without a declared rule.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::LOCATION;
-use actix_web::middleware::{Next, from_fn};
-use actix_web::{HttpResponse, web};
+mod enforce;
+pub mod identity;
 
-use crate::access::{Access, Capability, CustomerCapability, Decision, decide};
-use crate::auth::identity::Identity;
+use actix_web::dev::ServiceRequest;
+use actix_web::middleware::{Next, from_fn};
+use actix_web::web;
+
+use crate::access::{Access, Capability, CustomerCapability};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{billing, create, details, export, groups, import, list};
 use crate::support::{api, customer_requests, health_pages, request_pages};
-use crate::web::PageError;
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
     assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin,
@@ -37,7 +36,7 @@ macro_rules! routes {
             $(
                 cfg.service(
                     web::resource($path)
-                        $( .route(routes!(@method $method).to($handler).wrap(from_fn(move |req: ServiceRequest, next: Next<_>| enforce($access, crate::access::needs_step_up(stringify!($method), $path), req, next)))) )+
+                        $( .route(routes!(@method $method).to($handler).wrap(from_fn(move |req: ServiceRequest, next: Next<_>| enforce::enforce($access, crate::access::needs_step_up(stringify!($method), $path), req, next)))) )+
                 );
             )*
         }
@@ -61,12 +60,12 @@ routes! {
     "/logout" { POST Public => signin::login::logout }
     "/memberships" { GET SignedIn => signin::memberships::picker }
     "/memberships/switch" { POST SignedIn => signin::memberships::switch }
-    "/activate/renew" { POST Public => signin::activation::renew }
+    "/activate/renew" { POST Public => invitations::activation::renew }
     "/activate/{token}" {
-        GET Public => signin::activation::form,
-        POST Public => signin::activation::submit,
+        GET Public => invitations::activation::form,
+        POST Public => invitations::activation::submit,
     }
-    "/activate/{token}/decline" { POST Public => signin::activation::decline }
+    "/activate/{token}/decline" { POST Public => invitations::activation::decline }
     "/invitations/{token}" { GET Public => invitations::pages::page }
     "/invitations/{token}/accept" { POST SignedIn => invitations::pages::accept_offer }
     "/invitations/{token}/decline" { POST Public => invitations::pages::decline_offer }
@@ -295,94 +294,6 @@ routes! {
     "/customer/sub-accounts/{sub_account_id}/operators" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::invite }
     "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/remove" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::remove }
     "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/resend" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::resend }
-}
-
-/// Lets the request through or answers for the route: the one place where access
-/// is decided for every route.
-async fn enforce(
-    access: Access,
-    step_up: bool,
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let identity = Identity::of_request(req.request());
-    let refusal = match decide(access, identity.as_ref()) {
-        Decision::Allow
-            if step_up
-                && identity
-                    .as_ref()
-                    .is_some_and(|i| i.login.second_factor && !i.second_factor_fresh) =>
-        {
-            // Back to the page the action was taken from, once confirmed.
-            let back = req
-                .headers()
-                .get(actix_web::http::header::REFERER)
-                .and_then(|r| r.to_str().ok())
-                .and_then(|r| url::Url::parse(r).ok())
-                .map(|r| r.path().to_owned())
-                .unwrap_or_else(|| "/".to_owned());
-            actix_web_flash_messages::FlashMessage::info("flash-step-up-needed").send();
-            HttpResponse::SeeOther()
-                .insert_header((
-                    LOCATION,
-                    format!(
-                        "/account/step-up?next={}",
-                        url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
-                    ),
-                ))
-                .finish()
-        }
-        Decision::Allow => {
-            return next
-                .call(req)
-                .await
-                .map(ServiceResponse::map_into_left_body);
-        }
-        Decision::EnrolSecondFactor => {
-            actix_web_flash_messages::FlashMessage::warning("flash-enrol-second-factor").send();
-            HttpResponse::SeeOther()
-                .insert_header((LOCATION, "/account/security"))
-                .finish()
-        }
-        Decision::SignIn => {
-            let back = req
-                .uri()
-                .path_and_query()
-                .map(|pq| pq.as_str())
-                .unwrap_or("/");
-            let target = format!(
-                "/login?next={}",
-                url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
-            );
-            HttpResponse::SeeOther()
-                .insert_header((LOCATION, target))
-                .finish()
-        }
-        Decision::ChooseMembership => HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/memberships"))
-            .finish(),
-        Decision::NotFound => actix_web::ResponseError::error_response(&PageError::NotFound),
-        Decision::Forbidden => actix_web::ResponseError::error_response(&PageError::Forbidden),
-        Decision::BearerToken => match crate::support::api::authenticate(&req).await {
-            Ok(()) => {
-                return next
-                    .call(req)
-                    .await
-                    .map(ServiceResponse::map_into_left_body);
-            }
-            Err(refusal) => refusal,
-        },
-        Decision::CustomerToken => match crate::monitoring::api::authenticate(&req).await {
-            Ok(()) => {
-                return next
-                    .call(req)
-                    .await
-                    .map(ServiceResponse::map_into_left_body);
-            }
-            Err(refusal) => refusal,
-        },
-    };
-    Ok(req.into_response(refusal).map_into_right_body())
 }
 
 /// The cap on a request body to `path`: uploads may carry a file, with some room

@@ -172,3 +172,42 @@ coded_enum!(
         Failed => "failed",
     }
 );
+
+/// What an offer becomes once ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferKind {
+    /// Billed each month for what was used (an "Azure plan"); no end date.
+    UsageSubscription,
+    /// A fixed number of seats for a term of months, renewed by the partner.
+    TermSubscription,
+    /// Capacity bought ahead for a term, attached to a usage subscription.
+    Reservation,
+}
+
+impl OfferKind {
+    pub const ALL: [OfferKind; 3] = [
+        OfferKind::UsageSubscription,
+        OfferKind::TermSubscription,
+        OfferKind::Reservation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfferKind::UsageSubscription => "usage_subscription",
+            OfferKind::TermSubscription => "term_subscription",
+            OfferKind::Reservation => "reservation",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            OfferKind::UsageSubscription => "offer-kind-usage",
+            OfferKind::TermSubscription => "offer-kind-term",
+            OfferKind::Reservation => "offer-kind-reservation",
+        }
+    }
+}

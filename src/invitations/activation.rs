@@ -10,9 +10,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::argon::hash_off_pool;
 use crate::audit::{self, Action, Actor};
-use crate::auth::password::{PasswordProblem, check_new_password};
+use crate::auth::password::{PasswordProblem, check_new_password, hash_password};
 use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
 use crate::db::schema::{
     customer_accounts, login_tokens, logins, memberships, partner_organisations, sub_accounts,
@@ -136,7 +135,10 @@ pub async fn submit(
     }
     // Hashed with no connection held; the token and the login are checked
     // again in the transaction that uses them.
-    let hash = hash_off_pool(form.password).await?;
+    let hash = web::block(move || hash_password(&form.password))
+        .await
+        .map_err(PageError::internal)?
+        .map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
     let activated = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| activate(conn, now, &token, &hash))
     })
