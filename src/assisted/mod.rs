@@ -74,21 +74,45 @@ pub enum Check {
     },
 }
 
-type SessionRow = (
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    Option<String>,
-    String,
-    Option<String>,
-    bool,
-    String,
-    String,
-    String,
-    Option<String>,
-);
+/// An assisted session with what decides whether it may go on.
+#[derive(Queryable)]
+struct SessionRow {
+    id: String,
+    customer_id: String,
+    partner_id: String,
+    partner_membership_id: String,
+    expires_at: NaiveDateTime,
+    ended: Option<String>,
+    customer_name: String,
+    customer_partner: Option<String>,
+    assistance: bool,
+    partner_name: String,
+    membership_state: String,
+    role: String,
+    membership_partner: Option<String>,
+}
+
+impl SessionRow {
+    /// Why the session may not go on at `now`, if it may not.
+    fn end_reason(&self, now: NaiveDateTime) -> Option<EndReason> {
+        let may_open = self.membership_state == "active"
+            && self.membership_partner.as_deref() == Some(self.partner_id.as_str())
+            && PartnerRole::parse(&self.role).is_some_and(|r| r.can(Capability::OpenCustomer));
+        if let Some(ended) = &self.ended {
+            Some(EndReason::parse(ended).unwrap_or(EndReason::Left))
+        } else if self.customer_partner.as_deref() != Some(self.partner_id.as_str()) {
+            Some(EndReason::Dissociated)
+        } else if !self.assistance {
+            Some(EndReason::AssistanceOff)
+        } else if !may_open {
+            Some(EndReason::AccessRemoved)
+        } else if now >= self.expires_at {
+            Some(EndReason::Expired)
+        } else {
+            None
+        }
+    }
+}
 
 /// Checks `session_id` for `login_id` at `now`, ending it if it may not go on.
 /// `None` when there is no such session of this login.
@@ -121,58 +145,25 @@ pub fn check(
         ))
         .first(conn)
         .optional()?;
-    let Some((
-        id,
-        customer_id,
-        partner_id,
-        partner_membership_id,
-        expires_at,
-        ended,
-        customer_name,
-        customer_partner,
-        assistance,
-        partner_name,
-        membership_state,
-        role,
-        membership_partner,
-    )) = row
-    else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let may_open = membership_state == "active"
-        && membership_partner.as_deref() == Some(partner_id.as_str())
-        && PartnerRole::parse(&role).is_some_and(|r| r.can(Capability::OpenCustomer));
-    let reason = if let Some(ended) = ended {
-        Some(EndReason::parse(&ended).unwrap_or(EndReason::Left))
-    } else if customer_partner.as_deref() != Some(partner_id.as_str()) {
-        Some(EndReason::Dissociated)
-    } else if !assistance {
-        Some(EndReason::AssistanceOff)
-    } else if !may_open {
-        Some(EndReason::AccessRemoved)
-    } else if now >= expires_at {
-        Some(EndReason::Expired)
-    } else {
-        None
-    };
-    match reason {
-        Some(reason) => {
-            end(conn, now, &id, reason)?;
-            Ok(Some(Check::Over {
-                customer_id,
-                reason,
-            }))
-        }
-        None => Ok(Some(Check::Going(Assisting {
-            session_id: id,
-            customer_id,
-            customer_name,
-            partner_id,
-            partner_name,
-            partner_membership_id,
-            expires_at,
-        }))),
+    if let Some(reason) = row.end_reason(now) {
+        end(conn, now, &row.id, reason)?;
+        return Ok(Some(Check::Over {
+            customer_id: row.customer_id,
+            reason,
+        }));
     }
+    Ok(Some(Check::Going(Assisting {
+        session_id: row.id,
+        customer_id: row.customer_id,
+        customer_name: row.customer_name,
+        partner_id: row.partner_id,
+        partner_name: row.partner_name,
+        partner_membership_id: row.partner_membership_id,
+        expires_at: row.expires_at,
+    })))
 }
 
 /// Ends the session for `reason`, unless it has already ended.

@@ -38,19 +38,6 @@ pub struct OpenQuery {
     ended: Option<String>,
 }
 
-async fn customer_of(
-    state: &AppState,
-    member: &PartnerMember,
-    customer_id: String,
-) -> Result<Customer, PageError> {
-    let partner_id = member.partner_id().to_owned();
-    db::run(&state.pool, move |conn| {
-        customers::find(conn, &partner_id, &customer_id)
-    })
-    .await
-    .map_err(customers::details::page_error)
-}
-
 pub async fn form(
     state: web::Data<AppState>,
     layout: Layout,
@@ -58,7 +45,7 @@ pub async fn form(
     path: web::Path<String>,
     query: web::Query<OpenQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let customer = customer_of(&state, &member, path.into_inner()).await?;
+    let customer = customers::find_for_page(&state, &member, path.into_inner()).await?;
     render(&OpenPage {
         layout,
         customer,
@@ -117,7 +104,7 @@ pub async fn open(
     path: web::Path<String>,
     form: web::Form<OpenForm>,
 ) -> Result<HttpResponse, PageError> {
-    let customer = customer_of(&state, &member, path.into_inner()).await?;
+    let customer = customers::find_for_page(&state, &member, path.into_inner()).await?;
     if !customer.partner_assistance {
         // The form is not offered then; only a stale page or a forged request gets here.
         return Err(PageError::Forbidden);
@@ -137,12 +124,30 @@ pub async fn open(
             });
         }
     };
+    let session_id = start_session(&state, &member, customer, reason)
+        .await
+        .map_err(PageError::internal)?;
+    state.outbox_wake.notify_one();
+    session
+        .enter_assisted(&session_id)
+        .map_err(PageError::internal)?;
+    Ok(see_other("/customer"))
+}
+
+/// Starts the assisted session in one write transaction, with its entry in the
+/// customer's log and the emails to the administrators who asked for them.
+async fn start_session(
+    state: &AppState,
+    member: &PartnerMember,
+    customer: Customer,
+    reason: String,
+) -> Result<String, CustomerError> {
     let now = state.clock.now();
     let settings = state.settings.clone();
     let partner_id = member.partner_id().to_owned();
     let partner_name = member.membership.tenant_name.clone();
     let (login_id, name, membership_id) = member.actor_parts();
-    let session_id = db::run(&state.pool, move |conn| {
+    db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| -> Result<String, CustomerError> {
             let id = super::start(
                 conn,
@@ -185,12 +190,6 @@ pub async fn open(
         })
     })
     .await
-    .map_err(PageError::internal)?;
-    state.outbox_wake.notify_one();
-    session
-        .enter_assisted(&session_id)
-        .map_err(PageError::internal)?;
-    Ok(see_other("/customer"))
 }
 
 /// Leaves the customer's console for the partner's list, in a new session.

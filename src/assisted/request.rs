@@ -106,7 +106,7 @@ pub async fn request(
         })
     })
     .await
-    .map_err(customers::details::page_error)?;
+    .map_err(customers::page_error)?;
     match outcome {
         Outcome::Sent => {
             state.outbox_wake.notify_one();

@@ -7,9 +7,10 @@ use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::details::{enrolled_devices, page_error};
-use super::{BillingType, Customer, CustomerError, Term, find};
-use crate::audit::{self, Action};
+use super::details::enrolled_devices;
+use super::page_error;
+use super::{BillingType, Customer, CustomerError, Term, find, record_change};
+use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
@@ -92,17 +93,13 @@ pub fn convert_to_monthly_usage(
             customer_accounts::updated_at.eq(change.now),
         ))
         .execute(conn)?;
-    audit::record(
+    record_change(
         conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(&change.partner_id),
-            customer_id: Some(customer_id),
-            actor: change.actor(),
-            action: Action::TrialConverted,
-            target: &customer.name,
-            details: "",
-        },
+        change,
+        customer_id,
+        Action::TrialConverted,
+        &customer.name,
+        "",
     )?;
     Ok(customer)
 }
@@ -270,17 +267,13 @@ pub fn change_subscription_term(
             }
             _ => format!("{} → {}", current.as_str(), term.as_str()),
         };
-        audit::record(
+        record_change(
             conn,
-            change.now,
-            audit::Entry {
-                partner_id: Some(&change.partner_id),
-                customer_id: Some(customer_id),
-                actor: change.actor(),
-                action: Action::TermChanged,
-                target: &customer.name,
-                details: &details,
-            },
+            change,
+            customer_id,
+            Action::TermChanged,
+            &customer.name,
+            &details,
         )?;
     }
     Ok(outcome)

@@ -8,7 +8,7 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::details::page_error;
+use super::page_error;
 use super::{CustomerError, find};
 use crate::accounts::DisplayName;
 use crate::audit::{self, Action};

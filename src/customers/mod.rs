@@ -2,7 +2,7 @@
 //! details, groups, billing, renaming, dissociation, CSV export and import.
 //!
 //! Every query here is scoped by the partner of the signed-in membership
-//! (`find` and `list::Filters`); a customer of another partner, or one that was
+//! (`find` and `list::matching`); a customer of another partner, or one that was
 //! dissociated, is missing exactly like an id that never existed.
 
 pub mod billing;
@@ -43,6 +43,15 @@ pub enum CustomerError {
     Pool(#[from] crate::db::DbError),
     #[error(transparent)]
     Encoding(#[from] serde_json::Error),
+}
+
+/// The page's answer to a customer error: a customer out of the partner's
+/// reach is missing; anything else is the server's fault.
+pub fn page_error(error: CustomerError) -> crate::web::PageError {
+    match error {
+        CustomerError::NotFound => crate::web::PageError::NotFound,
+        other => crate::web::PageError::internal(other),
+    }
 }
 
 /// Gives an area's error enum, whose `Customer` variant holds a [`CustomerError`],
@@ -162,9 +171,48 @@ pub fn find(
         .ok_or(CustomerError::NotFound)
 }
 
+/// The customer `customer_id` of the member's partner, for a page: missing
+/// (404) whether it belongs to someone else or does not exist.
+pub async fn find_for_page(
+    state: &crate::state::AppState,
+    member: &crate::auth::identity::PartnerMember,
+    customer_id: String,
+) -> Result<Customer, crate::web::PageError> {
+    let partner_id = member.partner_id().to_owned();
+    crate::db::run(&state.pool, move |conn| {
+        find(conn, &partner_id, &customer_id)
+    })
+    .await
+    .map_err(page_error)
+}
+
 /// The text searched by partial name or domain, in one lower-case string.
 pub fn search_text(name: &str, domain: &str) -> String {
     format!("{} {}", name.to_lowercase(), domain.to_lowercase())
+}
+
+/// Records in the activity log a change a partner member made to one of the
+/// partner's customers.
+pub fn record_change(
+    conn: &mut DbConnection,
+    change: &crate::tenancy::PartnerChange,
+    customer_id: &str,
+    action: crate::audit::Action,
+    target: &str,
+    details: &str,
+) -> QueryResult<()> {
+    crate::audit::record(
+        conn,
+        change.now,
+        crate::audit::Entry {
+            partner_id: Some(&change.partner_id),
+            customer_id: Some(customer_id),
+            actor: change.actor(),
+            action,
+            target,
+            details,
+        },
+    )
 }
 
 pub use crate::tenancy::partner_of;

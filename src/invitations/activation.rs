@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::{PasswordProblem, check_new_password, hash_password};
 use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
 use crate::db::schema::{
     customer_accounts, login_tokens, logins, memberships, partner_organisations, sub_accounts,
@@ -129,71 +129,18 @@ pub async fn submit(
     {
         return unusable_link(layout, true);
     }
+    let form = form.into_inner();
     if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
-        let lookup = token.clone();
-        let pending = db::run(&state.pool, move |conn| {
-            pending_login_of(conn, &lookup, now).map_err(DbError::from)
-        })
-        .await?;
-        let Some((_, username)) = pending else {
-            return render(&LinkInvalidPage {
-                layout,
-                sent: false,
-            });
-        };
-        let mut errors = FieldErrors::default();
-        errors.add(&layout.tr, problem.field(), problem.message_key());
-        return render(&ActivatePage {
-            layout,
-            token,
-            username,
-            errors,
-        });
+        return refuse_password(&state, layout, token, now, problem).await;
     }
-    let hash =
-        hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    // Hashed with no connection held; the token and the login are checked
+    // again in the transaction that uses them.
+    let hash = web::block(move || hash_password(&form.password))
+        .await
+        .map_err(PageError::internal)?
+        .map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
     let activated = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| -> Result<bool, DbError> {
-            let Some((login_id, _)) = pending_login_of(conn, &token, now)? else {
-                return Ok(false);
-            };
-            let claimed = diesel::update(
-                login_tokens::table
-                    .filter(login_tokens::token_hash.eq(digest(&token)))
-                    .filter(login_tokens::used_at.is_null())
-                    .filter(login_tokens::expires_at.gt(now)),
-            )
-            .set(login_tokens::used_at.eq(Some(now)))
-            .execute(conn)?;
-            if claimed != 1 {
-                return Ok(false);
-            }
-            diesel::update(
-                logins::table
-                    .filter(logins::id.eq(&login_id))
-                    .filter(logins::state.eq("pending")),
-            )
-            .set((
-                logins::password_hash.eq(Some(&hash)),
-                logins::state.eq("active"),
-                logins::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-            let name: String = logins::table
-                .filter(logins::id.eq(&login_id))
-                .select(logins::full_name)
-                .first(conn)?;
-            let actor = Actor {
-                login_id: Some(&login_id),
-                name: &name,
-                membership_id: None,
-                on_behalf_of: None,
-            };
-            // The link proved the mailbox: the offers made to it are accepted.
-            crate::invitations::accept_offers_to_own_address(conn, now, &login_id)?;
-            audit::record_for_login(conn, now, &login_id, actor, Action::Activated, &name)?;
-            Ok(true)
-        })
+        db::write_transaction(conn, |conn| activate(conn, now, &token, &hash))
     })
     .await?;
     if !activated {
@@ -204,6 +151,85 @@ pub async fn submit(
     }
     FlashMessage::success("flash-activated").send();
     Ok(see_other("/login"))
+}
+
+/// The activation page again, the new password's problem beside its field.
+async fn refuse_password(
+    state: &AppState,
+    layout: Layout,
+    token: String,
+    now: NaiveDateTime,
+    problem: PasswordProblem,
+) -> Result<HttpResponse, PageError> {
+    let lookup = token.clone();
+    let pending = db::run(&state.pool, move |conn| {
+        pending_login_of(conn, &lookup, now).map_err(DbError::from)
+    })
+    .await?;
+    let Some((_, username)) = pending else {
+        return render(&LinkInvalidPage {
+            layout,
+            sent: false,
+        });
+    };
+    let mut errors = FieldErrors::default();
+    errors.add(&layout.tr, problem.field(), problem.message_key());
+    render(&ActivatePage {
+        layout,
+        token,
+        username,
+        errors,
+    })
+}
+
+/// Uses the token: the pending login gets its password and becomes active, and
+/// the offers made to its address are accepted. False when the token is no
+/// longer usable. Call inside a write transaction.
+fn activate(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    token: &str,
+    hash: &str,
+) -> Result<bool, DbError> {
+    let Some((login_id, _)) = pending_login_of(conn, token, now)? else {
+        return Ok(false);
+    };
+    let claimed = diesel::update(
+        login_tokens::table
+            .filter(login_tokens::token_hash.eq(digest(token)))
+            .filter(login_tokens::used_at.is_null())
+            .filter(login_tokens::expires_at.gt(now)),
+    )
+    .set(login_tokens::used_at.eq(Some(now)))
+    .execute(conn)?;
+    if claimed != 1 {
+        return Ok(false);
+    }
+    diesel::update(
+        logins::table
+            .filter(logins::id.eq(&login_id))
+            .filter(logins::state.eq("pending")),
+    )
+    .set((
+        logins::password_hash.eq(Some(hash)),
+        logins::state.eq("active"),
+        logins::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    let name: String = logins::table
+        .filter(logins::id.eq(&login_id))
+        .select(logins::full_name)
+        .first(conn)?;
+    let actor = Actor {
+        login_id: Some(&login_id),
+        name: &name,
+        membership_id: None,
+        on_behalf_of: None,
+    };
+    // The link proved the mailbox: the offers made to it are accepted.
+    crate::invitations::accept_offers_to_own_address(conn, now, &login_id)?;
+    audit::record_for_login(conn, now, &login_id, actor, Action::Activated, &name)?;
+    Ok(true)
 }
 
 /// The person behind an activation link says no: every offer made to that

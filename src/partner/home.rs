@@ -131,52 +131,118 @@ pub fn load(
     sections: Sections,
 ) -> QueryResult<Dashboard> {
     let Moment { now, today, zone } = moment;
-    let rows = counts(conn, partner_id)?;
-    let sum = |keep: &dyn Fn(&CountRow) -> bool| -> i64 {
-        rows.iter().filter(|row| keep(row)).map(|row| row.3).sum()
+    let counts = Counts(counts(conn, partner_id)?);
+    let (by_health, worst) = by_health(conn, partner_id, &counts)?;
+    let (trials_ending, trials_ended) = trial_figures(conn, partner_id, now, today)?;
+    let (licences_expiring, licences_over) = licence_figures(conn, partner_id, today, &counts)?;
+    let open_requests = if sections.requests {
+        Some(open_requests(conn, partner_id)?)
+    } else {
+        None
     };
-    let total = Figure::of(&View::default(), "home-customers", "all", sum(&|_| true));
-    let mut states_now = [0i64; 3];
-    for (n, state) in CustomerState::ALL.iter().enumerate().take(3) {
-        states_now[n] = sum(&|row| row.0 == state.as_str());
+    let expiring_invitations = if sections.staff {
+        Some(expiring_invitations(conn, partner_id, now)?)
+    } else {
+        None
+    };
+    let recent = if sections.activity {
+        Some(recent_activity(conn, partner_id)?)
+    } else {
+        None
+    };
+    Ok(Dashboard {
+        total: Figure::of(
+            &View::default(),
+            "home-customers",
+            "all",
+            counts.sum(|_| true),
+        ),
+        by_state: counts.by_state(),
+        by_billing: counts.by_billing(),
+        by_health,
+        worst,
+        trials_ending,
+        trials_ended,
+        licences_expiring,
+        licences_over,
+        recent,
+        open_requests,
+        expiring_invitations,
+        new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
+        monitors_down: super::monitors_down::load(conn, partner_id, now)?,
+        by_state_over_time: super::state_history::load(
+            conn,
+            partner_id,
+            counts.states_now(),
+            today,
+            zone,
+        )?,
+    })
+}
+
+/// The partner's kept counts, summed by what a figure counts.
+struct Counts(Vec<CountRow>);
+
+impl Counts {
+    fn sum(&self, keep: impl Fn(&CountRow) -> bool) -> i64 {
+        self.0.iter().filter(|row| keep(row)).map(|row| row.3).sum()
     }
-    let by_state = CustomerState::ALL
-        .iter()
-        .copied()
-        .map(|state| {
-            let view = View {
-                state: Some(state),
-                ..View::default()
-            };
-            Figure::of(
-                &view,
-                state.count_key(),
-                state.as_str(),
-                sum(&|row| row.0 == state.as_str()),
-            )
-        })
-        .collect();
-    let by_billing = BillingType::ALL
-        .iter()
-        .copied()
-        .map(|billing| {
-            let view = View {
-                billing: Some(billing),
-                ..View::default()
-            };
-            let count = sum(&|row| row.1 == billing.as_str());
-            Figure::of(&view, billing.count_key(), billing.as_str(), count)
-        })
-        .collect();
+
+    /// The customers in each of the first three states, for the chart's today.
+    fn states_now(&self) -> [i64; 3] {
+        let mut states_now = [0i64; 3];
+        for (n, state) in CustomerState::ALL.iter().enumerate().take(3) {
+            states_now[n] = self.sum(|row| row.0 == state.as_str());
+        }
+        states_now
+    }
+
+    fn by_state(&self) -> Vec<Figure> {
+        CustomerState::ALL
+            .iter()
+            .copied()
+            .map(|state| {
+                let view = View {
+                    state: Some(state),
+                    ..View::default()
+                };
+                let count = self.sum(|row| row.0 == state.as_str());
+                Figure::of(&view, state.count_key(), state.as_str(), count)
+            })
+            .collect()
+    }
+
+    fn by_billing(&self) -> Vec<Figure> {
+        BillingType::ALL
+            .iter()
+            .copied()
+            .map(|billing| {
+                let view = View {
+                    billing: Some(billing),
+                    ..View::default()
+                };
+                let count = self.sum(|row| row.1 == billing.as_str());
+                Figure::of(&view, billing.count_key(), billing.as_str(), count)
+            })
+            .collect()
+    }
+}
+
+/// The customers by health that is not healthy, worst first (incidents, then
+/// advisories), and the first of them named.
+fn by_health(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    counts: &Counts,
+) -> QueryResult<(Vec<Figure>, Vec<Unwell>)> {
     let mut by_health = Vec::new();
     let mut worst = Vec::new();
-    // Worst first: incidents, then advisories.
     for health in [Health::Incident, Health::Advisory] {
         let view = View {
             health: Some(health),
             ..View::default()
         };
-        let count = sum(&|row| row.2 == health.level());
+        let count = counts.sum(|row| row.2 == health.level());
         by_health.push(Figure::of(
             &view,
             health.count_key(),
@@ -198,6 +264,16 @@ pub fn load(
             );
         }
     }
+    Ok((by_health, worst))
+}
+
+/// Trials ending soon, and trials ended without being converted.
+fn trial_figures(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    now: NaiveDateTime,
+    today: NaiveDate,
+) -> QueryResult<(Figure, Figure)> {
     let trials = View::trials_ending(today, today + Duration::days(TRIALS_ENDING_DAYS));
     let trial_count = list::matching(conn, partner_id, &trials)
         .count()
@@ -208,6 +284,16 @@ pub fn load(
         .count()
         .get_result(conn)?;
     let trials_ended = Figure::of(&ended, "home-trials-ended", "trials-ended", ended_count);
+    Ok((trials_ending, trials_ended))
+}
+
+/// Licences expiring soon, and licences with more seats in use than they have.
+fn licence_figures(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    today: NaiveDate,
+    counts: &Counts,
+) -> QueryResult<(Figure, Figure)> {
     let licences_until = today + Duration::days(LICENCES_EXPIRING_DAYS);
     let licences = View::licences_expiring(today, licences_until);
     let licence_count = list::count_licences_expiring(conn, partner_id, today, licences_until)?;
@@ -223,70 +309,57 @@ pub fn load(
         &over,
         "home-licences-over",
         "licences-over",
-        sum(&|row| row.4 & list::OVER_QUANTITY_BIT != 0),
+        counts.sum(|row| row.4 & list::OVER_QUANTITY_BIT != 0),
     );
-    let open_requests = if sections.requests {
-        let scope = crate::support::requests::Scope::Partner(partner_id.to_owned());
-        let open = crate::support::requests::Status::Open;
-        let count = crate::support::requests::count(conn, &scope, Some(open), None)?;
-        Some(Figure {
-            label_key: "home-open-requests".into(),
-            count,
-            // The whole partner's, whatever customer the person works on.
-            href: format!("/partner/requests?status={}&customer=all", open.as_str()),
-            key: "open-requests",
-        })
-    } else {
-        None
-    };
-    let expiring_invitations = if sections.staff {
-        let count = crate::staff::list(conn, partner_id)?
-            .iter()
-            .filter(|m| m.invitation_expiring(now))
-            .count() as i64;
-        Some(Figure {
-            label_key: "home-invitations-expiring".into(),
-            count,
-            href: "/partner/staff?pending=expiring".into(),
-            key: "invitations-expiring",
-        })
-    } else {
-        None
-    };
-    let recent = if sections.activity {
-        Some(
-            activity_log::table
-                .filter(activity_log::partner_id.eq(partner_id))
-                .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
-                .limit(RECENT_SHOWN)
-                .select((
-                    activity_log::occurred_at,
-                    activity_log::actor_name,
-                    activity_log::action,
-                    activity_log::target,
-                ))
-                .load(conn)?,
-        )
-    } else {
-        None
-    };
-    Ok(Dashboard {
-        total,
-        by_state,
-        by_billing,
-        by_health,
-        worst,
-        trials_ending,
-        trials_ended,
-        licences_expiring,
-        licences_over,
-        recent,
-        open_requests,
-        expiring_invitations,
-        new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
-        monitors_down: super::monitors_down::load(conn, partner_id, now)?,
-        by_state_over_time: super::state_history::load(conn, partner_id, states_now, today, zone)?,
+    Ok((licences_expiring, licences_over))
+}
+
+fn open_requests(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Figure> {
+    let scope = crate::support::requests::Scope::Partner(partner_id.to_owned());
+    let open = crate::support::requests::Status::Open;
+    let count = crate::support::requests::count(conn, &scope, Some(open), None)?;
+    Ok(Figure {
+        label_key: "home-open-requests".into(),
+        count,
+        // The whole partner's, whatever customer the person works on.
+        href: format!("/partner/requests?status={}&customer=all", open.as_str()),
+        key: "open-requests",
     })
+}
+
+fn expiring_invitations(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Figure> {
+    let count = crate::staff::list(conn, partner_id)?
+        .iter()
+        .filter(|m| m.invitation_expiring(now))
+        .count() as i64;
+    Ok(Figure {
+        label_key: "home-invitations-expiring".into(),
+        count,
+        href: "/partner/staff?pending=expiring".into(),
+        key: "invitations-expiring",
+    })
+}
+
+/// The latest entries of the partner's activity log.
+fn recent_activity(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> QueryResult<Vec<(NaiveDateTime, String, String, String)>> {
+    activity_log::table
+        .filter(activity_log::partner_id.eq(partner_id))
+        .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
+        .limit(RECENT_SHOWN)
+        .select((
+            activity_log::occurred_at,
+            activity_log::actor_name,
+            activity_log::action,
+            activity_log::target,
+        ))
+        .load(conn)
 }
 
 #[derive(Template)]

@@ -148,12 +148,35 @@ pub fn leave(
     if state != "active" {
         return Err(LeaveError::NotFound);
     }
-    match &tenant {
+    keeps_someone_in_charge(conn, &tenant, &role, membership_id)?;
+    diesel::update(memberships::table.find(membership_id))
+        .set(memberships::state.eq("disabled"))
+        .execute(conn)?;
+    end_sessions_using(conn, membership_id)?;
+    let left = Left {
+        tenant: &tenant,
+        tenant_name: &tenant_name,
+        role: &role,
+        role_key,
+    };
+    record_and_tell(conn, settings, now, login_id, membership_id, left)?;
+    Ok(tenant_name)
+}
+
+/// Refuses to leave an organisation without an active owner, or a customer
+/// account without an active administrator.
+fn keeps_someone_in_charge(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    role: &str,
+    membership_id: &str,
+) -> Result<(), LeaveError> {
+    match tenant {
         Tenant::Partner(partner_id)
             if role == PartnerRole::Owner.as_str()
                 && crate::staff::active_owners_besides(conn, partner_id, membership_id)? == 0 =>
         {
-            return Err(LeaveError::LastOwner);
+            Err(LeaveError::LastOwner)
         }
         Tenant::Customer(customer_id)
             if role == CustomerRole::Administrator.as_str()
@@ -163,20 +186,34 @@ pub fn leave(
                     membership_id,
                 )? == 0 =>
         {
-            return Err(LeaveError::LastAdministrator);
+            Err(LeaveError::LastAdministrator)
         }
-        _ => {}
+        _ => Ok(()),
     }
-    diesel::update(memberships::table.find(membership_id))
-        .set(memberships::state.eq("disabled"))
-        .execute(conn)?;
-    end_sessions_using(conn, membership_id)?;
+}
 
+/// What was left, for the log and the email.
+struct Left<'a> {
+    tenant: &'a Tenant,
+    tenant_name: &'a str,
+    role: &'a str,
+    role_key: &'static str,
+}
+
+/// Records the leaving in the tenant's log and queues the email to the person.
+fn record_and_tell(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    login_id: &str,
+    membership_id: &str,
+    left: Left<'_>,
+) -> Result<(), LeaveError> {
     let (email, full_name, language): (String, String, String) = logins::table
         .find(login_id)
         .select((logins::email, logins::full_name, logins::language))
         .first(conn)?;
-    let (partner_id, customer_id) = match &tenant {
+    let (partner_id, customer_id) = match left.tenant {
         Tenant::Partner(partner_id) => (Some(partner_id.as_str()), None),
         Tenant::Customer(customer_id) | Tenant::SubAccount(customer_id) => {
             (None, Some(customer_id.as_str()))
@@ -196,19 +233,19 @@ pub fn leave(
             },
             action: Action::MembershipLeft,
             target: &full_name,
-            details: &role,
+            details: left.role,
         },
     )?;
     let tr = Lang::from_code(&language).unwrap_or_default().translator();
     let message = MembershipLeftEmail {
         tr,
         full_name,
-        organisation: tenant_name.clone(),
-        role: tr.t(role_key),
+        organisation: left.tenant_name.to_owned(),
+        role: tr.t(left.role_key),
         reset_link: settings.link("/password-reset"),
     };
     outbox::enqueue(conn, now, &email, &message)?;
-    Ok(tenant_name)
+    Ok(())
 }
 
 #[derive(Template)]

@@ -9,11 +9,11 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use super::argon::verify_off_pool;
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::{Membership, memberships_of};
-use crate::auth::password::{verify_against_nothing, verify_password};
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
@@ -93,72 +93,18 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let now = state.clock.now();
-    let typed = form.username.clone();
-    let password = form.password;
-    let brake = state.settings.failure_brake_per_minute;
-    // Three steps, so that argon2 never runs while a pooled connection waits
-    // on it: reserve an attempt and read the login, verify, then record.
-    let looked_up = db::run(&state.pool, move |conn| -> Result<_, DbError> {
-        let key = Username::parse(&typed)
-            .map(|u| u.key())
-            .unwrap_or_else(|_| typed.trim().to_lowercase());
-        match throttle::reserve(conn, throttle::Kind::SignIn, &key, &client, brake, now)? {
-            Gate::Open(reservation) => {
-                let row: Option<LoginRow> = logins::table
-                    .filter(logins::username_key.eq(&key))
-                    .select((
-                        logins::id,
-                        logins::full_name,
-                        logins::password_hash,
-                        logins::state,
-                    ))
-                    .first(conn)
-                    .optional()?;
-                Ok(Ok((reservation, row)))
-            }
-            Gate::Throttled(reason) => Ok(Err(reason)),
-        }
-    })
-    .await?;
-    let checked = looked_up.as_ref().ok().and_then(|(_, row)| row.clone());
-    let verified = actix_web::rt::task::spawn_blocking(move || match &checked {
-        Some((_, _, Some(hash), state)) if state == "active" => verify_password(&password, hash),
-        Some((_, _, Some(hash), _)) => {
-            let _ = verify_password(&password, hash);
-            false
-        }
-        // Unknown, without a password, or throttled: the same work, so the
-        // answer's timing tells nothing.
-        _ => {
-            verify_against_nothing(&password);
-            false
-        }
-    })
-    .await
-    .map_err(|_| PageError::internal(DbError::TaskPanicked))?;
-    let outcome = match looked_up {
-        Err(reason) => Outcome::Throttled(reason),
-        Ok((reservation, row)) => {
-            db::run(&state.pool, move |conn| -> Result<Outcome, DbError> {
-                record_attempt(conn, now, reservation, row, verified)
-            })
-            .await?
-        }
-    };
-
     let next = local_path(form.next.as_deref().unwrap_or("")).to_owned();
-    let refuse =
-        |layout: Layout, status: StatusCode, key: &str| -> Result<HttpResponse, PageError> {
-            let error = Some(layout.tr.t(key));
-            let page = LoginPage {
-                layout,
-                username: form.username.clone(),
-                next: next.clone(),
-                error,
-                passkey_finish: passkey_finish(&state, &next),
-            };
-            render_with_status(&page, status)
+    let outcome = attempt(&state, form.username.clone(), form.password, client, now).await?;
+    let refuse = |layout: Layout, status: StatusCode, key: &str| {
+        let page = LoginPage {
+            error: Some(layout.tr.t(key)),
+            layout,
+            username: form.username.clone(),
+            next: next.clone(),
+            passkey_finish: passkey_finish(&state, &next),
         };
+        render_with_status(&page, status)
+    };
     match outcome {
         Outcome::Throttled(reason) => {
             tracing::warn!(
@@ -196,6 +142,66 @@ pub async fn submit(
                 .map_err(PageError::internal)?;
             Ok(see_other("/login/second-factor"))
         }
+    }
+}
+
+/// One sign-in attempt, in three steps so that argon2 never runs while a pooled
+/// connection waits on it: reserve an attempt and read the login, verify, then
+/// record.
+async fn attempt(
+    state: &AppState,
+    typed: String,
+    password: String,
+    client: ClientAddress,
+    now: chrono::NaiveDateTime,
+) -> Result<Outcome, PageError> {
+    let brake = state.settings.failure_brake_per_minute;
+    let looked_up = db::run(&state.pool, move |conn| {
+        reserve_and_read(conn, &typed, &client, brake, now)
+    })
+    .await?;
+    let (stored, active) = match &looked_up {
+        Ok((_, Some((_, _, hash, state)))) => (hash.clone(), state == "active"),
+        // Unknown or throttled: the same work, so the answer's timing tells nothing.
+        _ => (None, false),
+    };
+    let verified = verify_off_pool(password, stored).await? && active;
+    match looked_up {
+        Err(reason) => Ok(Outcome::Throttled(reason)),
+        Ok((reservation, row)) => Ok(db::run(&state.pool, move |conn| {
+            record_attempt(conn, now, reservation, row, verified)
+        })
+        .await?),
+    }
+}
+
+/// The attempt reserved behind the throttling gate, and the login typed; the
+/// reason when the gate is closed.
+fn reserve_and_read(
+    conn: &mut DbConnection,
+    typed: &str,
+    client: &ClientAddress,
+    brake: u32,
+    now: chrono::NaiveDateTime,
+) -> Result<Result<(throttle::Reservation, Option<LoginRow>), throttle::Reason>, DbError> {
+    let key = Username::parse(typed)
+        .map(|u| u.key())
+        .unwrap_or_else(|_| typed.trim().to_lowercase());
+    match throttle::reserve(conn, throttle::Kind::SignIn, &key, client, brake, now)? {
+        Gate::Open(reservation) => {
+            let row: Option<LoginRow> = logins::table
+                .filter(logins::username_key.eq(&key))
+                .select((
+                    logins::id,
+                    logins::full_name,
+                    logins::password_hash,
+                    logins::state,
+                ))
+                .first(conn)
+                .optional()?;
+            Ok(Ok((reservation, row)))
+        }
+        Gate::Throttled(reason) => Ok(Err(reason)),
     }
 }
 

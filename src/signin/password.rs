@@ -11,13 +11,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use super::argon::{hash_off_pool, verify_off_pool};
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
-use crate::auth::password::{
-    check_new_password, hash_password, verify_against_nothing, verify_password,
-};
+use crate::auth::password::check_new_password;
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::session_store::end_sessions_of;
 use crate::auth::throttle::{self, Gate};
@@ -221,8 +220,7 @@ pub async fn choose(
             errors,
         });
     }
-    let hash =
-        hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    let hash = hash_off_pool(form.into_inner().password).await?;
     let settings = state.settings.clone();
     let changed = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
@@ -280,13 +278,15 @@ pub struct ChangePasswordForm {
 }
 
 enum CurrentPassword {
-    Right,
+    /// Right: the stored hash it was verified against.
+    Right(String),
     Wrong,
     Throttled(throttle::Reason),
 }
 
 /// Checks the current password of `login_id` behind the throttling gate: a wrong
-/// one is a failed password for that username from that address.
+/// one is a failed password for that username from that address. As at sign-in,
+/// argon2 runs between two connections, never while one is held.
 async fn check_current_password(
     state: &AppState,
     login_id: String,
@@ -299,29 +299,40 @@ async fn check_current_password(
         .unwrap_or_else(|_| username.to_lowercase());
     let now = state.clock.now();
     let brake = state.settings.failure_brake_per_minute;
-    let checked = db::run(&state.pool, move |conn| -> Result<_, DbError> {
+    let reserved = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         let kind = throttle::Kind::CurrentPassword;
-        let reservation = match throttle::reserve(conn, kind, &key, &client, brake, now)? {
-            Gate::Open(reservation) => reservation,
-            Gate::Throttled(reason) => {
-                verify_against_nothing(&typed);
-                return Ok(CurrentPassword::Throttled(reason));
+        match throttle::reserve(conn, kind, &key, &client, brake, now)? {
+            Gate::Open(reservation) => {
+                let stored: Option<String> = logins::table
+                    .filter(logins::id.eq(login_id))
+                    .select(logins::password_hash)
+                    .first(conn)?;
+                Ok(Ok((reservation, stored)))
             }
-        };
-        let stored: Option<String> = logins::table
-            .filter(logins::id.eq(login_id))
-            .select(logins::password_hash)
-            .first(conn)?;
-        if stored.is_some_and(|hash| verify_password(&typed, &hash)) {
-            reservation.succeeded(conn)?;
-            Ok(CurrentPassword::Right)
-        } else {
-            reservation.failed();
-            Ok(CurrentPassword::Wrong)
+            Gate::Throttled(reason) => Ok(Err(reason)),
         }
     })
     .await?;
-    Ok(checked)
+    // Throttled or without a password: the same work against no hash.
+    let stored = reserved
+        .as_ref()
+        .ok()
+        .and_then(|(_, stored)| stored.clone());
+    let right = verify_off_pool(typed, stored).await?;
+    match reserved {
+        Err(reason) => Ok(CurrentPassword::Throttled(reason)),
+        Ok((reservation, Some(hash))) if right => {
+            db::run(&state.pool, move |conn| {
+                reservation.succeeded(conn).map_err(DbError::from)
+            })
+            .await?;
+            Ok(CurrentPassword::Right(hash))
+        }
+        Ok((reservation, _)) => {
+            reservation.failed();
+            Ok(CurrentPassword::Wrong)
+        }
+    }
 }
 
 pub async fn change(
@@ -346,41 +357,39 @@ pub async fn change(
     )
     .await?;
     let mut status = StatusCode::OK;
-    match current {
-        CurrentPassword::Right => {}
+    let verified = match current {
+        CurrentPassword::Right(verified) => Some(verified),
         CurrentPassword::Wrong => {
             errors.add(&layout.tr, "current_password", "current-password-wrong");
+            None
         }
         CurrentPassword::Throttled(reason) => {
             tracing::warn!(client = %client, reason = reason.as_str(), "current password throttled");
             errors.add(&layout.tr, "current_password", "current-password-throttled");
             status = StatusCode::TOO_MANY_REQUESTS;
+            None
         }
-    }
+    };
     if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
         errors.add(&layout.tr, problem.field(), problem.message_key());
     }
-    if !errors.is_empty() {
+    let Some(verified) = verified.filter(|_| errors.is_empty()) else {
         return render_with_status(&ChangePasswordPage { layout, errors }, status);
-    }
-    let hash =
-        hash_password(&form.password).map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    };
+    let hash = hash_off_pool(form.password).await?;
     let settings = state.settings.clone();
     let stored_for = login_id.clone();
-    db::run(&state.pool, move |conn| {
+    let changed = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            store_new_password(
-                conn,
-                &settings,
-                now,
-                &stored_for,
-                &hash,
-                Action::PasswordChanged,
-            )
+            replace_password(conn, &settings, now, &stored_for, &verified, &hash)
         })
     })
     .await
     .map_err(PageError::internal)?;
+    if !changed {
+        errors.add(&layout.tr, "current_password", "current-password-wrong");
+        return render_with_status(&ChangePasswordPage { layout, errors }, status);
+    }
     state.outbox_wake.notify_one();
     // Every session ended, this one included; the person stays signed in here on a
     // new session, as the membership they were acting as.
@@ -404,4 +413,26 @@ pub async fn change(
             .map(|m| m.home())
             .unwrap_or("/memberships"),
     ))
+}
+
+/// Stores the new password if the one verified is still the login's current
+/// password (a reset or another session may have changed it since); false
+/// otherwise. Call inside a write transaction.
+fn replace_password(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    login_id: &str,
+    verified: &str,
+    hash: &str,
+) -> Result<bool, ResendError> {
+    let current: Option<String> = logins::table
+        .filter(logins::id.eq(login_id))
+        .select(logins::password_hash)
+        .first(conn)?;
+    if current.as_deref() != Some(verified) {
+        return Ok(false);
+    }
+    store_new_password(conn, settings, now, login_id, hash, Action::PasswordChanged)?;
+    Ok(true)
 }

@@ -41,6 +41,44 @@ pub fn seed(
     if seeded {
         return Ok(());
     }
+    seed_health(conn, now, first, second)?;
+    let logins = DemoLogins::read(conn, customer_login, staff_login)?;
+    let earlier = now - Duration::hours(3);
+    logins.open_request(
+        conn,
+        (earlier, now),
+        first,
+        DemoRequest {
+            title: "Restore a deleted folder",
+            category: "technical",
+            description: "We deleted the Finance folder by mistake yesterday. Can it be restored?",
+            side: "customer",
+            status: "waiting",
+        },
+    )?;
+    logins.open_request(
+        conn,
+        (earlier, now),
+        second,
+        DemoRequest {
+            title: "Licence count for next month",
+            category: "billing",
+            description: "Opened on your behalf after our call: you need 5 more seats from the 1st.",
+            side: "partner",
+            status: "open",
+        },
+    )?;
+    Ok(())
+}
+
+/// The services of both customers, an incident with a timeline on the first and
+/// an advisory on the second.
+fn seed_health(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    first: &str,
+    second: &str,
+) -> Result<(), HealthError> {
     let by = Recorder("Operator · demo".to_owned());
     let earlier = now - Duration::hours(3);
     for customer in [first, second] {
@@ -84,73 +122,98 @@ pub fn seed(
             text: "Some messages arrive with up to 15 minutes of delay.".to_owned(),
         },
     )?;
-    let names: Vec<(String, String)> = logins::table
-        .filter(logins::id.eq_any([customer_login, staff_login]))
-        .select((logins::id, logins::full_name))
-        .load(conn)?;
-    let name_of = |id: &str| {
-        names
+    Ok(())
+}
+
+/// A demo request: opened by one side, answered by the other.
+struct DemoRequest {
+    title: &'static str,
+    category: &'static str,
+    description: &'static str,
+    /// `customer` or `partner`: who opened it.
+    side: &'static str,
+    status: &'static str,
+}
+
+/// The two demo people who write the requests, with their names.
+struct DemoLogins<'a> {
+    customer: &'a str,
+    staff: &'a str,
+    names: Vec<(String, String)>,
+}
+
+impl<'a> DemoLogins<'a> {
+    fn read(
+        conn: &mut DbConnection,
+        customer: &'a str,
+        staff: &'a str,
+    ) -> Result<Self, HealthError> {
+        let names = logins::table
+            .filter(logins::id.eq_any([customer, staff]))
+            .select((logins::id, logins::full_name))
+            .load(conn)?;
+        Ok(DemoLogins {
+            customer,
+            staff,
+            names,
+        })
+    }
+
+    fn name_of(&self, id: &str) -> String {
+        self.names
             .iter()
             .find(|(l, _)| l == id)
             .map(|(_, n)| n.clone())
             .unwrap_or_default()
-    };
-    let requests = [
-        (
-            first,
-            "Restore a deleted folder",
-            "technical",
-            "We deleted the Finance folder by mistake yesterday. Can it be restored?",
-            customer_login,
-            "customer",
-            "waiting",
-        ),
-        (
-            second,
-            "Licence count for next month",
-            "billing",
-            "Opened on your behalf after our call: you need 5 more seats from the 1st.",
-            staff_login,
-            "partner",
-            "open",
-        ),
-    ];
-    for (customer, title, category, description, author, side, status) in requests {
+    }
+
+    /// Opens `request` on `customer` at `opened`, answered at `answered`.
+    fn open_request(
+        &self,
+        conn: &mut DbConnection,
+        (opened, answered): (NaiveDateTime, NaiveDateTime),
+        customer: &str,
+        request: DemoRequest,
+    ) -> Result<(), HealthError> {
+        let author = match request.side {
+            "customer" => self.customer,
+            _ => self.staff,
+        };
         let id = uuid::Uuid::new_v4().to_string();
         diesel::insert_into(service_requests::table)
             .values((
                 service_requests::id.eq(&id),
                 service_requests::customer_id.eq(customer),
-                service_requests::title.eq(title),
-                service_requests::category.eq(category),
-                service_requests::description.eq(description),
-                service_requests::status.eq(status),
+                service_requests::title.eq(request.title),
+                service_requests::category.eq(request.category),
+                service_requests::description.eq(request.description),
+                service_requests::status.eq(request.status),
                 service_requests::opened_by_login_id.eq(author),
-                service_requests::opened_by_name.eq(name_of(author)),
-                service_requests::opened_by_side.eq(side),
-                service_requests::created_at.eq(earlier),
-                service_requests::updated_at.eq(now),
+                service_requests::opened_by_name.eq(self.name_of(author)),
+                service_requests::opened_by_side.eq(request.side),
+                service_requests::created_at.eq(opened),
+                service_requests::updated_at.eq(answered),
             ))
             .execute(conn)?;
-        let reply = match side {
+        let reply = match request.side {
             "customer" => (
-                staff_login,
+                self.staff,
                 "partner",
                 "Yes: which version do you need, from Monday or Tuesday?",
             ),
-            _ => (customer_login, "customer", "Thank you, confirmed."),
+            _ => (self.customer, "customer", "Thank you, confirmed."),
         };
         diesel::insert_into(service_request_messages::table)
             .values((
                 service_request_messages::id.eq(uuid::Uuid::new_v4().to_string()),
                 service_request_messages::request_id.eq(&id),
                 service_request_messages::author_login_id.eq(reply.0),
-                service_request_messages::author_name.eq(name_of(reply.0)),
+                service_request_messages::author_name.eq(self.name_of(reply.0)),
                 service_request_messages::author_side.eq(reply.1),
                 service_request_messages::body.eq(reply.2),
-                service_request_messages::created_at.eq(now),
+                service_request_messages::created_at.eq(answered),
             ))
             .execute(conn)?;
+        Ok(())
     }
-    Ok(())
 }

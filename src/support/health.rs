@@ -347,19 +347,31 @@ pub fn overview(
     conn: &mut DbConnection,
     customer_id: &str,
 ) -> QueryResult<(Vec<Service>, Vec<Incident>)> {
+    Ok((
+        services_of(conn, customer_id)?,
+        incidents_of(conn, customer_id)?,
+    ))
+}
+
+/// A customer's services, by name.
+fn services_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Service>> {
     let service_rows: Vec<(String, String, String)> = services::table
         .filter(services::customer_id.eq(customer_id))
         .order((services::name_key.asc(), services::id.asc()))
         .select((services::id, services::name, services::state))
         .load(conn)?;
-    let services: Vec<Service> = service_rows
+    Ok(service_rows
         .into_iter()
         .map(|(id, name, state)| Service {
             id,
             name,
             state: Health::parse(&state).unwrap_or(Health::Healthy),
         })
-        .collect();
+        .collect())
+}
+
+/// A customer's latest incidents, the open ones first, each with its timeline.
+fn incidents_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Incident>> {
     type Row = (
         String,
         String,
@@ -400,7 +412,7 @@ pub fn overview(
             service_incident_updates::body,
         ))
         .load(conn)?;
-    let incidents = rows
+    Ok(rows
         .into_iter()
         .map(
             |(id, service, title, state, started_at, resolved_at)| Incident {
@@ -421,6 +433,5 @@ pub fn overview(
                 resolved_at,
             },
         )
-        .collect();
-    Ok((services, incidents))
+        .collect())
 }

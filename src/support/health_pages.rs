@@ -68,7 +68,7 @@ pub async fn partner_page(
         Ok::<_, CustomerError>((customer, seen))
     })
     .await
-    .map_err(customers::details::page_error)?;
+    .map_err(customers::page_error)?;
     render(&HealthPage {
         zone: zone_of(&layout),
         layout,

@@ -36,12 +36,7 @@ async fn customer_of(
     member: &PartnerMember,
     id: String,
 ) -> Result<(String, String), PageError> {
-    let partner_id = member.partner_id().to_owned();
-    let customer = db::run(&state.pool, move |conn| {
-        customers::find(conn, &partner_id, &id)
-    })
-    .await
-    .map_err(customers::details::page_error)?;
+    let customer = customers::find_for_page(state, member, id).await?;
     Ok((customer.id, customer.name))
 }
 

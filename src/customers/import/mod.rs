@@ -210,7 +210,7 @@ async fn upload_page(
             .map_err(CustomerError::from)
     })
     .await
-    .map_err(super::details::page_error)?;
+    .map_err(super::page_error)?;
     render(&UploadPage {
         layout,
         errors,
@@ -283,7 +283,7 @@ pub async fn upload(
             .map_err(CustomerError::from)
     })
     .await
-    .map_err(super::details::page_error)?;
+    .map_err(super::page_error)?;
     state.jobs_wake.notify_one();
     Ok(see_other(&format!("{PATH}/{import_id}")))
 }
@@ -348,7 +348,7 @@ pub async fn progress(
             .map_err(CustomerError::from)
     })
     .await
-    .map_err(super::details::page_error)?;
+    .map_err(super::page_error)?;
     let import = ImportRecord::from(import.ok_or(PageError::NotFound)?).settled(state.clock.now());
     let problems = serde_json::from_str(&import.problems).unwrap_or_default();
     render(&ProgressPage {

@@ -246,61 +246,17 @@ pub(super) fn check_row(
     importer_lang: Lang,
     today: chrono::NaiveDate,
 ) -> Result<NewCustomer, Vec<(&'static str, String)>> {
-    let cell = |column: &str| upload.cell(record, column).to_owned();
-    let or = |value: String, default: &str| {
-        if value.is_empty() {
-            default.to_owned()
-        } else {
-            value
-        }
-    };
-    let country = cell("country");
-    let contact_email = cell("contact_email");
-    let username = or(cell("administrator_username"), &contact_email);
-    let billing_type = or(cell("billing_type"), BillingType::Trial.as_str());
-    let default_trial_end = (today + chrono::Duration::days(create::DEFAULT_TRIAL_DAYS))
-        .format("%Y-%m-%d")
-        .to_string();
-    let trial_ends_on = or(cell("trial_ends_on"), &default_trial_end);
-    // `account_part` reads "today" only to refuse a trial ending by then; for an
-    // ended trial in a file, the day before its end stands in for today.
-    let checked_on = match fields::date(&trial_ends_on) {
-        Ok(end) if end <= today => end.pred_opt().unwrap_or(end),
-        _ => today,
-    };
     let mut problems = Vec::new();
-    let managed = yes_or_no(&cell("managed_order")).unwrap_or_else(|| {
+    let managed = yes_or_no(upload.cell(record, "managed_order")).unwrap_or_else(|| {
         problems.push(("managed_order", "import-yes-no".to_owned()));
         false
     });
-    let form = WizardForm {
-        step: 3,
-        name: cell("name"),
-        primary_domain: cell("primary_domain"),
-        country,
-        // Left empty, the country's zone.
-        time_zone: cell("time_zone"),
-        reference_number: cell("reference_number"),
-        term: or(
-            cell("subscription_term"),
-            crate::customers::Term::Monthly.as_str(),
-        ),
-        trial_ends_on,
-        billing_type,
-        managed_order: managed.then(|| "1".to_owned()),
-        address_line1: cell("address_line1"),
-        address_line2: cell("address_line2"),
-        postal_code: cell("postal_code"),
-        city: cell("city"),
-        region: cell("region"),
-        contact_phone: cell("contact_phone"),
-        admin_full_name: cell("contact_name"),
-        admin_language: or(cell("administrator_language"), importer_lang.code()),
-        identity_provider: create::IDENTITY_PROVIDERS[0].0.to_owned(),
-        admin_username: username,
-        email_same_known: "1".to_owned(),
-        admin_email: contact_email,
-        ..WizardForm::default()
+    let form = row_as_form(upload, record, importer_lang, today, managed);
+    // `account_part` reads "today" only to refuse a trial ending by then; for an
+    // ended trial in a file, the day before its end stands in for today.
+    let checked_on = match fields::date(&form.trial_ends_on) {
+        Ok(end) if end <= today => end.pred_opt().unwrap_or(end),
+        _ => today,
     };
     let mut refused = |errors: FieldErrors| {
         for (field, message) in errors.message_ids() {
@@ -325,6 +281,58 @@ pub(super) fn check_row(
             })
         }
         _ => Err(problems),
+    }
+}
+
+/// A row as the creation steps' form would carry it, with the defaults filled
+/// in where the file leaves a cell empty.
+fn row_as_form(
+    upload: &Upload,
+    record: &csv::StringRecord,
+    importer_lang: Lang,
+    today: chrono::NaiveDate,
+    managed: bool,
+) -> WizardForm {
+    let cell = |column: &str| upload.cell(record, column).to_owned();
+    let or = |value: String, default: &str| {
+        if value.is_empty() {
+            default.to_owned()
+        } else {
+            value
+        }
+    };
+    let contact_email = cell("contact_email");
+    let default_trial_end = (today + chrono::Duration::days(create::DEFAULT_TRIAL_DAYS))
+        .format("%Y-%m-%d")
+        .to_string();
+    WizardForm {
+        step: 3,
+        name: cell("name"),
+        primary_domain: cell("primary_domain"),
+        country: cell("country"),
+        // Left empty, the country's zone.
+        time_zone: cell("time_zone"),
+        reference_number: cell("reference_number"),
+        term: or(
+            cell("subscription_term"),
+            crate::customers::Term::Monthly.as_str(),
+        ),
+        trial_ends_on: or(cell("trial_ends_on"), &default_trial_end),
+        billing_type: or(cell("billing_type"), BillingType::Trial.as_str()),
+        managed_order: managed.then(|| "1".to_owned()),
+        address_line1: cell("address_line1"),
+        address_line2: cell("address_line2"),
+        postal_code: cell("postal_code"),
+        city: cell("city"),
+        region: cell("region"),
+        contact_phone: cell("contact_phone"),
+        admin_full_name: cell("contact_name"),
+        admin_language: or(cell("administrator_language"), importer_lang.code()),
+        identity_provider: create::IDENTITY_PROVIDERS[0].0.to_owned(),
+        admin_username: or(cell("administrator_username"), &contact_email),
+        email_same_known: "1".to_owned(),
+        admin_email: contact_email,
+        ..WizardForm::default()
     }
 }
 

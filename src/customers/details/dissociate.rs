@@ -1,0 +1,117 @@
+//! Dissociating a customer: the partner lets it go, after a confirmation.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::audit::Action;
+use crate::auth::identity::PartnerMember;
+use crate::customers::{Customer, CustomerError, find, find_for_page, page_error, record_change};
+use crate::db::DbConnection;
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
+use crate::partner::{ChangeContext, change_as};
+use crate::state::AppState;
+use crate::web::{Layout, PageError, render, see_other};
+
+#[derive(Template)]
+#[template(path = "customers/dissociate.html")]
+struct DissociatePage {
+    layout: Layout,
+    customer: Customer,
+    error: Option<String>,
+}
+
+impl DissociatePage {
+    fn explain(&self) -> String {
+        self.layout.tr.with(
+            "customer-dissociate-explain",
+            &[("name", &self.customer.name)],
+        )
+    }
+}
+
+pub async fn dissociate_form(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let customer = find_for_page(&state, &member, customer_id.into_inner()).await?;
+    render(&DissociatePage {
+        layout,
+        customer,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn dissociate(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = customer_id.into_inner();
+    if form.confirm != "yes" {
+        let customer = find_for_page(&state, &member, customer_id).await?;
+        let error = Some(layout.tr.t("customer-dissociate-confirm-required"));
+        return render(&DissociatePage {
+            layout,
+            customer,
+            error,
+        });
+    }
+    change_as(&state, &member, move |conn, change| {
+        dissociate_customer(conn, change, &customer_id)
+    })
+    .await
+    .map_err(page_error)?;
+    FlashMessage::success("flash-customer-dissociated").send();
+    Ok(see_other("/partner/customers"))
+}
+
+/// The partner lets go of the customer: the account, its people and its data stay;
+/// the partner's groups forget it; both sides' logs record it.
+pub fn dissociate_customer(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    customer_id: &str,
+) -> Result<(), CustomerError> {
+    let customer = find(conn, &change.partner_id, customer_id)?;
+    let partner_groups = customer_groups::table
+        .filter(customer_groups::partner_id.eq(&change.partner_id))
+        .select(customer_groups::id);
+    diesel::delete(
+        customer_group_members::table
+            .filter(customer_group_members::customer_id.eq(customer_id))
+            .filter(customer_group_members::group_id.eq_any(partner_groups)),
+    )
+    .execute(conn)?;
+    diesel::update(
+        customer_accounts::table
+            .filter(customer_accounts::id.eq(customer_id))
+            .filter(customer_accounts::partner_id.eq(&change.partner_id)),
+    )
+    .set((
+        customer_accounts::partner_id.eq(None::<String>),
+        customer_accounts::updated_at.eq(change.now),
+    ))
+    .execute(conn)?;
+    record_change(
+        conn,
+        change,
+        customer_id,
+        Action::CustomerDissociated,
+        &customer.name,
+        "",
+    )?;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Renaming a customer.
+
+use actix_web::{HttpResponse, web};
+use actix_web_flash_messages::FlashMessage;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::page::{Refusal, details_page};
+use crate::accounts::DisplayName;
+use crate::audit::Action;
+use crate::auth::identity::PartnerMember;
+use crate::customers::{CustomerError, find, page_error, record_change, search_text};
+use crate::db::DbConnection;
+use crate::db::schema::customer_accounts;
+use crate::partner::{ChangeContext, change_as};
+use crate::state::AppState;
+use crate::web::{Layout, PageError, see_other};
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn rename(
+    state: web::Data<AppState>,
+    layout: Layout,
+    member: PartnerMember,
+    customer_id: web::Path<String>,
+    form: web::Form<RenameForm>,
+) -> Result<HttpResponse, PageError> {
+    let customer_id = customer_id.into_inner();
+    let name = match DisplayName::parse(&form.name) {
+        Ok(name) => name,
+        Err(problem) => {
+            let refusal = Refusal::name(&layout, problem.message_key(), form.into_inner().name);
+            return details_page(&state, layout, &member, customer_id, refusal).await;
+        }
+    };
+    let id = customer_id.clone();
+    change_as(&state, &member, move |conn, change| {
+        rename_customer(conn, change, &id, &name)
+    })
+    .await
+    .map_err(page_error)?;
+    FlashMessage::success("flash-customer-renamed").send();
+    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+}
+
+pub fn rename_customer(
+    conn: &mut DbConnection,
+    change: &ChangeContext,
+    customer_id: &str,
+    name: &DisplayName,
+) -> Result<(), CustomerError> {
+    let customer = find(conn, &change.partner_id, customer_id)?;
+    if customer.name == name.as_str() {
+        return Ok(());
+    }
+    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(customer_id)))
+        .set((
+            customer_accounts::name.eq(name.as_str()),
+            customer_accounts::name_key.eq(name.as_str().to_lowercase()),
+            customer_accounts::search_text.eq(search_text(name.as_str(), &customer.primary_domain)),
+            customer_accounts::updated_at.eq(change.now),
+        ))
+        .execute(conn)?;
+    let details = format!("{} → {}", customer.name, name.as_str());
+    record_change(
+        conn,
+        change,
+        customer_id,
+        Action::CustomerRenamed,
+        name.as_str(),
+        &details,
+    )?;
+    Ok(())
+}

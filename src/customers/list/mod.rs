@@ -1,0 +1,21 @@
+//! The customer list: one page of a partner's customers, searched, filtered
+//! and sorted on the server. The whole view lives in the URL, so it can be
+//! bookmarked and shared, and the CSV export reads the same view.
+//!
+//! `view` parses the URL into a typed view and `links` turns it back into
+//! links; `query` is the SQL of a view (which customers, in which order, how
+//! many), helped by SQLite's trigram index in `trigram`; `rows` reads one page
+//! of it; `page` is the handler.
+
+mod links;
+mod page;
+mod query;
+mod rows;
+mod trigram;
+mod view;
+
+pub use page::page;
+pub(crate) use query::like_pattern;
+pub use query::{OVER_QUANTITY_BIT, count_licences_expiring, matching, sorted};
+pub use rows::{ListedCustomer, Listing, Row, groups_of_partner, load};
+pub use view::{DEFAULT_PAGE_SIZE, PAGE_SIZES, RawView, SortKey, View};

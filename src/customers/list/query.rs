@@ -1,0 +1,323 @@
+//! The SQL of a view: the partner's customers it matches, in its order, and
+//! how many they are, read from the accounts, from SQLite's trigram index or
+//! from the kept counts, whichever answers the view.
+
+use chrono::NaiveDate;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text};
+
+use super::trigram::{
+    Matches, SearchRange, TRIGRAM_MATCHES, customer_search, customer_search_rows, trigram_phrase,
+    uses_trigram_index,
+};
+use super::view::{SortKey, View};
+use crate::customers::{BillingType, LicenceStatus};
+use crate::db::derived::licence_flags;
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups, licences};
+use crate::db::{DbConnection, MultiBackend};
+
+type Boxed<'a> = customer_accounts::BoxedQuery<'a, MultiBackend>;
+
+/// `LIKE` wildcards typed by someone are matched literally.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+/// Bits of `licence_flags`: a licence in each status, and an active
+/// or trial licence supplied by the customer's own partner.
+fn licence_bit(status: LicenceStatus) -> i32 {
+    match status {
+        LicenceStatus::Active => licence_flags::ACTIVE,
+        LicenceStatus::Trial => licence_flags::TRIAL,
+        LicenceStatus::Expired => licence_flags::EXPIRED,
+    }
+}
+const OWN_LICENCE_BIT: i32 = licence_flags::OWN_PARTNER;
+/// An active licence with more seats in use than its quantity.
+pub const OVER_QUANTITY_BIT: i32 = licence_flags::OVER_QUANTITY;
+
+// An operator as an expression rather than SQL text, so that diesel keeps the
+// prepared statements that use it.
+diesel::infix_operator!(BitAnd, " & ", diesel::sql_types::Integer);
+
+/// The view's filters on the columns kept beside each customer (licences,
+/// billing, health, state), on `$table`: customer_accounts, customer_search_rows or
+/// customer_counts.
+macro_rules! filter_columns {
+    ($query:expr, $table:ident, $view:expr) => {{
+        let mut query = $query;
+        let view: &View = $view;
+        if let Some(status) = view.licence {
+            let bit = licence_bit(status).into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
+        }
+        if let Some(billing) = view.billing {
+            query = query.filter($table::billing_type.eq(billing.as_str()));
+        }
+        if let Some(health) = view.health {
+            query = query.filter($table::health_level.eq(health.level()));
+        }
+        if let Some(state) = view.state {
+            query = query.filter($table::state.eq(state.as_str()));
+        }
+        if view.mine {
+            // An unexpired licence supplied by the partner itself.
+            let bit = OWN_LICENCE_BIT.into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
+        }
+        if view.seats_over {
+            let bit = OVER_QUANTITY_BIT.into_sql::<Integer>();
+            query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
+        }
+        query
+    }};
+}
+
+/// `$query` (of customer_accounts or customer_search_rows, whose customer id is
+/// `$id`) in the view's order.
+macro_rules! in_view_order {
+    ($query:expr, $table:ident, $id:ident, $view:expr) => {{
+        use $table::{created_at, health_level, name_key, state};
+        let (query, id) = ($query, $table::$id);
+        match ($view.sort, $view.descending) {
+            (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
+            (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
+            (SortKey::State, false) => query.order((state.asc(), name_key.asc(), id.asc())),
+            (SortKey::State, true) => query.order((state.desc(), name_key.desc(), id.desc())),
+            (SortKey::Health, false) => query.order((health_level.asc(), name_key.asc(), id.asc())),
+            (SortKey::Health, true) => query.order((health_level.desc(), name_key.asc(), id.asc())),
+            (SortKey::Created, false) => query.order((created_at.asc(), id.asc())),
+            (SortKey::Created, true) => query.order((created_at.desc(), id.desc())),
+        }
+    }};
+}
+
+/// The ids of the members of the partner's group `$group`: another partner's group
+/// id finds nobody.
+macro_rules! members_of {
+    ($partner_id:expr, $group:expr) => {
+        customer_group_members::table
+            .inner_join(customer_groups::table)
+            .filter(customer_groups::partner_id.eq($partner_id))
+            .filter(customer_groups::id.eq($group.as_str()))
+            .select(customer_group_members::customer_id)
+    };
+}
+
+/// The partner's active licences expiring from `from` to `to`, both included:
+/// one range of an index, as each licence carries its customer's partner
+/// (kept by triggers, migration 14).
+macro_rules! expiring_licences {
+    ($partner_id:expr, $from:expr, $to:expr) => {
+        licences::table
+            .filter(licences::partner_id.eq($partner_id))
+            .filter(licences::status.eq(LicenceStatus::Active.as_str()))
+            .filter(licences::expires_on.between($from, $to))
+    };
+}
+
+/// The partner's customers matching the view, unsorted. Every read of the list
+/// (page, count, export) starts here.
+pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
+    let mut query = customer_accounts::table
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .into_boxed::<MultiBackend>();
+    if uses_trigram_index(conn, view) {
+        query = query.filter(
+            sql::<Bool>(
+                "customer_accounts.id IN (SELECT customer_id FROM customer_search_rows \
+                 WHERE customer_search_rows.search_rowid IN (",
+            )
+            .sql(TRIGRAM_MATCHES[0])
+            .bind::<Text, _>(trigram_phrase(&view.q))
+            .sql(TRIGRAM_MATCHES[1])
+            .bind::<Text, _>(partner_id)
+            .sql(TRIGRAM_MATCHES[2])
+            .bind::<Text, _>(partner_id)
+            .sql(")))"),
+        );
+    } else if !view.q.is_empty() {
+        // PostgreSQL: the trigram index on search_text answers LIKE.
+        let pattern = like_pattern(&view.q);
+        query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
+    }
+    if let Some(group) = &view.group {
+        query = query.filter(customer_accounts::id.eq_any(members_of!(partner_id, group)));
+    }
+    if let Some((from, to)) = view.trial_ends {
+        query = query
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
+            .filter(customer_accounts::trial_ends_on.between(from, to));
+    }
+    if view.trials_ended {
+        // A view without a day (none is built so) ends nothing.
+        let today = view.now.map_or(NaiveDate::MIN, |now| now.date());
+        query = query
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
+            .filter(customer_accounts::trial_ends_on.lt(today));
+    }
+    if let Some((from, to)) = view.licence_expires {
+        query =
+            query
+                .filter(customer_accounts::id.eq_any(
+                    expiring_licences!(partner_id, from, to).select(licences::customer_id),
+                ));
+    }
+    if view.monitors_down {
+        use crate::db::schema::monitors;
+        // The view's own instant; a view built without one is read now.
+        let now = view.now.unwrap_or_else(|| chrono::Utc::now().naive_utc());
+        query = query.filter(
+            customer_accounts::id.eq_any(
+                monitors::table
+                    .filter(monitors::last_success.eq(false))
+                    .filter(monitors::last_checked_at.ge(now - crate::tenancy::STALE_AFTER))
+                    .select(monitors::customer_id),
+            ),
+        );
+    }
+    filter_columns!(query, customer_accounts, view)
+}
+
+/// How many of the partner's customers have an active licence expiring from
+/// `from` to `to`: the count of `View::licences_expiring`, read from the
+/// licences' index alone.
+pub fn count_licences_expiring(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<i64> {
+    expiring_licences!(partner_id, from, to)
+        .select(diesel::dsl::count(licences::customer_id).aggregate_distinct())
+        .get_result(conn)
+}
+
+/// `matching`, in the view's order.
+pub fn sorted<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
+    in_view_order!(
+        matching(conn, partner_id, view),
+        customer_accounts,
+        id,
+        view
+    )
+}
+
+/// SQLite: the partner's matches of the view's text in the trigram index, with
+/// the view's other filters, read from the index alone.
+fn searched<'a>(
+    partner_id: &'a str,
+    range: SearchRange,
+    view: &'a View,
+) -> customer_search_rows::BoxedQuery<'a, MultiBackend> {
+    let matches = customer_search::table
+        .filter(Matches::new(
+            customer_search::matched,
+            trigram_phrase(&view.q).into_sql::<Text>(),
+        ))
+        .filter(customer_search::rowid.between(range.first, range.last))
+        .select(customer_search::rowid);
+    let mut query = customer_search_rows::table
+        .filter(customer_search_rows::search_rowid.between(range.first, range.last))
+        .filter(customer_search_rows::search_rowid.eq_any(matches))
+        .into_boxed::<MultiBackend>();
+    if let Some(group) = &view.group {
+        query =
+            query.filter(customer_search_rows::customer_id.eq_any(members_of!(partner_id, group)));
+    }
+    filter_columns!(query, customer_search_rows, view)
+}
+
+/// The number of the partner's customers matching the view's filters on the
+/// columns kept in `customer_counts`: a sum over a few dozen rows.
+pub(super) fn counted(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<i64> {
+    use crate::db::schema::customer_counts;
+    let query = customer_counts::table
+        .filter(customer_counts::partner_id.eq(partner_id))
+        .into_boxed::<MultiBackend>();
+    let sum: Option<i64> = filter_columns!(query, customer_counts, view)
+        .select(diesel::dsl::sum(customer_counts::customers))
+        .get_result(conn)?;
+    Ok(sum.unwrap_or(0))
+}
+
+/// The number of customers matching the view; `range` is the partner's range of
+/// SQLite's trigram index when the view searches it.
+pub(super) fn total(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    range: Option<SearchRange>,
+) -> QueryResult<i64> {
+    if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() {
+        return counted(conn, partner_id, view);
+    }
+    // The trial end is not kept beside SQLite's trigram index: such a view is
+    // counted on the accounts.
+    if !uses_trigram_index(conn, view) || view.filters_on_dates() {
+        return matching(conn, partner_id, view).count().get_result(conn);
+    }
+    let Some(range) = range else {
+        return Ok(0);
+    };
+    let filters_only_text = view.group.is_none()
+        && view.licence.is_none()
+        && view.billing.is_none()
+        && view.health.is_none()
+        && view.state.is_none()
+        && !view.mine
+        && !view.seats_over;
+    if filters_only_text {
+        // Counted in the trigram index alone.
+        return customer_search::table
+            .filter(Matches::new(
+                customer_search::matched,
+                trigram_phrase(&view.q).into_sql::<Text>(),
+            ))
+            .filter(customer_search::rowid.between(range.first, range.last))
+            .count()
+            .get_result(conn);
+    }
+    searched(partner_id, range, view).count().get_result(conn)
+}
+
+/// SQLite: the ids of one page of the view's matches in the trigram index, in
+/// the view's order, read from the index alone.
+pub(super) fn searched_page_ids(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    range: SearchRange,
+    view: &View,
+    offset: i64,
+) -> QueryResult<Vec<String>> {
+    in_view_order!(
+        searched(partner_id, range, view),
+        customer_search_rows,
+        customer_id,
+        view
+    )
+    .select(customer_search_rows::customer_id)
+    .limit(view.per_page)
+    .offset(offset)
+    .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_pattern("50%_A"), "%50\\%\\_a%");
+    }
+}

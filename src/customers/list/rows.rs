@@ -1,0 +1,275 @@
+//! Reading one page of a view: its rows with their groups and licence counts,
+//! its number of matches and the partner's groups for the filters.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+
+use super::query::{counted, searched_page_ids, sorted, total};
+use super::trigram::{SearchRange, uses_trigram_index};
+use super::view::View;
+use crate::customers::{BillingType, CustomerState, Health, LicenceStatus};
+use crate::db::schema::{customer_accounts, customer_groups};
+use crate::db::{DbConnection, MultiBackend};
+
+/// What a row of the list shows.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = customer_accounts)]
+pub struct ListedCustomer {
+    pub id: String,
+    pub name: String,
+    pub primary_domain: String,
+    pub state: String,
+    pub billing_type: String,
+    pub trial_ends_on: Option<NaiveDate>,
+    pub managed_order: bool,
+    pub health_level: i32,
+    pub created_at: NaiveDateTime,
+}
+
+pub struct Row {
+    pub customer: ListedCustomer,
+    pub state: CustomerState,
+    pub billing: BillingType,
+    pub health: Health,
+    pub groups: Vec<String>,
+    /// (status, count of licences in it)
+    pub licences: Vec<(LicenceStatus, i64)>,
+}
+
+pub struct Listing {
+    pub rows: Vec<Row>,
+    pub total: i64,
+    /// Whether the partner has any customer at all (for the empty state).
+    pub has_any: bool,
+    pub groups: Vec<(String, String)>,
+}
+
+/// PostgreSQL: the ids of a searched page and the number of matches, in one read
+/// of the trigram index. The matches are sorted rather than found by walking the
+/// sort order's index, which the planner prefers but which reads most of the index
+/// when the matches sit together in that order (a name's start in a list by
+/// name); so index scans are off for this query and the trigram index is read as
+/// a bitmap. None when the page is past the last match.
+fn searched_page_pg(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    offset: i64,
+) -> QueryResult<Option<(i64, Vec<String>)>> {
+    let rows: Vec<(String, i64)> = conn.transaction(|conn| {
+        conn.batch_execute(
+            "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
+        )?;
+        sorted(conn, partner_id, view)
+            .select((customer_accounts::id, sql::<BigInt>("COUNT(*) OVER ()")))
+            .limit(view.per_page)
+            .offset(offset)
+            .load(conn)
+    })?;
+    Ok(rows
+        .first()
+        .map(|&(_, total)| total)
+        .map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())))
+}
+
+type PageColumn<ST> =
+    Box<dyn BoxableExpression<customer_accounts::table, MultiBackend, SqlType = ST>>;
+
+/// What a page row shows beside its customer: the names of its groups (a JSON
+/// array, by name) and its number of active, trial and expired licences; read
+/// with the row rather than by one more query each.
+type PageRowColumns = (
+    diesel::dsl::AsSelect<ListedCustomer, MultiBackend>,
+    PageColumn<Nullable<Text>>,
+    PageColumn<BigInt>,
+    PageColumn<BigInt>,
+    PageColumn<BigInt>,
+);
+type PageRow = (ListedCustomer, Option<String>, i64, i64, i64);
+
+fn page_row_columns(conn: &DbConnection, partner_id: &str) -> PageRowColumns {
+    // Only the partner's own groups, by name.
+    let aggregate = match conn {
+        DbConnection::Sqlite(_) => {
+            "json_group_array(customer_groups.name ORDER BY customer_groups.name_key)"
+        }
+        DbConnection::Postgres(_) => {
+            "json_agg(customer_groups.name ORDER BY customer_groups.name_key)::text"
+        }
+    };
+    let groups = sql::<Nullable<Text>>(&format!(
+        "(SELECT {aggregate} FROM customer_group_members JOIN customer_groups \
+         ON customer_groups.id = customer_group_members.group_id \
+         WHERE customer_group_members.customer_id = customer_accounts.id \
+         AND customer_groups.partner_id = "
+    ))
+    .bind::<Text, _>(partner_id.to_owned())
+    .sql(")");
+    let licences = |status: LicenceStatus| -> PageColumn<BigInt> {
+        Box::new(
+            sql::<BigInt>(
+                "(SELECT COUNT(*) FROM licences WHERE licences.customer_id = customer_accounts.id \
+                 AND licences.status = ",
+            )
+            .bind::<Text, _>(status.as_str())
+            .sql(")"),
+        )
+    };
+    (
+        ListedCustomer::as_select(),
+        Box::new(groups),
+        licences(LicenceStatus::Active),
+        licences(LicenceStatus::Trial),
+        licences(LicenceStatus::Expired),
+    )
+}
+
+/// The rows of the partner's customers `ids`, in that order.
+fn rows_by_id(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<PageRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Looked up by id (SQLite is kept off the partner's indexes, which it would
+    // walk whole), still only among the partner's customers.
+    let partner = if matches!(conn, DbConnection::Sqlite(_)) {
+        "+customer_accounts.partner_id = "
+    } else {
+        "customer_accounts.partner_id = "
+    };
+    let columns = page_row_columns(conn, partner_id);
+    let mut rows: Vec<PageRow> = customer_accounts::table
+        .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
+        .filter(customer_accounts::id.eq_any(ids))
+        .select(columns)
+        .load(conn)?;
+    let position: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (id.as_str(), n))
+        .collect();
+    rows.sort_by_key(|row| position.get(row.0.id.as_str()).copied());
+    Ok(rows)
+}
+
+/// Reads one page of the view, its total and what the filters offer.
+pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
+    let (total, customers) = page_and_total(conn, partner_id, view)?;
+    // Whether the partner has any customer, for the empty state.
+    let has_any =
+        total > 0 || (view.is_filtered() && counted(conn, partner_id, &View::default())? > 0);
+    Ok(Listing {
+        rows: customers.into_iter().map(listed_row).collect(),
+        total,
+        has_any,
+        groups: groups_of_partner(conn, partner_id)?,
+    })
+}
+
+/// The number of the view's matches and the rows of its page, each read the
+/// way that costs the fewest rows on the connection's database.
+fn page_and_total(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+) -> QueryResult<(i64, Vec<PageRow>)> {
+    let offset = (view.page - 1) * view.per_page;
+    let range = if uses_trigram_index(conn, view) && !view.filters_on_dates() {
+        SearchRange::of(conn, partner_id)?
+    } else {
+        None
+    };
+    let found = if matches!(conn, DbConnection::Postgres(_)) && !view.q.is_empty() {
+        searched_page_pg(conn, partner_id, view, offset)?
+    } else {
+        None
+    };
+    if let Some((total, ids)) = found {
+        return Ok((total, rows_by_id(conn, partner_id, &ids)?));
+    }
+    let total = total(conn, partner_id, view, range)?;
+    let customers = if offset >= total {
+        Vec::new()
+    } else {
+        page_rows(conn, partner_id, view, range, offset)?
+    };
+    Ok((total, customers))
+}
+
+/// The rows of the view's page starting at `offset`; `range` is the partner's
+/// range of SQLite's trigram index when the view searches it.
+fn page_rows(
+    conn: &mut DbConnection,
+    partner_id: &str,
+    view: &View,
+    range: Option<SearchRange>,
+    offset: i64,
+) -> QueryResult<Vec<PageRow>> {
+    if let Some(range) = range {
+        let ids = searched_page_ids(conn, partner_id, range, view, offset)?;
+        return rows_by_id(conn, partner_id, &ids);
+    }
+    if matches!(conn, DbConnection::Sqlite(_)) && offset <= 1_000 {
+        // SQLite reads a row only when a column outside the index is needed,
+        // so the entries skipped by the offset cost no row; a second query
+        // for the rows costs more than that on the first pages, and less
+        // than the deferred row lookups of a long skip.
+        let columns = page_row_columns(conn, partner_id);
+        return sorted(conn, partner_id, view)
+            .select(columns)
+            .limit(view.per_page)
+            .offset(offset)
+            .load(conn);
+    }
+    // The page's ids first, from the index alone (PostgreSQL would read
+    // every skipped row otherwise), then their rows.
+    let ids: Vec<String> = sorted(conn, partner_id, view)
+        .select(customer_accounts::id)
+        .limit(view.per_page)
+        .offset(offset)
+        .load(conn)?;
+    rows_by_id(conn, partner_id, &ids)
+}
+
+/// A page row as the list shows it: its codes read, its groups decoded, and
+/// only the licence statuses it has.
+fn listed_row((customer, groups, active, trial, expired): PageRow) -> Row {
+    let licences = [
+        (LicenceStatus::Active, active),
+        (LicenceStatus::Trial, trial),
+        (LicenceStatus::Expired, expired),
+    ]
+    .into_iter()
+    .filter(|&(_, count)| count > 0)
+    .collect();
+    Row {
+        state: CustomerState::parse(&customer.state).unwrap_or(CustomerState::Active),
+        billing: BillingType::parse(&customer.billing_type).unwrap_or(BillingType::MonthlyUsage),
+        health: Health::from_level(customer.health_level),
+        groups: groups
+            .and_then(|names| serde_json::from_str(&names).ok())
+            .unwrap_or_default(),
+        licences,
+        customer,
+    }
+}
+
+/// The partner's groups as (id, name), by name.
+pub fn groups_of_partner(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    customer_groups::table
+        .filter(customer_groups::partner_id.eq(partner_id))
+        .order((customer_groups::name_key.asc(), customer_groups::id.asc()))
+        .select((customer_groups::id, customer_groups::name))
+        .load(conn)
+}
