@@ -3,15 +3,15 @@
 use actix_web::HttpResponse;
 use askama::Template;
 
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
-    layout: Layout,
+    layout: PageContext,
 }
 
-pub async fn index(layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn index(layout: PageContext) -> Result<HttpResponse, PageError> {
     render(&HomePage { layout })
 }
 

@@ -18,14 +18,14 @@ use crate::email::messages::AccountOpenedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 const REASON_MAX: usize = 200;
 
 #[derive(Template)]
 #[template(path = "assisted/open.html")]
 struct OpenPage {
-    layout: Layout,
+    layout: PageContext,
     customer: Customer,
     ended: Option<EndReason>,
     reason: String,
@@ -40,7 +40,7 @@ pub struct OpenQuery {
 
 pub async fn form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
     query: web::Query<OpenQuery>,
@@ -98,7 +98,7 @@ fn notify_administrators(
 
 pub async fn open(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     session: TypedSession,
     path: web::Path<String>,

@@ -17,10 +17,10 @@ use crate::console::users::lock_account;
 use crate::customers;
 use crate::db::DbConnection;
 use crate::db::schema::{customer_permissions, partner_organisations};
-use crate::partner::change_once_confirmed;
 use crate::state::AppState;
+use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Confirmed, Review, back_to};
-use crate::web::{Layout, PageError, see_other};
+use crate::web::{PageContext, PageError, see_other};
 
 pub use crate::tenancy::purchase_permission::{
     BUY_RESERVATIONS, PurchasePermission, is_on, owned_usage_subscriptions, purchase_permission,
@@ -39,7 +39,7 @@ pub enum Toggled {
 /// statement whose effect says whether anything changed.
 pub fn set_buy_reservations(
     conn: &mut DbConnection,
-    change: &crate::partner::ChangeContext,
+    change: &PartnerChange,
     customer: &customers::Customer,
     on: bool,
 ) -> Result<Toggled, CommerceError> {
@@ -105,7 +105,7 @@ pub struct PermissionForm {
 
 pub async fn change(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<PermissionForm>,
@@ -121,19 +121,20 @@ pub async fn change(
     };
     let customer_id = customer_id.into_inner();
     let id = customer_id.clone();
-    let toggled = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        // The customer first: another partner's id is missing whatever the form says.
-        let customer = customers::find(conn, &change.partner_id, &id)?;
-        let on = on.ok_or(CommerceError::Malformed)?;
-        let toggled = set_buy_reservations(conn, change, &customer, on)?;
-        let partner: String = partner_organisations::table
-            .find(&change.partner_id)
-            .select(partner_organisations::name)
-            .first(conn)?;
-        Ok::<_, CommerceError>((toggled, on, customer.name, partner))
-    })
-    .await
-    .map_err(page_error)?;
+    let toggled =
+        PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            // The customer first: another partner's id is missing whatever the form says.
+            let customer = customers::find(conn, &change.partner_id, &id)?;
+            let on = on.ok_or(CommerceError::Malformed)?;
+            let toggled = set_buy_reservations(conn, change, &customer, on)?;
+            let partner: String = partner_organisations::table
+                .find(&change.partner_id)
+                .select(partner_organisations::name)
+                .first(conn)?;
+            Ok::<_, CommerceError>((toggled, on, customer.name, partner))
+        })
+        .await
+        .map_err(page_error)?;
     let (toggled, on, name, partner) = toggled;
     let mut location = format!("/partner/customers/{customer_id}");
     if toggled == Toggled::Changed && !confirmed.yes() {

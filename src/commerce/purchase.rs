@@ -17,18 +17,17 @@ use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::CustomerCapability;
 use crate::audit::{self, Action};
 use crate::auth::identity::CustomerMember;
-use crate::console::change_once_confirmed;
 use crate::customers::Customer;
 use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "commerce/customer_reservations.html")]
 struct CustomerReservationsPage {
-    layout: Layout,
+    layout: PageContext,
     reservations: Vec<Reservation>,
     partner: String,
     /// The purchase form, when the partner allows it and the person may buy.
@@ -43,7 +42,7 @@ struct CustomerReservationsPage {
 
 async fn reservations_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     form: OrderForm,
     errors: FieldErrors,
@@ -84,7 +83,7 @@ async fn reservations_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -109,7 +108,7 @@ fn permitted_customer(
 
 pub async fn buy(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -121,10 +120,11 @@ pub async fn buy(
         .ok();
     let typed = form.clone();
     let membership_id = member.membership.id.clone();
-    let outcome = change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-        purchase(conn, change, &typed, quantity, &membership_id)
-    })
-    .await;
+    let outcome =
+        CustomerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
+            purchase(conn, change, &typed, quantity, &membership_id)
+        })
+        .await;
     match outcome {
         Ok(quote) if !form.confirmed.yes() => {
             let action = "/customer/reservations".to_owned();

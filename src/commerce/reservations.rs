@@ -21,10 +21,10 @@ use crate::customers::{self, Customer};
 use crate::db::schema::{reservations, subscriptions};
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
-use crate::partner::{ChangeContext, change_once_confirmed};
 use crate::state::AppState;
+use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Confirmed};
-use crate::web::{Layout, PageError, render, see_other};
+use crate::web::{PageContext, PageError, render, see_other};
 
 pub struct Reservation {
     pub id: String,
@@ -100,7 +100,7 @@ pub fn of_customer(
 #[derive(Template)]
 #[template(path = "commerce/reservations.html")]
 struct ReservationsPage {
-    layout: Layout,
+    layout: PageContext,
     customer: Customer,
     reservations: Vec<Reservation>,
     /// Reservation offers to exchange for.
@@ -138,7 +138,7 @@ impl ReservationsPage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     typed: web::Query<ExchangeTyped>,
@@ -205,7 +205,7 @@ fn active_reservation(
 
 fn end_reservation(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     reservation_id: &str,
     state: &str,
 ) -> QueryResult<usize> {
@@ -223,7 +223,7 @@ fn end_reservation(
 
 fn log(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer: &Customer,
     action: Action,
     details: &str,
@@ -242,7 +242,7 @@ fn log(
     )
 }
 
-fn buyer(change: &ChangeContext) -> Buyer<'_> {
+fn buyer(change: &PartnerChange) -> Buyer<'_> {
     Buyer {
         placed_by: PlacedBy::Partner,
         login_id: Some(&change.login_id),
@@ -254,7 +254,7 @@ fn buyer(change: &ChangeContext) -> Buyer<'_> {
 /// Ends the reservation today; returns what it was.
 pub fn cancel(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer: &Customer,
     reservation_id: &str,
 ) -> Result<Held, CommerceError> {
@@ -274,7 +274,7 @@ pub fn cancel(
 /// renewal order billed like the first; returns that order's quote.
 pub fn renew(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer: &Customer,
     reservation_id: &str,
 ) -> Result<Quote, CommerceError> {
@@ -320,7 +320,7 @@ pub fn renew(
 /// it ends and the new order's quote.
 pub fn exchange(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer: &Customer,
     reservation_id: &str,
     offer: &Offer,
@@ -369,7 +369,7 @@ pub enum Change {
 
 async fn change_reservation(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     path: (String, String),
     what: Change,
@@ -382,25 +382,26 @@ async fn change_reservation(
         Change::Renew => "flash-reservation-renewed",
         Change::Exchange { .. } => "flash-reservation-exchanged",
     };
-    let outcome = change_once_confirmed(state, member, confirmed, move |conn, change| {
-        let customer = customers::find(conn, &change.partner_id, &id)?;
-        match what {
-            Change::Cancel => cancel(conn, change, &customer, &rid)
-                .map(|held| Done::Cancelled(customer.name.clone(), held)),
-            Change::Renew => renew(conn, change, &customer, &rid).map(Done::Renewed),
-            Change::Exchange { offer_id, quantity } => {
-                let offer = catalogue::find_active(conn, &offer_id)?
-                    .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-                let quantity = quantity
-                    .trim()
-                    .parse::<i32>()
-                    .map_err(|_| CommerceError::field("quantity", "order-quantity-invalid"))?;
-                exchange(conn, change, &customer, &rid, &offer, quantity)
-                    .map(|(held, quote)| Done::Exchanged(held, quote))
+    let outcome =
+        PartnerChange::run_once_confirmed(state, member, confirmed, move |conn, change| {
+            let customer = customers::find(conn, &change.partner_id, &id)?;
+            match what {
+                Change::Cancel => cancel(conn, change, &customer, &rid)
+                    .map(|held| Done::Cancelled(customer.name.clone(), held)),
+                Change::Renew => renew(conn, change, &customer, &rid).map(Done::Renewed),
+                Change::Exchange { offer_id, quantity } => {
+                    let offer = catalogue::find_active(conn, &offer_id)?
+                        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+                    let quantity = quantity
+                        .trim()
+                        .parse::<i32>()
+                        .map_err(|_| CommerceError::field("quantity", "order-quantity-invalid"))?;
+                    exchange(conn, change, &customer, &rid, &offer, quantity)
+                        .map(|(held, quote)| Done::Exchanged(held, quote))
+                }
             }
-        }
-    })
-    .await;
+        })
+        .await;
     let page = format!("/partner/customers/{customer_id}/reservations");
     match outcome {
         Ok(done) if !confirmed.yes() => {
@@ -416,7 +417,7 @@ async fn change_reservation(
 
 pub async fn cancel_request(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<(String, String)>,
     form: web::Form<ConfirmForm>,
@@ -435,7 +436,7 @@ pub async fn cancel_request(
 
 pub async fn renew_request(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<(String, String)>,
     form: web::Form<ConfirmForm>,
@@ -446,7 +447,7 @@ pub async fn renew_request(
 
 pub async fn exchange_request(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<(String, String)>,
     form: web::Form<ExchangeForm>,

@@ -20,7 +20,8 @@ use crate::db::schema::{logins, memberships, subscription_owners, subscriptions}
 use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::tenancy::{CustomerChange, PartnerChange};
+use crate::web::{PageContext, PageError, render, see_other};
 
 pub struct Subscription {
     pub id: String,
@@ -186,7 +187,7 @@ fn owner_action(owner: bool) -> Action {
 #[derive(Template)]
 #[template(path = "commerce/subscriptions.html")]
 struct SubscriptionsPage {
-    layout: Layout,
+    layout: PageContext,
     /// The customer, when the partner looks; `None` in the customer's console.
     customer: Option<Customer>,
     subscriptions: Vec<Subscription>,
@@ -198,7 +199,7 @@ struct SubscriptionsPage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -226,7 +227,7 @@ pub async fn page(
 
 pub async fn customer_page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
@@ -290,7 +291,7 @@ pub async fn change_owner(
     let owner = form.owner();
     let membership_id = form.into_inner().membership_id;
     let id = customer_id.clone();
-    let outcome = crate::partner::change_as(&state, &member, move |conn, change| {
+    let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         // The customer first: another partner's id is missing whatever the form says.
         let customer = customers::find(conn, &change.partner_id, &id)?;
         let owner = owner?;
@@ -335,7 +336,7 @@ pub async fn customer_change_owner(
     let owner = form.owner();
     let membership_id = form.into_inner().membership_id;
     let subscription_id = subscription_id.into_inner();
-    let outcome = crate::console::change_as(&state, &member, move |conn, change| {
+    let outcome = CustomerChange::run(&state, &member, move |conn, change| {
         let owner = owner?;
         let changed = set_owner(
             conn,

@@ -14,7 +14,7 @@ use crate::db::schema::activity_log;
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -30,7 +30,7 @@ pub struct Row {
 #[derive(Template)]
 #[template(path = "console/activity.html")]
 struct ActivityPage {
-    layout: Layout,
+    layout: PageContext,
     rows: Vec<Row>,
     page: i64,
     has_next: bool,
@@ -52,7 +52,7 @@ type EntryRow = (
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {

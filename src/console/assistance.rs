@@ -16,7 +16,8 @@ use crate::db::schema::{activity_log, customer_accounts, memberships, partner_or
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::tenancy::CustomerChange;
+use crate::web::{PageContext, PageError, render, see_other};
 
 /// Turnings on and off shown on the page, newest first.
 const HISTORY_SHOWN: i64 = 50;
@@ -30,7 +31,7 @@ pub struct HistoryEntry {
 #[derive(Template)]
 #[template(path = "console/assistance.html")]
 struct AssistancePage {
-    layout: Layout,
+    layout: PageContext,
     enabled: bool,
     partner: Option<String>,
     can_change: bool,
@@ -41,7 +42,7 @@ struct AssistancePage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
@@ -111,7 +112,7 @@ pub async fn change_notification(
 ) -> Result<HttpResponse, PageError> {
     let notify = form.notify.is_some();
     let membership_id = member.membership.id.clone();
-    super::change_as(&state, &member, move |conn, change| {
+    CustomerChange::run(&state, &member, move |conn, change| {
         let changed = diesel::update(
             memberships::table
                 .filter(memberships::id.eq(&membership_id))
@@ -155,7 +156,7 @@ pub async fn change(
         "off" => false,
         _ => return Err(PageError::BadRequest),
     };
-    let changed = super::change_as(&state, &member, move |conn, change| {
+    let changed = CustomerChange::run(&state, &member, move |conn, change| {
         set_assistance(
             conn,
             change.now,

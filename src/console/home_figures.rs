@@ -21,7 +21,7 @@ use crate::monitoring::monitors::{self, Monitor};
 use crate::monitoring::scope::Viewer;
 use crate::state::AppState;
 use crate::support::requests::{self, Scope, Status};
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 /// The monitors seen, by state.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,7 +54,7 @@ pub struct Wanted {
 }
 
 impl Wanted {
-    pub fn of(layout: &Layout) -> Wanted {
+    pub fn of(layout: &PageContext) -> Wanted {
         Wanted {
             sites: layout.customer_may(CustomerCapability::SeeAccount),
             requests: layout.customer_may(CustomerCapability::ServiceRequests),
@@ -113,7 +113,7 @@ pub fn account(
 #[derive(Template)]
 #[template(path = "console/operator_home.html")]
 struct OperatorHome {
-    layout: Layout,
+    layout: PageContext,
     sub_account: crate::access::SubAccountAccess,
     monitors: MonitorCounts,
     down: Vec<Monitor>,
@@ -125,7 +125,7 @@ struct OperatorHome {
 /// An operator's home: what the sub-account sees, and what it may do.
 pub async fn operator_home(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let Some(sub_account) = member.membership.sub_account.clone() else {

@@ -7,35 +7,6 @@ pub mod home_figures;
 pub mod sites;
 pub mod users;
 
-pub use crate::tenancy::CustomerChange;
-
-/// Kept while callers move to `crate::tenancy::CustomerChange::run`.
-pub async fn change_as<T, E>(
-    state: &crate::state::AppState,
-    member: &CustomerMember,
-    work: impl FnOnce(&mut crate::db::DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
-) -> Result<T, E>
-where
-    T: Send + 'static,
-    E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
-{
-    CustomerChange::run(state, member, work).await
-}
-
-/// Kept while callers move to `crate::tenancy::CustomerChange::run_once_confirmed`.
-pub async fn change_once_confirmed<T, E>(
-    state: &crate::state::AppState,
-    member: &CustomerMember,
-    confirmed: crate::web::confirm::Confirmed,
-    work: impl FnOnce(&mut crate::db::DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
-) -> Result<T, E>
-where
-    T: Send + 'static,
-    E: From<crate::db::DbError> + From<diesel::result::Error> + Send + 'static,
-{
-    CustomerChange::run_once_confirmed(state, member, confirmed, work).await
-}
-
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
@@ -48,7 +19,7 @@ use crate::db::schema::{customer_accounts, partner_organisations, sites as site_
 use crate::db::{self, DbError};
 use crate::i18n::format_date;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 /// The account as its own people see it: details, subscription, licences
 /// and sites.
@@ -62,7 +33,7 @@ pub struct Overview {
 #[derive(Template)]
 #[template(path = "console/home.html")]
 struct HomePage {
-    layout: Layout,
+    layout: PageContext,
     overview: Overview,
     figures: home_figures::HomeFigures,
     role_key: &'static str,
@@ -100,7 +71,7 @@ impl HomePage {
 
 pub async fn home(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     if member.membership.sub_account.is_some() {

@@ -9,7 +9,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{CustomerChange, change_as, change_once_confirmed};
 use crate::access::{CustomerCapability, CustomerRole};
 use crate::accounts::NewLogin;
 use crate::audit::Action;
@@ -20,8 +19,9 @@ use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, Translator, format_time};
 use crate::invitations::{self, InviteeFields, Sent, Shown};
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The roles a customer's people can be given.
 const ROLES: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
@@ -132,7 +132,7 @@ pub(crate) fn other_active_administrators(
 #[derive(Template)]
 #[template(path = "console/users.html")]
 struct UsersPage {
-    layout: Layout,
+    layout: PageContext,
     users: Vec<User>,
     can_manage: bool,
     me: String,
@@ -152,7 +152,7 @@ impl UsersPage {
 
 async fn users_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     form: InviteForm,
     errors: FieldErrors,
@@ -178,7 +178,7 @@ async fn users_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let form = InviteForm {
@@ -259,7 +259,7 @@ fn invite_in(
 
 pub async fn invite(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -269,7 +269,7 @@ pub async fn invite(
         Err(errors) => return users_page(&state, layout, &member, form, errors).await,
     };
     let settings = state.settings.clone();
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = CustomerChange::run(&state, &member, move |conn, change| {
         invite_in(conn, &settings, change, &invitation)
     })
     .await;
@@ -303,14 +303,15 @@ async fn change(
 ) -> Result<HttpResponse, PageError> {
     let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
     let id = membership_id.clone();
-    let outcome = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        lock_account(conn, &change.customer_id)?;
-        let target = user(conn, &change.customer_id, &id)?;
-        let (name, email, role) = (target.full_name.clone(), target.email.clone(), target.role);
-        work(conn, change, target)?;
-        Ok((name, email, role))
-    })
-    .await;
+    let outcome =
+        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            lock_account(conn, &change.customer_id)?;
+            let target = user(conn, &change.customer_id, &id)?;
+            let (name, email, role) = (target.full_name.clone(), target.email.clone(), target.role);
+            work(conn, change, target)?;
+            Ok((name, email, role))
+        })
+        .await;
     match (outcome, ask) {
         (Ok((name, email, role)), Some(ask)) if !confirmed.yes() => {
             let tr = &ask.layout.tr;
@@ -381,7 +382,7 @@ pub async fn change_role(
 
 pub async fn disable(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -441,7 +442,7 @@ pub async fn resend(
 
 pub async fn revoke(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,

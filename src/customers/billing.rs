@@ -15,10 +15,10 @@ use crate::auth::identity::PartnerMember;
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::i18n::{Translator, format_date};
-use crate::partner::{ChangeContext, change_once_confirmed};
 use crate::state::AppState;
+use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Confirmed, Review, back_to};
-use crate::web::{Layout, PageError, see_other};
+use crate::web::{PageContext, PageError, see_other};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
@@ -32,7 +32,7 @@ super::wraps_customer_error!(BillingError);
 
 pub async fn convert_trial(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -40,10 +40,11 @@ pub async fn convert_trial(
     let customer_id = customer_id.into_inner();
     let id = customer_id.clone();
     let confirmed = form.confirmed;
-    let outcome = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        convert_to_monthly_usage(conn, change, &id)
-    })
-    .await;
+    let outcome =
+        PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            convert_to_monthly_usage(conn, change, &id)
+        })
+        .await;
     let details = format!("/partner/customers/{customer_id}");
     match outcome {
         Ok(customer) if !confirmed.yes() => {
@@ -79,7 +80,7 @@ pub async fn convert_trial(
 /// Converts a trial; returns the customer as it was.
 pub fn convert_to_monthly_usage(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer_id: &str,
 ) -> Result<Customer, BillingError> {
     let customer = find(conn, &change.partner_id, customer_id)?;
@@ -114,7 +115,7 @@ pub struct TermForm {
 
 pub async fn change_term(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<TermForm>,
@@ -123,20 +124,21 @@ pub async fn change_term(
     let confirmed = form.confirmed;
     let customer_id = customer_id.into_inner();
     let id = customer_id.clone();
-    let outcome = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        // The customer first: another partner's id is missing whatever the form says.
-        let customer = find(conn, &change.partner_id, &id)?;
-        let current = customer.term_on(change.now.date());
-        match term {
-            Some(term) => {
-                let when = change_subscription_term(conn, change, &id, term)?;
-                Ok(Some((customer.name, current, when)))
+    let outcome =
+        PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            // The customer first: another partner's id is missing whatever the form says.
+            let customer = find(conn, &change.partner_id, &id)?;
+            let current = customer.term_on(change.now.date());
+            match term {
+                Some(term) => {
+                    let when = change_subscription_term(conn, change, &id, term)?;
+                    Ok(Some((customer.name, current, when)))
+                }
+                None => Ok(None),
             }
-            None => Ok(None),
-        }
-    })
-    .await
-    .map_err(page_error)?;
+        })
+        .await
+        .map_err(page_error)?;
     let (Some((name, current, when)), Some(term)) = (outcome, term) else {
         return Err(PageError::BadRequest);
     };
@@ -215,7 +217,7 @@ pub enum TermChange {
 
 pub fn change_subscription_term(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer_id: &str,
     term: Term,
 ) -> Result<TermChange, CustomerError> {

@@ -16,10 +16,10 @@ use crate::auth::identity::PartnerMember;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection, DbError};
-use crate::partner::{ChangeContext, change_as, change_once_confirmed};
 use crate::state::AppState;
+use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Review, back_to};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
@@ -76,7 +76,7 @@ fn groups_with_counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<
 #[derive(Template)]
 #[template(path = "customers/groups.html")]
 struct GroupsPage {
-    layout: Layout,
+    layout: PageContext,
     groups: Vec<Group>,
     errors: FieldErrors,
     /// The group whose rename was refused, and what was typed.
@@ -94,7 +94,7 @@ impl GroupsPage {
 
 async fn groups_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     errors: FieldErrors,
     typed: Option<(String, String)>,
@@ -114,7 +114,7 @@ async fn groups_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
     groups_page(&state, layout, &member, FieldErrors::default(), None).await
@@ -144,7 +144,7 @@ fn parse_group_name(
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -162,7 +162,7 @@ pub async fn create(
             .await;
         }
     };
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         create_group(conn, change, &name)
     })
     .await;
@@ -204,7 +204,7 @@ fn name_taken(
 
 pub fn create_group(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     name: &DisplayName,
 ) -> Result<String, GroupError> {
     if name_taken(conn, &change.partner_id, name, "")? {
@@ -227,7 +227,7 @@ pub fn create_group(
 
 fn record(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     action: Action,
     target: &str,
     details: &str,
@@ -279,7 +279,7 @@ async fn ensure_group(
 
 pub async fn rename(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     group_id: web::Path<String>,
     form: web::Form<NameForm>,
@@ -295,7 +295,7 @@ pub async fn rename(
         }
     };
     let id = group_id.clone();
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         let old = group_name(conn, &change.partner_id, &id)?;
         if name_taken(conn, &change.partner_id, &name, &id)? {
             return Err(GroupError::NameTaken);
@@ -336,7 +336,7 @@ pub async fn rename(
 /// Deletes a group; its customers stay, only the grouping goes. Confirmed first.
 pub async fn delete(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     group_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -345,7 +345,7 @@ pub async fn delete(
     ensure_group(&state, &member, &group_id).await?;
     let id = group_id.clone();
     let (name, customers) =
-        change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
+        PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
             let name = group_name(conn, &change.partner_id, &id)?;
             let customers = diesel::delete(
                 customer_group_members::table.filter(customer_group_members::group_id.eq(&id)),
@@ -394,7 +394,7 @@ pub async fn add_customer(
     let customer_id = customer_id.into_inner();
     let group_id = form.into_inner().group_id;
     let id = customer_id.clone();
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         let customer = find(conn, &change.partner_id, &id)?;
         if group_id.is_empty() {
             return Err(GroupError::NoneChosen);
@@ -441,7 +441,7 @@ pub async fn remove_customer(
 ) -> Result<HttpResponse, PageError> {
     let (customer_id, group_id) = path.into_inner();
     let id = customer_id.clone();
-    change_as(&state, &member, move |conn, change| {
+    PartnerChange::run(&state, &member, move |conn, change| {
         let customer = find(conn, &change.partner_id, &id)?;
         let group = group_name(conn, &change.partner_id, &group_id)?;
         let removed = diesel::delete(

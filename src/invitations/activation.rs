@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
-use crate::auth::password::{PasswordProblem, check_new_password, hash_password};
+use crate::auth::password::{PasswordProblem, check_new_password, hash_off_pool};
 use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
 use crate::db::schema::{
     customer_accounts, login_tokens, logins, memberships, partner_organisations, sub_accounts,
@@ -21,12 +21,12 @@ use crate::email::messages::ActivationEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "signin/activate.html")]
 struct ActivatePage {
-    layout: Layout,
+    layout: PageContext,
     token: String,
     username: String,
     errors: FieldErrors,
@@ -35,7 +35,7 @@ struct ActivatePage {
 #[derive(Template)]
 #[template(path = "signin/link_invalid.html")]
 pub(crate) struct LinkInvalidPage {
-    pub layout: Layout,
+    pub layout: PageContext,
     pub sent: bool,
 }
 
@@ -43,18 +43,21 @@ pub(crate) struct LinkInvalidPage {
 #[derive(Template)]
 #[template(path = "signin/link_withdrawn.html")]
 pub(crate) struct LinkWithdrawnPage {
-    pub layout: Layout,
+    pub layout: PageContext,
 }
 
 /// The invitation was declined; nothing more to do.
 #[derive(Template)]
 #[template(path = "signin/declined.html")]
 pub(crate) struct DeclinedPage {
-    pub layout: Layout,
+    pub layout: PageContext,
 }
 
 /// What an activation or invitation link leads to when it cannot be used.
-pub(crate) fn unusable_link(layout: Layout, withdrawn: bool) -> Result<HttpResponse, PageError> {
+pub(crate) fn unusable_link(
+    layout: PageContext,
+    withdrawn: bool,
+) -> Result<HttpResponse, PageError> {
     if withdrawn {
         render(&LinkWithdrawnPage { layout })
     } else {
@@ -85,7 +88,7 @@ fn pending_login_of(
 
 pub async fn form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
@@ -115,7 +118,7 @@ pub struct ActivateForm {
 
 pub async fn submit(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     token: web::Path<String>,
     form: web::Form<ActivateForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -135,10 +138,7 @@ pub async fn submit(
     }
     // Hashed with no connection held; the token and the login are checked
     // again in the transaction that uses them.
-    let hash = web::block(move || hash_password(&form.password))
-        .await
-        .map_err(PageError::internal)?
-        .map_err(|e| PageError::internal(anyhow::anyhow!("{e}")))?;
+    let hash = hash_off_pool(form.password).await?;
     let activated = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| activate(conn, now, &token, &hash))
     })
@@ -156,7 +156,7 @@ pub async fn submit(
 /// The activation page again, the new password's problem beside its field.
 async fn refuse_password(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     token: String,
     now: NaiveDateTime,
     problem: PasswordProblem,
@@ -236,7 +236,7 @@ fn activate(
 /// address goes, and the login stays unusable.
 pub async fn decline(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
@@ -281,7 +281,7 @@ pub struct RenewForm {
 /// same whatever was typed.
 pub async fn renew(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     form: web::Form<RenewForm>,
 ) -> Result<HttpResponse, PageError> {
     let identifier = form.identifier.trim().to_lowercase();

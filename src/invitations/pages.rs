@@ -17,7 +17,7 @@ use crate::auth::tokens::digest;
 use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::web::{PageContext, PageError, render, see_other};
 
 /// An offer a usable link points to.
 struct Offered {
@@ -89,7 +89,7 @@ async fn look_up(state: &AppState, token: String) -> Result<Result<Offered, bool
 #[derive(Template)]
 #[template(path = "invitations/offer.html")]
 struct OfferPage {
-    layout: Layout,
+    layout: PageContext,
     token: String,
     username: String,
     organisation: String,
@@ -112,7 +112,7 @@ impl OfferPage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -137,7 +137,7 @@ pub async fn page(
 /// to, and acts as the new membership at once.
 pub async fn accept_offer(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     token: web::Path<String>,
@@ -179,7 +179,7 @@ pub async fn accept_offer(
 /// Declines the offer: the link proves the mailbox, no sign-in needed.
 pub async fn decline_offer(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();

@@ -8,13 +8,13 @@ use diesel::prelude::*;
 use super::alerts::FAILURES_MAX;
 use super::scope::{Viewer, sees, visible_monitor_ids};
 use crate::audit::Action;
-use crate::console::CustomerChange;
 use crate::db::OrTaken;
 use crate::db::schema::{
     alert_definition_monitors, alert_definition_recipients, alert_definitions, logins, memberships,
     monitors, sub_accounts,
 };
 use crate::db::{DbConnection, DbError};
+use crate::tenancy::CustomerChange;
 
 pub struct Definition {
     pub id: String,

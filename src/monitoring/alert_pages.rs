@@ -14,11 +14,11 @@ use super::alerts::FAILURES_MAX;
 use super::monitors::{self, Monitor};
 use super::scope::Viewer;
 use crate::auth::identity::CustomerMember;
-use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, removal};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The form as typed: several `monitor_ids` and `recipient_ids`, so read by hand.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +70,7 @@ impl AlertForm {
 
     fn parse(
         &self,
-        layout: &Layout,
+        layout: &PageContext,
         viewer: &Viewer,
         errors: &mut FieldErrors,
     ) -> Option<DefinitionInput> {
@@ -115,7 +115,7 @@ impl AlertForm {
     }
 }
 
-fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &DefinitionError) {
+fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &DefinitionError) {
     let (field, key) = match error {
         DefinitionError::NameTaken => ("name", "alert-name-taken"),
         DefinitionError::UnknownOwner => ("owner", "alert-owner-unknown"),
@@ -173,7 +173,7 @@ fn choices(
 #[derive(Template)]
 #[template(path = "monitoring/alerts.html")]
 struct ListPage {
-    layout: Layout,
+    layout: PageContext,
     definitions: Vec<Definition>,
     monitors: Vec<Monitor>,
     groups: Vec<PeopleGroup>,
@@ -209,7 +209,7 @@ impl ListPage {
 
 async fn list_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     typed: AlertForm,
     errors: FieldErrors,
@@ -235,7 +235,7 @@ async fn list_page(
 
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let typed = AlertForm {
@@ -247,7 +247,7 @@ pub async fn list(
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -257,7 +257,7 @@ pub async fn create(
     let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
         return list_page(&state, layout, &member, typed, errors).await;
     };
-    let created = change_as(&state, &member, move |conn, change| {
+    let created = CustomerChange::run(&state, &member, move |conn, change| {
         alert_definitions::create(conn, change, &viewer, &input)
     })
     .await;
@@ -278,7 +278,7 @@ pub async fn create(
 #[derive(Template)]
 #[template(path = "monitoring/alert_form.html")]
 struct FormPage {
-    layout: Layout,
+    layout: PageContext,
     id: String,
     owner_name: Option<String>,
     monitors: Vec<Monitor>,
@@ -289,7 +289,7 @@ struct FormPage {
 
 async fn form_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     id: String,
     typed: Option<AlertForm>,
@@ -324,7 +324,7 @@ async fn form_page(
 
 pub async fn edit_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -334,7 +334,7 @@ pub async fn edit_form(
 
 pub async fn edit(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     body: web::Bytes,
@@ -347,7 +347,7 @@ pub async fn edit(
         return form_page(&state, layout, &member, id, Some(typed), errors).await;
     };
     let definition_id = id.clone();
-    let changed = change_as(&state, &member, move |conn, change| {
+    let changed = CustomerChange::run(&state, &member, move |conn, change| {
         alert_definitions::update(conn, change, &viewer, &definition_id, &input)
     })
     .await;
@@ -367,7 +367,7 @@ pub async fn edit(
 
 pub async fn delete(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -376,10 +376,11 @@ pub async fn delete(
     let id = definition_id.clone();
     let viewer = Viewer::of(&member);
     let confirmed = form.confirmed;
-    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        alert_definitions::delete(conn, change, &viewer, &id)
-    })
-    .await;
+    let deleted =
+        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            alert_definitions::delete(conn, change, &viewer, &id)
+        })
+        .await;
     match deleted {
         Ok(name) if !confirmed.yes() => {
             let page = format!("/customer/alerts/{definition_id}");

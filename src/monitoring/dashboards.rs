@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use super::format_thousandths;
 use super::scope::{Viewer, sees, visible_dashboard_ids, visible_monitor_ids};
 use crate::audit::Action;
-use crate::console::CustomerChange;
 use crate::db::OrTaken;
 use crate::db::schema::{dashboard_monitors, dashboards, monitors, sub_account_dashboards};
 use crate::db::{DbConnection, DbError};
+use crate::tenancy::CustomerChange;
 
 pub struct DashboardSummary {
     pub id: String,

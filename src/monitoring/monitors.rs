@@ -7,13 +7,13 @@ use diesel::prelude::*;
 use super::scope::{Viewer, sees, visible_monitor_ids};
 use super::{Kind, State};
 use crate::audit::Action;
-use crate::console::CustomerChange;
 use crate::db::OrTaken;
 use crate::db::schema::{
     alert_definition_monitors, dashboard_monitors, monitor_daily_rollups, monitor_errors,
     monitor_results, monitor_rollups, monitors, sites, sub_account_monitors, sub_accounts,
 };
 use crate::db::{DbConnection, DbError};
+use crate::tenancy::CustomerChange;
 
 #[derive(Debug, Clone)]
 pub struct Monitor {

@@ -11,23 +11,23 @@ use super::scope::Viewer;
 use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
-use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, removal};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// Results and error-log entries shown on a monitor's page.
 const RECENT: i64 = 50;
 
 /// Whether the person may create monitors (an operator: if the sub-account
 /// allows it).
-fn may_manage(layout: &Layout) -> bool {
+fn may_manage(layout: &PageContext) -> bool {
     layout.customer_may(CustomerCapability::ManageMonitors)
 }
 
-fn zone_of(layout: &Layout) -> chrono_tz::Tz {
+fn zone_of(layout: &PageContext) -> chrono_tz::Tz {
     layout
         .identity
         .as_ref()
@@ -37,7 +37,7 @@ fn zone_of(layout: &Layout) -> chrono_tz::Tz {
 #[derive(Template)]
 #[template(path = "monitoring/monitors.html")]
 struct ListPage {
-    layout: Layout,
+    layout: PageContext,
     monitors: Vec<Monitor>,
     /// The state the list is narrowed to (`?state=`), as the home page links.
     only: Option<State>,
@@ -60,7 +60,7 @@ impl ListPage {
 
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -86,7 +86,7 @@ pub async fn list(
 #[derive(Template)]
 #[template(path = "monitoring/monitor.html")]
 struct MonitorPage {
-    layout: Layout,
+    layout: PageContext,
     monitor: Monitor,
     results: Vec<ResultRow>,
     errors: Vec<ErrorRow>,
@@ -106,7 +106,7 @@ impl MonitorPage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -157,7 +157,7 @@ impl MonitorForm {
     }
 
     /// The validated monitor, or the message for each refused field.
-    fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<MonitorInput> {
+    fn parse(&self, layout: &PageContext, errors: &mut FieldErrors) -> Option<MonitorInput> {
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
             .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
             .ok();
@@ -193,7 +193,7 @@ impl MonitorForm {
 #[derive(Template)]
 #[template(path = "monitoring/monitor_form.html")]
 struct FormPage {
-    layout: Layout,
+    layout: PageContext,
     /// The monitor being edited, or `None` for a new one.
     editing: Option<String>,
     typed: MonitorForm,
@@ -213,7 +213,7 @@ impl FormPage {
 
 async fn form_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     editing: Option<String>,
     typed: MonitorForm,
@@ -237,7 +237,7 @@ async fn form_page(
 
 pub async fn new_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let typed = MonitorForm {
@@ -247,7 +247,7 @@ pub async fn new_form(
     form_page(&state, layout, &member, None, typed, FieldErrors::default()).await
 }
 
-fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &MonitorError) {
+fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &MonitorError) {
     match error {
         MonitorError::NameTaken => errors.add(&layout.tr, "name", "monitor-name-taken"),
         MonitorError::UnknownSite => errors.add(&layout.tr, "site_id", "monitor-site-unknown"),
@@ -263,7 +263,7 @@ fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &MonitorError) {
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<MonitorForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -273,7 +273,7 @@ pub async fn create(
         return form_page(&state, layout, &member, None, typed, errors).await;
     };
     let viewer = Viewer::of(&member);
-    let created = change_as(&state, &member, move |conn, change| {
+    let created = CustomerChange::run(&state, &member, move |conn, change| {
         monitors::create(conn, change, &viewer, &input)
     })
     .await;
@@ -297,7 +297,7 @@ pub async fn create(
 
 pub async fn edit_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -324,7 +324,7 @@ pub async fn edit_form(
 
 pub async fn edit(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<MonitorForm>,
@@ -347,7 +347,7 @@ pub async fn edit(
     };
     let id = monitor_id.clone();
     let viewer = Viewer::of(&member);
-    let changed = change_as(&state, &member, move |conn, change| {
+    let changed = CustomerChange::run(&state, &member, move |conn, change| {
         monitors::update(conn, change, &viewer, &id, &input)
     })
     .await;
@@ -367,7 +367,7 @@ pub async fn edit(
 
 pub async fn delete(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -376,10 +376,11 @@ pub async fn delete(
     let id = monitor_id.clone();
     let viewer = Viewer::of(&member);
     let confirmed = form.confirmed;
-    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        monitors::delete(conn, change, &viewer, &id)
-    })
-    .await;
+    let deleted =
+        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            monitors::delete(conn, change, &viewer, &id)
+        })
+        .await;
     match deleted {
         Ok(name) if !confirmed.yes() => {
             let page = format!("/customer/monitors/{monitor_id}");

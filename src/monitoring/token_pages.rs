@@ -9,19 +9,19 @@ use serde::Deserialize;
 use crate::audit::Action;
 use crate::auth::api_tokens::{self as tokens, CustomerToken};
 use crate::auth::identity::CustomerMember;
-use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, back_to, removal};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 const TOKEN_NAME_MAX: usize = 80;
 
 #[derive(Template)]
 #[template(path = "monitoring/api_tokens.html")]
 struct TokensPage {
-    layout: Layout,
+    layout: PageContext,
     tokens: Vec<CustomerToken>,
     /// The token just created: (name, the token), shown this once.
     created: Option<(String, String)>,
@@ -41,7 +41,7 @@ impl TokensPage {
 
 async fn tokens_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     created: Option<(String, String)>,
     typed_name: String,
@@ -82,7 +82,7 @@ fn sub_account_of(member: &CustomerMember) -> Option<String> {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     tokens_page(
@@ -104,7 +104,7 @@ pub struct TokenForm {
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -117,7 +117,7 @@ pub async fn create(
     };
     let shown = name.clone();
     let sub_account = sub_account_of(&member);
-    let token = change_as(&state, &member, move |conn, change| {
+    let token = CustomerChange::run(&state, &member, move |conn, change| {
         let (_, token) = tokens::create_customer_token(
             conn,
             change.now,
@@ -142,7 +142,7 @@ pub async fn create(
 
 pub async fn revoke(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -151,20 +151,21 @@ pub async fn revoke(
     let id = token_id.clone();
     let sub_account = sub_account_of(&member);
     let confirmed = form.confirmed;
-    let revoked = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        let name = tokens::revoke_customer_token(
-            conn,
-            change.now,
-            &change.customer_id,
-            sub_account.as_deref(),
-            &id,
-        )?;
-        if let Some(name) = &name {
-            change.record(conn, Action::ApiTokenRevoked, name, "")?;
-        }
-        Ok::<_, DbError>(name)
-    })
-    .await?;
+    let revoked =
+        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            let name = tokens::revoke_customer_token(
+                conn,
+                change.now,
+                &change.customer_id,
+                sub_account.as_deref(),
+                &id,
+            )?;
+            if let Some(name) = &name {
+                change.record(conn, Action::ApiTokenRevoked, name, "")?;
+            }
+            Ok::<_, DbError>(name)
+        })
+        .await?;
     let Some(name) = revoked else {
         return Err(PageError::NotFound);
     };

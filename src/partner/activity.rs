@@ -18,7 +18,7 @@ use crate::db::schema::{activity_log, customer_accounts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render};
+use crate::web::{FieldErrors, PageContext, PageError, render};
 
 pub const PAGE_SIZE: i64 = 50;
 /// The most entries one CSV file holds; the file says when more matched.
@@ -251,7 +251,7 @@ fn row(entry: LogRow, zone: chrono_tz::Tz, tr: &Translator) -> Row {
 #[derive(Template)]
 #[template(path = "partner/activity.html")]
 struct ActivityPage {
-    layout: Layout,
+    layout: PageContext,
     filters: Filters,
     errors: FieldErrors,
     rows: Vec<Row>,
@@ -275,7 +275,7 @@ fn people(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<String>>
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
@@ -356,7 +356,7 @@ fn encode(rows: Vec<Row>, header: Option<[String; 6]>) -> Result<web::Bytes, csv
 /// in batches so a long log does not sit in memory.
 pub async fn csv(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {

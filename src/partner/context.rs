@@ -12,7 +12,7 @@ use crate::console::users::{User, list as users_of};
 use crate::customers::{self, Customer, CustomerError};
 use crate::db;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::web::{PageContext, PageError, render, see_other};
 
 #[derive(Deserialize)]
 pub struct ContextForm {
@@ -47,7 +47,7 @@ pub async fn clear(session: TypedSession) -> HttpResponse {
 #[derive(Template)]
 #[template(path = "partner/customer_users.html")]
 struct UsersPage {
-    layout: Layout,
+    layout: PageContext,
     customer: Customer,
     users: Vec<User>,
 }
@@ -55,7 +55,7 @@ struct UsersPage {
 /// The customer's people as its partner sees them: who they are and their role.
 pub async fn users(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {

@@ -17,7 +17,7 @@ use crate::db::schema::{activity_log, customer_counts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 /// Trials ending within this many days count as ending soon.
 pub const TRIALS_ENDING_DAYS: i64 = 14;
@@ -365,7 +365,7 @@ fn recent_activity(
 #[derive(Template)]
 #[template(path = "partner/home.html")]
 struct HomePage {
-    layout: Layout,
+    layout: PageContext,
     organisation: String,
     role_key: &'static str,
     dashboard: Dashboard,
@@ -376,7 +376,7 @@ struct HomePage {
 
 pub async fn home(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
     let partner_id = member.partner_id().to_owned();

@@ -25,7 +25,7 @@ use crate::email::messages::MembershipLeftEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::web::{PageContext, PageError, render, see_other};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LeaveError {
@@ -251,7 +251,7 @@ fn record_and_tell(
 #[derive(Template)]
 #[template(path = "profile/leave.html")]
 struct LeavePage {
-    layout: Layout,
+    layout: PageContext,
     membership: Membership,
 }
 
@@ -278,7 +278,7 @@ pub struct LeaveQuery {
 
 /// "Leave X?": the confirmation before the POST.
 pub async fn confirm(
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     query: web::Query<LeaveQuery>,
 ) -> Result<HttpResponse, PageError> {

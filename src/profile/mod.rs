@@ -22,13 +22,13 @@ use crate::i18n::{Lang, Translator};
 use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::web::language::language_cookie;
-use crate::web::{FieldErrors, Layout, PageError, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, see_other};
 use sessions::SessionRow;
 
 #[derive(Template)]
 #[template(path = "profile/page.html")]
 struct ProfilePage {
-    layout: Layout,
+    layout: PageContext,
     username: String,
     email: String,
     form: ProfileForm,
@@ -98,7 +98,7 @@ impl ProfileForm {
 
 async fn profile_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     identity: Identity,
     session: &TypedSession,
     form: ProfileForm,
@@ -136,7 +136,7 @@ async fn profile_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
@@ -154,7 +154,7 @@ pub async fn page(
 
 pub async fn save(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     form: web::Form<ProfileForm>,

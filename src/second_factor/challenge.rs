@@ -20,7 +20,7 @@ use crate::auth::throttle::{self, Gate, Kind};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, local_path, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, local_path, see_other};
 
 /// How long the second step of a sign-in may wait after the password.
 pub const PENDING_MINUTES: i64 = 5;
@@ -28,7 +28,7 @@ pub const PENDING_MINUTES: i64 = 5;
 #[derive(Template)]
 #[template(path = "security/challenge.html")]
 struct ChallengePage {
-    layout: Layout,
+    layout: PageContext,
     /// Where the form posts.
     action: String,
     /// Signing in, or confirming an action.
@@ -70,7 +70,7 @@ async fn can_use_passkey(state: &AppState, login_id: String) -> Result<bool, Pag
 }
 
 fn page(
-    layout: Layout,
+    layout: PageContext,
     action: String,
     step_up: bool,
     has_passkey: bool,
@@ -144,7 +144,7 @@ async fn check(
 }
 
 fn refused(
-    layout: Layout,
+    layout: PageContext,
     action: String,
     step_up: bool,
     has_passkey: bool,
@@ -168,7 +168,7 @@ pub(super) fn awaiting(session: &TypedSession, now: NaiveDateTime) -> Option<(St
 
 pub async fn sign_in_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
     let Some((login_id, _)) = awaiting(&session, state.clock.now()) else {
@@ -187,7 +187,7 @@ pub async fn sign_in_form(
 pub async fn sign_in_submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    layout: Layout,
+    layout: PageContext,
     session: TypedSession,
     client: ClientAddress,
     form: web::Form<CodeForm>,
@@ -276,7 +276,7 @@ fn step_up_action(next: &str) -> String {
 
 pub async fn step_up_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -293,7 +293,7 @@ pub async fn step_up_form(
 
 pub async fn step_up_submit(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     client: ClientAddress,

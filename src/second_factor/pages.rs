@@ -21,12 +21,12 @@ use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::{Lang, format_time};
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "security/overview.html")]
 struct SecurityPage {
-    layout: Layout,
+    layout: PageContext,
     factors: Vec<super::Factor>,
     codes_left: i64,
     /// The chosen membership's rule, when it has one.
@@ -42,7 +42,7 @@ impl SecurityPage {
     }
 }
 
-fn deadline_of(identity: &Identity, layout: &Layout) -> Option<String> {
+fn deadline_of(identity: &Identity, layout: &PageContext) -> Option<String> {
     identity
         .membership
         .as_ref()
@@ -52,7 +52,7 @@ fn deadline_of(identity: &Identity, layout: &Layout) -> Option<String> {
 
 pub async fn overview(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
 ) -> Result<HttpResponse, PageError> {
     let login_id = identity.login.id.clone();
@@ -76,7 +76,7 @@ pub async fn overview(
 #[derive(Template)]
 #[template(path = "security/totp.html")]
 struct EnrolPage {
-    layout: Layout,
+    layout: PageContext,
     secret: String,
     qr_svg: String,
     label: String,
@@ -84,7 +84,7 @@ struct EnrolPage {
 }
 
 fn enrol_page(
-    layout: Layout,
+    layout: PageContext,
     identity: &Identity,
     secret: String,
     label: String,
@@ -104,7 +104,7 @@ fn enrol_page(
 
 /// Shows a new secret; it is kept in the session until a first code confirms it.
 pub async fn enrol_form(
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
@@ -126,7 +126,7 @@ pub struct EnrolForm {
 #[derive(Template)]
 #[template(path = "security/recovery_codes.html")]
 struct RecoveryCodesPage {
-    layout: Layout,
+    layout: PageContext,
     codes: Vec<String>,
 }
 
@@ -173,7 +173,7 @@ pub(super) fn tell(
 
 pub async fn enrol(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     form: web::Form<EnrolForm>,
@@ -280,7 +280,7 @@ pub async fn remove(
 /// New recovery codes, shown once; the old ones stop working.
 pub async fn new_recovery_codes(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();

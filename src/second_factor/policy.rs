@@ -25,7 +25,7 @@ use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The longest grace period an owner may give.
 pub const MAX_GRACE_DAYS: i32 = 90;
@@ -98,7 +98,7 @@ fn store(
 #[derive(Template)]
 #[template(path = "security/policy.html")]
 struct PolicyPage {
-    layout: Layout,
+    layout: PageContext,
     action: &'static str,
     required: bool,
     grace_days: String,
@@ -115,7 +115,7 @@ pub struct PolicyForm {
 
 async fn show(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     tenant: Tenant,
     zone: chrono_tz::Tz,
 ) -> Result<HttpResponse, PageError> {
@@ -138,7 +138,7 @@ async fn show(
 
 async fn change(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     tenant: Tenant,
     actor: (String, String, String),
     form: PolicyForm,
@@ -209,7 +209,7 @@ async fn change(
 
 pub async fn partner_page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
     let zone = member.identity.login.time_zone;
@@ -219,7 +219,7 @@ pub async fn partner_page(
 
 pub async fn partner_change(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -236,7 +236,7 @@ pub async fn partner_change(
 
 pub async fn customer_page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let zone = member.identity.login.time_zone;
@@ -246,7 +246,7 @@ pub async fn customer_page(
 
 pub async fn customer_change(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -4,19 +4,19 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::access::{CUSTOMER_MATRIX, CustomerRole, PARTNER_MATRIX, PartnerRole};
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 #[derive(Template)]
 #[template(path = "signin/help_roles.html")]
 struct RolesPage {
-    layout: Layout,
+    layout: PageContext,
     roles: [PartnerRole; 4],
     rows: Vec<(String, Vec<bool>)>,
     customer_roles: [CustomerRole; 4],
     customer_rows: Vec<(String, Vec<bool>)>,
 }
 
-pub async fn roles(layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn roles(layout: PageContext) -> Result<HttpResponse, PageError> {
     let roles = PartnerRole::ALL;
     let rows = PARTNER_MATRIX
         .iter()

@@ -9,23 +9,23 @@ use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::argon::verify_off_pool;
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::{Membership, memberships_of};
+use crate::auth::password::verify_off_pool;
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::email::mask_recipient;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, local_path, render_with_status, see_other};
+use crate::web::{PageContext, PageError, local_path, render_with_status, see_other};
 
 #[derive(Template)]
 #[template(path = "signin/login.html")]
 struct LoginPage {
-    layout: Layout,
+    layout: PageContext,
     username: String,
     next: String,
     error: Option<String>,
@@ -50,7 +50,7 @@ pub struct NextQuery {
 
 pub async fn form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     let next = local_path(query.next.as_deref().unwrap_or("")).to_owned();
@@ -86,7 +86,7 @@ enum Outcome {
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    layout: Layout,
+    layout: PageContext,
     session: TypedSession,
     client: ClientAddress,
     form: web::Form<LoginForm>,
@@ -95,7 +95,7 @@ pub async fn submit(
     let now = state.clock.now();
     let next = local_path(form.next.as_deref().unwrap_or("")).to_owned();
     let outcome = attempt(&state, form.username.clone(), form.password, client, now).await?;
-    let refuse = |layout: Layout, status: StatusCode, key: &str| {
+    let refuse = |layout: PageContext, status: StatusCode, key: &str| {
         let page = LoginPage {
             error: Some(layout.tr.t(key)),
             layout,

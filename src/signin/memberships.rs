@@ -6,15 +6,15 @@ use serde::Deserialize;
 
 use crate::auth::identity::SignedIn;
 use crate::auth::session::TypedSession;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::web::{PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "signin/memberships.html")]
 struct PickerPage {
-    layout: Layout,
+    layout: PageContext,
 }
 
-pub async fn picker(layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn picker(layout: PageContext) -> Result<HttpResponse, PageError> {
     render(&PickerPage { layout })
 }
 

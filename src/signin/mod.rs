@@ -1,6 +1,5 @@
 //! Signing in and out, choosing a membership, activating a login, the role help.
 
-mod argon;
 pub mod help;
 pub mod links;
 pub mod login;

@@ -11,12 +11,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::argon::{hash_off_pool, verify_off_pool};
 use crate::accounts::Username;
 use crate::audit::{self, Action, Actor};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
 use crate::auth::password::check_new_password;
+use crate::auth::password::{hash_off_pool, verify_off_pool};
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::session_store::end_sessions_of;
 use crate::auth::throttle::{self, Gate};
@@ -29,21 +29,21 @@ use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::invitations::activation::ResendError;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, render_with_status, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, render_with_status, see_other};
 
 pub const RESET_VALID_MINUTES: i64 = 60;
 
 #[derive(Template)]
 #[template(path = "signin/reset_request.html")]
 struct ResetRequestPage {
-    layout: Layout,
+    layout: PageContext,
     sent: bool,
 }
 
 #[derive(Template)]
 #[template(path = "signin/reset_choose.html")]
 struct ResetChoosePage {
-    layout: Layout,
+    layout: PageContext,
     token: String,
     valid: bool,
     errors: FieldErrors,
@@ -52,11 +52,11 @@ struct ResetChoosePage {
 #[derive(Template)]
 #[template(path = "signin/change_password.html")]
 struct ChangePasswordPage {
-    layout: Layout,
+    layout: PageContext,
     errors: FieldErrors,
 }
 
-pub async fn request_form(layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn request_form(layout: PageContext) -> Result<HttpResponse, PageError> {
     render(&ResetRequestPage {
         layout,
         sent: false,
@@ -70,7 +70,7 @@ pub struct ResetRequestForm {
 
 pub async fn request(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     form: web::Form<ResetRequestForm>,
 ) -> Result<HttpResponse, PageError> {
     let identifier = form.identifier.trim().to_lowercase();
@@ -138,7 +138,7 @@ fn reset_login_of(
 
 pub async fn choose_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
@@ -204,7 +204,7 @@ pub fn store_new_password(
 
 pub async fn choose(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     token: web::Path<String>,
     form: web::Form<NewPasswordForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -263,7 +263,7 @@ pub async fn choose(
     Ok(see_other("/login"))
 }
 
-pub async fn change_form(layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn change_form(layout: PageContext) -> Result<HttpResponse, PageError> {
     render(&ChangePasswordPage {
         layout,
         errors: FieldErrors::default(),
@@ -338,7 +338,7 @@ async fn check_current_password(
 pub async fn change(
     state: web::Data<AppState>,
     req: HttpRequest,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     client: ClientAddress,

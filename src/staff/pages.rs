@@ -13,15 +13,15 @@ use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
 use crate::db;
 use crate::i18n::{Lang, Translator};
-use crate::partner::{change_as, change_once_confirmed};
 use crate::state::AppState;
+use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "staff/list.html")]
 struct StaffPage {
-    layout: Layout,
+    layout: PageContext,
     /// Only the invitations about to expire are listed.
     only_expiring: bool,
     members: Vec<StaffMember>,
@@ -40,7 +40,7 @@ impl StaffPage {
 #[derive(Template)]
 #[template(path = "staff/invite.html")]
 struct InvitePage {
-    layout: Layout,
+    layout: PageContext,
     form: InviteForm,
     roles: [PartnerRole; 4],
     languages: [Lang; 2],
@@ -56,7 +56,7 @@ pub struct StaffQuery {
 
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -117,7 +117,7 @@ impl InviteForm {
     }
 }
 
-pub async fn invite_form(layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn invite_form(layout: PageContext) -> Result<HttpResponse, PageError> {
     let form = InviteForm {
         language: layout.lang.code().to_owned(),
         ..InviteForm::default()
@@ -133,7 +133,7 @@ pub async fn invite_form(layout: Layout) -> Result<HttpResponse, PageError> {
 
 pub async fn invite(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -150,7 +150,7 @@ pub async fn invite(
             });
         }
     };
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         super::invite(
             conn,
             &change.settings,
@@ -209,19 +209,20 @@ async fn change(
 ) -> Result<HttpResponse, PageError> {
     let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
     let id = membership_id.clone();
-    let outcome = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        let target = super::member(conn, &change.partner_id, &id)?;
-        work(
-            conn,
-            change.now,
-            &change.partner_id,
-            &id,
-            change.actor(),
-            &change.settings,
-        )?;
-        Ok(target)
-    })
-    .await;
+    let outcome =
+        PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            let target = super::member(conn, &change.partner_id, &id)?;
+            work(
+                conn,
+                change.now,
+                &change.partner_id,
+                &id,
+                change.actor(),
+                &change.settings,
+            )?;
+            Ok(target)
+        })
+        .await;
     match (outcome, ask) {
         (Ok(target), Some(ask)) if !confirmed.yes() => {
             let tr = &ask.layout.tr;
@@ -275,7 +276,7 @@ pub async fn change_role(
 
 pub async fn disable(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     membership_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -312,7 +313,7 @@ pub async fn resend(
 
 pub async fn revoke(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     membership_id: web::Path<String>,
     form: web::Form<ConfirmForm>,

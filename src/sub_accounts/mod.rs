@@ -13,12 +13,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::audit::Action;
-use crate::console::CustomerChange;
 use crate::db::OrTaken;
 use crate::db::schema::{
     dashboards, memberships, monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
 };
 use crate::db::{DbConnection, DbError};
+use crate::tenancy::CustomerChange;
 
 pub const NAME_MAX: usize = 120;
 /// The most monitors a quota may allow.

@@ -9,10 +9,10 @@ use crate::accounts::NewLogin;
 use crate::audit::Action;
 use crate::auth::session_store::end_sessions_using;
 use crate::config::Settings;
-use crate::console::CustomerChange;
 use crate::db::DbConnection;
 use crate::db::schema::{alert_definition_recipients, logins, memberships, sub_accounts};
 use crate::invitations::{self, Sent, Shown};
+use crate::tenancy::CustomerChange;
 
 /// The role stored on an operator's membership.
 pub const OPERATOR_ROLE: &str = "operator";

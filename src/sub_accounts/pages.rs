@@ -12,14 +12,14 @@ use serde::Deserialize;
 use super::operators::{self, Operator, OperatorError};
 use super::{Grants, NAME_MAX, Permissions, QUOTA_MAX, SubAccount, SubAccountError};
 use crate::auth::identity::CustomerMember;
-use crate::console::{change_as, change_once_confirmed};
 use crate::db::schema::{dashboards, monitors};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
 use crate::invitations::InviteeFields;
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::confirm::{self, ConfirmForm, Review};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// A sub-account's name and permissions as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,7 +45,11 @@ impl SettingsForm {
         }
     }
 
-    fn parse(&self, layout: &Layout, errors: &mut FieldErrors) -> Option<(String, Permissions)> {
+    fn parse(
+        &self,
+        layout: &PageContext,
+        errors: &mut FieldErrors,
+    ) -> Option<(String, Permissions)> {
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
             .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
             .ok();
@@ -83,7 +87,7 @@ impl SettingsForm {
 #[derive(Template)]
 #[template(path = "sub_accounts/list.html")]
 struct ListPage {
-    layout: Layout,
+    layout: PageContext,
     sub_accounts: Vec<SubAccount>,
     typed: SettingsForm,
     errors: FieldErrors,
@@ -91,7 +95,7 @@ struct ListPage {
 
 async fn list_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     typed: SettingsForm,
     errors: FieldErrors,
@@ -111,7 +115,7 @@ async fn list_page(
 
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let typed = SettingsForm {
@@ -123,7 +127,7 @@ pub async fn list(
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -132,7 +136,7 @@ pub async fn create(
     let Some((name, permissions)) = typed.parse(&layout, &mut errors) else {
         return list_page(&state, layout, &member, typed, errors).await;
     };
-    let created = change_as(&state, &member, move |conn, change| {
+    let created = CustomerChange::run(&state, &member, move |conn, change| {
         super::create(conn, change, &name, permissions)
     })
     .await;
@@ -193,7 +197,7 @@ fn grantable(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Grantabl
 #[derive(Template)]
 #[template(path = "sub_accounts/page.html")]
 struct SubAccountPage {
-    layout: Layout,
+    layout: PageContext,
     sub_account: SubAccount,
     grants: Grants,
     grantable: Grantable,
@@ -230,7 +234,7 @@ struct Typed {
 
 async fn sub_account_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     id: String,
     typed: Typed,
@@ -277,7 +281,7 @@ async fn sub_account_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -290,7 +294,7 @@ fn back_to(id: &str) -> HttpResponse {
 
 pub async fn change(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<SettingsForm>,
@@ -306,7 +310,7 @@ pub async fn change(
         return sub_account_page(&state, layout, &member, id, typed).await;
     };
     let sub_account_id = id.clone();
-    let changed = change_as(&state, &member, move |conn, change| {
+    let changed = CustomerChange::run(&state, &member, move |conn, change| {
         super::update(conn, change, &sub_account_id, &name, permissions)
     })
     .await;
@@ -354,7 +358,7 @@ pub async fn set_grants(
         list.dedup();
     }
     let sub_account_id = id.clone();
-    change_as(&state, &member, move |conn, change| {
+    CustomerChange::run(&state, &member, move |conn, change| {
         super::set_grants(conn, change, &sub_account_id, &grants)
     })
     .await
@@ -365,7 +369,7 @@ pub async fn set_grants(
 
 pub async fn invite(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<InviteForm>,
@@ -389,7 +393,7 @@ pub async fn invite(
     };
     let settings = state.settings.clone();
     let sub_account_id = id.clone();
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = CustomerChange::run(&state, &member, move |conn, change| {
         operators::invite(conn, &settings, change, &sub_account_id, &login)
     })
     .await;
@@ -422,7 +426,7 @@ fn operator_error(error: OperatorError) -> PageError {
 /// Takes the sub-account away from an operator, once confirmed.
 pub async fn remove(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<(String, String)>,
     form: web::Form<ConfirmForm>,
@@ -431,7 +435,7 @@ pub async fn remove(
     let (sub_account_id, target_id) = (id.clone(), membership_id.clone());
     let confirmed = form.confirmed;
     let (target, sub_account) =
-        change_once_confirmed(&state, &member, confirmed, move |conn, change| {
+        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
             operators::remove(conn, change, &sub_account_id, &target_id)
         })
         .await
@@ -480,7 +484,7 @@ pub async fn resend(
     let (id, membership_id) = path.into_inner();
     let sub_account_id = id.clone();
     let settings = state.settings.clone();
-    change_as(&state, &member, move |conn, change| {
+    CustomerChange::run(&state, &member, move |conn, change| {
         operators::resend(conn, &settings, change, &sub_account_id, &membership_id)
     })
     .await

@@ -12,7 +12,7 @@ use super::requests::{self, Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::CustomerMember;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 fn scope(member: &CustomerMember) -> Scope {
     Scope::Customer(member.customer_id().to_owned())
@@ -29,7 +29,7 @@ fn author(member: &CustomerMember) -> Author {
 
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -56,7 +56,7 @@ pub async fn list(
 }
 
 fn new_page(
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     typed: RequestForm,
     errors: FieldErrors,
@@ -71,7 +71,10 @@ fn new_page(
     }
 }
 
-pub async fn new_form(layout: Layout, member: CustomerMember) -> Result<HttpResponse, PageError> {
+pub async fn new_form(
+    layout: PageContext,
+    member: CustomerMember,
+) -> Result<HttpResponse, PageError> {
     render(&new_page(
         layout,
         &member,
@@ -82,7 +85,7 @@ pub async fn new_form(layout: Layout, member: CustomerMember) -> Result<HttpResp
 
 pub async fn open(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -111,7 +114,7 @@ pub async fn open(
 
 async fn request_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     id: String,
     typed: String,
@@ -138,7 +141,7 @@ async fn request_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -155,7 +158,7 @@ pub async fn page(
 
 pub async fn reply(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<MessageForm>,

@@ -11,12 +11,12 @@ use crate::customers::{self, CustomerError, Health};
 use crate::db;
 use crate::i18n::format_time;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 #[derive(Template)]
 #[template(path = "support/health.html")]
 struct HealthPage {
-    layout: Layout,
+    layout: PageContext,
     customer_name: String,
     health: Health,
     services: Vec<Service>,
@@ -46,7 +46,7 @@ impl HealthPage {
     }
 }
 
-fn zone_of(layout: &Layout) -> chrono_tz::Tz {
+fn zone_of(layout: &PageContext) -> chrono_tz::Tz {
     layout
         .identity
         .as_ref()
@@ -55,7 +55,7 @@ fn zone_of(layout: &Layout) -> chrono_tz::Tz {
 
 pub async fn partner_page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -83,7 +83,7 @@ pub async fn partner_page(
 
 pub async fn customer_page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();

@@ -14,7 +14,7 @@ use crate::auth::identity::PartnerMember;
 use crate::customers;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 fn scope(member: &PartnerMember) -> Scope {
     Scope::Partner(member.partner_id().to_owned())
@@ -42,7 +42,7 @@ async fn customer_of(
 
 async fn list_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     status: Option<Status>,
     customer: Option<(String, String)>,
@@ -76,7 +76,7 @@ async fn list_page(
 /// the customer context; `customer=all` sets the context aside).
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -104,7 +104,7 @@ pub async fn list(
 /// `/partner/customers/{id}/requests`
 pub async fn customer_list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
     query: web::Query<ListQuery>,
@@ -116,7 +116,7 @@ pub async fn customer_list(
 }
 
 fn new_page(
-    layout: Layout,
+    layout: PageContext,
     customer: (String, String),
     typed: RequestForm,
     errors: FieldErrors,
@@ -133,7 +133,7 @@ fn new_page(
 
 pub async fn new_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -148,7 +148,7 @@ pub async fn new_form(
 
 pub async fn open(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
     form: web::Form<RequestForm>,
@@ -179,7 +179,7 @@ pub async fn open(
 
 async fn request_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     id: String,
     typed: String,
@@ -206,7 +206,7 @@ async fn request_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -223,7 +223,7 @@ pub async fn page(
 
 pub async fn reply(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
     form: web::Form<MessageForm>,

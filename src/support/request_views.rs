@@ -7,23 +7,23 @@ use serde::Deserialize;
 use super::requests::{Category, Message, NewRequest, Request, Side, Status};
 use super::text::{TEXT_MAX, TITLE_MAX, line, paragraphs};
 use crate::i18n::format_time;
-use crate::web::{FieldErrors, Layout};
+use crate::web::{FieldErrors, PageContext};
 
-fn zone_of(layout: &Layout) -> chrono_tz::Tz {
+fn zone_of(layout: &PageContext) -> chrono_tz::Tz {
     layout
         .identity
         .as_ref()
         .map_or(chrono_tz::UTC, |i| i.login.time_zone)
 }
 
-fn time(layout: &Layout, at: &chrono::NaiveDateTime) -> String {
+fn time(layout: &PageContext, at: &chrono::NaiveDateTime) -> String {
     format_time(*at, zone_of(layout), layout.lang)
 }
 
 #[derive(Template)]
 #[template(path = "support/requests.html")]
 pub struct ListPage {
-    pub layout: Layout,
+    pub layout: PageContext,
     pub requests: Vec<Request>,
     /// How many match the filters, the shown ones being the newest at most
     /// `requests::LIST_MAX`.
@@ -54,7 +54,7 @@ impl ListPage {
 #[derive(Template)]
 #[template(path = "support/request_new.html")]
 pub struct NewPage {
-    pub layout: Layout,
+    pub layout: PageContext,
     pub customer_name: String,
     pub action: String,
     pub back: String,
@@ -79,7 +79,7 @@ impl NewPage {
 #[derive(Template)]
 #[template(path = "support/request.html")]
 pub struct RequestPage {
-    pub layout: Layout,
+    pub layout: PageContext,
     pub request: Request,
     pub messages: Vec<Message>,
     pub back: String,
@@ -116,7 +116,7 @@ pub struct RequestForm {
 
 impl RequestForm {
     /// The request, or a message for each faulty field in the reader's language.
-    pub fn parse(&self, layout: &Layout) -> Result<NewRequest, FieldErrors> {
+    pub fn parse(&self, layout: &PageContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
         let title = line(&self.title, TITLE_MAX)
             .map_err(|e| errors.add(&layout.tr, "title", e.message_key()))
@@ -146,7 +146,7 @@ pub struct MessageForm {
 }
 
 impl MessageForm {
-    pub fn parse(&self, layout: &Layout) -> Result<String, FieldErrors> {
+    pub fn parse(&self, layout: &PageContext) -> Result<String, FieldErrors> {
         paragraphs(&self.body, TEXT_MAX).map_err(|e| {
             let mut errors = FieldErrors::default();
             errors.add(&layout.tr, "body", e.message_key());

@@ -16,7 +16,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Layout, PageError, render};
+use super::{PageContext, PageError, render};
 use crate::i18n::Translator;
 
 /// Whether the person has confirmed: the form field `confirmed` is `yes`.
@@ -50,7 +50,7 @@ pub struct ConfirmForm {
 /// invitation, disabling a login): the review's heading and sentence, the
 /// action's last path segment, and the layout to show it in.
 pub struct Ask {
-    pub layout: super::Layout,
+    pub layout: super::PageContext,
     pub confirmed: Confirmed,
     pub heading_key: &'static str,
     pub summary_key: &'static str,
@@ -59,7 +59,7 @@ pub struct Ask {
 
 impl Ask {
     /// Disabling a person's login in the organisation.
-    pub fn disable(layout: super::Layout, confirmed: Confirmed) -> Ask {
+    pub fn disable(layout: super::PageContext, confirmed: Confirmed) -> Ask {
         Ask {
             layout,
             confirmed,
@@ -70,7 +70,7 @@ impl Ask {
     }
 
     /// Revoking a person's pending invitation.
-    pub fn revoke(layout: super::Layout, confirmed: Confirmed) -> Ask {
+    pub fn revoke(layout: super::PageContext, confirmed: Confirmed) -> Ask {
         Ask {
             layout,
             confirmed,
@@ -158,7 +158,7 @@ impl Review {
     }
 
     /// The page, with a 200: the form was valid.
-    pub fn render(self, layout: Layout) -> Result<HttpResponse, PageError> {
+    pub fn render(self, layout: PageContext) -> Result<HttpResponse, PageError> {
         render(&ConfirmPage {
             layout,
             review: self,
@@ -184,7 +184,7 @@ pub fn removal(
 #[derive(Template)]
 #[template(path = "confirm.html")]
 struct ConfirmPage {
-    layout: Layout,
+    layout: PageContext,
     review: Review,
 }
 

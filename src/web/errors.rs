@@ -11,7 +11,7 @@ use actix_web::middleware::ErrorHandlerResponse;
 use askama::Template;
 
 use crate::i18n::Lang;
-use crate::web::layout::Layout;
+use crate::web::page_context::PageContext;
 
 pub use crate::errors::{Cause, ErrorKey, OwnPage, PageError, RequestId, is_outage};
 
@@ -66,7 +66,7 @@ fn log_server_error<B>(response: &ServiceResponse<B>) {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    layout: Layout,
+    layout: PageContext,
     status: u16,
     title: String,
     explanation: String,
@@ -112,7 +112,7 @@ pub fn render_error_page<B>(
         _ => "error-400",
     });
     let page = ErrorPage {
-        layout: Layout::bare(response.request(), lang),
+        layout: PageContext::bare(response.request(), lang),
         status: status.as_u16(),
         title: tr.t(format!("{key}-title")),
         explanation: tr.t(format!("{key}-text")),

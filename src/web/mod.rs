@@ -1,4 +1,4 @@
-//! What every page shares: the layout data, errors, flash messages, security
+//! What every page shares: the page context, errors, flash messages, security
 //! headers, static files and the language switch.
 
 pub mod assets;
@@ -10,11 +10,11 @@ pub mod headers;
 pub mod input;
 pub mod json_api;
 pub mod language;
-pub mod layout;
+pub mod page_context;
 
 pub use errors::PageError;
 pub use forms::FieldErrors;
-pub use layout::{Area, Layout};
+pub use page_context::{Area, PageContext};
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{ContentType, LOCATION};

@@ -15,14 +15,14 @@ use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
 use crate::customers::{self, Customer};
 use crate::db;
-use crate::partner::change_once_confirmed;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::tenancy::PartnerChange;
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "commerce/orders.html")]
 struct OrdersPage {
-    layout: Layout,
+    layout: PageContext,
     customer: Customer,
     rows: Vec<HistoryRow>,
     offers: Vec<OfferChoice>,
@@ -34,7 +34,7 @@ struct OrdersPage {
 
 async fn orders_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     customer_id: String,
     form: OrderForm,
@@ -68,7 +68,7 @@ async fn orders_page(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     typed: web::Query<OrderForm>,
@@ -87,7 +87,7 @@ pub async fn page(
 
 pub async fn place_order(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<OrderForm>,
@@ -101,42 +101,43 @@ pub async fn place_order(
         .ok();
     let typed = form.clone();
     let id = customer_id.clone();
-    let outcome = change_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-        // The customer first: another partner's id is missing whatever the form says.
-        let customer = customers::find(conn, &change.partner_id, &id)?;
-        let offer = catalogue::find_active(conn, &typed.offer_id)?
-            .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-        let quantity =
-            quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
-        let line = OrderLine {
-            offer: &offer,
-            quantity,
-            subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
-            purpose: Purpose::Purchase,
-            starts_on: change.now.date(),
-        };
-        let buyer = Buyer {
-            placed_by: PlacedBy::Partner,
-            login_id: Some(&change.login_id),
-            name: &change.name,
-            now: change.now,
-        };
-        place(conn, &customer, &change.partner_id, &buyer, &line)?;
-        audit::record(
-            conn,
-            change.now,
-            audit::Entry {
-                partner_id: Some(&change.partner_id),
-                customer_id: Some(&customer.id),
-                actor: change.actor(),
-                action: Action::OrderPlaced,
-                target: &customer.name,
-                details: &describe(&offer, quantity),
-            },
-        )?;
-        Quote::new(conn, &customer.name, &change.partner_id, &line)
-    })
-    .await;
+    let outcome =
+        PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
+            // The customer first: another partner's id is missing whatever the form says.
+            let customer = customers::find(conn, &change.partner_id, &id)?;
+            let offer = catalogue::find_active(conn, &typed.offer_id)?
+                .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+            let quantity =
+                quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+            let line = OrderLine {
+                offer: &offer,
+                quantity,
+                subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
+                purpose: Purpose::Purchase,
+                starts_on: change.now.date(),
+            };
+            let buyer = Buyer {
+                placed_by: PlacedBy::Partner,
+                login_id: Some(&change.login_id),
+                name: &change.name,
+                now: change.now,
+            };
+            place(conn, &customer, &change.partner_id, &buyer, &line)?;
+            audit::record(
+                conn,
+                change.now,
+                audit::Entry {
+                    partner_id: Some(&change.partner_id),
+                    customer_id: Some(&customer.id),
+                    actor: change.actor(),
+                    action: Action::OrderPlaced,
+                    target: &customer.name,
+                    details: &describe(&offer, quantity),
+                },
+            )?;
+            Quote::new(conn, &customer.name, &change.partner_id, &line)
+        })
+        .await;
     match outcome {
         Ok(quote) if !form.confirmed.yes() => {
             let action = format!("/partner/customers/{customer_id}/orders");
@@ -169,7 +170,7 @@ pub async fn place_order(
 #[derive(Template)]
 #[template(path = "commerce/customer_orders.html")]
 struct CustomerOrdersPage {
-    layout: Layout,
+    layout: PageContext,
     rows: Vec<HistoryRow>,
 }
 
@@ -177,7 +178,7 @@ struct CustomerOrdersPage {
 /// placed.
 pub async fn customer_page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();

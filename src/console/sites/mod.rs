@@ -10,14 +10,14 @@ use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use serde::Deserialize;
 
-use super::change_as;
 use crate::access::CustomerCapability;
 use crate::accounts::DisplayName;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
 use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::tenancy::CustomerChange;
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 pub struct Site {
     pub id: String,
@@ -80,7 +80,7 @@ type Typed = Option<(String, String, String)>;
 #[derive(Template)]
 #[template(path = "console/sites.html")]
 struct SitesPage {
-    layout: Layout,
+    layout: PageContext,
     sites: Vec<Site>,
     /// Only the sites without an administrator are listed.
     unassigned_only: bool,
@@ -115,7 +115,7 @@ impl SitesPage {
 
 async fn sites_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     errors: FieldErrors,
     typed: Typed,
@@ -154,7 +154,7 @@ async fn sites_page(
 /// The sites page again after a refused form, with its errors and what was typed.
 async fn refused(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     errors: FieldErrors,
     typed: Typed,
@@ -172,7 +172,7 @@ async fn refused(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     filter: web::Query<SitesFilter>,
 ) -> Result<HttpResponse, PageError> {
@@ -197,7 +197,7 @@ pub struct SiteForm {
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     form: web::Form<SiteForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -213,7 +213,7 @@ pub async fn create(
     let (Some(name), Some(zone)) = (name, zone) else {
         return refused(&state, layout, &member, errors, typed).await;
     };
-    let created = change_as(&state, &member, move |conn, change| {
+    let created = CustomerChange::run(&state, &member, move |conn, change| {
         queries::create(conn, change, &name, zone)
     })
     .await;
@@ -238,7 +238,7 @@ pub struct RenameForm {
 
 pub async fn rename(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<RenameForm>,
@@ -253,7 +253,7 @@ pub async fn rename(
     };
     let any_site = member.role.can(CustomerCapability::ManageSites);
     let me = member.membership.id.clone();
-    let renamed = change_as(&state, &member, move |conn, change| {
+    let renamed = CustomerChange::run(&state, &member, move |conn, change| {
         queries::rename(conn, change, &site_id, &name, any_site, &me)
     })
     .await;
@@ -287,7 +287,7 @@ pub async fn add_administrator(
     if membership_id.is_empty() {
         return Err(PageError::BadRequest);
     }
-    change_as(&state, &member, move |conn, change| {
+    CustomerChange::run(&state, &member, move |conn, change| {
         queries::add_administrator(conn, change, &site_id, &membership_id)
     })
     .await?;
@@ -301,7 +301,7 @@ pub async fn remove_administrator(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (site_id, membership_id) = path.into_inner();
-    change_as(&state, &member, move |conn, change| {
+    CustomerChange::run(&state, &member, move |conn, change| {
         queries::remove_administrator(conn, change, &site_id, &membership_id)
     })
     .await?;

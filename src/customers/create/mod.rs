@@ -17,7 +17,7 @@ use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 use page::CreatePage;
 use wizard::StepCheck;
 pub use wizard::{AccountPart, AddressPart, AdministratorPart, NewCustomer, WizardForm};
@@ -33,7 +33,10 @@ pub const IDENTITY_PROVIDERS: &[(&str, &str)] = &[("local", "idp-local")];
 /// How long a trial lasts when the partner does not choose its end.
 pub const DEFAULT_TRIAL_DAYS: i64 = 30;
 
-pub async fn form(state: web::Data<AppState>, layout: Layout) -> Result<HttpResponse, PageError> {
+pub async fn form(
+    state: web::Data<AppState>,
+    layout: PageContext,
+) -> Result<HttpResponse, PageError> {
     let today = state.clock.now().date();
     let form = WizardForm::fresh(layout.lang, today);
     render(&CreatePage::new(layout, form, FieldErrors::default()))
@@ -41,7 +44,7 @@ pub async fn form(state: web::Data<AppState>, layout: Layout) -> Result<HttpResp
 
 pub async fn step(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     form: web::Form<WizardForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -9,7 +9,7 @@ use crate::customers::{BillingType, Term};
 use crate::i18n::Lang;
 use crate::places::countries;
 use crate::places::zones::{self, ZoneGroup};
-use crate::web::{FieldErrors, Layout};
+use crate::web::{FieldErrors, PageContext};
 
 /// A country of the select, with the city of its zone for the script that
 /// names the "country's zone" option.
@@ -22,7 +22,7 @@ struct CountryOption {
 #[derive(Template)]
 #[template(path = "customers/create.html")]
 pub(super) struct CreatePage {
-    layout: Layout,
+    layout: PageContext,
     form: WizardForm,
     errors: FieldErrors,
     countries: Vec<CountryOption>,
@@ -34,7 +34,7 @@ pub(super) struct CreatePage {
 }
 
 impl CreatePage {
-    pub(super) fn new(layout: Layout, form: WizardForm, errors: FieldErrors) -> Self {
+    pub(super) fn new(layout: PageContext, form: WizardForm, errors: FieldErrors) -> Self {
         let countries = countries::sorted_for(layout.lang)
             .map(|c| CountryOption {
                 code: c.code,

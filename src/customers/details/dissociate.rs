@@ -11,14 +11,14 @@ use crate::auth::identity::PartnerMember;
 use crate::customers::{Customer, CustomerError, find, find_for_page, page_error, record_change};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
-use crate::partner::{ChangeContext, change_as};
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render, see_other};
+use crate::tenancy::PartnerChange;
+use crate::web::{PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "customers/dissociate.html")]
 struct DissociatePage {
-    layout: Layout,
+    layout: PageContext,
     customer: Customer,
     error: Option<String>,
 }
@@ -34,7 +34,7 @@ impl DissociatePage {
 
 pub async fn dissociate_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -54,7 +54,7 @@ pub struct ConfirmForm {
 
 pub async fn dissociate(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -69,7 +69,7 @@ pub async fn dissociate(
             error,
         });
     }
-    change_as(&state, &member, move |conn, change| {
+    PartnerChange::run(&state, &member, move |conn, change| {
         dissociate_customer(conn, change, &customer_id)
     })
     .await
@@ -82,7 +82,7 @@ pub async fn dissociate(
 /// the partner's groups forget it; both sides' logs record it.
 pub fn dissociate_customer(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer_id: &str,
 ) -> Result<(), CustomerError> {
     let customer = find(conn, &change.partner_id, customer_id)?;

@@ -12,12 +12,12 @@ use crate::customers::{Customer, CustomerError, find_for_page, page_error};
 use crate::db;
 use crate::i18n::format_date;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render};
+use crate::web::{FieldErrors, PageContext, PageError, render};
 
 #[derive(Template)]
 #[template(path = "customers/details.html")]
 struct DetailsPage {
-    layout: Layout,
+    layout: PageContext,
     details: Details,
     role: PartnerRole,
     today: NaiveDate,
@@ -48,16 +48,9 @@ impl DetailsPage {
             .is_some_and(|(id, _)| *id == self.details.customer.id)
     }
 
-    fn can(&self, capability: &str) -> bool {
-        let capability = match capability {
-            "manage" => Capability::ManageCustomers,
-            "groups" => Capability::ManageCustomerGroups,
-            "dissociate" => Capability::DissociateCustomer,
-            "open" => Capability::OpenCustomer,
-            "see-permissions" => Capability::SeeCustomerPermissions,
-            "permissions" => Capability::ToggleCustomerPermissions,
-            _ => return false,
-        };
+    /// What the member's role allows here, for the template: a typed capability,
+    /// so a misspelt one does not compile rather than hiding a button.
+    fn can(&self, capability: Capability) -> bool {
         self.role.can(capability)
     }
 
@@ -135,7 +128,7 @@ pub(super) struct Refusal {
 
 impl Refusal {
     /// A refused new name, shown back with its message.
-    pub(super) fn name(layout: &Layout, message_key: &str, typed: String) -> Refusal {
+    pub(super) fn name(layout: &PageContext, message_key: &str, typed: String) -> Refusal {
         let mut errors = FieldErrors::default();
         errors.add(&layout.tr, "name", message_key);
         Refusal {
@@ -146,7 +139,7 @@ impl Refusal {
     }
 
     /// A refused administrator's username, shown back with its message.
-    pub(super) fn username(layout: &Layout, message_key: &str, typed: String) -> Refusal {
+    pub(super) fn username(layout: &PageContext, message_key: &str, typed: String) -> Refusal {
         let mut errors = FieldErrors::default();
         errors.add(&layout.tr, "username", message_key);
         Refusal {
@@ -159,7 +152,7 @@ impl Refusal {
 
 pub(super) async fn details_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     customer_id: String,
     refusal: Refusal,
@@ -208,7 +201,7 @@ pub struct DetailsQuery {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     query: web::Query<DetailsQuery>,
@@ -230,7 +223,7 @@ pub async fn page(
 #[derive(Template)]
 #[template(path = "customers/contact.html")]
 struct ContactPage {
-    layout: Layout,
+    layout: PageContext,
     customer: Customer,
     country: String,
 }
@@ -239,7 +232,7 @@ struct ContactPage {
 /// dialog without leaving the list.
 pub async fn contact(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {

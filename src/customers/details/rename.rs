@@ -12,9 +12,9 @@ use crate::auth::identity::PartnerMember;
 use crate::customers::{CustomerError, find, page_error, record_change, search_text};
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
-use crate::partner::{ChangeContext, change_as};
 use crate::state::AppState;
-use crate::web::{Layout, PageError, see_other};
+use crate::tenancy::PartnerChange;
+use crate::web::{PageContext, PageError, see_other};
 
 #[derive(Deserialize)]
 pub struct RenameForm {
@@ -24,7 +24,7 @@ pub struct RenameForm {
 
 pub async fn rename(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<RenameForm>,
@@ -38,7 +38,7 @@ pub async fn rename(
         }
     };
     let id = customer_id.clone();
-    change_as(&state, &member, move |conn, change| {
+    PartnerChange::run(&state, &member, move |conn, change| {
         rename_customer(conn, change, &id, &name)
     })
     .await
@@ -49,7 +49,7 @@ pub async fn rename(
 
 pub fn rename_customer(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer_id: &str,
     name: &DisplayName,
 ) -> Result<(), CustomerError> {

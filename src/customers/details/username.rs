@@ -12,9 +12,9 @@ use crate::auth::identity::PartnerMember;
 use crate::customers::{CustomerError, find, page_error, record_change};
 use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{DbConnection, OrTaken};
-use crate::partner::{ChangeContext, change_as};
 use crate::state::AppState;
-use crate::web::{Layout, PageError, see_other};
+use crate::tenancy::PartnerChange;
+use crate::web::{PageContext, PageError, see_other};
 
 #[derive(Deserialize)]
 pub struct UsernameForm {
@@ -46,7 +46,7 @@ crate::customers::wraps_customer_error!(UsernameError);
 /// partner's customers is left to its owner.
 pub async fn change_username(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
     form: web::Form<UsernameForm>,
@@ -62,7 +62,7 @@ pub async fn change_username(
     };
     let id = customer_id.clone();
     let membership_id = form.membership_id.clone();
-    let outcome = change_as(&state, &member, move |conn, change| {
+    let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         rename_administrator(conn, change, &id, &membership_id, &username)
     })
     .await;
@@ -83,7 +83,7 @@ pub async fn change_username(
 
 fn rename_administrator(
     conn: &mut DbConnection,
-    change: &ChangeContext,
+    change: &PartnerChange,
     customer_id: &str,
     membership_id: &str,
     username: &Username,

@@ -23,7 +23,7 @@ use crate::db;
 use crate::db::schema::customer_imports;
 use crate::state::AppState;
 use crate::tenancy::kinds::ImportState;
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 pub use job::ImportWorker;
 pub use upload::{FileProblem, OPTIONAL_COLUMNS, Problem, Problems, REQUIRED_COLUMNS, Upload};
 
@@ -164,7 +164,7 @@ impl ImportRecord {
 #[derive(Template)]
 #[template(path = "customers/import.html")]
 struct UploadPage {
-    layout: Layout,
+    layout: PageContext,
     errors: FieldErrors,
     required: [&'static str; 7],
     optional: [&'static str; 12],
@@ -194,7 +194,7 @@ impl UploadPage {
 
 async fn upload_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &PartnerMember,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
@@ -228,7 +228,7 @@ async fn upload_page(
 
 pub async fn form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
     upload_page(&state, layout, &member, FieldErrors::default()).await
@@ -238,7 +238,7 @@ pub async fn form(
 /// instance's import worker is woken to take it at once.
 pub async fn upload(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     MultipartForm(form): MultipartForm<UploadForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -291,7 +291,7 @@ pub async fn upload(
 #[derive(Template)]
 #[template(path = "customers/import_progress.html")]
 struct ProgressPage {
-    layout: Layout,
+    layout: PageContext,
     import: ImportRecord,
     problems: Problems,
 }
@@ -332,7 +332,7 @@ impl ProgressPage {
 
 pub async fn progress(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {

@@ -12,12 +12,12 @@ use crate::customers::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::db::{self, DbError};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{Layout, PageError, render};
+use crate::web::{PageContext, PageError, render};
 
 #[derive(Template)]
 #[template(path = "customers/list.html")]
 struct ListPage {
-    layout: Layout,
+    layout: PageContext,
     view: View,
     listing: Listing,
     pages: i64,
@@ -77,7 +77,7 @@ impl ListPage {
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: PartnerMember,
     query: web::Query<RawView>,
 ) -> Result<HttpResponse, PageError> {

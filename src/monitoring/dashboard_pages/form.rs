@@ -5,7 +5,7 @@
 use crate::accounts::FieldError;
 use crate::monitoring::dashboards::{DashboardError, DashboardInput};
 use crate::monitoring::{NAME_MAX, parse_sla_target};
-use crate::web::{FieldErrors, Layout};
+use crate::web::{FieldErrors, PageContext};
 
 /// The dashboard form as typed: several `monitor_ids` values, so read by hand.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +35,7 @@ impl DashboardForm {
 
     pub(super) fn parse(
         &self,
-        layout: &Layout,
+        layout: &PageContext,
         errors: &mut FieldErrors,
     ) -> Option<DashboardInput> {
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
@@ -61,7 +61,7 @@ impl DashboardForm {
     }
 }
 
-pub(super) fn add_error(layout: &Layout, errors: &mut FieldErrors, error: &DashboardError) {
+pub(super) fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &DashboardError) {
     match error {
         DashboardError::NameTaken => errors.add(&layout.tr, "name", "dashboard-name-taken"),
         DashboardError::UnknownMonitor => {

@@ -18,17 +18,17 @@ use super::monitors::{self, Monitor};
 use super::scope::Viewer;
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
-use crate::console::{change_as, change_once_confirmed};
 use crate::db::{self, DbError};
 use crate::state::AppState;
+use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, removal};
-use crate::web::{FieldErrors, Layout, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 use form::add_error;
 
 #[derive(Template)]
 #[template(path = "monitoring/dashboards.html")]
 struct ListPage {
-    layout: Layout,
+    layout: PageContext,
     dashboards: Vec<DashboardSummary>,
     monitors: Vec<Monitor>,
     can_manage: bool,
@@ -44,7 +44,7 @@ impl ListPage {
 
 async fn list_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     typed: DashboardForm,
     errors: FieldErrors,
@@ -69,7 +69,7 @@ async fn list_page(
 
 pub async fn list(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let typed = DashboardForm {
@@ -81,7 +81,7 @@ pub async fn list(
 
 pub async fn create(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -91,7 +91,7 @@ pub async fn create(
         return list_page(&state, layout, &member, typed, errors).await;
     };
     let viewer = Viewer::of(&member);
-    let created = change_as(&state, &member, move |conn, change| {
+    let created = CustomerChange::run(&state, &member, move |conn, change| {
         dashboards::create(conn, change, &viewer, &input)
     })
     .await;
@@ -112,7 +112,7 @@ pub async fn create(
 #[derive(Template)]
 #[template(path = "monitoring/dashboard_form.html")]
 struct FormPage {
-    layout: Layout,
+    layout: PageContext,
     id: String,
     monitors: Vec<Monitor>,
     typed: DashboardForm,
@@ -121,7 +121,7 @@ struct FormPage {
 
 async fn form_page(
     state: &AppState,
-    layout: Layout,
+    layout: PageContext,
     member: &CustomerMember,
     id: String,
     typed: Option<DashboardForm>,
@@ -153,7 +153,7 @@ async fn form_page(
 
 pub async fn edit_form(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -170,7 +170,7 @@ pub async fn edit_form(
 
 pub async fn edit(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     body: web::Bytes,
@@ -183,7 +183,7 @@ pub async fn edit(
     };
     let dashboard_id = id.clone();
     let viewer = Viewer::of(&member);
-    let changed = change_as(&state, &member, move |conn, change| {
+    let changed = CustomerChange::run(&state, &member, move |conn, change| {
         dashboards::update(conn, change, &viewer, &dashboard_id, &input)
     })
     .await;
@@ -203,7 +203,7 @@ pub async fn edit(
 
 pub async fn delete(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
@@ -212,10 +212,11 @@ pub async fn delete(
     let id = dashboard_id.clone();
     let viewer = Viewer::of(&member);
     let confirmed = form.confirmed;
-    let deleted = change_once_confirmed(&state, &member, confirmed, move |conn, change| {
-        dashboards::delete(conn, change, &viewer, &id)
-    })
-    .await;
+    let deleted =
+        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+            dashboards::delete(conn, change, &viewer, &id)
+        })
+        .await;
     match deleted {
         Ok(name) if !confirmed.yes() => {
             let page = format!("/customer/dashboards/{dashboard_id}");

@@ -17,7 +17,7 @@ use crate::monitoring::scope::Viewer;
 use crate::monitoring::stats::{self, Figures, Period, PeriodChoice, PeriodError};
 use crate::places::zones;
 use crate::state::AppState;
-use crate::web::{FieldErrors, Layout, PageError, render};
+use crate::web::{FieldErrors, PageContext, PageError, render};
 
 /// One monitor's line on a dashboard.
 pub struct MonitorLine {
@@ -28,7 +28,7 @@ pub struct MonitorLine {
 #[derive(askama::Template)]
 #[template(path = "monitoring/dashboard.html")]
 struct DashboardPage {
-    layout: Layout,
+    layout: PageContext,
     id: String,
     name: String,
     sla_target: i64,
@@ -119,7 +119,7 @@ fn day_message(problem: FieldError) -> &'static str {
 fn period_of(
     query: &PeriodQuery,
     now: chrono::NaiveDateTime,
-    layout: &Layout,
+    layout: &PageContext,
     errors: &mut FieldErrors,
 ) -> Period {
     let choice = PeriodChoice::ALL
@@ -161,7 +161,7 @@ fn period_of(
 
 pub async fn page(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
@@ -231,7 +231,7 @@ fn monitor_lines(
 
 /// The availability and response-time charts of the period.
 fn charts_of(
-    layout: &Layout,
+    layout: &PageContext,
     period: &Period,
     sla_target: i64,
     slots: &[stats::Slot],

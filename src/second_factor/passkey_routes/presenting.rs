@@ -19,13 +19,13 @@ use crate::auth::session::{SignInClient, TypedSession};
 use crate::second_factor::Proof;
 use crate::second_factor::challenge::{awaiting, complete_sign_in};
 use crate::state::AppState;
-use crate::web::{Layout, PageError, local_path};
+use crate::web::{PageContext, PageError, local_path};
 
 // The second step of a sign-in.
 
 pub async fn second_step_start(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
@@ -43,7 +43,7 @@ pub async fn second_step_start(
 pub async fn second_step_finish(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
-    layout: Layout,
+    layout: PageContext,
     session: TypedSession,
     client: ClientAddress,
     body: web::Json<PublicKeyCredential>,
@@ -75,7 +75,7 @@ pub struct NextQuery {
 
 pub async fn step_up_start(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
@@ -96,7 +96,7 @@ pub async fn step_up_start(
 
 pub async fn step_up_finish(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     client: ClientAddress,
@@ -148,7 +148,7 @@ pub async fn sign_in_start(
 pub async fn sign_in_finish(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
-    layout: Layout,
+    layout: PageContext,
     session: TypedSession,
     client: ClientAddress,
     query: web::Query<NextQuery>,

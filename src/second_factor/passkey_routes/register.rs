@@ -17,7 +17,7 @@ use crate::second_factor::has_factor;
 use crate::second_factor::pages::{ChangeError, tell};
 use crate::second_factor::passkeys;
 use crate::state::AppState;
-use crate::web::{Layout, PageError};
+use crate::web::{PageContext, PageError};
 
 const LABEL_MAX_CHARS: usize = 100;
 
@@ -71,7 +71,7 @@ pub struct NewPasskey {
 
 pub async fn register_finish(
     state: web::Data<AppState>,
-    layout: Layout,
+    layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
     body: web::Json<NewPasskey>,

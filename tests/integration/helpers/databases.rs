@@ -88,7 +88,8 @@ fn sqlite_url(data_dir: &Path) -> String {
 }
 
 /// The first 16 hex digits of a SHA-256 over every file name and content of
-/// the backend's migration folder, in order.
+/// the backend's migration folder, in order, and of its replaceable schema (the
+/// triggers and functions applied after the migrations).
 fn migrations_digest(backend: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("migrations")
@@ -104,6 +105,10 @@ fn migrations_digest(backend: &str) -> String {
         digest.update(std::fs::read(&file).expect("read a migration"));
         digest.update([0]);
     }
+    let replaceable = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src/db/replaceable")
+        .join(format!("{backend}.sql"));
+    digest.update(std::fs::read(&replaceable).expect("read the replaceable schema"));
     hex::encode(digest.finalize())[..16].to_owned()
 }
 

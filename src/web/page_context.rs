@@ -1,4 +1,6 @@
-//! The data the base template needs on every page.
+//! The request's context for a page: who is asking and in which membership, the
+//! language and its messages, the flash messages, and the navigation they may
+//! see; the base template reads it on every page.
 
 use std::future::{Ready, ready};
 
@@ -248,7 +250,7 @@ pub struct Flash {
     pub text: String,
 }
 
-pub struct Layout {
+pub struct PageContext {
     pub tr: Translator,
     pub lang: Lang,
     /// Path and query of this page, where the language switch comes back to.
@@ -259,7 +261,7 @@ pub struct Layout {
     pub csrf_token: String,
 }
 
-impl Layout {
+impl PageContext {
     /// A layout without flash messages (error pages).
     pub fn bare(req: &HttpRequest, lang: Lang) -> Self {
         let current = match req.uri().path_and_query() {
@@ -452,13 +454,13 @@ impl Layout {
     }
 }
 
-impl FromRequest for Layout {
+impl FromRequest for PageContext {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let lang = Lang::of_request(req);
-        let mut layout = Layout::bare(req, lang);
+        let mut layout = PageContext::bare(req, lang);
         // Flash messages carry message ids; they are translated for whoever reads them.
         if let Ok(incoming) = IncomingFlashMessages::extract(req).into_inner() {
             layout.flashes = incoming
