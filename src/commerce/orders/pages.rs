@@ -14,7 +14,7 @@ use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
 use crate::customers::{self, Customer};
-use crate::db;
+use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
@@ -103,39 +103,7 @@ pub async fn place_order(
     let id = customer_id.clone();
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-            // The customer first: another partner's id is missing whatever the form says.
-            let customer = customers::find(conn, &change.partner_id, &id)?;
-            let offer = catalogue::find_active(conn, &typed.offer_id)?
-                .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-            let quantity =
-                quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
-            let line = OrderLine {
-                offer: &offer,
-                quantity,
-                subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
-                purpose: Purpose::Purchase,
-                starts_on: change.now.date(),
-            };
-            let buyer = Buyer {
-                placed_by: PlacedBy::Partner,
-                login_id: Some(&change.login_id),
-                name: &change.name,
-                now: change.now,
-            };
-            place(conn, &customer, &change.partner_id, &buyer, &line)?;
-            audit::record(
-                conn,
-                change.now,
-                audit::Entry {
-                    partner_id: Some(&change.partner_id),
-                    customer_id: Some(&customer.id),
-                    actor: change.actor(),
-                    action: Action::OrderPlaced,
-                    target: &customer.name,
-                    details: &describe(&offer, quantity),
-                },
-            )?;
-            Quote::new(conn, &customer.name, &change.partner_id, &line)
+            order_as_partner(conn, change, &id, &typed, quantity)
         })
         .await;
     match outcome {
@@ -165,6 +133,48 @@ pub async fn place_order(
         }
         Err(error) => Err(page_error(error)),
     }
+}
+
+/// Places the order a partner member typed, logged; returns its quote.
+fn order_as_partner(
+    conn: &mut DbConnection,
+    change: &PartnerChange,
+    customer_id: &str,
+    typed: &OrderForm,
+    quantity: Option<i32>,
+) -> Result<Quote, CommerceError> {
+    // The customer first: another partner's id is missing whatever the form says.
+    let customer = customers::find(conn, &change.partner_id, customer_id)?;
+    let offer = catalogue::find_active(conn, &typed.offer_id)?
+        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+    let quantity = quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+    let line = OrderLine {
+        offer: &offer,
+        quantity,
+        subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
+        purpose: Purpose::Purchase,
+        starts_on: change.now.date(),
+    };
+    let buyer = Buyer {
+        placed_by: PlacedBy::Partner,
+        login_id: Some(&change.login_id),
+        name: &change.name,
+        now: change.now,
+    };
+    place(conn, &customer, &change.partner_id, &buyer, &line)?;
+    audit::record(
+        conn,
+        change.now,
+        audit::Entry {
+            partner_id: Some(&change.partner_id),
+            customer_id: Some(&customer.id),
+            actor: change.actor(),
+            action: Action::OrderPlaced,
+            target: &customer.name,
+            details: &describe(&offer, quantity),
+        },
+    )?;
+    Quote::new(conn, &customer.name, &change.partner_id, &line)
 }
 
 #[derive(Template)]
