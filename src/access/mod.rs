@@ -322,7 +322,7 @@ pub struct Requester<'a> {
 
 /// The actions that hand out access, which ask a person who has a second
 /// factor to present it again when the last time is more than
-/// `second_factor::STEP_UP_MINUTES` old: (method, route path).
+/// `auth::second_factor_rule::STEP_UP_MINUTES` old: (method, route path).
 pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/partner/customers/{customer_id}/open"),
     ("POST", "/partner/staff/invite"),

@@ -61,7 +61,7 @@ impl EndReason {
     }
 }
 
-pub use crate::auth::identity::Assisting;
+use crate::auth::identity::Assisting;
 
 /// What a request finds of its assisted session.
 pub enum Check {

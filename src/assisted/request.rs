@@ -32,7 +32,7 @@ enum Outcome {
     NobodyToAsk,
 }
 
-pub use crate::tenancy::{ONE_REQUEST_PER, assistance_asked_since as asked_since};
+use crate::tenancy::assistance_asked_since;
 
 fn ask(
     conn: &mut DbConnection,
@@ -45,7 +45,7 @@ fn ask(
     if customer.partner_assistance {
         return Ok(Outcome::NotNeeded);
     }
-    if asked_since(conn, &customer.id, now)?.is_some() {
+    if assistance_asked_since(conn, &customer.id, now)?.is_some() {
         return Ok(Outcome::AlreadyAsked);
     }
     let administrators: Vec<(String, String, String)> = memberships::table

@@ -20,7 +20,7 @@ pub mod subscriptions;
 use crate::customers::CustomerError;
 use crate::web::PageError;
 
-pub use crate::tenancy::kinds::OfferKind;
+use crate::tenancy::kinds::OfferKind;
 
 /// Who placed an order, or bought a reservation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

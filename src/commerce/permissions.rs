@@ -22,8 +22,8 @@ use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Confirmed, Review, back_to};
 use crate::web::{PageContext, PageError, see_other};
 
-pub use crate::tenancy::purchase_permission::{
-    BUY_RESERVATIONS, PurchasePermission, is_on, owned_usage_subscriptions, purchase_permission,
+use crate::tenancy::purchase_permission::{
+    BUY_RESERVATIONS, PurchasePermission, purchase_permission,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

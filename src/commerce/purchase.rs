@@ -10,7 +10,6 @@ use diesel::prelude::*;
 
 use super::catalogue;
 use super::orders::{self, Buyer, OfferChoice, OrderForm, OrderLine, Purpose};
-use super::permissions::{is_on, owned_usage_subscriptions};
 use super::reservations::{Reservation, of_customer};
 use super::review::{self, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
@@ -22,6 +21,7 @@ use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
+use crate::tenancy::purchase_permission::{is_on, owned_usage_subscriptions};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]

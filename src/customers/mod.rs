@@ -214,7 +214,3 @@ pub fn record_change(
         },
     )
 }
-
-pub use crate::tenancy::partner_of;
-
-pub use crate::tenancy::activate_accounts_administered_by;

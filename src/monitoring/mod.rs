@@ -43,7 +43,7 @@ use chrono::NaiveDateTime;
 
 use crate::accounts::FieldError;
 
-pub use crate::tenancy::STALE_AFTER;
+use crate::tenancy::STALE_AFTER;
 
 /// What a monitor watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,7 +58,7 @@ pub fn insert_organisation(
             partner_organisations::second_factor_required_since
                 .eq(second_factor_required.then_some(now)),
             partner_organisations::second_factor_grace_days
-                .eq(crate::second_factor::policy::DEFAULT_GRACE_DAYS),
+                .eq(crate::auth::second_factor_rule::DEFAULT_GRACE_DAYS),
         ))
         .execute(conn)?;
     Ok(id)

@@ -38,7 +38,7 @@ pub fn load(
         .inner_join(customer_accounts::table)
         .filter(customer_accounts::partner_id.eq(partner_id))
         .filter(monitors::last_success.eq(false))
-        .filter(monitors::last_checked_at.ge(now - crate::monitoring::STALE_AFTER))
+        .filter(monitors::last_checked_at.ge(now - crate::tenancy::STALE_AFTER))
         .count()
         .get_result(conn)?;
     Ok(Some(MonitorsDown {

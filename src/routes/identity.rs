@@ -11,7 +11,8 @@ use actix_web::http::header::LOCATION;
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
-use crate::assisted::{Assisting, Check, check};
+use crate::assisted::{Check, check};
+use crate::auth::identity::Assisting;
 use crate::auth::identity::{Identity, context_of, load};
 use crate::auth::second_factor_rule;
 use crate::auth::session::TypedSession;

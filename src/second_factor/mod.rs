@@ -20,7 +20,6 @@ use crate::auth::tokens::digest;
 use crate::db::DbConnection;
 use crate::db::schema::{recovery_codes, second_factors};
 
-pub use crate::auth::second_factor_rule::{STEP_UP_MINUTES, status};
 /// Recovery codes made at a time.
 pub const RECOVERY_CODES: usize = 10;
 const TOTP_DIGITS: usize = 6;

@@ -10,9 +10,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::policy::Policy;
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::{Identity, SignedIn};
+use crate::auth::second_factor_rule::Policy;
 use crate::auth::session::TypedSession;
 use crate::config::Settings;
 use crate::db::schema::logins;

@@ -29,7 +29,7 @@ use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The longest grace period an owner may give.
 pub const MAX_GRACE_DAYS: i32 = 90;
-pub use crate::auth::second_factor_rule::{DEFAULT_GRACE_DAYS, Policy};
+use crate::auth::second_factor_rule::{DEFAULT_GRACE_DAYS, Policy};
 
 /// Whose rule a page edits, or whose member's factors are reset.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ mod form;
 mod pages;
 mod queries;
 
-pub use crate::tenancy::purchase_permission::usage_subscriptions;
+use crate::tenancy::purchase_permission::usage_subscriptions;
 pub use form::{OfferChoice, OrderForm, offer_choices};
 pub use pages::{customer_page, page, place_order};
 pub use queries::{HistoryRow, history, insert_order, is_active_usage_subscription, place};
