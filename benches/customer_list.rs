@@ -43,6 +43,7 @@ use partnerdesk::clock::{Clock, SystemClock};
 use partnerdesk::config::{Settings, redact_url};
 use partnerdesk::customers::seed::{self, SeedOptions};
 use partnerdesk::i18n::Lang;
+use partnerdesk::ids::{CustomerId, PartnerId};
 use partnerdesk::startup::Application;
 use partnerdesk::{db, organisations};
 use rand::rngs::StdRng;
@@ -176,13 +177,19 @@ fn seed_database(url: &str, count: usize) -> Duration {
     let hash = hash_password(PASSWORD).expect("hash the owner's password");
     let login_id = accounts::insert(&mut conn, now, &owner, LoginState::Active, Some(&hash))
         .expect("insert the owner's login");
-    organisations::add_member(&mut conn, now, &partner_a, &login_id, PartnerRole::Owner)
-        .expect("make the owner a member of partner A");
+    organisations::add_member(
+        &mut conn,
+        now,
+        &PartnerId::new(partner_a.clone()),
+        &login_id,
+        PartnerRole::Owner,
+    )
+    .expect("make the owner a member of partner A");
     let started = Instant::now();
     let mut first_customer = None;
     for (partner_id, seed) in [(partner_a, 1), (partner_b, 2)] {
         let options = SeedOptions {
-            partner_id,
+            partner_id: PartnerId::new(partner_id),
             count,
             groups: GROUPS,
             seed,
@@ -204,7 +211,7 @@ fn seed_database(url: &str, count: usize) -> Duration {
     partnerdesk::customers::create::add_customer_member(
         &mut conn,
         now,
-        &customer,
+        &CustomerId::new(customer.clone()),
         &admin_id,
         "administrator",
     )

@@ -1,6 +1,7 @@
 //! The activity log: append-only. The application only ever inserts into it; no
 //! code path updates or deletes an entry.
 
+use crate::accounts::MembershipState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -314,7 +315,7 @@ pub fn record_for_login(
         .filter(memberships::login_id.eq(login_id))
         // Only tenants the person belongs to: an offer not yet accepted tells
         // its inviter nothing about the login.
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .select((
             memberships::partner_id,
             memberships::customer_id,

@@ -2,6 +2,7 @@
 //! and a few hundred varied customers.
 //! Passwords are new on every start and printed once.
 
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rand::Rng;
@@ -156,19 +157,21 @@ fn staff(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     passwords: Vec<NewPassword>,
-) -> Result<(String, Vec<DemoLogin>), DemoError> {
+) -> Result<(PartnerId, Vec<DemoLogin>), DemoError> {
     let name = DisplayName::parse(DEMO_PARTNER).map_err(|_| DemoError::Invalid("name"))?;
-    let partner_id = match partner_organisations::table
-        .filter(partner_organisations::name.eq(DEMO_PARTNER))
-        .select(partner_organisations::id)
-        .first::<String>(conn)
-        .optional()?
-    {
-        Some(id) => id,
-        // Required, as for any new organisation: the demo's people have the
-        // grace period to try enrolling.
-        None => organisations::insert_organisation(conn, now, &name, None, true)?,
-    };
+    let partner_id = PartnerId::new(
+        match partner_organisations::table
+            .filter(partner_organisations::name.eq(DEMO_PARTNER))
+            .select(partner_organisations::id)
+            .first::<String>(conn)
+            .optional()?
+        {
+            Some(id) => id,
+            // Required, as for any new organisation: the demo's people have the
+            // grace period to try enrolling.
+            None => organisations::insert_organisation(conn, now, &name, None, true)?,
+        },
+    );
     let mut printed = Vec::new();
     for ((username, full_name, role, language), NewPassword { password, hash }) in
         DEMO_STAFF.into_iter().zip(passwords)
@@ -212,7 +215,7 @@ fn active_login(
         diesel::update(logins::table.filter(logins::id.eq(&id)))
             .set((
                 logins::password_hash.eq(Some(hash)),
-                logins::state.eq("active"),
+                logins::state.eq(LoginState::Active),
             ))
             .execute(conn)?;
         return Ok((id, false));
@@ -234,7 +237,7 @@ fn active_login(
 fn sub_account_operator(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    partner_id: &PartnerId,
     NewPassword { password, hash }: NewPassword,
 ) -> Result<Option<DemoLogin>, DemoError> {
     let seeded = db::write_transaction(conn, |conn| {
@@ -253,7 +256,7 @@ const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";
 fn support_data(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    partner_id: &PartnerId,
 ) -> Result<(), DemoError> {
     let login_of = |conn: &mut DbConnection, username: &str| {
         logins::table
@@ -277,7 +280,7 @@ fn support_data(
 fn customer_administrator(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    partner_id: &PartnerId,
     NewPassword { password, hash }: NewPassword,
 ) -> Result<DemoLogin, DemoError> {
     let customer_name = db::write_transaction(conn, |conn| {

@@ -17,6 +17,7 @@ pub mod email;
 pub mod errors;
 pub mod home;
 pub mod i18n;
+pub mod ids;
 pub mod invitations;
 pub mod jobs;
 pub mod log_wording;

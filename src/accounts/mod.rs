@@ -169,20 +169,35 @@ pub struct NewLogin {
     pub time_zone: chrono_tz::Tz,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginState {
-    Pending,
-    Active,
-}
-
-impl LoginState {
-    fn as_str(self) -> &'static str {
-        match self {
-            LoginState::Pending => "pending",
-            LoginState::Active => "active",
-        }
+crate::db::codes::stored_code!(
+    /// A login waits for its activation email to be used (pending), can sign
+    /// in (active), or was switched off by the operator (disabled).
+    LoginState {
+        Pending => "pending",
+        Active => "active",
+        Disabled => "disabled",
     }
-}
+);
+
+crate::db::codes::stored_code!(
+    /// A membership is an offer until its person accepts it (invited), then
+    /// gives its role (active) until it is switched off (disabled).
+    MembershipState {
+        Invited => "invited",
+        Active => "active",
+        Disabled => "disabled",
+    }
+);
+
+crate::db::codes::stored_code!(
+    /// Where a membership belongs: a partner organisation, a customer
+    /// account, or one of an account's sub-accounts.
+    MembershipKind {
+        Partner => "partner",
+        Customer => "customer",
+        SubAccount => "sub_account",
+    }
+);
 
 /// The id of the login with this username, if there is one.
 pub fn find_by_username(

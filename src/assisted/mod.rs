@@ -7,6 +7,8 @@
 pub mod pages;
 pub mod request;
 
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -187,8 +189,8 @@ pub fn end(
 }
 
 pub struct NewSession<'a> {
-    pub customer_id: &'a str,
-    pub partner_id: &'a str,
+    pub customer_id: &'a CustomerId,
+    pub partner_id: &'a PartnerId,
     pub partner_membership_id: &'a str,
     pub login_id: &'a str,
     pub reason: &'a str,

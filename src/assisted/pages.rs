@@ -1,6 +1,9 @@
 //! The pages of "open customer": the partner user's form with its reason, entering
 //! the customer's console, and leaving it.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
+use crate::auth::scope::Owned;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -48,7 +51,7 @@ pub async fn form(
     let customer = customers::find_for_page(&state, &member, path.into_inner()).await?;
     render(&OpenPage {
         layout,
-        customer,
+        customer: customer.into_inner(),
         ended: query.ended.as_deref().and_then(EndReason::parse),
         reason: String::new(),
         errors: FieldErrors::default(),
@@ -76,9 +79,9 @@ fn notify_administrators(
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(&customer.id))
         .filter(memberships::role.eq(crate::customers::create::ADMINISTRATOR_ROLE))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .filter(memberships::notify_on_open.eq(true))
-        .filter(logins::state.eq("active"))
+        .filter(logins::state.eq(LoginState::Active))
         .select((logins::email, logins::full_name, logins::language))
         .load(conn)?;
     for (email, full_name, language) in recipients {
@@ -116,7 +119,7 @@ pub async fn open(
             errors.add(&layout.tr, "reason", error.message_key());
             return render(&OpenPage {
                 layout,
-                customer,
+                customer: customer.into_inner(),
                 ended: None,
                 reason: form.reason.clone(),
                 errors,
@@ -139,12 +142,12 @@ pub async fn open(
 async fn start_session(
     state: &AppState,
     member: &PartnerMember,
-    customer: Customer,
+    customer: Owned<Customer>,
     reason: String,
 ) -> Result<String, CustomerError> {
     let now = state.clock.now();
     let settings = state.settings.clone();
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let partner_name = member.membership.tenant_name.clone();
     let (login_id, name, membership_id) = member.actor_parts();
     db::run(&state.pool, move |conn| {
@@ -154,7 +157,7 @@ async fn start_session(
                 now,
                 &NewSession {
                     customer_id: &customer.id,
-                    partner_id: &partner_id,
+                    partner_id: scope.partner_id(),
                     partner_membership_id: &membership_id,
                     login_id: &login_id,
                     reason: &reason,
@@ -164,8 +167,8 @@ async fn start_session(
                 conn,
                 now,
                 audit::Entry {
-                    partner_id: Some(&partner_id),
-                    customer_id: Some(&customer.id),
+                    partner_id: Some(scope.partner_id().as_str()),
+                    customer_id: Some(customer.id.as_str()),
                     actor: Actor {
                         login_id: Some(&login_id),
                         name: &name,

@@ -4,6 +4,9 @@
 //! to turn it on. One request a day per customer at most (whoever asks), so
 //! the administrators are not flooded; each is in both activity logs.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use chrono::NaiveDateTime;
@@ -39,9 +42,9 @@ fn ask(
     settings: &crate::config::Settings,
     now: NaiveDateTime,
     member: &PartnerMember,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Outcome, CustomerError> {
-    let customer = customers::find(conn, member.partner_id(), customer_id)?;
+    let customer = customers::find(conn, member.scope(), customer_id)?;
     if customer.partner_assistance {
         return Ok(Outcome::NotNeeded);
     }
@@ -52,8 +55,8 @@ fn ask(
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(&customer.id))
         .filter(memberships::role.eq(customers::create::ADMINISTRATOR_ROLE))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.eq(LoginState::Active))
         .select((logins::email, logins::full_name, logins::language))
         .load(conn)?;
     if administrators.is_empty() {
@@ -76,8 +79,8 @@ fn ask(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(member.partner_id()),
-            customer_id: Some(&customer.id),
+            partner_id: Some(member.partner_id().as_str()),
+            customer_id: Some(customer.id.as_str()),
             actor: Actor {
                 on_behalf_of: Some(&partner),
                 ..member.actor()
@@ -99,7 +102,7 @@ pub async fn request(
     let customer_id = path.into_inner();
     let now = state.clock.now();
     let settings = state.settings.clone();
-    let for_customer = customer_id.clone();
+    let for_customer = CustomerId::new(customer_id.clone());
     let outcome = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             ask(conn, &settings, now, &member, &for_customer)

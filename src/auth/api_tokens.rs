@@ -4,6 +4,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+
+use super::scope::CustomerScope;
+use crate::ids::{CustomerId, SubAccountId};
 use rand::RngCore;
 use rand::rngs::OsRng;
 
@@ -183,7 +186,7 @@ pub fn revoke_customer_token(
 pub fn customer_of(
     conn: &mut DbConnection,
     presented: &str,
-) -> QueryResult<Option<(String, String, Option<String>)>> {
+) -> QueryResult<Option<(String, CustomerScope, Option<SubAccountId>)>> {
     api_tokens::table
         .left_join(sub_accounts::table)
         .filter(api_tokens::token_hash.eq(digest(presented)))
@@ -199,7 +202,11 @@ pub fn customer_of(
             api_tokens::customer_id,
             api_tokens::sub_account_id,
         ))
-        .first::<(String, Option<String>, Option<String>)>(conn)
+        .first::<(String, Option<CustomerId>, Option<SubAccountId>)>(conn)
         .optional()
-        .map(|found| found.and_then(|(id, customer, sub)| customer.map(|c| (id, c, sub))))
+        .map(|found| {
+            found.and_then(|(id, customer, sub)| {
+                customer.map(|c| (id, CustomerScope::of_credential(c), sub))
+            })
+        })
 }

@@ -1,6 +1,8 @@
 //! The signed-in person and the membership they act as, loaded once per request by
 //! `load_identity` and handed to handlers through the request.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
@@ -101,7 +103,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
         .left_join(customer_accounts::table.left_join(customer_security::table))
         .left_join(sub_accounts::table)
         .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .select((
             (memberships::id, memberships::role),
             (
@@ -214,7 +216,7 @@ pub fn load(
     // LIMIT on every run.
     let rows: Vec<LoginRow> = logins::table
         .filter(logins::id.eq(login_id))
-        .filter(logins::state.eq("active"))
+        .filter(logins::state.eq(LoginState::Active))
         .select((
             logins::id,
             logins::username,

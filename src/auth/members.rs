@@ -8,19 +8,32 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
 use super::identity::{Identity, Membership, MembershipScope};
+use super::scope::{ConsoleScope, CustomerScope, PartnerScope, SubAccountScope};
 use crate::access::{CustomerRole, PartnerRole};
 use crate::errors::PageError;
+use crate::ids::{CustomerId, MembershipId, PartnerId};
 
 /// A handler argument for partner pages: the identity and its partner membership.
 pub struct PartnerMember {
     pub identity: Identity,
     pub membership: Membership,
     pub role: PartnerRole,
+    scope: PartnerScope,
 }
 
 impl PartnerMember {
-    pub fn partner_id(&self) -> &str {
-        &self.membership.tenant_id
+    /// The organisation this member acts in: every query of the partner area
+    /// is scoped by it.
+    pub fn scope(&self) -> &PartnerScope {
+        &self.scope
+    }
+
+    pub fn partner_id(&self) -> &PartnerId {
+        self.scope.partner_id()
+    }
+
+    pub fn membership_id(&self) -> MembershipId {
+        MembershipId::new(self.membership.id.clone())
     }
 
     /// (login id, full name, membership id), owned, for work moved to another thread.
@@ -53,10 +66,12 @@ impl FromRequest for PartnerMember {
             let MembershipScope::Partner { role } = membership.scope else {
                 return None;
             };
+            let scope = PartnerScope::of_credential(PartnerId::new(membership.tenant_id.clone()));
             Some(PartnerMember {
                 identity,
                 membership,
                 role,
+                scope,
             })
         });
         ready(member.ok_or(PageError::NotFound))
@@ -69,11 +84,26 @@ pub struct CustomerMember {
     pub identity: Identity,
     pub membership: Membership,
     pub role: CustomerRole,
+    scope: ConsoleScope,
 }
 
 impl CustomerMember {
-    pub fn customer_id(&self) -> &str {
-        &self.membership.tenant_id
+    /// The account, or the operator's sub-account, this member acts in.
+    pub fn scope(&self) -> &ConsoleScope {
+        &self.scope
+    }
+
+    /// The whole account, for the pages an operator never reaches (the route
+    /// table refuses them first); an operator asking is answered as missing.
+    pub fn account(&self) -> Result<&CustomerScope, PageError> {
+        match &self.scope {
+            ConsoleScope::Account(scope) => Ok(scope),
+            ConsoleScope::SubAccount(_) => Err(PageError::NotFound),
+        }
+    }
+
+    pub fn customer_id(&self) -> &CustomerId {
+        self.scope.customer_id()
     }
 
     /// (login id, full name, membership id), owned, for work moved to another thread.
@@ -96,10 +126,19 @@ impl FromRequest for CustomerMember {
             let MembershipScope::Customer { role } = membership.scope else {
                 return None;
             };
+            let customer_id = CustomerId::new(membership.tenant_id.clone());
+            let scope = match &membership.sub_account {
+                Some(access) => ConsoleScope::SubAccount(SubAccountScope::of_credential(
+                    customer_id,
+                    access.clone(),
+                )),
+                None => ConsoleScope::Account(CustomerScope::of_credential(customer_id)),
+            };
             Some(CustomerMember {
                 identity,
                 membership,
                 role,
+                scope,
             })
         });
         ready(member.ok_or(PageError::NotFound))

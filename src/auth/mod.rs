@@ -7,6 +7,7 @@ pub mod client_address;
 pub mod identity;
 pub mod members;
 pub mod password;
+pub mod scope;
 pub mod second_factor_rule;
 pub mod session;
 pub mod session_store;

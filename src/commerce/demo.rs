@@ -1,6 +1,7 @@
 //! The demo's catalogue and a first customer's subscriptions and reservation,
 //! so `serve --demo` has orders to look at and a permission ready to turn on.
 
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -46,7 +47,7 @@ pub fn seed(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     customer: &crate::customers::Customer,
-    partner_id: &str,
+    partner_id: &PartnerId,
     owner_membership_id: &str,
 ) -> Result<(), CommerceError> {
     if catalogue::all(conn)?.is_empty() {

@@ -5,6 +5,7 @@
 //! logged once, as "Create customer purchase permissions" or "Delete customer
 //! purchase permissions"; a request that changes nothing logs nothing.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
@@ -78,8 +79,8 @@ pub fn set_buy_reservations(
         conn,
         change.now,
         audit::Entry {
-            partner_id: Some(&change.partner_id),
-            customer_id: Some(&customer.id),
+            partner_id: Some(change.partner_id().as_str()),
+            customer_id: Some(customer.id.as_str()),
             actor: change.actor(),
             action: if on {
                 Action::PurchasePermissionsCreated
@@ -120,18 +121,18 @@ pub async fn change(
         _ => form.confirmed,
     };
     let customer_id = customer_id.into_inner();
-    let id = customer_id.clone();
+    let id = CustomerId::new(customer_id.clone());
     let toggled =
         PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
             // The customer first: another partner's id is missing whatever the form says.
-            let customer = customers::find(conn, &change.partner_id, &id)?;
+            let customer = customers::find(conn, change.scope(), &id)?;
             let on = on.ok_or(CommerceError::Malformed)?;
             let toggled = set_buy_reservations(conn, change, &customer, on)?;
             let partner: String = partner_organisations::table
-                .find(&change.partner_id)
+                .find(change.partner_id())
                 .select(partner_organisations::name)
                 .first(conn)?;
-            Ok::<_, CommerceError>((toggled, on, customer.name, partner))
+            Ok::<_, CommerceError>((toggled, on, customer.into_inner().name, partner))
         })
         .await
         .map_err(page_error)?;

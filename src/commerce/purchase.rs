@@ -3,6 +3,8 @@
 //! Owner role, billed to the partner, who is not notified. The purchase shows in
 //! both order histories, on both reservations pages and in both activity logs.
 
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -94,8 +96,8 @@ pub async fn page(
 /// The account and its partner, when the partner lets the customer buy.
 fn permitted_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
-) -> Result<(Customer, String), CommerceError> {
+    customer_id: &CustomerId,
+) -> Result<(Customer, PartnerId), CommerceError> {
     let customer: Customer = customer_accounts::table
         .filter(customer_accounts::id.eq(customer_id))
         .select(Customer::as_select())
@@ -165,7 +167,7 @@ fn purchase(
     quantity: Option<i32>,
     membership_id: &str,
 ) -> Result<Quote, CommerceError> {
-    let (customer, partner_id) = permitted_customer(conn, &change.customer_id)?;
+    let (customer, partner_id) = permitted_customer(conn, change.customer_id())?;
     let offer = catalogue::find_active(conn, &form.offer_id)?
         .filter(|offer| offer.kind() == OfferKind::Reservation)
         .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
@@ -198,8 +200,8 @@ fn purchase(
         conn,
         change.now,
         audit::Entry {
-            partner_id: Some(&partner_id),
-            customer_id: Some(&customer.id),
+            partner_id: Some(partner_id.as_str()),
+            customer_id: Some(customer.id.as_str()),
             actor: change.actor(),
             action: Action::CustomerPurchase,
             target: &customer.name,

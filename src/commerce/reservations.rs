@@ -3,6 +3,7 @@
 //! marked as such. Exchanging, cancelling and renewing are the partner's alone,
 //! whoever bought: the customer has no route to them.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -51,7 +52,7 @@ impl Reservation {
 /// The customer's reservations, newest first; `customer_id` is scoped by the caller.
 pub fn of_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     lang: Lang,
 ) -> QueryResult<Vec<Reservation>> {
     type Row = (
@@ -143,15 +144,15 @@ pub async fn page(
     customer_id: web::Path<String>,
     typed: web::Query<ExchangeTyped>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
-    let customer_id = customer_id.into_inner();
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(customer_id.into_inner());
     let lang = layout.lang;
     let (customer, reservations, offers) =
         db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
-            let customer = customers::find(conn, &partner_id, &customer_id)?;
+            let customer = customers::find(conn, &scope, &customer_id)?;
             let reservations = of_customer(conn, &customer.id, lang)?;
             let offers = catalogue::active(conn, Some(OfferKind::Reservation))?;
-            Ok((customer, reservations, offers))
+            Ok((customer.into_inner(), reservations, offers))
         })
         .await
         .map_err(page_error)?;
@@ -176,7 +177,7 @@ pub struct Held {
 
 fn active_reservation(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     reservation_id: &str,
 ) -> Result<Held, CommerceError> {
     let row: Option<(String, String, String, i32, NaiveDate)> = reservations::table
@@ -232,8 +233,8 @@ fn log(
         conn,
         change.now,
         audit::Entry {
-            partner_id: Some(&change.partner_id),
-            customer_id: Some(&customer.id),
+            partner_id: Some(change.partner_id().as_str()),
+            customer_id: Some(customer.id.as_str()),
             actor: change.actor(),
             action,
             target: &customer.name,
@@ -284,7 +285,7 @@ pub fn renew(
     orders::insert_order(
         conn,
         customer,
-        &change.partner_id,
+        change.partner_id(),
         &buyer,
         &offer,
         held.quantity,
@@ -297,7 +298,7 @@ pub fn renew(
         purpose: Purpose::Renewal,
         starts_on: held.ends_on,
     };
-    let quote = Quote::new(conn, &customer.name, &change.partner_id, &line)?;
+    let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
     let ends_on = orders::term_end(held.ends_on, offer.term_months);
     diesel::update(reservations::table.filter(reservations::id.eq(reservation_id)))
         .set((
@@ -338,7 +339,7 @@ pub fn exchange(
         purpose: Purpose::Exchange,
         starts_on: change.now.date(),
     };
-    orders::place(conn, customer, &change.partner_id, &buyer(change), &line)?;
+    orders::place(conn, customer, change.partner_id(), &buyer(change), &line)?;
     log(
         conn,
         change,
@@ -346,7 +347,7 @@ pub fn exchange(
         Action::ReservationExchanged,
         &format!("{} → {}", held.name, orders::describe(offer, quantity)),
     )?;
-    let quote = Quote::new(conn, &customer.name, &change.partner_id, &line)?;
+    let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
     Ok((held, quote))
 }
 
@@ -376,7 +377,7 @@ async fn change_reservation(
     confirmed: Confirmed,
 ) -> Result<HttpResponse, PageError> {
     let (customer_id, reservation_id) = path;
-    let (id, rid) = (customer_id.clone(), reservation_id.clone());
+    let (id, rid) = (CustomerId::new(customer_id.clone()), reservation_id.clone());
     let flash = match &what {
         Change::Cancel => "flash-reservation-cancelled",
         Change::Renew => "flash-reservation-renewed",
@@ -384,7 +385,7 @@ async fn change_reservation(
     };
     let outcome =
         PartnerChange::run_once_confirmed(state, member, confirmed, move |conn, change| {
-            let customer = customers::find(conn, &change.partner_id, &id)?;
+            let customer = customers::find(conn, change.scope(), &id)?;
             match what {
                 Change::Cancel => cancel(conn, change, &customer, &rid)
                     .map(|held| Done::Cancelled(customer.name.clone(), held)),

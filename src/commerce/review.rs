@@ -2,6 +2,7 @@
 //! page that asks to confirm it (`web::confirm`): the offer, its unit price, the
 //! quantity, the period, the total and who is billed.
 
+use crate::ids::PartnerId;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -34,7 +35,7 @@ impl Quote {
     pub fn new(
         conn: &mut DbConnection,
         customer: &str,
-        partner_id: &str,
+        partner_id: &PartnerId,
         line: &orders::OrderLine<'_>,
     ) -> Result<Quote, CommerceError> {
         let billed_to: String = partner_organisations::table

@@ -3,6 +3,8 @@
 //! rôle propriétaire de cet abonnement a été attribué au client"). The partner
 //! and the customer's administrators assign owners.
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -38,7 +40,7 @@ pub struct Subscription {
 /// The customer's subscriptions with their owners; `customer_id` is scoped by the caller.
 pub fn of_customer(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     lang: Lang,
 ) -> QueryResult<Vec<Subscription>> {
     type Row = (
@@ -97,11 +99,14 @@ pub fn of_customer(
 }
 
 /// The account's active people, who may be given the Owner role: (membership id, name).
-pub fn people(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<(String, String)>> {
+pub fn people(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> QueryResult<Vec<(String, String)>> {
     memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .order((logins::full_name.asc(), memberships::id.asc()))
         .select((memberships::id, logins::full_name))
         .load(conn)
@@ -117,7 +122,7 @@ struct OwnerChange {
 /// change to log, or `None` when nothing changed.
 fn set_owner(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     subscription_id: &str,
     membership_id: &str,
     owner: bool,
@@ -135,7 +140,7 @@ fn set_owner(
         .inner_join(logins::table)
         .filter(memberships::id.eq(membership_id))
         .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .select(logins::full_name)
         .first(conn)
         .optional()?;
@@ -203,15 +208,15 @@ pub async fn page(
     member: PartnerMember,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let customer_id = customer_id.into_inner();
     let lang = layout.lang;
     let (customer, subscriptions, people) =
         db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
-            let customer = customers::find(conn, &partner_id, &customer_id)?;
+            let customer = customers::find(conn, &scope, &CustomerId::new(customer_id))?;
             let subscriptions = of_customer(conn, &customer.id, lang)?;
             let people = people(conn, &customer.id)?;
-            Ok((customer, subscriptions, people))
+            Ok((customer.into_inner(), subscriptions, people))
         })
         .await
         .map_err(page_error)?;
@@ -290,10 +295,10 @@ pub async fn change_owner(
     let (customer_id, subscription_id) = path.into_inner();
     let owner = form.owner();
     let membership_id = form.into_inner().membership_id;
-    let id = customer_id.clone();
+    let id = CustomerId::new(customer_id.clone());
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         // The customer first: another partner's id is missing whatever the form says.
-        let customer = customers::find(conn, &change.partner_id, &id)?;
+        let customer = customers::find(conn, change.scope(), &id)?;
         let owner = owner?;
         let changed = set_owner(
             conn,
@@ -308,8 +313,8 @@ pub async fn change_owner(
                 conn,
                 change.now,
                 crate::audit::Entry {
-                    partner_id: Some(&change.partner_id),
-                    customer_id: Some(&customer.id),
+                    partner_id: Some(change.partner_id().as_str()),
+                    customer_id: Some(customer.id.as_str()),
                     actor: change.actor(),
                     action: owner_action(owner),
                     target: &customer.name,
@@ -340,7 +345,7 @@ pub async fn customer_change_owner(
         let owner = owner?;
         let changed = set_owner(
             conn,
-            &change.customer_id,
+            change.customer_id(),
             &subscription_id,
             &membership_id,
             owner,

@@ -2,6 +2,7 @@
 //! its account. The customer's administrators turn it on or off; everyone in the
 //! account sees its state and its history, which is read from the activity log.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -116,7 +117,7 @@ pub async fn change_notification(
         let changed = diesel::update(
             memberships::table
                 .filter(memberships::id.eq(&membership_id))
-                .filter(memberships::customer_id.eq(&change.customer_id))
+                .filter(memberships::customer_id.eq(change.customer_id()))
                 .filter(memberships::notify_on_open.ne(notify)),
         )
         .set(memberships::notify_on_open.eq(notify))
@@ -160,7 +161,7 @@ pub async fn change(
         set_assistance(
             conn,
             change.now,
-            &change.customer_id,
+            change.customer_id(),
             enabled,
             change.actor(),
         )
@@ -182,7 +183,7 @@ pub async fn change(
 pub fn set_assistance(
     conn: &mut db::DbConnection,
     now: NaiveDateTime,
-    customer_id: &str,
+    customer_id: &CustomerId,
     enabled: bool,
     actor: Actor<'_>,
 ) -> Result<bool, DbError> {
@@ -208,7 +209,7 @@ pub fn set_assistance(
         now,
         audit::Entry {
             partner_id: partner_id.as_deref(),
-            customer_id: Some(customer_id),
+            customer_id: Some(customer_id.as_str()),
             actor,
             action: if enabled {
                 Action::AssistanceTurnedOn

@@ -84,7 +84,7 @@ pub fn account(
         None
     };
     let requests = if wanted.requests {
-        let scope = Scope::Customer(viewer.customer_id().to_owned());
+        let scope = Scope::Customer(viewer.customer_id().to_owned().into_string());
         Some((
             requests::count(conn, &scope, Some(Status::Open), None)?,
             requests::count(conn, &scope, Some(Status::Waiting), None)?,
@@ -131,7 +131,7 @@ pub async fn operator_home(
     let Some(sub_account) = member.membership.sub_account.clone() else {
         return Err(PageError::NotFound);
     };
-    let viewer = Viewer::of(member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let (seen, dashboards, definitions) = db::run(&state.pool, move |conn| {
         Ok::<_, DbError>((

@@ -79,7 +79,7 @@ pub async fn home(
     }
     let customer_id = member.customer_id().to_owned();
     let wanted = home_figures::Wanted::of(&layout);
-    let viewer = crate::monitoring::scope::Viewer::of(&member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let (overview, figures) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         let (customer, partner): (Customer, Option<String>) = customer_accounts::table

@@ -2,6 +2,9 @@
 //! disable, and for an invitation still pending, resend (the old link dies) or
 //! revoke it. An account always keeps an active administrator.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -62,7 +65,7 @@ impl From<diesel::result::Error> for UserError {
 
 type UserRow = (String, String, String, String, crate::invitations::ShownRow);
 
-pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>> {
+pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<User>> {
     let rows: Vec<UserRow> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
@@ -98,7 +101,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<User>
 
 fn user(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     membership_id: &str,
 ) -> Result<User, UserError> {
     list(conn, customer_id)?
@@ -109,21 +112,24 @@ fn user(
 
 /// Serialises changes to one account's people (PostgreSQL; SQLite's write
 /// transactions already are).
-pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
-    crate::db::lock_row(conn, crate::db::LockTarget::CustomerAccount(customer_id))
+pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<()> {
+    crate::db::lock_row(
+        conn,
+        crate::db::LockTarget::CustomerAccount(customer_id.as_str()),
+    )
 }
 
 pub(crate) fn other_active_administrators(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     membership_id: &str,
 ) -> QueryResult<i64> {
     memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
         .filter(memberships::role.eq(CustomerRole::Administrator.as_str()))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.eq(LoginState::Active))
         .filter(memberships::id.ne(membership_id))
         .count()
         .get_result(conn)
@@ -231,14 +237,14 @@ fn invite_in(
     change: &CustomerChange,
     invitation: &Invitation,
 ) -> Result<(), UserError> {
-    lock_account(conn, &change.customer_id)?;
+    lock_account(conn, change.customer_id())?;
     let offered = invitations::offer(
         conn,
         settings,
         change.now,
         &invitations::Offer {
             person: &invitation.login,
-            target: invitations::Target::Customer(&change.customer_id),
+            target: invitations::Target::Customer(change.customer_id().as_str()),
             role: invitation.role.as_str(),
             inviter: Some(change.login_id()),
         },
@@ -305,8 +311,8 @@ async fn change(
     let id = membership_id.clone();
     let outcome =
         CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            lock_account(conn, &change.customer_id)?;
-            let target = user(conn, &change.customer_id, &id)?;
+            lock_account(conn, change.customer_id())?;
+            let target = user(conn, change.customer_id(), &id)?;
             let (name, email, role) = (target.full_name.clone(), target.email.clone(), target.role);
             work(conn, change, target)?;
             Ok((name, email, role))
@@ -364,7 +370,7 @@ pub async fn change_role(
                 return Err(UserError::NotFound);
             }
             if target.role == CustomerRole::Administrator
-                && other_active_administrators(conn, &change.customer_id, &target.membership_id)?
+                && other_active_administrators(conn, change.customer_id(), &target.membership_id)?
                     == 0
             {
                 return Err(UserError::LastAdministrator);
@@ -399,13 +405,13 @@ pub async fn disable(
                 return Ok(());
             }
             if target.role == CustomerRole::Administrator
-                && other_active_administrators(conn, &change.customer_id, &target.membership_id)?
+                && other_active_administrators(conn, change.customer_id(), &target.membership_id)?
                     == 0
             {
                 return Err(UserError::LastAdministrator);
             }
             diesel::update(memberships::table.filter(memberships::id.eq(&target.membership_id)))
-                .set(memberships::state.eq("disabled"))
+                .set(memberships::state.eq(MembershipState::Disabled))
                 .execute(conn)?;
             // Their sessions in this account end now; the login's others go on.
             end_sessions_using(conn, &target.membership_id)?;

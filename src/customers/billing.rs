@@ -9,9 +9,10 @@ use serde::Deserialize;
 
 use super::details::enrolled_devices;
 use super::page_error;
-use super::{BillingType, Customer, CustomerError, Term, find, record_change};
+use super::{BillingType, Customer, CustomerError, CustomerId, Term, find, record_change};
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
+use crate::auth::scope::Owned;
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::i18n::{Translator, format_date};
@@ -37,7 +38,7 @@ pub async fn convert_trial(
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = customer_id.into_inner();
+    let customer_id = CustomerId::new(customer_id.into_inner());
     let id = customer_id.clone();
     let confirmed = form.confirmed;
     let outcome =
@@ -81,15 +82,24 @@ pub async fn convert_trial(
 pub fn convert_to_monthly_usage(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Customer, BillingError> {
-    let customer = find(conn, &change.partner_id, customer_id)?;
+    let customer = find(conn, change.scope(), customer_id)?;
     if customer.billing() != BillingType::Trial {
         return Err(BillingError::NotATrial);
     }
-    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(customer_id)))
+    end_trial(conn, change, &customer)?;
+    Ok(customer.into_inner())
+}
+
+fn end_trial(
+    conn: &mut DbConnection,
+    change: &PartnerChange,
+    customer: &Owned<Customer>,
+) -> Result<(), BillingError> {
+    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(&customer.id)))
         .set((
-            customer_accounts::billing_type.eq(BillingType::MonthlyUsage.as_str()),
+            customer_accounts::billing_type.eq(BillingType::MonthlyUsage),
             customer_accounts::trial_ends_on.eq(None::<chrono::NaiveDate>),
             customer_accounts::updated_at.eq(change.now),
         ))
@@ -97,12 +107,12 @@ pub fn convert_to_monthly_usage(
     record_change(
         conn,
         change,
-        customer_id,
+        &customer.id,
         Action::TrialConverted,
         &customer.name,
         "",
     )?;
-    Ok(customer)
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -122,17 +132,17 @@ pub async fn change_term(
 ) -> Result<HttpResponse, PageError> {
     let term = Term::parse(&form.term);
     let confirmed = form.confirmed;
-    let customer_id = customer_id.into_inner();
+    let customer_id = CustomerId::new(customer_id.into_inner());
     let id = customer_id.clone();
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
             // The customer first: another partner's id is missing whatever the form says.
-            let customer = find(conn, &change.partner_id, &id)?;
+            let customer = find(conn, change.scope(), &id)?;
             let current = customer.term_on(change.now.date());
             match term {
                 Some(term) => {
-                    let when = change_subscription_term(conn, change, &id, term)?;
-                    Ok(Some((customer.name, current, when)))
+                    let when = change_subscription_term(conn, change, &customer, term)?;
+                    Ok(Some((customer.into_inner().name, current, when)))
                 }
                 None => Ok(None),
             }
@@ -218,10 +228,9 @@ pub enum TermChange {
 pub fn change_subscription_term(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer_id: &str,
+    customer: &Owned<Customer>,
     term: Term,
 ) -> Result<TermChange, CustomerError> {
-    let customer = find(conn, &change.partner_id, customer_id)?;
     let today = change.now.date();
     let current = customer.term_on(today);
     // A change already in force becomes the current term before anything else.
@@ -229,18 +238,12 @@ pub fn change_subscription_term(
         Some(from) if from <= today => from,
         _ => customer.term_started_on,
     };
-    let pending = match (
-        customer.next_term.as_deref().and_then(Term::parse),
-        customer.next_term_from,
-    ) {
-        (Some(next), Some(from)) if from > today => Some((next, from)),
-        _ => None,
-    };
+    let pending = customer.pending_term(today);
     let outcome = if let (true, Some((next, from))) = (current == term, pending) {
         TermChange::Cancelled(next, from)
     } else if current == term {
         TermChange::Unchanged
-    } else if enrolled_devices(conn, customer_id)? == 0 {
+    } else if enrolled_devices(conn, &customer.id)? == 0 {
         TermChange::Now
     } else {
         TermChange::AtPeriodEnd(current.period_end(started_on, today))
@@ -248,11 +251,11 @@ pub fn change_subscription_term(
     let (subscription_term, term_started_on, next_term, next_term_from) = match outcome {
         TermChange::Unchanged | TermChange::Cancelled(..) => (current, started_on, None, None),
         TermChange::Now => (term, today, None, None),
-        TermChange::AtPeriodEnd(from) => (current, started_on, Some(term.as_str()), Some(from)),
+        TermChange::AtPeriodEnd(from) => (current, started_on, Some(term), Some(from)),
     };
-    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(customer_id)))
+    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(&customer.id)))
         .set((
-            customer_accounts::subscription_term.eq(subscription_term.as_str()),
+            customer_accounts::subscription_term.eq(subscription_term),
             customer_accounts::term_started_on.eq(term_started_on),
             customer_accounts::next_term.eq(next_term),
             customer_accounts::next_term_from.eq(next_term_from),
@@ -272,7 +275,7 @@ pub fn change_subscription_term(
         record_change(
             conn,
             change,
-            customer_id,
+            &customer.id,
             Action::TermChanged,
             &customer.name,
             &details,

@@ -4,6 +4,7 @@
 //! that spreadsheets read accents right), comma-separated unless `sep=semicolon`
 //! asks for what a spreadsheet set up for French expects; the import takes both.
 
+use crate::auth::scope::PartnerScope;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
@@ -160,13 +161,13 @@ fn encode(
 
 async fn batch(
     pool: &DbPool,
-    partner_id: String,
+    scope: PartnerScope,
     view: View,
     offset: i64,
 ) -> Result<Vec<ExportedCustomer>, DbError> {
     use customer_accounts as c;
     db::run(pool, move |conn| {
-        sorted(conn, &partner_id, &view)
+        sorted(conn, scope.partner_id(), &view)
             .select((
                 c::id,
                 c::name,
@@ -207,20 +208,20 @@ pub async fn csv(
 ) -> Result<HttpResponse, PageError> {
     let view = View::from(query.into_inner()).at(state.clock.now());
     let delimiter = options.delimiter();
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let pool = state.pool.clone();
     // The first batch is read before answering, so a failing database still gets
     // a proper error page instead of a cut-off file.
-    let first = batch(&pool, partner_id.clone(), view.clone(), 0).await?;
+    let first = batch(&pool, scope.clone(), view.clone(), 0).await?;
     let head = encode(&first, true, delimiter).map_err(PageError::internal)?;
     let more = first.len() as i64 == BATCH;
     let rest = stream::unfold((BATCH, more), move |(offset, more)| {
-        let (pool, partner_id, view) = (pool.clone(), partner_id.clone(), view.clone());
+        let (pool, scope, view) = (pool.clone(), scope.clone(), view.clone());
         async move {
             if !more {
                 return None;
             }
-            let rows = match batch(&pool, partner_id, view, offset).await {
+            let rows = match batch(&pool, scope, view, offset).await {
                 Ok(rows) => rows,
                 Err(error) => {
                     tracing::error!(?error, "customer export stopped");

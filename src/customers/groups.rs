@@ -2,6 +2,8 @@
 //! may be in several, is added from its details page, and the list filters by
 //! group. Only owners manage groups ("Super administrateur Partenaire").
 
+use crate::auth::scope::PartnerScope;
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -49,13 +51,13 @@ pub struct Group {
     pub customers: i64,
 }
 
-fn groups_with_counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<Group>> {
-    let groups = super::list::groups_of_partner(conn, partner_id)?;
+fn groups_with_counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Group>> {
+    let groups = super::list::groups_of_partner(conn, scope)?;
     let counts: Vec<(String, i64)> = customer_group_members::table
         .inner_join(customer_groups::table)
         .inner_join(customer_accounts::table)
-        .filter(customer_groups::partner_id.eq(partner_id))
-        .filter(customer_accounts::partner_id.eq(partner_id))
+        .filter(customer_groups::partner_id.eq(scope.partner_id()))
+        .filter(customer_accounts::partner_id.eq(scope.partner_id()))
         .group_by(customer_group_members::group_id)
         .select((customer_group_members::group_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -99,9 +101,9 @@ async fn groups_page(
     errors: FieldErrors,
     typed: Option<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let groups = db::run(&state.pool, move |conn| {
-        groups_with_counts(conn, &partner_id).map_err(DbError::from)
+        groups_with_counts(conn, &scope).map_err(DbError::from)
     })
     .await?;
     render(&GroupsPage {
@@ -189,13 +191,13 @@ pub async fn create(
 
 fn name_taken(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     name: &DisplayName,
     other_than: &str,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         customer_groups::table
-            .filter(customer_groups::partner_id.eq(partner_id))
+            .filter(customer_groups::partner_id.eq(scope.partner_id()))
             .filter(customer_groups::name_key.eq(name.as_str().to_lowercase()))
             .filter(customer_groups::id.ne(other_than)),
     ))
@@ -207,14 +209,14 @@ pub fn create_group(
     change: &PartnerChange,
     name: &DisplayName,
 ) -> Result<String, GroupError> {
-    if name_taken(conn, &change.partner_id, name, "")? {
+    if name_taken(conn, change.scope(), name, "")? {
         return Err(GroupError::NameTaken);
     }
     let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(customer_groups::table)
         .values((
             customer_groups::id.eq(&id),
-            customer_groups::partner_id.eq(&change.partner_id),
+            customer_groups::partner_id.eq(change.partner_id()),
             customer_groups::name.eq(name.as_str()),
             customer_groups::name_key.eq(name.as_str().to_lowercase()),
             customer_groups::created_at.eq(change.now),
@@ -237,7 +239,7 @@ fn record(
         conn,
         change.now,
         audit::Entry {
-            partner_id: Some(&change.partner_id),
+            partner_id: Some(change.partner_id().as_str()),
             customer_id,
             actor: change.actor(),
             action,
@@ -250,12 +252,12 @@ fn record(
 /// The name of one of the partner's groups; another partner's is missing.
 fn group_name(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     group_id: &str,
 ) -> Result<String, GroupError> {
     customer_groups::table
         .filter(customer_groups::id.eq(group_id))
-        .filter(customer_groups::partner_id.eq(partner_id))
+        .filter(customer_groups::partner_id.eq(scope.partner_id()))
         .select(customer_groups::name)
         .first(conn)
         .optional()?
@@ -268,10 +270,10 @@ async fn ensure_group(
     member: &PartnerMember,
     group_id: &str,
 ) -> Result<(), PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let group_id = group_id.to_owned();
     db::run(&state.pool, move |conn| {
-        group_name(conn, &partner_id, &group_id).map(|_| ())
+        group_name(conn, &scope, &group_id).map(|_| ())
     })
     .await
     .map_err(group_page_error)
@@ -296,8 +298,8 @@ pub async fn rename(
     };
     let id = group_id.clone();
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
-        let old = group_name(conn, &change.partner_id, &id)?;
-        if name_taken(conn, &change.partner_id, &name, &id)? {
+        let old = group_name(conn, change.scope(), &id)?;
+        if name_taken(conn, change.scope(), &name, &id)? {
             return Err(GroupError::NameTaken);
         }
         diesel::update(customer_groups::table.filter(customer_groups::id.eq(&id)))
@@ -346,7 +348,7 @@ pub async fn delete(
     let id = group_id.clone();
     let (name, customers) =
         PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-            let name = group_name(conn, &change.partner_id, &id)?;
+            let name = group_name(conn, change.scope(), &id)?;
             let customers = diesel::delete(
                 customer_group_members::table.filter(customer_group_members::group_id.eq(&id)),
             )
@@ -393,13 +395,13 @@ pub async fn add_customer(
 ) -> Result<HttpResponse, PageError> {
     let customer_id = customer_id.into_inner();
     let group_id = form.into_inner().group_id;
-    let id = customer_id.clone();
+    let id = CustomerId::new(customer_id.clone());
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
-        let customer = find(conn, &change.partner_id, &id)?;
+        let customer = find(conn, change.scope(), &id)?;
         if group_id.is_empty() {
             return Err(GroupError::NoneChosen);
         }
-        let group = group_name(conn, &change.partner_id, &group_id)?;
+        let group = group_name(conn, change.scope(), &group_id)?;
         let already: bool = diesel::select(diesel::dsl::exists(
             customer_group_members::table
                 .filter(customer_group_members::group_id.eq(&group_id))
@@ -420,7 +422,7 @@ pub async fn add_customer(
                 Action::CustomerAddedToGroup,
                 &customer.name,
                 &group,
-                Some(&id),
+                Some(id.as_str()),
             )?;
         }
         Ok::<(), GroupError>(())
@@ -440,10 +442,10 @@ pub async fn remove_customer(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (customer_id, group_id) = path.into_inner();
-    let id = customer_id.clone();
+    let id = CustomerId::new(customer_id.clone());
     PartnerChange::run(&state, &member, move |conn, change| {
-        let customer = find(conn, &change.partner_id, &id)?;
-        let group = group_name(conn, &change.partner_id, &group_id)?;
+        let customer = find(conn, change.scope(), &id)?;
+        let group = group_name(conn, change.scope(), &group_id)?;
         let removed = diesel::delete(
             customer_group_members::table
                 .filter(customer_group_members::group_id.eq(&group_id))
@@ -457,7 +459,7 @@ pub async fn remove_customer(
                 Action::CustomerRemovedFromGroup,
                 &customer.name,
                 &group,
-                Some(&id),
+                Some(id.as_str()),
             )?;
         }
         Ok::<(), GroupError>(())

@@ -24,8 +24,10 @@ use diesel::prelude::*;
 
 pub use crate::tenancy::kinds::{self, BillingType, CustomerState, Health, LicenceStatus, Term};
 
+use crate::auth::scope::{Owned, PartnerScope};
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
+pub use crate::ids::{CustomerId, PartnerId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CustomerError {
@@ -83,17 +85,17 @@ pub fn assistance_by_default(billing: BillingType, managed_order: bool) -> bool 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = customer_accounts)]
 pub struct Customer {
-    pub id: String,
-    pub partner_id: Option<String>,
+    pub id: CustomerId,
+    pub partner_id: Option<PartnerId>,
     pub name: String,
     pub primary_domain: String,
     pub country: String,
     pub data_region: String,
     pub time_zone: String,
     pub reference_number: String,
-    pub subscription_term: String,
+    pub subscription_term: Term,
     pub term_started_on: NaiveDate,
-    pub next_term: Option<String>,
+    pub next_term: Option<Term>,
     pub next_term_from: Option<NaiveDate>,
     pub address_line1: String,
     pub address_line2: String,
@@ -103,8 +105,8 @@ pub struct Customer {
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
-    pub state: String,
-    pub billing_type: String,
+    pub state: CustomerState,
+    pub billing_type: BillingType,
     pub trial_ends_on: Option<NaiveDate>,
     pub managed_order: bool,
     pub health_level: i32,
@@ -114,11 +116,11 @@ pub struct Customer {
 
 impl Customer {
     pub fn state(&self) -> CustomerState {
-        CustomerState::parse(&self.state).unwrap_or(CustomerState::Active)
+        self.state
     }
 
     pub fn billing(&self) -> BillingType {
-        BillingType::parse(&self.billing_type).unwrap_or(BillingType::MonthlyUsage)
+        self.billing_type
     }
 
     pub fn health(&self) -> Health {
@@ -128,21 +130,15 @@ impl Customer {
     /// The term in force on `today`: a change decided for the end of a period
     /// takes over once that day has come.
     pub fn term_on(&self, today: NaiveDate) -> Term {
-        match (
-            self.next_term.as_deref().and_then(Term::parse),
-            self.next_term_from,
-        ) {
+        match (self.next_term, self.next_term_from) {
             (Some(next), Some(from)) if from <= today => next,
-            _ => Term::parse(&self.subscription_term).unwrap_or(Term::Monthly),
+            _ => self.subscription_term,
         }
     }
 
     /// A term change still waiting for its date, as seen on `today`.
     pub fn pending_term(&self, today: NaiveDate) -> Option<(Term, NaiveDate)> {
-        match (
-            self.next_term.as_deref().and_then(Term::parse),
-            self.next_term_from,
-        ) {
+        match (self.next_term, self.next_term_from) {
             (Some(next), Some(from)) if from > today => Some((next, from)),
             _ => None,
         }
@@ -155,19 +151,20 @@ impl Customer {
     }
 }
 
-/// The customer `customer_id` if it belongs to `partner_id`; otherwise `NotFound`,
+/// The customer `customer_id` if it is the organisation's; otherwise `NotFound`,
 /// whether it belongs to someone else or does not exist.
 pub fn find(
     conn: &mut DbConnection,
-    partner_id: &str,
-    customer_id: &str,
-) -> Result<Customer, CustomerError> {
+    scope: &PartnerScope,
+    customer_id: &CustomerId,
+) -> Result<Owned<Customer>, CustomerError> {
     customer_accounts::table
         .filter(customer_accounts::id.eq(customer_id))
-        .filter(customer_accounts::partner_id.eq(partner_id))
+        .filter(customer_accounts::partner_id.eq(scope.partner_id()))
         .select(Customer::as_select())
         .first(conn)
         .optional()?
+        .map(|customer| Owned::found_in(scope, customer))
         .ok_or(CustomerError::NotFound)
 }
 
@@ -177,13 +174,12 @@ pub async fn find_for_page(
     state: &crate::state::AppState,
     member: &crate::auth::identity::PartnerMember,
     customer_id: String,
-) -> Result<Customer, crate::web::PageError> {
-    let partner_id = member.partner_id().to_owned();
-    crate::db::run(&state.pool, move |conn| {
-        find(conn, &partner_id, &customer_id)
-    })
-    .await
-    .map_err(page_error)
+) -> Result<Owned<Customer>, crate::web::PageError> {
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(customer_id);
+    crate::db::run(&state.pool, move |conn| find(conn, &scope, &customer_id))
+        .await
+        .map_err(page_error)
 }
 
 /// The text searched by partial name or domain, in one lower-case string.
@@ -196,7 +192,7 @@ pub fn search_text(name: &str, domain: &str) -> String {
 pub fn record_change(
     conn: &mut DbConnection,
     change: &crate::tenancy::PartnerChange,
-    customer_id: &str,
+    customer_id: &CustomerId,
     action: crate::audit::Action,
     target: &str,
     details: &str,
@@ -205,8 +201,8 @@ pub fn record_change(
         conn,
         change.now,
         crate::audit::Entry {
-            partner_id: Some(&change.partner_id),
-            customer_id: Some(customer_id),
+            partner_id: Some(change.partner_id().as_str()),
+            customer_id: Some(customer_id.as_str()),
             actor: change.actor(),
             action,
             target,

@@ -2,6 +2,8 @@
 //! countries, states, billing types, health, groups and licences, written in
 //! batches. Names come from a seeded generator, so a run can be repeated.
 
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
@@ -83,7 +85,7 @@ const PRODUCTS: &[&str] = &[
 ];
 
 pub struct SeedOptions {
-    pub partner_id: String,
+    pub partner_id: PartnerId,
     pub count: usize,
     /// Groups to create and spread the customers over.
     pub groups: &'static [&'static str],
@@ -158,7 +160,14 @@ fn insert_one(
             sites::created_at.eq(customer.created_at),
         ))
         .execute(conn)?;
-    insert_licences(conn, now, options, &id, &customer, (rng, usage_rng))?;
+    insert_licences(
+        conn,
+        now,
+        options,
+        &CustomerId::new(id.clone()),
+        &customer,
+        (rng, usage_rng),
+    )?;
     if !group_ids.is_empty() && rng.gen_bool(0.4) {
         let group = &group_ids[rng.gen_range(0..group_ids.len())];
         diesel::insert_into(customer_group_members::table)
@@ -298,7 +307,7 @@ fn insert_licences(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     options: &SeedOptions,
-    customer_id: &str,
+    customer_id: &CustomerId,
     customer: &Drawn,
     (rng, usage_rng): (&mut StdRng, &mut StdRng),
 ) -> QueryResult<()> {

@@ -4,6 +4,7 @@
 //! it into the customer's "over quantity" flag and the partner's counts in the
 //! same transaction.
 
+use crate::ids::CustomerId;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -43,7 +44,7 @@ pub struct LicenceUsage {
     pub seats_used: Option<i32>,
 }
 
-fn customer_exists(conn: &mut DbConnection, customer_id: &str) -> Result<(), UsageError> {
+fn customer_exists(conn: &mut DbConnection, customer_id: &CustomerId) -> Result<(), UsageError> {
     let found: i64 = customer_accounts::table
         .filter(customer_accounts::id.eq(customer_id))
         .count()
@@ -57,7 +58,7 @@ fn customer_exists(conn: &mut DbConnection, customer_id: &str) -> Result<(), Usa
 /// The customer's licences, by product.
 pub fn licences_of(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> Result<Vec<LicenceUsage>, UsageError> {
     customer_exists(conn, customer_id)?;
     Ok(licences::table
@@ -72,7 +73,7 @@ pub fn licences_of(
 /// Returns the licence as it now stands.
 pub fn report(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     licence_id: &str,
     seats_used: Option<i32>,
 ) -> Result<LicenceUsage, UsageError> {

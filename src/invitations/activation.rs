@@ -3,6 +3,8 @@
 //! nothing. A token is claimed by a conditional update: of two concurrent
 //! redeemers exactly one changes the row.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -80,7 +82,7 @@ fn pending_login_of(
         .filter(login_tokens::purpose.eq(TokenPurpose::Activation.as_str()))
         .filter(login_tokens::used_at.is_null())
         .filter(login_tokens::expires_at.gt(now))
-        .filter(logins::state.eq("pending"))
+        .filter(logins::state.eq(LoginState::Pending))
         .select((logins::id, logins::username))
         .first(conn)
         .optional()
@@ -208,11 +210,11 @@ fn activate(
     diesel::update(
         logins::table
             .filter(logins::id.eq(&login_id))
-            .filter(logins::state.eq("pending")),
+            .filter(logins::state.eq(LoginState::Pending)),
     )
     .set((
         logins::password_hash.eq(Some(hash)),
-        logins::state.eq("active"),
+        logins::state.eq(LoginState::Active),
         logins::updated_at.eq(now),
     ))
     .execute(conn)?;
@@ -291,7 +293,7 @@ pub async fn renew(
         let sent = db::run(&state.pool, move |conn| {
             db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
                 let found: Option<(String, String)> = logins::table
-                    .filter(logins::state.ne("disabled"))
+                    .filter(logins::state.ne(LoginState::Disabled))
                     .filter(logins::username_key.eq(&identifier))
                     .select((logins::id, logins::state))
                     .first(conn)
@@ -308,7 +310,7 @@ pub async fn renew(
                 }
                 let waiting: i64 = memberships::table
                     .filter(memberships::login_id.eq(&login_id))
-                    .filter(memberships::state.eq("invited"))
+                    .filter(memberships::state.eq(MembershipState::Invited))
                     .count()
                     .get_result(conn)?;
                 if login_state == "pending" && waiting > 0 {

@@ -1,6 +1,9 @@
 //! What becomes of an offer: accepted, declined by the person, or revoked by
 //! the inviter (its links then say so).
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -30,10 +33,10 @@ pub fn accept(
         memberships::table
             .filter(memberships::id.eq(membership_id))
             .filter(memberships::login_id.eq(login_id))
-            .filter(memberships::state.eq("invited")),
+            .filter(memberships::state.eq(MembershipState::Invited)),
     )
     .set((
-        memberships::state.eq("active"),
+        memberships::state.eq(MembershipState::Active),
         memberships::invitation_token_hash.eq(None::<String>),
     ))
     .execute(conn)?;
@@ -94,7 +97,7 @@ fn offers_to_own_address(conn: &mut DbConnection, login_id: &str) -> QueryResult
         .first(conn)?;
     let offers: Vec<(String, Option<String>)> = memberships::table
         .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::state.eq("invited"))
+        .filter(memberships::state.eq(MembershipState::Invited))
         .select((memberships::id, memberships::invited_email))
         .load(conn)?;
     Ok(offers
@@ -146,9 +149,9 @@ fn record_decision(
     action: Action,
 ) -> QueryResult<()> {
     let (partner_id, customer_id, sub_customer, typed_name): (
-        Option<String>,
-        Option<String>,
-        Option<String>,
+        Option<PartnerId>,
+        Option<CustomerId>,
+        Option<CustomerId>,
         Option<String>,
     ) = memberships::table
         .left_join(sub_accounts::table)
@@ -252,7 +255,7 @@ fn remove_offer(conn: &mut DbConnection, membership_id: &str) -> QueryResult<()>
     diesel::delete(
         memberships::table
             .filter(memberships::id.eq(membership_id))
-            .filter(memberships::state.eq("invited")),
+            .filter(memberships::state.eq(MembershipState::Invited)),
     )
     .execute(conn)?;
     Ok(())

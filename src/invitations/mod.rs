@@ -19,6 +19,8 @@ pub use answer::{
 };
 pub use offer::{offer, organisation_of, resend};
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -262,7 +264,7 @@ pub fn ask_inviters(
         .left_join(partner_organisations::table)
         .left_join(customer_accounts::table)
         .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::state.eq("invited"))
+        .filter(memberships::state.eq(MembershipState::Invited))
         .left_join(sub_accounts::table)
         .filter(memberships::invited_by_login_id.is_not_null())
         .select((
@@ -278,7 +280,7 @@ pub fn ask_inviters(
     for (inviter, invitee, customer_id, partner_name, customer_name, sub_account) in invitations {
         let found: Option<(String, String, String)> = logins::table
             .filter(logins::id.eq(&inviter))
-            .filter(logins::state.eq("active"))
+            .filter(logins::state.eq(LoginState::Active))
             .select((logins::email, logins::full_name, logins::language))
             .first(conn)
             .optional()?;
@@ -290,7 +292,7 @@ pub fn ask_inviters(
                 memberships::table
                     .filter(memberships::login_id.eq(&inviter))
                     .filter(memberships::customer_id.eq(customer))
-                    .filter(memberships::state.eq("active"))
+                    .filter(memberships::state.eq(MembershipState::Active))
                     .count()
                     .get_result::<i64>(conn)?
                     > 0

@@ -1,5 +1,7 @@
 //! Making an offer on every path, and sending its link again.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -53,7 +55,7 @@ pub fn offer(
         Some((id, _)) => {
             diesel::update(memberships::table.find(&id))
                 .set((
-                    memberships::state.eq("invited"),
+                    memberships::state.eq(MembershipState::Invited),
                     memberships::role.eq(offer.role),
                     memberships::invited_email.eq(person.email.as_str()),
                     memberships::invited_name.eq(person.full_name.as_str()),
@@ -127,7 +129,7 @@ fn insert_offer(
             memberships::customer_id.eq(customer_id),
             memberships::sub_account_id.eq(sub_account_id),
             memberships::role.eq(offer.role),
-            memberships::state.eq("invited"),
+            memberships::state.eq(MembershipState::Invited),
             memberships::created_at.eq(now),
             memberships::invited_by_login_id.eq(offer.inviter),
             memberships::invited_email.eq(offer.person.email.as_str()),

@@ -3,6 +3,7 @@
 //! link (the mailbox) and a session of the login the offer was made to;
 //! declining needs only the link.
 
+use crate::accounts::MembershipState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -46,7 +47,7 @@ fn offered_by(
     let found: Option<(String, String, String, String, String)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::invitation_token_hash.eq(digest(token)))
-        .filter(memberships::state.eq("invited"))
+        .filter(memberships::state.eq(MembershipState::Invited))
         .filter(memberships::invitation_expires_at.gt(now))
         .select((
             memberships::id,

@@ -3,6 +3,10 @@
 //! its owner (the account's people, or the sub-account's operators), so an
 //! operator never reads a name from the parent account in one.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
+use crate::auth::scope::SubAccountScope;
+use crate::ids::{CustomerId, SubAccountId};
 use diesel::prelude::*;
 
 use super::alerts::FAILURES_MAX;
@@ -40,13 +44,13 @@ pub struct Person {
 /// sub-account's operators. Active memberships only.
 pub fn people_of(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     owner: Option<&str>,
 ) -> QueryResult<Vec<Person>> {
     let mut query = memberships::table
         .inner_join(logins::table)
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.ne("disabled"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.ne(LoginState::Disabled))
         .into_boxed::<crate::db::MultiBackend>();
     query = match owner {
         None => query.filter(memberships::customer_id.eq(customer_id.to_owned())),
@@ -76,7 +80,7 @@ pub fn people_of(
 /// The account's sub-accounts: (id, name), by name.
 pub fn sub_accounts_of(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> QueryResult<Vec<(String, String)>> {
     sub_accounts::table
         .filter(sub_accounts::customer_id.eq(customer_id))
@@ -206,12 +210,15 @@ fn owner_viewer(
     viewer: &Viewer,
     owner: Option<&str>,
 ) -> Result<Viewer, DefinitionError> {
-    match (viewer.sub_account_id(), owner) {
-        (Some(own), Some(asked)) if own == asked => Ok(viewer.clone()),
-        (Some(_), _) => Err(DefinitionError::UnknownOwner),
-        (None, None) => Ok(viewer.clone()),
-        (None, Some(sub)) => Viewer::of_sub_account(conn, viewer.customer_id(), sub)?
-            .ok_or(DefinitionError::UnknownOwner),
+    match (viewer, owner) {
+        (Viewer::SubAccount(own), Some(asked)) if own.access().id == asked => Ok(viewer.clone()),
+        (Viewer::SubAccount(_), _) => Err(DefinitionError::UnknownOwner),
+        (Viewer::Account(_), None) => Ok(viewer.clone()),
+        (Viewer::Account(account), Some(sub)) => {
+            SubAccountScope::within(conn, account, &SubAccountId::new(sub))?
+                .map(Viewer::SubAccount)
+                .ok_or(DefinitionError::UnknownOwner)
+        }
     }
 }
 

@@ -149,11 +149,14 @@ fn choices(
     let monitors = monitors::list(conn, viewer, now)?;
     let customer_id = viewer.customer_id();
     let groups = match viewer {
-        Viewer::SubAccount { access, .. } => vec![PeopleGroup {
-            people: people_of(conn, customer_id, Some(&access.id))?,
-            owner: Some((access.id.clone(), access.name.clone())),
+        Viewer::SubAccount(sub_account) => vec![PeopleGroup {
+            people: people_of(conn, customer_id, Some(&sub_account.access().id))?,
+            owner: Some((
+                sub_account.access().id.clone(),
+                sub_account.access().name.clone(),
+            )),
         }],
-        Viewer::Account { .. } => {
+        Viewer::Account(_) => {
             let mut groups = vec![PeopleGroup {
                 owner: None,
                 people: people_of(conn, customer_id, None)?,
@@ -214,7 +217,7 @@ async fn list_page(
     typed: AlertForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let viewer = Viewer::of(member);
+    let viewer = member.scope().clone();
     let choose_owner = viewer.sub_account_id().is_none();
     let now = state.clock.now();
     let (definitions, choices) = db::run(&state.pool, move |conn| {
@@ -252,7 +255,7 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = AlertForm::from_body(&body);
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let mut errors = FieldErrors::default();
     let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
         return list_page(&state, layout, &member, typed, errors).await;
@@ -295,7 +298,7 @@ async fn form_page(
     typed: Option<AlertForm>,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let viewer = Viewer::of(member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let definition_id = id.clone();
     let (found, choices) = db::run(&state.pool, move |conn| {
@@ -341,7 +344,7 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let typed = AlertForm::from_body(&body);
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let mut errors = FieldErrors::default();
     let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
         return form_page(&state, layout, &member, id, Some(typed), errors).await;
@@ -374,7 +377,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     let definition_id = path.into_inner();
     let id = definition_id.clone();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let confirmed = form.confirmed;
     let deleted =
         CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {

@@ -3,6 +3,8 @@
 //! transaction that stores them: a failure episode alerts once, when its N-th
 //! failed check arrives, and its recovery once, at the first success after.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -228,8 +230,8 @@ fn recipients_of(
     alert_definition_recipients::table
         .inner_join(memberships::table.inner_join(logins::table))
         .filter(alert_definition_recipients::alert_definition_id.eq(definition_id))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.eq(LoginState::Active))
         .order(logins::email.asc())
         .select((
             logins::email,

@@ -16,7 +16,9 @@ use super::results::{self, NewErrorEntry, NewResult};
 use super::scope::Viewer;
 use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
 use crate::auth::api_tokens::customer_of;
+use crate::auth::scope::{CustomerScope, SubAccountScope};
 use crate::db;
+use crate::ids::SubAccountId;
 use crate::state::AppState;
 use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
@@ -34,19 +36,19 @@ const OLDEST: Duration = Duration::days(400);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountClient {
     pub token_id: String,
-    pub customer_id: String,
+    pub account: CustomerScope,
     /// Set for a sub-account's token, which acts within the sub-account only.
-    pub sub_account_id: Option<String>,
+    pub sub_account_id: Option<SubAccountId>,
 }
 
 impl AccountClient {
     /// What the token sees: the account, or its sub-account's grants.
     fn viewer(&self, conn: &mut crate::db::DbConnection) -> QueryResult<Option<Viewer>> {
         match &self.sub_account_id {
-            None => Ok(Some(Viewer::Account {
-                customer_id: self.customer_id.clone(),
-            })),
-            Some(id) => Viewer::of_sub_account(conn, &self.customer_id, id),
+            None => Ok(Some(Viewer::Account(self.account.clone()))),
+            Some(id) => {
+                Ok(SubAccountScope::within(conn, &self.account, id)?.map(Viewer::SubAccount))
+            }
         }
     }
 }
@@ -72,10 +74,10 @@ fn may_post(
 pub async fn authenticate(req: &ServiceRequest) -> Result<(), HttpResponse> {
     json_api::authenticate(req, |conn, presented| {
         Ok(
-            customer_of(conn, presented)?.map(|(token_id, customer_id, sub_account_id)| {
+            customer_of(conn, presented)?.map(|(token_id, account, sub_account_id)| {
                 AccountClient {
                     token_id,
-                    customer_id,
+                    account,
                     sub_account_id,
                 }
             }),

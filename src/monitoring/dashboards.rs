@@ -228,7 +228,7 @@ pub fn create(
     diesel::insert_into(dashboards::table)
         .values((
             dashboards::id.eq(&id),
-            dashboards::customer_id.eq(&change.customer_id),
+            dashboards::customer_id.eq(change.customer_id()),
             dashboards::name.eq(&input.name),
             dashboards::name_key.eq(input.name.to_lowercase()),
             dashboards::sla_target.eq(input.sla_target),
@@ -256,7 +256,7 @@ pub fn update(
     let changed = diesel::update(
         dashboards::table
             .filter(dashboards::id.eq(dashboard_id))
-            .filter(dashboards::customer_id.eq(&change.customer_id)),
+            .filter(dashboards::customer_id.eq(change.customer_id())),
     )
     .set((
         dashboards::name.eq(&input.name),
@@ -286,7 +286,7 @@ pub fn delete(
     }
     let name: String = dashboards::table
         .filter(dashboards::id.eq(dashboard_id))
-        .filter(dashboards::customer_id.eq(&change.customer_id))
+        .filter(dashboards::customer_id.eq(change.customer_id()))
         .select(dashboards::name)
         .first(conn)
         .optional()?

@@ -260,7 +260,7 @@ pub fn create(
     diesel::insert_into(monitors::table)
         .values((
             monitors::id.eq(&id),
-            monitors::customer_id.eq(&change.customer_id),
+            monitors::customer_id.eq(change.customer_id()),
             monitors::name.eq(&input.name),
             monitors::name_key.eq(name_key(&input.name)),
             monitors::kind.eq(input.kind.as_str()),
@@ -290,7 +290,7 @@ pub fn update(
     diesel::update(
         monitors::table
             .filter(monitors::id.eq(monitor_id))
-            .filter(monitors::customer_id.eq(&change.customer_id)),
+            .filter(monitors::customer_id.eq(change.customer_id())),
     )
     .set((
         monitors::name.eq(&input.name),
@@ -318,7 +318,7 @@ pub fn delete(
     }
     let name: String = monitors::table
         .filter(monitors::id.eq(monitor_id))
-        .filter(monitors::customer_id.eq(&change.customer_id))
+        .filter(monitors::customer_id.eq(change.customer_id()))
         .select(monitors::name)
         .first(conn)
         .optional()?

@@ -7,7 +7,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::monitors::{self, ErrorRow, Monitor, MonitorError, MonitorInput, ResultRow};
-use super::scope::Viewer;
 use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
@@ -64,7 +63,7 @@ pub async fn list(
     member: CustomerMember,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let only = State::parse(&query.state);
     let found = db::run(&state.pool, move |conn| {
@@ -111,7 +110,7 @@ pub async fn page(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let manager = viewer.clone();
     let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| {
@@ -219,7 +218,7 @@ async fn form_page(
     typed: MonitorForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let viewer = Viewer::of(member);
+    let viewer = member.scope().clone();
     let sites = db::run(&state.pool, move |conn| {
         monitors::sites_of(conn, &viewer).map_err(DbError::from)
     })
@@ -272,7 +271,7 @@ pub async fn create(
     let Some(input) = typed.parse(&layout, &mut errors) else {
         return form_page(&state, layout, &member, None, typed, errors).await;
     };
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let created = CustomerChange::run(&state, &member, move |conn, change| {
         monitors::create(conn, change, &viewer, &input)
     })
@@ -302,13 +301,13 @@ pub async fn edit_form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let monitor = db::run(&state.pool, move |conn| {
         monitors::find(conn, &viewer, &monitor_id, now).map_err(DbError::from)
     })
     .await?
-    .filter(|m| m.managed_by(&Viewer::of(&member)))
+    .filter(|m| m.managed_by(&member.scope().clone()))
     .ok_or(PageError::NotFound)?;
     let typed = MonitorForm::of(&monitor);
     form_page(
@@ -331,14 +330,14 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
     let typed = form.into_inner();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let id = monitor_id.clone();
     let now = state.clock.now();
     let found = db::run(&state.pool, move |conn| {
         monitors::find(conn, &viewer, &id, now).map_err(DbError::from)
     })
     .await?;
-    if !found.is_some_and(|m| m.managed_by(&Viewer::of(&member))) {
+    if !found.is_some_and(|m| m.managed_by(&member.scope().clone())) {
         return Err(PageError::NotFound);
     }
     let mut errors = FieldErrors::default();
@@ -346,7 +345,7 @@ pub async fn edit(
         return form_page(&state, layout, &member, Some(monitor_id), typed, errors).await;
     };
     let id = monitor_id.clone();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
         monitors::update(conn, change, &viewer, &id, &input)
     })
@@ -374,7 +373,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
     let id = monitor_id.clone();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let confirmed = form.confirmed;
     let deleted =
         CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {

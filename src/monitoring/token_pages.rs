@@ -51,7 +51,8 @@ async fn tokens_page(
     let sub_account = sub_account_of(member);
     let shows_owner = sub_account.is_none();
     let found = db::run(&state.pool, move |conn| {
-        tokens::customer_tokens(conn, &customer_id, sub_account.as_deref()).map_err(DbError::from)
+        tokens::customer_tokens(conn, customer_id.as_str(), sub_account.as_deref())
+            .map_err(DbError::from)
     })
     .await?;
     let zone = layout
@@ -121,7 +122,7 @@ pub async fn create(
         let (_, token) = tokens::create_customer_token(
             conn,
             change.now,
-            &change.customer_id,
+            change.customer_id().as_str(),
             sub_account.as_deref(),
             &name,
         )?;
@@ -156,7 +157,7 @@ pub async fn revoke(
             let name = tokens::revoke_customer_token(
                 conn,
                 change.now,
-                &change.customer_id,
+                change.customer_id().as_str(),
                 sub_account.as_deref(),
                 &id,
             )?;

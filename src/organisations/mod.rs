@@ -1,6 +1,9 @@
 //! Partner organisations. Created by the instance operator with a first owner,
 //! whose invitation is queued in the same transaction.
 
+use crate::accounts::MembershipKind;
+use crate::accounts::MembershipState;
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -67,7 +70,7 @@ pub fn insert_organisation(
 pub fn add_member(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    partner_id: &PartnerId,
     login_id: &str,
     role: PartnerRole,
 ) -> QueryResult<String> {
@@ -76,10 +79,10 @@ pub fn add_member(
         .values((
             memberships::id.eq(&id),
             memberships::login_id.eq(login_id),
-            memberships::scope.eq("partner"),
+            memberships::scope.eq(MembershipKind::Partner),
             memberships::partner_id.eq(Some(partner_id)),
             memberships::role.eq(role.as_str()),
-            memberships::state.eq("active"),
+            memberships::state.eq(MembershipState::Active),
             memberships::created_at.eq(now),
         ))
         .execute(conn)?;

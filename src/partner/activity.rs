@@ -3,6 +3,7 @@
 //! Owners only (the matrix's "see the activity log"). The log is append-only:
 //! nothing here or anywhere else changes an entry, and the database refuses to.
 
+use crate::auth::scope::PartnerScope;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -124,7 +125,7 @@ impl Selection {
         }
         let customer = filters.customer.trim().to_lowercase();
         Ok(Selection {
-            partner_id: member.partner_id().to_owned(),
+            partner_id: member.partner_id().to_owned().into_string(),
             context_id: member
                 .identity
                 .customer_context
@@ -264,9 +265,9 @@ struct ActivityPage {
     context: Option<String>,
 }
 
-fn people(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<String>> {
+fn people(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<String>> {
     activity_log::table
-        .filter(activity_log::partner_id.eq(partner_id))
+        .filter(activity_log::partner_id.eq(scope.partner_id()))
         .select(activity_log::actor_name)
         .distinct()
         .order(activity_log::actor_name.asc())
@@ -283,9 +284,9 @@ pub async fn page(
     let zone = member.identity.login.time_zone;
     let page = filters.page.unwrap_or(1).clamp(1, 10_000);
     let selection = Selection::parse(&filters, &member, &layout.tr);
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let (entries, people, errors) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
-        let people = people(conn, &partner_id)?;
+        let people = people(conn, &scope)?;
         match selection {
             Ok(selection) => {
                 let rows = entries(

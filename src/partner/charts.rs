@@ -3,6 +3,7 @@
 //! hatch pattern rather than a colour tells the current month apart, so the chart
 //! reads without colour and in either language.
 
+use crate::auth::scope::PartnerScope;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use diesel::prelude::*;
 
@@ -86,7 +87,7 @@ fn month_boundary(today: NaiveDate, back: i64, zone: chrono_tz::Tz) -> Option<Na
 /// partner's hours a month.
 pub fn new_customers(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     today: NaiveDate,
     zone: chrono_tz::Tz,
 ) -> QueryResult<MonthlyChart> {
@@ -101,7 +102,7 @@ pub fn new_customers(
     let mut counts = [0i64; MONTHS];
     for (n, count) in counts.iter_mut().enumerate() {
         let sum: Option<i64> = customer_creations::table
-            .filter(customer_creations::partner_id.eq(partner_id))
+            .filter(customer_creations::partner_id.eq(scope.partner_id()))
             .filter(customer_creations::hour.ge(starts[n]))
             .filter(customer_creations::hour.lt(starts[n + 1]))
             .select(diesel::dsl::sum(customer_creations::customers))

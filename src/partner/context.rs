@@ -2,6 +2,7 @@
 //! header names it with links to its pages, the activity log shows only it, and
 //! clearing it returns to all customers.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -25,16 +26,16 @@ pub async fn choose(
     session: TypedSession,
     form: web::Form<ContextForm>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
-    let customer_id = form.into_inner().customer_id;
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(form.into_inner().customer_id);
     // Only one of this partner's customers can be chosen; any other id is missing.
     let customer = db::run(&state.pool, move |conn| {
-        customers::find(conn, &partner_id, &customer_id)
+        customers::find(conn, &scope, &customer_id)
     })
     .await
     .map_err(customers::details::page_error)?;
     session
-        .set_customer_context(&customer.id)
+        .set_customer_context(customer.id.as_str())
         .map_err(PageError::internal)?;
     Ok(see_other(&format!("/partner/customers/{}", customer.id)))
 }
@@ -59,12 +60,12 @@ pub async fn users(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
-    let customer_id = path.into_inner();
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(path.into_inner());
     let (customer, users) = db::run(&state.pool, move |conn| {
-        let customer = customers::find(conn, &partner_id, &customer_id)?;
+        let customer = customers::find(conn, &scope, &customer_id)?;
         let users = users_of(conn, &customer.id)?;
-        Ok::<_, CustomerError>((customer, users))
+        Ok::<_, CustomerError>((customer.into_inner(), users))
     })
     .await
     .map_err(customers::details::page_error)?;

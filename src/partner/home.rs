@@ -3,6 +3,7 @@
 //! filtered to exactly those customers, and is counted by the list's own query
 //! (or its kept counts), so the number and the list always agree.
 
+use crate::auth::scope::PartnerScope;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -90,9 +91,9 @@ type CountRow = (String, String, i32, i64, i32);
 
 /// The partner's customers by state, billing type, health and licence flags,
 /// from the counts the list keeps (migration 4): a sum over a few dozen rows.
-fn counts(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<CountRow>> {
+fn counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<CountRow>> {
     let rows: Vec<(String, String, i32, i32, i32)> = customer_counts::table
-        .filter(customer_counts::partner_id.eq(partner_id))
+        .filter(customer_counts::partner_id.eq(scope.partner_id()))
         .select((
             customer_counts::state,
             customer_counts::billing_type,
@@ -126,27 +127,27 @@ pub struct Moment {
 
 pub fn load(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     moment: Moment,
     sections: Sections,
 ) -> QueryResult<Dashboard> {
     let Moment { now, today, zone } = moment;
-    let counts = Counts(counts(conn, partner_id)?);
-    let (by_health, worst) = by_health(conn, partner_id, &counts)?;
-    let (trials_ending, trials_ended) = trial_figures(conn, partner_id, now, today)?;
-    let (licences_expiring, licences_over) = licence_figures(conn, partner_id, today, &counts)?;
+    let counts = Counts(counts(conn, scope)?);
+    let (by_health, worst) = by_health(conn, scope, &counts)?;
+    let (trials_ending, trials_ended) = trial_figures(conn, scope, now, today)?;
+    let (licences_expiring, licences_over) = licence_figures(conn, scope, today, &counts)?;
     let open_requests = if sections.requests {
-        Some(open_requests(conn, partner_id)?)
+        Some(open_requests(conn, scope)?)
     } else {
         None
     };
     let expiring_invitations = if sections.staff {
-        Some(expiring_invitations(conn, partner_id, now)?)
+        Some(expiring_invitations(conn, scope, now)?)
     } else {
         None
     };
     let recent = if sections.activity {
-        Some(recent_activity(conn, partner_id)?)
+        Some(recent_activity(conn, scope)?)
     } else {
         None
     };
@@ -168,11 +169,11 @@ pub fn load(
         recent,
         open_requests,
         expiring_invitations,
-        new_customers: super::charts::new_customers(conn, partner_id, today, zone)?,
-        monitors_down: super::monitors_down::load(conn, partner_id, now)?,
+        new_customers: super::charts::new_customers(conn, scope, today, zone)?,
+        monitors_down: super::monitors_down::load(conn, scope, now)?,
         by_state_over_time: super::state_history::load(
             conn,
-            partner_id,
+            scope,
             counts.states_now(),
             today,
             zone,
@@ -232,7 +233,7 @@ impl Counts {
 /// advisories), and the first of them named.
 fn by_health(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     counts: &Counts,
 ) -> QueryResult<(Vec<Figure>, Vec<Unwell>)> {
     let mut by_health = Vec::new();
@@ -250,13 +251,14 @@ fn by_health(
             count,
         ));
         if (worst.len() as i64) < WORST_SHOWN && count > 0 {
-            let named: Vec<(String, String)> = list::sorted(conn, partner_id, &view)
-                .select((
-                    crate::db::schema::customer_accounts::id,
-                    crate::db::schema::customer_accounts::name,
-                ))
-                .limit(WORST_SHOWN - worst.len() as i64)
-                .load(conn)?;
+            let named: Vec<(String, String)> =
+                list::sorted(conn, scope.partner_id().as_str(), &view)
+                    .select((
+                        crate::db::schema::customer_accounts::id,
+                        crate::db::schema::customer_accounts::name,
+                    ))
+                    .limit(WORST_SHOWN - worst.len() as i64)
+                    .load(conn)?;
             worst.extend(
                 named
                     .into_iter()
@@ -270,17 +272,17 @@ fn by_health(
 /// Trials ending soon, and trials ended without being converted.
 fn trial_figures(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     now: NaiveDateTime,
     today: NaiveDate,
 ) -> QueryResult<(Figure, Figure)> {
     let trials = View::trials_ending(today, today + Duration::days(TRIALS_ENDING_DAYS));
-    let trial_count = list::matching(conn, partner_id, &trials)
+    let trial_count = list::matching(conn, scope.partner_id().as_str(), &trials)
         .count()
         .get_result(conn)?;
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
     let ended = View::trials_ended().at(now);
-    let ended_count = list::matching(conn, partner_id, &ended)
+    let ended_count = list::matching(conn, scope.partner_id().as_str(), &ended)
         .count()
         .get_result(conn)?;
     let trials_ended = Figure::of(&ended, "home-trials-ended", "trials-ended", ended_count);
@@ -290,13 +292,13 @@ fn trial_figures(
 /// Licences expiring soon, and licences with more seats in use than they have.
 fn licence_figures(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     today: NaiveDate,
     counts: &Counts,
 ) -> QueryResult<(Figure, Figure)> {
     let licences_until = today + Duration::days(LICENCES_EXPIRING_DAYS);
     let licences = View::licences_expiring(today, licences_until);
-    let licence_count = list::count_licences_expiring(conn, partner_id, today, licences_until)?;
+    let licence_count = list::count_licences_expiring(conn, scope, today, licences_until)?;
     let licences_expiring = Figure::of(
         &licences,
         "home-licences-expiring",
@@ -314,8 +316,9 @@ fn licence_figures(
     Ok((licences_expiring, licences_over))
 }
 
-fn open_requests(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Figure> {
-    let scope = crate::support::requests::Scope::Partner(partner_id.to_owned());
+fn open_requests(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Figure> {
+    let scope =
+        crate::support::requests::Scope::Partner(scope.partner_id().to_owned().into_string());
     let open = crate::support::requests::Status::Open;
     let count = crate::support::requests::count(conn, &scope, Some(open), None)?;
     Ok(Figure {
@@ -329,10 +332,10 @@ fn open_requests(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Figur
 
 fn expiring_invitations(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     now: NaiveDateTime,
 ) -> QueryResult<Figure> {
-    let count = crate::staff::list(conn, partner_id)?
+    let count = crate::staff::list(conn, scope)?
         .iter()
         .filter(|m| m.invitation_expiring(now))
         .count() as i64;
@@ -347,10 +350,10 @@ fn expiring_invitations(
 /// The latest entries of the partner's activity log.
 fn recent_activity(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
 ) -> QueryResult<Vec<(NaiveDateTime, String, String, String)>> {
     activity_log::table
-        .filter(activity_log::partner_id.eq(partner_id))
+        .filter(activity_log::partner_id.eq(scope.partner_id()))
         .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
         .limit(RECENT_SHOWN)
         .select((
@@ -379,7 +382,7 @@ pub async fn home(
     layout: PageContext,
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let zone = member.identity.login.time_zone;
     let now = state.clock.now();
     let moment = Moment {
@@ -393,7 +396,7 @@ pub async fn home(
         staff: member.role.can(Capability::ManageStaff),
     };
     let mut dashboard = db::run(&state.pool, move |conn| {
-        load(conn, &partner_id, moment, sections).map_err(DbError::from)
+        load(conn, &scope, moment, sections).map_err(DbError::from)
     })
     .await?;
     let recent = dashboard.recent.take().map(|entries| {

@@ -2,6 +2,7 @@
 //! partner's customers have any monitor (kept in `partner_monitors` by triggers,
 //! migration 12), counted by the customer list's own `monitors=down` filter.
 
+use crate::auth::scope::PartnerScope;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -19,11 +20,11 @@ pub struct MonitorsDown {
 /// None when none of the partner's customers has a monitor.
 pub fn load(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     now: NaiveDateTime,
 ) -> QueryResult<Option<MonitorsDown>> {
     let watched: Option<i32> = partner_monitors::table
-        .find(partner_id)
+        .find(scope.partner_id())
         .select(partner_monitors::monitors)
         .first(conn)
         .optional()?;
@@ -31,12 +32,12 @@ pub fn load(
         return Ok(None);
     }
     let view = View::monitors_down(now);
-    let customers: i64 = list::matching(conn, partner_id, &view)
+    let customers: i64 = list::matching(conn, scope.partner_id().as_str(), &view)
         .count()
         .get_result(conn)?;
     let down: i64 = monitors::table
         .inner_join(customer_accounts::table)
-        .filter(customer_accounts::partner_id.eq(partner_id))
+        .filter(customer_accounts::partner_id.eq(scope.partner_id()))
         .filter(monitors::last_success.eq(false))
         .filter(monitors::last_checked_at.ge(now - crate::tenancy::STALE_AFTER))
         .count()

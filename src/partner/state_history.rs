@@ -10,6 +10,7 @@
 //! legend names them, every bar carries its total, each segment its number when
 //! there is room, and a table below gives every figure.
 
+use crate::auth::scope::PartnerScope;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
@@ -107,7 +108,7 @@ fn boundary(day: NaiveDate, zone: chrono_tz::Tz) -> NaiveDateTime {
 /// months; `now` holds today's counts in the order of `CustomerState::ALL`.
 pub fn load(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     now: [i64; 3],
     today: NaiveDate,
     zone: chrono_tz::Tz,
@@ -128,7 +129,7 @@ pub fn load(
     macro_rules! by_state {
         ($query:expr) => {
             $query
-                .filter(customer_state_changes::partner_id.eq(partner_id))
+                .filter(customer_state_changes::partner_id.eq(scope.partner_id()))
                 .group_by(customer_state_changes::state)
                 .select((
                     customer_state_changes::state,

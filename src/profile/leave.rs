@@ -4,6 +4,9 @@
 //! an active administrator (the rules of `staff` and `console::users`, under the
 //! same lock). The tenant's activity log records it and the person is emailed.
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -45,10 +48,10 @@ pub enum LeaveError {
 
 /// Where a membership belongs.
 enum Tenant {
-    Partner(String),
-    Customer(String),
+    Partner(PartnerId),
+    Customer(CustomerId),
     /// An operator's sub-account, by its customer account.
-    SubAccount(String),
+    SubAccount(CustomerId),
 }
 
 type MembershipRow = (
@@ -93,7 +96,11 @@ fn tenant_of(
                 .select(partner_organisations::name)
                 .first(conn)?;
             let role = PartnerRole::parse(role).ok_or(LeaveError::NotFound)?;
-            (Tenant::Partner(partner_id.clone()), name, role.label_key())
+            (
+                Tenant::Partner(PartnerId::new(partner_id.clone())),
+                name,
+                role.label_key(),
+            )
         }
         (_, Some(customer_id), _) => {
             let name = customer_accounts::table
@@ -102,7 +109,7 @@ fn tenant_of(
                 .first(conn)?;
             let role = CustomerRole::parse(role).ok_or(LeaveError::NotFound)?;
             (
-                Tenant::Customer(customer_id.clone()),
+                Tenant::Customer(CustomerId::new(customer_id.clone())),
                 name,
                 role.label_key(),
             )
@@ -113,7 +120,7 @@ fn tenant_of(
                 .select((sub_accounts::customer_id, sub_accounts::name))
                 .first(conn)?;
             (
-                Tenant::SubAccount(customer_id),
+                Tenant::SubAccount(CustomerId::new(customer_id)),
                 name,
                 CustomerRole::Operator.label_key(),
             )
@@ -150,7 +157,7 @@ pub fn leave(
     }
     keeps_someone_in_charge(conn, &tenant, &role, membership_id)?;
     diesel::update(memberships::table.find(membership_id))
-        .set(memberships::state.eq("disabled"))
+        .set(memberships::state.eq(MembershipState::Disabled))
         .execute(conn)?;
     end_sessions_using(conn, membership_id)?;
     let left = Left {

@@ -9,6 +9,9 @@
 //! phone and codes): logged, and the person emailed. A login that also belongs
 //! elsewhere is refused, since its factors guard the other tenants too.
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -34,8 +37,8 @@ use crate::auth::second_factor_rule::{DEFAULT_GRACE_DAYS, Policy};
 /// Whose rule a page edits, or whose member's factors are reset.
 #[derive(Debug, Clone)]
 enum Tenant {
-    Partner(String),
-    Customer(String),
+    Partner(PartnerId),
+    Customer(CustomerId),
 }
 
 impl Tenant {
@@ -186,7 +189,7 @@ async fn change(
                 conn,
                 now,
                 audit::Entry {
-                    partner_id: partner_id.as_deref(),
+                    partner_id: partner_id.as_ref().map(PartnerId::as_str),
                     customer_id,
                     actor: Actor {
                         login_id: Some(login_id),
@@ -213,7 +216,7 @@ pub async fn partner_page(
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
     let zone = member.identity.login.time_zone;
-    let tenant = Tenant::Partner(member.partner_id().to_owned());
+    let tenant = Tenant::Partner(member.partner_id().clone());
     show(&state, layout, tenant, zone).await
 }
 
@@ -223,7 +226,7 @@ pub async fn partner_change(
     member: PartnerMember,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Partner(member.partner_id().to_owned());
+    let tenant = Tenant::Partner(member.partner_id().clone());
     change(
         &state,
         layout,
@@ -240,7 +243,7 @@ pub async fn customer_page(
     member: CustomerMember,
 ) -> Result<HttpResponse, PageError> {
     let zone = member.identity.login.time_zone;
-    let tenant = Tenant::Customer(member.customer_id().to_owned());
+    let tenant = Tenant::Customer(member.customer_id().clone());
     show(&state, layout, tenant, zone).await
 }
 
@@ -250,7 +253,7 @@ pub async fn customer_change(
     member: CustomerMember,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Customer(member.customer_id().to_owned());
+    let tenant = Tenant::Customer(member.customer_id().clone());
     change(
         &state,
         layout,
@@ -289,7 +292,7 @@ fn reset_member(
     let target = memberships::table
         .inner_join(logins::table)
         .filter(memberships::id.eq(membership_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .into_boxed::<crate::db::MultiBackend>();
     let target = match tenant {
         Tenant::Partner(id) => target.filter(memberships::partner_id.eq(id.clone())),
@@ -307,7 +310,7 @@ fn reset_member(
         .ok_or(ResetError::NotFound)?;
     let elsewhere = memberships::table
         .filter(memberships::login_id.eq(&login_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .into_boxed::<crate::db::MultiBackend>();
     let elsewhere: i64 = match tenant {
         Tenant::Partner(id) => elsewhere.filter(
@@ -335,7 +338,7 @@ fn reset_member(
         conn,
         now,
         audit::Entry {
-            partner_id: partner_id.as_deref(),
+            partner_id: partner_id.as_ref().map(PartnerId::as_str),
             customer_id,
             actor,
             action: Action::SecondFactorReset,
@@ -392,7 +395,7 @@ pub async fn reset_staff(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Partner(member.partner_id().to_owned());
+    let tenant = Tenant::Partner(member.partner_id().clone());
     reset(
         &state,
         tenant,
@@ -408,7 +411,7 @@ pub async fn reset_user(
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Customer(member.customer_id().to_owned());
+    let tenant = Tenant::Customer(member.customer_id().clone());
     let actor = member.actor_parts();
     reset(&state, tenant, path.into_inner(), actor, "/customer/users").await
 }

@@ -3,6 +3,7 @@
 //! of the login ends and a notification email goes out. The current password asked
 //! for a change goes through the same throttling as sign-in (`auth::throttle`).
 
+use crate::accounts::LoginState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -80,7 +81,7 @@ pub async fn request(
         let sent = db::run(&state.pool, move |conn| {
             db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
                 let found: Option<(String, String, String, String)> = logins::table
-                    .filter(logins::state.eq("active"))
+                    .filter(logins::state.eq(LoginState::Active))
                     .filter(logins::username_key.eq(&identifier))
                     .select((
                         logins::id,
@@ -130,7 +131,7 @@ fn reset_login_of(
         .filter(login_tokens::purpose.eq(TokenPurpose::PasswordReset.as_str()))
         .filter(login_tokens::used_at.is_null())
         .filter(login_tokens::expires_at.gt(now))
-        .filter(logins::state.eq("active"))
+        .filter(logins::state.eq(LoginState::Active))
         .select(logins::id)
         .first(conn)
         .optional()

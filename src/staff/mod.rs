@@ -3,6 +3,10 @@
 
 pub mod pages;
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
+use crate::auth::scope::PartnerScope;
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -72,10 +76,10 @@ impl StaffMember {
     }
 }
 
-pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffMember>> {
+pub fn list(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<StaffMember>> {
     let rows: Vec<StaffRow> = memberships::table
         .inner_join(logins::table)
-        .filter(memberships::partner_id.eq(partner_id))
+        .filter(memberships::partner_id.eq(scope.partner_id()))
         .order((invitations::shown_name().asc(), memberships::id.asc()))
         .select((
             memberships::id,
@@ -113,10 +117,10 @@ pub fn list(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<StaffM
 /// One member of this partner; a membership of another partner is missing here.
 fn member(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     membership_id: &str,
 ) -> Result<StaffMember, StaffError> {
-    list(conn, partner_id)?
+    list(conn, scope)?
         .into_iter()
         .find(|m| m.membership_id == membership_id)
         .ok_or(StaffError::NotFound)
@@ -124,21 +128,27 @@ fn member(
 
 /// Serialises staff changes of one organisation. SQLite's write transactions are
 /// already serial (BEGIN IMMEDIATE); PostgreSQL locks the organisation's row.
-pub(crate) fn lock_organisation(conn: &mut DbConnection, partner_id: &str) -> QueryResult<()> {
-    crate::db::lock_row(conn, crate::db::LockTarget::PartnerOrganisation(partner_id))
+pub(crate) fn lock_organisation(
+    conn: &mut DbConnection,
+    partner_id: &PartnerId,
+) -> QueryResult<()> {
+    crate::db::lock_row(
+        conn,
+        crate::db::LockTarget::PartnerOrganisation(partner_id.as_str()),
+    )
 }
 
 pub(crate) fn active_owners_besides(
     conn: &mut DbConnection,
-    partner_id: &str,
+    partner_id: &PartnerId,
     membership_id: &str,
 ) -> QueryResult<i64> {
     memberships::table
         .inner_join(logins::table)
         .filter(memberships::partner_id.eq(partner_id))
         .filter(memberships::role.eq(PartnerRole::Owner.as_str()))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.eq(LoginState::Active))
         .filter(memberships::id.ne(membership_id))
         .count()
         .get_result(conn)
@@ -148,13 +158,13 @@ pub(crate) fn active_owners_besides(
 pub fn change_role(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    scope: &PartnerScope,
     membership_id: &str,
     new_role: PartnerRole,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    lock_organisation(conn, partner_id)?;
-    let target = member(conn, partner_id, membership_id)?;
+    lock_organisation(conn, scope.partner_id())?;
+    let target = member(conn, scope, membership_id)?;
     if target.role == new_role {
         return Ok(());
     }
@@ -163,7 +173,7 @@ pub fn change_role(
         return Err(StaffError::NotFound);
     }
     if target.role == PartnerRole::Owner
-        && active_owners_besides(conn, partner_id, membership_id)? == 0
+        && active_owners_besides(conn, scope.partner_id(), membership_id)? == 0
     {
         return Err(StaffError::LastOwner);
     }
@@ -175,7 +185,7 @@ pub fn change_role(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(partner_id),
+            partner_id: Some(scope.partner_id().as_str()),
             customer_id: None,
             actor,
             action: Action::RoleChanged,
@@ -191,22 +201,22 @@ pub fn change_role(
 pub fn disable(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    scope: &PartnerScope,
     membership_id: &str,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    lock_organisation(conn, partner_id)?;
-    let target = member(conn, partner_id, membership_id)?;
+    lock_organisation(conn, scope.partner_id())?;
+    let target = member(conn, scope, membership_id)?;
     if !target.active || target.pending {
         return Ok(());
     }
     if target.role == PartnerRole::Owner
-        && active_owners_besides(conn, partner_id, membership_id)? == 0
+        && active_owners_besides(conn, scope.partner_id(), membership_id)? == 0
     {
         return Err(StaffError::LastOwner);
     }
     diesel::update(memberships::table.filter(memberships::id.eq(membership_id)))
-        .set(memberships::state.eq("disabled"))
+        .set(memberships::state.eq(MembershipState::Disabled))
         .execute(conn)?;
     // Only the sessions acting as this membership: the login's others go on.
     end_sessions_using(conn, &target.membership_id)?;
@@ -214,7 +224,7 @@ pub fn disable(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(partner_id),
+            partner_id: Some(scope.partner_id().as_str()),
             customer_id: None,
             actor,
             action: Action::MemberDisabled,
@@ -236,18 +246,18 @@ pub fn invite(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    partner_id: &str,
+    scope: &PartnerScope,
     invitation: &Invitation,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    lock_organisation(conn, partner_id)?;
+    lock_organisation(conn, scope.partner_id())?;
     let offered = invitations::offer(
         conn,
         settings,
         now,
         &invitations::Offer {
             person: &invitation.login,
-            target: invitations::Target::Partner(partner_id),
+            target: invitations::Target::Partner(scope.partner_id().as_str()),
             role: invitation.role.as_str(),
             inviter: actor.login_id,
         },
@@ -261,7 +271,7 @@ pub fn invite(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(partner_id),
+            partner_id: Some(scope.partner_id().as_str()),
             customer_id: None,
             actor,
             action: Action::StaffInvited,
@@ -277,11 +287,11 @@ pub fn resend(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    partner_id: &str,
+    scope: &PartnerScope,
     membership_id: &str,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    let target = member(conn, partner_id, membership_id)?;
+    let target = member(conn, scope, membership_id)?;
     if !target.pending {
         return Err(StaffError::NotFound);
     }
@@ -290,7 +300,7 @@ pub fn resend(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(partner_id),
+            partner_id: Some(scope.partner_id().as_str()),
             customer_id: None,
             actor,
             action: Action::InvitationResent,
@@ -305,12 +315,12 @@ pub fn resend(
 pub fn revoke(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &str,
+    scope: &PartnerScope,
     membership_id: &str,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
-    lock_organisation(conn, partner_id)?;
-    let target = member(conn, partner_id, membership_id)?;
+    lock_organisation(conn, scope.partner_id())?;
+    let target = member(conn, scope, membership_id)?;
     if !target.pending {
         return Err(StaffError::NotFound);
     }
@@ -319,7 +329,7 @@ pub fn revoke(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(partner_id),
+            partner_id: Some(scope.partner_id().as_str()),
             customer_id: None,
             actor,
             action: Action::InvitationRevoked,

@@ -1,5 +1,6 @@
 //! The staff pages of a partner organisation (owners only, per the matrix).
 
+use crate::auth::scope::PartnerScope;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -60,9 +61,9 @@ pub async fn list(
     member: PartnerMember,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let mut members = db::run(&state.pool, move |conn| {
-        super::list(conn, &partner_id).map_err(db::DbError::from)
+        super::list(conn, &scope).map_err(db::DbError::from)
     })
     .await?;
     let now = state.clock.now();
@@ -155,7 +156,7 @@ pub async fn invite(
             conn,
             &change.settings,
             change.now,
-            &change.partner_id,
+            change.scope(),
             &invitation,
             change.actor(),
         )
@@ -199,7 +200,7 @@ async fn change(
     work: impl FnOnce(
         &mut db::DbConnection,
         NaiveDateTime,
-        &str,
+        &PartnerScope,
         &str,
         Actor<'_>,
         &Settings,
@@ -211,11 +212,11 @@ async fn change(
     let id = membership_id.clone();
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            let target = super::member(conn, &change.partner_id, &id)?;
+            let target = super::member(conn, change.scope(), &id)?;
             work(
                 conn,
                 change.now,
-                &change.partner_id,
+                change.scope(),
                 &id,
                 change.actor(),
                 &change.settings,

@@ -1,6 +1,8 @@
 //! The demo's sub-account: the first customer hands its SLA dashboard to a
 //! network vendor, whose operator is alerted when the router fails.
 
+use crate::accounts::MembershipKind;
+use crate::accounts::MembershipState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -44,10 +46,10 @@ pub fn seed(
         .values((
             memberships::id.eq(&membership_id),
             memberships::login_id.eq(&login_id),
-            memberships::scope.eq("sub_account"),
+            memberships::scope.eq(MembershipKind::SubAccount),
             memberships::sub_account_id.eq(&sub_account_id),
             memberships::role.eq(OPERATOR_ROLE),
-            memberships::state.eq("active"),
+            memberships::state.eq(MembershipState::Active),
             memberships::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -177,7 +179,7 @@ fn operator_login(
             diesel::update(logins::table.filter(logins::id.eq(&id)))
                 .set((
                     logins::password_hash.eq(Some(password_hash)),
-                    logins::state.eq("active"),
+                    logins::state.eq(LoginState::Active),
                 ))
                 .execute(conn)?;
             Ok(id)

@@ -9,6 +9,8 @@ pub mod demo;
 pub mod operators;
 pub mod pages;
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -98,7 +100,7 @@ macro_rules! sub_account_query {
 }
 
 /// The account's sub-accounts by name, with their monitors made and operators.
-pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<SubAccount>> {
+pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<SubAccount>> {
     let rows: Vec<Row> = sub_account_query!(customer_id)
         .order((sub_accounts::name_key.asc(), sub_accounts::id.asc()))
         .load(conn)?;
@@ -110,7 +112,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<SubAc
         .load(conn)?;
     let people: Vec<(Option<String>, i64)> = memberships::table
         .filter(memberships::sub_account_id.eq_any(&ids))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .group_by(memberships::sub_account_id)
         .select((memberships::sub_account_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -134,7 +136,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<SubAc
 /// One of the account's sub-accounts; `None` for another account's or a missing one.
 pub fn find(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     sub_account_id: &str,
 ) -> QueryResult<Option<SubAccount>> {
     Ok(list(conn, customer_id)?
@@ -181,7 +183,7 @@ impl From<diesel::result::Error> for SubAccountError {
 
 fn name_taken(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     name: &str,
     except: Option<&str>,
 ) -> QueryResult<bool> {
@@ -199,14 +201,14 @@ pub fn create(
     name: &str,
     permissions: Permissions,
 ) -> Result<String, SubAccountError> {
-    if name_taken(conn, &change.customer_id, name, None)? {
+    if name_taken(conn, change.customer_id(), name, None)? {
         return Err(SubAccountError::NameTaken);
     }
     let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(sub_accounts::table)
         .values((
             sub_accounts::id.eq(&id),
-            sub_accounts::customer_id.eq(&change.customer_id),
+            sub_accounts::customer_id.eq(change.customer_id()),
             sub_accounts::name.eq(name),
             sub_accounts::name_key.eq(name.to_lowercase()),
             sub_accounts::can_build_dashboards.eq(permissions.can_build_dashboards),
@@ -236,10 +238,10 @@ pub fn update(
     name: &str,
     permissions: Permissions,
 ) -> Result<(), SubAccountError> {
-    if find(conn, &change.customer_id, sub_account_id)?.is_none() {
+    if find(conn, change.customer_id(), sub_account_id)?.is_none() {
         return Err(SubAccountError::NotFound);
     }
-    if name_taken(conn, &change.customer_id, name, Some(sub_account_id))? {
+    if name_taken(conn, change.customer_id(), name, Some(sub_account_id))? {
         return Err(SubAccountError::NameTaken);
     }
     diesel::update(sub_accounts::table.find(sub_account_id))
@@ -272,15 +274,15 @@ pub fn set_grants(
     grants: &Grants,
 ) -> Result<(), SubAccountError> {
     let sub_account =
-        find(conn, &change.customer_id, sub_account_id)?.ok_or(SubAccountError::NotFound)?;
+        find(conn, change.customer_id(), sub_account_id)?.ok_or(SubAccountError::NotFound)?;
     let dashboards_found: i64 = dashboards::table
-        .filter(dashboards::customer_id.eq(&change.customer_id))
+        .filter(dashboards::customer_id.eq(change.customer_id()))
         .filter(dashboards::sub_account_id.is_null())
         .filter(dashboards::id.eq_any(&grants.dashboard_ids))
         .count()
         .get_result(conn)?;
     let monitors_found: i64 = monitors::table
-        .filter(monitors::customer_id.eq(&change.customer_id))
+        .filter(monitors::customer_id.eq(change.customer_id()))
         .filter(monitors::sub_account_id.is_null())
         .filter(monitors::id.eq_any(&grants.monitor_ids))
         .count()

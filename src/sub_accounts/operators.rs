@@ -2,6 +2,8 @@
 //! the address typed, see `invitations`), and removed at once. One login may operate several sub-accounts; each is a
 //! membership it picks like any other.
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
 use diesel::prelude::*;
 
 use super::SubAccountError;
@@ -34,7 +36,7 @@ pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Op
     let rows: Vec<(String, String, String, invitations::ShownRow)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::sub_account_id.eq(sub_account_id))
-        .filter(memberships::state.ne("disabled"))
+        .filter(memberships::state.ne(MembershipState::Disabled))
         .order((invitations::shown_name().asc(), memberships::id.asc()))
         .select((
             memberships::id,
@@ -87,7 +89,7 @@ impl From<diesel::result::Error> for OperatorError {
 
 fn sub_account_name(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     sub_account_id: &str,
 ) -> Result<String, OperatorError> {
     sub_accounts::table
@@ -108,8 +110,8 @@ pub fn invite(
     sub_account_id: &str,
     login: &NewLogin,
 ) -> Result<(), OperatorError> {
-    let name = sub_account_name(conn, &change.customer_id, sub_account_id)?;
-    crate::console::users::lock_account(conn, &change.customer_id)?;
+    let name = sub_account_name(conn, change.customer_id(), sub_account_id)?;
+    crate::console::users::lock_account(conn, change.customer_id())?;
     let offered = invitations::offer(
         conn,
         settings,
@@ -139,7 +141,7 @@ pub fn invite(
 
 fn operator(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     sub_account_id: &str,
     membership_id: &str,
 ) -> Result<Operator, OperatorError> {
@@ -159,8 +161,8 @@ pub fn remove(
     sub_account_id: &str,
     membership_id: &str,
 ) -> Result<(Operator, String), OperatorError> {
-    let sub_account = sub_account_name(conn, &change.customer_id, sub_account_id)?;
-    let target = operator(conn, &change.customer_id, sub_account_id, membership_id)?;
+    let sub_account = sub_account_name(conn, change.customer_id(), sub_account_id)?;
+    let target = operator(conn, change.customer_id(), sub_account_id, membership_id)?;
     if target.pending {
         invitations::revoke(conn, change.now, membership_id)?;
     } else {
@@ -171,7 +173,7 @@ pub fn remove(
         .execute(conn)?;
         // Kept, disabled, for the activity log that names it.
         diesel::update(memberships::table.find(membership_id))
-            .set(memberships::state.eq("disabled"))
+            .set(memberships::state.eq(MembershipState::Disabled))
             .execute(conn)?;
         end_sessions_using(conn, membership_id)?;
     }
@@ -187,7 +189,7 @@ pub fn resend(
     sub_account_id: &str,
     membership_id: &str,
 ) -> Result<(), OperatorError> {
-    let target = operator(conn, &change.customer_id, sub_account_id, membership_id)?;
+    let target = operator(conn, change.customer_id(), sub_account_id, membership_id)?;
     if !target.pending {
         return Err(OperatorError::NotFound);
     }

@@ -2,6 +2,7 @@
 //! with the form that creates one, and a sub-account's page with its name and
 //! permissions, its grants, and its operators with the invitation form.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -177,7 +178,7 @@ struct Grantable {
     monitors: Vec<(String, String)>,
 }
 
-fn grantable(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Grantable> {
+fn grantable(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Grantable> {
     Ok(Grantable {
         dashboards: dashboards::table
             .filter(dashboards::customer_id.eq(customer_id))

@@ -2,6 +2,7 @@
 //! health. Authenticated by an operator token (`Authorization: Bearer …`), never by
 //! a session, so it needs no CSRF token; answers are JSON, errors name the field.
 
+use crate::ids::CustomerId;
 use actix_web::dev::ServiceRequest;
 use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
@@ -195,7 +196,7 @@ pub async fn services(
     _client: ApiClient,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer_id = path.into_inner();
+    let customer_id = CustomerId::new(path.into_inner());
     plausible(&customer_id, "customer")?;
     let body = db::run(&state.pool, move |conn| -> Result<Value, ApiError> {
         use diesel::prelude::*;
@@ -231,7 +232,7 @@ pub async fn add_service(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let customer_id = path.into_inner();
+    let customer_id = CustomerId::new(path.into_inner());
     plausible(&customer_id, "customer")?;
     let body = object(&body)?;
     let mut fields = Fields::default();
@@ -258,7 +259,7 @@ pub async fn open_incident(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let customer_id = path.into_inner();
+    let customer_id = CustomerId::new(path.into_inner());
     plausible(&customer_id, "customer")?;
     let body = object(&body)?;
     let mut fields = Fields::default();
@@ -298,6 +299,7 @@ pub async fn post_update(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (customer_id, incident_id) = path.into_inner();
+    let customer_id = CustomerId::new(customer_id);
     plausible(&customer_id, "customer")?;
     plausible(&incident_id, "incident")?;
     let body = object(&body)?;
@@ -341,7 +343,7 @@ pub async fn licences(
     _client: ApiClient,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer_id = path.into_inner();
+    let customer_id = CustomerId::new(path.into_inner());
     plausible(&customer_id, "customer")?;
     let shown = customer_id.clone();
     let licences = db::run(&state.pool, move |conn| {
@@ -364,6 +366,7 @@ pub async fn report_usage(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (customer_id, licence_id) = path.into_inner();
+    let customer_id = CustomerId::new(customer_id);
     plausible(&customer_id, "customer")?;
     plausible(&licence_id, "licence")?;
     let body = object(&body)?;

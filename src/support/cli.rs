@@ -1,6 +1,7 @@
 //! The operator's support commands: `partnerdesk health …` records service health,
 //! `partnerdesk api-token …` manages the JSON API's tokens.
 
+use crate::ids::CustomerId;
 use clap::Subcommand;
 
 use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
@@ -98,6 +99,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
     let by = Recorder(CLI_RECORDER.to_owned());
     match command {
         HealthCommand::AddService { customer, name } => {
+            let customer = CustomerId::new(customer);
             let name = line(&name, NAME_MAX).map_err(|e| field("--name", e))?;
             let id = db::write_transaction(&mut conn, |conn| {
                 health::add_service(conn, now, &by, &customer, &name)
@@ -112,6 +114,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
             state,
             text,
         } => {
+            let customer = CustomerId::new(customer);
             let new = NewIncident {
                 service: line(&service, NAME_MAX).map_err(|e| field("--service", e))?,
                 title: line(&title, TITLE_MAX).map_err(|e| field("--title", e))?,
@@ -131,6 +134,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
             state,
             resolve,
         } => {
+            let customer = CustomerId::new(customer);
             let update = NewUpdate {
                 text: paragraphs(&text, TEXT_MAX).map_err(|e| field("--text", e))?,
                 state: state

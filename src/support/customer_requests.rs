@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 fn scope(member: &CustomerMember) -> Scope {
-    Scope::Customer(member.customer_id().to_owned())
+    Scope::Customer(member.customer_id().to_owned().into_string())
 }
 
 fn author(member: &CustomerMember) -> Author {

@@ -2,6 +2,7 @@
 //! on the demo partner's first customers, one advisory and one incident with a
 //! timeline, and two requests with messages.
 
+use crate::ids::CustomerId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -82,6 +83,7 @@ fn seed_health(
     let by = Recorder("Operator · demo".to_owned());
     let earlier = now - Duration::hours(3);
     for customer in [first, second] {
+        let customer = &CustomerId::new(customer);
         for name in SERVICES {
             health::add_service(conn, earlier, &by, customer, name)?;
         }
@@ -90,7 +92,7 @@ fn seed_health(
         conn,
         earlier,
         &by,
-        first,
+        &CustomerId::new(first),
         &NewIncident {
             service: "Backup".to_owned(),
             title: "Nightly backups did not complete".to_owned(),
@@ -102,7 +104,7 @@ fn seed_health(
         conn,
         now - Duration::hours(1),
         &by,
-        first,
+        &CustomerId::new(first),
         &incident,
         &NewUpdate {
             text: "The storage target is full; older snapshots are being pruned.".to_owned(),
@@ -114,7 +116,7 @@ fn seed_health(
         conn,
         now - Duration::minutes(30),
         &by,
-        second,
+        &CustomerId::new(second),
         &NewIncident {
             service: "Exchange Online".to_owned(),
             title: "Delayed mail delivery".to_owned(),

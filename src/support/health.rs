@@ -3,6 +3,8 @@
 //! customer's `health_level` (the list's column) the worst state of its services,
 //! both kept in the transaction of every change.
 
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -60,8 +62,8 @@ pub struct NewUpdate {
 fn lock_customer(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    customer_id: &str,
-) -> Result<Option<String>, HealthError> {
+    customer_id: &CustomerId,
+) -> Result<Option<PartnerId>, HealthError> {
     crate::db::lock_row(conn, crate::db::LockTarget::CustomerAccount(customer_id))?;
     // `updated_at` feeds none of the list's triggers.
     let found = diesel::update(customer_accounts::table.find(customer_id))
@@ -107,7 +109,7 @@ pub fn add_service(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     by: &Recorder,
-    customer_id: &str,
+    customer_id: &CustomerId,
     name: &str,
 ) -> Result<String, HealthError> {
     let partner_id = lock_customer(conn, now, customer_id)?;
@@ -152,7 +154,7 @@ pub fn open_incident(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     by: &Recorder,
-    customer_id: &str,
+    customer_id: &CustomerId,
     new: &NewIncident,
 ) -> Result<String, HealthError> {
     let partner_id = lock_customer(conn, now, customer_id)?;
@@ -198,7 +200,7 @@ pub fn post_update(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     by: &Recorder,
-    customer_id: &str,
+    customer_id: &CustomerId,
     incident_id: &str,
     update: &NewUpdate,
 ) -> Result<(), HealthError> {
@@ -282,7 +284,7 @@ fn worst<'a>(states: impl IntoIterator<Item = &'a str>) -> Health {
 fn refresh(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    customer_id: &str,
+    customer_id: &CustomerId,
     service_id: &str,
 ) -> QueryResult<()> {
     let open: Vec<String> = service_incidents::table
@@ -345,7 +347,7 @@ const INCIDENTS_SHOWN: i64 = 50;
 /// A customer's services and incidents; the caller has scoped `customer_id`.
 pub fn overview(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> QueryResult<(Vec<Service>, Vec<Incident>)> {
     Ok((
         services_of(conn, customer_id)?,
@@ -354,7 +356,7 @@ pub fn overview(
 }
 
 /// A customer's services, by name.
-fn services_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Service>> {
+fn services_of(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<Service>> {
     let service_rows: Vec<(String, String, String)> = services::table
         .filter(services::customer_id.eq(customer_id))
         .order((services::name_key.asc(), services::id.asc()))
@@ -371,7 +373,7 @@ fn services_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Se
 }
 
 /// A customer's latest incidents, the open ones first, each with its timeline.
-fn incidents_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Incident>> {
+fn incidents_of(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<Incident>> {
     type Row = (
         String,
         String,

@@ -2,6 +2,7 @@
 //! timelines, for the partner (`/partner/customers/{id}/health`) and for the
 //! customer's own people (`/customer/health`).
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -59,22 +60,23 @@ pub async fn partner_page(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
-    let customer_id = path.into_inner();
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(path.into_inner());
     let (customer, (services, incidents)) = db::run(&state.pool, move |conn| {
         // Scoped by the membership's partner: another's customer is missing.
-        let customer = customers::find(conn, &partner_id, &customer_id)?;
+        let customer = customers::find(conn, &scope, &customer_id)?;
         let seen = overview(conn, &customer.id)?;
         Ok::<_, CustomerError>((customer, seen))
     })
     .await
     .map_err(customers::page_error)?;
+    let customer = customer.into_inner();
     render(&HealthPage {
         zone: zone_of(&layout),
         layout,
         health: customer.health(),
         back: format!("/partner/customers/{}", customer.id),
-        partner_customer_id: Some(customer.id),
+        partner_customer_id: Some(customer.id.into_string()),
         customer_name: customer.name,
         services,
         incidents,

@@ -1,6 +1,8 @@
 //! Who hears of a service request, and the email to the other side: one per
 //! recipient, in the recipient's language, queued in the transaction of the change.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -148,8 +150,8 @@ pub fn customer_recipients(
     let rows: Vec<(String, String, String, String, String)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(&request.customer_id))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.eq(LoginState::Active))
         .select((
             logins::id,
             memberships::role,
@@ -194,9 +196,9 @@ pub fn partner_recipients(
     let rows: Vec<(String, String, String, String)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::partner_id.eq(partner_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .filter(memberships::role.eq_any(answering_roles()))
-        .filter(logins::state.eq("active"))
+        .filter(logins::state.eq(LoginState::Active))
         .select((
             logins::id,
             logins::email,

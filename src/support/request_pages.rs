@@ -2,6 +2,7 @@
 //! customer's, opening one on a customer's behalf, and a request with its messages.
 //! The customer context limits the partner-wide list.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 fn scope(member: &PartnerMember) -> Scope {
-    Scope::Partner(member.partner_id().to_owned())
+    Scope::Partner(member.partner_id().to_owned().into_string())
 }
 
 fn author(member: &PartnerMember) -> Author {
@@ -36,8 +37,10 @@ async fn customer_of(
     member: &PartnerMember,
     id: String,
 ) -> Result<(String, String), PageError> {
-    let customer = customers::find_for_page(state, member, id).await?;
-    Ok((customer.id, customer.name))
+    let customer = customers::find_for_page(state, member, id)
+        .await?
+        .into_inner();
+    Ok((customer.id.into_string(), customer.name))
 }
 
 async fn list_page(
@@ -165,7 +168,7 @@ pub async fn open(
         scope(&member),
         author(&member),
     );
-    let customer_id = customer.0;
+    let customer_id = CustomerId::new(customer.0);
     let id = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             requests::open(conn, now, &settings, &scope, &customer_id, &author, &new)

@@ -3,6 +3,7 @@
 //! status change emails the other side, through the outbox, in each recipient's
 //! language. Every query is scoped by a [`Scope`] taken from the membership.
 
+use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -314,7 +315,7 @@ pub fn open(
     now: NaiveDateTime,
     settings: &crate::config::Settings,
     scope: &Scope,
-    customer_id: &str,
+    customer_id: &CustomerId,
     author: &Author,
     new: &NewRequest,
 ) -> Result<String, RequestError> {
@@ -353,7 +354,7 @@ pub fn open(
         conn,
         now,
         author,
-        (customer_id, partner_id.as_deref()),
+        (customer_id.as_str(), partner_id.as_deref()),
         Action::RequestOpened,
         &new.title,
         new.category.as_str(),

@@ -3,8 +3,10 @@
 
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::auth::scope::{ConsoleScope, PartnerScope};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbError};
+use crate::ids::{CustomerId, PartnerId};
 use crate::state::AppState;
 use crate::web::confirm::Confirmed;
 
@@ -12,7 +14,7 @@ use crate::web::confirm::Confirmed;
 /// in whose name, and the settings (for links in emails).
 pub struct PartnerChange {
     pub now: chrono::NaiveDateTime,
-    pub partner_id: String,
+    scope: PartnerScope,
     pub settings: Settings,
     pub(crate) login_id: String,
     pub(crate) name: String,
@@ -48,13 +50,22 @@ impl PartnerChange {
         let (login_id, name, membership_id) = member.actor_parts();
         let change = PartnerChange {
             now: state.clock.now(),
-            partner_id: member.partner_id().to_owned(),
+            scope: member.scope().clone(),
             settings: state.settings.clone(),
             login_id,
             name,
             membership_id,
         };
         in_transaction(state, confirmed, move |conn| work(conn, &change)).await
+    }
+
+    /// The organisation the change is made in.
+    pub fn scope(&self) -> &PartnerScope {
+        &self.scope
+    }
+
+    pub fn partner_id(&self) -> &PartnerId {
+        self.scope.partner_id()
     }
 
     /// The real person, acting as their membership, for the activity log.
@@ -72,7 +83,7 @@ impl PartnerChange {
 /// database thread.
 pub struct CustomerChange {
     pub now: chrono::NaiveDateTime,
-    pub customer_id: String,
+    scope: ConsoleScope,
     /// The partner whose user is doing this through "open customer", if so.
     pub assisting_partner_id: Option<String>,
     login_id: String,
@@ -110,7 +121,7 @@ impl CustomerChange {
         let assisting = member.identity.assisting.as_ref();
         let change = CustomerChange {
             now: state.clock.now(),
-            customer_id: member.customer_id().to_owned(),
+            scope: member.scope().clone(),
             assisting_partner_id: assisting.map(|a| a.partner_id.clone()),
             login_id: member.identity.login.id.clone(),
             name: member.identity.login.full_name.clone(),
@@ -118,6 +129,15 @@ impl CustomerChange {
             on_behalf_of: assisting.map(|a| a.partner_name.clone()),
         };
         in_transaction(state, confirmed, move |conn| work(conn, &change)).await
+    }
+
+    /// The account, or the operator's sub-account, the change is made in.
+    pub fn scope(&self) -> &ConsoleScope {
+        &self.scope
+    }
+
+    pub fn customer_id(&self) -> &CustomerId {
+        self.scope.customer_id()
     }
 
     /// The real person making the change.
@@ -144,7 +164,7 @@ impl CustomerChange {
             self.now,
             audit::Entry {
                 partner_id: self.assisting_partner_id.as_deref(),
-                customer_id: Some(&self.customer_id),
+                customer_id: Some(self.customer_id().as_str()),
                 actor: self.actor(),
                 action,
                 target,

@@ -1,24 +1,13 @@
 //! The closed sets of values a customer account uses, each stored as a short code
 //! and shown through a Fluent message `<prefix>-<code>`.
 
-/// Declares an enum stored as text codes, with parsing and message ids.
+/// Declares a stored code (`db::codes`) shown through Fluent messages
+/// `<prefix>-<code>`.
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident, $prefix:literal { $( $variant:ident => $code:literal ),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $( $variant ),+ }
+        crate::db::codes::stored_code!($(#[$meta])* $name { $( $variant => $code ),+ });
 
         impl $name {
-            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $( $name::$variant => $code ),+ }
-            }
-
-            pub fn parse(value: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == value)
-            }
-
             /// The Fluent message id of the value's name.
             pub fn label_key(self) -> String {
                 format!("{}-{}", $prefix, self.as_str().replace('_', "-"))

@@ -12,6 +12,9 @@ pub use changes::{CustomerChange, PartnerChange};
 /// The role of a customer account's administrator, as stored.
 pub const ADMINISTRATOR_ROLE: &str = "administrator";
 
+use crate::accounts::MembershipKind;
+use crate::accounts::MembershipState;
+use crate::ids::{CustomerId, PartnerId};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -22,7 +25,10 @@ use kinds::CustomerState;
 
 /// The partner a customer account belongs to now (none once dissociated), for
 /// entries in its activity log.
-pub fn partner_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<String>> {
+pub fn partner_of(
+    conn: &mut DbConnection,
+    customer_id: &CustomerId,
+) -> QueryResult<Option<PartnerId>> {
     customer_accounts::table
         .find(customer_id)
         .select(customer_accounts::partner_id)
@@ -38,9 +44,9 @@ pub fn activate_accounts_administered_by(
 ) -> QueryResult<usize> {
     let administered = memberships::table
         .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::scope.eq("customer"))
+        .filter(memberships::scope.eq(MembershipKind::Customer))
         // An administrator's invitation still waiting does not count.
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .filter(memberships::role.eq(ADMINISTRATOR_ROLE))
         .filter(memberships::customer_id.is_not_null())
         .select(memberships::customer_id.assume_not_null());
@@ -63,7 +69,7 @@ pub const ONE_REQUEST_PER: Duration = Duration::hours(24);
 /// When assistance was last asked for this customer, if within a day of `now`.
 pub fn assistance_asked_since(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     now: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
     activity_log::table

@@ -3,6 +3,9 @@
 //! subscription, and a person of the account holding the Owner role on one.
 //! Turning it on or off is the commerce pages'.
 
+use crate::accounts::MembershipState;
+use crate::accounts::LoginState;
+use crate::ids::CustomerId;
 use diesel::prelude::*;
 
 use super::kinds::OfferKind;
@@ -27,7 +30,7 @@ impl PurchasePermission {
     }
 }
 
-pub fn is_on(conn: &mut DbConnection, customer_id: &str) -> QueryResult<bool> {
+pub fn is_on(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         customer_permissions::table
             .filter(customer_permissions::customer_id.eq(customer_id))
@@ -40,7 +43,7 @@ pub fn is_on(conn: &mut DbConnection, customer_id: &str) -> QueryResult<bool> {
 /// without one, any active person of the account) holds the Owner role.
 pub fn owned_usage_subscriptions(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     membership_id: Option<&str>,
 ) -> QueryResult<Vec<(String, String)>> {
     let mut query = subscription_owners::table
@@ -50,8 +53,8 @@ pub fn owned_usage_subscriptions(
         .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
         .filter(subscriptions::state.eq("active"))
         .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::state.eq("active"))
-        .filter(logins::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
+        .filter(logins::state.eq(LoginState::Active))
         .into_boxed();
     if let Some(membership_id) = membership_id {
         query = query.filter(memberships::id.eq(membership_id.to_owned()));
@@ -65,7 +68,7 @@ pub fn owned_usage_subscriptions(
 
 pub fn purchase_permission(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> QueryResult<PurchasePermission> {
     let has_usage_subscription = !usage_subscriptions(conn, customer_id)?.is_empty();
     let has_subscription_owner = !owned_usage_subscriptions(conn, customer_id, None)?.is_empty();
@@ -80,7 +83,7 @@ pub fn purchase_permission(
 /// reservation applies: (id, name).
 pub fn usage_subscriptions(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> QueryResult<Vec<(String, String)>> {
     subscriptions::table
         .filter(subscriptions::customer_id.eq(customer_id))

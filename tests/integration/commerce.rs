@@ -34,8 +34,15 @@ impl TestApp {
         placed_by: PlacedBy,
     ) -> String {
         let mut conn = self.conn();
-        let customer =
-            partnerdesk::customers::find(&mut conn, partner_id, customer_id).expect("customer");
+        let scope = partnerdesk::auth::scope::PartnerScope::for_operator(&mut conn, partner_id)
+            .expect("read the organisation")
+            .expect("organisation");
+        let customer = partnerdesk::customers::find(
+            &mut conn,
+            &scope,
+            &partnerdesk::ids::CustomerId::new(customer_id),
+        )
+        .expect("customer");
         let offer = catalogue::find(&mut conn, offer_id)
             .expect("offer lookup")
             .expect("offer");
@@ -52,7 +59,7 @@ impl TestApp {
             name: "Fixture",
             now: self.clock_now(),
         };
-        orders::place(&mut conn, &customer, partner_id, &buyer, &line)
+        orders::place(&mut conn, &customer, scope.partner_id(), &buyer, &line)
             .expect("order fixture")
             .item_id
     }

@@ -287,7 +287,7 @@ async fn the_username_changes_only_after_activation() {
     let pending_membership = partnerdesk::customers::create::add_customer_member(
         &mut app.conn(),
         app.clock_now(),
-        &pending_customer,
+        &partnerdesk::ids::CustomerId::new(pending_customer.clone()),
         &pending_login,
         "administrator",
     )
@@ -470,7 +470,7 @@ fn pending_administrator(app: &TestApp, customer: &str) -> String {
     partnerdesk::customers::create::add_customer_member(
         &mut app.conn(),
         app.clock_now(),
-        customer,
+        &partnerdesk::ids::CustomerId::new(customer),
         &pending_login,
         "administrator",
     )

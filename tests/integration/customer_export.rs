@@ -62,7 +62,7 @@ async fn a_large_export_streams_every_row_and_defuses_formulas() {
         &mut app.conn(),
         app.clock_now(),
         &partnerdesk::customers::seed::SeedOptions {
-            partner_id: ours.clone(),
+            partner_id: partnerdesk::ids::PartnerId::new(ours.clone()),
             count: 2_345,
             groups: &[],
             seed: 7,

@@ -427,7 +427,7 @@ async fn the_demos_customers_export_and_import_back_as_is() {
         &mut app.conn(),
         app.clock_now() - chrono::Duration::days(120),
         &partnerdesk::customers::seed::SeedOptions {
-            partner_id: contoso.clone(),
+            partner_id: partnerdesk::ids::PartnerId::new(contoso.clone()),
             count: 300,
             groups: &[],
             seed: 2026,

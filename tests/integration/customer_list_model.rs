@@ -67,7 +67,7 @@ async fn the_list_agrees_with_the_tables_whatever_writes_them() {
             &mut app.conn(),
             app.clock_now(),
             &partnerdesk::customers::seed::SeedOptions {
-                partner_id: partner.clone(),
+                partner_id: partnerdesk::ids::PartnerId::new(partner.clone()),
                 count,
                 groups: &["Retail", "Health"],
                 seed,

@@ -64,6 +64,7 @@ mod sub_account_permissions;
 mod sub_account_vendors;
 mod sub_accounts;
 mod support_helpers;
+mod tenant_scope;
 mod sweep;
 mod sweep_browser;
 mod throttling;

@@ -17,6 +17,7 @@ impl TestApp {
         let mut conn = self.conn();
         let now = self.clock_now();
         let by = Recorder("Fixture".to_owned());
+        let customer_id = &partnerdesk::ids::CustomerId::new(customer_id);
         health::add_service(&mut conn, now, &by, customer_id, service).expect("service");
         health::open_incident(
             &mut conn,

@@ -1,6 +1,7 @@
 //! The order pages: the partner's order history of a customer with its order
 //! form, and the customer's own order history.
 
+use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -40,16 +41,16 @@ async fn orders_page(
     form: OrderForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let zone = member.identity.login.time_zone;
     let lang = layout.lang;
     let (customer, rows, offers, usage_subscriptions) =
         db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
-            let customer = customers::find(conn, &partner_id, &customer_id)?;
+            let customer = customers::find(conn, &scope, &CustomerId::new(customer_id))?;
             let rows = history(conn, &customer.id, zone, lang)?;
             let offers = catalogue::active(conn, None)?;
             let usage = usage_subscriptions(conn, &customer.id)?;
-            Ok((customer, rows, offers, usage))
+            Ok((customer.into_inner(), rows, offers, usage))
         })
         .await
         .map_err(page_error)?;
@@ -100,7 +101,7 @@ pub async fn place_order(
         .map_err(|key| errors.add(&layout.tr, "quantity", key))
         .ok();
     let typed = form.clone();
-    let id = customer_id.clone();
+    let id = CustomerId::new(customer_id.clone());
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
             order_as_partner(conn, change, &id, &typed, quantity)
@@ -139,12 +140,12 @@ pub async fn place_order(
 fn order_as_partner(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer_id: &str,
+    customer_id: &CustomerId,
     typed: &OrderForm,
     quantity: Option<i32>,
 ) -> Result<Quote, CommerceError> {
     // The customer first: another partner's id is missing whatever the form says.
-    let customer = customers::find(conn, &change.partner_id, customer_id)?;
+    let customer = customers::find(conn, change.scope(), customer_id)?;
     let offer = catalogue::find_active(conn, &typed.offer_id)?
         .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
     let quantity = quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
@@ -161,20 +162,20 @@ fn order_as_partner(
         name: &change.name,
         now: change.now,
     };
-    place(conn, &customer, &change.partner_id, &buyer, &line)?;
+    place(conn, &customer, change.partner_id(), &buyer, &line)?;
     audit::record(
         conn,
         change.now,
         audit::Entry {
-            partner_id: Some(&change.partner_id),
-            customer_id: Some(&customer.id),
+            partner_id: Some(change.partner_id().as_str()),
+            customer_id: Some(customer.id.as_str()),
             actor: change.actor(),
             action: Action::OrderPlaced,
             target: &customer.name,
             details: &describe(&offer, quantity),
         },
     )?;
-    Quote::new(conn, &customer.name, &change.partner_id, &line)
+    Quote::new(conn, &customer.name, change.partner_id(), &line)
 }
 
 #[derive(Template)]

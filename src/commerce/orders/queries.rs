@@ -1,6 +1,8 @@
 //! The order queries: placing an order and what it becomes, and reading the
 //! order history.
 
+use crate::ids::CustomerId;
+use crate::ids::PartnerId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -15,7 +17,7 @@ use crate::i18n::{Lang, format_time};
 /// Whether `subscription_id` is an active usage subscription of the customer.
 pub fn is_active_usage_subscription(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     subscription_id: &str,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
@@ -33,7 +35,7 @@ pub fn is_active_usage_subscription(
 pub fn place(
     conn: &mut DbConnection,
     customer: &Customer,
-    partner_id: &str,
+    partner_id: &PartnerId,
     buyer: &Buyer<'_>,
     line: &OrderLine<'_>,
 ) -> Result<Placed, CommerceError> {
@@ -122,7 +124,7 @@ fn insert_reservation(
 fn insert_subscription(
     conn: &mut DbConnection,
     item: &NewItem<'_>,
-    partner_id: &str,
+    partner_id: &PartnerId,
 ) -> QueryResult<()> {
     let (line, now) = (item.line, item.buyer.now);
     let kind = line.offer.kind();
@@ -165,7 +167,7 @@ fn insert_subscription(
 pub fn insert_order(
     conn: &mut DbConnection,
     customer: &Customer,
-    partner_id: &str,
+    partner_id: &PartnerId,
     buyer: &Buyer<'_>,
     offer: &Offer,
     quantity: i32,
@@ -227,7 +229,7 @@ type HistoryData = (
 /// The customer's orders, newest first; the caller has scoped `customer_id`.
 pub fn history(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     zone: chrono_tz::Tz,
     lang: Lang,
 ) -> QueryResult<Vec<HistoryRow>> {

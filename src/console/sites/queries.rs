@@ -1,6 +1,8 @@
 //! The sites' queries, every one scoped by the account in use: the list with
 //! its devices and administrators, the home page's figures, and the changes.
 
+use crate::accounts::MembershipState;
+use crate::ids::CustomerId;
 use diesel::prelude::*;
 
 use super::{Site, SiteError};
@@ -23,7 +25,7 @@ pub struct SiteFigures {
     pub unassigned: i64,
 }
 
-pub fn figures(conn: &mut DbConnection, customer_id: &str) -> QueryResult<SiteFigures> {
+pub fn figures(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<SiteFigures> {
     let of_account = || sites::table.filter(sites::customer_id.eq(customer_id.to_owned()));
     let sites: i64 = of_account().count().get_result(conn)?;
     let unassigned: i64 = of_account()
@@ -56,7 +58,7 @@ pub(super) struct Listing {
 /// `me` is the membership viewing.
 pub(super) fn listing(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     me: &str,
 ) -> QueryResult<Listing> {
     let rows: Vec<(String, String, String)> = sites::table
@@ -94,7 +96,7 @@ pub(super) fn listing(
     let people: Vec<(String, String)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::state.eq("active"))
+        .filter(memberships::state.eq(MembershipState::Active))
         .order(logins::full_name.asc())
         .select((memberships::id, logins::full_name))
         .load(conn)?;
@@ -113,7 +115,7 @@ pub(super) fn listing(
 /// account, by name.
 fn administrators(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> QueryResult<Vec<(String, String, String)>> {
     site_administrators::table
         .inner_join(memberships::table.inner_join(logins::table))
@@ -130,7 +132,7 @@ fn administrators(
 
 fn name_is_free(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     name: &str,
     except: Option<&str>,
 ) -> QueryResult<bool> {
@@ -149,13 +151,13 @@ pub(super) fn create(
     name: &DisplayName,
     zone: chrono_tz::Tz,
 ) -> Result<(), SiteError> {
-    if !name_is_free(conn, &change.customer_id, name.as_str(), None)? {
+    if !name_is_free(conn, change.customer_id(), name.as_str(), None)? {
         return Err(SiteError::NameTaken);
     }
     diesel::insert_into(sites::table)
         .values((
             sites::id.eq(uuid::Uuid::new_v4().to_string()),
-            sites::customer_id.eq(&change.customer_id),
+            sites::customer_id.eq(change.customer_id()),
             sites::name.eq(name.as_str()),
             sites::time_zone.eq(zone.name()),
             sites::created_at.eq(change.now),
@@ -179,7 +181,7 @@ pub(super) fn rename(
     // Scoped by the account in use: another account's site is missing.
     let old: String = sites::table
         .filter(sites::id.eq(site_id))
-        .filter(sites::customer_id.eq(&change.customer_id))
+        .filter(sites::customer_id.eq(change.customer_id()))
         .select(sites::name)
         .first(conn)
         .optional()?
@@ -187,7 +189,7 @@ pub(super) fn rename(
     if !any_site && !runs_site(conn, site_id, me)? {
         return Err(SiteError::NotTheirs);
     }
-    if !name_is_free(conn, &change.customer_id, name.as_str(), Some(site_id))? {
+    if !name_is_free(conn, change.customer_id(), name.as_str(), Some(site_id))? {
         return Err(SiteError::NameTaken);
     }
     diesel::update(sites::table.filter(sites::id.eq(site_id)))
@@ -212,7 +214,7 @@ fn runs_site(conn: &mut DbConnection, site_id: &str, membership_id: &str) -> Que
 /// answers not found.
 fn site_and_person(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
     site_id: &str,
     membership_id: &str,
 ) -> Result<(String, String), SiteError> {
@@ -240,7 +242,7 @@ pub(super) fn add_administrator(
     site_id: &str,
     membership_id: &str,
 ) -> Result<(), SiteError> {
-    let (site, person) = site_and_person(conn, &change.customer_id, site_id, membership_id)?;
+    let (site, person) = site_and_person(conn, change.customer_id(), site_id, membership_id)?;
     if runs_site(conn, site_id, membership_id)? {
         return Ok(());
     }
@@ -261,7 +263,7 @@ pub(super) fn remove_administrator(
     site_id: &str,
     membership_id: &str,
 ) -> Result<(), SiteError> {
-    let (site, person) = site_and_person(conn, &change.customer_id, site_id, membership_id)?;
+    let (site, person) = site_and_person(conn, change.customer_id(), site_id, membership_id)?;
     let removed = diesel::delete(
         site_administrators::table
             .filter(site_administrators::site_id.eq(site_id))

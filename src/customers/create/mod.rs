@@ -81,7 +81,7 @@ async fn create_as(
 ) -> Result<String, crate::customers::CustomerError> {
     let now = state.clock.now();
     let settings = state.settings.clone();
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let (login_id, name, acting_as) = member.actor_parts();
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
@@ -91,7 +91,7 @@ async fn create_as(
                 membership_id: Some(&acting_as),
                 on_behalf_of: None,
             };
-            create(conn, &settings, now, &partner_id, &new, actor)
+            create(conn, &settings, now, scope.partner_id(), &new, actor)
         })
     })
     .await

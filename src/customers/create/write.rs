@@ -1,6 +1,9 @@
 //! Writing a new customer: the account, its first site and the invitation of
 //! its administrator, in the caller's transaction.
 
+use crate::accounts::MembershipKind;
+use crate::accounts::MembershipState;
+use crate::ids::{CustomerId, PartnerId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -19,12 +22,12 @@ pub fn create(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    partner_id: &str,
+    partner_id: &PartnerId,
     new: &NewCustomer,
     actor: Actor<'_>,
 ) -> Result<String, CustomerError> {
     let admin = &new.administrator.login;
-    let customer_id = insert_account(conn, settings, now, partner_id, new)?;
+    let customer_id = CustomerId::new(insert_account(conn, settings, now, partner_id, new)?);
     let site_id = insert_first_site(conn, now, &customer_id, new)?;
     let administrator = crate::invitations::offer(
         conn,
@@ -32,7 +35,7 @@ pub fn create(
         now,
         &crate::invitations::Offer {
             person: admin,
-            target: crate::invitations::Target::Customer(&customer_id),
+            target: crate::invitations::Target::Customer(customer_id.as_str()),
             role: ADMINISTRATOR_ROLE,
             inviter: actor.login_id,
         },
@@ -49,15 +52,15 @@ pub fn create(
         conn,
         now,
         audit::Entry {
-            partner_id: Some(partner_id),
-            customer_id: Some(&customer_id),
+            partner_id: Some(partner_id.as_str()),
+            customer_id: Some(customer_id.as_str()),
             actor,
             action: Action::CustomerCreated,
             target: new.account.name.as_str(),
             details: admin.username.as_str(),
         },
     )?;
-    Ok(customer_id)
+    Ok(customer_id.into_string())
 }
 
 /// The account's row, waiting for its administrator (Creating); returns its id.
@@ -65,7 +68,7 @@ fn insert_account(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    partner_id: &str,
+    partner_id: &PartnerId,
     new: &NewCustomer,
 ) -> QueryResult<String> {
     let account = &new.account;
@@ -114,7 +117,7 @@ fn insert_account(
 fn insert_first_site(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    customer_id: &str,
+    customer_id: &CustomerId,
     new: &NewCustomer,
 ) -> QueryResult<String> {
     let account = &new.account;
@@ -134,7 +137,7 @@ fn insert_first_site(
 pub fn add_customer_member(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    customer_id: &str,
+    customer_id: &CustomerId,
     login_id: &str,
     role: &str,
 ) -> QueryResult<String> {
@@ -143,10 +146,10 @@ pub fn add_customer_member(
         .values((
             memberships::id.eq(&id),
             memberships::login_id.eq(login_id),
-            memberships::scope.eq("customer"),
+            memberships::scope.eq(MembershipKind::Customer),
             memberships::customer_id.eq(customer_id),
             memberships::role.eq(role),
-            memberships::state.eq("active"),
+            memberships::state.eq(MembershipState::Active),
             memberships::created_at.eq(now),
         ))
         .execute(conn)?;

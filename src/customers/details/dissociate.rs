@@ -8,7 +8,10 @@ use serde::Deserialize;
 
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
-use crate::customers::{Customer, CustomerError, find, find_for_page, page_error, record_change};
+use crate::auth::scope::Owned;
+use crate::customers::{
+    Customer, CustomerError, CustomerId, find, find_for_page, page_error, record_change,
+};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::state::AppState;
@@ -41,7 +44,7 @@ pub async fn dissociate_form(
     let customer = find_for_page(&state, &member, customer_id.into_inner()).await?;
     render(&DissociatePage {
         layout,
-        customer,
+        customer: customer.into_inner(),
         error: None,
     })
 }
@@ -65,12 +68,14 @@ pub async fn dissociate(
         let error = Some(layout.tr.t("customer-dissociate-confirm-required"));
         return render(&DissociatePage {
             layout,
-            customer,
+            customer: customer.into_inner(),
             error,
         });
     }
+    let customer_id = CustomerId::new(customer_id);
     PartnerChange::run(&state, &member, move |conn, change| {
-        dissociate_customer(conn, change, &customer_id)
+        let customer = find(conn, change.scope(), &customer_id)?;
+        dissociate_customer(conn, change, &customer)
     })
     .await
     .map_err(page_error)?;
@@ -83,22 +88,21 @@ pub async fn dissociate(
 pub fn dissociate_customer(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer_id: &str,
+    customer: &Owned<Customer>,
 ) -> Result<(), CustomerError> {
-    let customer = find(conn, &change.partner_id, customer_id)?;
     let partner_groups = customer_groups::table
-        .filter(customer_groups::partner_id.eq(&change.partner_id))
+        .filter(customer_groups::partner_id.eq(change.partner_id()))
         .select(customer_groups::id);
     diesel::delete(
         customer_group_members::table
-            .filter(customer_group_members::customer_id.eq(customer_id))
+            .filter(customer_group_members::customer_id.eq(&customer.id))
             .filter(customer_group_members::group_id.eq_any(partner_groups)),
     )
     .execute(conn)?;
     diesel::update(
         customer_accounts::table
-            .filter(customer_accounts::id.eq(customer_id))
-            .filter(customer_accounts::partner_id.eq(&change.partner_id)),
+            .filter(customer_accounts::id.eq(&customer.id))
+            .filter(customer_accounts::partner_id.eq(change.partner_id())),
     )
     .set((
         customer_accounts::partner_id.eq(None::<String>),
@@ -108,7 +112,7 @@ pub fn dissociate_customer(
     record_change(
         conn,
         change,
-        customer_id,
+        &customer.id,
         Action::CustomerDissociated,
         &customer.name,
         "",

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use crate::customers::{Customer, CustomerError, LicenceStatus, find};
+use crate::auth::scope::PartnerScope;
+use crate::customers::{Customer, CustomerError, CustomerId, LicenceStatus, find};
 use crate::db::DbConnection;
 use crate::db::schema::{
     customer_group_members, customer_groups, devices, licences, logins, memberships, sites,
@@ -54,7 +55,7 @@ pub struct Details {
     pub purchase_permission: crate::tenancy::purchase_permission::PurchasePermission,
 }
 
-pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &str) -> QueryResult<i64> {
+pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<i64> {
     devices::table
         .filter(devices::customer_id.eq(customer_id))
         .filter(devices::state.eq("enrolled"))
@@ -63,7 +64,7 @@ pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &str) -> QueryResu
 }
 
 /// A customer's licences, by product; the caller has scoped `customer_id`.
-pub fn licences_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Vec<Licence>> {
+pub fn licences_of(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<Licence>> {
     type LicenceRow = (String, i32, String, Option<NaiveDate>, Option<i32>);
     let rows: Vec<LicenceRow> = licences::table
         .filter(licences::customer_id.eq(customer_id))
@@ -92,18 +93,19 @@ pub fn licences_of(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Ve
 
 pub fn load(
     conn: &mut DbConnection,
-    partner_id: &str,
-    customer_id: &str,
+    scope: &PartnerScope,
+    customer_id: &CustomerId,
 ) -> Result<Details, CustomerError> {
-    let customer = find(conn, partner_id, customer_id)?;
+    let customer = find(conn, scope, customer_id)?.into_inner();
+    let customer_id = &customer.id;
     let groups: Vec<(String, String)> = customer_group_members::table
         .inner_join(customer_groups::table)
-        .filter(customer_groups::partner_id.eq(partner_id))
+        .filter(customer_groups::partner_id.eq(scope.partner_id()))
         .filter(customer_group_members::customer_id.eq(customer_id))
         .order(customer_groups::name_key.asc())
         .select((customer_groups::id, customer_groups::name))
         .load(conn)?;
-    let other_groups = crate::customers::list::groups_of_partner(conn, partner_id)?
+    let other_groups = crate::customers::list::groups_of_partner(conn, scope)?
         .into_iter()
         .filter(|(id, _)| !groups.iter().any(|(mine, _)| mine == id))
         .collect();
@@ -148,7 +150,7 @@ pub fn load(
 
 fn administrators_of(
     conn: &mut DbConnection,
-    customer_id: &str,
+    customer_id: &CustomerId,
 ) -> QueryResult<Vec<Administrator>> {
     let rows: Vec<(String, String, String, crate::invitations::ShownRow)> = memberships::table
         .inner_join(logins::table)

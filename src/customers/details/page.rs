@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::load::{Details, load};
 use crate::access::{Capability, PartnerRole};
 use crate::auth::identity::PartnerMember;
-use crate::customers::{Customer, CustomerError, find_for_page, page_error};
+use crate::customers::{Customer, CustomerError, CustomerId, find_for_page, page_error};
 use crate::db;
 use crate::i18n::format_date;
 use crate::state::AppState;
@@ -45,7 +45,7 @@ impl DetailsPage {
     fn is_context(&self) -> bool {
         self.layout
             .customer_context()
-            .is_some_and(|(id, _)| *id == self.details.customer.id)
+            .is_some_and(|(id, _)| id.as_str() == self.details.customer.id.as_str())
     }
 
     /// What the member's role allows here, for the template: a typed capability,
@@ -164,10 +164,11 @@ pub(super) async fn details_page(
         permission_refused,
         typed_term,
     } = refusal;
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(customer_id);
     let now = state.clock.now();
     let (details, assistance_asked_at) = db::run(&state.pool, move |conn| {
-        let details = load(conn, &partner_id, &customer_id)?;
+        let details = load(conn, &scope, &customer_id)?;
         let asked = if details.customer.partner_assistance {
             None
         } else {
@@ -236,7 +237,9 @@ pub async fn contact(
     member: PartnerMember,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let customer = find_for_page(&state, &member, customer_id.into_inner()).await?;
+    let customer = find_for_page(&state, &member, customer_id.into_inner())
+        .await?
+        .into_inner();
     let country = customer.country_name(layout.lang);
     render(&ContactPage {
         layout,

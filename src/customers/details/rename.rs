@@ -9,7 +9,10 @@ use super::page::{Refusal, details_page};
 use crate::accounts::DisplayName;
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
-use crate::customers::{CustomerError, find, page_error, record_change, search_text};
+use crate::auth::scope::Owned;
+use crate::customers::{
+    Customer, CustomerError, CustomerId, find, page_error, record_change, search_text,
+};
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::state::AppState;
@@ -37,9 +40,10 @@ pub async fn rename(
             return details_page(&state, layout, &member, customer_id, refusal).await;
         }
     };
-    let id = customer_id.clone();
+    let id = CustomerId::new(customer_id.clone());
     PartnerChange::run(&state, &member, move |conn, change| {
-        rename_customer(conn, change, &id, &name)
+        let customer = find(conn, change.scope(), &id)?;
+        rename_customer(conn, change, &customer, &name)
     })
     .await
     .map_err(page_error)?;
@@ -50,14 +54,13 @@ pub async fn rename(
 pub fn rename_customer(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer_id: &str,
+    customer: &Owned<Customer>,
     name: &DisplayName,
 ) -> Result<(), CustomerError> {
-    let customer = find(conn, &change.partner_id, customer_id)?;
     if customer.name == name.as_str() {
         return Ok(());
     }
-    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(customer_id)))
+    diesel::update(customer_accounts::table.filter(customer_accounts::id.eq(&customer.id)))
         .set((
             customer_accounts::name.eq(name.as_str()),
             customer_accounts::name_key.eq(name.as_str().to_lowercase()),
@@ -69,7 +72,7 @@ pub fn rename_customer(
     record_change(
         conn,
         change,
-        customer_id,
+        &customer.id,
         Action::CustomerRenamed,
         name.as_str(),
         &details,

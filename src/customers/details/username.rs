@@ -1,5 +1,6 @@
 //! Changing the username of a customer's administrator.
 
+use crate::accounts::MembershipState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
@@ -9,9 +10,11 @@ use super::page::{Refusal, details_page};
 use crate::accounts::Username;
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
-use crate::customers::{CustomerError, find, page_error, record_change};
+use crate::auth::scope::Owned;
+use crate::customers::{Customer, CustomerError, CustomerId, find, page_error, record_change};
 use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{DbConnection, OrTaken};
+use crate::ids::MembershipId;
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::{PageContext, PageError, see_other};
@@ -60,10 +63,11 @@ pub async fn change_username(
             return details_page(&state, layout, &member, customer_id, refusal).await;
         }
     };
-    let id = customer_id.clone();
-    let membership_id = form.membership_id.clone();
+    let id = CustomerId::new(customer_id.clone());
+    let membership_id = MembershipId::new(form.membership_id.clone());
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
-        rename_administrator(conn, change, &id, &membership_id, &username)
+        let customer = find(conn, change.scope(), &id)?;
+        rename_administrator(conn, change, &customer, &membership_id, &username)
     })
     .await;
     let key = match outcome {
@@ -84,16 +88,15 @@ pub async fn change_username(
 fn rename_administrator(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer_id: &str,
-    membership_id: &str,
+    customer: &Owned<Customer>,
+    membership_id: &MembershipId,
     username: &Username,
 ) -> Result<(), UsernameError> {
-    let customer = find(conn, &change.partner_id, customer_id)?;
     let (login_id, state, old, email): (String, String, String, String) = memberships::table
         .inner_join(logins::table)
         .filter(memberships::id.eq(membership_id))
-        .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::state.ne("invited"))
+        .filter(memberships::customer_id.eq(&customer.id))
+        .filter(memberships::state.ne(MembershipState::Invited))
         .select((logins::id, logins::state, logins::username, logins::email))
         .first(conn)
         .optional()?
@@ -108,7 +111,7 @@ fn rename_administrator(
         return Err(UsernameError::AnotherAddress);
     }
     let ours = customer_accounts::table
-        .filter(customer_accounts::partner_id.eq(&change.partner_id))
+        .filter(customer_accounts::partner_id.eq(change.partner_id()))
         .select(customer_accounts::id);
     let elsewhere: i64 = memberships::table
         .filter(memberships::login_id.eq(&login_id))
@@ -140,7 +143,7 @@ fn rename_administrator(
     record_change(
         conn,
         change,
-        customer_id,
+        &customer.id,
         Action::UsernameChanged,
         &customer.name,
         &details,

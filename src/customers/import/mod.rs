@@ -198,11 +198,11 @@ async fn upload_page(
     member: &PartnerMember,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let now = state.clock.now();
     let recent: Vec<RecordRow> = db::run(&state.pool, move |conn| {
         customer_imports::table
-            .filter(customer_imports::partner_id.eq(&partner_id))
+            .filter(customer_imports::partner_id.eq(scope.partner_id()))
             .order(customer_imports::created_at.desc())
             .limit(RECENT_IMPORTS)
             .select(RECORD)
@@ -337,11 +337,11 @@ pub async fn progress(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let import_id = path.into_inner();
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let import: Option<RecordRow> = db::run(&state.pool, move |conn| {
         customer_imports::table
             .filter(customer_imports::id.eq(&import_id))
-            .filter(customer_imports::partner_id.eq(&partner_id))
+            .filter(customer_imports::partner_id.eq(scope.partner_id()))
             .select(RECORD)
             .first(conn)
             .optional()

@@ -82,10 +82,10 @@ pub async fn page(
     query: web::Query<RawView>,
 ) -> Result<HttpResponse, PageError> {
     let view = View::from(query.into_inner()).at(state.clock.now());
-    let partner_id = member.partner_id().to_owned();
+    let scope = member.scope().clone();
     let wanted = view.clone();
     let listing = db::run(&state.pool, move |conn| {
-        load(conn, &partner_id, &wanted).map_err(DbError::from)
+        load(conn, &scope, &wanted).map_err(DbError::from)
     })
     .await?;
     let pages = ((listing.total + view.per_page - 1) / view.per_page).max(1);

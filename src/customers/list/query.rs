@@ -2,6 +2,7 @@
 //! how many they are, read from the accounts, from SQLite's trigram index or
 //! from the kept counts, whichever answers the view.
 
+use crate::auth::scope::PartnerScope;
 use chrono::NaiveDate;
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -194,11 +195,11 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
 /// licences' index alone.
 pub fn count_licences_expiring(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<i64> {
-    expiring_licences!(partner_id, from, to)
+    expiring_licences!(scope.partner_id(), from, to)
         .select(diesel::dsl::count(licences::customer_id).aggregate_distinct())
         .get_result(conn)
 }
@@ -240,10 +241,14 @@ fn searched<'a>(
 
 /// The number of the partner's customers matching the view's filters on the
 /// columns kept in `customer_counts`: a sum over a few dozen rows.
-pub(super) fn counted(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<i64> {
+pub(super) fn counted(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    view: &View,
+) -> QueryResult<i64> {
     use crate::db::schema::customer_counts;
     let query = customer_counts::table
-        .filter(customer_counts::partner_id.eq(partner_id))
+        .filter(customer_counts::partner_id.eq(scope.partner_id()))
         .into_boxed::<MultiBackend>();
     let sum: Option<i64> = filter_columns!(query, customer_counts, view)
         .select(diesel::dsl::sum(customer_counts::customers))
@@ -255,17 +260,19 @@ pub(super) fn counted(conn: &mut DbConnection, partner_id: &str, view: &View) ->
 /// SQLite's trigram index when the view searches it.
 pub(super) fn total(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     view: &View,
     range: Option<SearchRange>,
 ) -> QueryResult<i64> {
     if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() {
-        return counted(conn, partner_id, view);
+        return counted(conn, scope, view);
     }
     // The trial end is not kept beside SQLite's trigram index: such a view is
     // counted on the accounts.
     if !uses_trigram_index(conn, view) || view.filters_on_dates() {
-        return matching(conn, partner_id, view).count().get_result(conn);
+        return matching(conn, scope.partner_id().as_str(), view)
+            .count()
+            .get_result(conn);
     }
     let Some(range) = range else {
         return Ok(0);
@@ -288,20 +295,22 @@ pub(super) fn total(
             .count()
             .get_result(conn);
     }
-    searched(partner_id, range, view).count().get_result(conn)
+    searched(scope.partner_id().as_str(), range, view)
+        .count()
+        .get_result(conn)
 }
 
 /// SQLite: the ids of one page of the view's matches in the trigram index, in
 /// the view's order, read from the index alone.
 pub(super) fn searched_page_ids(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     range: SearchRange,
     view: &View,
     offset: i64,
 ) -> QueryResult<Vec<String>> {
     in_view_order!(
-        searched(partner_id, range, view),
+        searched(scope.partner_id().as_str(), range, view),
         customer_search_rows,
         customer_id,
         view

@@ -1,6 +1,7 @@
 //! Reading one page of a view: its rows with their groups and licence counts,
 //! its number of matches and the partner's groups for the filters.
 
+use crate::auth::scope::PartnerScope;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -57,7 +58,7 @@ pub struct Listing {
 /// a bitmap. None when the page is past the last match.
 fn searched_page_pg(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     view: &View,
     offset: i64,
 ) -> QueryResult<Option<(i64, Vec<String>)>> {
@@ -65,7 +66,7 @@ fn searched_page_pg(
         conn.batch_execute(
             "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
         )?;
-        sorted(conn, partner_id, view)
+        sorted(conn, scope.partner_id().as_str(), view)
             .select((customer_accounts::id, sql::<BigInt>("COUNT(*) OVER ()")))
             .limit(view.per_page)
             .offset(offset)
@@ -92,7 +93,7 @@ type PageRowColumns = (
 );
 type PageRow = (ListedCustomer, Option<String>, i64, i64, i64);
 
-fn page_row_columns(conn: &DbConnection, partner_id: &str) -> PageRowColumns {
+fn page_row_columns(conn: &DbConnection, scope: &PartnerScope) -> PageRowColumns {
     // Only the partner's own groups, by name.
     let aggregate = match conn {
         DbConnection::Sqlite(_) => {
@@ -108,7 +109,7 @@ fn page_row_columns(conn: &DbConnection, partner_id: &str) -> PageRowColumns {
          WHERE customer_group_members.customer_id = customer_accounts.id \
          AND customer_groups.partner_id = "
     ))
-    .bind::<Text, _>(partner_id.to_owned())
+    .bind::<Text, _>(scope.partner_id().to_owned())
     .sql(")");
     let licences = |status: LicenceStatus| -> PageColumn<BigInt> {
         Box::new(
@@ -132,7 +133,7 @@ fn page_row_columns(conn: &DbConnection, partner_id: &str) -> PageRowColumns {
 /// The rows of the partner's customers `ids`, in that order.
 fn rows_by_id(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     ids: &[String],
 ) -> QueryResult<Vec<PageRow>> {
     if ids.is_empty() {
@@ -145,9 +146,9 @@ fn rows_by_id(
     } else {
         "customer_accounts.partner_id = "
     };
-    let columns = page_row_columns(conn, partner_id);
+    let columns = page_row_columns(conn, scope);
     let mut rows: Vec<PageRow> = customer_accounts::table
-        .filter(sql::<Bool>(partner).bind::<Text, _>(partner_id))
+        .filter(sql::<Bool>(partner).bind::<Text, _>(scope.partner_id()))
         .filter(customer_accounts::id.eq_any(ids))
         .select(columns)
         .load(conn)?;
@@ -161,16 +162,15 @@ fn rows_by_id(
 }
 
 /// Reads one page of the view, its total and what the filters offer.
-pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResult<Listing> {
-    let (total, customers) = page_and_total(conn, partner_id, view)?;
+pub fn load(conn: &mut DbConnection, scope: &PartnerScope, view: &View) -> QueryResult<Listing> {
+    let (total, customers) = page_and_total(conn, scope, view)?;
     // Whether the partner has any customer, for the empty state.
-    let has_any =
-        total > 0 || (view.is_filtered() && counted(conn, partner_id, &View::default())? > 0);
+    let has_any = total > 0 || (view.is_filtered() && counted(conn, scope, &View::default())? > 0);
     Ok(Listing {
         rows: customers.into_iter().map(listed_row).collect(),
         total,
         has_any,
-        groups: groups_of_partner(conn, partner_id)?,
+        groups: groups_of_partner(conn, scope)?,
     })
 }
 
@@ -178,28 +178,28 @@ pub fn load(conn: &mut DbConnection, partner_id: &str, view: &View) -> QueryResu
 /// way that costs the fewest rows on the connection's database.
 fn page_and_total(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     view: &View,
 ) -> QueryResult<(i64, Vec<PageRow>)> {
     let offset = (view.page - 1) * view.per_page;
     let range = if uses_trigram_index(conn, view) && !view.filters_on_dates() {
-        SearchRange::of(conn, partner_id)?
+        SearchRange::of(conn, scope)?
     } else {
         None
     };
     let found = if matches!(conn, DbConnection::Postgres(_)) && !view.q.is_empty() {
-        searched_page_pg(conn, partner_id, view, offset)?
+        searched_page_pg(conn, scope, view, offset)?
     } else {
         None
     };
     if let Some((total, ids)) = found {
-        return Ok((total, rows_by_id(conn, partner_id, &ids)?));
+        return Ok((total, rows_by_id(conn, scope, &ids)?));
     }
-    let total = total(conn, partner_id, view, range)?;
+    let total = total(conn, scope, view, range)?;
     let customers = if offset >= total {
         Vec::new()
     } else {
-        page_rows(conn, partner_id, view, range, offset)?
+        page_rows(conn, scope, view, range, offset)?
     };
     Ok((total, customers))
 }
@@ -208,22 +208,22 @@ fn page_and_total(
 /// range of SQLite's trigram index when the view searches it.
 fn page_rows(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
     view: &View,
     range: Option<SearchRange>,
     offset: i64,
 ) -> QueryResult<Vec<PageRow>> {
     if let Some(range) = range {
-        let ids = searched_page_ids(conn, partner_id, range, view, offset)?;
-        return rows_by_id(conn, partner_id, &ids);
+        let ids = searched_page_ids(conn, scope, range, view, offset)?;
+        return rows_by_id(conn, scope, &ids);
     }
     if matches!(conn, DbConnection::Sqlite(_)) && offset <= 1_000 {
         // SQLite reads a row only when a column outside the index is needed,
         // so the entries skipped by the offset cost no row; a second query
         // for the rows costs more than that on the first pages, and less
         // than the deferred row lookups of a long skip.
-        let columns = page_row_columns(conn, partner_id);
-        return sorted(conn, partner_id, view)
+        let columns = page_row_columns(conn, scope);
+        return sorted(conn, scope.partner_id().as_str(), view)
             .select(columns)
             .limit(view.per_page)
             .offset(offset)
@@ -231,12 +231,12 @@ fn page_rows(
     }
     // The page's ids first, from the index alone (PostgreSQL would read
     // every skipped row otherwise), then their rows.
-    let ids: Vec<String> = sorted(conn, partner_id, view)
+    let ids: Vec<String> = sorted(conn, scope.partner_id().as_str(), view)
         .select(customer_accounts::id)
         .limit(view.per_page)
         .offset(offset)
         .load(conn)?;
-    rows_by_id(conn, partner_id, &ids)
+    rows_by_id(conn, scope, &ids)
 }
 
 /// A page row as the list shows it: its codes read, its groups decoded, and
@@ -265,10 +265,10 @@ fn listed_row((customer, groups, active, trial, expired): PageRow) -> Row {
 /// The partner's groups as (id, name), by name.
 pub fn groups_of_partner(
     conn: &mut DbConnection,
-    partner_id: &str,
+    scope: &PartnerScope,
 ) -> QueryResult<Vec<(String, String)>> {
     customer_groups::table
-        .filter(customer_groups::partner_id.eq(partner_id))
+        .filter(customer_groups::partner_id.eq(scope.partner_id()))
         .order((customer_groups::name_key.asc(), customer_groups::id.asc()))
         .select((customer_groups::id, customer_groups::name))
         .load(conn)

@@ -1,6 +1,7 @@
 //! SQLite's trigram index of customers (FTS5), which answers the list's text
 //! search of three characters or more, and the tables kept beside it.
 
+use crate::auth::scope::PartnerScope;
 use diesel::prelude::*;
 
 use super::view::View;
@@ -60,10 +61,10 @@ impl SearchRange {
     /// The partner's range; none when the partner never had a customer.
     pub(super) fn of(
         conn: &mut DbConnection,
-        partner_id: &str,
+        scope: &PartnerScope,
     ) -> QueryResult<Option<SearchRange>> {
         let numbers: Vec<i64> = customer_search_partners::table
-            .filter(customer_search_partners::partner_id.eq(partner_id))
+            .filter(customer_search_partners::partner_id.eq(scope.partner_id()))
             .select(customer_search_partners::number)
             .load(conn)?;
         Ok(numbers.first().map(|number| SearchRange {

@@ -15,7 +15,6 @@ use askama::Template;
 use super::dashboards::{self, DashboardError, DashboardSummary};
 use super::format_thousandths;
 use super::monitors::{self, Monitor};
-use super::scope::Viewer;
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
@@ -49,7 +48,7 @@ async fn list_page(
     typed: DashboardForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let viewer = Viewer::of(member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let (found, monitors) = db::run(&state.pool, move |conn| {
         let found = dashboards::list(conn, &viewer)?;
@@ -90,7 +89,7 @@ pub async fn create(
     let Some(input) = typed.parse(&layout, &mut errors) else {
         return list_page(&state, layout, &member, typed, errors).await;
     };
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let created = CustomerChange::run(&state, &member, move |conn, change| {
         dashboards::create(conn, change, &viewer, &input)
     })
@@ -127,7 +126,7 @@ async fn form_page(
     typed: Option<DashboardForm>,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let viewer = Viewer::of(member);
+    let viewer = member.scope().clone();
     let now = state.clock.now();
     let dashboard_id = id.clone();
     let (found, monitors) = db::run(&state.pool, move |conn| {
@@ -182,7 +181,7 @@ pub async fn edit(
         return form_page(&state, layout, &member, id, Some(typed), errors).await;
     };
     let dashboard_id = id.clone();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
         dashboards::update(conn, change, &viewer, &dashboard_id, &input)
     })
@@ -210,7 +209,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, PageError> {
     let dashboard_id = path.into_inner();
     let id = dashboard_id.clone();
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let confirmed = form.confirmed;
     let deleted =
         CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {

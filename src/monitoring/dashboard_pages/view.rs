@@ -13,7 +13,6 @@ use crate::monitoring::charts::{self, Chart, ChartText};
 use crate::monitoring::dashboards;
 use crate::monitoring::format_thousandths;
 use crate::monitoring::monitors::{self, Monitor};
-use crate::monitoring::scope::Viewer;
 use crate::monitoring::stats::{self, Figures, Period, PeriodChoice, PeriodError};
 use crate::places::zones;
 use crate::state::AppState;
@@ -171,7 +170,7 @@ pub async fn page(
     let now = state.clock.now();
     let mut errors = FieldErrors::default();
     let period = period_of(&query, now, &layout, &mut errors);
-    let viewer = Viewer::of(&member);
+    let viewer = member.scope().clone();
     let found = db::run(&state.pool, move |conn| {
         // One snapshot: the figures add up reads of two rollup tables.
         db::read_snapshot(conn, |conn| {

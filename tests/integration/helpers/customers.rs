@@ -253,7 +253,14 @@ impl TestApp {
                 .expect("login")
             }
         };
-        add_customer_member(&mut conn, now, customer_id, &login_id, role).expect("membership")
+        add_customer_member(
+            &mut conn,
+            now,
+            &partnerdesk::ids::CustomerId::new(customer_id),
+            &login_id,
+            role,
+        )
+        .expect("membership")
     }
 
     /// A licence of the customer, expiring in a year, with no usage

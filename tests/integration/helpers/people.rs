@@ -90,7 +90,14 @@ impl TestApp {
                 .expect("login")
             }
         };
-        organisations::add_member(&mut conn, now, partner_id, &login_id, role).expect("membership")
+        organisations::add_member(
+            &mut conn,
+            now,
+            &partnerdesk::ids::PartnerId::new(partner_id),
+            &login_id,
+            role,
+        )
+        .expect("membership")
     }
 
     /// The active membership of `username` in `partner_id`.

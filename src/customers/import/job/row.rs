@@ -2,6 +2,7 @@
 //! handed back at a stop, and finished (refused, imported or failed) only by
 //! the worker that still holds it.
 
+use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -22,7 +23,7 @@ use super::check::Checked;
 #[diesel(table_name = customer_imports)]
 pub(super) struct Claimed {
     pub(super) id: String,
-    pub(super) partner_id: String,
+    pub(super) partner_id: PartnerId,
     pub(super) created_by_login_id: String,
     pub(super) acting_membership_id: Option<String>,
     pub(super) actor_name: String,
@@ -245,7 +246,7 @@ pub(super) fn import_all(
             conn,
             now,
             audit::Entry {
-                partner_id: Some(&job.partner_id),
+                partner_id: Some(job.partner_id.as_str()),
                 customer_id: None,
                 actor: job.actor(),
                 action: Action::CustomersImported,

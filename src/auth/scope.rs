@@ -1,0 +1,217 @@
+//! The tenant a request may act in, as a value only this module makes: the
+//! member extractors build one from the membership in the session, and the
+//! operator's command line from an organisation it names. A function handed a
+//! scope cannot be handed another tenant's by mistake; a function handed an
+//! [`Owned`] row knows it was found within one.
+
+use diesel::prelude::*;
+
+use crate::access::{CustomerCapability, SubAccountAccess};
+use crate::db::DbConnection;
+use crate::db::schema::{customer_accounts, partner_organisations};
+use crate::ids::{CustomerId, PartnerId, SubAccountId};
+
+/// A partner organisation, as its member (or the operator) acts in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerScope {
+    partner_id: PartnerId,
+}
+
+impl PartnerScope {
+    /// The organisation of a membership the session holds.
+    pub(super) fn of_credential(partner_id: PartnerId) -> Self {
+        PartnerScope { partner_id }
+    }
+
+    /// The organisation the operator names on the command line (or the demo
+    /// seeds), if it exists. Nothing that answers a request calls this.
+    pub fn for_operator(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Option<Self>> {
+        let found: Option<PartnerId> = partner_organisations::table
+            .filter(partner_organisations::id.eq(partner_id))
+            .select(partner_organisations::id)
+            .first(conn)
+            .optional()?;
+        Ok(found.map(|partner_id| PartnerScope { partner_id }))
+    }
+
+    pub fn partner_id(&self) -> &PartnerId {
+        &self.partner_id
+    }
+
+    /// The scope of a customer account this organisation looks after, for the
+    /// work a partner does in it (its users, its subscriptions), if the account
+    /// is the organisation's.
+    pub fn customer(
+        &self,
+        conn: &mut DbConnection,
+        customer_id: &CustomerId,
+    ) -> QueryResult<Option<CustomerScope>> {
+        let found: Option<CustomerId> = customer_accounts::table
+            .filter(customer_accounts::id.eq(customer_id))
+            .filter(customer_accounts::partner_id.eq(&self.partner_id))
+            .select(customer_accounts::id)
+            .first(conn)
+            .optional()?;
+        Ok(found.map(|customer_id| CustomerScope { customer_id }))
+    }
+}
+
+/// A whole customer account: its own people, and a partner user who opened it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerScope {
+    customer_id: CustomerId,
+}
+
+impl CustomerScope {
+    pub(super) fn of_credential(customer_id: CustomerId) -> Self {
+        CustomerScope { customer_id }
+    }
+
+    /// The account the operator names on the command line (or the demo seeds),
+    /// if it exists. Nothing that answers a request calls this.
+    pub fn for_operator(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<Self>> {
+        let found: Option<CustomerId> = customer_accounts::table
+            .filter(customer_accounts::id.eq(customer_id))
+            .select(customer_accounts::id)
+            .first(conn)
+            .optional()?;
+        Ok(found.map(|customer_id| CustomerScope { customer_id }))
+    }
+
+    pub fn customer_id(&self) -> &CustomerId {
+        &self.customer_id
+    }
+}
+
+/// One sub-account of a customer account: what its operators were granted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubAccountScope {
+    customer_id: CustomerId,
+    access: SubAccountAccess,
+}
+
+impl SubAccountScope {
+    pub(super) fn of_credential(customer_id: CustomerId, access: SubAccountAccess) -> Self {
+        SubAccountScope {
+            customer_id,
+            access,
+        }
+    }
+
+    /// A sub-account of `account`, seen by the account's people (to preview or
+    /// manage what its operators see), if it is the account's.
+    pub fn within(
+        conn: &mut DbConnection,
+        account: &CustomerScope,
+        sub_account_id: &SubAccountId,
+    ) -> QueryResult<Option<Self>> {
+        use crate::db::schema::sub_accounts;
+        let found: Option<(SubAccountId, String, bool, bool, i32, bool)> = sub_accounts::table
+            .filter(sub_accounts::id.eq(sub_account_id))
+            .filter(sub_accounts::customer_id.eq(&account.customer_id))
+            .select((
+                sub_accounts::id,
+                sub_accounts::name,
+                sub_accounts::can_build_dashboards,
+                sub_accounts::can_manage_monitors,
+                sub_accounts::monitor_quota,
+                sub_accounts::can_edit_alerts,
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(found.map(
+            |(id, name, dashboards, monitors, quota, alerts)| SubAccountScope {
+                customer_id: account.customer_id.clone(),
+                access: SubAccountAccess {
+                    id: id.into_string(),
+                    name,
+                    can_build_dashboards: dashboards,
+                    can_manage_monitors: monitors,
+                    monitor_quota: quota,
+                    can_edit_alerts: alerts,
+                },
+            },
+        ))
+    }
+
+    pub fn customer_id(&self) -> &CustomerId {
+        &self.customer_id
+    }
+
+    pub fn access(&self) -> &SubAccountAccess {
+        &self.access
+    }
+}
+
+/// Who acts in a customer console: the whole account, or one sub-account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsoleScope {
+    Account(CustomerScope),
+    SubAccount(SubAccountScope),
+}
+
+impl ConsoleScope {
+    pub fn customer_id(&self) -> &CustomerId {
+        match self {
+            ConsoleScope::Account(scope) => scope.customer_id(),
+            ConsoleScope::SubAccount(scope) => scope.customer_id(),
+        }
+    }
+
+    /// The sub-account things made in this scope belong to.
+    pub fn sub_account_id(&self) -> Option<&str> {
+        match self {
+            ConsoleScope::Account(_) => None,
+            ConsoleScope::SubAccount(scope) => Some(&scope.access.id),
+        }
+    }
+
+    /// Whether the scope's sub-account, if any, allows the capability.
+    pub fn allows(&self, capability: CustomerCapability) -> bool {
+        match self {
+            ConsoleScope::Account(_) => true,
+            ConsoleScope::SubAccount(scope) => scope.access.allows(capability),
+        }
+    }
+}
+
+/// The scopes a row can be found in.
+pub trait Scope: sealed::Sealed {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::PartnerScope {}
+    impl Sealed for super::CustomerScope {}
+    impl Sealed for super::SubAccountScope {}
+    impl Sealed for super::ConsoleScope {}
+}
+
+impl Scope for PartnerScope {}
+impl Scope for CustomerScope {}
+impl Scope for SubAccountScope {}
+impl Scope for ConsoleScope {}
+
+/// A row found within a scope: what an update asks for instead of a bare id,
+/// so that nothing is changed that was not first found in the tenant.
+#[derive(Debug, Clone)]
+pub struct Owned<T>(T);
+
+impl<T> Owned<T> {
+    /// Wraps what a finder has just read with a query filtered by `scope`.
+    /// Only functions named `find…` call this (a test over the sources holds it).
+    pub fn found_in<S: Scope>(_scope: &S, row: T) -> Owned<T> {
+        Owned(row)
+    }
+
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Owned<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
