@@ -112,8 +112,7 @@ pub async fn open(
     let reason = match fields::required_text(&form.reason, REASON_MAX) {
         Ok(reason) => reason,
         Err(error) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "reason", error.message_key());
+            let errors = FieldErrors::one("reason", error.message_key());
             return render(&OpenPage {
                 layout,
                 customer,

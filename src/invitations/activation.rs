@@ -172,8 +172,7 @@ async fn refuse_password(
             sent: false,
         });
     };
-    let mut errors = FieldErrors::default();
-    errors.add(&layout.tr, problem.field(), problem.message_key());
+    let errors = FieldErrors::one(problem.field(), problem.message_key());
     render(&ActivatePage {
         layout,
         token,

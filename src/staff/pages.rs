@@ -12,7 +12,7 @@ use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
 use crate::db;
-use crate::i18n::{Lang, Translator};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
@@ -97,7 +97,7 @@ pub struct InviteForm {
 
 impl InviteForm {
     /// The form's values as domain types, or the message for each faulty field.
-    fn parse(&self, tr: &Translator) -> Result<Invitation, FieldErrors> {
+    fn parse(&self) -> Result<Invitation, FieldErrors> {
         let mut errors = FieldErrors::default();
         let login = crate::invitations::InviteeFields {
             full_name: &self.full_name,
@@ -105,10 +105,10 @@ impl InviteForm {
             username: &self.username,
             language: &self.language,
         }
-        .parse(tr, chrono_tz::UTC, &mut errors);
+        .parse(chrono_tz::UTC, &mut errors);
         let role = PartnerRole::parse(&self.role);
         if role.is_none() {
-            errors.add(tr, "role", "field-required");
+            errors.add("role", "field-required");
         }
         match (login, role) {
             (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
@@ -138,7 +138,7 @@ pub async fn invite(
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let invitation = match form.parse(&layout.tr) {
+    let invitation = match form.parse() {
         Ok(invitation) => invitation,
         Err(errors) => {
             return render(&InvitePage {
@@ -168,8 +168,7 @@ pub async fn invite(
             Ok(see_other("/partner/staff"))
         }
         Err(StaffError::AlreadyMember) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "username", "staff-already-member");
+            let errors = FieldErrors::one("username", "staff-already-member");
             render(&InvitePage {
                 layout,
                 form,

@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
-use form::add_error;
+use form::refusal;
 
 #[derive(Template)]
 #[template(path = "monitoring/dashboards.html")]
@@ -86,9 +86,9 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = DashboardForm::from_body(&body);
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &mut errors) else {
-        return list_page(&state, layout, &member, typed, errors).await;
+    let input = match typed.parse() {
+        Ok(input) => input,
+        Err(errors) => return list_page(&state, layout, &member, typed, errors).await,
     };
     let viewer = Viewer::of(&member);
     let created = CustomerChange::run(&state, &member, move |conn, change| {
@@ -101,8 +101,7 @@ pub async fn create(
             Ok(see_other(&format!("/customer/dashboards/{id}")))
         }
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
-            add_error(&layout, &mut errors, &e);
-            list_page(&state, layout, &member, typed, errors).await
+            list_page(&state, layout, &member, typed, refusal(&e)).await
         }
         Err(DashboardError::NotFound) => Err(PageError::NotFound),
         Err(DashboardError::Database(e)) => Err(e.into()),
@@ -177,9 +176,9 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let typed = DashboardForm::from_body(&body);
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &mut errors) else {
-        return form_page(&state, layout, &member, id, Some(typed), errors).await;
+    let input = match typed.parse() {
+        Ok(input) => input,
+        Err(errors) => return form_page(&state, layout, &member, id, Some(typed), errors).await,
     };
     let dashboard_id = id.clone();
     let viewer = Viewer::of(&member);
@@ -193,8 +192,7 @@ pub async fn edit(
             Ok(see_other(&format!("/customer/dashboards/{id}")))
         }
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
-            add_error(&layout, &mut errors, &e);
-            form_page(&state, layout, &member, id, Some(typed), errors).await
+            form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await
         }
         Err(DashboardError::NotFound) => Err(PageError::NotFound),
         Err(DashboardError::Database(e)) => Err(e.into()),
