@@ -1,8 +1,8 @@
 //! The pages of "open customer": the partner user's form with its reason, entering
 //! the customer's console, and leaving it.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use crate::auth::scope::Owned;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -115,8 +115,7 @@ pub async fn open(
     let reason = match fields::required_text(&form.reason, REASON_MAX) {
         Ok(reason) => reason,
         Err(error) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "reason", error.message_key());
+            let errors = FieldErrors::one("reason", error.message_key());
             return render(&OpenPage {
                 layout,
                 customer: customer.into_inner(),

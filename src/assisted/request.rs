@@ -4,8 +4,8 @@
 //! to turn it on. One request a day per customer at most (whoever asks), so
 //! the administrators are not flooded; each is in both activity logs.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;

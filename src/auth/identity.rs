@@ -1,8 +1,8 @@
 //! The signed-in person and the membership they act as, loaded once per request by
 //! `load_identity` and handed to handlers through the request.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;

@@ -118,7 +118,7 @@ pub async fn buy(
     let mut errors = FieldErrors::default();
     let quantity = form
         .quantity()
-        .map_err(|key| errors.add(&layout.tr, "quantity", key))
+        .map_err(|key| errors.add("quantity", key))
         .ok();
     let typed = form.clone();
     let membership_id = member.membership.id.clone();
@@ -150,7 +150,7 @@ pub async fn buy(
         }
         Err(CommerceError::Field { field, message_key }) => {
             if !errors.has(field) {
-                errors.add(&layout.tr, field, message_key);
+                errors.add(field, message_key);
             }
             reservations_page(&state, layout, &member, form, errors).await
         }

@@ -2,8 +2,8 @@
 //! disable, and for an invitation still pending, resend (the old link dies) or
 //! revoke it. An account always keeps an active administrator.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -19,7 +19,7 @@ use crate::auth::identity::CustomerMember;
 use crate::auth::session_store::end_sessions_using;
 use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
-use crate::i18n::{Lang, Translator, format_time};
+use crate::i18n::{Lang, format_time};
 use crate::invitations::{self, InviteeFields, Sent, Shown};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
@@ -211,7 +211,7 @@ pub struct Invitation {
 }
 
 impl InviteForm {
-    fn parse(&self, tr: &Translator, time_zone: chrono_tz::Tz) -> Result<Invitation, FieldErrors> {
+    fn parse(&self, time_zone: chrono_tz::Tz) -> Result<Invitation, FieldErrors> {
         let mut errors = FieldErrors::default();
         let login = InviteeFields {
             full_name: &self.full_name,
@@ -219,10 +219,10 @@ impl InviteForm {
             username: &self.username,
             language: &self.language,
         }
-        .parse(tr, time_zone, &mut errors);
+        .parse(time_zone, &mut errors);
         let role = CustomerRole::parse(&self.role);
         if role.is_none() {
-            errors.add(tr, "role", "field-choose");
+            errors.add("role", "field-choose");
         }
         match (login, role) {
             (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
@@ -270,7 +270,7 @@ pub async fn invite(
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let invitation = match form.parse(&layout.tr, member.identity.login.time_zone) {
+    let invitation = match form.parse(member.identity.login.time_zone) {
         Ok(invitation) => invitation,
         Err(errors) => return users_page(&state, layout, &member, form, errors).await,
     };
@@ -286,8 +286,7 @@ pub async fn invite(
             Ok(see_other("/customer/users"))
         }
         Err(UserError::AlreadyMember) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "username", "users-already-member");
+            let errors = FieldErrors::one("username", "users-already-member");
             users_page(&state, layout, &member, form, errors).await
         }
         Err(error) => Err(PageError::internal(error)),

@@ -129,19 +129,13 @@ pub struct NameForm {
 }
 
 /// Checks a typed group name; on a problem, the message for `field`.
-fn parse_group_name(
-    tr: &crate::i18n::Translator,
-    field: &'static str,
-    typed: &str,
-) -> Result<DisplayName, FieldErrors> {
+fn parse_group_name(field: &'static str, typed: &str) -> Result<DisplayName, FieldErrors> {
     let key = match DisplayName::parse(typed) {
         Ok(name) if name.as_str().chars().count() <= 100 => return Ok(name),
         Ok(_) => "field-too-long",
         Err(problem) => problem.message_key(),
     };
-    let mut errors = FieldErrors::default();
-    errors.add(tr, field, key);
-    Err(errors)
+    Err(FieldErrors::one(field, key))
 }
 
 pub async fn create(
@@ -151,7 +145,7 @@ pub async fn create(
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().name;
-    let name = match parse_group_name(&layout.tr, "name", &typed) {
+    let name = match parse_group_name("name", &typed) {
         Ok(name) => name,
         Err(errors) => {
             return groups_page(
@@ -174,8 +168,7 @@ pub async fn create(
             Ok(see_other("/partner/groups"))
         }
         Err(GroupError::NameTaken) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "name", "group-name-taken");
+            let errors = FieldErrors::one("name", "group-name-taken");
             groups_page(
                 &state,
                 layout,
@@ -290,7 +283,7 @@ pub async fn rename(
     ensure_group(&state, &member, &group_id).await?;
     let typed = form.into_inner().name;
     let field = "rename";
-    let name = match parse_group_name(&layout.tr, field, &typed) {
+    let name = match parse_group_name(field, &typed) {
         Ok(name) => name,
         Err(errors) => {
             return groups_page(&state, layout, &member, errors, Some((group_id, typed))).await;
@@ -327,8 +320,7 @@ pub async fn rename(
             Ok(see_other("/partner/groups"))
         }
         Err(GroupError::NameTaken) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, field, "group-name-taken");
+            let errors = FieldErrors::one(field, "group-name-taken");
             groups_page(&state, layout, &member, errors, Some((group_id, typed))).await
         }
         Err(error) => Err(group_page_error(error)),

@@ -3,8 +3,8 @@
 //! nothing. A token is claimed by a conditional update: of two concurrent
 //! redeemers exactly one changes the row.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -174,8 +174,7 @@ async fn refuse_password(
             sent: false,
         });
     };
-    let mut errors = FieldErrors::default();
-    errors.add(&layout.tr, problem.field(), problem.message_key());
+    let errors = FieldErrors::one(problem.field(), problem.message_key());
     render(&ActivatePage {
         layout,
         token,

@@ -19,8 +19,8 @@ pub use answer::{
 };
 pub use offer::{offer, organisation_of, resend};
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -47,16 +47,15 @@ impl InviteeFields<'_> {
     /// The new login, or `None` with a message added for each faulty field.
     pub fn parse(
         &self,
-        tr: &crate::i18n::Translator,
         time_zone: chrono_tz::Tz,
         errors: &mut crate::web::FieldErrors,
     ) -> Option<crate::accounts::NewLogin> {
         use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
         let full_name = DisplayName::parse(self.full_name)
-            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
+            .map_err(|e| errors.add("full_name", e.message_key()))
             .ok();
         let email = EmailAddress::parse(self.email)
-            .map_err(|e| errors.add(tr, "email", e.message_key()))
+            .map_err(|e| errors.add("email", e.message_key()))
             .ok();
         let username_text = if self.username.trim().is_empty() {
             self.email
@@ -64,15 +63,15 @@ impl InviteeFields<'_> {
             self.username
         };
         let username = Username::parse(username_text)
-            .map_err(|e| errors.add(tr, "username", e.message_key()))
+            .map_err(|e| errors.add("username", e.message_key()))
             .ok();
         let language = Lang::from_code(self.language);
         if language.is_none() {
-            errors.add(tr, "language", "field-choose");
+            errors.add("language", "field-choose");
         }
         let (username, email) = (username?, email?);
         if !username.may_belong_to(&email) {
-            errors.add(tr, "username", "username-is-another-email");
+            errors.add("username", "username-is-another-email");
             return None;
         }
         Some(NewLogin {

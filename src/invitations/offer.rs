@@ -1,7 +1,6 @@
 //! Making an offer on every path, and sending its link again.
 
 use crate::accounts::MembershipState;
-use crate::accounts::LoginState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

@@ -3,8 +3,8 @@
 //! its owner (the account's people, or the sub-account's operators), so an
 //! operator never reads a name from the parent account in one.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use crate::auth::scope::SubAccountScope;
 use crate::ids::{CustomerId, SubAccountId};
 use diesel::prelude::*;

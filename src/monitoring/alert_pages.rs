@@ -68,14 +68,10 @@ impl AlertForm {
         }
     }
 
-    fn parse(
-        &self,
-        layout: &PageContext,
-        viewer: &Viewer,
-        errors: &mut FieldErrors,
-    ) -> Option<DefinitionInput> {
+    fn parse(&self, viewer: &Viewer) -> Result<DefinitionInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
-            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .map_err(|e| errors.add("name", e.message_key()))
             .ok();
         let failures = self
             .failures
@@ -85,7 +81,6 @@ impl AlertForm {
             .filter(|n| (1..=FAILURES_MAX).contains(n));
         if failures.is_none() {
             errors.add_number(
-                &layout.tr,
                 "failures",
                 "alert-failures-invalid",
                 ("max", FAILURES_MAX.into()),
@@ -97,13 +92,16 @@ impl AlertForm {
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned),
         };
-        Some(DefinitionInput {
-            name: name?,
-            failures: failures?,
-            owner,
-            monitor_ids: self.monitor_ids.clone(),
-            recipient_ids: self.recipient_ids.clone(),
-        })
+        match (name, failures) {
+            (Some(name), Some(failures)) if errors.is_empty() => Ok(DefinitionInput {
+                name,
+                failures,
+                owner,
+                monitor_ids: self.monitor_ids.clone(),
+                recipient_ids: self.recipient_ids.clone(),
+            }),
+            _ => Err(errors),
+        }
     }
 
     fn chosen(&self, id: &str) -> bool {
@@ -115,7 +113,9 @@ impl AlertForm {
     }
 }
 
-fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &DefinitionError) {
+/// The field a refused change is shown next to, with why.
+fn refusal(error: &DefinitionError) -> FieldErrors {
+    let mut errors = FieldErrors::default();
     let (field, key) = match error {
         DefinitionError::NameTaken => ("name", "alert-name-taken"),
         DefinitionError::UnknownOwner => ("owner", "alert-owner-unknown"),
@@ -123,9 +123,10 @@ fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &DefinitionE
         DefinitionError::UnknownMonitor => ("monitor_ids", "alert-monitor-unknown"),
         DefinitionError::NoRecipient => ("recipient_ids", "alert-recipient-required"),
         DefinitionError::UnknownRecipient => ("recipient_ids", "alert-recipient-unknown"),
-        DefinitionError::NotFound | DefinitionError::Database(_) => return,
+        DefinitionError::NotFound | DefinitionError::Database(_) => return errors,
     };
-    errors.add(&layout.tr, field, key);
+    errors.add(field, key);
+    errors
 }
 
 /// People to choose from, under the name of whose they are (`None`: the account).
@@ -256,9 +257,9 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let typed = AlertForm::from_body(&body);
     let viewer = member.scope().clone();
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
-        return list_page(&state, layout, &member, typed, errors).await;
+    let input = match typed.parse(&viewer) {
+        Ok(input) => input,
+        Err(errors) => return list_page(&state, layout, &member, typed, errors).await,
     };
     let created = CustomerChange::run(&state, &member, move |conn, change| {
         alert_definitions::create(conn, change, &viewer, &input)
@@ -271,10 +272,7 @@ pub async fn create(
         }
         Err(DefinitionError::NotFound) => Err(PageError::NotFound),
         Err(DefinitionError::Database(e)) => Err(e.into()),
-        Err(e) => {
-            add_error(&layout, &mut errors, &e);
-            list_page(&state, layout, &member, typed, errors).await
-        }
+        Err(e) => list_page(&state, layout, &member, typed, refusal(&e)).await,
     }
 }
 
@@ -345,9 +343,9 @@ pub async fn edit(
     let id = path.into_inner();
     let typed = AlertForm::from_body(&body);
     let viewer = member.scope().clone();
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &viewer, &mut errors) else {
-        return form_page(&state, layout, &member, id, Some(typed), errors).await;
+    let input = match typed.parse(&viewer) {
+        Ok(input) => input,
+        Err(errors) => return form_page(&state, layout, &member, id, Some(typed), errors).await,
     };
     let definition_id = id.clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
@@ -361,10 +359,7 @@ pub async fn edit(
         }
         Err(DefinitionError::NotFound) => Err(PageError::NotFound),
         Err(DefinitionError::Database(e)) => Err(e.into()),
-        Err(e) => {
-            add_error(&layout, &mut errors, &e);
-            form_page(&state, layout, &member, id, Some(typed), errors).await
-        }
+        Err(e) => form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await,
     }
 }
 

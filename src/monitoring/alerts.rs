@@ -3,8 +3,8 @@
 //! transaction that stores them: a failure episode alerts once, when its N-th
 //! failed check arrives, and its recovery once, at the first success after.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 

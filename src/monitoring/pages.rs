@@ -156,36 +156,40 @@ impl MonitorForm {
     }
 
     /// The validated monitor, or the message for each refused field.
-    fn parse(&self, layout: &PageContext, errors: &mut FieldErrors) -> Option<MonitorInput> {
+    fn parse(&self) -> Result<MonitorInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
-            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .map_err(|e| errors.add("name", e.message_key()))
             .ok();
         let kind = Kind::parse(self.kind.trim());
         if kind.is_none() {
-            errors.add(&layout.tr, "kind", "monitor-kind-invalid");
+            errors.add("kind", "monitor-kind-invalid");
         }
         let target = kind.and_then(|kind| {
             parse_target(kind, &self.target)
                 .map_err(|e| match e {
                     crate::accounts::FieldError::Invalid if kind == Kind::Device => {
-                        errors.add(&layout.tr, "target", "monitor-target-invalid-host")
+                        errors.add("target", "monitor-target-invalid-host")
                     }
                     crate::accounts::FieldError::Invalid => {
-                        errors.add(&layout.tr, "target", "monitor-target-invalid-url")
+                        errors.add("target", "monitor-target-invalid-url")
                     }
-                    other => errors.add(&layout.tr, "target", other.message_key()),
+                    other => errors.add("target", other.message_key()),
                 })
                 .ok()
         });
         let site_id = Some(self.site_id.trim())
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
-        Some(MonitorInput {
-            name: name?,
-            kind: kind?,
-            target: target?,
-            site_id,
-        })
+        match (name, kind, target) {
+            (Some(name), Some(kind), Some(target)) if errors.is_empty() => Ok(MonitorInput {
+                name,
+                kind,
+                target,
+                site_id,
+            }),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -246,18 +250,18 @@ pub async fn new_form(
     form_page(&state, layout, &member, None, typed, FieldErrors::default()).await
 }
 
-fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &MonitorError) {
+/// The field a refused change is shown next to, with why.
+fn refusal(error: &MonitorError) -> FieldErrors {
+    let mut errors = FieldErrors::default();
     match error {
-        MonitorError::NameTaken => errors.add(&layout.tr, "name", "monitor-name-taken"),
-        MonitorError::UnknownSite => errors.add(&layout.tr, "site_id", "monitor-site-unknown"),
-        MonitorError::QuotaReached { quota } => errors.add_number(
-            &layout.tr,
-            "name",
-            "monitor-quota-reached",
-            ("quota", quota.into()),
-        ),
+        MonitorError::NameTaken => errors.add("name", "monitor-name-taken"),
+        MonitorError::UnknownSite => errors.add("site_id", "monitor-site-unknown"),
+        MonitorError::QuotaReached { quota } => {
+            errors.add_number("name", "monitor-quota-reached", ("quota", quota.into()))
+        }
         MonitorError::NotFound | MonitorError::Database(_) => {}
     }
+    errors
 }
 
 pub async fn create(
@@ -267,9 +271,9 @@ pub async fn create(
     form: web::Form<MonitorForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &mut errors) else {
-        return form_page(&state, layout, &member, None, typed, errors).await;
+    let input = match typed.parse() {
+        Ok(input) => input,
+        Err(errors) => return form_page(&state, layout, &member, None, typed, errors).await,
     };
     let viewer = member.scope().clone();
     let created = CustomerChange::run(&state, &member, move |conn, change| {
@@ -285,10 +289,7 @@ pub async fn create(
             e @ (MonitorError::NameTaken
             | MonitorError::UnknownSite
             | MonitorError::QuotaReached { .. }),
-        ) => {
-            add_error(&layout, &mut errors, &e);
-            form_page(&state, layout, &member, None, typed, errors).await
-        }
+        ) => form_page(&state, layout, &member, None, typed, refusal(&e)).await,
         Err(MonitorError::NotFound) => Err(PageError::NotFound),
         Err(MonitorError::Database(e)) => Err(e.into()),
     }
@@ -340,9 +341,11 @@ pub async fn edit(
     if !found.is_some_and(|m| m.managed_by(&member.scope().clone())) {
         return Err(PageError::NotFound);
     }
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &mut errors) else {
-        return form_page(&state, layout, &member, Some(monitor_id), typed, errors).await;
+    let input = match typed.parse() {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(&state, layout, &member, Some(monitor_id), typed, errors).await;
+        }
     };
     let id = monitor_id.clone();
     let viewer = member.scope().clone();
@@ -356,8 +359,15 @@ pub async fn edit(
             Ok(see_other(&format!("/customer/monitors/{monitor_id}")))
         }
         Err(e @ (MonitorError::NameTaken | MonitorError::UnknownSite)) => {
-            add_error(&layout, &mut errors, &e);
-            form_page(&state, layout, &member, Some(monitor_id), typed, errors).await
+            form_page(
+                &state,
+                layout,
+                &member,
+                Some(monitor_id),
+                typed,
+                refusal(&e),
+            )
+            .await
         }
         Err(MonitorError::NotFound | MonitorError::QuotaReached { .. }) => Err(PageError::NotFound),
         Err(MonitorError::Database(e)) => Err(e.into()),

@@ -112,7 +112,7 @@ pub async fn create(
     let typed = form.into_inner().name;
     let mut errors = FieldErrors::default();
     let Ok(name) = crate::accounts::required_text(&typed, TOKEN_NAME_MAX)
-        .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+        .map_err(|e| errors.add("name", e.message_key()))
     else {
         return tokens_page(&state, layout, &member, None, typed, errors).await;
     };

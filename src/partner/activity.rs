@@ -87,38 +87,34 @@ fn parse_day(text: &str) -> Result<Option<NaiveDate>, ()> {
 }
 
 impl Selection {
-    fn parse(
-        filters: &Filters,
-        member: &PartnerMember,
-        tr: &Translator,
-    ) -> Result<Selection, FieldErrors> {
+    fn parse(filters: &Filters, member: &PartnerMember) -> Result<Selection, FieldErrors> {
         let zone = member.identity.login.time_zone;
         let mut errors = FieldErrors::default();
         let from = parse_day(&filters.from).unwrap_or_else(|()| {
-            errors.add(tr, "from", "activity-date-invalid");
+            errors.add("from", "activity-date-invalid");
             None
         });
         let to = parse_day(&filters.to).unwrap_or_else(|()| {
-            errors.add(tr, "to", "activity-date-invalid");
+            errors.add("to", "activity-date-invalid");
             None
         });
         if let (Some(from), Some(to)) = (from, to)
             && to < from
         {
-            errors.add(tr, "to", "activity-range-invalid");
+            errors.add("to", "activity-range-invalid");
         }
         let action = match filters.action.as_str() {
             "" => None,
             code => match Action::parse(code) {
                 Some(action) => Some(action),
                 None => {
-                    errors.add(tr, "action", "activity-action-invalid");
+                    errors.add("action", "activity-action-invalid");
                     None
                 }
             },
         };
         if filters.customer.chars().count() > 200 {
-            errors.add(tr, "customer", "field-too-long");
+            errors.add("customer", "field-too-long");
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -283,7 +279,7 @@ pub async fn page(
     let filters = query.into_inner();
     let zone = member.identity.login.time_zone;
     let page = filters.page.unwrap_or(1).clamp(1, 10_000);
-    let selection = Selection::parse(&filters, &member, &layout.tr);
+    let selection = Selection::parse(&filters, &member);
     let scope = member.scope().clone();
     let (entries, people, errors) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         let people = people(conn, &scope)?;
@@ -364,7 +360,7 @@ pub async fn csv(
     let filters = query.into_inner();
     let tr = layout.tr;
     let zone = member.identity.login.time_zone;
-    let selection = Selection::parse(&filters, &member, &tr).map_err(|_| PageError::BadRequest)?;
+    let selection = Selection::parse(&filters, &member).map_err(|_| PageError::BadRequest)?;
     let pool = state.pool.clone();
     let read = move |after: Option<(NaiveDateTime, String)>| {
         let (pool, selection) = (pool.clone(), selection.clone());

@@ -18,7 +18,7 @@ use crate::auth::session::TypedSession;
 use crate::auth::session_store::active_sessions_of;
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
-use crate::i18n::{Lang, Translator};
+use crate::i18n::Lang;
 use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::web::language::language_cookie;
@@ -71,19 +71,19 @@ impl ProfileForm {
         }
     }
 
-    fn parse(&self, tr: &Translator) -> Result<ProfileChange, FieldErrors> {
+    fn parse(&self) -> Result<ProfileChange, FieldErrors> {
         let mut errors = FieldErrors::default();
         let full_name = DisplayName::parse(&self.full_name)
-            .map_err(|e| errors.add(tr, "full_name", e.message_key()))
+            .map_err(|e| errors.add("full_name", e.message_key()))
             .ok();
         let language = Lang::ALL
             .into_iter()
             .find(|lang| lang.code() == self.language);
         if language.is_none() {
-            errors.add(tr, "language", "field-choose");
+            errors.add("language", "field-choose");
         }
         let time_zone = zones::parse(&self.time_zone)
-            .map_err(|e| errors.add(tr, "time_zone", e.message_key()))
+            .map_err(|e| errors.add("time_zone", e.message_key()))
             .ok();
         match (full_name, language, time_zone) {
             (Some(full_name), Some(language), Some(time_zone)) => Ok(ProfileChange {
@@ -160,7 +160,7 @@ pub async fn save(
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let change = match form.parse(&layout.tr) {
+    let change = match form.parse() {
         Ok(change) => change,
         Err(errors) => {
             return profile_page(&state, layout, identity, &session, form, errors).await;

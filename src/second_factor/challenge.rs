@@ -155,7 +155,7 @@ fn refused(
         Checked::Throttled => ("signin-throttled", StatusCode::TOO_MANY_REQUESTS),
         _ => ("second-factor-wrong", StatusCode::OK),
     };
-    errors.add(&layout.tr, "code", key);
+    errors.add("code", key);
     page(layout, action, step_up, has_passkey, errors, status)
 }
 

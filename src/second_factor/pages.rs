@@ -186,11 +186,11 @@ pub async fn enrol(
     let label = form.label.trim().to_owned();
     let mut errors = FieldErrors::default();
     if label.is_empty() || label.chars().count() > 100 {
-        errors.add(&layout.tr, "label", "field-required");
+        errors.add("label", "field-required");
     }
     let step = super::matching_step(&secret, &identity.login.username, &form.code, now);
     if step.is_none() {
-        errors.add(&layout.tr, "code", "second-factor-wrong");
+        errors.add("code", "second-factor-wrong");
     }
     let Some(step) = step.filter(|_| errors.is_empty()) else {
         return enrol_page(layout, &identity, secret, form.label, errors);

@@ -151,8 +151,7 @@ async fn change(
     let grace_days = match form.grace_days.trim().parse::<i32>() {
         Ok(days) if (0..=MAX_GRACE_DAYS).contains(&days) => days,
         _ => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "grace_days", "security-grace-invalid");
+            let errors = FieldErrors::one("grace_days", "security-grace-invalid");
             return render(&PolicyPage {
                 layout,
                 action,

@@ -212,8 +212,7 @@ pub async fn choose(
     let token = token.into_inner();
     let now = state.clock.now();
     if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
-        let mut errors = FieldErrors::default();
-        errors.add(&layout.tr, problem.field(), problem.message_key());
+        let errors = FieldErrors::one(problem.field(), problem.message_key());
         return render(&ResetChoosePage {
             layout,
             token,
@@ -361,18 +360,18 @@ pub async fn change(
     let verified = match current {
         CurrentPassword::Right(verified) => Some(verified),
         CurrentPassword::Wrong => {
-            errors.add(&layout.tr, "current_password", "current-password-wrong");
+            errors.add("current_password", "current-password-wrong");
             None
         }
         CurrentPassword::Throttled(reason) => {
             tracing::warn!(client = %client, reason = reason.as_str(), "current password throttled");
-            errors.add(&layout.tr, "current_password", "current-password-throttled");
+            errors.add("current_password", "current-password-throttled");
             status = StatusCode::TOO_MANY_REQUESTS;
             None
         }
     };
     if let Err(problem) = check_new_password(&form.password, &form.password_confirmation) {
-        errors.add(&layout.tr, problem.field(), problem.message_key());
+        errors.add(problem.field(), problem.message_key());
     }
     let Some(verified) = verified.filter(|_| errors.is_empty()) else {
         return render_with_status(&ChangePasswordPage { layout, errors }, status);
@@ -388,7 +387,7 @@ pub async fn change(
     .await
     .map_err(PageError::internal)?;
     if !changed {
-        errors.add(&layout.tr, "current_password", "current-password-wrong");
+        errors.add("current_password", "current-password-wrong");
         return render_with_status(&ChangePasswordPage { layout, errors }, status);
     }
     state.outbox_wake.notify_one();

@@ -3,8 +3,8 @@
 
 pub mod pages;
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use crate::auth::scope::PartnerScope;
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;

@@ -13,7 +13,7 @@ use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
 use crate::config::Settings;
 use crate::db;
-use crate::i18n::{Lang, Translator};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
@@ -98,7 +98,7 @@ pub struct InviteForm {
 
 impl InviteForm {
     /// The form's values as domain types, or the message for each faulty field.
-    fn parse(&self, tr: &Translator) -> Result<Invitation, FieldErrors> {
+    fn parse(&self) -> Result<Invitation, FieldErrors> {
         let mut errors = FieldErrors::default();
         let login = crate::invitations::InviteeFields {
             full_name: &self.full_name,
@@ -106,10 +106,10 @@ impl InviteForm {
             username: &self.username,
             language: &self.language,
         }
-        .parse(tr, chrono_tz::UTC, &mut errors);
+        .parse(chrono_tz::UTC, &mut errors);
         let role = PartnerRole::parse(&self.role);
         if role.is_none() {
-            errors.add(tr, "role", "field-required");
+            errors.add("role", "field-required");
         }
         match (login, role) {
             (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
@@ -139,7 +139,7 @@ pub async fn invite(
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let invitation = match form.parse(&layout.tr) {
+    let invitation = match form.parse() {
         Ok(invitation) => invitation,
         Err(errors) => {
             return render(&InvitePage {
@@ -169,8 +169,7 @@ pub async fn invite(
             Ok(see_other("/partner/staff"))
         }
         Err(StaffError::AlreadyMember) => {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "username", "staff-already-member");
+            let errors = FieldErrors::one("username", "staff-already-member");
             render(&InvitePage {
                 layout,
                 form,

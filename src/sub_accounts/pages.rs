@@ -46,13 +46,10 @@ impl SettingsForm {
         }
     }
 
-    fn parse(
-        &self,
-        layout: &PageContext,
-        errors: &mut FieldErrors,
-    ) -> Option<(String, Permissions)> {
+    fn parse(&self) -> Result<(String, Permissions), FieldErrors> {
+        let mut errors = FieldErrors::default();
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
-            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .map_err(|e| errors.add("name", e.message_key()))
             .ok();
         let manage = self.can_manage_monitors.is_some();
         let typed = self.monitor_quota.trim();
@@ -67,21 +64,23 @@ impl SettingsForm {
         };
         if quota.is_none() {
             errors.add_number(
-                &layout.tr,
                 "monitor_quota",
                 "sub-account-quota-invalid",
                 ("max", QUOTA_MAX.into()),
             );
         }
-        Some((
-            name?,
-            Permissions {
-                can_build_dashboards: self.can_build_dashboards.is_some(),
-                can_manage_monitors: manage,
-                monitor_quota: quota?,
-                can_edit_alerts: self.can_edit_alerts.is_some(),
-            },
-        ))
+        match (name, quota) {
+            (Some(name), Some(monitor_quota)) if errors.is_empty() => Ok((
+                name,
+                Permissions {
+                    can_build_dashboards: self.can_build_dashboards.is_some(),
+                    can_manage_monitors: manage,
+                    monitor_quota,
+                    can_edit_alerts: self.can_edit_alerts.is_some(),
+                },
+            )),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -133,9 +132,9 @@ pub async fn create(
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let Some((name, permissions)) = typed.parse(&layout, &mut errors) else {
-        return list_page(&state, layout, &member, typed, errors).await;
+    let (name, permissions) = match typed.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => return list_page(&state, layout, &member, typed, errors).await,
     };
     let created = CustomerChange::run(&state, &member, move |conn, change| {
         super::create(conn, change, &name, permissions)
@@ -147,7 +146,7 @@ pub async fn create(
             Ok(see_other(&format!("/customer/sub-accounts/{id}")))
         }
         Err(SubAccountError::NameTaken) => {
-            errors.add(&layout.tr, "name", "sub-account-name-taken");
+            let errors = FieldErrors::one("name", "sub-account-name-taken");
             list_page(&state, layout, &member, typed, errors).await
         }
         Err(e) => Err(page_error(e)),
@@ -302,13 +301,15 @@ pub async fn change(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let typed = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let Some((name, permissions)) = typed.parse(&layout, &mut errors) else {
-        let typed = Typed {
-            settings: Some((typed, errors)),
-            ..Typed::default()
-        };
-        return sub_account_page(&state, layout, &member, id, typed).await;
+    let (name, permissions) = match typed.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let typed = Typed {
+                settings: Some((typed, errors)),
+                ..Typed::default()
+            };
+            return sub_account_page(&state, layout, &member, id, typed).await;
+        }
     };
     let sub_account_id = id.clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
@@ -321,7 +322,7 @@ pub async fn change(
             Ok(back_to(&id))
         }
         Err(SubAccountError::NameTaken) => {
-            errors.add(&layout.tr, "name", "sub-account-name-taken");
+            let errors = FieldErrors::one("name", "sub-account-name-taken");
             let typed = Typed {
                 settings: Some((typed, errors)),
                 ..Typed::default()
@@ -384,7 +385,7 @@ pub async fn invite(
         username: &typed.username,
         language: &typed.language,
     }
-    .parse(&layout.tr, member.identity.login.time_zone, &mut errors);
+    .parse(member.identity.login.time_zone, &mut errors);
     let Some(login) = login.filter(|_| errors.is_empty()) else {
         let typed = Typed {
             invite: Some((typed, errors)),
@@ -407,7 +408,7 @@ pub async fn invite(
         Err(OperatorError::AlreadyOperator) => "sub-account-already-operator",
         Err(error) => return Err(operator_error(error)),
     };
-    errors.add(&layout.tr, "username", refused);
+    errors.add("username", refused);
     let typed = Typed {
         invite: Some((typed, errors)),
         ..Typed::default()

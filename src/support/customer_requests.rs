@@ -90,7 +90,7 @@ pub async fn open(
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let new = match form.parse(&layout) {
+    let new = match form.parse() {
         Ok(new) => new,
         Err(errors) => return render(&new_page(layout, &member, form, errors)),
     };
@@ -164,7 +164,7 @@ pub async fn reply(
     form: web::Form<MessageForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let body = match form.parse(&layout) {
+    let body = match form.parse() {
         Ok(body) => body,
         Err(errors) => {
             return request_page(&state, layout, &member, id, form.body.clone(), errors).await;

@@ -1,8 +1,8 @@
 //! Who hears of a service request, and the email to the other side: one per
 //! recipient, in the recipient's language, queued in the transaction of the change.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -158,7 +158,7 @@ pub async fn open(
 ) -> Result<HttpResponse, PageError> {
     let customer = customer_of(&state, &member, path.into_inner()).await?;
     let form = form.into_inner();
-    let new = match form.parse(&layout) {
+    let new = match form.parse() {
         Ok(new) => new,
         Err(errors) => return render(&new_page(layout, customer, form, errors)),
     };
@@ -232,7 +232,7 @@ pub async fn reply(
     form: web::Form<MessageForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let body = match form.parse(&layout) {
+    let body = match form.parse() {
         Ok(body) => body,
         Err(errors) => {
             return request_page(&state, layout, &member, id, form.body.clone(), errors).await;

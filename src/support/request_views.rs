@@ -115,18 +115,18 @@ pub struct RequestForm {
 }
 
 impl RequestForm {
-    /// The request, or a message for each faulty field in the reader's language.
-    pub fn parse(&self, layout: &PageContext) -> Result<NewRequest, FieldErrors> {
+    /// The request, or a message for each faulty field.
+    pub fn parse(&self) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
         let title = line(&self.title, TITLE_MAX)
-            .map_err(|e| errors.add(&layout.tr, "title", e.message_key()))
+            .map_err(|e| errors.add("title", e.message_key()))
             .ok();
         let category = Category::parse(&self.category);
         if category.is_none() {
-            errors.add(&layout.tr, "category", "field-choose");
+            errors.add("category", "field-choose");
         }
         let description = paragraphs(&self.description, TEXT_MAX)
-            .map_err(|e| errors.add(&layout.tr, "description", e.message_key()))
+            .map_err(|e| errors.add("description", e.message_key()))
             .ok();
         match (title, category, description) {
             (Some(title), Some(category), Some(description)) => Ok(NewRequest {
@@ -146,12 +146,8 @@ pub struct MessageForm {
 }
 
 impl MessageForm {
-    pub fn parse(&self, layout: &PageContext) -> Result<String, FieldErrors> {
-        paragraphs(&self.body, TEXT_MAX).map_err(|e| {
-            let mut errors = FieldErrors::default();
-            errors.add(&layout.tr, "body", e.message_key());
-            errors
-        })
+    pub fn parse(&self) -> Result<String, FieldErrors> {
+        paragraphs(&self.body, TEXT_MAX).map_err(|e| FieldErrors::one("body", e.message_key()))
     }
 }
 

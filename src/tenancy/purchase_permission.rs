@@ -3,8 +3,8 @@
 //! subscription, and a person of the account holding the Owner role on one.
 //! Turning it on or off is the commerce pages'.
 
-use crate::accounts::MembershipState;
 use crate::accounts::LoginState;
+use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use diesel::prelude::*;
 

@@ -75,9 +75,17 @@ fn only_finders_make_an_owned_row() {
     }
     let strays: Vec<_> = makers
         .iter()
-        .filter(|maker| !maker.split(": ").nth(1).is_some_and(|f| f.starts_with("find")))
+        .filter(|maker| {
+            !maker
+                .split(": ")
+                .nth(1)
+                .is_some_and(|f| f.starts_with("find"))
+        })
         .collect();
-    assert!(strays.is_empty(), "Owned rows made outside a finder: {strays:?}");
+    assert!(
+        strays.is_empty(),
+        "Owned rows made outside a finder: {strays:?}"
+    );
     assert!(
         makers.iter().any(|maker| maker.starts_with("customers/")),
         "the customers' finder makes Owned rows: {makers:?}"
@@ -115,5 +123,8 @@ fn scopes_are_made_from_credentials_only_in_auth() {
         makers.iter().all(|path| path.starts_with("auth/")),
         "{makers:?}"
     );
-    assert!(makers.iter().any(|path| path == "auth/members.rs"), "{makers:?}");
+    assert!(
+        makers.iter().any(|path| path == "auth/members.rs"),
+        "{makers:?}"
+    );
 }

@@ -98,7 +98,7 @@ pub async fn place_order(
     let mut errors = FieldErrors::default();
     let quantity = form
         .quantity()
-        .map_err(|key| errors.add(&layout.tr, "quantity", key))
+        .map_err(|key| errors.add("quantity", key))
         .ok();
     let typed = form.clone();
     let id = CustomerId::new(customer_id.clone());
@@ -128,7 +128,7 @@ pub async fn place_order(
         }
         Err(CommerceError::Field { field, message_key }) => {
             if !errors.has(field) {
-                errors.add(&layout.tr, field, message_key);
+                errors.add(field, message_key);
             }
             orders_page(&state, layout, &member, customer_id, form, errors).await
         }

@@ -204,10 +204,10 @@ pub async fn create(
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let name = DisplayName::parse(&form.name)
-        .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+        .map_err(|e| errors.add("name", e.message_key()))
         .ok();
     let zone = zones::parse(&form.time_zone)
-        .map_err(|e| errors.add(&layout.tr, "time_zone", e.message_key()))
+        .map_err(|e| errors.add("time_zone", e.message_key()))
         .ok();
     let typed = Some((String::new(), form.name.clone(), form.time_zone.clone()));
     let (Some(name), Some(zone)) = (name, zone) else {
@@ -223,7 +223,7 @@ pub async fn create(
             Ok(see_other("/customer/sites"))
         }
         Err(SiteError::NameTaken) => {
-            errors.add(&layout.tr, "name", "site-name-taken");
+            errors.add("name", "site-name-taken");
             refused(&state, layout, &member, errors, typed).await
         }
         Err(error) => Err(error.into()),
@@ -246,8 +246,8 @@ pub async fn rename(
     let site_id = path.into_inner();
     let typed = Some((site_id.clone(), form.name.clone(), String::new()));
     let mut errors = FieldErrors::default();
-    let Ok(name) = DisplayName::parse(&form.name)
-        .map_err(|e| errors.add(&layout.tr, "rename", e.message_key()))
+    let Ok(name) =
+        DisplayName::parse(&form.name).map_err(|e| errors.add("rename", e.message_key()))
     else {
         return refused(&state, layout, &member, errors, typed).await;
     };
@@ -263,7 +263,7 @@ pub async fn rename(
             Ok(see_other("/customer/sites"))
         }
         Err(SiteError::NameTaken) => {
-            errors.add(&layout.tr, "rename", "site-name-taken");
+            errors.add("rename", "site-name-taken");
             refused(&state, layout, &member, errors, typed).await
         }
         Err(error) => Err(error.into()),

@@ -58,7 +58,7 @@ pub async fn step(
         form.step = current.saturating_sub(1).max(1);
         return render(&CreatePage::new(layout, form, FieldErrors::default()));
     }
-    let new = match form.check_through(current, &layout.tr, today) {
+    let new = match form.check_through(current, today) {
         StepCheck::Complete(new) => *new,
         StepCheck::Show { step, errors } => {
             form.step = step;

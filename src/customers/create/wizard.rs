@@ -9,7 +9,7 @@ use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::customers::fields::{self, DomainName};
 use crate::customers::regions::{self, Country};
 use crate::customers::{BillingType, Term};
-use crate::i18n::{Lang, Translator};
+use crate::i18n::Lang;
 use crate::places::zones;
 use crate::web::FieldErrors;
 
@@ -100,43 +100,39 @@ impl WizardForm {
         self.managed_order.is_some()
     }
 
-    pub fn account_part(
-        &self,
-        tr: &Translator,
-        today: NaiveDate,
-    ) -> Result<AccountPart, FieldErrors> {
+    pub fn account_part(&self, today: NaiveDate) -> Result<AccountPart, FieldErrors> {
         let mut errors = FieldErrors::default();
         let name = DisplayName::parse(&self.name)
-            .map_err(|e| errors.add(tr, "name", e.message_key()))
+            .map_err(|e| errors.add("name", e.message_key()))
             .ok();
         let domain = DomainName::parse(&self.primary_domain)
-            .map_err(|e| errors.add(tr, "primary_domain", e.message_key()))
+            .map_err(|e| errors.add("primary_domain", e.message_key()))
             .ok();
         let country = regions::country(&self.country);
         if country.is_none() {
-            errors.add(tr, "country", "field-choose");
+            errors.add("country", "field-choose");
         }
-        let time_zone = self.time_zone(country, tr, &mut errors);
+        let time_zone = self.time_zone(country, &mut errors);
         let reference_number = fields::optional_text(&self.reference_number, 64)
-            .map_err(|e| errors.add(tr, "reference_number", e.message_key()))
+            .map_err(|e| errors.add("reference_number", e.message_key()))
             .ok();
         let term = Term::parse(&self.term);
         if term.is_none() {
-            errors.add(tr, "term", "field-choose");
+            errors.add("term", "field-choose");
         }
         let billing = BillingType::parse(&self.billing_type);
         if billing.is_none() {
-            errors.add(tr, "billing_type", "field-choose");
+            errors.add("billing_type", "field-choose");
         }
         let trial_ends_on = if billing == Some(BillingType::Trial) {
             match fields::date(&self.trial_ends_on) {
                 Ok(day) if day <= today => {
-                    errors.add(tr, "trial_ends_on", "customer-trial-in-future");
+                    errors.add("trial_ends_on", "customer-trial-in-future");
                     None
                 }
                 Ok(day) => Some(day),
                 Err(e) => {
-                    errors.add(tr, "trial_ends_on", e.message_key());
+                    errors.add("trial_ends_on", e.message_key());
                     None
                 }
             }
@@ -180,22 +176,21 @@ impl WizardForm {
     fn time_zone(
         &self,
         country: Option<&Country>,
-        tr: &Translator,
         errors: &mut FieldErrors,
     ) -> Option<chrono_tz::Tz> {
         if self.time_zone.trim().is_empty() {
             let zone = country.and_then(Country::zone);
             if zone.is_none() && country.is_some() {
-                errors.add(tr, "time_zone", "places-zone-country-has-none");
+                errors.add("time_zone", "places-zone-country-has-none");
             }
             return zone;
         }
         zones::parse(&self.time_zone)
-            .map_err(|e| errors.add(tr, "time_zone", e.message_key()))
+            .map_err(|e| errors.add("time_zone", e.message_key()))
             .ok()
     }
 
-    pub fn address_part(&self, tr: &Translator) -> Result<AddressPart, FieldErrors> {
+    pub fn address_part(&self) -> Result<AddressPart, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut text = |field: &'static str, raw: &str, required: bool| {
             let parsed = if required {
@@ -204,7 +199,7 @@ impl WizardForm {
                 fields::optional_text(raw, 200)
             };
             parsed
-                .map_err(|e| errors.add(tr, field, e.message_key()))
+                .map_err(|e| errors.add(field, e.message_key()))
                 .unwrap_or_default()
         };
         let line1 = text("address_line1", &self.address_line1, true);
@@ -213,7 +208,7 @@ impl WizardForm {
         let city = text("city", &self.city, true);
         let region = text("region", &self.region, false);
         let phone = fields::phone(&self.contact_phone)
-            .map_err(|e| errors.add(tr, "contact_phone", e.message_key()))
+            .map_err(|e| errors.add("contact_phone", e.message_key()))
             .unwrap_or_default();
         if !errors.is_empty() {
             return Err(errors);
@@ -230,44 +225,43 @@ impl WizardForm {
 
     pub fn administrator_part(
         &self,
-        tr: &Translator,
         time_zone: chrono_tz::Tz,
     ) -> Result<AdministratorPart, FieldErrors> {
         let mut errors = FieldErrors::default();
         let full_name = DisplayName::parse(&self.admin_full_name)
-            .map_err(|e| errors.add(tr, "admin_full_name", e.message_key()))
+            .map_err(|e| errors.add("admin_full_name", e.message_key()))
             .ok();
         let language = Lang::from_code(&self.admin_language);
         if language.is_none() {
-            errors.add(tr, "admin_language", "field-choose");
+            errors.add("admin_language", "field-choose");
         }
         if !IDENTITY_PROVIDERS
             .iter()
             .any(|(code, _)| *code == self.identity_provider)
         {
-            errors.add(tr, "identity_provider", "field-choose");
+            errors.add("identity_provider", "field-choose");
         }
         let username = Username::parse(&self.admin_username)
-            .map_err(|e| errors.add(tr, "admin_username", e.message_key()))
+            .map_err(|e| errors.add("admin_username", e.message_key()))
             .ok();
         let email = if self.email_same() {
             match EmailAddress::parse(&self.admin_username) {
                 Ok(email) => Some(email),
                 Err(_) if username.is_some() => {
-                    errors.add(tr, "admin_username", "customer-username-not-email");
+                    errors.add("admin_username", "customer-username-not-email");
                     None
                 }
                 Err(_) => None,
             }
         } else {
             EmailAddress::parse(&self.admin_email)
-                .map_err(|e| errors.add(tr, "admin_email", e.message_key()))
+                .map_err(|e| errors.add("admin_email", e.message_key()))
                 .ok()
         };
         if let (Some(username), Some(email)) = (&username, &email)
             && !username.may_belong_to(email)
         {
-            errors.add(tr, "admin_username", "username-is-another-email");
+            errors.add("admin_username", "username-is-another-email");
         }
         match (full_name, language, username, email) {
             (Some(full_name), Some(language), Some(username), Some(email)) if errors.is_empty() => {
@@ -288,28 +282,23 @@ impl WizardForm {
     /// Checks the steps up to `current` in order. Each step is checked when
     /// leaving it; the last step checks all of them again, since hidden fields
     /// come back from the browser.
-    pub(super) fn check_through(
-        &self,
-        current: u8,
-        tr: &Translator,
-        today: NaiveDate,
-    ) -> StepCheck {
+    pub(super) fn check_through(&self, current: u8, today: NaiveDate) -> StepCheck {
         let show = |step: u8, errors: FieldErrors| StepCheck::Show { step, errors };
-        let account = match self.account_part(tr, today) {
+        let account = match self.account_part(today) {
             Ok(account) => account,
             Err(errors) => return show(1, errors),
         };
         if current == 1 {
             return show(2, FieldErrors::default());
         }
-        let address = match self.address_part(tr) {
+        let address = match self.address_part() {
             Ok(address) => address,
             Err(errors) => return show(2, errors),
         };
         if current == 2 {
             return show(3, FieldErrors::default());
         }
-        match self.administrator_part(tr, account.time_zone) {
+        match self.administrator_part(account.time_zone) {
             Ok(administrator) => StepCheck::Complete(Box::new(NewCustomer {
                 account,
                 address,

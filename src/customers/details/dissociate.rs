@@ -16,14 +16,14 @@ use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "customers/dissociate.html")]
 struct DissociatePage {
     layout: PageContext,
     customer: Customer,
-    error: Option<String>,
+    errors: FieldErrors,
 }
 
 impl DissociatePage {
@@ -45,7 +45,7 @@ pub async fn dissociate_form(
     render(&DissociatePage {
         layout,
         customer: customer.into_inner(),
-        error: None,
+        errors: FieldErrors::default(),
     })
 }
 
@@ -65,11 +65,11 @@ pub async fn dissociate(
     let customer_id = customer_id.into_inner();
     if form.confirm != "yes" {
         let customer = find_for_page(&state, &member, customer_id).await?;
-        let error = Some(layout.tr.t("customer-dissociate-confirm-required"));
+        let errors = FieldErrors::one("confirm", "customer-dissociate-confirm-required");
         return render(&DissociatePage {
             layout,
             customer: customer.into_inner(),
-            error,
+            errors,
         });
     }
     let customer_id = CustomerId::new(customer_id);

@@ -128,9 +128,8 @@ pub(super) struct Refusal {
 
 impl Refusal {
     /// A refused new name, shown back with its message.
-    pub(super) fn name(layout: &PageContext, message_key: &str, typed: String) -> Refusal {
-        let mut errors = FieldErrors::default();
-        errors.add(&layout.tr, "name", message_key);
+    pub(super) fn name(message_key: &str, typed: String) -> Refusal {
+        let errors = FieldErrors::one("name", message_key);
         Refusal {
             errors,
             typed_name: Some(typed),
@@ -139,9 +138,8 @@ impl Refusal {
     }
 
     /// A refused administrator's username, shown back with its message.
-    pub(super) fn username(layout: &PageContext, message_key: &str, typed: String) -> Refusal {
-        let mut errors = FieldErrors::default();
-        errors.add(&layout.tr, "username", message_key);
+    pub(super) fn username(message_key: &str, typed: String) -> Refusal {
+        let errors = FieldErrors::one("username", message_key);
         Refusal {
             errors,
             typed_username: Some(typed),

@@ -36,7 +36,7 @@ pub async fn rename(
     let name = match DisplayName::parse(&form.name) {
         Ok(name) => name,
         Err(problem) => {
-            let refusal = Refusal::name(&layout, problem.message_key(), form.into_inner().name);
+            let refusal = Refusal::name(problem.message_key(), form.into_inner().name);
             return details_page(&state, layout, &member, customer_id, refusal).await;
         }
     };

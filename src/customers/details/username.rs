@@ -59,7 +59,7 @@ pub async fn change_username(
     let username = match Username::parse(&form.username) {
         Ok(username) => username,
         Err(problem) => {
-            let refusal = Refusal::username(&layout, problem.message_key(), form.username);
+            let refusal = Refusal::username(problem.message_key(), form.username);
             return details_page(&state, layout, &member, customer_id, refusal).await;
         }
     };
@@ -81,7 +81,7 @@ pub async fn change_username(
         Err(UsernameError::AnotherAddress) => "username-is-another-email",
         Err(UsernameError::Customer(error)) => return Err(page_error(error)),
     };
-    let refusal = Refusal::username(&layout, key, form.username);
+    let refusal = Refusal::username(key, form.username);
     details_page(&state, layout, &member, customer_id, refusal).await
 }
 

@@ -253,7 +253,7 @@ pub async fn upload(
         Ok(upload) => upload,
         Err(problem) => {
             let mut errors = FieldErrors::default();
-            problem.add_to(&mut errors, &layout.tr);
+            problem.add_to(&mut errors);
             return upload_page(&state, layout, &member, errors).await;
         }
     };

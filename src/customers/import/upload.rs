@@ -10,7 +10,7 @@ use super::MAX_ROWS;
 use crate::customers::create::{self, NewCustomer, WizardForm};
 use crate::customers::export::FORMULA_STARTS;
 use crate::customers::{BillingType, fields};
-use crate::i18n::{Lang, Translator};
+use crate::i18n::Lang;
 use crate::web::FieldErrors;
 
 /// Problems kept for the page; the count covers them all.
@@ -66,20 +66,19 @@ pub enum FileProblem {
 }
 
 impl FileProblem {
-    pub(super) fn add_to(&self, errors: &mut FieldErrors, tr: &Translator) {
+    pub(super) fn add_to(&self, errors: &mut FieldErrors) {
         match self {
-            FileProblem::Missing => errors.add(tr, "file", "import-file-missing"),
-            FileProblem::NotUtf8 => errors.add(tr, "file", "import-file-not-utf8"),
-            FileProblem::Unreadable => errors.add(tr, "file", "import-file-unreadable"),
+            FileProblem::Missing => errors.add("file", "import-file-missing"),
+            FileProblem::NotUtf8 => errors.add("file", "import-file-not-utf8"),
+            FileProblem::Unreadable => errors.add("file", "import-file-unreadable"),
             FileProblem::MissingColumns(columns) => errors.add_with(
-                tr,
                 "file",
                 "import-missing-columns",
                 &[("columns", &columns.join(", "))],
             ),
-            FileProblem::NoRows => errors.add(tr, "file", "import-no-rows"),
+            FileProblem::NoRows => errors.add("file", "import-no-rows"),
             FileProblem::TooManyRows => {
-                errors.add_number(tr, "file", "import-too-many-rows", ("max", MAX_ROWS.into()))
+                errors.add_number("file", "import-too-many-rows", ("max", MAX_ROWS.into()))
             }
         }
     }
@@ -242,7 +241,6 @@ fn yes_or_no(cell: &str) -> Option<bool> {
 pub(super) fn check_row(
     upload: &Upload,
     record: &csv::StringRecord,
-    tr: &Translator,
     importer_lang: Lang,
     today: chrono::NaiveDate,
 ) -> Result<NewCustomer, Vec<(&'static str, String)>> {
@@ -266,10 +264,10 @@ pub(super) fn check_row(
             }
         }
     };
-    let account = form.account_part(tr, checked_on).map_err(&mut refused).ok();
-    let address = form.address_part(tr).map_err(&mut refused).ok();
+    let account = form.account_part(checked_on).map_err(&mut refused).ok();
+    let address = form.address_part().map_err(&mut refused).ok();
     let administrator = form
-        .administrator_part(tr, account.as_ref().map_or(chrono_tz::UTC, |a| a.time_zone))
+        .administrator_part(account.as_ref().map_or(chrono_tz::UTC, |a| a.time_zone))
         .map_err(&mut refused)
         .ok();
     match (account, address, administrator) {
@@ -408,9 +406,8 @@ mod tests {
             REQUIRED_COLUMNS.join(",")
         );
         let upload = Upload::read("f.csv", file.as_bytes()).expect("readable");
-        let tr = Lang::En.translator();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
-        let check = |n: usize| check_row(&upload, &upload.rows[n].1, &tr, Lang::En, today);
+        let check = |n: usize| check_row(&upload, &upload.rows[n].1, Lang::En, today);
         let ended = check(0).expect("an ended trial imports");
         assert_eq!(
             ended.account.trial_ends_on,

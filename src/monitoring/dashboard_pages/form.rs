@@ -5,7 +5,7 @@
 use crate::accounts::FieldError;
 use crate::monitoring::dashboards::{DashboardError, DashboardInput};
 use crate::monitoring::{NAME_MAX, parse_sla_target};
-use crate::web::{FieldErrors, PageContext};
+use crate::web::FieldErrors;
 
 /// The dashboard form as typed: several `monitor_ids` values, so read by hand.
 #[derive(Debug, Clone, Default)]
@@ -33,27 +33,25 @@ impl DashboardForm {
         form
     }
 
-    pub(super) fn parse(
-        &self,
-        layout: &PageContext,
-        errors: &mut FieldErrors,
-    ) -> Option<DashboardInput> {
+    pub(super) fn parse(&self) -> Result<DashboardInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
         let name = crate::accounts::required_text(&self.name, NAME_MAX)
-            .map_err(|e| errors.add(&layout.tr, "name", e.message_key()))
+            .map_err(|e| errors.add("name", e.message_key()))
             .ok();
         let target = parse_sla_target(&self.sla_target)
             .map_err(|e| match e {
-                FieldError::Invalid => {
-                    errors.add(&layout.tr, "sla_target", "dashboard-target-invalid")
-                }
-                other => errors.add(&layout.tr, "sla_target", other.message_key()),
+                FieldError::Invalid => errors.add("sla_target", "dashboard-target-invalid"),
+                other => errors.add("sla_target", other.message_key()),
             })
             .ok();
-        Some(DashboardInput {
-            name: name?,
-            sla_target: target?,
-            monitor_ids: self.monitor_ids.clone(),
-        })
+        match (name, target) {
+            (Some(name), Some(sla_target)) if errors.is_empty() => Ok(DashboardInput {
+                name,
+                sla_target,
+                monitor_ids: self.monitor_ids.clone(),
+            }),
+            _ => Err(errors),
+        }
     }
 
     pub(super) fn chosen(&self, monitor_id: &str) -> bool {
@@ -61,12 +59,13 @@ impl DashboardForm {
     }
 }
 
-pub(super) fn add_error(layout: &PageContext, errors: &mut FieldErrors, error: &DashboardError) {
+/// The field a refused change is shown next to, with why.
+pub(super) fn refusal(error: &DashboardError) -> FieldErrors {
+    let mut errors = FieldErrors::default();
     match error {
-        DashboardError::NameTaken => errors.add(&layout.tr, "name", "dashboard-name-taken"),
-        DashboardError::UnknownMonitor => {
-            errors.add(&layout.tr, "monitor_ids", "dashboard-monitor-unknown")
-        }
+        DashboardError::NameTaken => errors.add("name", "dashboard-name-taken"),
+        DashboardError::UnknownMonitor => errors.add("monitor_ids", "dashboard-monitor-unknown"),
         DashboardError::NotFound | DashboardError::Database(_) => {}
     }
+    errors
 }

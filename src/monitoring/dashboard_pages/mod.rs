@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, removal};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
-use form::add_error;
+use form::refusal;
 
 #[derive(Template)]
 #[template(path = "monitoring/dashboards.html")]
@@ -85,9 +85,9 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = DashboardForm::from_body(&body);
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &mut errors) else {
-        return list_page(&state, layout, &member, typed, errors).await;
+    let input = match typed.parse() {
+        Ok(input) => input,
+        Err(errors) => return list_page(&state, layout, &member, typed, errors).await,
     };
     let viewer = member.scope().clone();
     let created = CustomerChange::run(&state, &member, move |conn, change| {
@@ -100,8 +100,7 @@ pub async fn create(
             Ok(see_other(&format!("/customer/dashboards/{id}")))
         }
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
-            add_error(&layout, &mut errors, &e);
-            list_page(&state, layout, &member, typed, errors).await
+            list_page(&state, layout, &member, typed, refusal(&e)).await
         }
         Err(DashboardError::NotFound) => Err(PageError::NotFound),
         Err(DashboardError::Database(e)) => Err(e.into()),
@@ -176,9 +175,9 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let typed = DashboardForm::from_body(&body);
-    let mut errors = FieldErrors::default();
-    let Some(input) = typed.parse(&layout, &mut errors) else {
-        return form_page(&state, layout, &member, id, Some(typed), errors).await;
+    let input = match typed.parse() {
+        Ok(input) => input,
+        Err(errors) => return form_page(&state, layout, &member, id, Some(typed), errors).await,
     };
     let dashboard_id = id.clone();
     let viewer = member.scope().clone();
@@ -192,8 +191,7 @@ pub async fn edit(
             Ok(see_other(&format!("/customer/dashboards/{id}")))
         }
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
-            add_error(&layout, &mut errors, &e);
-            form_page(&state, layout, &member, id, Some(typed), errors).await
+            form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await
         }
         Err(DashboardError::NotFound) => Err(PageError::NotFound),
         Err(DashboardError::Database(e)) => Err(e.into()),

@@ -115,12 +115,7 @@ fn day_message(problem: FieldError) -> &'static str {
     }
 }
 
-fn period_of(
-    query: &PeriodQuery,
-    now: chrono::NaiveDateTime,
-    layout: &PageContext,
-    errors: &mut FieldErrors,
-) -> Period {
+fn period_of(query: &PeriodQuery, now: chrono::NaiveDateTime, errors: &mut FieldErrors) -> Period {
     let choice = PeriodChoice::ALL
         .into_iter()
         .find(|c| c.as_str() == query.period)
@@ -131,24 +126,22 @@ fn period_of(
     match Period::custom(&query.from, &query.to, now) {
         Ok(period) => period,
         Err(error) => {
-            let tr = &layout.tr;
             match error {
                 PeriodError::From(problem) => {
-                    errors.add(tr, "from", day_message(problem));
+                    errors.add("from", day_message(problem));
                     // The end is checked on its own too, so both fields say what is wrong.
                     if let Err(problem) = stats::day(&query.to) {
-                        errors.add(tr, "to", day_message(problem));
+                        errors.add("to", day_message(problem));
                     }
                 }
-                PeriodError::To(problem) => errors.add(tr, "to", day_message(problem)),
-                PeriodError::Reversed => errors.add(tr, "to", "dashboard-period-reversed"),
+                PeriodError::To(problem) => errors.add("to", day_message(problem)),
+                PeriodError::Reversed => errors.add("to", "dashboard-period-reversed"),
                 PeriodError::TooLong => errors.add_number(
-                    tr,
                     "to",
                     "dashboard-period-too-long",
                     ("days", stats::CUSTOM_MAX_DAYS.into()),
                 ),
-                PeriodError::Future => errors.add(tr, "from", "dashboard-period-future"),
+                PeriodError::Future => errors.add("from", "dashboard-period-future"),
             }
             Period {
                 choice: PeriodChoice::Custom,
@@ -169,7 +162,7 @@ pub async fn page(
     let query = query.into_inner();
     let now = state.clock.now();
     let mut errors = FieldErrors::default();
-    let period = period_of(&query, now, &layout, &mut errors);
+    let period = period_of(&query, now, &mut errors);
     let viewer = member.scope().clone();
     let found = db::run(&state.pool, move |conn| {
         // One snapshot: the figures add up reads of two rollup tables.

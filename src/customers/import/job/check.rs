@@ -31,11 +31,10 @@ impl Checked {
         today: chrono::NaiveDate,
     ) -> QueryResult<()> {
         let lang = job.lang();
-        let tr = lang.translator();
         let end = (self.rows + CHECK_BATCH).min(upload.rows.len());
         let mut valid: Vec<(u64, NewCustomer)> = Vec::new();
         for (line, record) in &upload.rows[self.rows..end] {
-            match check_row(upload, record, &tr, lang, today) {
+            match check_row(upload, record, lang, today) {
                 Ok(new) => {
                     let domain = new.account.domain.as_str().to_owned();
                     if self.domains_in_file.insert(domain) {
