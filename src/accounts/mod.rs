@@ -170,6 +170,13 @@ pub struct NewLogin {
 }
 
 crate::db::codes::stored_code!(
+    /// Who checks a login's credentials: this instance, for now.
+    IdentityProvider {
+        Local => "local",
+    }
+);
+
+crate::db::codes::stored_code!(
     /// A login waits for its activation email to be used (pending), can sign
     /// in (active), or was switched off by the operator (disabled).
     LoginState {
@@ -193,6 +200,8 @@ crate::db::codes::stored_code!(
     /// Where a membership belongs: a partner organisation, a customer
     /// account, or one of an account's sub-accounts.
     MembershipKind {
+        /// The instance's operators (not used by a session yet).
+        Instance => "instance",
         Partner => "partner",
         Customer => "customer",
         SubAccount => "sub_account",
@@ -232,7 +241,7 @@ pub fn insert(
             logins::state.eq(state.as_str()),
             logins::language.eq(new.language.code()),
             logins::time_zone.eq(new.time_zone.name()),
-            logins::identity_provider.eq("local"),
+            logins::identity_provider.eq(IdentityProvider::Local),
             logins::created_at.eq(now),
             logins::updated_at.eq(now),
         ))

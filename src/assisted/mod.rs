@@ -7,6 +7,7 @@
 pub mod pages;
 pub mod request;
 
+use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use crate::ids::PartnerId;
 use chrono::{Duration, NaiveDateTime};
@@ -97,7 +98,7 @@ struct SessionRow {
 impl SessionRow {
     /// Why the session may not go on at `now`, if it may not.
     fn end_reason(&self, now: NaiveDateTime) -> Option<EndReason> {
-        let may_open = self.membership_state == "active"
+        let may_open = self.membership_state == MembershipState::Active.as_str()
             && self.membership_partner.as_deref() == Some(self.partner_id.as_str())
             && PartnerRole::parse(&self.role).is_some_and(|r| r.can(Capability::OpenCustomer));
         if let Some(ended) = &self.ended {

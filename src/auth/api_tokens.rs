@@ -14,6 +14,14 @@ use crate::auth::tokens::digest;
 use crate::db::DbConnection;
 use crate::db::schema::{api_tokens, sub_accounts};
 
+crate::db::codes::stored_code!(
+    /// Whom a token acts for: the instance's operator, or one customer account.
+    ApiTokenKind {
+        Operator => "operator",
+        Customer => "customer",
+    }
+);
+
 /// Who a valid token acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiClient {
@@ -35,7 +43,7 @@ pub fn create_operator_token(
         .values((
             api_tokens::id.eq(&id),
             api_tokens::token_hash.eq(digest(&token)),
-            api_tokens::scope.eq("operator"),
+            api_tokens::scope.eq(ApiTokenKind::Operator),
             api_tokens::customer_id.eq(None::<String>),
             api_tokens::name.eq(name),
             api_tokens::created_at.eq(now),
@@ -60,7 +68,7 @@ pub fn revoke(conn: &mut DbConnection, now: NaiveDateTime, id: &str) -> QueryRes
 pub fn operator_of(conn: &mut DbConnection, presented: &str) -> QueryResult<Option<ApiClient>> {
     api_tokens::table
         .filter(api_tokens::token_hash.eq(digest(presented)))
-        .filter(api_tokens::scope.eq("operator"))
+        .filter(api_tokens::scope.eq(ApiTokenKind::Operator))
         .filter(api_tokens::revoked_at.is_null())
         .select((api_tokens::id, api_tokens::name))
         .first::<(String, String)>(conn)
@@ -97,7 +105,7 @@ pub fn create_customer_token(
         .values((
             api_tokens::id.eq(&id),
             api_tokens::token_hash.eq(digest(&token)),
-            api_tokens::scope.eq("customer"),
+            api_tokens::scope.eq(ApiTokenKind::Customer),
             api_tokens::customer_id.eq(Some(customer_id)),
             api_tokens::sub_account_id.eq(sub_account_id),
             api_tokens::name.eq(name),
@@ -116,7 +124,7 @@ pub fn customer_tokens(
 ) -> QueryResult<Vec<CustomerToken>> {
     let mut query = api_tokens::table
         .left_join(sub_accounts::table)
-        .filter(api_tokens::scope.eq("customer"))
+        .filter(api_tokens::scope.eq(ApiTokenKind::Customer))
         .filter(api_tokens::customer_id.eq(customer_id))
         .into_boxed::<crate::db::MultiBackend>();
     if let Some(sub) = sub_account_id {
@@ -165,7 +173,7 @@ pub fn revoke_customer_token(
 ) -> QueryResult<Option<String>> {
     let mut query = api_tokens::table
         .filter(api_tokens::id.eq(id))
-        .filter(api_tokens::scope.eq("customer"))
+        .filter(api_tokens::scope.eq(ApiTokenKind::Customer))
         .filter(api_tokens::customer_id.eq(customer_id))
         .filter(api_tokens::revoked_at.is_null())
         .into_boxed::<crate::db::MultiBackend>();
@@ -190,7 +198,7 @@ pub fn customer_of(
     api_tokens::table
         .left_join(sub_accounts::table)
         .filter(api_tokens::token_hash.eq(digest(presented)))
-        .filter(api_tokens::scope.eq("customer"))
+        .filter(api_tokens::scope.eq(ApiTokenKind::Customer))
         .filter(api_tokens::revoked_at.is_null())
         .filter(
             api_tokens::sub_account_id

@@ -4,6 +4,7 @@
 //! whoever bought: the customer has no route to them.
 
 use crate::ids::CustomerId;
+use crate::tenancy::kinds::ReservationState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -88,7 +89,7 @@ pub fn of_customer(
                 name,
                 quantity,
                 subscription,
-                active: state == "active",
+                active: state == ReservationState::Active.as_str(),
                 state,
                 starts_on: format_date(starts_on, lang),
                 ends_on: format_date(ends_on, lang),
@@ -183,7 +184,7 @@ fn active_reservation(
     let row: Option<(String, String, String, i32, NaiveDate)> = reservations::table
         .filter(reservations::id.eq(reservation_id))
         .filter(reservations::customer_id.eq(customer_id))
-        .filter(reservations::state.eq("active"))
+        .filter(reservations::state.eq(ReservationState::Active))
         .select((
             reservations::name,
             reservations::offer_id,
@@ -213,7 +214,7 @@ fn end_reservation(
     diesel::update(
         reservations::table
             .filter(reservations::id.eq(reservation_id))
-            .filter(reservations::state.eq("active")),
+            .filter(reservations::state.eq(ReservationState::Active)),
     )
     .set((
         reservations::state.eq(state),

@@ -5,6 +5,7 @@
 
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::tenancy::kinds::SubscriptionState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -90,7 +91,7 @@ pub fn of_customer(
                 name,
                 kind: OfferKind::parse(&kind).unwrap_or(OfferKind::UsageSubscription),
                 quantity,
-                active: state == "active",
+                active: state == SubscriptionState::Active.as_str(),
                 started_on: format_date(started_on, lang),
                 ends_on: ends_on.map(|day| format_date(day, lang)),
             },

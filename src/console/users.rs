@@ -81,7 +81,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Ve
     Ok(rows
         .into_iter()
         .filter_map(|(membership_id, login_id, username, role, shown)| {
-            let active = shown.0 == "active";
+            let active = shown.0 == MembershipState::Active.as_str();
             let shown = Shown::from_row(shown);
             Some(User {
                 membership_id,

@@ -25,6 +25,18 @@ use crate::config::OutboxSettings;
 use crate::db::schema::email_outbox;
 use crate::db::{self, DbConnection, DbError, DbPool};
 
+crate::db::codes::stored_code!(
+    /// An email waits (pending), is being delivered under a claim (sending),
+    /// went (sent), was refused for good (failed), or was given up (dead).
+    OutboxState {
+        Pending => "pending",
+        Sending => "sending",
+        Sent => "sent",
+        Dead => "dead",
+        Failed => "failed",
+    }
+);
+
 /// How much longer than the send deadline a claimed email stays reserved for
 /// the worker that claimed it. A worker that dies mid-send leaves the row to be
 /// claimed again once the lease has passed; a live one has given up by then.
@@ -55,7 +67,7 @@ pub fn enqueue(
             email_outbox::subject.eq(&content.subject),
             email_outbox::text_body.eq(&content.text),
             email_outbox::html_body.eq(&content.html),
-            email_outbox::state.eq("pending"),
+            email_outbox::state.eq(OutboxState::Pending),
             email_outbox::attempts.eq(0),
             email_outbox::next_attempt_at.eq(now),
             email_outbox::created_at.eq(now),
@@ -89,9 +101,11 @@ fn claim_next(
     use email_outbox::dsl as o;
     let is_due = || {
         o::state
-            .eq("pending")
+            .eq(OutboxState::Pending)
             .and(o::next_attempt_at.le(now))
-            .or(o::state.eq("sending").and(o::locked_until.lt(now)))
+            .or(o::state
+                .eq(OutboxState::Sending)
+                .and(o::locked_until.lt(now)))
     };
     db::write_transaction(conn, |conn| {
         let candidate: Option<String> = o::email_outbox
@@ -103,7 +117,7 @@ fn claim_next(
         let Some(id) = candidate else { return Ok(None) };
         let taken = diesel::update(o::email_outbox.filter(o::id.eq(&id)).filter(is_due()))
             .set((
-                o::state.eq("sending"),
+                o::state.eq(OutboxState::Sending),
                 o::locked_until.eq(now + to_chrono(lease)),
                 o::attempts.eq(o::attempts + 1),
             ))
@@ -132,7 +146,7 @@ fn record_success(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Quer
     use email_outbox::dsl as o;
     diesel::update(o::email_outbox.filter(o::id.eq(id)))
         .set((
-            o::state.eq("sent"),
+            o::state.eq(OutboxState::Sent),
             o::sent_at.eq(Some(now)),
             o::locked_until.eq(None::<NaiveDateTime>),
             o::last_error.eq(None::<String>),
@@ -150,15 +164,15 @@ fn record_failure(
     permanent: bool,
     now: NaiveDateTime,
     settings: &OutboxSettings,
-) -> QueryResult<&'static str> {
+) -> QueryResult<OutboxState> {
     use email_outbox::dsl as o;
     let next = now + to_chrono(backoff(settings, email.attempts));
     let state = if permanent {
-        "failed"
+        OutboxState::Failed
     } else if next - email.created_at > to_chrono(settings.give_up_after) {
-        "dead"
+        OutboxState::Dead
     } else {
-        "pending"
+        OutboxState::Pending
     };
     diesel::update(o::email_outbox.filter(o::id.eq(&email.id)))
         .set((
@@ -237,12 +251,12 @@ impl OutboxWorker {
                     })
                     .await?;
                     match state {
-                        "failed" => {
+                        OutboxState::Failed => {
                             // Refused for this email only: the next may pass.
                             tracing::error!(%to, attempts, %error, "email refused for good: marked failed in the outbox");
                             continue;
                         }
-                        "dead" => {
+                        OutboxState::Dead => {
                             tracing::error!(%to, attempts, %error, "email given up: marked dead in the outbox")
                         }
                         _ => tracing::warn!(%to, attempts, %error, "email not sent; will retry"),

@@ -312,7 +312,7 @@ pub async fn renew(
                     .filter(memberships::state.eq(MembershipState::Invited))
                     .count()
                     .get_result(conn)?;
-                if login_state == "pending" && waiting > 0 {
+                if login_state == LoginState::Pending.as_str() && waiting > 0 {
                     send_activation(conn, &settings, now, &login_id)?;
                 }
                 Ok(true)

@@ -163,7 +163,7 @@ impl Shown {
     pub fn from_row(row: ShownRow) -> Self {
         let (state, full_name, email, invited_name, invited_email, sent_at, expires_at, bounced) =
             row;
-        if state == "invited" {
+        if state == MembershipState::Invited.as_str() {
             Shown {
                 full_name: invited_name.unwrap_or_default(),
                 email: invited_email.unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! Making an offer on every path, and sending its link again.
 
+use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -50,7 +51,9 @@ pub fn offer(
         .first(conn)
         .optional()?;
     let membership_id = match previous {
-        Some((_, state)) if state != "disabled" => return Err(OfferError::AlreadyMember),
+        Some((_, state)) if state != MembershipState::Disabled.as_str() => {
+            return Err(OfferError::AlreadyMember);
+        }
         Some((id, _)) => {
             diesel::update(memberships::table.find(&id))
                 .set((
@@ -71,7 +74,7 @@ pub fn offer(
         // A new login, or one still waiting for activation at the same address:
         // activating it proves the mailbox and accepts the offer.
         None => send_activation_for(conn, settings, now, &membership_id, &login_id)?,
-        Some((_, state, email)) if state == "pending" && same_mailbox(email) => {
+        Some((_, state, email)) if state == LoginState::Pending.as_str() && same_mailbox(email) => {
             send_activation_for(conn, settings, now, &membership_id, &login_id)?
         }
         Some(_) => send_offer(conn, settings, now, &membership_id, person.language)?,
@@ -241,7 +244,7 @@ pub fn resend(
     let same_mailbox = invited_email
         .as_deref()
         .is_some_and(|typed| typed.eq_ignore_ascii_case(&login_email));
-    if token.is_none() && login_state == "pending" && same_mailbox {
+    if token.is_none() && login_state == LoginState::Pending.as_str() && same_mailbox {
         send_activation_for(conn, settings, now, membership_id, &login_id)
     } else {
         let language = Lang::from_code(&language).unwrap_or_default();

@@ -152,7 +152,7 @@ pub fn leave(
     }
     let (_, _, _, role, state) =
         own_membership(conn, login_id, membership_id)?.ok_or(LeaveError::NotFound)?;
-    if state != "active" {
+    if state != MembershipState::Active.as_str() {
         return Err(LeaveError::NotFound);
     }
     keeps_someone_in_charge(conn, &tenant, &role, membership_id)?;

@@ -117,6 +117,14 @@ pub struct Factor {
     pub last_used_at: Option<NaiveDateTime>,
 }
 
+crate::db::codes::stored_code!(
+    /// A second factor: an authenticator app's codes, or a passkey.
+    FactorKind {
+        Totp => "totp",
+        Passkey => "passkey",
+    }
+);
+
 pub fn factors_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Vec<Factor>> {
     let rows: Vec<(String, String, String, NaiveDateTime, Option<NaiveDateTime>)> =
         second_factors::table
@@ -164,7 +172,7 @@ pub fn add_totp(
         .values((
             second_factors::id.eq(&id),
             second_factors::login_id.eq(login_id),
-            second_factors::kind.eq("totp"),
+            second_factors::kind.eq(FactorKind::Totp),
             second_factors::label.eq(label),
             second_factors::secret.eq(Some(secret)),
             second_factors::last_used_step.eq(Some(step)),
@@ -276,7 +284,7 @@ pub fn verify(
 ) -> QueryResult<Option<Proof>> {
     let authenticators: Vec<(String, Option<String>, Option<i64>)> = second_factors::table
         .filter(second_factors::login_id.eq(login_id))
-        .filter(second_factors::kind.eq("totp"))
+        .filter(second_factors::kind.eq(FactorKind::Totp))
         .select((
             second_factors::id,
             second_factors::secret,

@@ -246,7 +246,7 @@ pub async fn remove(
             let Some(kind) = super::remove(conn, &login_id, &factor_id)? else {
                 return Ok(None);
             };
-            let passkey = kind == super::passkeys::KIND;
+            let passkey = kind == super::passkeys::KIND.as_str();
             tell(
                 conn,
                 &settings,

@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::schema::second_factors;
 
-pub const KIND: &str = "passkey";
+pub const KIND: super::FactorKind = super::FactorKind::Passkey;
 const RP_NAME: &str = "Partnerdesk";
 
 /// The relying party of the configured public address. None when that address

@@ -3,6 +3,7 @@
 //! verification), and the same throttling (`auth::throttle`, by username and
 //! client address).
 
+use crate::accounts::LoginState;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -161,7 +162,7 @@ async fn attempt(
     })
     .await?;
     let (stored, active) = match &looked_up {
-        Ok((_, Some((_, _, hash, state)))) => (hash.clone(), state == "active"),
+        Ok((_, Some((_, _, hash, state)))) => (hash.clone(), state == LoginState::Active.as_str()),
         // Unknown or throttled: the same work, so the answer's timing tells nothing.
         _ => (None, false),
     };

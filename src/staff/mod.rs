@@ -94,7 +94,7 @@ pub fn list(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<St
         .into_iter()
         .filter_map(
             |(membership_id, login_id, username, role, joined_at, shown)| {
-                let active = shown.0 == "active";
+                let active = shown.0 == MembershipState::Active.as_str();
                 let shown = Shown::from_row(shown);
                 Some(StaffMember {
                     membership_id,

@@ -2,6 +2,7 @@
 //! the address typed, see `invitations`), and removed at once. One login may operate several sub-accounts; each is a
 //! membership it picks like any other.
 
+use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use diesel::prelude::*;
@@ -54,7 +55,7 @@ pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Op
                 login_id,
                 full_name: shown.full_name,
                 email: shown.email,
-                active: !shown.pending && login_state == "active",
+                active: !shown.pending && login_state == LoginState::Active.as_str(),
                 pending: shown.pending,
                 sent: shown.sent,
                 bounced: shown.bounced,

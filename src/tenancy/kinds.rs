@@ -150,6 +150,31 @@ mod tests {
     }
 }
 
+crate::db::codes::stored_code!(
+    /// A subscription bills until it is cancelled.
+    SubscriptionState {
+        Active => "active",
+        Cancelled => "cancelled",
+    }
+);
+
+crate::db::codes::stored_code!(
+    /// A reservation holds capacity until it is cancelled or exchanged for another.
+    ReservationState {
+        Active => "active",
+        Cancelled => "cancelled",
+        Exchanged => "exchanged",
+    }
+);
+
+crate::db::codes::stored_code!(
+    /// A device counts once it has enrolled.
+    DeviceState {
+        Pending => "pending",
+        Enrolled => "enrolled",
+    }
+);
+
 coded_enum!(
     /// A CSV import: its rows are checked, then imported all at once or not at all.
     ImportState, "import-state" {

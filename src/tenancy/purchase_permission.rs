@@ -6,6 +6,7 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::tenancy::kinds::SubscriptionState;
 use diesel::prelude::*;
 
 use super::kinds::OfferKind;
@@ -51,7 +52,7 @@ pub fn owned_usage_subscriptions(
         .inner_join(memberships::table.inner_join(logins::table))
         .filter(subscriptions::customer_id.eq(customer_id))
         .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
-        .filter(subscriptions::state.eq("active"))
+        .filter(subscriptions::state.eq(SubscriptionState::Active))
         .filter(memberships::customer_id.eq(customer_id))
         .filter(memberships::state.eq(MembershipState::Active))
         .filter(logins::state.eq(LoginState::Active))
@@ -88,7 +89,7 @@ pub fn usage_subscriptions(
     subscriptions::table
         .filter(subscriptions::customer_id.eq(customer_id))
         .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
-        .filter(subscriptions::state.eq("active"))
+        .filter(subscriptions::state.eq(SubscriptionState::Active))
         .order((subscriptions::created_at.asc(), subscriptions::id.asc()))
         .select((subscriptions::id, subscriptions::name))
         .load(conn)

@@ -3,6 +3,9 @@
 
 use crate::ids::CustomerId;
 use crate::ids::PartnerId;
+use crate::tenancy::kinds::LicenceStatus;
+use crate::tenancy::kinds::ReservationState;
+use crate::tenancy::kinds::SubscriptionState;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -25,7 +28,7 @@ pub fn is_active_usage_subscription(
             .filter(subscriptions::id.eq(subscription_id))
             .filter(subscriptions::customer_id.eq(customer_id))
             .filter(subscriptions::kind.eq(OfferKind::UsageSubscription.as_str()))
-            .filter(subscriptions::state.eq("active")),
+            .filter(subscriptions::state.eq(SubscriptionState::Active)),
     ))
     .get_result(conn)
 }
@@ -110,7 +113,7 @@ fn insert_reservation(
             reservations::subscription_id.eq(subscription_id),
             reservations::name.eq(&line.offer.name),
             reservations::quantity.eq(line.quantity),
-            reservations::state.eq("active"),
+            reservations::state.eq(ReservationState::Active),
             reservations::starts_on.eq(line.starts_on),
             reservations::ends_on.eq(item.ends_on()),
             reservations::bought_by.eq(item.buyer.placed_by.as_str()),
@@ -138,7 +141,7 @@ fn insert_subscription(
             subscriptions::name.eq(&line.offer.name),
             subscriptions::kind.eq(kind.as_str()),
             subscriptions::quantity.eq(line.quantity),
-            subscriptions::state.eq("active"),
+            subscriptions::state.eq(SubscriptionState::Active),
             subscriptions::started_on.eq(line.starts_on),
             subscriptions::ends_on.eq(ends_on),
             subscriptions::created_at.eq(now),
@@ -153,7 +156,7 @@ fn insert_subscription(
                 licences::customer_id.eq(&item.customer.id),
                 licences::product.eq(&line.offer.name),
                 licences::quantity.eq(line.quantity),
-                licences::status.eq("active"),
+                licences::status.eq(LicenceStatus::Active),
                 licences::supplied_by_partner_id.eq(partner_id),
                 licences::expires_on.eq(ends_on),
                 licences::created_at.eq(now),

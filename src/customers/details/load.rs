@@ -1,6 +1,7 @@
 //! What the details page shows of one customer: its groups, licences, sites,
 //! administrators and enrolled devices.
 
+use crate::accounts::LoginState;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -10,6 +11,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{
     customer_group_members, customer_groups, devices, licences, logins, memberships, sites,
 };
+use crate::tenancy::kinds::DeviceState;
 
 pub struct Licence {
     pub product: String,
@@ -58,7 +60,7 @@ pub struct Details {
 pub fn enrolled_devices(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<i64> {
     devices::table
         .filter(devices::customer_id.eq(customer_id))
-        .filter(devices::state.eq("enrolled"))
+        .filter(devices::state.eq(DeviceState::Enrolled))
         .count()
         .get_result(conn)
 }
@@ -174,7 +176,7 @@ fn administrators_of(
                 full_name: shown.full_name,
                 username,
                 email: shown.email,
-                activated: !shown.pending && login_state == "active",
+                activated: !shown.pending && login_state == LoginState::Active.as_str(),
             }
         })
         .collect())

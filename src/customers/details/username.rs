@@ -1,5 +1,6 @@
 //! Changing the username of a customer's administrator.
 
+use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -101,7 +102,7 @@ fn rename_administrator(
         .first(conn)
         .optional()?
         .ok_or(CustomerError::NotFound)?;
-    if state != "active" {
+    if state != LoginState::Active.as_str() {
         return Err(UsernameError::NotActivated);
     }
     let address_is_theirs = crate::accounts::EmailAddress::parse(&email)
