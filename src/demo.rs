@@ -2,6 +2,7 @@
 //! and a few hundred varied customers.
 //! Passwords are new on every start and printed once.
 
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -305,7 +306,7 @@ fn customer_administrator(
             .select(memberships::id)
             .first(conn)
             .optional()?;
-        let membership_id = match membership_id {
+        let membership_id = MembershipId::new(match membership_id {
             Some(id) => id,
             None => customers::create::add_customer_member(
                 conn,
@@ -314,7 +315,7 @@ fn customer_administrator(
                 &login_id,
                 customers::create::ADMINISTRATOR_ROLE,
             )?,
-        };
+        });
         crate::commerce::demo::seed(conn, now, &customer, partner_id, &membership_id)?;
         Ok::<_, DemoError>(customer.name)
     })?;

@@ -69,26 +69,11 @@ macro_rules! text_id {
             }
         }
 
-        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
-        where
-            DB: diesel::backend::Backend,
-            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-        {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, DB>,
-            ) -> diesel::serialize::Result {
-                self.0.as_str().to_sql(out)
-            }
-        }
+        crate::db::codes::maps_to_text!($name, $name::as_str, $name::from_stored);
 
-        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
-        where
-            DB: diesel::backend::Backend,
-            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                String::from_sql(bytes).map($name)
+        impl $name {
+            fn from_stored(id: String) -> diesel::deserialize::Result<Self> {
+                Ok($name(id))
             }
         }
     };

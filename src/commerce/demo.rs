@@ -1,6 +1,7 @@
 //! The demo's catalogue and a first customer's subscriptions and reservation,
 //! so `serve --demo` has orders to look at and a permission ready to turn on.
 
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -48,7 +49,7 @@ pub fn seed(
     now: NaiveDateTime,
     customer: &crate::customers::Customer,
     partner_id: &PartnerId,
-    owner_membership_id: &str,
+    owner_membership_id: &MembershipId,
 ) -> Result<(), CommerceError> {
     if catalogue::all(conn)?.is_empty() {
         for (name, kind, price, months) in OFFERS {

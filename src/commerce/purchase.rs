@@ -4,6 +4,7 @@
 //! both order histories, on both reservations pages and in both activity logs.
 
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -121,7 +122,7 @@ pub async fn buy(
         .map_err(|key| errors.add("quantity", key))
         .ok();
     let typed = form.clone();
-    let membership_id = member.membership.id.clone();
+    let membership_id = MembershipId::new(member.membership.id.clone());
     let outcome =
         CustomerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
             purchase(conn, change, &typed, quantity, &membership_id)
@@ -165,7 +166,7 @@ fn purchase(
     change: &CustomerChange,
     form: &OrderForm,
     quantity: Option<i32>,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<Quote, CommerceError> {
     let (customer, partner_id) = permitted_customer(conn, change.customer_id())?;
     let offer = catalogue::find_active(conn, &form.offer_id)?

@@ -5,6 +5,7 @@
 
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use crate::tenancy::kinds::SubscriptionState;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -125,7 +126,7 @@ fn set_owner(
     conn: &mut DbConnection,
     customer_id: &CustomerId,
     subscription_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
     owner: bool,
     now: chrono::NaiveDateTime,
 ) -> Result<Option<OwnerChange>, CommerceError> {
@@ -295,7 +296,7 @@ pub async fn change_owner(
 ) -> Result<HttpResponse, PageError> {
     let (customer_id, subscription_id) = path.into_inner();
     let owner = form.owner();
-    let membership_id = form.into_inner().membership_id;
+    let membership_id = MembershipId::new(form.into_inner().membership_id);
     let id = CustomerId::new(customer_id.clone());
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         // The customer first: another partner's id is missing whatever the form says.
@@ -340,7 +341,7 @@ pub async fn customer_change_owner(
     form: web::Form<OwnerForm>,
 ) -> Result<HttpResponse, PageError> {
     let owner = form.owner();
-    let membership_id = form.into_inner().membership_id;
+    let membership_id = MembershipId::new(form.into_inner().membership_id);
     let subscription_id = subscription_id.into_inner();
     let outcome = CustomerChange::run(&state, &member, move |conn, change| {
         let owner = owner?;

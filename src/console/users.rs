@@ -5,6 +5,7 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -102,11 +103,11 @@ pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Ve
 fn user(
     conn: &mut DbConnection,
     customer_id: &CustomerId,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<User, UserError> {
     list(conn, customer_id)?
         .into_iter()
-        .find(|u| u.membership_id == membership_id)
+        .find(|u| u.membership_id == membership_id.as_str())
         .ok_or(UserError::NotFound)
 }
 
@@ -122,7 +123,7 @@ pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &CustomerId) ->
 pub(crate) fn other_active_administrators(
     conn: &mut DbConnection,
     customer_id: &CustomerId,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> QueryResult<i64> {
     memberships::table
         .inner_join(logins::table)
@@ -307,7 +308,7 @@ async fn change(
     + 'static,
 ) -> Result<HttpResponse, PageError> {
     let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
-    let id = membership_id.clone();
+    let id = MembershipId::new(membership_id.clone());
     let outcome =
         CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
             lock_account(conn, change.customer_id())?;
@@ -369,8 +370,11 @@ pub async fn change_role(
                 return Err(UserError::NotFound);
             }
             if target.role == CustomerRole::Administrator
-                && other_active_administrators(conn, change.customer_id(), &target.membership_id)?
-                    == 0
+                && other_active_administrators(
+                    conn,
+                    change.customer_id(),
+                    &MembershipId::new(target.membership_id.clone()),
+                )? == 0
             {
                 return Err(UserError::LastAdministrator);
             }
@@ -404,8 +408,11 @@ pub async fn disable(
                 return Ok(());
             }
             if target.role == CustomerRole::Administrator
-                && other_active_administrators(conn, change.customer_id(), &target.membership_id)?
-                    == 0
+                && other_active_administrators(
+                    conn,
+                    change.customer_id(),
+                    &MembershipId::new(target.membership_id.clone()),
+                )? == 0
             {
                 return Err(UserError::LastAdministrator);
             }
@@ -437,7 +444,12 @@ pub async fn resend(
             if !target.pending {
                 return Err(UserError::NotFound);
             }
-            invitations::resend(conn, &settings, change.now, &target.membership_id)?;
+            invitations::resend(
+                conn,
+                &settings,
+                change.now,
+                &MembershipId::new(target.membership_id.clone()),
+            )?;
             change.record(conn, Action::InvitationResent, &target.full_name, "")?;
             Ok(())
         },
@@ -463,7 +475,11 @@ pub async fn revoke(
             if !target.pending {
                 return Err(UserError::NotFound);
             }
-            invitations::revoke(conn, change.now, &target.membership_id)?;
+            invitations::revoke(
+                conn,
+                change.now,
+                &MembershipId::new(target.membership_id.clone()),
+            )?;
             change.record(conn, Action::InvitationRevoked, &target.full_name, "")?;
             Ok(())
         },

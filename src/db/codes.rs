@@ -26,6 +26,27 @@ macro_rules! stored_code {
             }
         }
 
+        crate::db::codes::maps_to_text!($name, $name::stored_text, $name::from_stored);
+
+        impl $name {
+            fn stored_text(&self) -> &'static str {
+                self.as_str()
+            }
+
+            fn from_stored(code: String) -> diesel::deserialize::Result<Self> {
+                $name::parse(&code).ok_or_else(|| {
+                    format!("{} is not a stored {}", code, stringify!($name)).into()
+                })
+            }
+        }
+    };
+}
+pub(crate) use stored_code;
+
+/// Maps a type to a text column for both databases, through its text
+/// (`to_text`) and back (`from_text`, which may refuse).
+macro_rules! maps_to_text {
+    ($name:ident, $to_text:path, $from_text:path) => {
         impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
         where
             DB: diesel::backend::Backend,
@@ -35,7 +56,7 @@ macro_rules! stored_code {
                 &'b self,
                 out: &mut diesel::serialize::Output<'b, '_, DB>,
             ) -> diesel::serialize::Result {
-                self.as_str().to_sql(out)
+                $to_text(self).to_sql(out)
             }
         }
 
@@ -45,12 +66,9 @@ macro_rules! stored_code {
             String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
         {
             fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
-                let code = String::from_sql(bytes)?;
-                $name::parse(&code).ok_or_else(|| {
-                    format!("{} is not a stored {}", code, stringify!($name)).into()
-                })
+                $from_text(String::from_sql(bytes)?)
             }
         }
     };
 }
-pub(crate) use stored_code;
+pub(crate) use maps_to_text;

@@ -3,6 +3,7 @@
 
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -26,7 +27,7 @@ use crate::i18n::Lang;
 pub fn accept(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
     login_id: &str,
 ) -> QueryResult<bool> {
     let accepted = diesel::update(
@@ -60,7 +61,7 @@ pub fn notify_granted(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(), OfferError> {
     let (email, full_name, language): (String, String, String) = memberships::table
         .inner_join(logins::table)
@@ -85,7 +86,12 @@ pub fn accept_offers_to_own_address(
     login_id: &str,
 ) -> QueryResult<()> {
     for membership_id in offers_to_own_address(conn, login_id)? {
-        accept(conn, now, &membership_id, login_id)?;
+        accept(
+            conn,
+            now,
+            &MembershipId::new(membership_id.clone()),
+            login_id,
+        )?;
     }
     Ok(())
 }
@@ -115,7 +121,7 @@ fn offers_to_own_address(conn: &mut DbConnection, login_id: &str) -> QueryResult
 pub fn decline(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
     login_id: &str,
 ) -> QueryResult<()> {
     record_decision(
@@ -135,7 +141,12 @@ pub fn decline_offers_to_own_address(
     login_id: &str,
 ) -> QueryResult<()> {
     for membership_id in offers_to_own_address(conn, login_id)? {
-        decline(conn, now, &membership_id, login_id)?;
+        decline(
+            conn,
+            now,
+            &MembershipId::new(membership_id.clone()),
+            login_id,
+        )?;
     }
     Ok(())
 }
@@ -144,7 +155,7 @@ pub fn decline_offers_to_own_address(
 fn record_decision(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
     login_id: &str,
     action: Action,
 ) -> QueryResult<()> {
@@ -193,7 +204,11 @@ fn record_decision(
 /// now on that it was withdrawn. If the login was waiting for nothing else, its
 /// activation links are withdrawn too. Call inside a write transaction, for a
 /// membership already checked to be the caller's and invited.
-pub fn revoke(conn: &mut DbConnection, now: NaiveDateTime, membership_id: &str) -> QueryResult<()> {
+pub fn revoke(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    membership_id: &MembershipId,
+) -> QueryResult<()> {
     let (login_id, token): (String, Option<String>) = memberships::table
         .find(membership_id)
         .select((memberships::login_id, memberships::invitation_token_hash))
@@ -242,7 +257,7 @@ pub fn withdrawn(conn: &mut DbConnection, token: &str) -> QueryResult<bool> {
     Ok(found > 0)
 }
 
-fn remove_offer(conn: &mut DbConnection, membership_id: &str) -> QueryResult<()> {
+fn remove_offer(conn: &mut DbConnection, membership_id: &MembershipId) -> QueryResult<()> {
     diesel::delete(
         site_administrators::table.filter(site_administrators::membership_id.eq(membership_id)),
     )

@@ -2,6 +2,7 @@
 
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
+use crate::ids::MembershipId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -73,11 +74,29 @@ pub fn offer(
     match &existing {
         // A new login, or one still waiting for activation at the same address:
         // activating it proves the mailbox and accepts the offer.
-        None => send_activation_for(conn, settings, now, &membership_id, &login_id)?,
+        None => send_activation_for(
+            conn,
+            settings,
+            now,
+            &MembershipId::new(membership_id.clone()),
+            &login_id,
+        )?,
         Some((_, state, email)) if state == LoginState::Pending.as_str() && same_mailbox(email) => {
-            send_activation_for(conn, settings, now, &membership_id, &login_id)?
+            send_activation_for(
+                conn,
+                settings,
+                now,
+                &MembershipId::new(membership_id.clone()),
+                &login_id,
+            )?
         }
-        Some(_) => send_offer(conn, settings, now, &membership_id, person.language)?,
+        Some(_) => send_offer(
+            conn,
+            settings,
+            now,
+            &MembershipId::new(membership_id.clone()),
+            person.language,
+        )?,
     }
     Ok(membership_id)
 }
@@ -146,7 +165,7 @@ fn send_activation_for(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
     login_id: &str,
 ) -> Result<(), OfferError> {
     let email_id = super::activation::send_activation(conn, settings, now, login_id)?;
@@ -162,7 +181,10 @@ fn send_activation_for(
 }
 
 /// The name of the organisation, account or sub-account a membership is of.
-pub fn organisation_of(conn: &mut DbConnection, membership_id: &str) -> QueryResult<String> {
+pub fn organisation_of(
+    conn: &mut DbConnection,
+    membership_id: &MembershipId,
+) -> QueryResult<String> {
     let names: (Option<String>, Option<String>, Option<String>) = memberships::table
         .left_join(partner_organisations::table)
         .left_join(customer_accounts::table)
@@ -183,7 +205,7 @@ fn send_offer(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
     language: Lang,
 ) -> Result<(), OfferError> {
     let token = crate::auth::tokens::random_token();
@@ -220,7 +242,7 @@ pub fn resend(
     conn: &mut DbConnection,
     settings: &Settings,
     now: NaiveDateTime,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(), OfferError> {
     let (login_id, login_state, login_email, language, invited_email, token): (
         String,

@@ -4,6 +4,7 @@
 //! declining needs only the link.
 
 use crate::accounts::MembershipState;
+use crate::ids::MembershipId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
@@ -65,7 +66,7 @@ fn offered_by(
         return Ok(None);
     };
     Ok(Some(Offered {
-        organisation: super::organisation_of(conn, &membership_id)?,
+        organisation: super::organisation_of(conn, &MembershipId::new(membership_id.clone()))?,
         role_key,
         home,
         membership_id,
@@ -152,7 +153,7 @@ pub async fn accept_offer(
         return Err(PageError::NotFound);
     }
     let now = state.clock.now();
-    let membership_id = offered.membership_id.clone();
+    let membership_id = MembershipId::new(offered.membership_id.clone());
     let login_id = identity.login.id.clone();
     let settings = state.settings.clone();
     let accepted = db::run(&state.pool, move |conn| {
@@ -191,7 +192,13 @@ pub async fn decline_offer(
     let now = state.clock.now();
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            decline(conn, now, &offered.membership_id, &offered.login_id).map_err(DbError::from)
+            decline(
+                conn,
+                now,
+                &MembershipId::new(offered.membership_id.clone()),
+                &offered.login_id,
+            )
+            .map_err(DbError::from)
         })
     })
     .await?;

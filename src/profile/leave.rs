@@ -6,6 +6,7 @@
 
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -67,7 +68,7 @@ type MembershipRow = (
 fn own_membership(
     conn: &mut DbConnection,
     login_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> QueryResult<Option<MembershipRow>> {
     memberships::table
         .filter(memberships::id.eq(membership_id))
@@ -137,7 +138,7 @@ pub fn leave(
     settings: &Settings,
     now: NaiveDateTime,
     login_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<String, LeaveError> {
     let row = own_membership(conn, login_id, membership_id)?.ok_or(LeaveError::NotFound)?;
     let (tenant, tenant_name, role_key) = tenant_of(conn, &row)?;
@@ -176,7 +177,7 @@ fn keeps_someone_in_charge(
     conn: &mut DbConnection,
     tenant: &Tenant,
     role: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(), LeaveError> {
     match tenant {
         Tenant::Partner(partner_id)
@@ -213,7 +214,7 @@ fn record_and_tell(
     settings: &Settings,
     now: NaiveDateTime,
     login_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
     left: Left<'_>,
 ) -> Result<(), LeaveError> {
     let (email, full_name, language): (String, String, String) = logins::table
@@ -321,7 +322,7 @@ pub async fn leave_membership(
     let now = state.clock.now();
     let settings = state.settings.clone();
     let login_id = identity.login.id.clone();
-    let membership_id = leaving.clone();
+    let membership_id = MembershipId::new(leaving.clone());
     let outcome = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             leave(conn, &settings, now, &login_id, &membership_id)

@@ -291,9 +291,9 @@ routes! {
         POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::change,
     }
     "/customer/sub-accounts/{sub_account_id}/grants" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::set_grants }
-    "/customer/sub-accounts/{sub_account_id}/operators" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::invite }
-    "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/remove" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::remove }
-    "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/resend" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::pages::resend }
+    "/customer/sub-accounts/{sub_account_id}/operators" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::operator_pages::invite }
+    "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/remove" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::operator_pages::remove }
+    "/customer/sub-accounts/{sub_account_id}/operators/{membership_id}/resend" { POST Customer(CustomerCapability::ManageSubAccounts) => sub_accounts::operator_pages::resend }
 }
 
 /// The cap on a request body to `path`: uploads may carry a file, with some room

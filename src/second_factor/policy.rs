@@ -11,6 +11,7 @@
 
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -285,7 +286,7 @@ fn reset_member(
     settings: &Settings,
     now: NaiveDateTime,
     tenant: &Tenant,
-    membership_id: &str,
+    membership_id: &MembershipId,
     actor: Actor<'_>,
 ) -> Result<(), ResetError> {
     let target = memberships::table
@@ -373,7 +374,14 @@ async fn reset(
                 membership_id: Some(acting_as),
                 on_behalf_of: None,
             };
-            reset_member(conn, &settings, now, &tenant, &membership_id, actor)
+            reset_member(
+                conn,
+                &settings,
+                now,
+                &tenant,
+                &MembershipId::new(membership_id.clone()),
+                actor,
+            )
         })
     })
     .await;

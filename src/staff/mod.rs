@@ -6,6 +6,7 @@ pub mod pages;
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use crate::auth::scope::PartnerScope;
+use crate::ids::MembershipId;
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -118,11 +119,11 @@ pub fn list(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<St
 fn member(
     conn: &mut DbConnection,
     scope: &PartnerScope,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<StaffMember, StaffError> {
     list(conn, scope)?
         .into_iter()
-        .find(|m| m.membership_id == membership_id)
+        .find(|m| m.membership_id == membership_id.as_str())
         .ok_or(StaffError::NotFound)
 }
 
@@ -141,7 +142,7 @@ pub(crate) fn lock_organisation(
 pub(crate) fn active_owners_besides(
     conn: &mut DbConnection,
     partner_id: &PartnerId,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> QueryResult<i64> {
     memberships::table
         .inner_join(logins::table)
@@ -159,7 +160,7 @@ pub fn change_role(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     scope: &PartnerScope,
-    membership_id: &str,
+    membership_id: &MembershipId,
     new_role: PartnerRole,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
@@ -202,7 +203,7 @@ pub fn disable(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     scope: &PartnerScope,
-    membership_id: &str,
+    membership_id: &MembershipId,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
     lock_organisation(conn, scope.partner_id())?;
@@ -288,14 +289,19 @@ pub fn resend(
     settings: &Settings,
     now: NaiveDateTime,
     scope: &PartnerScope,
-    membership_id: &str,
+    membership_id: &MembershipId,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
     let target = member(conn, scope, membership_id)?;
     if !target.pending {
         return Err(StaffError::NotFound);
     }
-    invitations::resend(conn, settings, now, &target.membership_id)?;
+    invitations::resend(
+        conn,
+        settings,
+        now,
+        &MembershipId::new(target.membership_id.clone()),
+    )?;
     audit::record(
         conn,
         now,
@@ -316,7 +322,7 @@ pub fn revoke(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     scope: &PartnerScope,
-    membership_id: &str,
+    membership_id: &MembershipId,
     actor: Actor<'_>,
 ) -> Result<(), StaffError> {
     lock_organisation(conn, scope.partner_id())?;
@@ -324,7 +330,7 @@ pub fn revoke(
     if !target.pending {
         return Err(StaffError::NotFound);
     }
-    invitations::revoke(conn, now, &target.membership_id)?;
+    invitations::revoke(conn, now, &MembershipId::new(target.membership_id.clone()))?;
     audit::record(
         conn,
         now,

@@ -1,6 +1,7 @@
 //! The staff pages of a partner organisation (owners only, per the matrix).
 
 use crate::auth::scope::PartnerScope;
+use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -208,7 +209,7 @@ async fn change(
     + 'static,
 ) -> Result<HttpResponse, PageError> {
     let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
-    let id = membership_id.clone();
+    let id = MembershipId::new(membership_id.clone());
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
             let target = super::member(conn, change.scope(), &id)?;
@@ -268,7 +269,7 @@ pub async fn change_role(
         "flash-role-changed",
         None,
         move |conn, now, partner, target, actor, _| {
-            super::change_role(conn, now, partner, target, role, actor)
+            super::change_role(conn, now, partner, &MembershipId::new(target), role, actor)
         },
     )
     .await
@@ -288,7 +289,9 @@ pub async fn disable(
         membership_id.into_inner(),
         "flash-member-disabled",
         Some(ask),
-        |conn, now, partner, target, actor, _| super::disable(conn, now, partner, target, actor),
+        |conn, now, partner, target, actor, _| {
+            super::disable(conn, now, partner, &MembershipId::new(target), actor)
+        },
     )
     .await
 }
@@ -305,7 +308,14 @@ pub async fn resend(
         "flash-invitation-resent",
         None,
         |conn, now, partner, target, actor, settings| {
-            super::resend(conn, settings, now, partner, target, actor)
+            super::resend(
+                conn,
+                settings,
+                now,
+                partner,
+                &MembershipId::new(target),
+                actor,
+            )
         },
     )
     .await
@@ -325,7 +335,9 @@ pub async fn revoke(
         membership_id.into_inner(),
         "flash-invitation-revoked",
         Some(ask),
-        |conn, now, partner, target, actor, _| super::revoke(conn, now, partner, target, actor),
+        |conn, now, partner, target, actor, _| {
+            super::revoke(conn, now, partner, &MembershipId::new(target), actor)
+        },
     )
     .await
 }

@@ -3,6 +3,7 @@
 
 use crate::accounts::MembershipKind;
 use crate::accounts::MembershipState;
+use crate::ids::MembershipId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -41,7 +42,7 @@ pub fn seed(
         return Ok(Some(DEMO_SUB_ACCOUNT.to_owned()));
     }
     let sub_account_id = insert_sub_account(conn, now, &customer_id, &dashboard_id)?;
-    let membership_id = uuid::Uuid::new_v4().to_string();
+    let membership_id = MembershipId::new(uuid::Uuid::new_v4().to_string());
     diesel::insert_into(memberships::table)
         .values((
             memberships::id.eq(&membership_id),
@@ -130,7 +131,7 @@ fn insert_alert(
     now: NaiveDateTime,
     sub_account: SubAccount<'_>,
     dashboard_id: &str,
-    recipient_membership_id: &str,
+    recipient_membership_id: &MembershipId,
 ) -> QueryResult<()> {
     let watched: Vec<String> = dashboard_monitors::table
         .filter(dashboard_monitors::dashboard_id.eq(dashboard_id))

@@ -6,6 +6,7 @@
 //! the grants on each request (`monitoring::scope`).
 
 pub mod demo;
+pub mod operator_pages;
 pub mod operators;
 pub mod pages;
 

@@ -5,6 +5,7 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use diesel::prelude::*;
 
 use super::SubAccountError;
@@ -144,12 +145,12 @@ fn operator(
     conn: &mut DbConnection,
     customer_id: &CustomerId,
     sub_account_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<Operator, OperatorError> {
     sub_account_name(conn, customer_id, sub_account_id)?;
     list(conn, sub_account_id)?
         .into_iter()
-        .find(|o| o.membership_id == membership_id)
+        .find(|o| o.membership_id == membership_id.as_str())
         .ok_or(OperatorError::NotFound)
 }
 
@@ -160,7 +161,7 @@ pub fn remove(
     conn: &mut DbConnection,
     change: &CustomerChange,
     sub_account_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(Operator, String), OperatorError> {
     let sub_account = sub_account_name(conn, change.customer_id(), sub_account_id)?;
     let target = operator(conn, change.customer_id(), sub_account_id, membership_id)?;
@@ -188,7 +189,7 @@ pub fn resend(
     settings: &Settings,
     change: &CustomerChange,
     sub_account_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(), OperatorError> {
     let target = operator(conn, change.customer_id(), sub_account_id, membership_id)?;
     if !target.pending {

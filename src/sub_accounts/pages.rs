@@ -10,16 +10,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::operators::{self, Operator, OperatorError};
+use super::operators::{self, Operator};
 use super::{Grants, NAME_MAX, Permissions, QUOTA_MAX, SubAccount, SubAccountError};
 use crate::auth::identity::CustomerMember;
 use crate::db::schema::{dashboards, monitors};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
-use crate::invitations::InviteeFields;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{self, ConfirmForm, Review};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// A sub-account's name and permissions as typed.
@@ -165,10 +163,10 @@ fn page_error(error: SubAccountError) -> PageError {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct InviteForm {
-    full_name: String,
-    email: String,
-    username: String,
-    language: String,
+    pub(super) full_name: String,
+    pub(super) email: String,
+    pub(super) username: String,
+    pub(super) language: String,
 }
 
 /// What can be granted: the account's own dashboards and monitors (id, name).
@@ -227,12 +225,12 @@ impl SubAccountPage {
 
 /// The typed forms of a sub-account's page, when one comes back with errors.
 #[derive(Default)]
-struct Typed {
-    settings: Option<(SettingsForm, FieldErrors)>,
-    invite: Option<(InviteForm, FieldErrors)>,
+pub(super) struct Typed {
+    pub(super) settings: Option<(SettingsForm, FieldErrors)>,
+    pub(super) invite: Option<(InviteForm, FieldErrors)>,
 }
 
-async fn sub_account_page(
+pub(super) async fn sub_account_page(
     state: &AppState,
     layout: PageContext,
     member: &CustomerMember,
@@ -288,7 +286,7 @@ pub async fn page(
     sub_account_page(&state, layout, &member, path.into_inner(), Typed::default()).await
 }
 
-fn back_to(id: &str) -> HttpResponse {
+pub(super) fn back_to(id: &str) -> HttpResponse {
     see_other(&format!("/customer/sub-accounts/{id}"))
 }
 
@@ -366,132 +364,5 @@ pub async fn set_grants(
     .await
     .map_err(page_error)?;
     FlashMessage::success("flash-sub-account-grants-changed").send();
-    Ok(back_to(&id))
-}
-
-pub async fn invite(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-    path: web::Path<String>,
-    form: web::Form<InviteForm>,
-) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let typed = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let login = InviteeFields {
-        full_name: &typed.full_name,
-        email: &typed.email,
-        username: &typed.username,
-        language: &typed.language,
-    }
-    .parse(member.identity.login.time_zone, &mut errors);
-    let Some(login) = login.filter(|_| errors.is_empty()) else {
-        let typed = Typed {
-            invite: Some((typed, errors)),
-            ..Typed::default()
-        };
-        return sub_account_page(&state, layout, &member, id, typed).await;
-    };
-    let settings = state.settings.clone();
-    let sub_account_id = id.clone();
-    let outcome = CustomerChange::run(&state, &member, move |conn, change| {
-        operators::invite(conn, &settings, change, &sub_account_id, &login)
-    })
-    .await;
-    let refused = match outcome {
-        Ok(()) => {
-            state.outbox_wake.notify_one();
-            FlashMessage::success("flash-operator-invited").send();
-            return Ok(back_to(&id));
-        }
-        Err(OperatorError::AlreadyOperator) => "sub-account-already-operator",
-        Err(error) => return Err(operator_error(error)),
-    };
-    errors.add("username", refused);
-    let typed = Typed {
-        invite: Some((typed, errors)),
-        ..Typed::default()
-    };
-    sub_account_page(&state, layout, &member, id, typed).await
-}
-
-fn operator_error(error: OperatorError) -> PageError {
-    match error {
-        OperatorError::NotFound | OperatorError::SubAccount(SubAccountError::NotFound) => {
-            PageError::NotFound
-        }
-        other => PageError::internal(other),
-    }
-}
-
-/// Takes the sub-account away from an operator, once confirmed.
-pub async fn remove(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-    path: web::Path<(String, String)>,
-    form: web::Form<ConfirmForm>,
-) -> Result<HttpResponse, PageError> {
-    let (id, membership_id) = path.into_inner();
-    let (sub_account_id, target_id) = (id.clone(), membership_id.clone());
-    let confirmed = form.confirmed;
-    let (target, sub_account) =
-        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            operators::remove(conn, change, &sub_account_id, &target_id)
-        })
-        .await
-        .map_err(operator_error)?;
-    if !confirmed.yes() {
-        let tr = &layout.tr;
-        let page = format!("/customer/sub-accounts/{id}");
-        let action = format!("{page}/operators/{membership_id}/remove");
-        let back = confirm::back_to(&page, &[], &format!("operator-{membership_id}"));
-        let summary = if target.pending {
-            "confirm-operator-revoke-summary"
-        } else {
-            "confirm-operator-remove-summary"
-        };
-        let args = [
-            ("name", target.full_name.as_str()),
-            ("sub_account", &sub_account),
-        ];
-        return Review::new(tr, "confirm-operator-remove-heading", action, back)
-            .summary(tr.with(summary, &args))
-            .fact(
-                tr,
-                "person",
-                "confirm-person",
-                format!("{} ({})", target.full_name, target.email),
-            )
-            .fact(
-                tr,
-                "sub-account",
-                "confirm-sub-account",
-                sub_account.clone(),
-            )
-            .confirm_label(tr, "sub-account-remove-operator")
-            .irreversible()
-            .render(layout);
-    }
-    FlashMessage::success("flash-operator-removed").send();
-    Ok(back_to(&id))
-}
-
-pub async fn resend(
-    state: web::Data<AppState>,
-    member: CustomerMember,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, PageError> {
-    let (id, membership_id) = path.into_inner();
-    let sub_account_id = id.clone();
-    let settings = state.settings.clone();
-    CustomerChange::run(&state, &member, move |conn, change| {
-        operators::resend(conn, &settings, change, &sub_account_id, &membership_id)
-    })
-    .await
-    .map_err(operator_error)?;
-    state.outbox_wake.notify_one();
-    FlashMessage::success("flash-invitation-resent").send();
     Ok(back_to(&id))
 }

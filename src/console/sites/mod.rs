@@ -5,6 +5,7 @@ mod queries;
 
 pub use queries::{SiteFigures, figures};
 
+use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -283,7 +284,7 @@ pub async fn add_administrator(
     form: web::Form<AdministratorForm>,
 ) -> Result<HttpResponse, PageError> {
     let site_id = path.into_inner();
-    let membership_id = form.into_inner().membership_id;
+    let membership_id = MembershipId::new(form.into_inner().membership_id);
     if membership_id.is_empty() {
         return Err(PageError::BadRequest);
     }
@@ -302,7 +303,12 @@ pub async fn remove_administrator(
 ) -> Result<HttpResponse, PageError> {
     let (site_id, membership_id) = path.into_inner();
     CustomerChange::run(&state, &member, move |conn, change| {
-        queries::remove_administrator(conn, change, &site_id, &membership_id)
+        queries::remove_administrator(
+            conn,
+            change,
+            &site_id,
+            &MembershipId::new(membership_id.clone()),
+        )
     })
     .await?;
     FlashMessage::success("flash-site-administrator-removed").send();

@@ -3,6 +3,7 @@
 
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
+use crate::ids::MembershipId;
 use diesel::prelude::*;
 
 use super::{Site, SiteError};
@@ -186,7 +187,7 @@ pub(super) fn rename(
         .first(conn)
         .optional()?
         .ok_or(SiteError::NotFound)?;
-    if !any_site && !runs_site(conn, site_id, me)? {
+    if !any_site && !runs_site(conn, site_id, &MembershipId::new(me))? {
         return Err(SiteError::NotTheirs);
     }
     if !name_is_free(conn, change.customer_id(), name.as_str(), Some(site_id))? {
@@ -201,7 +202,11 @@ pub(super) fn rename(
     Ok(())
 }
 
-fn runs_site(conn: &mut DbConnection, site_id: &str, membership_id: &str) -> QueryResult<bool> {
+fn runs_site(
+    conn: &mut DbConnection,
+    site_id: &str,
+    membership_id: &MembershipId,
+) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         site_administrators::table
             .filter(site_administrators::site_id.eq(site_id))
@@ -216,7 +221,7 @@ fn site_and_person(
     conn: &mut DbConnection,
     customer_id: &CustomerId,
     site_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(String, String), SiteError> {
     let site: String = sites::table
         .filter(sites::id.eq(site_id))
@@ -240,7 +245,7 @@ pub(super) fn add_administrator(
     conn: &mut DbConnection,
     change: &CustomerChange,
     site_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(), SiteError> {
     let (site, person) = site_and_person(conn, change.customer_id(), site_id, membership_id)?;
     if runs_site(conn, site_id, membership_id)? {
@@ -261,7 +266,7 @@ pub(super) fn remove_administrator(
     conn: &mut DbConnection,
     change: &CustomerChange,
     site_id: &str,
-    membership_id: &str,
+    membership_id: &MembershipId,
 ) -> Result<(), SiteError> {
     let (site, person) = site_and_person(conn, change.customer_id(), site_id, membership_id)?;
     let removed = diesel::delete(
