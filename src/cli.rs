@@ -1,6 +1,6 @@
 //! The command line: `serve [--demo]`, `migrate`, `check`, and the operator's
 //! `create-partner`, `offer add|list|retire`, and `health …` and `api-token …`
-//! (in `support::cli`).
+//! (in `service_health::cli`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,10 +69,10 @@ enum Command {
     },
     /// Record customers' service health: services, incidents and their updates.
     #[command(subcommand)]
-    Health(crate::support::cli::HealthCommand),
+    Health(crate::service_health::cli::HealthCommand),
     /// Create or revoke tokens for the JSON API.
     #[command(subcommand)]
-    ApiToken(crate::support::cli::TokenCommand),
+    ApiToken(crate::service_health::cli::TokenCommand),
     /// The catalogue of offers partners order for their customers.
     Offer {
         #[command(subcommand)]
@@ -137,8 +137,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(&settings),
-        Command::Health(command) => crate::support::cli::health(&settings, command),
-        Command::ApiToken(command) => crate::support::cli::token(&settings, command),
+        Command::Health(command) => crate::service_health::cli::health(&settings, command),
+        Command::ApiToken(command) => crate::service_health::cli::token(&settings, command),
         Command::CreatePartner {
             name,
             owner_username,

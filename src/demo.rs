@@ -109,7 +109,7 @@ pub enum DemoError {
     #[error(transparent)]
     Commerce(#[from] crate::commerce::CommerceError),
     #[error(transparent)]
-    Support(#[from] crate::support::health::HealthError),
+    ServiceHealth(#[from] crate::service_health::HealthError),
 }
 
 /// Adds the demo organisation and its staff if missing, and gives every demo
@@ -267,7 +267,7 @@ fn support_data(
     let customer_login = login_of(conn, DEMO_CUSTOMER_ADMIN)?;
     let staff_login = login_of(conn, "helpdesk@northwind.example")?;
     db::write_transaction(conn, |conn| {
-        crate::support::demo::seed(conn, now, partner_id, &customer_login, &staff_login)
+        crate::service_health::demo::seed(conn, now, partner_id, &customer_login, &staff_login)
     })?;
     db::write_transaction(conn, |conn| {
         crate::monitoring::demo::seed(conn, now, partner_id)

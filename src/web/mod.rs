@@ -11,6 +11,7 @@ pub mod input;
 pub mod json_api;
 pub mod language;
 pub mod page_context;
+pub mod text;
 
 pub use errors::PageError;
 pub use forms::FieldErrors;

@@ -1,7 +1,17 @@
 //! Service health: a customer's services and their incidents with a
-//! timeline. A service's state is the worst state of its unresolved incidents; the
+//! timeline, recorded by the instance operator through the command line (`cli`)
+//! or the JSON API (`api`), and shown to the partner and to the customer's own
+//! people (`pages`). Not to be confused with service requests, the customer's
+//! tickets (`service_requests`), nor with monitoring, the account's own probes.
+//!
+//! A service's state is the worst state of its unresolved incidents; the
 //! customer's `health_level` (the list's column) the worst state of its services,
 //! both kept in the transaction of every change.
+
+pub mod api;
+pub mod cli;
+pub mod demo;
+pub mod pages;
 
 use crate::ids::CustomerId;
 use crate::ids::PartnerId;
@@ -13,6 +23,13 @@ use crate::customers::Health;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, service_incident_updates, service_incidents, services};
 use crate::db::{DbConnection, DbError};
+
+/// The longest service name.
+pub const NAME_MAX: usize = 80;
+/// The longest incident title.
+pub const TITLE_MAX: usize = 120;
+/// The longest entry of an incident's timeline.
+pub const TEXT_MAX: usize = 4000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HealthError {

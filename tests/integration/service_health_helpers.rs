@@ -1,4 +1,4 @@
-//! Fixtures for the support suites (service health and service requests),
+//! Fixtures for the service health and service request suites,
 //! written straight into the database; what a test examines goes through the
 //! server.
 
@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use partnerdesk::auth::api_tokens as tokens;
 use partnerdesk::customers::Health;
 use partnerdesk::db::schema::{logins, service_requests};
-use partnerdesk::support::health::{self, NewIncident, Recorder};
+use partnerdesk::service_health::{self, NewIncident, Recorder};
 
 use crate::helpers::TestApp;
 
@@ -18,8 +18,8 @@ impl TestApp {
         let now = self.clock_now();
         let by = Recorder("Fixture".to_owned());
         let customer_id = &partnerdesk::ids::CustomerId::new(customer_id);
-        health::add_service(&mut conn, now, &by, customer_id, service).expect("service");
-        health::open_incident(
+        service_health::add_service(&mut conn, now, &by, customer_id, service).expect("service");
+        service_health::open_incident(
             &mut conn,
             now,
             &by,

@@ -6,7 +6,7 @@ use crate::ids::CustomerId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
+use super::{HealthError, NewIncident, NewUpdate, Recorder};
 use crate::customers::Health;
 use crate::db::DbConnection;
 use crate::db::schema::{
@@ -85,10 +85,10 @@ fn seed_health(
     for customer in [first, second] {
         let customer = &CustomerId::new(customer);
         for name in SERVICES {
-            health::add_service(conn, earlier, &by, customer, name)?;
+            super::add_service(conn, earlier, &by, customer, name)?;
         }
     }
-    let incident = health::open_incident(
+    let incident = super::open_incident(
         conn,
         earlier,
         &by,
@@ -100,7 +100,7 @@ fn seed_health(
             text: "Backups of the file server stopped at 02:10. We are investigating.".to_owned(),
         },
     )?;
-    health::post_update(
+    super::post_update(
         conn,
         now - Duration::hours(1),
         &by,
@@ -112,7 +112,7 @@ fn seed_health(
             resolve: false,
         },
     )?;
-    health::open_incident(
+    super::open_incident(
         conn,
         now - Duration::minutes(30),
         &by,

@@ -1,5 +1,5 @@
 //! The JSON API (`/api/v1`) through which the instance operator records service
-//! health. Authenticated by an operator token (`Authorization: Bearer …`), never by
+//! health and licence usage. Authenticated by an operator token (`Authorization: Bearer …`), never by
 //! a session, so it needs no CSRF token; answers are JSON, errors name the field.
 
 use crate::ids::CustomerId;
@@ -8,8 +8,7 @@ use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde_json::{Map, Value, json};
 
-use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
-use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
+use super::{HealthError, NAME_MAX, NewIncident, NewUpdate, Recorder, TEXT_MAX, TITLE_MAX};
 use crate::accounts::FieldError;
 use crate::auth::api_tokens::{ApiClient, operator_of};
 use crate::customers::Health;
@@ -18,6 +17,7 @@ use crate::db;
 use crate::state::AppState;
 use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
+use crate::web::text::{line, paragraphs};
 
 impl From<HealthError> for ApiError {
     fn from(error: HealthError) -> Self {
@@ -208,7 +208,7 @@ pub async fn services(
                 diesel::result::Error::NotFound => ApiError::NotFound("customer"),
                 other => other.into(),
             })?;
-        let (services, incidents) = health::overview(conn, &customer_id)?;
+        let (services, incidents) = super::overview(conn, &customer_id)?;
         Ok(json!({
             "customer_id": customer_id,
             "health": Health::from_level(level).as_str(),
@@ -244,7 +244,7 @@ pub async fn add_service(
     let shown = name.clone();
     let id = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            health::add_service(conn, now, &by, &customer_id, &name)
+            super::add_service(conn, now, &by, &customer_id, &name)
         })
     })
     .await?;
@@ -283,7 +283,7 @@ pub async fn open_incident(
     let by = recorder(&client);
     let id = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            health::open_incident(conn, now, &by, &customer_id, &new)
+            super::open_incident(conn, now, &by, &customer_id, &new)
         })
     })
     .await?;
@@ -319,7 +319,7 @@ pub async fn post_update(
     let shown = incident_id.clone();
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            health::post_update(conn, now, &by, &customer_id, &incident_id, &update)
+            super::post_update(conn, now, &by, &customer_id, &incident_id, &update)
         })
     })
     .await?;

@@ -1,7 +1,15 @@
-//! Service requests: opened by a customer's people or, on the customer's
-//! behalf, by partner staff; messages go back and forth and each new message or
-//! status change emails the other side, through the outbox, in each recipient's
-//! language. Every query is scoped by a [`Scope`] taken from the membership.
+//! Service requests: the tickets between a customer and its partner, opened by
+//! the customer's people (`customer_pages`) or, on the customer's behalf, by
+//! partner staff (`partner_pages`); messages go back and forth and each new
+//! message or status change emails the other side (`notify`), through the
+//! outbox, in each recipient's language. Every query is scoped by a [`Scope`]
+//! taken from the membership. Not to be confused with service health, the
+//! operator's record of incidents (`service_health`).
+
+pub mod customer_pages;
+pub mod notify;
+pub mod partner_pages;
+pub mod views;
 
 use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
@@ -54,6 +62,11 @@ codes!(Side, "request-side" {
     Customer => "customer",
     Partner => "partner",
 });
+
+/// The longest title of a request.
+pub const TITLE_MAX: usize = 120;
+/// The longest description or message.
+pub const TEXT_MAX: usize = 4000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
@@ -360,13 +373,13 @@ pub fn open(
         new.category.as_str(),
     )?;
     let request = find(conn, scope, &id)?;
-    super::notify::other_side(
+    notify::other_side(
         conn,
         now,
         settings,
         &request,
         author,
-        super::notify::Event::Opened(&new.description),
+        notify::Event::Opened(&new.description),
     )?;
     Ok(id)
 }
@@ -415,13 +428,13 @@ pub fn add_message(
             &details,
         )?;
     }
-    super::notify::other_side(
+    notify::other_side(
         conn,
         now,
         settings,
         request,
         author,
-        super::notify::Event::Message(body),
+        notify::Event::Message(body),
     )
 }
 
@@ -457,13 +470,13 @@ pub fn set_status(
         &request.title,
         &details,
     )?;
-    super::notify::other_side(
+    notify::other_side(
         conn,
         now,
         settings,
         request,
         author,
-        super::notify::Event::Status(status),
+        notify::Event::Status(status),
     )
 }
 

@@ -1,14 +1,14 @@
-//! The operator's support commands: `partnerdesk health …` records service health,
+//! The operator's service health commands: `partnerdesk health …` records service health,
 //! `partnerdesk api-token …` manages the JSON API's tokens.
 
 use crate::ids::CustomerId;
 use clap::Subcommand;
 
-use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
-use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
+use super::{HealthError, NAME_MAX, NewIncident, NewUpdate, Recorder, TEXT_MAX, TITLE_MAX};
 use crate::auth::api_tokens as tokens;
 use crate::config::Settings;
 use crate::customers::Health;
+use crate::web::text::{line, paragraphs};
 use crate::{clock, db};
 
 #[derive(Subcommand)]
@@ -102,7 +102,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
             let customer = CustomerId::new(customer);
             let name = line(&name, NAME_MAX).map_err(|e| field("--name", e))?;
             let id = db::write_transaction(&mut conn, |conn| {
-                health::add_service(conn, now, &by, &customer, &name)
+                super::add_service(conn, now, &by, &customer, &name)
             })
             .map_err(explain)?;
             println!("Service added: {id}");
@@ -122,7 +122,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
                 text: paragraphs(&text, TEXT_MAX).map_err(|e| field("--text", e))?,
             };
             let id = db::write_transaction(&mut conn, |conn| {
-                health::open_incident(conn, now, &by, &customer, &new)
+                super::open_incident(conn, now, &by, &customer, &new)
             })
             .map_err(explain)?;
             println!("Incident opened: {id}");
@@ -144,7 +144,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
                 resolve,
             };
             db::write_transaction(&mut conn, |conn| {
-                health::post_update(conn, now, &by, &customer, &incident, &update)
+                super::post_update(conn, now, &by, &customer, &incident, &update)
             })
             .map_err(explain)?;
             println!("Incident updated.");

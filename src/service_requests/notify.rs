@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::requests::{Author, Request, RequestError, Side, Status, enqueue};
+use super::{Author, Request, RequestError, Side, Status, enqueue};
 use crate::access::{Capability, PartnerRole};
 use crate::db::DbConnection;
 use crate::db::schema::{logins, memberships, service_request_messages};
