@@ -11,7 +11,7 @@ use actix_web::web;
 
 use crate::access::{Access, Capability, CustomerCapability};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
-use crate::customers::{billing, create, details, export, groups, import, list};
+use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
 use crate::service_health::{api as health_api, pages as health_pages};
 use crate::service_requests::{
     customer_pages as customer_requests, partner_pages as partner_requests,
@@ -237,15 +237,16 @@ routes! {
     }
     "/customer/requests/{request_id}" { GET Customer(CustomerCapability::ServiceRequests) => customer_requests::page }
     "/customer/requests/{request_id}/messages" { POST Customer(CustomerCapability::ServiceRequests) => customer_requests::reply }
-    // The operator's API: service health and licence usage.
+    // The operator's API: service health.
     "/api/v1/customers/{customer_id}/services" {
         GET ApiOperator => health_api::services,
         POST ApiOperator => health_api::add_service,
     }
     "/api/v1/customers/{customer_id}/incidents" { POST ApiOperator => health_api::open_incident }
     "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => health_api::post_update }
-    "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => health_api::licences }
-    "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => health_api::report_usage }
+    // The operator's API: licence usage.
+    "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => usage_api::licences }
+    "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => usage_api::report_usage }
     // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,

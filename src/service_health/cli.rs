@@ -1,11 +1,9 @@
-//! The operator's service health commands: `partnerdesk health …` records service health,
-//! `partnerdesk api-token …` manages the JSON API's tokens.
+//! The operator's `partnerdesk health …` commands, which record service health.
 
 use crate::ids::CustomerId;
 use clap::Subcommand;
 
 use super::{HealthError, NAME_MAX, NewIncident, NewUpdate, Recorder, TEXT_MAX, TITLE_MAX};
-use crate::auth::api_tokens as tokens;
 use crate::config::Settings;
 use crate::customers::Health;
 use crate::web::text::{line, paragraphs};
@@ -49,20 +47,6 @@ pub enum HealthCommand {
         state: Option<String>,
         #[arg(long)]
         resolve: bool,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum TokenCommand {
-    /// Create an operator token; it is printed once and only its hash is kept.
-    Create {
-        #[arg(long)]
-        name: String,
-    },
-    /// Revoke a token by its id.
-    Revoke {
-        #[arg(long)]
-        id: String,
     },
 }
 
@@ -148,27 +132,6 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
             })
             .map_err(explain)?;
             println!("Incident updated.");
-        }
-    }
-    Ok(())
-}
-
-pub fn token(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
-    let pool = db::connect(&settings.database_url, 1)?;
-    let mut conn = pool.get()?;
-    let now = clock::system().now();
-    match command {
-        TokenCommand::Create { name } => {
-            let name = line(&name, NAME_MAX).map_err(|e| field("--name", e))?;
-            let (id, token) = tokens::create_operator_token(&mut conn, now, &name)?;
-            println!("Token id: {id}");
-            println!("Token (shown only now; keep it secret): {token}");
-        }
-        TokenCommand::Revoke { id } => {
-            if !tokens::revoke(&mut conn, now, &id)? {
-                anyhow::bail!("--id: no such live token");
-            }
-            println!("Token revoked.");
         }
     }
     Ok(())

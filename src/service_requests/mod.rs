@@ -6,10 +6,14 @@
 //! taken from the membership. Not to be confused with service health, the
 //! operator's record of incidents (`service_health`).
 
+mod codes;
 pub mod customer_pages;
+pub mod demo;
 pub mod notify;
 pub mod partner_pages;
 pub mod views;
+
+pub use codes::{Category, Side, Status};
 
 use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
@@ -19,49 +23,6 @@ use crate::audit::{self, Action, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, service_request_messages, service_requests};
 use crate::email::outbox::{self, OutboxError};
-
-/// Declares a closed set stored as text codes, shown through `<prefix>-<code>`.
-macro_rules! codes {
-    ($name:ident, $prefix:literal { $( $variant:ident => $code:literal ),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $( $variant ),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $( $name::$variant => $code ),+ }
-            }
-
-            pub fn parse(value: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == value)
-            }
-
-            pub fn label_key(self) -> String {
-                format!("{}-{}", $prefix, self.as_str().replace('_', "-"))
-            }
-        }
-    };
-}
-
-codes!(Category, "request-category" {
-    Technical => "technical",
-    Billing => "billing",
-    Account => "account",
-    ServiceOutage => "service_outage",
-    Other => "other",
-});
-
-codes!(Status, "request-status" {
-    Open => "open",
-    Waiting => "waiting",
-    Resolved => "resolved",
-});
-
-codes!(Side, "request-side" {
-    Customer => "customer",
-    Partner => "partner",
-});
 
 /// The longest title of a request.
 pub const TITLE_MAX: usize = 120;

@@ -10,6 +10,7 @@ pub mod headers;
 pub mod input;
 pub mod json_api;
 pub mod language;
+pub mod operator_api;
 pub mod page_context;
 pub mod text;
 

@@ -57,6 +57,7 @@ mod service_health;
 mod service_health_cli;
 mod service_health_helpers;
 mod service_requests;
+mod service_requests_helpers;
 mod shell;
 mod smtp;
 mod staff;

@@ -1,11 +1,9 @@
-//! Fixtures for the service health and service request suites,
-//! written straight into the database; what a test examines goes through the
-//! server.
+//! Fixtures for the service health suites, and the operator's API token they and
+//! the licence usage suites present, written straight into the database; what a
+//! test examines goes through the server.
 
-use diesel::prelude::*;
 use partnerdesk::auth::api_tokens as tokens;
 use partnerdesk::customers::Health;
-use partnerdesk::db::schema::{logins, service_requests};
 use partnerdesk::service_health::{self, NewIncident, Recorder};
 
 use crate::helpers::TestApp;
@@ -34,36 +32,7 @@ impl TestApp {
         .expect("incident")
     }
 
-    /// A service request of the customer, opened by `username` on the customer's
-    /// side; returns its id.
-    pub fn service_request(&self, customer_id: &str, username: &str, title: &str) -> String {
-        let mut conn = self.conn();
-        let login_id: String = logins::table
-            .filter(logins::username_key.eq(username.to_lowercase()))
-            .select(logins::id)
-            .first(&mut conn)
-            .expect("the opener's login");
-        let id = uuid::Uuid::new_v4().to_string();
-        diesel::insert_into(service_requests::table)
-            .values((
-                service_requests::id.eq(&id),
-                service_requests::customer_id.eq(customer_id),
-                service_requests::title.eq(title),
-                service_requests::category.eq("technical"),
-                service_requests::description.eq("Fixture request"),
-                service_requests::status.eq("open"),
-                service_requests::opened_by_login_id.eq(&login_id),
-                service_requests::opened_by_name.eq("Fixture person"),
-                service_requests::opened_by_side.eq("customer"),
-                service_requests::created_at.eq(self.clock_now()),
-                service_requests::updated_at.eq(self.clock_now()),
-            ))
-            .execute(&mut conn)
-            .expect("request fixture");
-        id
-    }
-
-    /// A live operator API token.
+    /// A live token for the operator's JSON API (service health, licence usage).
     pub fn api_token(&self) -> String {
         tokens::create_operator_token(&mut self.conn(), self.clock_now(), "tests")
             .expect("token")
