@@ -1,6 +1,6 @@
 //! The command line: `serve [--demo]`, `migrate`, `check`, and the operator's
-//! `create-partner`, `offer add|list|retire`, and `health …` and `api-token …`
-//! (in `support::cli`).
+//! `create-partner`, `offer add|list|retire`, `api-token create|revoke`, and
+//! `health …` (in `service_health::cli`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
+use crate::auth::api_tokens;
 use crate::commerce::{catalogue, money};
 use crate::config::Settings;
 use crate::i18n::Lang;
@@ -69,10 +70,10 @@ enum Command {
     },
     /// Record customers' service health: services, incidents and their updates.
     #[command(subcommand)]
-    Health(crate::support::cli::HealthCommand),
+    Health(crate::service_health::cli::HealthCommand),
     /// Create or revoke tokens for the JSON API.
     #[command(subcommand)]
-    ApiToken(crate::support::cli::TokenCommand),
+    ApiToken(TokenCommand),
     /// The catalogue of offers partners order for their customers.
     Offer {
         #[command(subcommand)]
@@ -103,6 +104,21 @@ enum OfferCommand {
     List,
     /// Take an offer out of the catalogue; what was ordered stays.
     Retire { id: String },
+}
+
+/// The operator's tokens for the JSON API (service health, licence usage).
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an operator token; it is printed once and only its hash is kept.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        id: String,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -137,8 +153,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(&settings),
-        Command::Health(command) => crate::support::cli::health(&settings, command),
-        Command::ApiToken(command) => crate::support::cli::token(&settings, command),
+        Command::Health(command) => crate::service_health::cli::health(&settings, command),
+        Command::ApiToken(command) => api_token(&settings, command),
         Command::CreatePartner {
             name,
             owner_username,
@@ -306,4 +322,29 @@ fn bind_host(bind: &str) -> &str {
         Some((host, _)) => host,
         None => bind,
     }
+}
+
+/// The longest name of an operator token.
+const TOKEN_NAME_MAX: usize = 80;
+
+fn api_token(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let now = clock::system().now();
+    match command {
+        TokenCommand::Create { name } => {
+            let name = crate::accounts::required_text(&name, TOKEN_NAME_MAX)
+                .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let (id, token) = api_tokens::create_operator_token(&mut conn, now, &name)?;
+            println!("Token id: {id}");
+            println!("Token (shown only now; keep it secret): {token}");
+        }
+        TokenCommand::Revoke { id } => {
+            if !api_tokens::revoke(&mut conn, now, &id)? {
+                anyhow::bail!("--id: no such live token");
+            }
+            println!("Token revoked.");
+        }
+    }
+    Ok(())
 }

@@ -110,7 +110,7 @@ pub enum DemoError {
     #[error(transparent)]
     Commerce(#[from] crate::commerce::CommerceError),
     #[error(transparent)]
-    Support(#[from] crate::support::health::HealthError),
+    ServiceHealth(#[from] crate::service_health::HealthError),
 }
 
 /// Adds the demo organisation and its staff if missing, and gives every demo
@@ -146,7 +146,7 @@ pub fn seed(
         &partner_id,
         administrator,
     )?);
-    support_data(conn, now, &partner_id)?;
+    health_requests_and_monitors(conn, now, &partner_id)?;
     let operator = passwords.sub_account_operator;
     printed.extend(sub_account_operator(conn, now, &partner_id, operator)?);
     Ok(printed)
@@ -253,8 +253,8 @@ fn sub_account_operator(
 
 const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";
 
-/// Service health and requests on the first customers (once).
-fn support_data(
+/// Service health, service requests and monitors on the first customers (once).
+fn health_requests_and_monitors(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     partner_id: &PartnerId,
@@ -268,7 +268,10 @@ fn support_data(
     let customer_login = login_of(conn, DEMO_CUSTOMER_ADMIN)?;
     let staff_login = login_of(conn, "helpdesk@northwind.example")?;
     db::write_transaction(conn, |conn| {
-        crate::support::demo::seed(conn, now, partner_id, &customer_login, &staff_login)
+        crate::service_health::demo::seed(conn, now, partner_id)
+    })?;
+    db::write_transaction(conn, |conn| {
+        crate::service_requests::demo::seed(conn, now, partner_id, &customer_login, &staff_login)
     })?;
     db::write_transaction(conn, |conn| {
         crate::monitoring::demo::seed(conn, now, partner_id)

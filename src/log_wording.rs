@@ -7,7 +7,7 @@
 use crate::access::{CustomerRole, PartnerRole};
 use crate::customers::{BillingType, CustomerState, Health, Term};
 use crate::i18n::{Translator, format_date};
-use crate::support::requests::{Category, Status};
+use crate::service_requests::{Category, Status};
 
 /// The name of a stored code that entries' details carry (a role, a term, a
 /// billing type, a state, a request's status or category, a health), in the

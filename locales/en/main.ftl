@@ -213,6 +213,7 @@ next-page = Next page
 # Shared
 save = Save
 close = Close
+back = Back
 field-choose = Choose a value from the list.
 role-customer-administrator = Customer administrator
 role-customer-user = Customer user

@@ -213,6 +213,7 @@ next-page = Page suivante
 # Commun
 save = Enregistrer
 close = Fermer
+back = Retour
 field-choose = Choisissez une valeur dans la liste.
 role-customer-administrator = Administrateur client
 role-customer-user = Utilisateur client

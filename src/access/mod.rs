@@ -376,7 +376,7 @@ pub enum Decision {
     NotFound,
     /// The membership's role lacks the capability.
     Forbidden,
-    /// Only the request's bearer token decides (`support::api::authenticate`).
+    /// Only the request's bearer token decides (`web::operator_api::authenticate`).
     BearerToken,
     /// Only the request's customer token decides (`monitoring::api::authenticate`).
     CustomerToken,

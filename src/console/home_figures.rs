@@ -19,8 +19,8 @@ use crate::monitoring::alert_definitions;
 use crate::monitoring::dashboards::{self, DashboardSummary};
 use crate::monitoring::monitors::{self, Monitor};
 use crate::monitoring::scope::Viewer;
+use crate::service_requests::{self, Scope, Status};
 use crate::state::AppState;
-use crate::support::requests::{self, Scope, Status};
 use crate::web::{PageContext, PageError, render};
 
 /// The monitors seen, by state.
@@ -86,8 +86,8 @@ pub fn account(
     let requests = if wanted.requests {
         let scope = Scope::Customer(viewer.customer_id().to_owned().into_string());
         Some((
-            requests::count(conn, &scope, Some(Status::Open), None)?,
-            requests::count(conn, &scope, Some(Status::Waiting), None)?,
+            service_requests::count(conn, &scope, Some(Status::Open), None)?,
+            service_requests::count(conn, &scope, Some(Status::Waiting), None)?,
         ))
     } else {
         None

@@ -18,6 +18,7 @@ pub mod list;
 pub mod regions;
 pub mod seed;
 pub mod usage;
+pub mod usage_api;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;

@@ -318,9 +318,9 @@ fn licence_figures(
 
 fn open_requests(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Figure> {
     let scope =
-        crate::support::requests::Scope::Partner(scope.partner_id().to_owned().into_string());
-    let open = crate::support::requests::Status::Open;
-    let count = crate::support::requests::count(conn, &scope, Some(open), None)?;
+        crate::service_requests::Scope::Partner(scope.partner_id().to_owned().into_string());
+    let open = crate::service_requests::Status::Open;
+    let count = crate::service_requests::count(conn, &scope, Some(open), None)?;
     Ok(Figure {
         label_key: "home-open-requests".into(),
         count,

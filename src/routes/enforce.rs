@@ -27,7 +27,7 @@ pub(super) async fn enforce(
     let refusal = match decision {
         Decision::Allow if step_up && stale_factor => to_step_up(&req),
         Decision::Allow => return pass(req, next).await,
-        Decision::BearerToken => match crate::support::api::authenticate(&req).await {
+        Decision::BearerToken => match crate::web::operator_api::authenticate(&req).await {
             Ok(()) => return pass(req, next).await,
             Err(refusal) => refusal,
         },

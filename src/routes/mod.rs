@@ -11,8 +11,11 @@ use actix_web::web;
 
 use crate::access::{Access, Capability, CustomerCapability};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
-use crate::customers::{billing, create, details, export, groups, import, list};
-use crate::support::{api, customer_requests, health_pages, request_pages};
+use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
+use crate::service_health::{api as health_api, pages as health_pages};
+use crate::service_requests::{
+    customer_pages as customer_requests, partner_pages as partner_requests,
+};
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
     assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin,
@@ -214,17 +217,18 @@ routes! {
     }
     "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
     "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
-    // Support: service health and service requests.
+    // Service health.
     "/partner/customers/{customer_id}/health" { GET Partner(Capability::SeeCustomers) => health_pages::partner_page }
     "/customer/health" { GET Customer(CustomerCapability::SeeServiceHealth) => health_pages::customer_page }
-    "/partner/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::list }
-    "/partner/requests/{request_id}" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::page }
-    "/partner/requests/{request_id}/messages" { POST Partner(Capability::ServiceRequestsOnBehalf) => request_pages::reply }
-    "/partner/requests/{request_id}/status" { POST Partner(Capability::ServiceRequestsOnBehalf) => request_pages::change_status }
-    "/partner/customers/{customer_id}/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::customer_list }
+    // Service requests.
+    "/partner/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::list }
+    "/partner/requests/{request_id}" { GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::page }
+    "/partner/requests/{request_id}/messages" { POST Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::reply }
+    "/partner/requests/{request_id}/status" { POST Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::change_status }
+    "/partner/customers/{customer_id}/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::customer_list }
     "/partner/customers/{customer_id}/requests/new" {
-        GET Partner(Capability::ServiceRequestsOnBehalf) => request_pages::new_form,
-        POST Partner(Capability::ServiceRequestsOnBehalf) => request_pages::open,
+        GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::new_form,
+        POST Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::open,
     }
     "/customer/requests" { GET Customer(CustomerCapability::ServiceRequests) => customer_requests::list }
     "/customer/requests/new" {
@@ -233,14 +237,16 @@ routes! {
     }
     "/customer/requests/{request_id}" { GET Customer(CustomerCapability::ServiceRequests) => customer_requests::page }
     "/customer/requests/{request_id}/messages" { POST Customer(CustomerCapability::ServiceRequests) => customer_requests::reply }
+    // The operator's API: service health.
     "/api/v1/customers/{customer_id}/services" {
-        GET ApiOperator => api::services,
-        POST ApiOperator => api::add_service,
+        GET ApiOperator => health_api::services,
+        POST ApiOperator => health_api::add_service,
     }
-    "/api/v1/customers/{customer_id}/incidents" { POST ApiOperator => api::open_incident }
-    "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => api::post_update }
-    "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => api::licences }
-    "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => api::report_usage }
+    "/api/v1/customers/{customer_id}/incidents" { POST ApiOperator => health_api::open_incident }
+    "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates" { POST ApiOperator => health_api::post_update }
+    // The operator's API: licence usage.
+    "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => usage_api::licences }
+    "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => usage_api::report_usage }
     // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,

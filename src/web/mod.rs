@@ -10,7 +10,9 @@ pub mod headers;
 pub mod input;
 pub mod json_api;
 pub mod language;
+pub mod operator_api;
 pub mod page_context;
+pub mod text;
 
 pub use errors::PageError;
 pub use forms::FieldErrors;

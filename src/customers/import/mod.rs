@@ -264,7 +264,7 @@ pub async fn upload(
         customer_imports::id.eq(import_id.clone()),
         customer_imports::partner_id.eq(member.partner_id().to_owned()),
         customer_imports::created_by_login_id.eq(login_id),
-        customer_imports::state.eq(ImportState::Queued.as_str()),
+        customer_imports::state.eq(ImportState::Queued),
         customer_imports::total_rows.eq(upload.rows.len() as i32),
         customer_imports::checked_rows.eq(0),
         customer_imports::imported_rows.eq(0),

@@ -63,13 +63,13 @@ macro_rules! filter_columns {
             query = query.filter(BitAnd::new($table::licence_flags, bit).ne(0));
         }
         if let Some(billing) = view.billing {
-            query = query.filter($table::billing_type.eq(billing.as_str()));
+            query = query.filter($table::billing_type.eq(billing));
         }
         if let Some(health) = view.health {
             query = query.filter($table::health_level.eq(health.level()));
         }
         if let Some(state) = view.state {
-            query = query.filter($table::state.eq(state.as_str()));
+            query = query.filter($table::state.eq(state));
         }
         if view.mine {
             // An unexpired licence supplied by the partner itself.
@@ -122,7 +122,7 @@ macro_rules! expiring_licences {
     ($partner_id:expr, $from:expr, $to:expr) => {
         licences::table
             .filter(licences::partner_id.eq($partner_id))
-            .filter(licences::status.eq(LicenceStatus::Active.as_str()))
+            .filter(licences::status.eq(LicenceStatus::Active))
             .filter(licences::expires_on.between($from, $to))
     };
 }
@@ -157,14 +157,14 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
     }
     if let Some((from, to)) = view.trial_ends {
         query = query
-            .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial))
             .filter(customer_accounts::trial_ends_on.between(from, to));
     }
     if view.trials_ended {
         // A view without a day (none is built so) ends nothing.
         let today = view.now.map_or(NaiveDate::MIN, |now| now.date());
         query = query
-            .filter(customer_accounts::billing_type.eq(BillingType::Trial.as_str()))
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial))
             .filter(customer_accounts::trial_ends_on.lt(today));
     }
     if let Some((from, to)) = view.licence_expires {

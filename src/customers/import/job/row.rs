@@ -66,7 +66,7 @@ pub(super) fn claim_next(
 ) -> QueryResult<Next> {
     use customer_imports::dsl as i;
     let claimable = || {
-        i::state.eq(ImportState::Queued.as_str()).or(i::state
+        i::state.eq(ImportState::Queued).or(i::state
             .eq_any([
                 ImportState::Checking.as_str(),
                 ImportState::Importing.as_str(),
@@ -90,7 +90,7 @@ pub(super) fn claim_next(
                     .filter(claimable()),
             )
             .set((
-                i::state.eq(ImportState::Failed.as_str()),
+                i::state.eq(ImportState::Failed),
                 i::failure.eq(Some(FAILED_INTERRUPTED)),
                 i::finished_at.eq(Some(now)),
                 i::claim_token.eq(None::<String>),
@@ -107,7 +107,7 @@ pub(super) fn claim_next(
                 .filter(claimable()),
         )
         .set((
-            i::state.eq(ImportState::Checking.as_str()),
+            i::state.eq(ImportState::Checking),
             i::claim_token.eq(Some(&token)),
             i::locked_until.eq(Some(lease)),
             i::attempts.eq(i::attempts + 1),
@@ -138,7 +138,7 @@ pub(super) fn renew(
         .filter(i::id.eq(&job.id))
         .filter(i::claim_token.eq(job.token()))
         .set((
-            i::state.eq(state.as_str()),
+            i::state.eq(state),
             i::checked_rows.eq(checked as i32),
             i::locked_until.eq(Some(lease)),
         ))
@@ -153,9 +153,9 @@ pub(super) fn hand_back(conn: &mut DbConnection, job: &Claimed) -> QueryResult<b
     diesel::update(i::customer_imports)
         .filter(i::id.eq(&job.id))
         .filter(i::claim_token.eq(job.token()))
-        .filter(i::state.eq(ImportState::Checking.as_str()))
+        .filter(i::state.eq(ImportState::Checking))
         .set((
-            i::state.eq(ImportState::Queued.as_str()),
+            i::state.eq(ImportState::Queued),
             i::claim_token.eq(None::<String>),
             i::locked_until.eq(None::<NaiveDateTime>),
             i::checked_rows.eq(0),
@@ -175,7 +175,7 @@ pub(super) fn mark_failed(
         .filter(i::id.eq(&job.id))
         .filter(i::claim_token.eq(job.token()))
         .set((
-            i::state.eq(ImportState::Failed.as_str()),
+            i::state.eq(ImportState::Failed),
             i::failure.eq(Some(FAILED_ERROR)),
             i::finished_at.eq(Some(now)),
             i::claim_token.eq(None::<String>),
@@ -199,7 +199,7 @@ pub(super) fn finish_invalid(
         .filter(i::id.eq(&job.id))
         .filter(i::claim_token.eq(job.token()))
         .set((
-            i::state.eq(ImportState::Invalid.as_str()),
+            i::state.eq(ImportState::Invalid),
             i::checked_rows.eq(checked.rows as i32),
             i::problems.eq(problems),
             i::finished_at.eq(Some(now)),
@@ -226,9 +226,9 @@ pub(super) fn import_all(
         let done = diesel::update(i::customer_imports)
             .filter(i::id.eq(&job.id))
             .filter(i::claim_token.eq(job.token()))
-            .filter(i::state.eq(ImportState::Importing.as_str()))
+            .filter(i::state.eq(ImportState::Importing))
             .set((
-                i::state.eq(ImportState::Done.as_str()),
+                i::state.eq(ImportState::Done),
                 i::imported_rows.eq(accepted.len() as i32),
                 i::finished_at.eq(Some(now)),
                 i::claim_token.eq(None::<String>),

@@ -1,7 +1,17 @@
 //! Service health: a customer's services and their incidents with a
-//! timeline. A service's state is the worst state of its unresolved incidents; the
+//! timeline, recorded by the instance operator through the command line (`cli`)
+//! or the JSON API (`api`), and shown to the partner and to the customer's own
+//! people (`pages`). Not to be confused with service requests, the customer's
+//! tickets (`service_requests`), nor with monitoring, the account's own probes.
+//!
+//! A service's state is the worst state of its unresolved incidents; the
 //! customer's `health_level` (the list's column) the worst state of its services,
 //! both kept in the transaction of every change.
+
+pub mod api;
+pub mod cli;
+pub mod demo;
+pub mod pages;
 
 use crate::ids::CustomerId;
 use crate::ids::PartnerId;
@@ -13,6 +23,13 @@ use crate::customers::Health;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, service_incident_updates, service_incidents, services};
 use crate::db::{DbConnection, DbError};
+
+/// The longest service name.
+pub const NAME_MAX: usize = 80;
+/// The longest incident title.
+pub const TITLE_MAX: usize = 120;
+/// The longest entry of an incident's timeline.
+pub const TEXT_MAX: usize = 4000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HealthError {
@@ -130,7 +147,7 @@ pub fn add_service(
             services::customer_id.eq(customer_id),
             services::name.eq(name),
             services::name_key.eq(&key),
-            services::state.eq(Health::Healthy.as_str()),
+            services::state.eq(Health::Healthy),
             services::created_at.eq(now),
             services::updated_at.eq(now),
         ))
@@ -176,7 +193,7 @@ pub fn open_incident(
             service_incidents::service_id.eq(&service_id),
             service_incidents::customer_id.eq(customer_id),
             service_incidents::title.eq(&new.title),
-            service_incidents::state.eq(new.state.as_str()),
+            service_incidents::state.eq(new.state),
             service_incidents::started_at.eq(now),
         ))
         .execute(conn)?;
@@ -295,7 +312,7 @@ fn refresh(
     let service_state = worst(open.iter().map(String::as_str));
     diesel::update(services::table.find(service_id))
         .set((
-            services::state.eq(service_state.as_str()),
+            services::state.eq(service_state),
             services::updated_at.eq(now),
         ))
         .execute(conn)?;

@@ -1,11 +1,8 @@
-//! Free text typed into support forms and the API: titles on one line, longer
-//! texts on several, each with a length limit.
+//! Free text typed into a form, a JSON body or a command's flag: titles and
+//! names on one line, longer texts on several, each within the length limit its
+//! feature sets.
 
 use crate::accounts::FieldError;
-
-pub const TITLE_MAX: usize = 120;
-pub const TEXT_MAX: usize = 4000;
-pub const NAME_MAX: usize = 80;
 
 /// One line, required, at most `max` characters.
 pub fn line(raw: &str, max: usize) -> Result<String, FieldError> {

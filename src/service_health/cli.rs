@@ -1,14 +1,12 @@
-//! The operator's support commands: `partnerdesk health …` records service health,
-//! `partnerdesk api-token …` manages the JSON API's tokens.
+//! The operator's `partnerdesk health …` commands, which record service health.
 
 use crate::ids::CustomerId;
 use clap::Subcommand;
 
-use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
-use super::text::{NAME_MAX, TEXT_MAX, TITLE_MAX, line, paragraphs};
-use crate::auth::api_tokens as tokens;
+use super::{HealthError, NAME_MAX, NewIncident, NewUpdate, Recorder, TEXT_MAX, TITLE_MAX};
 use crate::config::Settings;
 use crate::customers::Health;
+use crate::web::text::{line, paragraphs};
 use crate::{clock, db};
 
 #[derive(Subcommand)]
@@ -52,20 +50,6 @@ pub enum HealthCommand {
     },
 }
 
-#[derive(Subcommand)]
-pub enum TokenCommand {
-    /// Create an operator token; it is printed once and only its hash is kept.
-    Create {
-        #[arg(long)]
-        name: String,
-    },
-    /// Revoke a token by its id.
-    Revoke {
-        #[arg(long)]
-        id: String,
-    },
-}
-
 const CLI_RECORDER: &str = "Operator · command line";
 
 fn field(flag: &str, error: crate::accounts::FieldError) -> anyhow::Error {
@@ -102,7 +86,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
             let customer = CustomerId::new(customer);
             let name = line(&name, NAME_MAX).map_err(|e| field("--name", e))?;
             let id = db::write_transaction(&mut conn, |conn| {
-                health::add_service(conn, now, &by, &customer, &name)
+                super::add_service(conn, now, &by, &customer, &name)
             })
             .map_err(explain)?;
             println!("Service added: {id}");
@@ -122,7 +106,7 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
                 text: paragraphs(&text, TEXT_MAX).map_err(|e| field("--text", e))?,
             };
             let id = db::write_transaction(&mut conn, |conn| {
-                health::open_incident(conn, now, &by, &customer, &new)
+                super::open_incident(conn, now, &by, &customer, &new)
             })
             .map_err(explain)?;
             println!("Incident opened: {id}");
@@ -144,31 +128,10 @@ pub fn health(settings: &Settings, command: HealthCommand) -> anyhow::Result<()>
                 resolve,
             };
             db::write_transaction(&mut conn, |conn| {
-                health::post_update(conn, now, &by, &customer, &incident, &update)
+                super::post_update(conn, now, &by, &customer, &incident, &update)
             })
             .map_err(explain)?;
             println!("Incident updated.");
-        }
-    }
-    Ok(())
-}
-
-pub fn token(settings: &Settings, command: TokenCommand) -> anyhow::Result<()> {
-    let pool = db::connect(&settings.database_url, 1)?;
-    let mut conn = pool.get()?;
-    let now = clock::system().now();
-    match command {
-        TokenCommand::Create { name } => {
-            let name = line(&name, NAME_MAX).map_err(|e| field("--name", e))?;
-            let (id, token) = tokens::create_operator_token(&mut conn, now, &name)?;
-            println!("Token id: {id}");
-            println!("Token (shown only now; keep it secret): {token}");
-        }
-        TokenCommand::Revoke { id } => {
-            if !tokens::revoke(&mut conn, now, &id)? {
-                anyhow::bail!("--id: no such live token");
-            }
-            println!("Token revoked.");
         }
     }
     Ok(())

@@ -4,9 +4,9 @@
 use askama::Template;
 use serde::Deserialize;
 
-use super::requests::{Category, Message, NewRequest, Request, Side, Status};
-use super::text::{TEXT_MAX, TITLE_MAX, line, paragraphs};
+use super::{Category, Message, NewRequest, Request, Side, Status, TEXT_MAX, TITLE_MAX};
 use crate::i18n::format_time;
+use crate::web::text::{line, paragraphs};
 use crate::web::{FieldErrors, PageContext};
 
 fn zone_of(layout: &PageContext) -> chrono_tz::Tz {
@@ -21,12 +21,12 @@ fn time(layout: &PageContext, at: &chrono::NaiveDateTime) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "support/requests.html")]
+#[template(path = "service_requests/requests.html")]
 pub struct ListPage {
     pub layout: PageContext,
     pub requests: Vec<Request>,
     /// How many match the filters, the shown ones being the newest at most
-    /// `requests::LIST_MAX`.
+    /// `service_requests::LIST_MAX`.
     pub total: i64,
     pub status: Option<Status>,
     /// The customer the list is limited to: (id, name).
@@ -52,7 +52,7 @@ impl ListPage {
 }
 
 #[derive(Template)]
-#[template(path = "support/request_new.html")]
+#[template(path = "service_requests/request_new.html")]
 pub struct NewPage {
     pub layout: PageContext,
     pub customer_name: String,
@@ -77,7 +77,7 @@ impl NewPage {
 }
 
 #[derive(Template)]
-#[template(path = "support/request.html")]
+#[template(path = "service_requests/request.html")]
 pub struct RequestPage {
     pub layout: PageContext,
     pub request: Request,
@@ -163,16 +163,16 @@ pub struct ListQuery {
 /// emails the other side through the outbox, and says so to the author.
 pub async fn post_message(
     state: &crate::state::AppState,
-    scope: super::requests::Scope,
-    author: super::requests::Author,
+    scope: super::Scope,
+    author: super::Author,
     id: String,
     body: String,
 ) -> Result<(), crate::web::PageError> {
     let (now, settings) = (state.clock.now(), state.settings.clone());
     crate::db::run(&state.pool, move |conn| {
         crate::db::write_transaction(conn, |conn| {
-            let request = super::requests::find_for_change(conn, &scope, &id)?;
-            super::requests::add_message(conn, now, &settings, &request, &author, &body)
+            let request = super::find_for_change(conn, &scope, &id)?;
+            super::add_message(conn, now, &settings, &request, &author, &body)
         })
     })
     .await?;

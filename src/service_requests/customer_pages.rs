@@ -5,10 +5,10 @@
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 
-use super::request_views::{
+use super::views::{
     ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage, post_message,
 };
-use super::requests::{self, Author, RequestError, Scope, Side, Status};
+use super::{Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::CustomerMember;
 use crate::db;
 use crate::state::AppState;
@@ -37,8 +37,8 @@ pub async fn list(
     let scope = scope(&member);
     let (rows, total) = db::run(&state.pool, move |conn| {
         Ok::<_, db::DbError>((
-            requests::list(conn, &scope, status, None)?,
-            requests::count(conn, &scope, status, None)?,
+            super::list(conn, &scope, status, None)?,
+            super::count(conn, &scope, status, None)?,
         ))
     })
     .await?;
@@ -103,7 +103,7 @@ pub async fn open(
     let customer_id = member.customer_id().to_owned();
     let id = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            requests::open(conn, now, &settings, &scope, &customer_id, &author, &new)
+            super::open(conn, now, &settings, &scope, &customer_id, &author, &new)
         })
     })
     .await?;
@@ -122,8 +122,8 @@ async fn request_page(
 ) -> Result<HttpResponse, PageError> {
     let scope = scope(member);
     let (request, messages) = db::run(&state.pool, move |conn| {
-        let request = requests::find(conn, &scope, &id)?;
-        let messages = requests::messages(conn, &request.id)?;
+        let request = super::find(conn, &scope, &id)?;
+        let messages = super::messages(conn, &request.id)?;
         Ok::<_, RequestError>((request, messages))
     })
     .await?;

@@ -1,7 +1,19 @@
-//! Service requests: opened by a customer's people or, on the customer's
-//! behalf, by partner staff; messages go back and forth and each new message or
-//! status change emails the other side, through the outbox, in each recipient's
-//! language. Every query is scoped by a [`Scope`] taken from the membership.
+//! Service requests: the tickets between a customer and its partner, opened by
+//! the customer's people (`customer_pages`) or, on the customer's behalf, by
+//! partner staff (`partner_pages`); messages go back and forth and each new
+//! message or status change emails the other side (`notify`), through the
+//! outbox, in each recipient's language. Every query is scoped by a [`Scope`]
+//! taken from the membership. Not to be confused with service health, the
+//! operator's record of incidents (`service_health`).
+
+mod codes;
+pub mod customer_pages;
+pub mod demo;
+pub mod notify;
+pub mod partner_pages;
+pub mod views;
+
+pub use codes::{Category, Side, Status};
 
 use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
@@ -12,48 +24,10 @@ use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, service_request_messages, service_requests};
 use crate::email::outbox::{self, OutboxError};
 
-/// Declares a closed set stored as text codes, shown through `<prefix>-<code>`.
-macro_rules! codes {
-    ($name:ident, $prefix:literal { $( $variant:ident => $code:literal ),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $( $variant ),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $( $name::$variant => $code ),+ }
-            }
-
-            pub fn parse(value: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == value)
-            }
-
-            pub fn label_key(self) -> String {
-                format!("{}-{}", $prefix, self.as_str().replace('_', "-"))
-            }
-        }
-    };
-}
-
-codes!(Category, "request-category" {
-    Technical => "technical",
-    Billing => "billing",
-    Account => "account",
-    ServiceOutage => "service_outage",
-    Other => "other",
-});
-
-codes!(Status, "request-status" {
-    Open => "open",
-    Waiting => "waiting",
-    Resolved => "resolved",
-});
-
-codes!(Side, "request-side" {
-    Customer => "customer",
-    Partner => "partner",
-});
+/// The longest title of a request.
+pub const TITLE_MAX: usize = 120;
+/// The longest description or message.
+pub const TEXT_MAX: usize = 4000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
@@ -208,7 +182,7 @@ fn filtered<'a>(scope: &Scope, status: Option<Status>, customer_id: Option<&str>
         Scope::Customer(id) => query.filter(service_requests::customer_id.eq(id.clone())),
     };
     if let Some(status) = status {
-        query = query.filter(service_requests::status.eq(status.as_str()));
+        query = query.filter(service_requests::status.eq(status));
     }
     if let Some(customer_id) = customer_id {
         query = query.filter(service_requests::customer_id.eq(customer_id.to_owned()));
@@ -340,12 +314,12 @@ pub fn open(
             service_requests::id.eq(&id),
             service_requests::customer_id.eq(customer_id),
             service_requests::title.eq(&new.title),
-            service_requests::category.eq(new.category.as_str()),
+            service_requests::category.eq(new.category),
             service_requests::description.eq(&new.description),
-            service_requests::status.eq(Status::Open.as_str()),
+            service_requests::status.eq(Status::Open),
             service_requests::opened_by_login_id.eq(&author.login_id),
             service_requests::opened_by_name.eq(&author.name),
-            service_requests::opened_by_side.eq(author.side.as_str()),
+            service_requests::opened_by_side.eq(author.side),
             service_requests::created_at.eq(now),
             service_requests::updated_at.eq(now),
         ))
@@ -360,13 +334,13 @@ pub fn open(
         new.category.as_str(),
     )?;
     let request = find(conn, scope, &id)?;
-    super::notify::other_side(
+    notify::other_side(
         conn,
         now,
         settings,
         &request,
         author,
-        super::notify::Event::Opened(&new.description),
+        notify::Event::Opened(&new.description),
     )?;
     Ok(id)
 }
@@ -386,7 +360,7 @@ pub fn add_message(
             service_request_messages::request_id.eq(&request.id),
             service_request_messages::author_login_id.eq(&author.login_id),
             service_request_messages::author_name.eq(&author.name),
-            service_request_messages::author_side.eq(author.side.as_str()),
+            service_request_messages::author_side.eq(author.side),
             service_request_messages::body.eq(body),
             service_request_messages::created_at.eq(now),
         ))
@@ -399,7 +373,7 @@ pub fn add_message(
     };
     diesel::update(service_requests::table.find(&request.id))
         .set((
-            service_requests::status.eq(status.as_str()),
+            service_requests::status.eq(status),
             service_requests::updated_at.eq(now),
         ))
         .execute(conn)?;
@@ -415,13 +389,13 @@ pub fn add_message(
             &details,
         )?;
     }
-    super::notify::other_side(
+    notify::other_side(
         conn,
         now,
         settings,
         request,
         author,
-        super::notify::Event::Message(body),
+        notify::Event::Message(body),
     )
 }
 
@@ -437,10 +411,10 @@ pub fn set_status(
     let changed = diesel::update(
         service_requests::table
             .filter(service_requests::id.eq(&request.id))
-            .filter(service_requests::status.ne(status.as_str())),
+            .filter(service_requests::status.ne(status)),
     )
     .set((
-        service_requests::status.eq(status.as_str()),
+        service_requests::status.eq(status),
         service_requests::updated_at.eq(now),
     ))
     .execute(conn)?;
@@ -457,13 +431,13 @@ pub fn set_status(
         &request.title,
         &details,
     )?;
-    super::notify::other_side(
+    notify::other_side(
         conn,
         now,
         settings,
         request,
         author,
-        super::notify::Event::Status(status),
+        notify::Event::Status(status),
     )
 }
 

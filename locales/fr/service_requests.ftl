@@ -1,26 +1,8 @@
-# Support : état des services (E1) et demandes de service (E2)
+# Demandes de service entre un client et son partenaire
 nav-requests = Demandes de service
-nav-customer-health = État des services
 nav-customer-requests = Demandes de service
-support-back = Retour
-ccap-see-service-health = Voir l'état des services du compte et ses incidents
 ccap-service-requests = Ouvrir des demandes de service auprès du partenaire et y écrire
 
-health-title = État des services
-health-see-page = Services et incidents
-health-services = Services
-health-service = Service
-health-state = État
-health-no-services = Aucun service n'est encore surveillé pour ce compte.
-health-incidents = Incidents
-health-no-incidents = Aucun incident jusqu'ici.
-health-resolved = Résolu
-health-started = début
-
-action-service-added = A ajouté un service
-action-incident-opened = A ouvert un incident
-action-incident-updated = A mis à jour un incident
-action-incident-resolved = A résolu un incident
 action-service-request-opened = A ouvert une demande de service
 action-service-request-status-changed = A changé l'état d'une demande de service
 

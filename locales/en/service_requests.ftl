@@ -1,26 +1,8 @@
-# Support: service health (E1) and service requests (E2)
+# Service requests between a customer and its partner
 nav-requests = Service requests
-nav-customer-health = Service health
 nav-customer-requests = Service requests
-support-back = Back
-ccap-see-service-health = See the account's service health and incidents
 ccap-service-requests = Open service requests with the partner and write in them
 
-health-title = Service health
-health-see-page = Services and incidents
-health-services = Services
-health-service = Service
-health-state = State
-health-no-services = No service is monitored for this account yet.
-health-incidents = Incidents
-health-no-incidents = No incident so far.
-health-resolved = Resolved
-health-started = started
-
-action-service-added = Added a service
-action-incident-opened = Opened an incident
-action-incident-updated = Updated an incident
-action-incident-resolved = Resolved an incident
 action-service-request-opened = Opened a service request
 action-service-request-status-changed = Changed the status of a service request
 

@@ -1,39 +1,12 @@
-//! Fixtures for the support suites (service health and service requests),
-//! written straight into the database; what a test examines goes through the
-//! server.
+//! Fixtures for the service request suites, written straight into the
+//! database; what a test examines goes through the server.
 
 use diesel::prelude::*;
-use partnerdesk::auth::api_tokens as tokens;
-use partnerdesk::customers::Health;
 use partnerdesk::db::schema::{logins, service_requests};
-use partnerdesk::support::health::{self, NewIncident, Recorder};
 
 use crate::helpers::TestApp;
 
 impl TestApp {
-    /// A service on the customer with an open incident in `state`; returns the
-    /// incident's id.
-    pub fn incident(&self, customer_id: &str, service: &str, state: Health) -> String {
-        let mut conn = self.conn();
-        let now = self.clock_now();
-        let by = Recorder("Fixture".to_owned());
-        let customer_id = &partnerdesk::ids::CustomerId::new(customer_id);
-        health::add_service(&mut conn, now, &by, customer_id, service).expect("service");
-        health::open_incident(
-            &mut conn,
-            now,
-            &by,
-            customer_id,
-            &NewIncident {
-                service: service.to_owned(),
-                title: format!("{service} trouble"),
-                state,
-                text: "Investigating.".to_owned(),
-            },
-        )
-        .expect("incident")
-    }
-
     /// A service request of the customer, opened by `username` on the customer's
     /// side; returns its id.
     pub fn service_request(&self, customer_id: &str, username: &str, title: &str) -> String {
@@ -61,12 +34,5 @@ impl TestApp {
             .execute(&mut conn)
             .expect("request fixture");
         id
-    }
-
-    /// A live operator API token.
-    pub fn api_token(&self) -> String {
-        tokens::create_operator_token(&mut self.conn(), self.clock_now(), "tests")
-            .expect("token")
-            .1
     }
 }

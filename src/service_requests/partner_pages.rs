@@ -7,10 +7,10 @@ use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::request_views::{
+use super::views::{
     ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage, post_message,
 };
-use super::requests::{self, Author, RequestError, Scope, Side, Status};
+use super::{Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::PartnerMember;
 use crate::customers;
 use crate::db;
@@ -55,8 +55,8 @@ async fn list_page(
     let only = customer.as_ref().map(|(id, _)| id.clone());
     let (rows, total) = db::run(&state.pool, move |conn| {
         Ok::<_, db::DbError>((
-            requests::list(conn, &scope, status, only.as_deref())?,
-            requests::count(conn, &scope, status, only.as_deref())?,
+            super::list(conn, &scope, status, only.as_deref())?,
+            super::count(conn, &scope, status, only.as_deref())?,
         ))
     })
     .await?;
@@ -171,7 +171,7 @@ pub async fn open(
     let customer_id = CustomerId::new(customer.0);
     let id = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            requests::open(conn, now, &settings, &scope, &customer_id, &author, &new)
+            super::open(conn, now, &settings, &scope, &customer_id, &author, &new)
         })
     })
     .await?;
@@ -190,8 +190,8 @@ async fn request_page(
 ) -> Result<HttpResponse, PageError> {
     let scope = scope(member);
     let (request, messages) = db::run(&state.pool, move |conn| {
-        let request = requests::find(conn, &scope, &id)?;
-        let messages = requests::messages(conn, &request.id)?;
+        let request = super::find(conn, &scope, &id)?;
+        let messages = super::messages(conn, &request.id)?;
         Ok::<_, RequestError>((request, messages))
     })
     .await?;
@@ -268,11 +268,9 @@ pub async fn change_status(
         db::write_transaction(conn, |conn| {
             // The request is looked up first: a foreign id is missing, whatever
             // the status said.
-            let request = requests::find_for_change(conn, &scope, &id)?;
+            let request = super::find_for_change(conn, &scope, &id)?;
             match status {
-                Some(status) => {
-                    requests::set_status(conn, now, &settings, &request, &author, status)
-                }
+                Some(status) => super::set_status(conn, now, &settings, &request, &author, status),
                 None => Err(RequestError::Invalid),
             }
         })

@@ -6,7 +6,7 @@ use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::health::{Incident, Service, overview};
+use super::{Incident, Service, overview};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::customers::{self, CustomerError, Health};
 use crate::db;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::web::{PageContext, PageError, render};
 
 #[derive(Template)]
-#[template(path = "support/health.html")]
+#[template(path = "service_health/health.html")]
 struct HealthPage {
     layout: PageContext,
     customer_name: String,

@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::requests::{Author, Request, RequestError, Side, Status, enqueue};
+use super::{Author, Request, RequestError, Side, Status, enqueue};
 use crate::access::{Capability, PartnerRole};
 use crate::db::DbConnection;
 use crate::db::schema::{logins, memberships, service_request_messages};
@@ -186,7 +186,7 @@ pub fn partner_recipients(
     };
     let mut took_part: Vec<String> = service_request_messages::table
         .filter(service_request_messages::request_id.eq(&request.id))
-        .filter(service_request_messages::author_side.eq(Side::Partner.as_str()))
+        .filter(service_request_messages::author_side.eq(Side::Partner))
         .select(service_request_messages::author_login_id)
         .distinct()
         .load(conn)?;

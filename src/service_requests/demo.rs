@@ -1,48 +1,41 @@
-//! Demo data for service health and service requests (`serve --demo`): services
-//! on the demo partner's first customers, one advisory and one incident with a
-//! timeline, and two requests with messages.
+//! Demo service requests (`serve --demo`): one opened by the customer on the
+//! demo partner's first customer and answered by the helpdesk, one opened by
+//! the helpdesk on the second customer's behalf and confirmed by the customer.
 
-use crate::ids::CustomerId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::health::{self, HealthError, NewIncident, NewUpdate, Recorder};
-use crate::customers::Health;
 use crate::db::DbConnection;
-use crate::db::schema::{
-    customer_accounts, logins, service_request_messages, service_requests, services,
-};
+use crate::db::schema::{customer_accounts, logins, service_request_messages, service_requests};
 
-const SERVICES: [&str; 3] = ["Exchange Online", "Backup", "Microsoft Teams"];
-
-/// Adds the demo's health and requests once, to the partner's first two customers.
+/// Adds the demo's requests once, to the partner's first two customers, written
+/// by `customer_login` (the first customer's administrator) and `staff_login`.
 pub fn seed(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     partner_id: &str,
     customer_login: &str,
     staff_login: &str,
-) -> Result<(), HealthError> {
-    let customers: Vec<(String, String)> = customer_accounts::table
+) -> QueryResult<()> {
+    let customers: Vec<String> = customer_accounts::table
         .filter(customer_accounts::partner_id.eq(partner_id))
         .order((
             customer_accounts::name_key.asc(),
             customer_accounts::id.asc(),
         ))
-        .select((customer_accounts::id, customer_accounts::name))
+        .select(customer_accounts::id)
         .limit(2)
         .load(conn)?;
-    let [(first, _), (second, _)] = customers.as_slice() else {
+    let [first, second] = customers.as_slice() else {
         return Ok(());
     };
     let seeded: bool = diesel::select(diesel::dsl::exists(
-        services::table.filter(services::customer_id.eq(first)),
+        service_requests::table.filter(service_requests::customer_id.eq(first)),
     ))
     .get_result(conn)?;
     if seeded {
         return Ok(());
     }
-    seed_health(conn, now, first, second)?;
     let logins = DemoLogins::read(conn, customer_login, staff_login)?;
     let earlier = now - Duration::hours(3);
     logins.open_request(
@@ -68,63 +61,7 @@ pub fn seed(
             side: "partner",
             status: "open",
         },
-    )?;
-    Ok(())
-}
-
-/// The services of both customers, an incident with a timeline on the first and
-/// an advisory on the second.
-fn seed_health(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    first: &str,
-    second: &str,
-) -> Result<(), HealthError> {
-    let by = Recorder("Operator · demo".to_owned());
-    let earlier = now - Duration::hours(3);
-    for customer in [first, second] {
-        let customer = &CustomerId::new(customer);
-        for name in SERVICES {
-            health::add_service(conn, earlier, &by, customer, name)?;
-        }
-    }
-    let incident = health::open_incident(
-        conn,
-        earlier,
-        &by,
-        &CustomerId::new(first),
-        &NewIncident {
-            service: "Backup".to_owned(),
-            title: "Nightly backups did not complete".to_owned(),
-            state: Health::Incident,
-            text: "Backups of the file server stopped at 02:10. We are investigating.".to_owned(),
-        },
-    )?;
-    health::post_update(
-        conn,
-        now - Duration::hours(1),
-        &by,
-        &CustomerId::new(first),
-        &incident,
-        &NewUpdate {
-            text: "The storage target is full; older snapshots are being pruned.".to_owned(),
-            state: None,
-            resolve: false,
-        },
-    )?;
-    health::open_incident(
-        conn,
-        now - Duration::minutes(30),
-        &by,
-        &CustomerId::new(second),
-        &NewIncident {
-            service: "Exchange Online".to_owned(),
-            title: "Delayed mail delivery".to_owned(),
-            state: Health::Advisory,
-            text: "Some messages arrive with up to 15 minutes of delay.".to_owned(),
-        },
-    )?;
-    Ok(())
+    )
 }
 
 /// A demo request: opened by one side, answered by the other.
@@ -145,11 +82,7 @@ struct DemoLogins<'a> {
 }
 
 impl<'a> DemoLogins<'a> {
-    fn read(
-        conn: &mut DbConnection,
-        customer: &'a str,
-        staff: &'a str,
-    ) -> Result<Self, HealthError> {
+    fn read(conn: &mut DbConnection, customer: &'a str, staff: &'a str) -> QueryResult<Self> {
         let names = logins::table
             .filter(logins::id.eq_any([customer, staff]))
             .select((logins::id, logins::full_name))
@@ -176,7 +109,7 @@ impl<'a> DemoLogins<'a> {
         (opened, answered): (NaiveDateTime, NaiveDateTime),
         customer: &str,
         request: DemoRequest,
-    ) -> Result<(), HealthError> {
+    ) -> QueryResult<()> {
         let author = match request.side {
             "customer" => self.customer,
             _ => self.staff,
