@@ -347,3 +347,22 @@ fn seats_used(rng: &mut StdRng, quantity: i32) -> Option<i32> {
         _ => Some(rng.gen_range(0..=quantity)),
     }
 }
+
+/// The organisation's first two customers by name, for the demo's service
+/// health and requests; `None` while it has fewer.
+pub fn first_two_of(
+    conn: &mut DbConnection,
+    partner_id: &str,
+) -> QueryResult<Option<(String, String)>> {
+    let customers: Vec<String> = customer_accounts::table
+        .filter(customer_accounts::partner_id.eq(partner_id))
+        .order((
+            customer_accounts::name_key.asc(),
+            customer_accounts::id.asc(),
+        ))
+        .select(customer_accounts::id)
+        .limit(2)
+        .load(conn)?;
+    let mut customers = customers.into_iter();
+    Ok(customers.next().zip(customers.next()))
+}

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::{HealthError, NewIncident, NewUpdate, Recorder};
 use crate::customers::Health;
 use crate::db::DbConnection;
-use crate::db::schema::{customer_accounts, services};
+use crate::db::schema::services;
 
 const SERVICES: [&str; 3] = ["Exchange Online", "Backup", "Microsoft Teams"];
 
@@ -19,18 +19,10 @@ pub fn seed(
     now: NaiveDateTime,
     partner_id: &str,
 ) -> Result<(), HealthError> {
-    let customers: Vec<String> = customer_accounts::table
-        .filter(customer_accounts::partner_id.eq(partner_id))
-        .order((
-            customer_accounts::name_key.asc(),
-            customer_accounts::id.asc(),
-        ))
-        .select(customer_accounts::id)
-        .limit(2)
-        .load(conn)?;
-    let [first, second] = customers.as_slice() else {
+    let Some((first, second)) = crate::customers::seed::first_two_of(conn, partner_id)? else {
         return Ok(());
     };
+    let (first, second) = (&first, &second);
     let seeded: bool = diesel::select(diesel::dsl::exists(
         services::table.filter(services::customer_id.eq(first)),
     ))

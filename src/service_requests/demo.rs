@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{customer_accounts, logins, service_request_messages, service_requests};
+use crate::db::schema::{logins, service_request_messages, service_requests};
 
 /// Adds the demo's requests once, to the partner's first two customers, written
 /// by `customer_login` (the first customer's administrator) and `staff_login`.
@@ -17,18 +17,10 @@ pub fn seed(
     customer_login: &str,
     staff_login: &str,
 ) -> QueryResult<()> {
-    let customers: Vec<String> = customer_accounts::table
-        .filter(customer_accounts::partner_id.eq(partner_id))
-        .order((
-            customer_accounts::name_key.asc(),
-            customer_accounts::id.asc(),
-        ))
-        .select(customer_accounts::id)
-        .limit(2)
-        .load(conn)?;
-    let [first, second] = customers.as_slice() else {
+    let Some((first, second)) = crate::customers::seed::first_two_of(conn, partner_id)? else {
         return Ok(());
     };
+    let (first, second) = (&first, &second);
     let seeded: bool = diesel::select(diesel::dsl::exists(
         service_requests::table.filter(service_requests::customer_id.eq(first)),
     ))
