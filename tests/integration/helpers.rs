@@ -35,7 +35,8 @@ pub struct TestApp {
     /// The server's stop signal, what SIGTERM triggers.
     pub shutdown: Shutdown,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _database: TestDatabase,
+    /// Taken when the app is dropped, and dropped once the server has stopped.
+    database: Option<TestDatabase>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -104,7 +105,31 @@ pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings
         data_dir,
         shutdown,
         running,
-        _database: database,
+        database: Some(database),
+    }
+}
+
+impl Drop for TestApp {
+    /// A test that leaves its app running stops it here, and its database is
+    /// dropped only once the server and its workers have stopped. A worker
+    /// still polling a PostgreSQL database dropped under it waits out the
+    /// pool's 10 s connection timeout, and the test's runtime waits for that
+    /// before the test can end.
+    fn drop(&mut self) {
+        let Some(running) = self.running.take() else {
+            return;
+        };
+        self.shutdown.trigger();
+        let database = self.database.take();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            // When the test ends first, its runtime drops this task, and the
+            // database with it, together with the workers' tasks: none of
+            // them polls again.
+            runtime.spawn(async move {
+                let _ = tokio::time::timeout(Duration::from_secs(60), running).await;
+                drop(database);
+            });
+        }
     }
 }
 
