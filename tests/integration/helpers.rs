@@ -16,6 +16,7 @@ use crate::smtp::MailServer;
 
 mod clock;
 pub mod customers;
+mod database_pool;
 mod databases;
 mod outbox;
 pub mod people;
