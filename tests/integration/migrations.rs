@@ -463,8 +463,10 @@ async fn instances_starting_together_on_an_empty_database_all_serve() {
         }
         // Stopped before their database goes: a worker polling a dropped
         // PostgreSQL database would wait out the pool's connection timeout.
-        for (shutdown, instance) in running {
+        for (shutdown, _) in &running {
             shutdown.trigger();
+        }
+        for (_, instance) in running {
             instance
                 .await
                 .expect("the instance's task")
