@@ -39,6 +39,34 @@ fn session_cookie(app: &TestApp, client_response: &reqwest::Response) -> Option<
         .map(|v| v.split(';').next().unwrap_or_default().to_owned())
 }
 
+/// Bad input on the activation page at `path`: the message sits next to the
+/// field, and nothing is used up.
+async fn bad_passwords_are_refused_next_to_their_field(app: &TestApp, path: &str) {
+    let short = app
+        .post_form(
+            path,
+            &[("password", "short"), ("password_confirmation", "short")],
+        )
+        .await;
+    assert_eq!(short.status(), 200);
+    let body = short.text().await.expect("body");
+    assert!(body.contains(r#"id="password-error""#), "{body}");
+    assert!(body.contains("at least 8 characters"));
+    let mismatch = app
+        .post_form(
+            path,
+            &[
+                ("password", PASSWORD),
+                ("password_confirmation", "something else entirely"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(mismatch.contains(r#"id="password_confirmation-error""#));
+}
+
 #[tokio::test]
 async fn an_invited_owner_activates_signs_in_and_lands_on_the_partner_home() {
     let app = spawn_app().await;
@@ -67,31 +95,7 @@ async fn an_invited_owner_activates_signs_in_and_lands_on_the_partner_home() {
             .contains("Incorrect username or password")
     );
 
-    // Bad input: the message sits next to the field, nothing is used up.
-    let short = app
-        .post_form(
-            &path,
-            &[("password", "short"), ("password_confirmation", "short")],
-        )
-        .await;
-    assert_eq!(short.status(), 200);
-    let body = short.text().await.expect("body");
-    assert!(body.contains(r#"id="password-error""#), "{body}");
-    assert!(body.contains("at least 8 characters"));
-    let mismatch = app
-        .post_form(
-            &path,
-            &[
-                ("password", PASSWORD),
-                ("password_confirmation", "something else entirely"),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .expect("body");
-    assert!(mismatch.contains(r#"id="password_confirmation-error""#));
-
+    bad_passwords_are_refused_next_to_their_field(&app, &path).await;
     let done = app
         .post_form(
             &path,
@@ -109,6 +113,13 @@ async fn an_invited_owner_activates_signs_in_and_lands_on_the_partner_home() {
             .contains("Your password is set")
     );
 
+    // Fixture logins carry a hash at argon2's lowest cost; the one the
+    // application made here has the real cost, and signing in verifies it.
+    let stored = app.stored_password_hash("olga@contoso.example");
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=47104,t=1,p=1$"),
+        "{stored}"
+    );
     let signed_in = app.sign_in("Olga@Contoso.example", PASSWORD).await;
     assert_eq!(signed_in.status(), 303, "usernames are case-insensitive");
     assert_eq!(location(&signed_in), "/partner");

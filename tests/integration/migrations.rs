@@ -449,16 +449,28 @@ async fn instances_starting_together_on_an_empty_database_all_serve() {
                 })
             })
             .collect();
+        let mut running = Vec::new();
         for builder in builders {
             let (port, app) = builder
                 .await
                 .expect("the thread")
                 .expect("every instance starts");
-            tokio::spawn(app.run_until_stopped());
+            running.push((app.shutdown(), tokio::spawn(app.run_until_stopped())));
             let answer = reqwest::get(format!("http://127.0.0.1:{port}/health_check"))
                 .await
                 .expect("the instance answers");
             assert_eq!(answer.status(), 200);
+        }
+        // Stopped before their database goes: a worker polling a dropped
+        // PostgreSQL database would wait out the pool's connection timeout.
+        for (shutdown, _) in &running {
+            shutdown.trigger();
+        }
+        for (_, instance) in running {
+            instance
+                .await
+                .expect("the instance's task")
+                .expect("the instance stops");
         }
     }
 }

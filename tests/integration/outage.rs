@@ -23,6 +23,8 @@ struct Proxy {
     upstream: String,
     cut: Arc<AtomicBool>,
     streams: Arc<Mutex<Vec<TcpStream>>>,
+    /// The thread accepting connections, until it is cut.
+    accepting: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Proxy {
@@ -33,6 +35,7 @@ impl Proxy {
             upstream,
             cut: Arc::default(),
             streams: Arc::default(),
+            accepting: Mutex::default(),
         };
         proxy.serve(listener);
         proxy
@@ -45,7 +48,7 @@ impl Proxy {
             self.streams.clone(),
             self.upstream.clone(),
         );
-        std::thread::spawn(move || {
+        let accepting = std::thread::spawn(move || {
             while !cut.load(Ordering::SeqCst) {
                 let Ok((client, _)) = listener.accept() else {
                     std::thread::sleep(Duration::from_millis(10));
@@ -74,12 +77,16 @@ impl Proxy {
                 kept.push(server);
             }
         });
+        *self.accepting.lock().expect("accepting") = Some(accepting);
     }
 
-    /// Closes every forwarded connection and refuses new ones.
+    /// Closes every forwarded connection and refuses new ones: the accepting
+    /// thread has ended, and its listener with it, before the streams close.
     fn cut(&self) {
         self.cut.store(true, Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(50));
+        if let Some(accepting) = self.accepting.lock().expect("accepting").take() {
+            accepting.join().expect("the accepting thread ends");
+        }
         for stream in self.streams.lock().expect("streams").drain(..) {
             let _ = stream.shutdown(Shutdown::Both);
         }

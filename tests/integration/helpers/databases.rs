@@ -1,9 +1,9 @@
 //! A database of its own for each test: empty (for the migration tests), or
-//! cloned from a template migrated once per test process. Migrating took most
-//! of a test's start on PostgreSQL (a `CREATE DATABASE` and every migration);
-//! `CREATE DATABASE … TEMPLATE` copies the migrated files instead, and on
-//! SQLite a file copy does the same. The application still runs its
-//! migrations at start and finds nothing to do.
+//! in the state of a template migrated once per test process. Migrating took
+//! most of a test's start on PostgreSQL (a `CREATE DATABASE` and every
+//! migration); on SQLite a test copies the template's file, on PostgreSQL it
+//! takes a clone of the template from a pool (`database_pool.rs`). The
+//! application still runs its migrations at start and finds nothing to do.
 //!
 //! A template is named after a digest of the migration folders, so a changed
 //! or added migration makes a new template and a stale one is never reused.
@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 use diesel::{Connection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
+use super::database_pool::{self, Template};
+
 pub const POSTGRES_URL_VAR: &str = "PARTNERDESK_TEST_POSTGRES_URL";
 
 /// The advisory lock under which one test process at a time builds a
@@ -23,7 +25,16 @@ const TEMPLATE_LOCK_KEY: i64 = 0x5044_544d_504c;
 /// A database of its own for one test.
 pub enum TestDatabase {
     Sqlite,
-    Postgres { admin_url: String, name: String },
+    /// Created for this test, dropped after it.
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Taken from the pool (`database_pool.rs`): this test's as long as the
+    /// connection holding its slot's lock is open.
+    PostgresPooled {
+        _holder: diesel::PgConnection,
+    },
 }
 
 impl TestDatabase {
@@ -40,7 +51,10 @@ impl TestDatabase {
         match postgres_admin_url() {
             Some(admin_url) => {
                 let template = postgres_template(&admin_url);
-                Self::postgres(admin_url, Some(template))
+                match database_pool::claim(&admin_url, template) {
+                    Some((holder, url)) => (TestDatabase::PostgresPooled { _holder: holder }, url),
+                    None => Self::postgres(admin_url, Some(&template.name)),
+                }
             }
             None => {
                 std::fs::copy(sqlite_template(), data_dir.join("test.db"))
@@ -155,12 +169,13 @@ fn build_sqlite_template(path: &Path) {
     std::fs::rename(&partial, path).expect("put the SQLite template in place");
 }
 
-/// The name of a migrated PostgreSQL template database, built once by
-/// whichever test process comes first.
-fn postgres_template(admin_url: &str) -> &'static str {
-    static TEMPLATE: OnceLock<String> = OnceLock::new();
+/// The migrated PostgreSQL template database, built once by whichever test
+/// process comes first, and what brings a clone of it back to its state.
+fn postgres_template(admin_url: &str) -> &'static Template {
+    static TEMPLATE: OnceLock<Template> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
-        let name = format!("pd_template_{}", migrations_digest("postgres"));
+        let digest = migrations_digest("postgres");
+        let name = format!("pd_template_{digest}");
         let mut admin =
             diesel::PgConnection::establish(admin_url).expect("connect to the test PostgreSQL");
         diesel::sql_query(format!("SELECT pg_advisory_lock({TEMPLATE_LOCK_KEY})"))
@@ -169,10 +184,15 @@ fn postgres_template(admin_url: &str) -> &'static str {
         if !database_exists(&mut admin, &name) {
             build_postgres_template(&mut admin, admin_url, &name);
         }
+        let reset = database_pool::reset_script(&mut admin, &with_database(admin_url, &name));
         diesel::sql_query(format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK_KEY})"))
             .execute(&mut admin)
             .expect("unlock the template");
-        name
+        Template {
+            name,
+            digest,
+            reset,
+        }
     })
 }
 
@@ -206,7 +226,7 @@ fn build_postgres_template(admin: &mut diesel::PgConnection, admin_url: &str, na
     }
 }
 
-fn database_exists(admin: &mut diesel::PgConnection, name: &str) -> bool {
+pub(super) fn database_exists(admin: &mut diesel::PgConnection, name: &str) -> bool {
     use diesel::sql_types::{BigInt, Text};
     #[derive(diesel::QueryableByName)]
     struct Count {
@@ -236,7 +256,7 @@ fn without_tls(url: &str) -> String {
     parsed.to_string()
 }
 
-fn with_database(admin_url: &str, name: &str) -> String {
+pub(super) fn with_database(admin_url: &str, name: &str) -> String {
     let mut url = url::Url::parse(admin_url).expect("a valid PostgreSQL URL");
     url.set_path(&format!("/{name}"));
     url.to_string()

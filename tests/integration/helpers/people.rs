@@ -2,7 +2,6 @@
 
 use partnerdesk::access::PartnerRole;
 use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
-use partnerdesk::auth::password::hash_password;
 use partnerdesk::i18n::Lang;
 use partnerdesk::organisations::{self, NewPartner};
 
@@ -10,11 +9,28 @@ use super::TestApp;
 
 pub const PASSWORD: &str = "a long enough passphrase";
 
-/// The argon2 hash of `PASSWORD`, computed once per test process: at its real
-/// cost it was the slowest step of creating a login.
+/// The argon2id hash of `PASSWORD` that fixture logins get, made once per test
+/// process at argon2's lowest cost (8 KiB, one pass) rather than the
+/// application's 46 MiB. Verifying reads the cost from the stored hash, so
+/// signing in as a fixture login runs the application's own sign-in through
+/// and through, only cheaply: at the real cost these sign-ins were most of the
+/// suite's time. Every hash the application makes itself (activation, reset,
+/// a changed password) still has the real cost, and
+/// `accounts::an_invited_owner_activates_signs_in_and_lands_on_the_partner_home`
+/// proves it and signs in against one.
 pub fn password_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(PASSWORD).expect("hash"))
+    HASH.get_or_init(|| {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        use argon2::{Algorithm, Argon2, Params, Version};
+        let lowest = Params::new(Params::MIN_M_COST, Params::MIN_T_COST, 1, None)
+            .expect("argon2's lowest parameters");
+        let salt = SaltString::encode_b64(b"fixture-password").expect("a salt");
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, lowest)
+            .hash_password(PASSWORD.as_bytes(), &salt)
+            .expect("hash")
+            .to_string()
+    })
 }
 
 pub fn new_login(username: &str, language: Lang) -> NewLogin {
@@ -126,6 +142,18 @@ impl TestApp {
             .and_utc()
             .with_timezone(&chrono_tz::Europe::Paris)
             .date_naive()
+    }
+
+    /// The password hash stored for `username` (whose key is written in lower case).
+    pub fn stored_password_hash(&self, username: &str) -> String {
+        use diesel::prelude::*;
+        use partnerdesk::db::schema::logins;
+        let stored: Option<String> = logins::table
+            .filter(logins::username_key.eq(username))
+            .select(logins::password_hash)
+            .first(&mut self.conn())
+            .expect("the login");
+        stored.expect("a password hash")
     }
 
     /// Another browser, signed in as `username`.
