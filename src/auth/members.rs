@@ -11,7 +11,7 @@ use super::identity::{Identity, Membership, MembershipScope};
 use super::scope::{ConsoleScope, CustomerScope, PartnerScope, SubAccountScope};
 use crate::access::{CustomerRole, PartnerRole};
 use crate::errors::PageError;
-use crate::ids::{CustomerId, MembershipId, PartnerId};
+use crate::ids::{CustomerId, PartnerId};
 
 /// A handler argument for partner pages: the identity and its partner membership.
 pub struct PartnerMember {
@@ -30,10 +30,6 @@ impl PartnerMember {
 
     pub fn partner_id(&self) -> &PartnerId {
         self.scope.partner_id()
-    }
-
-    pub fn membership_id(&self) -> MembershipId {
-        MembershipId::new(self.membership.id.clone())
     }
 
     /// (login id, full name, membership id), owned, for work moved to another thread.

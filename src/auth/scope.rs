@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::access::{CustomerCapability, SubAccountAccess};
 use crate::db::DbConnection;
-use crate::db::schema::{customer_accounts, partner_organisations};
+use crate::db::schema::partner_organisations;
 use crate::ids::{CustomerId, PartnerId, SubAccountId};
 
 /// A partner organisation, as its member (or the operator) acts in it.
@@ -37,23 +37,6 @@ impl PartnerScope {
     pub fn partner_id(&self) -> &PartnerId {
         &self.partner_id
     }
-
-    /// The scope of a customer account this organisation looks after, for the
-    /// work a partner does in it (its users, its subscriptions), if the account
-    /// is the organisation's.
-    pub fn customer(
-        &self,
-        conn: &mut DbConnection,
-        customer_id: &CustomerId,
-    ) -> QueryResult<Option<CustomerScope>> {
-        let found: Option<CustomerId> = customer_accounts::table
-            .filter(customer_accounts::id.eq(customer_id))
-            .filter(customer_accounts::partner_id.eq(&self.partner_id))
-            .select(customer_accounts::id)
-            .first(conn)
-            .optional()?;
-        Ok(found.map(|customer_id| CustomerScope { customer_id }))
-    }
 }
 
 /// A whole customer account: its own people, and a partner user who opened it.
@@ -65,17 +48,6 @@ pub struct CustomerScope {
 impl CustomerScope {
     pub(super) fn of_credential(customer_id: CustomerId) -> Self {
         CustomerScope { customer_id }
-    }
-
-    /// The account the operator names on the command line (or the demo seeds),
-    /// if it exists. Nothing that answers a request calls this.
-    pub fn for_operator(conn: &mut DbConnection, customer_id: &str) -> QueryResult<Option<Self>> {
-        let found: Option<CustomerId> = customer_accounts::table
-            .filter(customer_accounts::id.eq(customer_id))
-            .select(customer_accounts::id)
-            .first(conn)
-            .optional()?;
-        Ok(found.map(|customer_id| CustomerScope { customer_id }))
     }
 
     pub fn customer_id(&self) -> &CustomerId {
