@@ -330,18 +330,11 @@ impl<T> OrTaken<T> for diesel::QueryResult<T> {
 /// SERIALIZABLE the snapshot is taken by the transaction's first statement, before
 /// the lock is granted: the second of two identical batches would not see the first's
 /// results, insert them again and fail on the primary key (or fail to serialise).
-pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    in_transaction(
-        conn,
-        "BEGIN IMMEDIATE",
-        "BEGIN ISOLATION LEVEL READ COMMITTED",
-        Finish::Commit,
-        work,
-    )
+pub fn write_transaction<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    in_transaction(conn, Begin::Write, Finish::Commit, work)
 }
 
 /// Runs `work` exactly as `write_transaction` would, then rolls it back whatever
@@ -350,18 +343,11 @@ where
 /// asks the person to confirm it (`web::confirm`); nothing it wrote is kept, not
 /// its rows, its emails (the outbox is a table) nor its activity-log entry.
 /// `work` must not act outside the database, as no change of ours does.
-pub fn rehearse<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    in_transaction(
-        conn,
-        "BEGIN IMMEDIATE",
-        "BEGIN ISOLATION LEVEL READ COMMITTED",
-        Finish::RollBack,
-        work,
-    )
+pub fn rehearse<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    in_transaction(conn, Begin::Write, Finish::RollBack, work)
 }
 
 /// Runs `work` in a read-only transaction whose statements all see the same
@@ -369,18 +355,34 @@ where
 /// reads whole days and hours from two tables: a batch committed between them
 /// must not be half counted). SQLite's deferred transaction keeps the snapshot of
 /// its first read.
-pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    in_transaction(
-        conn,
-        "BEGIN DEFERRED",
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        Finish::Commit,
-        work,
-    )
+pub fn read_snapshot<T, E: From<diesel::result::Error>>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    in_transaction(conn, Begin::ReadSnapshot, Finish::Commit, work)
+}
+
+/// What a transaction is for, which decides how each backend begins it.
+#[derive(Clone, Copy)]
+enum Begin {
+    Write,
+    ReadSnapshot,
+}
+
+impl Begin {
+    fn sqlite(self) -> &'static str {
+        match self {
+            Begin::Write => "BEGIN IMMEDIATE",
+            Begin::ReadSnapshot => "BEGIN DEFERRED",
+        }
+    }
+
+    fn postgres(self) -> &'static str {
+        match self {
+            Begin::Write => "BEGIN ISOLATION LEVEL READ COMMITTED",
+            Begin::ReadSnapshot => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        }
+    }
 }
 
 /// How a transaction whose work succeeded ends.
@@ -394,8 +396,7 @@ enum Finish {
 /// back even then) and rolls back on `Err`.
 fn in_transaction<T, E, F>(
     conn: &mut DbConnection,
-    sqlite_begin: &str,
-    postgres_begin: &str,
+    begin: Begin,
     finish: Finish,
     work: F,
 ) -> Result<T, E>
@@ -406,10 +407,10 @@ where
     use diesel::Connection;
     match conn {
         DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, sqlite_begin)?
+            AnsiTransactionManager::begin_transaction_sql(sqlite, begin.sqlite())?
         }
         DbConnection::Postgres(pg) => {
-            AnsiTransactionManager::begin_transaction_sql(pg, postgres_begin)?
+            AnsiTransactionManager::begin_transaction_sql(pg, begin.postgres())?
         }
     }
     match work(conn) {

@@ -10,96 +10,81 @@ use crate::ids::{CustomerId, PartnerId};
 use crate::state::AppState;
 use crate::web::confirm::Confirmed;
 
-/// What a change made by a partner member needs: when, for which organisation,
-/// in whose name, and the settings (for links in emails).
-pub struct PartnerChange {
+/// What a change made by a member needs, owned for the database thread: when,
+/// in which tenant (`scope`), in whose name, and the settings (for links in
+/// emails).
+pub struct Change<Scope> {
     pub now: chrono::NaiveDateTime,
-    scope: PartnerScope,
+    scope: Scope,
     pub settings: Settings,
     pub(crate) login_id: String,
     pub(crate) name: String,
     membership_id: String,
+    /// The partner whose user is doing this through "open customer", if so.
+    pub assisting_partner_id: Option<String>,
+    on_behalf_of: Option<String>,
 }
 
-impl PartnerChange {
-    /// Runs `work` in one write transaction, in the member's organisation and name.
-    pub async fn run<T, E>(
-        state: &AppState,
-        member: &PartnerMember,
-        work: impl FnOnce(&mut DbConnection, &PartnerChange) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
-    {
-        Self::run_once_confirmed(state, member, Confirmed::YES, work).await
-    }
+/// A change in a partner organisation, by one of its members.
+pub type PartnerChange = Change<PartnerScope>;
 
-    /// As `run` once the person has `confirmed` the change; until then it is
-    /// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
-    pub async fn run_once_confirmed<T, E>(
-        state: &AppState,
-        member: &PartnerMember,
-        confirmed: Confirmed,
-        work: impl FnOnce(&mut DbConnection, &PartnerChange) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
-    {
-        let (login_id, name, membership_id) = member.actor_parts();
-        let change = PartnerChange {
+/// A change in the customer console: the account or the operator's sub-account,
+/// by a member or by a partner's user who opened the account.
+pub type CustomerChange = Change<ConsoleScope>;
+
+/// A signed-in member a change can be made by, in the tenant of `Scope`.
+pub trait ChangeMaker {
+    type Scope: Clone + Send + 'static;
+
+    fn begin_change(&self, state: &AppState) -> Change<Self::Scope>;
+}
+
+impl ChangeMaker for PartnerMember {
+    type Scope = PartnerScope;
+
+    fn begin_change(&self, state: &AppState) -> PartnerChange {
+        let (login_id, name, membership_id) = self.actor_parts();
+        Change {
             now: state.clock.now(),
-            scope: member.scope().clone(),
+            scope: self.scope().clone(),
             settings: state.settings.clone(),
             login_id,
             name,
             membership_id,
-        };
-        in_transaction(state, confirmed, move |conn| work(conn, &change)).await
-    }
-
-    /// The organisation the change is made in.
-    pub fn scope(&self) -> &PartnerScope {
-        &self.scope
-    }
-
-    pub fn partner_id(&self) -> &PartnerId {
-        self.scope.partner_id()
-    }
-
-    /// The real person, acting as their membership, for the activity log.
-    pub fn actor(&self) -> Actor<'_> {
-        Actor {
-            login_id: Some(&self.login_id),
-            name: &self.name,
-            membership_id: Some(&self.membership_id),
+            assisting_partner_id: None,
             on_behalf_of: None,
         }
     }
 }
 
-/// What a change made in the customer console needs to know, owned, for the
-/// database thread.
-pub struct CustomerChange {
-    pub now: chrono::NaiveDateTime,
-    scope: ConsoleScope,
-    /// The partner whose user is doing this through "open customer", if so.
-    pub assisting_partner_id: Option<String>,
-    login_id: String,
-    name: String,
-    membership_id: String,
-    on_behalf_of: Option<String>,
+impl ChangeMaker for CustomerMember {
+    type Scope = ConsoleScope;
+
+    fn begin_change(&self, state: &AppState) -> CustomerChange {
+        let (login_id, name, membership_id) = self.actor_parts();
+        let assisting = self.identity.assisting.as_ref();
+        Change {
+            now: state.clock.now(),
+            scope: self.scope().clone(),
+            settings: state.settings.clone(),
+            login_id,
+            name,
+            membership_id,
+            assisting_partner_id: assisting.map(|a| a.partner_id.clone()),
+            on_behalf_of: assisting.map(|a| a.partner_name.clone()),
+        }
+    }
 }
 
-impl CustomerChange {
-    /// Runs `work` in one write transaction, in the member's account and name.
-    pub async fn run<T, E>(
+impl<Scope: Send + 'static> Change<Scope> {
+    /// Runs `work` in one write transaction, in the member's tenant and name.
+    pub async fn run<M, T, E>(
         state: &AppState,
-        member: &CustomerMember,
-        work: impl FnOnce(&mut DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
+        member: &M,
+        work: impl FnOnce(&mut DbConnection, &Self) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E>
     where
+        M: ChangeMaker<Scope = Scope>,
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
@@ -108,36 +93,31 @@ impl CustomerChange {
 
     /// As `run` once the person has `confirmed` the change; until then it is
     /// only rehearsed (`db::rehearse`), for the page that asks them to confirm it.
-    pub async fn run_once_confirmed<T, E>(
+    pub async fn run_once_confirmed<M, T, E>(
         state: &AppState,
-        member: &CustomerMember,
+        member: &M,
         confirmed: Confirmed,
-        work: impl FnOnce(&mut DbConnection, &CustomerChange) -> Result<T, E> + Send + 'static,
+        work: impl FnOnce(&mut DbConnection, &Self) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E>
     where
+        M: ChangeMaker<Scope = Scope>,
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        let assisting = member.identity.assisting.as_ref();
-        let change = CustomerChange {
-            now: state.clock.now(),
-            scope: member.scope().clone(),
-            assisting_partner_id: assisting.map(|a| a.partner_id.clone()),
-            login_id: member.identity.login.id.clone(),
-            name: member.identity.login.full_name.clone(),
-            membership_id: member.membership.id.clone(),
-            on_behalf_of: assisting.map(|a| a.partner_name.clone()),
-        };
-        in_transaction(state, confirmed, move |conn| work(conn, &change)).await
+        let change = member.begin_change(state);
+        db::run(&state.pool, move |conn| {
+            if confirmed.yes() {
+                db::write_transaction(conn, |conn| work(conn, &change))
+            } else {
+                db::rehearse(conn, |conn| work(conn, &change))
+            }
+        })
+        .await
     }
 
-    /// The account, or the operator's sub-account, the change is made in.
-    pub fn scope(&self) -> &ConsoleScope {
+    /// The tenant the change is made in.
+    pub fn scope(&self) -> &Scope {
         &self.scope
-    }
-
-    pub fn customer_id(&self) -> &CustomerId {
-        self.scope.customer_id()
     }
 
     /// The real person making the change.
@@ -148,6 +128,29 @@ impl CustomerChange {
     /// The real person's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The real person, acting as their membership, and the partner they act
+    /// for when they opened a customer's account.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            login_id: Some(&self.login_id),
+            name: &self.name,
+            membership_id: Some(&self.membership_id),
+            on_behalf_of: self.on_behalf_of.as_deref(),
+        }
+    }
+}
+
+impl PartnerChange {
+    pub fn partner_id(&self) -> &PartnerId {
+        self.scope.partner_id()
+    }
+}
+
+impl CustomerChange {
+    pub fn customer_id(&self) -> &CustomerId {
+        self.scope.customer_id()
     }
 
     /// Records an action on the account in its log, and in the partner's when the
@@ -172,34 +175,4 @@ impl CustomerChange {
             },
         )
     }
-
-    /// The real person, and the partner they act for when they opened the account.
-    pub fn actor(&self) -> Actor<'_> {
-        Actor {
-            login_id: Some(&self.login_id),
-            name: &self.name,
-            membership_id: Some(&self.membership_id),
-            on_behalf_of: self.on_behalf_of.as_deref(),
-        }
-    }
-}
-
-/// Runs `work` for real once `confirmed`, or rehearses it (rolled back).
-async fn in_transaction<T, E>(
-    state: &AppState,
-    confirmed: Confirmed,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
-) -> Result<T, E>
-where
-    T: Send + 'static,
-    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
-{
-    db::run(&state.pool, move |conn| {
-        if confirmed.yes() {
-            db::write_transaction(conn, work)
-        } else {
-            db::rehearse(conn, work)
-        }
-    })
-    .await
 }
