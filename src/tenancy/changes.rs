@@ -32,6 +32,12 @@ pub type PartnerChange = Change<PartnerScope>;
 /// by a member or by a partner's user who opened the account.
 pub type CustomerChange = Change<ConsoleScope>;
 
+/// What a change's work may fail with: its own error, into which the pool's and
+/// the database's convert.
+pub trait ChangeError: From<DbError> + From<diesel::result::Error> + Send + 'static {}
+
+impl<E: From<DbError> + From<diesel::result::Error> + Send + 'static> ChangeError for E {}
+
 /// A signed-in member a change can be made by, in the tenant of `Scope`.
 pub trait ChangeMaker {
     type Scope: Clone + Send + 'static;
@@ -43,17 +49,7 @@ impl ChangeMaker for PartnerMember {
     type Scope = PartnerScope;
 
     fn begin_change(&self, state: &AppState) -> PartnerChange {
-        let (login_id, name, membership_id) = self.actor_parts();
-        Change {
-            now: state.clock.now(),
-            scope: self.scope().clone(),
-            settings: state.settings.clone(),
-            login_id,
-            name,
-            membership_id,
-            assisting_partner_id: None,
-            on_behalf_of: None,
-        }
+        Change::new(state, self.scope().clone(), self.actor_parts(), None)
     }
 }
 
@@ -61,33 +57,43 @@ impl ChangeMaker for CustomerMember {
     type Scope = ConsoleScope;
 
     fn begin_change(&self, state: &AppState) -> CustomerChange {
-        let (login_id, name, membership_id) = self.actor_parts();
-        let assisting = self.identity.assisting.as_ref();
-        Change {
-            now: state.clock.now(),
-            scope: self.scope().clone(),
-            settings: state.settings.clone(),
-            login_id,
-            name,
-            membership_id,
-            assisting_partner_id: assisting.map(|a| a.partner_id.clone()),
-            on_behalf_of: assisting.map(|a| a.partner_name.clone()),
-        }
+        let assisting = self
+            .identity
+            .assisting
+            .as_ref()
+            .map(|assisting| (assisting.partner_id.clone(), assisting.partner_name.clone()));
+        Change::new(state, self.scope().clone(), self.actor_parts(), assisting)
     }
 }
 
 impl<Scope: Send + 'static> Change<Scope> {
+    /// `actor` is (login id, full name, membership id); `assisting` the id and
+    /// name of the partner whose user opened the customer's account, if so.
+    fn new(
+        state: &AppState,
+        scope: Scope,
+        (login_id, name, membership_id): (String, String, String),
+        assisting: Option<(String, String)>,
+    ) -> Self {
+        let (assisting_partner_id, on_behalf_of) = assisting.unzip();
+        Change {
+            now: state.clock.now(),
+            scope,
+            settings: state.settings.clone(),
+            login_id,
+            name,
+            membership_id,
+            assisting_partner_id,
+            on_behalf_of,
+        }
+    }
+
     /// Runs `work` in one write transaction, in the member's tenant and name.
-    pub async fn run<M, T, E>(
+    pub async fn run<M: ChangeMaker<Scope = Scope>, T: Send + 'static, E: ChangeError>(
         state: &AppState,
         member: &M,
         work: impl FnOnce(&mut DbConnection, &Self) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E>
-    where
-        M: ChangeMaker<Scope = Scope>,
-        T: Send + 'static,
-        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
-    {
+    ) -> Result<T, E> {
         Self::run_once_confirmed(state, member, Confirmed::YES, work).await
     }
 
@@ -102,7 +108,7 @@ impl<Scope: Send + 'static> Change<Scope> {
     where
         M: ChangeMaker<Scope = Scope>,
         T: Send + 'static,
-        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+        E: ChangeError,
     {
         let change = member.begin_change(state);
         db::run(&state.pool, move |conn| {
