@@ -70,8 +70,6 @@ static DASHBOARD_PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 const CUSTOMER_COUNT: &str = r#"id="customer-count"[^>]*data-total="(\d+)""#;
 const WARM_UP: usize = 50;
 const PER_PAGE: usize = 50;
-const HTTP_WORKERS: usize = 2;
-const DB_POOL_SIZE: u32 = 8;
 
 fn env_number(name: &str, default: usize) -> usize {
     match std::env::var(name) {
@@ -324,6 +322,11 @@ impl Scenario {
         Scenario::Home,
     ];
 
+    /// The scenario's name in a table row, with the number of clients.
+    fn at(self, concurrency: usize) -> String {
+        format!("{} @{concurrency}", self.name())
+    }
+
     fn name(self) -> &'static str {
         match self {
             Scenario::List => "list",
@@ -393,7 +396,7 @@ impl Outcome {
             format!("{:.2}%", 100.0 * self.throughput() / p)
         });
         format!(
-            "{name:<17} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {share:>10} {:>8.3} {:>8}",
+            "{name:<21} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.0} {share:>10} {:>8.3} {:>8}",
             self.latency_us.len(),
             self.ms(0.5),
             self.ms(0.99),
@@ -405,7 +408,7 @@ impl Outcome {
     }
 }
 
-const HEADER: &str = "scenario          requests    p50 ms    p99 ms    max ms     req/s   of plain \
+const HEADER: &str = "scenario              requests    p50 ms    p99 ms    max ms     req/s   of plain \
      cpu ms/req failures";
 
 fn histogram() -> Histogram<u64> {
@@ -496,6 +499,32 @@ fn process_cpu() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// The clients at once each scenario runs with: `PARTNERDESK_BENCH_CONCURRENCY`,
+/// a comma-separated list, by default 4 and 32.
+fn concurrency_levels() -> Vec<usize> {
+    let given = std::env::var("PARTNERDESK_BENCH_CONCURRENCY").unwrap_or_default();
+    let mut levels: Vec<usize> = given
+        .split(',')
+        .filter_map(|level| level.trim().parse().ok())
+        .filter(|&level| level > 0)
+        .collect();
+    if levels.is_empty() {
+        levels = vec![4, 32];
+    }
+    levels.sort_unstable();
+    levels.dedup();
+    levels
+}
+
+/// A line of /proc/self/smaps_rollup (the whole address space summed), such as Pss.
+fn mapped_memory(key: &str) -> String {
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
+    rollup
+        .lines()
+        .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
+        .map_or_else(|| "unknown".to_owned(), |value| value.trim().to_owned())
+}
+
 /// A line of /proc/self/status, such as VmRSS.
 fn memory(key: &str) -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -552,7 +581,7 @@ async fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let requests = env_number("PARTNERDESK_BENCH_REQUESTS", 2_000).max(1);
-    let concurrency = env_number("PARTNERDESK_BENCH_CONCURRENCY", 4).max(1);
+    let concurrencies = concurrency_levels();
     let pages = customers.div_ceil(PER_PAGE);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
@@ -567,17 +596,22 @@ async fn main() -> ExitCode {
     settings.bind = format!("127.0.0.1:{port}");
     settings.base_url = url::Url::parse(&address).expect("base URL");
     settings.smtp_url = None;
-    settings.http_workers = Some(HTTP_WORKERS);
-    settings.db_pool_size = DB_POOL_SIZE;
+    // The server runs with the defaults an operator gets: one HTTP worker per
+    // core and the pool sized from them.
+    let (http_workers, db_pool_size) = (
+        settings.http_workers.unwrap_or(cores),
+        settings.db_pool_size,
+    );
 
     println!("Partnerdesk customer list benchmark");
     println!("  backend:    {backend} ({})", redact_url(&database.url));
     println!("  machine:    {cores} cores (available_parallelism)");
     println!("  customers:  {customers} per partner, 2 partners, {PER_PAGE} per page");
     println!(
-        "  requests:   {requests} per scenario after {WARM_UP} warm-up, {concurrency} concurrent"
+        "  requests:   {requests} per scenario after {WARM_UP} warm-up, at {concurrencies:?} \
+         concurrent clients"
     );
-    println!("  server:     http_workers = {HTTP_WORKERS}, db_pool_size = {DB_POOL_SIZE}");
+    println!("  server:     http_workers = {http_workers}, db_pool_size = {db_pool_size}");
     println!("  client:     reqwest in the same process (tokio, {cores} worker threads), no gzip");
 
     let started = Instant::now();
@@ -630,7 +664,6 @@ async fn main() -> ExitCode {
     );
 
     println!("{HEADER}");
-    let shape = (requests, concurrency, pages);
     let mut results = Vec::new();
     let chosen = std::env::var("PARTNERDESK_BENCH_SCENARIOS").unwrap_or_default();
     let chosen: Vec<&str> = chosen
@@ -653,21 +686,59 @@ async fn main() -> ExitCode {
             Scenario::Dashboard => &customer_client,
             _ => &client,
         };
-        let warm_up = drive(client, &address, scenario, (WARM_UP, concurrency, pages)).await;
-        let mut outcome = drive(client, &address, scenario, shape).await;
-        outcome.failures += warm_up.failures;
-        println!("{}", outcome.row(scenario.name(), None));
-        results.push((scenario, outcome));
+        for &concurrency in &concurrencies {
+            let warm_up = drive(client, &address, scenario, (WARM_UP, concurrency, pages)).await;
+            let mut outcome =
+                drive(client, &address, scenario, (requests, concurrency, pages)).await;
+            outcome.failures += warm_up.failures;
+            println!("{}", outcome.row(&scenario.at(concurrency), None));
+            results.push((scenario, concurrency, outcome));
+        }
     }
 
-    let find = |s: Scenario| results.iter().find(|(r, _)| *r == s).map(|(_, o)| o);
-    let plain_rate = find(Scenario::PlainText).map(Outcome::throughput);
-    println!("\nSummary ({backend}, {customers} customers per partner, concurrency {concurrency})");
-    println!("{HEADER}");
-    for (scenario, outcome) in &results {
-        println!("{}", outcome.row(scenario.name(), plain_rate));
+    for &concurrency in &concurrencies {
+        let at = |s: Scenario| {
+            results
+                .iter()
+                .find(|(r, c, _)| *r == s && *c == concurrency)
+                .map(|(_, _, o)| o)
+        };
+        let plain_rate = at(Scenario::PlainText).map(Outcome::throughput);
+        println!("\nSummary ({backend}, {customers} customers per partner, {concurrency} clients)");
+        println!("{HEADER}");
+        for (scenario, _, outcome) in results.iter().filter(|(_, c, _)| *c == concurrency) {
+            println!("{}", outcome.row(&scenario.at(concurrency), plain_rate));
+        }
     }
     println!();
+    if let (Some(&fewest), Some(&most)) = (concurrencies.first(), concurrencies.last())
+        && most > fewest
+    {
+        println!("throughput at {most} clients against {fewest} (no collapse: at least 100 %):");
+        for (scenario, concurrency, outcome) in &results {
+            let fewer = results
+                .iter()
+                .find(|(s, c, _)| s == scenario && *c == fewest)
+                .map(|(_, _, o)| o.throughput());
+            if *concurrency == most
+                && let Some(fewer) = fewer
+            {
+                let ratio = 100.0 * outcome.throughput() / fewer;
+                let verdict = if ratio >= 100.0 { "met" } else { "MISSED" };
+                println!("  {:<17} {ratio:>7.1} %, {verdict}", scenario.name());
+            }
+        }
+        println!();
+    }
+    let concurrency = concurrencies.first().copied().unwrap_or(4);
+    let find = |s: Scenario| {
+        results
+            .iter()
+            .find(|(r, c, _)| *r == s && *c == concurrency)
+            .map(|(_, _, o)| o)
+    };
+    let plain_rate = find(Scenario::PlainText).map(Outcome::throughput);
+    println!("targets at {concurrency} clients:");
     if let Some(o) = find(Scenario::SearchSortPage) {
         let verdict = if o.ms(0.99) < 50.0 { "met" } else { "MISSED" };
         println!(
@@ -706,7 +777,14 @@ async fn main() -> ExitCode {
         memory("RssFile"),
         memory("VmHWM")
     );
-    let failures: usize = results.iter().map(|(_, o)| o.failures).sum();
+    println!(
+        "  of which its own (Private_Clean + Private_Dirty): {} + {}; its proportional share \
+         of pages mapped by others too (Pss): {}",
+        mapped_memory("Private_Clean"),
+        mapped_memory("Private_Dirty"),
+        mapped_memory("Pss"),
+    );
+    let failures: usize = results.iter().map(|(_, _, o)| o.failures).sum();
     if failures > 0 {
         eprintln!("{failures} requests did not answer 200");
         return ExitCode::FAILURE;

@@ -45,6 +45,8 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     pub secret_key: SecretKey,
     pub mail_from: String,
+    /// Database connections per instance; by default sized from the HTTP
+    /// workers (`default_pool_size`).
     pub db_pool_size: u32,
     /// How long a request waits for a database connection before answering
     /// 503 (the database is out of reach).
@@ -144,6 +146,22 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 const DEFAULT_MAIL_FROM: &str = "Partnerdesk <no-reply@partnerdesk.localhost>";
 
 /// The public address as given, else the one the server binds; http or https only.
+/// The cores this process may run on, as the HTTP server counts its workers.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Connections per instance when none is configured: two per HTTP worker, so
+/// that every worker has a query running while as many others wait on the disk
+/// or on SQLite's single writer, plus four for the outbox and job workers; never
+/// fewer than eight. Eight whatever the machine capped a 16-core server at the
+/// throughput of four cores.
+fn default_pool_size(http_workers: usize) -> u32 {
+    u32::try_from(2 * http_workers + 4)
+        .unwrap_or(u32::MAX)
+        .max(8)
+}
+
 fn base_url(given: Option<String>, bind: &str) -> Result<url::Url, ConfigError> {
     let text = given.unwrap_or_else(|| format!("http://{bind}"));
     url::Url::parse(&text)
@@ -207,7 +225,9 @@ impl Settings {
             mail_from: raw
                 .mail_from
                 .unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
-            db_pool_size: raw.db_pool_size.unwrap_or(8),
+            db_pool_size: raw
+                .db_pool_size
+                .unwrap_or_else(|| default_pool_size(raw.http_workers.unwrap_or_else(cores))),
             db_wait: Duration::from_secs(10),
             http_workers: raw.http_workers,
             outbox: raw.outbox.unwrap_or_default().or_defaults(),
@@ -308,6 +328,26 @@ mod tests {
             !data_dir.join("secret_key").exists(),
             "a given secret is not written"
         );
+    }
+
+    #[test]
+    fn the_pool_grows_with_the_http_workers_unless_its_size_is_given() {
+        assert_eq!(default_pool_size(1), 8, "never fewer than eight");
+        assert_eq!(default_pool_size(2), 8);
+        assert_eq!(default_pool_size(16), 36);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("partnerdesk.toml");
+        let data_dir = format!("data_dir = {:?}\n", dir.path().display().to_string());
+        std::fs::write(&file, format!("{data_dir}http_workers = 12\n")).expect("write");
+        let sized = Settings::load(Some(&file)).expect("settings");
+        assert_eq!(sized.db_pool_size, 28);
+        std::fs::write(
+            &file,
+            format!("{data_dir}http_workers = 12\ndb_pool_size = 5\n"),
+        )
+        .expect("write");
+        let given = Settings::load(Some(&file)).expect("settings");
+        assert_eq!(given.db_pool_size, 5);
     }
 
     #[test]
