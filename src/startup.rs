@@ -299,6 +299,7 @@ fn request_logger() -> actix_web::middleware::Logger {
             format!("[{id}] {} {}", req.method(), loggable_path(req.path()))
         })
         .exclude("/health_check")
+        .exclude("/ready")
 }
 
 /// The session cookie: `__Host-` prefixed and Secure when the portal is served over

@@ -303,12 +303,23 @@ impl SessionStore for DbSessionStore {
     ) -> Result<SessionKey, SaveError> {
         let now = self.clock.now();
         let idle = ttl(ttl_given);
-        let key = db::run(&self.pool, move |conn| {
+        let saved = db::run(&self.pool, move |conn| {
             purge_expired(conn, now)?;
             insert(conn, &state, now, idle)
         })
-        .await
-        .map_err(|e| SaveError::Other(e.into()))?;
+        .await;
+        let key = match saved {
+            Ok(key) => key,
+            // actix-session would replace the answer (the error page saying the
+            // database is out of reach, or `/ready`'s 503) by an opaque 500. A
+            // visitor gets a key that names no session instead: their next
+            // request starts a new one.
+            Err(error) if error.is_unreachable() => {
+                tracing::error!(%error, "cannot save a new session: the database is out of reach");
+                new_key()
+            }
+            Err(error) => return Err(SaveError::Other(error.into())),
+        };
         SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
     }
 

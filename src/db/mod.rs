@@ -436,6 +436,22 @@ where
     }
 }
 
+/// Whether the database answers a query within `wait`; for SQLite, also whether
+/// its file is still where the pool opened it (the pool's open connections would
+/// go on answering from a file deleted or moved away, and lose what they write).
+pub fn answers(pool: &DbPool, database_url: &str, wait: Duration) -> bool {
+    use diesel::RunQueryDsl;
+    if matches!(Backend::from_url(database_url), Ok(Backend::Sqlite)) {
+        let path = sqlite_path(database_url);
+        let in_memory = path.is_empty() || path.starts_with(':');
+        if !in_memory && !std::path::Path::new(path).exists() {
+            return false;
+        }
+    }
+    pool.get_timeout(wait)
+        .is_ok_and(|mut conn| diesel::sql_query("SELECT 1").execute(&mut conn).is_ok())
+}
+
 /// Runs blocking database work on the blocking thread pool, off the async workers.
 pub async fn run<T, E, F>(pool: &DbPool, work: F) -> Result<T, E>
 where

@@ -54,6 +54,7 @@ use Access::{ApiCustomer, ApiOperator, Customer, Partner, Public, SignedIn};
 routes! {
     "/" { GET Public => home::index }
     "/health_check" { GET Public => home::health_check }
+    "/ready" { GET Public => home::ready }
     "/language" { POST Public => pages::language::switch }
     "/static/{path:.*}" { GET Public => pages::assets::serve }
     "/login" {

@@ -130,6 +130,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
     Some(match path {
         "/" => "/",
         "/health_check" => "/health_check",
+        "/ready" => "/ready",
         "/language" => "/language",
         "/static/{path:.*}" => "/static/style.css",
         "/login" => "/login",

@@ -2,7 +2,7 @@
 //! test cuts): pages answer a 503 in the reader's language with a reference,
 //! the API answers 503 in JSON, the log has the reference with the driver's
 //! real error, and service comes back without a restart once the database
-//! does. (An embedded SQLite file cannot become unreachable to the process
+//! does; meanwhile `/ready` answers 503. (An embedded SQLite file cannot become unreachable to the process
 //! that holds it open, so this runs on PostgreSQL only.)
 
 use std::io::{Read, Write};
@@ -122,7 +122,19 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
     };
     assert_eq!(customers(&owner).await.status(), 200);
 
+    assert_eq!(app.get("/ready").await.status(), 200);
     proxy.cut();
+    let probe = reqwest::Client::new();
+    let unready = probe.get(app.url("/ready")).send().await.expect("GET");
+    assert_eq!(unready.status(), 503);
+    assert_eq!(
+        unready.text().await.expect("body"),
+        "the database does not answer"
+    );
+    // The front page needs no database; its session cannot be saved, which
+    // must not turn the page into an error.
+    let visitor = probe.get(app.url("/")).send().await.expect("GET");
+    assert_eq!(visitor.status(), 200);
     let refused = customers(&owner).await;
     assert_eq!(refused.status(), 503);
     let body = refused.text().await.expect("body");
@@ -171,6 +183,7 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(status, 200, "service returns without a restart");
+    assert_eq!(app.get("/ready").await.status(), 200);
 }
 
 /// Points the settings' database URL at a proxy in front of the real server,

@@ -164,3 +164,23 @@ async fn pages_stay_light() {
         "no JavaScript framework on the front page"
     );
 }
+
+#[tokio::test]
+async fn ready_answers_while_the_database_does_and_503_once_its_file_is_gone() {
+    let app = spawn_app().await;
+    let ready = app.get("/ready").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.expect("body"), "ready");
+    // PostgreSQL out of reach is tried in outage.rs; here, SQLite's file moved
+    // away under the running instance.
+    let Some(file) = app.settings.database_url.strip_prefix("sqlite://") else {
+        return;
+    };
+    let away = format!("{file}.away");
+    std::fs::rename(file, &away).expect("move the database file away");
+    let unready = app.get("/ready").await;
+    assert_eq!(unready.status(), 503);
+    assert_eq!(app.get("/health_check").await.status(), 200, "still alive");
+    std::fs::rename(&away, file).expect("put the database file back");
+    assert_eq!(app.get("/ready").await.status(), 200, "ready again");
+}

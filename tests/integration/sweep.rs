@@ -41,6 +41,7 @@ pub(crate) const TWO_STEP_LOGIN: &str = "target@contoso.example";
 /// GET routes that answer something other than a page: files, CSV, JSON.
 fn is_page(route: &Route) -> bool {
     !(route.path == "/health_check"
+        || route.path == "/ready"
         || route.path.starts_with("/static/")
         || route.path.ends_with(".csv")
         || matches!(route.access, Access::ApiOperator | Access::ApiCustomer))
