@@ -1,4 +1,5 @@
-//! The command line: `serve [--demo]`, `migrate`, `check`, and the operator's
+//! The command line: `serve [--demo]`, `migrate`, `check`, `backup`, `restore`,
+//! and the operator's
 //! `create-partner`, `offer add|list|retire`, `api-token create|revoke`, and
 //! `health …` (in `service_health::cli`).
 
@@ -39,6 +40,12 @@ enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Write a consistent, compressed copy of the SQLite database to FILE while
+    /// the portal may go on running (PostgreSQL: use pg_dump).
+    Backup { file: PathBuf },
+    /// Put the database saved by `backup` in FILE in place of the configured
+    /// one, which must not exist yet (PostgreSQL: use pg_restore).
+    Restore { file: PathBuf },
     /// Recompute every derived table and column (counts, flags, history) from
     /// the base tables and list what differs; exits non-zero if anything does.
     Check,
@@ -153,6 +160,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Check => check(&settings),
+        Command::Backup { file } => {
+            let bytes = db::backup::backup(&settings.database_url, &file)?;
+            println!("Backed up to {} ({bytes} bytes).", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            db::backup::restore(&file, &settings.database_url)?;
+            db::connect(&settings.database_url, 1)?;
+            println!(
+                "Restored from {}; the schema is up to date.",
+                file.display()
+            );
+            Ok(())
+        }
         Command::Health(command) => crate::service_health::cli::health(&settings, command),
         Command::ApiToken(command) => api_token(&settings, command),
         Command::CreatePartner {

@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, the pool, the
 //! per-connection set-up, the embedded migrations and the write transaction.
 
+pub mod backup;
 pub mod codes;
 pub mod derived;
 mod lock;
