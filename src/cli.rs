@@ -140,13 +140,21 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs go to stderr, as text or, with `PARTNERDESK_LOG_FORMAT=json`, one JSON
+/// object a line for a log collector. Read here, before the settings, so that a
+/// settings error is logged in the chosen form too.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let json = std::env::var("PARTNERDESK_LOG_FORMAT").is_ok_and(|format| format == "json");
+    let _ = if json {
+        logs.json().flatten_event(true).try_init()
+    } else {
+        logs.try_init()
+    };
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

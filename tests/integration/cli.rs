@@ -222,3 +222,75 @@ fn an_unknown_database_scheme_is_a_clear_error() {
     assert!(stderr.contains("postgres://"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// With `PARTNERDESK_LOG_FORMAT=json` every log line is a JSON object, and a
+/// request's line carries the id its answer gave in `X-Request-Id` (the id an
+/// error page shows as its reference).
+#[tokio::test]
+async fn json_logs_are_one_object_a_line_with_the_request_id() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_partnerdesk"))
+        .arg("serve")
+        .env("PARTNERDESK_DATA_DIR", data_dir.path())
+        .env("PARTNERDESK_BIND", "127.0.0.1:0")
+        .env_remove("PARTNERDESK_DATABASE_URL")
+        .env("PARTNERDESK_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start partnerdesk serve");
+    let (sender, logged) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let lines = first_lines(&mut child, 1).await;
+    let address = lines
+        .iter()
+        .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
+        .map(|address| address.trim_end_matches('/').to_owned());
+    let answer = match &address {
+        Some(address) => reqwest::get(format!("{address}/nowhere")).await.ok(),
+        None => None,
+    };
+    let request_id = answer
+        .as_ref()
+        .and_then(|a| a.headers().get("x-request-id"))
+        .and_then(|id| id.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_default();
+    // The request's line is written once its answer is sent: read until it comes.
+    let read = tokio::task::spawn_blocking(move || {
+        let mut read = Vec::new();
+        while let Ok(line) = logged.recv_timeout(std::time::Duration::from_secs(10)) {
+            let done = !request_id.is_empty() && line.contains(&request_id);
+            read.push(line);
+            if done {
+                return (read, Some(request_id));
+            }
+        }
+        (read, None)
+    })
+    .await
+    .expect("read the log");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let (read, found) = read;
+    assert!(!read.is_empty(), "something was logged; printed {lines:?}");
+    let objects: Vec<serde_json::Value> = read
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(objects.iter().all(|o| o["level"].is_string()), "{read:?}");
+    let request_id = found.unwrap_or_else(|| panic!("no line with the request id: {read:?}"));
+    let line = objects.last().expect("the request's line");
+    let message = line["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&request_id) && message.contains("/nowhere") && message.contains("404"),
+        "{line}"
+    );
+}
