@@ -17,7 +17,7 @@ use super::orders::{self, Buyer, OfferChoice, OrderLine, Purpose};
 use super::review::{self, Done, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::Capability;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::customers::{self, Customer};
 use crate::db::schema::{reservations, subscriptions};
@@ -223,6 +223,7 @@ fn end_reservation(
     .execute(conn)
 }
 
+/// Records a change of the customer's reservations in its log and its partner's.
 fn log(
     conn: &mut DbConnection,
     change: &PartnerChange,
@@ -230,27 +231,7 @@ fn log(
     action: Action,
     details: &str,
 ) -> QueryResult<()> {
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: change.actor(),
-            action,
-            target: &customer.name,
-            details,
-        },
-    )
-}
-
-fn buyer(change: &PartnerChange) -> Buyer<'_> {
-    Buyer {
-        placed_by: PlacedBy::Partner,
-        login_id: Some(&change.login_id),
-        name: &change.name,
-        now: change.now,
-    }
+    customers::record_change(conn, change, &customer.id, action, &customer.name, details)
 }
 
 /// Ends the reservation today; returns what it was.
@@ -282,7 +263,7 @@ pub fn renew(
 ) -> Result<Quote, CommerceError> {
     let held = active_reservation(conn, &customer.id, reservation_id)?;
     let offer = catalogue::find(conn, &held.offer_id)?.ok_or(CommerceError::NotFound)?;
-    let buyer = buyer(change);
+    let buyer = Buyer::partner(change);
     orders::insert_order(
         conn,
         customer,
@@ -340,7 +321,13 @@ pub fn exchange(
         purpose: Purpose::Exchange,
         starts_on: change.now.date(),
     };
-    orders::place(conn, customer, change.partner_id(), &buyer(change), &line)?;
+    orders::place(
+        conn,
+        customer,
+        change.partner_id(),
+        &Buyer::partner(change),
+        &line,
+    )?;
     log(
         conn,
         change,

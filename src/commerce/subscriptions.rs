@@ -311,17 +311,13 @@ pub async fn change_owner(
             change.now,
         )?;
         if let Some(changed) = &changed {
-            crate::audit::record(
+            customers::record_change(
                 conn,
-                change.now,
-                crate::audit::Entry {
-                    partner_id: Some(change.partner_id().as_str()),
-                    customer_id: Some(customer.id.as_str()),
-                    actor: change.actor(),
-                    action: owner_action(owner),
-                    target: &customer.name,
-                    details: &format!("{} · {}", changed.subscription, changed.person),
-                },
+                change,
+                &customer.id,
+                owner_action(owner),
+                &customer.name,
+                &format!("{} · {}", changed.subscription, changed.person),
             )?;
         }
         Ok(changed)

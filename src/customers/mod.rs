@@ -198,13 +198,37 @@ pub fn record_change(
     target: &str,
     details: &str,
 ) -> QueryResult<()> {
-    crate::audit::record(
+    record_on_account(
         conn,
         change.now,
+        (customer_id.as_str(), Some(change.partner_id().as_str())),
+        change.actor(),
+        action,
+        target,
+        details,
+    )
+}
+
+/// Records in the activity log what `actor` did to one customer account,
+/// `account` being (the customer's id, its partner's id): the entry shows in
+/// the account's log and in its partner's.
+pub fn record_on_account(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    account: (&str, Option<&str>),
+    actor: crate::audit::Actor<'_>,
+    action: crate::audit::Action,
+    target: &str,
+    details: &str,
+) -> QueryResult<()> {
+    let (customer_id, partner_id) = account;
+    crate::audit::record(
+        conn,
+        now,
         crate::audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer_id.as_str()),
-            actor: change.actor(),
+            partner_id,
+            customer_id: Some(customer_id),
+            actor,
             action,
             target,
             details,

@@ -19,7 +19,7 @@ use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, service_request_messages, service_requests};
 use crate::email::outbox::{self, OutboxError};
@@ -262,24 +262,13 @@ fn record(
     target: &str,
     details: &str,
 ) -> QueryResult<()> {
-    let (customer_id, partner_id) = request;
-    audit::record(
-        conn,
-        now,
-        audit::Entry {
-            partner_id,
-            customer_id: Some(customer_id),
-            actor: Actor {
-                login_id: Some(&author.login_id),
-                name: &author.name,
-                membership_id: Some(&author.membership_id),
-                on_behalf_of: None,
-            },
-            action,
-            target,
-            details,
-        },
-    )
+    let actor = Actor {
+        login_id: Some(&author.login_id),
+        name: &author.name,
+        membership_id: Some(&author.membership_id),
+        on_behalf_of: None,
+    };
+    crate::customers::record_on_account(conn, now, request, actor, action, target, details)
 }
 
 /// Opens a request for the customer `scope` allows (a partner's customer, or the

@@ -56,6 +56,18 @@ pub struct Buyer<'a> {
     pub now: NaiveDateTime,
 }
 
+impl<'a> Buyer<'a> {
+    /// The partner member making `change`, who places the order.
+    pub fn partner(change: &'a crate::tenancy::PartnerChange) -> Self {
+        Buyer {
+            placed_by: PlacedBy::Partner,
+            login_id: Some(&change.login_id),
+            name: &change.name,
+            now: change.now,
+        }
+    }
+}
+
 /// What an order is for, checked against the catalogue and the customer.
 pub struct OrderLine<'a> {
     pub offer: &'a Offer,

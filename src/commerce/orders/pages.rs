@@ -10,7 +10,7 @@ use super::form::{OfferChoice, OrderForm, offer_choices};
 use super::queries::{HistoryRow, history, place};
 use super::{Buyer, OrderLine, Purpose, describe, usage_subscriptions};
 use crate::access::Capability;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
@@ -156,24 +156,20 @@ fn order_as_partner(
         purpose: Purpose::Purchase,
         starts_on: change.now.date(),
     };
-    let buyer = Buyer {
-        placed_by: PlacedBy::Partner,
-        login_id: Some(&change.login_id),
-        name: &change.name,
-        now: change.now,
-    };
-    place(conn, &customer, change.partner_id(), &buyer, &line)?;
-    audit::record(
+    place(
         conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: change.actor(),
-            action: Action::OrderPlaced,
-            target: &customer.name,
-            details: &describe(&offer, quantity),
-        },
+        &customer,
+        change.partner_id(),
+        &Buyer::partner(change),
+        &line,
+    )?;
+    customers::record_change(
+        conn,
+        change,
+        &customer.id,
+        Action::OrderPlaced,
+        &customer.name,
+        &describe(&offer, quantity),
     )?;
     Quote::new(conn, &customer.name, change.partner_id(), &line)
 }
