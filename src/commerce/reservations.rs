@@ -19,6 +19,7 @@ use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::Capability;
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
+use crate::auth::scope::{Owned, PartnerScope};
 use crate::customers::{self, Customer};
 use crate::db::schema::{reservations, subscriptions};
 use crate::db::{self, DbConnection};
@@ -169,6 +170,7 @@ pub async fn page(
 
 /// An active reservation of the customer, with what renewing or exchanging needs.
 pub struct Held {
+    id: String,
     pub name: String,
     offer_id: String,
     subscription_id: String,
@@ -176,16 +178,20 @@ pub struct Held {
     pub ends_on: NaiveDate,
 }
 
-fn active_reservation(
+/// The active reservation `reservation_id` of the partner's `customer`;
+/// another's, or one that ended, is missing.
+fn find_active(
     conn: &mut DbConnection,
-    customer_id: &CustomerId,
+    scope: &PartnerScope,
+    customer: &Owned<Customer>,
     reservation_id: &str,
-) -> Result<Held, CommerceError> {
-    let row: Option<(String, String, String, i32, NaiveDate)> = reservations::table
+) -> Result<Owned<Held>, CommerceError> {
+    let row: Option<(String, String, String, String, i32, NaiveDate)> = reservations::table
         .filter(reservations::id.eq(reservation_id))
-        .filter(reservations::customer_id.eq(customer_id))
+        .filter(reservations::customer_id.eq(&customer.id))
         .filter(reservations::state.eq(ReservationState::Active))
         .select((
+            reservations::id,
             reservations::name,
             reservations::offer_id,
             reservations::subscription_id,
@@ -194,26 +200,28 @@ fn active_reservation(
         ))
         .first(conn)
         .optional()?;
-    let (name, offer_id, subscription_id, quantity, ends_on) =
+    let (id, name, offer_id, subscription_id, quantity, ends_on) =
         row.ok_or(CommerceError::NotFound)?;
-    Ok(Held {
+    let held = Held {
+        id,
         name,
         offer_id,
         subscription_id,
         quantity,
         ends_on,
-    })
+    };
+    Ok(Owned::found_in(scope, held))
 }
 
 fn end_reservation(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    reservation_id: &str,
+    held: &Owned<Held>,
     state: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         reservations::table
-            .filter(reservations::id.eq(reservation_id))
+            .filter(reservations::id.eq(&held.id))
             .filter(reservations::state.eq(ReservationState::Active)),
     )
     .set((
@@ -238,11 +246,11 @@ fn log(
 pub fn cancel(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &Customer,
+    customer: &Owned<Customer>,
     reservation_id: &str,
 ) -> Result<Held, CommerceError> {
-    let held = active_reservation(conn, &customer.id, reservation_id)?;
-    end_reservation(conn, change, reservation_id, "cancelled")?;
+    let held = find_active(conn, change.scope(), customer, reservation_id)?;
+    end_reservation(conn, change, &held, "cancelled")?;
     log(
         conn,
         change,
@@ -250,7 +258,7 @@ pub fn cancel(
         Action::ReservationCancelled,
         &held.name,
     )?;
-    Ok(held)
+    Ok(held.into_inner())
 }
 
 /// Extends the reservation by its offer's term from its current end, with a
@@ -258,10 +266,10 @@ pub fn cancel(
 pub fn renew(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &Customer,
+    customer: &Owned<Customer>,
     reservation_id: &str,
 ) -> Result<Quote, CommerceError> {
-    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    let held = find_active(conn, change.scope(), customer, reservation_id)?;
     let offer = catalogue::find(conn, &held.offer_id)?.ok_or(CommerceError::NotFound)?;
     let buyer = Buyer::partner(change);
     orders::insert_order(
@@ -282,7 +290,7 @@ pub fn renew(
     };
     let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
     let ends_on = orders::term_end(held.ends_on, offer.term_months);
-    diesel::update(reservations::table.filter(reservations::id.eq(reservation_id)))
+    diesel::update(reservations::table.filter(reservations::id.eq(&held.id)))
         .set((
             reservations::ends_on.eq(ends_on),
             reservations::updated_at.eq(change.now),
@@ -304,16 +312,16 @@ pub fn renew(
 pub fn exchange(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &Customer,
+    customer: &Owned<Customer>,
     reservation_id: &str,
     offer: &Offer,
     quantity: i32,
 ) -> Result<(Held, Quote), CommerceError> {
-    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    let held = find_active(conn, change.scope(), customer, reservation_id)?;
     if offer.kind() != OfferKind::Reservation {
         return Err(CommerceError::field("offer_id", "order-offer-required"));
     }
-    end_reservation(conn, change, reservation_id, "exchanged")?;
+    end_reservation(conn, change, &held, "exchanged")?;
     let line = OrderLine {
         offer,
         quantity,
@@ -336,7 +344,7 @@ pub fn exchange(
         &format!("{} → {}", held.name, orders::describe(offer, quantity)),
     )?;
     let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
-    Ok((held, quote))
+    Ok((held.into_inner(), quote))
 }
 
 #[derive(Deserialize)]

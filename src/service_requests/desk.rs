@@ -111,6 +111,24 @@ pub async fn request_page(
     })
 }
 
+/// The request `id` with its messages and an empty reply form.
+pub async fn show(
+    state: &AppState,
+    layout: PageContext,
+    desk: &Desk,
+    id: String,
+) -> Result<HttpResponse, PageError> {
+    request_page(
+        state,
+        layout,
+        desk,
+        id,
+        String::new(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
 /// Opens a request for the customer (which the desk's scope must reach),
 /// emails the other side and shows the new request.
 pub async fn open(

@@ -137,16 +137,7 @@ pub async fn page(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (typed, errors) = (String::new(), FieldErrors::default());
-    desk::request_page(
-        &state,
-        layout,
-        &desk(&member),
-        path.into_inner(),
-        typed,
-        errors,
-    )
-    .await
+    desk::show(&state, layout, &desk(&member), path.into_inner()).await
 }
 
 pub async fn reply(
