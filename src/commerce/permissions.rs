@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::{CommerceError, page_error};
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
+use crate::auth::scope::Owned;
 use crate::console::users::lock_account;
 use crate::customers;
 use crate::db::DbConnection;
@@ -41,7 +42,7 @@ pub enum Toggled {
 pub fn set_buy_reservations(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &customers::Customer,
+    customer: &Owned<customers::Customer>,
     on: bool,
 ) -> Result<Toggled, CommerceError> {
     // Serialises with owner and subscription changes of the same account
@@ -80,7 +81,7 @@ pub fn set_buy_reservations(
     } else {
         Action::PurchasePermissionsDeleted
     };
-    customers::record_change(conn, change, &customer.id, action, &customer.name, "")?;
+    customers::record_change(conn, change, customer, action, "")?;
     Ok(Toggled::Changed)
 }
 

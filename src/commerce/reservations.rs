@@ -231,17 +231,6 @@ fn end_reservation(
     .execute(conn)
 }
 
-/// Records a change of the customer's reservations in its log and its partner's.
-fn log(
-    conn: &mut DbConnection,
-    change: &PartnerChange,
-    customer: &Customer,
-    action: Action,
-    details: &str,
-) -> QueryResult<()> {
-    customers::record_change(conn, change, &customer.id, action, &customer.name, details)
-}
-
 /// Ends the reservation today; returns what it was.
 pub fn cancel(
     conn: &mut DbConnection,
@@ -251,7 +240,7 @@ pub fn cancel(
 ) -> Result<Held, CommerceError> {
     let held = find_active(conn, change.scope(), customer, reservation_id)?;
     end_reservation(conn, change, &held, "cancelled")?;
-    log(
+    customers::record_change(
         conn,
         change,
         customer,
@@ -296,7 +285,7 @@ pub fn renew(
             reservations::updated_at.eq(change.now),
         ))
         .execute(conn)?;
-    log(
+    customers::record_change(
         conn,
         change,
         customer,
@@ -336,7 +325,7 @@ pub fn exchange(
         &Buyer::partner(change),
         &line,
     )?;
-    log(
+    customers::record_change(
         conn,
         change,
         customer,

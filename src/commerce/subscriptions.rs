@@ -349,9 +349,8 @@ pub async fn change_owner(
             customers::record_change(
                 conn,
                 change,
-                &customer.id,
+                &customer,
                 owner_action(owner),
-                &customer.name,
                 &format!("{} · {}", changed.subscription, changed.person),
             )?;
         }

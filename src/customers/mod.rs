@@ -189,22 +189,21 @@ pub fn search_text(name: &str, domain: &str) -> String {
 }
 
 /// Records in the activity log a change a partner member made to one of the
-/// partner's customers.
+/// partner's customers, named as it was found.
 pub fn record_change(
     conn: &mut DbConnection,
     change: &crate::tenancy::PartnerChange,
-    customer_id: &CustomerId,
+    customer: &Owned<Customer>,
     action: crate::audit::Action,
-    target: &str,
     details: &str,
 ) -> QueryResult<()> {
     record_on_account(
         conn,
         change.now,
-        (customer_id.as_str(), Some(change.partner_id().as_str())),
+        (customer.id.as_str(), Some(change.partner_id().as_str())),
         change.actor(),
         action,
-        target,
+        &customer.name,
         details,
     )
 }

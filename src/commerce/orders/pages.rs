@@ -166,9 +166,8 @@ fn order_as_partner(
     customers::record_change(
         conn,
         change,
-        &customer.id,
+        &customer,
         Action::OrderPlaced,
-        &customer.name,
         &describe(&offer, quantity),
     )?;
     Quote::new(conn, &customer.name, change.partner_id(), &line)
