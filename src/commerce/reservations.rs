@@ -318,21 +318,9 @@ pub fn exchange(
         purpose: Purpose::Exchange,
         starts_on: change.now.date(),
     };
-    orders::place(
-        conn,
-        customer,
-        change.partner_id(),
-        &Buyer::partner(change),
-        &line,
-    )?;
-    customers::record_change(
-        conn,
-        change,
-        customer,
-        Action::ReservationExchanged,
-        &format!("{} → {}", held.name, orders::describe(offer, quantity)),
-    )?;
-    let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
+    let details = format!("{} → {}", held.name, orders::describe(offer, quantity));
+    let action = Action::ReservationExchanged;
+    let quote = orders::place_for_partner(conn, change, customer, &line, action, &details)?;
     Ok((held.into_inner(), quote))
 }
 

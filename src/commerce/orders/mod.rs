@@ -68,6 +68,27 @@ impl<'a> Buyer<'a> {
     }
 }
 
+/// Places the order a partner member makes for its customer, logs it as
+/// `action` and returns its quote.
+pub fn place_for_partner(
+    conn: &mut crate::db::DbConnection,
+    change: &crate::tenancy::PartnerChange,
+    customer: &crate::auth::scope::Owned<crate::customers::Customer>,
+    line: &OrderLine<'_>,
+    action: crate::audit::Action,
+    details: &str,
+) -> Result<super::review::Quote, CommerceError> {
+    place(
+        conn,
+        customer,
+        change.partner_id(),
+        &Buyer::partner(change),
+        line,
+    )?;
+    crate::customers::record_change(conn, change, customer, action, details)?;
+    super::review::Quote::new(conn, &customer.name, change.partner_id(), line)
+}
+
 /// What an order is for, checked against the catalogue and the customer.
 pub struct OrderLine<'a> {
     pub offer: &'a Offer,

@@ -7,8 +7,8 @@ use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 
 use super::form::{OfferChoice, OrderForm, offer_choices};
-use super::queries::{HistoryRow, history, place};
-use super::{Buyer, OrderLine, Purpose, describe, usage_subscriptions};
+use super::queries::{HistoryRow, history};
+use super::{OrderLine, Purpose, describe, place_for_partner, usage_subscriptions};
 use crate::access::Capability;
 use crate::audit::Action;
 use crate::auth::identity::{CustomerMember, PartnerMember};
@@ -156,21 +156,15 @@ fn order_as_partner(
         purpose: Purpose::Purchase,
         starts_on: change.now.date(),
     };
-    place(
-        conn,
-        &customer,
-        change.partner_id(),
-        &Buyer::partner(change),
-        &line,
-    )?;
-    customers::record_change(
+    let details = describe(&offer, quantity);
+    place_for_partner(
         conn,
         change,
         &customer,
+        &line,
         Action::OrderPlaced,
-        &describe(&offer, quantity),
-    )?;
-    Quote::new(conn, &customer.name, change.partner_id(), &line)
+        &details,
+    )
 }
 
 #[derive(Template)]
