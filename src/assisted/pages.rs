@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::{EndReason, NewSession};
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::auth::session::TypedSession;
 use crate::customers::{self, Customer, CustomerError, fields};
@@ -162,22 +162,20 @@ async fn start_session(
                     reason: &reason,
                 },
             )?;
-            audit::record(
+            let actor = Actor {
+                login_id: Some(&login_id),
+                name: &name,
+                membership_id: Some(&membership_id),
+                on_behalf_of: Some(&partner_name),
+            };
+            customers::record_on_account(
                 conn,
                 now,
-                audit::Entry {
-                    partner_id: Some(scope.partner_id().as_str()),
-                    customer_id: Some(customer.id.as_str()),
-                    actor: Actor {
-                        login_id: Some(&login_id),
-                        name: &name,
-                        membership_id: Some(&membership_id),
-                        on_behalf_of: Some(&partner_name),
-                    },
-                    action: Action::CustomerOpened,
-                    target: &customer.name,
-                    details: &reason,
-                },
+                (customer.id.as_str(), Some(scope.partner_id().as_str())),
+                actor,
+                Action::CustomerOpened,
+                &customer.name,
+                &reason,
             )?;
             notify_administrators(
                 conn,
@@ -212,22 +210,20 @@ pub async fn leave(
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| -> Result<(), CustomerError> {
             super::end(conn, now, &assisting.session_id, EndReason::Left)?;
-            audit::record(
+            let actor = Actor {
+                login_id: Some(&login_id),
+                name: &name,
+                membership_id: Some(&assisting.partner_membership_id),
+                on_behalf_of: Some(&assisting.partner_name),
+            };
+            customers::record_on_account(
                 conn,
                 now,
-                audit::Entry {
-                    partner_id: Some(&assisting.partner_id),
-                    customer_id: Some(&assisting.customer_id),
-                    actor: Actor {
-                        login_id: Some(&login_id),
-                        name: &name,
-                        membership_id: Some(&assisting.partner_membership_id),
-                        on_behalf_of: Some(&assisting.partner_name),
-                    },
-                    action: Action::CustomerLeft,
-                    target: &assisting.customer_name,
-                    details: "",
-                },
+                (&assisting.customer_id, Some(&assisting.partner_id)),
+                actor,
+                Action::CustomerLeft,
+                &assisting.customer_name,
+                "",
             )?;
             Ok(())
         })

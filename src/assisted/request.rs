@@ -12,7 +12,7 @@ use actix_web_flash_messages::FlashMessage;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::auth::identity::PartnerMember;
 use crate::customers::{self, CustomerError};
 use crate::db::schema::{logins, memberships};
@@ -75,20 +75,18 @@ fn ask(
         };
         outbox::enqueue(conn, now, &email, &message)?;
     }
-    audit::record(
+    let actor = Actor {
+        on_behalf_of: Some(&partner),
+        ..member.actor()
+    };
+    customers::record_on_account(
         conn,
         now,
-        audit::Entry {
-            partner_id: Some(member.partner_id().as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: Actor {
-                on_behalf_of: Some(&partner),
-                ..member.actor()
-            },
-            action: Action::AssistanceRequested,
-            target: &customer.name,
-            details: "",
-        },
+        (customer.id.as_str(), Some(member.partner_id().as_str())),
+        actor,
+        Action::AssistanceRequested,
+        &customer.name,
+        "",
     )?;
     Ok(Outcome::Sent)
 }

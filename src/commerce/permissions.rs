@@ -12,8 +12,9 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::{CommerceError, page_error};
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
+use crate::auth::scope::Owned;
 use crate::console::users::lock_account;
 use crate::customers;
 use crate::db::DbConnection;
@@ -41,7 +42,7 @@ pub enum Toggled {
 pub fn set_buy_reservations(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &customers::Customer,
+    customer: &Owned<customers::Customer>,
     on: bool,
 ) -> Result<Toggled, CommerceError> {
     // Serialises with owner and subscription changes of the same account
@@ -75,22 +76,12 @@ pub fn set_buy_reservations(
     if changed == 0 {
         return Ok(Toggled::Unchanged);
     }
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: change.actor(),
-            action: if on {
-                Action::PurchasePermissionsCreated
-            } else {
-                Action::PurchasePermissionsDeleted
-            },
-            target: &customer.name,
-            details: "",
-        },
-    )?;
+    let action = if on {
+        Action::PurchasePermissionsCreated
+    } else {
+        Action::PurchasePermissionsDeleted
+    };
+    customers::record_change(conn, change, customer, action, "")?;
     Ok(Toggled::Changed)
 }
 

@@ -17,9 +17,9 @@ use super::reservations::{Reservation, of_customer};
 use super::review::{self, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::CustomerCapability;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
-use crate::customers::Customer;
+use crate::customers::{self, Customer};
 use crate::db::schema::{customer_accounts, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
@@ -197,17 +197,14 @@ fn purchase(
     // Billed to the partner: the order is the partner's, like its own orders.
     orders::place(conn, &customer, &partner_id, &buyer, &line)?;
     // In the customer's log and the partner's; no email to anyone.
-    audit::record(
+    customers::record_on_account(
         conn,
         change.now,
-        audit::Entry {
-            partner_id: Some(partner_id.as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: change.actor(),
-            action: Action::CustomerPurchase,
-            target: &customer.name,
-            details: &orders::describe(&offer, quantity),
-        },
+        (customer.id.as_str(), Some(partner_id.as_str())),
+        change.actor(),
+        Action::CustomerPurchase,
+        &customer.name,
+        &orders::describe(&offer, quantity),
     )?;
     Quote::new(conn, &customer.name, &partner_id, &line)
 }

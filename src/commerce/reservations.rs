@@ -17,8 +17,9 @@ use super::orders::{self, Buyer, OfferChoice, OrderLine, Purpose};
 use super::review::{self, Done, Quote};
 use super::{CommerceError, OfferKind, PlacedBy, page_error};
 use crate::access::Capability;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
+use crate::auth::scope::{Owned, PartnerScope};
 use crate::customers::{self, Customer};
 use crate::db::schema::{reservations, subscriptions};
 use crate::db::{self, DbConnection};
@@ -169,6 +170,7 @@ pub async fn page(
 
 /// An active reservation of the customer, with what renewing or exchanging needs.
 pub struct Held {
+    id: String,
     pub name: String,
     offer_id: String,
     subscription_id: String,
@@ -176,16 +178,20 @@ pub struct Held {
     pub ends_on: NaiveDate,
 }
 
-fn active_reservation(
+/// The active reservation `reservation_id` of the partner's `customer`;
+/// another's, or one that ended, is missing.
+fn find_active(
     conn: &mut DbConnection,
-    customer_id: &CustomerId,
+    scope: &PartnerScope,
+    customer: &Owned<Customer>,
     reservation_id: &str,
-) -> Result<Held, CommerceError> {
-    let row: Option<(String, String, String, i32, NaiveDate)> = reservations::table
+) -> Result<Owned<Held>, CommerceError> {
+    let row: Option<(String, String, String, String, i32, NaiveDate)> = reservations::table
         .filter(reservations::id.eq(reservation_id))
-        .filter(reservations::customer_id.eq(customer_id))
+        .filter(reservations::customer_id.eq(&customer.id))
         .filter(reservations::state.eq(ReservationState::Active))
         .select((
+            reservations::id,
             reservations::name,
             reservations::offer_id,
             reservations::subscription_id,
@@ -194,26 +200,28 @@ fn active_reservation(
         ))
         .first(conn)
         .optional()?;
-    let (name, offer_id, subscription_id, quantity, ends_on) =
+    let (id, name, offer_id, subscription_id, quantity, ends_on) =
         row.ok_or(CommerceError::NotFound)?;
-    Ok(Held {
+    let held = Held {
+        id,
         name,
         offer_id,
         subscription_id,
         quantity,
         ends_on,
-    })
+    };
+    Ok(Owned::found_in(scope, held))
 }
 
 fn end_reservation(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    reservation_id: &str,
+    held: &Owned<Held>,
     state: &str,
 ) -> QueryResult<usize> {
     diesel::update(
         reservations::table
-            .filter(reservations::id.eq(reservation_id))
+            .filter(reservations::id.eq(&held.id))
             .filter(reservations::state.eq(ReservationState::Active)),
     )
     .set((
@@ -223,53 +231,23 @@ fn end_reservation(
     .execute(conn)
 }
 
-fn log(
-    conn: &mut DbConnection,
-    change: &PartnerChange,
-    customer: &Customer,
-    action: Action,
-    details: &str,
-) -> QueryResult<()> {
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: change.actor(),
-            action,
-            target: &customer.name,
-            details,
-        },
-    )
-}
-
-fn buyer(change: &PartnerChange) -> Buyer<'_> {
-    Buyer {
-        placed_by: PlacedBy::Partner,
-        login_id: Some(&change.login_id),
-        name: &change.name,
-        now: change.now,
-    }
-}
-
 /// Ends the reservation today; returns what it was.
 pub fn cancel(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &Customer,
+    customer: &Owned<Customer>,
     reservation_id: &str,
 ) -> Result<Held, CommerceError> {
-    let held = active_reservation(conn, &customer.id, reservation_id)?;
-    end_reservation(conn, change, reservation_id, "cancelled")?;
-    log(
+    let held = find_active(conn, change.scope(), customer, reservation_id)?;
+    end_reservation(conn, change, &held, "cancelled")?;
+    customers::record_change(
         conn,
         change,
         customer,
         Action::ReservationCancelled,
         &held.name,
     )?;
-    Ok(held)
+    Ok(held.into_inner())
 }
 
 /// Extends the reservation by its offer's term from its current end, with a
@@ -277,12 +255,12 @@ pub fn cancel(
 pub fn renew(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &Customer,
+    customer: &Owned<Customer>,
     reservation_id: &str,
 ) -> Result<Quote, CommerceError> {
-    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    let held = find_active(conn, change.scope(), customer, reservation_id)?;
     let offer = catalogue::find(conn, &held.offer_id)?.ok_or(CommerceError::NotFound)?;
-    let buyer = buyer(change);
+    let buyer = Buyer::partner(change);
     orders::insert_order(
         conn,
         customer,
@@ -301,13 +279,13 @@ pub fn renew(
     };
     let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
     let ends_on = orders::term_end(held.ends_on, offer.term_months);
-    diesel::update(reservations::table.filter(reservations::id.eq(reservation_id)))
+    diesel::update(reservations::table.filter(reservations::id.eq(&held.id)))
         .set((
             reservations::ends_on.eq(ends_on),
             reservations::updated_at.eq(change.now),
         ))
         .execute(conn)?;
-    log(
+    customers::record_change(
         conn,
         change,
         customer,
@@ -323,16 +301,16 @@ pub fn renew(
 pub fn exchange(
     conn: &mut DbConnection,
     change: &PartnerChange,
-    customer: &Customer,
+    customer: &Owned<Customer>,
     reservation_id: &str,
     offer: &Offer,
     quantity: i32,
 ) -> Result<(Held, Quote), CommerceError> {
-    let held = active_reservation(conn, &customer.id, reservation_id)?;
+    let held = find_active(conn, change.scope(), customer, reservation_id)?;
     if offer.kind() != OfferKind::Reservation {
         return Err(CommerceError::field("offer_id", "order-offer-required"));
     }
-    end_reservation(conn, change, reservation_id, "exchanged")?;
+    end_reservation(conn, change, &held, "exchanged")?;
     let line = OrderLine {
         offer,
         quantity,
@@ -340,16 +318,10 @@ pub fn exchange(
         purpose: Purpose::Exchange,
         starts_on: change.now.date(),
     };
-    orders::place(conn, customer, change.partner_id(), &buyer(change), &line)?;
-    log(
-        conn,
-        change,
-        customer,
-        Action::ReservationExchanged,
-        &format!("{} → {}", held.name, orders::describe(offer, quantity)),
-    )?;
-    let quote = Quote::new(conn, &customer.name, change.partner_id(), &line)?;
-    Ok((held, quote))
+    let details = format!("{} → {}", held.name, orders::describe(offer, quantity));
+    let action = Action::ReservationExchanged;
+    let quote = orders::place_for_partner(conn, change, customer, &line, action, &details)?;
+    Ok((held.into_inner(), quote))
 }
 
 #[derive(Deserialize)]

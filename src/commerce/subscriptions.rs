@@ -18,6 +18,7 @@ use super::{CommerceError, OfferKind, page_error};
 use crate::access::{Capability, CustomerCapability};
 use crate::audit::Action;
 use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::auth::scope::{Owned, Scope};
 use crate::console::users::lock_account;
 use crate::customers::{self, Customer};
 use crate::db::schema::{logins, memberships, subscription_owners, subscriptions};
@@ -120,10 +121,36 @@ struct OwnerChange {
     person: String,
 }
 
-/// Gives or takes the Owner role on a subscription of `customer_id`. Returns the
-/// change to log, or `None` when nothing changed.
-fn set_owner(
+/// A subscription whose owners change: its id and name.
+struct Named {
+    id: String,
+    name: String,
+}
+
+/// The subscription `subscription_id` of the account `customer_id`, which the
+/// caller read from `scope`; another account's is missing.
+fn find_subscription<S: Scope>(
     conn: &mut DbConnection,
+    scope: &S,
+    customer_id: &CustomerId,
+    subscription_id: &str,
+) -> Result<Owned<Named>, CommerceError> {
+    let (id, name) = subscriptions::table
+        .filter(subscriptions::id.eq(subscription_id))
+        .filter(subscriptions::customer_id.eq(customer_id))
+        .select((subscriptions::id, subscriptions::name))
+        .first(conn)
+        .optional()?
+        .ok_or(CommerceError::NotFound)?;
+    Ok(Owned::found_in(scope, Named { id, name }))
+}
+
+/// Gives or takes the Owner role on the subscription `subscription_id` of
+/// `customer_id` (read from `scope`). Returns the change to log, or `None`
+/// when nothing changed.
+fn set_owner<S: Scope>(
+    conn: &mut DbConnection,
+    scope: &S,
     customer_id: &CustomerId,
     subscription_id: &str,
     membership_id: &MembershipId,
@@ -131,13 +158,7 @@ fn set_owner(
     now: chrono::NaiveDateTime,
 ) -> Result<Option<OwnerChange>, CommerceError> {
     lock_account(conn, customer_id)?;
-    let subscription: String = subscriptions::table
-        .filter(subscriptions::id.eq(subscription_id))
-        .filter(subscriptions::customer_id.eq(customer_id))
-        .select(subscriptions::name)
-        .first(conn)
-        .optional()?
-        .ok_or(CommerceError::NotFound)?;
+    let subscription = find_subscription(conn, scope, customer_id, subscription_id)?;
     let person: Option<String> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::id.eq(membership_id))
@@ -152,14 +173,31 @@ fn set_owner(
             "owner-person-required",
         ));
     };
+    let changed = assign_owner(conn, &subscription, membership_id, owner, now)?;
+    Ok((changed > 0).then_some(OwnerChange {
+        subscription: subscription.into_inner().name,
+        person,
+    }))
+}
+
+/// Adds or removes the membership among the subscription's owners; returns
+/// how many rows changed. The caller holds the account's lock, which makes
+/// the check and the insert one step.
+fn assign_owner(
+    conn: &mut DbConnection,
+    subscription: &Owned<Named>,
+    membership_id: &MembershipId,
+    owner: bool,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    let subscription_id = &subscription.id;
     let holds: bool = diesel::select(diesel::dsl::exists(
         subscription_owners::table
             .filter(subscription_owners::subscription_id.eq(subscription_id))
             .filter(subscription_owners::membership_id.eq(membership_id)),
     ))
     .get_result(conn)?;
-    // The account's lock makes the check and the insert one step.
-    let changed = if owner && holds {
+    Ok(if owner && holds {
         0
     } else if owner {
         diesel::insert_into(subscription_owners::table)
@@ -176,11 +214,7 @@ fn set_owner(
                 .filter(subscription_owners::membership_id.eq(membership_id)),
         )
         .execute(conn)?
-    };
-    Ok((changed > 0).then_some(OwnerChange {
-        subscription,
-        person,
-    }))
+    })
 }
 
 fn owner_action(owner: bool) -> Action {
@@ -304,6 +338,7 @@ pub async fn change_owner(
         let owner = owner?;
         let changed = set_owner(
             conn,
+            change.scope(),
             &customer.id,
             &subscription_id,
             &membership_id,
@@ -311,17 +346,12 @@ pub async fn change_owner(
             change.now,
         )?;
         if let Some(changed) = &changed {
-            crate::audit::record(
+            customers::record_change(
                 conn,
-                change.now,
-                crate::audit::Entry {
-                    partner_id: Some(change.partner_id().as_str()),
-                    customer_id: Some(customer.id.as_str()),
-                    actor: change.actor(),
-                    action: owner_action(owner),
-                    target: &customer.name,
-                    details: &format!("{} · {}", changed.subscription, changed.person),
-                },
+                change,
+                &customer,
+                owner_action(owner),
+                &format!("{} · {}", changed.subscription, changed.person),
             )?;
         }
         Ok(changed)
@@ -347,6 +377,7 @@ pub async fn customer_change_owner(
         let owner = owner?;
         let changed = set_owner(
             conn,
+            change.scope(),
             change.customer_id(),
             &subscription_id,
             &membership_id,

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::access::CustomerCapability;
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::auth::identity::CustomerMember;
 use crate::db::schema::{activity_log, customer_accounts, memberships, partner_organisations};
 use crate::db::{self, DbError};
@@ -204,21 +204,19 @@ pub fn set_assistance(
             customer_accounts::updated_at.eq(now),
         ))
         .execute(conn)?;
-    audit::record(
+    let action = if enabled {
+        Action::AssistanceTurnedOn
+    } else {
+        Action::AssistanceTurnedOff
+    };
+    crate::customers::record_on_account(
         conn,
         now,
-        audit::Entry {
-            partner_id: partner_id.as_deref(),
-            customer_id: Some(customer_id.as_str()),
-            actor,
-            action: if enabled {
-                Action::AssistanceTurnedOn
-            } else {
-                Action::AssistanceTurnedOff
-            },
-            target: &name,
-            details: "",
-        },
+        (customer_id.as_str(), partner_id.as_deref()),
+        actor,
+        action,
+        &name,
+        "",
     )?;
     Ok(true)
 }

@@ -84,7 +84,7 @@ pub fn account(
         None
     };
     let requests = if wanted.requests {
-        let scope = Scope::Customer(viewer.customer_id().to_owned().into_string());
+        let scope = Scope::Customer(viewer.clone());
         Some((
             service_requests::count(conn, &scope, Some(Status::Open), None)?,
             service_requests::count(conn, &scope, Some(Status::Waiting), None)?,

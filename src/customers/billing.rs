@@ -104,14 +104,7 @@ fn end_trial(
             customer_accounts::updated_at.eq(change.now),
         ))
         .execute(conn)?;
-    record_change(
-        conn,
-        change,
-        &customer.id,
-        Action::TrialConverted,
-        &customer.name,
-        "",
-    )?;
+    record_change(conn, change, customer, Action::TrialConverted, "")?;
     Ok(())
 }
 
@@ -272,14 +265,7 @@ pub fn change_subscription_term(
             }
             _ => format!("{} → {}", current.as_str(), term.as_str()),
         };
-        record_change(
-            conn,
-            change,
-            &customer.id,
-            Action::TermChanged,
-            &customer.name,
-            &details,
-        )?;
+        record_change(conn, change, customer, Action::TermChanged, &details)?;
     }
     Ok(outcome)
 }

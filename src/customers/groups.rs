@@ -2,7 +2,7 @@
 //! may be in several, is added from its details page, and the list filters by
 //! group. Only owners manage groups ("Super administrateur Partenaire").
 
-use crate::auth::scope::PartnerScope;
+use crate::auth::scope::{Owned, PartnerScope};
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::page_error;
-use super::{CustomerError, find};
+use super::{Customer, CustomerError, find};
 use crate::accounts::DisplayName;
 use crate::audit::{self, Action};
 use crate::auth::identity::PartnerMember;
@@ -242,19 +242,70 @@ fn record(
     )
 }
 
-/// The name of one of the partner's groups; another partner's is missing.
-fn group_name(
+/// One of the partner's groups, as a change to it needs it.
+struct FoundGroup {
+    id: String,
+    name: String,
+}
+
+/// One of the partner's groups; another partner's is missing.
+fn find_group(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     group_id: &str,
-) -> Result<String, GroupError> {
-    customer_groups::table
+) -> Result<Owned<FoundGroup>, GroupError> {
+    let (id, name) = customer_groups::table
         .filter(customer_groups::id.eq(group_id))
         .filter(customer_groups::partner_id.eq(scope.partner_id()))
-        .select(customer_groups::name)
+        .select((customer_groups::id, customer_groups::name))
         .first(conn)
         .optional()?
-        .ok_or(GroupError::NotFound)
+        .ok_or(GroupError::NotFound)?;
+    Ok(Owned::found_in(scope, FoundGroup { id, name }))
+}
+
+/// Puts the customer in the group (`member`) or takes it out, logged; no
+/// change, nothing logged.
+fn set_member(
+    conn: &mut DbConnection,
+    change: &PartnerChange,
+    group: &Owned<FoundGroup>,
+    customer: &Owned<Customer>,
+    member: bool,
+) -> QueryResult<()> {
+    let membership = customer_group_members::table
+        .filter(customer_group_members::group_id.eq(&group.id))
+        .filter(customer_group_members::customer_id.eq(&customer.id));
+    let changed = if !member {
+        diesel::delete(membership).execute(conn)?
+    } else if diesel::select(diesel::dsl::exists(membership)).get_result(conn)? {
+        0
+    } else {
+        diesel::insert_into(customer_group_members::table)
+            .values((
+                customer_group_members::group_id.eq(&group.id),
+                customer_group_members::customer_id.eq(&customer.id),
+                customer_group_members::added_at.eq(change.now),
+            ))
+            .execute(conn)?
+    };
+    if changed == 0 {
+        return Ok(());
+    }
+    let action = if member {
+        Action::CustomerAddedToGroup
+    } else {
+        Action::CustomerRemovedFromGroup
+    };
+    let customer_id = Some(customer.id.as_str());
+    record(
+        conn,
+        change,
+        action,
+        &customer.name,
+        &group.name,
+        customer_id,
+    )
 }
 
 /// Answers 404 unless the group is the partner's, before anything else is looked at.
@@ -266,7 +317,7 @@ async fn ensure_group(
     let scope = member.scope().clone();
     let group_id = group_id.to_owned();
     db::run(&state.pool, move |conn| {
-        group_name(conn, &scope, &group_id).map(|_| ())
+        find_group(conn, &scope, &group_id).map(|_| ())
     })
     .await
     .map_err(group_page_error)
@@ -291,18 +342,18 @@ pub async fn rename(
     };
     let id = group_id.clone();
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
-        let old = group_name(conn, change.scope(), &id)?;
-        if name_taken(conn, change.scope(), &name, &id)? {
+        let group = find_group(conn, change.scope(), &id)?;
+        if name_taken(conn, change.scope(), &name, &group.id)? {
             return Err(GroupError::NameTaken);
         }
-        diesel::update(customer_groups::table.filter(customer_groups::id.eq(&id)))
+        diesel::update(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
             .set((
                 customer_groups::name.eq(name.as_str()),
                 customer_groups::name_key.eq(name.as_str().to_lowercase()),
             ))
             .execute(conn)
             .or_taken(GroupError::NameTaken)?;
-        let details = format!("{old} → {}", name.as_str());
+        let details = format!("{} → {}", group.name, name.as_str());
         record(
             conn,
             change,
@@ -340,15 +391,16 @@ pub async fn delete(
     let id = group_id.clone();
     let (name, customers) =
         PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-            let name = group_name(conn, change.scope(), &id)?;
+            let group = find_group(conn, change.scope(), &id)?;
             let customers = diesel::delete(
-                customer_group_members::table.filter(customer_group_members::group_id.eq(&id)),
+                customer_group_members::table
+                    .filter(customer_group_members::group_id.eq(&group.id)),
             )
             .execute(conn)?;
-            diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&id)))
+            diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
                 .execute(conn)?;
-            record(conn, change, Action::GroupDeleted, &name, "", None)?;
-            Ok::<_, GroupError>((name, customers))
+            record(conn, change, Action::GroupDeleted, &group.name, "", None)?;
+            Ok::<_, GroupError>((group.into_inner().name, customers))
         })
         .await
         .map_err(group_page_error)?;
@@ -393,30 +445,8 @@ pub async fn add_customer(
         if group_id.is_empty() {
             return Err(GroupError::NoneChosen);
         }
-        let group = group_name(conn, change.scope(), &group_id)?;
-        let already: bool = diesel::select(diesel::dsl::exists(
-            customer_group_members::table
-                .filter(customer_group_members::group_id.eq(&group_id))
-                .filter(customer_group_members::customer_id.eq(&id)),
-        ))
-        .get_result(conn)?;
-        if !already {
-            diesel::insert_into(customer_group_members::table)
-                .values((
-                    customer_group_members::group_id.eq(&group_id),
-                    customer_group_members::customer_id.eq(&id),
-                    customer_group_members::added_at.eq(change.now),
-                ))
-                .execute(conn)?;
-            record(
-                conn,
-                change,
-                Action::CustomerAddedToGroup,
-                &customer.name,
-                &group,
-                Some(id.as_str()),
-            )?;
-        }
+        let group = find_group(conn, change.scope(), &group_id)?;
+        set_member(conn, change, &group, &customer, true)?;
         Ok::<(), GroupError>(())
     })
     .await;
@@ -437,23 +467,8 @@ pub async fn remove_customer(
     let id = CustomerId::new(customer_id.clone());
     PartnerChange::run(&state, &member, move |conn, change| {
         let customer = find(conn, change.scope(), &id)?;
-        let group = group_name(conn, change.scope(), &group_id)?;
-        let removed = diesel::delete(
-            customer_group_members::table
-                .filter(customer_group_members::group_id.eq(&group_id))
-                .filter(customer_group_members::customer_id.eq(&id)),
-        )
-        .execute(conn)?;
-        if removed > 0 {
-            record(
-                conn,
-                change,
-                Action::CustomerRemovedFromGroup,
-                &customer.name,
-                &group,
-                Some(id.as_str()),
-            )?;
-        }
+        let group = find_group(conn, change.scope(), &group_id)?;
+        set_member(conn, change, &group, &customer, false)?;
         Ok::<(), GroupError>(())
     })
     .await

@@ -189,22 +189,45 @@ pub fn search_text(name: &str, domain: &str) -> String {
 }
 
 /// Records in the activity log a change a partner member made to one of the
-/// partner's customers.
+/// partner's customers, named as it was found.
 pub fn record_change(
     conn: &mut DbConnection,
     change: &crate::tenancy::PartnerChange,
-    customer_id: &CustomerId,
+    customer: &Owned<Customer>,
+    action: crate::audit::Action,
+    details: &str,
+) -> QueryResult<()> {
+    record_on_account(
+        conn,
+        change.now,
+        (customer.id.as_str(), Some(change.partner_id().as_str())),
+        change.actor(),
+        action,
+        &customer.name,
+        details,
+    )
+}
+
+/// Records in the activity log what `actor` did to one customer account,
+/// `account` being (the customer's id, its partner's id): the entry shows in
+/// the account's log and in its partner's.
+pub fn record_on_account(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    account: (&str, Option<&str>),
+    actor: crate::audit::Actor<'_>,
     action: crate::audit::Action,
     target: &str,
     details: &str,
 ) -> QueryResult<()> {
+    let (customer_id, partner_id) = account;
     crate::audit::record(
         conn,
-        change.now,
+        now,
         crate::audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer_id.as_str()),
-            actor: change.actor(),
+            partner_id,
+            customer_id: Some(customer_id),
+            actor,
             action,
             target,
             details,

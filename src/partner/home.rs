@@ -317,8 +317,7 @@ fn licence_figures(
 }
 
 fn open_requests(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Figure> {
-    let scope =
-        crate::service_requests::Scope::Partner(scope.partner_id().to_owned().into_string());
+    let scope = crate::service_requests::Scope::Partner(scope.clone());
     let open = crate::service_requests::Status::Open;
     let count = crate::service_requests::count(conn, &scope, Some(open), None)?;
     Ok(Figure {

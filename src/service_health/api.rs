@@ -29,6 +29,17 @@ impl From<HealthError> for ApiError {
     }
 }
 
+/// The customer the path names and the JSON object sent, each refused
+/// (in that order) unless well formed.
+fn customer_and_object(
+    customer_id: String,
+    body: &Bytes,
+) -> Result<(CustomerId, Map<String, Value>), ApiError> {
+    let customer_id = CustomerId::new(customer_id);
+    plausible(&customer_id, "customer")?;
+    Ok((customer_id, object(body)?))
+}
+
 fn recorder(client: &ApiClient) -> Recorder {
     Recorder(format!("Operator · API token “{}”", client.name))
 }
@@ -102,9 +113,7 @@ pub async fn add_service(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let customer_id = CustomerId::new(path.into_inner());
-    plausible(&customer_id, "customer")?;
-    let body = object(&body)?;
+    let (customer_id, body) = customer_and_object(path.into_inner(), &body)?;
     let mut fields = Fields::default();
     let name = fields.text(&body, "name", |raw| line(raw, NAME_MAX));
     fields.done()?;
@@ -129,9 +138,7 @@ pub async fn open_incident(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let customer_id = CustomerId::new(path.into_inner());
-    plausible(&customer_id, "customer")?;
-    let body = object(&body)?;
+    let (customer_id, body) = customer_and_object(path.into_inner(), &body)?;
     let mut fields = Fields::default();
     let service = fields.text(&body, "service", |raw| line(raw, NAME_MAX));
     let title = fields.text(&body, "title", |raw| line(raw, TITLE_MAX));

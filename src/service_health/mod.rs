@@ -18,7 +18,7 @@ use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::customers::Health;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, service_incident_updates, service_incidents, services};
@@ -101,24 +101,13 @@ fn record(
     target: &str,
     details: &str,
 ) -> QueryResult<()> {
-    let (customer_id, partner_id) = account;
-    audit::record(
-        conn,
-        now,
-        audit::Entry {
-            partner_id,
-            customer_id: Some(customer_id),
-            actor: Actor {
-                login_id: None,
-                name: &by.0,
-                membership_id: None,
-                on_behalf_of: None,
-            },
-            action,
-            target,
-            details,
-        },
-    )
+    let actor = Actor {
+        login_id: None,
+        name: &by.0,
+        membership_id: None,
+        on_behalf_of: None,
+    };
+    crate::customers::record_on_account(conn, now, account, actor, action, target, details)
 }
 
 /// Adds a healthy service; returns its id.

@@ -3,27 +3,24 @@
 //! request that was waiting or resolved.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 
-use super::views::{
-    ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage, post_message,
-};
-use super::{Author, RequestError, Scope, Side, Status};
+use super::desk::{self, Desk};
+use super::views::{ListQuery, MessageForm, NewPage, RequestForm};
+use super::{Author, Scope, Side, Status};
 use crate::auth::identity::CustomerMember;
-use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render};
 
-fn scope(member: &CustomerMember) -> Scope {
-    Scope::Customer(member.customer_id().to_owned().into_string())
-}
-
-fn author(member: &CustomerMember) -> Author {
-    Author {
-        login_id: member.identity.login.id.clone(),
-        name: member.identity.login.full_name.clone(),
-        membership_id: member.membership.id.clone(),
-        side: Side::Customer,
+fn desk(member: &CustomerMember) -> Desk {
+    let (login_id, name, membership_id) = member.actor_parts();
+    Desk {
+        scope: Scope::Customer(member.scope().clone()),
+        author: Author {
+            login_id,
+            name,
+            membership_id,
+            side: Side::Customer,
+        },
     }
 }
 
@@ -34,25 +31,8 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let status = Status::parse(&query.status);
-    let scope = scope(&member);
-    let (rows, total) = db::run(&state.pool, move |conn| {
-        Ok::<_, db::DbError>((
-            super::list(conn, &scope, status, None)?,
-            super::count(conn, &scope, status, None)?,
-        ))
-    })
-    .await?;
-    render(&ListPage {
-        layout,
-        requests: rows,
-        total,
-        status,
-        customer: None,
-        action: "/customer/requests".to_owned(),
-        partner_side: false,
-        new_link: Some("/customer/requests/new".to_owned()),
-        request_base: "/customer/requests/",
-    })
+    let action = "/customer/requests".to_owned();
+    desk::list_page(&state, layout, desk(&member), status, None, action).await
 }
 
 fn new_page(
@@ -90,53 +70,10 @@ pub async fn open(
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let new = match form.parse() {
-        Ok(new) => new,
-        Err(errors) => return render(&new_page(layout, &member, form, errors)),
-    };
-    let (now, settings, scope, author) = (
-        state.clock.now(),
-        state.settings.clone(),
-        scope(&member),
-        author(&member),
-    );
-    let customer_id = member.customer_id().to_owned();
-    let id = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            super::open(conn, now, &settings, &scope, &customer_id, &author, &new)
-        })
-    })
-    .await?;
-    state.outbox_wake.notify_one();
-    FlashMessage::success("flash-request-opened").send();
-    Ok(see_other(&format!("/customer/requests/{id}")))
-}
-
-async fn request_page(
-    state: &AppState,
-    layout: PageContext,
-    member: &CustomerMember,
-    id: String,
-    typed: String,
-    errors: FieldErrors,
-) -> Result<HttpResponse, PageError> {
-    let scope = scope(member);
-    let (request, messages) = db::run(&state.pool, move |conn| {
-        let request = super::find(conn, &scope, &id)?;
-        let messages = super::messages(conn, &request.id)?;
-        Ok::<_, RequestError>((request, messages))
-    })
-    .await?;
-    render(&RequestPage {
-        layout,
-        back: "/customer/requests".to_owned(),
-        base: format!("/customer/requests/{}", request.id),
-        request,
-        messages,
-        partner_side: false,
-        typed,
-        errors,
-    })
+    match form.parse() {
+        Ok(new) => desk::open(&state, desk(&member), member.customer_id().clone(), new).await,
+        Err(errors) => render(&new_page(layout, &member, form, errors)),
+    }
 }
 
 pub async fn page(
@@ -145,15 +82,7 @@ pub async fn page(
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    request_page(
-        &state,
-        layout,
-        &member,
-        path.into_inner(),
-        String::new(),
-        FieldErrors::default(),
-    )
-    .await
+    desk::show(&state, layout, &desk(&member), path.into_inner()).await
 }
 
 pub async fn reply(
@@ -163,14 +92,6 @@ pub async fn reply(
     path: web::Path<String>,
     form: web::Form<MessageForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let body = match form.parse() {
-        Ok(body) => body,
-        Err(errors) => {
-            return request_page(&state, layout, &member, id, form.body.clone(), errors).await;
-        }
-    };
-    let back = format!("/customer/requests/{id}");
-    post_message(&state, scope(&member), author(&member), id, body).await?;
-    Ok(see_other(&back))
+    let (id, form) = (path.into_inner(), form.into_inner());
+    desk::reply(&state, layout, desk(&member), id, form).await
 }

@@ -9,6 +9,7 @@
 mod codes;
 pub mod customer_pages;
 pub mod demo;
+mod desk;
 pub mod notify;
 pub mod partner_pages;
 pub mod views;
@@ -19,7 +20,8 @@ use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
+use crate::auth::scope::{ConsoleScope, Owned, PartnerScope};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, service_request_messages, service_requests};
 use crate::email::outbox::{self, OutboxError};
@@ -60,8 +62,8 @@ impl From<RequestError> for crate::web::PageError {
 /// Whose requests a query may see: a partner's customers' or one account's.
 #[derive(Debug, Clone)]
 pub enum Scope {
-    Partner(String),
-    Customer(String),
+    Partner(PartnerScope),
+    Customer(ConsoleScope),
 }
 
 /// Who writes: the real person, the membership they act as, and their side.
@@ -176,10 +178,12 @@ fn filtered<'a>(scope: &Scope, status: Option<Status>, customer_id: Option<&str>
         .inner_join(customer_accounts::table)
         .into_boxed();
     query = match scope {
-        Scope::Partner(partner_id) => {
-            query.filter(customer_accounts::partner_id.eq(partner_id.clone()))
+        Scope::Partner(partner) => {
+            query.filter(customer_accounts::partner_id.eq(partner.partner_id().clone()))
         }
-        Scope::Customer(id) => query.filter(service_requests::customer_id.eq(id.clone())),
+        Scope::Customer(account) => {
+            query.filter(service_requests::customer_id.eq(account.customer_id().clone()))
+        }
     };
     if let Some(status) = status {
         query = query.filter(service_requests::status.eq(status));
@@ -191,21 +195,21 @@ fn filtered<'a>(scope: &Scope, status: Option<Status>, customer_id: Option<&str>
 }
 
 /// One request of the scope; any other id is missing.
-pub fn find(conn: &mut DbConnection, scope: &Scope, id: &str) -> Result<Request, RequestError> {
-    let mut query = service_requests::table
-        .inner_join(customer_accounts::table)
+pub fn find(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> Result<Owned<Request>, RequestError> {
+    let request: Request = filtered(scope, None, None)
         .filter(service_requests::id.eq(id.to_owned()))
         .select(request_columns!())
-        .into_boxed();
-    query = match scope {
-        Scope::Partner(partner_id) => {
-            query.filter(customer_accounts::partner_id.eq(partner_id.clone()))
-        }
-        Scope::Customer(customer) => {
-            query.filter(service_requests::customer_id.eq(customer.clone()))
-        }
-    };
-    query.first(conn).optional()?.ok_or(RequestError::NotFound)
+        .first(conn)
+        .optional()?
+        .ok_or(RequestError::NotFound)?;
+    Ok(match scope {
+        Scope::Partner(partner) => Owned::found_in(partner, request),
+        Scope::Customer(account) => Owned::found_in(account, request),
+    })
 }
 
 /// As `find`, with the request's row locked until the transaction ends, so that
@@ -214,7 +218,7 @@ pub fn find_for_change(
     conn: &mut DbConnection,
     scope: &Scope,
     id: &str,
-) -> Result<Request, RequestError> {
+) -> Result<Owned<Request>, RequestError> {
     find(conn, scope, id)?;
     diesel::update(service_requests::table.find(id))
         .set(service_requests::status.eq(service_requests::status))
@@ -262,24 +266,13 @@ fn record(
     target: &str,
     details: &str,
 ) -> QueryResult<()> {
-    let (customer_id, partner_id) = request;
-    audit::record(
-        conn,
-        now,
-        audit::Entry {
-            partner_id,
-            customer_id: Some(customer_id),
-            actor: Actor {
-                login_id: Some(&author.login_id),
-                name: &author.name,
-                membership_id: Some(&author.membership_id),
-                on_behalf_of: None,
-            },
-            action,
-            target,
-            details,
-        },
-    )
+    let actor = Actor {
+        login_id: Some(&author.login_id),
+        name: &author.name,
+        membership_id: Some(&author.membership_id),
+        on_behalf_of: None,
+    };
+    crate::customers::record_on_account(conn, now, request, actor, action, target, details)
 }
 
 /// Opens a request for the customer `scope` allows (a partner's customer, or the
@@ -298,10 +291,10 @@ pub fn open(
         .select((customer_accounts::name, customer_accounts::partner_id))
         .into_boxed();
     query = match scope {
-        Scope::Partner(partner_id) => {
-            query.filter(customer_accounts::partner_id.eq(partner_id.clone()))
+        Scope::Partner(partner) => {
+            query.filter(customer_accounts::partner_id.eq(partner.partner_id().clone()))
         }
-        Scope::Customer(own) => query.filter(customer_accounts::id.eq(own.clone())),
+        Scope::Customer(own) => query.filter(customer_accounts::id.eq(own.customer_id().clone())),
     };
     let partner_id: Option<String> = query
         .first::<(String, Option<String>)>(conn)
@@ -350,7 +343,7 @@ pub fn add_message(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     settings: &crate::config::Settings,
-    request: &Request,
+    request: &Owned<Request>,
     author: &Author,
     body: &str,
 ) -> Result<(), RequestError> {
@@ -378,16 +371,7 @@ pub fn add_message(
         ))
         .execute(conn)?;
     if reopen {
-        let details = format!("{} → {}", request.status, status.as_str());
-        record(
-            conn,
-            now,
-            author,
-            (&request.customer_id, request.partner_id.as_deref()),
-            Action::RequestStatusChanged,
-            &request.title,
-            &details,
-        )?;
+        record_status_change(conn, now, author, request, status)?;
     }
     notify::other_side(
         conn,
@@ -404,7 +388,7 @@ pub fn set_status(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     settings: &crate::config::Settings,
-    request: &Request,
+    request: &Owned<Request>,
     author: &Author,
     status: Status,
 ) -> Result<(), RequestError> {
@@ -421,16 +405,7 @@ pub fn set_status(
     if changed == 0 {
         return Ok(());
     }
-    let details = format!("{} → {}", request.status, status.as_str());
-    record(
-        conn,
-        now,
-        author,
-        (&request.customer_id, request.partner_id.as_deref()),
-        Action::RequestStatusChanged,
-        &request.title,
-        &details,
-    )?;
+    record_status_change(conn, now, author, request, status)?;
     notify::other_side(
         conn,
         now,
@@ -438,6 +413,25 @@ pub fn set_status(
         request,
         author,
         notify::Event::Status(status),
+    )
+}
+
+/// Logs that `request` went from the status it was read with to `status`.
+fn record_status_change(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    author: &Author,
+    request: &Request,
+    status: Status,
+) -> QueryResult<()> {
+    record(
+        conn,
+        now,
+        author,
+        (&request.customer_id, request.partner_id.as_deref()),
+        Action::RequestStatusChanged,
+        &request.title,
+        &format!("{} → {}", request.status, status.as_str()),
     )
 }
 

@@ -7,9 +7,8 @@ use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::views::{
-    ListPage, ListQuery, MessageForm, NewPage, RequestForm, RequestPage, post_message,
-};
+use super::desk::{self, Desk};
+use super::views::{ListQuery, MessageForm, NewPage, RequestForm};
 use super::{Author, RequestError, Scope, Side, Status};
 use crate::auth::identity::PartnerMember;
 use crate::customers;
@@ -17,17 +16,16 @@ use crate::db;
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
-fn scope(member: &PartnerMember) -> Scope {
-    Scope::Partner(member.partner_id().to_owned().into_string())
-}
-
-fn author(member: &PartnerMember) -> Author {
+fn desk(member: &PartnerMember) -> Desk {
     let (login_id, name, membership_id) = member.actor_parts();
-    Author {
-        login_id,
-        name,
-        membership_id,
-        side: Side::Partner,
+    Desk {
+        scope: Scope::Partner(member.scope().clone()),
+        author: Author {
+            login_id,
+            name,
+            membership_id,
+            side: Side::Partner,
+        },
     }
 }
 
@@ -41,38 +39,6 @@ async fn customer_of(
         .await?
         .into_inner();
     Ok((customer.id.into_string(), customer.name))
-}
-
-async fn list_page(
-    state: &AppState,
-    layout: PageContext,
-    member: &PartnerMember,
-    status: Option<Status>,
-    customer: Option<(String, String)>,
-    action: String,
-) -> Result<HttpResponse, PageError> {
-    let scope = scope(member);
-    let only = customer.as_ref().map(|(id, _)| id.clone());
-    let (rows, total) = db::run(&state.pool, move |conn| {
-        Ok::<_, db::DbError>((
-            super::list(conn, &scope, status, only.as_deref())?,
-            super::count(conn, &scope, status, only.as_deref())?,
-        ))
-    })
-    .await?;
-    render(&ListPage {
-        layout,
-        requests: rows,
-        total,
-        status,
-        new_link: customer
-            .as_ref()
-            .map(|(id, _)| format!("/partner/customers/{id}/requests/new")),
-        customer,
-        action,
-        partner_side: true,
-        request_base: "/partner/requests/",
-    })
 }
 
 /// `/partner/requests`: all customers', or the chosen customer's (the filter, else
@@ -93,15 +59,8 @@ pub async fn list(
         Some(id) => Some(customer_of(&state, &member, id).await?),
         None => None,
     };
-    list_page(
-        &state,
-        layout,
-        &member,
-        status,
-        customer,
-        "/partner/requests".to_owned(),
-    )
-    .await
+    let action = "/partner/requests".to_owned();
+    desk::list_page(&state, layout, desk(&member), status, customer, action).await
 }
 
 /// `/partner/customers/{id}/requests`
@@ -115,7 +74,15 @@ pub async fn customer_list(
     let customer = customer_of(&state, &member, path.into_inner()).await?;
     let action = format!("/partner/customers/{}/requests", customer.0);
     let status = Status::parse(&query.status);
-    list_page(&state, layout, &member, status, Some(customer), action).await
+    desk::list_page(
+        &state,
+        layout,
+        desk(&member),
+        status,
+        Some(customer),
+        action,
+    )
+    .await
 }
 
 fn new_page(
@@ -158,53 +125,10 @@ pub async fn open(
 ) -> Result<HttpResponse, PageError> {
     let customer = customer_of(&state, &member, path.into_inner()).await?;
     let form = form.into_inner();
-    let new = match form.parse() {
-        Ok(new) => new,
-        Err(errors) => return render(&new_page(layout, customer, form, errors)),
-    };
-    let (now, settings, scope, author) = (
-        state.clock.now(),
-        state.settings.clone(),
-        scope(&member),
-        author(&member),
-    );
-    let customer_id = CustomerId::new(customer.0);
-    let id = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            super::open(conn, now, &settings, &scope, &customer_id, &author, &new)
-        })
-    })
-    .await?;
-    state.outbox_wake.notify_one();
-    FlashMessage::success("flash-request-opened").send();
-    Ok(see_other(&format!("/partner/requests/{id}")))
-}
-
-async fn request_page(
-    state: &AppState,
-    layout: PageContext,
-    member: &PartnerMember,
-    id: String,
-    typed: String,
-    errors: FieldErrors,
-) -> Result<HttpResponse, PageError> {
-    let scope = scope(member);
-    let (request, messages) = db::run(&state.pool, move |conn| {
-        let request = super::find(conn, &scope, &id)?;
-        let messages = super::messages(conn, &request.id)?;
-        Ok::<_, RequestError>((request, messages))
-    })
-    .await?;
-    render(&RequestPage {
-        layout,
-        back: format!("/partner/customers/{}/requests", request.customer_id),
-        base: format!("/partner/requests/{}", request.id),
-        request,
-        messages,
-        partner_side: true,
-        typed,
-        errors,
-    })
+    match form.parse() {
+        Ok(new) => desk::open(&state, desk(&member), CustomerId::new(customer.0), new).await,
+        Err(errors) => render(&new_page(layout, customer, form, errors)),
+    }
 }
 
 pub async fn page(
@@ -213,15 +137,7 @@ pub async fn page(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    request_page(
-        &state,
-        layout,
-        &member,
-        path.into_inner(),
-        String::new(),
-        FieldErrors::default(),
-    )
-    .await
+    desk::show(&state, layout, &desk(&member), path.into_inner()).await
 }
 
 pub async fn reply(
@@ -231,16 +147,8 @@ pub async fn reply(
     path: web::Path<String>,
     form: web::Form<MessageForm>,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
-    let body = match form.parse() {
-        Ok(body) => body,
-        Err(errors) => {
-            return request_page(&state, layout, &member, id, form.body.clone(), errors).await;
-        }
-    };
-    let back = format!("/partner/requests/{id}");
-    post_message(&state, scope(&member), author(&member), id, body).await?;
-    Ok(see_other(&back))
+    let (id, form) = (path.into_inner(), form.into_inner());
+    desk::reply(&state, layout, desk(&member), id, form).await
 }
 
 #[derive(Deserialize)]
@@ -256,12 +164,8 @@ pub async fn change_status(
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let (now, settings, scope, author) = (
-        state.clock.now(),
-        state.settings.clone(),
-        scope(&member),
-        author(&member),
-    );
+    let (now, settings) = (state.clock.now(), state.settings.clone());
+    let Desk { scope, author } = desk(&member);
     let back = format!("/partner/requests/{id}");
     let status = Status::parse(&form.status);
     db::run(&state.pool, move |conn| {

@@ -158,25 +158,3 @@ pub struct ListQuery {
     #[serde(default)]
     pub customer: String,
 }
-
-/// Writes a message (already parsed) on the request `id` seen within `scope`,
-/// emails the other side through the outbox, and says so to the author.
-pub async fn post_message(
-    state: &crate::state::AppState,
-    scope: super::Scope,
-    author: super::Author,
-    id: String,
-    body: String,
-) -> Result<(), crate::web::PageError> {
-    let (now, settings) = (state.clock.now(), state.settings.clone());
-    crate::db::run(&state.pool, move |conn| {
-        crate::db::write_transaction(conn, |conn| {
-            let request = super::find_for_change(conn, &scope, &id)?;
-            super::add_message(conn, now, &settings, &request, &author, &body)
-        })
-    })
-    .await?;
-    state.outbox_wake.notify_one();
-    actix_web_flash_messages::FlashMessage::success("flash-request-replied").send();
-    Ok(())
-}

@@ -56,6 +56,39 @@ pub struct Buyer<'a> {
     pub now: NaiveDateTime,
 }
 
+impl<'a> Buyer<'a> {
+    /// The partner member making `change`, who places the order.
+    pub fn partner(change: &'a crate::tenancy::PartnerChange) -> Self {
+        Buyer {
+            placed_by: PlacedBy::Partner,
+            login_id: Some(&change.login_id),
+            name: &change.name,
+            now: change.now,
+        }
+    }
+}
+
+/// Places the order a partner member makes for its customer, logs it as
+/// `action` and returns its quote.
+pub fn place_for_partner(
+    conn: &mut crate::db::DbConnection,
+    change: &crate::tenancy::PartnerChange,
+    customer: &crate::auth::scope::Owned<crate::customers::Customer>,
+    line: &OrderLine<'_>,
+    action: crate::audit::Action,
+    details: &str,
+) -> Result<super::review::Quote, CommerceError> {
+    place(
+        conn,
+        customer,
+        change.partner_id(),
+        &Buyer::partner(change),
+        line,
+    )?;
+    crate::customers::record_change(conn, change, customer, action, details)?;
+    super::review::Quote::new(conn, &customer.name, change.partner_id(), line)
+}
+
 /// What an order is for, checked against the catalogue and the customer.
 pub struct OrderLine<'a> {
     pub offer: &'a Offer,

@@ -7,10 +7,10 @@ use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 
 use super::form::{OfferChoice, OrderForm, offer_choices};
-use super::queries::{HistoryRow, history, place};
-use super::{Buyer, OrderLine, Purpose, describe, usage_subscriptions};
+use super::queries::{HistoryRow, history};
+use super::{OrderLine, Purpose, describe, place_for_partner, usage_subscriptions};
 use crate::access::Capability;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
@@ -156,26 +156,15 @@ fn order_as_partner(
         purpose: Purpose::Purchase,
         starts_on: change.now.date(),
     };
-    let buyer = Buyer {
-        placed_by: PlacedBy::Partner,
-        login_id: Some(&change.login_id),
-        name: &change.name,
-        now: change.now,
-    };
-    place(conn, &customer, change.partner_id(), &buyer, &line)?;
-    audit::record(
+    let details = describe(&offer, quantity);
+    place_for_partner(
         conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: Some(customer.id.as_str()),
-            actor: change.actor(),
-            action: Action::OrderPlaced,
-            target: &customer.name,
-            details: &describe(&offer, quantity),
-        },
-    )?;
-    Quote::new(conn, &customer.name, change.partner_id(), &line)
+        change,
+        &customer,
+        &line,
+        Action::OrderPlaced,
+        &details,
+    )
 }
 
 #[derive(Template)]

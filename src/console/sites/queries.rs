@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::{Site, SiteError};
 use crate::accounts::DisplayName;
 use crate::audit::Action;
+use crate::auth::scope::{ConsoleScope, Owned};
 use crate::db::schema::{
     customer_accounts, devices, logins, memberships, site_administrators, sites,
 };
@@ -179,61 +180,70 @@ pub(super) fn rename(
     any_site: bool,
     me: &str,
 ) -> Result<(), SiteError> {
-    // Scoped by the account in use: another account's site is missing.
-    let old: String = sites::table
-        .filter(sites::id.eq(site_id))
-        .filter(sites::customer_id.eq(change.customer_id()))
-        .select(sites::name)
-        .first(conn)
-        .optional()?
-        .ok_or(SiteError::NotFound)?;
-    if !any_site && !runs_site(conn, site_id, &MembershipId::new(me))? {
+    let site = find_site(conn, change.scope(), site_id)?;
+    if !any_site && !runs_site(conn, &site, &MembershipId::new(me))? {
         return Err(SiteError::NotTheirs);
     }
-    if !name_is_free(conn, change.customer_id(), name.as_str(), Some(site_id))? {
+    if !name_is_free(conn, change.customer_id(), name.as_str(), Some(&site.id))? {
         return Err(SiteError::NameTaken);
     }
-    diesel::update(sites::table.filter(sites::id.eq(site_id)))
+    diesel::update(sites::table.filter(sites::id.eq(&site.id)))
         .set(sites::name.eq(name.as_str()))
         .execute(conn)
         .or_taken(SiteError::NameTaken)?;
-    let details = format!("{old} → {}", name.as_str());
+    let details = format!("{} → {}", site.name, name.as_str());
     change.record(conn, Action::SiteRenamed, name.as_str(), &details)?;
     Ok(())
 }
 
+/// A site of the account, by id, as a change to it needs it.
+struct FoundSite {
+    id: String,
+    name: String,
+}
+
+/// The site `site_id` of the account in use; another account's is missing.
+fn find_site(
+    conn: &mut DbConnection,
+    scope: &ConsoleScope,
+    site_id: &str,
+) -> Result<Owned<FoundSite>, SiteError> {
+    let (id, name) = sites::table
+        .filter(sites::id.eq(site_id))
+        .filter(sites::customer_id.eq(scope.customer_id()))
+        .select((sites::id, sites::name))
+        .first(conn)
+        .optional()?
+        .ok_or(SiteError::NotFound)?;
+    Ok(Owned::found_in(scope, FoundSite { id, name }))
+}
+
 fn runs_site(
     conn: &mut DbConnection,
-    site_id: &str,
+    site: &Owned<FoundSite>,
     membership_id: &MembershipId,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         site_administrators::table
-            .filter(site_administrators::site_id.eq(site_id))
+            .filter(site_administrators::site_id.eq(&site.id))
             .filter(site_administrators::membership_id.eq(membership_id)),
     ))
     .get_result(conn)
 }
 
-/// The site and the person, both of the account in use, by name; either missing
-/// answers not found.
+/// The site and the person's name, both of the account in use; either
+/// missing answers not found.
 fn site_and_person(
     conn: &mut DbConnection,
-    customer_id: &CustomerId,
+    scope: &ConsoleScope,
     site_id: &str,
     membership_id: &MembershipId,
-) -> Result<(String, String), SiteError> {
-    let site: String = sites::table
-        .filter(sites::id.eq(site_id))
-        .filter(sites::customer_id.eq(customer_id))
-        .select(sites::name)
-        .first(conn)
-        .optional()?
-        .ok_or(SiteError::NotFound)?;
+) -> Result<(Owned<FoundSite>, String), SiteError> {
+    let site = find_site(conn, scope, site_id)?;
     let person: String = memberships::table
         .inner_join(logins::table)
         .filter(memberships::id.eq(membership_id))
-        .filter(memberships::customer_id.eq(customer_id))
+        .filter(memberships::customer_id.eq(scope.customer_id()))
         .select(logins::full_name)
         .first(conn)
         .optional()?
@@ -247,18 +257,18 @@ pub(super) fn add_administrator(
     site_id: &str,
     membership_id: &MembershipId,
 ) -> Result<(), SiteError> {
-    let (site, person) = site_and_person(conn, change.customer_id(), site_id, membership_id)?;
-    if runs_site(conn, site_id, membership_id)? {
+    let (site, person) = site_and_person(conn, change.scope(), site_id, membership_id)?;
+    if runs_site(conn, &site, membership_id)? {
         return Ok(());
     }
     diesel::insert_into(site_administrators::table)
         .values((
-            site_administrators::site_id.eq(site_id),
+            site_administrators::site_id.eq(&site.id),
             site_administrators::membership_id.eq(membership_id),
             site_administrators::created_at.eq(change.now),
         ))
         .execute(conn)?;
-    change.record(conn, Action::SiteAdministratorAdded, &site, &person)?;
+    change.record(conn, Action::SiteAdministratorAdded, &site.name, &person)?;
     Ok(())
 }
 
@@ -268,16 +278,16 @@ pub(super) fn remove_administrator(
     site_id: &str,
     membership_id: &MembershipId,
 ) -> Result<(), SiteError> {
-    let (site, person) = site_and_person(conn, change.customer_id(), site_id, membership_id)?;
+    let (site, person) = site_and_person(conn, change.scope(), site_id, membership_id)?;
     let removed = diesel::delete(
         site_administrators::table
-            .filter(site_administrators::site_id.eq(site_id))
+            .filter(site_administrators::site_id.eq(&site.id))
             .filter(site_administrators::membership_id.eq(membership_id)),
     )
     .execute(conn)?;
     if removed == 0 {
         return Ok(());
     }
-    change.record(conn, Action::SiteAdministratorRemoved, &site, &person)?;
+    change.record(conn, Action::SiteAdministratorRemoved, &site.name, &person)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::ADMINISTRATOR_ROLE;
 use super::wizard::NewCustomer;
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::config::Settings;
 use crate::customers::{CustomerError, CustomerState, assistance_by_default, regions, search_text};
 use crate::db::DbConnection;
@@ -48,17 +48,14 @@ pub fn create(
             site_administrators::created_at.eq(now),
         ))
         .execute(conn)?;
-    audit::record(
+    crate::customers::record_on_account(
         conn,
         now,
-        audit::Entry {
-            partner_id: Some(partner_id.as_str()),
-            customer_id: Some(customer_id.as_str()),
-            actor,
-            action: Action::CustomerCreated,
-            target: new.account.name.as_str(),
-            details: admin.username.as_str(),
-        },
+        (customer_id.as_str(), Some(partner_id.as_str())),
+        actor,
+        Action::CustomerCreated,
+        new.account.name.as_str(),
+        admin.username.as_str(),
     )?;
     Ok(customer_id.into_string())
 }

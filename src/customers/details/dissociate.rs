@@ -109,13 +109,6 @@ pub fn dissociate_customer(
         customer_accounts::updated_at.eq(change.now),
     ))
     .execute(conn)?;
-    record_change(
-        conn,
-        change,
-        &customer.id,
-        Action::CustomerDissociated,
-        &customer.name,
-        "",
-    )?;
+    record_change(conn, change, customer, Action::CustomerDissociated, "")?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{
-    Customer, CustomerError, CustomerId, find, page_error, record_change, search_text,
+    Customer, CustomerError, CustomerId, find, page_error, record_on_account, search_text,
 };
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
@@ -69,10 +69,12 @@ pub fn rename_customer(
         ))
         .execute(conn)?;
     let details = format!("{} → {}", customer.name, name.as_str());
-    record_change(
+    // Named as it is now called, unlike the other changes.
+    record_on_account(
         conn,
-        change,
-        &customer.id,
+        change.now,
+        (customer.id.as_str(), Some(change.partner_id().as_str())),
+        change.actor(),
         Action::CustomerRenamed,
         name.as_str(),
         &details,

@@ -141,13 +141,6 @@ fn rename_administrator(
         .execute(conn)
         .or_taken(UsernameError::Taken)?;
     let details = format!("{old} → {}", username.as_str());
-    record_change(
-        conn,
-        change,
-        &customer.id,
-        Action::UsernameChanged,
-        &customer.name,
-        &details,
-    )?;
+    record_change(conn, change, customer, Action::UsernameChanged, &details)?;
     Ok(())
 }

@@ -40,8 +40,10 @@ pub struct UploadForm {
     file: Option<UploadedBytes>,
 }
 
-#[derive(Debug)]
-pub struct ImportRecord {
+/// An import as stored.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = customer_imports)]
+pub struct StoredImport {
     pub id: String,
     pub state: String,
     pub total_rows: i32,
@@ -52,79 +54,33 @@ pub struct ImportRecord {
     pub created_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
     pub failure: Option<String>,
+}
+
+/// An import as the pages show it.
+#[derive(Debug)]
+pub struct ImportRecord {
+    stored: StoredImport,
     /// Set when read: the instance working on it stopped, and another will
     /// take it over (shown as queued).
     pub resuming: bool,
 }
 
-type RecordRow = (
-    String,
-    String,
-    i32,
-    i32,
-    i32,
-    String,
-    String,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    Option<String>,
-);
-
-impl From<RecordRow> for ImportRecord {
-    fn from(row: RecordRow) -> Self {
-        let (
-            id,
-            state,
-            total_rows,
-            checked_rows,
-            imported_rows,
-            problems,
-            source,
-            created_at,
-            locked_until,
-            failure,
-        ) = row;
-        Self {
-            id,
-            state,
-            total_rows,
-            checked_rows,
-            imported_rows,
-            problems,
-            source,
-            created_at,
-            locked_until,
-            failure,
+impl From<StoredImport> for ImportRecord {
+    fn from(stored: StoredImport) -> Self {
+        ImportRecord {
+            stored,
             resuming: false,
         }
     }
 }
 
-type RecordColumns = (
-    customer_imports::id,
-    customer_imports::state,
-    customer_imports::total_rows,
-    customer_imports::checked_rows,
-    customer_imports::imported_rows,
-    customer_imports::problems,
-    customer_imports::source,
-    customer_imports::created_at,
-    customer_imports::locked_until,
-    customer_imports::failure,
-);
+impl std::ops::Deref for ImportRecord {
+    type Target = StoredImport;
 
-const RECORD: RecordColumns = (
-    customer_imports::id,
-    customer_imports::state,
-    customer_imports::total_rows,
-    customer_imports::checked_rows,
-    customer_imports::imported_rows,
-    customer_imports::problems,
-    customer_imports::source,
-    customer_imports::created_at,
-    customer_imports::locked_until,
-    customer_imports::failure,
-);
+    fn deref(&self) -> &StoredImport {
+        &self.stored
+    }
+}
 
 impl ImportRecord {
     pub fn state(&self) -> ImportState {
@@ -137,9 +93,9 @@ impl ImportRecord {
     fn settled(mut self, now: NaiveDateTime) -> Self {
         let working = self.locked_until.is_some_and(|until| until >= now);
         if self.in_progress() && self.state() != ImportState::Queued && !working {
-            self.state = ImportState::Queued.as_str().to_owned();
+            self.stored.state = ImportState::Queued.as_str().to_owned();
             self.resuming = true;
-            self.checked_rows = 0;
+            self.stored.checked_rows = 0;
         }
         self
     }
@@ -200,12 +156,12 @@ async fn upload_page(
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
     let now = state.clock.now();
-    let recent: Vec<RecordRow> = db::run(&state.pool, move |conn| {
+    let recent: Vec<StoredImport> = db::run(&state.pool, move |conn| {
         customer_imports::table
             .filter(customer_imports::partner_id.eq(scope.partner_id()))
             .order(customer_imports::created_at.desc())
             .limit(RECENT_IMPORTS)
-            .select(RECORD)
+            .select(StoredImport::as_select())
             .load(conn)
             .map_err(CustomerError::from)
     })
@@ -338,11 +294,11 @@ pub async fn progress(
 ) -> Result<HttpResponse, PageError> {
     let import_id = path.into_inner();
     let scope = member.scope().clone();
-    let import: Option<RecordRow> = db::run(&state.pool, move |conn| {
+    let import: Option<StoredImport> = db::run(&state.pool, move |conn| {
         customer_imports::table
             .filter(customer_imports::id.eq(&import_id))
             .filter(customer_imports::partner_id.eq(scope.partner_id()))
-            .select(RECORD)
+            .select(StoredImport::as_select())
             .first(conn)
             .optional()
             .map_err(CustomerError::from)
