@@ -4,6 +4,7 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use crate::auth::scope::Owned;
+use crate::ids::{CustomerId, PartnerId};
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -171,7 +172,7 @@ async fn start_session(
             customers::record_on_account(
                 conn,
                 now,
-                (customer.id.as_str(), Some(scope.partner_id().as_str())),
+                (&customer.id, Some(scope.partner_id())),
                 actor,
                 Action::CustomerOpened,
                 &customer.name,
@@ -219,7 +220,10 @@ pub async fn leave(
             customers::record_on_account(
                 conn,
                 now,
-                (&assisting.customer_id, Some(&assisting.partner_id)),
+                (
+                    &CustomerId::new(assisting.customer_id.as_str()),
+                    Some(&PartnerId::new(assisting.partner_id.as_str())),
+                ),
                 actor,
                 Action::CustomerLeft,
                 &assisting.customer_name,

@@ -82,7 +82,7 @@ fn ask(
     customers::record_on_account(
         conn,
         now,
-        (customer.id.as_str(), Some(member.partner_id().as_str())),
+        (&customer.id, Some(member.partner_id())),
         actor,
         Action::AssistanceRequested,
         &customer.name,

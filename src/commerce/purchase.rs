@@ -200,7 +200,7 @@ fn purchase(
     customers::record_on_account(
         conn,
         change.now,
-        (customer.id.as_str(), Some(partner_id.as_str())),
+        (&customer.id, Some(&partner_id)),
         change.actor(),
         Action::CustomerPurchase,
         &customer.name,

@@ -2,7 +2,7 @@
 //! its account. The customer's administrators turn it on or off; everyone in the
 //! account sees its state and its history, which is read from the activity log.
 
-use crate::ids::CustomerId;
+use crate::ids::{CustomerId, PartnerId};
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -187,7 +187,7 @@ pub fn set_assistance(
     enabled: bool,
     actor: Actor<'_>,
 ) -> Result<bool, DbError> {
-    let (current, partner_id, name): (bool, Option<String>, String) = customer_accounts::table
+    let (current, partner_id, name): (bool, Option<PartnerId>, String) = customer_accounts::table
         .filter(customer_accounts::id.eq(customer_id))
         .select((
             customer_accounts::partner_assistance,
@@ -212,7 +212,7 @@ pub fn set_assistance(
     crate::customers::record_on_account(
         conn,
         now,
-        (customer_id.as_str(), partner_id.as_deref()),
+        (customer_id, partner_id.as_ref()),
         actor,
         action,
         &name,

@@ -200,7 +200,7 @@ pub fn record_change(
     record_on_account(
         conn,
         change.now,
-        (customer.id.as_str(), Some(change.partner_id().as_str())),
+        (&customer.id, Some(change.partner_id())),
         change.actor(),
         action,
         &customer.name,
@@ -214,7 +214,7 @@ pub fn record_change(
 pub fn record_on_account(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    account: (&str, Option<&str>),
+    account: (&CustomerId, Option<&PartnerId>),
     actor: crate::audit::Actor<'_>,
     action: crate::audit::Action,
     target: &str,
@@ -225,8 +225,8 @@ pub fn record_on_account(
         conn,
         now,
         crate::audit::Entry {
-            partner_id,
-            customer_id: Some(customer_id),
+            partner_id: partner_id.map(PartnerId::as_str),
+            customer_id: Some(customer_id.as_str()),
             actor,
             action,
             target,

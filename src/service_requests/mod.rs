@@ -16,7 +16,7 @@ pub mod views;
 
 pub use codes::{Category, Side, Status};
 
-use crate::ids::CustomerId;
+use crate::ids::{CustomerId, PartnerId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -78,9 +78,9 @@ pub struct Author {
 #[derive(Debug, Clone, Queryable)]
 pub struct Request {
     pub id: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
-    pub partner_id: Option<String>,
+    pub partner_id: Option<PartnerId>,
     pub title: String,
     pub category: String,
     pub description: String,
@@ -261,7 +261,7 @@ fn record(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     author: &Author,
-    request: (&str, Option<&str>),
+    request: (&CustomerId, Option<&PartnerId>),
     action: Action,
     target: &str,
     details: &str,
@@ -296,8 +296,8 @@ pub fn open(
         }
         Scope::Customer(own) => query.filter(customer_accounts::id.eq(own.customer_id().clone())),
     };
-    let partner_id: Option<String> = query
-        .first::<(String, Option<String>)>(conn)
+    let partner_id: Option<PartnerId> = query
+        .first::<(String, Option<PartnerId>)>(conn)
         .optional()?
         .ok_or(RequestError::NotFound)?
         .1;
@@ -321,7 +321,7 @@ pub fn open(
         conn,
         now,
         author,
-        (customer_id.as_str(), partner_id.as_deref()),
+        (customer_id, partner_id.as_ref()),
         Action::RequestOpened,
         &new.title,
         new.category.as_str(),
@@ -428,7 +428,7 @@ fn record_status_change(
         conn,
         now,
         author,
-        (&request.customer_id, request.partner_id.as_deref()),
+        (&request.customer_id, request.partner_id.as_ref()),
         Action::RequestStatusChanged,
         &request.title,
         &format!("{} → {}", request.status, status.as_str()),

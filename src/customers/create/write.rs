@@ -51,7 +51,7 @@ pub fn create(
     crate::customers::record_on_account(
         conn,
         now,
-        (customer_id.as_str(), Some(partner_id.as_str())),
+        (&customer_id, Some(partner_id)),
         actor,
         Action::CustomerCreated,
         new.account.name.as_str(),

@@ -73,7 +73,7 @@ pub fn rename_customer(
     record_on_account(
         conn,
         change.now,
-        (customer.id.as_str(), Some(change.partner_id().as_str())),
+        (&customer.id, Some(change.partner_id())),
         change.actor(),
         Action::CustomerRenamed,
         name.as_str(),
