@@ -22,6 +22,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::ActivationEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
+use crate::invitations::link_request::{LinkRequestForm, send_link};
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
@@ -272,59 +273,42 @@ pub async fn decline(
     }
 }
 
-#[derive(Deserialize)]
-pub struct RenewForm {
-    identifier: String,
-}
-
 /// Asks for a new activation link for a login still waiting for activation: from
 /// the people who invited it, or sent directly when nobody did. The page says the
 /// same whatever was typed.
 pub async fn renew(
     state: web::Data<AppState>,
     layout: PageContext,
-    form: web::Form<RenewForm>,
+    form: web::Form<LinkRequestForm>,
 ) -> Result<HttpResponse, PageError> {
-    let identifier = form.identifier.trim().to_lowercase();
-    let now = state.clock.now();
-    let settings = state.settings.clone();
-    if !identifier.is_empty() {
-        let sent = db::run(&state.pool, move |conn| {
-            db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
-                let found: Option<(String, String)> = logins::table
-                    .filter(logins::state.ne(LoginState::Disabled))
-                    .filter(logins::username_key.eq(&identifier))
-                    .select((logins::id, logins::state))
-                    .first(conn)
-                    .optional()?;
-                let Some((login_id, login_state)) = found else {
-                    return Ok(false);
-                };
-                // Whoever sent an invitation still on offer sends the new link; a
-                // login waiting on an offer nobody sent (a first owner, from the
-                // command line) gets it directly. A login whose invitations were
-                // all taken back gets nothing.
-                if crate::invitations::ask_inviters(conn, &settings, now, &login_id)? {
-                    return Ok(true);
-                }
-                let waiting: i64 = memberships::table
-                    .filter(memberships::login_id.eq(&login_id))
-                    .filter(memberships::state.eq(MembershipState::Invited))
-                    .count()
-                    .get_result(conn)?;
-                if login_state == LoginState::Pending.as_str() && waiting > 0 {
-                    send_activation(conn, &settings, now, &login_id)?;
-                }
-                Ok(true)
-            })
-        })
-        .await;
-        match sent {
-            Ok(true) => state.outbox_wake.notify_one(),
-            Ok(false) => {}
-            Err(error) => return Err(PageError::internal(error)),
+    send_link(&state, &form, |conn, settings, now, identifier| {
+        let found: Option<(String, String)> = logins::table
+            .filter(logins::state.ne(LoginState::Disabled))
+            .filter(logins::username_key.eq(identifier))
+            .select((logins::id, logins::state))
+            .first(conn)
+            .optional()?;
+        let Some((login_id, login_state)) = found else {
+            return Ok(false);
+        };
+        // Whoever sent an invitation still on offer sends the new link; a
+        // login waiting on an offer nobody sent (a first owner, from the
+        // command line) gets it directly. A login whose invitations were
+        // all taken back gets nothing.
+        if crate::invitations::ask_inviters(conn, settings, now, &login_id)? {
+            return Ok(true);
         }
-    }
+        let waiting: i64 = memberships::table
+            .filter(memberships::login_id.eq(&login_id))
+            .filter(memberships::state.eq(MembershipState::Invited))
+            .count()
+            .get_result(conn)?;
+        if login_state == LoginState::Pending.as_str() && waiting > 0 {
+            send_activation(conn, settings, now, &login_id)?;
+        }
+        Ok(true)
+    })
+    .await?;
     render(&LinkInvalidPage { layout, sent: true })
 }
 

@@ -29,6 +29,7 @@ use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::invitations::activation::ResendError;
+use crate::invitations::link_request::{LinkRequestForm, send_link};
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, render_with_status, see_other};
 
@@ -64,59 +65,43 @@ pub async fn request_form(layout: PageContext) -> Result<HttpResponse, PageError
     })
 }
 
-#[derive(Deserialize)]
-pub struct ResetRequestForm {
-    identifier: String,
-}
-
 pub async fn request(
     state: web::Data<AppState>,
     layout: PageContext,
-    form: web::Form<ResetRequestForm>,
+    form: web::Form<LinkRequestForm>,
 ) -> Result<HttpResponse, PageError> {
-    let identifier = form.identifier.trim().to_lowercase();
-    let now = state.clock.now();
-    let settings = state.settings.clone();
-    if !identifier.is_empty() {
-        let sent = db::run(&state.pool, move |conn| {
-            db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
-                let found: Option<(String, String, String, String)> = logins::table
-                    .filter(logins::state.eq(LoginState::Active))
-                    .filter(logins::username_key.eq(&identifier))
-                    .select((
-                        logins::id,
-                        logins::email,
-                        logins::full_name,
-                        logins::language,
-                    ))
-                    .first(conn)
-                    .optional()?;
-                let Some((login_id, email, full_name, language)) = found else {
-                    return Ok(false);
-                };
-                let token = tokens::issue(
-                    conn,
-                    &login_id,
-                    TokenPurpose::PasswordReset,
-                    now,
-                    chrono::Duration::minutes(RESET_VALID_MINUTES),
-                )?;
-                let message = PasswordResetEmail {
-                    tr: Lang::from_code(&language).unwrap_or_default().translator(),
-                    full_name,
-                    link: settings.link(&format!("/reset-password/{token}")),
-                    valid_minutes: RESET_VALID_MINUTES,
-                };
-                outbox::enqueue(conn, now, &email, &message)?;
-                Ok(true)
-            })
-        })
-        .await
-        .map_err(PageError::internal)?;
-        if sent {
-            state.outbox_wake.notify_one();
-        }
-    }
+    send_link(&state, &form, |conn, settings, now, identifier| {
+        let found: Option<(String, String, String, String)> = logins::table
+            .filter(logins::state.eq(LoginState::Active))
+            .filter(logins::username_key.eq(identifier))
+            .select((
+                logins::id,
+                logins::email,
+                logins::full_name,
+                logins::language,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((login_id, email, full_name, language)) = found else {
+            return Ok(false);
+        };
+        let token = tokens::issue(
+            conn,
+            &login_id,
+            TokenPurpose::PasswordReset,
+            now,
+            chrono::Duration::minutes(RESET_VALID_MINUTES),
+        )?;
+        let message = PasswordResetEmail {
+            tr: Lang::from_code(&language).unwrap_or_default().translator(),
+            full_name,
+            link: settings.link(&format!("/reset-password/{token}")),
+            valid_minutes: RESET_VALID_MINUTES,
+        };
+        outbox::enqueue(conn, now, &email, &message)?;
+        Ok(true)
+    })
+    .await?;
     render(&ResetRequestPage { layout, sent: true })
 }
 
