@@ -1,6 +1,8 @@
 //! Logins: the person's identity across the installation, whatever memberships
 //! they hold.
 
+pub mod own_change;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use validator::ValidateEmail;

@@ -77,16 +77,13 @@ fn pending_login_of(
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<(String, String)>> {
-    login_tokens::table
-        .inner_join(logins::table)
-        .filter(login_tokens::token_hash.eq(digest(token)))
-        .filter(login_tokens::purpose.eq(TokenPurpose::Activation.as_str()))
-        .filter(login_tokens::used_at.is_null())
-        .filter(login_tokens::expires_at.gt(now))
-        .filter(logins::state.eq(LoginState::Pending))
-        .select((logins::id, logins::username))
-        .first(conn)
-        .optional()
+    tokens::login_of(
+        conn,
+        token,
+        TokenPurpose::Activation,
+        LoginState::Pending,
+        now,
+    )
 }
 
 pub async fn form(

@@ -13,7 +13,8 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::accounts::Username;
-use crate::audit::{self, Action, Actor};
+use crate::accounts::own_change::record_and_tell;
+use crate::audit::Action;
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
 use crate::auth::password::check_new_password;
@@ -110,16 +111,14 @@ fn reset_login_of(
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
-    login_tokens::table
-        .inner_join(logins::table)
-        .filter(login_tokens::token_hash.eq(digest(token)))
-        .filter(login_tokens::purpose.eq(TokenPurpose::PasswordReset.as_str()))
-        .filter(login_tokens::used_at.is_null())
-        .filter(login_tokens::expires_at.gt(now))
-        .filter(logins::state.eq(LoginState::Active))
-        .select(logins::id)
-        .first(conn)
-        .optional()
+    let login = tokens::login_of(
+        conn,
+        token,
+        TokenPurpose::PasswordReset,
+        LoginState::Active,
+        now,
+    )?;
+    Ok(login.map(|(login_id, _)| login_id))
 }
 
 pub async fn choose_form(
@@ -168,23 +167,13 @@ pub fn store_new_password(
     end_sessions_of(conn, login_id)?;
     // A reset link mailed before the change must not set another password.
     crate::auth::tokens::kill_all_of(conn, login_id, now)?;
-    let (email, full_name, language): (String, String, String) = logins::table
-        .filter(logins::id.eq(login_id))
-        .select((logins::email, logins::full_name, logins::language))
-        .first(conn)?;
-    let actor = Actor {
-        login_id: Some(login_id),
-        name: &full_name,
-        membership_id: None,
-        on_behalf_of: None,
-    };
-    audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
-    let message = PasswordChangedEmail {
-        tr: Lang::from_code(&language).unwrap_or_default().translator(),
-        full_name: full_name.clone(),
-        reset_link: settings.link("/password-reset"),
-    };
-    outbox::enqueue(conn, now, &email, &message)?;
+    record_and_tell(conn, now, login_id, action, |tr, full_name| {
+        PasswordChangedEmail {
+            tr,
+            full_name,
+            reset_link: settings.link("/password-reset"),
+        }
+    })?;
     Ok(())
 }
 
