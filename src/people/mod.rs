@@ -45,31 +45,26 @@ pub trait Role: Copy + PartialEq + Send + 'static {
     fn label_key(self) -> &'static str;
 }
 
-impl Role for PartnerRole {
-    const IN_CHARGE: Self = PartnerRole::Owner;
-    fn parse(text: &str) -> Option<Self> {
-        PartnerRole::parse(text)
-    }
-    fn as_str(self) -> &'static str {
-        PartnerRole::as_str(self)
-    }
-    fn label_key(self) -> &'static str {
-        PartnerRole::label_key(self)
-    }
+/// Makes a role type of `access` one of the people's roles.
+macro_rules! people_role {
+    ($role:ident, $in_charge:ident) => {
+        impl Role for $role {
+            const IN_CHARGE: Self = $role::$in_charge;
+            fn parse(text: &str) -> Option<Self> {
+                $role::parse(text)
+            }
+            fn as_str(self) -> &'static str {
+                $role::as_str(self)
+            }
+            fn label_key(self) -> &'static str {
+                $role::label_key(self)
+            }
+        }
+    };
 }
 
-impl Role for CustomerRole {
-    const IN_CHARGE: Self = CustomerRole::Administrator;
-    fn parse(text: &str) -> Option<Self> {
-        CustomerRole::parse(text)
-    }
-    fn as_str(self) -> &'static str {
-        CustomerRole::as_str(self)
-    }
-    fn label_key(self) -> &'static str {
-        CustomerRole::label_key(self)
-    }
-}
+people_role!(PartnerRole, Owner);
+people_role!(CustomerRole, Administrator);
 
 /// Whose people are meant: an organisation's staff or an account's users.
 #[derive(Debug, Clone, Copy)]
