@@ -1,8 +1,6 @@
 //! Logins: the person's identity across the installation, whatever memberships
 //! they hold.
 
-pub mod own_change;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use validator::ValidateEmail;

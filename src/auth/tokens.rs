@@ -107,6 +107,20 @@ pub fn login_of(
         .optional()
 }
 
+/// Marks the token used, if it still was usable at `now`; false when another
+/// request used it first, so that a link works exactly once.
+pub fn claim(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        login_tokens::table
+            .filter(login_tokens::token_hash.eq(digest(token)))
+            .filter(login_tokens::used_at.is_null())
+            .filter(login_tokens::expires_at.gt(now)),
+    )
+    .set(login_tokens::used_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

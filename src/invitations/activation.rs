@@ -14,9 +14,9 @@ use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
 use crate::auth::password::{PasswordProblem, check_new_password, hash_off_pool};
-use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
+use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose};
 use crate::db::schema::{
-    customer_accounts, login_tokens, logins, memberships, partner_organisations, sub_accounts,
+    customer_accounts, logins, memberships, partner_organisations, sub_accounts,
 };
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::ActivationEmail;
@@ -193,15 +193,7 @@ fn activate(
     let Some((login_id, _)) = pending_login_of(conn, token, now)? else {
         return Ok(false);
     };
-    let claimed = diesel::update(
-        login_tokens::table
-            .filter(login_tokens::token_hash.eq(digest(token)))
-            .filter(login_tokens::used_at.is_null())
-            .filter(login_tokens::expires_at.gt(now)),
-    )
-    .set(login_tokens::used_at.eq(Some(now)))
-    .execute(conn)?;
-    if claimed != 1 {
+    if !tokens::claim(conn, token, now)? {
         return Ok(false);
     }
     diesel::update(
@@ -248,14 +240,7 @@ pub async fn decline(
             let Some((login_id, _)) = pending_login_of(conn, &token, now)? else {
                 return Ok(false);
             };
-            let claimed = diesel::update(
-                login_tokens::table
-                    .filter(login_tokens::token_hash.eq(digest(&token)))
-                    .filter(login_tokens::used_at.is_null()),
-            )
-            .set(login_tokens::used_at.eq(Some(now)))
-            .execute(conn)?;
-            if claimed != 1 {
+            if !tokens::claim(conn, &token, now)? {
                 return Ok(false);
             }
             crate::invitations::decline_offers_to_own_address(conn, now, &login_id)?;

@@ -9,9 +9,9 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use crate::accounts::own_change::record_and_tell;
 use crate::audit::Action;
 use crate::auth::identity::{Identity, SignedIn};
+use crate::auth::own_change::record_and_tell;
 use crate::auth::second_factor_rule::Policy;
 use crate::auth::session::TypedSession;
 use crate::config::Settings;

@@ -13,18 +13,18 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::accounts::Username;
-use crate::accounts::own_change::record_and_tell;
 use crate::audit::Action;
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
+use crate::auth::own_change::record_and_tell;
 use crate::auth::password::check_new_password;
 use crate::auth::password::{hash_off_pool, verify_off_pool};
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::session_store::end_sessions_of;
 use crate::auth::throttle::{self, Gate};
-use crate::auth::tokens::{self, TokenPurpose, digest};
+use crate::auth::tokens::{self, TokenPurpose};
 use crate::config::Settings;
-use crate::db::schema::{login_tokens, logins};
+use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
 use crate::email::outbox;
@@ -201,14 +201,7 @@ pub async fn choose(
             let Some(login_id) = reset_login_of(conn, &token, now)? else {
                 return Ok(false);
             };
-            let claimed = diesel::update(
-                login_tokens::table
-                    .filter(login_tokens::token_hash.eq(digest(&token)))
-                    .filter(login_tokens::used_at.is_null()),
-            )
-            .set(login_tokens::used_at.eq(Some(now)))
-            .execute(conn)?;
-            if claimed != 1 {
+            if !tokens::claim(conn, &token, now)? {
                 return Ok(false);
             }
             store_new_password(
