@@ -24,6 +24,7 @@ pub mod log_wording;
 pub mod monitoring;
 pub mod organisations;
 pub mod partner;
+pub mod people;
 pub mod places;
 pub mod profile;
 pub mod routes;

@@ -7,8 +7,9 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::LoginState;
 use crate::db::DbConnection;
-use crate::db::schema::login_tokens;
+use crate::db::schema::{login_tokens, logins};
 
 pub const ACTIVATION_VALID_HOURS: i64 = 72;
 
@@ -83,6 +84,41 @@ pub fn issue(
         ))
         .execute(conn)?;
     Ok(token)
+}
+
+/// The login a token of `purpose` still usable at `now` was given to, if that
+/// login is in `state`: (id, username).
+pub fn login_of(
+    conn: &mut DbConnection,
+    token: &str,
+    purpose: TokenPurpose,
+    state: LoginState,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(String, String)>> {
+    login_tokens::table
+        .inner_join(logins::table)
+        .filter(login_tokens::token_hash.eq(digest(token)))
+        .filter(login_tokens::purpose.eq(purpose.as_str()))
+        .filter(login_tokens::used_at.is_null())
+        .filter(login_tokens::expires_at.gt(now))
+        .filter(logins::state.eq(state))
+        .select((logins::id, logins::username))
+        .first(conn)
+        .optional()
+}
+
+/// Marks the token used, if it still was usable at `now`; false when another
+/// request used it first, so that a link works exactly once.
+pub fn claim(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        login_tokens::table
+            .filter(login_tokens::token_hash.eq(digest(token)))
+            .filter(login_tokens::used_at.is_null())
+            .filter(login_tokens::expires_at.gt(now)),
+    )
+    .set(login_tokens::used_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(claimed == 1)
 }
 
 #[cfg(test)]

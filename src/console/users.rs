@@ -2,8 +2,6 @@
 //! disable, and for an invitation still pending, resend (the old link dies) or
 //! revoke it. An account always keeps an active administrator.
 
-use crate::accounts::LoginState;
-use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
@@ -14,126 +12,30 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::access::{CustomerCapability, CustomerRole};
-use crate::accounts::NewLogin;
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
-use crate::auth::session_store::end_sessions_using;
-use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
-use crate::invitations::{self, InviteeFields, Sent, Shown};
+use crate::people::pages::{InviteForm, PeoplePage, confirmed};
+use crate::people::{self, Change, Invitation, PeopleError, PeopleOf, Person};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
+use crate::web::confirm::{Ask, ConfirmForm};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The roles a customer's people can be given.
 const ROLES: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
 
-pub struct User {
-    pub membership_id: String,
-    pub login_id: String,
-    pub full_name: String,
-    pub username: String,
-    pub email: String,
-    pub role: CustomerRole,
-    pub active: bool,
-    pub pending: bool,
-    pub sent: Option<Sent>,
-    /// The latest invitation email could not be delivered.
-    pub bounced: bool,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum UserError {
-    #[error("no such user")]
-    NotFound,
-    #[error("the account would lose its last administrator")]
-    LastAdministrator,
-    #[error("already has access")]
-    AlreadyMember,
-    #[error(transparent)]
-    Offer(#[from] invitations::OfferError),
-    #[error(transparent)]
-    Database(#[from] DbError),
-}
-
-impl From<diesel::result::Error> for UserError {
-    fn from(error: diesel::result::Error) -> Self {
-        UserError::Database(error.into())
-    }
-}
-
-type UserRow = (String, String, String, String, crate::invitations::ShownRow);
+pub type User = Person<CustomerRole>;
 
 pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<User>> {
-    let rows: Vec<UserRow> = memberships::table
-        .inner_join(logins::table)
-        .filter(memberships::customer_id.eq(customer_id))
-        .order((invitations::shown_name().asc(), memberships::id.asc()))
-        .select((
-            memberships::id,
-            logins::id,
-            logins::username,
-            memberships::role,
-            invitations::shown_columns(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(membership_id, login_id, username, role, shown)| {
-            let active = shown.0 == MembershipState::Active.as_str();
-            let shown = Shown::from_row(shown);
-            Some(User {
-                membership_id,
-                login_id,
-                full_name: shown.full_name,
-                username,
-                email: shown.email,
-                role: CustomerRole::parse(&role)?,
-                active: active || shown.pending,
-                pending: shown.pending,
-                sent: shown.sent,
-                bounced: shown.bounced,
-            })
-        })
-        .collect())
-}
-
-fn user(
-    conn: &mut DbConnection,
-    customer_id: &CustomerId,
-    membership_id: &MembershipId,
-) -> Result<User, UserError> {
-    list(conn, customer_id)?
-        .into_iter()
-        .find(|u| u.membership_id == membership_id.as_str())
-        .ok_or(UserError::NotFound)
+    people::list(conn, PeopleOf::Customer(customer_id))
 }
 
 /// Serialises changes to one account's people (PostgreSQL; SQLite's write
 /// transactions already are).
 pub(crate) fn lock_account(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<()> {
-    crate::db::lock_row(
-        conn,
-        crate::db::LockTarget::CustomerAccount(customer_id.as_str()),
-    )
-}
-
-pub(crate) fn other_active_administrators(
-    conn: &mut DbConnection,
-    customer_id: &CustomerId,
-    membership_id: &MembershipId,
-) -> QueryResult<i64> {
-    memberships::table
-        .inner_join(logins::table)
-        .filter(memberships::customer_id.eq(customer_id))
-        .filter(memberships::role.eq(CustomerRole::Administrator.as_str()))
-        .filter(memberships::state.eq(MembershipState::Active))
-        .filter(logins::state.eq(LoginState::Active))
-        .filter(memberships::id.ne(membership_id))
-        .count()
-        .get_result(conn)
+    PeopleOf::Customer(customer_id).lock(conn)
 }
 
 #[derive(Template)]
@@ -196,65 +98,21 @@ pub async fn page(
     users_page(&state, layout, &member, form, FieldErrors::default()).await
 }
 
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct InviteForm {
-    full_name: String,
-    email: String,
-    username: String,
-    role: String,
-    language: String,
-}
-
-pub struct Invitation {
-    login: NewLogin,
-    role: CustomerRole,
-}
-
-impl InviteForm {
-    fn parse(&self, time_zone: chrono_tz::Tz) -> Result<Invitation, FieldErrors> {
-        let mut errors = FieldErrors::default();
-        let login = InviteeFields {
-            full_name: &self.full_name,
-            email: &self.email,
-            username: &self.username,
-            language: &self.language,
-        }
-        .parse(time_zone, &mut errors);
-        let role = CustomerRole::parse(&self.role);
-        if role.is_none() {
-            errors.add("role", "field-choose");
-        }
-        match (login, role) {
-            (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
-            _ => Err(errors),
-        }
-    }
-}
-
 fn invite_in(
     conn: &mut DbConnection,
     settings: &crate::config::Settings,
     change: &CustomerChange,
-    invitation: &Invitation,
-) -> Result<(), UserError> {
-    lock_account(conn, change.customer_id())?;
-    let offered = invitations::offer(
+    invitation: &Invitation<CustomerRole>,
+) -> Result<(), PeopleError> {
+    let people = PeopleOf::Customer(change.customer_id());
+    people::invite(
         conn,
         settings,
         change.now,
-        &invitations::Offer {
-            person: &invitation.login,
-            target: invitations::Target::Customer(change.customer_id().as_str()),
-            role: invitation.role.as_str(),
-            inviter: Some(change.login_id()),
-        },
-    );
-    match offered {
-        Ok(_) => {}
-        Err(invitations::OfferError::AlreadyMember) => return Err(UserError::AlreadyMember),
-        Err(error) => return Err(UserError::Offer(error)),
-    }
+        people,
+        invitation,
+        Some(change.login_id()),
+    )?;
     change.record(
         conn,
         Action::UserInvited,
@@ -271,7 +129,7 @@ pub async fn invite(
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let invitation = match form.parse(member.identity.login.time_zone) {
+    let invitation = match form.parse(member.identity.login.time_zone, "field-choose") {
         Ok(invitation) => invitation,
         Err(errors) => return users_page(&state, layout, &member, form, errors).await,
     };
@@ -286,13 +144,19 @@ pub async fn invite(
             FlashMessage::success("flash-user-invited").send();
             Ok(see_other("/customer/users"))
         }
-        Err(UserError::AlreadyMember) => {
+        Err(PeopleError::AlreadyMember) => {
             let errors = FieldErrors::one("username", "users-already-member");
             users_page(&state, layout, &member, form, errors).await
         }
         Err(error) => Err(PageError::internal(error)),
     }
 }
+
+const USERS_PAGE: PeoplePage = PeoplePage {
+    path: "/customer/users",
+    anchor: "user-",
+    last_in_charge_key: "users-last-administrator",
+};
 
 /// Runs one change on a person of the account and answers with its outcome as a
 /// flash message on the users page; with `ask`, only once confirmed
@@ -303,45 +167,28 @@ async fn change(
     membership_id: String,
     success_key: &'static str,
     ask: Option<Ask>,
-    work: impl FnOnce(&mut DbConnection, &CustomerChange, User) -> Result<(), UserError>
-    + Send
-    + 'static,
+    what: Change<CustomerRole>,
 ) -> Result<HttpResponse, PageError> {
-    let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
     let id = MembershipId::new(membership_id.clone());
-    let outcome =
-        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            lock_account(conn, change.customer_id())?;
-            let target = user(conn, change.customer_id(), &id)?;
-            let (name, email, role) = (target.full_name.clone(), target.email.clone(), target.role);
-            work(conn, change, target)?;
-            Ok((name, email, role))
-        })
-        .await;
-    match (outcome, ask) {
-        (Ok((name, email, role)), Some(ask)) if !confirmed.yes() => {
-            let tr = &ask.layout.tr;
-            let action = format!("/customer/users/{membership_id}/{}", ask.action);
-            let back = back_to("/customer/users", &[], &format!("user-{membership_id}"));
-            Review::new(tr, ask.heading_key, action, back)
-                .summary(tr.with(ask.summary_key, &[("name", &name)]))
-                .fact(tr, "person", "confirm-person", format!("{name} ({email})"))
-                .fact(tr, "role", "confirm-role", tr.t(role.label_key()))
-                .irreversible()
-                .render(ask.layout)
-        }
-        (Ok(_), _) => {
-            state.outbox_wake.notify_one();
-            FlashMessage::success(success_key).send();
-            Ok(see_other("/customer/users"))
-        }
-        (Err(UserError::NotFound), _) => Err(PageError::NotFound),
-        (Err(UserError::LastAdministrator), _) => {
-            FlashMessage::error("users-last-administrator").send();
-            Ok(see_other("/customer/users"))
-        }
-        (Err(error), _) => Err(PageError::internal(error)),
-    }
+    let settings = state.settings.clone();
+    let outcome = CustomerChange::run_once_confirmed(
+        &state,
+        &member,
+        confirmed(&ask),
+        move |conn, change| {
+            people::change_one(
+                conn,
+                &settings,
+                change.now,
+                change.scope(),
+                &id,
+                what,
+                |conn, action, name, details| change.record(conn, action, name, details),
+            )
+        },
+    )
+    .await;
+    USERS_PAGE.answer(&state, &membership_id, success_key, ask, outcome)
 }
 
 #[derive(Deserialize)]
@@ -356,35 +203,14 @@ pub async fn change_role(
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, PageError> {
     let role = CustomerRole::parse(&form.role).ok_or(PageError::BadRequest)?;
+    let what = Change::Role(role);
     change(
         state,
         member,
         path.into_inner(),
         "flash-role-changed",
         None,
-        move |conn, change, target| {
-            if target.role == role {
-                return Ok(());
-            }
-            if target.pending {
-                return Err(UserError::NotFound);
-            }
-            if target.role == CustomerRole::Administrator
-                && other_active_administrators(
-                    conn,
-                    change.customer_id(),
-                    &MembershipId::new(target.membership_id.clone()),
-                )? == 0
-            {
-                return Err(UserError::LastAdministrator);
-            }
-            diesel::update(memberships::table.filter(memberships::id.eq(&target.membership_id)))
-                .set(memberships::role.eq(role.as_str()))
-                .execute(conn)?;
-            let details = format!("{} → {}", target.role.as_str(), role.as_str());
-            change.record(conn, Action::RoleChanged, &target.full_name, &details)?;
-            Ok(())
-        },
+        what,
     )
     .await
 }
@@ -396,34 +222,15 @@ pub async fn disable(
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let ask = Ask::disable(layout, form.confirmed);
+    let ask = Some(Ask::disable(layout, form.confirmed));
+    let what = Change::Disable;
     change(
         state,
         member,
         path.into_inner(),
         "flash-user-disabled",
-        Some(ask),
-        |conn, change, target| {
-            if !target.active || target.pending {
-                return Ok(());
-            }
-            if target.role == CustomerRole::Administrator
-                && other_active_administrators(
-                    conn,
-                    change.customer_id(),
-                    &MembershipId::new(target.membership_id.clone()),
-                )? == 0
-            {
-                return Err(UserError::LastAdministrator);
-            }
-            diesel::update(memberships::table.filter(memberships::id.eq(&target.membership_id)))
-                .set(memberships::state.eq(MembershipState::Disabled))
-                .execute(conn)?;
-            // Their sessions in this account end now; the login's others go on.
-            end_sessions_using(conn, &target.membership_id)?;
-            change.record(conn, Action::UserDisabled, &target.full_name, "")?;
-            Ok(())
-        },
+        ask,
+        what,
     )
     .await
 }
@@ -433,26 +240,14 @@ pub async fn resend(
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let settings = state.settings.clone();
+    let what = Change::Resend;
     change(
         state,
         member,
         path.into_inner(),
         "flash-invitation-resent",
         None,
-        move |conn, change, target| {
-            if !target.pending {
-                return Err(UserError::NotFound);
-            }
-            invitations::resend(
-                conn,
-                &settings,
-                change.now,
-                &MembershipId::new(target.membership_id.clone()),
-            )?;
-            change.record(conn, Action::InvitationResent, &target.full_name, "")?;
-            Ok(())
-        },
+        what,
     )
     .await
 }
@@ -464,25 +259,15 @@ pub async fn revoke(
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
-    let ask = Ask::revoke(layout, form.confirmed);
+    let ask = Some(Ask::revoke(layout, form.confirmed));
+    let what = Change::Revoke;
     change(
         state,
         member,
         path.into_inner(),
         "flash-invitation-revoked",
-        Some(ask),
-        |conn, change, target| {
-            if !target.pending {
-                return Err(UserError::NotFound);
-            }
-            invitations::revoke(
-                conn,
-                change.now,
-                &MembershipId::new(target.membership_id.clone()),
-            )?;
-            change.record(conn, Action::InvitationRevoked, &target.full_name, "")?;
-            Ok(())
-        },
+        ask,
+        what,
     )
     .await
 }

@@ -10,10 +10,14 @@ pub trait Email {
     fn render(&self) -> Result<EmailContent, askama::Error>;
 }
 
-/// Gives an email struct (with `tr`, `full_name` and a `subject()`) its text
-/// and HTML templates, the greeting they open with, and its `Email` impl.
+/// Gives an email struct (with `tr` and `full_name`) its text and HTML
+/// templates, the greeting they open with, its `Email` impl, and the methods
+/// its templates call for each sentence (`subject` among them), each named
+/// with its Fluent message and the fields passed as its arguments:
+/// `intro: "key" (account)` passes `account`, `valid_for: "key" [hours =
+/// valid_hours]` passes the number `valid_hours` as `hours`.
 macro_rules! email {
-    ($email:ident, $text_path:tt, $html_path:tt) => {
+    ($email:ident, $text_path:tt, $html_path:tt; $($messages:tt)*) => {
         const _: () = {
             #[derive(Template)]
             #[template(path = $text_path)]
@@ -31,6 +35,8 @@ macro_rules! email {
                 fn greeting(&self) -> String {
                     self.tr.with("email-greeting", &[("name", &self.full_name)])
                 }
+
+                email_messages!($($messages)*);
             }
 
             impl Email for $email {
@@ -46,6 +52,33 @@ macro_rules! email {
     };
 }
 
+/// The sentence methods of `email!`, one a message.
+macro_rules! email_messages {
+    () => {};
+    ($method:ident: $key:literal; $($rest:tt)*) => {
+        fn $method(&self) -> String {
+            self.tr.t($key)
+        }
+
+        email_messages!($($rest)*);
+    };
+    ($method:ident: $key:literal ($($arg:ident),+); $($rest:tt)*) => {
+        fn $method(&self) -> String {
+            self.tr.with($key, &[$((stringify!($arg), &self.$arg)),+])
+        }
+
+        email_messages!($($rest)*);
+    };
+    ($method:ident: $key:literal [$($name:ident = $field:ident),+]; $($rest:tt)*) => {
+        fn $method(&self) -> String {
+            self.tr
+                .with_numbers($key, &[], &[$((stringify!($name), self.$field.into())),+])
+        }
+
+        email_messages!($($rest)*);
+    };
+}
+
 /// Sent when someone is given a login: the link lets them choose a password.
 pub struct ActivationEmail {
     pub tr: Translator,
@@ -55,35 +88,12 @@ pub struct ActivationEmail {
     pub valid_hours: i64,
 }
 
-impl ActivationEmail {
-    fn subject(&self) -> String {
-        self.tr.with(
-            "email-activation-subject",
-            &[("organisation", &self.organisation)],
-        )
-    }
-
-    fn intro(&self) -> String {
-        self.tr.with(
-            "email-activation-intro",
-            &[("organisation", &self.organisation)],
-        )
-    }
-
-    fn valid_for(&self) -> String {
-        self.tr.with_numbers(
-            "email-activation-valid",
-            &[],
-            &[("hours", self.valid_hours.into())],
-        )
-    }
+email! {
+    ActivationEmail, "email/activation.txt", "email/activation.html";
+    subject: "email-activation-subject" (organisation);
+    intro: "email-activation-intro" (organisation);
+    valid_for: "email-activation-valid" [hours = valid_hours];
 }
-
-email!(
-    ActivationEmail,
-    "email/activation.txt",
-    "email/activation.html"
-);
 
 /// Sent when someone asks to reset a password; the link is valid 60 minutes.
 pub struct PasswordResetEmail {
@@ -93,25 +103,11 @@ pub struct PasswordResetEmail {
     pub valid_minutes: i64,
 }
 
-impl PasswordResetEmail {
-    fn subject(&self) -> String {
-        self.tr.t("email-reset-subject")
-    }
-
-    fn valid_for(&self) -> String {
-        self.tr.with_numbers(
-            "email-reset-valid",
-            &[],
-            &[("minutes", self.valid_minutes.into())],
-        )
-    }
+email! {
+    PasswordResetEmail, "email/password_reset.txt", "email/password_reset.html";
+    subject: "email-reset-subject";
+    valid_for: "email-reset-valid" [minutes = valid_minutes];
 }
-
-email!(
-    PasswordResetEmail,
-    "email/password_reset.txt",
-    "email/password_reset.html"
-);
 
 /// Sent after any change of password, so an unexpected change does not go unseen.
 pub struct PasswordChangedEmail {
@@ -120,17 +116,10 @@ pub struct PasswordChangedEmail {
     pub reset_link: String,
 }
 
-impl PasswordChangedEmail {
-    fn subject(&self) -> String {
-        self.tr.t("email-changed-subject")
-    }
+email! {
+    PasswordChangedEmail, "email/password_changed.txt", "email/password_changed.html";
+    subject: "email-changed-subject";
 }
-
-email!(
-    PasswordChangedEmail,
-    "email/password_changed.txt",
-    "email/password_changed.html"
-);
 
 /// Sent to the person who left one of their memberships from their profile, so
 /// that a leave they did not make does not go unseen.
@@ -144,34 +133,12 @@ pub struct MembershipLeftEmail {
     pub reset_link: String,
 }
 
-impl MembershipLeftEmail {
-    fn subject(&self) -> String {
-        self.tr.with(
-            "email-left-subject",
-            &[("organisation", &self.organisation)],
-        )
-    }
-
-    fn intro(&self) -> String {
-        self.tr.with(
-            "email-left-intro",
-            &[("organisation", &self.organisation), ("role", &self.role)],
-        )
-    }
-
-    fn come_back(&self) -> String {
-        self.tr.with(
-            "email-left-come-back",
-            &[("organisation", &self.organisation)],
-        )
-    }
+email! {
+    MembershipLeftEmail, "email/membership_left.txt", "email/membership_left.html";
+    subject: "email-left-subject" (organisation);
+    intro: "email-left-intro" (organisation, role);
+    come_back: "email-left-come-back" (organisation);
 }
-
-email!(
-    MembershipLeftEmail,
-    "email/membership_left.txt",
-    "email/membership_left.html"
-);
 
 /// Sent to someone who already has a login when they are given an account to
 /// administer: no new password, just the news and where to sign in.
@@ -182,23 +149,11 @@ pub struct AccessGrantedEmail {
     pub sign_in_link: String,
 }
 
-impl AccessGrantedEmail {
-    fn subject(&self) -> String {
-        self.tr
-            .with("email-access-subject", &[("account", &self.account)])
-    }
-
-    fn intro(&self) -> String {
-        self.tr
-            .with("email-access-intro", &[("account", &self.account)])
-    }
+email! {
+    AccessGrantedEmail, "email/access_granted.txt", "email/access_granted.html";
+    subject: "email-access-subject" (account);
+    intro: "email-access-intro" (account);
 }
-
-email!(
-    AccessGrantedEmail,
-    "email/access_granted.txt",
-    "email/access_granted.html"
-);
 
 /// Sent to a customer's administrators when their partner asks them to turn
 /// partner assistance on.
@@ -211,31 +166,11 @@ pub struct AssistanceRequestEmail {
     pub settings_link: String,
 }
 
-impl AssistanceRequestEmail {
-    fn subject(&self) -> String {
-        self.tr.with(
-            "email-assistance-request-subject",
-            &[("partner", &self.partner), ("account", &self.account)],
-        )
-    }
-
-    fn intro(&self) -> String {
-        self.tr.with(
-            "email-assistance-request-intro",
-            &[
-                ("person", &self.person),
-                ("partner", &self.partner),
-                ("account", &self.account),
-            ],
-        )
-    }
+email! {
+    AssistanceRequestEmail, "email/assistance_request.txt", "email/assistance_request.html";
+    subject: "email-assistance-request-subject" (partner, account);
+    intro: "email-assistance-request-intro" (person, partner, account);
 }
-
-email!(
-    AssistanceRequestEmail,
-    "email/assistance_request.txt",
-    "email/assistance_request.html"
-);
 
 /// Sent to a customer administrator who asked to know each time their partner
 /// opens the account.
@@ -249,31 +184,11 @@ pub struct AccountOpenedEmail {
     pub activity_link: String,
 }
 
-impl AccountOpenedEmail {
-    fn subject(&self) -> String {
-        self.tr.with(
-            "email-opened-subject",
-            &[("partner", &self.partner), ("account", &self.account)],
-        )
-    }
-
-    fn intro(&self) -> String {
-        self.tr.with(
-            "email-opened-intro",
-            &[
-                ("person", &self.person),
-                ("partner", &self.partner),
-                ("account", &self.account),
-            ],
-        )
-    }
+email! {
+    AccountOpenedEmail, "email/account_opened.txt", "email/account_opened.html";
+    subject: "email-opened-subject" (partner, account);
+    intro: "email-opened-intro" (person, partner, account);
 }
-
-email!(
-    AccountOpenedEmail,
-    "email/account_opened.txt",
-    "email/account_opened.html"
-);
 
 /// Sent to whoever invited someone whose activation link expired, so that they
 /// send a new one themselves.
@@ -286,29 +201,11 @@ pub struct InvitationRequestEmail {
     pub resend_link: String,
 }
 
-impl InvitationRequestEmail {
-    fn subject(&self) -> String {
-        self.tr
-            .with("email-request-subject", &[("invitee", &self.invitee)])
-    }
-
-    fn intro(&self) -> String {
-        self.tr.with(
-            "email-request-intro",
-            &[
-                ("invitee", &self.invitee),
-                ("username", &self.username),
-                ("organisation", &self.organisation),
-            ],
-        )
-    }
+email! {
+    InvitationRequestEmail, "email/invitation_request.txt", "email/invitation_request.html";
+    subject: "email-request-subject" (invitee);
+    intro: "email-request-intro" (invitee, username, organisation);
 }
-
-email!(
-    InvitationRequestEmail,
-    "email/invitation_request.txt",
-    "email/invitation_request.html"
-);
 
 /// An offer of a membership to a login that already exists, sent to the address
 /// the inviter typed; the link lets the person accept (signed in as that login)
@@ -321,33 +218,12 @@ pub struct InvitationOfferEmail {
     pub valid_hours: i64,
 }
 
-impl InvitationOfferEmail {
-    fn subject(&self) -> String {
-        self.tr.with(
-            "email-offer-subject",
-            &[("organisation", &self.organisation)],
-        )
-    }
-
-    fn intro(&self) -> String {
-        self.tr
-            .with("email-offer-intro", &[("organisation", &self.organisation)])
-    }
-
-    fn valid_for(&self) -> String {
-        self.tr.with_numbers(
-            "email-activation-valid",
-            &[],
-            &[("hours", self.valid_hours.into())],
-        )
-    }
+email! {
+    InvitationOfferEmail, "email/invitation_offer.txt", "email/invitation_offer.html";
+    subject: "email-offer-subject" (organisation);
+    intro: "email-offer-intro" (organisation);
+    valid_for: "email-activation-valid" [hours = valid_hours];
 }
-
-email!(
-    InvitationOfferEmail,
-    "email/invitation_offer.txt",
-    "email/invitation_offer.html"
-);
 
 /// Sent to a login's own address when its second factors change: one added or
 /// removed by the person, or all reset by their organisation.
@@ -359,17 +235,10 @@ pub struct SecondFactorChangedEmail {
     pub security_link: String,
 }
 
-impl SecondFactorChangedEmail {
-    fn subject(&self) -> String {
-        self.tr.t("email-factor-subject")
-    }
+email! {
+    SecondFactorChangedEmail, "email/second_factor_changed.txt", "email/second_factor_changed.html";
+    subject: "email-factor-subject";
 }
-
-email!(
-    SecondFactorChangedEmail,
-    "email/second_factor_changed.txt",
-    "email/second_factor_changed.html"
-);
 
 /// Sent to an alert definition's recipients when one of its monitors has
 /// failed as many checks in a row as the rule says, and when it recovers.
@@ -413,7 +282,7 @@ impl AlertEmail {
     }
 }
 
-email!(AlertEmail, "email/alert.txt", "email/alert.html");
+email! { AlertEmail, "email/alert.txt", "email/alert.html"; }
 
 #[cfg(test)]
 mod tests {

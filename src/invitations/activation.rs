@@ -14,14 +14,15 @@ use serde::Deserialize;
 
 use crate::audit::{self, Action, Actor};
 use crate::auth::password::{PasswordProblem, check_new_password, hash_off_pool};
-use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose, digest};
+use crate::auth::tokens::{self, ACTIVATION_VALID_HOURS, TokenPurpose};
 use crate::db::schema::{
-    customer_accounts, login_tokens, logins, memberships, partner_organisations, sub_accounts,
+    customer_accounts, logins, memberships, partner_organisations, sub_accounts,
 };
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::ActivationEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
+use crate::invitations::link_request::{LinkRequestForm, send_link};
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
@@ -76,16 +77,13 @@ fn pending_login_of(
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<(String, String)>> {
-    login_tokens::table
-        .inner_join(logins::table)
-        .filter(login_tokens::token_hash.eq(digest(token)))
-        .filter(login_tokens::purpose.eq(TokenPurpose::Activation.as_str()))
-        .filter(login_tokens::used_at.is_null())
-        .filter(login_tokens::expires_at.gt(now))
-        .filter(logins::state.eq(LoginState::Pending))
-        .select((logins::id, logins::username))
-        .first(conn)
-        .optional()
+    tokens::login_of(
+        conn,
+        token,
+        TokenPurpose::Activation,
+        LoginState::Pending,
+        now,
+    )
 }
 
 pub async fn form(
@@ -195,15 +193,7 @@ fn activate(
     let Some((login_id, _)) = pending_login_of(conn, token, now)? else {
         return Ok(false);
     };
-    let claimed = diesel::update(
-        login_tokens::table
-            .filter(login_tokens::token_hash.eq(digest(token)))
-            .filter(login_tokens::used_at.is_null())
-            .filter(login_tokens::expires_at.gt(now)),
-    )
-    .set(login_tokens::used_at.eq(Some(now)))
-    .execute(conn)?;
-    if claimed != 1 {
+    if !tokens::claim(conn, token, now)? {
         return Ok(false);
     }
     diesel::update(
@@ -250,14 +240,7 @@ pub async fn decline(
             let Some((login_id, _)) = pending_login_of(conn, &token, now)? else {
                 return Ok(false);
             };
-            let claimed = diesel::update(
-                login_tokens::table
-                    .filter(login_tokens::token_hash.eq(digest(&token)))
-                    .filter(login_tokens::used_at.is_null()),
-            )
-            .set(login_tokens::used_at.eq(Some(now)))
-            .execute(conn)?;
-            if claimed != 1 {
+            if !tokens::claim(conn, &token, now)? {
                 return Ok(false);
             }
             crate::invitations::decline_offers_to_own_address(conn, now, &login_id)?;
@@ -272,59 +255,42 @@ pub async fn decline(
     }
 }
 
-#[derive(Deserialize)]
-pub struct RenewForm {
-    identifier: String,
-}
-
 /// Asks for a new activation link for a login still waiting for activation: from
 /// the people who invited it, or sent directly when nobody did. The page says the
 /// same whatever was typed.
 pub async fn renew(
     state: web::Data<AppState>,
     layout: PageContext,
-    form: web::Form<RenewForm>,
+    form: web::Form<LinkRequestForm>,
 ) -> Result<HttpResponse, PageError> {
-    let identifier = form.identifier.trim().to_lowercase();
-    let now = state.clock.now();
-    let settings = state.settings.clone();
-    if !identifier.is_empty() {
-        let sent = db::run(&state.pool, move |conn| {
-            db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
-                let found: Option<(String, String)> = logins::table
-                    .filter(logins::state.ne(LoginState::Disabled))
-                    .filter(logins::username_key.eq(&identifier))
-                    .select((logins::id, logins::state))
-                    .first(conn)
-                    .optional()?;
-                let Some((login_id, login_state)) = found else {
-                    return Ok(false);
-                };
-                // Whoever sent an invitation still on offer sends the new link; a
-                // login waiting on an offer nobody sent (a first owner, from the
-                // command line) gets it directly. A login whose invitations were
-                // all taken back gets nothing.
-                if crate::invitations::ask_inviters(conn, &settings, now, &login_id)? {
-                    return Ok(true);
-                }
-                let waiting: i64 = memberships::table
-                    .filter(memberships::login_id.eq(&login_id))
-                    .filter(memberships::state.eq(MembershipState::Invited))
-                    .count()
-                    .get_result(conn)?;
-                if login_state == LoginState::Pending.as_str() && waiting > 0 {
-                    send_activation(conn, &settings, now, &login_id)?;
-                }
-                Ok(true)
-            })
-        })
-        .await;
-        match sent {
-            Ok(true) => state.outbox_wake.notify_one(),
-            Ok(false) => {}
-            Err(error) => return Err(PageError::internal(error)),
+    send_link(&state, &form, |conn, settings, now, identifier| {
+        let found: Option<(String, String)> = logins::table
+            .filter(logins::state.ne(LoginState::Disabled))
+            .filter(logins::username_key.eq(identifier))
+            .select((logins::id, logins::state))
+            .first(conn)
+            .optional()?;
+        let Some((login_id, login_state)) = found else {
+            return Ok(false);
+        };
+        // Whoever sent an invitation still on offer sends the new link; a
+        // login waiting on an offer nobody sent (a first owner, from the
+        // command line) gets it directly. A login whose invitations were
+        // all taken back gets nothing.
+        if crate::invitations::ask_inviters(conn, settings, now, &login_id)? {
+            return Ok(true);
         }
-    }
+        let waiting: i64 = memberships::table
+            .filter(memberships::login_id.eq(&login_id))
+            .filter(memberships::state.eq(MembershipState::Invited))
+            .count()
+            .get_result(conn)?;
+        if login_state == LoginState::Pending.as_str() && waiting > 0 {
+            send_activation(conn, settings, now, &login_id)?;
+        }
+        Ok(true)
+    })
+    .await?;
     render(&LinkInvalidPage { layout, sent: true })
 }
 

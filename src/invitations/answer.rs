@@ -85,13 +85,18 @@ pub fn accept_offers_to_own_address(
     now: NaiveDateTime,
     login_id: &str,
 ) -> QueryResult<()> {
+    answer_offers_to_own_address(conn, now, login_id, accept)
+}
+
+/// Gives every offer made to this login at its own address the same answer.
+fn answer_offers_to_own_address<T>(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    login_id: &str,
+    answer: impl Fn(&mut DbConnection, NaiveDateTime, &MembershipId, &str) -> QueryResult<T>,
+) -> QueryResult<()> {
     for membership_id in offers_to_own_address(conn, login_id)? {
-        accept(
-            conn,
-            now,
-            &MembershipId::new(membership_id.clone()),
-            login_id,
-        )?;
+        answer(conn, now, &MembershipId::new(membership_id), login_id)?;
     }
     Ok(())
 }
@@ -140,15 +145,7 @@ pub fn decline_offers_to_own_address(
     now: NaiveDateTime,
     login_id: &str,
 ) -> QueryResult<()> {
-    for membership_id in offers_to_own_address(conn, login_id)? {
-        decline(
-            conn,
-            now,
-            &MembershipId::new(membership_id.clone()),
-            login_id,
-        )?;
-    }
-    Ok(())
+    answer_offers_to_own_address(conn, now, login_id, decline)
 }
 
 /// An entry in the inviting tenant's log, under the invited name.

@@ -10,6 +10,7 @@
 
 pub mod activation;
 mod answer;
+pub mod link_request;
 mod offer;
 pub mod pages;
 

@@ -1,7 +1,7 @@
 //! Leaving one of one's memberships from the profile: a page asking "Leave X?",
 //! then the POST. Leaving disables the membership and ends only the sessions
 //! acting as it; an organisation keeps an active owner and a customer account
-//! an active administrator (the rules of `staff` and `console::users`, under the
+//! an active administrator (the rules of `people`, under the
 //! same lock). The tenant's activity log records it and the person is emailed.
 
 use crate::accounts::MembershipState;
@@ -28,6 +28,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::MembershipLeftEmail;
 use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
+use crate::people::PeopleOf;
 use crate::state::AppState;
 use crate::web::{PageContext, PageError, render, see_other};
 
@@ -53,6 +54,19 @@ enum Tenant {
     Customer(CustomerId),
     /// An operator's sub-account, by its customer account.
     SubAccount(CustomerId),
+}
+
+impl Tenant {
+    /// The people whose changes a leave is serialised with: a sub-account's
+    /// are its customer account's.
+    fn people(&self) -> PeopleOf<'_> {
+        match self {
+            Tenant::Partner(partner_id) => PeopleOf::Partner(partner_id),
+            Tenant::Customer(customer_id) | Tenant::SubAccount(customer_id) => {
+                PeopleOf::Customer(customer_id)
+            }
+        }
+    }
 }
 
 type MembershipRow = (
@@ -145,12 +159,7 @@ pub fn leave(
     // The same lock as the tenant's own changes to its people, then the
     // membership read again under it: a concurrent leave, demotion or disabling
     // has committed by now.
-    match &tenant {
-        Tenant::Partner(partner_id) => crate::staff::lock_organisation(conn, partner_id)?,
-        Tenant::Customer(customer_id) | Tenant::SubAccount(customer_id) => {
-            crate::console::users::lock_account(conn, customer_id)?
-        }
-    }
+    tenant.people().lock(conn)?;
     let (_, _, _, role, state) =
         own_membership(conn, login_id, membership_id)?.ok_or(LeaveError::NotFound)?;
     if state != MembershipState::Active.as_str() {
@@ -179,25 +188,18 @@ fn keeps_someone_in_charge(
     role: &str,
     membership_id: &MembershipId,
 ) -> Result<(), LeaveError> {
-    match tenant {
-        Tenant::Partner(partner_id)
-            if role == PartnerRole::Owner.as_str()
-                && crate::staff::active_owners_besides(conn, partner_id, membership_id)? == 0 =>
-        {
-            Err(LeaveError::LastOwner)
-        }
-        Tenant::Customer(customer_id)
-            if role == CustomerRole::Administrator.as_str()
-                && crate::console::users::other_active_administrators(
-                    conn,
-                    customer_id,
-                    membership_id,
-                )? == 0 =>
-        {
-            Err(LeaveError::LastAdministrator)
-        }
-        _ => Ok(()),
+    // A sub-account's operators have nobody in charge among them.
+    if let Tenant::SubAccount(_) = tenant {
+        return Ok(());
     }
+    let people = tenant.people();
+    if role != people.in_charge_role() || people.others_in_charge(conn, membership_id)? > 0 {
+        return Ok(());
+    }
+    Err(match tenant {
+        Tenant::Partner(_) => LeaveError::LastOwner,
+        _ => LeaveError::LastAdministrator,
+    })
 }
 
 /// What was left, for the log and the email.

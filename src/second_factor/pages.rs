@@ -7,19 +7,18 @@ use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::audit::{self, Action, Actor};
+use crate::audit::Action;
 use crate::auth::identity::{Identity, SignedIn};
+use crate::auth::own_change::record_and_tell;
 use crate::auth::second_factor_rule::Policy;
 use crate::auth::session::TypedSession;
 use crate::config::Settings;
-use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::SecondFactorChangedEmail;
-use crate::email::outbox::{self, OutboxError};
-use crate::i18n::{Lang, format_time};
+use crate::email::outbox::OutboxError;
+use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
@@ -150,24 +149,14 @@ pub(super) fn tell(
     action: Action,
     change_key: &'static str,
 ) -> Result<(), ChangeError> {
-    let (email, full_name, language): (String, String, String) = logins::table
-        .find(login_id)
-        .select((logins::email, logins::full_name, logins::language))
-        .first(conn)?;
-    let actor = Actor {
-        login_id: Some(login_id),
-        name: &full_name,
-        membership_id: None,
-        on_behalf_of: None,
-    };
-    audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
-    let message = SecondFactorChangedEmail {
-        tr: Lang::from_code(&language).unwrap_or_default().translator(),
-        full_name,
-        change_key,
-        security_link: settings.link("/account/security"),
-    };
-    outbox::enqueue(conn, now, &email, &message)?;
+    record_and_tell(conn, now, login_id, action, |tr, full_name| {
+        SecondFactorChangedEmail {
+            tr,
+            full_name,
+            change_key,
+            security_link: settings.link("/account/security"),
+        }
+    })?;
     Ok(())
 }
 

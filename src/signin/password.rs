@@ -13,22 +13,24 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::accounts::Username;
-use crate::audit::{self, Action, Actor};
+use crate::audit::Action;
 use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
+use crate::auth::own_change::record_and_tell;
 use crate::auth::password::check_new_password;
 use crate::auth::password::{hash_off_pool, verify_off_pool};
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::auth::session_store::end_sessions_of;
 use crate::auth::throttle::{self, Gate};
-use crate::auth::tokens::{self, TokenPurpose, digest};
+use crate::auth::tokens::{self, TokenPurpose};
 use crate::config::Settings;
-use crate::db::schema::{login_tokens, logins};
+use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::email::messages::{PasswordChangedEmail, PasswordResetEmail};
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::invitations::activation::ResendError;
+use crate::invitations::link_request::{LinkRequestForm, send_link};
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, render_with_status, see_other};
 
@@ -64,59 +66,43 @@ pub async fn request_form(layout: PageContext) -> Result<HttpResponse, PageError
     })
 }
 
-#[derive(Deserialize)]
-pub struct ResetRequestForm {
-    identifier: String,
-}
-
 pub async fn request(
     state: web::Data<AppState>,
     layout: PageContext,
-    form: web::Form<ResetRequestForm>,
+    form: web::Form<LinkRequestForm>,
 ) -> Result<HttpResponse, PageError> {
-    let identifier = form.identifier.trim().to_lowercase();
-    let now = state.clock.now();
-    let settings = state.settings.clone();
-    if !identifier.is_empty() {
-        let sent = db::run(&state.pool, move |conn| {
-            db::write_transaction(conn, |conn| -> Result<bool, ResendError> {
-                let found: Option<(String, String, String, String)> = logins::table
-                    .filter(logins::state.eq(LoginState::Active))
-                    .filter(logins::username_key.eq(&identifier))
-                    .select((
-                        logins::id,
-                        logins::email,
-                        logins::full_name,
-                        logins::language,
-                    ))
-                    .first(conn)
-                    .optional()?;
-                let Some((login_id, email, full_name, language)) = found else {
-                    return Ok(false);
-                };
-                let token = tokens::issue(
-                    conn,
-                    &login_id,
-                    TokenPurpose::PasswordReset,
-                    now,
-                    chrono::Duration::minutes(RESET_VALID_MINUTES),
-                )?;
-                let message = PasswordResetEmail {
-                    tr: Lang::from_code(&language).unwrap_or_default().translator(),
-                    full_name,
-                    link: settings.link(&format!("/reset-password/{token}")),
-                    valid_minutes: RESET_VALID_MINUTES,
-                };
-                outbox::enqueue(conn, now, &email, &message)?;
-                Ok(true)
-            })
-        })
-        .await
-        .map_err(PageError::internal)?;
-        if sent {
-            state.outbox_wake.notify_one();
-        }
-    }
+    send_link(&state, &form, |conn, settings, now, identifier| {
+        let found: Option<(String, String, String, String)> = logins::table
+            .filter(logins::state.eq(LoginState::Active))
+            .filter(logins::username_key.eq(identifier))
+            .select((
+                logins::id,
+                logins::email,
+                logins::full_name,
+                logins::language,
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((login_id, email, full_name, language)) = found else {
+            return Ok(false);
+        };
+        let token = tokens::issue(
+            conn,
+            &login_id,
+            TokenPurpose::PasswordReset,
+            now,
+            chrono::Duration::minutes(RESET_VALID_MINUTES),
+        )?;
+        let message = PasswordResetEmail {
+            tr: Lang::from_code(&language).unwrap_or_default().translator(),
+            full_name,
+            link: settings.link(&format!("/reset-password/{token}")),
+            valid_minutes: RESET_VALID_MINUTES,
+        };
+        outbox::enqueue(conn, now, &email, &message)?;
+        Ok(true)
+    })
+    .await?;
     render(&ResetRequestPage { layout, sent: true })
 }
 
@@ -125,16 +111,14 @@ fn reset_login_of(
     token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
-    login_tokens::table
-        .inner_join(logins::table)
-        .filter(login_tokens::token_hash.eq(digest(token)))
-        .filter(login_tokens::purpose.eq(TokenPurpose::PasswordReset.as_str()))
-        .filter(login_tokens::used_at.is_null())
-        .filter(login_tokens::expires_at.gt(now))
-        .filter(logins::state.eq(LoginState::Active))
-        .select(logins::id)
-        .first(conn)
-        .optional()
+    let login = tokens::login_of(
+        conn,
+        token,
+        TokenPurpose::PasswordReset,
+        LoginState::Active,
+        now,
+    )?;
+    Ok(login.map(|(login_id, _)| login_id))
 }
 
 pub async fn choose_form(
@@ -183,23 +167,13 @@ pub fn store_new_password(
     end_sessions_of(conn, login_id)?;
     // A reset link mailed before the change must not set another password.
     crate::auth::tokens::kill_all_of(conn, login_id, now)?;
-    let (email, full_name, language): (String, String, String) = logins::table
-        .filter(logins::id.eq(login_id))
-        .select((logins::email, logins::full_name, logins::language))
-        .first(conn)?;
-    let actor = Actor {
-        login_id: Some(login_id),
-        name: &full_name,
-        membership_id: None,
-        on_behalf_of: None,
-    };
-    audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
-    let message = PasswordChangedEmail {
-        tr: Lang::from_code(&language).unwrap_or_default().translator(),
-        full_name: full_name.clone(),
-        reset_link: settings.link("/password-reset"),
-    };
-    outbox::enqueue(conn, now, &email, &message)?;
+    record_and_tell(conn, now, login_id, action, |tr, full_name| {
+        PasswordChangedEmail {
+            tr,
+            full_name,
+            reset_link: settings.link("/password-reset"),
+        }
+    })?;
     Ok(())
 }
 
@@ -227,14 +201,7 @@ pub async fn choose(
             let Some(login_id) = reset_login_of(conn, &token, now)? else {
                 return Ok(false);
             };
-            let claimed = diesel::update(
-                login_tokens::table
-                    .filter(login_tokens::token_hash.eq(digest(&token)))
-                    .filter(login_tokens::used_at.is_null()),
-            )
-            .set(login_tokens::used_at.eq(Some(now)))
-            .execute(conn)?;
-            if claimed != 1 {
+            if !tokens::claim(conn, &token, now)? {
                 return Ok(false);
             }
             store_new_password(

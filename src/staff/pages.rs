@@ -1,6 +1,5 @@
 //! The staff pages of a partner organisation (owners only, per the matrix).
 
-use crate::auth::scope::PartnerScope;
 use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
@@ -8,16 +7,17 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::{Invitation, StaffError, StaffMember};
+use super::StaffMember;
 use crate::access::PartnerRole;
-use crate::audit::Actor;
+use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
-use crate::config::Settings;
 use crate::db;
 use crate::i18n::Lang;
+use crate::people::pages::{InviteForm, PeoplePage, confirmed};
+use crate::people::{self, Change, Invitation, PeopleError, PeopleOf};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
+use crate::web::confirm::{Ask, ConfirmForm};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
@@ -83,42 +83,6 @@ pub async fn list(
     })
 }
 
-#[derive(Deserialize, Default, Clone)]
-pub struct InviteForm {
-    #[serde(default)]
-    full_name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    language: String,
-}
-
-impl InviteForm {
-    /// The form's values as domain types, or the message for each faulty field.
-    fn parse(&self) -> Result<Invitation, FieldErrors> {
-        let mut errors = FieldErrors::default();
-        let login = crate::invitations::InviteeFields {
-            full_name: &self.full_name,
-            email: &self.email,
-            username: &self.username,
-            language: &self.language,
-        }
-        .parse(chrono_tz::UTC, &mut errors);
-        let role = PartnerRole::parse(&self.role);
-        if role.is_none() {
-            errors.add("role", "field-required");
-        }
-        match (login, role) {
-            (Some(login), Some(role)) if errors.is_empty() => Ok(Invitation { login, role }),
-            _ => Err(errors),
-        }
-    }
-}
-
 pub async fn invite_form(layout: PageContext) -> Result<HttpResponse, PageError> {
     let form = InviteForm {
         language: layout.lang.code().to_owned(),
@@ -140,27 +104,26 @@ pub async fn invite(
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let invitation = match form.parse() {
+    let invitation: Invitation<PartnerRole> = match form.parse(chrono_tz::UTC, "field-required") {
         Ok(invitation) => invitation,
-        Err(errors) => {
-            return render(&InvitePage {
-                layout,
-                form,
-                roles: PartnerRole::ALL,
-                languages: Lang::ALL,
-                errors,
-            });
-        }
+        Err(errors) => return invite_page(layout, form, errors),
     };
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
-        super::invite(
+        let people = PeopleOf::Partner(change.partner_id());
+        let inviter = change.actor().login_id;
+        people::invite(
             conn,
             &change.settings,
             change.now,
-            change.scope(),
+            people,
             &invitation,
-            change.actor(),
-        )
+            inviter,
+        )?;
+        let (name, role) = (
+            invitation.login.full_name.as_str(),
+            invitation.role.as_str(),
+        );
+        super::record(conn, change, Action::StaffInvited, name, role).map_err(PeopleError::from)
     })
     .await;
     match outcome {
@@ -169,24 +132,39 @@ pub async fn invite(
             FlashMessage::success("flash-staff-invited").send();
             Ok(see_other("/partner/staff"))
         }
-        Err(StaffError::AlreadyMember) => {
-            let errors = FieldErrors::one("username", "staff-already-member");
-            render(&InvitePage {
-                layout,
-                form,
-                roles: PartnerRole::ALL,
-                languages: Lang::ALL,
-                errors,
-            })
-        }
+        Err(PeopleError::AlreadyMember) => invite_page(
+            layout,
+            form,
+            FieldErrors::one("username", "staff-already-member"),
+        ),
         Err(error) => Err(PageError::internal(error)),
     }
+}
+
+fn invite_page(
+    layout: PageContext,
+    form: InviteForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, PageError> {
+    render(&InvitePage {
+        layout,
+        form,
+        roles: PartnerRole::ALL,
+        languages: Lang::ALL,
+        errors,
+    })
 }
 
 #[derive(Deserialize)]
 pub struct RoleForm {
     role: String,
 }
+
+const STAFF_PAGE: PeoplePage = PeoplePage {
+    path: "/partner/staff",
+    anchor: "member-",
+    last_in_charge_key: "flash-last-owner",
+};
 
 /// Runs one change on a member of the signed-in person's organisation and answers
 /// with the outcome as a flash message on the staff page; with `ask`, only once
@@ -197,62 +175,23 @@ async fn change(
     membership_id: String,
     success_key: &'static str,
     ask: Option<Ask>,
-    work: impl FnOnce(
-        &mut db::DbConnection,
-        NaiveDateTime,
-        &PartnerScope,
-        &str,
-        Actor<'_>,
-        &Settings,
-    ) -> Result<(), StaffError>
-    + Send
-    + 'static,
+    what: Change<PartnerRole>,
 ) -> Result<HttpResponse, PageError> {
-    let confirmed = ask.as_ref().map_or(Confirmed::YES, |ask| ask.confirmed);
     let id = MembershipId::new(membership_id.clone());
     let outcome =
-        PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            let target = super::member(conn, change.scope(), &id)?;
-            work(
+        PartnerChange::run_once_confirmed(&state, &member, confirmed(&ask), move |conn, change| {
+            people::change_one(
                 conn,
+                &change.settings,
                 change.now,
                 change.scope(),
                 &id,
-                change.actor(),
-                &change.settings,
-            )?;
-            Ok(target)
+                what,
+                |conn, action, name, details| super::record(conn, change, action, name, details),
+            )
         })
         .await;
-    match (outcome, ask) {
-        (Ok(target), Some(ask)) if !confirmed.yes() => {
-            let tr = &ask.layout.tr;
-            let action = format!("/partner/staff/{membership_id}/{}", ask.action);
-            let back = back_to("/partner/staff", &[], &format!("member-{membership_id}"));
-            Review::new(tr, ask.heading_key, action, back)
-                .summary(tr.with(ask.summary_key, &[("name", &target.full_name)]))
-                .fact(
-                    tr,
-                    "person",
-                    "confirm-person",
-                    format!("{} ({})", target.full_name, target.email),
-                )
-                .fact(tr, "role", "confirm-role", tr.t(target.role.label_key()))
-                .irreversible()
-                .render(ask.layout)
-        }
-        (Ok(_), _) => {
-            state.outbox_wake.notify_one();
-            FlashMessage::success(success_key).send();
-            Ok(see_other("/partner/staff"))
-        }
-        (Err(StaffError::LastOwner), _) => {
-            FlashMessage::error("flash-last-owner").send();
-            Ok(see_other("/partner/staff"))
-        }
-        (Err(StaffError::NotFound), _) => Err(PageError::NotFound),
-        (Err(error), _) => Err(PageError::internal(error)),
-    }
+    STAFF_PAGE.answer(&state, &membership_id, success_key, ask, outcome)
 }
 
 pub async fn change_role(
@@ -268,9 +207,7 @@ pub async fn change_role(
         membership_id.into_inner(),
         "flash-role-changed",
         None,
-        move |conn, now, partner, target, actor, _| {
-            super::change_role(conn, now, partner, &MembershipId::new(target), role, actor)
-        },
+        Change::Role(role),
     )
     .await
 }
@@ -289,9 +226,7 @@ pub async fn disable(
         membership_id.into_inner(),
         "flash-member-disabled",
         Some(ask),
-        |conn, now, partner, target, actor, _| {
-            super::disable(conn, now, partner, &MembershipId::new(target), actor)
-        },
+        Change::Disable,
     )
     .await
 }
@@ -307,16 +242,7 @@ pub async fn resend(
         membership_id.into_inner(),
         "flash-invitation-resent",
         None,
-        |conn, now, partner, target, actor, settings| {
-            super::resend(
-                conn,
-                settings,
-                now,
-                partner,
-                &MembershipId::new(target),
-                actor,
-            )
-        },
+        Change::Resend,
     )
     .await
 }
@@ -335,9 +261,7 @@ pub async fn revoke(
         membership_id.into_inner(),
         "flash-invitation-revoked",
         Some(ask),
-        |conn, now, partner, target, actor, _| {
-            super::revoke(conn, now, partner, &MembershipId::new(target), actor)
-        },
+        Change::Revoke,
     )
     .await
 }
