@@ -95,21 +95,13 @@ fn insert_sub_account(
     customer_id: &str,
     dashboard_id: &str,
 ) -> QueryResult<String> {
-    let sub_account_id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(sub_accounts::table)
-        .values((
-            sub_accounts::id.eq(&sub_account_id),
-            sub_accounts::customer_id.eq(customer_id),
-            sub_accounts::name.eq(DEMO_SUB_ACCOUNT),
-            sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()),
-            sub_accounts::can_build_dashboards.eq(true),
-            sub_accounts::can_manage_monitors.eq(true),
-            sub_accounts::monitor_quota.eq(5),
-            sub_accounts::can_edit_alerts.eq(true),
-            sub_accounts::created_at.eq(now),
-            sub_accounts::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let permissions = super::Permissions {
+        can_build_dashboards: true,
+        can_manage_monitors: true,
+        monitor_quota: 5,
+        can_edit_alerts: true,
+    };
+    let sub_account_id = super::insert(conn, now, customer_id, DEMO_SUB_ACCOUNT, permissions)?;
     diesel::insert_into(sub_account_dashboards::table)
         .values((
             sub_account_dashboards::sub_account_id.eq(&sub_account_id),

@@ -237,15 +237,20 @@ pub(super) async fn sub_account_page(
     id: String,
     typed: Typed,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = member.customer_id().to_owned();
+    let account = member.account()?.clone();
     let found = db::run(&state.pool, move |conn| {
-        let Some(sub_account) = super::find(conn, &customer_id, &id)? else {
+        let Some(sub_account) = super::find(conn, &account, &id)? else {
             return Ok::<_, DbError>(None);
         };
         let grants = super::grants_of(conn, &id)?;
-        let grantable = grantable(conn, &customer_id)?;
+        let grantable = grantable(conn, account.customer_id())?;
         let operators = operators::list(conn, &id)?;
-        Ok(Some((sub_account, grants, grantable, operators)))
+        Ok(Some((
+            sub_account.into_inner(),
+            grants,
+            grantable,
+            operators,
+        )))
     })
     .await?;
     let (sub_account, grants, grantable, operators) = found.ok_or(PageError::NotFound)?;
@@ -309,9 +314,10 @@ pub async fn change(
             return sub_account_page(&state, layout, &member, id, typed).await;
         }
     };
-    let sub_account_id = id.clone();
+    let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
-        super::update(conn, change, &sub_account_id, &name, permissions)
+        let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+        super::update(conn, change, &sub_account, &name, permissions)
     })
     .await;
     match changed {
@@ -357,9 +363,10 @@ pub async fn set_grants(
         list.sort();
         list.dedup();
     }
-    let sub_account_id = id.clone();
+    let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     CustomerChange::run(&state, &member, move |conn, change| {
-        super::set_grants(conn, change, &sub_account_id, &grants)
+        let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+        super::set_grants(conn, change, &sub_account, &grants)
     })
     .await
     .map_err(page_error)?;
