@@ -311,6 +311,32 @@ fn monitor_id_ok(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64
 }
 
+/// How one item of a post is read: its problems go into the fields, named
+/// with the prefix.
+type ParseItem<T> = fn(&mut Fields, &str, &Map<String, Value>, NaiveDateTime) -> Option<T>;
+
+/// The monitor a post is for and its items (the batch under `list`, or the one
+/// object), each read by `parse`; every offending field is answered at once.
+fn posted<T>(
+    path: web::Path<String>,
+    body: &Bytes,
+    list: &'static str,
+    now: NaiveDateTime,
+    parse: ParseItem<T>,
+) -> Result<(String, Vec<T>), ApiError> {
+    let monitor_id = path.into_inner();
+    if !monitor_id_ok(&monitor_id) {
+        return Err(ApiError::NotFound("monitor"));
+    }
+    let mut fields = Fields::default();
+    let parsed: Vec<Option<T>> = items(body, list)?
+        .iter()
+        .map(|(prefix, item)| parse(&mut fields, prefix, item, now))
+        .collect();
+    fields.done()?;
+    Ok((monitor_id, parsed.into_iter().flatten().collect()))
+}
+
 /// `GET /api/v1/monitors`: the account's monitors with their state.
 pub async fn list(
     state: web::Data<AppState>,
@@ -344,18 +370,8 @@ pub async fn post_results(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let monitor_id = path.into_inner();
-    if !monitor_id_ok(&monitor_id) {
-        return Err(ApiError::NotFound("monitor"));
-    }
     let now = state.clock.now();
-    let mut fields = Fields::default();
-    let parsed: Vec<Option<NewResult>> = items(&body, "results")?
-        .iter()
-        .map(|(prefix, item)| parse_result(&mut fields, prefix, item, now))
-        .collect();
-    fields.done()?;
-    let batch: Vec<NewResult> = parsed.into_iter().flatten().collect();
+    let (monitor_id, batch) = posted(path, &body, "results", now, parse_result)?;
     let settings = state.settings.clone();
     let recorded = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
@@ -381,18 +397,8 @@ pub async fn post_errors(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let monitor_id = path.into_inner();
-    if !monitor_id_ok(&monitor_id) {
-        return Err(ApiError::NotFound("monitor"));
-    }
     let now = state.clock.now();
-    let mut fields = Fields::default();
-    let parsed: Vec<Option<NewErrorEntry>> = items(&body, "entries")?
-        .iter()
-        .map(|(prefix, item)| parse_entry(&mut fields, prefix, item, now))
-        .collect();
-    fields.done()?;
-    let batch: Vec<NewErrorEntry> = parsed.into_iter().flatten().collect();
+    let (monitor_id, batch) = posted(path, &body, "entries", now, parse_entry)?;
     let stored = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             may_post(conn, &client, &monitor_id)?;
