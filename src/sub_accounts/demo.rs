@@ -11,8 +11,8 @@ use super::operators::OPERATOR_ROLE;
 use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    alert_definition_monitors, alert_definition_recipients, alert_definitions, customer_accounts,
-    dashboard_monitors, dashboards, logins, memberships, sub_account_dashboards, sub_accounts,
+    alert_definition_monitors, alert_definition_recipients, alert_definitions, dashboard_monitors,
+    dashboards, logins, memberships, sub_account_dashboards, sub_accounts,
 };
 use crate::i18n::Lang;
 
@@ -67,16 +67,7 @@ fn first_dashboard(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> QueryResult<Option<(String, String)>> {
-    let first: Option<String> = customer_accounts::table
-        .filter(customer_accounts::partner_id.eq(partner_id))
-        .order((
-            customer_accounts::name_key.asc(),
-            customer_accounts::id.asc(),
-        ))
-        .select(customer_accounts::id)
-        .first(conn)
-        .optional()?;
-    let Some(customer_id) = first else {
+    let Some(customer_id) = crate::monitoring::demo::first_customer_of(conn, partner_id)? else {
         return Ok(None);
     };
     let dashboard: Option<String> = dashboards::table
