@@ -12,7 +12,7 @@ use super::alert_definitions::{
 };
 use super::alerts::FAILURES_MAX;
 use super::monitors::{self, Monitor};
-use super::removal::{Removal, confirm_then_remove};
+use super::removal::{Removal, confirm_then_remove, page_error_from};
 use super::scope::Viewer;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
@@ -395,12 +395,4 @@ pub async fn delete(
     .await
 }
 
-impl From<DefinitionError> for PageError {
-    fn from(error: DefinitionError) -> Self {
-        match error {
-            DefinitionError::NotFound => PageError::NotFound,
-            DefinitionError::Database(e) => e.into(),
-            _ => PageError::BadRequest,
-        }
-    }
-}
+page_error_from!(DefinitionError);

@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::monitors::{self, ErrorRow, Monitor, MonitorError, MonitorInput, ResultRow};
-use super::removal::{Removal, confirm_then_remove};
+use super::removal::{Removal, confirm_then_remove, page_error_from};
 use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
@@ -406,14 +406,4 @@ pub async fn delete(
     .await
 }
 
-impl From<MonitorError> for PageError {
-    fn from(error: MonitorError) -> Self {
-        match error {
-            MonitorError::NotFound => PageError::NotFound,
-            MonitorError::Database(e) => e.into(),
-            MonitorError::NameTaken
-            | MonitorError::UnknownSite
-            | MonitorError::QuotaReached { .. } => PageError::BadRequest,
-        }
-    }
-}
+page_error_from!(MonitorError);

@@ -12,6 +12,24 @@ use crate::tenancy::CustomerChange;
 use crate::web::confirm::{Confirmed, removal};
 use crate::web::{PageContext, PageError, see_other};
 
+/// The page answer of a console change's error that no form shows: its thing
+/// missing (404), the database failing (500), anything else refused (400).
+/// The error type has `NotFound` and `Database(DbError)` among its variants.
+macro_rules! page_error_from {
+    ($error:ident) => {
+        impl From<$error> for $crate::web::PageError {
+            fn from(error: $error) -> Self {
+                match error {
+                    $error::NotFound => $crate::web::PageError::NotFound,
+                    $error::Database(e) => e.into(),
+                    _ => $crate::web::PageError::BadRequest,
+                }
+            }
+        }
+    };
+}
+pub(crate) use page_error_from;
+
 /// What the review and the answer of one kind of removal say.
 pub struct Removal {
     /// Where the review's Confirm posts: the removal's own address.

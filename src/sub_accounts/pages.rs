@@ -16,6 +16,7 @@ use crate::auth::identity::CustomerMember;
 use crate::db::schema::{dashboards, monitors};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
+use crate::monitoring::removal::page_error_from;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
@@ -147,17 +148,11 @@ pub async fn create(
             let errors = FieldErrors::one("name", "sub-account-name-taken");
             list_page(&state, layout, &member, typed, errors).await
         }
-        Err(e) => Err(page_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn page_error(error: SubAccountError) -> PageError {
-    match error {
-        SubAccountError::NotFound => PageError::NotFound,
-        SubAccountError::NameTaken | SubAccountError::UnknownGrant => PageError::BadRequest,
-        SubAccountError::Database(e) => e.into(),
-    }
-}
+page_error_from!(SubAccountError);
 
 /// An invitation as typed.
 #[derive(Deserialize, Default, Clone)]
@@ -333,7 +328,7 @@ pub async fn change(
             };
             sub_account_page(&state, layout, &member, id, typed).await
         }
-        Err(e) => Err(page_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -369,7 +364,7 @@ pub async fn set_grants(
         super::set_grants(conn, change, &sub_account, &grants)
     })
     .await
-    .map_err(page_error)?;
+    .map_err(PageError::from)?;
     FlashMessage::success("flash-sub-account-grants-changed").send();
     Ok(back_to(&id))
 }

@@ -15,7 +15,7 @@ use askama::Template;
 use super::dashboards::{self, DashboardError, DashboardSummary};
 use super::format_thousandths;
 use super::monitors::{self, Monitor};
-use super::removal::{Removal, confirm_then_remove};
+use super::removal::{Removal, confirm_then_remove, page_error_from};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
@@ -235,12 +235,4 @@ pub async fn delete(
     .await
 }
 
-impl From<DashboardError> for PageError {
-    fn from(error: DashboardError) -> Self {
-        match error {
-            DashboardError::NotFound => PageError::NotFound,
-            DashboardError::Database(e) => e.into(),
-            DashboardError::NameTaken | DashboardError::UnknownMonitor => PageError::BadRequest,
-        }
-    }
-}
+page_error_from!(DashboardError);
