@@ -12,7 +12,7 @@ use super::alert_definitions::{
 };
 use super::alerts::FAILURES_MAX;
 use super::monitors::{self, Monitor};
-use super::removal::{Removal, confirm_then_remove, page_error_from};
+use super::removal::{Removal, page_error_from};
 use super::scope::Viewer;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
@@ -379,20 +379,15 @@ pub async fn delete(
             "flash-alert-deleted",
         ],
         "/customer/alerts",
-    );
-    confirm_then_remove(
-        &state,
-        layout,
-        &member,
         form.confirmed,
-        removing,
-        move |conn, change| {
+    );
+    removing
+        .run(&state, layout, &member, move |conn, change| {
             let definition =
                 alert_definitions::find_or_missing(conn, change.scope(), &definition_id)?;
             alert_definitions::delete(conn, change, &definition)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 page_error_from!(DefinitionError);

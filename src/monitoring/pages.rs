@@ -7,7 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::monitors::{self, ErrorRow, Monitor, MonitorError, MonitorInput, ResultRow};
-use super::removal::{Removal, confirm_then_remove, page_error_from};
+use super::removal::{Removal, page_error_from};
 use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
@@ -391,19 +391,14 @@ pub async fn delete(
             "flash-monitor-deleted",
         ],
         "/customer/monitors",
-    );
-    confirm_then_remove(
-        &state,
-        layout,
-        &member,
         form.confirmed,
-        removing,
-        move |conn, change| {
+    );
+    removing
+        .run(&state, layout, &member, move |conn, change| {
             let monitor = monitors::find_managed(conn, change.scope(), &monitor_id, change.now)?;
             monitors::delete(conn, change, &monitor)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 page_error_from!(MonitorError);

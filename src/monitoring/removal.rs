@@ -43,12 +43,19 @@ pub struct Removal {
     pub flash_key: &'static str,
     /// Where the person lands once it is gone.
     pub done: &'static str,
+    /// Whether the person has confirmed it already.
+    pub confirmed: Confirmed,
 }
 
 impl Removal {
     /// Removing the thing shown at `page`, which the review goes back to; its
     /// Confirm posts to `{page}/delete`.
-    pub fn from_page(page: String, keys: [&'static str; 3], done: &'static str) -> Removal {
+    pub fn from_page(
+        page: String,
+        keys: [&'static str; 3],
+        done: &'static str,
+        confirmed: Confirmed,
+    ) -> Removal {
         let [heading_key, summary_key, flash_key] = keys;
         Removal {
             action: format!("{page}/delete"),
@@ -58,34 +65,37 @@ impl Removal {
             confirm_key: None,
             flash_key,
             done,
+            confirmed,
         }
     }
 }
 
-/// Runs `work` (which removes the thing and answers its name) once the person
-/// has `confirmed`; until then only rehearses it, to show what would go.
-pub async fn confirm_then_remove<E>(
-    state: &AppState,
-    layout: PageContext,
-    member: &CustomerMember,
-    confirmed: Confirmed,
-    removing: Removal,
-    work: impl FnOnce(&mut DbConnection, &CustomerChange) -> Result<String, E> + Send + 'static,
-) -> Result<HttpResponse, PageError>
-where
-    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
-    PageError: From<E>,
-{
-    let name = CustomerChange::run_once_confirmed(state, member, confirmed, work).await?;
-    if !confirmed.yes() {
-        let tr = &layout.tr;
-        let (heading, summary) = (removing.heading_key, removing.summary_key);
-        let mut review = removal(tr, heading, summary, &name, removing.action, removing.back);
-        if let Some(key) = removing.confirm_key {
-            review = review.confirm_label(tr, key);
+impl Removal {
+    /// Runs `work` (which removes the thing and answers its name) once the
+    /// person has confirmed; until then only rehearses it, to show what would go.
+    pub async fn run<E>(
+        self,
+        state: &AppState,
+        layout: PageContext,
+        member: &CustomerMember,
+        work: impl FnOnce(&mut DbConnection, &CustomerChange) -> Result<String, E> + Send + 'static,
+    ) -> Result<HttpResponse, PageError>
+    where
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+        PageError: From<E>,
+    {
+        let confirmed = self.confirmed;
+        let name = CustomerChange::run_once_confirmed(state, member, confirmed, work).await?;
+        if !confirmed.yes() {
+            let tr = &layout.tr;
+            let (heading, summary) = (self.heading_key, self.summary_key);
+            let mut review = removal(tr, heading, summary, &name, self.action, self.back);
+            if let Some(key) = self.confirm_key {
+                review = review.confirm_label(tr, key);
+            }
+            return review.render(layout);
         }
-        return review.render(layout);
+        FlashMessage::success(self.flash_key).send();
+        Ok(see_other(self.done))
     }
-    FlashMessage::success(removing.flash_key).send();
-    Ok(see_other(removing.done))
 }

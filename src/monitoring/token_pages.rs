@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::removal::{Removal, confirm_then_remove};
+use super::removal::Removal;
 use crate::audit::Action;
 use crate::auth::api_tokens::{self as tokens, CustomerToken};
 use crate::auth::identity::CustomerMember;
@@ -157,15 +157,11 @@ pub async fn revoke(
         confirm_key: Some("api-tokens-revoke"),
         flash_key: "flash-api-token-revoked",
         done: "/customer/api-tokens",
+        confirmed: form.confirmed,
     };
     let sub_account = sub_account_of(&member);
-    confirm_then_remove(
-        &state,
-        layout,
-        &member,
-        form.confirmed,
-        removing,
-        move |conn, change| {
+    removing
+        .run(&state, layout, &member, move |conn, change| {
             let name = tokens::revoke_customer_token(
                 conn,
                 change.now,
@@ -176,7 +172,6 @@ pub async fn revoke(
             .ok_or(PageError::NotFound)?;
             change.record(conn, Action::ApiTokenRevoked, &name, "")?;
             Ok::<_, PageError>(name)
-        },
-    )
-    .await
+        })
+        .await
 }

@@ -15,7 +15,7 @@ use askama::Template;
 use super::dashboards::{self, DashboardError, DashboardSummary};
 use super::format_thousandths;
 use super::monitors::{self, Monitor};
-use super::removal::{Removal, confirm_then_remove, page_error_from};
+use super::removal::{Removal, page_error_from};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
@@ -219,20 +219,15 @@ pub async fn delete(
                 "flash-dashboard-deleted",
             ],
             "/customer/dashboards",
+            form.confirmed,
         )
     };
-    confirm_then_remove(
-        &state,
-        layout,
-        &member,
-        form.confirmed,
-        removing,
-        move |conn, change| {
+    removing
+        .run(&state, layout, &member, move |conn, change| {
             let dashboard = dashboards::find_managed(conn, change.scope(), &dashboard_id)?;
             dashboards::delete(conn, change, &dashboard)
-        },
-    )
-    .await
+        })
+        .await
 }
 
 page_error_from!(DashboardError);
