@@ -104,6 +104,12 @@ impl Fields {
         self.0.push((format!("{prefix}{field}"), problem));
     }
 
+    /// Names the field's problem; its value is then missing.
+    fn refuse<T>(&mut self, prefix: &str, field: &str, problem: &'static str) -> Option<T> {
+        self.push(prefix, field, problem);
+        None
+    }
+
     fn time(
         &mut self,
         item: &Map<String, Value>,
@@ -112,10 +118,7 @@ impl Fields {
         now: NaiveDateTime,
     ) -> Option<NaiveDateTime> {
         match item.get(field) {
-            None | Some(Value::Null) => {
-                self.push(prefix, field, "required");
-                None
-            }
+            None | Some(Value::Null) => self.refuse(prefix, field, "required"),
             Some(Value::String(raw)) => match DateTime::parse_from_rfc3339(raw.trim()) {
                 Ok(at) => {
                     let at = at.naive_utc();
@@ -130,15 +133,9 @@ impl Fields {
                         Some(at)
                     }
                 }
-                Err(_) => {
-                    self.push(prefix, field, "invalid");
-                    None
-                }
+                Err(_) => self.refuse(prefix, field, "invalid"),
             },
-            Some(_) => {
-                self.push(prefix, field, "must_be_a_string");
-                None
-            }
+            Some(_) => self.refuse(prefix, field, "must_be_a_string"),
         }
     }
 
@@ -151,10 +148,7 @@ impl Fields {
     ) -> Option<Option<String>> {
         match item.get(field) {
             None | Some(Value::Null) if !required => Some(None),
-            None | Some(Value::Null) => {
-                self.push(prefix, field, "required");
-                None
-            }
+            None | Some(Value::Null) => self.refuse(prefix, field, "required"),
             Some(Value::String(raw)) => {
                 let text = raw.replace("\r\n", "\n").trim().to_owned();
                 if text.is_empty() && required {
@@ -175,10 +169,7 @@ impl Fields {
                     Some(Some(text))
                 }
             }
-            Some(_) => {
-                self.push(prefix, field, "must_be_a_string");
-                None
-            }
+            Some(_) => self.refuse(prefix, field, "must_be_a_string"),
         }
     }
 
@@ -239,32 +230,17 @@ fn parse_result(
     let checked_at = fields.time(item, prefix, "checked_at", now);
     let success = match item.get("success") {
         Some(Value::Bool(b)) => Some(*b),
-        None | Some(Value::Null) => {
-            fields.push(prefix, "success", "required");
-            None
-        }
-        Some(_) => {
-            fields.push(prefix, "success", "must_be_a_boolean");
-            None
-        }
+        None | Some(Value::Null) => fields.refuse(prefix, "success", "required"),
+        Some(_) => fields.refuse(prefix, "success", "must_be_a_boolean"),
     };
     let response_ms = match item.get("response_ms") {
         None | Some(Value::Null) => Some(None),
         Some(Value::Number(n)) => match n.as_i64() {
             Some(ms) if (0..=RESPONSE_MS_MAX).contains(&ms) => i32::try_from(ms).ok().map(Some),
-            Some(_) => {
-                fields.push(prefix, "response_ms", "out_of_range");
-                None
-            }
-            None => {
-                fields.push(prefix, "response_ms", "must_be_an_integer");
-                None
-            }
+            Some(_) => fields.refuse(prefix, "response_ms", "out_of_range"),
+            None => fields.refuse(prefix, "response_ms", "must_be_an_integer"),
         },
-        Some(_) => {
-            fields.push(prefix, "response_ms", "must_be_an_integer");
-            None
-        }
+        Some(_) => fields.refuse(prefix, "response_ms", "must_be_an_integer"),
     };
     let message = fields.message(item, prefix, "message", false);
     Some(NewResult {
@@ -283,10 +259,7 @@ fn parse_entry(
 ) -> Option<NewErrorEntry> {
     let logged_at = fields.time(item, prefix, "logged_at", now);
     let severity = match item.get("severity") {
-        None | Some(Value::Null) => {
-            fields.push(prefix, "severity", "required");
-            None
-        }
+        None | Some(Value::Null) => fields.refuse(prefix, "severity", "required"),
         Some(Value::String(s)) => {
             let found = SEVERITIES.into_iter().find(|known| *known == s.trim());
             if found.is_none() {
@@ -294,10 +267,7 @@ fn parse_entry(
             }
             found
         }
-        Some(_) => {
-            fields.push(prefix, "severity", "must_be_a_string");
-            None
-        }
+        Some(_) => fields.refuse(prefix, "severity", "must_be_a_string"),
     };
     let message = fields.message(item, prefix, "message", true);
     Some(NewErrorEntry {
