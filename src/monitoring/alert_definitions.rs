@@ -5,7 +5,7 @@
 
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
-use crate::auth::scope::SubAccountScope;
+use crate::auth::scope::{Owned, SubAccountScope};
 use crate::ids::{CustomerId, SubAccountId};
 use diesel::prelude::*;
 
@@ -162,10 +162,20 @@ pub fn find(
     conn: &mut DbConnection,
     viewer: &Viewer,
     definition_id: &str,
-) -> QueryResult<Option<Definition>> {
+) -> QueryResult<Option<Owned<Definition>>> {
     Ok(list(conn, viewer)?
         .into_iter()
-        .find(|d| d.id == definition_id))
+        .find(|d| d.id == definition_id)
+        .map(|definition| Owned::found_in(viewer, definition)))
+}
+
+/// The definition as [`find`] has it, or `NotFound`.
+pub fn find_or_missing(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    definition_id: &str,
+) -> Result<Owned<Definition>, DefinitionError> {
+    find(conn, viewer, definition_id)?.ok_or(DefinitionError::NotFound)
 }
 
 #[derive(Debug, Clone)]
@@ -355,23 +365,26 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    viewer: &Viewer,
-    definition_id: &str,
+    definition: &Owned<Definition>,
     input: &DefinitionInput,
 ) -> Result<(), DefinitionError> {
-    let existing = find(conn, viewer, definition_id)?.ok_or(DefinitionError::NotFound)?;
-    let owner_id = existing.owner.map(|(id, _)| id);
-    let owner = owner_viewer(conn, viewer, owner_id.as_deref())?;
+    let definition_id = definition.id.as_str();
+    let owner_id = definition.owner.as_ref().map(|(id, _)| id.as_str());
+    let owner = owner_viewer(conn, change.scope(), owner_id)?;
     check(conn, &owner, input, Some(definition_id))?;
-    diesel::update(alert_definitions::table.find(definition_id))
-        .set((
-            alert_definitions::name.eq(&input.name),
-            alert_definitions::name_key.eq(input.name.to_lowercase()),
-            alert_definitions::failures.eq(input.failures.clamp(1, FAILURES_MAX)),
-            alert_definitions::updated_at.eq(change.now),
-        ))
-        .execute(conn)
-        .or_taken(DefinitionError::NameTaken)?;
+    diesel::update(
+        alert_definitions::table
+            .find(definition_id)
+            .filter(alert_definitions::customer_id.eq(change.customer_id())),
+    )
+    .set((
+        alert_definitions::name.eq(&input.name),
+        alert_definitions::name_key.eq(input.name.to_lowercase()),
+        alert_definitions::failures.eq(input.failures.clamp(1, FAILURES_MAX)),
+        alert_definitions::updated_at.eq(change.now),
+    ))
+    .execute(conn)
+    .or_taken(DefinitionError::NameTaken)?;
     set_members(conn, definition_id, input)?;
     change.record(
         conn,
@@ -385,10 +398,9 @@ pub fn update(
 pub fn delete(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    viewer: &Viewer,
-    definition_id: &str,
+    definition: &Owned<Definition>,
 ) -> Result<String, DefinitionError> {
-    let existing = find(conn, viewer, definition_id)?.ok_or(DefinitionError::NotFound)?;
+    let definition_id = definition.id.as_str();
     diesel::delete(
         alert_definition_monitors::table
             .filter(alert_definition_monitors::alert_definition_id.eq(definition_id)),
@@ -399,7 +411,12 @@ pub fn delete(
             .filter(alert_definition_recipients::alert_definition_id.eq(definition_id)),
     )
     .execute(conn)?;
-    diesel::delete(alert_definitions::table.find(definition_id)).execute(conn)?;
-    change.record(conn, Action::AlertDefinitionDeleted, &existing.name, "")?;
-    Ok(existing.name)
+    diesel::delete(
+        alert_definitions::table
+            .find(definition_id)
+            .filter(alert_definitions::customer_id.eq(change.customer_id())),
+    )
+    .execute(conn)?;
+    change.record(conn, Action::AlertDefinitionDeleted, &definition.name, "")?;
+    Ok(definition.name.clone())
 }

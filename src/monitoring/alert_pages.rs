@@ -12,12 +12,13 @@ use super::alert_definitions::{
 };
 use super::alerts::FAILURES_MAX;
 use super::monitors::{self, Monitor};
+use super::removal::{Removal, page_error_from};
 use super::scope::Viewer;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{ConfirmForm, removal};
+use crate::web::confirm::ConfirmForm;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The form as typed: several `monitor_ids` and `recipient_ids`, so read by hand.
@@ -270,8 +271,7 @@ pub async fn create(
             FlashMessage::success("flash-alert-created").send();
             Ok(see_other("/customer/alerts"))
         }
-        Err(DefinitionError::NotFound) => Err(PageError::NotFound),
-        Err(DefinitionError::Database(e)) => Err(e.into()),
+        Err(e @ (DefinitionError::NotFound | DefinitionError::Database(_))) => Err(e.into()),
         Err(e) => list_page(&state, layout, &member, typed, refusal(&e)).await,
     }
 }
@@ -304,7 +304,7 @@ async fn form_page(
         Ok::<_, DbError>((found, choices(conn, &viewer, now)?))
     })
     .await?;
-    let definition = found.ok_or(PageError::NotFound)?;
+    let definition = found.ok_or(PageError::NotFound)?.into_inner();
     let owner_id = definition.owner.as_ref().map(|(id, _)| id.clone());
     // Only the owner's people can receive its alerts.
     let groups = choices
@@ -349,7 +349,8 @@ pub async fn edit(
     };
     let definition_id = id.clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
-        alert_definitions::update(conn, change, &viewer, &definition_id, &input)
+        let definition = alert_definitions::find_or_missing(conn, change.scope(), &definition_id)?;
+        alert_definitions::update(conn, change, &definition, &input)
     })
     .await;
     match changed {
@@ -357,8 +358,7 @@ pub async fn edit(
             FlashMessage::success("flash-alert-changed").send();
             Ok(see_other("/customer/alerts"))
         }
-        Err(DefinitionError::NotFound) => Err(PageError::NotFound),
-        Err(DefinitionError::Database(e)) => Err(e.into()),
+        Err(e @ (DefinitionError::NotFound | DefinitionError::Database(_))) => Err(e.into()),
         Err(e) => form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await,
     }
 }
@@ -371,30 +371,23 @@ pub async fn delete(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let definition_id = path.into_inner();
-    let id = definition_id.clone();
-    let viewer = member.scope().clone();
-    let confirmed = form.confirmed;
-    let deleted =
-        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            alert_definitions::delete(conn, change, &viewer, &id)
+    let removing = Removal::from_page(
+        format!("/customer/alerts/{definition_id}"),
+        [
+            "confirm-alert-delete-heading",
+            "confirm-alert-delete-summary",
+            "flash-alert-deleted",
+        ],
+        "/customer/alerts",
+        form.confirmed,
+    );
+    removing
+        .run(&state, layout, &member, move |conn, change| {
+            let definition =
+                alert_definitions::find_or_missing(conn, change.scope(), &definition_id)?;
+            alert_definitions::delete(conn, change, &definition)
         })
-        .await;
-    match deleted {
-        Ok(name) if !confirmed.yes() => {
-            let page = format!("/customer/alerts/{definition_id}");
-            let tr = &layout.tr;
-            let (heading, summary) = (
-                "confirm-alert-delete-heading",
-                "confirm-alert-delete-summary",
-            );
-            removal(tr, heading, summary, &name, format!("{page}/delete"), page).render(layout)
-        }
-        Ok(_) => {
-            FlashMessage::success("flash-alert-deleted").send();
-            Ok(see_other("/customer/alerts"))
-        }
-        Err(DefinitionError::NotFound) => Err(PageError::NotFound),
-        Err(DefinitionError::Database(e)) => Err(e.into()),
-        Err(_) => Err(PageError::BadRequest),
-    }
+        .await
 }
+
+page_error_from!(DefinitionError);

@@ -104,6 +104,12 @@ impl Fields {
         self.0.push((format!("{prefix}{field}"), problem));
     }
 
+    /// Names the field's problem; its value is then missing.
+    fn refuse<T>(&mut self, prefix: &str, field: &str, problem: &'static str) -> Option<T> {
+        self.push(prefix, field, problem);
+        None
+    }
+
     fn time(
         &mut self,
         item: &Map<String, Value>,
@@ -112,10 +118,7 @@ impl Fields {
         now: NaiveDateTime,
     ) -> Option<NaiveDateTime> {
         match item.get(field) {
-            None | Some(Value::Null) => {
-                self.push(prefix, field, "required");
-                None
-            }
+            None | Some(Value::Null) => self.refuse(prefix, field, "required"),
             Some(Value::String(raw)) => match DateTime::parse_from_rfc3339(raw.trim()) {
                 Ok(at) => {
                     let at = at.naive_utc();
@@ -130,15 +133,9 @@ impl Fields {
                         Some(at)
                     }
                 }
-                Err(_) => {
-                    self.push(prefix, field, "invalid");
-                    None
-                }
+                Err(_) => self.refuse(prefix, field, "invalid"),
             },
-            Some(_) => {
-                self.push(prefix, field, "must_be_a_string");
-                None
-            }
+            Some(_) => self.refuse(prefix, field, "must_be_a_string"),
         }
     }
 
@@ -151,10 +148,7 @@ impl Fields {
     ) -> Option<Option<String>> {
         match item.get(field) {
             None | Some(Value::Null) if !required => Some(None),
-            None | Some(Value::Null) => {
-                self.push(prefix, field, "required");
-                None
-            }
+            None | Some(Value::Null) => self.refuse(prefix, field, "required"),
             Some(Value::String(raw)) => {
                 let text = raw.replace("\r\n", "\n").trim().to_owned();
                 if text.is_empty() && required {
@@ -175,10 +169,7 @@ impl Fields {
                     Some(Some(text))
                 }
             }
-            Some(_) => {
-                self.push(prefix, field, "must_be_a_string");
-                None
-            }
+            Some(_) => self.refuse(prefix, field, "must_be_a_string"),
         }
     }
 
@@ -239,32 +230,17 @@ fn parse_result(
     let checked_at = fields.time(item, prefix, "checked_at", now);
     let success = match item.get("success") {
         Some(Value::Bool(b)) => Some(*b),
-        None | Some(Value::Null) => {
-            fields.push(prefix, "success", "required");
-            None
-        }
-        Some(_) => {
-            fields.push(prefix, "success", "must_be_a_boolean");
-            None
-        }
+        None | Some(Value::Null) => fields.refuse(prefix, "success", "required"),
+        Some(_) => fields.refuse(prefix, "success", "must_be_a_boolean"),
     };
     let response_ms = match item.get("response_ms") {
         None | Some(Value::Null) => Some(None),
         Some(Value::Number(n)) => match n.as_i64() {
             Some(ms) if (0..=RESPONSE_MS_MAX).contains(&ms) => i32::try_from(ms).ok().map(Some),
-            Some(_) => {
-                fields.push(prefix, "response_ms", "out_of_range");
-                None
-            }
-            None => {
-                fields.push(prefix, "response_ms", "must_be_an_integer");
-                None
-            }
+            Some(_) => fields.refuse(prefix, "response_ms", "out_of_range"),
+            None => fields.refuse(prefix, "response_ms", "must_be_an_integer"),
         },
-        Some(_) => {
-            fields.push(prefix, "response_ms", "must_be_an_integer");
-            None
-        }
+        Some(_) => fields.refuse(prefix, "response_ms", "must_be_an_integer"),
     };
     let message = fields.message(item, prefix, "message", false);
     Some(NewResult {
@@ -283,10 +259,7 @@ fn parse_entry(
 ) -> Option<NewErrorEntry> {
     let logged_at = fields.time(item, prefix, "logged_at", now);
     let severity = match item.get("severity") {
-        None | Some(Value::Null) => {
-            fields.push(prefix, "severity", "required");
-            None
-        }
+        None | Some(Value::Null) => fields.refuse(prefix, "severity", "required"),
         Some(Value::String(s)) => {
             let found = SEVERITIES.into_iter().find(|known| *known == s.trim());
             if found.is_none() {
@@ -294,10 +267,7 @@ fn parse_entry(
             }
             found
         }
-        Some(_) => {
-            fields.push(prefix, "severity", "must_be_a_string");
-            None
-        }
+        Some(_) => fields.refuse(prefix, "severity", "must_be_a_string"),
     };
     let message = fields.message(item, prefix, "message", true);
     Some(NewErrorEntry {
@@ -309,6 +279,32 @@ fn parse_entry(
 
 fn monitor_id_ok(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64
+}
+
+/// How one item of a post is read: its problems go into the fields, named
+/// with the prefix.
+type ParseItem<T> = fn(&mut Fields, &str, &Map<String, Value>, NaiveDateTime) -> Option<T>;
+
+/// The monitor a post is for and its items (the batch under `list`, or the one
+/// object), each read by `parse`; every offending field is answered at once.
+fn posted<T>(
+    path: web::Path<String>,
+    body: &Bytes,
+    list: &'static str,
+    now: NaiveDateTime,
+    parse: ParseItem<T>,
+) -> Result<(String, Vec<T>), ApiError> {
+    let monitor_id = path.into_inner();
+    if !monitor_id_ok(&monitor_id) {
+        return Err(ApiError::NotFound("monitor"));
+    }
+    let mut fields = Fields::default();
+    let parsed: Vec<Option<T>> = items(body, list)?
+        .iter()
+        .map(|(prefix, item)| parse(&mut fields, prefix, item, now))
+        .collect();
+    fields.done()?;
+    Ok((monitor_id, parsed.into_iter().flatten().collect()))
 }
 
 /// `GET /api/v1/monitors`: the account's monitors with their state.
@@ -344,18 +340,8 @@ pub async fn post_results(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let monitor_id = path.into_inner();
-    if !monitor_id_ok(&monitor_id) {
-        return Err(ApiError::NotFound("monitor"));
-    }
     let now = state.clock.now();
-    let mut fields = Fields::default();
-    let parsed: Vec<Option<NewResult>> = items(&body, "results")?
-        .iter()
-        .map(|(prefix, item)| parse_result(&mut fields, prefix, item, now))
-        .collect();
-    fields.done()?;
-    let batch: Vec<NewResult> = parsed.into_iter().flatten().collect();
+    let (monitor_id, batch) = posted(path, &body, "results", now, parse_result)?;
     let settings = state.settings.clone();
     let recorded = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
@@ -381,18 +367,8 @@ pub async fn post_errors(
     path: web::Path<String>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let monitor_id = path.into_inner();
-    if !monitor_id_ok(&monitor_id) {
-        return Err(ApiError::NotFound("monitor"));
-    }
     let now = state.clock.now();
-    let mut fields = Fields::default();
-    let parsed: Vec<Option<NewErrorEntry>> = items(&body, "entries")?
-        .iter()
-        .map(|(prefix, item)| parse_entry(&mut fields, prefix, item, now))
-        .collect();
-    fields.done()?;
-    let batch: Vec<NewErrorEntry> = parsed.into_iter().flatten().collect();
+    let (monitor_id, batch) = posted(path, &body, "entries", now, parse_entry)?;
     let stored = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             may_post(conn, &client, &monitor_id)?;

@@ -79,6 +79,34 @@ struct Frame {
     slot_width: f64,
 }
 
+impl Frame {
+    /// The chart drawn in this frame: its bars, its ticks (the y axis's, then
+    /// the x axis's) and the target line, if any.
+    fn chart(
+        &self,
+        id: &str,
+        text: ChartText,
+        bars: Vec<Bar>,
+        [y_ticks, x_ticks]: [Vec<Tick>; 2],
+        target: Option<Tick>,
+    ) -> Chart {
+        Chart {
+            id: id.to_owned(),
+            title: text.title,
+            desc: text.desc,
+            bars,
+            y_ticks,
+            x_ticks,
+            target,
+            plot_left: LEFT,
+            plot_right: LEFT + self.plot_width as i64,
+            plot_bottom: TOP + self.plot_height as i64,
+            width: WIDTH,
+            height: HEIGHT,
+        }
+    }
+}
+
 fn frame(slots: usize) -> Frame {
     let plot_width = (WIDTH - LEFT - RIGHT) as f64;
     Frame {
@@ -163,24 +191,13 @@ pub fn availability(
             label: format!("{} %", format_thousandths(value)),
         })
         .collect();
-    Chart {
-        id: id.to_owned(),
-        title: text.title,
-        desc: text.desc,
-        bars,
-        y_ticks,
-        x_ticks: x_ticks(slots, slot_hours, zone, &f),
-        target: Some(Tick {
-            x: px((WIDTH - RIGHT) as f64),
-            y: px(y_of(target)),
-            label: format!("{} %", format_thousandths(target)),
-        }),
-        plot_left: LEFT,
-        plot_right: LEFT + f.plot_width as i64,
-        plot_bottom: TOP + f.plot_height as i64,
-        width: WIDTH,
-        height: HEIGHT,
-    }
+    let target = Tick {
+        x: px((WIDTH - RIGHT) as f64),
+        y: px(y_of(target)),
+        label: format!("{} %", format_thousandths(target)),
+    };
+    let x_ticks = x_ticks(slots, slot_hours, zone, &f);
+    f.chart(id, text, bars, [y_ticks, x_ticks], Some(target))
 }
 
 /// A "nice" ceiling for an axis: 1, 2 or 5 times a power of ten.
@@ -244,20 +261,8 @@ pub fn response_time(
             label: format!("{value} ms"),
         })
         .collect();
-    Chart {
-        id: id.to_owned(),
-        title: text.title,
-        desc: text.desc,
-        bars,
-        y_ticks,
-        x_ticks: x_ticks(slots, slot_hours, zone, &f),
-        target: None,
-        plot_left: LEFT,
-        plot_right: LEFT + f.plot_width as i64,
-        plot_bottom: TOP + f.plot_height as i64,
-        width: WIDTH,
-        height: HEIGHT,
-    }
+    let x_ticks = x_ticks(slots, slot_hours, zone, &f);
+    f.chart(id, text, bars, [y_ticks, x_ticks], None)
 }
 
 #[cfg(test)]

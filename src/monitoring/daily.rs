@@ -12,30 +12,10 @@ use super::results::Rollup;
 use crate::db::DbConnection;
 use crate::db::schema::monitor_daily_rollups;
 
-/// The figures of one monitor's UTC day: the same columns as [`Rollup`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = monitor_daily_rollups)]
-pub struct DailyRollup {
-    pub monitor_id: String,
-    pub day: NaiveDate,
-    pub checks: i64,
-    pub successes: i64,
-    pub timed: i64,
-    pub response_sum: i64,
-    pub response_max: i64,
-    pub h0: i64,
-    pub h1: i64,
-    pub h2: i64,
-    pub h3: i64,
-    pub h4: i64,
-    pub h5: i64,
-    pub h6: i64,
-    pub h7: i64,
-    pub h8: i64,
-    pub h9: i64,
-    pub h10: i64,
-    pub h11: i64,
-}
+super::results::rollup_level!(
+    /// The figures of one monitor's UTC day: the same columns as [`Rollup`].
+    DailyRollup in monitor_daily_rollups by day: NaiveDate, from Rollup
+);
 
 /// Midnight (UTC) of `day`.
 pub fn midnight(day: NaiveDate) -> NaiveDateTime {
@@ -46,51 +26,11 @@ impl DailyRollup {
     /// The day's figures as a rollup whose hour is the day's midnight, so that
     /// [`Rollup::merge`] does the adding for both levels.
     fn as_rollup(&self) -> Rollup {
-        Rollup {
-            monitor_id: self.monitor_id.clone(),
-            hour: midnight(self.day),
-            checks: self.checks,
-            successes: self.successes,
-            timed: self.timed,
-            response_sum: self.response_sum,
-            response_max: self.response_max,
-            h0: self.h0,
-            h1: self.h1,
-            h2: self.h2,
-            h3: self.h3,
-            h4: self.h4,
-            h5: self.h5,
-            h6: self.h6,
-            h7: self.h7,
-            h8: self.h8,
-            h9: self.h9,
-            h10: self.h10,
-            h11: self.h11,
-        }
+        Rollup::with_figures_of(self, midnight(self.day))
     }
 
     fn of(rollup: &Rollup) -> DailyRollup {
-        DailyRollup {
-            monitor_id: rollup.monitor_id.clone(),
-            day: rollup.hour.date(),
-            checks: rollup.checks,
-            successes: rollup.successes,
-            timed: rollup.timed,
-            response_sum: rollup.response_sum,
-            response_max: rollup.response_max,
-            h0: rollup.h0,
-            h1: rollup.h1,
-            h2: rollup.h2,
-            h3: rollup.h3,
-            h4: rollup.h4,
-            h5: rollup.h5,
-            h6: rollup.h6,
-            h7: rollup.h7,
-            h8: rollup.h8,
-            h9: rollup.h9,
-            h10: rollup.h10,
-            h11: rollup.h11,
-        }
+        DailyRollup::with_figures_of(rollup, rollup.hour.date())
     }
 }
 

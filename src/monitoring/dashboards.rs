@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::format_thousandths;
 use super::scope::{Viewer, sees, visible_dashboard_ids, visible_monitor_ids};
 use crate::audit::Action;
+use crate::auth::scope::Owned;
 use crate::db::OrTaken;
 use crate::db::schema::{dashboard_monitors, dashboards, monitors, sub_account_dashboards};
 use crate::db::{DbConnection, DbError};
@@ -78,7 +79,7 @@ pub fn find(
     conn: &mut DbConnection,
     viewer: &Viewer,
     dashboard_id: &str,
-) -> QueryResult<Option<Dashboard>> {
+) -> QueryResult<Option<Owned<Dashboard>>> {
     if !sees(&visible_dashboard_ids(conn, viewer)?, dashboard_id) {
         return Ok(None);
     }
@@ -105,7 +106,7 @@ pub fn find(
         .order(monitors::name_key.asc())
         .select(monitors::id)
         .load(conn)?;
-    Ok(Some(Dashboard {
+    let dashboard = Dashboard {
         managed: managed_by(viewer, owner.as_deref()),
         id,
         name,
@@ -114,7 +115,20 @@ pub fn find(
             .into_iter()
             .filter(|m| sees(&seen_monitors, m))
             .collect(),
-    }))
+    };
+    Ok(Some(Owned::found_in(viewer, dashboard)))
+}
+
+/// The dashboard as [`find`] has it, missing (`NotFound`) unless the viewer
+/// also manages it.
+pub fn find_managed(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    dashboard_id: &str,
+) -> Result<Owned<Dashboard>, DashboardError> {
+    find(conn, viewer, dashboard_id)?
+        .filter(|dashboard| dashboard.managed)
+        .ok_or(DashboardError::NotFound)
 }
 
 #[derive(Debug, Clone)]
@@ -177,18 +191,6 @@ fn check(
     Ok(())
 }
 
-/// Whether the viewer may change the dashboard: the account any of its own,
-/// a sub-account those it built.
-fn manages(conn: &mut DbConnection, viewer: &Viewer, dashboard_id: &str) -> QueryResult<bool> {
-    let owner: Option<Option<String>> = dashboards::table
-        .filter(dashboards::id.eq(dashboard_id))
-        .filter(dashboards::customer_id.eq(viewer.customer_id()))
-        .select(dashboards::sub_account_id)
-        .first(conn)
-        .optional()?;
-    Ok(owner.is_some_and(|owner| managed_by(viewer, owner.as_deref())))
-}
-
 fn set_monitors(conn: &mut DbConnection, dashboard_id: &str, ids: &[String]) -> QueryResult<()> {
     diesel::delete(
         dashboard_monitors::table.filter(dashboard_monitors::dashboard_id.eq(dashboard_id)),
@@ -246,13 +248,13 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    viewer: &Viewer,
-    dashboard_id: &str,
+    dashboard: &Owned<Dashboard>,
     input: &DashboardInput,
 ) -> Result<(), DashboardError> {
-    if !manages(conn, viewer, dashboard_id)? {
+    if !dashboard.managed {
         return Err(DashboardError::NotFound);
     }
+    let dashboard_id = dashboard.id.as_str();
     let changed = diesel::update(
         dashboards::table
             .filter(dashboards::id.eq(dashboard_id))
@@ -269,7 +271,7 @@ pub fn update(
     if changed != 1 {
         return Err(DashboardError::NotFound);
     }
-    check(conn, viewer, input, Some(dashboard_id))?;
+    check(conn, change.scope(), input, Some(dashboard_id))?;
     set_monitors(conn, dashboard_id, &input.monitor_ids)?;
     change.record(conn, Action::DashboardChanged, &input.name, &details(input))?;
     Ok(())
@@ -278,19 +280,12 @@ pub fn update(
 pub fn delete(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    viewer: &Viewer,
-    dashboard_id: &str,
+    dashboard: &Owned<Dashboard>,
 ) -> Result<String, DashboardError> {
-    if !manages(conn, viewer, dashboard_id)? {
+    if !dashboard.managed {
         return Err(DashboardError::NotFound);
     }
-    let name: String = dashboards::table
-        .filter(dashboards::id.eq(dashboard_id))
-        .filter(dashboards::customer_id.eq(change.customer_id()))
-        .select(dashboards::name)
-        .first(conn)
-        .optional()?
-        .ok_or(DashboardError::NotFound)?;
+    let dashboard_id = dashboard.id.as_str();
     diesel::delete(
         dashboard_monitors::table.filter(dashboard_monitors::dashboard_id.eq(dashboard_id)),
     )
@@ -299,7 +294,12 @@ pub fn delete(
         sub_account_dashboards::table.filter(sub_account_dashboards::dashboard_id.eq(dashboard_id)),
     )
     .execute(conn)?;
-    diesel::delete(dashboards::table.filter(dashboards::id.eq(dashboard_id))).execute(conn)?;
-    change.record(conn, Action::DashboardDeleted, &name, "")?;
-    Ok(name)
+    diesel::delete(
+        dashboards::table
+            .filter(dashboards::id.eq(dashboard_id))
+            .filter(dashboards::customer_id.eq(change.customer_id())),
+    )
+    .execute(conn)?;
+    change.record(conn, Action::DashboardDeleted, &dashboard.name, "")?;
+    Ok(dashboard.name.clone())
 }

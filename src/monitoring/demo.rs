@@ -165,10 +165,10 @@ const DEMO: [Generated<'static>; 4] = [
     },
 ];
 
-/// Three weeks of results every five minutes on the partner's first customer's
-/// monitors, and an SLA dashboard; once. Call inside a write transaction.
-pub fn seed(conn: &mut DbConnection, now: NaiveDateTime, partner_id: &str) -> QueryResult<()> {
-    let first: Option<String> = customer_accounts::table
+/// The organisation's first customer by name, whose account the demo's
+/// monitoring (and its sub-account) is seeded in.
+pub fn first_customer_of(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Option<String>> {
+    customer_accounts::table
         .filter(customer_accounts::partner_id.eq(partner_id))
         .order((
             customer_accounts::name_key.asc(),
@@ -176,8 +176,13 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime, partner_id: &str) -> Qu
         ))
         .select(customer_accounts::id)
         .first(conn)
-        .optional()?;
-    let Some(customer_id) = first else {
+        .optional()
+}
+
+/// Three weeks of results every five minutes on the partner's first customer's
+/// monitors, and an SLA dashboard; once. Call inside a write transaction.
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime, partner_id: &str) -> QueryResult<()> {
+    let Some(customer_id) = first_customer_of(conn, partner_id)? else {
         return Ok(());
     };
     let seeded: bool = diesel::select(diesel::dsl::exists(

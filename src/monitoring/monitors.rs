@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::scope::{Viewer, sees, visible_monitor_ids};
 use super::{Kind, State};
 use crate::audit::Action;
+use crate::auth::scope::Owned;
 use crate::db::OrTaken;
 use crate::db::schema::{
     alert_definition_monitors, dashboard_monitors, monitor_daily_rollups, monitor_errors,
@@ -110,7 +111,7 @@ pub fn find(
     viewer: &Viewer,
     monitor_id: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<Monitor>> {
+) -> QueryResult<Option<Owned<Monitor>>> {
     let row: Option<MonitorRow> = monitor_query!(viewer.customer_id())
         .filter(monitors::id.eq(monitor_id))
         .first(conn)
@@ -121,7 +122,20 @@ pub fn find(
     if !sees(&visible_monitor_ids(conn, viewer)?, &row.0) {
         return Ok(None);
     }
-    Ok(Some(from_row(row, now)))
+    Ok(Some(Owned::found_in(viewer, from_row(row, now))))
+}
+
+/// The monitor as [`find`] has it, missing (`NotFound`) unless the viewer
+/// also manages it.
+pub fn find_managed(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    monitor_id: &str,
+    now: NaiveDateTime,
+) -> Result<Owned<Monitor>, MonitorError> {
+    find(conn, viewer, monitor_id, now)?
+        .filter(|monitor| monitor.managed_by(viewer))
+        .ok_or(MonitorError::NotFound)
 }
 
 /// Whether the viewer may change the monitor (see [`Monitor::managed_by`]).
@@ -279,17 +293,16 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    viewer: &Viewer,
-    monitor_id: &str,
+    monitor: &Owned<Monitor>,
     input: &MonitorInput,
 ) -> Result<(), MonitorError> {
-    if !manages(conn, viewer, monitor_id)? {
+    if !monitor.managed_by(change.scope()) {
         return Err(MonitorError::NotFound);
     }
-    check(conn, viewer, input, Some(monitor_id))?;
+    check(conn, change.scope(), input, Some(&monitor.id))?;
     diesel::update(
         monitors::table
-            .filter(monitors::id.eq(monitor_id))
+            .filter(monitors::id.eq(&monitor.id))
             .filter(monitors::customer_id.eq(change.customer_id())),
     )
     .set((
@@ -310,19 +323,12 @@ pub fn update(
 pub fn delete(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    viewer: &Viewer,
-    monitor_id: &str,
+    monitor: &Owned<Monitor>,
 ) -> Result<String, MonitorError> {
-    if !manages(conn, viewer, monitor_id)? {
+    if !monitor.managed_by(change.scope()) {
         return Err(MonitorError::NotFound);
     }
-    let name: String = monitors::table
-        .filter(monitors::id.eq(monitor_id))
-        .filter(monitors::customer_id.eq(change.customer_id()))
-        .select(monitors::name)
-        .first(conn)
-        .optional()?
-        .ok_or(MonitorError::NotFound)?;
+    let monitor_id = monitor.id.as_str();
     diesel::delete(dashboard_monitors::table.filter(dashboard_monitors::monitor_id.eq(monitor_id)))
         .execute(conn)?;
     diesel::delete(monitor_results::table.filter(monitor_results::monitor_id.eq(monitor_id)))
@@ -344,9 +350,14 @@ pub fn delete(
             .filter(alert_definition_monitors::monitor_id.eq(monitor_id)),
     )
     .execute(conn)?;
-    diesel::delete(monitors::table.filter(monitors::id.eq(monitor_id))).execute(conn)?;
-    change.record(conn, Action::MonitorDeleted, &name, "")?;
-    Ok(name)
+    diesel::delete(
+        monitors::table
+            .filter(monitors::id.eq(monitor_id))
+            .filter(monitors::customer_id.eq(change.customer_id())),
+    )
+    .execute(conn)?;
+    change.record(conn, Action::MonitorDeleted, &monitor.name, "")?;
+    Ok(monitor.name.clone())
 }
 
 pub struct ResultRow {

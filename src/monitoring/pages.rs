@@ -7,14 +7,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::monitors::{self, ErrorRow, Monitor, MonitorError, MonitorInput, ResultRow};
+use super::removal::{Removal, page_error_from};
 use super::{Kind, NAME_MAX, State, parse_target};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
+use crate::auth::scope::Owned;
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{ConfirmForm, removal};
+use crate::web::confirm::ConfirmForm;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// Results and error-log entries shown on a monitor's page.
@@ -117,6 +119,7 @@ pub async fn page(
         let Some(monitor) = monitors::find(conn, &viewer, &monitor_id, now)? else {
             return Ok::<_, DbError>(None);
         };
+        let monitor = monitor.into_inner();
         let results = monitors::recent_results(conn, &monitor.id, RECENT)?;
         let errors = monitors::error_log(conn, &monitor.id, RECENT)?;
         Ok(Some((monitor, results, errors)))
@@ -290,9 +293,24 @@ pub async fn create(
             | MonitorError::UnknownSite
             | MonitorError::QuotaReached { .. }),
         ) => form_page(&state, layout, &member, None, typed, refusal(&e)).await,
-        Err(MonitorError::NotFound) => Err(PageError::NotFound),
-        Err(MonitorError::Database(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// The monitor the member may change, for its form: missing (404) when it is
+/// not one of the member's to manage.
+async fn managed_monitor(
+    state: &AppState,
+    member: &CustomerMember,
+    monitor_id: String,
+) -> Result<Owned<Monitor>, PageError> {
+    let viewer = member.scope().clone();
+    let now = state.clock.now();
+    db::run(&state.pool, move |conn| {
+        monitors::find_managed(conn, &viewer, &monitor_id, now)
+    })
+    .await
+    .map_err(PageError::from)
 }
 
 pub async fn edit_form(
@@ -301,21 +319,13 @@ pub async fn edit_form(
     member: CustomerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let monitor_id = path.into_inner();
-    let viewer = member.scope().clone();
-    let now = state.clock.now();
-    let monitor = db::run(&state.pool, move |conn| {
-        monitors::find(conn, &viewer, &monitor_id, now).map_err(DbError::from)
-    })
-    .await?
-    .filter(|m| m.managed_by(&member.scope().clone()))
-    .ok_or(PageError::NotFound)?;
+    let monitor = managed_monitor(&state, &member, path.into_inner()).await?;
     let typed = MonitorForm::of(&monitor);
     form_page(
         &state,
         layout,
         &member,
-        Some(monitor.id),
+        Some(monitor.id.clone()),
         typed,
         FieldErrors::default(),
     )
@@ -331,16 +341,7 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
     let typed = form.into_inner();
-    let viewer = member.scope().clone();
-    let id = monitor_id.clone();
-    let now = state.clock.now();
-    let found = db::run(&state.pool, move |conn| {
-        monitors::find(conn, &viewer, &id, now).map_err(DbError::from)
-    })
-    .await?;
-    if !found.is_some_and(|m| m.managed_by(&member.scope().clone())) {
-        return Err(PageError::NotFound);
-    }
+    managed_monitor(&state, &member, monitor_id.clone()).await?;
     let input = match typed.parse() {
         Ok(input) => input,
         Err(errors) => {
@@ -348,9 +349,9 @@ pub async fn edit(
         }
     };
     let id = monitor_id.clone();
-    let viewer = member.scope().clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
-        monitors::update(conn, change, &viewer, &id, &input)
+        let monitor = monitors::find_managed(conn, change.scope(), &id, change.now)?;
+        monitors::update(conn, change, &monitor, &input)
     })
     .await;
     match changed {
@@ -369,8 +370,8 @@ pub async fn edit(
             )
             .await
         }
-        Err(MonitorError::NotFound | MonitorError::QuotaReached { .. }) => Err(PageError::NotFound),
-        Err(MonitorError::Database(e)) => Err(e.into()),
+        Err(MonitorError::QuotaReached { .. }) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -382,32 +383,22 @@ pub async fn delete(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
-    let id = monitor_id.clone();
-    let viewer = member.scope().clone();
-    let confirmed = form.confirmed;
-    let deleted =
-        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            monitors::delete(conn, change, &viewer, &id)
+    let removing = Removal::from_page(
+        format!("/customer/monitors/{monitor_id}"),
+        [
+            "confirm-monitor-delete-heading",
+            "confirm-monitor-delete-summary",
+            "flash-monitor-deleted",
+        ],
+        "/customer/monitors",
+        form.confirmed,
+    );
+    removing
+        .run(&state, layout, &member, move |conn, change| {
+            let monitor = monitors::find_managed(conn, change.scope(), &monitor_id, change.now)?;
+            monitors::delete(conn, change, &monitor)
         })
-        .await;
-    match deleted {
-        Ok(name) if !confirmed.yes() => {
-            let page = format!("/customer/monitors/{monitor_id}");
-            let tr = &layout.tr;
-            let (heading, summary) = (
-                "confirm-monitor-delete-heading",
-                "confirm-monitor-delete-summary",
-            );
-            removal(tr, heading, summary, &name, format!("{page}/delete"), page).render(layout)
-        }
-        Ok(_) => {
-            FlashMessage::success("flash-monitor-deleted").send();
-            Ok(see_other("/customer/monitors"))
-        }
-        Err(MonitorError::NotFound) => Err(PageError::NotFound),
-        Err(MonitorError::Database(e)) => Err(e.into()),
-        Err(
-            MonitorError::NameTaken | MonitorError::UnknownSite | MonitorError::QuotaReached { .. },
-        ) => Err(PageError::BadRequest),
-    }
+        .await
 }
+
+page_error_from!(MonitorError);

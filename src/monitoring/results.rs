@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
+use super::daily::DailyRollup;
 use crate::db::DbConnection;
 use crate::db::schema::{monitor_errors, monitor_results, monitor_rollups, monitors};
 
@@ -47,30 +48,46 @@ pub fn hour_of(at: NaiveDateTime) -> NaiveDateTime {
         .unwrap_or(at)
 }
 
-/// The figures of one monitor's hour.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = monitor_rollups)]
-pub struct Rollup {
-    pub monitor_id: String,
-    pub hour: NaiveDateTime,
-    pub checks: i64,
-    pub successes: i64,
-    pub timed: i64,
-    pub response_sum: i64,
-    pub response_max: i64,
-    pub h0: i64,
-    pub h1: i64,
-    pub h2: i64,
-    pub h3: i64,
-    pub h4: i64,
-    pub h5: i64,
-    pub h6: i64,
-    pub h7: i64,
-    pub h8: i64,
-    pub h9: i64,
-    pub h10: i64,
-    pub h11: i64,
+/// Declares one level of the rollups: a row per monitor and period (an hour, a
+/// UTC day) holding the same figures at every level, and the copy of another
+/// level's figures into a row of this one.
+macro_rules! rollup_level {
+    ($(#[$doc:meta])* $name:ident in $table:ident by $period:ident: $period_type:ty, from $other:ident) => {
+        $crate::monitoring::results::rollup_level!(@declare [$(#[$doc])*] $name, $table,
+            $period: $period_type, $other, [checks, successes, timed, response_sum,
+            response_max, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11]);
+    };
+    (@declare [$(#[$doc:meta])*] $name:ident, $table:ident, $period:ident: $period_type:ty,
+        $other:ident, [$($figure:ident),*]) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset,
+        )]
+        #[diesel(table_name = $table)]
+        pub struct $name {
+            pub monitor_id: String,
+            pub $period: $period_type,
+            $(pub $figure: i64,)*
+        }
+
+        impl $name {
+            /// The row of `$period` holding the figures of `other`.
+            pub(super) fn with_figures_of(other: &$other, $period: $period_type) -> $name {
+                $name {
+                    monitor_id: other.monitor_id.clone(),
+                    $period,
+                    $($figure: other.$figure,)*
+                }
+            }
+        }
+    };
 }
+pub(crate) use rollup_level;
+
+rollup_level!(
+    /// The figures of one monitor's hour.
+    Rollup in monitor_rollups by hour: NaiveDateTime, from DailyRollup
+);
 
 impl Rollup {
     pub fn empty(monitor_id: &str, hour: NaiveDateTime) -> Rollup {

@@ -2,10 +2,10 @@
 //! administrators create one for each monitoring agent, see it once, and revoke it.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use serde::Deserialize;
 
+use super::removal::Removal;
 use crate::audit::Action;
 use crate::auth::api_tokens::{self as tokens, CustomerToken};
 use crate::auth::identity::CustomerMember;
@@ -13,8 +13,8 @@ use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{ConfirmForm, back_to, removal};
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::confirm::{ConfirmForm, back_to};
+use crate::web::{FieldErrors, PageContext, PageError, render};
 
 const TOKEN_NAME_MAX: usize = 80;
 
@@ -149,39 +149,29 @@ pub async fn revoke(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let token_id = path.into_inner();
-    let id = token_id.clone();
+    let removing = Removal {
+        action: format!("/customer/api-tokens/{token_id}/revoke"),
+        back: back_to("/customer/api-tokens", &[], &format!("token-{token_id}")),
+        heading_key: "confirm-token-revoke-heading",
+        summary_key: "confirm-token-revoke-summary",
+        confirm_key: Some("api-tokens-revoke"),
+        flash_key: "flash-api-token-revoked",
+        done: "/customer/api-tokens",
+        confirmed: form.confirmed,
+    };
     let sub_account = sub_account_of(&member);
-    let confirmed = form.confirmed;
-    let revoked =
-        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
+    removing
+        .run(&state, layout, &member, move |conn, change| {
             let name = tokens::revoke_customer_token(
                 conn,
                 change.now,
                 change.customer_id().as_str(),
                 sub_account.as_deref(),
-                &id,
-            )?;
-            if let Some(name) = &name {
-                change.record(conn, Action::ApiTokenRevoked, name, "")?;
-            }
-            Ok::<_, DbError>(name)
+                &token_id,
+            )?
+            .ok_or(PageError::NotFound)?;
+            change.record(conn, Action::ApiTokenRevoked, &name, "")?;
+            Ok::<_, PageError>(name)
         })
-        .await?;
-    let Some(name) = revoked else {
-        return Err(PageError::NotFound);
-    };
-    if !confirmed.yes() {
-        let tr = &layout.tr;
-        let action = format!("/customer/api-tokens/{token_id}/revoke");
-        let back = back_to("/customer/api-tokens", &[], &format!("token-{token_id}"));
-        let (heading, summary) = (
-            "confirm-token-revoke-heading",
-            "confirm-token-revoke-summary",
-        );
-        return removal(tr, heading, summary, &name, action, back)
-            .confirm_label(tr, "api-tokens-revoke")
-            .render(layout);
-    }
-    FlashMessage::success("flash-api-token-revoked").send();
-    Ok(see_other("/customer/api-tokens"))
+        .await
 }

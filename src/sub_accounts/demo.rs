@@ -11,8 +11,8 @@ use super::operators::OPERATOR_ROLE;
 use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    alert_definition_monitors, alert_definition_recipients, alert_definitions, customer_accounts,
-    dashboard_monitors, dashboards, logins, memberships, sub_account_dashboards, sub_accounts,
+    alert_definition_monitors, alert_definition_recipients, alert_definitions, dashboard_monitors,
+    dashboards, logins, memberships, sub_account_dashboards, sub_accounts,
 };
 use crate::i18n::Lang;
 
@@ -67,16 +67,7 @@ fn first_dashboard(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> QueryResult<Option<(String, String)>> {
-    let first: Option<String> = customer_accounts::table
-        .filter(customer_accounts::partner_id.eq(partner_id))
-        .order((
-            customer_accounts::name_key.asc(),
-            customer_accounts::id.asc(),
-        ))
-        .select(customer_accounts::id)
-        .first(conn)
-        .optional()?;
-    let Some(customer_id) = first else {
+    let Some(customer_id) = crate::monitoring::demo::first_customer_of(conn, partner_id)? else {
         return Ok(None);
     };
     let dashboard: Option<String> = dashboards::table
@@ -95,21 +86,13 @@ fn insert_sub_account(
     customer_id: &str,
     dashboard_id: &str,
 ) -> QueryResult<String> {
-    let sub_account_id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(sub_accounts::table)
-        .values((
-            sub_accounts::id.eq(&sub_account_id),
-            sub_accounts::customer_id.eq(customer_id),
-            sub_accounts::name.eq(DEMO_SUB_ACCOUNT),
-            sub_accounts::name_key.eq(DEMO_SUB_ACCOUNT.to_lowercase()),
-            sub_accounts::can_build_dashboards.eq(true),
-            sub_accounts::can_manage_monitors.eq(true),
-            sub_accounts::monitor_quota.eq(5),
-            sub_accounts::can_edit_alerts.eq(true),
-            sub_accounts::created_at.eq(now),
-            sub_accounts::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let permissions = super::Permissions {
+        can_build_dashboards: true,
+        can_manage_monitors: true,
+        monitor_quota: 5,
+        can_edit_alerts: true,
+    };
+    let sub_account_id = super::insert(conn, now, customer_id, DEMO_SUB_ACCOUNT, permissions)?;
     diesel::insert_into(sub_account_dashboards::table)
         .values((
             sub_account_dashboards::sub_account_id.eq(&sub_account_id),

@@ -16,6 +16,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::audit::Action;
+use crate::auth::scope::{CustomerScope, Owned};
 use crate::db::OrTaken;
 use crate::db::schema::{
     dashboards, memberships, monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
@@ -137,12 +138,22 @@ pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Ve
 /// One of the account's sub-accounts; `None` for another account's or a missing one.
 pub fn find(
     conn: &mut DbConnection,
-    customer_id: &CustomerId,
+    account: &CustomerScope,
     sub_account_id: &str,
-) -> QueryResult<Option<SubAccount>> {
-    Ok(list(conn, customer_id)?
+) -> QueryResult<Option<Owned<SubAccount>>> {
+    Ok(list(conn, account.customer_id())?
         .into_iter()
-        .find(|s| s.id == sub_account_id))
+        .find(|s| s.id == sub_account_id)
+        .map(|sub_account| Owned::found_in(account, sub_account)))
+}
+
+/// The sub-account as [`find`] has it, or `NotFound`.
+pub fn find_or_missing(
+    conn: &mut DbConnection,
+    account: &CustomerScope,
+    sub_account_id: &str,
+) -> Result<Owned<SubAccount>, SubAccountError> {
+    find(conn, account, sub_account_id)?.ok_or(SubAccountError::NotFound)
 }
 
 /// What a sub-account was granted: dashboard ids and monitor ids.
@@ -196,6 +207,55 @@ fn name_taken(
     Ok(same.iter().any(|id| Some(id.as_str()) != except))
 }
 
+/// A sub-account's name and permissions as their columns: what its insert and
+/// its updates write.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = sub_accounts)]
+struct SettingsColumns<'a> {
+    name: &'a str,
+    name_key: String,
+    can_build_dashboards: bool,
+    can_manage_monitors: bool,
+    monitor_quota: i32,
+    can_edit_alerts: bool,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> SettingsColumns<'a> {
+    fn new(name: &'a str, permissions: Permissions, now: NaiveDateTime) -> Self {
+        SettingsColumns {
+            name,
+            name_key: name.to_lowercase(),
+            can_build_dashboards: permissions.can_build_dashboards,
+            can_manage_monitors: permissions.can_manage_monitors,
+            monitor_quota: permissions.monitor_quota,
+            can_edit_alerts: permissions.can_edit_alerts,
+            updated_at: now,
+        }
+    }
+}
+
+/// Writes a new sub-account of the account; answers its id. Checks nothing
+/// and records nothing: [`create`] does, and the demo needs neither.
+fn insert(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    customer_id: &str,
+    name: &str,
+    permissions: Permissions,
+) -> QueryResult<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(sub_accounts::table)
+        .values((
+            sub_accounts::id.eq(&id),
+            sub_accounts::customer_id.eq(customer_id),
+            sub_accounts::created_at.eq(now),
+            SettingsColumns::new(name, permissions, now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
 pub fn create(
     conn: &mut DbConnection,
     change: &CustomerChange,
@@ -205,22 +265,14 @@ pub fn create(
     if name_taken(conn, change.customer_id(), name, None)? {
         return Err(SubAccountError::NameTaken);
     }
-    let id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(sub_accounts::table)
-        .values((
-            sub_accounts::id.eq(&id),
-            sub_accounts::customer_id.eq(change.customer_id()),
-            sub_accounts::name.eq(name),
-            sub_accounts::name_key.eq(name.to_lowercase()),
-            sub_accounts::can_build_dashboards.eq(permissions.can_build_dashboards),
-            sub_accounts::can_manage_monitors.eq(permissions.can_manage_monitors),
-            sub_accounts::monitor_quota.eq(permissions.monitor_quota),
-            sub_accounts::can_edit_alerts.eq(permissions.can_edit_alerts),
-            sub_accounts::created_at.eq(change.now),
-            sub_accounts::updated_at.eq(change.now),
-        ))
-        .execute(conn)
-        .or_taken(SubAccountError::NameTaken)?;
+    let id = insert(
+        conn,
+        change.now,
+        change.customer_id().as_str(),
+        name,
+        permissions,
+    )
+    .or_taken(SubAccountError::NameTaken)?;
     change.record(
         conn,
         Action::SubAccountCreated,
@@ -235,28 +287,21 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    sub_account_id: &str,
+    sub_account: &Owned<SubAccount>,
     name: &str,
     permissions: Permissions,
 ) -> Result<(), SubAccountError> {
-    if find(conn, change.customer_id(), sub_account_id)?.is_none() {
-        return Err(SubAccountError::NotFound);
-    }
-    if name_taken(conn, change.customer_id(), name, Some(sub_account_id))? {
+    if name_taken(conn, change.customer_id(), name, Some(&sub_account.id))? {
         return Err(SubAccountError::NameTaken);
     }
-    diesel::update(sub_accounts::table.find(sub_account_id))
-        .set((
-            sub_accounts::name.eq(name),
-            sub_accounts::name_key.eq(name.to_lowercase()),
-            sub_accounts::can_build_dashboards.eq(permissions.can_build_dashboards),
-            sub_accounts::can_manage_monitors.eq(permissions.can_manage_monitors),
-            sub_accounts::monitor_quota.eq(permissions.monitor_quota),
-            sub_accounts::can_edit_alerts.eq(permissions.can_edit_alerts),
-            sub_accounts::updated_at.eq(change.now),
-        ))
-        .execute(conn)
-        .or_taken(SubAccountError::NameTaken)?;
+    diesel::update(
+        sub_accounts::table
+            .find(&sub_account.id)
+            .filter(sub_accounts::customer_id.eq(change.customer_id())),
+    )
+    .set(SettingsColumns::new(name, permissions, change.now))
+    .execute(conn)
+    .or_taken(SubAccountError::NameTaken)?;
     change.record(
         conn,
         Action::SubAccountChanged,
@@ -271,11 +316,10 @@ pub fn update(
 pub fn set_grants(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    sub_account_id: &str,
+    sub_account: &Owned<SubAccount>,
     grants: &Grants,
 ) -> Result<(), SubAccountError> {
-    let sub_account =
-        find(conn, change.customer_id(), sub_account_id)?.ok_or(SubAccountError::NotFound)?;
+    let sub_account_id = sub_account.id.as_str();
     let dashboards_found: i64 = dashboards::table
         .filter(dashboards::customer_id.eq(change.customer_id()))
         .filter(dashboards::sub_account_id.is_null())

@@ -16,6 +16,7 @@ use crate::auth::identity::CustomerMember;
 use crate::db::schema::{dashboards, monitors};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
+use crate::monitoring::removal::page_error_from;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
@@ -147,17 +148,11 @@ pub async fn create(
             let errors = FieldErrors::one("name", "sub-account-name-taken");
             list_page(&state, layout, &member, typed, errors).await
         }
-        Err(e) => Err(page_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn page_error(error: SubAccountError) -> PageError {
-    match error {
-        SubAccountError::NotFound => PageError::NotFound,
-        SubAccountError::NameTaken | SubAccountError::UnknownGrant => PageError::BadRequest,
-        SubAccountError::Database(e) => e.into(),
-    }
-}
+page_error_from!(SubAccountError);
 
 /// An invitation as typed.
 #[derive(Deserialize, Default, Clone)]
@@ -237,15 +232,20 @@ pub(super) async fn sub_account_page(
     id: String,
     typed: Typed,
 ) -> Result<HttpResponse, PageError> {
-    let customer_id = member.customer_id().to_owned();
+    let account = member.account()?.clone();
     let found = db::run(&state.pool, move |conn| {
-        let Some(sub_account) = super::find(conn, &customer_id, &id)? else {
+        let Some(sub_account) = super::find(conn, &account, &id)? else {
             return Ok::<_, DbError>(None);
         };
         let grants = super::grants_of(conn, &id)?;
-        let grantable = grantable(conn, &customer_id)?;
+        let grantable = grantable(conn, account.customer_id())?;
         let operators = operators::list(conn, &id)?;
-        Ok(Some((sub_account, grants, grantable, operators)))
+        Ok(Some((
+            sub_account.into_inner(),
+            grants,
+            grantable,
+            operators,
+        )))
     })
     .await?;
     let (sub_account, grants, grantable, operators) = found.ok_or(PageError::NotFound)?;
@@ -309,9 +309,10 @@ pub async fn change(
             return sub_account_page(&state, layout, &member, id, typed).await;
         }
     };
-    let sub_account_id = id.clone();
+    let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
-        super::update(conn, change, &sub_account_id, &name, permissions)
+        let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+        super::update(conn, change, &sub_account, &name, permissions)
     })
     .await;
     match changed {
@@ -327,7 +328,7 @@ pub async fn change(
             };
             sub_account_page(&state, layout, &member, id, typed).await
         }
-        Err(e) => Err(page_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -357,12 +358,13 @@ pub async fn set_grants(
         list.sort();
         list.dedup();
     }
-    let sub_account_id = id.clone();
+    let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     CustomerChange::run(&state, &member, move |conn, change| {
-        super::set_grants(conn, change, &sub_account_id, &grants)
+        let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+        super::set_grants(conn, change, &sub_account, &grants)
     })
     .await
-    .map_err(page_error)?;
+    .map_err(PageError::from)?;
     FlashMessage::success("flash-sub-account-grants-changed").send();
     Ok(back_to(&id))
 }

@@ -15,12 +15,13 @@ use askama::Template;
 use super::dashboards::{self, DashboardError, DashboardSummary};
 use super::format_thousandths;
 use super::monitors::{self, Monitor};
+use super::removal::{Removal, page_error_from};
 use crate::access::CustomerCapability;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{ConfirmForm, removal};
+use crate::web::confirm::ConfirmForm;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 use form::refusal;
 
@@ -102,8 +103,7 @@ pub async fn create(
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
             list_page(&state, layout, &member, typed, refusal(&e)).await
         }
-        Err(DashboardError::NotFound) => Err(PageError::NotFound),
-        Err(DashboardError::Database(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -134,7 +134,10 @@ async fn form_page(
         Ok::<_, DbError>((found, monitors))
     })
     .await?;
-    let dashboard = found.filter(|d| d.managed).ok_or(PageError::NotFound)?;
+    let dashboard = found
+        .filter(|d| d.managed)
+        .ok_or(PageError::NotFound)?
+        .into_inner();
     let typed = typed.unwrap_or_else(|| DashboardForm {
         name: dashboard.name,
         sla_target: format_thousandths(dashboard.sla_target),
@@ -180,9 +183,9 @@ pub async fn edit(
         Err(errors) => return form_page(&state, layout, &member, id, Some(typed), errors).await,
     };
     let dashboard_id = id.clone();
-    let viewer = member.scope().clone();
     let changed = CustomerChange::run(&state, &member, move |conn, change| {
-        dashboards::update(conn, change, &viewer, &dashboard_id, &input)
+        let dashboard = dashboards::find_managed(conn, change.scope(), &dashboard_id)?;
+        dashboards::update(conn, change, &dashboard, &input)
     })
     .await;
     match changed {
@@ -193,8 +196,7 @@ pub async fn edit(
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
             form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await
         }
-        Err(DashboardError::NotFound) => Err(PageError::NotFound),
-        Err(DashboardError::Database(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -206,33 +208,26 @@ pub async fn delete(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let dashboard_id = path.into_inner();
-    let id = dashboard_id.clone();
-    let viewer = member.scope().clone();
-    let confirmed = form.confirmed;
-    let deleted =
-        CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            dashboards::delete(conn, change, &viewer, &id)
-        })
-        .await;
-    match deleted {
-        Ok(name) if !confirmed.yes() => {
-            let page = format!("/customer/dashboards/{dashboard_id}");
-            let (action, back) = (format!("{page}/delete"), format!("{page}/edit"));
-            let tr = &layout.tr;
-            let (heading, summary) = (
+    let page = format!("/customer/dashboards/{dashboard_id}");
+    let removing = Removal {
+        back: format!("{page}/edit"),
+        ..Removal::from_page(
+            page,
+            [
                 "confirm-dashboard-delete-heading",
                 "confirm-dashboard-delete-summary",
-            );
-            removal(tr, heading, summary, &name, action, back).render(layout)
-        }
-        Ok(_) => {
-            FlashMessage::success("flash-dashboard-deleted").send();
-            Ok(see_other("/customer/dashboards"))
-        }
-        Err(DashboardError::NotFound) => Err(PageError::NotFound),
-        Err(DashboardError::Database(e)) => Err(e.into()),
-        Err(DashboardError::NameTaken | DashboardError::UnknownMonitor) => {
-            Err(PageError::BadRequest)
-        }
-    }
+                "flash-dashboard-deleted",
+            ],
+            "/customer/dashboards",
+            form.confirmed,
+        )
+    };
+    removing
+        .run(&state, layout, &member, move |conn, change| {
+            let dashboard = dashboards::find_managed(conn, change.scope(), &dashboard_id)?;
+            dashboards::delete(conn, change, &dashboard)
+        })
+        .await
 }
+
+page_error_from!(DashboardError);

@@ -173,7 +173,7 @@ pub async fn page(
             let all = monitors::list(conn, &viewer, now)?;
             let figures = stats::figures(conn, &dashboard.monitor_ids, &period)?;
             let slots = stats::series(conn, &dashboard.monitor_ids, &period)?;
-            Ok(Some((dashboard, all, figures, slots)))
+            Ok(Some((dashboard.into_inner(), all, figures, slots)))
         })
     })
     .await?;
