@@ -23,7 +23,8 @@ pub enum CustomerRole {
 
 /// What an operator's sub-account allows, loaded with the identity on each
 /// request, so a change by the account's administrator applies at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = crate::db::schema::sub_accounts)]
 pub struct SubAccountAccess {
     pub id: String,
     pub name: String,

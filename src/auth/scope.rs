@@ -78,32 +78,16 @@ impl SubAccountScope {
         sub_account_id: &SubAccountId,
     ) -> QueryResult<Option<Self>> {
         use crate::db::schema::sub_accounts;
-        let found: Option<(SubAccountId, String, bool, bool, i32, bool)> = sub_accounts::table
+        let found: Option<SubAccountAccess> = sub_accounts::table
             .filter(sub_accounts::id.eq(sub_account_id))
             .filter(sub_accounts::customer_id.eq(&account.customer_id))
-            .select((
-                sub_accounts::id,
-                sub_accounts::name,
-                sub_accounts::can_build_dashboards,
-                sub_accounts::can_manage_monitors,
-                sub_accounts::monitor_quota,
-                sub_accounts::can_edit_alerts,
-            ))
+            .select(SubAccountAccess::as_select())
             .first(conn)
             .optional()?;
-        Ok(found.map(
-            |(id, name, dashboards, monitors, quota, alerts)| SubAccountScope {
-                customer_id: account.customer_id.clone(),
-                access: SubAccountAccess {
-                    id: id.into_string(),
-                    name,
-                    can_build_dashboards: dashboards,
-                    can_manage_monitors: monitors,
-                    monitor_quota: quota,
-                    can_edit_alerts: alerts,
-                },
-            },
-        ))
+        Ok(found.map(|access| SubAccountScope {
+            customer_id: account.customer_id.clone(),
+            access,
+        }))
     }
 
     pub fn customer_id(&self) -> &CustomerId {

@@ -10,6 +10,7 @@ pub mod operator_pages;
 pub mod operators;
 pub mod pages;
 
+use crate::access::SubAccountAccess;
 use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use chrono::NaiveDateTime;
@@ -66,18 +67,17 @@ pub struct SubAccount {
     pub operators: i64,
 }
 
-type Row = (String, String, bool, bool, i32, bool, NaiveDateTime);
+type Row = (SubAccountAccess, NaiveDateTime);
 
-fn from_row(row: Row) -> SubAccount {
-    let (id, name, dashboards, manage, quota, alerts, created_at) = row;
+fn from_row((access, created_at): Row) -> SubAccount {
     SubAccount {
-        id,
-        name,
+        id: access.id,
+        name: access.name,
         permissions: Permissions {
-            can_build_dashboards: dashboards,
-            can_manage_monitors: manage,
-            monitor_quota: quota,
-            can_edit_alerts: alerts,
+            can_build_dashboards: access.can_build_dashboards,
+            can_manage_monitors: access.can_manage_monitors,
+            monitor_quota: access.monitor_quota,
+            can_edit_alerts: access.can_edit_alerts,
         },
         created_at,
         monitors_made: 0,
@@ -89,15 +89,7 @@ macro_rules! sub_account_query {
     ($customer_id:expr) => {
         sub_accounts::table
             .filter(sub_accounts::customer_id.eq($customer_id))
-            .select((
-                sub_accounts::id,
-                sub_accounts::name,
-                sub_accounts::can_build_dashboards,
-                sub_accounts::can_manage_monitors,
-                sub_accounts::monitor_quota,
-                sub_accounts::can_edit_alerts,
-                sub_accounts::created_at,
-            ))
+            .select((SubAccountAccess::as_select(), sub_accounts::created_at))
     };
 }
 
@@ -106,7 +98,7 @@ pub fn list(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Ve
     let rows: Vec<Row> = sub_account_query!(customer_id)
         .order((sub_accounts::name_key.asc(), sub_accounts::id.asc()))
         .load(conn)?;
-    let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+    let ids: Vec<&String> = rows.iter().map(|(access, _)| &access.id).collect();
     let made: Vec<(Option<String>, i64)> = monitors::table
         .filter(monitors::sub_account_id.eq_any(&ids))
         .group_by(monitors::sub_account_id)
