@@ -40,9 +40,10 @@ pub async fn invite(
         return sub_account_page(&state, layout, &member, id, typed).await;
     };
     let settings = state.settings.clone();
-    let sub_account_id = id.clone();
+    let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     let outcome = CustomerChange::run(&state, &member, move |conn, change| {
-        operators::invite(conn, &settings, change, &sub_account_id, &login)
+        let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+        operators::invite(conn, &settings, change, &sub_account, &login)
     })
     .await;
     let refused = match outcome {
@@ -80,16 +81,12 @@ pub async fn remove(
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
     let (id, membership_id) = path.into_inner();
-    let (sub_account_id, target_id) = (id.clone(), membership_id.clone());
-    let confirmed = form.confirmed;
+    let (sub_account_id, target_id) = (id.clone(), MembershipId::new(membership_id.clone()));
+    let (account, confirmed) = (member.account()?.clone(), form.confirmed);
     let (target, sub_account) =
         CustomerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            operators::remove(
-                conn,
-                change,
-                &sub_account_id,
-                &MembershipId::new(target_id.clone()),
-            )
+            let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+            operators::remove(conn, change, &sub_account, &target_id)
         })
         .await
         .map_err(operator_error)?;
@@ -135,16 +132,12 @@ pub async fn resend(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (id, membership_id) = path.into_inner();
-    let sub_account_id = id.clone();
+    let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     let settings = state.settings.clone();
     CustomerChange::run(&state, &member, move |conn, change| {
-        operators::resend(
-            conn,
-            &settings,
-            change,
-            &sub_account_id,
-            &MembershipId::new(membership_id.clone()),
-        )
+        let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
+        let target = MembershipId::new(membership_id.clone());
+        operators::resend(conn, &settings, change, &sub_account, &target)
     })
     .await
     .map_err(operator_error)?;

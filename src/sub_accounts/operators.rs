@@ -4,17 +4,17 @@
 
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
-use crate::ids::CustomerId;
 use crate::ids::MembershipId;
 use diesel::prelude::*;
 
-use super::SubAccountError;
+use super::{SubAccount, SubAccountError};
 use crate::accounts::NewLogin;
 use crate::audit::Action;
+use crate::auth::scope::Owned;
 use crate::auth::session_store::end_sessions_using;
 use crate::config::Settings;
 use crate::db::DbConnection;
-use crate::db::schema::{alert_definition_recipients, logins, memberships, sub_accounts};
+use crate::db::schema::{alert_definition_recipients, logins, memberships};
 use crate::invitations::{self, Sent, Shown};
 use crate::tenancy::CustomerChange;
 
@@ -34,10 +34,13 @@ pub struct Operator {
 }
 
 /// The sub-account's operators (removed ones left out), by name.
-pub fn list(conn: &mut DbConnection, sub_account_id: &str) -> QueryResult<Vec<Operator>> {
+pub fn list(
+    conn: &mut DbConnection,
+    sub_account: &Owned<SubAccount>,
+) -> QueryResult<Vec<Operator>> {
     let rows: Vec<(String, String, String, invitations::ShownRow)> = memberships::table
         .inner_join(logins::table)
-        .filter(memberships::sub_account_id.eq(sub_account_id))
+        .filter(memberships::sub_account_id.eq(&sub_account.id))
         .filter(memberships::state.ne(MembershipState::Disabled))
         .order((invitations::shown_name().asc(), memberships::id.asc()))
         .select((
@@ -89,30 +92,15 @@ impl From<diesel::result::Error> for OperatorError {
     }
 }
 
-fn sub_account_name(
-    conn: &mut DbConnection,
-    customer_id: &CustomerId,
-    sub_account_id: &str,
-) -> Result<String, OperatorError> {
-    sub_accounts::table
-        .filter(sub_accounts::id.eq(sub_account_id))
-        .filter(sub_accounts::customer_id.eq(customer_id))
-        .select(sub_accounts::name)
-        .first(conn)
-        .optional()?
-        .ok_or(OperatorError::SubAccount(SubAccountError::NotFound))
-}
-
 /// Invites a person to operate the sub-account: an offer sent to the address
 /// typed (see `invitations`).
 pub fn invite(
     conn: &mut DbConnection,
     settings: &Settings,
     change: &CustomerChange,
-    sub_account_id: &str,
+    sub_account: &Owned<SubAccount>,
     login: &NewLogin,
 ) -> Result<(), OperatorError> {
-    let name = sub_account_name(conn, change.customer_id(), sub_account_id)?;
     crate::console::users::lock_account(conn, change.customer_id())?;
     let offered = invitations::offer(
         conn,
@@ -120,7 +108,7 @@ pub fn invite(
         change.now,
         &invitations::Offer {
             person: login,
-            target: invitations::Target::SubAccount(sub_account_id),
+            target: invitations::Target::SubAccount(&sub_account.id),
             role: OPERATOR_ROLE,
             inviter: Some(change.login_id()),
         },
@@ -136,19 +124,18 @@ pub fn invite(
         conn,
         Action::OperatorInvited,
         login.full_name.as_str(),
-        &name,
+        &sub_account.name,
     )?;
     Ok(())
 }
 
+/// One operator of the sub-account, found in the account's scope.
 fn operator(
     conn: &mut DbConnection,
-    customer_id: &CustomerId,
-    sub_account_id: &str,
+    sub_account: &Owned<SubAccount>,
     membership_id: &MembershipId,
 ) -> Result<Operator, OperatorError> {
-    sub_account_name(conn, customer_id, sub_account_id)?;
-    list(conn, sub_account_id)?
+    list(conn, sub_account)?
         .into_iter()
         .find(|o| o.membership_id == membership_id.as_str())
         .ok_or(OperatorError::NotFound)
@@ -160,11 +147,10 @@ fn operator(
 pub fn remove(
     conn: &mut DbConnection,
     change: &CustomerChange,
-    sub_account_id: &str,
+    sub_account: &Owned<SubAccount>,
     membership_id: &MembershipId,
 ) -> Result<(Operator, String), OperatorError> {
-    let sub_account = sub_account_name(conn, change.customer_id(), sub_account_id)?;
-    let target = operator(conn, change.customer_id(), sub_account_id, membership_id)?;
+    let target = operator(conn, sub_account, membership_id)?;
     if target.pending {
         invitations::revoke(conn, change.now, membership_id)?;
     } else {
@@ -180,7 +166,7 @@ pub fn remove(
         end_sessions_using(conn, membership_id)?;
     }
     change.record(conn, Action::OperatorRemoved, &target.full_name, "")?;
-    Ok((target, sub_account))
+    Ok((target, sub_account.name.clone()))
 }
 
 /// Sends a pending operator a new activation link (the old one dies).
@@ -188,10 +174,10 @@ pub fn resend(
     conn: &mut DbConnection,
     settings: &Settings,
     change: &CustomerChange,
-    sub_account_id: &str,
+    sub_account: &Owned<SubAccount>,
     membership_id: &MembershipId,
 ) -> Result<(), OperatorError> {
-    let target = operator(conn, change.customer_id(), sub_account_id, membership_id)?;
+    let target = operator(conn, sub_account, membership_id)?;
     if !target.pending {
         return Err(OperatorError::NotFound);
     }

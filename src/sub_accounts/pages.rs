@@ -239,7 +239,7 @@ pub(super) async fn sub_account_page(
         };
         let grants = super::grants_of(conn, &id)?;
         let grantable = grantable(conn, account.customer_id())?;
-        let operators = operators::list(conn, &id)?;
+        let operators = operators::list(conn, &sub_account)?;
         Ok(Some((
             sub_account.into_inner(),
             grants,

@@ -443,3 +443,42 @@ async fn one_login_in_two_sub_accounts_sees_each_in_turn(
         303
     );
 }
+
+/// Another account's administrator naming this account's sub-account and its
+/// operator gets 404 from every operator route, and nothing changes.
+#[tokio::test]
+async fn another_accounts_administrator_cannot_touch_a_sub_accounts_operators() {
+    use diesel::prelude::*;
+    use partnerdesk::db::schema::memberships;
+    let Fixture { app, adatum, .. } = fixture().await;
+    let first = app.sub_account(&adatum, "First", Some(5));
+    let otto = app.operator(&first, "otto@first.example");
+    let fabrikam = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    let bellows = app.customer(&fabrikam, &CustomerSpec::named("Bellows"));
+    app.customer_administrator(&bellows, "admin@bellows.example");
+    let intruder = app
+        .browser_signed_in("admin@bellows.example", PASSWORD)
+        .await;
+    let base = format!("/customer/sub-accounts/{first}/operators");
+    let invite = [
+        ("full_name", "Eve Intruder"),
+        ("email", "eve@intruder.example"),
+        ("username", "eve@intruder.example"),
+        ("language", "en"),
+    ];
+    let tries = [
+        (base.clone(), &invite[..]),
+        (format!("{base}/{otto}/remove"), &[("confirmed", "yes")][..]),
+        (format!("{base}/{otto}/resend"), &[][..]),
+    ];
+    for (path, form) in tries {
+        let answer = app.post_as(&intruder, &path, form).await;
+        assert_eq!(answer.status(), 404, "{path}");
+    }
+    let operators: Vec<String> = memberships::table
+        .filter(memberships::sub_account_id.eq(&first))
+        .select(memberships::state)
+        .load(&mut app.conn())
+        .expect("the sub-account's operators");
+    assert_eq!(operators, ["active"], "Otto stays, nobody was invited");
+}
