@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::page_error;
 use super::{Customer, CustomerError, find};
 use crate::accounts::DisplayName;
-use crate::audit::{self, Action};
+use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
@@ -216,30 +216,8 @@ pub fn create_group(
         ))
         .execute(conn)
         .or_taken(GroupError::NameTaken)?;
-    record(conn, change, Action::GroupCreated, name.as_str(), "", None)?;
+    change.record(conn, Action::GroupCreated, name.as_str(), "")?;
     Ok(id)
-}
-
-fn record(
-    conn: &mut DbConnection,
-    change: &PartnerChange,
-    action: Action,
-    target: &str,
-    details: &str,
-    customer_id: Option<&str>,
-) -> QueryResult<()> {
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id,
-            actor: change.actor(),
-            action,
-            target,
-            details,
-        },
-    )
 }
 
 /// One of the partner's groups, as a change to it needs it.
@@ -297,15 +275,7 @@ fn set_member(
     } else {
         Action::CustomerRemovedFromGroup
     };
-    let customer_id = Some(customer.id.as_str());
-    record(
-        conn,
-        change,
-        action,
-        &customer.name,
-        &group.name,
-        customer_id,
-    )
+    crate::customers::record_change(conn, change, customer, action, &group.name)
 }
 
 /// Answers 404 unless the group is the partner's, before anything else is looked at.
@@ -354,14 +324,7 @@ pub async fn rename(
             .execute(conn)
             .or_taken(GroupError::NameTaken)?;
         let details = format!("{} → {}", group.name, name.as_str());
-        record(
-            conn,
-            change,
-            Action::GroupRenamed,
-            name.as_str(),
-            &details,
-            None,
-        )?;
+        change.record(conn, Action::GroupRenamed, name.as_str(), &details)?;
         Ok(())
     })
     .await;
@@ -399,7 +362,7 @@ pub async fn delete(
             .execute(conn)?;
             diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
                 .execute(conn)?;
-            record(conn, change, Action::GroupDeleted, &group.name, "", None)?;
+            change.record(conn, Action::GroupDeleted, &group.name, "")?;
             Ok::<_, GroupError>((group.into_inner().name, customers))
         })
         .await

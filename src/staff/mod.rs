@@ -8,11 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::access::PartnerRole;
-use crate::audit::{self, Action};
 use crate::auth::scope::PartnerScope;
 use crate::db::DbConnection;
 use crate::people::{self, PeopleOf, Person};
-use crate::tenancy::PartnerChange;
 
 pub type StaffMember = Person<PartnerRole>;
 
@@ -33,27 +31,4 @@ impl StaffMember {
 
 pub fn list(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<StaffMember>> {
     people::list(conn, PeopleOf::Partner(scope.partner_id()))
-}
-
-/// Records an action on a member in the organisation's log, in the name of the
-/// member making the change.
-fn record(
-    conn: &mut DbConnection,
-    change: &PartnerChange,
-    action: Action,
-    target: &str,
-    details: &str,
-) -> QueryResult<()> {
-    audit::record(
-        conn,
-        change.now,
-        audit::Entry {
-            partner_id: Some(change.partner_id().as_str()),
-            customer_id: None,
-            actor: change.actor(),
-            action,
-            target,
-            details,
-        },
-    )
 }

@@ -123,7 +123,9 @@ pub async fn invite(
             invitation.login.full_name.as_str(),
             invitation.role.as_str(),
         );
-        super::record(conn, change, Action::StaffInvited, name, role).map_err(PeopleError::from)
+        change
+            .record(conn, Action::StaffInvited, name, role)
+            .map_err(PeopleError::from)
     })
     .await;
     match outcome {
@@ -187,7 +189,7 @@ async fn change(
                 change.scope(),
                 &id,
                 what,
-                |conn, action, name, details| super::record(conn, change, action, name, details),
+                |conn, action, name, details| change.record(conn, action, name, details),
             )
         })
         .await;

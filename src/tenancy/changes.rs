@@ -152,6 +152,30 @@ impl PartnerChange {
     pub fn partner_id(&self) -> &PartnerId {
         self.scope.partner_id()
     }
+
+    /// Records an action in the organisation's activity log only (its staff,
+    /// its groups); an action on a customer is recorded with the customer
+    /// (`customers::record_change`).
+    pub fn record(
+        &self,
+        conn: &mut DbConnection,
+        action: Action,
+        target: &str,
+        details: &str,
+    ) -> diesel::QueryResult<()> {
+        audit::record(
+            conn,
+            self.now,
+            audit::Entry {
+                partner_id: Some(self.partner_id().as_str()),
+                customer_id: None,
+                actor: self.actor(),
+                action,
+                target,
+                details,
+            },
+        )
+    }
 }
 
 impl CustomerChange {
