@@ -100,14 +100,13 @@ pub async fn page(
 
 fn invite_in(
     conn: &mut DbConnection,
-    settings: &crate::config::Settings,
     change: &CustomerChange,
     invitation: &Invitation<CustomerRole>,
 ) -> Result<(), PeopleError> {
     let people = PeopleOf::Customer(change.customer_id());
     people::invite(
         conn,
-        settings,
+        &change.settings,
         change.now,
         people,
         invitation,
@@ -133,9 +132,8 @@ pub async fn invite(
         Ok(invitation) => invitation,
         Err(errors) => return users_page(&state, layout, &member, form, errors).await,
     };
-    let settings = state.settings.clone();
     let outcome = CustomerChange::run(&state, &member, move |conn, change| {
-        invite_in(conn, &settings, change, &invitation)
+        invite_in(conn, change, &invitation)
     })
     .await;
     match outcome {
@@ -170,22 +168,11 @@ async fn change(
     what: Change<CustomerRole>,
 ) -> Result<HttpResponse, PageError> {
     let id = MembershipId::new(membership_id.clone());
-    let settings = state.settings.clone();
     let outcome = CustomerChange::run_once_confirmed(
         &state,
         &member,
         confirmed(&ask),
-        move |conn, change| {
-            people::change_one(
-                conn,
-                &settings,
-                change.now,
-                change.scope(),
-                &id,
-                what,
-                |conn, action, name, details| change.record(conn, action, name, details),
-            )
-        },
+        move |conn, change| people::change_one(conn, change, &id, what),
     )
     .await;
     USERS_PAGE.answer(&state, &membership_id, success_key, ask, outcome)

@@ -19,6 +19,7 @@ use crate::db::schema::{logins, memberships};
 use crate::db::{DbConnection, DbError, LockTarget, MultiBackend};
 use crate::ids::{CustomerId, MembershipId, PartnerId};
 use crate::invitations::{self, Sent, Shown};
+use crate::tenancy::{LogsTo, MemberChange};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PeopleError {
@@ -318,23 +319,20 @@ pub fn make<S: Roster>(
     }
 }
 
-/// Finds the person in `scope` under the tenant's lock, makes `change` and
-/// records what it made with `record` (action, person, details); returns the
-/// person as found, for the review of the change. Call inside a write
-/// transaction.
-pub fn change_one<S: Roster>(
+/// Finds the person in the scope of `by` under the tenant's lock, makes
+/// `change` and records what it made in the tenant's log; returns the person as
+/// found, for the review of the change. Call inside a write transaction.
+pub fn change_one<S: Roster + LogsTo>(
     conn: &mut DbConnection,
-    settings: &Settings,
-    now: NaiveDateTime,
-    scope: &S,
+    by: &MemberChange<S>,
     membership_id: &MembershipId,
     change: Change<S::Role>,
-    record: impl FnOnce(&mut DbConnection, Action, &str, &str) -> QueryResult<()>,
 ) -> Result<Person<S::Role>, PeopleError> {
+    let scope = by.scope();
     scope.people().lock(conn)?;
     let person = find(conn, scope, membership_id)?;
-    if let Some(made) = make(conn, settings, now, scope, &person, change)? {
-        record(conn, made.action, &person.full_name, &made.details)?;
+    if let Some(made) = make(conn, &by.settings, by.now, scope, &person, change)? {
+        by.record(conn, made.action, &person.full_name, &made.details)?;
     }
     Ok(person.into_inner())
 }

@@ -182,15 +182,7 @@ async fn change(
     let id = MembershipId::new(membership_id.clone());
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, confirmed(&ask), move |conn, change| {
-            people::change_one(
-                conn,
-                &change.settings,
-                change.now,
-                change.scope(),
-                &id,
-                what,
-                |conn, action, name, details| change.record(conn, action, name, details),
-            )
+            people::change_one(conn, change, &id, what)
         })
         .await;
     STAFF_PAGE.answer(&state, &membership_id, success_key, ask, outcome)

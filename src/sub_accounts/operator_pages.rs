@@ -39,11 +39,10 @@ pub async fn invite(
         };
         return sub_account_page(&state, layout, &member, id, typed).await;
     };
-    let settings = state.settings.clone();
     let (account, sub_account_id) = (member.account()?.clone(), id.clone());
     let outcome = CustomerChange::run(&state, &member, move |conn, change| {
         let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
-        operators::invite(conn, &settings, change, &sub_account, &login)
+        operators::invite(conn, change, &sub_account, &login)
     })
     .await;
     let refused = match outcome {
@@ -133,11 +132,10 @@ pub async fn resend(
 ) -> Result<HttpResponse, PageError> {
     let (id, membership_id) = path.into_inner();
     let (account, sub_account_id) = (member.account()?.clone(), id.clone());
-    let settings = state.settings.clone();
     CustomerChange::run(&state, &member, move |conn, change| {
         let sub_account = super::find_or_missing(conn, &account, &sub_account_id)?;
         let target = MembershipId::new(membership_id.clone());
-        operators::resend(conn, &settings, change, &sub_account, &target)
+        operators::resend(conn, change, &sub_account, &target)
     })
     .await
     .map_err(operator_error)?;

@@ -12,7 +12,6 @@ use crate::accounts::NewLogin;
 use crate::audit::Action;
 use crate::auth::scope::Owned;
 use crate::auth::session_store::end_sessions_using;
-use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::db::schema::{alert_definition_recipients, logins, memberships};
 use crate::invitations::{self, Sent, Shown};
@@ -96,7 +95,6 @@ impl From<diesel::result::Error> for OperatorError {
 /// typed (see `invitations`).
 pub fn invite(
     conn: &mut DbConnection,
-    settings: &Settings,
     change: &CustomerChange,
     sub_account: &Owned<SubAccount>,
     login: &NewLogin,
@@ -104,7 +102,7 @@ pub fn invite(
     crate::console::users::lock_account(conn, change.customer_id())?;
     let offered = invitations::offer(
         conn,
-        settings,
+        &change.settings,
         change.now,
         &invitations::Offer {
             person: login,
@@ -172,7 +170,6 @@ pub fn remove(
 /// Sends a pending operator a new activation link (the old one dies).
 pub fn resend(
     conn: &mut DbConnection,
-    settings: &Settings,
     change: &CustomerChange,
     sub_account: &Owned<SubAccount>,
     membership_id: &MembershipId,
@@ -181,7 +178,7 @@ pub fn resend(
     if !target.pending {
         return Err(OperatorError::NotFound);
     }
-    invitations::resend(conn, settings, change.now, membership_id)?;
+    invitations::resend(conn, &change.settings, change.now, membership_id)?;
     change.record(conn, Action::InvitationResent, &target.full_name, "")?;
     Ok(())
 }

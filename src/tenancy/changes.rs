@@ -66,7 +66,7 @@ impl ChangeMaker for CustomerMember {
     }
 }
 
-impl<Scope: Send + 'static> Change<Scope> {
+impl<Scope> Change<Scope> {
     /// `actor` is (login id, full name, membership id); `assisting` the id and
     /// name of the partner whose user opened the customer's account, if so.
     fn new(
@@ -93,7 +93,10 @@ impl<Scope: Send + 'static> Change<Scope> {
         state: &AppState,
         member: &M,
         work: impl FnOnce(&mut DbConnection, &Self) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E> {
+    ) -> Result<T, E>
+    where
+        Scope: Send + 'static,
+    {
         Self::run_once_confirmed(state, member, Confirmed::YES, work).await
     }
 
@@ -107,6 +110,7 @@ impl<Scope: Send + 'static> Change<Scope> {
     ) -> Result<T, E>
     where
         M: ChangeMaker<Scope = Scope>,
+        Scope: Send + 'static,
         T: Send + 'static,
         E: ChangeError,
     {
@@ -152,39 +156,38 @@ impl PartnerChange {
     pub fn partner_id(&self) -> &PartnerId {
         self.scope.partner_id()
     }
-
-    /// Records an action in the organisation's activity log only (its staff,
-    /// its groups); an action on a customer is recorded with the customer
-    /// (`customers::record_change`).
-    pub fn record(
-        &self,
-        conn: &mut DbConnection,
-        action: Action,
-        target: &str,
-        details: &str,
-    ) -> diesel::QueryResult<()> {
-        audit::record(
-            conn,
-            self.now,
-            audit::Entry {
-                partner_id: Some(self.partner_id().as_str()),
-                customer_id: None,
-                actor: self.actor(),
-                action,
-                target,
-                details,
-            },
-        )
-    }
 }
 
 impl CustomerChange {
     pub fn customer_id(&self) -> &CustomerId {
         self.scope.customer_id()
     }
+}
 
-    /// Records an action on the account in its log, and in the partner's when the
-    /// partner's user did it through "open customer".
+/// The tenant whose activity log a change is recorded in.
+pub trait LogsTo {
+    /// The organisation's id for a partner's change, the account's for a
+    /// change in the console.
+    fn log_ids(&self) -> (Option<&PartnerId>, Option<&CustomerId>);
+}
+
+impl LogsTo for PartnerScope {
+    fn log_ids(&self) -> (Option<&PartnerId>, Option<&CustomerId>) {
+        (Some(self.partner_id()), None)
+    }
+}
+
+impl LogsTo for ConsoleScope {
+    fn log_ids(&self) -> (Option<&PartnerId>, Option<&CustomerId>) {
+        (None, Some(self.customer_id()))
+    }
+}
+
+impl<Scope: LogsTo> Change<Scope> {
+    /// Records an action in the tenant's activity log: the organisation's (its
+    /// staff, its groups; an action on a customer goes through
+    /// `customers::record_change`), or the account's, and also the partner's
+    /// when the partner's user did it through "open customer".
     pub fn record(
         &self,
         conn: &mut DbConnection,
@@ -192,12 +195,15 @@ impl CustomerChange {
         target: &str,
         details: &str,
     ) -> diesel::QueryResult<()> {
+        let (partner_id, customer_id) = self.scope.log_ids();
         audit::record(
             conn,
             self.now,
             audit::Entry {
-                partner_id: self.assisting_partner_id.as_deref(),
-                customer_id: Some(self.customer_id().as_str()),
+                partner_id: partner_id
+                    .map(PartnerId::as_str)
+                    .or(self.assisting_partner_id.as_deref()),
+                customer_id: customer_id.map(CustomerId::as_str),
                 actor: self.actor(),
                 action,
                 target,

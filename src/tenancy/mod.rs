@@ -7,7 +7,7 @@ mod changes;
 pub mod kinds;
 pub mod purchase_permission;
 
-pub use changes::{CustomerChange, PartnerChange};
+pub use changes::{Change as MemberChange, CustomerChange, LogsTo, PartnerChange};
 
 /// The role of a customer account's administrator, as stored.
 pub const ADMINISTRATOR_ROLE: &str = "administrator";
