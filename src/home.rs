@@ -6,8 +6,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::db;
+use actix_web::HttpRequest;
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, DbError};
+use crate::metrics::{self, Backlog};
 use crate::state::AppState;
+use crate::{customers, email};
 
 use crate::web::errors::OwnPage;
 use crate::web::{PageContext, PageError, render};
@@ -58,3 +64,64 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
 
 /// How long `/ready` waits for a connection: less than a probe's usual timeout.
 const READY_WAIT: Duration = Duration::from_secs(2);
+
+/// The access check of `/metrics`: the bearer token must be the settings'
+/// metrics token. Without one set, the metrics are not served: 404, as for a
+/// missing page.
+pub fn metrics_token(req: &HttpRequest) -> Result<(), HttpResponse> {
+    let expected = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.settings.metrics_token.clone());
+    let Some(expected) = expected else {
+        return Err(actix_web::ResponseError::error_response(
+            &PageError::NotFound,
+        ));
+    };
+    let presented = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared as digests, so the comparison's time says nothing of the token.
+    if Sha256::digest(presented.trim()) == Sha256::digest(expected.as_str()) {
+        return Ok(());
+    }
+    let mut refusal = HttpResponse::Unauthorized()
+        .insert_header((WWW_AUTHENTICATE, "Bearer"))
+        .insert_header((CONTENT_TYPE, "text/plain"))
+        .body("a valid metrics token is required");
+    refusal.extensions_mut().insert(OwnPage);
+    Err(refusal)
+}
+
+/// Every figure of the instance in the Prometheus text format. The queues are
+/// read from the database; when it does not answer, their last figures stay
+/// and the rest is still served.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let now = state.clock.now();
+    let backlogs = db::run(
+        &state.pool,
+        move |conn| -> Result<(Backlog, Backlog), DbError> {
+            Ok((
+                email::outbox::backlog(conn, now)?,
+                customers::import::backlog(conn, now)?,
+            ))
+        },
+    )
+    .await;
+    let backlogs = match backlogs {
+        Ok(backlogs) => Some(backlogs),
+        Err(error) => {
+            tracing::warn!(error = ?error, "metrics: the queues could not be read");
+            None
+        }
+    };
+    let text = state.metrics.scrape(&state.pool.state(), backlogs);
+    let mut response = HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, metrics::CONTENT_TYPE))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(text);
+    response.extensions_mut().insert(OwnPage);
+    response
+}

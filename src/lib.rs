@@ -21,6 +21,7 @@ pub mod ids;
 pub mod invitations;
 pub mod jobs;
 pub mod log_wording;
+pub mod metrics;
 pub mod monitoring;
 pub mod organisations;
 pub mod partner;

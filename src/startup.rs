@@ -26,6 +26,7 @@ use crate::db;
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
 use crate::jobs::Shutdown;
+use crate::metrics::{self, Metrics};
 use crate::state::AppState;
 use crate::web::PageError;
 use crate::web::csrf::check_csrf;
@@ -62,10 +63,12 @@ impl Application {
         listener: TcpListener,
         clock: SharedClock,
     ) -> anyhow::Result<Self> {
-        let pool = db::connect_waiting(
+        let metrics = Arc::new(Metrics::new());
+        let pool = db::connect_observed(
             &settings.database_url,
             settings.db_pool_size,
             settings.db_wait,
+            Box::new(metrics.pool_observer()),
         )?;
         let port = listener.local_addr()?.port();
         let wake = Arc::new(Notify::new());
@@ -90,6 +93,7 @@ impl Application {
             settings: settings.outbox.clone(),
             clock: clock.clone(),
             wake: wake.clone(),
+            metrics: metrics.clone(),
             shutdown: shutdown.clone(),
         };
         let webauthn = passkeys(&settings)?;
@@ -100,6 +104,7 @@ impl Application {
             outbox_wake: wake,
             jobs_wake,
             webauthn,
+            metrics,
         });
         let server = http_server(state, &settings, listener, &shutdown)?;
         Ok(Self {
@@ -183,7 +188,9 @@ fn http_server(
     let https = settings.uses_https();
     let session_store = DbSessionStore::new(state.pool.clone(), state.clock.clone());
     let (cookie_name, cookie_secure) = session_cookie(settings);
+    let metrics = state.metrics.clone();
     let mut server = HttpServer::new(move || {
+        let metrics = metrics.clone();
         let flashes = FlashMessagesFramework::builder(
             CookieMessageStore::builder(cookie_key.clone()).build(),
         )
@@ -215,9 +222,13 @@ fn http_server(
                     .default_handler_server(render_error_page),
             )
             .wrap(sessions)
+            .wrap(from_fn(crate::web::compression::compress_answers))
             .wrap(security_headers(https))
             .wrap(request_logger())
             .wrap(from_fn(assign_request_id))
+            .wrap(from_fn(move |req, next| {
+                metrics::count_requests(metrics.clone(), req, next)
+            }))
     })
     .listen(listener)?
     // Stops gracefully on our signal only; `run_until_stopped` turns SIGTERM

@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::DbPool;
+use crate::metrics::Metrics;
 
 /// Shared by every request handler.
 pub struct AppState {
@@ -22,4 +23,6 @@ pub struct AppState {
     /// The passkeys' relying party: the public address, when it is a domain
     /// name (browsers refuse passkeys on an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// The figures `/metrics` reports.
+    pub metrics: Arc<Metrics>,
 }

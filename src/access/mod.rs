@@ -364,6 +364,9 @@ pub enum Access {
     /// The monitoring API, for a live token of a customer account; the handler
     /// scopes everything to that account.
     ApiCustomer,
+    /// `/metrics`, for the metrics token of the settings (Prometheus); not
+    /// served at all when none is set.
+    MetricsToken,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,6 +384,8 @@ pub enum Decision {
     BearerToken,
     /// Only the request's customer token decides (`monitoring::api::authenticate`).
     CustomerToken,
+    /// Only the request's metrics token decides (`home::metrics_token`).
+    MetricsToken,
     /// The membership requires a second factor the login does not have, and
     /// the grace period is over: go and enrol one.
     EnrolSecondFactor,
@@ -391,6 +396,7 @@ pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
         (Access::Public, _) => Decision::Allow,
         (Access::ApiOperator, _) => Decision::BearerToken,
         (Access::ApiCustomer, _) => Decision::CustomerToken,
+        (Access::MetricsToken, _) => Decision::MetricsToken,
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
         (Access::Partner(_) | Access::Customer(_), Some(requester))

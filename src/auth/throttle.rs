@@ -58,6 +58,7 @@ use diesel::prelude::*;
 use crate::auth::client_address::ClientAddress;
 use crate::db::schema::auth_failures;
 use crate::db::{self, DbConnection};
+use crate::metrics::Metrics;
 
 /// How long a failure counts.
 pub const WINDOW_MINUTES: i64 = 60;
@@ -146,8 +147,10 @@ impl Reservation {
         .map(|_| ())
     }
 
-    /// The secret was wrong: the recorded failure stays.
-    pub fn failed(self) {}
+    /// The secret was wrong: the recorded failure stays, and is counted.
+    pub fn failed(self, metrics: &Metrics) {
+        metrics.secret_check_failed(self.kind.as_str());
+    }
 }
 
 /// The wait after the last of `failures` once `free` of them are used up.

@@ -27,6 +27,8 @@ pub enum ConfigError {
         "PARTNERDESK_TRUSTED_PROXIES: {0:?} is not an IP address or a CIDR range (e.g. 10.0.0.0/8)"
     )]
     TrustedProxy(String),
+    #[error("PARTNERDESK_METRICS_TOKEN must be at least 32 characters long")]
+    MetricsTokenTooShort,
     #[error("could not keep the secret key in {path}: {source}")]
     SecretFile {
         path: PathBuf,
@@ -63,6 +65,9 @@ pub struct Settings {
     /// withdraw the free failures of every address that has failures
     /// (`auth::throttle`).
     pub failure_brake_per_minute: u32,
+    /// The bearer token Prometheus presents to `/metrics`; unset, the metrics
+    /// are not served.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -162,6 +167,14 @@ fn default_pool_size(http_workers: usize) -> u32 {
         .max(8)
 }
 
+/// A metrics token is a secret like the others: long enough not to be guessed.
+fn metrics_token(given: Option<String>) -> Result<Option<String>, ConfigError> {
+    match given.filter(|token| !token.trim().is_empty()) {
+        Some(token) if token.chars().count() < 32 => Err(ConfigError::MetricsTokenTooShort),
+        token => Ok(token),
+    }
+}
+
 fn base_url(given: Option<String>, bind: &str) -> Result<url::Url, ConfigError> {
     let text = given.unwrap_or_else(|| format!("http://{bind}"));
     url::Url::parse(&text)
@@ -242,6 +255,7 @@ impl Settings {
             failure_brake_per_minute: raw
                 .failure_brake_per_minute
                 .unwrap_or(DEFAULT_FAILURE_BRAKE_PER_MINUTE),
+            metrics_token: metrics_token(raw.metrics_token)?,
         })
     }
 

@@ -186,6 +186,22 @@ pub fn connect_waiting(
     max_size: u32,
     wait: Duration,
 ) -> Result<DbPool, DbError> {
+    connect_observed(
+        database_url,
+        max_size,
+        wait,
+        Box::new(diesel::r2d2::NopEventHandler),
+    )
+}
+
+/// `connect_waiting`, with the pool's events (checkouts and their waits,
+/// timeouts) handed to `events`.
+pub fn connect_observed(
+    database_url: &str,
+    max_size: u32,
+    wait: Duration,
+    events: Box<dyn diesel::r2d2::HandleEvent>,
+) -> Result<DbPool, DbError> {
     let backend = Backend::from_url(database_url)?;
     if backend == Backend::Sqlite
         && let Some(parent) = std::path::Path::new(sqlite_path(database_url)).parent()
@@ -201,6 +217,7 @@ pub fn connect_waiting(
         .max_size(max_size)
         .connection_timeout(wait)
         .error_handler(Box::new(LogConnectionErrors))
+        .event_handler(events)
         .connection_customizer(Box::new(ConnectionSetup))
         .build(manager)?;
     let mut conn = pool.get()?;

@@ -24,6 +24,7 @@ use crate::clock::SharedClock;
 use crate::config::OutboxSettings;
 use crate::db::schema::email_outbox;
 use crate::db::{self, DbConnection, DbError, DbPool};
+use crate::metrics::{Backlog, Metrics};
 
 crate::db::codes::stored_code!(
     /// An email waits (pending), is being delivered under a claim (sending),
@@ -185,6 +186,24 @@ fn record_failure(
     Ok(state)
 }
 
+/// How many emails are in each state, and how long the oldest one still to
+/// send has waited (`/metrics`).
+pub fn backlog(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Backlog> {
+    use diesel::dsl::{count_star, min};
+    let by_state = email_outbox::table
+        .group_by(email_outbox::state)
+        .select((email_outbox::state, count_star()))
+        .load(conn)?;
+    let oldest: Option<NaiveDateTime> = email_outbox::table
+        .filter(email_outbox::state.eq_any([OutboxState::Pending, OutboxState::Sending]))
+        .select(min(email_outbox::created_at))
+        .first(conn)?;
+    Ok(Backlog {
+        by_state,
+        oldest_waiting: oldest.and_then(|oldest| (now - oldest).to_std().ok()),
+    })
+}
+
 /// Everything the worker needs, built once at start-up.
 pub struct OutboxWorker {
     pub pool: DbPool,
@@ -193,6 +212,7 @@ pub struct OutboxWorker {
     pub settings: OutboxSettings,
     pub clock: SharedClock,
     pub wake: Arc<Notify>,
+    pub metrics: Arc<Metrics>,
     /// Once a stop is asked for, no new email is claimed; one being sent
     /// finishes (within the send deadline).
     pub shutdown: crate::jobs::Shutdown,
@@ -234,6 +254,7 @@ impl OutboxWorker {
             match outcome {
                 Ok(()) => {
                     sent += 1;
+                    self.metrics.email_sent();
                     let id = email.id.clone();
                     db::run(&self.pool, move |conn| {
                         record_success(conn, &id, now).map_err(DbError::from)
@@ -241,6 +262,7 @@ impl OutboxWorker {
                     .await?;
                 }
                 Err(error) => {
+                    self.metrics.email_failed();
                     let reason = error.to_string();
                     let permanent = error.is_permanent();
                     let to = mask_recipient(&email.recipient);

@@ -35,6 +35,10 @@ pub(super) async fn enforce(
             Ok(()) => return pass(req, next).await,
             Err(refusal) => refusal,
         },
+        Decision::MetricsToken => match crate::home::metrics_token(req.request()) {
+            Ok(()) => return pass(req, next).await,
+            Err(refusal) => refusal,
+        },
         refused => refusal(refused, &req),
     };
     Ok(req.into_response(refusal).map_into_right_body())

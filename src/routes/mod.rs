@@ -49,12 +49,13 @@ macro_rules! routes {
     (@method PUT) => { web::put() };
 }
 
-use Access::{ApiCustomer, ApiOperator, Customer, Partner, Public, SignedIn};
+use Access::{ApiCustomer, ApiOperator, Customer, MetricsToken, Partner, Public, SignedIn};
 
 routes! {
     "/" { GET Public => home::index }
     "/health_check" { GET Public => home::health_check }
     "/ready" { GET Public => home::ready }
+    "/metrics" { GET MetricsToken => home::metrics }
     "/language" { POST Public => pages::language::switch }
     "/static/{path:.*}" { GET Public => pages::assets::serve }
     "/login" {

@@ -113,6 +113,7 @@ async fn check(
 ) -> Result<Checked, PageError> {
     let now = state.clock.now();
     let brake = state.settings.failure_brake_per_minute;
+    let metrics = state.metrics.clone();
     let checked = db::run(&state.pool, move |conn| -> Result<Checked, DbError> {
         let username: String = logins::table
             .find(&login_id)
@@ -133,7 +134,7 @@ async fn check(
                     Ok(Checked::Right(proof))
                 }
                 None => {
-                    reservation.failed();
+                    reservation.failed(&metrics);
                     Ok(Checked::Wrong)
                 }
             }

@@ -20,6 +20,7 @@ use crate::auth::throttle::{self, Gate};
 use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::email::mask_recipient;
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::web::{PageContext, PageError, local_path, render_with_status, see_other};
 
@@ -169,10 +170,13 @@ async fn attempt(
     let verified = verify_off_pool(password, stored).await? && active;
     match looked_up {
         Err(reason) => Ok(Outcome::Throttled(reason)),
-        Ok((reservation, row)) => Ok(db::run(&state.pool, move |conn| {
-            record_attempt(conn, now, reservation, row, verified)
-        })
-        .await?),
+        Ok((reservation, row)) => {
+            let metrics = state.metrics.clone();
+            Ok(db::run(&state.pool, move |conn| {
+                record_attempt(conn, now, reservation, row, verified, &metrics)
+            })
+            .await?)
+        }
     }
 }
 
@@ -217,6 +221,7 @@ fn record_attempt(
     reservation: throttle::Reservation,
     row: Option<LoginRow>,
     verified: bool,
+    metrics: &Metrics,
 ) -> Result<Outcome, DbError> {
     db::write_transaction(conn, |conn| match (&row, verified) {
         (Some((login_id, full_name, _, _)), true) => {
@@ -239,7 +244,7 @@ fn record_attempt(
             })
         }
         (known, _) => {
-            reservation.failed();
+            reservation.failed(metrics);
             if let Some((login_id, full_name, _, _)) = known {
                 let actor = Actor {
                     login_id: None,

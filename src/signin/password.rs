@@ -296,7 +296,7 @@ async fn check_current_password(
             Ok(CurrentPassword::Right(hash))
         }
         Ok((reservation, _)) => {
-            reservation.failed();
+            reservation.failed(&state.metrics);
             Ok(CurrentPassword::Wrong)
         }
     }

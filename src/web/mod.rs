@@ -2,6 +2,7 @@
 //! headers, static files and the language switch.
 
 pub mod assets;
+pub mod compression;
 pub mod confirm;
 pub mod csrf;
 pub mod errors;

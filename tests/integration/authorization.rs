@@ -109,7 +109,9 @@ pub(crate) fn expected(route: &Route, persona: Persona) -> Outcome {
         }
         (Access::Public, _) => Outcome::Reached,
         // A session, whoever's, is no API token.
-        (Access::ApiOperator | Access::ApiCustomer, _) => Outcome::Unauthorized,
+        (Access::ApiOperator | Access::ApiCustomer | Access::MetricsToken, _) => {
+            Outcome::Unauthorized
+        }
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
         (Access::SignedIn, _) if route.path.contains("{factor_id}") => Outcome::NotFound,
         (Access::SignedIn, _) => Outcome::Reached,

@@ -131,6 +131,7 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/" => "/",
         "/health_check" => "/health_check",
         "/ready" => "/ready",
+        "/metrics" => "/metrics",
         "/language" => "/language",
         "/static/{path:.*}" => "/static/style.css",
         "/login" => "/login",

@@ -24,6 +24,9 @@ pub mod people;
 pub use clock::TestClock;
 pub use databases::{POSTGRES_URL_VAR, TestDatabase};
 
+/// The bearer token every test app's `/metrics` answers to.
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789abcdef";
+
 pub struct TestApp {
     pub address: String,
     pub settings: Settings,
@@ -88,6 +91,7 @@ pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings
     settings.outbox.retry_max = Duration::from_secs(1);
     settings.jobs.poll_interval = Duration::from_millis(100);
     settings.jobs.shutdown_grace = Duration::from_secs(20);
+    settings.metrics_token = Some(METRICS_TOKEN.to_owned());
     customise(&mut settings);
 
     let clock = Arc::new(clock);

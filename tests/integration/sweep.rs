@@ -44,7 +44,10 @@ fn is_page(route: &Route) -> bool {
         || route.path == "/ready"
         || route.path.starts_with("/static/")
         || route.path.ends_with(".csv")
-        || matches!(route.access, Access::ApiOperator | Access::ApiCustomer))
+        || matches!(
+            route.access,
+            Access::ApiOperator | Access::ApiCustomer | Access::MetricsToken
+        ))
 }
 
 /// The personas of the sweep: a visitor, the four partner roles, the customer's

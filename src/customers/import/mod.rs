@@ -21,6 +21,7 @@ use super::CustomerError;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::db::schema::customer_imports;
+use crate::metrics::Backlog;
 use crate::state::AppState;
 use crate::tenancy::kinds::ImportState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
@@ -311,5 +312,23 @@ pub async fn progress(
         layout,
         import,
         problems,
+    })
+}
+
+/// How many imports are in each state, and how long the oldest one waiting for
+/// the worker has waited (`/metrics`).
+pub fn backlog(conn: &mut db::DbConnection, now: NaiveDateTime) -> QueryResult<Backlog> {
+    use diesel::dsl::{count_star, min};
+    let by_state = customer_imports::table
+        .group_by(customer_imports::state)
+        .select((customer_imports::state, count_star()))
+        .load(conn)?;
+    let oldest: Option<NaiveDateTime> = customer_imports::table
+        .filter(customer_imports::state.eq(ImportState::Queued))
+        .select(min(customer_imports::created_at))
+        .first(conn)?;
+    Ok(Backlog {
+        by_state,
+        oldest_waiting: oldest.and_then(|oldest| (now - oldest).to_std().ok()),
     })
 }

@@ -48,6 +48,7 @@ pub(super) async fn check(
     let webauthn = webauthn(state)?;
     let now = state.clock.now();
     let brake = state.settings.failure_brake_per_minute;
+    let metrics = state.metrics.clone();
     let asserted = db::run(&state.pool, move |conn| -> Result<Asserted, DbError> {
         let stored = passkeys::find(conn, credential.raw_id.as_ref())?;
         let for_login = match &expected {
@@ -79,7 +80,7 @@ pub(super) async fn check(
                 Ok(Asserted::Right(login_id))
             }
             None => {
-                reservation.failed();
+                reservation.failed(&metrics);
                 Ok(Asserted::Wrong)
             }
         })

@@ -73,6 +73,7 @@ impl TestApp {
             settings: settings.outbox.clone(),
             clock: self.clock.clone(),
             wake: Arc::new(tokio::sync::Notify::new()),
+            metrics: Arc::new(partnerdesk::metrics::Metrics::new()),
             shutdown: Shutdown::new(),
         }
     }
