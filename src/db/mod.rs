@@ -2,6 +2,7 @@
 //! per-connection set-up, the embedded migrations and the write transaction.
 
 pub mod backup;
+pub mod partner_archive;
 pub mod codes;
 pub mod derived;
 mod lock;

@@ -1,0 +1,337 @@
+//! `partnerdesk export-partner` and `import-partner`, through the binary as an
+//! operator runs them: a rich partner moves to a fresh instance with every
+//! row, its owner signs in there, `check` finds nothing to recompute, the
+//! archive holds nothing of another partner, and whatever is refused leaves
+//! nothing behind.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+use diesel::prelude::*;
+use partnerdesk::db::DbConnection;
+use partnerdesk::db::partner_archive::{self, Row, tables::CARRIED};
+use partnerdesk::db::schema::{logins, memberships, offers};
+use serde_json::Value;
+
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{TestApp, run_cli, spawn_app};
+use crate::partner_archive_fixture::{RichPartner, rich_partner};
+
+fn said(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The header, then each section's table and rows.
+fn read_archive(file: &Path) -> (Value, Vec<(String, Vec<Row>)>) {
+    let reader = BufReader::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(file).expect("the archive"),
+    ));
+    let mut lines = reader.lines().map(|line| {
+        serde_json::from_str::<Value>(&line.expect("a line")).expect("a JSON line")
+    });
+    let header = lines.next().expect("a header");
+    let mut sections: Vec<(String, Vec<Row>)> = Vec::new();
+    for line in lines {
+        if let Some(table) = line["section"].as_str() {
+            sections.push((table.to_owned(), Vec::new()));
+        } else if let Some(row) = line["row"].as_object() {
+            sections.last_mut().expect("a section").1.push(row.clone());
+        }
+    }
+    (header, sections)
+}
+
+fn write_archive(file: &Path, header: &Value, sections: &[(String, Vec<Row>)], end: bool) {
+    let mut out = flate2::write::GzEncoder::new(
+        std::fs::File::create(file).expect("create"),
+        flate2::Compression::fast(),
+    );
+    let mut lines = vec![header.clone()];
+    let mut rows = 0;
+    for (table, section) in sections {
+        lines.push(serde_json::json!({ "section": table }));
+        rows += section.len();
+        lines.extend(section.iter().map(|row| serde_json::json!({ "row": row })));
+    }
+    if end {
+        lines.push(serde_json::json!({ "end": { "rows": rows } }));
+    }
+    for line in lines {
+        writeln!(out, "{line}").expect("write");
+    }
+    out.finish().expect("finish");
+}
+
+/// The partner's rows of every carried table, an order's offer named by its
+/// description since each instance gives its offers their own ids.
+fn rows_of(conn: &mut DbConnection, partner_id: &str) -> Vec<(String, Vec<String>)> {
+    CARRIED
+        .iter()
+        .map(|table| {
+            let mut rows: Vec<String> = partner_archive::partner_rows(conn, partner_id, table)
+                .expect("rows")
+                .into_iter()
+                .map(|mut row| {
+                    if let Some(Value::String(offer)) = row.get("offer_id") {
+                        let name: String = offers::table
+                            .find(offer)
+                            .select(offers::name)
+                            .first(conn)
+                            .expect("the offer");
+                        row.insert("offer_id".to_owned(), Value::String(name));
+                    }
+                    Value::Object(row).to_string()
+                })
+                .collect();
+            rows.sort();
+            (table.table.to_owned(), rows)
+        })
+        .collect()
+}
+
+/// How many rows each carried table holds in the whole database.
+fn table_sizes(conn: &mut DbConnection) -> Vec<(String, i64)> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    CARRIED
+        .iter()
+        .map(|table| {
+            let sql = format!("SELECT COUNT(*) AS n FROM {}", table.table);
+            let count: Count = diesel::sql_query(sql).get_result(conn).expect("count");
+            (table.table.to_owned(), count.n)
+        })
+        .collect()
+}
+
+/// Every id of `partner`'s own rows that another partner's archive must not hold.
+fn ids_of(app: &TestApp, partner: &RichPartner) -> Vec<String> {
+    let mut conn = app.conn();
+    let mut ids = vec![partner.id.clone()];
+    ids.extend(partner.customers.iter().cloned());
+    let people: Vec<(String, String)> = memberships::table
+        .inner_join(logins::table)
+        .filter(
+            memberships::partner_id
+                .eq(&partner.id)
+                .or(memberships::customer_id.eq_any(&partner.customers)),
+        )
+        .select((memberships::id, logins::id))
+        .load(&mut conn)
+        .expect("people");
+    for (membership, login) in people {
+        ids.extend([membership, login]);
+    }
+    ids
+}
+
+async fn exported(app: &TestApp, partner: &RichPartner, file: &Path) {
+    let output = run_cli(
+        app,
+        &["export-partner", &partner.id, &file.to_string_lossy()],
+    );
+    assert!(output.status.success(), "{}", said(&output));
+    assert!(said(&output).contains("keep it like a backup"), "{}", said(&output));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(file).expect("the file").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "only its owner reads it");
+}
+
+#[tokio::test]
+async fn a_partner_moves_to_a_fresh_instance_with_every_row_and_only_its_own() {
+    let source = spawn_app().await;
+    let contoso = rich_partner(&source, "Contoso", "contoso").await;
+    let fabrikam = rich_partner(&source, "Fabrikam", "fabrikam").await;
+    let folder = tempfile::tempdir().expect("temp dir");
+    let file = folder.path().join("contoso.partner.gz");
+    exported(&source, &contoso, &file).await;
+
+    let (header, sections) = read_archive(&file);
+    assert_eq!(header["partner_id"], contoso.id.as_str());
+    assert_eq!(header["format_version"], 1);
+    let foreign_ids = ids_of(&source, &fabrikam);
+    for (table, rows) in &sections {
+        assert!(!rows.is_empty(), "the fixture gives {table} a row");
+        for row in rows {
+            let text = Value::Object(row.clone()).to_string();
+            for foreign in &foreign_ids {
+                assert!(!text.contains(foreign.as_str()), "{table} holds {foreign} of Fabrikam: {text}");
+            }
+        }
+    }
+    let tables: Vec<&str> = sections.iter().map(|(t, _)| t.as_str()).collect();
+    let carried: Vec<&str> = CARRIED.iter().map(|c| c.table).collect();
+    assert_eq!(tables, carried);
+
+    let target = spawn_app().await;
+    for (name, kind, price, months) in &contoso.offers {
+        target.offer(name, kind, price, *months);
+    }
+    let imported = run_cli(&target, &["import-partner", &file.to_string_lossy()]);
+    assert!(imported.status.success(), "{}", said(&imported));
+    assert!(said(&imported).contains("Imported Contoso"), "{}", said(&imported));
+
+    assert_eq!(
+        rows_of(&mut target.conn(), &contoso.id),
+        rows_of(&mut source.conn(), &contoso.id),
+        "every carried row arrives as it was"
+    );
+    let sizes = table_sizes(&mut target.conn());
+    for ((table, size), (_, rows)) in sizes.iter().zip(&sections) {
+        assert_eq!(*size as usize, rows.len(), "{table} holds the archive's rows, no more");
+    }
+    the_target_works_and_refuses_a_second_import(&target, &contoso, &file).await;
+}
+
+async fn the_target_works_and_refuses_a_second_import(
+    target: &TestApp,
+    contoso: &RichPartner,
+    file: &Path,
+) {
+    let check = run_cli(target, &["check"]);
+    assert!(check.status.success(), "{}", said(&check));
+    assert!(said(&check).contains("Derived data matches"), "{}", said(&check));
+
+    let owner = target.browser_signed_in(&contoso.owner, PASSWORD).await;
+    let list = owner
+        .get(target.url("/partner/customers"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    for name in &contoso.customer_names {
+        assert!(list.contains(name.as_str()), "{name} is listed: {list}");
+    }
+
+    let sizes = table_sizes(&mut target.conn());
+    let again = run_cli(target, &["import-partner", &file.to_string_lossy()]);
+    assert!(!again.status.success(), "a second import is refused");
+    assert!(
+        said(&again).contains("Contoso") && said(&again).contains("already in this instance"),
+        "{}",
+        said(&again)
+    );
+    assert_eq!(table_sizes(&mut target.conn()), sizes, "nothing half-written");
+    let over = run_cli(target, &["export-partner", &contoso.id, &file.to_string_lossy()]);
+    assert!(!over.status.success(), "an archive is never overwritten");
+    assert!(said(&over).contains("already exists"), "{}", said(&over));
+}
+
+#[tokio::test]
+async fn a_missing_offer_or_a_person_already_there_refuses_the_import_naming_it() {
+    let source = spawn_app().await;
+    let contoso = rich_partner(&source, "Contoso", "contoso").await;
+    let folder = tempfile::tempdir().expect("temp dir");
+    let file = folder.path().join("contoso.partner.gz");
+    exported(&source, &contoso, &file).await;
+    let file = file.to_string_lossy().into_owned();
+
+    let target = spawn_app().await;
+    let empty = table_sizes(&mut target.conn());
+    let no_offer = run_cli(&target, &["import-partner", &file]);
+    assert!(!no_offer.status.success());
+    assert!(
+        said(&no_offer).contains("no offer like Usage contoso"),
+        "{}",
+        said(&no_offer)
+    );
+    assert_eq!(table_sizes(&mut target.conn()), empty, "nothing was written");
+    for (name, kind, price, months) in &contoso.offers {
+        target.offer(name, kind, price, *months);
+    }
+    // Someone of another organisation here has the same username as
+    // Contoso's agent: never the same person by default.
+    let northwind = target.invite_partner_owner("Northwind", "nora@northwind.example", partnerdesk::i18n::Lang::En);
+    target.active_member(&northwind, "agent@contoso.example", partnerdesk::access::PartnerRole::Owner);
+    let before = table_sizes(&mut target.conn());
+    let person = run_cli(&target, &["import-partner", &file]);
+    assert!(!person.status.success());
+    assert!(
+        said(&person).contains("agent@contoso.example") && said(&person).contains("never merges"),
+        "{}",
+        said(&person)
+    );
+    assert_eq!(table_sizes(&mut target.conn()), before, "nothing was written");
+    let organisations: i64 = partnerdesk::db::schema::partner_organisations::table
+        .find(&contoso.id)
+        .count()
+        .get_result(&mut target.conn())
+        .expect("count");
+    assert_eq!(organisations, 0, "nothing of Contoso was written");
+}
+
+#[tokio::test]
+async fn an_unknown_format_a_newer_schema_or_a_cut_archive_is_refused() {
+    let source = spawn_app().await;
+    let (partner, _) = source.contoso_owner_signed_in(partnerdesk::i18n::Lang::En).await;
+    let folder = tempfile::tempdir().expect("temp dir");
+    let good = folder.path().join("good.gz");
+    let output = run_cli(&source, &["export-partner", &partner, &good.to_string_lossy()]);
+    assert!(output.status.success(), "{}", said(&output));
+    let (header, sections) = read_archive(&good);
+    let target = spawn_app().await;
+    let empty = table_sizes(&mut target.conn());
+    let refused = |header: &Value, end: bool, expected: &str| {
+        let file = folder.path().join("changed.gz");
+        let _ = std::fs::remove_file(&file);
+        write_archive(&file, header, &sections, end);
+        let output = run_cli(&target, &["import-partner", &file.to_string_lossy()]);
+        assert!(!output.status.success(), "{expected}");
+        assert!(said(&output).contains(expected), "{}", said(&output));
+    };
+    let mut future = header.clone();
+    future["format_version"] = 2.into();
+    refused(&future, true, "format version 2 is unknown");
+    let mut newer = header.clone();
+    newer["schema_version"] = "99991231000000".into();
+    refused(&newer, true, "from a newer schema");
+    refused(&header, false, "cut short");
+    assert_eq!(table_sizes(&mut target.conn()), empty, "nothing was written");
+
+    let text = folder.path().join("notes.gz");
+    std::fs::write(&text, "not an archive").expect("write");
+    let output = run_cli(&target, &["import-partner", &text.to_string_lossy()]);
+    assert!(said(&output).contains("not a partner archive"), "{}", said(&output));
+    let unknown = run_cli(&source, &["export-partner", "no-such-id", &folder.path().join("x.gz").to_string_lossy()]);
+    assert!(said(&unknown).contains("no partner organisation has the id"), "{}", said(&unknown));
+    assert!(!folder.path().join("x.gz").exists(), "a failed export leaves no file");
+}
+
+#[tokio::test]
+async fn every_table_is_carried_or_listed_as_left_behind() {
+    use partnerdesk::db::partner_archive::tables::{COLUMNS_NOT_CARRIED, NOT_CARRIED};
+    #[derive(QueryableByName)]
+    struct Table {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let app = spawn_app().await;
+    let mut conn = app.conn();
+    let sql = match &*conn {
+        DbConnection::Sqlite(_) => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        DbConnection::Postgres(_) => {
+            "SELECT table_name::text AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+    };
+    let tables: Vec<Table> = diesel::sql_query(sql).load(&mut conn).expect("tables");
+    for Table { name } in &tables {
+        let carried = CARRIED.iter().any(|c| &c.table == name);
+        let left = NOT_CARRIED.iter().any(|(table, _)| table == name);
+        assert!(carried != left, "{name}: carried or left behind, and only one");
+    }
+    for (table, column) in COLUMNS_NOT_CARRIED {
+        let columns = partner_archive::columns(&mut conn, table).expect("columns");
+        assert!(columns.iter().any(|(c, _)| c == column), "{table}.{column} exists");
+    }
+}

@@ -1,0 +1,193 @@
+//! A partner with a row in every table the partner archive carries, built with
+//! the suite's fixture helpers, for the export and import round trip.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use partnerdesk::access::PartnerRole;
+use partnerdesk::commerce::PlacedBy;
+use partnerdesk::customers::{CustomerState, Health, LicenceStatus};
+use partnerdesk::db::schema::{
+    alert_definition_recipients, customer_permissions, customer_security, logins,
+    service_request_messages,
+};
+use partnerdesk::i18n::Lang;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::helpers::customers::CustomerSpec;
+use crate::helpers::people::PASSWORD;
+use crate::monitoring_helpers::{api_post, rfc3339};
+
+/// What a test needs to know of the partner it built.
+pub struct RichPartner {
+    pub id: String,
+    pub owner: String,
+    pub customers: Vec<String>,
+    pub customer_names: Vec<String>,
+    /// The catalogue offers its orders name: (name, kind, price, term).
+    pub offers: Vec<(String, String, String, Option<i32>)>,
+}
+
+/// `organisation` with staff (one with an authenticator and recovery codes,
+/// one invited), two customers with people, sites, devices, licences, a
+/// group, orders, a subscription with an owner, a reservation, a purchase
+/// permission, service health, a service request with a message, monitoring
+/// (results, rollups, errors, a dashboard, an alert) and a sub-account with an
+/// operator and an API token; and its activity log.
+pub async fn rich_partner(app: &TestApp, organisation: &str, tag: &str) -> RichPartner {
+    let id = app.invite_partner_owner(organisation, &format!("olga@{tag}.example"), Lang::En);
+    let owner = format!("owner@{tag}.example");
+    app.active_member(&id, &owner, PartnerRole::Owner);
+    let agent = format!("agent@{tag}.example");
+    app.active_member(&id, &agent, PartnerRole::HelpdeskAgent);
+    app.pending_staff(&id, &format!("newcomer@{tag}.example"));
+    second_factor_of(app, &agent);
+    let alpha_spec = CustomerSpec {
+        licences: vec![(LicenceStatus::Active, true), (LicenceStatus::Trial, false)],
+        age_minutes: 90,
+        ..CustomerSpec::named(&format!("{organisation} Alpha"))
+    };
+    let beta_spec = CustomerSpec {
+        state: CustomerState::Suspended,
+        ..CustomerSpec::named(&format!("{organisation} Beta"))
+    };
+    let alpha = app.customer(&id, &alpha_spec);
+    let beta = app.customer(&id, &beta_spec);
+    app.enrolled_devices(&alpha, 2);
+    app.group_with(&id, &format!("{organisation} key accounts"), &[&alpha, &beta]);
+    let offers = commerce_of(app, &id, &alpha, tag);
+    console_of(app, &alpha, tag);
+    monitoring_of(app, &alpha, tag).await;
+    logged_through_the_server(app, &owner, organisation).await;
+    RichPartner {
+        id,
+        owner,
+        customers: vec![alpha, beta],
+        customer_names: vec![alpha_spec.name, beta_spec.name],
+        offers,
+    }
+}
+
+fn login_id(app: &TestApp, username: &str) -> String {
+    logins::table
+        .filter(logins::username_key.eq(username))
+        .select(logins::id)
+        .first(&mut app.conn())
+        .expect("the login")
+}
+
+fn second_factor_of(app: &TestApp, username: &str) {
+    let mut conn = app.conn();
+    let login = login_id(app, username);
+    let secret = partnerdesk::second_factor::new_secret();
+    partnerdesk::second_factor::add_totp(&mut conn, app.clock_now(), &login, "Phone", &secret, 1)
+        .expect("authenticator");
+    partnerdesk::second_factor::issue_recovery_codes(&mut conn, app.clock_now(), &login)
+        .expect("recovery codes");
+}
+
+/// Orders, a subscription with an owner, a reservation on it and the purchase
+/// permission; returns the offers.
+fn commerce_of(
+    app: &TestApp,
+    partner: &str,
+    customer: &str,
+    tag: &str,
+) -> Vec<(String, String, String, Option<i32>)> {
+    let offers = vec![
+        (format!("Usage {tag}"), "usage_subscription".to_owned(), "4.50".to_owned(), None),
+        (format!("Reserved {tag}"), "reservation".to_owned(), "120.00".to_owned(), Some(12)),
+    ];
+    let ids: Vec<String> = offers
+        .iter()
+        .map(|(name, kind, price, months)| app.offer(name, kind, price, *months))
+        .collect();
+    let subscription = app.ordered(partner, customer, &ids[0], None, PlacedBy::Partner);
+    app.ordered(partner, customer, &ids[1], Some(&subscription), PlacedBy::Partner);
+    let admin = app.customer_administrator(customer, &format!("admin@alpha-{tag}.example"));
+    app.subscription_owner(&subscription, &admin);
+    diesel::insert_into(customer_permissions::table)
+        .values((
+            customer_permissions::customer_id.eq(customer),
+            customer_permissions::permission.eq("buy_reservations"),
+            customer_permissions::granted_by_login_id.eq(login_id(app, &format!("owner@{tag}.example"))),
+            customer_permissions::granted_at.eq(app.clock_now()),
+        ))
+        .execute(&mut app.conn())
+        .expect("permission");
+    offers
+}
+
+/// The customer's people, site administrator, security rule, service health
+/// and a service request with a message.
+fn console_of(app: &TestApp, customer: &str, tag: &str) {
+    let admin = format!("admin@alpha-{tag}.example");
+    let user = app.customer_member(customer, &format!("user@alpha-{tag}.example"), "user");
+    app.site_administrator(&app.first_site(customer), &user);
+    app.pending_customer_user(customer, &format!("invited@alpha-{tag}.example"));
+    let mut conn = app.conn();
+    diesel::insert_into(customer_security::table)
+        .values((
+            customer_security::customer_id.eq(customer),
+            customer_security::second_factor_required_since.eq(Some(app.clock_now())),
+            customer_security::second_factor_grace_days.eq(3),
+        ))
+        .execute(&mut conn)
+        .expect("security rule");
+    app.incident(customer, "Mail", Health::Incident);
+    let request = app.service_request(customer, &admin, "The printer");
+    diesel::insert_into(service_request_messages::table)
+        .values((
+            service_request_messages::id.eq(uuid::Uuid::new_v4().to_string()),
+            service_request_messages::request_id.eq(&request),
+            service_request_messages::author_login_id.eq(login_id(app, &admin)),
+            service_request_messages::author_name.eq("Person admin"),
+            service_request_messages::author_side.eq("customer"),
+            service_request_messages::body.eq("It prints nothing."),
+            service_request_messages::created_at.eq(app.clock_now()),
+        ))
+        .execute(&mut conn)
+        .expect("message");
+}
+
+/// A monitor with results, rollups and an error log entry sent through the
+/// account's API, a dashboard, a sub-account granted both, its operator, an
+/// alert emailing the operator, and API tokens.
+async fn monitoring_of(app: &TestApp, customer: &str, tag: &str) {
+    let monitor = app.monitor(customer, "Website");
+    let dashboard = app.dashboard(customer, "SLA", &[&monitor]);
+    let sub_account = app.sub_account(customer, "Vendor", None);
+    app.grant(&sub_account, &[&dashboard], &[&monitor]);
+    let operator = app.operator(&sub_account, &format!("vendor@{tag}.example"));
+    let alert = app.alert_definition(customer, &sub_account, "Down", &monitor);
+    diesel::insert_into(alert_definition_recipients::table)
+        .values((
+            alert_definition_recipients::alert_definition_id.eq(&alert),
+            alert_definition_recipients::membership_id.eq(&operator),
+        ))
+        .execute(&mut app.conn())
+        .expect("recipient");
+    app.sub_account_api_token(customer, &sub_account);
+    let (_, token) = app.customer_api_token(customer);
+    let now = app.clock_now();
+    let results = json!({"results": [
+        {"checked_at": rfc3339(now - Duration::days(2)), "success": true, "response_ms": 120},
+        {"checked_at": rfc3339(now - Duration::minutes(5)), "success": false, "message": "HTTP 503"},
+    ]});
+    let path = format!("/api/v1/monitors/{monitor}/results");
+    let (status, body) = api_post(app, &token, &path, results).await;
+    assert_eq!(status, 201, "{body}");
+    let errors = json!({"logged_at": rfc3339(now), "severity": "critical", "message": "Expiring"});
+    let path = format!("/api/v1/monitors/{monitor}/errors");
+    let (status, body) = api_post(app, &token, &path, errors).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// An entry of the partner's activity log written by a change made through
+/// the server.
+async fn logged_through_the_server(app: &TestApp, owner: &str, organisation: &str) {
+    let browser = app.browser_signed_in(owner, PASSWORD).await;
+    let name = format!("{organisation} made online");
+    let answer = app.post_as(&browser, "/partner/groups", &[("name", &name)]).await;
+    assert_eq!(answer.status(), 303, "the group is made");
+}
