@@ -12,9 +12,9 @@ use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::auth::api_tokens;
 use crate::commerce::{catalogue, money};
 use crate::config::Settings;
+use crate::db::partner_archive;
 use crate::i18n::Lang;
 use crate::organisations::{self, NewPartner};
-use crate::db::partner_archive;
 use crate::{clock, db, demo, startup::Application};
 
 #[derive(Parser)]

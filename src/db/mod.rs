@@ -2,10 +2,10 @@
 //! per-connection set-up, the embedded migrations and the write transaction.
 
 pub mod backup;
-pub mod partner_archive;
 pub mod codes;
 pub mod derived;
 mod lock;
+pub mod partner_archive;
 pub mod replaceable;
 pub mod schema;
 

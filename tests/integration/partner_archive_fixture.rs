@@ -54,7 +54,11 @@ pub async fn rich_partner(app: &TestApp, organisation: &str, tag: &str) -> RichP
     let alpha = app.customer(&id, &alpha_spec);
     let beta = app.customer(&id, &beta_spec);
     app.enrolled_devices(&alpha, 2);
-    app.group_with(&id, &format!("{organisation} key accounts"), &[&alpha, &beta]);
+    app.group_with(
+        &id,
+        &format!("{organisation} key accounts"),
+        &[&alpha, &beta],
+    );
     let offers = commerce_of(app, &id, &alpha, tag);
     console_of(app, &alpha, tag);
     monitoring_of(app, &alpha, tag).await;
@@ -95,22 +99,39 @@ fn commerce_of(
     tag: &str,
 ) -> Vec<(String, String, String, Option<i32>)> {
     let offers = vec![
-        (format!("Usage {tag}"), "usage_subscription".to_owned(), "4.50".to_owned(), None),
-        (format!("Reserved {tag}"), "reservation".to_owned(), "120.00".to_owned(), Some(12)),
+        (
+            format!("Usage {tag}"),
+            "usage_subscription".to_owned(),
+            "4.50".to_owned(),
+            None,
+        ),
+        (
+            format!("Reserved {tag}"),
+            "reservation".to_owned(),
+            "120.00".to_owned(),
+            Some(12),
+        ),
     ];
     let ids: Vec<String> = offers
         .iter()
         .map(|(name, kind, price, months)| app.offer(name, kind, price, *months))
         .collect();
     let subscription = app.ordered(partner, customer, &ids[0], None, PlacedBy::Partner);
-    app.ordered(partner, customer, &ids[1], Some(&subscription), PlacedBy::Partner);
+    app.ordered(
+        partner,
+        customer,
+        &ids[1],
+        Some(&subscription),
+        PlacedBy::Partner,
+    );
     let admin = app.customer_administrator(customer, &format!("admin@alpha-{tag}.example"));
     app.subscription_owner(&subscription, &admin);
     diesel::insert_into(customer_permissions::table)
         .values((
             customer_permissions::customer_id.eq(customer),
             customer_permissions::permission.eq("buy_reservations"),
-            customer_permissions::granted_by_login_id.eq(login_id(app, &format!("owner@{tag}.example"))),
+            customer_permissions::granted_by_login_id
+                .eq(login_id(app, &format!("owner@{tag}.example"))),
             customer_permissions::granted_at.eq(app.clock_now()),
         ))
         .execute(&mut app.conn())
@@ -188,6 +209,8 @@ async fn monitoring_of(app: &TestApp, customer: &str, tag: &str) {
 async fn logged_through_the_server(app: &TestApp, owner: &str, organisation: &str) {
     let browser = app.browser_signed_in(owner, PASSWORD).await;
     let name = format!("{organisation} made online");
-    let answer = app.post_as(&browser, "/partner/groups", &[("name", &name)]).await;
+    let answer = app
+        .post_as(&browser, "/partner/groups", &[("name", &name)])
+        .await;
     assert_eq!(answer.status(), 303, "the group is made");
 }

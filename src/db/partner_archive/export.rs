@@ -83,9 +83,12 @@ fn write_archive(
         let written = write_table(conn, partner_id, table, &mut carried, out)?;
         summary.tables.push((table.table.to_owned(), written));
     }
-    write_line(out, &Line::End {
-        rows: summary.rows(),
-    })?;
+    write_line(
+        out,
+        &Line::End {
+            rows: summary.rows(),
+        },
+    )?;
     Ok(summary)
 }
 
@@ -111,11 +114,16 @@ fn offers_named(conn: &mut DbConnection, partner_id: &str) -> Result<Vec<Row>, A
     );
     let selection = Selection {
         table: "offers",
-        columns: &columns,
-        key: &key,
-        condition: &condition,
+        columns,
+        key,
+        condition,
     };
-    Ok(rows::page(conn, &selection, partner_id, (0, usize::MAX >> 1))?)
+    Ok(rows::page(
+        conn,
+        &selection,
+        partner_id,
+        (0, usize::MAX >> 1),
+    )?)
 }
 
 /// The ids of the rows written so far of the tables other rows point to.
@@ -129,16 +137,18 @@ fn carried_ids() -> CarriedIds {
 }
 
 /// The columns, key and condition of the partner's rows of `table`.
-fn selection_parts(
-    conn: &mut DbConnection,
-    table: &Carried,
-) -> diesel::QueryResult<(Vec<(String, rows::Kind)>, Vec<String>, String)> {
+fn selection_of(conn: &mut DbConnection, table: &Carried) -> diesel::QueryResult<Selection> {
     let columns: Vec<_> = rows::columns(conn, table.table)?
         .into_iter()
         .filter(|(name, _)| !COLUMNS_NOT_CARRIED.contains(&(table.table, name.as_str())))
         .collect();
     let key = rows::primary_key(conn, table.table)?;
-    Ok((columns, key, tables::condition(table.rows)))
+    Ok(Selection {
+        table: table.table,
+        columns,
+        key,
+        condition: tables::condition(table.rows),
+    })
 }
 
 /// Every row of the partner in `table` as the archive carries it, before
@@ -149,13 +159,7 @@ pub fn partner_rows(
     partner_id: &str,
     table: &Carried,
 ) -> diesel::QueryResult<Vec<Row>> {
-    let (columns, key, condition) = selection_parts(conn, table)?;
-    let selection = Selection {
-        table: table.table,
-        columns: &columns,
-        key: &key,
-        condition: &condition,
-    };
+    let selection = selection_of(conn, table)?;
     rows::page(conn, &selection, partner_id, (0, usize::MAX >> 1))
 }
 
@@ -166,13 +170,7 @@ fn write_table(
     carried: &mut CarriedIds,
     out: &mut impl Write,
 ) -> Result<u64, ArchiveError> {
-    let (columns, key, condition) = selection_parts(conn, table)?;
-    let selection = Selection {
-        table: table.table,
-        columns: &columns,
-        key: &key,
-        condition: &condition,
-    };
+    let selection = selection_of(conn, table)?;
     let mut written = 0;
     loop {
         let page = rows::page(conn, &selection, partner_id, (written as usize, PAGE))?;

@@ -28,8 +28,7 @@ pub fn import(conn: &mut DbConnection, from: &Path) -> Result<Summary, ArchiveEr
         .next()
         .ok_or_else(|| not_an_archive("it is empty".to_owned()))?
         .map_err(|e| not_an_archive(e.to_string()))?;
-    let header: Header =
-        serde_json::from_str(&first).map_err(|e| not_an_archive(e.to_string()))?;
+    let header: Header = serde_json::from_str(&first).map_err(|e| not_an_archive(e.to_string()))?;
     if header.format != FORMAT {
         return Err(not_an_archive(format!("it says it is {}", header.format)));
     }
@@ -47,7 +46,8 @@ pub fn import(conn: &mut DbConnection, from: &Path) -> Result<Summary, ArchiveEr
         let mut importer = Importer::new(conn, &header)?;
         for line in lines.by_ref() {
             let line = line.map_err(|e| not_an_archive(e.to_string()))?;
-            let line: Line = serde_json::from_str(&line).map_err(|e| not_an_archive(e.to_string()))?;
+            let line: Line =
+                serde_json::from_str(&line).map_err(|e| not_an_archive(e.to_string()))?;
             match line {
                 Line::Section(table) => importer.section(conn, &table, &not_an_archive)?,
                 Line::Row(row) => importer.row(conn, row, &not_an_archive)?,
@@ -130,8 +130,13 @@ impl Importer {
             return Err(not_an_archive("a row before any section".to_owned()));
         };
         let table = CARRIED[*at].table;
-        if let Some(unknown) = row.keys().find(|key| !columns.iter().any(|(c, _)| c == *key)) {
-            return Err(not_an_archive(format!("{table} has no column {unknown} here")));
+        if let Some(unknown) = row
+            .keys()
+            .find(|key| !columns.iter().any(|(c, _)| c == *key))
+        {
+            return Err(not_an_archive(format!(
+                "{table} has no column {unknown} here"
+            )));
         }
         match table {
             "partner_organisations" => self.organisation_is_new(conn, &row, not_an_archive)?,
@@ -145,7 +150,9 @@ impl Importer {
             .map(|(name, kind)| (name.as_str(), *kind))
             .collect();
         rows::insert(conn, table, &present, &row).map_err(|error| match error {
-            InsertError::Value(column) => not_an_archive(format!("{table}.{column}: a wrong value")),
+            InsertError::Value(column) => {
+                not_an_archive(format!("{table}.{column}: a wrong value"))
+            }
             InsertError::Query(error) => refused(table, &row, error),
         })?;
         if let Some((_, count)) = self.summary.tables.last_mut() {
@@ -176,18 +183,21 @@ impl Importer {
         let id = text(row, "id");
         let name = text(row, "name");
         if id != self.partner_id {
-            return Err(not_an_archive(format!("it holds another organisation, {id}")));
+            return Err(not_an_archive(format!(
+                "it holds another organisation, {id}"
+            )));
         }
-        let same: Option<(String, String)> = partner_organisations::table
-            .filter(
-                partner_organisations::id
-                    .eq(&id)
-                    .or(diesel::dsl::sql::<diesel::sql_types::Bool>("LOWER(name) = ")
-                        .bind::<diesel::sql_types::Text, _>(name.to_lowercase())),
-            )
-            .select((partner_organisations::id, partner_organisations::name))
-            .first(conn)
-            .optional()?;
+        let same: Option<(String, String)> =
+            partner_organisations::table
+                .filter(
+                    partner_organisations::id.eq(&id).or(
+                        diesel::dsl::sql::<diesel::sql_types::Bool>("LOWER(name) = ")
+                            .bind::<diesel::sql_types::Text, _>(name.to_lowercase()),
+                    ),
+                )
+                .select((partner_organisations::id, partner_organisations::name))
+                .first(conn)
+                .optional()?;
         if let Some((here_id, here_name)) = same {
             return Err(ArchiveError::Conflict(format!(
                 "the partner organisation {here_name} ({here_id}) is already in this instance, \
@@ -213,13 +223,20 @@ impl Importer {
 /// A person is never merged with a login already here: the same id, the same
 /// username or the same email refuses the whole archive.
 fn login_is_new(conn: &mut DbConnection, row: &Row) -> Result<(), ArchiveError> {
-    let (id, username, email) = (text(row, "id"), text(row, "username_key"), text(row, "email"));
+    let (id, username, email) = (
+        text(row, "id"),
+        text(row, "username_key"),
+        text(row, "email"),
+    );
     let same: Option<(String, String)> = logins::table
         .filter(
-            logins::id.eq(&id).or(logins::username_key.eq(&username)).or(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("LOWER(email) = ")
-                    .bind::<diesel::sql_types::Text, _>(email.to_lowercase()),
-            ),
+            logins::id
+                .eq(&id)
+                .or(logins::username_key.eq(&username))
+                .or(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("LOWER(email) = ")
+                        .bind::<diesel::sql_types::Text, _>(email.to_lowercase()),
+                ),
         )
         .select((logins::id, logins::username))
         .first(conn)
@@ -249,9 +266,9 @@ fn refused(table: &str, row: &Row, error: QueryError) -> ArchiveError {
         None => format!("a row of {table}"),
     };
     match error {
-        QueryError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            ArchiveError::Conflict(format!("{which} (or one of its unique values) is already in this instance"))
-        }
+        QueryError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ArchiveError::Conflict(
+            format!("{which} (or one of its unique values) is already in this instance"),
+        ),
         QueryError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
             ArchiveError::MissingReference(format!(
                 "{which} refers to a row neither in the archive nor in this instance"
@@ -275,8 +292,14 @@ fn offers_here(
         let name = text(offer, "name");
         let kind = text(offer, "kind");
         let currency = text(offer, "currency");
-        let price = offer.get("unit_price_cents").and_then(Value::as_i64).unwrap_or(-1);
-        let term = offer.get("term_months").and_then(Value::as_i64).unwrap_or(-1);
+        let price = offer
+            .get("unit_price_cents")
+            .and_then(Value::as_i64)
+            .unwrap_or(-1);
+        let term = offer
+            .get("term_months")
+            .and_then(Value::as_i64)
+            .unwrap_or(-1);
         let same: Option<String> = offers::table
             .filter(offers::name.eq(&name))
             .filter(offers::kind.eq(&kind))
@@ -296,6 +319,7 @@ fn offers_here(
             )),
         }
     }
+    missing.sort();
     if missing.is_empty() {
         Ok(found)
     } else {

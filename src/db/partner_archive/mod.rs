@@ -51,7 +51,9 @@ pub enum Line {
     Section(String),
     Row(Row),
     /// The last line: how many rows the archive holds.
-    End { rows: u64 },
+    End {
+        rows: u64,
+    },
 }
 
 /// How many rows of each table an export wrote or an import read.

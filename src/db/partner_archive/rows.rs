@@ -1,8 +1,8 @@
 //! Rows as column → value maps that read the same from either backend: each
 //! value is read by the database as JSON, then put in one form by its
 //! column's type (a boolean is `true`, never SQLite's `1`; a timestamp is
-//! `2026-12-06T10:00:00.123456`, whichever way the backend writes it), and
-//! written back bound to the target's column type.
+//! `2026-12-06T10:00:00.123456`, to the microsecond, whichever way the backend
+//! writes it), and written back bound to the target's column type.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -88,11 +88,11 @@ struct KeyColumn {
 /// The columns of a table's primary key.
 pub fn primary_key(conn: &mut DbConnection, table: &str) -> QueryResult<Vec<String>> {
     let key: Vec<KeyColumn> = match conn {
-        DbConnection::Sqlite(c) => diesel::sql_query(
-            "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
-        )
-        .bind::<Text, _>(table)
-        .load(c)?,
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
+                .bind::<Text, _>(table)
+                .load(c)?
+        }
         DbConnection::Postgres(c) => diesel::sql_query(
             "SELECT a.attname::text AS name FROM pg_index i \
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
@@ -106,17 +106,17 @@ pub fn primary_key(conn: &mut DbConnection, table: &str) -> QueryResult<Vec<Stri
 
 /// Which rows of a table one read takes: those where `condition` holds (`$1`
 /// the partner's id), ordered by `key` so that pages follow one another.
-pub struct Selection<'a> {
-    pub table: &'a str,
-    pub columns: &'a [(String, Kind)],
-    pub key: &'a [String],
-    pub condition: &'a str,
+pub struct Selection {
+    pub table: &'static str,
+    pub columns: Vec<(String, Kind)>,
+    pub key: Vec<String>,
+    pub condition: String,
 }
 
 /// One page of the selected rows of the partner.
 pub fn page(
     conn: &mut DbConnection,
-    selection: &Selection<'_>,
+    selection: &Selection,
     partner_id: &str,
     (offset, limit): (usize, usize),
 ) -> QueryResult<Vec<Row>> {
@@ -125,7 +125,7 @@ pub fn page(
         columns,
         key,
         condition,
-    } = *selection;
+    } = selection;
     let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
     let order = key.join(", ");
     let rows: Vec<JsonRow> = match conn {
@@ -171,7 +171,8 @@ fn normalised(table: &str, columns: &[(String, Kind)], mut read: Row) -> QueryRe
     Ok(row)
 }
 
-const TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%S%.f";
+/// To the microsecond: PostgreSQL keeps no finer time, SQLite's text may.
+const TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%S%.6f";
 
 /// The one form of a value of `kind`, or None when it is not one.
 pub fn normal_form(kind: Kind, value: Value) -> Option<Value> {
@@ -233,11 +234,8 @@ pub enum InsertError {
     Query(diesel::result::Error),
 }
 
-type Boxed<'f> = diesel::query_builder::BoxedSqlQuery<
-    'f,
-    MultiBackend,
-    diesel::query_builder::SqlQuery,
->;
+type Boxed<'f> =
+    diesel::query_builder::BoxedSqlQuery<'f, MultiBackend, diesel::query_builder::SqlQuery>;
 
 fn bind(query: Boxed<'_>, kind: Kind, value: Value) -> Option<Boxed<'_>> {
     let value = normal_form(kind, value)?;
@@ -249,9 +247,7 @@ fn bind(query: Boxed<'_>, kind: Kind, value: Value) -> Option<Boxed<'_>> {
         }),
         Kind::BigInt => query.bind::<Nullable<BigInt>, _>(value.as_i64()),
         Kind::Bool => query.bind::<Nullable<Bool>, _>(value.as_bool()),
-        Kind::Timestamp => {
-            query.bind::<Nullable<Timestamp>, _>(value.as_str().and_then(timestamp))
-        }
+        Kind::Timestamp => query.bind::<Nullable<Timestamp>, _>(value.as_str().and_then(timestamp)),
         Kind::Date => query.bind::<Nullable<Date>, _>(value.as_str().and_then(date)),
     })
 }

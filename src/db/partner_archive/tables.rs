@@ -68,7 +68,10 @@ pub const SETS: &[(&str, &str)] = &[
         "{memberships}",
         "SELECT id FROM memberships WHERE id IN ({in_scope}) AND login_id IN ({logins})",
     ),
-    ("{groups}", "SELECT id FROM customer_groups WHERE partner_id = $1"),
+    (
+        "{groups}",
+        "SELECT id FROM customer_groups WHERE partner_id = $1",
+    ),
     (
         "{sites}",
         "SELECT id FROM sites WHERE customer_id IN ({customers})",
@@ -180,10 +183,16 @@ pub const CARRIED: &[Carried] = &[
     carried("monitor_errors", BY_MONITOR),
     carried("dashboards", BY_CUSTOMER),
     carried("dashboard_monitors", "dashboard_id IN ({dashboards})"),
-    carried("sub_account_dashboards", "sub_account_id IN ({sub_accounts})"),
+    carried(
+        "sub_account_dashboards",
+        "sub_account_id IN ({sub_accounts})",
+    ),
     carried("sub_account_monitors", "sub_account_id IN ({sub_accounts})"),
     carried("alert_definitions", BY_CUSTOMER),
-    carried("alert_definition_monitors", "alert_definition_id IN ({alerts})"),
+    carried(
+        "alert_definition_monitors",
+        "alert_definition_id IN ({alerts})",
+    ),
     carried(
         "alert_definition_recipients",
         "alert_definition_id IN ({alerts}) AND membership_id IN ({memberships})",
@@ -223,7 +232,10 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
         "the operator's catalogue: an order's offer is found in the target by its description",
     ),
     ("customer_counts", "derived: kept by the target's triggers"),
-    ("customer_creations", "derived: kept by the target's triggers"),
+    (
+        "customer_creations",
+        "derived: kept by the target's triggers",
+    ),
     ("partner_monitors", "derived: kept by the target's triggers"),
     ("customer_search_rows", "derived: SQLite's search index"),
     ("customer_search_partners", "derived: SQLite's search index"),
