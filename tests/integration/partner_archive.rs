@@ -4,111 +4,19 @@
 //! archive holds nothing of another partner, and whatever is refused leaves
 //! nothing behind.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
 use diesel::prelude::*;
 use partnerdesk::db::DbConnection;
-use partnerdesk::db::partner_archive::{self, Row, tables::CARRIED};
-use partnerdesk::db::schema::{logins, memberships, offers};
+use partnerdesk::db::partner_archive::{self, tables::CARRIED};
+use partnerdesk::db::schema::{logins, memberships};
 use serde_json::Value;
 
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, run_cli, spawn_app};
-use crate::partner_archive_fixture::{RichPartner, rich_partner};
-
-fn said(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-/// The header, then each section's table and rows.
-fn read_archive(file: &Path) -> (Value, Vec<(String, Vec<Row>)>) {
-    let reader = BufReader::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(file).expect("the archive"),
-    ));
-    let mut lines = reader
-        .lines()
-        .map(|line| serde_json::from_str::<Value>(&line.expect("a line")).expect("a JSON line"));
-    let header = lines.next().expect("a header");
-    let mut sections: Vec<(String, Vec<Row>)> = Vec::new();
-    for line in lines {
-        if let Some(table) = line["section"].as_str() {
-            sections.push((table.to_owned(), Vec::new()));
-        } else if let Some(row) = line["row"].as_object() {
-            sections.last_mut().expect("a section").1.push(row.clone());
-        }
-    }
-    (header, sections)
-}
-
-fn write_archive(file: &Path, header: &Value, sections: &[(String, Vec<Row>)], end: bool) {
-    let mut out = flate2::write::GzEncoder::new(
-        std::fs::File::create(file).expect("create"),
-        flate2::Compression::fast(),
-    );
-    let mut lines = vec![header.clone()];
-    let mut rows = 0;
-    for (table, section) in sections {
-        lines.push(serde_json::json!({ "section": table }));
-        rows += section.len();
-        lines.extend(section.iter().map(|row| serde_json::json!({ "row": row })));
-    }
-    if end {
-        lines.push(serde_json::json!({ "end": { "rows": rows } }));
-    }
-    for line in lines {
-        writeln!(out, "{line}").expect("write");
-    }
-    out.finish().expect("finish");
-}
-
-/// The partner's rows of every carried table, an order's offer named by its
-/// description since each instance gives its offers their own ids.
-fn rows_of(conn: &mut DbConnection, partner_id: &str) -> Vec<(String, Vec<String>)> {
-    CARRIED
-        .iter()
-        .map(|table| {
-            let mut rows: Vec<String> = partner_archive::partner_rows(conn, partner_id, table)
-                .expect("rows")
-                .into_iter()
-                .map(|mut row| {
-                    if let Some(Value::String(offer)) = row.get("offer_id") {
-                        let name: String = offers::table
-                            .find(offer)
-                            .select(offers::name)
-                            .first(conn)
-                            .expect("the offer");
-                        row.insert("offer_id".to_owned(), Value::String(name));
-                    }
-                    Value::Object(row).to_string()
-                })
-                .collect();
-            rows.sort();
-            (table.table.to_owned(), rows)
-        })
-        .collect()
-}
-
-/// How many rows each carried table holds in the whole database.
-fn table_sizes(conn: &mut DbConnection) -> Vec<(String, i64)> {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    CARRIED
-        .iter()
-        .map(|table| {
-            let sql = format!("SELECT COUNT(*) AS n FROM {}", table.table);
-            let count: Count = diesel::sql_query(sql).get_result(conn).expect("count");
-            (table.table.to_owned(), count.n)
-        })
-        .collect()
-}
+use crate::partner_archive_fixture::{
+    RichPartner, read_archive, rich_partner, rows_of, said, table_sizes, write_archive,
+};
 
 /// Every id of `partner`'s own rows that another partner's archive must not hold.
 fn ids_of(app: &TestApp, partner: &RichPartner) -> Vec<String> {
@@ -459,4 +367,59 @@ async fn a_partner_moves_from_sqlite_to_postgresql_and_back() {
     let sqlite_target = sqlite_app(&folder.path().join("b")).await;
     let file = folder.path().join("to-sqlite.gz");
     moved(&postgres_source, &fabrikam, &sqlite_target, &file).await;
+}
+
+#[tokio::test]
+async fn a_reference_to_another_organisation_is_cleared_or_refuses_the_export() {
+    use crate::helpers::customers::CustomerSpec;
+    use partnerdesk::customers::LicenceStatus;
+    use partnerdesk::db::schema::licences;
+    let app = spawn_app().await;
+    let en = partnerdesk::i18n::Lang::En;
+    let contoso = app.invite_partner_owner("Contoso", "olga@contoso.example", en);
+    let fabrikam = app.invite_partner_owner("Fabrikam", "fred@fabrikam.example", en);
+    app.active_member(
+        &fabrikam,
+        "owner@fabrikam.example",
+        partnerdesk::access::PartnerRole::Owner,
+    );
+    let customer = app.customer(&contoso, &CustomerSpec::named("Adatum"));
+    let licence = app.licence(&customer, "Backup", 5, LicenceStatus::Active);
+    diesel::update(licences::table.find(&licence))
+        .set(licences::supplied_by_partner_id.eq(&fabrikam))
+        .execute(&mut app.conn())
+        .expect("supplied by Fabrikam");
+    let folder = tempfile::tempdir().expect("temp dir");
+    let file = folder.path().join("contoso.gz");
+    let output = run_cli(&app, &["export-partner", &contoso, &file.to_string_lossy()]);
+    assert!(output.status.success(), "{}", said(&output));
+    let (_, sections) = read_archive(&file);
+    let (_, carried) = sections
+        .iter()
+        .find(|(t, _)| t == "licences")
+        .expect("licences");
+    assert_eq!(carried.len(), 1);
+    assert_eq!(carried[0]["supplied_by_partner_id"], Value::Null, "cleared");
+    for (table, rows) in &sections {
+        let text = serde_json::to_string(rows).expect("JSON");
+        assert!(!text.contains(&fabrikam), "{table} names Fabrikam");
+    }
+
+    // Someone of Fabrikam opened a request of Contoso's customer: the
+    // archive would carry a person of another organisation.
+    let request = app.service_request(&customer, "owner@fabrikam.example", "Foreign");
+    let refused = folder.path().join("refused.gz");
+    let output = run_cli(
+        &app,
+        &["export-partner", &contoso, &refused.to_string_lossy()],
+    );
+    assert!(!output.status.success());
+    assert!(
+        said(&output).contains(&format!(
+            "service_requests.opened_by_login_id of row {request}"
+        )),
+        "{}",
+        said(&output)
+    );
+    assert!(!refused.exists(), "a refused export leaves no file");
 }

@@ -1,17 +1,23 @@
 //! A partner with a row in every table the partner archive carries, built with
-//! the suite's fixture helpers, for the export and import round trip.
+//! the suite's fixture helpers, for the export and import round trip; and
+//! reading, writing and comparing archives and databases.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 
 use chrono::Duration;
 use diesel::prelude::*;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::commerce::PlacedBy;
 use partnerdesk::customers::{CustomerState, Health, LicenceStatus};
+use partnerdesk::db::DbConnection;
+use partnerdesk::db::partner_archive::{self, Row, tables::CARRIED};
 use partnerdesk::db::schema::{
-    alert_definition_recipients, customer_permissions, customer_security, logins,
+    alert_definition_recipients, customer_permissions, customer_security, logins, offers,
     service_request_messages,
 };
 use partnerdesk::i18n::Lang;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::customers::CustomerSpec;
@@ -213,4 +219,97 @@ async fn logged_through_the_server(app: &TestApp, owner: &str, organisation: &st
         .post_as(&browser, "/partner/groups", &[("name", &name)])
         .await;
     assert_eq!(answer.status(), 303, "the group is made");
+}
+
+pub fn said(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The header, then each section's table and rows.
+pub fn read_archive(file: &Path) -> (Value, Vec<(String, Vec<Row>)>) {
+    let reader = BufReader::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(file).expect("the archive"),
+    ));
+    let mut lines = reader
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(&line.expect("a line")).expect("a JSON line"));
+    let header = lines.next().expect("a header");
+    let mut sections: Vec<(String, Vec<Row>)> = Vec::new();
+    for line in lines {
+        if let Some(table) = line["section"].as_str() {
+            sections.push((table.to_owned(), Vec::new()));
+        } else if let Some(row) = line["row"].as_object() {
+            sections.last_mut().expect("a section").1.push(row.clone());
+        }
+    }
+    (header, sections)
+}
+
+pub fn write_archive(file: &Path, header: &Value, sections: &[(String, Vec<Row>)], end: bool) {
+    let mut out = flate2::write::GzEncoder::new(
+        std::fs::File::create(file).expect("create"),
+        flate2::Compression::fast(),
+    );
+    let mut lines = vec![header.clone()];
+    let mut rows = 0;
+    for (table, section) in sections {
+        lines.push(serde_json::json!({ "section": table }));
+        rows += section.len();
+        lines.extend(section.iter().map(|row| serde_json::json!({ "row": row })));
+    }
+    if end {
+        lines.push(serde_json::json!({ "end": { "rows": rows } }));
+    }
+    for line in lines {
+        writeln!(out, "{line}").expect("write");
+    }
+    out.finish().expect("finish");
+}
+
+/// The partner's rows of every carried table, an order's offer named by its
+/// description since each instance gives its offers their own ids.
+pub fn rows_of(conn: &mut DbConnection, partner_id: &str) -> Vec<(String, Vec<String>)> {
+    CARRIED
+        .iter()
+        .map(|table| {
+            let mut rows: Vec<String> = partner_archive::partner_rows(conn, partner_id, table)
+                .expect("rows")
+                .into_iter()
+                .map(|mut row| {
+                    if let Some(Value::String(offer)) = row.get("offer_id") {
+                        let name: String = offers::table
+                            .find(offer)
+                            .select(offers::name)
+                            .first(conn)
+                            .expect("the offer");
+                        row.insert("offer_id".to_owned(), Value::String(name));
+                    }
+                    Value::Object(row).to_string()
+                })
+                .collect();
+            rows.sort();
+            (table.table.to_owned(), rows)
+        })
+        .collect()
+}
+
+/// How many rows each carried table holds in the whole database.
+pub fn table_sizes(conn: &mut DbConnection) -> Vec<(String, i64)> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    CARRIED
+        .iter()
+        .map(|table| {
+            let sql = format!("SELECT COUNT(*) AS n FROM {}", table.table);
+            let count: Count = diesel::sql_query(sql).get_result(conn).expect("count");
+            (table.table.to_owned(), count.n)
+        })
+        .collect()
 }
