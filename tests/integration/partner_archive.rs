@@ -423,3 +423,59 @@ async fn a_reference_to_another_organisation_is_cleared_or_refuses_the_export() 
     );
     assert!(!refused.exists(), "a refused export leaves no file");
 }
+
+#[tokio::test]
+async fn a_changed_archive_cannot_attach_anyone_already_in_the_target() {
+    let source = spawn_app().await;
+    let (partner, _) = source
+        .contoso_owner_signed_in(partnerdesk::i18n::Lang::En)
+        .await;
+    let folder = tempfile::tempdir().expect("temp dir");
+    let good = folder.path().join("good.gz");
+    let output = run_cli(
+        &source,
+        &["export-partner", &partner, &good.to_string_lossy()],
+    );
+    assert!(output.status.success(), "{}", said(&output));
+    let (header, mut sections) = read_archive(&good);
+
+    let target = spawn_app().await;
+    let northwind = target.invite_partner_owner(
+        "Northwind",
+        "nora@northwind.example",
+        partnerdesk::i18n::Lang::En,
+    );
+    target.active_member(
+        &northwind,
+        "victim@northwind.example",
+        partnerdesk::access::PartnerRole::Owner,
+    );
+    let victim: String = logins::table
+        .filter(logins::username_key.eq("victim@northwind.example"))
+        .select(logins::id)
+        .first(&mut target.conn())
+        .expect("the victim");
+    let (_, memberships) = sections
+        .iter_mut()
+        .find(|(t, _)| t == "memberships")
+        .expect("memberships");
+    memberships[0].insert("login_id".to_owned(), Value::String(victim.clone()));
+    let changed = folder.path().join("changed.gz");
+    write_archive(&changed, &header, &sections, true);
+    let before = table_sizes(&mut target.conn());
+    let output = run_cli(&target, &["import-partner", &changed.to_string_lossy()]);
+    assert!(
+        !output.status.success(),
+        "the victim is not attached to Contoso"
+    );
+    assert!(
+        said(&output).contains(&format!("memberships.login_id names {victim}")),
+        "{}",
+        said(&output)
+    );
+    assert_eq!(
+        table_sizes(&mut target.conn()),
+        before,
+        "nothing was written"
+    );
+}

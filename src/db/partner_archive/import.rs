@@ -1,7 +1,7 @@
 //! Reading an archive into this instance's database: in one transaction, and
 //! only when nothing in it is already here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -12,7 +12,7 @@ use flate2::read::GzDecoder;
 use serde_json::Value;
 
 use super::rows::{self, InsertError, Kind, Row};
-use super::tables::{CARRIED, HISTORY};
+use super::tables::{CARRIED, HISTORY, MAY_POINT_OUTSIDE, POINTS_TO};
 use super::{ArchiveError, FORMAT, FORMAT_VERSION, Header, Line, Summary};
 use crate::db::schema::{customer_state_changes, logins, offers, partner_organisations};
 use crate::db::{self, DbConnection};
@@ -76,6 +76,8 @@ struct Importer {
     /// The section being read: its position in `CARRIED` and the columns of
     /// its table here.
     section: Option<(usize, Vec<(String, Kind)>)>,
+    /// The ids written so far, by table, that later rows may name.
+    written: HashMap<&'static str, HashSet<String>>,
     summary: Summary,
 }
 
@@ -85,6 +87,7 @@ impl Importer {
             partner_id: header.partner_id.clone(),
             offers: offers_here(conn, &header.offers)?,
             section: None,
+            written: HashMap::new(),
             summary: Summary {
                 partner_id: header.partner_id.clone(),
                 partner_name: header.partner_name.clone(),
@@ -144,6 +147,7 @@ impl Importer {
             "orders" | "subscriptions" | "reservations" => self.offer_here(&mut row)?,
             _ => {}
         }
+        self.points_inside(table, &row)?;
         let present: Vec<(&str, Kind)> = columns
             .iter()
             .filter(|(name, _)| row.contains_key(name))
@@ -155,8 +159,28 @@ impl Importer {
             }
             InsertError::Query(error) => refused(table, &row, error),
         })?;
+        if let Some(Value::String(id)) = row.get("id") {
+            self.written.entry(table).or_default().insert(id.clone());
+        }
         if let Some((_, count)) = self.summary.tables.last_mut() {
             *count += 1;
+        }
+        Ok(())
+    }
+
+    /// Every reference of the row names a row of the archive: nothing is
+    /// attached to a person, customer or organisation already here.
+    fn points_inside(&self, table: &str, row: &Row) -> Result<(), ArchiveError> {
+        for (column, target) in POINTS_TO {
+            let Some(Value::String(id)) = row.get(*column) else {
+                continue;
+            };
+            let inside = self.written.get(target).is_some_and(|ids| ids.contains(id));
+            if !inside && !MAY_POINT_OUTSIDE.contains(&(table, *column)) {
+                return Err(ArchiveError::MissingReference(format!(
+                    "{table}.{column} names {id}, which is not a row of the archive's {target}"
+                )));
+            }
         }
         Ok(())
     }

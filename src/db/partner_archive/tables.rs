@@ -212,6 +212,39 @@ pub const CARRIED: &[Carried] = &[
     carried("customer_state_changes", "partner_id = $1"),
 ];
 
+/// The columns that name a row of another carried table, and that table. On
+/// import each must name a row of the archive itself (an activity entry's
+/// customer may be one the partner let go), so that a changed archive cannot
+/// attach a person, a factor or a customer to anything already in the target.
+pub const POINTS_TO: &[(&str, &str)] = &[
+    ("partner_id", "partner_organisations"),
+    ("supplied_by_partner_id", "partner_organisations"),
+    ("login_id", "logins"),
+    ("invited_by_login_id", "logins"),
+    ("placed_by_login_id", "logins"),
+    ("granted_by_login_id", "logins"),
+    ("opened_by_login_id", "logins"),
+    ("author_login_id", "logins"),
+    ("actor_login_id", "logins"),
+    ("customer_id", "customer_accounts"),
+    ("sub_account_id", "sub_accounts"),
+    ("membership_id", "memberships"),
+    ("acting_membership_id", "memberships"),
+    ("site_id", "sites"),
+    ("group_id", "customer_groups"),
+    ("order_id", "orders"),
+    ("subscription_id", "subscriptions"),
+    ("service_id", "services"),
+    ("incident_id", "service_incidents"),
+    ("request_id", "service_requests"),
+    ("monitor_id", "monitors"),
+    ("dashboard_id", "dashboards"),
+    ("alert_definition_id", "alert_definitions"),
+];
+
+/// A column of `POINTS_TO` that may name a row outside the archive.
+pub const MAY_POINT_OUTSIDE: &[(&str, &str)] = &[("activity_log", "customer_id")];
+
 /// The history table whose rows the import writes over the triggers' own.
 pub const HISTORY: &str = "customer_state_changes";
 
