@@ -1,5 +1,5 @@
 //! The command line: `serve [--demo]`, `migrate`, `check`, `backup`, `restore`,
-//! and the operator's
+//! `export-partner`, `import-partner`, and the operator's
 //! `create-partner`, `offer add|list|retire`, `api-token create|revoke`, and
 //! `health …` (in `service_health::cli`).
 
@@ -12,6 +12,7 @@ use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::auth::api_tokens;
 use crate::commerce::{catalogue, money};
 use crate::config::Settings;
+use crate::db::partner_archive;
 use crate::i18n::Lang;
 use crate::organisations::{self, NewPartner};
 use crate::{clock, db, demo, startup::Application};
@@ -46,6 +47,13 @@ enum Command {
     /// Put the database saved by `backup` in FILE in place of the configured
     /// one, which must not exist yet (PostgreSQL: use pg_restore).
     Restore { file: PathBuf },
+    /// Write one partner organisation with its staff, customers, their data
+    /// and the activity log to FILE (gzip'd JSON lines, mode 600: it holds
+    /// password hashes, keep it like a backup), for `import-partner`.
+    ExportPartner { id: String, file: PathBuf },
+    /// Import a partner written by `export-partner` into this instance, in one
+    /// transaction; refused if any of it is here already.
+    ImportPartner { file: PathBuf },
     /// Recompute every derived table and column (counts, flags, history) from
     /// the base tables and list what differs; exits non-zero if anything does.
     Check,
@@ -182,6 +190,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::ExportPartner { id, file } => export_partner(&settings, &id, &file),
+        Command::ImportPartner { file } => import_partner(&settings, &file),
         Command::Health(command) => crate::service_health::cli::health(&settings, command),
         Command::ApiToken(command) => api_token(&settings, command),
         Command::CreatePartner {
@@ -265,6 +275,38 @@ fn check(settings: &Settings) -> anyhow::Result<()> {
     println!(
         "Derived data matches the base tables: {}.",
         db::derived::checked(backend).join(", ")
+    );
+    Ok(())
+}
+
+fn export_partner(settings: &Settings, id: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let summary = partner_archive::export(&mut conn, id, clock::system().now(), file)?;
+    println!(
+        "Exported {} ({}) to {}: {} rows.",
+        summary.partner_name,
+        summary.partner_id,
+        file.display(),
+        summary.rows()
+    );
+    println!("The file holds password hashes and second-factor secrets: keep it like a backup.");
+    Ok(())
+}
+
+fn import_partner(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let summary = partner_archive::import(&mut conn, file)?;
+    println!(
+        "Imported {} ({}): {} rows.",
+        summary.partner_name,
+        summary.partner_id,
+        summary.rows()
+    );
+    println!(
+        "Sign-ins, one-time links and unsent emails stayed behind: pending invitations \
+         need sending again, and passkeys work only under the same domain name."
     );
     Ok(())
 }

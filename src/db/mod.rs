@@ -5,6 +5,7 @@ pub mod backup;
 pub mod codes;
 pub mod derived;
 mod lock;
+pub mod partner_archive;
 pub mod replaceable;
 pub mod schema;
 

@@ -46,6 +46,8 @@ mod monitoring_rollups;
 mod open_customer;
 mod outage;
 mod page_text;
+mod partner_archive;
+mod partner_archive_fixture;
 mod partner_home;
 mod partner_home_monitors;
 mod partner_home_states;
