@@ -59,30 +59,7 @@ enum Command {
     Check,
     /// Create a partner organisation with its first owner, and queue the owner's
     /// activation email.
-    CreatePartner {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        owner_username: String,
-        /// Defaults to the username when that is an email address.
-        #[arg(long)]
-        owner_email: Option<String>,
-        #[arg(long)]
-        owner_name: String,
-        /// fr or en.
-        #[arg(long, default_value = "en")]
-        language: String,
-        /// An IANA time zone, e.g. Europe/Paris.
-        #[arg(long, default_value = "UTC")]
-        time_zone: String,
-        /// The id of the distributor this partner belongs to.
-        #[arg(long)]
-        parent: Option<String>,
-        /// Do not require a second factor of the staff (required by default;
-        /// the owner can change it on the Security page).
-        #[arg(long)]
-        second_factor_optional: bool,
-    },
+    CreatePartner(NewPartnerArgs),
     /// Record customers' service health: services, incidents and their updates.
     #[command(subcommand)]
     Health(crate::service_health::cli::HealthCommand),
@@ -94,6 +71,33 @@ enum Command {
         #[command(subcommand)]
         command: OfferCommand,
     },
+}
+
+/// What `create-partner` is given.
+#[derive(clap::Args)]
+struct NewPartnerArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    owner_username: String,
+    /// Defaults to the username when that is an email address.
+    #[arg(long)]
+    owner_email: Option<String>,
+    #[arg(long)]
+    owner_name: String,
+    /// fr or en.
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// An IANA time zone, e.g. Europe/Paris.
+    #[arg(long, default_value = "UTC")]
+    time_zone: String,
+    /// The id of the distributor this partner belongs to.
+    #[arg(long)]
+    parent: Option<String>,
+    /// Do not require a second factor of the staff (required by default;
+    /// the owner can change it on the Security page).
+    #[arg(long)]
+    second_factor_optional: bool,
 }
 
 #[derive(Subcommand)]
@@ -194,65 +198,60 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportPartner { file } => import_partner(&settings, &file),
         Command::Health(command) => crate::service_health::cli::health(&settings, command),
         Command::ApiToken(command) => api_token(&settings, command),
-        Command::CreatePartner {
-            name,
-            owner_username,
-            owner_email,
-            owner_name,
-            language,
-            time_zone,
-            parent,
-            second_factor_optional,
-        } => {
-            let field =
-                |what: &str, e: crate::accounts::FieldError| anyhow::anyhow!("{what}: {}", e);
-            let username =
-                Username::parse(&owner_username).map_err(|e| field("--owner-username", e))?;
-            let email_text = owner_email.unwrap_or_else(|| owner_username.clone());
-            let owner_email =
-                EmailAddress::parse(&email_text).map_err(|e| field("--owner-email", e))?;
-            if !username.may_belong_to(&owner_email) {
-                anyhow::bail!(
-                    "--owner-username: an email address as username must be the owner's own (--owner-email)"
-                );
-            }
-            let new = NewPartner {
-                name: DisplayName::parse(&name).map_err(|e| field("--name", e))?,
-                parent_id: parent,
-                second_factor_required: !second_factor_optional,
-                owner: NewLogin {
-                    username,
-                    email: owner_email,
-                    full_name: DisplayName::parse(&owner_name)
-                        .map_err(|e| field("--owner-name", e))?,
-                    language: Lang::from_code(&language)
-                        .ok_or_else(|| anyhow::anyhow!("--language: use fr or en"))?,
-                    time_zone: time_zone
-                        .parse()
-                        .map_err(|_| anyhow::anyhow!("--time-zone: not an IANA time zone"))?,
-                },
-            };
-            let pool = db::connect(&settings.database_url, 1)?;
-            let mut conn = pool.get()?;
-            let created = organisations::create_with_owner(
-                &mut conn,
-                &settings,
-                clock::system().now(),
-                &new,
-            )?;
-            println!("Partner organisation created: {}", created.partner_id);
-            if created.owner_is_new {
-                println!("The owner's activation email is queued; the running portal sends it.");
-            } else {
-                println!(
-                    "The username already has a login: an invitation to own this organisation \
-                     is queued for the address given; it becomes owner once that login accepts."
-                );
-            }
-            Ok(())
-        }
+        Command::CreatePartner(args) => create_partner(&settings, args),
         Command::Offer { command } => offers(&settings, command),
     }
+}
+
+fn create_partner(settings: &Settings, args: NewPartnerArgs) -> anyhow::Result<()> {
+    let NewPartnerArgs {
+        name,
+        owner_username,
+        owner_email,
+        owner_name,
+        language,
+        time_zone,
+        parent,
+        second_factor_optional,
+    } = args;
+    let field = |what: &str, e: crate::accounts::FieldError| anyhow::anyhow!("{what}: {}", e);
+    let username = Username::parse(&owner_username).map_err(|e| field("--owner-username", e))?;
+    let email_text = owner_email.unwrap_or_else(|| owner_username.clone());
+    let owner_email = EmailAddress::parse(&email_text).map_err(|e| field("--owner-email", e))?;
+    if !username.may_belong_to(&owner_email) {
+        anyhow::bail!(
+            "--owner-username: an email address as username must be the owner's own (--owner-email)"
+        );
+    }
+    let new = NewPartner {
+        name: DisplayName::parse(&name).map_err(|e| field("--name", e))?,
+        parent_id: parent,
+        second_factor_required: !second_factor_optional,
+        owner: NewLogin {
+            username,
+            email: owner_email,
+            full_name: DisplayName::parse(&owner_name).map_err(|e| field("--owner-name", e))?,
+            language: Lang::from_code(&language)
+                .ok_or_else(|| anyhow::anyhow!("--language: use fr or en"))?,
+            time_zone: time_zone
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--time-zone: not an IANA time zone"))?,
+        },
+    };
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let created =
+        organisations::create_with_owner(&mut conn, settings, clock::system().now(), &new)?;
+    println!("Partner organisation created: {}", created.partner_id);
+    if created.owner_is_new {
+        println!("The owner's activation email is queued; the running portal sends it.");
+    } else {
+        println!(
+            "The username already has a login: an invitation to own this organisation \
+                 is queued for the address given; it becomes owner once that login accepts."
+        );
+    }
+    Ok(())
 }
 
 fn check(settings: &Settings) -> anyhow::Result<()> {

@@ -67,13 +67,13 @@ const READY_WAIT: Duration = Duration::from_secs(2);
 
 /// The access check of `/metrics`: the bearer token must be the settings'
 /// metrics token. Without one set, the metrics are not served: 404, as for a
-/// missing page.
-pub fn metrics_token(req: &HttpRequest) -> Result<(), HttpResponse> {
+/// missing page. The refusal, if any.
+pub fn metrics_refusal(req: &HttpRequest) -> Option<HttpResponse> {
     let expected = req
         .app_data::<web::Data<AppState>>()
         .and_then(|state| state.settings.metrics_token.clone());
     let Some(expected) = expected else {
-        return Err(actix_web::ResponseError::error_response(
+        return Some(actix_web::ResponseError::error_response(
             &PageError::NotFound,
         ));
     };
@@ -85,14 +85,14 @@ pub fn metrics_token(req: &HttpRequest) -> Result<(), HttpResponse> {
         .unwrap_or_default();
     // Compared as digests, so the comparison's time says nothing of the token.
     if Sha256::digest(presented.trim()) == Sha256::digest(expected.as_str()) {
-        return Ok(());
+        return None;
     }
     let mut refusal = HttpResponse::Unauthorized()
         .insert_header((WWW_AUTHENTICATE, "Bearer"))
         .insert_header((CONTENT_TYPE, "text/plain"))
         .body("a valid metrics token is required");
     refusal.extensions_mut().insert(OwnPage);
-    Err(refusal)
+    Some(refusal)
 }
 
 /// Every figure of the instance in the Prometheus text format. The queues are

@@ -384,7 +384,7 @@ pub enum Decision {
     BearerToken,
     /// Only the request's customer token decides (`monitoring::api::authenticate`).
     CustomerToken,
-    /// Only the request's metrics token decides (`home::metrics_token`).
+    /// Only the request's metrics token decides (`home::metrics_refusal`).
     MetricsToken,
     /// The membership requires a second factor the login does not have, and
     /// the grace period is over: go and enrol one.

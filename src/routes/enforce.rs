@@ -35,9 +35,9 @@ pub(super) async fn enforce(
             Ok(()) => return pass(req, next).await,
             Err(refusal) => refusal,
         },
-        Decision::MetricsToken => match crate::home::metrics_token(req.request()) {
-            Ok(()) => return pass(req, next).await,
-            Err(refusal) => refusal,
+        Decision::MetricsToken => match crate::home::metrics_refusal(req.request()) {
+            None => return pass(req, next).await,
+            Some(refusal) => refusal,
         },
         refused => refusal(refused, &req),
     };
