@@ -70,4 +70,5 @@ mod sweep;
 mod sweep_browser;
 mod tenant_scope;
 mod throttling;
+mod upgrade;
 mod wording;
