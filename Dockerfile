@@ -32,9 +32,9 @@ FROM ${RUNTIME_IMAGE}
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && groupadd --system --gid 10001 partnerdesk \
-    && useradd --system --uid 10001 --gid partnerdesk --home-dir /data \
-        --shell /usr/sbin/nologin partnerdesk \
+    && groupadd --gid 10001 partnerdesk \
+    && useradd --no-log-init --no-create-home --uid 10001 --gid partnerdesk \
+        --home-dir /data --shell /usr/sbin/nologin partnerdesk \
     && install -d -o partnerdesk -g partnerdesk -m 0700 /data
 COPY --from=builder /out/partnerdesk /usr/local/bin/partnerdesk
 
@@ -46,7 +46,8 @@ EXPOSE 8080
 USER 10001:10001
 
 # Liveness through the portal's own /health_check, with bash's /dev/tcp: the image
-# needs no HTTP client for it. It follows the port of PARTNERDESK_BIND.
+# needs no HTTP client for it. It follows the port of PARTNERDESK_BIND. (podman and
+# buildah keep it only in the docker image format: `--format docker`.)
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PARTNERDESK_BIND##*:} && printf 'GET /health_check HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 
