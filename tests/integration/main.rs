@@ -75,4 +75,5 @@ mod sweep;
 mod sweep_browser;
 mod tenant_scope;
 mod throttling;
+mod upgrade;
 mod wording;
