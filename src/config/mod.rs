@@ -63,6 +63,10 @@ pub struct Settings {
     /// withdraw the free failures of every address that has failures
     /// (`auth::throttle`).
     pub failure_brake_per_minute: u32,
+    /// Whether an organisation's identity provider may be reached over plain
+    /// http (a provider on this machine, in development and tests); otherwise
+    /// only https issuers are accepted.
+    pub sso_allow_http_issuers: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -242,6 +246,7 @@ impl Settings {
             failure_brake_per_minute: raw
                 .failure_brake_per_minute
                 .unwrap_or(DEFAULT_FAILURE_BRAKE_PER_MINUTE),
+            sso_allow_http_issuers: raw.sso_allow_http_issuers.unwrap_or(false),
         })
     }
 

@@ -26,6 +26,7 @@ pub(super) struct RawSettings {
     pub(super) data_regions: Option<BTreeMap<String, String>>,
     pub(super) trusted_proxies: Option<RawList>,
     pub(super) failure_brake_per_minute: Option<u32>,
+    pub(super) sso_allow_http_issuers: Option<bool>,
 }
 
 /// A list given as one comma-separated string (the environment) or as an array
