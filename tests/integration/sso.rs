@@ -145,10 +145,7 @@ async fn untrustworthy_answers_of_the_provider_sign_nobody_in() {
         assert!(page.contains(message), "{mode:?}: {page}");
         assert!(!in_, "{mode:?} signs nobody in");
         let logged = log();
-        let ours = logged
-            .lines()
-            .filter(|l| l.contains(partner.as_str()))
-            .last();
+        let ours = logged.lines().rfind(|l| l.contains(partner.as_str()));
         assert!(
             ours.is_some_and(|line| line.to_lowercase().contains(reason)),
             "{mode:?} refused for its reason: {ours:?}"
