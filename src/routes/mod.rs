@@ -114,7 +114,7 @@ routes! {
     }
     "/partner/sso/domains" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::claim }
     "/partner/sso/domains/{domain_id}/remove" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::remove }
-    "/partner/sso/prove" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::prove }
+    "/partner/sso/prove" { POST Partner(Capability::ManageSingleSignOn) => sso::proof::prove }
     "/sso/callback" { GET Public => sso::flow::callback }
     "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset_staff }
     "/customer/security" {

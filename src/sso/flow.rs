@@ -203,7 +203,7 @@ pub async fn callback(
         }
         Purpose::Prove => {
             let prover = pending.login_id.unwrap_or_default();
-            super::pages::proven(&state, layout, &session, prover, arrival).await
+            super::proof::proven(&state, layout, &session, prover, arrival).await
         }
     }
 }

@@ -15,6 +15,7 @@
 
 pub mod flow;
 pub mod pages;
+pub mod proof;
 mod provider;
 pub mod sealed;
 mod signing_in;
