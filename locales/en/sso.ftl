@@ -45,6 +45,7 @@ sso-provider-unreachable = Your organisation's identity provider cannot be reach
 sso-secret-unreadable = Single sign-on must be set up again by an owner of your organisation (its secret can no longer be read).
 sso-token-refused = The answer of your identity provider could not be trusted, so you were not signed in.
 sso-email-unverified = Your identity provider did not confirm your email address, so you were not signed in.
+sso-other-memberships = You also belong to another organisation or customer account, so your organisation's provider cannot sign you in here: sign in with your password.
 sso-email-outside-domains = Your email address is not in a domain your organisation has proven, so you were not signed in.
 sso-no-account = There is no active member of this organisation with your email address. Ask an owner to invite you.
 sso-account-elsewhere = An account with your email address already exists. Ask an owner of your organisation to invite it.

@@ -45,6 +45,7 @@ sso-provider-unreachable = Le fournisseur d'identité de votre organisation est 
 sso-secret-unreadable = Un propriétaire de votre organisation doit reconfigurer l'authentification unique (son secret n'est plus lisible).
 sso-token-refused = La réponse de votre fournisseur d'identité n'est pas fiable : vous n'avez pas été connecté.
 sso-email-unverified = Votre fournisseur d'identité n'a pas confirmé votre adresse e-mail : vous n'avez pas été connecté.
+sso-other-memberships = Vous appartenez aussi à une autre organisation ou à un compte client : le fournisseur de votre organisation ne peut pas vous connecter ici. Connectez-vous avec votre mot de passe.
 sso-email-outside-domains = Votre adresse e-mail n'est pas dans un domaine prouvé par votre organisation : vous n'avez pas été connecté.
 sso-no-account = Aucun membre actif de cette organisation n'a votre adresse e-mail. Demandez à un propriétaire de vous inviter.
 sso-account-elsewhere = Un compte avec votre adresse e-mail existe déjà. Demandez à un propriétaire de votre organisation de l'inviter.

@@ -107,10 +107,58 @@ pub fn provider_for(conn: &mut DbConnection, address: &str) -> QueryResult<Optio
         .select(sso_domains::partner_id)
         .first(conn)
         .optional()?;
-    match owner {
-        Some(partner_id) => connection_of(conn, &PartnerId::new(partner_id)),
-        None => Ok(None),
-    }
+    let Some(partner_id) = owner.map(PartnerId::new) else {
+        return Ok(None);
+    };
+    let Some(connection) = connection_of(conn, &partner_id)? else {
+        return Ok(None);
+    };
+    // Only the organisation's own people go to its provider: a person of
+    // another organisation who shares the domain keeps the password form, and
+    // is never shown this provider's sign-in page.
+    let (typed, key) = (address.trim(), address.trim().to_lowercase());
+    let logins_of_address: Vec<String> = logins::table
+        .filter(
+            logins::username_key
+                .eq(&key)
+                .or(logins::email.eq(typed))
+                .or(logins::email.eq(&key)),
+        )
+        .select(logins::id)
+        .load(conn)?;
+    let goes = match logins_of_address.as_slice() {
+        [] => connection.new_staff_role.is_some(),
+        [login_id] => belongs_only_to(conn, login_id, &partner_id)?,
+        _ => false,
+    };
+    Ok(goes.then_some(connection))
+}
+
+/// Whether the login's only active membership is with `partner_id`: what that
+/// organisation's provider vouches for then reaches nothing beyond it. A person
+/// who also belongs to another organisation or a customer account signs in with
+/// a password, and is never refused one because of this organisation.
+pub fn belongs_only_to(
+    conn: &mut DbConnection,
+    login_id: &str,
+    partner_id: &PartnerId,
+) -> QueryResult<bool> {
+    let active = memberships::table
+        .filter(memberships::login_id.eq(login_id))
+        .filter(memberships::state.eq(MembershipState::Active));
+    let here: i64 = active
+        .filter(memberships::partner_id.eq(partner_id.as_str()))
+        .count()
+        .get_result(conn)?;
+    let elsewhere: i64 = active
+        .filter(
+            memberships::partner_id
+                .ne(partner_id.as_str())
+                .or(memberships::partner_id.is_null()),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(here > 0 && elsewhere == 0)
 }
 
 /// Whether `partner_id` has proven `domain`.
@@ -158,13 +206,12 @@ pub fn password_refused(conn: &mut DbConnection, login_id: &str) -> QueryResult<
     if requiring.is_empty() {
         return Ok(false);
     }
-    let staff: i64 = memberships::table
-        .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::state.eq(MembershipState::Active))
-        .filter(memberships::partner_id.eq_any(requiring.into_iter().map(Some)))
-        .count()
-        .get_result(conn)?;
-    Ok(staff > 0)
+    for partner_id in requiring {
+        if belongs_only_to(conn, login_id, &PartnerId::new(partner_id))? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -141,6 +141,9 @@ fn match_address(
         .map(|(id, _)| id)
         .collect();
     Ok(Ok(match matching.as_slice() {
+        [only] if !super::belongs_only_to(conn, only, partner_id)? => {
+            return Ok(Err("sso-other-memberships"));
+        }
         [only] => Found::Staff {
             login_id: only.clone(),
         },

@@ -160,12 +160,13 @@ async fn untrustworthy_answers_of_the_provider_sign_nobody_in() {
     assert_eq!(status, 403);
     assert!(page.contains("not in a domain your organisation has proven"));
     assert!(!in_);
-    // A verified address of the domain that belongs to nobody on the staff.
+    // A verified address of the domain that belongs to nobody on the staff
+    // (typed, such an address keeps the password form: it is answered at the
+    // provider here).
     provider
         .account("nobody@contoso.example", true, Mode::Normal)
         .await;
-    let (status, page, in_) =
-        refused_answer(&app, "nobody@contoso.example", "nobody@contoso.example").await;
+    let (status, page, in_) = refused_answer(&app, sam, "nobody@contoso.example").await;
     assert_eq!(status, 403);
     assert!(page.contains("Ask an owner to invite you"));
     assert!(!in_);
@@ -282,10 +283,62 @@ async fn people_are_created_at_first_sign_in_only_when_the_owner_allows_it() {
     provider
         .account("both@contoso.example", true, Mode::Normal)
         .await;
+    // Typed as someone who goes to the provider, answered there as the other.
     let (status, page, in_) =
-        refused_answer(&app, "both@contoso.example", "both@contoso.example").await;
+        refused_answer(&app, "new@contoso.example", "both@contoso.example").await;
     assert_eq!(status, 403);
     assert!(page.contains("already exists"));
+    assert!(!in_);
+}
+
+/// A provider vouches only for its own organisation: someone who also belongs
+/// to another is neither sent to it, nor signed in by it, nor refused a
+/// password because of it, so no organisation's provider reaches another's
+/// membership.
+#[tokio::test]
+async fn a_person_who_also_belongs_elsewhere_is_never_signed_in_by_the_provider() {
+    let Some((app, provider, partner, _)) = contoso_connected(true, "").await else {
+        return;
+    };
+    app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
+    app.active_member(&partner, "ann@contoso.example", PartnerRole::SalesAgent);
+    let fabrikam = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.active_member(&fabrikam, "sam@contoso.example", PartnerRole::Owner);
+
+    let stays = email_first(&app, &client(), "sam@contoso.example").await;
+    let page = stays.text().await.expect("page");
+    assert!(
+        !page.contains(&provider.issuer),
+        "not sent to Contoso's provider"
+    );
+    let browser = client();
+    let with_password = app
+        .post_as(
+            &browser,
+            "/login",
+            &[
+                ("username", "sam@contoso.example"),
+                ("password", PASSWORD),
+                ("method", "password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        location(&with_password),
+        "/memberships",
+        "required SSO aside"
+    );
+
+    provider
+        .account("sam@contoso.example", true, Mode::Normal)
+        .await;
+    let (status, page, in_) =
+        refused_answer(&app, "ann@contoso.example", "sam@contoso.example").await;
+    assert_eq!(status, 403);
+    assert!(
+        page.contains("also belong to another organisation"),
+        "{page}"
+    );
     assert!(!in_);
 }
 
