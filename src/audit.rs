@@ -84,10 +84,15 @@ pub enum Action {
     SecondFactorPolicyChanged,
     RecoveryCodeUsed,
     MembershipLeft,
+    SsoConnectionChanged,
+    SsoDomainClaimed,
+    SsoDomainProven,
+    SsoDomainRemoved,
+    SignedInWithSso,
 }
 
 impl Action {
-    pub const ALL: [Action; 74] = [
+    pub const ALL: [Action; 79] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -162,6 +167,11 @@ impl Action {
         Action::SecondFactorPolicyChanged,
         Action::RecoveryCodeUsed,
         Action::MembershipLeft,
+        Action::SsoConnectionChanged,
+        Action::SsoDomainClaimed,
+        Action::SsoDomainProven,
+        Action::SsoDomainRemoved,
+        Action::SignedInWithSso,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -205,6 +215,11 @@ impl Action {
             Action::SecondFactorPolicyChanged => "second_factor_policy_changed",
             Action::RecoveryCodeUsed => "recovery_code_used",
             Action::MembershipLeft => "membership_left",
+            Action::SsoConnectionChanged => "sso_connection_changed",
+            Action::SsoDomainClaimed => "sso_domain_claimed",
+            Action::SsoDomainProven => "sso_domain_proven",
+            Action::SsoDomainRemoved => "sso_domain_removed",
+            Action::SignedInWithSso => "signed_in_with_sso",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",
             Action::OrderPlaced => "order_placed",

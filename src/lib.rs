@@ -33,6 +33,7 @@ pub mod second_factor;
 pub mod service_health;
 pub mod service_requests;
 pub mod signin;
+pub mod sso;
 pub mod staff;
 pub mod startup;
 pub mod state;

@@ -27,6 +27,9 @@ pub enum Capability {
     ManageCustomerGroups,
     ManageStaff,
     SeeActivityLog,
+    /// Connect the organisation's identity provider, claim its email domains
+    /// and decide whether its staff must sign in through it.
+    ManageSingleSignOn,
 }
 
 /// Each capability with the roles that hold it.
@@ -60,6 +63,7 @@ pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     (Capability::ManageCustomerGroups, &[Owner]),
     (Capability::ManageStaff, &[Owner]),
     (Capability::SeeActivityLog, &[Owner]),
+    (Capability::ManageSingleSignOn, &[Owner]),
 ];
 
 impl Capability {
@@ -77,6 +81,7 @@ impl Capability {
             Capability::ManageCustomerGroups => "cap-manage-groups",
             Capability::ManageStaff => "cap-manage-staff",
             Capability::SeeActivityLog => "cap-see-activity",
+            Capability::ManageSingleSignOn => "cap-manage-sso",
         }
     }
 }

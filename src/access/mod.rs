@@ -331,6 +331,10 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/partner/staff/{membership_id}/second-factor/reset"),
     ("POST", "/partner/customers/{customer_id}/permissions"),
     ("POST", "/partner/security"),
+    ("POST", "/partner/sso"),
+    ("POST", "/partner/sso/domains"),
+    ("POST", "/partner/sso/domains/{domain_id}/remove"),
+    ("POST", "/partner/sso/prove"),
     ("POST", "/customer/users"),
     ("POST", "/customer/users/{membership_id}/role"),
     (

@@ -27,6 +27,8 @@ const SECOND_FACTOR_AT_KEY: &str = "auth.second_factor_at";
 const ENROLMENT_KEY: &str = "auth.totp_enrolment";
 /// A passkey ceremony under way (its challenge), one per purpose.
 const PASSKEY_KEY_PREFIX: &str = "auth.passkey.";
+/// A single sign-on under way: its `state`, `nonce` and PKCE verifier.
+const SSO_KEY: &str = "auth.sso";
 
 pub struct TypedSession(Session);
 
@@ -280,6 +282,20 @@ impl TypedSession {
         self.0
             .remove_as::<T>(&format!("{PASSKEY_KEY_PREFIX}{purpose}"))
             .and_then(Result::ok)
+    }
+
+    /// Keeps what a sign-in through a provider must find again at its callback.
+    pub fn set_sso_pending<T: serde::Serialize>(
+        &self,
+        pending: &T,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.insert(SSO_KEY, pending)
+    }
+
+    /// What a sign-in through a provider left, taken out: each `state` is
+    /// answered once, right or wrong.
+    pub fn take_sso_pending<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.0.remove_as::<T>(SSO_KEY).and_then(Result::ok)
     }
 
     pub fn sign_out(&self) {

@@ -68,6 +68,10 @@ pub struct Settings {
     /// The bearer token Prometheus presents to `/metrics`; unset, the metrics
     /// are not served.
     pub metrics_token: Option<String>,
+    /// Whether an organisation's identity provider may be reached over plain
+    /// http (a provider on this machine, in development and tests); otherwise
+    /// only https issuers are accepted.
+    pub sso_allow_http_issuers: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -256,6 +260,7 @@ impl Settings {
                 .failure_brake_per_minute
                 .unwrap_or(DEFAULT_FAILURE_BRAKE_PER_MINUTE),
             metrics_token: metrics_token(raw.metrics_token)?,
+            sso_allow_http_issuers: raw.sso_allow_http_issuers.unwrap_or(false),
         })
     }
 

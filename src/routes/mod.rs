@@ -18,7 +18,7 @@ use crate::service_requests::{
 };
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
-    assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin,
+    assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin, sso,
     staff, sub_accounts, web as pages,
 };
 
@@ -109,6 +109,14 @@ routes! {
         GET Partner(Capability::ManageStaff) => second_factor::policy::partner_page,
         POST Partner(Capability::ManageStaff) => second_factor::policy::partner_change,
     }
+    "/partner/sso" {
+        GET Partner(Capability::ManageSingleSignOn) => sso::pages::page,
+        POST Partner(Capability::ManageSingleSignOn) => sso::pages::save,
+    }
+    "/partner/sso/domains" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::claim }
+    "/partner/sso/domains/{domain_id}/remove" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::remove }
+    "/partner/sso/prove" { POST Partner(Capability::ManageSingleSignOn) => sso::proof::prove }
+    "/sso/callback" { GET Public => sso::flow::callback }
     "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset_staff }
     "/customer/security" {
         GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::customer_page,

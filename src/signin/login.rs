@@ -33,6 +33,9 @@ struct LoginPage {
     error: Option<String>,
     /// Where a passkey's answer goes, when the portal offers passkeys.
     passkey_finish: Option<String>,
+    /// The password form even for an address whose organisation signs in
+    /// through its identity provider.
+    password_only: bool,
 }
 
 /// Signing in with a passkey alone, when the portal offers passkeys.
@@ -48,7 +51,12 @@ fn passkey_finish(state: &AppState, next: &str) -> Option<String> {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    method: Option<String>,
 }
+
+/// The form's `method` asking for the password even where single sign-on is
+/// offered.
+const PASSWORD_METHOD: &str = "password";
 
 pub async fn form(
     state: web::Data<AppState>,
@@ -62,14 +70,19 @@ pub async fn form(
         passkey_finish: passkey_finish(&state, &next),
         next,
         error: None,
+        password_only: query.method.as_deref() == Some(PASSWORD_METHOD),
     })
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
     username: String,
+    /// Left empty by a person whose organisation signs in through its provider.
+    #[serde(default)]
     password: String,
     next: Option<String>,
+    #[serde(default)]
+    method: String,
 }
 
 enum Outcome {
@@ -83,6 +96,9 @@ enum Outcome {
     },
     Refused,
     Throttled(throttle::Reason),
+    /// The password was right, but the person's organisation requires its
+    /// identity provider.
+    SingleSignOnRequired,
 }
 
 pub async fn submit(
@@ -96,6 +112,27 @@ pub async fn submit(
     let form = form.into_inner();
     let now = state.clock.now();
     let next = local_path(form.next.as_deref().unwrap_or("")).to_owned();
+    let password_only = form.method == PASSWORD_METHOD;
+    if !password_only {
+        let typed = form.username.clone();
+        let provider = db::run(&state.pool, move |conn| {
+            crate::sso::provider_for(conn, &typed).map_err(DbError::from)
+        })
+        .await?;
+        if let Some(connection) = provider {
+            let purpose = crate::sso::flow::Purpose::SignIn;
+            return crate::sso::flow::begin(
+                &state,
+                layout,
+                &session,
+                &connection,
+                purpose,
+                None,
+                &next,
+            )
+            .await;
+        }
+    }
     let outcome = attempt(&state, form.username.clone(), form.password, client, now).await?;
     let refuse = |layout: PageContext, status: StatusCode, key: &str| {
         let page = LoginPage {
@@ -104,6 +141,7 @@ pub async fn submit(
             username: form.username.clone(),
             next: next.clone(),
             passkey_finish: passkey_finish(&state, &next),
+            password_only,
         };
         render_with_status(&page, status)
     };
@@ -124,6 +162,9 @@ pub async fn submit(
                 "sign-in failed"
             );
             refuse(layout, StatusCode::OK, "signin-failed")
+        }
+        Outcome::SingleSignOnRequired => {
+            refuse(layout, StatusCode::FORBIDDEN, "signin-sso-required")
         }
         Outcome::SignedIn {
             login_id,
@@ -226,6 +267,9 @@ fn record_attempt(
     db::write_transaction(conn, |conn| match (&row, verified) {
         (Some((login_id, full_name, _, _)), true) => {
             reservation.succeeded(conn)?;
+            if crate::sso::password_refused(conn, login_id)? {
+                return Ok(Outcome::SingleSignOnRequired);
+            }
             if crate::second_factor::has_factor(conn, login_id)? {
                 return Ok(Outcome::SecondFactor {
                     login_id: login_id.clone(),

@@ -86,6 +86,11 @@ pub async fn request(
         let Some((login_id, email, full_name, language)) = found else {
             return Ok(false);
         };
+        // Its organisation's provider is the only way in: no link is sent
+        // (the page answers the same, whoever asks).
+        if crate::sso::password_refused(conn, &login_id)? {
+            return Ok(false);
+        }
         let token = tokens::issue(
             conn,
             &login_id,
@@ -118,7 +123,11 @@ fn reset_login_of(
         LoginState::Active,
         now,
     )?;
-    Ok(login.map(|(login_id, _)| login_id))
+    match login {
+        // A link sent before the organisation required single sign-on.
+        Some((login_id, _)) if crate::sso::password_refused(conn, &login_id)? => Ok(None),
+        found => Ok(found.map(|(login_id, _)| login_id)),
+    }
 }
 
 pub async fn choose_form(

@@ -88,6 +88,7 @@ fn names_a_tenant_object(route: &Route) -> bool {
         "{subscription_id}",
         "{reservation_id}",
         "{request_id}",
+        "{domain_id}",
     ]
     .iter()
     .any(|id| route.path.contains(id))

@@ -136,6 +136,8 @@ pub(crate) fn fresh_object(
             Some(&ids.subscription),
             PlacedBy::Partner,
         )
+    } else if path.starts_with("/partner/sso/domains/") {
+        app.claimed_domain(ours, &format!("fresh{n}.contoso.example"))
     } else if path.starts_with("/customer/") {
         app.pending_customer_user(&ids.customer, &format!("fresh{n}@adatum.example"))
     } else {

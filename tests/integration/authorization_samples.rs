@@ -110,6 +110,8 @@ fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
         }
         "/account/security/recovery-codes" => "/account/security/recovery-codes".to_owned(),
         "/partner/security" => "/partner/security".to_owned(),
+        // Removing a claimed domain ends it: each request has its own.
+        "/partner/sso/domains/{domain_id}/remove" => format!("/partner/sso/domains/{FRESH}/remove"),
         "/customer/security" => "/customer/security".to_owned(),
         "/partner/staff/{membership_id}/revoke" => format!("/partner/staff/{FRESH}/revoke"),
         "/customer/users/{membership_id}/role" => {
@@ -176,6 +178,10 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/customer/subscriptions" => "/customer/subscriptions",
         "/customer/reservations" => "/customer/reservations",
         "/partner/staff" => "/partner/staff",
+        "/partner/sso" => "/partner/sso",
+        "/partner/sso/domains" => "/partner/sso/domains",
+        "/partner/sso/prove" => "/partner/sso/prove",
+        "/sso/callback" => "/sso/callback",
         "/partner/staff/invite" => "/partner/staff/invite",
         "/password-reset" => "/password-reset",
         "/reset-password/{token}" => {

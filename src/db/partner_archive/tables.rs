@@ -284,6 +284,14 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
     ("auth_failures", "throttling counters"),
     ("email_outbox", "emails are the source's to send"),
     ("customer_imports", "CSV import jobs are the source's work"),
+    (
+        "sso_connections",
+        "single sign-on is set up again on the target: the client secret is sealed with the source's key",
+    ),
+    (
+        "sso_domains",
+        "a domain is proven again on the target, by a sign-in through its provider",
+    ),
     ("replaceable_schema", "the instance's schema"),
     ("__diesel_schema_migrations", "the instance's schema"),
 ];

@@ -8,15 +8,19 @@ mod commerce;
 mod identity;
 mod monitoring;
 mod service;
+mod sso;
 mod tenants;
 
 pub use commerce::*;
 pub use identity::*;
 pub use monitoring::*;
 pub use service::*;
+pub use sso::*;
 pub use tenants::*;
 
 diesel::joinable!(second_factors -> logins (login_id));
+diesel::joinable!(sso_connections -> partner_organisations (partner_id));
+diesel::joinable!(sso_domains -> partner_organisations (partner_id));
 diesel::joinable!(recovery_codes -> logins (login_id));
 
 diesel::joinable!(memberships -> logins (login_id));
@@ -93,6 +97,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_security,
     withdrawn_links,
     activity_log,
+    sso_connections,
+    sso_domains,
 );
 
 diesel::joinable!(monitors -> sites (site_id));

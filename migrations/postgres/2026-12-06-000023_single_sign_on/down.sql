@@ -1,0 +1,2 @@
+DROP TABLE sso_domains;
+DROP TABLE sso_connections;
