@@ -8,7 +8,6 @@ use askama::Template;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
-use sha2::{Digest, Sha256};
 
 use crate::db::{self, DbError};
 use crate::metrics::{self, Backlog};
@@ -83,8 +82,7 @@ pub fn metrics_refusal(req: &HttpRequest) -> Option<HttpResponse> {
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .unwrap_or_default();
-    // Compared as digests, so the comparison's time says nothing of the token.
-    if Sha256::digest(presented.trim()) == Sha256::digest(expected.as_str()) {
+    if crate::auth::tokens::same_secret(presented.trim(), &expected) {
         return None;
     }
     let mut refusal = HttpResponse::Unauthorized()

@@ -32,6 +32,12 @@ pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Whether two secrets are equal, compared as their SHA-256 digests so that
+/// the time taken says nothing of where they first differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+}
+
 /// 256 random bits, hex-encoded, for a link.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

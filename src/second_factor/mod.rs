@@ -91,12 +91,8 @@ pub fn matching_step(secret: &str, username: &str, code: &str, now: NaiveDateTim
         .filter(|step| *step >= 0)
         .find(|step| {
             let time = u64::try_from(*step).unwrap_or(0) * TOTP_STEP_SECONDS;
-            constant_time_eq(totp.generate(time).as_bytes(), code.as_bytes())
+            crate::auth::tokens::same_secret(&totp.generate(time), &code)
         })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A typed code without the spaces and dashes people add, in capitals.

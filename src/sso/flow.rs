@@ -9,7 +9,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::provider::{self, ProviderError, Redemption, Verified};
 use super::{Connection, sealed};
@@ -139,11 +138,6 @@ pub struct CallbackQuery {
     state: Option<String>,
 }
 
-/// Compares two secrets by their digests, so the time taken tells nothing.
-fn same_secret(a: &str, b: &str) -> bool {
-    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
-}
-
 pub async fn callback(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -160,7 +154,7 @@ pub async fn callback(
             && query
                 .state
                 .as_deref()
-                .is_some_and(|given| same_secret(given, &p.state))
+                .is_some_and(|given| crate::auth::tokens::same_secret(given, &p.state))
     }) else {
         tracing::warn!(client = %client, "single sign-on callback without a matching state");
         return refused(layout, StatusCode::BAD_REQUEST, "sso-start-again");

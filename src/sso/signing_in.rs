@@ -13,9 +13,7 @@ use super::Connection;
 use super::flow::{refused, verified_address};
 use super::provider::Verified;
 use crate::access::PartnerRole;
-use crate::accounts::{
-    DisplayName, EmailAddress, LoginState, MembershipKind, MembershipState, NewLogin, Username,
-};
+use crate::accounts::{DisplayName, EmailAddress, LoginState, MembershipState, NewLogin, Username};
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::{Membership, memberships_of};
 use crate::auth::session::{SignInClient, TypedSession};
@@ -196,17 +194,7 @@ fn create(
         time_zone: chrono_tz::UTC,
     };
     let login_id = crate::accounts::insert(conn, now, &new, LoginState::Active, None)?;
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::id.eq(uuid::Uuid::new_v4().to_string()),
-            memberships::login_id.eq(&login_id),
-            memberships::scope.eq(MembershipKind::Partner),
-            memberships::partner_id.eq(Some(partner_id.as_str())),
-            memberships::role.eq(role.as_str()),
-            memberships::state.eq(MembershipState::Active),
-            memberships::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    crate::organisations::add_member(conn, now, partner_id, &login_id, role)?;
     audit::record(
         conn,
         now,
