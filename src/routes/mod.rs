@@ -10,6 +10,7 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 
 use crate::access::{Access, Capability, CustomerCapability};
+use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
 use crate::service_health::{api as health_api, pages as health_pages};
@@ -106,8 +107,8 @@ routes! {
     "/account/security/factors/{factor_id}/remove" { POST SignedIn => second_factor::pages::remove }
     "/account/security/recovery-codes" { POST SignedIn => second_factor::pages::new_recovery_codes }
     "/partner/security" {
-        GET Partner(Capability::ManageStaff) => second_factor::policy::partner_page,
-        POST Partner(Capability::ManageStaff) => second_factor::policy::partner_change,
+        GET Partner(Capability::ManageStaff) => second_factor::policy::page::<PartnerMember>,
+        POST Partner(Capability::ManageStaff) => second_factor::policy::save::<PartnerMember>,
     }
     "/partner/sso" {
         GET Partner(Capability::ManageSingleSignOn) => sso::pages::page,
@@ -119,8 +120,8 @@ routes! {
     "/sso/callback" { GET Public => sso::flow::callback }
     "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset_staff }
     "/customer/security" {
-        GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::customer_page,
-        POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::customer_change,
+        GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::page::<CustomerMember>,
+        POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::save::<CustomerMember>,
     }
     "/customer/users/{membership_id}/second-factor/reset" { POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::reset_user }
     "/account/password" {

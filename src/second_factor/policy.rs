@@ -29,6 +29,7 @@ use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::tenancy::Member;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The longest grace period an owner may give.
@@ -37,7 +38,7 @@ use crate::auth::second_factor_rule::{DEFAULT_GRACE_DAYS, Policy};
 
 /// Whose rule a page edits, or whose member's factors are reset.
 #[derive(Debug, Clone)]
-enum Tenant {
+pub enum Tenant {
     Partner(PartnerId),
     Customer(CustomerId),
 }
@@ -210,58 +211,41 @@ async fn change(
     Ok(see_other(action))
 }
 
-pub async fn partner_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-) -> Result<HttpResponse, PageError> {
-    let zone = member.identity.login.time_zone;
-    let tenant = Tenant::Partner(member.partner_id().clone());
-    show(&state, layout, tenant, zone).await
+/// A member whose tenant has a security page: a partner organisation's staff
+/// and a customer account's people reach it through the same two handlers.
+pub trait PolicyMember: Member {
+    fn tenant(&self) -> Tenant;
 }
 
-pub async fn partner_change(
+impl PolicyMember for PartnerMember {
+    fn tenant(&self) -> Tenant {
+        Tenant::Partner(self.partner_id().clone())
+    }
+}
+
+impl PolicyMember for CustomerMember {
+    fn tenant(&self) -> Tenant {
+        Tenant::Customer(self.customer_id().clone())
+    }
+}
+
+pub async fn page<M: PolicyMember>(
     state: web::Data<AppState>,
     layout: PageContext,
-    member: PartnerMember,
+    member: M,
+) -> Result<HttpResponse, PageError> {
+    let zone = member.identity().login.time_zone;
+    show(&state, layout, member.tenant(), zone).await
+}
+
+pub async fn save<M: PolicyMember>(
+    state: web::Data<AppState>,
+    layout: PageContext,
+    member: M,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Partner(member.partner_id().clone());
-    change(
-        &state,
-        layout,
-        tenant,
-        member.actor_parts(),
-        form.into_inner(),
-    )
-    .await
-}
-
-pub async fn customer_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
-    let zone = member.identity.login.time_zone;
-    let tenant = Tenant::Customer(member.customer_id().clone());
-    show(&state, layout, tenant, zone).await
-}
-
-pub async fn customer_change(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-    form: web::Form<PolicyForm>,
-) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Customer(member.customer_id().clone());
-    change(
-        &state,
-        layout,
-        tenant,
-        member.actor_parts(),
-        form.into_inner(),
-    )
-    .await
+    let (tenant, actor) = (member.tenant(), member.actor_parts());
+    change(&state, layout, tenant, actor, form.into_inner()).await
 }
 
 #[derive(Debug, thiserror::Error)]

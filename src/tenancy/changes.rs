@@ -2,7 +2,9 @@
 //! page that asks to confirm it first), with what the activity log needs.
 
 use crate::audit::{self, Action, Actor};
-use crate::auth::identity::{CustomerMember, PartnerMember};
+use actix_web::FromRequest;
+
+use crate::auth::identity::{CustomerMember, Identity, PartnerMember};
 use crate::auth::scope::{ConsoleScope, PartnerScope};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbError};
@@ -65,6 +67,32 @@ impl ChangeMaker for CustomerMember {
         Change::new(state, self.scope().clone(), self.actor_parts(), assisting)
     }
 }
+
+/// A signed-in member of either area, for the handlers the partner area and the
+/// customer console share: who is asking, and in whose name they act.
+pub trait Member: ChangeMaker + FromRequest + 'static {
+    fn identity(&self) -> &Identity;
+    /// (login id, full name, membership id), owned, for work moved to another thread.
+    fn actor_parts(&self) -> (String, String, String);
+}
+
+/// Both member types hold the same fields under the same names.
+macro_rules! member {
+    ($member:ty) => {
+        impl Member for $member {
+            fn identity(&self) -> &Identity {
+                &self.identity
+            }
+
+            fn actor_parts(&self) -> (String, String, String) {
+                <$member>::actor_parts(self)
+            }
+        }
+    };
+}
+
+member!(PartnerMember);
+member!(CustomerMember);
 
 impl<Scope> Change<Scope> {
     /// `actor` is (login id, full name, membership id); `assisting` the id and

@@ -7,7 +7,9 @@ mod changes;
 pub mod kinds;
 pub mod purchase_permission;
 
-pub use changes::{Change as MemberChange, CustomerChange, LogsTo, PartnerChange};
+pub use changes::{
+    Change as MemberChange, ChangeMaker, CustomerChange, LogsTo, Member, PartnerChange,
+};
 
 /// The role of a customer account's administrator, as stored.
 pub const ADMINISTRATOR_ROLE: &str = "administrator";
