@@ -15,7 +15,7 @@ use crate::commerce::{orders, permissions, purchase, reservations, subscriptions
 use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
 use crate::service_health::{api as health_api, pages as health_pages};
 use crate::service_requests::{
-    customer_pages as customer_requests, partner_pages as partner_requests,
+    customer_pages as customer_requests, desk as requests_desk, partner_pages as partner_requests,
 };
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
@@ -233,8 +233,8 @@ routes! {
     "/customer/health" { GET Customer(CustomerCapability::SeeServiceHealth) => health_pages::customer_page }
     // Service requests.
     "/partner/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::list }
-    "/partner/requests/{request_id}" { GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::page }
-    "/partner/requests/{request_id}/messages" { POST Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::reply }
+    "/partner/requests/{request_id}" { GET Partner(Capability::ServiceRequestsOnBehalf) => requests_desk::page::<PartnerMember> }
+    "/partner/requests/{request_id}/messages" { POST Partner(Capability::ServiceRequestsOnBehalf) => requests_desk::reply::<PartnerMember> }
     "/partner/requests/{request_id}/status" { POST Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::change_status }
     "/partner/customers/{customer_id}/requests" { GET Partner(Capability::ServiceRequestsOnBehalf) => partner_requests::customer_list }
     "/partner/customers/{customer_id}/requests/new" {
@@ -246,8 +246,8 @@ routes! {
         GET Customer(CustomerCapability::ServiceRequests) => customer_requests::new_form,
         POST Customer(CustomerCapability::ServiceRequests) => customer_requests::open,
     }
-    "/customer/requests/{request_id}" { GET Customer(CustomerCapability::ServiceRequests) => customer_requests::page }
-    "/customer/requests/{request_id}/messages" { POST Customer(CustomerCapability::ServiceRequests) => customer_requests::reply }
+    "/customer/requests/{request_id}" { GET Customer(CustomerCapability::ServiceRequests) => requests_desk::page::<CustomerMember> }
+    "/customer/requests/{request_id}/messages" { POST Customer(CustomerCapability::ServiceRequests) => requests_desk::reply::<CustomerMember> }
     // The operator's API: service health.
     "/api/v1/customers/{customer_id}/services" {
         GET ApiOperator => health_api::services,

@@ -2,7 +2,7 @@
 //! with its messages, opening one and answering it. A [`Desk`] holds what
 //! differs: whose requests are seen, who writes, and where the pages live.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 
 use super::views::{ListPage, MessageForm, RequestPage};
@@ -10,6 +10,7 @@ use super::{Author, NewRequest, Request, RequestError, Scope, Side, Status};
 use crate::db;
 use crate::ids::CustomerId;
 use crate::state::AppState;
+use crate::tenancy::Member;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// One side's view of the requests, made from the member asking.
@@ -18,7 +19,28 @@ pub struct Desk {
     pub author: Author,
 }
 
+/// A member with a desk: the partner's staff and the customer's people answer
+/// a request through the same handlers.
+pub trait DeskMember: Member {
+    fn desk(&self) -> Desk;
+}
+
 impl Desk {
+    /// The desk of `scope`, where the member acting as `actor` (login id, full
+    /// name, membership id) writes from `side`.
+    pub fn of(scope: Scope, side: Side, actor: (String, String, String)) -> Desk {
+        let (login_id, name, membership_id) = actor;
+        Desk {
+            scope,
+            author: Author {
+                login_id,
+                name,
+                membership_id,
+                side,
+            },
+        }
+    }
+
     fn partner_side(&self) -> bool {
         self.author.side == Side::Partner
     }
@@ -111,17 +133,18 @@ pub async fn request_page(
     })
 }
 
-/// The request `id` with its messages and an empty reply form.
-pub async fn show(
-    state: &AppState,
+/// `…/requests/{id}`: the request with its messages and an empty reply form.
+pub async fn page<M: DeskMember>(
+    state: web::Data<AppState>,
     layout: PageContext,
-    desk: &Desk,
-    id: String,
+    member: M,
+    path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let (desk, id) = (member.desk(), path.into_inner());
     request_page(
-        state,
+        &state,
         layout,
-        desk,
+        &desk,
         id,
         String::new(),
         FieldErrors::default(),
@@ -151,18 +174,20 @@ pub async fn open(
     Ok(see_other(&format!("{base}{id}")))
 }
 
-/// Adds the message typed on the request `id`, reopening it if the customer
-/// writes, and emails the other side; a faulty message shows the page again.
-pub async fn reply(
-    state: &AppState,
+/// `…/requests/{id}/messages`: adds the message typed, reopening the request
+/// if the customer writes, and emails the other side; a faulty message shows
+/// the page again.
+pub async fn reply<M: DeskMember>(
+    state: web::Data<AppState>,
     layout: PageContext,
-    desk: Desk,
-    id: String,
-    form: MessageForm,
+    member: M,
+    path: web::Path<String>,
+    form: web::Form<MessageForm>,
 ) -> Result<HttpResponse, PageError> {
+    let (desk, id, form) = (member.desk(), path.into_inner(), form.into_inner());
     let body = match form.parse() {
         Ok(body) => body,
-        Err(errors) => return request_page(state, layout, &desk, id, form.body, errors).await,
+        Err(errors) => return request_page(&state, layout, &desk, id, form.body, errors).await,
     };
     let back = format!("{}{id}", desk.request_base());
     let (now, settings) = (state.clock.now(), state.settings.clone());

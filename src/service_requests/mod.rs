@@ -9,7 +9,7 @@
 mod codes;
 pub mod customer_pages;
 pub mod demo;
-mod desk;
+pub mod desk;
 pub mod notify;
 pub mod partner_pages;
 pub mod views;

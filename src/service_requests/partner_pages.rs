@@ -1,31 +1,26 @@
 //! The partner's service request pages: every request of its customers, one
-//! customer's, opening one on a customer's behalf, and a request with its messages.
-//! The customer context limits the partner-wide list.
+//! customer's, opening one on a customer's behalf, and changing a request's
+//! status (a request with its messages is `desk`'s page, shared with the
+//! customer). The customer context limits the partner-wide list.
 
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::desk::{self, Desk};
-use super::views::{ListQuery, MessageForm, NewPage, RequestForm};
-use super::{Author, RequestError, Scope, Side, Status};
+use super::desk::{self, Desk, DeskMember};
+use super::views::{ListQuery, NewPage, RequestForm};
+use super::{RequestError, Scope, Side, Status};
 use crate::auth::identity::PartnerMember;
 use crate::customers;
 use crate::db;
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
-fn desk(member: &PartnerMember) -> Desk {
-    let (login_id, name, membership_id) = member.actor_parts();
-    Desk {
-        scope: Scope::Partner(member.scope().clone()),
-        author: Author {
-            login_id,
-            name,
-            membership_id,
-            side: Side::Partner,
-        },
+impl DeskMember for PartnerMember {
+    fn desk(&self) -> Desk {
+        let scope = Scope::Partner(self.scope().clone());
+        Desk::of(scope, Side::Partner, self.actor_parts())
     }
 }
 
@@ -60,7 +55,7 @@ pub async fn list(
         None => None,
     };
     let action = "/partner/requests".to_owned();
-    desk::list_page(&state, layout, desk(&member), status, customer, action).await
+    desk::list_page(&state, layout, member.desk(), status, customer, action).await
 }
 
 /// `/partner/customers/{id}/requests`
@@ -77,7 +72,7 @@ pub async fn customer_list(
     desk::list_page(
         &state,
         layout,
-        desk(&member),
+        member.desk(),
         status,
         Some(customer),
         action,
@@ -126,29 +121,9 @@ pub async fn open(
     let customer = customer_of(&state, &member, path.into_inner()).await?;
     let form = form.into_inner();
     match form.parse() {
-        Ok(new) => desk::open(&state, desk(&member), CustomerId::new(customer.0), new).await,
+        Ok(new) => desk::open(&state, member.desk(), CustomerId::new(customer.0), new).await,
         Err(errors) => render(&new_page(layout, customer, form, errors)),
     }
-}
-
-pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    desk::show(&state, layout, &desk(&member), path.into_inner()).await
-}
-
-pub async fn reply(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-    path: web::Path<String>,
-    form: web::Form<MessageForm>,
-) -> Result<HttpResponse, PageError> {
-    let (id, form) = (path.into_inner(), form.into_inner());
-    desk::reply(&state, layout, desk(&member), id, form).await
 }
 
 #[derive(Deserialize)]
@@ -165,7 +140,7 @@ pub async fn change_status(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let (now, settings) = (state.clock.now(), state.settings.clone());
-    let Desk { scope, author } = desk(&member);
+    let Desk { scope, author } = member.desk();
     let back = format!("/partner/requests/{id}");
     let status = Status::parse(&form.status);
     db::run(&state.pool, move |conn| {
