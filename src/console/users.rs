@@ -1,26 +1,24 @@
-//! The people of a customer account: invite with a role, change a role,
-//! disable, and for an invitation still pending, resend (the old link dies) or
-//! revoke it. An account always keeps an active administrator.
+//! The people of a customer account: the list, and inviting with a role.
+//! Changing a role, disabling, and for an invitation still pending, resending
+//! (the old link dies) or revoking it are `people::pages`' handlers, shared with
+//! the staff pages. An account always keeps an active administrator.
 
 use crate::ids::CustomerId;
-use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Deserialize;
 
 use crate::access::{CustomerCapability, CustomerRole};
 use crate::audit::Action;
 use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Lang, format_time};
-use crate::people::pages::{InviteForm, PeoplePage, confirmed};
-use crate::people::{self, Change, Invitation, PeopleError, PeopleOf, Person};
+use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
+use crate::people::{self, Invitation, PeopleError, PeopleOf, Person};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::confirm::{Ask, ConfirmForm};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The roles a customer's people can be given.
@@ -150,111 +148,11 @@ pub async fn invite(
     }
 }
 
-const USERS_PAGE: PeoplePage = PeoplePage {
-    path: "/customer/users",
-    anchor: "user-",
-    last_in_charge_key: "users-last-administrator",
-};
-
-/// Runs one change on a person of the account and answers with its outcome as a
-/// flash message on the users page; with `ask`, only once confirmed
-/// (`web::confirm`), and with the review of the person before.
-async fn change(
-    state: web::Data<AppState>,
-    member: CustomerMember,
-    membership_id: String,
-    success_key: &'static str,
-    ask: Option<Ask>,
-    what: Change<CustomerRole>,
-) -> Result<HttpResponse, PageError> {
-    let id = MembershipId::new(membership_id.clone());
-    let outcome = CustomerChange::run_once_confirmed(
-        &state,
-        &member,
-        confirmed(&ask),
-        move |conn, change| people::change_one(conn, change, &id, what),
-    )
-    .await;
-    USERS_PAGE.answer(&state, &membership_id, success_key, ask, outcome)
-}
-
-#[derive(Deserialize)]
-pub struct RoleForm {
-    role: String,
-}
-
-pub async fn change_role(
-    state: web::Data<AppState>,
-    member: CustomerMember,
-    path: web::Path<String>,
-    form: web::Form<RoleForm>,
-) -> Result<HttpResponse, PageError> {
-    let role = CustomerRole::parse(&form.role).ok_or(PageError::BadRequest)?;
-    let what = Change::Role(role);
-    change(
-        state,
-        member,
-        path.into_inner(),
-        "flash-role-changed",
-        None,
-        what,
-    )
-    .await
-}
-
-pub async fn disable(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-    path: web::Path<String>,
-    form: web::Form<ConfirmForm>,
-) -> Result<HttpResponse, PageError> {
-    let ask = Some(Ask::disable(layout, form.confirmed));
-    let what = Change::Disable;
-    change(
-        state,
-        member,
-        path.into_inner(),
-        "flash-user-disabled",
-        ask,
-        what,
-    )
-    .await
-}
-
-pub async fn resend(
-    state: web::Data<AppState>,
-    member: CustomerMember,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let what = Change::Resend;
-    change(
-        state,
-        member,
-        path.into_inner(),
-        "flash-invitation-resent",
-        None,
-        what,
-    )
-    .await
-}
-
-pub async fn revoke(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-    path: web::Path<String>,
-    form: web::Form<ConfirmForm>,
-) -> Result<HttpResponse, PageError> {
-    let ask = Some(Ask::revoke(layout, form.confirmed));
-    let what = Change::Revoke;
-    change(
-        state,
-        member,
-        path.into_inner(),
-        "flash-invitation-revoked",
-        ask,
-        what,
-    )
-    .await
+impl PeopleMember for CustomerMember {
+    const PAGE: PeoplePage = PeoplePage {
+        path: "/customer/users",
+        anchor: "user-",
+        last_in_charge_key: "users-last-administrator",
+        disabled_key: "flash-user-disabled",
+    };
 }

@@ -1,14 +1,17 @@
 //! What the staff pages and the customer's users page share: the invitation
-//! form, and the answer to a change made to one person.
+//! form, and the handlers that change one person (role, disable, resend,
+//! revoke) with the answer to such a change.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
-use super::{Invitation, PeopleError, Person, Role};
+use super::{Change, Invitation, PeopleError, Person, Role, Roster};
+use crate::ids::MembershipId;
 use crate::state::AppState;
-use crate::web::confirm::{Ask, Confirmed, Review, back_to};
-use crate::web::{FieldErrors, PageError, see_other};
+use crate::tenancy::{ChangeMaker, LogsTo, Member, MemberChange};
+use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
+use crate::web::{FieldErrors, PageContext, PageError, see_other};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -54,6 +57,8 @@ pub struct PeoplePage {
     /// The prefix of a person's row anchor on the list.
     pub anchor: &'static str,
     pub last_in_charge_key: &'static str,
+    /// The flash message once a person is disabled.
+    pub disabled_key: &'static str,
 }
 
 /// Whether a change runs for real: at once without `ask`, else once confirmed.
@@ -112,4 +117,89 @@ impl PeoplePage {
             .irreversible()
             .render(ask.layout)
     }
+}
+
+/// A member who manages its tenant's people: the partner's staff and the
+/// customer's administrators change one person through the handlers below.
+pub trait PeopleMember: Member<Scope: Roster + LogsTo> {
+    const PAGE: PeoplePage;
+}
+
+type RoleOf<M> = <<M as ChangeMaker>::Scope as Roster>::Role;
+
+/// Runs one change on a person of the member's tenant and answers with its
+/// outcome as a flash message on the people page; with `ask`, only once
+/// confirmed (`web::confirm`), and with the review of the person before.
+async fn change<M: PeopleMember>(
+    state: web::Data<AppState>,
+    member: M,
+    membership_id: String,
+    success_key: &'static str,
+    ask: Option<Ask>,
+    what: Change<RoleOf<M>>,
+) -> Result<HttpResponse, PageError> {
+    let id = MembershipId::new(membership_id.clone());
+    let outcome =
+        MemberChange::run_once_confirmed(&state, &member, confirmed(&ask), move |conn, change| {
+            super::change_one(conn, change, &id, what)
+        })
+        .await;
+    M::PAGE.answer(&state, &membership_id, success_key, ask, outcome)
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn change_role<M: PeopleMember>(
+    state: web::Data<AppState>,
+    member: M,
+    path: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, PageError> {
+    let role = RoleOf::<M>::parse(&form.role).ok_or(PageError::BadRequest)?;
+    let what = Change::Role(role);
+    change(
+        state,
+        member,
+        path.into_inner(),
+        "flash-role-changed",
+        None,
+        what,
+    )
+    .await
+}
+
+pub async fn disable<M: PeopleMember>(
+    state: web::Data<AppState>,
+    layout: PageContext,
+    member: M,
+    path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let ask = Some(Ask::disable(layout, form.confirmed));
+    let key = M::PAGE.disabled_key;
+    change(state, member, path.into_inner(), key, ask, Change::Disable).await
+}
+
+pub async fn resend<M: PeopleMember>(
+    state: web::Data<AppState>,
+    member: M,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let key = "flash-invitation-resent";
+    change(state, member, path.into_inner(), key, None, Change::Resend).await
+}
+
+pub async fn revoke<M: PeopleMember>(
+    state: web::Data<AppState>,
+    layout: PageContext,
+    member: M,
+    path: web::Path<String>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, PageError> {
+    let ask = Some(Ask::revoke(layout, form.confirmed));
+    let key = "flash-invitation-revoked";
+    change(state, member, path.into_inner(), key, ask, Change::Revoke).await
 }

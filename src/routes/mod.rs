@@ -13,6 +13,7 @@ use crate::access::{Access, Capability, CustomerCapability};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
+use crate::people::pages as people_pages;
 use crate::service_health::{api as health_api, pages as health_pages};
 use crate::service_requests::{
     customer_pages as customer_requests, desk as requests_desk, partner_pages as partner_requests,
@@ -145,10 +146,10 @@ routes! {
         GET Customer(CustomerCapability::SeeUsers) => console::users::page,
         POST Customer(CustomerCapability::ManageUsers) => console::users::invite,
     }
-    "/customer/users/{membership_id}/role" { POST Customer(CustomerCapability::ManageUsers) => console::users::change_role }
-    "/customer/users/{membership_id}/disable" { POST Customer(CustomerCapability::ManageUsers) => console::users::disable }
-    "/customer/users/{membership_id}/resend" { POST Customer(CustomerCapability::ManageUsers) => console::users::resend }
-    "/customer/users/{membership_id}/revoke" { POST Customer(CustomerCapability::ManageUsers) => console::users::revoke }
+    "/customer/users/{membership_id}/role" { POST Customer(CustomerCapability::ManageUsers) => people_pages::change_role::<CustomerMember> }
+    "/customer/users/{membership_id}/disable" { POST Customer(CustomerCapability::ManageUsers) => people_pages::disable::<CustomerMember> }
+    "/customer/users/{membership_id}/resend" { POST Customer(CustomerCapability::ManageUsers) => people_pages::resend::<CustomerMember> }
+    "/customer/users/{membership_id}/revoke" { POST Customer(CustomerCapability::ManageUsers) => people_pages::revoke::<CustomerMember> }
     "/customer/sites" {
         GET Customer(CustomerCapability::SeeAccount) => console::sites::page,
         POST Customer(CustomerCapability::ManageSites) => console::sites::create,
@@ -176,10 +177,10 @@ routes! {
         GET Partner(Capability::ManageStaff) => staff::pages::invite_form,
         POST Partner(Capability::ManageStaff) => staff::pages::invite,
     }
-    "/partner/staff/{membership_id}/role" { POST Partner(Capability::ManageStaff) => staff::pages::change_role }
-    "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => staff::pages::disable }
-    "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => staff::pages::resend }
-    "/partner/staff/{membership_id}/revoke" { POST Partner(Capability::ManageStaff) => staff::pages::revoke }
+    "/partner/staff/{membership_id}/role" { POST Partner(Capability::ManageStaff) => people_pages::change_role::<PartnerMember> }
+    "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => people_pages::disable::<PartnerMember> }
+    "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => people_pages::resend::<PartnerMember> }
+    "/partner/staff/{membership_id}/revoke" { POST Partner(Capability::ManageStaff) => people_pages::revoke::<PartnerMember> }
     "/partner/context" { POST Partner(Capability::SeeCustomers) => partner::context::choose }
     "/partner/context/clear" { POST Partner(Capability::SeeCustomers) => partner::context::clear }
     "/partner/customers" { GET Partner(Capability::SeeCustomers) => list::page }

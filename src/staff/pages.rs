@@ -1,6 +1,7 @@
-//! The staff pages of a partner organisation (owners only, per the matrix).
+//! The staff pages of a partner organisation (owners only, per the matrix): the
+//! list and the invitation. Changing one member is `people::pages`' handlers,
+//! shared with the customer's users page.
 
-use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -13,11 +14,10 @@ use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::i18n::Lang;
-use crate::people::pages::{InviteForm, PeoplePage, confirmed};
-use crate::people::{self, Change, Invitation, PeopleError, PeopleOf};
+use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
+use crate::people::{self, Invitation, PeopleError, PeopleOf};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::confirm::{Ask, ConfirmForm};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
@@ -157,105 +157,11 @@ fn invite_page(
     })
 }
 
-#[derive(Deserialize)]
-pub struct RoleForm {
-    role: String,
-}
-
-const STAFF_PAGE: PeoplePage = PeoplePage {
-    path: "/partner/staff",
-    anchor: "member-",
-    last_in_charge_key: "flash-last-owner",
-};
-
-/// Runs one change on a member of the signed-in person's organisation and answers
-/// with the outcome as a flash message on the staff page; with `ask`, only once
-/// confirmed (`web::confirm`), and with the review of the member before.
-async fn change(
-    state: web::Data<AppState>,
-    member: PartnerMember,
-    membership_id: String,
-    success_key: &'static str,
-    ask: Option<Ask>,
-    what: Change<PartnerRole>,
-) -> Result<HttpResponse, PageError> {
-    let id = MembershipId::new(membership_id.clone());
-    let outcome =
-        PartnerChange::run_once_confirmed(&state, &member, confirmed(&ask), move |conn, change| {
-            people::change_one(conn, change, &id, what)
-        })
-        .await;
-    STAFF_PAGE.answer(&state, &membership_id, success_key, ask, outcome)
-}
-
-pub async fn change_role(
-    state: web::Data<AppState>,
-    member: PartnerMember,
-    membership_id: web::Path<String>,
-    form: web::Form<RoleForm>,
-) -> Result<HttpResponse, PageError> {
-    let role = PartnerRole::parse(&form.role).ok_or(PageError::BadRequest)?;
-    change(
-        state,
-        member,
-        membership_id.into_inner(),
-        "flash-role-changed",
-        None,
-        Change::Role(role),
-    )
-    .await
-}
-
-pub async fn disable(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-    membership_id: web::Path<String>,
-    form: web::Form<ConfirmForm>,
-) -> Result<HttpResponse, PageError> {
-    let ask = Ask::disable(layout, form.confirmed);
-    change(
-        state,
-        member,
-        membership_id.into_inner(),
-        "flash-member-disabled",
-        Some(ask),
-        Change::Disable,
-    )
-    .await
-}
-
-pub async fn resend(
-    state: web::Data<AppState>,
-    member: PartnerMember,
-    membership_id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    change(
-        state,
-        member,
-        membership_id.into_inner(),
-        "flash-invitation-resent",
-        None,
-        Change::Resend,
-    )
-    .await
-}
-
-pub async fn revoke(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-    membership_id: web::Path<String>,
-    form: web::Form<ConfirmForm>,
-) -> Result<HttpResponse, PageError> {
-    let ask = Ask::revoke(layout, form.confirmed);
-    change(
-        state,
-        member,
-        membership_id.into_inner(),
-        "flash-invitation-revoked",
-        Some(ask),
-        Change::Revoke,
-    )
-    .await
+impl PeopleMember for PartnerMember {
+    const PAGE: PeoplePage = PeoplePage {
+        path: "/partner/staff",
+        anchor: "member-",
+        last_in_charge_key: "flash-last-owner",
+        disabled_key: "flash-member-disabled",
+    };
 }
