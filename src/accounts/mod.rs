@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use validator::ValidateEmail;
 
 use crate::db::DbConnection;
-use crate::db::schema::logins;
+use crate::db::schema::{logins, memberships};
 use crate::i18n::Lang;
+use crate::ids::{CustomerId, PartnerId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum FieldError {
@@ -244,6 +245,44 @@ pub fn insert(
             logins::identity_provider.eq(IdentityProvider::Local),
             logins::created_at.eq(now),
             logins::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// The tenant a new membership belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum MembershipOf<'a> {
+    Partner(&'a PartnerId),
+    Customer(&'a CustomerId),
+    SubAccount(&'a str),
+}
+
+/// Writes an active membership of the login in `of` with `role`; returns its id.
+pub fn insert_active_membership(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    login_id: &str,
+    of: MembershipOf<'_>,
+    role: &str,
+) -> QueryResult<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let (kind, partner_id, customer_id, sub_account_id) = match of {
+        MembershipOf::Partner(id) => (MembershipKind::Partner, Some(id), None, None),
+        MembershipOf::Customer(id) => (MembershipKind::Customer, None, Some(id), None),
+        MembershipOf::SubAccount(id) => (MembershipKind::SubAccount, None, None, Some(id)),
+    };
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::id.eq(&id),
+            memberships::login_id.eq(login_id),
+            memberships::scope.eq(kind),
+            memberships::partner_id.eq(partner_id),
+            memberships::customer_id.eq(customer_id),
+            memberships::sub_account_id.eq(sub_account_id),
+            memberships::role.eq(role),
+            memberships::state.eq(MembershipState::Active),
+            memberships::created_at.eq(now),
         ))
         .execute(conn)?;
     Ok(id)

@@ -1,14 +1,12 @@
 //! Partner organisations. Created by the instance operator with a first owner,
 //! whose invitation is queued in the same transaction.
 
-use crate::accounts::MembershipKind;
-use crate::accounts::MembershipState;
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::access::PartnerRole;
-use crate::accounts::{self, DisplayName, NewLogin};
+use crate::accounts::{self, DisplayName, MembershipOf, NewLogin};
 use crate::config::Settings;
 use crate::db::schema::{memberships, partner_organisations};
 use crate::db::{self, DbConnection};
@@ -74,19 +72,8 @@ pub fn add_member(
     login_id: &str,
     role: PartnerRole,
 ) -> QueryResult<String> {
-    let id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::id.eq(&id),
-            memberships::login_id.eq(login_id),
-            memberships::scope.eq(MembershipKind::Partner),
-            memberships::partner_id.eq(Some(partner_id)),
-            memberships::role.eq(role.as_str()),
-            memberships::state.eq(MembershipState::Active),
-            memberships::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    let of = MembershipOf::Partner(partner_id);
+    accounts::insert_active_membership(conn, now, login_id, of, role.as_str())
 }
 
 /// Creates the organisation, its owner's login (or a membership for an existing

@@ -1,18 +1,18 @@
 //! The demo's sub-account: the first customer hands its SLA dashboard to a
 //! network vendor, whose operator is alerted when the router fails.
 
-use crate::accounts::MembershipKind;
-use crate::accounts::MembershipState;
 use crate::ids::MembershipId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::operators::OPERATOR_ROLE;
-use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::accounts::{
+    self, DisplayName, EmailAddress, LoginState, MembershipOf, NewLogin, Username,
+};
 use crate::db::DbConnection;
 use crate::db::schema::{
     alert_definition_monitors, alert_definition_recipients, alert_definitions, dashboard_monitors,
-    dashboards, logins, memberships, sub_account_dashboards, sub_accounts,
+    dashboards, logins, sub_account_dashboards, sub_accounts,
 };
 use crate::i18n::Lang;
 
@@ -42,18 +42,10 @@ pub fn seed(
         return Ok(Some(DEMO_SUB_ACCOUNT.to_owned()));
     }
     let sub_account_id = insert_sub_account(conn, now, &customer_id, &dashboard_id)?;
-    let membership_id = MembershipId::new(uuid::Uuid::new_v4().to_string());
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::id.eq(&membership_id),
-            memberships::login_id.eq(&login_id),
-            memberships::scope.eq(MembershipKind::SubAccount),
-            memberships::sub_account_id.eq(&sub_account_id),
-            memberships::role.eq(OPERATOR_ROLE),
-            memberships::state.eq(MembershipState::Active),
-            memberships::created_at.eq(now),
-        ))
-        .execute(conn)?;
+    let of = MembershipOf::SubAccount(&sub_account_id);
+    let membership_id =
+        accounts::insert_active_membership(conn, now, &login_id, of, OPERATOR_ROLE)?;
+    let membership_id = MembershipId::new(membership_id);
     let sub_account = SubAccount {
         id: &sub_account_id,
         customer_id: &customer_id,

@@ -1,8 +1,7 @@
 //! Writing a new customer: the account, its first site and the invitation of
 //! its administrator, in the caller's transaction.
 
-use crate::accounts::MembershipKind;
-use crate::accounts::MembershipState;
+use crate::accounts::{self, MembershipOf};
 use crate::ids::{CustomerId, PartnerId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -13,7 +12,7 @@ use crate::audit::{Action, Actor};
 use crate::config::Settings;
 use crate::customers::{CustomerError, CustomerState, assistance_by_default, regions, search_text};
 use crate::db::DbConnection;
-use crate::db::schema::{customer_accounts, memberships, site_administrators, sites};
+use crate::db::schema::{customer_accounts, site_administrators, sites};
 
 /// Writes the account (Creating), its first site, and the invitation of its
 /// administrator (an offer: see `invitations`). Call inside a write
@@ -138,17 +137,6 @@ pub fn add_customer_member(
     login_id: &str,
     role: &str,
 ) -> QueryResult<String> {
-    let id = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::id.eq(&id),
-            memberships::login_id.eq(login_id),
-            memberships::scope.eq(MembershipKind::Customer),
-            memberships::customer_id.eq(customer_id),
-            memberships::role.eq(role),
-            memberships::state.eq(MembershipState::Active),
-            memberships::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    let of = MembershipOf::Customer(customer_id);
+    accounts::insert_active_membership(conn, now, login_id, of, role)
 }
