@@ -21,6 +21,7 @@ use crate::db::{self, DbConnection, DbError};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Review, back_to};
+use crate::web::forms::NameForm;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Debug, thiserror::Error)]
@@ -120,12 +121,6 @@ pub async fn page(
     member: PartnerMember,
 ) -> Result<HttpResponse, PageError> {
     groups_page(&state, layout, &member, FieldErrors::default(), None).await
-}
-
-#[derive(Deserialize)]
-pub struct NameForm {
-    #[serde(default)]
-    name: String,
 }
 
 /// Checks a typed group name; on a problem, the message for `field`.

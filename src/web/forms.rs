@@ -5,7 +5,16 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use crate::i18n::{Number, Translator};
+
+/// A form of one field, `name`: what renaming or naming one thing posts.
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    pub name: String,
+}
 
 #[derive(Debug, Default)]
 pub struct FieldErrors {

@@ -18,6 +18,7 @@ use crate::db::{self, DbError};
 use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
+use crate::web::forms::NameForm;
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 pub struct Site {
@@ -231,18 +232,12 @@ pub async fn create(
     }
 }
 
-#[derive(Deserialize)]
-pub struct RenameForm {
-    #[serde(default)]
-    name: String,
-}
-
 pub async fn rename(
     state: web::Data<AppState>,
     layout: PageContext,
     member: CustomerMember,
     path: web::Path<String>,
-    form: web::Form<RenameForm>,
+    form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     let site_id = path.into_inner();
     let typed = Some((site_id.clone(), form.name.clone(), String::new()));

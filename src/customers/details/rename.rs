@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
-use serde::Deserialize;
 
 use super::page::{Refusal, details_page};
 use crate::accounts::DisplayName;
@@ -17,20 +16,15 @@ use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
+use crate::web::forms::NameForm;
 use crate::web::{PageContext, PageError, see_other};
-
-#[derive(Deserialize)]
-pub struct RenameForm {
-    #[serde(default)]
-    name: String,
-}
 
 pub async fn rename(
     state: web::Data<AppState>,
     layout: PageContext,
     member: PartnerMember,
     customer_id: web::Path<String>,
-    form: web::Form<RenameForm>,
+    form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = customer_id.into_inner();
     let name = match DisplayName::parse(&form.name) {
