@@ -12,7 +12,7 @@ use crate::auth::api_tokens::ApiClient;
 use crate::db;
 use crate::state::AppState;
 use crate::web::json_api::ApiError;
-use crate::web::operator_api::{Fields, object, plausible};
+use crate::web::operator_api::{Fields, customer_item_and_object, plausible};
 
 impl From<UsageError> for ApiError {
     fn from(error: UsageError) -> Self {
@@ -100,11 +100,8 @@ pub async fn report_usage(
     path: web::Path<(String, String)>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (customer_id, licence_id) = path.into_inner();
-    let customer_id = CustomerId::new(customer_id);
-    plausible(&customer_id, "customer")?;
-    plausible(&licence_id, "licence")?;
-    let body = object(&body)?;
+    let (customer_id, licence_id, body) =
+        customer_item_and_object(path.into_inner(), "licence", &body)?;
     let mut fields = Fields::default();
     let seats_used = seats(&mut fields, &body, "seats_used");
     fields.done()?;

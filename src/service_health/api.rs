@@ -13,7 +13,7 @@ use crate::customers::Health;
 use crate::db;
 use crate::state::AppState;
 use crate::web::json_api::ApiError;
-use crate::web::operator_api::{Fields, object, plausible};
+use crate::web::operator_api::{Fields, customer_and_object, customer_item_and_object, plausible};
 use crate::web::text::{line, paragraphs};
 
 impl From<HealthError> for ApiError {
@@ -27,17 +27,6 @@ impl From<HealthError> for ApiError {
             HealthError::Database(e) => ApiError::Internal(e.into()),
         }
     }
-}
-
-/// The customer the path names and the JSON object sent, each refused
-/// (in that order) unless well formed.
-fn customer_and_object(
-    customer_id: String,
-    body: &Bytes,
-) -> Result<(CustomerId, Map<String, Value>), ApiError> {
-    let customer_id = CustomerId::new(customer_id);
-    plausible(&customer_id, "customer")?;
-    Ok((customer_id, object(body)?))
 }
 
 fn recorder(client: &ApiClient) -> Recorder {
@@ -175,11 +164,8 @@ pub async fn post_update(
     path: web::Path<(String, String)>,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let (customer_id, incident_id) = path.into_inner();
-    let customer_id = CustomerId::new(customer_id);
-    plausible(&customer_id, "customer")?;
-    plausible(&incident_id, "incident")?;
-    let body = object(&body)?;
+    let (customer_id, incident_id, body) =
+        customer_item_and_object(path.into_inner(), "incident", &body)?;
     let mut fields = Fields::default();
     let text = fields.text(&body, "text", |raw| paragraphs(raw, TEXT_MAX));
     let new_state = incident_state(&mut fields, &body, false);

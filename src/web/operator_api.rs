@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::accounts::FieldError;
 use crate::auth::api_tokens::{ApiClient, operator_of};
+use crate::ids::CustomerId;
 use crate::web::json_api::{self, ApiError};
 
 /// The access check for `Access::ApiOperator` routes (called by
@@ -45,6 +46,31 @@ pub fn plausible(id: &str, resource: &'static str) -> Result<(), ApiError> {
     } else {
         Err(ApiError::NotFound(resource))
     }
+}
+
+/// The customer the path names and the JSON object sent, each refused
+/// (in that order) unless well formed.
+pub fn customer_and_object(
+    customer_id: String,
+    body: &Bytes,
+) -> Result<(CustomerId, Map<String, Value>), ApiError> {
+    let customer_id = CustomerId::new(customer_id);
+    plausible(&customer_id, "customer")?;
+    Ok((customer_id, object(body)?))
+}
+
+/// The customer and one of its `resource` (a licence, an incident) the path
+/// names, and the JSON object sent, each refused (in that order) unless well
+/// formed.
+pub fn customer_item_and_object(
+    (customer_id, item_id): (String, String),
+    resource: &'static str,
+    body: &Bytes,
+) -> Result<(CustomerId, String, Map<String, Value>), ApiError> {
+    let customer_id = CustomerId::new(customer_id);
+    plausible(&customer_id, "customer")?;
+    plausible(&item_id, resource)?;
+    Ok((customer_id, item_id, object(body)?))
 }
 
 fn problem(error: FieldError) -> &'static str {
