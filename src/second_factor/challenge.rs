@@ -263,9 +263,27 @@ pub(super) async fn complete_sign_in(
     crate::web::after_sign_in(session, &memberships, next)
 }
 
+/// Where a step-up (or a sign-in with a passkey) goes back to.
 #[derive(Deserialize)]
 pub struct NextQuery {
-    next: Option<String>,
+    pub(crate) next: Option<String>,
+}
+
+impl NextQuery {
+    /// The local page asked for; home for anything else.
+    pub fn page(&self) -> String {
+        local_path(self.next.as_deref().unwrap_or("/")).to_owned()
+    }
+}
+
+/// Notes in the session that the person has just presented their second
+/// factor again, and tells them so on the next page.
+pub(crate) fn stepped_up(state: &AppState, session: &TypedSession) -> Result<(), PageError> {
+    session
+        .second_factor_presented(state.clock.now().and_utc().timestamp())
+        .map_err(PageError::internal)?;
+    actix_web_flash_messages::FlashMessage::info("flash-step-up-done").send();
+    Ok(())
 }
 
 fn step_up_action(next: &str) -> String {
@@ -281,7 +299,7 @@ pub async fn step_up_form(
     SignedIn(identity): SignedIn,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let next = local_path(query.next.as_deref().unwrap_or("/")).to_owned();
+    let next = query.page();
     page(
         layout,
         step_up_action(&next),
@@ -301,16 +319,13 @@ pub async fn step_up_submit(
     query: web::Query<NextQuery>,
     form: web::Form<CodeForm>,
 ) -> Result<HttpResponse, PageError> {
-    let next = local_path(query.next.as_deref().unwrap_or("/")).to_owned();
+    let next = query.page();
     let login_id = identity.login.id;
     let checked = check(&state, client, login_id.clone(), form.into_inner().code).await?;
     if !matches!(checked, Checked::Right(_)) {
         let has_passkey = can_use_passkey(&state, login_id).await?;
         return refused(layout, step_up_action(&next), true, has_passkey, &checked);
     }
-    session
-        .second_factor_presented(state.clock.now().and_utc().timestamp())
-        .map_err(PageError::internal)?;
-    actix_web_flash_messages::FlashMessage::info("flash-step-up-done").send();
-    Ok(see_other(if next.len() > 1 { &next } else { "/" }))
+    stepped_up(&state, &session)?;
+    Ok(see_other(&next))
 }

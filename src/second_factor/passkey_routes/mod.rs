@@ -20,8 +20,8 @@ mod presenting;
 mod register;
 
 pub use presenting::{
-    NextQuery, second_step_finish, second_step_start, sign_in_finish, sign_in_start,
-    step_up_finish, step_up_start,
+    second_step_finish, second_step_start, sign_in_finish, sign_in_start, step_up_finish,
+    step_up_start,
 };
 pub use register::{NewPasskey, register_finish, register_start};
 

@@ -3,8 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
-use serde::Deserialize;
 use webauthn_rs::prelude::{
     DiscoverableAuthentication, PasskeyAuthentication, PublicKeyCredential,
 };
@@ -17,9 +15,55 @@ use crate::auth::client_address::ClientAddress;
 use crate::auth::identity::SignedIn;
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::second_factor::Proof;
-use crate::second_factor::challenge::{awaiting, complete_sign_in};
+use crate::second_factor::challenge::{NextQuery, awaiting, complete_sign_in, stepped_up};
 use crate::state::AppState;
-use crate::web::{PageContext, PageError, local_path};
+use crate::web::{PageContext, PageError};
+
+/// Offers the login's passkeys for the ceremony `purpose`, whose challenge
+/// the session keeps.
+async fn offer_passkeys(
+    state: &AppState,
+    layout: &PageContext,
+    session: &TypedSession,
+    purpose: &str,
+    login_id: String,
+) -> Result<HttpResponse, PageError> {
+    let Some((options, authentication)) = authentication_options(state, login_id.clone()).await?
+    else {
+        return Ok(refuse(&layout.tr, StatusCode::BAD_REQUEST, "passkey-none"));
+    };
+    keep(
+        session,
+        purpose,
+        Some(login_id),
+        state.clock.now(),
+        authentication,
+    )?;
+    Ok(HttpResponse::Ok().json(options))
+}
+
+/// Checks a passkey presented as (ceremony purpose, login id, credential)
+/// against the challenge the session keeps for that login; `Err` holds the
+/// answer to a refusal.
+async fn login_presented(
+    state: &AppState,
+    layout: &PageContext,
+    session: &TypedSession,
+    client: ClientAddress,
+    (purpose, login_id, credential): (&str, &str, PublicKeyCredential),
+) -> Result<Result<(), HttpResponse>, PageError> {
+    let now = state.clock.now();
+    let Some(authentication) = take::<PasskeyAuthentication>(session, purpose, Some(login_id), now)
+    else {
+        return Ok(Err(start_again(&layout.tr)));
+    };
+    let expected = Expected::Login(login_id.to_owned(), authentication);
+    let asserted = check(state, client, expected, credential).await?;
+    if !matches!(asserted, Asserted::Right(_)) {
+        return Ok(Err(refused(&layout.tr, &asserted)));
+    }
+    Ok(Ok(()))
+}
 
 // The second step of a sign-in.
 
@@ -32,12 +76,7 @@ pub async fn second_step_start(
     let Some((login_id, _)) = awaiting(&session, now) else {
         return Ok(start_over(&layout.tr));
     };
-    let Some((options, authentication)) = authentication_options(&state, login_id.clone()).await?
-    else {
-        return Ok(refuse(&layout.tr, StatusCode::BAD_REQUEST, "passkey-none"));
-    };
-    keep(&session, SECOND_STEP, Some(login_id), now, authentication)?;
-    Ok(HttpResponse::Ok().json(options))
+    offer_passkeys(&state, &layout, &session, SECOND_STEP, login_id).await
 }
 
 pub async fn second_step_finish(
@@ -52,15 +91,9 @@ pub async fn second_step_finish(
     let Some((login_id, next)) = awaiting(&session, now) else {
         return Ok(start_over(&layout.tr));
     };
-    let Some(authentication) =
-        take::<PasskeyAuthentication>(&session, SECOND_STEP, Some(&login_id), now)
-    else {
-        return Ok(start_again(&layout.tr));
-    };
-    let expected = Expected::Login(login_id.clone(), authentication);
-    let asserted = check(&state, client, expected, body.into_inner()).await?;
-    if !matches!(asserted, Asserted::Right(_)) {
-        return Ok(refused(&layout.tr, &asserted));
+    let presented = (SECOND_STEP, login_id.as_str(), body.into_inner());
+    if let Err(refusal) = login_presented(&state, &layout, &session, client, presented).await? {
+        return Ok(refusal);
     }
     let signing_in = SignInClient::of(&req, client);
     signed_in(&state, &session, &signing_in, login_id, &next).await
@@ -68,30 +101,13 @@ pub async fn second_step_finish(
 
 // Step-up.
 
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
 pub async fn step_up_start(
     state: web::Data<AppState>,
     layout: PageContext,
     SignedIn(identity): SignedIn,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
-    let login_id = identity.login.id;
-    let Some((options, authentication)) = authentication_options(&state, login_id.clone()).await?
-    else {
-        return Ok(refuse(&layout.tr, StatusCode::BAD_REQUEST, "passkey-none"));
-    };
-    keep(
-        &session,
-        STEP_UP,
-        Some(login_id),
-        state.clock.now(),
-        authentication,
-    )?;
-    Ok(HttpResponse::Ok().json(options))
+    offer_passkeys(&state, &layout, &session, STEP_UP, identity.login.id).await
 }
 
 pub async fn step_up_finish(
@@ -103,24 +119,12 @@ pub async fn step_up_finish(
     query: web::Query<NextQuery>,
     body: web::Json<PublicKeyCredential>,
 ) -> Result<HttpResponse, PageError> {
-    let now = state.clock.now();
-    let login_id = identity.login.id;
-    let Some(authentication) =
-        take::<PasskeyAuthentication>(&session, STEP_UP, Some(&login_id), now)
-    else {
-        return Ok(start_again(&layout.tr));
-    };
-    let expected = Expected::Login(login_id, authentication);
-    let asserted = check(&state, client, expected, body.into_inner()).await?;
-    if !matches!(asserted, Asserted::Right(_)) {
-        return Ok(refused(&layout.tr, &asserted));
+    let presented = (STEP_UP, identity.login.id.as_str(), body.into_inner());
+    if let Err(refusal) = login_presented(&state, &layout, &session, client, presented).await? {
+        return Ok(refusal);
     }
-    session
-        .second_factor_presented(now.and_utc().timestamp())
-        .map_err(PageError::internal)?;
-    FlashMessage::info("flash-step-up-done").send();
-    let next = local_path(query.next.as_deref().unwrap_or("/"));
-    Ok(done(if next.len() > 1 { next } else { "/" }.to_owned()))
+    stepped_up(&state, &session)?;
+    Ok(done(query.page()))
 }
 
 // Signing in with a passkey alone.
