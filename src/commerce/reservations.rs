@@ -21,8 +21,8 @@ use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::auth::scope::{Owned, PartnerScope};
 use crate::customers::{self, Customer};
+use crate::db::DbConnection;
 use crate::db::schema::{reservations, subscriptions};
-use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
@@ -146,18 +146,16 @@ pub async fn page(
     customer_id: web::Path<String>,
     typed: web::Query<ExchangeTyped>,
 ) -> Result<HttpResponse, PageError> {
-    let scope = member.scope().clone();
-    let customer_id = CustomerId::new(customer_id.into_inner());
     let lang = layout.lang;
-    let (customer, reservations, offers) =
-        db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
-            let customer = customers::find(conn, &scope, &customer_id)?;
-            let reservations = of_customer(conn, &customer.id, lang)?;
-            let offers = catalogue::active(conn, Some(OfferKind::Reservation))?;
-            Ok((customer.into_inner(), reservations, offers))
-        })
-        .await
-        .map_err(page_error)?;
+    let read = move |conn: &mut DbConnection, customer: &Owned<Customer>| {
+        let reservations = of_customer(conn, &customer.id, lang)?;
+        let offers = catalogue::active(conn, Some(OfferKind::Reservation))?;
+        Ok::<_, CommerceError>((reservations, offers))
+    };
+    let (customer, (reservations, offers)) =
+        customers::read_for_page(&state, &member, customer_id.into_inner(), read)
+            .await
+            .map_err(page_error)?;
     render(&ReservationsPage {
         offers: orders::offer_choices(&offers, &layout.tr),
         can_change: member.role.can(Capability::ManageCustomers),

@@ -244,18 +244,16 @@ pub async fn page(
     member: PartnerMember,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let scope = member.scope().clone();
-    let customer_id = customer_id.into_inner();
     let lang = layout.lang;
-    let (customer, subscriptions, people) =
-        db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
-            let customer = customers::find(conn, &scope, &CustomerId::new(customer_id))?;
-            let subscriptions = of_customer(conn, &customer.id, lang)?;
-            let people = people(conn, &customer.id)?;
-            Ok((customer.into_inner(), subscriptions, people))
-        })
-        .await
-        .map_err(page_error)?;
+    let read = move |conn: &mut DbConnection, customer: &Owned<Customer>| {
+        let subscriptions = of_customer(conn, &customer.id, lang)?;
+        let people = people(conn, &customer.id)?;
+        Ok::<_, CommerceError>((subscriptions, people))
+    };
+    let (customer, (subscriptions, people)) =
+        customers::read_for_page(&state, &member, customer_id.into_inner(), read)
+            .await
+            .map_err(page_error)?;
     render(&SubscriptionsPage {
         base: format!("/partner/customers/{}/subscriptions", customer.id),
         customer: Some(customer),

@@ -183,6 +183,30 @@ pub async fn find_for_page(
         .map_err(page_error)
 }
 
+/// The customer `customer_id` of the member's partner with what `read` loads
+/// of it, in one trip to the database, for a page: the customer is missing
+/// (`CustomerError::NotFound`) whether it belongs to someone else or does not
+/// exist, and `read` never runs then.
+pub async fn read_for_page<T, E>(
+    state: &crate::state::AppState,
+    member: &crate::auth::identity::PartnerMember,
+    customer_id: String,
+    read: impl FnOnce(&mut DbConnection, &Owned<Customer>) -> Result<T, E> + Send + 'static,
+) -> Result<(Customer, T), E>
+where
+    T: Send + 'static,
+    E: From<CustomerError> + From<crate::db::DbError> + Send + 'static,
+{
+    let scope = member.scope().clone();
+    let customer_id = CustomerId::new(customer_id);
+    crate::db::run(&state.pool, move |conn| {
+        let customer = find(conn, &scope, &customer_id)?;
+        let read = read(conn, &customer)?;
+        Ok((customer.into_inner(), read))
+    })
+    .await
+}
+
 /// The text searched by partial name or domain, in one lower-case string.
 pub fn search_text(name: &str, domain: &str) -> String {
     format!("{} {}", name.to_lowercase(), domain.to_lowercase())

@@ -60,15 +60,12 @@ pub async fn users(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let scope = member.scope().clone();
-    let customer_id = CustomerId::new(path.into_inner());
-    let (customer, users) = db::run(&state.pool, move |conn| {
-        let customer = customers::find(conn, &scope, &customer_id)?;
-        let users = users_of(conn, &customer.id)?;
-        Ok::<_, CustomerError>((customer.into_inner(), users))
-    })
-    .await
-    .map_err(customers::details::page_error)?;
+    let (customer, users) =
+        customers::read_for_page(&state, &member, path.into_inner(), |conn, customer| {
+            users_of(conn, &customer.id).map_err(CustomerError::from)
+        })
+        .await
+        .map_err(customers::page_error)?;
     render(&UsersPage {
         layout,
         customer,

@@ -2,7 +2,6 @@
 //! timelines, for the partner (`/partner/customers/{id}/health`) and for the
 //! customer's own people (`/customer/health`).
 
-use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
@@ -60,17 +59,12 @@ pub async fn partner_page(
     member: PartnerMember,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let scope = member.scope().clone();
-    let customer_id = CustomerId::new(path.into_inner());
-    let (customer, (services, incidents)) = db::run(&state.pool, move |conn| {
-        // Scoped by the membership's partner: another's customer is missing.
-        let customer = customers::find(conn, &scope, &customer_id)?;
-        let seen = overview(conn, &customer.id)?;
-        Ok::<_, CustomerError>((customer, seen))
-    })
-    .await
-    .map_err(customers::page_error)?;
-    let customer = customer.into_inner();
+    let (customer, (services, incidents)) =
+        customers::read_for_page(&state, &member, path.into_inner(), |conn, customer| {
+            overview(conn, &customer.id).map_err(CustomerError::from)
+        })
+        .await
+        .map_err(customers::page_error)?;
     render(&HealthPage {
         zone: zone_of(&layout),
         layout,

@@ -12,6 +12,7 @@ use super::{OrderLine, Purpose, describe, place_for_partner, usage_subscriptions
 use crate::access::Capability;
 use crate::audit::Action;
 use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::auth::scope::Owned;
 use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
 use crate::customers::{self, Customer};
@@ -41,19 +42,18 @@ async fn orders_page(
     form: OrderForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
-    let scope = member.scope().clone();
     let zone = member.identity.login.time_zone;
     let lang = layout.lang;
-    let (customer, rows, offers, usage_subscriptions) =
-        db::run(&state.pool, move |conn| -> Result<_, CommerceError> {
-            let customer = customers::find(conn, &scope, &CustomerId::new(customer_id))?;
-            let rows = history(conn, &customer.id, zone, lang)?;
-            let offers = catalogue::active(conn, None)?;
-            let usage = usage_subscriptions(conn, &customer.id)?;
-            Ok((customer.into_inner(), rows, offers, usage))
-        })
-        .await
-        .map_err(page_error)?;
+    let read = move |conn: &mut DbConnection, customer: &Owned<Customer>| {
+        let rows = history(conn, &customer.id, zone, lang)?;
+        let offers = catalogue::active(conn, None)?;
+        let usage = usage_subscriptions(conn, &customer.id)?;
+        Ok::<_, CommerceError>((rows, offers, usage))
+    };
+    let (customer, (rows, offers, usage_subscriptions)) =
+        customers::read_for_page(state, member, customer_id, read)
+            .await
+            .map_err(page_error)?;
     let offers = offer_choices(&offers, &layout.tr);
     render(&OrdersPage {
         can_order: member.role.can(Capability::ManageCustomers),
