@@ -139,36 +139,24 @@ impl WizardForm {
         } else {
             None
         };
-        match (
-            name,
-            domain,
-            country,
-            time_zone,
-            reference_number,
-            term,
-            billing,
-        ) {
-            (
-                Some(name),
-                Some(domain),
-                Some(country),
-                Some(time_zone),
-                Some(reference_number),
-                Some(term),
-                Some(billing),
-            ) if errors.is_empty() => Ok(AccountPart {
-                name,
-                domain,
-                country,
-                time_zone,
-                reference_number,
-                term,
-                billing,
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        // Every field without an error has its value.
+        let part = || {
+            Some(AccountPart {
+                name: name?,
+                domain: domain?,
+                country: country?,
+                time_zone: time_zone?,
+                reference_number: reference_number?,
+                term: term?,
+                billing: billing?,
                 trial_ends_on,
                 managed_order: self.managed(),
-            }),
-            _ => Err(errors),
-        }
+            })
+        };
+        part().ok_or(errors)
     }
 
     /// The zone chosen, or the country's when none is (the select's first
