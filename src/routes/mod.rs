@@ -119,12 +119,12 @@ routes! {
     "/partner/sso/domains/{domain_id}/remove" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::remove }
     "/partner/sso/prove" { POST Partner(Capability::ManageSingleSignOn) => sso::proof::prove }
     "/sso/callback" { GET Public => sso::flow::callback }
-    "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset_staff }
+    "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset::<PartnerMember> }
     "/customer/security" {
         GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::page::<CustomerMember>,
         POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::save::<CustomerMember>,
     }
-    "/customer/users/{membership_id}/second-factor/reset" { POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::reset_user }
+    "/customer/users/{membership_id}/second-factor/reset" { POST Customer(CustomerCapability::ManageSecurity) => second_factor::policy::reset::<CustomerMember> }
     "/account/password" {
         GET SignedIn => signin::password::change_form,
         POST SignedIn => signin::password::change,

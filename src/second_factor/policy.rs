@@ -51,6 +51,44 @@ impl Tenant {
             Tenant::Customer(_) => "/customer/security",
         }
     }
+
+    /// Where its people are listed.
+    fn people_page(&self) -> &'static str {
+        match self {
+            Tenant::Partner(_) => "/partner/staff",
+            Tenant::Customer(_) => "/customer/users",
+        }
+    }
+
+    /// Logs `action` by `actor` (login id, full name, membership id) in the
+    /// tenant's activity log; a customer's entry also names its partner.
+    fn record(
+        &self,
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+        actor: &(String, String, String),
+        (action, target, details): (Action, &str, &str),
+    ) -> QueryResult<()> {
+        let (partner_id, customer_id) = match self {
+            Tenant::Partner(id) => (Some(id.clone()), None),
+            Tenant::Customer(id) => (crate::tenancy::partner_of(conn, id)?, Some(id.as_str())),
+        };
+        let (login_id, name, membership_id) = actor;
+        let entry = audit::Entry {
+            partner_id: partner_id.as_ref().map(PartnerId::as_str),
+            customer_id,
+            actor: Actor {
+                login_id: Some(login_id),
+                name,
+                membership_id: Some(membership_id),
+                on_behalf_of: None,
+            },
+            action,
+            target,
+            details,
+        };
+        audit::record(conn, now, entry)
+    }
 }
 
 fn load(conn: &mut DbConnection, tenant: &Tenant) -> QueryResult<(Option<NaiveDateTime>, i32)> {
@@ -176,33 +214,13 @@ async fn change(
                 (false, _) => None,
             };
             store(conn, &tenant, since, grace_days)?;
-            let (login_id, name, membership_id) = &actor;
-            let (partner_id, customer_id) = match &tenant {
-                Tenant::Partner(id) => (Some(id.clone()), None),
-                Tenant::Customer(id) => (crate::tenancy::partner_of(conn, id)?, Some(id.as_str())),
-            };
             let details = if required {
                 format!("required, {grace_days} days")
             } else {
                 "optional".to_owned()
             };
-            audit::record(
-                conn,
-                now,
-                audit::Entry {
-                    partner_id: partner_id.as_ref().map(PartnerId::as_str),
-                    customer_id,
-                    actor: Actor {
-                        login_id: Some(login_id),
-                        name,
-                        membership_id: Some(membership_id),
-                        on_behalf_of: None,
-                    },
-                    action: Action::SecondFactorPolicyChanged,
-                    target: "",
-                    details: &details,
-                },
-            )?;
+            let logged = (Action::SecondFactorPolicyChanged, "", details.as_str());
+            tenant.record(conn, now, &actor, logged)?;
             Ok(())
         })
     })
@@ -271,7 +289,7 @@ fn reset_member(
     now: NaiveDateTime,
     tenant: &Tenant,
     membership_id: &MembershipId,
-    actor: Actor<'_>,
+    actor: &(String, String, String),
 ) -> Result<(), ResetError> {
     let target = memberships::table
         .inner_join(logins::table)
@@ -314,21 +332,11 @@ fn reset_member(
         return Err(ResetError::Shared);
     }
     super::remove_all(conn, &login_id)?;
-    let (partner_id, customer_id) = match tenant {
-        Tenant::Partner(id) => (Some(id.clone()), None),
-        Tenant::Customer(id) => (crate::tenancy::partner_of(conn, id)?, Some(id.as_str())),
-    };
-    audit::record(
+    tenant.record(
         conn,
         now,
-        audit::Entry {
-            partner_id: partner_id.as_ref().map(PartnerId::as_str),
-            customer_id,
-            actor,
-            action: Action::SecondFactorReset,
-            target: &full_name,
-            details: "",
-        },
+        actor,
+        (Action::SecondFactorReset, &full_name, ""),
     )?;
     let message = SecondFactorChangedEmail {
         tr: Lang::from_code(&language).unwrap_or_default().translator(),
@@ -340,32 +348,21 @@ fn reset_member(
     Ok(())
 }
 
-async fn reset(
-    state: &AppState,
-    tenant: Tenant,
-    membership_id: String,
-    actor: (String, String, String),
-    back_to: &'static str,
+/// Resets the second factors of one of the member's people (see `reset_member`)
+/// and goes back to the list of the tenant's people.
+pub async fn reset<M: PolicyMember>(
+    state: web::Data<AppState>,
+    member: M,
+    path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
+    let (tenant, actor) = (member.tenant(), member.actor_parts());
+    let back_to = tenant.people_page();
+    let membership_id = MembershipId::new(path.into_inner());
     let now = state.clock.now();
     let settings = state.settings.clone();
     let outcome = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            let (login_id, name, acting_as) = &actor;
-            let actor = Actor {
-                login_id: Some(login_id),
-                name,
-                membership_id: Some(acting_as),
-                on_behalf_of: None,
-            };
-            reset_member(
-                conn,
-                &settings,
-                now,
-                &tenant,
-                &MembershipId::new(membership_id.clone()),
-                actor,
-            )
+            reset_member(conn, &settings, now, &tenant, &membership_id, &actor)
         })
     })
     .await;
@@ -379,30 +376,4 @@ async fn reset(
         Err(error) => return Err(PageError::internal(error)),
     }
     Ok(see_other(back_to))
-}
-
-pub async fn reset_staff(
-    state: web::Data<AppState>,
-    member: PartnerMember,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Partner(member.partner_id().clone());
-    reset(
-        &state,
-        tenant,
-        path.into_inner(),
-        member.actor_parts(),
-        "/partner/staff",
-    )
-    .await
-}
-
-pub async fn reset_user(
-    state: web::Data<AppState>,
-    member: CustomerMember,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let tenant = Tenant::Customer(member.customer_id().clone());
-    let actor = member.actor_parts();
-    reset(&state, tenant, path.into_inner(), actor, "/customer/users").await
 }
