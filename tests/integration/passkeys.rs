@@ -34,6 +34,26 @@ async fn post_json(
     (status, body)
 }
 
+/// Starts the ceremony at `path`: the options the authenticator answers.
+async fn start(app: &TestApp, browser: &reqwest::Client, path: &str) -> Value {
+    post_json(app, browser, path, &json!({})).await.1
+}
+
+/// Starts the ceremony at `{base}/start` and finishes it at `{base}/finish` with
+/// the passkey's answer; the status of the finish.
+async fn present(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    base: &str,
+    passkey: &mut SoftPasskey,
+) -> u16 {
+    let options = start(app, browser, &format!("{base}/start")).await;
+    let finish = format!("{base}/finish");
+    post_json(app, browser, &finish, &passkey.assert(&options))
+        .await
+        .0
+}
+
 /// Signs in with the password and adds a passkey; returns the browser and the
 /// passkey.
 async fn with_passkey(app: &TestApp, username: &str) -> (reqwest::Client, SoftPasskey) {
@@ -116,13 +136,7 @@ async fn a_passkey_is_stored_listed_mailed_and_removable() {
         "the person is told"
     );
     // The same credential cannot be registered twice, to anyone.
-    let (_, options) = post_json(
-        &app,
-        &browser,
-        "/account/security/passkeys/start",
-        &json!({}),
-    )
-    .await;
+    let options = start(&app, &browser, "/account/security/passkeys/start").await;
     let excluded = options["publicKey"]["excludeCredentials"][0]["id"]
         .as_str()
         .map(unb64);
@@ -145,13 +159,7 @@ async fn the_ceremonies_refuse_a_wrong_csrf_token_and_a_missing_or_foreign_state
     let fresh = awaiting_second_step(&app, "sam@contoso.example").await;
     each_challenge_is_answered_once_in_its_own_session(&app, &fresh, &mut sam).await;
     // A registration's state is no sign-in's.
-    let (_, registration) = post_json(
-        &app,
-        &sam_browser,
-        "/account/security/passkeys/start",
-        &json!({}),
-    )
-    .await;
+    let registration = start(&app, &sam_browser, "/account/security/passkeys/start").await;
     let (status, _) = post_json(
         &app,
         &sam_browser,
@@ -161,13 +169,7 @@ async fn the_ceremonies_refuse_a_wrong_csrf_token_and_a_missing_or_foreign_state
     .await;
     assert_eq!(status, 400, "a step-up needs its own start");
 
-    let (_, ours) = post_json(
-        &app,
-        &fresh,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
+    let ours = start(&app, &fresh, "/login/second-factor/passkey/start").await;
     let (status, done) = post_json(
         &app,
         &fresh,
@@ -199,7 +201,7 @@ async fn nothing_starts_without_the_sessions_csrf_token(
         assert_eq!(response.status(), 403);
     }
     let stranger = client();
-    let (_, options) = post_json(app, &stranger, "/login/passkey/start", &json!({})).await;
+    let options = start(app, &stranger, "/login/passkey/start").await;
     let forged = stranger
         .post(app.url("/login/passkey/finish"))
         .header("X-CSRF-Token", app.csrf_token_of(sam_browser).await)
@@ -217,43 +219,20 @@ async fn each_challenge_is_answered_once_in_its_own_session(
     sam: &mut SoftPasskey,
 ) {
     let elsewhere = awaiting_second_step(app, "sam@contoso.example").await;
-    let (_, theirs) = post_json(
-        app,
-        &elsewhere,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
-    let (status, _) = post_json(
-        app,
-        fresh,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&theirs),
-    )
-    .await;
+    let theirs = start(app, &elsewhere, "/login/second-factor/passkey/start").await;
+    let finish = "/login/second-factor/passkey/finish";
+    let (status, _) = post_json(app, fresh, finish, &sam.assert(&theirs)).await;
     assert_eq!(status, 400, "no state in this session");
     // A state of its own, answered with the other session's challenge.
-    let (_, ours) = post_json(app, fresh, "/login/second-factor/passkey/start", &json!({})).await;
+    let ours = start(app, fresh, "/login/second-factor/passkey/start").await;
     assert_ne!(
         ours["publicKey"]["challenge"],
         theirs["publicKey"]["challenge"]
     );
-    let (status, _) = post_json(
-        app,
-        fresh,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&theirs),
-    )
-    .await;
+    let (status, _) = post_json(app, fresh, finish, &sam.assert(&theirs)).await;
     assert_eq!(status, 400, "another session's challenge");
     // The state is used up by the wrong answer: the right one needs a new start.
-    let (status, _) = post_json(
-        app,
-        fresh,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&ours),
-    )
-    .await;
+    let (status, _) = post_json(app, fresh, finish, &sam.assert(&ours)).await;
     assert_eq!(status, 400, "each challenge is answered once");
 }
 
@@ -267,7 +246,7 @@ async fn another_logins_passkey_is_refused_and_its_own_signs_in_alone() {
 
     // Without a username: Kim's passkey claiming to be Sam's user.
     let anyone = client();
-    let (_, options) = post_json(&app, &anyone, "/login/passkey/start", &json!({})).await;
+    let options = start(&app, &anyone, "/login/passkey/start").await;
     assert!(
         options["publicKey"]["allowCredentials"]
             .as_array()
@@ -285,7 +264,7 @@ async fn another_logins_passkey_is_refused_and_its_own_signs_in_alone() {
     assert_eq!(status, 400);
 
     // Kim's own passkey alone signs Kim in, second factor presented.
-    let (_, options) = post_json(&app, &anyone, "/login/passkey/start", &json!({})).await;
+    let options = start(&app, &anyone, "/login/passkey/start").await;
     let (status, done) = post_json(
         &app,
         &anyone,
@@ -316,7 +295,7 @@ async fn another_logins_passkey_is_refused_and_its_own_signs_in_alone() {
         .post_as(&anyone, "/account/security/recovery-codes", &[])
         .await;
     assert_eq!(stale.status(), 303, "asked to confirm again");
-    let (_, options) = post_json(&app, &anyone, "/account/step-up/passkey/start", &json!({})).await;
+    let options = start(&app, &anyone, "/account/step-up/passkey/start").await;
     let (status, done) = post_json(
         &app,
         &anyone,
@@ -335,13 +314,7 @@ async fn another_logins_passkey_is_refused_and_its_own_signs_in_alone() {
 /// Sam's second step asks for Sam's passkey only, and refuses Kim's.
 async fn sams_second_step_refuses_kims_passkey(app: &TestApp, kim: &mut SoftPasskey) {
     let browser = awaiting_second_step(app, "sam@contoso.example").await;
-    let (_, options) = post_json(
-        app,
-        &browser,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
+    let options = start(app, &browser, "/login/second-factor/passkey/start").await;
     let allowed: Vec<Value> = options["publicKey"]["allowCredentials"]
         .as_array()
         .cloned()
@@ -367,37 +340,11 @@ async fn wrong_assertions_are_throttled_like_codes() {
     let browser = awaiting_second_step(&app, "sam@contoso.example").await;
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        let (_, options) = post_json(
-            &app,
-            &browser,
-            "/login/second-factor/passkey/start",
-            &json!({}),
-        )
-        .await;
-        let (status, _) = post_json(
-            &app,
-            &browser,
-            "/login/second-factor/passkey/finish",
-            &kim.assert(&options),
-        )
-        .await;
+        let status = present(&app, &browser, "/login/second-factor/passkey", &mut kim).await;
         statuses.push(status);
     }
     assert_eq!(statuses, [400, 400, 400, 400, 400, 429]);
     // Even the right passkey waits now.
-    let (_, options) = post_json(
-        &app,
-        &browser,
-        "/login/second-factor/passkey/start",
-        &json!({}),
-    )
-    .await;
-    let (status, _) = post_json(
-        &app,
-        &browser,
-        "/login/second-factor/passkey/finish",
-        &sam.assert(&options),
-    )
-    .await;
+    let status = present(&app, &browser, "/login/second-factor/passkey", &mut sam).await;
     assert_eq!(status, 429);
 }
