@@ -80,7 +80,7 @@ async fn an_invited_owner_activates_signs_in_and_lands_on_the_partner_home() {
 
     // Opening the link twice burns nothing: only the POST uses the token.
     for _ in 0..2 {
-        let page = app.get(&path).await.text().await.expect("body");
+        let page = app.get_text(&path).await;
         assert!(page.contains("olga@contoso.example"), "{page}");
         assert!(page.contains("Choose your password"));
     }
@@ -105,11 +105,8 @@ async fn an_invited_owner_activates_signs_in_and_lands_on_the_partner_home() {
     assert_eq!(done.status(), 303);
     assert_eq!(location(&done), "/login");
     assert!(
-        app.get("/login")
+        app.get_text("/login")
             .await
-            .text()
-            .await
-            .expect("body")
             .contains("Your password is set")
     );
 
@@ -123,12 +120,12 @@ async fn an_invited_owner_activates_signs_in_and_lands_on_the_partner_home() {
     let signed_in = app.sign_in("Olga@Contoso.example", PASSWORD).await;
     assert_eq!(signed_in.status(), 303, "usernames are case-insensitive");
     assert_eq!(location(&signed_in), "/partner");
-    let home = app.get("/partner").await.text().await.expect("body");
+    let home = app.get_text("/partner").await;
     assert!(home.contains("<h1>Contoso</h1>"), "{home}");
     assert!(home.contains("Owner"));
 
     // The used link is dead.
-    let again = app.get(&path).await.text().await.expect("body");
+    let again = app.get_text(&path).await;
     assert!(again.contains("can no longer be used"));
 }
 
@@ -161,7 +158,7 @@ async fn an_expired_link_offers_a_new_one_and_the_old_one_dies() {
     app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let first = path_of(&activation_link(&app, "olga@contoso.example", 1).await);
     app.clock.advance(chrono::Duration::hours(73));
-    let expired = app.get(&first).await.text().await.expect("body");
+    let expired = app.get_text(&first).await;
     assert!(expired.contains("can no longer be used"), "{expired}");
     let posted = app
         .post_form(
@@ -299,7 +296,7 @@ async fn a_person_with_two_memberships_picks_one_and_switches() {
     let cookie_at_sign_in = session_cookie(&app, &signed_in).expect("a new session at sign-in");
     // Before choosing, partner pages send the person to the picker.
     assert_eq!(location(&app.get("/partner").await), "/memberships");
-    let picker = app.get("/memberships").await.text().await.expect("body");
+    let picker = app.get_text("/memberships").await;
     assert!(
         picker.contains("Contoso · Helpdesk agent") && picker.contains("Fabrikam · Owner"),
         "{picker}"
@@ -324,7 +321,7 @@ async fn a_person_with_two_memberships_picks_one_and_switches() {
     assert_eq!(location(&switched), "/partner");
     let cookie_after_switch = session_cookie(&app, &switched).expect("a new session at the switch");
     assert_ne!(cookie_at_sign_in, cookie_after_switch);
-    let home = app.get("/partner").await.text().await.expect("body");
+    let home = app.get_text("/partner").await;
     assert!(home.contains("<h1>Fabrikam</h1>"));
     assert!(
         home.contains(r#"id="switch-membership""#),
@@ -336,14 +333,7 @@ async fn a_person_with_two_memberships_picks_one_and_switches() {
         &[("membership_id", &membership_of("Contoso"))],
     )
     .await;
-    assert!(
-        app.get("/partner")
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("<h1>Contoso</h1>")
-    );
+    assert!(app.get_text("/partner").await.contains("<h1>Contoso</h1>"));
 
     // Somebody else's membership cannot be chosen.
     let foreign = app.active_member(&contoso, "other@contoso.example", PartnerRole::Owner);

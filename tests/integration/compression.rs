@@ -82,7 +82,7 @@ async fn pages_go_in_brotli_or_gzip_as_asked_and_plain_otherwise() {
 
 /// The stylesheet's URL as the pages link it.
 async fn stylesheet_url(app: &TestApp) -> String {
-    let page = app.get("/login").await.text().await.expect("body");
+    let page = app.get_text("/login").await;
     let start = page.find("/static/style.").expect("a stylesheet link");
     let end = start + page[start..].find('"').expect("closing quote");
     page[start..end].to_owned()

@@ -60,6 +60,13 @@ async fn fixture() -> Fixture {
 }
 
 impl Fixture {
+    /// Invites Ann Lee as a user; the link in her email.
+    async fn invite_ann(&self) -> String {
+        let invited = self.invite("Ann Lee", "ann@adatum.example", "user").await;
+        assert_eq!(invited.status(), 303);
+        link_in_email(&self.app, "ann@adatum.example", 1).await
+    }
+
     async fn invite(&self, name: &str, email: &str, role: &str) -> reqwest::Response {
         self.app
             .post_as(
@@ -81,13 +88,7 @@ impl Fixture {
 async fn an_administrator_invites_changes_roles_and_disables_but_keeps_one_administrator() {
     let f = fixture().await;
     let app = &f.app;
-    assert_eq!(
-        f.invite("Ann Lee", "ann@adatum.example", "user")
-            .await
-            .status(),
-        303
-    );
-    let link = link_in_email(app, "ann@adatum.example", 1).await;
+    let link = f.invite_ann().await;
     let (_, page) = page_of(&f.admin, app, "/customer/users").await;
     let ann = membership_of(&page, "ann@adatum.example");
     assert!(
@@ -219,13 +220,7 @@ async fn invitation_refusals_are_explained_in_english_and_french() {
 async fn resending_kills_the_old_link_and_revoking_kills_the_invitation() {
     let f = fixture().await;
     let app = &f.app;
-    assert_eq!(
-        f.invite("Ann Lee", "ann@adatum.example", "user")
-            .await
-            .status(),
-        303
-    );
-    let first = link_in_email(app, "ann@adatum.example", 1).await;
+    let first = f.invite_ann().await;
     let (_, page) = page_of(&f.admin, app, "/customer/users").await;
     let ann = membership_of(&page, "ann@adatum.example");
     let resent = app
@@ -234,20 +229,10 @@ async fn resending_kills_the_old_link_and_revoking_kills_the_invitation() {
     assert_eq!(resent.status(), 303);
     let second = link_in_email(app, "ann@adatum.example", 2).await;
     assert_ne!(first, second);
+    assert!(app.get_text(&first).await.contains("can no longer be used"));
     assert!(
-        app.get(&first)
+        !app.get_text(&second)
             .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
-    assert!(
-        !app.get(&second)
-            .await
-            .text()
-            .await
-            .expect("body")
             .contains("can no longer be used")
     );
 
@@ -256,11 +241,8 @@ async fn resending_kills_the_old_link_and_revoking_kills_the_invitation() {
         .await;
     assert_eq!(revoked.status(), 303);
     assert!(
-        app.get(&second)
+        app.get_text(&second)
             .await
-            .text()
-            .await
-            .expect("body")
             .contains("This invitation was withdrawn"),
         "a revoked invitation's link says it was withdrawn"
     );
@@ -274,22 +256,9 @@ async fn resending_kills_the_old_link_and_revoking_kills_the_invitation() {
 async fn an_expired_link_asks_whoever_invited_for_a_new_one() {
     let f = fixture().await;
     let app = &f.app;
-    assert_eq!(
-        f.invite("Ann Lee", "ann@adatum.example", "user")
-            .await
-            .status(),
-        303
-    );
-    let first = link_in_email(app, "ann@adatum.example", 1).await;
+    let first = f.invite_ann().await;
     app.clock.advance(Duration::hours(73));
-    assert!(
-        app.get(&first)
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
+    assert!(app.get_text(&first).await.contains("can no longer be used"));
     let asked = app
         .post_form("/activate/renew", &[("identifier", "ann@adatum.example")])
         .await;
@@ -362,14 +331,7 @@ async fn partner_staff_invitations_show_their_expiry_reach_the_inviter_and_can_b
     let (_, staff) = page_of(&owner, &app, "/partner/staff").await;
     assert!(staff.contains("the link works until"));
     app.clock.advance(Duration::hours(73));
-    assert!(
-        app.get(&link)
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
+    assert!(app.get_text(&link).await.contains("can no longer be used"));
     app.post_form("/activate/renew", &[("identifier", "sam@contoso.example")])
         .await;
     let request = app.mail.wait_for_to("owner@contoso.example", 1).await;

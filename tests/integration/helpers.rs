@@ -198,6 +198,11 @@ impl TestApp {
         csrf_token_in(&page)
     }
 
+    /// The page at `path`, as the test's own browser reads it.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("page body")
+    }
+
     /// `browser` POSTs a form with its session's CSRF token, as from a page.
     pub async fn post_as(
         &self,

@@ -26,7 +26,7 @@ async fn the_front_page_follows_the_browser_language() {
     assert!(body.contains(r#"<html lang="fr">"#), "{body}");
     assert!(body.contains("Le portail partenaires"));
 
-    let english = app.get("/").await.text().await.expect("body");
+    let english = app.get_text("/").await;
     assert!(english.contains(r#"<html lang="en">"#));
     assert!(english.contains("The partner portal"));
 }
@@ -39,7 +39,7 @@ async fn the_language_switch_changes_the_language_and_returns_to_the_page() {
         .await;
     assert_eq!(switched.status(), 303);
     assert_eq!(switched.headers()["location"], "/?from=switch");
-    let body = app.get("/?from=switch").await.text().await.expect("body");
+    let body = app.get_text("/?from=switch").await;
     assert!(body.contains(r#"<html lang="fr">"#));
     // The switch now offers English.
     assert!(body.contains(r#"value="en""#));
@@ -48,7 +48,7 @@ async fn the_language_switch_changes_the_language_and_returns_to_the_page() {
         .post_form("/language", &[("lang", "en"), ("next", "/")])
         .await;
     assert_eq!(back.status(), 303);
-    let body = app.get("/").await.text().await.expect("body");
+    let body = app.get_text("/").await;
     assert!(body.contains(r#"<html lang="en">"#));
 }
 
@@ -147,13 +147,8 @@ async fn oversized_bodies_are_refused() {
 #[tokio::test]
 async fn pages_stay_light() {
     let app = spawn_app().await;
-    let html = app.get("/").await.text().await.expect("body");
-    let css = app
-        .get("/static/style.css")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let html = app.get_text("/").await;
+    let css = app.get_text("/static/style.css").await;
     assert!(
         html.len() + css.len() < 50 * 1024,
         "page weight {}",

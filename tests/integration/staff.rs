@@ -40,30 +40,13 @@ fn membership_id_of(app: &TestApp, partner: &str, role: PartnerRole) -> Vec<Stri
 async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
     let app = spawn_app().await;
     signed_in_owner(&app).await;
-    let form = app
-        .get("/partner/staff/invite")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let form = app.get_text("/partner/staff/invite").await;
     assert!(form.contains("Invite a staff member"));
 
     a_faulty_invitation_keeps_what_was_typed(&app).await;
 
-    let sent = app
-        .post_form(
-            "/partner/staff/invite",
-            &[
-                ("full_name", "Hugo Helpdesk"),
-                ("email", "hugo@contoso.example"),
-                ("username", ""),
-                ("role", "helpdesk_agent"),
-                ("language", "fr"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&sent), "/partner/staff");
-    let staff = app.get("/partner/staff").await.text().await.expect("body");
+    invite_hugo(&app).await;
+    let staff = app.get_text("/partner/staff").await;
     assert!(staff.contains("The invitation has been sent."));
     assert!(staff.contains("Hugo Helpdesk") && staff.contains("Invitation pending"));
 
@@ -87,17 +70,29 @@ async fn the_owner_invites_a_staff_member_who_activates_and_signs_in() {
         .expect("body");
     assert!(again.contains("already a member"), "{again}");
 
-    let activity = app
-        .get("/partner/activity")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let activity = app.get_text("/partner/activity").await;
     assert!(
         activity.contains("Invited a staff member") && activity.contains("Hugo Helpdesk"),
         "{activity}"
     );
     assert!(activity.contains("Activated their login"));
+}
+
+/// The owner invites Hugo Helpdesk, in French, as a helpdesk agent.
+async fn invite_hugo(app: &TestApp) {
+    let sent = app
+        .post_form(
+            "/partner/staff/invite",
+            &[
+                ("full_name", "Hugo Helpdesk"),
+                ("email", "hugo@contoso.example"),
+                ("username", ""),
+                ("role", "helpdesk_agent"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&sent), "/partner/staff");
 }
 
 /// Faulty input: messages next to the fields, what was typed is kept.
@@ -226,7 +221,7 @@ async fn roles_change_and_the_last_owner_cannot_be_demoted_or_disabled() {
         )
         .await;
     assert_eq!(location(&refused), "/partner/staff");
-    let page = app.get("/partner/staff").await.text().await.expect("body");
+    let page = app.get_text("/partner/staff").await;
     assert!(
         page.contains("must keep at least one active owner"),
         "{page}"
@@ -236,12 +231,7 @@ async fn roles_change_and_the_last_owner_cannot_be_demoted_or_disabled() {
         vec![mine.clone()]
     );
 
-    let activity = app
-        .get("/partner/activity?action=role_changed")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let activity = app.get_text("/partner/activity?action=role_changed").await;
     assert!(activity.contains("Sales agent → Admin agent"), "{activity}");
     assert!(activity.contains("<td>Changed a role</td>"));
     assert!(
@@ -314,7 +304,7 @@ async fn disabling_a_member_ends_their_sessions_at_once() {
         .expect("GET");
     assert_eq!(after.status(), 303);
     assert!(location(&after).starts_with("/login"));
-    let page = app.get("/partner/staff").await.text().await.expect("body");
+    let page = app.get_text("/partner/staff").await;
     assert!(page.contains("Disabled"));
 }
 
@@ -325,19 +315,7 @@ async fn disabling_a_member_ends_their_sessions_at_once() {
 async fn the_activation_page_speaks_the_invited_persons_language() {
     let app = spawn_app().await;
     signed_in_owner(&app).await;
-    let sent = app
-        .post_form(
-            "/partner/staff/invite",
-            &[
-                ("full_name", "Hugo Helpdesk"),
-                ("email", "hugo@contoso.example"),
-                ("username", ""),
-                ("role", "helpdesk_agent"),
-                ("language", "fr"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&sent), "/partner/staff");
+    invite_hugo(&app).await;
     let email = app.mail.wait_for_to("hugo@contoso.example", 1).await;
     let link = email[0]
         .links()
@@ -407,21 +385,11 @@ async fn the_activity_log_names_the_roles_a_change_went_between() {
         )
         .await;
     assert_eq!(location(&changed), "/partner/staff");
-    let log = app
-        .get("/partner/activity")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let log = app.get_text("/partner/activity").await;
     assert!(log.contains("Sales agent → Helpdesk agent"), "{log}");
     assert!(!log.contains("sales_agent") && !log.contains("helpdesk_agent"));
     app.post_form("/language", &[("lang", "fr"), ("next", "/")])
         .await;
-    let french = app
-        .get("/partner/activity")
-        .await
-        .text()
-        .await
-        .expect("body");
+    let french = app.get_text("/partner/activity").await;
     assert!(!french.contains("sales_agent → helpdesk_agent"), "{french}");
 }

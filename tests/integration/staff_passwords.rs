@@ -25,7 +25,7 @@ async fn a_password_reset_sets_a_new_password_ends_sessions_and_notifies() {
         .remove(0);
     assert!(email.text.contains("60 minutes"));
     let link = path_of(&email.links()[0]);
-    let form = app.get(&link).await.text().await.expect("body");
+    let form = app.get_text(&link).await;
     assert!(form.contains("Choose a new password"));
     let new_password = "an entirely different passphrase";
     let done = app
@@ -65,14 +65,7 @@ async fn a_password_reset_sets_a_new_password_ends_sessions_and_notifies() {
         "{}",
         notices[1].subject
     );
-    assert!(
-        app.get(&link)
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
+    assert!(app.get_text(&link).await.contains("can no longer be used"));
 }
 
 /// Asking for a reset answers the same for a known and an unknown name.
@@ -109,14 +102,7 @@ async fn a_reset_link_expires_after_an_hour() {
         .await;
     let link = path_of(&app.mail.wait_for_to("sam@contoso.example", 1).await[0].links()[0]);
     app.clock.advance(chrono::Duration::minutes(61));
-    assert!(
-        app.get(&link)
-            .await
-            .text()
-            .await
-            .expect("body")
-            .contains("can no longer be used")
-    );
+    assert!(app.get_text(&link).await.contains("can no longer be used"));
 }
 
 #[tokio::test]
