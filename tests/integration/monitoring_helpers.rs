@@ -3,16 +3,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use partnerdesk::accounts::{self, LoginState, Username};
+use partnerdesk::accounts::{self, MembershipOf};
 use partnerdesk::auth::api_tokens as tokens;
 use partnerdesk::db::schema::{
-    alert_definition_monitors, alert_definitions, dashboard_monitors, dashboards, memberships,
-    monitors, sub_account_dashboards, sub_account_monitors, sub_accounts,
+    alert_definition_monitors, alert_definitions, dashboard_monitors, dashboards, monitors,
+    sub_account_dashboards, sub_account_monitors, sub_accounts,
 };
-use partnerdesk::i18n::Lang;
 use serde_json::Value;
 
-use crate::helpers::people::{new_login, password_hash};
+use crate::helpers::people::known_login;
 
 use crate::helpers::TestApp;
 
@@ -219,37 +218,10 @@ impl TestApp {
     pub fn operator(&self, sub_account_id: &str, username: &str) -> String {
         let mut conn = self.conn();
         let now = self.clock_now();
-        let existing =
-            accounts::find_by_username(&mut conn, &Username::parse(username).expect("username"))
-                .expect("lookup");
-        let login_id = match existing {
-            Some(id) => id,
-            None => {
-                let hash = password_hash();
-                accounts::insert(
-                    &mut conn,
-                    now,
-                    &new_login(username, Lang::En),
-                    LoginState::Active,
-                    Some(hash),
-                )
-                .expect("login")
-            }
-        };
-        let id = uuid::Uuid::new_v4().to_string();
-        diesel::insert_into(memberships::table)
-            .values((
-                memberships::id.eq(&id),
-                memberships::login_id.eq(&login_id),
-                memberships::scope.eq("sub_account"),
-                memberships::sub_account_id.eq(sub_account_id),
-                memberships::role.eq("operator"),
-                memberships::state.eq("active"),
-                memberships::created_at.eq(now),
-            ))
-            .execute(&mut conn)
-            .expect("operator membership");
-        id
+        let login_id = known_login(&mut conn, now, username);
+        let of = MembershipOf::SubAccount(sub_account_id);
+        accounts::insert_active_membership(&mut conn, now, &login_id, of, "operator")
+            .expect("operator membership")
     }
 }
 

@@ -3,7 +3,6 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use partnerdesk::accounts::{self, LoginState, Username};
 
 use partnerdesk::customers::create::{ADMINISTRATOR_ROLE, add_customer_member};
 use partnerdesk::customers::{BillingType, CustomerState, Health, LicenceStatus, search_text};
@@ -14,7 +13,7 @@ use partnerdesk::i18n::Lang;
 pub use partnerdesk::invitations::Target;
 
 use super::TestApp;
-use super::people::{new_login, password_hash};
+use super::people::{known_login, new_login};
 
 #[derive(Clone)]
 pub struct CustomerSpec {
@@ -234,25 +233,7 @@ impl TestApp {
     pub fn customer_member(&self, customer_id: &str, username: &str, role: &str) -> String {
         let mut conn = self.conn();
         let now = self.clock_now();
-        let login_id = match accounts::find_by_username(
-            &mut conn,
-            &Username::parse(username).expect("username"),
-        )
-        .expect("lookup")
-        {
-            Some(id) => id,
-            None => {
-                let hash = password_hash();
-                accounts::insert(
-                    &mut conn,
-                    now,
-                    &new_login(username, Lang::En),
-                    LoginState::Active,
-                    Some(hash),
-                )
-                .expect("login")
-            }
-        };
+        let login_id = known_login(&mut conn, now, username);
         add_customer_member(
             &mut conn,
             now,

@@ -1,7 +1,9 @@
 //! Logins and partner memberships, and signing in.
 
+use chrono::NaiveDateTime;
 use partnerdesk::access::PartnerRole;
 use partnerdesk::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use partnerdesk::db::DbConnection;
 use partnerdesk::i18n::Lang;
 use partnerdesk::organisations::{self, NewPartner};
 
@@ -41,6 +43,17 @@ pub fn new_login(username: &str, language: Lang) -> NewLogin {
         language,
         time_zone: chrono_tz::Europe::Paris,
     }
+}
+
+/// The id of the login `username`, written first (active, with the test
+/// password) when there is none.
+pub fn known_login(conn: &mut DbConnection, now: NaiveDateTime, username: &str) -> String {
+    let parsed = Username::parse(username).expect("username");
+    if let Some(id) = accounts::find_by_username(conn, &parsed).expect("lookup") {
+        return id;
+    }
+    let new = new_login(username, Lang::En);
+    accounts::insert(conn, now, &new, LoginState::Active, Some(password_hash())).expect("login")
 }
 
 impl TestApp {
@@ -87,25 +100,7 @@ impl TestApp {
     pub fn active_member(&self, partner_id: &str, username: &str, role: PartnerRole) -> String {
         let mut conn = self.conn();
         let now = self.clock_now();
-        let login_id = match accounts::find_by_username(
-            &mut conn,
-            &Username::parse(username).expect("username"),
-        )
-        .expect("lookup")
-        {
-            Some(id) => id,
-            None => {
-                let hash = password_hash();
-                accounts::insert(
-                    &mut conn,
-                    now,
-                    &new_login(username, Lang::En),
-                    LoginState::Active,
-                    Some(hash),
-                )
-                .expect("login")
-            }
-        };
+        let login_id = known_login(&mut conn, now, username);
         organisations::add_member(
             &mut conn,
             now,
