@@ -189,18 +189,19 @@ async fn invitation_errors_are_shown_in_french() {
     );
 }
 
+/// The signed-in owner gives the member `membership_id` the role `role`.
+async fn change_role(app: &TestApp, membership_id: &str, role: &str) {
+    let path = format!("/partner/staff/{membership_id}/role");
+    let changed = app.post_form(&path, &[("role", role)]).await;
+    assert_eq!(location(&changed), "/partner/staff");
+}
+
 #[tokio::test]
 async fn roles_change_and_the_last_owner_cannot_be_demoted_or_disabled() {
     let app = spawn_app().await;
     let partner = signed_in_owner(&app).await;
     let sam = app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let changed = app
-        .post_form(
-            &format!("/partner/staff/{sam}/role"),
-            &[("role", "admin_agent")],
-        )
-        .await;
-    assert_eq!(location(&changed), "/partner/staff");
+    change_role(&app, &sam, "admin_agent").await;
     assert_eq!(
         membership_id_of(&app, &partner, PartnerRole::AdminAgent),
         vec![sam.clone()]
@@ -378,13 +379,7 @@ async fn the_activity_log_names_the_roles_a_change_went_between() {
     let app = spawn_app().await;
     let partner = signed_in_owner(&app).await;
     let sam = app.active_member(&partner, "sam@contoso.example", PartnerRole::SalesAgent);
-    let changed = app
-        .post_form(
-            &format!("/partner/staff/{sam}/role"),
-            &[("role", "helpdesk_agent")],
-        )
-        .await;
-    assert_eq!(location(&changed), "/partner/staff");
+    change_role(&app, &sam, "helpdesk_agent").await;
     let log = app.get_text("/partner/activity").await;
     assert!(log.contains("Sales agent → Helpdesk agent"), "{log}");
     assert!(!log.contains("sales_agent") && !log.contains("helpdesk_agent"));
