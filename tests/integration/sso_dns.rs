@@ -10,16 +10,8 @@ use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::{activity_log, sso_domains};
 use partnerdesk::i18n::Lang;
 
-use crate::dns_helpers::DnsServer;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, spawn_app_with};
-
-async fn app_with_dns() -> (TestApp, DnsServer) {
-    let dns = DnsServer::start().await;
-    let address = dns.address;
-    let app = spawn_app_with(move |settings| settings.dns_resolver = Some(address)).await;
-    (app, dns)
-}
+use crate::helpers::{TestApp, spawn_app};
 
 /// (id, DNS token, proven by) of `partner`'s claim of `domain`.
 fn claim_of(app: &TestApp, partner: &str, domain: &str) -> (String, String, Option<String>) {
@@ -68,7 +60,8 @@ async fn page_after(owner: &reqwest::Client, app: &TestApp, answer: reqwest::Res
 
 #[tokio::test]
 async fn a_domain_is_proven_once_its_txt_record_carries_the_claims_value() {
-    let (app, dns) = app_with_dns().await;
+    let app = spawn_app().await;
+    let dns = app.dns.clone();
     let (partner, owner) = app.contoso_owner_signed_in(Lang::En).await;
     let claimed = app
         .post_as(
@@ -128,7 +121,8 @@ async fn a_domain_is_proven_once_its_txt_record_carries_the_claims_value() {
 /// back; Fabrikam's log says so.
 #[tokio::test]
 async fn a_dns_proof_takes_a_domain_back_from_a_providers_word_but_not_from_a_published_record() {
-    let (app, dns) = app_with_dns().await;
+    let app = spawn_app().await;
+    let dns = app.dns.clone();
     let (contoso, owner) = app.contoso_owner_signed_in(Lang::En).await;
     let fabrikam = app.invite_partner_owner("Fabrikam", "olga@fabrikam.example", Lang::En);
     app.active_member(&fabrikam, "owner@fabrikam.example", PartnerRole::Owner);
@@ -205,7 +199,8 @@ async fn a_dns_proof_takes_a_domain_back_from_a_providers_word_but_not_from_a_pu
 
 #[tokio::test]
 async fn another_organisations_claim_answers_as_missing() {
-    let (app, dns) = app_with_dns().await;
+    let app = spawn_app().await;
+    let dns = app.dns.clone();
     let (_, owner) = app.contoso_owner_signed_in(Lang::En).await;
     let fabrikam = app.invite_partner_owner("Fabrikam", "olga@fabrikam.example", Lang::En);
     let foreign = app.claimed_domain(&fabrikam, "fabrikam.example");

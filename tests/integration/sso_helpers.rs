@@ -282,13 +282,23 @@ pub async fn claim_and_prove_at(
 impl TestApp {
     /// A domain `partner_id` claims, not proven; returns its id.
     pub fn claimed_domain(&self, partner_id: &str, domain: &str) -> String {
+        self.insert_claim(Some(partner_id), None, domain)
+    }
+
+    /// A domain the customer account claims, not proven; returns its id.
+    pub fn customer_claimed_domain(&self, customer_id: &str, domain: &str) -> String {
+        self.insert_claim(None, Some(customer_id), domain)
+    }
+
+    fn insert_claim(&self, partner: Option<&str>, customer: Option<&str>, domain: &str) -> String {
         use diesel::prelude::*;
         use partnerdesk::db::schema::sso_domains;
         let id = uuid::Uuid::new_v4().to_string();
         diesel::insert_into(sso_domains::table)
             .values((
                 sso_domains::id.eq(&id),
-                sso_domains::partner_id.eq(partner_id),
+                sso_domains::partner_id.eq(partner),
+                sso_domains::customer_id.eq(customer),
                 sso_domains::domain.eq(domain),
                 sso_domains::claimed_at.eq(self.clock_now()),
                 sso_domains::dns_token.eq(uuid::Uuid::new_v4().simple().to_string()),
