@@ -70,9 +70,9 @@ pub struct Settings {
     /// The bearer token Prometheus presents to `/metrics`; unset, the metrics
     /// are not served.
     pub metrics_token: Option<String>,
-    /// Whether an organisation's identity provider may be reached over plain
-    /// http (a provider on this machine, in development and tests); otherwise
-    /// only https issuers are accepted.
+    /// Whether an organisation's identity provider may be local: on this
+    /// machine or a private network, and over plain http (development and
+    /// tests); otherwise only https issuers at public addresses are reached.
     pub sso_allow_http_issuers: bool,
     /// The DNS server asked for the TXT records that prove an organisation's
     /// email domains; unset, the system's resolvers (`/etc/resolv.conf`).

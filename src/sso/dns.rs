@@ -107,7 +107,12 @@ pub async fn check(
             prove(conn, now, &owner, &actor, &domain, &values)
         })
     })
-    .await?;
+    .await;
+    // Another organisation proved the domain in the same instant.
+    let outcome = match outcome {
+        Err(error) if error.is_unique_violation() => Err("sso-domain-taken"),
+        other => other?,
+    };
     match outcome {
         Ok(()) => FlashMessage::success("flash-sso-domain-proven").send(),
         Err(key) => FlashMessage::error(key).send(),

@@ -67,7 +67,12 @@ pub async fn claim(
             Ok(None)
         })
     })
-    .await?;
+    .await;
+    // The same claim sent twice at once: the second finds the first.
+    let refusal = match refusal {
+        Err(error) if error.is_unique_violation() => Some("sso-domain-already"),
+        other => other?,
+    };
     if let Some(key) = refusal {
         let errors = FieldErrors::one("domain", key);
         return show(&state, layout, organisation, None, typed, errors).await;

@@ -124,7 +124,8 @@ async fn leave_for(
         &connection.issuer_url,
         state.settings.sso_allow_http_issuers,
     )?;
-    let metadata = provider::discover(issuer).await?;
+    let local_allowed = state.settings.sso_allow_http_issuers;
+    let metadata = provider::discover(issuer, local_allowed).await?;
     provider::authorize(
         metadata,
         &connection.client_id,
@@ -211,7 +212,8 @@ async fn verify(
         &connection.issuer_url,
         state.settings.sso_allow_http_issuers,
     )?;
-    let metadata = provider::discover(issuer).await?;
+    let local_allowed = state.settings.sso_allow_http_issuers;
+    let metadata = provider::discover(issuer, local_allowed).await?;
     let redirect_uri = callback_url(&state.settings);
     provider::redeem(
         metadata,
@@ -224,6 +226,7 @@ async fn verify(
             nonce: pending.nonce.clone(),
             now: state.clock.now().and_utc(),
         },
+        local_allowed,
     )
     .await
 }

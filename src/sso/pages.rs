@@ -256,7 +256,7 @@ async fn connect(
     let allow_http = state.settings.sso_allow_http_issuers;
     let issuer =
         provider::issuer_url(&checked.issuer_url, allow_http).map_err(PageError::internal)?;
-    if let Err(error) = provider::discover(issuer).await {
+    if let Err(error) = provider::discover(issuer, allow_http).await {
         tracing::info!(error = %error, "identity provider discovery failed");
         return Ok(Some(FieldErrors::one(
             "issuer_url",

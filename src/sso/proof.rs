@@ -78,7 +78,12 @@ pub(super) async fn proven(
             prove_domain(conn, now, &organisation, &prover, &domain)
         })
     })
-    .await?;
+    .await;
+    // Another organisation proved the domain in the same instant.
+    let outcome = match outcome {
+        Err(error) if error.is_unique_violation() => Err("sso-domain-taken"),
+        other => other?,
+    };
     match outcome {
         Ok(()) => FlashMessage::success("flash-sso-domain-proven").send(),
         Err(key) => FlashMessage::error(key).send(),

@@ -72,6 +72,7 @@ mod sso;
 mod sso_customers;
 mod sso_dns;
 mod sso_helpers;
+mod sso_local;
 mod staff;
 mod staff_passwords;
 mod sub_account_permissions;
