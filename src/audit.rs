@@ -88,11 +88,15 @@ pub enum Action {
     SsoDomainClaimed,
     SsoDomainProven,
     SsoDomainRemoved,
+    /// Another organisation proved the domain by DNS: this one no longer holds it.
+    SsoDomainLost,
+    /// A person created at their first sign-in through the organisation's provider.
+    SsoMemberCreated,
     SignedInWithSso,
 }
 
 impl Action {
-    pub const ALL: [Action; 79] = [
+    pub const ALL: [Action; 81] = [
         Action::SignedIn,
         Action::SignInFailed,
         Action::Activated,
@@ -171,6 +175,8 @@ impl Action {
         Action::SsoDomainClaimed,
         Action::SsoDomainProven,
         Action::SsoDomainRemoved,
+        Action::SsoDomainLost,
+        Action::SsoMemberCreated,
         Action::SignedInWithSso,
     ];
 
@@ -219,6 +225,8 @@ impl Action {
             Action::SsoDomainClaimed => "sso_domain_claimed",
             Action::SsoDomainProven => "sso_domain_proven",
             Action::SsoDomainRemoved => "sso_domain_removed",
+            Action::SsoDomainLost => "sso_domain_lost",
+            Action::SsoMemberCreated => "sso_member_created",
             Action::SignedInWithSso => "signed_in_with_sso",
             Action::SiteAdministratorAdded => "site_administrator_added",
             Action::SiteAdministratorRemoved => "site_administrator_removed",

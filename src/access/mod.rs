@@ -152,6 +152,9 @@ pub enum CustomerCapability {
     /// Require a second factor of the account's people, and reset a member's.
     /// Only the customer's administrators: never an assisting partner.
     ManageSecurity,
+    /// Connect the account's identity provider and claim its email domains.
+    /// Only the customer's administrators: never an assisting partner.
+    ManageSingleSignOn,
 }
 
 /// Each customer capability with the roles that hold it.
@@ -274,6 +277,10 @@ pub const CUSTOMER_MATRIX: &[(CustomerCapability, &[CustomerRole])] = &[
         CustomerCapability::ManageSecurity,
         &[CustomerRole::Administrator],
     ),
+    (
+        CustomerCapability::ManageSingleSignOn,
+        &[CustomerRole::Administrator],
+    ),
 ];
 
 impl CustomerCapability {
@@ -301,6 +308,7 @@ impl CustomerCapability {
             CustomerCapability::ManageAlerts => "ccap-manage-alerts",
             CustomerCapability::ManageSubAccounts => "ccap-manage-sub-accounts",
             CustomerCapability::ManageSecurity => "ccap-manage-security",
+            CustomerCapability::ManageSingleSignOn => "ccap-manage-sso",
         }
     }
 }
@@ -335,6 +343,12 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/partner/sso/domains"),
     ("POST", "/partner/sso/domains/{domain_id}/remove"),
     ("POST", "/partner/sso/prove"),
+    ("POST", "/partner/sso/domains/{domain_id}/check"),
+    ("POST", "/customer/sso"),
+    ("POST", "/customer/sso/domains"),
+    ("POST", "/customer/sso/domains/{domain_id}/remove"),
+    ("POST", "/customer/sso/prove"),
+    ("POST", "/customer/sso/domains/{domain_id}/check"),
     ("POST", "/customer/users"),
     ("POST", "/customer/users/{membership_id}/role"),
     (

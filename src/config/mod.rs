@@ -29,6 +29,8 @@ pub enum ConfigError {
     TrustedProxy(String),
     #[error("PARTNERDESK_METRICS_TOKEN must be at least 32 characters long")]
     MetricsTokenTooShort,
+    #[error("PARTNERDESK_DNS_RESOLVER is not an address and port such as 127.0.0.1:53: {0}")]
+    DnsResolver(String),
     #[error("could not keep the secret key in {path}: {source}")]
     SecretFile {
         path: PathBuf,
@@ -68,10 +70,13 @@ pub struct Settings {
     /// The bearer token Prometheus presents to `/metrics`; unset, the metrics
     /// are not served.
     pub metrics_token: Option<String>,
-    /// Whether an organisation's identity provider may be reached over plain
-    /// http (a provider on this machine, in development and tests); otherwise
-    /// only https issuers are accepted.
+    /// Whether an organisation's identity provider may be local: on this
+    /// machine or a private network, and over plain http (development and
+    /// tests); otherwise only https issuers at public addresses are reached.
     pub sso_allow_http_issuers: bool,
+    /// The DNS server asked for the TXT records that prove an organisation's
+    /// email domains; unset, the system's resolvers (`/etc/resolv.conf`).
+    pub dns_resolver: Option<std::net::SocketAddr>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -179,6 +184,17 @@ fn metrics_token(given: Option<String>) -> Result<Option<String>, ConfigError> {
     }
 }
 
+fn dns_resolver(given: Option<String>) -> Result<Option<std::net::SocketAddr>, ConfigError> {
+    match given.filter(|text| !text.trim().is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| ConfigError::DnsResolver(text)),
+    }
+}
+
 fn base_url(given: Option<String>, bind: &str) -> Result<url::Url, ConfigError> {
     let text = given.unwrap_or_else(|| format!("http://{bind}"));
     url::Url::parse(&text)
@@ -261,6 +277,7 @@ impl Settings {
                 .unwrap_or(DEFAULT_FAILURE_BRAKE_PER_MINUTE),
             metrics_token: metrics_token(raw.metrics_token)?,
             sso_allow_http_issuers: raw.sso_allow_http_issuers.unwrap_or(false),
+            dns_resolver: dns_resolver(raw.dns_resolver)?,
         })
     }
 

@@ -28,6 +28,7 @@ pub(super) struct RawSettings {
     pub(super) failure_brake_per_minute: Option<u32>,
     pub(super) metrics_token: Option<String>,
     pub(super) sso_allow_http_issuers: Option<bool>,
+    pub(super) dns_resolver: Option<String>,
 }
 
 /// A list given as one comma-separated string (the environment) or as an array

@@ -336,6 +336,19 @@ impl<T> OrTaken<T> for diesel::QueryResult<T> {
     }
 }
 
+impl DbError {
+    /// Whether the database refused a write for a unique value another request
+    /// wrote first (the transaction is rolled back; the caller answers as its
+    /// own check would have).
+    pub fn is_unique_violation(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            DbError::Query(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+        )
+    }
+}
+
 /// Runs `work` in a transaction meant to write.
 ///
 /// On SQLite it begins IMMEDIATE, so the write lock is taken up front and two writers

@@ -115,9 +115,18 @@ routes! {
         GET Partner(Capability::ManageSingleSignOn) => sso::pages::page,
         POST Partner(Capability::ManageSingleSignOn) => sso::pages::save,
     }
-    "/partner/sso/domains" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::claim }
-    "/partner/sso/domains/{domain_id}/remove" { POST Partner(Capability::ManageSingleSignOn) => sso::pages::remove }
+    "/partner/sso/domains" { POST Partner(Capability::ManageSingleSignOn) => sso::domains::claim }
+    "/partner/sso/domains/{domain_id}/remove" { POST Partner(Capability::ManageSingleSignOn) => sso::domains::remove }
+    "/partner/sso/domains/{domain_id}/check" { POST Partner(Capability::ManageSingleSignOn) => sso::dns::check }
     "/partner/sso/prove" { POST Partner(Capability::ManageSingleSignOn) => sso::proof::prove }
+    "/customer/sso" {
+        GET Customer(CustomerCapability::ManageSingleSignOn) => sso::pages::page,
+        POST Customer(CustomerCapability::ManageSingleSignOn) => sso::pages::save,
+    }
+    "/customer/sso/domains" { POST Customer(CustomerCapability::ManageSingleSignOn) => sso::domains::claim }
+    "/customer/sso/domains/{domain_id}/remove" { POST Customer(CustomerCapability::ManageSingleSignOn) => sso::domains::remove }
+    "/customer/sso/domains/{domain_id}/check" { POST Customer(CustomerCapability::ManageSingleSignOn) => sso::dns::check }
+    "/customer/sso/prove" { POST Customer(CustomerCapability::ManageSingleSignOn) => sso::proof::prove }
     "/sso/callback" { GET Public => sso::flow::callback }
     "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset::<PartnerMember> }
     "/customer/security" {

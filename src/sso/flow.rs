@@ -11,7 +11,7 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::provider::{self, ProviderError, Redemption, Verified};
-use super::{Connection, sealed};
+use super::{Connection, Organisation, sealed};
 use crate::auth::client_address::ClientAddress;
 use crate::auth::session::{SignInClient, TypedSession};
 use crate::config::Settings;
@@ -35,7 +35,7 @@ pub enum Purpose {
 #[derive(Serialize, Deserialize)]
 struct Pending {
     purpose: Purpose,
-    partner_id: String,
+    organisation: Organisation,
     /// The login that asked to prove domains (`Purpose::Prove`).
     login_id: Option<String>,
     state: String,
@@ -93,13 +93,13 @@ pub async fn begin(
     let authorization = match leave_for(state, connection).await {
         Ok(authorization) => authorization,
         Err(error) => {
-            tracing::warn!(partner = %connection.partner_id, error = %error, "identity provider out of reach");
+            tracing::warn!(organisation = %connection.organisation, error = %error, "identity provider out of reach");
             return refused(layout, StatusCode::BAD_GATEWAY, "sso-provider-unreachable");
         }
     };
     let pending = Pending {
         purpose,
-        partner_id: connection.partner_id.clone(),
+        organisation: connection.organisation.clone(),
         login_id,
         state: authorization.state,
         nonce: authorization.nonce,
@@ -124,7 +124,8 @@ async fn leave_for(
         &connection.issuer_url,
         state.settings.sso_allow_http_issuers,
     )?;
-    let metadata = provider::discover(issuer).await?;
+    let local_allowed = state.settings.sso_allow_http_issuers;
+    let metadata = provider::discover(issuer, local_allowed).await?;
     provider::authorize(
         metadata,
         &connection.client_id,
@@ -163,8 +164,7 @@ pub async fn callback(
         // The provider said no (the person cancelled, or was refused there).
         return refused(layout, StatusCode::FORBIDDEN, "sso-provider-refused");
     };
-    let partner_id = crate::ids::PartnerId::new(pending.partner_id.clone());
-    let lookup = partner_id.clone();
+    let lookup = pending.organisation.clone();
     let connection = crate::db::run(&state.pool, move |conn| {
         super::connection_of(conn, &lookup).map_err(crate::db::DbError::from)
     })
@@ -174,19 +174,18 @@ pub async fn callback(
     };
     let Some(secret) = sealed::open(&state.settings.secret_key, &connection.client_secret_sealed)
     else {
-        tracing::warn!(partner = %connection.partner_id, "the stored client secret cannot be opened");
+        tracing::warn!(organisation = %connection.organisation, "the stored client secret cannot be opened");
         return refused(layout, StatusCode::BAD_GATEWAY, "sso-secret-unreadable");
     };
     let verified = match verify(&state, &connection, secret, code, &pending).await {
         Ok(verified) => verified,
         Err(error) => {
-            tracing::warn!(partner = %connection.partner_id, client = %client, error = %error, "single sign-on refused");
+            tracing::warn!(organisation = %connection.organisation, client = %client, error = %error, "single sign-on refused");
             return refused(layout, StatusCode::FORBIDDEN, "sso-token-refused");
         }
     };
     let signing_in = SignInClient::of(&req, client);
     let arrival = super::signing_in::Arrival {
-        partner_id,
         connection,
         verified,
         next: pending.next,
@@ -213,7 +212,8 @@ async fn verify(
         &connection.issuer_url,
         state.settings.sso_allow_http_issuers,
     )?;
-    let metadata = provider::discover(issuer).await?;
+    let local_allowed = state.settings.sso_allow_http_issuers;
+    let metadata = provider::discover(issuer, local_allowed).await?;
     let redirect_uri = callback_url(&state.settings);
     provider::redeem(
         metadata,
@@ -226,6 +226,7 @@ async fn verify(
             nonce: pending.nonce.clone(),
             now: state.clock.now().and_utc(),
         },
+        local_allowed,
     )
     .await
 }

@@ -1,22 +1,29 @@
-//! Single sign-on with OpenID Connect. A partner organisation's owner connects
-//! the organisation's identity provider (`pages.rs`), claims its email domains;
-//! a domain is proven when a sign-in through that provider shows a verified
-//! address of it, and a proven domain belongs to that organisation alone. The
-//! sign-in page then sends an address of a proven domain to the provider
-//! (`flow.rs`: authorization code with PKCE, `state` and `nonce` kept in the
-//! server-side session and used once), and the answer signs in the login of
-//! that verified address among the organisation's staff, through the same
-//! steps as a password (`signing_in.rs`). With "require single sign-on" the
-//! password form and the password reset refuse those staff.
+//! Single sign-on with OpenID Connect, for partner organisations and customer
+//! accounts alike (an [`Organisation`]). An owner (a partner's owner, a
+//! customer's administrator) connects the organisation's identity provider
+//! (`pages.rs`) and claims its email domains. A domain is proven by a DNS TXT
+//! record the organisation publishes (`dns.rs`), or by a sign-in through that
+//! provider showing a verified address of it (`proof.rs`); a proven domain
+//! belongs to one organisation alone, and a DNS proof outweighs a provider's
+//! word. The sign-in page then sends an address of a proven domain to the
+//! provider (`flow.rs`: authorization code with PKCE, `state` and `nonce`
+//! kept in the server-side session and used once), and the answer signs in
+//! the login of that verified address among the organisation's people,
+//! through the same steps as a password (`signing_in.rs`). With "require
+//! single sign-on" the password form and the password reset refuse them.
 //!
 //! What a provider sign-in proves: the first factor only. A login with a second
 //! factor of its own is still asked for it, and the organisation's
 //! second-factor rule applies as after a password.
 
+pub mod dns;
+pub mod domains;
 pub mod flow;
+mod organisation;
 pub mod pages;
 pub mod proof;
 mod provider;
+mod public_address;
 pub mod sealed;
 mod signing_in;
 
@@ -26,18 +33,19 @@ use diesel::prelude::*;
 use crate::accounts::{LoginState, MembershipState};
 use crate::db::DbConnection;
 use crate::db::schema::{logins, memberships, sso_connections, sso_domains};
-use crate::ids::PartnerId;
+
+pub use organisation::Organisation;
 
 /// An organisation's provider, as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = sso_connections)]
+#[derive(Debug, Clone)]
 pub struct Connection {
-    pub partner_id: String,
+    pub organisation: Organisation,
     pub issuer_url: String,
     pub client_id: String,
     pub client_secret_sealed: String,
     pub required: bool,
-    pub new_staff_role: Option<String>,
+    /// In the organisation's own roles (`Organisation::new_member_roles`).
+    pub new_member_role: Option<String>,
 }
 
 /// A domain an organisation claims.
@@ -48,25 +56,66 @@ pub struct ClaimedDomain {
     pub domain: String,
     pub claimed_at: NaiveDateTime,
     pub proven_at: Option<NaiveDateTime>,
+    pub proven_by: Option<String>,
+    pub dns_token: String,
+}
+
+impl ClaimedDomain {
+    /// The TXT record the organisation publishes to prove the domain.
+    pub fn dns_record_name(&self) -> String {
+        dns::record_name(&self.domain)
+    }
+
+    pub fn dns_record_value(&self) -> String {
+        dns::record_value(&self.dns_token)
+    }
+
+    pub fn proven_by_dns(&self) -> bool {
+        self.proven_by.as_deref() == Some(dns::PROVEN_BY_DNS)
+    }
 }
 
 pub fn connection_of(
     conn: &mut DbConnection,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
 ) -> QueryResult<Option<Connection>> {
-    sso_connections::table
-        .find(partner_id.as_str())
-        .select(Connection::as_select())
+    let row: Option<(String, String, String, bool, Option<String>)> = sso_connections::table
+        .filter(
+            sso_connections::partner_id
+                .eq(organisation.partner_id())
+                .or(sso_connections::customer_id.eq(organisation.customer_id())),
+        )
+        .select((
+            sso_connections::issuer_url,
+            sso_connections::client_id,
+            sso_connections::client_secret_sealed,
+            sso_connections::required,
+            sso_connections::new_member_role,
+        ))
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(row.map(
+        |(issuer_url, client_id, client_secret_sealed, required, new_member_role)| Connection {
+            organisation: organisation.clone(),
+            issuer_url,
+            client_id,
+            client_secret_sealed,
+            required,
+            new_member_role,
+        },
+    ))
 }
 
 pub fn domains_of(
     conn: &mut DbConnection,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
 ) -> QueryResult<Vec<ClaimedDomain>> {
     sso_domains::table
-        .filter(sso_domains::partner_id.eq(partner_id.as_str()))
+        .filter(
+            sso_domains::partner_id
+                .eq(organisation.partner_id())
+                .or(sso_domains::customer_id.eq(organisation.customer_id())),
+        )
         .order(sso_domains::domain.asc())
         .select(ClaimedDomain::as_select())
         .load(conn)
@@ -95,22 +144,36 @@ pub fn parse_domain(raw: &str) -> Option<String> {
         .then_some(domain)
 }
 
+/// The organisation that has proven `domain`, if any.
+pub fn prover_of(conn: &mut DbConnection, domain: &str) -> QueryResult<Option<Organisation>> {
+    let owner: Option<(Option<String>, Option<String>)> = sso_domains::table
+        .filter(sso_domains::domain.eq(domain))
+        .filter(sso_domains::proven_at.is_not_null())
+        .select((sso_domains::partner_id, sso_domains::customer_id))
+        .first(conn)
+        .optional()?;
+    Ok(owner.and_then(|(partner, customer)| Organisation::of_row(partner, customer)))
+}
+
+/// Whether an organisation other than `organisation` has proven `domain`.
+pub fn proven_elsewhere(
+    conn: &mut DbConnection,
+    organisation: &Organisation,
+    domain: &str,
+) -> QueryResult<bool> {
+    Ok(prover_of(conn, domain)?.is_some_and(|prover| &prover != organisation))
+}
+
 /// The organisation whose provider signs in addresses of `address`'s domain:
 /// the one that proved the domain, if it has a provider connected.
 pub fn provider_for(conn: &mut DbConnection, address: &str) -> QueryResult<Option<Connection>> {
     let Some(domain) = domain_of(address) else {
         return Ok(None);
     };
-    let owner: Option<String> = sso_domains::table
-        .filter(sso_domains::domain.eq(&domain))
-        .filter(sso_domains::proven_at.is_not_null())
-        .select(sso_domains::partner_id)
-        .first(conn)
-        .optional()?;
-    let Some(partner_id) = owner.map(PartnerId::new) else {
+    let Some(organisation) = prover_of(conn, &domain)? else {
         return Ok(None);
     };
-    let Some(connection) = connection_of(conn, &partner_id)? else {
+    let Some(connection) = connection_of(conn, &organisation)? else {
         return Ok(None);
     };
     // Only the organisation's own people go to its provider: a person of
@@ -127,57 +190,49 @@ pub fn provider_for(conn: &mut DbConnection, address: &str) -> QueryResult<Optio
         .select(logins::id)
         .load(conn)?;
     let goes = match logins_of_address.as_slice() {
-        [] => connection.new_staff_role.is_some(),
-        [login_id] => belongs_only_to(conn, login_id, &partner_id)?,
+        [] => connection.new_member_role.is_some(),
+        [login_id] => belongs_only_to(conn, login_id, &organisation)?,
         _ => false,
     };
     Ok(goes.then_some(connection))
 }
 
-/// Whether the login's only active membership is with `partner_id`: what that
-/// organisation's provider vouches for then reaches nothing beyond it. A person
-/// who also belongs to another organisation or a customer account signs in with
-/// a password, and is never refused one because of this organisation.
+/// Whether the login's only active memberships are with `organisation`: what
+/// that organisation's provider vouches for then reaches nothing beyond it. A
+/// person who also belongs to another organisation, customer account or
+/// sub-account signs in with a password, and is never refused one because of
+/// this organisation.
 pub fn belongs_only_to(
     conn: &mut DbConnection,
     login_id: &str,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
 ) -> QueryResult<bool> {
-    let active = memberships::table
+    let active: Vec<(String, Option<String>, Option<String>)> = memberships::table
         .filter(memberships::login_id.eq(login_id))
-        .filter(memberships::state.eq(MembershipState::Active));
-    let here: i64 = active
-        .filter(memberships::partner_id.eq(partner_id.as_str()))
-        .count()
-        .get_result(conn)?;
-    let elsewhere: i64 = active
-        .filter(
-            memberships::partner_id
-                .ne(partner_id.as_str())
-                .or(memberships::partner_id.is_null()),
-        )
-        .count()
-        .get_result(conn)?;
-    Ok(here > 0 && elsewhere == 0)
+        .filter(memberships::state.eq(MembershipState::Active))
+        .select((
+            memberships::scope,
+            memberships::partner_id,
+            memberships::customer_id,
+        ))
+        .load(conn)?;
+    Ok(!active.is_empty()
+        && active
+            .iter()
+            .all(|(scope, partner, customer)| organisation.is_membership(scope, partner, customer)))
 }
 
-/// Whether `partner_id` has proven `domain`.
+/// Whether `organisation` has proven `domain`.
 pub fn has_proven(
     conn: &mut DbConnection,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
     domain: &str,
 ) -> QueryResult<bool> {
-    let count: i64 = sso_domains::table
-        .filter(sso_domains::partner_id.eq(partner_id.as_str()))
-        .filter(sso_domains::domain.eq(domain))
-        .filter(sso_domains::proven_at.is_not_null())
-        .count()
-        .get_result(conn)?;
-    Ok(count > 0)
+    Ok(prover_of(conn, domain)?.as_ref() == Some(organisation))
 }
 
-/// Whether a password may no longer sign this login in (nor be reset): it is
-/// active staff of an organisation that requires single sign-on, and its
+/// Whether a password may no longer sign this login in (nor be reset): it
+/// belongs only to an organisation that requires single sign-on, and its
 /// address or its username is in a domain that organisation has proven.
 pub fn password_refused(conn: &mut DbConnection, login_id: &str) -> QueryResult<bool> {
     let Some((username, email)) = logins::table
@@ -189,25 +244,15 @@ pub fn password_refused(conn: &mut DbConnection, login_id: &str) -> QueryResult<
     else {
         return Ok(false);
     };
-    let domains: Vec<String> = [domain_of(&username), domain_of(&email)]
+    for domain in [domain_of(&username), domain_of(&email)]
         .into_iter()
         .flatten()
-        .collect();
-    if domains.is_empty() {
-        return Ok(false);
-    }
-    let requiring: Vec<String> = sso_connections::table
-        .filter(sso_connections::required.eq(true))
-        .inner_join(sso_domains::table.on(sso_domains::partner_id.eq(sso_connections::partner_id)))
-        .filter(sso_domains::domain.eq_any(&domains))
-        .filter(sso_domains::proven_at.is_not_null())
-        .select(sso_connections::partner_id)
-        .load(conn)?;
-    if requiring.is_empty() {
-        return Ok(false);
-    }
-    for partner_id in requiring {
-        if belongs_only_to(conn, login_id, &PartnerId::new(partner_id))? {
+    {
+        let Some(organisation) = prover_of(conn, &domain)? else {
+            continue;
+        };
+        let required = connection_of(conn, &organisation)?.is_some_and(|c| c.required);
+        if required && belongs_only_to(conn, login_id, &organisation)? {
             return Ok(true);
         }
     }

@@ -1,44 +1,92 @@
-//! The owner's single sign-on page (`/partner/sso`): the provider's
-//! connection and the claimed domains (proving them is `proof.rs`). Every
-//! change is logged; the client secret is never shown back.
+//! The owner's single sign-on page (`/partner/sso` for a partner's owner,
+//! `/customer/sso` for a customer's administrator): the provider's connection
+//! and the claimed domains (`domains.rs`; proving them is `proof.rs` and
+//! `dns.rs`). Every change is logged; the client secret is never shown back.
 
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::flow;
-use super::{ClaimedDomain, provider, sealed};
-use crate::access::PartnerRole;
-use crate::audit::{self, Action, Actor};
-use crate::auth::identity::PartnerMember;
-use crate::db::schema::{sso_connections, sso_domains};
+use super::{ClaimedDomain, Organisation, flow, provider, sealed};
+use crate::audit::{Action, Actor};
+use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::db::schema::sso_connections;
 use crate::db::{self, DbConnection, DbError};
-use crate::ids::PartnerId;
+use crate::ids::{CustomerId, PartnerId};
 use crate::state::AppState;
 use crate::web::{FieldErrors, PageContext, PageError, render_with_status, see_other};
 
-pub const PAGE: &str = "/partner/sso";
+/// The person managing single sign-on, and the organisation they manage it
+/// for: a partner member on the partner's routes, a customer member of the
+/// whole account on the console's (the route table has checked the role).
+pub struct Manager {
+    pub organisation: Organisation,
+    /// (login id, full name, membership id).
+    pub actor: (String, String, String),
+}
 
-/// The roles a person created at first sign-in may get: never owner, which a
-/// person always hands out.
-const NEW_STAFF_ROLES: [PartnerRole; 3] = [
-    PartnerRole::AdminAgent,
-    PartnerRole::SalesAgent,
-    PartnerRole::HelpdeskAgent,
-];
+impl Manager {
+    pub fn actor(&self) -> Actor<'_> {
+        actor_of(&self.actor)
+    }
+
+    pub fn login_id(&self) -> &str {
+        &self.actor.0
+    }
+}
+
+pub(super) fn actor_of((login_id, name, membership_id): &(String, String, String)) -> Actor<'_> {
+    Actor {
+        login_id: Some(login_id),
+        name,
+        membership_id: Some(membership_id),
+        on_behalf_of: None,
+    }
+}
+
+impl FromRequest for Manager {
+    type Error = PageError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let partner = PartnerMember::from_request(req, payload).into_inner();
+        let manager = match partner {
+            Ok(member) => Ok(Manager {
+                organisation: Organisation::Partner(PartnerId::new(member.partner_id().as_str())),
+                actor: member.actor_parts(),
+            }),
+            Err(_) => CustomerMember::from_request(req, payload)
+                .into_inner()
+                .and_then(|member| {
+                    let account = member.account()?;
+                    Ok(Manager {
+                        organisation: Organisation::Customer(CustomerId::new(
+                            account.customer_id().as_str(),
+                        )),
+                        actor: member.actor_parts(),
+                    })
+                }),
+        };
+        ready(manager)
+    }
+}
 
 #[derive(Template)]
 #[template(path = "sso/settings.html")]
 struct SettingsPage {
     layout: PageContext,
+    page: &'static str,
     form: ConnectionForm,
     has_secret: bool,
     callback: String,
-    roles: Vec<PartnerRole>,
+    roles: Vec<(&'static str, &'static str)>,
     domains: Vec<ClaimedDomain>,
     new_domain: String,
     errors: FieldErrors,
@@ -51,28 +99,23 @@ pub struct ConnectionForm {
     client_id: String,
     client_secret: String,
     required: String,
-    new_staff_role: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct DomainForm {
-    domain: String,
+    new_member_role: String,
 }
 
 /// The page as stored, with `errors` on what was just typed.
-async fn show(
+pub(super) async fn show(
     state: &AppState,
     layout: PageContext,
-    partner_id: PartnerId,
+    organisation: Organisation,
     typed: Option<ConnectionForm>,
     new_domain: String,
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
+    let lookup = organisation.clone();
     let (connection, domains) = db::run(&state.pool, move |conn| -> Result<_, DbError> {
         Ok((
-            super::connection_of(conn, &partner_id)?,
-            super::domains_of(conn, &partner_id)?,
+            super::connection_of(conn, &lookup)?,
+            super::domains_of(conn, &lookup)?,
         ))
     })
     .await?;
@@ -85,7 +128,7 @@ async fn show(
         } else {
             String::new()
         },
-        new_staff_role: c.new_staff_role.clone().unwrap_or_default(),
+        new_member_role: c.new_member_role.clone().unwrap_or_default(),
     });
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -97,10 +140,11 @@ async fn show(
     render_with_status(
         &SettingsPage {
             layout,
+            page: organisation.page(),
             form,
             has_secret: connection.is_some(),
             callback: flow::callback_url(&state.settings),
-            roles: NEW_STAFF_ROLES.to_vec(),
+            roles: organisation.new_member_roles(),
             domains,
             new_domain,
             errors,
@@ -112,13 +156,12 @@ async fn show(
 pub async fn page(
     state: web::Data<AppState>,
     layout: PageContext,
-    member: PartnerMember,
+    manager: Manager,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().clone();
     show(
         &state,
         layout,
-        partner_id,
+        manager.organisation,
         None,
         String::new(),
         FieldErrors::default(),
@@ -132,10 +175,14 @@ struct Checked {
     client_id: String,
     client_secret: Option<String>,
     required: bool,
-    new_staff_role: Option<PartnerRole>,
+    new_member_role: Option<&'static str>,
 }
 
-fn check(form: &ConnectionForm, allow_http: bool) -> Result<Checked, FieldErrors> {
+fn check(
+    form: &ConnectionForm,
+    organisation: &Organisation,
+    allow_http: bool,
+) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::default();
     if provider::issuer_url(&form.issuer_url, allow_http).is_err() {
         errors.add("issuer_url", "sso-issuer-invalid");
@@ -148,15 +195,15 @@ fn check(form: &ConnectionForm, allow_http: bool) -> Result<Checked, FieldErrors
     if secret.len() > 2000 || secret.chars().any(char::is_control) {
         errors.add("client_secret", "field-invalid");
     }
-    let new_staff_role = match form.new_staff_role.as_str() {
+    let new_member_role = match form.new_member_role.as_str() {
         "" => None,
-        value => match PartnerRole::parse(value).filter(|r| NEW_STAFF_ROLES.contains(r)) {
-            Some(role) => Some(role),
-            None => {
-                errors.add("new_staff_role", "field-choose");
-                None
+        value => {
+            let role = organisation.parse_new_member_role(value);
+            if role.is_none() {
+                errors.add("new_member_role", "field-choose");
             }
-        },
+            role
+        }
     };
     if !errors.is_empty() {
         return Err(errors);
@@ -166,24 +213,24 @@ fn check(form: &ConnectionForm, allow_http: bool) -> Result<Checked, FieldErrors
         client_id: client_id.to_owned(),
         client_secret: (!secret.is_empty()).then(|| secret.to_owned()),
         required: form.required == "on",
-        new_staff_role,
+        new_member_role,
     })
 }
 
 pub async fn save(
     state: web::Data<AppState>,
     layout: PageContext,
-    member: PartnerMember,
+    manager: Manager,
     form: web::Form<ConnectionForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let partner_id = member.partner_id().clone();
-    let errors = match check(&form, state.settings.sso_allow_http_issuers) {
+    let allow_http = state.settings.sso_allow_http_issuers;
+    let errors = match check(&form, &manager.organisation, allow_http) {
         Err(errors) => errors,
-        Ok(checked) => match connect(&state, &member, checked).await? {
+        Ok(checked) => match connect(&state, &manager, checked).await? {
             None => {
                 FlashMessage::success("flash-sso-saved").send();
-                return Ok(see_other(PAGE));
+                return Ok(see_other(manager.organisation.page()));
             }
             Some(errors) => errors,
         },
@@ -191,7 +238,7 @@ pub async fn save(
     show(
         &state,
         layout,
-        partner_id,
+        manager.organisation,
         Some(form),
         String::new(),
         errors,
@@ -203,13 +250,13 @@ pub async fn save(
 /// wrong with the form otherwise.
 async fn connect(
     state: &AppState,
-    member: &PartnerMember,
+    manager: &Manager,
     checked: Checked,
 ) -> Result<Option<FieldErrors>, PageError> {
     let allow_http = state.settings.sso_allow_http_issuers;
     let issuer =
         provider::issuer_url(&checked.issuer_url, allow_http).map_err(PageError::internal)?;
-    if let Err(error) = provider::discover(issuer).await {
+    if let Err(error) = provider::discover(issuer, allow_http).await {
         tracing::info!(error = %error, "identity provider discovery failed");
         return Ok(Some(FieldErrors::one(
             "issuer_url",
@@ -224,11 +271,11 @@ async fn connect(
             None => None,
         };
     let now = state.clock.now();
-    let actor = member.actor_parts();
-    let partner_id = member.partner_id().clone();
+    let actor = manager.actor.clone();
+    let organisation = manager.organisation.clone();
     let stored = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            store(conn, now, &partner_id, &checked, sealed_secret, &actor)
+            store(conn, now, &organisation, &checked, sealed_secret, &actor)
         })
     })
     .await?;
@@ -240,191 +287,52 @@ async fn connect(
 fn store(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
     checked: &Checked,
     sealed_secret: Option<String>,
     actor: &(String, String, String),
 ) -> Result<bool, DbError> {
-    let existing = super::connection_of(conn, partner_id)?;
+    let existing = super::connection_of(conn, organisation)?;
     let secret_changed = sealed_secret.is_some();
     let Some(secret) = sealed_secret.or(existing.map(|c| c.client_secret_sealed)) else {
         return Ok(false);
     };
-    diesel::delete(sso_connections::table.find(partner_id.as_str())).execute(conn)?;
+    diesel::delete(
+        sso_connections::table.filter(
+            sso_connections::partner_id
+                .eq(organisation.partner_id())
+                .or(sso_connections::customer_id.eq(organisation.customer_id())),
+        ),
+    )
+    .execute(conn)?;
     diesel::insert_into(sso_connections::table)
         .values((
-            sso_connections::partner_id.eq(partner_id.as_str()),
+            sso_connections::id.eq(uuid::Uuid::new_v4().to_string()),
+            sso_connections::partner_id.eq(organisation.partner_id()),
+            sso_connections::customer_id.eq(organisation.customer_id()),
             sso_connections::issuer_url.eq(&checked.issuer_url),
             sso_connections::client_id.eq(&checked.client_id),
             sso_connections::client_secret_sealed.eq(&secret),
             sso_connections::required.eq(checked.required),
-            sso_connections::new_staff_role.eq(checked.new_staff_role.map(PartnerRole::as_str)),
+            sso_connections::new_member_role.eq(checked.new_member_role),
             sso_connections::updated_at.eq(now),
         ))
         .execute(conn)?;
     let details = format!(
-        "issuer {}, client {}, secret {}, required {}, new staff {}",
+        "issuer {}, client {}, secret {}, required {}, new people {}",
         checked.issuer_url,
         checked.client_id,
         if secret_changed { "changed" } else { "kept" },
         if checked.required { "yes" } else { "no" },
-        checked.new_staff_role.map_or("none", PartnerRole::as_str),
+        checked.new_member_role.unwrap_or("none"),
     );
-    log(
+    organisation.log(
         conn,
         now,
-        partner_id,
-        actor,
+        actor_of(actor),
         Action::SsoConnectionChanged,
         "",
         &details,
     )?;
     Ok(true)
-}
-
-pub(super) fn log(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    partner_id: &PartnerId,
-    (login_id, name, membership_id): &(String, String, String),
-    action: Action,
-    target: &str,
-    details: &str,
-) -> QueryResult<()> {
-    audit::record(
-        conn,
-        now,
-        audit::Entry {
-            partner_id: Some(partner_id.as_str()),
-            customer_id: None,
-            actor: Actor {
-                login_id: Some(login_id),
-                name,
-                membership_id: Some(membership_id),
-                on_behalf_of: None,
-            },
-            action,
-            target,
-            details,
-        },
-    )
-}
-
-/// Whether another organisation has proven `domain`.
-pub(super) fn proven_elsewhere(
-    conn: &mut DbConnection,
-    partner_id: &PartnerId,
-    domain: &str,
-) -> QueryResult<bool> {
-    let count: i64 = sso_domains::table
-        .filter(sso_domains::domain.eq(domain))
-        .filter(sso_domains::partner_id.ne(partner_id.as_str()))
-        .filter(sso_domains::proven_at.is_not_null())
-        .count()
-        .get_result(conn)?;
-    Ok(count > 0)
-}
-
-pub async fn claim(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-    form: web::Form<DomainForm>,
-) -> Result<HttpResponse, PageError> {
-    let typed = form.into_inner().domain;
-    let partner_id = member.partner_id().clone();
-    let Some(domain) = super::parse_domain(&typed) else {
-        let errors = FieldErrors::one("domain", "sso-domain-invalid");
-        return show(&state, layout, partner_id, None, typed, errors).await;
-    };
-    let now = state.clock.now();
-    let actor = member.actor_parts();
-    let owner = partner_id.clone();
-    let refusal = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| -> Result<Option<&'static str>, DbError> {
-            if proven_elsewhere(conn, &owner, &domain)? {
-                return Ok(Some("sso-domain-taken"));
-            }
-            if super::domains_of(conn, &owner)?
-                .iter()
-                .any(|d| d.domain == domain)
-            {
-                return Ok(Some("sso-domain-already"));
-            }
-            diesel::insert_into(sso_domains::table)
-                .values((
-                    sso_domains::id.eq(uuid::Uuid::new_v4().to_string()),
-                    sso_domains::partner_id.eq(owner.as_str()),
-                    sso_domains::domain.eq(&domain),
-                    sso_domains::claimed_at.eq(now),
-                ))
-                .execute(conn)?;
-            log(
-                conn,
-                now,
-                &owner,
-                &actor,
-                Action::SsoDomainClaimed,
-                &domain,
-                "",
-            )?;
-            Ok(None)
-        })
-    })
-    .await?;
-    if let Some(key) = refusal {
-        return show(
-            &state,
-            layout,
-            partner_id,
-            None,
-            typed,
-            FieldErrors::one("domain", key),
-        )
-        .await;
-    }
-    FlashMessage::success("flash-sso-domain-claimed").send();
-    Ok(see_other(PAGE))
-}
-
-pub async fn remove(
-    state: web::Data<AppState>,
-    member: PartnerMember,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let domain_id = path.into_inner();
-    let partner_id = member.partner_id().clone();
-    let now = state.clock.now();
-    let actor = member.actor_parts();
-    let removed = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| -> Result<bool, DbError> {
-            let domain: Option<String> = sso_domains::table
-                .filter(sso_domains::id.eq(&domain_id))
-                .filter(sso_domains::partner_id.eq(partner_id.as_str()))
-                .select(sso_domains::domain)
-                .first(conn)
-                .optional()?;
-            let Some(domain) = domain else {
-                return Ok(false);
-            };
-            diesel::delete(sso_domains::table.filter(sso_domains::id.eq(&domain_id)))
-                .execute(conn)?;
-            log(
-                conn,
-                now,
-                &partner_id,
-                &actor,
-                Action::SsoDomainRemoved,
-                &domain,
-                "",
-            )?;
-            Ok(true)
-        })
-    })
-    .await?;
-    if !removed {
-        return Err(PageError::NotFound);
-    }
-    FlashMessage::success("flash-sso-domain-removed").send();
-    Ok(see_other(PAGE))
 }

@@ -1,6 +1,7 @@
-//! Proving the organisation's claimed domains: the owner signs in at the
-//! provider, and the verified address they come back with proves its domain,
-//! when the organisation claims it and no other organisation proved it first.
+//! Proving the organisation's claimed domains by a sign-in: the owner signs in
+//! at the provider, and the verified address they come back with proves its
+//! domain, when the organisation claims it and no other organisation proved
+//! it first (a DNS proof, `dns.rs`, can take it back from a provider's word).
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
@@ -9,19 +10,19 @@ use actix_web_flash_messages::FlashMessage;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::Organisation;
 use super::flow::{self, Purpose, refused, verified_address};
-use super::pages::{PAGE, log, proven_elsewhere};
+use super::pages::{Manager, actor_of};
 use super::signing_in::Arrival;
-use crate::access::PartnerRole;
-use crate::accounts::MembershipState;
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::session::TypedSession;
-use crate::db::schema::{memberships, sso_domains};
+use crate::db::schema::sso_domains;
 use crate::db::{self, DbConnection, DbError};
-use crate::ids::PartnerId;
 use crate::state::AppState;
 use crate::web::{PageContext, PageError, see_other};
+
+/// `sso_domains.proven_by` of a domain proven by a sign-in.
+pub const PROVEN_BY_PROVIDER: &str = "provider";
 
 /// Sends the owner to the provider: the address they come back with proves
 /// its domain, if the organisation claims it.
@@ -29,18 +30,19 @@ pub async fn prove(
     state: web::Data<AppState>,
     layout: PageContext,
     session: TypedSession,
-    member: PartnerMember,
+    manager: Manager,
 ) -> Result<HttpResponse, PageError> {
-    let partner_id = member.partner_id().clone();
+    let organisation = manager.organisation.clone();
     let connection = db::run(&state.pool, move |conn| {
-        super::connection_of(conn, &partner_id).map_err(DbError::from)
+        super::connection_of(conn, &organisation).map_err(DbError::from)
     })
     .await?;
+    let page = manager.organisation.page();
     let Some(connection) = connection else {
         FlashMessage::error("sso-not-configured").send();
-        return Ok(see_other(PAGE));
+        return Ok(see_other(page));
     };
-    let login_id = Some(member.identity.login.id.clone());
+    let login_id = Some(manager.login_id().to_owned());
     flow::begin(
         &state,
         layout,
@@ -48,7 +50,7 @@ pub async fn prove(
         &connection,
         Purpose::Prove,
         login_id,
-        PAGE,
+        page,
     )
     .await
 }
@@ -69,66 +71,69 @@ pub(super) async fn proven(
         return refused(layout, StatusCode::FORBIDDEN, "sso-email-unverified");
     };
     let now = state.clock.now();
-    let partner_id = arrival.partner_id;
+    let organisation = arrival.connection.organisation;
+    let page = organisation.page();
     let outcome = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            prove_domain(conn, now, &partner_id, &prover, &domain)
+            prove_domain(conn, now, &organisation, &prover, &domain)
         })
     })
-    .await?;
+    .await;
+    // Another organisation proved the domain in the same instant.
+    let outcome = match outcome {
+        Err(error) if error.is_unique_violation() => Err("sso-domain-taken"),
+        other => other?,
+    };
     match outcome {
         Ok(()) => FlashMessage::success("flash-sso-domain-proven").send(),
         Err(key) => FlashMessage::error(key).send(),
     }
-    Ok(see_other(PAGE))
+    Ok(see_other(page))
 }
 
 fn prove_domain(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
     prover: &str,
     domain: &str,
 ) -> Result<Result<(), &'static str>, DbError> {
-    let owner: Option<(String, String)> = memberships::table
-        .inner_join(crate::db::schema::logins::table)
-        .filter(memberships::login_id.eq(prover))
-        .filter(memberships::partner_id.eq(partner_id.as_str()))
-        .filter(memberships::state.eq(MembershipState::Active))
-        .filter(memberships::role.eq(PartnerRole::Owner.as_str()))
-        .select((memberships::id, crate::db::schema::logins::full_name))
-        .first(conn)
-        .optional()?;
-    let Some((membership_id, name)) = owner else {
+    let Some((membership_id, name)) = organisation.owner(conn, prover)? else {
         return Ok(Err("sso-start-again"));
     };
-    if proven_elsewhere(conn, partner_id, domain)? {
+    if super::proven_elsewhere(conn, organisation, domain)? {
         return Ok(Err("sso-domain-taken"));
     }
     let updated = diesel::update(
         sso_domains::table
-            .filter(sso_domains::partner_id.eq(partner_id.as_str()))
+            .filter(
+                sso_domains::partner_id
+                    .eq(organisation.partner_id())
+                    .or(sso_domains::customer_id.eq(organisation.customer_id())),
+            )
             .filter(sso_domains::domain.eq(domain))
             .filter(sso_domains::proven_at.is_null()),
     )
-    .set(sso_domains::proven_at.eq(Some(now)))
+    .set((
+        sso_domains::proven_at.eq(Some(now)),
+        sso_domains::proven_by.eq(Some(PROVEN_BY_PROVIDER)),
+    ))
     .execute(conn)?;
     if updated == 0 {
-        return Ok(Err(if super::has_proven(conn, partner_id, domain)? {
+        return Ok(Err(if super::has_proven(conn, organisation, domain)? {
             "sso-domain-already-proven"
         } else {
             "sso-domain-not-claimed"
         }));
     }
     let actor = (prover.to_owned(), name, membership_id);
-    log(
+    organisation.log(
         conn,
         now,
-        partner_id,
-        &actor,
+        actor_of(&actor),
         Action::SsoDomainProven,
         domain,
-        "",
+        PROVEN_BY_PROVIDER,
     )?;
     Ok(Ok(()))
 }

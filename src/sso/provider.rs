@@ -4,14 +4,22 @@
 //! signature by the provider's published keys, expiry read on the
 //! application's clock, nonce).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
-use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, reqwest,
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreJsonWebKeySet, CoreProviderMetadata,
 };
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, JsonWebKeySet, Nonce,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, reqwest,
+};
+
+use super::public_address::{self, PublicAddresses};
+
+/// Where a provider publishes its configuration, under the issuer.
+const CONFIGURATION: &str = ".well-known/openid-configuration";
 
 /// How long the provider has to answer one request.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,33 +56,84 @@ pub struct Verified {
 }
 
 /// The HTTP client for the provider: no redirects followed (a provider could
-/// otherwise point the server anywhere), a deadline per request.
-fn http_client() -> Result<reqwest::Client, ProviderError> {
-    reqwest::Client::builder()
+/// otherwise point the server anywhere), a deadline per request, and public
+/// addresses only unless `local_allowed` (`public_address`).
+fn http_client(local_allowed: bool) -> Result<reqwest::Client, ProviderError> {
+    let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(TIMEOUT)
+        .timeout(TIMEOUT);
+    let builder = if local_allowed {
+        builder
+    } else {
+        builder.dns_resolver(Arc::new(PublicAddresses))
+    };
+    builder
         .build()
         .map_err(|e| ProviderError::Discovery(e.to_string()))
 }
 
-/// Checks the issuer's address before anything is fetched from it: http only
-/// when the operator allows it.
-pub fn issuer_url(raw: &str, allow_http: bool) -> Result<IssuerUrl, ProviderError> {
+/// Checks the issuer's address before anything is fetched from it: https at a
+/// public address, unless the operator allows local providers (`local_allowed`:
+/// development and tests), which may also be reached over http.
+pub fn issuer_url(raw: &str, local_allowed: bool) -> Result<IssuerUrl, ProviderError> {
     let parsed = url::Url::parse(raw.trim()).map_err(|e| ProviderError::Issuer(e.to_string()))?;
-    let scheme_ok = parsed.scheme() == "https" || (allow_http && parsed.scheme() == "http");
+    let scheme_ok = parsed.scheme() == "https" || (local_allowed && parsed.scheme() == "http");
     if !scheme_ok || parsed.host().is_none() || parsed.query().is_some() {
         return Err(ProviderError::Issuer(format!("{raw} is not an https URL")));
+    }
+    if !local_allowed && !public_address::may_fetch(&parsed) {
+        return Err(ProviderError::Issuer(format!(
+            "{raw} is not a public address"
+        )));
     }
     IssuerUrl::new(raw.trim().to_owned()).map_err(|e| ProviderError::Issuer(e.to_string()))
 }
 
-/// The provider's configuration from `<issuer>/.well-known/openid-configuration`;
-/// the crate checks that it names the same issuer.
-pub async fn discover(issuer: IssuerUrl) -> Result<CoreProviderMetadata, ProviderError> {
-    let http = http_client()?;
-    CoreProviderMetadata::discover_async(issuer, &http)
+/// The provider's configuration from `<issuer>/.well-known/openid-configuration`,
+/// which must name the same issuer, then its signing keys. What the
+/// configuration points the server at is checked as the issuer was.
+pub async fn discover(
+    issuer: IssuerUrl,
+    local_allowed: bool,
+) -> Result<CoreProviderMetadata, ProviderError> {
+    let failed = |e: &dyn std::error::Error| ProviderError::Discovery(error_chain(e));
+    let http = http_client(local_allowed)?;
+    let address = issuer.join(CONFIGURATION).map_err(|e| failed(&e))?;
+    let body = http
+        .get(address)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
         .await
-        .map_err(|e| ProviderError::Discovery(error_chain(&e)))
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|e| failed(&e))?
+        .bytes()
+        .await
+        .map_err(|e| failed(&e))?;
+    let metadata: CoreProviderMetadata = serde_json::from_slice(&body).map_err(|e| failed(&e))?;
+    if metadata.issuer() != &issuer {
+        return Err(ProviderError::Discovery(format!(
+            "the configuration names another issuer: {}",
+            metadata.issuer().as_str()
+        )));
+    }
+    let fetched = [
+        Some(metadata.jwks_uri().url()),
+        metadata.token_endpoint().map(|t| t.url()),
+    ];
+    if !local_allowed
+        && fetched
+            .into_iter()
+            .flatten()
+            .any(|u| !public_address::may_fetch(u))
+    {
+        return Err(ProviderError::Discovery(
+            "the configuration points at an address that is not public".into(),
+        ));
+    }
+    let keys: CoreJsonWebKeySet = JsonWebKeySet::fetch_async(metadata.jwks_uri(), &http)
+        .await
+        .map_err(|e| failed(&e))?;
+    Ok(metadata.set_jwks(keys))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
@@ -135,6 +194,7 @@ pub struct Redemption<'a> {
 pub async fn redeem(
     metadata: CoreProviderMetadata,
     redemption: Redemption<'_>,
+    local_allowed: bool,
 ) -> Result<Verified, ProviderError> {
     let redirect = RedirectUrl::new(redemption.redirect_uri.to_owned())
         .map_err(|e| ProviderError::Issuer(e.to_string()))?;
@@ -144,7 +204,7 @@ pub async fn redeem(
         Some(ClientSecret::new(redemption.client_secret)),
     )
     .set_redirect_uri(redirect);
-    let http = http_client()?;
+    let http = http_client(local_allowed)?;
     let response = client
         .exchange_code(AuthorizationCode::new(redemption.code))
         .map_err(|e| ProviderError::Exchange(error_chain(&e)))?

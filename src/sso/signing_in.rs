@@ -1,5 +1,5 @@
 //! The provider vouched for a person: find their login among the
-//! organisation's staff by the verified address alone (never by a name),
+//! organisation's people by the verified address alone (never by a name),
 //! create them when the owner allows it, and sign them in through the same
 //! steps as a right password: a new session id, the second factor next if the
 //! login has one, then the membership.
@@ -9,24 +9,21 @@ use actix_web::http::StatusCode;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::Connection;
 use super::flow::{refused, verified_address};
 use super::provider::Verified;
-use crate::access::PartnerRole;
-use crate::accounts::{DisplayName, EmailAddress, LoginState, MembershipState, NewLogin, Username};
+use super::{Connection, Organisation};
+use crate::accounts::{DisplayName, EmailAddress, LoginState, NewLogin, Username};
 use crate::audit::{self, Action, Actor};
 use crate::auth::identity::{Membership, memberships_of};
 use crate::auth::session::{SignInClient, TypedSession};
-use crate::db::schema::{logins, memberships};
+use crate::db::schema::logins;
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Lang;
-use crate::ids::PartnerId;
 use crate::state::AppState;
 use crate::web::{PageContext, PageError, see_other};
 
 /// Back from the provider with a checked ID token.
 pub struct Arrival {
-    pub partner_id: PartnerId,
     pub connection: Connection,
     pub verified: Verified,
     pub next: String,
@@ -40,12 +37,12 @@ enum Found {
     Created {
         login_id: String,
     },
-    /// No active staff member of the organisation has this address.
+    /// No active member of the organisation has this address.
     Nobody,
-    /// A login with this address exists but is not the organisation's staff:
+    /// A login with this address exists but is not the organisation's:
     /// it is never joined to the organisation without an invitation.
     Elsewhere,
-    /// More than one of the staff has this address: nobody is guessed.
+    /// More than one of its people has this address: nobody is guessed.
     Ambiguous,
 }
 
@@ -68,7 +65,6 @@ pub async fn sign_in(
     let now = state.clock.now();
     let lang = layout.lang;
     let Arrival {
-        partner_id,
         connection,
         verified,
         next,
@@ -76,7 +72,7 @@ pub async fn sign_in(
     let name = verified.name;
     let (login_id, outcome) = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
-            let matched = match_address(conn, now, &partner_id, &connection, &address, name, lang)?;
+            let matched = match_address(conn, now, &connection, &address, name, lang)?;
             settle(conn, now, matched)
         })
     })
@@ -106,67 +102,60 @@ pub async fn sign_in(
     }
 }
 
-/// The login of `address` among the organisation's active staff, or a new one
-/// when the owner lets the provider create people; only for an address of a
-/// domain the organisation has proven.
+/// The login of `address` among the organisation's active people, or a new
+/// one when the owner lets the provider create people; only for an address of
+/// a domain the organisation has proven.
 fn match_address(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &PartnerId,
     connection: &Connection,
     address: &str,
     name: Option<String>,
     lang: Lang,
 ) -> Result<Result<Found, &'static str>, DbError> {
+    let organisation = &connection.organisation;
     let in_domain = match super::domain_of(address) {
-        Some(domain) => super::has_proven(conn, partner_id, &domain)?,
+        Some(domain) => super::has_proven(conn, organisation, &domain)?,
         None => false,
     };
     if !in_domain {
         return Ok(Err("sso-email-outside-domains"));
     }
-    let staff: Vec<(String, String)> = memberships::table
-        .inner_join(logins::table)
-        .filter(memberships::partner_id.eq(partner_id.as_str()))
-        .filter(memberships::state.eq(MembershipState::Active))
-        .filter(logins::state.eq(LoginState::Active))
-        .select((logins::id, logins::email))
-        .distinct()
-        .load(conn)?;
-    let matching: Vec<String> = staff
+    let matching: Vec<String> = organisation
+        .active_people(conn)?
         .into_iter()
         .filter(|(_, email)| email.trim().eq_ignore_ascii_case(address.trim()))
         .map(|(id, _)| id)
         .collect();
     Ok(Ok(match matching.as_slice() {
-        [only] if !super::belongs_only_to(conn, only, partner_id)? => {
+        [only] if !super::belongs_only_to(conn, only, organisation)? => {
             return Ok(Err("sso-other-memberships"));
         }
         [only] => Found::Staff {
             login_id: only.clone(),
         },
         [] => match connection
-            .new_staff_role
+            .new_member_role
             .as_deref()
-            .and_then(PartnerRole::parse)
+            .and_then(|role| organisation.parse_new_member_role(role))
         {
-            Some(role) => create(conn, now, partner_id, address, name, lang, role)?,
+            Some(role) => create(conn, now, organisation, address, name, lang, role)?,
             None => Found::Nobody,
         },
         _ => Found::Ambiguous,
     }))
 }
 
-/// A new login and an active staff membership for an address the
-/// organisation's own provider vouched for, in a domain it proved.
+/// A new login and an active membership for an address the organisation's
+/// own provider vouched for, in a domain it proved.
 fn create(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    partner_id: &PartnerId,
+    organisation: &Organisation,
     address: &str,
     name: Option<String>,
     lang: Lang,
-    role: PartnerRole,
+    role: &str,
 ) -> Result<Found, DbError> {
     let (Ok(username), Ok(email)) = (Username::parse(address), EmailAddress::parse(address)) else {
         return Ok(Found::Nobody);
@@ -194,23 +183,19 @@ fn create(
         time_zone: chrono_tz::UTC,
     };
     let login_id = crate::accounts::insert(conn, now, &new, LoginState::Active, None)?;
-    crate::organisations::add_member(conn, now, partner_id, &login_id, role)?;
-    audit::record(
+    organisation.add_member(conn, now, &login_id, role)?;
+    organisation.log(
         conn,
         now,
-        audit::Entry {
-            partner_id: Some(partner_id.as_str()),
-            customer_id: None,
-            actor: Actor {
-                login_id: Some(&login_id),
-                name: new.full_name.as_str(),
-                membership_id: None,
-                on_behalf_of: None,
-            },
-            action: Action::StaffInvited,
-            target: new.full_name.as_str(),
-            details: &format!("created at first single sign-on, {}", role.as_str()),
+        Actor {
+            login_id: Some(&login_id),
+            name: new.full_name.as_str(),
+            membership_id: None,
+            on_behalf_of: None,
         },
+        Action::SsoMemberCreated,
+        new.full_name.as_str(),
+        role,
     )?;
     Ok(Found::Created { login_id })
 }

@@ -138,6 +138,8 @@ pub(crate) fn fresh_object(
         )
     } else if path.starts_with("/partner/sso/domains/") {
         app.claimed_domain(ours, &format!("fresh{n}.contoso.example"))
+    } else if path.starts_with("/customer/sso/domains/") {
+        app.customer_claimed_domain(&ids.customer, &format!("fresh{n}.adatum.example"))
     } else if path.starts_with("/customer/") {
         app.pending_customer_user(&ids.customer, &format!("fresh{n}@adatum.example"))
     } else {

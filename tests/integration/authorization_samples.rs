@@ -112,6 +112,11 @@ fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
         "/partner/security" => "/partner/security".to_owned(),
         // Removing a claimed domain ends it: each request has its own.
         "/partner/sso/domains/{domain_id}/remove" => format!("/partner/sso/domains/{FRESH}/remove"),
+        "/partner/sso/domains/{domain_id}/check" => format!("/partner/sso/domains/{FRESH}/check"),
+        "/customer/sso/domains/{domain_id}/remove" => {
+            format!("/customer/sso/domains/{FRESH}/remove")
+        }
+        "/customer/sso/domains/{domain_id}/check" => format!("/customer/sso/domains/{FRESH}/check"),
         "/customer/security" => "/customer/security".to_owned(),
         "/partner/staff/{membership_id}/revoke" => format!("/partner/staff/{FRESH}/revoke"),
         "/customer/users/{membership_id}/role" => {
@@ -181,6 +186,9 @@ fn fixed_sample(path: &str) -> Option<&'static str> {
         "/partner/sso" => "/partner/sso",
         "/partner/sso/domains" => "/partner/sso/domains",
         "/partner/sso/prove" => "/partner/sso/prove",
+        "/customer/sso" => "/customer/sso",
+        "/customer/sso/domains" => "/customer/sso/domains",
+        "/customer/sso/prove" => "/customer/sso/prove",
         "/sso/callback" => "/sso/callback",
         "/partner/staff/invite" => "/partner/staff/invite",
         "/password-reset" => "/password-reset",

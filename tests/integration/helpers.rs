@@ -36,6 +36,8 @@ pub struct TestApp {
     /// What the application reads as now; moved by the test.
     pub clock: Arc<TestClock>,
     pub data_dir: tempfile::TempDir,
+    /// The DNS server the application asks (TXT records proving domains).
+    pub dns: crate::dns_helpers::DnsServer,
     /// The server's stop signal, what SIGTERM triggers.
     pub shutdown: Shutdown,
     running: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -75,6 +77,7 @@ pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let (database, database_url) = TestDatabase::create_migrated(data_dir.path());
     let mail = MailServer::start();
+    let dns = crate::dns_helpers::DnsServer::start().await;
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
     let address = format!("http://127.0.0.1:{port}");
@@ -92,6 +95,7 @@ pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings
     settings.jobs.poll_interval = Duration::from_millis(100);
     settings.jobs.shutdown_grace = Duration::from_secs(20);
     settings.metrics_token = Some(METRICS_TOKEN.to_owned());
+    settings.dns_resolver = Some(dns.address);
     customise(&mut settings);
 
     let clock = Arc::new(clock);
@@ -108,6 +112,7 @@ pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings
         mail,
         clock,
         data_dir,
+        dns,
         shutdown,
         running,
         database: Some(database),

@@ -4,7 +4,8 @@
 //! the name), never 500; and the name exists once.
 
 use diesel::prelude::*;
-use partnerdesk::db::schema::{customer_groups, logins, sites, sub_accounts};
+use partnerdesk::access::PartnerRole;
+use partnerdesk::db::schema::{customer_groups, logins, sites, sso_domains, sub_accounts};
 use partnerdesk::i18n::Lang;
 
 use crate::customer_create_admin::administrator_step;
@@ -166,4 +167,69 @@ async fn twenty_customers_naming_one_new_administrator_at_once_all_succeed() {
         .get_result(&mut app.conn())
         .expect("count");
     assert_eq!(logins, 1);
+}
+
+#[tokio::test]
+async fn one_domain_claimed_twenty_times_at_once_is_claimed_once() {
+    let app = spawn_app().await;
+    let (partner, owner) = app.contoso_owner_signed_in(Lang::En).await;
+    let form = same_form(&[("domain", "contoso.example")]);
+    let answers = at_once(&app, &owner, "/partner/sso/domains", form).await;
+    let won = answers.iter().filter(|(status, _)| *status == 303).count();
+    assert_eq!(won, 1);
+    for (status, body) in answers.iter().filter(|(status, _)| *status != 303) {
+        assert_eq!(*status, 422, "{body}");
+        assert!(body.contains(r#"id="domain-error""#), "{body}");
+    }
+    let claims: i64 = sso_domains::table
+        .filter(sso_domains::partner_id.eq(&partner))
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(claims, 1);
+}
+
+/// Contoso and Fabrikam both publish their value for one domain and check at
+/// once, ten times each: every answer is the page again (never 500), and the
+/// domain has one holder.
+#[tokio::test]
+async fn two_organisations_proving_one_domain_at_once_leave_one_holder() {
+    let app = spawn_app().await;
+    let (contoso, contoso_owner) = app.contoso_owner_signed_in(Lang::En).await;
+    let fabrikam = app.invite_partner_owner("Fabrikam", "olga@fabrikam.example", Lang::En);
+    app.active_member(&fabrikam, "owner@fabrikam.example", PartnerRole::Owner);
+    let fabrikam_owner = app
+        .browser_signed_in("owner@fabrikam.example", PASSWORD)
+        .await;
+    let mut checks = Vec::new();
+    for (partner, browser) in [(&contoso, &contoso_owner), (&fabrikam, &fabrikam_owner)] {
+        let claim = app.claimed_domain(partner, "shared.example");
+        let token: String = sso_domains::table
+            .find(&claim)
+            .select(sso_domains::dns_token)
+            .first(&mut app.conn())
+            .expect("token");
+        app.dns.publish(
+            "_partnerdesk.shared.example",
+            &format!("partnerdesk-domain={token}"),
+        );
+        let path = format!("/partner/sso/domains/{claim}/check");
+        checks.extend((0..AT_ONCE / 2).map(|_| (browser, path.clone())));
+    }
+    let answers = futures_util::future::join_all(
+        checks
+            .iter()
+            .map(|(browser, path)| app.post_as(browser, path, &[])),
+    )
+    .await;
+    for answer in answers {
+        assert_eq!(answer.status(), 303);
+    }
+    let holders: i64 = sso_domains::table
+        .filter(sso_domains::domain.eq("shared.example"))
+        .filter(sso_domains::proven_at.is_not_null())
+        .count()
+        .get_result(&mut app.conn())
+        .expect("count");
+    assert_eq!(holders, 1);
 }

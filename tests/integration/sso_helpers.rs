@@ -195,28 +195,51 @@ pub async fn sign_in_as_another(
     (answer, callback)
 }
 
-/// The owner connects `provider` on the single sign-on page.
+/// The partner's owner connects `provider` on the single sign-on page.
 pub async fn connect(
     app: &TestApp,
     owner: &reqwest::Client,
     provider: &OidcProvider,
     required: bool,
-    new_staff_role: &str,
+    new_member_role: &str,
+) -> reqwest::Response {
+    connect_at(
+        app,
+        owner,
+        PARTNER_PAGE,
+        provider,
+        required,
+        new_member_role,
+    )
+    .await
+}
+
+pub const PARTNER_PAGE: &str = "/partner/sso";
+pub const CUSTOMER_PAGE: &str = "/customer/sso";
+
+/// The organisation's owner connects `provider` on its single sign-on `page`.
+pub async fn connect_at(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    page: &str,
+    provider: &OidcProvider,
+    required: bool,
+    new_member_role: &str,
 ) -> reqwest::Response {
     let mut form = vec![
         ("issuer_url", provider.issuer.as_str()),
         ("client_id", CLIENT_ID),
         ("client_secret", CLIENT_SECRET),
-        ("new_staff_role", new_staff_role),
+        ("new_member_role", new_member_role),
     ];
     if required {
         form.push(("required", "on"));
     }
-    app.post_as(owner, "/partner/sso", &form).await
+    app.post_as(owner, page, &form).await
 }
 
-/// The owner claims `domain` and proves it by a sign-in through the provider
-/// as `email`.
+/// The partner's owner claims `domain` and proves it by a sign-in through the
+/// provider as `email`.
 pub async fn claim_and_prove(
     app: &TestApp,
     owner: &reqwest::Client,
@@ -224,38 +247,61 @@ pub async fn claim_and_prove(
     domain: &str,
     email: &str,
 ) {
+    claim_and_prove_at(app, owner, PARTNER_PAGE, provider, domain, email).await;
+}
+
+/// The same on the single sign-on `page` of any organisation.
+pub async fn claim_and_prove_at(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    page: &str,
+    provider: &OidcProvider,
+    domain: &str,
+    email: &str,
+) {
     let claimed = app
-        .post_as(owner, "/partner/sso/domains", &[("domain", domain)])
+        .post_as(owner, &format!("{page}/domains"), &[("domain", domain)])
         .await;
     assert_eq!(claimed.status(), 303, "{domain} claimed");
     provider.account(email, true, Mode::Normal).await;
-    let leaving = app.post_as(owner, "/partner/sso/prove", &[]).await;
+    let leaving = app.post_as(owner, &format!("{page}/prove"), &[]).await;
     let authorization = provider_link(leaving).await;
     let callback = through_provider(owner, &authorization, email).await;
     let back = owner.get(&callback).send().await.expect("the callback");
     let status = back.status();
     let to = location(&back);
-    let page = back.text().await.expect("page");
-    let reason = page
+    let answer = back.text().await.expect("page");
+    let reason = answer
         .lines()
         .find(|l| l.contains("sso-refused"))
         .unwrap_or_default()
         .to_owned();
-    assert_eq!(to, "/partner/sso", "{status}: {reason}");
+    assert_eq!(to, page, "{status}: {reason}");
 }
 
 impl TestApp {
     /// A domain `partner_id` claims, not proven; returns its id.
     pub fn claimed_domain(&self, partner_id: &str, domain: &str) -> String {
+        self.insert_claim(Some(partner_id), None, domain)
+    }
+
+    /// A domain the customer account claims, not proven; returns its id.
+    pub fn customer_claimed_domain(&self, customer_id: &str, domain: &str) -> String {
+        self.insert_claim(None, Some(customer_id), domain)
+    }
+
+    fn insert_claim(&self, partner: Option<&str>, customer: Option<&str>, domain: &str) -> String {
         use diesel::prelude::*;
         use partnerdesk::db::schema::sso_domains;
         let id = uuid::Uuid::new_v4().to_string();
         diesel::insert_into(sso_domains::table)
             .values((
                 sso_domains::id.eq(&id),
-                sso_domains::partner_id.eq(partner_id),
+                sso_domains::partner_id.eq(partner),
+                sso_domains::customer_id.eq(customer),
                 sso_domains::domain.eq(domain),
                 sso_domains::claimed_at.eq(self.clock_now()),
+                sso_domains::dns_token.eq(uuid::Uuid::new_v4().simple().to_string()),
             ))
             .execute(&mut self.conn())
             .expect("a claimed domain");
