@@ -108,16 +108,7 @@ pub async fn check(
         })
     })
     .await;
-    // Another organisation proved the domain in the same instant.
-    let outcome = match outcome {
-        Err(error) if error.is_unique_violation() => Err("sso-domain-taken"),
-        other => other?,
-    };
-    match outcome {
-        Ok(()) => FlashMessage::success("flash-sso-domain-proven").send(),
-        Err(key) => FlashMessage::error(key).send(),
-    }
-    Ok(see_other(organisation.page()))
+    super::proof::told(outcome, organisation.page())
 }
 
 /// Another organisation's proof of the domain: (row id, owner, proven by,
@@ -188,11 +179,7 @@ fn prove(
     }
     let updated = diesel::update(
         sso_domains::table
-            .filter(
-                sso_domains::partner_id
-                    .eq(organisation.partner_id())
-                    .or(sso_domains::customer_id.eq(organisation.customer_id())),
-            )
+            .filter(super::owned_by!(sso_domains, organisation))
             .filter(sso_domains::domain.eq(domain)),
     )
     .set((

@@ -89,11 +89,7 @@ pub(super) fn claimed(
 ) -> QueryResult<Option<(String, String)>> {
     sso_domains::table
         .filter(sso_domains::id.eq(domain_id))
-        .filter(
-            sso_domains::partner_id
-                .eq(organisation.partner_id())
-                .or(sso_domains::customer_id.eq(organisation.customer_id())),
-        )
+        .filter(super::owned_by!(sso_domains, organisation))
         .select((sso_domains::domain, sso_domains::dns_token))
         .first(conn)
         .optional()

@@ -116,16 +116,21 @@ pub async fn begin(
     })
 }
 
+/// The provider's configuration and keys, read afresh.
+async fn configuration_of(
+    state: &AppState,
+    connection: &Connection,
+) -> Result<provider::CoreProviderMetadata, ProviderError> {
+    let local_allowed = state.settings.sso_allow_http_issuers;
+    let issuer = provider::issuer_url(&connection.issuer_url, local_allowed)?;
+    provider::discover(issuer, local_allowed).await
+}
+
 async fn leave_for(
     state: &AppState,
     connection: &Connection,
 ) -> Result<provider::Authorization, ProviderError> {
-    let issuer = provider::issuer_url(
-        &connection.issuer_url,
-        state.settings.sso_allow_http_issuers,
-    )?;
-    let local_allowed = state.settings.sso_allow_http_issuers;
-    let metadata = provider::discover(issuer, local_allowed).await?;
+    let metadata = configuration_of(state, connection).await?;
     provider::authorize(
         metadata,
         &connection.client_id,
@@ -208,12 +213,8 @@ async fn verify(
     code: String,
     pending: &Pending,
 ) -> Result<Verified, ProviderError> {
-    let issuer = provider::issuer_url(
-        &connection.issuer_url,
-        state.settings.sso_allow_http_issuers,
-    )?;
+    let metadata = configuration_of(state, connection).await?;
     let local_allowed = state.settings.sso_allow_http_issuers;
-    let metadata = provider::discover(issuer, local_allowed).await?;
     let redirect_uri = callback_url(&state.settings);
     provider::redeem(
         metadata,

@@ -75,16 +75,23 @@ impl ClaimedDomain {
     }
 }
 
+/// The rows of `table` (`sso_connections` or `sso_domains`) that belong to
+/// `organisation`: its column matches, the other one is NULL and matches nothing.
+macro_rules! owned_by {
+    ($table:ident, $organisation:expr) => {
+        $table::partner_id
+            .eq($organisation.partner_id())
+            .or($table::customer_id.eq($organisation.customer_id()))
+    };
+}
+pub(crate) use owned_by;
+
 pub fn connection_of(
     conn: &mut DbConnection,
     organisation: &Organisation,
 ) -> QueryResult<Option<Connection>> {
     let row: Option<(String, String, String, bool, Option<String>)> = sso_connections::table
-        .filter(
-            sso_connections::partner_id
-                .eq(organisation.partner_id())
-                .or(sso_connections::customer_id.eq(organisation.customer_id())),
-        )
+        .filter(owned_by!(sso_connections, organisation))
         .select((
             sso_connections::issuer_url,
             sso_connections::client_id,
@@ -111,11 +118,7 @@ pub fn domains_of(
     organisation: &Organisation,
 ) -> QueryResult<Vec<ClaimedDomain>> {
     sso_domains::table
-        .filter(
-            sso_domains::partner_id
-                .eq(organisation.partner_id())
-                .or(sso_domains::customer_id.eq(organisation.customer_id())),
-        )
+        .filter(owned_by!(sso_domains, organisation))
         .order(sso_domains::domain.asc())
         .select(ClaimedDomain::as_select())
         .load(conn)

@@ -297,14 +297,8 @@ fn store(
     let Some(secret) = sealed_secret.or(existing.map(|c| c.client_secret_sealed)) else {
         return Ok(false);
     };
-    diesel::delete(
-        sso_connections::table.filter(
-            sso_connections::partner_id
-                .eq(organisation.partner_id())
-                .or(sso_connections::customer_id.eq(organisation.customer_id())),
-        ),
-    )
-    .execute(conn)?;
+    diesel::delete(sso_connections::table.filter(super::owned_by!(sso_connections, organisation)))
+        .execute(conn)?;
     diesel::insert_into(sso_connections::table)
         .values((
             sso_connections::id.eq(uuid::Uuid::new_v4().to_string()),

@@ -79,7 +79,16 @@ pub(super) async fn proven(
         })
     })
     .await;
-    // Another organisation proved the domain in the same instant.
+    told(outcome, page)
+}
+
+/// The owner's page again, saying how a proof (by a sign-in or by DNS) went;
+/// another organisation proving the domain in the same instant is told as
+/// a domain taken.
+pub(super) fn told(
+    outcome: Result<Result<(), &'static str>, DbError>,
+    page: &'static str,
+) -> Result<HttpResponse, PageError> {
     let outcome = match outcome {
         Err(error) if error.is_unique_violation() => Err("sso-domain-taken"),
         other => other?,
@@ -106,11 +115,7 @@ fn prove_domain(
     }
     let updated = diesel::update(
         sso_domains::table
-            .filter(
-                sso_domains::partner_id
-                    .eq(organisation.partner_id())
-                    .or(sso_domains::customer_id.eq(organisation.customer_id())),
-            )
+            .filter(super::owned_by!(sso_domains, organisation))
             .filter(sso_domains::domain.eq(domain))
             .filter(sso_domains::proven_at.is_null()),
     )

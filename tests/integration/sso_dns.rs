@@ -10,6 +10,7 @@ use partnerdesk::access::PartnerRole;
 use partnerdesk::db::schema::{activity_log, sso_domains};
 use partnerdesk::i18n::Lang;
 
+use crate::dns_helpers::DnsServer;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 
@@ -36,6 +37,23 @@ fn entries(app: &TestApp, partner: &str, action: &str) -> Vec<(String, String)> 
         .expect("activity")
 }
 
+/// Publishes the TXT record that proves `domain` for the claim of `token`.
+fn publish(dns: &DnsServer, domain: &str, token: &str) {
+    dns.publish(
+        &format!("_partnerdesk.{domain}"),
+        &format!("partnerdesk-domain={token}"),
+    );
+}
+
+async fn sso_page(app: &TestApp, owner: &reqwest::Client) -> String {
+    let answer = owner
+        .get(app.url("/partner/sso"))
+        .send()
+        .await
+        .expect("GET");
+    answer.text().await.expect("page")
+}
+
 async fn check(app: &TestApp, owner: &reqwest::Client, domain_id: &str) -> reqwest::Response {
     app.post_as(
         owner,
@@ -48,14 +66,7 @@ async fn check(app: &TestApp, owner: &reqwest::Client, domain_id: &str) -> reqwe
 /// The page after a redirect, with its flash message.
 async fn page_after(owner: &reqwest::Client, app: &TestApp, answer: reqwest::Response) -> String {
     assert_eq!(answer.status(), 303);
-    owner
-        .get(app.url("/partner/sso"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("page")
+    sso_page(app, owner).await
 }
 
 #[tokio::test]
@@ -73,14 +84,7 @@ async fn a_domain_is_proven_once_its_txt_record_carries_the_claims_value() {
     assert_eq!(claimed.status(), 303);
     let (id, token, proven_by) = claim_of(&app, &partner, "contoso.example");
     assert_eq!(proven_by, None);
-    let page = owner
-        .get(app.url("/partner/sso"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("page");
+    let page = sso_page(&app, &owner).await;
     assert!(
         page.contains("_partnerdesk.contoso.example"),
         "the record's name is shown"
@@ -100,10 +104,7 @@ async fn a_domain_is_proven_once_its_txt_record_carries_the_claims_value() {
     check(&app, &owner, &id).await;
     assert_eq!(claim_of(&app, &partner, "contoso.example").2, None);
 
-    dns.publish(
-        "_partnerdesk.contoso.example",
-        &format!("partnerdesk-domain={token}"),
-    );
+    publish(&dns, "contoso.example", &token);
     let page = page_after(&owner, &app, check(&app, &owner, &id).await).await;
     assert!(page.contains("Domain proven."), "{page}");
     assert_eq!(
@@ -149,10 +150,7 @@ async fn a_dns_proof_takes_a_domain_back_from_a_providers_word_but_not_from_a_pu
     );
     let contoso_claim = app.claimed_domain(&contoso, "contoso.example");
     let (_, token, _) = claim_of(&app, &contoso, "contoso.example");
-    dns.publish(
-        "_partnerdesk.contoso.example",
-        &format!("partnerdesk-domain={token}"),
-    );
+    publish(&dns, "contoso.example", &token);
     check(&app, &owner, &contoso_claim).await;
     assert_eq!(
         claim_of(&app, &contoso, "contoso.example").2.as_deref(),
@@ -171,10 +169,7 @@ async fn a_dns_proof_takes_a_domain_back_from_a_providers_word_but_not_from_a_pu
         .browser_signed_in("owner@fabrikam.example", PASSWORD)
         .await;
     let (_, fabrikam_token, _) = claim_of(&app, &fabrikam, "contoso.example");
-    dns.publish(
-        "_partnerdesk.contoso.example",
-        &format!("partnerdesk-domain={fabrikam_token}"),
-    );
+    publish(&dns, "contoso.example", &fabrikam_token);
     check(&app, &fabrikam_owner, &fabrikam_claim).await;
     assert_eq!(claim_of(&app, &fabrikam, "contoso.example").2, None);
     assert_eq!(
@@ -185,10 +180,7 @@ async fn a_dns_proof_takes_a_domain_back_from_a_providers_word_but_not_from_a_pu
     // Once Contoso's record is withdrawn (the domain changed hands), the new
     // holder of the DNS proves it.
     dns.withdraw("_partnerdesk.contoso.example");
-    dns.publish(
-        "_partnerdesk.contoso.example",
-        &format!("partnerdesk-domain={fabrikam_token}"),
-    );
+    publish(&dns, "contoso.example", &fabrikam_token);
     check(&app, &fabrikam_owner, &fabrikam_claim).await;
     assert_eq!(
         claim_of(&app, &fabrikam, "contoso.example").2.as_deref(),
@@ -205,10 +197,7 @@ async fn another_organisations_claim_answers_as_missing() {
     let fabrikam = app.invite_partner_owner("Fabrikam", "olga@fabrikam.example", Lang::En);
     let foreign = app.claimed_domain(&fabrikam, "fabrikam.example");
     let (_, token, _) = claim_of(&app, &fabrikam, "fabrikam.example");
-    dns.publish(
-        "_partnerdesk.fabrikam.example",
-        &format!("partnerdesk-domain={token}"),
-    );
+    publish(&dns, "fabrikam.example", &token);
     for path in [
         format!("/partner/sso/domains/{foreign}/check"),
         format!("/partner/sso/domains/{foreign}/remove"),
