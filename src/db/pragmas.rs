@@ -26,7 +26,10 @@ pub const MAP_CAP: u64 = 1024 * MIB;
 /// a connection lives for many requests), rounded up to 16 MiB, at most 1 GiB.
 pub fn map_size(file_bytes: u64) -> u64 {
     let wanted = file_bytes.saturating_add(file_bytes / 4).max(1);
-    wanted.div_ceil(MAP_STEP).saturating_mul(MAP_STEP).min(MAP_CAP)
+    wanted
+        .div_ceil(MAP_STEP)
+        .saturating_mul(MAP_STEP)
+        .min(MAP_CAP)
 }
 
 /// The size of the database file at `path`, or 0 for an in-memory database or
