@@ -13,6 +13,9 @@
 //! PARTNERDESK_BENCH_CONCURRENCY (concurrent client tasks, default 4) and
 //! PARTNERDESK_BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
 //! `list,deep page`; default all; plain text always runs, as the reference).
+//! PARTNERDESK_BENCH_OTHER_PARTNERS and PARTNERDESK_BENCH_OTHER_CUSTOMERS: the
+//! partners beside A and their customers in all (default one, with as many as
+//! A); `=999` and `=900000` make a million customers over a thousand partners.
 //!
 //! What it measures and prints:
 //! - the cold start: from building the application to the first 200 of /health_check;
@@ -150,7 +153,20 @@ impl Drop for Database {
     }
 }
 
-/// Two partners with `count` customers each; partner A has an owner who can sign in.
+/// The other partners beside A and their customers in all:
+/// `PARTNERDESK_BENCH_OTHER_PARTNERS` (default 1) sharing
+/// `PARTNERDESK_BENCH_OTHER_CUSTOMERS` (default as many as A's). The
+/// instance-sized run is 999 partners sharing 900,000 customers beside A's
+/// 100,000: a million over a thousand partners.
+fn other_partners(count: usize) -> (usize, usize) {
+    (
+        env_number("PARTNERDESK_BENCH_OTHER_PARTNERS", 1).max(1),
+        env_number("PARTNERDESK_BENCH_OTHER_CUSTOMERS", count),
+    )
+}
+
+/// Partner A with `count` customers and the other partners with theirs
+/// (`other_partners`); partner A has an owner who can sign in.
 /// Returns the time spent generating the customers.
 fn seed_database(url: &str, count: usize) -> Duration {
     let pool = db::connect(url, 2).expect("open the seeding pool");
@@ -161,10 +177,14 @@ fn seed_database(url: &str, count: usize) -> Duration {
         organisations::insert_organisation(&mut conn, now, &name(text), None, false)
             .expect("insert a partner")
     };
-    let (partner_a, partner_b) = (
-        organisation("Bench Partner A"),
-        organisation("Bench Partner B"),
-    );
+    let partner_a = organisation("Bench Partner A");
+    let (others, other_customers) = other_partners(count);
+    let mut partners = vec![(partner_a.clone(), count)];
+    for n in 0..others {
+        // The customers shared as evenly as they divide.
+        let share = other_customers / others + usize::from(n < other_customers % others);
+        partners.push((organisation(&format!("Bench Partner {}", n + 2)), share));
+    }
     let owner = NewLogin {
         username: Username::parse(USERNAME).expect("a valid username"),
         email: EmailAddress::parse(USERNAME).expect("a valid email address"),
@@ -185,7 +205,7 @@ fn seed_database(url: &str, count: usize) -> Duration {
     .expect("make the owner a member of partner A");
     let started = Instant::now();
     let mut first_customer = None;
-    for (partner_id, seed) in [(partner_a, 1), (partner_b, 2)] {
+    for (seed, (partner_id, count)) in (1..).zip(partners) {
         let options = SeedOptions {
             partner_id: PartnerId::new(partner_id),
             count,
@@ -224,6 +244,14 @@ fn seed_database(url: &str, count: usize) -> Duration {
          results for the last day): {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    if let db::DbConnection::Sqlite(sqlite) = &mut *conn {
+        // The seeding leaves a write-ahead log of over 100 MB: copied back into the
+        // database by the first commits of the measured requests, it took minutes
+        // on a busy machine, all counted as theirs.
+        diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(sqlite)
+            .expect("checkpoint the seeded database");
+    }
     elapsed
 }
 
@@ -606,7 +634,11 @@ async fn main() -> ExitCode {
     println!("Partnerdesk customer list benchmark");
     println!("  backend:    {backend} ({})", redact_url(&database.url));
     println!("  machine:    {cores} cores (available_parallelism)");
-    println!("  customers:  {customers} per partner, 2 partners, {PER_PAGE} per page");
+    let (others, other_customers) = other_partners(customers);
+    println!(
+        "  customers:  {customers} of partner A, {other_customers} of {others} other \
+         partner(s), {PER_PAGE} per page"
+    );
     println!(
         "  requests:   {requests} per scenario after {WARM_UP} warm-up, at {concurrencies:?} \
          concurrent clients"
@@ -630,7 +662,7 @@ async fn main() -> ExitCode {
     );
 
     let seeding = seed_in_child(&database.url, customers);
-    let seeded = 2 * customers;
+    let seeded = customers + other_customers;
     let rate = seeded as f64 / seeding.as_secs_f64();
     println!(
         "seeding {seeded} customers (in a child process): {:.1} s ({rate:.0} customers/s)",

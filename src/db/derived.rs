@@ -132,6 +132,36 @@ const CUSTOMER_STATE_CHANGES: Recomputation = both(
      HAVING SUM(stored) <> SUM(expected)",
 );
 
+/// A day's row holds the sum of that UTC day's hours. `DAY(x)` stands for the
+/// backend's date of a timestamp, as the triggers write it.
+const CUSTOMER_STATE_DAYS: Recomputation = both(
+    "customer_state_days",
+    "SELECT partner_id || ' / ' || CAST(day AS TEXT) || ' / ' || state AS key, \
+            CAST(SUM(stored) AS TEXT) AS stored, CAST(SUM(expected) AS TEXT) AS expected \
+     FROM ( \
+         SELECT partner_id, day, state, delta AS stored, 0 AS expected \
+         FROM customer_state_days \
+         UNION ALL \
+         SELECT partner_id, DAY(hour), state, 0, delta \
+         FROM customer_state_changes) AS side_by_side \
+     GROUP BY partner_id, day, state \
+     HAVING SUM(stored) <> SUM(expected)",
+);
+
+const CUSTOMER_CREATION_DAYS: Recomputation = both(
+    "customer_creation_days",
+    "SELECT partner_id || ' / ' || CAST(day AS TEXT) AS key, \
+            CAST(SUM(stored) AS TEXT) AS stored, CAST(SUM(expected) AS TEXT) AS expected \
+     FROM ( \
+         SELECT partner_id, day, customers AS stored, 0 AS expected \
+         FROM customer_creation_days \
+         UNION ALL \
+         SELECT partner_id, DAY(hour), 0, customers \
+         FROM customer_creations) AS side_by_side \
+     GROUP BY partner_id, day \
+     HAVING SUM(stored) <> SUM(expected)",
+);
+
 const PARTNER_MONITORS: Recomputation = both(
     "partner_monitors",
     "SELECT partner_id AS key, \
@@ -210,6 +240,8 @@ const EVERY_BACKEND: &[Recomputation] = &[
     CUSTOMER_COUNTS,
     CUSTOMER_CREATIONS,
     CUSTOMER_STATE_CHANGES,
+    CUSTOMER_STATE_DAYS,
+    CUSTOMER_CREATION_DAYS,
     PARTNER_MONITORS,
     LICENCE_PARTNER,
 ];
@@ -241,8 +273,14 @@ pub fn differences(conn: &mut DbConnection) -> QueryResult<Vec<Difference>> {
         let mut found = Vec::new();
         for recomputation in recomputations(backend) {
             let sql = match backend {
-                Backend::Sqlite => recomputation.sqlite.replace("HOUR(", SQLITE_HOUR),
-                Backend::Postgres => recomputation.postgres.replace("HOUR(", POSTGRES_HOUR),
+                Backend::Sqlite => recomputation
+                    .sqlite
+                    .replace("HOUR(", SQLITE_HOUR)
+                    .replace("DAY(", "date("),
+                Backend::Postgres => recomputation
+                    .postgres
+                    .replace("HOUR(", POSTGRES_HOUR)
+                    .replace("DAY(", "DATE("),
             };
             let rows: Vec<Row> = diesel::sql_query(format!("{sql} ORDER BY 1")).load(conn)?;
             found.extend(rows.into_iter().map(|row| Difference {

@@ -6,6 +6,7 @@ pub mod codes;
 pub mod derived;
 mod lock;
 pub mod partner_archive;
+pub mod pragmas;
 pub mod replaceable;
 pub mod schema;
 
@@ -14,8 +15,8 @@ pub use lock::{LockTarget, lock_row};
 use std::time::Duration;
 
 use diesel::RunQueryDsl;
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
-use diesel::r2d2::{CustomizeConnection, Pool, PooledConnection};
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::r2d2::{Pool, PooledConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// Every query in the application runs on this connection; the backend is chosen by
@@ -147,33 +148,21 @@ fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").unwrap_or(url)
 }
 
+/// The SQLite file the URL names; none for PostgreSQL or an in-memory database.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = sqlite_path(url);
+    let on_disk = matches!(Backend::from_url(url), Ok(Backend::Sqlite))
+        && !path.is_empty()
+        && !path.starts_with(':');
+    on_disk.then(|| std::path::PathBuf::from(path))
+}
+
 /// Normalises the URL handed to the connection manager.
 fn connection_url(url: &str) -> Result<String, DbError> {
     Ok(match Backend::from_url(url)? {
         Backend::Sqlite => sqlite_path(url).to_owned(),
         Backend::Postgres => url.to_owned(),
     })
-}
-
-#[derive(Debug)]
-struct ConnectionSetup;
-
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
-    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
-        if let DbConnection::Sqlite(sqlite) = conn {
-            // busy_timeout first: it makes a second writer (or a second connection
-            // switching the journal mode) wait instead of failing at once. WAL lets
-            // readers run beside the single writer.
-            sqlite
-                .batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                     PRAGMA mmap_size = 268435456;",
-                )
-                .map_err(diesel::r2d2::Error::QueryError)?;
-        }
-        Ok(())
-    }
 }
 
 /// Opens the pool and brings the schema up to date before anyone gets a connection.
@@ -214,12 +203,26 @@ pub fn connect_observed(
         url: connection_url(database_url)?,
         backend,
     };
+    let setup = pragmas::ConnectionSetup {
+        sqlite_file: sqlite_file(database_url),
+    };
+    if backend == Backend::Sqlite {
+        let map = setup.map_size();
+        // RSS counts a mapped page once per connection that read it: the most
+        // the maps can add to it, for an operator reading the figures.
+        tracing::info!(
+            map_mib = map / (1024 * 1024),
+            connections = max_size,
+            most_mib = map * u64::from(max_size) / (1024 * 1024),
+            "each SQLite connection maps the database file (shared page cache, counted in RSS once per connection)"
+        );
+    }
     let pool = Pool::builder()
         .max_size(max_size)
         .connection_timeout(wait)
         .error_handler(Box::new(LogConnectionErrors))
         .event_handler(events)
-        .connection_customizer(Box::new(ConnectionSetup))
+        .connection_customizer(Box::new(setup))
         .build(manager)?;
     let mut conn = pool.get()?;
     // Some SQLite migrations run outside a transaction (they must turn foreign

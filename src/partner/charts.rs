@@ -8,7 +8,8 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::customer_creations;
+use crate::db::schema::{customer_creation_days, customer_creations};
+use crate::monitoring::spans;
 
 pub const MONTHS: usize = 12;
 const WIDTH: i64 = 600;
@@ -82,9 +83,9 @@ fn month_boundary(today: NaiveDate, back: i64, zone: chrono_tz::Tz) -> Option<Na
 }
 
 /// New customers of the partner in each of the last twelve months (the current
-/// one included), months as the reader's time zone has them: sums over the hours
-/// of `customer_creations` (kept by triggers, migration 12), a range of the
-/// partner's hours a month.
+/// one included), months as the reader's time zone has them: sums over the days
+/// of `customer_creation_days` and the hours of `customer_creations` (kept by
+/// triggers, migrations 12 and 25).
 pub fn new_customers(
     conn: &mut DbConnection,
     scope: &PartnerScope,
@@ -97,17 +98,32 @@ pub fn new_customers(
         *start =
             month_boundary(today, MONTHS as i64 - 1 - n as i64, zone).unwrap_or(NaiveDateTime::MIN);
     }
-    // One range of the partner's hours a month: plain index ranges cost less
-    // than one pass comparing every hour with twelve boundaries.
+    // A month's whole UTC days from the sums by day, the hours at its edges
+    // from the hourly table: a day's row is the sum of its hours (kept by
+    // triggers, migration 25), so the counts are those of the hours alone.
     let mut counts = [0i64; MONTHS];
     for (n, count) in counts.iter_mut().enumerate() {
-        let sum: Option<i64> = customer_creations::table
-            .filter(customer_creations::partner_id.eq(scope.partner_id()))
-            .filter(customer_creations::hour.ge(starts[n]))
-            .filter(customer_creations::hour.lt(starts[n + 1]))
-            .select(diesel::dsl::sum(customer_creations::customers))
-            .first(conn)?;
-        *count = sum.unwrap_or(0).max(0);
+        let spans = spans::split(starts[n], starts[n + 1]);
+        let mut sum = 0;
+        if let Some((first, end)) = spans.days {
+            let days: Option<i64> = customer_creation_days::table
+                .filter(customer_creation_days::partner_id.eq(scope.partner_id()))
+                .filter(customer_creation_days::day.ge(first))
+                .filter(customer_creation_days::day.lt(end))
+                .select(diesel::dsl::sum(customer_creation_days::customers))
+                .first(conn)?;
+            sum += days.unwrap_or(0);
+        }
+        for (start, stop) in spans.hours {
+            let hours: Option<i64> = customer_creations::table
+                .filter(customer_creations::partner_id.eq(scope.partner_id()))
+                .filter(customer_creations::hour.ge(start))
+                .filter(customer_creations::hour.lt(stop))
+                .select(diesel::dsl::sum(customer_creations::customers))
+                .first(conn)?;
+            sum += hours.unwrap_or(0);
+        }
+        *count = sum.max(0);
     }
     let mut months = Vec::with_capacity(MONTHS);
     for (n, count) in counts.into_iter().enumerate() {

@@ -3,8 +3,8 @@
 //! reader's time zone has them), the last bar being today. Today's numbers are
 //! the list's own counts; each earlier month end is today's minus the changes
 //! since, read from `customer_state_changes` (kept by triggers on every write of
-//! a customer's state or partner, in the same transaction; migration 12): one
-//! range of the partner's hours a month, summed on the database.
+//! a customer's state or partner, in the same transaction; migration 12) and its
+//! sums by day, `customer_state_days` (migration 25), summed on the database.
 //!
 //! Drawn as stacked bars: each state has its own pattern (not only a colour), a
 //! legend names them, every bar carries its total, each segment its number when
@@ -17,7 +17,8 @@ use diesel::prelude::*;
 use super::charts::{MONTHS, month_start, utc_midnight};
 use crate::customers::CustomerState;
 use crate::db::DbConnection;
-use crate::db::schema::customer_state_changes;
+use crate::db::schema::{customer_state_changes, customer_state_days};
+use crate::monitoring::spans;
 
 const WIDTH: i64 = 600;
 const HEIGHT: i64 = 220;
@@ -122,32 +123,15 @@ pub fn load(
             .map(|day| boundary(day, zone))
             .unwrap_or(NaiveDateTime::MIN);
     }
-    // changes[state][n]: the net change since the end of month n + 1 back, summed
-    // from one range of the partner's hours a month (plain index ranges cost less
-    // than comparing every hour with eleven boundaries).
+    // changes[state][n]: the net change in month n + 1 back (until now for
+    // n = 0), its whole UTC days summed from the daily table and the hours at its
+    // edges from the hourly one.
     let mut changes = [[0i64; MONTHS - 1]; 3];
-    macro_rules! by_state {
-        ($query:expr) => {
-            $query
-                .filter(customer_state_changes::partner_id.eq(scope.partner_id()))
-                .group_by(customer_state_changes::state)
-                .select((
-                    customer_state_changes::state,
-                    diesel::dsl::sum(customer_state_changes::delta),
-                ))
-                .load::<(String, Option<i64>)>(conn)?
-        };
-    }
     for n in 0..MONTHS - 1 {
-        let since = customer_state_changes::table.filter(customer_state_changes::hour.ge(ends[n]));
-        let rows = if n == 0 {
-            by_state!(since)
-        } else {
-            by_state!(since.filter(customer_state_changes::hour.lt(ends[n - 1])))
-        };
-        for (state, sum) in rows {
+        let to = n.checked_sub(1).map(|previous| ends[previous]);
+        for (state, sum) in changes_between(conn, scope, ends[n], to)? {
             if let Some(index) = CustomerState::ALL.iter().position(|s| s.as_str() == state) {
-                changes[index][n] = sum.unwrap_or(0);
+                changes[index][n] += sum.unwrap_or(0);
             }
         }
     }
@@ -172,6 +156,67 @@ pub fn load(
         months.push((start, counts));
     }
     Ok(draw(months))
+}
+
+/// The partner's net changes by state from `from` to `to` (none: until now),
+/// `from` included: the whole UTC days inside from `customer_state_days`, the
+/// hours before the first midnight and after the last from
+/// `customer_state_changes`; a day's row is the sum of its hours (kept by
+/// triggers, migration 25), so the sums are those of the hours alone, from
+/// about a twentieth of the rows.
+fn changes_between(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    from: NaiveDateTime,
+    to: Option<NaiveDateTime>,
+) -> QueryResult<Vec<(String, Option<i64>)>> {
+    let (days, hours) = match to {
+        Some(to) => {
+            let spans = spans::split(from, to);
+            // The last whole day, included.
+            let days = spans
+                .days
+                .and_then(|(first, end)| Some((first, end.pred_opt()?)));
+            (days, spans.hours)
+        }
+        None => {
+            let first = spans::next_midnight(from);
+            let edge = (from < first).then_some((from, first));
+            // Every day from the first: none is written after the year 9999.
+            let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+            (Some((first.date(), last)), edge.into_iter().collect())
+        }
+    };
+    let mut rows = Vec::new();
+    if let Some((first, last)) = days {
+        rows.extend(
+            customer_state_days::table
+                .filter(customer_state_days::partner_id.eq(scope.partner_id()))
+                .filter(customer_state_days::day.ge(first))
+                .filter(customer_state_days::day.le(last))
+                .group_by(customer_state_days::state)
+                .select((
+                    customer_state_days::state,
+                    diesel::dsl::sum(customer_state_days::delta),
+                ))
+                .load::<(String, Option<i64>)>(conn)?,
+        );
+    }
+    for (start, stop) in hours {
+        rows.extend(
+            customer_state_changes::table
+                .filter(customer_state_changes::partner_id.eq(scope.partner_id()))
+                .filter(customer_state_changes::hour.ge(start))
+                .filter(customer_state_changes::hour.lt(stop))
+                .group_by(customer_state_changes::state)
+                .select((
+                    customer_state_changes::state,
+                    diesel::dsl::sum(customer_state_changes::delta),
+                ))
+                .load::<(String, Option<i64>)>(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
 fn draw(months: Vec<(NaiveDate, [i64; 3])>) -> StateChart {

@@ -194,6 +194,26 @@ const EVERY_BACKEND: &[Corruption] = &[
         reported_key: "{key|/} (sum of every hour)",
     },
     Corruption {
+        pick: "SELECT partner_id || '|' || CAST(day AS TEXT) || '|' || state AS key \
+               FROM customer_state_days ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_state_days SET delta = delta + 1 \
+                  WHERE partner_id || '|' || CAST(day AS TEXT) || '|' || state = '{key}'",
+        repair: "UPDATE customer_state_days SET delta = delta - 1 \
+                 WHERE partner_id || '|' || CAST(day AS TEXT) || '|' || state = '{key}'",
+        derived: "customer_state_days",
+        reported_key: "{key|/}",
+    },
+    Corruption {
+        pick: "SELECT partner_id || '|' || CAST(day AS TEXT) AS key \
+               FROM customer_creation_days ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_creation_days SET customers = customers + 1 \
+                  WHERE partner_id || '|' || CAST(day AS TEXT) = '{key}'",
+        repair: "UPDATE customer_creation_days SET customers = customers - 1 \
+                 WHERE partner_id || '|' || CAST(day AS TEXT) = '{key}'",
+        derived: "customer_creation_days",
+        reported_key: "{key|/}",
+    },
+    Corruption {
         pick: "SELECT partner_id AS key FROM partner_monitors ORDER BY 1 LIMIT 1",
         corrupt: "UPDATE partner_monitors SET monitors = monitors + 1 \
                   WHERE partner_id = '{key}'",

@@ -228,6 +228,22 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
+        &["customer_state_days_track"],
+        &[
+            "customer_state_days_insert",
+            "customer_state_days_update",
+            "customer_state_days_delete",
+        ],
+    ),
+    (
+        &["customer_creation_days_track"],
+        &[
+            "customer_creation_days_insert",
+            "customer_creation_days_update",
+            "customer_creation_days_delete",
+        ],
+    ),
+    (
         &[
             "partner_monitors_insert_delete",
             "partner_monitors_customer",

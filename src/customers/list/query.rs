@@ -6,7 +6,7 @@ use crate::auth::scope::PartnerScope;
 use chrono::NaiveDate;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
 
 use super::trigram::{
     Matches, SearchRange, TRIGRAM_MATCHES, customer_search, customer_search_rows, trigram_phrase,
@@ -301,21 +301,26 @@ pub(super) fn total(
 }
 
 /// SQLite: the ids of one page of the view's matches in the trigram index, in
-/// the view's order, read from the index alone.
-pub(super) fn searched_page_ids(
+/// the view's order, each with the number of matches (`COUNT(*) OVER ()`), read
+/// from the index alone: one match of the text for both, where counting and
+/// paging apart matched it twice. Empty when the page is past the last match.
+pub(super) fn searched_page(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     range: SearchRange,
     view: &View,
     offset: i64,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<(String, i64)>> {
     in_view_order!(
         searched(scope.partner_id().as_str(), range, view),
         customer_search_rows,
         customer_id,
         view
     )
-    .select(customer_search_rows::customer_id)
+    .select((
+        customer_search_rows::customer_id,
+        sql::<BigInt>("COUNT(*) OVER ()"),
+    ))
     .limit(view.per_page)
     .offset(offset)
     .load(conn)

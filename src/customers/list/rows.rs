@@ -10,7 +10,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
-use super::query::{counted, searched_page_ids, sorted, total};
+use super::query::{counted, searched_page, sorted, total};
 use super::trigram::{SearchRange, uses_trigram_index};
 use super::view::View;
 use crate::customers::{BillingType, CustomerState, Health, LicenceStatus};
@@ -72,10 +72,15 @@ fn searched_page_pg(
             .offset(offset)
             .load(conn)
     })?;
-    Ok(rows
-        .first()
-        .map(|&(_, total)| total)
-        .map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())))
+    Ok(with_total(rows))
+}
+
+/// A searched page's ids, each read with the number of matches, as that number
+/// and the ids; None when the page is empty (past the last match), which tells
+/// nothing of the number.
+fn with_total(rows: Vec<(String, i64)>) -> Option<(i64, Vec<String>)> {
+    let total = rows.first().map(|&(_, total)| total)?;
+    Some((total, rows.into_iter().map(|(id, _)| id).collect()))
 }
 
 type PageColumn<ST> =
@@ -189,6 +194,8 @@ fn page_and_total(
     };
     let found = if matches!(conn, DbConnection::Postgres(_)) && !view.q.is_empty() {
         searched_page_pg(conn, scope, view, offset)?
+    } else if let Some(range) = range {
+        with_total(searched_page(conn, scope, range, view, offset)?)
     } else {
         None
     };
@@ -199,24 +206,18 @@ fn page_and_total(
     let customers = if offset >= total {
         Vec::new()
     } else {
-        page_rows(conn, scope, view, range, offset)?
+        page_rows(conn, scope, view, offset)?
     };
     Ok((total, customers))
 }
 
-/// The rows of the view's page starting at `offset`; `range` is the partner's
-/// range of SQLite's trigram index when the view searches it.
+/// The rows of the view's page starting at `offset`.
 fn page_rows(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     view: &View,
-    range: Option<SearchRange>,
     offset: i64,
 ) -> QueryResult<Vec<PageRow>> {
-    if let Some(range) = range {
-        let ids = searched_page_ids(conn, scope, range, view, offset)?;
-        return rows_by_id(conn, scope, &ids);
-    }
     if matches!(conn, DbConnection::Sqlite(_)) && offset <= 1_000 {
         // SQLite reads a row only when a column outside the index is needed,
         // so the entries skipped by the offset cost no row; a second query

@@ -269,6 +269,14 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
         "customer_creations",
         "derived: kept by the target's triggers",
     ),
+    (
+        "customer_state_days",
+        "derived: kept by the target's triggers from the history",
+    ),
+    (
+        "customer_creation_days",
+        "derived: kept by the target's triggers",
+    ),
     ("partner_monitors", "derived: kept by the target's triggers"),
     ("customer_search_rows", "derived: SQLite's search index"),
     ("customer_search_partners", "derived: SQLite's search index"),

@@ -169,6 +169,46 @@ CREATE TRIGGER customer_creations_update AFTER UPDATE OF partner_id, created_at 
     FOR EACH ROW WHEN ((OLD.partner_id, OLD.created_at) IS DISTINCT FROM (NEW.partner_id, NEW.created_at))
     EXECUTE FUNCTION customer_creations_track();
 
+-- customer_state_days and customer_creation_days: the two tables above summed by
+-- UTC day (migration 25), kept by triggers on them, so a day's row is the sum of
+-- its hours whoever writes the hours (a partner's import writes its history).
+CREATE FUNCTION customer_state_days_track() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE customer_state_days SET delta = delta - OLD.delta
+            WHERE partner_id = OLD.partner_id AND day = CAST(OLD.hour AS DATE)
+              AND state = OLD.state;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO customer_state_days (partner_id, day, state, delta)
+            VALUES (NEW.partner_id, CAST(NEW.hour AS DATE), NEW.state, NEW.delta)
+            ON CONFLICT (partner_id, day, state)
+            DO UPDATE SET delta = customer_state_days.delta + EXCLUDED.delta;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER customer_state_days_track AFTER INSERT OR UPDATE OR DELETE ON customer_state_changes
+    FOR EACH ROW EXECUTE FUNCTION customer_state_days_track();
+
+CREATE FUNCTION customer_creation_days_track() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE customer_creation_days SET customers = customers - OLD.customers
+            WHERE partner_id = OLD.partner_id AND day = CAST(OLD.hour AS DATE);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO customer_creation_days (partner_id, day, customers)
+            VALUES (NEW.partner_id, CAST(NEW.hour AS DATE), NEW.customers)
+            ON CONFLICT (partner_id, day)
+            DO UPDATE SET customers = customer_creation_days.customers + EXCLUDED.customers;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER customer_creation_days_track AFTER INSERT OR UPDATE OR DELETE ON customer_creations
+    FOR EACH ROW EXECUTE FUNCTION customer_creation_days_track();
+
 -- partner_monitors: the number of monitors of each partner's customers.
 -- Adds `change` monitors to the partner of `customer`, if it has one.
 CREATE FUNCTION partner_monitors_add(customer TEXT, change BIGINT) RETURNS VOID LANGUAGE sql AS $$

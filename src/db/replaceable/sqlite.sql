@@ -161,6 +161,42 @@ BEGIN
         ON CONFLICT (partner_id, hour) DO UPDATE SET customers = customers + 1;
 END;
 
+-- customer_state_days and customer_creation_days: the two tables above summed by
+-- UTC day (migration 25), kept by triggers on them, so a day's row is the sum of
+-- its hours whoever writes the hours (a partner's import writes its history).
+CREATE TRIGGER customer_state_days_insert AFTER INSERT ON customer_state_changes BEGIN
+    INSERT INTO customer_state_days (partner_id, day, state, delta)
+        VALUES (new.partner_id, date(new.hour), new.state, new.delta)
+        ON CONFLICT (partner_id, day, state) DO UPDATE SET delta = delta + excluded.delta;
+END;
+CREATE TRIGGER customer_state_days_update AFTER UPDATE ON customer_state_changes BEGIN
+    UPDATE customer_state_days SET delta = delta - old.delta
+        WHERE partner_id = old.partner_id AND day = date(old.hour) AND state = old.state;
+    INSERT INTO customer_state_days (partner_id, day, state, delta)
+        VALUES (new.partner_id, date(new.hour), new.state, new.delta)
+        ON CONFLICT (partner_id, day, state) DO UPDATE SET delta = delta + excluded.delta;
+END;
+CREATE TRIGGER customer_state_days_delete AFTER DELETE ON customer_state_changes BEGIN
+    UPDATE customer_state_days SET delta = delta - old.delta
+        WHERE partner_id = old.partner_id AND day = date(old.hour) AND state = old.state;
+END;
+CREATE TRIGGER customer_creation_days_insert AFTER INSERT ON customer_creations BEGIN
+    INSERT INTO customer_creation_days (partner_id, day, customers)
+        VALUES (new.partner_id, date(new.hour), new.customers)
+        ON CONFLICT (partner_id, day) DO UPDATE SET customers = customers + excluded.customers;
+END;
+CREATE TRIGGER customer_creation_days_update AFTER UPDATE ON customer_creations BEGIN
+    UPDATE customer_creation_days SET customers = customers - old.customers
+        WHERE partner_id = old.partner_id AND day = date(old.hour);
+    INSERT INTO customer_creation_days (partner_id, day, customers)
+        VALUES (new.partner_id, date(new.hour), new.customers)
+        ON CONFLICT (partner_id, day) DO UPDATE SET customers = customers + excluded.customers;
+END;
+CREATE TRIGGER customer_creation_days_delete AFTER DELETE ON customer_creations BEGIN
+    UPDATE customer_creation_days SET customers = customers - old.customers
+        WHERE partner_id = old.partner_id AND day = date(old.hour);
+END;
+
 -- partner_monitors: the number of monitors of each partner's customers.
 CREATE TRIGGER partner_monitors_insert AFTER INSERT ON monitors BEGIN
     INSERT INTO partner_monitors (partner_id, monitors)

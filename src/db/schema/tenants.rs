@@ -215,6 +215,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// `customer_state_changes` summed by UTC day, kept by triggers on it
+    /// (migration 25).
+    customer_state_days (partner_id, day, state) {
+        partner_id -> Text,
+        day -> Date,
+        state -> Text,
+        delta -> Integer,
+    }
+}
+
+diesel::table! {
+    /// `customer_creations` summed by UTC day, kept by triggers on it
+    /// (migration 25).
+    customer_creation_days (partner_id, day) {
+        partner_id -> Text,
+        day -> Date,
+        customers -> Integer,
+    }
+}
+
+diesel::table! {
     /// The number of monitors of each partner's customers, kept by triggers on
     /// `monitors` and on a customer's partner (migration 12).
     partner_monitors (partner_id) {
