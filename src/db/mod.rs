@@ -9,6 +9,9 @@ pub mod partner_archive;
 pub mod pragmas;
 pub mod replaceable;
 pub mod schema;
+mod taken;
+
+pub use taken::OrTaken;
 
 pub use lock::{LockTarget, lock_row};
 
@@ -319,37 +322,6 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<(), DbError> {
         DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
     };
     result.map_err(|e| DbError::Migration(e.to_string()))
-}
-
-/// A statement that writes a unique value (a name, a username) which was
-/// checked to be free beforehand: when a concurrent request took the value
-/// between the check and the write, the database refuses it, and that must
-/// answer like the check would have (the field's error), never 500.
-pub trait OrTaken<T> {
-    fn or_taken<E: From<diesel::result::Error>>(self, taken: E) -> Result<T, E>;
-}
-
-impl<T> OrTaken<T> for diesel::QueryResult<T> {
-    fn or_taken<E: From<diesel::result::Error>>(self, taken: E) -> Result<T, E> {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match self {
-            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(taken),
-            other => other.map_err(E::from),
-        }
-    }
-}
-
-impl DbError {
-    /// Whether the database refused a write for a unique value another request
-    /// wrote first (the transaction is rolled back; the caller answers as its
-    /// own check would have).
-    pub fn is_unique_violation(&self) -> bool {
-        use diesel::result::{DatabaseErrorKind, Error};
-        matches!(
-            self,
-            DbError::Query(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-        )
-    }
 }
 
 /// Runs `work` in a transaction meant to write.

@@ -10,9 +10,7 @@
 //! elsewhere is refused, since its factors guard the other tenants too.
 
 use crate::accounts::MembershipState;
-use crate::ids::CustomerId;
 use crate::ids::MembershipId;
-use crate::ids::PartnerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -20,7 +18,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::audit::{self, Action, Actor};
+use crate::audit::{Action, Actor};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::config::Settings;
 use crate::db::schema::{customer_security, logins, memberships, partner_organisations};
@@ -29,7 +27,7 @@ use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::tenancy::Member;
+use crate::tenancy::{Member, Tenant};
 use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
 
 /// The longest grace period an owner may give.
@@ -37,15 +35,9 @@ pub const MAX_GRACE_DAYS: i32 = 90;
 use crate::auth::second_factor_rule::{DEFAULT_GRACE_DAYS, Policy};
 
 /// Whose rule a page edits, or whose member's factors are reset.
-#[derive(Debug, Clone)]
-pub enum Tenant {
-    Partner(PartnerId),
-    Customer(CustomerId),
-}
-
 impl Tenant {
     /// Where its security settings are edited.
-    fn page(&self) -> &'static str {
+    fn security_page(&self) -> &'static str {
         match self {
             Tenant::Partner(_) => "/partner/security",
             Tenant::Customer(_) => "/customer/security",
@@ -61,33 +53,21 @@ impl Tenant {
     }
 
     /// Logs `action` by `actor` (login id, full name, membership id) in the
-    /// tenant's activity log; a customer's entry also names its partner.
+    /// tenant's activity log.
     fn record(
         &self,
         conn: &mut DbConnection,
         now: NaiveDateTime,
-        actor: &(String, String, String),
+        (login_id, name, membership_id): &(String, String, String),
         (action, target, details): (Action, &str, &str),
     ) -> QueryResult<()> {
-        let (partner_id, customer_id) = match self {
-            Tenant::Partner(id) => (Some(id.clone()), None),
-            Tenant::Customer(id) => (crate::tenancy::partner_of(conn, id)?, Some(id.as_str())),
+        let actor = Actor {
+            login_id: Some(login_id),
+            name,
+            membership_id: Some(membership_id),
+            on_behalf_of: None,
         };
-        let (login_id, name, membership_id) = actor;
-        let entry = audit::Entry {
-            partner_id: partner_id.as_ref().map(PartnerId::as_str),
-            customer_id,
-            actor: Actor {
-                login_id: Some(login_id),
-                name,
-                membership_id: Some(membership_id),
-                on_behalf_of: None,
-            },
-            action,
-            target,
-            details,
-        };
-        audit::record(conn, now, entry)
+        self.log(conn, now, actor, action, target, details)
     }
 }
 
@@ -162,7 +142,7 @@ async fn show(
     tenant: Tenant,
     zone: chrono_tz::Tz,
 ) -> Result<HttpResponse, PageError> {
-    let action = tenant.page();
+    let action = tenant.security_page();
     let (since, grace_days) = db::run(&state.pool, move |conn| {
         load(conn, &tenant).map_err(DbError::from)
     })
@@ -186,7 +166,7 @@ async fn change(
     actor: (String, String, String),
     form: PolicyForm,
 ) -> Result<HttpResponse, PageError> {
-    let action = tenant.page();
+    let action = tenant.security_page();
     let required = form.required == "on";
     let grace_days = match form.grace_days.trim().parse::<i32>() {
         Ok(days) if (0..=MAX_GRACE_DAYS).contains(&days) => days,

@@ -92,12 +92,12 @@ pub async fn check(
         Err(error) => {
             tracing::info!(domain = %domain, error = %error, "the domain's TXT record could not be read");
             FlashMessage::error("sso-dns-unreachable").send();
-            return Ok(see_other(organisation.page()));
+            return Ok(see_other(organisation.sso_page()));
         }
     };
     if !values.contains(&record_value(&token)) {
         FlashMessage::error("sso-dns-not-found").send();
-        return Ok(see_other(organisation.page()));
+        return Ok(see_other(organisation.sso_page()));
     }
     let now = state.clock.now();
     let actor = manager.actor.clone();
@@ -108,7 +108,7 @@ pub async fn check(
         })
     })
     .await;
-    super::proof::told(outcome, organisation.page())
+    super::proof::told(outcome, organisation.sso_page())
 }
 
 /// Another organisation's proof of the domain: (row id, owner, proven by,

@@ -78,7 +78,7 @@ pub async fn claim(
         return show(&state, layout, organisation, None, typed, errors).await;
     }
     FlashMessage::success("flash-sso-domain-claimed").send();
-    Ok(see_other(organisation.page()))
+    Ok(see_other(organisation.sso_page()))
 }
 
 /// The domain `domain_id` when `organisation` claims it: (domain, DNS token).
@@ -130,5 +130,5 @@ pub async fn remove(
         return Err(PageError::NotFound);
     }
     FlashMessage::success("flash-sso-domain-removed").send();
-    Ok(see_other(organisation.page()))
+    Ok(see_other(organisation.sso_page()))
 }

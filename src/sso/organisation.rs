@@ -3,27 +3,22 @@
 //! their settings page is, whose activity log hears of it) is answered here,
 //! so the rest of `sso` is written once.
 
-use std::fmt;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::access::{CustomerRole, PartnerRole};
 use crate::accounts::{LoginState, MembershipState};
-use crate::audit::{self, Action, Actor};
 use crate::db::DbConnection;
 use crate::db::schema::{logins, memberships};
 use crate::ids::{CustomerId, PartnerId};
+use crate::tenancy::Tenant;
 
 /// A membership's (scope, partner id, customer id).
 pub type MembershipRow = (String, Option<String>, Option<String>);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Organisation {
-    Partner(PartnerId),
-    Customer(CustomerId),
-}
+/// Single sign-on's name for a tenant: a partner organisation or a customer
+/// account.
+pub type Organisation = Tenant;
 
 /// The roles a person created at first sign-in may get: never the one that
 /// hands out access (owner, administrator), which a person always gives.
@@ -34,7 +29,7 @@ const NEW_PARTNER_ROLES: [PartnerRole; 3] = [
 ];
 const NEW_CUSTOMER_ROLES: [CustomerRole; 1] = [CustomerRole::User];
 
-impl Organisation {
+impl Tenant {
     /// The organisation a stored row belongs to (exactly one of the two is set).
     pub fn of_row(partner_id: Option<String>, customer_id: Option<String>) -> Option<Self> {
         match (partner_id, customer_id) {
@@ -44,22 +39,8 @@ impl Organisation {
         }
     }
 
-    pub fn partner_id(&self) -> Option<&str> {
-        match self {
-            Organisation::Partner(id) => Some(id.as_str()),
-            Organisation::Customer(_) => None,
-        }
-    }
-
-    pub fn customer_id(&self) -> Option<&str> {
-        match self {
-            Organisation::Partner(_) => None,
-            Organisation::Customer(id) => Some(id.as_str()),
-        }
-    }
-
     /// The owner's single sign-on page.
-    pub fn page(&self) -> &'static str {
+    pub fn sso_page(&self) -> &'static str {
         match self {
             Organisation::Partner(_) => "/partner/sso",
             Organisation::Customer(_) => "/customer/sso",
@@ -181,44 +162,6 @@ impl Organisation {
             Organisation::Customer(id) => {
                 crate::customers::create::add_customer_member(conn, now, id, login_id, role)
             }
-        }
-    }
-
-    /// Writes to the organisation's activity log (a customer's reaches its
-    /// partner's too, as every customer entry does).
-    pub fn log(
-        &self,
-        conn: &mut DbConnection,
-        now: NaiveDateTime,
-        actor: Actor<'_>,
-        action: Action,
-        target: &str,
-        details: &str,
-    ) -> QueryResult<()> {
-        let partner_id = match self {
-            Organisation::Partner(id) => Some(id.clone()),
-            Organisation::Customer(id) => crate::tenancy::partner_of(conn, id)?,
-        };
-        audit::record(
-            conn,
-            now,
-            audit::Entry {
-                partner_id: partner_id.as_ref().map(PartnerId::as_str),
-                customer_id: self.customer_id(),
-                actor,
-                action,
-                target,
-                details,
-            },
-        )
-    }
-}
-
-impl fmt::Display for Organisation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Organisation::Partner(id) => write!(f, "partner {id}"),
-            Organisation::Customer(id) => write!(f, "customer {id}"),
         }
     }
 }

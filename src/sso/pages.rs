@@ -140,7 +140,7 @@ pub(super) async fn show(
     render_with_status(
         &SettingsPage {
             layout,
-            page: organisation.page(),
+            page: organisation.sso_page(),
             form,
             has_secret: connection.is_some(),
             callback: flow::callback_url(&state.settings),
@@ -230,7 +230,7 @@ pub async fn save(
         Ok(checked) => match connect(&state, &manager, checked).await? {
             None => {
                 FlashMessage::success("flash-sso-saved").send();
-                return Ok(see_other(manager.organisation.page()));
+                return Ok(see_other(manager.organisation.sso_page()));
             }
             Some(errors) => errors,
         },

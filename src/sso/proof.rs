@@ -37,7 +37,7 @@ pub async fn prove(
         super::connection_of(conn, &organisation).map_err(DbError::from)
     })
     .await?;
-    let page = manager.organisation.page();
+    let page = manager.organisation.sso_page();
     let Some(connection) = connection else {
         FlashMessage::error("sso-not-configured").send();
         return Ok(see_other(page));
@@ -72,7 +72,7 @@ pub(super) async fn proven(
     };
     let now = state.clock.now();
     let organisation = arrival.connection.organisation;
-    let page = organisation.page();
+    let page = organisation.sso_page();
     let outcome = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             prove_domain(conn, now, &organisation, &prover, &domain)

@@ -6,6 +6,9 @@
 mod changes;
 pub mod kinds;
 pub mod purchase_permission;
+mod tenant;
+
+pub use tenant::Tenant;
 
 pub use changes::{
     Change as MemberChange, ChangeMaker, CustomerChange, LogsTo, Member, PartnerChange,
