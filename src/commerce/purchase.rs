@@ -25,7 +25,7 @@ use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::tenancy::purchase_permission::{is_on, owned_usage_subscriptions};
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 
 #[derive(Template)]
 #[template(path = "commerce/customer_reservations.html")]
@@ -85,9 +85,11 @@ async fn reservations_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = typed.into_inner().or_one();
@@ -110,9 +112,11 @@ fn permitted_customer(
 }
 
 pub async fn buy(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();

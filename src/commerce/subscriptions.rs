@@ -26,7 +26,7 @@ use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
 use crate::state::AppState;
 use crate::tenancy::{CustomerChange, PartnerChange};
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, PageContext, PageError, PartnerPage, render, see_other};
 
 pub struct Subscription {
     pub id: String,
@@ -239,9 +239,11 @@ struct SubscriptionsPage {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let lang = layout.lang;
@@ -265,9 +267,11 @@ pub async fn page(
 }
 
 pub async fn customer_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let lang = layout.lang;

@@ -9,12 +9,10 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::Action;
-use crate::auth::identity::CustomerMember;
 use crate::db::schema::activity_log;
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{CustomerPage, PageContext, PageError, render};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -51,9 +49,11 @@ type EntryRow = (
 );
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let page = query.page.unwrap_or(1).clamp(1, 10_000);

@@ -19,7 +19,7 @@ use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
 use crate::people::{self, Invitation, PeopleError, PeopleOf, Person};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 
 /// The roles a customer's people can be given.
 const ROLES: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
@@ -84,9 +84,11 @@ async fn users_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let form = InviteForm {
         language: layout.lang.code().to_owned(),
@@ -120,9 +122,11 @@ fn invite_in(
 }
 
 pub async fn invite(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();

@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Review, back_to};
 use crate::web::forms::NameForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
@@ -116,9 +116,11 @@ async fn groups_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
 ) -> Result<HttpResponse, PageError> {
     groups_page(&state, layout, &member, FieldErrors::default(), None).await
 }
@@ -134,9 +136,11 @@ fn parse_group_name(field: &'static str, typed: &str) -> Result<DisplayName, Fie
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().name;
@@ -289,9 +293,11 @@ async fn ensure_group(
 }
 
 pub async fn rename(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     group_id: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -338,9 +344,11 @@ pub async fn rename(
 
 /// Deletes a group; its customers stay, only the grouping goes. Confirmed first.
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     group_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

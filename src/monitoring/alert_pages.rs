@@ -19,7 +19,7 @@ use crate::db::{self, DbError};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::ConfirmForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 
 /// The form as typed: several `monitor_ids` and `recipient_ids`, so read by hand.
 #[derive(Debug, Clone, Default)]
@@ -239,9 +239,11 @@ async fn list_page(
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let typed = AlertForm {
         failures: "3".to_owned(),
@@ -251,9 +253,11 @@ pub async fn list(
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = AlertForm::from_body(&body);
@@ -324,9 +328,11 @@ async fn form_page(
 }
 
 pub async fn edit_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
@@ -334,9 +340,11 @@ pub async fn edit_form(
 }
 
 pub async fn edit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -364,9 +372,11 @@ pub async fn edit(
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

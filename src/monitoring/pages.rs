@@ -17,7 +17,7 @@ use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::ConfirmForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 
 /// Results and error-log entries shown on a monitor's page.
 const RECENT: i64 = 50;
@@ -60,9 +60,11 @@ impl ListPage {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let viewer = member.scope().clone();
@@ -106,9 +108,11 @@ impl MonitorPage {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
@@ -242,9 +246,11 @@ async fn form_page(
 }
 
 pub async fn new_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let typed = MonitorForm {
         kind: Kind::Web.as_str().to_owned(),
@@ -268,9 +274,11 @@ fn refusal(error: &MonitorError) -> FieldErrors {
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     form: web::Form<MonitorForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner();
@@ -314,9 +322,11 @@ async fn managed_monitor(
 }
 
 pub async fn edit_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor = managed_monitor(&state, &member, path.into_inner()).await?;
@@ -333,9 +343,11 @@ pub async fn edit_form(
 }
 
 pub async fn edit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<MonitorForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -376,9 +388,11 @@ pub async fn edit(
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -14,7 +14,7 @@ use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, back_to};
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render};
 
 const TOKEN_NAME_MAX: usize = 80;
 
@@ -82,9 +82,11 @@ fn sub_account_of(member: &CustomerMember) -> Option<String> {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     tokens_page(
         &state,
@@ -104,9 +106,11 @@ pub struct TokenForm {
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().name;
@@ -142,9 +146,11 @@ pub async fn create(
 }
 
 pub async fn revoke(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

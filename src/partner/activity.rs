@@ -18,8 +18,7 @@ use crate::customers::list::like_pattern;
 use crate::db::schema::{activity_log, customer_accounts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
-use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render};
 
 pub const PAGE_SIZE: i64 = 50;
 /// The most entries one CSV file holds; the file says when more matched.
@@ -271,9 +270,11 @@ fn people(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Stri
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
     let filters = query.into_inner();
@@ -352,9 +353,11 @@ fn encode(rows: Vec<Row>, header: Option<[String; 6]>) -> Result<web::Bytes, csv
 /// The selection as a CSV file, in the reader's language and time zone, read
 /// in batches so a long log does not sit in memory.
 pub async fn csv(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
     let filters = query.into_inner();

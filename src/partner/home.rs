@@ -4,21 +4,19 @@
 //! (or its kept counts), so the number and the list always agree.
 
 use crate::auth::scope::PartnerScope;
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 use askama::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::access::Capability;
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::customers::list::{self, View};
 use crate::customers::{BillingType, CustomerState, Health};
 use crate::db::schema::{activity_log, customer_counts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::format_time;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{PageContext, PageError, PartnerPage, render};
 
 /// Trials ending within this many days count as ending soon.
 pub const TRIALS_ENDING_DAYS: i64 = 14;
@@ -377,9 +375,11 @@ struct HomePage {
 }
 
 pub async fn home(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
     let zone = member.identity.login.time_zone;

@@ -15,7 +15,7 @@ use crate::auth::identity::PartnerMember;
 use crate::customers;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
 
 impl DeskMember for PartnerMember {
     fn desk(&self) -> Desk {
@@ -39,9 +39,11 @@ async fn customer_of(
 /// `/partner/requests`: all customers', or the chosen customer's (the filter, else
 /// the customer context; `customer=all` sets the context aside).
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let status = Status::parse(&query.status);
@@ -60,9 +62,11 @@ pub async fn list(
 
 /// `/partner/customers/{id}/requests`
 pub async fn customer_list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -97,9 +101,11 @@ fn new_page(
 }
 
 pub async fn new_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let customer = customer_of(&state, &member, path.into_inner()).await?;
@@ -112,9 +118,11 @@ pub async fn new_form(
 }
 
 pub async fn open(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     path: web::Path<String>,
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -16,9 +16,8 @@ use crate::db;
 use crate::i18n::Lang;
 use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
 use crate::people::{self, Invitation, PeopleError, PeopleOf};
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
 
 #[derive(Template)]
 #[template(path = "staff/list.html")]
@@ -57,9 +56,11 @@ pub struct StaffQuery {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
@@ -98,9 +99,11 @@ pub async fn invite_form(layout: PageContext) -> Result<HttpResponse, PageError>
 }
 
 pub async fn invite(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();

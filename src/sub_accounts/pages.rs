@@ -19,7 +19,7 @@ use crate::i18n::{Lang, format_time};
 use crate::monitoring::removal::page_error_from;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 
 /// A sub-account's name and permissions as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,9 +113,11 @@ async fn list_page(
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let typed = SettingsForm {
         monitor_quota: "0".to_owned(),
@@ -125,9 +127,11 @@ pub async fn list(
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner();
@@ -278,9 +282,11 @@ pub(super) async fn sub_account_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     sub_account_page(&state, layout, &member, path.into_inner(), Typed::default()).await
@@ -291,9 +297,11 @@ pub(super) fn back_to(id: &str) -> HttpResponse {
 }
 
 pub async fn change(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -11,12 +11,14 @@ pub mod headers;
 pub mod input;
 pub mod json_api;
 pub mod language;
+pub mod member_page;
 pub mod operator_api;
 pub mod page_context;
 pub mod text;
 
 pub use errors::PageError;
 pub use forms::FieldErrors;
+pub use member_page::{CustomerPage, MemberPage, PartnerPage};
 pub use page_context::{Area, PageContext};
 
 use actix_web::HttpResponse;

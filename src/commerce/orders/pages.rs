@@ -11,7 +11,7 @@ use super::queries::{HistoryRow, history};
 use super::{OrderLine, Purpose, describe, place_for_partner, usage_subscriptions};
 use crate::access::Capability;
 use crate::audit::Action;
-use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
@@ -19,7 +19,9 @@ use crate::customers::{self, Customer};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{
+    CustomerPage, FieldErrors, PageContext, PageError, PartnerPage, render, see_other,
+};
 
 #[derive(Template)]
 #[template(path = "commerce/orders.html")]
@@ -68,9 +70,11 @@ async fn orders_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
     typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -87,9 +91,11 @@ pub async fn page(
 }
 
 pub async fn place_order(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -177,9 +183,11 @@ struct CustomerOrdersPage {
 /// The customer's own order history, with what the partner and the customer
 /// placed.
 pub async fn customer_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let zone = member.identity.login.time_zone;

@@ -19,7 +19,7 @@ use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::forms::NameForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 
 pub struct Site {
     pub id: String,
@@ -173,9 +173,11 @@ async fn refused(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     filter: web::Query<SitesFilter>,
 ) -> Result<HttpResponse, PageError> {
     sites_page(
@@ -198,9 +200,11 @@ pub struct SiteForm {
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     form: web::Form<SiteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -233,9 +237,11 @@ pub async fn create(
 }
 
 pub async fn rename(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -17,7 +17,7 @@ use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
 use page::CreatePage;
 use wizard::StepCheck;
 pub use wizard::{AccountPart, AddressPart, AdministratorPart, NewCustomer, WizardForm};
@@ -43,9 +43,11 @@ pub async fn form(
 }
 
 pub async fn step(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     form: web::Form<WizardForm>,
 ) -> Result<HttpResponse, PageError> {
     let mut form = form.into_inner();

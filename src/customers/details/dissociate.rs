@@ -7,16 +7,14 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{
     Customer, CustomerError, CustomerId, find, find_for_page, page_error, record_change,
 };
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
 
 #[derive(Template)]
 #[template(path = "customers/dissociate.html")]
@@ -36,9 +34,11 @@ impl DissociatePage {
 }
 
 pub async fn dissociate_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let customer = find_for_page(&state, &member, customer_id.into_inner()).await?;
@@ -56,9 +56,11 @@ pub struct ConfirmForm {
 }
 
 pub async fn dissociate(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -7,22 +7,22 @@ use diesel::prelude::*;
 use super::page::{Refusal, details_page};
 use crate::accounts::DisplayName;
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{
     Customer, CustomerError, CustomerId, find, page_error, record_on_account, search_text,
 };
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::forms::NameForm;
-use crate::web::{PageContext, PageError, see_other};
+use crate::web::{PageError, PartnerPage, see_other};
 
 pub async fn rename(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -10,15 +10,13 @@ use serde::Deserialize;
 use super::page::{Refusal, details_page};
 use crate::accounts::Username;
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{Customer, CustomerError, CustomerId, find, page_error, record_change};
 use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{DbConnection, OrTaken};
 use crate::ids::MembershipId;
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{PageContext, PageError, see_other};
+use crate::web::{PageError, PartnerPage, see_other};
 
 #[derive(Deserialize)]
 pub struct UsernameForm {
@@ -49,9 +47,11 @@ crate::customers::wraps_customer_error!(UsernameError);
 /// owner has activated it). A login that also belongs elsewhere than this
 /// partner's customers is left to its owner.
 pub async fn change_username(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PartnerPage {
+        state,
+        layout,
+        member,
+    }: PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<UsernameForm>,
 ) -> Result<HttpResponse, PageError> {

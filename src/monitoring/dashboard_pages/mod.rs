@@ -22,7 +22,7 @@ use crate::db::{self, DbError};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::ConfirmForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render, see_other};
 use form::refusal;
 
 #[derive(Template)]
@@ -68,9 +68,11 @@ async fn list_page(
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let typed = DashboardForm {
         sla_target: "99.9".to_owned(),
@@ -80,9 +82,11 @@ pub async fn list(
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = DashboardForm::from_body(&body);
@@ -153,9 +157,11 @@ async fn form_page(
 }
 
 pub async fn edit_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     form_page(
@@ -170,9 +176,11 @@ pub async fn edit_form(
 }
 
 pub async fn edit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -201,9 +209,11 @@ pub async fn edit(
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    CustomerPage {
+        state,
+        layout,
+        member,
+    }: CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
