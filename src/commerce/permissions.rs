@@ -20,7 +20,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{customer_permissions, partner_organisations};
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Confirmed, Review, back_to};
-use crate::web::{PageError, PartnerPage, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, see_other};
 
 use crate::tenancy::purchase_permission::{
     BUY_RESERVATIONS, PurchasePermission, purchase_permission,
@@ -94,11 +94,7 @@ pub struct PermissionForm {
 }
 
 pub async fn change(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<PermissionForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -12,7 +12,7 @@ use crate::audit::Action;
 use crate::db::schema::activity_log;
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
-use crate::web::{CustomerPage, PageContext, PageError, render};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, render};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -49,11 +49,7 @@ type EntryRow = (
 );
 
 pub async fn page(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
+    PageOf(state, layout, member): CustomerPage,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let page = query.page.unwrap_or(1).clamp(1, 10_000);

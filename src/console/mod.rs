@@ -17,7 +17,7 @@ use crate::customers::details::{Licence, licences_of};
 use crate::db::schema::{customer_accounts, partner_organisations, sites as site_rows};
 use crate::db::{self, DbError};
 use crate::i18n::format_date;
-use crate::web::{CustomerPage, PageContext, PageError, render};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, render};
 
 /// The account as its own people see it: details, subscription, licences
 /// and sites.
@@ -67,13 +67,7 @@ impl HomePage {
     }
 }
 
-pub async fn home(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
-) -> Result<HttpResponse, PageError> {
+pub async fn home(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
     if member.membership.sub_account.is_some() {
         return home_figures::operator_home(&state, layout, &member).await;
     }

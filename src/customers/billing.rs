@@ -17,7 +17,7 @@ use crate::db::schema::customer_accounts;
 use crate::i18n::{Translator, format_date};
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Confirmed, Review, back_to};
-use crate::web::{PageError, PartnerPage, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, see_other};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
@@ -30,11 +30,7 @@ pub enum BillingError {
 super::wraps_customer_error!(BillingError);
 
 pub async fn convert_trial(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -117,11 +113,7 @@ pub struct TermForm {
 }
 
 pub async fn change_term(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse, PageError> {

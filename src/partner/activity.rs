@@ -18,7 +18,7 @@ use crate::customers::list::like_pattern;
 use crate::db::schema::{activity_log, customer_accounts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
-use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render};
 
 pub const PAGE_SIZE: i64 = 50;
 /// The most entries one CSV file holds; the file says when more matched.
@@ -270,11 +270,7 @@ fn people(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Stri
 }
 
 pub async fn page(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
     let filters = query.into_inner();
@@ -353,11 +349,7 @@ fn encode(rows: Vec<Row>, header: Option<[String; 6]>) -> Result<web::Bytes, csv
 /// The selection as a CSV file, in the reader's language and time zone, read
 /// in batches so a long log does not sit in memory.
 pub async fn csv(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
     let filters = query.into_inner();

@@ -13,7 +13,7 @@ use crate::console::users::{User, list as users_of};
 use crate::customers::{self, Customer, CustomerError};
 use crate::db;
 use crate::state::AppState;
-use crate::web::{PageContext, PageError, PartnerPage, render, see_other};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render, see_other};
 
 #[derive(Deserialize)]
 pub struct ContextForm {
@@ -55,11 +55,7 @@ struct UsersPage {
 
 /// The customer's people as its partner sees them: who they are and their role.
 pub async fn users(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (customer, users) =

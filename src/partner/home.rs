@@ -16,7 +16,7 @@ use crate::customers::{BillingType, CustomerState, Health};
 use crate::db::schema::{activity_log, customer_counts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::format_time;
-use crate::web::{PageContext, PageError, PartnerPage, render};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render};
 
 /// Trials ending within this many days count as ending soon.
 pub const TRIALS_ENDING_DAYS: i64 = 14;
@@ -374,13 +374,7 @@ struct HomePage {
     licence_days: i64,
 }
 
-pub async fn home(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
-) -> Result<HttpResponse, PageError> {
+pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
     let zone = member.identity.login.time_zone;
     let now = state.clock.now();

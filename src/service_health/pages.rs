@@ -9,7 +9,7 @@ use super::{Incident, Service, overview};
 use crate::customers::{self, CustomerError, Health};
 use crate::db;
 use crate::i18n::format_time;
-use crate::web::{CustomerPage, PageContext, PageError, PartnerPage, render};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, PartnerPage, render};
 
 #[derive(Template)]
 #[template(path = "service_health/health.html")]
@@ -52,11 +52,7 @@ fn zone_of(layout: &PageContext) -> chrono_tz::Tz {
 }
 
 pub async fn partner_page(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (customer, (services, incidents)) =
@@ -78,11 +74,7 @@ pub async fn partner_page(
 }
 
 pub async fn customer_page(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
+    PageOf(state, layout, member): CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let (level, (services, incidents)) = db::run(&state.pool, move |conn| {

@@ -8,7 +8,7 @@ use super::desk::{self, Desk, DeskMember};
 use super::views::{ListQuery, NewPage, RequestForm};
 use super::{Scope, Side, Status};
 use crate::auth::identity::CustomerMember;
-use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render};
 
 impl DeskMember for CustomerMember {
     fn desk(&self) -> Desk {
@@ -18,11 +18,7 @@ impl DeskMember for CustomerMember {
 }
 
 pub async fn list(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
+    PageOf(state, layout, member): CustomerPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let status = Status::parse(&query.status);
@@ -59,11 +55,7 @@ pub async fn new_form(
 }
 
 pub async fn open(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();

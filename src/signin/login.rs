@@ -116,21 +116,13 @@ pub async fn submit(
         next: local_path(form.next.as_deref().unwrap_or("")).to_owned(),
         password_only: form.method == PASSWORD_METHOD,
     };
-    if !typed.password_only {
-        if let Some(connection) = provider_for(&state, &typed.username).await? {
-            let purpose = crate::sso::flow::Purpose::SignIn;
-            let next = &typed.next;
-            return crate::sso::flow::begin(
-                &state,
-                layout,
-                &session,
-                &connection,
-                purpose,
-                None,
-                next,
-            )
+    if !typed.password_only
+        && let Some(connection) = provider_for(&state, &typed.username).await?
+    {
+        let purpose = crate::sso::flow::Purpose::SignIn;
+        let next = &typed.next;
+        return crate::sso::flow::begin(&state, layout, &session, &connection, purpose, None, next)
             .await;
-        }
     }
     let outcome = attempt(&state, form.username, form.password, client, now).await?;
     match outcome {

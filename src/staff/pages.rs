@@ -3,7 +3,6 @@
 //! shared with the customer's users page.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -17,7 +16,7 @@ use crate::i18n::Lang;
 use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
 use crate::people::{self, Invitation, PeopleError, PeopleOf};
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 
 #[derive(Template)]
 #[template(path = "staff/list.html")]
@@ -56,11 +55,7 @@ pub struct StaffQuery {
 }
 
 pub async fn list(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
@@ -99,11 +94,7 @@ pub async fn invite_form(layout: PageContext) -> Result<HttpResponse, PageError>
 }
 
 pub async fn invite(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -134,8 +125,7 @@ pub async fn invite(
     match outcome {
         Ok(()) => {
             state.outbox_wake.notify_one();
-            FlashMessage::success("flash-staff-invited").send();
-            Ok(see_other("/partner/staff"))
+            Ok(succeeded("flash-staff-invited", "/partner/staff"))
         }
         Err(PeopleError::AlreadyMember) => invite_page(
             layout,

@@ -20,7 +20,7 @@ use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::{
-    CustomerPage, FieldErrors, PageContext, PageError, PartnerPage, render, see_other,
+    CustomerPage, FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, see_other,
 };
 
 #[derive(Template)]
@@ -70,11 +70,7 @@ async fn orders_page(
 }
 
 pub async fn page(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -91,21 +87,13 @@ pub async fn page(
 }
 
 pub async fn place_order(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = customer_id.into_inner();
     let form = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let quantity = form
-        .quantity()
-        .map_err(|key| errors.add("quantity", key))
-        .ok();
+    let (quantity, mut errors) = form.checked_quantity();
     let typed = form.clone();
     let id = CustomerId::new(customer_id.clone());
     let outcome =
@@ -133,9 +121,7 @@ pub async fn place_order(
             )))
         }
         Err(CommerceError::Field { field, message_key }) => {
-            if !errors.has(field) {
-                errors.add(field, message_key);
-            }
+            errors.add(field, message_key);
             orders_page(&state, layout, &member, customer_id, form, errors).await
         }
         Err(error) => Err(page_error(error)),
@@ -183,11 +169,7 @@ struct CustomerOrdersPage {
 /// The customer's own order history, with what the partner and the customer
 /// placed.
 pub async fn customer_page(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
+    PageOf(state, layout, member): CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let zone = member.identity.login.time_zone;

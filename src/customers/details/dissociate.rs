@@ -1,7 +1,6 @@
 //! Dissociating a customer: the partner lets it go, after a confirmation.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use crate::customers::{
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, PartnerPage, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 
 #[derive(Template)]
 #[template(path = "customers/dissociate.html")]
@@ -34,11 +33,7 @@ impl DissociatePage {
 }
 
 pub async fn dissociate_form(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let customer = find_for_page(&state, &member, customer_id.into_inner()).await?;
@@ -56,11 +51,7 @@ pub struct ConfirmForm {
 }
 
 pub async fn dissociate(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -81,8 +72,10 @@ pub async fn dissociate(
     })
     .await
     .map_err(page_error)?;
-    FlashMessage::success("flash-customer-dissociated").send();
-    Ok(see_other("/partner/customers"))
+    Ok(succeeded(
+        "flash-customer-dissociated",
+        "/partner/customers",
+    ))
 }
 
 /// The partner lets go of the customer: the account, its people and its data stay;

@@ -1,7 +1,6 @@
 //! Renaming a customer.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 
 use super::page::{Refusal, details_page};
@@ -15,14 +14,10 @@ use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::tenancy::PartnerChange;
 use crate::web::forms::NameForm;
-use crate::web::{PageError, PartnerPage, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, succeeded};
 
 pub async fn rename(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -41,8 +36,10 @@ pub async fn rename(
     })
     .await
     .map_err(page_error)?;
-    FlashMessage::success("flash-customer-renamed").send();
-    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+    Ok(succeeded(
+        "flash-customer-renamed",
+        &format!("/partner/customers/{customer_id}"),
+    ))
 }
 
 pub fn rename_customer(

@@ -3,7 +3,6 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -16,7 +15,7 @@ use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{DbConnection, OrTaken};
 use crate::ids::MembershipId;
 use crate::tenancy::PartnerChange;
-use crate::web::{PageError, PartnerPage, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, succeeded};
 
 #[derive(Deserialize)]
 pub struct UsernameForm {
@@ -47,11 +46,7 @@ crate::customers::wraps_customer_error!(UsernameError);
 /// owner has activated it). A login that also belongs elsewhere than this
 /// partner's customers is left to its owner.
 pub async fn change_username(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<UsernameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -73,8 +68,10 @@ pub async fn change_username(
     .await;
     let key = match outcome {
         Ok(()) => {
-            FlashMessage::success("flash-username-changed").send();
-            return Ok(see_other(&format!("/partner/customers/{customer_id}")));
+            return Ok(succeeded(
+                "flash-username-changed",
+                &format!("/partner/customers/{customer_id}"),
+            ));
         }
         Err(UsernameError::NotActivated) => "customer-username-after-activation",
         Err(UsernameError::Shared) => "customer-username-shared",

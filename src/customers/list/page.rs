@@ -10,7 +10,7 @@ use crate::access::Capability;
 use crate::customers::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::db::{self, DbError};
 use crate::i18n::Lang;
-use crate::web::{PageContext, PageError, PartnerPage, render};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render};
 
 #[derive(Template)]
 #[template(path = "customers/list.html")]
@@ -74,11 +74,7 @@ impl ListPage {
 }
 
 pub async fn page(
-    PartnerPage {
-        state,
-        layout,
-        member,
-    }: PartnerPage,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<RawView>,
 ) -> Result<HttpResponse, PageError> {
     let view = View::from(query.into_inner()).at(state.clock.now());

@@ -14,7 +14,7 @@ use crate::monitoring::format_thousandths;
 use crate::monitoring::monitors::{self, Monitor};
 use crate::monitoring::stats::{self, Figures, Period, PeriodChoice, PeriodError};
 use crate::places::zones;
-use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, render};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render};
 
 /// One monitor's line on a dashboard.
 pub struct MonitorLine {
@@ -150,11 +150,7 @@ fn period_of(query: &PeriodQuery, now: chrono::NaiveDateTime, errors: &mut Field
 }
 
 pub async fn page(
-    CustomerPage {
-        state,
-        layout,
-        member,
-    }: CustomerPage,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, PageError> {

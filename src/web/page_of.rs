@@ -1,5 +1,5 @@
-//! One handler argument for a member's page: the application, the page
-//! context and the member asking, extracted in that order.
+//! One handler argument for a page: the application, the page context and
+//! who is asking, extracted in that order.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,20 +11,18 @@ use super::PageContext;
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::state::AppState;
 
-/// What a page handler of one area starts from. Handlers take it apart in
-/// their signature: `CustomerPage { state, layout, member }: CustomerPage`.
-pub struct MemberPage<M> {
-    pub state: web::Data<AppState>,
-    pub layout: PageContext,
-    pub member: M,
-}
+/// What a page handler starts from: the application, the page context and
+/// who is asking (a member, or any signed-in person: `PageOf<SignedIn>`).
+/// Handlers take it apart in their signature,
+/// `PageOf(state, layout, member): CustomerPage`.
+pub struct PageOf<M>(pub web::Data<AppState>, pub PageContext, pub M);
 
 /// A customer console page, asked by a member of the account.
-pub type CustomerPage = MemberPage<CustomerMember>;
+pub type CustomerPage = PageOf<CustomerMember>;
 /// A partner page, asked by a member of the organisation.
-pub type PartnerPage = MemberPage<PartnerMember>;
+pub type PartnerPage = PageOf<PartnerMember>;
 
-impl<M> FromRequest for MemberPage<M>
+impl<M> FromRequest for PageOf<M>
 where
     M: FromRequest + 'static,
     M::Error: Into<actix_web::Error>,
@@ -37,11 +35,11 @@ where
         let layout = PageContext::from_request(req, payload);
         let member = M::from_request(req, payload);
         Box::pin(async move {
-            Ok(MemberPage {
-                state: state.await?,
-                layout: layout.await?,
-                member: member.await.map_err(Into::into)?,
-            })
+            Ok(PageOf(
+                state.await?,
+                layout.await?,
+                member.await.map_err(Into::into)?,
+            ))
         })
     }
 }
