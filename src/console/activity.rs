@@ -58,10 +58,7 @@ pub async fn page(
     let entries: Vec<EntryRow> = db::run(&state.pool, move |conn| {
         activity_log::table
             .filter(activity_log::customer_id.eq(&customer_id))
-            .filter(
-                activity_log::action
-                    .ne_all(crate::audit::Action::PARTNER_INTERNAL.map(|a| a.as_str())),
-            )
+            .filter(activity_log::action.ne_all(Action::PARTNER_INTERNAL.map(|a| a.as_str())))
             .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
             .limit(PAGE_SIZE + 1)
             .offset((page - 1) * PAGE_SIZE)
@@ -85,9 +82,7 @@ pub async fn page(
             at: format_time(at, zone, layout.lang),
             person,
             on_behalf_of,
-            action: Action::parse(&action)
-                .map(|a| layout.tr.t(a.label_key()))
-                .unwrap_or(action),
+            action: crate::log_wording::action_label(&layout.tr, action),
             target,
             details: crate::log_wording::shown_details(&layout.tr, &details),
         })

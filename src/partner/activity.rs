@@ -235,9 +235,7 @@ fn row(entry: LogRow, zone: chrono_tz::Tz, tr: &Translator) -> Row {
     Row {
         at: format_time(at, zone, tr.lang),
         person,
-        action: Action::parse(&action)
-            .map(|a| tr.t(a.label_key()))
-            .unwrap_or(action),
+        action: crate::log_wording::action_label(tr, action),
         customer: customer.unwrap_or_default(),
         target,
         details: crate::log_wording::shown_details(tr, &details),

@@ -10,7 +10,6 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::access::Capability;
-use crate::audit::Action;
 use crate::customers::list::{self, View};
 use crate::customers::{BillingType, CustomerState, Health};
 use crate::db::schema::{activity_log, customer_counts};
@@ -398,9 +397,7 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
             .map(|(at, person, action, target)| Recent {
                 at: format_time(at, zone, layout.lang),
                 person,
-                action: Action::parse(&action)
-                    .map(|a| layout.tr.t(a.label_key()))
-                    .unwrap_or(action),
+                action: crate::log_wording::action_label(&layout.tr, action),
                 target,
             })
             .collect()
