@@ -39,6 +39,14 @@ fn shown_remark(tr: &Translator, remark: &str) -> String {
     }
 }
 
+/// What an entry's stored action reads as; a code this version does not
+/// know is shown as stored.
+pub fn action_label(tr: &Translator, action: String) -> String {
+    crate::audit::Action::parse(&action)
+        .map(|a| tr.t(a.label_key()))
+        .unwrap_or(action)
+}
+
 pub fn shown_details(tr: &Translator, details: &str) -> String {
     // A part is a code, or a code followed by a remark in brackets
     // ("annual (2027-01-01)").

@@ -22,7 +22,7 @@ use crate::email::messages::AccountOpenedEmail;
 use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, see_other};
 
 const REASON_MAX: usize = 200;
 
@@ -43,9 +43,7 @@ pub struct OpenQuery {
 }
 
 pub async fn form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
     query: web::Query<OpenQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -101,9 +99,7 @@ fn notify_administrators(
 }
 
 pub async fn open(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     session: TypedSession,
     path: web::Path<String>,
     form: web::Form<OpenForm>,

@@ -13,16 +13,14 @@ use serde::Deserialize;
 
 use super::{CommerceError, page_error};
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::console::users::lock_account;
 use crate::customers;
 use crate::db::DbConnection;
 use crate::db::schema::{customer_permissions, partner_organisations};
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{Confirmed, Review, back_to};
-use crate::web::{PageContext, PageError, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, see_other};
 
 use crate::tenancy::purchase_permission::{
     BUY_RESERVATIONS, PurchasePermission, purchase_permission,
@@ -96,9 +94,7 @@ pub struct PermissionForm {
 }
 
 pub async fn change(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<PermissionForm>,
 ) -> Result<HttpResponse, PageError> {

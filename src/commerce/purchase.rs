@@ -25,7 +25,9 @@ use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::tenancy::purchase_permission::{is_on, owned_usage_subscriptions};
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{
+    CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, see_other, succeeded,
+};
 
 #[derive(Template)]
 #[template(path = "commerce/customer_reservations.html")]
@@ -85,9 +87,7 @@ async fn reservations_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = typed.into_inner().or_one();
@@ -110,17 +110,11 @@ fn permitted_customer(
 }
 
 pub async fn buy(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let quantity = form
-        .quantity()
-        .map_err(|key| errors.add("quantity", key))
-        .ok();
+    let (quantity, mut errors) = form.checked_quantity();
     let typed = form.clone();
     let membership_id = MembershipId::new(member.membership.id.clone());
     let outcome =
@@ -141,18 +135,16 @@ pub async fn buy(
             )
             .render(layout)
         }
-        Ok(_) => {
-            FlashMessage::success("flash-reservation-bought").send();
-            Ok(see_other("/customer/reservations"))
-        }
+        Ok(_) => Ok(succeeded(
+            "flash-reservation-bought",
+            "/customer/reservations",
+        )),
         Err(CommerceError::NotPermitted) => {
             FlashMessage::error("flash-purchase-not-permitted").send();
             Ok(see_other("/customer/reservations"))
         }
         Err(CommerceError::Field { field, message_key }) => {
-            if !errors.has(field) {
-                errors.add(field, message_key);
-            }
+            errors.add(field, message_key);
             reservations_page(&state, layout, &member, form, errors).await
         }
         Err(error) => Err(page_error(error)),

@@ -27,7 +27,7 @@ use crate::i18n::{Lang, format_date};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Confirmed};
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render, see_other};
 
 pub struct Reservation {
     pub id: String,
@@ -140,9 +140,7 @@ impl ReservationsPage {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     typed: web::Query<ExchangeTyped>,
 ) -> Result<HttpResponse, PageError> {
@@ -388,9 +386,7 @@ async fn change_reservation(
 }
 
 pub async fn cancel_request(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<(String, String)>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -407,9 +403,7 @@ pub async fn cancel_request(
 }
 
 pub async fn renew_request(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<(String, String)>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -418,9 +412,7 @@ pub async fn renew_request(
 }
 
 pub async fn exchange_request(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<(String, String)>,
     form: web::Form<ExchangeForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -26,7 +26,7 @@ use crate::db::{self, DbConnection};
 use crate::i18n::{Lang, format_date};
 use crate::state::AppState;
 use crate::tenancy::{CustomerChange, PartnerChange};
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, PartnerPage, render, see_other};
 
 pub struct Subscription {
     pub id: String,
@@ -145,18 +145,29 @@ fn find_subscription<S: Scope>(
     Ok(Owned::found_in(scope, Named { id, name }))
 }
 
-/// Gives or takes the Owner role on the subscription `subscription_id` of
+/// What an owner form asks: on which subscription, whose role, given (true)
+/// or taken.
+struct OwnerTarget {
+    subscription_id: String,
+    membership_id: MembershipId,
+    owner: bool,
+}
+
+/// Gives or takes the Owner role on the target's subscription of
 /// `customer_id` (read from `scope`). Returns the change to log, or `None`
 /// when nothing changed.
 fn set_owner<S: Scope>(
     conn: &mut DbConnection,
     scope: &S,
     customer_id: &CustomerId,
-    subscription_id: &str,
-    membership_id: &MembershipId,
-    owner: bool,
+    target: &OwnerTarget,
     now: chrono::NaiveDateTime,
 ) -> Result<Option<OwnerChange>, CommerceError> {
+    let OwnerTarget {
+        subscription_id,
+        membership_id,
+        owner,
+    } = target;
     lock_account(conn, customer_id)?;
     let subscription = find_subscription(conn, scope, customer_id, subscription_id)?;
     let person: Option<String> = memberships::table
@@ -173,7 +184,7 @@ fn set_owner<S: Scope>(
             "owner-person-required",
         ));
     };
-    let changed = assign_owner(conn, &subscription, membership_id, owner, now)?;
+    let changed = assign_owner(conn, &subscription, membership_id, *owner, now)?;
     Ok((changed > 0).then_some(OwnerChange {
         subscription: subscription.into_inner().name,
         person,
@@ -239,9 +250,7 @@ struct SubscriptionsPage {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let lang = layout.lang;
@@ -265,9 +274,7 @@ pub async fn page(
 }
 
 pub async fn customer_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let lang = layout.lang;
@@ -300,6 +307,16 @@ pub struct OwnerForm {
 }
 
 impl OwnerForm {
+    /// The change asked on `subscription_id`; refused when `change` is
+    /// neither "add" nor "remove".
+    fn target(self, subscription_id: String) -> Result<OwnerTarget, CommerceError> {
+        Ok(OwnerTarget {
+            owner: self.owner()?,
+            membership_id: MembershipId::new(self.membership_id),
+            subscription_id,
+        })
+    }
+
     fn owner(&self) -> Result<bool, CommerceError> {
         match self.change.as_str() {
             "add" => Ok(true),
@@ -327,28 +344,19 @@ pub async fn change_owner(
     form: web::Form<OwnerForm>,
 ) -> Result<HttpResponse, PageError> {
     let (customer_id, subscription_id) = path.into_inner();
-    let owner = form.owner();
-    let membership_id = MembershipId::new(form.into_inner().membership_id);
+    let target = form.into_inner().target(subscription_id);
     let id = CustomerId::new(customer_id.clone());
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         // The customer first: another partner's id is missing whatever the form says.
         let customer = customers::find(conn, change.scope(), &id)?;
-        let owner = owner?;
-        let changed = set_owner(
-            conn,
-            change.scope(),
-            &customer.id,
-            &subscription_id,
-            &membership_id,
-            owner,
-            change.now,
-        )?;
+        let target = target?;
+        let changed = set_owner(conn, change.scope(), &customer.id, &target, change.now)?;
         if let Some(changed) = &changed {
             customers::record_change(
                 conn,
                 change,
                 &customer,
-                owner_action(owner),
+                owner_action(target.owner),
                 &format!("{} · {}", changed.subscription, changed.person),
             )?;
         }
@@ -368,24 +376,15 @@ pub async fn customer_change_owner(
     subscription_id: web::Path<String>,
     form: web::Form<OwnerForm>,
 ) -> Result<HttpResponse, PageError> {
-    let owner = form.owner();
-    let membership_id = MembershipId::new(form.into_inner().membership_id);
-    let subscription_id = subscription_id.into_inner();
+    let target = form.into_inner().target(subscription_id.into_inner());
     let outcome = CustomerChange::run(&state, &member, move |conn, change| {
-        let owner = owner?;
-        let changed = set_owner(
-            conn,
-            change.scope(),
-            change.customer_id(),
-            &subscription_id,
-            &membership_id,
-            owner,
-            change.now,
-        )?;
+        let target = target?;
+        let customer_id = change.customer_id();
+        let changed = set_owner(conn, change.scope(), customer_id, &target, change.now)?;
         if let Some(changed) = &changed {
             change.record(
                 conn,
-                owner_action(owner),
+                owner_action(target.owner),
                 &changed.subscription,
                 &changed.person,
             )?;

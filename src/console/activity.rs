@@ -9,12 +9,10 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::Action;
-use crate::auth::identity::CustomerMember;
 use crate::db::schema::activity_log;
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, render};
 
 const PAGE_SIZE: i64 = 50;
 
@@ -51,9 +49,7 @@ type EntryRow = (
 );
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
@@ -62,10 +58,7 @@ pub async fn page(
     let entries: Vec<EntryRow> = db::run(&state.pool, move |conn| {
         activity_log::table
             .filter(activity_log::customer_id.eq(&customer_id))
-            .filter(
-                activity_log::action
-                    .ne_all(crate::audit::Action::PARTNER_INTERNAL.map(|a| a.as_str())),
-            )
+            .filter(activity_log::action.ne_all(Action::PARTNER_INTERNAL.map(|a| a.as_str())))
             .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
             .limit(PAGE_SIZE + 1)
             .offset((page - 1) * PAGE_SIZE)
@@ -89,9 +82,7 @@ pub async fn page(
             at: format_time(at, zone, layout.lang),
             person,
             on_behalf_of,
-            action: Action::parse(&action)
-                .map(|a| layout.tr.t(a.label_key()))
-                .unwrap_or(action),
+            action: crate::log_wording::action_label(&layout.tr, action),
             target,
             details: crate::log_wording::shown_details(&layout.tr, &details),
         })

@@ -18,7 +18,7 @@ use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, render, see_other};
 
 /// Turnings on and off shown on the page, newest first.
 const HISTORY_SHOWN: i64 = 50;
@@ -41,11 +41,7 @@ struct AssistancePage {
     history: Vec<HistoryEntry>,
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn page(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let membership_id = member.membership.id.clone();
     let zone = member.identity.login.time_zone;

@@ -7,19 +7,17 @@ pub mod home_figures;
 pub mod sites;
 pub mod users;
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 use askama::Template;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use crate::auth::identity::CustomerMember;
 use crate::customers::Customer;
 use crate::customers::details::{Licence, licences_of};
 use crate::db::schema::{customer_accounts, partner_organisations, sites as site_rows};
 use crate::db::{self, DbError};
 use crate::i18n::format_date;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, render};
 
 /// The account as its own people see it: details, subscription, licences
 /// and sites.
@@ -69,11 +67,7 @@ impl HomePage {
     }
 }
 
-pub async fn home(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn home(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
     if member.membership.sub_account.is_some() {
         return home_figures::operator_home(&state, layout, &member).await;
     }

@@ -5,7 +5,6 @@
 
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -19,7 +18,7 @@ use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
 use crate::people::{self, Invitation, PeopleError, PeopleOf, Person};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, succeeded};
 
 /// The roles a customer's people can be given.
 const ROLES: [CustomerRole; 2] = [CustomerRole::Administrator, CustomerRole::User];
@@ -83,11 +82,7 @@ async fn users_page(
     })
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn page(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
     let form = InviteForm {
         language: layout.lang.code().to_owned(),
         role: CustomerRole::User.as_str().to_owned(),
@@ -120,9 +115,7 @@ fn invite_in(
 }
 
 pub async fn invite(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -137,8 +130,7 @@ pub async fn invite(
     match outcome {
         Ok(()) => {
             state.outbox_wake.notify_one();
-            FlashMessage::success("flash-user-invited").send();
-            Ok(see_other("/customer/users"))
+            Ok(succeeded("flash-user-invited", "/customer/users"))
         }
         Err(PeopleError::AlreadyMember) => {
             let errors = FieldErrors::one("username", "users-already-member");

@@ -11,15 +11,13 @@ use super::details::enrolled_devices;
 use super::page_error;
 use super::{BillingType, Customer, CustomerError, CustomerId, Term, find, record_change};
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
 use crate::i18n::{Translator, format_date};
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Confirmed, Review, back_to};
-use crate::web::{PageContext, PageError, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, see_other};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
@@ -32,9 +30,7 @@ pub enum BillingError {
 super::wraps_customer_error!(BillingError);
 
 pub async fn convert_trial(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -117,9 +113,7 @@ pub struct TermForm {
 }
 
 pub async fn change_term(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse, PageError> {

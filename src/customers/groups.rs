@@ -22,7 +22,9 @@ use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Review, back_to};
 use crate::web::forms::NameForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{
+    FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, see_other, succeeded,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
@@ -115,11 +117,7 @@ async fn groups_page(
     })
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn page(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
     groups_page(&state, layout, &member, FieldErrors::default(), None).await
 }
 
@@ -134,9 +132,7 @@ fn parse_group_name(field: &'static str, typed: &str) -> Result<DisplayName, Fie
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().name;
@@ -158,10 +154,7 @@ pub async fn create(
     })
     .await;
     match outcome {
-        Ok(_) => {
-            FlashMessage::success("flash-group-created").send();
-            Ok(see_other("/partner/groups"))
-        }
+        Ok(_) => Ok(succeeded("flash-group-created", "/partner/groups")),
         Err(GroupError::NameTaken) => {
             let errors = FieldErrors::one("name", "group-name-taken");
             groups_page(
@@ -289,9 +282,7 @@ async fn ensure_group(
 }
 
 pub async fn rename(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     group_id: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -324,10 +315,7 @@ pub async fn rename(
     })
     .await;
     match outcome {
-        Ok(()) => {
-            FlashMessage::success("flash-group-renamed").send();
-            Ok(see_other("/partner/groups"))
-        }
+        Ok(()) => Ok(succeeded("flash-group-renamed", "/partner/groups")),
         Err(GroupError::NameTaken) => {
             let errors = FieldErrors::one(field, "group-name-taken");
             groups_page(&state, layout, &member, errors, Some((group_id, typed))).await
@@ -338,9 +326,7 @@ pub async fn rename(
 
 /// Deletes a group; its customers stay, only the grouping goes. Confirmed first.
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     group_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -378,8 +364,7 @@ pub async fn delete(
             .irreversible()
             .render(layout);
     }
-    FlashMessage::success("flash-group-deleted").send();
-    Ok(see_other("/partner/groups"))
+    Ok(succeeded("flash-group-deleted", "/partner/groups"))
 }
 
 #[derive(Deserialize)]
@@ -431,6 +416,8 @@ pub async fn remove_customer(
     })
     .await
     .map_err(group_page_error)?;
-    FlashMessage::success("flash-customer-ungrouped").send();
-    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+    Ok(succeeded(
+        "flash-customer-ungrouped",
+        &format!("/partner/customers/{customer_id}"),
+    ))
 }

@@ -6,7 +6,6 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -24,7 +23,7 @@ use crate::email::outbox::{self, OutboxError};
 use crate::i18n::Lang;
 use crate::invitations::link_request::{LinkRequestForm, send_link};
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, render, succeeded};
 
 #[derive(Template)]
 #[template(path = "signin/activate.html")]
@@ -149,8 +148,7 @@ pub async fn submit(
             sent: false,
         });
     }
-    FlashMessage::success("flash-activated").send();
-    Ok(see_other("/login"))
+    Ok(succeeded("flash-activated", "/login"))
 }
 
 /// The activation page again, the new password's problem beside its field.

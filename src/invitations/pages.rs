@@ -19,7 +19,7 @@ use crate::auth::tokens::digest;
 use crate::db::schema::{logins, memberships};
 use crate::db::{self, DbConnection, DbError};
 use crate::state::AppState;
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{PageContext, PageError, PageOf, render, succeeded};
 
 /// An offer a usable link points to.
 struct Offered {
@@ -138,9 +138,7 @@ pub async fn page(
 /// Accepts the offer as the signed-in login, which must be the one it was made
 /// to, and acts as the new membership at once.
 pub async fn accept_offer(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
@@ -174,8 +172,7 @@ pub async fn accept_offer(
     session
         .choose_membership(&offered.membership_id)
         .map_err(PageError::internal)?;
-    actix_web_flash_messages::FlashMessage::success("flash-invitation-accepted").send();
-    Ok(see_other(offered.home))
+    Ok(succeeded("flash-invitation-accepted", offered.home))
 }
 
 /// Declines the offer: the link proves the mailbox, no sign-in needed.

@@ -3,7 +3,6 @@
 //! operator sees and edits its sub-account's only, when the sub-account allows.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 
 use super::NAME_MAX;
@@ -19,7 +18,7 @@ use crate::db::{self, DbError};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::ConfirmForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, succeeded};
 
 /// The form as typed: several `monitor_ids` and `recipient_ids`, so read by hand.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +31,14 @@ pub struct AlertForm {
 }
 
 impl AlertForm {
+    /// What a blank form proposes.
+    fn initial() -> Self {
+        AlertForm {
+            failures: "3".to_owned(),
+            ..AlertForm::default()
+        }
+    }
+
     fn from_body(body: &[u8]) -> Self {
         let mut form = AlertForm::default();
         for (key, value) in url::form_urlencoded::parse(body) {
@@ -238,22 +245,13 @@ async fn list_page(
     })
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
-    let typed = AlertForm {
-        failures: "3".to_owned(),
-        ..AlertForm::default()
-    };
+pub async fn list(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
+    let typed = AlertForm::initial();
     list_page(&state, layout, &member, typed, FieldErrors::default()).await
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = AlertForm::from_body(&body);
@@ -267,10 +265,7 @@ pub async fn create(
     })
     .await;
     match created {
-        Ok(_) => {
-            FlashMessage::success("flash-alert-created").send();
-            Ok(see_other("/customer/alerts"))
-        }
+        Ok(_) => Ok(succeeded("flash-alert-created", "/customer/alerts")),
         Err(e @ (DefinitionError::NotFound | DefinitionError::Database(_))) => Err(e.into()),
         Err(e) => list_page(&state, layout, &member, typed, refusal(&e)).await,
     }
@@ -324,9 +319,7 @@ async fn form_page(
 }
 
 pub async fn edit_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
@@ -334,9 +327,7 @@ pub async fn edit_form(
 }
 
 pub async fn edit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -354,19 +345,14 @@ pub async fn edit(
     })
     .await;
     match changed {
-        Ok(()) => {
-            FlashMessage::success("flash-alert-changed").send();
-            Ok(see_other("/customer/alerts"))
-        }
+        Ok(()) => Ok(succeeded("flash-alert-changed", "/customer/alerts")),
         Err(e @ (DefinitionError::NotFound | DefinitionError::Database(_))) => Err(e.into()),
         Err(e) => form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await,
     }
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

@@ -2,7 +2,6 @@
 //! results and error log, and the form that creates or edits one.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use serde::Deserialize;
 
@@ -17,7 +16,7 @@ use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::ConfirmForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, succeeded};
 
 /// Results and error-log entries shown on a monitor's page.
 const RECENT: i64 = 50;
@@ -60,9 +59,7 @@ impl ListPage {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let viewer = member.scope().clone();
@@ -106,9 +103,7 @@ impl MonitorPage {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor_id = path.into_inner();
@@ -149,6 +144,14 @@ pub struct MonitorForm {
 }
 
 impl MonitorForm {
+    /// What a blank form proposes.
+    fn initial() -> Self {
+        MonitorForm {
+            kind: Kind::Web.as_str().to_owned(),
+            ..MonitorForm::default()
+        }
+    }
+
     fn of(monitor: &Monitor) -> Self {
         MonitorForm {
             name: monitor.name.clone(),
@@ -242,14 +245,9 @@ async fn form_page(
 }
 
 pub async fn new_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
 ) -> Result<HttpResponse, PageError> {
-    let typed = MonitorForm {
-        kind: Kind::Web.as_str().to_owned(),
-        ..MonitorForm::default()
-    };
+    let typed = MonitorForm::initial();
     form_page(&state, layout, &member, None, typed, FieldErrors::default()).await
 }
 
@@ -268,9 +266,7 @@ fn refusal(error: &MonitorError) -> FieldErrors {
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<MonitorForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner();
@@ -278,16 +274,15 @@ pub async fn create(
         Ok(input) => input,
         Err(errors) => return form_page(&state, layout, &member, None, typed, errors).await,
     };
-    let viewer = member.scope().clone();
     let created = CustomerChange::run(&state, &member, move |conn, change| {
-        monitors::create(conn, change, &viewer, &input)
+        monitors::create(conn, change, change.scope(), &input)
     })
     .await;
     match created {
-        Ok(id) => {
-            FlashMessage::success("flash-monitor-created").send();
-            Ok(see_other(&format!("/customer/monitors/{id}")))
-        }
+        Ok(id) => Ok(succeeded(
+            "flash-monitor-created",
+            &format!("/customer/monitors/{id}"),
+        )),
         Err(
             e @ (MonitorError::NameTaken
             | MonitorError::UnknownSite
@@ -314,9 +309,7 @@ async fn managed_monitor(
 }
 
 pub async fn edit_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let monitor = managed_monitor(&state, &member, path.into_inner()).await?;
@@ -333,9 +326,7 @@ pub async fn edit_form(
 }
 
 pub async fn edit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<MonitorForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -355,10 +346,10 @@ pub async fn edit(
     })
     .await;
     match changed {
-        Ok(()) => {
-            FlashMessage::success("flash-monitor-changed").send();
-            Ok(see_other(&format!("/customer/monitors/{monitor_id}")))
-        }
+        Ok(()) => Ok(succeeded(
+            "flash-monitor-changed",
+            &format!("/customer/monitors/{monitor_id}"),
+        )),
         Err(e @ (MonitorError::NameTaken | MonitorError::UnknownSite)) => {
             form_page(
                 &state,
@@ -376,9 +367,7 @@ pub async fn edit(
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

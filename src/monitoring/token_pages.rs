@@ -14,7 +14,7 @@ use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::{ConfirmForm, back_to};
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render};
 
 const TOKEN_NAME_MAX: usize = 80;
 
@@ -81,11 +81,7 @@ fn sub_account_of(member: &CustomerMember) -> Option<String> {
     member.membership.sub_account.as_ref().map(|s| s.id.clone())
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn page(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
     tokens_page(
         &state,
         layout,
@@ -104,9 +100,7 @@ pub struct TokenForm {
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().name;
@@ -142,9 +136,7 @@ pub async fn create(
 }
 
 pub async fn revoke(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

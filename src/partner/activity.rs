@@ -18,8 +18,7 @@ use crate::customers::list::like_pattern;
 use crate::db::schema::{activity_log, customer_accounts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
-use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render};
 
 pub const PAGE_SIZE: i64 = 50;
 /// The most entries one CSV file holds; the file says when more matched.
@@ -236,9 +235,7 @@ fn row(entry: LogRow, zone: chrono_tz::Tz, tr: &Translator) -> Row {
     Row {
         at: format_time(at, zone, tr.lang),
         person,
-        action: Action::parse(&action)
-            .map(|a| tr.t(a.label_key()))
-            .unwrap_or(action),
+        action: crate::log_wording::action_label(tr, action),
         customer: customer.unwrap_or_default(),
         target,
         details: crate::log_wording::shown_details(tr, &details),
@@ -271,9 +268,7 @@ fn people(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Stri
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
     let filters = query.into_inner();
@@ -352,9 +347,7 @@ fn encode(rows: Vec<Row>, header: Option<[String; 6]>) -> Result<web::Bytes, csv
 /// The selection as a CSV file, in the reader's language and time zone, read
 /// in batches so a long log does not sit in memory.
 pub async fn csv(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<Filters>,
 ) -> Result<HttpResponse, PageError> {
     let filters = query.into_inner();

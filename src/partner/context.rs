@@ -13,7 +13,7 @@ use crate::console::users::{User, list as users_of};
 use crate::customers::{self, Customer, CustomerError};
 use crate::db;
 use crate::state::AppState;
-use crate::web::{PageContext, PageError, render, see_other};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render, see_other};
 
 #[derive(Deserialize)]
 pub struct ContextForm {
@@ -55,9 +55,7 @@ struct UsersPage {
 
 /// The customer's people as its partner sees them: who they are and their role.
 pub async fn users(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (customer, users) =

@@ -4,21 +4,18 @@
 //! (or its kept counts), so the number and the list always agree.
 
 use crate::auth::scope::PartnerScope;
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 use askama::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::access::Capability;
-use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::customers::list::{self, View};
 use crate::customers::{BillingType, CustomerState, Health};
 use crate::db::schema::{activity_log, customer_counts};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::format_time;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render};
 
 /// Trials ending within this many days count as ending soon.
 pub const TRIALS_ENDING_DAYS: i64 = 14;
@@ -376,11 +373,7 @@ struct HomePage {
     licence_days: i64,
 }
 
-pub async fn home(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
     let zone = member.identity.login.time_zone;
     let now = state.clock.now();
@@ -404,9 +397,7 @@ pub async fn home(
             .map(|(at, person, action, target)| Recent {
                 at: format_time(at, zone, layout.lang),
                 person,
-                action: Action::parse(&action)
-                    .map(|a| layout.tr.t(a.label_key()))
-                    .unwrap_or(action),
+                action: crate::log_wording::action_label(&layout.tr, action),
                 target,
             })
             .collect()

@@ -11,7 +11,7 @@ use crate::ids::MembershipId;
 use crate::state::AppState;
 use crate::tenancy::{ChangeMaker, LogsTo, Member, MemberChange};
 use crate::web::confirm::{Ask, ConfirmForm, Confirmed, Review, back_to};
-use crate::web::{FieldErrors, PageContext, PageError, see_other};
+use crate::web::{FieldErrors, PageError, PageOf, see_other};
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -172,9 +172,7 @@ pub async fn change_role<M: PeopleMember>(
 }
 
 pub async fn disable<M: PeopleMember>(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: M,
+    PageOf(state, layout, member): PageOf<M>,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -193,9 +191,7 @@ pub async fn resend<M: PeopleMember>(
 }
 
 pub async fn revoke<M: PeopleMember>(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: M,
+    PageOf(state, layout, member): PageOf<M>,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

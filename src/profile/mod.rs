@@ -22,7 +22,7 @@ use crate::i18n::Lang;
 use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::web::language::language_cookie;
-use crate::web::{FieldErrors, PageContext, PageError, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, see_other};
 use sessions::SessionRow;
 
 #[derive(Template)]
@@ -135,9 +135,7 @@ async fn profile_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
     let form = ProfileForm::of(&identity);
@@ -153,9 +151,7 @@ pub async fn page(
 }
 
 pub async fn save(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
     form: web::Form<ProfileForm>,
 ) -> Result<HttpResponse, PageError> {

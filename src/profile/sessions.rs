@@ -10,7 +10,7 @@ use crate::auth::session_store::{ActiveSession, end_other_sessions_of};
 use crate::db::{self, DbError};
 use crate::i18n::{Lang, Translator, format_time};
 use crate::state::AppState;
-use crate::web::{PageError, see_other};
+use crate::web::{PageError, see_other, succeeded};
 
 /// One session as the profile shows it, in the reader's language and zone.
 pub struct SessionRow {
@@ -117,8 +117,7 @@ pub async fn end_others(
     })
     .await?;
     tracing::info!(ended, "other sessions of a login ended");
-    FlashMessage::success("flash-other-sessions-ended").send();
-    Ok(see_other("/account#sessions"))
+    Ok(succeeded("flash-other-sessions-ended", "/account#sessions"))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::auth::throttle::{self, Gate, Kind};
 use crate::db::schema::logins;
 use crate::db::{self, DbError};
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, local_path, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, local_path, see_other};
 
 /// How long the second step of a sign-in may wait after the password.
 pub const PENDING_MINUTES: i64 = 5;
@@ -294,9 +294,7 @@ fn step_up_action(next: &str) -> String {
 }
 
 pub async fn step_up_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
     let next = query.page();
@@ -311,9 +309,7 @@ pub async fn step_up_form(
 }
 
 pub async fn step_up_submit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
     client: ClientAddress,
     query: web::Query<NextQuery>,

@@ -20,7 +20,7 @@ use crate::email::messages::SecondFactorChangedEmail;
 use crate::email::outbox::OutboxError;
 use crate::i18n::format_time;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, render, see_other};
 
 #[derive(Template)]
 #[template(path = "security/overview.html")]
@@ -50,9 +50,7 @@ fn deadline_of(identity: &Identity, layout: &PageContext) -> Option<String> {
 }
 
 pub async fn overview(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
 ) -> Result<HttpResponse, PageError> {
     let login_id = identity.login.id.clone();
     let (factors, codes_left) = db::run(&state.pool, move |conn| {
@@ -160,10 +158,31 @@ pub(super) fn tell(
     Ok(())
 }
 
+/// Adds a second factor with `add` and tells the person; true when it is the
+/// login's first, which comes with recovery codes.
+pub(super) fn add_and_tell(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    login_id: &str,
+    change_key: &'static str,
+    add: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<String>,
+) -> Result<bool, ChangeError> {
+    let first = !super::has_factor(conn, login_id)?;
+    add(conn)?;
+    tell(
+        conn,
+        settings,
+        now,
+        login_id,
+        Action::SecondFactorAdded,
+        change_key,
+    )?;
+    Ok(first)
+}
+
 pub async fn enrol(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
     form: web::Form<EnrolForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -188,16 +207,10 @@ pub async fn enrol(
     let login_id = identity.login.id.clone();
     let codes = db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| -> Result<Vec<String>, ChangeError> {
-            let first = !super::has_factor(conn, &login_id)?;
-            super::add_totp(conn, now, &login_id, &label, &secret, step)?;
-            tell(
-                conn,
-                &settings,
-                now,
-                &login_id,
-                Action::SecondFactorAdded,
-                "email-factor-added",
-            )?;
+            let add = |conn: &mut DbConnection| {
+                super::add_totp(conn, now, &login_id, &label, &secret, step)
+            };
+            let first = add_and_tell(conn, &settings, now, &login_id, "email-factor-added", add)?;
             // The first factor comes with its recovery codes.
             Ok(if first {
                 super::issue_recovery_codes(conn, now, &login_id)?
@@ -268,9 +281,7 @@ pub async fn remove(
 
 /// New recovery codes, shown once; the old ones stop working.
 pub async fn new_recovery_codes(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
 ) -> Result<HttpResponse, PageError> {
     let now = state.clock.now();
     let login_id = identity.login.id.clone();

@@ -28,7 +28,7 @@ use crate::email::outbox;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::tenancy::{Member, Tenant};
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, render, see_other, succeeded};
 
 /// The longest grace period an owner may give.
 pub const MAX_GRACE_DAYS: i32 = 90;
@@ -205,8 +205,7 @@ async fn change(
         })
     })
     .await?;
-    FlashMessage::success("flash-security-saved").send();
-    Ok(see_other(action))
+    Ok(succeeded("flash-security-saved", action))
 }
 
 /// A member whose tenant has a security page: a partner organisation's staff
@@ -228,18 +227,14 @@ impl PolicyMember for CustomerMember {
 }
 
 pub async fn page<M: PolicyMember>(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: M,
+    PageOf(state, layout, member): PageOf<M>,
 ) -> Result<HttpResponse, PageError> {
     let zone = member.identity().login.time_zone;
     show(&state, layout, member.tenant(), zone).await
 }
 
 pub async fn save<M: PolicyMember>(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: M,
+    PageOf(state, layout, member): PageOf<M>,
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, PageError> {
     let (tenant, actor) = (member.tenant(), member.actor_parts());

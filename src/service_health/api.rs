@@ -5,12 +5,13 @@
 use crate::ids::CustomerId;
 use actix_web::HttpResponse;
 use actix_web::web::{self, Bytes};
+use chrono::NaiveDateTime;
 use serde_json::{Map, Value, json};
 
 use super::{HealthError, NAME_MAX, NewIncident, NewUpdate, Recorder, TEXT_MAX, TITLE_MAX};
 use crate::auth::api_tokens::ApiClient;
 use crate::customers::Health;
-use crate::db;
+use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::web::json_api::ApiError;
 use crate::web::operator_api::{Fields, customer_and_object, customer_item_and_object, plausible};
@@ -29,8 +30,22 @@ impl From<HealthError> for ApiError {
     }
 }
 
-fn recorder(client: &ApiClient) -> Recorder {
-    Recorder(format!("Operator · API token “{}”", client.name))
+/// Runs `change` in one write transaction, in the name of the API token that
+/// asked, at the clock's now.
+async fn recorded<T: Send + 'static>(
+    state: &AppState,
+    client: &ApiClient,
+    change: impl FnOnce(&mut DbConnection, NaiveDateTime, &Recorder) -> Result<T, HealthError>
+    + Send
+    + 'static,
+) -> Result<T, ApiError> {
+    let now = state.clock.now();
+    let by = Recorder(format!("Operator · API token “{}”", client.name));
+    let done = db::run(&state.pool, move |conn| {
+        db::write_transaction(conn, |conn| change(conn, now, &by))
+    })
+    .await?;
+    Ok(done)
 }
 
 /// An incident's state: advisory or incident; `None` when refused, or when
@@ -107,13 +122,9 @@ pub async fn add_service(
     let name = fields.text(&body, "name", |raw| line(raw, NAME_MAX));
     fields.done()?;
     let name = name.ok_or(ApiError::BadJson)?;
-    let now = state.clock.now();
-    let by = recorder(&client);
     let shown = name.clone();
-    let id = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            super::add_service(conn, now, &by, &customer_id, &name)
-        })
+    let id = recorded(&state, &client, move |conn, now, by| {
+        super::add_service(conn, now, by, &customer_id, &name)
     })
     .await?;
     Ok(HttpResponse::Created().json(json!({"id": id, "name": shown, "state": "healthy"})))
@@ -145,12 +156,8 @@ pub async fn open_incident(
         state: incident_state,
         text,
     };
-    let now = state.clock.now();
-    let by = recorder(&client);
-    let id = db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            super::open_incident(conn, now, &by, &customer_id, &new)
-        })
+    let id = recorded(&state, &client, move |conn, now, by| {
+        super::open_incident(conn, now, by, &customer_id, &new)
     })
     .await?;
     Ok(HttpResponse::Created().json(json!({"id": id})))
@@ -177,13 +184,9 @@ pub async fn post_update(
         state: new_state,
         resolve,
     };
-    let now = state.clock.now();
-    let by = recorder(&client);
     let shown = incident_id.clone();
-    db::run(&state.pool, move |conn| {
-        db::write_transaction(conn, |conn| {
-            super::post_update(conn, now, &by, &customer_id, &incident_id, &update)
-        })
+    recorded(&state, &client, move |conn, now, by| {
+        super::post_update(conn, now, by, &customer_id, &incident_id, &update)
     })
     .await?;
     Ok(HttpResponse::Created().json(json!({"id": shown, "resolved": resolve})))

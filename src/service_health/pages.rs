@@ -6,12 +6,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::{Incident, Service, overview};
-use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::customers::{self, CustomerError, Health};
 use crate::db;
 use crate::i18n::format_time;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{CustomerPage, PageContext, PageError, PageOf, PartnerPage, render};
 
 #[derive(Template)]
 #[template(path = "service_health/health.html")]
@@ -54,9 +52,7 @@ fn zone_of(layout: &PageContext) -> chrono_tz::Tz {
 }
 
 pub async fn partner_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (customer, (services, incidents)) =
@@ -78,9 +74,7 @@ pub async fn partner_page(
 }
 
 pub async fn customer_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let (level, (services, incidents)) = db::run(&state.pool, move |conn| {

@@ -8,8 +8,7 @@ use super::desk::{self, Desk, DeskMember};
 use super::views::{ListQuery, NewPage, RequestForm};
 use super::{Scope, Side, Status};
 use crate::auth::identity::CustomerMember;
-use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render};
 
 impl DeskMember for CustomerMember {
     fn desk(&self) -> Desk {
@@ -19,9 +18,7 @@ impl DeskMember for CustomerMember {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let status = Status::parse(&query.status);
@@ -58,9 +55,7 @@ pub async fn new_form(
 }
 
 pub async fn open(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();

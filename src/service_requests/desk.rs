@@ -3,7 +3,6 @@
 //! differs: whose requests are seen, who writes, and where the pages live.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 
 use super::views::{ListPage, MessageForm, RequestPage};
 use super::{Author, NewRequest, Request, RequestError, Scope, Side, Status};
@@ -11,7 +10,7 @@ use crate::db;
 use crate::ids::CustomerId;
 use crate::state::AppState;
 use crate::tenancy::Member;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, render, succeeded};
 
 /// One side's view of the requests, made from the member asking.
 pub struct Desk {
@@ -135,9 +134,7 @@ pub async fn request_page(
 
 /// `…/requests/{id}`: the request with its messages and an empty reply form.
 pub async fn page<M: DeskMember>(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: M,
+    PageOf(state, layout, member): PageOf<M>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let (desk, id) = (member.desk(), path.into_inner());
@@ -170,17 +167,14 @@ pub async fn open(
     })
     .await?;
     state.outbox_wake.notify_one();
-    FlashMessage::success("flash-request-opened").send();
-    Ok(see_other(&format!("{base}{id}")))
+    Ok(succeeded("flash-request-opened", &format!("{base}{id}")))
 }
 
 /// `…/requests/{id}/messages`: adds the message typed, reopening the request
 /// if the customer writes, and emails the other side; a faulty message shows
 /// the page again.
 pub async fn reply<M: DeskMember>(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: M,
+    PageOf(state, layout, member): PageOf<M>,
     path: web::Path<String>,
     form: web::Form<MessageForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -200,6 +194,5 @@ pub async fn reply<M: DeskMember>(
     })
     .await?;
     state.outbox_wake.notify_one();
-    FlashMessage::success("flash-request-replied").send();
-    Ok(see_other(&back))
+    Ok(succeeded("flash-request-replied", &back))
 }

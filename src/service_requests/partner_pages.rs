@@ -5,7 +5,6 @@
 
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use serde::Deserialize;
 
 use super::desk::{self, Desk, DeskMember};
@@ -15,7 +14,7 @@ use crate::auth::identity::PartnerMember;
 use crate::customers;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 
 impl DeskMember for PartnerMember {
     fn desk(&self) -> Desk {
@@ -39,9 +38,7 @@ async fn customer_of(
 /// `/partner/requests`: all customers', or the chosen customer's (the filter, else
 /// the customer context; `customer=all` sets the context aside).
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
     let status = Status::parse(&query.status);
@@ -60,9 +57,7 @@ pub async fn list(
 
 /// `/partner/customers/{id}/requests`
 pub async fn customer_list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -97,9 +92,7 @@ fn new_page(
 }
 
 pub async fn new_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let customer = customer_of(&state, &member, path.into_inner()).await?;
@@ -112,9 +105,7 @@ pub async fn new_form(
 }
 
 pub async fn open(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
     form: web::Form<RequestForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -156,6 +147,5 @@ pub async fn change_status(
     })
     .await?;
     state.outbox_wake.notify_one();
-    FlashMessage::success("flash-request-status").send();
-    Ok(see_other(&back))
+    Ok(succeeded("flash-request-status", &back))
 }

@@ -111,81 +111,104 @@ pub async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     let now = state.clock.now();
-    let next = local_path(form.next.as_deref().unwrap_or("")).to_owned();
-    let password_only = form.method == PASSWORD_METHOD;
-    if !password_only {
-        let typed = form.username.clone();
-        let provider = db::run(&state.pool, move |conn| {
-            crate::sso::provider_for(conn, &typed).map_err(DbError::from)
-        })
-        .await?;
-        if let Some(connection) = provider {
-            let purpose = crate::sso::flow::Purpose::SignIn;
-            return crate::sso::flow::begin(
-                &state,
-                layout,
-                &session,
-                &connection,
-                purpose,
-                None,
-                &next,
-            )
-            .await;
-        }
-    }
-    let outcome = attempt(&state, form.username.clone(), form.password, client, now).await?;
-    let refuse = |layout: PageContext, status: StatusCode, key: &str| {
-        let page = LoginPage {
-            error: Some(layout.tr.t(key)),
-            layout,
-            username: form.username.clone(),
-            next: next.clone(),
-            passkey_finish: passkey_finish(&state, &next),
-            password_only,
-        };
-        render_with_status(&page, status)
+    let typed = Typed {
+        username: form.username.clone(),
+        next: local_path(form.next.as_deref().unwrap_or("")).to_owned(),
+        password_only: form.method == PASSWORD_METHOD,
     };
+    if !typed.password_only
+        && let Some(connection) = provider_for(&state, &typed.username).await?
+    {
+        let purpose = crate::sso::flow::Purpose::SignIn;
+        let next = &typed.next;
+        return crate::sso::flow::begin(&state, layout, &session, &connection, purpose, None, next)
+            .await;
+    }
+    let outcome = attempt(&state, form.username, form.password, client, now).await?;
     match outcome {
         Outcome::Throttled(reason) => {
             tracing::warn!(
-                username = %mask_recipient(&form.username),
+                username = %mask_recipient(&typed.username),
                 client = %client,
                 reason = reason.as_str(),
                 "sign-in throttled"
             );
-            refuse(layout, StatusCode::TOO_MANY_REQUESTS, "signin-throttled")
+            typed.refuse(
+                &state,
+                layout,
+                StatusCode::TOO_MANY_REQUESTS,
+                "signin-throttled",
+            )
         }
         Outcome::Refused => {
             tracing::warn!(
-                username = %mask_recipient(&form.username),
+                username = %mask_recipient(&typed.username),
                 client = %client,
                 "sign-in failed"
             );
-            refuse(layout, StatusCode::OK, "signin-failed")
+            typed.refuse(&state, layout, StatusCode::OK, "signin-failed")
         }
         Outcome::SingleSignOnRequired => {
-            refuse(layout, StatusCode::FORBIDDEN, "signin-sso-required")
+            typed.refuse(&state, layout, StatusCode::FORBIDDEN, "signin-sso-required")
         }
         Outcome::SignedIn {
             login_id,
             memberships,
         } => {
+            let at = now.and_utc().timestamp();
             session
-                .sign_in(
-                    &login_id,
-                    now.and_utc().timestamp(),
-                    &SignInClient::of(&req, client),
-                )
+                .sign_in(&login_id, at, &SignInClient::of(&req, client))
                 .map_err(PageError::internal)?;
-            enter(&session, &memberships, &next)
+            enter(&session, &memberships, &typed.next)
         }
         Outcome::SecondFactor { login_id } => {
             session
-                .await_second_factor(&login_id, now.and_utc().timestamp(), &next)
+                .await_second_factor(&login_id, now.and_utc().timestamp(), &typed.next)
                 .map_err(PageError::internal)?;
             Ok(see_other("/login/second-factor"))
         }
     }
+}
+
+/// What the sign-in form sent that its page shows again when the attempt is
+/// refused.
+struct Typed {
+    username: String,
+    next: String,
+    password_only: bool,
+}
+
+impl Typed {
+    fn refuse(
+        &self,
+        state: &AppState,
+        layout: PageContext,
+        status: StatusCode,
+        key: &str,
+    ) -> Result<HttpResponse, PageError> {
+        let page = LoginPage {
+            error: Some(layout.tr.t(key)),
+            layout,
+            username: self.username.clone(),
+            next: self.next.clone(),
+            passkey_finish: passkey_finish(state, &self.next),
+            password_only: self.password_only,
+        };
+        render_with_status(&page, status)
+    }
+}
+
+/// The identity provider of the organisation that proved the typed address's
+/// domain, if any: its people sign in there rather than with a password.
+async fn provider_for(
+    state: &AppState,
+    typed: &str,
+) -> Result<Option<crate::sso::Connection>, PageError> {
+    let typed = typed.to_owned();
+    Ok(db::run(&state.pool, move |conn| {
+        crate::sso::provider_for(conn, &typed).map_err(DbError::from)
+    })
+    .await?)
 }
 
 /// One sign-in attempt, in three steps so that argon2 never runs while a pooled

@@ -32,7 +32,9 @@ use crate::i18n::Lang;
 use crate::invitations::activation::ResendError;
 use crate::invitations::link_request::{LinkRequestForm, send_link};
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, render_with_status, see_other};
+use crate::web::{
+    FieldErrors, PageContext, PageError, render, render_with_status, see_other, succeeded,
+};
 
 pub const RESET_VALID_MINUTES: i64 = 60;
 
@@ -235,8 +237,7 @@ pub async fn choose(
         });
     }
     state.outbox_wake.notify_one();
-    FlashMessage::success("flash-password-reset").send();
-    Ok(see_other("/login"))
+    Ok(succeeded("flash-password-reset", "/login"))
 }
 
 pub async fn change_form(layout: PageContext) -> Result<HttpResponse, PageError> {

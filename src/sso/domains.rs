@@ -2,7 +2,6 @@
 //! gets its own DNS token at once, so it can be proven either way.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -12,7 +11,7 @@ use crate::audit::Action;
 use crate::db::schema::sso_domains;
 use crate::db::{self, DbConnection, DbError};
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, see_other};
+use crate::web::{FieldErrors, PageError, PageOf, succeeded};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -21,9 +20,7 @@ pub struct DomainForm {
 }
 
 pub async fn claim(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    manager: Manager,
+    PageOf(state, layout, manager): PageOf<Manager>,
     form: web::Form<DomainForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner().domain;
@@ -77,8 +74,10 @@ pub async fn claim(
         let errors = FieldErrors::one("domain", key);
         return show(&state, layout, organisation, None, typed, errors).await;
     }
-    FlashMessage::success("flash-sso-domain-claimed").send();
-    Ok(see_other(organisation.sso_page()))
+    Ok(succeeded(
+        "flash-sso-domain-claimed",
+        organisation.sso_page(),
+    ))
 }
 
 /// The domain `domain_id` when `organisation` claims it: (domain, DNS token).
@@ -129,6 +128,8 @@ pub async fn remove(
     if !removed {
         return Err(PageError::NotFound);
     }
-    FlashMessage::success("flash-sso-domain-removed").send();
-    Ok(see_other(organisation.sso_page()))
+    Ok(succeeded(
+        "flash-sso-domain-removed",
+        organisation.sso_page(),
+    ))
 }

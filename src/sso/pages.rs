@@ -8,7 +8,6 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -21,7 +20,7 @@ use crate::db::schema::sso_connections;
 use crate::db::{self, DbConnection, DbError};
 use crate::ids::{CustomerId, PartnerId};
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render_with_status, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, render_with_status, succeeded};
 
 /// The person managing single sign-on, and the organisation they manage it
 /// for: a partner member on the partner's routes, a customer member of the
@@ -154,9 +153,7 @@ pub(super) async fn show(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    manager: Manager,
+    PageOf(state, layout, manager): PageOf<Manager>,
 ) -> Result<HttpResponse, PageError> {
     show(
         &state,
@@ -218,9 +215,7 @@ fn check(
 }
 
 pub async fn save(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    manager: Manager,
+    PageOf(state, layout, manager): PageOf<Manager>,
     form: web::Form<ConnectionForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -229,8 +224,10 @@ pub async fn save(
         Err(errors) => errors,
         Ok(checked) => match connect(&state, &manager, checked).await? {
             None => {
-                FlashMessage::success("flash-sso-saved").send();
-                return Ok(see_other(manager.organisation.sso_page()));
+                return Ok(succeeded(
+                    "flash-sso-saved",
+                    manager.organisation.sso_page(),
+                ));
             }
             Some(errors) => errors,
         },

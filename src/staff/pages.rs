@@ -3,7 +3,6 @@
 //! shared with the customer's users page.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -16,9 +15,8 @@ use crate::db;
 use crate::i18n::Lang;
 use crate::people::pages::{InviteForm, PeopleMember, PeoplePage};
 use crate::people::{self, Invitation, PeopleError, PeopleOf};
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 
 #[derive(Template)]
 #[template(path = "staff/list.html")]
@@ -57,9 +55,7 @@ pub struct StaffQuery {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
@@ -98,9 +94,7 @@ pub async fn invite_form(layout: PageContext) -> Result<HttpResponse, PageError>
 }
 
 pub async fn invite(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -131,8 +125,7 @@ pub async fn invite(
     match outcome {
         Ok(()) => {
             state.outbox_wake.notify_one();
-            FlashMessage::success("flash-staff-invited").send();
-            Ok(see_other("/partner/staff"))
+            Ok(succeeded("flash-staff-invited", "/partner/staff"))
         }
         Err(PeopleError::AlreadyMember) => invite_page(
             layout,

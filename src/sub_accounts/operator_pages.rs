@@ -13,12 +13,10 @@ use crate::invitations::InviteeFields;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::{self, ConfirmForm, Review};
-use crate::web::{FieldErrors, PageContext, PageError};
+use crate::web::{CustomerPage, FieldErrors, PageError, PageOf};
 
 pub async fn invite(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -73,9 +71,7 @@ fn operator_error(error: OperatorError) -> PageError {
 
 /// Takes the sub-account away from an operator, once confirmed.
 pub async fn remove(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<(String, String)>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

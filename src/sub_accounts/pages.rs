@@ -19,7 +19,9 @@ use crate::i18n::{Lang, format_time};
 use crate::monitoring::removal::page_error_from;
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{
+    CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, see_other, succeeded,
+};
 
 /// A sub-account's name and permissions as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -33,6 +35,14 @@ pub struct SettingsForm {
 }
 
 impl SettingsForm {
+    /// What a blank form proposes.
+    fn initial() -> Self {
+        SettingsForm {
+            monitor_quota: "0".to_owned(),
+            ..SettingsForm::default()
+        }
+    }
+
     fn of(sub_account: &SubAccount) -> Self {
         let p = sub_account.permissions;
         let on = |flag: bool| flag.then(|| "on".to_owned());
@@ -112,22 +122,13 @@ async fn list_page(
     })
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
-    let typed = SettingsForm {
-        monitor_quota: "0".to_owned(),
-        ..SettingsForm::default()
-    };
+pub async fn list(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
+    let typed = SettingsForm::initial();
     list_page(&state, layout, &member, typed, FieldErrors::default()).await
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, PageError> {
     let typed = form.into_inner();
@@ -140,10 +141,10 @@ pub async fn create(
     })
     .await;
     match created {
-        Ok(id) => {
-            FlashMessage::success("flash-sub-account-created").send();
-            Ok(see_other(&format!("/customer/sub-accounts/{id}")))
-        }
+        Ok(id) => Ok(succeeded(
+            "flash-sub-account-created",
+            &format!("/customer/sub-accounts/{id}"),
+        )),
         Err(SubAccountError::NameTaken) => {
             let errors = FieldErrors::one("name", "sub-account-name-taken");
             list_page(&state, layout, &member, typed, errors).await
@@ -278,9 +279,7 @@ pub(super) async fn sub_account_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     sub_account_page(&state, layout, &member, path.into_inner(), Typed::default()).await
@@ -291,9 +290,7 @@ pub(super) fn back_to(id: &str) -> HttpResponse {
 }
 
 pub async fn change(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, PageError> {

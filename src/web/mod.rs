@@ -13,11 +13,13 @@ pub mod json_api;
 pub mod language;
 pub mod operator_api;
 pub mod page_context;
+pub mod page_of;
 pub mod text;
 
 pub use errors::PageError;
 pub use forms::FieldErrors;
 pub use page_context::{Area, PageContext};
+pub use page_of::{CustomerPage, PageOf, PartnerPage};
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{ContentType, LOCATION};
@@ -49,6 +51,13 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location))
         .finish()
+}
+
+/// The answer to a post that did what it asked: a success flash (its message
+/// id) and a redirect to `location`.
+pub fn succeeded(flash_key: &'static str, location: &str) -> HttpResponse {
+    actix_web_flash_messages::FlashMessage::success(flash_key).send();
+    see_other(location)
 }
 
 /// Only paths on this site may be redirect targets; anything else goes home.

@@ -4,15 +4,15 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use diesel::prelude::*;
 use partnerdesk::db::schema::customer_groups;
 use partnerdesk::i18n::Lang;
 
 use crate::customer_import::signed_in_owner;
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 
 /// Runs the binary with `args` on the database at `database_url`.
 fn partnerdesk(args: &[&str], data_dir: &Path, database_url: Option<&str>) -> Output {
@@ -55,53 +55,24 @@ async fn a_backup_taken_under_writes_restores_every_write_acknowledged_before_it
 
     // Groups are created one after another, each acknowledged by its 303,
     // before, during and after the backup.
-    let stop = Arc::new(AtomicBool::new(false));
-    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let writer = {
-        let (app_url, owner, stop, acknowledged) = (
-            app.url("/partner/groups"),
-            owner.clone(),
-            stop.clone(),
-            acknowledged.clone(),
-        );
-        let csrf = app.csrf_token_of(&owner).await;
-        tokio::spawn(async move {
-            let mut n = 0;
-            while !stop.load(Ordering::SeqCst) {
-                n += 1;
-                let name = format!("Group {n}");
-                let form = [("name", name.as_str()), ("csrf_token", csrf.as_str())];
-                let answer = owner.post(&app_url).form(&form).send().await;
-                if answer.is_ok_and(|a| a.status() == 303) {
-                    acknowledged.lock().expect("lock").push(name);
-                }
-            }
-        })
-    };
-    while acknowledged.lock().expect("lock").len() < 20 {
+    let writer = GroupWriter::start(&app, &owner).await;
+    while writer.acknowledged() < 20 {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    let before: Vec<String> = acknowledged.lock().expect("lock").clone();
+    let before: Vec<String> = writer.names();
     let backed_up = tokio::task::spawn_blocking({
         let (dir, url, file_arg) = (backup_dir.path().to_owned(), url.clone(), file_arg.clone());
         move || partnerdesk(&["backup", &file_arg], &dir, Some(&url))
     })
     .await
     .expect("the backup ran");
-    let during = acknowledged.lock().expect("lock").len();
-    stop.store(true, Ordering::SeqCst);
-    writer.await.expect("the writer");
+    let during = writer.stop().await;
     assert!(backed_up.status.success(), "{}", said(&backed_up));
     assert!(said(&backed_up).contains("Backed up to"));
     let new_home = tempfile::tempdir().expect("temp dir");
     let restored = partnerdesk(&["restore", &file_arg], new_home.path(), None);
     assert!(restored.status.success(), "{}", said(&restored));
-    let restored_url = new_home.path().join("partnerdesk.db");
-    let mut conn = SqliteConnection::establish(&restored_url.to_string_lossy()).expect("open");
-    let names: Vec<String> = customer_groups::table
-        .select(customer_groups::name)
-        .load(&mut conn)
-        .expect("groups");
+    let names = group_names(&new_home.path().join("partnerdesk.db"));
     for name in &before {
         assert!(
             names.contains(name),
@@ -121,6 +92,70 @@ async fn a_backup_taken_under_writes_restores_every_write_acknowledged_before_it
         !twice.status.success(),
         "a backup file is never overwritten"
     );
+}
+
+/// Creates groups one after another until stopped, keeping the names whose
+/// creation was acknowledged.
+struct GroupWriter {
+    stop: Arc<AtomicBool>,
+    acknowledged: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl GroupWriter {
+    async fn start(app: &TestApp, owner: &reqwest::Client) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+        let (app_url, owner, stopped, written) = (
+            app.url("/partner/groups"),
+            owner.clone(),
+            stop.clone(),
+            acknowledged.clone(),
+        );
+        let csrf = app.csrf_token_of(&owner).await;
+        let task = tokio::spawn(async move {
+            let mut n = 0;
+            while !stopped.load(Ordering::SeqCst) {
+                n += 1;
+                let name = format!("Group {n}");
+                let form = [("name", name.as_str()), ("csrf_token", csrf.as_str())];
+                let answer = owner.post(&app_url).form(&form).send().await;
+                if answer.is_ok_and(|a| a.status() == 303) {
+                    written.lock().expect("lock").push(name);
+                }
+            }
+        });
+        GroupWriter {
+            stop,
+            acknowledged,
+            task,
+        }
+    }
+
+    fn acknowledged(&self) -> usize {
+        self.acknowledged.lock().expect("lock").len()
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.acknowledged.lock().expect("lock").clone()
+    }
+
+    /// Stops at once; how many were acknowledged until then.
+    async fn stop(self) -> usize {
+        let during = self.acknowledged();
+        self.stop.store(true, Ordering::SeqCst);
+        self.task.await.expect("the writer");
+        during
+    }
+}
+
+/// The names of the groups in the SQLite database at `path`.
+fn group_names(path: &Path) -> Vec<String> {
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy()).expect("open");
+    customer_groups::table
+        .select(customer_groups::name)
+        .load(&mut conn)
+        .expect("groups")
 }
 
 #[test]

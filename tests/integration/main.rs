@@ -13,6 +13,7 @@ mod browser_purchase;
 mod browser_sso;
 mod cli;
 mod code_map;
+mod code_size;
 mod commerce;
 mod commerce_purchase;
 mod compression;

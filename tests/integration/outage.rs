@@ -15,7 +15,7 @@ use partnerdesk::access::PartnerRole;
 use partnerdesk::i18n::Lang;
 
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{POSTGRES_URL_VAR, captured_log, spawn_app_with};
+use crate::helpers::{POSTGRES_URL_VAR, TestApp, captured_log, spawn_app_with};
 
 /// Forwards connections from a local port to `upstream` until cut.
 struct Proxy {
@@ -149,29 +149,8 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
         .expect("a reference on the page")
         .to_owned();
     assert!(!body.to_lowercase().contains("diesel") && !body.contains("r2d2"));
-    let api = reqwest::Client::new()
-        .get(app.url("/api/v1/monitors"))
-        .bearer_auth("pdm_whatever")
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(api.status(), 503);
-    let json: serde_json::Value = api.json().await.expect("JSON");
-    assert_eq!(json["error"], "unavailable");
-    let logged = log();
-    let line = logged
-        .lines()
-        .find(|line| line.contains(&reference))
-        .unwrap_or_else(|| panic!("the reference {reference} in the log:\n{logged}"));
-    assert!(line.contains("503"), "{line}");
-    assert!(
-        line.to_lowercase().contains("refused") || line.to_lowercase().contains("connection"),
-        "the driver's error: {line}"
-    );
-    assert!(
-        !logged.contains("Invalid connection url for multiconnection"),
-        "{logged}"
-    );
+    assert_api_unavailable(&app).await;
+    assert_logged_with_its_cause(&log(), &reference);
 
     proxy.restore();
     let mut status = 0;
@@ -184,6 +163,37 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
     }
     assert_eq!(status, 200, "service returns without a restart");
     assert_eq!(app.get("/ready").await.status(), 200);
+}
+
+/// The JSON API answers an outage in JSON, before it even checks the token.
+async fn assert_api_unavailable(app: &TestApp) {
+    let api = reqwest::Client::new()
+        .get(app.url("/api/v1/monitors"))
+        .bearer_auth("pdm_whatever")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(api.status(), 503);
+    let json: serde_json::Value = api.json().await.expect("JSON");
+    assert_eq!(json["error"], "unavailable");
+}
+
+/// The page's reference leads to one log line with the status and the
+/// driver's own error.
+fn assert_logged_with_its_cause(logged: &str, reference: &str) {
+    let line = logged
+        .lines()
+        .find(|line| line.contains(reference))
+        .unwrap_or_else(|| panic!("the reference {reference} in the log:\n{logged}"));
+    assert!(line.contains("503"), "{line}");
+    assert!(
+        line.to_lowercase().contains("refused") || line.to_lowercase().contains("connection"),
+        "the driver's error: {line}"
+    );
+    assert!(
+        !logged.contains("Invalid connection url for multiconnection"),
+        "{logged}"
+    );
 }
 
 /// Points the settings' database URL at a proxy in front of the real server,

@@ -6,12 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+pub(crate) fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            rust_files(&path, found);
+            // The browser tests' JavaScript packages, installed in place.
+            if !path.ends_with("node_modules") {
+                rust_files(&path, found);
+            }
         } else if path.extension().is_some_and(|ext| ext == "rs") {
             found.push(path);
         }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::MAX_QUANTITY;
 use crate::commerce::catalogue::Offer;
 use crate::commerce::{OfferKind, money};
+use crate::web::FieldErrors;
 use crate::web::confirm::Confirmed;
 
 /// An offer as the order form lists it.
@@ -59,6 +60,17 @@ impl OrderForm {
             self.quantity = "1".into();
         }
         self
+    }
+
+    /// The quantity typed, and the form's errors so far: the quantity's, if
+    /// refused.
+    pub fn checked_quantity(&self) -> (Option<i32>, FieldErrors) {
+        let mut errors = FieldErrors::default();
+        let quantity = self
+            .quantity()
+            .map_err(|key| errors.add("quantity", key))
+            .ok();
+        (quantity, errors)
     }
 
     /// The quantity typed, or the message id saying why it is refused.

@@ -11,7 +11,7 @@ use super::queries::{HistoryRow, history};
 use super::{OrderLine, Purpose, describe, place_for_partner, usage_subscriptions};
 use crate::access::Capability;
 use crate::audit::Action;
-use crate::auth::identity::{CustomerMember, PartnerMember};
+use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::commerce::review::{self, Quote};
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
@@ -19,7 +19,9 @@ use crate::customers::{self, Customer};
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{
+    CustomerPage, FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, see_other,
+};
 
 #[derive(Template)]
 #[template(path = "commerce/orders.html")]
@@ -68,9 +70,7 @@ async fn orders_page(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     typed: web::Query<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -87,19 +87,13 @@ pub async fn page(
 }
 
 pub async fn place_order(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<OrderForm>,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = customer_id.into_inner();
     let form = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let quantity = form
-        .quantity()
-        .map_err(|key| errors.add("quantity", key))
-        .ok();
+    let (quantity, mut errors) = form.checked_quantity();
     let typed = form.clone();
     let id = CustomerId::new(customer_id.clone());
     let outcome =
@@ -127,9 +121,7 @@ pub async fn place_order(
             )))
         }
         Err(CommerceError::Field { field, message_key }) => {
-            if !errors.has(field) {
-                errors.add(field, message_key);
-            }
+            errors.add(field, message_key);
             orders_page(&state, layout, &member, customer_id, form, errors).await
         }
         Err(error) => Err(page_error(error)),
@@ -177,9 +169,7 @@ struct CustomerOrdersPage {
 /// The customer's own order history, with what the partner and the customer
 /// placed.
 pub async fn customer_page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
 ) -> Result<HttpResponse, PageError> {
     let customer_id = member.customer_id().to_owned();
     let zone = member.identity.login.time_zone;

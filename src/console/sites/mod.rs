@@ -7,7 +7,6 @@ pub use queries::{SiteFigures, figures};
 
 use crate::ids::MembershipId;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use serde::Deserialize;
 
@@ -19,7 +18,7 @@ use crate::places::zones::{self, ZoneGroup};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::forms::NameForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, succeeded};
 
 pub struct Site {
     pub id: String,
@@ -173,9 +172,7 @@ async fn refused(
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     filter: web::Query<SitesFilter>,
 ) -> Result<HttpResponse, PageError> {
     sites_page(
@@ -198,9 +195,7 @@ pub struct SiteForm {
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     form: web::Form<SiteForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
@@ -220,10 +215,7 @@ pub async fn create(
     })
     .await;
     match created {
-        Ok(()) => {
-            FlashMessage::success("flash-site-created").send();
-            Ok(see_other("/customer/sites"))
-        }
+        Ok(()) => Ok(succeeded("flash-site-created", "/customer/sites")),
         Err(SiteError::NameTaken) => {
             errors.add("name", "site-name-taken");
             refused(&state, layout, &member, errors, typed).await
@@ -233,9 +225,7 @@ pub async fn create(
 }
 
 pub async fn rename(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -254,10 +244,7 @@ pub async fn rename(
     })
     .await;
     match renamed {
-        Ok(()) => {
-            FlashMessage::success("flash-site-renamed").send();
-            Ok(see_other("/customer/sites"))
-        }
+        Ok(()) => Ok(succeeded("flash-site-renamed", "/customer/sites")),
         Err(SiteError::NameTaken) => {
             errors.add("rename", "site-name-taken");
             refused(&state, layout, &member, errors, typed).await
@@ -283,12 +270,8 @@ pub async fn add_administrator(
     if membership_id.is_empty() {
         return Err(PageError::BadRequest);
     }
-    CustomerChange::run(&state, &member, move |conn, change| {
-        queries::add_administrator(conn, change, &site_id, &membership_id)
-    })
-    .await?;
-    FlashMessage::success("flash-site-administrator-added").send();
-    Ok(see_other("/customer/sites"))
+    let flash = "flash-site-administrator-added";
+    administrators_changed(&state, &member, site_id, membership_id, true, flash).await
 }
 
 pub async fn remove_administrator(
@@ -297,15 +280,24 @@ pub async fn remove_administrator(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
     let (site_id, membership_id) = path.into_inner();
-    CustomerChange::run(&state, &member, move |conn, change| {
-        queries::remove_administrator(
-            conn,
-            change,
-            &site_id,
-            &MembershipId::new(membership_id.clone()),
-        )
+    let membership_id = MembershipId::new(membership_id);
+    let flash = "flash-site-administrator-removed";
+    administrators_changed(&state, &member, site_id, membership_id, false, flash).await
+}
+
+/// Makes the person an administrator of the site or no longer one, then back
+/// to the list with `flash`.
+async fn administrators_changed(
+    state: &AppState,
+    member: &CustomerMember,
+    site_id: String,
+    membership_id: MembershipId,
+    administrator: bool,
+    flash: &'static str,
+) -> Result<HttpResponse, PageError> {
+    CustomerChange::run(state, member, move |conn, change| {
+        queries::set_administrator(conn, change, &site_id, &membership_id, administrator)
     })
     .await?;
-    FlashMessage::success("flash-site-administrator-removed").send();
-    Ok(see_other("/customer/sites"))
+    Ok(succeeded(flash, "/customer/sites"))
 }

@@ -251,43 +251,37 @@ fn site_and_person(
     Ok((site, person))
 }
 
-pub(super) fn add_administrator(
+/// Makes the person an administrator of the site (`administrator`) or no
+/// longer one; logged when it changes anything.
+pub(super) fn set_administrator(
     conn: &mut DbConnection,
     change: &CustomerChange,
     site_id: &str,
     membership_id: &MembershipId,
+    administrator: bool,
 ) -> Result<(), SiteError> {
     let (site, person) = site_and_person(conn, change.scope(), site_id, membership_id)?;
-    if runs_site(conn, &site, membership_id)? {
-        return Ok(());
+    let held = site_administrators::table
+        .filter(site_administrators::site_id.eq(&site.id))
+        .filter(site_administrators::membership_id.eq(membership_id));
+    let (changed, action) = if administrator {
+        if runs_site(conn, &site, membership_id)? {
+            return Ok(());
+        }
+        let added = diesel::insert_into(site_administrators::table)
+            .values((
+                site_administrators::site_id.eq(&site.id),
+                site_administrators::membership_id.eq(membership_id),
+                site_administrators::created_at.eq(change.now),
+            ))
+            .execute(conn)?;
+        (added, Action::SiteAdministratorAdded)
+    } else {
+        let removed = diesel::delete(held).execute(conn)?;
+        (removed, Action::SiteAdministratorRemoved)
+    };
+    if changed > 0 {
+        change.record(conn, action, &site.name, &person)?;
     }
-    diesel::insert_into(site_administrators::table)
-        .values((
-            site_administrators::site_id.eq(&site.id),
-            site_administrators::membership_id.eq(membership_id),
-            site_administrators::created_at.eq(change.now),
-        ))
-        .execute(conn)?;
-    change.record(conn, Action::SiteAdministratorAdded, &site.name, &person)?;
-    Ok(())
-}
-
-pub(super) fn remove_administrator(
-    conn: &mut DbConnection,
-    change: &CustomerChange,
-    site_id: &str,
-    membership_id: &MembershipId,
-) -> Result<(), SiteError> {
-    let (site, person) = site_and_person(conn, change.scope(), site_id, membership_id)?;
-    let removed = diesel::delete(
-        site_administrators::table
-            .filter(site_administrators::site_id.eq(&site.id))
-            .filter(site_administrators::membership_id.eq(membership_id)),
-    )
-    .execute(conn)?;
-    if removed == 0 {
-        return Ok(());
-    }
-    change.record(conn, Action::SiteAdministratorRemoved, &site.name, &person)?;
     Ok(())
 }

@@ -11,13 +11,12 @@ mod wizard;
 mod write;
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 
 use crate::audit::Actor;
 use crate::auth::identity::PartnerMember;
 use crate::db;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 use page::CreatePage;
 use wizard::StepCheck;
 pub use wizard::{AccountPart, AddressPart, AdministratorPart, NewCustomer, WizardForm};
@@ -43,9 +42,7 @@ pub async fn form(
 }
 
 pub async fn step(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     form: web::Form<WizardForm>,
 ) -> Result<HttpResponse, PageError> {
     let mut form = form.into_inner();
@@ -69,8 +66,10 @@ pub async fn step(
         .await
         .map_err(PageError::internal)?;
     state.outbox_wake.notify_one();
-    FlashMessage::success("flash-customer-created").send();
-    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+    Ok(succeeded(
+        "flash-customer-created",
+        &format!("/partner/customers/{customer_id}"),
+    ))
 }
 
 /// Creates the customer in one write transaction, in the member's name.

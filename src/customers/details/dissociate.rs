@@ -1,22 +1,19 @@
 //! Dissociating a customer: the partner lets it go, after a confirmation.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{
     Customer, CustomerError, CustomerId, find, find_for_page, page_error, record_change,
 };
 use crate::db::DbConnection;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 
 #[derive(Template)]
 #[template(path = "customers/dissociate.html")]
@@ -36,9 +33,7 @@ impl DissociatePage {
 }
 
 pub async fn dissociate_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let customer = find_for_page(&state, &member, customer_id.into_inner()).await?;
@@ -56,9 +51,7 @@ pub struct ConfirmForm {
 }
 
 pub async fn dissociate(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -79,8 +72,10 @@ pub async fn dissociate(
     })
     .await
     .map_err(page_error)?;
-    FlashMessage::success("flash-customer-dissociated").send();
-    Ok(see_other("/partner/customers"))
+    Ok(succeeded(
+        "flash-customer-dissociated",
+        "/partner/customers",
+    ))
 }
 
 /// The partner lets go of the customer: the account, its people and its data stay;

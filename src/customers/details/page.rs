@@ -12,7 +12,7 @@ use crate::customers::{Customer, CustomerError, CustomerId, find_for_page, page_
 use crate::db;
 use crate::i18n::format_date;
 use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render};
 
 #[derive(Template)]
 #[template(path = "customers/details.html")]
@@ -199,9 +199,7 @@ pub struct DetailsQuery {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     query: web::Query<DetailsQuery>,
 ) -> Result<HttpResponse, PageError> {
@@ -230,9 +228,7 @@ struct ContactPage {
 /// The contact card: a page of its own, which the list's script shows in a
 /// dialog without leaving the list.
 pub async fn contact(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let customer = find_for_page(&state, &member, customer_id.into_inner())

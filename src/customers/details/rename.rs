@@ -1,28 +1,23 @@
 //! Renaming a customer.
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 
 use super::page::{Refusal, details_page};
 use crate::accounts::DisplayName;
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{
     Customer, CustomerError, CustomerId, find, page_error, record_on_account, search_text,
 };
 use crate::db::DbConnection;
 use crate::db::schema::customer_accounts;
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::forms::NameForm;
-use crate::web::{PageContext, PageError, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, succeeded};
 
 pub async fn rename(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<NameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -41,8 +36,10 @@ pub async fn rename(
     })
     .await
     .map_err(page_error)?;
-    FlashMessage::success("flash-customer-renamed").send();
-    Ok(see_other(&format!("/partner/customers/{customer_id}")))
+    Ok(succeeded(
+        "flash-customer-renamed",
+        &format!("/partner/customers/{customer_id}"),
+    ))
 }
 
 pub fn rename_customer(

@@ -3,22 +3,19 @@
 use crate::accounts::LoginState;
 use crate::accounts::MembershipState;
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::page::{Refusal, details_page};
 use crate::accounts::Username;
 use crate::audit::Action;
-use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
 use crate::customers::{Customer, CustomerError, CustomerId, find, page_error, record_change};
 use crate::db::schema::{customer_accounts, logins, memberships};
 use crate::db::{DbConnection, OrTaken};
 use crate::ids::MembershipId;
-use crate::state::AppState;
 use crate::tenancy::PartnerChange;
-use crate::web::{PageContext, PageError, see_other};
+use crate::web::{PageError, PageOf, PartnerPage, succeeded};
 
 #[derive(Deserialize)]
 pub struct UsernameForm {
@@ -49,9 +46,7 @@ crate::customers::wraps_customer_error!(UsernameError);
 /// owner has activated it). A login that also belongs elsewhere than this
 /// partner's customers is left to its owner.
 pub async fn change_username(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     customer_id: web::Path<String>,
     form: web::Form<UsernameForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -73,8 +68,10 @@ pub async fn change_username(
     .await;
     let key = match outcome {
         Ok(()) => {
-            FlashMessage::success("flash-username-changed").send();
-            return Ok(see_other(&format!("/partner/customers/{customer_id}")));
+            return Ok(succeeded(
+                "flash-username-changed",
+                &format!("/partner/customers/{customer_id}"),
+            ));
         }
         Err(UsernameError::NotActivated) => "customer-username-after-activation",
         Err(UsernameError::Shared) => "customer-username-shared",

@@ -24,7 +24,7 @@ use crate::db::schema::customer_imports;
 use crate::metrics::Backlog;
 use crate::state::AppState;
 use crate::tenancy::kinds::ImportState;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, see_other};
 pub use job::ImportWorker;
 pub use upload::{FileProblem, OPTIONAL_COLUMNS, Problem, Problems, REQUIRED_COLUMNS, Upload};
 
@@ -183,20 +183,14 @@ async fn upload_page(
     })
 }
 
-pub async fn form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-) -> Result<HttpResponse, PageError> {
+pub async fn form(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
     upload_page(&state, layout, &member, FieldErrors::default()).await
 }
 
 /// Reads the file and queues the import with everything its job needs; the
 /// instance's import worker is woken to take it at once.
 pub async fn upload(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     MultipartForm(form): MultipartForm<UploadForm>,
 ) -> Result<HttpResponse, PageError> {
     let (file_name, bytes) = match &form.file {
@@ -288,9 +282,7 @@ impl ProgressPage {
 }
 
 pub async fn progress(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let import_id = path.into_inner();

@@ -7,12 +7,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::rows::{Listing, load};
 use super::view::{PAGE_SIZES, RawView, SortKey, View};
 use crate::access::Capability;
-use crate::auth::identity::PartnerMember;
 use crate::customers::{BillingType, CustomerState, Health, LicenceStatus};
 use crate::db::{self, DbError};
 use crate::i18n::Lang;
-use crate::state::AppState;
-use crate::web::{PageContext, PageError, render};
+use crate::web::{PageContext, PageError, PageOf, PartnerPage, render};
 
 #[derive(Template)]
 #[template(path = "customers/list.html")]
@@ -76,9 +74,7 @@ impl ListPage {
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     query: web::Query<RawView>,
 ) -> Result<HttpResponse, PageError> {
     let view = View::from(query.into_inner()).at(state.clock.now());

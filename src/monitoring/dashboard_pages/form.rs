@@ -16,6 +16,14 @@ pub struct DashboardForm {
 }
 
 impl DashboardForm {
+    /// What a blank form proposes.
+    pub(super) fn initial() -> Self {
+        DashboardForm {
+            sla_target: "99.9".to_owned(),
+            ..DashboardForm::default()
+        }
+    }
+
     pub(super) fn from_body(body: &[u8]) -> Self {
         let mut form = DashboardForm::default();
         for (key, value) in url::form_urlencoded::parse(body) {

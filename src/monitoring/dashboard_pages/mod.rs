@@ -9,7 +9,6 @@ pub use form::DashboardForm;
 pub use view::{MonitorLine, PeriodQuery, page};
 
 use actix_web::{HttpResponse, web};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 
 use super::dashboards::{self, DashboardError, DashboardSummary};
@@ -22,7 +21,7 @@ use crate::db::{self, DbError};
 use crate::state::AppState;
 use crate::tenancy::CustomerChange;
 use crate::web::confirm::ConfirmForm;
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render, succeeded};
 use form::refusal;
 
 #[derive(Template)]
@@ -67,22 +66,13 @@ async fn list_page(
     })
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
-) -> Result<HttpResponse, PageError> {
-    let typed = DashboardForm {
-        sla_target: "99.9".to_owned(),
-        ..DashboardForm::default()
-    };
+pub async fn list(PageOf(state, layout, member): CustomerPage) -> Result<HttpResponse, PageError> {
+    let typed = DashboardForm::initial();
     list_page(&state, layout, &member, typed, FieldErrors::default()).await
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = DashboardForm::from_body(&body);
@@ -90,16 +80,15 @@ pub async fn create(
         Ok(input) => input,
         Err(errors) => return list_page(&state, layout, &member, typed, errors).await,
     };
-    let viewer = member.scope().clone();
     let created = CustomerChange::run(&state, &member, move |conn, change| {
-        dashboards::create(conn, change, &viewer, &input)
+        dashboards::create(conn, change, change.scope(), &input)
     })
     .await;
     match created {
-        Ok(id) => {
-            FlashMessage::success("flash-dashboard-created").send();
-            Ok(see_other(&format!("/customer/dashboards/{id}")))
-        }
+        Ok(id) => Ok(succeeded(
+            "flash-dashboard-created",
+            &format!("/customer/dashboards/{id}"),
+        )),
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
             list_page(&state, layout, &member, typed, refusal(&e)).await
         }
@@ -153,9 +142,7 @@ async fn form_page(
 }
 
 pub async fn edit_form(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     form_page(
@@ -170,9 +157,7 @@ pub async fn edit_form(
 }
 
 pub async fn edit(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
@@ -189,10 +174,10 @@ pub async fn edit(
     })
     .await;
     match changed {
-        Ok(()) => {
-            FlashMessage::success("flash-dashboard-changed").send();
-            Ok(see_other(&format!("/customer/dashboards/{id}")))
-        }
+        Ok(()) => Ok(succeeded(
+            "flash-dashboard-changed",
+            &format!("/customer/dashboards/{id}"),
+        )),
         Err(e @ (DashboardError::NameTaken | DashboardError::UnknownMonitor)) => {
             form_page(&state, layout, &member, id, Some(typed), refusal(&e)).await
         }
@@ -201,9 +186,7 @@ pub async fn edit(
 }
 
 pub async fn delete(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {

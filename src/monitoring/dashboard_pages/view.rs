@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use crate::access::CustomerCapability;
 use crate::accounts::FieldError;
-use crate::auth::identity::CustomerMember;
 use crate::db::{self, DbError};
 use crate::monitoring::charts::{self, Chart, ChartText};
 use crate::monitoring::dashboards;
@@ -15,8 +14,7 @@ use crate::monitoring::format_thousandths;
 use crate::monitoring::monitors::{self, Monitor};
 use crate::monitoring::stats::{self, Figures, Period, PeriodChoice, PeriodError};
 use crate::places::zones;
-use crate::state::AppState;
-use crate::web::{FieldErrors, PageContext, PageError, render};
+use crate::web::{CustomerPage, FieldErrors, PageContext, PageError, PageOf, render};
 
 /// One monitor's line on a dashboard.
 pub struct MonitorLine {
@@ -152,9 +150,7 @@ fn period_of(query: &PeriodQuery, now: chrono::NaiveDateTime, errors: &mut Field
 }
 
 pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: CustomerMember,
+    PageOf(state, layout, member): CustomerPage,
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, PageError> {

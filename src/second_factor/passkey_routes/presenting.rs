@@ -17,7 +17,7 @@ use crate::auth::session::{SignInClient, TypedSession};
 use crate::second_factor::Proof;
 use crate::second_factor::challenge::{NextQuery, awaiting, complete_sign_in, stepped_up};
 use crate::state::AppState;
-use crate::web::{PageContext, PageError};
+use crate::web::{PageContext, PageError, PageOf};
 
 /// Offers the login's passkeys for the ceremony `purpose`, whose challenge
 /// the session keeps.
@@ -102,18 +102,14 @@ pub async fn second_step_finish(
 // Step-up.
 
 pub async fn step_up_start(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
 ) -> Result<HttpResponse, PageError> {
     offer_passkeys(&state, &layout, &session, STEP_UP, identity.login.id).await
 }
 
 pub async fn step_up_finish(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
     client: ClientAddress,
     query: web::Query<NextQuery>,

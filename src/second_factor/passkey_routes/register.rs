@@ -9,15 +9,13 @@ use webauthn_rs::prelude::{Passkey, PasskeyRegistration, RegisterPublicKeyCreden
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use super::{Done, REGISTER, keep, refuse, start_again, take, webauthn};
-use crate::audit::Action;
 use crate::auth::identity::SignedIn;
 use crate::auth::session::TypedSession;
-use crate::db::{self, DbError};
-use crate::second_factor::has_factor;
-use crate::second_factor::pages::{ChangeError, tell};
+use crate::db::{self, DbConnection, DbError};
+use crate::second_factor::pages::{ChangeError, add_and_tell};
 use crate::second_factor::passkeys;
 use crate::state::AppState;
-use crate::web::{PageContext, PageError};
+use crate::web::{PageError, PageOf};
 
 const LABEL_MAX_CHARS: usize = 100;
 
@@ -70,9 +68,7 @@ pub struct NewPasskey {
 }
 
 pub async fn register_finish(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    SignedIn(identity): SignedIn,
+    PageOf(state, layout, SignedIn(identity)): PageOf<SignedIn>,
     session: TypedSession,
     body: web::Json<NewPasskey>,
 ) -> Result<HttpResponse, PageError> {
@@ -140,16 +136,9 @@ async fn save(
             if passkeys::is_registered(conn, passkey.cred_id().as_ref())? {
                 return Ok(None);
             }
-            let first = !has_factor(conn, &login_id)?;
-            passkeys::add(conn, now, &login_id, &label, &passkey)?;
-            tell(
-                conn,
-                &settings,
-                now,
-                &login_id,
-                Action::SecondFactorAdded,
-                "email-passkey-added",
-            )?;
+            let add =
+                |conn: &mut DbConnection| passkeys::add(conn, now, &login_id, &label, &passkey);
+            let first = add_and_tell(conn, &settings, now, &login_id, "email-passkey-added", add)?;
             Ok(Some(first))
         })
     })
