@@ -6,13 +6,11 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use rand::RngCore;
-use rand::rngs::OsRng;
 
 use super::scope::PartnerScope;
 use crate::access::{PartnerRole, TokenScope};
 use crate::accounts::{LoginState, MembershipState};
-use crate::auth::tokens::digest;
+use crate::auth::tokens::{digest, random_token};
 use crate::db::DbConnection;
 use crate::db::schema::{logins, memberships, partner_api_tokens};
 use crate::ids::PartnerId;
@@ -41,9 +39,7 @@ pub fn create_partner_token(
     (login_id, membership_id): Creator<'_>,
     new: &NewPartnerToken<'_>,
 ) -> QueryResult<(String, String)> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = format!("{PREFIX}{}", hex::encode(bytes));
+    let token = format!("{PREFIX}{}", random_token());
     let id = uuid::Uuid::new_v4().to_string();
     let has = |wanted: TokenScope| new.scopes.contains(&wanted);
     diesel::insert_into(partner_api_tokens::table)

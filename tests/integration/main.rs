@@ -5,6 +5,7 @@ mod activity_log;
 mod authorization;
 mod authorization_fixture;
 mod authorization_samples;
+mod authorization_tokens;
 mod backup;
 mod browser;
 mod browser_customers;

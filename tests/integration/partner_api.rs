@@ -52,12 +52,7 @@ async fn an_owner_creates_a_token_sees_it_once_uses_it_and_revokes_it() {
         .api_get(&token, &format!("{CUSTOMERS}/{customer}"))
         .await;
     assert_eq!(listed.status(), 200);
-    let again = owner
-        .get(app.url("/partner/api-tokens"))
-        .send()
-        .await
-        .expect("GET");
-    let again = again.text().await.expect("page");
+    let again = app.page_as(&owner, "/partner/api-tokens").await;
     assert!(!again.contains(&token), "the token is shown only once");
     assert!(again.contains("PSA") && again.contains("Read the activity log"));
 
@@ -78,12 +73,7 @@ async fn an_owner_creates_a_token_sees_it_once_uses_it_and_revokes_it() {
     assert_eq!(refused.status(), 401);
     let body: serde_json::Value = refused.json().await.expect("JSON");
     assert_eq!(body["error"], "unauthorized");
-    let log = owner
-        .get(app.url("/partner/activity"))
-        .send()
-        .await
-        .expect("GET");
-    let log = log.text().await.expect("page");
+    let log = app.page_as(&owner, "/partner/activity").await;
     assert!(log.contains("Created an API token") && log.contains("Revoked an API token"));
 }
 

@@ -74,12 +74,7 @@ async fn a_customer_is_created_invited_and_logged_in_the_tokens_name() {
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
         .await;
-    let log = owner
-        .get(app.url("/partner/activity"))
-        .send()
-        .await
-        .expect("GET");
-    let log = log.text().await.expect("page");
+    let log = app.page_as(&owner, "/partner/activity").await;
     assert!(log.contains("through the API token “fixture”"), "{log}");
 }
 

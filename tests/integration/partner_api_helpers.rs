@@ -59,6 +59,12 @@ impl TestApp {
             .expect("GET")
     }
 
+    /// The page at `path` as `browser` reads it.
+    pub async fn page_as(&self, browser: &reqwest::Client, path: &str) -> String {
+        let answer = browser.get(self.url(path)).send().await.expect("GET");
+        answer.text().await.expect("page")
+    }
+
     /// POST `body` to `path` of the API with `token`, and an idempotency key if given.
     pub async fn api_post(
         &self,
