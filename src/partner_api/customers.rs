@@ -30,6 +30,19 @@ use crate::web::operator_api::plausible;
 pub const LIMIT_MAX: i64 = 200;
 const LIMIT_DEFAULT: i64 = 50;
 
+/// Whether creating failed on a unique value a concurrent request wrote first
+/// (its administrator's login, its idempotency key): rolled back, and worth
+/// running again, which then sees what the other request did.
+fn raced(error: &CustomerError) -> bool {
+    use crate::invitations::OfferError;
+    use diesel::result::{DatabaseErrorKind::UniqueViolation, Error::DatabaseError};
+    matches!(
+        error,
+        CustomerError::Database(DatabaseError(UniqueViolation, _))
+            | CustomerError::Offer(OfferError::Database(DatabaseError(UniqueViolation, _)))
+    )
+}
+
 impl From<CustomerError> for ApiError {
     fn from(error: CustomerError) -> Self {
         match error {
@@ -321,7 +334,8 @@ pub async fn create(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key_of(&req, &body)?;
-    // A request with the same key committed first: the second run finds its answer.
+    // A request with the same key (or administrator) committed first: the
+    // second run finds its answer.
     let once = || create_once(&state, client.clone(), key.clone(), body.clone(), lang);
     let mut answer = once().await;
     if matches!(answer, Err(ApiError::Conflict(KEY_RACED))) {
@@ -354,7 +368,14 @@ async fn create_once(
                     scope.partner_id(),
                     &new,
                     client.actor(),
-                )?;
+                )
+                .map_err(|e| {
+                    if raced(&e) {
+                        ApiError::Conflict(KEY_RACED)
+                    } else {
+                        ApiError::from(e)
+                    }
+                })?;
                 let customer = crate::customers::find(conn, scope, &CustomerId::new(id))?;
                 let created = CustomerBody::of(&customer, now.date());
                 let json =
