@@ -75,6 +75,10 @@ async fn an_owner_creates_a_token_sees_it_once_uses_it_and_revokes_it() {
     assert_eq!(body["error"], "unauthorized");
     let log = app.page_as(&owner, "/partner/activity").await;
     assert!(log.contains("Created an API token") && log.contains("Revoked an API token"));
+    assert!(
+        log.contains("Read customers · Read the activity log"),
+        "the scopes, by their names"
+    );
 }
 
 #[tokio::test]
