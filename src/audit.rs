@@ -119,6 +119,9 @@ pub struct Actor<'a> {
     pub membership_id: Option<&'a str>,
     /// The partner a partner user acted for inside a customer's console.
     pub on_behalf_of: Option<&'a str>,
+    /// The partner API token the person's change came through: the token acts
+    /// in its creator's name, and the entry names both.
+    pub api_token_id: Option<&'a str>,
 }
 
 pub struct Entry<'a> {
@@ -140,6 +143,7 @@ pub fn record(conn: &mut DbConnection, now: NaiveDateTime, entry: Entry<'_>) -> 
             activity_log::actor_name.eq(entry.actor.name),
             activity_log::acting_membership_id.eq(entry.actor.membership_id),
             activity_log::on_behalf_of.eq(entry.actor.on_behalf_of),
+            activity_log::api_token_id.eq(entry.actor.api_token_id),
             activity_log::partner_id.eq(entry.partner_id),
             activity_log::customer_id.eq(entry.customer_id),
             activity_log::action.eq(entry.action.as_str()),

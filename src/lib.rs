@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod monitoring;
 pub mod organisations;
 pub mod partner;
+pub mod partner_api;
 pub mod people;
 pub mod places;
 pub mod profile;

@@ -4,7 +4,7 @@
 //! reader's way. Apart from `audit`, which records entries and knows no
 //! feature, as the codes come from the features.
 
-use crate::access::{CustomerRole, PartnerRole};
+use crate::access::{CustomerRole, PartnerRole, TokenScope};
 use crate::customers::{BillingType, CustomerState, Health, Term};
 use crate::i18n::{Translator, format_date};
 use crate::service_requests::{Category, Status};
@@ -21,7 +21,8 @@ fn name_of_code(tr: &Translator, code: &str) -> Option<String> {
         .or_else(|| CustomerState::parse(code).map(CustomerState::label_key))
         .or_else(|| Health::parse(code).map(Health::label_key))
         .or_else(|| Status::parse(code).map(Status::label_key))
-        .or_else(|| Category::parse(code).map(Category::label_key))?;
+        .or_else(|| Category::parse(code).map(Category::label_key))
+        .or_else(|| TokenScope::parse(code).map(|scope| scope.label_key().to_owned()))?;
     Some(tr.t(key))
 }
 

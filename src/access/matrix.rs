@@ -30,6 +30,9 @@ pub enum Capability {
     /// Connect the organisation's identity provider, claim its email domains
     /// and decide whether its staff must sign in through it.
     ManageSingleSignOn,
+    /// Create and revoke the organisation's API tokens: a credential that acts
+    /// for the organisation without a person signing in.
+    ManageApiTokens,
 }
 
 /// Each capability with the roles that hold it.
@@ -64,6 +67,7 @@ pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     (Capability::ManageStaff, &[Owner]),
     (Capability::SeeActivityLog, &[Owner]),
     (Capability::ManageSingleSignOn, &[Owner]),
+    (Capability::ManageApiTokens, &[Owner]),
 ];
 
 impl Capability {
@@ -82,6 +86,7 @@ impl Capability {
             Capability::ManageStaff => "cap-manage-staff",
             Capability::SeeActivityLog => "cap-see-activity",
             Capability::ManageSingleSignOn => "cap-manage-sso",
+            Capability::ManageApiTokens => "cap-manage-api-tokens",
         }
     }
 }

@@ -4,8 +4,10 @@
 //! authenticated: `decide` reads a [`Requester`], which the identity provides.
 
 mod matrix;
+mod token_scope;
 
 pub use matrix::{Capability, PARTNER_MATRIX, PartnerRole};
+pub use token_scope::TokenScope;
 
 /// The roles of a customer account's people; what each may do is in
 /// [`CUSTOMER_MATRIX`].
@@ -356,6 +358,7 @@ pub const STEP_UP: &[(&str, &str)] = &[
         "/customer/users/{membership_id}/second-factor/reset",
     ),
     ("POST", "/customer/api-tokens"),
+    ("POST", "/partner/api-tokens"),
     ("POST", "/customer/security"),
     ("POST", "/account/security/factors/{factor_id}/remove"),
     ("POST", "/account/security/recovery-codes"),
@@ -385,6 +388,9 @@ pub enum Access {
     /// `/metrics`, for the metrics token of the settings (Prometheus); not
     /// served at all when none is set.
     MetricsToken,
+    /// The partner API, for a live token of a partner organisation that holds
+    /// the scope, and whose creator's role still has the scope's capability.
+    ApiPartner(TokenScope),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,9 +410,23 @@ pub enum Decision {
     CustomerToken,
     /// Only the request's metrics token decides (`home::metrics_refusal`).
     MetricsToken,
+    /// Only the request's partner token decides (`partner_api::authenticate`),
+    /// which asks `decide` again for the token's creator.
+    PartnerToken(TokenScope),
     /// The membership requires a second factor the login does not have, and
     /// the grace period is over: go and enrol one.
     EnrolSecondFactor,
+}
+
+/// What a partner token may do as its creator, whose membership's `role` the
+/// token carries: the decision a page of the scope's capability would give them.
+/// Second factors belong to people signing in, not to tokens.
+pub fn decide_for_token(scope: TokenScope, role: PartnerRole) -> Decision {
+    let requester = Requester {
+        membership: Some((MembershipScope::Partner { role }, None)),
+        must_enrol: false,
+    };
+    decide(Access::Partner(scope.capability()), Some(requester))
 }
 
 pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
@@ -415,6 +435,7 @@ pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
         (Access::ApiOperator, _) => Decision::BearerToken,
         (Access::ApiCustomer, _) => Decision::CustomerToken,
         (Access::MetricsToken, _) => Decision::MetricsToken,
+        (Access::ApiPartner(scope), _) => Decision::PartnerToken(scope),
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
         (Access::Partner(_) | Access::Customer(_), Some(requester))

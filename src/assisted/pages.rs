@@ -164,6 +164,7 @@ async fn start_session(
                 name: &name,
                 membership_id: Some(&membership_id),
                 on_behalf_of: Some(&partner_name),
+                api_token_id: None,
             };
             customers::record_on_account(
                 conn,
@@ -212,6 +213,7 @@ pub async fn leave(
                 name: &name,
                 membership_id: Some(&assisting.partner_membership_id),
                 on_behalf_of: Some(&assisting.partner_name),
+                api_token_id: None,
             };
             customers::record_on_account(
                 conn,

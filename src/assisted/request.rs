@@ -77,6 +77,7 @@ fn ask(
     }
     let actor = Actor {
         on_behalf_of: Some(&partner),
+        api_token_id: None,
         ..member.actor()
     };
     customers::record_on_account(

@@ -48,6 +48,7 @@ impl PartnerMember {
             name: &self.identity.login.full_name,
             membership_id: Some(&self.membership.id),
             on_behalf_of: None,
+            api_token_id: None,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod client_address;
 pub mod identity;
 pub mod members;
 pub mod own_change;
+pub mod partner_tokens;
 pub mod password;
 pub mod scope;
 pub mod second_factor_rule;

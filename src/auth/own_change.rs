@@ -31,6 +31,7 @@ pub fn record_and_tell<E: Email>(
         name: &full_name,
         membership_id: None,
         on_behalf_of: None,
+        api_token_id: None,
     };
     audit::record_for_login(conn, now, login_id, actor, action, &full_name)?;
     let tr = Lang::from_code(&language).unwrap_or_default().translator();

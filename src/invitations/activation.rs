@@ -214,6 +214,7 @@ fn activate(
         name: &name,
         membership_id: None,
         on_behalf_of: None,
+        api_token_id: None,
     };
     // The link proved the mailbox: the offers made to it are accepted.
     crate::invitations::accept_offers_to_own_address(conn, now, &login_id)?;

@@ -189,6 +189,7 @@ fn record_decision(
                 name: &name,
                 membership_id: None,
                 on_behalf_of: None,
+                api_token_id: None,
             },
             action,
             target: &name,

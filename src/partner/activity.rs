@@ -15,7 +15,7 @@ use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::customers::export::defused;
 use crate::customers::list::like_pattern;
-use crate::db::schema::{activity_log, customer_accounts};
+use crate::db::schema::{activity_log, customer_accounts, partner_api_tokens};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
 use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render};
@@ -147,6 +147,7 @@ type LogRow = (
     String,
     String,
     Option<String>,
+    Option<String>,
 );
 
 /// The entries of the selection, newest first, `limit` of them after `after`
@@ -160,6 +161,7 @@ fn entries(
 ) -> QueryResult<Vec<LogRow>> {
     let mut query = activity_log::table
         .left_join(customer_accounts::table)
+        .left_join(partner_api_tokens::table)
         .filter(activity_log::partner_id.eq(&selection.partner_id))
         .into_boxed();
     if let Some(customer_id) = &selection.context_id {
@@ -210,6 +212,7 @@ fn entries(
             activity_log::target,
             activity_log::details,
             customer_accounts::name.nullable(),
+            partner_api_tokens::name.nullable(),
         ))
         .load(conn)
 }
@@ -224,13 +227,17 @@ pub struct Row {
 }
 
 fn row(entry: LogRow, zone: chrono_tz::Tz, tr: &Translator) -> Row {
-    let (_, at, person, on_behalf_of, action, target, details, customer) = entry;
-    let person = match on_behalf_of {
-        Some(partner) => format!(
+    let (_, at, person, on_behalf_of, action, target, details, customer, token) = entry;
+    let person = match (on_behalf_of, token) {
+        (Some(partner), _) => format!(
             "{person} ({})",
             tr.with("activity-on-behalf-of", &[("partner", &partner)])
         ),
-        None => person,
+        (None, Some(token)) => format!(
+            "{person} ({})",
+            tr.with("activity-through-api-token", &[("token", &token)])
+        ),
+        (None, None) => person,
     };
     Row {
         at: format_time(at, zone, tr.lang),

@@ -240,6 +240,7 @@ fn record_and_tell(
                 name: &full_name,
                 membership_id: Some(membership_id),
                 on_behalf_of: None,
+                api_token_id: None,
             },
             action: Action::MembershipLeft,
             target: &full_name,

@@ -35,6 +35,12 @@ pub(super) async fn enforce(
             Ok(()) => return pass(req, next).await,
             Err(refusal) => refusal,
         },
+        Decision::PartnerToken(scope) => {
+            match crate::partner_api::authenticate(&req, scope).await {
+                Ok(()) => return pass(req, next).await,
+                Err(refusal) => refusal,
+            }
+        }
         Decision::MetricsToken => match crate::home::metrics_refusal(req.request()) {
             None => return pass(req, next).await,
             Some(refusal) => refusal,

@@ -9,7 +9,7 @@ use actix_web::dev::ServiceRequest;
 use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 
-use crate::access::{Access, Capability, CustomerCapability};
+use crate::access::{Access, Capability, CustomerCapability, TokenScope};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
@@ -20,8 +20,8 @@ use crate::service_requests::{
 };
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
-    assisted, console, home, invitations, monitoring, partner, profile, second_factor, signin, sso,
-    staff, sub_accounts, web as pages,
+    assisted, console, home, invitations, monitoring, partner, partner_api, profile, second_factor,
+    signin, sso, staff, sub_accounts, web as pages,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,9 @@ macro_rules! routes {
     (@method PUT) => { web::put() };
 }
 
-use Access::{ApiCustomer, ApiOperator, Customer, MetricsToken, Partner, Public, SignedIn};
+use Access::{
+    ApiCustomer, ApiOperator, ApiPartner, Customer, MetricsToken, Partner, Public, SignedIn,
+};
 
 routes! {
     "/" { GET Public => home::index }
@@ -128,6 +130,11 @@ routes! {
     "/customer/sso/domains/{domain_id}/check" { POST Customer(CustomerCapability::ManageSingleSignOn) => sso::dns::check }
     "/customer/sso/prove" { POST Customer(CustomerCapability::ManageSingleSignOn) => sso::proof::prove }
     "/sso/callback" { GET Public => sso::flow::callback }
+    "/partner/api-tokens" {
+        GET Partner(Capability::ManageApiTokens) => partner_api::token_pages::page,
+        POST Partner(Capability::ManageApiTokens) => partner_api::token_pages::create,
+    }
+    "/partner/api-tokens/{token_id}/revoke" { POST Partner(Capability::ManageApiTokens) => partner_api::token_pages::revoke }
     "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset::<PartnerMember> }
     "/customer/security" {
         GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::page::<CustomerMember>,
@@ -268,6 +275,13 @@ routes! {
     // The operator's API: licence usage.
     "/api/v1/customers/{customer_id}/licences" { GET ApiOperator => usage_api::licences }
     "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => usage_api::report_usage }
+    // The partner API.
+    "/api/v1/openapi.json" { GET Public => partner_api::openapi::serve }
+    "/api/v1/partner/customers" {
+        GET ApiPartner(TokenScope::ReadCustomers) => partner_api::customers::list,
+        POST ApiPartner(TokenScope::WriteCustomers) => partner_api::customers::create,
+    }
+    "/api/v1/partner/customers/{customer_id}" { GET ApiPartner(TokenScope::ReadCustomers) => partner_api::customers::read }
     // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,

@@ -237,6 +237,7 @@ pub(super) async fn complete_sign_in(
                 name: &full_name,
                 membership_id: None,
                 on_behalf_of: None,
+                api_token_id: None,
             };
             audit::record_for_login(conn, now, &login, actor, Action::SignedIn, &full_name)?;
             if proof == Proof::RecoveryCode {

@@ -66,6 +66,7 @@ impl Tenant {
             name,
             membership_id: Some(membership_id),
             on_behalf_of: None,
+            api_token_id: None,
         };
         self.log(conn, now, actor, action, target, details)
     }

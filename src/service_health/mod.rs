@@ -106,6 +106,7 @@ fn record(
         name: &by.0,
         membership_id: None,
         on_behalf_of: None,
+        api_token_id: None,
     };
     crate::customers::record_on_account(conn, now, account, actor, action, target, details)
 }

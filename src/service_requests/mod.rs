@@ -271,6 +271,7 @@ fn record(
         name: &author.name,
         membership_id: Some(&author.membership_id),
         on_behalf_of: None,
+        api_token_id: None,
     };
     crate::customers::record_on_account(conn, now, request, actor, action, target, details)
 }

@@ -303,6 +303,7 @@ fn record_attempt(
                 name: full_name,
                 membership_id: None,
                 on_behalf_of: None,
+                api_token_id: None,
             };
             audit::record_for_login(conn, now, login_id, actor, Action::SignedIn, full_name)?;
             Ok(Outcome::SignedIn {
@@ -318,6 +319,7 @@ fn record_attempt(
                     name: "—",
                     membership_id: None,
                     on_behalf_of: None,
+                    api_token_id: None,
                 };
                 audit::record_for_login(
                     conn,

@@ -171,6 +171,7 @@ fn prove(
                 name: "Partnerdesk",
                 membership_id: None,
                 on_behalf_of: None,
+                api_token_id: None,
             },
             Action::SsoDomainLost,
             domain,

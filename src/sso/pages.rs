@@ -47,6 +47,7 @@ pub(super) fn actor_of((login_id, name, membership_id): &(String, String, String
         name,
         membership_id: Some(membership_id),
         on_behalf_of: None,
+        api_token_id: None,
     }
 }
 

@@ -192,6 +192,7 @@ fn create(
             name: new.full_name.as_str(),
             membership_id: None,
             on_behalf_of: None,
+            api_token_id: None,
         },
         Action::SsoMemberCreated,
         new.full_name.as_str(),
@@ -227,6 +228,7 @@ fn settle(
         name: &full_name,
         membership_id: None,
         on_behalf_of: None,
+        api_token_id: None,
     };
     audit::record_for_login(
         conn,

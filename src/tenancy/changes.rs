@@ -168,6 +168,11 @@ impl<Scope> Change<Scope> {
         &self.name
     }
 
+    /// The membership the person acts as.
+    pub fn membership_id(&self) -> &str {
+        &self.membership_id
+    }
+
     /// The real person, acting as their membership, and the partner they act
     /// for when they opened a customer's account.
     pub fn actor(&self) -> Actor<'_> {
@@ -176,6 +181,7 @@ impl<Scope> Change<Scope> {
             name: &self.name,
             membership_id: Some(&self.membership_id),
             on_behalf_of: self.on_behalf_of.as_deref(),
+            api_token_id: None,
         }
     }
 }

@@ -21,6 +21,17 @@ pub enum ApiError {
     /// with a problem code.
     #[error("invalid fields")]
     Invalid(Vec<(String, &'static str)>),
+    /// Each faulty field with its problem code and a message in the reader's
+    /// language (the partner API).
+    #[error("invalid fields")]
+    Explained(Vec<FieldProblem>),
+    /// The token may not do this; the code says why (`missing_scope`,
+    /// `role_not_allowed`).
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// An `Idempotency-Key` already used with another request.
+    #[error("idempotency key reused with another request")]
+    KeyReused,
     /// The kind of thing not found ("customer", "monitor", …).
     #[error("no such {0}")]
     NotFound(&'static str),
@@ -36,6 +47,14 @@ pub enum ApiError {
     Internal(#[source] anyhow::Error),
 }
 
+/// One faulty field of a request, explained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub problem: &'static str,
+    pub message: String,
+}
+
 impl ApiError {
     /// One faulty field.
     pub fn field(field: impl Into<String>, problem: &'static str) -> ApiError {
@@ -48,7 +67,10 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::BadJson => StatusCode::BAD_REQUEST,
-            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid(_) | ApiError::Explained(_) | ApiError::KeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Malformed => StatusCode::BAD_REQUEST,
@@ -70,6 +92,18 @@ impl ResponseError for ApiError {
                     .iter()
                     .map(|(field, problem)| json!({"field": field, "problem": problem}))
                     .collect::<Vec<_>>(),
+            }),
+            ApiError::Explained(fields) => json!({
+                "error": "invalid_fields",
+                "fields": fields
+                    .iter()
+                    .map(|f| json!({"field": f.field, "problem": f.problem, "message": f.message}))
+                    .collect::<Vec<_>>(),
+            }),
+            ApiError::Forbidden(reason) => json!({"error": "forbidden", "reason": reason}),
+            ApiError::KeyReused => json!({
+                "error": "idempotency_key_reused",
+                "message": "This Idempotency-Key was used with another request in the last 24 hours; use a new key.",
             }),
             ApiError::NotFound(what) => json!({"error": "not_found", "resource": what}),
             ApiError::Conflict(code) => json!({"error": code}),

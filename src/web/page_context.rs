@@ -124,6 +124,12 @@ const PARTNER_NAV: &[NavItem] = &[
         section: Section::Settings,
     },
     NavItem {
+        href: "/partner/api-tokens",
+        label_key: "nav-partner-api-tokens",
+        access: Access::Partner(Capability::ManageApiTokens),
+        section: Section::Settings,
+    },
+    NavItem {
         href: "/help/roles",
         label_key: "nav-roles-help",
         access: Access::SignedIn,

@@ -285,6 +285,7 @@ async fn a_long_log_exports_whole_in_batches() {
                         name: "Importer",
                         membership_id: None,
                         on_behalf_of: None,
+                        api_token_id: None,
                     },
                     action: partnerdesk::audit::Action::CustomerRenamed,
                     target: &format!("Adatum {n}"),

@@ -89,6 +89,7 @@ fn names_a_tenant_object(route: &Route) -> bool {
         "{reservation_id}",
         "{request_id}",
         "{domain_id}",
+        "{token_id}",
     ]
     .iter()
     .any(|id| route.path.contains(id))
@@ -110,9 +111,13 @@ pub(crate) fn expected(route: &Route, persona: Persona) -> Outcome {
         }
         (Access::Public, _) => Outcome::Reached,
         // A session, whoever's, is no API token.
-        (Access::ApiOperator | Access::ApiCustomer | Access::MetricsToken, _) => {
-            Outcome::Unauthorized
-        }
+        (
+            Access::ApiOperator
+            | Access::ApiCustomer
+            | Access::ApiPartner(_)
+            | Access::MetricsToken,
+            _,
+        ) => Outcome::Unauthorized,
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
         (Access::SignedIn, _) if route.path.contains("{factor_id}") => Outcome::NotFound,
         (Access::SignedIn, _) => Outcome::Reached,

@@ -136,6 +136,10 @@ pub(crate) fn fresh_object(
             Some(&ids.subscription),
             PlacedBy::Partner,
         )
+    } else if path.starts_with("/partner/api-tokens/") {
+        let creator = &ids.target;
+        app.partner_api_token(creator, &partnerdesk::access::TokenScope::ALL, None)
+            .0
     } else if path.starts_with("/partner/sso/domains/") {
         app.claimed_domain(ours, &format!("fresh{n}.contoso.example"))
     } else if path.starts_with("/customer/sso/domains/") {

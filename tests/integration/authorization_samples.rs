@@ -19,6 +19,10 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         path if path.contains("{request_id}") => path
             .replace("{customer_id}", &ids.customer)
             .replace("{request_id}", &ids.request),
+        "/api/v1/partner/customers/{customer_id}" => {
+            format!("/api/v1/partner/customers/{}", ids.customer)
+        }
+        "/partner/api-tokens/{token_id}/revoke" => format!("/partner/api-tokens/{FRESH}/revoke"),
         path if path.starts_with("/api/v1/customers/{customer_id}") => path
             .replace("{customer_id}", &ids.customer)
             .replace("{incident_id}", &ids.incident)
@@ -199,6 +203,9 @@ fn fixed_sample(path: &str) -> Option<String> {
             "/customer/alerts" => "/customer/alerts",
             "/customer/sub-accounts" => "/customer/sub-accounts",
             "/api/v1/monitors" => "/api/v1/monitors",
+            "/api/v1/openapi.json" => "/api/v1/openapi.json",
+            "/api/v1/partner/customers" => "/api/v1/partner/customers",
+            "/partner/api-tokens" => "/partner/api-tokens",
             _ => return None,
         }
         .to_owned(),

@@ -43,7 +43,7 @@ pub struct RichPartner {
 pub async fn rich_partner(app: &TestApp, organisation: &str, tag: &str) -> RichPartner {
     let id = app.invite_partner_owner(organisation, &format!("olga@{tag}.example"), Lang::En);
     let owner = format!("owner@{tag}.example");
-    app.active_member(&id, &owner, PartnerRole::Owner);
+    let owner_membership = app.active_member(&id, &owner, PartnerRole::Owner);
     let agent = format!("agent@{tag}.example");
     app.active_member(&id, &agent, PartnerRole::HelpdeskAgent);
     app.pending_staff(&id, &format!("newcomer@{tag}.example"));
@@ -69,11 +69,12 @@ pub async fn rich_partner(app: &TestApp, organisation: &str, tag: &str) -> RichP
     console_of(app, &alpha, tag);
     monitoring_of(app, &alpha, tag).await;
     logged_through_the_server(app, &owner, organisation).await;
+    let (gamma, gamma_name) = created_through_the_api(app, &owner_membership, organisation).await;
     RichPartner {
         id,
         owner,
-        customers: vec![alpha, beta],
-        customer_names: vec![alpha_spec.name, beta_spec.name],
+        customers: vec![alpha, beta, gamma],
+        customer_names: vec![alpha_spec.name, beta_spec.name, gamma_name],
         offers,
     }
 }
@@ -219,6 +220,25 @@ async fn logged_through_the_server(app: &TestApp, owner: &str, organisation: &st
         .post_as(&browser, "/partner/groups", &[("name", &name)])
         .await;
     assert_eq!(answer.status(), 303, "the group is made");
+}
+
+/// A customer created through the partner API with one of the organisation's
+/// tokens (and an idempotency key, whose answer stays behind): its id and name.
+async fn created_through_the_api(
+    app: &TestApp,
+    owner_membership: &str,
+    organisation: &str,
+) -> (String, String) {
+    let scopes = partnerdesk::access::TokenScope::ALL;
+    let (_, token) = app.partner_api_token(owner_membership, &scopes, None);
+    let name = format!("{organisation} Gamma");
+    let admin = format!("admin@{}.example", name.to_lowercase().replace(' ', "-"));
+    let body = crate::partner_api_helpers::new_customer(&name, &admin);
+    let path = crate::partner_api_helpers::CUSTOMERS;
+    let created = app.api_post(&token, path, &body, Some("archive")).await;
+    assert_eq!(created.status(), 201, "created through the API");
+    let created: Value = created.json().await.expect("JSON");
+    (created["id"].as_str().expect("id").to_owned(), name)
 }
 
 pub fn said(output: &std::process::Output) -> String {

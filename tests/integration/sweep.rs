@@ -44,9 +44,13 @@ fn is_page(route: &Route) -> bool {
         || route.path == "/ready"
         || route.path.starts_with("/static/")
         || route.path.ends_with(".csv")
+        || route.path.ends_with(".json")
         || matches!(
             route.access,
-            Access::ApiOperator | Access::ApiCustomer | Access::MetricsToken
+            Access::ApiOperator
+                | Access::ApiCustomer
+                | Access::ApiPartner(_)
+                | Access::MetricsToken
         ))
 }
 

@@ -89,6 +89,7 @@ async fn create_as(
                 name: &name,
                 membership_id: Some(&acting_as),
                 on_behalf_of: None,
+                api_token_id: None,
             };
             create(conn, &settings, now, scope.partner_id(), &new, actor)
         })

@@ -197,6 +197,16 @@ pub const CARRIED: &[Carried] = &[
         "alert_definition_recipients",
         "alert_definition_id IN ({alerts}) AND membership_id IN ({memberships})",
     ),
+    // The organisation's API tokens (only their hashes), which go on acting
+    // on the target, in their creator's name.
+    Carried {
+        table: "partner_api_tokens",
+        rows: "partner_id = $1",
+        references: &[
+            required("creator_login_id", "logins"),
+            required("creator_membership_id", "memberships"),
+        ],
+    },
     // The partner's log, and its customers' own entries; an entry about one
     // of them made under another partner stays with that partner.
     Carried {
@@ -240,6 +250,9 @@ pub const POINTS_TO: &[(&str, &str)] = &[
     ("monitor_id", "monitors"),
     ("dashboard_id", "dashboards"),
     ("alert_definition_id", "alert_definitions"),
+    ("creator_login_id", "logins"),
+    ("creator_membership_id", "memberships"),
+    ("api_token_id", "partner_api_tokens"),
 ];
 
 /// A column of `POINTS_TO` that may name a row outside the archive.
@@ -292,6 +305,10 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
     ("auth_failures", "throttling counters"),
     ("email_outbox", "emails are the source's to send"),
     ("customer_imports", "CSV import jobs are the source's work"),
+    (
+        "api_idempotency_keys",
+        "answers kept a day for API retries, which go to the source",
+    ),
     (
         "sso_connections",
         "single sign-on is set up again on the target: the client secret is sealed with the source's key",

@@ -148,6 +148,8 @@ diesel::table! {
         details -> Text,
         customer_id -> Nullable<Text>,
         on_behalf_of -> Nullable<Text>,
+        /// The partner API token the entry's change was made through.
+        api_token_id -> Nullable<Text>,
     }
 }
 

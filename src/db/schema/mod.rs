@@ -31,6 +31,9 @@ diesel::joinable!(sessions -> logins (login_id));
 diesel::joinable!(customer_security -> customer_accounts (customer_id));
 diesel::joinable!(activity_log -> partner_organisations (partner_id));
 diesel::joinable!(activity_log -> customer_accounts (customer_id));
+diesel::joinable!(activity_log -> partner_api_tokens (api_token_id));
+diesel::joinable!(partner_api_tokens -> logins (creator_login_id));
+diesel::joinable!(partner_api_tokens -> memberships (creator_membership_id));
 
 diesel::joinable!(memberships -> customer_accounts (customer_id));
 diesel::joinable!(customer_accounts -> partner_organisations (partner_id));
@@ -99,6 +102,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_log,
     sso_connections,
     sso_domains,
+    partner_api_tokens,
+    api_idempotency_keys,
 );
 
 diesel::joinable!(monitors -> sites (site_id));

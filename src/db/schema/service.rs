@@ -15,6 +15,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A partner's API tokens, by the SHA-256 of the token (migration 26): each
+    /// acts with its creator's role, narrowed to its scopes.
+    partner_api_tokens (id) {
+        id -> Text,
+        partner_id -> Text,
+        token_hash -> Text,
+        name -> Text,
+        creator_login_id -> Text,
+        creator_membership_id -> Text,
+        read_customers -> Bool,
+        write_customers -> Bool,
+        read_activity -> Bool,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The first answer to a partner API write sent with an `Idempotency-Key`.
+    api_idempotency_keys (token_id, idempotency_key) {
+        token_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     services (id) {
         id -> Text,
         customer_id -> Text,

@@ -40,6 +40,7 @@ impl Claimed {
             name: &self.actor_name,
             membership_id: self.acting_membership_id.as_deref(),
             on_behalf_of: None,
+            api_token_id: None,
         }
     }
 

@@ -1,0 +1,24 @@
+# The partner API: the owners' tokens page and the API's field messages.
+nav-partner-api-tokens = API tokens
+cap-manage-api-tokens = Create and revoke the organisation's API tokens
+partner-tokens-title = API tokens
+partner-tokens-intro = Programs (your PSA, billing or scripts) use the partner API with one of these tokens. A token acts with the role of the person who created it, narrowed to the scopes chosen here, and stops working when it is revoked, when its last day has passed, or when its creator leaves the organisation.
+partner-tokens-name-hint = What uses it, for example "PSA synchronisation".
+partner-tokens-scopes = Scopes
+partner-tokens-scope-read-customers = Read customers
+partner-tokens-scope-write-customers = Create customers
+partner-tokens-scope-read-activity = Read the activity log
+partner-tokens-scope-required = Choose at least one scope.
+partner-tokens-expires-on = Last day (optional)
+partner-tokens-expires-hint = The token stops working at the end of this day. Leave empty for a token that does not expire.
+partner-tokens-expiry-past = Choose today or a later day.
+partner-tokens-creator = Created by
+partner-tokens-expires = Expires
+partner-tokens-last-use = Last used
+partner-tokens-never = Never
+partner-tokens-never-used = Not yet
+partner-tokens-expired = Expired
+activity-through-api-token = through the API token “{ $token }”
+api-field-unknown = This field is not part of the request.
+api-field-string = This field must be text.
+api-field-boolean = This field must be true or false.

@@ -1,0 +1,24 @@
+# L'API partenaire : la page des jetons des propriétaires et les messages de champ de l'API.
+nav-partner-api-tokens = Jetons d'API
+cap-manage-api-tokens = Créer et révoquer les jetons d'API de l'organisation
+partner-tokens-title = Jetons d'API
+partner-tokens-intro = Les programmes (votre PSA, votre facturation ou vos scripts) utilisent l'API partenaire avec l'un de ces jetons. Un jeton agit avec le rôle de la personne qui l'a créé, restreint aux portées choisies ici, et cesse de fonctionner lorsqu'il est révoqué, lorsque son dernier jour est passé ou lorsque son créateur quitte l'organisation.
+partner-tokens-name-hint = Ce qui l'utilise, par exemple « Synchronisation PSA ».
+partner-tokens-scopes = Portées
+partner-tokens-scope-read-customers = Lire les clients
+partner-tokens-scope-write-customers = Créer des clients
+partner-tokens-scope-read-activity = Lire le journal d'activité
+partner-tokens-scope-required = Choisissez au moins une portée.
+partner-tokens-expires-on = Dernier jour (facultatif)
+partner-tokens-expires-hint = Le jeton cesse de fonctionner à la fin de ce jour. Laissez vide pour un jeton sans expiration.
+partner-tokens-expiry-past = Choisissez aujourd'hui ou un jour ultérieur.
+partner-tokens-creator = Créé par
+partner-tokens-expires = Expire
+partner-tokens-last-use = Dernière utilisation
+partner-tokens-never = Jamais
+partner-tokens-never-used = Pas encore
+partner-tokens-expired = Expiré
+activity-through-api-token = par le jeton d'API « { $token } »
+api-field-unknown = Ce champ ne fait pas partie de la requête.
+api-field-string = Ce champ doit être du texte.
+api-field-boolean = Ce champ doit valoir true ou false.

@@ -1,0 +1,64 @@
+//! The partner API (`/api/v1/partner/…`): what a partner's staff do in the
+//! browser, for programs, authenticated by one of the organisation's tokens
+//! (`Authorization: Bearer pdp_…`), never by a session. A token acts in its
+//! organisation only, in its creator's name: every query is scoped by the
+//! `PartnerScope` the token gives, and another organisation's customer answers
+//! 404 like a missing one.
+//!
+//! `token_pages` is the owners' page that creates and revokes tokens,
+//! `customers` the customers endpoints (`create` reads a new customer from JSON,
+//! `cursor` pages the list), `idempotency` replays a write sent again with the
+//! same `Idempotency-Key`, and `openapi` describes it all.
+
+mod create;
+mod cursor;
+pub mod customers;
+mod idempotency;
+pub mod openapi;
+pub mod token_pages;
+
+use actix_web::dev::ServiceRequest;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+
+use crate::access::{Decision, TokenScope, decide_for_token};
+use crate::auth::partner_tokens::{PartnerClient, partner_of};
+use crate::state::AppState;
+use crate::web::json_api::{self, ApiError};
+
+/// The access check for `Access::ApiPartner` routes (called by
+/// `routes::enforce`): a live token of a partner organisation (401 otherwise)
+/// that holds `scope` and whose creator's role allows what the scope stands for,
+/// as `access` decides for pages (403 otherwise). Puts the client into the
+/// request.
+pub async fn authenticate(req: &ServiceRequest, scope: TokenScope) -> Result<(), HttpResponse> {
+    let refuse = |error: ApiError| error.error_response();
+    let presented = json_api::bearer_token(req).ok_or_else(|| refuse(ApiError::Unauthorized))?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| refuse(ApiError::Internal(anyhow::anyhow!("state missing"))))?;
+    let now = state.clock.now();
+    let found = crate::db::run(&state.pool, move |conn| {
+        partner_of(conn, now, &presented).map_err(ApiError::from)
+    })
+    .await
+    .map_err(refuse)?;
+    let client = found.ok_or_else(|| refuse(ApiError::Unauthorized))?;
+    if !client.scopes.contains(&scope) {
+        return Err(refuse(ApiError::Forbidden("missing_scope")));
+    }
+    if decide_for_token(scope, client.role) != Decision::Allow {
+        return Err(refuse(ApiError::Forbidden("role_not_allowed")));
+    }
+    req.extensions_mut().insert(client);
+    Ok(())
+}
+
+impl FromRequest for PartnerClient {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        json_api::client_of(req)
+    }
+}

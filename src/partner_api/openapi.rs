@@ -1,0 +1,94 @@
+//! The OpenAPI 3.1 document of the partner API, generated from the handlers'
+//! `utoipa::path` attributes and the types they read and answer, and served at
+//! `/api/v1/openapi.json` to anyone.
+
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use super::create::NewCustomerRequest;
+use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
+
+/// Every refusal's body; which fields are present depends on `error`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `unauthorized`, `forbidden`, `not_found`, `invalid_json`,
+    /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
+    /// `malformed_input`, `too_large`, `unavailable` or `internal`.
+    pub error: String,
+    /// With `forbidden`: `missing_scope` or `role_not_allowed`.
+    pub reason: Option<String>,
+    /// With `not_found`: the kind of thing not found.
+    pub resource: Option<String>,
+    /// With `idempotency_key_reused`: what to do.
+    pub message: Option<String>,
+    /// With `invalid_fields`: each faulty field.
+    pub fields: Option<Vec<FieldProblemBody>>,
+}
+
+/// A faulty field of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblemBody {
+    pub field: String,
+    /// `required`, `too_long`, `invalid`, `unknown`, `must_be_a_string`,
+    /// `must_be_a_boolean`, `out_of_range`.
+    pub problem: String,
+    /// The problem in the request's language (`Accept-Language`).
+    pub message: Option<String>,
+}
+
+/// The name of the security scheme the paths name.
+pub const SECURITY_SCHEME: &str = "partner_token";
+
+struct PartnerToken;
+
+impl Modify for PartnerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("pdp_…")
+            .description(Some(
+                "A token of the partner organisation, created by one of its owners under \
+                 Settings › API tokens. It acts with its creator's role, narrowed to its scopes \
+                 (`customers:read`, `customers:write`, `activity:read`).",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(SECURITY_SCHEME, SecurityScheme::Http(scheme));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Partnerdesk partner API",
+        description = "What a partner's staff do in the browser, for programs. Every request \
+            carries `Authorization: Bearer <token>`; everything is scoped to the token's \
+            organisation, and another organisation's objects answer 404 like missing ones.",
+    ),
+    paths(customers::list, customers::read, customers::create),
+    components(schemas(
+        CustomerBody,
+        CustomerPage,
+        AddressBody,
+        ContactBody,
+        NewCustomerRequest,
+        ErrorBody,
+        FieldProblemBody
+    )),
+    modifiers(&PartnerToken),
+    tags((name = "customers", description = "The organisation's customers")),
+)]
+struct PartnerApi;
+
+/// The document, as served.
+pub fn document() -> utoipa::openapi::OpenApi {
+    PartnerApi::openapi()
+}
+
+pub async fn serve() -> HttpResponse {
+    HttpResponse::Ok().json(document())
+}

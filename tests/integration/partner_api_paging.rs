@@ -1,0 +1,173 @@
+//! Cursor paging of the customers API over 1,000 customers, in every sort, and
+//! the OpenAPI document that describes the API.
+
+use std::collections::HashSet;
+
+use partnerdesk::access::{Access, PartnerRole, TokenScope};
+use partnerdesk::i18n::Lang;
+use partnerdesk::routes::ROUTES;
+
+use crate::helpers::customers::CustomerSpec;
+use crate::helpers::{TestApp, spawn_app};
+use crate::partner_api_helpers::CUSTOMERS;
+
+/// Every customer of the list at `query`, page by page: (ids in order, pages).
+async fn walk(app: &TestApp, token: &str, query: &str, limit: u32) -> (Vec<String>, usize) {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut path = format!("{CUSTOMERS}?{query}&limit={limit}");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let page = app.api_get(token, &path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        let page: serde_json::Value = page.json().await.expect("JSON");
+        pages += 1;
+        let customers = page["customers"].as_array().expect("customers");
+        assert!(customers.len() <= limit as usize);
+        ids.extend(
+            customers
+                .iter()
+                .map(|c| c["id"].as_str().expect("id").to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        assert!(pages < 1_000, "paging ends");
+    }
+    (ids, pages)
+}
+
+#[tokio::test]
+async fn cursor_paging_returns_every_customer_exactly_once_in_every_sort() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let owner = app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    let seeded = partnerdesk::customers::seed::generate(
+        &mut app.conn(),
+        app.clock_now(),
+        &partnerdesk::customers::seed::SeedOptions {
+            partner_id: partnerdesk::ids::PartnerId::new(partner.clone()),
+            count: 990,
+            groups: &["Retail"],
+            seed: 20,
+        },
+    )
+    .expect("seeded");
+    // Ten customers alike in every sort key but their id.
+    let mut all: HashSet<String> = seeded.into_iter().collect();
+    for n in 0..10 {
+        let mut twin = CustomerSpec::named("Twin");
+        twin.domain = format!("twin-{n}.example");
+        all.insert(app.customer(&partner, &twin));
+    }
+    assert_eq!(all.len(), 1_000);
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.customer(&theirs, &CustomerSpec::named("Twin"));
+    let (_, token) = app.partner_api_token(&owner, &[TokenScope::ReadCustomers], None);
+
+    for query in [
+        "sort=name",
+        "sort=name&dir=desc",
+        "sort=state",
+        "sort=health",
+        "sort=health&dir=asc",
+        "sort=created",
+        "sort=created&dir=asc",
+    ] {
+        let (ids, pages) = walk(&app, &token, query, 200).await;
+        let unique: HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{query}: no customer twice");
+        assert_eq!(unique.len(), 1_000, "{query}: every customer");
+        assert!(
+            ids.iter().all(|id| all.contains(id)),
+            "{query}: only the organisation's"
+        );
+        assert_eq!(pages, 5, "{query}");
+    }
+    let (twins, _) = walk(&app, &token, "q=twin&sort=state", 3).await;
+    assert_eq!(twins.len(), 10, "a search, paged by three");
+}
+
+#[tokio::test]
+async fn a_cursor_or_limit_out_of_place_is_refused() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let owner = app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+    for n in 0..3 {
+        app.customer(&partner, &CustomerSpec::named(&format!("Customer {n}")));
+    }
+    let (_, token) = app.partner_api_token(&owner, &[TokenScope::ReadCustomers], None);
+    let page: serde_json::Value = app
+        .api_get(&token, &format!("{CUSTOMERS}?limit=2"))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let cursor = page["next_cursor"].as_str().expect("a next page");
+    let other_sort = app
+        .api_get(&token, &format!("{CUSTOMERS}?sort=created&cursor={cursor}"))
+        .await;
+    assert_eq!(other_sort.status(), 422);
+    for limit in ["0", "201", "many"] {
+        let refused = app
+            .api_get(&token, &format!("{CUSTOMERS}?limit={limit}"))
+            .await;
+        assert_eq!(refused.status(), 422, "limit={limit}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_partner_route() {
+    let app = spawn_app().await;
+    let served = app.get("/api/v1/openapi.json").await;
+    assert_eq!(served.status(), 200);
+    let document: serde_json::Value = served.json().await.expect("a JSON document");
+    let version = document["openapi"].as_str().expect("a version");
+    assert!(version.starts_with("3.1."), "{version}");
+    assert_eq!(
+        document["components"]["securitySchemes"]["partner_token"]["scheme"],
+        "bearer"
+    );
+    for route in ROUTES
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/partner/"))
+    {
+        assert!(
+            matches!(route.access, Access::ApiPartner(_)),
+            "{}",
+            route.path
+        );
+        let operation = &document["paths"][route.path][route.method.to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "{} {} is described",
+            route.method,
+            route.path
+        );
+        let responses = operation["responses"].as_object().expect("responses");
+        for status in ["401", "403"] {
+            assert!(
+                responses.contains_key(status),
+                "{} {}: {status}",
+                route.method,
+                route.path
+            );
+        }
+        assert!(operation["security"][0]["partner_token"].is_array());
+    }
+    let described: usize = document["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|item| item.as_object().map_or(0, |ops| ops.len()))
+        .sum();
+    let routed = ROUTES
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/partner/"))
+        .count();
+    assert_eq!(described, routed, "nothing described that is not routed");
+}
