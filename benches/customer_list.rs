@@ -584,6 +584,52 @@ fn derived_data_checked(url: &str) -> bool {
     differences.is_empty()
 }
 
+/// Where the run keeps its SQLite database and settings: a temporary folder, or
+/// the folder `PARTNERDESK_BENCH_DATA_DIR` names, kept after the run so that its
+/// database can be examined (`EXPLAIN QUERY PLAN`) or measured again without
+/// seeding it anew (SQLite only; a PostgreSQL database is always seeded afresh
+/// and dropped).
+enum DataDir {
+    Temporary(tempfile::TempDir),
+    Kept(std::path::PathBuf),
+}
+
+impl DataDir {
+    const SEEDED_MARK: &str = "bench-seeded";
+
+    fn from_env() -> Self {
+        match std::env::var("PARTNERDESK_BENCH_DATA_DIR") {
+            Ok(dir) if !dir.trim().is_empty() => {
+                let dir = std::path::PathBuf::from(dir.trim());
+                std::fs::create_dir_all(&dir).expect("create PARTNERDESK_BENCH_DATA_DIR");
+                DataDir::Kept(dir)
+            }
+            _ => DataDir::Temporary(tempfile::tempdir().expect("temporary data folder")),
+        }
+    }
+
+    fn path(&self) -> &std::path::Path {
+        match self {
+            DataDir::Temporary(dir) => dir.path(),
+            DataDir::Kept(dir) => dir,
+        }
+    }
+
+    /// Whether an earlier run seeded this kept folder's SQLite database.
+    fn seeded(&self) -> bool {
+        matches!(self, DataDir::Kept(_))
+            && std::env::var(POSTGRES_URL_VAR).map_or(true, |u| u.is_empty())
+            && self.path().join(Self::SEEDED_MARK).exists()
+    }
+
+    fn mark_seeded(&self) {
+        if let DataDir::Kept(dir) = self {
+            std::fs::write(dir.join(Self::SEEDED_MARK), "")
+                .expect("mark the kept database as seeded");
+        }
+    }
+}
+
 /// Set on the child process that seeds the database, to the database URL.
 const SEED_ONLY_VAR: &str = "PARTNERDESK_BENCH_SEED_ONLY";
 
@@ -613,7 +659,7 @@ async fn main() -> ExitCode {
     let pages = customers.div_ceil(PER_PAGE);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
-    let data_dir = tempfile::tempdir().expect("temporary data folder");
+    let data_dir = DataDir::from_env();
     let database = Database::create(data_dir.path());
     let backend = database.backend();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
@@ -661,13 +707,21 @@ async fn main() -> ExitCode {
         ms(started.elapsed())
     );
 
-    let seeding = seed_in_child(&database.url, customers);
-    let seeded = customers + other_customers;
-    let rate = seeded as f64 / seeding.as_secs_f64();
-    println!(
-        "seeding {seeded} customers (in a child process): {:.1} s ({rate:.0} customers/s)",
-        seeding.as_secs_f64()
-    );
+    if data_dir.seeded() {
+        println!(
+            "seeding skipped: {} holds a seeded database",
+            data_dir.path().display()
+        );
+    } else {
+        let seeding = seed_in_child(&database.url, customers);
+        let seeded = customers + other_customers;
+        let rate = seeded as f64 / seeding.as_secs_f64();
+        println!(
+            "seeding {seeded} customers (in a child process): {:.1} s ({rate:.0} customers/s)",
+            seeding.as_secs_f64()
+        );
+        data_dir.mark_seeded();
+    }
     if let Some(vacuum) = database.vacuum_analyze() {
         println!(
             "VACUUM ANALYZE after seeding: {:.1} s",

@@ -57,8 +57,11 @@ type State = HashMap<String, String>;
 pub struct DbSessionStore {
     pool: DbPool,
     clock: SharedClock,
-    /// The idle expiry `load` read for a session key hash, taken by the
-    /// `update_ttl` of the same request to decide whether to write.
+    /// The latest idle expiry stored for a session key hash, as read by `load`
+    /// or written here: `update_ttl` writes only when it would move it on by
+    /// more than a step. Requests of one session that overlap would otherwise
+    /// each write the row, and every write makes each pooled SQLite connection
+    /// drop its cache and its map of the file before its next read.
     loaded_expiry: Arc<Mutex<HashMap<String, NaiveDateTime>>>,
 }
 
@@ -71,20 +74,41 @@ impl DbSessionStore {
         }
     }
 
+    /// Remembers the latest idle expiry known to be stored for a session: the
+    /// later of what was remembered and `expiry`, as requests of one session
+    /// run side by side (a page and its parallel requests) and one may read the
+    /// row before another moves it on.
     fn remember_expiry(&self, key_hash: &str, expiry: NaiveDateTime) {
         if let Ok(mut remembered) = self.loaded_expiry.lock() {
-            if remembered.len() >= REMEMBERED_EXPIRIES {
+            if remembered.len() >= REMEMBERED_EXPIRIES && !remembered.contains_key(key_hash) {
                 remembered.clear();
             }
-            remembered.insert(key_hash.to_owned(), expiry);
+            let known = remembered.entry(key_hash.to_owned()).or_insert(expiry);
+            *known = (*known).max(expiry);
         }
     }
 
-    fn take_expiry(&self, key_hash: &str) -> Option<NaiveDateTime> {
-        self.loaded_expiry
-            .lock()
-            .ok()
-            .and_then(|mut remembered| remembered.remove(key_hash))
+    /// Whether this request is the one to move the session's stored idle
+    /// expiry on to `wanted`: decided and remembered at once, so that of the
+    /// session's requests running side by side only one writes.
+    fn claim_write(&self, key_hash: &str, wanted: NaiveDateTime) -> bool {
+        let Ok(mut remembered) = self.loaded_expiry.lock() else {
+            return true;
+        };
+        if !worth_writing(remembered.get(key_hash).copied(), wanted) {
+            return false;
+        }
+        if remembered.len() >= REMEMBERED_EXPIRIES {
+            remembered.clear();
+        }
+        remembered.insert(key_hash.to_owned(), wanted);
+        true
+    }
+
+    fn forget_expiry(&self, key_hash: &str) {
+        if let Ok(mut remembered) = self.loaded_expiry.lock() {
+            remembered.remove(key_hash);
+        }
     }
 }
 
@@ -335,7 +359,7 @@ impl SessionStore for DbSessionStore {
         let now = self.clock.now();
         let idle = ttl(ttl_given);
         let key_hash = digest(session_key.as_ref());
-        self.take_expiry(&key_hash);
+        self.forget_expiry(&key_hash);
         let replacement = db::run(&self.pool, move |conn| {
             let serialized =
                 serde_json::to_string(&state).map_err(|e| DbError::Serialization(e.to_string()))?;
@@ -383,13 +407,14 @@ impl SessionStore for DbSessionStore {
         let now = self.clock.now();
         let idle = ttl(ttl_given);
         let key_hash = digest(session_key.as_ref());
-        if !worth_writing(self.take_expiry(&key_hash), now + idle) {
+        if !self.claim_write(&key_hash, now + idle) {
             return Ok(());
         }
+        let wanted = key_hash.clone();
         let written = db::run(&self.pool, move |conn| {
             diesel::update(
                 sessions::table
-                    .filter(sessions::key_hash.eq(key_hash))
+                    .filter(sessions::key_hash.eq(wanted))
                     .filter(sessions::idle_expires_at.gt(now)),
             )
             .set((
@@ -401,16 +426,28 @@ impl SessionStore for DbSessionStore {
         })
         .await;
         match written {
-            Ok(_) => Ok(()),
-            // A session whose expiry could not be moved on still works.
-            Err(error) if error.is_unreachable() => Ok(()),
-            Err(error) => Err(error.into()),
+            Ok(1) => Ok(()),
+            // The session ended meanwhile.
+            Ok(_) => {
+                self.forget_expiry(&key_hash);
+                Ok(())
+            }
+            // A session whose expiry could not be moved on still works; the
+            // next request tries again.
+            Err(error) if error.is_unreachable() => {
+                self.forget_expiry(&key_hash);
+                Ok(())
+            }
+            Err(error) => {
+                self.forget_expiry(&key_hash);
+                Err(error.into())
+            }
         }
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
         let key_hash = digest(session_key.as_ref());
-        self.take_expiry(&key_hash);
+        self.forget_expiry(&key_hash);
         db::run(&self.pool, move |conn| {
             diesel::delete(sessions::table.filter(sessions::key_hash.eq(key_hash)))
                 .execute(conn)

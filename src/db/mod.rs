@@ -6,6 +6,8 @@ pub mod codes;
 pub mod derived;
 mod lock;
 pub mod partner_archive;
+#[cfg(test)]
+pub mod plans;
 pub mod pragmas;
 pub mod replaceable;
 pub mod schema;

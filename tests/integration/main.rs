@@ -72,6 +72,7 @@ mod service_health_cli;
 mod service_health_helpers;
 mod service_requests;
 mod service_requests_helpers;
+mod session_writes;
 mod shell;
 mod smtp;
 mod sso;
