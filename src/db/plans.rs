@@ -37,8 +37,7 @@ pub fn statements_of(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnectio
     });
     work(conn);
     conn.set_instrumentation(diesel::connection::get_default_instrumentation());
-    let statements = seen.lock().expect("recorder lock").clone();
-    statements
+    seen.lock().expect("recorder lock").clone()
 }
 
 #[derive(QueryableByName)]
