@@ -4,7 +4,6 @@
 
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpResponse, http::header};
-use actix_web_flash_messages::FlashMessage;
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 
@@ -17,7 +16,7 @@ use crate::i18n::format_time;
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, back_to, removal};
-use crate::web::{FieldErrors, PageContext, PageError, render, see_other};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, succeeded};
 
 const TOKEN_NAME_MAX: usize = 80;
 const PAGE: &str = "/partner/api-tokens";
@@ -105,16 +104,19 @@ async fn tokens_page(
     Ok(response)
 }
 
-pub async fn page(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
-) -> Result<HttpResponse, PageError> {
-    let typed = Typed {
-        scopes: vec![TokenScope::ReadCustomers],
-        ..Typed::default()
-    };
+pub async fn page(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
+    let typed = Typed::initial();
     tokens_page(&state, layout, &member, None, typed, FieldErrors::default()).await
+}
+
+impl Typed {
+    /// The form as first shown: reading customers ticked.
+    fn initial() -> Self {
+        Typed {
+            scopes: vec![TokenScope::ReadCustomers],
+            ..Typed::default()
+        }
+    }
 }
 
 /// The form's values; a scope named twice or unknown counts once or not at all.
@@ -182,9 +184,7 @@ fn checked(
 }
 
 pub async fn create(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     body: Bytes,
 ) -> Result<HttpResponse, PageError> {
     let typed = typed_of(&body);
@@ -209,11 +209,8 @@ pub async fn create(
         Ok::<_, DbError>(token)
     })
     .await?;
-    let fresh = Typed {
-        scopes: vec![TokenScope::ReadCustomers],
-        ..Typed::default()
-    };
     let created = Some((shown, token));
+    let fresh = Typed::initial();
     tokens_page(
         &state,
         layout,
@@ -226,9 +223,7 @@ pub async fn create(
 }
 
 pub async fn revoke(
-    state: web::Data<AppState>,
-    layout: PageContext,
-    member: PartnerMember,
+    PageOf(state, layout, member): PartnerPage,
     path: web::Path<String>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, PageError> {
@@ -259,6 +254,5 @@ pub async fn revoke(
         .confirm_label(tr, "api-tokens-revoke");
         return review.render(layout);
     }
-    FlashMessage::success("flash-api-token-revoked").send();
-    Ok(see_other(PAGE))
+    Ok(succeeded("flash-api-token-revoked", PAGE))
 }
