@@ -93,6 +93,13 @@ pub fn render_error_page<B>(
         ));
     }
     let status = response.status();
+    if response.request().path().starts_with("/api/") {
+        // A program reads the API's errors: what actix answers itself there
+        // (no such route, a method the route does not take) is JSON too.
+        return Ok(ErrorHandlerResponse::Response(
+            replace_body(response, api_error_answer(status)).map_into_right_body(),
+        ));
+    }
     let lang = Lang::of_request(response.request());
     let tr = lang.translator();
     let explicit = response
@@ -123,18 +130,40 @@ pub fn render_error_page<B>(
     let body = page
         .render()
         .unwrap_or_else(|_| format!("{} {}", status.as_u16(), tr.t(format!("{key}-title"))));
-    let (request, old) = response.into_parts();
-    let mut fresh = HttpResponse::build(status)
+    let fresh = HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(body);
+    Ok(ErrorHandlerResponse::Response(
+        replace_body(response, fresh).map_into_right_body(),
+    ))
+}
+
+/// The JSON error of the API's conventions (`{"error": code}`) for a status.
+fn api_error_answer(status: actix_web::http::StatusCode) -> HttpResponse {
+    let code = match status.as_u16() {
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "too_large",
+        429 => "too_many_requests",
+        503 => "unavailable",
+        s if s >= 500 => "internal",
+        _ => "bad_request",
+    };
+    HttpResponse::build(status).json(serde_json::json!({ "error": code }))
+}
+
+/// `response` with the body and content type of `fresh`, keeping its other
+/// headers (`Allow`, `Retry-After`, …).
+fn replace_body<B>(response: ServiceResponse<B>, mut fresh: HttpResponse) -> ServiceResponse {
+    let (request, old) = response.into_parts();
     for (name, value) in old.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             fresh.headers_mut().append(name.clone(), value.clone());
         }
     }
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(request, fresh).map_into_right_body(),
-    ))
+    ServiceResponse::new(request, fresh)
 }
 
 /// One-time tokens travel in link paths; they must not reach the log.

@@ -138,6 +138,27 @@ async fn the_api_answers_in_json(app: &TestApp) {
         let json: serde_json::Value = answer.json().await.expect("JSON");
         assert_eq!(json["error"], "malformed_input");
     }
+    // What no handler answers under /api/ is JSON too: no such route, and a
+    // method the route does not take (with the methods it does).
+    let missing = api.get(app.url("/api/v1/no-such-thing")).send().await;
+    let missing = missing.expect("GET");
+    assert_eq!(missing.status(), 404);
+    let json: serde_json::Value = missing.json().await.expect("JSON for a missing route");
+    assert_eq!(json["error"], "not_found");
+    let wrong = api
+        .delete(app.url("/api/v1/monitors"))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    let wrong = wrong.expect("DELETE");
+    assert_eq!(wrong.status(), 405);
+    assert!(
+        wrong.headers().contains_key("allow"),
+        "{:?}",
+        wrong.headers()
+    );
+    let json: serde_json::Value = wrong.json().await.expect("JSON for a wrong method");
+    assert_eq!(json["error"], "method_not_allowed");
 }
 
 #[tokio::test]
