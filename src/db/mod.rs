@@ -13,7 +13,7 @@ pub mod replaceable;
 pub mod schema;
 mod taken;
 
-pub use taken::OrTaken;
+pub use taken::{OrTaken, is_taken};
 
 pub use lock::{LockTarget, lock_row};
 

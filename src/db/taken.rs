@@ -6,7 +6,8 @@ use diesel::result::{DatabaseErrorKind, Error};
 
 use super::DbError;
 
-fn is_taken(error: &Error) -> bool {
+/// Whether a statement failed on a unique value another request wrote first.
+pub fn is_taken(error: &Error) -> bool {
     matches!(
         error,
         Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)

@@ -35,12 +35,12 @@ const LIMIT_DEFAULT: i64 = 50;
 /// running again, which then sees what the other request did.
 fn raced(error: &CustomerError) -> bool {
     use crate::invitations::OfferError;
-    use diesel::result::{DatabaseErrorKind::UniqueViolation, Error::DatabaseError};
-    matches!(
-        error,
-        CustomerError::Database(DatabaseError(UniqueViolation, _))
-            | CustomerError::Offer(OfferError::Database(DatabaseError(UniqueViolation, _)))
-    )
+    match error {
+        CustomerError::Database(error) | CustomerError::Offer(OfferError::Database(error)) => {
+            crate::db::is_taken(error)
+        }
+        _ => false,
+    }
 }
 
 impl From<CustomerError> for ApiError {
