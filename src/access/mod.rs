@@ -389,8 +389,9 @@ pub enum Access {
     /// served at all when none is set.
     MetricsToken,
     /// The partner API, for a live token of a partner organisation that holds
-    /// the scope, and whose creator's role still has the scope's capability.
-    ApiPartner(TokenScope),
+    /// the scope, and whose creator's role still has the capability (the one
+    /// the same action's page needs).
+    ApiPartner(TokenScope, Capability),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,21 +413,21 @@ pub enum Decision {
     MetricsToken,
     /// Only the request's partner token decides (`partner_api::authenticate`),
     /// which asks `decide` again for the token's creator.
-    PartnerToken(TokenScope),
+    PartnerToken(TokenScope, Capability),
     /// The membership requires a second factor the login does not have, and
     /// the grace period is over: go and enrol one.
     EnrolSecondFactor,
 }
 
 /// What a partner token may do as its creator, whose membership's `role` the
-/// token carries: the decision a page of the scope's capability would give them.
+/// token carries: the decision a page needing `capability` would give them.
 /// Second factors belong to people signing in, not to tokens.
-pub fn decide_for_token(scope: TokenScope, role: PartnerRole) -> Decision {
+pub fn decide_for_token(capability: Capability, role: PartnerRole) -> Decision {
     let requester = Requester {
         membership: Some((MembershipScope::Partner { role }, None)),
         must_enrol: false,
     };
-    decide(Access::Partner(scope.capability()), Some(requester))
+    decide(Access::Partner(capability), Some(requester))
 }
 
 pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
@@ -435,7 +436,7 @@ pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
         (Access::ApiOperator, _) => Decision::BearerToken,
         (Access::ApiCustomer, _) => Decision::CustomerToken,
         (Access::MetricsToken, _) => Decision::MetricsToken,
-        (Access::ApiPartner(scope), _) => Decision::PartnerToken(scope),
+        (Access::ApiPartner(scope, capability), _) => Decision::PartnerToken(scope, capability),
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
         (Access::Partner(_) | Access::Customer(_), Some(requester))

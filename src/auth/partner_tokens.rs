@@ -41,7 +41,6 @@ pub fn create_partner_token(
 ) -> QueryResult<(String, String)> {
     let token = format!("{PREFIX}{}", random_token());
     let id = uuid::Uuid::new_v4().to_string();
-    let has = |wanted: TokenScope| new.scopes.contains(&wanted);
     diesel::insert_into(partner_api_tokens::table)
         .values((
             partner_api_tokens::id.eq(&id),
@@ -50,26 +49,12 @@ pub fn create_partner_token(
             partner_api_tokens::name.eq(new.name),
             partner_api_tokens::creator_login_id.eq(login_id),
             partner_api_tokens::creator_membership_id.eq(membership_id),
-            partner_api_tokens::read_customers.eq(has(TokenScope::ReadCustomers)),
-            partner_api_tokens::write_customers.eq(has(TokenScope::WriteCustomers)),
-            partner_api_tokens::read_activity.eq(has(TokenScope::ReadActivity)),
+            partner_api_tokens::scopes.eq(TokenScope::list(new.scopes)),
             partner_api_tokens::created_at.eq(now),
             partner_api_tokens::expires_at.eq(new.expires_at),
         ))
         .execute(conn)?;
     Ok((id, token))
-}
-
-/// The scopes of a token's three flags.
-fn scopes_of(read_customers: bool, write_customers: bool, read_activity: bool) -> Vec<TokenScope> {
-    [
-        (read_customers, TokenScope::ReadCustomers),
-        (write_customers, TokenScope::WriteCustomers),
-        (read_activity, TokenScope::ReadActivity),
-    ]
-    .into_iter()
-    .filter_map(|(held, scope)| held.then_some(scope))
-    .collect()
 }
 
 /// A token as the tokens page lists it (never the token itself).
@@ -88,7 +73,7 @@ pub struct PartnerToken {
 type TokenRow = (
     String,
     String,
-    (bool, bool, bool),
+    String,
     String,
     NaiveDateTime,
     Option<NaiveDateTime>,
@@ -111,11 +96,7 @@ pub fn partner_tokens(
         .select((
             partner_api_tokens::id,
             partner_api_tokens::name,
-            (
-                partner_api_tokens::read_customers,
-                partner_api_tokens::write_customers,
-                partner_api_tokens::read_activity,
-            ),
+            partner_api_tokens::scopes,
             logins::full_name,
             partner_api_tokens::created_at,
             partner_api_tokens::expires_at,
@@ -126,26 +107,15 @@ pub fn partner_tokens(
     let mut tokens: Vec<PartnerToken> = rows
         .into_iter()
         .map(
-            |(
+            |(id, name, scopes, creator, created_at, expires_at, used, revoked)| PartnerToken {
                 id,
                 name,
-                (read, write, activity),
+                scopes: TokenScope::parse_list(&scopes),
                 creator,
                 created_at,
                 expires_at,
-                used,
-                revoked,
-            )| {
-                PartnerToken {
-                    id,
-                    name,
-                    scopes: scopes_of(read, write, activity),
-                    creator,
-                    created_at,
-                    expires_at,
-                    last_used_at: used,
-                    revoked_at: revoked,
-                }
+                last_used_at: used,
+                revoked_at: revoked,
             },
         )
         .collect();
@@ -213,7 +183,7 @@ type ClientRow = (
     String,
     String,
     PartnerId,
-    (bool, bool, bool),
+    String,
     Option<NaiveDateTime>,
     String,
     String,
@@ -246,11 +216,7 @@ pub fn partner_of(
             partner_api_tokens::id,
             partner_api_tokens::name,
             partner_api_tokens::partner_id,
-            (
-                partner_api_tokens::read_customers,
-                partner_api_tokens::write_customers,
-                partner_api_tokens::read_activity,
-            ),
+            partner_api_tokens::scopes,
             partner_api_tokens::last_used_at,
             memberships::role,
             logins::id,
@@ -259,7 +225,7 @@ pub fn partner_of(
         ))
         .first(conn)
         .optional()?;
-    let Some((token_id, token_name, partner_id, flags, last_used, role, login, name, membership)) =
+    let Some((token_id, token_name, partner_id, scopes, last_used, role, login, name, membership)) =
         found
     else {
         return Ok(None);
@@ -273,11 +239,10 @@ pub fn partner_of(
             .set(partner_api_tokens::last_used_at.eq(now))
             .execute(conn)?;
     }
-    let (read, write, activity) = flags;
     Ok(Some(PartnerClient {
         token_id,
         token_name,
-        scopes: scopes_of(read, write, activity),
+        scopes: TokenScope::parse_list(&scopes),
         role,
         creator_login_id: login,
         creator_name: name,

@@ -20,17 +20,20 @@ pub mod token_pages;
 use actix_web::dev::ServiceRequest;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 
-use crate::access::{Decision, TokenScope, decide_for_token};
+use crate::access::{Capability, Decision, TokenScope, decide_for_token};
 use crate::auth::partner_tokens::{PartnerClient, partner_of};
 use crate::state::AppState;
 use crate::web::json_api::{self, ApiError};
 
 /// The access check for `Access::ApiPartner` routes (called by
 /// `routes::enforce`): a live token of a partner organisation (401 otherwise)
-/// that holds `scope` and whose creator's role allows what the scope stands for,
-/// as `access` decides for pages (403 otherwise). Puts the client into the
-/// request.
-pub async fn authenticate(req: &ServiceRequest, scope: TokenScope) -> Result<(), HttpResponse> {
+/// that holds `scope` and whose creator's role has `capability`, as `access`
+/// decides for pages (403 otherwise). Puts the client into the request.
+pub async fn authenticate(
+    req: &ServiceRequest,
+    scope: TokenScope,
+    capability: Capability,
+) -> Result<(), HttpResponse> {
     let refuse = |error: ApiError| error.error_response();
     let presented = json_api::bearer_token(req).ok_or_else(|| refuse(ApiError::Unauthorized))?;
     let state = req
@@ -47,7 +50,7 @@ pub async fn authenticate(req: &ServiceRequest, scope: TokenScope) -> Result<(),
     if !client.scopes.contains(&scope) {
         return Err(refuse(ApiError::Forbidden("missing_scope")));
     }
-    if decide_for_token(scope, client.role) != Decision::Allow {
+    if decide_for_token(capability, client.role) != Decision::Allow {
         return Err(refuse(ApiError::Forbidden("role_not_allowed")));
     }
     req.extensions_mut().insert(client);

@@ -51,7 +51,7 @@ impl Modify for PartnerToken {
             .description(Some(
                 "A token of the partner organisation, created by one of its owners under \
                  Settings › API tokens. It acts with its creator's role, narrowed to its scopes \
-                 (`customers:read`, `customers:write`, `activity:read`).",
+                 (`customers:read`, `orders:write`, `activity:read`, …): each operation names the scope it needs.",
             ))
             .build();
         openapi

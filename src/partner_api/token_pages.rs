@@ -39,7 +39,7 @@ struct TokensPage {
     typed: Typed,
     errors: FieldErrors,
     zone: chrono_tz::Tz,
-    scopes: [TokenScope; 3],
+    scopes: [TokenScope; TokenScope::ALL.len()],
     now: NaiveDateTime,
 }
 

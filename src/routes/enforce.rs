@@ -35,8 +35,8 @@ pub(super) async fn enforce(
             Ok(()) => return pass(req, next).await,
             Err(refusal) => refusal,
         },
-        Decision::PartnerToken(scope) => {
-            match crate::partner_api::authenticate(&req, scope).await {
+        Decision::PartnerToken(scope, capability) => {
+            match crate::partner_api::authenticate(&req, scope, capability).await {
                 Ok(()) => return pass(req, next).await,
                 Err(refusal) => refusal,
             }

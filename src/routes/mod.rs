@@ -49,6 +49,8 @@ macro_rules! routes {
     (@method GET) => { web::get() };
     (@method POST) => { web::post() };
     (@method PUT) => { web::put() };
+    (@method PATCH) => { web::patch() };
+    (@method DELETE) => { web::delete() };
 }
 
 use Access::{
@@ -278,10 +280,10 @@ routes! {
     // The partner API.
     "/api/v1/openapi.json" { GET Public => partner_api::openapi::serve }
     "/api/v1/partner/customers" {
-        GET ApiPartner(TokenScope::ReadCustomers) => partner_api::customers::list,
-        POST ApiPartner(TokenScope::WriteCustomers) => partner_api::customers::create,
+        GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::list,
+        POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customers::create,
     }
-    "/api/v1/partner/customers/{customer_id}" { GET ApiPartner(TokenScope::ReadCustomers) => partner_api::customers::read }
+    "/api/v1/partner/customers/{customer_id}" { GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::read }
     // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,

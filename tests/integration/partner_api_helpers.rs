@@ -37,10 +37,7 @@ impl TestApp {
                 partner_api_tokens::name.eq("fixture"),
                 partner_api_tokens::creator_login_id.eq(login_id),
                 partner_api_tokens::creator_membership_id.eq(membership_id),
-                partner_api_tokens::read_customers.eq(scopes.contains(&TokenScope::ReadCustomers)),
-                partner_api_tokens::write_customers
-                    .eq(scopes.contains(&TokenScope::WriteCustomers)),
-                partner_api_tokens::read_activity.eq(scopes.contains(&TokenScope::ReadActivity)),
+                partner_api_tokens::scopes.eq(TokenScope::list(scopes)),
                 partner_api_tokens::created_at.eq(now - chrono::Duration::minutes(1)),
                 partner_api_tokens::expires_at.eq(expires_at),
             ))

@@ -49,7 +49,7 @@ fn is_page(route: &Route) -> bool {
             route.access,
             Access::ApiOperator
                 | Access::ApiCustomer
-                | Access::ApiPartner(_)
+                | Access::ApiPartner(..)
                 | Access::MetricsToken
         ))
 }

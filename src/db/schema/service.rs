@@ -24,9 +24,8 @@ diesel::table! {
         name -> Text,
         creator_login_id -> Text,
         creator_membership_id -> Text,
-        read_customers -> Bool,
-        write_customers -> Bool,
-        read_activity -> Bool,
+        /// The scopes' names, separated by spaces (migration 27).
+        scopes -> Text,
         created_at -> Timestamp,
         expires_at -> Nullable<Timestamp>,
         last_used_at -> Nullable<Timestamp>,
