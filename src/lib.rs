@@ -29,6 +29,7 @@ pub mod partner_api;
 pub mod people;
 pub mod places;
 pub mod profile;
+pub mod rate_limit;
 pub mod routes;
 pub mod second_factor;
 pub mod service_health;

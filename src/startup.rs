@@ -27,6 +27,7 @@ use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
 use crate::jobs::Shutdown;
 use crate::metrics::{self, Metrics};
+use crate::rate_limit::ApiRateLimiter;
 use crate::state::AppState;
 use crate::web::PageError;
 use crate::web::csrf::check_csrf;
@@ -105,6 +106,7 @@ impl Application {
             jobs_wake,
             webauthn,
             metrics,
+            partner_api_budget: ApiRateLimiter::per_minute(settings.partner_api_requests_per_minute),
         });
         let server = http_server(state, &settings, listener, &shutdown)?;
         Ok(Self {

@@ -10,6 +10,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::metrics::Metrics;
+use crate::rate_limit::ApiRateLimiter;
 
 /// Shared by every request handler.
 pub struct AppState {
@@ -25,4 +26,6 @@ pub struct AppState {
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The figures `/metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// What each partner API token has left of its budget of requests.
+    pub partner_api_budget: ApiRateLimiter,
 }

@@ -9,6 +9,7 @@ pub use proxies::TrustedProxies;
 pub use secret::SecretKey;
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -77,6 +78,9 @@ pub struct Settings {
     /// The DNS server asked for the TXT records that prove an organisation's
     /// email domains; unset, the system's resolvers (`/etc/resolv.conf`).
     pub dns_resolver: Option<std::net::SocketAddr>,
+    /// Requests each partner API token may make at once, and again each
+    /// minute (`partner_api::rate_limit`); per instance.
+    pub partner_api_requests_per_minute: NonZeroU32,
 }
 
 impl std::fmt::Debug for Settings {
@@ -105,6 +109,10 @@ pub fn redact_url(raw: &str) -> String {
 }
 
 pub const DEFAULT_FAILURE_BRAKE_PER_MINUTE: u32 = 100;
+
+/// A program paging through 100,000 customers 200 at a time needs 500
+/// requests; at this budget that takes under a minute.
+pub const DEFAULT_PARTNER_API_REQUESTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(600).expect("not zero");
 
 /// How the outbox worker retries. A failed email waits `retry_base`, then twice as
 /// long each time up to `retry_max`; after `give_up_after` from its creation it is
@@ -278,6 +286,10 @@ impl Settings {
             metrics_token: metrics_token(raw.metrics_token)?,
             sso_allow_http_issuers: raw.sso_allow_http_issuers.unwrap_or(false),
             dns_resolver: dns_resolver(raw.dns_resolver)?,
+            partner_api_requests_per_minute: raw
+                .partner_api_requests_per_minute
+                .and_then(NonZeroU32::new)
+                .unwrap_or(DEFAULT_PARTNER_API_REQUESTS_PER_MINUTE),
         })
     }
 

@@ -29,6 +29,7 @@ pub(super) struct RawSettings {
     pub(super) metrics_token: Option<String>,
     pub(super) sso_allow_http_issuers: Option<bool>,
     pub(super) dns_resolver: Option<String>,
+    pub(super) partner_api_requests_per_minute: Option<u32>,
 }
 
 /// A list given as one comma-separated string (the environment) or as an array

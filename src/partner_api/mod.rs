@@ -47,6 +47,10 @@ pub async fn authenticate(
     .await
     .map_err(refuse)?;
     let client = found.ok_or_else(|| refuse(ApiError::Unauthorized))?;
+    state
+        .partner_api_budget
+        .spend(&client.token_id)
+        .map_err(|wait| refuse(ApiError::RateLimited(wait)))?;
     if !client.scopes.contains(&scope) {
         return Err(refuse(ApiError::Forbidden("missing_scope")));
     }

@@ -4,7 +4,10 @@
 
 use actix_web::HttpResponse;
 use serde::Serialize;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::create::NewCustomerRequest;
@@ -15,7 +18,8 @@ use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPag
 pub struct ErrorBody {
     /// `unauthorized`, `forbidden`, `not_found`, `invalid_json`,
     /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
-    /// `malformed_input`, `too_large`, `unavailable` or `internal`.
+    /// `malformed_input`, `too_large`, `rate_limited`, `unavailable` or
+    /// `internal`.
     pub error: String,
     /// With `forbidden`: `missing_scope` or `role_not_allowed`.
     pub reason: Option<String>,
@@ -23,6 +27,8 @@ pub struct ErrorBody {
     pub resource: Option<String>,
     /// With `idempotency_key_reused`: what to do.
     pub message: Option<String>,
+    /// With `rate_limited`: seconds to wait, as in `Retry-After`.
+    pub retry_after: Option<u64>,
     /// With `invalid_fields`: each faulty field.
     pub fields: Option<Vec<FieldProblemBody>>,
 }
@@ -61,6 +67,50 @@ impl Modify for PartnerToken {
     }
 }
 
+/// Adds to every partner API operation the 429 that the token's budget of
+/// requests can answer anywhere (`rate_limit`), with its `Retry-After`.
+struct RateLimited;
+
+impl Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let wait = HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)))
+            .description(Some("Seconds to wait before the token's next request"))
+            .build();
+        let response = ResponseBuilder::new()
+            .description(
+                "The token spent its budget of requests a minute (`rate_limited`, with \
+                 `retry_after`)",
+            )
+            .header("Retry-After", wait)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/partner/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .insert("429".to_owned(), response.clone().into());
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -79,7 +129,7 @@ impl Modify for PartnerToken {
         ErrorBody,
         FieldProblemBody
     )),
-    modifiers(&PartnerToken),
+    modifiers(&PartnerToken, &RateLimited),
     tags((name = "customers", description = "The organisation's customers")),
 )]
 struct PartnerApi;

@@ -4,7 +4,7 @@
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
+use actix_web::http::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::json;
 
@@ -43,6 +43,10 @@ pub enum ApiError {
     Malformed,
     #[error("request body too large")]
     TooLarge,
+    /// The token spent its budget of requests; it may ask again after this
+    /// many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -75,6 +79,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Malformed => StatusCode::BAD_REQUEST,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(cause) if crate::web::errors::is_outage(cause) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -109,6 +114,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(code) => json!({"error": code}),
             ApiError::Malformed => json!({"error": "malformed_input"}),
             ApiError::TooLarge => json!({"error": "too_large"}),
+            ApiError::RateLimited(seconds) => json!({"error": "rate_limited", "retry_after": seconds}),
             ApiError::Internal(cause) if crate::web::errors::is_outage(cause) => {
                 json!({"error": "unavailable"})
             }
@@ -120,6 +126,11 @@ impl ResponseError for ApiError {
             response
                 .extensions_mut()
                 .insert(crate::web::errors::Cause(format!("{cause:#}")));
+        }
+        if let ApiError::RateLimited(seconds) = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(*seconds));
         }
         if let ApiError::Unauthorized = self {
             response
