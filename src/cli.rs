@@ -351,22 +351,22 @@ fn offers(settings: &Settings, command: OfferCommand) -> anyhow::Result<()> {
 
 fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
-        let demo_logins = if with_demo {
+        let demo = if with_demo {
             let pool = db::connect(&settings.database_url, 1)?;
             let settings = settings.clone();
             actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let passwords = demo::DemoPasswords::new()?;
                 let mut conn = pool.get()?;
-                Ok(demo::seed(
+                Ok(Some(demo::seed(
                     &mut conn,
                     &settings,
                     clock::system().now(),
                     passwords,
-                )?)
+                )?))
             })
             .await??
         } else {
-            Vec::new()
+            None
         };
         let application = Application::build(settings.clone(), clock::system())?;
         let address = format!(
@@ -375,11 +375,12 @@ fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
             application.port()
         );
         println!("Partnerdesk is running at {address}");
-        if with_demo {
+        if let Some(demo) = &demo {
             println!("Demo logins (username, password, role):");
-            for login in &demo_logins {
+            for login in &demo.logins {
                 println!("  {}  {}  {}", login.username, login.password, login.role);
             }
+            println!("Demo partner API token (every scope): {}", demo.api_token);
         }
         application.run_until_stopped().await?;
         Ok(())

@@ -9,12 +9,16 @@ use diesel::prelude::*;
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 
-use crate::access::PartnerRole;
+use crate::access::{PartnerRole, TokenScope};
 use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::auth::partner_tokens::{NewPartnerToken, create_partner_token};
 use crate::auth::password::hash_password;
+use crate::auth::scope::PartnerScope;
 use crate::config::Settings;
 use crate::customers;
-use crate::db::schema::{customer_accounts, logins, memberships, partner_organisations};
+use crate::db::schema::{
+    customer_accounts, logins, memberships, partner_api_tokens, partner_organisations,
+};
 use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
 use crate::organisations;
@@ -24,6 +28,16 @@ pub struct DemoLogin {
     pub password: String,
     pub role: String,
 }
+
+/// What `serve --demo` prints: the demo logins with their new passwords, and a
+/// partner API token of the demo organisation's owner with every scope.
+pub struct Seeded {
+    pub logins: Vec<DemoLogin>,
+    pub api_token: String,
+}
+
+/// The name of the demo's API token; each start revokes the previous one.
+const DEMO_TOKEN_NAME: &str = "Demo";
 
 const DEMO_PARTNER: &str = "Northwind Partners";
 const DEMO_CUSTOMERS: usize = 300;
@@ -120,7 +134,7 @@ pub fn seed(
     _settings: &Settings,
     now: NaiveDateTime,
     passwords: DemoPasswords,
-) -> Result<Vec<DemoLogin>, DemoError> {
+) -> Result<Seeded, DemoError> {
     let (partner_id, mut printed) =
         db::write_transaction(conn, |conn| staff(conn, now, passwords.staff))?;
     let has_customers: bool = diesel::select(diesel::dsl::exists(
@@ -149,7 +163,44 @@ pub fn seed(
     health_requests_and_monitors(conn, now, &partner_id)?;
     let operator = passwords.sub_account_operator;
     printed.extend(sub_account_operator(conn, now, &partner_id, operator)?);
-    Ok(printed)
+    let api_token = db::write_transaction(conn, |conn| demo_api_token(conn, now, &partner_id))?;
+    Ok(Seeded {
+        logins: printed,
+        api_token,
+    })
+}
+
+/// A new API token of the demo owner with every scope, the previous demo
+/// token revoked.
+fn demo_api_token(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &PartnerId,
+) -> Result<String, DemoError> {
+    let (owner, _, _, _) = DEMO_STAFF[0];
+    let (login_id, membership_id): (String, String) = memberships::table
+        .inner_join(logins::table)
+        .filter(logins::username_key.eq(owner))
+        .filter(memberships::partner_id.eq(partner_id))
+        .select((logins::id, memberships::id))
+        .first(conn)?;
+    diesel::update(
+        partner_api_tokens::table
+            .filter(partner_api_tokens::partner_id.eq(partner_id))
+            .filter(partner_api_tokens::name.eq(DEMO_TOKEN_NAME))
+            .filter(partner_api_tokens::revoked_at.is_null()),
+    )
+    .set(partner_api_tokens::revoked_at.eq(now))
+    .execute(conn)?;
+    let scope = PartnerScope::for_operator(conn, partner_id.as_str())?
+        .ok_or(DemoError::Invalid("organisation"))?;
+    let new = NewPartnerToken {
+        name: DEMO_TOKEN_NAME,
+        scopes: &TokenScope::ALL,
+        expires_at: None,
+    };
+    let (_, token) = create_partner_token(conn, now, &scope, (&login_id, &membership_id), &new)?;
+    Ok(token)
 }
 
 /// The demo organisation, made when missing, and its staff with their new

@@ -106,7 +106,9 @@ impl Application {
             jobs_wake,
             webauthn,
             metrics,
-            partner_api_budget: ApiRateLimiter::per_minute(settings.partner_api_requests_per_minute),
+            partner_api_budget: ApiRateLimiter::per_minute(
+                settings.partner_api_requests_per_minute,
+            ),
         });
         let server = http_server(state, &settings, listener, &shutdown)?;
         Ok(Self {

@@ -112,7 +112,8 @@ pub const DEFAULT_FAILURE_BRAKE_PER_MINUTE: u32 = 100;
 
 /// A program paging through 100,000 customers 200 at a time needs 500
 /// requests; at this budget that takes under a minute.
-pub const DEFAULT_PARTNER_API_REQUESTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(600).expect("not zero");
+pub const DEFAULT_PARTNER_API_REQUESTS_PER_MINUTE: NonZeroU32 =
+    NonZeroU32::new(600).expect("not zero");
 
 /// How the outbox worker retries. A failed email waits `retry_base`, then twice as
 /// long each time up to `retry_max`; after `give_up_after` from its creation it is

@@ -114,7 +114,9 @@ impl ResponseError for ApiError {
             ApiError::Conflict(code) => json!({"error": code}),
             ApiError::Malformed => json!({"error": "malformed_input"}),
             ApiError::TooLarge => json!({"error": "too_large"}),
-            ApiError::RateLimited(seconds) => json!({"error": "rate_limited", "retry_after": seconds}),
+            ApiError::RateLimited(seconds) => {
+                json!({"error": "rate_limited", "retry_after": seconds})
+            }
             ApiError::Internal(cause) if crate::web::errors::is_outage(cause) => {
                 json!({"error": "unavailable"})
             }

@@ -32,7 +32,10 @@ async fn a_token_over_its_budget_is_told_to_wait_and_another_token_is_not() {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .expect("a Retry-After in seconds");
-    assert!((1..=20).contains(&wait), "one request comes back every 20 s: {wait}");
+    assert!(
+        (1..=20).contains(&wait),
+        "one request comes back every 20 s: {wait}"
+    );
     let body: serde_json::Value = refused.json().await.expect("JSON");
     assert_eq!(body["error"], "rate_limited");
     assert_eq!(body["retry_after"], wait);
@@ -51,7 +54,10 @@ async fn every_partner_api_operation_documents_the_429() {
         .expect("JSON");
     let paths = document["paths"].as_object().expect("paths");
     let mut operations = 0;
-    for (path, item) in paths.iter().filter(|(p, _)| p.starts_with("/api/v1/partner/")) {
+    for (path, item) in paths
+        .iter()
+        .filter(|(p, _)| p.starts_with("/api/v1/partner/"))
+    {
         for (method, operation) in item.as_object().expect("a path item") {
             operations += 1;
             let limited = &operation["responses"]["429"];
