@@ -15,6 +15,7 @@ mod cursor;
 pub mod customers;
 mod idempotency;
 pub mod openapi;
+pub mod reference;
 pub mod token_pages;
 
 use actix_web::dev::ServiceRequest;

@@ -279,6 +279,7 @@ routes! {
     "/api/v1/customers/{customer_id}/licences/{licence_id}/usage" { PUT ApiOperator => usage_api::report_usage }
     // The partner API.
     "/api/v1/openapi.json" { GET Public => partner_api::openapi::serve }
+    "/api/v1/reference" { GET Public => partner_api::reference::page }
     "/api/v1/partner/customers" {
         GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::list,
         POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customers::create,

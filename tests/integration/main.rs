@@ -55,6 +55,7 @@ mod partner_api_create;
 mod partner_api_helpers;
 mod partner_api_limits;
 mod partner_api_paging;
+mod partner_api_reference;
 mod partner_archive;
 mod partner_archive_fixture;
 mod partner_home;
