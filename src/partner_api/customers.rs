@@ -103,7 +103,7 @@ pub struct CustomerBody {
 }
 
 impl CustomerBody {
-    fn of(customer: &Customer, today: NaiveDate) -> CustomerBody {
+    pub(super) fn of(customer: &Customer, today: NaiveDate) -> CustomerBody {
         CustomerBody {
             id: customer.id.as_str().to_owned(),
             name: customer.name.clone(),

@@ -283,7 +283,13 @@ routes! {
         GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::list,
         POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customers::create,
     }
-    "/api/v1/partner/customers/{customer_id}" { GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::read }
+    "/api/v1/partner/customers/{customer_id}" {
+        GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::read,
+        PATCH ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customer_changes::change,
+    }
+    "/api/v1/partner/customers/{customer_id}/billing/convert" { POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customer_changes::convert_trial }
+    "/api/v1/partner/customers/{customer_id}/term" { PUT ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customer_changes::change_term }
+    "/api/v1/partner/customers/{customer_id}/dissociate" { POST ApiPartner(TokenScope::WriteCustomers, Capability::DissociateCustomer) => partner_api::customer_changes::dissociate }
     // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,
