@@ -54,7 +54,10 @@ pub struct Group {
     pub customers: i64,
 }
 
-pub fn groups_with_counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Group>> {
+pub fn groups_with_counts(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+) -> QueryResult<Vec<Group>> {
     let groups = super::list::groups_of_partner(conn, scope)?;
     let counts: Vec<(String, i64)> = customer_group_members::table
         .inner_join(customer_groups::table)

@@ -126,7 +126,10 @@ pub async fn change(
             rename_customer(conn, change, &customer, &name)?;
         }
         let customer = find(conn, change.scope(), &id)?;
-        json(StatusCode::OK, CustomerBody::of(&customer, change.now.date()))
+        json(
+            StatusCode::OK,
+            CustomerBody::of(&customer, change.now.date()),
+        )
     })
     .await
 }
@@ -169,7 +172,10 @@ pub async fn convert_trial(
         read_body::<NoFields>(&sent, lang)?;
         convert_to_monthly_usage(conn, change, &id)?;
         let customer = find(conn, change.scope(), &id)?;
-        json(StatusCode::OK, CustomerBody::of(&customer, change.now.date()))
+        json(
+            StatusCode::OK,
+            CustomerBody::of(&customer, change.now.date()),
+        )
     })
     .await
 }

@@ -3,8 +3,8 @@
 //! latest incidents, the open ones first, each with its updates), read by the
 //! same query (`service_health::overview`).
 
-use actix_web::web;
 use actix_web::HttpResponse;
+use actix_web::web;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -12,9 +12,7 @@ use super::customer_changes::{
     self, CustomerChangeRequest, DissociateRequest, DissociatedBody, TermChangeBody, TermRequest,
 };
 use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
-use super::groups::{
-    self, GroupBody, GroupDeletedBody, GroupList, GroupMemberBody, GroupRequest,
-};
+use super::groups::{self, GroupBody, GroupDeletedBody, GroupList, GroupMemberBody, GroupRequest};
 use super::health::{self, HealthBody, IncidentBody, IncidentUpdateBody, ServiceBody};
 use super::permissions::{
     self, PermissionBody, PermissionList, PermissionRequest, PrerequisiteBody,

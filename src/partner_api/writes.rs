@@ -20,8 +20,8 @@ use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
 use crate::ids::CustomerId;
 use crate::state::AppState;
-use crate::tenancy::PartnerChange;
 use crate::tenancy::ChangeMaker;
+use crate::tenancy::PartnerChange;
 use crate::web::FieldErrors;
 use crate::web::json_api::{ApiError, FieldProblem};
 

@@ -36,7 +36,11 @@ fn expected(route: &Route, caller: Caller) -> Outcome {
             Outcome::Reached
         }
         Caller::Token(_) => Outcome::Forbidden,
-        Caller::OtherPartner if ["{customer_id}", "{group_id}"].iter().any(|id| route.path.contains(id)) => {
+        Caller::OtherPartner
+            if ["{customer_id}", "{group_id}"]
+                .iter()
+                .any(|id| route.path.contains(id)) =>
+        {
             Outcome::NotFound
         }
         Caller::OtherPartner => Outcome::Reached,

@@ -159,12 +159,16 @@ async fn changes_refuse_other_organisations_customers_scopes_and_roles() {
 async fn a_trial_is_converted_once_and_a_second_conversion_conflicts() {
     let orgs = Orgs::new().await;
     let path = format!("{}/billing/convert", customer_path(&orgs.ours));
-    let converted = orgs.send(Method::POST, &path, &json!({}), Some("c-1")).await;
+    let converted = orgs
+        .send(Method::POST, &path, &json!({}), Some("c-1"))
+        .await;
     assert_eq!(converted.status(), 200);
     let converted = body_of(converted).await;
     assert_eq!(converted["billing_type"], "monthly_usage");
     assert!(converted["trial_ends_on"].is_null());
-    let again = orgs.send(Method::POST, &path, &json!({}), Some("c-1")).await;
+    let again = orgs
+        .send(Method::POST, &path, &json!({}), Some("c-1"))
+        .await;
     assert!(replayed(&again));
     assert_eq!(body_of(again).await, converted);
     let logged = orgs.app.logged("trial_converted");
@@ -259,7 +263,12 @@ async fn a_dissociation_needs_confirming_and_then_the_customer_is_gone() {
         .api_get(&orgs.owner.1, &customer_path(&orgs.ours))
         .await;
     assert_eq!(read.status(), 404);
-    let groups = body_of(orgs.app.api_get(&orgs.owner.1, "/api/v1/partner/groups").await).await;
+    let groups = body_of(
+        orgs.app
+            .api_get(&orgs.owner.1, "/api/v1/partner/groups")
+            .await,
+    )
+    .await;
     assert_eq!(groups["groups"][0]["id"], group.as_str());
     assert_eq!(groups["groups"][0]["customers"], 0, "the groups forget it");
     let logged = orgs.app.logged("customer_dissociated");

@@ -49,7 +49,10 @@ async fn the_list_holds_the_organisations_groups_with_their_counts() {
     let groups = list["groups"].as_array().expect("groups");
     assert_eq!(groups.len(), 2, "{list}");
     assert_eq!(groups[0]["name"], "Banks");
-    assert_eq!(groups[1], json!({"id": retail, "name": "Retail", "customers": 1}));
+    assert_eq!(
+        groups[1],
+        json!({"id": retail, "name": "Retail", "customers": 1})
+    );
     let without = orgs.token_without(TokenScope::ReadCustomers);
     let refused = orgs.app.api_get(&without, GROUPS).await;
     assert_eq!(refused.status(), 403);
@@ -93,11 +96,23 @@ async fn a_group_is_created_once_per_key_with_the_pages_rules_on_names() {
     }
     // Only owners manage groups.
     let admin = orgs.token_of(PartnerRole::AdminAgent);
-    orgs.forbidden(&admin, Method::POST, GROUPS, &json!({"name": "Banks"}), "role_not_allowed")
-        .await;
+    orgs.forbidden(
+        &admin,
+        Method::POST,
+        GROUPS,
+        &json!({"name": "Banks"}),
+        "role_not_allowed",
+    )
+    .await;
     let without = orgs.token_without(TokenScope::WriteCustomers);
-    orgs.forbidden(&without, Method::POST, GROUPS, &json!({"name": "Banks"}), "missing_scope")
-        .await;
+    orgs.forbidden(
+        &without,
+        Method::POST,
+        GROUPS,
+        &json!({"name": "Banks"}),
+        "missing_scope",
+    )
+    .await;
     assert_eq!(groups_named(&orgs, "Banks"), 0);
 }
 
@@ -115,7 +130,12 @@ async fn a_group_is_renamed_and_deleted_and_another_organisations_is_missing() {
     assert_eq!(groups_named(&orgs, "Theirs"), 1);
 
     let taken = orgs
-        .send(Method::PATCH, &group_path(&retail), &json!({"name": "banks"}), None)
+        .send(
+            Method::PATCH,
+            &group_path(&retail),
+            &json!({"name": "banks"}),
+            None,
+        )
         .await;
     assert_eq!(taken.status(), 422);
     assert_eq!(
@@ -136,11 +156,18 @@ async fn a_group_is_renamed_and_deleted_and_another_organisations_is_missing() {
     assert_eq!(logged[0].2.as_deref(), Some(orgs.owner.0.as_str()));
 
     let path = group_path(&retail);
-    let deleted = orgs.send(Method::DELETE, &path, &json!({}), Some("x-1")).await;
+    let deleted = orgs
+        .send(Method::DELETE, &path, &json!({}), Some("x-1"))
+        .await;
     assert_eq!(deleted.status(), 200);
     let deleted = body_of(deleted).await;
-    assert_eq!(deleted, json!({"id": retail, "deleted": true, "customers": 1}));
-    let again = orgs.send(Method::DELETE, &path, &json!({}), Some("x-1")).await;
+    assert_eq!(
+        deleted,
+        json!({"id": retail, "deleted": true, "customers": 1})
+    );
+    let again = orgs
+        .send(Method::DELETE, &path, &json!({}), Some("x-1"))
+        .await;
     assert!(replayed(&again));
     assert_eq!(body_of(again).await, deleted);
     let gone = orgs.send(Method::DELETE, &path, &json!({}), None).await;
@@ -187,13 +214,23 @@ async fn a_customer_is_put_in_and_taken_out_of_a_group_once() {
     }
     assert!(members_of(&orgs, &theirs).is_empty());
     let admin = orgs.token_of(PartnerRole::AdminAgent);
-    orgs.forbidden(&admin, Method::DELETE, &ours, &json!({}), "role_not_allowed")
-        .await;
+    orgs.forbidden(
+        &admin,
+        Method::DELETE,
+        &ours,
+        &json!({}),
+        "role_not_allowed",
+    )
+    .await;
 
-    let removed = orgs.send(Method::DELETE, &ours, &json!({}), Some("m-1")).await;
+    let removed = orgs
+        .send(Method::DELETE, &ours, &json!({}), Some("m-1"))
+        .await;
     assert_eq!(removed.status(), 200);
     assert_eq!(body_of(removed).await["member"], false);
-    let again = orgs.send(Method::DELETE, &ours, &json!({}), Some("m-1")).await;
+    let again = orgs
+        .send(Method::DELETE, &ours, &json!({}), Some("m-1"))
+        .await;
     assert!(replayed(&again));
     assert!(members_of(&orgs, &retail).is_empty());
     assert_eq!(orgs.app.logged("customer_removed_from_group").len(), 1);

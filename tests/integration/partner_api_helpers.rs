@@ -201,7 +201,9 @@ impl Orgs {
     pub fn token_of(&self, role: partnerdesk::access::PartnerRole) -> String {
         let username = format!("{}@contoso.example", role.as_str());
         let member = self.app.active_member(&self.partner, &username, role);
-        self.app.partner_api_token(&member, &TokenScope::ALL, None).1
+        self.app
+            .partner_api_token(&member, &TokenScope::ALL, None)
+            .1
     }
 
     /// An owner's token with every scope but `missing`.
@@ -244,7 +246,10 @@ impl Orgs {
             .send(method.clone(), &path_of(foreign), body, None)
             .await;
         let unknown = self.send(method, &path_of("no-such-id"), body, None).await;
-        assert_eq!((theirs.status().as_u16(), unknown.status().as_u16()), (404, 404));
+        assert_eq!(
+            (theirs.status().as_u16(), unknown.status().as_u16()),
+            (404, 404)
+        );
         let theirs = theirs.bytes().await.expect("body");
         assert_eq!(theirs, unknown.bytes().await.expect("body"));
         let theirs: serde_json::Value = serde_json::from_slice(&theirs).expect("JSON");

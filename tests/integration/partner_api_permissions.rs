@@ -21,7 +21,9 @@ fn buy_path(customer: &str) -> String {
 }
 
 async fn refused_with(orgs: &Orgs, body: serde_json::Value, code: &str) {
-    let answer = orgs.send(Method::PUT, &buy_path(&orgs.ours), &body, None).await;
+    let answer = orgs
+        .send(Method::PUT, &buy_path(&orgs.ours), &body, None)
+        .await;
     assert_eq!(answer.status(), 409);
     assert_eq!(body_of(answer).await, json!({"error": code}));
 }
@@ -31,7 +33,10 @@ async fn the_permission_lists_its_state_and_what_turning_it_on_needs() {
     let orgs = Orgs::new().await;
     // Sales agents see permissions, read-only.
     let sales = orgs.token_of(PartnerRole::SalesAgent);
-    let list = orgs.app.api_get(&sales, &permissions_path(&orgs.ours)).await;
+    let list = orgs
+        .app
+        .api_get(&sales, &permissions_path(&orgs.ours))
+        .await;
     assert_eq!(list.status(), 200);
     assert_eq!(
         body_of(list).await,
@@ -45,10 +50,19 @@ async fn the_permission_lists_its_state_and_what_turning_it_on_needs() {
             ],
         }]})
     );
-    orgs.foreign_is_missing(Method::GET, permissions_path, &orgs.theirs, &json!({}), "customer")
-        .await;
+    orgs.foreign_is_missing(
+        Method::GET,
+        permissions_path,
+        &orgs.theirs,
+        &json!({}),
+        "customer",
+    )
+    .await;
     let without = orgs.token_without(TokenScope::ReadPermissions);
-    let refused = orgs.app.api_get(&without, &permissions_path(&orgs.ours)).await;
+    let refused = orgs
+        .app
+        .api_get(&without, &permissions_path(&orgs.ours))
+        .await;
     assert_eq!(refused.status(), 403);
     assert_eq!(body_of(refused).await["reason"], "missing_scope");
 }
@@ -58,10 +72,12 @@ async fn turning_on_needs_each_prerequisite_and_is_logged_once_through_the_token
     let orgs = Orgs::new().await;
     let on = json!({"enabled": true});
     refused_with(&orgs, on.clone(), "missing_usage_subscription").await;
-    let usage = orgs.app.offer("Azure plan", "usage_subscription", "0", None);
-    let subscription =
-        orgs.app
-            .ordered(&orgs.partner, &orgs.ours, &usage, None, PlacedBy::Partner);
+    let usage = orgs
+        .app
+        .offer("Azure plan", "usage_subscription", "0", None);
+    let subscription = orgs
+        .app
+        .ordered(&orgs.partner, &orgs.ours, &usage, None, PlacedBy::Partner);
     refused_with(&orgs, on.clone(), "missing_subscription_owner").await;
     assert!(orgs.app.logged("purchase_permissions_created").is_empty());
     let person = orgs
@@ -108,7 +124,9 @@ async fn a_permission_change_is_refused_where_the_page_refuses_it() {
         assert_eq!(fields[0].1, problem);
     }
     let other = format!("{}/buy_licences", permissions_path(&orgs.ours));
-    let missing = orgs.send(Method::PUT, &other, &json!({"enabled": false}), None).await;
+    let missing = orgs
+        .send(Method::PUT, &other, &json!({"enabled": false}), None)
+        .await;
     assert_eq!(missing.status(), 404);
     assert_eq!(
         body_of(missing).await,
