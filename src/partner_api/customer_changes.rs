@@ -10,8 +10,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::customers::CustomerBody;
-use super::writes::{self, customer_id, json, read_body, refused};
+use super::customers::{CustomerBody, body_of};
+use super::writes::{self, NoFields, customer_id, json, read_body, refused};
 use crate::accounts::DisplayName;
 use crate::auth::partner_tokens::PartnerClient;
 use crate::customers::billing::{
@@ -40,11 +40,6 @@ pub struct CustomerChangeRequest {
     #[schema(example = "Adatum Europe")]
     pub name: Option<String>,
 }
-
-/// A request with no fields (an empty body, or `{}`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct NoFields {}
 
 /// The term to change to.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -128,7 +123,7 @@ pub async fn change(
         let customer = find(conn, change.scope(), &id)?;
         json(
             StatusCode::OK,
-            CustomerBody::of(&customer, change.now.date()),
+            body_of(conn, change.scope(), &customer, change.now.date())?,
         )
     })
     .await
@@ -174,7 +169,7 @@ pub async fn convert_trial(
         let customer = find(conn, change.scope(), &id)?;
         json(
             StatusCode::OK,
-            CustomerBody::of(&customer, change.now.date()),
+            body_of(conn, change.scope(), &customer, change.now.date())?,
         )
     })
     .await
@@ -236,7 +231,7 @@ pub async fn change_term(
             TermChangeBody {
                 change: change_code.to_owned(),
                 effective_on: effective_on.map(|d| d.format("%Y-%m-%d").to_string()),
-                customer: CustomerBody::of(&customer, change.now.date()),
+                customer: body_of(conn, change.scope(), &customer, change.now.date())?,
             },
         )
     })

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::writes::{self, customer_id, json, read_body, refused, refused_all};
+use super::writes::{self, NoFields, customer_id, json, read_body, refused, refused_all};
 use crate::auth::partner_tokens::PartnerClient;
 use crate::auth::scope::PartnerScope;
 use crate::customers::find;
@@ -78,11 +78,6 @@ pub struct GroupMemberBody {
     pub group_id: String,
     pub member: bool,
 }
-
-/// A request with no fields (an empty body, or `{}`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct NoFields {}
 
 fn groups_of(conn: &mut DbConnection, scope: &PartnerScope) -> Result<Vec<GroupBody>, ApiError> {
     Ok(groups_with_counts(conn, scope)?

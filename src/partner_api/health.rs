@@ -19,7 +19,7 @@ use crate::web::json_api::ApiError;
 
 fn at(time: NaiveDateTime) -> String {
     time.and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 /// One of the customer's services.

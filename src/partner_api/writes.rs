@@ -86,6 +86,11 @@ pub(super) fn json(status: StatusCode, value: impl Serialize) -> Outcome {
     Ok((status, body))
 }
 
+/// A request with no fields (an empty body, or `{}`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(super) struct NoFields {}
+
 /// The id a path names, or 404 for the `resource` when it cannot be one.
 pub(super) fn customer_id(raw: String) -> Result<CustomerId, ApiError> {
     crate::web::operator_api::plausible(&raw, "customer")?;

@@ -199,6 +199,19 @@ async fn a_customer_is_put_in_and_taken_out_of_a_group_once() {
         );
     }
     assert_eq!(members_of(&orgs, &retail), vec![orgs.ours.clone()]);
+    let read = body_of(
+        orgs.app
+            .api_get(&orgs.owner.1, &format!("{CUSTOMERS}/{}", orgs.ours))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        read["group_ids"],
+        json!([retail]),
+        "the customer names its groups"
+    );
+    let list = body_of(orgs.app.api_get(&orgs.owner.1, CUSTOMERS).await).await;
+    assert_eq!(list["customers"][0]["group_ids"], json!([retail]));
     let logged = orgs.app.logged("customer_added_to_group");
     assert_eq!(logged.len(), 1, "putting twice logs once");
     assert_eq!(logged[0].1, "Retail");
