@@ -256,3 +256,38 @@ async fn a_customer_is_put_in_and_taken_out_of_a_group_once() {
         vec![("group".to_owned(), "unknown".to_owned())]
     );
 }
+
+#[tokio::test]
+async fn group_changes_need_the_write_scope_and_an_owners_token() {
+    let orgs = Orgs::new().await;
+    let retail = orgs.app.group_with(&orgs.partner, "Retail", &[&orgs.ours]);
+    let member = format!("{CUSTOMERS}/{}/groups/{retail}", orgs.ours);
+    let cases = [
+        (Method::PATCH, group_path(&retail), json!({"name": "Shops"})),
+        (Method::DELETE, group_path(&retail), json!({})),
+        (Method::PUT, member.clone(), json!({})),
+        (Method::DELETE, member, json!({})),
+    ];
+    let without = orgs.token_without(TokenScope::WriteCustomers);
+    let admin = orgs.token_of(PartnerRole::AdminAgent);
+    for (method, path, body) in &cases {
+        orgs.forbidden(&without, method.clone(), path, body, "missing_scope")
+            .await;
+        orgs.forbidden(&admin, method.clone(), path, body, "role_not_allowed")
+            .await;
+    }
+    assert_eq!(groups_named(&orgs, "Retail"), 1);
+    assert_eq!(members_of(&orgs, &retail), vec![orgs.ours.clone()]);
+
+    // A rename sent again with its key is answered again, not done again.
+    let rename = json!({"name": "Shops"});
+    let first = orgs
+        .send(Method::PATCH, &group_path(&retail), &rename, Some("k"))
+        .await;
+    assert_eq!(first.status(), 200);
+    let again = orgs
+        .send(Method::PATCH, &group_path(&retail), &rename, Some("k"))
+        .await;
+    assert!(replayed(&again));
+    assert_eq!(orgs.app.logged("group_renamed").len(), 1);
+}
