@@ -54,7 +54,10 @@ pub struct Group {
     pub customers: i64,
 }
 
-fn groups_with_counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Group>> {
+pub fn groups_with_counts(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+) -> QueryResult<Vec<Group>> {
     let groups = super::list::groups_of_partner(conn, scope)?;
     let counts: Vec<(String, i64)> = customer_group_members::table
         .inner_join(customer_groups::table)
@@ -122,7 +125,7 @@ pub async fn page(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
 }
 
 /// Checks a typed group name; on a problem, the message for `field`.
-fn parse_group_name(field: &'static str, typed: &str) -> Result<DisplayName, FieldErrors> {
+pub fn parse_group_name(field: &'static str, typed: &str) -> Result<DisplayName, FieldErrors> {
     let key = match DisplayName::parse(typed) {
         Ok(name) if name.as_str().chars().count() <= 100 => return Ok(name),
         Ok(_) => "field-too-long",
@@ -209,13 +212,13 @@ pub fn create_group(
 }
 
 /// One of the partner's groups, as a change to it needs it.
-struct FoundGroup {
-    id: String,
-    name: String,
+pub struct FoundGroup {
+    pub id: String,
+    pub name: String,
 }
 
 /// One of the partner's groups; another partner's is missing.
-fn find_group(
+pub fn find_group(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     group_id: &str,
@@ -232,7 +235,7 @@ fn find_group(
 
 /// Puts the customer in the group (`member`) or takes it out, logged; no
 /// change, nothing logged.
-fn set_member(
+pub fn set_member(
     conn: &mut DbConnection,
     change: &PartnerChange,
     group: &Owned<FoundGroup>,
@@ -299,19 +302,7 @@ pub async fn rename(
     let id = group_id.clone();
     let outcome = PartnerChange::run(&state, &member, move |conn, change| {
         let group = find_group(conn, change.scope(), &id)?;
-        if name_taken(conn, change.scope(), &name, &group.id)? {
-            return Err(GroupError::NameTaken);
-        }
-        diesel::update(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
-            .set((
-                customer_groups::name.eq(name.as_str()),
-                customer_groups::name_key.eq(name.as_str().to_lowercase()),
-            ))
-            .execute(conn)
-            .or_taken(GroupError::NameTaken)?;
-        let details = format!("{} → {}", group.name, name.as_str());
-        change.record(conn, Action::GroupRenamed, name.as_str(), &details)?;
-        Ok(())
+        rename_group(conn, change, &group, &name)
     })
     .await;
     match outcome {
@@ -322,6 +313,46 @@ pub async fn rename(
         }
         Err(error) => Err(group_page_error(error)),
     }
+}
+
+/// Renames one of the partner's groups, logged; a name another of its groups
+/// has is refused.
+pub fn rename_group(
+    conn: &mut DbConnection,
+    change: &PartnerChange,
+    group: &Owned<FoundGroup>,
+    name: &DisplayName,
+) -> Result<(), GroupError> {
+    if name_taken(conn, change.scope(), name, &group.id)? {
+        return Err(GroupError::NameTaken);
+    }
+    diesel::update(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
+        .set((
+            customer_groups::name.eq(name.as_str()),
+            customer_groups::name_key.eq(name.as_str().to_lowercase()),
+        ))
+        .execute(conn)
+        .or_taken(GroupError::NameTaken)?;
+    let details = format!("{} → {}", group.name, name.as_str());
+    change.record(conn, Action::GroupRenamed, name.as_str(), &details)?;
+    Ok(())
+}
+
+/// Deletes one of the partner's groups, logged; its customers stay, only the
+/// grouping goes. How many customers it held.
+pub fn delete_group(
+    conn: &mut DbConnection,
+    change: &PartnerChange,
+    group: &Owned<FoundGroup>,
+) -> Result<usize, GroupError> {
+    let customers = diesel::delete(
+        customer_group_members::table.filter(customer_group_members::group_id.eq(&group.id)),
+    )
+    .execute(conn)?;
+    diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
+        .execute(conn)?;
+    change.record(conn, Action::GroupDeleted, &group.name, "")?;
+    Ok(customers)
 }
 
 /// Deletes a group; its customers stay, only the grouping goes. Confirmed first.
@@ -336,14 +367,7 @@ pub async fn delete(
     let (name, customers) =
         PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
             let group = find_group(conn, change.scope(), &id)?;
-            let customers = diesel::delete(
-                customer_group_members::table
-                    .filter(customer_group_members::group_id.eq(&group.id)),
-            )
-            .execute(conn)?;
-            diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
-                .execute(conn)?;
-            change.record(conn, Action::GroupDeleted, &group.name, "")?;
+            let customers = delete_group(conn, change, &group)?;
             Ok::<_, GroupError>((group.into_inner().name, customers))
         })
         .await

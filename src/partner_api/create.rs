@@ -60,10 +60,11 @@ pub struct NewCustomerRequest {
 }
 
 /// The problem code of a field refused with the message `message_id`.
-fn problem_of(message_id: &str) -> &'static str {
+pub(super) fn problem_of(message_id: &str) -> &'static str {
     match message_id {
-        "field-required" => "required",
         "field-too-long" => "too_long",
+        id if id.ends_with("-required") => "required",
+        id if id.ends_with("-taken") => "taken",
         _ => "invalid",
     }
 }
@@ -142,7 +143,7 @@ fn as_form(request: NewCustomerRequest, lang: Lang, today: NaiveDate) -> WizardF
 }
 
 /// Every problem of `errors`, explained in `lang`.
-fn explained(errors: &FieldErrors, lang: Lang, into: &mut Vec<FieldProblem>) {
+pub(super) fn explained(errors: &FieldErrors, lang: Lang, into: &mut Vec<FieldProblem>) {
     let tr = lang.translator();
     for (field, message_id) in errors.message_ids() {
         into.push(FieldProblem {

@@ -2,6 +2,8 @@
 //! web list's search, filters and sort and paged by cursor; read one; create
 //! one with the creation steps' rules and the administrator's invitation.
 
+use std::collections::HashMap;
+
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::web::{self, Bytes};
@@ -18,7 +20,7 @@ use crate::auth::partner_tokens::PartnerClient;
 use crate::auth::scope::PartnerScope;
 use crate::customers::list::{RawView, View, sorted};
 use crate::customers::{Customer, CustomerError};
-use crate::db::schema::customer_accounts;
+use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
 use crate::db::{self, DbConnection};
 use crate::i18n::Lang;
 use crate::ids::CustomerId;
@@ -95,6 +97,8 @@ pub struct CustomerBody {
     pub health: String,
     /// Whether the customer lets the partner open its console.
     pub partner_assistance: bool,
+    /// The ids of the organisation's groups the customer is in.
+    pub group_ids: Vec<String>,
     pub address: AddressBody,
     pub contact: ContactBody,
     /// RFC 3339, UTC.
@@ -103,7 +107,7 @@ pub struct CustomerBody {
 }
 
 impl CustomerBody {
-    fn of(customer: &Customer, today: NaiveDate) -> CustomerBody {
+    fn of(customer: &Customer, today: NaiveDate, group_ids: Vec<String>) -> CustomerBody {
         CustomerBody {
             id: customer.id.as_str().to_owned(),
             name: customer.name.clone(),
@@ -121,6 +125,7 @@ impl CustomerBody {
             managed_order: customer.managed_order,
             health: customer.health().as_str().to_owned(),
             partner_assistance: customer.partner_assistance,
+            group_ids,
             address: AddressBody {
                 line1: customer.address_line1.clone(),
                 line2: customer.address_line2.clone(),
@@ -139,6 +144,42 @@ impl CustomerBody {
                 .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         }
     }
+}
+
+/// The ids of the organisation's groups each of `customers` is in (by group
+/// name), read in one query.
+fn group_ids_of(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    customers: &[&str],
+) -> QueryResult<HashMap<String, Vec<String>>> {
+    let rows: Vec<(String, String)> = customer_group_members::table
+        .inner_join(customer_groups::table)
+        .filter(customer_groups::partner_id.eq(scope.partner_id()))
+        .filter(customer_group_members::customer_id.eq_any(customers))
+        .order((customer_groups::name_key.asc(), customer_groups::id.asc()))
+        .select((
+            customer_group_members::customer_id,
+            customer_group_members::group_id,
+        ))
+        .load(conn)?;
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    for (customer, group) in rows {
+        groups.entry(customer).or_default().push(group);
+    }
+    Ok(groups)
+}
+
+/// One customer the caller found in `scope`, as the API answers it.
+pub(super) fn body_of(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    customer: &Customer,
+    today: NaiveDate,
+) -> QueryResult<CustomerBody> {
+    let mut groups = group_ids_of(conn, scope, &[customer.id.as_str()])?;
+    let group_ids = groups.remove(customer.id.as_str()).unwrap_or_default();
+    Ok(CustomerBody::of(customer, today, group_ids))
 }
 
 /// One page of customers, and where the next one starts.
@@ -245,8 +286,11 @@ pub async fn list(
     let (view, cursor, limit) = list_request(&req, now)?;
     let scope = client.scope().clone();
     let wanted = view.clone();
-    let mut rows = db::run(&state.pool, move |conn| {
-        page_after(conn, &scope, &wanted, cursor.as_ref(), limit).map_err(ApiError::from)
+    let (mut rows, mut groups) = db::run(&state.pool, move |conn| {
+        let rows = page_after(conn, &scope, &wanted, cursor.as_ref(), limit)?;
+        let ids: Vec<&str> = rows.iter().map(|(c, _)| c.id.as_str()).collect();
+        let groups = group_ids_of(conn, &scope, &ids)?;
+        Ok::<_, ApiError>((rows, groups))
     })
     .await?;
     let more = rows.len() as i64 > limit;
@@ -268,7 +312,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(CustomerPage {
         customers: rows
             .iter()
-            .map(|(c, _)| CustomerBody::of(c, today))
+            .map(|(c, _)| {
+                let group_ids = groups.remove(c.id.as_str()).unwrap_or_default();
+                CustomerBody::of(c, today, group_ids)
+            })
             .collect(),
         next_cursor,
     }))
@@ -297,11 +344,13 @@ pub async fn read(
     let customer_id = CustomerId::new(path.into_inner());
     plausible(&customer_id, "customer")?;
     let scope = client.scope().clone();
+    let today = state.clock.now().date();
     let customer = db::run(&state.pool, move |conn| {
-        crate::customers::find(conn, &scope, &customer_id).map_err(ApiError::from)
+        let customer = crate::customers::find(conn, &scope, &customer_id)?;
+        Ok::<_, ApiError>(body_of(conn, &scope, &customer, today)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(CustomerBody::of(&customer, state.clock.now().date())))
+    Ok(HttpResponse::Ok().json(customer))
 }
 
 /// Creates a customer: its account, first site and administrator, whom an
@@ -377,7 +426,7 @@ async fn create_once(
                     }
                 })?;
                 let customer = crate::customers::find(conn, scope, &CustomerId::new(id))?;
-                let created = CustomerBody::of(&customer, now.date());
+                let created = body_of(conn, scope, &customer, now.date())?;
                 let json =
                     serde_json::to_value(created).map_err(|e| ApiError::Internal(e.into()))?;
                 Ok((StatusCode::CREATED, json))

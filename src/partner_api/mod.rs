@@ -7,16 +7,24 @@
 //!
 //! `token_pages` is the owners' page that creates and revokes tokens,
 //! `customers` the customers endpoints (`create` reads a new customer from JSON,
-//! `cursor` pages the list), `idempotency` replays a write sent again with the
+//! `cursor` pages the list), `customer_changes` renames, converts, changes the
+//! term of and dissociates one, `groups` the customer groups, `permissions`
+//! a customer's permissions, `health` its service health, `writes` is what every change shares (the
+//! token's creator as the one acting, strict bodies), `idempotency` replays a write sent again with the
 //! same `Idempotency-Key`, and `openapi` describes it all.
 
 mod create;
 mod cursor;
+pub mod customer_changes;
 pub mod customers;
+pub mod groups;
+pub mod health;
 mod idempotency;
 pub mod openapi;
+pub mod permissions;
 pub mod reference;
 pub mod token_pages;
+mod writes;
 
 use actix_web::dev::ServiceRequest;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};

@@ -11,7 +11,15 @@ use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::create::NewCustomerRequest;
+use super::customer_changes::{
+    self, CustomerChangeRequest, DissociateRequest, DissociatedBody, TermChangeBody, TermRequest,
+};
 use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
+use super::groups::{self, GroupBody, GroupDeletedBody, GroupList, GroupMemberBody, GroupRequest};
+use super::health::{self, HealthBody, IncidentBody, IncidentUpdateBody, ServiceBody};
+use super::permissions::{
+    self, PermissionBody, PermissionList, PermissionRequest, PrerequisiteBody,
+};
 
 /// Every refusal's body; which fields are present depends on `error`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -19,7 +27,8 @@ pub struct ErrorBody {
     /// `unauthorized`, `forbidden`, `not_found`, `invalid_json`,
     /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
     /// `malformed_input`, `too_large`, `rate_limited`, `unavailable` or
-    /// `internal`.
+    /// `internal`; a 409 on a state that forbids the action names it
+    /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`).
     pub error: String,
     /// With `forbidden`: `missing_scope` or `role_not_allowed`.
     pub reason: Option<String>,
@@ -37,7 +46,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldProblemBody {
     pub field: String,
-    /// `required`, `too_long`, `invalid`, `unknown`, `must_be_a_string`,
+    /// `required`, `too_long`, `invalid`, `taken`, `unknown`, `must_be_a_string`,
     /// `must_be_a_boolean`, `out_of_range`.
     pub problem: String,
     /// The problem in the request's language (`Accept-Language`).
@@ -123,18 +132,58 @@ impl Modify for RateLimited {
             carries `Authorization: Bearer <token>`; everything is scoped to the token's \
             organisation, and another organisation's objects answer 404 like missing ones.",
     ),
-    paths(customers::list, customers::read, customers::create),
+    paths(
+        customers::list,
+        customers::read,
+        customers::create,
+        customer_changes::change,
+        customer_changes::convert_trial,
+        customer_changes::change_term,
+        customer_changes::dissociate,
+        groups::list,
+        groups::create,
+        groups::rename,
+        groups::delete,
+        groups::add_customer,
+        groups::remove_customer,
+        permissions::list,
+        permissions::set,
+        health::read,
+    ),
     components(schemas(
         CustomerBody,
         CustomerPage,
         AddressBody,
         ContactBody,
         NewCustomerRequest,
+        CustomerChangeRequest,
+        TermRequest,
+        TermChangeBody,
+        DissociateRequest,
+        DissociatedBody,
+        GroupBody,
+        GroupList,
+        GroupRequest,
+        GroupDeletedBody,
+        GroupMemberBody,
+        PermissionBody,
+        PermissionList,
+        PermissionRequest,
+        PrerequisiteBody,
+        HealthBody,
+        ServiceBody,
+        IncidentBody,
+        IncidentUpdateBody,
         ErrorBody,
         FieldProblemBody
     )),
     modifiers(&PartnerToken, &RateLimited),
-    tags((name = "customers", description = "The organisation's customers")),
+    tags(
+        (name = "customers", description = "The organisation's customers"),
+        (name = "groups", description = "The organisation's customer groups"),
+        (name = "permissions", description = "What the organisation lets a customer do"),
+        (name = "health", description = "A customer's service health"),
+    ),
 )]
 struct PartnerApi;
 

@@ -284,7 +284,29 @@ routes! {
         GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::list,
         POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customers::create,
     }
-    "/api/v1/partner/customers/{customer_id}" { GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::read }
+    "/api/v1/partner/customers/{customer_id}" {
+        GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::customers::read,
+        PATCH ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customer_changes::change,
+    }
+    "/api/v1/partner/customers/{customer_id}/billing/convert" { POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customer_changes::convert_trial }
+    "/api/v1/partner/customers/{customer_id}/term" { PUT ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomers) => partner_api::customer_changes::change_term }
+    "/api/v1/partner/customers/{customer_id}/dissociate" { POST ApiPartner(TokenScope::WriteCustomers, Capability::DissociateCustomer) => partner_api::customer_changes::dissociate }
+    "/api/v1/partner/customers/{customer_id}/groups/{group_id}" {
+        PUT ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomerGroups) => partner_api::groups::add_customer,
+        DELETE ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomerGroups) => partner_api::groups::remove_customer,
+    }
+    "/api/v1/partner/customers/{customer_id}/permissions" { GET ApiPartner(TokenScope::ReadPermissions, Capability::SeeCustomerPermissions) => partner_api::permissions::list }
+    "/api/v1/partner/customers/{customer_id}/permissions/{permission}" { PUT ApiPartner(TokenScope::WritePermissions, Capability::ToggleCustomerPermissions) => partner_api::permissions::set }
+    "/api/v1/partner/customers/{customer_id}/health" { GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::health::read }
+    "/api/v1/partner/groups" {
+        GET ApiPartner(TokenScope::ReadCustomers, Capability::SeeCustomers) => partner_api::groups::list,
+        POST ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomerGroups) => partner_api::groups::create,
+    }
+    // Deleting the group comes last: the matrix test's owner token deletes it.
+    "/api/v1/partner/groups/{group_id}" {
+        PATCH ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomerGroups) => partner_api::groups::rename,
+        DELETE ApiPartner(TokenScope::WriteCustomers, Capability::ManageCustomerGroups) => partner_api::groups::delete,
+    }
     // Monitoring: monitors and dashboards.
     "/customer/monitors" {
         GET Customer(CustomerCapability::SeeMonitors) => monitoring::pages::list,

@@ -5,6 +5,7 @@ use crate::audit::{self, Action, Actor};
 use actix_web::FromRequest;
 
 use crate::auth::identity::{CustomerMember, Identity, PartnerMember};
+use crate::auth::partner_tokens::PartnerClient;
 use crate::auth::scope::{ConsoleScope, PartnerScope};
 use crate::config::Settings;
 use crate::db::{self, DbConnection, DbError};
@@ -25,6 +26,8 @@ pub struct Change<Scope> {
     /// The partner whose user is doing this through "open customer", if so.
     pub assisting_partner_id: Option<String>,
     on_behalf_of: Option<String>,
+    /// The partner API token the creator acts through, if so.
+    api_token_id: Option<String>,
 }
 
 /// A change in a partner organisation, by one of its members.
@@ -65,6 +68,23 @@ impl ChangeMaker for CustomerMember {
             .as_ref()
             .map(|assisting| (assisting.partner_id.clone(), assisting.partner_name.clone()));
         Change::new(state, self.scope().clone(), self.actor_parts(), assisting)
+    }
+}
+
+/// A partner API token acts in its organisation in its creator's name; the
+/// activity log names the token too.
+impl ChangeMaker for PartnerClient {
+    type Scope = PartnerScope;
+
+    fn begin_change(&self, state: &AppState) -> PartnerChange {
+        let creator = (
+            self.creator_login_id.clone(),
+            self.creator_name.clone(),
+            self.creator_membership_id.clone(),
+        );
+        let mut change = Change::new(state, self.scope().clone(), creator, None);
+        change.api_token_id = Some(self.token_id.clone());
+        change
     }
 }
 
@@ -113,6 +133,7 @@ impl<Scope> Change<Scope> {
             membership_id,
             assisting_partner_id,
             on_behalf_of,
+            api_token_id: None,
         }
     }
 
@@ -181,7 +202,7 @@ impl<Scope> Change<Scope> {
             name: &self.name,
             membership_id: Some(&self.membership_id),
             on_behalf_of: self.on_behalf_of.as_deref(),
-            api_token_id: None,
+            api_token_id: self.api_token_id.as_deref(),
         }
     }
 }

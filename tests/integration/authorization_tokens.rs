@@ -36,7 +36,13 @@ fn expected(route: &Route, caller: Caller) -> Outcome {
             Outcome::Reached
         }
         Caller::Token(_) => Outcome::Forbidden,
-        Caller::OtherPartner if route.path.contains("{customer_id}") => Outcome::NotFound,
+        Caller::OtherPartner
+            if ["{customer_id}", "{group_id}"]
+                .iter()
+                .any(|id| route.path.contains(id)) =>
+        {
+            Outcome::NotFound
+        }
         Caller::OtherPartner => Outcome::Reached,
     }
 }

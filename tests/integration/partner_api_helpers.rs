@@ -62,6 +62,58 @@ impl TestApp {
         answer.text().await.expect("page")
     }
 
+    /// `method` `path` of the API with `token`, a JSON `body` and an
+    /// idempotency key if given, in `Accept-Language: en`.
+    pub async fn api_send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        self.api_send_in("en", method, token, path, body, key).await
+    }
+
+    /// As `api_send`, asking for answers in `language`.
+    pub async fn api_send_in(
+        &self,
+        language: &str,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = reqwest::Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .header("Accept-Language", language);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// The activity log's entries of `action`, oldest first: (target, details,
+    /// the token the change came through).
+    pub fn logged(&self, action: &str) -> Vec<(String, String, Option<String>)> {
+        use partnerdesk::db::schema::activity_log;
+        activity_log::table
+            .filter(activity_log::action.eq(action))
+            .order((activity_log::occurred_at.asc(), activity_log::id.asc()))
+            .select((
+                activity_log::target,
+                activity_log::details,
+                activity_log::api_token_id,
+            ))
+            .load(&mut self.conn())
+            .expect("log")
+    }
+
     /// POST `body` to `path` of the API with `token`, and an idempotency key if given.
     pub async fn api_post(
         &self,
@@ -81,6 +133,20 @@ impl TestApp {
     }
 }
 
+/// The JSON body of an answer.
+pub async fn body_of(answer: reqwest::Response) -> serde_json::Value {
+    answer.json().await.expect("a JSON body")
+}
+
+/// Whether an answer was given again for its `Idempotency-Key`.
+pub fn replayed(answer: &reqwest::Response) -> bool {
+    answer
+        .headers()
+        .get("idempotent-replayed")
+        .and_then(|v| v.to_str().ok())
+        == Some("true")
+}
+
 /// A customer the API accepts, its administrator `admin`.
 pub fn new_customer(name: &str, admin: &str) -> serde_json::Value {
     serde_json::json!({
@@ -94,4 +160,127 @@ pub fn new_customer(name: &str, admin: &str) -> serde_json::Value {
         "admin_full_name": "Ada Admin",
         "admin_username": admin,
     })
+}
+
+/// Contoso with an owner and a customer on a trial (Adatum), and Fabrikam
+/// with a customer of its own (Northwind), for the suites of the changes.
+pub struct Orgs {
+    pub app: TestApp,
+    /// (token id, token) of Contoso's owner, with every scope.
+    pub owner: (String, String),
+    pub partner: String,
+    /// Contoso's customer.
+    pub ours: String,
+    /// Fabrikam's customer.
+    pub theirs: String,
+    pub their_partner: String,
+}
+
+impl Orgs {
+    pub async fn new() -> Orgs {
+        use partnerdesk::access::PartnerRole;
+        use partnerdesk::i18n::Lang;
+        let app = crate::helpers::spawn_app().await;
+        let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+        let owner = app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
+        let ours = app.customer(&partner, &on_trial("Adatum"));
+        let their_partner = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+        let theirs = app.customer(&their_partner, &on_trial("Northwind"));
+        let owner = app.partner_api_token(&owner, &TokenScope::ALL, None);
+        Orgs {
+            app,
+            owner,
+            partner,
+            ours,
+            theirs,
+            their_partner,
+        }
+    }
+
+    /// A token of every scope made by a new member of `role`.
+    pub fn token_of(&self, role: partnerdesk::access::PartnerRole) -> String {
+        let username = format!("{}@contoso.example", role.as_str());
+        let member = self.app.active_member(&self.partner, &username, role);
+        self.app
+            .partner_api_token(&member, &TokenScope::ALL, None)
+            .1
+    }
+
+    /// An owner's token with every scope but `missing`.
+    pub fn token_without(&self, missing: TokenScope) -> String {
+        let scopes: Vec<TokenScope> = TokenScope::ALL
+            .into_iter()
+            .filter(|s| *s != missing)
+            .collect();
+        let owner = self
+            .app
+            .active_member_id(&self.partner, "owner@contoso.example");
+        self.app.partner_api_token(&owner, &scopes, None).1
+    }
+
+    /// `method` `path` with the owner's token, `body` and `key`.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let token = &self.owner.1;
+        self.app
+            .api_send(method, token, path, Some(body), key)
+            .await
+    }
+
+    /// Asserts that `path_of(foreign)` (another organisation's id) answers
+    /// exactly as `path_of(an unknown id)`: 404 naming `resource`.
+    pub async fn foreign_is_missing(
+        &self,
+        method: reqwest::Method,
+        path_of: impl Fn(&str) -> String,
+        foreign: &str,
+        body: &serde_json::Value,
+        resource: &str,
+    ) {
+        let theirs = self
+            .send(method.clone(), &path_of(foreign), body, None)
+            .await;
+        let unknown = self.send(method, &path_of("no-such-id"), body, None).await;
+        assert_eq!(
+            (theirs.status().as_u16(), unknown.status().as_u16()),
+            (404, 404)
+        );
+        let theirs = theirs.bytes().await.expect("body");
+        assert_eq!(theirs, unknown.bytes().await.expect("body"));
+        let theirs: serde_json::Value = serde_json::from_slice(&theirs).expect("JSON");
+        assert_eq!(
+            theirs,
+            serde_json::json!({"error": "not_found", "resource": resource})
+        );
+    }
+
+    /// Asserts that `method` `path` answers 403 with `reason` to `token`.
+    pub async fn forbidden(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+        reason: &str,
+    ) {
+        let answer = self
+            .app
+            .api_send(method, token, path, Some(body), None)
+            .await;
+        assert_eq!(answer.status(), 403);
+        assert_eq!(body_of(answer).await["reason"], reason);
+    }
+}
+
+/// A customer on a trial.
+pub fn on_trial(name: &str) -> crate::helpers::customers::CustomerSpec {
+    crate::helpers::customers::CustomerSpec {
+        billing: partnerdesk::customers::BillingType::Trial,
+        ..crate::helpers::customers::CustomerSpec::named(name)
+    }
 }

@@ -9,8 +9,8 @@ mod rename;
 mod username;
 
 pub use crate::customers::page_error;
-pub use dissociate::{dissociate, dissociate_form};
+pub use dissociate::{dissociate, dissociate_customer, dissociate_form};
 pub use load::{Licence, enrolled_devices, licences_of};
 pub use page::{contact, page};
-pub use rename::rename;
+pub use rename::{rename, rename_customer};
 pub use username::change_username;
