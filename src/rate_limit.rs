@@ -32,7 +32,11 @@ impl ApiRateLimiter {
     /// Spends one request of `token_id`'s budget, or tells how long to wait
     /// (whole seconds, at least one) before one is left.
     pub fn spend(&self, token_id: &str) -> Result<(), u64> {
-        if self.spends.fetch_add(1, Ordering::Relaxed) % SPENDS_BETWEEN_CLEAR_OUTS == 0 {
+        if self
+            .spends
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(SPENDS_BETWEEN_CLEAR_OUTS)
+        {
             self.forget_rested();
         }
         match self.limiter.check_key(&token_id.to_owned()) {
