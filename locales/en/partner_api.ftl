@@ -29,3 +29,4 @@ activity-through-api-token = through the API token “{ $token }”
 api-field-unknown = This field is not part of the request.
 api-field-string = This field must be text.
 api-field-boolean = This field must be true or false.
+api-field-integer = This field must be a whole number.

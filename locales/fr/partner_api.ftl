@@ -29,3 +29,4 @@ activity-through-api-token = par le jeton d'API « { $token } »
 api-field-unknown = Ce champ ne fait pas partie de la requête.
 api-field-string = Ce champ doit être du texte.
 api-field-boolean = Ce champ doit valoir true ou false.
+api-field-integer = Ce champ doit être un nombre entier.

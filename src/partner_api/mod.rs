@@ -14,8 +14,12 @@ mod create;
 mod cursor;
 pub mod customers;
 mod idempotency;
+mod keyset;
 pub mod openapi;
+pub mod orders;
+pub mod reservations;
 pub mod token_pages;
+mod writes;
 
 use actix_web::dev::ServiceRequest;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};

@@ -9,13 +9,21 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::create::NewCustomerRequest;
 use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
+use super::orders::{
+    self, NewOrderRequest, OrderBody, OrderLineBody, OrderPage, OwnerBody, SubscriptionBody,
+    SubscriptionList,
+};
+use super::reservations::{
+    self, ExchangeBody, ExchangeRequest, NoFields, ReservationBody, ReservationList,
+};
 
 /// Every refusal's body; which fields are present depends on `error`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// `unauthorized`, `forbidden`, `not_found`, `invalid_json`,
     /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
-    /// `malformed_input`, `too_large`, `unavailable` or `internal`.
+    /// `malformed_input`, `too_large`, `unavailable`, `internal`, or a
+    /// conflict's code (`reservation_not_active`, …).
     pub error: String,
     /// With `forbidden`: `missing_scope` or `role_not_allowed`.
     pub reason: Option<String>,
@@ -32,7 +40,7 @@ pub struct ErrorBody {
 pub struct FieldProblemBody {
     pub field: String,
     /// `required`, `too_long`, `invalid`, `unknown`, `must_be_a_string`,
-    /// `must_be_a_boolean`, `out_of_range`.
+    /// `must_be_a_boolean`, `must_be_an_integer`, `out_of_range`.
     pub problem: String,
     /// The problem in the request's language (`Accept-Language`).
     pub message: Option<String>,
@@ -69,7 +77,18 @@ impl Modify for PartnerToken {
             carries `Authorization: Bearer <token>`; everything is scoped to the token's \
             organisation, and another organisation's objects answer 404 like missing ones.",
     ),
-    paths(customers::list, customers::read, customers::create),
+    paths(
+        customers::list,
+        customers::read,
+        customers::create,
+        orders::list,
+        orders::place,
+        orders::subscriptions,
+        reservations::list,
+        reservations::renew,
+        reservations::exchange,
+        reservations::cancel,
+    ),
     components(schemas(
         CustomerBody,
         CustomerPage,
@@ -77,10 +96,25 @@ impl Modify for PartnerToken {
         ContactBody,
         NewCustomerRequest,
         ErrorBody,
-        FieldProblemBody
+        FieldProblemBody,
+        OrderBody,
+        OrderLineBody,
+        OrderPage,
+        NewOrderRequest,
+        SubscriptionBody,
+        SubscriptionList,
+        OwnerBody,
+        ReservationBody,
+        ReservationList,
+        ExchangeBody,
+        ExchangeRequest,
+        NoFields,
     )),
     modifiers(&PartnerToken),
-    tags((name = "customers", description = "The organisation's customers")),
+    tags(
+        (name = "customers", description = "The organisation's customers"),
+        (name = "orders", description = "Customers' orders, subscriptions and reservations"),
+    ),
 )]
 struct PartnerApi;
 

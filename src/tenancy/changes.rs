@@ -25,6 +25,8 @@ pub struct Change<Scope> {
     /// The partner whose user is doing this through "open customer", if so.
     pub assisting_partner_id: Option<String>,
     on_behalf_of: Option<String>,
+    /// The partner API token the change is made through, if so.
+    api_token_id: Option<String>,
 }
 
 /// A change in a partner organisation, by one of its members.
@@ -113,6 +115,7 @@ impl<Scope> Change<Scope> {
             membership_id,
             assisting_partner_id,
             on_behalf_of,
+            api_token_id: None,
         }
     }
 
@@ -181,7 +184,7 @@ impl<Scope> Change<Scope> {
             name: &self.name,
             membership_id: Some(&self.membership_id),
             on_behalf_of: self.on_behalf_of.as_deref(),
-            api_token_id: None,
+            api_token_id: self.api_token_id.as_deref(),
         }
     }
 }
@@ -189,6 +192,26 @@ impl<Scope> Change<Scope> {
 impl PartnerChange {
     pub fn partner_id(&self) -> &PartnerId {
         self.scope.partner_id()
+    }
+
+    /// A change made through a partner API token, in its organisation and in
+    /// its creator's name, logged as made through the token.
+    pub fn through_token(
+        state: &AppState,
+        client: &crate::auth::partner_tokens::PartnerClient,
+    ) -> PartnerChange {
+        let mut change = Change::new(
+            state,
+            client.scope().clone(),
+            (
+                client.creator_login_id.clone(),
+                client.creator_name.clone(),
+                client.creator_membership_id.clone(),
+            ),
+            None,
+        );
+        change.api_token_id = Some(client.token_id.clone());
+        change
     }
 }
 
