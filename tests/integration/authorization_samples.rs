@@ -19,9 +19,9 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         path if path.contains("{request_id}") => path
             .replace("{customer_id}", &ids.customer)
             .replace("{request_id}", &ids.request),
-        "/api/v1/partner/customers/{customer_id}" => {
-            format!("/api/v1/partner/customers/{}", ids.customer)
-        }
+        path if path.starts_with("/api/v1/partner/customers/{customer_id}") => path
+            .replace("{customer_id}", &ids.customer)
+            .replace("{reservation_id}", &ids.reservation),
         "/partner/api-tokens/{token_id}/revoke" => format!("/partner/api-tokens/{FRESH}/revoke"),
         path if path.starts_with("/api/v1/customers/{customer_id}") => path
             .replace("{customer_id}", &ids.customer)

@@ -53,6 +53,7 @@ mod page_text;
 mod partner_api;
 mod partner_api_create;
 mod partner_api_helpers;
+mod partner_api_orders;
 mod partner_api_paging;
 mod partner_archive;
 mod partner_archive_fixture;

@@ -70,14 +70,28 @@ impl TestApp {
         body: &serde_json::Value,
         key: Option<&str>,
     ) -> reqwest::Response {
+        self.api_send(reqwest::Method::POST, token, path, body, key)
+            .await
+    }
+
+    /// `method` with `body` to `path` of the API with `token`, and an
+    /// idempotency key if given.
+    pub async fn api_send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
         let mut request = reqwest::Client::new()
-            .post(self.url(path))
+            .request(method, self.url(path))
             .bearer_auth(token)
             .json(body);
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
         }
-        request.send().await.expect("POST")
+        request.send().await.expect("request")
     }
 }
 
