@@ -10,6 +10,7 @@
 //! `cursor` pages the list), `idempotency` replays a write sent again with the
 //! same `Idempotency-Key`, and `openapi` describes it all.
 
+pub mod activity;
 mod create;
 mod cursor;
 pub mod customers;
@@ -18,6 +19,7 @@ mod keyset;
 pub mod openapi;
 pub mod orders;
 pub mod reservations;
+pub mod staff;
 pub mod token_pages;
 mod writes;
 

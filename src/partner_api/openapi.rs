@@ -13,6 +13,8 @@ use super::orders::{
     self, NewOrderRequest, OrderBody, OrderLineBody, OrderPage, OwnerBody, SubscriptionBody,
     SubscriptionList,
 };
+use super::activity::{self, ActivityEntry, ActivityPage};
+use super::staff::{self, InvitationBody, StaffBody, StaffList};
 use super::reservations::{
     self, ExchangeBody, ExchangeRequest, NoFields, ReservationBody, ReservationList,
 };
@@ -88,6 +90,8 @@ impl Modify for PartnerToken {
         reservations::renew,
         reservations::exchange,
         reservations::cancel,
+        activity::list,
+        staff::list,
     ),
     components(schemas(
         CustomerBody,
@@ -109,11 +113,18 @@ impl Modify for PartnerToken {
         ExchangeBody,
         ExchangeRequest,
         NoFields,
+        ActivityEntry,
+        ActivityPage,
+        StaffBody,
+        StaffList,
+        InvitationBody,
     )),
     modifiers(&PartnerToken),
     tags(
         (name = "customers", description = "The organisation's customers"),
         (name = "orders", description = "Customers' orders, subscriptions and reservations"),
+        (name = "activity", description = "The organisation's activity log"),
+        (name = "staff", description = "The organisation's people"),
     ),
 )]
 struct PartnerApi;

@@ -119,3 +119,23 @@ pub(super) fn refused(
 pub(super) fn json_of<T: serde::Serialize>(value: T) -> Result<Value, ApiError> {
     serde_json::to_value(value).map_err(|e| ApiError::Internal(e.into()))
 }
+
+/// Every problem of a page's `errors`, explained in `lang` (`field-required`
+/// is `required`, `field-too-long` is `too_long`, anything else `invalid`).
+pub(super) fn explained(errors: &crate::web::FieldErrors, lang: Lang) -> ApiError {
+    let tr = lang.translator();
+    ApiError::Explained(
+        errors
+            .message_ids()
+            .map(|(field, message_id)| FieldProblem {
+                field: field.to_owned(),
+                problem: match message_id {
+                    "field-required" => "required",
+                    "field-too-long" => "too_long",
+                    _ => "invalid",
+                },
+                message: errors.text(field, &tr).unwrap_or_default(),
+            })
+            .collect(),
+    )
+}

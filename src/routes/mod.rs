@@ -316,6 +316,8 @@ routes! {
     "/api/v1/partner/customers/{customer_id}/reservations/{reservation_id}/renew" { POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::reservations::renew }
     "/api/v1/partner/customers/{customer_id}/reservations/{reservation_id}/exchange" { POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::reservations::exchange }
     "/api/v1/partner/customers/{customer_id}/reservations/{reservation_id}/cancel" { POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::reservations::cancel }
+    "/api/v1/partner/activity" { GET ApiPartner(TokenScope::ReadActivity, Capability::SeeActivityLog) => partner_api::activity::list }
+    "/api/v1/partner/staff" { GET ApiPartner(TokenScope::ReadStaff, Capability::ManageStaff) => partner_api::staff::list }
     "/customer/api-tokens" {
         GET Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::page,
         POST Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::create,
