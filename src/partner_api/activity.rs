@@ -52,8 +52,7 @@ pub struct ActivityPage {
 
 fn entry(row: LogRow, lang: Lang) -> ActivityEntry {
     let tr = lang.translator();
-    let (id, at, person, on_behalf_of, action, target, details, customer, token, customer_id) =
-        row;
+    let (id, at, person, on_behalf_of, action, target, details, customer, token, customer_id) = row;
     ActivityEntry {
         id,
         at: rfc3339(at),

@@ -7,17 +7,17 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::activity::{self, ActivityEntry, ActivityPage};
 use super::create::NewCustomerRequest;
 use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
 use super::orders::{
     self, NewOrderRequest, OrderBody, OrderLineBody, OrderPage, OwnerBody, SubscriptionBody,
     SubscriptionList,
 };
-use super::activity::{self, ActivityEntry, ActivityPage};
-use super::staff::{self, InvitationBody, StaffBody, StaffList};
 use super::reservations::{
     self, ExchangeBody, ExchangeRequest, NoFields, ReservationBody, ReservationList,
 };
+use super::staff::{self, InvitationBody, StaffBody, StaffList};
 
 /// Every refusal's body; which fields are present depends on `error`.
 #[derive(Debug, Serialize, ToSchema)]

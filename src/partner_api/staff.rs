@@ -115,8 +115,8 @@ pub async fn list(
     client: PartnerClient,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let query =
-        web::Query::<StaffQuery>::from_query(req.query_string()).map_err(|_| ApiError::Malformed)?;
+    let query = web::Query::<StaffQuery>::from_query(req.query_string())
+        .map_err(|_| ApiError::Malformed)?;
     let scope = client.scope().clone();
     let (mut members, enrolled) = db::run(&state.pool, move |conn| {
         let members = crate::staff::list(conn, &scope)?;

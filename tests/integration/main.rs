@@ -51,6 +51,7 @@ mod open_customer;
 mod outage;
 mod page_text;
 mod partner_api;
+mod partner_api_activity;
 mod partner_api_create;
 mod partner_api_helpers;
 mod partner_api_orders;
