@@ -18,6 +18,8 @@ mod idempotency;
 mod keyset;
 pub mod openapi;
 pub mod orders;
+pub mod request_writes;
+pub mod requests;
 pub mod reservations;
 pub mod staff;
 pub mod token_pages;

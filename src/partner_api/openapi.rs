@@ -14,6 +14,8 @@ use super::orders::{
     self, NewOrderRequest, OrderBody, OrderLineBody, OrderPage, OwnerBody, SubscriptionBody,
     SubscriptionList,
 };
+use super::request_writes::{self, NewRequestBody, ReplyBody, StatusBody};
+use super::requests::{self, MessageBody, RequestBody, RequestPage};
 use super::reservations::{
     self, ExchangeBody, ExchangeRequest, NoFields, ReservationBody, ReservationList,
 };
@@ -90,6 +92,12 @@ impl Modify for PartnerToken {
         reservations::renew,
         reservations::exchange,
         reservations::cancel,
+        requests::list,
+        requests::read,
+        requests::customer_list,
+        request_writes::open,
+        request_writes::reply,
+        request_writes::change_status,
         activity::list,
         staff::list,
     ),
@@ -118,11 +126,18 @@ impl Modify for PartnerToken {
         StaffBody,
         StaffList,
         InvitationBody,
+        RequestBody,
+        RequestPage,
+        MessageBody,
+        NewRequestBody,
+        ReplyBody,
+        StatusBody,
     )),
     modifiers(&PartnerToken),
     tags(
         (name = "customers", description = "The organisation's customers"),
         (name = "orders", description = "Customers' orders, subscriptions and reservations"),
+        (name = "requests", description = "Service requests of the organisation's customers"),
         (name = "activity", description = "The organisation's activity log"),
         (name = "staff", description = "The organisation's people"),
     ),

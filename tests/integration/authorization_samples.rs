@@ -206,6 +206,7 @@ fn fixed_sample(path: &str) -> Option<String> {
             "/api/v1/openapi.json" => "/api/v1/openapi.json",
             "/api/v1/partner/customers" => "/api/v1/partner/customers",
             "/api/v1/partner/activity" => "/api/v1/partner/activity",
+            "/api/v1/partner/requests" => "/api/v1/partner/requests",
             "/api/v1/partner/staff" => "/api/v1/partner/staff",
             "/partner/api-tokens" => "/partner/api-tokens",
             _ => return None,
