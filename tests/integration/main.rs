@@ -56,6 +56,7 @@ mod partner_api_create;
 mod partner_api_helpers;
 mod partner_api_orders;
 mod partner_api_paging;
+mod partner_api_requests;
 mod partner_archive;
 mod partner_archive_fixture;
 mod partner_home;
