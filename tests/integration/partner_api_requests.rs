@@ -137,6 +137,11 @@ async fn a_request_is_opened_answered_and_resolved_as_the_pages_do() {
     assert_eq!(messages, 1, "replied once");
     app.mail.wait_for_to("admin@adatum.example", 2).await;
 
+    resolved_and_read(&app, &d, &id).await;
+}
+
+/// Resolves the request `id` through the token and reads it back.
+async fn resolved_and_read(app: &TestApp, d: &Desk, id: &str) {
     let status = format!("{REQUESTS}/{id}/status");
     let resolved = app
         .api_send(
@@ -149,7 +154,7 @@ async fn a_request_is_opened_answered_and_resolved_as_the_pages_do() {
         .await;
     assert_eq!(json_of(resolved, 200).await["status"], "resolved");
     assert_eq!(
-        entries_through(&app, "service_request_status_changed", &d.token_id),
+        entries_through(app, "service_request_status_changed", &d.token_id),
         1
     );
     let mail = app.mail.wait_for_to("admin@adatum.example", 3).await;
