@@ -44,3 +44,4 @@ api-reference-responses = Responses
 api-reference-status = Status
 api-reference-schemas = Schemas
 partner-tokens-reference = How to use a token: the API reference
+api-field-integer = This field must be a whole number.

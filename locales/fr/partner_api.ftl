@@ -44,3 +44,4 @@ api-reference-responses = Réponses
 api-reference-status = Statut
 api-reference-schemas = Schémas
 partner-tokens-reference = Utiliser un jeton : la référence de l'API
+api-field-integer = Ce champ doit être un nombre entier.

@@ -58,6 +58,9 @@ pub enum CommerceError {
     },
     #[error("the customer may not buy its own reservations")]
     NotPermitted,
+    /// The reservation exists but has ended (cancelled or exchanged).
+    #[error("the reservation is no longer active")]
+    NotActive,
     /// A form no page of ours sends.
     #[error("malformed form")]
     Malformed,
@@ -76,7 +79,8 @@ impl CommerceError {
 /// The answer to an error that is not about a form field.
 pub fn page_error(error: CommerceError) -> PageError {
     match error {
-        CommerceError::NotFound => PageError::NotFound,
+        // The pages offer no change on an ended reservation: as missing.
+        CommerceError::NotFound | CommerceError::NotActive => PageError::NotFound,
         CommerceError::Field { .. } => PageError::BadRequest,
         CommerceError::NotPermitted => PageError::Forbidden,
         CommerceError::Malformed => PageError::BadRequest,

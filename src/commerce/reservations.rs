@@ -175,17 +175,17 @@ pub struct Held {
 }
 
 /// The active reservation `reservation_id` of the partner's `customer`;
-/// another's, or one that ended, is missing.
-fn find_active(
+/// another's is missing, and one that ended is refused as no longer active.
+pub fn find_active(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     customer: &Owned<Customer>,
     reservation_id: &str,
 ) -> Result<Owned<Held>, CommerceError> {
-    let row: Option<(String, String, String, String, i32, NaiveDate)> = reservations::table
+    type Row = (String, String, String, String, i32, NaiveDate, String);
+    let row: Option<Row> = reservations::table
         .filter(reservations::id.eq(reservation_id))
         .filter(reservations::customer_id.eq(&customer.id))
-        .filter(reservations::state.eq(ReservationState::Active))
         .select((
             reservations::id,
             reservations::name,
@@ -193,11 +193,15 @@ fn find_active(
             reservations::subscription_id,
             reservations::quantity,
             reservations::ends_on,
+            reservations::state,
         ))
         .first(conn)
         .optional()?;
-    let (id, name, offer_id, subscription_id, quantity, ends_on) =
+    let (id, name, offer_id, subscription_id, quantity, ends_on, state) =
         row.ok_or(CommerceError::NotFound)?;
+    if state != ReservationState::Active.as_str() {
+        return Err(CommerceError::NotActive);
+    }
     let held = Held {
         id,
         name,
@@ -293,7 +297,7 @@ pub fn renew(
 
 /// Replaces the reservation with another reservation offer on the same
 /// subscription, from today, with an exchange order; returns the reservation
-/// it ends and the new order's quote.
+/// it ends, the new order's quote and what the order created.
 pub fn exchange(
     conn: &mut DbConnection,
     change: &PartnerChange,
@@ -301,7 +305,7 @@ pub fn exchange(
     reservation_id: &str,
     offer: &Offer,
     quantity: i32,
-) -> Result<(Held, Quote), CommerceError> {
+) -> Result<(Held, Quote, orders::Placed), CommerceError> {
     let held = find_active(conn, change.scope(), customer, reservation_id)?;
     if offer.kind() != OfferKind::Reservation {
         return Err(CommerceError::field("offer_id", "order-offer-required"));
@@ -316,8 +320,29 @@ pub fn exchange(
     };
     let details = format!("{} → {}", held.name, orders::describe(offer, quantity));
     let action = Action::ReservationExchanged;
-    let quote = orders::place_for_partner(conn, change, customer, &line, action, &details)?;
-    Ok((held.into_inner(), quote))
+    let (placed, quote) =
+        orders::place_for_partner(conn, change, customer, &line, action, &details)?;
+    Ok((held.into_inner(), quote, placed))
+}
+
+/// Exchanges the reservation for the offer and quantity typed (the
+/// reservation is checked first, then what was typed).
+pub fn exchange_typed(
+    conn: &mut DbConnection,
+    change: &PartnerChange,
+    customer: &Owned<Customer>,
+    reservation_id: &str,
+    offer_id: &str,
+    quantity: &str,
+) -> Result<(Held, Quote, orders::Placed), CommerceError> {
+    find_active(conn, change.scope(), customer, reservation_id)?;
+    let offer = catalogue::find_active(conn, offer_id)?
+        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+    let quantity = quantity
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| CommerceError::field("quantity", "order-quantity-invalid"))?;
+    exchange(conn, change, customer, reservation_id, &offer, quantity)
 }
 
 #[derive(Deserialize)]
@@ -360,14 +385,8 @@ async fn change_reservation(
                     .map(|held| Done::Cancelled(customer.name.clone(), held)),
                 Change::Renew => renew(conn, change, &customer, &rid).map(Done::Renewed),
                 Change::Exchange { offer_id, quantity } => {
-                    let offer = catalogue::find_active(conn, &offer_id)?
-                        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-                    let quantity = quantity
-                        .trim()
-                        .parse::<i32>()
-                        .map_err(|_| CommerceError::field("quantity", "order-quantity-invalid"))?;
-                    exchange(conn, change, &customer, &rid, &offer, quantity)
-                        .map(|(held, quote)| Done::Exchanged(held, quote))
+                    exchange_typed(conn, change, &customer, &rid, &offer_id, &quantity)
+                        .map(|(held, quote, _)| Done::Exchanged(held, quote))
                 }
             }
         })

@@ -87,7 +87,23 @@ fn parse_day(text: &str) -> Result<Option<NaiveDate>, ()> {
 
 impl Selection {
     fn parse(filters: &Filters, member: &PartnerMember) -> Result<Selection, FieldErrors> {
+        let context_id = member
+            .identity
+            .customer_context
+            .as_ref()
+            .map(|(id, _)| id.clone());
         let zone = member.identity.login.time_zone;
+        Selection::of(filters, member.scope(), context_id, zone)
+    }
+
+    /// The filters of the organisation `scope`'s log, days read in `zone`,
+    /// narrowed to the customer `context_id` if given.
+    fn of(
+        filters: &Filters,
+        scope: &PartnerScope,
+        context_id: Option<String>,
+        zone: chrono_tz::Tz,
+    ) -> Result<Selection, FieldErrors> {
         let mut errors = FieldErrors::default();
         let from = parse_day(&filters.from).unwrap_or_else(|()| {
             errors.add("from", "activity-date-invalid");
@@ -120,12 +136,8 @@ impl Selection {
         }
         let customer = filters.customer.trim().to_lowercase();
         Ok(Selection {
-            partner_id: member.partner_id().to_owned().into_string(),
-            context_id: member
-                .identity
-                .customer_context
-                .as_ref()
-                .map(|(id, _)| id.clone()),
+            partner_id: scope.partner_id().as_str().to_owned(),
+            context_id,
             customer: (!customer.is_empty()).then_some(customer),
             person: Some(filters.person.clone()).filter(|p| !p.is_empty()),
             action,
@@ -137,8 +149,10 @@ impl Selection {
     }
 }
 
-/// One entry as read: when, who, for whom, what, about which customer.
-type LogRow = (
+/// One entry as read: its id, when, who, for whom, what, about which
+/// customer (its name), through which API token (its name), and the
+/// customer's id.
+pub type LogRow = (
     String,
     NaiveDateTime,
     String,
@@ -148,7 +162,24 @@ type LogRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
+
+/// The organisation's entries the page's `filters` select (days in UTC),
+/// newest first, `limit` of them after `after` (the time and id of the last
+/// entry read): the partner API's reading of this page.
+pub fn entries_after(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    filters: &Filters,
+    after: Option<&(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Result<Vec<LogRow>, FieldErrors>> {
+    match Selection::of(filters, scope, None, chrono_tz::UTC) {
+        Ok(selection) => entries(conn, &selection, after, 0, limit).map(Ok),
+        Err(errors) => Ok(Err(errors)),
+    }
+}
 
 /// The entries of the selection, newest first, `limit` of them after `after`
 /// (the last entry of the previous batch), or from `offset`.
@@ -213,6 +244,7 @@ fn entries(
             activity_log::details,
             customer_accounts::name.nullable(),
             partner_api_tokens::name.nullable(),
+            activity_log::customer_id,
         ))
         .load(conn)
 }
@@ -227,7 +259,7 @@ pub struct Row {
 }
 
 fn row(entry: LogRow, zone: chrono_tz::Tz, tr: &Translator) -> Row {
-    let (_, at, person, on_behalf_of, action, target, details, customer, token) = entry;
+    let (_, at, person, on_behalf_of, action, target, details, customer, token, _) = entry;
     let person = match (on_behalf_of, token) {
         (Some(partner), _) => format!(
             "{person} ({})",

@@ -13,6 +13,7 @@
 //! token's creator as the one acting, strict bodies), `idempotency` replays a write sent again with the
 //! same `Idempotency-Key`, and `openapi` describes it all.
 
+pub mod activity;
 mod create;
 mod cursor;
 pub mod customer_changes;
@@ -20,9 +21,15 @@ pub mod customers;
 pub mod groups;
 pub mod health;
 mod idempotency;
+mod keyset;
 pub mod openapi;
+pub mod orders;
 pub mod permissions;
 pub mod reference;
+pub mod request_writes;
+pub mod requests;
+pub mod reservations;
+pub mod staff;
 pub mod token_pages;
 mod writes;
 

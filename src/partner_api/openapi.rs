@@ -10,6 +10,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+use super::activity::{self, ActivityEntry, ActivityPage};
 use super::create::NewCustomerRequest;
 use super::customer_changes::{
     self, CustomerChangeRequest, DissociateRequest, DissociatedBody, TermChangeBody, TermRequest,
@@ -17,9 +18,19 @@ use super::customer_changes::{
 use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
 use super::groups::{self, GroupBody, GroupDeletedBody, GroupList, GroupMemberBody, GroupRequest};
 use super::health::{self, HealthBody, IncidentBody, IncidentUpdateBody, ServiceBody};
+use super::orders::{
+    self, NewOrderRequest, OrderBody, OrderLineBody, OrderPage, OwnerBody, SubscriptionBody,
+    SubscriptionList,
+};
 use super::permissions::{
     self, PermissionBody, PermissionList, PermissionRequest, PrerequisiteBody,
 };
+use super::request_writes::{self, NewRequestBody, ReplyBody, StatusBody};
+use super::requests::{self, MessageBody, RequestBody, RequestPage};
+use super::reservations::{
+    self, ExchangeBody, ExchangeRequest, NoFields, ReservationBody, ReservationList,
+};
+use super::staff::{self, InvitationBody, StaffBody, StaffList};
 
 /// Every refusal's body; which fields are present depends on `error`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,7 +39,8 @@ pub struct ErrorBody {
     /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
     /// `malformed_input`, `too_large`, `rate_limited`, `unavailable` or
     /// `internal`; a 409 on a state that forbids the action names it
-    /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`).
+    /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`,
+    /// `reservation_not_active`, …).
     pub error: String,
     /// With `forbidden`: `missing_scope` or `role_not_allowed`.
     pub reason: Option<String>,
@@ -47,7 +59,7 @@ pub struct ErrorBody {
 pub struct FieldProblemBody {
     pub field: String,
     /// `required`, `too_long`, `invalid`, `taken`, `unknown`, `must_be_a_string`,
-    /// `must_be_a_boolean`, `out_of_range`.
+    /// `must_be_a_boolean`, `must_be_an_integer`, `out_of_range`.
     pub problem: String,
     /// The problem in the request's language (`Accept-Language`).
     pub message: Option<String>,
@@ -149,6 +161,21 @@ impl Modify for RateLimited {
         permissions::list,
         permissions::set,
         health::read,
+        orders::list,
+        orders::place,
+        orders::subscriptions,
+        reservations::list,
+        reservations::renew,
+        reservations::exchange,
+        reservations::cancel,
+        requests::list,
+        requests::read,
+        requests::customer_list,
+        request_writes::open,
+        request_writes::reply,
+        request_writes::change_status,
+        activity::list,
+        staff::list,
     ),
     components(schemas(
         CustomerBody,
@@ -175,7 +202,30 @@ impl Modify for RateLimited {
         IncidentBody,
         IncidentUpdateBody,
         ErrorBody,
-        FieldProblemBody
+        FieldProblemBody,
+        OrderBody,
+        OrderLineBody,
+        OrderPage,
+        NewOrderRequest,
+        SubscriptionBody,
+        SubscriptionList,
+        OwnerBody,
+        ReservationBody,
+        ReservationList,
+        ExchangeBody,
+        ExchangeRequest,
+        NoFields,
+        ActivityEntry,
+        ActivityPage,
+        StaffBody,
+        StaffList,
+        InvitationBody,
+        RequestBody,
+        RequestPage,
+        MessageBody,
+        NewRequestBody,
+        ReplyBody,
+        StatusBody,
     )),
     modifiers(&PartnerToken, &RateLimited),
     tags(
@@ -183,6 +233,10 @@ impl Modify for RateLimited {
         (name = "groups", description = "The organisation's customer groups"),
         (name = "permissions", description = "What the organisation lets a customer do"),
         (name = "health", description = "A customer's service health"),
+        (name = "orders", description = "Customers' orders, subscriptions and reservations"),
+        (name = "requests", description = "Service requests of the organisation's customers"),
+        (name = "activity", description = "The organisation's activity log"),
+        (name = "staff", description = "The organisation's people"),
     ),
 )]
 struct PartnerApi;

@@ -30,8 +30,9 @@ pub(super) type Outcome = Result<(StatusCode, Value), ApiError>;
 
 /// Runs `work` as the token's creator in one write transaction, once per
 /// `Idempotency-Key` (the answer kept in the same transaction), and answers
-/// what it returns. A 201's body names its `id`, and `Location` is
-/// `created_under` followed by it.
+/// what it returns. When a 201's body names its `id` and `created_under` is
+/// not empty, `Location` is `created_under` followed by it. `work` resolves
+/// the path's objects in the token's scope before it reads the body.
 pub(super) async fn change(
     state: &AppState,
     client: &PartnerClient,
@@ -70,6 +71,7 @@ pub(super) async fn change(
 fn respond(answer: Answer, created_under: &str) -> HttpResponse {
     let mut response = HttpResponse::build(answer.status);
     if answer.status == StatusCode::CREATED
+        && !created_under.is_empty()
         && let Some(id) = answer.body.get("id").and_then(|id| id.as_str())
     {
         response.insert_header((LOCATION, format!("{created_under}/{id}")));
@@ -82,8 +84,12 @@ fn respond(answer: Answer, created_under: &str) -> HttpResponse {
 
 /// `value` as an answer's body.
 pub(super) fn json(status: StatusCode, value: impl Serialize) -> Outcome {
-    let body = serde_json::to_value(value).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok((status, body))
+    Ok((status, json_of(value)?))
+}
+
+/// `value` as JSON, for an answer.
+pub(super) fn json_of(value: impl Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// A request with no fields (an empty body, or `{}`).
@@ -120,6 +126,8 @@ pub(super) fn read_body<T: DeserializeOwned>(body: &[u8], lang: Lang) -> Result<
                 ("unknown", "api-field-unknown")
             } else if text.contains("expected a boolean") {
                 ("must_be_a_boolean", "api-field-boolean")
+            } else if text.contains("expected i32") || text.contains("expected i64") {
+                ("must_be_an_integer", "api-field-integer")
             } else {
                 ("must_be_a_string", "api-field-string")
             };
@@ -138,9 +146,19 @@ pub(super) fn read_body<T: DeserializeOwned>(body: &[u8], lang: Lang) -> Result<
 
 /// One faulty field, refused with the message `message_id` in `lang`.
 pub(super) fn refused(field: &str, message_id: &str, lang: Lang) -> ApiError {
+    refused_as(field, problem_of(message_id), message_id, lang)
+}
+
+/// One faulty field with its `problem` code, explained by `message_id`.
+pub(super) fn refused_as(
+    field: &str,
+    problem: &'static str,
+    message_id: &str,
+    lang: Lang,
+) -> ApiError {
     ApiError::Explained(vec![FieldProblem {
         field: field.to_owned(),
-        problem: problem_of(message_id),
+        problem,
         message: lang.translator().t(message_id),
     }])
 }

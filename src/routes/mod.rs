@@ -329,6 +329,26 @@ routes! {
         POST Customer(CustomerCapability::ManageDashboards) => monitoring::dashboard_pages::edit,
     }
     "/customer/dashboards/{dashboard_id}/delete" { POST Customer(CustomerCapability::ManageDashboards) => monitoring::dashboard_pages::delete }
+    // The partner API: orders, reservations, service requests, activity, staff.
+    "/api/v1/partner/customers/{customer_id}/orders" {
+        GET ApiPartner(TokenScope::ReadOrders, Capability::SeeCustomers) => partner_api::orders::list,
+        POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::orders::place,
+    }
+    "/api/v1/partner/customers/{customer_id}/subscriptions" { GET ApiPartner(TokenScope::ReadOrders, Capability::SeeCustomers) => partner_api::orders::subscriptions }
+    "/api/v1/partner/customers/{customer_id}/reservations" { GET ApiPartner(TokenScope::ReadOrders, Capability::SeeCustomers) => partner_api::reservations::list }
+    "/api/v1/partner/customers/{customer_id}/reservations/{reservation_id}/renew" { POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::reservations::renew }
+    "/api/v1/partner/customers/{customer_id}/reservations/{reservation_id}/exchange" { POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::reservations::exchange }
+    "/api/v1/partner/customers/{customer_id}/reservations/{reservation_id}/cancel" { POST ApiPartner(TokenScope::WriteOrders, Capability::ManageCustomers) => partner_api::reservations::cancel }
+    "/api/v1/partner/requests" { GET ApiPartner(TokenScope::ReadRequests, Capability::ServiceRequestsOnBehalf) => partner_api::requests::list }
+    "/api/v1/partner/requests/{request_id}" { GET ApiPartner(TokenScope::ReadRequests, Capability::ServiceRequestsOnBehalf) => partner_api::requests::read }
+    "/api/v1/partner/requests/{request_id}/messages" { POST ApiPartner(TokenScope::WriteRequests, Capability::ServiceRequestsOnBehalf) => partner_api::request_writes::reply }
+    "/api/v1/partner/requests/{request_id}/status" { PUT ApiPartner(TokenScope::WriteRequests, Capability::ServiceRequestsOnBehalf) => partner_api::request_writes::change_status }
+    "/api/v1/partner/customers/{customer_id}/requests" {
+        GET ApiPartner(TokenScope::ReadRequests, Capability::ServiceRequestsOnBehalf) => partner_api::requests::customer_list,
+        POST ApiPartner(TokenScope::WriteRequests, Capability::ServiceRequestsOnBehalf) => partner_api::request_writes::open,
+    }
+    "/api/v1/partner/activity" { GET ApiPartner(TokenScope::ReadActivity, Capability::SeeActivityLog) => partner_api::activity::list }
+    "/api/v1/partner/staff" { GET ApiPartner(TokenScope::ReadStaff, Capability::ManageStaff) => partner_api::staff::list }
     "/customer/api-tokens" {
         GET Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::page,
         POST Customer(CustomerCapability::ManageApiTokens) => monitoring::token_pages::create,

@@ -36,6 +36,7 @@ impl Desk {
                 name,
                 membership_id,
                 side,
+                api_token_id: None,
             },
         }
     }

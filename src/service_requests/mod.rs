@@ -73,6 +73,8 @@ pub struct Author {
     pub name: String,
     pub membership_id: String,
     pub side: Side,
+    /// The partner API token the person writes through, if so.
+    pub api_token_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -150,6 +152,36 @@ pub fn list(
             service_requests::id.asc(),
         ))
         .limit(LIST_MAX)
+        .load(conn)
+}
+
+/// The scope's requests with the list's filters, newest opened first, `limit`
+/// of them after `after` (the creation time and id of the last one read): a
+/// stable order to page through, unlike the page's latest activity.
+pub fn opened_after(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    (status, customer_id): (Option<Status>, Option<&str>),
+    after: Option<&(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<Request>> {
+    let mut query = filtered(scope, status, customer_id);
+    if let Some((at, id)) = after {
+        query = query.filter(
+            service_requests::created_at
+                .lt(*at)
+                .or(service_requests::created_at
+                    .eq(*at)
+                    .and(service_requests::id.lt(id.clone()))),
+        );
+    }
+    query
+        .select(request_columns!())
+        .order((
+            service_requests::created_at.desc(),
+            service_requests::id.desc(),
+        ))
+        .limit(limit)
         .load(conn)
 }
 
@@ -271,7 +303,7 @@ fn record(
         name: &author.name,
         membership_id: Some(&author.membership_id),
         on_behalf_of: None,
-        api_token_id: None,
+        api_token_id: author.api_token_id.as_deref(),
     };
     crate::customers::record_on_account(conn, now, request, actor, action, target, details)
 }

@@ -22,7 +22,8 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         path if path.starts_with("/api/v1/partner/") => path
             .replace("{customer_id}", &ids.customer)
             .replace("{group_id}", &ids.group)
-            .replace("{permission}", "buy_reservations"),
+            .replace("{permission}", "buy_reservations")
+            .replace("{reservation_id}", &ids.reservation),
         "/partner/api-tokens/{token_id}/revoke" => format!("/partner/api-tokens/{FRESH}/revoke"),
         path if path.starts_with("/api/v1/customers/{customer_id}") => path
             .replace("{customer_id}", &ids.customer)

@@ -122,14 +122,21 @@ impl TestApp {
         body: &serde_json::Value,
         key: Option<&str>,
     ) -> reqwest::Response {
-        let mut request = reqwest::Client::new()
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body);
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        request.send().await.expect("POST")
+        self.api_json(reqwest::Method::POST, token, path, body, key)
+            .await
+    }
+
+    /// `method` with the JSON `body` to `path` of the API with `token`, and an
+    /// idempotency key if given.
+    pub async fn api_json(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &serde_json::Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        self.api_send(method, token, path, Some(body), key).await
     }
 }
 

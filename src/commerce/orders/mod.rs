@@ -69,7 +69,7 @@ impl<'a> Buyer<'a> {
 }
 
 /// Places the order a partner member makes for its customer, logs it as
-/// `action` and returns its quote.
+/// `action` and returns what it created and its quote.
 pub fn place_for_partner(
     conn: &mut crate::db::DbConnection,
     change: &crate::tenancy::PartnerChange,
@@ -77,8 +77,8 @@ pub fn place_for_partner(
     line: &OrderLine<'_>,
     action: crate::audit::Action,
     details: &str,
-) -> Result<super::review::Quote, CommerceError> {
-    place(
+) -> Result<(Placed, super::review::Quote), CommerceError> {
+    let placed = place(
         conn,
         customer,
         change.partner_id(),
@@ -86,7 +86,41 @@ pub fn place_for_partner(
         line,
     )?;
     crate::customers::record_change(conn, change, customer, action, details)?;
-    super::review::Quote::new(conn, &customer.name, change.partner_id(), line)
+    let quote = super::review::Quote::new(conn, &customer.name, change.partner_id(), line)?;
+    Ok((placed, quote))
+}
+
+/// Places the order a partner member typed for the customer `customer_id`
+/// (found in the change's scope first), logged; `quantity` is the typed
+/// quantity's reading. Returns what it created and its quote.
+pub fn order_as_partner(
+    conn: &mut crate::db::DbConnection,
+    change: &crate::tenancy::PartnerChange,
+    customer_id: &crate::ids::CustomerId,
+    typed: &OrderForm,
+    quantity: Option<i32>,
+) -> Result<(Placed, super::review::Quote), CommerceError> {
+    // The customer first: another partner's id is missing whatever the form says.
+    let customer = crate::customers::find(conn, change.scope(), customer_id)?;
+    let offer = super::catalogue::find_active(conn, &typed.offer_id)?
+        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
+    let quantity = quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
+    let line = OrderLine {
+        offer: &offer,
+        quantity,
+        subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
+        purpose: Purpose::Purchase,
+        starts_on: change.now.date(),
+    };
+    let details = describe(&offer, quantity);
+    place_for_partner(
+        conn,
+        change,
+        &customer,
+        &line,
+        crate::audit::Action::OrderPlaced,
+        &details,
+    )
 }
 
 /// What an order is for, checked against the catalogue and the customer.

@@ -8,12 +8,11 @@ use askama::Template;
 
 use super::form::{OfferChoice, OrderForm, offer_choices};
 use super::queries::{HistoryRow, history};
-use super::{OrderLine, Purpose, describe, place_for_partner, usage_subscriptions};
+use super::{order_as_partner, usage_subscriptions};
 use crate::access::Capability;
-use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::auth::scope::Owned;
-use crate::commerce::review::{self, Quote};
+use crate::commerce::review;
 use crate::commerce::{CommerceError, PlacedBy, catalogue, page_error};
 use crate::customers::{self, Customer};
 use crate::db::{self, DbConnection};
@@ -98,7 +97,7 @@ pub async fn place_order(
     let id = CustomerId::new(customer_id.clone());
     let outcome =
         PartnerChange::run_once_confirmed(&state, &member, form.confirmed, move |conn, change| {
-            order_as_partner(conn, change, &id, &typed, quantity)
+            order_as_partner(conn, change, &id, &typed, quantity).map(|(_, quote)| quote)
         })
         .await;
     match outcome {
@@ -126,37 +125,6 @@ pub async fn place_order(
         }
         Err(error) => Err(page_error(error)),
     }
-}
-
-/// Places the order a partner member typed, logged; returns its quote.
-fn order_as_partner(
-    conn: &mut DbConnection,
-    change: &PartnerChange,
-    customer_id: &CustomerId,
-    typed: &OrderForm,
-    quantity: Option<i32>,
-) -> Result<Quote, CommerceError> {
-    // The customer first: another partner's id is missing whatever the form says.
-    let customer = customers::find(conn, change.scope(), customer_id)?;
-    let offer = catalogue::find_active(conn, &typed.offer_id)?
-        .ok_or(CommerceError::field("offer_id", "order-offer-required"))?;
-    let quantity = quantity.ok_or(CommerceError::field("quantity", "order-quantity-invalid"))?;
-    let line = OrderLine {
-        offer: &offer,
-        quantity,
-        subscription_id: Some(typed.subscription_id.as_str()).filter(|s| !s.is_empty()),
-        purpose: Purpose::Purchase,
-        starts_on: change.now.date(),
-    };
-    let details = describe(&offer, quantity);
-    place_for_partner(
-        conn,
-        change,
-        &customer,
-        &line,
-        Action::OrderPlaced,
-        &details,
-    )
 }
 
 #[derive(Template)]
