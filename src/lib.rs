@@ -41,3 +41,4 @@ pub mod state;
 pub mod sub_accounts;
 pub mod tenancy;
 pub mod web;
+pub mod webhooks;

@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::db;
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
+use crate::webhooks::worker::WebhookWorker;
 use crate::jobs::Shutdown;
 use crate::metrics::{self, Metrics};
 use crate::state::AppState;
@@ -41,6 +42,7 @@ pub struct Application {
     server: Server,
     worker: OutboxWorker,
     imports: customers::import::ImportWorker,
+    webhooks: WebhookWorker,
     /// This instance's stop signal. SIGTERM and SIGINT trigger it, and so may the
     /// caller (a test stops an instance in-process the same way): the server
     /// stops accepting and finishes its requests, the import worker hands back or
@@ -96,6 +98,15 @@ impl Application {
             metrics: metrics.clone(),
             shutdown: shutdown.clone(),
         };
+        let webhooks_wake = Arc::new(Notify::new());
+        let webhooks = WebhookWorker {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            clock: clock.clone(),
+            wake: webhooks_wake.clone(),
+            outbox_wake: wake.clone(),
+            shutdown: shutdown.clone(),
+        };
         let webauthn = passkeys(&settings)?;
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -103,6 +114,7 @@ impl Application {
             clock,
             outbox_wake: wake,
             jobs_wake,
+            webhooks_wake,
             webauthn,
             metrics,
         });
@@ -112,6 +124,7 @@ impl Application {
             server,
             worker,
             imports,
+            webhooks,
             shutdown,
             grace: settings.jobs.shutdown_grace,
         })
@@ -139,6 +152,7 @@ impl Application {
         let signals = tokio::spawn(self.shutdown.clone().on_signals());
         let outbox = tokio::spawn(self.worker.run());
         let mut imports = tokio::spawn(self.imports.run());
+        let webhooks = tokio::spawn(self.webhooks.run());
         let server = self.server;
         tokio::pin!(server);
         let early = tokio::select! {
@@ -170,6 +184,11 @@ impl Application {
         // after the stop.
         if tokio::time::timeout_at(deadline, outbox).await.is_err() {
             tracing::warn!("outbox worker still sending after the grace period");
+        }
+        // A delivery being sent finishes within its timeout; none is claimed
+        // after the stop. One cut short is sent again once its lease passes.
+        if tokio::time::timeout_at(deadline, webhooks).await.is_err() {
+            tracing::warn!("webhook worker still sending after the grace period");
         }
         signals.abort();
         result
