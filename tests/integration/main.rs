@@ -90,4 +90,7 @@ mod sweep_browser;
 mod tenant_scope;
 mod throttling;
 mod upgrade;
+mod webhooks;
+mod webhooks_helpers;
+mod webhooks_safety;
 mod wording;
