@@ -25,7 +25,6 @@ use crate::config::Settings;
 use crate::db;
 use crate::email::Mailer;
 use crate::email::outbox::OutboxWorker;
-use crate::webhooks::worker::WebhookWorker;
 use crate::jobs::Shutdown;
 use crate::metrics::{self, Metrics};
 use crate::state::AppState;
@@ -35,6 +34,7 @@ use crate::web::errors::loggable_path;
 use crate::web::errors::{RequestId, assign_request_id, render_error_page};
 use crate::web::headers::{BodyLimits, MAX_BODY_BYTES, security_headers};
 use crate::web::input::screen_input;
+use crate::webhooks::worker::WebhookWorker;
 use crate::{customers, routes, second_factor};
 
 pub struct Application {

@@ -302,9 +302,10 @@ impl Settings {
             outbox: raw.outbox.unwrap_or_default().or_defaults(),
             jobs: raw.jobs.unwrap_or_default().or_defaults(),
             webhooks: WebhookSettings {
-                disable_after: raw
-                    .webhook_disable_after
-                    .map_or(WebhookSettings::default().disable_after, Duration::from_secs),
+                disable_after: raw.webhook_disable_after.map_or(
+                    WebhookSettings::default().disable_after,
+                    Duration::from_secs,
+                ),
                 allow_http_loopback: raw.webhook_allow_http_loopback.unwrap_or(false),
                 ..WebhookSettings::default()
             },

@@ -104,8 +104,13 @@ pub async fn resolve(url: &url::Url, policy: Policy) -> Result<Vec<SocketAddr>, 
     }
     // One address the policy refuses refuses the name: a name that points at
     // an internal service as well as a public one is not a partner's endpoint.
-    if found.iter().any(|address| !policy.allows(address.ip())) {
-        return Err(UrlProblem::NotPublic);
+    if let Some(refused) = found.iter().find(|a| !policy.allows(a.ip())) {
+        // Plain http to a public address: the scheme is what is wrong.
+        return Err(if !policy.public && is_public(refused.ip()) {
+            UrlProblem::NotHttps
+        } else {
+            UrlProblem::NotPublic
+        });
     }
     Ok(found)
 }

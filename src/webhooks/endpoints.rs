@@ -80,9 +80,36 @@ pub fn find(
 pub fn list(conn: &mut DbConnection, partner_id: &PartnerId) -> QueryResult<Vec<Endpoint>> {
     webhook_endpoints::table
         .filter(webhook_endpoints::partner_id.eq(partner_id))
-        .order((webhook_endpoints::created_at.asc(), webhook_endpoints::id.asc()))
+        .order((
+            webhook_endpoints::created_at.asc(),
+            webhook_endpoints::id.asc(),
+        ))
         .select(Endpoint::as_select())
         .load(conn)
+}
+
+/// The partner's endpoints, oldest first, each with its last attempt at a
+/// delivery.
+pub fn list_with_last_delivery(
+    conn: &mut DbConnection,
+    partner_id: &PartnerId,
+) -> QueryResult<Vec<(Endpoint, Option<NaiveDateTime>)>> {
+    let last: Vec<(String, Option<NaiveDateTime>)> = webhook_deliveries::table
+        .filter(webhook_deliveries::partner_id.eq(partner_id))
+        .group_by(webhook_deliveries::endpoint_id)
+        .select((
+            webhook_deliveries::endpoint_id,
+            diesel::dsl::max(webhook_deliveries::last_attempt_at),
+        ))
+        .load(conn)?;
+    let last: std::collections::HashMap<String, Option<NaiveDateTime>> = last.into_iter().collect();
+    Ok(list(conn, partner_id)?
+        .into_iter()
+        .map(|endpoint| {
+            let at = last.get(&endpoint.id).copied().flatten();
+            (endpoint, at)
+        })
+        .collect())
 }
 
 /// A new secret for the endpoint; the current one keeps signing beside it for
@@ -117,11 +144,7 @@ pub fn rotate_secret(
 
 /// Enables a disabled endpoint: its failure window starts again. Deliveries
 /// cancelled when it was disabled stay cancelled (redeliver one to resend it).
-pub fn enable(
-    conn: &mut DbConnection,
-    partner_id: &PartnerId,
-    id: &str,
-) -> QueryResult<bool> {
+pub fn enable(conn: &mut DbConnection, partner_id: &PartnerId, id: &str) -> QueryResult<bool> {
     let changed = diesel::update(
         webhook_endpoints::table
             .filter(webhook_endpoints::partner_id.eq(partner_id))
@@ -162,7 +185,9 @@ pub fn disable(
     diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::endpoint_id.eq(id))
-            .filter(webhook_deliveries::state.eq_any([DeliveryState::Pending, DeliveryState::Sending])),
+            .filter(
+                webhook_deliveries::state.eq_any([DeliveryState::Pending, DeliveryState::Sending]),
+            ),
     )
     .set((
         webhook_deliveries::state.eq(DeliveryState::Cancelled),

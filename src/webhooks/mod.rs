@@ -9,7 +9,10 @@
 
 pub mod address;
 pub mod disable;
+pub mod endpoint_pages;
 pub mod endpoints;
+pub mod log;
+pub mod pages;
 pub mod signing;
 pub mod worker;
 

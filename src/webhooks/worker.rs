@@ -417,7 +417,10 @@ mod tests {
         let within = |attempts: i32, base: u64| {
             let wait = backoff(&settings, attempts);
             assert!(wait >= Duration::from_secs(base), "{attempts}: {wait:?}");
-            assert!(wait <= Duration::from_secs(base + base / 10), "{attempts}: {wait:?}");
+            assert!(
+                wait <= Duration::from_secs(base + base / 10),
+                "{attempts}: {wait:?}"
+            );
         };
         within(1, 60);
         within(2, 120);

@@ -92,5 +92,6 @@ mod throttling;
 mod upgrade;
 mod webhooks;
 mod webhooks_helpers;
+mod webhooks_pages;
 mod webhooks_safety;
 mod wording;

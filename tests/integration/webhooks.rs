@@ -57,7 +57,9 @@ async fn events_arrive_signed_to_the_partners_subscribed_endpoints_only() {
     let (orders_only, _) = app.webhook_endpoint(&owner, &receiver.url(), &[EventType::OrderPlaced]);
 
     let customer = create_customer(&app, &token, "Fabrikam").await;
-    let browser = app.browser_signed_in("owner@contoso.example", PASSWORD).await;
+    let browser = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
     let renamed = app
         .post_as(
             &browser,
@@ -88,7 +90,12 @@ async fn events_arrive_signed_to_the_partners_subscribed_endpoints_only() {
     assert_eq!(payload["partner_id"], partner_id.as_str());
     assert_eq!(payload["data"]["customer"]["id"], customer.as_str());
     assert_eq!(payload["data"]["customer"]["name"], "Fabrikam");
-    assert!(payload["created_at"].as_str().expect("a time").ends_with('Z'));
+    assert!(
+        payload["created_at"]
+            .as_str()
+            .expect("a time")
+            .ends_with('Z')
+    );
     let delivery_id: String = webhook_deliveries::table
         .filter(webhook_deliveries::event_id.eq(payload["id"].as_str().expect("an id")))
         .select(webhook_deliveries::id)
@@ -106,12 +113,18 @@ async fn events_arrive_signed_to_the_partners_subscribed_endpoints_only() {
         &secret
     ));
 
-    assert!(other_receiver.received().is_empty(), "another partner's events");
+    assert!(
+        other_receiver.received().is_empty(),
+        "another partner's events"
+    );
     assert!(app.deliveries_of(&orders_only).is_empty());
     let log = app.deliveries_of(&endpoint);
     assert_eq!(log.len(), 2);
     for (state, attempts, status, error) in log {
-        assert_eq!((state.as_str(), attempts, status, error), ("delivered", 1, Some(200), None));
+        assert_eq!(
+            (state.as_str(), attempts, status, error),
+            ("delivered", 1, Some(200), None)
+        );
     }
 }
 
@@ -120,12 +133,16 @@ async fn a_receiver_that_fails_twice_gets_the_third_attempt() {
     let app = spawn_app().await;
     let receiver = Receiver::start(&[500, 503]).await;
     let (_, owner, token) = partner(&app, "Contoso", "contoso.example");
-    let (endpoint, _) = app.webhook_endpoint(&owner, &receiver.url(), &[EventType::CustomerCreated]);
+    let (endpoint, _) =
+        app.webhook_endpoint(&owner, &receiver.url(), &[EventType::CustomerCreated]);
     create_customer(&app, &token, "Fabrikam").await;
     app.drain_webhooks().await;
     assert_eq!(receiver.received().len(), 1, "the first attempt, at once");
     let (state, attempts, status, error) = app.deliveries_of(&endpoint).remove(0);
-    assert_eq!((state.as_str(), attempts, status), ("pending", 1, Some(500)));
+    assert_eq!(
+        (state.as_str(), attempts, status),
+        ("pending", 1, Some(500))
+    );
     assert!(error.expect("an error").starts_with("HTTP 500"));
 
     // Not due before its backoff (a minute at least).
@@ -139,11 +156,20 @@ async fn a_receiver_that_fails_twice_gets_the_third_attempt() {
 
     let received = receiver.received();
     assert_eq!(received.len(), 3);
-    assert!(received.iter().all(|r| r.body == received[0].body), "the same body");
-    let ids: Vec<&str> = received.iter().map(|r| r.header("partnerdesk-delivery")).collect();
+    assert!(
+        received.iter().all(|r| r.body == received[0].body),
+        "the same body"
+    );
+    let ids: Vec<&str> = received
+        .iter()
+        .map(|r| r.header("partnerdesk-delivery"))
+        .collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "the same delivery id");
     let (state, attempts, status, error) = app.deliveries_of(&endpoint).remove(0);
-    assert_eq!((state.as_str(), attempts, status, error), ("delivered", 3, Some(200), None));
+    assert_eq!(
+        (state.as_str(), attempts, status, error),
+        ("delivered", 3, Some(200), None)
+    );
     let failing: Option<chrono::NaiveDateTime> = webhook_endpoints::table
         .find(&endpoint)
         .select(webhook_endpoints::failing_since)
@@ -158,7 +184,8 @@ async fn an_endpoint_down_for_the_whole_window_is_disabled_and_its_owner_emailed
     let receiver = Receiver::start(&[]).await;
     receiver.always(500);
     let (_, owner, token) = partner(&app, "Contoso", "contoso.example");
-    let (endpoint, _) = app.webhook_endpoint(&owner, &receiver.url(), &[EventType::CustomerCreated]);
+    let (endpoint, _) =
+        app.webhook_endpoint(&owner, &receiver.url(), &[EventType::CustomerCreated]);
     create_customer(&app, &token, "Fabrikam").await;
     app.drain_webhooks().await;
     let disabled = || -> Option<chrono::NaiveDateTime> {
@@ -189,7 +216,11 @@ async fn an_endpoint_down_for_the_whole_window_is_disabled_and_its_owner_emailed
         .expect("an email to the owner");
     assert!(email.text.contains(&receiver.url()), "{}", email.text);
     assert!(email.text.contains("HTTP 500"), "the last error");
-    assert!(email.text.contains(&format!("/partner/webhooks/{endpoint}")));
+    assert!(
+        email
+            .text
+            .contains(&format!("/partner/webhooks/{endpoint}"))
+    );
     let logged: i64 = activity_log::table
         .filter(activity_log::action.eq("webhook_disabled_for_failures"))
         .count()
@@ -213,11 +244,15 @@ async fn an_event_not_yet_delivered_when_the_server_stops_is_delivered_by_the_ne
         app.webhook_endpoint(&owner, &receiver.url(), &[EventType::CustomerCreated]);
     create_customer(&app, &token, "Fabrikam").await;
     // The server's own worker makes the first attempt, which fails.
-    eventually("a first attempt", std::time::Duration::from_secs(10), || {
-        app.deliveries_of(&endpoint)
-            .first()
-            .is_some_and(|(state, attempts, ..)| state == "pending" && *attempts == 1)
-    })
+    eventually(
+        "a first attempt",
+        std::time::Duration::from_secs(10),
+        || {
+            app.deliveries_of(&endpoint)
+                .first()
+                .is_some_and(|(state, attempts, ..)| state == "pending" && *attempts == 1)
+        },
+    )
     .await;
     app.stop().await;
 

@@ -124,9 +124,8 @@ async fn serve(
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     });
-    let answer = format!(
-        "HTTP/1.1 {status} Scripted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno"
-    );
+    let answer =
+        format!("HTTP/1.1 {status} Scripted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno");
     reader.get_mut().write_all(answer.as_bytes()).await?;
     reader.get_mut().shutdown().await
 }
@@ -196,7 +195,10 @@ impl TestApp {
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            worker.deliver_due().await.expect("the deliveries are readable");
+            worker
+                .deliver_due()
+                .await
+                .expect("the deliveries are readable");
             if self.webhooks_in_flight() == 0 {
                 return;
             }
@@ -235,5 +237,43 @@ impl TestApp {
             ))
             .load(&mut self.conn())
             .expect("the deliveries")
+    }
+}
+
+impl TestApp {
+    /// An endpoint of the partner of `membership_id` with one delivered
+    /// event, whose delivery id is the endpoint's own (so one id fills both
+    /// placeholders of a sample path); returns that id.
+    pub fn webhook_with_delivery(&self, membership_id: &str) -> String {
+        let (id, _) = self.webhook_endpoint(
+            membership_id,
+            "https://hooks.example/partnerdesk",
+            &[EventType::CustomerCreated],
+        );
+        let partner_id: String = partnerdesk::db::schema::webhook_endpoints::table
+            .find(&id)
+            .select(partnerdesk::db::schema::webhook_endpoints::partner_id)
+            .first(&mut self.conn())
+            .expect("the endpoint");
+        let now = self.clock.now();
+        diesel::insert_into(webhook_deliveries::table)
+            .values((
+                webhook_deliveries::id.eq(&id),
+                webhook_deliveries::endpoint_id.eq(&id),
+                webhook_deliveries::partner_id.eq(partner_id),
+                webhook_deliveries::event_id.eq(&id),
+                webhook_deliveries::event_type.eq("customer.created"),
+                webhook_deliveries::payload.eq("{}"),
+                webhook_deliveries::state.eq("delivered"),
+                webhook_deliveries::attempts.eq(1),
+                webhook_deliveries::next_attempt_at.eq(now),
+                webhook_deliveries::last_attempt_at.eq(Some(now)),
+                webhook_deliveries::last_status.eq(Some(200)),
+                webhook_deliveries::created_at.eq(now),
+                webhook_deliveries::delivered_at.eq(Some(now)),
+            ))
+            .execute(&mut self.conn())
+            .expect("a delivery");
+        id
     }
 }

@@ -54,7 +54,10 @@ async fn loopback_and_private_addresses_are_refused_at_delivery() {
     create_customer(&app, &token, "Fabrikam").await;
     app.drain_webhooks().await;
 
-    assert!(receiver.received().is_empty(), "nothing reached the receiver");
+    assert!(
+        receiver.received().is_empty(),
+        "nothing reached the receiver"
+    );
     for endpoint in [plain, by_name, metadata, private] {
         let (state, attempts, status, error) = app.deliveries_of(&endpoint).remove(0);
         assert_eq!((state.as_str(), attempts, status), ("pending", 1, None));
