@@ -183,6 +183,7 @@ fn fixed_sample(path: &str) -> Option<String> {
             "/customer/subscriptions" => "/customer/subscriptions",
             "/customer/reservations" => "/customer/reservations",
             "/partner/staff" => "/partner/staff",
+            "/partner/webhooks" => "/partner/webhooks",
             "/partner/sso" => "/partner/sso",
             "/partner/sso/domains" => "/partner/sso/domains",
             "/partner/sso/prove" => "/partner/sso/prove",
