@@ -24,6 +24,7 @@ pub mod log_wording;
 pub mod metrics;
 pub mod monitoring;
 pub mod organisations;
+pub mod outbound;
 pub mod partner;
 pub mod partner_api;
 pub mod people;

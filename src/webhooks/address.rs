@@ -11,7 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use openidconnect::reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
-use crate::sso::public_address::is_public;
+use crate::outbound::is_public;
 
 /// Why a URL is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -13,7 +13,7 @@ use partnerdesk::webhooks::EventType;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, eventually, spawn_app};
 use crate::partner_api_helpers::{CUSTOMERS, new_customer};
-use crate::webhooks_helpers::{Receiver, signed_with};
+use crate::webhooks_helpers::{Received, Receiver, signed_with};
 
 /// A partner with an active owner and a token of every scope:
 /// (partner id, owner's membership id, token).
@@ -72,37 +72,7 @@ async fn events_arrive_signed_to_the_partners_subscribed_endpoints_only() {
 
     let received = receiver.received();
     assert_eq!(received.len(), 2, "{received:?}");
-    let created = &received[0];
-    assert_eq!(created.header("content-type"), "application/json");
-    assert_eq!(created.header("partnerdesk-event"), "customer.created");
-    assert!(signed_with(
-        created.header("partnerdesk-signature"),
-        &created.body,
-        &secret
-    ));
-    assert!(!signed_with(
-        created.header("partnerdesk-signature"),
-        &created.body,
-        "whsec_someone_else"
-    ));
-    let payload = created.json();
-    assert_eq!(payload["type"], "customer.created");
-    assert_eq!(payload["partner_id"], partner_id.as_str());
-    assert_eq!(payload["data"]["customer"]["id"], customer.as_str());
-    assert_eq!(payload["data"]["customer"]["name"], "Fabrikam");
-    assert!(
-        payload["created_at"]
-            .as_str()
-            .expect("a time")
-            .ends_with('Z')
-    );
-    let delivery_id: String = webhook_deliveries::table
-        .filter(webhook_deliveries::event_id.eq(payload["id"].as_str().expect("an id")))
-        .select(webhook_deliveries::id)
-        .first(&mut app.conn())
-        .expect("the delivery");
-    assert_eq!(created.header("partnerdesk-delivery"), delivery_id);
-
+    check_created(&app, &received[0], &secret, &partner_id, &customer);
     let renamed = received[1].json();
     assert_eq!(received[1].header("partnerdesk-event"), "customer.renamed");
     assert_eq!(renamed["data"]["customer"]["name"], "Fabrikam Europe");
@@ -126,6 +96,45 @@ async fn events_arrive_signed_to_the_partners_subscribed_endpoints_only() {
             ("delivered", 1, Some(200), None)
         );
     }
+}
+
+/// The `customer.created` request: its headers, its signature, its payload.
+fn check_created(
+    app: &TestApp,
+    created: &Received,
+    secret: &str,
+    partner_id: &str,
+    customer: &str,
+) {
+    assert_eq!(created.header("content-type"), "application/json");
+    assert_eq!(created.header("partnerdesk-event"), "customer.created");
+    assert!(signed_with(
+        created.header("partnerdesk-signature"),
+        &created.body,
+        secret
+    ));
+    assert!(!signed_with(
+        created.header("partnerdesk-signature"),
+        &created.body,
+        "whsec_someone_else"
+    ));
+    let payload = created.json();
+    assert_eq!(payload["type"], "customer.created");
+    assert_eq!(payload["partner_id"], partner_id);
+    assert_eq!(payload["data"]["customer"]["id"], customer);
+    assert_eq!(payload["data"]["customer"]["name"], "Fabrikam");
+    assert!(
+        payload["created_at"]
+            .as_str()
+            .expect("a time")
+            .ends_with('Z')
+    );
+    let delivery_id: String = webhook_deliveries::table
+        .filter(webhook_deliveries::event_id.eq(payload["id"].as_str().expect("an id")))
+        .select(webhook_deliveries::id)
+        .first(&mut app.conn())
+        .expect("the delivery");
+    assert_eq!(created.header("partnerdesk-delivery"), delivery_id);
 }
 
 #[tokio::test]

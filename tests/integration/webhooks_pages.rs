@@ -25,10 +25,10 @@ fn secret_in(page: &str) -> String {
 }
 
 #[tokio::test]
-async fn an_owner_adds_an_endpoint_whose_url_is_checked_and_secret_shown_once() {
+async fn the_form_refuses_private_addresses_other_schemes_and_no_events() {
     let app = spawn_app().await;
     let receiver = Receiver::start(&[]).await;
-    let (_, _, token) = partner(&app, "Contoso", "contoso.example");
+    partner(&app, "Contoso", "contoso.example");
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
         .await;
@@ -66,7 +66,16 @@ async fn an_owner_adds_an_endpoint_whose_url_is_checked_and_secret_shown_once() 
             .expect("count")
     };
     assert_eq!(count(), 0);
+}
 
+#[tokio::test]
+async fn an_owner_adds_an_endpoint_whose_secret_is_shown_once() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, _, token) = partner(&app, "Contoso", "contoso.example");
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
     let url = receiver.url();
     let form = [
         ("url", url.as_str()),
@@ -213,10 +222,26 @@ async fn an_owner_disables_enables_redelivers_and_deletes() {
     assert_eq!(received.len(), 2);
     assert_eq!(received[0].body, received[1].body, "the same event again");
     assert_eq!(logged(&app, "webhook_redelivered"), 1);
+}
 
+#[tokio::test]
+async fn an_endpoint_is_deleted_with_its_log_once_confirmed() {
+    let app = spawn_app().await;
+    let (_, owner_membership, _) = partner(&app, "Contoso", "contoso.example");
+    let endpoint = app.webhook_with_delivery(&owner_membership);
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let path = |action: &str| format!("/partner/webhooks/{endpoint}/{action}");
     let review = app.post_as(&owner, &path("delete"), &[]).await;
     assert_eq!(review.status(), 200);
-    assert!(review.text().await.expect("page").contains(&receiver.url()));
+    assert!(
+        review
+            .text()
+            .await
+            .expect("page")
+            .contains("https://hooks.example/partnerdesk")
+    );
     assert_eq!(
         app.deliveries_of(&endpoint).len(),
         1,
