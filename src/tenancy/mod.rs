@@ -55,16 +55,35 @@ pub fn activate_accounts_administered_by(
         .filter(memberships::role.eq(ADMINISTRATOR_ROLE))
         .filter(memberships::customer_id.is_not_null())
         .select(memberships::customer_id.assume_not_null());
-    diesel::update(
+    let waiting: Vec<(String, String, Option<PartnerId>)> = customer_accounts::table
+        .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
+        .filter(customer_accounts::id.eq_any(administered))
+        .select((
+            customer_accounts::id,
+            customer_accounts::name,
+            customer_accounts::partner_id,
+        ))
+        .load(conn)?;
+    let ids: Vec<&String> = waiting.iter().map(|(id, ..)| id).collect();
+    let activated = diesel::update(
         customer_accounts::table
             .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
-            .filter(customer_accounts::id.eq_any(administered)),
+            .filter(customer_accounts::id.eq_any(ids)),
     )
     .set((
         customer_accounts::state.eq(CustomerState::Active.as_str()),
         customer_accounts::updated_at.eq(now),
     ))
-    .execute(conn)
+    .execute(conn)?;
+    for (id, name, partner_id) in &waiting {
+        let event = crate::webhooks::Event::customer(
+            crate::webhooks::EventType::CustomerActivated,
+            id,
+            name,
+        );
+        crate::webhooks::emit_for_customer(conn, now, partner_id.as_ref(), &event)?;
+    }
+    Ok(activated)
 }
 
 /// How long after a request for assistance the next one for the same customer

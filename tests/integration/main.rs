@@ -91,6 +91,7 @@ mod tenant_scope;
 mod throttling;
 mod upgrade;
 mod webhooks;
+mod webhooks_events;
 mod webhooks_helpers;
 mod webhooks_pages;
 mod webhooks_safety;
