@@ -41,12 +41,13 @@ pub fn partner_of(
 }
 
 /// Called when a login activates or accepts an invitation: the accounts it
-/// administers and that were waiting for it become Active.
+/// administers and that were waiting for it become Active. Returns them:
+/// (id, name, partner), for the caller's `customer.activated` events.
 pub fn activate_accounts_administered_by(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     login_id: &str,
-) -> QueryResult<usize> {
+) -> QueryResult<Vec<(String, String, Option<PartnerId>)>> {
     let administered = memberships::table
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::scope.eq(MembershipKind::Customer))
@@ -65,7 +66,7 @@ pub fn activate_accounts_administered_by(
         ))
         .load(conn)?;
     let ids: Vec<&String> = waiting.iter().map(|(id, ..)| id).collect();
-    let activated = diesel::update(
+    diesel::update(
         customer_accounts::table
             .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
             .filter(customer_accounts::id.eq_any(ids)),
@@ -75,15 +76,7 @@ pub fn activate_accounts_administered_by(
         customer_accounts::updated_at.eq(now),
     ))
     .execute(conn)?;
-    for (id, name, partner_id) in &waiting {
-        let event = crate::webhooks::Event::customer(
-            crate::webhooks::EventType::CustomerActivated,
-            id,
-            name,
-        );
-        crate::webhooks::emit_for_customer(conn, now, partner_id.as_ref(), &event)?;
-    }
-    Ok(activated)
+    Ok(waiting)
 }
 
 /// How long after a request for assistance the next one for the same customer
