@@ -80,3 +80,28 @@ async fn assistance_and_service_requests_reach_the_partners_endpoint() {
         "another partner's events"
     );
 }
+
+#[tokio::test]
+async fn a_customer_is_activated_when_its_administrator_activates() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start(&[]).await;
+    let (_, owner, token) = partner(&app, "Contoso", "contoso.example");
+    app.webhook_endpoint(&owner, &receiver.url(), &[EventType::CustomerActivated]);
+    let customer = crate::webhooks::create_customer(&app, &token, "Fabrikam").await;
+    let emails = app.mail.wait_for_to("ada@fabrikam.example", 1).await;
+    let link = emails[0].links().into_iter().next().expect("a link");
+    let path = url::Url::parse(&link).expect("a URL").path().to_owned();
+    let done = app
+        .post_form(
+            &path,
+            &[("password", PASSWORD), ("password_confirmation", PASSWORD)],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    app.drain_webhooks().await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "only the event subscribed to");
+    let activated = received[0].json();
+    assert_eq!(activated["type"], "customer.activated");
+    assert_eq!(activated["data"]["customer"]["id"], customer.as_str());
+}
