@@ -95,6 +95,14 @@ crate::db::codes::stored_code! {
         /// A person created at their first sign-in through the organisation's provider.
         SsoMemberCreated => "sso_member_created",
         SignedInWithSso => "signed_in_with_sso",
+        WebhookCreated => "webhook_created",
+        WebhookSecretRotated => "webhook_secret_rotated",
+        WebhookEnabled => "webhook_enabled",
+        WebhookDisabled => "webhook_disabled",
+        /// Disabled by Partnerdesk after failing for `webhook_disable_after`.
+        WebhookDisabledForFailures => "webhook_disabled_for_failures",
+        WebhookDeleted => "webhook_deleted",
+        WebhookRedelivered => "webhook_redelivered",
     }
 }
 

@@ -35,6 +35,7 @@ use crate::web::errors::loggable_path;
 use crate::web::errors::{RequestId, assign_request_id, render_error_page};
 use crate::web::headers::{BodyLimits, MAX_BODY_BYTES, security_headers};
 use crate::web::input::screen_input;
+use crate::webhooks::worker::WebhookWorker;
 use crate::{customers, routes, second_factor};
 
 pub struct Application {
@@ -42,6 +43,7 @@ pub struct Application {
     server: Server,
     worker: OutboxWorker,
     imports: customers::import::ImportWorker,
+    webhooks: WebhookWorker,
     /// This instance's stop signal. SIGTERM and SIGINT trigger it, and so may the
     /// caller (a test stops an instance in-process the same way): the server
     /// stops accepting and finishes its requests, the import worker hands back or
@@ -97,6 +99,15 @@ impl Application {
             metrics: metrics.clone(),
             shutdown: shutdown.clone(),
         };
+        let webhooks_wake = Arc::new(Notify::new());
+        let webhooks = WebhookWorker {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            clock: clock.clone(),
+            wake: webhooks_wake.clone(),
+            outbox_wake: wake.clone(),
+            shutdown: shutdown.clone(),
+        };
         let webauthn = passkeys(&settings)?;
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -104,6 +115,7 @@ impl Application {
             clock,
             outbox_wake: wake,
             jobs_wake,
+            webhooks_wake,
             webauthn,
             metrics,
             partner_api_budget: ApiRateLimiter::per_minute(
@@ -116,6 +128,7 @@ impl Application {
             server,
             worker,
             imports,
+            webhooks,
             shutdown,
             grace: settings.jobs.shutdown_grace,
         })
@@ -143,6 +156,7 @@ impl Application {
         let signals = tokio::spawn(self.shutdown.clone().on_signals());
         let outbox = tokio::spawn(self.worker.run());
         let mut imports = tokio::spawn(self.imports.run());
+        let webhooks = tokio::spawn(self.webhooks.run());
         let server = self.server;
         tokio::pin!(server);
         let early = tokio::select! {
@@ -174,6 +188,11 @@ impl Application {
         // after the stop.
         if tokio::time::timeout_at(deadline, outbox).await.is_err() {
             tracing::warn!("outbox worker still sending after the grace period");
+        }
+        // A delivery being sent finishes within its timeout; none is claimed
+        // after the stop. One cut short is sent again once its lease passes.
+        if tokio::time::timeout_at(deadline, webhooks).await.is_err() {
+            tracing::warn!("webhook worker still sending after the grace period");
         }
         signals.abort();
         result

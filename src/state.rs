@@ -21,6 +21,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Wakes the background job worker when a request has just queued a job.
     pub jobs_wake: Arc<Notify>,
+    /// Wakes the webhook worker when a request has just emitted an event.
+    pub webhooks_wake: Arc<Notify>,
     /// The passkeys' relying party: the public address, when it is a domain
     /// name (browsers refuse passkeys on an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,

@@ -73,3 +73,5 @@ confirm-alert-delete-heading = Delete the alert definition
 confirm-alert-delete-summary = The alert definition { $name } will be deleted: its recipients will no longer be alerted by it. The monitors it follows stay.
 confirm-token-revoke-heading = Revoke the API token
 confirm-token-revoke-summary = The API token { $name } will stop working at once: every program using it will be refused. A revoked token cannot be used again.
+confirm-webhook-delete-heading = Delete the webhook endpoint
+confirm-webhook-delete-summary = The endpoint { $name } will be deleted with its delivery log: it will receive no more events.

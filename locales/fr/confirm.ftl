@@ -73,3 +73,5 @@ confirm-alert-delete-heading = Supprimer la définition d’alerte
 confirm-alert-delete-summary = La définition d’alerte { $name } sera supprimée : ses destinataires ne seront plus alertés par elle. Les moniteurs qu’elle suit restent.
 confirm-token-revoke-heading = Révoquer le jeton d’API
 confirm-token-revoke-summary = Le jeton d’API { $name } cessera de fonctionner immédiatement : tout programme qui l’utilise sera refusé. Un jeton révoqué ne peut plus être réutilisé.
+confirm-webhook-delete-heading = Supprimer le point de réception
+confirm-webhook-delete-summary = Le point de réception { $name } sera supprimé avec son journal d'envois : il ne recevra plus aucun événement.

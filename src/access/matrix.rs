@@ -33,6 +33,9 @@ pub enum Capability {
     /// Create and revoke the organisation's API tokens: a credential that acts
     /// for the organisation without a person signing in.
     ManageApiTokens,
+    /// Register, change and delete the organisation's webhook endpoints, which
+    /// receive its events signed with a secret.
+    ManageWebhooks,
 }
 
 /// Each capability with the roles that hold it.
@@ -68,6 +71,7 @@ pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     (Capability::SeeActivityLog, &[Owner]),
     (Capability::ManageSingleSignOn, &[Owner]),
     (Capability::ManageApiTokens, &[Owner]),
+    (Capability::ManageWebhooks, &[Owner]),
 ];
 
 impl Capability {
@@ -87,6 +91,7 @@ impl Capability {
             Capability::SeeActivityLog => "cap-see-activity",
             Capability::ManageSingleSignOn => "cap-manage-sso",
             Capability::ManageApiTokens => "cap-manage-api-tokens",
+            Capability::ManageWebhooks => "cap-manage-webhooks",
         }
     }
 }

@@ -359,6 +359,8 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ),
     ("POST", "/customer/api-tokens"),
     ("POST", "/partner/api-tokens"),
+    ("POST", "/partner/webhooks"),
+    ("POST", "/partner/webhooks/{webhook_id}/rotate"),
     ("POST", "/customer/security"),
     ("POST", "/account/security/factors/{factor_id}/remove"),
     ("POST", "/account/security/recovery-codes"),

@@ -175,6 +175,13 @@ async fn start_session(
                 &customer.name,
                 &reason,
             )?;
+            let mut event = crate::webhooks::Event::customer(
+                crate::webhooks::EventType::CustomerOpened,
+                &customer.id,
+                &customer.name,
+            );
+            event.data["opened_by"] = serde_json::json!({ "name": name, "reason": reason });
+            crate::webhooks::emit(conn, now, scope.partner_id(), &event)?;
             notify_administrators(
                 conn,
                 &settings,

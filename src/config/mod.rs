@@ -60,6 +60,7 @@ pub struct Settings {
     pub http_workers: Option<usize>,
     pub outbox: OutboxSettings,
     pub jobs: JobSettings,
+    pub webhooks: WebhookSettings,
     /// Data region per country code, overriding `customers::regions`' defaults.
     pub data_regions: BTreeMap<String, String>,
     /// Proxies whose `X-Forwarded-For` names the client; empty trusts none.
@@ -137,6 +138,41 @@ impl Default for OutboxSettings {
             retry_max: Duration::from_secs(3600),
             give_up_after: Duration::from_secs(24 * 3600),
             send_deadline: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How webhook deliveries are sent and retried (`webhooks`). A failed delivery
+/// waits `retry_base`, then twice as long each time up to `retry_max` (with up
+/// to a tenth more at random, so that endpoints failing together do not retry
+/// together); after `give_up_after` from the event it is marked failed. An
+/// endpoint with no success for `disable_after` while its deliveries fail is
+/// disabled.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub poll_interval: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub give_up_after: Duration,
+    /// `webhook_disable_after` (seconds in the file and environment).
+    pub disable_after: Duration,
+    /// The most one delivery may take, from connecting to the last byte.
+    pub timeout: Duration,
+    /// `webhook_allow_http_loopback`: endpoints on this machine (loopback
+    /// addresses), also over plain http; for development, the demo and tests.
+    pub allow_http_loopback: bool,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(2),
+            retry_base: Duration::from_secs(60),
+            retry_max: Duration::from_secs(6 * 3600),
+            give_up_after: Duration::from_secs(3 * 24 * 3600),
+            disable_after: Duration::from_secs(3 * 24 * 3600),
+            timeout: Duration::from_secs(10),
+            allow_http_loopback: false,
         }
     }
 }
@@ -274,6 +310,14 @@ impl Settings {
             http_workers: raw.http_workers,
             outbox: raw.outbox.unwrap_or_default().or_defaults(),
             jobs: raw.jobs.unwrap_or_default().or_defaults(),
+            webhooks: WebhookSettings {
+                disable_after: raw.webhook_disable_after.map_or(
+                    WebhookSettings::default().disable_after,
+                    Duration::from_secs,
+                ),
+                allow_http_loopback: raw.webhook_allow_http_loopback.unwrap_or(false),
+                ..WebhookSettings::default()
+            },
             data_regions: raw
                 .data_regions
                 .unwrap_or_default()

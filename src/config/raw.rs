@@ -30,6 +30,9 @@ pub(super) struct RawSettings {
     pub(super) sso_allow_http_issuers: Option<bool>,
     pub(super) dns_resolver: Option<String>,
     pub(super) partner_api_requests_per_minute: Option<u32>,
+    /// Seconds.
+    pub(super) webhook_disable_after: Option<u64>,
+    pub(super) webhook_allow_http_loopback: Option<bool>,
 }
 
 /// A list given as one comma-separated string (the environment) or as an array

@@ -3,6 +3,7 @@
 //! account sees its state and its history, which is read from the activity log.
 
 use crate::ids::{CustomerId, PartnerId};
+use crate::webhooks::{Event, EventType};
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
 use askama::Template;
@@ -214,5 +215,12 @@ pub fn set_assistance(
         &name,
         "",
     )?;
+    let kind = if enabled {
+        EventType::AssistanceEnabled
+    } else {
+        EventType::AssistanceDisabled
+    };
+    let event = Event::customer(kind, customer_id.as_str(), &name);
+    crate::webhooks::emit_for_customer(conn, now, partner_id.as_ref(), &event)?;
     Ok(true)
 }

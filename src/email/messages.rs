@@ -284,6 +284,24 @@ impl AlertEmail {
 
 email! { AlertEmail, "email/alert.txt", "email/alert.html"; }
 
+/// Sent to each owner of a partner when one of its webhook endpoints is
+/// disabled after failing for days: which endpoint, and its last error.
+pub struct WebhookDisabledEmail {
+    pub tr: Translator,
+    pub full_name: String,
+    pub url: String,
+    pub days: i64,
+    pub last_error: String,
+    pub link: String,
+}
+
+email! {
+    WebhookDisabledEmail, "email/webhook_disabled.txt", "email/webhook_disabled.html";
+    subject: "email-webhook-disabled-subject";
+    intro: "email-webhook-disabled-intro" (url);
+    failing_for: "email-webhook-disabled-days" [days = days];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

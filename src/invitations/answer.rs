@@ -5,6 +5,7 @@ use crate::accounts::MembershipState;
 use crate::ids::CustomerId;
 use crate::ids::MembershipId;
 use crate::ids::PartnerId;
+use crate::webhooks::{Event, EventType};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -51,7 +52,11 @@ pub fn accept(
         login_id,
         Action::InvitationAccepted,
     )?;
-    crate::tenancy::activate_accounts_administered_by(conn, now, login_id)?;
+    let activated = crate::tenancy::activate_accounts_administered_by(conn, now, login_id)?;
+    for (id, name, partner_id) in &activated {
+        let event = Event::customer(EventType::CustomerActivated, id, name);
+        crate::webhooks::emit_for_customer(conn, now, partner_id.as_ref(), &event)?;
+    }
     Ok(true)
 }
 

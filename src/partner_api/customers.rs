@@ -392,6 +392,7 @@ pub async fn create(
     }
     let answer = answer?;
     state.outbox_wake.notify_one();
+    state.webhooks_wake.notify_one();
     Ok(respond(answer))
 }
 

@@ -188,20 +188,13 @@ where
         + Sync
         + 'static,
 {
-    writes::change(
-        state,
-        client,
-        req,
-        &body,
-        "",
-        move |conn, change| {
-            let customer = customer_in(conn, change.scope(), &customer_id)?;
-            plausible(&reservation_id, "reservation")?;
-            find_active(conn, change.scope(), &customer, &reservation_id)
-                .map_err(|e| commerce_error(e, lang))?;
-            act(conn, change, &customer, &reservation_id)
-        },
-    )
+    writes::change(state, client, req, &body, "", move |conn, change| {
+        let customer = customer_in(conn, change.scope(), &customer_id)?;
+        plausible(&reservation_id, "reservation")?;
+        find_active(conn, change.scope(), &customer, &reservation_id)
+            .map_err(|e| commerce_error(e, lang))?;
+        act(conn, change, &customer, &reservation_id)
+    })
     .await
 }
 

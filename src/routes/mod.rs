@@ -21,7 +21,7 @@ use crate::service_requests::{
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
     assisted, console, home, invitations, monitoring, partner, partner_api, profile, second_factor,
-    signin, sso, staff, sub_accounts, web as pages,
+    signin, sso, staff, sub_accounts, web as pages, webhooks,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -137,6 +137,16 @@ routes! {
         POST Partner(Capability::ManageApiTokens) => partner_api::token_pages::create,
     }
     "/partner/api-tokens/{token_id}/revoke" { POST Partner(Capability::ManageApiTokens) => partner_api::token_pages::revoke }
+    "/partner/webhooks" {
+        GET Partner(Capability::ManageWebhooks) => webhooks::pages::page,
+        POST Partner(Capability::ManageWebhooks) => webhooks::pages::create,
+    }
+    "/partner/webhooks/{webhook_id}" { GET Partner(Capability::ManageWebhooks) => webhooks::endpoint_pages::page }
+    "/partner/webhooks/{webhook_id}/rotate" { POST Partner(Capability::ManageWebhooks) => webhooks::endpoint_pages::rotate }
+    "/partner/webhooks/{webhook_id}/disable" { POST Partner(Capability::ManageWebhooks) => webhooks::endpoint_pages::disable }
+    "/partner/webhooks/{webhook_id}/enable" { POST Partner(Capability::ManageWebhooks) => webhooks::endpoint_pages::enable }
+    "/partner/webhooks/{webhook_id}/delete" { POST Partner(Capability::ManageWebhooks) => webhooks::endpoint_pages::delete }
+    "/partner/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver" { POST Partner(Capability::ManageWebhooks) => webhooks::endpoint_pages::redeliver }
     "/partner/staff/{membership_id}/second-factor/reset" { POST Partner(Capability::ManageStaff) => second_factor::policy::reset::<PartnerMember> }
     "/customer/security" {
         GET Customer(CustomerCapability::ManageSecurity) => second_factor::policy::page::<CustomerMember>,

@@ -360,6 +360,12 @@ pub fn open(
         new.category.as_str(),
     )?;
     let request = find(conn, scope, &id)?;
+    crate::webhooks::emit_for_customer(
+        conn,
+        now,
+        partner_id.as_ref(),
+        &request_event(crate::webhooks::EventType::RequestOpened, &request, author),
+    )?;
     notify::other_side(
         conn,
         now,
@@ -406,6 +412,12 @@ pub fn add_message(
     if reopen {
         record_status_change(conn, now, author, request, status)?;
     }
+    crate::webhooks::emit_for_customer(
+        conn,
+        now,
+        request.partner_id.as_ref(),
+        &request_event(crate::webhooks::EventType::RequestAnswered, request, author),
+    )?;
     notify::other_side(
         conn,
         now,
@@ -414,6 +426,23 @@ pub fn add_message(
         author,
         notify::Event::Message(body),
     )
+}
+
+/// `request.opened` or `request.answered` (a message from either side, named
+/// by `data.by`): the request, its customer, and who wrote.
+fn request_event(
+    kind: crate::webhooks::EventType,
+    request: &Request,
+    author: &Author,
+) -> crate::webhooks::Event {
+    crate::webhooks::Event {
+        kind,
+        data: serde_json::json!({
+            "request": { "id": request.id, "title": request.title, "status": request.status },
+            "customer": { "id": request.customer_id.as_str(), "name": request.customer_name },
+            "by": { "name": author.name, "side": author.side.as_str() },
+        }),
+    }
 }
 
 /// Sets the status (the partner's decision); no change, nothing recorded.

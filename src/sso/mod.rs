@@ -23,7 +23,6 @@ mod organisation;
 pub mod pages;
 pub mod proof;
 mod provider;
-mod public_address;
 pub mod sealed;
 mod signing_in;
 

@@ -15,7 +15,7 @@ use openidconnect::{
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, reqwest,
 };
 
-use super::public_address::{self, PublicAddresses};
+use crate::outbound::{self, PublicAddresses};
 
 /// Where a provider publishes its configuration, under the issuer.
 const CONFIGURATION: &str = ".well-known/openid-configuration";
@@ -56,7 +56,7 @@ pub struct Verified {
 
 /// The HTTP client for the provider: no redirects followed (a provider could
 /// otherwise point the server anywhere), a deadline per request, and public
-/// addresses only unless `local_allowed` (`public_address`).
+/// addresses only unless `local_allowed` (`outbound`).
 fn http_client(local_allowed: bool) -> Result<reqwest::Client, ProviderError> {
     let builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -80,7 +80,7 @@ pub fn issuer_url(raw: &str, local_allowed: bool) -> Result<IssuerUrl, ProviderE
     if !scheme_ok || parsed.host().is_none() || parsed.query().is_some() {
         return Err(ProviderError::Issuer(format!("{raw} is not an https URL")));
     }
-    if !local_allowed && !public_address::may_fetch(&parsed) {
+    if !local_allowed && !outbound::may_fetch(&parsed) {
         return Err(ProviderError::Issuer(format!(
             "{raw} is not a public address"
         )));
@@ -123,7 +123,7 @@ pub async fn discover(
         && fetched
             .into_iter()
             .flatten()
-            .any(|u| !public_address::may_fetch(u))
+            .any(|u| !outbound::may_fetch(u))
     {
         return Err(ProviderError::Discovery(
             "the configuration points at an address that is not public".into(),

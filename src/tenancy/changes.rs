@@ -164,14 +164,20 @@ impl<Scope> Change<Scope> {
         E: ChangeError,
     {
         let change = member.begin_change(state);
-        db::run(&state.pool, move |conn| {
+        let outcome = db::run(&state.pool, move |conn| {
             if confirmed.yes() {
                 db::write_transaction(conn, |conn| work(conn, &change))
             } else {
                 db::rehearse(conn, |conn| work(conn, &change))
             }
         })
-        .await
+        .await;
+        // The change may have emitted webhook events (`webhooks::emit`): the
+        // worker finds none when it did not.
+        if confirmed.yes() && outcome.is_ok() {
+            state.webhooks_wake.notify_one();
+        }
+        outcome
     }
 
     /// The tenant the change is made in.

@@ -41,12 +41,13 @@ pub fn partner_of(
 }
 
 /// Called when a login activates or accepts an invitation: the accounts it
-/// administers and that were waiting for it become Active.
+/// administers and that were waiting for it become Active. Returns them:
+/// (id, name, partner), for the caller's `customer.activated` events.
 pub fn activate_accounts_administered_by(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     login_id: &str,
-) -> QueryResult<usize> {
+) -> QueryResult<Vec<(String, String, Option<PartnerId>)>> {
     let administered = memberships::table
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::scope.eq(MembershipKind::Customer))
@@ -55,16 +56,27 @@ pub fn activate_accounts_administered_by(
         .filter(memberships::role.eq(ADMINISTRATOR_ROLE))
         .filter(memberships::customer_id.is_not_null())
         .select(memberships::customer_id.assume_not_null());
+    let waiting: Vec<(String, String, Option<PartnerId>)> = customer_accounts::table
+        .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
+        .filter(customer_accounts::id.eq_any(administered))
+        .select((
+            customer_accounts::id,
+            customer_accounts::name,
+            customer_accounts::partner_id,
+        ))
+        .load(conn)?;
+    let ids: Vec<&String> = waiting.iter().map(|(id, ..)| id).collect();
     diesel::update(
         customer_accounts::table
             .filter(customer_accounts::state.eq(CustomerState::Creating.as_str()))
-            .filter(customer_accounts::id.eq_any(administered)),
+            .filter(customer_accounts::id.eq_any(ids)),
     )
     .set((
         customer_accounts::state.eq(CustomerState::Active.as_str()),
         customer_accounts::updated_at.eq(now),
     ))
-    .execute(conn)
+    .execute(conn)?;
+    Ok(waiting)
 }
 
 /// How long after a request for assistance the next one for the same customer

@@ -130,6 +130,12 @@ const PARTNER_NAV: &[NavItem] = &[
         section: Section::Settings,
     },
     NavItem {
+        href: "/partner/webhooks",
+        label_key: "nav-partner-webhooks",
+        access: Access::Partner(Capability::ManageWebhooks),
+        section: Section::Settings,
+    },
+    NavItem {
         href: "/help/roles",
         label_key: "nav-roles-help",
         access: Access::SignedIn,

@@ -90,6 +90,7 @@ fn names_a_tenant_object(route: &Route) -> bool {
         "{request_id}",
         "{domain_id}",
         "{token_id}",
+        "{webhook_id}",
     ]
     .iter()
     .any(|id| route.path.contains(id))

@@ -140,6 +140,8 @@ pub(crate) fn fresh_object(
         let creator = &ids.target;
         app.partner_api_token(creator, &partnerdesk::access::TokenScope::ALL, None)
             .0
+    } else if path.starts_with("/partner/webhooks/") {
+        app.webhook_with_delivery(&ids.target)
     } else if path.starts_with("/partner/sso/domains/") {
         app.claimed_domain(ours, &format!("fresh{n}.contoso.example"))
     } else if path.starts_with("/customer/sso/domains/") {

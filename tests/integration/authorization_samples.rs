@@ -25,6 +25,11 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
             .replace("{permission}", "buy_reservations")
             .replace("{reservation_id}", &ids.reservation),
         "/partner/api-tokens/{token_id}/revoke" => format!("/partner/api-tokens/{FRESH}/revoke"),
+        // Deleting ends the endpoint: each request has its own, with one
+        // delivery whose id is the endpoint's (`fresh_object`).
+        path if path.starts_with("/partner/webhooks/{webhook_id}") => path
+            .replace("{webhook_id}", FRESH)
+            .replace("{delivery_id}", FRESH),
         path if path.starts_with("/api/v1/customers/{customer_id}") => path
             .replace("{customer_id}", &ids.customer)
             .replace("{incident_id}", &ids.incident)

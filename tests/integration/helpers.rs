@@ -94,6 +94,9 @@ pub async fn spawn_app_on(clock: TestClock, customise: impl FnOnce(&mut Settings
     settings.outbox.retry_max = Duration::from_secs(1);
     settings.jobs.poll_interval = Duration::from_millis(100);
     settings.jobs.shutdown_grace = Duration::from_secs(20);
+    settings.webhooks.poll_interval = Duration::from_millis(100);
+    settings.webhooks.timeout = Duration::from_secs(5);
+    settings.webhooks.allow_http_loopback = true;
     settings.metrics_token = Some(METRICS_TOKEN.to_owned());
     settings.dns_resolver = Some(dns.address);
     customise(&mut settings);

@@ -198,7 +198,36 @@ pub fn insert_order(
             orders::created_at.eq(buyer.now),
         ))
         .execute(conn)?;
+    crate::webhooks::emit(
+        conn,
+        buyer.now,
+        partner_id,
+        &order_event(&order_id, customer, offer, quantity, buyer),
+    )?;
     Ok(order_id)
+}
+
+/// `order.placed`: the order, its customer, what was bought and by whom (the
+/// partner, or the customer's own purchase).
+fn order_event(
+    order_id: &str,
+    customer: &Customer,
+    offer: &Offer,
+    quantity: i32,
+    buyer: &Buyer<'_>,
+) -> crate::webhooks::Event {
+    crate::webhooks::Event {
+        kind: crate::webhooks::EventType::OrderPlaced,
+        data: serde_json::json!({
+            "order": {
+                "id": order_id,
+                "offer": { "id": offer.id, "name": offer.name },
+                "quantity": quantity,
+                "placed_by": buyer.placed_by.as_str(),
+            },
+            "customer": { "id": customer.id.as_str(), "name": customer.name },
+        }),
+    }
 }
 
 /// One line of the order history.

@@ -66,6 +66,7 @@ pub async fn step(
         .await
         .map_err(PageError::internal)?;
     state.outbox_wake.notify_one();
+    state.webhooks_wake.notify_one();
     Ok(succeeded(
         "flash-customer-created",
         &format!("/partner/customers/{customer_id}"),

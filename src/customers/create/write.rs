@@ -56,6 +56,16 @@ pub fn create(
         new.account.name.as_str(),
         admin.username.as_str(),
     )?;
+    crate::webhooks::emit(
+        conn,
+        now,
+        partner_id,
+        &crate::webhooks::Event::customer(
+            crate::webhooks::EventType::CustomerCreated,
+            customer_id.as_str(),
+            new.account.name.as_str(),
+        ),
+    )?;
     Ok(customer_id.into_string())
 }
 

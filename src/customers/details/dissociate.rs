@@ -105,5 +105,15 @@ pub fn dissociate_customer(
     ))
     .execute(conn)?;
     record_change(conn, change, customer, Action::CustomerDissociated, "")?;
+    crate::webhooks::emit(
+        conn,
+        change.now,
+        change.partner_id(),
+        &crate::webhooks::Event::customer(
+            crate::webhooks::EventType::CustomerDissociated,
+            &customer.id,
+            &customer.name,
+        ),
+    )?;
     Ok(())
 }

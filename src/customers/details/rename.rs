@@ -70,5 +70,11 @@ pub fn rename_customer(
         name.as_str(),
         &details,
     )?;
+    crate::webhooks::emit(
+        conn,
+        change.now,
+        change.partner_id(),
+        &crate::webhooks::Event::renamed(&customer.id, name.as_str(), &customer.name),
+    )?;
     Ok(())
 }

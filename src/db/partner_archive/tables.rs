@@ -317,6 +317,14 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
         "sso_domains",
         "a domain is proven again on the target, by a sign-in through its provider",
     ),
+    (
+        "webhook_endpoints",
+        "webhooks are registered again on the target: their signing secrets do not leave the source",
+    ),
+    (
+        "webhook_deliveries",
+        "events are the source's to deliver, like its emails",
+    ),
     ("replaceable_schema", "the instance's schema"),
     ("__diesel_schema_migrations", "the instance's schema"),
 ];

@@ -10,6 +10,7 @@ mod monitoring;
 mod service;
 mod sso;
 mod tenants;
+mod webhooks;
 
 pub use commerce::*;
 pub use identity::*;
@@ -17,6 +18,7 @@ pub use monitoring::*;
 pub use service::*;
 pub use sso::*;
 pub use tenants::*;
+pub use webhooks::*;
 
 diesel::joinable!(second_factors -> logins (login_id));
 diesel::joinable!(sso_connections -> partner_organisations (partner_id));
@@ -163,3 +165,10 @@ diesel::allow_tables_to_appear_in_same_query!(api_tokens, sub_accounts);
 diesel::joinable!(monitors -> customer_accounts (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(monitors, customer_accounts);
 diesel::allow_tables_to_appear_in_same_query!(sub_accounts, customer_security);
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_endpoints -> partner_organisations (partner_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoints);
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, partner_organisations);
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, memberships);
+diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, logins);

@@ -1,5 +1,7 @@
-//! The server fetches what an organisation's owner types (the issuer) and
-//! what the provider's configuration names (its keys, its token endpoint).
+//! Where the server may connect on someone else's say-so (server-side request
+//! forgery): single sign-on fetches what an organisation's owner types (the
+//! issuer) and what the provider's configuration names (its keys, its token
+//! endpoint); webhooks post to what a partner's owner types (`webhooks::address`).
 //! Unless the operator allows local providers (development and tests), only
 //! public addresses are reached: a customer's administrator must not be able
 //! to make the server probe the operator's own network. Names are checked as
