@@ -111,8 +111,7 @@ pub fn redact_url(raw: &str) -> String {
 
 pub const DEFAULT_FAILURE_BRAKE_PER_MINUTE: u32 = 100;
 
-/// A program paging through 100,000 customers 200 at a time needs 500
-/// requests; at this budget that takes under a minute.
+/// Enough to page through 100,000 customers (500 requests of 200) in a minute.
 pub const DEFAULT_PARTNER_API_REQUESTS_PER_MINUTE: NonZeroU32 =
     NonZeroU32::new(600).expect("not zero");
 

@@ -10,6 +10,7 @@ mod codes;
 pub mod customer_pages;
 pub mod demo;
 pub mod desk;
+mod events;
 pub mod notify;
 pub mod partner_pages;
 pub mod views;
@@ -364,7 +365,7 @@ pub fn open(
         conn,
         now,
         partner_id.as_ref(),
-        &request_event(crate::webhooks::EventType::RequestOpened, &request, author),
+        &events::request_event(crate::webhooks::EventType::RequestOpened, &request, author),
     )?;
     notify::other_side(
         conn,
@@ -416,7 +417,7 @@ pub fn add_message(
         conn,
         now,
         request.partner_id.as_ref(),
-        &request_event(crate::webhooks::EventType::RequestAnswered, request, author),
+        &events::request_event(crate::webhooks::EventType::RequestAnswered, request, author),
     )?;
     notify::other_side(
         conn,
@@ -426,23 +427,6 @@ pub fn add_message(
         author,
         notify::Event::Message(body),
     )
-}
-
-/// `request.opened` or `request.answered` (a message from either side, named
-/// by `data.by`): the request, its customer, and who wrote.
-fn request_event(
-    kind: crate::webhooks::EventType,
-    request: &Request,
-    author: &Author,
-) -> crate::webhooks::Event {
-    crate::webhooks::Event {
-        kind,
-        data: serde_json::json!({
-            "request": { "id": request.id, "title": request.title, "status": request.status },
-            "customer": { "id": request.customer_id.as_str(), "name": request.customer_name },
-            "by": { "name": author.name, "side": author.side.as_str() },
-        }),
-    }
 }
 
 /// Sets the status (the partner's decision); no change, nothing recorded.
