@@ -18,7 +18,9 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start partnerdesk serve --demo");
-    let lines = first_lines(&mut child, 8).await;
+    // Everything it prints: the address, the logins' heading, six logins and
+    // the API token (a line left unread would end the server on a closed pipe).
+    let lines = first_lines(&mut child, 9).await;
     let address = lines
         .iter()
         .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
@@ -46,6 +48,12 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         );
     }
     assert_demo_people_are_printed(&lines);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Demo partner API token (every scope): pdp_")),
+        "{lines:?}"
+    );
     let operator_home = operator_home.unwrap_or_else(|e| panic!("the demo operator signs in: {e}"));
     assert!(
         operator_home.contains("id=\"sub-account-name\"")
