@@ -42,7 +42,25 @@ fn is_public_v4(address: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(address: Ipv6Addr) -> bool {
-    let first = address.segments()[0];
+    let segments = address.segments();
+    let first = segments[0];
+    // Prefixes that carry an IPv4 address, which a NAT64 gateway or a 6to4
+    // relay may reach: judged by that address.
+    let embedded = |high: u16, low: u16| {
+        let ([a, b], [c, d]) = (high.to_be_bytes(), low.to_be_bytes());
+        Ipv4Addr::new(a, b, c, d)
+    };
+    // NAT64's well-known prefix 64:ff9b::/96, then 6to4's 2002::/16.
+    if first == 0x0064 && segments[1] == 0xff9b && segments[2..6] == [0; 4] {
+        return is_public_v4(embedded(segments[6], segments[7]));
+    }
+    if first == 0x2002 {
+        return is_public_v4(embedded(segments[1], segments[2]));
+    }
+    // IPv4-compatible addresses (`::a.b.c.d`, deprecated) are never reached.
+    if segments[..6] == [0; 6] {
+        return false;
+    }
     !(address.is_unspecified()
         || address.is_loopback()
         || address.is_multicast()
@@ -99,11 +117,20 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:10.0.0.1",
+            "64:ff9b::10.0.0.1",
+            "2002:a00:1::1",
+            "::10.0.0.1",
         ] {
             let address: IpAddr = private.parse().expect("an address");
             assert!(!is_public(address), "{private}");
         }
-        for public in ["1.1.1.1", "8.8.8.8", "2606:4700::1111"] {
+        for public in [
+            "1.1.1.1",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "64:ff9b::1.1.1.1",
+            "2002:0101:0101::1",
+        ] {
             let address: IpAddr = public.parse().expect("an address");
             assert!(is_public(address), "{public}");
         }
