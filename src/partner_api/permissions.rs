@@ -9,9 +9,9 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::orders::commerce_error;
 use super::writes::{self, customer_id, json, read_body, refused};
 use crate::auth::partner_tokens::PartnerClient;
-use crate::commerce::CommerceError;
 use crate::commerce::permissions::{Toggled, set_buy_reservations};
 use crate::customers::find;
 use crate::db::{self, DbConnection};
@@ -22,15 +22,6 @@ use crate::tenancy::purchase_permission::{
     BUY_RESERVATIONS, PurchasePermission, purchase_permission,
 };
 use crate::web::json_api::ApiError;
-
-impl From<CommerceError> for ApiError {
-    fn from(error: CommerceError) -> Self {
-        match error {
-            CommerceError::Customer(error) => error.into(),
-            other => ApiError::Internal(other.into()),
-        }
-    }
-}
 
 /// Something turning a permission on needs, and whether it is there.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -174,7 +165,9 @@ pub async fn set(
         let on = request
             .enabled
             .ok_or_else(|| refused("enabled", "field-required", lang))?;
-        if let Toggled::Missing(state) = set_buy_reservations(conn, change, &customer, on)? {
+        let toggled = set_buy_reservations(conn, change, &customer, on)
+            .map_err(|e| commerce_error(e, lang))?;
+        if let Toggled::Missing(state) = toggled {
             return Err(missing(state));
         }
         json(StatusCode::OK, state_of(conn, &customer.id)?)
