@@ -83,6 +83,7 @@ impl Application {
             clock: clock.clone(),
             wake: jobs_wake.clone(),
             outbox_wake: wake.clone(),
+            metrics: metrics.clone(),
             shutdown: shutdown.clone(),
         };
         let worker = OutboxWorker {

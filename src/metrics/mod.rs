@@ -84,6 +84,7 @@ pub struct Metrics {
     failed_checks: Family<KindLabels, Counter>,
     emails_sent: Counter,
     emails_failed: Counter,
+    import_worker_passes: Counter,
 }
 
 impl Default for Metrics {
@@ -109,6 +110,7 @@ impl Metrics {
             failed_checks: Family::default(),
             emails_sent: Counter::default(),
             emails_failed: Counter::default(),
+            import_worker_passes: Counter::default(),
         };
         metrics.register_all();
         metrics
@@ -181,6 +183,11 @@ impl Metrics {
             "Attempts to send an email that failed",
             self.emails_failed.clone(),
         );
+        r.register(
+            "import_worker_passes",
+            "Times the import worker went through every claimable import and found no more",
+            self.import_worker_passes.clone(),
+        );
     }
 
     pub fn request_answered(&self, method: &Method, route: String, status: u16, took: Duration) {
@@ -211,6 +218,11 @@ impl Metrics {
 
     pub fn email_failed(&self) {
         self.emails_failed.inc();
+    }
+
+    /// The import worker found nothing more to claim: it is alive and idle.
+    pub fn import_worker_passed(&self) {
+        self.import_worker_passes.inc();
     }
 
     /// The pool's own events (waits, timeouts) reported here.

@@ -89,6 +89,39 @@ impl TestApp {
             .collect()
     }
 
+    /// Waits until the instance's import worker has gone through what was
+    /// claimable and found nothing more (its first look at start, at least):
+    /// rows written after this stay as written until the worker is woken or
+    /// its poll interval passes.
+    pub async fn import_worker_idle(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let text = self
+                .client
+                .get(self.url("/metrics"))
+                .bearer_auth(super::METRICS_TOKEN)
+                .send()
+                .await
+                .expect("scrape the metrics")
+                .text()
+                .await
+                .expect("the metrics' text");
+            let passes = text
+                .lines()
+                .find_map(|line| line.strip_prefix("partnerdesk_import_worker_passes_total "))
+                .and_then(|value| value.trim().parse::<f64>().ok())
+                .unwrap_or(0.0);
+            if passes >= 1.0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the import worker never finished its first look"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// One pass of an import worker reading `clock`, as an instance's worker
     /// makes when woken: claims and runs whatever import is claimable, then
     /// returns. A test that proves nobody takes an import runs one and looks.
@@ -99,6 +132,7 @@ impl TestApp {
             clock,
             wake: Arc::new(tokio::sync::Notify::new()),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            metrics: Arc::new(partnerdesk::metrics::Metrics::new()),
             shutdown: Shutdown::new(),
         };
         worker.work_due().await.expect("the imports are readable");

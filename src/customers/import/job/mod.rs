@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::customers::CustomerError;
 use crate::db::{self, DbError, DbPool};
 use crate::jobs::{Shutdown, lease_until};
+use crate::metrics::Metrics;
 use crate::tenancy::kinds::ImportState;
 use check::Checked;
 use row::{Claimed, Next, claim_next, finish_invalid, hand_back, import_all, mark_failed, renew};
@@ -69,6 +70,8 @@ pub struct ImportWorker {
     pub wake: Arc<Notify>,
     /// Imports queue activation emails: the outbox is woken after each.
     pub outbox_wake: Arc<Notify>,
+    /// Counts the passes that found nothing more to claim.
+    pub metrics: Arc<Metrics>,
     pub shutdown: Shutdown,
 }
 
@@ -102,7 +105,10 @@ impl ImportWorker {
             })
             .await?;
             let job = match next {
-                Next::Nothing => return Ok(()),
+                Next::Nothing => {
+                    self.metrics.import_worker_passed();
+                    return Ok(());
+                }
                 Next::GaveUp => continue,
                 Next::Claimed(job) => Arc::new(*job),
             };
