@@ -1,6 +1,6 @@
 # The partner API: the owners' tokens page and the API's field messages.
 nav-partner-api-tokens = API tokens
-cap-manage-api-tokens = Create and revoke the organisation's API tokens
+cap-manage-api-tokens = Create and revoke the organisation's API tokens (admin agents too when the owners allow it, their own only)
 partner-tokens-title = API tokens
 partner-tokens-intro = Programs (your PSA, billing or scripts) use the partner API with one of these tokens. A token acts with the role of the person who created it, narrowed to the scopes chosen here, and stops working when it is revoked, when its last day has passed, or when its creator leaves the organisation.
 partner-tokens-name-hint = What uses it, for example "PSA synchronisation".
@@ -45,3 +45,12 @@ api-reference-status = Status
 api-reference-schemas = Schemas
 partner-tokens-reference = How to use a token: the API reference
 api-field-integer = This field must be a whole number.
+cap-set-api-token-policy = Let admin agents create API tokens
+partner-tokens-admin-agents-heading = Admin agents
+partner-tokens-admin-agents-allow = Admin agents may create API tokens
+partner-tokens-admin-agents-hint = Each admin agent then sees and revokes only the tokens it created, and a token acts with its creator's role. Turning this off leaves the tokens they created working until you revoke them below.
+partner-tokens-admin-agents-save = Save
+flash-api-token-policy-saved = Saved: who may create API tokens.
+partner-tokens-own-only = You see the tokens you created. The organisation's owners see every token and may revoke yours.
+action-api-tokens-allowed-for-admin-agents = Let admin agents create API tokens
+action-api-tokens-disallowed-for-admin-agents = Stopped letting admin agents create API tokens

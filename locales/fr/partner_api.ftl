@@ -1,6 +1,6 @@
 # L'API partenaire : la page des jetons des propriétaires et les messages de champ de l'API.
 nav-partner-api-tokens = Jetons d'API
-cap-manage-api-tokens = Créer et révoquer les jetons d'API de l'organisation
+cap-manage-api-tokens = Créer et révoquer les jetons d'API de l'organisation (les agents administrateurs aussi si les propriétaires le permettent, les leurs seulement)
 partner-tokens-title = Jetons d'API
 partner-tokens-intro = Les programmes (votre PSA, votre facturation ou vos scripts) utilisent l'API partenaire avec l'un de ces jetons. Un jeton agit avec le rôle de la personne qui l'a créé, restreint aux portées choisies ici, et cesse de fonctionner lorsqu'il est révoqué, lorsque son dernier jour est passé ou lorsque son créateur quitte l'organisation.
 partner-tokens-name-hint = Ce qui l'utilise, par exemple « Synchronisation PSA ».
@@ -45,3 +45,12 @@ api-reference-status = Statut
 api-reference-schemas = Schémas
 partner-tokens-reference = Utiliser un jeton : la référence de l'API
 api-field-integer = Ce champ doit être un nombre entier.
+cap-set-api-token-policy = Permettre aux agents administrateurs de créer des jetons d'API
+partner-tokens-admin-agents-heading = Agents administrateurs
+partner-tokens-admin-agents-allow = Les agents administrateurs peuvent créer des jetons d'API
+partner-tokens-admin-agents-hint = Chaque agent administrateur voit et révoque alors seulement les jetons qu'il a créés, et un jeton agit avec le rôle de son créateur. Désactiver cette option laisse fonctionner les jetons déjà créés jusqu'à ce que vous les révoquiez ci-dessous.
+partner-tokens-admin-agents-save = Enregistrer
+flash-api-token-policy-saved = Enregistré : qui peut créer des jetons d'API.
+partner-tokens-own-only = Vous voyez les jetons que vous avez créés. Les propriétaires de l'organisation voient tous les jetons et peuvent révoquer les vôtres.
+action-api-tokens-allowed-for-admin-agents = A permis aux agents administrateurs de créer des jetons d'API
+action-api-tokens-disallowed-for-admin-agents = A retiré aux agents administrateurs la création de jetons d'API

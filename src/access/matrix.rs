@@ -36,6 +36,27 @@ pub enum Capability {
     /// Register, change and delete the organisation's webhook endpoints, which
     /// receive its events signed with a secret.
     ManageWebhooks,
+    /// Decide whether admin agents may create API tokens too ([`OwnerGrants`]).
+    SetApiTokenPolicy,
+}
+
+/// What an organisation's owners have extended beyond the matrix, read with
+/// the identity on each request so that a change applies at once. Only what
+/// [`OwnerGrants::extends`] names can be extended; nothing else of an owner's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OwnerGrants {
+    /// Admin agents may create API tokens, and see and revoke their own.
+    pub admin_agents_manage_api_tokens: bool,
+}
+
+impl OwnerGrants {
+    /// Whether these grants give `role` the `capability` the matrix does not.
+    pub fn extends(self, role: PartnerRole, capability: Capability) -> bool {
+        match (role, capability) {
+            (AdminAgent, Capability::ManageApiTokens) => self.admin_agents_manage_api_tokens,
+            _ => false,
+        }
+    }
 }
 
 /// Each capability with the roles that hold it.
@@ -72,6 +93,7 @@ pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     (Capability::ManageSingleSignOn, &[Owner]),
     (Capability::ManageApiTokens, &[Owner]),
     (Capability::ManageWebhooks, &[Owner]),
+    (Capability::SetApiTokenPolicy, &[Owner]),
 ];
 
 impl Capability {
@@ -92,6 +114,7 @@ impl Capability {
             Capability::ManageSingleSignOn => "cap-manage-sso",
             Capability::ManageApiTokens => "cap-manage-api-tokens",
             Capability::ManageWebhooks => "cap-manage-webhooks",
+            Capability::SetApiTokenPolicy => "cap-set-api-token-policy",
         }
     }
 }
@@ -144,6 +167,26 @@ mod tests {
         assert!(!AdminAgent.can(Capability::ManageCustomerGroups));
         assert!(!AdminAgent.can(Capability::ManageStaff));
         assert!(Owner.can(Capability::ManageStaff));
+    }
+
+    #[test]
+    fn owners_extend_only_api_tokens_and_only_to_admin_agents() {
+        let granted = OwnerGrants {
+            admin_agents_manage_api_tokens: true,
+        };
+        assert!(granted.extends(AdminAgent, Capability::ManageApiTokens));
+        assert!(!OwnerGrants::default().extends(AdminAgent, Capability::ManageApiTokens));
+        for role in [SalesAgent, HelpdeskAgent] {
+            assert!(
+                !granted.extends(role, Capability::ManageApiTokens),
+                "{role:?}"
+            );
+        }
+        for (capability, _) in PARTNER_MATRIX {
+            if *capability != Capability::ManageApiTokens {
+                assert!(!granted.extends(AdminAgent, *capability), "{capability:?}");
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod matrix;
 mod token_scope;
 
-pub use matrix::{Capability, PARTNER_MATRIX, PartnerRole};
+pub use matrix::{Capability, OwnerGrants, PARTNER_MATRIX, PartnerRole};
 pub use token_scope::TokenScope;
 
 /// The roles of a customer account's people; what each may do is in
@@ -329,6 +329,9 @@ pub enum MembershipScope {
 pub struct Requester<'a> {
     pub membership: Option<(MembershipScope, Option<&'a SubAccountAccess>)>,
     pub must_enrol: bool,
+    /// What the partner organisation's owners extend beyond the matrix (none
+    /// on the customer side).
+    pub owner_grants: OwnerGrants,
 }
 
 /// The actions that hand out access, which ask a person who has a second
@@ -359,6 +362,7 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ),
     ("POST", "/customer/api-tokens"),
     ("POST", "/partner/api-tokens"),
+    ("POST", "/partner/api-tokens/policy"),
     ("POST", "/partner/webhooks"),
     ("POST", "/partner/webhooks/{webhook_id}/rotate"),
     ("POST", "/customer/security"),
@@ -423,11 +427,13 @@ pub enum Decision {
 
 /// What a partner token may do as its creator, whose membership's `role` the
 /// token carries: the decision a page needing `capability` would give them.
-/// Second factors belong to people signing in, not to tokens.
+/// Second factors belong to people signing in, not to tokens; what owners
+/// extend (tokens, for admin agents) is done on pages, never through a token.
 pub fn decide_for_token(capability: Capability, role: PartnerRole) -> Decision {
     let requester = Requester {
         membership: Some((MembershipScope::Partner { role }, None)),
         must_enrol: false,
+        owner_grants: OwnerGrants::default(),
     };
     decide(Access::Partner(capability), Some(requester))
 }
@@ -449,7 +455,11 @@ pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
         (Access::Partner(capability), Some(requester)) => match requester.membership {
             None => Decision::ChooseMembership,
             Some((scope, _)) => match scope {
-                MembershipScope::Partner { role } if role.can(capability) => Decision::Allow,
+                MembershipScope::Partner { role }
+                    if role.can(capability) || requester.owner_grants.extends(role, capability) =>
+                {
+                    Decision::Allow
+                }
                 MembershipScope::Partner { .. } => Decision::Forbidden,
                 MembershipScope::Customer { .. } => Decision::NotFound,
             },

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 pub use super::members::{CustomerMember, PartnerMember};
 pub use crate::access::MembershipScope;
-use crate::access::{CustomerRole, PartnerRole, Requester, SubAccountAccess};
+use crate::access::{CustomerRole, OwnerGrants, PartnerRole, Requester, SubAccountAccess};
 use crate::db::DbConnection;
 use crate::db::schema::{
     customer_accounts, customer_security, logins, memberships, partner_organisations,
@@ -44,6 +44,8 @@ pub struct Membership {
     pub sub_account: Option<SubAccountAccess>,
     /// The organisation's or account's rule on second factors, if it has one.
     pub second_factor_policy: Option<crate::auth::second_factor_rule::Policy>,
+    /// What a partner organisation's owners extend beyond the role matrix.
+    pub owner_grants: OwnerGrants,
 }
 
 impl Membership {
@@ -136,6 +138,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 sub_accounts::can_edit_alerts,
             )
                 .nullable(),
+            partner_organisations::admin_agents_manage_api_tokens.nullable(),
         ))
         .load(conn)?;
     let mut all: Vec<Membership> = rows.into_iter().filter_map(membership_of_row).collect();
@@ -146,7 +149,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
 /// A membership from its row; none when its organisation or account is gone or
 /// its stored role is unknown.
 fn membership_of_row(
-    ((id, role), partner, customer, sub_account): MembershipRow,
+    ((id, role), partner, customer, sub_account, agents_manage_tokens): MembershipRow,
 ) -> Option<Membership> {
     use crate::auth::second_factor_rule::Policy;
     let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
@@ -195,6 +198,9 @@ fn membership_of_row(
         tenant_name,
         sub_account,
         second_factor_policy,
+        owner_grants: OwnerGrants {
+            admin_agents_manage_api_tokens: agents_manage_tokens.unwrap_or(false),
+        },
     })
 }
 
@@ -211,6 +217,7 @@ type MembershipRow = (
     TenantColumns,
     TenantColumns,
     Option<(String, String, String, bool, bool, i32, bool)>,
+    Option<bool>,
 );
 
 type LoginRow = (String, String, String, String, String, String, bool);
@@ -298,6 +305,7 @@ impl Identity {
             sub_account: None,
             // The partner membership's rule was applied before entering.
             second_factor_policy: None,
+            owner_grants: OwnerGrants::default(),
         });
         self.assisting = Some(assisting);
     }
@@ -316,6 +324,10 @@ impl Identity {
                 .as_ref()
                 .map(|membership| (membership.scope, membership.sub_account.as_ref())),
             must_enrol: self.must_enrol,
+            owner_grants: self
+                .membership
+                .as_ref()
+                .map_or_else(OwnerGrants::default, |membership| membership.owner_grants),
         }
     }
 }

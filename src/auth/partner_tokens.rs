@@ -12,7 +12,7 @@ use crate::access::{PartnerRole, TokenScope};
 use crate::accounts::{LoginState, MembershipState};
 use crate::auth::tokens::{digest, random_token};
 use crate::db::DbConnection;
-use crate::db::schema::{logins, memberships, partner_api_tokens};
+use crate::db::schema::{logins, memberships, partner_api_tokens, partner_organisations};
 use crate::ids::PartnerId;
 
 /// What a partner token's prefix says about it to someone who finds one.
@@ -81,14 +81,28 @@ type TokenRow = (
     Option<NaiveDateTime>,
 );
 
-/// The organisation's tokens, live first, newest first.
+/// Whose tokens a member sees and may revoke: an owner every one of the
+/// organisation's, an admin agent (when the owners allow it) only those it made.
+#[derive(Debug, Clone)]
+pub enum TokenReach {
+    Organisation,
+    CreatedBy { membership_id: String },
+}
+
+/// The organisation's tokens within `reach`, live first, newest first.
 pub fn partner_tokens(
     conn: &mut DbConnection,
     scope: &PartnerScope,
+    reach: &TokenReach,
 ) -> QueryResult<Vec<PartnerToken>> {
-    let rows: Vec<TokenRow> = partner_api_tokens::table
+    let mut query = partner_api_tokens::table
         .inner_join(logins::table)
         .filter(partner_api_tokens::partner_id.eq(scope.partner_id()))
+        .into_boxed();
+    if let TokenReach::CreatedBy { membership_id } = reach {
+        query = query.filter(partner_api_tokens::creator_membership_id.eq(membership_id));
+    }
+    let rows: Vec<TokenRow> = query
         .order((
             partner_api_tokens::created_at.desc(),
             partner_api_tokens::id.asc(),
@@ -123,23 +137,40 @@ pub fn partner_tokens(
     Ok(tokens)
 }
 
-/// Revokes one of the organisation's live tokens; the token's name when it was one.
+/// Lets the organisation's admin agents create API tokens, or stops letting
+/// them (`OwnerGrants`); the tokens they made are left as they are.
+pub fn allow_admin_agents(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    allowed: bool,
+) -> QueryResult<()> {
+    diesel::update(partner_organisations::table.find(scope.partner_id()))
+        .set(partner_organisations::admin_agents_manage_api_tokens.eq(allowed))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes one of the organisation's live tokens within `reach`; the token's
+/// name when it was one.
 pub fn revoke_partner_token(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     scope: &PartnerScope,
+    reach: &TokenReach,
     id: &str,
 ) -> QueryResult<Option<String>> {
-    let live = partner_api_tokens::table
+    let mut live = partner_api_tokens::table
         .filter(partner_api_tokens::id.eq(id))
         .filter(partner_api_tokens::partner_id.eq(scope.partner_id()))
-        .filter(partner_api_tokens::revoked_at.is_null());
-    let name: Option<String> = live
+        .filter(partner_api_tokens::revoked_at.is_null())
         .select(partner_api_tokens::name)
-        .first(conn)
-        .optional()?;
+        .into_boxed();
+    if let TokenReach::CreatedBy { membership_id } = reach {
+        live = live.filter(partner_api_tokens::creator_membership_id.eq(membership_id));
+    }
+    let name: Option<String> = live.first(conn).optional()?;
     if name.is_some() {
-        diesel::update(live)
+        diesel::update(partner_api_tokens::table.filter(partner_api_tokens::id.eq(id)))
             .set(partner_api_tokens::revoked_at.eq(now))
             .execute(conn)?;
     }

@@ -39,6 +39,8 @@ struct AssistancePage {
     can_change: bool,
     /// Whether this administrator is emailed each time the partner opens the account.
     notify_on_open: bool,
+    /// Whether the partner is told when a monitor goes down or recovers.
+    shares_monitor_events: bool,
     history: Vec<HistoryEntry>,
 }
 
@@ -46,13 +48,14 @@ pub async fn page(PageOf(state, layout, member): CustomerPage) -> Result<HttpRes
     let customer_id = member.customer_id().to_owned();
     let membership_id = member.membership.id.clone();
     let zone = member.identity.login.time_zone;
-    let (enabled, partner, entries, notify_on_open) = db::run(&state.pool, move |conn| {
-        let (enabled, partner): (bool, Option<String>) = customer_accounts::table
+    let (account, entries, notify_on_open) = db::run(&state.pool, move |conn| {
+        let account: (bool, Option<String>, bool) = customer_accounts::table
             .left_join(partner_organisations::table)
             .filter(customer_accounts::id.eq(&customer_id))
             .select((
                 customer_accounts::partner_assistance,
                 partner_organisations::name.nullable(),
+                customer_accounts::shares_monitor_events,
             ))
             .first(conn)?;
         let entries: Vec<(NaiveDateTime, String, String)> = activity_log::table
@@ -76,9 +79,10 @@ pub async fn page(PageOf(state, layout, member): CustomerPage) -> Result<HttpRes
             .first(conn)
             .optional()?
             .unwrap_or(false);
-        Ok::<_, DbError>((enabled, partner, entries, notify_on_open))
+        Ok::<_, DbError>((account, entries, notify_on_open))
     })
     .await?;
+    let (enabled, partner, shares_monitor_events) = account;
     let history = entries
         .into_iter()
         .map(|(at, person, action)| HistoryEntry {
@@ -93,6 +97,7 @@ pub async fn page(PageOf(state, layout, member): CustomerPage) -> Result<HttpRes
         enabled,
         partner,
         notify_on_open,
+        shares_monitor_events,
         history,
     })
 }

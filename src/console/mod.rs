@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod assistance;
 pub mod home_figures;
+pub mod monitor_sharing;
 pub mod sites;
 pub mod users;
 

@@ -354,6 +354,7 @@ pub async fn post_results(
     })
     .await?;
     state.outbox_wake.notify_one();
+    state.webhooks_wake.notify_one();
     Ok(HttpResponse::Created()
         .json(json!({"accepted": recorded.accepted, "duplicates": recorded.duplicates})))
 }

@@ -1,16 +1,18 @@
 //! The organisation's API tokens (`/partner/api-tokens`): its owners create one
 //! per program, with the scopes it needs and an optional last day, see it once,
-//! and revoke it after confirming.
+//! and revoke it after confirming. Owners may let admin agents do the same
+//! (`OwnerGrants`); an admin agent then sees and revokes only its own tokens,
+//! and a token acts with its creator's role whoever created it.
 
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpResponse, http::header};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 
-use crate::access::TokenScope;
+use crate::access::{Capability, TokenScope};
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
-use crate::auth::partner_tokens::{self as tokens, NewPartnerToken, PartnerToken};
+use crate::auth::partner_tokens::{self as tokens, NewPartnerToken, PartnerToken, TokenReach};
 use crate::db::{self, DbError};
 use crate::i18n::format_time;
 use crate::state::AppState;
@@ -41,6 +43,9 @@ struct TokensPage {
     zone: chrono_tz::Tz,
     scopes: [TokenScope; TokenScope::ALL.len()],
     now: NaiveDateTime,
+    /// For an owner: whether admin agents may create tokens (the form that
+    /// changes it is shown). None for an admin agent.
+    admin_agents_allowed: Option<bool>,
 }
 
 impl TokensPage {
@@ -82,10 +87,17 @@ async fn tokens_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
+    let reach = reach_of(member);
     let found = db::run(&state.pool, move |conn| {
-        tokens::partner_tokens(conn, &scope).map_err(DbError::from)
+        tokens::partner_tokens(conn, &scope, &reach).map_err(DbError::from)
     })
     .await?;
+    let admin_agents_allowed = member.role.can(Capability::SetApiTokenPolicy).then_some(
+        member
+            .membership
+            .owner_grants
+            .admin_agents_manage_api_tokens,
+    );
     let mut response = render(&TokensPage {
         layout,
         tokens: found,
@@ -95,6 +107,7 @@ async fn tokens_page(
         zone: member.identity.login.time_zone,
         scopes: TokenScope::ALL,
         now: state.clock.now(),
+        admin_agents_allowed,
     })?;
     // The page may hold a token: never keep it in a cache.
     response.headers_mut().insert(
@@ -102,6 +115,19 @@ async fn tokens_page(
         header::HeaderValue::from_static("no-store"),
     );
     Ok(response)
+}
+
+/// The tokens `member` sees and may revoke: the organisation's for whoever may
+/// set the policy (the owners), only their own for anyone else the access
+/// decision let in (an admin agent the owners allowed).
+fn reach_of(member: &PartnerMember) -> TokenReach {
+    if member.role.can(Capability::SetApiTokenPolicy) {
+        TokenReach::Organisation
+    } else {
+        TokenReach::CreatedBy {
+            membership_id: member.membership.id.clone(),
+        }
+    }
 }
 
 pub async fn page(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
@@ -230,9 +256,10 @@ pub async fn revoke(
     let token_id = path.into_inner();
     let confirmed = form.confirmed;
     let id = token_id.clone();
+    let reach = reach_of(&member);
     let name =
         PartnerChange::run_once_confirmed(&state, &member, confirmed, move |conn, change| {
-            let name = tokens::revoke_partner_token(conn, change.now, change.scope(), &id)?
+            let name = tokens::revoke_partner_token(conn, change.now, change.scope(), &reach, &id)?
                 .ok_or(PageError::NotFound)?;
             change.record(conn, Action::ApiTokenRevoked, &name, "")?;
             Ok::<_, PageError>(name)
@@ -255,4 +282,34 @@ pub async fn revoke(
         return review.render(layout);
     }
     Ok(succeeded("flash-api-token-revoked", PAGE))
+}
+
+/// `POST /partner/api-tokens/policy`: whether admin agents may create tokens
+/// (`admin_agents=on`). Tokens they already made keep acting until revoked:
+/// the owners see them all, with their creators, on the same page.
+pub async fn set_policy(
+    PageOf(state, _layout, member): PartnerPage,
+    body: Bytes,
+) -> Result<HttpResponse, PageError> {
+    let allowed = url::form_urlencoded::parse(&body)
+        .any(|(key, value)| key == "admin_agents" && value == "on");
+    if allowed
+        != member
+            .membership
+            .owner_grants
+            .admin_agents_manage_api_tokens
+    {
+        PartnerChange::run(&state, &member, move |conn, change| {
+            tokens::allow_admin_agents(conn, change.scope(), allowed)?;
+            let action = if allowed {
+                Action::ApiTokensAllowedForAdminAgents
+            } else {
+                Action::ApiTokensDisallowedForAdminAgents
+            };
+            change.record(conn, action, "", "")?;
+            Ok::<_, DbError>(())
+        })
+        .await?;
+    }
+    Ok(succeeded("flash-api-token-policy-saved", PAGE))
 }

@@ -137,6 +137,7 @@ routes! {
         POST Partner(Capability::ManageApiTokens) => partner_api::token_pages::create,
     }
     "/partner/api-tokens/{token_id}/revoke" { POST Partner(Capability::ManageApiTokens) => partner_api::token_pages::revoke }
+    "/partner/api-tokens/policy" { POST Partner(Capability::SetApiTokenPolicy) => partner_api::token_pages::set_policy }
     "/partner/webhooks" {
         GET Partner(Capability::ManageWebhooks) => webhooks::pages::page,
         POST Partner(Capability::ManageWebhooks) => webhooks::pages::create,
@@ -186,6 +187,7 @@ routes! {
     "/customer/sites/{site_id}/administrators" { POST Customer(CustomerCapability::ManageSites) => console::sites::add_administrator }
     "/customer/sites/{site_id}/administrators/{membership_id}/remove" { POST Customer(CustomerCapability::ManageSites) => console::sites::remove_administrator }
     "/customer/assistance/notify" { POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change_notification }
+    "/customer/assistance/monitor-events" { POST Customer(CustomerCapability::ManagePartnerAssistance) => console::monitor_sharing::change }
     "/customer/assistance" {
         GET Customer(CustomerCapability::SeeAccount) => console::assistance::page,
         POST Customer(CustomerCapability::ManagePartnerAssistance) => console::assistance::change,

@@ -52,6 +52,7 @@ mod outage;
 mod page_text;
 mod partner_api;
 mod partner_api_activity;
+mod partner_api_admin_tokens;
 mod partner_api_changes;
 mod partner_api_create;
 mod partner_api_groups;

@@ -1,12 +1,15 @@
-//! The events of the customer console and the service desk: assistance
-//! turned on and off by the customer's administrator, a request opened and
-//! answered, each delivered to the partner's endpoint only.
+//! The events of the customer console, the service desk, orders, opening and
+//! dissociation, and monitors: each delivered to the partner's endpoint only,
+//! monitors only while the customer shares them.
 
+use chrono::{Duration, NaiveDateTime};
 use partnerdesk::webhooks::EventType;
+use serde_json::json;
 
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
+use crate::monitoring_helpers::{api_post, rfc3339};
 use crate::webhooks::partner;
 use crate::webhooks_helpers::Receiver;
 
@@ -104,4 +107,136 @@ async fn a_customer_is_activated_when_its_administrator_activates() {
     let activated = received[0].json();
     assert_eq!(activated["type"], "customer.activated");
     assert_eq!(activated["data"]["customer"]["id"], customer.as_str());
+}
+
+/// Posts `results` (check time, success) of `monitor` with the customer's token.
+async fn checks(app: &TestApp, token: &str, monitor: &str, results: &[(NaiveDateTime, bool)]) {
+    let results: Vec<_> = results
+        .iter()
+        .map(|(at, success)| json!({"checked_at": rfc3339(*at), "success": success}))
+        .collect();
+    let path = format!("/api/v1/monitors/{monitor}/results");
+    let (status, body) = api_post(app, token, &path, json!({ "results": results })).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// The types the receiver got since `seen` of them were checked.
+fn types_after(receiver: &Receiver, seen: usize) -> Vec<String> {
+    receiver.received()[seen..]
+        .iter()
+        .map(|r| r.header("partnerdesk-event").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn orders_opening_monitors_and_dissociation_reach_the_partners_endpoint() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start(&[]).await;
+    let other_receiver = Receiver::start(&[]).await;
+    let (partner_id, owner, token) = partner(&app, "Contoso", "contoso.example");
+    let (_, other_owner, _) = partner(&app, "Northwind", "northwind.example");
+    app.webhook_endpoint(&owner, &receiver.url(), EventType::ALL);
+    app.webhook_endpoint(&other_owner, &other_receiver.url(), EventType::ALL);
+    let customer = app.customer(&partner_id, &CustomerSpec::named("Adatum"));
+    let customer_path = format!("/api/v1/partner/customers/{customer}");
+
+    let usage = app.offer("Azure plan", "usage_subscription", "0", None);
+    let order = json!({"offer_id": usage, "quantity": 1});
+    let placed = app
+        .api_post(&token, &format!("{customer_path}/orders"), &order, None)
+        .await;
+    assert_eq!(placed.status(), 201);
+    app.drain_webhooks().await;
+    assert_eq!(types_after(&receiver, 0), ["order.placed"]);
+    let placed = receiver.received()[0].json();
+    assert_eq!(placed["data"]["order"]["placed_by"], "partner");
+    assert_eq!(placed["data"]["customer"]["id"], customer.as_str());
+
+    // The fixture's customer has assistance on.
+    let staff = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let open = format!("/partner/customers/{customer}/open");
+    let opened = app.post_as(&staff, &open, &[("reason", "Ticket 42")]).await;
+    assert_eq!(opened.status(), 303);
+    app.drain_webhooks().await;
+    assert_eq!(types_after(&receiver, 1), ["customer.opened"]);
+    let opened = receiver.received()[1].json();
+    assert_eq!(opened["data"]["opened_by"]["reason"], "Ticket 42");
+
+    // Monitors: nothing while the customer does not share them; then the
+    // state's changes only, not each failure, nor a batch that goes down and
+    // comes back.
+    let monitor = app.monitor(&customer, "Website");
+    let (_, monitor_token) = app.customer_api_token(&customer);
+    let start = app.clock_now() - Duration::minutes(30);
+    let at = |minutes: i64| start + Duration::minutes(minutes);
+    checks(&app, &monitor_token, &monitor, &[(at(0), false)]).await;
+    checks(&app, &monitor_token, &monitor, &[(at(1), true)]).await;
+    app.drain_webhooks().await;
+    assert_eq!(
+        types_after(&receiver, 2),
+        Vec::<String>::new(),
+        "not shared"
+    );
+    app.customer_administrator(&customer, "admin@adatum.example");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let share = "/customer/assistance/monitor-events";
+    assert_eq!(
+        app.post_as(&admin, share, &[("share", "1")]).await.status(),
+        303
+    );
+    checks(&app, &monitor_token, &monitor, &[(at(2), false)]).await;
+    checks(&app, &monitor_token, &monitor, &[(at(3), false)]).await;
+    checks(&app, &monitor_token, &monitor, &[(at(4), true)]).await;
+    checks(
+        &app,
+        &monitor_token,
+        &monitor,
+        &[(at(5), false), (at(6), true)],
+    )
+    .await;
+    app.drain_webhooks().await;
+    assert_eq!(
+        types_after(&receiver, 2),
+        ["monitor.down", "monitor.recovered"]
+    );
+    let down = receiver.received()[2].json();
+    assert_eq!(down["data"]["monitor"]["id"], monitor.as_str());
+    assert_eq!(down["data"]["monitor"]["name"], "Website");
+    assert_eq!(down["data"]["customer"]["id"], customer.as_str());
+    assert_eq!(
+        down["data"]["checked_at"],
+        at(2)
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    assert_eq!(app.logged("monitor_events_shared").len(), 1);
+    // Stopped sharing: nothing more.
+    assert_eq!(app.post_as(&admin, share, &[]).await.status(), 303);
+    assert_eq!(app.logged("monitor_events_unshared").len(), 1);
+    checks(&app, &monitor_token, &monitor, &[(at(7), false)]).await;
+    app.drain_webhooks().await;
+    assert_eq!(types_after(&receiver, 4), Vec::<String>::new(), "unshared");
+
+    let confirm = json!({"confirm": true});
+    let gone = app
+        .api_post(
+            &token,
+            &format!("{customer_path}/dissociate"),
+            &confirm,
+            None,
+        )
+        .await;
+    assert_eq!(gone.status(), 200);
+    app.drain_webhooks().await;
+    assert_eq!(types_after(&receiver, 4), ["customer.dissociated"]);
+    let gone = receiver.received()[4].json();
+    assert_eq!(gone["data"]["customer"]["id"], customer.as_str());
+    assert!(
+        other_receiver.received().is_empty(),
+        "another partner's events"
+    );
 }

@@ -9,6 +9,7 @@ diesel::table! {
         created_at -> Timestamp,
         second_factor_required_since -> Nullable<Timestamp>,
         second_factor_grace_days -> Integer,
+        admin_agents_manage_api_tokens -> Bool,
     }
 }
 
@@ -66,6 +67,9 @@ diesel::table! {
         /// supplied by the customer's own partner; 16 (migration 13) an active
         /// licence with more seats in use than its quantity.
         licence_flags -> Integer,
+        /// The account tells its partner's webhooks when a monitor goes down
+        /// or recovers (migration 31).
+        shares_monitor_events -> Bool,
     }
 }
 

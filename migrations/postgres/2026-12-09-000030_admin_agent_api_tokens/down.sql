@@ -1,0 +1,1 @@
+ALTER TABLE partner_organisations DROP COLUMN admin_agents_manage_api_tokens;
