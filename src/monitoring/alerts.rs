@@ -9,7 +9,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::results::NewResult;
-use crate::console::monitor_sharing;
 use crate::db::DbConnection;
 use crate::db::schema::{
     alert_definition_monitors, alert_definition_recipients, alert_definitions, logins, memberships,
@@ -96,7 +95,7 @@ pub fn follow_results(
     store(conn, monitor_id, streak, &rules)?;
     if let Some(latest) = newer.last() {
         let moved = (before.failures, streak);
-        monitor_sharing::tell_partner(conn, now, monitor_id, moved, latest.checked_at)?;
+        super::partner_events::tell_partner(conn, now, monitor_id, moved, latest.checked_at)?;
     }
     if events.is_empty() {
         return Ok(());

@@ -33,6 +33,7 @@ pub mod dashboards;
 pub mod demo;
 pub mod monitors;
 pub mod pages;
+pub mod partner_events;
 pub mod removal;
 pub mod results;
 pub mod scope;

@@ -67,35 +67,7 @@ async fn admin_agents_manage_their_own_tokens_only_while_the_owners_allow_it() {
         "{page}"
     );
 
-    // The admin agent's page: the form, its own tokens only, no rule to change.
-    let created = create_token(&app, &admin, "Ada sync").await;
-    assert_eq!(created.status(), 200);
-    let admins_token = shown_token(&created.text().await.expect("page"));
-    let page = app.page_as(&admin, PAGE).await;
-    assert!(page.contains(r#"id="own-tokens-only""#));
-    assert!(!page.contains(r#"id="admin-agents-policy""#));
-    let admins_ids = listed_ids(&page);
-    assert_eq!(admins_ids.len(), 1, "only its own: {admins_ids:?}");
-    assert!(!admins_ids.contains(&owners_token_id));
-    // Another's token, revoked by an admin agent, answers as a missing one.
-    let theirs = format!("{PAGE}/{owners_token_id}/revoke");
-    let missing = format!("{PAGE}/{}/revoke", uuid::Uuid::new_v4());
-    let yes = [("confirmed", "yes")];
-    let foreign = app.post_as(&admin, &theirs, &yes).await;
-    let unknown = app.post_as(&admin, &missing, &yes).await;
-    assert_eq!(
-        (foreign.status().as_u16(), unknown.status().as_u16()),
-        (404, 404)
-    );
-    // The pages differ only by the path they echo (the language switch's).
-    assert_eq!(
-        foreign.text().await.expect("page").replace(&theirs, "PATH"),
-        unknown
-            .text()
-            .await
-            .expect("page")
-            .replace(&missing, "PATH")
-    );
+    let (admins_token, admins_id) = admin_creates_its_own(&app, &admin, &owners_token_id).await;
 
     // The token acts with the admin agent's role: customers yes, groups no.
     let read = app
@@ -111,7 +83,7 @@ async fn admin_agents_manage_their_own_tokens_only_while_the_owners_allow_it() {
 
     // The owners see it with its creator, and may revoke it.
     let page = app.page_as(&owner, PAGE).await;
-    assert!(listed_ids(&page).contains(&admins_ids[0]));
+    assert!(listed_ids(&page).contains(&admins_id));
     assert!(page.contains("Ada sync"));
 
     // Turned off: the admin agent is refused again; its token still acts
@@ -123,9 +95,50 @@ async fn admin_agents_manage_their_own_tokens_only_while_the_owners_allow_it() {
     );
     let refused = admin.get(app.url(PAGE)).send().await.expect("GET");
     assert_eq!(refused.status(), 403);
-    let own = format!("{PAGE}/{}/revoke", admins_ids[0]);
+    let yes = [("confirmed", "yes")];
+    let own = format!("{PAGE}/{}/revoke", admins_id);
     assert_eq!(app.post_as(&admin, &own, &yes).await.status(), 403);
     assert_eq!(app.api_get(&admins_token, CUSTOMERS).await.status(), 200);
     assert_eq!(app.post_as(&owner, &own, &yes).await.status(), 303);
     assert_eq!(app.api_get(&admins_token, CUSTOMERS).await.status(), 401);
+}
+
+/// The admin agent's page, once allowed: the form, its own tokens only, no
+/// rule to change; another's token answers as a missing one. Creates a token
+/// named "Ada sync": (the token, its id).
+async fn admin_creates_its_own(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    owners_token_id: &str,
+) -> (String, String) {
+    let created = create_token(app, admin, "Ada sync").await;
+    assert_eq!(created.status(), 200);
+    let admins_token = shown_token(&created.text().await.expect("page"));
+    let page = app.page_as(admin, PAGE).await;
+    assert!(page.contains(r#"id="own-tokens-only""#));
+    assert!(!page.contains(r#"id="admin-agents-policy""#));
+    let admins_ids = listed_ids(&page);
+    assert_eq!(admins_ids.len(), 1, "only its own: {admins_ids:?}");
+    assert!(!admins_ids.contains(&owners_token_id.to_owned()));
+    // Another's token, revoked by an admin agent, answers as a missing one.
+    let theirs = format!("{PAGE}/{owners_token_id}/revoke");
+    let missing = format!("{PAGE}/{}/revoke", uuid::Uuid::new_v4());
+    let yes = [("confirmed", "yes")];
+    let foreign = app.post_as(admin, &theirs, &yes).await;
+    let unknown = app.post_as(admin, &missing, &yes).await;
+    assert_eq!(
+        (foreign.status().as_u16(), unknown.status().as_u16()),
+        (404, 404)
+    );
+    // The pages differ only by the path they echo (the language switch's).
+    assert_eq!(
+        foreign.text().await.expect("page").replace(&theirs, "PATH"),
+        unknown
+            .text()
+            .await
+            .expect("page")
+            .replace(&missing, "PATH")
+    );
+
+    (admins_token, admins_ids[0].clone())
 }

@@ -128,8 +128,9 @@ fn types_after(receiver: &Receiver, seen: usize) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn orders_opening_monitors_and_dissociation_reach_the_partners_endpoint() {
+/// Contoso listening to every event, Northwind too, and Contoso's customer
+/// Adatum: (app, Contoso's receiver, Northwind's, Contoso's token, Adatum).
+async fn two_partners_listening() -> (TestApp, Receiver, Receiver, String, String) {
     let app = spawn_app().await;
     let receiver = Receiver::start(&[]).await;
     let other_receiver = Receiver::start(&[]).await;
@@ -138,8 +139,13 @@ async fn orders_opening_monitors_and_dissociation_reach_the_partners_endpoint() 
     app.webhook_endpoint(&owner, &receiver.url(), EventType::ALL);
     app.webhook_endpoint(&other_owner, &other_receiver.url(), EventType::ALL);
     let customer = app.customer(&partner_id, &CustomerSpec::named("Adatum"));
-    let customer_path = format!("/api/v1/partner/customers/{customer}");
+    (app, receiver, other_receiver, token, customer)
+}
 
+#[tokio::test]
+async fn an_order_an_opening_and_a_dissociation_reach_the_partners_endpoint() {
+    let (app, receiver, other_receiver, token, customer) = two_partners_listening().await;
+    let customer_path = format!("/api/v1/partner/customers/{customer}");
     let usage = app.offer("Azure plan", "usage_subscription", "0", None);
     let order = json!({"offer_id": usage, "quantity": 1});
     let placed = app
@@ -164,63 +170,6 @@ async fn orders_opening_monitors_and_dissociation_reach_the_partners_endpoint() 
     let opened = receiver.received()[1].json();
     assert_eq!(opened["data"]["opened_by"]["reason"], "Ticket 42");
 
-    // Monitors: nothing while the customer does not share them; then the
-    // state's changes only, not each failure, nor a batch that goes down and
-    // comes back.
-    let monitor = app.monitor(&customer, "Website");
-    let (_, monitor_token) = app.customer_api_token(&customer);
-    let start = app.clock_now() - Duration::minutes(30);
-    let at = |minutes: i64| start + Duration::minutes(minutes);
-    checks(&app, &monitor_token, &monitor, &[(at(0), false)]).await;
-    checks(&app, &monitor_token, &monitor, &[(at(1), true)]).await;
-    app.drain_webhooks().await;
-    assert_eq!(
-        types_after(&receiver, 2),
-        Vec::<String>::new(),
-        "not shared"
-    );
-    app.customer_administrator(&customer, "admin@adatum.example");
-    let admin = app
-        .browser_signed_in("admin@adatum.example", PASSWORD)
-        .await;
-    let share = "/customer/assistance/monitor-events";
-    assert_eq!(
-        app.post_as(&admin, share, &[("share", "1")]).await.status(),
-        303
-    );
-    checks(&app, &monitor_token, &monitor, &[(at(2), false)]).await;
-    checks(&app, &monitor_token, &monitor, &[(at(3), false)]).await;
-    checks(&app, &monitor_token, &monitor, &[(at(4), true)]).await;
-    checks(
-        &app,
-        &monitor_token,
-        &monitor,
-        &[(at(5), false), (at(6), true)],
-    )
-    .await;
-    app.drain_webhooks().await;
-    assert_eq!(
-        types_after(&receiver, 2),
-        ["monitor.down", "monitor.recovered"]
-    );
-    let down = receiver.received()[2].json();
-    assert_eq!(down["data"]["monitor"]["id"], monitor.as_str());
-    assert_eq!(down["data"]["monitor"]["name"], "Website");
-    assert_eq!(down["data"]["customer"]["id"], customer.as_str());
-    assert_eq!(
-        down["data"]["checked_at"],
-        at(2)
-            .and_utc()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    );
-    assert_eq!(app.logged("monitor_events_shared").len(), 1);
-    // Stopped sharing: nothing more.
-    assert_eq!(app.post_as(&admin, share, &[]).await.status(), 303);
-    assert_eq!(app.logged("monitor_events_unshared").len(), 1);
-    checks(&app, &monitor_token, &monitor, &[(at(7), false)]).await;
-    app.drain_webhooks().await;
-    assert_eq!(types_after(&receiver, 4), Vec::<String>::new(), "unshared");
-
     let confirm = json!({"confirm": true});
     let gone = app
         .api_post(
@@ -232,9 +181,65 @@ async fn orders_opening_monitors_and_dissociation_reach_the_partners_endpoint() 
         .await;
     assert_eq!(gone.status(), 200);
     app.drain_webhooks().await;
-    assert_eq!(types_after(&receiver, 4), ["customer.dissociated"]);
-    let gone = receiver.received()[4].json();
+    assert_eq!(types_after(&receiver, 2), ["customer.dissociated"]);
+    let gone = receiver.received()[2].json();
     assert_eq!(gone["data"]["customer"]["id"], customer.as_str());
+    assert!(
+        other_receiver.received().is_empty(),
+        "another partner's events"
+    );
+}
+
+#[tokio::test]
+async fn a_monitor_going_down_and_recovering_reaches_the_partner_only_while_shared() {
+    let (app, receiver, other_receiver, _, customer) = two_partners_listening().await;
+    // Nothing while the customer does not share its monitors; then the
+    // state's changes only, not each failure, nor a batch that goes down and
+    // comes back.
+    let monitor = app.monitor(&customer, "Website");
+    let (_, monitor_token) = app.customer_api_token(&customer);
+    let start = app.clock_now() - Duration::minutes(30);
+    let at = |minutes: i64| start + Duration::minutes(minutes);
+    checks(&app, &monitor_token, &monitor, &[(at(0), false)]).await;
+    checks(&app, &monitor_token, &monitor, &[(at(1), true)]).await;
+    app.drain_webhooks().await;
+    assert_eq!(
+        types_after(&receiver, 0),
+        Vec::<String>::new(),
+        "not shared"
+    );
+    app.customer_administrator(&customer, "admin@adatum.example");
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    let share = "/customer/assistance/monitor-events";
+    let shared = app.post_as(&admin, share, &[("share", "1")]).await;
+    assert_eq!(shared.status(), 303);
+    checks(&app, &monitor_token, &monitor, &[(at(2), false)]).await;
+    checks(&app, &monitor_token, &monitor, &[(at(3), false)]).await;
+    checks(&app, &monitor_token, &monitor, &[(at(4), true)]).await;
+    let flap = [(at(5), false), (at(6), true)];
+    checks(&app, &monitor_token, &monitor, &flap).await;
+    app.drain_webhooks().await;
+    assert_eq!(
+        types_after(&receiver, 0),
+        ["monitor.down", "monitor.recovered"]
+    );
+    let down = receiver.received()[0].json();
+    assert_eq!(down["data"]["monitor"]["id"], monitor.as_str());
+    assert_eq!(down["data"]["monitor"]["name"], "Website");
+    assert_eq!(down["data"]["customer"]["id"], customer.as_str());
+    let checked_at = at(2).and_utc();
+    let checked_at = checked_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert_eq!(down["data"]["checked_at"], checked_at);
+    assert_eq!(app.logged("monitor_events_shared").len(), 1);
+
+    // Stopped sharing: nothing more.
+    assert_eq!(app.post_as(&admin, share, &[]).await.status(), 303);
+    assert_eq!(app.logged("monitor_events_unshared").len(), 1);
+    checks(&app, &monitor_token, &monitor, &[(at(7), false)]).await;
+    app.drain_webhooks().await;
+    assert_eq!(types_after(&receiver, 2), Vec::<String>::new(), "unshared");
     assert!(
         other_receiver.received().is_empty(),
         "another partner's events"
