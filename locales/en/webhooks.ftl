@@ -95,3 +95,8 @@ webhook-event-request-opened = Service request opened
 webhook-event-request-answered = Service request answered
 webhook-event-monitor-down = Monitor down
 webhook-event-monitor-recovered = Monitor recovered
+webhooks-disabled-for-failures = { $days ->
+    [one] Partnerdesk disabled it: no delivery accepted for { $days } day. Last error: { $error }
+   *[other] Partnerdesk disabled it: no delivery accepted for { $days } days. Last error: { $error }
+}
+webhooks-disabled-by = Disabled by { $name }.

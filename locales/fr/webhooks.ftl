@@ -95,3 +95,8 @@ webhook-event-request-opened = Demande de service ouverte
 webhook-event-request-answered = Demande de service répondue
 webhook-event-monitor-down = Sonde en panne
 webhook-event-monitor-recovered = Sonde rétablie
+webhooks-disabled-for-failures = { $days ->
+    [one] Partnerdesk l'a désactivé : aucun envoi accepté depuis { $days } jour. Dernière erreur : { $error }
+   *[other] Partnerdesk l'a désactivé : aucun envoi accepté depuis { $days } jours. Dernière erreur : { $error }
+}
+webhooks-disabled-by = Désactivé par { $name }.

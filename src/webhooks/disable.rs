@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::endpoints;
+use super::endpoints::{self, DisabledReason};
 use crate::accounts::MembershipState;
 use crate::audit::{self, Action, Actor, Entry};
 use crate::config::Settings;
@@ -29,7 +29,10 @@ pub fn disable_failing(
     last_error: &str,
 ) -> Result<bool, OutboxError> {
     let days = (settings.webhooks.disable_after.as_secs() / 86_400).max(1) as i64;
-    let reason = format!("no delivery accepted for {days} days; last error: {last_error}");
+    let reason = DisabledReason::Failures {
+        days,
+        last_error: last_error.to_owned(),
+    };
     if !endpoints::disable(conn, now, partner_id, endpoint_id, &reason)? {
         return Ok(false);
     }
@@ -52,7 +55,7 @@ pub fn disable_failing(
             },
             action: Action::WebhookDisabledForFailures,
             target: &url,
-            details: &reason,
+            details: last_error,
         },
     )?;
     let owners: Vec<(String, String, String)> = memberships::table

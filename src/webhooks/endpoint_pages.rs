@@ -8,14 +8,14 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::endpoints::{self, Endpoint};
+use super::endpoints::{self, DisabledReason, Endpoint};
 use super::log::{self, Delivery};
 use super::pages::{PAGE, event_labels, state_key};
 use super::{DeliveryState, EventType};
 use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::db;
-use crate::i18n::format_time;
+use crate::i18n::{Number, format_time};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, back_to, removal};
@@ -43,6 +43,22 @@ impl EndpointPage {
         match at {
             Some(at) => self.time(at),
             None => "—".to_owned(),
+        }
+    }
+
+    /// Why the endpoint was disabled, in the reader's language.
+    fn disabled_reason(&self, stored: &str) -> String {
+        let tr = &self.layout.tr;
+        match DisabledReason::parse(stored) {
+            Some(DisabledReason::Failures { days, last_error }) => tr.with_numbers(
+                "webhooks-disabled-for-failures",
+                &[("error", last_error.as_str())],
+                &[("days", Number(days))],
+            ),
+            Some(DisabledReason::Person { name }) => {
+                tr.with("webhooks-disabled-by", [("name", name.as_str())].as_slice())
+            }
+            None => stored.to_owned(),
         }
     }
 
@@ -164,7 +180,9 @@ async fn switch(
         let changed = if enable {
             endpoints::enable(conn, change.partner_id(), &id)?
         } else {
-            let reason = format!("disabled by {}", change.name());
+            let reason = DisabledReason::Person {
+                name: change.name().to_owned(),
+            };
             endpoints::disable(conn, change.now, change.partner_id(), &id, &reason)?
         };
         if changed {

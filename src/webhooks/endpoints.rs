@@ -159,14 +159,37 @@ pub fn enable(conn: &mut DbConnection, partner_id: &PartnerId, id: &str) -> Quer
     Ok(changed == 1)
 }
 
-/// Disables an endpoint with `reason`; its waiting deliveries are cancelled.
+/// Why an endpoint was disabled, stored as JSON so that each reader's page
+/// words it in their language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum DisabledReason {
+    /// Partnerdesk, after `days` without an accepted delivery.
+    Failures { days: i64, last_error: String },
+    /// One of the partner's people, from the endpoint's page.
+    Person { name: String },
+}
+
+impl DisabledReason {
+    fn stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The reason as stored; None for text stored before reasons were JSON,
+    /// which the page then shows as it is.
+    pub fn parse(stored: &str) -> Option<Self> {
+        serde_json::from_str(stored).ok()
+    }
+}
+
+/// Disables an endpoint for `reason`; its waiting deliveries are cancelled.
 /// Returns whether it was enabled until now.
 pub fn disable(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     partner_id: &PartnerId,
     id: &str,
-    reason: &str,
+    reason: &DisabledReason,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         webhook_endpoints::table
@@ -176,7 +199,7 @@ pub fn disable(
     )
     .set((
         webhook_endpoints::disabled_at.eq(Some(now)),
-        webhook_endpoints::disabled_reason.eq(Some(reason)),
+        webhook_endpoints::disabled_reason.eq(Some(reason.stored())),
     ))
     .execute(conn)?;
     if changed == 0 {

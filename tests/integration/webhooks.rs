@@ -242,6 +242,37 @@ async fn an_endpoint_down_for_the_whole_window_is_disabled_and_its_owner_emailed
     app.drain_webhooks().await;
     assert_eq!(app.deliveries_of(&endpoint).len(), 1);
     assert_eq!(receiver.received().len(), attempts);
+    reason_shown_in_each_language(&app, &endpoint).await;
+}
+
+/// The endpoint's page says why Partnerdesk disabled it in the reader's language.
+async fn reason_shown_in_each_language(app: &TestApp, endpoint: &str) {
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let path = format!("/partner/webhooks/{endpoint}");
+    for (lang, said) in [
+        (
+            "en",
+            "Partnerdesk disabled it: no delivery accepted for 3 days. Last error: HTTP 500",
+        ),
+        (
+            "fr",
+            "Partnerdesk l'a désactivé : aucun envoi accepté depuis 3 jours. Dernière erreur : HTTP 500",
+        ),
+    ] {
+        let switched = app
+            .post_as(&owner, "/language", &[("lang", lang), ("next", "/")])
+            .await;
+        assert_eq!(switched.status(), 303);
+        let page = crate::customers::unescape(&app.page_as(&owner, &path).await);
+        let reason = page
+            .split(r#"<dd id="disabled-reason">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</dd>").next())
+            .expect("the reason");
+        assert!(reason.starts_with(said), "{lang}: {reason}");
+    }
 }
 
 #[tokio::test]

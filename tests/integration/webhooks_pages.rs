@@ -178,6 +178,13 @@ async fn an_owner_disables_enables_redelivers_and_deletes() {
 
     let disabled = app.post_as(&owner, &path("disable"), &[]).await;
     assert_eq!(disabled.status(), 303);
+    let shown = app
+        .page_as(&owner, &format!("/partner/webhooks/{endpoint}"))
+        .await;
+    assert!(
+        shown.contains(r#"<dd id="disabled-reason">Disabled by "#),
+        "who disabled it: {shown}"
+    );
     create_customer(&app, &token, "Fabrikam").await;
     app.drain_webhooks().await;
     assert!(
