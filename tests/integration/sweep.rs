@@ -22,12 +22,13 @@ use partnerdesk::access::Access;
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
 
+use crate::authorization::{FRESH, Ids};
 use crate::authorization::{Outcome, Persona, expected};
-use crate::authorization_fixture::{Fixture, fixture};
+use crate::authorization_fixture::{Fixture, fixture, fresh_object};
 use crate::authorization_samples::sample_path;
 use crate::browser::{Browser, browser_required};
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{POSTGRES_URL_VAR, spawn_app};
+use crate::helpers::{POSTGRES_URL_VAR, TestApp, spawn_app};
 use crate::sweep_browser::{
     Report, Sweeper, axe_source, enrol_authenticator, screenshot_folder, slug,
 };
@@ -52,6 +53,17 @@ fn is_page(route: &Route) -> bool {
                 | Access::ApiPartner(..)
                 | Access::MetricsToken
         ))
+}
+
+/// The sample `path` with an object made for the page where it stands for
+/// one made afresh (`FRESH`): the page itself is swept, not a 404.
+fn made_real(app: &TestApp, path: String, n: usize, owners: (&str, &str), ids: &Ids) -> String {
+    if path.contains(FRESH) {
+        let id = fresh_object(app, &path, n, owners, ids);
+        path.replace(FRESH, &id)
+    } else {
+        path
+    }
 }
 
 /// The personas of the sweep: a visitor, the four partner roles, the customer's
@@ -80,7 +92,12 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
         return;
     }
     let app = spawn_app().await;
-    let Fixture { ids, personas, .. } = fixture(&app);
+    let Fixture {
+        ids,
+        personas,
+        ours,
+        reserved,
+    } = fixture(&app);
     enrol_authenticator(&app).await;
     let Some(first) = Browser::start().await else {
         return;
@@ -89,11 +106,20 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
         return;
     };
     let started = Instant::now();
+    // Numbers the objects made for the pages, apart from the fixture's.
+    let made = std::cell::Cell::new(10_000);
     let pages_of = |persona: Persona| -> Vec<(&'static Route, String)> {
         ROUTES
             .iter()
             .filter(|r| r.method == "GET" && is_page(r) && sees(r, persona))
             .filter_map(|r| sample_path(r, &ids).map(|path| (r, path)))
+            .map(|(r, path)| {
+                made.set(made.get() + 1);
+                (
+                    r,
+                    made_real(&app, path, made.get(), (&ours, &reserved), &ids),
+                )
+            })
             .collect()
     };
     let mut report = Report::default();
