@@ -226,6 +226,11 @@ fn list_request(
         web::Query::<RawView>::from_query(req.query_string()).map_err(|_| ApiError::Malformed)?;
     let paging =
         web::Query::<Paging>::from_query(req.query_string()).map_err(|_| ApiError::Malformed)?;
+    let unknown = raw.unknown_values();
+    if !unknown.is_empty() {
+        let problems = unknown.into_iter().map(|f| (f.to_owned(), "invalid"));
+        return Err(ApiError::Invalid(problems.collect()));
+    }
     let view = View::from(raw.into_inner()).at(now);
     let limit = match paging.limit.as_deref().map(str::trim) {
         None | Some("") => LIMIT_DEFAULT,
@@ -272,7 +277,7 @@ fn list_request(
         (status = 400, description = "A malformed query string", body = super::openapi::ErrorBody),
         (status = 401, description = "No live token", body = super::openapi::ErrorBody),
         (status = 403, description = "The token lacks `customers:read`, or its creator's role may not see customers", body = super::openapi::ErrorBody),
-        (status = 422, description = "A cursor of another sort, or a limit out of range", body = super::openapi::ErrorBody),
+        (status = 422, description = "A filter or sort with a value the list does not know (each named in `fields`), a cursor of another sort, or a limit out of range", body = super::openapi::ErrorBody),
         (status = 503, description = "The database is out of reach", body = super::openapi::ErrorBody),
     ),
     security(("partner_token" = ["customers:read"])),

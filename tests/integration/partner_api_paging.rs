@@ -118,6 +118,39 @@ async fn a_cursor_or_limit_out_of_place_is_refused() {
             .await;
         assert_eq!(refused.status(), 422, "limit={limit}");
     }
+    // A filter or sort value the list does not know is named, not ignored
+    // (which would hand back every customer).
+    for (query, fields) in [
+        ("state=activ", vec!["state"]),
+        ("billing=yearly&health=fine", vec!["billing", "health"]),
+        (
+            "trial_ends=2026-01-01&monitors=up",
+            vec!["trial_ends", "monitors"],
+        ),
+        ("sort=size&dir=up", vec!["sort", "dir"]),
+        (
+            "licence=gold&mine=yes&seats=under&trial=soon",
+            vec!["licence", "mine", "trial", "seats"],
+        ),
+    ] {
+        let refused = app.api_get(&token, &format!("{CUSTOMERS}?{query}")).await;
+        assert_eq!(refused.status(), 422, "{query}");
+        let body: serde_json::Value = refused.json().await.expect("JSON");
+        let named: Vec<&str> = body["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| f["field"].as_str().expect("a field"))
+            .collect();
+        let mut named = named;
+        named.sort_unstable();
+        let mut fields = fields;
+        fields.sort_unstable();
+        assert_eq!(named, fields, "{query}");
+    }
+    let known = "state=active&billing=trial&health=healthy&sort=created&dir=asc&mine=1";
+    let accepted = app.api_get(&token, &format!("{CUSTOMERS}?{known}")).await;
+    assert_eq!(accepted.status(), 200);
 }
 
 #[tokio::test]

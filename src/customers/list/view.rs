@@ -72,6 +72,65 @@ pub struct RawView {
     per: String,
 }
 
+impl RawView {
+    /// The parameters given a value the list does not know, by name. The page
+    /// ignores them (an old bookmark still opens); the partner API refuses
+    /// them, as a program that filters on a misspelt state would otherwise be
+    /// handed every customer.
+    pub fn unknown_values(&self) -> Vec<&'static str> {
+        let checks: [(&'static str, &str, bool); 11] = [
+            (
+                "licence",
+                &self.licence,
+                LicenceStatus::parse(&self.licence).is_some(),
+            ),
+            (
+                "billing",
+                &self.billing,
+                BillingType::parse(&self.billing).is_some(),
+            ),
+            (
+                "health",
+                &self.health,
+                Health::parse(&self.health).is_some(),
+            ),
+            (
+                "state",
+                &self.state,
+                CustomerState::parse(&self.state).is_some(),
+            ),
+            (
+                "mine",
+                &self.mine,
+                matches!(self.mine.as_str(), "1" | "on" | "true"),
+            ),
+            (
+                "trial_ends",
+                &self.trial_ends,
+                parse_day_range(&self.trial_ends).is_some(),
+            ),
+            ("trial", &self.trial, self.trial == "ended"),
+            (
+                "licence_expires",
+                &self.licence_expires,
+                parse_day_range(&self.licence_expires).is_some(),
+            ),
+            ("monitors", &self.monitors, self.monitors == "down"),
+            ("seats", &self.seats, self.seats == "over"),
+            ("sort", &self.sort, SortKey::parse(&self.sort).is_some()),
+        ];
+        let mut unknown: Vec<&'static str> = checks
+            .into_iter()
+            .filter(|(_, value, known)| !value.trim().is_empty() && !known)
+            .map(|(name, _, _)| name)
+            .collect();
+        if !matches!(self.dir.as_str(), "" | "asc" | "desc") {
+            unknown.push("dir");
+        }
+        unknown
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
     pub q: String,
