@@ -152,14 +152,18 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, as text or, with `PARTNERDESK_LOG_FORMAT=json`, one JSON
-/// object a line for a log collector. Read here, before the settings, so that a
+/// Logs go to stderr, as text (coloured only on a terminal) or, with
+/// `PARTNERDESK_LOG_FORMAT=json`, one JSON object a line for a log collector. Read here, before the settings, so that a
 /// settings error is logged in the chosen form too.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    // Colours only for a person at a terminal: a container's or service
+    // manager's log keeps plain text, without escape codes.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colours)
         .with_writer(std::io::stderr);
     let json = std::env::var("PARTNERDESK_LOG_FORMAT").is_ok_and(|format| format == "json");
     let _ = if json {

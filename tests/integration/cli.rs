@@ -216,6 +216,25 @@ fn migrate_brings_a_new_database_up_to_date() {
     assert!(data_dir.path().join("partnerdesk.db").exists());
 }
 
+/// Logs written to a pipe (a container's, a service manager's) are plain
+/// text: no colour escape codes.
+#[test]
+fn logs_to_a_pipe_carry_no_colour_codes() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_partnerdesk"))
+        .arg("migrate")
+        .env("PARTNERDESK_DATA_DIR", data_dir.path())
+        .env_remove("PARTNERDESK_DATABASE_URL")
+        .env_remove("PARTNERDESK_LOG_FORMAT")
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("run migrate");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("settings loaded"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
 #[test]
 fn an_unknown_database_scheme_is_a_clear_error() {
     let data_dir = tempfile::tempdir().expect("temp dir");
