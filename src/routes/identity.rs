@@ -47,11 +47,24 @@ fn check_assisted(
     })
 }
 
+/// Paths answered the same to anyone, signed in or not: no identity is loaded
+/// for them, so a session cookie sent along (a browser's, a probe's) can never
+/// turn them into a 503 while the database is out of reach.
+fn needs_no_identity(path: &str) -> bool {
+    matches!(path, "/health_check" | "/ready") || path.starts_with("/static/")
+}
+
 /// Puts the identity of a signed-in session into the request.
 pub async fn load_identity(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if needs_no_identity(req.path()) {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
     let session = TypedSession::of(req.get_session());
     if let Some(cause) = session.database_unreachable() {
         let mut response = PageError::Unavailable.error_response();

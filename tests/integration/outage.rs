@@ -135,6 +135,19 @@ async fn a_lost_database_answers_503_with_a_logged_reference_and_service_returns
     // must not turn the page into an error.
     let visitor = probe.get(app.url("/")).send().await.expect("GET");
     assert_eq!(visitor.status(), 200);
+    // Liveness says the process is alive, whatever cookie comes with it.
+    let alive = owner
+        .get(app.url("/health_check"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(alive.status(), 200);
+    let front = owner.get(app.url("/")).send().await.expect("GET");
+    assert_eq!(
+        front.status(),
+        503,
+        "the owner's front page needs the identity"
+    );
     let refused = customers(&owner).await;
     assert_eq!(refused.status(), 503);
     let body = refused.text().await.expect("body");
