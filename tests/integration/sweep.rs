@@ -55,6 +55,28 @@ fn is_page(route: &Route) -> bool {
         ))
 }
 
+/// The pages `persona` sees, each with its sample request; `made` numbers the
+/// objects made for them.
+fn pages_of(
+    app: &TestApp,
+    persona: Persona,
+    fixture: &Fixture,
+    made: &std::cell::Cell<usize>,
+) -> Vec<(&'static Route, String)> {
+    let owners = (fixture.ours.as_str(), fixture.reserved.as_str());
+    ROUTES
+        .iter()
+        .filter(|r| r.method == "GET" && is_page(r) && sees(r, persona))
+        .filter_map(|r| sample_path(r, &fixture.ids).map(|path| (r, path)))
+        .map(|(r, path)| {
+            made.set(made.get() + 1);
+            // Numbered apart from the fixture's own objects.
+            let n = 10_000 + made.get();
+            (r, made_real(app, path, n, owners, &fixture.ids))
+        })
+        .collect()
+}
+
 /// The sample `path` with an object made for the page where it stands for
 /// one made afresh (`FRESH`): the page itself is swept, not a 404.
 fn made_real(app: &TestApp, path: String, n: usize, owners: (&str, &str), ids: &Ids) -> String {
@@ -92,12 +114,8 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
         return;
     }
     let app = spawn_app().await;
-    let Fixture {
-        ids,
-        personas,
-        ours,
-        reserved,
-    } = fixture(&app);
+    let fixture = fixture(&app);
+    let (ids, personas) = (&fixture.ids, &fixture.personas);
     enrol_authenticator(&app).await;
     let Some(first) = Browser::start().await else {
         return;
@@ -106,26 +124,12 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
         return;
     };
     let started = Instant::now();
-    // Numbers the objects made for the pages, apart from the fixture's.
-    let made = std::cell::Cell::new(10_000);
-    let pages_of = |persona: Persona| -> Vec<(&'static Route, String)> {
-        ROUTES
-            .iter()
-            .filter(|r| r.method == "GET" && is_page(r) && sees(r, persona))
-            .filter_map(|r| sample_path(r, &ids).map(|path| (r, path)))
-            .map(|(r, path)| {
-                made.set(made.get() + 1);
-                (
-                    r,
-                    made_real(&app, path, made.get(), (&ours, &reserved), &ids),
-                )
-            })
-            .collect()
-    };
+    let made = std::cell::Cell::new(0);
+    let pages_of = |persona| pages_of(&app, persona, &fixture, &made);
     let mut report = Report::default();
     let mut per_persona = BTreeMap::new();
     let mut browser = Some(first);
-    for persona in sweep_personas(&personas) {
+    for persona in sweep_personas(personas) {
         let browser = match browser.take() {
             Some(b) => b,
             None => match Browser::start().await {
