@@ -15,14 +15,7 @@ use crate::webhooks_helpers::Receiver;
 
 #[tokio::test]
 async fn assistance_and_service_requests_reach_the_partners_endpoint() {
-    let app = spawn_app().await;
-    let receiver = Receiver::start(&[]).await;
-    let other_receiver = Receiver::start(&[]).await;
-    let (partner_id, owner, _) = partner(&app, "Contoso", "contoso.example");
-    let (_, other_owner, _) = partner(&app, "Northwind", "northwind.example");
-    app.webhook_endpoint(&owner, &receiver.url(), EventType::ALL);
-    app.webhook_endpoint(&other_owner, &other_receiver.url(), EventType::ALL);
-    let customer = app.customer(&partner_id, &CustomerSpec::named("Adatum"));
+    let (app, receiver, other_receiver, _, customer) = two_partners_listening().await;
     app.customer_administrator(&customer, "admin@adatum.example");
     let admin = app
         .browser_signed_in("admin@adatum.example", PASSWORD)
