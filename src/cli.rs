@@ -387,6 +387,7 @@ fn serve(mut settings: Settings, with_demo: bool) -> anyhow::Result<()> {
                 println!("  {}  {}  {}", login.username, login.password, login.role);
             }
             println!("Demo partner API token (every scope): {}", demo.api_token);
+            println!("Demo monitoring API token: {}", demo.monitoring_token);
         }
         application.run_until_stopped().await?;
         Ok(())

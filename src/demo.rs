@@ -11,6 +11,7 @@ use rand::distributions::Alphanumeric;
 
 use crate::access::{PartnerRole, TokenScope};
 use crate::accounts::{self, DisplayName, EmailAddress, LoginState, NewLogin, Username};
+use crate::auth::api_tokens;
 use crate::auth::partner_tokens::{NewPartnerToken, create_partner_token};
 use crate::auth::password::hash_password;
 use crate::auth::scope::PartnerScope;
@@ -29,14 +30,16 @@ pub struct DemoLogin {
     pub role: String,
 }
 
-/// What `serve --demo` prints: the demo logins with their new passwords, and a
-/// partner API token of the demo organisation's owner with every scope.
+/// What `serve --demo` prints: the demo logins with their new passwords, a
+/// partner API token of the demo organisation's owner with every scope, and a
+/// monitoring API token of the customer account whose monitors the demo fills.
 pub struct Seeded {
     pub logins: Vec<DemoLogin>,
     pub api_token: String,
+    pub monitoring_token: String,
 }
 
-/// The name of the demo's API token; each start revokes the previous one.
+/// The name of the demo's API tokens; each start revokes the previous ones.
 const DEMO_TOKEN_NAME: &str = "Demo";
 
 const DEMO_PARTNER: &str = "Northwind Partners";
@@ -164,10 +167,34 @@ pub fn seed(
     let operator = passwords.sub_account_operator;
     printed.extend(sub_account_operator(conn, now, &partner_id, operator)?);
     let api_token = db::write_transaction(conn, |conn| demo_api_token(conn, now, &partner_id))?;
+    let monitoring_token =
+        db::write_transaction(conn, |conn| demo_monitoring_token(conn, now, &partner_id))?;
     Ok(Seeded {
         logins: printed,
         api_token,
+        monitoring_token,
     })
+}
+
+/// A new token of the customer account the demo's monitors are in, the
+/// previous demo token of the account revoked.
+fn demo_monitoring_token(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &PartnerId,
+) -> Result<String, DemoError> {
+    let customer_id = crate::monitoring::demo::first_customer_of(conn, partner_id)?
+        .ok_or(DemoError::Invalid("customer"))?;
+    let previous = api_tokens::customer_tokens(conn, &customer_id, None)?;
+    for token in previous
+        .iter()
+        .filter(|t| t.name == DEMO_TOKEN_NAME && t.sub_account.is_none() && t.revoked_at.is_none())
+    {
+        api_tokens::revoke(conn, now, &token.id)?;
+    }
+    let (_, token) =
+        api_tokens::create_customer_token(conn, now, &customer_id, None, DEMO_TOKEN_NAME)?;
+    Ok(token)
 }
 
 /// A new API token of the demo owner with every scope, the previous demo

@@ -5,13 +5,15 @@
 use crate::ids::CustomerId;
 use actix_web::HttpResponse;
 use actix_web::web::{self, Bytes};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::usage::{self, LicenceUsage, SEATS_USED_MAX, UsageError};
 use crate::auth::api_tokens::ApiClient;
 use crate::db;
 use crate::state::AppState;
-use crate::web::json_api::ApiError;
+use crate::web::json_api::{ApiError, ErrorBody};
 use crate::web::operator_api::{Fields, customer_item_and_object, plausible};
 
 impl From<UsageError> for ApiError {
@@ -22,6 +24,36 @@ impl From<UsageError> for ApiError {
             UsageError::Database(e) => ApiError::Internal(e.into()),
         }
     }
+}
+
+/// A customer's licences.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LicenceUsageList {
+    pub customer_id: String,
+    pub licences: Vec<LicenceUsageBody>,
+}
+
+/// A licence with the seats in use last reported.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LicenceUsageBody {
+    pub id: String,
+    pub product: String,
+    pub quantity: i32,
+    /// `active`, `trial` or `expired`.
+    pub status: String,
+    /// The licence's last day.
+    #[schema(format = Date)]
+    pub expires_on: Option<String>,
+    /// Null until reported, or once reported as no longer known.
+    pub seats_used: Option<i32>,
+}
+
+/// The seats in use now, replacing the previous report.
+#[derive(Debug, ToSchema)]
+pub struct UsageReportRequest {
+    /// Required; null when no longer known.
+    #[schema(required = true, minimum = 0, maximum = 1_000_000, example = 57)]
+    pub seats_used: Option<i32>,
 }
 
 /// A count of seats in use: an integer from 0 to [`SEATS_USED_MAX`], or null
@@ -61,18 +93,32 @@ fn seats(
     }
 }
 
-fn licence_json(licence: &LicenceUsage) -> Value {
-    json!({
-        "id": licence.id,
-        "product": licence.product,
-        "quantity": licence.quantity,
-        "status": licence.status,
-        "expires_on": licence.expires_on.map(|day| day.to_string()),
-        "seats_used": licence.seats_used,
-    })
+fn licence_body(licence: LicenceUsage) -> LicenceUsageBody {
+    LicenceUsageBody {
+        id: licence.id,
+        product: licence.product,
+        quantity: licence.quantity,
+        status: licence.status,
+        expires_on: licence.expires_on.map(|day| day.to_string()),
+        seats_used: licence.seats_used,
+    }
 }
 
-/// `GET /api/v1/customers/{customer_id}/licences`
+/// Reads a customer's licences with the seats in use last reported.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{customer_id}/licences",
+    tag = "operator",
+    params(("customer_id" = String, Path, description = "The customer's id")),
+    responses(
+        (status = 200, description = "The customer's licences", body = LicenceUsageList),
+        (status = 400, description = "A NUL byte or invalid UTF-8 in the path or query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live operator token", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("operator_token" = [])),
+)]
 pub async fn licences(
     state: web::Data<AppState>,
     _client: ApiClient,
@@ -85,15 +131,35 @@ pub async fn licences(
         usage::licences_of(conn, &customer_id).map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "customer_id": shown,
-        "licences": licences.iter().map(licence_json).collect::<Vec<_>>(),
-    })))
+    Ok(HttpResponse::Ok().json(LicenceUsageList {
+        customer_id: shown.into_string(),
+        licences: licences.into_iter().map(licence_body).collect(),
+    }))
 }
 
-/// `PUT /api/v1/customers/{customer_id}/licences/{licence_id}/usage`
-/// `{"seats_used": 0..=1000000 | null}`: the seats in use now, replacing the
-/// previous report; null when no longer known.
+/// Reports the seats in use on a customer's licence, replacing the previous
+/// report. An active licence with more seats in use than its quantity marks
+/// its customer as over its licences.
+#[utoipa::path(
+    put,
+    path = "/api/v1/customers/{customer_id}/licences/{licence_id}/usage",
+    tag = "operator",
+    request_body = UsageReportRequest,
+    params(
+        ("customer_id" = String, Path, description = "The customer's id"),
+        ("licence_id" = String, Path, description = "The licence's id"),
+    ),
+    responses(
+        (status = 200, description = "The licence as stored", body = LicenceUsageBody),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`), or a NUL byte or invalid UTF-8 in it, the path or the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live operator token", body = ErrorBody),
+        (status = 404, description = "No such customer, or no such licence of the customer", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "`seats_used` missing, not an integer, or out of range", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("operator_token" = [])),
+)]
 pub async fn report_usage(
     state: web::Data<AppState>,
     _client: ApiClient,
@@ -113,5 +179,5 @@ pub async fn report_usage(
         .map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(licence_json(&licence)))
+    Ok(HttpResponse::Ok().json(licence_body(licence)))
 }

@@ -8,10 +8,13 @@ use actix_web::dev::ServiceRequest;
 use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDateTime, Timelike};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use diesel::QueryResult;
 
+use super::api_bodies::{
+    ErrorsAccepted, ErrorsRequest, MonitorBody, MonitorList, ResultsAccepted, ResultsRequest,
+};
 use super::results::{self, NewErrorEntry, NewResult};
 use super::scope::Viewer;
 use super::{MESSAGE_MAX, SEVERITIES, alerts, monitors};
@@ -22,6 +25,7 @@ use crate::ids::SubAccountId;
 use crate::state::AppState;
 use crate::web::json_api;
 pub use crate::web::json_api::ApiError;
+use crate::web::json_api::ErrorBody;
 
 /// At most this many results or entries in one request.
 pub const BATCH_MAX: usize = 1000;
@@ -307,7 +311,20 @@ fn posted<T>(
     Ok((monitor_id, parsed.into_iter().flatten().collect()))
 }
 
-/// `GET /api/v1/monitors`: the account's monitors with their state.
+/// Lists the monitors the token sees (the account's, or those granted to the
+/// token's sub-account) with their state.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors",
+    tag = "monitoring",
+    responses(
+        (status = 200, description = "The monitors, by name", body = MonitorList),
+        (status = 400, description = "A NUL byte or invalid UTF-8 in the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live token of a customer account", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("monitoring_token" = [])),
+)]
 pub async fn list(
     state: web::Data<AppState>,
     client: AccountClient,
@@ -318,22 +335,39 @@ pub async fn list(
         None => Ok(Vec::new()),
     })
     .await?;
-    let body: Vec<Value> = found
-        .iter()
-        .map(|m| {
-            json!({
-                "id": m.id, "name": m.name, "kind": m.kind.as_str(), "target": m.target,
-                "state": m.state.as_str(),
-                "last_checked_at": m.last_checked_at.map(|t| t.and_utc().to_rfc3339()),
-            })
+    let monitors = found
+        .into_iter()
+        .map(|m| MonitorBody {
+            kind: m.kind.as_str().to_owned(),
+            state: m.state.as_str().to_owned(),
+            last_checked_at: m.last_checked_at.map(|t| t.and_utc().to_rfc3339()),
+            id: m.id,
+            name: m.name,
+            target: m.target,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "monitors": body })))
+    Ok(HttpResponse::Ok().json(MonitorList { monitors }))
 }
 
-/// `POST /api/v1/monitors/{monitor_id}/results`: one result
-/// `{"checked_at": RFC 3339, "success": bool, "response_ms"?: int, "message"?: str}`
-/// or a batch `{"results": [ … ]}`; all are stored or none.
+/// Posts a monitor's check results, one or a batch, all stored or none; a
+/// failing streak emails the recipients of the monitor's alert definitions.
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors/{monitor_id}/results",
+    tag = "monitoring",
+    request_body = ResultsRequest,
+    params(("monitor_id" = String, Path, description = "The monitor's id")),
+    responses(
+        (status = 201, description = "Stored", body = ResultsAccepted),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`), or a NUL byte or invalid UTF-8 in it, the path or the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live token of a customer account", body = ErrorBody),
+        (status = 404, description = "No such monitor the token may post to", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "Faulty fields, each named (`results[2].response_ms`): missing, of the wrong type, out of range, in the future, too old, too long; an empty batch, or one of more than 1000", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("monitoring_token" = [])),
+)]
 pub async fn post_results(
     state: web::Data<AppState>,
     client: AccountClient,
@@ -355,13 +389,30 @@ pub async fn post_results(
     .await?;
     state.outbox_wake.notify_one();
     state.webhooks_wake.notify_one();
-    Ok(HttpResponse::Created()
-        .json(json!({"accepted": recorded.accepted, "duplicates": recorded.duplicates})))
+    Ok(HttpResponse::Created().json(ResultsAccepted {
+        accepted: recorded.accepted,
+        duplicates: recorded.duplicates,
+    }))
 }
 
-/// `POST /api/v1/monitors/{monitor_id}/errors`: one entry
-/// `{"logged_at": RFC 3339, "severity": "info"|"warning"|"error"|"critical", "message": str}`
-/// or a batch `{"entries": [ … ]}`.
+/// Posts entries of a monitor's error log, one or a batch, all stored or none.
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors/{monitor_id}/errors",
+    tag = "monitoring",
+    request_body = ErrorsRequest,
+    params(("monitor_id" = String, Path, description = "The monitor's id")),
+    responses(
+        (status = 201, description = "Stored", body = ErrorsAccepted),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`), or a NUL byte or invalid UTF-8 in it, the path or the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live token of a customer account", body = ErrorBody),
+        (status = 404, description = "No such monitor the token may post to", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "Faulty fields, each named (`entries[0].severity`): missing, of the wrong type, unknown severity, in the future, too old, too long; an empty batch, or one of more than 1000", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("monitoring_token" = [])),
+)]
 pub async fn post_errors(
     state: web::Data<AppState>,
     client: AccountClient,
@@ -377,5 +428,5 @@ pub async fn post_errors(
         })
     })
     .await?;
-    Ok(HttpResponse::Created().json(json!({"accepted": stored})))
+    Ok(HttpResponse::Created().json(ErrorsAccepted { accepted: stored }))
 }

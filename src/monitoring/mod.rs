@@ -26,6 +26,7 @@ pub mod alert_definitions;
 pub mod alert_pages;
 pub mod alerts;
 pub mod api;
+pub mod api_bodies;
 pub mod charts;
 pub mod daily;
 pub mod dashboard_pages;

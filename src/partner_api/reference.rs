@@ -49,6 +49,8 @@ pub struct Operation {
     pub path: String,
     pub summary: Vec<Span>,
     pub description: Vec<Span>,
+    /// The security schemes (kinds of token) it takes.
+    pub tokens: Vec<String>,
     pub scopes: Vec<String>,
     pub parameters: Vec<Field>,
     pub body: Option<String>,
@@ -59,6 +61,12 @@ pub struct Tag {
     pub name: String,
     pub description: Vec<Span>,
     pub operations: Vec<Operation>,
+}
+
+/// A kind of token (a security scheme of the document).
+pub struct Token {
+    pub name: String,
+    pub description: Vec<Span>,
 }
 
 pub struct Schema {
@@ -73,6 +81,7 @@ struct ReferencePage {
     layout: PageContext,
     title: String,
     intro: Vec<Span>,
+    tokens: Vec<Token>,
     tags: Vec<Tag>,
     schemas: Vec<Schema>,
 }
@@ -84,6 +93,7 @@ pub async fn page(layout: PageContext) -> Result<HttpResponse, PageError> {
         layout,
         title: text(&document["info"]["title"]),
         intro: spans(&text(&document["info"]["description"])),
+        tokens: tokens(&document),
         tags: tags(&document),
         schemas: schemas(&document),
     })
@@ -156,11 +166,16 @@ fn operation(path: &str, method: &str, op: &Value) -> Operation {
                 .collect()
         })
         .unwrap_or_default();
-    let scopes = op["security"]
+    let requirements = op["security"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(Value::as_object)
+        .filter_map(Value::as_object);
+    let tokens = requirements
+        .clone()
+        .flat_map(|schemes| schemes.keys().cloned())
+        .collect();
+    let scopes = requirements
         .flat_map(|schemes| schemes.values())
         .filter_map(Value::as_array)
         .flatten()
@@ -175,6 +190,7 @@ fn operation(path: &str, method: &str, op: &Value) -> Operation {
         path: path.to_owned(),
         summary: spans(&text(&op["summary"])),
         description: spans(&text(&op["description"])),
+        tokens,
         scopes,
         parameters,
         body: content_schema(&op["requestBody"]),
@@ -220,6 +236,19 @@ fn tags(document: &Value) -> Vec<Tag> {
     }
     tags.retain(|t| !t.operations.is_empty());
     tags
+}
+
+/// The kinds of token the document's operations take.
+fn tokens(document: &Value) -> Vec<Token> {
+    let all = document["components"]["securitySchemes"]
+        .as_object()
+        .into_iter()
+        .flatten();
+    all.map(|(name, scheme)| Token {
+        name: name.clone(),
+        description: spans(&text(&scheme["description"])),
+    })
+    .collect()
 }
 
 /// Every schema of the document with its properties.

@@ -1,19 +1,23 @@
 //! The operator's JSON API for service health (`/api/v1/customers/{id}/services`,
 //! `…/incidents`, `…/incidents/{id}/updates`): services added, incidents opened
-//! and updated; answers are JSON, errors name the field.
+//! and updated; answers are JSON, errors name the field. The bodies read are
+//! parsed field by field (so one answer names every problem); their types here
+//! describe them in the OpenAPI document.
 
 use crate::ids::CustomerId;
 use actix_web::HttpResponse;
 use actix_web::web::{self, Bytes};
 use chrono::NaiveDateTime;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::{HealthError, NAME_MAX, NewIncident, NewUpdate, Recorder, TEXT_MAX, TITLE_MAX};
 use crate::auth::api_tokens::ApiClient;
 use crate::customers::Health;
 use crate::db::{self, DbConnection};
 use crate::state::AppState;
-use crate::web::json_api::ApiError;
+use crate::web::json_api::{ApiError, ErrorBody};
 use crate::web::operator_api::{Fields, customer_and_object, customer_item_and_object, plausible};
 use crate::web::text::{line, paragraphs};
 
@@ -28,6 +32,98 @@ impl From<HealthError> for ApiError {
             HealthError::Database(e) => ApiError::Internal(e.into()),
         }
     }
+}
+
+/// A customer's service health, as the operator recorded it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServicesOverview {
+    pub customer_id: String,
+    /// The worst state of the customer's services: `healthy`, `advisory` or `incident`.
+    pub health: String,
+    /// By name.
+    pub services: Vec<ServiceSummary>,
+    /// The latest 50, the open ones first, then newest first.
+    pub incidents: Vec<IncidentSummary>,
+}
+
+/// One of the customer's services.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceSummary {
+    pub id: String,
+    pub name: String,
+    /// The worst state of its open incidents: `healthy`, `advisory` or `incident`.
+    pub state: String,
+}
+
+/// An incident on one of the customer's services.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentSummary {
+    pub id: String,
+    /// The service's name.
+    pub service: String,
+    pub title: String,
+    /// `advisory` or `incident`.
+    pub state: String,
+    pub resolved: bool,
+}
+
+/// A service to add to a customer.
+#[derive(Debug, ToSchema)]
+pub struct NewServiceRequest {
+    /// One line, unique among the customer's services (case aside).
+    #[schema(min_length = 1, max_length = 80, example = "Backup")]
+    pub name: String,
+}
+
+/// The service added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceCreated {
+    pub id: String,
+    pub name: String,
+    /// Always `healthy`: it has no incident yet.
+    pub state: String,
+}
+
+/// An incident to open on one of the customer's services.
+#[derive(Debug, ToSchema)]
+pub struct NewIncidentRequest {
+    /// The service's name or id.
+    #[schema(min_length = 1, max_length = 80, example = "Backup")]
+    pub service: String,
+    /// One line.
+    #[schema(min_length = 1, max_length = 120, example = "Backups failing")]
+    pub title: String,
+    /// `advisory` or `incident`.
+    #[schema(example = "incident")]
+    pub state: String,
+    /// The first update, shown to the customer and the partner.
+    #[schema(min_length = 1, max_length = 4000, example = "Investigating.")]
+    pub text: String,
+}
+
+/// The incident opened.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentCreated {
+    pub id: String,
+}
+
+/// An update of an open incident.
+#[derive(Debug, ToSchema)]
+pub struct IncidentUpdateRequest {
+    #[schema(min_length = 1, max_length = 4000, example = "Fixed; watching.")]
+    pub text: String,
+    /// `advisory` or `incident`; the incident's state is kept when missing or null.
+    pub state: Option<String>,
+    /// True resolves the incident; false when missing or null.
+    pub resolved: Option<bool>,
+}
+
+/// The update posted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IncidentUpdated {
+    /// The incident's id.
+    pub id: String,
+    pub resolved: bool,
 }
 
 /// Runs `change` in one write transaction, in the name of the API token that
@@ -75,7 +171,21 @@ fn incident_state(
     }
 }
 
-/// `GET /api/v1/customers/{customer_id}/services`
+/// Reads a customer's services and their open and recent incidents.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{customer_id}/services",
+    tag = "operator",
+    params(("customer_id" = String, Path, description = "The customer's id")),
+    responses(
+        (status = 200, description = "The customer's services and incidents", body = ServicesOverview),
+        (status = 400, description = "A NUL byte or invalid UTF-8 in the path or query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live operator token", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("operator_token" = [])),
+)]
 pub async fn services(
     state: web::Data<AppState>,
     _client: ApiClient,
@@ -83,7 +193,7 @@ pub async fn services(
 ) -> Result<HttpResponse, ApiError> {
     let customer_id = CustomerId::new(path.into_inner());
     plausible(&customer_id, "customer")?;
-    let body = db::run(&state.pool, move |conn| -> Result<Value, ApiError> {
+    let body = db::run(&state.pool, move |conn| -> Result<_, ApiError> {
         use diesel::prelude::*;
         let level: i32 = crate::db::schema::customer_accounts::table
             .find(&customer_id)
@@ -94,23 +204,51 @@ pub async fn services(
                 other => other.into(),
             })?;
         let (services, incidents) = super::overview(conn, &customer_id)?;
-        Ok(json!({
-            "customer_id": customer_id,
-            "health": Health::from_level(level).as_str(),
-            "services": services.iter().map(|s| json!({
-                "id": s.id, "name": s.name, "state": s.state.as_str(),
-            })).collect::<Vec<_>>(),
-            "incidents": incidents.iter().map(|i| json!({
-                "id": i.id, "service": i.service, "title": i.title,
-                "state": i.state.as_str(), "resolved": i.resolved_at.is_some(),
-            })).collect::<Vec<_>>(),
-        }))
+        Ok(ServicesOverview {
+            health: Health::from_level(level).as_str().to_owned(),
+            customer_id: customer_id.into_string(),
+            services: services
+                .into_iter()
+                .map(|s| ServiceSummary {
+                    state: s.state.as_str().to_owned(),
+                    id: s.id,
+                    name: s.name,
+                })
+                .collect(),
+            incidents: incidents
+                .into_iter()
+                .map(|i| IncidentSummary {
+                    state: i.state.as_str().to_owned(),
+                    resolved: i.resolved_at.is_some(),
+                    id: i.id,
+                    service: i.service,
+                    title: i.title,
+                })
+                .collect(),
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// `POST /api/v1/customers/{customer_id}/services` `{"name": …}`
+/// Adds a service to a customer; it starts healthy.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customer_id}/services",
+    tag = "operator",
+    request_body = NewServiceRequest,
+    params(("customer_id" = String, Path, description = "The customer's id")),
+    responses(
+        (status = 201, description = "Added", body = ServiceCreated),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`), or a NUL byte or invalid UTF-8 in it, the path or the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live operator token", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "A missing, too long, invalid or taken `name`", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("operator_token" = [])),
+)]
 pub async fn add_service(
     state: web::Data<AppState>,
     client: ApiClient,
@@ -127,11 +265,31 @@ pub async fn add_service(
         super::add_service(conn, now, by, &customer_id, &name)
     })
     .await?;
-    Ok(HttpResponse::Created().json(json!({"id": id, "name": shown, "state": "healthy"})))
+    Ok(HttpResponse::Created().json(ServiceCreated {
+        id,
+        name: shown,
+        state: Health::Healthy.as_str().to_owned(),
+    }))
 }
 
-/// `POST /api/v1/customers/{customer_id}/incidents`
-/// `{"service": name or id, "title": …, "state": "advisory"|"incident", "text": …}`
+/// Opens an incident on one of a customer's services.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customer_id}/incidents",
+    tag = "operator",
+    request_body = NewIncidentRequest,
+    params(("customer_id" = String, Path, description = "The customer's id")),
+    responses(
+        (status = 201, description = "Opened", body = IncidentCreated),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`), or a NUL byte or invalid UTF-8 in it, the path or the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live operator token", body = ErrorBody),
+        (status = 404, description = "No such customer", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "A missing, too long or invalid field; a `service` the customer does not have (`unknown`)", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("operator_token" = [])),
+)]
 pub async fn open_incident(
     state: web::Data<AppState>,
     client: ApiClient,
@@ -160,11 +318,32 @@ pub async fn open_incident(
         super::open_incident(conn, now, by, &customer_id, &new)
     })
     .await?;
-    Ok(HttpResponse::Created().json(json!({"id": id})))
+    Ok(HttpResponse::Created().json(IncidentCreated { id }))
 }
 
-/// `POST /api/v1/customers/{customer_id}/incidents/{incident_id}/updates`
-/// `{"text": …, "state"?: "advisory"|"incident", "resolved"?: bool}`
+/// Posts an update of a customer's open incident: its text, a new state, or
+/// its resolution.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{customer_id}/incidents/{incident_id}/updates",
+    tag = "operator",
+    request_body = IncidentUpdateRequest,
+    params(
+        ("customer_id" = String, Path, description = "The customer's id"),
+        ("incident_id" = String, Path, description = "The incident's id"),
+    ),
+    responses(
+        (status = 201, description = "Posted", body = IncidentUpdated),
+        (status = 400, description = "The body is not a JSON object (`invalid_json`), or a NUL byte or invalid UTF-8 in it, the path or the query (`malformed_input`)", body = ErrorBody),
+        (status = 401, description = "No live operator token", body = ErrorBody),
+        (status = 404, description = "No such customer, or no such incident of the customer", body = ErrorBody),
+        (status = 409, description = "The incident is resolved (`already_resolved`)", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "A missing, too long or invalid field", body = ErrorBody),
+        (status = 503, description = "The database is out of reach", body = ErrorBody),
+    ),
+    security(("operator_token" = [])),
+)]
 pub async fn post_update(
     state: web::Data<AppState>,
     client: ApiClient,
@@ -189,5 +368,8 @@ pub async fn post_update(
         super::post_update(conn, now, by, &customer_id, &incident_id, &update)
     })
     .await?;
-    Ok(HttpResponse::Created().json(json!({"id": shown, "resolved": resolve})))
+    Ok(HttpResponse::Created().json(IncidentUpdated {
+        id: shown,
+        resolved: resolve,
+    }))
 }

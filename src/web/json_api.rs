@@ -6,7 +6,9 @@ use actix_web::dev::ServiceRequest;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::db::DbConnection;
 use crate::state::AppState;
@@ -49,6 +51,44 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Every refusal's body, as the OpenAPI document describes it (the answers
+/// are built in `error_response`); which fields are present depends on `error`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `unauthorized`, `forbidden`, `not_found`, `invalid_json`,
+    /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
+    /// `malformed_input`, `too_large`, `rate_limited`, `unavailable` or
+    /// `internal`; a 409 on a state that forbids the action names it
+    /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`,
+    /// `reservation_not_active`, `already_resolved`, …).
+    pub error: String,
+    /// With `forbidden`: `missing_scope` or `role_not_allowed`.
+    pub reason: Option<String>,
+    /// With `not_found`: the kind of thing not found.
+    pub resource: Option<String>,
+    /// With `idempotency_key_reused`: what to do.
+    pub message: Option<String>,
+    /// With `rate_limited`: seconds to wait, as in `Retry-After`.
+    pub retry_after: Option<u64>,
+    /// With `invalid_fields`: each faulty field.
+    pub fields: Option<Vec<FieldProblemBody>>,
+}
+
+/// A faulty field of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblemBody {
+    /// As in the request; inside a batch with its place (`results[2].response_ms`).
+    pub field: String,
+    /// `required`, `too_long`, `invalid`, `taken`, `unknown`, `must_be_a_string`,
+    /// `must_be_a_boolean`, `must_be_an_integer`, `must_be_an_array`,
+    /// `must_be_an_object`, `out_of_range`, `empty`, `too_many`,
+    /// `in_the_future`, `too_old`.
+    pub problem: String,
+    /// The problem in the request's language (`Accept-Language`); the partner
+    /// API's answers only.
+    pub message: Option<String>,
 }
 
 /// One faulty field of a request, explained.

@@ -19,8 +19,8 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         .spawn()
         .expect("start partnerdesk serve --demo");
     // Everything it prints: the address, the logins' heading, six logins and
-    // the API token (a line left unread would end the server on a closed pipe).
-    let lines = first_lines(&mut child, 9).await;
+    // the two API tokens (a line left unread would end the server on a closed pipe).
+    let lines = first_lines(&mut child, 10).await;
     let address = lines
         .iter()
         .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
@@ -35,6 +35,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     };
     let operator_home = demo_operator_home(&address, &lines).await;
     let licences_over = owner_licences_over(&address, &lines).await;
+    let monitors = demo_monitors(&address, &lines).await;
     let _ = child.kill();
     let _ = child.wait();
 
@@ -53,6 +54,13 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             .iter()
             .any(|l| l.starts_with("Demo partner API token (every scope): pdp_")),
         "{lines:?}"
+    );
+    let monitors = monitors.unwrap_or_else(|| panic!("the monitoring token answers: {lines:?}"));
+    assert!(
+        monitors["monitors"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "the demo token sees the demo's monitors: {monitors}"
     );
     let operator_home = operator_home.unwrap_or_else(|e| panic!("the demo operator signs in: {e}"));
     assert!(
@@ -82,6 +90,24 @@ async fn first_lines(child: &mut std::process::Child, count: usize) -> Vec<Strin
     })
     .await
     .expect("read output")
+}
+
+/// What the printed monitoring token is answered on the monitoring API.
+async fn demo_monitors(address: &Option<String>, lines: &[String]) -> Option<serde_json::Value> {
+    let token = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Demo monitoring API token: pdm_"))?;
+    let address = address.as_deref()?.trim_end_matches('/');
+    let answer = reqwest::Client::new()
+        .get(format!("{address}/api/v1/monitors"))
+        .bearer_auth(format!("pdm_{token}"))
+        .send()
+        .await
+        .ok()?;
+    if answer.status() != 200 {
+        return None;
+    }
+    answer.json().await.ok()
 }
 
 /// The demo operator signs in and lands on what its sub-account sees.

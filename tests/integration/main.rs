@@ -2,6 +2,7 @@
 
 mod accounts;
 mod activity_log;
+mod api_document;
 mod authorization;
 mod authorization_fixture;
 mod authorization_samples;

@@ -31,6 +31,22 @@ async fn the_reference_shows_every_operation_and_schema_of_the_document() {
             operations += 1;
             let title = format!("<code>{} {}</code>", method.to_uppercase(), path);
             assert!(english.contains(&title), "{title} is on the page");
+            // The operation's section names the token it takes.
+            let section = english
+                .split(&format!("-title\">{title}</h3>"))
+                .nth(1)
+                .and_then(|rest| rest.split("</section>").next())
+                .unwrap_or_else(|| panic!("{title} has a section"));
+            for scheme in operation["security"][0]
+                .as_object()
+                .expect("security")
+                .keys()
+            {
+                assert!(
+                    section.contains(&format!("href=\"#token-{scheme}\"")),
+                    "{title} names {scheme}"
+                );
+            }
             for (status, _) in operation["responses"].as_object().expect("responses") {
                 assert!(
                     english.contains(&format!("<td>{status}</td>")),
@@ -40,6 +56,15 @@ async fn the_reference_shows_every_operation_and_schema_of_the_document() {
         }
     }
     assert!(operations >= 3, "{operations}");
+    for scheme in ["partner_token", "operator_token", "monitoring_token"] {
+        assert!(
+            english.contains(&format!("id=\"token-{scheme}\"")),
+            "{scheme} is explained"
+        );
+    }
+    for tag in ["operator", "monitoring"] {
+        assert!(english.contains(&format!("id=\"tag-{tag}\"")), "{tag}");
+    }
     for (schema, _) in document["components"]["schemas"]
         .as_object()
         .expect("schemas")
@@ -57,5 +82,6 @@ async fn the_reference_shows_every_operation_and_schema_of_the_document() {
 
     let french = page(&app, "fr").await;
     assert!(french.contains("Paramètres") && french.contains("Réponses"));
+    assert!(french.contains("Jetons") && french.contains("Jeton :"));
     assert!(!french.contains(">Parameters<"));
 }

@@ -1,71 +1,37 @@
-//! The OpenAPI 3.1 document of the partner API, generated from the handlers'
-//! `utoipa::path` attributes and the types they read and answer, and served at
-//! `/api/v1/openapi.json` to anyone.
+//! The partner API's part of the OpenAPI document: its operations, the types
+//! they read and answer, the partner token and the 429 of its budget.
 
-use actix_web::HttpResponse;
-use serde::Serialize;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
-use super::activity::{self, ActivityEntry, ActivityPage};
-use super::create::NewCustomerRequest;
-use super::customer_changes::{
+use crate::partner_api::activity::{self, ActivityEntry, ActivityPage};
+use crate::partner_api::create::NewCustomerRequest;
+use crate::partner_api::customer_changes::{
     self, CustomerChangeRequest, DissociateRequest, DissociatedBody, TermChangeBody, TermRequest,
 };
-use super::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
-use super::groups::{self, GroupBody, GroupDeletedBody, GroupList, GroupMemberBody, GroupRequest};
-use super::health::{self, HealthBody, IncidentBody, IncidentUpdateBody, ServiceBody};
-use super::orders::{
+use crate::partner_api::customers::{self, AddressBody, ContactBody, CustomerBody, CustomerPage};
+use crate::partner_api::groups::{
+    self, GroupBody, GroupDeletedBody, GroupList, GroupMemberBody, GroupRequest,
+};
+use crate::partner_api::health::{self, HealthBody, IncidentBody, IncidentUpdateBody, ServiceBody};
+use crate::partner_api::orders::{
     self, NewOrderRequest, OrderBody, OrderLineBody, OrderPage, OwnerBody, SubscriptionBody,
     SubscriptionList,
 };
-use super::permissions::{
+use crate::partner_api::permissions::{
     self, PermissionBody, PermissionList, PermissionRequest, PrerequisiteBody,
 };
-use super::request_writes::{self, NewRequestBody, ReplyBody, StatusBody};
-use super::requests::{self, MessageBody, RequestBody, RequestPage};
-use super::reservations::{
+use crate::partner_api::request_writes::{self, NewRequestBody, ReplyBody, StatusBody};
+use crate::partner_api::requests::{self, MessageBody, RequestBody, RequestPage};
+use crate::partner_api::reservations::{
     self, ExchangeBody, ExchangeRequest, NoFields, ReservationBody, ReservationList,
 };
-use super::staff::{self, InvitationBody, StaffBody, StaffList};
+use crate::partner_api::staff::{self, InvitationBody, StaffBody, StaffList};
 
-/// Every refusal's body; which fields are present depends on `error`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// `unauthorized`, `forbidden`, `not_found`, `invalid_json`,
-    /// `invalid_fields`, `idempotency_key_reused`, `idempotency_key_in_use`,
-    /// `malformed_input`, `too_large`, `rate_limited`, `unavailable` or
-    /// `internal`; a 409 on a state that forbids the action names it
-    /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`,
-    /// `reservation_not_active`, …).
-    pub error: String,
-    /// With `forbidden`: `missing_scope` or `role_not_allowed`.
-    pub reason: Option<String>,
-    /// With `not_found`: the kind of thing not found.
-    pub resource: Option<String>,
-    /// With `idempotency_key_reused`: what to do.
-    pub message: Option<String>,
-    /// With `rate_limited`: seconds to wait, as in `Retry-After`.
-    pub retry_after: Option<u64>,
-    /// With `invalid_fields`: each faulty field.
-    pub fields: Option<Vec<FieldProblemBody>>,
-}
-
-/// A faulty field of a request.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldProblemBody {
-    pub field: String,
-    /// `required`, `too_long`, `invalid`, `taken`, `unknown`, `must_be_a_string`,
-    /// `must_be_a_boolean`, `must_be_an_integer`, `out_of_range`.
-    pub problem: String,
-    /// The problem in the request's language (`Accept-Language`).
-    pub message: Option<String>,
-}
-
-/// The name of the security scheme the paths name.
+/// The name of the security scheme the partner API's operations name.
 pub const SECURITY_SCHEME: &str = "partner_token";
 
 struct PartnerToken;
@@ -138,12 +104,6 @@ impl Modify for RateLimited {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "Partnerdesk partner API",
-        description = "What a partner's staff do in the browser, for programs. Every request \
-            carries `Authorization: Bearer <token>`; everything is scoped to the token's \
-            organisation, and another organisation's objects answer 404 like missing ones.",
-    ),
     paths(
         customers::list,
         customers::read,
@@ -201,8 +161,6 @@ impl Modify for RateLimited {
         ServiceBody,
         IncidentBody,
         IncidentUpdateBody,
-        ErrorBody,
-        FieldProblemBody,
         OrderBody,
         OrderLineBody,
         OrderPage,
@@ -239,13 +197,4 @@ impl Modify for RateLimited {
         (name = "staff", description = "The organisation's people"),
     ),
 )]
-struct PartnerApi;
-
-/// The document, as served.
-pub fn document() -> utoipa::openapi::OpenApi {
-    PartnerApi::openapi()
-}
-
-pub async fn serve() -> HttpResponse {
-    HttpResponse::Ok().json(document())
-}
+pub(super) struct PartnerApi;
