@@ -1,6 +1,8 @@
-//! The delivery worker: claims a due delivery with a lease (a compare-and-set
+//! The delivery worker: claims due deliveries with a lease (a compare-and-set
 //! update, so several instances never send the same delivery at once), POSTs
-//! its stored body signed, and records the outcome. A 2xx answer delivers it;
+//! each stored body signed, and records the outcome. It sends several at once,
+//! one at a time to each endpoint, so a receiver that answers slowly or not at
+//! all delays only its own partner's events. A 2xx answer delivers it;
 //! anything else (another status, no connection, no answer within the timeout,
 //! an address no longer allowed) is retried with backoff until the give-up
 //! window has passed. Delivery is at least once: a worker that dies mid-send
@@ -12,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use openidconnect::reqwest;
 use rand::Rng;
 use tokio::sync::Notify;
@@ -26,6 +30,8 @@ use crate::email::outbox::OutboxError;
 use crate::ids::PartnerId;
 use crate::jobs::{Shutdown, lease_until};
 
+/// The most deliveries one worker sends at once.
+const IN_FLIGHT_MAX: usize = 8;
 /// How much longer than the timeout a claimed delivery stays reserved.
 const CLAIM_MARGIN: Duration = Duration::from_secs(60);
 /// The most of a receiver's answer kept as the error of a failed attempt.
@@ -68,10 +74,14 @@ struct Attempt {
     error: Option<String>,
 }
 
+/// Claims the most overdue delivery that is due, leaving out the endpoints in
+/// `busy` (one delivery at a time to each endpoint, so a slow receiver holds
+/// one of the worker's slots, never all of them).
 fn claim_next(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     lease: Duration,
+    busy: &[String],
 ) -> QueryResult<Option<Claimed>> {
     use webhook_deliveries::dsl as d;
     let is_due = || {
@@ -87,6 +97,7 @@ fn claim_next(
             .inner_join(webhook_endpoints::table)
             .filter(is_due())
             .filter(webhook_endpoints::disabled_at.is_null())
+            .filter(d::endpoint_id.ne_all(busy))
             .order(d::next_attempt_at.asc())
             .select(d::id)
             .first(conn)
@@ -155,39 +166,100 @@ pub struct WebhookWorker {
 }
 
 impl WebhookWorker {
-    /// Sends every delivery that is due now; returns how many were delivered.
+    /// Sends every delivery that is due now, up to `IN_FLIGHT_MAX` at once and
+    /// one at a time to each endpoint, so that one partner's slow or silent
+    /// receiver does not hold back the others' events; returns how many were
+    /// delivered.
     pub async fn deliver_due(&self) -> Result<usize, WorkerError> {
+        let mut in_flight = FuturesUnordered::new();
+        let mut busy: Vec<String> = Vec::new();
         let mut delivered = 0;
-        while !self.shutdown.is_requested() {
-            let now = self.clock.now();
-            let lease = self.settings.webhooks.timeout + CLAIM_MARGIN;
-            let Some(delivery) = db::run(&self.pool, move |conn| {
-                claim_next(conn, now, lease).map_err(WorkerError::from)
-            })
-            .await?
-            else {
-                break;
-            };
-            let attempt = self.attempt(&delivery, now).await;
-            let now = self.clock.now();
-            if attempt.error.is_none() {
-                delivered += 1;
-                db::run(&self.pool, move |conn| {
-                    record_success(conn, &delivery, &attempt, now).map_err(WorkerError::from)
+        let mut nothing_claimable = false;
+        let mut stopped_by: Option<WorkerError> = None;
+        loop {
+            while !nothing_claimable
+                && stopped_by.is_none()
+                && in_flight.len() < IN_FLIGHT_MAX
+                && !self.shutdown.is_requested()
+            {
+                let now = self.clock.now();
+                let lease = self.settings.webhooks.timeout + CLAIM_MARGIN;
+                let skipped = busy.clone();
+                let claimed = db::run(&self.pool, move |conn| {
+                    claim_next(conn, now, lease, &skipped).map_err(WorkerError::from)
                 })
-                .await?;
-            } else {
-                let settings = self.settings.clone();
-                let emailed = db::run(&self.pool, move |conn| {
-                    record_failure(conn, &delivery, &attempt, now, &settings)
-                })
-                .await?;
-                if emailed {
-                    self.outbox_wake.notify_one();
+                .await;
+                match claimed {
+                    Ok(Some(delivery)) => {
+                        busy.push(delivery.endpoint_id.clone());
+                        in_flight.push(self.send(delivery, now));
+                    }
+                    Ok(None) => nothing_claimable = true,
+                    // The sends under way finish and are recorded first.
+                    Err(error) => stopped_by = Some(error),
                 }
             }
+            // While sends are under way, new events (a wake) or retries
+            // coming due (the poll) are claimed beside them.
+            let looking = nothing_claimable && stopped_by.is_none() && !in_flight.is_empty();
+            let sent = tokio::select! {
+                sent = in_flight.next() => sent,
+                _ = self.wake.notified(), if looking => {
+                    nothing_claimable = false;
+                    continue;
+                }
+                _ = tokio::time::sleep(self.settings.webhooks.poll_interval), if looking => {
+                    nothing_claimable = false;
+                    continue;
+                }
+            };
+            let Some(sent) = sent else {
+                break;
+            };
+            let (endpoint_id, outcome) = sent;
+            busy.retain(|busy| *busy != endpoint_id);
+            match outcome {
+                Ok(true) => delivered += 1,
+                Ok(false) => {}
+                Err(error) => stopped_by = stopped_by.or(Some(error)),
+            }
+            // The endpoint is free again: its next delivery may be due.
+            nothing_claimable = false;
         }
-        Ok(delivered)
+        match stopped_by {
+            Some(error) => Err(error),
+            None => Ok(delivered),
+        }
+    }
+
+    /// One attempt of a claimed delivery, recorded: (its endpoint, whether it
+    /// was delivered).
+    async fn send(
+        &self,
+        delivery: Claimed,
+        now: NaiveDateTime,
+    ) -> (String, Result<bool, WorkerError>) {
+        let endpoint_id = delivery.endpoint_id.clone();
+        let attempt = self.attempt(&delivery, now).await;
+        let now = self.clock.now();
+        let outcome = if attempt.error.is_none() {
+            db::run(&self.pool, move |conn| {
+                record_success(conn, &delivery, &attempt, now).map_err(WorkerError::from)
+            })
+            .await
+            .map(|()| true)
+        } else {
+            let settings = self.settings.clone();
+            let emailed = db::run(&self.pool, move |conn| {
+                record_failure(conn, &delivery, &attempt, now, &settings)
+            })
+            .await;
+            if matches!(emailed, Ok(true)) {
+                self.outbox_wake.notify_one();
+            }
+            emailed.map(|_| false)
+        };
+        (endpoint_id, outcome)
     }
 
     /// One POST of the delivery's body, signed with the endpoint's secrets.

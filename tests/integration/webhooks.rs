@@ -11,7 +11,7 @@ use partnerdesk::i18n::Lang;
 use partnerdesk::webhooks::EventType;
 
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{TestApp, eventually, spawn_app};
+use crate::helpers::{TestApp, eventually, spawn_app, spawn_app_with};
 use crate::partner_api_helpers::{CUSTOMERS, new_customer};
 use crate::webhooks_helpers::{Received, Receiver, signed_with};
 
@@ -312,4 +312,36 @@ async fn an_event_not_yet_delivered_when_the_server_stops_is_delivered_by_the_ne
         &secret
     ));
     next.stop().await;
+}
+
+#[tokio::test]
+async fn a_silent_receiver_holds_back_neither_another_partner_nor_its_own_order() {
+    // Longer than the test waits: a worker that waited on the silent receiver
+    // would deliver nothing else in time.
+    let app = spawn_app_with(|settings| {
+        settings.webhooks.timeout = std::time::Duration::from_secs(120);
+    })
+    .await;
+    let silent = Receiver::holding().await;
+    let prompt = Receiver::start(&[]).await;
+    let (_, slow_owner, slow_token) = partner(&app, "Contoso", "contoso.example");
+    let (_, owner, token) = partner(&app, "Northwind", "northwind.example");
+    app.webhook_endpoint(&slow_owner, &silent.url(), &[EventType::CustomerCreated]);
+    app.webhook_endpoint(&owner, &prompt.url(), &[EventType::CustomerCreated]);
+    for name in ["Fabrikam", "Tailspin", "Litware"] {
+        create_customer(&app, &slow_token, name).await;
+    }
+    // Northwind's event comes due last.
+    app.clock.advance(chrono::Duration::seconds(1));
+    create_customer(&app, &token, "Adatum").await;
+
+    let wait = std::time::Duration::from_secs(20);
+    eventually("Northwind's event", wait, || prompt.received().len() == 1).await;
+    assert_eq!(
+        silent.received().len(),
+        1,
+        "one delivery at a time to each endpoint"
+    );
+    silent.release();
+    eventually("Contoso's events", wait, || silent.received().len() == 3).await;
 }

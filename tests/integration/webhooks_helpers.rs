@@ -44,6 +44,8 @@ pub struct Receiver {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<u16>>>,
+    /// Each answer waits for a permit; plenty unless the receiver holds.
+    gate: Arc<tokio::sync::Semaphore>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -56,16 +58,32 @@ impl Drop for Receiver {
 impl Receiver {
     /// Answers `script`'s statuses in turn, then 200 (or `always` when given).
     pub async fn start(script: &[u16]) -> Receiver {
+        Self::gated(script, tokio::sync::Semaphore::MAX_PERMITS).await
+    }
+
+    /// Takes each request, then holds its answer until `release`: a
+    /// receiver that has gone silent.
+    pub async fn holding() -> Receiver {
+        Self::gated(&[], 0).await
+    }
+
+    /// Answers every request held so far, and those to come.
+    pub fn release(&self) {
+        self.gate.add_permits(10_000);
+    }
+
+    async fn gated(script: &[u16], permits: usize) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("address").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let script = Arc::new(Mutex::new(script.iter().copied().collect::<VecDeque<_>>()));
-        let (log, statuses) = (received.clone(), script.clone());
+        let gate = Arc::new(tokio::sync::Semaphore::new(permits));
+        let (log, statuses, answers) = (received.clone(), script.clone(), gate.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (log, statuses) = (log.clone(), statuses.clone());
+                let (log, statuses, gate) = (log.clone(), statuses.clone(), answers.clone());
                 tokio::spawn(async move {
-                    let _ = serve(stream, log, statuses).await;
+                    let _ = serve(stream, log, statuses, gate).await;
                 });
             }
         });
@@ -73,6 +91,7 @@ impl Receiver {
             port,
             received,
             script,
+            gate,
             task,
         }
     }
@@ -97,6 +116,7 @@ async fn serve(
     stream: tokio::net::TcpStream,
     log: Arc<Mutex<Vec<Received>>>,
     statuses: Arc<Mutex<VecDeque<u16>>>,
+    gate: Arc<tokio::sync::Semaphore>,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
@@ -124,6 +144,7 @@ async fn serve(
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     });
+    let _permit = gate.acquire().await;
     let answer =
         format!("HTTP/1.1 {status} Scripted\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno");
     reader.get_mut().write_all(answer.as_bytes()).await?;
