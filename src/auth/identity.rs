@@ -11,11 +11,11 @@ use diesel::prelude::*;
 
 pub use super::members::{CustomerMember, PartnerMember};
 pub use crate::access::MembershipScope;
-use crate::access::{CustomerRole, PartnerRole, Requester, SubAccountAccess};
+use crate::access::{CustomerRole, OperatorStanding, PartnerRole, Requester, SubAccountAccess};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    customer_accounts, customer_security, logins, memberships, partner_organisations,
-    second_factors, sub_accounts,
+    customer_accounts, customer_security, instance_operators, logins, memberships,
+    partner_organisations, second_factors, sub_accounts,
 };
 use crate::errors::PageError;
 use crate::i18n::Lang;
@@ -30,6 +30,8 @@ pub struct SignedInLogin {
     pub time_zone: chrono_tz::Tz,
     /// The login has a second factor.
     pub second_factor: bool,
+    /// Since when the login is an instance operator, if it is one.
+    pub operator_since: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,8 @@ pub struct Membership {
     pub sub_account: Option<SubAccountAccess>,
     /// The organisation's or account's rule on second factors, if it has one.
     pub second_factor_policy: Option<crate::auth::second_factor_rule::Policy>,
+    /// A partner organisation the instance operator has suspended.
+    pub suspended: bool,
 }
 
 impl Membership {
@@ -92,6 +96,9 @@ pub struct Identity {
     /// The chosen membership requires a second factor, the login has none and
     /// the grace period is over: its pages send the person to enrol.
     pub must_enrol: bool,
+    /// The login's standing as an instance operator (its second factor
+    /// included).
+    pub operator: OperatorStanding,
 }
 
 /// The active memberships of a login, partner and customer alike, by the name of
@@ -119,6 +126,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 partner_organisations::name.nullable(),
                 partner_organisations::second_factor_required_since.nullable(),
                 partner_organisations::second_factor_grace_days.nullable(),
+                partner_organisations::suspended_at.nullable().is_not_null(),
             ),
             (
                 customer_accounts::id.nullable(),
@@ -149,6 +157,8 @@ fn membership_of_row(
     ((id, role), partner, customer, sub_account): MembershipRow,
 ) -> Option<Membership> {
     use crate::auth::second_factor_rule::Policy;
+    let (partner_id, partner_name, since, grace, suspended) = partner;
+    let partner = (partner_id, partner_name, since, grace);
     let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
         match (partner, customer, sub_account) {
             ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
@@ -195,6 +205,7 @@ fn membership_of_row(
         tenant_name,
         sub_account,
         second_factor_policy,
+        suspended,
     })
 }
 
@@ -208,12 +219,28 @@ type TenantColumns = (
 
 type MembershipRow = (
     (String, String),
-    TenantColumns,
+    // The partner's, and whether it is suspended.
+    (
+        Option<String>,
+        Option<String>,
+        Option<chrono::NaiveDateTime>,
+        Option<i32>,
+        bool,
+    ),
     TenantColumns,
     Option<(String, String, String, bool, bool, i32, bool)>,
 );
 
-type LoginRow = (String, String, String, String, String, String, bool);
+type LoginRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    Option<chrono::NaiveDateTime>,
+);
 
 pub fn load(
     conn: &mut DbConnection,
@@ -235,10 +262,16 @@ pub fn load(
             diesel::dsl::exists(
                 second_factors::table.filter(second_factors::login_id.eq(logins::id)),
             ),
+            instance_operators::table
+                .filter(instance_operators::login_id.eq(logins::id))
+                .select(instance_operators::granted_at)
+                .single_value(),
         ))
         .load(conn)?;
     let row = rows.into_iter().next();
-    let Some((id, username, full_name, email, language, time_zone, second_factor)) = row else {
+    let Some((id, username, full_name, email, language, time_zone, second_factor, operator_since)) =
+        row
+    else {
         return Ok(None);
     };
     let memberships = memberships_of(conn, &id)?;
@@ -253,6 +286,7 @@ pub fn load(
             language: Lang::from_code(&language).unwrap_or_default(),
             time_zone: time_zone.parse().unwrap_or(chrono_tz::UTC),
             second_factor,
+            operator_since,
         },
         membership,
         memberships,
@@ -260,6 +294,7 @@ pub fn load(
         customer_context: None,
         second_factor_fresh: false,
         must_enrol: false,
+        operator: OperatorStanding::NotOperator,
     }))
 }
 
@@ -298,6 +333,7 @@ impl Identity {
             sub_account: None,
             // The partner membership's rule was applied before entering.
             second_factor_policy: None,
+            suspended: false,
         });
         self.assisting = Some(assisting);
     }
@@ -316,6 +352,11 @@ impl Identity {
                 .as_ref()
                 .map(|membership| (membership.scope, membership.sub_account.as_ref())),
             must_enrol: self.must_enrol,
+            tenant_suspended: self
+                .membership
+                .as_ref()
+                .is_some_and(|membership| membership.suspended),
+            operator: self.operator,
         }
     }
 }

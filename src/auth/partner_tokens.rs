@@ -12,7 +12,7 @@ use crate::access::{PartnerRole, TokenScope};
 use crate::accounts::{LoginState, MembershipState};
 use crate::auth::tokens::{digest, random_token};
 use crate::db::DbConnection;
-use crate::db::schema::{logins, memberships, partner_api_tokens};
+use crate::db::schema::{logins, memberships, partner_api_tokens, partner_organisations};
 use crate::ids::PartnerId;
 
 /// What a partner token's prefix says about it to someone who finds one.
@@ -158,6 +158,9 @@ pub struct PartnerClient {
     pub creator_login_id: String,
     pub creator_name: String,
     pub creator_membership_id: String,
+    /// The instance operator has suspended the organisation: the token is
+    /// refused (`organisation_suspended`) until it is reinstated.
+    pub organisation_suspended: bool,
     scope: PartnerScope,
 }
 
@@ -189,6 +192,7 @@ type ClientRow = (
     String,
     String,
     String,
+    Option<NaiveDateTime>,
 );
 
 /// The partner token `presented` is, if it acts at `now`: not revoked, not
@@ -222,11 +226,25 @@ pub fn partner_of(
             logins::id,
             logins::full_name,
             memberships::id,
+            partner_organisations::table
+                .filter(partner_organisations::id.eq(partner_api_tokens::partner_id))
+                .select(partner_organisations::suspended_at)
+                .single_value(),
         ))
         .first(conn)
         .optional()?;
-    let Some((token_id, token_name, partner_id, scopes, last_used, role, login, name, membership)) =
-        found
+    let Some((
+        token_id,
+        token_name,
+        partner_id,
+        scopes,
+        last_used,
+        role,
+        login,
+        name,
+        membership,
+        suspended_at,
+    )) = found
     else {
         return Ok(None);
     };
@@ -247,6 +265,7 @@ pub fn partner_of(
         creator_login_id: login,
         creator_name: name,
         creator_membership_id: membership,
+        organisation_suspended: suspended_at.is_some(),
         scope: PartnerScope::of_credential(partner_id),
     }))
 }

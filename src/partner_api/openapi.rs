@@ -42,7 +42,8 @@ pub struct ErrorBody {
     /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`,
     /// `reservation_not_active`, …).
     pub error: String,
-    /// With `forbidden`: `missing_scope` or `role_not_allowed`.
+    /// With `forbidden`: `missing_scope`, `role_not_allowed` or
+    /// `organisation_suspended`.
     pub reason: Option<String>,
     /// With `not_found`: the kind of thing not found.
     pub resource: Option<String>,

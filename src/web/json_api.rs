@@ -26,7 +26,7 @@ pub enum ApiError {
     #[error("invalid fields")]
     Explained(Vec<FieldProblem>),
     /// The token may not do this; the code says why (`missing_scope`,
-    /// `role_not_allowed`).
+    /// `role_not_allowed`, `organisation_suspended`).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     /// An `Idempotency-Key` already used with another request.
