@@ -186,3 +186,35 @@ fn logged(app: &TestApp, partner: &str, action: &str) -> i64 {
         .get_result(&mut app.conn())
         .expect("count")
 }
+
+#[tokio::test]
+async fn suspending_ends_an_open_customer_session_of_the_staff() {
+    let app = spawn_app().await;
+    let (partner, customer, _) = contoso(&app);
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let open = format!("/partner/customers/{customer}/open");
+    let opened = app
+        .post_as(&owner, &open, &[("reason", "Setting up sites")])
+        .await;
+    assert_eq!(opened.status(), 303);
+    assert_eq!(
+        crate::admin::status_of(&app, &owner, "/customer").await,
+        200
+    );
+
+    let root = operator_signed_in(&app).await;
+    let suspend = format!("/admin/partners/{partner}/suspend");
+    app.post_as(&root, &suspend, &[("reason", REASON), ("confirmed", "yes")])
+        .await;
+    let ended = owner.get(app.url("/customer")).send().await.expect("GET");
+    assert_eq!(ended.status(), 303);
+    assert!(location(&ended).starts_with(&open), "{}", location(&ended));
+    let sent = owner
+        .get(app.url(&location(&ended)))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(location(&sent), "/suspended");
+}
