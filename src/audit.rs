@@ -107,6 +107,9 @@ crate::db::codes::stored_code! {
         WebhookDisabledForFailures => "webhook_disabled_for_failures",
         WebhookDeleted => "webhook_deleted",
         WebhookRedelivered => "webhook_redelivered",
+        /// The instance operator suspended the organisation (the reason in the details).
+        PartnerSuspended => "partner_suspended",
+        PartnerReinstated => "partner_reinstated",
     }
 }
 

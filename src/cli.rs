@@ -1,20 +1,19 @@
 //! The command line: `serve [--demo]`, `migrate`, `check`, `backup`, `restore`,
 //! `export-partner`, `import-partner`, and the operator's
-//! `create-partner`, `offer add|list|retire`, `api-token create|revoke`, and
-//! `health …` (in `service_health::cli`).
+//! `create-partner`, `offer add|list|retire`, `api-token create|revoke`,
+//! `operator grant|revoke`, and `health …` (in `service_health::cli`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::accounts::{DisplayName, EmailAddress, NewLogin, Username};
 use crate::auth::api_tokens;
 use crate::commerce::{catalogue, money};
 use crate::config::Settings;
 use crate::db::partner_archive;
 use crate::i18n::Lang;
-use crate::organisations::{self, NewPartner};
+use crate::organisations::{self, input::PartnerInput};
 use crate::{clock, db, demo, startup::Application};
 
 #[derive(Parser)]
@@ -66,6 +65,10 @@ enum Command {
     /// Create or revoke tokens for the JSON API.
     #[command(subcommand)]
     ApiToken(TokenCommand),
+    /// Make a login an instance operator (the operator's area, /admin), or
+    /// take the role back.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// The catalogue of offers partners order for their customers.
     Offer {
         #[command(subcommand)]
@@ -123,6 +126,24 @@ enum OfferCommand {
     List,
     /// Take an offer out of the catalogue; what was ordered stays.
     Retire { id: String },
+}
+
+/// Instance operators, named by username or email address.
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Grant the role to an active login.
+    Grant(LoginArgs),
+    /// Revoke the role.
+    Revoke(LoginArgs),
+}
+
+#[derive(clap::Args)]
+#[group(required = true, multiple = false)]
+struct LoginArgs {
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    username: Option<String>,
 }
 
 /// The operator's tokens for the JSON API (service health, licence usage).
@@ -202,50 +223,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportPartner { file } => import_partner(&settings, &file),
         Command::Health(command) => crate::service_health::cli::health(&settings, command),
         Command::ApiToken(command) => api_token(&settings, command),
+        Command::Operator(command) => operator(&settings, command),
         Command::CreatePartner(args) => create_partner(&settings, args),
         Command::Offer { command } => offers(&settings, command),
     }
 }
 
 fn create_partner(settings: &Settings, args: NewPartnerArgs) -> anyhow::Result<()> {
-    let NewPartnerArgs {
-        name,
-        owner_username,
-        owner_email,
-        owner_name,
-        language,
-        time_zone,
-        parent,
-        second_factor_optional,
-    } = args;
-    let field = |what: &str, e: crate::accounts::FieldError| anyhow::anyhow!("{what}: {}", e);
-    let username = Username::parse(&owner_username).map_err(|e| field("--owner-username", e))?;
-    let email_text = owner_email.unwrap_or_else(|| owner_username.clone());
-    let owner_email = EmailAddress::parse(&email_text).map_err(|e| field("--owner-email", e))?;
-    if !username.may_belong_to(&owner_email) {
-        anyhow::bail!(
-            "--owner-username: an email address as username must be the owner's own (--owner-email)"
-        );
-    }
-    let new = NewPartner {
-        name: DisplayName::parse(&name).map_err(|e| field("--name", e))?,
-        parent_id: parent,
-        second_factor_required: !second_factor_optional,
-        owner: NewLogin {
-            username,
-            email: owner_email,
-            full_name: DisplayName::parse(&owner_name).map_err(|e| field("--owner-name", e))?,
-            language: Lang::from_code(&language)
-                .ok_or_else(|| anyhow::anyhow!("--language: use fr or en"))?,
-            time_zone: time_zone
-                .parse()
-                .map_err(|_| anyhow::anyhow!("--time-zone: not an IANA time zone"))?,
-        },
+    let input = PartnerInput {
+        name: args.name,
+        owner_username: args.owner_username,
+        owner_email: args.owner_email.unwrap_or_default(),
+        owner_name: args.owner_name,
+        language: args.language,
+        time_zone: args.time_zone,
+        parent: args.parent,
+        second_factor_required: !args.second_factor_optional,
     };
+    let new = input.parse().map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|(field, problem)| {
+                format!("--{}: {}", field.replace('_', "-"), problem.sentence())
+            })
+            .collect();
+        anyhow::anyhow!(lines.join("; "))
+    })?;
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = pool.get()?;
-    let created =
-        organisations::create_with_owner(&mut conn, settings, clock::system().now(), &new)?;
+    let now = clock::system().now();
+    let actor = crate::instance_log::OperatorActor::COMMAND_LINE;
+    let created = organisations::create_by_operator(&mut conn, settings, now, actor, &new)?;
     println!("Partner organisation created: {}", created.partner_id);
     if created.owner_is_new {
         println!("The owner's activation email is queued; the running portal sends it.");
@@ -254,6 +262,32 @@ fn create_partner(settings: &Settings, args: NewPartnerArgs) -> anyhow::Result<(
             "The username already has a login: an invitation to own this organisation \
                  is queued for the address given; it becomes owner once that login accepts."
         );
+    }
+    Ok(())
+}
+
+fn operator(settings: &Settings, command: OperatorCommand) -> anyhow::Result<()> {
+    use crate::instance_log::OperatorActor;
+    use crate::operators::{self, LoginName};
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let now = clock::system().now();
+    let (OperatorCommand::Grant(args) | OperatorCommand::Revoke(args)) = &command;
+    let name = match (&args.username, &args.email) {
+        (Some(username), _) => LoginName::Username(username),
+        (None, Some(email)) => LoginName::Email(email),
+        (None, None) => anyhow::bail!("name the login with --email or --username"),
+    };
+    let actor = OperatorActor::COMMAND_LINE;
+    match command {
+        OperatorCommand::Grant(_) => {
+            let username = operators::grant(&mut conn, now, actor, &name)?;
+            println!("{username} is now an instance operator (/admin).");
+        }
+        OperatorCommand::Revoke(_) => {
+            let username = operators::revoke(&mut conn, now, actor, &name)?;
+            println!("{username} is no longer an instance operator.");
+        }
     }
     Ok(())
 }

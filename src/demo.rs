@@ -101,6 +101,7 @@ pub struct DemoPasswords {
     staff: Vec<NewPassword>,
     customer_administrator: NewPassword,
     sub_account_operator: NewPassword,
+    instance_operator: NewPassword,
 }
 
 impl DemoPasswords {
@@ -112,6 +113,7 @@ impl DemoPasswords {
                 .collect::<Result<_, _>>()?,
             customer_administrator: NewPassword::new()?,
             sub_account_operator: NewPassword::new()?,
+            instance_operator: NewPassword::new()?,
         })
     }
 }
@@ -166,6 +168,7 @@ pub fn seed(
     health_requests_and_monitors(conn, now, &partner_id)?;
     let operator = passwords.sub_account_operator;
     printed.extend(sub_account_operator(conn, now, &partner_id, operator)?);
+    printed.push(instance_operator(conn, now, passwords.instance_operator)?);
     let api_token = db::write_transaction(conn, |conn| demo_api_token(conn, now, &partner_id))?;
     let monitoring_token =
         db::write_transaction(conn, |conn| demo_monitoring_token(conn, now, &partner_id))?;
@@ -330,6 +333,38 @@ fn sub_account_operator(
 }
 
 const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";
+const DEMO_INSTANCE_OPERATOR: &str = "operator@partnerdesk.example";
+
+/// A login that is an instance operator and nothing else, for the
+/// operator's area (`/admin`).
+fn instance_operator(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    NewPassword { password, hash }: NewPassword,
+) -> Result<DemoLogin, DemoError> {
+    let person = Person {
+        username: DEMO_INSTANCE_OPERATOR,
+        full_name: "Oscar Operator",
+        language: Lang::En,
+    };
+    let (login_id, _) =
+        db::write_transaction(conn, |conn| active_login(conn, now, &person, &hash))?;
+    // Granted once, by the demo: a later start keeps the first grant's date.
+    if !crate::operators::is_operator(conn, &login_id)? {
+        let actor = crate::instance_log::OperatorActor {
+            login_id: None,
+            name: "demo",
+        };
+        let name = crate::operators::LoginName::Username(DEMO_INSTANCE_OPERATOR);
+        crate::operators::grant(conn, now, actor, &name)
+            .map_err(|_| DemoError::Invalid("instance operator"))?;
+    }
+    Ok(DemoLogin {
+        username: DEMO_INSTANCE_OPERATOR.to_owned(),
+        password,
+        role: "instance operator (/admin)".to_owned(),
+    })
+}
 
 /// Service health, service requests and monitors on the first customers (once).
 fn health_requests_and_monitors(

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin;
 pub mod assisted;
 pub mod audit;
 pub mod auth;
@@ -18,11 +19,13 @@ pub mod errors;
 pub mod home;
 pub mod i18n;
 pub mod ids;
+pub mod instance_log;
 pub mod invitations;
 pub mod jobs;
 pub mod log_wording;
 pub mod metrics;
 pub mod monitoring;
+pub mod operators;
 pub mod organisations;
 pub mod outbound;
 pub mod partner;

@@ -3,9 +3,11 @@
 //! what it needs in the route table. Nothing here knows how a request was
 //! authenticated: `decide` reads a [`Requester`], which the identity provides.
 
+mod instance;
 mod matrix;
 mod token_scope;
 
+pub use instance::OperatorStanding;
 pub use matrix::{Capability, OwnerGrants, PARTNER_MATRIX, PartnerRole};
 pub use token_scope::TokenScope;
 
@@ -332,6 +334,10 @@ pub struct Requester<'a> {
     /// What the partner organisation's owners extend beyond the matrix (none
     /// on the customer side).
     pub owner_grants: OwnerGrants,
+    /// The chosen membership's partner organisation is suspended.
+    pub tenant_suspended: bool,
+    /// The login's standing as an instance operator, whatever the membership.
+    pub operator: OperatorStanding,
 }
 
 /// The actions that hand out access, which ask a person who has a second
@@ -368,6 +374,9 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/customer/security"),
     ("POST", "/account/security/factors/{factor_id}/remove"),
     ("POST", "/account/security/recovery-codes"),
+    ("POST", "/admin/partners/new"),
+    ("POST", "/admin/partners/{partner_id}/suspend"),
+    ("POST", "/admin/partners/{partner_id}/reinstate"),
 ];
 
 pub fn needs_step_up(method: &str, path: &str) -> bool {
@@ -398,6 +407,10 @@ pub enum Access {
     /// the scope, and whose creator's role still has the capability (the one
     /// the same action's page needs).
     ApiPartner(TokenScope, Capability),
+    /// The instance operator's area (`/admin`): a login that is an operator,
+    /// whatever membership it acts as, if any. Anyone else signed in is
+    /// answered as for a missing page.
+    InstanceOperator,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,6 +436,8 @@ pub enum Decision {
     /// The membership requires a second factor the login does not have, and
     /// the grace period is over: go and enrol one.
     EnrolSecondFactor,
+    /// The membership's organisation is suspended: the page saying why.
+    Suspended,
 }
 
 /// What a partner token may do as its creator, whose membership's `role` the
@@ -434,6 +449,9 @@ pub fn decide_for_token(capability: Capability, role: PartnerRole) -> Decision {
         membership: Some((MembershipScope::Partner { role }, None)),
         must_enrol: false,
         owner_grants: OwnerGrants::default(),
+        // The token check refuses a suspended organisation's tokens itself.
+        tenant_suspended: false,
+        operator: OperatorStanding::NotOperator,
     };
     decide(Access::Partner(capability), Some(requester))
 }
@@ -447,6 +465,9 @@ pub fn decide(access: Access, requester: Option<Requester<'_>>) -> Decision {
         (Access::ApiPartner(scope, capability), _) => Decision::PartnerToken(scope, capability),
         (_, None) => Decision::SignIn,
         (Access::SignedIn, Some(_)) => Decision::Allow,
+        (Access::InstanceOperator, Some(requester)) => requester.operator.decision(),
+        // Only a partner membership's organisation is ever suspended.
+        (Access::Partner(_), Some(requester)) if requester.tenant_suspended => Decision::Suspended,
         (Access::Partner(_) | Access::Customer(_), Some(requester))
             if requester.membership.is_some() && requester.must_enrol =>
         {

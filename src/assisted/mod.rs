@@ -90,6 +90,8 @@ struct SessionRow {
     customer_partner: Option<String>,
     assistance: bool,
     partner_name: String,
+    /// The instance operator suspended the partner: its people's access ends.
+    partner_suspended: bool,
     membership_state: String,
     role: String,
     membership_partner: Option<String>,
@@ -98,7 +100,8 @@ struct SessionRow {
 impl SessionRow {
     /// Why the session may not go on at `now`, if it may not.
     fn end_reason(&self, now: NaiveDateTime) -> Option<EndReason> {
-        let may_open = self.membership_state == MembershipState::Active.as_str()
+        let may_open = !self.partner_suspended
+            && self.membership_state == MembershipState::Active.as_str()
             && self.membership_partner.as_deref() == Some(self.partner_id.as_str())
             && PartnerRole::parse(&self.role).is_some_and(|r| r.can(Capability::OpenCustomer));
         if let Some(ended) = &self.ended {
@@ -142,6 +145,7 @@ pub fn check(
             customer_accounts::partner_id,
             customer_accounts::partner_assistance,
             partner_organisations::name,
+            partner_organisations::suspended_at.is_not_null(),
             memberships::state,
             memberships::role,
             memberships::partner_id,

@@ -11,11 +11,13 @@ use diesel::prelude::*;
 
 pub use super::members::{CustomerMember, PartnerMember};
 pub use crate::access::MembershipScope;
-use crate::access::{CustomerRole, OwnerGrants, PartnerRole, Requester, SubAccountAccess};
+use crate::access::{
+    CustomerRole, OperatorStanding, OwnerGrants, PartnerRole, Requester, SubAccountAccess,
+};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    customer_accounts, customer_security, logins, memberships, partner_organisations,
-    second_factors, sub_accounts,
+    customer_accounts, customer_security, instance_operators, logins, memberships,
+    partner_organisations, second_factors, sub_accounts,
 };
 use crate::errors::PageError;
 use crate::i18n::Lang;
@@ -30,6 +32,8 @@ pub struct SignedInLogin {
     pub time_zone: chrono_tz::Tz,
     /// The login has a second factor.
     pub second_factor: bool,
+    /// Since when the login is an instance operator, if it is one.
+    pub operator_since: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +50,8 @@ pub struct Membership {
     pub second_factor_policy: Option<crate::auth::second_factor_rule::Policy>,
     /// What a partner organisation's owners extend beyond the role matrix.
     pub owner_grants: OwnerGrants,
+    /// A partner organisation the instance operator has suspended.
+    pub suspended: bool,
 }
 
 impl Membership {
@@ -94,6 +100,9 @@ pub struct Identity {
     /// The chosen membership requires a second factor, the login has none and
     /// the grace period is over: its pages send the person to enrol.
     pub must_enrol: bool,
+    /// The login's standing as an instance operator (its second factor
+    /// included).
+    pub operator: OperatorStanding,
 }
 
 /// The active memberships of a login, partner and customer alike, by the name of
@@ -121,6 +130,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
                 partner_organisations::name.nullable(),
                 partner_organisations::second_factor_required_since.nullable(),
                 partner_organisations::second_factor_grace_days.nullable(),
+                partner_organisations::suspended_at.nullable().is_not_null(),
             ),
             (
                 customer_accounts::id.nullable(),
@@ -152,6 +162,8 @@ fn membership_of_row(
     ((id, role), partner, customer, sub_account, agents_manage_tokens): MembershipRow,
 ) -> Option<Membership> {
     use crate::auth::second_factor_rule::Policy;
+    let (partner_id, partner_name, since, grace, suspended) = partner;
+    let partner = (partner_id, partner_name, since, grace);
     let (scope, tenant_id, tenant_name, sub_account, second_factor_policy) =
         match (partner, customer, sub_account) {
             ((Some(tenant_id), Some(tenant_name), since, grace), _, _) => (
@@ -201,6 +213,7 @@ fn membership_of_row(
         owner_grants: OwnerGrants {
             admin_agents_manage_api_tokens: agents_manage_tokens.unwrap_or(false),
         },
+        suspended,
     })
 }
 
@@ -214,13 +227,29 @@ type TenantColumns = (
 
 type MembershipRow = (
     (String, String),
-    TenantColumns,
+    // The partner's, and whether it is suspended.
+    (
+        Option<String>,
+        Option<String>,
+        Option<chrono::NaiveDateTime>,
+        Option<i32>,
+        bool,
+    ),
     TenantColumns,
     Option<(String, String, String, bool, bool, i32, bool)>,
     Option<bool>,
 );
 
-type LoginRow = (String, String, String, String, String, String, bool);
+type LoginRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    Option<chrono::NaiveDateTime>,
+);
 
 pub fn load(
     conn: &mut DbConnection,
@@ -242,10 +271,16 @@ pub fn load(
             diesel::dsl::exists(
                 second_factors::table.filter(second_factors::login_id.eq(logins::id)),
             ),
+            instance_operators::table
+                .filter(instance_operators::login_id.eq(logins::id))
+                .select(instance_operators::granted_at)
+                .single_value(),
         ))
         .load(conn)?;
     let row = rows.into_iter().next();
-    let Some((id, username, full_name, email, language, time_zone, second_factor)) = row else {
+    let Some((id, username, full_name, email, language, time_zone, second_factor, operator_since)) =
+        row
+    else {
         return Ok(None);
     };
     let memberships = memberships_of(conn, &id)?;
@@ -260,6 +295,7 @@ pub fn load(
             language: Lang::from_code(&language).unwrap_or_default(),
             time_zone: time_zone.parse().unwrap_or(chrono_tz::UTC),
             second_factor,
+            operator_since,
         },
         membership,
         memberships,
@@ -267,6 +303,7 @@ pub fn load(
         customer_context: None,
         second_factor_fresh: false,
         must_enrol: false,
+        operator: OperatorStanding::NotOperator,
     }))
 }
 
@@ -306,6 +343,7 @@ impl Identity {
             // The partner membership's rule was applied before entering.
             second_factor_policy: None,
             owner_grants: OwnerGrants::default(),
+            suspended: false,
         });
         self.assisting = Some(assisting);
     }
@@ -328,6 +366,11 @@ impl Identity {
                 .membership
                 .as_ref()
                 .map_or_else(OwnerGrants::default, |membership| membership.owner_grants),
+            tenant_suspended: self
+                .membership
+                .as_ref()
+                .is_some_and(|membership| membership.suspended),
+            operator: self.operator,
         }
     }
 }

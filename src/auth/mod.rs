@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod client_address;
 pub mod identity;
 pub mod members;
+pub mod operator;
 pub mod own_change;
 pub mod partner_tokens;
 pub mod password;

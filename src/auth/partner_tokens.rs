@@ -189,6 +189,9 @@ pub struct PartnerClient {
     pub creator_login_id: String,
     pub creator_name: String,
     pub creator_membership_id: String,
+    /// The instance operator has suspended the organisation: the token is
+    /// refused (`organisation_suspended`) until it is reinstated.
+    pub organisation_suspended: bool,
     scope: PartnerScope,
 }
 
@@ -220,6 +223,7 @@ type ClientRow = (
     String,
     String,
     String,
+    Option<NaiveDateTime>,
 );
 
 /// The partner token `presented` is, if it acts at `now`: not revoked, not
@@ -253,11 +257,25 @@ pub fn partner_of(
             logins::id,
             logins::full_name,
             memberships::id,
+            partner_organisations::table
+                .filter(partner_organisations::id.eq(partner_api_tokens::partner_id))
+                .select(partner_organisations::suspended_at)
+                .single_value(),
         ))
         .first(conn)
         .optional()?;
-    let Some((token_id, token_name, partner_id, scopes, last_used, role, login, name, membership)) =
-        found
+    let Some((
+        token_id,
+        token_name,
+        partner_id,
+        scopes,
+        last_used,
+        role,
+        login,
+        name,
+        membership,
+        suspended_at,
+    )) = found
     else {
         return Ok(None);
     };
@@ -278,6 +296,7 @@ pub fn partner_of(
         creator_login_id: login,
         creator_name: name,
         creator_membership_id: membership,
+        organisation_suspended: suspended_at.is_some(),
         scope: PartnerScope::of_credential(partner_id),
     }))
 }

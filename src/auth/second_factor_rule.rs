@@ -6,6 +6,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::identity::Identity;
+use crate::access::OperatorStanding;
 
 /// How long a second factor presented in a session covers the actions that ask
 /// for one again.
@@ -48,4 +49,25 @@ pub fn status(identity: &Identity, presented_at: Option<i64>, now: NaiveDateTime
             .and_then(|m| m.second_factor_policy)
             .is_some_and(|policy| now > policy.deadline());
     (fresh, must_enrol)
+}
+
+/// The login's standing as an instance operator. An operator is a person
+/// acting on every organisation: like partner staff by default, they must have
+/// a second factor, with the same grace period counted from the grant.
+pub fn operator_standing(identity: &Identity, now: NaiveDateTime) -> OperatorStanding {
+    match identity.login.operator_since {
+        None => OperatorStanding::NotOperator,
+        Some(_) if identity.login.second_factor => OperatorStanding::Operator,
+        Some(since) if now > operator_deadline(since) => OperatorStanding::MustEnrol,
+        Some(_) => OperatorStanding::Operator,
+    }
+}
+
+/// Until when an operator granted at `since` may go on without a second factor.
+pub fn operator_deadline(since: NaiveDateTime) -> NaiveDateTime {
+    Policy {
+        required_since: since,
+        grace_days: DEFAULT_GRACE_DAYS,
+    }
+    .deadline()
 }

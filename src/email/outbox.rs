@@ -204,6 +204,68 @@ pub fn backlog(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Backl
     })
 }
 
+/// An email refused for good or given up, as the operator's area lists it:
+/// never its body, which may hold an activation link.
+#[derive(Queryable, Selectable, Debug)]
+#[diesel(table_name = email_outbox)]
+pub struct FailedEmail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub state: OutboxState,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+const GAVE_UP: [OutboxState; 2] = [OutboxState::Failed, OutboxState::Dead];
+
+/// The failed and dead emails, newest first: `limit` after the first `offset`.
+pub fn failed(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<Vec<FailedEmail>> {
+    email_outbox::table
+        .filter(email_outbox::state.eq_any(GAVE_UP))
+        .order((email_outbox::created_at.desc(), email_outbox::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(FailedEmail::as_select())
+        .load(conn)
+}
+
+/// Puts failed or dead emails back to be sent now: the one with `id`, or all
+/// of them. Each keeps its attempts and first reason until the next attempt;
+/// a temporary failure then gives up again at once when `give_up_after` has
+/// passed since it was queued, so a retry is one more attempt, not a new
+/// schedule. Returns the recipients put back.
+pub fn retry(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    id: Option<&str>,
+) -> QueryResult<Vec<String>> {
+    let mut chosen = email_outbox::table
+        .filter(email_outbox::state.eq_any(GAVE_UP))
+        .select((email_outbox::id, email_outbox::recipient))
+        .into_boxed();
+    if let Some(id) = id {
+        chosen = chosen.filter(email_outbox::id.eq(id));
+    }
+    let rows: Vec<(String, String)> = chosen.load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    for batch in ids.chunks(500) {
+        diesel::update(
+            email_outbox::table
+                .filter(email_outbox::id.eq_any(batch))
+                .filter(email_outbox::state.eq_any(GAVE_UP)),
+        )
+        .set((
+            email_outbox::state.eq(OutboxState::Pending),
+            email_outbox::next_attempt_at.eq(now),
+        ))
+        .execute(conn)?;
+    }
+    Ok(rows.into_iter().map(|(_, recipient)| recipient).collect())
+}
+
 /// Everything the worker needs, built once at start-up.
 pub struct OutboxWorker {
     pub pool: DbPool,

@@ -1,5 +1,10 @@
 //! Partner organisations. Created by the instance operator with a first owner,
-//! whose invitation is queued in the same transaction.
+//! whose invitation is queued in the same transaction; what the operator types
+//! (on the command line or in `/admin`) is read in `input.rs`; suspending one
+//! in `suspension.rs`.
+
+pub mod input;
+pub mod suspension;
 
 use crate::ids::PartnerId;
 use chrono::NaiveDateTime;
@@ -11,6 +16,7 @@ use crate::config::Settings;
 use crate::db::schema::{memberships, partner_organisations};
 use crate::db::{self, DbConnection};
 use crate::email::outbox::OutboxError;
+use crate::instance_log::{self, InstanceAction, OperatorActor};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PartnerError {
@@ -84,45 +90,76 @@ pub fn create_with_owner(
     now: NaiveDateTime,
     new: &NewPartner,
 ) -> Result<CreatedPartner, PartnerError> {
+    db::write_transaction(conn, |conn| create_in(conn, settings, now, new))
+}
+
+/// `create_with_owner` by an instance operator (signed in, or the command
+/// line), recorded in the instance's activity log in the same transaction.
+pub fn create_by_operator(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    actor: OperatorActor<'_>,
+    new: &NewPartner,
+) -> Result<CreatedPartner, PartnerError> {
     db::write_transaction(conn, |conn| {
-        if let Some(parent) = &new.parent_id {
-            let exists = partner_organisations::table
-                .filter(partner_organisations::id.eq(parent))
-                .count()
-                .get_result::<i64>(conn)?;
-            if exists == 0 {
-                return Err(PartnerError::UnknownParent);
-            }
+        let created = create_in(conn, settings, now, new)?;
+        let owner = new.owner.username.as_str();
+        instance_log::record(
+            conn,
+            now,
+            actor,
+            InstanceAction::PartnerCreated,
+            new.name.as_str(),
+            owner,
+        )?;
+        Ok(created)
+    })
+}
+
+fn create_in(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    new: &NewPartner,
+) -> Result<CreatedPartner, PartnerError> {
+    if let Some(parent) = &new.parent_id {
+        let exists = partner_organisations::table
+            .filter(partner_organisations::id.eq(parent))
+            .count()
+            .get_result::<i64>(conn)?;
+        if exists == 0 {
+            return Err(PartnerError::UnknownParent);
         }
-        let partner_id = insert_organisation(
-            conn,
-            now,
-            &new.name,
-            new.parent_id.as_deref(),
-            new.second_factor_required,
-        )?;
-        let owner_is_new = accounts::find_by_username(conn, &new.owner.username)?.is_none();
-        // The first owner is invited like anyone else: an existing login is
-        // offered the organisation, never attached to it.
-        let membership_id = crate::invitations::offer(
-            conn,
-            settings,
-            now,
-            &crate::invitations::Offer {
-                person: &new.owner,
-                target: crate::invitations::Target::Partner(&partner_id),
-                role: PartnerRole::Owner.as_str(),
-                inviter: None,
-            },
-        )?;
-        let owner_login_id: String = memberships::table
-            .find(&membership_id)
-            .select(memberships::login_id)
-            .first(conn)?;
-        Ok(CreatedPartner {
-            partner_id,
-            owner_login_id,
-            owner_is_new,
-        })
+    }
+    let partner_id = insert_organisation(
+        conn,
+        now,
+        &new.name,
+        new.parent_id.as_deref(),
+        new.second_factor_required,
+    )?;
+    let owner_is_new = accounts::find_by_username(conn, &new.owner.username)?.is_none();
+    // The first owner is invited like anyone else: an existing login is
+    // offered the organisation, never attached to it.
+    let membership_id = crate::invitations::offer(
+        conn,
+        settings,
+        now,
+        &crate::invitations::Offer {
+            person: &new.owner,
+            target: crate::invitations::Target::Partner(&partner_id),
+            role: PartnerRole::Owner.as_str(),
+            inviter: None,
+        },
+    )?;
+    let owner_login_id: String = memberships::table
+        .find(&membership_id)
+        .select(memberships::login_id)
+        .first(conn)?;
+    Ok(CreatedPartner {
+        partner_id,
+        owner_login_id,
+        owner_is_new,
     })
 }

@@ -67,6 +67,10 @@ pub async fn authenticate(
         .partner_api_budget
         .spend(&client.token_id)
         .map_err(|wait| refuse(ApiError::RateLimited(wait)))?;
+    // 403 rather than 401: the token is right, its organisation may not act.
+    if client.organisation_suspended {
+        return Err(refuse(ApiError::Forbidden("organisation_suspended")));
+    }
     if !client.scopes.contains(&scope) {
         return Err(refuse(ApiError::Forbidden("missing_scope")));
     }

@@ -75,6 +75,7 @@ fn refusal(decision: Decision, req: &ServiceRequest) -> HttpResponse {
             see_other(&format!("/login?next={}", encoded(back)))
         }
         Decision::ChooseMembership => see_other("/memberships"),
+        Decision::Suspended => see_other(crate::organisations::suspension::STAFF_PAGE),
         Decision::NotFound => actix_web::ResponseError::error_response(&PageError::NotFound),
         // Forbidden; the others were answered before.
         _ => actix_web::ResponseError::error_response(&PageError::Forbidden),

@@ -104,6 +104,7 @@ pub async fn load_identity(
             (Some(mut identity), outcome) => {
                 (identity.second_factor_fresh, identity.must_enrol) =
                     second_factor_rule::status(&identity, second_factor_at, now);
+                identity.operator = second_factor_rule::operator_standing(&identity, now);
                 // A context the partner may no longer see (dissociated) is dropped.
                 if had_context && identity.customer_context.is_none() {
                     session.clear_customer_context();

@@ -20,8 +20,8 @@ use crate::service_requests::{
 };
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
-    assisted, console, home, invitations, monitoring, partner, partner_api, profile, second_factor,
-    signin, sso, staff, sub_accounts, web as pages, webhooks,
+    admin, assisted, console, home, invitations, monitoring, partner, partner_api, profile,
+    second_factor, signin, sso, staff, sub_accounts, web as pages, webhooks,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +54,8 @@ macro_rules! routes {
 }
 
 use Access::{
-    ApiCustomer, ApiOperator, ApiPartner, Customer, MetricsToken, Partner, Public, SignedIn,
+    ApiCustomer, ApiOperator, ApiPartner, Customer, InstanceOperator, MetricsToken, Partner,
+    Public, SignedIn,
 };
 
 routes! {
@@ -168,6 +169,22 @@ routes! {
         POST SignedIn => profile::leave::leave_membership,
     }
     "/help/roles" { GET SignedIn => signin::help::roles }
+    "/suspended" { GET SignedIn => crate::organisations::suspension::staff_page }
+    // The instance operator's area.
+    "/admin" { GET InstanceOperator => admin::partners::page }
+    "/admin/partners/new" {
+        GET InstanceOperator => admin::create::form,
+        POST InstanceOperator => admin::create::create,
+    }
+    "/admin/partners/{partner_id}/suspend" {
+        GET InstanceOperator => admin::suspend::form,
+        POST InstanceOperator => admin::suspend::suspend,
+    }
+    "/admin/partners/{partner_id}/reinstate" { POST InstanceOperator => admin::suspend::reinstate }
+    "/admin/outbox" { GET InstanceOperator => admin::outbox::page }
+    "/admin/outbox/retry" { POST InstanceOperator => admin::outbox::retry_all }
+    "/admin/outbox/{email_id}/retry" { POST InstanceOperator => admin::outbox::retry_one }
+    "/admin/activity" { GET InstanceOperator => admin::activity::page }
     "/customer" { GET Customer(CustomerCapability::SeeConsoleHome) => console::home }
     "/customer/leave" { POST Customer(CustomerCapability::LeaveAssistedSession) => assisted::pages::leave }
     "/customer/activity" { GET Customer(CustomerCapability::SeeActivity) => console::activity::page }

@@ -28,7 +28,7 @@ pub enum ApiError {
     #[error("invalid fields")]
     Explained(Vec<FieldProblem>),
     /// The token may not do this; the code says why (`missing_scope`,
-    /// `role_not_allowed`).
+    /// `role_not_allowed`, `organisation_suspended`).
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     /// An `Idempotency-Key` already used with another request.
@@ -64,7 +64,8 @@ pub struct ErrorBody {
     /// (`not_a_trial`, `missing_usage_subscription`, `missing_subscription_owner`,
     /// `reservation_not_active`, `already_resolved`, …).
     pub error: String,
-    /// With `forbidden`: `missing_scope` or `role_not_allowed`.
+    /// With `forbidden`: `missing_scope`, `role_not_allowed` or
+    /// `organisation_suspended`.
     pub reason: Option<String>,
     /// With `not_found`: the kind of thing not found.
     pub resource: Option<String>,

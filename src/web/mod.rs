@@ -1,6 +1,7 @@
 //! What every page shares: the page context, errors, flash messages, security
 //! headers, static files and the language switch.
 
+mod admin_nav;
 pub mod assets;
 pub mod compression;
 pub mod confirm;

@@ -252,7 +252,7 @@ impl Area {
         match self {
             Area::Partner => PARTNER_NAV,
             Area::Customer => CUSTOMER_NAV,
-            Area::Admin => &[],
+            Area::Admin => super::admin_nav::ADMIN_NAV,
         }
     }
 }

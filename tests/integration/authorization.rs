@@ -20,6 +20,8 @@ pub(crate) struct Ids {
     pub(crate) target: String,
     /// A member who has not activated yet (for resending the invitation).
     pub(crate) pending: String,
+    /// The organisation under test.
+    pub(crate) partner: String,
     pub(crate) customer: String,
     pub(crate) group: String,
     pub(crate) import: String,
@@ -44,6 +46,8 @@ pub(crate) struct Ids {
     pub(crate) alert: String,
     /// An operator of the sub-account invited but not yet active.
     pub(crate) operator_pending: String,
+    /// An email the outbox gave up on, for the operator's area to retry.
+    pub(crate) failed_email: String,
 }
 
 /// Stands for a target made afresh before each request, for routes that use
@@ -65,6 +69,8 @@ pub(crate) enum Persona {
     /// An operator of one of the customer's sub-accounts, with every permission
     /// a sub-account can have.
     Operator,
+    /// An instance operator: a login with the role and no membership at all.
+    InstanceOperator,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -76,6 +82,9 @@ pub(crate) enum Outcome {
     NotFound,
     /// 401: the JSON API without a valid bearer token.
     Unauthorized,
+    /// Sent to choose a membership: a login without one gets nothing of the
+    /// partner or customer areas.
+    SentToPicker,
 }
 
 /// Routes that name something of the organisation under test in their path.
@@ -120,6 +129,12 @@ pub(crate) fn expected(route: &Route, persona: Persona) -> Outcome {
             _,
         ) => Outcome::Unauthorized,
         (_, Persona::Anonymous) => Outcome::SentToSignIn,
+        (Access::InstanceOperator, Persona::InstanceOperator) => Outcome::Reached,
+        // Every other persona: as for a missing page.
+        (Access::InstanceOperator, _) => Outcome::NotFound,
+        (Access::Partner(_) | Access::Customer(_), Persona::InstanceOperator) => {
+            Outcome::SentToPicker
+        }
         (Access::SignedIn, _) if route.path.contains("{factor_id}") => Outcome::NotFound,
         (Access::SignedIn, _) => Outcome::Reached,
         (Access::Partner(capability), Persona::Staff(role)) => {
@@ -180,6 +195,7 @@ async fn observe(app: &TestApp, http: &reqwest::Client, method: &str, path: &str
         .to_owned();
     match status {
         303 if location.starts_with("/login") && path != "/logout" => Outcome::SentToSignIn,
+        303 if location == "/memberships" && !path.starts_with("/account") => Outcome::SentToPicker,
         401 => Outcome::Unauthorized,
         403 => Outcome::Forbidden,
         404 if !path.starts_with("/static/") && !path.starts_with("/activate/") => {
@@ -201,6 +217,7 @@ impl Persona {
             Persona::CustomerUser => Some("user@adatum.example".to_owned()),
             Persona::AssistingPartner => Some("owner@contoso.example".to_owned()),
             Persona::Operator => Some("operator@adatum.example".to_owned()),
+            Persona::InstanceOperator => Some("root@instance.example".to_owned()),
         }
     }
 }

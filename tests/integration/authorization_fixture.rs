@@ -58,6 +58,8 @@ pub(crate) fn fixture(app: &TestApp) -> Fixture {
         sub_account: String::new(),
         alert: String::new(),
         operator_pending: String::new(),
+        failed_email: app.failed_email("bounced@elsewhere.example"),
+        partner: ours.clone(),
         customer,
     };
     let sub_account = app.sub_account(&ids.customer, "Matrix sub-account", Some(1000));
@@ -104,6 +106,8 @@ pub(crate) fn personas(app: &TestApp, ours: &str, theirs: &str, ids: &Ids) -> Ve
     personas.push(Persona::AssistingPartner);
     app.operator(&ids.sub_account, "operator@adatum.example");
     personas.push(Persona::Operator);
+    app.instance_operator("root@instance.example");
+    personas.push(Persona::InstanceOperator);
     personas
 }
 

@@ -85,8 +85,20 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
     })
 }
 
+/// A concrete request for each route of the operator's area that names
+/// something; `None` for the others.
+fn admin_sample_path(path: &str, ids: &Ids) -> Option<String> {
+    Some(match path {
+        "/admin/outbox/{email_id}/retry" => format!("/admin/outbox/{}/retry", ids.failed_email),
+        path if path.starts_with("/admin/partners/{partner_id}") => {
+            path.replace("{partner_id}", &ids.partner)
+        }
+        _ => return None,
+    })
+}
+
 /// A concrete request for each route about people: staff, users, sign-in and
-/// security; `None` for the others.
+/// security, or of the operator's area; `None` for the others.
 fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
     Some(match path {
         "/partner/staff/{membership_id}/role" => format!("/partner/staff/{}/role", ids.target),
@@ -140,7 +152,7 @@ fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
             format!("/customer/users/{}/resend", ids.customer_pending)
         }
         "/customer/users/{membership_id}/revoke" => format!("/customer/users/{FRESH}/revoke"),
-        _ => return None,
+        _ => return admin_sample_path(path, ids),
     })
 }
 

@@ -18,9 +18,9 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start partnerdesk serve --demo");
-    // Everything it prints: the address, the logins' heading, six logins and
+    // Everything it prints: the address, the logins' heading, seven logins and
     // the two API tokens (a line left unread would end the server on a closed pipe).
-    let lines = first_lines(&mut child, 10).await;
+    let lines = first_lines(&mut child, 11).await;
     let address = lines
         .iter()
         .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
@@ -36,6 +36,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     let operator_home = demo_operator_home(&address, &lines).await;
     let licences_over = owner_licences_over(&address, &lines).await;
     let monitors = demo_monitors(&address, &lines).await;
+    let admin_area = demo_instance_operator_area(&address, &lines).await;
     let _ = child.kill();
     let _ = child.wait();
 
@@ -68,6 +69,8 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
             && operator_home.contains("Customer-facing SLA"),
         "{operator_home}"
     );
+    let admin_area = admin_area.unwrap_or_else(|e| panic!("the instance operator: {e}"));
+    assert!(admin_area.contains("Northwind Partners"), "{admin_area}");
     let (figure, listed) = licences_over.expect("the owner's home and list");
     assert!(figure > 0, "the demo has licences over quantity");
     assert_eq!(figure, listed);
@@ -126,6 +129,34 @@ async fn demo_operator_home(address: &Option<String>, lines: &[String]) -> Resul
         }
         _ => Err(format!("no address or operator password in {lines:?}")),
     }
+}
+
+/// The demo's instance operator signs in and reads the operator's area.
+async fn demo_instance_operator_area(
+    address: &Option<String>,
+    lines: &[String],
+) -> Result<String, String> {
+    let words = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|words| words.get(2) == Some(&"instance") && words.get(3) == Some(&"operator"))
+        .ok_or_else(|| format!("no instance operator printed: {lines:?}"))?;
+    let (Some(address), [username, password, ..]) = (address, words.as_slice()) else {
+        return Err(format!("no address or password in {lines:?}"));
+    };
+    let address = address.trim_end_matches('/');
+    let (browser, _) = signed_in(address, username, password).await?;
+    let area = browser
+        .get(format!("{address}/admin"))
+        .send()
+        .await
+        .map_err(|e| format!("GET /admin: {e:?}"))?;
+    if area.status() != 200 {
+        return Err(format!("GET /admin: {}", area.status()));
+    }
+    area.text()
+        .await
+        .map_err(|e| format!("GET /admin body: {e:?}"))
 }
 
 /// The owner's home has customers over their licences' quantity to show, and

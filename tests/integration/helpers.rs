@@ -14,6 +14,7 @@ use partnerdesk::startup::Application;
 
 use crate::smtp::MailServer;
 
+pub mod admin;
 mod clock;
 pub mod customers;
 mod database_pool;

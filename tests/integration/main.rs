@@ -2,6 +2,8 @@
 
 mod accounts;
 mod activity_log;
+mod admin;
+mod admin_suspension;
 mod api_document;
 mod authorization;
 mod authorization_fixture;

@@ -192,6 +192,10 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
         &["activity_log_no_update", "activity_log_no_delete"],
     ),
     (
+        &["instance_activity_no_change"],
+        &["instance_activity_no_update", "instance_activity_no_delete"],
+    ),
+    (
         // SQLite's update trigger also recomputes the licence flags of a
         // customer changing partner, which PostgreSQL does before the update.
         &[

@@ -325,6 +325,11 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
         "webhook_deliveries",
         "events are the source's to deliver, like its emails",
     ),
+    (
+        "instance_operators",
+        "the instance's own operators, not the partner's people",
+    ),
+    ("instance_activity", "what the instance's operators did"),
     ("replaceable_schema", "the instance's schema"),
     ("__diesel_schema_migrations", "the instance's schema"),
 ];

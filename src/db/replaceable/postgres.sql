@@ -9,13 +9,15 @@
 --
 -- Triggers of one event fire in the order of their names.
 
--- The activity log is append-only.
+-- The activity logs (the partners' and customers', and the instance's) are append-only.
 CREATE FUNCTION activity_log_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'the activity log is append-only';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER activity_log_no_change BEFORE UPDATE OR DELETE ON activity_log
+    FOR EACH ROW EXECUTE FUNCTION activity_log_append_only();
+CREATE TRIGGER instance_activity_no_change BEFORE UPDATE OR DELETE ON instance_activity
     FOR EACH ROW EXECUTE FUNCTION activity_log_append_only();
 
 -- customer_accounts.licence_flags summarises the customer's licences, so the

@@ -12,12 +12,20 @@
 -- fired it. They are created in the order the migrations first created them, so
 -- the triggers of one event keep firing in the same order.
 
--- The activity log is append-only.
+-- The activity logs (the partners' and customers', and the instance's) are append-only.
 CREATE TRIGGER activity_log_no_update BEFORE UPDATE ON activity_log
 BEGIN
     SELECT RAISE(ABORT, 'the activity log is append-only');
 END;
 CREATE TRIGGER activity_log_no_delete BEFORE DELETE ON activity_log
+BEGIN
+    SELECT RAISE(ABORT, 'the activity log is append-only');
+END;
+CREATE TRIGGER instance_activity_no_update BEFORE UPDATE ON instance_activity
+BEGIN
+    SELECT RAISE(ABORT, 'the activity log is append-only');
+END;
+CREATE TRIGGER instance_activity_no_delete BEFORE DELETE ON instance_activity
 BEGIN
     SELECT RAISE(ABORT, 'the activity log is append-only');
 END;

@@ -6,6 +6,7 @@
 
 mod commerce;
 mod identity;
+mod instance;
 mod monitoring;
 mod service;
 mod sso;
@@ -14,6 +15,7 @@ mod webhooks;
 
 pub use commerce::*;
 pub use identity::*;
+pub use instance::*;
 pub use monitoring::*;
 pub use service::*;
 pub use sso::*;
@@ -21,6 +23,7 @@ pub use tenants::*;
 pub use webhooks::*;
 
 diesel::joinable!(second_factors -> logins (login_id));
+diesel::joinable!(instance_operators -> logins (login_id));
 diesel::joinable!(sso_connections -> partner_organisations (partner_id));
 diesel::joinable!(sso_domains -> partner_organisations (partner_id));
 diesel::joinable!(recovery_codes -> logins (login_id));
@@ -106,6 +109,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sso_domains,
     partner_api_tokens,
     api_idempotency_keys,
+    instance_operators,
+    instance_activity,
 );
 
 diesel::joinable!(monitors -> sites (site_id));

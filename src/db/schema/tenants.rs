@@ -9,6 +9,8 @@ diesel::table! {
         created_at -> Timestamp,
         second_factor_required_since -> Nullable<Timestamp>,
         second_factor_grace_days -> Integer,
+        suspended_at -> Nullable<Timestamp>,
+        suspension_reason -> Nullable<Text>,
         admin_agents_manage_api_tokens -> Bool,
     }
 }

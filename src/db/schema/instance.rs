@@ -1,0 +1,23 @@
+//! The instance operator's tables (migration 29).
+
+diesel::table! {
+    /// The logins that are instance operators.
+    instance_operators (login_id) {
+        login_id -> Text,
+        granted_at -> Timestamp,
+        granted_by_login_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// What operators did to the instance; append-only.
+    instance_activity (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_login_id -> Nullable<Text>,
+        actor_name -> Text,
+        action -> Text,
+        target -> Text,
+        details -> Text,
+    }
+}
