@@ -12,6 +12,7 @@ pub mod disable;
 pub mod endpoint_pages;
 pub mod endpoints;
 pub mod log;
+mod outcome;
 pub mod pages;
 pub mod signing;
 pub mod worker;
