@@ -232,3 +232,43 @@ async fn the_outbox_shows_failed_emails_without_bodies_and_retries_them() {
             && log.contains("data-action=\"failed_emails_retried\"")
     );
 }
+
+#[tokio::test]
+async fn the_create_partner_form_names_each_problem_in_the_operators_language() {
+    let app = spawn_app().await;
+    let root = operator_signed_in(&app).await;
+    let typed = [
+        ("name", ""),
+        ("owner_name", "Tara Tailspin"),
+        ("owner_username", "tara@tailspin.example"),
+        ("owner_email", "someone@else.example"),
+        ("language", "en"),
+        ("time_zone", "Europe/Paris"),
+    ];
+    for (lang, required, another_email) in [
+        (
+            "en",
+            "This field is required.",
+            "A username that is an email address must be the person’s own address",
+        ),
+        (
+            "fr",
+            "Ce champ est obligatoire.",
+            "Un nom d’utilisateur qui est une adresse e-mail doit être l’adresse de la personne elle-même",
+        ),
+    ] {
+        let switched = app
+            .post_as(&root, "/language", &[("lang", lang), ("next", "/")])
+            .await;
+        assert_eq!(switched.status(), 303);
+        let refused = app.post_as(&root, "/admin/partners/new", &typed).await;
+        assert_eq!(refused.status(), 200);
+        let page = crate::customers::unescape(&refused.text().await.expect("page"));
+        assert!(page.contains(required), "{lang}: {page}");
+        assert!(page.contains(another_email), "{lang}: {page}");
+        assert!(
+            page.contains("value=\"Tara Tailspin\""),
+            "what was typed stays"
+        );
+    }
+}
