@@ -21,6 +21,7 @@ crate::db::codes::stored_code! {
         InvitationResent => "invitation_resent",
         RoleChanged => "role_changed",
         MemberDisabled => "member_disabled",
+        StaffReachChanged => "staff_reach_changed",
         CustomerCreated => "customer_created",
         CustomerRenamed => "customer_renamed",
         CustomerDissociated => "customer_dissociated",

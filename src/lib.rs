@@ -34,6 +34,7 @@ pub mod people;
 pub mod places;
 pub mod profile;
 pub mod rate_limit;
+pub mod reach;
 pub mod routes;
 pub mod second_factor;
 pub mod service_health;

@@ -670,3 +670,61 @@ nav-section-commerce = Commerce
 nav-section-activity = Activity
 nav-section-settings = Settings
 table-scroll-label = Table, scrolls sideways when wider than the screen
+
+# Staff limited to customer groups
+staff-customers = Customers
+staff-reach-title = Customers this person reaches
+staff-reach-hint = A person limited to some groups sees, searches, exports, opens, orders for and counts only those groups' customers, on every page, in every export and through the API tokens they create. Customers they create join their groups.
+staff-reach-legend = Reach
+staff-reach-all = Every customer
+staff-reach-groups = Only the customers of the groups below
+staff-reach-groups-legend = Groups
+staff-reach-no-groups-yet = There are no customer groups yet.
+staff-reach-save = Save
+staff-reach-change = Change
+staff-reach-everyone = Every customer
+staff-reach-only = { $count ->
+    [one] Only one group: { $groups }
+   *[other] Only { $count } groups: { $groups }
+}
+staff-reach-owner = Owners reach every customer; only other roles can be limited to groups.
+staff-reach-no-group = Choose at least one group, or give this person every customer.
+staff-reach-unknown-group = One of the groups chosen no longer exists; choose again.
+flash-staff-reach-saved = The customers this person reaches have been saved.
+action-staff-reach-changed = Changed the customers a staff member reaches
+home-limited-reach = You reach the customers of { $count ->
+    [one] one group
+   *[other] { $count } groups
+}: these figures count only them.
+
+# Rule-based customer groups
+rule-group-create = Create a rule-based group
+rule-group-hint = A rule-based group holds every customer that meets all the conditions you choose, now and as customers change; nobody adds or removes its customers by hand.
+rule-any = Any
+rule-billing = Billing type
+rule-state = State
+rule-licence = Has a licence that is
+rule-product = Has an active or trial licence of the product
+rule-health = Service health
+rule-created-from = Created on or after
+rule-created-until = Created on or before
+rule-reference-prefix = Reference starts with
+rule-in-group = Also in the group
+rule-group-submit = Create the rule-based group
+rule-group-label = Rule-based
+rule-shown-country = country { $value }
+rule-shown-billing = billing { $value }
+rule-shown-state = state { $value }
+rule-shown-licence = a licence { $value }
+rule-shown-product = product { $value }
+rule-shown-health = health { $value }
+rule-shown-created-from = created from { $value }
+rule-shown-created-until = created until { $value }
+rule-shown-reference = reference starting with { $value }
+rule-shown-group = in { $value }
+rule-shown-group-gone = a deleted group (matches nobody)
+rule-value-unknown = Choose one of the values offered.
+rule-day-invalid = Enter a date as YYYY-MM-DD.
+rule-days-reversed = This date is before the first one.
+rule-empty = Choose at least one condition.
+flash-group-rule-based = A rule-based group holds the customers its conditions find; customers are not added to it or removed from it by hand.

@@ -670,3 +670,61 @@ nav-section-commerce = Achats
 nav-section-activity = Activité
 nav-section-settings = Paramètres
 table-scroll-label = Tableau, défile horizontalement s'il dépasse la largeur de l'écran
+
+# Personnel limité à des groupes de clients
+staff-customers = Clients
+staff-reach-title = Clients auxquels cette personne accède
+staff-reach-hint = Une personne limitée à des groupes ne voit, ne recherche, n'exporte, n'ouvre, ne commande pour et ne compte que les clients de ces groupes, sur chaque page, dans chaque export et par les jetons d'API qu'elle crée. Les clients qu'elle crée rejoignent ses groupes.
+staff-reach-legend = Accès
+staff-reach-all = Tous les clients
+staff-reach-groups = Seulement les clients des groupes ci-dessous
+staff-reach-groups-legend = Groupes
+staff-reach-no-groups-yet = Il n'y a pas encore de groupe de clients.
+staff-reach-save = Enregistrer
+staff-reach-change = Modifier
+staff-reach-everyone = Tous les clients
+staff-reach-only = { $count ->
+    [one] Un seul groupe : { $groups }
+   *[other] Seulement { $count } groupes : { $groups }
+}
+staff-reach-owner = Les propriétaires accèdent à tous les clients ; seuls les autres rôles peuvent être limités à des groupes.
+staff-reach-no-group = Choisissez au moins un groupe, ou donnez à cette personne accès à tous les clients.
+staff-reach-unknown-group = Un des groupes choisis n'existe plus ; choisissez à nouveau.
+flash-staff-reach-saved = Les clients auxquels cette personne accède ont été enregistrés.
+action-staff-reach-changed = A modifié les clients auxquels un membre du personnel accède
+home-limited-reach = Vous accédez aux clients { $count ->
+    [one] d'un groupe
+   *[other] de { $count } groupes
+} : ces chiffres ne comptent qu'eux.
+
+# Groupes de clients par règle
+rule-group-create = Créer un groupe par règle
+rule-group-hint = Un groupe par règle contient chaque client qui remplit toutes les conditions choisies, maintenant et au fil de ses changements ; personne n'y ajoute ni n'en retire de client à la main.
+rule-any = Indifférent
+rule-billing = Type de facturation
+rule-state = État
+rule-licence = A une licence
+rule-product = A une licence active ou d'essai du produit
+rule-health = État des services
+rule-created-from = Créé le ou après le
+rule-created-until = Créé le ou avant le
+rule-reference-prefix = Référence commençant par
+rule-in-group = Aussi dans le groupe
+rule-group-submit = Créer le groupe par règle
+rule-group-label = Par règle
+rule-shown-country = pays { $value }
+rule-shown-billing = facturation { $value }
+rule-shown-state = état { $value }
+rule-shown-licence = une licence { $value }
+rule-shown-product = produit { $value }
+rule-shown-health = services { $value }
+rule-shown-created-from = créé à partir du { $value }
+rule-shown-created-until = créé jusqu'au { $value }
+rule-shown-reference = référence commençant par { $value }
+rule-shown-group = dans { $value }
+rule-shown-group-gone = un groupe supprimé (ne retient personne)
+rule-value-unknown = Choisissez une des valeurs proposées.
+rule-day-invalid = Saisissez une date au format AAAA-MM-JJ.
+rule-days-reversed = Cette date précède la première.
+rule-empty = Choisissez au moins une condition.
+flash-group-rule-based = Un groupe par règle contient les clients que ses conditions retiennent ; on n'y ajoute ni n'en retire de client à la main.

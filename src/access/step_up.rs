@@ -7,6 +7,7 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/partner/customers/{customer_id}/open"),
     ("POST", "/partner/staff/invite"),
     ("POST", "/partner/staff/{membership_id}/role"),
+    ("POST", "/partner/staff/{membership_id}/customers"),
     ("POST", "/partner/staff/{membership_id}/second-factor/reset"),
     ("POST", "/partner/customers/{customer_id}/permissions"),
     ("POST", "/partner/security"),

@@ -155,7 +155,15 @@ pub fn check(
     let Some(row) = row else {
         return Ok(None);
     };
-    if let Some(reason) = row.end_reason(now) {
+    let mut ends = row.end_reason(now);
+    // A member limited to some groups whose customer left them is out of reach.
+    if ends.is_none() {
+        let reach = crate::reach::of_membership(conn, &row.partner_membership_id)?;
+        if !crate::reach::reaches(conn, &reach, &row.partner_id, &row.customer_id)? {
+            ends = Some(EndReason::AccessRemoved);
+        }
+    }
+    if let Some(reason) = ends {
         end(conn, now, &row.id, reason)?;
         return Ok(Some(Check::Over {
             customer_id: row.customer_id,

@@ -21,6 +21,7 @@ use crate::db::schema::{
 };
 use crate::errors::PageError;
 use crate::i18n::Lang;
+use crate::reach::CustomerReach;
 
 #[derive(Debug, Clone)]
 pub struct SignedInLogin {
@@ -52,6 +53,10 @@ pub struct Membership {
     pub owner_grants: OwnerGrants,
     /// A partner organisation the instance operator has suspended.
     pub suspended: bool,
+    /// The partner's customers the membership reaches. Read whole for the
+    /// chosen membership only; any other limited membership reaches nobody
+    /// until chosen.
+    pub reach: CustomerReach,
 }
 
 impl Membership {
@@ -124,7 +129,11 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
         .filter(memberships::login_id.eq(login_id))
         .filter(memberships::state.eq(MembershipState::Active))
         .select((
-            (memberships::id, memberships::role),
+            (
+                memberships::id,
+                memberships::role,
+                memberships::customers_scoped,
+            ),
             (
                 partner_organisations::id.nullable(),
                 partner_organisations::name.nullable(),
@@ -159,7 +168,7 @@ pub fn memberships_of(conn: &mut DbConnection, login_id: &str) -> QueryResult<Ve
 /// A membership from its row; none when its organisation or account is gone or
 /// its stored role is unknown.
 fn membership_of_row(
-    ((id, role), partner, customer, sub_account, agents_manage_tokens): MembershipRow,
+    ((id, role, customers_scoped), partner, customer, sub_account, agents_manage_tokens): MembershipRow,
 ) -> Option<Membership> {
     use crate::auth::second_factor_rule::Policy;
     let (partner_id, partner_name, since, grace, suspended) = partner;
@@ -214,6 +223,13 @@ fn membership_of_row(
             admin_agents_manage_api_tokens: agents_manage_tokens.unwrap_or(false),
         },
         suspended,
+        reach: if customers_scoped
+            && matches!(scope, MembershipScope::Partner { role } if role != PartnerRole::Owner)
+        {
+            CustomerReach::Groups(Vec::new())
+        } else {
+            CustomerReach::Whole
+        },
     })
 }
 
@@ -226,7 +242,7 @@ type TenantColumns = (
 );
 
 type MembershipRow = (
-    (String, String),
+    (String, String, bool),
     // The partner's, and whether it is suspended.
     (
         Option<String>,
@@ -284,8 +300,11 @@ pub fn load(
         return Ok(None);
     };
     let memberships = memberships_of(conn, &id)?;
-    let membership =
+    let mut membership =
         membership_id.and_then(|chosen| memberships.iter().find(|m| m.id == chosen).cloned());
+    if let Some(chosen) = membership.as_mut().filter(|m| m.reach.is_limited()) {
+        chosen.reach = crate::reach::of_membership(conn, &chosen.id)?;
+    }
     Ok(Some(Identity {
         login: SignedInLogin {
             id,
@@ -316,17 +335,21 @@ pub fn context_of(
     let Some(Membership {
         scope: MembershipScope::Partner { .. },
         tenant_id,
+        reach,
         ..
     }) = &identity.membership
     else {
         return Ok(None);
     };
-    customer_accounts::table
+    let mut query = customer_accounts::table
         .filter(customer_accounts::id.eq(customer_id))
         .filter(customer_accounts::partner_id.eq(tenant_id))
         .select((customer_accounts::id, customer_accounts::name))
-        .first(conn)
-        .optional()
+        .into_boxed();
+    if let Some(in_reach) = reach.filter() {
+        query = query.filter(in_reach);
+    }
+    query.first(conn).optional()
 }
 
 impl Identity {
@@ -344,6 +367,7 @@ impl Identity {
             second_factor_policy: None,
             owner_grants: OwnerGrants::default(),
             suspended: false,
+            reach: CustomerReach::Whole,
         });
         self.assisting = Some(assisting);
     }

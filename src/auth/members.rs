@@ -63,7 +63,10 @@ impl FromRequest for PartnerMember {
             let MembershipScope::Partner { role } = membership.scope else {
                 return None;
             };
-            let scope = PartnerScope::of_credential(PartnerId::new(membership.tenant_id.clone()));
+            let scope = PartnerScope::of_credential(
+                PartnerId::new(membership.tenant_id.clone()),
+                membership.reach.clone(),
+            );
             Some(PartnerMember {
                 identity,
                 membership,

@@ -288,6 +288,8 @@ pub fn partner_of(
             .set(partner_api_tokens::last_used_at.eq(now))
             .execute(conn)?;
     }
+    // A token acts with its creator's reach, read afresh on each use.
+    let reach = crate::reach::of_membership(conn, &membership)?;
     Ok(Some(PartnerClient {
         token_id,
         token_name,
@@ -297,6 +299,6 @@ pub fn partner_of(
         creator_name: name,
         creator_membership_id: membership,
         organisation_suspended: suspended_at.is_some(),
-        scope: PartnerScope::of_credential(partner_id),
+        scope: PartnerScope::of_credential(partner_id, reach),
     }))
 }

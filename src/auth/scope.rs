@@ -10,17 +10,22 @@ use crate::access::{CustomerCapability, SubAccountAccess};
 use crate::db::DbConnection;
 use crate::db::schema::partner_organisations;
 use crate::ids::{CustomerId, PartnerId, SubAccountId};
+use crate::reach::rules::Predicate;
+use crate::reach::{CustomerFilter, CustomerReach};
 
 /// A partner organisation, as its member (or the operator) acts in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnerScope {
     partner_id: PartnerId,
+    /// The customers the member reaches: all, or those of some groups.
+    reach: CustomerReach,
 }
 
 impl PartnerScope {
-    /// The organisation of a membership the session holds.
-    pub(super) fn of_credential(partner_id: PartnerId) -> Self {
-        PartnerScope { partner_id }
+    /// The organisation of a membership the session (or a token) holds, with
+    /// the customers that membership reaches.
+    pub(super) fn of_credential(partner_id: PartnerId, reach: CustomerReach) -> Self {
+        PartnerScope { partner_id, reach }
     }
 
     /// The organisation the operator names on the command line (or the demo
@@ -31,11 +36,30 @@ impl PartnerScope {
             .select(partner_organisations::id)
             .first(conn)
             .optional()?;
-        Ok(found.map(|partner_id| PartnerScope { partner_id }))
+        Ok(found.map(|partner_id| PartnerScope {
+            partner_id,
+            reach: CustomerReach::Whole,
+        }))
     }
 
     pub fn partner_id(&self) -> &PartnerId {
         &self.partner_id
+    }
+
+    pub fn reach(&self) -> &CustomerReach {
+        &self.reach
+    }
+
+    /// The condition a customer row of the partner meets when the member
+    /// reaches it; none when the member reaches every customer.
+    pub fn customer_filter(&self) -> Option<CustomerFilter> {
+        self.reach.filter()
+    }
+
+    /// As `customer_filter`, for a query joining `customer_accounts` to the
+    /// tables that hang on customers.
+    pub fn customer_filter_on<QS: 'static>(&self) -> Option<Predicate<QS>> {
+        self.reach.filter_on()
     }
 }
 

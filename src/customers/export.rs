@@ -167,7 +167,8 @@ async fn batch(
 ) -> Result<Vec<ExportedCustomer>, DbError> {
     use customer_accounts as c;
     db::run(pool, move |conn| {
-        sorted(conn, scope.partner_id(), &view)
+        let view = crate::customers::list::with_group_rule(conn, &scope, &view)?;
+        sorted(conn, &scope, &view)
             .select((
                 c::id,
                 c::name,

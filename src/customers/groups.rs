@@ -6,7 +6,6 @@ use crate::auth::scope::{Owned, PartnerScope};
 use crate::ids::CustomerId;
 use actix_web::{HttpResponse, web};
 use actix_web_flash_messages::FlashMessage;
-use askama::Template;
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -17,14 +16,12 @@ use crate::audit::Action;
 use crate::auth::identity::PartnerMember;
 use crate::db::OrTaken;
 use crate::db::schema::{customer_accounts, customer_group_members, customer_groups};
-use crate::db::{self, DbConnection, DbError};
+use crate::db::{self, DbConnection};
 use crate::state::AppState;
 use crate::tenancy::PartnerChange;
 use crate::web::confirm::{ConfirmForm, Review, back_to};
 use crate::web::forms::NameForm;
-use crate::web::{
-    FieldErrors, PageContext, PageError, PageOf, PartnerPage, render, see_other, succeeded,
-};
+use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, see_other, succeeded};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
@@ -34,16 +31,21 @@ pub enum GroupError {
     NoneChosen,
     #[error("a group has this name already")]
     NameTaken,
+    /// A rule-based group's members are those its conditions find.
+    #[error("a rule-based group is not kept by hand")]
+    RuleBased,
     #[error(transparent)]
     Customer(#[from] CustomerError),
 }
 
 super::wraps_customer_error!(GroupError);
 
-fn group_page_error(error: GroupError) -> PageError {
+pub(super) fn group_page_error(error: GroupError) -> PageError {
     match error {
         GroupError::NotFound => PageError::NotFound,
-        GroupError::NameTaken | GroupError::NoneChosen => PageError::BadRequest,
+        GroupError::NameTaken | GroupError::NoneChosen | GroupError::RuleBased => {
+            PageError::BadRequest
+        }
         GroupError::Customer(error) => page_error(error),
     }
 }
@@ -52,13 +54,27 @@ pub struct Group {
     pub id: String,
     pub name: String,
     pub customers: i64,
+    /// The group's conditions when it is rule-based.
+    pub rule: Option<crate::reach::rules::GroupRule>,
 }
 
 pub fn groups_with_counts(
     conn: &mut DbConnection,
     scope: &PartnerScope,
 ) -> QueryResult<Vec<Group>> {
-    let groups = super::list::groups_of_partner(conn, scope)?;
+    use crate::reach::ReachGroup;
+    let groups: Vec<(String, crate::reach::GroupWithRule)> = customer_groups::table
+        .left_join(crate::db::schema::customer_group_rules::table)
+        .filter(customer_groups::partner_id.eq(scope.partner_id().as_str().to_owned()))
+        .order((customer_groups::name_key.asc(), customer_groups::id.asc()))
+        .select((
+            customer_groups::name,
+            crate::reach::group_with_rule_columns(),
+        ))
+        .load(conn)?;
+    // The hand-kept groups of a member who reaches every customer, in one
+    // query; a rule-based group, or any group of a member limited to some,
+    // counted on the accounts.
     let counts: Vec<(String, i64)> = customer_group_members::table
         .inner_join(customer_groups::table)
         .inner_join(customer_accounts::table)
@@ -67,37 +83,36 @@ pub fn groups_with_counts(
         .group_by(customer_group_members::group_id)
         .select((customer_group_members::group_id, diesel::dsl::count_star()))
         .load(conn)?;
-    Ok(groups
-        .into_iter()
-        .map(|(id, name)| Group {
-            customers: counts
+    let mut found = Vec::with_capacity(groups.len());
+    for (name, row) in groups {
+        let ReachGroup { id, rule } = ReachGroup::of_row(row);
+        let customers = if rule.is_none() && !scope.reach().is_limited() {
+            counts
                 .iter()
                 .find(|(group, _)| *group == id)
-                .map(|(_, n)| *n)
-                .unwrap_or(0),
+                .map_or(0, |(_, n)| *n)
+        } else {
+            let group = ReachGroup {
+                id: id.clone(),
+                rule: rule.clone(),
+            };
+            let mut query = customer_accounts::table
+                .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
+                .filter(group.predicate())
+                .into_boxed();
+            if let Some(in_reach) = scope.customer_filter() {
+                query = query.filter(in_reach);
+            }
+            query.count().get_result(conn)?
+        };
+        found.push(Group {
             id,
             name,
-        })
-        .collect())
-}
-
-#[derive(Template)]
-#[template(path = "customers/groups.html")]
-struct GroupsPage {
-    layout: PageContext,
-    groups: Vec<Group>,
-    errors: FieldErrors,
-    /// The group whose rename was refused, and what was typed.
-    typed: Option<(String, String)>,
-}
-
-impl GroupsPage {
-    fn typed_for(&self, group_id: &str) -> Option<&str> {
-        match &self.typed {
-            Some((id, name)) if id == group_id => Some(name),
-            _ => None,
-        }
+            customers,
+            rule,
+        });
     }
+    Ok(found)
 }
 
 async fn groups_page(
@@ -107,17 +122,8 @@ async fn groups_page(
     errors: FieldErrors,
     typed: Option<(String, String)>,
 ) -> Result<HttpResponse, PageError> {
-    let scope = member.scope().clone();
-    let groups = db::run(&state.pool, move |conn| {
-        groups_with_counts(conn, &scope).map_err(DbError::from)
-    })
-    .await?;
-    render(&GroupsPage {
-        layout,
-        groups,
-        errors,
-        typed,
-    })
+    super::group_rules::render_groups(state, layout, member, errors, typed, Default::default())
+        .await
 }
 
 pub async fn page(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
@@ -215,6 +221,8 @@ pub fn create_group(
 pub struct FoundGroup {
     pub id: String,
     pub name: String,
+    /// Its members are found by its conditions, not kept by hand.
+    pub rule_based: bool,
 }
 
 /// One of the partner's groups; another partner's is missing.
@@ -223,14 +231,27 @@ pub fn find_group(
     scope: &PartnerScope,
     group_id: &str,
 ) -> Result<Owned<FoundGroup>, GroupError> {
-    let (id, name) = customer_groups::table
+    use crate::db::schema::customer_group_rules;
+    let (id, name, rule_based) = customer_groups::table
+        .left_join(customer_group_rules::table)
         .filter(customer_groups::id.eq(group_id))
         .filter(customer_groups::partner_id.eq(scope.partner_id()))
-        .select((customer_groups::id, customer_groups::name))
+        .select((
+            customer_groups::id,
+            customer_groups::name,
+            customer_group_rules::group_id.nullable().is_not_null(),
+        ))
         .first(conn)
         .optional()?
         .ok_or(GroupError::NotFound)?;
-    Ok(Owned::found_in(scope, FoundGroup { id, name }))
+    Ok(Owned::found_in(
+        scope,
+        FoundGroup {
+            id,
+            name,
+            rule_based,
+        },
+    ))
 }
 
 /// Puts the customer in the group (`member`) or takes it out, logged; no
@@ -241,7 +262,10 @@ pub fn set_member(
     group: &Owned<FoundGroup>,
     customer: &Owned<Customer>,
     member: bool,
-) -> QueryResult<()> {
+) -> Result<(), GroupError> {
+    if group.rule_based {
+        return Err(GroupError::RuleBased);
+    }
     let membership = customer_group_members::table
         .filter(customer_group_members::group_id.eq(&group.id))
         .filter(customer_group_members::customer_id.eq(&customer.id));
@@ -266,7 +290,8 @@ pub fn set_member(
     } else {
         Action::CustomerRemovedFromGroup
     };
-    crate::customers::record_change(conn, change, customer, action, &group.name)
+    crate::customers::record_change(conn, change, customer, action, &group.name)?;
+    Ok(())
 }
 
 /// Answers 404 unless the group is the partner's, before anything else is looked at.
@@ -345,10 +370,19 @@ pub fn delete_group(
     change: &PartnerChange,
     group: &Owned<FoundGroup>,
 ) -> Result<usize, GroupError> {
+    use crate::db::schema::{customer_group_rules, membership_groups};
     let customers = diesel::delete(
         customer_group_members::table.filter(customer_group_members::group_id.eq(&group.id)),
     )
     .execute(conn)?;
+    // Its rule, and the limits of the staff it held: a person limited to it
+    // alone reaches nobody from now on, never everybody.
+    diesel::delete(
+        customer_group_rules::table.filter(customer_group_rules::group_id.eq(&group.id)),
+    )
+    .execute(conn)?;
+    diesel::delete(membership_groups::table.filter(membership_groups::group_id.eq(&group.id)))
+        .execute(conn)?;
     diesel::delete(customer_groups::table.filter(customer_groups::id.eq(&group.id)))
         .execute(conn)?;
     change.record(conn, Action::GroupDeleted, &group.name, "")?;
@@ -420,6 +454,7 @@ pub async fn add_customer(
     match outcome {
         Ok(()) => FlashMessage::success("flash-customer-grouped").send(),
         Err(GroupError::NoneChosen) => FlashMessage::error("flash-choose-group").send(),
+        Err(GroupError::RuleBased) => FlashMessage::error("flash-group-rule-based").send(),
         Err(error) => return Err(group_page_error(error)),
     }
     Ok(see_other(&format!("/partner/customers/{customer_id}")))

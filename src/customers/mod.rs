@@ -11,11 +11,13 @@ pub mod details;
 pub mod export;
 
 pub mod fields;
+pub mod group_rules;
 pub mod groups;
 pub mod import;
 
 pub mod list;
 pub mod regions;
+pub mod rule_form;
 pub mod seed;
 pub mod usage;
 pub mod usage_api;
@@ -152,17 +154,23 @@ impl Customer {
     }
 }
 
-/// The customer `customer_id` if it is the organisation's; otherwise `NotFound`,
-/// whether it belongs to someone else or does not exist.
+/// The customer `customer_id` if it is the organisation's and the member
+/// reaches it; otherwise `NotFound`, whether it belongs to someone else, is
+/// outside the member's groups or does not exist.
 pub fn find(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     customer_id: &CustomerId,
 ) -> Result<Owned<Customer>, CustomerError> {
-    customer_accounts::table
-        .filter(customer_accounts::id.eq(customer_id))
-        .filter(customer_accounts::partner_id.eq(scope.partner_id()))
+    let mut query = customer_accounts::table
+        .filter(customer_accounts::id.eq(customer_id.as_str().to_owned()))
+        .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
         .select(Customer::as_select())
+        .into_boxed();
+    if let Some(in_reach) = scope.customer_filter() {
+        query = query.filter(in_reach);
+    }
+    query
         .first(conn)
         .optional()?
         .map(|customer| Owned::found_in(scope, customer))

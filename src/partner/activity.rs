@@ -18,6 +18,7 @@ use crate::customers::list::like_pattern;
 use crate::db::schema::{activity_log, customer_accounts, partner_api_tokens};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::{Translator, format_time};
+use crate::reach::CustomerReach;
 use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, render};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -57,6 +58,9 @@ impl Filters {
 #[derive(Clone)]
 struct Selection {
     partner_id: String,
+    /// The customers the member reaches: a member limited to some groups
+    /// sees only the entries about their customers.
+    reach: CustomerReach,
     /// The customer the member works on: only its entries.
     context_id: Option<String>,
     /// Part of a customer's name or domain, lower-cased.
@@ -137,6 +141,7 @@ impl Selection {
         let customer = filters.customer.trim().to_lowercase();
         Ok(Selection {
             partner_id: scope.partner_id().as_str().to_owned(),
+            reach: scope.reach().clone(),
             context_id,
             customer: (!customer.is_empty()).then_some(customer),
             person: Some(filters.person.clone()).filter(|p| !p.is_empty()),
@@ -195,6 +200,11 @@ fn entries(
         .left_join(partner_api_tokens::table)
         .filter(activity_log::partner_id.eq(&selection.partner_id))
         .into_boxed();
+    if selection.reach.is_limited() {
+        // The log is the owners' (who reach every customer); a member limited
+        // to some groups, should a role ever read it, reads nothing.
+        query = query.filter(crate::reach::rules::nobody());
+    }
     if let Some(customer_id) = &selection.context_id {
         query = query.filter(activity_log::customer_id.eq(customer_id.clone()));
     }

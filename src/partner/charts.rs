@@ -82,6 +82,60 @@ fn month_boundary(today: NaiveDate, back: i64, zone: chrono_tz::Tz) -> Option<Na
     Some(utc_midnight(day, zone).unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN)))
 }
 
+/// The customers a limited member reaches created from `from` until `until`.
+fn created_in_reach(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<i64> {
+    use crate::db::schema::customer_accounts;
+    let mut query = customer_accounts::table
+        .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
+        .filter(customer_accounts::created_at.ge(from))
+        .filter(customer_accounts::created_at.lt(until))
+        .into_boxed();
+    if let Some(in_reach) = scope.customer_filter() {
+        query = query.filter(in_reach);
+    }
+    query.count().get_result(conn)
+}
+
+/// The partner's customers created from `from` until `until`: sums over the
+/// kept days and hours; the kept sums are the whole partner's, so a member
+/// limited to some groups has their customers counted.
+fn created_between(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<i64> {
+    if scope.reach().is_limited() {
+        return created_in_reach(conn, scope, from, until);
+    }
+    let spans = spans::split(from, until);
+    let mut sum = 0;
+    if let Some((first, end)) = spans.days {
+        let days: Option<i64> = customer_creation_days::table
+            .filter(customer_creation_days::partner_id.eq(scope.partner_id()))
+            .filter(customer_creation_days::day.ge(first))
+            .filter(customer_creation_days::day.lt(end))
+            .select(diesel::dsl::sum(customer_creation_days::customers))
+            .first(conn)?;
+        sum += days.unwrap_or(0);
+    }
+    for (start, stop) in spans.hours {
+        let hours: Option<i64> = customer_creations::table
+            .filter(customer_creations::partner_id.eq(scope.partner_id()))
+            .filter(customer_creations::hour.ge(start))
+            .filter(customer_creations::hour.lt(stop))
+            .select(diesel::dsl::sum(customer_creations::customers))
+            .first(conn)?;
+        sum += hours.unwrap_or(0);
+    }
+    Ok(sum.max(0))
+}
+
 /// New customers of the partner in each of the last twelve months (the current
 /// one included), months as the reader's time zone has them: sums over the days
 /// of `customer_creation_days` and the hours of `customer_creations` (kept by
@@ -103,27 +157,7 @@ pub fn new_customers(
     // triggers, migration 25), so the counts are those of the hours alone.
     let mut counts = [0i64; MONTHS];
     for (n, count) in counts.iter_mut().enumerate() {
-        let spans = spans::split(starts[n], starts[n + 1]);
-        let mut sum = 0;
-        if let Some((first, end)) = spans.days {
-            let days: Option<i64> = customer_creation_days::table
-                .filter(customer_creation_days::partner_id.eq(scope.partner_id()))
-                .filter(customer_creation_days::day.ge(first))
-                .filter(customer_creation_days::day.lt(end))
-                .select(diesel::dsl::sum(customer_creation_days::customers))
-                .first(conn)?;
-            sum += days.unwrap_or(0);
-        }
-        for (start, stop) in spans.hours {
-            let hours: Option<i64> = customer_creations::table
-                .filter(customer_creations::partner_id.eq(scope.partner_id()))
-                .filter(customer_creations::hour.ge(start))
-                .filter(customer_creations::hour.lt(stop))
-                .select(diesel::dsl::sum(customer_creations::customers))
-                .first(conn)?;
-            sum += hours.unwrap_or(0);
-        }
-        *count = sum.max(0);
+        *count = created_between(conn, scope, starts[n], starts[n + 1])?;
     }
     let mut months = Vec::with_capacity(MONTHS);
     for (n, count) in counts.into_iter().enumerate() {

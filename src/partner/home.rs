@@ -80,7 +80,9 @@ pub struct Dashboard {
     pub new_customers: super::charts::MonthlyChart,
     /// Customers with a monitor down, when the partner's customers have monitors.
     pub monitors_down: Option<super::monitors_down::MonitorsDown>,
-    pub by_state_over_time: super::state_history::StateChart,
+    /// Kept for the whole partner only: none for a member limited to some
+    /// groups, whose customers' past states are not kept apart.
+    pub by_state_over_time: Option<super::state_history::StateChart>,
 }
 
 /// (state, billing type, health level, customers, licence flags).
@@ -89,6 +91,9 @@ type CountRow = (String, String, i32, i64, i32);
 /// The partner's customers by state, billing type, health and licence flags,
 /// from the counts the list keeps (migration 4): a sum over a few dozen rows.
 fn counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<CountRow>> {
+    if let Some(in_reach) = scope.customer_filter() {
+        return counts_in_reach(conn, scope, in_reach);
+    }
     let rows: Vec<(String, String, i32, i32, i32)> = customer_counts::table
         .filter(customer_counts::partner_id.eq(scope.partner_id()))
         .select((
@@ -103,6 +108,33 @@ fn counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Coun
         .into_iter()
         .map(|(state, billing, health, n, flags)| (state, billing, health, i64::from(n), flags))
         .collect())
+}
+
+/// The kept counts are the whole partner's: for a member limited to some
+/// groups, the same rows are counted from the customers they reach.
+fn counts_in_reach(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    in_reach: crate::reach::CustomerFilter,
+) -> QueryResult<Vec<CountRow>> {
+    use crate::db::schema::customer_accounts;
+    customer_accounts::table
+        .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
+        .filter(in_reach)
+        .group_by((
+            customer_accounts::state,
+            customer_accounts::billing_type,
+            customer_accounts::health_level,
+            customer_accounts::licence_flags,
+        ))
+        .select((
+            customer_accounts::state,
+            customer_accounts::billing_type,
+            customer_accounts::health_level,
+            diesel::dsl::count_star(),
+            customer_accounts::licence_flags,
+        ))
+        .load(conn)
 }
 
 /// What a role sees beyond the customers.
@@ -168,13 +200,17 @@ pub fn load(
         expiring_invitations,
         new_customers: super::charts::new_customers(conn, scope, today, zone)?,
         monitors_down: super::monitors_down::load(conn, scope, now)?,
-        by_state_over_time: super::state_history::load(
-            conn,
-            scope,
-            counts.states_now(),
-            today,
-            zone,
-        )?,
+        by_state_over_time: if scope.reach().is_limited() {
+            None
+        } else {
+            Some(super::state_history::load(
+                conn,
+                scope,
+                counts.states_now(),
+                today,
+                zone,
+            )?)
+        },
     })
 }
 
@@ -248,14 +284,13 @@ fn by_health(
             count,
         ));
         if (worst.len() as i64) < WORST_SHOWN && count > 0 {
-            let named: Vec<(String, String)> =
-                list::sorted(conn, scope.partner_id().as_str(), &view)
-                    .select((
-                        crate::db::schema::customer_accounts::id,
-                        crate::db::schema::customer_accounts::name,
-                    ))
-                    .limit(WORST_SHOWN - worst.len() as i64)
-                    .load(conn)?;
+            let named: Vec<(String, String)> = list::sorted(conn, scope, &view)
+                .select((
+                    crate::db::schema::customer_accounts::id,
+                    crate::db::schema::customer_accounts::name,
+                ))
+                .limit(WORST_SHOWN - worst.len() as i64)
+                .load(conn)?;
             worst.extend(
                 named
                     .into_iter()
@@ -274,12 +309,12 @@ fn trial_figures(
     today: NaiveDate,
 ) -> QueryResult<(Figure, Figure)> {
     let trials = View::trials_ending(today, today + Duration::days(TRIALS_ENDING_DAYS));
-    let trial_count = list::matching(conn, scope.partner_id().as_str(), &trials)
+    let trial_count = list::matching(conn, scope, &trials)
         .count()
         .get_result(conn)?;
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
     let ended = View::trials_ended().at(now);
-    let ended_count = list::matching(conn, scope.partner_id().as_str(), &ended)
+    let ended_count = list::matching(conn, scope, &ended)
         .count()
         .get_result(conn)?;
     let trials_ended = Figure::of(&ended, "home-trials-ended", "trials-ended", ended_count);
@@ -348,8 +383,14 @@ fn recent_activity(
     conn: &mut DbConnection,
     scope: &PartnerScope,
 ) -> QueryResult<Vec<(NaiveDateTime, String, String, String)>> {
-    activity_log::table
-        .filter(activity_log::partner_id.eq(scope.partner_id()))
+    let mut query = activity_log::table
+        .filter(activity_log::partner_id.eq(scope.partner_id().as_str().to_owned()))
+        .into_boxed();
+    if scope.reach().is_limited() {
+        // As the log's page: the owners' alone.
+        query = query.filter(crate::reach::rules::nobody());
+    }
+    query
         .order((activity_log::occurred_at.desc(), activity_log::id.desc()))
         .limit(RECENT_SHOWN)
         .select((
@@ -371,10 +412,16 @@ struct HomePage {
     recent: Option<Vec<Recent>>,
     trials_days: i64,
     licence_days: i64,
+    /// The number of groups of a member limited to some.
+    limited_groups: Option<usize>,
 }
 
 pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
+    let limited_groups = match scope.reach() {
+        crate::reach::CustomerReach::Whole => None,
+        crate::reach::CustomerReach::Groups(groups) => Some(groups.len()),
+    };
     let zone = member.identity.login.time_zone;
     let now = state.clock.now();
     let moment = Moment {
@@ -410,5 +457,6 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
         recent,
         trials_days: TRIALS_ENDING_DAYS,
         licence_days: LICENCES_EXPIRING_DAYS,
+        limited_groups,
     })
 }

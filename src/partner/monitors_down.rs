@@ -32,16 +32,19 @@ pub fn load(
         return Ok(None);
     }
     let view = View::monitors_down(now);
-    let customers: i64 = list::matching(conn, scope.partner_id().as_str(), &view)
+    let customers: i64 = list::matching(conn, scope, &view)
         .count()
         .get_result(conn)?;
-    let down: i64 = monitors::table
+    let mut down = monitors::table
         .inner_join(customer_accounts::table)
-        .filter(customer_accounts::partner_id.eq(scope.partner_id()))
+        .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
         .filter(monitors::last_success.eq(false))
         .filter(monitors::last_checked_at.ge(now - crate::tenancy::STALE_AFTER))
-        .count()
-        .get_result(conn)?;
+        .into_boxed();
+    if let Some(in_reach) = scope.customer_filter_on() {
+        down = down.filter(in_reach);
+    }
+    let down: i64 = down.count().get_result(conn)?;
     Ok(Some(MonitorsDown {
         figure: Figure {
             label_key: "home-monitors-down".into(),

@@ -207,7 +207,8 @@ fn page_after(
     cursor: Option<&Cursor>,
     limit: i64,
 ) -> QueryResult<Vec<(Customer, String)>> {
-    let mut query = sorted(conn, scope.partner_id().as_str(), view);
+    let view = &crate::customers::list::with_group_rule(conn, scope, view)?;
+    let mut query = sorted(conn, scope, view);
     if let Some(cursor) = cursor {
         query = query.filter(cursor.condition(view));
     }

@@ -32,6 +32,7 @@ impl From<GroupError> for ApiError {
             GroupError::NotFound => ApiError::NotFound("group"),
             GroupError::NameTaken => ApiError::field("name", "taken"),
             GroupError::NoneChosen => ApiError::NotFound("group"),
+            GroupError::RuleBased => ApiError::field("group_id", "rule_based"),
             GroupError::Customer(error) => error.into(),
         }
     }

@@ -12,7 +12,9 @@ use actix_web::web;
 use crate::access::{Access, Capability, CustomerCapability, TokenScope};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
-use crate::customers::{billing, create, details, export, groups, import, list, usage_api};
+use crate::customers::{
+    billing, create, details, export, group_rules, groups, import, list, usage_api,
+};
 use crate::people::pages as people_pages;
 use crate::service_health::{api as health_api, pages as health_pages};
 use crate::service_requests::{
@@ -225,6 +227,10 @@ routes! {
         POST Partner(Capability::ManageStaff) => staff::pages::invite,
     }
     "/partner/staff/{membership_id}/role" { POST Partner(Capability::ManageStaff) => people_pages::change_role::<PartnerMember> }
+    "/partner/staff/{membership_id}/customers" {
+        GET Partner(Capability::ManageStaff) => staff::reach::page,
+        POST Partner(Capability::ManageStaff) => staff::reach::save,
+    }
     "/partner/staff/{membership_id}/disable" { POST Partner(Capability::ManageStaff) => people_pages::disable::<PartnerMember> }
     "/partner/staff/{membership_id}/resend" { POST Partner(Capability::ManageStaff) => people_pages::resend::<PartnerMember> }
     "/partner/staff/{membership_id}/revoke" { POST Partner(Capability::ManageStaff) => people_pages::revoke::<PartnerMember> }
@@ -274,6 +280,7 @@ routes! {
         GET Partner(Capability::ManageCustomerGroups) => groups::page,
         POST Partner(Capability::ManageCustomerGroups) => groups::create,
     }
+    "/partner/groups/rules" { POST Partner(Capability::ManageCustomerGroups) => group_rules::create }
     "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
     "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
     // Service health.

@@ -211,9 +211,12 @@ fn filtered<'a>(scope: &Scope, status: Option<Status>, customer_id: Option<&str>
         .inner_join(customer_accounts::table)
         .into_boxed();
     query = match scope {
-        Scope::Partner(partner) => {
-            query.filter(customer_accounts::partner_id.eq(partner.partner_id().clone()))
+        // A member limited to some groups: their customers' requests only.
+        Scope::Partner(partner) => match partner.customer_filter_on() {
+            Some(in_reach) => query.filter(in_reach),
+            None => query,
         }
+        .filter(customer_accounts::partner_id.eq(partner.partner_id().clone())),
         Scope::Customer(account) => {
             query.filter(service_requests::customer_id.eq(account.customer_id().clone()))
         }
@@ -325,9 +328,11 @@ pub fn open(
         .select((customer_accounts::name, customer_accounts::partner_id))
         .into_boxed();
     query = match scope {
-        Scope::Partner(partner) => {
-            query.filter(customer_accounts::partner_id.eq(partner.partner_id().clone()))
+        Scope::Partner(partner) => match partner.customer_filter() {
+            Some(in_reach) => query.filter(in_reach),
+            None => query,
         }
+        .filter(customer_accounts::partner_id.eq(partner.partner_id().clone())),
         Scope::Customer(own) => query.filter(customer_accounts::id.eq(own.customer_id().clone())),
     };
     let partner_id: Option<PartnerId> = query

@@ -3,6 +3,7 @@
 //! (the rule and the changes are the `people` shared with a customer's users).
 
 pub mod pages;
+pub mod reach;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

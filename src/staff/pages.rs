@@ -25,6 +25,8 @@ struct StaffPage {
     /// Only the invitations about to expire are listed.
     only_expiring: bool,
     members: Vec<StaffMember>,
+    /// The groups of each member an owner limited to some.
+    limited: std::collections::BTreeMap<String, Vec<String>>,
     roles: [PartnerRole; 4],
     me: String,
     zone: chrono_tz::Tz,
@@ -34,6 +36,19 @@ struct StaffPage {
 impl StaffPage {
     fn time(&self, at: &NaiveDateTime) -> String {
         crate::i18n::format_time(*at, self.zone, self.layout.lang)
+    }
+
+    /// Which customers the member reaches, in words.
+    fn reach(&self, membership_id: &str) -> String {
+        let tr = &self.layout.tr;
+        match self.limited.get(membership_id) {
+            None => tr.t("staff-reach-everyone"),
+            Some(groups) => tr.with_numbers(
+                "staff-reach-only",
+                [("groups", groups.join(", ").as_str())].as_slice(),
+                [("count", groups.len().into())].as_slice(),
+            ),
+        }
     }
 }
 
@@ -59,8 +74,10 @@ pub async fn list(
     query: web::Query<StaffQuery>,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
-    let mut members = db::run(&state.pool, move |conn| {
-        super::list(conn, &scope).map_err(db::DbError::from)
+    let (mut members, limited) = db::run(&state.pool, move |conn| {
+        let members = super::list(conn, &scope)?;
+        let limited = super::reach::limited_members(conn, &scope)?;
+        Ok::<_, db::DbError>((members, limited))
     })
     .await?;
     let now = state.clock.now();
@@ -72,6 +89,7 @@ pub async fn list(
         layout,
         only_expiring,
         members,
+        limited,
         roles: PartnerRole::ALL,
         me: member.membership.id.clone(),
         zone: member.identity.login.time_zone,

@@ -114,6 +114,13 @@ impl FieldErrors {
             .map(|(field, message)| (*field, message.id.as_str()))
     }
 
+    /// Adds `other`'s messages, keeping the first one of each field.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, message) in other.messages {
+            self.messages.entry(field).or_insert(message);
+        }
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.messages.contains_key(field)
     }

@@ -58,6 +58,9 @@ pub(crate) const FRESH: &str = "FRESH";
 pub(crate) enum Persona {
     Anonymous,
     Staff(PartnerRole),
+    /// An admin agent of the organisation whom an owner limited to a group
+    /// that does not hold the organisation's sample customer.
+    LimitedAgent,
     /// The owner of another partner organisation.
     OtherPartnerOwner,
     /// The administrator of one of the organisation's customers.
@@ -105,6 +108,20 @@ fn names_a_tenant_object(route: &Route) -> bool {
     .any(|id| route.path.contains(id))
 }
 
+/// Routes that name the sample customer, or something of it, in their path:
+/// outside the limited agent's reach. Another's import names customers too.
+fn names_a_customer_object(route: &Route) -> bool {
+    [
+        "{customer_id}",
+        "{subscription_id}",
+        "{reservation_id}",
+        "{request_id}",
+        "{import_id}",
+    ]
+    .iter()
+    .any(|id| route.path.contains(id))
+}
+
 fn reached_if(allowed: bool) -> Outcome {
     if allowed {
         Outcome::Reached
@@ -142,6 +159,15 @@ pub(crate) fn expected(route: &Route, persona: Persona) -> Outcome {
                 Outcome::Reached
             } else {
                 Outcome::Forbidden
+            }
+        }
+        (Access::Partner(capability), Persona::LimitedAgent) => {
+            if !PartnerRole::AdminAgent.can(capability) {
+                Outcome::Forbidden
+            } else if names_a_customer_object(route) {
+                Outcome::NotFound
+            } else {
+                Outcome::Reached
             }
         }
         (Access::Partner(_), Persona::OtherPartnerOwner) if names_a_tenant_object(route) => {
@@ -212,6 +238,7 @@ impl Persona {
         match self {
             Persona::Anonymous => None,
             Persona::Staff(role) => Some(format!("{}@contoso.example", role.as_str())),
+            Persona::LimitedAgent => Some("limited@contoso.example".to_owned()),
             Persona::OtherPartnerOwner => Some("owner@fabrikam.example".to_owned()),
             Persona::CustomerAdministrator => Some("admin@adatum.example".to_owned()),
             Persona::CustomerUser => Some("user@adatum.example".to_owned()),

@@ -95,6 +95,12 @@ pub(crate) fn personas(app: &TestApp, ours: &str, theirs: &str, ids: &Ids) -> Ve
         app.active_member(ours, &username, role);
         personas.push(Persona::Staff(role));
     }
+    // Limited to a group of another customer: the sample customer is out of reach.
+    let limited = app.active_member(ours, "limited@contoso.example", PartnerRole::AdminAgent);
+    let elsewhere = app.customer(ours, &CustomerSpec::named("Elsewhere Ltd"));
+    let group = app.group_with(ours, "Elsewhere", &[&elsewhere]);
+    app.limit_to_groups(&limited, &[&group]);
+    personas.push(Persona::LimitedAgent);
     app.active_member(theirs, "owner@fabrikam.example", PartnerRole::Owner);
     personas.push(Persona::OtherPartnerOwner);
     app.customer_administrator(&ids.customer, "admin@adatum.example");

@@ -101,6 +101,9 @@ fn admin_sample_path(path: &str, ids: &Ids) -> Option<String> {
 /// security, or of the operator's area; `None` for the others.
 fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
     Some(match path {
+        "/partner/staff/{membership_id}/customers" => {
+            format!("/partner/staff/{}/customers", ids.target)
+        }
         "/partner/staff/{membership_id}/role" => format!("/partner/staff/{}/role", ids.target),
         "/partner/staff/{membership_id}/disable" => {
             format!("/partner/staff/{}/disable", ids.target)

@@ -45,7 +45,7 @@ pub async fn rich_partner(app: &TestApp, organisation: &str, tag: &str) -> RichP
     let owner = format!("owner@{tag}.example");
     let owner_membership = app.active_member(&id, &owner, PartnerRole::Owner);
     let agent = format!("agent@{tag}.example");
-    app.active_member(&id, &agent, PartnerRole::HelpdeskAgent);
+    let agent_membership = app.active_member(&id, &agent, PartnerRole::HelpdeskAgent);
     app.pending_staff(&id, &format!("newcomer@{tag}.example"));
     second_factor_of(app, &agent);
     let alpha_spec = CustomerSpec {
@@ -60,11 +60,14 @@ pub async fn rich_partner(app: &TestApp, organisation: &str, tag: &str) -> RichP
     let alpha = app.customer(&id, &alpha_spec);
     let beta = app.customer(&id, &beta_spec);
     app.enrolled_devices(&alpha, 2);
-    app.group_with(
+    let keyed = app.group_with(
         &id,
         &format!("{organisation} key accounts"),
         &[&alpha, &beta],
     );
+    // The agent reaches the key accounts only; a rule-based group beside.
+    app.limit_to_groups(&agent_membership, &[&keyed]);
+    app.rule_group(&id, &format!("{organisation} in France"), "FR");
     let offers = commerce_of(app, &id, &alpha, tag);
     console_of(app, &alpha, tag);
     monitoring_of(app, &alpha, tag).await;

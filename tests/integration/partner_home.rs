@@ -187,7 +187,7 @@ async fn each_figure_equals_the_list_it_links_to_for_every_role() {
 
 /// Seven customers of `ours` that each figure counts differently, another
 /// partner's and one that left; returns Adatum's and the foreign one's ids.
-fn customers_for_every_figure(app: &TestApp, ours: &str) -> (String, String) {
+pub(crate) fn customers_for_every_figure(app: &TestApp, ours: &str) -> (String, String) {
     let spec = |name: &str, state, billing, health| CustomerSpec {
         state,
         billing,
@@ -231,7 +231,7 @@ fn customers_for_every_figure(app: &TestApp, ours: &str) -> (String, String) {
 }
 
 /// Two open requests of Adatum and one waiting on it; another partner's open one.
-async fn requests_two_open_one_waiting(app: &TestApp, soon: &str, foreign: &str) {
+pub(crate) async fn requests_two_open_one_waiting(app: &TestApp, soon: &str, foreign: &str) {
     app.customer_administrator(soon, "admin@adatum.example");
     let admin = app
         .browser_signed_in("admin@adatum.example", PASSWORD)

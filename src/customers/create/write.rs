@@ -47,6 +47,11 @@ pub fn create(
             site_administrators::created_at.eq(now),
         ))
         .execute(conn)?;
+    // Made by a member limited to some groups: it joins them, so that its
+    // creator still reaches it.
+    if let Some(membership_id) = actor.membership_id {
+        crate::reach::join_creator_groups(conn, now, membership_id, &customer_id)?;
+    }
     crate::customers::record_on_account(
         conn,
         now,

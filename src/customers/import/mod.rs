@@ -156,10 +156,16 @@ async fn upload_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
+    let own = own_imports_only(member);
     let now = state.clock.now();
     let recent: Vec<StoredImport> = db::run(&state.pool, move |conn| {
-        customer_imports::table
-            .filter(customer_imports::partner_id.eq(scope.partner_id()))
+        let mut query = customer_imports::table
+            .filter(customer_imports::partner_id.eq(scope.partner_id().as_str().to_owned()))
+            .into_boxed();
+        if let Some(membership_id) = own {
+            query = query.filter(customer_imports::acting_membership_id.eq(membership_id));
+        }
+        query
             .order(customer_imports::created_at.desc())
             .limit(RECENT_IMPORTS)
             .select(StoredImport::as_select())
@@ -287,10 +293,16 @@ pub async fn progress(
 ) -> Result<HttpResponse, PageError> {
     let import_id = path.into_inner();
     let scope = member.scope().clone();
+    let own = own_imports_only(&member);
     let import: Option<StoredImport> = db::run(&state.pool, move |conn| {
-        customer_imports::table
-            .filter(customer_imports::id.eq(&import_id))
-            .filter(customer_imports::partner_id.eq(scope.partner_id()))
+        let mut query = customer_imports::table
+            .filter(customer_imports::id.eq(import_id))
+            .filter(customer_imports::partner_id.eq(scope.partner_id().as_str().to_owned()))
+            .into_boxed();
+        if let Some(membership_id) = own {
+            query = query.filter(customer_imports::acting_membership_id.eq(membership_id));
+        }
+        query
             .select(StoredImport::as_select())
             .first(conn)
             .optional()
@@ -323,4 +335,14 @@ pub fn backlog(conn: &mut db::DbConnection, now: NaiveDateTime) -> QueryResult<B
         by_state,
         oldest_waiting: oldest.and_then(|oldest| (now - oldest).to_std().ok()),
     })
+}
+
+/// A member limited to some groups sees only the imports they made: another's
+/// report names customers outside their reach. `None` for everyone else.
+fn own_imports_only(member: &PartnerMember) -> Option<String> {
+    member
+        .scope()
+        .reach()
+        .is_limited()
+        .then(|| member.membership.id.clone())
 }

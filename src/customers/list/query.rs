@@ -129,10 +129,15 @@ macro_rules! expiring_licences {
 
 /// The partner's customers matching the view, unsorted. Every read of the list
 /// (page, count, export) starts here.
-pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
+pub fn matching<'a>(conn: &DbConnection, scope: &'a PartnerScope, view: &'a View) -> Boxed<'a> {
+    let partner_id = scope.partner_id().as_str();
     let mut query = customer_accounts::table
         .filter(customer_accounts::partner_id.eq(partner_id))
         .into_boxed::<MultiBackend>();
+    // A member limited to some groups reaches only their customers.
+    if let Some(in_reach) = scope.customer_filter() {
+        query = query.filter(in_reach);
+    }
     if uses_trigram_index(conn, view) {
         query = query.filter(
             sql::<Bool>(
@@ -152,7 +157,9 @@ pub fn matching<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) ->
         let pattern = like_pattern(&view.q);
         query = query.filter(customer_accounts::search_text.like(pattern).escape('\\'));
     }
-    if let Some(group) = &view.group {
+    if let Some(rule) = &view.group_rule {
+        query = query.filter(rule.predicate());
+    } else if let Some(group) = &view.group {
         query = query.filter(customer_accounts::id.eq_any(members_of!(partner_id, group)));
     }
     if let Some((from, to)) = view.trial_ends {
@@ -199,25 +206,25 @@ pub fn count_licences_expiring(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<i64> {
+    if scope.reach().is_limited() {
+        // Counted on the accounts the member reaches, as the list does.
+        let view = View::licences_expiring(from, to);
+        return matching(conn, scope, &view).count().get_result(conn);
+    }
     expiring_licences!(scope.partner_id(), from, to)
         .select(diesel::dsl::count(licences::customer_id).aggregate_distinct())
         .get_result(conn)
 }
 
 /// `matching`, in the view's order.
-pub fn sorted<'a>(conn: &DbConnection, partner_id: &'a str, view: &'a View) -> Boxed<'a> {
-    in_view_order!(
-        matching(conn, partner_id, view),
-        customer_accounts,
-        id,
-        view
-    )
+pub fn sorted<'a>(conn: &DbConnection, scope: &'a PartnerScope, view: &'a View) -> Boxed<'a> {
+    in_view_order!(matching(conn, scope, view), customer_accounts, id, view)
 }
 
 /// SQLite: the partner's matches of the view's text in the trigram index, with
 /// the view's other filters, read from the index alone.
 fn searched<'a>(
-    partner_id: &'a str,
+    scope: &'a PartnerScope,
     range: SearchRange,
     view: &'a View,
 ) -> customer_search_rows::BoxedQuery<'a, MultiBackend> {
@@ -232,11 +239,42 @@ fn searched<'a>(
         .filter(customer_search_rows::search_rowid.between(range.first, range.last))
         .filter(customer_search_rows::search_rowid.eq_any(matches))
         .into_boxed::<MultiBackend>();
+    // The index knows neither a member's reach nor a group's rule: such
+    // views are read from the accounts (`reads_accounts`), and this guard
+    // keeps a slip from showing more.
+    if reads_accounts(scope, view) {
+        query = query.filter(crate::reach::rules::nobody());
+    }
     if let Some(group) = &view.group {
-        query =
-            query.filter(customer_search_rows::customer_id.eq_any(members_of!(partner_id, group)));
+        query = query.filter(
+            customer_search_rows::customer_id.eq_any(members_of!(scope.partner_id(), group)),
+        );
     }
     filter_columns!(query, customer_search_rows, view)
+}
+
+/// The view with the rule of its group read, when that group is rule-based,
+/// so that the list filters by the rule. Every reading of a view by a page, an
+/// export or the API passes here; a rule-based group not read so matches
+/// nobody (it has no listed members), never more.
+pub fn with_group_rule(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    view: &View,
+) -> QueryResult<View> {
+    let mut view = view.clone();
+    if let Some(group) = &view.group {
+        let found = crate::reach::group_of_partner(conn, scope.partner_id(), group)?;
+        view.group_rule = found.and_then(|group| group.rule);
+    }
+    Ok(view)
+}
+
+/// Whether the view, for this member, must be read from the accounts rather
+/// than from SQLite's trigram index alone: the index knows neither the
+/// member's reach nor a rule-based group's conditions.
+pub(super) fn reads_accounts(scope: &PartnerScope, view: &View) -> bool {
+    scope.reach().is_limited() || view.group_rule.is_some()
 }
 
 /// The number of the partner's customers matching the view's filters on the
@@ -264,20 +302,22 @@ pub(super) fn total(
     view: &View,
     range: Option<SearchRange>,
 ) -> QueryResult<i64> {
-    if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() {
+    // The kept counts are the whole partner's: a member limited to some
+    // groups has theirs counted on the accounts.
+    let limited = scope.reach().is_limited();
+    if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() && !limited {
         return counted(conn, scope, view);
     }
     // The trial end is not kept beside SQLite's trigram index: such a view is
     // counted on the accounts.
-    if !uses_trigram_index(conn, view) || view.filters_on_dates() {
-        return matching(conn, scope.partner_id().as_str(), view)
-            .count()
-            .get_result(conn);
+    if !uses_trigram_index(conn, view) || view.filters_on_dates() || reads_accounts(scope, view) {
+        return matching(conn, scope, view).count().get_result(conn);
     }
     let Some(range) = range else {
         return Ok(0);
     };
-    let filters_only_text = view.group.is_none()
+    let filters_only_text = !limited
+        && view.group.is_none()
         && view.licence.is_none()
         && view.billing.is_none()
         && view.health.is_none()
@@ -295,9 +335,7 @@ pub(super) fn total(
             .count()
             .get_result(conn);
     }
-    searched(scope.partner_id().as_str(), range, view)
-        .count()
-        .get_result(conn)
+    searched(scope, range, view).count().get_result(conn)
 }
 
 /// SQLite: the ids of one page of the view's matches in the trigram index, in
@@ -312,7 +350,7 @@ pub(super) fn searched_page(
     offset: i64,
 ) -> QueryResult<Vec<(String, i64)>> {
     in_view_order!(
-        searched(scope.partner_id().as_str(), range, view),
+        searched(scope, range, view),
         customer_search_rows,
         customer_id,
         view

@@ -66,7 +66,7 @@ fn searched_page_pg(
         conn.batch_execute(
             "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
         )?;
-        sorted(conn, scope.partner_id().as_str(), view)
+        sorted(conn, scope, view)
             .select((customer_accounts::id, sql::<BigInt>("COUNT(*) OVER ()")))
             .limit(view.per_page)
             .offset(offset)
@@ -168,6 +168,7 @@ fn rows_by_id(
 
 /// Reads one page of the view, its total and what the filters offer.
 pub fn load(conn: &mut DbConnection, scope: &PartnerScope, view: &View) -> QueryResult<Listing> {
+    let view = &super::query::with_group_rule(conn, scope, view)?;
     let (total, customers) = page_and_total(conn, scope, view)?;
     // Whether the partner has any customer, for the empty state.
     let has_any = total > 0 || (view.is_filtered() && counted(conn, scope, &View::default())? > 0);
@@ -187,7 +188,10 @@ fn page_and_total(
     view: &View,
 ) -> QueryResult<(i64, Vec<PageRow>)> {
     let offset = (view.page - 1) * view.per_page;
-    let range = if uses_trigram_index(conn, view) && !view.filters_on_dates() {
+    let range = if uses_trigram_index(conn, view)
+        && !view.filters_on_dates()
+        && !super::query::reads_accounts(scope, view)
+    {
         SearchRange::of(conn, scope)?
     } else {
         None
@@ -224,7 +228,7 @@ fn page_rows(
         // for the rows costs more than that on the first pages, and less
         // than the deferred row lookups of a long skip.
         let columns = page_row_columns(conn, scope);
-        return sorted(conn, scope.partner_id().as_str(), view)
+        return sorted(conn, scope, view)
             .select(columns)
             .limit(view.per_page)
             .offset(offset)
@@ -232,7 +236,7 @@ fn page_rows(
     }
     // The page's ids first, from the index alone (PostgreSQL would read
     // every skipped row otherwise), then their rows.
-    let ids: Vec<String> = sorted(conn, scope.partner_id().as_str(), view)
+    let ids: Vec<String> = sorted(conn, scope, view)
         .select(customer_accounts::id)
         .limit(view.per_page)
         .offset(offset)

@@ -137,6 +137,9 @@ pub struct View {
     pub licence: Option<LicenceStatus>,
     pub billing: Option<BillingType>,
     pub group: Option<String>,
+    /// The rule of `group` when it is rule-based: read from the database
+    /// (`list::with_group_rule`), never from the URL.
+    pub group_rule: Option<crate::reach::rules::GroupRule>,
     pub health: Option<Health>,
     pub state: Option<CustomerState>,
     pub mine: bool,
@@ -180,6 +183,7 @@ impl From<RawView> for View {
             licence: LicenceStatus::parse(&raw.licence),
             billing: BillingType::parse(&raw.billing),
             group: Some(raw.group.trim().to_owned()).filter(|g| !g.is_empty()),
+            group_rule: None,
             health: Health::parse(&raw.health),
             state: CustomerState::parse(&raw.state),
             mine: matches!(raw.mine.as_str(), "1" | "on" | "true"),

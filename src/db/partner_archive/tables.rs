@@ -133,12 +133,18 @@ pub const CARRIED: &[Carried] = &[
         "customer_group_members",
         "group_id IN ({groups}) AND customer_id IN ({customers})",
     ),
+    carried("customer_group_rules", "group_id IN ({groups})"),
     carried("sub_accounts", BY_CUSTOMER),
     Carried {
         table: "memberships",
         rows: "id IN ({memberships})",
         references: &[clearable("invited_by_login_id", "logins")],
     },
+    // Staff limited to some groups, and the groups they are limited to.
+    carried(
+        "membership_groups",
+        "membership_id IN ({memberships}) AND group_id IN ({groups})",
+    ),
     carried(
         "site_administrators",
         "site_id IN ({sites}) AND membership_id IN ({memberships})",

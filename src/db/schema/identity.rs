@@ -65,6 +65,17 @@ diesel::table! {
         invitation_expires_at -> Nullable<Timestamp>,
         /// The outbox row of the offer's latest email (migration 20).
         invitation_email_id -> Nullable<Text>,
+        /// Limited to the customers of the groups in `membership_groups`
+        /// (migration 32).
+        customers_scoped -> Bool,
+    }
+}
+
+diesel::table! {
+    /// The customer groups a limited staff member reaches (migration 32).
+    membership_groups (membership_id, group_id) {
+        membership_id -> Text,
+        group_id -> Text,
     }
 }
 

@@ -48,6 +48,9 @@ diesel::joinable!(devices -> customer_accounts (customer_id));
 diesel::joinable!(licences -> customer_accounts (customer_id));
 diesel::joinable!(customer_group_members -> customer_accounts (customer_id));
 diesel::joinable!(customer_group_members -> customer_groups (group_id));
+diesel::joinable!(membership_groups -> customer_groups (group_id));
+diesel::joinable!(customer_group_rules -> customer_groups (group_id));
+diesel::joinable!(membership_groups -> memberships (membership_id));
 
 diesel::joinable!(assisted_sessions -> customer_accounts (customer_id));
 diesel::joinable!(assisted_sessions -> partner_organisations (partner_id));
@@ -71,6 +74,8 @@ diesel::joinable!(service_requests -> customer_accounts (customer_id));
 diesel::joinable!(service_request_messages -> service_requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    membership_groups,
+    customer_group_rules,
     api_tokens,
     services,
     service_incidents,
@@ -169,6 +174,7 @@ diesel::allow_tables_to_appear_in_same_query!(api_tokens, sub_accounts);
 
 diesel::joinable!(monitors -> customer_accounts (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(monitors, customer_accounts);
+diesel::allow_tables_to_appear_in_same_query!(monitors, customer_group_members);
 diesel::allow_tables_to_appear_in_same_query!(sub_accounts, customer_security);
 
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));

@@ -138,6 +138,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The conditions of a rule-based group (migration 33): NULL asks nothing.
+    customer_group_rules (group_id) {
+        group_id -> Text,
+        country -> Nullable<Text>,
+        billing_type -> Nullable<Text>,
+        state -> Nullable<Text>,
+        licence_status -> Nullable<Text>,
+        product -> Nullable<Text>,
+        health_level -> Nullable<Integer>,
+        created_from -> Nullable<Date>,
+        created_until -> Nullable<Date>,
+        reference_prefix -> Nullable<Text>,
+        in_group_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     customer_group_members (group_id, customer_id) {
         group_id -> Text,
         customer_id -> Text,

@@ -196,6 +196,20 @@ impl TestApp {
     }
 
     /// A group of the partner holding `customers`; returns its id.
+    /// A rule-based group of `partner_id`: its customers in `country`.
+    pub fn rule_group(&self, partner_id: &str, name: &str, country: &str) -> String {
+        use partnerdesk::db::schema::customer_group_rules;
+        let id = self.group_with(partner_id, name, &[]);
+        diesel::insert_into(customer_group_rules::table)
+            .values((
+                customer_group_rules::group_id.eq(&id),
+                customer_group_rules::country.eq(country),
+            ))
+            .execute(&mut self.conn())
+            .expect("rule fixture");
+        id
+    }
+
     pub fn group_with(&self, partner_id: &str, name: &str, customers: &[&str]) -> String {
         let mut conn = self.conn();
         let id = uuid::Uuid::new_v4().to_string();

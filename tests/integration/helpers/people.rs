@@ -111,6 +111,27 @@ impl TestApp {
         .expect("membership")
     }
 
+    /// Limits the staff member `membership_id` to the customers of `groups`
+    /// (as an owner does on the staff page).
+    pub fn limit_to_groups(&self, membership_id: &str, groups: &[&str]) {
+        use diesel::prelude::*;
+        use partnerdesk::db::schema::{membership_groups, memberships};
+        let mut conn = self.conn();
+        for group in groups {
+            diesel::insert_into(membership_groups::table)
+                .values((
+                    membership_groups::membership_id.eq(membership_id),
+                    membership_groups::group_id.eq(*group),
+                ))
+                .execute(&mut conn)
+                .expect("membership group");
+        }
+        diesel::update(memberships::table.filter(memberships::id.eq(membership_id)))
+            .set(memberships::customers_scoped.eq(true))
+            .execute(&mut conn)
+            .expect("limited membership");
+    }
+
     /// The active membership of `username` in `partner_id`.
     pub fn active_member_id(&self, partner_id: &str, username: &str) -> String {
         use diesel::prelude::*;

@@ -1,0 +1,2 @@
+DROP TABLE membership_groups;
+ALTER TABLE memberships DROP COLUMN customers_scoped;
