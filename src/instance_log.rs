@@ -20,6 +20,12 @@ crate::db::codes::stored_code! {
         PartnerReinstated => "partner_reinstated",
         EmailRetried => "email_retried",
         FailedEmailsRetried => "failed_emails_retried",
+        OfferAdded => "offer_added",
+        OfferRetired => "offer_retired",
+        ServiceAdded => "service_added",
+        IncidentOpened => "incident_opened",
+        IncidentUpdated => "incident_updated",
+        IncidentResolved => "incident_resolved",
     }
 }
 

@@ -13,6 +13,18 @@ pub(super) const ADMIN_NAV: &[NavItem] = &[
         section: Section::Customers,
     },
     NavItem {
+        href: "/admin/catalogue",
+        label_key: "nav-admin-catalogue",
+        access: Access::InstanceOperator,
+        section: Section::Commerce,
+    },
+    NavItem {
+        href: "/admin/health",
+        label_key: "nav-admin-health",
+        access: Access::InstanceOperator,
+        section: Section::Service,
+    },
+    NavItem {
         href: "/admin/outbox",
         label_key: "nav-admin-outbox",
         access: Access::InstanceOperator,

@@ -3,6 +3,8 @@
 mod accounts;
 mod activity_log;
 mod admin;
+mod admin_catalogue;
+mod admin_service_health;
 mod admin_suspension;
 mod api_document;
 mod authorization;
