@@ -87,3 +87,33 @@ flash-admin-service-added = The service is added; the customer and its partner s
 flash-admin-incident-opened = The incident is open; the customer and its partner see it.
 flash-admin-incident-updated = The update is posted.
 flash-admin-incident-already-resolved = The incident was already resolved.
+
+admin-jobs-title = Background jobs
+admin-jobs-lead = What the instances' workers do in the background. An import is named by its partner and its id only; the server's log names the same id.
+admin-jobs-imports = Customer imports
+admin-jobs-under-way = Under way
+admin-jobs-none-under-way = No import is waiting or under way.
+admin-jobs-failed = Failed
+admin-jobs-none-failed = No import has failed.
+admin-jobs-partner = Partner · job
+admin-jobs-worker = Worker
+admin-jobs-started = Started
+admin-jobs-ended = Ended
+admin-jobs-waiting = Waiting for a worker
+admin-jobs-leased = Held by a worker until { $until }
+admin-jobs-lease-ran-out = Its instance stopped: another takes it over from the start
+admin-jobs-progress = { $total ->
+    [one] { $checked } of { $total } row checked
+   *[other] { $checked } of { $total } rows checked
+}
+admin-jobs-failed-interrupted = Interrupted too many times: the instances working on it stopped before it finished. Nothing was imported.
+admin-jobs-failed-error = Stopped on an unexpected error, written to the server's log with the job's id. Nothing was imported.
+admin-jobs-failed-unknown = Stopped before it finished. Nothing was imported.
+admin-jobs-queues = Queues
+admin-jobs-queue = Queue
+admin-jobs-waiting-count = Waiting
+admin-jobs-working-count = Being sent
+admin-jobs-given-up-count = Given up
+admin-jobs-webhooks = Webhook deliveries
+admin-jobs-oldest = Oldest waiting since { $since }
+admin-jobs-none-waiting = Nothing is waiting.

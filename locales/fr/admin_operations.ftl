@@ -87,3 +87,33 @@ flash-admin-service-added = Le service est ajouté ; le client et son partenaire
 flash-admin-incident-opened = L'incident est ouvert ; le client et son partenaire le voient.
 flash-admin-incident-updated = La mise à jour est publiée.
 flash-admin-incident-already-resolved = L'incident était déjà résolu.
+
+admin-jobs-title = Tâches de fond
+admin-jobs-lead = Ce que les workers des instances font en arrière-plan. Une importation n'est désignée que par son partenaire et son identifiant ; le journal du serveur cite le même identifiant.
+admin-jobs-imports = Importations de clients
+admin-jobs-under-way = En cours
+admin-jobs-none-under-way = Aucune importation n'attend ni n'est en cours.
+admin-jobs-failed = En échec
+admin-jobs-none-failed = Aucune importation n'a échoué.
+admin-jobs-partner = Partenaire · tâche
+admin-jobs-worker = Worker
+admin-jobs-started = Commencée
+admin-jobs-ended = Terminée
+admin-jobs-waiting = En attente d'un worker
+admin-jobs-leased = Tenue par un worker jusqu'à { $until }
+admin-jobs-lease-ran-out = Son instance s'est arrêtée : une autre la reprend depuis le début
+admin-jobs-progress = { $checked ->
+    [one] { $checked } ligne vérifiée sur { $total }
+   *[other] { $checked } lignes vérifiées sur { $total }
+}
+admin-jobs-failed-interrupted = Interrompue trop de fois : les instances qui la traitaient se sont arrêtées avant la fin. Rien n'a été importé.
+admin-jobs-failed-error = Arrêtée sur une erreur inattendue, écrite dans le journal du serveur avec l'identifiant de la tâche. Rien n'a été importé.
+admin-jobs-failed-unknown = Arrêtée avant la fin. Rien n'a été importé.
+admin-jobs-queues = Files d'attente
+admin-jobs-queue = File
+admin-jobs-waiting-count = En attente
+admin-jobs-working-count = En cours d'envoi
+admin-jobs-given-up-count = Abandonnés
+admin-jobs-webhooks = Envois de webhooks
+admin-jobs-oldest = Le plus ancien attend depuis le { $since }
+admin-jobs-none-waiting = Rien n'attend.

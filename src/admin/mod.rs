@@ -11,6 +11,7 @@ pub mod activity;
 pub mod catalogue;
 pub mod create;
 pub mod health;
+pub mod jobs;
 pub mod outbox;
 pub mod partners;
 pub mod suspend;

@@ -192,6 +192,7 @@ routes! {
     }
     "/admin/catalogue/{offer_id}/retire" { POST InstanceOperator => admin::catalogue::retire }
     "/admin/health" { GET InstanceOperator => admin::health::page }
+    "/admin/jobs" { GET InstanceOperator => admin::jobs::page }
     "/admin/health/customers/{customer_id}" { GET InstanceOperator => admin::health::customer::page }
     "/admin/health/customers/{customer_id}/services" { POST InstanceOperator => admin::health::customer::add_service }
     "/admin/health/customers/{customer_id}/incidents" { POST InstanceOperator => admin::health::customer::open_incident }

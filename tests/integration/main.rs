@@ -4,6 +4,7 @@ mod accounts;
 mod activity_log;
 mod admin;
 mod admin_catalogue;
+mod admin_jobs;
 mod admin_service_health;
 mod admin_suspension;
 mod api_document;
