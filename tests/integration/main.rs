@@ -14,6 +14,7 @@ mod authorization_samples;
 mod authorization_tokens;
 mod backup;
 mod browser;
+mod browser_admin;
 mod browser_customers;
 mod browser_identity;
 mod browser_purchase;
