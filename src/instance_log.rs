@@ -1,6 +1,6 @@
 //! The instance's activity log: what instance operators did (granting and
 //! revoking the role, creating, suspending and reinstating partners, retrying
-//! emails), who and when. Append-only like the partners' log (the database's
+//! emails, keeping the catalogue, recording service health), who and when. Append-only like the partners' log (the database's
 //! triggers refuse any update or delete), but a table of its own: the partners'
 //! log and archives never see it, and its readers are the operators.
 

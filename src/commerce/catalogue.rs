@@ -1,5 +1,6 @@
 //! The catalogue of offers, defined by the instance operator from the command
-//! line (`partnerdesk offer add|list|retire`). Partners order from the offers
+//! line (`partnerdesk offer add|list|retire`) or the operator's area
+//! (`admin::catalogue`), both read by `NewOffer::parse*` and logged alike. Partners order from the offers
 //! still active; orders keep a copy of the offer as it was.
 
 use chrono::NaiveDateTime;

@@ -1,8 +1,9 @@
 //! Service health: a customer's services and their incidents with a
-//! timeline, recorded by the instance operator through the command line (`cli`)
-//! or the JSON API (`api`), and shown to the partner and to the customer's own
-//! people (`pages`). Not to be confused with service requests, the customer's
-//! tickets (`service_requests`), nor with monitoring, the account's own probes.
+//! timeline, recorded by the instance operator through the command line (`cli`),
+//! the JSON API (`api`) or the operator's area (`admin::health`), and shown to
+//! the partner and to the customer's own people (`pages`; the reading in
+//! `read`). Not to be confused with service requests, the customer's tickets
+//! (`service_requests`), nor with monitoring, the account's own probes.
 //!
 //! A service's state is the worst state of its unresolved incidents; the
 //! customer's `health_level` (the list's column) the worst state of its services,

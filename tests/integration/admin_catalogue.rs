@@ -31,6 +31,40 @@ async fn contoso_ordering(app: &TestApp) -> (String, String, reqwest::Client) {
     (partner, customer, owner)
 }
 
+/// The messages next to each refused field, in each language.
+const EXPECTED: [(&str, [(&str, &str); 4]); 2] = [
+    (
+        "en",
+        [
+            ("name", "This field is required."),
+            (
+                "price",
+                "Enter an amount such as 12.50 (at most two decimals).",
+            ),
+            (
+                "currency",
+                "Enter a three-letter currency code such as EUR.",
+            ),
+            ("term_months", "A reservation lasts 12 or 36 months."),
+        ],
+    ),
+    (
+        "fr",
+        [
+            ("name", "Ce champ est obligatoire."),
+            (
+                "price",
+                "Saisissez un montant comme 12,50 (deux décimales au plus).",
+            ),
+            (
+                "currency",
+                "Saisissez un code de devise de trois lettres comme EUR.",
+            ),
+            ("term_months", "Une réservation dure 12 ou 36 mois."),
+        ],
+    ),
+];
+
 #[tokio::test]
 async fn a_faulty_offer_is_refused_field_by_field_in_english_and_in_french() {
     let app = spawn_app().await;
@@ -45,39 +79,7 @@ async fn a_faulty_offer_is_refused_field_by_field_in_english_and_in_french() {
         ("currency", "EURO"),
         ("term_months", "1"),
     ];
-    let expected = [
-        (
-            "en",
-            [
-                ("name", "This field is required."),
-                (
-                    "price",
-                    "Enter an amount such as 12.50 (at most two decimals).",
-                ),
-                (
-                    "currency",
-                    "Enter a three-letter currency code such as EUR.",
-                ),
-                ("term_months", "A reservation lasts 12 or 36 months."),
-            ],
-        ),
-        (
-            "fr",
-            [
-                ("name", "Ce champ est obligatoire."),
-                (
-                    "price",
-                    "Saisissez un montant comme 12,50 (deux décimales au plus).",
-                ),
-                (
-                    "currency",
-                    "Saisissez un code de devise de trois lettres comme EUR.",
-                ),
-                ("term_months", "Une réservation dure 12 ou 36 mois."),
-            ],
-        ),
-    ];
-    for (lang, messages) in expected {
+    for (lang, messages) in EXPECTED {
         let switched = app
             .post_as(&root, "/language", &[("lang", lang), ("next", "/")])
             .await;
@@ -98,42 +100,25 @@ async fn a_faulty_offer_is_refused_field_by_field_in_english_and_in_french() {
         assert!(page.contains("<option value=\"1\" selected>"));
     }
     // A kind nobody offers, and a term on a usage subscription.
-    let refused = app
-        .post_as(
-            &root,
-            NEW,
-            &[
-                ("name", "Backup"),
-                ("kind", "lease"),
-                ("price", "1"),
-                ("currency", "EUR"),
-                ("term_months", "12"),
-            ],
-        )
-        .await;
-    let page = unescape(&refused.text().await.expect("page"));
-    assert_eq!(
-        error_next_to(&page, "kind").as_deref(),
-        Some("Choisissez l'un des types proposés.")
-    );
-    let refused = app
-        .post_as(
-            &root,
-            NEW,
-            &[
-                ("name", "Backup"),
-                ("kind", "usage_subscription"),
-                ("price", "1"),
-                ("currency", "EUR"),
-                ("term_months", "12"),
-            ],
-        )
-        .await;
-    let page = unescape(&refused.text().await.expect("page"));
-    assert_eq!(
-        error_next_to(&page, "term_months").as_deref(),
-        Some("Un abonnement à l'usage n'a pas de durée.")
-    );
+    for (kind, field, message) in [
+        ("lease", "kind", "Choisissez l'un des types proposés."),
+        (
+            "usage_subscription",
+            "term_months",
+            "Un abonnement à l'usage n'a pas de durée.",
+        ),
+    ] {
+        let typed = [
+            ("name", "Backup"),
+            ("kind", kind),
+            ("price", "1"),
+            ("currency", "EUR"),
+            ("term_months", "12"),
+        ];
+        let refused = app.post_as(&root, NEW, &typed).await;
+        let page = unescape(&refused.text().await.expect("page"));
+        assert_eq!(error_next_to(&page, field).as_deref(), Some(message));
+    }
     assert_eq!(offers_in_catalogue(&app), 0, "nothing half-saved");
 }
 

@@ -81,18 +81,12 @@ async fn services_are_listed_across_the_instance_and_searched_by_customer_or_par
     assert_eq!(missing.status(), 404);
 }
 
-#[tokio::test]
-async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner() {
-    let app = spawn_app().await;
-    let (adatum, _) = two_partners(&app);
-    let root = operator_signed_in(&app).await;
-    let here = format!("/admin/health/customers/{adatum}");
-    let page = app.page_as(&root, &here).await;
-    assert!(page.contains("id=\"no-services\"") && page.contains("Customer of Contoso"));
-
+/// Adds Backup to the customer at `here`, refused first when empty and when
+/// taken; returns the service's id.
+async fn add_backup(app: &TestApp, root: &reqwest::Client, here: &str) -> String {
     // A service: required, unique per customer.
     let refused = app
-        .post_as(&root, &format!("{here}/services"), &[("name", " ")])
+        .post_as(root, &format!("{here}/services"), &[("name", " ")])
         .await;
     let page = unescape(&refused.text().await.expect("page"));
     assert_eq!(
@@ -100,11 +94,11 @@ async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner
         Some("This field is required.")
     );
     let added = app
-        .post_as(&root, &format!("{here}/services"), &[("name", "Backup")])
+        .post_as(root, &format!("{here}/services"), &[("name", "Backup")])
         .await;
     assert_eq!(added.status(), 303);
     let taken = app
-        .post_as(&root, &format!("{here}/services"), &[("name", "BACKUP")])
+        .post_as(root, &format!("{here}/services"), &[("name", "BACKUP")])
         .await;
     let page = unescape(&taken.text().await.expect("page"));
     assert_eq!(
@@ -113,23 +107,31 @@ async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner
         "{page}"
     );
     assert!(page.contains("value=\"BACKUP\""), "what was typed stays");
-    let service = regex::Regex::new(r#"<option value="([^"]+)">Backup</option>"#)
+    regex::Regex::new(r#"<option value="([^"]+)">Backup</option>"#)
         .expect("regex")
         .captures(&page)
         .map(|c| c[1].to_owned())
-        .expect("the service in the incident form");
+        .expect("the service in the incident form")
+}
 
+/// Opens an incident on `service`, refused first in French; returns its id.
+async fn open_backups_failing(
+    app: &TestApp,
+    root: &reqwest::Client,
+    here: &str,
+    service: &str,
+) -> String {
     // An incident: every field checked, in the operator's language.
-    app.post_as(&root, "/language", &[("lang", "fr"), ("next", "/")])
+    app.post_as(root, "/language", &[("lang", "fr"), ("next", "/")])
         .await;
     let typed = [
-        ("service", service.as_str()),
+        ("service", service),
         ("title", ""),
         ("state", "healthy"),
         ("text", "Les sauvegardes échouent."),
     ];
     let refused = app
-        .post_as(&root, &format!("{here}/incidents"), &typed)
+        .post_as(root, &format!("{here}/incidents"), &typed)
         .await;
     let page = unescape(&refused.text().await.expect("page"));
     assert_eq!(
@@ -142,14 +144,14 @@ async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner
     );
     assert!(page.contains("Les sauvegardes échouent."), "{page}");
     assert!(page.contains("id=\"no-incidents\""), "nothing half-saved");
-    app.post_as(&root, "/language", &[("lang", "en"), ("next", "/")])
+    app.post_as(root, "/language", &[("lang", "en"), ("next", "/")])
         .await;
     let opened = app
         .post_as(
-            &root,
+            root,
             &format!("{here}/incidents"),
             &[
-                ("service", service.as_str()),
+                ("service", service),
                 ("title", "Backups failing"),
                 ("state", "advisory"),
                 ("text", "Investigating the nightly backups."),
@@ -157,7 +159,19 @@ async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner
         )
         .await;
     assert_eq!(opened.status(), 303);
-    let incident = id_after(&opened, &format!("{here}/incidents/"));
+    id_after(&opened, &format!("{here}/incidents/"))
+}
+
+#[tokio::test]
+async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner() {
+    let app = spawn_app().await;
+    let (adatum, _) = two_partners(&app);
+    let root = operator_signed_in(&app).await;
+    let here = format!("/admin/health/customers/{adatum}");
+    let page = app.page_as(&root, &here).await;
+    assert!(page.contains("id=\"no-services\"") && page.contains("Customer of Contoso"));
+    let service = add_backup(&app, &root, &here).await;
+    let incident = open_backups_failing(&app, &root, &here, &service).await;
 
     // Both sides see it at once.
     let customer = app
@@ -217,25 +231,37 @@ async fn an_incident_opened_by_the_operator_reaches_the_customer_and_its_partner
             && console.contains("Fixed."),
         "{console}"
     );
-    let page = app.page_as(&root, &at).await;
+    no_more_updates(&app, (&root, &customer), &at).await;
+    the_logs_tell_each_step(&app, &root, &owner).await;
+}
+
+/// A resolved incident offers no update, and one posted anyway changes nothing.
+async fn no_more_updates(
+    app: &TestApp,
+    (root, customer): (&reqwest::Client, &reqwest::Client),
+    at: &str,
+) {
+    let page = app.page_as(root, at).await;
     assert!(
         page.contains("data-resolved=\"true\"") && !page.contains("id=\"post-update\""),
         "a resolved incident takes no more updates: {page}"
     );
     let again = app
-        .post_as(&root, &at, &[("text", "Once more."), ("state", "")])
+        .post_as(root, at, &[("text", "Once more."), ("state", "")])
         .await;
     assert_eq!(location(&again), at);
     assert!(
-        !app.page_as(&customer, "/customer/health")
+        !app.page_as(customer, "/customer/health")
             .await
             .contains("Once more.")
     );
+}
 
-    // The partner's log names the operator; the instance's log has each step.
-    let activity = app.page_as(&owner, "/partner/activity").await;
+/// The partner's log names the operator; the instance's log has each step.
+async fn the_logs_tell_each_step(app: &TestApp, root: &reqwest::Client, owner: &reqwest::Client) {
+    let activity = app.page_as(owner, "/partner/activity").await;
     assert!(activity.contains("Operator · "), "{activity}");
-    let log = app.page_as(&root, "/admin/activity").await;
+    let log = app.page_as(root, "/admin/activity").await;
     for action in [
         "service_added",
         "incident_opened",

@@ -41,7 +41,10 @@ async fn an_operator_adds_an_offer_to_the_catalogue_in_the_browser() {
             .click()
             .await?;
         c.find(Locator::Id("price")).await?.send_keys("610").await?;
-        c.find(Locator::Id("add-offer-submit")).await?.click().await?;
+        c.find(Locator::Id("add-offer-submit"))
+            .await?
+            .click()
+            .await?;
         let message = wait()
             .for_element(Locator::Id("term_months-error"))
             .await?
@@ -58,7 +61,10 @@ async fn an_operator_adds_an_offer_to_the_catalogue_in_the_browser() {
             .await?
             .click()
             .await?;
-        c.find(Locator::Id("add-offer-submit")).await?.click().await?;
+        c.find(Locator::Id("add-offer-submit"))
+            .await?
+            .click()
+            .await?;
         let listed = wait()
             .for_element(Locator::Css("#offers tr[data-active='true']"))
             .await?
