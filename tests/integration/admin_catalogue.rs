@@ -284,3 +284,33 @@ async fn the_command_lines_catalogue_changes_reach_the_instance_log() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn changing_the_catalogue_asks_an_operator_for_a_fresh_second_factor() {
+    let app = spawn_app().await;
+    let offer = app.offer("Azure plan", "usage_subscription", "0", None);
+    let root = operator_signed_in(&app).await;
+    crate::second_factor::enrol(&app, &root).await;
+    app.clock.advance(chrono::Duration::minutes(16));
+    let retire = format!("/admin/catalogue/{offer}/retire");
+    let asked = app.post_as(&root, &retire, &[("confirmed", "yes")]).await;
+    assert!(
+        location(&asked).starts_with("/account/step-up"),
+        "{}",
+        location(&asked)
+    );
+    let typed = [
+        ("name", "Backup"),
+        ("kind", "usage_subscription"),
+        ("price", "1"),
+        ("currency", "EUR"),
+        ("term_months", ""),
+    ];
+    let asked = app.post_as(&root, NEW, &typed).await;
+    assert!(location(&asked).starts_with("/account/step-up"));
+    let offers = catalogue::all(&mut app.conn()).expect("catalogue");
+    assert!(
+        offers.len() == 1 && offers[0].active,
+        "nothing changed: {offers:?}"
+    );
+}
