@@ -13,6 +13,7 @@ use crate::commerce::{catalogue, money};
 use crate::config::Settings;
 use crate::db::partner_archive;
 use crate::i18n::Lang;
+use crate::instance_log::OperatorActor;
 use crate::organisations::{self, input::PartnerInput};
 use crate::{clock, db, demo, startup::Application};
 
@@ -267,7 +268,6 @@ fn create_partner(settings: &Settings, args: NewPartnerArgs) -> anyhow::Result<(
 }
 
 fn operator(settings: &Settings, command: OperatorCommand) -> anyhow::Result<()> {
-    use crate::instance_log::OperatorActor;
     use crate::operators::{self, LoginName};
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = pool.get()?;
@@ -359,9 +359,9 @@ fn offers(settings: &Settings, command: OfferCommand) -> anyhow::Result<()> {
             currency,
             term_months,
         } => {
-            let offer = catalogue::NewOffer::parse(&name, &kind, &price, &currency, term_months)
-                .map_err(|problem| anyhow::anyhow!(problem))?;
-            let id = catalogue::add(&mut conn, clock::system().now(), &offer)?;
+            let offer = catalogue::NewOffer::parse(&name, &kind, &price, &currency, term_months)?;
+            let actor = OperatorActor::COMMAND_LINE;
+            let id = catalogue::add_by_operator(&mut conn, clock::system().now(), actor, &offer)?;
             println!("Offer added: {id}");
         }
         OfferCommand::List => {
@@ -378,7 +378,10 @@ fn offers(settings: &Settings, command: OfferCommand) -> anyhow::Result<()> {
             }
         }
         OfferCommand::Retire { id } => {
-            if !catalogue::retire(&mut conn, &id)? {
+            let actor = OperatorActor::COMMAND_LINE;
+            if catalogue::retire_by_operator(&mut conn, clock::system().now(), actor, &id)?
+                .is_none()
+            {
                 anyhow::bail!("no active offer has the id {id}");
             }
             println!("Offer retired: {id}");

@@ -1,6 +1,6 @@
 //! The instance's activity log: what instance operators did (granting and
 //! revoking the role, creating, suspending and reinstating partners, retrying
-//! emails), who and when. Append-only like the partners' log (the database's
+//! emails, keeping the catalogue, recording service health), who and when. Append-only like the partners' log (the database's
 //! triggers refuse any update or delete), but a table of its own: the partners'
 //! log and archives never see it, and its readers are the operators.
 
@@ -20,6 +20,12 @@ crate::db::codes::stored_code! {
         PartnerReinstated => "partner_reinstated",
         EmailRetried => "email_retried",
         FailedEmailsRetried => "failed_emails_retried",
+        OfferAdded => "offer_added",
+        OfferRetired => "offer_retired",
+        ServiceAdded => "service_added",
+        IncidentOpened => "incident_opened",
+        IncidentUpdated => "incident_updated",
+        IncidentResolved => "incident_resolved",
     }
 }
 

@@ -38,6 +38,9 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/admin/partners/new"),
     ("POST", "/admin/partners/{partner_id}/suspend"),
     ("POST", "/admin/partners/{partner_id}/reinstate"),
+    // What every partner may order, and what it costs.
+    ("POST", "/admin/catalogue/new"),
+    ("POST", "/admin/catalogue/{offer_id}/retire"),
 ];
 
 pub fn needs_step_up(method: &str, path: &str) -> bool {

@@ -187,6 +187,21 @@ routes! {
     "/admin/outbox/retry" { POST InstanceOperator => admin::outbox::retry_all }
     "/admin/outbox/{email_id}/retry" { POST InstanceOperator => admin::outbox::retry_one }
     "/admin/activity" { GET InstanceOperator => admin::activity::page }
+    "/admin/catalogue" { GET InstanceOperator => admin::catalogue::page }
+    "/admin/catalogue/new" {
+        GET InstanceOperator => admin::catalogue::form,
+        POST InstanceOperator => admin::catalogue::add,
+    }
+    "/admin/catalogue/{offer_id}/retire" { POST InstanceOperator => admin::catalogue::retire }
+    "/admin/health" { GET InstanceOperator => admin::health::page }
+    "/admin/jobs" { GET InstanceOperator => admin::jobs::page }
+    "/admin/health/customers/{customer_id}" { GET InstanceOperator => admin::health::customer::page }
+    "/admin/health/customers/{customer_id}/services" { POST InstanceOperator => admin::health::customer::add_service }
+    "/admin/health/customers/{customer_id}/incidents" { POST InstanceOperator => admin::health::customer::open_incident }
+    "/admin/health/customers/{customer_id}/incidents/{incident_id}" {
+        GET InstanceOperator => admin::health::incident::page,
+        POST InstanceOperator => admin::health::incident::update,
+    }
     "/customer" { GET Customer(CustomerCapability::SeeConsoleHome) => console::home }
     "/customer/leave" { POST Customer(CustomerCapability::LeaveAssistedSession) => assisted::pages::leave }
     "/customer/activity" { GET Customer(CustomerCapability::SeeActivity) => console::activity::page }

@@ -57,10 +57,7 @@ fn field(flag: &str, error: crate::accounts::FieldError) -> anyhow::Error {
 }
 
 fn incident_state(flag: &str, raw: &str) -> anyhow::Result<Health> {
-    match Health::parse(raw.trim()) {
-        Some(h @ (Health::Advisory | Health::Incident)) => Ok(h),
-        _ => Err(anyhow::anyhow!("{flag}: use advisory or incident")),
-    }
+    super::incident_state(raw).ok_or_else(|| anyhow::anyhow!("{flag}: use advisory or incident"))
 }
 
 fn explain(error: HealthError) -> anyhow::Error {

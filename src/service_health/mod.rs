@@ -1,8 +1,9 @@
 //! Service health: a customer's services and their incidents with a
-//! timeline, recorded by the instance operator through the command line (`cli`)
-//! or the JSON API (`api`), and shown to the partner and to the customer's own
-//! people (`pages`). Not to be confused with service requests, the customer's
-//! tickets (`service_requests`), nor with monitoring, the account's own probes.
+//! timeline, recorded by the instance operator through the command line (`cli`),
+//! the JSON API (`api`) or the operator's area (`admin::health`), and shown to
+//! the partner and to the customer's own people (`pages`; the reading in
+//! `read`). Not to be confused with service requests, the customer's tickets
+//! (`service_requests`), nor with monitoring, the account's own probes.
 //!
 //! A service's state is the worst state of its unresolved incidents; the
 //! customer's `health_level` (the list's column) the worst state of its services,
@@ -12,6 +13,9 @@ pub mod api;
 pub mod cli;
 pub mod demo;
 pub mod pages;
+mod read;
+
+pub use read::{Incident, Service, TimelineEntry, incident, overview};
 
 use crate::ids::CustomerId;
 use crate::ids::PartnerId;
@@ -50,6 +54,15 @@ pub enum HealthError {
 impl From<diesel::result::Error> for HealthError {
     fn from(error: diesel::result::Error) -> Self {
         HealthError::Database(error.into())
+    }
+}
+
+/// The state an incident is opened in or changed to, as typed: advisory or
+/// incident (healthy is what resolving gives).
+pub fn incident_state(typed: &str) -> Option<Health> {
+    match Health::parse(typed.trim()) {
+        Some(state @ (Health::Advisory | Health::Incident)) => Some(state),
+        _ => None,
     }
 }
 
@@ -323,124 +336,4 @@ fn refresh(
     ))
     .execute(conn)?;
     Ok(())
-}
-
-pub struct Service {
-    pub id: String,
-    pub name: String,
-    pub state: Health,
-}
-
-pub struct TimelineEntry {
-    pub posted_at: NaiveDateTime,
-    /// advisory, incident or resolved.
-    pub state: String,
-    pub body: String,
-}
-
-pub struct Incident {
-    pub id: String,
-    pub service: String,
-    pub title: String,
-    pub state: Health,
-    pub started_at: NaiveDateTime,
-    pub resolved_at: Option<NaiveDateTime>,
-    pub timeline: Vec<TimelineEntry>,
-}
-
-/// How many incidents a health page shows, newest first.
-const INCIDENTS_SHOWN: i64 = 50;
-
-/// A customer's services and incidents; the caller has scoped `customer_id`.
-pub fn overview(
-    conn: &mut DbConnection,
-    customer_id: &CustomerId,
-) -> QueryResult<(Vec<Service>, Vec<Incident>)> {
-    Ok((
-        services_of(conn, customer_id)?,
-        incidents_of(conn, customer_id)?,
-    ))
-}
-
-/// A customer's services, by name.
-fn services_of(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<Service>> {
-    let service_rows: Vec<(String, String, String)> = services::table
-        .filter(services::customer_id.eq(customer_id))
-        .order((services::name_key.asc(), services::id.asc()))
-        .select((services::id, services::name, services::state))
-        .load(conn)?;
-    Ok(service_rows
-        .into_iter()
-        .map(|(id, name, state)| Service {
-            id,
-            name,
-            state: Health::parse(&state).unwrap_or(Health::Healthy),
-        })
-        .collect())
-}
-
-/// A customer's latest incidents, the open ones first, each with its timeline.
-fn incidents_of(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryResult<Vec<Incident>> {
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-    );
-    let rows: Vec<Row> = service_incidents::table
-        .inner_join(services::table)
-        .filter(service_incidents::customer_id.eq(customer_id))
-        .order((
-            service_incidents::resolved_at.is_not_null(),
-            service_incidents::started_at.desc(),
-            service_incidents::id.asc(),
-        ))
-        .limit(INCIDENTS_SHOWN)
-        .select((
-            service_incidents::id,
-            services::name,
-            service_incidents::title,
-            service_incidents::state,
-            service_incidents::started_at,
-            service_incidents::resolved_at,
-        ))
-        .load(conn)?;
-    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-    let updates: Vec<(String, NaiveDateTime, String, String)> = service_incident_updates::table
-        .filter(service_incident_updates::incident_id.eq_any(&ids))
-        .order((
-            service_incident_updates::posted_at.asc(),
-            service_incident_updates::id.asc(),
-        ))
-        .select((
-            service_incident_updates::incident_id,
-            service_incident_updates::posted_at,
-            service_incident_updates::state,
-            service_incident_updates::body,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, service, title, state, started_at, resolved_at)| Incident {
-                timeline: updates
-                    .iter()
-                    .filter(|u| u.0 == id)
-                    .map(|(_, posted_at, state, body)| TimelineEntry {
-                        posted_at: *posted_at,
-                        state: state.clone(),
-                        body: body.clone(),
-                    })
-                    .collect(),
-                id,
-                service,
-                title,
-                state: Health::parse(&state).unwrap_or(Health::Advisory),
-                started_at,
-                resolved_at,
-            },
-        )
-        .collect())
 }

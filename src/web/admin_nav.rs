@@ -13,10 +13,28 @@ pub(super) const ADMIN_NAV: &[NavItem] = &[
         section: Section::Customers,
     },
     NavItem {
+        href: "/admin/health",
+        label_key: "nav-admin-health",
+        access: Access::InstanceOperator,
+        section: Section::Service,
+    },
+    NavItem {
         href: "/admin/outbox",
         label_key: "nav-admin-outbox",
         access: Access::InstanceOperator,
         section: Section::Service,
+    },
+    NavItem {
+        href: "/admin/jobs",
+        label_key: "nav-admin-jobs",
+        access: Access::InstanceOperator,
+        section: Section::Service,
+    },
+    NavItem {
+        href: "/admin/catalogue",
+        label_key: "nav-admin-catalogue",
+        access: Access::InstanceOperator,
+        section: Section::Commerce,
     },
     NavItem {
         href: "/admin/activity",

@@ -146,6 +146,8 @@ pub(crate) fn fresh_object(
             Some(&ids.subscription),
             PlacedBy::Partner,
         )
+    } else if path.starts_with("/admin/catalogue/") {
+        app.offer(&name, "usage_subscription", "1", None)
     } else if path.starts_with("/partner/api-tokens/") {
         let creator = &ids.target;
         app.partner_api_token(creator, &partnerdesk::access::TokenScope::ALL, None)

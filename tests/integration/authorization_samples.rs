@@ -90,6 +90,11 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
 fn admin_sample_path(path: &str, ids: &Ids) -> Option<String> {
     Some(match path {
         "/admin/outbox/{email_id}/retry" => format!("/admin/outbox/{}/retry", ids.failed_email),
+        // Retiring ends the offer: each request has its own.
+        "/admin/catalogue/{offer_id}/retire" => format!("/admin/catalogue/{FRESH}/retire"),
+        path if path.starts_with("/admin/health/customers/{customer_id}") => path
+            .replace("{customer_id}", &ids.customer)
+            .replace("{incident_id}", &ids.incident),
         path if path.starts_with("/admin/partners/{partner_id}") => {
             path.replace("{partner_id}", &ids.partner)
         }

@@ -3,6 +3,9 @@
 mod accounts;
 mod activity_log;
 mod admin;
+mod admin_catalogue;
+mod admin_jobs;
+mod admin_service_health;
 mod admin_suspension;
 mod api_document;
 mod authorization;
@@ -11,6 +14,7 @@ mod authorization_samples;
 mod authorization_tokens;
 mod backup;
 mod browser;
+mod browser_admin;
 mod browser_customers;
 mod browser_identity;
 mod browser_purchase;

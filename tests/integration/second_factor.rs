@@ -33,7 +33,10 @@ fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
 
 /// Enrols an authenticator for the signed-in browser; returns its secret, the
 /// recovery codes shown once and the code that confirmed it.
-async fn enrol(app: &TestApp, browser: &reqwest::Client) -> (String, Vec<String>, String) {
+pub(crate) async fn enrol(
+    app: &TestApp,
+    browser: &reqwest::Client,
+) -> (String, Vec<String>, String) {
     let (status, form) = page(browser, app, "/account/security/totp").await;
     assert_eq!(status, 200);
     assert!(form.contains("<svg"), "a QR code drawn on the server");
