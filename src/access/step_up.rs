@@ -37,6 +37,8 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/admin/partners/new"),
     ("POST", "/admin/partners/{partner_id}/suspend"),
     ("POST", "/admin/partners/{partner_id}/reinstate"),
+    ("POST", "/admin/partners/{partner_id}/move"),
+    ("POST", "/partner/resellers/new"),
 ];
 
 pub fn needs_step_up(method: &str, path: &str) -> bool {

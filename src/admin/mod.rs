@@ -2,11 +2,12 @@
 //! operators (`access::Access::InstanceOperator`, decided on the login, not on
 //! a membership): the partner organisations (`partners.rs`: the list; creating
 //! one with its first owner in `create.rs`; suspending and reinstating in
-//! `suspend.rs`), the email outbox (`outbox.rs`) and the instance's activity
+//! `suspend.rs`; moving it in the partner tree in `move_partner.rs`), the email outbox (`outbox.rs`) and the instance's activity
 //! log (`activity.rs`). The command line keeps its commands.
 
 pub mod activity;
 pub mod create;
+pub mod move_partner;
 pub mod outbox;
 pub mod partners;
 pub mod suspend;

@@ -68,6 +68,7 @@ pub fn insert_organisation(
                 .eq(crate::auth::second_factor_rule::DEFAULT_GRACE_DAYS),
         ))
         .execute(conn)?;
+    crate::network::moves::record_creation(conn, now, &id, parent_id)?;
     Ok(id)
 }
 
@@ -115,6 +116,18 @@ pub fn create_by_operator(
         )?;
         Ok(created)
     })
+}
+
+/// `create_with_owner` inside the caller's transaction: a distributor's owner
+/// creating a reseller under it (`network::resellers`), recorded in its own
+/// activity log by the caller.
+pub fn create_within(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    new: &NewPartner,
+) -> Result<CreatedPartner, PartnerError> {
+    create_in(conn, settings, now, new)
 }
 
 fn create_in(

@@ -371,6 +371,8 @@ struct HomePage {
     recent: Option<Vec<Recent>>,
     trials_days: i64,
     licence_days: i64,
+    /// A distributor's figures over the organisations under it.
+    network: Option<crate::network::rollup::Rollup>,
 }
 
 pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
@@ -387,8 +389,10 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
         requests: member.role.can(Capability::ServiceRequestsOnBehalf),
         staff: member.role.can(Capability::ManageStaff),
     };
-    let mut dashboard = db::run(&state.pool, move |conn| {
-        load(conn, &scope, moment, sections).map_err(DbError::from)
+    let (mut dashboard, network) = db::run(&state.pool, move |conn| {
+        let dashboard = load(conn, &scope, moment, sections)?;
+        let network = crate::network::rollup::for_home(conn, &scope, moment.today)?;
+        Ok::<_, DbError>((dashboard, network))
     })
     .await?;
     let recent = dashboard.recent.take().map(|entries| {
@@ -410,5 +414,6 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
         recent,
         trials_days: TRIALS_ENDING_DAYS,
         licence_days: LICENCES_EXPIRING_DAYS,
+        network,
     })
 }
