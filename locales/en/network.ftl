@@ -59,5 +59,5 @@ network-move-under-descendant = This organisation is under the one being moved: 
 network-move-already-there = The organisation is already there.
 
 instance-action-partner-moved = Moved a partner organisation
-action-partner-moved = The instance operator moved a reseller in the tree
+action-partner-moved = The instance operator moved an organisation in the partner tree
 action-reseller-created = Created a reseller

@@ -59,5 +59,5 @@ network-move-under-descendant = Cette organisation est sous celle que vous dépl
 network-move-already-there = L'organisation y est déjà.
 
 instance-action-partner-moved = A déplacé une organisation partenaire
-action-partner-moved = L'opérateur de l'instance a déplacé un revendeur dans l'arbre
+action-partner-moved = L'opérateur de l'instance a déplacé une organisation dans l'arbre des partenaires
 action-reseller-created = A créé un revendeur
