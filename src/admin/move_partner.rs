@@ -143,6 +143,76 @@ pub async fn form(
     })
 }
 
+/// What the operator asked: the organisation, its new parent, the reason.
+struct Asked {
+    partner_id: String,
+    new_parent: Option<String>,
+    reason: String,
+}
+
+/// Runs the move for real once confirmed, else as a rehearsal.
+async fn run_move(
+    state: &crate::state::AppState,
+    operator: &crate::auth::operator::InstanceOperator,
+    confirmed: Confirmed,
+    asked: Asked,
+) -> Result<Result<Moved, MoveError>, PageError> {
+    let login = &operator.identity.login;
+    let (login_id, actor_name, now) =
+        (login.id.clone(), login.full_name.clone(), state.clock.now());
+    db::run(&state.pool, move |conn| {
+        let work = |conn: &mut DbConnection| {
+            let actor = crate::instance_log::OperatorActor {
+                login_id: Some(&login_id),
+                name: &actor_name,
+            };
+            let parent = asked.new_parent.as_deref();
+            moves::move_partner(conn, now, actor, &asked.partner_id, parent, &asked.reason)
+        };
+        let outcome = if confirmed.yes() {
+            db::write_transaction(conn, work)
+        } else {
+            db::rehearse(conn, work)
+        };
+        match outcome {
+            Err(MoveError::Database(e)) => Err(PageError::from(e)),
+            other => Ok(other),
+        }
+    })
+    .await
+}
+
+/// The review of a rehearsed move.
+fn review(
+    layout: PageContext,
+    partner_id: &str,
+    (parent, reason): (&str, &str),
+    moved: &Moved,
+) -> Result<HttpResponse, PageError> {
+    let tr = &layout.tr;
+    let top = tr.t("admin-partner-top-level");
+    let action = format!("/admin/partners/{partner_id}/move");
+    let back = back_to(&action, &[("parent", parent), ("reason", reason)], "parent");
+    let from = moved.from.clone().unwrap_or_else(|| top.clone());
+    let mut review = Review::new(tr, "admin-confirm-move-heading", action, back)
+        .summary(tr.with("admin-confirm-move-summary", &[("name", &moved.name)]))
+        .fact(tr, "fact-from", "admin-move-from", from)
+        .fact(
+            tr,
+            "fact-to",
+            "admin-move-to",
+            moved.to.clone().unwrap_or(top),
+        );
+    if !reason.is_empty() {
+        review = review.fact(tr, "fact-reason", "admin-move-reason", reason.to_owned());
+    }
+    review
+        .field("parent", parent)
+        .field("reason", reason)
+        .confirm_label(tr, "admin-partner-move")
+        .render(layout)
+}
+
 pub async fn move_partner(
     PageOf(state, layout, operator): AdminPage,
     path: web::Path<String>,
@@ -172,34 +242,12 @@ pub async fn move_partner(
         let standing = load(&state, &partner_id).await?;
         return refused(layout, standing, "reason", problem.message_key());
     }
-    let login = &operator.identity.login;
-    let (login_id, actor_name, now) =
-        (login.id.clone(), login.full_name.clone(), state.clock.now());
-    let (id, new_parent, kept) = (
-        partner_id.clone(),
-        (!parent.is_empty()).then(|| parent.clone()),
-        reason.clone(),
-    );
-    let outcome: Result<Moved, MoveError> = db::run(&state.pool, move |conn| {
-        let work = |conn: &mut DbConnection| {
-            let actor = crate::instance_log::OperatorActor {
-                login_id: Some(&login_id),
-                name: &actor_name,
-            };
-            moves::move_partner(conn, now, actor, &id, new_parent.as_deref(), &kept)
-        };
-        let outcome = if confirmed.yes() {
-            db::write_transaction(conn, work)
-        } else {
-            db::rehearse(conn, work)
-        };
-        match outcome {
-            Err(MoveError::Database(e)) => Err(PageError::from(DbError::from(e))),
-            other => Ok(other),
-        }
-    })
-    .await?;
-    let moved = match outcome {
+    let asked = Asked {
+        partner_id: partner_id.clone(),
+        new_parent: (!parent.is_empty()).then(|| parent.clone()),
+        reason: reason.clone(),
+    };
+    let moved = match run_move(&state, &operator, confirmed, asked).await? {
         Ok(moved) => moved,
         Err(MoveError::UnknownPartner) => return Err(PageError::NotFound),
         Err(problem) => {
@@ -210,34 +258,5 @@ pub async fn move_partner(
     if confirmed.yes() {
         return Ok(succeeded("flash-admin-partner-moved", "/admin"));
     }
-    let tr = &layout.tr;
-    let top = tr.t("admin-partner-top-level");
-    let action = format!("/admin/partners/{partner_id}/move");
-    let back = back_to(
-        &action,
-        &[("parent", &parent), ("reason", &reason)],
-        "parent",
-    );
-    let mut review = Review::new(tr, "admin-confirm-move-heading", action, back)
-        .summary(tr.with("admin-confirm-move-summary", &[("name", &moved.name)]))
-        .fact(
-            tr,
-            "fact-from",
-            "admin-move-from",
-            moved.from.clone().unwrap_or_else(|| top.clone()),
-        )
-        .fact(
-            tr,
-            "fact-to",
-            "admin-move-to",
-            moved.to.clone().unwrap_or(top),
-        );
-    if !reason.is_empty() {
-        review = review.fact(tr, "fact-reason", "admin-move-reason", reason.clone());
-    }
-    review
-        .field("parent", &parent)
-        .field("reason", &reason)
-        .confirm_label(tr, "admin-partner-move")
-        .render(layout)
+    review(layout, &partner_id, (&parent, &reason), &moved)
 }

@@ -54,26 +54,6 @@ pub struct Moved {
     pub to: Option<String>,
 }
 
-/// The first row of an organisation's history, written with it.
-pub fn record_creation(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    partner_id: &str,
-    parent_id: Option<&str>,
-) -> QueryResult<()> {
-    diesel::insert_into(partner_parent_history::table)
-        .values((
-            partner_parent_history::id.eq(uuid::Uuid::new_v4().to_string()),
-            partner_parent_history::partner_id.eq(partner_id),
-            partner_parent_history::parent_id.eq(parent_id),
-            partner_parent_history::valid_from.eq(now),
-            partner_parent_history::moved_by_name.eq(""),
-            partner_parent_history::reason.eq(""),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
 fn name_and_parent(
     conn: &mut DbConnection,
     id: &str,
@@ -141,6 +121,27 @@ pub fn move_partner(
         ))
         .execute(conn)?;
     let moved = Moved { name, from, to };
+    log_move(
+        conn,
+        now,
+        actor,
+        &moved,
+        [Some(partner_id), old_parent.as_deref(), new_parent],
+        reason,
+    )?;
+    Ok(moved)
+}
+
+/// The move in the instance's log and in the activity log of each side: the
+/// organisation moved, its old parent and its new one.
+fn log_move(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    actor: OperatorActor<'_>,
+    moved: &Moved,
+    sides: [Option<&str>; 3],
+    reason: &str,
+) -> QueryResult<()> {
     let details = moved.details(reason);
     instance_log::record(
         conn,
@@ -150,7 +151,6 @@ pub fn move_partner(
         &moved.name,
         &details,
     )?;
-    let sides = [Some(partner_id), old_parent.as_deref(), new_parent];
     for side in sides.into_iter().flatten() {
         audit::record(
             conn,
@@ -171,7 +171,7 @@ pub fn move_partner(
             },
         )?;
     }
-    Ok(moved)
+    Ok(())
 }
 
 impl Moved {

@@ -13,7 +13,6 @@ use super::customers::{self, NetworkView};
 use crate::auth::scope::PartnerScope;
 use crate::customers::{CustomerState, Health};
 use crate::db::DbConnection;
-use crate::partner::home::TRIALS_ENDING_DAYS;
 
 /// One number and the list that shows its customers.
 pub struct NetworkFigure {
@@ -57,6 +56,7 @@ pub fn for_home(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     today: NaiveDate,
+    trials_days: i64,
 ) -> QueryResult<Option<Rollup>> {
     if !super::tree::has_descendants(conn, scope.partner_id().as_str())? {
         return Ok(None);
@@ -65,12 +65,18 @@ pub fn for_home(
         .into_iter()
         .map(|node| node.id)
         .collect();
-    load(conn, &network, today).map(Some)
+    load(conn, &network, today, trials_days).map(Some)
 }
 
 /// The figures of `network` (the ids of the organisations under the
-/// distributor), read on `today` in the reader's zone.
-pub fn load(conn: &mut DbConnection, network: &[String], today: NaiveDate) -> QueryResult<Rollup> {
+/// distributor), read on `today` in the reader's zone; trials ending within
+/// `trials_days` count (the home's own window, passed in).
+pub fn load(
+    conn: &mut DbConnection,
+    network: &[String],
+    today: NaiveDate,
+    trials_days: i64,
+) -> QueryResult<Rollup> {
     let mut by_state = Vec::new();
     for state in CustomerState::ALL.iter().copied() {
         let view = NetworkView {
@@ -100,7 +106,7 @@ pub fn load(conn: &mut DbConnection, network: &[String], today: NaiveDate) -> Qu
         )?);
     }
     let trials = NetworkView {
-        trial_ends: Some((today, today + Duration::days(TRIALS_ENDING_DAYS))),
+        trial_ends: Some((today, today + Duration::days(trials_days))),
         ..NetworkView::default()
     };
     let over = NetworkView {

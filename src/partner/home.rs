@@ -391,7 +391,8 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
     };
     let (mut dashboard, network) = db::run(&state.pool, move |conn| {
         let dashboard = load(conn, &scope, moment, sections)?;
-        let network = crate::network::rollup::for_home(conn, &scope, moment.today)?;
+        let network =
+            crate::network::rollup::for_home(conn, &scope, moment.today, TRIALS_ENDING_DAYS)?;
         Ok::<_, DbError>((dashboard, network))
     })
     .await?;

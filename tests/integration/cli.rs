@@ -72,12 +72,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     );
     let admin_area = admin_area.unwrap_or_else(|e| panic!("the instance operator: {e}"));
     assert!(admin_area.contains("Northwind Partners"), "{admin_area}");
-    let distributor_home =
-        distributor_home.unwrap_or_else(|e| panic!("the distributor's owner signs in: {e}"));
-    assert!(
-        distributor_home.contains(r#"id="network-resellers" data-count="2""#),
-        "a distributor with two resellers: {distributor_home}"
-    );
+    assert_distributor_home(distributor_home);
     let (figure, listed) = licences_over.expect("the owner's home and list");
     assert!(figure > 0, "the demo has licences over quantity");
     assert_eq!(figure, listed);
@@ -136,6 +131,15 @@ async fn demo_operator_home(address: &Option<String>, lines: &[String]) -> Resul
         }
         _ => Err(format!("no address or operator password in {lines:?}")),
     }
+}
+
+/// The demo distributor's owner lands on a home with two resellers.
+fn assert_distributor_home(home: Result<String, String>) {
+    let home = home.unwrap_or_else(|e| panic!("the distributor's owner signs in: {e}"));
+    assert!(
+        home.contains(r#"id="network-resellers" data-count="2""#),
+        "a distributor with two resellers: {home}"
+    );
 }
 
 /// The demo distributor's owner signs in and lands on its home.

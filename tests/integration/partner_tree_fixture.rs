@@ -90,21 +90,11 @@ fn customer(app: &TestApp, partner: &str, name: &str, kind: Kind) -> (String, Op
     (id, request)
 }
 
-/// The tree, its people and customers.
-pub(crate) fn tree(app: &TestApp) -> Tree {
-    let distributor =
-        app.invite_partner_owner("Distributor", "first@distributor.example", Lang::En);
-    for (username, role) in DISTRIBUTOR_STAFF {
-        app.active_member(&distributor, username, role);
-    }
-    let reseller = child_partner(app, "Reseller", Some(&distributor));
-    app.active_member(&reseller, RESELLER_OWNER, PartnerRole::Owner);
-    let sub_reseller = child_partner(app, "Sub-reseller", Some(&reseller));
-    let other = child_partner(app, "Elsewhere", None);
-
-    let (reseller_customer, reseller_request) = customer(
+/// The reseller's customers: (one with an open request, that request).
+fn reseller_customers(app: &TestApp, reseller: &str) -> (String, String) {
+    let (alpha, request) = customer(
         app,
-        &reseller,
+        reseller,
         "Alpha",
         Kind {
             open_request: true,
@@ -114,7 +104,7 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
     );
     customer(
         app,
-        &reseller,
+        reseller,
         "Bravo",
         Kind {
             trial_in: Some(5),
@@ -124,7 +114,7 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
     );
     customer(
         app,
-        &reseller,
+        reseller,
         "Charlie",
         Kind {
             state: Some(CustomerState::Suspended),
@@ -136,16 +126,21 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
     // Its trial ends after the home's window.
     customer(
         app,
-        &reseller,
+        reseller,
         "Delta",
         Kind {
             trial_in: Some(30),
             ..Kind::default()
         },
     );
-    let (sub_customer, _) = customer(
+    (alpha, request.expect("request"))
+}
+
+/// The sub-reseller's customers: one with an open request and an incident.
+fn sub_reseller_customers(app: &TestApp, sub_reseller: &str) -> String {
+    let (echo, _) = customer(
         app,
-        &sub_reseller,
+        sub_reseller,
         "Echo",
         Kind {
             health: Some(Health::Incident),
@@ -155,7 +150,7 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
     );
     customer(
         app,
-        &sub_reseller,
+        sub_reseller,
         "Foxtrot",
         Kind {
             trial_in: Some(10),
@@ -165,7 +160,7 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
     );
     let (_, resolved) = customer(
         app,
-        &sub_reseller,
+        sub_reseller,
         "Golf",
         Kind {
             open_request: true,
@@ -176,6 +171,22 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
         .set(service_requests::status.eq("resolved"))
         .execute(&mut app.conn())
         .expect("resolved");
+    echo
+}
+
+/// The tree, its people and customers.
+pub(crate) fn tree(app: &TestApp) -> Tree {
+    let distributor =
+        app.invite_partner_owner("Distributor", "first@distributor.example", Lang::En);
+    for (username, role) in DISTRIBUTOR_STAFF {
+        app.active_member(&distributor, username, role);
+    }
+    let reseller = child_partner(app, "Reseller", Some(&distributor));
+    app.active_member(&reseller, RESELLER_OWNER, PartnerRole::Owner);
+    let sub_reseller = child_partner(app, "Sub-reseller", Some(&reseller));
+    let other = child_partner(app, "Elsewhere", None);
+    let (reseller_customer, reseller_request) = reseller_customers(app, &reseller);
+    let sub_customer = sub_reseller_customers(app, &sub_reseller);
     // Neither the distributor's own customers nor another partner's count.
     let everything = Kind {
         trial_in: Some(3),
@@ -192,7 +203,7 @@ pub(crate) fn tree(app: &TestApp) -> Tree {
         sub_reseller,
         other,
         reseller_customer,
-        reseller_request: reseller_request.expect("request"),
+        reseller_request,
         sub_customer,
     }
 }

@@ -111,7 +111,6 @@ async fn an_owner_creates_a_reseller_whose_owner_is_invited_by_email() {
 #[tokio::test]
 async fn bad_input_is_named_next_to_its_field_in_each_language_and_creates_nothing() {
     let app = spawn_app().await;
-    let app = spawn_app().await;
     for (lang, required) in [
         (Lang::En, "This field is required."),
         (Lang::Fr, "Ce champ est obligatoire."),
