@@ -199,15 +199,18 @@ pub struct Period {
     pub reason: String,
 }
 
+/// (parent id, from, to, moved by, reason) as stored.
+type PeriodRow = (
+    Option<String>,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    String,
+    String,
+);
+
 /// The organisation's parents over time, the latest first.
 pub fn history(conn: &mut DbConnection, partner_id: &str) -> QueryResult<Vec<Period>> {
-    let rows: Vec<(
-        Option<String>,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        String,
-        String,
-    )> = partner_parent_history::table
+    let rows: Vec<PeriodRow> = partner_parent_history::table
         .filter(partner_parent_history::partner_id.eq(partner_id))
         .order((
             partner_parent_history::valid_from.desc(),
