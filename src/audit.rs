@@ -111,6 +111,11 @@ crate::db::codes::stored_code! {
         /// The instance operator suspended the organisation (the reason in the details).
         PartnerSuspended => "partner_suspended",
         PartnerReinstated => "partner_reinstated",
+        /// The instance operator moved the organisation, or one of its
+        /// resellers, in the partner tree ("old parent → new parent").
+        PartnerMoved => "partner_moved",
+        /// The organisation's owner created a reseller under it.
+        ResellerCreated => "reseller_created",
     }
 }
 

@@ -1,5 +1,5 @@
 //! Demo data for `serve --demo`: a partner organisation with one login per role
-//! and a few hundred varied customers.
+//! and a few hundred varied customers, and a distributor with two resellers.
 //! Passwords are new on every start and printed once.
 
 use crate::ids::MembershipId;
@@ -102,6 +102,7 @@ pub struct DemoPasswords {
     customer_administrator: NewPassword,
     sub_account_operator: NewPassword,
     instance_operator: NewPassword,
+    distributor_owner: NewPassword,
 }
 
 impl DemoPasswords {
@@ -114,6 +115,7 @@ impl DemoPasswords {
             customer_administrator: NewPassword::new()?,
             sub_account_operator: NewPassword::new()?,
             instance_operator: NewPassword::new()?,
+            distributor_owner: NewPassword::new()?,
         })
     }
 }
@@ -169,6 +171,7 @@ pub fn seed(
     let operator = passwords.sub_account_operator;
     printed.extend(sub_account_operator(conn, now, &partner_id, operator)?);
     printed.push(instance_operator(conn, now, passwords.instance_operator)?);
+    printed.push(distributor_owner(conn, now, passwords.distributor_owner)?);
     let api_token = db::write_transaction(conn, |conn| demo_api_token(conn, now, &partner_id))?;
     let monitoring_token =
         db::write_transaction(conn, |conn| demo_monitoring_token(conn, now, &partner_id))?;
@@ -330,6 +333,32 @@ fn sub_account_operator(
         password,
         role: format!("sub-account operator ({name})"),
     }))
+}
+
+const DEMO_DISTRIBUTOR_OWNER: &str = "owner@fabrikam.example";
+
+/// The owner of a distributor with two resellers (`network::demo`), to see
+/// a partner tree.
+fn distributor_owner(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    NewPassword { password, hash }: NewPassword,
+) -> Result<DemoLogin, DemoError> {
+    let person = Person {
+        username: DEMO_DISTRIBUTOR_OWNER,
+        full_name: "Dana Distributor",
+        language: Lang::En,
+    };
+    let (login_id, _) = active_login(conn, now, &person, &hash)?;
+    crate::network::demo::seed(conn, now, &login_id)?;
+    Ok(DemoLogin {
+        username: DEMO_DISTRIBUTOR_OWNER.to_owned(),
+        password,
+        role: format!(
+            "owner ({}, a distributor with two resellers)",
+            crate::network::demo::DEMO_DISTRIBUTOR
+        ),
+    })
 }
 
 const DEMO_CUSTOMER_ADMIN: &str = "admin@customer.example";

@@ -18,6 +18,7 @@ crate::db::codes::stored_code! {
         PartnerCreated => "partner_created",
         PartnerSuspended => "partner_suspended",
         PartnerReinstated => "partner_reinstated",
+        PartnerMoved => "partner_moved",
         EmailRetried => "email_retried",
         FailedEmailsRetried => "failed_emails_retried",
         OfferAdded => "offer_added",

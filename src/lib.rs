@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod log_wording;
 pub mod metrics;
 pub mod monitoring;
+pub mod network;
 pub mod operators;
 pub mod organisations;
 pub mod outbound;

@@ -38,6 +38,14 @@ pub enum Capability {
     ManageWebhooks,
     /// Decide whether admin agents may create API tokens too ([`OwnerGrants`]).
     SetApiTokenPolicy,
+    /// The organisations under this one (its resellers, at any depth), their
+    /// figures and their customers, read-only: every role, as every role
+    /// sees the organisation's own customers.
+    SeeNetwork,
+    /// Create a reseller under the organisation with its first owner: owners
+    /// only, as it invites someone in charge of a whole organisation, which
+    /// weighs more than inviting staff (also the owners' alone).
+    ManageResellers,
 }
 
 /// What an organisation's owners have extended beyond the matrix, read with
@@ -94,6 +102,11 @@ pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     (Capability::ManageApiTokens, &[Owner]),
     (Capability::ManageWebhooks, &[Owner]),
     (Capability::SetApiTokenPolicy, &[Owner]),
+    (
+        Capability::SeeNetwork,
+        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+    ),
+    (Capability::ManageResellers, &[Owner]),
 ];
 
 impl Capability {
@@ -115,6 +128,8 @@ impl Capability {
             Capability::ManageApiTokens => "cap-manage-api-tokens",
             Capability::ManageWebhooks => "cap-manage-webhooks",
             Capability::SetApiTokenPolicy => "cap-set-api-token-policy",
+            Capability::SeeNetwork => "cap-see-network",
+            Capability::ManageResellers => "cap-manage-resellers",
         }
     }
 }

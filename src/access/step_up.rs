@@ -41,6 +41,8 @@ pub const STEP_UP: &[(&str, &str)] = &[
     // What every partner may order, and what it costs.
     ("POST", "/admin/catalogue/new"),
     ("POST", "/admin/catalogue/{offer_id}/retire"),
+    ("POST", "/admin/partners/{partner_id}/move"),
+    ("POST", "/partner/resellers/new"),
 ];
 
 pub fn needs_step_up(method: &str, path: &str) -> bool {

@@ -2,16 +2,18 @@
 //! operators (`access::Access::InstanceOperator`, decided on the login, not on
 //! a membership): the partner organisations (`partners.rs`: the list; creating
 //! one with its first owner in `create.rs`; suspending and reinstating in
-//! `suspend.rs`), the email outbox (`outbox.rs`), the instance's activity
-//! log (`activity.rs`), the catalogue of offers (`catalogue.rs`), service
-//! health across the instance (`health/`) and the background jobs
-//! (`jobs.rs`). The command line keeps its commands.
+//! `suspend.rs`; moving it in the partner tree in `move_partner.rs`), the
+//! email outbox (`outbox.rs`), the instance's activity log (`activity.rs`),
+//! the catalogue of offers (`catalogue.rs`), service health across the
+//! instance (`health/`) and the background jobs (`jobs.rs`). The command line
+//! keeps its commands.
 
 pub mod activity;
 pub mod catalogue;
 pub mod create;
 pub mod health;
 pub mod jobs;
+pub mod move_partner;
 pub mod outbox;
 pub mod partners;
 pub mod suspend;

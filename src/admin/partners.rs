@@ -1,6 +1,7 @@
 //! The partner organisations, as the operator sees them (`/admin`): name,
 //! state, owners, customers, creation; searched by part of the name, a page at
-//! a time. The tree of distributors is for later: a parent is only shown.
+//! a time; or one organisation's whole subtree (`?under=ID`), indented by
+//! depth, each row naming its parent and how many resellers it has.
 
 use std::collections::HashMap;
 
@@ -28,6 +29,8 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     page: Option<String>,
+    /// An organisation whose subtree is listed instead of the search.
+    under: Option<String>,
 }
 
 pub struct Owner {
@@ -41,6 +44,11 @@ pub struct PartnerRow {
     pub id: String,
     pub name: String,
     pub parent: Option<String>,
+    pub parent_id: Option<String>,
+    /// 0 outside a subtree view; else 0 for its root, 1 below it, and so on.
+    pub depth: usize,
+    /// The organisations directly under this one.
+    pub resellers: i64,
     pub created_at: NaiveDateTime,
     pub suspended: bool,
     pub owners: Vec<Owner>,
@@ -55,6 +63,8 @@ struct PartnersPage {
     q: String,
     page: i64,
     has_next: bool,
+    /// The root of the subtree shown, if one is.
+    under: Option<String>,
 }
 
 impl PartnersPage {
@@ -71,27 +81,70 @@ impl PartnersPage {
         query.append_pair("page", &page.to_string());
         format!("/admin?{}", query.finish())
     }
+
+    fn indent(&self, depth: &usize) -> String {
+        "↳".repeat(*depth)
+    }
 }
 
 pub async fn page(
     PageOf(state, layout, _operator): AdminPage,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let ListQuery { q, page } = query.into_inner();
+    let ListQuery { q, page, under } = query.into_inner();
     let q: String = q.trim().chars().take(QUERY_MAX).collect();
     let page = page_number(page.as_deref());
     let search = q.clone();
+    let root = under.filter(|id| !id.trim().is_empty());
+    let wanted = root.clone();
     let (rows, has_next) = db::run(&state.pool, move |conn| {
-        list(conn, &search, page).map_err(DbError::from)
+        match &wanted {
+            Some(root) => subtree(conn, root).map(|rows| (rows, false)),
+            None => list(conn, &search, page),
+        }
+        .map_err(DbError::from)
     })
     .await?;
+    if root.is_some() && rows.is_empty() {
+        return Err(PageError::NotFound);
+    }
     render(&PartnersPage {
         layout,
         rows,
         q,
         page,
         has_next,
+        under: root,
     })
+}
+
+/// `root` and every organisation under it, in tree order; empty when `root`
+/// does not exist.
+pub fn subtree(conn: &mut DbConnection, root: &str) -> QueryResult<Vec<PartnerRow>> {
+    let mut order = vec![(root.to_owned(), 0)];
+    order.extend(
+        crate::network::tree::descendants(conn, root)?
+            .into_iter()
+            .map(|node| (node.id, node.depth)),
+    );
+    let ids: Vec<&str> = order.iter().map(|(id, _)| id.as_str()).collect();
+    let found: Vec<Found> = partner_organisations::table
+        .filter(partner_organisations::id.eq_any(&ids))
+        .select((
+            partner_organisations::id,
+            partner_organisations::name,
+            partner_organisations::parent_id,
+            partner_organisations::created_at,
+            partner_organisations::suspended_at.is_not_null(),
+        ))
+        .load(conn)?;
+    let mut by_id: HashMap<String, Found> =
+        found.into_iter().map(|row| (row.0.clone(), row)).collect();
+    let ordered: Vec<(Found, usize)> = order
+        .into_iter()
+        .filter_map(|(id, depth)| by_id.remove(&id).map(|row| (row, depth)))
+        .collect();
+    rows_of(conn, ordered)
 }
 
 /// One page of the organisations whose name holds `q`, by name; and whether
@@ -124,24 +177,52 @@ pub fn list(conn: &mut DbConnection, q: &str, page: i64) -> QueryResult<(Vec<Par
         .limit(PAGE_SIZE + 1)
         .load(conn)?;
     let has_next = found.len() as i64 > PAGE_SIZE;
-    let found = &found[..found.len().min(PAGE_SIZE as usize)];
-    let ids: Vec<&str> = found.iter().map(|row| row.0.as_str()).collect();
-    let parents = parent_names(conn, found)?;
+    let found = found
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|row| (row, 0))
+        .collect();
+    Ok((rows_of(conn, found)?, has_next))
+}
+
+/// The rows shown for `found` (each with its depth), in that order.
+fn rows_of(conn: &mut DbConnection, found: Vec<(Found, usize)>) -> QueryResult<Vec<PartnerRow>> {
+    let ids: Vec<&str> = found.iter().map(|(row, _)| row.0.as_str()).collect();
+    let rows: Vec<Found> = found.iter().map(|(row, _)| row.clone()).collect();
+    let parents = parent_names(conn, &rows)?;
     let mut owners = owners_of(conn, &ids)?;
     let counts = customers_of(conn, &ids)?;
-    let rows = found
-        .iter()
-        .map(|(id, name, parent, created_at, suspended)| PartnerRow {
-            owners: owners.remove(id).unwrap_or_default(),
-            customers: counts.get(id).copied().unwrap_or(0),
-            parent: parent.as_ref().and_then(|p| parents.get(p).cloned()),
-            id: id.clone(),
-            name: name.clone(),
-            created_at: *created_at,
-            suspended: *suspended,
-        })
-        .collect();
-    Ok((rows, has_next))
+    let children = children_of(conn, &ids)?;
+    Ok(found
+        .into_iter()
+        .map(
+            |((id, name, parent, created_at, suspended), depth)| PartnerRow {
+                owners: owners.remove(&id).unwrap_or_default(),
+                customers: counts.get(&id).copied().unwrap_or(0),
+                resellers: children.get(&id).copied().unwrap_or(0),
+                parent: parent.as_ref().and_then(|p| parents.get(p).cloned()),
+                parent_id: parent,
+                depth,
+                id,
+                name,
+                created_at,
+                suspended,
+            },
+        )
+        .collect())
+}
+
+/// How many organisations sit directly under each of `ids`.
+fn children_of(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<HashMap<String, i64>> {
+    let counted: Vec<(Option<String>, i64)> = partner_organisations::table
+        .filter(partner_organisations::parent_id.eq_any(ids))
+        .group_by(partner_organisations::parent_id)
+        .select((partner_organisations::parent_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counted
+        .into_iter()
+        .filter_map(|(id, count)| id.map(|id| (id, count)))
+        .collect())
 }
 
 type Found = (String, String, Option<String>, NaiveDateTime, bool);

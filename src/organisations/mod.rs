@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use crate::access::PartnerRole;
 use crate::accounts::{self, DisplayName, MembershipOf, NewLogin};
 use crate::config::Settings;
-use crate::db::schema::{memberships, partner_organisations};
+use crate::db::schema::{memberships, partner_organisations, partner_parent_history};
 use crate::db::{self, DbConnection};
 use crate::email::outbox::OutboxError;
 use crate::instance_log::{self, InstanceAction, OperatorActor};
@@ -68,7 +68,29 @@ pub fn insert_organisation(
                 .eq(crate::auth::second_factor_rule::DEFAULT_GRACE_DAYS),
         ))
         .execute(conn)?;
+    record_creation(conn, now, &id, parent_id)?;
     Ok(id)
+}
+
+/// The first row of the organisation's parents over time
+/// (`partner_parent_history`, kept on by `network::moves`), written with it.
+pub fn record_creation(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    partner_id: &str,
+    parent_id: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(partner_parent_history::table)
+        .values((
+            partner_parent_history::id.eq(uuid::Uuid::new_v4().to_string()),
+            partner_parent_history::partner_id.eq(partner_id),
+            partner_parent_history::parent_id.eq(parent_id),
+            partner_parent_history::valid_from.eq(now),
+            partner_parent_history::moved_by_name.eq(""),
+            partner_parent_history::reason.eq(""),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn add_member(
@@ -115,6 +137,18 @@ pub fn create_by_operator(
         )?;
         Ok(created)
     })
+}
+
+/// `create_with_owner` inside the caller's transaction: a distributor's owner
+/// creating a reseller under it (`network::resellers`), recorded in its own
+/// activity log by the caller.
+pub fn create_within(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    now: NaiveDateTime,
+    new: &NewPartner,
+) -> Result<CreatedPartner, PartnerError> {
+    create_in(conn, settings, now, new)
 }
 
 fn create_in(

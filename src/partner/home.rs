@@ -414,6 +414,8 @@ struct HomePage {
     licence_days: i64,
     /// The number of groups of a member limited to some.
     limited_groups: Option<usize>,
+    /// A distributor's figures over the organisations under it.
+    network: Option<crate::network::rollup::Rollup>,
 }
 
 pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
@@ -434,8 +436,11 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
         requests: member.role.can(Capability::ServiceRequestsOnBehalf),
         staff: member.role.can(Capability::ManageStaff),
     };
-    let mut dashboard = db::run(&state.pool, move |conn| {
-        load(conn, &scope, moment, sections).map_err(DbError::from)
+    let (mut dashboard, network) = db::run(&state.pool, move |conn| {
+        let dashboard = load(conn, &scope, moment, sections)?;
+        let network =
+            crate::network::rollup::for_home(conn, &scope, moment.today, TRIALS_ENDING_DAYS)?;
+        Ok::<_, DbError>((dashboard, network))
     })
     .await?;
     let recent = dashboard.recent.take().map(|entries| {
@@ -458,5 +463,6 @@ pub async fn home(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
         trials_days: TRIALS_ENDING_DAYS,
         licence_days: LICENCES_EXPIRING_DAYS,
         limited_groups,
+        network,
     })
 }

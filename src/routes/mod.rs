@@ -22,8 +22,8 @@ use crate::service_requests::{
 };
 use crate::web::headers::MAX_BODY_BYTES;
 use crate::{
-    admin, assisted, console, home, invitations, monitoring, partner, partner_api, profile,
-    second_factor, signin, sso, staff, sub_accounts, web as pages, webhooks,
+    admin, assisted, console, home, invitations, monitoring, network, partner, partner_api,
+    profile, second_factor, signin, sso, staff, sub_accounts, web as pages, webhooks,
 };
 
 #[derive(Debug, Clone, Copy)]
@@ -183,6 +183,10 @@ routes! {
         POST InstanceOperator => admin::suspend::suspend,
     }
     "/admin/partners/{partner_id}/reinstate" { POST InstanceOperator => admin::suspend::reinstate }
+    "/admin/partners/{partner_id}/move" {
+        GET InstanceOperator => admin::move_partner::form,
+        POST InstanceOperator => admin::move_partner::move_partner,
+    }
     "/admin/outbox" { GET InstanceOperator => admin::outbox::page }
     "/admin/outbox/retry" { POST InstanceOperator => admin::outbox::retry_all }
     "/admin/outbox/{email_id}/retry" { POST InstanceOperator => admin::outbox::retry_one }
@@ -291,6 +295,13 @@ routes! {
     "/partner/customers/{customer_id}/permissions" { POST Partner(Capability::ToggleCustomerPermissions) => permissions::change }
     "/partner/customers/{customer_id}/groups" { POST Partner(Capability::ManageCustomerGroups) => groups::add_customer }
     "/partner/customers/{customer_id}/groups/{group_id}/remove" { POST Partner(Capability::ManageCustomerGroups) => groups::remove_customer }
+    // The partner tree: a distributor's resellers and their customers.
+    "/partner/resellers" { GET Partner(Capability::SeeNetwork) => network::resellers::list }
+    "/partner/resellers/new" {
+        GET Partner(Capability::ManageResellers) => network::resellers::form,
+        POST Partner(Capability::ManageResellers) => network::resellers::create,
+    }
+    "/partner/network/customers" { GET Partner(Capability::SeeNetwork) => network::customer_page::page }
     "/partner/groups" {
         GET Partner(Capability::ManageCustomerGroups) => groups::page,
         POST Partner(Capability::ManageCustomerGroups) => groups::create,

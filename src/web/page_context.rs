@@ -106,6 +106,12 @@ const PARTNER_NAV: &[NavItem] = &[
         section: Section::Customers,
     },
     NavItem {
+        href: "/partner/resellers",
+        label_key: "nav-resellers",
+        access: Access::Partner(Capability::ManageResellers),
+        section: Section::Customers,
+    },
+    NavItem {
         href: "/partner/requests",
         label_key: "nav-requests",
         access: Access::Partner(Capability::ServiceRequestsOnBehalf),

@@ -77,6 +77,15 @@ pub(crate) fn fixture(app: &TestApp) -> Fixture {
         sub_account,
         ..ids
     };
+    // A reseller under the organisation, and one under that, each with a
+    // customer: the distributor's pages have something to show.
+    let reseller = crate::partner_tree_fixture::child_partner(app, "Tailspin", Some(&ours));
+    let sub_reseller = crate::partner_tree_fixture::child_partner(app, "Litware", Some(&reseller));
+    app.customer(&reseller, &CustomerSpec::named("Northwind Traders"));
+    let mut unwell = CustomerSpec::named("Woodgrove");
+    unwell.health = partnerdesk::customers::Health::Incident;
+    unwell.billing = partnerdesk::customers::BillingType::Trial;
+    app.customer(&sub_reseller, &unwell);
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     let personas = personas(app, &ours, &theirs, &ids);
     Fixture {

@@ -18,9 +18,9 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start partnerdesk serve --demo");
-    // Everything it prints: the address, the logins' heading, seven logins and
+    // Everything it prints: the address, the logins' heading, eight logins and
     // the two API tokens (a line left unread would end the server on a closed pipe).
-    let lines = first_lines(&mut child, 11).await;
+    let lines = first_lines(&mut child, 12).await;
     let address = lines
         .iter()
         .find_map(|line| line.strip_prefix("Partnerdesk is running at "))
@@ -37,6 +37,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     let licences_over = owner_licences_over(&address, &lines).await;
     let monitors = demo_monitors(&address, &lines).await;
     let admin_area = demo_instance_operator_area(&address, &lines).await;
+    let distributor_home = demo_distributor_home(&address, &lines).await;
     let _ = child.kill();
     let _ = child.wait();
 
@@ -71,6 +72,7 @@ async fn serve_demo_prints_the_address_and_logins_and_serves_pages() {
     );
     let admin_area = admin_area.unwrap_or_else(|e| panic!("the instance operator: {e}"));
     assert!(admin_area.contains("Northwind Partners"), "{admin_area}");
+    assert_distributor_home(distributor_home);
     let (figure, listed) = licences_over.expect("the owner's home and list");
     assert!(figure > 0, "the demo has licences over quantity");
     assert_eq!(figure, listed);
@@ -128,6 +130,35 @@ async fn demo_operator_home(address: &Option<String>, lines: &[String]) -> Resul
                 .map(|(_, page)| page)
         }
         _ => Err(format!("no address or operator password in {lines:?}")),
+    }
+}
+
+/// The demo distributor's owner lands on a home with two resellers.
+fn assert_distributor_home(home: Result<String, String>) {
+    let home = home.unwrap_or_else(|e| panic!("the distributor's owner signs in: {e}"));
+    assert!(
+        home.contains(r#"id="network-resellers" data-count="2""#),
+        "a distributor with two resellers: {home}"
+    );
+}
+
+/// The demo distributor's owner signs in and lands on its home.
+async fn demo_distributor_home(
+    address: &Option<String>,
+    lines: &[String],
+) -> Result<String, String> {
+    let owner = "owner@fabrikam.example";
+    let password = lines
+        .iter()
+        .find(|l| l.contains(owner))
+        .and_then(|l| l.split_whitespace().nth(1));
+    match (address, password) {
+        (Some(address), Some(password)) => {
+            signed_in(address.trim_end_matches('/'), owner, password)
+                .await
+                .map(|(_, page)| page)
+        }
+        _ => Err(format!("no address or distributor password in {lines:?}")),
     }
 }
 

@@ -379,3 +379,31 @@ async fn readings_of_outside(f: &Limited, token: &str) -> usize {
     }
     checked
 }
+
+#[tokio::test]
+async fn a_limited_member_of_a_distributor_sees_none_of_its_network() {
+    let f = limited_agent().await;
+    let reseller = crate::partner_tree_fixture::child_partner(&f.app, "Tailspin", Some(&f.partner));
+    f.app.customer(
+        &reseller,
+        &crate::helpers::customers::CustomerSpec::named("Zephyr"),
+    );
+    let agent = f.app.browser_signed_in(LIMITED, PASSWORD).await;
+    let (_, owners_home) = page_of(&f.owner, &f.app, "/partner").await;
+    assert!(
+        owners_home.contains(r#"id="network""#),
+        "the owner sees the network"
+    );
+    let (_, home) = page_of(&agent, &f.app, "/partner").await;
+    assert!(!home.contains(r#"id="network""#), "{home}");
+    let (status, list) = page_of(&agent, &f.app, "/partner/network/customers").await;
+    assert_eq!(status, 200);
+    assert!(
+        !list.contains("Zephyr") && !list.contains("Tailspin"),
+        "{list}"
+    );
+    let (_, resellers) = page_of(&agent, &f.app, "/partner/resellers").await;
+    assert!(!resellers.contains("Tailspin"), "{resellers}");
+    let (_, owners) = page_of(&f.owner, &f.app, "/partner/network/customers").await;
+    assert!(owners.contains("Zephyr"), "the owner's list has it");
+}

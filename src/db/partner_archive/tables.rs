@@ -336,6 +336,10 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
         "the instance's own operators, not the partner's people",
     ),
     ("instance_activity", "what the instance's operators did"),
+    (
+        "partner_parent_history",
+        "the instance's tree: the partner arrives where the target's operator puts it",
+    ),
     ("replaceable_schema", "the instance's schema"),
     ("__diesel_schema_migrations", "the instance's schema"),
 ];

@@ -21,3 +21,17 @@ diesel::table! {
         details -> Text,
     }
 }
+
+diesel::table! {
+    /// Who each partner organisation answered to, and when (migration 34).
+    partner_parent_history (id) {
+        id -> Text,
+        partner_id -> Text,
+        parent_id -> Nullable<Text>,
+        valid_from -> Timestamp,
+        valid_to -> Nullable<Timestamp>,
+        moved_by_login_id -> Nullable<Text>,
+        moved_by_name -> Text,
+        reason -> Text,
+    }
+}

@@ -183,3 +183,5 @@ diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoi
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, partner_organisations);
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, memberships);
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, logins);
+
+diesel::allow_tables_to_appear_in_same_query!(partner_parent_history, partner_organisations);

@@ -1,0 +1,307 @@
+//! The customers of a distributor's resellers, read-only: which of them a view
+//! of the network list matches, how many, and one page of them. The same
+//! queries count the figures of the distributor's home (`rollup.rs`), so a
+//! figure and the list it links to cannot disagree.
+//!
+//! Every query starts from the ids of the organisations under the
+//! distributor (`tree::descendants`), never from an id in the URL alone: a
+//! `reseller` outside the subtree matches nothing.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+use serde::Deserialize;
+
+use crate::customers::{BillingType, CustomerState, Health};
+use crate::db::derived::licence_flags;
+use crate::db::schema::{customer_accounts, customer_counts, service_requests};
+use crate::db::{DbConnection, MultiBackend};
+use crate::service_requests::Status;
+
+/// Rows a page of the list holds.
+pub const PAGE_SIZE: i64 = 50;
+
+diesel::infix_operator!(BitAnd, " & ", diesel::sql_types::Integer);
+
+/// The view as the URL carries it; anything unknown is ignored, so an old
+/// link still opens.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct RawNetworkView {
+    reseller: String,
+    state: String,
+    billing: String,
+    health: String,
+    /// `over`: an active licence using more seats than it has.
+    seats: String,
+    /// `YYYY-MM-DD..YYYY-MM-DD`: trials ending between these days.
+    trial_ends: String,
+    /// `open`: customers with an open service request.
+    requests: String,
+    page: String,
+}
+
+/// Which of the network's customers a list shows.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct NetworkView {
+    pub reseller: Option<String>,
+    pub state: Option<CustomerState>,
+    pub billing: Option<BillingType>,
+    pub health: Option<Health>,
+    pub seats_over: bool,
+    pub trial_ends: Option<(NaiveDate, NaiveDate)>,
+    pub open_requests: bool,
+    pub page: i64,
+}
+
+fn day_range(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (from, to) = text.trim().split_once("..")?;
+    let from = NaiveDate::parse_from_str(from, "%Y-%m-%d").ok()?;
+    let to = NaiveDate::parse_from_str(to, "%Y-%m-%d").ok()?;
+    (from <= to).then_some((from, to))
+}
+
+impl From<RawNetworkView> for NetworkView {
+    fn from(raw: RawNetworkView) -> Self {
+        let reseller = raw.reseller.trim();
+        NetworkView {
+            reseller: (!reseller.is_empty() && reseller.len() <= 64).then(|| reseller.to_owned()),
+            state: CustomerState::parse(&raw.state),
+            billing: BillingType::parse(&raw.billing),
+            health: Health::parse(&raw.health),
+            seats_over: raw.seats == "over",
+            trial_ends: day_range(&raw.trial_ends),
+            open_requests: raw.requests == "open",
+            page: raw
+                .page
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (1..=100_000).contains(p))
+                .unwrap_or(1),
+        }
+    }
+}
+
+impl NetworkView {
+    /// The view's link, changed by `change` and back on its first page.
+    pub fn link(&self, change: impl FnOnce(&mut NetworkView)) -> String {
+        let mut view = self.clone();
+        view.page = 1;
+        change(&mut view);
+        view.href()
+    }
+
+    pub fn without_trial_ends(&self) -> String {
+        self.link(|view| view.trial_ends = None)
+    }
+
+    pub fn page_link(&self, page: i64) -> String {
+        let mut view = self.clone();
+        view.page = page;
+        view.href()
+    }
+
+    fn href(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(reseller) = &self.reseller {
+            query.append_pair("reseller", reseller);
+        }
+        if let Some(state) = self.state {
+            query.append_pair("state", state.as_str());
+        }
+        if let Some(billing) = self.billing {
+            query.append_pair("billing", billing.as_str());
+        }
+        if let Some(health) = self.health {
+            query.append_pair("health", health.as_str());
+        }
+        if self.seats_over {
+            query.append_pair("seats", "over");
+        }
+        if let Some((from, to)) = self.trial_ends {
+            query.append_pair("trial_ends", &format!("{from}..{to}"));
+        }
+        if self.open_requests {
+            query.append_pair("requests", "open");
+        }
+        if self.page > 1 {
+            query.append_pair("page", &self.page.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            LIST_PATH.to_owned()
+        } else {
+            format!("{LIST_PATH}?{query}")
+        }
+    }
+
+    /// Whether only columns kept in `customer_counts` filter the view.
+    fn counted_from_kept_counts(&self) -> bool {
+        self.trial_ends.is_none() && !self.open_requests
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        *self
+            != NetworkView {
+                page: self.page,
+                ..NetworkView::default()
+            }
+    }
+}
+
+pub const LIST_PATH: &str = "/partner/network/customers";
+
+/// The organisations of `network` the view looks at: all of them, or the
+/// one it names if it is among them (else none).
+fn partners_of<'a>(network: &'a [String], view: &NetworkView) -> Vec<&'a str> {
+    network
+        .iter()
+        .map(String::as_str)
+        .filter(|id| view.reseller.as_deref().is_none_or(|wanted| wanted == *id))
+        .collect()
+}
+
+type Boxed<'a> = customer_accounts::BoxedQuery<'a, MultiBackend>;
+
+/// The network's customers matching the view, unsorted.
+pub fn matching<'a>(network: &'a [String], view: &NetworkView) -> Boxed<'a> {
+    let mut query = customer_accounts::table
+        .filter(customer_accounts::partner_id.eq_any(partners_of(network, view)))
+        .into_boxed::<MultiBackend>();
+    if let Some(state) = view.state {
+        query = query.filter(customer_accounts::state.eq(state));
+    }
+    if let Some(billing) = view.billing {
+        query = query.filter(customer_accounts::billing_type.eq(billing));
+    }
+    if let Some(health) = view.health {
+        query = query.filter(customer_accounts::health_level.eq(health.level()));
+    }
+    if view.seats_over {
+        let bit = licence_flags::OVER_QUANTITY.into_sql::<Integer>();
+        query = query.filter(BitAnd::new(customer_accounts::licence_flags, bit).ne(0));
+    }
+    if let Some((from, to)) = view.trial_ends {
+        query = query
+            .filter(customer_accounts::billing_type.eq(BillingType::Trial))
+            .filter(customer_accounts::trial_ends_on.between(from, to));
+    }
+    if view.open_requests {
+        query = query.filter(
+            customer_accounts::id.eq_any(
+                service_requests::table
+                    .filter(service_requests::status.eq(Status::Open.as_str()))
+                    .select(service_requests::customer_id),
+            ),
+        );
+    }
+    query
+}
+
+/// How many of the network's customers the view matches: from the kept
+/// counts (a sum over a few dozen rows per organisation) when they answer it,
+/// else counted on the accounts' indexes.
+pub fn total(conn: &mut DbConnection, network: &[String], view: &NetworkView) -> QueryResult<i64> {
+    if !view.counted_from_kept_counts() {
+        return matching(network, view).count().get_result(conn);
+    }
+    let mut query = customer_counts::table
+        .filter(customer_counts::partner_id.eq_any(partners_of(network, view)))
+        .into_boxed::<MultiBackend>();
+    if let Some(state) = view.state {
+        query = query.filter(customer_counts::state.eq(state.as_str()));
+    }
+    if let Some(billing) = view.billing {
+        query = query.filter(customer_counts::billing_type.eq(billing.as_str()));
+    }
+    if let Some(health) = view.health {
+        query = query.filter(customer_counts::health_level.eq(health.level()));
+    }
+    if view.seats_over {
+        let bit = licence_flags::OVER_QUANTITY.into_sql::<Integer>();
+        query = query.filter(BitAnd::new(customer_counts::licence_flags, bit).ne(0));
+    }
+    let sum: Option<i64> = query
+        .select(diesel::dsl::sum(customer_counts::customers))
+        .get_result(conn)?;
+    Ok(sum.unwrap_or(0))
+}
+
+/// What a row of the list shows: nothing that opens the customer.
+#[derive(Debug, Clone, Queryable)]
+pub struct NetworkCustomer {
+    pub id: String,
+    pub name: String,
+    pub primary_domain: String,
+    pub partner_id: Option<String>,
+    pub state: CustomerState,
+    pub billing: BillingType,
+    pub trial_ends_on: Option<NaiveDate>,
+    pub health_level: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// One page of the view, by name.
+pub fn page(
+    conn: &mut DbConnection,
+    network: &[String],
+    view: &NetworkView,
+) -> QueryResult<Vec<NetworkCustomer>> {
+    matching(network, view)
+        .order((
+            customer_accounts::name_key.asc(),
+            customer_accounts::id.asc(),
+        ))
+        .select((
+            customer_accounts::id,
+            customer_accounts::name,
+            customer_accounts::primary_domain,
+            customer_accounts::partner_id,
+            customer_accounts::state,
+            customer_accounts::billing_type,
+            customer_accounts::trial_ends_on,
+            customer_accounts::health_level,
+            customer_accounts::created_at,
+        ))
+        .offset((view.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_goes_back_to_its_link() {
+        let raw = RawNetworkView {
+            reseller: "r1".into(),
+            state: "active".into(),
+            seats: "over".into(),
+            trial_ends: "2026-01-01..2026-01-15".into(),
+            requests: "open".into(),
+            page: "3".into(),
+            ..RawNetworkView::default()
+        };
+        let view = NetworkView::from(raw);
+        assert_eq!(
+            view.page_link(3),
+            "/partner/network/customers?reseller=r1&state=active&seats=over\
+             &trial_ends=2026-01-01..2026-01-15&requests=open&page=3"
+        );
+        assert!(view.is_filtered());
+        assert!(!NetworkView::from(RawNetworkView::default()).is_filtered());
+    }
+
+    #[test]
+    fn a_reseller_outside_the_network_finds_nobody() {
+        let network = vec!["a".to_owned(), "b".to_owned()];
+        let view = NetworkView {
+            reseller: Some("elsewhere".into()),
+            ..NetworkView::default()
+        };
+        assert!(partners_of(&network, &view).is_empty());
+        assert_eq!(partners_of(&network, &NetworkView::default()).len(), 2);
+    }
+}
