@@ -193,20 +193,35 @@ pub fn partner_recipients(
     if request.opened_by() == Side::Partner {
         took_part.push(request.opened_by_login_id.clone());
     }
-    let rows: Vec<(String, String, String, String)> = memberships::table
+    let rows: Vec<(String, String, String, String, String)> = memberships::table
         .inner_join(logins::table)
         .filter(memberships::partner_id.eq(partner_id))
         .filter(memberships::state.eq(MembershipState::Active))
         .filter(memberships::role.eq_any(answering_roles()))
         .filter(logins::state.eq(LoginState::Active))
         .select((
+            memberships::id,
             logins::id,
             logins::email,
             logins::full_name,
             logins::language,
         ))
         .load(conn)?;
-    let staff = rows.into_iter().map(|(login, email, name, lang)| {
+    // Staff an owner limited to some customer groups hear only of the
+    // customers they reach.
+    let mut reaching = Vec::with_capacity(rows.len());
+    for (membership, login, email, name, lang) in rows {
+        let reach = crate::reach::of_membership(conn, &membership)?;
+        if crate::reach::reaches(
+            conn,
+            &reach,
+            partner_id.as_str(),
+            request.customer_id.as_str(),
+        )? {
+            reaching.push((login, email, name, lang));
+        }
+    }
+    let staff = reaching.into_iter().map(|(login, email, name, lang)| {
         (
             login,
             (email, name, Lang::from_code(&lang).unwrap_or_default()),

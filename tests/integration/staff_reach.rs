@@ -407,3 +407,40 @@ async fn a_limited_member_of_a_distributor_sees_none_of_its_network() {
     let (_, owners) = page_of(&f.owner, &f.app, "/partner/network/customers").await;
     assert!(owners.contains("Zephyr"), "the owner's list has it");
 }
+
+#[tokio::test]
+async fn a_limited_agent_hears_only_of_the_requests_of_customers_it_reaches() {
+    let f = limited_agent().await;
+    let coho = customer_named(&f.app, &f.partner, "Coho");
+    f.app.customer_administrator(&coho, "admin@coho.example");
+    f.app.drain_outbox().await;
+    for (admin, title) in [
+        ("admin@adatum.example", "Outside ticket"),
+        ("admin@coho.example", "Inside ticket"),
+    ] {
+        let browser = f.app.browser_signed_in(admin, PASSWORD).await;
+        let opened = f
+            .app
+            .post_as(
+                &browser,
+                "/customer/requests/new",
+                &[
+                    ("title", title),
+                    ("category", "technical"),
+                    ("description", "Help."),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status(), 303, "{admin}");
+    }
+    let heard = |emails: &[crate::smtp::ReceivedEmail], title: &str| {
+        emails
+            .iter()
+            .any(|e| e.text.contains(title) || e.subject.contains(title))
+    };
+    let agents = f.app.emails_to(LIMITED).await;
+    assert!(heard(&agents, "Inside ticket"), "{agents:?}");
+    assert!(!heard(&agents, "Outside ticket"), "{agents:?}");
+    let owners = f.app.emails_to("owner@contoso.example").await;
+    assert!(heard(&owners, "Outside ticket") && heard(&owners, "Inside ticket"));
+}
