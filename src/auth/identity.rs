@@ -303,7 +303,7 @@ pub fn load(
     let mut membership =
         membership_id.and_then(|chosen| memberships.iter().find(|m| m.id == chosen).cloned());
     if let Some(chosen) = membership.as_mut().filter(|m| m.reach.is_limited()) {
-        chosen.reach = crate::reach::of_membership(conn, &chosen.id)?;
+        chosen.reach = crate::reach::groups_of_limited(conn, &chosen.id, &chosen.tenant_id)?;
     }
     Ok(Some(Identity {
         login: SignedInLogin {

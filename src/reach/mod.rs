@@ -74,14 +74,6 @@ impl CustomerReach {
             }
         }
     }
-
-    /// The ids of its groups.
-    pub fn group_ids(&self) -> Vec<&str> {
-        match self {
-            CustomerReach::Whole => Vec::new(),
-            CustomerReach::Groups(groups) => groups.iter().map(|g| g.id.as_str()).collect(),
-        }
-    }
 }
 
 /// A group's row with its rule's: the rule's key says whether it has one
@@ -143,13 +135,26 @@ pub fn of_membership(conn: &mut DbConnection, membership_id: &str) -> QueryResul
     let Some((true, role, partner_id)) = limited else {
         return Ok(CustomerReach::Whole);
     };
-    if role == PartnerRole::Owner.as_str() {
-        return Ok(CustomerReach::Whole);
+    match partner_id {
+        Some(partner_id) if role != PartnerRole::Owner.as_str() => {
+            groups_of_limited(conn, membership_id, &partner_id)
+        }
+        _ => Ok(CustomerReach::Whole),
     }
+}
+
+/// The reach of a membership of `partner_id` already known to be limited
+/// (the identity reads the flag with the membership): its groups, which are
+/// the partner's own.
+pub fn groups_of_limited(
+    conn: &mut DbConnection,
+    membership_id: &str,
+    partner_id: &str,
+) -> QueryResult<CustomerReach> {
     let groups: Vec<GroupWithRule> = membership_groups::table
         .inner_join(customer_groups::table.left_join(customer_group_rules::table))
         .filter(membership_groups::membership_id.eq(membership_id))
-        .filter(customer_groups::partner_id.nullable().eq(partner_id))
+        .filter(customer_groups::partner_id.eq(partner_id))
         .select(group_with_rule_columns())
         .order(customer_groups::id)
         .load(conn)?;

@@ -1,5 +1,6 @@
-//! The README's "Where the code lives" table names every top-level module of
-//! `src/`, and nothing else, so a newcomer finds a feature's code in one guess.
+//! The "Where the code lives" table of docs/architecture.md (the README
+//! points to it) names every top-level module of `src/`, and nothing else, so
+//! a newcomer finds a feature's code in one guess.
 
 use std::collections::BTreeSet;
 
@@ -9,13 +10,13 @@ fn read(path: &str) -> String {
 }
 
 #[test]
-fn the_readme_table_names_every_top_level_module_and_only_those() {
+fn the_module_table_names_every_top_level_module_and_only_those() {
     let modules: BTreeSet<String> = read("src/lib.rs")
         .lines()
         .filter_map(|line| line.strip_prefix("pub mod "))
         .map(|name| name.trim_end_matches(';').to_owned())
         .collect();
-    let readme = read("README.md");
+    let readme = read("docs/architecture.md");
     let section = readme
         .split("## Where the code lives")
         .nth(1)
@@ -31,9 +32,12 @@ fn the_readme_table_names_every_top_level_module_and_only_those() {
     let stale: Vec<_> = listed.difference(&modules).collect();
     assert!(
         missing.is_empty(),
-        "modules the README does not list: {missing:?}"
+        "modules docs/architecture.md does not list: {missing:?}"
     );
-    assert!(stale.is_empty(), "README rows with no module: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "docs/architecture.md rows with no module: {stale:?}"
+    );
     assert!(modules.len() > 20, "{modules:?}");
 }
 
