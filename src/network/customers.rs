@@ -243,12 +243,23 @@ pub struct NetworkCustomer {
 }
 
 /// One page of the view, by name.
+///
+/// The always-true `name_key >= ''` steers SQLite to an index ordered by
+/// name within each organisation (`customer_accounts_by_name`, or the
+/// state's or health's): for the `IN` list of organisations it then reads
+/// each one's entries in name order and stops once the page's sort holds
+/// rows before them, a few hundred entries for a first page. Without it,
+/// SQLite took the narrowest index on the organisation alone
+/// (`customer_accounts_by_trial_end`) and sorted all 100,000 customers of a
+/// distributor's 20 resellers for each page: 35 ms a first page on the
+/// benchmark's database, 0.2 ms with it (issue 21).
 pub fn page(
     conn: &mut DbConnection,
     network: &[String],
     view: &NetworkView,
 ) -> QueryResult<Vec<NetworkCustomer>> {
     matching(network, view)
+        .filter(customer_accounts::name_key.ge(""))
         .order((
             customer_accounts::name_key.asc(),
             customer_accounts::id.asc(),
@@ -292,6 +303,36 @@ mod tests {
         );
         assert!(view.is_filtered());
         assert!(!NetworkView::from(RawNetworkView::default()).is_filtered());
+    }
+
+    #[test]
+    fn a_page_walks_each_organisation_in_name_order_on_sqlite() {
+        use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+        let mut conn = empty_sqlite();
+        let network = vec!["r1".to_owned(), "r2".to_owned()];
+        for (view, index) in [
+            (NetworkView::default(), "customer_accounts_by_name"),
+            (
+                NetworkView {
+                    state: Some(CustomerState::Active),
+                    ..NetworkView::default()
+                },
+                "customer_accounts_by_state",
+            ),
+        ] {
+            let statements = statements_of(&mut conn, |conn| {
+                page(conn, &network, &view).expect("a page");
+            });
+            let steps: Vec<String> = statements
+                .iter()
+                .flat_map(|sql| plan_of(&mut conn, sql))
+                .collect();
+            assert!(
+                steps.iter().any(|step| step
+                    .starts_with(&format!("SEARCH customer_accounts USING INDEX {index} "))),
+                "{view:?}: {steps:#?}"
+            );
+        }
     }
 
     #[test]
