@@ -12,7 +12,7 @@
 //! the account's id carries the columns read, so the read costs one index
 //! look-up per reached customer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -30,13 +30,14 @@ pub(super) type CountRow = (String, String, i32, i64, i32);
 /// What the figures need of one reached customer.
 #[derive(Debug, Clone, Queryable)]
 struct ReachedCustomer {
-    id: String,
     state: String,
     billing_type: String,
     health_level: i32,
     licence_flags: i32,
     trial_ends_on: Option<NaiveDate>,
     created_at: NaiveDateTime,
+    /// Whether it has an active licence expiring in the home's window.
+    licence_expiring: bool,
 }
 
 impl ReachedCustomer {
@@ -50,46 +51,36 @@ impl ReachedCustomer {
 /// The customers a limited member reaches, read once for the whole page.
 pub(super) struct Reached {
     customers: Vec<ReachedCustomer>,
-    /// The partner's customers with an active licence expiring in the home's
-    /// window (`View::licences_expiring`), reached or not.
-    licences_expiring: HashSet<String>,
 }
 
 impl Reached {
-    /// The member's customers, and the partner's customers with an active
-    /// licence expiring from `licences_from` to `licences_until`.
+    /// The member's customers, each with whether it has an active licence
+    /// expiring from `licences_from` to `licences_until`.
     pub(super) fn read(
         conn: &mut DbConnection,
         scope: &PartnerScope,
         licences_from: NaiveDate,
         licences_until: NaiveDate,
     ) -> QueryResult<Self> {
+        // As the list's licence filter (`expiring_licences!`): the licences
+        // carry their customer's partner.
+        let expiring = licences::table
+            .filter(licences::partner_id.eq(scope.partner_id().as_str().to_owned()))
+            .filter(licences::status.eq(LicenceStatus::Active))
+            .filter(licences::expires_on.between(licences_from, licences_until))
+            .select(licences::customer_id);
         let customers = list::matching(conn, scope, &View::default())
             .select((
-                customer_accounts::id,
                 customer_accounts::state,
                 customer_accounts::billing_type,
                 customer_accounts::health_level,
                 customer_accounts::licence_flags,
                 customer_accounts::trial_ends_on,
                 customer_accounts::created_at,
+                customer_accounts::id.eq_any(expiring),
             ))
             .load::<ReachedCustomer>(conn)?;
-        // As the list's licence filter (`expiring_licences!`): the licences
-        // carry their customer's partner.
-        let licences_expiring = licences::table
-            .filter(licences::partner_id.eq(scope.partner_id().as_str().to_owned()))
-            .filter(licences::status.eq(LicenceStatus::Active))
-            .filter(licences::expires_on.between(licences_from, licences_until))
-            .select(licences::customer_id)
-            .distinct()
-            .load::<String>(conn)?
-            .into_iter()
-            .collect();
-        Ok(Reached {
-            customers,
-            licences_expiring,
-        })
+        Ok(Reached { customers })
     }
 
     /// The reached customers by state, billing type, health and licence
@@ -133,7 +124,7 @@ impl Reached {
 
     /// Reached customers with an active licence expiring in the window read.
     pub(super) fn licences_expiring(&self) -> i64 {
-        self.count(|c| self.licences_expiring.contains(&c.id))
+        self.count(|c| c.licence_expiring)
     }
 
     fn count(&self, keep: impl Fn(&ReachedCustomer) -> bool) -> i64 {
@@ -146,12 +137,12 @@ mod tests {
     use super::*;
 
     fn customer(
-        id: &str,
+        licence_expiring: bool,
         billing: BillingType,
         trial_ends_on: Option<NaiveDate>,
     ) -> ReachedCustomer {
         ReachedCustomer {
-            id: id.into(),
+            licence_expiring,
             state: "active".into(),
             billing_type: billing.as_str().into(),
             health_level: 0,
@@ -168,12 +159,11 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).expect("a day");
         let reached = Reached {
             customers: vec![
-                customer("a", BillingType::Trial, Some(day(7))),
-                customer("b", BillingType::Trial, Some(day(21))),
-                customer("c", BillingType::Trial, Some(day(6))),
-                customer("d", BillingType::MonthlyUsage, None),
+                customer(true, BillingType::Trial, Some(day(7))),
+                customer(false, BillingType::Trial, Some(day(21))),
+                customer(false, BillingType::Trial, Some(day(6))),
+                customer(false, BillingType::MonthlyUsage, None),
             ],
-            licences_expiring: ["a".to_owned(), "z".to_owned()].into_iter().collect(),
         };
         assert_eq!(reached.trials_ending(day(7), day(21)), 2);
         assert_eq!(reached.trials_ended(day(7)), 1);
