@@ -116,6 +116,13 @@ crate::db::codes::stored_code! {
         PartnerMoved => "partner_moved",
         /// The organisation's owner created a reseller under it.
         ResellerCreated => "reseller_created",
+        /// The reseller's owner let its distributor help in its portal.
+        DistributorAssistanceOn => "distributor_assistance_on",
+        DistributorAssistanceOff => "distributor_assistance_off",
+        /// A distributor's person entered the reseller's portal (the reason
+        /// in the details), in both organisations' logs.
+        ResellerAssistStarted => "reseller_assist_started",
+        ResellerAssistLeft => "reseller_assist_left",
     }
 }
 

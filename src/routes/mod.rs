@@ -302,6 +302,16 @@ routes! {
         POST Partner(Capability::ManageResellers) => network::resellers::create,
     }
     "/partner/network/customers" { GET Partner(Capability::SeeNetwork) => network::customer_page::page }
+    // Distributor assistance: the distributor's person in a reseller's portal.
+    "/partner/resellers/{reseller_id}/assist" {
+        GET Partner(Capability::AssistResellers) => network::assist::pages::form,
+        POST Partner(Capability::AssistResellers) => network::assist::pages::start,
+    }
+    "/partner/assist/leave" { POST Partner(Capability::LeaveResellerAssistance) => network::assist::pages::leave }
+    "/partner/distributor-assistance" {
+        GET Partner(Capability::ManageDistributorAssistance) => network::assist::setting::page,
+        POST Partner(Capability::ManageDistributorAssistance) => network::assist::setting::change,
+    }
     "/partner/groups" {
         GET Partner(Capability::ManageCustomerGroups) => groups::page,
         POST Partner(Capability::ManageCustomerGroups) => groups::create,

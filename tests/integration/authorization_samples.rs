@@ -106,6 +106,10 @@ fn admin_sample_path(path: &str, ids: &Ids) -> Option<String> {
 /// security, or of the operator's area; `None` for the others.
 fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
     Some(match path {
+        // A reseller's portal, which the organisation may enter.
+        path if path.starts_with("/partner/resellers/{reseller_id}") => {
+            path.replace("{reseller_id}", &ids.reseller)
+        }
         "/partner/staff/{membership_id}/customers" => {
             format!("/partner/staff/{}/customers", ids.target)
         }
