@@ -728,3 +728,4 @@ rule-day-invalid = Enter a date as YYYY-MM-DD.
 rule-days-reversed = This date is before the first one.
 rule-empty = Choose at least one condition.
 flash-group-rule-based = A rule-based group holds the customers its conditions find; customers are not added to it or removed from it by hand.
+customer-group-by-rule = (by its rule)

@@ -728,3 +728,4 @@ rule-day-invalid = Saisissez une date au format AAAA-MM-JJ.
 rule-days-reversed = Cette date précède la première.
 rule-empty = Choisissez au moins une condition.
 flash-group-rule-based = Un groupe par règle contient les clients que ses conditions retiennent ; on n'y ajoute ni n'en retire de client à la main.
+customer-group-by-rule = (selon sa règle)

@@ -160,6 +160,17 @@ async fn customers_are_not_put_in_or_taken_out_of_a_rule_group_by_hand() {
         .get_result(&mut app.conn())
         .expect("count");
     assert_eq!(members, 0);
+    // The details page shows the rule group once the customer meets it, and
+    // never offers it in the choice of groups to add to.
+    let shown = format!(r#"id="rule-group-{germany}""#);
+    let offered = format!(r#"<option value="{germany}">"#);
+    assert!(!details.contains(&shown) && !details.contains(&offered));
+    set(&app, &adatum, "DE", "");
+    let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{adatum}")).await;
+    assert!(
+        details.contains(&shown) && !details.contains(&offered),
+        "{details}"
+    );
     let owner_id = app.active_member_id(&partner, "owner@contoso.example");
     let (_, token) = app.partner_api_token(&owner_id, &partnerdesk::access::TokenScope::ALL, None);
     let path = format!("/api/v1/partner/customers/{adatum}/groups/{germany}");
