@@ -30,6 +30,8 @@ crate::db::codes::stored_code! {
         GroupCreated => "group_created",
         GroupRenamed => "group_renamed",
         GroupDeleted => "group_deleted",
+        /// The conditions of a rule-based group changed.
+        GroupRuleChanged => "group_rule_changed",
         TrialConverted => "trial_converted",
         TermChanged => "term_changed",
         CustomersImported => "customers_imported",

@@ -46,6 +46,8 @@ pub const STEP_UP: &[(&str, &str)] = &[
     // Entering a reseller's portal, and letting the distributor in.
     ("POST", "/partner/resellers/{reseller_id}/assist"),
     ("POST", "/partner/distributor-assistance"),
+    // A rule decides what the staff limited to its group reach.
+    ("POST", "/partner/groups/{group_id}/rule"),
 ];
 
 pub fn needs_step_up(method: &str, path: &str) -> bool {

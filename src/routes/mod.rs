@@ -13,7 +13,7 @@ use crate::access::{Access, Capability, CustomerCapability, TokenScope};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{
-    billing, create, details, export, group_rules, groups, import, list, usage_api,
+    billing, create, details, export, group_rule_edit, group_rules, groups, import, list, usage_api,
 };
 use crate::people::pages as people_pages;
 use crate::service_health::{api as health_api, pages as health_pages};
@@ -317,6 +317,10 @@ routes! {
         POST Partner(Capability::ManageCustomerGroups) => groups::create,
     }
     "/partner/groups/rules" { POST Partner(Capability::ManageCustomerGroups) => group_rules::create }
+    "/partner/groups/{group_id}/rule" {
+        GET Partner(Capability::ManageCustomerGroups) => group_rule_edit::page,
+        POST Partner(Capability::ManageCustomerGroups) => group_rule_edit::change,
+    }
     "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
     "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
     // Service health.

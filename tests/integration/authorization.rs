@@ -51,6 +51,8 @@ pub(crate) struct Ids {
     pub(crate) failed_email: String,
     /// A reseller directly under the organisation, which lets it help.
     pub(crate) reseller: String,
+    /// A rule-based group of the organisation.
+    pub(crate) rule_group: String,
 }
 
 /// Sign-ins side by side at most: each holds a place in its address's

@@ -60,6 +60,7 @@ pub(crate) fn fixture(app: &TestApp) -> Fixture {
         operator_pending: String::new(),
         failed_email: app.failed_email("bounced@elsewhere.example"),
         reseller: String::new(),
+        rule_group: app.rule_group(&ours, "In France", "FR"),
         partner: ours.clone(),
         customer,
     };

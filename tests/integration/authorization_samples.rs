@@ -78,6 +78,7 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         "/partner/customers/import/{import_id}" => {
             format!("/partner/customers/import/{}", ids.import)
         }
+        "/partner/groups/{group_id}/rule" => format!("/partner/groups/{}/rule", ids.rule_group),
         path if path.starts_with("/partner/groups/{group_id}") => {
             path.replace("{group_id}", &ids.group)
         }
