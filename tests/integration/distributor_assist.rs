@@ -180,7 +180,7 @@ async fn inside_the_agent_acts_for_the_reseller_in_its_log_until_it_stops() {
     let (_, history) = page_of(&f.reseller_owner, &f.app, "/partner/distributor-assistance").await;
     let history = unescape(&history);
     assert!(history.contains("Ticket 42") && history.contains("Person adam@distributor.example"));
-    assert!(history.contains("The reseller stopped distributor assistance"));
+    assert!(history.contains("Distributor assistance was stopped."));
 }
 
 #[tokio::test]
@@ -297,6 +297,10 @@ async fn the_session_ends_with_the_hour_a_move_or_the_right() {
         assert_eq!(page_of(&f.agent, &f.app, "/partner/customers").await.0, 200);
     }
     f.app.clock.advance(Duration::minutes(21));
+    // The reseller's history says the hour is over before anyone comes back.
+    let reseller_owner = f.app.browser_signed_in(RESELLER_OWNER, PASSWORD).await;
+    let (_, history) = page_of(&reseller_owner, &f.app, "/partner/distributor-assistance").await;
+    assert!(history.contains("Their hour was over.") && !history.contains("Still in the portal"));
     let back = f.sent_to(&f.agent).await;
     assert_eq!(back, format!("{}?ended=expired", f.assist_path()));
     let (_, page) = page_of(&f.agent, &f.app, &back).await;

@@ -43,10 +43,13 @@ struct SettingPage {
     max_minutes: i64,
 }
 
+/// (person, distributor id, reason, started, ends at the latest, ended,
+/// why it ended)
 type VisitRow = (
     String,
     String,
     String,
+    chrono::NaiveDateTime,
     chrono::NaiveDateTime,
     Option<chrono::NaiveDateTime>,
     Option<String>,
@@ -91,6 +94,7 @@ fn visits_of(
             reseller_assists::distributor_id,
             reseller_assists::reason,
             reseller_assists::started_at,
+            reseller_assists::expires_at,
             reseller_assists::ended_at,
             reseller_assists::end_reason,
         ))
@@ -103,6 +107,17 @@ fn visits_of(
         .into_iter()
         .collect();
     Ok((rows, names))
+}
+
+/// How the reseller's history says a session ended.
+fn history_key(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Left => "distributor-visit-left",
+        EndReason::Expired => "distributor-visit-expired",
+        EndReason::AssistanceOff => "distributor-visit-assistance-off",
+        EndReason::Dissociated => "distributor-visit-moved",
+        EndReason::AccessRemoved => "distributor-visit-access-removed",
+    }
 }
 
 /// `GET /partner/distributor-assistance`.
@@ -119,19 +134,25 @@ pub async fn page(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
     };
     let zone = member.identity.login.time_zone;
     let lang = layout.lang;
+    let now = state.clock.now();
     let visits = rows
         .into_iter()
         .map(
-            |(person, distributor_id, reason, started, ended, why)| Visit {
-                person,
-                distributor: names.get(&distributor_id).cloned().unwrap_or_default(),
-                reason,
-                started: format_time(started, zone, lang),
-                ended: ended.map(|at| format_time(at, zone, lang)),
-                why_key: why
-                    .as_deref()
-                    .and_then(EndReason::parse)
-                    .map(super::ended_message_key),
+            |(person, distributor_id, reason, started, expires, ended, why)| {
+                // A session nobody came back to is over with its hour, though
+                // no request has written so yet.
+                let (ended, why) = match (ended, why) {
+                    (None, _) if expires <= now => (Some(expires), Some(EndReason::Expired)),
+                    (ended, why) => (ended, why.as_deref().and_then(EndReason::parse)),
+                };
+                Visit {
+                    person,
+                    distributor: names.get(&distributor_id).cloned().unwrap_or_default(),
+                    reason,
+                    started: format_time(started, zone, lang),
+                    ended: ended.map(|at| format_time(at, zone, lang)),
+                    why_key: why.map(history_key),
+                }
             },
         )
         .collect();
