@@ -146,18 +146,33 @@ pub fn new_customers(
     today: NaiveDate,
     zone: chrono_tz::Tz,
 ) -> QueryResult<MonthlyChart> {
+    monthly_chart(today, zone, |from, until| {
+        created_between(conn, scope, from, until)
+    })
+}
+
+/// The chart of the last twelve months, each month's bar `count(start, end)`
+/// of the customers created from its start (included) to its end (excluded),
+/// in UTC: the home of a member limited to some groups counts the customers
+/// it read once (`home_reach`).
+pub fn monthly_chart(
+    today: NaiveDate,
+    zone: chrono_tz::Tz,
+    mut count_between: impl FnMut(NaiveDateTime, NaiveDateTime) -> QueryResult<i64>,
+) -> QueryResult<MonthlyChart> {
     // starts[n]: the start of the month 11 - n back; starts[12] the next month's.
     let mut starts = [NaiveDateTime::MIN; MONTHS + 1];
     for (n, start) in starts.iter_mut().enumerate() {
         *start =
             month_boundary(today, MONTHS as i64 - 1 - n as i64, zone).unwrap_or(NaiveDateTime::MIN);
     }
-    // A month's whole UTC days from the sums by day, the hours at its edges
-    // from the hourly table: a day's row is the sum of its hours (kept by
-    // triggers, migration 25), so the counts are those of the hours alone.
+    // For the whole partner (`created_between`), a month's whole UTC days
+    // from the sums by day, the hours at its edges from the hourly table: a
+    // day's row is the sum of its hours (kept by triggers, migration 25), so
+    // the counts are those of the hours alone.
     let mut counts = [0i64; MONTHS];
     for (n, count) in counts.iter_mut().enumerate() {
-        *count = created_between(conn, scope, starts[n], starts[n + 1])?;
+        *count = count_between(starts[n], starts[n + 1])?;
     }
     let mut months = Vec::with_capacity(MONTHS);
     for (n, count) in counts.into_iter().enumerate() {

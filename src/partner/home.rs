@@ -85,15 +85,13 @@ pub struct Dashboard {
     pub by_state_over_time: Option<super::state_history::StateChart>,
 }
 
-/// (state, billing type, health level, customers, licence flags).
-type CountRow = (String, String, i32, i64, i32);
+use super::home_reach::{CountRow, Reached};
 
 /// The partner's customers by state, billing type, health and licence flags,
 /// from the counts the list keeps (migration 4): a sum over a few dozen rows.
+/// They are the whole partner's: a member limited to some groups has theirs
+/// counted from the customers they reach (`Reached::counts`).
 fn counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<CountRow>> {
-    if let Some(in_reach) = scope.customer_filter() {
-        return counts_in_reach(conn, scope, in_reach);
-    }
     let rows: Vec<(String, String, i32, i32, i32)> = customer_counts::table
         .filter(customer_counts::partner_id.eq(scope.partner_id()))
         .select((
@@ -108,33 +106,6 @@ fn counts(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Vec<Coun
         .into_iter()
         .map(|(state, billing, health, n, flags)| (state, billing, health, i64::from(n), flags))
         .collect())
-}
-
-/// The kept counts are the whole partner's: for a member limited to some
-/// groups, the same rows are counted from the customers they reach.
-fn counts_in_reach(
-    conn: &mut DbConnection,
-    scope: &PartnerScope,
-    in_reach: crate::reach::CustomerFilter,
-) -> QueryResult<Vec<CountRow>> {
-    use crate::db::schema::customer_accounts;
-    customer_accounts::table
-        .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
-        .filter(in_reach)
-        .group_by((
-            customer_accounts::state,
-            customer_accounts::billing_type,
-            customer_accounts::health_level,
-            customer_accounts::licence_flags,
-        ))
-        .select((
-            customer_accounts::state,
-            customer_accounts::billing_type,
-            customer_accounts::health_level,
-            diesel::dsl::count_star(),
-            customer_accounts::licence_flags,
-        ))
-        .load(conn)
 }
 
 /// What a role sees beyond the customers.
@@ -161,10 +132,26 @@ pub fn load(
     sections: Sections,
 ) -> QueryResult<Dashboard> {
     let Moment { now, today, zone } = moment;
-    let counts = Counts(counts(conn, scope)?);
+    let licences_until = today + Duration::days(LICENCES_EXPIRING_DAYS);
+    // A member limited to some groups: the customers they reach, read once
+    // for every figure below that the kept counts cannot give.
+    let reached = if scope.reach().is_limited() {
+        Some(Reached::read(conn, scope, today, licences_until)?)
+    } else {
+        None
+    };
+    let counts = Counts(match &reached {
+        Some(reached) => reached.counts(),
+        None => counts(conn, scope)?,
+    });
     let (by_health, worst) = by_health(conn, scope, &counts)?;
-    let (trials_ending, trials_ended) = trial_figures(conn, scope, now, today)?;
-    let (licences_expiring, licences_over) = licence_figures(conn, scope, today, &counts)?;
+    let (trials_ending, trials_ended) = trial_figures(conn, scope, moment, reached.as_ref())?;
+    let licences_expiring = match &reached {
+        Some(reached) => reached.licences_expiring(),
+        None => list::count_licences_expiring(conn, scope, today, licences_until)?,
+    };
+    let (licences_expiring, licences_over) =
+        licence_figures(today, licences_until, licences_expiring, &counts);
     let open_requests = if sections.requests {
         Some(open_requests(conn, scope)?)
     } else {
@@ -198,7 +185,12 @@ pub fn load(
         recent,
         open_requests,
         expiring_invitations,
-        new_customers: super::charts::new_customers(conn, scope, today, zone)?,
+        new_customers: match &reached {
+            Some(reached) => super::charts::monthly_chart(today, zone, |from, until| {
+                Ok(reached.created_between(from, until))
+            })?,
+            None => super::charts::new_customers(conn, scope, today, zone)?,
+        },
         monitors_down: super::monitors_down::load(conn, scope, now)?,
         by_state_over_time: if scope.reach().is_limited() {
             None
@@ -301,36 +293,45 @@ fn by_health(
     Ok((by_health, worst))
 }
 
-/// Trials ending soon, and trials ended without being converted.
+/// Trials ending soon, and trials ended without being converted; for a
+/// member limited to some groups, counted among the customers they reach.
 fn trial_figures(
     conn: &mut DbConnection,
     scope: &PartnerScope,
-    now: NaiveDateTime,
-    today: NaiveDate,
+    Moment { now, today, .. }: Moment,
+    reached: Option<&Reached>,
 ) -> QueryResult<(Figure, Figure)> {
     let trials = View::trials_ending(today, today + Duration::days(TRIALS_ENDING_DAYS));
-    let trial_count = list::matching(conn, scope, &trials)
-        .count()
-        .get_result(conn)?;
-    let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
     let ended = View::trials_ended().at(now);
-    let ended_count = list::matching(conn, scope, &ended)
-        .count()
-        .get_result(conn)?;
+    let (trial_count, ended_count) = match reached {
+        // The list of ended trials compares with the UTC day of its instant.
+        Some(reached) => (
+            reached.trials_ending(today, today + Duration::days(TRIALS_ENDING_DAYS)),
+            reached.trials_ended(now.date()),
+        ),
+        None => (
+            list::matching(conn, scope, &trials)
+                .count()
+                .get_result(conn)?,
+            list::matching(conn, scope, &ended)
+                .count()
+                .get_result(conn)?,
+        ),
+    };
+    let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);
     let trials_ended = Figure::of(&ended, "home-trials-ended", "trials-ended", ended_count);
     Ok((trials_ending, trials_ended))
 }
 
-/// Licences expiring soon, and licences with more seats in use than they have.
+/// Licences expiring soon (`licence_count` of them, counted by the caller),
+/// and licences with more seats in use than they have.
 fn licence_figures(
-    conn: &mut DbConnection,
-    scope: &PartnerScope,
     today: NaiveDate,
+    licences_until: NaiveDate,
+    licence_count: i64,
     counts: &Counts,
-) -> QueryResult<(Figure, Figure)> {
-    let licences_until = today + Duration::days(LICENCES_EXPIRING_DAYS);
+) -> (Figure, Figure) {
     let licences = View::licences_expiring(today, licences_until);
-    let licence_count = list::count_licences_expiring(conn, scope, today, licences_until)?;
     let licences_expiring = Figure::of(
         &licences,
         "home-licences-expiring",
@@ -345,7 +346,7 @@ fn licence_figures(
         "licences-over",
         counts.sum(|row| row.4 & list::OVER_QUANTITY_BIT != 0),
     );
-    Ok((licences_expiring, licences_over))
+    (licences_expiring, licences_over)
 }
 
 fn open_requests(conn: &mut DbConnection, scope: &PartnerScope) -> QueryResult<Figure> {

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod charts;
 pub mod context;
 pub mod home;
+mod home_reach;
 pub mod monitors_down;
 pub mod state_history;
 

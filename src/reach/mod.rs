@@ -58,6 +58,20 @@ impl CustomerReach {
         matches!(self, CustomerReach::Groups(_))
     }
 
+    /// The ids of a limited reach's groups when every one is kept by hand
+    /// (its members listed), so that the reach is a condition on the
+    /// customer's id alone, which indexes kept beside the accounts can
+    /// check; none for the whole partner or when a group is rule-based.
+    pub fn listed_groups(&self) -> Option<Vec<String>> {
+        match self {
+            CustomerReach::Whole => None,
+            CustomerReach::Groups(groups) => groups
+                .iter()
+                .map(|group| group.rule.is_none().then(|| group.id.clone()))
+                .collect(),
+        }
+    }
+
     /// The condition a customer row meets when it is in the reach; none when
     /// the reach is the whole partner (its partner filter says it all).
     pub fn filter(&self) -> Option<CustomerFilter> {

@@ -140,6 +140,55 @@ async fn the_network_list_names_each_reseller_and_filters_by_one() {
     assert!(!theirs.contains(&tree.reseller_customer));
 }
 
+/// The network list's pages, one after the other, hold every customer of
+/// the resellers once, by name then id as the database orders them, with a
+/// filter too. On PostgreSQL the first pages are found among each
+/// organisation's own first rows (`network::customers::page`), later ones
+/// by one sort: both must agree with the database's order.
+#[tokio::test]
+async fn the_network_list_pages_through_every_reseller_by_name() {
+    use diesel::prelude::*;
+    use partnerdesk::customers::seed::{SeedOptions, generate};
+    use partnerdesk::db::schema::customer_accounts;
+    use partnerdesk::ids::PartnerId;
+    let app = spawn_app().await;
+    let tree = tree(&app);
+    for (partner, count, seed) in [(&tree.reseller, 70, 7), (&tree.sub_reseller, 45, 8)] {
+        let options = SeedOptions {
+            partner_id: PartnerId::new(partner.clone()),
+            count,
+            groups: &[],
+            seed,
+        };
+        generate(&mut app.conn(), app.clock_now(), &options).expect("customers");
+    }
+    let browser = app.browser_signed_in(OWNER, PASSWORD).await;
+    let row = regex::Regex::new(r#"<tr data-customer="([^"]+)""#).expect("regex");
+    for (filter, active_only) in [("", false), ("state=active&", true)] {
+        let mut expected = customer_accounts::table
+            .filter(customer_accounts::partner_id.eq_any([&tree.reseller, &tree.sub_reseller]))
+            .order((customer_accounts::name_key, customer_accounts::id))
+            .select(customer_accounts::id)
+            .into_boxed();
+        if active_only {
+            expected = expected.filter(customer_accounts::state.eq("active"));
+        }
+        let expected: Vec<String> = expected.load(&mut app.conn()).expect("the network");
+        assert!(expected.len() > 50, "{filter}: more than a page");
+        let mut shown = Vec::new();
+        for page in 1..=3 {
+            let path = format!("/partner/network/customers?{filter}page={page}");
+            let (status, text) = page_of(&browser, &app, &path).await;
+            assert_eq!(status, 200, "{path}");
+            shown.extend(row.captures_iter(&text).map(|c| c[1].to_owned()));
+        }
+        assert_eq!(
+            shown, expected,
+            "{filter}: the pages in the database's order"
+        );
+    }
+}
+
 /// A concrete path of a customer route, for the reseller's customer and its
 /// request; other objects by an id nobody has.
 fn path_for(path: &str, customer: &str, request: &str) -> String {

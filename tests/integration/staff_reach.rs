@@ -125,6 +125,17 @@ async fn every_figure_equals_the_groups_share_of_the_owners_list() {
     let (_, owners_home) = page_of(&f.owner, &f.app, "/partner").await;
     let owners = figures(&owners_home);
     assert!(owners.contains(&("figure-all".to_owned(), 7, "/partner/customers".to_owned())));
+    // The chart of new customers by month: the group's four for the agent
+    // (counted from the customers it reaches), all seven for the owner.
+    let chart_total = |page: &str| -> i64 {
+        regex::Regex::new(r#"class="bar" data-count="(\d+)""#)
+            .expect("regex")
+            .captures_iter(page)
+            .map(|c| c[1].parse::<i64>().expect("a count"))
+            .sum()
+    };
+    assert_eq!(chart_total(&home), 4, "the agent's chart: the group's");
+    assert_eq!(chart_total(&owners_home), 7, "the owner's chart: everyone");
 }
 
 #[tokio::test]

@@ -1,0 +1,1 @@
+DROP INDEX customer_accounts_reach_columns;
