@@ -30,6 +30,8 @@ crate::db::codes::stored_code! {
         GroupCreated => "group_created",
         GroupRenamed => "group_renamed",
         GroupDeleted => "group_deleted",
+        /// The conditions of a rule-based group changed.
+        GroupRuleChanged => "group_rule_changed",
         TrialConverted => "trial_converted",
         TermChanged => "term_changed",
         CustomersImported => "customers_imported",
@@ -116,6 +118,13 @@ crate::db::codes::stored_code! {
         PartnerMoved => "partner_moved",
         /// The organisation's owner created a reseller under it.
         ResellerCreated => "reseller_created",
+        /// The reseller's owner let its distributor help in its portal.
+        DistributorAssistanceOn => "distributor_assistance_on",
+        DistributorAssistanceOff => "distributor_assistance_off",
+        /// A distributor's person entered the reseller's portal (the reason
+        /// in the details), in both organisations' logs.
+        ResellerAssistStarted => "reseller_assist_started",
+        ResellerAssistLeft => "reseller_assist_left",
     }
 }
 

@@ -61,3 +61,54 @@ network-move-already-there = The organisation is already there.
 instance-action-partner-moved = Moved a partner organisation
 action-partner-moved = The instance operator moved an organisation in the partner tree
 action-reseller-created = Created a reseller
+
+## Distributor assistance
+nav-distributor-assistance = Distributor assistance
+cap-assist-resellers = Help in a reseller's portal (under distributor assistance)
+cap-manage-distributor-assistance = Let the distributor help in the organisation's portal
+cap-leave-reseller-assistance = Leave a reseller's portal
+role-assisting-distributor = Assisting distributor
+action-distributor-assistance-on = Let the distributor help in the portal
+action-distributor-assistance-off = Stopped the distributor helping in the portal
+action-reseller-assist-started = Entered the reseller's portal
+action-reseller-assist-left = Left the reseller's portal
+network-reseller-assist = Help
+reseller-assist-title = Help a reseller
+reseller-assist-explain = You will enter the portal of { $reseller } for at most { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}, under a banner naming you and your organisation. You will see and manage its customers as it does, but not its staff, its security settings or its customers' consoles. { $reseller } sees your reason, and everything you do there is recorded in its activity log under your name.
+reseller-assist-reason-hint = Say why you enter the portal, for example the ticket you are working on. At most 200 characters.
+reseller-assist-button = Enter the reseller's portal
+reseller-assist-off = { $reseller } has not allowed its distributor to help in its portal. Its owners can allow it on their Distributor assistance page.
+reseller-assist-banner = You are in the portal of { $reseller } on behalf of { $distributor }, as { $person }, until { $until }.
+reseller-assist-leave = Leave the reseller's portal
+reseller-assist-ended-left = You left the reseller's portal.
+reseller-assist-ended-expired = Your time in the reseller's portal is over: a session lasts at most an hour.
+reseller-assist-ended-assistance-off = The reseller stopped distributor assistance, which ended your session in its portal.
+reseller-assist-ended-moved = The reseller is no longer under your organisation, which ended your session in its portal.
+reseller-assist-ended-access-removed = Your access no longer allows helping resellers, which ended your session in its portal.
+flash-reseller-assist-left = You left the reseller's portal.
+distributor-assistance-title = Distributor assistance
+distributor-assistance-explain = While you allow it, the people of { $distributor } who may open customers can enter your portal to help you, for at most { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+} at a time and with a reason. They see and manage your customers as you do, but not your staff, your security settings or your customers' consoles. Everything they do is in your activity log under their name.
+distributor-assistance-on = Distributor assistance is on.
+distributor-assistance-off = Distributor assistance is off.
+distributor-assistance-turn-on = Allow distributor assistance
+distributor-assistance-turn-off = Stop distributor assistance
+distributor-assistance-off-hint = Stopping it also ends at once any session of your distributor in your portal.
+distributor-assistance-no-distributor = Your organisation has no distributor above it: there is no one to allow.
+distributor-assistance-history = Who came, and why
+distributor-assistance-started = Entered
+distributor-assistance-person = Person
+distributor-assistance-ended = Left
+distributor-assistance-going = Still in the portal
+distributor-visit-left = They left.
+distributor-visit-expired = Their hour was over.
+distributor-visit-assistance-off = Distributor assistance was stopped.
+distributor-visit-moved = Your organisation moved under another distributor.
+distributor-visit-access-removed = Their access no longer allowed it.
+flash-distributor-assistance-on = Your distributor can now help in your portal.
+flash-distributor-assistance-off = Distributor assistance is off; any session of your distributor in your portal has ended.

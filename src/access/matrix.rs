@@ -2,7 +2,7 @@
 //! role may do reads this table: the access decision, the help page and the
 //! authorization-matrix test.
 
-use PartnerRole::{AdminAgent, HelpdeskAgent, Owner, SalesAgent};
+use PartnerRole::{AdminAgent, AssistingDistributor, HelpdeskAgent, Owner, SalesAgent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartnerRole {
@@ -10,6 +10,11 @@ pub enum PartnerRole {
     AdminAgent,
     SalesAgent,
     HelpdeskAgent,
+    /// A person of the organisation directly above, helping in this one's
+    /// portal because its owners allow it ("distributor assistance"). Never
+    /// stored: it exists only for the length of such a session, like the
+    /// customer side's assisting partner.
+    AssistingDistributor,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +51,14 @@ pub enum Capability {
     /// only, as it invites someone in charge of a whole organisation, which
     /// weighs more than inviting staff (also the owners' alone).
     ManageResellers,
+    /// Enter a reseller's portal, an hour at a time and with a reason, while
+    /// its owners allow it: the roles that may open a customer.
+    AssistResellers,
+    /// Let the organisation above help in this one's portal, or stop it:
+    /// owners only, as it lets other people in.
+    ManageDistributorAssistance,
+    /// Leave a reseller's portal for one's own organisation.
+    LeaveResellerAssistance,
 }
 
 /// What an organisation's owners have extended beyond the matrix, read with
@@ -71,19 +84,37 @@ impl OwnerGrants {
 pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     (
         Capability::SeePartnerHome,
-        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+        &[
+            Owner,
+            AdminAgent,
+            SalesAgent,
+            HelpdeskAgent,
+            AssistingDistributor,
+        ],
     ),
     (
         Capability::SeeCustomers,
-        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+        &[
+            Owner,
+            AdminAgent,
+            SalesAgent,
+            HelpdeskAgent,
+            AssistingDistributor,
+        ],
     ),
     (
         Capability::ManageCustomers,
-        &[Owner, AdminAgent, SalesAgent],
+        &[Owner, AdminAgent, SalesAgent, AssistingDistributor],
     ),
     (
         Capability::SeeCustomerPermissions,
-        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+        &[
+            Owner,
+            AdminAgent,
+            SalesAgent,
+            HelpdeskAgent,
+            AssistingDistributor,
+        ],
     ),
     (Capability::ToggleCustomerPermissions, &[Owner, AdminAgent]),
     (
@@ -92,21 +123,33 @@ pub const PARTNER_MATRIX: &[(Capability, &[PartnerRole])] = &[
     ),
     (
         Capability::ServiceRequestsOnBehalf,
-        &[Owner, AdminAgent, HelpdeskAgent],
+        &[Owner, AdminAgent, HelpdeskAgent, AssistingDistributor],
     ),
     (Capability::DissociateCustomer, &[Owner, AdminAgent]),
     (Capability::ManageCustomerGroups, &[Owner]),
     (Capability::ManageStaff, &[Owner]),
-    (Capability::SeeActivityLog, &[Owner]),
+    (Capability::SeeActivityLog, &[Owner, AssistingDistributor]),
     (Capability::ManageSingleSignOn, &[Owner]),
     (Capability::ManageApiTokens, &[Owner]),
     (Capability::ManageWebhooks, &[Owner]),
     (Capability::SetApiTokenPolicy, &[Owner]),
     (
         Capability::SeeNetwork,
-        &[Owner, AdminAgent, SalesAgent, HelpdeskAgent],
+        &[
+            Owner,
+            AdminAgent,
+            SalesAgent,
+            HelpdeskAgent,
+            AssistingDistributor,
+        ],
     ),
     (Capability::ManageResellers, &[Owner]),
+    (
+        Capability::AssistResellers,
+        &[Owner, AdminAgent, HelpdeskAgent],
+    ),
+    (Capability::ManageDistributorAssistance, &[Owner]),
+    (Capability::LeaveResellerAssistance, &[AssistingDistributor]),
 ];
 
 impl Capability {
@@ -130,11 +173,15 @@ impl Capability {
             Capability::SetApiTokenPolicy => "cap-set-api-token-policy",
             Capability::SeeNetwork => "cap-see-network",
             Capability::ManageResellers => "cap-manage-resellers",
+            Capability::AssistResellers => "cap-assist-resellers",
+            Capability::ManageDistributorAssistance => "cap-manage-distributor-assistance",
+            Capability::LeaveResellerAssistance => "cap-leave-reseller-assistance",
         }
     }
 }
 
 impl PartnerRole {
+    /// The roles stored on memberships (never the assisting distributor's).
     pub const ALL: [PartnerRole; 4] = [Owner, AdminAgent, SalesAgent, HelpdeskAgent];
 
     pub fn can(self, capability: Capability) -> bool {
@@ -149,6 +196,7 @@ impl PartnerRole {
             AdminAgent => "admin_agent",
             SalesAgent => "sales_agent",
             HelpdeskAgent => "helpdesk_agent",
+            AssistingDistributor => "assisting_distributor",
         }
     }
 
@@ -163,6 +211,7 @@ impl PartnerRole {
             AdminAgent => "role-admin-agent",
             SalesAgent => "role-sales-agent",
             HelpdeskAgent => "role-helpdesk-agent",
+            AssistingDistributor => "role-assisting-distributor",
         }
     }
 }
@@ -182,6 +231,33 @@ mod tests {
         assert!(!AdminAgent.can(Capability::ManageCustomerGroups));
         assert!(!AdminAgent.can(Capability::ManageStaff));
         assert!(Owner.can(Capability::ManageStaff));
+    }
+
+    /// Helping a reseller never grants access to anyone, nor reaches its
+    /// customers' consoles or the organisations under it.
+    #[test]
+    fn an_assisting_distributor_grants_nothing_and_opens_nothing() {
+        for capability in [
+            Capability::OpenCustomer,
+            Capability::DissociateCustomer,
+            // What a customer's people may buy is handed out with a step-up.
+            Capability::ToggleCustomerPermissions,
+            // Groups decide what staff limited to them reach.
+            Capability::ManageCustomerGroups,
+            Capability::ManageStaff,
+            Capability::ManageSingleSignOn,
+            Capability::ManageApiTokens,
+            Capability::ManageWebhooks,
+            Capability::SetApiTokenPolicy,
+            Capability::ManageResellers,
+            Capability::AssistResellers,
+            Capability::ManageDistributorAssistance,
+        ] {
+            assert!(!AssistingDistributor.can(capability), "{capability:?}");
+        }
+        assert!(AssistingDistributor.can(Capability::ManageCustomers));
+        assert!(AssistingDistributor.can(Capability::LeaveResellerAssistance));
+        assert!(PartnerRole::parse("assisting_distributor").is_none());
     }
 
     #[test]

@@ -43,6 +43,11 @@ pub const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/admin/catalogue/{offer_id}/retire"),
     ("POST", "/admin/partners/{partner_id}/move"),
     ("POST", "/partner/resellers/new"),
+    // Entering a reseller's portal, and letting the distributor in.
+    ("POST", "/partner/resellers/{reseller_id}/assist"),
+    ("POST", "/partner/distributor-assistance"),
+    // A rule decides what the staff limited to its group reach.
+    ("POST", "/partner/groups/{group_id}/rule"),
 ];
 
 pub fn needs_step_up(method: &str, path: &str) -> bool {

@@ -87,6 +87,19 @@ pub struct Assisting {
     pub expires_at: chrono::NaiveDateTime,
 }
 
+/// A distributor's person helping in a reseller's portal ("distributor
+/// assistance"), as every request sees it.
+#[derive(Debug, Clone)]
+pub struct AssistingReseller {
+    pub session_id: String,
+    pub reseller_id: String,
+    pub reseller_name: String,
+    pub distributor_id: String,
+    pub distributor_name: String,
+    pub distributor_membership_id: String,
+    pub expires_at: chrono::NaiveDateTime,
+}
+
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub login: SignedInLogin,
@@ -97,6 +110,9 @@ pub struct Identity {
     /// Set while a partner user is inside a customer's console ("open customer");
     /// `membership` is then that customer's, in the assisting partner's role.
     pub assisting: Option<Assisting>,
+    /// Set while a distributor's person helps in a reseller's portal;
+    /// `membership` is then the reseller's, in the assisting distributor's role.
+    pub assisting_reseller: Option<AssistingReseller>,
     /// The customer a partner member has chosen to work on: (id, name).
     pub customer_context: Option<(String, String)>,
     /// A second factor was presented in this session less than
@@ -319,6 +335,7 @@ pub fn load(
         membership,
         memberships,
         assisting: None,
+        assisting_reseller: None,
         customer_context: None,
         second_factor_fresh: false,
         must_enrol: false,
@@ -370,6 +387,28 @@ impl Identity {
             reach: CustomerReach::Whole,
         });
         self.assisting = Some(assisting);
+    }
+
+    /// Acts in the reseller's portal as the assisting distributor. The
+    /// customer chosen in the distributor's own portal is not the reseller's.
+    pub fn enter_reseller(&mut self, assisting: AssistingReseller) {
+        self.membership = Some(Membership {
+            id: assisting.distributor_membership_id.clone(),
+            scope: MembershipScope::Partner {
+                role: PartnerRole::AssistingDistributor,
+            },
+            tenant_id: assisting.reseller_id.clone(),
+            tenant_name: assisting.reseller_name.clone(),
+            sub_account: None,
+            // The distributor membership's rule was applied before entering.
+            second_factor_policy: None,
+            owner_grants: OwnerGrants::default(),
+            // A suspended reseller ends the session (`network::assist::check`).
+            suspended: false,
+            reach: CustomerReach::Whole,
+        });
+        self.customer_context = None;
+        self.assisting_reseller = Some(assisting);
     }
 }
 

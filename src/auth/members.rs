@@ -41,13 +41,18 @@ impl PartnerMember {
         )
     }
 
-    /// The real person, acting as this membership, for the activity log.
+    /// The real person, acting as this membership, for the activity log; in
+    /// a reseller's portal, on behalf of the distributor they came for.
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor {
             login_id: Some(&self.identity.login.id),
             name: &self.identity.login.full_name,
             membership_id: Some(&self.membership.id),
-            on_behalf_of: None,
+            on_behalf_of: self
+                .identity
+                .assisting_reseller
+                .as_ref()
+                .map(|assisting| assisting.distributor_name.as_str()),
             api_token_id: None,
         }
     }

@@ -14,6 +14,7 @@ use super::session_store::{
 
 const CSRF_KEY: &str = "csrf";
 const ASSISTING_KEY: &str = "auth.assisted_session_id";
+const RESELLER_ASSIST_KEY: &str = "auth.reseller_assist_id";
 const CONTEXT_KEY: &str = "partner.customer_context";
 /// A login whose password was right and whose second factor is awaited, with
 /// when that began and where to go next. "auth." keys are dropped with the
@@ -114,6 +115,7 @@ impl TypedSession {
         self.0.renew();
         self.0.remove(MEMBERSHIP_KEY);
         self.0.remove(ASSISTING_KEY);
+        self.0.remove(RESELLER_ASSIST_KEY);
         self.0.remove(CONTEXT_KEY);
         self.0.remove(USER_AGENT_KEY);
         self.0.remove(CLIENT_ADDRESS_KEY);
@@ -157,6 +159,7 @@ impl TypedSession {
     ) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
         self.0.remove(ASSISTING_KEY);
+        self.0.remove(RESELLER_ASSIST_KEY);
         self.0.remove(CONTEXT_KEY);
         self.0.insert(MEMBERSHIP_KEY, membership_id)?;
         self.0.insert(CSRF_KEY, random_token())
@@ -193,10 +196,36 @@ impl TypedSession {
         self.0.insert(CSRF_KEY, random_token())
     }
 
+    /// The reseller's portal this browser helps in ("distributor
+    /// assistance"), if any.
+    pub fn reseller_assist_id(&self) -> Option<String> {
+        self.0.get::<String>(RESELLER_ASSIST_KEY).ok().flatten()
+    }
+
+    /// Enters a reseller's portal as its distributor's person, in a new session.
+    pub fn enter_reseller_assist(
+        &self,
+        assist_id: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.remove(CONTEXT_KEY);
+        self.0.insert(RESELLER_ASSIST_KEY, assist_id)?;
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
+    /// Back to the distributor's own portal, in a new session.
+    pub fn leave_reseller_assist(&self) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.remove(RESELLER_ASSIST_KEY);
+        self.0.remove(CONTEXT_KEY);
+        self.0.insert(CSRF_KEY, random_token())
+    }
+
     /// Back to the partner membership, in a new session.
     pub fn leave_assisted(&self) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
         self.0.remove(ASSISTING_KEY);
+        self.0.remove(RESELLER_ASSIST_KEY);
         self.0.insert(CSRF_KEY, random_token())
     }
 
@@ -213,6 +242,7 @@ impl TypedSession {
         self.0.remove(SIGNED_IN_AT_KEY);
         self.0.remove(MEMBERSHIP_KEY);
         self.0.remove(ASSISTING_KEY);
+        self.0.remove(RESELLER_ASSIST_KEY);
         self.0.remove(CONTEXT_KEY);
         self.0.insert(PENDING_LOGIN_KEY, login_id)?;
         self.0.insert(PENDING_SINCE_KEY, since)?;

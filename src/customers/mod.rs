@@ -11,6 +11,7 @@ pub mod details;
 pub mod export;
 
 pub mod fields;
+pub mod group_rule_edit;
 pub mod group_rules;
 pub mod groups;
 pub mod import;

@@ -36,6 +36,27 @@ fn day(text: &str) -> Result<Option<NaiveDate>, ()> {
 }
 
 impl RuleForm {
+    /// The form showing a stored rule, to change it.
+    pub fn of(rule: &GroupRule) -> Self {
+        let text = |value: &Option<String>| value.clone().unwrap_or_default();
+        let day = |value: Option<NaiveDate>| value.map(|d| d.to_string()).unwrap_or_default();
+        RuleForm {
+            country: text(&rule.country),
+            billing: text(&rule.billing_type),
+            state: text(&rule.state),
+            licence: text(&rule.licence_status),
+            product: text(&rule.product),
+            health: rule
+                .health_level
+                .map(|level| Health::from_level(level).as_str().to_owned())
+                .unwrap_or_default(),
+            created_from: day(rule.created_from),
+            created_until: day(rule.created_until),
+            reference_prefix: text(&rule.reference_prefix),
+            in_group: text(&rule.in_group_id),
+        }
+    }
+
     /// The creation days asked for, checked.
     fn days(&self, errors: &mut crate::web::FieldErrors) -> (Option<NaiveDate>, Option<NaiveDate>) {
         let created_from = day(&self.created_from).unwrap_or_else(|()| {

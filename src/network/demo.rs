@@ -1,5 +1,7 @@
 //! The demo's partner tree: a distributor with two resellers, each with a few
-//! customers, made once; its owner is the login the demo hands in.
+//! customers, made once; its owner is the login the demo hands in. The first
+//! reseller lets its distributor help (distributor assistance), so the demo
+//! shows both sides of it.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -13,8 +15,11 @@ use crate::ids::PartnerId;
 use crate::organisations;
 
 pub const DEMO_DISTRIBUTOR: &str = "Fabrikam Distribution";
-const DEMO_RESELLERS: [(&str, usize, u64); 2] =
-    [("Tailspin IT", 6, 31), ("Litware Services", 4, 32)];
+/// (name, customers, seed, lets its distributor help)
+const DEMO_RESELLERS: [(&str, usize, u64, bool); 2] = [
+    ("Tailspin IT", 6, 31, true),
+    ("Litware Services", 4, 32, false),
+];
 
 fn find(conn: &mut DbConnection, name: &str) -> QueryResult<Option<String>> {
     partner_organisations::table
@@ -52,7 +57,7 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime, owner_login_id: &str) -
         let partner = PartnerId::new(&distributor);
         organisations::add_member(conn, now, &partner, owner_login_id, PartnerRole::Owner)?;
     }
-    for (name, count, seed) in DEMO_RESELLERS {
+    for (name, count, seed, allows_assistance) in DEMO_RESELLERS {
         let (reseller, created) = db::write_transaction(conn, |conn| {
             organisation(conn, now, name, Some(&distributor))
         })?;
@@ -64,6 +69,11 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime, owner_login_id: &str) -
                 seed,
             };
             generate(conn, now, &options)?;
+            diesel::update(
+                partner_organisations::table.filter(partner_organisations::id.eq(&reseller)),
+            )
+            .set(partner_organisations::distributor_assistance.eq(allows_assistance))
+            .execute(conn)?;
         }
     }
     Ok(())

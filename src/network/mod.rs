@@ -12,6 +12,7 @@
 //! them: every customer route stays scoped to the customer's own partner
 //! (`auth::scope::PartnerScope`), so a reseller's customer answers 404 there.
 
+pub mod assist;
 pub mod customer_page;
 pub mod customers;
 pub mod demo;

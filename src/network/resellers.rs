@@ -4,7 +4,7 @@
 //! as the instance operator invites one (`organisations::create_within`): an
 //! existing login is offered the organisation, never attached to it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -15,7 +15,7 @@ use super::customers::NetworkView;
 use super::tree::Node;
 use crate::access::Capability;
 use crate::audit::Action;
-use crate::db::schema::customer_counts;
+use crate::db::schema::{customer_counts, partner_organisations};
 use crate::db::{self, DbConnection, DbError};
 use crate::i18n::Lang;
 use crate::organisations::input::PartnerInput;
@@ -28,6 +28,9 @@ pub struct ResellerRow {
     pub parent: Option<String>,
     pub customers: i64,
     pub customers_href: String,
+    /// Where the member enters this reseller's portal: a direct reseller
+    /// whose owners allow its distributor to help, for a member who may.
+    pub assist_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -36,6 +39,21 @@ struct ResellersPage {
     layout: PageContext,
     rows: Vec<ResellerRow>,
     can_create: bool,
+}
+
+/// The direct resellers among `ids` whose owners let their distributor help.
+fn allowing_assistance(
+    conn: &mut DbConnection,
+    parent: &str,
+    ids: &[String],
+) -> QueryResult<HashSet<String>> {
+    let allowing: Vec<String> = partner_organisations::table
+        .filter(partner_organisations::id.eq_any(ids))
+        .filter(partner_organisations::parent_id.eq(parent))
+        .filter(partner_organisations::distributor_assistance.eq(true))
+        .select(partner_organisations::id)
+        .load(conn)?;
+    Ok(allowing.into_iter().collect())
 }
 
 /// Each organisation's customers, from the kept counts.
@@ -56,13 +74,15 @@ fn customers_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<HashMap<
 
 pub async fn list(PageOf(state, layout, member): PartnerPage) -> Result<HttpResponse, PageError> {
     let scope = member.scope().clone();
-    let (network, counts) = db::run(&state.pool, move |conn| {
+    let (network, counts, allowing) = db::run(&state.pool, move |conn| {
         let network = super::network_of(conn, &scope)?;
         let ids: Vec<String> = network.iter().map(|node| node.id.clone()).collect();
         let counts = customers_of(conn, &ids)?;
-        Ok::<_, DbError>((network, counts))
+        let allowing = allowing_assistance(conn, scope.partner_id().as_str(), &ids)?;
+        Ok::<_, DbError>((network, counts, allowing))
     })
     .await?;
+    let may_assist = member.role.can(Capability::AssistResellers);
     let names: HashMap<String, String> = network
         .iter()
         .map(|node| (node.id.clone(), node.name.clone()))
@@ -81,6 +101,8 @@ pub async fn list(PageOf(state, layout, member): PartnerPage) -> Result<HttpResp
                 ..NetworkView::default()
             }
             .link(|_| {}),
+            assist_href: (may_assist && allowing.contains(&node.id))
+                .then(|| format!("/partner/resellers/{}/assist", node.id)),
             node,
         })
         .collect();

@@ -28,6 +28,7 @@ fn author_of(client: &PartnerClient) -> Author {
         membership_id: client.creator_membership_id.clone(),
         side: Side::Partner,
         api_token_id: Some(client.token_id.clone()),
+        on_behalf_of: None,
     }
 }
 

@@ -359,6 +359,9 @@ pub async fn leave_membership(
     if let Some(assisting) = &identity.assisting {
         crate::assisted::end_on_the_way_out(&state, assisting.session_id.clone()).await;
     }
+    if let Some(assisting) = &identity.assisting_reseller {
+        crate::network::assist::end_on_the_way_out(&state, assisting.session_id.clone()).await;
+    }
     // Still twelve hours from the original sign-in at most.
     let signed_in_at = session
         .signed_in_at()

@@ -25,8 +25,10 @@ pub type Predicate<QS> = Box<dyn BoxableExpression<QS, MultiBackend, SqlType = B
 pub const PREFIX_MAX: usize = 50;
 
 /// The conditions of a rule-based group, as stored: every one given must hold.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = customer_group_rules)]
+// A condition left out when the rule is changed is no longer asked.
+#[diesel(treat_none_as_null = true)]
 pub struct GroupRule {
     /// An ISO 3166 code.
     pub country: Option<String>,

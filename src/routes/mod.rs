@@ -13,7 +13,7 @@ use crate::access::{Access, Capability, CustomerCapability, TokenScope};
 use crate::auth::identity::{CustomerMember, PartnerMember};
 use crate::commerce::{orders, permissions, purchase, reservations, subscriptions};
 use crate::customers::{
-    billing, create, details, export, group_rules, groups, import, list, usage_api,
+    billing, create, details, export, group_rule_edit, group_rules, groups, import, list, usage_api,
 };
 use crate::people::pages as people_pages;
 use crate::service_health::{api as health_api, pages as health_pages};
@@ -302,11 +302,25 @@ routes! {
         POST Partner(Capability::ManageResellers) => network::resellers::create,
     }
     "/partner/network/customers" { GET Partner(Capability::SeeNetwork) => network::customer_page::page }
+    // Distributor assistance: the distributor's person in a reseller's portal.
+    "/partner/resellers/{reseller_id}/assist" {
+        GET Partner(Capability::AssistResellers) => network::assist::pages::form,
+        POST Partner(Capability::AssistResellers) => network::assist::pages::start,
+    }
+    "/partner/assist/leave" { POST Partner(Capability::LeaveResellerAssistance) => network::assist::pages::leave }
+    "/partner/distributor-assistance" {
+        GET Partner(Capability::ManageDistributorAssistance) => network::assist::setting::page,
+        POST Partner(Capability::ManageDistributorAssistance) => network::assist::setting::change,
+    }
     "/partner/groups" {
         GET Partner(Capability::ManageCustomerGroups) => groups::page,
         POST Partner(Capability::ManageCustomerGroups) => groups::create,
     }
     "/partner/groups/rules" { POST Partner(Capability::ManageCustomerGroups) => group_rules::create }
+    "/partner/groups/{group_id}/rule" {
+        GET Partner(Capability::ManageCustomerGroups) => group_rule_edit::page,
+        POST Partner(Capability::ManageCustomerGroups) => group_rule_edit::change,
+    }
     "/partner/groups/{group_id}/rename" { POST Partner(Capability::ManageCustomerGroups) => groups::rename }
     "/partner/groups/{group_id}/delete" { POST Partner(Capability::ManageCustomerGroups) => groups::delete }
     // Service health.

@@ -37,6 +37,7 @@ impl Desk {
                 membership_id,
                 side,
                 api_token_id: None,
+                on_behalf_of: None,
             },
         }
     }

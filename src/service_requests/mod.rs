@@ -76,6 +76,8 @@ pub struct Author {
     pub side: Side,
     /// The partner API token the person writes through, if so.
     pub api_token_id: Option<String>,
+    /// The distributor the person writes for, in a reseller's portal.
+    pub on_behalf_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -306,7 +308,7 @@ fn record(
         login_id: Some(&author.login_id),
         name: &author.name,
         membership_id: Some(&author.membership_id),
-        on_behalf_of: None,
+        on_behalf_of: author.on_behalf_of.as_deref(),
         api_token_id: author.api_token_id.as_deref(),
     };
     crate::customers::record_on_account(conn, now, request, actor, action, target, details)

@@ -19,7 +19,9 @@ use crate::web::{FieldErrors, PageContext, PageError, PageOf, PartnerPage, rende
 impl DeskMember for PartnerMember {
     fn desk(&self) -> Desk {
         let scope = Scope::Partner(self.scope().clone());
-        Desk::of(scope, Side::Partner, self.actor_parts())
+        let mut desk = Desk::of(scope, Side::Partner, self.actor_parts());
+        desk.author.on_behalf_of = self.actor().on_behalf_of.map(str::to_owned);
+        desk
     }
 }
 

@@ -354,6 +354,10 @@ pub async fn logout(state: web::Data<AppState>, session: TypedSession) -> HttpRe
     if let Some(assisted) = session.assisted_session_id() {
         crate::assisted::end_on_the_way_out(&state, assisted).await;
     }
+    // And inside a reseller's portal, that session.
+    if let Some(assist) = session.reseller_assist_id() {
+        crate::network::assist::end_on_the_way_out(&state, assist).await;
+    }
     session.sign_out();
     FlashMessage::info("flash-signed-out").send();
     see_other("/")

@@ -38,6 +38,9 @@ pub async fn switch(
     if let Some(assisting) = &identity.assisting {
         crate::assisted::end_on_the_way_out(&state, assisting.session_id.clone()).await;
     }
+    if let Some(assisting) = &identity.assisting_reseller {
+        crate::network::assist::end_on_the_way_out(&state, assisting.session_id.clone()).await;
+    }
     session
         .choose_membership(&chosen.id)
         .map_err(PageError::internal)?;

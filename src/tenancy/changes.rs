@@ -23,7 +23,8 @@ pub struct Change<Scope> {
     pub(crate) login_id: String,
     pub(crate) name: String,
     membership_id: String,
-    /// The partner whose user is doing this through "open customer", if so.
+    /// The partner whose user is doing this through "open customer", or the
+    /// distributor whose person is doing it in a reseller's portal, if so.
     pub assisting_partner_id: Option<String>,
     on_behalf_of: Option<String>,
     /// The partner API token the creator acts through, if so.
@@ -54,7 +55,14 @@ impl ChangeMaker for PartnerMember {
     type Scope = PartnerScope;
 
     fn begin_change(&self, state: &AppState) -> PartnerChange {
-        Change::new(state, self.scope().clone(), self.actor_parts(), None)
+        // In a reseller's portal, the distributor the person came for.
+        let assisting = self.identity.assisting_reseller.as_ref().map(|assisting| {
+            (
+                assisting.distributor_id.clone(),
+                assisting.distributor_name.clone(),
+            )
+        });
+        Change::new(state, self.scope().clone(), self.actor_parts(), assisting)
     }
 }
 

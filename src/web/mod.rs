@@ -3,6 +3,7 @@
 
 mod admin_nav;
 pub mod assets;
+mod banners;
 pub mod compression;
 pub mod confirm;
 pub mod csrf;

@@ -142,6 +142,12 @@ const PARTNER_NAV: &[NavItem] = &[
         section: Section::Settings,
     },
     NavItem {
+        href: "/partner/distributor-assistance",
+        label_key: "nav-distributor-assistance",
+        access: Access::Partner(Capability::ManageDistributorAssistance),
+        section: Section::Settings,
+    },
+    NavItem {
         href: "/help/roles",
         label_key: "nav-roles-help",
         access: Access::SignedIn,
@@ -413,11 +419,12 @@ impl PageContext {
     }
 
     /// Switching is for one's own memberships; inside a customer's console through
-    /// "open customer" the way back is the banner's leave button.
+    /// "open customer", or a reseller's portal, the way back is the banner's
+    /// leave button.
     pub fn can_switch(&self) -> bool {
-        self.identity
-            .as_ref()
-            .is_some_and(|i| i.memberships.len() > 1 && i.assisting.is_none())
+        self.identity.as_ref().is_some_and(|i| {
+            i.memberships.len() > 1 && i.assisting.is_none() && i.assisting_reseller.is_none()
+        })
     }
 
     /// The customer a partner member works on: (id, name).
@@ -439,36 +446,6 @@ impl PageContext {
     /// "Times are in Paris time (Europe/Paris).", for a page that shows times.
     pub fn times_note(&self) -> String {
         crate::places::zones::times_note(self.zone(), &self.tr)
-    }
-
-    /// Over every page while the chosen membership requires a second factor the
-    /// login does not have yet: until when it may go on without.
-    pub fn second_factor_banner(&self) -> Option<String> {
-        let identity = self.identity.as_ref()?;
-        if identity.login.second_factor || identity.assisting.is_some() {
-            return None;
-        }
-        let policy = identity.membership.as_ref()?.second_factor_policy?;
-        let date = crate::i18n::format_time(policy.deadline(), identity.login.time_zone, self.lang);
-        Some(self.tr.with("security-required-by", &[("date", &date)]))
-    }
-
-    /// The banner over every page of an "open customer" session: whose console,
-    /// for which partner, as whom, until when.
-    pub fn assisted_banner(&self) -> Option<String> {
-        let identity = self.identity.as_ref()?;
-        let assisting = identity.assisting.as_ref()?;
-        let until =
-            crate::i18n::format_time(assisting.expires_at, identity.login.time_zone, self.lang);
-        Some(self.tr.with(
-            "assisted-banner",
-            &[
-                ("account", &assisting.customer_name),
-                ("partner", &assisting.partner_name),
-                ("person", &identity.login.full_name),
-                ("until", &until),
-            ],
-        ))
     }
 }
 

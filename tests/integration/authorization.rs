@@ -4,6 +4,7 @@
 //! the test, so no route can escape it.
 
 use futures_util::future::join_all;
+use futures_util::stream::{self, StreamExt};
 use partnerdesk::access::{Access, CustomerRole, PartnerRole};
 use partnerdesk::i18n::Lang;
 use partnerdesk::routes::{ROUTES, Route};
@@ -48,7 +49,16 @@ pub(crate) struct Ids {
     pub(crate) operator_pending: String,
     /// An email the outbox gave up on, for the operator's area to retry.
     pub(crate) failed_email: String,
+    /// A reseller directly under the organisation, which lets it help.
+    pub(crate) reseller: String,
+    /// A rule-based group of the organisation.
+    pub(crate) rule_group: String,
 }
+
+/// Sign-ins side by side at most: each holds a place in its address's
+/// throttling budget until its password proves right (`auth::throttle`), and
+/// every persona signs in from the same address.
+const SIGN_INS_AT_ONCE: usize = 4;
 
 /// Stands for a target made afresh before each request, for routes that use
 /// theirs up (revoking an invitation).
@@ -74,6 +84,9 @@ pub(crate) enum Persona {
     Operator,
     /// An instance operator: a login with the role and no membership at all.
     InstanceOperator,
+    /// An admin agent of the distributor above the organisation, inside the
+    /// organisation's portal (distributor assistance).
+    AssistingDistributor,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -103,6 +116,7 @@ fn names_a_tenant_object(route: &Route) -> bool {
         "{domain_id}",
         "{token_id}",
         "{webhook_id}",
+        "{reseller_id}",
     ]
     .iter()
     .any(|id| route.path.contains(id))
@@ -164,14 +178,24 @@ pub(crate) fn expected(route: &Route, persona: Persona) -> Outcome {
         (Access::Partner(capability), Persona::LimitedAgent) => {
             if !PartnerRole::AdminAgent.can(capability) {
                 Outcome::Forbidden
-            } else if names_a_customer_object(route) {
+            } else if names_a_customer_object(route) || route.path.contains("{reseller_id}") {
                 Outcome::NotFound
             } else {
                 Outcome::Reached
             }
         }
+        (Access::Partner(capability), Persona::OtherPartnerOwner)
+            if !PartnerRole::Owner.can(capability) =>
+        {
+            Outcome::Forbidden
+        }
         (Access::Partner(_), Persona::OtherPartnerOwner) if names_a_tenant_object(route) => {
             Outcome::NotFound
+        }
+        // Inside the organisation's portal, whatever it names is the
+        // organisation's own: only the role decides.
+        (Access::Partner(capability), Persona::AssistingDistributor) => {
+            reached_if(PartnerRole::AssistingDistributor.can(capability))
         }
         (Access::Partner(_), Persona::OtherPartnerOwner) => Outcome::Reached,
         (
@@ -245,6 +269,7 @@ impl Persona {
             Persona::AssistingPartner => Some("owner@contoso.example".to_owned()),
             Persona::Operator => Some("operator@adatum.example".to_owned()),
             Persona::InstanceOperator => Some("root@instance.example".to_owned()),
+            Persona::AssistingDistributor => Some("adam@northwind-distribution.example".to_owned()),
         }
     }
 }
@@ -273,12 +298,11 @@ async fn every_route_answers_every_persona_as_the_matrix_says() {
     // changes nothing another request depends on, and ends no session. Then
     // the others, each with a fresh browser and sign-in, as some end sessions
     // (logout, signing out elsewhere, disabling, leaving).
-    let readers = join_all(
-        personas
-            .iter()
-            .map(|p| signed_in_as(&app, *p, &ids.customer)),
-    )
-    .await;
+    let readers: Vec<reqwest::Client> = stream::iter(personas.iter())
+        .map(|p| signed_in_as(&app, *p, &ids.customer))
+        .buffered(SIGN_INS_AT_ONCE)
+        .collect()
+        .await;
     let context = Context {
         app: &app,
         ids: &ids,
@@ -372,17 +396,20 @@ async fn sign_in_each_first_use(
         let username = personas[p].username();
         !personas[..p].iter().any(|e| e.username() == username)
     };
-    join_all(personas.iter().enumerate().map(|(p, persona)| {
-        let first = first_use(p);
-        async move {
-            if first {
-                Some(signed_in_as(app, *persona, customer).await)
-            } else {
-                None
+    stream::iter(personas.iter().enumerate())
+        .map(|(p, persona)| {
+            let first = first_use(p);
+            async move {
+                if first {
+                    Some(signed_in_as(app, *persona, customer).await)
+                } else {
+                    None
+                }
             }
-        }
-    }))
-    .await
+        })
+        .buffered(SIGN_INS_AT_ONCE)
+        .collect()
+        .await
 }
 
 /// A new browser signed in as `persona`; the assisting partner has opened the
@@ -401,6 +428,17 @@ async fn signed_in_as(app: &TestApp, persona: Persona, customer: &str) -> reqwes
             )
             .await;
         assert_eq!(opened.status(), 303, "the owner opens the customer");
+    }
+    if persona == Persona::AssistingDistributor {
+        let partner = crate::authorization_fixture::partner_of_customer(app, customer);
+        let entered = app
+            .post_as(
+                &http,
+                &format!("/partner/resellers/{partner}/assist"),
+                &[("reason", "Matrix")],
+            )
+            .await;
+        assert_eq!(entered.status(), 303, "the distributor's agent enters");
     }
     http
 }

@@ -59,6 +59,8 @@ pub(crate) fn fixture(app: &TestApp) -> Fixture {
         alert: String::new(),
         operator_pending: String::new(),
         failed_email: app.failed_email("bounced@elsewhere.example"),
+        reseller: String::new(),
+        rule_group: app.rule_group(&ours, "In France", "FR"),
         partner: ours.clone(),
         customer,
     };
@@ -77,15 +79,10 @@ pub(crate) fn fixture(app: &TestApp) -> Fixture {
         sub_account,
         ..ids
     };
-    // A reseller under the organisation, and one under that, each with a
-    // customer: the distributor's pages have something to show.
-    let reseller = crate::partner_tree_fixture::child_partner(app, "Tailspin", Some(&ours));
-    let sub_reseller = crate::partner_tree_fixture::child_partner(app, "Litware", Some(&reseller));
-    app.customer(&reseller, &CustomerSpec::named("Northwind Traders"));
-    let mut unwell = CustomerSpec::named("Woodgrove");
-    unwell.health = partnerdesk::customers::Health::Incident;
-    unwell.billing = partnerdesk::customers::BillingType::Trial;
-    app.customer(&sub_reseller, &unwell);
+    let ids = Ids {
+        reseller: resellers_under(app, &ours),
+        ..ids
+    };
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     let personas = personas(app, &ours, &theirs, &ids);
     Fixture {
@@ -94,6 +91,21 @@ pub(crate) fn fixture(app: &TestApp) -> Fixture {
         ids,
         personas,
     }
+}
+
+/// A reseller under the organisation, which lets it help, and one under that,
+/// each with a customer: the distributor's pages have something to show.
+/// Returns the reseller.
+fn resellers_under(app: &TestApp, ours: &str) -> String {
+    let reseller = crate::partner_tree_fixture::child_partner(app, "Tailspin", Some(ours));
+    crate::partner_tree_fixture::allow_distributor_assistance(app, &reseller);
+    let sub_reseller = crate::partner_tree_fixture::child_partner(app, "Litware", Some(&reseller));
+    app.customer(&reseller, &CustomerSpec::named("Northwind Traders"));
+    let mut unwell = CustomerSpec::named("Woodgrove");
+    unwell.health = partnerdesk::customers::Health::Incident;
+    unwell.billing = partnerdesk::customers::BillingType::Trial;
+    app.customer(&sub_reseller, &unwell);
+    reseller
 }
 
 /// A login for each persona, in its place; returns the personas.
@@ -123,6 +135,14 @@ pub(crate) fn personas(app: &TestApp, ours: &str, theirs: &str, ids: &Ids) -> Ve
     personas.push(Persona::Operator);
     app.instance_operator("root@instance.example");
     personas.push(Persona::InstanceOperator);
+    // A distributor above the organisation, which lets it help.
+    let distributor =
+        crate::partner_tree_fixture::child_partner(app, "Northwind Distribution", None);
+    crate::partner_tree_fixture::place_under(app, ours, &distributor);
+    crate::partner_tree_fixture::allow_distributor_assistance(app, ours);
+    let helper = Persona::AssistingDistributor.username().expect("a login");
+    app.active_member(&distributor, &helper, PartnerRole::AdminAgent);
+    personas.push(Persona::AssistingDistributor);
     personas
 }
 
@@ -172,4 +192,15 @@ pub(crate) fn fresh_object(
     } else {
         app.pending_staff(ours, &format!("fresh{n}@contoso.example"))
     }
+}
+
+/// The partner of `customer`.
+pub(crate) fn partner_of_customer(app: &TestApp, customer: &str) -> String {
+    use diesel::prelude::*;
+    use partnerdesk::db::schema::customer_accounts;
+    customer_accounts::table
+        .filter(customer_accounts::id.eq(customer))
+        .select(customer_accounts::partner_id.assume_not_null())
+        .first(&mut app.conn())
+        .expect("the customer's partner")
 }

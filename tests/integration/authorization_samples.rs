@@ -78,6 +78,7 @@ pub(crate) fn sample_path(route: &Route, ids: &Ids) -> Option<String> {
         "/partner/customers/import/{import_id}" => {
             format!("/partner/customers/import/{}", ids.import)
         }
+        "/partner/groups/{group_id}/rule" => format!("/partner/groups/{}/rule", ids.rule_group),
         path if path.starts_with("/partner/groups/{group_id}") => {
             path.replace("{group_id}", &ids.group)
         }
@@ -106,6 +107,10 @@ fn admin_sample_path(path: &str, ids: &Ids) -> Option<String> {
 /// security, or of the operator's area; `None` for the others.
 fn people_sample_path(path: &str, ids: &Ids) -> Option<String> {
     Some(match path {
+        // A reseller's portal, which the organisation may enter.
+        path if path.starts_with("/partner/resellers/{reseller_id}") => {
+            path.replace("{reseller_id}", &ids.reseller)
+        }
         "/partner/staff/{membership_id}/customers" => {
             format!("/partner/staff/{}/customers", ids.target)
         }

@@ -9,7 +9,7 @@ use partnerdesk::db::schema::{activity_log, partner_organisations};
 use partnerdesk::network::moves::parent_at;
 
 use crate::admin::operator_signed_in;
-use crate::customers::page_of;
+use crate::customers::{page_of, unescape};
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, location, spawn_app_frozen};
 use crate::partner_tree_fixture::{OWNER, RESELLER_OWNER, Tree, tree};
@@ -86,6 +86,15 @@ async fn the_operator_sees_a_subtree_and_cannot_make_a_cycle() {
             "the reason is kept"
         );
     }
+    // In the operator's language.
+    app.post_as(&operator, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let answer = post_move(&app, &operator, &distributor, &distributor, true).await;
+    let page = unescape(&answer.text().await.expect("page"));
+    assert!(
+        page.contains("Une organisation ne peut pas être son propre parent."),
+        "{page}"
+    );
     assert_eq!(parent_of(&app, &distributor), None);
     assert_eq!(moves_logged_by(&app, &distributor), 0);
 }

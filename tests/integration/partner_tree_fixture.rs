@@ -51,6 +51,26 @@ pub(crate) fn child_partner(app: &TestApp, name: &str, parent: Option<&str>) -> 
     .expect("organisation")
 }
 
+/// Puts `partner` directly under `parent` (as the operator's move would,
+/// without its history: enough for what the tests read).
+pub(crate) fn place_under(app: &TestApp, partner: &str, parent: &str) {
+    use partnerdesk::db::schema::partner_organisations;
+    diesel::update(partner_organisations::table.filter(partner_organisations::id.eq(partner)))
+        .set(partner_organisations::parent_id.eq(parent))
+        .execute(&mut app.conn())
+        .expect("a new parent");
+}
+
+/// The organisation's owners let its distributor help in its portal (as
+/// they do on their Distributor assistance page).
+pub(crate) fn allow_distributor_assistance(app: &TestApp, partner: &str) {
+    use partnerdesk::db::schema::partner_organisations;
+    diesel::update(partner_organisations::table.filter(partner_organisations::id.eq(partner)))
+        .set(partner_organisations::distributor_assistance.eq(true))
+        .execute(&mut app.conn())
+        .expect("distributor assistance allowed");
+}
+
 /// What a fixture customer is besides its name.
 #[derive(Default, Clone, Copy)]
 struct Kind {

@@ -160,6 +160,17 @@ async fn customers_are_not_put_in_or_taken_out_of_a_rule_group_by_hand() {
         .get_result(&mut app.conn())
         .expect("count");
     assert_eq!(members, 0);
+    // The details page shows the rule group once the customer meets it, and
+    // never offers it in the choice of groups to add to.
+    let shown = format!(r#"id="rule-group-{germany}""#);
+    let offered = format!(r#"<option value="{germany}">"#);
+    assert!(!details.contains(&shown) && !details.contains(&offered));
+    set(&app, &adatum, "DE", "");
+    let (_, details) = page_of(&owner, &app, &format!("/partner/customers/{adatum}")).await;
+    assert!(
+        details.contains(&shown) && !details.contains(&offered),
+        "{details}"
+    );
     let owner_id = app.active_member_id(&partner, "owner@contoso.example");
     let (_, token) = app.partner_api_token(&owner_id, &partnerdesk::access::TokenScope::ALL, None);
     let path = format!("/api/v1/partner/customers/{adatum}/groups/{germany}");
@@ -167,6 +178,59 @@ async fn customers_are_not_put_in_or_taken_out_of_a_rule_group_by_hand() {
         .api_send(reqwest::Method::PUT, &token, &path, None, None)
         .await;
     assert_eq!(answer.status(), 422);
+}
+
+#[tokio::test]
+async fn an_owner_changes_a_rules_conditions_and_they_apply_at_once() {
+    let app = spawn_app().await;
+    let (partner, owner) = app.contoso_owner_signed_in(Lang::En).await;
+    let adatum = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let bellows = app.customer(&partner, &CustomerSpec::named("Bellows"));
+    set(&app, &adatum, "FR", "AB-1");
+    set(&app, &bellows, "DE", "AB-2");
+    let france = app.rule_group(&partner, "Market", "FR");
+    let path = format!("/partner/groups/{france}/rule");
+    let (status, page) = page_of(&owner, &app, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"<option value="FR" selected>"#),
+        "the stored condition"
+    );
+    let in_group = format!("/partner/customers?group={france}");
+    assert_eq!(listed(&app, &owner, &in_group).await, ["Adatum"]);
+
+    // A day it cannot read is named in the person's language, and the
+    // conditions stay as stored.
+    app.post_as(&owner, "/language", &[("lang", "fr"), ("next", "/")])
+        .await;
+    let refused = app
+        .post_as(
+            &owner,
+            &path,
+            &[("country", "DE"), ("created_from", "soon")],
+        )
+        .await;
+    assert_eq!(refused.status(), 200);
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("Saisissez une date au format AAAA-MM-JJ."),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="soon""#), "what was typed stays");
+    assert_eq!(listed(&app, &owner, &in_group).await, ["Adatum"]);
+
+    // Changed: the group is Germany's from the next request, and it is logged.
+    let changed = app.post_as(&owner, &path, &[("country", "DE")]).await;
+    assert_eq!(changed.status(), 303);
+    assert_eq!(listed(&app, &owner, &in_group).await, ["Bellows"]);
+    let (_, log) = page_of(&owner, &app, "/partner/activity").await;
+    assert!(log.contains("groupe par règle"), "{log}");
+    // A hand-kept group has no conditions to change.
+    let kept = app.group_with(&partner, "Kept", &[&adatum]);
+    let kept_path = format!("/partner/groups/{kept}/rule");
+    assert_eq!(page_of(&owner, &app, &kept_path).await.0, 404);
+    let answer = app.post_as(&owner, &kept_path, &[("country", "DE")]).await;
+    assert_eq!(answer.status(), 404);
 }
 
 #[tokio::test]

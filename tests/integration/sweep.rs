@@ -144,6 +144,7 @@ async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
             persona,
             axe: &axe,
             customer: &ids.customer,
+            partner: &ids.partner,
             chrome: 0,
         };
         let outcome = sweeper.sweep(&pages, &mut report).await;

@@ -62,6 +62,8 @@ pub(crate) struct Sweeper<'a> {
     pub(crate) axe: &'a str,
     /// The customer the assisting partner opens.
     pub(crate) customer: &'a str,
+    /// The organisation whose portal the assisting distributor enters.
+    pub(crate) partner: &'a str,
     /// How much wider the window is than the page inside it.
     pub(crate) chrome: i64,
 }
@@ -135,27 +137,31 @@ impl Sweeper<'_> {
             .at_most(Duration::from_secs(10))
             .for_element(Locator::Id("sign-out"))
             .await?;
-        if self.persona == Persona::AssistingPartner {
-            let customer = self.customer;
-            self.c()
-                .goto(&self.app.url(&format!("/partner/customers/{customer}/open")))
-                .await?;
-            self.c()
-                .find(Locator::Id("reason"))
-                .await?
-                .send_keys("Browser sweep")
-                .await?;
-            self.c()
-                .find(Locator::Id("open-customer"))
-                .await?
-                .click()
-                .await?;
-            self.c()
-                .wait()
-                .at_most(Duration::from_secs(10))
-                .for_element(Locator::Id("assisted-banner"))
-                .await?;
-        }
+        let (form, button, banner) = match self.persona {
+            Persona::AssistingPartner => (
+                format!("/partner/customers/{}/open", self.customer),
+                "open-customer",
+                "assisted-banner",
+            ),
+            Persona::AssistingDistributor => (
+                format!("/partner/resellers/{}/assist", self.partner),
+                "assist-reseller",
+                "reseller-assist-banner",
+            ),
+            _ => return Ok(()),
+        };
+        self.c().goto(&self.app.url(&form)).await?;
+        self.c()
+            .find(Locator::Id("reason"))
+            .await?
+            .send_keys("Browser sweep")
+            .await?;
+        self.c().find(Locator::Id(button)).await?.click().await?;
+        self.c()
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id(banner))
+            .await?;
         Ok(())
     }
 

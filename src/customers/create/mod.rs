@@ -83,13 +83,14 @@ async fn create_as(
     let settings = state.settings.clone();
     let scope = member.scope().clone();
     let (login_id, name, acting_as) = member.actor_parts();
+    let on_behalf_of = member.actor().on_behalf_of.map(str::to_owned);
     db::run(&state.pool, move |conn| {
         db::write_transaction(conn, |conn| {
             let actor = Actor {
                 login_id: Some(&login_id),
                 name: &name,
                 membership_id: Some(&acting_as),
-                on_behalf_of: None,
+                on_behalf_of: on_behalf_of.as_deref(),
                 api_token_id: None,
             };
             create(conn, &settings, now, scope.partner_id(), &new, actor)

@@ -9,8 +9,10 @@ use crate::auth::scope::PartnerScope;
 use crate::customers::{Customer, CustomerError, CustomerId, LicenceStatus, find};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    customer_group_members, customer_groups, devices, licences, logins, memberships, sites,
+    customer_accounts, customer_group_members, customer_group_rules, customer_groups, devices,
+    licences, logins, memberships, sites,
 };
+use crate::reach::rules::GroupRule;
 use crate::tenancy::kinds::DeviceState;
 
 pub struct Licence {
@@ -49,6 +51,10 @@ pub struct Administrator {
 pub struct Details {
     pub customer: Customer,
     pub groups: Vec<(String, String)>,
+    /// The rule-based groups whose conditions the customer meets now: shown
+    /// with the others, never added to or removed from by hand.
+    pub rule_groups: Vec<(String, String)>,
+    /// The hand-kept groups the customer is not in, to add it to.
     pub other_groups: Vec<(String, String)>,
     pub licences: Vec<Licence>,
     pub sites: Vec<Site>,
@@ -93,6 +99,23 @@ pub fn licences_of(conn: &mut DbConnection, customer_id: &CustomerId) -> QueryRe
         .collect())
 }
 
+/// The partner's rule-based groups with their rules, by name.
+fn rule_groups_of(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+) -> QueryResult<Vec<(String, String, GroupRule)>> {
+    customer_groups::table
+        .inner_join(customer_group_rules::table)
+        .filter(customer_groups::partner_id.eq(scope.partner_id()))
+        .order((customer_groups::name_key.asc(), customer_groups::id.asc()))
+        .select((
+            customer_groups::id,
+            customer_groups::name,
+            GroupRule::as_select(),
+        ))
+        .load(conn)
+}
+
 pub fn load(
     conn: &mut DbConnection,
     scope: &PartnerScope,
@@ -107,10 +130,23 @@ pub fn load(
         .order(customer_groups::name_key.asc())
         .select((customer_groups::id, customer_groups::name))
         .load(conn)?;
+    let rules = rule_groups_of(conn, scope)?;
     let other_groups = crate::customers::list::groups_of_partner(conn, scope)?
         .into_iter()
         .filter(|(id, _)| !groups.iter().any(|(mine, _)| mine == id))
+        .filter(|(id, _)| !rules.iter().any(|(rule_group, ..)| rule_group == id))
         .collect();
+    let mut rule_groups = Vec::new();
+    for (id, name, rule) in rules {
+        let meets: i64 = customer_accounts::table
+            .filter(customer_accounts::id.eq(customer_id))
+            .filter(rule.predicate::<customer_accounts::table>())
+            .count()
+            .get_result(conn)?;
+        if meets > 0 {
+            rule_groups.push((id, name));
+        }
+    }
     let licences = licences_of(conn, customer_id)?;
     let site_rows: Vec<(String, String, String)> = sites::table
         .filter(sites::customer_id.eq(customer_id))
@@ -142,6 +178,7 @@ pub fn load(
         purchase_permission,
         customer,
         groups,
+        rule_groups,
         other_groups,
         licences,
         sites,

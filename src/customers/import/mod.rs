@@ -217,6 +217,7 @@ pub async fn upload(
     let import_id = uuid::Uuid::new_v4().to_string();
     let now = state.clock.now();
     let (login_id, actor_name, acting_as) = member.actor_parts();
+    let on_behalf_of = member.actor().on_behalf_of.map(str::to_owned);
     let record = (
         customer_imports::id.eq(import_id.clone()),
         customer_imports::partner_id.eq(member.partner_id().to_owned()),
@@ -232,6 +233,7 @@ pub async fn upload(
         customer_imports::language.eq(layout.lang.code()),
         customer_imports::acting_membership_id.eq(Some(acting_as)),
         customer_imports::actor_name.eq(actor_name),
+        customer_imports::on_behalf_of.eq(on_behalf_of),
     );
     db::run(&state.pool, move |conn| {
         diesel::insert_into(customer_imports::table)

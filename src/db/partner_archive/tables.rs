@@ -306,6 +306,10 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
     ("customer_search_idx", "derived: SQLite's search index"),
     ("sessions", "sign-ins end with the move"),
     ("assisted_sessions", "sign-ins end with the move"),
+    (
+        "reseller_assists",
+        "a distributor's help belongs to the source's tree, which the partner leaves",
+    ),
     ("login_tokens", "one-time links of the source's address"),
     ("withdrawn_links", "one-time links of the source's address"),
     ("auth_failures", "throttling counters"),

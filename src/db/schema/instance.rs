@@ -35,3 +35,19 @@ diesel::table! {
         reason -> Text,
     }
 }
+
+diesel::table! {
+    /// A distributor's person helping in a reseller's portal (migration 35).
+    reseller_assists (id) {
+        id -> Text,
+        reseller_id -> Text,
+        distributor_id -> Text,
+        distributor_membership_id -> Text,
+        login_id -> Text,
+        reason -> Text,
+        started_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}

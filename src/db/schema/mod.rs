@@ -185,3 +185,9 @@ diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, memberships);
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, logins);
 
 diesel::allow_tables_to_appear_in_same_query!(partner_parent_history, partner_organisations);
+
+diesel::joinable!(reseller_assists -> partner_organisations (reseller_id));
+diesel::joinable!(reseller_assists -> memberships (distributor_membership_id));
+diesel::allow_tables_to_appear_in_same_query!(reseller_assists, partner_organisations);
+diesel::allow_tables_to_appear_in_same_query!(reseller_assists, memberships);
+diesel::allow_tables_to_appear_in_same_query!(reseller_assists, logins);

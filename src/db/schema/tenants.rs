@@ -12,6 +12,7 @@ diesel::table! {
         suspended_at -> Nullable<Timestamp>,
         suspension_reason -> Nullable<Text>,
         admin_agents_manage_api_tokens -> Bool,
+        distributor_assistance -> Bool,
     }
 }
 
@@ -183,6 +184,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         attempts -> Integer,
         failure -> Nullable<Text>,
+        on_behalf_of -> Nullable<Text>,
     }
 }
 

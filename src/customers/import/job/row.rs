@@ -27,6 +27,7 @@ pub(super) struct Claimed {
     pub(super) created_by_login_id: String,
     pub(super) acting_membership_id: Option<String>,
     pub(super) actor_name: String,
+    pub(super) on_behalf_of: Option<String>,
     pub(super) language: String,
     pub(super) source: String,
     pub(super) upload: String,
@@ -39,7 +40,7 @@ impl Claimed {
             login_id: Some(&self.created_by_login_id),
             name: &self.actor_name,
             membership_id: self.acting_membership_id.as_deref(),
-            on_behalf_of: None,
+            on_behalf_of: self.on_behalf_of.as_deref(),
             api_token_id: None,
         }
     }
