@@ -42,6 +42,16 @@ impl PartnerScope {
         }))
     }
 
+    /// A scope of the whole `partner_id`, for unit tests of the queries
+    /// that take one (the plans of `db::plans`); never built in service.
+    #[cfg(test)]
+    pub(crate) fn for_unit_tests(partner_id: &str) -> Self {
+        PartnerScope {
+            partner_id: PartnerId::new(partner_id),
+            reach: CustomerReach::Whole,
+        }
+    }
+
     pub fn partner_id(&self) -> &PartnerId {
         &self.partner_id
     }

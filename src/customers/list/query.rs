@@ -401,13 +401,7 @@ mod tests {
     fn a_search_within_a_group_is_counted_from_the_matches() {
         use crate::db::plans::{empty_sqlite, plan_of, statements_of};
         let mut conn = empty_sqlite();
-        let now = chrono::Utc::now().naive_utc();
-        let name = crate::accounts::DisplayName::parse("Contoso").expect("a name");
-        let partner = crate::organisations::insert_organisation(&mut conn, now, &name, None, false)
-            .expect("a partner");
-        let scope = PartnerScope::for_operator(&mut conn, &partner)
-            .expect("read")
-            .expect("the partner");
+        let scope = PartnerScope::for_unit_tests("a-partner");
         let view = View {
             q: "ber".into(),
             group: Some("g".into()),
