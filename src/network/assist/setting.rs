@@ -182,6 +182,8 @@ pub async fn change(
         "off" => false,
         _ => return Err(PageError::BadRequest),
     };
+    // The organisation's name as the identity read it with the membership.
+    let name = member.membership.tenant_name.clone();
     let changed = PartnerChange::run(&state, &member, move |conn, change| {
         let partner_id = change.partner_id().as_str();
         let Some((distributor_id, distributor, _)) = distributor_of(conn, partner_id)? else {
@@ -205,11 +207,6 @@ pub async fn change(
         } else {
             Action::DistributorAssistanceOff
         };
-        let organisation = change.scope().partner_id().as_str().to_owned();
-        let name: String = partner_organisations::table
-            .filter(partner_organisations::id.eq(&organisation))
-            .select(partner_organisations::name)
-            .first(conn)?;
         change.record(conn, action, &distributor, "")?;
         // The distributor learns it in its own log, under the reseller's name.
         audit::record(
