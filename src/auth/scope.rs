@@ -52,6 +52,23 @@ impl PartnerScope {
         }
     }
 
+    /// A scope of `partner_id` limited to its hand-kept groups `group_ids`,
+    /// for the same unit tests.
+    #[cfg(test)]
+    pub(crate) fn limited_for_unit_tests(partner_id: &str, group_ids: &[&str]) -> Self {
+        let groups = group_ids
+            .iter()
+            .map(|id| crate::reach::ReachGroup {
+                id: (*id).to_owned(),
+                rule: None,
+            })
+            .collect();
+        PartnerScope {
+            partner_id: PartnerId::new(partner_id),
+            reach: CustomerReach::Groups(groups),
+        }
+    }
+
     pub fn partner_id(&self) -> &PartnerId {
         &self.partner_id
     }

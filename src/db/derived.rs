@@ -235,6 +235,26 @@ const SEARCH_INDEX: Recomputation = both(
      WHERE NOT EXISTS (SELECT 1 FROM customer_search_rows r WHERE r.search_rowid = d.id)",
 );
 
+/// A group's members carry copies of their customers' columns.
+const GROUP_MEMBER_COPIES: Recomputation = both(
+    "customer_group_members (copies)",
+    "SELECT m.group_id || ' / ' || m.customer_id AS key, \
+            COALESCE(m.partner_id, '(none)') || ' / ' || m.state || ' / ' || m.billing_type \
+            || ' / ' || CAST(m.health_level AS TEXT) || ' / ' || CAST(m.licence_flags AS TEXT) \
+            || ' / ' || COALESCE(CAST(m.trial_ends_on AS TEXT), '(none)') \
+            || ' / ' || CAST(m.customer_created_at AS TEXT) AS stored, \
+            COALESCE(c.partner_id, '(none)') || ' / ' || c.state || ' / ' || c.billing_type \
+            || ' / ' || CAST(c.health_level AS TEXT) || ' / ' || CAST(c.licence_flags AS TEXT) \
+            || ' / ' || COALESCE(CAST(c.trial_ends_on AS TEXT), '(none)') \
+            || ' / ' || CAST(c.created_at AS TEXT) AS expected \
+     FROM customer_group_members m JOIN customer_accounts c ON c.id = m.customer_id \
+     WHERE m.partner_id IS DISTINCT FROM c.partner_id OR m.state <> c.state \
+        OR m.billing_type <> c.billing_type OR m.health_level <> c.health_level \
+        OR m.licence_flags <> c.licence_flags \
+        OR m.trial_ends_on IS DISTINCT FROM c.trial_ends_on \
+        OR m.customer_created_at <> c.created_at",
+);
+
 const EVERY_BACKEND: &[Recomputation] = &[
     LICENCE_FLAGS,
     CUSTOMER_COUNTS,
@@ -244,6 +264,7 @@ const EVERY_BACKEND: &[Recomputation] = &[
     CUSTOMER_CREATION_DAYS,
     PARTNER_MONITORS,
     LICENCE_PARTNER,
+    GROUP_MEMBER_COPIES,
 ];
 
 /// PostgreSQL searches with an index on the customer's own column instead.

@@ -52,6 +52,15 @@ async fn busy_app() -> TestApp {
     let [first, second, third, fourth, fifth, sixth] = demo_customers.as_slice() else {
         panic!("the demo has customers");
     };
+    // Members of a group before they change, so that its copies follow.
+    conn.batch_execute(&format!(
+        "INSERT INTO customer_group_members (group_id, customer_id, added_at) \
+         SELECT g.id, c.id, c.created_at FROM customer_groups g, customer_accounts c \
+         WHERE g.id = (SELECT MIN(id) FROM customer_groups WHERE partner_id = c.partner_id) \
+         AND c.id IN ('{first}', '{third}', '{fourth}', '{fifth}') \
+         ON CONFLICT DO NOTHING"
+    ))
+    .expect("group members");
     for (customer, partner) in [(first, Some(other.as_str())), (second, None)] {
         diesel::update(customer_accounts::table.find(customer))
             .set((
@@ -230,6 +239,16 @@ const EVERY_BACKEND: &[Corruption] = &[
                  WHERE customer_accounts.id = licences.customer_id) WHERE id = '{key}'",
         derived: "licences.partner_id",
         reported_key: "{key}",
+    },
+    Corruption {
+        pick: "SELECT group_id || '|' || customer_id AS key FROM customer_group_members \
+               ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_group_members SET health_level = health_level + 10 \
+                  WHERE group_id || '|' || customer_id = '{key}'",
+        repair: "UPDATE customer_group_members SET health_level = health_level - 10 \
+                 WHERE group_id || '|' || customer_id = '{key}'",
+        derived: "customer_group_members (copies)",
+        reported_key: "{key|/}",
     },
 ];
 

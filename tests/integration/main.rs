@@ -105,6 +105,7 @@ mod sso_local;
 mod staff;
 mod staff_passwords;
 mod staff_reach;
+mod staff_reach_counts;
 mod sub_account_permissions;
 mod sub_account_vendors;
 mod sub_accounts;

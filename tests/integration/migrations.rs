@@ -276,6 +276,14 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
         &["licences_partner_customer"],
     ),
     (
+        &["customer_group_members_copy"],
+        &["customer_group_members_copy"],
+    ),
+    (
+        &["customer_accounts_copy_to_groups"],
+        &["customer_accounts_copy_to_groups"],
+    ),
+    (
         &[],
         &[
             "customer_search_insert",

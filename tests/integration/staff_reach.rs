@@ -17,22 +17,22 @@ use crate::partner_home::{
     requests_two_open_one_waiting,
 };
 
-const LIMITED: &str = "limited@contoso.example";
+pub(crate) const LIMITED: &str = "limited@contoso.example";
 
 /// Contoso's seven customers of the home page's suite, every role, and a group
 /// "Half" (Bellows, Coho, Datum, Edge) to which the owner limits an admin agent
 /// through the staff page.
-struct Limited {
-    app: TestApp,
-    partner: String,
-    owner: reqwest::Client,
-    half: String,
-    agent_membership: String,
+pub(crate) struct Limited {
+    pub(crate) app: TestApp,
+    pub(crate) partner: String,
+    pub(crate) owner: reqwest::Client,
+    pub(crate) half: String,
+    pub(crate) agent_membership: String,
     /// Adatum: outside the group, with three service requests.
-    outside: String,
+    pub(crate) outside: String,
 }
 
-async fn limited_agent() -> Limited {
+pub(crate) async fn limited_agent() -> Limited {
     let app = spawn_app_frozen().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     for role in PartnerRole::ALL {
@@ -73,7 +73,7 @@ async fn limited_agent() -> Limited {
     }
 }
 
-fn customer_named(app: &TestApp, partner: &str, name: &str) -> String {
+pub(crate) fn customer_named(app: &TestApp, partner: &str, name: &str) -> String {
     use diesel::prelude::*;
     use partnerdesk::db::schema::customer_accounts;
     customer_accounts::table
@@ -85,7 +85,7 @@ fn customer_named(app: &TestApp, partner: &str, name: &str) -> String {
 }
 
 /// `href` narrowed to the group `group`.
-fn in_group(href: &str, group: &str) -> String {
+pub(crate) fn in_group(href: &str, group: &str) -> String {
     let joiner = if href.contains('?') { '&' } else { '?' };
     format!("{href}{joiner}group={group}")
 }

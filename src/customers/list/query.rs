@@ -315,6 +315,48 @@ pub(super) fn counted(
     Ok(sum.unwrap_or(0))
 }
 
+/// The hand-kept groups whose members are exactly the customers the view
+/// holds for this member, when its filters are all on the columns the members
+/// carry: the member's groups, or the view's group for a member who reaches
+/// every customer. None otherwise (a rule-based group, or both at once).
+fn groups_counted_by_members(scope: &PartnerScope, view: &View) -> Option<Vec<String>> {
+    match (&view.group, scope.reach().listed_groups()) {
+        (None, groups) => groups,
+        (Some(group), None) if !scope.reach().is_limited() && view.group_rule.is_none() => {
+            Some(vec![group.clone()])
+        }
+        _ => None,
+    }
+}
+
+/// The number of the partner's customers in any of its `groups` matching the
+/// view's filters on the columns kept in `customer_counts`, from the copies
+/// the groups' members carry (migration 37): one range of an index per
+/// group. Another partner's group counts nobody.
+pub(super) fn counted_in_groups(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    view: &View,
+    groups: &[String],
+) -> QueryResult<i64> {
+    let partner_id = scope.partner_id().as_str();
+    let query = customer_group_members::table
+        .inner_join(customer_groups::table)
+        .filter(customer_groups::partner_id.eq(partner_id))
+        .filter(customer_group_members::group_id.eq_any(groups))
+        .filter(customer_group_members::partner_id.eq(partner_id))
+        .into_boxed::<MultiBackend>();
+    let query = filter_columns!(query, customer_group_members, view);
+    if groups.len() == 1 {
+        query.count().get_result(conn)
+    } else {
+        // A customer in two of the groups counts once.
+        query
+            .select(diesel::dsl::count(customer_group_members::customer_id).aggregate_distinct())
+            .get_result(conn)
+    }
+}
+
 /// The number of customers matching the view; `range` is the partner's range of
 /// SQLite's trigram index when the view searches it.
 pub(super) fn total(
@@ -324,10 +366,16 @@ pub(super) fn total(
     range: Option<SearchRange>,
 ) -> QueryResult<i64> {
     // The kept counts are the whole partner's: a member limited to some
-    // groups has theirs counted on the accounts.
+    // groups kept by hand, or a filter by such a group, has the customers
+    // counted on the groups' members.
     let limited = scope.reach().is_limited();
-    if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() && !limited {
-        return counted(conn, scope, view);
+    if view.q.is_empty() && !view.filters_on_dates() {
+        if view.group.is_none() && !limited {
+            return counted(conn, scope, view);
+        }
+        if let Some(groups) = groups_counted_by_members(scope, view) {
+            return counted_in_groups(conn, scope, view, &groups);
+        }
     }
     // The trial end is not kept beside SQLite's trigram index: such a view is
     // counted on the accounts.
@@ -392,6 +440,42 @@ mod tests {
     #[test]
     fn like_wildcards_are_literal() {
         assert_eq!(like_pattern("50%_A"), "%50\\%\\_a%");
+    }
+
+    /// A limited member's total, and an owner's within a hand-kept group,
+    /// are counted on the copies the groups' members carry: no account is
+    /// read, where each member's account was looked up before.
+    #[test]
+    fn totals_within_hand_kept_groups_read_the_members_copies_alone() {
+        use crate::customers::CustomerState;
+        use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+        let mut conn = empty_sqlite();
+        let owner = PartnerScope::for_unit_tests("a-partner");
+        let within = View {
+            group: Some("g".into()),
+            state: Some(CustomerState::Active),
+            ..View::default()
+        };
+        let limited = PartnerScope::limited_for_unit_tests("a-partner", &["g", "h"]);
+        for (scope, view) in [(&owner, &within), (&limited, &View::default())] {
+            let statements = statements_of(&mut conn, |conn| {
+                total(conn, scope, view, None).expect("a count");
+            });
+            let steps: Vec<String> = statements
+                .iter()
+                .flat_map(|sql| plan_of(&mut conn, sql))
+                .collect();
+            assert!(
+                steps
+                    .iter()
+                    .any(|step| step.contains("customer_group_members_copies")),
+                "{steps:#?}"
+            );
+            assert!(
+                !steps.iter().any(|step| step.contains("customer_accounts")),
+                "{steps:#?}"
+            );
+        }
     }
 
     /// A count of a search within a group starts from the text's matches:

@@ -280,3 +280,41 @@ $$;
 CREATE TRIGGER customer_licences_partner AFTER UPDATE OF partner_id ON customer_accounts
     FOR EACH ROW WHEN (OLD.partner_id IS DISTINCT FROM NEW.partner_id)
     EXECUTE FUNCTION customer_licences_partner();
+
+-- customer_group_members carries copies of its customer's partner and of the
+-- columns a limited member's figures and counts read (migration 37), so a
+-- group's are one range of an index. Whatever the writer gave, the copy is the
+-- account's.
+CREATE FUNCTION customer_group_members_copy() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT a.partner_id, a.state, a.billing_type, a.health_level, a.licence_flags,
+           a.trial_ends_on, a.created_at
+    INTO NEW.partner_id, NEW.state, NEW.billing_type, NEW.health_level, NEW.licence_flags,
+         NEW.trial_ends_on, NEW.customer_created_at
+    FROM customer_accounts a WHERE a.id = NEW.customer_id;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER customer_group_members_copy BEFORE INSERT OR UPDATE OF customer_id
+    ON customer_group_members FOR EACH ROW EXECUTE FUNCTION customer_group_members_copy();
+
+CREATE FUNCTION customer_accounts_copy_to_groups() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE customer_group_members SET partner_id = NEW.partner_id, state = NEW.state,
+        billing_type = NEW.billing_type, health_level = NEW.health_level,
+        licence_flags = NEW.licence_flags, trial_ends_on = NEW.trial_ends_on,
+        customer_created_at = NEW.created_at
+    WHERE customer_id = NEW.id;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER customer_accounts_copy_to_groups
+    AFTER UPDATE OF partner_id, state, billing_type, health_level, licence_flags, trial_ends_on,
+        created_at ON customer_accounts
+    FOR EACH ROW WHEN (
+        (OLD.partner_id, OLD.state, OLD.billing_type, OLD.health_level, OLD.licence_flags,
+         OLD.trial_ends_on, OLD.created_at)
+        IS DISTINCT FROM
+        (NEW.partner_id, NEW.state, NEW.billing_type, NEW.health_level, NEW.licence_flags,
+         NEW.trial_ends_on, NEW.created_at))
+    EXECUTE FUNCTION customer_accounts_copy_to_groups();

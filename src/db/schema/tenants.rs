@@ -160,6 +160,16 @@ diesel::table! {
         group_id -> Text,
         customer_id -> Text,
         added_at -> Timestamp,
+        /// Copies of the customer's columns of the same names (and of its
+        /// `created_at`), kept by triggers (migration 37): a limited
+        /// member's figures and counts read them from one range of an index.
+        partner_id -> Nullable<Text>,
+        state -> Text,
+        billing_type -> Text,
+        health_level -> Integer,
+        licence_flags -> Integer,
+        trial_ends_on -> Nullable<Date>,
+        customer_created_at -> Timestamp,
     }
 }
 
