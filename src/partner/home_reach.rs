@@ -27,10 +27,21 @@ use crate::db::schema::{customer_accounts, customer_group_members, licences};
 /// kept counts give them.
 pub(super) type CountRow = (String, String, i32, i64, i32);
 
+/// A group member's copies of its customer's columns, as `ReachedCustomer`
+/// but for the licence.
+type MemberCopy = (
+    String,
+    String,
+    String,
+    i32,
+    i32,
+    Option<NaiveDate>,
+    NaiveDateTime,
+);
+
 /// What the figures need of one reached customer.
 #[derive(Debug, Clone, Queryable)]
 struct ReachedCustomer {
-    id: String,
     state: String,
     billing_type: String,
     health_level: i32,
@@ -76,7 +87,6 @@ impl Reached {
             // own query finds its customers.
             let customers = list::matching(conn, scope, &View::default())
                 .select((
-                    customer_accounts::id,
                     customer_accounts::state,
                     customer_accounts::billing_type,
                     customer_accounts::health_level,
@@ -89,9 +99,13 @@ impl Reached {
             return Ok(Reached { customers });
         };
         // Groups kept by hand: their members carry copies of what is read
-        // here (migration 37), one range of an index per group.
+        // here (migration 37), one range of an index per group. Which of
+        // them has a licence expiring is answered from the partner's few
+        // expiring licences, held apart: probed from each member in SQL, it
+        // cost twice the read.
+        let expiring: HashSet<String> = expiring.load::<String>(conn)?.into_iter().collect();
         let several = groups.len() > 1;
-        let mut customers = customer_group_members::table
+        let members: Vec<MemberCopy> = customer_group_members::table
             .filter(customer_group_members::group_id.eq_any(groups))
             .filter(customer_group_members::partner_id.eq(partner_id))
             .select((
@@ -102,14 +116,35 @@ impl Reached {
                 customer_group_members::licence_flags,
                 customer_group_members::trial_ends_on,
                 customer_group_members::customer_created_at,
-                customer_group_members::customer_id.eq_any(expiring),
             ))
-            .load::<ReachedCustomer>(conn)?;
-        if several {
+            .load(conn)?;
+        let mut seen = HashSet::new();
+        let customers = members
+            .into_iter()
             // A customer in two of the groups is reached once.
-            let mut seen = HashSet::with_capacity(customers.len());
-            customers.retain(|c| seen.insert(c.id.clone()));
-        }
+            .filter(|member| !several || seen.insert(member.0.clone()))
+            .map(
+                |(
+                    id,
+                    state,
+                    billing_type,
+                    health_level,
+                    licence_flags,
+                    trial_ends_on,
+                    created_at,
+                )| {
+                    ReachedCustomer {
+                        licence_expiring: expiring.contains(&id),
+                        state,
+                        billing_type,
+                        health_level,
+                        licence_flags,
+                        trial_ends_on,
+                        created_at,
+                    }
+                },
+            )
+            .collect();
         Ok(Reached { customers })
     }
 
@@ -172,7 +207,6 @@ mod tests {
         trial_ends_on: Option<NaiveDate>,
     ) -> ReachedCustomer {
         ReachedCustomer {
-            id: uuid::Uuid::new_v4().to_string(),
             licence_expiring,
             state: "active".into(),
             billing_type: billing.as_str().into(),

@@ -53,14 +53,7 @@ async fn busy_app() -> TestApp {
         panic!("the demo has customers");
     };
     // Members of a group before they change, so that its copies follow.
-    conn.batch_execute(&format!(
-        "INSERT INTO customer_group_members (group_id, customer_id, added_at) \
-         SELECT g.id, c.id, c.created_at FROM customer_groups g, customer_accounts c \
-         WHERE g.id = (SELECT MIN(id) FROM customer_groups WHERE partner_id = c.partner_id) \
-         AND c.id IN ('{first}', '{third}', '{fourth}', '{fifth}') \
-         ON CONFLICT DO NOTHING"
-    ))
-    .expect("group members");
+    in_a_group(&mut conn, &[first, third, fourth, fifth]);
     for (customer, partner) in [(first, Some(other.as_str())), (second, None)] {
         diesel::update(customer_accounts::table.find(customer))
             .set((
@@ -111,6 +104,19 @@ async fn busy_app() -> TestApp {
         .expect("a monitor goes");
     drop(conn);
     app
+}
+
+/// Puts each customer in its partner's first group, if not there already.
+fn in_a_group(conn: &mut DbConnection, customers: &[&String]) {
+    let ids: Vec<String> = customers.iter().map(|id| format!("'{id}'")).collect();
+    conn.batch_execute(&format!(
+        "INSERT INTO customer_group_members (group_id, customer_id, added_at) \
+         SELECT g.id, c.id, c.created_at FROM customer_groups g, customer_accounts c \
+         WHERE g.id = (SELECT MIN(id) FROM customer_groups WHERE partner_id = c.partner_id) \
+         AND c.id IN ({}) ON CONFLICT DO NOTHING",
+        ids.join(", ")
+    ))
+    .expect("group members");
 }
 
 fn differences(app: &TestApp) -> Vec<Difference> {

@@ -12,6 +12,9 @@ use partnerdesk::db::{self, DbConnection};
 
 use crate::helpers::{POSTGRES_URL_VAR, TestDatabase};
 
+mod triggers;
+use triggers::expected_triggers;
+
 #[derive(QueryableByName)]
 struct ColumnRow {
     #[diesel(sql_type = Text)]
@@ -182,126 +185,6 @@ fn triggers_of(conn: &mut DbConnection) -> BTreeSet<String> {
 /// Indexes of one backend only: PostgreSQL's trigram search index stands for
 /// SQLite's full-text search tables.
 const POSTGRES_ONLY_INDEXES: &[&str] = &["customer_accounts_search"];
-
-/// Each PostgreSQL trigger (one may serve several events) and the SQLite
-/// triggers doing its work (one per event). SQLite's search triggers keep its
-/// full-text tables, which PostgreSQL does without.
-const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
-    (
-        &["activity_log_no_change"],
-        &["activity_log_no_update", "activity_log_no_delete"],
-    ),
-    (
-        &["instance_activity_no_change"],
-        &["instance_activity_no_update", "instance_activity_no_delete"],
-    ),
-    (
-        // SQLite's update trigger also recomputes the licence flags of a
-        // customer changing partner, which PostgreSQL does before the update.
-        &[
-            "customer_counts_insert_delete",
-            "customer_counts_update",
-            "customer_own_licence",
-        ],
-        &[
-            "customer_counts_insert",
-            "customer_counts_delete",
-            "customer_counts_update",
-        ],
-    ),
-    (
-        &[
-            "customer_state_changes_insert_delete",
-            "customer_state_changes_update",
-        ],
-        &[
-            "customer_state_changes_insert",
-            "customer_state_changes_delete",
-            "customer_state_changes_update",
-        ],
-    ),
-    (
-        &[
-            "customer_creations_insert_delete",
-            "customer_creations_update",
-        ],
-        &[
-            "customer_creations_insert",
-            "customer_creations_delete",
-            "customer_creations_update",
-        ],
-    ),
-    (
-        &["customer_state_days_track"],
-        &[
-            "customer_state_days_insert",
-            "customer_state_days_update",
-            "customer_state_days_delete",
-        ],
-    ),
-    (
-        &["customer_creation_days_track"],
-        &[
-            "customer_creation_days_insert",
-            "customer_creation_days_update",
-            "customer_creation_days_delete",
-        ],
-    ),
-    (
-        &[
-            "partner_monitors_insert_delete",
-            "partner_monitors_customer",
-        ],
-        &[
-            "partner_monitors_insert",
-            "partner_monitors_delete",
-            "partner_monitors_customer",
-        ],
-    ),
-    (&["partner_monitors_move"], &["partner_monitors_move"]),
-    (
-        &["licences_summary"],
-        &[
-            "licences_summary_insert",
-            "licences_summary_update",
-            "licences_summary_delete",
-        ],
-    ),
-    (
-        &["licence_partner"],
-        &["licences_partner_insert", "licences_partner_move"],
-    ),
-    (
-        &["customer_licences_partner"],
-        &["licences_partner_customer"],
-    ),
-    (
-        &["customer_group_members_copy"],
-        &["customer_group_members_copy"],
-    ),
-    (
-        &["customer_accounts_copy_to_groups"],
-        &["customer_accounts_copy_to_groups"],
-    ),
-    (
-        &[],
-        &[
-            "customer_search_insert",
-            "customer_search_update",
-            "customer_search_columns",
-            "customer_search_delete",
-        ],
-    ),
-];
-
-/// The triggers the table above expects of a backend.
-fn expected_triggers(sqlite: bool) -> BTreeSet<String> {
-    CORRESPONDING_TRIGGERS
-        .iter()
-        .flat_map(|(postgres, sqlite_side)| if sqlite { *sqlite_side } else { *postgres })
-        .map(|name| (*name).to_owned())
-        .collect()
-}
 
 /// Up, down, up; returns the schema after the second up.
 fn round_trip(database_url: &str) -> Schema {

@@ -168,11 +168,9 @@ pub fn matching<'a>(conn: &DbConnection, scope: &'a PartnerScope, view: &'a View
             .filter(customer_accounts::trial_ends_on.between(from, to));
     }
     if view.trials_ended {
-        // A view without a day (none is built so) ends nothing.
-        let today = view.now.map_or(NaiveDate::MIN, |now| now.date());
         query = query
             .filter(customer_accounts::billing_type.eq(BillingType::Trial))
-            .filter(customer_accounts::trial_ends_on.lt(today));
+            .filter(customer_accounts::trial_ends_on.lt(day_of(view)));
     }
     if let Some((from, to)) = view.licence_expires {
         query =
@@ -195,6 +193,12 @@ pub fn matching<'a>(conn: &DbConnection, scope: &'a PartnerScope, view: &'a View
         );
     }
     filter_columns!(query, customer_accounts, view)
+}
+
+/// The day a view of ended trials compares with: the UTC day of its instant
+/// (a view without one, and none is built so, ends nothing).
+fn day_of(view: &View) -> NaiveDate {
+    view.now.map_or(NaiveDate::MIN, |now| now.date())
 }
 
 /// How many of the partner's customers have an active licence expiring from
@@ -330,7 +334,8 @@ fn groups_counted_by_members(scope: &PartnerScope, view: &View) -> Option<Vec<St
 }
 
 /// The number of the partner's customers in any of its `groups` matching the
-/// view's filters on the columns kept in `customer_counts`, from the copies
+/// view's filters on the columns kept in `customer_counts` and on the
+/// trial's end, from the copies
 /// the groups' members carry (migration 37): one range of an index per
 /// group. Another partner's group counts nobody.
 pub(super) fn counted_in_groups(
@@ -346,7 +351,17 @@ pub(super) fn counted_in_groups(
         .filter(customer_group_members::group_id.eq_any(groups))
         .filter(customer_group_members::partner_id.eq(partner_id))
         .into_boxed::<MultiBackend>();
-    let query = filter_columns!(query, customer_group_members, view);
+    let mut query = filter_columns!(query, customer_group_members, view);
+    if let Some((from, to)) = view.trial_ends {
+        query = query
+            .filter(customer_group_members::billing_type.eq(BillingType::Trial))
+            .filter(customer_group_members::trial_ends_on.between(from, to));
+    }
+    if view.trials_ended {
+        query = query
+            .filter(customer_group_members::billing_type.eq(BillingType::Trial))
+            .filter(customer_group_members::trial_ends_on.lt(day_of(view)));
+    }
     if groups.len() == 1 {
         query.count().get_result(conn)
     } else {
@@ -369,10 +384,12 @@ pub(super) fn total(
     // groups kept by hand, or a filter by such a group, has the customers
     // counted on the groups' members.
     let limited = scope.reach().is_limited();
-    if view.q.is_empty() && !view.filters_on_dates() {
-        if view.group.is_none() && !limited {
-            return counted(conn, scope, view);
-        }
+    if view.q.is_empty() && view.group.is_none() && !view.filters_on_dates() && !limited {
+        return counted(conn, scope, view);
+    }
+    // The members carry the trial's end too, not the licences or monitors.
+    let members_answer = view.q.is_empty() && view.licence_expires.is_none() && !view.monitors_down;
+    if members_answer {
         if let Some(groups) = groups_counted_by_members(scope, view) {
             return counted_in_groups(conn, scope, view, &groups);
         }
@@ -434,78 +451,4 @@ pub(super) fn searched_page(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_wildcards_are_literal() {
-        assert_eq!(like_pattern("50%_A"), "%50\\%\\_a%");
-    }
-
-    /// A limited member's total, and an owner's within a hand-kept group,
-    /// are counted on the copies the groups' members carry: no account is
-    /// read, where each member's account was looked up before.
-    #[test]
-    fn totals_within_hand_kept_groups_read_the_members_copies_alone() {
-        use crate::customers::CustomerState;
-        use crate::db::plans::{empty_sqlite, plan_of, statements_of};
-        let mut conn = empty_sqlite();
-        let owner = PartnerScope::for_unit_tests("a-partner");
-        let within = View {
-            group: Some("g".into()),
-            state: Some(CustomerState::Active),
-            ..View::default()
-        };
-        let limited = PartnerScope::limited_for_unit_tests("a-partner", &["g", "h"]);
-        for (scope, view) in [(&owner, &within), (&limited, &View::default())] {
-            let statements = statements_of(&mut conn, |conn| {
-                total(conn, scope, view, None).expect("a count");
-            });
-            let steps: Vec<String> = statements
-                .iter()
-                .flat_map(|sql| plan_of(&mut conn, sql))
-                .collect();
-            assert!(
-                steps
-                    .iter()
-                    .any(|step| step.contains("customer_group_members_copies")),
-                "{steps:#?}"
-            );
-            assert!(
-                !steps.iter().any(|step| step.contains("customer_accounts")),
-                "{steps:#?}"
-            );
-        }
-    }
-
-    /// A count of a search within a group starts from the text's matches:
-    /// driven from the group's members instead, SQLite probed each member
-    /// against each match (8 s for a group of 10,000 and a common text).
-    #[test]
-    fn a_search_within_a_group_is_counted_from_the_matches() {
-        use crate::db::plans::{empty_sqlite, plan_of, statements_of};
-        let mut conn = empty_sqlite();
-        let scope = PartnerScope::for_unit_tests("a-partner");
-        let view = View {
-            q: "ber".into(),
-            group: Some("g".into()),
-            ..View::default()
-        };
-        let range = SearchRange { first: 0, last: 10 };
-        let statements = statements_of(&mut conn, |conn| {
-            total(conn, &scope, &view, Some(range)).expect("a count");
-        });
-        let steps: Vec<String> = statements
-            .iter()
-            .flat_map(|sql| plan_of(&mut conn, sql))
-            .collect();
-        let first = steps
-            .iter()
-            .find(|step| step.contains("customer_search_rows"))
-            .expect("a step on customer_search_rows");
-        assert!(
-            first.contains("INTEGER PRIMARY KEY"),
-            "the matches drive the count: {steps:#?}"
-        );
-    }
-}
+mod tests;
