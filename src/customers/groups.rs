@@ -98,7 +98,8 @@ pub fn groups_with_counts(
             };
             let mut query = customer_accounts::table
                 .filter(customer_accounts::partner_id.eq(scope.partner_id().as_str().to_owned()))
-                .filter(group.predicate())
+                // Counted from the group's members, each probed for the reach.
+                .filter(group.predicate_as_list())
                 .into_boxed();
             if let Some(in_reach) = scope.customer_filter() {
                 query = query.filter(in_reach);

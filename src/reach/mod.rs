@@ -20,7 +20,7 @@ use crate::db::schema::{
     customer_accounts, customer_group_members, customer_group_rules, customer_groups,
     membership_groups, memberships,
 };
-use rules::{GroupRule, Predicate, any_of, listed_in};
+use rules::{GroupRule, Predicate, any_of, listed_in, probed_in};
 
 /// The customers a member reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -41,8 +41,19 @@ pub struct ReachGroup {
 }
 
 impl ReachGroup {
-    /// The customers the group holds, as a condition on `customer_accounts`.
+    /// The customers the group holds, as a condition on `customer_accounts`
+    /// (a hand-kept group's members probed for each account, `probed_in`).
     pub fn predicate<QS: 'static>(&self) -> Predicate<QS> {
+        match &self.rule {
+            Some(rule) => rule.predicate(),
+            None => probed_in(&self.id),
+        }
+    }
+
+    /// As `predicate`, with a hand-kept group's members as a list
+    /// (`listed_in`), which SQLite may start from: for a count of the whole
+    /// group, or a query that starts from another table.
+    pub fn predicate_as_list<QS: 'static>(&self) -> Predicate<QS> {
         match &self.rule {
             Some(rule) => rule.predicate(),
             None => listed_in(&self.id),
@@ -75,17 +86,22 @@ impl CustomerReach {
     /// The condition a customer row meets when it is in the reach; none when
     /// the reach is the whole partner (its partner filter says it all).
     pub fn filter(&self) -> Option<CustomerFilter> {
-        self.filter_on()
-    }
-
-    /// As `filter`, for a query that joins `customer_accounts` to other
-    /// tables (requests, monitors, group members).
-    pub fn filter_on<QS: 'static>(&self) -> Option<Predicate<QS>> {
         match self {
             CustomerReach::Whole => None,
             CustomerReach::Groups(groups) => {
                 Some(any_of(groups.iter().map(ReachGroup::predicate).collect()))
             }
+        }
+    }
+
+    /// As `filter`, for a query that joins `customer_accounts` to other
+    /// tables (requests, monitors) and starts from them.
+    pub fn filter_on<QS: 'static>(&self) -> Option<Predicate<QS>> {
+        match self {
+            CustomerReach::Whole => None,
+            CustomerReach::Groups(groups) => Some(any_of(
+                groups.iter().map(ReachGroup::predicate_as_list).collect(),
+            )),
         }
     }
 }
