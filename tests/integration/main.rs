@@ -41,6 +41,7 @@ mod customer_pages;
 mod customer_users;
 mod customers;
 mod derived_data;
+mod derived_data_races;
 mod distributor_assist;
 mod dns_helpers;
 mod email;
