@@ -40,6 +40,15 @@ pub fn statements_of(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnectio
     seen.lock().expect("recorder lock").clone()
 }
 
+/// The steps of the plans of every statement `work` runs on `conn`, in order.
+pub fn steps_of(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Vec<String> {
+    let statements = statements_of(conn, work);
+    statements
+        .iter()
+        .flat_map(|sql| plan_of(conn, sql))
+        .collect()
+}
+
 #[derive(QueryableByName)]
 struct PlanStep {
     #[diesel(sql_type = Text)]

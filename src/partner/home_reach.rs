@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use crate::auth::scope::PartnerScope;
 use crate::customers::list::{self, View};
@@ -26,18 +27,6 @@ use crate::db::schema::{customer_accounts, customer_group_members, licences};
 /// (state, billing type, health level, customers, licence flags), as the
 /// kept counts give them.
 pub(super) type CountRow = (String, String, i32, i64, i32);
-
-/// A group member's copies of its customer's columns, as `ReachedCustomer`
-/// but for the licence.
-type MemberCopy = (
-    String,
-    String,
-    String,
-    i32,
-    i32,
-    Option<NaiveDate>,
-    NaiveDateTime,
-);
 
 /// What the figures need of one reached customer.
 #[derive(Debug, Clone, Queryable)]
@@ -105,45 +94,31 @@ impl Reached {
         // cost twice the read.
         let expiring: HashSet<String> = expiring.load::<String>(conn)?.into_iter().collect();
         let several = groups.len() > 1;
-        let members: Vec<MemberCopy> = customer_group_members::table
+        let members: Vec<(String, ReachedCustomer)> = customer_group_members::table
             .filter(customer_group_members::group_id.eq_any(groups))
             .filter(customer_group_members::partner_id.eq(partner_id))
             .select((
                 customer_group_members::customer_id,
-                customer_group_members::state,
-                customer_group_members::billing_type,
-                customer_group_members::health_level,
-                customer_group_members::licence_flags,
-                customer_group_members::trial_ends_on,
-                customer_group_members::customer_created_at,
+                (
+                    customer_group_members::state,
+                    customer_group_members::billing_type,
+                    customer_group_members::health_level,
+                    customer_group_members::licence_flags,
+                    customer_group_members::trial_ends_on,
+                    customer_group_members::customer_created_at,
+                    false.into_sql::<Bool>(),
+                ),
             ))
             .load(conn)?;
         let mut seen = HashSet::new();
         let customers = members
             .into_iter()
             // A customer in two of the groups is reached once.
-            .filter(|member| !several || seen.insert(member.0.clone()))
-            .map(
-                |(
-                    id,
-                    state,
-                    billing_type,
-                    health_level,
-                    licence_flags,
-                    trial_ends_on,
-                    created_at,
-                )| {
-                    ReachedCustomer {
-                        licence_expiring: expiring.contains(&id),
-                        state,
-                        billing_type,
-                        health_level,
-                        licence_flags,
-                        trial_ends_on,
-                        created_at,
-                    }
-                },
-            )
+            .filter(|(id, _)| !several || seen.insert(id.clone()))
+            .map(|(id, customer)| ReachedCustomer {
+                licence_expiring: expiring.contains(&id),
+                ..customer
+            })
             .collect();
         Ok(Reached { customers })
     }
@@ -223,17 +198,13 @@ mod tests {
     /// copies: one range of an index, no account looked up.
     #[test]
     fn hand_kept_groups_are_read_from_their_members_alone() {
-        use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+        use crate::db::plans::{empty_sqlite, steps_of};
         let mut conn = empty_sqlite();
         let scope = PartnerScope::limited_for_unit_tests("a-partner", &["g", "h"]);
         let day = NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day");
-        let statements = statements_of(&mut conn, |conn| {
+        let steps = steps_of(&mut conn, |conn| {
             Reached::read(conn, &scope, day, day).expect("a read");
         });
-        let steps: Vec<String> = statements
-            .iter()
-            .flat_map(|sql| plan_of(&mut conn, sql))
-            .collect();
         assert!(
             steps
                 .iter()

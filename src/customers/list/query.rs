@@ -389,10 +389,8 @@ pub(super) fn total(
     }
     // The members carry the trial's end too, not the licences or monitors.
     let members_answer = view.q.is_empty() && view.licence_expires.is_none() && !view.monitors_down;
-    if members_answer {
-        if let Some(groups) = groups_counted_by_members(scope, view) {
-            return counted_in_groups(conn, scope, view, &groups);
-        }
+    if members_answer && let Some(groups) = groups_counted_by_members(scope, view) {
+        return counted_in_groups(conn, scope, view, &groups);
     }
     // The trial end is not kept beside SQLite's trigram index: such a view is
     // counted on the accounts.

@@ -14,7 +14,7 @@ fn like_wildcards_are_literal() {
 #[test]
 fn totals_within_hand_kept_groups_read_the_members_copies_alone() {
     use crate::customers::CustomerState;
-    use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+    use crate::db::plans::{empty_sqlite, steps_of};
     let mut conn = empty_sqlite();
     let owner = PartnerScope::for_unit_tests("a-partner");
     let within = View {
@@ -40,13 +40,9 @@ fn totals_within_hand_kept_groups_read_the_members_copies_alone() {
             },
         ),
     ] {
-        let statements = statements_of(&mut conn, |conn| {
+        let steps = steps_of(&mut conn, |conn| {
             total(conn, scope, view, None).expect("a count");
         });
-        let steps: Vec<String> = statements
-            .iter()
-            .flat_map(|sql| plan_of(&mut conn, sql))
-            .collect();
         assert!(
             steps
                 .iter()
@@ -64,11 +60,11 @@ fn totals_within_hand_kept_groups_read_the_members_copies_alone() {
 /// each, stopping at the page: no list of the group's members is built.
 #[test]
 fn a_limited_members_page_probes_the_group_for_each_name() {
-    use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+    use crate::db::plans::{empty_sqlite, steps_of};
     let mut conn = empty_sqlite();
     let limited = PartnerScope::limited_for_unit_tests("a-partner", &["g"]);
     let view = View::default();
-    let statements = statements_of(&mut conn, |conn| {
+    let steps = steps_of(&mut conn, |conn| {
         let page: Vec<String> = sorted(conn, &limited, &view)
             .select(customer_accounts::id)
             .limit(50)
@@ -76,10 +72,6 @@ fn a_limited_members_page_probes_the_group_for_each_name() {
             .expect("a page");
         assert!(page.is_empty());
     });
-    let steps: Vec<String> = statements
-        .iter()
-        .flat_map(|sql| plan_of(&mut conn, sql))
-        .collect();
     assert!(steps[0].contains("customer_accounts_by_name"), "{steps:#?}");
     assert!(
         steps
@@ -94,7 +86,7 @@ fn a_limited_members_page_probes_the_group_for_each_name() {
 /// against each match (8 s for a group of 10,000 and a common text).
 #[test]
 fn a_search_within_a_group_is_counted_from_the_matches() {
-    use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+    use crate::db::plans::{empty_sqlite, steps_of};
     let mut conn = empty_sqlite();
     let scope = PartnerScope::for_unit_tests("a-partner");
     let view = View {
@@ -103,13 +95,9 @@ fn a_search_within_a_group_is_counted_from_the_matches() {
         ..View::default()
     };
     let range = SearchRange { first: 0, last: 10 };
-    let statements = statements_of(&mut conn, |conn| {
+    let steps = steps_of(&mut conn, |conn| {
         total(conn, &scope, &view, Some(range)).expect("a count");
     });
-    let steps: Vec<String> = statements
-        .iter()
-        .flat_map(|sql| plan_of(&mut conn, sql))
-        .collect();
     let first = steps
         .iter()
         .find(|step| step.contains("customer_search_rows"))
