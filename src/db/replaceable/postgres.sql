@@ -261,10 +261,15 @@ CREATE TRIGGER partner_monitors_move AFTER UPDATE OF partner_id ON customer_acco
     EXECUTE FUNCTION partner_monitors_move();
 
 -- licences.partner_id: the licence's customer's partner, so a partner's
--- expiring licences are one range of an index.
+-- expiring licences are one range of an index. The customer is read locked
+-- as an update of it would lock it (FOR NO KEY UPDATE): a move of it not yet
+-- committed is waited for and read, and one that starts later waits for this
+-- licence. (FOR SHARE would let two licences of one customer each hold it and
+-- then deadlock on licences_summary's update of the account.)
 CREATE FUNCTION licence_partner() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.partner_id := (SELECT partner_id FROM customer_accounts WHERE id = NEW.customer_id);
+    SELECT partner_id INTO NEW.partner_id FROM customer_accounts
+        WHERE id = NEW.customer_id FOR NO KEY UPDATE;
     RETURN NEW;
 END;
 $$;
@@ -284,16 +289,16 @@ CREATE TRIGGER customer_licences_partner AFTER UPDATE OF partner_id ON customer_
 -- customer_group_members carries copies of its customer's partner and of the
 -- columns a limited member's figures and counts read (migration 37), so a
 -- group's are one range of an index. Whatever the writer gave, the copy is the
--- account's. The account is read FOR SHARE: a change of it not yet committed
--- is waited for and read, and one that starts later waits for this member, so
--- its own trigger below finds the row to update.
+-- account's. The account is read locked, as licence_partner reads it: a
+-- change of it not yet committed is waited for and read, and one that starts
+-- later waits for this member, so its own trigger below finds the row.
 CREATE FUNCTION customer_group_members_copy() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
     SELECT a.partner_id, a.state, a.billing_type, a.health_level, a.licence_flags,
            a.trial_ends_on, a.created_at
     INTO NEW.partner_id, NEW.state, NEW.billing_type, NEW.health_level, NEW.licence_flags,
          NEW.trial_ends_on, NEW.customer_created_at
-    FROM customer_accounts a WHERE a.id = NEW.customer_id FOR SHARE;
+    FROM customer_accounts a WHERE a.id = NEW.customer_id FOR NO KEY UPDATE;
     RETURN NEW;
 END;
 $$;
