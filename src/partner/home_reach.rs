@@ -66,52 +66,63 @@ impl Reached {
         let partner_id = scope.partner_id().as_str().to_owned();
         // As the list's licence filter (`expiring_licences!`): the licences
         // carry their customer's partner.
-        let expiring = licences::table
+        // Which reached customers have a licence expiring is answered from
+        // the partner's few expiring licences, held apart: probed from each
+        // reached customer in SQL, it cost twice the read.
+        let expiring: HashSet<String> = licences::table
             .filter(licences::partner_id.eq(partner_id.clone()))
             .filter(licences::status.eq(LicenceStatus::Active))
             .filter(licences::expires_on.between(licences_from, licences_until))
-            .select(licences::customer_id);
-        let Some(groups) = scope.reach().listed_groups() else {
-            // A rule-based group is a condition on the accounts: the list's
-            // own query finds its customers.
-            let customers = list::matching(conn, scope, &View::default())
-                .select((
-                    customer_accounts::state,
-                    customer_accounts::billing_type,
-                    customer_accounts::health_level,
-                    customer_accounts::licence_flags,
-                    customer_accounts::trial_ends_on,
-                    customer_accounts::created_at,
-                    customer_accounts::id.eq_any(expiring),
-                ))
-                .load::<ReachedCustomer>(conn)?;
-            return Ok(Reached { customers });
-        };
-        // Groups kept by hand: their members carry copies of what is read
-        // here (migration 37), one range of an index per group. Which of
-        // them has a licence expiring is answered from the partner's few
-        // expiring licences, held apart: probed from each member in SQL, it
-        // cost twice the read.
-        let expiring: HashSet<String> = expiring.load::<String>(conn)?.into_iter().collect();
-        let several = groups.len() > 1;
-        let members: Vec<(String, ReachedCustomer)> = customer_group_members::table
-            .filter(customer_group_members::group_id.eq_any(groups))
-            .filter(customer_group_members::partner_id.eq(partner_id))
-            .select((
-                customer_group_members::customer_id,
-                (
-                    customer_group_members::state,
-                    customer_group_members::billing_type,
-                    customer_group_members::health_level,
-                    customer_group_members::licence_flags,
-                    customer_group_members::trial_ends_on,
-                    customer_group_members::customer_created_at,
-                    false.into_sql::<Bool>(),
-                ),
-            ))
-            .load(conn)?;
+            .select(licences::customer_id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
+        let (reached, several): (Vec<(String, ReachedCustomer)>, bool) =
+            match scope.reach().listed_groups() {
+                // A rule-based group is a condition on the accounts: the
+                // list's own query finds its customers, each once.
+                None => {
+                    let rows = list::matching(conn, scope, &View::default())
+                        .select((
+                            customer_accounts::id,
+                            (
+                                customer_accounts::state,
+                                customer_accounts::billing_type,
+                                customer_accounts::health_level,
+                                customer_accounts::licence_flags,
+                                customer_accounts::trial_ends_on,
+                                customer_accounts::created_at,
+                                false.into_sql::<Bool>(),
+                            ),
+                        ))
+                        .load(conn)?;
+                    (rows, false)
+                }
+                // Groups kept by hand: their members carry copies of what
+                // is read here (migration 37), one range of an index each.
+                Some(groups) => {
+                    let several = groups.len() > 1;
+                    let rows = customer_group_members::table
+                        .filter(customer_group_members::group_id.eq_any(groups))
+                        .filter(customer_group_members::partner_id.eq(partner_id))
+                        .select((
+                            customer_group_members::customer_id,
+                            (
+                                customer_group_members::state,
+                                customer_group_members::billing_type,
+                                customer_group_members::health_level,
+                                customer_group_members::licence_flags,
+                                customer_group_members::trial_ends_on,
+                                customer_group_members::customer_created_at,
+                                false.into_sql::<Bool>(),
+                            ),
+                        ))
+                        .load(conn)?;
+                    (rows, several)
+                }
+            };
         let mut seen = HashSet::new();
-        let customers = members
+        let customers = reached
             .into_iter()
             // A customer in two of the groups is reached once.
             .filter(|(id, _)| !several || seen.insert(id.clone()))
