@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use partnerdesk::customers::LicenceStatus;
-use partnerdesk::db::schema::{customer_accounts, customer_group_members, licences};
+use partnerdesk::db::schema::{
+    customer_accounts, customer_group_members, licences, monitors, partner_monitors,
+};
 use partnerdesk::db::{DbConnection, derived};
 use partnerdesk::i18n::Lang;
 
@@ -115,5 +117,74 @@ async fn a_licence_added_while_its_customer_moves_carries_the_new_partner() {
         .first(&mut app.conn())
         .expect("the licence");
     assert_eq!(carried.as_deref(), Some(other.as_str()));
+    no_differences(&app);
+}
+
+/// The same for the partner a monitor is counted for, while its customer moves.
+#[tokio::test]
+async fn a_monitor_added_while_its_customer_moves_counts_for_the_new_partner() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let other = app.invite_partner_owner("Fabrikam", "fiona@fabrikam.example", Lang::En);
+    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let now = app.clock_now();
+    let inserted = meanwhile_uncommitted(
+        &app,
+        |conn| {
+            diesel::update(customer_accounts::table.find(&customer))
+                .set(customer_accounts::partner_id.eq(&other))
+                .execute(conn)
+        },
+        |conn| {
+            diesel::insert_into(monitors::table)
+                .values((
+                    monitors::id.eq(uuid::Uuid::new_v4().to_string()),
+                    monitors::customer_id.eq(&customer),
+                    monitors::name.eq("Shop"),
+                    monitors::name_key.eq("shop"),
+                    monitors::kind.eq("web"),
+                    monitors::target.eq("https://shop.example/"),
+                    monitors::created_at.eq(now),
+                    monitors::updated_at.eq(now),
+                ))
+                .execute(conn)
+        },
+    );
+    assert_eq!(inserted.expect("a monitor"), 1);
+    let counted: Vec<(String, i32)> = partner_monitors::table
+        .filter(partner_monitors::monitors.ne(0))
+        .select((partner_monitors::partner_id, partner_monitors::monitors))
+        .load(&mut app.conn())
+        .expect("the counts");
+    assert_eq!(counted, vec![(other, 1)]);
+    no_differences(&app);
+}
+
+/// Two licences of one customer expire at once: its licence summary, which
+/// each change recomputes from all of them, ends with neither active.
+#[tokio::test]
+async fn two_licences_of_one_customer_changed_at_once_are_both_summarised() {
+    let app = spawn_app().await;
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let first = app.licence(&customer, "Backup", 5, LicenceStatus::Active);
+    let second = app.licence(&customer, "Mail", 5, LicenceStatus::Active);
+    let expire = |licence: &str, conn: &mut DbConnection| {
+        diesel::update(licences::table.find(licence))
+            .set(licences::status.eq(LicenceStatus::Expired.as_str()))
+            .execute(conn)
+    };
+    let updated = meanwhile_uncommitted(
+        &app,
+        |conn| expire(&first, conn),
+        |conn| expire(&second, conn),
+    );
+    assert_eq!(updated.expect("the second expires"), 1);
+    let flags: i32 = customer_accounts::table
+        .find(&customer)
+        .select(customer_accounts::licence_flags)
+        .first(&mut app.conn())
+        .expect("the customer");
+    assert_eq!(flags, derived::licence_flags::EXPIRED);
     no_differences(&app);
 }

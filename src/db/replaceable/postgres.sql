@@ -37,13 +37,19 @@ LANGUAGE sql STABLE AS $$
     FROM licences l WHERE l.customer_id = customer
 $$;
 
+-- The account is locked before the summary is computed: the UPDATE's own lock
+-- would wait for another licence's change of the same customer but then sum the
+-- licences as its statement began, without that change. After the PERFORM, the
+-- UPDATE is a new statement and sees what the other committed.
 CREATE FUNCTION licences_summary() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM 1 FROM customer_accounts WHERE id = NEW.customer_id FOR NO KEY UPDATE;
         UPDATE customer_accounts SET licence_flags = customer_licence_flags(id, partner_id)
             WHERE id = NEW.customer_id AND licence_flags <> customer_licence_flags(id, partner_id);
     END IF;
     IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.customer_id <> NEW.customer_id) THEN
+        PERFORM 1 FROM customer_accounts WHERE id = OLD.customer_id FOR NO KEY UPDATE;
         UPDATE customer_accounts SET licence_flags = customer_licence_flags(id, partner_id)
             WHERE id = OLD.customer_id AND licence_flags <> customer_licence_flags(id, partner_id);
     END IF;
@@ -212,11 +218,15 @@ CREATE TRIGGER customer_creation_days_track AFTER INSERT OR UPDATE OR DELETE ON 
     FOR EACH ROW EXECUTE FUNCTION customer_creation_days_track();
 
 -- partner_monitors: the number of monitors of each partner's customers.
--- Adds `change` monitors to the partner of `customer`, if it has one.
+-- Adds `change` monitors to the partner of `customer`, if it has one. The
+-- customer is read locked, as licence_partner reads it: a move of it not yet
+-- committed is waited for and its new partner counted, and a move that starts
+-- later waits, then counts this monitor in partner_monitors_move.
 CREATE FUNCTION partner_monitors_add(customer TEXT, change BIGINT) RETURNS VOID LANGUAGE sql AS $$
     INSERT INTO partner_monitors (partner_id, monitors)
         SELECT partner_id, change FROM customer_accounts
         WHERE id = customer AND partner_id IS NOT NULL
+        FOR NO KEY UPDATE
         ON CONFLICT (partner_id)
         DO UPDATE SET monitors = partner_monitors.monitors + EXCLUDED.monitors;
 $$;
