@@ -1,7 +1,8 @@
 //! Suspending a partner organisation, and reinstating it. While suspended, its
 //! staff see only the page saying so and why (`access::decide` sends every
 //! partner page there), an "open customer" session of theirs ends, and its
-//! API tokens are refused (`organisation_suspended`). Its customers' consoles
+//! API tokens are refused (`organisation_suspended`), and its webhook
+//! deliveries wait unsent until it is reinstated (`webhooks::worker`). Its customers' consoles
 //! go on as before: the customers did nothing wrong. Each change is in the
 //! instance's activity log and in the organisation's own.
 

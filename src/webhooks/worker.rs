@@ -24,7 +24,7 @@ use super::outcome;
 use super::{DeliveryState, signing};
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::db::schema::{webhook_deliveries, webhook_endpoints};
+use crate::db::schema::{partner_organisations, webhook_deliveries, webhook_endpoints};
 use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::email::outbox::OutboxError;
 use crate::jobs::{Shutdown, lease_until};
@@ -75,7 +75,10 @@ pub(super) struct Attempt {
 
 /// Claims the most overdue delivery that is due, leaving out the endpoints in
 /// `busy` (one delivery at a time to each endpoint, so a slow receiver holds
-/// one of the worker's slots, never all of them).
+/// one of the worker's slots, never all of them) and those of a suspended
+/// partner: like its staff and its tokens, its receivers get nothing of its
+/// customers while it is suspended; its deliveries wait, and go out once it
+/// is reinstated.
 fn claim_next(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -97,6 +100,11 @@ fn claim_next(
             .filter(is_due())
             .filter(webhook_endpoints::disabled_at.is_null())
             .filter(d::endpoint_id.ne_all(busy))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                partner_organisations::table
+                    .filter(partner_organisations::id.eq(d::partner_id))
+                    .filter(partner_organisations::suspended_at.is_not_null()),
+            )))
             .order(d::next_attempt_at.asc())
             .select(d::id)
             .first(conn)

@@ -1,16 +1,18 @@
 //! Suspending a partner organisation from the operator's area: a reason is
 //! required and confirmed; the staff see only the page saying why, in their
 //! language; its API tokens are refused; its customers' consoles go on; both
-//! logs record it; reinstating gives everything back.
+//! logs record it; its webhooks wait; reinstating gives everything back.
 
 use partnerdesk::access::{PartnerRole, TokenScope};
 use partnerdesk::i18n::Lang;
+use partnerdesk::webhooks::EventType;
 
 use crate::admin::operator_signed_in;
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, location, spawn_app};
 use crate::partner_api_helpers::CUSTOMERS;
+use crate::webhooks_helpers::Receiver;
 
 const REASON: &str = "Unpaid invoices since March.\nCall us on 01 23 45 67 89.";
 
@@ -217,4 +219,57 @@ async fn suspending_ends_an_open_customer_session_of_the_staff() {
         .await
         .expect("GET");
     assert_eq!(location(&sent), "/suspended");
+}
+
+/// Like its staff and its tokens, a suspended partner's webhook receivers get
+/// nothing of its customers: an event from the suspension waits, untried,
+/// and arrives once the partner is reinstated.
+#[tokio::test]
+async fn a_suspended_partners_webhooks_wait_until_it_is_reinstated() {
+    let app = spawn_app().await;
+    let (partner, _, _) = contoso(&app);
+    let hooks_owner = app.active_member(&partner, "hooks@contoso.example", PartnerRole::Owner);
+    let receiver = Receiver::start(&[]).await;
+    let events = [EventType::AssistanceEnabled, EventType::AssistanceDisabled];
+    let (endpoint, _) = app.webhook_endpoint(&hooks_owner, &receiver.url(), &events);
+    let root = operator_signed_in(&app).await;
+    let suspend = format!("/admin/partners/{partner}/suspend");
+    let suspended = app
+        .post_as(&root, &suspend, &[("reason", REASON), ("confirmed", "yes")])
+        .await;
+    assert_eq!(suspended.status(), 303);
+
+    // Off then on: whatever the customer's default, one change at least.
+    let admin = app
+        .browser_signed_in("admin@adatum.example", PASSWORD)
+        .await;
+    for enabled in ["off", "on"] {
+        let changed = app
+            .post_as(&admin, "/customer/assistance", &[("enabled", enabled)])
+            .await;
+        assert_eq!(changed.status(), 303);
+    }
+    assert_eq!(app.deliver_webhooks_once().await, 0);
+    assert!(receiver.received().is_empty(), "sent while suspended");
+    let waiting = app.deliveries_of(&endpoint);
+    assert!(!waiting.is_empty());
+    for delivery in &waiting {
+        assert_eq!(delivery, &("pending".to_owned(), 0, None, None));
+    }
+
+    let reinstate = format!("/admin/partners/{partner}/reinstate");
+    let reinstated = app
+        .post_as(&root, &reinstate, &[("confirmed", "yes")])
+        .await;
+    assert_eq!(reinstated.status(), 303);
+    app.drain_webhooks().await;
+    let received = receiver.received();
+    assert_eq!(received.len(), waiting.len(), "{received:?}");
+    assert_eq!(
+        received.last().map(|r| r.header("partnerdesk-event")),
+        Some("assistance.enabled")
+    );
+    for (state, ..) in app.deliveries_of(&endpoint) {
+        assert_eq!(state, "delivered");
+    }
 }

@@ -206,14 +206,7 @@ impl TestApp {
     /// does, until none is due and none is being sent (the application's own
     /// worker may hold one).
     pub async fn drain_webhooks(&self) {
-        let worker = WebhookWorker {
-            pool: self.pool.clone(),
-            settings: self.settings.clone(),
-            clock: self.clock.clone(),
-            wake: Arc::new(tokio::sync::Notify::new()),
-            outbox_wake: Arc::new(tokio::sync::Notify::new()),
-            shutdown: Shutdown::new(),
-        };
+        let worker = self.webhook_worker();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             worker
@@ -225,6 +218,26 @@ impl TestApp {
             }
             assert!(Instant::now() < deadline, "deliveries still due after 30 s");
             tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// One pass of the worker over the deliveries due by the application's
+    /// clock; returns how many it delivered.
+    pub async fn deliver_webhooks_once(&self) -> usize {
+        self.webhook_worker()
+            .deliver_due()
+            .await
+            .expect("the deliveries are readable")
+    }
+
+    fn webhook_worker(&self) -> WebhookWorker {
+        WebhookWorker {
+            pool: self.pool.clone(),
+            settings: self.settings.clone(),
+            clock: self.clock.clone(),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            shutdown: Shutdown::new(),
         }
     }
 

@@ -180,6 +180,7 @@ diesel::allow_tables_to_appear_in_same_query!(sub_accounts, customer_security);
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_endpoints -> partner_organisations (partner_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoints);
+diesel::allow_tables_to_appear_in_same_query!(partner_organisations, webhook_deliveries);
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, partner_organisations);
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, memberships);
 diesel::allow_tables_to_appear_in_same_query!(webhook_endpoints, logins);
