@@ -1,6 +1,7 @@
-//! Where a run keeps its data: the database (a SQLite file, or a fresh
-//! PostgreSQL database dropped at the end), the data folder, the seeding in a
-//! child process and the check of the derived data after it.
+//! Where a run keeps its data: the database (a SQLite file, or a PostgreSQL
+//! database, fresh and dropped at the end unless one is named to keep), the
+//! data folder, the seeding in a child process and the check of the derived
+//! data after it.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -11,14 +12,41 @@ use partnerdesk::db;
 use crate::seed;
 
 pub const POSTGRES_URL_VAR: &str = "PARTNERDESK_BENCH_POSTGRES_URL";
+/// A PostgreSQL database to keep between runs (created and seeded by the
+/// first, reused by the next), like `PARTNERDESK_BENCH_DATA_DIR` for SQLite.
+pub const POSTGRES_KEPT_VAR: &str = "PARTNERDESK_BENCH_POSTGRES_DATABASE";
 
 /// Set on the child process that seeds the database, to the database URL.
 pub const SEED_ONLY_VAR: &str = "PARTNERDESK_BENCH_SEED_ONLY";
 
-/// The database of one run; a PostgreSQL one is created here and dropped at the end.
+/// The database of one run; a PostgreSQL one is created here and dropped at
+/// the end, unless it is the kept one.
 pub struct Database {
     pub url: String,
-    postgres: Option<(String, String)>,
+    postgres: Option<Postgres>,
+}
+
+struct Postgres {
+    admin_url: String,
+    name: String,
+    kept: bool,
+}
+
+/// The kept database's name, when one is asked for: letters, digits and `_`
+/// only, as it is written into `CREATE DATABASE`.
+fn kept_database_name() -> Option<String> {
+    let name = std::env::var(POSTGRES_KEPT_VAR).ok()?.trim().to_owned();
+    if name.is_empty() {
+        return None;
+    }
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    assert!(
+        plain,
+        "{POSTGRES_KEPT_VAR}: lower-case letters, digits and _ only"
+    );
+    Some(name)
 }
 
 impl Database {
@@ -33,18 +61,34 @@ impl Database {
                 postgres: None,
             };
         };
-        let name = format!("pd_bench_{}", uuid::Uuid::new_v4().simple());
+        let kept = kept_database_name();
+        let name = kept
+            .clone()
+            .unwrap_or_else(|| format!("pd_bench_{}", uuid::Uuid::new_v4().simple()));
         let mut admin = diesel::PgConnection::establish(&admin_url)
             .expect("connect to the server of PARTNERDESK_BENCH_POSTGRES_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
+        let exists = kept.is_some()
+            && diesel::sql_query(format!(
+                "SELECT 1 AS found FROM pg_database WHERE datname = '{name}'"
+            ))
             .execute(&mut admin)
-            .expect("create the benchmark database");
+            .expect("look for the kept database")
+                > 0;
+        if !exists {
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create the benchmark database");
+        }
         let mut url = url::Url::parse(&admin_url).expect("a valid PostgreSQL URL");
         url.set_path(&format!("/{name}"));
         let url = url.to_string();
         Database {
             url,
-            postgres: Some((admin_url, name)),
+            postgres: Some(Postgres {
+                admin_url,
+                name,
+                kept: kept.is_some(),
+            }),
         }
     }
 
@@ -62,6 +106,21 @@ impl Database {
         Some(started.elapsed())
     }
 
+    /// Whether this is the kept PostgreSQL database, seeded by an earlier
+    /// run (its partner A is there; drop the database to seed it again).
+    fn kept_and_seeded(&self) -> bool {
+        if !self.postgres.as_ref().is_some_and(|p| p.kept) {
+            return false;
+        }
+        let mut conn =
+            diesel::PgConnection::establish(&self.url).expect("connect to the kept database");
+        diesel::sql_query(
+            "SELECT 1 AS found FROM partner_organisations WHERE name = 'Bench Partner A'",
+        )
+        .execute(&mut conn)
+        .is_ok_and(|found| found > 0)
+    }
+
     pub fn backend(&self) -> &'static str {
         if self.postgres.is_some() {
             "PostgreSQL"
@@ -73,7 +132,11 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        if let Some((admin_url, name)) = &self.postgres
+        if let Some(Postgres {
+            admin_url,
+            name,
+            kept: false,
+        }) = &self.postgres
             && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
             && let Err(error) =
                 diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -87,8 +150,8 @@ impl Drop for Database {
 /// Where the run keeps its SQLite database and settings: a temporary folder, or
 /// the folder `PARTNERDESK_BENCH_DATA_DIR` names, kept after the run so that its
 /// database can be examined (`EXPLAIN QUERY PLAN`) or measured again without
-/// seeding it anew (SQLite only; a PostgreSQL database is always seeded afresh
-/// and dropped).
+/// seeding it anew (SQLite; PostgreSQL's is kept with
+/// `PARTNERDESK_BENCH_POSTGRES_DATABASE`).
 pub enum DataDir {
     Temporary(tempfile::TempDir),
     Kept(PathBuf),
@@ -153,6 +216,8 @@ pub fn prepare(data_dir: &DataDir, database: &Database, customers: usize) -> boo
             "seeding skipped: {} holds a seeded database",
             data_dir.path().display()
         );
+    } else if database.kept_and_seeded() {
+        println!("seeding skipped: the kept PostgreSQL database is seeded");
     } else {
         let seeding = seed_in_child(&database.url, customers);
         let seeded = seed::Sizes::of(customers).all_customers();

@@ -23,7 +23,9 @@
 //! PARTNERDESK_BENCH_MONITORS and PARTNERDESK_BENCH_MONITOR_DAYS: the
 //! dashboard's monitors (default 50) and days of results (default 90).
 //! PARTNERDESK_BENCH_DATA_DIR: a folder that keeps the SQLite database between
-//! runs (seeded once).
+//! runs (seeded once); PARTNERDESK_BENCH_POSTGRES_DATABASE: the name of a
+//! PostgreSQL database kept the same way (the first run creates and seeds it;
+//! drop it to seed again).
 //!
 //! What is seeded: partner A (owner `owner@bench.example`, and an admin agent
 //! `limited@bench.example` limited to its group "Retail"), the other
