@@ -12,7 +12,7 @@ use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, location, spawn_app};
 use crate::partner_api_helpers::CUSTOMERS;
-use crate::webhooks_helpers::Receiver;
+use crate::webhooks_helpers::{Receiver, assistance_turned_off_and_on};
 
 const REASON: &str = "Unpaid invoices since March.\nCall us on 01 23 45 67 89.";
 
@@ -243,12 +243,7 @@ async fn a_suspended_partners_webhooks_wait_until_it_is_reinstated() {
     let admin = app
         .browser_signed_in("admin@adatum.example", PASSWORD)
         .await;
-    for enabled in ["off", "on"] {
-        let changed = app
-            .post_as(&admin, "/customer/assistance", &[("enabled", enabled)])
-            .await;
-        assert_eq!(changed.status(), 303);
-    }
+    assistance_turned_off_and_on(&app, &admin).await;
     assert_eq!(app.deliver_webhooks_once().await, 0);
     assert!(receiver.received().is_empty(), "sent while suspended");
     let waiting = app.deliveries_of(&endpoint);

@@ -37,6 +37,24 @@ fn meanwhile_uncommitted<T: Send>(
     })
 }
 
+/// Contoso's customer Adatum, and Fabrikam, the partner it will move to:
+/// (customer, Fabrikam).
+fn a_customer_and_another_partner(app: &TestApp) -> (String, String) {
+    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let other = app.invite_partner_owner("Fabrikam", "fiona@fabrikam.example", Lang::En);
+    (
+        app.customer(&partner, &CustomerSpec::named("Adatum")),
+        other,
+    )
+}
+
+/// Moves `customer` to `partner`.
+fn moved(conn: &mut DbConnection, customer: &str, partner: &str) -> QueryResult<usize> {
+    diesel::update(customer_accounts::table.find(customer))
+        .set(customer_accounts::partner_id.eq(partner))
+        .execute(conn)
+}
+
 fn no_differences(app: &TestApp) {
     assert_eq!(
         derived::differences(&mut app.conn()).expect("recompute"),
@@ -85,17 +103,11 @@ async fn a_member_added_while_its_customer_changes_copies_the_change() {
 #[tokio::test]
 async fn a_licence_added_while_its_customer_moves_carries_the_new_partner() {
     let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    let other = app.invite_partner_owner("Fabrikam", "fiona@fabrikam.example", Lang::En);
-    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let (customer, other) = a_customer_and_another_partner(&app);
     let (licence, now) = (uuid::Uuid::new_v4().to_string(), app.clock_now());
     let inserted = meanwhile_uncommitted(
         &app,
-        |conn| {
-            diesel::update(customer_accounts::table.find(&customer))
-                .set(customer_accounts::partner_id.eq(&other))
-                .execute(conn)
-        },
+        |conn| moved(conn, &customer, &other),
         |conn| {
             diesel::insert_into(licences::table)
                 .values((
@@ -124,17 +136,11 @@ async fn a_licence_added_while_its_customer_moves_carries_the_new_partner() {
 #[tokio::test]
 async fn a_monitor_added_while_its_customer_moves_counts_for_the_new_partner() {
     let app = spawn_app().await;
-    let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    let other = app.invite_partner_owner("Fabrikam", "fiona@fabrikam.example", Lang::En);
-    let customer = app.customer(&partner, &CustomerSpec::named("Adatum"));
+    let (customer, other) = a_customer_and_another_partner(&app);
     let now = app.clock_now();
     let inserted = meanwhile_uncommitted(
         &app,
-        |conn| {
-            diesel::update(customer_accounts::table.find(&customer))
-                .set(customer_accounts::partner_id.eq(&other))
-                .execute(conn)
-        },
+        |conn| moved(conn, &customer, &other),
         |conn| {
             diesel::insert_into(monitors::table)
                 .values((

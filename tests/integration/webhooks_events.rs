@@ -11,7 +11,7 @@ use crate::helpers::people::PASSWORD;
 use crate::helpers::{TestApp, spawn_app};
 use crate::monitoring_helpers::{api_post, rfc3339};
 use crate::webhooks::partner;
-use crate::webhooks_helpers::Receiver;
+use crate::webhooks_helpers::{Receiver, assistance_turned_off_and_on};
 
 #[tokio::test]
 async fn assistance_and_service_requests_reach_the_partners_endpoint() {
@@ -22,12 +22,7 @@ async fn assistance_and_service_requests_reach_the_partners_endpoint() {
         .await;
 
     // The fixture's customer has assistance on.
-    for enabled in ["off", "on"] {
-        let changed = app
-            .post_as(&admin, "/customer/assistance", &[("enabled", enabled)])
-            .await;
-        assert_eq!(changed.status(), 303);
-    }
+    assistance_turned_off_and_on(&app, &admin).await;
     let opened = app
         .post_as(
             &admin,

@@ -311,3 +311,14 @@ impl TestApp {
         id
     }
 }
+
+/// The customer administrator signed in as `admin` turns partner assistance
+/// off, then on: one change at least, whatever it was, and it ends on.
+pub async fn assistance_turned_off_and_on(app: &TestApp, admin: &reqwest::Client) {
+    for enabled in ["off", "on"] {
+        let changed = app
+            .post_as(admin, "/customer/assistance", &[("enabled", enabled)])
+            .await;
+        assert_eq!(changed.status(), 303);
+    }
+}
