@@ -285,28 +285,31 @@ pub fn page(
         // PostgreSQL reads every organisation's customers and sorts them
         // all (140 ms for 20 resellers' 100,000). The page's rows are among
         // each organisation's first `offset + PAGE_SIZE` by name, each read
-        // from the start of its index, and are then sorted among those
-        // alone, in the database's own order of names.
+        // from the start of its index (its names and ids alone), and are
+        // then sorted among those alone, in the database's own order of
+        // names; only the page's rows are read whole. (Read whole, the 1,000
+        // to 5,000 candidates cost 8 to 22 ms, 70 to 350 ms under load.)
         // Each by equality: PostgreSQL reads `= ANY` of even one value as a
         // bitmap, unordered.
-        let mut ids = Vec::new();
+        let (mut names, mut ids) = (Vec::new(), Vec::new());
         for partner in partners {
             let one = customer_accounts::table
                 .filter(customer_accounts::partner_id.eq(partner))
                 .into_boxed();
-            let first: Vec<String> = by_name(filtered(one, view))
-                .select(customer_accounts::id)
+            let first: Vec<(String, String)> = by_name(filtered(one, view))
+                .select((customer_accounts::name_key, customer_accounts::id))
                 .limit(offset + PAGE_SIZE)
                 .load(conn)?;
-            ids.extend(first);
+            let (name_keys, first_ids): (Vec<_>, Vec<_>) = first.into_iter().unzip();
+            names.extend(name_keys);
+            ids.extend(first_ids);
         }
+        let page_ids = page_among(conn, names, ids, offset)?;
         // The ids are the network's matches already: by id alone, so that
         // the planner reads them by key rather than every organisation's.
         return by_name(customer_accounts::table.into_boxed())
-            .filter(customer_accounts::id.eq_any(ids))
+            .filter(customer_accounts::id.eq_any(page_ids))
             .select(NETWORK_CUSTOMER_COLUMNS)
-            .offset(offset)
-            .limit(PAGE_SIZE)
             .load(conn);
     }
     by_name(matching(network, view))
@@ -314,6 +317,38 @@ pub fn page(
         .offset(offset)
         .limit(PAGE_SIZE)
         .load(conn)
+}
+
+/// PostgreSQL: the ids of the page at `offset` among the candidates
+/// (`names[n]` the name key of `ids[n]`), sorted by name then id as the
+/// database sorts the column, without reading their rows.
+fn page_among(
+    conn: &mut DbConnection,
+    names: Vec<String>,
+    ids: Vec<String>,
+    offset: i64,
+) -> QueryResult<Vec<String>> {
+    use diesel::sql_types::{Array, BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Candidate {
+        #[diesel(sql_type = Text)]
+        id: String,
+    }
+    let DbConnection::Postgres(conn) = conn else {
+        return Err(diesel::result::Error::QueryBuilderError(
+            "the merged page is PostgreSQL's alone".into(),
+        ));
+    };
+    let page: Vec<Candidate> = diesel::sql_query(
+        "SELECT t.id FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[])) AS t(name_key, id) \
+         ORDER BY t.name_key, t.id OFFSET $3 LIMIT $4",
+    )
+    .bind::<Array<Text>, _>(names)
+    .bind::<Array<Text>, _>(ids)
+    .bind::<BigInt, _>(offset)
+    .bind::<BigInt, _>(PAGE_SIZE)
+    .load(conn)?;
+    Ok(page.into_iter().map(|candidate| candidate.id).collect())
 }
 
 /// The columns of a `NetworkCustomer`, in its order.
