@@ -15,7 +15,7 @@ struct IdRow {
 
 /// The ids a plain reading of the tables gives for a page of the partner's
 /// customers: licences probed customer by customer, text compared with LIKE.
-fn expected_page(
+pub(crate) fn expected_page(
     app: &TestApp,
     partner: &str,
     filter: &str,
@@ -34,7 +34,7 @@ fn expected_page(
     rows.into_iter().map(|r| r.id).collect()
 }
 
-fn expected_total(app: &TestApp, partner: &str, filter: &str) -> i64 {
+pub(crate) fn expected_total(app: &TestApp, partner: &str, filter: &str) -> i64 {
     use diesel::RunQueryDsl;
     let query = format!(
         "SELECT c.id AS id FROM customer_accounts c WHERE c.partner_id = '{partner}' AND ({filter})"
@@ -46,7 +46,7 @@ fn expected_total(app: &TestApp, partner: &str, filter: &str) -> i64 {
 }
 
 /// Runs SQL written straight to the database, as another program would.
-fn write(app: &TestApp, statement: &str) {
+pub(crate) fn write(app: &TestApp, statement: &str) {
     use diesel::RunQueryDsl;
     diesel::sql_query(statement)
         .execute(&mut app.conn())

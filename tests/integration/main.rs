@@ -49,6 +49,7 @@ mod helpers;
 mod hygiene;
 mod identity;
 mod identity_offers;
+mod kept_search_counts;
 mod metrics;
 mod migrations;
 mod monitoring;

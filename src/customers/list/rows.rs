@@ -5,11 +5,11 @@ use crate::auth::scope::PartnerScope;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
+use super::kept_count::searched_page_pg;
 use super::query::{counted, searched_page, sorted, total};
 use super::trigram::{SearchRange, uses_trigram_index};
 use super::view::View;
@@ -48,31 +48,6 @@ pub struct Listing {
     /// Whether the partner has any customer at all (for the empty state).
     pub has_any: bool,
     pub groups: Vec<(String, String)>,
-}
-
-/// PostgreSQL: the ids of a searched page and the number of matches, in one read
-/// of the trigram index. The matches are sorted rather than found by walking the
-/// sort order's index, which the planner prefers but which reads most of the index
-/// when the matches sit together in that order (a name's start in a list by
-/// name); so index scans are off for this query and the trigram index is read as
-/// a bitmap. None when the page is past the last match.
-fn searched_page_pg(
-    conn: &mut DbConnection,
-    scope: &PartnerScope,
-    view: &View,
-    offset: i64,
-) -> QueryResult<Option<(i64, Vec<String>)>> {
-    let rows: Vec<(String, i64)> = conn.transaction(|conn| {
-        conn.batch_execute(
-            "SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
-        )?;
-        sorted(conn, scope, view)
-            .select((customer_accounts::id, sql::<BigInt>("COUNT(*) OVER ()")))
-            .limit(view.per_page)
-            .offset(offset)
-            .load(conn)
-    })?;
-    Ok(with_total(rows))
 }
 
 /// A searched page's ids, each read with the number of matches, as that number

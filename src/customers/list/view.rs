@@ -285,6 +285,15 @@ impl View {
             || self.filters_on_dates()
     }
 
+    /// Whether the view searches a text and filters on nothing else.
+    pub fn searches_text_only(&self) -> bool {
+        let without_text = View {
+            q: String::new(),
+            ..self.clone()
+        };
+        !self.q.is_empty() && !without_text.is_filtered()
+    }
+
     /// Whether a trial ending on `ends` has ended on the view's day.
     pub fn trial_has_ended(&self, ends: &Option<NaiveDate>) -> bool {
         match (ends, self.now) {

@@ -304,6 +304,14 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
     ("customer_search_data", "derived: SQLite's search index"),
     ("customer_search_docsize", "derived: SQLite's search index"),
     ("customer_search_idx", "derived: SQLite's search index"),
+    (
+        "customer_search_versions",
+        "derived: kept by the target's triggers",
+    ),
+    (
+        "customer_search_counts",
+        "derived: PostgreSQL's counts of common searches",
+    ),
     ("sessions", "sign-ins end with the move"),
     ("assisted_sessions", "sign-ins end with the move"),
     (

@@ -335,3 +335,40 @@ CREATE TRIGGER customer_accounts_copy_to_groups
         (NEW.partner_id, NEW.state, NEW.billing_type, NEW.health_level, NEW.licence_flags,
          NEW.trial_ends_on, NEW.created_at))
     EXECUTE FUNCTION customer_accounts_copy_to_groups();
+
+-- customer_search_versions (migration 38): a partner's version moves whenever
+-- one of its customers comes, goes, or changes its searched text, in the
+-- writer's transaction, so that a count of a search kept at an older version
+-- (customer_search_counts) is never read again. The partners' advisory locks
+-- of customer_counts_track are taken first (that trigger has already taken
+-- them for an insert, a delete or a move; a change of text alone takes its
+-- one here), so writers take the version rows in one order.
+CREATE FUNCTION customer_search_version_move(partner TEXT) RETURNS VOID LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock(25443, hashtext(partner));
+    INSERT INTO customer_search_versions (partner_id, version) VALUES (partner, 1)
+        ON CONFLICT (partner_id) DO UPDATE SET version = customer_search_versions.version + 1;
+$$;
+CREATE FUNCTION customer_search_versions_track() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.partner_id IS NOT NULL AND NEW.partner_id IS NOT NULL
+       AND hashtext(NEW.partner_id) < hashtext(OLD.partner_id) THEN
+        PERFORM customer_search_version_move(NEW.partner_id);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.partner_id IS NOT NULL THEN
+        PERFORM customer_search_version_move(OLD.partner_id);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.partner_id IS NOT NULL THEN
+        IF TG_OP = 'INSERT' OR NEW.partner_id IS DISTINCT FROM OLD.partner_id THEN
+            PERFORM customer_search_version_move(NEW.partner_id);
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER customer_search_versions_insert_delete AFTER INSERT OR DELETE ON customer_accounts
+    FOR EACH ROW EXECUTE FUNCTION customer_search_versions_track();
+CREATE TRIGGER customer_search_versions_update AFTER UPDATE OF partner_id, search_text
+    ON customer_accounts
+    FOR EACH ROW WHEN ((OLD.partner_id, OLD.search_text) IS DISTINCT FROM
+        (NEW.partner_id, NEW.search_text))
+    EXECUTE FUNCTION customer_search_versions_track();

@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 /// Each PostgreSQL trigger (one may serve several events) and the SQLite
 /// triggers doing its work (one per event). SQLite's search triggers keep its
-/// full-text tables, which PostgreSQL does without.
+/// full-text tables, which PostgreSQL does without; PostgreSQL's keep the
+/// versions of its kept search counts, which SQLite does without.
 const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
     (
         &["activity_log_no_change"],
@@ -103,6 +104,15 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
             "customer_group_members_copy",
             "customer_accounts_copy_to_groups",
         ],
+    ),
+    (
+        // PostgreSQL's kept search counts (migration 38) are valid by the
+        // partner's version these move; SQLite's trigram index needs none.
+        &[
+            "customer_search_versions_insert_delete",
+            "customer_search_versions_update",
+        ],
+        &[],
     ),
     (
         &[],

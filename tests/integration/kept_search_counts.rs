@@ -1,0 +1,198 @@
+//! PostgreSQL keeps the number of a common text's matches per partner
+//! (migration 38) and reads the pages of such a text by walking the sort
+//! order's index. A kept number is valid only while the partner's search
+//! version is the one it was counted at, so every kind of write that changes
+//! which customers match must move that version. Each kind is checked on its
+//! own: common searches are asked twice (counted and kept, then answered from
+//! the kept number), the tables are written as another program would, and the
+//! same searches must then agree with a plain reading of the tables. On SQLite
+//! the same requests check the trigram index's answers.
+
+use crate::customer_list_model::{expected_page, expected_total, write};
+use crate::customers::{listed_ids, listed_total, page_of};
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{TestApp, spawn_app};
+use partnerdesk::access::PartnerRole;
+use partnerdesk::customers::seed::{SeedOptions, generate};
+use partnerdesk::i18n::Lang;
+use partnerdesk::ids::PartnerId;
+
+/// Searches common enough among 300 customers for their pages to be walked,
+/// with the SQL filter and order that answer them, and the page.
+const SEARCHES: [(&str, &str, &str, i64); 4] = [
+    ("q=e", "c.search_text LIKE '%e%'", "c.name_key, c.id", 1),
+    (
+        "q=e&sort=created&page=2",
+        "c.search_text LIKE '%e%'",
+        "c.created_at DESC, c.id DESC",
+        2,
+    ),
+    (
+        "q=a&sort=health&dir=asc&page=3",
+        "c.search_text LIKE '%a%'",
+        "c.health_level, c.name_key, c.id",
+        3,
+    ),
+    (
+        "q=e&sort=name&dir=desc&per=25&page=2",
+        "c.search_text LIKE '%e%'",
+        "c.name_key DESC, c.id DESC",
+        2,
+    ),
+];
+
+fn seed(app: &TestApp, partner: &str, count: usize, seed: u64, groups: &'static [&'static str]) {
+    generate(
+        &mut app.conn(),
+        app.clock_now(),
+        &SeedOptions {
+            partner_id: PartnerId::new(partner.to_owned()),
+            count,
+            groups,
+            seed,
+        },
+    )
+    .expect("seeded");
+}
+
+/// The SQL of one customer of `partner` whose text `condition` holds.
+fn one_of(partner: &str, condition: &str) -> String {
+    format!(
+        "(SELECT id FROM customer_accounts WHERE partner_id = '{partner}' AND {condition} \
+         ORDER BY id LIMIT 1)"
+    )
+}
+
+#[tokio::test]
+async fn a_kept_search_count_follows_every_write_that_changes_the_matches() {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    seed(&app, &ours, 300, 21, &["Retail"]);
+    seed(&app, &theirs, 100, 22, &["Retail"]);
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let leaving = one_of(&ours, "search_text LIKE '%e%'");
+    let writes: Vec<(&str, Vec<String>)> = vec![
+        (
+            "a customer renamed out of the matches",
+            vec![format!(
+                "UPDATE customer_accounts SET name = 'Zzz', name_key = 'zzz', search_text = 'zzz' \
+                 WHERE id = {leaving}"
+            )],
+        ),
+        (
+            "a customer renamed into them",
+            vec![format!(
+                "UPDATE customer_accounts SET search_text = search_text || ' e a' WHERE id = {}",
+                one_of(&ours, "search_text NOT LIKE '%e%'")
+            )],
+        ),
+        (
+            "a customer dissociated",
+            vec![format!(
+                "UPDATE customer_accounts SET partner_id = NULL WHERE id = {leaving}"
+            )],
+        ),
+        (
+            "a customer moved in",
+            vec![format!(
+                "UPDATE customer_accounts SET partner_id = '{ours}' WHERE id = {}",
+                one_of(&theirs, "search_text LIKE '%e%'")
+            )],
+        ),
+        (
+            "a customer moved out",
+            vec![format!(
+                "UPDATE customer_accounts SET partner_id = '{theirs}' WHERE id = {leaving}"
+            )],
+        ),
+        (
+            "a customer deleted",
+            ["licences", "customer_group_members", "sites"]
+                .map(|table| format!("DELETE FROM {table} WHERE customer_id = {leaving}"))
+                .into_iter()
+                .chain([format!(
+                    "DELETE FROM customer_accounts WHERE id = {leaving}"
+                )])
+                .collect(),
+        ),
+    ];
+    let check = |stage: String| {
+        let (owner, app, ours) = (&owner, &app, &ours);
+        async move {
+            // Twice: the first request counts, the second reads the kept number.
+            for asked in ["first", "again"] {
+                for (query, filter, order, page) in SEARCHES {
+                    let path = format!("/partner/customers?{query}");
+                    let (status, list) = page_of(owner, app, &path).await;
+                    assert_eq!(status, 200, "{stage}, {asked}: {path}");
+                    assert_eq!(
+                        listed_total(&list),
+                        Some(expected_total(app, ours, filter)),
+                        "{stage}, {asked}: total of {path}"
+                    );
+                    let per_page = if query.contains("per=25") { 25 } else { 50 };
+                    assert_eq!(
+                        listed_ids(&list),
+                        expected_page_of(app, ours, filter, order, page, per_page),
+                        "{stage}, {asked}: page of {path}"
+                    );
+                }
+            }
+        }
+    };
+    check("before any write".to_owned()).await;
+    assert!(
+        !uses_kept_counts(&app) || kept_counts(&app, &ours) > 0,
+        "PostgreSQL keeps the common searches' numbers"
+    );
+    for (what, statements) in &writes {
+        for statement in statements {
+            write(&app, statement);
+        }
+        check(format!("after {what}")).await;
+    }
+    seed(&app, &ours, 3, 23, &[]);
+    check("after new customers".to_owned()).await;
+}
+
+fn uses_kept_counts(app: &TestApp) -> bool {
+    matches!(*app.conn(), partnerdesk::db::DbConnection::Postgres(_))
+}
+
+/// How many numbers of searches are kept for the partner (PostgreSQL).
+fn kept_counts(app: &TestApp, partner: &str) -> usize {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Kept {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        matches: i64,
+    }
+    let kept: Vec<Kept> = diesel::sql_query(format!(
+        "SELECT matches FROM customer_search_counts WHERE partner_id = '{partner}'"
+    ))
+    .load(&mut app.conn())
+    .expect("kept counts");
+    kept.iter().filter(|kept| kept.matches > 0).count()
+}
+
+/// `expected_page` for pages of `per_page` rows.
+fn expected_page_of(
+    app: &TestApp,
+    partner: &str,
+    filter: &str,
+    order: &str,
+    page: i64,
+    per_page: i64,
+) -> Vec<String> {
+    if per_page == 50 {
+        return expected_page(app, partner, filter, order, page);
+    }
+    // Two pages of 25 are one of 50.
+    let fifty = expected_page(app, partner, filter, order, (page + 1) / 2);
+    let start = if page % 2 == 1 { 0 } else { 25 };
+    fifty.into_iter().skip(start).take(25).collect()
+}
