@@ -255,6 +255,17 @@ const GROUP_MEMBER_COPIES: Recomputation = both(
         OR m.customer_created_at <> c.created_at",
 );
 
+/// A group's members carry their customers' name key and searched text
+/// (migration 39), which PostgreSQL searches for a limited member.
+const GROUP_MEMBER_SEARCHED_COPIES: Recomputation = both(
+    "customer_group_members (searched copies)",
+    "SELECT m.group_id || ' / ' || m.customer_id AS key, \
+            m.name_key || ' / ' || m.search_text AS stored, \
+            c.name_key || ' / ' || c.search_text AS expected \
+     FROM customer_group_members m JOIN customer_accounts c ON c.id = m.customer_id \
+     WHERE m.name_key <> c.name_key OR m.search_text <> c.search_text",
+);
+
 const EVERY_BACKEND: &[Recomputation] = &[
     LICENCE_FLAGS,
     CUSTOMER_COUNTS,
@@ -265,6 +276,7 @@ const EVERY_BACKEND: &[Recomputation] = &[
     PARTNER_MONITORS,
     LICENCE_PARTNER,
     GROUP_MEMBER_COPIES,
+    GROUP_MEMBER_SEARCHED_COPIES,
 ];
 
 /// PostgreSQL searches with an index on the customer's own column instead.

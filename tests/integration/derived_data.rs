@@ -256,6 +256,16 @@ const EVERY_BACKEND: &[Corruption] = &[
         derived: "customer_group_members (copies)",
         reported_key: "{key|/}",
     },
+    Corruption {
+        pick: "SELECT group_id || '|' || customer_id AS key FROM customer_group_members \
+               ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_group_members SET search_text = search_text || 'x' \
+                  WHERE group_id || '|' || customer_id = '{key}'",
+        repair: "UPDATE customer_group_members SET search_text = substr(search_text, 1, \
+                 length(search_text) - 1) WHERE group_id || '|' || customer_id = '{key}'",
+        derived: "customer_group_members (searched copies)",
+        reported_key: "{key|/}",
+    },
 ];
 
 const SQLITE_ONLY: &[Corruption] = &[

@@ -63,19 +63,12 @@ fn one_of(partner: &str, condition: &str) -> String {
     )
 }
 
-#[tokio::test]
-async fn a_kept_search_count_follows_every_write_that_changes_the_matches() {
-    let app = spawn_app().await;
-    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
-    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
-    seed(&app, &ours, 300, 21, &["Retail"]);
-    seed(&app, &theirs, 100, 22, &["Retail"]);
-    let owner = app
-        .browser_signed_in("owner@contoso.example", PASSWORD)
-        .await;
-    let leaving = one_of(&ours, "search_text LIKE '%e%'");
-    let writes: Vec<(&str, Vec<String>)> = vec![
+/// Each kind of write that changes which of the partner's customers match, as
+/// SQL statements: renames out of and into the matches, a dissociation, moves
+/// in and out, a deletion.
+fn writes(ours: &str, theirs: &str) -> Vec<(&'static str, Vec<String>)> {
+    let leaving = one_of(ours, "search_text LIKE '%e%'");
+    vec![
         (
             "a customer renamed out of the matches",
             vec![format!(
@@ -87,7 +80,7 @@ async fn a_kept_search_count_follows_every_write_that_changes_the_matches() {
             "a customer renamed into them",
             vec![format!(
                 "UPDATE customer_accounts SET search_text = search_text || ' e a' WHERE id = {}",
-                one_of(&ours, "search_text NOT LIKE '%e%'")
+                one_of(ours, "search_text NOT LIKE '%e%'")
             )],
         ),
         (
@@ -100,7 +93,7 @@ async fn a_kept_search_count_follows_every_write_that_changes_the_matches() {
             "a customer moved in",
             vec![format!(
                 "UPDATE customer_accounts SET partner_id = '{ours}' WHERE id = {}",
-                one_of(&theirs, "search_text LIKE '%e%'")
+                one_of(theirs, "search_text LIKE '%e%'")
             )],
         ),
         (
@@ -119,47 +112,126 @@ async fn a_kept_search_count_follows_every_write_that_changes_the_matches() {
                 )])
                 .collect(),
         ),
-    ];
-    let check = |stage: String| {
-        let (owner, app, ours) = (&owner, &app, &ours);
-        async move {
-            // Twice: the first request counts, the second reads the kept number.
-            for asked in ["first", "again"] {
-                for (query, filter, order, page) in SEARCHES {
-                    let path = format!("/partner/customers?{query}");
-                    let (status, list) = page_of(owner, app, &path).await;
-                    assert_eq!(status, 200, "{stage}, {asked}: {path}");
-                    assert_eq!(
-                        listed_total(&list),
-                        Some(expected_total(app, ours, filter)),
-                        "{stage}, {asked}: total of {path}"
-                    );
-                    let per_page = if query.contains("per=25") { 25 } else { 50 };
-                    assert_eq!(
-                        listed_ids(&list),
-                        expected_page_of(app, ours, filter, order, page, per_page),
-                        "{stage}, {asked}: page of {path}"
-                    );
-                }
-            }
-        }
-    };
-    check("before any write".to_owned()).await;
-    assert!(
-        !uses_kept_counts(&app) || kept_counts(&app, &ours) > 0,
-        "PostgreSQL keeps the common searches' numbers"
-    );
-    for (what, statements) in &writes {
-        for statement in statements {
-            write(&app, statement);
-        }
-        check(format!("after {what}")).await;
-    }
-    seed(&app, &ours, 3, 23, &[]);
-    check("after new customers".to_owned()).await;
+    ]
 }
 
-fn uses_kept_counts(app: &TestApp) -> bool {
+/// Two partners seeded, `ours` with 300 customers (a group "Retail" among
+/// them) and its owner signed in.
+async fn two_partners() -> (TestApp, String, String) {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    seed(&app, &ours, 300, 21, &["Retail"]);
+    seed(&app, &theirs, 100, 22, &["Retail"]);
+    (app, ours, theirs)
+}
+
+/// Asks every search twice (the first request counts, the second may read a
+/// kept number) and checks each page against the tables, the customers
+/// limited to those meeting `reach` (SQL on `c`).
+async fn check(app: &TestApp, browser: &reqwest::Client, ours: &str, reach: &str, stage: &str) {
+    for asked in ["first", "again"] {
+        for (query, filter, order, page) in SEARCHES {
+            let filter = format!("{filter} AND {reach}");
+            let path = format!("/partner/customers?{query}");
+            let (status, list) = page_of(browser, app, &path).await;
+            assert_eq!(status, 200, "{stage}, {asked}: {path}");
+            let total = expected_total(app, ours, &filter);
+            if total > 0 {
+                assert_eq!(listed_total(&list), Some(total), "{stage}, {asked}: {path}");
+            } else {
+                assert!(
+                    list.contains("customers-no-match"),
+                    "{stage}, {asked}: {path}"
+                );
+            }
+            let per_page = if query.contains("per=25") { 25 } else { 50 };
+            assert_eq!(
+                listed_ids(&list),
+                expected_page_of(app, ours, &filter, order, page, per_page),
+                "{stage}, {asked}: page of {path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_kept_search_count_follows_every_write_that_changes_the_matches() {
+    let (app, ours, theirs) = two_partners().await;
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    check(&app, &owner, &ours, "1 = 1", "before any write").await;
+    assert!(
+        !uses_postgres(&app) || kept_counts(&app, &ours) > 0,
+        "PostgreSQL keeps the common searches' numbers"
+    );
+    for (what, statements) in writes(&ours, &theirs) {
+        for statement in &statements {
+            write(&app, statement);
+        }
+        check(&app, &owner, &ours, "1 = 1", &format!("after {what}")).await;
+    }
+    seed(&app, &ours, 3, 23, &[]);
+    check(&app, &owner, &ours, "1 = 1", "after new customers").await;
+}
+
+/// A member limited to one hand-kept group searches it (on PostgreSQL, in
+/// the trigram index of the members' copies, migration 39): the pages follow
+/// the same writes, and the group's own changes, on the next request.
+#[tokio::test]
+async fn a_limited_members_search_follows_every_write_to_its_group_or_its_customers() {
+    let (app, ours, theirs) = two_partners().await;
+    let agent = app.active_member(&ours, "agent@contoso.example", PartnerRole::AdminAgent);
+    let retail = group_id(&app, &ours, "Retail");
+    app.limit_to_groups(&agent, &[&retail]);
+    let browser = app
+        .browser_signed_in("agent@contoso.example", PASSWORD)
+        .await;
+    let reach = format!(
+        "c.id IN (SELECT customer_id FROM customer_group_members WHERE group_id = '{retail}')"
+    );
+    let mut writes = writes(&ours, &theirs);
+    let outside = one_of(&ours, &format!("NOT {}", reach.replace("c.id", "id")));
+    writes.extend([
+        (
+            "a customer added to the group",
+            vec![format!(
+                "INSERT INTO customer_group_members (group_id, customer_id, added_at) \
+                 SELECT '{retail}', id, created_at FROM customer_accounts WHERE id = {outside}"
+            )],
+        ),
+        (
+            "a customer taken out of the group",
+            vec![format!(
+                "DELETE FROM customer_group_members WHERE group_id = '{retail}' AND customer_id = \
+                 (SELECT customer_id FROM customer_group_members WHERE group_id = '{retail}' \
+                  ORDER BY customer_id LIMIT 1)"
+            )],
+        ),
+    ]);
+    check(&app, &browser, &ours, &reach, "before any write").await;
+    for (what, statements) in writes {
+        for statement in &statements {
+            write(&app, statement);
+        }
+        check(&app, &browser, &ours, &reach, &format!("after {what}")).await;
+    }
+}
+
+fn group_id(app: &TestApp, partner: &str, name: &str) -> String {
+    use diesel::prelude::*;
+    use partnerdesk::db::schema::customer_groups;
+    customer_groups::table
+        .filter(customer_groups::partner_id.eq(partner))
+        .filter(customer_groups::name.eq(name))
+        .select(customer_groups::id)
+        .first(&mut app.conn())
+        .expect("group")
+}
+
+fn uses_postgres(app: &TestApp) -> bool {
     matches!(*app.conn(), partnerdesk::db::DbConnection::Postgres(_))
 }
 

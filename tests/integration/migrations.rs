@@ -185,9 +185,11 @@ fn triggers_of(conn: &mut DbConnection) -> BTreeSet<String> {
     triggers.into_iter().map(|r| r.name).collect()
 }
 
-/// Indexes of one backend only: PostgreSQL's trigram search index stands for
-/// SQLite's full-text search tables.
-const POSTGRES_ONLY_INDEXES: &[&str] = &["customer_accounts_search"];
+/// Indexes of one backend only: PostgreSQL's trigram search indexes (on the
+/// accounts, and on the group members' copies) stand for SQLite's full-text
+/// search tables.
+const POSTGRES_ONLY_INDEXES: &[&str] =
+    &["customer_accounts_search", "customer_group_members_search"];
 
 /// Up, down, up; returns the schema after the second up.
 fn round_trip(database_url: &str) -> Schema {

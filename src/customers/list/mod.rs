@@ -4,13 +4,13 @@
 //!
 //! `view` parses the URL into a typed view and `links` turns it back into
 //! links; `query` is the SQL of a view (which customers, in which order, how
-//! many), helped by SQLite's trigram index in `trigram` and by PostgreSQL's kept
-//! counts of common texts in `kept_count`; `rows` reads one page
+//! many), helped by SQLite's trigram index in `trigram` and PostgreSQL's searched
+//! pages in `pg_search`; `rows` reads one page
 //! of it; `page` is the handler.
 
-mod kept_count;
 mod links;
 mod page;
+mod pg_search;
 mod query;
 mod rows;
 mod trigram;

@@ -84,12 +84,16 @@ macro_rules! filter_columns {
     }};
 }
 
-/// `$query` (of customer_accounts or customer_search_rows, whose customer id is
-/// `$id`) in the view's order.
+/// `$query` (of customer_accounts, customer_search_rows or
+/// customer_group_members, whose customer id is `$id` and creation time
+/// `$created`, `created_at` unless given) in the view's order.
 macro_rules! in_view_order {
-    ($query:expr, $table:ident, $id:ident, $view:expr) => {{
-        use $table::{created_at, health_level, name_key, state};
-        let (query, id) = ($query, $table::$id);
+    ($query:expr, $table:ident, $id:ident, $view:expr) => {
+        in_view_order!($query, $table, $id, created_at, $view)
+    };
+    ($query:expr, $table:ident, $id:ident, $created:ident, $view:expr) => {{
+        use $table::{health_level, name_key, state};
+        let (query, id, created_at) = ($query, $table::$id, $table::$created);
         match ($view.sort, $view.descending) {
             (SortKey::Name, false) => query.order((name_key.asc(), id.asc())),
             (SortKey::Name, true) => query.order((name_key.desc(), id.desc())),
@@ -323,7 +327,7 @@ pub(super) fn counted(
 /// holds for this member, when its filters are all on the columns the members
 /// carry: the member's groups, or the view's group for a member who reaches
 /// every customer. None otherwise (a rule-based group, or both at once).
-fn groups_counted_by_members(scope: &PartnerScope, view: &View) -> Option<Vec<String>> {
+pub(super) fn groups_counted_by_members(scope: &PartnerScope, view: &View) -> Option<Vec<String>> {
     match (&view.group, scope.reach().listed_groups()) {
         (None, groups) => groups,
         (Some(group), None) if !scope.reach().is_limited() && view.group_rule.is_none() => {
@@ -441,6 +445,44 @@ pub(super) fn searched_page(
     )
     .select((
         customer_search_rows::customer_id,
+        sql::<BigInt>("COUNT(*) OVER ()"),
+    ))
+    .limit(view.per_page)
+    .offset(offset)
+    .load(conn)
+}
+
+/// PostgreSQL: the ids of one page of the view's matches among the members of
+/// the partner's hand-kept `group`, each with the number of matches, read from
+/// the trigram index of the members' copies (migration 39) as a bitmap: the
+/// group's matches only, where the accounts' index finds the partner's.
+pub(super) fn searched_page_in_group(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    view: &View,
+    group: &str,
+    offset: i64,
+) -> QueryResult<Vec<(String, i64)>> {
+    let partner_id = scope.partner_id().as_str();
+    let query = customer_group_members::table
+        .filter(customer_group_members::group_id.eq(group))
+        .filter(customer_group_members::partner_id.eq(partner_id))
+        .filter(
+            customer_group_members::search_text
+                .like(like_pattern(&view.q))
+                .escape('\\'),
+        )
+        .into_boxed::<MultiBackend>();
+    let query = filter_columns!(query, customer_group_members, view);
+    in_view_order!(
+        query,
+        customer_group_members,
+        customer_id,
+        customer_created_at,
+        view
+    )
+    .select((
+        customer_group_members::customer_id,
         sql::<BigInt>("COUNT(*) OVER ()"),
     ))
     .limit(view.per_page)

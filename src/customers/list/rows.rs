@@ -9,7 +9,7 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
-use super::kept_count::searched_page_pg;
+use super::pg_search::searched_page_pg;
 use super::query::{counted, searched_page, sorted, total};
 use super::trigram::{SearchRange, uses_trigram_index};
 use super::view::View;

@@ -305,9 +305,9 @@ CREATE TRIGGER customer_licences_partner AFTER UPDATE OF partner_id ON customer_
 CREATE FUNCTION customer_group_members_copy() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
     SELECT a.partner_id, a.state, a.billing_type, a.health_level, a.licence_flags,
-           a.trial_ends_on, a.created_at
+           a.trial_ends_on, a.created_at, a.name_key, a.search_text
     INTO NEW.partner_id, NEW.state, NEW.billing_type, NEW.health_level, NEW.licence_flags,
-         NEW.trial_ends_on, NEW.customer_created_at
+         NEW.trial_ends_on, NEW.customer_created_at, NEW.name_key, NEW.search_text
     FROM customer_accounts a WHERE a.id = NEW.customer_id FOR NO KEY UPDATE;
     RETURN NEW;
 END;
@@ -320,20 +320,21 @@ BEGIN
     UPDATE customer_group_members SET partner_id = NEW.partner_id, state = NEW.state,
         billing_type = NEW.billing_type, health_level = NEW.health_level,
         licence_flags = NEW.licence_flags, trial_ends_on = NEW.trial_ends_on,
-        customer_created_at = NEW.created_at
+        customer_created_at = NEW.created_at, name_key = NEW.name_key,
+        search_text = NEW.search_text
     WHERE customer_id = NEW.id;
     RETURN NULL;
 END;
 $$;
 CREATE TRIGGER customer_accounts_copy_to_groups
     AFTER UPDATE OF partner_id, state, billing_type, health_level, licence_flags, trial_ends_on,
-        created_at ON customer_accounts
+        created_at, name_key, search_text ON customer_accounts
     FOR EACH ROW WHEN (
         (OLD.partner_id, OLD.state, OLD.billing_type, OLD.health_level, OLD.licence_flags,
-         OLD.trial_ends_on, OLD.created_at)
+         OLD.trial_ends_on, OLD.created_at, OLD.name_key, OLD.search_text)
         IS DISTINCT FROM
         (NEW.partner_id, NEW.state, NEW.billing_type, NEW.health_level, NEW.licence_flags,
-         NEW.trial_ends_on, NEW.created_at))
+         NEW.trial_ends_on, NEW.created_at, NEW.name_key, NEW.search_text))
     EXECUTE FUNCTION customer_accounts_copy_to_groups();
 
 -- customer_search_versions (migration 38): a partner's version moves whenever

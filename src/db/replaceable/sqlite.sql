@@ -304,23 +304,25 @@ END;
 -- above may have changed it again.
 CREATE TRIGGER customer_group_members_copy AFTER INSERT ON customer_group_members BEGIN
     UPDATE customer_group_members SET (partner_id, state, billing_type, health_level,
-            licence_flags, trial_ends_on, customer_created_at) =
+            licence_flags, trial_ends_on, customer_created_at, name_key, search_text) =
         (SELECT a.partner_id, a.state, a.billing_type, a.health_level, a.licence_flags,
-                a.trial_ends_on, a.created_at
+                a.trial_ends_on, a.created_at, a.name_key, a.search_text
          FROM customer_accounts a WHERE a.id = new.customer_id)
         WHERE rowid = new.rowid;
 END;
 CREATE TRIGGER customer_accounts_copy_to_groups AFTER UPDATE OF partner_id, state, billing_type,
-    health_level, licence_flags, trial_ends_on, created_at ON customer_accounts
+    health_level, licence_flags, trial_ends_on, created_at, name_key, search_text
+    ON customer_accounts
 WHEN old.partner_id IS NOT new.partner_id OR old.state IS NOT new.state
     OR old.billing_type IS NOT new.billing_type OR old.health_level IS NOT new.health_level
     OR old.licence_flags IS NOT new.licence_flags OR old.trial_ends_on IS NOT new.trial_ends_on
-    OR old.created_at IS NOT new.created_at
+    OR old.created_at IS NOT new.created_at OR old.name_key IS NOT new.name_key
+    OR old.search_text IS NOT new.search_text
 BEGIN
     UPDATE customer_group_members SET (partner_id, state, billing_type, health_level,
-            licence_flags, trial_ends_on, customer_created_at) =
+            licence_flags, trial_ends_on, customer_created_at, name_key, search_text) =
         (SELECT a.partner_id, a.state, a.billing_type, a.health_level, a.licence_flags,
-                a.trial_ends_on, a.created_at
+                a.trial_ends_on, a.created_at, a.name_key, a.search_text
          FROM customer_accounts a WHERE a.id = new.id)
         WHERE customer_id = new.id;
 END;

@@ -170,6 +170,10 @@ diesel::table! {
         licence_flags -> Integer,
         trial_ends_on -> Nullable<Date>,
         customer_created_at -> Timestamp,
+        /// The customer's name key and searched text (migration 39):
+        /// PostgreSQL searches a limited member's groups in them.
+        name_key -> Text,
+        search_text -> Text,
     }
 }
 

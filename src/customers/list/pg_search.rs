@@ -1,18 +1,23 @@
 //! PostgreSQL: a searched page of the list. The trigram index finds a text's
-//! matches, but counting them reads one heap page per match: 15 to 30 ms for
-//! a common text among 100,000 customers (docs/benchmarks.md). So the number
-//! of a common text's matches is kept per partner (migration 38), valid while
-//! the partner's search version is the one it was counted at (the account
-//! triggers move it in the writer's transaction), and a page of such a text
-//! is read by walking its sort order's index and stopping after the page,
-//! when that reads fewer rows than the matches.
+//! matches, but reading them reads one heap page per match: 15 to 30 ms for
+//! a common text among 100,000 customers (docs/benchmarks.md). So:
+//! - the number of a common text's matches is kept per partner (migration
+//!   38), valid while the partner's search version is the one it was counted
+//!   at (the account triggers move it in the writer's transaction), and a page
+//!   of such a text is read by walking its sort order's index and stopping
+//!   after the page, when that reads fewer rows than the matches;
+//! - a search within one hand-kept group (a member limited to it, or an
+//!   owner's filter by it) reads the trigram index of the group members'
+//!   copies (migration 39): the group's matches, not the partner's.
 
 use diesel::connection::SimpleConnection;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use super::query::{counted, like_pattern, sorted};
+use super::query::{
+    counted, groups_counted_by_members, like_pattern, searched_page_in_group, sorted,
+};
 use super::view::View;
 use crate::auth::scope::PartnerScope;
 use crate::db::DbConnection;
@@ -33,6 +38,13 @@ pub(super) fn searched_page_pg(
     view: &View,
     offset: i64,
 ) -> QueryResult<Option<(i64, Vec<String>)>> {
+    if let Some(group) = searched_group(scope, view) {
+        let rows = read_with(conn, Plan::Bitmap, |conn| {
+            searched_page_in_group(conn, scope, view, &group, offset)
+        })?;
+        let total = rows.first().map(|&(_, total)| total);
+        return Ok(total.map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())));
+    }
     // A limited member's reach and the other filters are not in the kept
     // counts, which are the whole partner's number of a text's matches.
     if scope.reach().is_limited() || !view.searches_text_only() {
@@ -60,6 +72,20 @@ pub(super) fn searched_page_pg(
         keep(conn, scope, view, *matches, *version);
     }
     Ok(found.map(|(total, ids, _)| (total, ids)))
+}
+
+/// The one hand-kept group whose members are exactly the customers the view
+/// searches, when its other filters are all on the columns the members carry.
+/// A member limited to several groups is searched on the accounts (a customer
+/// in two of them is one match).
+fn searched_group(scope: &PartnerScope, view: &View) -> Option<String> {
+    if view.filters_on_dates() {
+        return None;
+    }
+    match groups_counted_by_members(scope, view)?.as_slice() {
+        [group] => Some(group.clone()),
+        _ => None,
+    }
 }
 
 /// The text's number of matches kept at the partner's current version.
