@@ -5,5 +5,6 @@ DROP TRIGGER IF EXISTS customer_search_versions_insert_delete ON customer_accoun
 DROP TRIGGER IF EXISTS customer_search_versions_update ON customer_accounts;
 DROP FUNCTION IF EXISTS customer_search_versions_track();
 DROP FUNCTION IF EXISTS customer_search_version_move(TEXT);
+DROP INDEX customer_accounts_by_created_searched;
 DROP TABLE customer_search_counts;
 DROP TABLE customer_search_versions;

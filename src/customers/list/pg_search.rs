@@ -193,7 +193,8 @@ fn uncounted_page(
 }
 
 /// The ids of a searched page found by walking the sort order's index and
-/// checking each customer's text, stopping after the page.
+/// checking each customer's text, stopping after the page: in the order of
+/// creation, an index that carries the text (migration 38), read alone.
 fn walked_page(
     conn: &mut DbConnection,
     scope: &PartnerScope,
