@@ -166,9 +166,15 @@ type Boxed<'a> = customer_accounts::BoxedQuery<'a, MultiBackend>;
 
 /// The network's customers matching the view, unsorted.
 pub fn matching<'a>(network: &'a [String], view: &NetworkView) -> Boxed<'a> {
-    let query = customer_accounts::table
-        .filter(customer_accounts::partner_id.eq_any(partners_of(network, view)))
-        .into_boxed::<MultiBackend>();
+    let query = customer_accounts::table.into_boxed::<MultiBackend>();
+    // One organisation (a reseller's customers) by equality: PostgreSQL
+    // reads `= ANY` of even one value as a bitmap and sorts every one of the
+    // reseller's customers for a page (6 to 8 ms for 5,000, over 20 ms under
+    // the benchmark's load), where equality walks its index by name (0.2 ms).
+    let query = match partners_of(network, view).as_slice() {
+        [one] => query.filter(customer_accounts::partner_id.eq(*one)),
+        partners => query.filter(customer_accounts::partner_id.eq_any(partners.to_vec())),
+    };
     filtered(query, view)
 }
 
