@@ -269,3 +269,40 @@ fn expected_page_of(
     let start = if page % 2 == 1 { 0 } else { 25 };
     fifty.into_iter().skip(start).take(25).collect()
 }
+
+/// A search filtered by another partner's group finds nobody, even a customer
+/// of this partner still listed in that group (one that moved here): the
+/// group's own index (PostgreSQL) checks whose the group is, as the accounts'
+/// path does.
+#[tokio::test]
+async fn a_search_within_another_partners_group_finds_nobody() {
+    let (app, ours, theirs) = two_partners().await;
+    let their_retail = group_id(&app, &theirs, "Retail");
+    write(
+        &app,
+        &format!(
+            "UPDATE customer_accounts SET partner_id = '{ours}' WHERE id = \
+             (SELECT m.customer_id FROM customer_group_members m JOIN customer_accounts a \
+              ON a.id = m.customer_id WHERE m.group_id = '{their_retail}' \
+              AND a.search_text LIKE '%e%' AND a.state = 'active' ORDER BY m.customer_id LIMIT 1)"
+        ),
+    );
+    let owner = app
+        .browser_signed_in("owner@contoso.example", PASSWORD)
+        .await;
+    let moved_in = expected_total(
+        &app,
+        &ours,
+        &format!(
+            "c.id IN (SELECT customer_id FROM customer_group_members \
+             WHERE group_id = '{their_retail}')"
+        ),
+    );
+    assert_eq!(moved_in, 1, "one of ours is still listed in their group");
+    for query in ["q=e", "q=e&sort=created", "state=active"] {
+        let path = format!("/partner/customers?{query}&group={their_retail}");
+        let (status, list) = page_of(&owner, &app, &path).await;
+        assert!(status == 200 || status == 404, "{path}: {status}");
+        assert!(listed_ids(&list).is_empty(), "{path} lists nobody");
+    }
+}

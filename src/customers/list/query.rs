@@ -464,7 +464,11 @@ pub(super) fn searched_page_in_group(
     offset: i64,
 ) -> QueryResult<Vec<(String, i64)>> {
     let partner_id = scope.partner_id().as_str();
+    // Another partner's group finds nobody, even a customer of this partner
+    // still listed in it.
     let query = customer_group_members::table
+        .inner_join(customer_groups::table)
+        .filter(customer_groups::partner_id.eq(partner_id))
         .filter(customer_group_members::group_id.eq(group))
         .filter(customer_group_members::partner_id.eq(partner_id))
         .filter(
