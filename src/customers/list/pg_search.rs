@@ -19,6 +19,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use super::query::{
     counted, groups_counted_by_members, like_pattern, searched_page_in_group, sorted,
 };
+use super::rows::with_total;
 use super::view::{SortKey, View};
 use crate::auth::scope::PartnerScope;
 use crate::db::DbConnection;
@@ -43,8 +44,7 @@ pub(super) fn searched_page_pg(
         let rows = read_with(conn, Plan::Bitmap, |conn| {
             searched_page_in_group(conn, scope, view, &group, offset)
         })?;
-        let total = rows.first().map(|&(_, total)| total);
-        return Ok(total.map(|total| (total, rows.into_iter().map(|(id, _)| id).collect())));
+        return Ok(with_total(rows));
     }
     // A limited member's reach and the other filters are not in the kept
     // counts, which are the whole partner's number of a text's matches. Only

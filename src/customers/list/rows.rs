@@ -53,7 +53,7 @@ pub struct Listing {
 /// A searched page's ids, each read with the number of matches, as that number
 /// and the ids; None when the page is empty (past the last match), which tells
 /// nothing of the number.
-fn with_total(rows: Vec<(String, i64)>) -> Option<(i64, Vec<String>)> {
+pub(super) fn with_total(rows: Vec<(String, i64)>) -> Option<(i64, Vec<String>)> {
     let total = rows.first().map(|&(_, total)| total)?;
     Some((total, rows.into_iter().map(|(id, _)| id).collect()))
 }
