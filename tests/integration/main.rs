@@ -16,6 +16,7 @@ mod backup;
 mod browser;
 mod browser_admin;
 mod browser_customers;
+mod browser_header;
 mod browser_identity;
 mod browser_purchase;
 mod browser_sso;
