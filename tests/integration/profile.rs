@@ -114,7 +114,7 @@ async fn the_profile_changes_name_language_and_time_zone() {
     assert_eq!(status, 200);
     assert!(
         home.contains(
-            r#"<a class="person" href="/account" id="profile-link">Person sam@contoso.example</a>"#
+            r#"<a class="person" href="/account" id="profile-link" title="Person sam@contoso.example">Person sam@contoso.example</a>"#
         ),
         "the header links to the profile with the person's name: {home}"
     );
@@ -154,7 +154,9 @@ async fn the_profile_changes_name_language_and_time_zone() {
         r#"<option value="America/Argentina/Buenos_Aires" selected>Buenos Aires (Argentine)</option>"#
     ));
     assert!(!after.contains(r#"<option value="Europe/Paris" selected>"#));
-    assert!(after.contains(r#"id="profile-link" aria-current="page">Samira Haddad</a>"#));
+    assert!(after.contains(
+        r#"id="profile-link" title="Samira Haddad" aria-current="page">Samira Haddad</a>"#
+    ));
 }
 
 #[tokio::test]
