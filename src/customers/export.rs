@@ -1,6 +1,7 @@
-//! CSV export of the list as it is filtered and sorted. The file is streamed
-//! a thousand rows at a time, so a large partner's export neither waits for the
-//! whole result nor holds it in memory. It is UTF-8 with a byte-order mark (so
+//! CSV export of the list as it is filtered and sorted. The customers' ids are
+//! read first, in order; the file is then streamed a thousand rows at a time,
+//! so a large partner's export neither waits for the whole result nor holds
+//! its rows in memory (only their ids), and holds each customer once. It is UTF-8 with a byte-order mark (so
 //! that spreadsheets read accents right), comma-separated unless `sep=semicolon`
 //! asks for what a spreadsheet set up for French expects; the import takes both.
 
@@ -8,7 +9,11 @@ use crate::auth::scope::PartnerScope;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
+use std::collections::HashMap;
+
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 use futures_util::stream;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -16,11 +21,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::list::{RawView, View, sorted};
 use crate::auth::identity::PartnerMember;
 use crate::db::schema::customer_accounts;
-use crate::db::{self, DbError, DbPool};
+use crate::db::{self, DbConnection, DbError, DbPool, MultiBackend};
 use crate::state::AppState;
 use crate::web::PageError;
 
-const BATCH: i64 = 1_000;
+const BATCH: usize = 1_000;
 
 /// What a spreadsheet takes as the sign of UTF-8 text.
 const BYTE_ORDER_MARK: &str = "\u{feff}";
@@ -159,16 +164,54 @@ fn encode(
         .map_err(|e| csv::Error::from(e.into_error()))
 }
 
-async fn batch(
+/// The ids of the view's customers in its order, read once before the first
+/// row: each batch then reads its thousand customers by id. Paging the view
+/// itself (an offset) read all the rows before each batch again (a
+/// quadratic export, probing each account's groups again for a member
+/// limited to some), and a customer written between two batches could
+/// shift the rest of the file: exported twice, or not at all.
+async fn ids_in_order(
     pool: &DbPool,
     scope: PartnerScope,
     view: View,
-    offset: i64,
-) -> Result<Vec<ExportedCustomer>, DbError> {
-    use customer_accounts as c;
+) -> Result<Vec<String>, DbError> {
     db::run(pool, move |conn| {
         let view = crate::customers::list::with_group_rule(conn, &scope, &view)?;
         sorted(conn, &scope, &view)
+            .select(customer_accounts::id)
+            .load(conn)
+            .map_err(DbError::from)
+    })
+    .await
+}
+
+/// The customers of `ids` still in the member's reach, in the order of `ids`;
+/// one deleted or moved away since the ids were read is left out.
+async fn batch(
+    pool: &DbPool,
+    scope: PartnerScope,
+    ids: Vec<String>,
+) -> Result<Vec<ExportedCustomer>, DbError> {
+    use customer_accounts as c;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    db::run(pool, move |conn| {
+        // Found by id: SQLite is kept off the partner's indexes, which it
+        // would walk whole.
+        let partner = if matches!(conn, DbConnection::Sqlite(_)) {
+            "+customer_accounts.partner_id = "
+        } else {
+            "customer_accounts.partner_id = "
+        };
+        let mut query = c::table
+            .filter(sql::<Bool>(partner).bind::<Text, _>(scope.partner_id().as_str().to_owned()))
+            .filter(c::id.eq_any(&ids))
+            .into_boxed::<MultiBackend>();
+        if let Some(in_reach) = scope.customer_filter() {
+            query = query.filter(in_reach);
+        }
+        let mut rows: Vec<ExportedCustomer> = query
             .select((
                 c::id,
                 c::name,
@@ -193,10 +236,14 @@ async fn batch(
                 c::contact_phone,
                 c::created_at,
             ))
-            .limit(BATCH)
-            .offset(offset)
-            .load(conn)
-            .map_err(DbError::from)
+            .load(conn)?;
+        let position: HashMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (id.as_str(), n))
+            .collect();
+        rows.sort_by_key(|row| position.get(row.id.as_str()).copied());
+        Ok(rows)
     })
     .await
 }
@@ -211,27 +258,30 @@ pub async fn csv(
     let delimiter = options.delimiter();
     let scope = member.scope().clone();
     let pool = state.pool.clone();
-    // The first batch is read before answering, so a failing database still gets
-    // a proper error page instead of a cut-off file.
-    let first = batch(&pool, scope.clone(), view.clone(), 0).await?;
+    // The ids and the first batch are read before answering, so a failing
+    // database still gets a proper error page instead of a cut-off file.
+    let mut ids = ids_in_order(&pool, scope.clone(), view).await?.into_iter();
+    let first_ids = ids.by_ref().take(BATCH).collect();
+    let first = batch(&pool, scope.clone(), first_ids).await?;
     let head = encode(&first, true, delimiter).map_err(PageError::internal)?;
-    let more = first.len() as i64 == BATCH;
-    let rest = stream::unfold((BATCH, more), move |(offset, more)| {
-        let (pool, scope, view) = (pool.clone(), scope.clone(), view.clone());
+    let rest = stream::unfold(Some(ids), move |ids| {
+        let (pool, scope) = (pool.clone(), scope.clone());
         async move {
-            if !more {
+            let mut ids = ids?;
+            let next: Vec<String> = ids.by_ref().take(BATCH).collect();
+            if next.is_empty() {
                 return None;
             }
-            let rows = match batch(&pool, scope, view, offset).await {
-                Ok(rows) => rows,
+            match batch(&pool, scope, next).await {
+                Ok(rows) => Some((
+                    encode(&rows, false, delimiter).map_err(PageError::internal),
+                    Some(ids),
+                )),
                 Err(error) => {
                     tracing::error!(?error, "customer export stopped");
-                    return Some((Err(PageError::internal(error)), (offset, false)));
+                    Some((Err(PageError::internal(error)), None))
                 }
-            };
-            let more = rows.len() as i64 == BATCH;
-            let chunk = encode(&rows, false, delimiter).map_err(PageError::internal);
-            Some((chunk, (offset + BATCH, more)))
+            }
         }
     });
     let body = futures_util::StreamExt::chain(stream::once(async move { Ok(head) }), rest);
