@@ -9,8 +9,6 @@ use crate::auth::scope::PartnerScope;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
-use std::collections::HashMap;
-
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
@@ -18,7 +16,7 @@ use futures_util::stream;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::list::{RawView, View, sorted};
+use super::list::{RawView, View, sort_as_ids, sorted};
 use crate::auth::identity::PartnerMember;
 use crate::db::schema::customer_accounts;
 use crate::db::{self, DbConnection, DbError, DbPool, MultiBackend};
@@ -237,12 +235,7 @@ async fn batch(
                 c::created_at,
             ))
             .load(conn)?;
-        let position: HashMap<&str, usize> = ids
-            .iter()
-            .enumerate()
-            .map(|(n, id)| (id.as_str(), n))
-            .collect();
-        rows.sort_by_key(|row| position.get(row.id.as_str()).copied());
+        sort_as_ids(&mut rows, &ids, |row| &row.id);
         Ok(rows)
     })
     .await

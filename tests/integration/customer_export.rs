@@ -6,9 +6,29 @@ use tokio::io::AsyncReadExt;
 use crate::customers::{fixture, listed_ids, page_of};
 use crate::helpers::customers::CustomerSpec;
 use crate::helpers::people::PASSWORD;
-use crate::helpers::{POSTGRES_URL_VAR, spawn_app};
+use crate::helpers::{POSTGRES_URL_VAR, TestApp, spawn_app};
 use partnerdesk::access::PartnerRole;
 use partnerdesk::i18n::Lang;
+
+/// Partner Contoso, whose owner is owner@contoso.example, with `count`
+/// generated customers.
+async fn owner_with_customers(count: usize, seed: u64) -> (TestApp, String) {
+    let app = spawn_app().await;
+    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
+    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
+    partnerdesk::customers::seed::generate(
+        &mut app.conn(),
+        app.clock_now(),
+        &partnerdesk::customers::seed::SeedOptions {
+            partner_id: partnerdesk::ids::PartnerId::new(ours.clone()),
+            count,
+            groups: &[],
+            seed,
+        },
+    )
+    .expect("seeded");
+    (app, ours)
+}
 
 /// The ids in a CSV export, in order, after checking its header.
 fn exported_ids(csv_text: &str) -> Vec<String> {
@@ -57,20 +77,7 @@ async fn the_export_holds_exactly_the_filtered_list_in_its_order() {
 
 #[tokio::test]
 async fn a_large_export_streams_every_row_and_defuses_formulas() {
-    let app = spawn_app().await;
-    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
-    partnerdesk::customers::seed::generate(
-        &mut app.conn(),
-        app.clock_now(),
-        &partnerdesk::customers::seed::SeedOptions {
-            partner_id: partnerdesk::ids::PartnerId::new(ours.clone()),
-            count: 2_345,
-            groups: &[],
-            seed: 7,
-        },
-    )
-    .expect("seeded");
+    let (app, ours) = owner_with_customers(2_345, 7).await;
     app.customer(&ours, &CustomerSpec::named("=HYPERLINK(evil)"));
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)
@@ -156,20 +163,7 @@ async fn writes_during_an_export_neither_repeat_nor_skip_a_customer() {
         eprintln!("skipped: runs on SQLite only");
         return;
     }
-    let app = spawn_app().await;
-    let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
-    app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
-    partnerdesk::customers::seed::generate(
-        &mut app.conn(),
-        app.clock_now(),
-        &partnerdesk::customers::seed::SeedOptions {
-            partner_id: partnerdesk::ids::PartnerId::new(ours.clone()),
-            count: 24_000,
-            groups: &[],
-            seed: 11,
-        },
-    )
-    .expect("seeded");
+    let (app, ours) = owner_with_customers(24_000, 11).await;
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let owner = reqwest::Client::builder()
         .cookie_provider(jar.clone())
@@ -187,14 +181,7 @@ async fn writes_during_an_export_neither_repeat_nor_skip_a_customer() {
         )
         .await;
     assert_eq!(signed_in.status(), 303);
-    let before = owner
-        .get(app.url("/partner/customers.csv"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let (_, before) = page_of(&owner, &app, "/partner/customers.csv").await;
     assert!(
         before.len() > 5 << 20,
         "larger than a loopback socket's send buffer can grow (4 MiB on Linux)"

@@ -132,13 +132,18 @@ fn rows_by_id(
         .filter(customer_accounts::id.eq_any(ids))
         .select(columns)
         .load(conn)?;
+    sort_as_ids(&mut rows, ids, |row| &row.0.id);
+    Ok(rows)
+}
+
+/// Puts rows read by id back in the order of `ids`.
+pub fn sort_as_ids<T>(rows: &mut [T], ids: &[String], id: impl Fn(&T) -> &str) {
     let position: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
         .map(|(n, id)| (id.as_str(), n))
         .collect();
-    rows.sort_by_key(|row| position.get(row.0.id.as_str()).copied());
-    Ok(rows)
+    rows.sort_by_key(|row| position.get(id(row)).copied());
 }
 
 /// Reads one page of the view, its total and what the filters offer.
