@@ -1,9 +1,10 @@
 //! CSV export of the list as it is filtered and sorted. The customers' ids are
 //! read first, in order; the file is then streamed a thousand rows at a time,
 //! so a large partner's export neither waits for the whole result nor holds
-//! its rows in memory (only their ids), and holds each customer once. It is UTF-8 with a byte-order mark (so
-//! that spreadsheets read accents right), comma-separated unless `sep=semicolon`
-//! asks for what a spreadsheet set up for French expects; the import takes both.
+//! its rows in memory (only their ids), and holds each customer once. It is
+//! UTF-8 with a byte-order mark (so that spreadsheets read accents right),
+//! comma-separated unless `sep=semicolon` asks for what a spreadsheet set up
+//! for French expects; the import takes both.
 
 use crate::auth::scope::PartnerScope;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
