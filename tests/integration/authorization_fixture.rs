@@ -10,7 +10,7 @@ use partnerdesk::commerce::PlacedBy;
 use partnerdesk::i18n::Lang;
 
 /// The organisation under test with one of everything a route can name, and a
-/// login for every persona; the browser sweep (`sweep.rs`) visits the same.
+/// login for every persona; the browser sweep (`browser_sweep.rs`) visits the same.
 pub(crate) struct Fixture {
     pub(crate) ours: String,
     pub(crate) reserved: String,

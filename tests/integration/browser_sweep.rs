@@ -6,15 +6,17 @@
 //! unfilled argument or a stored code (`page_text.rs`). The routes, their sample requests and who may
 //! see them come from the authorization matrix (`authorization.rs`), so a new
 //! route is swept as soon as the matrix knows it, and a GET route no persona
-//! visited fails the sweep.
+//! sweeps fails a test. Each persona's sweep is a test of its own (the module
+//! `every_page_holds_at_every_width_in_both_languages_for`), so that the
+//! suite's threads share the sweep's minutes.
 //!
 //! axe-core comes from npm: `npm ci --prefix tests/axe` (`.ci/run` does it), or
 //! `PARTNERDESK_AXE_JS` names an `axe.min.js`. One screenshot per page and width
 //! (the first persona that sees the page, in English) goes to
 //! `target/sweep-screenshots/`. Runs on SQLite only: the pages are the same on
-//! PostgreSQL, and the sweep is the slowest test.
+//! PostgreSQL, and the sweep is the slowest part of the suite.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
@@ -27,11 +29,11 @@ use crate::authorization::{Outcome, Persona, expected};
 use crate::authorization_fixture::{Fixture, fixture, fresh_object};
 use crate::authorization_samples::sample_path;
 use crate::browser::{Browser, browser_required};
-use crate::helpers::people::PASSWORD;
-use crate::helpers::{POSTGRES_URL_VAR, TestApp, spawn_app};
-use crate::sweep_browser::{
+use crate::browser_sweeper::{
     Report, Sweeper, axe_source, enrol_authenticator, screenshot_folder, slug,
 };
+use crate::helpers::people::PASSWORD;
+use crate::helpers::{POSTGRES_URL_VAR, TestApp, spawn_app};
 
 pub(crate) const WIDTHS: [i64; 3] = [390, 768, 1366];
 pub(crate) const HEIGHT: u32 = 900;
@@ -55,25 +57,16 @@ fn is_page(route: &Route) -> bool {
         ))
 }
 
-/// The pages `persona` sees, each with its sample request; `made` numbers the
-/// objects made for them.
-fn pages_of(
-    app: &TestApp,
-    persona: Persona,
-    fixture: &Fixture,
-    made: &std::cell::Cell<usize>,
-) -> Vec<(&'static Route, String)> {
+/// The pages `persona` sees, each with its sample request.
+fn pages_of(app: &TestApp, persona: Persona, fixture: &Fixture) -> Vec<(&'static Route, String)> {
     let owners = (fixture.ours.as_str(), fixture.reserved.as_str());
     ROUTES
         .iter()
         .filter(|r| r.method == "GET" && is_page(r) && sees(r, persona))
         .filter_map(|r| sample_path(r, &fixture.ids).map(|path| (r, path)))
-        .map(|(r, path)| {
-            made.set(made.get() + 1);
-            // Numbered apart from the fixture's own objects.
-            let n = 10_000 + made.get();
-            (r, made_real(app, path, n, owners, &fixture.ids))
-        })
+        .enumerate()
+        // Numbered apart from the fixture's own objects.
+        .map(|(n, (r, path))| (r, made_real(app, path, 10_001 + n, owners, &fixture.ids)))
         .collect()
 }
 
@@ -107,74 +100,144 @@ fn sees(route: &Route, persona: Persona) -> bool {
     }
 }
 
-#[tokio::test]
-async fn every_page_holds_at_every_width_in_both_languages_for_every_persona() {
-    if std::env::var(POSTGRES_URL_VAR).is_ok_and(|url| !url.is_empty()) {
-        eprintln!("skipped: the sweep runs on SQLite only");
+/// One persona's sweep: every page it sees, in both languages, at every width.
+/// Each persona is a test of its own, so that the suite's threads share them.
+async fn sweep_as(persona: Persona) {
+    if sqlite_only() {
         return;
     }
     let app = spawn_app().await;
     let fixture = fixture(&app);
-    let (ids, personas) = (&fixture.ids, &fixture.personas);
     enrol_authenticator(&app).await;
-    let Some(first) = Browser::start().await else {
+    let Some(browser) = Browser::start().await else {
         return;
     };
-    let Some((first, axe)) = with_axe(first).await else {
+    let Some((browser, axe)) = with_axe(browser).await else {
         return;
     };
     let started = Instant::now();
-    let made = std::cell::Cell::new(0);
-    let pages_of = |persona| pages_of(&app, persona, &fixture, &made);
-    let mut report = Report::default();
-    let mut per_persona = BTreeMap::new();
-    let mut browser = Some(first);
-    for persona in sweep_personas(personas) {
-        let browser = match browser.take() {
-            Some(b) => b,
-            None => match Browser::start().await {
-                Some(b) => b,
-                None => return,
-            },
-        };
-        let pages = pages_of(persona);
-        let mut sweeper = Sweeper {
-            app: &app,
-            browser,
-            persona,
-            axe: &axe,
-            customer: &ids.customer,
-            partner: &ids.partner,
-            chrome: 0,
-        };
-        let outcome = sweeper.sweep(&pages, &mut report).await;
-        per_persona.insert(format!("{persona:?}"), pages.len());
-        sweeper
-            .browser
-            .finish(&format!("sweep-{}", slug(&format!("{persona:?}"))), outcome)
-            .await;
-    }
-    let not_visited: Vec<&str> = ROUTES
-        .iter()
-        .filter(|r| r.method == "GET" && is_page(r) && !report.visited.contains(r.path))
-        .map(|r| r.path)
-        .collect();
+    let pages = pages_of(&app, persona, &fixture);
+    let mut report = Report {
+        screenshots: shot_by_another(persona, &pages, &fixture),
+        ..Report::default()
+    };
+    let mut sweeper = Sweeper {
+        app: &app,
+        browser,
+        persona,
+        axe: &axe,
+        customer: &fixture.ids.customer,
+        partner: &fixture.ids.partner,
+        chrome: 0,
+    };
+    let outcome = sweeper.sweep(&pages, &mut report).await;
+    let name = format!("sweep-{}", slug(&format!("{persona:?}")));
+    sweeper.browser.finish(&name, outcome).await;
     eprintln!(
-        "sweep: {} checks of {} pages ({per_persona:?}) in {:?}; screenshots in {}",
+        "sweep as {persona:?}: {} checks of {} pages in {:?}; screenshots in {}",
         report.checks,
-        report.visited.len(),
+        pages.len(),
         started.elapsed(),
         screenshot_folder().display()
-    );
-    assert!(
-        not_visited.is_empty(),
-        "GET pages of the route table no persona visited: {not_visited:?}"
     );
     assert!(
         report.failures.is_empty(),
         "{} problems:\n{}",
         report.failures.len(),
         report.failures.join("\n")
+    );
+}
+
+/// Pages and widths whose screenshot another persona takes: each page is shot
+/// (and checked in dark mode) once, by the first swept persona that sees it.
+fn shot_by_another(
+    persona: Persona,
+    pages: &[(&'static Route, String)],
+    fixture: &Fixture,
+) -> BTreeSet<(&'static str, i64)> {
+    pages
+        .iter()
+        .filter(|(route, _)| first_to_see(route, fixture) != Some(persona))
+        .flat_map(|(route, _)| WIDTHS.map(|width| (route.path, width)))
+        .collect()
+}
+
+/// The first swept persona for whom the page has a sample request.
+fn first_to_see(route: &Route, fixture: &Fixture) -> Option<Persona> {
+    every_page_holds_at_every_width_in_both_languages_for::SWEPT
+        .iter()
+        .copied()
+        .find(|p| sees(route, *p) && sample_path(route, &fixture.ids).is_some())
+}
+
+fn sqlite_only() -> bool {
+    let on_postgres = std::env::var(POSTGRES_URL_VAR).is_ok_and(|url| !url.is_empty());
+    if on_postgres {
+        eprintln!("skipped: the sweep runs on SQLite only");
+    }
+    on_postgres
+}
+
+/// Declares each persona's sweep, and `SWEPT`, the personas in that order.
+macro_rules! persona_sweeps {
+    ($($name:ident: $persona:expr,)*) => {
+        pub(crate) const SWEPT: &[Persona] = &[$($persona),*];
+        $(
+            #[tokio::test]
+            async fn $name() {
+                super::sweep_as($persona).await;
+            }
+        )*
+    };
+}
+
+mod every_page_holds_at_every_width_in_both_languages_for {
+    use crate::authorization::Persona;
+    use partnerdesk::access::PartnerRole;
+
+    persona_sweeps! {
+        a_visitor: Persona::Anonymous,
+        the_owner: Persona::Staff(PartnerRole::Owner),
+        an_admin_agent: Persona::Staff(PartnerRole::AdminAgent),
+        a_sales_agent: Persona::Staff(PartnerRole::SalesAgent),
+        a_helpdesk_agent: Persona::Staff(PartnerRole::HelpdeskAgent),
+        an_agent_limited_to_a_group: Persona::LimitedAgent,
+        the_customer_administrator: Persona::CustomerAdministrator,
+        a_customer_user: Persona::CustomerUser,
+        the_partner_inside_the_customer: Persona::AssistingPartner,
+        a_sub_account_operator: Persona::Operator,
+        the_instance_operator: Persona::InstanceOperator,
+        the_distributor_assisting_a_reseller: Persona::AssistingDistributor,
+    }
+}
+
+/// Every persona of the matrix but another organisation's owner has a sweep,
+/// and every GET page of the route table is swept by one of them: a new page
+/// or persona is swept as soon as the matrix knows it.
+#[tokio::test]
+async fn every_page_of_the_route_table_is_swept_by_some_persona() {
+    if sqlite_only() {
+        return;
+    }
+    let app = spawn_app().await;
+    let fixture = fixture(&app);
+    let all: BTreeSet<String> = sweep_personas(&fixture.personas)
+        .iter()
+        .map(|p| format!("{p:?}"))
+        .collect();
+    let swept: BTreeSet<String> = every_page_holds_at_every_width_in_both_languages_for::SWEPT
+        .iter()
+        .map(|p| format!("{p:?}"))
+        .collect();
+    assert_eq!(all, swept, "the personas of the matrix and of the sweep");
+    let not_swept: Vec<&str> = ROUTES
+        .iter()
+        .filter(|r| r.method == "GET" && is_page(r) && first_to_see(r, &fixture).is_none())
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        not_swept.is_empty(),
+        "GET pages of the route table no persona sweeps: {not_swept:?}"
     );
 }
 
