@@ -17,10 +17,10 @@ use futures_util::stream;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::list::{RawView, View, sort_as_ids, sorted};
+use super::list::{RawView, View, partner_of_ids, sort_as_ids, sorted};
 use crate::auth::identity::PartnerMember;
 use crate::db::schema::customer_accounts;
-use crate::db::{self, DbConnection, DbError, DbPool, MultiBackend};
+use crate::db::{self, DbError, DbPool, MultiBackend};
 use crate::state::AppState;
 use crate::web::PageError;
 
@@ -196,13 +196,7 @@ async fn batch(
         return Ok(Vec::new());
     }
     db::run(pool, move |conn| {
-        // Found by id: SQLite is kept off the partner's indexes, which it
-        // would walk whole.
-        let partner = if matches!(conn, DbConnection::Sqlite(_)) {
-            "+customer_accounts.partner_id = "
-        } else {
-            "customer_accounts.partner_id = "
-        };
+        let partner = partner_of_ids(conn);
         let mut query = c::table
             .filter(sql::<Bool>(partner).bind::<Text, _>(scope.partner_id().as_str().to_owned()))
             .filter(c::id.eq_any(&ids))

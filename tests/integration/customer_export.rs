@@ -16,17 +16,7 @@ async fn owner_with_customers(count: usize, seed: u64) -> (TestApp, String) {
     let app = spawn_app().await;
     let ours = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
-    partnerdesk::customers::seed::generate(
-        &mut app.conn(),
-        app.clock_now(),
-        &partnerdesk::customers::seed::SeedOptions {
-            partner_id: partnerdesk::ids::PartnerId::new(ours.clone()),
-            count,
-            groups: &[],
-            seed,
-        },
-    )
-    .expect("seeded");
+    app.seeded_customers(&ours, app.clock_now(), count, &[], seed);
     (app, ours)
 }
 

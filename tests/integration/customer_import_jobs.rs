@@ -425,17 +425,13 @@ async fn the_demos_customers_export_and_import_back_as_is() {
     let fabrikam = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     // The demo's customers, some of them months old: trials among them have
     // ended.
-    partnerdesk::customers::seed::generate(
-        &mut app.conn(),
+    app.seeded_customers(
+        &contoso,
         app.clock_now() - chrono::Duration::days(120),
-        &partnerdesk::customers::seed::SeedOptions {
-            partner_id: partnerdesk::ids::PartnerId::new(contoso.clone()),
-            count: 300,
-            groups: &[],
-            seed: 2026,
-        },
-    )
-    .expect("seeded");
+        300,
+        &[],
+        2026,
+    );
     let exporter = signed_in_owner(&app, &contoso, "owner@contoso.example", Lang::En).await;
     let exported = export(&app, &exporter).await;
     let today = app.clock_now().date().format("%Y-%m-%d").to_string();

@@ -63,17 +63,7 @@ async fn the_list_agrees_with_the_tables_whatever_writes_them() {
     let theirs = app.invite_partner_owner("Fabrikam", "fay@fabrikam.example", Lang::En);
     app.active_member(&ours, "owner@contoso.example", PartnerRole::Owner);
     for (partner, count, seed) in [(&ours, 600, 11), (&theirs, 200, 12)] {
-        partnerdesk::customers::seed::generate(
-            &mut app.conn(),
-            app.clock_now(),
-            &partnerdesk::customers::seed::SeedOptions {
-                partner_id: partnerdesk::ids::PartnerId::new(partner.clone()),
-                count,
-                groups: &["Retail", "Health"],
-                seed,
-            },
-        )
-        .expect("seeded");
+        app.seeded_customers(partner, app.clock_now(), count, &["Retail", "Health"], seed);
     }
     let owner = app
         .browser_signed_in("owner@contoso.example", PASSWORD)

@@ -45,17 +45,7 @@ async fn cursor_paging_returns_every_customer_exactly_once_in_every_sort() {
     let app = spawn_app().await;
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     let owner = app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
-    let seeded = partnerdesk::customers::seed::generate(
-        &mut app.conn(),
-        app.clock_now(),
-        &partnerdesk::customers::seed::SeedOptions {
-            partner_id: partnerdesk::ids::PartnerId::new(partner.clone()),
-            count: 990,
-            groups: &["Retail"],
-            seed: 20,
-        },
-    )
-    .expect("seeded");
+    let seeded = app.seeded_customers(&partner, app.clock_now(), 990, &["Retail"], 20);
     // Ten customers alike in every sort key but their id.
     let mut all: HashSet<String> = seeded.into_iter().collect();
     for n in 0..10 {

@@ -53,17 +53,7 @@ const QUERIES: &[&str] = &[
 async fn searched(app: &TestApp) -> Vec<(String, Option<i64>, Vec<String>)> {
     let partner = app.invite_partner_owner("Contoso", "olga@contoso.example", Lang::En);
     app.active_member(&partner, "owner@contoso.example", PartnerRole::Owner);
-    partnerdesk::customers::seed::generate(
-        &mut app.conn(),
-        app.clock_now(),
-        &partnerdesk::customers::seed::SeedOptions {
-            partner_id: partnerdesk::ids::PartnerId::new(partner.clone()),
-            count: 400,
-            groups: &["Retail"],
-            seed: 23,
-        },
-    )
-    .expect("seeded");
+    app.seeded_customers(&partner, app.clock_now(), 400, &["Retail"], 23);
     for (minutes, name) in HAND_MADE.iter().enumerate() {
         let mut spec = CustomerSpec::named(name);
         spec.domain = format!("customer-{minutes}.example");

@@ -19,5 +19,7 @@ mod view;
 pub use page::page;
 pub(crate) use query::like_pattern;
 pub use query::{OVER_QUANTITY_BIT, count_licences_expiring, matching, sorted, with_group_rule};
-pub use rows::{ListedCustomer, Listing, Row, groups_of_partner, load, sort_as_ids};
+pub use rows::{
+    ListedCustomer, Listing, Row, groups_of_partner, load, partner_of_ids, sort_as_ids,
+};
 pub use view::{DEFAULT_PAGE_SIZE, PAGE_SIZES, RawView, SortKey, View};

@@ -119,21 +119,26 @@ fn rows_by_id(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // Looked up by id (SQLite is kept off the partner's indexes, which it would
-    // walk whole), still only among the partner's customers.
-    let partner = if matches!(conn, DbConnection::Sqlite(_)) {
-        "+customer_accounts.partner_id = "
-    } else {
-        "customer_accounts.partner_id = "
-    };
     let columns = page_row_columns(conn, scope);
     let mut rows: Vec<PageRow> = customer_accounts::table
-        .filter(sql::<Bool>(partner).bind::<Text, _>(scope.partner_id()))
+        .filter(sql::<Bool>(partner_of_ids(conn)).bind::<Text, _>(scope.partner_id()))
         .filter(customer_accounts::id.eq_any(ids))
         .select(columns)
         .load(conn)?;
     sort_as_ids(&mut rows, ids, |row| &row.0.id);
     Ok(rows)
+}
+
+/// The condition, to bind to the partner's id, that keeps customers read by
+/// id among the partner's: on SQLite the column is written `+partner_id`, which
+/// keeps SQLite off the partner's indexes (it would walk them whole rather than
+/// look the ids up).
+pub fn partner_of_ids(conn: &DbConnection) -> &'static str {
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        "+customer_accounts.partner_id = "
+    } else {
+        "customer_accounts.partner_id = "
+    }
 }
 
 /// Puts rows read by id back in the order of `ids`.

@@ -46,6 +46,30 @@ impl CustomerSpec {
 }
 
 impl TestApp {
+    /// `count` generated customers of the partner (the demo's and the
+    /// benchmark's generator), created up to `now`, spread over new groups
+    /// named `groups`; returns their ids.
+    pub fn seeded_customers(
+        &self,
+        partner_id: &str,
+        now: NaiveDateTime,
+        count: usize,
+        groups: &'static [&'static str],
+        seed: u64,
+    ) -> Vec<String> {
+        partnerdesk::customers::seed::generate(
+            &mut self.conn(),
+            now,
+            &partnerdesk::customers::seed::SeedOptions {
+                partner_id: partnerdesk::ids::PartnerId::new(partner_id.to_owned()),
+                count,
+                groups,
+                seed,
+            },
+        )
+        .expect("seeded")
+    }
+
     pub fn customer(&self, partner_id: &str, spec: &CustomerSpec) -> String {
         let mut conn = self.conn();
         let now: NaiveDateTime = self.clock_now();
