@@ -395,3 +395,29 @@ async fn create_fourth_coffee_in_three_steps(
     wait().for_element(Locator::Id("customer-state")).await?;
     Ok(())
 }
+
+/// A WebDriver command that fantoccini has no helper for: a POST of `body`
+/// to the session's `path` (a vendor or extension endpoint).
+#[derive(Debug)]
+pub(crate) struct SessionPost {
+    pub(crate) path: &'static str,
+    pub(crate) body: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionPost {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}

@@ -2,39 +2,25 @@
 //! authenticator, then used as second factor and alone; the identity pages on a
 //! phone.
 
-use crate::browser::Browser;
+use crate::browser::{Browser, SessionPost};
 use crate::helpers::spawn_app;
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 
 /// WebDriver's virtual authenticator (Web Authentication, §11): a platform
 /// authenticator inside the browser that keeps discoverable credentials and
-/// verifies the user without asking. fantoccini has no helper for it.
-#[derive(Debug)]
-struct AddVirtualAuthenticator;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for AddVirtualAuthenticator {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/webauthn/authenticator",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({
+/// verifies the user without asking.
+fn add_virtual_authenticator() -> SessionPost {
+    SessionPost {
+        path: "webauthn/authenticator",
+        body: serde_json::json!({
             "protocol": "ctap2",
             "transport": "internal",
             "hasResidentKey": true,
             "hasUserVerification": true,
             "isUserConsenting": true,
             "isUserVerified": true,
-        });
-        (http::Method::POST, Some(body.to_string()))
+        }),
     }
 }
 
@@ -71,7 +57,7 @@ async fn a_passkey_is_added_then_used_as_second_factor_and_alone_to_sign_in() {
     let at = |path: &str| base.join(path).map(String::from);
     let outcome = async {
         let c = &browser.client;
-        c.issue_cmd(AddVirtualAuthenticator).await?;
+        c.issue_cmd(add_virtual_authenticator()).await?;
 
         // Signed in with the password, the person adds a passkey.
         browser

@@ -2,7 +2,7 @@
 //! in both languages and colour schemes, running axe-core and keeping screenshots.
 
 use crate::authorization::Persona;
-use crate::browser::Browser;
+use crate::browser::{Browser, SessionPost};
 use crate::browser_sweep::{HEIGHT, LANGUAGES, TWO_STEP_LOGIN, WIDTHS};
 use crate::helpers::TestApp;
 use crate::helpers::people::PASSWORD;
@@ -223,11 +223,11 @@ impl Sweeper<'_> {
                     .await?;
                 // Once per page, dark mode too: its colours pass the same checks.
                 if width == 1366 {
-                    self.c().issue_cmd(ColourScheme("dark")).await?;
+                    self.c().issue_cmd(colour_scheme("dark")).await?;
                     self.axe_run(&format!("{at}, dark"), report).await?;
                     self.screenshot(&format!("{}-{width}-dark", slug(route.path)))
                         .await?;
-                    self.c().issue_cmd(ColourScheme("light")).await?;
+                    self.c().issue_cmd(colour_scheme("light")).await?;
                 }
             }
         }
@@ -283,28 +283,14 @@ impl Sweeper<'_> {
 }
 
 /// Chromium's emulation of the system's colour scheme (`prefers-color-scheme`),
-/// through chromedriver's DevTools endpoint; fantoccini has no helper for it.
-#[derive(Debug)]
-struct ColourScheme(&'static str);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for ColourScheme {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({
+/// through chromedriver's DevTools endpoint.
+fn colour_scheme(value: &str) -> SessionPost {
+    SessionPost {
+        path: "goog/cdp/execute",
+        body: serde_json::json!({
             "cmd": "Emulation.setEmulatedMedia",
-            "params": { "features": [{ "name": "prefers-color-scheme", "value": self.0 }] },
-        });
-        (http::Method::POST, Some(body.to_string()))
+            "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] },
+        }),
     }
 }
 
