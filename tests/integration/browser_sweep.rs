@@ -2,7 +2,8 @@
 //! persona that may see it, in English and French, at 390, 768 and 1366 px wide.
 //! A page fails when it scrolls sideways or when axe-core reports a violation of
 //! impact "serious" or "critical" (once per page in dark mode too, at 1366 px),
-//! or when the header wraps at 1366 px, or when its text shows a message id, an
+//! or when the header wraps at 1366 px, or when a row of filters does not line up,
+//! or when its text shows a message id, an
 //! unfilled argument or a stored code (`page_text.rs`). The routes, their sample requests and who may
 //! see them come from the authorization matrix (`authorization.rs`), so a new
 //! route is swept as soon as the matrix knows it, and a GET route no persona

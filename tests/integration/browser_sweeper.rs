@@ -209,6 +209,13 @@ impl Sweeper<'_> {
                     measured["widest"]
                 ));
             }
+            let misaligned = self.c().execute(FILTERS_ALIGNED, vec![]).await?;
+            for line in misaligned.as_array().into_iter().flatten() {
+                report.failures.push(format!(
+                    "{at}: filters out of line: {}",
+                    line.as_str().unwrap_or("?")
+                ));
+            }
             if width >= 1366 {
                 let rows = self.c().execute(ONE_LINE, vec![]).await?;
                 for bar in rows.as_array().into_iter().flatten() {
@@ -347,6 +354,41 @@ const ONE_LINE: &str = "
     if (middles.length && Math.max(...middles) - Math.min(...middles) > 12) wraps.push(name);
   }
   return wraps;
+";
+
+/// The rows of filter forms whose controls do not line up: on each line of a
+/// `.filters` form (the items whose margin boxes overlap), every
+/// field's control, checkbox and button has the same middle, give or take two
+/// pixels, whatever the labels above them or the hints below.
+const FILTERS_ALIGNED: &str = "
+  const problems = [];
+  for (const form of document.querySelectorAll('.filters')) {
+    const items = [];
+    for (const item of form.children) {
+      if (item.offsetParent === null) continue;
+      const control = item.matches('button, input, select') ? item
+        : item.querySelector('input:not([type=hidden]), select, button');
+      if (!control) continue;
+      const style = getComputedStyle(item), r = item.getBoundingClientRect(), c = control.getBoundingClientRect();
+      items.push({ top: r.top - parseFloat(style.marginTop), bottom: r.bottom + parseFloat(style.marginBottom),
+                   name: control.id || control.tagName.toLowerCase(), middle: (c.top + c.bottom) / 2 });
+    }
+    // A flex line: the items whose margin boxes overlap those above them.
+    items.sort((a, b) => a.top - b.top);
+    const lines = [];
+    for (const item of items) {
+      const line = lines[lines.length - 1];
+      if (line && item.top < line.bottom - 0.5) { line.items.push(item); line.bottom = Math.max(line.bottom, item.bottom); }
+      else lines.push({ items: [item], bottom: item.bottom });
+    }
+    for (const line of lines) {
+      const middles = line.items.map(i => i.middle);
+      if (Math.max(...middles) - Math.min(...middles) > 2) {
+        problems.push(line.items.map(i => i.name + ' at ' + Math.round(i.middle)).join(', '));
+      }
+    }
+  }
+  return problems;
 ";
 
 /// axe-core on the whole page; only violations of impact serious or critical.
