@@ -4,7 +4,8 @@
 //! the list's own counts; each earlier month end is today's minus the changes
 //! since, read from `customer_state_changes` (kept by triggers on every write of
 //! a customer's state or partner, in the same transaction; migration 12) and its
-//! sums by day, `customer_state_days` (migration 25), summed on the database.
+//! sums by day, `customer_state_days` (migration 25): one read of each for the
+//! whole year, summed by month here.
 //!
 //! Drawn as stacked bars: each state has its own pattern (not only a colour), a
 //! legend names them, every bar carries its total, each segment its number when
@@ -16,9 +17,10 @@ use diesel::prelude::*;
 
 use super::charts::{MONTHS, month_start, utc_midnight};
 use crate::customers::CustomerState;
-use crate::db::DbConnection;
 use crate::db::schema::{customer_state_changes, customer_state_days};
+use crate::db::{DbConnection, MultiBackend};
 use crate::monitoring::spans;
+use diesel::sql_types::Bool;
 
 const WIDTH: i64 = 600;
 const HEIGHT: i64 = 220;
@@ -123,24 +125,8 @@ pub fn load(
             .map(|day| boundary(day, zone))
             .unwrap_or(NaiveDateTime::MIN);
     }
-    // changes[state][n]: the net change in month n + 1 back (until now for
-    // n = 0), its whole UTC days summed from the daily table and the hours at its
-    // edges from the hourly one.
-    let mut changes = [[0i64; MONTHS - 1]; 3];
-    for n in 0..MONTHS - 1 {
-        let to = n.checked_sub(1).map(|previous| ends[previous]);
-        for (state, sum) in changes_between(conn, scope, ends[n], to)? {
-            if let Some(index) = CustomerState::ALL.iter().position(|s| s.as_str() == state) {
-                changes[index][n] += sum.unwrap_or(0);
-            }
-        }
-    }
-    // From the month's own changes to the changes since its end.
-    for state in changes.iter_mut() {
-        for n in 1..MONTHS - 1 {
-            state[n] += state[n - 1];
-        }
-    }
+    // since[n][state]: the net change from the end of month n + 1 back until now.
+    let since = changes_since(conn, scope, &ends)?;
     // counts[m][state], m = 0 the oldest month, 11 today.
     let mut months: Vec<(NaiveDate, [i64; 3])> = Vec::with_capacity(MONTHS);
     for back in (0..MONTHS as u32).rev() {
@@ -150,7 +136,7 @@ pub fn load(
         let mut counts = now;
         if back > 0 {
             for (index, count) in counts.iter_mut().enumerate() {
-                *count = (*count - changes[index][back as usize - 1]).max(0);
+                *count = (*count - since[back as usize - 1][index]).max(0);
             }
         }
         months.push((start, counts));
@@ -158,65 +144,77 @@ pub fn load(
     Ok(draw(months))
 }
 
-/// The partner's net changes by state from `from` to `to` (none: until now),
-/// `from` included: the whole UTC days inside from `customer_state_days`, the
-/// hours before the first midnight and after the last from
-/// `customer_state_changes`; a day's row is the sum of its hours (kept by
-/// triggers, migration 25), so the sums are those of the hours alone, from
-/// about a twentieth of the rows.
-fn changes_between(
+/// The partner's net changes by state from each of `starts` until now, in the
+/// order of `CustomerState::ALL`: the whole UTC days from the first midnight at
+/// or after each start, from `customer_state_days`, and the hours before that
+/// midnight, from `customer_state_changes`. A day's row is the sum of its
+/// hours (kept by triggers, migration 25), so these are the sums of the hours
+/// alone, from about a twentieth of the rows, read in two queries for every
+/// start rather than two or three a month.
+fn changes_since(
     conn: &mut DbConnection,
     scope: &PartnerScope,
-    from: NaiveDateTime,
-    to: Option<NaiveDateTime>,
-) -> QueryResult<Vec<(String, Option<i64>)>> {
-    let (days, hours) = match to {
-        Some(to) => {
-            let spans = spans::split(from, to);
-            // The last whole day, included.
-            let days = spans
-                .days
-                .and_then(|(first, end)| Some((first, end.pred_opt()?)));
-            (days, spans.hours)
-        }
-        None => {
-            let first = spans::next_midnight(from);
-            let edge = (from < first).then_some((from, first));
-            // Every day from the first: none is written after the year 9999.
-            let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-            (Some((first.date(), last)), edge.into_iter().collect())
-        }
+    starts: &[NaiveDateTime],
+) -> QueryResult<Vec<[i64; 3]>> {
+    use customer_state_changes as hours;
+    use customer_state_days as days;
+    let mut since = vec![[0i64; 3]; starts.len()];
+    // Each start's first whole day, and the hours before it: [start, midnight).
+    let edges: Vec<(NaiveDateTime, NaiveDateTime)> = starts
+        .iter()
+        .map(|start| (*start, spans::next_midnight(*start)))
+        .collect();
+    let Some(earliest) = edges.iter().map(|(_, midnight)| midnight.date()).min() else {
+        return Ok(since);
     };
-    let mut rows = Vec::new();
-    if let Some((first, last)) = days {
-        rows.extend(
-            customer_state_days::table
-                .filter(customer_state_days::partner_id.eq(scope.partner_id()))
-                .filter(customer_state_days::day.ge(first))
-                .filter(customer_state_days::day.le(last))
-                .group_by(customer_state_days::state)
-                .select((
-                    customer_state_days::state,
-                    diesel::dsl::sum(customer_state_days::delta),
-                ))
-                .load::<(String, Option<i64>)>(conn)?,
-        );
+    let day_rows: Vec<(NaiveDate, String, i32)> = days::table
+        .filter(days::partner_id.eq(scope.partner_id()))
+        .filter(days::day.ge(earliest))
+        .select((days::day, days::state, days::delta))
+        .load(conn)?;
+    for (day, state, delta) in day_rows {
+        for (n, (_, midnight)) in edges.iter().enumerate() {
+            if day >= midnight.date() {
+                add(&mut since[n], &state, delta);
+            }
+        }
     }
-    for (start, stop) in hours {
-        rows.extend(
-            customer_state_changes::table
-                .filter(customer_state_changes::partner_id.eq(scope.partner_id()))
-                .filter(customer_state_changes::hour.ge(start))
-                .filter(customer_state_changes::hour.lt(stop))
-                .group_by(customer_state_changes::state)
-                .select((
-                    customer_state_changes::state,
-                    diesel::dsl::sum(customer_state_changes::delta),
-                ))
-                .load::<(String, Option<i64>)>(conn)?,
-        );
+    let mut within: Option<Box<dyn BoxableExpression<hours::table, MultiBackend, SqlType = Bool>>> =
+        None;
+    for (start, midnight) in edges.iter().filter(|(start, midnight)| start < midnight) {
+        // The partner in each branch, so that SQLite searches each edge's range
+        // of the key (`MULTI-INDEX OR`) rather than all the partner's hours.
+        let edge = hours::partner_id
+            .eq(scope.partner_id().as_str().to_owned())
+            .and(hours::hour.ge(*start))
+            .and(hours::hour.lt(*midnight));
+        within = Some(match within {
+            None => Box::new(edge),
+            Some(others) => Box::new(others.or(edge)),
+        });
     }
-    Ok(rows)
+    let Some(within) = within else {
+        return Ok(since);
+    };
+    let hour_rows: Vec<(NaiveDateTime, String, i32)> = hours::table
+        .filter(within)
+        .select((hours::hour, hours::state, hours::delta))
+        .load(conn)?;
+    for (hour, state, delta) in hour_rows {
+        for (n, (start, midnight)) in edges.iter().enumerate() {
+            if *start <= hour && hour < *midnight {
+                add(&mut since[n], &state, delta);
+            }
+        }
+    }
+    Ok(since)
+}
+
+/// Adds a change of `delta` customers in `state` to the sums by state.
+fn add(sums: &mut [i64; 3], state: &str, delta: i32) {
+    if let Some(index) = CustomerState::ALL.iter().position(|s| s.as_str() == state) {
+        sums[index] += i64::from(delta);
+    }
 }
 
 fn draw(months: Vec<(NaiveDate, [i64; 3])>) -> StateChart {
@@ -301,5 +299,102 @@ mod tests {
         assert_eq!(bar.segments[0].state, CustomerState::Active, "bottom up");
         assert!(chart.bars[1].current);
         assert_eq!(chart.bars[1].top, HEIGHT - BOTTOM);
+    }
+
+    /// A year of history in a zone whose months start between UTC midnights is
+    /// two statements, each one range of its table's key: no month adds a
+    /// query, and nothing is sorted.
+    #[test]
+    fn the_year_is_two_reads_of_the_keys_whatever_the_zone() {
+        use crate::db::plans::{empty_sqlite, plan_of, statements_of};
+        let mut conn = empty_sqlite();
+        let scope = PartnerScope::for_unit_tests("a-partner");
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day");
+        let statements = statements_of(&mut conn, |conn| {
+            load(conn, &scope, [3, 2, 1], today, chrono_tz::Asia::Kolkata).expect("a chart");
+        });
+        assert_eq!(statements.len(), 2, "{statements:#?}");
+        // Each search is a range of the partner's days, or of its hours at one
+        // month's edge (one branch of `MULTI-INDEX OR`), never all its hours.
+        for (sql, range) in statements.iter().zip(["day>", "hour>"]) {
+            let plan = plan_of(&mut conn, sql);
+            let searches: Vec<&String> = plan.iter().filter(|s| s.starts_with("SEARCH")).collect();
+            assert!(!searches.is_empty(), "{sql}: {plan:#?}");
+            assert!(
+                searches
+                    .iter()
+                    .all(|step| step.contains("PRIMARY KEY (partner_id=? AND")
+                        && step.contains(range)),
+                "{sql}: {plan:#?}"
+            );
+            assert!(
+                plan.iter().all(|step| step.starts_with("SEARCH")
+                    || step.starts_with("MULTI-INDEX OR")
+                    || step.starts_with("INDEX ")),
+                "{sql}: {plan:#?}"
+            );
+        }
+    }
+
+    /// The sums since each month's start equal those of the hourly rows alone,
+    /// read plainly, whatever hour of the day the changes and the month's start
+    /// fall on (Kolkata's months start at 18:30 UTC, Paris's at 22:00 or 23:00).
+    #[test]
+    fn the_sums_since_each_month_start_are_those_of_the_hours() {
+        use crate::db::plans::empty_sqlite;
+        use diesel::dsl::sum;
+        use rand::{Rng, SeedableRng};
+        let mut conn = empty_sqlite();
+        let scope = PartnerScope::for_unit_tests("a-partner");
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day");
+        let first = NaiveDate::from_ymd_opt(2025, 11, 1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .expect("an hour");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut written = std::collections::HashSet::new();
+        for _ in 0..2_000 {
+            let hour = first + chrono::Duration::hours(rng.gen_range(0..9_600));
+            let state = CustomerState::ALL[rng.gen_range(0..3)].as_str();
+            if !written.insert((hour, state)) {
+                continue;
+            }
+            // Triggers keep the daily table in step with each write.
+            diesel::insert_into(customer_state_changes::table)
+                .values((
+                    customer_state_changes::partner_id.eq("a-partner"),
+                    customer_state_changes::hour.eq(hour),
+                    customer_state_changes::state.eq(state),
+                    customer_state_changes::delta.eq(rng.gen_range(-3..=5)),
+                ))
+                .execute(&mut conn)
+                .expect("a change");
+        }
+        for zone in [
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::Europe::Paris,
+            chrono_tz::UTC,
+        ] {
+            let starts: Vec<NaiveDateTime> = (0..MONTHS as u32 - 1)
+                .filter_map(|back| month_start(today, back).map(|day| boundary(day, zone)))
+                .collect();
+            let since = changes_since(&mut conn, &scope, &starts).expect("the sums");
+            for (start, sums) in starts.iter().zip(&since) {
+                let mut plain = [0i64; 3];
+                let rows: Vec<(String, Option<i64>)> = customer_state_changes::table
+                    .filter(customer_state_changes::hour.ge(start))
+                    .group_by(customer_state_changes::state)
+                    .select((
+                        customer_state_changes::state,
+                        sum(customer_state_changes::delta),
+                    ))
+                    .load(&mut conn)
+                    .expect("plain sums");
+                for (state, delta) in rows {
+                    let index = CustomerState::ALL.iter().position(|s| s.as_str() == state);
+                    plain[index.expect("a state")] += delta.unwrap_or(0);
+                }
+                assert_eq!(*sums, plain, "since {start} ({zone})");
+            }
+        }
     }
 }
