@@ -50,6 +50,10 @@
 //! - the resident memory of the process (client and server share it; the
 //!   seeding runs in a child process so that its memory is not counted).
 //!
+//! PARTNERDESK_BENCH_STATEMENTS=<n> measures no scenario: it prints the time
+//! of each statement of partner A's home, over `n` pages read one at a time
+//! (`statements.rs`).
+//!
 //! Any answer other than 200 counts as a failure and makes the bench exit non-zero.
 
 mod client;
@@ -57,6 +61,7 @@ mod database;
 mod report;
 mod scenarios;
 mod seed;
+mod statements;
 
 use std::net::TcpListener;
 use std::process::ExitCode;
@@ -285,6 +290,11 @@ async fn main() -> ExitCode {
     let address = start_server(&run, &data_dir, &database).await;
     if !database::prepare(&data_dir, &database, customers) {
         return ExitCode::FAILURE;
+    }
+    let repeats = env_number(statements::STATEMENTS_VAR, 0);
+    if repeats > 0 {
+        statements::print_home(&database.url, repeats);
+        return ExitCode::SUCCESS;
     }
     let clients = Clients::sign_in(&run, &address).await;
     let results = run_scenarios(&run, &address, &clients).await;
