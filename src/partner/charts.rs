@@ -7,9 +7,10 @@ use crate::auth::scope::PartnerScope;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use diesel::prelude::*;
 
+use super::since::{Edges, within_hours};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_creation_days, customer_creations};
-use crate::monitoring::spans;
+use diesel::sql_types::Bool;
 
 pub const MONTHS: usize = 12;
 const WIDTH: i64 = 600;
@@ -101,54 +102,81 @@ fn created_in_reach(
     query.count().get_result(conn)
 }
 
-/// The partner's customers created from `from` until `until`: sums over the
-/// kept days and hours; the kept sums are the whole partner's, so a member
-/// limited to some groups has their customers counted.
-fn created_between(
-    conn: &mut DbConnection,
-    scope: &PartnerScope,
-    from: NaiveDateTime,
-    until: NaiveDateTime,
-) -> QueryResult<i64> {
-    if scope.reach().is_limited() {
-        return created_in_reach(conn, scope, from, until);
-    }
-    let spans = spans::split(from, until);
-    let mut sum = 0;
-    if let Some((first, end)) = spans.days {
-        let days: Option<i64> = customer_creation_days::table
-            .filter(customer_creation_days::partner_id.eq(scope.partner_id()))
-            .filter(customer_creation_days::day.ge(first))
-            .filter(customer_creation_days::day.lt(end))
-            .select(diesel::dsl::sum(customer_creation_days::customers))
-            .first(conn)?;
-        sum += days.unwrap_or(0);
-    }
-    for (start, stop) in spans.hours {
-        let hours: Option<i64> = customer_creations::table
-            .filter(customer_creations::partner_id.eq(scope.partner_id()))
-            .filter(customer_creations::hour.ge(start))
-            .filter(customer_creations::hour.lt(stop))
-            .select(diesel::dsl::sum(customer_creations::customers))
-            .first(conn)?;
-        sum += hours.unwrap_or(0);
-    }
-    Ok(sum.max(0))
-}
-
 /// New customers of the partner in each of the last twelve months (the current
-/// one included), months as the reader's time zone has them: sums over the days
-/// of `customer_creation_days` and the hours of `customer_creations` (kept by
-/// triggers, migrations 12 and 25).
+/// one included), months as the reader's time zone has them. For the whole
+/// partner, a month's count is the customers created since its start less those
+/// created since the next one's; the sums since each start are read from
+/// `customer_creation_days` and `customer_creations` (kept by triggers,
+/// migrations 12 and 25) in two statements for the year (`since`). The kept
+/// sums are the whole partner's: a member limited to some groups has their
+/// customers counted.
 pub fn new_customers(
     conn: &mut DbConnection,
     scope: &PartnerScope,
     today: NaiveDate,
     zone: chrono_tz::Tz,
 ) -> QueryResult<MonthlyChart> {
-    monthly_chart(today, zone, |from, until| {
-        created_between(conn, scope, from, until)
-    })
+    if scope.reach().is_limited() {
+        return monthly_chart(today, zone, |from, until| {
+            created_in_reach(conn, scope, from, until)
+        });
+    }
+    let since = created_since(conn, scope, &month_starts(today, zone))?;
+    let mut counts = [0i64; MONTHS];
+    for (n, count) in counts.iter_mut().enumerate() {
+        *count = (since[n] - since[n + 1]).max(0);
+    }
+    Ok(drawn(today, counts))
+}
+
+/// The partner's customers created from each of `starts` on (the last is the
+/// next month's start: none, unless an account says it was created later).
+fn created_since(
+    conn: &mut DbConnection,
+    scope: &PartnerScope,
+    starts: &[NaiveDateTime],
+) -> QueryResult<Vec<i64>> {
+    use customer_creation_days as days;
+    use customer_creations as hours;
+    let mut since = vec![0i64; starts.len()];
+    let edges = Edges::of(starts);
+    let Some(earliest) = edges.earliest_day() else {
+        return Ok(since);
+    };
+    let day_rows: Vec<(NaiveDate, i32)> = days::table
+        .filter(days::partner_id.eq(scope.partner_id()))
+        .filter(days::day.ge(earliest))
+        .select((days::day, days::customers))
+        .load(conn)?;
+    for (day, customers) in day_rows {
+        for n in edges.holding_day(day) {
+            since[n] += i64::from(customers);
+        }
+    }
+    let Some(within) = within_hours!(hours, scope.partner_id().as_str(), edges) else {
+        return Ok(since);
+    };
+    let hour_rows: Vec<(NaiveDateTime, i32)> = hours::table
+        .filter(within)
+        .select((hours::hour, hours::customers))
+        .load(conn)?;
+    for (hour, customers) in hour_rows {
+        for n in edges.holding_hour(hour) {
+            since[n] += i64::from(customers);
+        }
+    }
+    Ok(since)
+}
+
+/// The first instants of the last twelve months and of the next one, in UTC.
+fn month_starts(today: NaiveDate, zone: chrono_tz::Tz) -> [NaiveDateTime; MONTHS + 1] {
+    // starts[n]: the start of the month 11 - n back; starts[12] the next month's.
+    let mut starts = [NaiveDateTime::MIN; MONTHS + 1];
+    for (n, start) in starts.iter_mut().enumerate() {
+        *start =
+            month_boundary(today, MONTHS as i64 - 1 - n as i64, zone).unwrap_or(NaiveDateTime::MIN);
+    }
+    starts
 }
 
 /// The chart of the last twelve months, each month's bar `count(start, end)`
@@ -160,20 +188,16 @@ pub fn monthly_chart(
     zone: chrono_tz::Tz,
     mut count_between: impl FnMut(NaiveDateTime, NaiveDateTime) -> QueryResult<i64>,
 ) -> QueryResult<MonthlyChart> {
-    // starts[n]: the start of the month 11 - n back; starts[12] the next month's.
-    let mut starts = [NaiveDateTime::MIN; MONTHS + 1];
-    for (n, start) in starts.iter_mut().enumerate() {
-        *start =
-            month_boundary(today, MONTHS as i64 - 1 - n as i64, zone).unwrap_or(NaiveDateTime::MIN);
-    }
-    // For the whole partner (`created_between`), a month's whole UTC days
-    // from the sums by day, the hours at its edges from the hourly table: a
-    // day's row is the sum of its hours (kept by triggers, migration 25), so
-    // the counts are those of the hours alone.
+    let starts = month_starts(today, zone);
     let mut counts = [0i64; MONTHS];
     for (n, count) in counts.iter_mut().enumerate() {
         *count = count_between(starts[n], starts[n + 1])?;
     }
+    Ok(drawn(today, counts))
+}
+
+/// The chart of the last twelve months' `counts`, the oldest first.
+fn drawn(today: NaiveDate, counts: [i64; MONTHS]) -> MonthlyChart {
     let mut months = Vec::with_capacity(MONTHS);
     for (n, count) in counts.into_iter().enumerate() {
         let Some(start) = month_start(today, (MONTHS - 1 - n) as u32) else {
@@ -206,11 +230,73 @@ pub fn monthly_chart(
             }
         })
         .collect();
-    Ok(MonthlyChart {
+    MonthlyChart {
         bars,
         width: WIDTH,
         height: HEIGHT,
         axis_y: HEIGHT - BOTTOM,
         label_y: HEIGHT - 8,
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each month's new customers equal a plain sum of the hourly rows over
+    /// the month as the reader's zone has it, whatever hour the creations and
+    /// the month's start fall on; the year is read in two statements at most.
+    #[test]
+    fn each_month_holds_the_creations_of_its_hours_read_in_two_statements() {
+        use crate::db::plans::{empty_sqlite, statements_of};
+        use rand::{Rng, SeedableRng};
+        let mut conn = empty_sqlite();
+        let scope = PartnerScope::for_unit_tests("a-partner");
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day");
+        let first = NaiveDate::from_ymd_opt(2025, 11, 1)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .expect("an hour");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let mut written = std::collections::HashSet::new();
+        for _ in 0..2_000 {
+            let hour = first + chrono::Duration::hours(rng.gen_range(0..9_600));
+            if !written.insert(hour) {
+                continue;
+            }
+            // Triggers keep the daily table in step with each write.
+            diesel::insert_into(customer_creations::table)
+                .values((
+                    customer_creations::partner_id.eq("a-partner"),
+                    customer_creations::hour.eq(hour),
+                    customer_creations::customers.eq(rng.gen_range(1..=4)),
+                ))
+                .execute(&mut conn)
+                .expect("a creation");
+        }
+        for zone in [
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::Europe::Paris,
+            chrono_tz::UTC,
+        ] {
+            let mut chart = None;
+            let statements = statements_of(&mut conn, |conn| {
+                chart = Some(new_customers(conn, &scope, today, zone).expect("a chart"));
+            });
+            // UTC's months start at midnight: no hour is read.
+            let expected = if zone == chrono_tz::UTC { 1 } else { 2 };
+            assert_eq!(statements.len(), expected, "{statements:#?}");
+            let bars = chart.expect("a chart").bars;
+            let starts = month_starts(today, zone);
+            assert_eq!(bars.len(), MONTHS);
+            for (n, bar) in bars.iter().enumerate() {
+                let plain: Option<i64> = customer_creations::table
+                    .filter(customer_creations::hour.ge(starts[n]))
+                    .filter(customer_creations::hour.lt(starts[n + 1]))
+                    .select(diesel::dsl::sum(customer_creations::customers))
+                    .first(&mut conn)
+                    .expect("a plain sum");
+                assert_eq!(bar.count, plain.unwrap_or(0), "month {n} ({zone})");
+            }
+        }
+    }
 }

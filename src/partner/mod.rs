@@ -7,6 +7,7 @@ pub mod context;
 pub mod home;
 mod home_reach;
 pub mod monitors_down;
+mod since;
 pub mod state_history;
 
 pub use home::home;

@@ -16,10 +16,10 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use super::charts::{MONTHS, month_start, utc_midnight};
+use super::since::{Edges, within_hours};
 use crate::customers::CustomerState;
+use crate::db::DbConnection;
 use crate::db::schema::{customer_state_changes, customer_state_days};
-use crate::db::{DbConnection, MultiBackend};
-use crate::monitoring::spans;
 use diesel::sql_types::Bool;
 
 const WIDTH: i64 = 600;
@@ -159,12 +159,8 @@ fn changes_since(
     use customer_state_changes as hours;
     use customer_state_days as days;
     let mut since = vec![[0i64; 3]; starts.len()];
-    // Each start's first whole day, and the hours before it: [start, midnight).
-    let edges: Vec<(NaiveDateTime, NaiveDateTime)> = starts
-        .iter()
-        .map(|start| (*start, spans::next_midnight(*start)))
-        .collect();
-    let Some(earliest) = edges.iter().map(|(_, midnight)| midnight.date()).min() else {
+    let edges = Edges::of(starts);
+    let Some(earliest) = edges.earliest_day() else {
         return Ok(since);
     };
     let day_rows: Vec<(NaiveDate, String, i32)> = days::table
@@ -173,27 +169,11 @@ fn changes_since(
         .select((days::day, days::state, days::delta))
         .load(conn)?;
     for (day, state, delta) in day_rows {
-        for (n, (_, midnight)) in edges.iter().enumerate() {
-            if day >= midnight.date() {
-                add(&mut since[n], &state, delta);
-            }
+        for n in edges.holding_day(day) {
+            add(&mut since[n], &state, delta);
         }
     }
-    let mut within: Option<Box<dyn BoxableExpression<hours::table, MultiBackend, SqlType = Bool>>> =
-        None;
-    for (start, midnight) in edges.iter().filter(|(start, midnight)| start < midnight) {
-        // The partner in each branch, so that SQLite searches each edge's range
-        // of the key (`MULTI-INDEX OR`) rather than all the partner's hours.
-        let edge = hours::partner_id
-            .eq(scope.partner_id().as_str().to_owned())
-            .and(hours::hour.ge(*start))
-            .and(hours::hour.lt(*midnight));
-        within = Some(match within {
-            None => Box::new(edge),
-            Some(others) => Box::new(others.or(edge)),
-        });
-    }
-    let Some(within) = within else {
+    let Some(within) = within_hours!(hours, scope.partner_id().as_str(), edges) else {
         return Ok(since);
     };
     let hour_rows: Vec<(NaiveDateTime, String, i32)> = hours::table
@@ -201,10 +181,8 @@ fn changes_since(
         .select((hours::hour, hours::state, hours::delta))
         .load(conn)?;
     for (hour, state, delta) in hour_rows {
-        for (n, (start, midnight)) in edges.iter().enumerate() {
-            if *start <= hour && hour < *midnight {
-                add(&mut since[n], &state, delta);
-            }
+        for n in edges.holding_hour(hour) {
+            add(&mut since[n], &state, delta);
         }
     }
     Ok(since)
