@@ -184,6 +184,44 @@ const LICENCE_PARTNER: Recomputation = both(
      WHERE l.partner_id IS DISTINCT FROM c.partner_id",
 );
 
+const CUSTOMER_TRIAL_ENDS: Recomputation = both(
+    "customer_trial_ends",
+    "SELECT partner_id || ' / ' || CAST(day AS TEXT) AS key, \
+            CAST(SUM(stored) AS TEXT) AS stored, CAST(SUM(expected) AS TEXT) AS expected \
+     FROM ( \
+         SELECT partner_id, day, customers AS stored, 0 AS expected \
+         FROM customer_trial_ends \
+         UNION ALL \
+         SELECT partner_id, trial_ends_on, 0, 1 \
+         FROM customer_accounts WHERE partner_id IS NOT NULL AND billing_type = 'trial' \
+             AND trial_ends_on IS NOT NULL) AS side_by_side \
+     GROUP BY partner_id, day \
+     HAVING SUM(stored) <> SUM(expected)",
+);
+
+/// Each customer's dates of active licence expiry with the previous one
+/// (migration 40), as the replaceable schema's one definition gives them; side
+/// by side, as the counters are (joined to the view, which numbers each
+/// customer's dates, SQLite read it again for every row: minutes at 100,000
+/// customers).
+const CUSTOMER_EXPIRY_DATES: Recomputation = both(
+    "customer_expiry_dates",
+    "SELECT customer_id || ' / ' || CAST(expires_on AS TEXT) AS key, \
+            COALESCE(MAX(stored), '(none)') AS stored, \
+            COALESCE(MAX(expected), '(none)') AS expected \
+     FROM ( \
+         SELECT customer_id, expires_on, \
+                partner_id || ' / ' || COALESCE(CAST(previous_expiry AS TEXT), '(none)') AS stored, \
+                NULL AS expected \
+         FROM customer_expiry_dates \
+         UNION ALL \
+         SELECT customer_id, expires_on, NULL, \
+                partner_id || ' / ' || COALESCE(CAST(previous_expiry AS TEXT), '(none)') \
+         FROM customer_licence_expiries) AS side_by_side \
+     GROUP BY customer_id, expires_on \
+     HAVING COALESCE(MAX(stored), '(none)') <> COALESCE(MAX(expected), '(none)')",
+);
+
 /// SQLite's search: each customer with a partner has one row of the list's
 /// columns, and no other customer has one.
 const SEARCH_ROWS: Recomputation = both(
@@ -275,6 +313,8 @@ const EVERY_BACKEND: &[Recomputation] = &[
     CUSTOMER_CREATION_DAYS,
     PARTNER_MONITORS,
     LICENCE_PARTNER,
+    CUSTOMER_EXPIRY_DATES,
+    CUSTOMER_TRIAL_ENDS,
     GROUP_MEMBER_COPIES,
     GROUP_MEMBER_SEARCHED_COPIES,
 ];

@@ -128,6 +128,19 @@ pub fn drop_all(conn: &mut DbConnection) -> QueryResult<()> {
                     quoted(&trigger.table_name)
                 ));
             }
+            // Views before the functions they may call; an extension's are its own.
+            let views: Vec<Name> = diesel::sql_query(
+                "SELECT c.relname::text AS name FROM pg_class c \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.relkind = 'v' AND n.nspname = current_schema() AND NOT EXISTS ( \
+                     SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass \
+                     AND d.objid = c.oid AND d.deptype = 'e') \
+                 ORDER BY 1",
+            )
+            .load(c)?;
+            for view in views {
+                statements.push_str(&format!("DROP VIEW {} CASCADE;\n", quoted(&view.name)));
+            }
             // regprocedure prints the name (quoted where needed) with the
             // argument types, as DROP FUNCTION wants it.
             let functions: Vec<Name> = diesel::sql_query(

@@ -310,12 +310,13 @@ fn trial_figures(
             reached.trials_ended(now.date()),
         ),
         None => (
-            list::matching(conn, scope, &trials)
-                .count()
-                .get_result(conn)?,
-            list::matching(conn, scope, &ended)
-                .count()
-                .get_result(conn)?,
+            list::count_trials_ending(
+                conn,
+                scope,
+                today,
+                today + Duration::days(TRIALS_ENDING_DAYS),
+            )?,
+            list::count_trials_ended(conn, scope, now)?,
         ),
     };
     let trials_ending = Figure::of(&trials, "home-trials-ending", "trials-ending", trial_count);

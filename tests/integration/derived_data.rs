@@ -24,7 +24,7 @@ fn backend(conn: &DbConnection) -> Backend {
 }
 
 /// The demo's partner and customers, then the writes that move derived data
-/// most: customers changing state, partner and creation time, licences
+/// most: customers changing state, partner, billing, trial and creation time, licences
 /// reported over quantity, expired, deleted and moved, monitors added,
 /// moved and deleted.
 async fn busy_app() -> TestApp {
@@ -67,10 +67,12 @@ async fn busy_app() -> TestApp {
         .set((
             customer_accounts::state.eq("suspended"),
             customer_accounts::health_level.eq(2),
+            customer_accounts::billing_type.eq("trial"),
+            customer_accounts::trial_ends_on.eq(Some(later.date() + chrono::Duration::days(5))),
             customer_accounts::updated_at.eq(later),
         ))
         .execute(&mut conn)
-        .expect("suspend a customer");
+        .expect("suspend a customer, on a trial");
     diesel::update(customer_accounts::table.find(fourth))
         .set(customer_accounts::created_at.eq(later - chrono::Duration::days(40)))
         .execute(&mut conn)
@@ -245,6 +247,29 @@ const EVERY_BACKEND: &[Corruption] = &[
                  WHERE customer_accounts.id = licences.customer_id) WHERE id = '{key}'",
         derived: "licences.partner_id",
         reported_key: "{key}",
+    },
+    Corruption {
+        pick: "SELECT customer_id || '|' || CAST(expires_on AS TEXT) AS key \
+               FROM customer_expiry_dates ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_expiry_dates SET previous_expiry = '2000-01-01' \
+                  WHERE customer_id || '|' || CAST(expires_on AS TEXT) = '{key}'",
+        repair: "UPDATE customer_expiry_dates SET previous_expiry = ( \
+                     SELECT e.previous_expiry FROM customer_licence_expiries e \
+                     WHERE e.customer_id = customer_expiry_dates.customer_id \
+                       AND e.expires_on = customer_expiry_dates.expires_on) \
+                 WHERE customer_id || '|' || CAST(expires_on AS TEXT) = '{key}'",
+        derived: "customer_expiry_dates",
+        reported_key: "{key|/}",
+    },
+    Corruption {
+        pick: "SELECT partner_id || '|' || CAST(day AS TEXT) AS key \
+               FROM customer_trial_ends ORDER BY 1 LIMIT 1",
+        corrupt: "UPDATE customer_trial_ends SET customers = customers + 1 \
+                  WHERE partner_id || '|' || CAST(day AS TEXT) = '{key}'",
+        repair: "UPDATE customer_trial_ends SET customers = customers - 1 \
+                 WHERE partner_id || '|' || CAST(day AS TEXT) = '{key}'",
+        derived: "customer_trial_ends",
+        reported_key: "{key|/}",
     },
     Corruption {
         pick: "SELECT group_id || '|' || customer_id AS key FROM customer_group_members \

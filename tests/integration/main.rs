@@ -53,6 +53,7 @@ mod hygiene;
 mod identity;
 mod identity_offers;
 mod kept_search_counts;
+mod licences_expiring;
 mod metrics;
 mod migrations;
 mod monitoring;

@@ -89,7 +89,8 @@ fn schema_of(conn: &mut DbConnection) -> Schema {
 }
 
 fn columns_of(conn: &mut DbConnection) -> BTreeSet<(String, String, String, &'static str)> {
-    // A primary key column is never null, whatever SQLite declares.
+    // A primary key column is never null, whatever SQLite declares. Tables
+    // only: the replaceable schema's views are not part of it.
     let columns: Vec<ColumnRow> = match conn {
         DbConnection::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS column_name, p.type AS column_type, \
@@ -106,6 +107,8 @@ fn columns_of(conn: &mut DbConnection) -> BTreeSet<(String, String, String, &'st
                     CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END AS nullable \
              FROM information_schema.columns WHERE table_schema = 'public' \
              AND table_name <> '__diesel_schema_migrations' \
+             AND table_name IN (SELECT table_name FROM information_schema.tables \
+                                WHERE table_schema = 'public' AND table_type = 'BASE TABLE') \
              AND table_name NOT LIKE 'customer_search%'",
         )
         .load(c),

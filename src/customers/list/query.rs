@@ -201,27 +201,8 @@ pub fn matching<'a>(conn: &DbConnection, scope: &'a PartnerScope, view: &'a View
 
 /// The day a view of ended trials compares with: the UTC day of its instant
 /// (a view without one, and none is built so, ends nothing).
-fn day_of(view: &View) -> NaiveDate {
+pub(super) fn day_of(view: &View) -> NaiveDate {
     view.now.map_or(NaiveDate::MIN, |now| now.date())
-}
-
-/// How many of the partner's customers have an active licence expiring from
-/// `from` to `to`: the count of `View::licences_expiring`, read from the
-/// licences' index alone.
-pub fn count_licences_expiring(
-    conn: &mut DbConnection,
-    scope: &PartnerScope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> QueryResult<i64> {
-    if scope.reach().is_limited() {
-        // Counted on the accounts the member reaches, as the list does.
-        let view = View::licences_expiring(from, to);
-        return matching(conn, scope, &view).count().get_result(conn);
-    }
-    expiring_licences!(scope.partner_id(), from, to)
-        .select(diesel::dsl::count(licences::customer_id).aggregate_distinct())
-        .get_result(conn)
 }
 
 /// `matching`, in the view's order.

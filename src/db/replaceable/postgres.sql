@@ -177,6 +177,33 @@ CREATE TRIGGER customer_creations_update AFTER UPDATE OF partner_id, created_at 
     FOR EACH ROW WHEN ((OLD.partner_id, OLD.created_at) IS DISTINCT FROM (NEW.partner_id, NEW.created_at))
     EXECUTE FUNCTION customer_creations_track();
 
+-- customer_trial_ends: a partner's trial customers by the day their trial ends
+-- (migration 41), for the home's two trial figures.
+CREATE FUNCTION customer_trial_ends_track() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.partner_id IS NOT NULL
+        AND OLD.billing_type = 'trial' AND OLD.trial_ends_on IS NOT NULL THEN
+        UPDATE customer_trial_ends SET customers = customers - 1
+            WHERE partner_id = OLD.partner_id AND day = OLD.trial_ends_on;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.partner_id IS NOT NULL
+        AND NEW.billing_type = 'trial' AND NEW.trial_ends_on IS NOT NULL THEN
+        INSERT INTO customer_trial_ends (partner_id, day, customers)
+            VALUES (NEW.partner_id, NEW.trial_ends_on, 1)
+            ON CONFLICT (partner_id, day)
+            DO UPDATE SET customers = customer_trial_ends.customers + 1;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER customer_trial_ends_insert_delete AFTER INSERT OR DELETE ON customer_accounts
+    FOR EACH ROW EXECUTE FUNCTION customer_trial_ends_track();
+CREATE TRIGGER customer_trial_ends_update AFTER UPDATE OF partner_id, billing_type, trial_ends_on
+    ON customer_accounts
+    FOR EACH ROW WHEN ((OLD.partner_id, OLD.billing_type, OLD.trial_ends_on)
+                       IS DISTINCT FROM (NEW.partner_id, NEW.billing_type, NEW.trial_ends_on))
+    EXECUTE FUNCTION customer_trial_ends_track();
+
 -- customer_state_days and customer_creation_days: the two tables above summed by
 -- UTC day (migration 25), kept by triggers on them, so a day's row is the sum of
 -- its hours whoever writes the hours (a partner's import writes its history).
@@ -295,6 +322,56 @@ $$;
 CREATE TRIGGER customer_licences_partner AFTER UPDATE OF partner_id ON customer_accounts
     FOR EACH ROW WHEN (OLD.partner_id IS DISTINCT FROM NEW.partner_id)
     EXECUTE FUNCTION customer_licences_partner();
+
+-- customer_expiry_dates: each customer's dates of active licence expiry, each
+-- with the customer's previous one (migration 40), so the home counts the
+-- customers with a licence expiring soon as one range of its key. This view
+-- is the one definition: the triggers rewrite a customer's rows from it and
+-- `partnerdesk check` compares them with it.
+CREATE VIEW customer_licence_expiries (partner_id, expires_on, customer_id, previous_expiry) AS
+    SELECT c.partner_id, d.expires_on, d.customer_id,
+           LAG(d.expires_on) OVER (PARTITION BY d.customer_id ORDER BY d.expires_on)
+    FROM (SELECT DISTINCT customer_id, expires_on FROM licences
+          WHERE status = 'active' AND expires_on IS NOT NULL) AS d
+    JOIN customer_accounts c ON c.id = d.customer_id
+    WHERE c.partner_id IS NOT NULL;
+
+-- The customer is locked first, as licences_summary does: a change of another
+-- licence of theirs not yet committed is waited for, and the rows are then
+-- rewritten from what it committed (each statement here sees it).
+CREATE FUNCTION refresh_customer_expiry_dates(customer TEXT) RETURNS VOID
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM customer_accounts WHERE id = customer FOR NO KEY UPDATE;
+    DELETE FROM customer_expiry_dates WHERE customer_id = customer;
+    INSERT INTO customer_expiry_dates (partner_id, expires_on, customer_id, previous_expiry)
+        SELECT partner_id, expires_on, customer_id, previous_expiry
+        FROM customer_licence_expiries WHERE customer_id = customer;
+END;
+$$;
+CREATE FUNCTION licences_expiry_dates() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM refresh_customer_expiry_dates(NEW.customer_id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.customer_id <> NEW.customer_id) THEN
+        PERFORM refresh_customer_expiry_dates(OLD.customer_id);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER licences_expiry_dates
+    AFTER INSERT OR DELETE OR UPDATE OF customer_id, status, expires_on
+    ON licences FOR EACH ROW EXECUTE FUNCTION licences_expiry_dates();
+CREATE FUNCTION customer_expiry_dates_partner() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM refresh_customer_expiry_dates(NEW.id);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER customer_expiry_dates_partner AFTER UPDATE OF partner_id ON customer_accounts
+    FOR EACH ROW WHEN (OLD.partner_id IS DISTINCT FROM NEW.partner_id)
+    EXECUTE FUNCTION customer_expiry_dates_partner();
 
 -- customer_group_members carries copies of its customer's partner and of the
 -- columns a limited member's figures and counts read (migration 37), so a

@@ -169,6 +169,35 @@ BEGIN
         ON CONFLICT (partner_id, hour) DO UPDATE SET customers = customers + 1;
 END;
 
+-- customer_trial_ends: a partner's trial customers by the day their trial ends
+-- (migration 41), for the home's two trial figures.
+CREATE TRIGGER customer_trial_ends_insert AFTER INSERT ON customer_accounts
+WHEN new.partner_id IS NOT NULL AND new.billing_type = 'trial' AND new.trial_ends_on IS NOT NULL
+BEGIN
+    INSERT INTO customer_trial_ends (partner_id, day, customers)
+        VALUES (new.partner_id, new.trial_ends_on, 1)
+        ON CONFLICT (partner_id, day) DO UPDATE SET customers = customers + 1;
+END;
+CREATE TRIGGER customer_trial_ends_delete AFTER DELETE ON customer_accounts
+WHEN old.partner_id IS NOT NULL AND old.billing_type = 'trial' AND old.trial_ends_on IS NOT NULL
+BEGIN
+    UPDATE customer_trial_ends SET customers = customers - 1
+        WHERE partner_id = old.partner_id AND day = old.trial_ends_on;
+END;
+CREATE TRIGGER customer_trial_ends_update AFTER UPDATE OF partner_id, billing_type, trial_ends_on
+    ON customer_accounts
+WHEN old.partner_id IS NOT new.partner_id OR old.billing_type IS NOT new.billing_type
+    OR old.trial_ends_on IS NOT new.trial_ends_on
+BEGIN
+    UPDATE customer_trial_ends SET customers = customers - 1
+        WHERE old.billing_type = 'trial' AND partner_id = old.partner_id AND day = old.trial_ends_on;
+    INSERT INTO customer_trial_ends (partner_id, day, customers)
+        SELECT new.partner_id, new.trial_ends_on, 1
+        WHERE new.partner_id IS NOT NULL AND new.billing_type = 'trial'
+          AND new.trial_ends_on IS NOT NULL
+        ON CONFLICT (partner_id, day) DO UPDATE SET customers = customers + 1;
+END;
+
 -- customer_state_days and customer_creation_days: the two tables above summed by
 -- UTC day (migration 25), kept by triggers on them, so a day's row is the sum of
 -- its hours whoever writes the hours (a partner's import writes its history).
@@ -295,6 +324,46 @@ END;
 CREATE TRIGGER licences_partner_customer AFTER UPDATE OF partner_id ON customer_accounts
 WHEN old.partner_id IS NOT new.partner_id BEGIN
     UPDATE licences SET partner_id = new.partner_id WHERE customer_id = new.id;
+END;
+
+-- customer_expiry_dates: each customer's dates of active licence expiry, each
+-- with the customer's previous one (migration 40), so the home counts the
+-- customers with a licence expiring soon as one range of its key. This view
+-- is the one definition: the triggers rewrite a customer's rows from it and
+-- `partnerdesk check` compares them with it.
+CREATE VIEW customer_licence_expiries (partner_id, expires_on, customer_id, previous_expiry) AS
+    SELECT c.partner_id, d.expires_on, d.customer_id,
+           LAG(d.expires_on) OVER (PARTITION BY d.customer_id ORDER BY d.expires_on)
+    FROM (SELECT DISTINCT customer_id, expires_on FROM licences
+          WHERE status = 'active' AND expires_on IS NOT NULL) AS d
+    JOIN customer_accounts c ON c.id = d.customer_id
+    WHERE c.partner_id IS NOT NULL;
+
+CREATE TRIGGER customer_expiry_dates_insert AFTER INSERT ON licences BEGIN
+    DELETE FROM customer_expiry_dates WHERE customer_id = new.customer_id;
+    INSERT INTO customer_expiry_dates (partner_id, expires_on, customer_id, previous_expiry)
+        SELECT partner_id, expires_on, customer_id, previous_expiry
+        FROM customer_licence_expiries WHERE customer_id = new.customer_id;
+END;
+CREATE TRIGGER customer_expiry_dates_update AFTER UPDATE OF customer_id, status, expires_on
+    ON licences BEGIN
+    DELETE FROM customer_expiry_dates WHERE customer_id IN (old.customer_id, new.customer_id);
+    INSERT INTO customer_expiry_dates (partner_id, expires_on, customer_id, previous_expiry)
+        SELECT partner_id, expires_on, customer_id, previous_expiry
+        FROM customer_licence_expiries WHERE customer_id IN (old.customer_id, new.customer_id);
+END;
+CREATE TRIGGER customer_expiry_dates_delete AFTER DELETE ON licences BEGIN
+    DELETE FROM customer_expiry_dates WHERE customer_id = old.customer_id;
+    INSERT INTO customer_expiry_dates (partner_id, expires_on, customer_id, previous_expiry)
+        SELECT partner_id, expires_on, customer_id, previous_expiry
+        FROM customer_licence_expiries WHERE customer_id = old.customer_id;
+END;
+CREATE TRIGGER customer_expiry_dates_partner AFTER UPDATE OF partner_id ON customer_accounts
+WHEN old.partner_id IS NOT new.partner_id BEGIN
+    DELETE FROM customer_expiry_dates WHERE customer_id = new.id;
+    INSERT INTO customer_expiry_dates (partner_id, expires_on, customer_id, previous_expiry)
+        SELECT partner_id, expires_on, customer_id, previous_expiry
+        FROM customer_licence_expiries WHERE customer_id = new.id;
 END;
 
 -- customer_group_members carries copies of its customer's partner and of the

@@ -129,6 +129,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A partner's trial customers by the day their trial ends; kept by
+    /// triggers (migration 41).
+    customer_trial_ends (partner_id, day) {
+        partner_id -> Text,
+        day -> Date,
+        customers -> Integer,
+    }
+}
+
+diesel::table! {
+    /// Each customer's dates of active licence expiry, with the customer's
+    /// previous such date; kept by triggers (migration 40).
+    customer_expiry_dates (partner_id, expires_on, customer_id) {
+        partner_id -> Text,
+        expires_on -> Date,
+        customer_id -> Text,
+        previous_expiry -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     customer_groups (id) {
         id -> Text,
         partner_id -> Text,

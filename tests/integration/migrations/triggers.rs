@@ -97,6 +97,26 @@ const CORRESPONDING_TRIGGERS: &[(&[&str], &[&str])] = &[
     ),
     (
         &[
+            "customer_trial_ends_insert_delete",
+            "customer_trial_ends_update",
+        ],
+        &[
+            "customer_trial_ends_insert",
+            "customer_trial_ends_update",
+            "customer_trial_ends_delete",
+        ],
+    ),
+    (
+        &["licences_expiry_dates", "customer_expiry_dates_partner"],
+        &[
+            "customer_expiry_dates_insert",
+            "customer_expiry_dates_update",
+            "customer_expiry_dates_delete",
+            "customer_expiry_dates_partner",
+        ],
+    ),
+    (
+        &[
             "customer_group_members_copy",
             "customer_accounts_copy_to_groups",
         ],
