@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use super::query::{day_of, matching};
 use super::view::View;
 use crate::auth::scope::PartnerScope;
-use crate::db::DbConnection;
 use crate::db::schema::{customer_expiry_dates, customer_trial_ends};
+use crate::db::{DbConnection, MultiBackend};
 
 /// How many of the partner's customers have an active licence expiring from
 /// `from` to `to`: the count of `View::licences_expiring`. Each customer's
@@ -50,17 +50,9 @@ pub fn count_trials_ending(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<i64> {
-    if scope.reach().is_limited() {
-        // The kept sums are the whole partner's.
-        let view = View::trials_ending(from, to);
-        return matching(conn, scope, &view).count().get_result(conn);
-    }
-    let sum: Option<i64> = customer_trial_ends::table
-        .filter(customer_trial_ends::partner_id.eq(scope.partner_id().as_str()))
-        .filter(customer_trial_ends::day.between(from, to))
-        .select(diesel::dsl::sum(customer_trial_ends::customers))
-        .get_result(conn)?;
-    Ok(sum.unwrap_or(0))
+    trials_counted(conn, scope, &View::trials_ending(from, to), |days| {
+        days.filter(customer_trial_ends::day.between(from, to))
+    })
 }
 
 /// How many of the partner's trials ended before the UTC day of `now`,
@@ -72,12 +64,29 @@ pub fn count_trials_ended(
     now: chrono::NaiveDateTime,
 ) -> QueryResult<i64> {
     let view = View::trials_ended().at(now);
+    let before = day_of(&view);
+    trials_counted(conn, scope, &view, |days| {
+        days.filter(customer_trial_ends::day.lt(before))
+    })
+}
+
+type TrialEnds<'a> = customer_trial_ends::BoxedQuery<'a, MultiBackend>;
+
+/// The partner's trial customers on the kept days that `within` keeps; for a
+/// member limited to some groups, `view` counted on the list's query.
+fn trials_counted<'a>(
+    conn: &mut DbConnection,
+    scope: &'a PartnerScope,
+    view: &View,
+    within: impl FnOnce(TrialEnds<'a>) -> TrialEnds<'a>,
+) -> QueryResult<i64> {
     if scope.reach().is_limited() {
-        return matching(conn, scope, &view).count().get_result(conn);
+        return matching(conn, scope, view).count().get_result(conn);
     }
-    let sum: Option<i64> = customer_trial_ends::table
+    let days = customer_trial_ends::table
         .filter(customer_trial_ends::partner_id.eq(scope.partner_id().as_str()))
-        .filter(customer_trial_ends::day.lt(day_of(&view)))
+        .into_boxed();
+    let sum: Option<i64> = within(days)
         .select(diesel::dsl::sum(customer_trial_ends::customers))
         .get_result(conn)?;
     Ok(sum.unwrap_or(0))
