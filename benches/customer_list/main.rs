@@ -51,8 +51,8 @@
 //!   seeding runs in a child process so that its memory is not counted).
 //!
 //! PARTNERDESK_BENCH_STATEMENTS=<n> measures no scenario: it prints the time
-//! of each statement of partner A's home, over `n` pages read one at a time
-//! (`statements.rs`).
+//! of each statement of partner A's home and of a search of its list, over `n`
+//! pages of each read one at a time (`statements.rs`).
 //!
 //! Any answer other than 200 counts as a failure and makes the bench exit non-zero.
 
@@ -293,7 +293,7 @@ async fn main() -> ExitCode {
     }
     let repeats = env_number(statements::STATEMENTS_VAR, 0);
     if repeats > 0 {
-        statements::print_home(&database.url, repeats);
+        statements::print(&database.url, repeats);
         return ExitCode::SUCCESS;
     }
     let clients = Clients::sign_in(&run, &address).await;

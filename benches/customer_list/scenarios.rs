@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 
 /// Pieces of generated names ("Summit Dental 1234") and domains
 /// ("summit-dental-1234.example"), as someone would type them.
-const FRAGMENTS: &[&str] = &[
+pub const FRAGMENTS: &[&str] = &[
     "summit",
     "harbor log",
     "dental",

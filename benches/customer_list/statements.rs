@@ -1,9 +1,10 @@
 //! `PARTNERDESK_BENCH_STATEMENTS=<n>`: where a page's database time goes. On
 //! one pooled connection and nothing else running, the reads of partner A's
-//! owner's home (the identity, the figures, the distributor's roll-up) are
-//! made `n` times, and each statement's time is printed, the costliest first,
-//! beside its share of the whole. A statement run several times a page (the
-//! chart's months) is summed under its SQL.
+//! owner's home (the identity, the figures, the distributor's roll-up) and of
+//! a search of the list (the search scenario's texts in turn) are made `n`
+//! times each, and each statement's time is printed, the costliest first,
+//! beside its share of the whole. A statement run several times a page is
+//! summed under its SQL, and "runs" says how many times a page it ran.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,11 +15,13 @@ use diesel::connection::{Connection, InstrumentationEvent};
 use diesel::prelude::*;
 use partnerdesk::auth::identity;
 use partnerdesk::auth::scope::PartnerScope;
+use partnerdesk::customers::list::{self, View};
 use partnerdesk::db::schema::{logins, memberships};
 use partnerdesk::db::{self, DbConnection};
 use partnerdesk::partner::home::{self, Moment, Sections, TRIALS_ENDING_DAYS};
 
 use crate::report::ms;
+use crate::scenarios::FRAGMENTS;
 use crate::seed::OWNER;
 
 pub const STATEMENTS_VAR: &str = "PARTNERDESK_BENCH_STATEMENTS";
@@ -99,18 +102,47 @@ fn home_reads(conn: &mut DbConnection, owner: &(String, String, PartnerScope)) {
         .expect("the distributor's roll-up");
 }
 
-pub fn print_home(database_url: &str, repeats: usize) {
+/// One search page as the list's handler reads it, the `n`th of the search
+/// scenario's texts.
+fn search_reads(conn: &mut DbConnection, scope: &PartnerScope, n: usize) {
+    let view = View {
+        q: FRAGMENTS[n % FRAGMENTS.len()].to_owned(),
+        ..View::default()
+    };
+    list::load(conn, scope, &view).expect("a search page");
+}
+
+/// Partner A's owner's home and search pages, each broken down by statement.
+pub fn print(database_url: &str, repeats: usize) {
     let pool = db::connect(database_url, 1).expect("open a pool on the benchmark's database");
     let mut conn = pool.get().expect("a pooled connection");
     let owner = owner_of_a(&mut conn);
-    // Warm the connection's cache and statement cache as a served page is.
-    for _ in 0..repeats.min(20) {
-        home_reads(&mut conn, &owner);
+    breakdown("partner home", repeats, &mut conn, |conn, _| {
+        home_reads(conn, &owner)
+    });
+    breakdown(
+        "search, the scenario's texts in turn",
+        repeats,
+        &mut conn,
+        |conn, n| search_reads(conn, &owner.2, n),
+    );
+}
+
+/// `reads` (given the page's number) `repeats` times, after as many to warm
+/// the connection's caches as a served page finds them; prints each statement.
+fn breakdown(
+    title: &str,
+    repeats: usize,
+    conn: &mut DbConnection,
+    mut reads: impl FnMut(&mut DbConnection, usize),
+) {
+    for n in 0..repeats.min(20) {
+        reads(conn, n);
     }
     let mut by_sql: HashMap<String, (Duration, usize)> = HashMap::new();
     let started = Instant::now();
-    for _ in 0..repeats {
-        for (sql, took) in timed_statements_of(&mut conn, |conn| home_reads(conn, &owner)) {
+    for n in 0..repeats {
+        for (sql, took) in timed_statements_of(conn, |conn| reads(conn, n)) {
             let entry = by_sql.entry(sql).or_default();
             entry.0 += took;
             entry.1 += 1;
@@ -122,21 +154,21 @@ pub fn print_home(database_url: &str, repeats: usize) {
     rows.sort_by_key(|(_, (took, _))| std::cmp::Reverse(*took));
     let per_page = |took: Duration| ms(took) / repeats as f64;
     println!(
-        "\npartner home's reads, {repeats} pages one at a time: {:.3} ms a page, {:.3} ms of it \
-         in {} statements",
+        "\n{title}: {repeats} pages one at a time, {:.3} ms a page, {:.3} ms of it in {} \
+         statements",
         per_page(whole),
         per_page(in_statements),
         rows.iter().map(|(_, (_, n))| n).sum::<usize>() / repeats.max(1),
     );
-    println!("{:>9} {:>6} {:>5}  statement", "ms/page", "share", "runs");
+    println!("{:>9} {:>6} {:>7}  statement", "ms/page", "share", "runs");
     for (sql, (took, runs)) in rows {
         let share = 100.0 * took.as_secs_f64() / whole.as_secs_f64();
         let short: String = sql.chars().take(160).collect();
+        let runs = runs as f64 / repeats.max(1) as f64;
         println!(
-            "{:>9.3} {:>5.1}% {:>5}  {short}",
+            "{:>9.3} {:>5.1}% {runs:>7.2}  {short}",
             per_page(took),
-            share,
-            runs / repeats.max(1)
+            share
         );
     }
 }
