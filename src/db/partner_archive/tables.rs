@@ -297,6 +297,14 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
         "derived: kept by the target's triggers",
     ),
     ("partner_monitors", "derived: kept by the target's triggers"),
+    (
+        "customer_expiry_dates",
+        "derived: kept by the target's triggers",
+    ),
+    (
+        "customer_trial_ends",
+        "derived: kept by the target's triggers",
+    ),
     ("customer_search_rows", "derived: SQLite's search index"),
     ("customer_search_partners", "derived: SQLite's search index"),
     ("customer_search", "derived: SQLite's search index"),
