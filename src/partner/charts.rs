@@ -7,7 +7,7 @@ use crate::auth::scope::PartnerScope;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use diesel::prelude::*;
 
-use super::since::{Edges, within_hours};
+use super::since::{sums_since, within_hours};
 use crate::db::DbConnection;
 use crate::db::schema::{customer_creation_days, customer_creations};
 use diesel::sql_types::Bool;
@@ -138,34 +138,27 @@ fn created_since(
 ) -> QueryResult<Vec<i64>> {
     use customer_creation_days as days;
     use customer_creations as hours;
-    let mut since = vec![0i64; starts.len()];
-    let edges = Edges::of(starts);
-    let Some(earliest) = edges.earliest_day() else {
-        return Ok(since);
-    };
-    let day_rows: Vec<(NaiveDate, i32)> = days::table
-        .filter(days::partner_id.eq(scope.partner_id()))
-        .filter(days::day.ge(earliest))
-        .select((days::day, days::customers))
-        .load(conn)?;
-    for (day, customers) in day_rows {
-        for n in edges.holding_day(day) {
-            since[n] += i64::from(customers);
-        }
-    }
-    let Some(within) = within_hours!(hours, scope.partner_id().as_str(), edges) else {
-        return Ok(since);
-    };
-    let hour_rows: Vec<(NaiveDateTime, i32)> = hours::table
-        .filter(within)
-        .select((hours::hour, hours::customers))
-        .load(conn)?;
-    for (hour, customers) in hour_rows {
-        for n in edges.holding_hour(hour) {
-            since[n] += i64::from(customers);
-        }
-    }
-    Ok(since)
+    let partner = scope.partner_id().as_str();
+    sums_since(
+        conn,
+        starts,
+        |conn, earliest| {
+            days::table
+                .filter(days::partner_id.eq(partner))
+                .filter(days::day.ge(earliest))
+                .select((days::day, days::customers))
+                .load(conn)
+        },
+        |conn, edges| match within_hours!(hours, partner, edges) {
+            None => Ok(None),
+            Some(within) => hours::table
+                .filter(within)
+                .select((hours::hour, hours::customers))
+                .load(conn)
+                .map(Some),
+        },
+        |sum: &mut i64, customers: &i32| *sum += i64::from(*customers),
+    )
 }
 
 /// The first instants of the last twelve months and of the next one, in UTC.

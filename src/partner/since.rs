@@ -6,8 +6,42 @@
 //! (a year of months), not once or twice for each.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::QueryResult;
 
+use crate::db::DbConnection;
 use crate::monitoring::spans;
+
+/// A table's rows of the partner, each its day or hour and its value.
+pub type Rows<At, V> = Vec<(At, V)>;
+
+/// The sums from each of `starts` until now, each a `S` to which `add` adds
+/// a row's value: the rows that `days` reads from the first day any sum reads
+/// whole, then those that `hours` reads within the `Edges`' hours (none to
+/// read when it has no condition for them).
+pub fn sums_since<S: Clone + Default, V>(
+    conn: &mut DbConnection,
+    starts: &[NaiveDateTime],
+    days: impl FnOnce(&mut DbConnection, NaiveDate) -> QueryResult<Rows<NaiveDate, V>>,
+    hours: impl FnOnce(&mut DbConnection, &Edges) -> QueryResult<Option<Rows<NaiveDateTime, V>>>,
+    add: impl Fn(&mut S, &V),
+) -> QueryResult<Vec<S>> {
+    let mut since = vec![S::default(); starts.len()];
+    let edges = Edges::of(starts);
+    let Some(earliest) = edges.earliest_day() else {
+        return Ok(since);
+    };
+    for (day, value) in days(conn, earliest)? {
+        for n in edges.holding_day(day) {
+            add(&mut since[n], &value);
+        }
+    }
+    for (hour, value) in hours(conn, &edges)?.unwrap_or_default() {
+        for n in edges.holding_hour(hour) {
+            add(&mut since[n], &value);
+        }
+    }
+    Ok(since)
+}
 
 /// Each instant, and the first UTC midnight at or after it.
 pub struct Edges(Vec<(NaiveDateTime, NaiveDateTime)>);

@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use super::charts::{MONTHS, month_start, utc_midnight};
-use super::since::{Edges, within_hours};
+use super::since::{sums_since, within_hours};
 use crate::customers::CustomerState;
 use crate::db::DbConnection;
 use crate::db::schema::{customer_state_changes, customer_state_days};
@@ -158,34 +158,27 @@ fn changes_since(
 ) -> QueryResult<Vec<[i64; 3]>> {
     use customer_state_changes as hours;
     use customer_state_days as days;
-    let mut since = vec![[0i64; 3]; starts.len()];
-    let edges = Edges::of(starts);
-    let Some(earliest) = edges.earliest_day() else {
-        return Ok(since);
-    };
-    let day_rows: Vec<(NaiveDate, String, i32)> = days::table
-        .filter(days::partner_id.eq(scope.partner_id()))
-        .filter(days::day.ge(earliest))
-        .select((days::day, days::state, days::delta))
-        .load(conn)?;
-    for (day, state, delta) in day_rows {
-        for n in edges.holding_day(day) {
-            add(&mut since[n], &state, delta);
-        }
-    }
-    let Some(within) = within_hours!(hours, scope.partner_id().as_str(), edges) else {
-        return Ok(since);
-    };
-    let hour_rows: Vec<(NaiveDateTime, String, i32)> = hours::table
-        .filter(within)
-        .select((hours::hour, hours::state, hours::delta))
-        .load(conn)?;
-    for (hour, state, delta) in hour_rows {
-        for n in edges.holding_hour(hour) {
-            add(&mut since[n], &state, delta);
-        }
-    }
-    Ok(since)
+    let partner = scope.partner_id().as_str();
+    sums_since(
+        conn,
+        starts,
+        |conn, earliest| {
+            days::table
+                .filter(days::partner_id.eq(partner))
+                .filter(days::day.ge(earliest))
+                .select((days::day, (days::state, days::delta)))
+                .load(conn)
+        },
+        |conn, edges| match within_hours!(hours, partner, edges) {
+            None => Ok(None),
+            Some(within) => hours::table
+                .filter(within)
+                .select((hours::hour, (hours::state, hours::delta)))
+                .load(conn)
+                .map(Some),
+        },
+        |sums, (state, delta): &(String, i32)| add(sums, state, *delta),
+    )
 }
 
 /// Adds a change of `delta` customers in `state` to the sums by state.
